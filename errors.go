@@ -1,0 +1,48 @@
+package affrules
+
+import (
+	"errors"
+	"fmt"
+)
+
+// Sentinel errors wrapped by [FieldError] values, for use with [errors.Is].
+var (
+	// ErrUnknownMarket reports a market code that is not registered.
+	ErrUnknownMarket = errors.New("unknown market")
+	// ErrUnknownCategory reports a category a policy has no rules for.
+	ErrUnknownCategory = errors.New("unknown category")
+	// ErrNegative reports a count or amount below zero.
+	ErrNegative = errors.New("must not be negative")
+	// ErrOutOfRange reports a value outside its allowed bounds.
+	ErrOutOfRange = errors.New("out of range")
+	// ErrInvertedPeriod reports a period whose end is before its start.
+	ErrInvertedPeriod = errors.New("end is before start")
+)
+
+// FieldError reports a bad value in an input or a policy. Its message names the package, the field
+// and the value, as in `eligibility: product.orders -3: must not be negative`.
+type FieldError struct {
+	Pkg     string // package that found the problem, e.g. "eligibility"
+	Field   string // dotted path of the field, e.g. "thresholds[TH].store_rating"
+	Value   string // the offending value, as text
+	Problem string // what is wrong, e.g. "must be between 0 and 5"
+	Err     error  // an underlying sentinel or cause, if any; see [FieldError.Unwrap]
+}
+
+// Errorf returns a [FieldError] for package pkg, field and value, whose problem is formatted from
+// format and args. If args end with an error and format uses %w, that error becomes Err.
+func Errorf(pkg, field string, value any, format string, args ...any) *FieldError {
+	wrapped := fmt.Errorf(format, args...)
+	return &FieldError{Pkg: pkg, Field: field, Value: fmt.Sprint(value), Problem: wrapped.Error(), Err: errors.Unwrap(wrapped)}
+}
+
+// Error returns "pkg: field value: problem".
+func (e *FieldError) Error() string {
+	if e.Value == "" {
+		return fmt.Sprintf("%s: %s %q: %s", e.Pkg, e.Field, e.Value, e.Problem)
+	}
+	return fmt.Sprintf("%s: %s %s: %s", e.Pkg, e.Field, e.Value, e.Problem)
+}
+
+// Unwrap returns the underlying sentinel or cause, if any.
+func (e *FieldError) Unwrap() error { return e.Err }

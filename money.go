@@ -1,0 +1,76 @@
+package affrules
+
+import (
+	"strconv"
+
+	"github.com/shopspring/decimal"
+)
+
+// RoundingMode names how an amount is rounded to a currency's minor unit (MKT-4). The zero value
+// is [HalfUp], the catalog's default.
+type RoundingMode uint8
+
+// Rounding modes.
+const (
+	// HalfUp rounds to the nearest value, halves away from zero (2.345 → 2.35).
+	HalfUp RoundingMode = iota
+	// HalfEven rounds to the nearest value, halves to the even neighbour (2.345 → 2.34).
+	HalfEven
+	// Down truncates toward zero (2.349 → 2.34).
+	Down
+)
+
+var roundingNames = [...]string{HalfUp: "half_up", HalfEven: "half_even", Down: "down"}
+
+// String returns "half_up", "half_even" or "down".
+func (m RoundingMode) String() string {
+	if int(m) < len(roundingNames) {
+		return roundingNames[m]
+	}
+	return "RoundingMode(" + strconv.Itoa(int(m)) + ")"
+}
+
+// MarshalText returns the mode's name, or an error for an unknown mode.
+func (m RoundingMode) MarshalText() ([]byte, error) {
+	if int(m) >= len(roundingNames) {
+		return nil, Errorf("affrules", "rounding_mode", m, "%w", ErrOutOfRange)
+	}
+	return []byte(roundingNames[m]), nil
+}
+
+// UnmarshalText parses "half_up", "half_even" or "down".
+func (m *RoundingMode) UnmarshalText(b []byte) error {
+	for i, n := range roundingNames {
+		if n == string(b) {
+			*m = RoundingMode(i)
+			return nil
+		}
+	}
+	return Errorf("affrules", "rounding_mode", strconv.Quote(string(b)), "must be one of half_up, half_even, down")
+}
+
+// Round rounds amount to places decimal places in mode m. An unknown mode rounds half-up.
+func (m RoundingMode) Round(amount decimal.Decimal, places int32) decimal.Decimal {
+	switch m {
+	case HalfEven:
+		return amount.RoundBank(places)
+	case Down:
+		return amount.Truncate(places)
+	}
+	return amount.Round(places)
+}
+
+// Round rounds amount to the market currency's minor unit in mode mode (MKT-4): to whole rupiah
+// in ID, to sen in MY.
+func (m Market) Round(amount decimal.Decimal, mode RoundingMode) decimal.Decimal {
+	return mode.Round(amount, m.MinorUnit)
+}
+
+// CheckAmount returns a [FieldError] from package pkg naming field if amount is negative (MKT-4),
+// and nil otherwise.
+func CheckAmount(pkg, field string, amount decimal.Decimal) error {
+	if amount.Sign() < 0 {
+		return Errorf(pkg, field, amount, "%w", ErrNegative)
+	}
+	return nil
+}

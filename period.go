@@ -1,0 +1,90 @@
+package affrules
+
+import (
+	"fmt"
+	"time"
+)
+
+// Period is the half-open interval [Start, End) (MKT-2). The zero Period is empty and contains
+// no instant.
+type Period struct {
+	Start time.Time `json:"start"`
+	End   time.Time `json:"end"`
+}
+
+// NewPeriod returns [start, end), or an error wrapping [ErrInvertedPeriod] if end is before start.
+// An empty period (start equal to end) is allowed.
+func NewPeriod(start, end time.Time) (Period, error) {
+	if end.Before(start) {
+		return Period{}, Errorf("affrules", "period", fmt.Sprintf("[%s, %s)", start.Format(time.RFC3339), end.Format(time.RFC3339)), "%w", ErrInvertedPeriod)
+	}
+	return Period{Start: start, End: end}, nil
+}
+
+// Contains reports whether Start <= t < End.
+func (p Period) Contains(t time.Time) bool { return !t.Before(p.Start) && t.Before(p.End) }
+
+// IsEmpty reports whether the period contains no instant.
+func (p Period) IsEmpty() bool { return !p.Start.Before(p.End) }
+
+// Duration returns End - Start, or 0 for an empty period.
+func (p Period) Duration() time.Duration {
+	if p.IsEmpty() {
+		return 0
+	}
+	return p.End.Sub(p.Start)
+}
+
+// Overlaps reports whether p and q share at least one instant.
+func (p Period) Overlaps(q Period) bool {
+	return !p.IsEmpty() && !q.IsEmpty() && p.Start.Before(q.End) && q.Start.Before(p.End)
+}
+
+// String formats the period as "[start, end)" in RFC 3339.
+func (p Period) String() string {
+	return "[" + p.Start.Format(time.RFC3339) + ", " + p.End.Format(time.RFC3339) + ")"
+}
+
+// DayOf returns the calendar day containing t in loc: [local midnight, next local midnight)
+// (MKT-2). On a DST change day the period is 23 or 25 hours long.
+func DayOf(t time.Time, loc *time.Location) Period {
+	l := t.In(loc)
+	y, m, d := l.Date()
+	return Period{Start: midnight(y, m, d, loc), End: midnight(y, m, d+1, loc)}
+}
+
+// MonthOf returns the calendar month containing t in loc (MKT-2).
+func MonthOf(t time.Time, loc *time.Location) Period {
+	y, m, _ := t.In(loc).Date()
+	return Period{Start: midnight(y, m, 1, loc), End: midnight(y, m+1, 1, loc)}
+}
+
+// midnight returns the first instant of the local date y-m-d (normalised, so d may overflow), even
+// in a zone where a DST change skips 00:00: the result is then the first instant that exists that
+// day.
+func midnight(y int, m time.Month, d int, loc *time.Location) time.Time {
+	ny, nm, nd := time.Date(y, m, d, 12, 0, 0, 0, time.UTC).Date()
+	t := time.Date(ny, nm, nd, 0, 0, 0, 0, loc)
+	if ty, tm, td := t.Date(); ty == ny && tm == nm && td == nd {
+		return t
+	}
+	// 00:00 fell in a gap and was resolved onto the previous day: the day starts when that zone
+	// period ends.
+	_, end := t.ZoneBounds()
+	return end
+}
+
+// Days returns n whole 24-hour days as a duration (MKT-3): "7 days" is 7×24h, whatever the
+// calendar does.
+func Days(n int) time.Duration { return time.Duration(n) * 24 * time.Hour }
+
+// WithinPast reports whether event lies within n days before at: in (at - n×24h, at] (MKT-3).
+// An event exactly n×24h before at is outside.
+func WithinPast(event, at time.Time, n int) bool {
+	return event.After(at.Add(-Days(n))) && !event.After(at)
+}
+
+// WithinNext reports whether event lies within n days from at: in [at, at + n×24h) (MKT-3).
+func WithinNext(event, at time.Time, n int) bool {
+	return !event.Before(at) && event.Before(at.Add(Days(n)))
+}

@@ -1,0 +1,95 @@
+package affrules
+
+import (
+	"encoding/json"
+	"iter"
+	"slices"
+	"strconv"
+	"time"
+)
+
+// Effective is a value in force from an instant on, until the next entry of its [Timeline].
+type Effective[T any] struct {
+	From  time.Time `json:"from"`
+	Value T         `json:"value"`
+}
+
+// Timeline is a sequence of effective-dated values answering "what was in force at instant t"
+// (ELG-10, COM-3). Entries start at strictly increasing instants; each is in force from its From
+// until the next entry's From, so entries can neither overlap nor leave a gap after the first.
+// The zero Timeline has no entries and nothing is in force at any instant.
+//
+// A Timeline marshals to JSON as an array of {"from", "value"} objects.
+type Timeline[T any] struct {
+	entries []Effective[T]
+}
+
+// NewTimeline returns a timeline of the given entries, which must start at strictly increasing
+// instants. The error names the first entry that does not.
+func NewTimeline[T any](entries ...Effective[T]) (Timeline[T], error) {
+	for i := 1; i < len(entries); i++ {
+		if !entries[i].From.After(entries[i-1].From) {
+			return Timeline[T]{}, Errorf("affrules", "timeline["+strconv.Itoa(i)+"].from", entries[i].From.Format(time.RFC3339Nano),
+				"must be after entry %d's %s: versions may not overlap or go backwards", i-1, entries[i-1].From.Format(time.RFC3339Nano))
+		}
+	}
+	return Timeline[T]{entries: slices.Clone(entries)}, nil
+}
+
+// At returns the value in force at t and true, or the zero value and false if t is before the
+// first entry.
+func (tl Timeline[T]) At(t time.Time) (T, bool) {
+	// The first entry starting after t; the one before it is in force.
+	i, _ := slices.BinarySearchFunc(tl.entries, t, func(e Effective[T], t time.Time) int {
+		if e.From.After(t) {
+			return 1
+		}
+		return -1
+	})
+	if i == 0 {
+		var zero T
+		return zero, false
+	}
+	return tl.entries[i-1].Value, true
+}
+
+// Len returns the number of entries.
+func (tl Timeline[T]) Len() int { return len(tl.entries) }
+
+// All yields each entry's start and value in order.
+func (tl Timeline[T]) All() iter.Seq2[time.Time, T] {
+	return func(yield func(time.Time, T) bool) {
+		for _, e := range tl.entries {
+			if !yield(e.From, e.Value) {
+				return
+			}
+		}
+	}
+}
+
+// With returns a new timeline with e added; e must start after the last entry.
+func (tl Timeline[T]) With(e Effective[T]) (Timeline[T], error) {
+	return NewTimeline(append(slices.Clip(tl.entries), e)...)
+}
+
+// MarshalJSON encodes the entries as a JSON array.
+func (tl Timeline[T]) MarshalJSON() ([]byte, error) {
+	if tl.entries == nil {
+		return []byte("[]"), nil
+	}
+	return json.Marshal(tl.entries)
+}
+
+// UnmarshalJSON decodes a JSON array of entries and checks them as [NewTimeline] does.
+func (tl *Timeline[T]) UnmarshalJSON(b []byte) error {
+	var entries []Effective[T]
+	if err := json.Unmarshal(b, &entries); err != nil {
+		return err
+	}
+	v, err := NewTimeline(entries...)
+	if err != nil {
+		return err
+	}
+	*tl = v
+	return nil
+}

@@ -1,0 +1,46 @@
+package eligibility
+
+import "github.com/affrules/affrules"
+
+// Rule IDs for the creator side of the marketplace.
+const (
+	RuleListing    affrules.RuleID = "ELG-7"
+	RuleDataAccess affrules.RuleID = "ELG-8"
+)
+
+// Creator is what the Affiliate Marketplace knows about a creator for listing (ELG-7) and for
+// data and contact visibility (ELG-8).
+type Creator struct {
+	ID                  string `json:"id"`
+	ECommercePermission bool   `json:"ecommerce_permission"`
+	LinkedMCN           string `json:"linked_mcn,omitempty"` // MCN the creator is linked to; "" if none
+	OfficialAccount     bool   `json:"official_account,omitempty"`
+	MarketingAccount    bool   `json:"marketing_account,omitempty"`
+	DataAuthorised      bool   `json:"data_authorised"` // ELG-8: performance data shared
+	ContactDisplay      bool   `json:"contact_display"` // ELG-8: contact details shown
+}
+
+// Listed evaluates ELG-7: whether creator c appears in the Affiliate Marketplace seen by the
+// MCN or partner account viewer. A creator is listed only with e-commerce permission, when not
+// linked to an MCN other than viewer, and when not an official or marketing account. Every
+// failing condition is reported.
+//
+// Interpretation: "not linked with other MCNs" is read from the viewer's side, so a creator
+// already linked to viewer stays listed for viewer; pass viewer "" for the public listing, where
+// any link excludes the creator.
+func Listed(c Creator, viewer string) affrules.Decision {
+	var reasons []affrules.Reason
+	if !c.ECommercePermission {
+		reasons = append(reasons, affrules.Reason{Rule: RuleListing, Observed: "no e-commerce permission", Limit: "e-commerce permission", Message: "creator lacks e-commerce permission"})
+	}
+	if c.LinkedMCN != "" && c.LinkedMCN != viewer {
+		reasons = append(reasons, affrules.Reason{Rule: RuleListing, Observed: "linked to MCN " + c.LinkedMCN, Limit: "not linked to another MCN", Message: "creator is linked to another MCN"})
+	}
+	if c.OfficialAccount {
+		reasons = append(reasons, affrules.Reason{Rule: RuleListing, Observed: "official account", Limit: "not an official account", Message: "official accounts are not listed"})
+	}
+	if c.MarketingAccount {
+		reasons = append(reasons, affrules.Reason{Rule: RuleListing, Observed: "marketing account", Limit: "not a marketing account", Message: "marketing accounts are not listed"})
+	}
+	return affrules.Decide(reasons...)
+}

@@ -1,7 +1,9 @@
 package affrules
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"iter"
 	"slices"
 	"strconv"
@@ -80,11 +82,14 @@ func (tl Timeline[T]) MarshalJSON() ([]byte, error) {
 	return json.Marshal(tl.entries)
 }
 
-// UnmarshalJSON decodes a JSON array of entries and checks them as [NewTimeline] does.
+// UnmarshalJSON decodes a JSON array of entries and checks them as [NewTimeline] does. Unknown
+// fields, in the entries or in their values, are errors.
 func (tl *Timeline[T]) UnmarshalJSON(b []byte) error {
 	var entries []Effective[T]
-	if err := json.Unmarshal(b, &entries); err != nil {
-		return err
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields() // a misspelt field in a policy version is an error, not a zero value
+	if err := dec.Decode(&entries); err != nil {
+		return fmt.Errorf("affrules: timeline: %w", err)
 	}
 	v, err := NewTimeline(entries...)
 	if err != nil {

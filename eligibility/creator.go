@@ -44,3 +44,28 @@ func Listed(c Creator, viewer string) affrules.Decision {
 	}
 	return affrules.Decide(reasons...)
 }
+
+// View is what a marketplace viewer may see of a creator (ELG-7, ELG-8).
+type View struct {
+	Listed      bool `json:"listed"`      // ELG-7: the creator appears in the marketplace
+	Performance bool `json:"performance"` // ELG-8: performance data is shown
+	Contact     bool `json:"contact"`     // ELG-8: contact details are shown
+	Invitable   bool `json:"invitable"`   // listed creators can be invited, contact display or not
+}
+
+// ViewOf returns what viewer sees of creator c: nothing unless c is listed for viewer (ELG-7);
+// performance data only if c authorised data sharing, contact details only if c left contact
+// display on (ELG-8). A listed creator can be invited either way.
+func ViewOf(c Creator, viewer string) View {
+	if !Listed(c, viewer).Allowed {
+		return View{}
+	}
+	return View{Listed: true, Performance: c.DataAuthorised, Contact: c.ContactDisplay, Invitable: true}
+}
+
+// DataFilter wraps match, a filter on creators' performance data, so that it never matches a
+// creator who has not authorised data sharing (ELG-8): their data is not shown, so it cannot be
+// filtered on either.
+func DataFilter(match func(Creator) bool) func(Creator) bool {
+	return func(c Creator) bool { return c.DataAuthorised && match(c) }
+}

@@ -1,0 +1,406 @@
+package eligibility
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/affrules/affrules"
+)
+
+// Rule IDs of SPEC §2.
+const (
+	RuleCounterfeit    affrules.RuleID = "ELG-1"
+	RuleStoreRating    affrules.RuleID = "ELG-2"
+	RuleNegativeReview affrules.RuleID = "ELG-3"
+	RuleSellerRefund   affrules.RuleID = "ELG-4"
+	RulePermanent      affrules.RuleID = "ELG-6"
+	RuleCampaigns      affrules.RuleID = "ELG-9"
+)
+
+// Shop is what the daily run knows about a shop (ELG-1, ELG-2, ELG-6).
+type Shop struct {
+	ID                       string              `json:"id"`
+	Market                   affrules.MarketCode `json:"market"`
+	StoreRating              decimal.Decimal     `json:"store_rating"`                         // 0–5
+	LastCounterfeitViolation time.Time           `json:"last_counterfeit_violation,omitzero"` // zero if none
+	Deactivated              bool                `json:"deactivated,omitempty"`               // seller account deactivated
+	Previous                 State               `json:"previous,omitempty"`                  // state recorded by the last run
+}
+
+// Product is what the daily run knows about a product (ELG-3..6). Counts cover the window the host
+// chooses; all must be non-negative.
+type Product struct {
+	ID                   string              `json:"id"`
+	ShopID               string              `json:"shop_id"`
+	Market               affrules.MarketCode `json:"market"`
+	Category             affrules.Category   `json:"category"`
+	Orders               int64               `json:"orders"`
+	Reviews              int64               `json:"reviews"`                // reviews received (ELG-3 applicability)
+	NegativeReviewOrders int64               `json:"negative_review_orders"` // orders with a negative product review
+	RefundCases          int64               `json:"refund_cases"`           // return/refund cases whatever the fault (ELG-4 applicability)
+	SellerFaultRefunds   int64               `json:"seller_fault_refunds"`   // of which the seller was at fault
+	Frozen               bool                `json:"frozen,omitempty"`       // frozen for a policy violation
+	Delisted             bool                `json:"delisted,omitempty"`     // delisted for a policy violation
+	Previous             State               `json:"previous,omitempty"`     // state recorded by the last run
+}
+
+// Evaluator evaluates shops and products against a validated [Policy]. It is safe for concurrent
+// use. Build one with [New].
+type Evaluator struct {
+	shop       map[affrules.MarketCode][]shopVersion // per known market, merged default + override
+	defShop    []shopVersion
+	categories map[affrules.Category]*categoryTable
+}
+
+type shopVersion struct {
+	from       time.Time
+	window     time.Duration
+	windowDays int
+	minRating  decimal.Decimal
+}
+
+// categoryTable holds one category's limits over time: by market for the markets known when the
+// evaluator was built, and the default timeline for any other registered market.
+type categoryTable struct {
+	markets []marketLimits
+	def     []limitVersion
+}
+
+type marketLimits struct {
+	market   affrules.MarketCode
+	versions []limitVersion
+}
+
+type limitVersion struct {
+	from           time.Time
+	present        bool // the category has limits in this version (ELG-5)
+	negative       affrules.Rate
+	refund         affrules.Rate
+	minReviews     int64
+	minRefundCases int64
+}
+
+// New validates p and returns an evaluator for it. It reports every problem in p at once.
+func New(p Policy) (*Evaluator, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	e := &Evaluator{shop: map[affrules.MarketCode][]shopVersion{}, categories: map[affrules.Category]*categoryTable{}}
+	def := slices.Collect(entries(p.Default))
+	e.defShop = shopVersions(def)
+	// Every category any version names gets a table; a version that lacks it is "not present".
+	cats := map[affrules.Category]bool{}
+	for _, v := range def {
+		for c := range v.Value.Categories {
+			cats[c] = true
+		}
+	}
+	for _, tl := range p.Markets {
+		for _, t := range tl.All() {
+			for c := range t.Categories {
+				cats[c] = true
+			}
+		}
+	}
+	for c := range cats {
+		e.categories[c] = &categoryTable{def: limitVersions(def, c)}
+	}
+	for _, m := range affrules.Markets() {
+		merged := def
+		if tl, ok := p.Markets[m.Code]; ok {
+			merged = merge(def, slices.Collect(entries(tl)))
+		}
+		e.shop[m.Code] = shopVersions(merged)
+		for c, tab := range e.categories {
+			tab.markets = append(tab.markets, marketLimits{market: m.Code, versions: limitVersions(merged, c)})
+		}
+	}
+	return e, nil
+}
+
+// MustNew is like [New] but panics on error; for tests and examples with literal policies.
+func MustNew(p Policy) *Evaluator {
+	e, err := New(p)
+	if err != nil {
+		panic(err)
+	}
+	return e
+}
+
+func entries(tl affrules.Timeline[Thresholds]) func(func(affrules.Effective[Thresholds]) bool) {
+	return func(yield func(affrules.Effective[Thresholds]) bool) {
+		for from, t := range tl.All() {
+			if !yield(affrules.Effective[Thresholds]{From: from, Value: t}) {
+				return
+			}
+		}
+	}
+}
+
+// merge returns the default versions up to the override's first instant, then the override's.
+func merge(def, override []affrules.Effective[Thresholds]) []affrules.Effective[Thresholds] {
+	if len(override) == 0 {
+		return def
+	}
+	var out []affrules.Effective[Thresholds]
+	for _, d := range def {
+		if d.From.Before(override[0].From) {
+			out = append(out, d)
+		}
+	}
+	return append(out, override...)
+}
+
+func shopVersions(vs []affrules.Effective[Thresholds]) []shopVersion {
+	out := make([]shopVersion, len(vs))
+	for i, v := range vs {
+		out[i] = shopVersion{from: v.From, window: affrules.Days(v.Value.CounterfeitWindowDays), windowDays: v.Value.CounterfeitWindowDays, minRating: v.Value.MinStoreRating}
+	}
+	return out
+}
+
+func limitVersions(vs []affrules.Effective[Thresholds], c affrules.Category) []limitVersion {
+	out := make([]limitVersion, len(vs))
+	for i, v := range vs {
+		l, ok := v.Value.Categories[c]
+		out[i] = limitVersion{from: v.From, present: ok, negative: l.NegativeReviewRate, refund: l.SellerFaultRefundRate,
+			minReviews: v.Value.MinReviews, minRefundCases: v.Value.MinRefundCases}
+	}
+	return out
+}
+
+// inForce returns the index of the version in force at t, or -1 before the first.
+func inForce[V any](vs []V, from func(*V) time.Time, t time.Time) int {
+	for i := len(vs) - 1; i >= 0; i-- { // few versions, newest first
+		if !from(&vs[i]).After(t) {
+			return i
+		}
+	}
+	return -1
+}
+
+func (e *Evaluator) shopVersionsFor(m affrules.MarketCode) ([]shopVersion, error) {
+	if vs, ok := e.shop[m]; ok {
+		return vs, nil
+	}
+	if _, err := affrules.LookupMarket(m); err != nil { // registered after New: default thresholds
+		return nil, affrules.Errorf("eligibility", "market", m, "%w", affrules.ErrUnknownMarket)
+	}
+	return e.defShop, nil
+}
+
+// Shop evaluates a shop at instant at: ELG-1 (no counterfeit violation within the window),
+// ELG-2 (store rating at least the minimum) and ELG-6 (a deactivated account, or a previous
+// permanent disqualification, is permanent). Every failing rule is reported; when only ELG-1
+// fails, Decision.NextAllowed is when the violation leaves the window.
+//
+// Errors report bad input: an unknown market, a rating outside 0–5, a violation after at, or an
+// instant before the policy's first version.
+func (e *Evaluator) Shop(s Shop, at time.Time) (Result, error) {
+	vs, err := e.shopVersionsFor(s.Market)
+	if err != nil {
+		return Result{}, err
+	}
+	if s.StoreRating.Sign() < 0 || s.StoreRating.GreaterThan(maxRating) {
+		return Result{}, affrules.Errorf("eligibility", "shop["+s.ID+"].store_rating", s.StoreRating, "must be between 0 and 5: %w", affrules.ErrOutOfRange)
+	}
+	if s.LastCounterfeitViolation.After(at) {
+		return Result{}, affrules.Errorf("eligibility", "shop["+s.ID+"].last_counterfeit_violation", s.LastCounterfeitViolation.Format(time.RFC3339), "is after the evaluation instant %s", at.Format(time.RFC3339))
+	}
+	if s.Previous > PermanentlyDisqualified {
+		return Result{}, affrules.Errorf("eligibility", "shop["+s.ID+"].previous", int(s.Previous), "%w", affrules.ErrOutOfRange)
+	}
+	i := inForce(vs, func(v *shopVersion) time.Time { return v.from }, at)
+	if i < 0 {
+		return Result{}, affrules.Errorf("eligibility", "at", at.Format(time.RFC3339), "is before the policy's first version for market %s", s.Market)
+	}
+	v := &vs[i]
+
+	var reasons []affrules.Reason
+	permanent := false
+	if s.Deactivated {
+		permanent = true
+		reasons = append(reasons, permanentReason("seller account deactivated"))
+	} else if s.Previous == PermanentlyDisqualified {
+		permanent = true
+		reasons = append(reasons, permanentReason("permanently disqualified by an earlier evaluation"))
+	}
+	var next time.Time
+	if !s.LastCounterfeitViolation.IsZero() && s.LastCounterfeitViolation.After(at.Add(-v.window)) { // ELG-1, MKT-3
+		next = s.LastCounterfeitViolation.Add(v.window)
+		reasons = append(reasons, affrules.Reason{Rule: RuleCounterfeit,
+			Observed: "counterfeit violation at " + s.LastCounterfeitViolation.Format(time.RFC3339),
+			Limit:    "none within " + strconv.Itoa(v.windowDays) + " days",
+			Message:  "shop had a counterfeit violation within the window"})
+	}
+	if s.StoreRating.LessThan(v.minRating) { // ELG-2: exactly the minimum passes
+		reasons = append(reasons, affrules.Reason{Rule: RuleStoreRating, Observed: s.StoreRating.String(),
+			Limit: "at least " + v.minRating.String(), Message: "store rating is below the minimum"})
+	}
+	r := Result{ID: s.ID, State: stateOf(reasons, permanent), Decision: affrules.Decide(reasons...)}
+	if len(reasons) == 1 && !next.IsZero() {
+		r.Decision.NextAllowed = next // time alone will lift ELG-1
+	}
+	return r, nil
+}
+
+func permanentReason(observed string) affrules.Reason {
+	return affrules.Reason{Rule: RulePermanent, Observed: observed, Limit: "no permanent disqualification",
+		Message: "permanently disqualified: later good metrics never lift it"}
+}
+
+func stateOf(reasons []affrules.Reason, permanent bool) State {
+	switch {
+	case permanent:
+		return PermanentlyDisqualified
+	case len(reasons) == 0:
+		return Eligible
+	}
+	for _, r := range reasons {
+		if r.Kind == affrules.Failed {
+			return TemporarilyDisqualified
+		}
+	}
+	return Eligible
+}
+
+// Product evaluates product p of shop at instant at, given the shop's result from [Evaluator.Shop]
+// for the same run: ELG-3 and ELG-4 against the limits of the product's market and category in
+// force at at, each reported "not applicable" below its minimum count; ELG-6 for a frozen or
+// delisted product, a permanently disqualified shop, or a previous permanent disqualification.
+// A shop that is not eligible makes its products ineligible too, with the shop's reasons.
+//
+// Errors report bad input (ELG-5 among them): negative counts, more negative-review orders than
+// orders or reviews, more seller-fault refunds than orders or refund cases, zero orders where a
+// rate rule applies, an unknown market or category, or a shop result for another shop.
+func (e *Evaluator) Product(p Product, shop Result, at time.Time) (Result, error) {
+	if p.ShopID != shop.ID {
+		return Result{}, affrules.Errorf("eligibility", "product["+p.ID+"].shop_id", strconv.Quote(p.ShopID), "does not match the shop result's id %q", shop.ID)
+	}
+	tab, ok := e.categories[p.Category]
+	if !ok {
+		return Result{}, affrules.Errorf("eligibility", "product["+p.ID+"].category", strconv.Quote(string(p.Category)), "%w", affrules.ErrUnknownCategory)
+	}
+	vs, err := tab.versions(p.Market)
+	if err != nil {
+		return Result{}, err
+	}
+	i := inForce(vs, func(v *limitVersion) time.Time { return v.from }, at)
+	if i < 0 {
+		return Result{}, affrules.Errorf("eligibility", "at", at.Format(time.RFC3339), "is before the policy's first version for market %s", p.Market)
+	}
+	return evaluateProduct(&p, &shop, &vs[i])
+}
+
+func (t *categoryTable) versions(m affrules.MarketCode) ([]limitVersion, error) {
+	for i := range t.markets {
+		if t.markets[i].market == m {
+			return t.markets[i].versions, nil
+		}
+	}
+	if _, err := affrules.LookupMarket(m); err != nil {
+		return nil, affrules.Errorf("eligibility", "market", m, "%w", affrules.ErrUnknownMarket)
+	}
+	return t.def, nil
+}
+
+// evaluateProduct is the hot path: it allocates only when there is something to report.
+func evaluateProduct(p *Product, shop *Result, v *limitVersion) (Result, error) {
+	if err := p.check(shop, v); err != nil {
+		return Result{}, err
+	}
+	negApplies, refApplies := p.Reviews >= v.minReviews, p.RefundCases >= v.minRefundCases
+	negOK := v.negative.CmpFraction(p.NegativeReviewOrders, p.Orders) < 0 // ELG-3: strictly below
+	refOK := v.refund.CmpFraction(p.SellerFaultRefunds, p.Orders) < 0     // ELG-4: strictly below
+	permanent := p.Frozen || p.Delisted || p.Previous == PermanentlyDisqualified || shop.State == PermanentlyDisqualified
+	if negApplies && negOK && refApplies && refOK && !permanent && shop.State == Eligible {
+		return Result{ID: p.ID, State: Eligible, Decision: affrules.Decision{Allowed: true}}, nil
+	}
+	return productReasons(p, shop, v, negOK, refOK, negApplies, refApplies, permanent), nil
+}
+
+func productReasons(p *Product, shop *Result, v *limitVersion, negOK, refOK, negApplies, refApplies, permanent bool) Result {
+	var reasons []affrules.Reason
+	switch { // ELG-6
+	case p.Frozen:
+		reasons = append(reasons, permanentReason("product frozen for a policy violation"))
+	case p.Delisted:
+		reasons = append(reasons, permanentReason("product delisted for a policy violation"))
+	case p.Previous == PermanentlyDisqualified:
+		reasons = append(reasons, permanentReason("permanently disqualified by an earlier evaluation"))
+	}
+	switch {
+	case !negApplies:
+		reasons = append(reasons, affrules.Reason{Rule: RuleNegativeReview, Kind: affrules.NotApplicable,
+			Observed: strconv.FormatInt(p.Reviews, 10) + " reviews", Limit: "applies from " + strconv.FormatInt(v.minReviews, 10) + " reviews",
+			Message: "too few reviews for the negative-review rule"})
+	case !negOK:
+		reasons = append(reasons, affrules.Reason{Rule: RuleNegativeReview, Observed: affrules.FormatRatio(p.NegativeReviewOrders, p.Orders),
+			Limit:   "below " + v.negative.String() + " for " + string(p.Category),
+			Message: "negative-review rate is not below the category limit"})
+	}
+	switch {
+	case !refApplies:
+		reasons = append(reasons, affrules.Reason{Rule: RuleSellerRefund, Kind: affrules.NotApplicable,
+			Observed: strconv.FormatInt(p.RefundCases, 10) + " return/refund cases", Limit: "applies from " + strconv.FormatInt(v.minRefundCases, 10) + " cases",
+			Message: "too few return/refund cases for the seller-fault refund rule"})
+	case !refOK:
+		reasons = append(reasons, affrules.Reason{Rule: RuleSellerRefund, Observed: affrules.FormatRatio(p.SellerFaultRefunds, p.Orders),
+			Limit:   "below " + v.refund.String() + " for " + string(p.Category),
+			Message: "seller-fault return/refund rate is not below the category limit"})
+	}
+	own := affrules.Decide(reasons...)
+	if shop.State == Eligible {
+		return Result{ID: p.ID, State: stateOf(reasons, permanent), Decision: own}
+	}
+	// The shop's failures make the product ineligible too; time lifts them only if the product
+	// has no failures of its own.
+	d := affrules.Decide(append(reasons, shop.Decision.Failures()...)...)
+	if own.Allowed && !permanent {
+		d.NextAllowed = shop.Decision.NextAllowed
+	}
+	state := TemporarilyDisqualified
+	if permanent {
+		state = PermanentlyDisqualified
+	}
+	return Result{ID: p.ID, State: state, Decision: d}
+}
+
+// check validates the product's counts (ELG-5 and bad input).
+func (p *Product) check(shop *Result, v *limitVersion) error {
+	switch {
+	case shop.State == Unevaluated || shop.State > PermanentlyDisqualified:
+		return affrules.Errorf("eligibility", "product["+p.ID+"] shop result", shop.State, "must come from Evaluator.Shop")
+	case !v.present:
+		return affrules.Errorf("eligibility", "product["+p.ID+"].category", strconv.Quote(string(p.Category)), "has no thresholds in the policy version in force: %w", affrules.ErrUnknownCategory)
+	case p.Orders < 0 || p.Reviews < 0 || p.NegativeReviewOrders < 0 || p.RefundCases < 0 || p.SellerFaultRefunds < 0:
+		return p.negativeCount()
+	case p.NegativeReviewOrders > p.Orders:
+		return affrules.Errorf("eligibility", "product["+p.ID+"].negative_review_orders", p.NegativeReviewOrders, "exceeds orders %d", p.Orders)
+	case p.SellerFaultRefunds > p.RefundCases:
+		return affrules.Errorf("eligibility", "product["+p.ID+"].seller_fault_refunds", p.SellerFaultRefunds, "exceeds refund_cases %d", p.RefundCases)
+	case p.SellerFaultRefunds > p.Orders:
+		return affrules.Errorf("eligibility", "product["+p.ID+"].seller_fault_refunds", p.SellerFaultRefunds, "exceeds orders %d", p.Orders)
+	case p.Orders == 0 && (p.Reviews >= v.minReviews || p.RefundCases >= v.minRefundCases):
+		return affrules.Errorf("eligibility", "product["+p.ID+"].orders", 0, "rate undefined: a rate rule applies but there are no orders (ELG-5)")
+	case p.Previous > PermanentlyDisqualified:
+		return affrules.Errorf("eligibility", "product["+p.ID+"].previous", int(p.Previous), "%w", affrules.ErrOutOfRange)
+	}
+	return nil
+}
+
+func (p *Product) negativeCount() error {
+	for _, f := range []struct {
+		name string
+		v    int64
+	}{{"orders", p.Orders}, {"reviews", p.Reviews}, {"negative_review_orders", p.NegativeReviewOrders}, {"refund_cases", p.RefundCases}, {"seller_fault_refunds", p.SellerFaultRefunds}} {
+		if f.v < 0 {
+			return affrules.Errorf("eligibility", "product["+p.ID+"]."+f.name, f.v, "%w", affrules.ErrNegative)
+		}
+	}
+	return fmt.Errorf("eligibility: product[%s]: negative count", p.ID)
+}

@@ -1,0 +1,188 @@
+package eligibility
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/affrules/affrules"
+)
+
+// Limits are one category's product-quality limits (ELG-3, ELG-4). A product passes a rule when its
+// rate is strictly below the limit.
+type Limits struct {
+	NegativeReviewRate    affrules.Rate `json:"negative_review_rate_below"`     // ELG-3
+	SellerFaultRefundRate affrules.Rate `json:"seller_fault_refund_rate_below"` // ELG-4
+}
+
+// Thresholds are the rules in force for a market from an instant on (ELG-10).
+type Thresholds struct {
+	CounterfeitWindowDays int                          `json:"counterfeit_window_days"` // ELG-1: 60
+	MinStoreRating        decimal.Decimal              `json:"min_store_rating"`        // ELG-2: 2.5, inclusive
+	MinReviews            int64                        `json:"min_reviews"`             // ELG-3 applies from this many reviews: 5
+	MinRefundCases        int64                        `json:"min_refund_cases"`        // ELG-4 applies from this many return/refund cases: 5
+	Categories            map[affrules.Category]Limits `json:"categories"`              // ELG-3, ELG-4, ELG-5
+}
+
+// Policy holds the eligibility thresholds by market, category and effective date (ELG-10).
+// Default applies to every market; an entry in Markets overrides it for one market from the
+// override's first instant on (before that, Default still applies).
+//
+// The zero Policy has no thresholds: [New] rejects it.
+type Policy struct {
+	Default affrules.Timeline[Thresholds]                       `json:"default"`
+	Markets map[affrules.MarketCode]affrules.Timeline[Thresholds] `json:"markets,omitempty"`
+}
+
+// SeedThresholds returns the limits of the seed documents: no counterfeit violation within 60
+// days, store rating at least 2.5, and negative-review and seller-fault refund limits for
+// Electronics (1%, 2%), Fashion and Lifestyle (0.7%, 1.8%) and FMCG (0.6%, 1.5%), each applying
+// from 5 reviews or 5 return/refund cases.
+func SeedThresholds() Thresholds {
+	r := affrules.MustParseRate
+	return Thresholds{
+		CounterfeitWindowDays: 60,
+		MinStoreRating:        decimal.RequireFromString("2.5"),
+		MinReviews:            5,
+		MinRefundCases:        5,
+		Categories: map[affrules.Category]Limits{
+			affrules.Electronics: {NegativeReviewRate: r("1%"), SellerFaultRefundRate: r("2%")},
+			affrules.Fashion:     {NegativeReviewRate: r("0.7%"), SellerFaultRefundRate: r("1.8%")},
+			affrules.Lifestyle:   {NegativeReviewRate: r("0.7%"), SellerFaultRefundRate: r("1.8%")},
+			affrules.FMCG:        {NegativeReviewRate: r("0.6%"), SellerFaultRefundRate: r("1.5%")},
+		},
+	}
+}
+
+// ThaiThresholds returns the limits published by the Thai seller guide of May 2025 (ELG-10): store
+// rating at least 3; negative-review rate below 1.3% (Electronics), 0.8% (Fashion, FMCG), 0.7%
+// (Lifestyle); seller-fault refund rate below 2%, 1.8%, 1.8%, 1.5% respectively. The counterfeit
+// window and the applicability minimums are the seed values.
+func ThaiThresholds() Thresholds {
+	r := affrules.MustParseRate
+	t := SeedThresholds()
+	t.MinStoreRating = decimal.NewFromInt(3)
+	t.Categories = map[affrules.Category]Limits{
+		affrules.Electronics: {NegativeReviewRate: r("1.3%"), SellerFaultRefundRate: r("2%")},
+		affrules.Fashion:     {NegativeReviewRate: r("0.8%"), SellerFaultRefundRate: r("1.8%")},
+		affrules.FMCG:        {NegativeReviewRate: r("0.8%"), SellerFaultRefundRate: r("1.8%")},
+		affrules.Lifestyle:   {NegativeReviewRate: r("0.7%"), SellerFaultRefundRate: r("1.5%")},
+	}
+	return t
+}
+
+// ThaiGuideEffective is when [ThaiThresholds] take effect in the shipped override:
+// 2025-05-01 00:00 in Bangkok, the start of the month the guide was published.
+var ThaiGuideEffective = func() time.Time {
+	th, _ := affrules.LookupMarket(affrules.TH)
+	return time.Date(2025, 5, 1, 0, 0, 0, 0, th.Location())
+}()
+
+// DefaultPolicy returns the seed thresholds for every market from the beginning of time, with
+// the Thai seller guide's values as an override for TH from [ThaiGuideEffective] on (ELG-10).
+func DefaultPolicy() Policy {
+	def, _ := affrules.NewTimeline(affrules.Effective[Thresholds]{Value: SeedThresholds()})
+	p := Policy{Default: def}
+	p, _ = p.WithOverride(affrules.TH, ThaiGuideEffective, ThaiThresholds())
+	return p
+}
+
+// WithOverride returns a copy of p in which t applies to market from instant from on. The new
+// version must start after the market's existing overrides.
+func (p Policy) WithOverride(market affrules.MarketCode, from time.Time, t Thresholds) (Policy, error) {
+	tl, err := p.Markets[market].With(affrules.Effective[Thresholds]{From: from, Value: t})
+	if err != nil {
+		return Policy{}, fmt.Errorf("eligibility: override for %s: %w", market, err)
+	}
+	out := Policy{Default: p.Default, Markets: maps.Clone(p.Markets)}
+	if out.Markets == nil {
+		out.Markets = map[affrules.MarketCode]affrules.Timeline[Thresholds]{}
+	}
+	out.Markets[market] = tl
+	return out, nil
+}
+
+// ParsePolicy decodes a policy from JSON and validates it as [Policy.Validate] does. Unknown
+// fields are errors.
+func ParsePolicy(data []byte) (Policy, error) {
+	var p Policy
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&p); err != nil {
+		return Policy{}, fmt.Errorf("eligibility: policy JSON: %w", err)
+	}
+	if dec.More() {
+		return Policy{}, errors.New("eligibility: policy JSON: trailing data after the policy")
+	}
+	if err := p.Validate(); err != nil {
+		return Policy{}, err
+	}
+	return p, nil
+}
+
+// Validate reports every problem in p at once, joined: no default thresholds, an override for
+// an unregistered market, and, in every version, a counterfeit window below one day, a minimum
+// store rating outside 0–5, negative applicability minimums, no categories, or a limit of 0%
+// (which no rate can be strictly below).
+func (p Policy) Validate() error {
+	var errs []error
+	if p.Default.Len() == 0 {
+		errs = append(errs, affrules.Errorf("eligibility", "policy.default", "[]", "must have at least one version"))
+	}
+	check := func(path string, tl affrules.Timeline[Thresholds]) {
+		i := 0
+		for from, t := range tl.All() {
+			errs = append(errs, t.validate(fmt.Sprintf("%s[%d] (from %s)", path, i, from.Format(time.RFC3339)))...)
+			i++
+		}
+	}
+	check("policy.default", p.Default)
+	for _, m := range slices.Sorted(maps.Keys(p.Markets)) {
+		if _, err := affrules.LookupMarket(m); err != nil {
+			errs = append(errs, affrules.Errorf("eligibility", "policy.markets", m, "%w", affrules.ErrUnknownMarket))
+			continue
+		}
+		check("policy.markets["+string(m)+"]", p.Markets[m])
+	}
+	return errors.Join(errs...)
+}
+
+func (t Thresholds) validate(path string) []error {
+	var errs []error
+	if t.CounterfeitWindowDays < 1 {
+		errs = append(errs, affrules.Errorf("eligibility", path+".counterfeit_window_days", t.CounterfeitWindowDays, "must be at least 1"))
+	}
+	if t.MinStoreRating.Sign() < 0 || t.MinStoreRating.GreaterThan(maxRating) {
+		errs = append(errs, affrules.Errorf("eligibility", path+".min_store_rating", t.MinStoreRating, "must be between 0 and 5: %w", affrules.ErrOutOfRange))
+	}
+	if t.MinReviews < 0 {
+		errs = append(errs, affrules.Errorf("eligibility", path+".min_reviews", t.MinReviews, "%w", affrules.ErrNegative))
+	}
+	if t.MinRefundCases < 0 {
+		errs = append(errs, affrules.Errorf("eligibility", path+".min_refund_cases", t.MinRefundCases, "%w", affrules.ErrNegative))
+	}
+	if len(t.Categories) == 0 {
+		errs = append(errs, affrules.Errorf("eligibility", path+".categories", "{}", "must name at least one category"))
+	}
+	for _, c := range slices.Sorted(maps.Keys(t.Categories)) {
+		l := t.Categories[c]
+		if c == "" {
+			errs = append(errs, affrules.Errorf("eligibility", path+".categories", `""`, "category key must not be empty"))
+		}
+		if l.NegativeReviewRate.IsZero() {
+			errs = append(errs, affrules.Errorf("eligibility", path+".categories["+string(c)+"].negative_review_rate_below", l.NegativeReviewRate, "must be above 0%%: no rate is below 0%%"))
+		}
+		if l.SellerFaultRefundRate.IsZero() {
+			errs = append(errs, affrules.Errorf("eligibility", path+".categories["+string(c)+"].seller_fault_refund_rate_below", l.SellerFaultRefundRate, "must be above 0%%: no rate is below 0%%"))
+		}
+	}
+	return errs
+}
+
+var maxRating = decimal.NewFromInt(5)

@@ -92,6 +92,9 @@ func (r Rate) Decimal() decimal.Decimal { return decimal.New(r.units, -9) }
 // IsZero reports whether the rate is 0%.
 func (r Rate) IsZero() bool { return r.units == 0 }
 
+// Equal reports whether r and o are the same rate. go-cmp uses it to compare rates.
+func (r Rate) Equal(o Rate) bool { return r.units == o.units }
+
 // Cmp returns -1, 0 or +1 as r is below, equal to or above o.
 func (r Rate) Cmp(o Rate) int {
 	switch {

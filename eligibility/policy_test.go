@@ -1,0 +1,167 @@
+package eligibility_test
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/eligibility"
+)
+
+func TestDefaultPolicyValues(t *testing.T) { // ELG-1..4, ELG-10 seed and Thai values
+	p := eligibility.DefaultPolicy()
+	require.NoError(t, p.Validate())
+	seed, ok := p.Default.At(t0)
+	require.True(t, ok)
+	assert.Equal(t, 60, seed.CounterfeitWindowDays)
+	assert.Equal(t, "2.5", seed.MinStoreRating.String())
+	assert.Equal(t, int64(5), seed.MinReviews)
+	assert.Equal(t, int64(5), seed.MinRefundCases)
+	want := map[affrules.Category][2]string{
+		affrules.Electronics: {"1%", "2%"}, affrules.Fashion: {"0.7%", "1.8%"},
+		affrules.Lifestyle: {"0.7%", "1.8%"}, affrules.FMCG: {"0.6%", "1.5%"},
+	}
+	got := map[affrules.Category][2]string{}
+	for c, l := range seed.Categories {
+		got[c] = [2]string{l.NegativeReviewRate.String(), l.SellerFaultRefundRate.String()}
+	}
+	assert.Equal(t, want, got)
+
+	th, ok := p.Markets[affrules.TH].At(t0)
+	require.True(t, ok)
+	assert.Equal(t, "3", th.MinStoreRating.String())
+	got = map[affrules.Category][2]string{}
+	for c, l := range th.Categories {
+		got[c] = [2]string{l.NegativeReviewRate.String(), l.SellerFaultRefundRate.String()}
+	}
+	assert.Equal(t, map[affrules.Category][2]string{
+		affrules.Electronics: {"1.3%", "2%"}, affrules.Fashion: {"0.8%", "1.8%"},
+		affrules.FMCG: {"0.8%", "1.8%"}, affrules.Lifestyle: {"0.7%", "1.5%"},
+	}, got)
+	assert.Equal(t, "2025-05-01T00:00:00+07:00", eligibility.ThaiGuideEffective.Format(time.RFC3339))
+}
+
+func TestPolicyJSONRoundTrip(t *testing.T) {
+	p := eligibility.DefaultPolicy()
+	b, err := json.Marshal(p)
+	require.NoError(t, err)
+	back, err := eligibility.ParsePolicy(b)
+	require.NoError(t, err)
+	b2, err := json.Marshal(back)
+	require.NoError(t, err)
+	assert.JSONEq(t, string(b), string(b2))
+	at := t0
+	w, _ := p.Markets[affrules.TH].At(at)
+	g, _ := back.Markets[affrules.TH].At(at)
+	if diff := cmp.Diff(w, g); diff != "" {
+		t.Errorf("TH thresholds (-want +got):\n%s", diff)
+	}
+}
+
+const validPolicy = `{
+  "default": [{"from": "2020-01-01T00:00:00Z", "value": {
+    "counterfeit_window_days": 60, "min_store_rating": "2.5", "min_reviews": 5, "min_refund_cases": 5,
+    "categories": {"electronics": {"negative_review_rate_below": "1%", "seller_fault_refund_rate_below": "2%"}}}}]
+}`
+
+func TestParsePolicy(t *testing.T) {
+	p, err := eligibility.ParsePolicy([]byte(validPolicy))
+	require.NoError(t, err)
+	_, err = eligibility.New(p)
+	require.NoError(t, err)
+
+	tests := []struct {
+		name string
+		json string
+		want []string // every one must appear
+	}{
+		{"malformed", `{"default": [`, []string{"eligibility: policy JSON"}},
+		{"trailing data", validPolicy + `{}`, []string{"trailing data"}},
+		{"unknown field", strings.Replace(validPolicy, `"min_reviews"`, `"min_reviewz"`, 1), []string{"unknown field", "min_reviewz"}},
+		{"rate not a percentage", strings.Replace(validPolicy, `"1%"`, `"0.01"`, 1), []string{`affrules: rate "0.01"`}},
+		{"rate above 100%", strings.Replace(validPolicy, `"2%"`, `"200%"`, 1), []string{"out of range"}},
+		{"no default", `{}`, []string{"policy.default []: must have at least one version"}},
+		{"versions go backwards", `{"default": [
+			{"from": "2021-01-01T00:00:00Z", "value": {"counterfeit_window_days": 60, "min_store_rating": "2.5", "categories": {"fmcg": {"negative_review_rate_below": "1%", "seller_fault_refund_rate_below": "2%"}}}},
+			{"from": "2020-01-01T00:00:00Z", "value": {"counterfeit_window_days": 60, "min_store_rating": "2.5", "categories": {"fmcg": {"negative_review_rate_below": "1%", "seller_fault_refund_rate_below": "2%"}}}}]}`,
+			[]string{"timeline[1].from", "overlap or go backwards"}},
+		{"every problem at once", `{"default": [{"from": "2020-01-01T00:00:00Z", "value": {
+			"counterfeit_window_days": 0, "min_store_rating": "5.5", "min_reviews": -1, "min_refund_cases": -2,
+			"categories": {"fmcg": {"negative_review_rate_below": "0%", "seller_fault_refund_rate_below": "0%"}}}}],
+			"markets": {"XX": [{"from": "2020-01-01T00:00:00Z", "value": {"counterfeit_window_days": 60, "min_store_rating": "2", "categories": {}}}],
+			            "SG": [{"from": "2021-01-01T00:00:00Z", "value": {"counterfeit_window_days": 60, "min_store_rating": "2", "categories": {}}}]}}`,
+			[]string{
+				"policy.default[0] (from 2020-01-01T00:00:00Z).counterfeit_window_days 0: must be at least 1",
+				"min_store_rating 5.5: must be between 0 and 5",
+				"min_reviews -1: must not be negative",
+				"min_refund_cases -2: must not be negative",
+				"categories[fmcg].negative_review_rate_below 0%",
+				"categories[fmcg].seller_fault_refund_rate_below 0%",
+				"policy.markets XX: unknown market",
+				"policy.markets[SG][0] (from 2021-01-01T00:00:00Z).categories {}: must name at least one category",
+			}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := eligibility.ParsePolicy([]byte(tt.json))
+			require.Error(t, err)
+			for _, w := range tt.want {
+				assert.Contains(t, err.Error(), w)
+			}
+		})
+	}
+}
+
+func TestNewRejectsZeroPolicy(t *testing.T) { // fail-closed zero value
+	_, err := eligibility.New(eligibility.Policy{})
+	require.Error(t, err)
+	var fe *affrules.FieldError
+	assert.True(t, errors.As(err, &fe))
+	assert.Panics(t, func() { eligibility.MustNew(eligibility.Policy{}) })
+}
+
+func TestWithOverride(t *testing.T) {
+	p := eligibility.DefaultPolicy()
+	_, err := p.WithOverride(affrules.TH, eligibility.ThaiGuideEffective.Add(-time.Hour), eligibility.SeedThresholds())
+	assert.ErrorContains(t, err, "eligibility: override for TH")
+	p2, err := p.WithOverride(affrules.SG, t0, eligibility.ThaiThresholds())
+	require.NoError(t, err)
+	_, had := p.Markets[affrules.SG]
+	assert.False(t, had, "WithOverride does not change its receiver")
+	assert.Equal(t, 1, p2.Markets[affrules.SG].Len())
+}
+
+// FuzzParsePolicy: any bytes give an error or a policy that validates, never a panic.
+func FuzzParsePolicy(f *testing.F) {
+	f.Add([]byte(validPolicy))
+	b, _ := json.Marshal(eligibility.DefaultPolicy())
+	f.Add(b)
+	f.Add([]byte(`{}`))
+	f.Add([]byte(`{"default": null}`))
+	f.Add([]byte(`{"default":[{"from":"2020-01-01T00:00:00Z","value":{"categories":{"x":{}}}}],"markets":{"TH":[]}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		p, err := eligibility.ParsePolicy(data)
+		if err != nil {
+			return
+		}
+		if err := p.Validate(); err != nil {
+			t.Fatalf("ParsePolicy accepted a policy that does not validate: %v", err)
+		}
+		e, err := eligibility.New(p)
+		if err != nil {
+			t.Fatalf("New rejected a parsed policy: %v", err)
+		}
+		// Evaluating with it never panics.
+		shop, err := e.Shop(eligibility.Shop{ID: "s", Market: affrules.UK, StoreRating: dec("3")}, t0)
+		if err == nil {
+			_, _ = e.Product(eligibility.Product{ID: "p", ShopID: "s", Market: affrules.UK, Category: affrules.FMCG, Orders: 10, Reviews: 5, RefundCases: 5}, shop, t0)
+		}
+	})
+}

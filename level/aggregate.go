@@ -1,0 +1,182 @@
+package level
+
+import (
+	"iter"
+	"math"
+	"math/bits"
+	"strconv"
+	"time"
+
+	"github.com/affrules/affrules"
+	"github.com/shopspring/decimal"
+)
+
+// Promotion is the way a creator promoted affiliate products (LVL-4).
+type Promotion string
+
+// The promotions that make a day active (LVL-4).
+const (
+	PromoLive      Promotion = "live"       // a LIVE
+	PromoVideo     Promotion = "video"      // a short video
+	PromoLinkShare Promotion = "link_share" // a product link shared outside the platform
+)
+
+// Event is one promotion by a creator: when, how, which product (or category, whichever the host
+// counts as breadth; "" for none), and the GMV attributed to it ("0" when GMV is supplied as a
+// total instead).
+type Event struct {
+	Creator string          `json:"creator"`
+	At      time.Time       `json:"at"`
+	Kind    Promotion       `json:"kind"`
+	Product string          `json:"product,omitempty"`
+	GMV     decimal.Decimal `json:"gmv"`
+}
+
+// Aggregator turns one month of promotion events in one market into each creator's
+// [Performance]: active days counted once per market-calendar day (LVL-4, MKT-2), GMV summed and
+// distinct products counted. The result does not depend on the order of events. An Aggregator
+// is not safe for concurrent use; its memory grows with the number of creators and of distinct
+// (creator, product) pairs, not with the number of events.
+type Aggregator struct {
+	market    affrules.Market
+	month     Month
+	period    affrules.Period
+	dayStart  [32]int64 // Unix seconds of each local midnight; dayStart[ndays] ends the month
+	ndays     int
+	index     map[string]int32
+	creators  []string
+	tallies   []tally
+	breadthOf map[creatorProduct]struct{}
+}
+
+type tally struct {
+	days    uint32 // bit d set: day d+1 of the month was active
+	gmv     int64  // minor units
+	breadth int32
+}
+
+type creatorProduct struct {
+	creator int32
+	product string
+}
+
+// NewAggregator returns an aggregator for the events of month m in market, the month whose
+// performance sets the levels of m+1.
+func NewAggregator(market affrules.MarketCode, m Month) (*Aggregator, error) {
+	mk, err := affrules.LookupMarket(market)
+	if err != nil {
+		return nil, affrules.Errorf("level", "market", market, "%w", affrules.ErrUnknownMarket)
+	}
+	a := &Aggregator{
+		market:    mk,
+		month:     m,
+		period:    m.Period(mk),
+		ndays:     m.Days(),
+		index:     make(map[string]int32),
+		breadthOf: make(map[creatorProduct]struct{}),
+	}
+	t := a.period.Start
+	for d := 0; d < a.ndays; d++ {
+		day := mk.Day(t)
+		a.dayStart[d] = day.Start.Unix()
+		t = day.End
+	}
+	a.dayStart[a.ndays] = a.period.End.Unix()
+	return a, nil
+}
+
+// dayIndex returns the 0-based local day of the month containing Unix second s, which must lie
+// inside the month. Days are 86,400 s except on a DST change, so the first guess is at most one
+// off.
+func (a *Aggregator) dayIndex(s int64) int {
+	d := int((s - a.dayStart[0]) / 86400)
+	d = min(max(d, 0), a.ndays-1)
+	for s < a.dayStart[d] {
+		d--
+	}
+	for s >= a.dayStart[d+1] {
+		d++
+	}
+	return d
+}
+
+// Add counts event e. An event with no creator, an unknown kind, a negative GMV or one finer than
+// the market currency's minor unit, or an instant outside the month (in the market's calendar,
+// MKT-2) is rejected with an error and changes nothing.
+func (a *Aggregator) Add(e Event) error {
+	if e.Creator == "" {
+		return affrules.Errorf("level", "event.creator", e.Creator, "must not be empty")
+	}
+	switch e.Kind {
+	case PromoLive, PromoVideo, PromoLinkShare:
+	default:
+		return affrules.Errorf("level", "event.kind", strconv.Quote(string(e.Kind)), "must be %q, %q or %q (LVL-4)", PromoLive, PromoVideo, PromoLinkShare)
+	}
+	s := e.At.Unix() // local midnights fall on whole seconds, so comparing seconds is exact
+	if e.At.IsZero() || s < a.dayStart[0] || s >= a.dayStart[a.ndays] {
+		return affrules.Errorf("level", "event.at", e.At.Format(time.RFC3339),
+			"is outside %s in %s %s, the month being aggregated (MKT-2): %w", a.month, a.market.Code, a.period, affrules.ErrOutOfRange)
+	}
+	var gmv minor
+	if !e.GMV.IsZero() {
+		if e.GMV.Sign() < 0 {
+			return affrules.Errorf("level", "event.gmv", e.GMV, "%w", affrules.ErrNegative)
+		}
+		var err error
+		if gmv, err = toMinor(e.GMV, a.market.MinorUnit); err != nil {
+			return affrules.Errorf("level", "event.gmv", e.GMV, "%s: %w", err, affrules.ErrOutOfRange)
+		}
+		if !gmv.exact {
+			return affrules.Errorf("level", "event.gmv", e.GMV, "has more decimal places than %s's minor unit (%d)", a.market.Currency, a.market.MinorUnit)
+		}
+	}
+	i, ok := a.index[e.Creator]
+	if !ok {
+		if len(a.tallies) == math.MaxInt32 {
+			return affrules.Errorf("level", "event.creator", e.Creator, "too many creators in one aggregator: %w", affrules.ErrOutOfRange)
+		}
+		i = int32(len(a.tallies))
+		a.index[e.Creator] = i
+		a.creators = append(a.creators, e.Creator)
+		a.tallies = append(a.tallies, tally{})
+	}
+	t := &a.tallies[i]
+	if gmv.units > math.MaxInt64-t.gmv {
+		return affrules.Errorf("level", "event.gmv", e.GMV, "creator %s's GMV total overflows: %w", e.Creator, affrules.ErrOutOfRange)
+	}
+	t.gmv += gmv.units
+	t.days |= 1 << a.dayIndex(s) // LVL-4: several promotions on one day count once
+	if e.Product != "" {
+		k := creatorProduct{creator: i, product: e.Product}
+		if _, seen := a.breadthOf[k]; !seen {
+			a.breadthOf[k] = struct{}{}
+			t.breadth++
+		}
+	}
+	return nil
+}
+
+func (a *Aggregator) performance(t tally) Performance {
+	return Performance{market: a.market.Code, month: a.month, gmv: t.gmv, activeDays: int32(bits.OnesCount32(t.days)), breadth: t.breadth}
+}
+
+// Performance returns the performance of creator so far; a creator with no events has none: no
+// GMV, no active days, no breadth.
+func (a *Aggregator) Performance(creator string) Performance {
+	if i, ok := a.index[creator]; ok {
+		return a.performance(a.tallies[i])
+	}
+	return Performance{market: a.market.Code, month: a.month}
+}
+
+// All yields each creator with events and their performance, in the order of their first event.
+// Its result can be passed straight to [Evaluator.Refresh] for the next month.
+func (a *Aggregator) All() iter.Seq2[string, Performance] {
+	return func(yield func(string, Performance) bool) {
+		for i, c := range a.creators {
+			if !yield(c, a.performance(a.tallies[i])) {
+				return
+			}
+		}
+	}
+}

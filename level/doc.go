@@ -1,0 +1,65 @@
+// Package level evaluates creator levels, SPEC §1 (LVL-1 … LVL-10): the monthly level L0 … L8
+// computed from the previous month's GMV, active days and product-selection breadth, how it
+// changes from month to month, who may see it and what it unlocks, and the marketplace
+// attributes shown beside it (creator score, creator type, badges).
+//
+// A host builds an [Evaluator] from a [Policy] with [New] (or [ParsePolicy] for JSON), turns a
+// month of promotion [Event] values into each creator's [Performance] with an [Aggregator] (or
+// supplies totals with [NewPerformance]), and runs [Evaluator.Refresh] on the first of the next
+// month, storing each [Record] in a [History]. [LevelAt] answers "which level at instant t",
+// [Evaluator.TrendAt] whether sellers should be warned of a drop, [Evaluator.Eligible] and
+// [Evaluator.Visible] what the level unlocks and who may see it.
+//
+// The threshold tables of [DefaultPolicy] are illustrative only: the platform publishes no
+// threshold table, so hosts are expected to supply their own per market. The same holds for the
+// default creator-score weights and caps, the "leaderboard" benefit level and the badge
+// thresholds.
+//
+// Money on the hot path: GMV is converted once, when a [Performance] or [Evaluator] is built, to
+// whole minor units of the market's currency (int64), so a refresh compares integers and
+// allocates nothing per creator.
+//
+// # Interpretations
+//
+// Where the catalog is silent this package chooses the following, each a default a host can
+// change through [Policy] data unless it is a matter of input form:
+//
+//   - Interpretation (LVL-2): thresholds are per market and effective date ([Policy].Tables);
+//     each of GMV, active days and breadth must be non-decreasing with level; L0 has none. Under
+//     [HighestMet] (default) a creator gets the highest level whose every threshold is met;
+//     under [GMVBand] GMV picks the band and missing that band's active-day or breadth threshold
+//     drops exactly one level, never more, and never below L0.
+//   - Interpretation (LVL-2, LVL-3): the level for month M uses the table in force at M's first
+//     instant in the market's calendar, that is at the refresh, not the one in force during M-1.
+//   - Interpretation (LVL-2): GMV is compared at the currency's minor unit. Thresholds must be
+//     whole minor units; total GMV supplied to [NewPerformance] is truncated to the minor unit
+//     (which changes no comparison with a whole-minor-unit threshold); GMV on individual events
+//     must be whole minor units, so that their sum is exact.
+//   - Interpretation (LVL-2): breadth is the number of distinct product keys a creator promoted
+//     in the month; the host chooses whether the key is a product or a category ID.
+//   - Interpretation (LVL-4): every event is a promotion; an event's kind must be LIVE, short
+//     video or external link share, and each counts its market-calendar day as active whatever
+//     GMV it carries.
+//   - Interpretation (LVL-5): affiliate partners (MCN/TAP) may see levels
+//     ([Policy].PartnersSeeLevel, default true). A creator viewing another creator's profile is a
+//     general user and may not. An unknown role is denied.
+//   - Interpretation (LVL-6): a drop of k levels is slight when k is below
+//     [TrendPolicy].SignificantDrop (default 2), significant otherwise; a consistent drop is
+//     [TrendPolicy].ConsistentMonths (default 2) month-over-month decreases in a row ending with
+//     the latest month. [Evaluator.TrendAt] stops at the first month with no stored level: an
+//     unknown month is not a drop.
+//   - Interpretation (LVL-7): benefits are named in the policy with a minimum level
+//     ([Policy].Benefits; default "leaderboard" from L4, illustrative).
+//   - Interpretation (LVL-8): the creator score exists in the markets listed in [Policy].Score
+//     (default ID) and is Σ weight × min(metric ÷ cap, 1) over the seven metrics, weights adding
+//     up to 100, so it runs from 0 to 100; each term is computed to 10 decimal places and the sum
+//     rounded half-up once, to 2.
+//   - Interpretation (LVL-9): a tie, including no GMV at all, reports [Policy].TieType (default
+//     [Mixed]).
+//   - Interpretation (LVL-10): quick to respond needs both a reply rate of at least
+//     [BadgePolicy].MinReplyRate (default 80%) and a typical reply time of at most
+//     [BadgePolicy].MaxReplyMinutes (default 720); posts frequently needs at least
+//     [BadgePolicy].MinPosts (default 12) videos and LIVEs within [BadgePolicy].PostWindowDays
+//     (default 30, MKT-3); reliable with samples needs a fulfilment rate of at least the market
+//     average plus [BadgePolicy].SampleMargin (default 10 percentage points).
+package level

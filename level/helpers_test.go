@@ -1,0 +1,56 @@
+package level_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/level"
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/require"
+)
+
+// ukTable is a small hand-written table for the UK (GBP, two decimal places), L1 … L8.
+func ukTable(scheme level.Scheme) level.Table {
+	gmv := []string{"0", "10", "50", "100", "500", "1000", "5000", "10000"}
+	days := []int{1, 2, 3, 5, 8, 12, 16, 20}
+	breadth := []int{1, 1, 2, 3, 4, 6, 8, 10}
+	t := level.Table{Scheme: scheme}
+	for i := range gmv {
+		t.Levels = append(t.Levels, level.Thresholds{GMV: decimal.RequireFromString(gmv[i]), ActiveDays: days[i], Breadth: breadth[i]})
+	}
+	return t
+}
+
+// testPolicy is the default policy with ukTable for the UK under scheme.
+func testPolicy(scheme level.Scheme) level.Policy {
+	p := level.DefaultPolicy()
+	p.Tables[affrules.UK] = []affrules.Effective[level.Table]{{Value: ukTable(scheme)}}
+	return p
+}
+
+func mustNew(t testing.TB, p level.Policy) *level.Evaluator {
+	t.Helper()
+	ev, err := level.New(p)
+	require.NoError(t, err)
+	return ev
+}
+
+func mustPerf(t testing.TB, market affrules.MarketCode, m level.Month, gmv string, days, breadth int) level.Performance {
+	t.Helper()
+	p, err := level.NewPerformance(market, m, decimal.RequireFromString(gmv), days, breadth)
+	require.NoError(t, err)
+	return p
+}
+
+func market(t testing.TB, code affrules.MarketCode) affrules.Market {
+	t.Helper()
+	mk, err := affrules.LookupMarket(code)
+	require.NoError(t, err)
+	return mk
+}
+
+var (
+	feb2026   = level.NewMonth(2026, time.February)
+	march2026 = level.NewMonth(2026, time.March)
+)

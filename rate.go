@@ -157,10 +157,33 @@ func (r *Rate) UnmarshalText(b []byte) error {
 // followed by the ratio itself, e.g. "1.2% (6/500)". It is meant for the observed values in
 // reasons. A den that is not positive gives "undefined (num/den)".
 func FormatRatio(num, den int64) string {
-	ratio := " (" + strconv.FormatInt(num, 10) + "/" + strconv.FormatInt(den, 10) + ")"
-	if den <= 0 {
-		return "undefined" + ratio
+	b := make([]byte, 0, 48)
+	switch {
+	case den <= 0:
+		b = append(b, "undefined"...)
+	case num < 0 || num/den >= 1<<40: // outside what the integer path below can hold
+		b = append(b, decimal.NewFromInt(num).Shift(2).DivRound(decimal.NewFromInt(den), 4).String()...)
+		b = append(b, '%')
+	default:
+		// q = round_half_up(num × 100 × 10⁴ / den) = ⌊(2 × num × 10⁶ + den) / (2 × den)⌋
+		hi, lo := bits.Mul64(uint64(num), 2_000_000)
+		lo, carry := bits.Add64(lo, uint64(den), 0)
+		q, _ := bits.Div64(hi+carry, lo, 2*uint64(den))
+		b = strconv.AppendUint(b, q/10_000, 10)
+		if frac := q % 10_000; frac != 0 {
+			b = append(b, '.')
+			b = strconv.AppendUint(b, frac+10_000, 10) // "1dddd": four digits with leading zeros
+			b = append(b[:len(b)-5], b[len(b)-4:]...)
+			for b[len(b)-1] == '0' {
+				b = b[:len(b)-1]
+			}
+		}
+		b = append(b, '%')
 	}
-	pct := decimal.NewFromInt(num).Shift(2).DivRound(decimal.NewFromInt(den), 4)
-	return pct.String() + "%" + ratio
+	b = append(b, " ("...)
+	b = strconv.AppendInt(b, num, 10)
+	b = append(b, '/')
+	b = strconv.AppendInt(b, den, 10)
+	b = append(b, ')')
+	return string(b)
 }

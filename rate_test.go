@@ -167,3 +167,27 @@ func FuzzParseRate(f *testing.F) {
 		}
 	})
 }
+
+// FormatRatio's integer path agrees with exact decimal division, rounding half-up.
+func TestFormatRatioProperty(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		den := rapid.Int64Range(1, 1<<50).Draw(t, "den")
+		num := rapid.Int64Range(0, den*3).Draw(t, "num")
+		pct := decimal.NewFromInt(num).Shift(2).DivRound(decimal.NewFromInt(den), 4)
+		want := pct.String() + "% (" + decimal.NewFromInt(num).String() + "/" + decimal.NewFromInt(den).String() + ")"
+		if got := affrules.FormatRatio(num, den); got != want {
+			t.Fatalf("FormatRatio(%d, %d) = %s, want %s", num, den, got, want)
+		}
+	})
+}
+
+func TestFormatRatio(t *testing.T) {
+	assert.Equal(t, "1.2% (6/500)", affrules.FormatRatio(6, 500))
+	assert.Equal(t, "33.3333% (1/3)", affrules.FormatRatio(1, 3))
+	assert.Equal(t, "66.6667% (2/3)", affrules.FormatRatio(2, 3))
+	assert.Equal(t, "0.0001% (1/1000000)", affrules.FormatRatio(1, 1_000_000))
+	assert.Equal(t, "0% (1/100000000)", affrules.FormatRatio(1, 100_000_000))
+	assert.Equal(t, "undefined (3/0)", affrules.FormatRatio(3, 0))
+	assert.Equal(t, "-50% (-1/2)", affrules.FormatRatio(-1, 2))
+	assert.Equal(t, "922337203685477580700% (9223372036854775807/1)", affrules.FormatRatio(1<<63-1, 1))
+}

@@ -82,6 +82,8 @@ type limitVersion struct {
 	refund         affrules.Rate
 	minReviews     int64
 	minRefundCases int64
+	// The limits as reasons print them, built once.
+	negLimit, refLimit, reviewsLimit, casesLimit string
 }
 
 // New validates p and returns an evaluator for it. It reports every problem in p at once.
@@ -168,7 +170,11 @@ func limitVersions(vs []affrules.Effective[Thresholds], c affrules.Category) []l
 	for i, v := range vs {
 		l, ok := v.Value.Categories[c]
 		out[i] = limitVersion{from: v.From, present: ok, negative: l.NegativeReviewRate, refund: l.SellerFaultRefundRate,
-			minReviews: v.Value.MinReviews, minRefundCases: v.Value.MinRefundCases}
+			minReviews: v.Value.MinReviews, minRefundCases: v.Value.MinRefundCases,
+			negLimit:     "below " + l.NegativeReviewRate.String() + " for " + string(c),
+			refLimit:     "below " + l.SellerFaultRefundRate.String() + " for " + string(c),
+			reviewsLimit: "applies from " + strconv.FormatInt(v.Value.MinReviews, 10) + " reviews",
+			casesLimit:   "applies from " + strconv.FormatInt(v.Value.MinRefundCases, 10) + " cases"}
 	}
 	return out
 }
@@ -298,7 +304,7 @@ func (e *Evaluator) Product(p Product, shop Result, at time.Time) (Result, error
 
 func (t *categoryTable) versions(m affrules.MarketCode) ([]limitVersion, error) {
 	for i := range t.markets {
-		if t.markets[i].market == m {
+		if sameCode(t.markets[i].market, m) {
 			return t.markets[i].versions, nil
 		}
 	}
@@ -306,6 +312,19 @@ func (t *categoryTable) versions(m affrules.MarketCode) ([]limitVersion, error) 
 		return nil, affrules.Errorf("eligibility", "market", m, "%w", affrules.ErrUnknownMarket)
 	}
 	return t.def, nil
+}
+
+// sameCode is m == n for short codes, without a call to the runtime's memequal.
+func sameCode(m, n affrules.MarketCode) bool {
+	if len(m) != len(n) {
+		return false
+	}
+	for i := 0; i < len(m); i++ {
+		if m[i] != n[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // evaluateProduct is the hot path: it allocates only when there is something to report.
@@ -324,7 +343,7 @@ func evaluateProduct(p *Product, shop *Result, v *limitVersion) (Result, error) 
 }
 
 func productReasons(p *Product, shop *Result, v *limitVersion, negOK, refOK, negApplies, refApplies, permanent bool) Result {
-	var reasons []affrules.Reason
+	reasons := make([]affrules.Reason, 0, 4)
 	switch { // ELG-6
 	case p.Frozen:
 		reasons = append(reasons, permanentReason("product frozen for a policy violation"))
@@ -336,21 +355,21 @@ func productReasons(p *Product, shop *Result, v *limitVersion, negOK, refOK, neg
 	switch {
 	case !negApplies:
 		reasons = append(reasons, affrules.Reason{Rule: RuleNegativeReview, Kind: affrules.NotApplicable,
-			Observed: strconv.FormatInt(p.Reviews, 10) + " reviews", Limit: "applies from " + strconv.FormatInt(v.minReviews, 10) + " reviews",
+			Observed: strconv.FormatInt(p.Reviews, 10) + " reviews", Limit: v.reviewsLimit,
 			Message: "too few reviews for the negative-review rule"})
 	case !negOK:
 		reasons = append(reasons, affrules.Reason{Rule: RuleNegativeReview, Observed: affrules.FormatRatio(p.NegativeReviewOrders, p.Orders),
-			Limit:   "below " + v.negative.String() + " for " + string(p.Category),
+			Limit:   v.negLimit,
 			Message: "negative-review rate is not below the category limit"})
 	}
 	switch {
 	case !refApplies:
 		reasons = append(reasons, affrules.Reason{Rule: RuleSellerRefund, Kind: affrules.NotApplicable,
-			Observed: strconv.FormatInt(p.RefundCases, 10) + " return/refund cases", Limit: "applies from " + strconv.FormatInt(v.minRefundCases, 10) + " cases",
+			Observed: strconv.FormatInt(p.RefundCases, 10) + " return/refund cases", Limit: v.casesLimit,
 			Message: "too few return/refund cases for the seller-fault refund rule"})
 	case !refOK:
 		reasons = append(reasons, affrules.Reason{Rule: RuleSellerRefund, Observed: affrules.FormatRatio(p.SellerFaultRefunds, p.Orders),
-			Limit:   "below " + v.refund.String() + " for " + string(p.Category),
+			Limit:   v.refLimit,
 			Message: "seller-fault return/refund rate is not below the category limit"})
 	}
 	own := affrules.Decide(reasons...)

@@ -1,0 +1,104 @@
+package eligibility_test
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/eligibility"
+)
+
+func ExampleEvaluator_Product() {
+	e := eligibility.MustNew(eligibility.DefaultPolicy())
+	at := time.Date(2026, 11, 21, 2, 0, 0, 0, time.UTC)
+
+	shop, _ := e.Shop(eligibility.Shop{ID: "s1", Market: affrules.UK, StoreRating: decimal.RequireFromString("4.2")}, at)
+	product := eligibility.Product{
+		ID: "p1", ShopID: "s1", Market: affrules.UK, Category: affrules.Electronics,
+		Orders: 400, Reviews: 120, NegativeReviewOrders: 4, // exactly 1%: not below the limit
+		RefundCases: 3, SellerFaultRefunds: 1, // ELG-4 needs 5 cases
+	}
+	r, err := e.Product(product, shop, at)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(r.State)
+	for _, reason := range r.Decision.Reasons {
+		fmt.Println(reason)
+	}
+	// Output:
+	// temporarily_disqualified
+	// ELG-3 failed: negative-review rate is not below the category limit (observed 1% (4/400), limit below 1% for electronics)
+	// ELG-4 not applicable: too few return/refund cases for the seller-fault refund rule (observed 3 return/refund cases, limit applies from 5 cases)
+}
+
+func ExampleEvaluator_Shop() {
+	e := eligibility.MustNew(eligibility.DefaultPolicy())
+	at := time.Date(2026, 11, 21, 2, 0, 0, 0, time.UTC)
+	r, _ := e.Shop(eligibility.Shop{
+		ID: "s1", Market: affrules.TH, StoreRating: decimal.RequireFromString("4.8"),
+		LastCounterfeitViolation: time.Date(2026, 10, 1, 12, 0, 0, 0, time.UTC),
+	}, at)
+	fmt.Println(r.Decision)
+	// Output:
+	// denied: ELG-1 failed: shop had a counterfeit violation within the window (observed counterfeit violation at 2026-10-01T12:00:00Z, limit none within 60 days); next allowed 2026-11-30T12:00:00Z
+}
+
+func ExampleEvaluator_NewRun() {
+	e := eligibility.MustNew(eligibility.DefaultPolicy())
+	at := time.Date(2026, 11, 21, 2, 0, 0, 0, time.UTC)
+	shops := []eligibility.Shop{
+		{ID: "good", Market: affrules.ID, StoreRating: decimal.RequireFromString("4.5")},
+		{ID: "low", Market: affrules.ID, StoreRating: decimal.RequireFromString("2.4")},
+	}
+	run, err := e.NewRun(at, slices.Values(shops))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	products := []eligibility.Product{
+		{ID: "soap", ShopID: "good", Market: affrules.ID, Category: affrules.FMCG, Orders: 2000, Reviews: 300, NegativeReviewOrders: 11, RefundCases: 40, SellerFaultRefunds: 29},
+		{ID: "shampoo", ShopID: "low", Market: affrules.ID, Category: affrules.FMCG, Orders: 900, Reviews: 80, NegativeReviewOrders: 1, RefundCases: 9, SellerFaultRefunds: 2},
+		{ID: "toy", ShopID: "good", Market: affrules.ID, Category: "toys"},
+	}
+	for r, err := range run.Products(slices.Values(products)) {
+		if err != nil {
+			fmt.Println(r.ID, "error:", err)
+			continue
+		}
+		fmt.Println(r.ID, r.Decision)
+	}
+	// Output:
+	// soap allowed
+	// shampoo denied: ELG-2 failed: store rating is below the minimum (observed 2.4, limit at least 2.5)
+	// toy error: eligibility: product[toy].category "toys": unknown category
+}
+
+func ExampleParsePolicy() {
+	p, err := eligibility.ParsePolicy([]byte(`{"default": [{"from": "2026-01-01T00:00:00Z", "value": {
+		"counterfeit_window_days": 30, "min_store_rating": "4", "min_reviews": 10, "min_refund_cases": 10,
+		"categories": {"books": {"negative_review_rate_below": "2%", "seller_fault_refund_rate_below": "0%"}}}}]}`))
+	fmt.Println(p.Default.Len(), err)
+	// Output:
+	// 0 eligibility: policy.default[0] (from 2026-01-01T00:00:00Z).categories[books].seller_fault_refund_rate_below 0%: must be above 0%: no rate is below 0%
+}
+
+func ExampleListed() {
+	c := eligibility.Creator{ID: "nadia", ECommercePermission: true, LinkedMCN: "other-agency"}
+	fmt.Println(eligibility.Listed(c, "my-agency"))
+	fmt.Printf("%+v\n", eligibility.ViewOf(eligibility.Creator{ID: "ari", ECommercePermission: true, DataAuthorised: true}, "my-agency"))
+	// Output:
+	// denied: ELG-7 failed: creator is linked to another MCN (observed linked to MCN other-agency, limit not linked to another MCN)
+	// {Listed:true Performance:true Contact:false Invitable:true}
+}
+
+func ExampleResult_ForCampaign() {
+	r := eligibility.Result{ID: "p9", State: eligibility.PermanentlyDisqualified}
+	fmt.Println(r.ForCampaign())
+	// Output:
+	// denied: ELG-9 failed: only affiliate-eligible products may join a campaign (observed permanently_disqualified, limit eligible)
+}

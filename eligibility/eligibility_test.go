@@ -267,7 +267,9 @@ func TestProductBadInput(t *testing.T) { // ELG-5 and bad input
 		{"negative seller-fault refunds", mod(func(p *eligibility.Product) { p.SellerFaultRefunds = -1 }), affrules.ErrNegative, "seller_fault_refunds -1"},
 		{"more negative reviews than orders", mod(func(p *eligibility.Product) { p.NegativeReviewOrders = 1001; p.Reviews = 2000 }), nil, "negative_review_orders 1001: exceeds orders 1000"},
 		{"more seller-fault refunds than cases", mod(func(p *eligibility.Product) { p.SellerFaultRefunds = 6 }), nil, "seller_fault_refunds 6: exceeds refund_cases 5"},
-		{"more seller-fault refunds than orders", mod(func(p *eligibility.Product) { p.Orders, p.SellerFaultRefunds, p.RefundCases, p.NegativeReviewOrders = 5, 6, 6, 0 }), nil, "seller_fault_refunds 6: exceeds orders 5"},
+		{"more seller-fault refunds than orders", mod(func(p *eligibility.Product) {
+			p.Orders, p.SellerFaultRefunds, p.RefundCases, p.NegativeReviewOrders = 5, 6, 6, 0
+		}), nil, "seller_fault_refunds 6: exceeds orders 5"},
 		{"shop result of another shop", mod(func(p *eligibility.Product) { p.ShopID = "other" }), nil, `shop_id "other": does not match`},
 		{"bad previous state", mod(func(p *eligibility.Product) { p.Previous = 7 }), affrules.ErrOutOfRange, "previous 7"},
 	}

@@ -25,7 +25,7 @@ const (
 type Shop struct {
 	ID                       string              `json:"id"`
 	Market                   affrules.MarketCode `json:"market"`
-	StoreRating              decimal.Decimal     `json:"store_rating"`                         // 0–5
+	StoreRating              decimal.Decimal     `json:"store_rating"`                        // 0–5
 	LastCounterfeitViolation time.Time           `json:"last_counterfeit_violation,omitzero"` // zero if none
 	Deactivated              bool                `json:"deactivated,omitempty"`               // seller account deactivated
 	Previous                 State               `json:"previous,omitempty"`                  // state recorded by the last run

@@ -36,7 +36,7 @@ type Thresholds struct {
 //
 // The zero Policy has no thresholds: [New] rejects it.
 type Policy struct {
-	Default affrules.Timeline[Thresholds]                       `json:"default"`
+	Default affrules.Timeline[Thresholds]                         `json:"default"`
 	Markets map[affrules.MarketCode]affrules.Timeline[Thresholds] `json:"markets,omitempty"`
 }
 

@@ -180,14 +180,17 @@ func limitVersions(vs []affrules.Effective[Thresholds], c affrules.Category) []l
 }
 
 // inForce returns the index of the version in force at t, or -1 before the first.
-func inForce[V any](vs []V, from func(*V) time.Time, t time.Time) int {
+func inForce[V interface{ start() time.Time }](vs []V, t time.Time) int {
 	for i := len(vs) - 1; i >= 0; i-- { // few versions, newest first
-		if !from(&vs[i]).After(t) {
+		if !vs[i].start().After(t) {
 			return i
 		}
 	}
 	return -1
 }
+
+func (v shopVersion) start() time.Time  { return v.from }
+func (v limitVersion) start() time.Time { return v.from }
 
 func (e *Evaluator) shopVersionsFor(m affrules.MarketCode) ([]shopVersion, error) {
 	if vs, ok := e.shop[m]; ok {
@@ -220,7 +223,7 @@ func (e *Evaluator) Shop(s Shop, at time.Time) (Result, error) {
 	if s.Previous > PermanentlyDisqualified {
 		return Result{}, affrules.Errorf("eligibility", "shop["+s.ID+"].previous", int(s.Previous), "%w", affrules.ErrOutOfRange)
 	}
-	i := inForce(vs, func(v *shopVersion) time.Time { return v.from }, at)
+	i := inForce(vs, at)
 	if i < 0 {
 		return Result{}, affrules.Errorf("eligibility", "at", at.Format(time.RFC3339), "is before the policy's first version for market %s", s.Market)
 	}
@@ -295,7 +298,7 @@ func (e *Evaluator) Product(p Product, shop Result, at time.Time) (Result, error
 	if err != nil {
 		return Result{}, err
 	}
-	i := inForce(vs, func(v *limitVersion) time.Time { return v.from }, at)
+	i := inForce(vs, at)
 	if i < 0 {
 		return Result{}, affrules.Errorf("eligibility", "at", at.Format(time.RFC3339), "is before the policy's first version for market %s", p.Market)
 	}

@@ -1,0 +1,141 @@
+package invitation
+
+import (
+	"errors"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/affrules/affrules"
+)
+
+const pkg = "invitation"
+
+// Rule IDs of the reasons in invitation decisions. The input rules (INV-1, INV-5..7) are
+// reported as errors by [Validate] and name their rule in the message.
+const (
+	RuleDaily  affrules.RuleID = "INV-2" // daily limit, shared across roles (INV-4)
+	RuleRepeat affrules.RuleID = "INV-3" // once per creator within the window, shared across roles (INV-4)
+	RuleListed affrules.RuleID = "INV-8" // only marketplace-listed creators (ELG-7)
+)
+
+// Sentinel errors wrapped by the [*affrules.FieldError] values that [Validate] returns, one per
+// rule, for use with [errors.Is]. An unknown market wraps [affrules.ErrUnknownMarket] instead.
+var (
+	// ErrContact reports missing, unoffered or malformed contact details (INV-5).
+	ErrContact = errors.New("invalid contact")
+	// ErrMessage reports an empty, malformed or oversize message (INV-6).
+	ErrMessage = errors.New("invalid message")
+	// ErrPurpose reports an unknown purpose or one the account's roles do not allow (INV-7).
+	ErrPurpose = errors.New("purpose not allowed")
+	// ErrNotFound reports an invitation a [Ledger] does not hold.
+	ErrNotFound = errors.New("invitation not found")
+)
+
+// Purpose is what an invitation is for (INV-7).
+type Purpose string
+
+// The two purposes of INV-7.
+const (
+	// CreatorPartnership is a long-term linking relationship; it needs the MCN role.
+	CreatorPartnership Purpose = "creator_partnership"
+	// ProductDistribution is product distribution; it needs the affiliate-partner role.
+	ProductDistribution Purpose = "product_distribution"
+)
+
+// Account is an MCN or affiliate-partner account that sends invitations. Its quotas (INV-2,
+// INV-3) are kept by [Account.ID], whatever role or market an invitation uses (INV-4).
+type Account struct {
+	ID string `json:"id"`
+	// HomeMarket is the account's home market; its calendar day bounds the daily limit (INV-2).
+	HomeMarket affrules.MarketCode `json:"home_market"`
+	// Markets lists further markets a cross-border account invites in (INV-1); the home market
+	// is always allowed.
+	Markets []affrules.MarketCode `json:"markets,omitempty"`
+	MCN     bool                  `json:"mcn"`     // holds the MCN role (CreatorPartnership)
+	Partner bool                  `json:"partner"` // holds the affiliate-partner role (ProductDistribution)
+}
+
+// Contact is one of the account's contact details carried by an invitation (INV-5).
+type Contact struct {
+	Channel affrules.Channel `json:"channel"`
+	Value   string           `json:"value"`
+}
+
+// Invitation is what an account sends to one creator.
+type Invitation struct {
+	Market    affrules.MarketCode `json:"market"`     // market the creator is invited in (INV-1)
+	CreatorID string              `json:"creator_id"` // the creator's ID, as in eligibility.Creator
+	Username  string              `json:"username"`   // the creator's username, for search (INV-9)
+	Nickname  string              `json:"nickname"`   // the creator's nickname, for search (INV-9)
+	Purpose   Purpose             `json:"purpose"`    // INV-7
+	Message   string              `json:"message"`    // INV-6
+	Contacts  []Contact           `json:"contacts"`   // INV-5; shown to the creator per INV-10
+}
+
+// Validate checks the input rules of an invitation from account a under policy p and returns
+// every problem at once, joined with [errors.Join], or nil:
+//
+//   - INV-1: the account's ID and home market, and the invitation's market, which must be
+//     registered and be the home market or one of [Account.Markets];
+//   - INV-5: at least one contact on a channel the market offers other than phone, no channel the
+//     market lacks, no channel twice, each value well-formed for its channel (see [Contact]);
+//   - INV-6: a message that is valid UTF-8, not blank, and within the word budget: with w
+//     whitespace-separated words and c characters of scripts written without spaces (a token
+//     made only of such characters is counted by its characters, not as a word), w/MaxWords +
+//     c/MaxSpacelessChars must not exceed 1;
+//   - INV-7: a known purpose whose role the account holds.
+//
+// Each problem is an [*affrules.FieldError] wrapping [ErrContact], [ErrMessage], [ErrPurpose] or
+// [affrules.ErrUnknownMarket]. Whether the creator may be invited (INV-8) and the quotas
+// (INV-2..4) are business decisions, not input errors; see [Send].
+func Validate(p Policy, a Account, inv Invitation) error {
+	var errs []error
+	if a.ID == "" {
+		errs = append(errs, affrules.Errorf(pkg, "account.id", "", "must not be empty"))
+	}
+	if _, err := affrules.LookupMarket(a.HomeMarket); err != nil {
+		errs = append(errs, affrules.Errorf(pkg, "account.home_market", strconv.Quote(string(a.HomeMarket)), "%w", affrules.ErrUnknownMarket))
+	}
+	if inv.CreatorID == "" {
+		errs = append(errs, affrules.Errorf(pkg, "creator_id", "", "must not be empty"))
+	}
+	m, err := affrules.LookupMarket(inv.Market)
+	switch {
+	case err != nil:
+		errs = append(errs, affrules.Errorf(pkg, "market", strconv.Quote(string(inv.Market)), "%w", affrules.ErrUnknownMarket))
+	case inv.Market != a.HomeMarket && !slices.Contains(a.Markets, inv.Market):
+		errs = append(errs, affrules.Errorf(pkg, "market", inv.Market, "is not a market account %s invites in (INV-1)", a.ID))
+	default:
+		errs = append(errs, checkContacts(p.channels(m), m.Code, inv.Contacts)...)
+	}
+	if err := checkMessage(p, inv.Message); err != nil {
+		errs = append(errs, err)
+	}
+	switch inv.Purpose {
+	case CreatorPartnership:
+		if !a.MCN {
+			errs = append(errs, affrules.Errorf(pkg, "purpose", inv.Purpose, "needs the MCN role, which account %s does not hold (INV-7): %w", a.ID, ErrPurpose))
+		}
+	case ProductDistribution:
+		if !a.Partner {
+			errs = append(errs, affrules.Errorf(pkg, "purpose", inv.Purpose, "needs the affiliate-partner role, which account %s does not hold (INV-7): %w", a.ID, ErrPurpose))
+		}
+	default:
+		errs = append(errs, affrules.Errorf(pkg, "purpose", strconv.Quote(string(inv.Purpose)), "must be %s or %s (INV-7): %w", CreatorPartnership, ProductDistribution, ErrPurpose))
+	}
+	return joinErrs(errs...)
+}
+
+// checkInstant rejects the zero instant and instants a Ledger cannot store as nanoseconds.
+func checkInstant(at time.Time) error {
+	if at.Before(minInstant) || at.After(maxInstant) {
+		return affrules.Errorf(pkg, "at", at.Format(time.RFC3339Nano), "must be between 1700 and 2200: %w", affrules.ErrOutOfRange)
+	}
+	return nil
+}
+
+var (
+	minInstant = time.Date(1700, 1, 1, 0, 0, 0, 0, time.UTC)
+	maxInstant = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
+)

@@ -1,0 +1,78 @@
+package invitation
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/affrules/affrules"
+)
+
+// Usage is what a [Ledger] knows of one account's quotas when it is asked to record an invitation
+// to one creator: the counter of INV-2 and the last invitation of INV-3. Both are per account,
+// whatever the role or market of the invitations (INV-4).
+type Usage struct {
+	// Day is the calendar day of the account's home market that Count counts, the day of the
+	// latest counted invitation; the zero Period when the account has none.
+	Day affrules.Period `json:"day"`
+	// Count is the number of invitations counted in Day (INV-2).
+	Count int `json:"count"`
+	// Last is the account's latest invitation of the creator, or the zero time if there is none
+	// or it is older than the repeat window (INV-3).
+	Last time.Time `json:"last,omitzero"`
+}
+
+// Check is the quota rule (INV-2..4) as a pure function: whether an account whose quota state
+// towards one creator is u may invite that creator at instant at, home being the zone of the
+// account's home market. It returns the decision and the usage to store if the invitation is recorded; when
+// the decision denies, the usage is u unchanged. A [Ledger] calls Check inside the atomic step
+// that records the invitation (INV-11).
+//
+// The decision lists every failing rule: INV-2 when the day's count has reached p.DailyLimit,
+// with the next local midnight as its retry instant; INV-3 when at is before u.Last plus
+// p.RepeatWindowDays×24h (MKT-3: exactly 7×24h later is allowed again), retrying then.
+// [affrules.Decision.NextAllowed] is the later of the failing rules' retry instants, the first
+// instant at which both can pass.
+//
+// A clock that goes backwards never reopens a quota: an instant before u.Day is counted in u.Day
+// (the latest day the account has used), and an instant before u.Last is within the window of
+// u.Last.
+func (p Policy) Check(home *time.Location, u Usage, at time.Time) (affrules.Decision, Usage) {
+	day, count := u.Day, u.Count
+	if day.IsEmpty() || !at.Before(day.End) {
+		day, count = affrules.DayOf(at, home), 0
+	}
+	var reasons []affrules.Reason
+	var next time.Time
+	if count >= p.DailyLimit {
+		reasons = append(reasons, affrules.Reason{
+			Rule:     RuleDaily,
+			Observed: strconv.Itoa(count) + " invitations on " + day.Start.In(home).Format(time.DateOnly),
+			Limit:    strconv.Itoa(p.DailyLimit) + " a day in the account's home market, across its roles (INV-4)",
+			Message:  "daily invitation limit reached",
+		})
+		next = day.End
+	}
+	if !u.Last.IsZero() && p.RepeatWindowDays > 0 {
+		if again := u.Last.Add(affrules.Days(p.RepeatWindowDays)); at.Before(again) {
+			reasons = append(reasons, affrules.Reason{
+				Rule:     RuleRepeat,
+				Observed: "last invited " + u.Last.In(home).Format(time.RFC3339),
+				Limit:    "once every " + strconv.Itoa(p.RepeatWindowDays) + "×24h per creator, across the account's roles (INV-4)",
+				Message:  "creator already invited within " + strconv.Itoa(p.RepeatWindowDays) + " days",
+			})
+			if again.After(next) {
+				next = again
+			}
+		}
+	}
+	if reasons != nil {
+		d := affrules.Decide(reasons...)
+		d.NextAllowed = next.In(home)
+		return d, u
+	}
+	last := at
+	if u.Last.After(at) {
+		last = u.Last
+	}
+	return affrules.Decision{Allowed: true}, Usage{Day: day, Count: count + 1, Last: last}
+}

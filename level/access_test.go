@@ -1,0 +1,207 @@
+package level_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/level"
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestEligible(t *testing.T) { // LVL-7
+	ev := mustNew(t, testPolicy(level.HighestMet)) // leaderboard from L4
+	for l := level.L0; l <= level.L8; l++ {
+		d, err := ev.Eligible("leaderboard", l)
+		require.NoError(t, err)
+		assert.Equal(t, l >= level.L4, d.Allowed, l)
+		if !d.Allowed {
+			require.Len(t, d.Reasons, 1)
+			assert.Equal(t, affrules.Reason{Rule: level.RuleBenefit, Observed: l.String(), Limit: "L4 or above",
+				Message: "leaderboard requires level L4"}, d.Reasons[0])
+		}
+	}
+	_, err := ev.Eligible("free lunch", level.L8)
+	assert.ErrorContains(t, err, `level: benefit "free lunch"`)
+	_, err = ev.Eligible("leaderboard", level.L8+1)
+	assert.ErrorIs(t, err, affrules.ErrOutOfRange)
+}
+
+// LVL-7: eligibility is re-checked at each monthly refresh: lost in the month the level falls.
+func TestEligibleLostAtRefresh(t *testing.T) {
+	ev := mustNew(t, testPolicy(level.HighestMet))
+	ctx := t.Context()
+	var h level.MemoryHistory
+	feb := mustPerf(t, affrules.UK, feb2026, "500", 8, 4)   // L5 for March
+	mar := mustPerf(t, affrules.UK, march2026, "100", 5, 3) // L4 for April
+	apr := mustPerf(t, affrules.UK, march2026.Add(1), "50", 3, 2)
+	for i, p := range []level.Performance{feb, mar, apr} {
+		l, err := ev.Assign(affrules.UK, march2026.Add(i), p)
+		require.NoError(t, err)
+		require.NoError(t, h.Put(ctx, level.Record{Market: affrules.UK, Creator: "c", Month: march2026.Add(i), Level: l}))
+	}
+	uk := market(t, affrules.UK)
+	want := []bool{true, true, false}
+	for i := range 3 {
+		at := march2026.Add(i).Period(uk).Start.Add(time.Hour)
+		l, ok, err := level.LevelAt(ctx, &h, affrules.UK, "c", at)
+		require.NoError(t, err)
+		require.True(t, ok)
+		d, err := ev.Eligible("leaderboard", l)
+		require.NoError(t, err)
+		assert.Equal(t, want[i], d.Allowed, "month %d at %s", i, l)
+	}
+}
+
+func TestVisible(t *testing.T) { // LVL-5
+	withPartners := mustNew(t, testPolicy(level.HighestMet))
+	p := testPolicy(level.HighestMet)
+	p.PartnersSeeLevel = false
+	noPartners := mustNew(t, p)
+	tests := []struct {
+		viewer            level.Viewer
+		partners, without bool
+	}{
+		{level.Viewer{Role: level.RoleCreator, ID: "c1"}, true, true},
+		{level.Viewer{Role: level.RoleCreator, ID: "c2"}, false, false},
+		{level.Viewer{Role: level.RoleCreator}, false, false},
+		{level.Viewer{Role: level.RoleSeller, ID: "s1"}, true, true},
+		{level.Viewer{Role: level.RolePartner, ID: "mcn"}, true, false},
+		{level.Viewer{Role: level.RoleBuyer, ID: "b1"}, false, false},
+		{level.Viewer{Role: "admin"}, false, false},
+	}
+	for _, tt := range tests {
+		d := withPartners.Visible(tt.viewer, "c1")
+		assert.Equal(t, tt.partners, d.Allowed, "%+v", tt.viewer)
+		assert.Equal(t, tt.without, noPartners.Visible(tt.viewer, "c1").Allowed, "%+v without partners", tt.viewer)
+		if !d.Allowed {
+			assert.True(t, d.Failed(level.RuleVisibility), d.String())
+		}
+	}
+	assert.False(t, withPartners.Visible(level.Viewer{Role: level.RoleCreator}, "").Allowed, "empty IDs never match")
+}
+
+func TestScore(t *testing.T) { // LVL-8
+	ev := mustNew(t, level.DefaultPolicy())
+	caps := level.DefaultPolicy().Score[affrules.ID].Caps
+	full, ok, err := ev.Score(affrules.ID, caps)
+	require.NoError(t, err)
+	require.True(t, ok)
+	assert.True(t, full.Equal(decimal.NewFromInt(100)), full.String())
+
+	over := caps
+	over.GMV = caps.GMV.Mul(decimal.NewFromInt(3))
+	over.LiveCount *= 5
+	s, _, err := ev.Score(affrules.ID, over)
+	require.NoError(t, err)
+	assert.True(t, s.Equal(decimal.NewFromInt(100)), "capped at 100: %s", s)
+
+	zero, ok, err := ev.Score(affrules.ID, level.ScoreInput{})
+	require.NoError(t, err)
+	require.True(t, ok)
+	assert.True(t, zero.IsZero(), zero.String())
+
+	// Half of every cap: half the weights, 50 points. A third of the GMV cap: 30/3 = 10 points.
+	half := level.ScoreInput{GMV: caps.GMV.Div(decimal.NewFromInt(2)), LiveCount: caps.LiveCount / 2, LiveViewers: caps.LiveViewers / 2,
+		ViewingSeconds: caps.ViewingSeconds / 2, VideoCount: caps.VideoCount / 2, VideoViews: caps.VideoViews / 2,
+		Completion: affrules.MustParseRate("25%")}
+	s, _, err = ev.Score(affrules.ID, half)
+	require.NoError(t, err)
+	assert.True(t, s.Equal(decimal.NewFromInt(50)), s.String())
+	third := level.ScoreInput{GMV: caps.GMV.Div(decimal.NewFromInt(3)).Truncate(0)}
+	s, _, err = ev.Score(affrules.ID, third)
+	require.NoError(t, err)
+	assert.Equal(t, "10", s.String(), "9.99999998… rounded once, half-up, to two places")
+
+	_, ok, err = ev.Score(affrules.TH, caps)
+	require.NoError(t, err)
+	assert.False(t, ok, "LVL-8: TH has no creator score by default")
+	_, _, err = ev.Score("XX", caps)
+	assert.ErrorIs(t, err, affrules.ErrUnknownMarket)
+	_, _, err = ev.Score(affrules.ID, level.ScoreInput{GMV: decimal.NewFromInt(-1), VideoViews: -1})
+	assert.ErrorIs(t, err, affrules.ErrNegative)
+	assert.ErrorContains(t, err, "score_input.avg_video_views")
+}
+
+func TestTypeOf(t *testing.T) { // LVL-9
+	ev := mustNew(t, level.DefaultPolicy())
+	d := decimal.RequireFromString
+	tests := []struct {
+		live, video string
+		want        level.CreatorType
+	}{
+		{"100.01", "100", level.Live},
+		{"100", "100.01", level.Video},
+		{"100.0", "100", level.Mixed}, // equal values with different exponents
+		{"0", "0", level.Mixed},
+	}
+	for _, tt := range tests {
+		got, err := ev.TypeOf(d(tt.live), d(tt.video))
+		require.NoError(t, err)
+		assert.Equal(t, tt.want, got, "%s vs %s", tt.live, tt.video)
+	}
+	p := level.DefaultPolicy()
+	p.TieType = level.Live
+	got, err := mustNew(t, p).TypeOf(d("5"), d("5"))
+	require.NoError(t, err)
+	assert.Equal(t, level.Live, got, "tie type is policy")
+	_, err = ev.TypeOf(d("-1"), d("0"))
+	assert.ErrorIs(t, err, affrules.ErrNegative)
+}
+
+func TestBadges(t *testing.T) { // LVL-10
+	ev := mustNew(t, level.DefaultPolicy()) // 80%, 12h, 12 posts in 30 days, margin 10%
+	at := time.Date(2026, time.March, 15, 12, 0, 0, 0, time.UTC)
+	posts := func(n int, start time.Time) []time.Time {
+		out := make([]time.Time, n)
+		for i := range out {
+			out[i] = start.Add(time.Duration(i) * time.Hour)
+		}
+		return out
+	}
+	r := affrules.MustParseRate
+	good := level.BadgeInput{ReplyRate: r("80%"), ReplyTime: 12 * time.Hour, Posts: posts(12, at.Add(-24*time.Hour)),
+		SampleFulfilment: r("70%"), MarketAverage: r("60%")}
+	b, err := ev.Badges(at, good)
+	require.NoError(t, err)
+	assert.True(t, b.QuickToRespond.Allowed, "exactly at both limits")
+	assert.True(t, b.PostsFrequently.Allowed, "exactly 12 posts")
+	assert.True(t, b.ReliableWithSamples.Allowed, "exactly average + margin")
+
+	bad := good
+	bad.ReplyRate = r("79.9%")
+	bad.ReplyTime = 12*time.Hour + time.Second
+	bad.Posts = append(posts(11, at.Add(-24*time.Hour)), at.Add(-30*24*time.Hour)) // MKT-3: exactly 30 days back is outside
+	bad.SampleFulfilment = r("69.9%")
+	b, err = ev.Badges(at, bad)
+	require.NoError(t, err)
+	assert.Len(t, b.QuickToRespond.Failures(), 2, "both reply rules reported")
+	assert.False(t, b.PostsFrequently.Allowed)
+	assert.Equal(t, "11 posts", b.PostsFrequently.Reasons[0].Observed)
+	assert.False(t, b.ReliableWithSamples.Allowed)
+	assert.Equal(t, "at least 70% (market average 60% + 10%)", b.ReliableWithSamples.Reasons[0].Limit)
+	for _, d := range []affrules.Decision{b.QuickToRespond, b.PostsFrequently, b.ReliableWithSamples} {
+		assert.True(t, d.Failed(level.RuleBadge))
+	}
+
+	// Posts in the future of at do not count (MKT-3 window looks back).
+	future := good
+	future.Posts = posts(12, at.Add(time.Second))
+	b, err = ev.Badges(at, future)
+	require.NoError(t, err)
+	assert.False(t, b.PostsFrequently.Allowed)
+
+	// An average of 95% puts the bar at 105%: unreachable.
+	high := good
+	high.SampleFulfilment, high.MarketAverage = r("100%"), r("95%")
+	b, err = ev.Badges(at, high)
+	require.NoError(t, err)
+	assert.False(t, b.ReliableWithSamples.Allowed)
+
+	neg := good
+	neg.ReplyTime = -time.Second
+	_, err = ev.Badges(at, neg)
+	assert.ErrorIs(t, err, affrules.ErrNegative)
+}

@@ -1,0 +1,208 @@
+package level_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/level"
+	"github.com/google/go-cmp/cmp"
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
+)
+
+type perfView struct {
+	GMV                 decimal.Decimal
+	ActiveDays, Breadth int
+}
+
+func view(p level.Performance) perfView {
+	return perfView{GMV: p.GMV(), ActiveDays: p.ActiveDays(), Breadth: p.Breadth()}
+}
+
+func newAgg(t testing.TB, code affrules.MarketCode, m level.Month) *level.Aggregator {
+	t.Helper()
+	a, err := level.NewAggregator(code, m)
+	require.NoError(t, err)
+	return a
+}
+
+// LVL-4: an active day is a market-calendar day with at least one promotion; several count once.
+func TestAggregatorActiveDays(t *testing.T) {
+	th := market(t, affrules.TH)
+	bkk := th.Location()
+	at := func(d, h, min int) time.Time { return time.Date(2026, time.February, d, h, min, 0, 0, bkk) }
+	a := newAgg(t, affrules.TH, feb2026)
+	events := []level.Event{
+		{Creator: "c1", At: at(1, 0, 0), Kind: level.PromoLive, Product: "p1", GMV: decimal.RequireFromString("100.50")},
+		{Creator: "c1", At: at(1, 9, 0), Kind: level.PromoVideo, Product: "p1"},
+		{Creator: "c1", At: at(1, 23, 59), Kind: level.PromoLinkShare, Product: "p2", GMV: decimal.RequireFromString("0.50")},
+		// 23:30 local on the last day: still February in Bangkok (16:30 UTC).
+		{Creator: "c1", At: at(28, 23, 30), Kind: level.PromoVideo, Product: "p3"},
+		// 06:30 local on the 2nd is 23:30 UTC on the 1st: a different local day.
+		{Creator: "c2", At: at(1, 8, 0), Kind: level.PromoLive},
+		{Creator: "c2", At: at(2, 6, 30), Kind: level.PromoLive},
+	}
+	for _, e := range events {
+		require.NoError(t, a.Add(e))
+	}
+	want := map[string]perfView{
+		"c1": {GMV: decimal.RequireFromString("101"), ActiveDays: 2, Breadth: 3},
+		"c2": {GMV: decimal.Zero, ActiveDays: 2, Breadth: 0},
+		"c3": {GMV: decimal.Zero},
+	}
+	for c, w := range want {
+		if diff := cmp.Diff(w, view(a.Performance(c))); diff != "" {
+			t.Errorf("LVL-4 %s (-want +got):\n%s", c, diff)
+		}
+	}
+	var order []string
+	for c, p := range a.All() {
+		order = append(order, c)
+		assert.Equal(t, feb2026, p.Month())
+		assert.Equal(t, affrules.TH, p.Market())
+	}
+	assert.Equal(t, []string{"c1", "c2"}, order, "creators in order of first event")
+}
+
+// MKT-2: an event at 23:30 local on the last day of the month belongs to it even when UTC says
+// next month; 00:00 local on the first of the next month does not.
+func TestAggregatorMonthBoundaryBehindUTC(t *testing.T) {
+	us, err := affrules.NewMarket("US", "America/Los_Angeles", "USD", 2, affrules.Email)
+	require.NoError(t, err)
+	require.NoError(t, affrules.RegisterMarket(us))
+	la := market(t, "US").Location()
+	jan := level.NewMonth(2026, time.January)
+	a := newAgg(t, "US", jan)
+	last := time.Date(2026, time.January, 31, 23, 30, 0, 0, la)
+	require.Equal(t, time.February, last.UTC().Month())
+	require.NoError(t, a.Add(level.Event{Creator: "c", At: last, Kind: level.PromoLive}))
+	assert.Equal(t, 1, a.Performance("c").ActiveDays())
+	err = a.Add(level.Event{Creator: "c", At: time.Date(2026, time.February, 1, 0, 0, 0, 0, la), Kind: level.PromoLive})
+	assert.ErrorIs(t, err, affrules.ErrOutOfRange)
+	require.NoError(t, a.Add(level.Event{Creator: "c", At: time.Date(2026, time.January, 1, 0, 0, 0, 0, la), Kind: level.PromoLive}))
+	assert.Equal(t, 2, a.Performance("c").ActiveDays())
+}
+
+// MKT-2: in the UK's DST months every hour of the month counts and days follow the local
+// calendar: an event every 30 minutes makes every day active, none is rejected, and the hour
+// after the clocks change belongs to the right day.
+func TestAggregatorUKDST(t *testing.T) {
+	uk := market(t, affrules.UK)
+	for _, m := range []level.Month{march2026, level.NewMonth(2026, time.October)} {
+		t.Run(m.String(), func(t *testing.T) {
+			a := newAgg(t, affrules.UK, m)
+			p := m.Period(uk)
+			n := 0
+			for at := p.Start; at.Before(p.End); at = at.Add(30 * time.Minute) {
+				require.NoError(t, a.Add(level.Event{Creator: "c", At: at, Kind: level.PromoVideo}))
+				n++
+			}
+			assert.Equal(t, m.Days(), a.Performance("c").ActiveDays())
+			assert.Equal(t, int(p.Duration()/(30*time.Minute)), n)
+			assert.Error(t, a.Add(level.Event{Creator: "c", At: p.End, Kind: level.PromoVideo}), "first instant of next month")
+			assert.Error(t, a.Add(level.Event{Creator: "c", At: p.Start.Add(-time.Nanosecond), Kind: level.PromoVideo}))
+		})
+	}
+	// 29 March 2026: clocks go forward at 01:00 GMT. 00:30 GMT and 02:30 BST are the same local
+	// day, the 29th; 23:30 BST that evening is still the 29th, though 22:30 UTC.
+	a := newAgg(t, affrules.UK, march2026)
+	for _, at := range []time.Time{
+		time.Date(2026, time.March, 29, 0, 30, 0, 0, time.UTC),
+		time.Date(2026, time.March, 29, 1, 30, 0, 0, time.UTC),
+		time.Date(2026, time.March, 29, 22, 30, 0, 0, time.UTC),
+	} {
+		require.NoError(t, a.Add(level.Event{Creator: "d", At: at, Kind: level.PromoLive}))
+	}
+	assert.Equal(t, 1, a.Performance("d").ActiveDays())
+	// 31 March 23:30 BST is 22:30 UTC, still March.
+	require.NoError(t, a.Add(level.Event{Creator: "e", At: time.Date(2026, time.March, 31, 22, 30, 0, 0, time.UTC), Kind: level.PromoLive}))
+	assert.Error(t, a.Add(level.Event{Creator: "e", At: time.Date(2026, time.March, 31, 23, 0, 0, 0, time.UTC), Kind: level.PromoLive}),
+		"00:00 BST on 1 April is April")
+}
+
+func TestAggregatorRejects(t *testing.T) {
+	uk := market(t, affrules.UK)
+	in := feb2026.Period(uk).Start.Add(time.Hour)
+	tests := []struct {
+		name     string
+		event    level.Event
+		sentinel error
+		field    string
+	}{
+		{"empty creator", level.Event{At: in, Kind: level.PromoLive}, nil, "event.creator"},
+		{"unknown kind", level.Event{Creator: "c", At: in, Kind: "post"}, nil, "event.kind"},
+		{"before the month", level.Event{Creator: "c", At: in.Add(-2 * time.Hour), Kind: level.PromoLive}, affrules.ErrOutOfRange, "event.at"},
+		{"next month", level.Event{Creator: "c", At: feb2026.Period(uk).End, Kind: level.PromoLive}, affrules.ErrOutOfRange, "event.at"},
+		{"zero instant", level.Event{Creator: "c", Kind: level.PromoLive}, affrules.ErrOutOfRange, "event.at"},
+		{"negative GMV", level.Event{Creator: "c", At: in, Kind: level.PromoLive, GMV: decimal.RequireFromString("-5")}, affrules.ErrNegative, "event.gmv"},
+		{"sub-minor GMV", level.Event{Creator: "c", At: in, Kind: level.PromoLive, GMV: decimal.RequireFromString("1.005")}, nil, "event.gmv"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			a := newAgg(t, affrules.UK, feb2026)
+			err := a.Add(tt.event)
+			require.Error(t, err)
+			if tt.sentinel != nil {
+				assert.ErrorIs(t, err, tt.sentinel)
+			}
+			assert.ErrorContains(t, err, "level: "+tt.field)
+			if diff := cmp.Diff(perfView{GMV: decimal.Zero}, view(a.Performance("c"))); diff != "" {
+				t.Errorf("a rejected event changed the tally (-want +got):\n%s", diff)
+			}
+			n := 0
+			for range a.All() {
+				n++
+			}
+			assert.Zero(t, n, "a rejected event added a creator")
+		})
+	}
+	_, err := level.NewAggregator("XX", feb2026)
+	assert.ErrorIs(t, err, affrules.ErrUnknownMarket)
+}
+
+// The level does not depend on the order of events (LVL-4).
+func TestAggregatorOrderIndependent(t *testing.T) {
+	ev := mustNew(t, testPolicy(level.HighestMet))
+	uk := market(t, affrules.UK)
+	p := feb2026.Period(uk)
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.IntRange(0, 200).Draw(t, "events")
+		events := make([]level.Event, n)
+		for i := range events {
+			events[i] = level.Event{
+				Creator: fmt.Sprint("c", rapid.IntRange(0, 4).Draw(t, "creator")),
+				At:      p.Start.Add(time.Duration(rapid.Int64Range(0, int64(p.Duration()-1)).Draw(t, "offset"))),
+				Kind:    rapid.SampledFrom([]level.Promotion{level.PromoLive, level.PromoVideo, level.PromoLinkShare}).Draw(t, "kind"),
+				Product: rapid.SampledFrom([]string{"", "p1", "p2", "p3", "p4", "p5"}).Draw(t, "product"),
+				GMV:     decimal.New(rapid.Int64Range(0, 100_000).Draw(t, "gmv"), -2),
+			}
+		}
+		perm := rapid.Permutation(events).Draw(t, "perm")
+		levels := func(evs []level.Event) map[string]level.Level {
+			a, err := level.NewAggregator(affrules.UK, feb2026)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, e := range evs {
+				if err := a.Add(e); err != nil {
+					t.Fatal(err)
+				}
+			}
+			out := map[string]level.Level{}
+			for r, err := range ev.Refresh(affrules.UK, march2026, a.All()) {
+				if err != nil {
+					t.Fatal(err)
+				}
+				out[r.Creator] = r.Level
+			}
+			return out
+		}
+		if diff := cmp.Diff(levels(events), levels(perm)); diff != "" {
+			t.Fatalf("LVL-4 levels depend on event order (-original +permuted):\n%s", diff)
+		}
+	})
+}

@@ -103,7 +103,9 @@ func TestValidate(t *testing.T) {
 	contacts := func(cs ...invitation.Contact) edit {
 		return func(_ *invitation.Account, inv *invitation.Invitation) { inv.Contacts = cs }
 	}
-	c := func(ch affrules.Channel, v string) invitation.Contact { return invitation.Contact{Channel: ch, Value: v} }
+	c := func(ch affrules.Channel, v string) invitation.Contact {
+		return invitation.Contact{Channel: ch, Value: v}
+	}
 	for _, tc := range []struct {
 		name   string
 		edit   edit

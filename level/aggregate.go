@@ -47,6 +47,8 @@ type Aggregator struct {
 	creators  []string
 	tallies   []tally
 	breadthOf map[creatorProduct]struct{}
+	last      string // creator of the previous event, whose index is lastIndex: events often come grouped
+	lastIndex int32
 }
 
 type tally struct {
@@ -130,7 +132,10 @@ func (a *Aggregator) Add(e Event) error {
 			return affrules.Errorf("level", "event.gmv", e.GMV, "has more decimal places than %s's minor unit (%d)", a.market.Currency, a.market.MinorUnit)
 		}
 	}
-	i, ok := a.index[e.Creator]
+	i, ok := a.lastIndex, a.last != "" && a.last == e.Creator
+	if !ok {
+		i, ok = a.index[e.Creator]
+	}
 	if !ok {
 		if len(a.tallies) == math.MaxInt32 {
 			return affrules.Errorf("level", "event.creator", e.Creator, "too many creators in one aggregator: %w", affrules.ErrOutOfRange)
@@ -144,6 +149,7 @@ func (a *Aggregator) Add(e Event) error {
 	if gmv.units > math.MaxInt64-t.gmv {
 		return affrules.Errorf("level", "event.gmv", e.GMV, "creator %s's GMV total overflows: %w", e.Creator, affrules.ErrOutOfRange)
 	}
+	a.last, a.lastIndex = e.Creator, i
 	t.gmv += gmv.units
 	t.days |= 1 << a.dayIndex(s) // LVL-4: several promotions on one day count once
 	if e.Product != "" {

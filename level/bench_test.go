@@ -1,0 +1,109 @@
+package level_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/level"
+	"github.com/shopspring/decimal"
+)
+
+// BenchmarkRefresh refreshes 1,000,000 creators per iteration (LVL-3); target: 60 ms, no
+// allocation per creator.
+func BenchmarkRefresh(b *testing.B) {
+	const creators = 1_000_000
+	ev := mustNew(b, testPolicy(level.HighestMet))
+	ids := make([]string, creators)
+	perfs := make([]level.Performance, creators)
+	for i := range perfs {
+		ids[i] = fmt.Sprint("creator-", i)
+		// GMV with varied exponents, as decimals arrive from a database.
+		gmv := decimal.New(int64(i%1_000_000), -int32(i%3))
+		perfs[i] = mustPerf(b, affrules.UK, feb2026, gmv.String(), i%29, i%12)
+	}
+	seq := func(yield func(string, level.Performance) bool) {
+		for i := range perfs {
+			if !yield(ids[i], perfs[i]) {
+				return
+			}
+		}
+	}
+	var counts [9]int
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		for r, err := range ev.Refresh(affrules.UK, march2026, seq) {
+			if err != nil {
+				b.Fatal(err)
+			}
+			counts[r.Level]++
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/creators, "ns/creator")
+	if counts[level.L0]+counts[level.L8] == 0 {
+		b.Log(counts) // keep counts live
+	}
+}
+
+// BenchmarkAggregate aggregates 10,000,000 promotion events of 100,000 creators over the UK's
+// March (a DST month) per iteration (LVL-4): active days only, then with GMV and breadth. Events
+// are generated on the fly rather than held in a 10M-element slice, so the figure includes
+// building each Event value (a few ns).
+func BenchmarkAggregate(b *testing.B) {
+	const events, creators = 10_000_000, 100_000
+	uk := market(b, affrules.UK)
+	p := march2026.Period(uk)
+	ids := make([]string, creators)
+	for i := range ids {
+		ids[i] = fmt.Sprint("creator-", i)
+	}
+	products := make([]string, 40)
+	for i := range products {
+		products[i] = fmt.Sprint("product-", i)
+	}
+	gmv := []decimal.Decimal{decimal.Zero, decimal.RequireFromString("12.34"), decimal.NewFromInt(5)}
+	kinds := []level.Promotion{level.PromoLive, level.PromoVideo, level.PromoLinkShare}
+	step := p.Duration() / events
+	for _, full := range []bool{false, true} {
+		name := "ActiveDays"
+		if full {
+			name = "ActiveDaysGMVBreadth"
+		}
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				a, err := level.NewAggregator(affrules.UK, march2026)
+				if err != nil {
+					b.Fatal(err)
+				}
+				for i := range events {
+					e := level.Event{Creator: ids[(i*7919)%creators], At: p.Start.Add(time.Duration(i) * step), Kind: kinds[i%3]}
+					if full {
+						e.Product, e.GMV = products[(i*31)%len(products)], gmv[i%3]
+					}
+					if err := a.Add(e); err != nil {
+						b.Fatal(err)
+					}
+				}
+				if a.Performance(ids[0]).ActiveDays() == 0 {
+					b.Fatal("no active days")
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/events, "ns/event")
+		})
+	}
+}
+
+// BenchmarkAssign is one level assignment.
+func BenchmarkAssign(b *testing.B) {
+	ev := mustNew(b, testPolicy(level.GMVBand))
+	p := mustPerf(b, affrules.UK, feb2026, "777.77", 9, 5)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := ev.Assign(affrules.UK, march2026, p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

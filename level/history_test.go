@@ -69,6 +69,7 @@ func TestTrend(t *testing.T) { // LVL-6
 			tr, err := ev.Trend(tt.levels...)
 			require.NoError(t, err)
 			assert.Equal(t, tt.str, tr.String())
+			assert.Equal(t, len(tt.levels), tr.Months)
 			assert.Equal(t, tt.drop, tr.Drop)
 			assert.Equal(t, tt.streak, tr.DropStreak)
 			assert.Equal(t, tt.allowed, tr.Reliability.Allowed)
@@ -80,6 +81,8 @@ func TestTrend(t *testing.T) { // LVL-6
 	}
 	tr, err := ev.Trend(level.L4)
 	require.NoError(t, err)
+	assert.Equal(t, "no previous month", tr.String())
+	assert.Equal(t, 1, tr.Months)
 	assert.True(t, tr.Reliability.Allowed)
 	require.Len(t, tr.Reliability.Reasons, 1)
 	assert.Equal(t, affrules.NotApplicable, tr.Reliability.Reasons[0].Kind)

@@ -31,10 +31,13 @@ func (d Drop) String() string {
 // Trend summarises consecutive monthly levels (LVL-6): the latest month-over-month change, how
 // many months in a row the level has fallen, and whether sellers should be warned.
 type Trend struct {
-	From  Level `json:"from"`  // level of the month before the latest
-	To    Level `json:"to"`    // level of the latest month
-	Delta int   `json:"delta"` // To - From: up by Delta if positive, down by -Delta if negative
-	Drop  Drop  `json:"drop"`
+	// Months is the number of consecutive months of levels the trend was computed from; below 2
+	// there is no change to report.
+	Months int   `json:"months"`
+	From   Level `json:"from"`  // level of the month before the latest
+	To     Level `json:"to"`    // level of the latest month
+	Delta  int   `json:"delta"` // To - From: up by Delta if positive, down by -Delta if negative
+	Drop   Drop  `json:"drop"`
 	// DropStreak is the number of consecutive month-over-month decreases ending with the latest
 	// month.
 	DropStreak int `json:"drop_streak"`
@@ -44,9 +47,12 @@ type Trend struct {
 	Reliability affrules.Decision `json:"reliability"`
 }
 
-// String describes the change, e.g. "up by 1", "same" or "down by 2 (significant drop)".
+// String describes the change, e.g. "up by 1", "same" or "down by 2 (significant drop)", or
+// "no previous month" when there is no change to report.
 func (t Trend) String() string {
 	switch {
+	case t.Months < 2:
+		return "no previous month"
 	case t.Delta > 0:
 		return "up by " + strconv.Itoa(t.Delta)
 	case t.Delta == 0:
@@ -64,7 +70,7 @@ func (e *Evaluator) Trend(levels ...Level) (Trend, error) {
 		}
 	}
 	if len(levels) < 2 {
-		t := Trend{Reliability: affrules.Decide(affrules.Reason{Rule: RuleTrend, Kind: affrules.NotApplicable,
+		t := Trend{Months: len(levels), Reliability: affrules.Decide(affrules.Reason{Rule: RuleTrend, Kind: affrules.NotApplicable,
 			Observed: strconv.Itoa(len(levels)) + " month(s)", Limit: "2 consecutive months", Message: "too little level history to judge a trend"})}
 		if len(levels) == 1 {
 			t.From, t.To = levels[0], levels[0]
@@ -72,7 +78,7 @@ func (e *Evaluator) Trend(levels ...Level) (Trend, error) {
 		return t, nil
 	}
 	n := len(levels)
-	t := Trend{From: levels[n-2], To: levels[n-1]}
+	t := Trend{Months: n, From: levels[n-2], To: levels[n-1]}
 	t.Delta = int(t.To) - int(t.From)
 	switch {
 	case t.Delta <= -e.trend.SignificantDrop:

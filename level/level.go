@@ -8,17 +8,11 @@ import (
 	"github.com/affrules/affrules"
 )
 
-// Rule IDs of SPEC §1, cited in the reasons this package returns.
+// Rule IDs of SPEC §1 that appear in the reasons this package returns.
 const (
-	RuleLevels     affrules.RuleID = "LVL-1"
-	RuleThresholds affrules.RuleID = "LVL-2"
-	RuleRefresh    affrules.RuleID = "LVL-3"
-	RuleActiveDay  affrules.RuleID = "LVL-4"
 	RuleVisibility affrules.RuleID = "LVL-5"
 	RuleTrend      affrules.RuleID = "LVL-6"
 	RuleBenefit    affrules.RuleID = "LVL-7"
-	RuleScore      affrules.RuleID = "LVL-8"
-	RuleType       affrules.RuleID = "LVL-9"
 	RuleBadge      affrules.RuleID = "LVL-10"
 )
 

@@ -13,7 +13,8 @@ type ReasonKind uint8
 
 const (
 	// Failed marks a rule that was evaluated and not met. It is the zero value, so a Reason built
-	// without a kind counts against the decision.
+	// without a kind counts against the decision; so does any kind other than NotApplicable,
+	// which also prints and marshals as "failed".
 	Failed ReasonKind = iota
 	// NotApplicable marks a rule that did not apply to the facts (for example ELG-3 below five
 	// reviews). It is reported so that "not checked" is never mistaken for "passed".
@@ -105,7 +106,7 @@ type Decision struct {
 func Decide(reasons ...Reason) Decision {
 	d := Decision{Allowed: true, Reasons: reasons}
 	for _, r := range reasons {
-		if r.Kind == Failed {
+		if r.Kind != NotApplicable {
 			d.Allowed = false
 			break
 		}
@@ -117,7 +118,7 @@ func Decide(reasons ...Reason) Decision {
 func (d Decision) Failures() []Reason {
 	var out []Reason
 	for _, r := range d.Reasons {
-		if r.Kind == Failed {
+		if r.Kind != NotApplicable {
 			out = append(out, r)
 		}
 	}
@@ -127,7 +128,7 @@ func (d Decision) Failures() []Reason {
 // Failed reports whether rule id is among the failed reasons.
 func (d Decision) Failed(id RuleID) bool {
 	for _, r := range d.Reasons {
-		if r.Rule == id && r.Kind == Failed {
+		if r.Rule == id && r.Kind != NotApplicable {
 			return true
 		}
 	}

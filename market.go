@@ -56,7 +56,7 @@ func (m Market) Location() *time.Location {
 		return m.loc
 	}
 	loc, err := time.LoadLocation(m.Zone)
-	if err != nil || m.Zone == "" {
+	if err != nil || m.Zone == "" || m.Zone == "Local" {
 		return time.UTC
 	}
 	return loc
@@ -83,7 +83,7 @@ func NewMarket(code MarketCode, zone, currency string, minorUnit int32, channels
 		return Market{}, Errorf("affrules", "market.code", code, "must not be empty")
 	}
 	loc, err := time.LoadLocation(zone)
-	if err != nil || zone == "" {
+	if err != nil || zone == "" || zone == "Local" { // "Local" is the host's zone, not an IANA name (MKT-6)
 		return Market{}, Errorf("affrules", "market["+string(code)+"].zone", zone, "is not a known IANA time zone")
 	}
 	m.loc = loc
@@ -135,6 +135,7 @@ func LookupMarket(code MarketCode) (Market, error) {
 	if !ok {
 		return Market{}, Errorf("affrules", "market", code, "%w", ErrUnknownMarket)
 	}
+	m.Channels = slices.Clone(m.Channels) // the caller's copy; the registry's must not change
 	return m, nil
 }
 
@@ -163,6 +164,7 @@ func Markets() []Market {
 	registry.RLock()
 	out := make([]Market, 0, len(registry.m))
 	for _, m := range registry.m {
+		m.Channels = slices.Clone(m.Channels)
 		out = append(out, m)
 	}
 	registry.RUnlock()

@@ -61,11 +61,21 @@ func MonthOf(t time.Time, loc *time.Location) Period {
 
 // midnight returns the first instant of the local date y-m-d (normalised, so d may overflow), even
 // in a zone where a DST change skips 00:00: the result is then the first instant that exists that
-// day.
+// day. Where a change turns the clock back over midnight, so that 00:00 occurs twice (Asia/Amman
+// until 2022), it is the first occurrence.
 func midnight(y int, m time.Month, d int, loc *time.Location) time.Time {
 	ny, nm, nd := time.Date(y, m, d, 12, 0, 0, 0, time.UTC).Date()
 	t := time.Date(ny, nm, nd, 0, 0, 0, 0, loc)
 	if ty, tm, td := t.Date(); ty == ny && tm == nm && td == nd {
+		// time.Date may have picked the second of two 00:00s. 00:00 in the offset of the zone
+		// period before t's, if it falls in that period, is the first.
+		if start, _ := t.ZoneBounds(); !start.IsZero() {
+			_, prevOffset := start.Add(-1).Zone()
+			first := time.Date(ny, nm, nd, 0, 0, 0, 0, time.UTC).Add(-time.Duration(prevOffset) * time.Second).In(loc)
+			if fy, fm, fd := first.Date(); first.Before(start) && fy == ny && fm == nm && fd == nd && first.Hour() == 0 && first.Minute() == 0 && first.Second() == 0 {
+				return first
+			}
+		}
 		return t
 	}
 	// 00:00 fell in a gap and was resolved onto the previous day: the day starts when that zone

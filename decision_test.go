@@ -1,0 +1,130 @@
+package affrules_test
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/affrules/affrules"
+)
+
+var (
+	inv2 = affrules.Reason{Rule: "INV-2", Observed: "100", Limit: "100", Message: "daily invitation limit reached"}
+	inv3 = affrules.Reason{Rule: "INV-3", Observed: "2026-11-18T09:00:00+07:00", Limit: "7 days", Message: "creator invited within the last 7 days"}
+	elg3 = affrules.Reason{Rule: "ELG-3", Kind: affrules.NotApplicable, Observed: "3 reviews", Limit: "at least 5", Message: "too few reviews to judge"}
+)
+
+// MKT-5: a decision is allowed exactly when no reason failed; every reason is kept.
+func TestMKT5Decide(t *testing.T) {
+	tests := []struct {
+		name        string
+		reasons     []affrules.Reason
+		allowed     bool
+		failures    []affrules.Reason
+		failedRules []affrules.RuleID
+	}{
+		{name: "no reasons", allowed: true},
+		{name: "only not applicable", reasons: []affrules.Reason{elg3}, allowed: true},
+		{name: "one failed", reasons: []affrules.Reason{inv2}, failures: []affrules.Reason{inv2}, failedRules: []affrules.RuleID{"INV-2"}},
+		{name: "every failure kept, in order", reasons: []affrules.Reason{inv3, elg3, inv2}, failures: []affrules.Reason{inv3, inv2}, failedRules: []affrules.RuleID{"INV-3", "INV-2"}},
+		{name: "a reason without a kind counts against", reasons: []affrules.Reason{{Rule: "ELG-2", Message: "store rating too low"}}, failures: []affrules.Reason{{Rule: "ELG-2", Message: "store rating too low"}}, failedRules: []affrules.RuleID{"ELG-2"}},
+		{name: "an unknown kind counts against", reasons: []affrules.Reason{{Rule: "ELG-1", Kind: 7, Message: "?"}}, failures: []affrules.Reason{{Rule: "ELG-1", Kind: 7, Message: "?"}}, failedRules: []affrules.RuleID{"ELG-1"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := affrules.Decide(tt.reasons...)
+			assert.Equal(t, tt.allowed, d.Allowed)
+			if diff := cmp.Diff(tt.reasons, d.Reasons); diff != "" {
+				t.Errorf("Reasons (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.failures, d.Failures()); diff != "" {
+				t.Errorf("Failures (-want +got):\n%s", diff)
+			}
+			for _, r := range tt.reasons {
+				want := false
+				for _, id := range tt.failedRules {
+					want = want || id == r.Rule
+				}
+				assert.Equal(t, want, d.Failed(r.Rule), "Failed(%s)", r.Rule)
+			}
+			assert.False(t, d.Failed("MKT-9"), "a rule not among the reasons has not failed")
+		})
+	}
+}
+
+// MKT-5: the zero Decision denies.
+func TestMKT5ZeroDecisionDenies(t *testing.T) {
+	var d affrules.Decision
+	assert.False(t, d.Allowed)
+	assert.Equal(t, "denied", d.String())
+	assert.Empty(t, d.Failures())
+	assert.False(t, d.Failed("INV-2"))
+}
+
+func TestDecisionString(t *testing.T) {
+	bangkok := market(t, affrules.TH).Location()
+	next := time.Date(2026, 11, 22, 0, 0, 0, 0, bangkok)
+	withNext := affrules.Decide(inv2)
+	withNext.NextAllowed = next
+	tests := []struct {
+		name string
+		d    affrules.Decision
+		want string
+	}{
+		{"allowed", affrules.Decide(), "allowed"},
+		{"allowed with not applicable", affrules.Decide(elg3), "allowed: ELG-3 not applicable: too few reviews to judge (observed 3 reviews, limit at least 5)"},
+		{"denied with next allowed (MKT-5)", withNext, "denied: INV-2 failed: daily invitation limit reached (observed 100, limit 100); next allowed 2026-11-22T00:00:00+07:00"},
+		{"several reasons", affrules.Decide(inv2, elg3, inv3), "denied: INV-2 failed: daily invitation limit reached (observed 100, limit 100); " +
+			"ELG-3 not applicable: too few reviews to judge (observed 3 reviews, limit at least 5); " +
+			"INV-3 failed: creator invited within the last 7 days (observed 2026-11-18T09:00:00+07:00, limit 7 days)"},
+		{"observed only", affrules.Decide(affrules.Reason{Rule: "ELG-6", Observed: "frozen", Message: "product frozen"}), "denied: ELG-6 failed: product frozen (observed frozen)"},
+		{"limit only", affrules.Decide(affrules.Reason{Rule: "INV-6", Limit: "500 words", Message: "message too long"}), "denied: INV-6 failed: message too long (limit 500 words)"},
+		{"neither", affrules.Decide(affrules.Reason{Rule: "INV-8", Message: "creator not listed"}), "denied: INV-8 failed: creator not listed"},
+		{"next allowed alone", affrules.Decision{NextAllowed: next.UTC()}, "denied; next allowed 2026-11-21T17:00:00Z"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, tt.d.String())
+		})
+	}
+	assert.Equal(t, "ELG-3 not applicable: too few reviews to judge (observed 3 reviews, limit at least 5)", elg3.String())
+	assert.Equal(t, "failed", affrules.Failed.String())
+	assert.Equal(t, "not applicable", affrules.NotApplicable.String())
+}
+
+func TestDecisionJSON(t *testing.T) {
+	next := time.Date(2026, 11, 22, 0, 0, 0, 0, market(t, affrules.TH).Location())
+	d := affrules.Decide(inv2, elg3)
+	d.NextAllowed = next
+	b, err := json.Marshal(d)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{
+		"allowed": false,
+		"reasons": [
+			{"rule": "INV-2", "kind": "failed", "observed": "100", "limit": "100", "message": "daily invitation limit reached"},
+			{"rule": "ELG-3", "kind": "not_applicable", "observed": "3 reviews", "limit": "at least 5", "message": "too few reviews to judge"}
+		],
+		"next_allowed": "2026-11-22T00:00:00+07:00"
+	}`, string(b))
+
+	var back affrules.Decision
+	require.NoError(t, json.Unmarshal(b, &back))
+	if diff := cmp.Diff(d, back); diff != "" { // time.Time compares with Equal
+		t.Errorf("round trip (-want +got):\n%s", diff)
+	}
+
+	// Zero NextAllowed, empty reasons and empty observed/limit are left out.
+	b, err = json.Marshal(affrules.Decide(affrules.Reason{Rule: "INV-8", Message: "creator not listed"}))
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"allowed":false,"reasons":[{"rule":"INV-8","kind":"failed","message":"creator not listed"}]}`, string(b))
+	b, err = json.Marshal(affrules.Decide())
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"allowed":true}`, string(b))
+
+	err = json.Unmarshal([]byte(`{"allowed":false,"reasons":[{"rule":"INV-2","kind":"passed","message":"x"}]}`), &back)
+	assert.ErrorContains(t, err, `affrules: reason.kind passed: must be failed or not_applicable`)
+}

@@ -270,7 +270,7 @@ func stateOf(reasons []affrules.Reason, permanent bool) State {
 		return Eligible
 	}
 	for _, r := range reasons {
-		if r.Kind == affrules.Failed {
+		if r.Kind != affrules.NotApplicable {
 			return TemporarilyDisqualified
 		}
 	}

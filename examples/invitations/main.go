@@ -1,0 +1,97 @@
+// Command invitations walks an Indonesian agency that holds both the MCN and the affiliate-partner
+// role through one day of Affiliate Marketplace invitations (SPEC §3): accepted invitations, a
+// refusal for the daily limit with its retry time, a refusal for the seven-day rule, an invalid
+// contact for the market, and a history search.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"time"
+
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/eligibility"
+	"github.com/affrules/affrules/invitation"
+)
+
+func main() {
+	ctx := context.Background()
+	jakarta, err := time.LoadLocation("Asia/Jakarta")
+	if err != nil {
+		log.Fatal(err)
+	}
+	policy := invitation.DefaultPolicy()
+	policy.DailyLimit = 5 // a small budget, so that the day runs out within the example
+	ledger, err := invitation.NewMemory(policy)
+	if err != nil {
+		log.Fatal(err)
+	}
+	agency := invitation.Account{ID: "nusantara-media", HomeMarket: affrules.ID, MCN: true, Partner: true}
+	contacts := []invitation.Contact{
+		{Channel: affrules.WhatsApp, Value: "+62 812 3456 7890"},
+		{Channel: affrules.Email, Value: "talent@nusantara.example.co.id"},
+	}
+	send := func(at time.Time, id, username, nickname string, purpose invitation.Purpose, cs []invitation.Contact) {
+		inv := invitation.Invitation{
+			Market: affrules.ID, CreatorID: id, Username: username, Nickname: nickname, Purpose: purpose,
+			Message:  "Halo! We manage beauty and home brands and would love to work with you.",
+			Contacts: cs,
+		}
+		creator := eligibility.Creator{ID: id, ECommercePermission: true}
+		rec, d, err := invitation.Send(ctx, ledger, policy, agency, inv, creator, at)
+		stamp := at.Format("15:04")
+		switch {
+		case err != nil:
+			fmt.Printf("%s %-16s error:\n", stamp, username)
+			var fe *affrules.FieldError
+			for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+				if errors.As(e, &fe) && errors.Is(e, invitation.ErrContact) {
+					fmt.Printf("      %s\n", fe)
+				}
+			}
+		case d.Allowed:
+			fmt.Printf("%s %-16s invitation #%d sent (%s)\n", stamp, username, rec.Seq, purpose)
+		default:
+			fmt.Printf("%s %-16s refused, retry from %s\n", stamp, username, d.NextAllowed.In(jakarta).Format("Mon 02 Jan 15:04 MST"))
+			for _, r := range d.Failures() {
+				fmt.Printf("      %s\n", r)
+			}
+		}
+	}
+
+	day := time.Date(2026, 11, 23, 0, 0, 0, 0, jakarta)
+	fmt.Println("== Monday in Jakarta: a budget of", policy.DailyLimit, "invitations a day, one per creator a week")
+	send(day.Add(9*time.Hour), "c-101", "siti.rahma", "Siti Rahma", invitation.ProductDistribution, contacts)
+	send(day.Add(9*time.Hour+15*time.Minute), "c-102", "budi_fit", "Budi Fitness", invitation.CreatorPartnership, contacts)
+	send(day.Add(10*time.Hour), "c-103", "dewi.masak", "Dapur Dewi", invitation.ProductDistribution, contacts)
+	// The same creator for the other role: one seven-day window for the whole account (INV-3, INV-4).
+	send(day.Add(11*time.Hour), "c-101", "siti.rahma", "Siti Rahma", invitation.CreatorPartnership, contacts)
+	// LINE is a Thai channel, not an Indonesian one (INV-5): bad input, nothing recorded.
+	send(day.Add(11*time.Hour+30*time.Minute), "c-104", "rahmat.vlog", "Rahmat", invitation.ProductDistribution,
+		[]invitation.Contact{{Channel: affrules.Line, Value: "nusantara.media"}, {Channel: affrules.Email, Value: "talent@nusantara"}})
+	send(day.Add(12*time.Hour), "c-104", "rahmat.vlog", "Rahmat", invitation.ProductDistribution, contacts)
+	send(day.Add(14*time.Hour), "c-105", "ayu.style", "Ayu Style", invitation.ProductDistribution, contacts)
+	// The sixth invitation of the day: the daily limit, until the next midnight in Jakarta (INV-2).
+	send(day.Add(16*time.Hour), "c-106", "putri.rahmawati", "Putri R", invitation.ProductDistribution, contacts)
+	send(day.Add(24*time.Hour), "c-106", "putri.rahmawati", "Putri R", invitation.ProductDistribution, contacts)
+
+	fmt.Println("\n== History: search \"rahm\" (username or nickname), newest first")
+	page, err := ledger.History(ctx, invitation.Query{Account: agency.ID, Search: "rahm"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, r := range page.Records {
+		fmt.Printf("#%d %s %-16s %-14s %s\n", r.Seq, r.At.Format("Mon 15:04"), r.Username, r.Nickname, r.Purpose)
+	}
+
+	fmt.Println("\n== Siti answers \"interested\" and sees the agency's contacts (INV-10)")
+	rec, err := ledger.Respond(ctx, agency.ID, 1, day.Add(20*time.Hour))
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, c := range rec.ContactsShown() {
+		fmt.Printf("%s: %s\n", c.Channel, c.Value)
+	}
+}

@@ -1,0 +1,174 @@
+package invitation
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"runtime/pprof"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/affrules/affrules"
+)
+
+// benchLedger is a Memory ledger filled with a week of invitations, shared by the runs of one
+// benchmark (its setup takes seconds).
+type benchLedger struct {
+	m          *Memory
+	accounts   []Account
+	creators   []string
+	clock      atomic.Int64 // ns; advanced by every run
+	step       int64        // simulated ns between two reservations, over all goroutines
+	bytesEntry float64
+	live       int
+}
+
+var benchContacts = []Contact{{Channel: affrules.Email, Value: "team@agency.example.com"}}
+
+// invitation returns an invitation to creator id, built on the stack as a request handler would.
+func (bl *benchLedger) invitation(id string) Invitation {
+	return Invitation{Market: affrules.ID, CreatorID: id, Username: id, Nickname: id, Purpose: ProductDistribution, Message: "Hello from the benchmark.", Contacts: benchContacts}
+}
+
+func newBenchLedger(b *testing.B, accounts, creators int) *benchLedger {
+	markets := []affrules.MarketCode{affrules.UK, affrules.ID, affrules.MY, affrules.VN, affrules.TH, affrules.PH, affrules.SG}
+	bl := &benchLedger{accounts: make([]Account, accounts), creators: make([]string, creators)}
+	for i := range bl.accounts {
+		bl.accounts[i] = Account{ID: fmt.Sprintf("acct-%05d", i), HomeMarket: markets[i%len(markets)], Partner: true}
+	}
+	for i := range bl.creators {
+		bl.creators[i] = fmt.Sprintf("c-%07d", i)
+	}
+	p := DefaultPolicy()
+	// Capacity is accounts×DailyLimit invitations a day; the clock runs at that rate.
+	bl.step = int64(24*time.Hour) / int64(accounts*p.DailyLimit)
+
+	runtime.GC()
+	var before runtime.MemStats
+	runtime.ReadMemStats(&before)
+	m, err := NewMemory(p, KeepHistory(affrules.Days(p.RepeatWindowDays)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	bl.m = m
+	// A week of full days: every account sends its 100 a day to random creators.
+	start := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC).UnixNano()
+	const days = 7
+	var wg sync.WaitGroup
+	workers := runtime.GOMAXPROCS(0)
+	for w := range workers {
+		wg.Go(func() {
+			rng := rand.New(rand.NewPCG(uint64(w), 1))
+			for d := range days {
+				for i := range p.DailyLimit {
+					for a := w; a < accounts; a += workers {
+						at := start + int64(d)*int64(24*time.Hour) + int64(i*accounts+a)*bl.step
+						if _, _, err := m.Reserve(context.Background(), bl.accounts[a], bl.invitation(bl.creators[rng.IntN(creators)]), time.Unix(0, at)); err != nil {
+							panic(err)
+						}
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	bl.clock.Store(start + days*int64(24*time.Hour))
+	runtime.GC()
+	var after runtime.MemStats
+	runtime.ReadMemStats(&after)
+	bl.live = m.liveEntries()
+	bl.bytesEntry = float64(after.HeapAlloc-before.HeapAlloc) / float64(bl.live)
+	return bl
+}
+
+// liveEntries returns the number of last-invitation instants the ledger holds (INV-3 state).
+func (m *Memory) liveEntries() int {
+	n := 0
+	for i := range m.shards {
+		s := &m.shards[i]
+		s.mu.Lock()
+		for _, acc := range s.list {
+			n += len(acc.last)
+		}
+		s.mu.Unlock()
+	}
+	return n
+}
+
+var (
+	largeOnce sync.Once
+	large     *benchLedger
+)
+
+// BenchmarkReserveParallel measures Memory.Reserve under b.RunParallel with 10,000 accounts and
+// 1,000,000 creators after a week of full days (about 7 million live entries; history kept for
+// the 7-day window only, so there is one history record per live entry). The simulated clock
+// runs at the ledger's capacity (a day per 1,000,000 reservations), so days roll over, quotas
+// refuse some calls and pruning runs as in steady operation.
+func BenchmarkReserveParallel(b *testing.B) {
+	largeOnce.Do(func() { large = newBenchLedger(b, 10_000, 1_000_000) })
+	runReserve(b, large)
+}
+
+// BenchmarkReserveParallelSmall is the same on 100 accounts and 10,000 creators, quick to set up.
+func BenchmarkReserveParallelSmall(b *testing.B) {
+	runReserve(b, newBenchLedger(b, 100, 10_000))
+}
+
+func runReserve(b *testing.B, bl *benchLedger) {
+	ctx := context.Background()
+	base := bl.clock.Load()
+	// The goroutines draw instants in blocks from one counter, so that they stay within a block
+	// of each other and no account sees its clock go backwards by more than that.
+	const block = 256
+	var admitted, seed, ticks atomic.Int64
+	b.ReportAllocs()
+	if f := os.Getenv("BENCH_CPUPROFILE"); f != "" && b.N > 1000 {
+		out, _ := os.Create(f)
+		pprof.StartCPUProfile(out)
+		defer pprof.StopCPUProfile()
+	}
+	b.ResetTimer()
+	b.RunParallel(func(pb *testing.PB) {
+		rng := rand.New(rand.NewPCG(uint64(seed.Add(1)), uint64(base)))
+		var tick, end, ok int64
+		for pb.Next() {
+			if tick == end {
+				end = ticks.Add(block)
+				tick = end - block
+			}
+			at := time.Unix(0, base+tick*bl.step)
+			tick++
+			_, d, err := bl.m.Reserve(ctx, bl.accounts[rng.IntN(len(bl.accounts))], bl.invitation(bl.creators[rng.IntN(len(bl.creators))]), at)
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			if d.Allowed {
+				ok++
+			}
+		}
+		admitted.Add(ok)
+	})
+	b.StopTimer()
+	bl.clock.Store(base + (ticks.Load()+1)*bl.step)
+	b.ReportMetric(bl.bytesEntry, "B/entry")
+	b.ReportMetric(float64(bl.live), "entries")
+	b.ReportMetric(100*float64(admitted.Load())/float64(b.N), "%admitted")
+}
+
+// BenchmarkCheck measures the pure quota rule on an allowed invitation within the counted day.
+func BenchmarkCheck(b *testing.B) {
+	p := DefaultPolicy()
+	loc, _ := time.LoadLocation("Asia/Jakarta")
+	t0 := time.Date(2026, 11, 20, 12, 0, 0, 0, loc)
+	u := Usage{Day: affrules.DayOf(t0, loc), Count: 3, Last: t0.Add(-8 * 24 * time.Hour)}
+	b.ReportAllocs()
+	for b.Loop() {
+		p.Check(loc, u, t0)
+	}
+}

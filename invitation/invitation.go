@@ -56,7 +56,18 @@ type Account struct {
 	Partner bool                  `json:"partner"` // holds the affiliate-partner role (ProductDistribution)
 }
 
-// Contact is one of the account's contact details carried by an invitation (INV-5).
+// Contact is one of the account's contact details carried by an invitation (INV-5). [Validate]
+// checks its value for its channel:
+//
+//   - email: local@domain, at most 254 bytes, in plain form (no display name, no quoting): the
+//     local part 1–64 letters, digits or !#$%&'*+/=?^_`{|}~.- without a leading, trailing or
+//     doubled dot; the domain two or more labels of letters, digits and inner hyphens, the last
+//     alphabetic and at least two letters long;
+//   - phone, whatsapp, zalo, viber: an optional "+" and 7–15 digits, which may be grouped by
+//     single spaces, hyphens or dots and one pair of parentheses;
+//   - line: a LINE ID of 4–20 of a–z, 0–9, ".", "-", "_", optionally after "@";
+//   - a channel a host adds: 1–254 bytes of UTF-8 without control characters or surrounding
+//     spaces.
 type Contact struct {
 	Channel affrules.Channel `json:"channel"`
 	Value   string           `json:"value"`

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"os"
-	"runtime/pprof"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -127,11 +125,6 @@ func runReserve(b *testing.B, bl *benchLedger) {
 	const block = 256
 	var admitted, seed, ticks atomic.Int64
 	b.ReportAllocs()
-	if f := os.Getenv("BENCH_CPUPROFILE"); f != "" && b.N > 1000 {
-		out, _ := os.Create(f)
-		pprof.StartCPUProfile(out)
-		defer pprof.StopCPUProfile()
-	}
 	b.ResetTimer()
 	b.RunParallel(func(pb *testing.PB) {
 		rng := rand.New(rand.NewPCG(uint64(seed.Add(1)), uint64(base)))

@@ -2,6 +2,7 @@ package eligibility
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"time"
@@ -54,6 +55,7 @@ type Evaluator struct {
 	shop       map[affrules.MarketCode][]shopVersion // per known market, merged default + override
 	defShop    []shopVersion
 	categories map[affrules.Category]*categoryTable
+	few        []*categoryTable // the same tables when there are few categories: a scan beats hashing
 }
 
 type shopVersion struct {
@@ -66,7 +68,8 @@ type shopVersion struct {
 // categoryTable holds one category's limits over time: by market for the markets known when the
 // evaluator was built, and the default timeline for any other registered market.
 type categoryTable struct {
-	markets []marketLimits
+	category affrules.Category
+	markets  []marketLimits
 	def     []limitVersion
 }
 
@@ -109,7 +112,7 @@ func New(p Policy) (*Evaluator, error) {
 		}
 	}
 	for c := range cats {
-		e.categories[c] = &categoryTable{def: limitVersions(def, c)}
+		e.categories[c] = &categoryTable{category: c, def: limitVersions(def, c)}
 	}
 	for _, m := range affrules.Markets() {
 		merged := def
@@ -121,7 +124,25 @@ func New(p Policy) (*Evaluator, error) {
 			tab.markets = append(tab.markets, marketLimits{market: m.Code, versions: limitVersions(merged, c)})
 		}
 	}
+	if len(e.categories) <= 8 {
+		for _, c := range slices.Sorted(maps.Keys(e.categories)) {
+			e.few = append(e.few, e.categories[c])
+		}
+	}
 	return e, nil
+}
+
+// table returns the limits table of category c, or nil if the policy does not name it.
+func (e *Evaluator) table(c affrules.Category) *categoryTable {
+	if e.few == nil {
+		return e.categories[c]
+	}
+	for _, t := range e.few {
+		if same(t.category, c) {
+			return t
+		}
+	}
+	return nil
 }
 
 // MustNew is like [New] but panics on error; for tests and examples with literal policies.
@@ -179,18 +200,23 @@ func limitVersions(vs []affrules.Effective[Thresholds], c affrules.Category) []l
 	return out
 }
 
-// inForce returns the index of the version in force at t, or -1 before the first.
-func inForce[V interface{ start() time.Time }](vs []V, t time.Time) int {
-	for i := len(vs) - 1; i >= 0; i-- { // few versions, newest first
-		if !vs[i].start().After(t) {
-			return i
-		}
+// shopAt and limitAt return the index of the version in force at t, or -1 before the first.
+// Policies have few versions, so a backward scan beats a binary search.
+func shopAt(vs []shopVersion, t time.Time) int {
+	i := len(vs) - 1
+	for i >= 0 && vs[i].from.After(t) {
+		i--
 	}
-	return -1
+	return i
 }
 
-func (v shopVersion) start() time.Time  { return v.from }
-func (v limitVersion) start() time.Time { return v.from }
+func limitAt(vs []limitVersion, t time.Time) int {
+	i := len(vs) - 1
+	for i >= 0 && vs[i].from.After(t) {
+		i--
+	}
+	return i
+}
 
 func (e *Evaluator) shopVersionsFor(m affrules.MarketCode) ([]shopVersion, error) {
 	if vs, ok := e.shop[m]; ok {
@@ -223,7 +249,7 @@ func (e *Evaluator) Shop(s Shop, at time.Time) (Result, error) {
 	if s.Previous > PermanentlyDisqualified {
 		return Result{}, affrules.Errorf("eligibility", "shop["+s.ID+"].previous", int(s.Previous), "%w", affrules.ErrOutOfRange)
 	}
-	i := inForce(vs, at)
+	i := shopAt(vs, at)
 	if i < 0 {
 		return Result{}, affrules.Errorf("eligibility", "at", at.Format(time.RFC3339), "is before the policy's first version for market %s", s.Market)
 	}
@@ -290,24 +316,31 @@ func (e *Evaluator) Product(p Product, shop Result, at time.Time) (Result, error
 	if p.ShopID != shop.ID {
 		return Result{}, affrules.Errorf("eligibility", "product["+p.ID+"].shop_id", strconv.Quote(p.ShopID), "does not match the shop result's id %q", shop.ID)
 	}
-	tab, ok := e.categories[p.Category]
-	if !ok {
+	tab := e.table(p.Category)
+	if tab == nil {
 		return Result{}, affrules.Errorf("eligibility", "product["+p.ID+"].category", strconv.Quote(string(p.Category)), "%w", affrules.ErrUnknownCategory)
 	}
 	vs, err := tab.versions(p.Market)
 	if err != nil {
 		return Result{}, err
 	}
-	i := inForce(vs, at)
+	i := limitAt(vs, at)
 	if i < 0 {
 		return Result{}, affrules.Errorf("eligibility", "at", at.Format(time.RFC3339), "is before the policy's first version for market %s", p.Market)
 	}
-	return evaluateProduct(&p, &shop, &vs[i])
+	v := &vs[i]
+	if err := p.check(&shop, v); err != nil {
+		return Result{}, err
+	}
+	if p.passes(&shop, v) {
+		return Result{ID: p.ID, State: Eligible, Decision: affrules.Decision{Allowed: true}}, nil
+	}
+	return productReasons(&p, &shop, v), nil
 }
 
 func (t *categoryTable) versions(m affrules.MarketCode) ([]limitVersion, error) {
 	for i := range t.markets {
-		if sameCode(t.markets[i].market, m) {
+		if same(t.markets[i].market, m) {
 			return t.markets[i].versions, nil
 		}
 	}
@@ -317,35 +350,35 @@ func (t *categoryTable) versions(m affrules.MarketCode) ([]limitVersion, error) 
 	return t.def, nil
 }
 
-// sameCode is m == n for short codes, without a call to the runtime's memequal.
-func sameCode(m, n affrules.MarketCode) bool {
-	if len(m) != len(n) {
+// same is a == b for the short keys of the hot path (IDs, codes, categories), inlined rather
+// than a call to the runtime's memequal.
+func same[S ~string](a, b S) bool {
+	if len(a) != len(b) {
 		return false
 	}
-	for i := 0; i < len(m); i++ {
-		if m[i] != n[i] {
+	for i := 0; i < len(a); i++ {
+		if a[i] != b[i] {
 			return false
 		}
 	}
 	return true
 }
 
-// evaluateProduct is the hot path: it allocates only when there is something to report.
-func evaluateProduct(p *Product, shop *Result, v *limitVersion) (Result, error) {
-	if err := p.check(shop, v); err != nil {
-		return Result{}, err
-	}
+// passes reports whether every rule applies and passes: the hot path, which allocates nothing.
+func (p *Product) passes(shop *Result, v *limitVersion) bool {
+	return p.Reviews >= v.minReviews && p.RefundCases >= v.minRefundCases &&
+		v.negative.CmpFraction(p.NegativeReviewOrders, p.Orders) < 0 && // ELG-3: strictly below
+		v.refund.CmpFraction(p.SellerFaultRefunds, p.Orders) < 0 && // ELG-4: strictly below
+		!p.Frozen && !p.Delisted && p.Previous != PermanentlyDisqualified && shop.State == Eligible
+}
+
+// productReasons explains a product that does not pass: every failing rule and every rule that
+// did not apply.
+func productReasons(p *Product, shop *Result, v *limitVersion) Result {
 	negApplies, refApplies := p.Reviews >= v.minReviews, p.RefundCases >= v.minRefundCases
 	negOK := v.negative.CmpFraction(p.NegativeReviewOrders, p.Orders) < 0 // ELG-3: strictly below
 	refOK := v.refund.CmpFraction(p.SellerFaultRefunds, p.Orders) < 0     // ELG-4: strictly below
 	permanent := p.Frozen || p.Delisted || p.Previous == PermanentlyDisqualified || shop.State == PermanentlyDisqualified
-	if negApplies && negOK && refApplies && refOK && !permanent && shop.State == Eligible {
-		return Result{ID: p.ID, State: Eligible, Decision: affrules.Decision{Allowed: true}}, nil
-	}
-	return productReasons(p, shop, v, negOK, refOK, negApplies, refApplies, permanent), nil
-}
-
-func productReasons(p *Product, shop *Result, v *limitVersion, negOK, refOK, negApplies, refApplies, permanent bool) Result {
 	reasons := make([]affrules.Reason, 0, 4)
 	switch { // ELG-6
 	case p.Frozen:

@@ -70,7 +70,7 @@ type shopVersion struct {
 type categoryTable struct {
 	category affrules.Category
 	markets  []marketLimits
-	def     []limitVersion
+	def      []limitVersion
 }
 
 type marketLimits struct {

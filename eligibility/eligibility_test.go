@@ -552,3 +552,26 @@ func TestResultJSON(t *testing.T) {
 	_, err = eligibility.State(9).MarshalText()
 	assert.True(t, errors.Is(err, affrules.ErrOutOfRange))
 }
+
+// A policy with many categories looks them up by hash rather than by scan; both find the same.
+func TestManyCategories(t *testing.T) { // ELG-5, ELG-10
+	th := eligibility.SeedThresholds()
+	for i := range 12 {
+		th.Categories[affrules.Category("cat-"+string(rune('a'+i)))] = eligibility.Limits{
+			NegativeReviewRate: affrules.MustParseRate("5%"), SellerFaultRefundRate: affrules.MustParseRate("5%")}
+	}
+	e := eligibility.MustNew(eligibility.Policy{Default: mustTimeline(t, time.Time{}, th)})
+	shop := eligibleShop(t, e, affrules.UK)
+	p := goodProduct(affrules.UK, "cat-k")
+	p.NegativeReviewOrders = 40 // 4% < 5%
+	r, err := e.Product(p, shop, t0)
+	require.NoError(t, err)
+	assert.True(t, r.Eligible())
+	p.Category = affrules.Electronics // 4% is not below 1%
+	r, err = e.Product(p, shop, t0)
+	require.NoError(t, err)
+	assert.True(t, r.Decision.Failed(eligibility.RuleNegativeReview))
+	p.Category = "cat-z"
+	_, err = e.Product(p, shop, t0)
+	assert.ErrorIs(t, err, affrules.ErrUnknownCategory)
+}

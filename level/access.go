@@ -6,7 +6,7 @@ import (
 	"github.com/affrules/affrules"
 )
 
-// Eligible reports whether a creator at level l may have benefit, a level-gated benefit or
+// Eligible decides whether a creator at level l may have benefit, a level-gated benefit or
 // campaign of the policy (LVL-7). Since a level holds for a month, pass the level of the month
 // in question: eligibility is re-checked at each monthly refresh and lost in the first month
 // whose level is below the benefit's minimum. An unknown benefit or a level out of range is an
@@ -43,7 +43,7 @@ type Viewer struct {
 	ID   string `json:"id,omitempty"`
 }
 
-// Visible reports whether viewer may see the level of creator (LVL-5): the creator themself and
+// Visible decides whether viewer may see the level of creator (LVL-5): the creator themself and
 // sellers may; buyers and other users may not; affiliate partners may if the policy says so. A
 // creator viewing another creator is a user like any other. An unknown role is denied.
 func (e *Evaluator) Visible(viewer Viewer, creator string) affrules.Decision {

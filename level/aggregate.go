@@ -166,8 +166,9 @@ func (a *Aggregator) performance(t tally) Performance {
 	return Performance{market: a.market.Code, month: a.month, gmv: t.gmv, activeDays: int32(bits.OnesCount32(t.days)), breadth: t.breadth}
 }
 
-// Performance returns the performance of creator so far; a creator with no events has none: no
-// GMV, no active days, no breadth.
+// Performance returns the performance of creator so far; a creator with no events has a
+// performance of zero (no GMV, no active days, no breadth) in the aggregator's market and month,
+// which [Evaluator.Refresh] accepts like any other.
 func (a *Aggregator) Performance(creator string) Performance {
 	if i, ok := a.index[creator]; ok {
 		return a.performance(a.tallies[i])
@@ -176,7 +177,8 @@ func (a *Aggregator) Performance(creator string) Performance {
 }
 
 // All yields each creator with events and their performance, in the order of their first event.
-// Its result can be passed straight to [Evaluator.Refresh] for the next month.
+// Its result can be passed straight to [Evaluator.Refresh] for the next month. Creators without
+// events are not yielded: see [Aggregator.Performance] for them.
 func (a *Aggregator) All() iter.Seq2[string, Performance] {
 	return func(yield func(string, Performance) bool) {
 		for i, c := range a.creators {

@@ -118,6 +118,25 @@ func TestAggregatorUKDST(t *testing.T) {
 		require.NoError(t, a.Add(level.Event{Creator: "d", At: at, Kind: level.PromoLive}))
 	}
 	assert.Equal(t, 1, a.Performance("d").ActiveDays())
+	// The days after the change start at local midnight, not 24 hours after the previous one:
+	// 00:30 BST on the 30th (23:30 UTC on the 29th) is the 30th, a second active day.
+	for _, at := range []time.Time{
+		time.Date(2026, time.March, 29, 12, 0, 0, 0, time.UTC),
+		time.Date(2026, time.March, 29, 23, 30, 0, 0, time.UTC),
+	} {
+		require.NoError(t, a.Add(level.Event{Creator: "f", At: at, Kind: level.PromoLive}))
+	}
+	assert.Equal(t, 2, a.Performance("f").ActiveDays(), "00:30 BST on 30 March")
+	// 25 October 2026: clocks go back at 02:00 BST, the day is 25 hours long. 23:30 GMT that
+	// evening is still the 25th: one active day with the morning's promotion.
+	oct := newAgg(t, affrules.UK, level.NewMonth(2026, time.October))
+	for _, at := range []time.Time{
+		time.Date(2026, time.October, 25, 9, 0, 0, 0, time.UTC),
+		time.Date(2026, time.October, 25, 23, 30, 0, 0, time.UTC),
+	} {
+		require.NoError(t, oct.Add(level.Event{Creator: "g", At: at, Kind: level.PromoLive}))
+	}
+	assert.Equal(t, 1, oct.Performance("g").ActiveDays(), "23:30 GMT on 25 October")
 	// 31 March 23:30 BST is 22:30 UTC, still March.
 	require.NoError(t, a.Add(level.Event{Creator: "e", At: time.Date(2026, time.March, 31, 22, 30, 0, 0, time.UTC), Kind: level.PromoLive}))
 	assert.Error(t, a.Add(level.Event{Creator: "e", At: time.Date(2026, time.March, 31, 23, 0, 0, 0, time.UTC), Kind: level.PromoLive}),

@@ -114,11 +114,13 @@ func TestAssignErrors(t *testing.T) {
 	assert.ErrorIs(t, err, affrules.ErrUnknownMarket)
 	_, err = ev.Assign(affrules.UK, march2026.Add(1), p)
 	assert.ErrorIs(t, err, affrules.ErrOutOfRange, "LVL-2: February's performance cannot set April's level")
-	assert.ErrorContains(t, err, "level: ")
+	assert.ErrorContains(t, err, "level: performance.month 2026-02: 2026-04's level comes from 2026-03's performance (LVL-2)")
+	_, err = ev.Assign(affrules.UK, feb2026, p)
+	assert.ErrorIs(t, err, affrules.ErrOutOfRange, "LVL-2: nor February's own")
 	_, err = ev.Assign(affrules.TH, march2026, p)
-	assert.ErrorContains(t, err, "cannot set a level in TH")
+	assert.ErrorContains(t, err, "level: performance.market UK: cannot set a level in TH")
 	_, err = ev.Assign(affrules.UK, march2026, level.Performance{})
-	assert.Error(t, err, "the zero Performance is rejected")
+	assert.ErrorContains(t, err, "level: performance.market", "the zero Performance is rejected")
 
 	noUK := testPolicy(level.HighestMet)
 	delete(noUK.Tables, affrules.UK)
@@ -350,13 +352,18 @@ func TestRefreshErrors(t *testing.T) {
 	var got []string
 	for r, err := range ev.Refresh(affrules.UK, march2026, seq) {
 		if err != nil {
-			assert.ErrorContains(t, err, "level: ")
-			got = append(got, r.Creator+": error")
+			got = append(got, r.Creator+": "+err.Error())
 			continue
 		}
 		got = append(got, r.Creator+": "+r.Level.String())
 	}
-	assert.Equal(t, []string{"ok: L4", "wrong month: error", ": error", "wrong market: error", "ok2: L1"}, got)
+	assert.Equal(t, []string{
+		"ok: L4",
+		`wrong month: level: performance["wrong month"].month 2026-03: 2026-03's level comes from 2026-02's performance (LVL-2): out of range`,
+		`: level: creator "": must not be empty`,
+		`wrong market: level: performance["wrong market"].market TH: cannot set a level in UK`,
+		"ok2: L1",
+	}, got)
 
 	// A market without thresholds yields one error and stops.
 	n := 0

@@ -31,6 +31,11 @@
 //     drops exactly one level, never more, and never below L0.
 //   - Interpretation (LVL-2, LVL-3): the level for month M uses the table in force at M's first
 //     instant in the market's calendar, that is at the refresh, not the one in force during M-1.
+//   - Interpretation (LVL-3): [Evaluator.Refresh] records a level for each creator its input
+//     yields, and only for those. [Aggregator.All] yields creators with at least one promotion
+//     in the month; a host that wants a creator without any recorded too (at L0 under the
+//     default tables, so that [Evaluator.TrendAt] sees the drop) yields
+//     [Aggregator.Performance] of that creator, a performance of zero, as well.
 //   - Interpretation (LVL-2): GMV is compared at the currency's minor unit. Thresholds must be
 //     whole minor units; total GMV supplied to [NewPerformance] is truncated to the minor unit
 //     (which changes no comparison with a whole-minor-unit threshold); GMV on individual events

@@ -3,13 +3,17 @@ package level
 import (
 	"iter"
 	"strconv"
+	"time"
 
 	"github.com/affrules/affrules"
 	"github.com/shopspring/decimal"
 )
 
 // Evaluator evaluates the rules of SPEC §1 under one validated [Policy]. Build it with [New]; it
-// is immutable and safe for concurrent use.
+// is immutable and safe for concurrent use. The zero Evaluator holds no validated policy and is
+// not meant to be used: it has no thresholds (assigning a level is an error), no benefits and no
+// creator score, shows levels to no affiliate partner and flags every level drop, but its badge
+// and creator-type answers mean nothing.
 type Evaluator struct {
 	markets  map[affrules.MarketCode]*marketTables
 	benefits map[string]Level
@@ -137,8 +141,8 @@ type Record struct {
 	Level   Level               `json:"level"`
 }
 
-// Validate reports a record a [History] must not store: no market or creator, or a level out of
-// range.
+// Validate returns an error if r is a record a [History] must not store: one with no market or
+// no creator, or with a level out of range. Every problem is reported.
 func (r Record) Validate() error {
 	var e errs
 	if r.Market == "" {
@@ -166,21 +170,20 @@ func (e *Evaluator) table(market affrules.MarketCode, m Month) (*table, error) {
 	t, ok := mt.tables.At(start)
 	if !ok {
 		return nil, affrules.Errorf("level", "tables["+string(market)+"]", m,
-			"no thresholds in force at the month's start %s (LVL-2)", start.Format("2006-01-02T15:04:05Z07:00"))
+			"no thresholds in force at the month's start %s (LVL-2)", start.Format(time.RFC3339))
 	}
 	return t, nil
 }
 
-// checkPerformance reports a performance that cannot set market's level for month m.
-func checkPerformance(market affrules.MarketCode, m Month, creator string, p Performance) error {
-	if creator == "" {
-		return affrules.Errorf("level", "creator", creator, "must not be empty")
-	}
+// checkPerformance reports a performance, named field in errors, that cannot set market's level
+// for month m: one of another market (the zero Performance included) or of a month other than
+// m-1 (LVL-2).
+func checkPerformance(field string, market affrules.MarketCode, m Month, p Performance) error {
 	if p.market != market {
-		return affrules.Errorf("level", "performance["+strconv.Quote(creator)+"].market", p.market, "cannot set a level in %s", market)
+		return affrules.Errorf("level", field+".market", p.market, "cannot set a level in %s", market)
 	}
 	if p.month != m-1 {
-		return affrules.Errorf("level", "performance["+strconv.Quote(creator)+"].month", p.month,
+		return affrules.Errorf("level", field+".month", p.month,
 			"%s's level comes from %s's performance (LVL-2): %w", m, m-1, affrules.ErrOutOfRange)
 	}
 	return nil
@@ -195,8 +198,8 @@ func (e *Evaluator) Assign(market affrules.MarketCode, m Month, p Performance) (
 	if err != nil {
 		return L0, err
 	}
-	if p.market != market || p.month != m-1 {
-		return L0, checkPerformance(market, m, "-", p)
+	if err := checkPerformance("performance", market, m, p); err != nil {
+		return L0, err
 	}
 	return t.assign(p), nil
 }
@@ -217,7 +220,11 @@ func (e *Evaluator) Refresh(market affrules.MarketCode, m Month, perf iter.Seq2[
 		for creator, p := range perf {
 			r := Record{Market: market, Creator: creator, Month: m}
 			if creator == "" || p.market != market || p.month != m-1 {
-				if !yield(r, checkPerformance(market, m, creator, p)) {
+				var err error = affrules.Errorf("level", "creator", creator, "must not be empty")
+				if creator != "" {
+					err = checkPerformance("performance["+strconv.Quote(creator)+"]", market, m, p)
+				}
+				if !yield(r, err) {
 					return
 				}
 				continue

@@ -47,6 +47,49 @@ func ExampleEvaluator_Refresh() {
 	// TH 2026-03: L1 (GMV 0.00, 1 active days, breadth 1)
 }
 
+// Active days come from promotion events; GMV and breadth come as totals from the host's order
+// system. A creator with no promotion at all is refreshed too, from a performance of zero.
+func ExampleNewPerformance() {
+	ev, err := level.New(level.DefaultPolicy())
+	if err != nil {
+		panic(err)
+	}
+	feb := level.NewMonth(2026, time.February)
+	agg, err := level.NewAggregator(affrules.MY, feb)
+	if err != nil {
+		panic(err)
+	}
+	kl, _ := time.LoadLocation("Asia/Kuala_Lumpur")
+	for _, d := range []int{2, 2, 9, 16, 23} { // two promotions on the 2nd: four active days
+		at := time.Date(2026, time.February, d, 20, 0, 0, 0, kl)
+		if err := agg.Add(level.Event{Creator: "aina", At: at, Kind: level.PromoVideo}); err != nil {
+			panic(err)
+		}
+	}
+	totals := map[string]struct {
+		gmv     string
+		breadth int
+	}{"aina": {"3250.40", 3}, "hafiz": {"0", 0}}
+	perf := func(yield func(string, level.Performance) bool) {
+		for _, c := range []string{"aina", "hafiz"} {
+			days := agg.Performance(c).ActiveDays() // zero for hafiz, who has no events
+			p, err := level.NewPerformance(affrules.MY, feb, decimal.RequireFromString(totals[c].gmv), days, totals[c].breadth)
+			if err != nil {
+				panic(err)
+			}
+			if !yield(c, p) {
+				return
+			}
+		}
+	}
+	for r, err := range ev.Refresh(affrules.MY, feb.Add(1), perf) {
+		fmt.Println(r.Creator, r.Month, r.Level, err)
+	}
+	// Output:
+	// aina 2026-03 L3 <nil>
+	// hafiz 2026-03 L0 <nil>
+}
+
 // The two assignment schemes disagree on a creator with high GMV and little activity.
 func ExampleEvaluator_Assign() {
 	p := level.DefaultPolicy()

@@ -71,10 +71,14 @@ func LevelAt(ctx context.Context, h History, market affrules.MarketCode, creator
 }
 
 // TrendAt returns creator's level trend in market up to month m (LVL-6), reading from h the levels
-// of m and of as many months before it as the policy's consistent-drop rule needs. A month with
+// of m and of as many months before it as the policy's consistent-drop rule needs, so the
+// trend's DropStreak counts back no further than [TrendPolicy].ConsistentMonths. A month with
 // no stored level ends the run: an unknown month is not a drop. It returns false if no level is
-// stored for m itself.
+// stored for m itself. An unknown market is an error.
 func (e *Evaluator) TrendAt(ctx context.Context, h History, market affrules.MarketCode, creator string, m Month) (Trend, bool, error) {
+	if _, err := affrules.LookupMarket(market); err != nil {
+		return Trend{}, false, affrules.Errorf("level", "market", market, "%w", affrules.ErrUnknownMarket)
+	}
 	n := max(e.trend.ConsistentMonths, 1) + 1
 	levels := make([]Level, n)
 	i := n

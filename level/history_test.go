@@ -2,6 +2,7 @@ package level_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"testing"
 	"time"
@@ -43,6 +44,18 @@ func TestLevelAt(t *testing.T) {
 	}
 	_, _, err := level.LevelAt(ctx, &h, "XX", "c", time.Date(2026, time.March, 1, 0, 0, 0, 0, bkk))
 	assert.ErrorIs(t, err, affrules.ErrUnknownMarket)
+}
+
+func TestTrendAtErrors(t *testing.T) {
+	ev := mustNew(t, testPolicy(level.HighestMet))
+	var h level.MemoryHistory
+	_, ok, err := ev.TrendAt(t.Context(), &h, "XX", "c", march2026)
+	assert.ErrorIs(t, err, affrules.ErrUnknownMarket)
+	assert.False(t, ok)
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	_, _, err = ev.TrendAt(ctx, &h, affrules.UK, "c", march2026)
+	assert.ErrorIs(t, err, context.Canceled, "a failing store is an error")
 }
 
 func TestTrend(t *testing.T) { // LVL-6
@@ -88,6 +101,28 @@ func TestTrend(t *testing.T) { // LVL-6
 	assert.Equal(t, affrules.NotApplicable, tr.Reliability.Reasons[0].Kind)
 	_, err = ev.Trend(level.L1, level.L8+1)
 	assert.ErrorIs(t, err, affrules.ErrOutOfRange)
+
+	// A Trend marshals to JSON and reads back unchanged.
+	tr, err = ev.Trend(level.L8, level.L5, level.L3)
+	require.NoError(t, err)
+	b, err := json.Marshal(tr)
+	require.NoError(t, err)
+	assert.Contains(t, string(b), `"drop":"significant"`)
+	var back level.Trend
+	require.NoError(t, json.Unmarshal(b, &back))
+	assert.Equal(t, tr, back)
+	assert.Error(t, json.Unmarshal([]byte(`{"drop":"huge"}`), &back))
+
+	// The zero Evaluator, which has no policy, still reports a steady level as no drop, and
+	// flags every drop.
+	var zero level.Evaluator
+	tr, err = zero.Trend(level.L4, level.L4)
+	require.NoError(t, err)
+	assert.Equal(t, level.NoDrop, tr.Drop)
+	assert.True(t, tr.Reliability.Allowed, tr.Reliability.String())
+	tr, err = zero.Trend(level.L4, level.L3)
+	require.NoError(t, err)
+	assert.False(t, tr.Reliability.Allowed)
 
 	// The thresholds are policy: a significant drop from 3 levels, a consistent drop over 3 months.
 	p := testPolicy(level.HighestMet)

@@ -168,7 +168,8 @@ func (e *Evaluator) TypeOf(liveGMV, videoGMV decimal.Decimal) (CreatorType, erro
 type BadgePolicy struct {
 	// MinReplyRate is the share of messages a quick responder answers (default 80%).
 	MinReplyRate affrules.Rate `json:"min_reply_rate"`
-	// MaxReplyMinutes is the typical reply time a quick responder stays within (default 720).
+	// MaxReplyMinutes is the typical reply time a quick responder stays within (default 720, at
+	// most a year's 527,040).
 	MaxReplyMinutes int `json:"max_reply_minutes"`
 	// PostWindowDays is the window posts are counted over, looking back (default 30, MKT-3).
 	PostWindowDays int `json:"post_window_days"`
@@ -184,9 +185,13 @@ func defaultBadgePolicy() BadgePolicy {
 		SampleMargin: affrules.MustParseRate("10%")}
 }
 
+// maxReplyMinutes bounds BadgePolicy.MaxReplyMinutes to 366 days, far from where converting it
+// to a time.Duration would overflow.
+const maxReplyMinutes = 366 * 24 * 60
+
 func checkBadgePolicy(e *errs, b BadgePolicy) {
-	if b.MaxReplyMinutes < 1 {
-		e.add("badges.max_reply_minutes", b.MaxReplyMinutes, "must be at least 1 (LVL-10): %w", affrules.ErrOutOfRange)
+	if b.MaxReplyMinutes < 1 || b.MaxReplyMinutes > maxReplyMinutes {
+		e.add("badges.max_reply_minutes", b.MaxReplyMinutes, "must be between 1 and %d (LVL-10): %w", maxReplyMinutes, affrules.ErrOutOfRange)
 	}
 	if b.PostWindowDays < 1 || b.PostWindowDays > 366 {
 		e.add("badges.post_window_days", b.PostWindowDays, "must be between 1 and 366 (LVL-10): %w", affrules.ErrOutOfRange)

@@ -52,14 +52,3 @@ func toMinor(d decimal.Decimal, places int32) (minor, error) {
 
 // fromMinor returns units minor units of a currency with places decimal places as an amount.
 func fromMinor(units int64, places int32) decimal.Decimal { return decimal.New(units, -places) }
-
-// joinErrs joins validation problems, or returns nil if there are none.
-func joinErrs(e errs) error {
-	if len(e) == 0 {
-		return nil
-	}
-	if len(e) == 1 {
-		return e[0]
-	}
-	return errors.Join(e...)
-}

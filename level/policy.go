@@ -8,6 +8,7 @@ import (
 	"io"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/affrules/affrules"
@@ -124,9 +125,10 @@ func DefaultPolicy() Policy {
 	return p
 }
 
-// ParsePolicy decodes a policy from JSON and validates it as [New] does. Unknown fields, trailing
-// data and every invalid value are errors; a policy it returns builds an [Evaluator] without
-// error.
+// ParsePolicy decodes a policy from JSON and validates it as [New] does. Unknown fields, a key
+// given twice in one object (which encoding/json would resolve silently, keeping the last),
+// trailing data and every invalid value are errors; a policy it returns builds an [Evaluator]
+// without error.
 func ParsePolicy(data []byte) (Policy, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
@@ -137,10 +139,59 @@ func ParsePolicy(data []byte) (Policy, error) {
 	if _, err := dec.Token(); err != io.EOF {
 		return Policy{}, errors.New("level: policy: trailing data after the JSON object")
 	}
+	// After Decode, so the input is one well-formed value no deeper than encoding/json allows.
+	if err := checkDuplicateKeys(data); err != nil {
+		return Policy{}, err
+	}
 	if _, err := New(p); err != nil {
 		return Policy{}, err
 	}
 	return p, nil
+}
+
+// checkDuplicateKeys reports the first key that occurs twice in one JSON object of data, a
+// single well-formed JSON value. Keys are compared ignoring case, as encoding/json matches them
+// to struct fields.
+func checkDuplicateKeys(data []byte) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var walk func(path string) error
+	walk = func(path string) error {
+		tok, err := dec.Token()
+		if err != nil {
+			return err
+		}
+		switch tok {
+		case json.Delim('{'):
+			seen := make(map[string]bool)
+			for dec.More() {
+				tok, err := dec.Token()
+				if err != nil {
+					return err
+				}
+				key, _ := tok.(string)
+				lower := strings.ToLower(key)
+				if seen[lower] {
+					return fmt.Errorf("level: policy: %s: key %q appears twice", path, key)
+				}
+				seen[lower] = true
+				if err := walk(path + "." + key); err != nil {
+					return err
+				}
+			}
+		case json.Delim('['):
+			for i := 0; dec.More(); i++ {
+				if err := walk(path + "[" + strconv.Itoa(i) + "]"); err != nil {
+					return err
+				}
+			}
+		default:
+			return nil
+		}
+		_, err = dec.Token() // the closing delimiter
+		return err
+	}
+	return walk("policy")
 }
 
 // errs collects validation problems.
@@ -148,6 +199,17 @@ type errs []error
 
 func (e *errs) add(field string, value any, format string, args ...any) {
 	*e = append(*e, affrules.Errorf("level", field, value, format, args...))
+}
+
+// joinErrs joins validation problems, or returns nil if there are none.
+func joinErrs(e errs) error {
+	if len(e) == 0 {
+		return nil
+	}
+	if len(e) == 1 {
+		return e[0]
+	}
+	return errors.Join(e...)
 }
 
 // compileTable checks one table version for market mk and returns its compiled form.

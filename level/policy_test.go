@@ -10,6 +10,7 @@ import (
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/level"
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -148,23 +149,48 @@ func TestNewRejects(t *testing.T) {
 func TestParsePolicyErrors(t *testing.T) {
 	good, err := json.Marshal(level.DefaultPolicy())
 	require.NoError(t, err)
-	for name, data := range map[string]string{
-		"not JSON":       `{`,
-		"unknown field":  strings.Replace(string(good), `"tie_type"`, `"tie_kind"`, 1),
-		"trailing data":  string(good) + `{}`,
-		"bad level":      strings.Replace(string(good), `"min_level":"L4"`, `"min_level":"L9"`, 1),
-		"invalid policy": strings.Replace(string(good), `"significant_drop":2`, `"significant_drop":0`, 1),
-	} {
-		t.Run(name, func(t *testing.T) {
-			require.NotEqual(t, string(good), data, "precondition: the input was altered")
-			_, err := level.ParsePolicy([]byte(data))
+	tests := []struct {
+		name, data string
+		want       string // in the message
+	}{
+		{"not JSON", `{`, "unexpected EOF"},
+		{"unknown field", strings.Replace(string(good), `"tie_type"`, `"tie_kind"`, 1), `unknown field "tie_kind"`},
+		{"trailing data", string(good) + `{}`, "trailing data"},
+		{"bad level", strings.Replace(string(good), `"min_level":"L4"`, `"min_level":"L9"`, 1), "must be one of L0 … L8"},
+		{"invalid policy", strings.Replace(string(good), `"significant_drop":2`, `"significant_drop":0`, 1), "trend.significant_drop 0"},
+		{"unknown field in a threshold", strings.Replace(string(good), `"active_days"`, `"active_day"`, 1), `unknown field "active_day"`},
+		{"unknown field in a version", strings.Replace(string(good), `"value"`, `"values"`, 1), `unknown field "values"`},
+		{"duplicate market", strings.Replace(string(good), `"tables":{`, `"tables":{"UK":[],`, 1), `policy.tables: key "UK" appears twice`},
+		{"duplicate field, other case", strings.Replace(string(good), `"tie_type"`, `"TIE_TYPE":"live","tie_type"`, 1), `key "tie_type" appears twice`},
+		{"reply time beyond a year", strings.Replace(string(good), `"max_reply_minutes":720`, `"max_reply_minutes":527041`, 1), "badges.max_reply_minutes 527041"},
+		{"out-of-order versions", strings.Replace(string(good), `"UK":[{"from":"0001-01-01T00:00:00Z"`,
+			`"UK":[{"from":"2026-04-01T00:00:00Z","value":{"scheme":"highest_met","levels":[]}},{"from":"2026-01-01T00:00:00Z"`, 1),
+			"tables[UK][1].from 2026-01-01T00:00:00Z: must be after version 0's 2026-04-01T00:00:00Z"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			require.NotEqual(t, string(good), tt.data, "precondition: the input was altered")
+			_, err := level.ParsePolicy([]byte(tt.data))
 			require.Error(t, err)
 			assert.True(t, strings.HasPrefix(err.Error(), "level: "), err.Error())
+			assert.ErrorContains(t, err, tt.want)
 		})
 	}
 }
 
-// FuzzParsePolicy: any bytes give an error or a policy that validates, never a panic.
+// TestParsePolicyDuplicateKeys: encoding/json keeps the last of two equal keys; ParsePolicy
+// names the key instead, at any depth.
+func TestParsePolicyDuplicateKeys(t *testing.T) {
+	good, err := json.Marshal(level.DefaultPolicy())
+	require.NoError(t, err)
+	dup := strings.Replace(string(good), `"scheme":"highest_met"`, `"scheme":"gmv_band","scheme":"highest_met"`, 1)
+	_, err = level.ParsePolicy([]byte(dup))
+	require.Error(t, err)
+	assert.Regexp(t, `^level: policy: policy\.tables\.[A-Z]{2}\[0\]\.value: key "scheme" appears twice$`, err.Error())
+}
+
+// FuzzParsePolicy: any bytes give an error or a policy that validates, survives a JSON round
+// trip unchanged, and assigns levels in every market it has tables for, never a panic.
 func FuzzParsePolicy(f *testing.F) {
 	good, err := json.Marshal(level.DefaultPolicy())
 	require.NoError(f, err)
@@ -172,12 +198,30 @@ func FuzzParsePolicy(f *testing.F) {
 	f.Add([]byte(`{}`))
 	f.Add([]byte(`{"tables":{"UK":[{"from":"2026-01-01T00:00:00Z","value":{"scheme":"gmv_band","levels":[]}}]}}`))
 	f.Add([]byte(`null`))
+	f.Add([]byte(strings.Replace(string(good), `"tie_type"`, `"TIE_TYPE":"live","tie_type"`, 1)))
+	f.Add([]byte(strings.Replace(string(good), `"gmv":"0"`, `"gmv":"0.001"`, 1)))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := level.ParsePolicy(data)
 		if err != nil {
+			require.True(t, strings.HasPrefix(err.Error(), "level: "), err.Error())
 			return
 		}
-		_, err = level.New(p)
-		require.NoError(t, err, "ParsePolicy accepted a policy New rejects")
+		b, err := json.Marshal(p)
+		require.NoError(t, err)
+		back, err := level.ParsePolicy(b)
+		require.NoError(t, err, "an accepted policy, marshalled, is rejected: %s", b)
+		if diff := cmp.Diff(p, back, cmpopts.EquateEmpty()); diff != "" {
+			t.Fatalf("policy changed in a JSON round trip (-parsed +reparsed):\n%s", diff)
+		}
+		ev, err := level.New(p)
+		require.NoError(t, err)
+		m := level.NewMonth(10_000, time.January) // after every version a policy can hold
+		for code := range p.Tables {
+			perf, err := level.NewPerformance(code, m.Add(-1), decimal.NewFromInt(1_000), 10, 5)
+			require.NoError(t, err)
+			l, err := ev.Assign(code, m, perf)
+			require.NoError(t, err)
+			require.True(t, l.Valid())
+		}
 	})
 }

@@ -28,6 +28,21 @@ func (d Drop) String() string {
 	return "none"
 }
 
+// MarshalText returns "none", "slight" or "significant".
+func (d Drop) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// UnmarshalText parses "none", "slight" or "significant", so that a [Trend] read back from JSON
+// equals the one written.
+func (d *Drop) UnmarshalText(b []byte) error {
+	for _, v := range []Drop{NoDrop, SlightDrop, SignificantDrop} {
+		if v.String() == string(b) {
+			*d = v
+			return nil
+		}
+	}
+	return affrules.Errorf("level", "drop", strconv.Quote(string(b)), "must be none, slight or significant (LVL-6)")
+}
+
 // Trend summarises consecutive monthly levels (LVL-6): the latest month-over-month change, how
 // many months in a row the level has fallen, and whether sellers should be warned.
 type Trend struct {
@@ -81,7 +96,7 @@ func (e *Evaluator) Trend(levels ...Level) (Trend, error) {
 	t := Trend{Months: n, From: levels[n-2], To: levels[n-1]}
 	t.Delta = int(t.To) - int(t.From)
 	switch {
-	case t.Delta <= -e.trend.SignificantDrop:
+	case t.Delta < 0 && -t.Delta >= e.trend.SignificantDrop:
 		t.Drop = SignificantDrop
 	case t.Delta < 0:
 		t.Drop = SlightDrop
@@ -96,7 +111,7 @@ func (e *Evaluator) Trend(levels ...Level) (Trend, error) {
 			Limit:    fmt.Sprintf("a drop of fewer than %d levels", e.trend.SignificantDrop),
 			Message:  "significant level drop: the creator may be unreliable"})
 	}
-	if t.DropStreak >= e.trend.ConsistentMonths {
+	if t.DropStreak > 0 && t.DropStreak >= e.trend.ConsistentMonths {
 		reasons = append(reasons, affrules.Reason{Rule: RuleTrend,
 			Observed: fmt.Sprintf("down %d months running", t.DropStreak),
 			Limit:    fmt.Sprintf("fewer than %d consecutive monthly drops", e.trend.ConsistentMonths),
@@ -105,6 +120,3 @@ func (e *Evaluator) Trend(levels ...Level) (Trend, error) {
 	t.Reliability = affrules.Decide(reasons...)
 	return t, nil
 }
-
-// MarshalText returns "none", "slight" or "significant".
-func (d Drop) MarshalText() ([]byte, error) { return []byte(d.String()), nil }

@@ -7,6 +7,8 @@ import (
 	"context"
 	"fmt"
 	"log"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/affrules/affrules"
@@ -35,7 +37,7 @@ func main() {
 	// Levels already on record for January and February (LVL-3).
 	var history level.MemoryHistory
 	past := map[affrules.MarketCode]map[string][2]level.Level{
-		affrules.UK: {"amy": {level.L3, level.L3}, "ben": {level.L6, level.L5}},
+		affrules.UK: {"amy": {level.L3, level.L3}, "ben": {level.L6, level.L5}, "cal": {level.L2, level.L2}},
 		affrules.TH: {"nok": {level.L2, level.L3}, "dao": {level.L5, level.L5}},
 	}
 	for market, creators := range past {
@@ -95,7 +97,23 @@ func main() {
 			fmt.Printf("  rejected: %v\n", err)
 		}
 
-		for r, err := range ev.Refresh(market, march, agg.All()) {
+		// Every creator with February promotions, then those on record who had none (cal): they
+		// are refreshed from a performance of zero, so their drop is on record too (LVL-3).
+		perf := func(yield func(string, level.Performance) bool) {
+			seen := make(map[string]bool)
+			for c, p := range agg.All() {
+				seen[c] = true
+				if !yield(c, p) {
+					return
+				}
+			}
+			for _, c := range slices.Sorted(maps.Keys(past[market])) {
+				if !seen[c] && !yield(c, agg.Performance(c)) {
+					return
+				}
+			}
+		}
+		for r, err := range ev.Refresh(market, march, perf) {
 			if err != nil {
 				log.Fatal(err)
 			}

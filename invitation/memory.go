@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"hash/maphash"
+	"math"
 	"strconv"
 	"sync"
 	"time"
@@ -23,12 +24,20 @@ const arenaChunk = 1024
 // accounts rarely wait for each other; everything one account owns is in one shard, which makes
 // each reservation atomic (INV-11).
 //
-// Memory stays bounded on a long run. An account keeps its day counter, one last-invitation
-// instant per creator invited within the repeat window, and its history for the retention period
-// ([KeepHistory], default 90 days). Older data is dropped as the account reserves and, for idle
-// accounts, by a sweep that each shard runs a step of every 64 reservations. The ledger's notion
-// of the present is the latest instant it has been given: an instant that jumps years ahead
-// drops what is older than the window before it.
+// A reservation touches little memory. An account keeps its day counter and a compact hash table
+// of (creator key, last-invitation instant) pairs (16 bytes a slot); entries older than the
+// repeat window are ignored, their slots reused, and they are dropped when the table is rebuilt.
+// The history of a shard's accounts is one append-only log in recording order, each record
+// linked to the account's previous one.
+//
+// Memory stays bounded on a long run. History is kept for the retention period ([KeepHistory],
+// default 90 days): the log is dropped from its oldest end, a block of 256 records at a time, once
+// every record of the block is older than the retention. A table holds at most the invitations of
+// one repeat window and twice as many slots, and a step of a sweep that each shard runs every 64
+// reservations releases the table of an account that has invited no one within the window. The
+// ledger's notion of the present is the latest instant it has been given (per account for the
+// repeat window, per shard for history): an instant that jumps years ahead drops what is older
+// than the window before it.
 //
 // Creators are keyed by a seeded 64-bit hash of their ID in the repeat-window state; a collision
 // (about one chance in 10^13 for an account that invites 800 creators a week) can only make the
@@ -36,6 +45,7 @@ const arenaChunk = 1024
 // home-market zone.
 type Memory struct {
 	policy    Policy
+	texts     reasonTexts  // the policy's fixed reason texts, built once
 	window    int64        // repeat window, ns
 	retention int64        // history retention, ns
 	seed      maphash.Seed // shard of an account
@@ -50,78 +60,213 @@ type shard struct {
 	sweep    int        // next index of list to sweep
 	tick     uint32
 	latest   int64     // latest instant reserved in the shard, ns
+	log      histLog   // history of the shard's accounts
 	arena    []Contact // contacts of recorded invitations, appended in chunks
+	scratch  []slot    // reused by table rebuilds
 	_        [64]byte  // keep neighbouring shards' locks off this cache line
 }
 
 type account struct {
-	id       string
-	home     *time.Location
+	// Read by every reservation, first.
 	homeCode affrules.MarketCode
+	home     *time.Location
 	dayStart int64 // Usage.Day as ns; both 0 when the account has no day yet
 	dayEnd   int64
 	count    int
 	seq      int64
-	last     map[uint64]int64 // creator key → last invitation (ns), within the window
-	log      ring             // history, oldest first; log.at(i).seq == log.at(0).seq+i
-	pruned   int              // log entries [0, pruned) are older than the window and out of last
+	latest   int64 // latest instant the account has been given, ns
+	lastAt   int64 // latest instant stored in last, ns
+	newest   int64 // log position of the record numbered seq; 0 before the first
+	last     table // creator key → last invitation (ns); entries at or before latest-window are stale
+
+	id      string
+	marks   []int64 // log positions of the records numbered markSeq, markSeq+markEvery, ...
+	markSeq int64
 }
 
-// ring is a queue of entries in a power-of-two buffer, so that dropping the oldest and adding a
-// newest entry moves and allocates nothing in steady state.
-type ring struct {
-	buf  []entry // len 0 or a power of two
-	head int     // index in buf of the oldest entry
-	n    int
+// markEvery is the spacing of an account's marks, which bound the walk along the account's
+// records to find one by Seq.
+const markEvery = 64
+
+// slot is one entry of a [table]: a creator key and the instant of the last invitation to it.
+type slot struct {
+	key uint64 // creatorKey, never 0; 0 marks an empty slot
+	at  int64
 }
 
-func (r *ring) at(i int) *entry { return &r.buf[(r.head+i)&(len(r.buf)-1)] }
+// table is an open-addressing hash table (linear probing, power-of-two size) from creator key to
+// last-invitation instant. An entry at or before the cut (the account's latest instant minus the
+// window) is stale: lookups ignore it and an insert may take its slot. A rebuild, when three
+// quarters of the slots are used, drops the stale entries and resizes the table to between two
+// and eight slots a live entry.
+type table struct {
+	slots []slot
+	used  int // non-empty slots, stale or not
+}
 
-func (r *ring) push(e entry) {
-	if r.n == len(r.buf) {
-		r.resize(max(8, 2*len(r.buf)))
+// find returns key's instant if it has a live entry, and the slot where an insert of key goes.
+// The table must have an empty slot.
+func (t *table) find(key uint64, cut int64) (i int, at int64, ok bool) {
+	mask := len(t.slots) - 1
+	free := -1
+	for i = int(key) & mask; ; i = (i + 1) & mask {
+		s := &t.slots[i]
+		switch {
+		case s.key == key:
+			return i, s.at, s.at > cut
+		case s.key == 0:
+			if free < 0 {
+				free = i
+			}
+			return free, 0, false
+		case free < 0 && s.at <= cut:
+			free = i
+		}
 	}
-	r.buf[(r.head+r.n)&(len(r.buf)-1)] = e
-	r.n++
 }
 
-// drop removes the k oldest entries, releasing what they hold, and shrinks a mostly empty buffer.
-func (r *ring) drop(k int) {
-	for i := range k {
-		*r.at(i) = entry{}
+// set stores key's instant at in slot i, as returned by find.
+func (t *table) set(i int, key uint64, at int64) {
+	if t.slots[i].key == 0 {
+		t.used++
 	}
-	r.head, r.n = (r.head+k)&(len(r.buf)-1), r.n-k
-	switch {
-	case r.n == 0:
-		*r = ring{}
-	case len(r.buf) > 64 && r.n <= len(r.buf)/4:
-		r.resize(len(r.buf) / 2)
-	}
+	t.slots[i] = slot{key, at}
 }
 
-func (r *ring) resize(size int) {
-	buf := make([]entry, size)
-	for i := range r.n {
-		buf[i] = *r.at(i)
+// reserve makes room for one insert, rebuilding the table without its stale entries when three
+// quarters of it is used. scratch is a buffer the rebuild may reuse.
+func (t *table) reserve(cut int64, scratch *[]slot) {
+	if t.used < len(t.slots)*3/4 {
+		return
 	}
-	r.buf, r.head = buf, 0
+	live := (*scratch)[:0]
+	for _, s := range t.slots {
+		if s.key != 0 && s.at > cut {
+			live = append(live, s)
+		}
+	}
+	size := len(t.slots)
+	if size < 16 || 2*len(live) > size || 8*len(live) < size {
+		size = 16
+		for size < 2*len(live) {
+			size *= 2
+		}
+	}
+	if size == len(t.slots) {
+		clear(t.slots)
+	} else {
+		t.slots = make([]slot, size)
+	}
+	mask := size - 1
+	for _, s := range live {
+		i := int(s.key) & mask
+		for t.slots[i].key != 0 {
+			i = (i + 1) & mask
+		}
+		t.slots[i] = s
+	}
+	t.used = len(live)
+	*scratch = live[:0]
 }
 
-type entry struct {
-	at         int64  // first, with key: pruning reads only the entry's first cache line
-	key        uint64 // creatorKey of inv.CreatorID
-	seq        int64
+// live returns the number of entries after cut.
+func (t *table) live(cut int64) int {
+	n := 0
+	for _, s := range t.slots {
+		if s.key != 0 && s.at > cut {
+			n++
+		}
+	}
+	return n
+}
+
+// logChunkLen is the number of records in one block of a shard's history log.
+const logChunkLen = 256
+
+// record is one invitation in a shard's history log.
+type record struct {
+	prev       int64 // log position of the account's record numbered one less; 0 if none
+	at         int64
 	interested int64 // when the creator answered (ns), if answered
 	answered   bool
 	inv        Invitation
 }
 
-// creatorKey is the key of a creator in an account's last-invitation map: a seeded 64-bit hash
-// of the creator ID, which keeps the map free of pointers (the garbage collector does not scan it)
-// and lets pruning delete without reading the ID. Two creators of one account whose IDs collide
-// (about one chance in 10^13 for an account that invites 800 creators a week) share one
-// repeat window: a collision can make the ledger refuse, never admit.
-func (m *Memory) creatorKey(id string) uint64 { return maphash.String(m.keySeed, id) }
+type logChunk struct {
+	recs  [logChunkLen]record
+	n     int
+	maxAt int64 // latest instant among recs[:n]
+}
+
+// histLog is a shard's history: records in recording order, in blocks of logChunkLen, addressed
+// by a position that is never reused. Block number c holds positions c×logChunkLen up to the
+// next block; block 0 is never used, so that position 0 means none.
+type histLog struct {
+	chunks []*logChunk // blocks base, base+1, ...
+	base   int64
+	spare  *logChunk // a dropped block, reused by the next append that needs one
+}
+
+// at returns the record at position pos, or nil if there is none (any more).
+func (l *histLog) at(pos int64) *record {
+	k := pos/logChunkLen - l.base
+	if pos <= 0 || k < 0 || k >= int64(len(l.chunks)) {
+		return nil
+	}
+	c := l.chunks[k]
+	if j := pos % logChunkLen; j < int64(c.n) {
+		return &c.recs[j]
+	}
+	return nil
+}
+
+// add appends r and returns its position.
+func (l *histLog) add(r record) int64 {
+	if l.base == 0 {
+		l.base = 1
+	}
+	if len(l.chunks) == 0 || l.chunks[len(l.chunks)-1].n == logChunkLen {
+		c := l.spare
+		if c == nil {
+			c = new(logChunk)
+		}
+		l.spare = nil
+		c.maxAt = r.at
+		l.chunks = append(l.chunks, c)
+	}
+	k := len(l.chunks) - 1
+	c := l.chunks[k]
+	c.recs[c.n] = r
+	c.maxAt = max(c.maxAt, r.at)
+	c.n++
+	return (l.base+int64(k))*logChunkLen + int64(c.n-1)
+}
+
+// drop removes the oldest blocks whose every record is at or before cut. The last block removed
+// is kept for reuse without clearing it (appends overwrite its records), so a shard holds on to
+// the strings of at most one dropped block.
+func (l *histLog) drop(cut int64) {
+	for len(l.chunks) > 0 && l.chunks[0].maxAt <= cut {
+		c := l.chunks[0]
+		c.n = 0
+		l.spare = c
+		l.chunks[0] = nil
+		l.chunks = l.chunks[1:]
+		l.base++
+	}
+}
+
+// creatorKey is the key of a creator in an account's last-invitation table: a seeded 64-bit hash
+// of the creator ID, which keeps the table free of pointers (the garbage collector does not scan
+// it). Two creators of one account whose IDs collide (about one chance in 10^13 for an account
+// that invites 800 creators a week) share one repeat window: a collision can make the ledger
+// refuse, never admit.
+func (m *Memory) creatorKey(id string) uint64 {
+	if k := maphash.String(m.keySeed, id); k != 0 {
+		return k
+	}
+	return 1
+}
 
 // MemoryOption configures a [Memory] ledger.
 type MemoryOption func(*Memory)
@@ -138,7 +283,7 @@ func NewMemory(p Policy, opts ...MemoryOption) (*Memory, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	m := &Memory{policy: p, window: int64(affrules.Days(p.RepeatWindowDays)), retention: int64(affrules.Days(90)), seed: maphash.MakeSeed(), keySeed: maphash.MakeSeed()}
+	m := &Memory{policy: p, texts: p.reasonTexts(), window: int64(affrules.Days(p.RepeatWindowDays)), retention: int64(affrules.Days(90)), seed: maphash.MakeSeed(), keySeed: maphash.MakeSeed()}
 	for _, o := range opts {
 		o(m)
 	}
@@ -165,6 +310,7 @@ func (m *Memory) Reserve(ctx context.Context, a Account, inv Invitation, at time
 		return Record{}, affrules.Decision{}, err
 	}
 	now := at.UnixNano()
+	key := m.creatorKey(inv.CreatorID)
 	s := m.shard(a.ID)
 	s.mu.Lock()
 	acc := s.accounts[a.ID]
@@ -178,27 +324,35 @@ func (m *Memory) Reserve(ctx context.Context, a Account, inv Invitation, at time
 		s.mu.Unlock()
 		return Record{}, affrules.Decision{}, affrules.Errorf(pkg, "account.home_market", strconv.Quote(string(a.HomeMarket)), "differs from %s, the home market recorded for account %s", acc.homeCode, a.ID)
 	}
-	acc.prune(now, m.window, m.retention)
+	acc.latest = max(acc.latest, now)
+	cut := acc.latest - m.window
+	acc.last.reserve(cut, &s.scratch)
+	i, last, ok := acc.last.find(key, cut)
 	u := Usage{Count: acc.count}
 	if acc.dayEnd != 0 {
 		u.Day = affrules.Period{Start: time.Unix(0, acc.dayStart), End: time.Unix(0, acc.dayEnd)}
 	}
-	key := m.creatorKey(inv.CreatorID)
-	if last, ok := acc.last[key]; ok {
+	if ok {
 		u.Last = time.Unix(0, last)
 	}
-	d, next := m.policy.Check(acc.home, u, at)
+	d, next := m.policy.check(acc.home, u, at, &m.texts)
 	if !d.Allowed {
 		s.mu.Unlock()
 		return Record{}, d, nil
 	}
 	acc.dayStart, acc.dayEnd, acc.count = next.Day.Start.UnixNano(), next.Day.End.UnixNano(), next.Count
-	acc.last[key] = next.Last.UnixNano()
+	last = next.Last.UnixNano()
+	acc.last.set(i, key, last)
+	acc.lastAt = max(acc.lastAt, last)
 	acc.seq++
-	e := entry{at: now, key: key, seq: acc.seq, inv: inv}
-	e.inv.Contacts = s.keep(inv.Contacts)
-	acc.log.push(e)
+	r := record{prev: acc.newest, at: now, inv: inv}
+	r.inv.Contacts = s.keep(inv.Contacts)
+	acc.newest = s.log.add(r)
+	if acc.seq%markEvery == 0 {
+		acc.mark(&s.log)
+	}
 	s.latest = max(s.latest, now)
+	s.log.drop(s.latest - m.retention)
 	if s.tick++; s.tick%64 == 0 {
 		s.sweepStep(m)
 	}
@@ -213,7 +367,7 @@ func (s *shard) add(a Account) (*account, error) {
 	if err != nil {
 		return nil, affrules.Errorf(pkg, "account.home_market", strconv.Quote(string(a.HomeMarket)), "%w", affrules.ErrUnknownMarket)
 	}
-	acc := &account{id: a.ID, home: mk.Location(), homeCode: a.HomeMarket, last: make(map[uint64]int64)}
+	acc := &account{id: a.ID, home: mk.Location(), homeCode: a.HomeMarket, latest: math.MinInt64, lastAt: math.MinInt64}
 	s.accounts[a.ID] = acc
 	s.list = append(s.list, acc)
 	return acc, nil
@@ -232,40 +386,63 @@ func (s *shard) keep(cs []Contact) []Contact {
 	return s.arena[n : n+len(cs) : n+len(cs)]
 }
 
-// sweepStep prunes one account of the shard at the shard's latest instant, so that accounts
-// that stop inviting do not hold memory for ever. The caller holds s.mu.
+// sweepStep ages one account of the shard to the shard's latest instant and releases its
+// last-invitation table if every entry is stale, so that accounts that stop inviting do not hold
+// memory for ever. The caller holds s.mu.
 func (s *shard) sweepStep(m *Memory) {
 	if s.sweep >= len(s.list) {
 		s.sweep = 0
 	}
-	s.list[s.sweep].prune(s.latest, m.window, m.retention)
+	acc := s.list[s.sweep]
+	acc.latest = max(acc.latest, s.latest)
+	if acc.last.slots != nil && acc.lastAt <= acc.latest-m.window {
+		acc.last = table{}
+	}
 	s.sweep++
 }
 
-// prune drops what no rule needs at instant now: last-invitation instants older than the window
-// (INV-3, MKT-3: at exactly now-window the creator may be invited again) and history older than
-// the retention.
-func (acc *account) prune(now, window, retention int64) {
-	cut := now - window
-	for acc.pruned < acc.log.n && acc.log.at(acc.pruned).at <= cut {
-		e := acc.log.at(acc.pruned)
-		if v, ok := acc.last[e.key]; ok && v <= cut {
-			delete(acc.last, e.key)
-		}
-		acc.pruned++
-	}
-	hcut, n := now-retention, 0
-	for n < acc.pruned && acc.log.at(n).at <= hcut {
+// mark records the position of the account's newest record, numbered a multiple of markEvery,
+// and forgets marks whose records the log has dropped.
+func (acc *account) mark(l *histLog) {
+	n := 0
+	for n < len(acc.marks) && l.at(acc.marks[n]) == nil {
 		n++
 	}
-	if n > 0 {
-		acc.log.drop(n)
-		acc.pruned -= n
+	if n == len(acc.marks) {
+		acc.marks, acc.markSeq = acc.marks[:0], acc.seq
+	} else if n > 0 {
+		acc.marks = append(acc.marks[:0], acc.marks[n:]...)
+		acc.markSeq += int64(n) * markEvery
 	}
+	acc.marks = append(acc.marks, acc.newest)
 }
 
-func (acc *account) record(e *entry) Record {
-	r := Record{Account: acc.id, Seq: e.seq, At: time.Unix(0, e.at).In(acc.home), Invitation: e.inv}
+// locate returns the log position of the account's record numbered seq, which the log may have
+// dropped; 0 if seq is outside 1..acc.seq.
+func (acc *account) locate(l *histLog, seq int64) int64 {
+	if seq < 1 || seq > acc.seq {
+		return 0
+	}
+	pos, n := acc.newest, acc.seq
+	// The first mark at or after seq, if any, shortens the walk to fewer than markEvery steps.
+	if len(acc.marks) > 0 {
+		k := max(0, (seq-acc.markSeq+markEvery-1)/markEvery)
+		if k < int64(len(acc.marks)) {
+			pos, n = acc.marks[k], acc.markSeq+k*markEvery
+		}
+	}
+	for ; n > seq; n-- {
+		r := l.at(pos)
+		if r == nil {
+			return 0
+		}
+		pos = r.prev
+	}
+	return pos
+}
+
+func (acc *account) record(seq int64, e *record) Record {
+	r := Record{Account: acc.id, Seq: seq, At: time.Unix(0, e.at).In(acc.home), Invitation: e.inv}
 	if e.answered {
 		r.InterestedAt = time.Unix(0, e.interested).In(acc.home)
 	}
@@ -293,9 +470,13 @@ func (m *Memory) History(ctx context.Context, q Query) (Page, error) {
 	if q.LatestPerCreator {
 		seen = make(map[string]bool)
 	}
-	for i := acc.log.n - 1; i >= 0; i-- {
-		e := acc.log.at(i)
-		r := acc.record(e)
+	for seq, pos := acc.seq, acc.newest; seq > 0; seq-- {
+		e := s.log.at(pos)
+		if e == nil {
+			break
+		}
+		pos = e.prev
+		r := acc.record(seq, e)
 		if !q.Matches(r) {
 			continue
 		}
@@ -305,7 +486,7 @@ func (m *Memory) History(ctx context.Context, q Query) (Page, error) {
 			}
 			seen[r.CreatorID] = true
 		}
-		if q.Before != 0 && e.seq >= q.Before {
+		if q.Before != 0 && seq >= q.Before {
 			continue
 		}
 		if len(page.Records) == limit {
@@ -329,18 +510,21 @@ func (m *Memory) Respond(ctx context.Context, account string, seq int64, at time
 	s := m.shard(account)
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	var e *record
 	acc := s.accounts[account]
-	if acc == nil || acc.log.n == 0 || seq < acc.log.at(0).seq || seq > acc.seq {
+	if acc != nil {
+		e = s.log.at(acc.locate(&s.log, seq))
+	}
+	if e == nil {
 		return Record{}, affrules.Errorf(pkg, "respond", fmt.Sprintf("account %q seq %d", account, seq), "%w", ErrNotFound)
 	}
-	e := acc.log.at(int(seq - acc.log.at(0).seq))
 	if !e.answered {
 		if at.UnixNano() < e.at {
 			return Record{}, affrules.Errorf(pkg, "respond.at", at.Format(time.RFC3339Nano), "is before the invitation was sent at %s", time.Unix(0, e.at).In(acc.home).Format(time.RFC3339Nano))
 		}
 		e.answered, e.interested = true, at.UnixNano()
 	}
-	r := acc.record(e)
+	r := acc.record(seq, e)
 	r.Contacts = append([]Contact(nil), r.Contacts...)
 	return r, nil
 }

@@ -37,42 +37,82 @@ type Usage struct {
 // (the latest day the account has used), and an instant before u.Last is within the window of
 // u.Last.
 func (p Policy) Check(home *time.Location, u Usage, at time.Time) (affrules.Decision, Usage) {
+	return p.check(home, u, at, nil)
+}
+
+// reasonTexts are the parts of Check's reasons that depend only on the policy.
+type reasonTexts struct {
+	dailyLimit, repeatLimit, repeatMessage string
+}
+
+func (p Policy) reasonTexts() reasonTexts {
+	return reasonTexts{
+		dailyLimit:    strconv.Itoa(p.DailyLimit) + " a day in the account's home market, across its roles (INV-4)",
+		repeatLimit:   "once every " + strconv.Itoa(p.RepeatWindowDays) + "×24h per creator, across the account's roles (INV-4)",
+		repeatMessage: "creator already invited within " + strconv.Itoa(p.RepeatWindowDays) + " days",
+	}
+}
+
+// check is Check with the policy's reason texts built in advance, or built on a refusal when
+// texts is nil.
+func (p Policy) check(home *time.Location, u Usage, at time.Time, texts *reasonTexts) (affrules.Decision, Usage) {
 	day, count := u.Day, u.Count
 	if day.IsEmpty() || !at.Before(day.End) {
 		day, count = affrules.DayOf(at, home), 0
 	}
-	var reasons []affrules.Reason
-	var next time.Time
-	if count >= p.DailyLimit {
-		reasons = append(reasons, affrules.Reason{
-			Rule:     RuleDaily,
-			Observed: strconv.Itoa(count) + " invitations on " + day.Start.In(home).Format(time.DateOnly),
-			Limit:    strconv.Itoa(p.DailyLimit) + " a day in the account's home market, across its roles (INV-4)",
-			Message:  "daily invitation limit reached",
-		})
-		next = day.End
-	}
+	daily := count >= p.DailyLimit
+	var again time.Time
+	repeat := false
 	if !u.Last.IsZero() && p.RepeatWindowDays > 0 {
-		if again := u.Last.Add(affrules.Days(p.RepeatWindowDays)); at.Before(again) {
-			reasons = append(reasons, affrules.Reason{
-				Rule:     RuleRepeat,
-				Observed: "last invited " + u.Last.In(home).Format(time.RFC3339),
-				Limit:    "once every " + strconv.Itoa(p.RepeatWindowDays) + "×24h per creator, across the account's roles (INV-4)",
-				Message:  "creator already invited within " + strconv.Itoa(p.RepeatWindowDays) + " days",
-			})
-			if again.After(next) {
-				next = again
-			}
-		}
+		again = u.Last.Add(affrules.Days(p.RepeatWindowDays))
+		repeat = at.Before(again)
 	}
-	if reasons != nil {
-		d := affrules.Decide(reasons...)
-		d.NextAllowed = next.In(home)
-		return d, u
+	if daily || repeat {
+		return p.refuse(home, u, day, count, daily, repeat, again, texts), u
 	}
 	last := at
 	if u.Last.After(at) {
 		last = u.Last
 	}
 	return affrules.Decision{Allowed: true}, Usage{Day: day, Count: count + 1, Last: last}
+}
+
+// refuse builds the decision of a refusal: the reasons of the failing rules in order, and the
+// later of their retry instants.
+func (p Policy) refuse(home *time.Location, u Usage, day affrules.Period, count int, daily, repeat bool, again time.Time, texts *reasonTexts) affrules.Decision {
+	if texts == nil {
+		t := p.reasonTexts()
+		texts = &t
+	}
+	reasons := make([]affrules.Reason, 0, 2)
+	var next time.Time
+	var buf [64]byte
+	if daily {
+		b := strconv.AppendInt(buf[:0], int64(count), 10)
+		b = append(b, " invitations on "...)
+		b = day.Start.In(home).AppendFormat(b, time.DateOnly)
+		reasons = append(reasons, affrules.Reason{
+			Rule:     RuleDaily,
+			Observed: string(b),
+			Limit:    texts.dailyLimit,
+			Message:  "daily invitation limit reached",
+		})
+		next = day.End
+	}
+	if repeat {
+		b := append(buf[:0], "last invited "...)
+		b = u.Last.In(home).AppendFormat(b, time.RFC3339)
+		reasons = append(reasons, affrules.Reason{
+			Rule:     RuleRepeat,
+			Observed: string(b),
+			Limit:    texts.repeatLimit,
+			Message:  texts.repeatMessage,
+		})
+		if again.After(next) {
+			next = again
+		}
+	}
+	d := affrules.Decide(reasons...)
+	d.NextAllowed = next.In(home)
+	return d
 }

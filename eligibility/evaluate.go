@@ -432,7 +432,7 @@ func (p *Product) check(shop *Result, v *limitVersion) error {
 		return affrules.Errorf("eligibility", "product["+p.ID+"] shop result", shop.State, "must come from Evaluator.Shop")
 	case !v.present:
 		return affrules.Errorf("eligibility", "product["+p.ID+"].category", strconv.Quote(string(p.Category)), "has no thresholds in the policy version in force: %w", affrules.ErrUnknownCategory)
-	case p.Orders < 0 || p.Reviews < 0 || p.NegativeReviewOrders < 0 || p.RefundCases < 0 || p.SellerFaultRefunds < 0:
+	case p.Orders|p.Reviews|p.NegativeReviewOrders|p.RefundCases|p.SellerFaultRefunds < 0: // any sign bit set
 		return p.negativeCount()
 	case p.NegativeReviewOrders > p.Orders:
 		return affrules.Errorf("eligibility", "product["+p.ID+"].negative_review_orders", p.NegativeReviewOrders, "exceeds orders %d", p.Orders)

@@ -32,7 +32,9 @@
 //     first moment at which both pass.
 //   - A clock that goes backwards never reopens a quota: an instant before the account's latest
 //     counted day is counted in that day, and one before the last invitation to a creator is
-//     inside that invitation's window.
+//     inside that invitation's window. A ledger keeps the repeat windows of one window back from
+//     the latest instant it has been given for the account (its present); [Memory] takes an
+//     earlier instant as that present for INV-3, so a creator's window never starts before it.
 //   - INV-5: the channels of a market are its [affrules.Market] channels unless
 //     [Policy.Channels] overrides them (UK and SG: Email, WhatsApp, Phone); at least one contact
 //     must be on a channel other than Phone, no channel twice. Values: e-mail addresses in plain

@@ -34,10 +34,19 @@ const arenaChunk = 1024
 // default 90 days): the log is dropped from its oldest end, a block of 256 records at a time, once
 // every record of the block is older than the retention. A table holds at most the invitations of
 // one repeat window and twice as many slots, and a step of a sweep that each shard runs every 64
-// reservations releases the table of an account that has invited no one within the window. The
-// ledger's notion of the present is the latest instant it has been given (per account for the
-// repeat window, per shard for history): an instant that jumps years ahead drops what is older
-// than the window before it.
+// reservations releases the table of an account that has invited no one within the window
+// before the shard's latest instant.
+//
+// The ledger's notion of the present is the latest instant it has been given: per account for
+// the quotas, per shard for history. For the repeat window (INV-3) an instant earlier than the
+// account's present is taken as the present: the creator's window is judged, and if the
+// invitation is recorded runs, from the account's latest instant, so a clock that goes backwards
+// can neither reopen a window nor open two for one creator; the record keeps the instant given.
+// An account's present is its own: another account's instants never reopen its quotas (should an
+// account come back after the sweep released its table, at an instant the released entries
+// would still cover, it is refused as if every creator had been invited at the latest of them).
+// History is dropped relative to the shard's present, so an instant that jumps years ahead drops
+// the history of the accounts of its shard that is older than the retention before it.
 //
 // Creators are keyed by a seeded 64-bit hash of their ID in the repeat-window state; a collision
 // (about one chance in 10^13 for an account that invites 800 creators a week) can only make the
@@ -59,7 +68,7 @@ type shard struct {
 	list     []*account // every account of the shard, for the sweep
 	sweep    int        // next index of list to sweep
 	tick     uint32
-	latest   int64     // latest instant reserved in the shard, ns
+	latest   int64     // latest instant reserved in the shard, ns; math.MinInt64 before the first
 	log      histLog   // history of the shard's accounts
 	arena    []Contact // contacts of recorded invitations, appended in chunks
 	scratch  []slot    // reused by table rebuilds
@@ -76,6 +85,7 @@ type account struct {
 	seq      int64
 	latest   int64 // latest instant the account has been given, ns
 	lastAt   int64 // latest instant stored in last, ns
+	released int64 // latest instant of a table the sweep released, ns; math.MinInt64 if none
 	newest   int64 // log position of the record numbered seq; 0 before the first
 	last     table // creator key → last invitation (ns); entries at or before latest-window are stale
 
@@ -290,6 +300,7 @@ func NewMemory(p Policy, opts ...MemoryOption) (*Memory, error) {
 	m.retention = max(m.retention, m.window)
 	for i := range m.shards {
 		m.shards[i].accounts = make(map[string]*account)
+		m.shards[i].latest = math.MinInt64
 	}
 	return m, nil
 }
@@ -328,6 +339,11 @@ func (m *Memory) Reserve(ctx context.Context, a Account, inv Invitation, at time
 	cut := acc.latest - m.window
 	acc.last.reserve(cut, &s.scratch)
 	i, last, ok := acc.last.find(key, cut)
+	if !ok && acc.released > cut {
+		// The sweep released a table that may still have held this creator within the window
+		// (the shard's present ran ahead of the account's): refuse as if it had.
+		last, ok = acc.released, true
+	}
 	u := Usage{Count: acc.count}
 	if acc.dayEnd != 0 {
 		u.Day = affrules.Period{Start: time.Unix(0, acc.dayStart), End: time.Unix(0, acc.dayEnd)}
@@ -341,7 +357,11 @@ func (m *Memory) Reserve(ctx context.Context, a Account, inv Invitation, at time
 		return Record{}, d, nil
 	}
 	acc.dayStart, acc.dayEnd, acc.count = next.Day.Start.UnixNano(), next.Day.End.UnixNano(), next.Count
-	last = next.Last.UnixNano()
+	// The creator's window runs from the account's present: an instant earlier than the latest
+	// the account has given is taken as that latest one. Storing the earlier instant would leave
+	// an entry stale from the start when the instant is a whole window back, and the creator
+	// could be invited again at once.
+	last = max(next.Last.UnixNano(), acc.latest)
 	acc.last.set(i, key, last)
 	acc.lastAt = max(acc.lastAt, last)
 	acc.seq++
@@ -352,7 +372,7 @@ func (m *Memory) Reserve(ctx context.Context, a Account, inv Invitation, at time
 		acc.mark(&s.log)
 	}
 	s.latest = max(s.latest, now)
-	s.log.drop(s.latest - m.retention)
+	s.log.drop(back(s.latest, m.retention))
 	if s.tick++; s.tick%64 == 0 {
 		s.sweepStep(m)
 	}
@@ -367,7 +387,7 @@ func (s *shard) add(a Account) (*account, error) {
 	if err != nil {
 		return nil, affrules.Errorf(pkg, "account.home_market", strconv.Quote(string(a.HomeMarket)), "%w", affrules.ErrUnknownMarket)
 	}
-	acc := &account{id: a.ID, home: mk.Location(), homeCode: a.HomeMarket, latest: math.MinInt64, lastAt: math.MinInt64}
+	acc := &account{id: a.ID, home: mk.Location(), homeCode: a.HomeMarket, latest: math.MinInt64, lastAt: math.MinInt64, released: math.MinInt64}
 	s.accounts[a.ID] = acc
 	s.list = append(s.list, acc)
 	return acc, nil
@@ -386,19 +406,30 @@ func (s *shard) keep(cs []Contact) []Contact {
 	return s.arena[n : n+len(cs) : n+len(cs)]
 }
 
-// sweepStep ages one account of the shard to the shard's latest instant and releases its
-// last-invitation table if every entry is stale, so that accounts that stop inviting do not hold
-// memory for ever. The caller holds s.mu.
+// sweepStep releases the last-invitation table of one account of the shard if every entry is
+// older than the window before the shard's latest instant, so that accounts that stop inviting
+// do not hold memory for ever. The account's own present is left alone: another account's
+// instants must not reopen its quotas. Should the account come back with an instant at which
+// the released entries would still count, it is refused as if every creator had been invited at
+// the latest of them (acc.released). The caller holds s.mu.
 func (s *shard) sweepStep(m *Memory) {
 	if s.sweep >= len(s.list) {
 		s.sweep = 0
 	}
 	acc := s.list[s.sweep]
-	acc.latest = max(acc.latest, s.latest)
-	if acc.last.slots != nil && acc.lastAt <= acc.latest-m.window {
+	if acc.last.slots != nil && acc.lastAt <= back(s.latest, m.window) {
+		acc.released = max(acc.released, acc.lastAt)
 		acc.last = table{}
 	}
 	s.sweep++
+}
+
+// back returns t-d for d >= 0, or math.MinInt64 where that would overflow.
+func back(t, d int64) int64 {
+	if t < math.MinInt64+d {
+		return math.MinInt64
+	}
+	return t - d
 }
 
 // mark records the position of the account's newest record, numbered a multiple of markEvery,

@@ -99,8 +99,8 @@ func TestShopStoreRating(t *testing.T) { // ELG-2, ELG-10
 		{"ELG-2 five", affrules.SG, "5", t0, true},
 		{"ELG-10 TH override needs 3: 2.9 fails", affrules.TH, "2.9", t0, false},
 		{"ELG-10 TH override: exactly 3 passes", affrules.TH, "3", t0, true},
-		{"ELG-10 TH before the override: 2.9 passes", affrules.TH, "2.9", eligibility.ThaiGuideEffective.Add(-time.Nanosecond), true},
-		{"ELG-10 TH at the override instant: 2.9 fails", affrules.TH, "2.9", eligibility.ThaiGuideEffective, false},
+		{"ELG-10 TH before the override: 2.9 passes", affrules.TH, "2.9", eligibility.ThaiGuideEffective().Add(-time.Nanosecond), true},
+		{"ELG-10 TH at the override instant: 2.9 fails", affrules.TH, "2.9", eligibility.ThaiGuideEffective(), false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -365,7 +365,7 @@ func TestProductOfIneligibleShop(t *testing.T) { // ELG-1/2 carry over to produc
 func TestThaiOverrideCategories(t *testing.T) { // ELG-10
 	e := eligibility.MustNew(eligibility.DefaultPolicy())
 	shop := eligibleShop(t, e, affrules.TH)
-	before := eligibility.ThaiGuideEffective.Add(-time.Second)
+	before := eligibility.ThaiGuideEffective().Add(-time.Second)
 	shopBefore, err := e.Shop(goodShop(affrules.TH), before)
 	require.NoError(t, err)
 	tests := []struct {

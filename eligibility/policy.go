@@ -77,9 +77,11 @@ func ThaiThresholds() Thresholds {
 	return t
 }
 
-// ThaiGuideEffective is when [ThaiThresholds] take effect in the shipped override:
+// ThaiGuideEffective returns when [ThaiThresholds] take effect in the shipped override:
 // 2025-05-01 00:00 in Bangkok, the start of the month the guide was published.
-var ThaiGuideEffective = func() time.Time {
+func ThaiGuideEffective() time.Time { return thaiGuideEffective }
+
+var thaiGuideEffective = func() time.Time {
 	th, _ := affrules.LookupMarket(affrules.TH)
 	return time.Date(2025, 5, 1, 0, 0, 0, 0, th.Location())
 }()
@@ -89,7 +91,7 @@ var ThaiGuideEffective = func() time.Time {
 func DefaultPolicy() Policy {
 	def, _ := affrules.NewTimeline(affrules.Effective[Thresholds]{Value: SeedThresholds()})
 	p := Policy{Default: def}
-	p, _ = p.WithOverride(affrules.TH, ThaiGuideEffective, ThaiThresholds())
+	p, _ = p.WithOverride(affrules.TH, thaiGuideEffective, ThaiThresholds())
 	return p
 }
 

@@ -45,7 +45,7 @@ func TestDefaultPolicyValues(t *testing.T) { // ELG-1..4, ELG-10 seed and Thai v
 		affrules.Electronics: {"1.3%", "2%"}, affrules.Fashion: {"0.8%", "1.8%"},
 		affrules.FMCG: {"0.8%", "1.8%"}, affrules.Lifestyle: {"0.7%", "1.5%"},
 	}, got)
-	assert.Equal(t, "2025-05-01T00:00:00+07:00", eligibility.ThaiGuideEffective.Format(time.RFC3339))
+	assert.Equal(t, "2025-05-01T00:00:00+07:00", eligibility.ThaiGuideEffective().Format(time.RFC3339))
 }
 
 func TestPolicyJSONRoundTrip(t *testing.T) {
@@ -129,7 +129,7 @@ func TestNewRejectsZeroPolicy(t *testing.T) { // fail-closed zero value
 
 func TestWithOverride(t *testing.T) {
 	p := eligibility.DefaultPolicy()
-	_, err := p.WithOverride(affrules.TH, eligibility.ThaiGuideEffective.Add(-time.Hour), eligibility.SeedThresholds())
+	_, err := p.WithOverride(affrules.TH, eligibility.ThaiGuideEffective().Add(-time.Hour), eligibility.SeedThresholds())
 	assert.ErrorContains(t, err, "eligibility: override for TH")
 	p2, err := p.WithOverride(affrules.SG, t0, eligibility.ThaiThresholds())
 	require.NoError(t, err)

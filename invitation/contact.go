@@ -13,7 +13,6 @@ import (
 // checkContacts applies INV-5 to the contacts of an invitation in market code offering chans.
 func checkContacts(chans []affrules.Channel, code affrules.MarketCode, cs []Contact) []error {
 	var errs []error
-	other := false
 	for i, c := range cs {
 		field := fmt.Sprintf("contacts[%d]", i)
 		switch {
@@ -26,13 +25,11 @@ func checkContacts(chans []affrules.Channel, code affrules.MarketCode, cs []Cont
 		}
 		if err := checkContactValue(c); err != nil {
 			errs = append(errs, affrules.Errorf(pkg, field+".value", strconv.Quote(c.Value), "%s (INV-5): %w", err, ErrContact))
-			continue
-		}
-		if c.Channel != affrules.Phone {
-			other = true
 		}
 	}
-	if !other && len(errs) == 0 {
+	// Phone alone is reported beside any other problem, unless some contact is on a channel
+	// other than phone: then that contact's own problem, if any, is the one to fix.
+	if !slices.ContainsFunc(cs, func(c Contact) bool { return c.Channel != affrules.Phone }) {
 		var want []affrules.Channel
 		for _, c := range chans {
 			if c != affrules.Phone {
@@ -58,10 +55,10 @@ func listChannels(chans []affrules.Channel) string {
 //   - email: local@domain, at most 254 bytes; the local part 1–64 bytes of letters, digits and
 //     !#$%&'*+/=?^_`{|}~.- without a leading, trailing or doubled dot; the domain at least two
 //     dot-separated labels of letters, digits and inner hyphens, 1–63 bytes each, the last
-//     alphabetic and at least two letters long.
+//     alphabetic and at least two letters long, or an internationalised one in its xn-- form.
 //   - phone, whatsapp, zalo, viber (numbers): an optional leading "+", then 7–15 digits, which may
 //     be grouped with single spaces, hyphens, dots or one pair of parentheses.
-//   - line (LINE ID): 4–20 of a–z, 0–9, ".", "-", "_", optionally after one "@".
+//   - line (LINE ID): 4–20 of a–z (either case), 0–9, ".", "-", "_", optionally after one "@".
 //   - any other channel a host adds: 1–254 bytes of valid UTF-8 without control characters or
 //     leading or trailing spaces.
 func checkContactValue(c Contact) error {
@@ -125,6 +122,9 @@ func checkEmail(v string) error {
 	if len(tld) < 2 {
 		return bad
 	}
+	if len(tld) > 4 && strings.EqualFold(tld[:4], "xn--") {
+		return nil // an internationalised top-level domain in its ASCII form, e.g. xn--o3cw4h (.ไทย)
+	}
 	for i := 0; i < len(tld); i++ {
 		if !isAlpha(tld[i]) {
 			return bad
@@ -165,15 +165,17 @@ func checkPhone(ch affrules.Channel, v string) error {
 	return nil
 }
 
+// checkLineID accepts upper-case letters too: LINE IDs are lower-case, but a phone keyboard
+// capitalises the first letter typed, and the ID is the same one.
 func checkLineID(v string) error {
+	bad := fmt.Errorf("is not a LINE ID: want 4 to 20 of a-z, 0-9, '.', '-', '_'")
 	s := strings.TrimPrefix(v, "@")
 	if len(s) < 4 || len(s) > 20 {
-		return fmt.Errorf("is not a LINE ID: want 4 to 20 of a-z, 0-9, '.', '-', '_'")
+		return bad
 	}
 	for i := 0; i < len(s); i++ {
-		b := s[i]
-		if !(b >= 'a' && b <= 'z') && !(b >= '0' && b <= '9') && b != '.' && b != '-' && b != '_' {
-			return fmt.Errorf("is not a LINE ID: want 4 to 20 of a-z, 0-9, '.', '-', '_'")
+		if b := s[i]; !isAlnum(b) && b != '.' && b != '-' && b != '_' {
+			return bad
 		}
 	}
 	return nil

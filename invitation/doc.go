@@ -38,19 +38,24 @@
 //   - INV-5: the channels of a market are its [affrules.Market] channels unless
 //     [Policy.Channels] overrides them (UK and SG: Email, WhatsApp, Phone); at least one contact
 //     must be on a channel other than Phone, no channel twice. Values: e-mail addresses in plain
-//     local@domain form; phone, WhatsApp, Zalo and Viber as numbers of 7–15 digits with an
-//     optional "+" and common separators; LINE IDs of 4–20 of a–z, 0–9, ".", "-", "_".
+//     ASCII local@domain form (an internationalised domain in its xn-- form); phone, WhatsApp,
+//     Zalo and Viber as numbers of 7–15 digits with an optional "+" and common separators; LINE
+//     IDs of 4–20 of a–z, 0–9, ".", "-", "_", upper case accepted; see [Contact].
 //   - INV-6: words are whitespace-separated tokens. Text of scripts written without spaces
 //     (Thai, Lao, Khmer, Myanmar, Chinese, Japanese kana) is counted by character against
 //     [Policy.MaxSpacelessChars], default 2500 (500 words of about five characters, a typical Thai
 //     word with its vowel and tone marks). A message mixing both spends the budgets in
 //     proportion: words/500 + characters/2500 must not exceed 1. A token made only of such
-//     characters counts as characters, not as a word, so Thai cannot bypass the limit.
+//     characters counts as characters, not as a word, so Thai cannot bypass the limit. A token
+//     is one word however long it is: a very long run of Latin text without whitespace counts
+//     as one word, as the catalog's definition has it.
 //   - INV-7: creator partnership needs the MCN role, product distribution the affiliate-partner
 //     role; a purpose the account cannot pick is bad input, not a decision.
 //   - INV-8: whether a creator is listed is [eligibility.Listed] for the inviting account. An
 //     unlisted creator is a decision (the marketplace changes, the request was well-formed), and
 //     the quotas are then not consulted.
+//   - [Send] takes the policy for the input rules (INV-5, INV-6); the ledger applies the quota
+//     rules of the policy it was built with. Pass the same policy to both.
 //   - INV-9: history is newest first in recording order (Seq), with a cursor for pages; search
 //     is a case-insensitive substring of username or nickname; "latest per creator" applies after
 //     the other filters. A resend is a new [Send] under the quotas.

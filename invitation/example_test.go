@@ -98,9 +98,12 @@ func ExampleRecord_ContactsShown() {
 func ExampleParsePolicy() {
 	p, err := invitation.ParsePolicy([]byte(`{"daily_limit": 50, "channels": {"SG": ["email", "phone"]}}`))
 	fmt.Println(p.DailyLimit, p.RepeatWindowDays, p.Channels, err)
-	_, err = invitation.ParsePolicy([]byte(`{"daily_limit": 0}`))
+	// Every problem at once.
+	_, err = invitation.ParsePolicy([]byte(`{"daily_limit": 0, "max_word": 300, "channels": {"TH": ["phone"]}}`))
 	fmt.Println(err)
 	// Output:
 	// 50 7 map[SG:[email phone]] <nil>
+	// invitation: max_word 300: is not a policy field (want channels, daily_limit, max_spaceless_chars, max_words, repeat_window_days)
 	// invitation: daily_limit 0: must be between 1 and 1000000: out of range
+	// invitation: channels[TH] [phone]: must offer a channel other than phone (INV-5)
 }

@@ -62,10 +62,11 @@ type Account struct {
 //   - email: local@domain, at most 254 bytes, in plain form (no display name, no quoting): the
 //     local part 1–64 letters, digits or !#$%&'*+/=?^_`{|}~.- without a leading, trailing or
 //     doubled dot; the domain two or more labels of letters, digits and inner hyphens, the last
-//     alphabetic and at least two letters long;
+//     alphabetic and at least two letters long or an internationalised one in its xn-- form;
 //   - phone, whatsapp, zalo, viber: an optional "+" and 7–15 digits, which may be grouped by
 //     single spaces, hyphens or dots and one pair of parentheses;
-//   - line: a LINE ID of 4–20 of a–z, 0–9, ".", "-", "_", optionally after "@";
+//   - line: a LINE ID of 4–20 of a–z, 0–9, ".", "-", "_", optionally after "@" (upper-case
+//     letters are accepted, as a phone keyboard capitalises the first letter);
 //   - a channel a host adds: 1–254 bytes of UTF-8 without control characters or surrounding
 //     spaces.
 type Contact struct {

@@ -1,12 +1,14 @@
 package invitation_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
@@ -14,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/eligibility"
 	"github.com/affrules/affrules/invitation"
 )
 
@@ -26,20 +29,39 @@ func TestDefaultPolicy(t *testing.T) {
 	assert.Equal(t, 2500, p.MaxSpacelessChars, "INV-6 interpretation")
 }
 
+// problems returns the problems of a joined error, each an *affrules.FieldError of this package
+// whose message starts with "invitation: " and its field.
+func problems(t *testing.T, err error) []*affrules.FieldError {
+	t.Helper()
+	require.Error(t, err)
+	var out []*affrules.FieldError
+	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+		var fe *affrules.FieldError
+		require.True(t, errors.As(e, &fe), "%v", e)
+		require.Equal(t, "invitation", fe.Pkg)
+		require.True(t, strings.HasPrefix(e.Error(), "invitation: "+fe.Field+" "), e.Error())
+		out = append(out, fe)
+	}
+	return out
+}
+
+// problemFields returns the fields of the problems of a joined error, in order.
+func problemFields(t *testing.T, err error) []string {
+	t.Helper()
+	var fields []string
+	for _, fe := range problems(t, err) {
+		fields = append(fields, fe.Field)
+	}
+	return fields
+}
+
 func TestPolicyValidateReportsEveryProblem(t *testing.T) {
 	p := invitation.Policy{RepeatWindowDays: -1, Channels: map[affrules.MarketCode][]affrules.Channel{
 		"XX":        {affrules.Email},
 		affrules.TH: {affrules.Phone, affrules.Phone},
 	}}
 	err := p.Validate()
-	require.Error(t, err)
-	var fields []string
-	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
-		var fe *affrules.FieldError
-		require.True(t, errors.As(e, &fe), "%v", e)
-		assert.Equal(t, "invitation", fe.Pkg)
-		fields = append(fields, fe.Field)
-	}
+	fields := problemFields(t, err)
 	want := []string{"daily_limit", "repeat_window_days", "max_words", "max_spaceless_chars", "channels[TH][1]", "channels[TH]", "channels[XX]"}
 	if diff := cmp.Diff(want, fields); diff != "" {
 		t.Errorf("fields (-want +got):\n%s", diff)
@@ -58,13 +80,44 @@ func TestParsePolicy(t *testing.T) {
 	if diff := cmp.Diff(want, p); diff != "" {
 		t.Errorf("policy (-want +got):\n%s", diff)
 	}
-	for _, bad := range []string{``, `{`, `[]`, `{"daily_limit": 0}`, `{"dailylimit": 5}`, `{"max_words": "500"}`, `{} {}`, `{"channels": {"ID": ["phone"]}}`} {
+	for _, bad := range []string{``, `{`, `[]`, `null`, `{"daily_limit": 0}`, `{"dailylimit": 5}`, `{"Daily_Limit": 5}`, `{"max_words": "500"}`, `{"max_words": 5.5}`, `{} {}`, `{"channels": {"ID": ["phone"]}}`, `{"channels": ["email"]}`, `{"daily_limit": 5, "daily_limit": 500}`, `{"daily_limit": 1,}`} {
 		_, err := invitation.ParsePolicy([]byte(bad))
 		assert.Error(t, err, "%q", bad)
 		if err != nil {
 			assert.True(t, strings.HasPrefix(err.Error(), "invitation: "), err.Error())
 		}
 	}
+}
+
+// ParsePolicy reports every problem of a document at once, each naming its field and value.
+func TestParsePolicyReportsEveryProblem(t *testing.T) {
+	_, err := invitation.ParsePolicy([]byte(`{
+		"DAILY_LIMIT": 5,
+		"max_words": "many",
+		"repeat_window_days": 4000,
+		"max_spaceless_chars": 0,
+		"max_spaceless_chars": 10,
+		"channels": {"XX": ["email"], "UK": ["phone"]}
+	}`))
+	var got []string
+	for _, fe := range problems(t, err) {
+		got = append(got, fe.Field+" "+fe.Value)
+	}
+	want := []string{
+		"DAILY_LIMIT 5",           // names match exactly
+		`max_words "many"`,        // wrong type
+		"max_spaceless_chars 10",  // given twice
+		"repeat_window_days 4000", // out of range
+		"max_spaceless_chars 0",   // out of range
+		"channels[UK] [phone]",    // INV-5: phone alone
+		"channels[XX] XX",         // unknown market
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
+	}
+	assert.ErrorIs(t, err, affrules.ErrOutOfRange)
+	assert.ErrorIs(t, err, affrules.ErrUnknownMarket)
+	assert.Contains(t, err.Error(), "invitation: DAILY_LIMIT 5: is not a policy field (want channels, daily_limit, max_spaceless_chars, max_words, repeat_window_days)")
 }
 
 func FuzzParsePolicy(f *testing.F) {
@@ -124,6 +177,8 @@ func TestValidate(t *testing.T) {
 		{"missing IDs", func(a *invitation.Account, inv *invitation.Invitation) { a.ID, inv.CreatorID = "", "" }, []string{"account.id", "creator_id"}, nil},
 		{"INV-5 no contact", contacts(), []string{"contacts"}, invitation.ErrContact},
 		{"INV-5 phone alone", contacts(c(affrules.Phone, "+62 21 555 0100")), []string{"contacts"}, invitation.ErrContact},
+		{"INV-5 phone alone and malformed: both problems", contacts(c(affrules.Phone, "call me")), []string{"contacts[0].value", "contacts"}, invitation.ErrContact},
+		{"INV-5 malformed e-mail beside phone: the e-mail to fix", contacts(c(affrules.Phone, "+62 21 555 0100"), c(affrules.Email, "team@agency")), []string{"contacts[1].value"}, invitation.ErrContact},
 		{"INV-5 phone is optional beside email", contacts(c(affrules.Email, "a@b.co"), c(affrules.Phone, "+62 21 555 0100")), nil, nil},
 		{"INV-5 channel the market lacks", contacts(c(affrules.Email, "a@b.co"), c(affrules.Zalo, "0912345678")), []string{"contacts[1].channel"}, invitation.ErrContact},
 		{"INV-5 channel twice", contacts(c(affrules.Email, "a@b.co"), c(affrules.Email, "b@b.co")), []string{"contacts[1].channel"}, invitation.ErrContact},
@@ -151,15 +206,7 @@ func TestValidate(t *testing.T) {
 				require.NoError(t, err)
 				return
 			}
-			require.Error(t, err)
-			var fields []string
-			for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
-				var fe *affrules.FieldError
-				require.True(t, errors.As(e, &fe), "%v", e)
-				require.True(t, strings.HasPrefix(e.Error(), "invitation: "+fe.Field), e.Error())
-				fields = append(fields, fe.Field)
-			}
-			assert.Equal(t, tc.fields, fields, err.Error())
+			assert.Equal(t, tc.fields, problemFields(t, err), err.Error())
 			if tc.target != nil {
 				assert.ErrorIs(t, err, tc.target)
 			}
@@ -195,11 +242,25 @@ func TestContactValues(t *testing.T) {
 		{affrules.Email, "Name <name@example.com>", false},
 		{affrules.Email, "na me@example.com", false},
 		{affrules.Email, strings.Repeat("a", 65) + "@example.com", false},
+		{affrules.Email, strings.Repeat("a", 64) + "@example.com", true},
+		{affrules.Email, "Sales@Agency.CO.TH", true},
+		{affrules.Email, "o'brien@example.ie", true},
+		{affrules.Email, "info@xn--12cfi8ixb8l.xn--o3cw4h", true}, // an internationalised domain and TLD, ASCII form
+		{affrules.Email, "info@example.xn--", false},
+		{affrules.Email, "name@example.com.", false},
+		{affrules.Email, " name@example.com", false},
+		{affrules.Email, "name@exam_ple.com", false},
 		{affrules.Phone, "+62 812 3456 7890", true},
 		{affrules.Phone, "081234567890", true},
 		{affrules.Phone, "(021) 555-0100", true},
 		{affrules.Phone, "+44 20 7946 0958", true},
+		{affrules.Phone, "+44 (0)20 7946 0958", true},
+		{affrules.Phone, "1234567", true},
+		{affrules.Phone, "123456789012345", true},
 		{affrules.Phone, "123456", false},
+		{affrules.Phone, "+", false},
+		{affrules.Phone, "0812345678 ext 5", false},
+		{affrules.Phone, "+62-812-", false},
 		{affrules.Phone, "1234567890123456", false},
 		{affrules.Phone, "+62  812 3456", false},
 		{affrules.Phone, "+62 812 3456 ", false},
@@ -213,7 +274,11 @@ func TestContactValues(t *testing.T) {
 		{affrules.Line, "agency.th", true},
 		{affrules.Line, "@agency_th", true},
 		{affrules.Line, "abc", false},
-		{affrules.Line, "Agency", false},
+		{affrules.Line, "Agency.TH", true}, // a phone keyboard capitalises the first letter
+		{affrules.Line, "@123abcde", true}, // a LINE Official Account's basic ID
+		{affrules.Line, "agency th", false},
+		{affrules.Line, "agency@th", false},
+		{affrules.Line, "ไลน์ไอดี", false},
 		{affrules.Line, strings.Repeat("a", 21), false},
 		{"telegram", "@agency", true},
 		{"telegram", " agency", false},
@@ -273,7 +338,7 @@ func TestMessageLength(t *testing.T) {
 }
 
 func FuzzValidateMessage(f *testing.F) {
-	for _, s := range []string{"", " ", "hello world", "สวัสดีครับ ยินดีที่ได้รู้จัก", "Aก", "\xff", "日本語 text"} {
+	for _, s := range []string{"", " ", "hello world", "สวัสดีครับ ยินดีที่ได้รู้จัก", "Aก", "\xff", "日本語 text", "one two กขคงจฉ", "one two three กขคงจฉ"} {
 		f.Add(s)
 	}
 	p := invitation.DefaultPolicy()
@@ -282,14 +347,9 @@ func FuzzValidateMessage(f *testing.F) {
 		inv := goodID
 		inv.Message = msg
 		err := invitation.Validate(p, acctID, inv)
-		if err != nil {
-			require.ErrorIs(t, err, invitation.ErrMessage)
-			return
-		}
 		fields := strings.Fields(msg)
-		require.NotEmpty(t, fields, "a blank message passed")
-		// A message that passes has at most MaxWords tokens free of spaceless scripts, and at
-		// most MaxSpacelessChars characters of them.
+		// plain counts the tokens free of spaceless scripts, which are words whatever else the
+		// token holds; spaceless counts the characters of such scripts.
 		plain, spaceless := 0, 0
 		for _, f := range fields {
 			if !strings.ContainsFunc(f, isSpaceless) {
@@ -301,8 +361,20 @@ func FuzzValidateMessage(f *testing.F) {
 				spaceless++
 			}
 		}
-		require.LessOrEqual(t, plain, p.MaxWords, "%q passed with %d plain words", msg, plain)
-		require.LessOrEqual(t, spaceless, p.MaxSpacelessChars, "%q passed with %d spaceless characters", msg, spaceless)
+		if err != nil {
+			require.ErrorIs(t, err, invitation.ErrMessage)
+			// Not over-strict: valid UTF-8 of 1..MaxWords plain words and nothing else passes.
+			if utf8.ValidString(msg) && spaceless == 0 && len(fields) > 0 && len(fields) <= p.MaxWords {
+				t.Fatalf("%q refused with %d plain words: %v", msg, len(fields), err)
+			}
+			return
+		}
+		require.True(t, utf8.ValidString(msg), "invalid UTF-8 passed")
+		require.NotEmpty(t, fields, "a blank message passed")
+		// A message that passes spends at most the whole of the two budgets together (INV-6):
+		// plain/MaxWords + spaceless/MaxSpacelessChars <= 1.
+		require.LessOrEqual(t, plain*p.MaxSpacelessChars+spaceless*p.MaxWords, p.MaxWords*p.MaxSpacelessChars,
+			"%q passed with %d plain words and %d spaceless characters", msg, plain, spaceless)
 	})
 }
 
@@ -324,6 +396,12 @@ func FuzzValidateContact(f *testing.F) {
 		err := invitation.Validate(p, acctID, inv)
 		if err != nil {
 			require.ErrorIs(t, err, invitation.ErrContact)
+			// Not over-strict: a plain number of 7 to 15 digits, with or without "+", is a
+			// WhatsApp number.
+			digits := strings.TrimPrefix(value, "+")
+			if affrules.Channel(channel) == affrules.WhatsApp && len(digits) >= 7 && len(digits) <= 15 && strings.Trim(digits, "0123456789") == "" {
+				t.Fatalf("WhatsApp %q refused: %v", value, err)
+			}
 			return
 		}
 		require.NotEmpty(t, value)
@@ -377,6 +455,9 @@ func TestCheck(t *testing.T) {
 		{name: "clock backwards: before the last invitation", policy: p, u: invitation.Usage{Day: day, Count: 1, Last: t0}, at: t0.Add(-time.Hour), rules: []affrules.RuleID{invitation.RuleRepeat}, next: t0.Add(week)},
 		{name: "clock backwards, allowed, keeps the later last", policy: invitation.Policy{DailyLimit: 5}, u: invitation.Usage{Day: day, Count: 1, Last: t0}, at: t0.Add(-time.Hour), wantUse: invitation.Usage{Day: day, Count: 2, Last: t0}},
 		{name: "zero policy denies", policy: invitation.Policy{}, at: t0, rules: []affrules.RuleID{invitation.RuleDaily}, next: day.End},
+		{name: "INV-2 default: the 100th of the day", policy: invitation.DefaultPolicy(), u: invitation.Usage{Day: day, Count: 99}, at: t0, wantUse: invitation.Usage{Day: day, Count: 100, Last: t0}},
+		{name: "INV-2 default: the 101st of the day", policy: invitation.DefaultPolicy(), u: invitation.Usage{Day: day, Count: 100}, at: t0, rules: []affrules.RuleID{invitation.RuleDaily}, next: day.End},
+		{name: "INV-2 and INV-3: the day outlasts the window", policy: p, u: invitation.Usage{Day: day, Count: 2, Last: t0.Add(-week + time.Hour)}, at: t0, rules: []affrules.RuleID{invitation.RuleDaily, invitation.RuleRepeat}, next: day.End},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			d, u := tc.policy.Check(london, tc.u, tc.at)
@@ -398,6 +479,50 @@ func TestCheck(t *testing.T) {
 	}
 }
 
+// INV-2 on London's DST change days (MKT-2): the day is 23 or 25 hours long and its limit resets
+// at the next local midnight; INV-3 (MKT-3): the window is 7×24h, not seven calendar days, across
+// the change.
+func TestCheckLondonDST(t *testing.T) {
+	london, err := time.LoadLocation("Europe/London")
+	require.NoError(t, err)
+	p := invitation.DefaultPolicy()
+	for _, tc := range []struct {
+		name     string
+		at       time.Time // a full day's limit used, at this instant
+		midnight time.Time // the next local midnight
+		length   time.Duration
+	}{
+		{"spring forward", time.Date(2026, 3, 29, 0, 30, 0, 0, london), time.Date(2026, 3, 29, 23, 0, 0, 0, time.UTC), 23 * time.Hour},
+		{"spring forward, after the change", time.Date(2026, 3, 29, 22, 59, 0, 0, time.UTC), time.Date(2026, 3, 29, 23, 0, 0, 0, time.UTC), 23 * time.Hour},
+		{"fall back", time.Date(2026, 10, 25, 0, 30, 0, 0, london), time.Date(2026, 10, 26, 0, 0, 0, 0, time.UTC), 25 * time.Hour},
+		{"fall back, the repeated hour", time.Date(2026, 10, 25, 1, 30, 0, 0, time.UTC), time.Date(2026, 10, 26, 0, 0, 0, 0, time.UTC), 25 * time.Hour},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			day := affrules.DayOf(tc.at, london)
+			require.Equal(t, tc.length, day.Duration())
+			full := invitation.Usage{Day: day, Count: p.DailyLimit}
+			d, _ := p.Check(london, full, tc.at)
+			require.True(t, d.Failed(invitation.RuleDaily), d.String())
+			assert.True(t, d.NextAllowed.Equal(tc.midnight), "next %s, want %s", d.NextAllowed, tc.midnight)
+			d, _ = p.Check(london, full, tc.midnight.Add(-time.Nanosecond))
+			assert.False(t, d.Allowed, "a nanosecond before local midnight")
+			d, u := p.Check(london, full, tc.midnight)
+			assert.True(t, d.Allowed, d.String())
+			assert.Equal(t, 1, u.Count)
+		})
+	}
+	t.Run("INV-3 across spring forward", func(t *testing.T) {
+		last := time.Date(2026, 3, 25, 12, 0, 0, 0, london) // GMT
+		again := last.Add(7 * 24 * time.Hour)               // 13:00 BST, not 12:00
+		u := invitation.Usage{Day: affrules.DayOf(last, london), Count: 1, Last: last}
+		d, _ := p.Check(london, u, time.Date(2026, 4, 1, 12, 30, 0, 0, london))
+		require.True(t, d.Failed(invitation.RuleRepeat), "seven calendar days are not yet 7×24h: %s", d)
+		assert.True(t, d.NextAllowed.Equal(again), "next %s, want %s", d.NextAllowed, again)
+		d, _ = p.Check(london, u, again)
+		assert.True(t, d.Allowed, d.String())
+	})
+}
+
 func TestCheckAllocs(t *testing.T) {
 	p := invitation.DefaultPolicy()
 	loc := time.FixedZone("WIB", 7*3600)
@@ -410,4 +535,40 @@ func TestCheckAllocs(t *testing.T) {
 func TestNewMemoryRejectsBadPolicy(t *testing.T) {
 	_, err := invitation.NewMemory(invitation.Policy{})
 	assert.ErrorIs(t, err, affrules.ErrOutOfRange)
+}
+
+// Send reports every input problem at once, including those only Send can see, and records
+// nothing; INV-8 asks eligibility.Listed from the inviting account's side.
+func TestSend(t *testing.T) {
+	ctx := context.Background()
+	p := invitation.DefaultPolicy()
+	l, err := invitation.NewMemory(p)
+	require.NoError(t, err)
+	t0 := time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
+
+	inv := goodID
+	inv.Message = ""
+	_, d, err := invitation.Send(ctx, l, p, acctID, inv, eligibility.Creator{ID: "c2", ECommercePermission: true}, time.Time{})
+	assert.False(t, d.Allowed)
+	assert.Equal(t, []string{"message", "creator.id", "at"}, problemFields(t, err), err.Error())
+
+	page, err := l.History(ctx, invitation.Query{Account: acctID.ID})
+	require.NoError(t, err)
+	assert.Empty(t, page.Records, "nothing recorded")
+
+	// INV-8: a creator linked to the inviting MCN is listed for it, not for another account.
+	mcn := invitation.Account{ID: "mcn-1", HomeMarket: affrules.ID, MCN: true}
+	inv = goodID
+	inv.Purpose = invitation.CreatorPartnership
+	linked := eligibility.Creator{ID: "c1", ECommercePermission: true, LinkedMCN: "mcn-1"}
+	_, d, err = invitation.Send(ctx, l, p, mcn, inv, linked, t0)
+	require.NoError(t, err)
+	assert.True(t, d.Allowed, d.String())
+	other := mcn
+	other.ID = "mcn-2"
+	_, d, err = invitation.Send(ctx, l, p, other, inv, linked, t0)
+	require.NoError(t, err)
+	assert.False(t, d.Allowed)
+	require.Len(t, d.Reasons, 2, d.String())
+	assert.Equal(t, []affrules.RuleID{invitation.RuleListed, eligibility.RuleListing}, []affrules.RuleID{d.Reasons[0].Rule, d.Reasons[1].Rule}, d.String())
 }

@@ -149,6 +149,13 @@ func joinErrs(errs ...error) error {
 // consulted, so the quotas are not reported (time alone will not make the creator invitable).
 // Otherwise the decision is the ledger's. A resend (INV-9) is simply another Send, under the same
 // quotas.
+//
+// Send and the ledger each use their own copy of the policy, for different rules: Send applies
+// p's input rules (MaxWords, MaxSpacelessChars and Channels: INV-5, INV-6), the ledger applies
+// the quota rules of the policy it was built with (DailyLimit and RepeatWindowDays: INV-2,
+// INV-3); p's quota fields are not read. Pass the policy the ledger was built with, so that one
+// policy document governs both halves. Send does not validate p: validate it once, with
+// [Policy.Validate] or [ParsePolicy] ([NewMemory] does it for the ledger's copy).
 func Send(ctx context.Context, l Ledger, p Policy, a Account, inv Invitation, c eligibility.Creator, at time.Time) (Record, affrules.Decision, error) {
 	err := Validate(p, a, inv)
 	if c.ID != inv.CreatorID {

@@ -6,8 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"slices"
 	"sort"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/affrules/affrules"
 )
@@ -97,22 +100,97 @@ func (p Policy) Validate() error {
 	return errors.Join(errs...)
 }
 
-// ParsePolicy decodes a JSON policy. Fields the document leaves out keep their [DefaultPolicy]
-// values; unknown fields are an error, and the result is checked with [Policy.Validate].
+// ParsePolicy decodes a JSON policy object. Fields the document leaves out keep their
+// [DefaultPolicy] values. It reports every problem at once, joined with [errors.Join]: each field
+// that is unknown (names match exactly, case included), given twice or of the wrong type, and
+// then every problem [Policy.Validate] finds. A field given as null keeps its default. A document
+// that is not one JSON object is a single error.
 func ParsePolicy(data []byte) (Policy, error) {
 	p := DefaultPolicy()
+	fields := map[string]any{
+		"daily_limit":         &p.DailyLimit,
+		"repeat_window_days":  &p.RepeatWindowDays,
+		"max_words":           &p.MaxWords,
+		"max_spaceless_chars": &p.MaxSpacelessChars,
+		"channels":            &p.Channels,
+	}
 	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&p); err != nil {
-		return Policy{}, fmt.Errorf("%s: policy: %w", pkg, err)
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return Policy{}, fmt.Errorf("%s: policy: want a JSON object: %v", pkg, jsonProblem(tok, err))
+	}
+	var errs []error
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return Policy{}, fmt.Errorf("%s: policy: %w", pkg, unexpectedEOF(err))
+		}
+		name := tok.(string) // the decoder only yields string keys inside an object
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return Policy{}, fmt.Errorf("%s: policy: %s: %w", pkg, name, unexpectedEOF(err))
+		}
+		dst, known := fields[name]
+		switch {
+		case !known:
+			errs = append(errs, affrules.Errorf(pkg, name, excerpt(raw), "is not a policy field (want %s)", strings.Join(slices.Sorted(maps.Keys(fields)), ", ")))
+		case seen[name]:
+			errs = append(errs, affrules.Errorf(pkg, name, excerpt(raw), "is given twice"))
+		default:
+			if err := json.Unmarshal(raw, dst); err != nil {
+				want := "an integer"
+				if name == "channels" {
+					want = `an object of market codes to lists of channels, e.g. {"UK": ["email", "phone"]}`
+				}
+				errs = append(errs, affrules.Errorf(pkg, name, excerpt(raw), "must be %s", want))
+			}
+		}
+		seen[name] = true
+	}
+	if _, err := dec.Token(); err != nil { // the closing brace
+		return Policy{}, fmt.Errorf("%s: policy: %w", pkg, unexpectedEOF(err))
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return Policy{}, fmt.Errorf("%s: policy: data after the JSON object", pkg)
 	}
-	if err := p.Validate(); err != nil {
+	errs = append(errs, p.Validate())
+	if err := joinErrs(errs...); err != nil {
 		return Policy{}, err
 	}
 	return p, nil
+}
+
+// jsonProblem describes what a decoder found instead of an object's opening brace.
+func jsonProblem(tok json.Token, err error) string {
+	switch {
+	case err == io.EOF:
+		return "empty document"
+	case err != nil:
+		return err.Error()
+	case tok == nil:
+		return "found null"
+	}
+	return fmt.Sprintf("found %v", tok)
+}
+
+// unexpectedEOF turns the end of the document inside the object into [io.ErrUnexpectedEOF].
+func unexpectedEOF(err error) error {
+	if err == io.EOF {
+		return io.ErrUnexpectedEOF
+	}
+	return err
+}
+
+// excerpt returns raw JSON for an error message, shortened to about 40 bytes.
+func excerpt(raw json.RawMessage) string {
+	if len(raw) <= 40 {
+		return string(raw)
+	}
+	cut := 37
+	for cut > 0 && !utf8.RuneStart(raw[cut]) {
+		cut--
+	}
+	return string(raw[:cut]) + "..."
 }
 
 // channels returns the contact channels offered in market m under p (INV-5).

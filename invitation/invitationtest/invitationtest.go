@@ -215,6 +215,15 @@ func (s suite) repeatWindow(t *testing.T) {
 	mustAllow(t, l, a, "c2", t0.Add(time.Hour)) // another creator is not affected
 	mustAllow(t, l, a, "c1", again)
 	mustDeny(t, l, a, "c1", again.Add(time.Nanosecond), again.Add(7*24*time.Hour), invitation.RuleRepeat)
+
+	// Across London's spring forward, 7×24h is 13:00 BST a week after 12:00 GMT: seven
+	// calendar days in the home zone are an hour short.
+	uk := partner("acct-repeat-uk", affrules.UK)
+	last := time.Date(2026, 3, 25, 12, 0, 0, 0, london)
+	week := last.Add(7 * 24 * time.Hour)
+	mustAllow(t, l, uk, "c1", last)
+	mustDeny(t, l, uk, "c1", last.AddDate(0, 0, 7), week, invitation.RuleRepeat)
+	mustAllow(t, l, uk, "c1", week)
 }
 
 // INV-4: an account that is both MCN and partner has one budget and one window per creator.
@@ -289,38 +298,51 @@ func (s suite) accountsIndependent(t *testing.T) {
 	}
 }
 
-// INV-11: 200 goroutines racing for the last 5 daily slots admit exactly 5.
+// INV-11: 200 goroutines racing for the last 5 daily slots admit exactly 5. The race is run on
+// three days, so that a ledger that checks and records in two steps rarely slips through.
 func (s suite) raceLastDailySlots(t *testing.T) {
 	l := s.ledger(t, 100)
 	a := partner("acct-race", affrules.ID)
-	t0 := time.Date(2026, 11, 21, 8, 0, 0, 0, jakarta)
-	for i := range 95 {
-		mustAllow(t, l, a, fmt.Sprint("pre", i), t0)
+	for day := range 3 {
+		t0 := time.Date(2026, 11, 21+day, 8, 0, 0, 0, jakarta)
+		for i := range 95 {
+			mustAllow(t, l, a, fmt.Sprint("pre", day, "-", i), t0)
+		}
+		admitted, seqs := race(t, 200, func(i int) (invitation.Record, affrules.Decision, error) {
+			return l.Reserve(ctx, a, invite(affrules.ID, fmt.Sprint("racer", day, "-", i)), t0.Add(time.Minute))
+		}, invitation.RuleDaily)
+		assert.Equal(t, 5, admitted, "day %d", day)
+		for seq := int64(100*day + 96); seq <= int64(100*day+100); seq++ {
+			assert.True(t, seqs[seq], "seq %d not handed out", seq)
+		}
+		assert.Equal(t, 100*(day+1), count(t, l, a.ID))
 	}
-	admitted, seqs := race(t, 200, func(i int) (invitation.Record, affrules.Decision, error) {
-		return l.Reserve(ctx, a, invite(affrules.ID, fmt.Sprint("racer", i)), t0.Add(time.Minute))
-	}, invitation.RuleDaily)
-	assert.Equal(t, 5, admitted)
-	for seq := int64(96); seq <= 100; seq++ {
-		assert.True(t, seqs[seq], "seq %d not handed out", seq)
-	}
-	assert.Equal(t, 100, count(t, l, a.ID))
 }
 
-// INV-11: 50 goroutines inviting one creator admit exactly 1.
+// INV-11: 50 goroutines inviting one creator admit exactly 1, for ten creators at once, the
+// goroutines of each split between the account's two roles (INV-4).
 func (s suite) raceOneCreator(t *testing.T) {
 	l := s.ledger(t, 100)
 	a := both("acct-race-one", affrules.TH)
 	t0 := time.Date(2026, 11, 21, 8, 0, 0, 0, time.UTC)
-	admitted, _ := race(t, 50, func(i int) (invitation.Record, affrules.Decision, error) {
-		inv := invite(affrules.TH, "star")
-		if i%2 == 0 {
+	const creators = 10
+	admitted, _ := race(t, creators*50, func(i int) (invitation.Record, affrules.Decision, error) {
+		inv := invite(affrules.TH, fmt.Sprint("star", i%creators))
+		if i/creators%2 == 0 {
 			inv.Purpose = invitation.CreatorPartnership
 		}
 		return l.Reserve(ctx, a, inv, t0.Add(time.Duration(i)*time.Millisecond))
 	}, invitation.RuleRepeat)
-	assert.Equal(t, 1, admitted)
-	assert.Equal(t, 1, count(t, l, a.ID))
+	assert.Equal(t, creators, admitted)
+	page, err := l.History(ctx, invitation.Query{Account: a.ID})
+	require.NoError(t, err)
+	got := map[string]int{}
+	for _, r := range page.Records {
+		got[r.CreatorID]++
+	}
+	for c := range creators {
+		assert.Equal(t, 1, got[fmt.Sprint("star", c)], "star%d admitted", c)
+	}
 }
 
 // INV-11 across accounts: concurrent accounts each get exactly their own quota.

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"math"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
@@ -16,9 +17,6 @@ import (
 // spread over them by a hash of their ID.
 const shardCount = 64
 
-// arenaChunk is how many contacts a shard's contact arena holds before it starts another.
-const arenaChunk = 1024
-
 // Memory is an in-memory [Ledger], safe for concurrent use by many goroutines of one process.
 // Accounts are spread over 64 shards, each with its own lock, so callers working on different
 // accounts rarely wait for each other; everything one account owns is in one shard, which makes
@@ -28,7 +26,9 @@ const arenaChunk = 1024
 // of (creator key, last-invitation instant) pairs (16 bytes a slot); entries older than the
 // repeat window are ignored, their slots reused, and they are dropped when the table is rebuilt.
 // The history of a shard's accounts is one append-only log in recording order, each record
-// linked to the account's previous one.
+// (96 bytes) linked to the account's previous one; records share the account's market, purpose
+// and contacts, copied once for as long as the account keeps sending the same ones, and keep the
+// caller's creator ID, username, nickname and message strings, which the ledger does not copy.
 //
 // Memory stays bounded on a long run. History is kept for the retention period ([KeepHistory],
 // default 90 days): the log is dropped from its oldest end, a block of 256 records at a time, once
@@ -54,45 +54,89 @@ const arenaChunk = 1024
 // home-market zone.
 type Memory struct {
 	policy    Policy
-	texts     reasonTexts  // the policy's fixed reason texts, built once
-	window    int64        // repeat window, ns
-	retention int64        // history retention, ns
-	seed      maphash.Seed // shard of an account
-	keySeed   maphash.Seed // creatorKey
-	shards    [shardCount]shard
+	texts     reasonTexts        // the policy's fixed reason texts, built once
+	window    int64              // repeat window, ns
+	retention int64              // history retention, ns
+	seed      maphash.Seed       // shard of an account
+	keySeed   maphash.Seed       // creatorKey
+	shards    *[shardCount]shard // an allocation of its own, aligned to cache lines
 }
 
+// shard is one independently locked part of a [Memory]. What a reservation reads and writes is in
+// its first 128 bytes, two cache lines that move together between the cores taking turns on the
+// shard; it is padded to 256 bytes, so that no two shards share a line (TestShardSize checks it).
 type shard struct {
-	mu       sync.Mutex
-	accounts map[string]*account
-	list     []*account // every account of the shard, for the sweep
-	sweep    int        // next index of list to sweep
-	tick     uint32
-	latest   int64     // latest instant reserved in the shard, ns; math.MinInt64 before the first
-	log      histLog   // history of the shard's accounts
-	arena    []Contact // contacts of recorded invitations, appended in chunks
-	scratch  []slot    // reused by table rebuilds
-	_        [64]byte  // keep neighbouring shards' locks off this cache line
+	mu      sync.Mutex
+	tick    uint32
+	latest  int64         // latest instant reserved in the shard, ns; math.MinInt64 before the first
+	index   []accountSlot // the shard's accounts by ID hash: open addressing, at most half full
+	log     histLog       // history of the shard's accounts
+	list    []*account    // every account of the shard, for the sweep
+	sweep   int           // next index of list to sweep
+	scratch []slot        // reused by table rebuilds
+	_       [256 - 144]byte
 }
 
+// accountSlot is one entry of a shard's account index: the seeded hash of the account's ID,
+// which also chose the shard, and the account; nil marks an empty slot.
+type accountSlot struct {
+	h   uint64
+	acc *account
+}
+
+// account is the state of one account. Its fields are in the order a reservation reads them, and
+// it is padded to 320 bytes, a size class whose objects are aligned to cache lines, so that a
+// reservation reads its first four lines and no more (TestAccountSize checks the layout).
 type account struct {
-	// Read by every reservation, first.
+	id       string
 	homeCode affrules.MarketCode
+	latest   int64 // latest instant the account has been given, ns
+	released int64 // latest instant of a table the sweep released, ns; math.MinInt64 if none
+	count    int32 // Usage.Count, at most DailyLimit
+	sentN    int32 // len(sent.contacts)
 	home     *time.Location
+
+	last     table // creator key → last invitation (ns); entries at or before latest-window are stale
 	dayStart int64 // Usage.Day as ns; both 0 when the account has no day yet
 	dayEnd   int64
-	count    int
 	seq      int64
-	latest   int64 // latest instant the account has been given, ns
-	lastAt   int64 // latest instant stored in last, ns
-	released int64 // latest instant of a table the sweep released, ns; math.MinInt64 if none
 	newest   int64 // log position of the record numbered seq; 0 before the first
-	last     table // creator key → last invitation (ns); entries at or before latest-window are stale
 
-	id      string
-	marks   []int64 // log positions of the records numbered markSeq, markSeq+markEvery, ...
-	markSeq int64
+	lastAt int64 // latest instant stored in last, ns
+	// sent is the account's latest market, purpose and contacts, shared by its records; the
+	// account keeps a copy of them (the contacts if there are at most two), so that the usual
+	// comparison with an invitation reads no other object.
+	sent        *sent
+	sentMarket  affrules.MarketCode
+	sentPurpose Purpose
+	markSeq     int64
+	_           [8]byte
+	sentInline  [2]Contact
+
+	marks []int64              // log positions of the records numbered markSeq, markSeq+markEvery, ...
+	older [sentCache - 1]*sent // the account's earlier sent, newest first
+	_     [16]byte             // to 320 bytes
 }
+
+// sent is what an account's invitations usually repeat: market, purpose and the account's own
+// contacts. Records share one sent for as long as the account sends the same ones, instead of
+// each holding a copy. It is never changed once made. It takes 128 bytes, a size class aligned
+// to it, with up to two contacts inline: two cache lines.
+type sent struct {
+	inline   [2]Contact
+	contacts []Contact // the ledger's copy, in inline when it fits; nil if none
+	market   affrules.MarketCode
+	purpose  Purpose
+}
+
+// same reports whether inv has e's market, purpose and contacts.
+func (e *sent) same(inv Invitation) bool {
+	return e.market == inv.Market && e.purpose == inv.Purpose && slices.Equal(e.contacts, inv.Contacts)
+}
+
+// sentCache is the number of recent [sent] an account remembers, so that an account inviting in
+// two markets or for two purposes by turns does not make a new one for each invitation.
+const sentCache = 4
 
 // markEvery is the spacing of an account's marks, which bound the walk along the account's
 // records to find one by Seq.
@@ -193,14 +237,21 @@ func (t *table) live(cut int64) int {
 // logChunkLen is the number of records in one block of a shard's history log.
 const logChunkLen = 256
 
-// record is one invitation in a shard's history log.
+// record is one invitation in a shard's history log (96 bytes).
 type record struct {
 	prev       int64 // log position of the account's record numbered one less; 0 if none
 	at         int64
-	interested int64 // when the creator answered (ns), if answered
-	answered   bool
-	inv        Invitation
+	interested int64 // when the creator answered (ns); notAnswered if not yet
+	creatorID  string
+	username   string
+	nickname   string
+	message    string
+	sent       *sent
 }
+
+// notAnswered is record.interested before the creator answers; answers are at instants within
+// the years 1700–2200 ([checkInstant]), never at it.
+const notAnswered = math.MinInt64
 
 type logChunk struct {
 	recs  [logChunkLen]record
@@ -298,15 +349,50 @@ func NewMemory(p Policy, opts ...MemoryOption) (*Memory, error) {
 		o(m)
 	}
 	m.retention = max(m.retention, m.window)
+	m.shards = new([shardCount]shard)
 	for i := range m.shards {
-		m.shards[i].accounts = make(map[string]*account)
 		m.shards[i].latest = math.MinInt64
 	}
 	return m, nil
 }
 
+// locate returns the shard of account id and the hash of id that chose it, the account's key in
+// the shard's index.
+func (m *Memory) locate(id string) (*shard, uint64) {
+	h := maphash.String(m.seed, id)
+	return &m.shards[h&(shardCount-1)], h
+}
+
 func (m *Memory) shard(id string) *shard {
-	return &m.shards[maphash.String(m.seed, id)&(shardCount-1)]
+	s, _ := m.locate(id)
+	return s
+}
+
+// account returns the shard's account id, whose hash is h, or nil. The caller holds s.mu.
+func (s *shard) account(h uint64, id string) *account {
+	if len(s.index) == 0 {
+		return nil
+	}
+	mask := uint64(len(s.index) - 1)
+	for i := h / shardCount & mask; ; i = (i + 1) & mask {
+		e := &s.index[i]
+		if e.acc == nil {
+			return nil
+		}
+		if e.h == h && e.acc.id == id {
+			return e.acc
+		}
+	}
+}
+
+// insert adds acc, whose ID hashes to h, to the index, which must have an empty slot.
+func (s *shard) insert(h uint64, acc *account) {
+	mask := uint64(len(s.index) - 1)
+	i := h / shardCount & mask
+	for s.index[i].acc != nil {
+		i = (i + 1) & mask
+	}
+	s.index[i] = accountSlot{h, acc}
 }
 
 // Reserve implements [Ledger.Reserve].
@@ -322,12 +408,12 @@ func (m *Memory) Reserve(ctx context.Context, a Account, inv Invitation, at time
 	}
 	now := at.UnixNano()
 	key := m.creatorKey(inv.CreatorID)
-	s := m.shard(a.ID)
+	s, h := m.locate(a.ID)
 	s.mu.Lock()
-	acc := s.accounts[a.ID]
+	acc := s.account(h, a.ID)
 	if acc == nil {
 		var err error
-		if acc, err = s.add(a); err != nil {
+		if acc, err = s.add(h, a); err != nil {
 			s.mu.Unlock()
 			return Record{}, affrules.Decision{}, err
 		}
@@ -344,7 +430,7 @@ func (m *Memory) Reserve(ctx context.Context, a Account, inv Invitation, at time
 		// (the shard's present ran ahead of the account's): refuse as if it had.
 		last, ok = acc.released, true
 	}
-	u := Usage{Count: acc.count}
+	u := Usage{Count: int(acc.count)}
 	if acc.dayEnd != 0 {
 		u.Day = affrules.Period{Start: time.Unix(0, acc.dayStart), End: time.Unix(0, acc.dayEnd)}
 	}
@@ -356,7 +442,7 @@ func (m *Memory) Reserve(ctx context.Context, a Account, inv Invitation, at time
 		s.mu.Unlock()
 		return Record{}, d, nil
 	}
-	acc.dayStart, acc.dayEnd, acc.count = next.Day.Start.UnixNano(), next.Day.End.UnixNano(), next.Count
+	acc.dayStart, acc.dayEnd, acc.count = next.Day.Start.UnixNano(), next.Day.End.UnixNano(), int32(next.Count)
 	// The creator's window runs from the account's present: an instant earlier than the latest
 	// the account has given is taken as that latest one. Storing the earlier instant would leave
 	// an entry stale from the start when the instant is a whole window back, and the creator
@@ -365,9 +451,9 @@ func (m *Memory) Reserve(ctx context.Context, a Account, inv Invitation, at time
 	acc.last.set(i, key, last)
 	acc.lastAt = max(acc.lastAt, last)
 	acc.seq++
-	r := record{prev: acc.newest, at: now, inv: inv}
-	r.inv.Contacts = s.keep(inv.Contacts)
-	acc.newest = s.log.add(r)
+	acc.newest = s.log.add(record{prev: acc.newest, at: now, interested: notAnswered,
+		creatorID: inv.CreatorID, username: inv.Username, nickname: inv.Nickname, message: inv.Message,
+		sent: acc.share(inv)})
 	if acc.seq%markEvery == 0 {
 		acc.mark(&s.log)
 	}
@@ -376,34 +462,73 @@ func (m *Memory) Reserve(ctx context.Context, a Account, inv Invitation, at time
 	if s.tick++; s.tick%64 == 0 {
 		s.sweepStep(m)
 	}
-	rec := Record{Account: acc.id, Seq: acc.seq, At: time.Unix(0, now).In(acc.home), Invitation: inv}
+	rec := Record{Account: a.ID, Seq: acc.seq, At: time.Unix(0, now).In(acc.home), Invitation: inv}
 	s.mu.Unlock()
 	return rec, d, nil
 }
 
-// add creates the state of a new account; the caller holds s.mu.
-func (s *shard) add(a Account) (*account, error) {
+// add creates the state of a new account, whose ID hashes to h; the caller holds s.mu.
+func (s *shard) add(h uint64, a Account) (*account, error) {
 	mk, err := affrules.LookupMarket(a.HomeMarket)
 	if err != nil {
 		return nil, affrules.Errorf(pkg, "account.home_market", strconv.Quote(string(a.HomeMarket)), "%w", affrules.ErrUnknownMarket)
 	}
 	acc := &account{id: a.ID, home: mk.Location(), homeCode: a.HomeMarket, latest: math.MinInt64, lastAt: math.MinInt64, released: math.MinInt64}
-	s.accounts[a.ID] = acc
+	if 2*(len(s.list)+1) > len(s.index) {
+		old := s.index
+		s.index = make([]accountSlot, max(16, 2*len(old)))
+		for _, e := range old {
+			if e.acc != nil {
+				s.insert(e.h, e.acc)
+			}
+		}
+	}
+	s.insert(h, acc)
 	s.list = append(s.list, acc)
 	return acc, nil
 }
 
-// keep copies cs into the shard's arena, so that the ledger does not share the caller's slice.
-func (s *shard) keep(cs []Contact) []Contact {
-	if len(cs) == 0 {
-		return nil
+// share returns the account's [sent] for inv's market, purpose and contacts: one of its recent
+// ones if they are the same, otherwise a new one with a copy of the contacts, so that the ledger
+// never shares the caller's slice. The caller holds the shard's lock.
+func (acc *account) share(inv Invitation) *sent {
+	if acc.sent != nil && acc.sentMarket == inv.Market && acc.sentPurpose == inv.Purpose && int(acc.sentN) == len(inv.Contacts) {
+		var cs []Contact
+		if n := int(acc.sentN); n <= len(acc.sentInline) {
+			cs = acc.sentInline[:n]
+		} else {
+			cs = acc.sent.contacts
+		}
+		if slices.Equal(cs, inv.Contacts) {
+			return acc.sent
+		}
 	}
-	if cap(s.arena)-len(s.arena) < len(cs) {
-		s.arena = make([]Contact, 0, max(arenaChunk, len(cs)))
+	for i, e := range acc.older {
+		if e != nil && e.same(inv) {
+			acc.older[i] = acc.sent
+			acc.setSent(e)
+			return e
+		}
 	}
-	n := len(s.arena)
-	s.arena = append(s.arena, cs...)
-	return s.arena[n : n+len(cs) : n+len(cs)]
+	e := &sent{market: inv.Market, purpose: inv.Purpose}
+	switch n := len(inv.Contacts); {
+	case n > len(e.inline):
+		e.contacts = slices.Clone(inv.Contacts)
+	case n > 0:
+		e.contacts = e.inline[:n:n]
+		copy(e.contacts, inv.Contacts)
+	}
+	copy(acc.older[1:], acc.older[:])
+	acc.older[0] = acc.sent
+	acc.setSent(e)
+	return e
+}
+
+// setSent makes e the account's latest sent and copies it into the account.
+func (acc *account) setSent(e *sent) {
+	acc.sent, acc.sentMarket, acc.sentPurpose, acc.sentN = e, e.market, e.purpose, int32(len(e.contacts))
+	acc.sentInline = [2]Contact{}
+	copy(acc.sentInline[:], e.contacts)
 }
 
 // sweepStep releases the last-invitation table of one account of the shard if every entry is
@@ -472,9 +597,13 @@ func (acc *account) locate(l *histLog, seq int64) int64 {
 	return pos
 }
 
+// record returns the account's record numbered seq, e. Its contacts are the ledger's: copy them
+// before handing the record out.
 func (acc *account) record(seq int64, e *record) Record {
-	r := Record{Account: acc.id, Seq: seq, At: time.Unix(0, e.at).In(acc.home), Invitation: e.inv}
-	if e.answered {
+	r := Record{Account: acc.id, Seq: seq, At: time.Unix(0, e.at).In(acc.home), Invitation: Invitation{
+		Market: e.sent.market, CreatorID: e.creatorID, Username: e.username, Nickname: e.nickname,
+		Purpose: e.sent.purpose, Message: e.message, Contacts: e.sent.contacts}}
+	if e.interested != notAnswered {
 		r.InterestedAt = time.Unix(0, e.interested).In(acc.home)
 	}
 	return r
@@ -489,10 +618,10 @@ func (m *Memory) History(ctx context.Context, q Query) (Page, error) {
 		return Page{}, err
 	}
 	limit := q.PageSize()
-	s := m.shard(q.Account)
+	s, h := m.locate(q.Account)
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	acc := s.accounts[q.Account]
+	acc := s.account(h, q.Account)
 	if acc == nil {
 		return Page{}, nil
 	}
@@ -538,22 +667,22 @@ func (m *Memory) Respond(ctx context.Context, account string, seq int64, at time
 	if err := checkInstant(at); err != nil {
 		return Record{}, err
 	}
-	s := m.shard(account)
+	s, h := m.locate(account)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var e *record
-	acc := s.accounts[account]
+	acc := s.account(h, account)
 	if acc != nil {
 		e = s.log.at(acc.locate(&s.log, seq))
 	}
 	if e == nil {
 		return Record{}, affrules.Errorf(pkg, "respond", fmt.Sprintf("account %q seq %d", account, seq), "%w", ErrNotFound)
 	}
-	if !e.answered {
+	if e.interested == notAnswered {
 		if at.UnixNano() < e.at {
 			return Record{}, affrules.Errorf(pkg, "respond.at", at.Format(time.RFC3339Nano), "is before the invitation was sent at %s", time.Unix(0, e.at).In(acc.home).Format(time.RFC3339Nano))
 		}
-		e.answered, e.interested = true, at.UnixNano()
+		e.interested = at.UnixNano()
 	}
 	r := acc.record(seq, e)
 	r.Contacts = append([]Contact(nil), r.Contacts...)

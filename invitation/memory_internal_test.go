@@ -8,6 +8,7 @@ import (
 	"slices"
 	"testing"
 	"time"
+	"unsafe"
 
 	"pgregory.net/rapid"
 
@@ -193,7 +194,7 @@ func longRun(t *rapid.T, backwards bool) {
 			t.Fatalf("%s→%s at %s: admitted, model refuses %v (next %s)", a.ID, creator, at, wantRules, wantNext)
 		}
 		if !slices.Equal(got, wantRules) || !d.NextAllowed.Equal(wantNext) {
-			acc := l.shard(a.ID).accounts[a.ID]
+			acc := l.accountOf(a.ID)
 			if !backwards || !slices.Contains(got, RuleRepeat) || acc.released <= acc.latest-int64(window) {
 				t.Fatalf("%s→%s at %s: got %s, want %v next %s", a.ID, creator, at, d, wantRules, wantNext)
 			}
@@ -272,6 +273,7 @@ func longRun(t *rapid.T, backwards bool) {
 	for _, a := range accounts {
 		checkHistory(t, l, model, a)
 	}
+	checkIndex(t, l)
 }
 
 // contactsOf returns one to three contacts that name the creator and the instant, so that a
@@ -402,7 +404,7 @@ func TestMemorySweepKeepsAccountsApart(t *testing.T) {
 			t.Fatal(d)
 		}
 	}
-	if m.shard(a.ID).accounts[a.ID].last.slots != nil {
+	if m.accountOf(a.ID).last.slots != nil {
 		t.Fatal("the sweep did not release a's table; the test no longer tests it")
 	}
 	_, d, err := m.Reserve(ctx, a, inv("x"), t0.Add(affrules.Days(1)))
@@ -451,5 +453,167 @@ func checkSeqs(t *rapid.T, l *Memory, q Query, want []int64) {
 	want = want[:min(len(want), q.PageSize())]
 	if !slices.Equal(got, want) {
 		t.Fatalf("%+v: %v, want %v", q, got, want)
+	}
+}
+
+// accountOf returns the state of account id, or nil; it takes the shard's lock.
+func (m *Memory) accountOf(id string) *account {
+	s, h := m.locate(id)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.account(h, id)
+}
+
+// checkIndex checks that every shard's index holds exactly the shard's accounts, each found by
+// its own ID.
+func checkIndex(t interface{ Fatalf(string, ...any) }, m *Memory) {
+	for i := range m.shards {
+		s := &m.shards[i]
+		n := 0
+		for _, e := range s.index {
+			if e.acc != nil {
+				n++
+			}
+		}
+		if n != len(s.list) || 2*n > len(s.index) {
+			t.Fatalf("shard %d: %d accounts in an index of %d, %d in the list", i, n, len(s.index), len(s.list))
+		}
+		for _, acc := range s.list {
+			if got, h := m.locate(acc.id); got != s || s.account(h, acc.id) != acc {
+				t.Fatalf("shard %d: account %s not found by its ID", i, acc.id)
+			}
+		}
+	}
+}
+
+// An account takes 320 bytes, a size class aligned to cache lines, and what a reservation reads
+// is in its first four lines; a sent takes 120 bytes, size class 128 (see account and sent).
+func TestAccountSize(t *testing.T) {
+	if unsafe.Sizeof(uintptr(0)) != 8 {
+		t.Skip("sizes are for 64-bit platforms")
+	}
+	if n := unsafe.Sizeof(account{}); n != 320 {
+		t.Errorf("account is %d bytes, want 320: adjust its padding", n)
+	}
+	if off := unsafe.Offsetof(account{}.marks); off != 256 {
+		t.Errorf("what a reservation reads ends at byte %d of an account, want 256", off)
+	}
+	if off := unsafe.Offsetof(account{}.sentInline); off%64 != 0 {
+		t.Errorf("account.sentInline at byte %d, want it to start a cache line", off)
+	}
+	if n := unsafe.Sizeof(sent{}); n != 120 {
+		t.Errorf("sent is %d bytes, want 120 (size class 128)", n)
+	}
+}
+
+// INV-10: records share an account's market, purpose and contacts while they repeat, yet each
+// record shows the contacts it was sent with: the caller changing its slice afterwards, an
+// account switching between more variants than it remembers, or the caller changing a slice
+// returned by History changes no record.
+func TestMemorySharedContacts(t *testing.T) {
+	ctx := context.Background()
+	m, err := NewMemory(DefaultPolicy())
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := Account{ID: "a", HomeMarket: affrules.ID, Markets: []affrules.MarketCode{affrules.MY}, MCN: true, Partner: true}
+	cs := []Contact{{Channel: affrules.Email, Value: "a@x.example.com"}, {Channel: affrules.Phone, Value: "+62 812 3456 7890"}, {Channel: affrules.WhatsApp, Value: "+62 812 0000 0000"}}
+	type variant struct {
+		market  affrules.MarketCode
+		purpose Purpose
+		n       int // contacts
+	}
+	variants := []variant{
+		{affrules.ID, ProductDistribution, 1}, {affrules.ID, ProductDistribution, 3}, {affrules.MY, ProductDistribution, 1},
+		{affrules.ID, CreatorPartnership, 1}, {affrules.ID, ProductDistribution, 0}, {affrules.ID, ProductDistribution, 2},
+	}
+	type sentAs struct {
+		v        variant
+		contacts []Contact
+	}
+	var want []sentAs
+	t0 := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	for i := range 40 {
+		v := variants[i*i%len(variants)]
+		mine := slices.Clone(cs[:v.n])
+		if i%5 == 0 && v.n > 0 {
+			mine[0].Value = fmt.Sprintf("a%d@x.example.com", i)
+		}
+		inv := Invitation{Market: v.market, CreatorID: fmt.Sprint("c", i), Purpose: v.purpose, Message: "hi", Contacts: mine}
+		if _, d, err := m.Reserve(ctx, a, inv, t0.Add(time.Duration(i)*time.Minute)); err != nil || !d.Allowed {
+			t.Fatal(d, err)
+		}
+		want = append(want, sentAs{v, slices.Clone(mine)})
+		for j := range mine {
+			mine[j].Value = "changed by the caller"
+		}
+	}
+	check := func() {
+		t.Helper()
+		page, err := m.History(ctx, Query{Account: a.ID, Limit: 1000})
+		if err != nil || len(page.Records) != len(want) {
+			t.Fatalf("%d records, %v; want %d", len(page.Records), err, len(want))
+		}
+		for _, r := range page.Records {
+			w := want[r.Seq-1]
+			if r.Market != w.v.market || r.Purpose != w.v.purpose || !slices.Equal(r.Contacts, w.contacts) {
+				t.Fatalf("#%d: %s %s %v; want %s %s %v", r.Seq, r.Market, r.Purpose, r.Contacts, w.v.market, w.v.purpose, w.contacts)
+			}
+			for j := range r.Contacts {
+				r.Contacts[j].Value = "changed by the reader"
+			}
+		}
+	}
+	check()
+	check()
+	r, err := m.Respond(ctx, a.ID, 2, t0.Add(time.Hour))
+	if err != nil || !slices.Equal(r.ContactsShown(), want[1].contacts) {
+		t.Fatalf("respond: %v, %v; want contacts %v", r.ContactsShown(), err, want[1].contacts)
+	}
+	r.Contacts[0].Value = "changed by the reader"
+	check()
+}
+
+// A shard takes 256 bytes, so that shards do not share cache lines (see shard).
+func TestShardSize(t *testing.T) {
+	if unsafe.Sizeof(uintptr(0)) != 8 {
+		t.Skip("sizes are for 64-bit platforms")
+	}
+	if n := unsafe.Sizeof(shard{}); n != 256 {
+		t.Errorf("shard is %d bytes, want 256", n)
+	}
+	if off := unsafe.Offsetof(shard{}.list); off > 128 {
+		t.Errorf("what a reservation uses ends at byte %d of a shard, want at most 128", off)
+	}
+}
+
+// Thousands of accounts grow every shard's index many times over; each account keeps its own
+// state (INV-4: quotas per account) and history.
+func TestMemoryManyAccounts(t *testing.T) {
+	ctx := context.Background()
+	p := DefaultPolicy()
+	p.DailyLimit = 2
+	m, err := NewMemory(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t0 := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	const n = 5000
+	for round := range 3 {
+		for i := range n {
+			a := Account{ID: fmt.Sprint("acct-", i), HomeMarket: affrules.SG, Partner: true}
+			inv := Invitation{Market: affrules.SG, CreatorID: fmt.Sprint("c", round), Purpose: ProductDistribution, Message: "hi"}
+			_, d, err := m.Reserve(ctx, a, inv, t0.Add(time.Duration(round)*time.Minute))
+			if err != nil || d.Allowed != (round < 2) {
+				t.Fatalf("round %d, %s: %s, %v", round, a.ID, d, err)
+			}
+		}
+	}
+	checkIndex(t, m)
+	for i := range n {
+		page, err := m.History(ctx, Query{Account: fmt.Sprint("acct-", i)})
+		if err != nil || len(page.Records) != 2 || page.Records[0].CreatorID != "c1" {
+			t.Fatalf("acct-%d: %+v, %v", i, page, err)
+		}
 	}
 }

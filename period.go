@@ -2,6 +2,7 @@ package affrules
 
 import (
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -85,8 +86,19 @@ func midnight(y int, m time.Month, d int, loc *time.Location) time.Time {
 }
 
 // Days returns n whole 24-hour days as a duration (MKT-3): "7 days" is 7×24h, whatever the
-// calendar does.
-func Days(n int) time.Duration { return time.Duration(n) * 24 * time.Hour }
+// calendar does. A count beyond what a Duration can hold (about 106,751 days, 292 years)
+// saturates at the largest or smallest Duration instead of wrapping around, so a huge window
+// stays huge rather than turning negative.
+func Days(n int) time.Duration {
+	const maxDays = math.MaxInt64 / int64(24*time.Hour)
+	switch {
+	case int64(n) > maxDays:
+		return math.MaxInt64
+	case int64(n) < -maxDays:
+		return math.MinInt64
+	}
+	return time.Duration(n) * 24 * time.Hour
+}
 
 // WithinPast reports whether event lies within n days before at: in (at - n×24h, at] (MKT-3).
 // An event exactly n×24h before at is outside.

@@ -3,6 +3,7 @@ package affrules_test
 import (
 	"errors"
 	"maps"
+	"math"
 	"slices"
 	"testing"
 	"time"
@@ -287,6 +288,14 @@ func TestMKT3WithinDays(t *testing.T) {
 	}
 
 	assert.Equal(t, 168*time.Hour, affrules.Days(7))
+
+	// A window too long for a Duration saturates instead of wrapping negative, which would
+	// turn "within 200,000 days" into "never".
+	assert.Equal(t, time.Duration(math.MaxInt64), affrules.Days(200_000))
+	assert.Equal(t, time.Duration(math.MinInt64), affrules.Days(-200_000))
+	assert.Equal(t, 106_751*24*time.Hour, affrules.Days(106_751), "the largest count that fits is exact")
+	assert.True(t, affrules.WithinPast(at.Add(-100_000*24*time.Hour), at, 200_000))
+	assert.True(t, affrules.WithinNext(at.Add(100_000*24*time.Hour), at, 200_000))
 
 	// Across the London spring-forward the calendar week is 167 hours; "7 days" stays 168.
 	uk := market(t, affrules.UK)

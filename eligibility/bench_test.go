@@ -100,12 +100,16 @@ func TestProductPassAllocs(t *testing.T) {
 	e := eligibility.MustNew(eligibility.DefaultPolicy())
 	shop := eligibleShop(t, e, affrules.TH)
 	p := goodProduct(affrules.TH, affrules.Electronics)
-	allocs := testing.AllocsPerRun(100, func() {
-		if r, err := e.Product(p, shop, t0); err != nil || !r.Eligible() {
-			t.Fatal(err)
+	atMinimum := p
+	atMinimum.Reviews, atMinimum.NegativeReviewOrders = 5, 0 // ELG-3 applies from exactly 5 reviews
+	for _, p := range []eligibility.Product{p, atMinimum} {
+		allocs := testing.AllocsPerRun(100, func() {
+			if r, err := e.Product(p, shop, t0); err != nil || !r.Eligible() {
+				t.Fatal(err)
+			}
+		})
+		if allocs != 0 {
+			t.Fatalf("pass path allocates %v times for %+v", allocs, p)
 		}
-	})
-	if allocs != 0 {
-		t.Fatalf("pass path allocates %v times", allocs)
 	}
 }

@@ -19,8 +19,9 @@
 //
 //   - ELG-1: "within the past 60 days" is the half-open window (at − 60×24h, at] (MKT-3): a
 //     violation exactly 60×24h before the instant no longer counts. When ELG-1 is the only failing
-//     rule, Decision.NextAllowed is the violation plus the window. A violation after the instant
-//     evaluated at is bad input (an error), not a failure.
+//     rule, Decision.NextAllowed is the violation plus the window in force at the instant
+//     evaluated (a later policy version may move it). A violation after the instant evaluated at
+//     is bad input (an error), not a failure. The window is 1 to 36500 days.
 //   - ELG-2: the minimum is inclusive; a rating is an exact decimal between 0 and 5.
 //   - ELG-3: the applicability minimum counts the product's reviews; ELG-4's counts every
 //     return/refund case, whatever the fault. Below the minimum the rule is reported
@@ -28,7 +29,9 @@
 //   - ELG-5: a category absent from the version in force is an error wrapping
 //     affrules.ErrUnknownCategory; zero orders while a rate rule applies is an error (the rate is
 //     undefined); so are negative counts, more negative-review orders or seller-fault refunds than
-//     orders, and more seller-fault refunds than refund cases.
+//     orders, more negative-review orders than reviews (each has at least one, so fewer would
+//     dodge ELG-3's minimum), more seller-fault refunds than refund cases, and, in a [Run], a
+//     product whose market is not its shop's.
 //   - ELG-6: permanence is carried by the caller: Shop.Previous and Product.Previous hold the state
 //     the last run recorded, and a previous permanent disqualification stays permanent whatever
 //     the new facts say. A product of a permanently disqualified shop is permanently
@@ -42,4 +45,6 @@
 //     [ThaiGuideEffective].
 //   - A market registered after [New] is evaluated with the default thresholds (a policy can only
 //     override a market registered before New).
+//   - [ParsePolicy] requires every threshold field: one left out would silently be zero (no
+//     minimum store rating). Keys must match exactly and appear once.
 package eligibility

@@ -3,6 +3,7 @@ package eligibility_test
 import (
 	"encoding/json"
 	"errors"
+	"math"
 	"slices"
 	"testing"
 	"time"
@@ -266,6 +267,9 @@ func TestProductBadInput(t *testing.T) { // ELG-5 and bad input
 		{"negative negative-review orders", mod(func(p *eligibility.Product) { p.NegativeReviewOrders = -1 }), affrules.ErrNegative, "negative_review_orders -1"},
 		{"negative seller-fault refunds", mod(func(p *eligibility.Product) { p.SellerFaultRefunds = -1 }), affrules.ErrNegative, "seller_fault_refunds -1"},
 		{"more negative reviews than orders", mod(func(p *eligibility.Product) { p.NegativeReviewOrders = 1001; p.Reviews = 2000 }), nil, "negative_review_orders 1001: exceeds orders 1000"},
+		{"more negative-review orders than reviews", mod(func(p *eligibility.Product) { p.NegativeReviewOrders, p.Reviews = 6, 5 }), nil, "negative_review_orders 6: exceeds reviews 5"},
+		// ELG-3 would not apply with 4 reviews, yet 40 orders have a negative review: bad input, not a pass.
+		{"ELG-3 applicability dodged by too few reviews", mod(func(p *eligibility.Product) { p.NegativeReviewOrders, p.Reviews = 40, 4 }), nil, "negative_review_orders 40: exceeds reviews 4"},
 		{"more seller-fault refunds than cases", mod(func(p *eligibility.Product) { p.SellerFaultRefunds = 6 }), nil, "seller_fault_refunds 6: exceeds refund_cases 5"},
 		{"more seller-fault refunds than orders", mod(func(p *eligibility.Product) {
 			p.Orders, p.SellerFaultRefunds, p.RefundCases, p.NegativeReviewOrders = 5, 6, 6, 0
@@ -285,6 +289,57 @@ func TestProductBadInput(t *testing.T) { // ELG-5 and bad input
 	}
 	_, err := e.Product(goodProduct(affrules.UK, affrules.Electronics), eligibility.Result{ID: "shop-1"}, t0)
 	assert.ErrorContains(t, err, "must come from Evaluator.Shop", "an unevaluated shop result is bad input")
+	_, err = e.Product(goodProduct(affrules.UK, affrules.Electronics), eligibility.Result{ID: "shop-1", State: 9}, t0)
+	assert.ErrorContains(t, err, "must come from Evaluator.Shop", "a shop state out of range is bad input")
+	// A shop result whose state and decision disagree would otherwise pass a product of a
+	// failing shop, or give a disqualified product an allowing decision.
+	failing := eligibility.Result{ID: "shop-1", State: eligibility.Eligible, Decision: affrules.Decide(affrules.Reason{Rule: eligibility.RuleStoreRating})}
+	_, err = e.Product(goodProduct(affrules.UK, affrules.Electronics), failing, t0)
+	assert.ErrorContains(t, err, "disagrees with its decision.allowed false")
+	paused := eligibility.Result{ID: "shop-1", State: eligibility.TemporarilyDisqualified, Decision: affrules.Decide()}
+	_, err = e.Product(goodProduct(affrules.UK, affrules.Electronics), paused, t0)
+	assert.ErrorContains(t, err, "disagrees with its decision.allowed true")
+}
+
+// Counts near the int64 limit are judged exactly, without overflow or panic (ELG-3, ELG-4).
+func TestProductHugeCounts(t *testing.T) {
+	e := eligibility.MustNew(eligibility.DefaultPolicy())
+	shop := eligibleShop(t, e, affrules.UK)
+	const big = math.MaxInt64
+	p := eligibility.Product{ID: "p", ShopID: "shop-1", Market: affrules.UK, Category: affrules.Electronics,
+		Orders: big, Reviews: big, NegativeReviewOrders: big / 100, RefundCases: big, SellerFaultRefunds: big/50 - 1}
+	// big/100 is just below 1% of big (big is not a multiple of 100); big/50 - 1 just below 2%.
+	r, err := e.Product(p, shop, t0)
+	require.NoError(t, err)
+	assert.True(t, r.Eligible(), r.Decision.String())
+	p.NegativeReviewOrders = big/100 + 1 // just above 1%
+	p.SellerFaultRefunds = big
+	r, err = e.Product(p, shop, t0)
+	require.NoError(t, err)
+	assert.Equal(t, []affrules.RuleID{"ELG-3", "ELG-4"}, ruleIDs(r.Decision.Reasons, affrules.Failed))
+	assert.Equal(t, "100% (9223372036854775807/9223372036854775807)", r.Decision.Reasons[1].Observed)
+	p.SellerFaultRefunds = big
+	p.RefundCases = big - 1
+	_, err = e.Product(p, shop, t0)
+	assert.ErrorContains(t, err, "seller_fault_refunds 9223372036854775807: exceeds refund_cases 9223372036854775806")
+}
+
+// The zero Evaluator has no policy: it errors, never panics or passes.
+func TestZeroEvaluator(t *testing.T) {
+	var e eligibility.Evaluator
+	_, err := e.Shop(goodShop(affrules.UK), t0)
+	assert.ErrorIs(t, err, eligibility.ErrNoPolicy)
+	_, err = e.Product(goodProduct(affrules.UK, affrules.Electronics), eligibility.Result{ID: "shop-1", State: eligibility.Eligible, Decision: affrules.Decide()}, t0)
+	assert.ErrorIs(t, err, eligibility.ErrNoPolicy)
+	run, err := e.NewRun(t0, slices.Values([]eligibility.Shop{goodShop(affrules.UK)}))
+	assert.ErrorIs(t, err, eligibility.ErrNoPolicy)
+	for _, err := range run.Products(slices.Values([]eligibility.Product{goodProduct(affrules.UK, affrules.Electronics)})) {
+		assert.Error(t, err)
+	}
+	var zeroRun eligibility.Run
+	for _, err := range zeroRun.Products(slices.Values([]eligibility.Product{goodProduct(affrules.UK, affrules.Electronics)})) {
+		assert.ErrorContains(t, err, "is not a shop evaluated in this run")
+	}
 }
 
 func TestPermanentDisqualification(t *testing.T) { // ELG-6
@@ -519,6 +574,17 @@ func TestRun(t *testing.T) { // the daily batch
 		got = append(got, r.ID+":"+r.State.String())
 	}
 	assert.Equal(t, []string{"1:eligible", "2:temporarily_disqualified", "3:error", "4:error"}, got)
+	// A product must be in its shop's market: its thresholds are the market's.
+	for _, err := range run.Products(slices.Values([]eligibility.Product{{ID: "5", ShopID: "a", Market: affrules.TH, Category: affrules.FMCG}})) {
+		assert.ErrorContains(t, err, `product[5].market TH: differs from shop "a"'s market UK`)
+	}
+	// Nil sequences are empty, not a panic.
+	for range run.Products(nil) {
+		t.Fatal("a nil product sequence yielded")
+	}
+	empty, err := e.NewRun(t0, nil)
+	require.NoError(t, err)
+	assert.Empty(t, slices.Collect(empty.Shops()))
 	// Stopping early stops the stream.
 	n := 0
 	for range run.Products(slices.Values(products)) {

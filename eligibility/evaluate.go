@@ -1,7 +1,7 @@
 package eligibility
 
 import (
-	"fmt"
+	"errors"
 	"maps"
 	"slices"
 	"strconv"
@@ -50,7 +50,8 @@ type Product struct {
 }
 
 // Evaluator evaluates shops and products against a validated [Policy]. It is safe for concurrent
-// use. Build one with [New].
+// use. Build one with [New]; the zero Evaluator has no policy and returns an error wrapping
+// [ErrNoPolicy] for every shop and product.
 type Evaluator struct {
 	shop       map[affrules.MarketCode][]shopVersion // per known market, merged default + override
 	defShop    []shopVersion
@@ -218,7 +219,13 @@ func limitAt(vs []limitVersion, t time.Time) int {
 	return i
 }
 
+// ErrNoPolicy reports an [Evaluator] that was not built with [New].
+var ErrNoPolicy = errors.New("eligibility: evaluator has no policy; build it with New")
+
 func (e *Evaluator) shopVersionsFor(m affrules.MarketCode) ([]shopVersion, error) {
+	if e.shop == nil {
+		return nil, ErrNoPolicy
+	}
 	if vs, ok := e.shop[m]; ok {
 		return vs, nil
 	}
@@ -311,13 +318,19 @@ func stateOf(reasons []affrules.Reason, permanent bool) State {
 //
 // Errors report bad input (ELG-5 among them): negative counts, more negative-review orders than
 // orders or reviews, more seller-fault refunds than orders or refund cases, zero orders where a
-// rate rule applies, an unknown market or category, or a shop result for another shop.
+// rate rule applies, an unknown market or category, an instant before the policy's first
+// version, or a shop result for another shop, not from [Evaluator.Shop], or whose state and
+// decision disagree. The product's market is taken as given; [Run.Products] also checks it
+// against the shop's.
 func (e *Evaluator) Product(p Product, shop Result, at time.Time) (Result, error) {
 	if p.ShopID != shop.ID {
 		return Result{}, affrules.Errorf("eligibility", "product["+p.ID+"].shop_id", strconv.Quote(p.ShopID), "does not match the shop result's id %q", shop.ID)
 	}
 	tab := e.table(p.Category)
 	if tab == nil {
+		if e.categories == nil {
+			return Result{}, ErrNoPolicy
+		}
 		return Result{}, affrules.Errorf("eligibility", "product["+p.ID+"].category", strconv.Quote(string(p.Category)), "%w", affrules.ErrUnknownCategory)
 	}
 	vs, err := tab.versions(p.Market)
@@ -334,6 +347,9 @@ func (e *Evaluator) Product(p Product, shop Result, at time.Time) (Result, error
 	}
 	if p.passes(&shop, v) {
 		return Result{ID: p.ID, State: Eligible, Decision: affrules.Decision{Allowed: true}}, nil
+	}
+	if shop.Decision.Allowed != (shop.State == Eligible) { // off the pass path: passes needs both
+		return Result{}, affrules.Errorf("eligibility", "product["+p.ID+"] shop result", shop.State, "disagrees with its decision.allowed %t: must come from Evaluator.Shop", shop.Decision.Allowed)
 	}
 	return productReasons(&p, &shop, v), nil
 }
@@ -369,7 +385,7 @@ func (p *Product) passes(shop *Result, v *limitVersion) bool {
 	return p.Reviews >= v.minReviews && p.RefundCases >= v.minRefundCases &&
 		v.negative.CmpFraction(p.NegativeReviewOrders, p.Orders) < 0 && // ELG-3: strictly below
 		v.refund.CmpFraction(p.SellerFaultRefunds, p.Orders) < 0 && // ELG-4: strictly below
-		!p.Frozen && !p.Delisted && p.Previous != PermanentlyDisqualified && shop.State == Eligible
+		!p.Frozen && !p.Delisted && p.Previous != PermanentlyDisqualified && shop.State == Eligible && shop.Decision.Allowed
 }
 
 // productReasons explains a product that does not pass: every failing rule and every rule that
@@ -425,27 +441,42 @@ func productReasons(p *Product, shop *Result, v *limitVersion) Result {
 	return Result{ID: p.ID, State: state, Decision: d}
 }
 
-// check validates the product's counts (ELG-5 and bad input).
+// check validates the product's counts (ELG-5 and bad input) and the shop result's state. It is
+// on the pass path, so the count checks share one branch: with every count non-negative no
+// difference can overflow, and a negative count or difference sets the sign bit of the OR.
 func (p *Product) check(shop *Result, v *limitVersion) error {
 	switch {
-	case shop.State == Unevaluated || shop.State > PermanentlyDisqualified:
+	case shop.State-1 > PermanentlyDisqualified-1: // Unevaluated wraps round to 255
 		return affrules.Errorf("eligibility", "product["+p.ID+"] shop result", shop.State, "must come from Evaluator.Shop")
 	case !v.present:
 		return affrules.Errorf("eligibility", "product["+p.ID+"].category", strconv.Quote(string(p.Category)), "has no thresholds in the policy version in force: %w", affrules.ErrUnknownCategory)
-	case p.Orders|p.Reviews|p.NegativeReviewOrders|p.RefundCases|p.SellerFaultRefunds < 0: // any sign bit set
-		return p.negativeCount()
-	case p.NegativeReviewOrders > p.Orders:
-		return affrules.Errorf("eligibility", "product["+p.ID+"].negative_review_orders", p.NegativeReviewOrders, "exceeds orders %d", p.Orders)
-	case p.SellerFaultRefunds > p.RefundCases:
-		return affrules.Errorf("eligibility", "product["+p.ID+"].seller_fault_refunds", p.SellerFaultRefunds, "exceeds refund_cases %d", p.RefundCases)
-	case p.SellerFaultRefunds > p.Orders:
-		return affrules.Errorf("eligibility", "product["+p.ID+"].seller_fault_refunds", p.SellerFaultRefunds, "exceeds orders %d", p.Orders)
+	case p.Orders|p.Reviews|p.NegativeReviewOrders|p.RefundCases|p.SellerFaultRefunds|
+		(p.Reviews-p.NegativeReviewOrders)|(p.Orders-p.NegativeReviewOrders)|
+		(p.RefundCases-p.SellerFaultRefunds)|(p.Orders-p.SellerFaultRefunds) < 0:
+		return p.badCount()
 	case p.Orders == 0 && (p.Reviews >= v.minReviews || p.RefundCases >= v.minRefundCases):
 		return affrules.Errorf("eligibility", "product["+p.ID+"].orders", 0, "rate undefined: a rate rule applies but there are no orders (ELG-5)")
 	case p.Previous > PermanentlyDisqualified:
 		return affrules.Errorf("eligibility", "product["+p.ID+"].previous", int(p.Previous), "%w", affrules.ErrOutOfRange)
 	}
 	return nil
+}
+
+// badCount names the first count that is negative or exceeds what it is a part of.
+func (p *Product) badCount() error {
+	if err := p.negativeCount(); err != nil {
+		return err
+	}
+	switch {
+	case p.NegativeReviewOrders > p.Reviews: // each such order has at least one review
+		return affrules.Errorf("eligibility", "product["+p.ID+"].negative_review_orders", p.NegativeReviewOrders, "exceeds reviews %d", p.Reviews)
+	case p.NegativeReviewOrders > p.Orders:
+		return affrules.Errorf("eligibility", "product["+p.ID+"].negative_review_orders", p.NegativeReviewOrders, "exceeds orders %d", p.Orders)
+	case p.SellerFaultRefunds > p.RefundCases:
+		return affrules.Errorf("eligibility", "product["+p.ID+"].seller_fault_refunds", p.SellerFaultRefunds, "exceeds refund_cases %d", p.RefundCases)
+	default:
+		return affrules.Errorf("eligibility", "product["+p.ID+"].seller_fault_refunds", p.SellerFaultRefunds, "exceeds orders %d", p.Orders)
+	}
 }
 
 func (p *Product) negativeCount() error {
@@ -457,5 +488,5 @@ func (p *Product) negativeCount() error {
 			return affrules.Errorf("eligibility", "product["+p.ID+"]."+f.name, f.v, "%w", affrules.ErrNegative)
 		}
 	}
-	return fmt.Errorf("eligibility: product[%s]: negative count", p.ID)
+	return nil
 }

@@ -5,8 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"maps"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -110,8 +113,12 @@ func (p Policy) WithOverride(market affrules.MarketCode, from time.Time, t Thres
 	return out, nil
 }
 
-// ParsePolicy decodes a policy from JSON and validates it as [Policy.Validate] does. Unknown
-// fields are errors.
+// ParsePolicy decodes a policy from JSON and validates it as [Policy.Validate] does. It is
+// stricter than encoding/json: unknown fields, keys that match a field only when case is
+// ignored, keys given twice, a version without "value" and thresholds that leave out any of
+// their five fields are errors (left out, a field would silently be zero: a missing
+// min_store_rating would pass every shop). A version without "from" starts at the beginning of
+// time. Every problem found once the JSON has decoded is reported at once.
 func ParsePolicy(data []byte) (Policy, error) {
 	var p Policy
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -119,19 +126,111 @@ func ParsePolicy(data []byte) (Policy, error) {
 	if err := dec.Decode(&p); err != nil {
 		return Policy{}, fmt.Errorf("eligibility: policy JSON: %w", err)
 	}
-	if dec.More() {
+	if _, err := dec.Token(); err != io.EOF {
 		return Policy{}, errors.New("eligibility: policy JSON: trailing data after the policy")
 	}
+	errs := checkShape(data)
 	if err := p.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := errors.Join(errs...); err != nil {
 		return Policy{}, err
 	}
 	return p, nil
 }
 
+// checkShape reports what encoding/json lets through in policy JSON that decoded: a key that
+// matches a field only case-insensitively, a key given twice (the last would silently win), and
+// a required field left out. data must be valid JSON.
+func checkShape(data []byte) []error {
+	var c shapeChecker
+	version := func(path string, raw json.RawMessage) {
+		c.object(raw, path, []string{"from", "value"}, []string{"value"}, func(key string, raw json.RawMessage) {
+			if key != "value" {
+				return
+			}
+			c.object(raw, path+".value", thresholdFields, thresholdFields, func(key string, raw json.RawMessage) {
+				if key != "categories" {
+					return
+				}
+				c.object(raw, path+".value.categories", nil, nil, func(cat string, raw json.RawMessage) {
+					c.object(raw, path+".value.categories["+cat+"]", limitFields, nil, nil)
+				})
+			})
+		})
+	}
+	timeline := func(path string, raw json.RawMessage) {
+		var vs []json.RawMessage
+		if json.Unmarshal(raw, &vs) != nil {
+			return // the decode has already judged anything but an array or null
+		}
+		for i, v := range vs {
+			version(path+"["+strconv.Itoa(i)+"]", v)
+		}
+	}
+	c.object(data, "policy", []string{"default", "markets"}, []string{"default"}, func(key string, raw json.RawMessage) {
+		switch key {
+		case "default":
+			timeline("policy.default", raw)
+		case "markets":
+			c.object(raw, "policy.markets", nil, nil, func(m string, raw json.RawMessage) {
+				timeline("policy.markets["+m+"]", raw)
+			})
+		}
+	})
+	return c.errs
+}
+
+var (
+	thresholdFields = []string{"counterfeit_window_days", "min_store_rating", "min_reviews", "min_refund_cases", "categories"}
+	limitFields     = []string{"negative_review_rate_below", "seller_fault_refund_rate_below"}
+)
+
+type shapeChecker struct{ errs []error }
+
+// object checks the JSON object raw at path: each key at most once, each key exactly one of
+// fields (any key if fields is nil), and every key of required present. It calls each, if not
+// nil, for every key that passes. A raw that is not an object (null) is left alone.
+func (c *shapeChecker) object(raw json.RawMessage, path string, fields, required []string, each func(string, json.RawMessage)) {
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return
+	}
+	seen := map[string]bool{}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return
+		}
+		key := tok.(string) // object keys are strings
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return
+		}
+		switch {
+		case seen[key]:
+			c.errs = append(c.errs, affrules.Errorf("eligibility", path, strconv.Quote(key), "key is given twice; the first value would be silently dropped"))
+			continue
+		case fields != nil && !slices.Contains(fields, key):
+			c.errs = append(c.errs, affrules.Errorf("eligibility", path, strconv.Quote(key), "is not a field (keys are case-sensitive; want one of %s)", strings.Join(fields, ", ")))
+			continue
+		}
+		seen[key] = true
+		if each != nil {
+			each(key, v)
+		}
+	}
+	for _, f := range required {
+		if !seen[f] {
+			c.errs = append(c.errs, affrules.Errorf("eligibility", path+"."+f, "(absent)", "is required: left out it would silently be zero"))
+		}
+	}
+}
+
 // Validate reports every problem in p at once, joined: no default thresholds, an override for
-// an unregistered market, and, in every version, a counterfeit window below one day, a minimum
-// store rating outside 0–5, negative applicability minimums, no categories, or a limit of 0%
-// (which no rate can be strictly below).
+// an unregistered market or with no versions, and, in every version, a counterfeit window
+// outside 1–36500 days, a minimum store rating outside 0–5, negative applicability minimums, no
+// categories, an empty category key, or a limit of 0% (which no rate can be strictly below).
 func (p Policy) Validate() error {
 	var errs []error
 	if p.Default.Len() == 0 {
@@ -150,6 +249,9 @@ func (p Policy) Validate() error {
 			errs = append(errs, affrules.Errorf("eligibility", "policy.markets", m, "%w", affrules.ErrUnknownMarket))
 			continue
 		}
+		if p.Markets[m].Len() == 0 {
+			errs = append(errs, affrules.Errorf("eligibility", "policy.markets["+string(m)+"]", "[]", "must have at least one version; leave the market out to use the default"))
+		}
 		check("policy.markets["+string(m)+"]", p.Markets[m])
 	}
 	return errors.Join(errs...)
@@ -157,8 +259,11 @@ func (p Policy) Validate() error {
 
 func (t Thresholds) validate(path string) []error {
 	var errs []error
-	if t.CounterfeitWindowDays < 1 {
+	switch {
+	case t.CounterfeitWindowDays < 1:
 		errs = append(errs, affrules.Errorf("eligibility", path+".counterfeit_window_days", t.CounterfeitWindowDays, "must be at least 1"))
+	case t.CounterfeitWindowDays > maxWindowDays:
+		errs = append(errs, affrules.Errorf("eligibility", path+".counterfeit_window_days", t.CounterfeitWindowDays, "must be at most %d (100 years): %w", maxWindowDays, affrules.ErrOutOfRange))
 	}
 	if t.MinStoreRating.Sign() < 0 || t.MinStoreRating.GreaterThan(maxRating) {
 		errs = append(errs, affrules.Errorf("eligibility", path+".min_store_rating", t.MinStoreRating, "must be between 0 and 5: %w", affrules.ErrOutOfRange))
@@ -188,3 +293,6 @@ func (t Thresholds) validate(path string) []error {
 }
 
 var maxRating = decimal.NewFromInt(5)
+
+// maxWindowDays bounds ELG-1's window well inside what a time.Duration can hold.
+const maxWindowDays = 36500

@@ -87,7 +87,36 @@ func TestParsePolicy(t *testing.T) {
 		{"unknown field", strings.Replace(validPolicy, `"min_reviews"`, `"min_reviewz"`, 1), []string{"unknown field", "min_reviewz"}},
 		{"rate not a percentage", strings.Replace(validPolicy, `"1%"`, `"0.01"`, 1), []string{`affrules: rate "0.01"`}},
 		{"rate above 100%", strings.Replace(validPolicy, `"2%"`, `"200%"`, 1), []string{"out of range"}},
-		{"no default", `{}`, []string{"policy.default []: must have at least one version"}},
+		{"trailing brace", validPolicy + `}`, []string{"trailing data"}},
+		{"trailing bracket", validPolicy + `]`, []string{"trailing data"}},
+		{"no default", `{}`, []string{"policy.default []: must have at least one version", "policy.default (absent): is required"}},
+		// encoding/json matches keys case-insensitively, and even by Unicode folding (ſ is s).
+		{"key in another case", strings.Replace(validPolicy, `"min_store_rating"`, `"MIN_STORE_RATING"`, 1),
+			[]string{`policy.default[0].value "MIN_STORE_RATING": is not a field (keys are case-sensitive`}},
+		{"key by Unicode folding", strings.Replace(validPolicy, `"min_store_rating"`, `"min_ſtore_rating"`, 1),
+			[]string{`policy.default[0].value "min_ſtore_rating": is not a field`}},
+		{"top-level key in another case", strings.Replace(validPolicy, `"default"`, `"Default"`, 1),
+			[]string{`policy "Default": is not a field`, "policy.default (absent): is required"}},
+		{"key given twice", strings.Replace(validPolicy, `"min_store_rating": "2.5"`, `"min_store_rating": "2.5", "min_store_rating": "0"`, 1),
+			[]string{`policy.default[0].value "min_store_rating": key is given twice`}},
+		{"category given twice", strings.Replace(validPolicy, `"categories": {`, `"categories": {"electronics": {"negative_review_rate_below": "9%", "seller_fault_refund_rate_below": "9%"}, `, 1),
+			[]string{`policy.default[0].value.categories "electronics": key is given twice`}},
+		{"market given twice", strings.Replace(validPolicy, "\n}", `, "markets": {"TH": [], "TH": []}}`, 1),
+			[]string{`policy.markets "TH": key is given twice`}},
+		// A left-out min_store_rating would be 0 and pass every shop (ELG-2): a silent pass.
+		{"ELG-2 min_store_rating left out", strings.Replace(validPolicy, `"min_store_rating": "2.5",`, ``, 1),
+			[]string{"policy.default[0].value.min_store_rating (absent): is required"}},
+		{"every threshold field left out", `{"default": [{"from": "2020-01-01T00:00:00Z", "value": {}}]}`,
+			[]string{"value.counterfeit_window_days (absent)", "value.min_store_rating (absent)", "value.min_reviews (absent)",
+				"value.min_refund_cases (absent)", "value.categories (absent)", "counterfeit_window_days 0: must be at least 1"}},
+		{"version without value", `{"default": [{"from": "2020-01-01T00:00:00Z"}]}`, []string{"policy.default[0].value (absent): is required"}},
+		{"rate limit in another case", strings.Replace(validPolicy, `"negative_review_rate_below"`, `"Negative_Review_Rate_Below"`, 1),
+			[]string{`categories[electronics] "Negative_Review_Rate_Below": is not a field`}},
+		// ELG-1: 200,000 days overflows a time.Duration; unchecked, the window would wrap negative and pass every shop.
+		{"ELG-1 window beyond 100 years", strings.Replace(validPolicy, `"counterfeit_window_days": 60`, `"counterfeit_window_days": 200000`, 1),
+			[]string{"counterfeit_window_days 200000: must be at most 36500 (100 years): out of range"}},
+		{"market override with no versions", strings.Replace(validPolicy, "\n}", `, "markets": {"TH": []}}`, 1),
+			[]string{"policy.markets[TH] []: must have at least one version"}},
 		{"versions go backwards", `{"default": [
 			{"from": "2021-01-01T00:00:00Z", "value": {"counterfeit_window_days": 60, "min_store_rating": "2.5", "categories": {"fmcg": {"negative_review_rate_below": "1%", "seller_fault_refund_rate_below": "2%"}}}},
 			{"from": "2020-01-01T00:00:00Z", "value": {"counterfeit_window_days": 60, "min_store_rating": "2.5", "categories": {"fmcg": {"negative_review_rate_below": "1%", "seller_fault_refund_rate_below": "2%"}}}}]}`,
@@ -125,6 +154,28 @@ func TestNewRejectsZeroPolicy(t *testing.T) { // fail-closed zero value
 	var fe *affrules.FieldError
 	assert.True(t, errors.As(err, &fe))
 	assert.Panics(t, func() { eligibility.MustNew(eligibility.Policy{}) })
+}
+
+// Policies built by hand are validated as strictly as loaded ones.
+func TestValidateHandBuilt(t *testing.T) { // ELG-1, ELG-10
+	p := eligibility.DefaultPolicy()
+	p.Markets[affrules.SG] = affrules.Timeline[eligibility.Thresholds]{}
+	assert.ErrorContains(t, p.Validate(), "policy.markets[SG] []: must have at least one version")
+
+	th := eligibility.SeedThresholds()
+	th.CounterfeitWindowDays = 36500 // the largest window: 100 years
+	require.NoError(t, eligibility.Policy{Default: mustTimeline(t, time.Time{}, th)}.Validate())
+	th.CounterfeitWindowDays = 36501
+	err := eligibility.Policy{Default: mustTimeline(t, time.Time{}, th)}.Validate()
+	assert.ErrorIs(t, err, affrules.ErrOutOfRange)
+	assert.ErrorContains(t, err, "counterfeit_window_days 36501: must be at most 36500")
+	th.Categories = nil
+	th.CounterfeitWindowDays = 0
+	err = eligibility.Policy{Default: mustTimeline(t, time.Time{}, th)}.Validate()
+	assert.ErrorContains(t, err, "counterfeit_window_days 0: must be at least 1")
+	assert.ErrorContains(t, err, "categories {}: must name at least one category")
+	_, err = eligibility.New(eligibility.Policy{Default: mustTimeline(t, time.Time{}, th)})
+	assert.Error(t, err, "New validates too")
 }
 
 func TestWithOverride(t *testing.T) {

@@ -17,14 +17,22 @@ import (
 type Run struct {
 	e     *Evaluator
 	at    time.Time
-	shops map[string]Result
+	shops map[string]runShop
 }
 
-// NewRun evaluates shops at instant at and returns the run. A shop with bad input is left out of
-// the run, its error joined into the returned error, and its products then fail with an error; the
-// run is usable for the other shops whenever it is not nil.
+type runShop struct {
+	Result
+	market affrules.MarketCode
+}
+
+// NewRun evaluates shops at instant at and returns the run. A shop with bad input, or an ID
+// given twice, is left out of the run, its error joined into the returned error, and its products
+// then fail with an error; the run is usable for the other shops. A nil shops is no shops.
 func (e *Evaluator) NewRun(at time.Time, shops iter.Seq[Shop]) (*Run, error) {
-	r := &Run{e: e, at: at, shops: map[string]Result{}}
+	r := &Run{e: e, at: at, shops: map[string]runShop{}}
+	if shops == nil {
+		return r, nil
+	}
 	var errs []error
 	for s := range shops {
 		if _, dup := r.shops[s.ID]; dup {
@@ -36,7 +44,7 @@ func (e *Evaluator) NewRun(at time.Time, shops iter.Seq[Shop]) (*Run, error) {
 			errs = append(errs, err)
 			continue
 		}
-		r.shops[s.ID] = res
+		r.shops[s.ID] = runShop{res, s.Market}
 	}
 	return r, errors.Join(errs...)
 }
@@ -44,14 +52,14 @@ func (e *Evaluator) NewRun(at time.Time, shops iter.Seq[Shop]) (*Run, error) {
 // Shop returns the result of the shop with the given ID and whether the run evaluated it.
 func (r *Run) Shop(id string) (Result, bool) {
 	res, ok := r.shops[id]
-	return res, ok
+	return res.Result, ok
 }
 
 // Shops yields every shop result in ID order.
 func (r *Run) Shops() iter.Seq[Result] {
 	return func(yield func(Result) bool) {
 		for _, id := range slices.Sorted(maps.Keys(r.shops)) {
-			if !yield(r.shops[id]) {
+			if !yield(r.shops[id].Result) {
 				return
 			}
 		}
@@ -59,19 +67,30 @@ func (r *Run) Shops() iter.Seq[Result] {
 }
 
 // Products yields, in input order, each product's result, or the error its bad input caused; an
-// error for one product does not stop the others. It holds one product at a time, so the input
-// may be a stream of any length.
+// error for one product does not stop the others. Besides [Evaluator.Product]'s checks, a product
+// must belong to a shop of this run and be in that shop's market. It holds one product at a time,
+// so the input may be a stream of any length; a nil products is no products.
 func (r *Run) Products(products iter.Seq[Product]) iter.Seq2[Result, error] {
 	return func(yield func(Result, error) bool) {
+		if products == nil {
+			return
+		}
 		for p := range products {
 			shop, ok := r.shops[p.ShopID]
-			if !ok {
-				if !yield(Result{ID: p.ID}, affrules.Errorf("eligibility", "product["+p.ID+"].shop_id", strconv.Quote(p.ShopID), "is not a shop evaluated in this run")) {
+			var err error
+			switch {
+			case !ok:
+				err = affrules.Errorf("eligibility", "product["+p.ID+"].shop_id", strconv.Quote(p.ShopID), "is not a shop evaluated in this run")
+			case p.Market != shop.market:
+				err = affrules.Errorf("eligibility", "product["+p.ID+"].market", p.Market, "differs from shop %s's market %s", strconv.Quote(p.ShopID), shop.market)
+			}
+			if err != nil {
+				if !yield(Result{ID: p.ID}, err) {
 					return
 				}
 				continue
 			}
-			res, err := r.e.Product(p, shop, r.at)
+			res, err := r.e.Product(p, shop.Result, r.at)
 			if err != nil {
 				res = Result{ID: p.ID}
 			}

@@ -617,3 +617,72 @@ func TestMemoryManyAccounts(t *testing.T) {
 		}
 	}
 }
+
+// Reserve decides the usual admission (no live entry for the creator, an instant within the
+// counted day, the count below the limit) without calling Policy.check; it must agree with
+// Check at the edges of that case: the last invitation the day allows, the first instant of the
+// next day (exactly the end of the counted day), an instant before the counted day, a creator
+// invited exactly one window earlier, and DST change days in London.
+func TestMemoryReserveAgreesWithCheck(t *testing.T) {
+	ctx := context.Background()
+	p := DefaultPolicy()
+	p.DailyLimit = 3
+	m, err := NewMemory(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := Account{ID: "a", HomeMarket: affrules.UK, Partner: true}
+	home, _ := time.LoadLocation("Europe/London")
+	var u Usage
+	last := map[string]time.Time{}
+	present := time.Time{}
+	check := func(creator string, at time.Time) {
+		t.Helper()
+		if at.After(present) {
+			present = at
+		}
+		uc := u
+		if l, ok := last[creator]; ok && l.Add(affrules.Days(p.RepeatWindowDays)).After(present) {
+			uc.Last = l
+		} else {
+			uc.Last = time.Time{}
+		}
+		want, next := p.Check(home, uc, at)
+		_, got, err := m.Reserve(ctx, a, Invitation{Market: affrules.UK, CreatorID: creator, Purpose: ProductDistribution, Message: "hi"}, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Allowed != want.Allowed || !got.NextAllowed.Equal(want.NextAllowed) || len(got.Reasons) != len(want.Reasons) {
+			t.Fatalf("%s at %s: Reserve %s, Check %s", creator, at, got, want)
+		}
+		if want.Allowed {
+			u.Day, u.Count = next.Day, next.Count
+			last[creator] = present
+		}
+	}
+	for _, day := range []time.Time{
+		time.Date(2026, 3, 28, 0, 0, 0, 0, home), // the day before spring forward
+		time.Date(2026, 10, 24, 0, 0, 0, 0, home),
+	} {
+		for d := range 3 {
+			start := day.AddDate(0, 0, d)
+			end := day.AddDate(0, 0, d+1)
+			for i := range 4 { // the fourth is over the limit
+				check(fmt.Sprint("c", d, i), start.Add(time.Duration(i)*time.Hour))
+			}
+			check("c-late", end.Add(-time.Nanosecond)) // still the counted day: over the limit
+			check(fmt.Sprint("c-end", d), end)         // exactly the next day's start: admitted
+			check(fmt.Sprint("c-before", d), start)    // before the counted day: counted in it
+		}
+		// A creator invited exactly one window before is allowed again; a nanosecond earlier not.
+		check("c00", day.Add(affrules.Days(p.RepeatWindowDays)-time.Nanosecond))
+		check("c00", day.Add(affrules.Days(p.RepeatWindowDays)))
+	}
+	// A day below the limit, then the next day from its first instant: that instant counts in
+	// the new day, whose fourth invitation is over the limit.
+	start := time.Date(2026, 11, 20, 0, 0, 0, 0, home)
+	check("d0", start.Add(time.Hour))
+	for i := range 4 {
+		check(fmt.Sprint("d1-", i), start.AddDate(0, 0, 1).Add(time.Duration(i)*time.Hour))
+	}
+}

@@ -447,11 +447,10 @@ func (m *Memory) Reserve(ctx context.Context, a Account, inv Invitation, at time
 		last, ok = acc.released, true
 	}
 	var d affrules.Decision
-	if !ok && acc.dayEnd != 0 && now < acc.dayEnd && int(acc.count) < m.policy.DailyLimit {
-		// Policy.check's decision in the usual case, without building times: no live entry for
-		// the creator (INV-3 passes) and an instant within the counted day, whose count is
-		// below the limit (INV-2 passes). The day stays and its count goes up by one; the
-		// creator's window runs from the account's present (see below).
+	if acc.dayEnd != 0 && now < acc.dayEnd && m.policy.admits(int(acc.count), ok) {
+		// An instant within the counted day, admitted by the rule's core (Policy.admits), which
+		// is all Check would decide here, without building times: the day stays and its count
+		// goes up by one; the creator's window runs from the account's present (see below).
 		d.Allowed = true
 		acc.count++
 		last = acc.latest

@@ -67,7 +67,7 @@ func (p Policy) check(home *time.Location, u Usage, at time.Time, texts *reasonT
 		again = u.Last.Add(affrules.Days(p.RepeatWindowDays))
 		repeat = at.Before(again)
 	}
-	if daily || repeat {
+	if !p.admits(count, repeat) {
 		return p.refuse(home, u, day, count, daily, repeat, again, texts), u
 	}
 	last := at
@@ -75,6 +75,15 @@ func (p Policy) check(home *time.Location, u Usage, at time.Time, texts *reasonT
 		last = u.Last
 	}
 	return affrules.Decision{Allowed: true}, Usage{Day: day, Count: count + 1, Last: last}
+}
+
+// admits is the core of the quota rule (INV-2, INV-3): an invitation passes when the count of the
+// day it falls in is below the daily limit and no repeat window towards the creator is open. Check
+// decides with it; a ledger that keeps usage in a form of its own (Memory, in Unix nanoseconds)
+// decides with it too for an instant inside the counted day, where Check would decide the same,
+// and calls Check for everything else.
+func (p Policy) admits(count int, windowOpen bool) bool {
+	return count < p.DailyLimit && !windowOpen
 }
 
 // refuse builds the decision of a refusal: the reasons of the failing rules in order, and the

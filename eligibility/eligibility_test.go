@@ -641,3 +641,28 @@ func TestManyCategories(t *testing.T) { // ELG-5, ELG-10
 	_, err = e.Product(p, shop, t0)
 	assert.ErrorIs(t, err, affrules.ErrUnknownCategory)
 }
+
+// Market codes that are not two capital letters are found by a scan; markets registered after New
+// use the default thresholds (MKT-1: markets are data).
+func TestMarketCodeForms(t *testing.T) {
+	require.NoError(t, affrules.RegisterMarket(affrules.Market{Code: "USA", Zone: "America/Chicago", Currency: "USD", MinorUnit: 2, Channels: []affrules.Channel{affrules.Email}}))
+	strict := eligibility.SeedThresholds()
+	strict.Categories[affrules.FMCG] = eligibility.Limits{NegativeReviewRate: affrules.MustParseRate("0.1%"), SellerFaultRefundRate: affrules.MustParseRate("1.5%")}
+	p, err := eligibility.DefaultPolicy().WithOverride("USA", time.Time{}.Add(time.Hour), strict)
+	require.NoError(t, err)
+	e := eligibility.MustNew(p)
+	require.NoError(t, affrules.RegisterMarket(affrules.Market{Code: "ZQ", Zone: "Europe/Paris", Currency: "EUR", MinorUnit: 2, Channels: []affrules.Channel{affrules.Email}}))
+	for _, tc := range []struct {
+		market   affrules.MarketCode
+		eligible bool
+	}{{"USA", false}, {"ZQ", true}, {affrules.UK, true}} {
+		shop := eligibleShop(t, e, tc.market)
+		pr := goodProduct(tc.market, affrules.FMCG)
+		pr.NegativeReviewOrders = 3 // 0.3%: below the seed 0.6%, not below the override's 0.1%
+		r, err := e.Product(pr, shop, t0)
+		require.NoError(t, err)
+		assert.Equal(t, tc.eligible, r.Eligible(), "%s: %s", tc.market, r.Decision)
+	}
+	_, err = e.Product(goodProduct("th", affrules.FMCG), eligibleShop(t, e, affrules.TH), t0)
+	assert.ErrorIs(t, err, affrules.ErrUnknownMarket)
+}

@@ -56,6 +56,10 @@ type Evaluator struct {
 	shop       map[affrules.MarketCode][]shopVersion // per known market, merged default + override
 	defShop    []shopVersion
 	categories map[affrules.Category]*categoryTable
+	// marketAt[i] is 1 + the index, in every categoryTable's markets, of the market whose code is
+	// the two capital letters i encodes (0: not known when New ran). Two-letter codes, all of the
+	// catalog's, are found by indexing; others by a scan.
+	marketAt [26 * 26]uint8
 	few        []*categoryTable // the same tables when there are few categories: a scan beats hashing
 }
 
@@ -115,7 +119,10 @@ func New(p Policy) (*Evaluator, error) {
 	for c := range cats {
 		e.categories[c] = &categoryTable{category: c, def: limitVersions(def, c)}
 	}
-	for _, m := range affrules.Markets() {
+	for i, m := range affrules.Markets() {
+		if k, ok := twoLetters(m.Code); ok && i < 255 {
+			e.marketAt[k] = uint8(i + 1)
+		}
 		merged := def
 		if tl, ok := p.Markets[m.Code]; ok {
 			merged = merge(def, slices.Collect(entries(tl)))
@@ -333,7 +340,7 @@ func (e *Evaluator) Product(p Product, shop Result, at time.Time) (Result, error
 		}
 		return Result{}, affrules.Errorf("eligibility", "product["+p.ID+"].category", strconv.Quote(string(p.Category)), "%w", affrules.ErrUnknownCategory)
 	}
-	vs, err := tab.versions(p.Market)
+	vs, err := e.versions(tab, p.Market)
 	if err != nil {
 		return Result{}, err
 	}
@@ -354,16 +361,31 @@ func (e *Evaluator) Product(p Product, shop Result, at time.Time) (Result, error
 	return productReasons(&p, &shop, v), nil
 }
 
-func (t *categoryTable) versions(m affrules.MarketCode) ([]limitVersion, error) {
-	for i := range t.markets {
-		if same(t.markets[i].market, m) {
-			return t.markets[i].versions, nil
+// versions returns the limits of tab over time in market m.
+func (e *Evaluator) versions(tab *categoryTable, m affrules.MarketCode) ([]limitVersion, error) {
+	if k, ok := twoLetters(m); ok {
+		if i := e.marketAt[k]; i > 0 {
+			return tab.markets[i-1].versions, nil
+		}
+	} else {
+		for i := range tab.markets {
+			if same(tab.markets[i].market, m) {
+				return tab.markets[i].versions, nil
+			}
 		}
 	}
 	if _, err := affrules.LookupMarket(m); err != nil {
 		return nil, affrules.Errorf("eligibility", "market", m, "%w", affrules.ErrUnknownMarket)
 	}
-	return t.def, nil
+	return tab.def, nil // registered after New: the default thresholds
+}
+
+// twoLetters returns the index in [Evaluator.marketAt] of a code of two capital letters.
+func twoLetters(m affrules.MarketCode) (int, bool) {
+	if len(m) != 2 || m[0]-'A' >= 26 || m[1]-'A' >= 26 {
+		return 0, false
+	}
+	return int(m[0]-'A')*26 + int(m[1]-'A'), true
 }
 
 // same is a == b for the short keys of the hot path (IDs, codes, categories), inlined rather

@@ -60,7 +60,7 @@ type Evaluator struct {
 	// the two capital letters i encodes (0: not known when New ran). Two-letter codes, all of the
 	// catalog's, are found by indexing; others by a scan.
 	marketAt [26 * 26]uint8
-	few        []*categoryTable // the same tables when there are few categories: a scan beats hashing
+	few      []*categoryTable // the same tables when there are few categories: a scan beats hashing
 }
 
 type shopVersion struct {

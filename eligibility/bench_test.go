@@ -46,8 +46,8 @@ func BenchmarkProductFail(b *testing.B) {
 }
 
 // BenchmarkRunMillionProducts evaluates a daily run of 1,000,000 products over 1,000 shops,
-// generated on the fly; roughly one product in eight fails a rule and one in five has a rule not
-// applicable.
+// generated on the fly; about one product in five fails a rule and one in fifteen has ELG-3 not
+// applicable (both allocate their reasons).
 func BenchmarkRunMillionProducts(b *testing.B) {
 	e := eligibility.MustNew(eligibility.DefaultPolicy())
 	const nShops, nProducts = 1000, 1_000_000
@@ -61,7 +61,7 @@ func BenchmarkRunMillionProducts(b *testing.B) {
 		for i := range nProducts {
 			s := &shops[i%nShops]
 			p := eligibility.Product{ID: "p", ShopID: s.ID, Market: s.Market, Category: categories[i%4],
-				Orders: 1000, Reviews: int64(i % 25), NegativeReviewOrders: int64(i % 9), RefundCases: 5 + int64(i%7), SellerFaultRefunds: int64(i % 5)}
+				Orders: 1000, Reviews: int64(i%9 + i%25), NegativeReviewOrders: int64(i % 9), RefundCases: 5 + int64(i%7), SellerFaultRefunds: int64(i % 5)}
 			if !yield(p) {
 				return
 			}

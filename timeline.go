@@ -1,13 +1,14 @@
 package affrules
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"iter"
 	"slices"
 	"strconv"
 	"time"
+
+	"github.com/affrules/affrules/internal/strictjson"
 )
 
 // Effective is a value in force from an instant on, until the next entry of its [Timeline].
@@ -86,9 +87,8 @@ func (tl Timeline[T]) MarshalJSON() ([]byte, error) {
 // fields, in the entries or in their values, are errors.
 func (tl *Timeline[T]) UnmarshalJSON(b []byte) error {
 	var entries []Effective[T]
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields() // a misspelt field in a policy version is an error, not a zero value
-	if err := dec.Decode(&entries); err != nil {
+	// A misspelt field in a policy version is an error, not a zero value.
+	if err := strictjson.Decode(b, &entries); err != nil {
 		return fmt.Errorf("affrules: timeline: %w", err)
 	}
 	v, err := NewTimeline(entries...)

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"maps"
 	"slices"
 	"strconv"
@@ -15,6 +14,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/strictjson"
 )
 
 // Limits are one category's product-quality limits (ELG-3, ELG-4). A product passes a rule when its
@@ -121,13 +121,8 @@ func (p Policy) WithOverride(market affrules.MarketCode, from time.Time, t Thres
 // time. Every problem found once the JSON has decoded is reported at once.
 func ParsePolicy(data []byte) (Policy, error) {
 	var p Policy
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&p); err != nil {
+	if err := strictjson.Decode(data, &p); err != nil {
 		return Policy{}, fmt.Errorf("eligibility: policy JSON: %w", err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return Policy{}, errors.New("eligibility: policy JSON: trailing data after the policy")
 	}
 	errs := checkShape(data)
 	if err := p.Validate(); err != nil {
@@ -160,12 +155,10 @@ func checkShape(data []byte) []error {
 		})
 	}
 	timeline := func(path string, raw json.RawMessage) {
-		var vs []json.RawMessage
-		if json.Unmarshal(raw, &vs) != nil {
-			return // the decode has already judged anything but an array or null
-		}
-		for i, v := range vs {
+		i := 0
+		for v := range strictjson.Elements(raw) { // the decode has judged anything but an array or null
 			version(path+"["+strconv.Itoa(i)+"]", v)
+			i++
 		}
 	}
 	c.object(data, "policy", []string{"default", "markets"}, []string{"default"}, func(key string, raw json.RawMessage) {
@@ -192,21 +185,11 @@ type shapeChecker struct{ errs []error }
 // fields (any key if fields is nil), and every key of required present. It calls each, if not
 // nil, for every key that passes. A raw that is not an object (null) is left alone.
 func (c *shapeChecker) object(raw json.RawMessage, path string, fields, required []string, each func(string, json.RawMessage)) {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+	if t := bytes.TrimLeft(raw, " \t\r\n"); len(t) == 0 || t[0] != '{' {
 		return
 	}
 	seen := map[string]bool{}
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return
-		}
-		key := tok.(string) // object keys are strings
-		var v json.RawMessage
-		if err := dec.Decode(&v); err != nil {
-			return
-		}
+	for key, v := range strictjson.Members(raw) {
 		switch {
 		case seen[key]:
 			c.errs = append(c.errs, affrules.Errorf("eligibility", path, strconv.Quote(key), "key is given twice; the first value would be silently dropped"))

@@ -1,11 +1,9 @@
 package invitation
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"maps"
 	"slices"
 	"sort"
@@ -13,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/strictjson"
 )
 
 // Upper bounds a [Policy] may not exceed; they keep the arithmetic of INV-6 and the windows of
@@ -114,22 +113,16 @@ func ParsePolicy(data []byte) (Policy, error) {
 		"max_spaceless_chars": &p.MaxSpacelessChars,
 		"channels":            &p.Channels,
 	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return Policy{}, fmt.Errorf("%s: policy: want a JSON object: %v", pkg, jsonProblem(tok, err))
+	var members map[string]json.RawMessage // the document must be one object
+	if err := strictjson.Decode(data, &members); err != nil || members == nil {
+		if err == nil {
+			err = errors.New("found null")
+		}
+		return Policy{}, fmt.Errorf("%s: policy: want a JSON object: %w", pkg, err)
 	}
 	var errs []error
 	seen := map[string]bool{}
-	for dec.More() {
-		tok, err := dec.Token()
-		if err != nil {
-			return Policy{}, fmt.Errorf("%s: policy: %w", pkg, unexpectedEOF(err))
-		}
-		name := tok.(string) // the decoder only yields string keys inside an object
-		var raw json.RawMessage
-		if err := dec.Decode(&raw); err != nil {
-			return Policy{}, fmt.Errorf("%s: policy: %s: %w", pkg, name, unexpectedEOF(err))
-		}
+	for name, raw := range strictjson.Members(data) { // in order, with repeated keys
 		dst, known := fields[name]
 		switch {
 		case !known:
@@ -147,38 +140,11 @@ func ParsePolicy(data []byte) (Policy, error) {
 		}
 		seen[name] = true
 	}
-	if _, err := dec.Token(); err != nil { // the closing brace
-		return Policy{}, fmt.Errorf("%s: policy: %w", pkg, unexpectedEOF(err))
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return Policy{}, fmt.Errorf("%s: policy: data after the JSON object", pkg)
-	}
 	errs = append(errs, p.Validate())
 	if err := joinErrs(errs...); err != nil {
 		return Policy{}, err
 	}
 	return p, nil
-}
-
-// jsonProblem describes what a decoder found instead of an object's opening brace.
-func jsonProblem(tok json.Token, err error) string {
-	switch {
-	case err == io.EOF:
-		return "empty document"
-	case err != nil:
-		return err.Error()
-	case tok == nil:
-		return "found null"
-	}
-	return fmt.Sprintf("found %v", tok)
-}
-
-// unexpectedEOF turns the end of the document inside the object into [io.ErrUnexpectedEOF].
-func unexpectedEOF(err error) error {
-	if err == io.EOF {
-		return io.ErrUnexpectedEOF
-	}
-	return err
 }
 
 // excerpt returns raw JSON for an error message, shortened to about 40 bytes.

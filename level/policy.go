@@ -1,18 +1,18 @@
 package level
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/affrules/affrules"
 	"github.com/shopspring/decimal"
+
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/strictjson"
 )
 
 // Scheme names how a market's thresholds turn performance into a level (LVL-2).
@@ -130,14 +130,9 @@ func DefaultPolicy() Policy {
 // trailing data and every invalid value are errors; a policy it returns builds an [Evaluator]
 // without error.
 func ParsePolicy(data []byte) (Policy, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.DisallowUnknownFields()
 	var p Policy
-	if err := dec.Decode(&p); err != nil {
+	if err := strictjson.Decode(data, &p); err != nil {
 		return Policy{}, fmt.Errorf("level: policy: %w", err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return Policy{}, errors.New("level: policy: trailing data after the JSON object")
 	}
 	// After Decode, so the input is one well-formed value no deeper than encoding/json allows.
 	if err := checkDuplicateKeys(data); err != nil {
@@ -153,45 +148,29 @@ func ParsePolicy(data []byte) (Policy, error) {
 // single well-formed JSON value. Keys are compared ignoring case, as encoding/json matches them
 // to struct fields.
 func checkDuplicateKeys(data []byte) error {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var walk func(path string) error
-	walk = func(path string) error {
-		tok, err := dec.Token()
-		if err != nil {
-			return err
-		}
-		switch tok {
-		case json.Delim('{'):
-			seen := make(map[string]bool)
-			for dec.More() {
-				tok, err := dec.Token()
-				if err != nil {
-					return err
-				}
-				key, _ := tok.(string)
-				lower := strings.ToLower(key)
-				if seen[lower] {
-					return fmt.Errorf("level: policy: %s: key %q appears twice", path, key)
-				}
-				seen[lower] = true
-				if err := walk(path + "." + key); err != nil {
-					return err
-				}
+	var walk func(path string, raw json.RawMessage) error
+	walk = func(path string, raw json.RawMessage) error {
+		seen := make(map[string]bool)
+		for key, v := range strictjson.Members(raw) {
+			lower := strings.ToLower(key)
+			if seen[lower] {
+				return fmt.Errorf("level: policy: %s: key %q appears twice", path, key)
 			}
-		case json.Delim('['):
-			for i := 0; dec.More(); i++ {
-				if err := walk(path + "[" + strconv.Itoa(i) + "]"); err != nil {
-					return err
-				}
+			seen[lower] = true
+			if err := walk(path+"."+key, v); err != nil {
+				return err
 			}
-		default:
-			return nil
 		}
-		_, err = dec.Token() // the closing delimiter
-		return err
+		i := 0
+		for v := range strictjson.Elements(raw) {
+			if err := walk(path+"["+strconv.Itoa(i)+"]", v); err != nil {
+				return err
+			}
+			i++
+		}
+		return nil
 	}
-	return walk("policy")
+	return walk("policy", data)
 }
 
 // errs collects validation problems.

@@ -1,8 +1,12 @@
 package affrules
 
 import (
+	"encoding/json"
+	"strconv"
 	"strings"
 	"time"
+
+	"github.com/affrules/affrules/internal/enum"
 )
 
 // RuleID names a rule of the catalog, e.g. "ELG-3".
@@ -21,6 +25,8 @@ const (
 	NotApplicable
 )
 
+var reasonKindNames = enum.Names[ReasonKind]{"failed", "not_applicable"}
+
 // String returns "failed" or "not applicable".
 func (k ReasonKind) String() string {
 	if k == NotApplicable {
@@ -31,36 +37,111 @@ func (k ReasonKind) String() string {
 
 // MarshalText returns "failed" or "not_applicable".
 func (k ReasonKind) MarshalText() ([]byte, error) {
-	if k == NotApplicable {
-		return []byte("not_applicable"), nil
+	if k != NotApplicable {
+		k = Failed
 	}
-	return []byte("failed"), nil
+	b, _ := reasonKindNames.Text(k)
+	return b, nil
 }
 
 // UnmarshalText parses "failed" or "not_applicable".
 func (k *ReasonKind) UnmarshalText(b []byte) error {
-	switch string(b) {
-	case "failed":
-		*k = Failed
-	case "not_applicable":
-		*k = NotApplicable
-	default:
-		return Errorf("affrules", "reason.kind", string(b), "must be failed or not_applicable")
+	v, ok := reasonKindNames.Parse(b)
+	if !ok {
+		return fieldErrorf("reason.kind", strconv.Quote(string(b)), "must be one of %s", reasonKindNames.List())
 	}
+	*k = v
 	return nil
 }
 
 // Reason explains one rule's outcome in a [Decision]: which rule, whether it failed or did not
-// apply, the observed value, the limit it was held to, and a plain-English message.
+// apply, a stable message key naming the outcome, the observed value and the limit it was held to
+// as typed [Value]s, and the subject the limit was chosen for (a category, a market). Building a
+// reason formats nothing: the English text ([Reason.Message], [Reason.String]) is produced from
+// the key's [Message] only when asked for, and a host renders it in its own language with a
+// [Catalog].
+//
+// A Reason is comparable with ==.
 type Reason struct {
-	Rule     RuleID     `json:"rule"`
-	Kind     ReasonKind `json:"kind"`
-	Observed string     `json:"observed,omitempty"`
-	Limit    string     `json:"limit,omitempty"`
-	Message  string     `json:"message"`
+	Rule     RuleID
+	Kind     ReasonKind
+	Key      MessageKey
+	Observed Value
+	Limit    Value
+	Subject  string
 }
 
-// String formats the reason as "ELG-3 failed: message (observed 1.2% (6/500), limit below 1%)".
+// Message returns the English message of the reason's key, or the key itself if no message is
+// defined for it.
+func (r Reason) Message() string {
+	m, ok := lookupMessage(r.Key)
+	if !ok {
+		return string(r.Key)
+	}
+	return r.expand(m.Text, nil)
+}
+
+// ObservedText returns the observed value in English, as the key's message words it, or "" if
+// the reason has none.
+func (r Reason) ObservedText() string {
+	m, _ := lookupMessage(r.Key)
+	return r.part(m.Observed, "{observed}", r.Observed)
+}
+
+// LimitText returns the limit in English, as the key's message words it, or "" if the reason has
+// none.
+func (r Reason) LimitText() string {
+	m, _ := lookupMessage(r.Key)
+	return r.part(m.Limit, "{limit}", r.Limit)
+}
+
+func (r Reason) part(tmpl, fallback string, v Value) string {
+	if tmpl == "" {
+		if v.IsZero() {
+			return ""
+		}
+		tmpl = fallback
+	}
+	return r.expand(tmpl, nil)
+}
+
+// expand replaces {observed}, {limit} and {subject} in tmpl, rendering values with format (nil:
+// Value.String).
+func (r Reason) expand(tmpl string, format func(Value) string) string {
+	if !strings.Contains(tmpl, "{") {
+		return tmpl
+	}
+	if format == nil {
+		format = Value.String
+	}
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(tmpl, '{')
+		if i < 0 {
+			b.WriteString(tmpl)
+			return b.String()
+		}
+		b.WriteString(tmpl[:i])
+		rest := tmpl[i:]
+		switch {
+		case strings.HasPrefix(rest, "{observed}"):
+			b.WriteString(format(r.Observed))
+			tmpl = rest[len("{observed}"):]
+		case strings.HasPrefix(rest, "{limit}"):
+			b.WriteString(format(r.Limit))
+			tmpl = rest[len("{limit}"):]
+		case strings.HasPrefix(rest, "{subject}"):
+			b.WriteString(r.Subject)
+			tmpl = rest[len("{subject}"):]
+		default:
+			b.WriteByte('{')
+			tmpl = rest[1:]
+		}
+	}
+}
+
+// String formats the reason in English as "ELG-3 failed: message (observed 1.2% (6/500), limit
+// below 1% for electronics)".
 func (r Reason) String() string {
 	var b strings.Builder
 	r.appendTo(&b)
@@ -72,22 +153,67 @@ func (r Reason) appendTo(b *strings.Builder) {
 	b.WriteByte(' ')
 	b.WriteString(r.Kind.String())
 	b.WriteString(": ")
-	b.WriteString(r.Message)
-	if r.Observed != "" || r.Limit != "" {
+	b.WriteString(r.Message())
+	observed, limit := r.ObservedText(), r.LimitText()
+	if observed != "" || limit != "" {
 		b.WriteString(" (")
-		if r.Observed != "" {
+		if observed != "" {
 			b.WriteString("observed ")
-			b.WriteString(r.Observed)
+			b.WriteString(observed)
 		}
-		if r.Limit != "" {
-			if r.Observed != "" {
+		if limit != "" {
+			if observed != "" {
 				b.WriteString(", ")
 			}
 			b.WriteString("limit ")
-			b.WriteString(r.Limit)
+			b.WriteString(limit)
 		}
 		b.WriteByte(')')
 	}
+}
+
+// reasonJSON is a Reason's JSON form: the typed fields and, for readers that only show text, the
+// English message, observed value and limit.
+type reasonJSON struct {
+	Rule          RuleID     `json:"rule"`
+	Kind          ReasonKind `json:"kind"`
+	Key           MessageKey `json:"key"`
+	Message       string     `json:"message"`
+	Observed      string     `json:"observed,omitempty"`
+	Limit         string     `json:"limit,omitempty"`
+	ObservedValue *Value     `json:"observed_value,omitempty"`
+	LimitValue    *Value     `json:"limit_value,omitempty"`
+	Subject       string     `json:"subject,omitempty"`
+}
+
+// MarshalJSON encodes the reason with its typed values and its English texts.
+func (r Reason) MarshalJSON() ([]byte, error) {
+	j := reasonJSON{Rule: r.Rule, Kind: r.Kind, Key: r.Key, Message: r.Message(), Observed: r.ObservedText(), Limit: r.LimitText(), Subject: r.Subject}
+	if !r.Observed.IsZero() {
+		j.ObservedValue = &r.Observed
+	}
+	if !r.Limit.IsZero() {
+		j.LimitValue = &r.Limit
+	}
+	return json.Marshal(j)
+}
+
+// UnmarshalJSON decodes the typed fields of what [Reason.MarshalJSON] encodes; the English texts
+// are derived from them and not read.
+func (r *Reason) UnmarshalJSON(b []byte) error {
+	var j reasonJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	out := Reason{Rule: j.Rule, Kind: j.Kind, Key: j.Key, Subject: j.Subject}
+	if j.ObservedValue != nil {
+		out.Observed = *j.ObservedValue
+	}
+	if j.LimitValue != nil {
+		out.Limit = *j.LimitValue
+	}
+	*r = out
+	return nil
 }
 
 // Decision is an evaluator's answer (MKT-5): whether the action is allowed, one [Reason] per rule

@@ -12,10 +12,21 @@ import (
 	"github.com/affrules/affrules"
 )
 
+// Keys the tests define, with wording like the domain packages'.
 var (
-	inv2 = affrules.Reason{Rule: "INV-2", Observed: "100", Limit: "100", Message: "daily invitation limit reached"}
-	inv3 = affrules.Reason{Rule: "INV-3", Observed: "2026-11-18T09:00:00+07:00", Limit: "7 days", Message: "creator invited within the last 7 days"}
-	elg3 = affrules.Reason{Rule: "ELG-3", Kind: affrules.NotApplicable, Observed: "3 reviews", Limit: "at least 5", Message: "too few reviews to judge"}
+	keyDaily     = affrules.DefineMessage("test.inv2.failed", affrules.Message{Text: "daily invitation limit reached"})
+	keyRepeat    = affrules.DefineMessage("test.inv3.failed", affrules.Message{Text: "creator invited within the last {limit} days", Limit: "{limit} days"})
+	keyFew       = affrules.DefineMessage("test.elg3.not_applicable", affrules.Message{Text: "too few reviews to judge", Observed: "{observed} reviews", Limit: "at least {limit}"})
+	keyFrozen    = affrules.DefineMessage("test.elg6.frozen", affrules.Message{Text: "product frozen", Observed: "frozen"})
+	keyLong      = affrules.DefineMessage("test.inv6.long", affrules.Message{Text: "message too long", Limit: "{limit} words"})
+	keyNotListed = affrules.DefineMessage("test.inv8.failed", affrules.Message{Text: "creator not listed"})
+	keyNegative  = affrules.DefineMessage("test.elg3.failed", affrules.Message{Text: "negative-review rate is not below the limit", Limit: "below {limit} for {subject}"})
+)
+
+var (
+	inv2 = affrules.Reason{Rule: "INV-2", Key: keyDaily, Observed: affrules.Count(100), Limit: affrules.Count(100)}
+	inv3 = affrules.Reason{Rule: "INV-3", Key: keyRepeat, Observed: affrules.Instant(time.Date(2026, 11, 18, 9, 0, 0, 0, time.FixedZone("", 7*3600))), Limit: affrules.DaysOf(7)}
+	elg3 = affrules.Reason{Rule: "ELG-3", Kind: affrules.NotApplicable, Key: keyFew, Observed: affrules.Count(3), Limit: affrules.Count(5)}
 )
 
 // MKT-5: a decision is allowed exactly when no reason failed; every reason is kept.
@@ -31,8 +42,8 @@ func TestMKT5Decide(t *testing.T) {
 		{name: "only not applicable", reasons: []affrules.Reason{elg3}, allowed: true},
 		{name: "one failed", reasons: []affrules.Reason{inv2}, failures: []affrules.Reason{inv2}, failedRules: []affrules.RuleID{"INV-2"}},
 		{name: "every failure kept, in order", reasons: []affrules.Reason{inv3, elg3, inv2}, failures: []affrules.Reason{inv3, inv2}, failedRules: []affrules.RuleID{"INV-3", "INV-2"}},
-		{name: "a reason without a kind counts against", reasons: []affrules.Reason{{Rule: "ELG-2", Message: "store rating too low"}}, failures: []affrules.Reason{{Rule: "ELG-2", Message: "store rating too low"}}, failedRules: []affrules.RuleID{"ELG-2"}},
-		{name: "an unknown kind counts against", reasons: []affrules.Reason{{Rule: "ELG-1", Kind: 7, Message: "?"}}, failures: []affrules.Reason{{Rule: "ELG-1", Kind: 7, Message: "?"}}, failedRules: []affrules.RuleID{"ELG-1"}},
+		{name: "a reason without a kind counts against", reasons: []affrules.Reason{{Rule: "ELG-2", Key: "store rating too low"}}, failures: []affrules.Reason{{Rule: "ELG-2", Key: "store rating too low"}}, failedRules: []affrules.RuleID{"ELG-2"}},
+		{name: "an unknown kind counts against", reasons: []affrules.Reason{{Rule: "ELG-1", Kind: 7, Key: "?"}}, failures: []affrules.Reason{{Rule: "ELG-1", Kind: 7, Key: "?"}}, failedRules: []affrules.RuleID{"ELG-1"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -81,9 +92,12 @@ func TestDecisionString(t *testing.T) {
 		{"several reasons", affrules.Decide(inv2, elg3, inv3), "denied: INV-2 failed: daily invitation limit reached (observed 100, limit 100); " +
 			"ELG-3 not applicable: too few reviews to judge (observed 3 reviews, limit at least 5); " +
 			"INV-3 failed: creator invited within the last 7 days (observed 2026-11-18T09:00:00+07:00, limit 7 days)"},
-		{"observed only", affrules.Decide(affrules.Reason{Rule: "ELG-6", Observed: "frozen", Message: "product frozen"}), "denied: ELG-6 failed: product frozen (observed frozen)"},
-		{"limit only", affrules.Decide(affrules.Reason{Rule: "INV-6", Limit: "500 words", Message: "message too long"}), "denied: INV-6 failed: message too long (limit 500 words)"},
-		{"neither", affrules.Decide(affrules.Reason{Rule: "INV-8", Message: "creator not listed"}), "denied: INV-8 failed: creator not listed"},
+		{"observed only", affrules.Decide(affrules.Reason{Rule: "ELG-6", Key: keyFrozen}), "denied: ELG-6 failed: product frozen (observed frozen)"},
+		{"limit only", affrules.Decide(affrules.Reason{Rule: "INV-6", Key: keyLong, Limit: affrules.Count(500)}), "denied: INV-6 failed: message too long (limit 500 words)"},
+		{"neither", affrules.Decide(affrules.Reason{Rule: "INV-8", Key: keyNotListed}), "denied: INV-8 failed: creator not listed"},
+		{"subject", affrules.Decide(affrules.Reason{Rule: "ELG-3", Key: keyNegative, Observed: affrules.Ratio(4, 400), Limit: affrules.RateOf(affrules.MustParseRate("1%")), Subject: "electronics"}),
+			"denied: ELG-3 failed: negative-review rate is not below the limit (observed 1% (4/400), limit below 1% for electronics)"},
+		{"undefined key reads as itself", affrules.Decide(affrules.Reason{Rule: "X-1", Key: "host.custom", Observed: affrules.Text("v")}), "denied: X-1 failed: host.custom (observed v)"},
 		{"next allowed alone", affrules.Decision{NextAllowed: next.UTC()}, "denied; next allowed 2026-11-21T17:00:00Z"},
 	}
 	for _, tt := range tests {
@@ -105,8 +119,10 @@ func TestDecisionJSON(t *testing.T) {
 	assert.JSONEq(t, `{
 		"allowed": false,
 		"reasons": [
-			{"rule": "INV-2", "kind": "failed", "observed": "100", "limit": "100", "message": "daily invitation limit reached"},
-			{"rule": "ELG-3", "kind": "not_applicable", "observed": "3 reviews", "limit": "at least 5", "message": "too few reviews to judge"}
+			{"rule": "INV-2", "kind": "failed", "key": "test.inv2.failed", "observed": "100", "limit": "100", "message": "daily invitation limit reached",
+			 "observed_value": {"kind": "count", "count": 100}, "limit_value": {"kind": "count", "count": 100}},
+			{"rule": "ELG-3", "kind": "not_applicable", "key": "test.elg3.not_applicable", "observed": "3 reviews", "limit": "at least 5", "message": "too few reviews to judge",
+			 "observed_value": {"kind": "count", "count": 3}, "limit_value": {"kind": "count", "count": 5}}
 		],
 		"next_allowed": "2026-11-22T00:00:00+07:00"
 	}`, string(b))
@@ -118,13 +134,13 @@ func TestDecisionJSON(t *testing.T) {
 	}
 
 	// Zero NextAllowed, empty reasons and empty observed/limit are left out.
-	b, err = json.Marshal(affrules.Decide(affrules.Reason{Rule: "INV-8", Message: "creator not listed"}))
+	b, err = json.Marshal(affrules.Decide(affrules.Reason{Rule: "INV-8", Key: keyNotListed}))
 	require.NoError(t, err)
-	assert.JSONEq(t, `{"allowed":false,"reasons":[{"rule":"INV-8","kind":"failed","message":"creator not listed"}]}`, string(b))
+	assert.JSONEq(t, `{"allowed":false,"reasons":[{"rule":"INV-8","kind":"failed","key":"test.inv8.failed","message":"creator not listed"}]}`, string(b))
 	b, err = json.Marshal(affrules.Decide())
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"allowed":true}`, string(b))
 
 	err = json.Unmarshal([]byte(`{"allowed":false,"reasons":[{"rule":"INV-2","kind":"passed","message":"x"}]}`), &back)
-	assert.ErrorContains(t, err, `affrules: reason.kind passed: must be failed or not_applicable`)
+	assert.ErrorContains(t, err, `affrules: reason.kind "passed": must be one of failed, not_applicable`)
 }

@@ -29,11 +29,11 @@ type FieldError struct {
 	Err     error  // an underlying sentinel or cause, if any; see [FieldError.Unwrap]
 }
 
-// Errorf returns a [FieldError] for package pkg, field and value, whose problem is formatted from
-// format and args. If args end with an error and format uses %w, that error becomes Err.
-func Errorf(pkg, field string, value any, format string, args ...any) *FieldError {
+// fieldErrorf returns a [FieldError] of this package whose problem is formatted from format and
+// args; an error argument matched by %w becomes Err. Domain packages use internal/fielderr.
+func fieldErrorf(field string, value any, format string, args ...any) *FieldError {
 	wrapped := fmt.Errorf(format, args...)
-	return &FieldError{Pkg: pkg, Field: field, Value: fmt.Sprint(value), Problem: wrapped.Error(), Err: errors.Unwrap(wrapped)}
+	return &FieldError{Pkg: "affrules", Field: field, Value: fmt.Sprint(value), Problem: wrapped.Error(), Err: errors.Unwrap(wrapped)}
 }
 
 // Error returns "pkg: field value: problem".

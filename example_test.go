@@ -108,20 +108,49 @@ func ExampleMarket_Round() {
 	// 2.9985 → 3
 }
 
+// Message keys of the examples below; a domain package defines its own once, at initialisation.
+var (
+	exampleDaily     = affrules.DefineMessage("example.inv2.failed", affrules.Message{Text: "daily invitation limit reached"})
+	exampleNoMessage = affrules.DefineMessage("example.inv6.not_applicable", affrules.Message{Text: "no message to check"})
+	exampleFew       = affrules.DefineMessage("example.elg3.not_applicable", affrules.Message{Text: "fewer than 5 reviews"})
+	exampleNegative  = affrules.DefineMessage("example.elg3.failed", affrules.Message{
+		Text: "negative-review rate is not below the category limit", Limit: "below {limit} for {subject}"})
+)
+
+func ExampleCatalog() {
+	r := affrules.Reason{Rule: "ELG-3", Key: exampleNegative,
+		Observed: affrules.Ratio(4, 400), Limit: affrules.RateOf(affrules.MustParseRate("1%")), Subject: "electronics"}
+
+	// The typed values, for a host that compares or stores them.
+	num, den := r.Observed.Ratio()
+	fmt.Println(r.Observed.Kind(), num, den, r.Limit.Rate())
+	// English, built only now.
+	fmt.Println(r)
+	// Bahasa Indonesia, from a table the host supplies.
+	id := affrules.Catalog{Messages: map[affrules.MessageKey]string{
+		exampleNegative: "tingkat ulasan negatif {observed} tidak di bawah batas {limit} untuk {subject}",
+	}}
+	fmt.Println(id.Reason(r))
+	// Output:
+	// ratio 4 400 1%
+	// ELG-3 failed: negative-review rate is not below the category limit (observed 1% (4/400), limit below 1% for electronics)
+	// tingkat ulasan negatif 1% (4/400) tidak di bawah batas 1% untuk electronics
+}
+
 func ExampleDecide() {
 	bangkok, _ := affrules.LookupMarket(affrules.TH)
 	at := time.Date(2026, 11, 21, 15, 0, 0, 0, bangkok.Location())
 
 	d := affrules.Decide(
-		affrules.Reason{Rule: "INV-2", Observed: "100", Limit: "100", Message: "daily invitation limit reached"},
-		affrules.Reason{Rule: "INV-6", Kind: affrules.NotApplicable, Message: "no message to check"},
+		affrules.Reason{Rule: "INV-2", Key: exampleDaily, Observed: affrules.Count(100), Limit: affrules.Count(100)},
+		affrules.Reason{Rule: "INV-6", Kind: affrules.NotApplicable, Key: exampleNoMessage},
 	)
 	d.NextAllowed = bangkok.Day(at).End // time is the obstacle: tomorrow, Bangkok time
 	fmt.Println(d.Allowed)
 	fmt.Println(d)
 	fmt.Println(d.Failed("INV-2"), d.Failed("INV-6"))
 
-	fmt.Println(affrules.Decide(affrules.Reason{Rule: "ELG-3", Kind: affrules.NotApplicable, Message: "fewer than 5 reviews"}))
+	fmt.Println(affrules.Decide(affrules.Reason{Rule: "ELG-3", Kind: affrules.NotApplicable, Key: exampleFew}))
 	fmt.Println(affrules.Decision{})
 	// Output:
 	// false

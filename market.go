@@ -80,25 +80,25 @@ func (m Market) String() string { return string(m.Code) }
 func NewMarket(code MarketCode, zone, currency string, minorUnit int32, channels ...Channel) (Market, error) {
 	m := Market{Code: code, Zone: zone, Currency: currency, MinorUnit: minorUnit, Channels: slices.Clone(channels)}
 	if code == "" {
-		return Market{}, Errorf("affrules", "market.code", code, "must not be empty")
+		return Market{}, fieldErrorf("market.code", code, "must not be empty")
 	}
 	loc, err := time.LoadLocation(zone)
 	if err != nil || zone == "" || zone == "Local" { // "Local" is the host's zone, not an IANA name (MKT-6)
-		return Market{}, Errorf("affrules", "market["+string(code)+"].zone", zone, "is not a known IANA time zone")
+		return Market{}, fieldErrorf("market["+string(code)+"].zone", zone, "is not a known IANA time zone")
 	}
 	m.loc = loc
 	if len(currency) != 3 || currency[0] < 'A' || currency[0] > 'Z' || currency[1] < 'A' || currency[1] > 'Z' || currency[2] < 'A' || currency[2] > 'Z' {
-		return Market{}, Errorf("affrules", "market["+string(code)+"].currency", currency, "must be an ISO 4217 code of three upper-case letters")
+		return Market{}, fieldErrorf("market["+string(code)+"].currency", currency, "must be an ISO 4217 code of three upper-case letters")
 	}
 	if minorUnit < 0 || minorUnit > 4 {
-		return Market{}, Errorf("affrules", "market["+string(code)+"].minor_unit", minorUnit, "must be between 0 and 4: %w", ErrOutOfRange)
+		return Market{}, fieldErrorf("market["+string(code)+"].minor_unit", minorUnit, "must be between 0 and 4: %w", ErrOutOfRange)
 	}
 	for i, c := range channels {
 		if c == "" {
-			return Market{}, Errorf("affrules", fmt.Sprintf("market[%s].channels[%d]", code, i), c, "must not be empty")
+			return Market{}, fieldErrorf(fmt.Sprintf("market[%s].channels[%d]", code, i), c, "must not be empty")
 		}
 		if slices.Contains(channels[:i], c) {
-			return Market{}, Errorf("affrules", fmt.Sprintf("market[%s].channels[%d]", code, i), c, "is listed twice")
+			return Market{}, fieldErrorf(fmt.Sprintf("market[%s].channels[%d]", code, i), c, "is listed twice")
 		}
 	}
 	return m, nil
@@ -133,7 +133,7 @@ func LookupMarket(code MarketCode) (Market, error) {
 	m, ok := registry.m[code]
 	registry.RUnlock()
 	if !ok {
-		return Market{}, Errorf("affrules", "market", code, "%w", ErrUnknownMarket)
+		return Market{}, fieldErrorf("market", code, "%w", ErrUnknownMarket)
 	}
 	m.Channels = slices.Clone(m.Channels) // the caller's copy; the registry's must not change
 	return m, nil
@@ -153,7 +153,7 @@ func RegisterMarket(m Market) error {
 		if old.Zone == checked.Zone && old.Currency == checked.Currency && old.MinorUnit == checked.MinorUnit && slices.Equal(old.Channels, checked.Channels) {
 			return nil
 		}
-		return Errorf("affrules", "market", m.Code, "is already registered with different data")
+		return fieldErrorf("market", m.Code, "is already registered with different data")
 	}
 	registry.m[m.Code] = checked
 	return nil

@@ -4,6 +4,8 @@ import (
 	"strconv"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/affrules/affrules/internal/enum"
 )
 
 // RoundingMode names how an amount is rounded to a currency's minor unit (MKT-4). The zero value
@@ -20,33 +22,27 @@ const (
 	Down
 )
 
-var roundingNames = [...]string{HalfUp: "half_up", HalfEven: "half_even", Down: "down"}
+var roundingNames = enum.Names[RoundingMode]{HalfUp: "half_up", HalfEven: "half_even", Down: "down"}
 
 // String returns "half_up", "half_even" or "down".
-func (m RoundingMode) String() string {
-	if int(m) < len(roundingNames) {
-		return roundingNames[m]
-	}
-	return "RoundingMode(" + strconv.Itoa(int(m)) + ")"
-}
+func (m RoundingMode) String() string { return roundingNames.String("RoundingMode", m) }
 
 // MarshalText returns the mode's name, or an error for an unknown mode.
 func (m RoundingMode) MarshalText() ([]byte, error) {
-	if int(m) >= len(roundingNames) {
-		return nil, Errorf("affrules", "rounding_mode", m, "%w", ErrOutOfRange)
+	if b, ok := roundingNames.Text(m); ok {
+		return b, nil
 	}
-	return []byte(roundingNames[m]), nil
+	return nil, fieldErrorf("rounding_mode", int(m), "%w", ErrOutOfRange)
 }
 
 // UnmarshalText parses "half_up", "half_even" or "down".
 func (m *RoundingMode) UnmarshalText(b []byte) error {
-	for i, n := range roundingNames {
-		if n == string(b) {
-			*m = RoundingMode(i)
-			return nil
-		}
+	v, ok := roundingNames.Parse(b)
+	if !ok {
+		return fieldErrorf("rounding_mode", strconv.Quote(string(b)), "must be one of %s", roundingNames.List())
 	}
-	return Errorf("affrules", "rounding_mode", strconv.Quote(string(b)), "must be one of half_up, half_even, down")
+	*m = v
+	return nil
 }
 
 // Round rounds amount to places decimal places in mode m. An unknown mode rounds half-up.
@@ -64,13 +60,4 @@ func (m RoundingMode) Round(amount decimal.Decimal, places int32) decimal.Decima
 // in ID, to sen in MY.
 func (m Market) Round(amount decimal.Decimal, mode RoundingMode) decimal.Decimal {
 	return mode.Round(amount, m.MinorUnit)
-}
-
-// CheckAmount returns a [FieldError] from package pkg naming field if amount is negative (MKT-4),
-// and nil otherwise.
-func CheckAmount(pkg, field string, amount decimal.Decimal) error {
-	if amount.Sign() < 0 {
-		return Errorf(pkg, field, amount, "%w", ErrNegative)
-	}
-	return nil
 }

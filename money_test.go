@@ -167,18 +167,3 @@ func TestRoundingModeText(t *testing.T) {
 }
 
 // MKT-4: negative amounts are errors.
-func TestMKT4CheckAmount(t *testing.T) {
-	err := affrules.CheckAmount("commission", "order.base", dec("-0.01"))
-	require.Error(t, err)
-	assert.ErrorIs(t, err, affrules.ErrNegative)
-	assert.Equal(t, "commission: order.base -0.01: must not be negative", err.Error())
-	var fe *affrules.FieldError
-	require.True(t, errors.As(err, &fe))
-	assert.Equal(t, "commission", fe.Pkg)
-	assert.Equal(t, "order.base", fe.Field)
-
-	assert.NoError(t, affrules.CheckAmount("commission", "order.base", dec("0")))
-	assert.NoError(t, affrules.CheckAmount("commission", "order.base", dec("0.00")))
-	assert.NoError(t, affrules.CheckAmount("commission", "order.base", dec("1000000000000.5")))
-	assert.NoError(t, affrules.CheckAmount("commission", "order.base", decimal.Decimal{}), "the zero Decimal is 0")
-}

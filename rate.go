@@ -25,28 +25,28 @@ type Rate struct {
 func ParseRate(s string) (Rate, error) {
 	num, ok := strings.CutSuffix(s, "%")
 	if !ok {
-		return Rate{}, Errorf("affrules", "rate", strconv.Quote(s), "must be a percentage such as \"15%%\" or \"0.7%%\"")
+		return Rate{}, fieldErrorf("rate", strconv.Quote(s), "must be a percentage such as \"15%%\" or \"0.7%%\"")
 	}
 	if strings.HasPrefix(num, "-") {
-		return Rate{}, Errorf("affrules", "rate", strconv.Quote(s), "%w", ErrNegative)
+		return Rate{}, fieldErrorf("rate", strconv.Quote(s), "%w", ErrNegative)
 	}
 	intPart, fracPart, hasDot := strings.Cut(num, ".")
 	if intPart == "" || (hasDot && fracPart == "") || !allDigits(intPart) || !allDigits(fracPart) {
-		return Rate{}, Errorf("affrules", "rate", strconv.Quote(s), "must be a percentage such as \"15%%\" or \"0.7%%\"")
+		return Rate{}, fieldErrorf("rate", strconv.Quote(s), "must be a percentage such as \"15%%\" or \"0.7%%\"")
 	}
 	if len(fracPart) > 7 {
-		return Rate{}, Errorf("affrules", "rate", strconv.Quote(s), "has more than seven decimal places")
+		return Rate{}, fieldErrorf("rate", strconv.Quote(s), "has more than seven decimal places")
 	}
 	intPart = strings.TrimLeft(intPart, "0")
 	if len(intPart) > 3 {
-		return Rate{}, Errorf("affrules", "rate", strconv.Quote(s), "must be between 0%% and 100%%: %w", ErrOutOfRange)
+		return Rate{}, fieldErrorf("rate", strconv.Quote(s), "must be between 0%% and 100%%: %w", ErrOutOfRange)
 	}
 	var units int64
 	for _, c := range intPart + fracPart + strings.Repeat("0", 7-len(fracPart)) {
 		units = units*10 + int64(c-'0')
 	}
 	if units > rateScale {
-		return Rate{}, Errorf("affrules", "rate", strconv.Quote(s), "must be between 0%% and 100%%: %w", ErrOutOfRange)
+		return Rate{}, fieldErrorf("rate", strconv.Quote(s), "must be between 0%% and 100%%: %w", ErrOutOfRange)
 	}
 	return Rate{units: units}, nil
 }
@@ -74,14 +74,14 @@ func MustParseRate(s string) Rate {
 // and be exact to 1e-9.
 func RateFromDecimal(d decimal.Decimal) (Rate, error) {
 	if d.Sign() < 0 {
-		return Rate{}, Errorf("affrules", "rate", d, "%w", ErrNegative)
+		return Rate{}, fieldErrorf("rate", d, "%w", ErrNegative)
 	}
 	if d.GreaterThan(decimal.NewFromInt(1)) {
-		return Rate{}, Errorf("affrules", "rate", d, "fraction must be at most 1 (100%%): %w", ErrOutOfRange)
+		return Rate{}, fieldErrorf("rate", d, "fraction must be at most 1 (100%%): %w", ErrOutOfRange)
 	}
 	scaled := d.Shift(9)
 	if !scaled.IsInteger() {
-		return Rate{}, Errorf("affrules", "rate", d, "is more precise than 1e-9")
+		return Rate{}, fieldErrorf("rate", d, "is more precise than 1e-9")
 	}
 	return Rate{units: scaled.IntPart()}, nil
 }

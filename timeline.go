@@ -14,7 +14,7 @@ import (
 // Effective is a value in force from an instant on, until the next entry of its [Timeline].
 type Effective[T any] struct {
 	From  time.Time `json:"from"`
-	Value T         `json:"value"`
+	Value T         `json:"value" strict:"required,all"`
 }
 
 // Timeline is a sequence of effective-dated values answering "what was in force at instant t"
@@ -32,7 +32,7 @@ type Timeline[T any] struct {
 func NewTimeline[T any](entries ...Effective[T]) (Timeline[T], error) {
 	for i := 1; i < len(entries); i++ {
 		if !entries[i].From.After(entries[i-1].From) {
-			return Timeline[T]{}, Errorf("affrules", "timeline["+strconv.Itoa(i)+"].from", entries[i].From.Format(time.RFC3339Nano),
+			return Timeline[T]{}, fieldErrorf("timeline["+strconv.Itoa(i)+"].from", entries[i].From.Format(time.RFC3339Nano),
 				"must be after entry %d's %s: versions may not overlap or go backwards", i-1, entries[i-1].From.Format(time.RFC3339Nano))
 		}
 	}
@@ -74,6 +74,10 @@ func (tl Timeline[T]) All() iter.Seq2[time.Time, T] {
 func (tl Timeline[T]) With(e Effective[T]) (Timeline[T], error) {
 	return NewTimeline(append(slices.Clip(tl.entries), e)...)
 }
+
+// JSONShape returns the type a timeline's JSON takes, a list of entries, for the policy loaders'
+// strict shape check.
+func (tl Timeline[T]) JSONShape() any { return []Effective[T](nil) }
 
 // MarshalJSON encodes the entries as a JSON array.
 func (tl Timeline[T]) MarshalJSON() ([]byte, error) {

@@ -2,14 +2,9 @@ package eligibility
 
 import "github.com/affrules/affrules"
 
-// Rule IDs for the creator side of the marketplace.
-const (
-	RuleListing    affrules.RuleID = "ELG-7"
-	RuleDataAccess affrules.RuleID = "ELG-8"
-)
-
 // Creator is what the Affiliate Marketplace knows about a creator for listing (ELG-7) and for
-// data and contact visibility (ELG-8).
+// data and contact visibility (ELG-8). The zero Creator has no e-commerce permission, so it is
+// not listed.
 type Creator struct {
 	ID                  string `json:"id"`
 	ECommercePermission bool   `json:"ecommerce_permission"`
@@ -28,24 +23,30 @@ type Creator struct {
 // Interpretation: "not linked with other MCNs" is read from the viewer's side, so a creator
 // already linked to viewer stays listed for viewer; pass viewer "" for the public listing, where
 // any link excludes the creator.
-func Listed(c Creator, viewer string) affrules.Decision {
-	var reasons []affrules.Reason
-	if !c.ECommercePermission {
-		reasons = append(reasons, affrules.Reason{Rule: RuleListing, Observed: "no e-commerce permission", Limit: "e-commerce permission", Message: "creator lacks e-commerce permission"})
+func Listed(viewer string, c Creator) affrules.Decision {
+	noPermission, otherMCN := !c.ECommercePermission, c.LinkedMCN != "" && c.LinkedMCN != viewer
+	n := b2i(noPermission) + b2i(otherMCN) + b2i(c.OfficialAccount) + b2i(c.MarketingAccount)
+	if n == 0 {
+		return affrules.Decision{Allowed: true}
 	}
-	if c.LinkedMCN != "" && c.LinkedMCN != viewer {
-		reasons = append(reasons, affrules.Reason{Rule: RuleListing, Observed: "linked to MCN " + c.LinkedMCN, Limit: "not linked to another MCN", Message: "creator is linked to another MCN"})
+	reasons := make([]affrules.Reason, 0, n)
+	if noPermission {
+		reasons = append(reasons, affrules.Reason{Rule: RuleListing, Key: keyNoPermission})
+	}
+	if otherMCN {
+		reasons = append(reasons, affrules.Reason{Rule: RuleListing, Key: keyOtherMCN, Observed: affrules.Text(c.LinkedMCN)})
 	}
 	if c.OfficialAccount {
-		reasons = append(reasons, affrules.Reason{Rule: RuleListing, Observed: "official account", Limit: "not an official account", Message: "official accounts are not listed"})
+		reasons = append(reasons, affrules.Reason{Rule: RuleListing, Key: keyOfficial})
 	}
 	if c.MarketingAccount {
-		reasons = append(reasons, affrules.Reason{Rule: RuleListing, Observed: "marketing account", Limit: "not a marketing account", Message: "marketing accounts are not listed"})
+		reasons = append(reasons, affrules.Reason{Rule: RuleListing, Key: keyMarketing})
 	}
-	return affrules.Decide(reasons...)
+	return affrules.Decision{Reasons: reasons}
 }
 
-// View is what a marketplace viewer may see of a creator (ELG-7, ELG-8).
+// View is what a marketplace viewer may see of a creator (ELG-7, ELG-8). The zero View shows
+// nothing.
 type View struct {
 	Listed      bool `json:"listed"`      // ELG-7: the creator appears in the marketplace
 	Performance bool `json:"performance"` // ELG-8: performance data is shown
@@ -56,8 +57,8 @@ type View struct {
 // ViewOf returns what viewer sees of creator c: nothing unless c is listed for viewer (ELG-7);
 // performance data only if c authorised data sharing, contact details only if c left contact
 // display on (ELG-8). A listed creator can be invited either way.
-func ViewOf(c Creator, viewer string) View {
-	if !Listed(c, viewer).Allowed {
+func ViewOf(viewer string, c Creator) View {
+	if !Listed(viewer, c).Allowed {
 		return View{}
 	}
 	return View{Listed: true, Performance: c.DataAuthorised, Contact: c.ContactDisplay, Invitable: true}

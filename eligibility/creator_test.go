@@ -5,6 +5,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 
+	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/eligibility"
 )
 
@@ -15,31 +16,36 @@ func TestListed(t *testing.T) { // ELG-7
 		mod    func(*eligibility.Creator)
 		viewer string
 		failed int
-		obs    string
+		first  affrules.Reason // the first reason, typed
 	}{
-		{"listed", func(*eligibility.Creator) {}, "mcn-1", 0, ""},
-		{"no e-commerce permission", func(c *eligibility.Creator) { c.ECommercePermission = false }, "mcn-1", 1, "no e-commerce permission"},
-		{"linked to another MCN", func(c *eligibility.Creator) { c.LinkedMCN = "mcn-2" }, "mcn-1", 1, "linked to MCN mcn-2"},
-		{"linked to the viewer itself", func(c *eligibility.Creator) { c.LinkedMCN = "mcn-1" }, "mcn-1", 0, ""},
-		{"linked, public listing", func(c *eligibility.Creator) { c.LinkedMCN = "mcn-1" }, "", 1, "linked to MCN mcn-1"},
-		{"official account", func(c *eligibility.Creator) { c.OfficialAccount = true }, "mcn-1", 1, "official account"},
-		{"marketing account", func(c *eligibility.Creator) { c.MarketingAccount = true }, "mcn-1", 1, "marketing account"},
+		{"listed", func(*eligibility.Creator) {}, "mcn-1", 0, affrules.Reason{}},
+		{"no e-commerce permission", func(c *eligibility.Creator) { c.ECommercePermission = false }, "mcn-1", 1,
+			affrules.Reason{Rule: "ELG-7", Key: "eligibility.elg7.no_ecommerce_permission"}},
+		{"linked to another MCN", func(c *eligibility.Creator) { c.LinkedMCN = "mcn-2" }, "mcn-1", 1,
+			affrules.Reason{Rule: "ELG-7", Key: "eligibility.elg7.linked_to_other_mcn", Observed: affrules.Text("mcn-2")}},
+		{"linked to the viewer itself", func(c *eligibility.Creator) { c.LinkedMCN = "mcn-1" }, "mcn-1", 0, affrules.Reason{}},
+		{"linked, public listing", func(c *eligibility.Creator) { c.LinkedMCN = "mcn-1" }, "", 1,
+			affrules.Reason{Rule: "ELG-7", Key: "eligibility.elg7.linked_to_other_mcn", Observed: affrules.Text("mcn-1")}},
+		{"official account", func(c *eligibility.Creator) { c.OfficialAccount = true }, "mcn-1", 1,
+			affrules.Reason{Rule: "ELG-7", Key: "eligibility.elg7.official_account"}},
+		{"marketing account", func(c *eligibility.Creator) { c.MarketingAccount = true }, "mcn-1", 1,
+			affrules.Reason{Rule: "ELG-7", Key: "eligibility.elg7.marketing_account"}},
 		{"every reason at once", func(c *eligibility.Creator) {
 			*c = eligibility.Creator{ID: "c", LinkedMCN: "x", OfficialAccount: true, MarketingAccount: true}
-		}, "mcn-1", 4, "no e-commerce permission"},
+		}, "mcn-1", 4, affrules.Reason{Rule: "ELG-7", Key: "eligibility.elg7.no_ecommerce_permission"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := ok
 			tt.mod(&c)
-			d := eligibility.Listed(c, tt.viewer)
+			d := eligibility.Listed(tt.viewer, c)
 			assert.Equal(t, tt.failed == 0, d.Allowed)
 			assert.Len(t, d.Failures(), tt.failed)
 			for _, r := range d.Reasons {
 				assert.Equal(t, eligibility.RuleListing, r.Rule)
 			}
-			if tt.obs != "" {
-				assert.Equal(t, tt.obs, d.Reasons[0].Observed)
+			if tt.failed > 0 {
+				assert.Equal(t, tt.first, d.Reasons[0])
 			}
 		})
 	}
@@ -47,13 +53,13 @@ func TestListed(t *testing.T) { // ELG-7
 
 func TestViewOf(t *testing.T) { // ELG-8
 	c := eligibility.Creator{ID: "c", ECommercePermission: true, DataAuthorised: true, ContactDisplay: true}
-	assert.Equal(t, eligibility.View{Listed: true, Performance: true, Contact: true, Invitable: true}, eligibility.ViewOf(c, "m"))
+	assert.Equal(t, eligibility.View{Listed: true, Performance: true, Contact: true, Invitable: true}, eligibility.ViewOf("m", c))
 	c.DataAuthorised = false
-	assert.Equal(t, eligibility.View{Listed: true, Contact: true, Invitable: true}, eligibility.ViewOf(c, "m"))
+	assert.Equal(t, eligibility.View{Listed: true, Contact: true, Invitable: true}, eligibility.ViewOf("m", c))
 	c.ContactDisplay = false
-	assert.Equal(t, eligibility.View{Listed: true, Invitable: true}, eligibility.ViewOf(c, "m"), "contact hidden, still invitable")
+	assert.Equal(t, eligibility.View{Listed: true, Invitable: true}, eligibility.ViewOf("m", c), "contact hidden, still invitable")
 	c.OfficialAccount = true
-	assert.Equal(t, eligibility.View{}, eligibility.ViewOf(c, "m"), "not listed: nothing shown")
+	assert.Equal(t, eligibility.View{}, eligibility.ViewOf("m", c), "not listed: nothing shown")
 }
 
 func TestDataFilter(t *testing.T) { // ELG-8: filters on data never match unauthorised creators

@@ -167,22 +167,22 @@ func TestProductRates(t *testing.T) { // ELG-3, ELG-4 at every category's bounda
 		neg, ref  int64 // per 1000 orders... scaled below
 		orders    int64
 		failed    []affrules.RuleID
-		reasonObs string
+		reasonObs affrules.Value
 	}{
-		{"ELG-3 electronics exactly 1% fails", affrules.Electronics, 10, 0, 1000, []affrules.RuleID{"ELG-3"}, "1% (10/1000)"},
-		{"ELG-3 electronics just below 1% passes", affrules.Electronics, 99, 0, 10000, nil, ""},
-		{"ELG-3 fashion exactly 0.7% fails", affrules.Fashion, 7, 0, 1000, []affrules.RuleID{"ELG-3"}, "0.7% (7/1000)"},
-		{"ELG-3 fashion 0.6% passes", affrules.Fashion, 6, 0, 1000, nil, ""},
-		{"ELG-3 lifestyle exactly 0.7% fails", affrules.Lifestyle, 7, 0, 1000, []affrules.RuleID{"ELG-3"}, ""},
-		{"ELG-3 fmcg exactly 0.6% fails", affrules.FMCG, 6, 0, 1000, []affrules.RuleID{"ELG-3"}, ""},
-		{"ELG-3 fmcg 0.5% passes", affrules.FMCG, 5, 0, 1000, nil, ""},
-		{"ELG-4 electronics exactly 2% fails", affrules.Electronics, 0, 20, 1000, []affrules.RuleID{"ELG-4"}, "2% (20/1000)"},
-		{"ELG-4 electronics 1.9% passes", affrules.Electronics, 0, 19, 1000, nil, ""},
-		{"ELG-4 fashion exactly 1.8% fails", affrules.Fashion, 0, 18, 1000, []affrules.RuleID{"ELG-4"}, ""},
-		{"ELG-4 fashion 1.7% passes", affrules.Fashion, 0, 17, 1000, nil, ""},
-		{"ELG-4 fmcg exactly 1.5% fails", affrules.FMCG, 0, 15, 1000, []affrules.RuleID{"ELG-4"}, ""},
-		{"ELG-4 fmcg 1.4% passes", affrules.FMCG, 0, 14, 1000, nil, ""},
-		{"ELG-3 and ELG-4 both fail, both reported", affrules.Electronics, 10, 20, 1000, []affrules.RuleID{"ELG-3", "ELG-4"}, ""},
+		{"ELG-3 electronics exactly 1% fails", affrules.Electronics, 10, 0, 1000, []affrules.RuleID{"ELG-3"}, affrules.Ratio(10, 1000)},
+		{"ELG-3 electronics just below 1% passes", affrules.Electronics, 99, 0, 10000, nil, affrules.Value{}},
+		{"ELG-3 fashion exactly 0.7% fails", affrules.Fashion, 7, 0, 1000, []affrules.RuleID{"ELG-3"}, affrules.Ratio(7, 1000)},
+		{"ELG-3 fashion 0.6% passes", affrules.Fashion, 6, 0, 1000, nil, affrules.Value{}},
+		{"ELG-3 lifestyle exactly 0.7% fails", affrules.Lifestyle, 7, 0, 1000, []affrules.RuleID{"ELG-3"}, affrules.Value{}},
+		{"ELG-3 fmcg exactly 0.6% fails", affrules.FMCG, 6, 0, 1000, []affrules.RuleID{"ELG-3"}, affrules.Value{}},
+		{"ELG-3 fmcg 0.5% passes", affrules.FMCG, 5, 0, 1000, nil, affrules.Value{}},
+		{"ELG-4 electronics exactly 2% fails", affrules.Electronics, 0, 20, 1000, []affrules.RuleID{"ELG-4"}, affrules.Ratio(20, 1000)},
+		{"ELG-4 electronics 1.9% passes", affrules.Electronics, 0, 19, 1000, nil, affrules.Value{}},
+		{"ELG-4 fashion exactly 1.8% fails", affrules.Fashion, 0, 18, 1000, []affrules.RuleID{"ELG-4"}, affrules.Value{}},
+		{"ELG-4 fashion 1.7% passes", affrules.Fashion, 0, 17, 1000, nil, affrules.Value{}},
+		{"ELG-4 fmcg exactly 1.5% fails", affrules.FMCG, 0, 15, 1000, []affrules.RuleID{"ELG-4"}, affrules.Value{}},
+		{"ELG-4 fmcg 1.4% passes", affrules.FMCG, 0, 14, 1000, nil, affrules.Value{}},
+		{"ELG-3 and ELG-4 both fail, both reported", affrules.Electronics, 10, 20, 1000, []affrules.RuleID{"ELG-3", "ELG-4"}, affrules.Value{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -196,8 +196,20 @@ func TestProductRates(t *testing.T) { // ELG-3, ELG-4 at every category's bounda
 			assert.Equal(t, r.Eligible(), r.Decision.Allowed)
 			if len(tt.failed) > 0 {
 				assert.Equal(t, eligibility.TemporarilyDisqualified, r.State)
-				if tt.reasonObs != "" {
+				if !tt.reasonObs.IsZero() {
 					assert.Equal(t, tt.reasonObs, r.Decision.Reasons[0].Observed)
+				}
+				// Every failure names the category's limit as a typed rate, the category as subject.
+				for _, reason := range r.Decision.Reasons {
+					th, _ := eligibility.DefaultPolicy().Default.At(t0)
+					lim := th.Categories[tt.category]
+					want := lim.NegativeReviewRate
+					key := affrules.MessageKey("eligibility.elg3.failed")
+					obs := affrules.Ratio(tt.neg, tt.orders)
+					if reason.Rule == eligibility.RuleSellerRefund {
+						want, key, obs = lim.SellerFaultRefundRate, "eligibility.elg4.failed", affrules.Ratio(tt.ref, tt.orders)
+					}
+					assert.Equal(t, affrules.Reason{Rule: reason.Rule, Key: key, Observed: obs, Limit: affrules.RateOf(want), Subject: string(tt.category)}, reason)
 				}
 			}
 		})
@@ -317,7 +329,8 @@ func TestProductHugeCounts(t *testing.T) {
 	r, err = e.Product(p, shop, t0)
 	require.NoError(t, err)
 	assert.Equal(t, []affrules.RuleID{"ELG-3", "ELG-4"}, ruleIDs(r.Decision.Reasons, affrules.Failed))
-	assert.Equal(t, "100% (9223372036854775807/9223372036854775807)", r.Decision.Reasons[1].Observed)
+	assert.Equal(t, affrules.Ratio(big, big), r.Decision.Reasons[1].Observed)
+	assert.Equal(t, "100% (9223372036854775807/9223372036854775807)", r.Decision.Reasons[1].ObservedText())
 	p.SellerFaultRefunds = big
 	p.RefundCases = big - 1
 	_, err = e.Product(p, shop, t0)
@@ -331,15 +344,24 @@ func TestZeroEvaluator(t *testing.T) {
 	assert.ErrorIs(t, err, eligibility.ErrNoPolicy)
 	_, err = e.Product(goodProduct(affrules.UK, affrules.Electronics), eligibility.Result{ID: "shop-1", State: eligibility.Eligible, Decision: affrules.Decide()}, t0)
 	assert.ErrorIs(t, err, eligibility.ErrNoPolicy)
-	run, err := e.NewRun(t0, slices.Values([]eligibility.Shop{goodShop(affrules.UK)}))
+	run, err := e.NewRun(slices.Values([]eligibility.Shop{goodShop(affrules.UK)}), t0)
 	assert.ErrorIs(t, err, eligibility.ErrNoPolicy)
 	for _, err := range run.Products(slices.Values([]eligibility.Product{goodProduct(affrules.UK, affrules.Electronics)})) {
 		assert.Error(t, err)
 	}
 	var zeroRun eligibility.Run
+	n := 0
 	for _, err := range zeroRun.Products(slices.Values([]eligibility.Product{goodProduct(affrules.UK, affrules.Electronics)})) {
-		assert.ErrorContains(t, err, "is not a shop evaluated in this run")
+		assert.ErrorIs(t, err, eligibility.ErrNoPolicy)
+		n++
 	}
+	assert.Equal(t, 1, n)
+	_, ok := zeroRun.Shop("shop-1")
+	assert.False(t, ok)
+	assert.Empty(t, slices.Collect(zeroRun.Shops()))
+	var nilEvaluator *eligibility.Evaluator
+	_, err = nilEvaluator.Shop(goodShop(affrules.UK), t0)
+	assert.ErrorIs(t, err, eligibility.ErrNoPolicy)
 }
 
 func TestPermanentDisqualification(t *testing.T) { // ELG-6
@@ -348,11 +370,12 @@ func TestPermanentDisqualification(t *testing.T) { // ELG-6
 	for _, tt := range []struct {
 		name string
 		f    func(*eligibility.Product)
+		key  affrules.MessageKey
 		obs  string
 	}{
-		{"frozen", func(p *eligibility.Product) { p.Frozen = true }, "product frozen for a policy violation"},
-		{"delisted", func(p *eligibility.Product) { p.Delisted = true }, "product delisted for a policy violation"},
-		{"previously permanent", func(p *eligibility.Product) { p.Previous = eligibility.PermanentlyDisqualified }, "permanently disqualified by an earlier evaluation"},
+		{"frozen", func(p *eligibility.Product) { p.Frozen = true }, "eligibility.elg6.frozen", "product frozen for a policy violation"},
+		{"delisted", func(p *eligibility.Product) { p.Delisted = true }, "eligibility.elg6.delisted", "product delisted for a policy violation"},
+		{"previously permanent", func(p *eligibility.Product) { p.Previous = eligibility.PermanentlyDisqualified }, "eligibility.elg6.earlier", "permanently disqualified by an earlier evaluation"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			p := goodProduct(affrules.VN, affrules.FMCG)
@@ -361,7 +384,8 @@ func TestPermanentDisqualification(t *testing.T) { // ELG-6
 			require.NoError(t, err)
 			assert.Equal(t, eligibility.PermanentlyDisqualified, r.State)
 			assert.False(t, r.Decision.Allowed)
-			assert.Equal(t, tt.obs, r.Decision.Reasons[0].Observed)
+			assert.Equal(t, affrules.Reason{Rule: eligibility.RulePermanent, Key: tt.key}, r.Decision.Reasons[0])
+			assert.Equal(t, tt.obs, r.Decision.Reasons[0].ObservedText())
 		})
 	}
 	// A deactivated seller's products are permanently disqualified.
@@ -467,7 +491,7 @@ func TestPolicyVersions(t *testing.T) { // ELG-10: a change takes effect from an
 		affrules.Effective[eligibility.Thresholds]{From: change, Value: stricter},
 	)
 	require.NoError(t, err)
-	e := eligibility.MustNew(eligibility.Policy{Default: tl})
+	e := eligibility.MustNew(policyOf(tl))
 	p := goodProduct(affrules.SG, affrules.Electronics)
 	p.NegativeReviewOrders = 6 // 0.6%
 	for _, tc := range []struct {
@@ -481,7 +505,7 @@ func TestPolicyVersions(t *testing.T) { // ELG-10: a change takes effect from an
 		assert.Equal(t, tc.eligible, r.Eligible(), "at %s", tc.at)
 	}
 	// Before the first version: an error, not a pass.
-	e2 := eligibility.MustNew(eligibility.Policy{Default: mustTimeline(t, change, eligibility.SeedThresholds())})
+	e2 := eligibility.MustNew(policyOf(mustTimeline(t, change, eligibility.SeedThresholds())))
 	_, err = e2.Shop(goodShop(affrules.SG), change.Add(-time.Second))
 	assert.ErrorContains(t, err, "before the policy's first version")
 }
@@ -495,7 +519,7 @@ func TestCategoryMissingFromAVersion(t *testing.T) { // ELG-5 across versions
 		affrules.Effective[eligibility.Thresholds]{From: change, Value: withToys},
 	)
 	require.NoError(t, err)
-	e := eligibility.MustNew(eligibility.Policy{Default: tl})
+	e := eligibility.MustNew(policyOf(tl))
 	p := goodProduct(affrules.UK, "toys")
 	shop := eligibleShop(t, e, affrules.UK)
 	_, err = e.Product(p, shop, t0)
@@ -548,7 +572,7 @@ func TestRun(t *testing.T) { // the daily batch
 		{ID: "bad", Market: affrules.UK, StoreRating: dec("9")},
 		{ID: "a", Market: affrules.UK, StoreRating: dec("4")},
 	}
-	run, err := e.NewRun(t0, slices.Values(shops))
+	run, err := e.NewRun(slices.Values(shops), t0)
 	require.Error(t, err)
 	assert.ErrorContains(t, err, "shop[bad].store_rating 9")
 	assert.ErrorContains(t, err, `shop.id "a": appears twice`)
@@ -582,7 +606,7 @@ func TestRun(t *testing.T) { // the daily batch
 	for range run.Products(nil) {
 		t.Fatal("a nil product sequence yielded")
 	}
-	empty, err := e.NewRun(t0, nil)
+	empty, err := e.NewRun(nil, t0)
 	require.NoError(t, err)
 	assert.Empty(t, slices.Collect(empty.Shops()))
 	// Stopping early stops the stream.
@@ -607,7 +631,9 @@ func TestResultJSON(t *testing.T) {
 	b, err := json.Marshal(r)
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"id":"p-1","state":"temporarily_disqualified","decision":{"allowed":false,"reasons":[
-		{"rule":"ELG-3","kind":"failed","observed":"1% (10/1000)","limit":"below 1% for electronics","message":"negative-review rate is not below the category limit"}]}}`, string(b))
+		{"rule":"ELG-3","kind":"failed","key":"eligibility.elg3.failed","observed":"1% (10/1000)","limit":"below 1% for electronics",
+		 "message":"negative-review rate is not below the category limit","subject":"electronics",
+		 "observed_value":{"kind":"ratio","num":10,"den":1000},"limit_value":{"kind":"rate","rate":"1%"}}]}}`, string(b))
 	var back eligibility.Result
 	require.NoError(t, json.Unmarshal(b, &back))
 	if diff := cmp.Diff(r, back); diff != "" {
@@ -626,7 +652,7 @@ func TestManyCategories(t *testing.T) { // ELG-5, ELG-10
 		th.Categories[affrules.Category("cat-"+string(rune('a'+i)))] = eligibility.Limits{
 			NegativeReviewRate: affrules.MustParseRate("5%"), SellerFaultRefundRate: affrules.MustParseRate("5%")}
 	}
-	e := eligibility.MustNew(eligibility.Policy{Default: mustTimeline(t, time.Time{}, th)})
+	e := eligibility.MustNew(policyOf(mustTimeline(t, time.Time{}, th)))
 	shop := eligibleShop(t, e, affrules.UK)
 	p := goodProduct(affrules.UK, "cat-k")
 	p.NegativeReviewOrders = 40 // 4% < 5%
@@ -665,4 +691,9 @@ func TestMarketCodeForms(t *testing.T) {
 	}
 	_, err = e.Product(goodProduct("th", affrules.FMCG), eligibleShop(t, e, affrules.TH), t0)
 	assert.ErrorIs(t, err, affrules.ErrUnknownMarket)
+}
+
+// policyOf is a policy with the default timeline tl and no market overrides.
+func policyOf(tl affrules.Timeline[eligibility.Thresholds]) eligibility.Policy {
+	return eligibility.Policy{PerMarket: affrules.PerMarket[eligibility.Thresholds]{Default: tl}}
 }

@@ -55,7 +55,7 @@ func ExampleEvaluator_NewRun() {
 		{ID: "good", Market: affrules.ID, StoreRating: decimal.RequireFromString("4.5")},
 		{ID: "low", Market: affrules.ID, StoreRating: decimal.RequireFromString("2.4")},
 	}
-	run, err := e.NewRun(at, slices.Values(shops))
+	run, err := e.NewRun(slices.Values(shops), at)
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -89,8 +89,8 @@ func ExampleParsePolicy() {
 
 func ExampleListed() {
 	c := eligibility.Creator{ID: "nadia", ECommercePermission: true, LinkedMCN: "other-agency"}
-	fmt.Println(eligibility.Listed(c, "my-agency"))
-	fmt.Printf("%+v\n", eligibility.ViewOf(eligibility.Creator{ID: "ari", ECommercePermission: true, DataAuthorised: true}, "my-agency"))
+	fmt.Println(eligibility.Listed("my-agency", c))
+	fmt.Printf("%+v\n", eligibility.ViewOf("my-agency", eligibility.Creator{ID: "ari", ECommercePermission: true, DataAuthorised: true}))
 	// Output:
 	// denied: ELG-7 failed: creator is linked to another MCN (observed linked to MCN other-agency, limit not linked to another MCN)
 	// {Listed:true Performance:true Contact:false Invitable:true}
@@ -101,4 +101,40 @@ func ExampleResult_ForCampaign() {
 	fmt.Println(r.ForCampaign())
 	// Output:
 	// denied: ELG-9 failed: only affiliate-eligible products may join a campaign (observed permanently_disqualified, limit eligible)
+}
+
+// A host shows reasons in its own language with an affrules.Catalog: a template per message key
+// over the typed values. Here the ELG-3 failure is in Thai; a key without a template (ELG-4's
+// not-applicable reason) falls back to English.
+func ExampleEvaluator_Product_thai() {
+	e := eligibility.MustNew(eligibility.DefaultPolicy())
+	at := time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
+	shop, _ := e.Shop(eligibility.Shop{ID: "s1", Market: affrules.TH, StoreRating: decimal.RequireFromString("4.5")}, at)
+	r, _ := e.Product(eligibility.Product{
+		ID: "p1", ShopID: "s1", Market: affrules.TH, Category: affrules.Electronics,
+		Orders: 1000, Reviews: 90, NegativeReviewOrders: 13, // exactly the Thai 1.3% limit: not below it
+		RefundCases: 2,
+	}, shop, at)
+
+	thai := affrules.Catalog{
+		Messages: map[affrules.MessageKey]string{
+			"eligibility.elg3.failed": "อัตราคำสั่งซื้อที่ได้รับรีวิวเชิงลบ {observed} ไม่ต่ำกว่าเกณฑ์ {limit} ของหมวด {subject}",
+		},
+		Format: func(v affrules.Value) string {
+			if num, den := v.Ratio(); v.Kind() == affrules.RatioValue {
+				return fmt.Sprintf("%s (%d จาก %d คำสั่งซื้อ)", v.Rate(), num, den)
+			}
+			return v.String()
+		},
+	}
+	for _, line := range thai.Decision(r.Decision) {
+		fmt.Println(line)
+	}
+	// The typed values, for a host that compares rather than reads.
+	neg := r.Decision.Reasons[0]
+	fmt.Println(neg.Key, neg.Observed.Rate(), neg.Limit.Rate(), neg.Subject)
+	// Output:
+	// อัตราคำสั่งซื้อที่ได้รับรีวิวเชิงลบ 1.3% (13 จาก 1000 คำสั่งซื้อ) ไม่ต่ำกว่าเกณฑ์ 1.3% ของหมวด electronics
+	// ELG-4 not applicable: too few return/refund cases for the seller-fault refund rule (observed 2 return/refund cases, limit applies from 5 cases)
+	// eligibility.elg3.failed 1.3% 1.3% electronics
 }

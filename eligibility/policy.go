@@ -1,30 +1,27 @@
 package eligibility
 
 import (
-	"bytes"
-	"encoding/json"
-	"errors"
 	"fmt"
 	"maps"
 	"slices"
-	"strconv"
-	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/fielderr"
 	"github.com/affrules/affrules/internal/strictjson"
 )
 
 // Limits are one category's product-quality limits (ELG-3, ELG-4). A product passes a rule when its
-// rate is strictly below the limit.
+// rate is strictly below the limit. The zero Limits (0%, which no rate is below) do not validate.
 type Limits struct {
 	NegativeReviewRate    affrules.Rate `json:"negative_review_rate_below"`     // ELG-3
 	SellerFaultRefundRate affrules.Rate `json:"seller_fault_refund_rate_below"` // ELG-4
 }
 
-// Thresholds are the rules in force for a market from an instant on (ELG-10).
+// Thresholds are the rules in force for a market from an instant on (ELG-10). The zero Thresholds
+// (no window, no category) do not validate.
 type Thresholds struct {
 	CounterfeitWindowDays int                          `json:"counterfeit_window_days"` // ELG-1: 60
 	MinStoreRating        decimal.Decimal              `json:"min_store_rating"`        // ELG-2: 2.5, inclusive
@@ -33,14 +30,14 @@ type Thresholds struct {
 	Categories            map[affrules.Category]Limits `json:"categories"`              // ELG-3, ELG-4, ELG-5
 }
 
-// Policy holds the eligibility thresholds by market, category and effective date (ELG-10).
-// Default applies to every market; an entry in Markets overrides it for one market from the
-// override's first instant on (before that, Default still applies).
+// Policy holds the eligibility thresholds by market, category and effective date (ELG-10): the
+// default timeline is in force in every market; a timeline under Markets overrides it for one
+// market from the override's first instant on (before that, the default still applies). It
+// marshals to JSON as {"default": [...], "markets": {"TH": [...]}}.
 //
 // The zero Policy has no thresholds: [New] rejects it.
 type Policy struct {
-	Default affrules.Timeline[Thresholds]                         `json:"default"`
-	Markets map[affrules.MarketCode]affrules.Timeline[Thresholds] `json:"markets,omitempty"`
+	affrules.PerMarket[Thresholds]
 }
 
 // SeedThresholds returns the limits of the seed documents: no counterfeit violation within 60
@@ -93,7 +90,7 @@ var thaiGuideEffective = func() time.Time {
 // the Thai seller guide's values as an override for TH from [ThaiGuideEffective] on (ELG-10).
 func DefaultPolicy() Policy {
 	def, _ := affrules.NewTimeline(affrules.Effective[Thresholds]{Value: SeedThresholds()})
-	p := Policy{Default: def}
+	p := Policy{affrules.PerMarket[Thresholds]{Default: def}}
 	p, _ = p.WithOverride(affrules.TH, thaiGuideEffective, ThaiThresholds())
 	return p
 }
@@ -101,113 +98,34 @@ func DefaultPolicy() Policy {
 // WithOverride returns a copy of p in which t applies to market from instant from on. The new
 // version must start after the market's existing overrides.
 func (p Policy) WithOverride(market affrules.MarketCode, from time.Time, t Thresholds) (Policy, error) {
-	tl, err := p.Markets[market].With(affrules.Effective[Thresholds]{From: from, Value: t})
+	pm, err := p.PerMarket.WithOverride(market, from, t)
 	if err != nil {
 		return Policy{}, fmt.Errorf("eligibility: override for %s: %w", market, err)
 	}
-	out := Policy{Default: p.Default, Markets: maps.Clone(p.Markets)}
-	if out.Markets == nil {
-		out.Markets = map[affrules.MarketCode]affrules.Timeline[Thresholds]{}
-	}
-	out.Markets[market] = tl
-	return out, nil
+	return Policy{pm}, nil
 }
 
-// ParsePolicy decodes a policy from JSON and validates it as [Policy.Validate] does. It is
-// stricter than encoding/json: unknown fields, keys that match a field only when case is
-// ignored, keys given twice, a version without "value" and thresholds that leave out any of
-// their five fields are errors (left out, a field would silently be zero: a missing
-// min_store_rating would pass every shop). A version without "from" starts at the beginning of
-// time. Every problem found once the JSON has decoded is reported at once.
+// ParsePolicy decodes policy JSON by the library's policy-loading rule (see the package doc: strict
+// keys at any depth, every field inside a version required, a top-level setting left out keeping
+// its [DefaultPolicy] value), then validates it as [Policy.Validate] does. Every problem is
+// reported at once. A version without "from" starts at the beginning of time.
 func ParsePolicy(data []byte) (Policy, error) {
 	var p Policy
-	if err := strictjson.Decode(data, &p); err != nil {
+	problems, err := strictjson.Load(data, &p, DefaultPolicy())
+	if err != nil {
 		return Policy{}, fmt.Errorf("eligibility: policy JSON: %w", err)
 	}
-	errs := checkShape(data)
-	if err := p.Validate(); err != nil {
-		errs = append(errs, err)
+	l := fielderr.For(pkg)
+	for _, pr := range problems {
+		l.Append(fielderr.New(pkg, pr.Path, pr.Value, "%s", pr.Problem))
 	}
-	if err := errors.Join(errs...); err != nil {
+	if l.Len() > 0 {
+		return Policy{}, l.Err()
+	}
+	if err := p.Validate(); err != nil {
 		return Policy{}, err
 	}
 	return p, nil
-}
-
-// checkShape reports what encoding/json lets through in policy JSON that decoded: a key that
-// matches a field only case-insensitively, a key given twice (the last would silently win), and
-// a required field left out. data must be valid JSON.
-func checkShape(data []byte) []error {
-	var c shapeChecker
-	version := func(path string, raw json.RawMessage) {
-		c.object(raw, path, []string{"from", "value"}, []string{"value"}, func(key string, raw json.RawMessage) {
-			if key != "value" {
-				return
-			}
-			c.object(raw, path+".value", thresholdFields, thresholdFields, func(key string, raw json.RawMessage) {
-				if key != "categories" {
-					return
-				}
-				c.object(raw, path+".value.categories", nil, nil, func(cat string, raw json.RawMessage) {
-					c.object(raw, path+".value.categories["+cat+"]", limitFields, nil, nil)
-				})
-			})
-		})
-	}
-	timeline := func(path string, raw json.RawMessage) {
-		i := 0
-		for v := range strictjson.Elements(raw) { // the decode has judged anything but an array or null
-			version(path+"["+strconv.Itoa(i)+"]", v)
-			i++
-		}
-	}
-	c.object(data, "policy", []string{"default", "markets"}, []string{"default"}, func(key string, raw json.RawMessage) {
-		switch key {
-		case "default":
-			timeline("policy.default", raw)
-		case "markets":
-			c.object(raw, "policy.markets", nil, nil, func(m string, raw json.RawMessage) {
-				timeline("policy.markets["+m+"]", raw)
-			})
-		}
-	})
-	return c.errs
-}
-
-var (
-	thresholdFields = []string{"counterfeit_window_days", "min_store_rating", "min_reviews", "min_refund_cases", "categories"}
-	limitFields     = []string{"negative_review_rate_below", "seller_fault_refund_rate_below"}
-)
-
-type shapeChecker struct{ errs []error }
-
-// object checks the JSON object raw at path: each key at most once, each key exactly one of
-// fields (any key if fields is nil), and every key of required present. It calls each, if not
-// nil, for every key that passes. A raw that is not an object (null) is left alone.
-func (c *shapeChecker) object(raw json.RawMessage, path string, fields, required []string, each func(string, json.RawMessage)) {
-	if t := bytes.TrimLeft(raw, " \t\r\n"); len(t) == 0 || t[0] != '{' {
-		return
-	}
-	seen := map[string]bool{}
-	for key, v := range strictjson.Members(raw) {
-		switch {
-		case seen[key]:
-			c.errs = append(c.errs, affrules.Errorf("eligibility", path, strconv.Quote(key), "key is given twice; the first value would be silently dropped"))
-			continue
-		case fields != nil && !slices.Contains(fields, key):
-			c.errs = append(c.errs, affrules.Errorf("eligibility", path, strconv.Quote(key), "is not a field (keys are case-sensitive; want one of %s)", strings.Join(fields, ", ")))
-			continue
-		}
-		seen[key] = true
-		if each != nil {
-			each(key, v)
-		}
-	}
-	for _, f := range required {
-		if !seen[f] {
-			c.errs = append(c.errs, affrules.Errorf("eligibility", path+"."+f, "(absent)", "is required: left out it would silently be zero"))
-		}
-	}
 }
 
 // Validate reports every problem in p at once, joined: no default thresholds, an override for
@@ -215,67 +133,63 @@ func (c *shapeChecker) object(raw json.RawMessage, path string, fields, required
 // outside 1–36500 days, a minimum store rating outside 0–5, negative applicability minimums, no
 // categories, an empty category key, or a limit of 0% (which no rate can be strictly below).
 func (p Policy) Validate() error {
-	var errs []error
+	l := fielderr.For(pkg)
 	if p.Default.Len() == 0 {
-		errs = append(errs, affrules.Errorf("eligibility", "policy.default", "[]", "must have at least one version"))
+		l.Add("policy.default", "[]", "must have at least one version")
 	}
 	check := func(path string, tl affrules.Timeline[Thresholds]) {
 		i := 0
 		for from, t := range tl.All() {
-			errs = append(errs, t.validate(fmt.Sprintf("%s[%d] (from %s)", path, i, from.Format(time.RFC3339)))...)
+			t.validate(l, fmt.Sprintf("%s[%d] (from %s)", path, i, from.Format(time.RFC3339)))
 			i++
 		}
 	}
 	check("policy.default", p.Default)
 	for _, m := range slices.Sorted(maps.Keys(p.Markets)) {
 		if _, err := affrules.LookupMarket(m); err != nil {
-			errs = append(errs, affrules.Errorf("eligibility", "policy.markets", m, "%w", affrules.ErrUnknownMarket))
+			l.Add("policy.markets", m, "%w", affrules.ErrUnknownMarket)
 			continue
 		}
 		if p.Markets[m].Len() == 0 {
-			errs = append(errs, affrules.Errorf("eligibility", "policy.markets["+string(m)+"]", "[]", "must have at least one version; leave the market out to use the default"))
+			l.Add("policy.markets["+string(m)+"]", "[]", "must have at least one version; leave the market out to use the default")
 		}
 		check("policy.markets["+string(m)+"]", p.Markets[m])
 	}
-	return errors.Join(errs...)
+	return l.Err()
 }
 
-func (t Thresholds) validate(path string) []error {
-	var errs []error
+func (t Thresholds) validate(l *fielderr.List, path string) {
 	switch {
 	case t.CounterfeitWindowDays < 1:
-		errs = append(errs, affrules.Errorf("eligibility", path+".counterfeit_window_days", t.CounterfeitWindowDays, "must be at least 1"))
+		l.Add(path+".counterfeit_window_days", t.CounterfeitWindowDays, "must be at least 1")
 	case t.CounterfeitWindowDays > maxWindowDays:
-		errs = append(errs, affrules.Errorf("eligibility", path+".counterfeit_window_days", t.CounterfeitWindowDays, "must be at most %d (100 years): %w", maxWindowDays, affrules.ErrOutOfRange))
+		l.Add(path+".counterfeit_window_days", t.CounterfeitWindowDays, "must be at most %d (100 years): %w", maxWindowDays, affrules.ErrOutOfRange)
 	}
 	if t.MinStoreRating.Sign() < 0 || t.MinStoreRating.GreaterThan(maxRating) {
-		errs = append(errs, affrules.Errorf("eligibility", path+".min_store_rating", t.MinStoreRating, "must be between 0 and 5: %w", affrules.ErrOutOfRange))
+		l.Add(path+".min_store_rating", t.MinStoreRating, "must be between 0 and 5: %w", affrules.ErrOutOfRange)
 	}
 	if t.MinReviews < 0 {
-		errs = append(errs, affrules.Errorf("eligibility", path+".min_reviews", t.MinReviews, "%w", affrules.ErrNegative))
+		l.Add(path+".min_reviews", t.MinReviews, "%w", affrules.ErrNegative)
 	}
 	if t.MinRefundCases < 0 {
-		errs = append(errs, affrules.Errorf("eligibility", path+".min_refund_cases", t.MinRefundCases, "%w", affrules.ErrNegative))
+		l.Add(path+".min_refund_cases", t.MinRefundCases, "%w", affrules.ErrNegative)
 	}
 	if len(t.Categories) == 0 {
-		errs = append(errs, affrules.Errorf("eligibility", path+".categories", "{}", "must name at least one category"))
+		l.Add(path+".categories", "{}", "must name at least one category")
 	}
 	for _, c := range slices.Sorted(maps.Keys(t.Categories)) {
-		l := t.Categories[c]
+		lim := t.Categories[c]
 		if c == "" {
-			errs = append(errs, affrules.Errorf("eligibility", path+".categories", `""`, "category key must not be empty"))
+			l.Add(path+".categories", `""`, "category key must not be empty")
 		}
-		if l.NegativeReviewRate.IsZero() {
-			errs = append(errs, affrules.Errorf("eligibility", path+".categories["+string(c)+"].negative_review_rate_below", l.NegativeReviewRate, "must be above 0%%: no rate is below 0%%"))
+		if lim.NegativeReviewRate.IsZero() {
+			l.Add(path+".categories["+string(c)+"].negative_review_rate_below", lim.NegativeReviewRate, "must be above 0%%: no rate is below 0%%")
 		}
-		if l.SellerFaultRefundRate.IsZero() {
-			errs = append(errs, affrules.Errorf("eligibility", path+".categories["+string(c)+"].seller_fault_refund_rate_below", l.SellerFaultRefundRate, "must be above 0%%: no rate is below 0%%"))
+		if lim.SellerFaultRefundRate.IsZero() {
+			l.Add(path+".categories["+string(c)+"].seller_fault_refund_rate_below", lim.SellerFaultRefundRate, "must be above 0%%: no rate is below 0%%")
 		}
 	}
-	return errs
 }
-
-var maxRating = decimal.NewFromInt(5)
 
 // maxWindowDays bounds ELG-1's window well inside what a time.Duration can hold.
 const maxWindowDays = 36500

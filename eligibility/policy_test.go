@@ -82,21 +82,25 @@ func TestParsePolicy(t *testing.T) {
 		json string
 		want []string // every one must appear
 	}{
-		{"malformed", `{"default": [`, []string{"eligibility: policy JSON"}},
-		{"trailing data", validPolicy + `{}`, []string{"trailing data"}},
-		{"unknown field", strings.Replace(validPolicy, `"min_reviews"`, `"min_reviewz"`, 1), []string{"unknown field", "min_reviewz"}},
+		{"malformed", `{"default": [`, []string{"eligibility: policy (document): is not valid JSON"}},
+		{"trailing data", validPolicy + `{}`, []string{"policy (document): is not valid JSON"}},
+		{"unknown field", strings.Replace(validPolicy, `"min_reviews"`, `"min_reviewz"`, 1),
+			[]string{`policy.default[0].value "min_reviewz": is not a field`, "policy.default[0].value.min_reviews (absent): is required"}},
 		{"rate not a percentage", strings.Replace(validPolicy, `"1%"`, `"0.01"`, 1), []string{`affrules: rate "0.01"`}},
 		{"rate above 100%", strings.Replace(validPolicy, `"2%"`, `"200%"`, 1), []string{"out of range"}},
-		{"trailing brace", validPolicy + `}`, []string{"trailing data"}},
-		{"trailing bracket", validPolicy + `]`, []string{"trailing data"}},
-		{"no default", `{}`, []string{"policy.default []: must have at least one version", "policy.default (absent): is required"}},
+		{"trailing brace", validPolicy + `}`, []string{"policy (document): is not valid JSON"}},
+		{"trailing bracket", validPolicy + `]`, []string{"policy (document): is not valid JSON"}},
+		{"empty default", `{"default": []}`, []string{"policy.default []: must have at least one version"}},
+		{"null default", `{"default": null}`, []string{"policy.default []: must have at least one version"}},
+		{"unknown top-level key", `{"defaults": []}`, []string{`policy "defaults": is not a field`}},
 		// encoding/json matches keys case-insensitively, and even by Unicode folding (ſ is s).
 		{"key in another case", strings.Replace(validPolicy, `"min_store_rating"`, `"MIN_STORE_RATING"`, 1),
-			[]string{`policy.default[0].value "MIN_STORE_RATING": is not a field (keys are case-sensitive`}},
+			[]string{`policy.default[0].value "MIN_STORE_RATING": is not a field: keys are case-sensitive (did you mean "min_store_rating"?)`,
+				"policy.default[0].value.min_store_rating (absent): is required"}},
 		{"key by Unicode folding", strings.Replace(validPolicy, `"min_store_rating"`, `"min_ſtore_rating"`, 1),
 			[]string{`policy.default[0].value "min_ſtore_rating": is not a field`}},
 		{"top-level key in another case", strings.Replace(validPolicy, `"default"`, `"Default"`, 1),
-			[]string{`policy "Default": is not a field`, "policy.default (absent): is required"}},
+			[]string{`policy "Default": is not a field: keys are case-sensitive (did you mean "default"?)`}},
 		{"key given twice", strings.Replace(validPolicy, `"min_store_rating": "2.5"`, `"min_store_rating": "2.5", "min_store_rating": "0"`, 1),
 			[]string{`policy.default[0].value "min_store_rating": key is given twice`}},
 		{"category given twice", strings.Replace(validPolicy, `"categories": {`, `"categories": {"electronics": {"negative_review_rate_below": "9%", "seller_fault_refund_rate_below": "9%"}, `, 1),
@@ -108,7 +112,11 @@ func TestParsePolicy(t *testing.T) {
 			[]string{"policy.default[0].value.min_store_rating (absent): is required"}},
 		{"every threshold field left out", `{"default": [{"from": "2020-01-01T00:00:00Z", "value": {}}]}`,
 			[]string{"value.counterfeit_window_days (absent)", "value.min_store_rating (absent)", "value.min_reviews (absent)",
-				"value.min_refund_cases (absent)", "value.categories (absent)", "counterfeit_window_days 0: must be at least 1"}},
+				"value.min_refund_cases (absent)", "value.categories (absent)"}},
+		{"ELG-3 category limit left out", strings.Replace(validPolicy, `"negative_review_rate_below": "1%", `, ``, 1),
+			[]string{"policy.default[0].value.categories[electronics].negative_review_rate_below (absent): is required"}},
+		{"override version field left out", strings.Replace(validPolicy, "\n}", `, "markets": {"TH": [{"from": "2025-05-01T00:00:00+07:00", "value": {"counterfeit_window_days": 60, "min_store_rating": "3", "min_reviews": 5, "categories": {"fmcg": {"negative_review_rate_below": "1%", "seller_fault_refund_rate_below": "2%"}}}}]}}`, 1),
+			[]string{"policy.markets[TH][0].value.min_refund_cases (absent): is required"}},
 		{"version without value", `{"default": [{"from": "2020-01-01T00:00:00Z"}]}`, []string{"policy.default[0].value (absent): is required"}},
 		{"rate limit in another case", strings.Replace(validPolicy, `"negative_review_rate_below"`, `"Negative_Review_Rate_Below"`, 1),
 			[]string{`categories[electronics] "Negative_Review_Rate_Below": is not a field`}},
@@ -118,14 +126,14 @@ func TestParsePolicy(t *testing.T) {
 		{"market override with no versions", strings.Replace(validPolicy, "\n}", `, "markets": {"TH": []}}`, 1),
 			[]string{"policy.markets[TH] []: must have at least one version"}},
 		{"versions go backwards", `{"default": [
-			{"from": "2021-01-01T00:00:00Z", "value": {"counterfeit_window_days": 60, "min_store_rating": "2.5", "categories": {"fmcg": {"negative_review_rate_below": "1%", "seller_fault_refund_rate_below": "2%"}}}},
-			{"from": "2020-01-01T00:00:00Z", "value": {"counterfeit_window_days": 60, "min_store_rating": "2.5", "categories": {"fmcg": {"negative_review_rate_below": "1%", "seller_fault_refund_rate_below": "2%"}}}}]}`,
+			{"from": "2021-01-01T00:00:00Z", "value": {"counterfeit_window_days": 60, "min_store_rating": "2.5", "min_reviews": 5, "min_refund_cases": 5, "categories": {"fmcg": {"negative_review_rate_below": "1%", "seller_fault_refund_rate_below": "2%"}}}},
+			{"from": "2020-01-01T00:00:00Z", "value": {"counterfeit_window_days": 60, "min_store_rating": "2.5", "min_reviews": 5, "min_refund_cases": 5, "categories": {"fmcg": {"negative_review_rate_below": "1%", "seller_fault_refund_rate_below": "2%"}}}}]}`,
 			[]string{"timeline[1].from", "overlap or go backwards"}},
 		{"every problem at once", `{"default": [{"from": "2020-01-01T00:00:00Z", "value": {
 			"counterfeit_window_days": 0, "min_store_rating": "5.5", "min_reviews": -1, "min_refund_cases": -2,
 			"categories": {"fmcg": {"negative_review_rate_below": "0%", "seller_fault_refund_rate_below": "0%"}}}}],
-			"markets": {"XX": [{"from": "2020-01-01T00:00:00Z", "value": {"counterfeit_window_days": 60, "min_store_rating": "2", "categories": {}}}],
-			            "SG": [{"from": "2021-01-01T00:00:00Z", "value": {"counterfeit_window_days": 60, "min_store_rating": "2", "categories": {}}}]}}`,
+			"markets": {"XX": [{"from": "2020-01-01T00:00:00Z", "value": {"counterfeit_window_days": 60, "min_store_rating": "2", "min_reviews": 5, "min_refund_cases": 5, "categories": {}}}],
+			            "SG": [{"from": "2021-01-01T00:00:00Z", "value": {"counterfeit_window_days": 60, "min_store_rating": "2", "min_reviews": 5, "min_refund_cases": 5, "categories": {}}}]}}`,
 			[]string{
 				"policy.default[0] (from 2020-01-01T00:00:00Z).counterfeit_window_days 0: must be at least 1",
 				"min_store_rating 5.5: must be between 0 and 5",
@@ -164,17 +172,17 @@ func TestValidateHandBuilt(t *testing.T) { // ELG-1, ELG-10
 
 	th := eligibility.SeedThresholds()
 	th.CounterfeitWindowDays = 36500 // the largest window: 100 years
-	require.NoError(t, eligibility.Policy{Default: mustTimeline(t, time.Time{}, th)}.Validate())
+	require.NoError(t, policyOf(mustTimeline(t, time.Time{}, th)).Validate())
 	th.CounterfeitWindowDays = 36501
-	err := eligibility.Policy{Default: mustTimeline(t, time.Time{}, th)}.Validate()
+	err := policyOf(mustTimeline(t, time.Time{}, th)).Validate()
 	assert.ErrorIs(t, err, affrules.ErrOutOfRange)
 	assert.ErrorContains(t, err, "counterfeit_window_days 36501: must be at most 36500")
 	th.Categories = nil
 	th.CounterfeitWindowDays = 0
-	err = eligibility.Policy{Default: mustTimeline(t, time.Time{}, th)}.Validate()
+	err = policyOf(mustTimeline(t, time.Time{}, th)).Validate()
 	assert.ErrorContains(t, err, "counterfeit_window_days 0: must be at least 1")
 	assert.ErrorContains(t, err, "categories {}: must name at least one category")
-	_, err = eligibility.New(eligibility.Policy{Default: mustTimeline(t, time.Time{}, th)})
+	_, err = eligibility.New(policyOf(mustTimeline(t, time.Time{}, th)))
 	assert.Error(t, err, "New validates too")
 }
 

@@ -201,3 +201,42 @@ func TestPermanenceStateMachine(t *testing.T) {
 		})
 	})
 }
+
+// ELG-2 compares ratings exactly whatever their exponents and sizes: the evaluator's integer
+// comparison (and its decimal fallback for coefficients beyond 18 digits) agrees with
+// decimal.Decimal.LessThan, and the 0–5 range check with decimal comparisons.
+func TestStoreRatingComparesExactly(t *testing.T) {
+	mins := []string{"2.5", "2.50", "3", "0", "5", "0.000000000000000001", "4.999999999999999999", "2.5000000000000000000001", "25e-1"}
+	evaluators := make([]*eligibility.Evaluator, len(mins))
+	for i, m := range mins {
+		th := eligibility.SeedThresholds()
+		th.MinStoreRating = decimal.RequireFromString(m)
+		evaluators[i] = eligibility.MustNew(policyOf(mustTimeline(t, time.Time{}, th)))
+	}
+	rapid.Check(t, func(t *rapid.T) {
+		i := rapid.IntRange(0, len(mins)-1).Draw(t, "min")
+		var rating decimal.Decimal
+		if rapid.Bool().Draw(t, "near") { // around the minimum, at another exponent
+			min := decimal.RequireFromString(mins[i])
+			shift := rapid.Int32Range(-25, 2).Draw(t, "exp")
+			rating = min.Add(decimal.New(rapid.Int64Range(-3, 3).Draw(t, "delta"), shift))
+			if rapid.Bool().Draw(t, "rescale") {
+				rating = decimal.NewFromBigInt(rating.Shift(-shift).BigInt(), shift) // same value, exponent shift
+			}
+		} else {
+			rating = decimal.New(rapid.Int64Range(-10, 6e18).Draw(t, "coef"), rapid.Int32Range(-20, 1).Draw(t, "exp2"))
+		}
+		r, err := evaluators[i].Shop(eligibility.Shop{ID: "s", Market: affrules.UK, StoreRating: rating}, t0)
+		inRange := rating.Sign() >= 0 && rating.LessThanOrEqual(decimal.NewFromInt(5))
+		if (err == nil) != inRange {
+			t.Fatalf("rating %s (coefficient %s, exponent %d): error %v", rating, rating.Coefficient(), rating.Exponent(), err)
+		}
+		if err != nil {
+			return
+		}
+		want := rating.LessThan(decimal.RequireFromString(mins[i]))
+		if got := r.Decision.Failed(eligibility.RuleStoreRating); got != want {
+			t.Fatalf("rating %s (coefficient %s, exponent %d) against %s: failed %v, want %v", rating, rating.Coefficient(), rating.Exponent(), mins[i], got, want)
+		}
+	})
+}

@@ -1,7 +1,7 @@
 package eligibility
 
 import (
-	"errors"
+	"fmt"
 	"iter"
 	"maps"
 	"slices"
@@ -9,11 +9,13 @@ import (
 	"time"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/fielderr"
 )
 
 // Run is one daily evaluation (ELG-6): every shop evaluated once at the run's instant, then any
 // number of products evaluated against their shop's result. A Run is safe for concurrent use by
-// several goroutines evaluating products.
+// several goroutines evaluating products. The zero Run (and a nil *Run) has no evaluator and no
+// shops: every product it is given yields an error wrapping [ErrNoPolicy].
 type Run struct {
 	e     *Evaluator
 	at    time.Time
@@ -27,30 +29,37 @@ type runShop struct {
 
 // NewRun evaluates shops at instant at and returns the run. A shop with bad input, or an ID
 // given twice, is left out of the run, its error joined into the returned error, and its products
-// then fail with an error; the run is usable for the other shops. A nil shops is no shops.
-func (e *Evaluator) NewRun(at time.Time, shops iter.Seq[Shop]) (*Run, error) {
+// then fail with an error; the run is usable for the other shops. A nil shops is no shops. The
+// zero Evaluator returns a nil run and an error wrapping [ErrNoPolicy].
+func (e *Evaluator) NewRun(shops iter.Seq[Shop], at time.Time) (*Run, error) {
+	if err := e.ready(); err != nil {
+		return nil, err
+	}
 	r := &Run{e: e, at: at, shops: map[string]runShop{}}
 	if shops == nil {
 		return r, nil
 	}
-	var errs []error
+	l := fielderr.For(pkg)
 	for s := range shops {
 		if _, dup := r.shops[s.ID]; dup {
-			errs = append(errs, affrules.Errorf("eligibility", "shop.id", strconv.Quote(s.ID), "appears twice in the run"))
+			l.Add("shop.id", strconv.Quote(s.ID), "appears twice in the run")
 			continue
 		}
 		res, err := e.Shop(s, at)
 		if err != nil {
-			errs = append(errs, err)
+			l.Append(err)
 			continue
 		}
 		r.shops[s.ID] = runShop{res, s.Market}
 	}
-	return r, errors.Join(errs...)
+	return r, l.Err()
 }
 
 // Shop returns the result of the shop with the given ID and whether the run evaluated it.
 func (r *Run) Shop(id string) (Result, bool) {
+	if r == nil {
+		return Result{}, false
+	}
 	res, ok := r.shops[id]
 	return res.Result, ok
 }
@@ -58,6 +67,9 @@ func (r *Run) Shop(id string) (Result, bool) {
 // Shops yields every shop result in ID order.
 func (r *Run) Shops() iter.Seq[Result] {
 	return func(yield func(Result) bool) {
+		if r == nil {
+			return
+		}
 		for _, id := range slices.Sorted(maps.Keys(r.shops)) {
 			if !yield(r.shops[id].Result) {
 				return
@@ -76,13 +88,19 @@ func (r *Run) Products(products iter.Seq[Product]) iter.Seq2[Result, error] {
 			return
 		}
 		for p := range products {
-			shop, ok := r.shops[p.ShopID]
+			var shop runShop
+			ok := false
+			if r != nil {
+				shop, ok = r.shops[p.ShopID]
+			}
 			var err error
 			switch {
+			case r == nil || r.e == nil:
+				err = fmt.Errorf("eligibility: run not built with Evaluator.NewRun: %w", ErrNoPolicy)
 			case !ok:
-				err = affrules.Errorf("eligibility", "product["+p.ID+"].shop_id", strconv.Quote(p.ShopID), "is not a shop evaluated in this run")
+				err = fielderr.New(pkg, "product["+p.ID+"].shop_id", strconv.Quote(p.ShopID), "is not a shop evaluated in this run")
 			case p.Market != shop.market:
-				err = affrules.Errorf("eligibility", "product["+p.ID+"].market", p.Market, "differs from shop %s's market %s", strconv.Quote(p.ShopID), shop.market)
+				err = fielderr.New(pkg, "product["+p.ID+"].market", p.Market, "differs from shop %s's market %s", strconv.Quote(p.ShopID), shop.market)
 			}
 			if err != nil {
 				if !yield(Result{ID: p.ID}, err) {

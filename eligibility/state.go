@@ -1,12 +1,13 @@
 package eligibility
 
 import (
-	"strconv"
-
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/enum"
+	"github.com/affrules/affrules/internal/fielderr"
 )
 
-// State is a shop's or product's standing for affiliate collaboration (ELG-6).
+// State is a shop's or product's standing for affiliate collaboration (ELG-6). The zero State is
+// [Unevaluated], which is not eligible.
 type State uint8
 
 const (
@@ -23,37 +24,32 @@ const (
 	PermanentlyDisqualified
 )
 
-var stateNames = [...]string{"unevaluated", "eligible", "temporarily_disqualified", "permanently_disqualified"}
+var stateNames = enum.Names[State]{Unevaluated: "unevaluated", Eligible: "eligible", TemporarilyDisqualified: "temporarily_disqualified", PermanentlyDisqualified: "permanently_disqualified"}
 
 // String returns the state's name, e.g. "temporarily_disqualified".
-func (s State) String() string {
-	if int(s) < len(stateNames) {
-		return stateNames[s]
-	}
-	return "State(" + strconv.Itoa(int(s)) + ")"
-}
+func (s State) String() string { return stateNames.String("State", s) }
 
-// MarshalText returns the state's name.
+// MarshalText returns the state's name, or an error for an unknown state.
 func (s State) MarshalText() ([]byte, error) {
-	if int(s) >= len(stateNames) {
-		return nil, affrules.Errorf("eligibility", "state", int(s), "%w", affrules.ErrOutOfRange)
+	if b, ok := stateNames.Text(s); ok {
+		return b, nil
 	}
-	return []byte(stateNames[s]), nil
+	return nil, fielderr.New(pkg, "state", int(s), "%w", affrules.ErrOutOfRange)
 }
 
 // UnmarshalText parses a state's name.
 func (s *State) UnmarshalText(b []byte) error {
-	for i, n := range stateNames {
-		if n == string(b) {
-			*s = State(i)
-			return nil
-		}
+	v, ok := stateNames.Parse(b)
+	if !ok {
+		return fielderr.New(pkg, "state", string(b), "must be one of %s", stateNames.List())
 	}
-	return affrules.Errorf("eligibility", "state", string(b), "must be one of unevaluated, eligible, temporarily_disqualified, permanently_disqualified")
+	*s = v
+	return nil
 }
 
 // Result is the outcome of evaluating a shop or a product: its state and the decision with every
-// reason. Decision.Allowed is true exactly when State is [Eligible].
+// reason. Decision.Allowed is true exactly when State is [Eligible]. The zero Result is
+// [Unevaluated]: not eligible, and refused by [Evaluator.Product] as a shop result.
 type Result struct {
 	ID       string            `json:"id"`
 	State    State             `json:"state"`
@@ -69,8 +65,18 @@ func (r Result) ForCampaign() affrules.Decision {
 	if r.State == Eligible {
 		return affrules.Decide()
 	}
-	reasons := make([]affrules.Reason, 0, 1+len(r.Decision.Reasons))
-	reasons = append(reasons, affrules.Reason{Rule: RuleCampaigns, Observed: r.State.String(), Limit: "eligible", Message: "only affiliate-eligible products may join a campaign"})
-	reasons = append(reasons, r.Decision.Failures()...)
+	n := 1
+	for i := range r.Decision.Reasons {
+		if r.Decision.Reasons[i].Kind != affrules.NotApplicable {
+			n++
+		}
+	}
+	reasons := make([]affrules.Reason, 1, n)
+	reasons[0] = affrules.Reason{Rule: RuleCampaigns, Key: keyCampaignFailed, Observed: affrules.Text(r.State.String()), Limit: affrules.Text(Eligible.String())}
+	for _, f := range r.Decision.Reasons {
+		if f.Kind != affrules.NotApplicable {
+			reasons = append(reasons, f)
+		}
+	}
 	return affrules.Decide(reasons...)
 }

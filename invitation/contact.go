@@ -8,45 +8,30 @@ import (
 	"unicode/utf8"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/fielderr"
 )
 
-// checkContacts applies INV-5 to the contacts of an invitation in market code offering chans.
-func checkContacts(chans []affrules.Channel, code affrules.MarketCode, cs []Contact) []error {
-	var errs []error
+// checkContacts applies INV-5 to the contacts of an invitation in market m.
+func checkContacts(l *fielderr.List, m *marketRules, cs []Contact) {
 	for i, c := range cs {
 		field := fmt.Sprintf("contacts[%d]", i)
 		switch {
-		case !slices.Contains(chans, c.Channel):
-			errs = append(errs, affrules.Errorf(pkg, field+".channel", strconv.Quote(string(c.Channel)), "is not offered in market %s, which offers %s (INV-5): %w", code, listChannels(chans), ErrContact))
+		case !slices.Contains(m.channels, c.Channel):
+			l.Add(field+".channel", strconv.Quote(string(c.Channel)), "is not offered in market %s, which offers %s (INV-5): %w", m.code, m.offered, ErrContact)
 			continue
 		case slices.ContainsFunc(cs[:i], func(d Contact) bool { return d.Channel == c.Channel }):
-			errs = append(errs, affrules.Errorf(pkg, field+".channel", c.Channel, "is given twice (INV-5): %w", ErrContact))
+			l.Add(field+".channel", c.Channel, "is given twice (INV-5): %w", ErrContact)
 			continue
 		}
 		if err := checkContactValue(c); err != nil {
-			errs = append(errs, affrules.Errorf(pkg, field+".value", strconv.Quote(c.Value), "%s (INV-5): %w", err, ErrContact))
+			l.Add(field+".value", strconv.Quote(c.Value), "%s (INV-5): %w", err, ErrContact)
 		}
 	}
 	// Phone alone is reported beside any other problem, unless some contact is on a channel
 	// other than phone: then that contact's own problem, if any, is the one to fix.
 	if !slices.ContainsFunc(cs, func(c Contact) bool { return c.Channel != affrules.Phone }) {
-		var want []affrules.Channel
-		for _, c := range chans {
-			if c != affrules.Phone {
-				want = append(want, c)
-			}
-		}
-		errs = append(errs, affrules.Errorf(pkg, "contacts", fmt.Sprintf("%d given", len(cs)), "must include one of %s; phone alone is not enough (INV-5): %w", listChannels(want), ErrContact))
+		l.Add("contacts", fmt.Sprintf("%d given", len(cs)), "must include one of %s; phone alone is not enough (INV-5): %w", m.nonPhone, ErrContact)
 	}
-	return errs
-}
-
-func listChannels(chans []affrules.Channel) string {
-	s := make([]string, len(chans))
-	for i, c := range chans {
-		s[i] = string(c)
-	}
-	return strings.Join(s, ", ")
 }
 
 // checkContactValue checks a contact's value for its channel. The problem it returns is a plain

@@ -15,64 +15,99 @@ var (
 	exampleAt      = time.Date(2026, 11, 21, 10, 0, 0, 0, time.FixedZone("WIB", 7*3600))
 )
 
-func exampleInvitation(creator, username string) invitation.Invitation {
+func exampleInvitation(username string) invitation.Invitation {
 	return invitation.Invitation{
-		Market: affrules.ID, CreatorID: creator, Username: username, Nickname: username,
+		Market: affrules.ID, Username: username, Nickname: username,
 		Purpose:  invitation.ProductDistribution,
 		Message:  "We represent three skincare brands and would like to send you samples.",
 		Contacts: []invitation.Contact{{Channel: affrules.WhatsApp, Value: "+62 812 3456 7890"}},
 	}
 }
 
-func ExampleSend() {
+func ExampleEvaluator_Send() {
 	ctx := context.Background()
-	p := invitation.DefaultPolicy()
-	ledger, err := invitation.NewMemory(p)
-	if err != nil {
-		panic(err)
-	}
+	e := invitation.MustNew(invitation.DefaultPolicy())
+	ledger := invitation.NewMemory()
 	creator := eligibility.Creator{ID: "c-100", ECommercePermission: true}
-	inv := exampleInvitation("c-100", "siti.rahma")
+	inv := exampleInvitation("siti.rahma")
 
-	rec, d, err := invitation.Send(ctx, ledger, p, exampleAccount, inv, creator, exampleAt)
-	fmt.Println(rec.Seq, d, err)
+	rec, d, err := e.Send(ctx, ledger, exampleAccount, inv, creator, exampleAt)
+	fmt.Println(rec.Seq, rec.CreatorID, d, err)
 
 	// The same creator an hour later, for the other role: one window per account (INV-3, INV-4).
 	inv.Purpose = invitation.CreatorPartnership
-	_, d, err = invitation.Send(ctx, ledger, p, exampleAccount, inv, creator, exampleAt.Add(time.Hour))
+	_, d, err = e.Send(ctx, ledger, exampleAccount, inv, creator, exampleAt.Add(time.Hour))
 	fmt.Println(d, err)
+	r := d.Failures()[0]
+	fmt.Println(r.Key, r.Observed.Time().Format(time.Kitchen), r.Limit.Int())
 	// Output:
-	// 1 allowed <nil>
+	// 1 c-100 allowed <nil>
 	// denied: INV-3 failed: creator already invited within 7 days (observed last invited 2026-11-21T10:00:00+07:00, limit once every 7×24h per creator, across the account's roles (INV-4)); next allowed 2026-11-28T10:00:00+07:00 <nil>
+	// invitation.inv3.failed 10:00AM 7
 }
 
-func ExampleValidate() {
-	inv := exampleInvitation("c-100", "siti.rahma")
+func ExampleEvaluator_Validate() {
+	e := invitation.MustNew(invitation.DefaultPolicy())
+	inv := exampleInvitation("siti.rahma")
 	inv.Contacts = []invitation.Contact{{Channel: affrules.Zalo, Value: "0912345678"}, {Channel: affrules.Email, Value: "team@agency"}}
 	inv.Message = ""
-	fmt.Println(invitation.Validate(invitation.DefaultPolicy(), exampleAccount, inv))
+	fmt.Println(e.Validate(exampleAccount, inv))
 	// Output:
 	// invitation: contacts[0].channel "zalo": is not offered in market ID, which offers whatsapp, email, phone (INV-5): invalid contact
 	// invitation: contacts[1].value "team@agency": is not an e-mail address of the form name@example.com (INV-5): invalid contact
 	// invitation: message "": is required (INV-6): invalid message
 }
 
-func ExamplePolicy_Check() {
-	p := invitation.DefaultPolicy()
+func ExampleQuota_Check() {
+	q := invitation.DefaultPolicy().Quota
 	jakarta, _ := time.LoadLocation("Asia/Jakarta")
 	at := time.Date(2026, 11, 21, 15, 0, 0, 0, jakarta)
 	used := invitation.Usage{Day: affrules.DayOf(at, jakarta), Count: 100}
-	d, _ := p.Check(jakarta, used, at)
-	fmt.Println(d.Allowed, d.Failures()[0].Rule, d.NextAllowed)
+	d, _ := q.Check(jakarta, used, at)
+	r := d.Failures()[0]
+	fmt.Println(d.Allowed, r.Rule, r.Observed.Int(), r.Limit.Int(), r.Subject, d.NextAllowed)
+	fmt.Println(r)
 	// Output:
-	// false INV-2 2026-11-22 00:00:00 +0700 WIB
+	// false INV-2 100 100 2026-11-21 2026-11-22 00:00:00 +0700 WIB
+	// INV-2 failed: daily invitation limit reached (observed 100 invitations on 2026-11-21, limit 100 a day in the account's home market, across its roles (INV-4))
+}
+
+// A host shows the reasons in its own language: a template per message key, filled with the
+// reason's typed values (here in Bahasa Indonesia, with dates in the Indonesian style).
+func ExampleQuota_Check_catalog() {
+	q := invitation.Quota{DailyLimit: 100, RepeatWindowDays: 7}
+	jakarta, _ := time.LoadLocation("Asia/Jakarta")
+	at := time.Date(2026, 11, 21, 15, 0, 0, 0, jakarta)
+	last := at.Add(-2 * 24 * time.Hour)
+	d, _ := q.Check(jakarta, invitation.Usage{Day: affrules.DayOf(at, jakarta), Count: 100, Last: last}, at)
+	id := affrules.Catalog{
+		Messages: map[affrules.MessageKey]string{
+			"invitation.inv2.failed": "Batas harian tercapai: {observed} undangan pada {subject} (maksimal {limit} per hari).",
+			"invitation.inv3.failed": "Kreator ini sudah diundang pada {observed}; undang lagi setelah {limit} hari.",
+		},
+		Format: func(v affrules.Value) string {
+			if v.Kind() == affrules.InstantValue {
+				return v.Time().Format("02/01/2006 15.04")
+			}
+			return v.String()
+		},
+	}
+	for _, line := range id.Decision(d) {
+		fmt.Println(line)
+	}
+	// Output:
+	// Batas harian tercapai: 100 undangan pada 2026-11-21 (maksimal 100 per hari).
+	// Kreator ini sudah diundang pada 19/11/2026 15.00; undang lagi setelah 7 hari.
 }
 
 func ExampleMemory_History() {
 	ctx := context.Background()
-	ledger, _ := invitation.NewMemory(invitation.DefaultPolicy())
+	q := invitation.DefaultPolicy().Quota
+	var ledger invitation.Memory // the zero Memory is ready for use
 	for i, name := range []string{"siti.rahma", "budi_fit", "rahmat"} {
-		_, _, _ = ledger.Reserve(ctx, exampleAccount, exampleInvitation(fmt.Sprint("c-", i), name), exampleAt.Add(time.Duration(i)*time.Minute))
+		inv := exampleInvitation(name)
+		inv.CreatorID = fmt.Sprint("c-", i)
+		_, _, _ = ledger.Reserve(ctx, q, exampleAccount, inv, exampleAt.Add(time.Duration(i)*time.Minute))
 	}
 	page, _ := ledger.History(ctx, invitation.Query{Account: exampleAccount.ID, Search: "RAHM"})
 	for _, r := range page.Records {
@@ -85,8 +120,10 @@ func ExampleMemory_History() {
 
 func ExampleRecord_ContactsShown() {
 	ctx := context.Background()
-	ledger, _ := invitation.NewMemory(invitation.DefaultPolicy())
-	rec, _, _ := ledger.Reserve(ctx, exampleAccount, exampleInvitation("c-1", "siti.rahma"), exampleAt)
+	ledger := invitation.NewMemory()
+	inv := exampleInvitation("siti.rahma")
+	inv.CreatorID = "c-1"
+	rec, _, _ := ledger.Reserve(ctx, invitation.DefaultPolicy().Quota, exampleAccount, inv, exampleAt)
 	fmt.Println(rec.ContactsShown())
 	rec, _ = ledger.Respond(ctx, exampleAccount.ID, rec.Seq, exampleAt.Add(2*time.Hour))
 	fmt.Println(rec.ContactsShown())
@@ -96,14 +133,18 @@ func ExampleRecord_ContactsShown() {
 }
 
 func ExampleParsePolicy() {
+	// Settings left out keep their defaults.
 	p, err := invitation.ParsePolicy([]byte(`{"daily_limit": 50, "channels": {"SG": ["email", "phone"]}}`))
 	fmt.Println(p.DailyLimit, p.RepeatWindowDays, p.Channels, err)
-	// Every problem at once.
-	_, err = invitation.ParsePolicy([]byte(`{"daily_limit": 0, "max_word": 300, "channels": {"TH": ["phone"]}}`))
+	// A misspelt key is an error, not a setting silently ignored.
+	_, err = invitation.ParsePolicy([]byte(`{"daily_limit": 50, "max_word": 300}`))
+	fmt.Println(err)
+	// Every problem of the values at once.
+	_, err = invitation.ParsePolicy([]byte(`{"daily_limit": 0, "channels": {"TH": ["phone"]}}`))
 	fmt.Println(err)
 	// Output:
 	// 50 7 map[SG:[email phone]] <nil>
-	// invitation: max_word 300: is not a policy field (want channels, daily_limit, max_spaceless_chars, max_words, repeat_window_days)
-	// invitation: daily_limit 0: must be between 1 and 1000000: out of range
-	// invitation: channels[TH] [phone]: must offer a channel other than phone (INV-5)
+	// invitation: policy "max_word": is not a field (want one of daily_limit, repeat_window_days, max_words, max_spaceless_chars, channels)
+	// invitation: policy.daily_limit 0: must be between 1 and 1000000: out of range
+	// invitation: policy.channels[TH] [phone]: must offer a channel other than phone (INV-5)
 }

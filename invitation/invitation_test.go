@@ -3,8 +3,8 @@ package invitation_test
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unicode"
@@ -25,19 +25,24 @@ func TestDefaultPolicy(t *testing.T) {
 	require.NoError(t, p.Validate())
 	assert.Equal(t, 100, p.DailyLimit, "INV-2")
 	assert.Equal(t, 7, p.RepeatWindowDays, "INV-3")
+	assert.Equal(t, invitation.Quota{DailyLimit: 100, RepeatWindowDays: 7}, p.Quota)
 	assert.Equal(t, 500, p.MaxWords, "INV-6")
 	assert.Equal(t, 2500, p.MaxSpacelessChars, "INV-6 interpretation")
 }
 
-// problems returns the problems of a joined error, each an *affrules.FieldError of this package
-// whose message starts with "invitation: " and its field.
+// problems returns the problems of an error of this package, one or joined, each an
+// *affrules.FieldError whose message starts with "invitation: " and its field.
 func problems(t *testing.T, err error) []*affrules.FieldError {
 	t.Helper()
 	require.Error(t, err)
+	errs := []error{err}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	}
 	var out []*affrules.FieldError
-	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
-		var fe *affrules.FieldError
-		require.True(t, errors.As(e, &fe), "%v", e)
+	for _, e := range errs {
+		fe, ok := e.(*affrules.FieldError)
+		require.True(t, ok, "%T %v", e, e)
 		require.Equal(t, "invitation", fe.Pkg)
 		require.True(t, strings.HasPrefix(e.Error(), "invitation: "+fe.Field+" "), e.Error())
 		out = append(out, fe)
@@ -45,7 +50,7 @@ func problems(t *testing.T, err error) []*affrules.FieldError {
 	return out
 }
 
-// problemFields returns the fields of the problems of a joined error, in order.
+// problemFields returns the fields of the problems of an error, in order.
 func problemFields(t *testing.T, err error) []string {
 	t.Helper()
 	var fields []string
@@ -56,19 +61,27 @@ func problemFields(t *testing.T, err error) []string {
 }
 
 func TestPolicyValidateReportsEveryProblem(t *testing.T) {
-	p := invitation.Policy{RepeatWindowDays: -1, Channels: map[affrules.MarketCode][]affrules.Channel{
+	p := invitation.Policy{Quota: invitation.Quota{RepeatWindowDays: -1}, Channels: map[affrules.MarketCode][]affrules.Channel{
 		"XX":        {affrules.Email},
 		affrules.TH: {affrules.Phone, affrules.Phone},
 	}}
 	err := p.Validate()
 	fields := problemFields(t, err)
-	want := []string{"daily_limit", "repeat_window_days", "max_words", "max_spaceless_chars", "channels[TH][1]", "channels[TH]", "channels[XX]"}
+	want := []string{"policy.daily_limit", "policy.repeat_window_days", "policy.max_words", "policy.max_spaceless_chars", "policy.channels[TH][1]", "policy.channels[TH]", "policy.channels[XX]"}
 	if diff := cmp.Diff(want, fields); diff != "" {
 		t.Errorf("fields (-want +got):\n%s", diff)
 	}
 	assert.ErrorIs(t, err, affrules.ErrUnknownMarket)
 	assert.ErrorIs(t, err, affrules.ErrOutOfRange)
-	assert.Contains(t, err.Error(), "invitation: repeat_window_days -1: must be between 0 and 3650")
+	assert.Contains(t, err.Error(), "invitation: policy.repeat_window_days -1: must be between 0 and 3650")
+}
+
+func TestQuotaValidate(t *testing.T) {
+	require.NoError(t, invitation.DefaultPolicy().Quota.Validate())
+	require.NoError(t, invitation.Quota{DailyLimit: 1}.Validate(), "a window of 0 switches INV-3 off")
+	err := invitation.Quota{DailyLimit: 1_000_001, RepeatWindowDays: 3651}.Validate()
+	assert.Equal(t, []string{"quota.daily_limit", "quota.repeat_window_days"}, problemFields(t, err))
+	assert.ErrorIs(t, err, affrules.ErrOutOfRange)
 }
 
 func TestParsePolicy(t *testing.T) {
@@ -80,7 +93,7 @@ func TestParsePolicy(t *testing.T) {
 	if diff := cmp.Diff(want, p); diff != "" {
 		t.Errorf("policy (-want +got):\n%s", diff)
 	}
-	for _, bad := range []string{``, `{`, `[]`, `null`, `{"daily_limit": 0}`, `{"dailylimit": 5}`, `{"Daily_Limit": 5}`, `{"max_words": "500"}`, `{"max_words": 5.5}`, `{} {}`, `{"channels": {"ID": ["phone"]}}`, `{"channels": ["email"]}`, `{"daily_limit": 5, "daily_limit": 500}`, `{"daily_limit": 1,}`} {
+	for _, bad := range []string{``, `{`, `[]`, `null`, `7`, `{"daily_limit": 0}`, `{"dailylimit": 5}`, `{"Daily_Limit": 5}`, `{"max_words": "500"}`, `{"max_words": 5.5}`, `{} {}`, `{"channels": {"ID": ["phone"]}}`, `{"channels": ["email"]}`, `{"daily_limit": 5, "daily_limit": 500}`, `{"daily_limit": 1,}`, `{"quota": {"daily_limit": 5}}`, `{"Quota": {}}`} {
 		_, err := invitation.ParsePolicy([]byte(bad))
 		assert.Error(t, err, "%q", bad)
 		if err != nil {
@@ -89,35 +102,90 @@ func TestParsePolicy(t *testing.T) {
 	}
 }
 
-// ParsePolicy reports every problem of a document at once, each naming its field and value.
-func TestParsePolicyReportsEveryProblem(t *testing.T) {
+// A policy document that leaves out a top-level setting (or gives it as null) keeps the
+// DefaultPolicy value of that setting, not a zero that would switch a rule off.
+func TestParsePolicyKeepsDefaultsOfOmittedSettings(t *testing.T) {
+	def := invitation.DefaultPolicy()
+	for _, tc := range []struct {
+		doc  string
+		want func(*invitation.Policy)
+	}{
+		{`{}`, func(*invitation.Policy) {}},
+		{`{"daily_limit": 40}`, func(p *invitation.Policy) { p.DailyLimit = 40 }},
+		{`{"repeat_window_days": 3}`, func(p *invitation.Policy) { p.RepeatWindowDays = 3 }},
+		{`{"repeat_window_days": null, "max_words": 200}`, func(p *invitation.Policy) { p.MaxWords = 200 }},
+		{`{"max_spaceless_chars": 1000, "channels": {"SG": ["email"]}}`, func(p *invitation.Policy) {
+			p.MaxSpacelessChars = 1000
+			p.Channels = map[affrules.MarketCode][]affrules.Channel{affrules.SG: {affrules.Email}}
+		}},
+	} {
+		p, err := invitation.ParsePolicy([]byte(tc.doc))
+		require.NoError(t, err, tc.doc)
+		want := def
+		tc.want(&want)
+		if diff := cmp.Diff(want, p); diff != "" {
+			t.Errorf("%s (-want +got):\n%s", tc.doc, diff)
+		}
+	}
+}
+
+// The shape of a document is checked at any depth, every problem at once: keys that are
+// unknown, that match only when case is ignored, or that are given twice, a market given twice
+// in "channels" included.
+func TestParsePolicyShapeProblems(t *testing.T) {
 	_, err := invitation.ParsePolicy([]byte(`{
 		"DAILY_LIMIT": 5,
-		"max_words": "many",
-		"repeat_window_days": 4000,
+		"max_word": 300,
 		"max_spaceless_chars": 0,
 		"max_spaceless_chars": 10,
-		"channels": {"XX": ["email"], "UK": ["phone"]}
+		"channels": {"UK": ["email"], "TH": ["line"], "UK": ["phone"]}
 	}`))
 	var got []string
 	for _, fe := range problems(t, err) {
 		got = append(got, fe.Field+" "+fe.Value)
 	}
 	want := []string{
-		"DAILY_LIMIT 5",           // names match exactly
-		`max_words "many"`,        // wrong type
-		"max_spaceless_chars 10",  // given twice
-		"repeat_window_days 4000", // out of range
-		"max_spaceless_chars 0",   // out of range
-		"channels[UK] [phone]",    // INV-5: phone alone
-		"channels[XX] XX",         // unknown market
+		`policy "DAILY_LIMIT"`,         // names match exactly
+		`policy "max_word"`,            // unknown
+		`policy "max_spaceless_chars"`, // given twice
+		`policy.channels "UK"`,         // a market given twice
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("problems (-want +got):\n%s", diff)
+	}
+	assert.Contains(t, err.Error(), `did you mean "daily_limit"?`)
+	assert.Contains(t, err.Error(), "key is given twice")
+}
+
+// A document of the right shape reports every problem Validate finds at once; a value of the
+// wrong type is one error.
+func TestParsePolicyReportsEveryProblem(t *testing.T) {
+	_, err := invitation.ParsePolicy([]byte(`{
+		"repeat_window_days": 4000,
+		"max_spaceless_chars": 0,
+		"channels": {"XX": ["email"], "UK": ["phone"], "TH": ["line", "line"]}
+	}`))
+	var got []string
+	for _, fe := range problems(t, err) {
+		got = append(got, fe.Field+" "+fe.Value)
+	}
+	want := []string{
+		"policy.repeat_window_days 4000", // out of range
+		"policy.max_spaceless_chars 0",   // out of range
+		"policy.channels[TH][1] line",    // a channel listed twice
+		"policy.channels[UK] [phone]",    // INV-5: phone alone
+		"policy.channels[XX] XX",         // unknown market
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("problems (-want +got):\n%s", diff)
 	}
 	assert.ErrorIs(t, err, affrules.ErrOutOfRange)
 	assert.ErrorIs(t, err, affrules.ErrUnknownMarket)
-	assert.Contains(t, err.Error(), "invitation: DAILY_LIMIT 5: is not a policy field (want channels, daily_limit, max_spaceless_chars, max_words, repeat_window_days)")
+
+	_, err = invitation.ParsePolicy([]byte(`{"max_words": "many"}`))
+	require.Error(t, err)
+	assert.True(t, strings.HasPrefix(err.Error(), "invitation: policy JSON: "), err.Error())
+	assert.Contains(t, err.Error(), "max_words")
 }
 
 func FuzzParsePolicy(f *testing.F) {
@@ -141,6 +209,12 @@ func FuzzParsePolicy(f *testing.F) {
 	})
 }
 
+func TestPolicyJSONKeepsTopLevelKeys(t *testing.T) {
+	b, err := json.Marshal(invitation.DefaultPolicy())
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"daily_limit":100,"repeat_window_days":7,"max_words":500,"max_spaceless_chars":2500}`, string(b))
+}
+
 var (
 	acctID = invitation.Account{ID: "acct", HomeMarket: affrules.ID, Partner: true}
 	goodID = invitation.Invitation{
@@ -151,7 +225,7 @@ var (
 )
 
 func TestValidate(t *testing.T) {
-	p := invitation.DefaultPolicy()
+	e := invitation.MustNew(invitation.DefaultPolicy())
 	type edit func(*invitation.Account, *invitation.Invitation)
 	contacts := func(cs ...invitation.Contact) edit {
 		return func(_ *invitation.Account, inv *invitation.Invitation) { inv.Contacts = cs }
@@ -174,7 +248,7 @@ func TestValidate(t *testing.T) {
 			inv.Market = affrules.VN
 			inv.Contacts = []invitation.Contact{c(affrules.Zalo, "0912 345 678")}
 		}, nil, nil},
-		{"missing IDs", func(a *invitation.Account, inv *invitation.Invitation) { a.ID, inv.CreatorID = "", "" }, []string{"account.id", "creator_id"}, nil},
+		{"missing account ID; the creator ID is Send's", func(a *invitation.Account, inv *invitation.Invitation) { a.ID, inv.CreatorID = "", "" }, []string{"account.id"}, nil},
 		{"INV-5 no contact", contacts(), []string{"contacts"}, invitation.ErrContact},
 		{"INV-5 phone alone", contacts(c(affrules.Phone, "+62 21 555 0100")), []string{"contacts"}, invitation.ErrContact},
 		{"INV-5 phone alone and malformed: both problems", contacts(c(affrules.Phone, "call me")), []string{"contacts[0].value", "contacts"}, invitation.ErrContact},
@@ -201,7 +275,7 @@ func TestValidate(t *testing.T) {
 			a, inv := acctID, goodID
 			inv.Contacts = append([]invitation.Contact(nil), goodID.Contacts...)
 			tc.edit(&a, &inv)
-			err := invitation.Validate(p, a, inv)
+			err := e.Validate(a, inv)
 			if tc.fields == nil {
 				require.NoError(t, err)
 				return
@@ -289,7 +363,7 @@ func TestContactValues(t *testing.T) {
 		if tc.ch == affrules.Phone {
 			inv.Contacts = append(inv.Contacts, invitation.Contact{Channel: affrules.Email, Value: "a@b.co"})
 		}
-		err := invitation.Validate(p, acctID, inv)
+		err := invitation.MustNew(p).Validate(acctID, inv)
 		if tc.ok {
 			assert.NoError(t, err, "%s %q", tc.ch, tc.value)
 		} else {
@@ -300,7 +374,7 @@ func TestContactValues(t *testing.T) {
 
 // INV-6: at most 500 words, with the per-character budget for scripts without spaces.
 func TestMessageLength(t *testing.T) {
-	p := invitation.DefaultPolicy()
+	e := invitation.MustNew(invitation.DefaultPolicy())
 	words := func(n int) string { return strings.TrimSpace(strings.Repeat("kata ", n)) }
 	thai := func(n int) string { return strings.Repeat("ก", n) }
 	for _, tc := range []struct {
@@ -326,7 +400,7 @@ func TestMessageLength(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			inv := goodID
 			inv.Message = tc.msg
-			err := invitation.Validate(p, acctID, inv)
+			err := e.Validate(acctID, inv)
 			if tc.ok {
 				require.NoError(t, err)
 				return
@@ -343,10 +417,11 @@ func FuzzValidateMessage(f *testing.F) {
 	}
 	p := invitation.DefaultPolicy()
 	p.MaxWords, p.MaxSpacelessChars = 5, 12
+	e := invitation.MustNew(p)
 	f.Fuzz(func(t *testing.T, msg string) {
 		inv := goodID
 		inv.Message = msg
-		err := invitation.Validate(p, acctID, inv)
+		err := e.Validate(acctID, inv)
 		fields := strings.Fields(msg)
 		// plain counts the tokens free of spaceless scripts, which are words whatever else the
 		// token holds; spaceless counts the characters of such scripts.
@@ -390,10 +465,11 @@ func FuzzValidateContact(f *testing.F) {
 	}
 	p := invitation.DefaultPolicy()
 	p.Channels = map[affrules.MarketCode][]affrules.Channel{affrules.ID: {affrules.Email, affrules.WhatsApp, affrules.Line, affrules.Phone, "telegram"}}
+	e := invitation.MustNew(p)
 	f.Fuzz(func(t *testing.T, channel, value string) {
 		inv := goodID
 		inv.Contacts = []invitation.Contact{{Channel: affrules.Channel(channel), Value: value}}
-		err := invitation.Validate(p, acctID, inv)
+		err := e.Validate(acctID, inv)
 		if err != nil {
 			require.ErrorIs(t, err, invitation.ErrContact)
 			// Not over-strict: a plain number of 7 to 15 digits, with or without "+", is a
@@ -428,7 +504,7 @@ func FuzzValidateContact(f *testing.F) {
 
 // INV-2..4 as the pure function the ledgers call.
 func TestCheck(t *testing.T) {
-	p := invitation.DefaultPolicy()
+	p := invitation.DefaultPolicy().Quota
 	p.DailyLimit = 2
 	london, err := time.LoadLocation("Europe/London")
 	require.NoError(t, err)
@@ -437,7 +513,7 @@ func TestCheck(t *testing.T) {
 	week := 7 * 24 * time.Hour
 	for _, tc := range []struct {
 		name    string
-		policy  invitation.Policy
+		policy  invitation.Quota
 		u       invitation.Usage
 		at      time.Time
 		rules   []affrules.RuleID
@@ -453,10 +529,10 @@ func TestCheck(t *testing.T) {
 		{name: "INV-2 and INV-3: the later retry", policy: p, u: invitation.Usage{Day: day, Count: 2, Last: t0}, at: t0.Add(time.Hour), rules: []affrules.RuleID{invitation.RuleDaily, invitation.RuleRepeat}, next: t0.Add(week)},
 		{name: "clock backwards: counted in the latest day", policy: p, u: invitation.Usage{Day: day, Count: 2}, at: day.Start.Add(-time.Hour), rules: []affrules.RuleID{invitation.RuleDaily}, next: day.End},
 		{name: "clock backwards: before the last invitation", policy: p, u: invitation.Usage{Day: day, Count: 1, Last: t0}, at: t0.Add(-time.Hour), rules: []affrules.RuleID{invitation.RuleRepeat}, next: t0.Add(week)},
-		{name: "clock backwards, allowed, keeps the later last", policy: invitation.Policy{DailyLimit: 5}, u: invitation.Usage{Day: day, Count: 1, Last: t0}, at: t0.Add(-time.Hour), wantUse: invitation.Usage{Day: day, Count: 2, Last: t0}},
-		{name: "zero policy denies", policy: invitation.Policy{}, at: t0, rules: []affrules.RuleID{invitation.RuleDaily}, next: day.End},
-		{name: "INV-2 default: the 100th of the day", policy: invitation.DefaultPolicy(), u: invitation.Usage{Day: day, Count: 99}, at: t0, wantUse: invitation.Usage{Day: day, Count: 100, Last: t0}},
-		{name: "INV-2 default: the 101st of the day", policy: invitation.DefaultPolicy(), u: invitation.Usage{Day: day, Count: 100}, at: t0, rules: []affrules.RuleID{invitation.RuleDaily}, next: day.End},
+		{name: "clock backwards, allowed, keeps the later last", policy: invitation.Quota{DailyLimit: 5}, u: invitation.Usage{Day: day, Count: 1, Last: t0}, at: t0.Add(-time.Hour), wantUse: invitation.Usage{Day: day, Count: 2, Last: t0}},
+		{name: "zero policy denies", policy: invitation.Quota{}, at: t0, rules: []affrules.RuleID{invitation.RuleDaily}, next: day.End},
+		{name: "INV-2 default: the 100th of the day", policy: invitation.DefaultPolicy().Quota, u: invitation.Usage{Day: day, Count: 99}, at: t0, wantUse: invitation.Usage{Day: day, Count: 100, Last: t0}},
+		{name: "INV-2 default: the 101st of the day", policy: invitation.DefaultPolicy().Quota, u: invitation.Usage{Day: day, Count: 100}, at: t0, rules: []affrules.RuleID{invitation.RuleDaily}, next: day.End},
 		{name: "INV-2 and INV-3: the day outlasts the window", policy: p, u: invitation.Usage{Day: day, Count: 2, Last: t0.Add(-week + time.Hour)}, at: t0, rules: []affrules.RuleID{invitation.RuleDaily, invitation.RuleRepeat}, next: day.End},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -485,7 +561,7 @@ func TestCheck(t *testing.T) {
 func TestCheckLondonDST(t *testing.T) {
 	london, err := time.LoadLocation("Europe/London")
 	require.NoError(t, err)
-	p := invitation.DefaultPolicy()
+	p := invitation.DefaultPolicy().Quota
 	for _, tc := range []struct {
 		name     string
 		at       time.Time // a full day's limit used, at this instant
@@ -524,7 +600,7 @@ func TestCheckLondonDST(t *testing.T) {
 }
 
 func TestCheckAllocs(t *testing.T) {
-	p := invitation.DefaultPolicy()
+	p := invitation.DefaultPolicy().Quota
 	loc := time.FixedZone("WIB", 7*3600)
 	t0 := time.Date(2026, 11, 20, 12, 0, 0, 0, loc)
 	u := invitation.Usage{Day: affrules.DayOf(t0, loc), Count: 3}
@@ -532,43 +608,184 @@ func TestCheckAllocs(t *testing.T) {
 	assert.Zero(t, allocs, "an allowed Check within the counted day")
 }
 
-func TestNewMemoryRejectsBadPolicy(t *testing.T) {
-	_, err := invitation.NewMemory(invitation.Policy{})
+func TestNewRejectsBadPolicy(t *testing.T) {
+	_, err := invitation.New(invitation.Policy{})
 	assert.ErrorIs(t, err, affrules.ErrOutOfRange)
+	assert.Panics(t, func() { invitation.MustNew(invitation.Policy{}) })
 }
 
 // Send reports every input problem at once, including those only Send can see, and records
-// nothing; INV-8 asks eligibility.Listed from the inviting account's side.
+// nothing; INV-8 asks eligibility.Listed from the inviting account's side; the creator's ID is
+// the creator's, given once.
 func TestSend(t *testing.T) {
 	ctx := context.Background()
-	p := invitation.DefaultPolicy()
-	l, err := invitation.NewMemory(p)
-	require.NoError(t, err)
+	e := invitation.MustNew(invitation.DefaultPolicy())
+	l := invitation.NewMemory()
 	t0 := time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
 
 	inv := goodID
 	inv.Message = ""
-	_, d, err := invitation.Send(ctx, l, p, acctID, inv, eligibility.Creator{ID: "c2", ECommercePermission: true}, time.Time{})
+	_, d, err := e.Send(ctx, l, acctID, inv, eligibility.Creator{ECommercePermission: true}, time.Time{})
 	assert.False(t, d.Allowed)
 	assert.Equal(t, []string{"message", "creator.id", "at"}, problemFields(t, err), err.Error())
+	_, _, err = e.Send(ctx, nil, acctID, goodID, eligibility.Creator{ID: "c1", ECommercePermission: true}, t0)
+	assert.Equal(t, []string{"ledger"}, problemFields(t, err))
 
 	page, err := l.History(ctx, invitation.Query{Account: acctID.ID})
 	require.NoError(t, err)
 	assert.Empty(t, page.Records, "nothing recorded")
+
+	// The recorded creator is the one given, whatever inv.CreatorID held.
+	inv = goodID
+	inv.CreatorID = "someone-else"
+	r, d, err := e.Send(ctx, l, acctID, inv, eligibility.Creator{ID: "c9", ECommercePermission: true}, t0)
+	require.NoError(t, err)
+	require.True(t, d.Allowed, d.String())
+	assert.Equal(t, "c9", r.CreatorID)
 
 	// INV-8: a creator linked to the inviting MCN is listed for it, not for another account.
 	mcn := invitation.Account{ID: "mcn-1", HomeMarket: affrules.ID, MCN: true}
 	inv = goodID
 	inv.Purpose = invitation.CreatorPartnership
 	linked := eligibility.Creator{ID: "c1", ECommercePermission: true, LinkedMCN: "mcn-1"}
-	_, d, err = invitation.Send(ctx, l, p, mcn, inv, linked, t0)
+	_, d, err = e.Send(ctx, l, mcn, inv, linked, t0)
 	require.NoError(t, err)
 	assert.True(t, d.Allowed, d.String())
 	other := mcn
 	other.ID = "mcn-2"
-	_, d, err = invitation.Send(ctx, l, p, other, inv, linked, t0)
+	_, d, err = e.Send(ctx, l, other, inv, linked, t0)
 	require.NoError(t, err)
 	assert.False(t, d.Allowed)
 	require.Len(t, d.Reasons, 2, d.String())
-	assert.Equal(t, []affrules.RuleID{invitation.RuleListed, eligibility.RuleListing}, []affrules.RuleID{d.Reasons[0].Rule, d.Reasons[1].Rule}, d.String())
+	assert.Equal(t, affrules.Reason{Rule: invitation.RuleListed, Key: "invitation.inv8.failed", Observed: affrules.Text("c1"), Subject: "mcn-2"}, d.Reasons[0])
+	assert.Equal(t, eligibility.RuleListing, d.Reasons[1].Rule)
+	assert.Equal(t, affrules.Text("mcn-1"), d.Reasons[1].Observed)
+}
+
+// Send hands the evaluator's quota to the ledger: one policy governs both halves.
+func TestSendUsesThePolicysQuota(t *testing.T) {
+	ctx := context.Background()
+	p := invitation.DefaultPolicy()
+	p.DailyLimit, p.RepeatWindowDays = 2, 3
+	e := invitation.MustNew(p)
+	l := invitation.NewMemory()
+	t0 := time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
+	send := func(creator string, at time.Time) affrules.Decision {
+		t.Helper()
+		_, d, err := e.Send(ctx, l, acctID, goodID, eligibility.Creator{ID: creator, ECommercePermission: true}, at)
+		require.NoError(t, err)
+		return d
+	}
+	require.True(t, send("c1", t0).Allowed)
+	require.True(t, send("c2", t0.Add(time.Minute)).Allowed)
+	d := send("c3", t0.Add(2*time.Minute))
+	require.True(t, d.Failed(invitation.RuleDaily), d.String())
+	assert.Equal(t, affrules.Count(2), d.Failures()[0].Limit)
+	d = send("c1", t0.Add(affrules.Days(3)-time.Nanosecond))
+	require.True(t, d.Failed(invitation.RuleRepeat), d.String())
+	assert.Equal(t, affrules.DaysOf(3), d.Failures()[0].Limit)
+	assert.True(t, send("c1", t0.Add(affrules.Days(3))).Allowed)
+}
+
+// The zero value of every exported type a host can declare does what its doc says.
+func TestZeroValues(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
+
+	// Evaluator: every method returns ErrNoPolicy, also on a nil pointer.
+	for _, e := range []*invitation.Evaluator{{}, nil} {
+		assert.ErrorIs(t, e.Validate(acctID, goodID), invitation.ErrNoPolicy)
+		r, d, err := e.Send(ctx, invitation.NewMemory(), acctID, goodID, eligibility.Creator{ID: "c1", ECommercePermission: true}, t0)
+		assert.ErrorIs(t, err, invitation.ErrNoPolicy)
+		assert.False(t, d.Allowed)
+		assert.Zero(t, r.Seq)
+	}
+
+	// Quota and Policy: deny every invitation; New and Reserve refuse them.
+	d, u := invitation.Quota{}.Check(time.UTC, invitation.Usage{}, t0)
+	assert.True(t, d.Failed(invitation.RuleDaily), d.String())
+	assert.Equal(t, invitation.Usage{}, u)
+	d, _ = invitation.Policy{}.Check(time.UTC, invitation.Usage{}, t0)
+	assert.False(t, d.Allowed)
+	_, err := invitation.New(invitation.Policy{})
+	assert.ErrorIs(t, err, affrules.ErrOutOfRange)
+	_, _, err = invitation.NewMemory().Reserve(ctx, invitation.Quota{}, acctID, goodID, t0)
+	assert.ErrorIs(t, err, affrules.ErrOutOfRange)
+
+	// Usage: an account that has invited no one.
+	d, u = invitation.DefaultPolicy().Check(time.UTC, invitation.Usage{}, t0)
+	assert.True(t, d.Allowed)
+	assert.Equal(t, 1, u.Count)
+
+	// Account, Invitation, Contact, Purpose: refused by Validate with their sentinels.
+	e := invitation.MustNew(invitation.DefaultPolicy())
+	err = e.Validate(invitation.Account{}, goodID)
+	assert.ErrorIs(t, err, affrules.ErrUnknownMarket)
+	assert.Contains(t, problemFields(t, err), "account.id")
+	err = e.Validate(acctID, invitation.Invitation{})
+	for _, target := range []error{affrules.ErrUnknownMarket, invitation.ErrMessage, invitation.ErrPurpose} {
+		assert.ErrorIs(t, err, target)
+	}
+	inv := goodID
+	inv.Contacts = []invitation.Contact{{}}
+	assert.ErrorIs(t, e.Validate(acctID, inv), invitation.ErrContact)
+	inv = goodID
+	inv.Purpose = ""
+	assert.ErrorIs(t, e.Validate(acctID, inv), invitation.ErrPurpose)
+
+	// Record and Page: nothing yet.
+	assert.False(t, invitation.Record{}.Interested())
+	assert.Empty(t, invitation.Record{}.ContactsShown())
+	assert.Empty(t, invitation.Page{}.Records)
+	assert.Zero(t, invitation.Page{}.Next)
+
+	// Query: refused with ErrQuery.
+	_, err = invitation.NewMemory().History(ctx, invitation.Query{})
+	assert.ErrorIs(t, err, invitation.ErrQuery)
+	assert.ErrorIs(t, invitation.Query{Account: "a", Limit: -1}.Validate(), affrules.ErrOutOfRange)
+	assert.ErrorIs(t, invitation.Query{Account: "a", Limit: -1}.Validate(), invitation.ErrQuery)
+
+	// Memory: an empty ledger ready for use, also from several goroutines at once.
+	var m invitation.Memory
+	var wg sync.WaitGroup
+	admitted := make(chan int64, 8)
+	for i := range 8 {
+		wg.Go(func() {
+			r, d, err := m.Reserve(ctx, invitation.DefaultPolicy().Quota, acctID, goodID, t0.Add(time.Duration(i)))
+			if err == nil && d.Allowed {
+				admitted <- r.Seq
+			}
+		})
+	}
+	wg.Wait()
+	close(admitted)
+	assert.Len(t, admitted, 1, "one creator, one invitation within the window")
+	page, err := m.History(ctx, invitation.Query{Account: acctID.ID})
+	require.NoError(t, err)
+	assert.Len(t, page.Records, 1)
+	var fresh invitation.Memory
+	_, err = fresh.Respond(ctx, "a", 1, t0)
+	assert.ErrorIs(t, err, invitation.ErrNotFound)
+
+	// MemoryOption: a nil option does nothing.
+	_, d, err = invitation.NewMemory(nil, invitation.KeepHistory(0)).Reserve(ctx, invitation.DefaultPolicy().Quota, acctID, goodID, t0)
+	require.NoError(t, err)
+	assert.True(t, d.Allowed)
+}
+
+// New resolves the markets registered when it runs; a market a host registers later is still
+// known, looked up when used (INV-1, INV-5).
+func TestEvaluatorMarketRegisteredAfterNew(t *testing.T) {
+	e := invitation.MustNew(invitation.DefaultPolicy())
+	mk, err := affrules.NewMarket("QA", "Asia/Qatar", "QAR", 2, affrules.Email, affrules.WhatsApp)
+	require.NoError(t, err)
+	require.NoError(t, affrules.RegisterMarket(mk))
+	a := invitation.Account{ID: "acct-qa", HomeMarket: "QA", Partner: true}
+	inv := goodID
+	inv.Market = "QA"
+	require.NoError(t, e.Validate(a, inv))
+	inv.Contacts = []invitation.Contact{{Channel: affrules.Line, Value: "agency.qa"}}
+	err = e.Validate(a, inv)
+	require.ErrorIs(t, err, invitation.ErrContact)
+	assert.Contains(t, err.Error(), "is not offered in market QA, which offers email, whatsapp (INV-5)")
 }

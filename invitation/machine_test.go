@@ -75,10 +75,7 @@ func TestMemoryMachine(t *testing.T) {
 		p := invitation.DefaultPolicy()
 		p.DailyLimit = rapid.IntRange(1, 4).Draw(t, "daily")
 		p.RepeatWindowDays = rapid.IntRange(1, 7).Draw(t, "window")
-		l, err := invitation.NewMemory(p, invitation.KeepHistory(keep))
-		if err != nil {
-			t.Fatal(err)
-		}
+		l := invitation.NewMemory(invitation.KeepHistory(keep))
 		model := &quotaModel{policy: p}
 		now := rapid.SampledFrom([]time.Time{
 			time.Date(2026, 3, 28, 21, 0, 0, 0, time.UTC),  // the night before spring forward
@@ -117,7 +114,7 @@ func TestMemoryMachine(t *testing.T) {
 					inv.Purpose = invitation.ProductDistribution
 				}
 				wantRules, wantNext := model.decide(a, creator, now)
-				r, d, err := l.Reserve(ctx, a, inv, now)
+				r, d, err := l.Reserve(ctx, p.Quota, a, inv, now)
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -18,6 +18,7 @@ import (
 // benchmark (its setup takes seconds).
 type benchLedger struct {
 	m          *Memory
+	q          Quota
 	accounts   []Account
 	creatorIDs string // the creators' IDs, creatorIDLen bytes each, one after the other
 	creators   int
@@ -76,17 +77,15 @@ func newBenchLedger(b *testing.B, accounts, creators int) *benchLedger {
 		ids = fmt.Appendf(ids, "c-%07d", i)
 	}
 	bl.creatorIDs = string(ids)
-	p := DefaultPolicy()
+	p := DefaultPolicy().Quota
+	bl.q = p
 	// Capacity is accounts×DailyLimit invitations a day; the clock runs at that rate.
 	bl.step = int64(24*time.Hour) / int64(accounts*p.DailyLimit)
 
 	runtime.GC()
 	var before runtime.MemStats
 	runtime.ReadMemStats(&before)
-	m, err := NewMemory(p, KeepHistory(affrules.Days(p.RepeatWindowDays)))
-	if err != nil {
-		b.Fatal(err)
-	}
+	m := NewMemory(KeepHistory(affrules.Days(p.RepeatWindowDays)))
 	bl.m = m
 	// Eight full days, every account sending its 100 a day to random creators, so that the
 	// window has rolled over once and the ledger is in its steady state (tables resized, history
@@ -102,7 +101,7 @@ func newBenchLedger(b *testing.B, accounts, creators int) *benchLedger {
 				for i := range p.DailyLimit {
 					for a := w; a < accounts; a += workers {
 						at := start + int64(d)*int64(24*time.Hour) + int64(i*accounts+a)*bl.step
-						if _, _, err := m.Reserve(context.Background(), bl.accounts[a], bl.invitation(bl.creator(rng.IntN(creators))), time.Unix(0, at)); err != nil {
+						if _, _, err := m.Reserve(context.Background(), p, bl.accounts[a], bl.invitation(bl.creator(rng.IntN(creators))), time.Unix(0, at)); err != nil {
 							panic(err)
 						}
 					}
@@ -123,12 +122,13 @@ func newBenchLedger(b *testing.B, accounts, creators int) *benchLedger {
 // liveEntries returns the number of last-invitation instants within the repeat window that the
 // ledger holds (INV-3 state).
 func (m *Memory) liveEntries() int {
+	st := m.load()
 	n := 0
-	for i := range m.shards {
-		s := &m.shards[i]
+	for i := range st.shards {
+		s := &st.shards[i]
 		s.mu.Lock()
 		for _, acc := range s.list {
-			n += acc.last.live(acc.latest - m.window)
+			n += acc.last.live(acc.latest - acc.keep)
 		}
 		s.mu.Unlock()
 	}
@@ -177,7 +177,7 @@ func runReserve(b *testing.B, bl *benchLedger) {
 			}
 			at := time.Unix(0, base+tick*bl.step)
 			tick++
-			_, d, err := bl.m.Reserve(ctx, bl.accounts[rng.IntN(len(bl.accounts))], bl.invitation(ids.decode(rng.IntN(bl.creators))), at)
+			_, d, err := bl.m.Reserve(ctx, bl.q, bl.accounts[rng.IntN(len(bl.accounts))], bl.invitation(ids.decode(rng.IntN(bl.creators))), at)
 			if err != nil {
 				b.Error(err)
 				return
@@ -200,22 +200,21 @@ func runReserve(b *testing.B, bl *benchLedger) {
 }
 
 // BenchmarkReserveRefused measures a refusal (INV-3): the same creator invited again within the
-// window. A refusal allocates its decision's reasons.
+// window. A refusal allocates its decision's reasons (INV-3: the slice only; INV-2 also the
+// day's text).
 func BenchmarkReserveRefused(b *testing.B) {
-	m, err := NewMemory(DefaultPolicy())
-	if err != nil {
-		b.Fatal(err)
-	}
+	m := NewMemory()
+	q := DefaultPolicy().Quota
 	ctx := context.Background()
 	a := Account{ID: "acct-refused", HomeMarket: affrules.ID, Partner: true}
 	inv := (&benchLedger{}).invitation("c-0000001")
 	t0 := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
-	if _, d, err := m.Reserve(ctx, a, inv, t0); err != nil || !d.Allowed {
+	if _, d, err := m.Reserve(ctx, q, a, inv, t0); err != nil || !d.Allowed {
 		b.Fatal(d, err)
 	}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, d, _ := m.Reserve(ctx, a, inv, t0.Add(time.Hour)); d.Allowed {
+		if _, d, _ := m.Reserve(ctx, q, a, inv, t0.Add(time.Hour)); d.Allowed {
 			b.Fatal("admitted")
 		}
 	}
@@ -223,7 +222,7 @@ func BenchmarkReserveRefused(b *testing.B) {
 
 // BenchmarkCheck measures the pure quota rule on an allowed invitation within the counted day.
 func BenchmarkCheck(b *testing.B) {
-	p := DefaultPolicy()
+	p := DefaultPolicy().Quota
 	loc, _ := time.LoadLocation("Asia/Jakarta")
 	t0 := time.Date(2026, 11, 20, 12, 0, 0, 0, loc)
 	u := Usage{Day: affrules.DayOf(t0, loc), Count: 3, Last: t0.Add(-8 * 24 * time.Hour)}

@@ -83,10 +83,10 @@ func TestTableModel(t *testing.T) {
 }
 
 // memModel is the plain reference for Memory: per account, the present (the latest instant
-// given), the day counter of Policy.Check, the instant each creator's window runs from, and the
+// given), the day counter of Quota.Check, the instant each creator's window runs from, and the
 // admitted records with their answers.
 type memModel struct {
-	p     Policy
+	p     Quota
 	accts map[string]*modelAcct
 }
 
@@ -155,14 +155,11 @@ func TestMemoryLongRun(t *testing.T) {
 
 func longRun(t *rapid.T, backwards bool) {
 	ctx := context.Background()
-	p := DefaultPolicy()
+	p := DefaultPolicy().Quota
 	p.DailyLimit = rapid.IntRange(1, 120).Draw(t, "daily")
 	p.RepeatWindowDays = rapid.IntRange(1, 3).Draw(t, "window")
 	window := affrules.Days(p.RepeatWindowDays)
-	l, err := NewMemory(p, KeepHistory(0))
-	if err != nil {
-		t.Fatal(err)
-	}
+	l := NewMemory(KeepHistory(0))
 	// Accounts in two shards, three in the first, so that they share a log and a sweep.
 	homes := []affrules.MarketCode{affrules.UK, affrules.ID, affrules.TH}
 	var accounts []Account
@@ -182,7 +179,7 @@ func longRun(t *rapid.T, backwards bool) {
 		inv := Invitation{Market: a.HomeMarket, CreatorID: creator, Username: "user_" + creator, Nickname: "Nick " + creator, Purpose: ProductDistribution, Message: "hi",
 			Contacts: contactsOf(creator, at)}
 		wantRules, wantNext := model.reserve(a, creator, at)
-		r, d, err := l.Reserve(ctx, a, inv, at)
+		r, d, err := l.Reserve(ctx, p, a, inv, at)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -320,8 +317,9 @@ func checkHistory(t *rapid.T, l *Memory, model *memModel, a Account) {
 		}
 	}
 	s := l.shard(a.ID)
+	retention := max(l.load().retention, int64(affrules.Days(model.p.RepeatWindowDays)))
 	for _, r := range ma.recs[:len(ma.recs)-len(all)] {
-		if r.At.UnixNano() > s.latest-l.retention {
+		if r.At.UnixNano() > s.latest-retention {
 			t.Fatalf("%s record #%d at %s lost within the retention (shard at %s)", a.ID, r.Seq, r.At, time.Unix(0, s.latest))
 		}
 	}
@@ -353,23 +351,21 @@ func checkHistory(t *rapid.T, l *Memory, model *memModel, a Account) {
 // entry stale at once, which let the same creator be invited again and again at that instant.
 func TestMemoryBackdatedBeyondWindow(t *testing.T) {
 	ctx := context.Background()
-	m, err := NewMemory(DefaultPolicy())
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := NewMemory()
+	q := DefaultPolicy().Quota
 	a := Account{ID: "a", HomeMarket: affrules.UK, Partner: true}
 	inv := func(c string) Invitation {
 		return Invitation{Market: affrules.UK, CreatorID: c, Purpose: ProductDistribution, Message: "hi"}
 	}
 	t0 := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
-	if _, d, _ := m.Reserve(ctx, a, inv("y"), t0); !d.Allowed {
+	if _, d, _ := m.Reserve(ctx, q, a, inv("y"), t0); !d.Allowed {
 		t.Fatal(d)
 	}
 	back := t0.Add(-affrules.Days(8))
-	if _, d, _ := m.Reserve(ctx, a, inv("x"), back); !d.Allowed {
+	if _, d, _ := m.Reserve(ctx, q, a, inv("x"), back); !d.Allowed {
 		t.Fatalf("first invitation of x: %s", d)
 	}
-	_, d, err := m.Reserve(ctx, a, inv("x"), back)
+	_, d, err := m.Reserve(ctx, q, a, inv("x"), back)
 	if err != nil || d.Allowed || !d.Failed(RuleRepeat) || !d.NextAllowed.Equal(t0.Add(affrules.Days(7))) {
 		t.Fatalf("x again at the same instant: %s, %v; want INV-3 until %s", d, err, t0.Add(affrules.Days(7)))
 	}
@@ -379,10 +375,8 @@ func TestMemoryBackdatedBeyondWindow(t *testing.T) {
 // and so reopen its creators' windows.
 func TestMemorySweepKeepsAccountsApart(t *testing.T) {
 	ctx := context.Background()
-	m, err := NewMemory(DefaultPolicy())
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := NewMemory()
+	q := DefaultPolicy().Quota
 	var ids []string
 	for i := 0; len(ids) < 2; i++ {
 		if id := fmt.Sprint("a", i); m.shard(id) == m.shard("a0") {
@@ -395,23 +389,23 @@ func TestMemorySweepKeepsAccountsApart(t *testing.T) {
 	a := Account{ID: ids[0], HomeMarket: affrules.UK, Partner: true}
 	b := Account{ID: ids[1], HomeMarket: affrules.UK, Partner: true}
 	t0 := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
-	if _, d, _ := m.Reserve(ctx, a, inv("x"), t0); !d.Allowed {
+	if _, d, _ := m.Reserve(ctx, q, a, inv("x"), t0); !d.Allowed {
 		t.Fatal(d)
 	}
 	// b, a month ahead, makes the shard sweep a (the first of its list) at least once.
 	for i := range 2 * 64 {
-		if _, d, _ := m.Reserve(ctx, b, inv(fmt.Sprint("b", i)), t0.Add(affrules.Days(30)+time.Duration(i)*15*time.Minute)); !d.Allowed {
+		if _, d, _ := m.Reserve(ctx, q, b, inv(fmt.Sprint("b", i)), t0.Add(affrules.Days(30)+time.Duration(i)*15*time.Minute)); !d.Allowed {
 			t.Fatal(d)
 		}
 	}
 	if m.accountOf(a.ID).last.slots != nil {
 		t.Fatal("the sweep did not release a's table; the test no longer tests it")
 	}
-	_, d, err := m.Reserve(ctx, a, inv("x"), t0.Add(affrules.Days(1)))
+	_, d, err := m.Reserve(ctx, q, a, inv("x"), t0.Add(affrules.Days(1)))
 	if err != nil || d.Allowed || !d.Failed(RuleRepeat) {
 		t.Fatalf("a→x a day after inviting x: %s, %v; want INV-3", d, err)
 	}
-	if _, d, _ := m.Reserve(ctx, a, inv("x"), t0.Add(affrules.Days(7))); !d.Allowed {
+	if _, d, _ := m.Reserve(ctx, q, a, inv("x"), t0.Add(affrules.Days(7))); !d.Allowed {
 		t.Fatalf("a→x exactly 7×24h later: %s", d)
 	}
 }
@@ -421,15 +415,13 @@ func TestMemorySweepKeepsAccountsApart(t *testing.T) {
 func TestMemoryEarlyInstants(t *testing.T) {
 	ctx := context.Background()
 	for _, keep := range []time.Duration{0, math.MaxInt64} {
-		m, err := NewMemory(DefaultPolicy(), KeepHistory(keep))
-		if err != nil {
-			t.Fatal(err)
-		}
+		m := NewMemory(KeepHistory(keep))
+		q := DefaultPolicy().Quota
 		a := Account{ID: "a", HomeMarket: affrules.UK, Partner: true}
 		t0 := time.Date(1701, 1, 2, 10, 0, 0, 0, time.UTC)
 		for i := range 300 {
 			at := t0.Add(time.Duration(i) * time.Hour)
-			if _, d, err := m.Reserve(ctx, a, Invitation{Market: affrules.UK, CreatorID: fmt.Sprint("c", i), Purpose: ProductDistribution, Message: "hi"}, at); err != nil || !d.Allowed {
+			if _, d, err := m.Reserve(ctx, q, a, Invitation{Market: affrules.UK, CreatorID: fmt.Sprint("c", i), Purpose: ProductDistribution, Message: "hi"}, at); err != nil || !d.Allowed {
 				t.Fatal(d, err)
 			}
 		}
@@ -456,9 +448,15 @@ func checkSeqs(t *rapid.T, l *Memory, q Query, want []int64) {
 	}
 }
 
+// shard returns the shard of account id.
+func (m *Memory) shard(id string) *shard {
+	s, _ := m.load().locate(id)
+	return s
+}
+
 // accountOf returns the state of account id, or nil; it takes the shard's lock.
 func (m *Memory) accountOf(id string) *account {
-	s, h := m.locate(id)
+	s, h := m.load().locate(id)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.account(h, id)
@@ -467,8 +465,9 @@ func (m *Memory) accountOf(id string) *account {
 // checkIndex checks that every shard's index holds exactly the shard's accounts, each found by
 // its own ID.
 func checkIndex(t interface{ Fatalf(string, ...any) }, m *Memory) {
-	for i := range m.shards {
-		s := &m.shards[i]
+	st := m.load()
+	for i := range st.shards {
+		s := &st.shards[i]
 		n := 0
 		for _, e := range s.index {
 			if e.acc != nil {
@@ -479,7 +478,7 @@ func checkIndex(t interface{ Fatalf(string, ...any) }, m *Memory) {
 			t.Fatalf("shard %d: %d accounts in an index of %d, %d in the list", i, n, len(s.index), len(s.list))
 		}
 		for _, acc := range s.list {
-			if got, h := m.locate(acc.id); got != s || s.account(h, acc.id) != acc {
+			if got, h := st.locate(acc.id); got != s || s.account(h, acc.id) != acc {
 				t.Fatalf("shard %d: account %s not found by its ID", i, acc.id)
 			}
 		}
@@ -512,10 +511,8 @@ func TestAccountSize(t *testing.T) {
 // returned by History changes no record.
 func TestMemorySharedContacts(t *testing.T) {
 	ctx := context.Background()
-	m, err := NewMemory(DefaultPolicy())
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := NewMemory()
+	q := DefaultPolicy().Quota
 	a := Account{ID: "a", HomeMarket: affrules.ID, Markets: []affrules.MarketCode{affrules.MY}, MCN: true, Partner: true}
 	cs := []Contact{{Channel: affrules.Email, Value: "a@x.example.com"}, {Channel: affrules.Phone, Value: "+62 812 3456 7890"}, {Channel: affrules.WhatsApp, Value: "+62 812 0000 0000"}}
 	type variant struct {
@@ -540,7 +537,7 @@ func TestMemorySharedContacts(t *testing.T) {
 			mine[0].Value = fmt.Sprintf("a%d@x.example.com", i)
 		}
 		inv := Invitation{Market: v.market, CreatorID: fmt.Sprint("c", i), Purpose: v.purpose, Message: "hi", Contacts: mine}
-		if _, d, err := m.Reserve(ctx, a, inv, t0.Add(time.Duration(i)*time.Minute)); err != nil || !d.Allowed {
+		if _, d, err := m.Reserve(ctx, q, a, inv, t0.Add(time.Duration(i)*time.Minute)); err != nil || !d.Allowed {
 			t.Fatal(d, err)
 		}
 		want = append(want, sentAs{v, slices.Clone(mine)})
@@ -585,25 +582,62 @@ func TestShardSize(t *testing.T) {
 	if off := unsafe.Offsetof(shard{}.list); off > 128 {
 		t.Errorf("what a reservation uses ends at byte %d of a shard, want at most 128", off)
 	}
+	// The shards start on a cache line, whether the state was made by NewMemory or on the
+	// first use of a zero Memory.
+	var zero Memory
+	for i, m := range []*Memory{NewMemory(), NewMemory(KeepHistory(time.Hour)), &zero} {
+		if p := uintptr(unsafe.Pointer(&m.load().shards[0])); p%64 != 0 {
+			t.Errorf("memory %d: shards at %#x, not on a cache line", i, p)
+		}
+	}
+}
+
+// A quota may change between calls (issue 7: the ledger owns no policy): a creator's last
+// invitation is kept for the longest window the account has been given, through table rebuilds
+// and sweeps under shorter windows, so that the longer window, back in force, still covers it.
+func TestMemoryKeepsLongestWindow(t *testing.T) {
+	ctx := context.Background()
+	m := NewMemory()
+	week := Quota{DailyLimit: 1000, RepeatWindowDays: 7}
+	day := Quota{DailyLimit: 1000, RepeatWindowDays: 1}
+	a := Account{ID: "a", HomeMarket: affrules.UK, Partner: true}
+	inv := func(c string) Invitation {
+		return Invitation{Market: affrules.UK, CreatorID: c, Purpose: ProductDistribution, Message: "hi"}
+	}
+	t0 := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	if _, d, err := m.Reserve(ctx, week, a, inv("x"), t0); err != nil || !d.Allowed {
+		t.Fatal(d, err)
+	}
+	// Three days of many creators under the one-day window: the table is rebuilt many times.
+	for i := range 3000 {
+		at := t0.Add(time.Duration(i+1) * time.Minute * 90 / 60)
+		if _, d, err := m.Reserve(ctx, day, a, inv(fmt.Sprint("c", i)), at); err != nil || !d.Allowed {
+			t.Fatalf("c%d: %s, %v", i, d, err)
+		}
+	}
+	_, d, err := m.Reserve(ctx, week, a, inv("x"), t0.Add(affrules.Days(4)))
+	if err != nil || d.Allowed || !d.Failed(RuleRepeat) || !d.NextAllowed.Equal(t0.Add(affrules.Days(7))) {
+		t.Fatalf("x four days later under the week: %s, %v; want INV-3 until %s", d, err, t0.Add(affrules.Days(7)))
+	}
+	if n := len(m.accountOf("a").last.slots); n < 3001 {
+		t.Errorf("a table of %d slots: the test no longer makes it grow past its first rebuilds", n)
+	}
 }
 
 // Thousands of accounts grow every shard's index many times over; each account keeps its own
 // state (INV-4: quotas per account) and history.
 func TestMemoryManyAccounts(t *testing.T) {
 	ctx := context.Background()
-	p := DefaultPolicy()
-	p.DailyLimit = 2
-	m, err := NewMemory(p)
-	if err != nil {
-		t.Fatal(err)
-	}
+	q := DefaultPolicy().Quota
+	q.DailyLimit = 2
+	m := NewMemory()
 	t0 := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
 	const n = 5000
 	for round := range 3 {
 		for i := range n {
 			a := Account{ID: fmt.Sprint("acct-", i), HomeMarket: affrules.SG, Partner: true}
 			inv := Invitation{Market: affrules.SG, CreatorID: fmt.Sprint("c", round), Purpose: ProductDistribution, Message: "hi"}
-			_, d, err := m.Reserve(ctx, a, inv, t0.Add(time.Duration(round)*time.Minute))
+			_, d, err := m.Reserve(ctx, q, a, inv, t0.Add(time.Duration(round)*time.Minute))
 			if err != nil || d.Allowed != (round < 2) {
 				t.Fatalf("round %d, %s: %s, %v", round, a.ID, d, err)
 			}
@@ -619,18 +653,16 @@ func TestMemoryManyAccounts(t *testing.T) {
 }
 
 // Reserve decides the usual admission (no live entry for the creator, an instant within the
-// counted day, the count below the limit) without calling Policy.check; it must agree with
+// counted day, the count below the limit) without calling Quota.Check; it must agree with
 // Check at the edges of that case: the last invitation the day allows, the first instant of the
 // next day (exactly the end of the counted day), an instant before the counted day, a creator
 // invited exactly one window earlier, and DST change days in London.
 func TestMemoryReserveAgreesWithCheck(t *testing.T) {
 	ctx := context.Background()
-	p := DefaultPolicy()
+	p := DefaultPolicy().Quota
 	p.DailyLimit = 3
-	m, err := NewMemory(p)
-	if err != nil {
-		t.Fatal(err)
-	}
+	q := p
+	m := NewMemory()
 	a := Account{ID: "a", HomeMarket: affrules.UK, Partner: true}
 	home, _ := time.LoadLocation("Europe/London")
 	var u Usage
@@ -648,7 +680,7 @@ func TestMemoryReserveAgreesWithCheck(t *testing.T) {
 			uc.Last = time.Time{}
 		}
 		want, next := p.Check(home, uc, at)
-		_, got, err := m.Reserve(ctx, a, Invitation{Market: affrules.UK, CreatorID: creator, Purpose: ProductDistribution, Message: "hi"}, at)
+		_, got, err := m.Reserve(ctx, q, a, Invitation{Market: affrules.UK, CreatorID: creator, Purpose: ProductDistribution, Message: "hi"}, at)
 		if err != nil {
 			t.Fatal(err)
 		}

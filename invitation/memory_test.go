@@ -3,16 +3,19 @@ package invitation_test
 import (
 	"testing"
 
-	"github.com/stretchr/testify/require"
-
 	"github.com/affrules/affrules/invitation"
 	"github.com/affrules/affrules/invitation/invitationtest"
 )
 
 func TestMemoryConformance(t *testing.T) {
-	invitationtest.TestLedger(t, func(t *testing.T, p invitation.Policy) invitation.Ledger {
-		m, err := invitation.NewMemory(p)
-		require.NoError(t, err)
-		return m
+	invitationtest.TestLedger(t, func(t *testing.T) invitation.Ledger {
+		return invitation.NewMemory()
+	})
+}
+
+// The zero Memory is a ledger ready for use: it passes the whole suite.
+func TestZeroMemoryConformance(t *testing.T) {
+	invitationtest.TestLedger(t, func(t *testing.T) invitation.Ledger {
+		return new(invitation.Memory)
 	})
 }

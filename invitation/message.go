@@ -6,7 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/fielderr"
 )
 
 // spaceless lists the scripts written without spaces between words (INV-6 interpretation).
@@ -44,30 +44,29 @@ func hasSpaceless(tok string) bool {
 }
 
 // checkMessage applies INV-6 under p.
-func checkMessage(p Policy, msg string) error {
+func checkMessage(l *fielderr.List, p Policy, msg string) {
 	if !utf8.ValidString(msg) {
-		return affrules.Errorf(pkg, "message", fmt.Sprintf("%d bytes", len(msg)), "is not valid UTF-8 (INV-6): %w", ErrMessage)
+		l.Add("message", fmt.Sprintf("%d bytes", len(msg)), "is not valid UTF-8 (INV-6): %w", ErrMessage)
+		return
 	}
 	if strings.TrimSpace(msg) == "" {
-		return affrules.Errorf(pkg, "message", "", "is required (INV-6): %w", ErrMessage)
+		l.Add("message", "", "is required (INV-6): %w", ErrMessage)
+		return
+	}
+	// Limits are capped at the bounds Policy.Validate enforces and the counts by the message
+	// length, so int64 cannot overflow below 2^31 bytes; longer messages are refused first.
+	if len(msg) >= 1<<31 {
+		l.Add("message", fmt.Sprintf("%d bytes", len(msg)), "exceeds %d words (INV-6): %w", p.MaxWords, ErrMessage)
+		return
 	}
 	words, chars := measure(msg)
-	if p.MaxWords <= 0 || p.MaxSpacelessChars <= 0 {
-		return affrules.Errorf(pkg, "message", fmt.Sprintf("%d words", words), "policy allows no message (INV-6): %w", ErrMessage)
-	}
-	// words/MaxWords + chars/MaxSpacelessChars <= 1, in integers. The limits are capped at the
-	// bounds Policy.Validate enforces and the counts by the message length, so int64 cannot
-	// overflow for any message below 2^31 bytes; longer ones are refused first.
-	if len(msg) >= 1<<31 {
-		return affrules.Errorf(pkg, "message", fmt.Sprintf("%d bytes", len(msg)), "exceeds %d words (INV-6): %w", p.MaxWords, ErrMessage)
-	}
+	// words/MaxWords + chars/MaxSpacelessChars <= 1, in integers.
 	mw, mc := int64(min(p.MaxWords, maxWordsLimit)), int64(min(p.MaxSpacelessChars, maxSpacelessChar))
 	if int64(words)*mc+int64(chars)*mw > mw*mc {
 		observed := fmt.Sprintf("%d words", words)
 		if chars > 0 {
 			observed += fmt.Sprintf(" and %d characters of a script without spaces", chars)
 		}
-		return affrules.Errorf(pkg, "message", observed, "exceeds the limit of %d words, or %d characters of a script without spaces such as Thai (INV-6): %w", p.MaxWords, p.MaxSpacelessChars, ErrMessage)
+		l.Add("message", observed, "exceeds the limit of %d words, or %d characters of a script without spaces such as Thai (INV-6): %w", p.MaxWords, p.MaxSpacelessChars, ErrMessage)
 	}
-	return nil
 }

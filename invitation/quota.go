@@ -1,15 +1,61 @@
 package invitation
 
 import (
-	"strconv"
 	"time"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/fielderr"
 )
+
+// Quota is the quota rule of SPEC §3 (INV-2..4) as a small comparable value: the daily limit and
+// the repeat window. A [Ledger] is given it on every call of [Ledger.Reserve] and decides with
+// [Quota.Check]; it owns no policy of its own. [Policy] embeds it, so a policy document sets it
+// with its top-level "daily_limit" and "repeat_window_days".
+//
+// The zero Quota denies every invitation ([Quota.Check] with a daily limit of 0) and
+// [Ledger.Reserve] refuses it with an error wrapping [affrules.ErrOutOfRange].
+type Quota struct {
+	// DailyLimit is the most invitations an account may send per calendar day of its home market
+	// (INV-2). Default 100.
+	DailyLimit int `json:"daily_limit"`
+	// RepeatWindowDays is the window, in 24-hour days, within which an account may invite the
+	// same creator only once (INV-3, MKT-3). Default 7. 0 switches the rule off.
+	RepeatWindowDays int `json:"repeat_window_days"`
+}
+
+// Upper bounds of a [Quota]; they keep the windows of INV-3 far from overflow.
+const (
+	maxDailyLimit = 1_000_000
+	maxWindowDays = 3650
+)
+
+// Validate reports every problem of the quota at once: a daily limit outside 1–1,000,000 or a
+// repeat window outside 0–3650 days, each an [*affrules.FieldError] wrapping
+// [affrules.ErrOutOfRange].
+func (q Quota) Validate() error {
+	l := fielderr.For(pkg)
+	q.validate(l, "quota.")
+	return l.Err()
+}
+
+func (q Quota) validate(l *fielderr.List, prefix string) {
+	if q.DailyLimit < 1 || q.DailyLimit > maxDailyLimit {
+		l.Add(prefix+"daily_limit", q.DailyLimit, "must be between 1 and %d: %w", maxDailyLimit, affrules.ErrOutOfRange)
+	}
+	if q.RepeatWindowDays < 0 || q.RepeatWindowDays > maxWindowDays {
+		l.Add(prefix+"repeat_window_days", q.RepeatWindowDays, "must be between 0 and %d: %w", maxWindowDays, affrules.ErrOutOfRange)
+	}
+}
+
+// valid reports whether [Quota.Validate] finds no problem, without building one.
+func (q Quota) valid() bool {
+	return q.DailyLimit >= 1 && q.DailyLimit <= maxDailyLimit && q.RepeatWindowDays >= 0 && q.RepeatWindowDays <= maxWindowDays
+}
 
 // Usage is what a [Ledger] knows of one account's quotas when it is asked to record an invitation
 // to one creator: the counter of INV-2 and the last invitation of INV-3. Both are per account,
-// whatever the role or market of the invitations (INV-4).
+// whatever the role or market of the invitations (INV-4). The zero Usage is an account that has
+// invited no one.
 type Usage struct {
 	// Day is the calendar day of the account's home market that Count counts, the day of the
 	// latest counted invitation; the zero Period when the account has none.
@@ -21,54 +67,36 @@ type Usage struct {
 	Last time.Time `json:"last,omitzero"`
 }
 
-// Check is the quota rule (INV-2..4) as a pure function: whether an account whose quota state
-// towards one creator is u may invite that creator at instant at, home being the zone of the
-// account's home market. It returns the decision and the usage to store if the invitation is recorded; when
-// the decision denies, the usage is u unchanged. A [Ledger] calls Check inside the atomic step
-// that records the invitation (INV-11).
+// Check is the quota rule (INV-2..4) as a pure function, the one place it is decided: whether an
+// account whose quota state towards one creator is u may invite that creator at instant at, home
+// being the zone of the account's home market. It returns the decision and the usage to store if
+// the invitation is recorded; when the decision denies, the usage is u unchanged. A [Ledger]
+// calls Check inside the atomic step that records the invitation (INV-11).
 //
-// The decision lists every failing rule: INV-2 when the day's count has reached p.DailyLimit,
+// The decision lists every failing rule: INV-2 when the day's count has reached q.DailyLimit,
 // with the next local midnight as its retry instant; INV-3 when at is before u.Last plus
-// p.RepeatWindowDays×24h (MKT-3: exactly 7×24h later is allowed again), retrying then.
+// q.RepeatWindowDays×24h (MKT-3: exactly 7×24h later is allowed again), retrying then.
 // [affrules.Decision.NextAllowed] is the later of the failing rules' retry instants, the first
-// instant at which both can pass.
+// instant at which both can pass. The reasons carry typed values: INV-2 the day's count and the
+// limit ([affrules.Count]) with the day as subject, INV-3 the last invitation
+// ([affrules.Instant], in the home zone) and the window ([affrules.DaysOf]).
 //
 // A clock that goes backwards never reopens a quota: an instant before u.Day is counted in u.Day
 // (the latest day the account has used), and an instant before u.Last is within the window of
 // u.Last.
-func (p Policy) Check(home *time.Location, u Usage, at time.Time) (affrules.Decision, Usage) {
-	return p.check(home, u, at, nil)
-}
-
-// reasonTexts are the parts of Check's reasons that depend only on the policy.
-type reasonTexts struct {
-	dailyLimit, repeatLimit, repeatMessage string
-}
-
-func (p Policy) reasonTexts() reasonTexts {
-	return reasonTexts{
-		dailyLimit:    strconv.Itoa(p.DailyLimit) + " a day in the account's home market, across its roles (INV-4)",
-		repeatLimit:   "once every " + strconv.Itoa(p.RepeatWindowDays) + "×24h per creator, across the account's roles (INV-4)",
-		repeatMessage: "creator already invited within " + strconv.Itoa(p.RepeatWindowDays) + " days",
-	}
-}
-
-// check is Check with the policy's reason texts built in advance, or built on a refusal when
-// texts is nil.
-func (p Policy) check(home *time.Location, u Usage, at time.Time, texts *reasonTexts) (affrules.Decision, Usage) {
+func (q Quota) Check(home *time.Location, u Usage, at time.Time) (affrules.Decision, Usage) {
 	day, count := u.Day, u.Count
 	if day.IsEmpty() || !at.Before(day.End) {
 		day, count = affrules.DayOf(at, home), 0
 	}
-	daily := count >= p.DailyLimit
 	var again time.Time
 	repeat := false
-	if !u.Last.IsZero() && p.RepeatWindowDays > 0 {
-		again = u.Last.Add(affrules.Days(p.RepeatWindowDays))
+	if !u.Last.IsZero() && q.RepeatWindowDays > 0 {
+		again = u.Last.Add(affrules.Days(q.RepeatWindowDays))
 		repeat = at.Before(again)
 	}
-	if !p.admits(count, repeat) {
-		return p.refuse(home, u, day, count, daily, repeat, again, texts), u
+	if !q.admits(count, repeat) {
+		return q.refuse(home, u, day, count, repeat, again), u
 	}
 	last := at
 	if u.Last.After(at) {
@@ -78,44 +106,36 @@ func (p Policy) check(home *time.Location, u Usage, at time.Time, texts *reasonT
 }
 
 // admits is the core of the quota rule (INV-2, INV-3): an invitation passes when the count of the
-// day it falls in is below the daily limit and no repeat window towards the creator is open. Check
-// decides with it; a ledger that keeps usage in a form of its own (Memory, in Unix nanoseconds)
-// decides with it too for an instant inside the counted day, where Check would decide the same,
-// and calls Check for everything else.
-func (p Policy) admits(count int, windowOpen bool) bool {
-	return count < p.DailyLimit && !windowOpen
+// day it falls in is below the daily limit and no repeat window towards the creator is open.
+// Check decides with it; a ledger that keeps usage in a form of its own ([Memory], in Unix
+// nanoseconds) decides with it too for an instant inside the counted day, where Check would
+// decide the same, and calls Check for everything else.
+func (q Quota) admits(count int, windowOpen bool) bool {
+	return count < q.DailyLimit && !windowOpen
 }
 
 // refuse builds the decision of a refusal: the reasons of the failing rules in order, and the
 // later of their retry instants.
-func (p Policy) refuse(home *time.Location, u Usage, day affrules.Period, count int, daily, repeat bool, again time.Time, texts *reasonTexts) affrules.Decision {
-	if texts == nil {
-		t := p.reasonTexts()
-		texts = &t
-	}
+func (q Quota) refuse(home *time.Location, u Usage, day affrules.Period, count int, repeat bool, again time.Time) affrules.Decision {
 	reasons := make([]affrules.Reason, 0, 2)
 	var next time.Time
-	var buf [64]byte
-	if daily {
-		b := strconv.AppendInt(buf[:0], int64(count), 10)
-		b = append(b, " invitations on "...)
-		b = day.Start.In(home).AppendFormat(b, time.DateOnly)
+	if count >= q.DailyLimit {
+		var buf [len(time.DateOnly)]byte
 		reasons = append(reasons, affrules.Reason{
 			Rule:     RuleDaily,
-			Observed: string(b),
-			Limit:    texts.dailyLimit,
-			Message:  "daily invitation limit reached",
+			Key:      keyDailyFailed,
+			Observed: affrules.Count(int64(count)),
+			Limit:    affrules.Count(int64(q.DailyLimit)),
+			Subject:  string(day.Start.In(home).AppendFormat(buf[:0], time.DateOnly)),
 		})
 		next = day.End
 	}
 	if repeat {
-		b := append(buf[:0], "last invited "...)
-		b = u.Last.In(home).AppendFormat(b, time.RFC3339)
 		reasons = append(reasons, affrules.Reason{
 			Rule:     RuleRepeat,
-			Observed: string(b),
-			Limit:    texts.repeatLimit,
-			Message:  texts.repeatMessage,
+			Key:      keyRepeatFailed,
+			Observed: affrules.Instant(u.Last.In(home)),
+			Limit:    affrules.DaysOf(q.RepeatWindowDays),
 		})
 		if again.After(next) {
 			next = again

@@ -4,26 +4,42 @@ import (
 	"strconv"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/fielderr"
 )
 
-// Eligible decides whether a creator at level l may have benefit, a level-gated benefit or
+// benefitDecisions returns the LVL-7 decision of b for each level L0 … L8, built once in [New].
+func benefitDecisions(b Benefit) *[numLevels + 1]affrules.Decision {
+	var out [numLevels + 1]affrules.Decision
+	for l := range out {
+		if Level(l) >= b.MinLevel {
+			out[l] = affrules.Decide()
+			continue
+		}
+		out[l] = affrules.Decide(affrules.Reason{Rule: RuleBenefit, Key: keyBelowMinLevel,
+			Observed: affrules.LevelOf(l), Limit: affrules.LevelOf(int(b.MinLevel)), Subject: b.Name})
+	}
+	return &out
+}
+
+// Benefit decides whether a creator at level l may have benefit, a level-gated benefit or
 // campaign of the policy (LVL-7). Since a level holds for a month, pass the level of the month
 // in question: eligibility is re-checked at each monthly refresh and lost in the first month
-// whose level is below the benefit's minimum. An unknown benefit or a level out of range is an
-// error.
-func (e *Evaluator) Eligible(benefit string, l Level) (affrules.Decision, error) {
-	minLevel, ok := e.benefits[benefit]
+// whose level is below the benefit's minimum. A denial's reason carries the level and the
+// minimum as [affrules.LevelOf] values and the benefit's name as Subject; decisions are built
+// once, in [New], and shared: do not modify their reasons in place. An unknown benefit or a level
+// out of range is an error. It allocates nothing unless it returns an error.
+func (e *Evaluator) Benefit(benefit string, l Level) (affrules.Decision, error) {
+	if err := e.ready("Benefit"); err != nil {
+		return affrules.Decision{}, err
+	}
+	ds, ok := e.benefits[benefit]
 	if !ok {
-		return affrules.Decision{}, affrules.Errorf("level", "benefit", strconv.Quote(benefit), "the policy has no such benefit (LVL-7)")
+		return affrules.Decision{}, fielderr.New(pkg, "benefit", strconv.Quote(benefit), "the policy has no such benefit (LVL-7)")
 	}
 	if !l.Valid() {
-		return affrules.Decision{}, affrules.Errorf("level", "level", int(l), "must be between L0 and L8 (LVL-1): %w", affrules.ErrOutOfRange)
+		return affrules.Decision{}, errLevelRange("level", l)
 	}
-	if l >= minLevel {
-		return affrules.Decide(), nil
-	}
-	return affrules.Decide(affrules.Reason{Rule: RuleBenefit, Observed: l.String(), Limit: minLevel.String() + " or above",
-		Message: benefit + " requires level " + minLevel.String()}), nil
+	return ds[l], nil
 }
 
 // Role is the role in which someone views a creator's profile (LVL-5).
@@ -37,38 +53,59 @@ const (
 	RoleBuyer   Role = "buyer"   // a buyer or any other platform user
 )
 
-// Viewer is who is looking: a role and, for a creator, their creator ID.
+// Viewer is who is looking: a role and, for a creator, their creator ID. The zero Viewer has no
+// role and is denied.
 type Viewer struct {
 	Role Role   `json:"role"`
 	ID   string `json:"id,omitempty"`
 }
 
+// visibility holds the LVL-5 decisions of one policy, built once in [New].
+type visibility struct {
+	partners                       bool
+	anotherCreator, partner, buyer affrules.Decision
+	unknownRole                    affrules.MessageKey
+}
+
+func newVisibility(partners bool) visibility {
+	deny := func(key affrules.MessageKey, role Role) affrules.Decision {
+		return affrules.Decide(affrules.Reason{Rule: RuleVisibility, Key: key, Observed: affrules.Text(string(role))})
+	}
+	if partners {
+		return visibility{partners: true, anotherCreator: deny(keyAnotherCreatorPartners, RoleCreator),
+			buyer: deny(keyBuyerPartners, RoleBuyer), unknownRole: keyUnknownRolePartners}
+	}
+	return visibility{anotherCreator: deny(keyAnotherCreator, RoleCreator), partner: deny(keyPartner, RolePartner),
+		buyer: deny(keyBuyer, RoleBuyer), unknownRole: keyUnknownRole}
+}
+
 // Visible decides whether viewer may see the level of creator (LVL-5): the creator themself and
 // sellers may; buyers and other users may not; affiliate partners may if the policy says so. A
-// creator viewing another creator is a user like any other. An unknown role is denied.
-func (e *Evaluator) Visible(viewer Viewer, creator string) affrules.Decision {
-	limit := "the creator themself or a seller"
-	if e.partners {
-		limit = "the creator themself, a seller or an affiliate partner"
+// creator viewing another creator is a user like any other. An unknown role is denied. A denial's
+// reason carries the viewer's role as [affrules.Text]; its key says which denial it is and
+// whether the policy shows levels to partners. Decisions for the known roles are built once, in
+// [New], and shared: do not modify their reasons in place. The zero Evaluator denies, with an
+// error wrapping [ErrNoPolicy].
+func (e *Evaluator) Visible(viewer Viewer, creator string) (affrules.Decision, error) {
+	if err := e.ready("Visible"); err != nil {
+		return affrules.Decision{}, err
 	}
-	deny := func(observed, msg string) affrules.Decision {
-		return affrules.Decide(affrules.Reason{Rule: RuleVisibility, Observed: observed, Limit: limit, Message: msg})
-	}
+	v := &e.visible
 	switch viewer.Role {
 	case RoleCreator:
 		if creator != "" && viewer.ID == creator {
-			return affrules.Decide()
+			return affrules.Decide(), nil
 		}
-		return deny("another creator", "creator levels are shown only to the creator themself among users")
+		return v.anotherCreator, nil
 	case RoleSeller:
-		return affrules.Decide()
+		return affrules.Decide(), nil
 	case RolePartner:
-		if e.partners {
-			return affrules.Decide()
+		if v.partners {
+			return affrules.Decide(), nil
 		}
-		return deny("affiliate partner", "the policy does not show creator levels to affiliate partners")
+		return v.partner, nil
 	case RoleBuyer:
-		return deny("buyer", "buyers and general users do not see creator levels")
+		return v.buyer, nil
 	}
-	return deny("role "+strconv.Quote(string(viewer.Role)), "unknown viewer role")
+	return affrules.Decide(affrules.Reason{Rule: RuleVisibility, Key: v.unknownRole, Observed: affrules.Text(string(viewer.Role))}), nil
 }

@@ -11,26 +11,48 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func TestEligible(t *testing.T) { // LVL-7
+func TestBenefit(t *testing.T) { // LVL-7
 	ev := mustNew(t, testPolicy(level.HighestMet)) // leaderboard from L4
 	for l := level.L0; l <= level.L8; l++ {
-		d, err := ev.Eligible("leaderboard", l)
+		d, err := ev.Benefit("leaderboard", l)
 		require.NoError(t, err)
 		assert.Equal(t, l >= level.L4, d.Allowed, l)
 		if !d.Allowed {
 			require.Len(t, d.Reasons, 1)
-			assert.Equal(t, affrules.Reason{Rule: level.RuleBenefit, Observed: l.String(), Limit: "L4 or above",
-				Message: "leaderboard requires level L4"}, d.Reasons[0])
+			assert.Equal(t, affrules.Reason{Rule: level.RuleBenefit, Key: "level.lvl7.below_min_level",
+				Observed: affrules.LevelOf(int(l)), Limit: affrules.LevelOf(4), Subject: "leaderboard"}, d.Reasons[0])
+			assert.Equal(t, int64(l), d.Reasons[0].Observed.Int())
+			assert.Equal(t, affrules.LevelValue, d.Reasons[0].Limit.Kind())
+		} else {
+			assert.Empty(t, d.Reasons)
 		}
 	}
-	_, err := ev.Eligible("free lunch", level.L8)
+	_, err := ev.Benefit("free lunch", level.L8)
 	assert.ErrorContains(t, err, `level: benefit "free lunch"`)
-	_, err = ev.Eligible("leaderboard", level.L8+1)
+	_, err = ev.Benefit("leaderboard", level.L8+1)
 	assert.ErrorIs(t, err, affrules.ErrOutOfRange)
+
+	p := testPolicy(level.HighestMet)
+	p.Benefits = append(p.Benefits, level.Benefit{Name: "open to all", MinLevel: level.L0})
+	d, err := mustNew(t, p).Benefit("open to all", level.L0)
+	require.NoError(t, err)
+	assert.True(t, d.Allowed, "a benefit from L0 is open to every level")
+}
+
+func TestBenefitAllocs(t *testing.T) { // LVL-7: decisions built once, in New
+	ev := mustNew(t, testPolicy(level.HighestMet))
+	allocs := testing.AllocsPerRun(1000, func() {
+		for _, l := range []level.Level{level.L2, level.L6} {
+			if _, err := ev.Benefit("leaderboard", l); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	assert.Zero(t, allocs)
 }
 
 // LVL-7: eligibility is re-checked at each monthly refresh: lost in the month the level falls.
-func TestEligibleLostAtRefresh(t *testing.T) {
+func TestBenefitLostAtRefresh(t *testing.T) {
 	ev := mustNew(t, testPolicy(level.HighestMet))
 	ctx := t.Context()
 	var h level.MemoryHistory
@@ -49,7 +71,7 @@ func TestEligibleLostAtRefresh(t *testing.T) {
 		l, ok, err := level.LevelAt(ctx, &h, affrules.UK, "c", at)
 		require.NoError(t, err)
 		require.True(t, ok)
-		d, err := ev.Eligible("leaderboard", l)
+		d, err := ev.Benefit("leaderboard", l)
 		require.NoError(t, err)
 		assert.Equal(t, want[i], d.Allowed, "month %d at %s", i, l)
 	}
@@ -60,27 +82,53 @@ func TestVisible(t *testing.T) { // LVL-5
 	p := testPolicy(level.HighestMet)
 	p.PartnersSeeLevel = false
 	noPartners := mustNew(t, p)
+	visible := func(ev *level.Evaluator, v level.Viewer, creator string) affrules.Decision {
+		t.Helper()
+		d, err := ev.Visible(v, creator)
+		require.NoError(t, err)
+		return d
+	}
+	// The key of a denial names the denial and, by its suffix, whether partners see levels.
 	tests := []struct {
 		viewer            level.Viewer
 		partners, without bool
+		key               affrules.MessageKey // of the denial, without the policy suffix
 	}{
-		{level.Viewer{Role: level.RoleCreator, ID: "c1"}, true, true},
-		{level.Viewer{Role: level.RoleCreator, ID: "c2"}, false, false},
-		{level.Viewer{Role: level.RoleCreator}, false, false},
-		{level.Viewer{Role: level.RoleSeller, ID: "s1"}, true, true},
-		{level.Viewer{Role: level.RolePartner, ID: "mcn"}, true, false},
-		{level.Viewer{Role: level.RoleBuyer, ID: "b1"}, false, false},
-		{level.Viewer{Role: "admin"}, false, false},
+		{level.Viewer{Role: level.RoleCreator, ID: "c1"}, true, true, ""},
+		{level.Viewer{Role: level.RoleCreator, ID: "c2"}, false, false, "level.lvl5.another_creator"},
+		{level.Viewer{Role: level.RoleCreator}, false, false, "level.lvl5.another_creator"},
+		{level.Viewer{Role: level.RoleSeller, ID: "s1"}, true, true, ""},
+		{level.Viewer{Role: level.RolePartner, ID: "mcn"}, true, false, "level.lvl5.partner"},
+		{level.Viewer{Role: level.RoleBuyer, ID: "b1"}, false, false, "level.lvl5.buyer"},
+		{level.Viewer{Role: "admin"}, false, false, "level.lvl5.unknown_role"},
+		{level.Viewer{}, false, false, "level.lvl5.unknown_role"}, // the zero Viewer
 	}
 	for _, tt := range tests {
-		d := withPartners.Visible(tt.viewer, "c1")
+		d := visible(withPartners, tt.viewer, "c1")
+		without := visible(noPartners, tt.viewer, "c1")
 		assert.Equal(t, tt.partners, d.Allowed, "%+v", tt.viewer)
-		assert.Equal(t, tt.without, noPartners.Visible(tt.viewer, "c1").Allowed, "%+v without partners", tt.viewer)
+		assert.Equal(t, tt.without, without.Allowed, "%+v without partners", tt.viewer)
 		if !d.Allowed {
-			assert.True(t, d.Failed(level.RuleVisibility), d.String())
+			require.Len(t, d.Reasons, 1)
+			assert.Equal(t, affrules.Reason{Rule: level.RuleVisibility, Key: tt.key + "_partners_see_level",
+				Observed: affrules.Text(string(tt.viewer.Role))}, d.Reasons[0])
+		}
+		if !without.Allowed {
+			require.Len(t, without.Reasons, 1)
+			assert.Equal(t, affrules.Reason{Rule: level.RuleVisibility, Key: tt.key,
+				Observed: affrules.Text(string(tt.viewer.Role))}, without.Reasons[0])
 		}
 	}
-	assert.False(t, withPartners.Visible(level.Viewer{Role: level.RoleCreator}, "").Allowed, "empty IDs never match")
+	assert.False(t, visible(withPartners, level.Viewer{Role: level.RoleCreator}, "").Allowed, "empty IDs never match")
+
+	allocs := testing.AllocsPerRun(1000, func() {
+		for _, v := range []level.Viewer{{Role: level.RoleSeller}, {Role: level.RoleBuyer}, {Role: level.RoleCreator, ID: "c2"}} {
+			if _, err := noPartners.Visible(v, "c1"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	assert.Zero(t, allocs, "LVL-5: decisions for the known roles are built once, in New")
 }
 
 func TestScore(t *testing.T) { // LVL-8
@@ -164,7 +212,7 @@ func TestBadges(t *testing.T) { // LVL-10
 	r := affrules.MustParseRate
 	good := level.BadgeInput{ReplyRate: r("80%"), ReplyTime: 12 * time.Hour, Posts: posts(12, at.Add(-24*time.Hour)),
 		SampleFulfilment: r("70%"), MarketAverage: r("60%")}
-	b, err := ev.Badges(at, good)
+	b, err := ev.Badges(good, at)
 	require.NoError(t, err)
 	assert.True(t, b.QuickToRespond.Allowed, "exactly at both limits")
 	assert.True(t, b.PostsFrequently.Allowed, "exactly 12 posts")
@@ -175,33 +223,40 @@ func TestBadges(t *testing.T) { // LVL-10
 	bad.ReplyTime = 12*time.Hour + time.Second
 	bad.Posts = append(posts(11, at.Add(-24*time.Hour)), at.Add(-30*24*time.Hour)) // MKT-3: exactly 30 days back is outside
 	bad.SampleFulfilment = r("69.9%")
-	b, err = ev.Badges(at, bad)
+	b, err = ev.Badges(bad, at)
 	require.NoError(t, err)
-	assert.Len(t, b.QuickToRespond.Failures(), 2, "both reply rules reported")
-	assert.False(t, b.PostsFrequently.Allowed)
-	assert.Equal(t, "11 posts", b.PostsFrequently.Reasons[0].Observed)
-	assert.False(t, b.ReliableWithSamples.Allowed)
-	assert.Equal(t, "at least 70% (market average 60% + 10%)", b.ReliableWithSamples.Reasons[0].Limit)
+	assert.Equal(t, []affrules.Reason{
+		{Rule: level.RuleBadge, Key: "level.lvl10.reply_rate_low", Observed: affrules.RateOf(r("79.9%")), Limit: affrules.RateOf(r("80%"))},
+		{Rule: level.RuleBadge, Key: "level.lvl10.reply_time_slow", Observed: affrules.DurationOf(12*time.Hour + time.Second), Limit: affrules.DurationOf(12 * time.Hour)},
+	}, b.QuickToRespond.Reasons, "both reply rules reported")
+	assert.Equal(t, []affrules.Reason{{Rule: level.RuleBadge, Key: "level.lvl10.too_few_posts",
+		Observed: affrules.Count(11), Limit: affrules.Count(12), Subject: "30"}}, b.PostsFrequently.Reasons)
+	assert.Equal(t, []affrules.Reason{{Rule: level.RuleBadge, Key: "level.lvl10.samples_below_average",
+		Observed: affrules.RateOf(r("69.9%")), Limit: affrules.RateOf(r("70%")), Subject: "60% + 10%"}}, b.ReliableWithSamples.Reasons)
 	for _, d := range []affrules.Decision{b.QuickToRespond, b.PostsFrequently, b.ReliableWithSamples} {
+		assert.False(t, d.Allowed)
 		assert.True(t, d.Failed(level.RuleBadge))
 	}
 
 	// Posts in the future of at do not count (MKT-3 window looks back).
 	future := good
 	future.Posts = posts(12, at.Add(time.Second))
-	b, err = ev.Badges(at, future)
+	b, err = ev.Badges(future, at)
 	require.NoError(t, err)
 	assert.False(t, b.PostsFrequently.Allowed)
 
 	// An average of 95% puts the bar at 105%: unreachable.
 	high := good
 	high.SampleFulfilment, high.MarketAverage = r("100%"), r("95%")
-	b, err = ev.Badges(at, high)
+	b, err = ev.Badges(high, at)
 	require.NoError(t, err)
 	assert.False(t, b.ReliableWithSamples.Allowed)
+	assert.Equal(t, []affrules.Reason{{Rule: level.RuleBadge, Key: "level.lvl10.samples_unreachable",
+		Observed: affrules.RateOf(r("100%")), Limit: affrules.Decimal(decimal.NewFromInt(105)), Subject: "95% + 10%"}}, b.ReliableWithSamples.Reasons)
+	assert.True(t, b.ReliableWithSamples.Reasons[0].Limit.Decimal().Equal(decimal.NewFromInt(105)), "the limit in percent")
 
 	neg := good
 	neg.ReplyTime = -time.Second
-	_, err = ev.Badges(at, neg)
+	_, err = ev.Badges(neg, at)
 	assert.ErrorIs(t, err, affrules.ErrNegative)
 }

@@ -7,8 +7,11 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/affrules/affrules"
 	"github.com/shopspring/decimal"
+
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/fielderr"
+	"github.com/affrules/affrules/internal/minor"
 )
 
 // Promotion is the way a creator promoted affiliate products (LVL-4).
@@ -36,10 +39,12 @@ type Event struct {
 // [Performance]: active days counted once per market-calendar day (LVL-4, MKT-2), GMV summed and
 // distinct products counted. The result does not depend on the order of events. An Aggregator
 // is not safe for concurrent use; its memory grows with the number of creators and of distinct
-// (creator, product) pairs, not with the number of events.
+// (creator, product) pairs, not with the number of events. The zero Aggregator belongs to no
+// market: it rejects every event with an error wrapping [affrules.ErrUnknownMarket]; build one
+// with [NewAggregator].
 type Aggregator struct {
 	market    affrules.Market
-	month     Month
+	month     affrules.Month
 	period    affrules.Period
 	dayStart  [32]int64 // Unix seconds of each local midnight; dayStart[ndays] ends the month
 	ndays     int
@@ -64,10 +69,10 @@ type creatorProduct struct {
 
 // NewAggregator returns an aggregator for the events of month m in market, the month whose
 // performance sets the levels of m+1.
-func NewAggregator(market affrules.MarketCode, m Month) (*Aggregator, error) {
+func NewAggregator(market affrules.MarketCode, m affrules.Month) (*Aggregator, error) {
 	mk, err := affrules.LookupMarket(market)
 	if err != nil {
-		return nil, affrules.Errorf("level", "market", market, "%w", affrules.ErrUnknownMarket)
+		return nil, fielderr.New(pkg, "market", market, "%w", affrules.ErrUnknownMarket)
 	}
 	a := &Aggregator{
 		market:    mk,
@@ -106,30 +111,33 @@ func (a *Aggregator) dayIndex(s int64) int {
 // the market currency's minor unit, or an instant outside the month (in the market's calendar,
 // MKT-2) is rejected with an error and changes nothing.
 func (a *Aggregator) Add(e Event) error {
+	if a.ndays == 0 {
+		return fielderr.New(pkg, "aggregator.market", a.market.Code, "the zero Aggregator has no market, build one with NewAggregator: %w", affrules.ErrUnknownMarket)
+	}
 	if e.Creator == "" {
-		return affrules.Errorf("level", "event.creator", e.Creator, "must not be empty")
+		return fielderr.New(pkg, "event.creator", e.Creator, "must not be empty")
 	}
 	switch e.Kind {
 	case PromoLive, PromoVideo, PromoLinkShare:
 	default:
-		return affrules.Errorf("level", "event.kind", strconv.Quote(string(e.Kind)), "must be %q, %q or %q (LVL-4)", PromoLive, PromoVideo, PromoLinkShare)
+		return fielderr.New(pkg, "event.kind", strconv.Quote(string(e.Kind)), "must be %q, %q or %q (LVL-4)", PromoLive, PromoVideo, PromoLinkShare)
 	}
 	s := e.At.Unix() // local midnights fall on whole seconds, so comparing seconds is exact
 	if e.At.IsZero() || s < a.dayStart[0] || s >= a.dayStart[a.ndays] {
-		return affrules.Errorf("level", "event.at", e.At.Format(time.RFC3339),
+		return fielderr.New(pkg, "event.at", e.At.Format(time.RFC3339),
 			"is outside %s in %s %s, the month being aggregated (MKT-2): %w", a.month, a.market.Code, a.period, affrules.ErrOutOfRange)
 	}
-	var gmv minor
+	var gmv minor.Amount
 	if !e.GMV.IsZero() {
 		if e.GMV.Sign() < 0 {
-			return affrules.Errorf("level", "event.gmv", e.GMV, "%w", affrules.ErrNegative)
+			return fielderr.New(pkg, "event.gmv", e.GMV, "%w", affrules.ErrNegative)
 		}
 		var err error
-		if gmv, err = toMinor(e.GMV, a.market.MinorUnit); err != nil {
-			return affrules.Errorf("level", "event.gmv", e.GMV, "%s: %w", err, affrules.ErrOutOfRange)
+		if gmv, err = minor.From(e.GMV, a.market.MinorUnit); err != nil {
+			return fielderr.New(pkg, "event.gmv", e.GMV, "%s: %w", err, affrules.ErrOutOfRange)
 		}
-		if !gmv.exact {
-			return affrules.Errorf("level", "event.gmv", e.GMV, "has more decimal places than %s's minor unit (%d)", a.market.Currency, a.market.MinorUnit)
+		if !gmv.Exact {
+			return fielderr.New(pkg, "event.gmv", e.GMV, "has more decimal places than %s's minor unit (%d)", a.market.Currency, a.market.MinorUnit)
 		}
 	}
 	i, ok := a.lastIndex, a.last != "" && a.last == e.Creator
@@ -138,7 +146,7 @@ func (a *Aggregator) Add(e Event) error {
 	}
 	if !ok {
 		if len(a.tallies) == math.MaxInt32 {
-			return affrules.Errorf("level", "event.creator", e.Creator, "too many creators in one aggregator: %w", affrules.ErrOutOfRange)
+			return fielderr.New(pkg, "event.creator", e.Creator, "too many creators in one aggregator: %w", affrules.ErrOutOfRange)
 		}
 		i = int32(len(a.tallies))
 		a.index[e.Creator] = i
@@ -146,11 +154,11 @@ func (a *Aggregator) Add(e Event) error {
 		a.tallies = append(a.tallies, tally{})
 	}
 	t := &a.tallies[i]
-	if gmv.units > math.MaxInt64-t.gmv {
-		return affrules.Errorf("level", "event.gmv", e.GMV, "creator %s's GMV total overflows: %w", e.Creator, affrules.ErrOutOfRange)
+	if gmv.Units > math.MaxInt64-t.gmv {
+		return fielderr.New(pkg, "event.gmv", e.GMV, "creator %s's GMV total overflows: %w", e.Creator, affrules.ErrOutOfRange)
 	}
 	a.last, a.lastIndex = e.Creator, i
-	t.gmv += gmv.units
+	t.gmv += gmv.Units
 	t.days |= 1 << a.dayIndex(s) // LVL-4: several promotions on one day count once
 	if e.Product != "" {
 		k := creatorProduct{creator: i, product: e.Product}
@@ -163,7 +171,8 @@ func (a *Aggregator) Add(e Event) error {
 }
 
 func (a *Aggregator) performance(t tally) Performance {
-	return Performance{market: a.market.Code, month: a.month, gmv: t.gmv, activeDays: int32(bits.OnesCount32(t.days)), breadth: t.breadth}
+	return Performance{market: a.market.Code, month: a.month, gmv: t.gmv, activeDays: int32(bits.OnesCount32(t.days)), breadth: t.breadth,
+		places: a.market.MinorUnit}
 }
 
 // Performance returns the performance of creator so far; a creator with no events has a
@@ -173,7 +182,7 @@ func (a *Aggregator) Performance(creator string) Performance {
 	if i, ok := a.index[creator]; ok {
 		return a.performance(a.tallies[i])
 	}
-	return Performance{market: a.market.Code, month: a.month}
+	return Performance{market: a.market.Code, month: a.month, places: a.market.MinorUnit}
 }
 
 // All yields each creator with events and their performance, in the order of their first event.

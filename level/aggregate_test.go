@@ -23,7 +23,7 @@ func view(p level.Performance) perfView {
 	return perfView{GMV: p.GMV(), ActiveDays: p.ActiveDays(), Breadth: p.Breadth()}
 }
 
-func newAgg(t testing.TB, code affrules.MarketCode, m level.Month) *level.Aggregator {
+func newAgg(t testing.TB, code affrules.MarketCode, m affrules.Month) *level.Aggregator {
 	t.Helper()
 	a, err := level.NewAggregator(code, m)
 	require.NoError(t, err)
@@ -75,7 +75,7 @@ func TestAggregatorMonthBoundaryBehindUTC(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, affrules.RegisterMarket(us))
 	la := market(t, "US").Location()
-	jan := level.NewMonth(2026, time.January)
+	jan := affrules.NewMonth(2026, time.January)
 	a := newAgg(t, "US", jan)
 	last := time.Date(2026, time.January, 31, 23, 30, 0, 0, la)
 	require.Equal(t, time.February, last.UTC().Month())
@@ -92,7 +92,7 @@ func TestAggregatorMonthBoundaryBehindUTC(t *testing.T) {
 // after the clocks change belongs to the right day.
 func TestAggregatorUKDST(t *testing.T) {
 	uk := market(t, affrules.UK)
-	for _, m := range []level.Month{march2026, level.NewMonth(2026, time.October)} {
+	for _, m := range []affrules.Month{march2026, affrules.NewMonth(2026, time.October)} {
 		t.Run(m.String(), func(t *testing.T) {
 			a := newAgg(t, affrules.UK, m)
 			p := m.Period(uk)
@@ -129,7 +129,7 @@ func TestAggregatorUKDST(t *testing.T) {
 	assert.Equal(t, 2, a.Performance("f").ActiveDays(), "00:30 BST on 30 March")
 	// 25 October 2026: clocks go back at 02:00 BST, the day is 25 hours long. 23:30 GMT that
 	// evening is still the 25th: one active day with the morning's promotion.
-	oct := newAgg(t, affrules.UK, level.NewMonth(2026, time.October))
+	oct := newAgg(t, affrules.UK, affrules.NewMonth(2026, time.October))
 	for _, at := range []time.Time{
 		time.Date(2026, time.October, 25, 9, 0, 0, 0, time.UTC),
 		time.Date(2026, time.October, 25, 23, 30, 0, 0, time.UTC),

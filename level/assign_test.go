@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/level"
@@ -91,7 +92,9 @@ func TestAssignEffectiveDate(t *testing.T) {
 		stricter.Levels[i].GMV = stricter.Levels[i].GMV.Mul(decimal.NewFromInt(10))
 	}
 	april := march2026.Add(1)
-	p.Tables[affrules.UK] = append(p.Tables[affrules.UK], affrules.Effective[level.Table]{From: april.Period(uk).Start, Value: stricter})
+	tl, err := p.Tables[affrules.UK].With(affrules.Effective[level.Table]{From: april.Period(uk).Start, Value: stricter})
+	require.NoError(t, err)
+	p.Tables[affrules.UK] = tl
 	ev := mustNew(t, p)
 
 	got, err := ev.Assign(affrules.UK, march2026, mustPerf(t, affrules.UK, feb2026, "100", 5, 3))
@@ -101,7 +104,7 @@ func TestAssignEffectiveDate(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, level.L2, got, "April: new table in force from April's first instant")
 
-	p.Tables[affrules.UK] = []affrules.Effective[level.Table]{{From: april.Period(uk).Start, Value: stricter}}
+	p.Tables[affrules.UK] = timeline(t, affrules.Effective[level.Table]{From: april.Period(uk).Start, Value: stricter})
 	ev = mustNew(t, p)
 	_, err = ev.Assign(affrules.UK, march2026, mustPerf(t, affrules.UK, feb2026, "100", 5, 3))
 	assert.ErrorContains(t, err, "no thresholds in force")
@@ -221,7 +224,7 @@ func genPerf(t *rapid.T, label string) perfInput {
 
 func evaluatorFor(t *rapid.T, tb level.Table) *level.Evaluator {
 	p := level.DefaultPolicy()
-	p.Tables[affrules.UK] = []affrules.Effective[level.Table]{{Value: tb}}
+	p.Tables[affrules.UK] = timeline(nil, affrules.Effective[level.Table]{Value: tb})
 	ev, err := level.New(p)
 	if err != nil {
 		t.Fatalf("generated table rejected: %v", err)
@@ -410,4 +413,71 @@ func TestAssignAllocs(t *testing.T) {
 		}
 	})
 	assert.LessOrEqual(t, allocs, 5.0, "Refresh of 1,000 creators: allocations must not grow with creators")
+}
+
+// stepTable returns a table under which a performance of zero earns exactly level k: L1 … Lk
+// require nothing, the levels above more than a month can hold.
+func stepTable(k int) level.Table {
+	tb := level.Table{Scheme: level.HighestMet}
+	for i := range 8 {
+		th := level.Thresholds{GMV: decimal.Zero}
+		if i >= k {
+			th = level.Thresholds{GMV: decimal.NewFromInt(1_000_000), ActiveDays: 31, Breadth: 1_000}
+		}
+		tb.Levels = append(tb.Levels, th)
+	}
+	return tb
+}
+
+// LVL-3: the table for a month is the version in force at the month's first instant in the
+// market's calendar, wherever the versions start: on a month's first instant, a nanosecond
+// either side of it, or inside the month, across the UK's DST changes. The evaluator's compiled
+// month lookup agrees with Timeline.At at each month's start.
+func TestTableInForceMatchesTimeline(t *testing.T) {
+	uk := market(t, affrules.UK)
+	rapid.Check(t, func(t *rapid.T) {
+		var versions []affrules.Effective[level.Table]
+		for i := range rapid.IntRange(1, 8).Draw(t, "versions") {
+			m := march2026.Add(rapid.IntRange(-3, 8).Draw(t, fmt.Sprint("month", i)))
+			p := m.Period(uk)
+			from := p.Start
+			switch rapid.IntRange(0, 3).Draw(t, fmt.Sprint("where", i)) {
+			case 1:
+				from = from.Add(-time.Nanosecond)
+			case 2:
+				from = from.Add(time.Nanosecond)
+			case 3:
+				from = from.Add(time.Duration(rapid.Int64Range(0, int64(p.Duration()-1)).Draw(t, fmt.Sprint("offset", i))))
+			}
+			versions = append(versions, affrules.Effective[level.Table]{From: from, Value: stepTable(i + 1)})
+		}
+		slices.SortFunc(versions, func(a, b affrules.Effective[level.Table]) int { return a.From.Compare(b.From) })
+		versions = slices.CompactFunc(versions, func(a, b affrules.Effective[level.Table]) bool { return a.From.Equal(b.From) })
+		tl, err := affrules.NewTimeline(versions...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := level.DefaultPolicy()
+		p.Tables[affrules.UK] = tl
+		ev, err := level.New(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for m := march2026.Add(-4); m <= march2026.Add(10); m++ {
+			perf, err := level.NewPerformance(affrules.UK, m-1, decimal.Zero, 0, 0)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := ev.Assign(affrules.UK, m, perf)
+			want, ok := tl.At(m.Period(uk).Start)
+			switch {
+			case !ok && err == nil:
+				t.Fatalf("%s: Assign = %s; no version is in force at the month's start", m, got)
+			case ok && err != nil:
+				t.Fatalf("%s: Assign: %v; a version is in force at the month's start", m, err)
+			case ok && got != referenceLevel(want, decimal.Zero, 0, 0):
+				t.Fatalf("%s: Assign = %s; the version in force at the month's start gives %s", m, got, referenceLevel(want, decimal.Zero, 0, 0))
+			}
+		}
+	})
 }

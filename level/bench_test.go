@@ -107,3 +107,47 @@ func BenchmarkAssign(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkReasons is each rule that returns reasons, on its failing path, with every reason
+// (LVL-5, LVL-6, LVL-7, LVL-10); the passing paths allocate nothing.
+func BenchmarkReasons(b *testing.B) {
+	p := testPolicy(level.HighestMet)
+	p.PartnersSeeLevel = false
+	ev := mustNew(b, p)
+	b.Run("Visible", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if d, err := ev.Visible(level.Viewer{Role: level.RolePartner, ID: "mcn"}, "c1"); err != nil || d.Allowed {
+				b.Fatal(d, err)
+			}
+		}
+	})
+	b.Run("Benefit", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if d, err := ev.Benefit("leaderboard", level.L3); err != nil || d.Allowed {
+				b.Fatal(d, err)
+			}
+		}
+	})
+	b.Run("Trend", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if tr, err := ev.Trend(level.L8, level.L5, level.L3); err != nil || tr.Reliability.Allowed {
+				b.Fatal(tr, err)
+			}
+		}
+	})
+	at := time.Date(2026, time.March, 15, 12, 0, 0, 0, time.UTC)
+	r := affrules.MustParseRate
+	in := level.BadgeInput{ReplyRate: r("79.9%"), ReplyTime: 13 * time.Hour, Posts: []time.Time{at.Add(-time.Hour)},
+		SampleFulfilment: r("69.9%"), MarketAverage: r("60%")}
+	b.Run("Badges", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			if bs, err := ev.Badges(in, at); err != nil || bs.QuickToRespond.Allowed {
+				b.Fatal(bs, err)
+			}
+		}
+	})
+}

@@ -16,7 +16,7 @@ func ExampleEvaluator_Refresh() {
 	if err != nil {
 		panic(err)
 	}
-	feb := level.NewMonth(2026, time.February)
+	feb := affrules.NewMonth(2026, time.February)
 	agg, err := level.NewAggregator(affrules.TH, feb)
 	if err != nil {
 		panic(err)
@@ -54,7 +54,7 @@ func ExampleNewPerformance() {
 	if err != nil {
 		panic(err)
 	}
-	feb := level.NewMonth(2026, time.February)
+	feb := affrules.NewMonth(2026, time.February)
 	agg, err := level.NewAggregator(affrules.MY, feb)
 	if err != nil {
 		panic(err)
@@ -93,13 +93,19 @@ func ExampleNewPerformance() {
 // The two assignment schemes disagree on a creator with high GMV and little activity.
 func ExampleEvaluator_Assign() {
 	p := level.DefaultPolicy()
-	feb := level.NewMonth(2026, time.February)
+	feb := affrules.NewMonth(2026, time.February)
 	perf, err := level.NewPerformance(affrules.UK, feb, decimal.RequireFromString("60000"), 3, 2)
 	if err != nil {
 		panic(err)
 	}
+	table, _ := p.Tables[affrules.UK].At(time.Time{}) // the default table, in force from the zero instant
 	for _, scheme := range []level.Scheme{level.HighestMet, level.GMVBand} {
-		p.Tables[affrules.UK][0].Value.Scheme = scheme
+		table.Scheme = scheme
+		tl, err := affrules.NewTimeline(affrules.Effective[level.Table]{Value: table})
+		if err != nil {
+			panic(err)
+		}
+		p.Tables[affrules.UK] = tl
 		ev, err := level.New(p)
 		if err != nil {
 			panic(err)
@@ -136,7 +142,7 @@ func ExampleEvaluator_Trend() {
 func ExampleLevelAt() {
 	ctx := context.Background()
 	var h level.MemoryHistory
-	march := level.NewMonth(2026, time.March)
+	march := affrules.NewMonth(2026, time.March)
 	if err := h.Put(ctx, level.Record{Market: affrules.UK, Creator: "amy", Month: march, Level: level.L4}); err != nil {
 		panic(err)
 	}
@@ -160,7 +166,7 @@ func ExampleEvaluator_TrendAt() {
 	}
 	ctx := context.Background()
 	var h level.MemoryHistory
-	jan := level.NewMonth(2026, time.January)
+	jan := affrules.NewMonth(2026, time.January)
 	for i, l := range []level.Level{level.L7, level.L6, level.L4} {
 		if err := h.Put(ctx, level.Record{Market: affrules.MY, Creator: "siti", Month: jan.Add(i), Level: l}); err != nil {
 			panic(err)
@@ -169,7 +175,7 @@ func ExampleEvaluator_TrendAt() {
 	tr, ok, err := ev.TrendAt(ctx, &h, affrules.MY, "siti", jan.Add(2))
 	fmt.Println(tr, ok, err)
 	for _, r := range tr.Reliability.Failures() {
-		fmt.Println(r.Message)
+		fmt.Println(r.Message())
 	}
 	// Output:
 	// down by 2 (significant drop) true <nil>
@@ -177,18 +183,47 @@ func ExampleEvaluator_TrendAt() {
 	// consistent level drop: the creator may be unreliable
 }
 
-func ExampleEvaluator_Eligible() {
+func ExampleEvaluator_Benefit() {
 	ev, err := level.New(level.DefaultPolicy())
 	if err != nil {
 		panic(err)
 	}
 	for _, l := range []level.Level{level.L5, level.L3} {
-		d, err := ev.Eligible("leaderboard", l)
+		d, err := ev.Benefit("leaderboard", l)
 		fmt.Println(l, d, err)
 	}
+	d, _ := ev.Benefit("leaderboard", level.L3)
+	r := d.Reasons[0] // typed: compare levels without reading the text
+	fmt.Println(r.Key, r.Subject, r.Observed.Int() < r.Limit.Int())
 	// Output:
 	// L5 allowed <nil>
 	// L3 denied: LVL-7 failed: leaderboard requires level L4 (observed L3, limit L4 or above) <nil>
+	// level.lvl7.below_min_level leaderboard true
+}
+
+// A host in Indonesia shows reasons in Bahasa Indonesia from the message keys and typed values,
+// with its own catalog; keys it has no template for stay in English.
+func ExampleEvaluator_Benefit_catalog() {
+	ev, err := level.New(level.DefaultPolicy())
+	if err != nil {
+		panic(err)
+	}
+	id := affrules.Catalog{Messages: map[affrules.MessageKey]string{
+		"level.lvl7.below_min_level": "{subject} memerlukan level {limit} atau lebih tinggi (level Anda {observed})",
+	}}
+	d, err := ev.Benefit("leaderboard", level.L2)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(id.Decision(d))
+	v, err := ev.Visible(level.Viewer{Role: level.RoleBuyer}, "amy")
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(id.Decision(v))
+	// Output:
+	// [leaderboard memerlukan level L4 atau lebih tinggi (level Anda L2)]
+	// [LVL-5 failed: buyers and general users do not see creator levels (observed buyer, limit the creator themself, a seller or an affiliate partner)]
 }
 
 func ExampleEvaluator_Visible() {
@@ -202,13 +237,18 @@ func ExampleEvaluator_Visible() {
 		{Role: level.RolePartner, ID: "mcn-9"},
 		{Role: level.RoleBuyer, ID: "bob"},
 	} {
-		fmt.Println(v.Role, ev.Visible(v, "amy").Allowed)
+		d, err := ev.Visible(v, "amy")
+		fmt.Println(v.Role, d.Allowed, err)
 	}
+	var zero level.Evaluator // no policy: denies, and says why
+	d, err := zero.Visible(level.Viewer{Role: level.RoleSeller}, "amy")
+	fmt.Println(d.Allowed, err)
 	// Output:
-	// creator true
-	// seller true
-	// partner true
-	// buyer false
+	// creator true <nil>
+	// seller true <nil>
+	// partner true <nil>
+	// buyer false <nil>
+	// false level: Evaluator.Visible: the Evaluator has no policy: build it with level.New
 }
 
 func ExampleEvaluator_Score() {
@@ -251,10 +291,10 @@ func ExampleEvaluator_Badges() {
 	for d := range 15 {
 		posts = append(posts, at.AddDate(0, 0, -2*d))
 	}
-	b, err := ev.Badges(at, level.BadgeInput{
+	b, err := ev.Badges(level.BadgeInput{
 		ReplyRate: affrules.MustParseRate("92%"), ReplyTime: 3 * time.Hour, Posts: posts,
 		SampleFulfilment: affrules.MustParseRate("74%"), MarketAverage: affrules.MustParseRate("68%"),
-	})
+	}, at)
 	if err != nil {
 		panic(err)
 	}
@@ -268,14 +308,27 @@ func ExampleEvaluator_Badges() {
 }
 
 func ExampleParsePolicy() {
-	_, err := level.ParsePolicy([]byte(`{"tables": {"UK": [
-		{"from": "2026-04-01T00:00:00+01:00", "value": {"scheme": "highest_met", "levels": []}},
-		{"from": "2026-01-01T00:00:00Z", "value": {"scheme": "gmv_band", "levels": []}}
-	]}, "partners_see_level": true, "trend": {"significant_drop": 2, "consistent_months": 2},
-	"tie_type": "mixed", "badges": {"min_reply_rate": "80%", "max_reply_minutes": 720, "post_window_days": 30, "min_posts": 12, "sample_margin": "10%"}}`))
+	// Settings left out keep their defaults: partners still see levels, the default tables stay.
+	p, err := level.ParsePolicy([]byte(`{"trend": {"significant_drop": 3, "consistent_months": 2}}`))
+	fmt.Println(p.PartnersSeeLevel, p.Trend.SignificantDrop, len(p.Tables), err)
+
+	// Shape problems, all at once: a key given twice, a field of a table version left out, a
+	// key that matches only when case is ignored.
+	_, err = level.ParsePolicy([]byte(`{"tables": {"UK": [{"from": "2026-04-01T00:00:00+01:00",
+		"value": {"scheme": "gmv_band", "scheme": "highest_met", "levels": [{"gmv": "0", "active_days": 1}]}}]},
+		"Tie_Type": "live"}`))
+	fmt.Println(err)
+
+	// Then the values, all at once.
+	_, err = level.ParsePolicy([]byte(`{"tables": {"UK": [{"from": "2026-04-01T00:00:00+01:00",
+		"value": {"scheme": "best", "levels": []}}]}, "trend": {"significant_drop": 0, "consistent_months": 2}}`))
 	fmt.Println(err)
 	// Output:
-	// level: tables[UK][0].levels 0: must list the thresholds of L1 … L8, 8 entries (LVL-1, LVL-2)
-	// level: tables[UK][1].from 2026-01-01T00:00:00Z: must be after version 0's 2026-04-01T00:00:00+01:00: versions may not overlap or go backwards
-	// level: tables[UK][1].levels 0: must list the thresholds of L1 … L8, 8 entries (LVL-1, LVL-2)
+	// true 3 7 <nil>
+	// level: policy.tables[UK][0].value "scheme": key is given twice; the first value would be silently dropped
+	// level: policy.tables[UK][0].value.levels[0].breadth (absent): is required: left out it would silently be zero
+	// level: policy "Tie_Type": is not a field: keys are case-sensitive (did you mean "tie_type"?)
+	// level: policy.tables[UK][0].scheme "best": must be "highest_met" or "gmv_band" (LVL-2)
+	// level: policy.tables[UK][0].levels 0: must list the thresholds of L1 … L8, 8 entries (LVL-1, LVL-2)
+	// level: policy.trend.significant_drop 0: must be between 1 and 8 levels (LVL-6): out of range
 }

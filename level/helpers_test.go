@@ -25,8 +25,22 @@ func ukTable(scheme level.Scheme) level.Table {
 // testPolicy is the default policy with ukTable for the UK under scheme.
 func testPolicy(scheme level.Scheme) level.Policy {
 	p := level.DefaultPolicy()
-	p.Tables[affrules.UK] = []affrules.Effective[level.Table]{{Value: ukTable(scheme)}}
+	p.Tables[affrules.UK] = timeline(nil, affrules.Effective[level.Table]{Value: ukTable(scheme)})
 	return p
+}
+
+// timeline returns the timeline of versions, which must be in order; t nil panics instead of
+// failing the test, for use in rapid properties.
+func timeline(t testing.TB, versions ...affrules.Effective[level.Table]) affrules.Timeline[level.Table] {
+	tl, err := affrules.NewTimeline(versions...)
+	if t == nil && err != nil {
+		panic(err)
+	}
+	if t != nil {
+		t.Helper()
+		require.NoError(t, err)
+	}
+	return tl
 }
 
 func mustNew(t testing.TB, p level.Policy) *level.Evaluator {
@@ -36,7 +50,7 @@ func mustNew(t testing.TB, p level.Policy) *level.Evaluator {
 	return ev
 }
 
-func mustPerf(t testing.TB, market affrules.MarketCode, m level.Month, gmv string, days, breadth int) level.Performance {
+func mustPerf(t testing.TB, market affrules.MarketCode, m affrules.Month, gmv string, days, breadth int) level.Performance {
 	t.Helper()
 	p, err := level.NewPerformance(market, m, decimal.RequireFromString(gmv), days, breadth)
 	require.NoError(t, err)
@@ -51,6 +65,6 @@ func market(t testing.TB, code affrules.MarketCode) affrules.Market {
 }
 
 var (
-	feb2026   = level.NewMonth(2026, time.February)
-	march2026 = level.NewMonth(2026, time.March)
+	feb2026   = affrules.NewMonth(2026, time.February)
+	march2026 = affrules.NewMonth(2026, time.March)
 )

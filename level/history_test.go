@@ -16,7 +16,7 @@ import (
 )
 
 func TestMemoryHistory(t *testing.T) {
-	leveltest.TestHistory(t, func() level.History { return new(level.MemoryHistory) })
+	leveltest.TestHistory(t, func(*testing.T) level.History { return new(level.MemoryHistory) })
 }
 
 // LVL-3: the level at instant t is the level of t's month in the market's calendar.
@@ -60,22 +60,33 @@ func TestTrendAtErrors(t *testing.T) {
 
 func TestTrend(t *testing.T) { // LVL-6
 	ev := mustNew(t, testPolicy(level.HighestMet))
+	significant := func(k int64, change string) affrules.Reason {
+		return affrules.Reason{Rule: level.RuleTrend, Key: "level.lvl6.significant_drop",
+			Observed: affrules.Count(k), Limit: affrules.Count(2), Subject: change}
+	}
+	consistent := func(months int64) affrules.Reason {
+		return affrules.Reason{Rule: level.RuleTrend, Key: "level.lvl6.consistent_drop",
+			Observed: affrules.Count(months), Limit: affrules.Count(2)}
+	}
 	tests := []struct {
-		levels      []level.Level
-		str         string
-		drop        level.Drop
-		streak      int
-		allowed     bool
-		failReasons int
+		levels  []level.Level
+		str     string
+		drop    level.Drop
+		streak  int
+		allowed bool
+		reasons []affrules.Reason
 	}{
-		{[]level.Level{level.L3, level.L4}, "up by 1", level.NoDrop, 0, true, 0},
-		{[]level.Level{level.L4, level.L4}, "same", level.NoDrop, 0, true, 0},
-		{[]level.Level{level.L4, level.L3}, "down by 1 (slight drop)", level.SlightDrop, 1, true, 0},
-		{[]level.Level{level.L4, level.L2}, "down by 2 (significant drop)", level.SignificantDrop, 1, false, 1},
-		{[]level.Level{level.L5, level.L4, level.L3}, "down by 1 (slight drop)", level.SlightDrop, 2, false, 1},
-		{[]level.Level{level.L8, level.L5, level.L3}, "down by 2 (significant drop)", level.SignificantDrop, 2, false, 2},
-		{[]level.Level{level.L5, level.L6, level.L5}, "down by 1 (slight drop)", level.SlightDrop, 1, true, 0},
-		{[]level.Level{level.L4, level.L3, level.L3}, "same", level.NoDrop, 0, true, 0},
+		{[]level.Level{level.L3, level.L4}, "up by 1", level.NoDrop, 0, true, nil},
+		{[]level.Level{level.L4, level.L4}, "same", level.NoDrop, 0, true, nil},
+		{[]level.Level{level.L4, level.L3}, "down by 1 (slight drop)", level.SlightDrop, 1, true, nil},
+		{[]level.Level{level.L4, level.L2}, "down by 2 (significant drop)", level.SignificantDrop, 1, false,
+			[]affrules.Reason{significant(2, "L4 → L2")}},
+		{[]level.Level{level.L5, level.L4, level.L3}, "down by 1 (slight drop)", level.SlightDrop, 2, false,
+			[]affrules.Reason{consistent(2)}},
+		{[]level.Level{level.L8, level.L5, level.L3}, "down by 2 (significant drop)", level.SignificantDrop, 2, false,
+			[]affrules.Reason{significant(2, "L5 → L3"), consistent(2)}},
+		{[]level.Level{level.L5, level.L6, level.L5}, "down by 1 (slight drop)", level.SlightDrop, 1, true, nil},
+		{[]level.Level{level.L4, level.L3, level.L3}, "same", level.NoDrop, 0, true, nil},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprint(tt.levels), func(t *testing.T) {
@@ -86,19 +97,22 @@ func TestTrend(t *testing.T) { // LVL-6
 			assert.Equal(t, tt.drop, tr.Drop)
 			assert.Equal(t, tt.streak, tr.DropStreak)
 			assert.Equal(t, tt.allowed, tr.Reliability.Allowed)
-			assert.Len(t, tr.Reliability.Failures(), tt.failReasons)
-			for _, r := range tr.Reliability.Reasons {
-				assert.Equal(t, level.RuleTrend, r.Rule)
-			}
+			assert.Equal(t, tt.reasons, tr.Reliability.Reasons)
 		})
+	}
+	for n := range 2 {
+		levels := []level.Level{level.L4}[:n]
+		tr, err := ev.Trend(levels...)
+		require.NoError(t, err)
+		assert.Equal(t, "no previous month", tr.String())
+		assert.Equal(t, n, tr.Months)
+		assert.True(t, tr.Reliability.Allowed)
+		assert.Equal(t, []affrules.Reason{{Rule: level.RuleTrend, Kind: affrules.NotApplicable, Key: "level.lvl6.too_little_history",
+			Observed: affrules.Count(int64(n)), Limit: affrules.Count(2)}}, tr.Reliability.Reasons)
 	}
 	tr, err := ev.Trend(level.L4)
 	require.NoError(t, err)
-	assert.Equal(t, "no previous month", tr.String())
-	assert.Equal(t, 1, tr.Months)
-	assert.True(t, tr.Reliability.Allowed)
-	require.Len(t, tr.Reliability.Reasons, 1)
-	assert.Equal(t, affrules.NotApplicable, tr.Reliability.Reasons[0].Kind)
+	assert.Equal(t, level.L4, tr.To)
 	_, err = ev.Trend(level.L1, level.L8+1)
 	assert.ErrorIs(t, err, affrules.ErrOutOfRange)
 
@@ -113,17 +127,6 @@ func TestTrend(t *testing.T) { // LVL-6
 	assert.Equal(t, tr, back)
 	assert.Error(t, json.Unmarshal([]byte(`{"drop":"huge"}`), &back))
 
-	// The zero Evaluator, which has no policy, still reports a steady level as no drop, and
-	// flags every drop.
-	var zero level.Evaluator
-	tr, err = zero.Trend(level.L4, level.L4)
-	require.NoError(t, err)
-	assert.Equal(t, level.NoDrop, tr.Drop)
-	assert.True(t, tr.Reliability.Allowed, tr.Reliability.String())
-	tr, err = zero.Trend(level.L4, level.L3)
-	require.NoError(t, err)
-	assert.False(t, tr.Reliability.Allowed)
-
 	// The thresholds are policy: a significant drop from 3 levels, a consistent drop over 3 months.
 	p := testPolicy(level.HighestMet)
 	p.Trend = level.TrendPolicy{SignificantDrop: 3, ConsistentMonths: 3}
@@ -135,10 +138,10 @@ func TestTrend(t *testing.T) { // LVL-6
 
 // historyModel is the state machine's reference: a plain map and a direct reading of LVL-6.
 type historyModel struct {
-	levels map[string]map[level.Month]level.Level // creator → month → level
+	levels map[string]map[affrules.Month]level.Level // creator → month → level
 }
 
-func (m historyModel) trend(creator string, month level.Month, consistent, significant int) (drop level.Drop, streak int, warn, ok bool) {
+func (m historyModel) trend(creator string, month affrules.Month, consistent, significant int) (drop level.Drop, streak int, warn, ok bool) {
 	byMonth := m.levels[creator]
 	cur, ok := byMonth[month]
 	if !ok {
@@ -178,9 +181,9 @@ func TestHistoryStateMachine(t *testing.T) {
 		}
 		ctx := context.Background()
 		h := new(level.MemoryHistory)
-		model := historyModel{levels: map[string]map[level.Month]level.Level{}}
+		model := historyModel{levels: map[string]map[affrules.Month]level.Level{}}
 		creators := []string{"a", "b", "c"}
-		month := rapid.Custom(func(t *rapid.T) level.Month {
+		month := rapid.Custom(func(t *rapid.T) affrules.Month {
 			return march2026.Add(rapid.IntRange(-6, 6).Draw(t, "monthOffset"))
 		})
 		t.Repeat(map[string]func(*rapid.T){
@@ -195,7 +198,7 @@ func TestHistoryStateMachine(t *testing.T) {
 					t.Fatal(err)
 				}
 				if model.levels[r.Creator] == nil {
-					model.levels[r.Creator] = map[level.Month]level.Level{}
+					model.levels[r.Creator] = map[affrules.Month]level.Level{}
 				}
 				model.levels[r.Creator][r.Month] = r.Level
 			},

@@ -42,23 +42,23 @@ func TestMonth(t *testing.T) {
 		{0, time.January, "0000-01", 31},
 	}
 	for _, tt := range tests {
-		m := level.NewMonth(tt.y, tt.m)
+		m := affrules.NewMonth(tt.y, tt.m)
 		y, mo := m.Date()
 		assert.Equal(t, tt.y, y)
 		assert.Equal(t, tt.m, mo)
 		assert.Equal(t, tt.str, m.String())
 		assert.Equal(t, tt.days, m.Days())
-		var back level.Month
+		var back affrules.Month
 		require.NoError(t, back.UnmarshalText([]byte(tt.str)))
 		assert.Equal(t, m, back)
 	}
-	assert.Equal(t, level.NewMonth(2027, time.January), level.NewMonth(2026, time.December).Add(1))
-	assert.Equal(t, level.NewMonth(2025, time.December), level.NewMonth(2026, time.January).Add(-1))
-	assert.Equal(t, level.NewMonth(2027, time.January), level.NewMonth(2026, 13), "normalised like time.Date")
-	y, mo := level.NewMonth(-1, time.March).Date()
+	assert.Equal(t, affrules.NewMonth(2027, time.January), affrules.NewMonth(2026, time.December).Add(1))
+	assert.Equal(t, affrules.NewMonth(2025, time.December), affrules.NewMonth(2026, time.January).Add(-1))
+	assert.Equal(t, affrules.NewMonth(2027, time.January), affrules.NewMonth(2026, 13), "normalised like time.Date")
+	y, mo := affrules.NewMonth(-1, time.March).Date()
 	assert.Equal(t, -1, y)
 	assert.Equal(t, time.March, mo)
-	var m level.Month
+	var m affrules.Month
 	assert.Error(t, m.UnmarshalText([]byte("2026-13")))
 	b, err := json.Marshal(march2026)
 	require.NoError(t, err)
@@ -76,23 +76,23 @@ func TestMonthBoundaries(t *testing.T) {
 	la := us.Location()
 	lastDay := time.Date(2026, time.January, 31, 23, 30, 0, 0, la)
 	require.Equal(t, time.February, lastDay.UTC().Month(), "precondition: next month in UTC")
-	assert.Equal(t, level.NewMonth(2026, time.January), level.MonthAt(us, lastDay))
+	assert.Equal(t, affrules.NewMonth(2026, time.January), affrules.MonthAt(us, lastDay))
 
 	// Bangkok is ahead of UTC: 23:30 on the last day is the same month in UTC, and 00:30 on the
 	// first is still the previous month in UTC but belongs to the new month.
 	th := market(t, affrules.TH)
 	bkk := th.Location()
-	assert.Equal(t, feb2026, level.MonthAt(th, time.Date(2026, time.February, 28, 23, 30, 0, 0, bkk)))
+	assert.Equal(t, feb2026, affrules.MonthAt(th, time.Date(2026, time.February, 28, 23, 30, 0, 0, bkk)))
 	firstMarch := time.Date(2026, time.March, 1, 0, 30, 0, 0, bkk)
 	require.Equal(t, time.February, firstMarch.UTC().Month())
-	assert.Equal(t, march2026, level.MonthAt(th, firstMarch))
+	assert.Equal(t, march2026, affrules.MonthAt(th, firstMarch))
 
 	// UK DST: March 2026 loses an hour of clock time, October gains one; the periods tile the
 	// timeline with no gap.
 	uk := market(t, affrules.UK)
 	mar := march2026.Period(uk)
 	assert.Equal(t, 31*24*time.Hour-time.Hour, mar.Duration())
-	oct := level.NewMonth(2026, time.October).Period(uk)
+	oct := affrules.NewMonth(2026, time.October).Period(uk)
 	assert.Equal(t, 31*24*time.Hour+time.Hour, oct.Duration())
 	assert.Equal(t, mar.End, march2026.Add(1).Period(uk).Start)
 	assert.Equal(t, feb2026.Period(uk).End, mar.Start)

@@ -1,17 +1,16 @@
 package level
 
 import (
-	"encoding/json"
-	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
-	"strings"
-	"time"
 
 	"github.com/shopspring/decimal"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/fielderr"
+	"github.com/affrules/affrules/internal/minor"
 	"github.com/affrules/affrules/internal/strictjson"
 )
 
@@ -62,28 +61,66 @@ type Benefit struct {
 	MinLevel Level  `json:"min_level"`
 }
 
+// ScoreWeights are the points each metric of [ScoreInput] contributes at or above its cap; they
+// add up to 100.
+type ScoreWeights struct {
+	GMV            int `json:"gmv"`
+	LiveCount      int `json:"live_count"`
+	LiveViewers    int `json:"avg_live_viewers"`
+	ViewingSeconds int `json:"avg_viewing_seconds"`
+	VideoCount     int `json:"video_count"`
+	VideoViews     int `json:"avg_video_views"`
+	Completion     int `json:"completion_rate"`
+}
+
+// ScorePolicy is how one market computes the creator score (LVL-8): each metric is normalised to
+// min(value ÷ cap, 1) and weighted, so the score runs from 0 to 100. Every cap must be positive.
+type ScorePolicy struct {
+	Weights ScoreWeights `json:"weights"`
+	Caps    ScoreInput   `json:"caps"`
+}
+
+// BadgePolicy holds the marketplace badge thresholds (LVL-10). The defaults are illustrative.
+type BadgePolicy struct {
+	// MinReplyRate is the share of messages a quick responder answers (default 80%).
+	MinReplyRate affrules.Rate `json:"min_reply_rate"`
+	// MaxReplyMinutes is the typical reply time a quick responder stays within (default 720, at
+	// most a year's 527,040).
+	MaxReplyMinutes int `json:"max_reply_minutes"`
+	// PostWindowDays is the window posts are counted over, looking back (default 30, MKT-3).
+	PostWindowDays int `json:"post_window_days"`
+	// MinPosts is the number of videos and LIVEs in the window for "posts frequently" (default 12).
+	MinPosts int `json:"min_posts"`
+	// SampleMargin is how far above the market average a sample fulfilment rate (SMP-8) must be
+	// for "reliable with samples", in percentage points (default 10%).
+	SampleMargin affrules.Rate `json:"sample_margin"`
+}
+
 // Policy is the data every rule of this package reads. Build an [Evaluator] from it with [New];
-// [DefaultPolicy] is the catalog's defaults.
+// [DefaultPolicy] is the catalog's defaults. The zero Policy is not valid: [New] rejects it.
+//
+// In JSON ([ParsePolicy]) a top-level setting left out keeps its [DefaultPolicy] value; a setting
+// given is given whole: every field inside it, and inside every table version, is required.
 type Policy struct {
 	// Tables holds, per market, the level thresholds with the instant each version takes effect
-	// (LVL-2). Versions must start at strictly increasing instants; each stays in force until the
-	// next. A market without a table has no levels: refreshing it is an error.
-	Tables map[affrules.MarketCode][]affrules.Effective[Table] `json:"tables"`
+	// (LVL-2); each stays in force until the next. A market without a table has no levels:
+	// refreshing it is an error.
+	Tables map[affrules.MarketCode]affrules.Timeline[Table] `json:"tables"`
 	// PartnersSeeLevel lets affiliate partners (MCN/TAP) see creator levels (LVL-5, default
 	// true). The creator themself and sellers always may; buyers never.
 	PartnersSeeLevel bool `json:"partners_see_level"`
 	// Trend holds the drop classification (LVL-6).
-	Trend TrendPolicy `json:"trend"`
+	Trend TrendPolicy `json:"trend" strict:"all"`
 	// Benefits lists the level-gated benefits (LVL-7).
-	Benefits []Benefit `json:"benefits"`
+	Benefits []Benefit `json:"benefits" strict:"all"`
 	// Score holds, per market that has a creator score, its weights and caps (LVL-8; default
 	// ID only).
-	Score map[affrules.MarketCode]ScorePolicy `json:"score"`
+	Score map[affrules.MarketCode]ScorePolicy `json:"score" strict:"all"`
 	// TieType is the creator type reported when LIVE and video GMV are equal (LVL-9; default
 	// [Mixed]).
 	TieType CreatorType `json:"tie_type"`
 	// Badges holds the marketplace badge thresholds (LVL-10).
-	Badges BadgePolicy `json:"badges"`
+	Badges BadgePolicy `json:"badges" strict:"all"`
 }
 
 // defaultLevels are the illustrative L1 … L8 thresholds in units of a base currency, scaled per
@@ -107,7 +144,7 @@ var defaultScale = map[affrules.MarketCode]int64{
 // of [BadgePolicy].
 func DefaultPolicy() Policy {
 	p := Policy{
-		Tables:           make(map[affrules.MarketCode][]affrules.Effective[Table], len(defaultScale)),
+		Tables:           make(map[affrules.MarketCode]affrules.Timeline[Table], len(defaultScale)),
 		PartnersSeeLevel: true,
 		Trend:            TrendPolicy{SignificantDrop: 2, ConsistentMonths: 2},
 		Benefits:         []Benefit{{Name: "leaderboard", MinLevel: L4}},
@@ -120,221 +157,174 @@ func DefaultPolicy() Policy {
 		for i, d := range defaultLevels {
 			levels[i] = Thresholds{GMV: decimal.NewFromInt(d.gmv * scale), ActiveDays: int(d.days), Breadth: int(d.breadth)}
 		}
-		p.Tables[code] = []affrules.Effective[Table]{{Value: Table{Scheme: HighestMet, Levels: levels}}}
+		tl, err := affrules.NewTimeline(affrules.Effective[Table]{Value: Table{Scheme: HighestMet, Levels: levels}})
+		if err != nil {
+			panic(err) // one entry is always in order
+		}
+		p.Tables[code] = tl
 	}
 	return p
 }
 
-// ParsePolicy decodes a policy from JSON and validates it as [New] does. Unknown fields, a key
-// given twice in one object (which encoding/json would resolve silently, keeping the last),
-// trailing data and every invalid value are errors; a policy it returns builds an [Evaluator]
-// without error.
+// defaultScorePolicy is an illustrative ID policy; the platform publishes no formula.
+func defaultScorePolicy() ScorePolicy {
+	return ScorePolicy{
+		Weights: ScoreWeights{GMV: 30, LiveCount: 10, LiveViewers: 15, ViewingSeconds: 10, VideoCount: 10, VideoViews: 15, Completion: 10},
+		Caps: ScoreInput{GMV: decimal.NewFromInt(200_000_000), LiveCount: 30, LiveViewers: 1_000, ViewingSeconds: 300,
+			VideoCount: 60, VideoViews: 50_000, Completion: affrules.MustParseRate("50%")},
+	}
+}
+
+func defaultBadgePolicy() BadgePolicy {
+	return BadgePolicy{MinReplyRate: affrules.MustParseRate("80%"), MaxReplyMinutes: 720, PostWindowDays: 30, MinPosts: 12,
+		SampleMargin: affrules.MustParseRate("10%")}
+}
+
+// ParsePolicy decodes a policy from JSON and validates it as [Policy.Validate] does, reporting
+// every problem at once, each a *[affrules.FieldError]. A top-level setting left out keeps its
+// [DefaultPolicy] value (leaving out "partners_see_level" keeps it true); a setting given is
+// given whole: every field inside it, and inside every table version, is required, since a field
+// left out would silently be zero. Unknown keys, keys that match a field only when case is
+// ignored, keys given twice (at any depth), table versions out of order and trailing data are
+// errors. A policy it returns builds an [Evaluator] without error.
 func ParsePolicy(data []byte) (Policy, error) {
 	var p Policy
-	if err := strictjson.Decode(data, &p); err != nil {
-		return Policy{}, fmt.Errorf("level: policy: %w", err)
+	problems, err := strictjson.Load(data, &p, DefaultPolicy())
+	if err != nil {
+		return Policy{}, fmt.Errorf("level: policy JSON: %w", err)
 	}
-	// After Decode, so the input is one well-formed value no deeper than encoding/json allows.
-	if err := checkDuplicateKeys(data); err != nil {
-		return Policy{}, err
+	if len(problems) > 0 {
+		l := fielderr.For(pkg)
+		for _, pr := range problems {
+			l.Append(fielderr.New(pkg, pr.Path, pr.Value, "%s", pr.Problem))
+		}
+		return Policy{}, l.Err()
 	}
-	if _, err := New(p); err != nil {
+	if err := p.Validate(); err != nil {
 		return Policy{}, err
 	}
 	return p, nil
 }
 
-// checkDuplicateKeys reports the first key that occurs twice in one JSON object of data, a
-// single well-formed JSON value. Keys are compared ignoring case, as encoding/json matches them
-// to struct fields.
-func checkDuplicateKeys(data []byte) error {
-	var walk func(path string, raw json.RawMessage) error
-	walk = func(path string, raw json.RawMessage) error {
-		seen := make(map[string]bool)
-		for key, v := range strictjson.Members(raw) {
-			lower := strings.ToLower(key)
-			if seen[lower] {
-				return fmt.Errorf("level: policy: %s: key %q appears twice", path, key)
-			}
-			seen[lower] = true
-			if err := walk(path+"."+key, v); err != nil {
-				return err
-			}
-		}
-		i := 0
-		for v := range strictjson.Elements(raw) {
-			if err := walk(path+"["+strconv.Itoa(i)+"]", v); err != nil {
-				return err
-			}
-			i++
-		}
-		return nil
-	}
-	return walk("policy", data)
+// Validate reports every problem in p at once, joined, each a *[affrules.FieldError] naming the
+// field and value: a table for an unregistered market or with no versions; a table version with
+// an unknown scheme, other than 8 levels, negative thresholds, thresholds that decrease with
+// level, GMV finer than the market currency's minor unit, or more than 31 active days; trend
+// parameters out of range; a benefit without a name, listed twice or with a level out of range;
+// a creator score for an unregistered market, with weights out of range or not adding up to 100,
+// or a cap that is not positive; an unknown tie type; and badge parameters out of range.
+// [New] accepts exactly the policies Validate accepts.
+func (p Policy) Validate() error {
+	_, err := p.compile()
+	return err
 }
 
-// errs collects validation problems.
-type errs []error
-
-func (e *errs) add(field string, value any, format string, args ...any) {
-	*e = append(*e, affrules.Errorf("level", field, value, format, args...))
-}
-
-// joinErrs joins validation problems, or returns nil if there are none.
-func joinErrs(e errs) error {
-	if len(e) == 0 {
-		return nil
-	}
-	if len(e) == 1 {
-		return e[0]
-	}
-	return errors.Join(e...)
-}
-
-// compileTable checks one table version for market mk and returns its compiled form.
-func compileTable(e *errs, field string, mk affrules.Market, t Table) *table {
-	c := &table{scheme: t.Scheme}
+// compileTable checks one table version for market mk, named field in errors, and returns its
+// compiled form.
+func compileTable(l *fielderr.List, field string, mk affrules.Market, t Table) *table {
+	c := &table{gmvBand: t.Scheme == GMVBand}
 	switch t.Scheme {
 	case HighestMet, GMVBand:
 	default:
-		e.add(field+".scheme", strconv.Quote(string(t.Scheme)), "must be %q or %q (LVL-2)", HighestMet, GMVBand)
+		l.Add(field+".scheme", strconv.Quote(string(t.Scheme)), "must be %q or %q (LVL-2)", HighestMet, GMVBand)
 	}
 	if len(t.Levels) != numLevels {
-		e.add(field+".levels", len(t.Levels), "must list the thresholds of L1 … L8, 8 entries (LVL-1, LVL-2)")
+		l.Add(field+".levels", len(t.Levels), "must list the thresholds of L1 … L8, 8 entries (LVL-1, LVL-2)")
 		return nil
 	}
-	ok := true
+	before := l.Len()
 	for i, th := range t.Levels {
 		f := fmt.Sprintf("%s.levels[%d] (%s)", field, i, Level(i+1))
-		gmv, err := toMinor(th.GMV, mk.MinorUnit)
+		gmv, err := minor.From(th.GMV, mk.MinorUnit)
 		switch {
 		case th.GMV.Sign() < 0:
-			e.add(f+".gmv", th.GMV, "%w", affrules.ErrNegative)
-			ok = false
+			l.Add(f+".gmv", th.GMV, "%w", affrules.ErrNegative)
 		case err != nil:
-			e.add(f+".gmv", th.GMV, "%s: %w", err, affrules.ErrOutOfRange)
-			ok = false
-		case !gmv.exact:
-			e.add(f+".gmv", th.GMV, "has more decimal places than %s's minor unit (%d)", mk.Currency, mk.MinorUnit)
-			ok = false
+			l.Add(f+".gmv", th.GMV, "%s: %w", err, affrules.ErrOutOfRange)
+		case !gmv.Exact:
+			l.Add(f+".gmv", th.GMV, "has more decimal places than %s's minor unit (%d)", mk.Currency, mk.MinorUnit)
 		}
-		if th.ActiveDays < 0 || th.Breadth < 0 {
-			if th.ActiveDays < 0 {
-				e.add(f+".active_days", th.ActiveDays, "%w", affrules.ErrNegative)
-			}
-			if th.Breadth < 0 {
-				e.add(f+".breadth", th.Breadth, "%w", affrules.ErrNegative)
-			}
-			ok = false
+		if th.ActiveDays < 0 {
+			l.Add(f+".active_days", th.ActiveDays, "%w", affrules.ErrNegative)
+		}
+		if th.Breadth < 0 {
+			l.Add(f+".breadth", th.Breadth, "%w", affrules.ErrNegative)
 		}
 		if th.ActiveDays > 31 {
-			e.add(f+".active_days", th.ActiveDays, "a month has at most 31 days: %w", affrules.ErrOutOfRange)
-			ok = false
+			l.Add(f+".active_days", th.ActiveDays, "a month has at most 31 days: %w", affrules.ErrOutOfRange)
 		}
 		if th.Breadth > maxCount {
-			e.add(f+".breadth", th.Breadth, "must be at most %d: %w", maxCount, affrules.ErrOutOfRange)
-			ok = false
+			l.Add(f+".breadth", th.Breadth, "must be at most %d: %w", maxCount, affrules.ErrOutOfRange)
 		}
-		c.gmv[i], c.days[i], c.breadth[i] = gmv.units, int32(th.ActiveDays), int32(th.Breadth)
+		c.gmv[i], c.days[i], c.breadth[i] = gmv.Units, int32(th.ActiveDays), int32(th.Breadth)
 		if i == 0 {
 			continue
 		}
 		prev := t.Levels[i-1]
 		if th.GMV.LessThan(prev.GMV) {
-			e.add(f+".gmv", th.GMV, "is below %s's %s: thresholds must not decrease with level (LVL-2)", Level(i), prev.GMV)
-			ok = false
+			l.Add(f+".gmv", th.GMV, "is below %s's %s: thresholds must not decrease with level (LVL-2)", Level(i), prev.GMV)
 		}
 		if th.ActiveDays < prev.ActiveDays {
-			e.add(f+".active_days", th.ActiveDays, "is below %s's %d: thresholds must not decrease with level (LVL-2)", Level(i), prev.ActiveDays)
-			ok = false
+			l.Add(f+".active_days", th.ActiveDays, "is below %s's %d: thresholds must not decrease with level (LVL-2)", Level(i), prev.ActiveDays)
 		}
 		if th.Breadth < prev.Breadth {
-			e.add(f+".breadth", th.Breadth, "is below %s's %d: thresholds must not decrease with level (LVL-2)", Level(i), prev.Breadth)
-			ok = false
+			l.Add(f+".breadth", th.Breadth, "is below %s's %d: thresholds must not decrease with level (LVL-2)", Level(i), prev.Breadth)
 		}
 	}
-	if !ok {
+	if l.Len() > before {
 		return nil
 	}
 	return c
 }
 
-// New validates p and returns an evaluator for it. Every problem is reported at once, joined
-// with [errors.Join]; each is a *[affrules.FieldError] naming the field and value.
-func New(p Policy) (*Evaluator, error) {
-	var e errs
-	ev := &Evaluator{
-		markets:  make(map[affrules.MarketCode]*marketTables, len(p.Tables)),
-		benefits: make(map[string]Level, len(p.Benefits)),
-		partners: p.PartnersSeeLevel,
-		trend:    p.Trend,
-		score:    make(map[affrules.MarketCode]ScorePolicy, len(p.Score)),
-		tie:      p.TieType,
-		badges:   p.Badges,
+func checkScorePolicy(l *fielderr.List, field string, sp ScorePolicy) {
+	w := sp.Weights
+	sum := 0
+	for _, x := range []struct {
+		name string
+		v    int
+	}{{"gmv", w.GMV}, {"live_count", w.LiveCount}, {"avg_live_viewers", w.LiveViewers}, {"avg_viewing_seconds", w.ViewingSeconds},
+		{"video_count", w.VideoCount}, {"avg_video_views", w.VideoViews}, {"completion_rate", w.Completion}} {
+		if x.v < 0 || x.v > 100 {
+			l.Add(field+".weights."+x.name, x.v, "must be between 0 and 100 (LVL-8): %w", affrules.ErrOutOfRange)
+		}
+		sum += x.v
 	}
-	for _, code := range sortedKeys(p.Tables) {
-		versions := p.Tables[code]
-		field := "tables[" + string(code) + "]"
-		mk, err := affrules.LookupMarket(code)
-		if err != nil {
-			e.add(field, code, "%w", affrules.ErrUnknownMarket)
-			continue
-		}
-		if len(versions) == 0 {
-			e.add(field, "[]", "must have at least one version")
-			continue
-		}
-		compiled := make([]affrules.Effective[*table], 0, len(versions))
-		for i, v := range versions {
-			f := fmt.Sprintf("%s[%d]", field, i)
-			if i > 0 && !v.From.After(versions[i-1].From) {
-				e.add(f+".from", v.From.Format(time.RFC3339Nano),
-					"must be after version %d's %s: versions may not overlap or go backwards", i-1, versions[i-1].From.Format(time.RFC3339Nano))
-			}
-			compiled = append(compiled, affrules.Effective[*table]{From: v.From, Value: compileTable(&e, f, mk, v.Value)})
-		}
-		tl, err := affrules.NewTimeline(compiled...)
-		if err == nil {
-			ev.markets[code] = &marketTables{market: mk, tables: tl}
+	if sum != 100 {
+		l.Add(field+".weights", sum, "must add up to 100 (LVL-8)")
+	}
+	c := sp.Caps
+	if c.GMV.Sign() <= 0 {
+		l.Add(field+".caps.gmv", c.GMV, "must be positive (LVL-8)")
+	}
+	for _, x := range []struct {
+		name string
+		v    int
+	}{{"live_count", c.LiveCount}, {"avg_live_viewers", c.LiveViewers}, {"avg_viewing_seconds", c.ViewingSeconds},
+		{"video_count", c.VideoCount}, {"avg_video_views", c.VideoViews}} {
+		if x.v <= 0 {
+			l.Add(field+".caps."+x.name, x.v, "must be positive (LVL-8)")
 		}
 	}
-	if p.Trend.SignificantDrop < 1 || p.Trend.SignificantDrop > numLevels {
-		e.add("trend.significant_drop", p.Trend.SignificantDrop, "must be between 1 and 8 levels (LVL-6): %w", affrules.ErrOutOfRange)
+	if c.Completion.IsZero() {
+		l.Add(field+".caps.completion_rate", c.Completion, "must be positive (LVL-8)")
 	}
-	if p.Trend.ConsistentMonths < 1 || p.Trend.ConsistentMonths > maxConsistentMonths {
-		e.add("trend.consistent_months", p.Trend.ConsistentMonths, "must be between 1 and %d (LVL-6): %w", maxConsistentMonths, affrules.ErrOutOfRange)
+}
+
+// maxReplyMinutes bounds BadgePolicy.MaxReplyMinutes to 366 days, far from where converting it
+// to a time.Duration would overflow.
+const maxReplyMinutes = 366 * 24 * 60
+
+func checkBadgePolicy(l *fielderr.List, b BadgePolicy) {
+	if b.MaxReplyMinutes < 1 || b.MaxReplyMinutes > maxReplyMinutes {
+		l.Add("policy.badges.max_reply_minutes", b.MaxReplyMinutes, "must be between 1 and %d (LVL-10): %w", maxReplyMinutes, affrules.ErrOutOfRange)
 	}
-	for i, b := range p.Benefits {
-		f := fmt.Sprintf("benefits[%d]", i)
-		if b.Name == "" {
-			e.add(f+".name", b.Name, "must not be empty")
-		} else if _, dup := ev.benefits[b.Name]; dup {
-			e.add(f+".name", strconv.Quote(b.Name), "is listed twice")
-		}
-		if !b.MinLevel.Valid() {
-			e.add(f+".min_level", int(b.MinLevel), "must be between L0 and L8 (LVL-7): %w", affrules.ErrOutOfRange)
-		}
-		ev.benefits[b.Name] = b.MinLevel
+	if b.PostWindowDays < 1 || b.PostWindowDays > 366 {
+		l.Add("policy.badges.post_window_days", b.PostWindowDays, "must be between 1 and 366 (LVL-10): %w", affrules.ErrOutOfRange)
 	}
-	for _, code := range sortedKeys(p.Score) {
-		if _, err := affrules.LookupMarket(code); err != nil {
-			e.add("score["+string(code)+"]", code, "%w", affrules.ErrUnknownMarket)
-			continue
-		}
-		sp := p.Score[code]
-		checkScorePolicy(&e, "score["+string(code)+"]", sp)
-		ev.score[code] = sp
+	if b.MinPosts < 1 {
+		l.Add("policy.badges.min_posts", b.MinPosts, "must be at least 1 (LVL-10): %w", affrules.ErrOutOfRange)
 	}
-	switch p.TieType {
-	case Live, Video, Mixed:
-	default:
-		e.add("tie_type", strconv.Quote(string(p.TieType)), "must be %q, %q or %q (LVL-9)", Live, Video, Mixed)
-	}
-	checkBadgePolicy(&e, p.Badges)
-	if len(e) > 0 {
-		return nil, errors.Join(e...)
-	}
-	return ev, nil
 }
 
 // maxConsistentMonths bounds TrendPolicy.ConsistentMonths, and so how far back TrendAt reads.
@@ -344,10 +334,5 @@ const maxConsistentMonths = 24
 const maxCount = 1<<31 - 1
 
 func sortedKeys[V any](m map[affrules.MarketCode]V) []affrules.MarketCode {
-	keys := make([]affrules.MarketCode, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
+	return slices.Sorted(maps.Keys(m))
 }

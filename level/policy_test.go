@@ -3,6 +3,7 @@ package level_test
 import (
 	"encoding/json"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -21,7 +22,7 @@ func TestDefaultPolicy(t *testing.T) {
 	_, err := level.New(p)
 	require.NoError(t, err)
 	for _, code := range []affrules.MarketCode{affrules.UK, affrules.ID, affrules.MY, affrules.VN, affrules.TH, affrules.PH, affrules.SG} {
-		assert.Len(t, p.Tables[code], 1, "MKT-1 market %s has a default table", code)
+		assert.Equal(t, 1, p.Tables[code].Len(), "MKT-1 market %s has a default table", code)
 	}
 	assert.True(t, p.PartnersSeeLevel, "LVL-5 interpretation default")
 	assert.Equal(t, level.TrendPolicy{SignificantDrop: 2, ConsistentMonths: 2}, p.Trend, "LVL-6 defaults")
@@ -30,17 +31,69 @@ func TestDefaultPolicy(t *testing.T) {
 	assert.Equal(t, level.Mixed, p.TieType, "LVL-9 interpretation default")
 }
 
+// exportTimelines lets cmp look inside affrules.Timeline, whose entries are unexported.
+var exportTimelines = cmp.Exporter(func(t reflect.Type) bool {
+	return strings.HasPrefix(t.String(), "affrules.Timeline[")
+})
+
 func TestParsePolicyRoundTrip(t *testing.T) {
 	want := level.DefaultPolicy()
-	want.Tables[affrules.UK] = append(want.Tables[affrules.UK], affrules.Effective[level.Table]{
+	tl, err := want.Tables[affrules.UK].With(affrules.Effective[level.Table]{
 		From: time.Date(2026, time.April, 1, 0, 0, 0, 0, market(t, affrules.UK).Location()), Value: ukTable(level.GMVBand)})
+	require.NoError(t, err)
+	want.Tables[affrules.UK] = tl
 	b, err := json.Marshal(want)
 	require.NoError(t, err)
 	got, err := level.ParsePolicy(b)
 	require.NoError(t, err)
-	if diff := cmp.Diff(want, got); diff != "" {
+	if diff := cmp.Diff(want, got, exportTimelines); diff != "" {
 		t.Errorf("ParsePolicy(Marshal(p)) mismatch (-want +got):\n%s", diff)
 	}
+}
+
+// A top-level setting left out keeps its DefaultPolicy value; one given is used as given.
+func TestParsePolicyDefaults(t *testing.T) {
+	p, err := level.ParsePolicy([]byte(`{"trend": {"significant_drop": 3, "consistent_months": 4}}`))
+	require.NoError(t, err)
+	assert.True(t, p.PartnersSeeLevel, "LVL-5: partners_see_level left out keeps the default, true")
+	assert.Equal(t, level.TrendPolicy{SignificantDrop: 3, ConsistentMonths: 4}, p.Trend)
+	def := level.DefaultPolicy()
+	def.Trend = p.Trend
+	if diff := cmp.Diff(def, p, exportTimelines); diff != "" {
+		t.Errorf("settings left out differ from DefaultPolicy (-want +got):\n%s", diff)
+	}
+
+	p, err = level.ParsePolicy([]byte(`{"partners_see_level": false}`))
+	require.NoError(t, err)
+	assert.False(t, p.PartnersSeeLevel, "given, it is used")
+
+	p, err = level.ParsePolicy([]byte(`{}`))
+	require.NoError(t, err)
+	if diff := cmp.Diff(level.DefaultPolicy(), p, exportTimelines); diff != "" {
+		t.Errorf("ParsePolicy({}) differs from DefaultPolicy (-want +got):\n%s", diff)
+	}
+}
+
+// A setting given is given whole: every field inside it, and inside every table version, is
+// required, since a field left out would silently be zero.
+func TestParsePolicyRequiredFields(t *testing.T) {
+	_, err := level.ParsePolicy([]byte(`{
+		"tables": {"UK": [{"from": "2026-01-01T00:00:00Z", "value": {"levels": [{"gmv": "0", "active_days": 1}]}}]},
+		"trend": {"significant_drop": 3},
+		"benefits": [{"name": "leaderboard"}],
+		"badges": {"min_reply_rate": "80%", "max_reply_minutes": 720, "post_window_days": 30, "min_posts": 12}}`))
+	var got []string
+	for _, fe := range fieldErrors(t, err) {
+		assert.Equal(t, "(absent)", fe.Value)
+		got = append(got, fe.Field)
+	}
+	assert.ElementsMatch(t, []string{
+		"policy.tables[UK][0].value.scheme",
+		"policy.tables[UK][0].value.levels[0].breadth",
+		"policy.trend.consistent_months",
+		"policy.benefits[0].min_level",
+		"policy.badges.sample_margin",
+	}, got)
 }
 
 // fieldErrors returns the level field errors joined in err.
@@ -71,7 +124,7 @@ func TestNewRejects(t *testing.T) {
 		p := testPolicy(level.HighestMet)
 		tb := ukTable(level.HighestMet)
 		mod(&tb)
-		p.Tables[affrules.UK] = []affrules.Effective[level.Table]{{Value: tb}}
+		p.Tables[affrules.UK] = timeline(t, affrules.Effective[level.Table]{Value: tb})
 		return p
 	}
 	tests := []struct {
@@ -80,29 +133,31 @@ func TestNewRejects(t *testing.T) {
 		fields []string // every field reported, in order
 	}{
 		{"LVL-2 decreasing GMV", uk(func(tb *level.Table) { tb.Levels[3].GMV = decimal.RequireFromString("49.99") }),
-			[]string{"tables[UK][0].levels[3] (L4).gmv"}},
+			[]string{"policy.tables[UK][0].levels[3] (L4).gmv"}},
 		{"LVL-2 decreasing days and breadth", uk(func(tb *level.Table) { tb.Levels[7].ActiveDays = 15; tb.Levels[1].Breadth = 0 }),
-			[]string{"tables[UK][0].levels[1] (L2).breadth", "tables[UK][0].levels[7] (L8).active_days"}},
+			[]string{"policy.tables[UK][0].levels[1] (L2).breadth", "policy.tables[UK][0].levels[7] (L8).active_days"}},
 		{"negative thresholds", uk(func(tb *level.Table) {
 			tb.Levels[0].GMV = decimal.RequireFromString("-1")
 			tb.Levels[0].ActiveDays = -1
 			tb.Levels[0].Breadth = -1
-		}), []string{"tables[UK][0].levels[0] (L1).gmv", "tables[UK][0].levels[0] (L1).active_days", "tables[UK][0].levels[0] (L1).breadth"}},
+		}), []string{"policy.tables[UK][0].levels[0] (L1).gmv", "policy.tables[UK][0].levels[0] (L1).active_days", "policy.tables[UK][0].levels[0] (L1).breadth"}},
 		{"sub-minor GMV", uk(func(tb *level.Table) { tb.Levels[0].GMV = decimal.RequireFromString("0.001") }),
-			[]string{"tables[UK][0].levels[0] (L1).gmv"}},
+			[]string{"policy.tables[UK][0].levels[0] (L1).gmv"}},
 		{"more active days than a month has", uk(func(tb *level.Table) { tb.Levels[7].ActiveDays = 32 }),
-			[]string{"tables[UK][0].levels[7] (L8).active_days"}},
+			[]string{"policy.tables[UK][0].levels[7] (L8).active_days"}},
 		{"LVL-1 seven levels", uk(func(tb *level.Table) { tb.Levels = tb.Levels[:7] }),
-			[]string{"tables[UK][0].levels"}},
+			[]string{"policy.tables[UK][0].levels"}},
 		{"unknown scheme", uk(func(tb *level.Table) { tb.Scheme = "best" }),
-			[]string{"tables[UK][0].scheme"}},
-		{"zero policy", level.Policy{}, []string{"trend.significant_drop", "trend.consistent_months", "tie_type",
-			"badges.max_reply_minutes", "badges.post_window_days", "badges.min_posts"}},
+			[]string{"policy.tables[UK][0].scheme"}},
+		{"zero policy", level.Policy{}, []string{"policy.trend.significant_drop", "policy.trend.consistent_months", "policy.tie_type",
+			"policy.badges.max_reply_minutes", "policy.badges.post_window_days", "policy.badges.min_posts"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ev, err := level.New(tt.policy)
 			assert.Nil(t, ev)
+			require.Error(t, err)
+			assert.EqualError(t, tt.policy.Validate(), err.Error(), "Validate reports what New does")
 			var fields []string
 			for _, fe := range fieldErrors(t, err) {
 				fields = append(fields, fe.Field)
@@ -111,22 +166,17 @@ func TestNewRejects(t *testing.T) {
 		})
 	}
 
-	t.Run("unsorted and overlapping versions, unknown market", func(t *testing.T) {
+	t.Run("empty table, unknown market", func(t *testing.T) {
 		p := testPolicy(level.HighestMet)
-		t0 := time.Date(2026, time.March, 1, 0, 0, 0, 0, time.UTC)
-		p.Tables[affrules.UK] = []affrules.Effective[level.Table]{
-			{From: t0, Value: ukTable(level.HighestMet)},
-			{From: t0, Value: ukTable(level.HighestMet)},                 // overlaps
-			{From: t0.Add(-time.Hour), Value: ukTable(level.HighestMet)}, // goes backwards
-		}
-		p.Tables["XX"] = []affrules.Effective[level.Table]{{Value: ukTable(level.HighestMet)}}
+		p.Tables[affrules.UK] = affrules.Timeline[level.Table]{}
+		p.Tables["XX"] = timeline(t, affrules.Effective[level.Table]{Value: ukTable(level.HighestMet)})
 		p.Score["XX"] = p.Score[affrules.ID]
-		err := func() error { _, err := level.New(p); return err }()
+		err := p.Validate()
 		var fields []string
 		for _, fe := range fieldErrors(t, err) {
 			fields = append(fields, fe.Field)
 		}
-		assert.Equal(t, []string{"tables[UK][1].from", "tables[UK][2].from", "tables[XX]", "score[XX]"}, fields)
+		assert.Equal(t, []string{"policy.tables[UK]", "policy.tables[XX]", "policy.score[XX]"}, fields)
 		assert.ErrorIs(t, err, affrules.ErrUnknownMarket)
 	})
 
@@ -142,7 +192,8 @@ func TestNewRejects(t *testing.T) {
 		for _, fe := range fieldErrors(t, err) {
 			fields = append(fields, fe.Field)
 		}
-		assert.Equal(t, []string{"benefits[1].name", "benefits[1].min_level", "benefits[2].name", "score[ID].weights", "score[ID].caps.live_count"}, fields)
+		assert.Equal(t, []string{"policy.benefits[1].name", "policy.benefits[1].min_level", "policy.benefits[2].name",
+			"policy.score[ID].weights", "policy.score[ID].caps.live_count"}, fields)
 	})
 }
 
@@ -153,19 +204,19 @@ func TestParsePolicyErrors(t *testing.T) {
 		name, data string
 		want       string // in the message
 	}{
-		{"not JSON", `{`, "unexpected EOF"},
-		{"unknown field", strings.Replace(string(good), `"tie_type"`, `"tie_kind"`, 1), `unknown field "tie_kind"`},
-		{"trailing data", string(good) + `{}`, "trailing data"},
+		{"not JSON", `{`, "level: policy (document): is not valid JSON"},
+		{"unknown field", strings.Replace(string(good), `"tie_type"`, `"tie_kind"`, 1), `level: policy "tie_kind": is not a field`},
+		{"trailing data", string(good) + `{}`, "level: policy (document): is not valid JSON"},
 		{"bad level", strings.Replace(string(good), `"min_level":"L4"`, `"min_level":"L9"`, 1), "must be one of L0 … L8"},
-		{"invalid policy", strings.Replace(string(good), `"significant_drop":2`, `"significant_drop":0`, 1), "trend.significant_drop 0"},
-		{"unknown field in a threshold", strings.Replace(string(good), `"active_days"`, `"active_day"`, 1), `unknown field "active_day"`},
-		{"unknown field in a version", strings.Replace(string(good), `"value"`, `"values"`, 1), `unknown field "values"`},
-		{"duplicate market", strings.Replace(string(good), `"tables":{`, `"tables":{"UK":[],`, 1), `policy.tables: key "UK" appears twice`},
-		{"duplicate field, other case", strings.Replace(string(good), `"tie_type"`, `"TIE_TYPE":"live","tie_type"`, 1), `key "tie_type" appears twice`},
-		{"reply time beyond a year", strings.Replace(string(good), `"max_reply_minutes":720`, `"max_reply_minutes":527041`, 1), "badges.max_reply_minutes 527041"},
+		{"invalid policy", strings.Replace(string(good), `"significant_drop":2`, `"significant_drop":0`, 1), "policy.trend.significant_drop 0"},
+		{"unknown field in a threshold", strings.Replace(string(good), `"active_days"`, `"active_day"`, 1), `"active_day": is not a field`},
+		{"unknown field in a version", strings.Replace(string(good), `"value"`, `"values"`, 1), `"values": is not a field`},
+		{"duplicate market", strings.Replace(string(good), `"tables":{`, `"tables":{"UK":[],`, 1), `level: policy.tables "UK": key is given twice`},
+		{"field in another case", strings.Replace(string(good), `"tie_type"`, `"TIE_TYPE":"live","tie_type"`, 1), `"TIE_TYPE": is not a field: keys are case-sensitive`},
+		{"reply time beyond a year", strings.Replace(string(good), `"max_reply_minutes":720`, `"max_reply_minutes":527041`, 1), "policy.badges.max_reply_minutes 527041"},
 		{"out-of-order versions", strings.Replace(string(good), `"UK":[{"from":"0001-01-01T00:00:00Z"`,
 			`"UK":[{"from":"2026-04-01T00:00:00Z","value":{"scheme":"highest_met","levels":[]}},{"from":"2026-01-01T00:00:00Z"`, 1),
-			"tables[UK][1].from 2026-01-01T00:00:00Z: must be after version 0's 2026-04-01T00:00:00Z"},
+			"level: policy JSON: affrules: timeline[1].from 2026-01-01T00:00:00Z: must be after entry 0's 2026-04-01T00:00:00Z"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -179,14 +230,38 @@ func TestParsePolicyErrors(t *testing.T) {
 }
 
 // TestParsePolicyDuplicateKeys: encoding/json keeps the last of two equal keys; ParsePolicy
-// names the key instead, at any depth.
+// names every one instead, at any depth.
 func TestParsePolicyDuplicateKeys(t *testing.T) {
 	good, err := json.Marshal(level.DefaultPolicy())
 	require.NoError(t, err)
-	dup := strings.Replace(string(good), `"scheme":"highest_met"`, `"scheme":"gmv_band","scheme":"highest_met"`, 1)
+	dup := string(good)
+	for _, r := range []struct{ old, new string }{
+		{`"partners_see_level":true`, `"partners_see_level":false,"partners_see_level":true`}, // top level
+		{`"tables":{`, `"tables":{"UK":[],`},                                                  // a market
+		{`"scheme":"highest_met"`, `"scheme":"gmv_band","scheme":"highest_met"`},              // in a version
+		{`"active_days":1,`, `"active_days":2,"active_days":1,`},                              // in a threshold
+		{`"significant_drop":2`, `"significant_drop":3,"significant_drop":2`},                 // in a setting
+		{`"min_posts":12`, `"min_posts":1,"min_posts":12`},                                    // in another
+		{`"min_level":"L4"`, `"min_level":"L1","min_level":"L4"`},                             // in a list
+		{`"live_count":10`, `"live_count":11,"live_count":10`},                                // in a map's value
+	} {
+		before := dup
+		dup = strings.Replace(dup, r.old, r.new, 1)
+		require.NotEqual(t, before, dup, "precondition: %s is in the policy", r.old)
+	}
 	_, err = level.ParsePolicy([]byte(dup))
-	require.Error(t, err)
-	assert.Regexp(t, `^level: policy: policy\.tables\.[A-Z]{2}\[0\]\.value: key "scheme" appears twice$`, err.Error())
+	var got []string
+	for _, fe := range fieldErrors(t, err) {
+		assert.Contains(t, fe.Problem, "key is given twice")
+		got = append(got, fe.Field+" "+fe.Value)
+	}
+	require.Len(t, got, 8, "every repeated key is reported: %v", got)
+	assert.Contains(t, got, `policy "partners_see_level"`)
+	assert.Contains(t, got, `policy.tables "UK"`)
+	assert.Contains(t, got, `policy.trend "significant_drop"`)
+	assert.Contains(t, got, `policy.badges "min_posts"`)
+	assert.Contains(t, got, `policy.benefits[0] "min_level"`)
+	assert.Contains(t, got, `policy.score[ID].weights "live_count"`)
 }
 
 // FuzzParsePolicy: any bytes give an error or a policy that validates, survives a JSON round
@@ -210,12 +285,12 @@ func FuzzParsePolicy(f *testing.F) {
 		require.NoError(t, err)
 		back, err := level.ParsePolicy(b)
 		require.NoError(t, err, "an accepted policy, marshalled, is rejected: %s", b)
-		if diff := cmp.Diff(p, back, cmpopts.EquateEmpty()); diff != "" {
+		if diff := cmp.Diff(p, back, cmpopts.EquateEmpty(), exportTimelines); diff != "" {
 			t.Fatalf("policy changed in a JSON round trip (-parsed +reparsed):\n%s", diff)
 		}
 		ev, err := level.New(p)
 		require.NoError(t, err)
-		m := level.NewMonth(10_000, time.January) // after every version a policy can hold
+		m := affrules.NewMonth(10_000, time.January) // after every version JSON can hold
 		for code := range p.Tables {
 			perf, err := level.NewPerformance(code, m.Add(-1), decimal.NewFromInt(1_000), 10, 5)
 			require.NoError(t, err)

@@ -1,10 +1,13 @@
 package level
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/enum"
+	"github.com/affrules/affrules/internal/fielderr"
 )
 
 // Drop classifies a month-over-month level decrease (LVL-6).
@@ -17,30 +20,28 @@ const (
 	SignificantDrop             // down by at least the policy's significant drop
 )
 
-// String returns "none", "slight" or "significant".
-func (d Drop) String() string {
-	switch d {
-	case SlightDrop:
-		return "slight"
-	case SignificantDrop:
-		return "significant"
-	}
-	return "none"
-}
+var dropNames = enum.Names[Drop]{NoDrop: "none", SlightDrop: "slight", SignificantDrop: "significant"}
 
-// MarshalText returns "none", "slight" or "significant".
-func (d Drop) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+// String returns "none", "slight" or "significant".
+func (d Drop) String() string { return dropNames.String("Drop", d) }
+
+// MarshalText returns "none", "slight" or "significant", or an error for an unknown class.
+func (d Drop) MarshalText() ([]byte, error) {
+	if b, ok := dropNames.Text(d); ok {
+		return b, nil
+	}
+	return nil, fielderr.New(pkg, "drop", int(d), "%w", affrules.ErrOutOfRange)
+}
 
 // UnmarshalText parses "none", "slight" or "significant", so that a [Trend] read back from JSON
 // equals the one written.
 func (d *Drop) UnmarshalText(b []byte) error {
-	for _, v := range []Drop{NoDrop, SlightDrop, SignificantDrop} {
-		if v.String() == string(b) {
-			*d = v
-			return nil
-		}
+	v, ok := dropNames.Parse(b)
+	if !ok {
+		return fielderr.New(pkg, "drop", strconv.Quote(string(b)), "must be one of %s (LVL-6)", dropNames.List())
 	}
-	return affrules.Errorf("level", "drop", strconv.Quote(string(b)), "must be none, slight or significant (LVL-6)")
+	*d = v
+	return nil
 }
 
 // Trend summarises consecutive monthly levels (LVL-6): the latest month-over-month change, how
@@ -76,17 +77,38 @@ func (t Trend) String() string {
 	return fmt.Sprintf("down by %d (%s drop)", -t.Delta, t.Drop)
 }
 
+// transitions holds "L6 → L3" for every pair of levels: the Subject of a significant-drop reason,
+// built once.
+var transitions = func() (t [numLevels + 1][numLevels + 1]string) {
+	for from := range t {
+		for to := range t[from] {
+			t[from][to] = Level(from).String() + " → " + Level(to).String()
+		}
+	}
+	return t
+}()
+
+// trendNotApplicable is the LVL-6 decision for months < 2 months of levels: allowed, with a
+// not-applicable reason.
+func trendNotApplicable(months int) affrules.Decision {
+	return affrules.Decide(affrules.Reason{Rule: RuleTrend, Kind: affrules.NotApplicable, Key: keyTooLittleHistory,
+		Observed: affrules.Count(int64(months)), Limit: affrules.Count(2)})
+}
+
 // Trend returns the trend of levels, the levels of consecutive months, oldest first (LVL-6). A
-// level out of range is an error.
+// level out of range is an error. Its reliability decision's reasons may be shared with other
+// calls: do not modify them in place.
 func (e *Evaluator) Trend(levels ...Level) (Trend, error) {
+	if err := e.ready("Trend"); err != nil {
+		return Trend{}, err
+	}
 	for i, l := range levels {
 		if !l.Valid() {
-			return Trend{}, affrules.Errorf("level", fmt.Sprintf("levels[%d]", i), int(l), "must be between L0 and L8 (LVL-1): %w", affrules.ErrOutOfRange)
+			return Trend{}, errLevelRange(fmt.Sprintf("levels[%d]", i), l)
 		}
 	}
 	if len(levels) < 2 {
-		t := Trend{Months: len(levels), Reliability: affrules.Decide(affrules.Reason{Rule: RuleTrend, Kind: affrules.NotApplicable,
-			Observed: strconv.Itoa(len(levels)) + " month(s)", Limit: "2 consecutive months", Message: "too little level history to judge a trend"})}
+		t := Trend{Months: len(levels), Reliability: e.trendNA[len(levels)]}
 		if len(levels) == 1 {
 			t.From, t.To = levels[0], levels[0]
 		}
@@ -104,19 +126,56 @@ func (e *Evaluator) Trend(levels ...Level) (Trend, error) {
 	for i := n - 1; i > 0 && levels[i] < levels[i-1]; i-- {
 		t.DropStreak++
 	}
-	var reasons []affrules.Reason
-	if t.Drop == SignificantDrop {
-		reasons = append(reasons, affrules.Reason{Rule: RuleTrend,
-			Observed: fmt.Sprintf("down by %d (%s → %s)", -t.Delta, t.From, t.To),
-			Limit:    fmt.Sprintf("a drop of fewer than %d levels", e.trend.SignificantDrop),
-			Message:  "significant level drop: the creator may be unreliable"})
+	significant := t.Drop == SignificantDrop
+	consistent := t.DropStreak > 0 && t.DropStreak >= e.trend.ConsistentMonths
+	if !significant && !consistent {
+		t.Reliability = affrules.Decide()
+		return t, nil
 	}
-	if t.DropStreak > 0 && t.DropStreak >= e.trend.ConsistentMonths {
-		reasons = append(reasons, affrules.Reason{Rule: RuleTrend,
-			Observed: fmt.Sprintf("down %d months running", t.DropStreak),
-			Limit:    fmt.Sprintf("fewer than %d consecutive monthly drops", e.trend.ConsistentMonths),
-			Message:  "consistent level drop: the creator may be unreliable"})
+	reasons := make([]affrules.Reason, 0, 2)
+	if significant {
+		reasons = append(reasons, affrules.Reason{Rule: RuleTrend, Key: keySignificantDrop,
+			Observed: affrules.Count(int64(-t.Delta)), Limit: affrules.Count(int64(e.trend.SignificantDrop)),
+			Subject: transitions[t.From][t.To]})
+	}
+	if consistent {
+		reasons = append(reasons, affrules.Reason{Rule: RuleTrend, Key: keyConsistentDrop,
+			Observed: affrules.Count(int64(t.DropStreak)), Limit: affrules.Count(int64(e.trend.ConsistentMonths))})
 	}
 	t.Reliability = affrules.Decide(reasons...)
 	return t, nil
+}
+
+// TrendAt returns creator's level trend in market up to month m (LVL-6), reading from h the levels
+// of m and of as many months before it as the policy's consistent-drop rule needs, so the
+// trend's DropStreak counts back no further than [TrendPolicy].ConsistentMonths. A month with
+// no stored level ends the run: an unknown month is not a drop. It returns false if no level is
+// stored for m itself. An unknown market and a failing store are errors.
+func (e *Evaluator) TrendAt(ctx context.Context, h History, market affrules.MarketCode, creator string, m affrules.Month) (Trend, bool, error) {
+	if err := e.ready("TrendAt"); err != nil {
+		return Trend{}, false, err
+	}
+	if err := e.knownMarket(market); err != nil {
+		return Trend{}, false, err
+	}
+	const maxMonths = maxConsistentMonths + 1
+	var buf [maxMonths]Level
+	n := max(e.trend.ConsistentMonths, 1) + 1
+	levels := buf[maxMonths-n:]
+	i := n
+	for ; i > 0; i-- {
+		l, ok, err := h.Get(ctx, market, creator, m.Add(i-n))
+		if err != nil {
+			return Trend{}, false, err
+		}
+		if !ok {
+			break
+		}
+		levels[i-1] = l
+	}
+	if i == n {
+		return Trend{}, false, nil
+	}
+	tr, err := e.Trend(levels[i:]...)
+	return tr, true, err
 }

@@ -1,7 +1,10 @@
 // Command invitations walks an Indonesian agency that holds both the MCN and the affiliate-partner
 // role through one day of Affiliate Marketplace invitations (SPEC §3): accepted invitations, a
 // refusal for the daily limit with its retry time, a refusal for the seven-day rule, an invalid
-// contact for the market, and a history search.
+// contact for the market, and a history search. One evaluator built from one policy applies the
+// input rules and hands the policy's quota to the ledger on every reservation; a refusal's
+// reasons carry typed values, shown here in English and, through a host's message table, in
+// Bahasa Indonesia.
 package main
 
 import (
@@ -24,10 +27,15 @@ func main() {
 	}
 	policy := invitation.DefaultPolicy()
 	policy.DailyLimit = 5 // a small budget, so that the day runs out within the example
-	ledger, err := invitation.NewMemory(policy)
+	evaluator, err := invitation.New(policy)
 	if err != nil {
 		log.Fatal(err)
 	}
+	ledger := invitation.NewMemory() // owns no policy: Send passes the policy's quota
+	bahasa := affrules.Catalog{Messages: map[affrules.MessageKey]string{
+		"invitation.inv2.failed": "batas harian tercapai: {observed} undangan pada {subject} (maks. {limit})",
+		"invitation.inv3.failed": "kreator sudah diundang pada {observed}; jeda {limit} hari",
+	}}
 	agency := invitation.Account{ID: "nusantara-media", HomeMarket: affrules.ID, MCN: true, Partner: true}
 	contacts := []invitation.Contact{
 		{Channel: affrules.WhatsApp, Value: "+62 812 3456 7890"},
@@ -35,18 +43,22 @@ func main() {
 	}
 	send := func(at time.Time, id, username, nickname string, purpose invitation.Purpose, cs []invitation.Contact) {
 		inv := invitation.Invitation{
-			Market: affrules.ID, CreatorID: id, Username: username, Nickname: nickname, Purpose: purpose,
+			Market: affrules.ID, Username: username, Nickname: nickname, Purpose: purpose,
 			Message:  "Halo! We manage beauty and home brands and would love to work with you.",
 			Contacts: cs,
 		}
-		creator := eligibility.Creator{ID: id, ECommercePermission: true}
-		rec, d, err := invitation.Send(ctx, ledger, policy, agency, inv, creator, at)
+		creator := eligibility.Creator{ID: id, ECommercePermission: true} // the creator, given once
+		rec, d, err := evaluator.Send(ctx, ledger, agency, inv, creator, at)
 		stamp := at.Format("15:04")
 		switch {
 		case err != nil:
 			fmt.Printf("%s %-16s error:\n", stamp, username)
+			problems := []error{err}
+			if joined, ok := err.(interface{ Unwrap() []error }); ok {
+				problems = joined.Unwrap()
+			}
 			var fe *affrules.FieldError
-			for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+			for _, e := range problems {
 				if errors.As(e, &fe) && errors.Is(e, invitation.ErrContact) {
 					fmt.Printf("      %s\n", fe)
 				}
@@ -57,6 +69,7 @@ func main() {
 			fmt.Printf("%s %-16s refused, retry from %s\n", stamp, username, d.NextAllowed.In(jakarta).Format("Mon 02 Jan 15:04 MST"))
 			for _, r := range d.Failures() {
 				fmt.Printf("      %s\n", r)
+				fmt.Printf("      [%s] %s\n", r.Key, bahasa.Reason(r))
 			}
 		}
 	}

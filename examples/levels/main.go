@@ -31,7 +31,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	feb := level.NewMonth(2026, time.February)
+	feb := affrules.NewMonth(2026, time.February)
 	march := feb.Add(1)
 
 	// Levels already on record for January and February (LVL-3).
@@ -132,7 +132,7 @@ func main() {
 					fmt.Printf("      warning for sellers: %s\n", reason)
 				}
 			}
-			d, err := ev.Eligible("leaderboard", r.Level)
+			d, err := ev.Benefit("leaderboard", r.Level)
 			if err != nil {
 				log.Fatal(err)
 			}
@@ -155,7 +155,10 @@ func main() {
 		log.Fatal(err)
 	}
 	for _, v := range viewers {
-		d := ev.Visible(v, "amy")
+		d, err := ev.Visible(v, "amy")
+		if err != nil {
+			log.Fatal(err)
+		}
 		shown := "hidden"
 		if d.Allowed {
 			shown = l.String()

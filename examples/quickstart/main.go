@@ -38,7 +38,7 @@ func main() {
 		{ID: "bangkok-style", Market: affrules.TH, StoreRating: rating("4.4"),
 			LastCounterfeitViolation: at.Add(-20 * 24 * time.Hour)}, // 20 days ago: inside the 60-day window
 	}
-	run, err := e.NewRun(at, slices.Values(shops))
+	run, err := e.NewRun(slices.Values(shops), at)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -6,10 +6,14 @@ package strictjson
 
 import (
 	"bytes"
+	"encoding"
 	"encoding/json"
 	"errors"
 	"io"
 	"iter"
+	"reflect"
+	"strconv"
+	"strings"
 )
 
 // ErrTrailing reports data after the one JSON value a document must hold.
@@ -73,4 +77,192 @@ func Elements(raw []byte) iter.Seq[json.RawMessage] {
 			}
 		}
 	}
+}
+
+// Problem is one thing wrong with the shape of a JSON document: the path of the member, the value
+// as written (a key, or "(absent)") and what is wrong.
+type Problem struct {
+	Path, Value, Problem string
+}
+
+// Shaper is implemented by a type whose JSON form is another type's, such as a timeline that
+// marshals as a list of entries: Check walks the JSON against JSONShape's type.
+type Shaper interface {
+	JSONShape() any
+}
+
+// Check walks the JSON document data against the Go type of v (a pointer or a value) and reports
+// what encoding/json would let through silently, at any depth: a key given twice (the last would
+// win), a key that names a field only when case is ignored, a key that names no field, and, where
+// a struct field is tagged `strict:"all"`, any field of that field's value (at any depth) left
+// out, unless tagged `strict:"optional"`; a field tagged `strict:"required"` must be present. Types with their own JSON or text decoding are leaves,
+// unless they implement [Shaper]. A document that is not valid JSON is one problem.
+func Check(data []byte, v any) []Problem {
+	if !json.Valid(data) {
+		return []Problem{{Path: "policy", Value: "(document)", Problem: "is not valid JSON"}}
+	}
+	var c checker
+	c.walk(data, reflect.TypeOf(v), "policy", false)
+	return c.problems
+}
+
+// Keys returns the keys of the JSON object data, which must be valid JSON, as written.
+func Keys(data []byte) map[string]bool {
+	keys := map[string]bool{}
+	for k := range Members(data) {
+		keys[k] = true
+	}
+	return keys
+}
+
+// Load decodes data into dst, a pointer to a struct, strictly: the shape is checked first
+// ([Check]), then the document is decoded with [Decode]; every top-level field whose key is
+// absent from data is then copied from defaults (a value of the same struct type). It returns
+// every shape problem found, or the first decoding error.
+func Load(data []byte, dst, defaults any) ([]Problem, error) {
+	if problems := Check(data, dst); len(problems) > 0 {
+		return problems, nil
+	}
+	if err := Decode(data, dst); err != nil {
+		return nil, err
+	}
+	present := Keys(data)
+	d := reflect.ValueOf(dst).Elem()
+	def := reflect.ValueOf(defaults)
+	for _, f := range structFields(d.Type()) {
+		if !present[f.name] {
+			d.FieldByIndex(f.index).Set(def.FieldByIndex(f.index))
+		}
+	}
+	return nil, nil
+}
+
+type checker struct{ problems []Problem }
+
+func (c *checker) add(path, value, problem string) {
+	c.problems = append(c.problems, Problem{Path: path, Value: value, Problem: problem})
+}
+
+var (
+	jsonUnmarshaler = reflect.TypeFor[json.Unmarshaler]()
+	textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
+	shaper          = reflect.TypeFor[Shaper]()
+)
+
+func (c *checker) walk(raw []byte, t reflect.Type, path string, all bool) {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t.Implements(shaper) || reflect.PointerTo(t).Implements(shaper) {
+		c.walk(raw, reflect.TypeOf(reflect.New(t).Elem().Interface().(Shaper).JSONShape()), path, all)
+		return
+	}
+	if reflect.PointerTo(t).Implements(jsonUnmarshaler) || reflect.PointerTo(t).Implements(textUnmarshaler) {
+		return
+	}
+	switch t.Kind() {
+	case reflect.Struct:
+		c.object(raw, t, path, all)
+	case reflect.Map:
+		seen := map[string]bool{}
+		for key, v := range Members(raw) {
+			if seen[key] {
+				c.add(path, strconv.Quote(key), "key is given twice; the first value would be silently dropped")
+				continue
+			}
+			seen[key] = true
+			c.walk(v, t.Elem(), path+"["+key+"]", all)
+		}
+	case reflect.Slice, reflect.Array:
+		i := 0
+		for v := range Elements(raw) {
+			c.walk(v, t.Elem(), path+"["+strconv.Itoa(i)+"]", all)
+			i++
+		}
+	}
+}
+
+func (c *checker) object(raw []byte, t reflect.Type, path string, all bool) {
+	if tr := bytes.TrimLeft(raw, " \t\r\n"); len(tr) == 0 || tr[0] != '{' {
+		return // null, or a type error encoding/json reports
+	}
+	fields := structFields(t)
+	byName := make(map[string]field, len(fields))
+	for _, f := range fields {
+		byName[f.name] = f
+	}
+	seen := map[string]bool{}
+	for key, v := range Members(raw) {
+		f, ok := byName[key]
+		switch {
+		case seen[key]:
+			c.add(path, strconv.Quote(key), "key is given twice; the first value would be silently dropped")
+			continue
+		case !ok:
+			c.add(path, strconv.Quote(key), unknownKey(key, fields))
+			continue
+		}
+		seen[key] = true
+		c.walk(v, f.typ, path+"."+key, all || f.all)
+	}
+	for _, f := range fields {
+		if !seen[f.name] && (f.required || all && !f.optional) {
+			c.add(path+"."+f.name, "(absent)", "is required: left out it would silently be zero")
+		}
+	}
+}
+
+func unknownKey(key string, fields []field) string {
+	names := make([]string, len(fields))
+	for i, f := range fields {
+		names[i] = f.name
+		if strings.EqualFold(f.name, key) {
+			return "is not a field: keys are case-sensitive (did you mean " + strconv.Quote(f.name) + "?)"
+		}
+	}
+	return "is not a field (want one of " + strings.Join(names, ", ") + ")"
+}
+
+type field struct {
+	name                    string
+	index                   []int
+	typ                     reflect.Type
+	all, optional, required bool
+}
+
+// structFields returns the JSON members of struct type t as encoding/json names them, embedded
+// structs without a tag flattened.
+func structFields(t reflect.Type) []field {
+	var out []field
+	for i := 0; i < t.NumField(); i++ {
+		sf := t.Field(i)
+		tag := sf.Tag.Get("json")
+		if tag == "-" || (!sf.IsExported() && !sf.Anonymous) {
+			continue
+		}
+		name, _, _ := strings.Cut(tag, ",")
+		if sf.Anonymous && name == "" && sf.Type.Kind() == reflect.Struct {
+			for _, f := range structFields(sf.Type) {
+				f.index = append([]int{i}, f.index...)
+				out = append(out, f)
+			}
+			continue
+		}
+		if name == "" {
+			name = sf.Name
+		}
+		f := field{name: name, index: []int{i}, typ: sf.Type}
+		for opt := range strings.SplitSeq(sf.Tag.Get("strict"), ",") {
+			switch opt {
+			case "all":
+				f.all = true
+			case "optional":
+				f.optional = true
+			case "required":
+				f.required = true
+			}
+		}
+		out = append(out, f)
+	}
+	return out
 }

@@ -1,18 +1,17 @@
 // Package invitationtest checks implementations of [invitation.Ledger], as testing/fstest checks
-// file systems.
+// file systems. It depends on the standard library only, so a host's build of its own ledger's
+// tests pulls in nothing else.
 package invitationtest
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/google/go-cmp/cmp"
-	"github.com/stretchr/testify/assert"
-	"github.com/stretchr/testify/require"
 
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/eligibility"
@@ -20,10 +19,11 @@ import (
 )
 
 // TestLedger runs the conformance suite against the ledgers newLedger returns: the quotas
-// (INV-2..4) with their boundaries, atomicity under concurrent callers (INV-11), history and
-// responses (INV-9, INV-10), and that bad input records nothing. newLedger must return a new,
-// empty ledger enforcing p each time it is called; the suite runs its subtests in sequence.
-func TestLedger(t *testing.T, newLedger func(t *testing.T, p invitation.Policy) invitation.Ledger) {
+// (INV-2..4) with their boundaries, each call decided by the quota it is given, atomicity under
+// concurrent callers (INV-11), history and responses (INV-9, INV-10), and that bad input records
+// nothing. newLedger must return a new, empty ledger each time it is called; the suite runs its
+// subtests in sequence.
+func TestLedger(t *testing.T, newLedger func(t *testing.T) invitation.Ledger) {
 	s := suite{newLedger: newLedger}
 	t.Run("DailyLimit", s.dailyLimit)
 	t.Run("DailyLimitHomeZone", s.dailyLimitHomeZone)
@@ -33,6 +33,7 @@ func TestLedger(t *testing.T, newLedger func(t *testing.T, p invitation.Policy) 
 	t.Run("BothLimits", s.bothLimits)
 	t.Run("ClockBackwards", s.clockBackwards)
 	t.Run("AccountsIndependent", s.accountsIndependent)
+	t.Run("QuotaPerCall", s.quotaPerCall)
 	t.Run("RaceLastDailySlots", s.raceLastDailySlots)
 	t.Run("RaceOneCreator", s.raceOneCreator)
 	t.Run("RaceManyAccounts", s.raceManyAccounts)
@@ -44,15 +45,24 @@ func TestLedger(t *testing.T, newLedger func(t *testing.T, p invitation.Policy) 
 }
 
 type suite struct {
-	newLedger func(t *testing.T, p invitation.Policy) invitation.Ledger
+	newLedger func(t *testing.T) invitation.Ledger
 }
 
-func (s suite) ledger(t *testing.T, daily int) invitation.Ledger {
-	p := invitation.DefaultPolicy()
-	p.DailyLimit = daily
-	l := s.newLedger(t, p)
-	require.NotNil(t, l)
-	return l
+// fixture is a new ledger and the quota the subtest reserves under.
+type fixture struct {
+	l invitation.Ledger
+	q invitation.Quota
+}
+
+func (s suite) ledger(t *testing.T, daily int) fixture {
+	t.Helper()
+	q := invitation.DefaultPolicy().Quota
+	q.DailyLimit = daily
+	l := s.newLedger(t)
+	if l == nil {
+		t.Fatal("newLedger returned nil")
+	}
+	return fixture{l: l, q: q}
 }
 
 var ctx = context.Background()
@@ -94,41 +104,102 @@ func listed(id string) eligibility.Creator {
 	return eligibility.Creator{ID: id, ECommercePermission: true}
 }
 
-// reserve reserves and fails the test on error.
-func reserve(t *testing.T, l invitation.Ledger, a invitation.Account, inv invitation.Invitation, at time.Time) (invitation.Record, affrules.Decision) {
+func stamp(t time.Time) string { return t.Format(time.RFC3339Nano) }
+
+// reserve reserves under the fixture's quota and fails the test on error.
+func (f fixture) reserve(t *testing.T, a invitation.Account, inv invitation.Invitation, at time.Time) (invitation.Record, affrules.Decision) {
 	t.Helper()
-	r, d, err := l.Reserve(ctx, a, inv, at)
-	require.NoError(t, err)
+	r, d, err := f.l.Reserve(ctx, f.q, a, inv, at)
+	if err != nil {
+		t.Fatalf("reserve %s→%s at %s: %v", a.ID, inv.CreatorID, stamp(at), err)
+	}
 	return r, d
 }
 
-func mustAllow(t *testing.T, l invitation.Ledger, a invitation.Account, creator string, at time.Time) invitation.Record {
+// allow reserves inv and fails the test unless it is admitted.
+func (f fixture) allow(t *testing.T, a invitation.Account, inv invitation.Invitation, at time.Time) invitation.Record {
 	t.Helper()
-	r, d := reserve(t, l, a, invite(a.HomeMarket, creator), at)
-	require.Truef(t, d.Allowed, "reserve %s→%s at %s: %s", a.ID, creator, at.Format(time.RFC3339Nano), d)
-	assert.Empty(t, d.Reasons)
-	assert.Equal(t, a.ID, r.Account)
-	assert.Equal(t, creator, r.CreatorID)
-	assert.True(t, r.At.Equal(at), "record at %s, want %s", r.At, at)
+	r, d := f.reserve(t, a, inv, at)
+	if !d.Allowed {
+		t.Fatalf("reserve %s→%s at %s: %s, want allowed", a.ID, inv.CreatorID, stamp(at), d)
+	}
+	if len(d.Reasons) != 0 {
+		t.Errorf("allowed with reasons: %s", d)
+	}
+	if r.Account != a.ID || r.CreatorID != inv.CreatorID || r.Seq < 1 {
+		t.Errorf("record %s #%d for %s, want account %s, creator %s, a positive Seq", r.Account, r.Seq, r.CreatorID, a.ID, inv.CreatorID)
+	}
+	if !r.At.Equal(at) {
+		t.Errorf("record at %s, want %s", stamp(r.At), stamp(at))
+	}
 	return r
 }
 
-// mustDeny reserves, expects a denial for exactly the given rules, and returns the decision.
-func mustDeny(t *testing.T, l invitation.Ledger, a invitation.Account, creator string, at time.Time, next time.Time, rules ...affrules.RuleID) affrules.Decision {
+func (f fixture) mustAllow(t *testing.T, a invitation.Account, creator string, at time.Time) invitation.Record {
 	t.Helper()
-	r, d := reserve(t, l, a, invite(a.HomeMarket, creator), at)
-	require.Falsef(t, d.Allowed, "reserve %s→%s at %s: want denied", a.ID, creator, at.Format(time.RFC3339Nano))
-	assert.Zero(t, r.Seq, "a denial records nothing")
+	return f.allow(t, a, invite(a.HomeMarket, creator), at)
+}
+
+// mustDeny reserves, expects a denial for exactly the given rules, each reason with the typed
+// values of its rule under the fixture's quota, and returns the decision.
+func (f fixture) mustDeny(t *testing.T, a invitation.Account, creator string, at time.Time, next time.Time, rules ...affrules.RuleID) affrules.Decision {
+	t.Helper()
+	r, d := f.reserve(t, a, invite(a.HomeMarket, creator), at)
+	if d.Allowed {
+		t.Fatalf("reserve %s→%s at %s: allowed, want denied by %v", a.ID, creator, stamp(at), rules)
+	}
+	if r.Seq != 0 {
+		t.Errorf("a denial recorded #%d", r.Seq)
+	}
 	var got []affrules.RuleID
 	for _, reason := range d.Failures() {
 		got = append(got, reason.Rule)
-		assert.NotEmpty(t, reason.Message)
-		assert.NotEmpty(t, reason.Observed)
-		assert.NotEmpty(t, reason.Limit)
+		checkReason(t, f.q, reason)
 	}
-	assert.Equal(t, rules, got, "failing rules")
-	assert.Truef(t, d.NextAllowed.Equal(next), "NextAllowed %s, want %s", d.NextAllowed.Format(time.RFC3339Nano), next.Format(time.RFC3339Nano))
+	if !slices.Equal(got, rules) {
+		t.Errorf("failing rules %v, want %v: %s", got, rules, d)
+	}
+	if !d.NextAllowed.Equal(next) {
+		t.Errorf("NextAllowed %s, want %s", stamp(d.NextAllowed), stamp(next))
+	}
 	return d
+}
+
+// checkReason checks the typed values of a quota reason: INV-2 a count against the daily limit,
+// for a day; INV-3 an instant against the window in days.
+func checkReason(t *testing.T, q invitation.Quota, r affrules.Reason) {
+	t.Helper()
+	if r.Key == "" || r.Message() == "" {
+		t.Errorf("%s: no message key or message: %+v", r.Rule, r)
+	}
+	switch r.Rule {
+	case invitation.RuleDaily:
+		if r.Observed.Kind() != affrules.CountValue || r.Observed.Int() < int64(q.DailyLimit) {
+			t.Errorf("INV-2 observed %v (%s), want a count of at least %d", r.Observed, r.Observed.Kind(), q.DailyLimit)
+		}
+		if r.Limit != affrules.Count(int64(q.DailyLimit)) {
+			t.Errorf("INV-2 limit %v (%s), want the count %d", r.Limit, r.Limit.Kind(), q.DailyLimit)
+		}
+		if _, err := time.Parse(time.DateOnly, r.Subject); err != nil {
+			t.Errorf("INV-2 subject %q, want the day as 2006-01-02", r.Subject)
+		}
+	case invitation.RuleRepeat:
+		if r.Observed.Kind() != affrules.InstantValue {
+			t.Errorf("INV-3 observed %v (%s), want an instant", r.Observed, r.Observed.Kind())
+		}
+		if r.Limit != affrules.DaysOf(q.RepeatWindowDays) {
+			t.Errorf("INV-3 limit %v (%s), want %d days", r.Limit, r.Limit.Kind(), q.RepeatWindowDays)
+		}
+	}
+}
+
+// sameRecord reports whether two records are the same invitation, instants compared as
+// instants (a ledger may return them in another zone or location value).
+func sameRecord(a, b invitation.Record) bool {
+	x, y := a.Invitation, b.Invitation
+	return a.Account == b.Account && a.Seq == b.Seq && a.At.Equal(b.At) && a.InterestedAt.Equal(b.InterestedAt) &&
+		x.Market == y.Market && x.CreatorID == y.CreatorID && x.Username == y.Username && x.Nickname == y.Nickname &&
+		x.Purpose == y.Purpose && x.Message == y.Message && slices.Equal(x.Contacts, y.Contacts)
 }
 
 func count(t *testing.T, l invitation.Ledger, account string) int {
@@ -136,7 +207,9 @@ func count(t *testing.T, l invitation.Ledger, account string) int {
 	n, before := 0, int64(0)
 	for {
 		page, err := l.History(ctx, invitation.Query{Account: account, Before: before, Limit: 1000})
-		require.NoError(t, err)
+		if err != nil {
+			t.Fatalf("history of %s: %v", account, err)
+		}
 		n += len(page.Records)
 		if page.Next == 0 {
 			return n
@@ -145,38 +218,45 @@ func count(t *testing.T, l invitation.Ledger, account string) int {
 	}
 }
 
+func wantCount(t *testing.T, l invitation.Ledger, account string, want int) {
+	t.Helper()
+	if n := count(t, l, account); n != want {
+		t.Errorf("%s has %d records, want %d", account, n, want)
+	}
+}
+
 // INV-2: at most DailyLimit a calendar day of the home market; the next local midnight retries.
 func (s suite) dailyLimit(t *testing.T) {
-	l := s.ledger(t, 5)
+	f := s.ledger(t, 5)
 	a := partner("acct-daily", affrules.ID)
 	t0 := time.Date(2026, 11, 21, 10, 0, 0, 0, jakarta)
 	for i := range 5 {
-		mustAllow(t, l, a, fmt.Sprint("c", i), t0.Add(time.Duration(i)*time.Minute))
+		f.mustAllow(t, a, fmt.Sprint("c", i), t0.Add(time.Duration(i)*time.Minute))
 	}
 	midnight := time.Date(2026, 11, 22, 0, 0, 0, 0, jakarta)
-	d := mustDeny(t, l, a, "c5", t0.Add(time.Hour), midnight, invitation.RuleDaily)
-	assert.Contains(t, d.Failures()[0].Observed, "5")
-	mustDeny(t, l, a, "c5", midnight.Add(-time.Nanosecond), midnight, invitation.RuleDaily)
-	mustAllow(t, l, a, "c5", midnight)
-	assert.Equal(t, 6, count(t, l, a.ID))
+	d := f.mustDeny(t, a, "c5", t0.Add(time.Hour), midnight, invitation.RuleDaily)
+	if r := d.Failures()[0]; r.Observed != affrules.Count(5) || r.Subject != "2026-11-21" {
+		t.Errorf("INV-2 observed %v on %q, want 5 on 2026-11-21", r.Observed, r.Subject)
+	}
+	f.mustDeny(t, a, "c5", midnight.Add(-time.Nanosecond), midnight, invitation.RuleDaily)
+	f.mustAllow(t, a, "c5", midnight)
+	wantCount(t, f.l, a.ID, 6)
 }
 
 // INV-2 interpretation: the day is the home market's, wherever the creator is invited (INV-1).
 func (s suite) dailyLimitHomeZone(t *testing.T) {
-	l := s.ledger(t, 2)
+	f := s.ledger(t, 2)
 	a := invitation.Account{ID: "acct-uk", HomeMarket: affrules.UK, Markets: []affrules.MarketCode{affrules.ID}, Partner: true}
 	// 23:30 in London is 06:30 the next morning in Jakarta.
 	late := time.Date(2026, 11, 20, 23, 30, 0, 0, london)
-	_, d := reserve(t, l, a, invite(affrules.ID, "c1"), late)
-	require.True(t, d.Allowed, d.String())
-	_, d = reserve(t, l, a, invite(affrules.UK, "c2"), late.Add(time.Minute))
-	require.True(t, d.Allowed, d.String())
+	f.allow(t, a, invite(affrules.ID, "c1"), late)
+	f.allow(t, a, invite(affrules.UK, "c2"), late.Add(time.Minute))
 	londonMidnight := time.Date(2026, 11, 21, 0, 0, 0, 0, london)
-	_, d = reserve(t, l, a, invite(affrules.ID, "c3"), late.Add(2*time.Minute))
-	require.False(t, d.Allowed)
-	assert.True(t, d.NextAllowed.Equal(londonMidnight), "next %s", d.NextAllowed)
-	_, d = reserve(t, l, a, invite(affrules.ID, "c3"), londonMidnight)
-	assert.True(t, d.Allowed, d.String())
+	_, d := f.reserve(t, a, invite(affrules.ID, "c3"), late.Add(2*time.Minute))
+	if d.Allowed || !d.NextAllowed.Equal(londonMidnight) {
+		t.Errorf("third of the London day: %s, want denied until %s", d, stamp(londonMidnight))
+	}
+	f.allow(t, a, invite(affrules.ID, "c3"), londonMidnight)
 }
 
 // INV-2 on London's DST change days (MKT-2): the day is 23 or 25 hours long.
@@ -192,137 +272,182 @@ func (s suite) londonDST(t *testing.T) {
 		{"fall back 2026-10-25", time.Date(2026, 10, 25, 0, 30, 0, 0, london), time.Date(2026, 10, 26, 0, 0, 0, 0, time.UTC), time.Date(2026, 10, 25, 23, 59, 59, 0, time.UTC), 25 * time.Hour},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			l := s.ledger(t, 1)
+			f := s.ledger(t, 1)
 			a := partner("acct-london", affrules.UK)
-			require.Equal(t, tc.wantLength, affrules.DayOf(tc.fill, london).Duration())
-			mustAllow(t, l, a, "c1", tc.fill)
-			mustDeny(t, l, a, "c2", tc.stillSame, tc.dayEnd, invitation.RuleDaily)
-			mustDeny(t, l, a, "c2", tc.dayEnd.Add(-time.Nanosecond), tc.dayEnd, invitation.RuleDaily)
-			mustAllow(t, l, a, "c2", tc.dayEnd)
+			if got := affrules.DayOf(tc.fill, london).Duration(); got != tc.wantLength {
+				t.Fatalf("the day is %s long, want %s", got, tc.wantLength)
+			}
+			f.mustAllow(t, a, "c1", tc.fill)
+			f.mustDeny(t, a, "c2", tc.stillSame, tc.dayEnd, invitation.RuleDaily)
+			f.mustDeny(t, a, "c2", tc.dayEnd.Add(-time.Nanosecond), tc.dayEnd, invitation.RuleDaily)
+			f.mustAllow(t, a, "c2", tc.dayEnd)
 		})
 	}
 }
 
 // INV-3, MKT-3: the same creator once within 7×24h; exactly 7×24h later is allowed.
 func (s suite) repeatWindow(t *testing.T) {
-	l := s.ledger(t, 100)
+	f := s.ledger(t, 100)
 	a := partner("acct-repeat", affrules.TH)
 	t0 := time.Date(2026, 11, 21, 9, 15, 0, 0, time.UTC)
-	mustAllow(t, l, a, "c1", t0)
+	f.mustAllow(t, a, "c1", t0)
 	again := t0.Add(7 * 24 * time.Hour)
-	mustDeny(t, l, a, "c1", t0.Add(time.Hour), again, invitation.RuleRepeat)
-	mustDeny(t, l, a, "c1", again.Add(-time.Nanosecond), again, invitation.RuleRepeat)
-	mustAllow(t, l, a, "c2", t0.Add(time.Hour)) // another creator is not affected
-	mustAllow(t, l, a, "c1", again)
-	mustDeny(t, l, a, "c1", again.Add(time.Nanosecond), again.Add(7*24*time.Hour), invitation.RuleRepeat)
+	d := f.mustDeny(t, a, "c1", t0.Add(time.Hour), again, invitation.RuleRepeat)
+	bangkok := zone("Asia/Bangkok")
+	if r := d.Failures()[0]; !r.Observed.Time().Equal(t0) || r.Observed != affrules.Instant(t0.In(bangkok)) {
+		t.Errorf("INV-3 observed %v, want %s in the home zone", r.Observed, t0.In(bangkok).Format(time.RFC3339))
+	}
+	f.mustDeny(t, a, "c1", again.Add(-time.Nanosecond), again, invitation.RuleRepeat)
+	f.mustAllow(t, a, "c2", t0.Add(time.Hour)) // another creator is not affected
+	f.mustAllow(t, a, "c1", again)
+	f.mustDeny(t, a, "c1", again.Add(time.Nanosecond), again.Add(7*24*time.Hour), invitation.RuleRepeat)
 
 	// Across London's spring forward, 7×24h is 13:00 BST a week after 12:00 GMT: seven
 	// calendar days in the home zone are an hour short.
 	uk := partner("acct-repeat-uk", affrules.UK)
 	last := time.Date(2026, 3, 25, 12, 0, 0, 0, london)
 	week := last.Add(7 * 24 * time.Hour)
-	mustAllow(t, l, uk, "c1", last)
-	mustDeny(t, l, uk, "c1", last.AddDate(0, 0, 7), week, invitation.RuleRepeat)
-	mustAllow(t, l, uk, "c1", week)
+	f.mustAllow(t, uk, "c1", last)
+	f.mustDeny(t, uk, "c1", last.AddDate(0, 0, 7), week, invitation.RuleRepeat)
+	f.mustAllow(t, uk, "c1", week)
 }
 
 // INV-4: an account that is both MCN and partner has one budget and one window per creator.
 func (s suite) sharedAcrossRoles(t *testing.T) {
-	l := s.ledger(t, 3)
+	f := s.ledger(t, 3)
 	a := both("acct-both", affrules.MY)
 	t0 := time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
 	inv := invite(affrules.MY, "c1")
 	inv.Purpose = invitation.CreatorPartnership
-	_, d := reserve(t, l, a, inv, t0)
-	require.True(t, d.Allowed, d.String())
+	f.allow(t, a, inv, t0)
 	inv.Purpose = invitation.ProductDistribution
-	_, d = reserve(t, l, a, inv, t0.Add(time.Minute))
-	require.False(t, d.Allowed)
-	assert.True(t, d.Failed(invitation.RuleRepeat), d.String())
+	if _, d := f.reserve(t, a, inv, t0.Add(time.Minute)); d.Allowed || !d.Failed(invitation.RuleRepeat) {
+		t.Errorf("c1 for the other role: %s, want INV-3", d)
+	}
 
 	inv2 := invite(affrules.MY, "c2")
 	inv2.Purpose = invitation.CreatorPartnership
-	_, d = reserve(t, l, a, inv2, t0.Add(2*time.Minute))
-	require.True(t, d.Allowed, d.String())
-	_, d = reserve(t, l, a, invite(affrules.MY, "c3"), t0.Add(3*time.Minute))
-	require.True(t, d.Allowed, d.String())
+	f.allow(t, a, inv2, t0.Add(2*time.Minute))
+	f.allow(t, a, invite(affrules.MY, "c3"), t0.Add(3*time.Minute))
 	inv4 := invite(affrules.MY, "c4")
 	inv4.Purpose = invitation.CreatorPartnership
-	_, d = reserve(t, l, a, inv4, t0.Add(4*time.Minute))
-	require.False(t, d.Allowed)
-	assert.True(t, d.Failed(invitation.RuleDaily), d.String())
+	if _, d := f.reserve(t, a, inv4, t0.Add(4*time.Minute)); d.Allowed || !d.Failed(invitation.RuleDaily) {
+		t.Errorf("fourth of the day across roles: %s, want INV-2", d)
+	}
 }
 
 // INV-2 and INV-3 together: every failing rule, and NextAllowed the later retry instant.
 func (s suite) bothLimits(t *testing.T) {
 	t.Run("window outlasts the day", func(t *testing.T) {
-		l := s.ledger(t, 1)
+		f := s.ledger(t, 1)
 		a := partner("acct-both-limits", affrules.ID)
 		t0 := time.Date(2026, 11, 21, 23, 0, 0, 0, jakarta)
-		mustAllow(t, l, a, "c1", t0)
-		mustDeny(t, l, a, "c1", t0.Add(time.Minute), t0.Add(7*24*time.Hour), invitation.RuleDaily, invitation.RuleRepeat)
+		f.mustAllow(t, a, "c1", t0)
+		f.mustDeny(t, a, "c1", t0.Add(time.Minute), t0.Add(7*24*time.Hour), invitation.RuleDaily, invitation.RuleRepeat)
 	})
 	t.Run("day outlasts the window", func(t *testing.T) {
-		l := s.ledger(t, 2)
+		f := s.ledger(t, 2)
 		a := partner("acct-both-limits", affrules.ID)
 		t0 := time.Date(2026, 11, 21, 10, 0, 0, 0, jakarta)
-		mustAllow(t, l, a, "c1", t0)
+		f.mustAllow(t, a, "c1", t0)
 		day8 := t0.Add(7*24*time.Hour - time.Hour) // 09:00, an hour before c1 may be invited again
-		mustAllow(t, l, a, "c2", day8)
-		mustAllow(t, l, a, "c3", day8.Add(time.Minute))
+		f.mustAllow(t, a, "c2", day8)
+		f.mustAllow(t, a, "c3", day8.Add(time.Minute))
 		midnight := time.Date(2026, 11, 29, 0, 0, 0, 0, jakarta)
-		mustDeny(t, l, a, "c1", day8.Add(2*time.Minute), midnight, invitation.RuleDaily, invitation.RuleRepeat)
+		f.mustDeny(t, a, "c1", day8.Add(2*time.Minute), midnight, invitation.RuleDaily, invitation.RuleRepeat)
 	})
 }
 
 // A clock that goes backwards never reopens a quota.
 func (s suite) clockBackwards(t *testing.T) {
-	l := s.ledger(t, 2)
+	f := s.ledger(t, 2)
 	a := partner("acct-backwards", affrules.PH)
 	manila := zone("Asia/Manila")
 	t0 := time.Date(2026, 11, 22, 10, 0, 0, 0, manila)
-	mustAllow(t, l, a, "c1", t0)
-	mustDeny(t, l, a, "c1", t0.Add(-time.Hour), t0.Add(7*24*time.Hour), invitation.RuleRepeat)
-	mustAllow(t, l, a, "c2", t0.Add(time.Hour))
+	f.mustAllow(t, a, "c1", t0)
+	f.mustDeny(t, a, "c1", t0.Add(-time.Hour), t0.Add(7*24*time.Hour), invitation.RuleRepeat)
+	f.mustAllow(t, a, "c2", t0.Add(time.Hour))
 	// The previous day is counted in the latest day the account has used.
-	mustDeny(t, l, a, "c3", t0.Add(-24*time.Hour), time.Date(2026, 11, 23, 0, 0, 0, 0, manila), invitation.RuleDaily)
+	f.mustDeny(t, a, "c3", t0.Add(-24*time.Hour), time.Date(2026, 11, 23, 0, 0, 0, 0, manila), invitation.RuleDaily)
 }
 
 // Quotas are per account.
 func (s suite) accountsIndependent(t *testing.T) {
-	l := s.ledger(t, 1)
+	f := s.ledger(t, 1)
 	t0 := time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)
 	for i := range 5 {
-		r := mustAllow(t, l, partner(fmt.Sprint("acct-", i), affrules.VN), "c1", t0)
-		assert.Equal(t, int64(1), r.Seq)
+		if r := f.mustAllow(t, partner(fmt.Sprint("acct-", i), affrules.VN), "c1", t0); r.Seq != 1 {
+			t.Errorf("acct-%d's first record is #%d", i, r.Seq)
+		}
 	}
+}
+
+// The ledger owns no policy: each call is decided by the quota it is given, over the usage the
+// ledger keeps whatever the quotas of earlier calls (a policy change applies from the next call).
+func (s suite) quotaPerCall(t *testing.T) {
+	f := s.ledger(t, 2)
+	a := partner("acct-quota", affrules.SG)
+	sg := zone("Asia/Singapore")
+	t0 := time.Date(2026, 11, 21, 9, 0, 0, 0, sg)
+	midnight := time.Date(2026, 11, 22, 0, 0, 0, 0, sg)
+	f.mustAllow(t, a, "c1", t0)
+	f.mustAllow(t, a, "c2", t0.Add(time.Minute))
+	f.mustDeny(t, a, "c3", t0.Add(2*time.Minute), midnight, invitation.RuleDaily)
+	raised := fixture{l: f.l, q: invitation.Quota{DailyLimit: 3, RepeatWindowDays: 7}}
+	raised.mustAllow(t, a, "c3", t0.Add(3*time.Minute))
+	raised.mustDeny(t, a, "c4", t0.Add(4*time.Minute), midnight, invitation.RuleDaily)
+	// Lowered below the day's count: the count as it stands is held to the new limit.
+	lowered := fixture{l: f.l, q: invitation.Quota{DailyLimit: 1, RepeatWindowDays: 7}}
+	d := lowered.mustDeny(t, a, "c4", t0.Add(5*time.Minute), midnight, invitation.RuleDaily)
+	if r := d.Failures()[0]; r.Observed != affrules.Count(3) || r.Limit != affrules.Count(1) {
+		t.Errorf("INV-2 observed %v, limit %v; want 3 and 1", r.Observed, r.Limit)
+	}
+
+	// A shorter window lets c1 in again two days later; the default window, back in force, still
+	// covers the invitation made under the shorter one, and a lengthened window covers c2's
+	// first invitation, made while the windows in between were shorter.
+	short := fixture{l: f.l, q: invitation.Quota{DailyLimit: 100, RepeatWindowDays: 1}}
+	day3 := t0.Add(2 * 24 * time.Hour)
+	for i := range 20 { // other creators under the short window, a day apart
+		short.mustAllow(t, a, fmt.Sprint("x", i), day3.Add(time.Duration(i)*time.Minute))
+	}
+	short.mustAllow(t, a, "c1", day3.Add(time.Hour))
+	week := fixture{l: f.l, q: invitation.Quota{DailyLimit: 100, RepeatWindowDays: 7}}
+	week.mustDeny(t, a, "c1", day3.Add(2*time.Hour), day3.Add(time.Hour+7*24*time.Hour), invitation.RuleRepeat)
+	week.mustDeny(t, a, "c2", day3.Add(2*time.Hour), t0.Add(time.Minute+7*24*time.Hour), invitation.RuleRepeat)
+	off := fixture{l: f.l, q: invitation.Quota{DailyLimit: 100}}
+	off.mustAllow(t, a, "c2", day3.Add(3*time.Hour)) // INV-3 switched off
 }
 
 // INV-11: 200 goroutines racing for the last 5 daily slots admit exactly 5. The race is run on
 // three days, so that a ledger that checks and records in two steps rarely slips through.
 func (s suite) raceLastDailySlots(t *testing.T) {
-	l := s.ledger(t, 100)
+	f := s.ledger(t, 100)
 	a := partner("acct-race", affrules.ID)
 	for day := range 3 {
 		t0 := time.Date(2026, 11, 21+day, 8, 0, 0, 0, jakarta)
 		for i := range 95 {
-			mustAllow(t, l, a, fmt.Sprint("pre", day, "-", i), t0)
+			f.mustAllow(t, a, fmt.Sprint("pre", day, "-", i), t0)
 		}
 		admitted, seqs := race(t, 200, func(i int) (invitation.Record, affrules.Decision, error) {
-			return l.Reserve(ctx, a, invite(affrules.ID, fmt.Sprint("racer", day, "-", i)), t0.Add(time.Minute))
+			return f.l.Reserve(ctx, f.q, a, invite(affrules.ID, fmt.Sprint("racer", day, "-", i)), t0.Add(time.Minute))
 		}, invitation.RuleDaily)
-		assert.Equal(t, 5, admitted, "day %d", day)
-		for seq := int64(100*day + 96); seq <= int64(100*day+100); seq++ {
-			assert.True(t, seqs[seq], "seq %d not handed out", seq)
+		if admitted != 5 {
+			t.Errorf("day %d: %d admitted, want 5", day, admitted)
 		}
-		assert.Equal(t, 100*(day+1), count(t, l, a.ID))
+		for seq := int64(100*day + 96); seq <= int64(100*day+100); seq++ {
+			if !seqs[seq] {
+				t.Errorf("seq %d not handed out", seq)
+			}
+		}
+		wantCount(t, f.l, a.ID, 100*(day+1))
 	}
 }
 
 // INV-11: 50 goroutines inviting one creator admit exactly 1, for ten creators at once, the
 // goroutines of each split between the account's two roles (INV-4).
 func (s suite) raceOneCreator(t *testing.T) {
-	l := s.ledger(t, 100)
+	f := s.ledger(t, 100)
 	a := both("acct-race-one", affrules.TH)
 	t0 := time.Date(2026, 11, 21, 8, 0, 0, 0, time.UTC)
 	const creators = 10
@@ -331,32 +456,40 @@ func (s suite) raceOneCreator(t *testing.T) {
 		if i/creators%2 == 0 {
 			inv.Purpose = invitation.CreatorPartnership
 		}
-		return l.Reserve(ctx, a, inv, t0.Add(time.Duration(i)*time.Millisecond))
+		return f.l.Reserve(ctx, f.q, a, inv, t0.Add(time.Duration(i)*time.Millisecond))
 	}, invitation.RuleRepeat)
-	assert.Equal(t, creators, admitted)
-	page, err := l.History(ctx, invitation.Query{Account: a.ID})
-	require.NoError(t, err)
+	if admitted != creators {
+		t.Errorf("%d admitted, want %d", admitted, creators)
+	}
+	page, err := f.l.History(ctx, invitation.Query{Account: a.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
 	got := map[string]int{}
 	for _, r := range page.Records {
 		got[r.CreatorID]++
 	}
 	for c := range creators {
-		assert.Equal(t, 1, got[fmt.Sprint("star", c)], "star%d admitted", c)
+		if n := got[fmt.Sprint("star", c)]; n != 1 {
+			t.Errorf("star%d admitted %d times", c, n)
+		}
 	}
 }
 
 // INV-11 across accounts: concurrent accounts each get exactly their own quota.
 func (s suite) raceManyAccounts(t *testing.T) {
-	l := s.ledger(t, 10)
+	f := s.ledger(t, 10)
 	t0 := time.Date(2026, 11, 21, 8, 0, 0, 0, time.UTC)
 	const accounts = 8
 	admitted, _ := race(t, accounts*30, func(i int) (invitation.Record, affrules.Decision, error) {
 		a := partner(fmt.Sprint("acct-many-", i%accounts), affrules.SG)
-		return l.Reserve(ctx, a, invite(affrules.SG, fmt.Sprint("c", i/accounts)), t0)
+		return f.l.Reserve(ctx, f.q, a, invite(affrules.SG, fmt.Sprint("c", i/accounts)), t0)
 	}, invitation.RuleDaily)
-	assert.Equal(t, accounts*10, admitted)
+	if admitted != accounts*10 {
+		t.Errorf("%d admitted, want %d", admitted, accounts*10)
+	}
 	for i := range accounts {
-		assert.Equal(t, 10, count(t, l, fmt.Sprint("acct-many-", i)))
+		wantCount(t, f.l, fmt.Sprint("acct-many-", i), 10)
 	}
 }
 
@@ -395,14 +528,15 @@ func race(t *testing.T, n int, call func(i int) (invitation.Record, affrules.Dec
 	}
 	close(start)
 	wg.Wait()
-	require.Empty(t, errs)
-	require.Empty(t, bad)
+	if len(errs) > 0 || len(bad) > 0 {
+		t.Fatalf("race: errors %v; wrong outcomes %v", errs, bad)
+	}
 	return len(keys), seqs
 }
 
 // INV-9: history survives, newest first, searchable, filterable; a resend is a new record.
 func (s suite) history(t *testing.T) {
-	l := s.ledger(t, 100)
+	f := s.ledger(t, 100)
 	a := both("acct-history", affrules.ID)
 	t0 := time.Date(2026, 11, 21, 9, 0, 0, 0, jakarta)
 	var sent []invitation.Record
@@ -414,78 +548,94 @@ func (s suite) history(t *testing.T) {
 		if i == 1 {
 			inv.Purpose = invitation.CreatorPartnership
 		}
-		r, d := reserve(t, l, a, inv, t0.Add(time.Duration(i)*time.Hour))
-		require.True(t, d.Allowed, d.String())
-		sent = append(sent, r)
+		sent = append(sent, f.allow(t, a, inv, t0.Add(time.Duration(i)*time.Hour)))
 	}
 	// Resend to c1 a week later: a new record under the quotas (INV-9, INV-3).
 	resendAt := t0.Add(7 * 24 * time.Hour)
 	inv := sent[0].Invitation
-	_, d := reserve(t, l, a, inv, resendAt.Add(-time.Second))
-	require.False(t, d.Allowed)
-	r, d := reserve(t, l, a, inv, resendAt)
-	require.True(t, d.Allowed, d.String())
-	sent = append(sent, r)
+	if _, d := f.reserve(t, a, inv, resendAt.Add(-time.Second)); d.Allowed {
+		t.Fatal("resend within the window admitted")
+	}
+	sent = append(sent, f.allow(t, a, inv, resendAt))
 	for i, r := range sent {
-		assert.Equal(t, int64(i+1), r.Seq)
+		if r.Seq != int64(i+1) {
+			t.Errorf("record %d numbered %d", i+1, r.Seq)
+		}
 	}
 
-	all, err := l.History(ctx, invitation.Query{Account: a.ID})
-	require.NoError(t, err)
-	assert.Zero(t, all.Next)
+	all, err := f.l.History(ctx, invitation.Query{Account: a.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if all.Next != 0 {
+		t.Errorf("one page, yet Next is %d", all.Next)
+	}
 	want := []invitation.Record{sent[3], sent[2], sent[1], sent[0]}
-	if diff := cmp.Diff(want, all.Records); diff != "" {
-		t.Errorf("history (-want +got):\n%s", diff)
+	if !slices.EqualFunc(want, all.Records, sameRecord) {
+		t.Errorf("history:\n got %+v\nwant %+v", all.Records, want)
 	}
 
-	seqsOf := func(q invitation.Query) []int64 {
+	check := func(q invitation.Query, want []int64, why string) {
 		t.Helper()
 		q.Account = a.ID
-		page, err := l.History(ctx, q)
-		require.NoError(t, err)
-		var out []int64
-		for _, r := range page.Records {
-			out = append(out, r.Seq)
+		page, err := f.l.History(ctx, q)
+		if err != nil {
+			t.Fatalf("%s: %v", why, err)
 		}
-		return out
+		var got []int64
+		for _, r := range page.Records {
+			got = append(got, r.Seq)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: %+v gives %v, want %v", why, q, got, want)
+		}
 	}
-	assert.Equal(t, []int64{4, 3, 1}, seqsOf(invitation.Query{Search: "RAHM"}), "username, any case")
-	assert.Equal(t, []int64{2}, seqsOf(invitation.Query{Search: "fitness"}), "nickname")
-	assert.Empty(t, seqsOf(invitation.Query{Search: "nobody"}))
-	assert.Equal(t, []int64{2}, seqsOf(invitation.Query{From: t0.Add(time.Hour), To: t0.Add(2 * time.Hour)}), "[From, To) half-open")
-	assert.Equal(t, []int64{4, 3}, seqsOf(invitation.Query{From: t0.Add(2 * time.Hour)}))
-	assert.Equal(t, []int64{2, 1}, seqsOf(invitation.Query{To: t0.Add(2 * time.Hour)}))
-	assert.Equal(t, []int64{4, 3, 2}, seqsOf(invitation.Query{LatestPerCreator: true}))
-	assert.Equal(t, []int64{3, 2, 1}, seqsOf(invitation.Query{LatestPerCreator: true, To: resendAt}), "latest among the matches")
-	assert.Equal(t, []int64{4}, seqsOf(invitation.Query{LatestPerCreator: true, Search: "siti"}))
+	check(invitation.Query{Search: "RAHM"}, []int64{4, 3, 1}, "username, any case")
+	check(invitation.Query{Search: "fitness"}, []int64{2}, "nickname")
+	check(invitation.Query{Search: "nobody"}, nil, "no match")
+	check(invitation.Query{From: t0.Add(time.Hour), To: t0.Add(2 * time.Hour)}, []int64{2}, "[From, To) half-open")
+	check(invitation.Query{From: t0.Add(2 * time.Hour)}, []int64{4, 3}, "from")
+	check(invitation.Query{To: t0.Add(2 * time.Hour)}, []int64{2, 1}, "to")
+	check(invitation.Query{LatestPerCreator: true}, []int64{4, 3, 2}, "latest per creator")
+	check(invitation.Query{LatestPerCreator: true, To: resendAt}, []int64{3, 2, 1}, "latest among the matches")
+	check(invitation.Query{LatestPerCreator: true, Search: "siti"}, []int64{4}, "latest per creator, searched")
 
-	other, err := l.History(ctx, invitation.Query{Account: "acct-nobody"})
-	require.NoError(t, err)
-	assert.Empty(t, other.Records)
+	other, err := f.l.History(ctx, invitation.Query{Account: "acct-nobody"})
+	if err != nil || len(other.Records) != 0 {
+		t.Errorf("history of an unknown account: %+v, %v; want empty", other, err)
+	}
 
 	for _, q := range []invitation.Query{{}, {Account: a.ID, Limit: -1}, {Account: a.ID, Limit: 1001}, {Account: a.ID, Before: -1}, {Account: a.ID, From: t0, To: t0.Add(-time.Second)}} {
-		_, err := l.History(ctx, q)
-		assert.Error(t, err, "query %+v", q)
+		if _, err := f.l.History(ctx, q); !errors.Is(err, invitation.ErrQuery) {
+			t.Errorf("query %+v: %v, want an error wrapping ErrQuery", q, err)
+		}
 	}
 }
 
 // INV-9 pagination: pages cover the history once, newest first, also with LatestPerCreator.
 func (s suite) historyPages(t *testing.T) {
-	l := s.ledger(t, 100)
+	f := s.ledger(t, 100)
 	a := partner("acct-pages", affrules.VN)
 	t0 := time.Date(2026, 11, 1, 9, 0, 0, 0, time.UTC)
 	const n = 23
 	for i := range n {
 		// Creators c0..c9 invited every 8 days: 23 records, 10 creators.
-		mustAllow(t, l, a, fmt.Sprint("c", i%10), t0.Add(time.Duration(i/10)*8*24*time.Hour+time.Duration(i)*time.Minute))
+		f.mustAllow(t, a, fmt.Sprint("c", i%10), t0.Add(time.Duration(i/10)*8*24*time.Hour+time.Duration(i)*time.Minute))
 	}
 	collect := func(q invitation.Query) []int64 {
+		t.Helper()
 		var seqs []int64
 		for pages := 0; ; pages++ {
-			require.Less(t, pages, 100)
-			page, err := l.History(ctx, q)
-			require.NoError(t, err)
-			require.LessOrEqual(t, len(page.Records), q.PageSize())
+			if pages >= 100 {
+				t.Fatalf("%+v: more than 100 pages", q)
+			}
+			page, err := f.l.History(ctx, q)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(page.Records) > q.PageSize() {
+				t.Fatalf("a page of %d records, the size is %d", len(page.Records), q.PageSize())
+			}
 			for _, r := range page.Records {
 				seqs = append(seqs, r.Seq)
 			}
@@ -499,124 +649,166 @@ func (s suite) historyPages(t *testing.T) {
 	for seq := int64(n); seq >= 1; seq-- {
 		want = append(want, seq)
 	}
-	assert.Equal(t, want, collect(invitation.Query{Account: a.ID, Limit: 5}))
-	assert.Equal(t, want, collect(invitation.Query{Account: a.ID, Limit: 23}))
-	assert.Equal(t, want[:10], collect(invitation.Query{Account: a.ID, Limit: 3, LatestPerCreator: true}))
+	for _, tc := range []struct {
+		q    invitation.Query
+		want []int64
+	}{
+		{invitation.Query{Account: a.ID, Limit: 5}, want},
+		{invitation.Query{Account: a.ID, Limit: 23}, want},
+		{invitation.Query{Account: a.ID, Limit: 3, LatestPerCreator: true}, want[:10]},
+	} {
+		if got := collect(tc.q); !slices.Equal(got, tc.want) {
+			t.Errorf("%+v: %v, want %v", tc.q, got, tc.want)
+		}
+	}
 }
 
 // INV-10: contacts are shown to the creator only once they answer "interested".
 func (s suite) respond(t *testing.T) {
-	l := s.ledger(t, 100)
+	f := s.ledger(t, 100)
 	a := partner("acct-respond", affrules.ID)
 	t0 := time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
-	r := mustAllow(t, l, a, "c1", t0)
-	assert.False(t, r.Interested())
-	assert.Empty(t, r.ContactsShown())
+	r := f.mustAllow(t, a, "c1", t0)
+	if r.Interested() || len(r.ContactsShown()) != 0 {
+		t.Errorf("a new invitation is answered or shows contacts: %+v", r)
+	}
 
-	_, err := l.Respond(ctx, a.ID, r.Seq, t0.Add(-time.Second))
-	assert.Error(t, err, "an answer before the invitation")
-	got, err := l.Respond(ctx, a.ID, r.Seq, t0.Add(time.Hour))
-	require.NoError(t, err)
-	assert.True(t, got.Interested())
-	assert.True(t, got.InterestedAt.Equal(t0.Add(time.Hour)))
-	assert.Equal(t, invite(affrules.ID, "c1").Contacts, got.ContactsShown())
-	again, err := l.Respond(ctx, a.ID, r.Seq, t0.Add(2*time.Hour))
-	require.NoError(t, err)
-	assert.True(t, again.InterestedAt.Equal(t0.Add(time.Hour)), "the first answer stands")
+	if _, err := f.l.Respond(ctx, a.ID, r.Seq, t0.Add(-time.Second)); err == nil {
+		t.Error("an answer before the invitation was accepted")
+	}
+	got, err := f.l.Respond(ctx, a.ID, r.Seq, t0.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.Interested() || !got.InterestedAt.Equal(t0.Add(time.Hour)) {
+		t.Errorf("answered at %s, want %s", stamp(got.InterestedAt), stamp(t0.Add(time.Hour)))
+	}
+	if want := invite(affrules.ID, "c1").Contacts; !slices.Equal(want, got.ContactsShown()) {
+		t.Errorf("contacts shown %v, want %v", got.ContactsShown(), want)
+	}
+	again, err := f.l.Respond(ctx, a.ID, r.Seq, t0.Add(2*time.Hour))
+	if err != nil || !again.InterestedAt.Equal(t0.Add(time.Hour)) {
+		t.Errorf("answering again: %s, %v; the first answer stands", stamp(again.InterestedAt), err)
+	}
 
-	page, err := l.History(ctx, invitation.Query{Account: a.ID})
-	require.NoError(t, err)
-	require.Len(t, page.Records, 1)
-	assert.True(t, page.Records[0].Interested())
+	page, err := f.l.History(ctx, invitation.Query{Account: a.ID})
+	if err != nil || len(page.Records) != 1 || !page.Records[0].Interested() {
+		t.Errorf("history after the answer: %+v, %v", page, err)
+	}
 
 	for _, tc := range []struct {
 		account string
 		seq     int64
 	}{{a.ID, 2}, {a.ID, 0}, {a.ID, -1}, {"acct-other", 1}} {
-		_, err := l.Respond(ctx, tc.account, tc.seq, t0.Add(time.Hour))
-		assert.ErrorIs(t, err, invitation.ErrNotFound, "%s #%d", tc.account, tc.seq)
+		if _, err := f.l.Respond(ctx, tc.account, tc.seq, t0.Add(time.Hour)); !errors.Is(err, invitation.ErrNotFound) {
+			t.Errorf("%s #%d: %v, want ErrNotFound", tc.account, tc.seq, err)
+		}
 	}
 }
 
 // Bad input is an error (or, for an unlisted creator, a decision) and records nothing.
 func (s suite) badInput(t *testing.T) {
-	p := invitation.DefaultPolicy()
-	l := s.newLedger(t, p)
+	l := s.newLedger(t)
+	e := invitation.MustNew(invitation.DefaultPolicy())
 	a := invitation.Account{ID: "acct-bad", HomeMarket: affrules.ID, Partner: true}
 	t0 := time.Date(2026, 11, 21, 9, 0, 0, 0, jakarta)
 	good := invite(affrules.ID, "c1")
 	for _, tc := range []struct {
 		name   string
-		edit   func(*invitation.Account, *invitation.Invitation, *eligibility.Creator)
+		edit   func(*invitation.Invitation, *eligibility.Creator)
 		target error
 	}{
-		{"INV-1 unknown market", func(_ *invitation.Account, inv *invitation.Invitation, _ *eligibility.Creator) { inv.Market = "XX" }, affrules.ErrUnknownMarket},
-		{"INV-6 empty message", func(_ *invitation.Account, inv *invitation.Invitation, _ *eligibility.Creator) { inv.Message = " \n\t" }, invitation.ErrMessage},
-		{"INV-6 oversize message", func(_ *invitation.Account, inv *invitation.Invitation, _ *eligibility.Creator) {
+		{"INV-1 unknown market", func(inv *invitation.Invitation, _ *eligibility.Creator) { inv.Market = "XX" }, affrules.ErrUnknownMarket},
+		{"INV-6 empty message", func(inv *invitation.Invitation, _ *eligibility.Creator) { inv.Message = " \n\t" }, invitation.ErrMessage},
+		{"INV-6 oversize message", func(inv *invitation.Invitation, _ *eligibility.Creator) {
 			inv.Message = strings.Repeat("word ", 501)
 		}, invitation.ErrMessage},
-		{"INV-5 malformed e-mail", func(_ *invitation.Account, inv *invitation.Invitation, _ *eligibility.Creator) {
+		{"INV-5 malformed e-mail", func(inv *invitation.Invitation, _ *eligibility.Creator) {
 			inv.Contacts = []invitation.Contact{{Channel: affrules.Email, Value: "team@@agency"}}
 		}, invitation.ErrContact},
-		{"INV-5 malformed phone", func(_ *invitation.Account, inv *invitation.Invitation, _ *eligibility.Creator) {
+		{"INV-5 malformed phone", func(inv *invitation.Invitation, _ *eligibility.Creator) {
 			inv.Contacts = append(inv.Contacts, invitation.Contact{Channel: affrules.Phone, Value: "call me"})
 		}, invitation.ErrContact},
-		{"INV-5 channel the market lacks", func(_ *invitation.Account, inv *invitation.Invitation, _ *eligibility.Creator) {
+		{"INV-5 channel the market lacks", func(inv *invitation.Invitation, _ *eligibility.Creator) {
 			inv.Contacts = []invitation.Contact{{Channel: affrules.Line, Value: "agency.id"}}
 		}, invitation.ErrContact},
-		{"INV-7 purpose the roles do not allow", func(_ *invitation.Account, inv *invitation.Invitation, _ *eligibility.Creator) {
+		{"INV-7 purpose the roles do not allow", func(inv *invitation.Invitation, _ *eligibility.Creator) {
 			inv.Purpose = invitation.CreatorPartnership
 		}, invitation.ErrPurpose},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			acct, inv, c := a, good, listed("c1")
-			tc.edit(&acct, &inv, &c)
-			r, d, err := invitation.Send(ctx, l, p, acct, inv, c, t0)
-			require.ErrorIs(t, err, tc.target)
-			assert.True(t, strings.HasPrefix(err.Error(), "invitation: "), err.Error())
-			assert.False(t, d.Allowed)
-			assert.Zero(t, r.Seq)
+			inv, c := good, listed("c1")
+			inv.Contacts = slices.Clone(good.Contacts)
+			tc.edit(&inv, &c)
+			r, d, err := e.Send(ctx, l, a, inv, c, t0)
+			if !errors.Is(err, tc.target) {
+				t.Fatalf("%v, want an error wrapping %v", err, tc.target)
+			}
+			if !strings.HasPrefix(err.Error(), "invitation: ") {
+				t.Errorf("error without the package prefix: %v", err)
+			}
+			if d.Allowed || r.Seq != 0 {
+				t.Errorf("bad input gave %s, record #%d", d, r.Seq)
+			}
 		})
 	}
 	t.Run("INV-8 creator not listed", func(t *testing.T) {
 		c := listed("c1")
 		c.LinkedMCN = "another-mcn"
-		_, d, err := invitation.Send(ctx, l, p, a, good, c, t0)
-		require.NoError(t, err)
-		assert.False(t, d.Allowed)
-		assert.True(t, d.Failed(invitation.RuleListed))
-		assert.True(t, d.Failed(eligibility.RuleListing))
-		assert.True(t, d.NextAllowed.IsZero(), "time will not help")
+		_, d, err := e.Send(ctx, l, a, good, c, t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Allowed || !d.Failed(invitation.RuleListed) || !d.Failed(eligibility.RuleListing) {
+			t.Errorf("%s, want INV-8 and ELG-7", d)
+		}
+		if !d.NextAllowed.IsZero() {
+			t.Errorf("next allowed %s: time will not help", stamp(d.NextAllowed))
+		}
 	})
-	assert.Zero(t, count(t, l, a.ID), "nothing recorded")
+	wantCount(t, l, a.ID, 0)
 	// The whole quota is still there: the first good invitation is number 1 and the same
 	// creator is not blocked by the refused attempts.
-	r, d, err := invitation.Send(ctx, l, p, a, good, listed("c1"), t0)
-	require.NoError(t, err)
-	require.True(t, d.Allowed, d.String())
-	assert.Equal(t, int64(1), r.Seq)
+	r, d, err := e.Send(ctx, l, a, good, listed("c1"), t0)
+	if err != nil || !d.Allowed || r.Seq != 1 {
+		t.Fatalf("first good invitation: #%d, %s, %v; want #1 allowed", r.Seq, d, err)
+	}
 }
 
 // Reserve reports store-level errors and records nothing.
 func (s suite) reserveErrors(t *testing.T) {
-	l := s.ledger(t, 100)
+	f := s.ledger(t, 100)
 	a := partner("acct-errors", affrules.ID)
 	t0 := time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
 	cancelled, cancel := context.WithCancel(ctx)
 	cancel()
-	_, _, err := l.Reserve(cancelled, a, invite(affrules.ID, "c1"), t0)
-	assert.ErrorIs(t, err, context.Canceled)
-	_, _, err = l.Reserve(ctx, invitation.Account{HomeMarket: affrules.ID}, invite(affrules.ID, "c1"), t0)
-	assert.Error(t, err, "account without ID")
-	_, _, err = l.Reserve(ctx, a, invite(affrules.ID, ""), t0)
-	assert.Error(t, err, "creator without ID")
-	_, _, err = l.Reserve(ctx, partner("acct-errors", "XX"), invite(affrules.ID, "c1"), t0)
-	assert.ErrorIs(t, err, affrules.ErrUnknownMarket)
-	_, _, err = l.Reserve(ctx, a, invite(affrules.ID, "c1"), time.Time{})
-	assert.Error(t, err, "zero instant")
-	assert.Zero(t, count(t, l, a.ID))
-	mustAllow(t, l, a, "c1", t0)
-	_, _, err = l.Reserve(ctx, partner("acct-errors", affrules.UK), invite(affrules.UK, "c2"), t0)
-	assert.Error(t, err, "home market changed")
-	assert.Equal(t, 1, count(t, l, a.ID))
+	if _, _, err := f.l.Reserve(cancelled, f.q, a, invite(affrules.ID, "c1"), t0); !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled context: %v", err)
+	}
+	for _, tc := range []struct {
+		name   string
+		q      invitation.Quota
+		a      invitation.Account
+		inv    invitation.Invitation
+		at     time.Time
+		target error // nil: any error
+	}{
+		{"account without ID", f.q, invitation.Account{HomeMarket: affrules.ID}, invite(affrules.ID, "c1"), t0, nil},
+		{"creator without ID", f.q, a, invite(affrules.ID, ""), t0, nil},
+		{"unknown home market", f.q, partner("acct-errors", "XX"), invite(affrules.ID, "c1"), t0, affrules.ErrUnknownMarket},
+		{"zero instant", f.q, a, invite(affrules.ID, "c1"), time.Time{}, nil},
+		{"zero quota", invitation.Quota{}, a, invite(affrules.ID, "c1"), t0, affrules.ErrOutOfRange},
+		{"negative window", invitation.Quota{DailyLimit: 5, RepeatWindowDays: -1}, a, invite(affrules.ID, "c1"), t0, affrules.ErrOutOfRange},
+	} {
+		_, _, err := f.l.Reserve(ctx, tc.q, tc.a, tc.inv, tc.at)
+		if err == nil || tc.target != nil && !errors.Is(err, tc.target) {
+			t.Errorf("%s: %v, want an error wrapping %v", tc.name, err, tc.target)
+		}
+	}
+	wantCount(t, f.l, a.ID, 0)
+	f.mustAllow(t, a, "c1", t0)
+	if _, _, err := f.l.Reserve(ctx, f.q, partner("acct-errors", affrules.UK), invite(affrules.UK, "c2"), t0); err == nil {
+		t.Error("home market changed: no error")
+	}
+	wantCount(t, f.l, a.ID, 1)
 }

@@ -14,17 +14,18 @@ import (
 	"github.com/affrules/affrules/level"
 )
 
-// TestHistory runs the conformance suite against the stores newStore returns; each subtest gets
-// a fresh, empty store. A store passes when it stores and returns levels by market, creator and
-// month (LVL-3), replaces a record stored again, rejects invalid records and storing under a
-// cancelled context, and stays consistent under concurrent use.
-func TestHistory(t *testing.T, newStore func() level.History) {
+// TestHistory runs the conformance suite against the stores newHistory returns; each subtest
+// calls it, with the subtest's t, for a fresh, empty store (release it with t.Cleanup). A store
+// passes when it stores and returns levels by market, creator and month (LVL-3), replaces a
+// record stored again, rejects invalid records and storing under a cancelled context, and stays
+// consistent under concurrent use. It uses the standard library only.
+func TestHistory(t *testing.T, newHistory func(t *testing.T) level.History) {
 	t.Helper()
 	ctx := context.Background()
-	march := level.NewMonth(2026, time.March)
+	march := affrules.NewMonth(2026, time.March)
 	rec := level.Record{Market: affrules.TH, Creator: "c1", Month: march, Level: level.L5}
 
-	get := func(t *testing.T, h level.History, market affrules.MarketCode, creator string, m level.Month) (level.Level, bool) {
+	get := func(t *testing.T, h level.History, market affrules.MarketCode, creator string, m affrules.Month) (level.Level, bool) {
 		t.Helper()
 		l, ok, err := h.Get(ctx, market, creator, m)
 		if err != nil {
@@ -34,14 +35,14 @@ func TestHistory(t *testing.T, newStore func() level.History) {
 	}
 
 	t.Run("Empty", func(t *testing.T) {
-		h := newStore()
+		h := newHistory(t)
 		if l, ok := get(t, h, rec.Market, rec.Creator, rec.Month); ok {
 			t.Errorf("Get on an empty store = %s, true; want false", l)
 		}
 	})
 
 	t.Run("RoundTrip", func(t *testing.T) {
-		h := newStore()
+		h := newHistory(t)
 		for _, want := range []level.Level{level.L0, level.L8} {
 			r := rec
 			r.Level = want
@@ -56,7 +57,7 @@ func TestHistory(t *testing.T, newStore func() level.History) {
 	})
 
 	t.Run("ReplaceIsIdempotent", func(t *testing.T) {
-		h := newStore()
+		h := newHistory(t)
 		for _, l := range []level.Level{level.L2, level.L7, level.L7} {
 			r := rec
 			r.Level = l
@@ -70,14 +71,14 @@ func TestHistory(t *testing.T, newStore func() level.History) {
 	})
 
 	t.Run("KeyedByMarketCreatorMonth", func(t *testing.T) {
-		h := newStore()
+		h := newHistory(t)
 		if err := h.Put(ctx, rec); err != nil {
 			t.Fatalf("Put(%+v): %v", rec, err)
 		}
 		others := []struct {
 			market  affrules.MarketCode
 			creator string
-			month   level.Month
+			month   affrules.Month
 		}{
 			{affrules.UK, rec.Creator, rec.Month},
 			{rec.Market, "c2", rec.Month},
@@ -92,7 +93,7 @@ func TestHistory(t *testing.T, newStore func() level.History) {
 	})
 
 	t.Run("RejectsInvalidRecords", func(t *testing.T) {
-		h := newStore()
+		h := newHistory(t)
 		bad := []level.Record{
 			{Market: rec.Market, Creator: "", Month: march, Level: level.L1},
 			{Market: "", Creator: "c1", Month: march, Level: level.L1},
@@ -109,7 +110,7 @@ func TestHistory(t *testing.T, newStore func() level.History) {
 	})
 
 	t.Run("CancelledContext", func(t *testing.T) {
-		h := newStore()
+		h := newHistory(t)
 		cctx, cancel := context.WithCancel(ctx)
 		cancel()
 		if err := h.Put(cctx, rec); !errors.Is(err, context.Canceled) {
@@ -124,7 +125,7 @@ func TestHistory(t *testing.T, newStore func() level.History) {
 	})
 
 	t.Run("Concurrent", func(t *testing.T) {
-		h := newStore()
+		h := newHistory(t)
 		const writers, months = 8, 24
 		var wg sync.WaitGroup
 		errs := make(chan error, writers*months)

@@ -7,20 +7,12 @@ import (
 	"time"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/fielderr"
 )
 
-const pkg = "invitation"
-
-// Rule IDs of the reasons in invitation decisions. The input rules (INV-1, INV-5..7) are
-// reported as errors by [Validate] and name their rule in the message.
-const (
-	RuleDaily  affrules.RuleID = "INV-2" // daily limit, shared across roles (INV-4)
-	RuleRepeat affrules.RuleID = "INV-3" // once per creator within the window, shared across roles (INV-4)
-	RuleListed affrules.RuleID = "INV-8" // only marketplace-listed creators (ELG-7)
-)
-
-// Sentinel errors wrapped by the [*affrules.FieldError] values that [Validate] returns, one per
-// rule, for use with [errors.Is]. An unknown market wraps [affrules.ErrUnknownMarket] instead.
+// Sentinel errors wrapped by the [*affrules.FieldError] values that [Evaluator.Validate] returns,
+// one per rule, for use with [errors.Is]. An unknown market wraps [affrules.ErrUnknownMarket]
+// instead.
 var (
 	// ErrContact reports missing, unoffered or malformed contact details (INV-5).
 	ErrContact = errors.New("invalid contact")
@@ -28,11 +20,10 @@ var (
 	ErrMessage = errors.New("invalid message")
 	// ErrPurpose reports an unknown purpose or one the account's roles do not allow (INV-7).
 	ErrPurpose = errors.New("purpose not allowed")
-	// ErrNotFound reports an invitation a [Ledger] does not hold.
-	ErrNotFound = errors.New("invitation not found")
 )
 
-// Purpose is what an invitation is for (INV-7).
+// Purpose is what an invitation is for (INV-7). The zero Purpose is no purpose:
+// [Evaluator.Validate] refuses it with an error wrapping [ErrPurpose].
 type Purpose string
 
 // The two purposes of INV-7.
@@ -44,7 +35,9 @@ const (
 )
 
 // Account is an MCN or affiliate-partner account that sends invitations. Its quotas (INV-2,
-// INV-3) are kept by [Account.ID], whatever role or market an invitation uses (INV-4).
+// INV-3) are kept by [Account.ID], whatever role or market an invitation uses (INV-4). The zero
+// Account is refused by [Evaluator.Validate] (no ID, and a home market "" that wraps
+// [affrules.ErrUnknownMarket]) and by [Ledger.Reserve].
 type Account struct {
 	ID string `json:"id"`
 	// HomeMarket is the account's home market; its calendar day bounds the daily limit (INV-2).
@@ -56,8 +49,8 @@ type Account struct {
 	Partner bool                  `json:"partner"` // holds the affiliate-partner role (ProductDistribution)
 }
 
-// Contact is one of the account's contact details carried by an invitation (INV-5). [Validate]
-// checks its value for its channel:
+// Contact is one of the account's contact details carried by an invitation (INV-5).
+// [Evaluator.Validate] checks its value for its channel:
 //
 //   - email: local@domain, at most 254 bytes, in plain form (no display name, no quoting): the
 //     local part 1–64 letters, digits or !#$%&'*+/=?^_`{|}~.- without a leading, trailing or
@@ -69,23 +62,31 @@ type Account struct {
 //     letters are accepted, as a phone keyboard capitalises the first letter);
 //   - a channel a host adds: 1–254 bytes of UTF-8 without control characters or surrounding
 //     spaces.
+//
+// The zero Contact is refused with an error wrapping [ErrContact].
 type Contact struct {
 	Channel affrules.Channel `json:"channel"`
 	Value   string           `json:"value"`
 }
 
-// Invitation is what an account sends to one creator.
+// Invitation is what an account sends to one creator. The zero Invitation is refused by
+// [Evaluator.Validate] with errors wrapping [affrules.ErrUnknownMarket], [ErrContact],
+// [ErrMessage] and [ErrPurpose].
 type Invitation struct {
-	Market    affrules.MarketCode `json:"market"`     // market the creator is invited in (INV-1)
-	CreatorID string              `json:"creator_id"` // the creator's ID, as in eligibility.Creator
-	Username  string              `json:"username"`   // the creator's username, for search (INV-9)
-	Nickname  string              `json:"nickname"`   // the creator's nickname, for search (INV-9)
-	Purpose   Purpose             `json:"purpose"`    // INV-7
-	Message   string              `json:"message"`    // INV-6
-	Contacts  []Contact           `json:"contacts"`   // INV-5; shown to the creator per INV-10
+	Market affrules.MarketCode `json:"market"` // market the creator is invited in (INV-1)
+	// CreatorID is the invited creator's ID, by which a [Ledger] keeps the repeat window (INV-3)
+	// and history (INV-9). Its one source is the creator given to [Evaluator.Send], which sets
+	// it to that creator's eligibility.Creator ID whatever it held; only a caller of
+	// [Ledger.Reserve] itself fills it in.
+	CreatorID string    `json:"creator_id"`
+	Username  string    `json:"username"` // the creator's username, for search (INV-9)
+	Nickname  string    `json:"nickname"` // the creator's nickname, for search (INV-9)
+	Purpose   Purpose   `json:"purpose"`  // INV-7
+	Message   string    `json:"message"`  // INV-6
+	Contacts  []Contact `json:"contacts"` // INV-5; shown to the creator per INV-10
 }
 
-// Validate checks the input rules of an invitation from account a under policy p and returns
+// Validate checks the input rules of an invitation from account a under e's policy and returns
 // every problem at once, joined with [errors.Join], or nil:
 //
 //   - INV-1: the account's ID and home market, and the invitation's market, which must be
@@ -99,50 +100,53 @@ type Invitation struct {
 //   - INV-7: a known purpose whose role the account holds.
 //
 // Each problem is an [*affrules.FieldError] wrapping [ErrContact], [ErrMessage], [ErrPurpose] or
-// [affrules.ErrUnknownMarket]. Whether the creator may be invited (INV-8) and the quotas
-// (INV-2..4) are business decisions, not input errors; see [Send].
-func Validate(p Policy, a Account, inv Invitation) error {
-	var errs []error
+// [affrules.ErrUnknownMarket]. inv.CreatorID is not read ([Evaluator.Send] takes the creator's
+// ID from the creator). Whether the creator may be invited (INV-8) and the quotas (INV-2..4) are
+// business decisions, not input errors; see [Evaluator.Send].
+func (e *Evaluator) Validate(a Account, inv Invitation) error {
+	if err := e.ready(); err != nil {
+		return err
+	}
+	l := fielderr.For(pkg)
+	e.validate(l, a, inv)
+	return l.Err()
+}
+
+func (e *Evaluator) validate(l *fielderr.List, a Account, inv Invitation) {
 	if a.ID == "" {
-		errs = append(errs, affrules.Errorf(pkg, "account.id", "", "must not be empty"))
+		l.Add("account.id", "", "must not be empty")
 	}
-	if _, err := affrules.LookupMarket(a.HomeMarket); err != nil {
-		errs = append(errs, affrules.Errorf(pkg, "account.home_market", strconv.Quote(string(a.HomeMarket)), "%w", affrules.ErrUnknownMarket))
+	if e.market(a.HomeMarket) == nil {
+		l.Add("account.home_market", strconv.Quote(string(a.HomeMarket)), "%w", affrules.ErrUnknownMarket)
 	}
-	if inv.CreatorID == "" {
-		errs = append(errs, affrules.Errorf(pkg, "creator_id", "", "must not be empty"))
-	}
-	m, err := affrules.LookupMarket(inv.Market)
+	m := e.market(inv.Market)
 	switch {
-	case err != nil:
-		errs = append(errs, affrules.Errorf(pkg, "market", strconv.Quote(string(inv.Market)), "%w", affrules.ErrUnknownMarket))
+	case m == nil:
+		l.Add("market", strconv.Quote(string(inv.Market)), "%w", affrules.ErrUnknownMarket)
 	case inv.Market != a.HomeMarket && !slices.Contains(a.Markets, inv.Market):
-		errs = append(errs, affrules.Errorf(pkg, "market", inv.Market, "is not a market account %s invites in (INV-1)", a.ID))
+		l.Add("market", inv.Market, "is not a market account %s invites in (INV-1)", a.ID)
 	default:
-		errs = append(errs, checkContacts(p.channels(m), m.Code, inv.Contacts)...)
+		checkContacts(l, m, inv.Contacts)
 	}
-	if err := checkMessage(p, inv.Message); err != nil {
-		errs = append(errs, err)
-	}
+	checkMessage(l, e.policy, inv.Message)
 	switch inv.Purpose {
 	case CreatorPartnership:
 		if !a.MCN {
-			errs = append(errs, affrules.Errorf(pkg, "purpose", inv.Purpose, "needs the MCN role, which account %s does not hold (INV-7): %w", a.ID, ErrPurpose))
+			l.Add("purpose", inv.Purpose, "needs the MCN role, which account %s does not hold (INV-7): %w", a.ID, ErrPurpose)
 		}
 	case ProductDistribution:
 		if !a.Partner {
-			errs = append(errs, affrules.Errorf(pkg, "purpose", inv.Purpose, "needs the affiliate-partner role, which account %s does not hold (INV-7): %w", a.ID, ErrPurpose))
+			l.Add("purpose", inv.Purpose, "needs the affiliate-partner role, which account %s does not hold (INV-7): %w", a.ID, ErrPurpose)
 		}
 	default:
-		errs = append(errs, affrules.Errorf(pkg, "purpose", strconv.Quote(string(inv.Purpose)), "must be %s or %s (INV-7): %w", CreatorPartnership, ProductDistribution, ErrPurpose))
+		l.Add("purpose", strconv.Quote(string(inv.Purpose)), "must be %s or %s (INV-7): %w", CreatorPartnership, ProductDistribution, ErrPurpose)
 	}
-	return joinErrs(errs...)
 }
 
 // checkInstant rejects the zero instant and instants a Ledger cannot store as nanoseconds.
 func checkInstant(at time.Time) error {
 	if at.Before(minInstant) || at.After(maxInstant) {
-		return affrules.Errorf(pkg, "at", at.Format(time.RFC3339Nano), "must be between 1700 and 2200: %w", affrules.ErrOutOfRange)
+		return fielderr.New(pkg, "at", at.Format(time.RFC3339Nano), "must be between 1700 and 2200: %w", affrules.ErrOutOfRange)
 	}
 	return nil
 }

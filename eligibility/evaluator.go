@@ -1,0 +1,298 @@
+package eligibility
+
+import (
+	"errors"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/fielderr"
+)
+
+const pkg = "eligibility"
+
+// ErrNoPolicy reports an [Evaluator] that was not built with [New], or a [Run] that was not
+// built with [Evaluator.NewRun].
+var ErrNoPolicy = errors.New("eligibility: evaluator has no policy; build it with New")
+
+// Evaluator evaluates shops and products against a validated [Policy]. It is safe for concurrent
+// use. Build one with [New]; every method of the zero Evaluator (and of a nil *Evaluator) returns
+// an error wrapping [ErrNoPolicy].
+type Evaluator struct {
+	// markets are the codes of the markets registered when New ran; shops[i] and every
+	// categoryTable's markets[i] hold market i's versions, the default merged with its override.
+	markets []affrules.MarketCode
+	// marketAt[k] is 1 + the index in markets of the code of two capital letters k encodes (see
+	// twoLetters), 0 if it is not one of them. Other codes are found by a scan.
+	marketAt   [26 * 26]uint8
+	shops      [][]shopVersion
+	defShop    []shopVersion // for a market registered after New: the default versions
+	categories map[affrules.Category]*categoryTable
+	few        []*categoryTable // the same tables when there are few categories: a scan beats hashing
+}
+
+// shopVersion is one policy version compiled for the shop rules (ELG-1, ELG-2).
+type shopVersion struct {
+	from       time.Time
+	window     time.Duration
+	windowDays int
+	minRating  decimal.Decimal
+	// minRating as minCoef×10^minExp when its coefficient has at most 18 digits (minSmall), so
+	// that ratings compare with integers, not by rescaling big decimals.
+	minCoef  int64
+	minExp   int32
+	minSmall bool
+}
+
+// categoryTable holds one category's limits over time: by market for the markets known when the
+// evaluator was built (indexed as Evaluator.markets), and the default timeline for any other
+// registered market.
+type categoryTable struct {
+	category affrules.Category
+	markets  [][]limitVersion
+	def      []limitVersion
+}
+
+// limitVersion is one policy version compiled for one category's product rules (ELG-3..5).
+type limitVersion struct {
+	from           time.Time
+	present        bool // the category has limits in this version (ELG-5)
+	negative       affrules.Rate
+	refund         affrules.Rate
+	minReviews     int64
+	minRefundCases int64
+	reasons        *versionReasons
+}
+
+// versionReasons are a version's product reasons, built once in New: a call sets only Observed.
+type versionReasons struct {
+	negFailed, negNotApplicable, refFailed, refNotApplicable affrules.Reason
+}
+
+// New validates p and returns an evaluator for it. It reports every problem in p at once. The
+// markets registered at this moment are resolved here, each with its override merged in.
+func New(p Policy) (*Evaluator, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	e := &Evaluator{categories: map[affrules.Category]*categoryTable{}}
+	def := slices.Collect(entries(p.Default))
+	e.defShop = shopVersions(def)
+	// Every category any version names gets a table; a version that lacks it is "not present".
+	cats := map[affrules.Category]bool{}
+	for _, v := range def {
+		for c := range v.Value.Categories {
+			cats[c] = true
+		}
+	}
+	for _, tl := range p.Markets {
+		for _, t := range tl.All() {
+			for c := range t.Categories {
+				cats[c] = true
+			}
+		}
+	}
+	for c := range cats {
+		e.categories[c] = &categoryTable{category: c, def: limitVersions(def, c)}
+	}
+	for _, m := range affrules.Markets() {
+		if len(e.markets) == 255 { // marketAt holds a byte; later markets get the default
+			break
+		}
+		e.markets = append(e.markets, m.Code)
+		if k, ok := twoLetters(m.Code); ok {
+			e.marketAt[k] = uint8(len(e.markets))
+		}
+		merged := slices.Collect(entries(p.For(m.Code)))
+		e.shops = append(e.shops, shopVersions(merged))
+		for c, tab := range e.categories {
+			tab.markets = append(tab.markets, limitVersions(merged, c))
+		}
+	}
+	if len(e.categories) <= 8 {
+		for _, c := range slices.Sorted(maps.Keys(e.categories)) {
+			e.few = append(e.few, e.categories[c])
+		}
+	}
+	return e, nil
+}
+
+// MustNew is like [New] but panics on error; for tests and examples with literal policies.
+func MustNew(p Policy) *Evaluator {
+	e, err := New(p)
+	if err != nil {
+		panic(err)
+	}
+	return e
+}
+
+// ready returns ErrNoPolicy unless e was built by New.
+func (e *Evaluator) ready() error {
+	if e == nil || e.defShop == nil {
+		return ErrNoPolicy
+	}
+	return nil
+}
+
+func entries(tl affrules.Timeline[Thresholds]) func(func(affrules.Effective[Thresholds]) bool) {
+	return func(yield func(affrules.Effective[Thresholds]) bool) {
+		for from, t := range tl.All() {
+			if !yield(affrules.Effective[Thresholds]{From: from, Value: t}) {
+				return
+			}
+		}
+	}
+}
+
+func shopVersions(vs []affrules.Effective[Thresholds]) []shopVersion {
+	out := make([]shopVersion, len(vs))
+	for i, v := range vs {
+		t := v.Value
+		out[i] = shopVersion{from: v.From, window: affrules.Days(t.CounterfeitWindowDays), windowDays: t.CounterfeitWindowDays, minRating: t.MinStoreRating}
+		out[i].minCoef, out[i].minExp, out[i].minSmall = small(t.MinStoreRating)
+	}
+	return out
+}
+
+func limitVersions(vs []affrules.Effective[Thresholds], c affrules.Category) []limitVersion {
+	out := make([]limitVersion, len(vs))
+	for i, v := range vs {
+		t := v.Value
+		l, ok := t.Categories[c]
+		out[i] = limitVersion{from: v.From, present: ok, negative: l.NegativeReviewRate, refund: l.SellerFaultRefundRate,
+			minReviews: t.MinReviews, minRefundCases: t.MinRefundCases,
+			reasons: &versionReasons{
+				negFailed: affrules.Reason{Rule: RuleNegativeReview, Key: keyNegativeFailed,
+					Limit: affrules.RateOf(l.NegativeReviewRate), Subject: string(c)},
+				negNotApplicable: affrules.Reason{Rule: RuleNegativeReview, Kind: affrules.NotApplicable, Key: keyNegativeNotApplicable,
+					Limit: affrules.Count(t.MinReviews)},
+				refFailed: affrules.Reason{Rule: RuleSellerRefund, Key: keyRefundFailed,
+					Limit: affrules.RateOf(l.SellerFaultRefundRate), Subject: string(c)},
+				refNotApplicable: affrules.Reason{Rule: RuleSellerRefund, Kind: affrules.NotApplicable, Key: keyRefundNotApplicable,
+					Limit: affrules.Count(t.MinRefundCases)},
+			}}
+	}
+	return out
+}
+
+// shopAt and limitAt return the index of the version in force at t, or -1 before the first.
+// Policies have few versions, so a backward scan beats a binary search.
+func shopAt(vs []shopVersion, t time.Time) int {
+	i := len(vs) - 1
+	for i >= 0 && vs[i].from.After(t) {
+		i--
+	}
+	return i
+}
+
+func limitAt(vs []limitVersion, t time.Time) int {
+	i := len(vs) - 1
+	for i >= 0 && vs[i].from.After(t) {
+		i--
+	}
+	return i
+}
+
+// market returns the index of market m in e.markets, or -1 for a market registered after New,
+// or an error wrapping affrules.ErrUnknownMarket for one not registered at all.
+func (e *Evaluator) market(m affrules.MarketCode) (int, error) {
+	if k, ok := twoLetters(m); ok {
+		if i := e.marketAt[k]; i > 0 {
+			return int(i) - 1, nil
+		}
+	} else {
+		for i, code := range e.markets {
+			if same(code, m) {
+				return i, nil
+			}
+		}
+	}
+	if _, err := affrules.LookupMarket(m); err != nil { // off the hot path: an unknown market
+		return 0, fielderr.New(pkg, "market", m, "%w", affrules.ErrUnknownMarket)
+	}
+	return -1, nil // registered after New: the default thresholds
+}
+
+// table returns the limits table of category c, or nil if the policy does not name it.
+func (e *Evaluator) table(c affrules.Category) *categoryTable {
+	if e.few == nil {
+		return e.categories[c]
+	}
+	for _, t := range e.few {
+		if same(t.category, c) {
+			return t
+		}
+	}
+	return nil
+}
+
+// twoLetters returns the index in [Evaluator.marketAt] of a code of two capital letters.
+func twoLetters(m affrules.MarketCode) (int, bool) {
+	if len(m) != 2 || m[0]-'A' >= 26 || m[1]-'A' >= 26 {
+		return 0, false
+	}
+	return int(m[0]-'A')*26 + int(m[1]-'A'), true
+}
+
+// same is a == b for the short keys of the hot path (IDs, codes, categories), inlined rather
+// than a call to the runtime's memequal.
+func same[S ~string](a, b S) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// small returns d as coef×10^exp and true when its coefficient has at most 18 digits; reading it
+// allocates nothing.
+func small(d decimal.Decimal) (coef int64, exp int32, ok bool) {
+	if d.NumDigits() > 18 {
+		return 0, 0, false
+	}
+	return d.CoefficientInt64(), d.Exponent(), true
+}
+
+var pow10 = [...]int64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18}
+
+// cmpSmall compares a×10^ae with b×10^be for non-negative coefficients of at most 18 digits,
+// returning -1, 0 or +1, without multiplying anything that could overflow.
+func cmpSmall(a int64, ae int32, b int64, be int32) int {
+	switch {
+	case ae == be:
+		switch {
+		case a < b:
+			return -1
+		case a > b:
+			return 1
+		}
+		return 0
+	case ae < be:
+		return -cmpSmall(b, be, a, ae)
+	case a == 0:
+		if b == 0 {
+			return 0
+		}
+		return -1
+	}
+	// a×10^k against b, with k > 0: compare a with b's quotient and remainder by 10^k.
+	k := int64(ae) - int64(be)
+	if k >= int64(len(pow10)) {
+		return 1 // a ≥ 1, so a×10^k ≥ 10^19 > b
+	}
+	q, r := b/pow10[k], b%pow10[k]
+	switch {
+	case a > q:
+		return 1
+	case a < q || r != 0:
+		return -1
+	}
+	return 0
+}

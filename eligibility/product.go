@@ -1,0 +1,213 @@
+package eligibility
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/fielderr"
+)
+
+// Product is what the daily run knows about a product (ELG-3..6). Counts cover the window the host
+// chooses; all must be non-negative. The zero Product has no shop or category, so evaluating it
+// is an error.
+type Product struct {
+	ID                   string              `json:"id"`
+	ShopID               string              `json:"shop_id"`
+	Market               affrules.MarketCode `json:"market"`
+	Category             affrules.Category   `json:"category"`
+	Orders               int64               `json:"orders"`
+	Reviews              int64               `json:"reviews"`                // reviews received (ELG-3 applicability)
+	NegativeReviewOrders int64               `json:"negative_review_orders"` // orders with a negative product review
+	RefundCases          int64               `json:"refund_cases"`           // return/refund cases whatever the fault (ELG-4 applicability)
+	SellerFaultRefunds   int64               `json:"seller_fault_refunds"`   // of which the seller was at fault
+	Frozen               bool                `json:"frozen,omitempty"`       // frozen for a policy violation
+	Delisted             bool                `json:"delisted,omitempty"`     // delisted for a policy violation
+	Previous             State               `json:"previous,omitempty"`     // state recorded by the last run
+}
+
+// Product evaluates product p of shop at instant at, given the shop's result from [Evaluator.Shop]
+// for the same run: ELG-3 and ELG-4 against the limits of the product's market and category in
+// force at at, each reported "not applicable" below its minimum count; ELG-6 for a frozen or
+// delisted product, a permanently disqualified shop, or a previous permanent disqualification.
+// A shop that is not eligible makes its products ineligible too, with the shop's reasons.
+//
+// A product that passes every rule allocates nothing; any other makes one allocation, its
+// reasons.
+//
+// Errors report bad input (ELG-5 among them): negative counts, more negative-review orders than
+// orders or reviews, more seller-fault refunds than orders or refund cases, zero orders where a
+// rate rule applies, an unknown market or category, an instant before the policy's first
+// version, or a shop result for another shop, not from [Evaluator.Shop], or whose state and
+// decision disagree. The product's market is taken as given; [Run.Products] also checks it
+// against the shop's.
+func (e *Evaluator) Product(p Product, shop Result, at time.Time) (Result, error) {
+	if err := e.ready(); err != nil {
+		return Result{}, err
+	}
+	if p.ShopID != shop.ID {
+		return Result{}, fielderr.New(pkg, "product["+p.ID+"].shop_id", strconv.Quote(p.ShopID), "does not match the shop result's id %q", shop.ID)
+	}
+	tab := e.table(p.Category)
+	if tab == nil {
+		return Result{}, fielderr.New(pkg, "product["+p.ID+"].category", strconv.Quote(string(p.Category)), "%w", affrules.ErrUnknownCategory)
+	}
+	mi, err := e.market(p.Market)
+	if err != nil {
+		return Result{}, err
+	}
+	vs := tab.def
+	if mi >= 0 {
+		vs = tab.markets[mi]
+	}
+	i := limitAt(vs, at)
+	if i < 0 {
+		return Result{}, fielderr.New(pkg, "at", at.Format(time.RFC3339), "is before the policy's first version for market %s", p.Market)
+	}
+	v := &vs[i]
+	if err := p.check(&shop, v); err != nil {
+		return Result{}, err
+	}
+	if p.passes(&shop, v) {
+		return Result{ID: p.ID, State: Eligible, Decision: affrules.Decision{Allowed: true}}, nil
+	}
+	if shop.Decision.Allowed != (shop.State == Eligible) { // off the pass path: passes needs both
+		return Result{}, fielderr.New(pkg, "product["+p.ID+"] shop result", shop.State, "disagrees with its decision.allowed %t: must come from Evaluator.Shop", shop.Decision.Allowed)
+	}
+	return productReasons(&p, &shop, v), nil
+}
+
+// passes reports whether every rule applies and passes: the hot path, which allocates nothing.
+func (p *Product) passes(shop *Result, v *limitVersion) bool {
+	return p.Reviews >= v.minReviews && p.RefundCases >= v.minRefundCases &&
+		v.negative.CmpFraction(p.NegativeReviewOrders, p.Orders) < 0 && // ELG-3: strictly below
+		v.refund.CmpFraction(p.SellerFaultRefunds, p.Orders) < 0 && // ELG-4: strictly below
+		!p.Frozen && !p.Delisted && p.Previous != PermanentlyDisqualified && shop.State == Eligible && shop.Decision.Allowed
+}
+
+// productReasons explains a product that does not pass: every failing rule and every rule that
+// did not apply, then the shop's failures if the shop is not eligible. It allocates the reasons
+// once, at their exact number.
+func productReasons(p *Product, shop *Result, v *limitVersion) Result {
+	negApplies, refApplies := p.Reviews >= v.minReviews, p.RefundCases >= v.minRefundCases
+	negFails := negApplies && v.negative.CmpFraction(p.NegativeReviewOrders, p.Orders) >= 0 // ELG-3: strictly below passes
+	refFails := refApplies && v.refund.CmpFraction(p.SellerFaultRefunds, p.Orders) >= 0     // ELG-4: strictly below passes
+	ownPermanent := p.Frozen || p.Delisted || p.Previous == PermanentlyDisqualified
+	permanent := ownPermanent || shop.State == PermanentlyDisqualified
+
+	n := b2i(ownPermanent) + b2i(!negApplies || negFails) + b2i(!refApplies || refFails)
+	shopFailures := 0
+	if shop.State != Eligible {
+		for i := range shop.Decision.Reasons {
+			if shop.Decision.Reasons[i].Kind != affrules.NotApplicable {
+				shopFailures++
+			}
+		}
+	}
+	// The product's own reasons are built on the stack, then copied once into the one allocation.
+	var own [3]affrules.Reason
+	k := 0
+	if ownPermanent { // ELG-6
+		key := keyEarlier
+		switch {
+		case p.Frozen:
+			key = keyFrozen
+		case p.Delisted:
+			key = keyDelisted
+		}
+		own[k] = affrules.Reason{Rule: RulePermanent, Key: key}
+		k++
+	}
+	switch {
+	case !negApplies:
+		own[k] = v.reasons.negNotApplicable
+		own[k].Observed = affrules.Count(p.Reviews)
+		k++
+	case negFails:
+		own[k] = v.reasons.negFailed
+		own[k].Observed = affrules.Ratio(p.NegativeReviewOrders, p.Orders)
+		k++
+	}
+	switch {
+	case !refApplies:
+		own[k] = v.reasons.refNotApplicable
+		own[k].Observed = affrules.Count(p.RefundCases)
+	case refFails:
+		own[k] = v.reasons.refFailed
+		own[k].Observed = affrules.Ratio(p.SellerFaultRefunds, p.Orders)
+	}
+	reasons := make([]affrules.Reason, n, n+shopFailures)
+	copy(reasons, own[:n])
+	ownFails := ownPermanent || negFails || refFails
+	if shop.State == Eligible {
+		state := Eligible
+		switch {
+		case ownPermanent:
+			state = PermanentlyDisqualified
+		case ownFails:
+			state = TemporarilyDisqualified
+		}
+		return Result{ID: p.ID, State: state, Decision: affrules.Decision{Allowed: !ownFails, Reasons: reasons}}
+	}
+	// The shop's failures make the product ineligible too (Product has checked that the shop's
+	// decision denies); time lifts them only if the product has no failures of its own.
+	if shopFailures == len(shop.Decision.Reasons) { // as Evaluator.Shop builds them: one copy
+		reasons = append(reasons, shop.Decision.Reasons...)
+	} else {
+		for i := range shop.Decision.Reasons {
+			if shop.Decision.Reasons[i].Kind != affrules.NotApplicable {
+				reasons = append(reasons, shop.Decision.Reasons[i])
+			}
+		}
+	}
+	r := Result{ID: p.ID, State: TemporarilyDisqualified, Decision: affrules.Decision{Reasons: reasons}}
+	if permanent {
+		r.State = PermanentlyDisqualified
+	} else if !ownFails {
+		r.Decision.NextAllowed = shop.Decision.NextAllowed
+	}
+	return r
+}
+
+// check validates the product's counts (ELG-5 and bad input) and the shop result's state. It is
+// on the pass path, so the count checks share one branch: with every count non-negative no
+// difference can overflow, and a negative count or difference sets the sign bit of the OR.
+func (p *Product) check(shop *Result, v *limitVersion) error {
+	switch {
+	case shop.State-1 > PermanentlyDisqualified-1: // Unevaluated wraps round to 255
+		return fielderr.New(pkg, "product["+p.ID+"] shop result", shop.State, "must come from Evaluator.Shop")
+	case !v.present:
+		return fielderr.New(pkg, "product["+p.ID+"].category", strconv.Quote(string(p.Category)), "has no thresholds in the policy version in force: %w", affrules.ErrUnknownCategory)
+	case p.Orders|p.Reviews|p.NegativeReviewOrders|p.RefundCases|p.SellerFaultRefunds|
+		(p.Reviews-p.NegativeReviewOrders)|(p.Orders-p.NegativeReviewOrders)|
+		(p.RefundCases-p.SellerFaultRefunds)|(p.Orders-p.SellerFaultRefunds) < 0:
+		return p.badCount()
+	case p.Orders == 0 && (p.Reviews >= v.minReviews || p.RefundCases >= v.minRefundCases):
+		return fielderr.New(pkg, "product["+p.ID+"].orders", 0, "rate undefined: a rate rule applies but there are no orders (ELG-5)")
+	case p.Previous > PermanentlyDisqualified:
+		return fielderr.New(pkg, "product["+p.ID+"].previous", int(p.Previous), "%w", affrules.ErrOutOfRange)
+	}
+	return nil
+}
+
+// badCount names the first count that is negative or exceeds what it is a part of.
+func (p *Product) badCount() error {
+	for _, f := range []struct {
+		name string
+		v    int64
+	}{{"orders", p.Orders}, {"reviews", p.Reviews}, {"negative_review_orders", p.NegativeReviewOrders}, {"refund_cases", p.RefundCases}, {"seller_fault_refunds", p.SellerFaultRefunds}} {
+		if f.v < 0 {
+			return fielderr.New(pkg, "product["+p.ID+"]."+f.name, f.v, "%w", affrules.ErrNegative)
+		}
+	}
+	switch {
+	case p.NegativeReviewOrders > p.Reviews: // each such order has at least one review
+		return fielderr.New(pkg, "product["+p.ID+"].negative_review_orders", p.NegativeReviewOrders, "exceeds reviews %d", p.Reviews)
+	case p.NegativeReviewOrders > p.Orders:
+		return fielderr.New(pkg, "product["+p.ID+"].negative_review_orders", p.NegativeReviewOrders, "exceeds orders %d", p.Orders)
+	case p.SellerFaultRefunds > p.RefundCases:
+		return fielderr.New(pkg, "product["+p.ID+"].seller_fault_refunds", p.SellerFaultRefunds, "exceeds refund_cases %d", p.RefundCases)
+	default:
+		return fielderr.New(pkg, "product["+p.ID+"].seller_fault_refunds", p.SellerFaultRefunds, "exceeds orders %d", p.Orders)
+	}
+}

@@ -1,0 +1,116 @@
+package eligibility
+
+import (
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/fielderr"
+)
+
+// Shop is what the daily run knows about a shop (ELG-1, ELG-2, ELG-6). The zero Shop has no
+// market, so evaluating it is an error.
+type Shop struct {
+	ID                       string              `json:"id"`
+	Market                   affrules.MarketCode `json:"market"`
+	StoreRating              decimal.Decimal     `json:"store_rating"`                        // 0–5
+	LastCounterfeitViolation time.Time           `json:"last_counterfeit_violation,omitzero"` // zero if none
+	Deactivated              bool                `json:"deactivated,omitempty"`               // seller account deactivated
+	Previous                 State               `json:"previous,omitempty"`                  // state recorded by the last run
+}
+
+var maxRating = decimal.NewFromInt(5)
+
+// Shop evaluates a shop at instant at: ELG-1 (no counterfeit violation within the window),
+// ELG-2 (store rating at least the minimum) and ELG-6 (a deactivated account, or a previous
+// permanent disqualification, is permanent). Every failing rule is reported; when only ELG-1
+// fails, Decision.NextAllowed is when the violation leaves the window. An eligible shop's
+// evaluation allocates nothing.
+//
+// Errors report bad input: an unknown market, a rating outside 0–5, a violation after at, or an
+// instant before the policy's first version.
+func (e *Evaluator) Shop(s Shop, at time.Time) (Result, error) {
+	if err := e.ready(); err != nil {
+		return Result{}, err
+	}
+	i, err := e.market(s.Market)
+	if err != nil {
+		return Result{}, err
+	}
+	vs := e.defShop
+	if i >= 0 {
+		vs = e.shops[i]
+	}
+	coef, exp, isSmall := small(s.StoreRating)
+	if isSmall {
+		if coef < 0 || cmpSmall(coef, exp, 5, 0) > 0 {
+			return Result{}, s.badRating()
+		}
+	} else if s.StoreRating.Sign() < 0 || s.StoreRating.GreaterThan(maxRating) {
+		return Result{}, s.badRating()
+	}
+	if s.LastCounterfeitViolation.After(at) {
+		return Result{}, fielderr.New(pkg, "shop["+s.ID+"].last_counterfeit_violation", s.LastCounterfeitViolation.Format(time.RFC3339), "is after the evaluation instant %s", at.Format(time.RFC3339))
+	}
+	if s.Previous > PermanentlyDisqualified {
+		return Result{}, fielderr.New(pkg, "shop["+s.ID+"].previous", int(s.Previous), "%w", affrules.ErrOutOfRange)
+	}
+	vi := shopAt(vs, at)
+	if vi < 0 {
+		return Result{}, fielderr.New(pkg, "at", at.Format(time.RFC3339), "is before the policy's first version for market %s", s.Market)
+	}
+	v := &vs[vi]
+
+	// ELG-6: deactivation, or a permanent disqualification already recorded, is permanent.
+	permanent := s.Deactivated || s.Previous == PermanentlyDisqualified
+	// ELG-1, MKT-3: the window (at − window, at] is half-open.
+	counterfeit := !s.LastCounterfeitViolation.IsZero() && s.LastCounterfeitViolation.After(at.Add(-v.window))
+	// ELG-2: exactly the minimum passes.
+	var low bool
+	if isSmall && v.minSmall {
+		low = cmpSmall(coef, exp, v.minCoef, v.minExp) < 0
+	} else {
+		low = s.StoreRating.LessThan(v.minRating)
+	}
+	if !permanent && !counterfeit && !low {
+		return Result{ID: s.ID, State: Eligible, Decision: affrules.Decision{Allowed: true}}, nil
+	}
+
+	reasons := make([]affrules.Reason, 0, b2i(permanent)+b2i(counterfeit)+b2i(low))
+	switch {
+	case s.Deactivated:
+		reasons = append(reasons, affrules.Reason{Rule: RulePermanent, Key: keyDeactivated})
+	case permanent:
+		reasons = append(reasons, affrules.Reason{Rule: RulePermanent, Key: keyEarlier})
+	}
+	if counterfeit {
+		reasons = append(reasons, affrules.Reason{Rule: RuleCounterfeit, Key: keyCounterfeitFailed,
+			Observed: affrules.Instant(s.LastCounterfeitViolation), Limit: affrules.DaysOf(v.windowDays)})
+	}
+	if low {
+		reasons = append(reasons, affrules.Reason{Rule: RuleStoreRating, Key: keyStoreRatingFailed,
+			Observed: affrules.Decimal(s.StoreRating), Limit: affrules.Decimal(v.minRating)})
+	}
+	state := TemporarilyDisqualified
+	if permanent {
+		state = PermanentlyDisqualified
+	}
+	r := Result{ID: s.ID, State: state, Decision: affrules.Decide(reasons...)}
+	if counterfeit && len(reasons) == 1 {
+		r.Decision.NextAllowed = s.LastCounterfeitViolation.Add(v.window) // time alone will lift ELG-1
+	}
+	return r, nil
+}
+
+func (s *Shop) badRating() error {
+	return fielderr.New(pkg, "shop["+s.ID+"].store_rating", s.StoreRating, "must be between 0 and 5: %w", affrules.ErrOutOfRange)
+}
+
+// b2i is 1 for true and 0 for false.
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

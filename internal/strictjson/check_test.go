@@ -1,0 +1,111 @@
+package strictjson
+
+import (
+	"encoding/json"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+type version struct {
+	From  string `json:"from" strict:"optional"`
+	Value limits `json:"value" strict:"required,all"`
+}
+
+type limits struct {
+	Min   int            `json:"min"`
+	Max   int            `json:"max"`
+	Note  string         `json:"note" strict:"optional"`
+	Cats  map[string]cat `json:"cats"`
+	Extra *int           `json:"extra,omitempty" strict:"optional"`
+}
+
+type cat struct {
+	Rate int `json:"rate"`
+}
+
+type shaped struct{ v []version }
+
+func (shaped) JSONShape() any { return []version(nil) }
+func (s *shaped) UnmarshalJSON(b []byte) error {
+	return json.Unmarshal(b, &s.v)
+}
+
+type embedded struct {
+	Limit int `json:"limit"`
+}
+
+type policy struct {
+	embedded
+	Name     string              `json:"name"`
+	Versions shaped              `json:"versions"`
+	Channels map[string][]string `json:"channels"`
+}
+
+func TestCheck(t *testing.T) {
+	tests := []struct {
+		name string
+		doc  string
+		want []string // "path value: problem" prefixes
+	}{
+		{"clean", `{"limit":1,"name":"x","versions":[{"value":{"min":1,"max":2,"cats":{"a":{"rate":1}}}}],"channels":{"TH":["a"]}}`, nil},
+		{"repeated top-level key", `{"name":"a","name":"b"}`, []string{`policy "name": key is given twice`}},
+		{"case-folded key", `{"Name":"a"}`, []string{`policy "Name": is not a field: keys are case-sensitive (did you mean "name"?)`}},
+		{"unknown key", `{"nmae":"a"}`, []string{`policy "nmae": is not a field (want one of limit, name, versions, channels)`}},
+		{"embedded key", `{"limit":2,"Limit":3}`, []string{`policy "Limit": is not a field: keys are case-sensitive`}},
+		{"version field left out", `{"versions":[{"value":{"min":1,"cats":{"a":{}}}}]}`, []string{
+			`policy.versions[0].value.cats[a].rate (absent): is required`, `policy.versions[0].value.max (absent): is required`}},
+		{"value left out", `{"versions":[{"from":"x"}]}`, []string{`policy.versions[0].value (absent): is required`}},
+		{"repeated map key deep", `{"channels":{"TH":["a"],"TH":["b"]},"versions":[{"value":{"min":1,"max":1,"cats":{"a":{"rate":1},"a":{"rate":2}}}}]}`, []string{
+			`policy.channels "TH": key is given twice`, `policy.versions[0].value.cats "a": key is given twice`}},
+		{"every problem at once", `{"name":1,"name":2,"Limit":3,"versions":[{"value":{}},{"value":{"min":1,"min":1}}]}`, []string{
+			`policy "name"`, `policy "Limit"`, `policy.versions[0].value.min`, `policy.versions[0].value.max`, `policy.versions[0].value.cats`,
+			`policy.versions[1].value "min": key is given twice`, `policy.versions[1].value.max`, `policy.versions[1].value.cats`}},
+		{"not JSON", `{"name":`, []string{`policy (document): is not valid JSON`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Check([]byte(tt.doc), &policy{})
+			if len(got) != len(tt.want) {
+				t.Fatalf("got %d problems %v, want %d", len(got), got, len(tt.want))
+			}
+			for i, p := range got {
+				text := p.Path + " " + p.Value + ": " + p.Problem
+				if !strings.HasPrefix(text, tt.want[i]) {
+					t.Errorf("problem %d = %q, want prefix %q", i, text, tt.want[i])
+				}
+			}
+		})
+	}
+}
+
+func TestLoadKeepsDefaultsOfAbsentTopLevelFields(t *testing.T) {
+	def := policy{embedded: embedded{Limit: 7}, Name: "default", Channels: map[string][]string{"UK": {"email"}}}
+	var p policy
+	problems, err := Load([]byte(`{"name":"mine"}`), &p, def)
+	if err != nil || problems != nil {
+		t.Fatal(problems, err)
+	}
+	want := policy{embedded: embedded{Limit: 7}, Name: "mine", Channels: map[string][]string{"UK": {"email"}}}
+	if !reflect.DeepEqual(p.embedded, want.embedded) || p.Name != want.Name || !reflect.DeepEqual(p.Channels, want.Channels) {
+		t.Errorf("got %+v, want %+v", p, want)
+	}
+	// A top-level key that is present replaces the default whole, even when empty.
+	p = policy{}
+	if _, err := Load([]byte(`{"channels":{}}`), &p, def); err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Channels) != 0 || p.Name != "default" {
+		t.Errorf("got %+v", p)
+	}
+	// Shape problems stop before decoding; decode errors are returned.
+	if problems, _ := Load([]byte(`{"name":"a","name":"b"}`), &p, def); len(problems) != 1 {
+		t.Errorf("problems = %v", problems)
+	}
+	if _, err := Load([]byte(`{"name":5}`), &p, def); err == nil {
+		t.Error("a type error was not reported")
+	}
+	if problems, err := Load([]byte(`{"name":"a"} {}`), &p, def); err == nil && len(problems) == 0 {
+		t.Error("trailing data was not reported")
+	}
+}

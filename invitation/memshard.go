@@ -1,0 +1,288 @@
+package invitation
+
+import (
+	"hash/maphash"
+	"math"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/fielderr"
+)
+
+// shardCount is the number of independently locked parts of a [Memory] ledger; accounts are
+// spread over them by a hash of their ID.
+const shardCount = 64
+
+// shard is one independently locked part of a [Memory]. What a reservation reads and writes is in
+// its first 128 bytes, two cache lines that move together between the cores taking turns on the
+// shard; it is padded to 256 bytes, so that no two shards share a line (TestShardSize checks it).
+type shard struct {
+	mu      sync.Mutex
+	tick    uint32
+	touch   uint32        // see histLog.touch
+	latest  int64         // latest instant reserved in the shard, ns; math.MinInt64 before the first
+	index   []accountSlot // the shard's accounts by ID hash: open addressing, at most half full
+	log     histLog       // history of the shard's accounts
+	list    []*account    // every account of the shard, for the sweep
+	sweep   int           // next index of list to sweep
+	scratch []slot        // reused by table rebuilds
+	_       [256 - 144]byte
+}
+
+// accountSlot is one entry of a shard's account index: the seeded hash of the account's ID,
+// which also chose the shard, and the account; nil marks an empty slot.
+type accountSlot struct {
+	h   uint64
+	acc *account
+}
+
+// account is the state of one account: its day counter (INV-2), its last-invitation [table]
+// (INV-3), the position of its newest record in the shard's log, and its latest [sent]. Its
+// fields are in the order a reservation reads them, and it is padded to 320 bytes, a size class
+// whose objects are aligned to cache lines, so that a reservation reads its first four lines and
+// no more (TestAccountSize checks the layout).
+type account struct {
+	id       string
+	homeCode affrules.MarketCode
+	latest   int64 // latest instant the account has been given, ns
+	released int64 // latest instant of a table the sweep released, ns; math.MinInt64 if none
+	count    int32 // Usage.Count, at most DailyLimit
+	sentN    int32 // len(sent.contacts)
+	home     *time.Location
+
+	last     table // creator key → last invitation (ns); entries at or before latest-keep are stale
+	dayStart int64 // Usage.Day as ns; both 0 when the account has no day yet
+	dayEnd   int64
+	seq      int64
+	newest   int64 // log position of the record numbered seq; 0 before the first
+
+	lastAt int64 // latest instant stored in last, ns
+	// sent is the account's latest market, purpose and contacts, shared by its records; the
+	// account keeps a copy of them (the contacts if there are at most two), so that the usual
+	// comparison with an invitation reads no other object.
+	sent        *sent
+	sentMarket  affrules.MarketCode
+	sentPurpose Purpose
+	markSeq     int64
+	keep        int64 // the longest repeat window given for the account, ns
+	sentInline  [2]Contact
+
+	marks []int64              // log positions of the records numbered markSeq, markSeq+markEvery, ...
+	older [sentCache - 1]*sent // the account's earlier sent, newest first
+	_     [16]byte             // to 320 bytes
+}
+
+// sent is what an account's invitations usually repeat: market, purpose and the account's own
+// contacts. Records share one sent for as long as the account sends the same ones, instead of
+// each holding a copy. It is never changed once made. It takes 128 bytes, a size class aligned
+// to it, with up to two contacts inline: two cache lines.
+type sent struct {
+	inline   [2]Contact
+	contacts []Contact // the ledger's copy, in inline when it fits; nil if none
+	market   affrules.MarketCode
+	purpose  Purpose
+}
+
+// same reports whether inv has e's market, purpose and contacts.
+func (e *sent) same(inv Invitation) bool {
+	return e.market == inv.Market && e.purpose == inv.Purpose && slices.Equal(e.contacts, inv.Contacts)
+}
+
+// sentCache is the number of recent [sent] an account remembers, so that an account inviting in
+// two markets or for two purposes by turns does not make a new one for each invitation.
+const sentCache = 4
+
+// markEvery is the spacing of an account's marks, which bound the walk along the account's
+// records to find one by Seq.
+const markEvery = 64
+
+// creatorKey is the key of a creator in an account's last-invitation table: a seeded 64-bit hash
+// of the creator ID, which keeps the table free of pointers (the garbage collector does not scan
+// it). Two creators of one account whose IDs collide (about one chance in 10^13 for an account
+// that invites 800 creators a week) share one repeat window: a collision can make the ledger
+// refuse, never admit.
+func (st *memState) creatorKey(id string) uint64 {
+	if k := maphash.String(st.keySeed, id); k != 0 {
+		return k
+	}
+	return 1
+}
+
+// locate returns the shard of account id and the hash of id that chose it, the account's key in
+// the shard's index.
+func (st *memState) locate(id string) (*shard, uint64) {
+	h := maphash.String(st.seed, id)
+	return &st.shards[h&(shardCount-1)], h
+}
+
+// account returns the shard's account id, whose hash is h, or nil. The caller holds s.mu.
+func (s *shard) account(h uint64, id string) *account {
+	if len(s.index) == 0 {
+		return nil
+	}
+	mask := uint64(len(s.index) - 1)
+	for i := h / shardCount & mask; ; i = (i + 1) & mask {
+		e := &s.index[i]
+		if e.acc == nil {
+			return nil
+		}
+		if e.h == h && e.acc.id == id {
+			return e.acc
+		}
+	}
+}
+
+// insert adds acc, whose ID hashes to h, to the index, which must have an empty slot.
+func (s *shard) insert(h uint64, acc *account) {
+	mask := uint64(len(s.index) - 1)
+	i := h / shardCount & mask
+	for s.index[i].acc != nil {
+		i = (i + 1) & mask
+	}
+	s.index[i] = accountSlot{h, acc}
+}
+
+// add creates the state of a new account, whose ID hashes to h; the caller holds s.mu.
+func (s *shard) add(h uint64, a Account) (*account, error) {
+	mk, err := affrules.LookupMarket(a.HomeMarket)
+	if err != nil {
+		return nil, fielderr.New(pkg, "account.home_market", strconv.Quote(string(a.HomeMarket)), "%w", affrules.ErrUnknownMarket)
+	}
+	acc := &account{id: a.ID, home: mk.Location(), homeCode: a.HomeMarket, latest: math.MinInt64, lastAt: math.MinInt64, released: math.MinInt64}
+	if 2*(len(s.list)+1) > len(s.index) {
+		old := s.index
+		s.index = make([]accountSlot, max(16, 2*len(old)))
+		for _, e := range old {
+			if e.acc != nil {
+				s.insert(e.h, e.acc)
+			}
+		}
+	}
+	s.insert(h, acc)
+	s.list = append(s.list, acc)
+	return acc, nil
+}
+
+// share returns the account's [sent] for inv's market, purpose and contacts: one of its recent
+// ones if they are the same, otherwise a new one with a copy of the contacts, so that the ledger
+// never shares the caller's slice. The caller holds the shard's lock.
+func (acc *account) share(inv Invitation) *sent {
+	if acc.sent != nil && acc.sentMarket == inv.Market && acc.sentPurpose == inv.Purpose && int(acc.sentN) == len(inv.Contacts) {
+		var cs []Contact
+		if n := int(acc.sentN); n <= len(acc.sentInline) {
+			cs = acc.sentInline[:n]
+		} else {
+			cs = acc.sent.contacts
+		}
+		if slices.Equal(cs, inv.Contacts) {
+			return acc.sent
+		}
+	}
+	for i, e := range acc.older {
+		if e != nil && e.same(inv) {
+			acc.older[i] = acc.sent
+			acc.setSent(e)
+			return e
+		}
+	}
+	e := &sent{market: inv.Market, purpose: inv.Purpose}
+	switch n := len(inv.Contacts); {
+	case n > len(e.inline):
+		e.contacts = slices.Clone(inv.Contacts)
+	case n > 0:
+		e.contacts = e.inline[:n:n]
+		copy(e.contacts, inv.Contacts)
+	}
+	copy(acc.older[1:], acc.older[:])
+	acc.older[0] = acc.sent
+	acc.setSent(e)
+	return e
+}
+
+// setSent makes e the account's latest sent and copies it into the account.
+func (acc *account) setSent(e *sent) {
+	acc.sent, acc.sentMarket, acc.sentPurpose, acc.sentN = e, e.market, e.purpose, int32(len(e.contacts))
+	acc.sentInline = [2]Contact{}
+	copy(acc.sentInline[:], e.contacts)
+}
+
+// sweepStep releases the last-invitation table of one account of the shard if every entry is
+// older than the account's longest window before the shard's latest instant, so that accounts that stop inviting
+// do not hold memory for ever. The account's own present is left alone: another account's
+// instants must not reopen its quotas. Should the account come back with an instant at which
+// the released entries would still count, it is refused as if every creator had been invited at
+// the latest of them (acc.released). The caller holds s.mu.
+func (s *shard) sweepStep() {
+	if s.sweep >= len(s.list) {
+		s.sweep = 0
+	}
+	acc := s.list[s.sweep]
+	if acc.last.slots != nil && acc.lastAt <= back(s.latest, acc.keep) {
+		acc.released = max(acc.released, acc.lastAt)
+		acc.last = table{}
+	}
+	s.sweep++
+}
+
+// back returns t-d for d >= 0, or math.MinInt64 where that would overflow.
+func back(t, d int64) int64 {
+	if t < math.MinInt64+d {
+		return math.MinInt64
+	}
+	return t - d
+}
+
+// mark records the position of the account's newest record, numbered a multiple of markEvery,
+// and forgets marks whose records the log has dropped.
+func (acc *account) mark(l *histLog) {
+	n := 0
+	for n < len(acc.marks) && l.at(acc.marks[n]) == nil {
+		n++
+	}
+	if n == len(acc.marks) {
+		acc.marks, acc.markSeq = acc.marks[:0], acc.seq
+	} else if n > 0 {
+		acc.marks = append(acc.marks[:0], acc.marks[n:]...)
+		acc.markSeq += int64(n) * markEvery
+	}
+	acc.marks = append(acc.marks, acc.newest)
+}
+
+// locate returns the log position of the account's record numbered seq, which the log may have
+// dropped; 0 if seq is outside 1..acc.seq.
+func (acc *account) locate(l *histLog, seq int64) int64 {
+	if seq < 1 || seq > acc.seq {
+		return 0
+	}
+	pos, n := acc.newest, acc.seq
+	// The first mark at or after seq, if any, shortens the walk to fewer than markEvery steps.
+	if len(acc.marks) > 0 {
+		k := max(0, (seq-acc.markSeq+markEvery-1)/markEvery)
+		if k < int64(len(acc.marks)) {
+			pos, n = acc.marks[k], acc.markSeq+k*markEvery
+		}
+	}
+	for ; n > seq; n-- {
+		r := l.at(pos)
+		if r == nil {
+			return 0
+		}
+		pos = r.prev
+	}
+	return pos
+}
+
+// record returns the account's record numbered seq, e. Its contacts are the ledger's: copy them
+// before handing the record out.
+func (acc *account) record(seq int64, e *record) Record {
+	r := Record{Account: acc.id, Seq: seq, At: time.Unix(0, e.at).In(acc.home), Invitation: Invitation{
+		Market: e.sent.market, CreatorID: e.creatorID, Username: e.username, Nickname: e.nickname,
+		Purpose: e.sent.purpose, Message: e.message, Contacts: e.sent.contacts}}
+	if e.interested != notAnswered {
+		r.InterestedAt = time.Unix(0, e.interested).In(acc.home)
+	}
+	return r
+}

@@ -1,0 +1,51 @@
+package invitation
+
+import (
+	"context"
+	"time"
+
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/eligibility"
+	"github.com/affrules/affrules/internal/fielderr"
+)
+
+// Send is the whole of sending one invitation from account a to creator c: it validates the
+// input ([Evaluator.Validate]: INV-1, INV-5..7), checks that c is listed for the account (INV-8,
+// by [eligibility.Listed]), then reserves the quotas and records the invitation in l under e's
+// policy's [Quota] (INV-2..4, INV-11), so that one policy governs both halves.
+//
+// The creator is given once, as c: Send records the invitation with inv.CreatorID set to c.ID,
+// whatever inv.CreatorID held. Bad input is an error and records nothing: every problem of
+// Validate, an empty c.ID, an instant outside the years 1700–2200 or a nil ledger, all at once.
+// A creator who is not listed is a business "no": the decision carries an INV-8 reason followed
+// by each failing ELG-7 condition, nothing is recorded, and the ledger is not consulted, so the
+// quotas are not reported (time alone will not make the creator invitable). Otherwise the
+// decision is the ledger's. A resend (INV-9) is simply another Send, under the same quotas.
+func (e *Evaluator) Send(ctx context.Context, l Ledger, a Account, inv Invitation, c eligibility.Creator, at time.Time) (Record, affrules.Decision, error) {
+	if err := e.ready(); err != nil {
+		return Record{}, affrules.Decision{}, err
+	}
+	inv.CreatorID = c.ID
+	errs := fielderr.For(pkg)
+	e.validate(errs, a, inv)
+	if c.ID == "" {
+		errs.Add("creator.id", "", "must not be empty")
+	}
+	errs.Append(checkInstant(at))
+	if l == nil {
+		errs.Add("ledger", "nil", "must be a Ledger")
+	}
+	if err := errs.Err(); err != nil {
+		return Record{}, affrules.Decision{}, err
+	}
+	if listed := eligibility.Listed(a.ID, c); !listed.Allowed {
+		reasons := append([]affrules.Reason{{
+			Rule:     RuleListed,
+			Key:      keyListedFailed,
+			Observed: affrules.Text(c.ID),
+			Subject:  a.ID,
+		}}, listed.Failures()...)
+		return Record{}, affrules.Decide(reasons...), nil
+	}
+	return l.Reserve(ctx, e.policy.Quota, a, inv, at)
+}

@@ -1,0 +1,147 @@
+package invitation
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/fielderr"
+)
+
+// Sentinel errors of a [Ledger], for use with [errors.Is].
+var (
+	// ErrNotFound reports an invitation a [Ledger] does not hold.
+	ErrNotFound = errors.New("invitation not found")
+	// ErrQuery reports a [Query] a [Ledger] cannot answer: no account, an inverted time range,
+	// a negative cursor or a page size out of range.
+	ErrQuery = errors.New("invalid query")
+)
+
+// Ledger stores invitations and the usage of their quotas. It owns no policy: the quota rule is
+// given to [Ledger.Reserve] on every call. Implementations must be safe for concurrent use, and
+// Reserve must be atomic across every process sharing the store (INV-11); package
+// invitationtest checks an implementation.
+type Ledger interface {
+	// Reserve checks quota q for account a inviting inv.CreatorID at instant at and, if it
+	// allows it, records the invitation, in one atomic step: it reads the account's [Usage],
+	// calls [Quota.Check] (or decides exactly as it would), and stores the usage Check returns
+	// together with the new [Record]. A denial records nothing and returns a zero Record. Each
+	// call is decided by the quota it is given, so a policy change applies from the next call.
+	//
+	// Reserve does not check the input rules; call it through [Evaluator.Send], which does and
+	// passes its policy's quota. It returns an error, and records nothing, for a cancelled
+	// context, a failing store, a quota [Quota.Validate] refuses, an account without ID or with
+	// an unknown home market, a home market other than the one the ledger already knows for the
+	// account, an empty creator ID, or an instant outside the years 1700–2200.
+	Reserve(ctx context.Context, q Quota, a Account, inv Invitation, at time.Time) (Record, affrules.Decision, error)
+	// History returns one page of an account's invitations (INV-9), newest first. A query
+	// [Query.Validate] refuses is an error wrapping [ErrQuery].
+	History(ctx context.Context, q Query) (Page, error)
+	// Respond records that the creator answered "interested" to the account's invitation seq at
+	// instant at (INV-10) and returns the updated record. Answering again keeps the first answer.
+	// An invitation the ledger does not hold is an error wrapping [ErrNotFound].
+	Respond(ctx context.Context, account string, seq int64, at time.Time) (Record, error)
+}
+
+// Record is one recorded invitation. The zero Record is no invitation: not answered, showing no
+// contacts.
+type Record struct {
+	Account string `json:"account"`
+	// Seq numbers the account's invitations from 1 in the order they were recorded.
+	Seq        int64     `json:"seq"`
+	At         time.Time `json:"at"`
+	Invitation `json:"invitation"`
+	// InterestedAt is when the creator answered "interested" (INV-10); zero if not yet.
+	InterestedAt time.Time `json:"interested_at,omitzero"`
+}
+
+// Interested reports whether the creator has answered "interested" (INV-10).
+func (r Record) Interested() bool { return !r.InterestedAt.IsZero() }
+
+// ContactsShown returns the account's contacts as shown to the creator: all of them once the
+// creator has answered "interested", none before (INV-10).
+func (r Record) ContactsShown() []Contact {
+	if !r.Interested() {
+		return nil
+	}
+	return r.Contacts
+}
+
+// Query selects invitations from an account's history (INV-9). The zero Query names no account:
+// a [Ledger] refuses it with an error wrapping [ErrQuery].
+type Query struct {
+	Account string `json:"account"` // required
+	// Search matches records whose username or nickname contains it, ignoring case; "" matches
+	// every record.
+	Search string `json:"search,omitempty"`
+	// From and To bound the invitation instant to [From, To); a zero bound leaves that side open.
+	From time.Time `json:"from,omitzero"`
+	To   time.Time `json:"to,omitzero"`
+	// LatestPerCreator keeps, of the records matching the other conditions, only the newest for
+	// each creator.
+	LatestPerCreator bool `json:"latest_per_creator,omitempty"`
+	// Before is a page cursor: only records with Seq below it; 0 starts at the newest record.
+	Before int64 `json:"before,omitempty"`
+	// Limit is the page size, 1 to 1000; 0 means 50.
+	Limit int `json:"limit,omitempty"`
+}
+
+// Page is one page of history: records newest first (by Seq), and the cursor for the next page.
+// The zero Page is an empty last page.
+type Page struct {
+	Records []Record `json:"records"`
+	// Next is the Before of the following page, or 0 when this is the last.
+	Next int64 `json:"next,omitempty"`
+}
+
+// Validate reports every problem of the query at once, each wrapping [ErrQuery]: a missing
+// account, To before From (also wrapping [affrules.ErrInvertedPeriod]), a negative cursor (also
+// [affrules.ErrNegative]), a page size outside 0–1000 (also [affrules.ErrOutOfRange]).
+func (q Query) Validate() error {
+	l := fielderr.For(pkg)
+	if q.Account == "" {
+		l.Add("query.account", "", "must not be empty: %w", ErrQuery)
+	}
+	if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From) {
+		l.Add("query.to", q.To.Format(time.RFC3339), "is before from %s: %w", q.From.Format(time.RFC3339), queryErr{affrules.ErrInvertedPeriod})
+	}
+	if q.Before < 0 {
+		l.Add("query.before", q.Before, "%w", queryErr{affrules.ErrNegative})
+	}
+	if q.Limit < 0 || q.Limit > 1000 {
+		l.Add("query.limit", q.Limit, "must be between 0 and 1000: %w", queryErr{affrules.ErrOutOfRange})
+	}
+	return l.Err()
+}
+
+// queryErr is a root sentinel that is also an [ErrQuery], so that a query problem matches both.
+type queryErr struct{ err error }
+
+func (e queryErr) Error() string   { return e.err.Error() }
+func (e queryErr) Unwrap() []error { return []error{e.err, ErrQuery} }
+
+// PageSize returns q.Limit, or 50 when it is 0.
+func (q Query) PageSize() int {
+	if q.Limit == 0 {
+		return 50
+	}
+	return q.Limit
+}
+
+// Matches reports whether record r satisfies the query's account, search and time range (not its
+// cursor or LatestPerCreator), for a [Ledger] implementation that filters in Go.
+func (q Query) Matches(r Record) bool {
+	if r.Account != q.Account {
+		return false
+	}
+	if !q.From.IsZero() && r.At.Before(q.From) || !q.To.IsZero() && !r.At.Before(q.To) {
+		return false
+	}
+	return q.Search == "" || containsFold(r.Username, q.Search) || containsFold(r.Nickname, q.Search)
+}
+
+func containsFold(s, sub string) bool {
+	return strings.Contains(strings.ToLower(s), strings.ToLower(sub))
+}

@@ -1,0 +1,49 @@
+package level
+
+import (
+	"context"
+	"sync"
+
+	"github.com/affrules/affrules"
+)
+
+// MemoryHistory is a [History] held in memory, safe for concurrent use. The zero value is an
+// empty history ready to use; a MemoryHistory must not be copied after first use.
+type MemoryHistory struct {
+	mu     sync.RWMutex
+	levels map[historyKey]Level
+}
+
+type historyKey struct {
+	market  affrules.MarketCode
+	creator string
+	month   affrules.Month
+}
+
+// Put stores r, replacing any record with the same market, creator and month.
+func (h *MemoryHistory) Put(ctx context.Context, r Record) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := r.Validate(); err != nil {
+		return err
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.levels == nil {
+		h.levels = make(map[historyKey]Level)
+	}
+	h.levels[historyKey{r.Market, r.Creator, r.Month}] = r.Level
+	return nil
+}
+
+// Get returns the level of creator in market for month m, and false if none is stored.
+func (h *MemoryHistory) Get(ctx context.Context, market affrules.MarketCode, creator string, m affrules.Month) (Level, bool, error) {
+	if err := ctx.Err(); err != nil {
+		return L0, false, err
+	}
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	l, ok := h.levels[historyKey{market, creator, m}]
+	return l, ok, nil
+}

@@ -1,0 +1,32 @@
+package level
+
+import (
+	"context"
+	"time"
+
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/fielderr"
+)
+
+// History stores creators' monthly levels (LVL-3). It owns no policy: it stores the records
+// [Evaluator.Refresh] computes. Implementations must pass the conformance suite
+// leveltest.TestHistory and be safe for concurrent use.
+type History interface {
+	// Put stores r, replacing any record for the same market, creator and month, so that
+	// storing a refresh twice leaves the same history. It rejects a record that fails
+	// [Record.Validate].
+	Put(ctx context.Context, r Record) error
+	// Get returns the level of creator in market for month m, and false if none is stored.
+	Get(ctx context.Context, market affrules.MarketCode, creator string, m affrules.Month) (Level, bool, error)
+}
+
+// LevelAt returns creator's level in market at instant at: the level stored for at's month in
+// the market's calendar (LVL-3, MKT-2), and false if none is stored. It looks market up in the
+// registry, for its time zone; an unknown market is an error.
+func LevelAt(ctx context.Context, h History, market affrules.MarketCode, creator string, at time.Time) (Level, bool, error) {
+	mk, err := affrules.LookupMarket(market)
+	if err != nil {
+		return L0, false, fielderr.New(pkg, "market", market, "%w", affrules.ErrUnknownMarket)
+	}
+	return h.Get(ctx, market, creator, affrules.MonthAt(mk, at))
+}

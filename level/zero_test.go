@@ -1,0 +1,131 @@
+package level_test
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/level"
+)
+
+// The zero Evaluator (and a nil one) fails closed: every method returns an error wrapping
+// ErrNoPolicy, and Visible a denial. It used to grant every badge and report an empty creator
+// type without error.
+func TestZeroEvaluator(t *testing.T) {
+	perf := mustPerf(t, affrules.UK, feb2026, "100", 5, 3)
+	var h level.MemoryHistory
+	require.NoError(t, h.Put(t.Context(), level.Record{Market: affrules.UK, Creator: "c", Month: march2026, Level: level.L3}))
+	at := time.Date(2026, time.March, 15, 12, 0, 0, 0, time.UTC)
+	r := affrules.MustParseRate
+	for name, ev := range map[string]*level.Evaluator{"zero": new(level.Evaluator), "nil": nil} {
+		t.Run(name, func(t *testing.T) {
+			noPolicy := func(method string, err error) {
+				t.Helper()
+				assert.ErrorIs(t, err, level.ErrNoPolicy, method)
+				assert.ErrorContains(t, err, "level: Evaluator."+method+": ", method)
+			}
+			l, err := ev.Assign(affrules.UK, march2026, perf)
+			noPolicy("Assign", err)
+			assert.Equal(t, level.L0, l)
+
+			n := 0
+			for rec, err := range ev.Refresh(affrules.UK, march2026, func(yield func(string, level.Performance) bool) { yield("c", perf) }) {
+				n++
+				noPolicy("Refresh", err)
+				assert.Equal(t, level.Record{Market: affrules.UK, Month: march2026}, rec)
+			}
+			assert.Equal(t, 1, n, "Refresh yields a single error")
+
+			d, err := ev.Benefit("leaderboard", level.L8)
+			noPolicy("Benefit", err)
+			assert.False(t, d.Allowed)
+
+			d, err = ev.Visible(level.Viewer{Role: level.RoleSeller}, "c")
+			noPolicy("Visible", err)
+			assert.False(t, d.Allowed, "the zero Evaluator shows no level")
+
+			tr, err := ev.Trend(level.L4, level.L4)
+			noPolicy("Trend", err)
+			assert.False(t, tr.Reliability.Allowed)
+
+			tr, ok, err := ev.TrendAt(t.Context(), &h, affrules.UK, "c", march2026)
+			noPolicy("TrendAt", err)
+			assert.False(t, ok)
+			assert.False(t, tr.Reliability.Allowed)
+
+			s, ok, err := ev.Score(affrules.ID, level.DefaultPolicy().Score[affrules.ID].Caps)
+			noPolicy("Score", err)
+			assert.False(t, ok)
+			assert.True(t, s.IsZero())
+
+			ct, err := ev.TypeOf(decimal.NewFromInt(1), decimal.Zero)
+			noPolicy("TypeOf", err)
+			assert.Empty(t, ct)
+
+			b, err := ev.Badges(level.BadgeInput{ReplyRate: r("100%"), SampleFulfilment: r("100%")}, at)
+			noPolicy("Badges", err)
+			for _, d := range []affrules.Decision{b.QuickToRespond, b.PostsFrequently, b.ReliableWithSamples} {
+				assert.False(t, d.Allowed, "no badge without a policy")
+			}
+		})
+	}
+}
+
+// The zero MemoryHistory is an empty history ready to use.
+func TestZeroMemoryHistory(t *testing.T) {
+	var h level.MemoryHistory
+	l, ok, err := h.Get(t.Context(), affrules.UK, "c", march2026)
+	require.NoError(t, err)
+	assert.False(t, ok)
+	assert.Equal(t, level.L0, l)
+	require.NoError(t, h.Put(t.Context(), level.Record{Market: affrules.UK, Creator: "c", Month: march2026, Level: level.L2}))
+	l, ok, err = h.Get(t.Context(), affrules.UK, "c", march2026)
+	require.NoError(t, err)
+	assert.True(t, ok)
+	assert.Equal(t, level.L2, l)
+}
+
+// The zero Aggregator belongs to no market and rejects every event.
+func TestZeroAggregator(t *testing.T) {
+	var a level.Aggregator
+	uk := market(t, affrules.UK)
+	for _, at := range []time.Time{{}, feb2026.Period(uk).Start, time.Unix(0, 0)} {
+		err := a.Add(level.Event{Creator: "c", At: at, Kind: level.PromoLive})
+		assert.ErrorIs(t, err, affrules.ErrUnknownMarket, at)
+	}
+	n := 0
+	for range a.All() {
+		n++
+	}
+	assert.Zero(t, n)
+	assert.Zero(t, a.Performance("c").ActiveDays())
+}
+
+// The zero Performance, Record, Policy and Level behave as documented.
+func TestZeroValues(t *testing.T) {
+	ev := mustNew(t, testPolicy(level.HighestMet))
+	_, err := ev.Assign(affrules.UK, march2026, level.Performance{})
+	assert.ErrorContains(t, err, "level: performance.market")
+	var zp level.Performance
+	assert.True(t, zp.GMV().IsZero())
+
+	err = level.Record{}.Validate()
+	var fe *affrules.FieldError
+	require.True(t, errors.As(err, &fe))
+	assert.ErrorContains(t, err, "record.market")
+	assert.ErrorContains(t, err, "record.creator")
+
+	require.Error(t, level.Policy{}.Validate())
+	_, err = level.New(level.Policy{})
+	require.Error(t, err)
+	assert.Panics(t, func() { level.MustNew(level.Policy{}) })
+
+	var l level.Level
+	assert.Equal(t, level.L0, l)
+	assert.Equal(t, "L0", l.String())
+}

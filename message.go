@@ -1,0 +1,67 @@
+package affrules
+
+import "sync"
+
+// MessageKey names one outcome of one rule, such as "eligibility.negative_review.failed". Keys
+// are stable: a host keys its own translations by them ([Catalog]).
+type MessageKey string
+
+// Message is the English wording of one [MessageKey]: the message, and how the observed value and
+// the limit read. Each is a template in which {observed}, {limit} and {subject} stand for the
+// reason's values (rendered by [Value.String]) and subject. An empty Observed or Limit reads as
+// the bare value, or as nothing when the reason has no such value.
+type Message struct {
+	Text     string
+	Observed string
+	Limit    string
+}
+
+var messages sync.Map // MessageKey → Message
+
+// DefineMessage records the English wording of key and returns key. Packages call it when they
+// initialise, once per key; defining a key again with other wording panics, since two rules
+// would then share one key.
+func DefineMessage(key MessageKey, english Message) MessageKey {
+	if old, loaded := messages.LoadOrStore(key, english); loaded && old.(Message) != english {
+		panic("affrules: message key " + string(key) + " defined twice with different wording")
+	}
+	return key
+}
+
+func lookupMessage(key MessageKey) (Message, bool) {
+	m, ok := messages.Load(key)
+	if !ok {
+		return Message{}, false
+	}
+	return m.(Message), true
+}
+
+// Catalog renders reasons in a host's own language: one template per message key, in which
+// {observed}, {limit} and {subject} stand for the reason's values and subject. No translations
+// ship with the library; a host supplies the keys it shows.
+type Catalog struct {
+	// Messages holds a template per key. A reason whose key is missing is rendered in English.
+	Messages map[MessageKey]string
+	// Format renders a value, for example a date or a percentage in local style; nil renders
+	// with [Value.String].
+	Format func(Value) string
+}
+
+// Reason renders r with its key's template, or in English ([Reason.String]) when the catalog has
+// no template for the key.
+func (c Catalog) Reason(r Reason) string {
+	tmpl, ok := c.Messages[r.Key]
+	if !ok {
+		return r.String()
+	}
+	return r.expand(tmpl, c.Format)
+}
+
+// Decision renders each reason of d, in order, with [Catalog.Reason].
+func (c Catalog) Decision(d Decision) []string {
+	out := make([]string, len(d.Reasons))
+	for i, r := range d.Reasons {
+		out[i] = c.Reason(r)
+	}
+	return out
+}

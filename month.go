@@ -1,0 +1,74 @@
+package affrules
+
+import (
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// Month is a calendar month such as March 2026, independent of any time zone; a market's calendar
+// turns it into a period of instants ([Month.Period], MKT-2). Levels, commission settlement,
+// Collaboration Plus fees and sample caps all count in months. The zero Month is January of year
+// 0.
+type Month int32
+
+// NewMonth returns the month of year y, normalising m as [time.Date] does (month 13 is January of
+// the next year).
+func NewMonth(y int, m time.Month) Month {
+	n := int64(y)*12 + int64(m) - 1
+	return Month(n)
+}
+
+// MonthAt returns the month containing t in market mk's calendar (MKT-2): 00:30 on 1 March in
+// Bangkok is in March although it is still February in UTC.
+func MonthAt(mk Market, t time.Time) Month {
+	y, m, _ := t.In(mk.Location()).Date()
+	return NewMonth(y, m)
+}
+
+// Date returns the month's year and month.
+func (m Month) Date() (year int, month time.Month) {
+	n := int64(m)
+	y := n / 12
+	if n%12 < 0 {
+		y--
+	}
+	return int(y), time.Month(n-y*12) + 1
+}
+
+// Add returns the month n months after m (before it for negative n).
+func (m Month) Add(n int) Month { return m + Month(n) }
+
+// Period returns the month as the half-open period [first instant, first instant of the next
+// month) in market mk's calendar (MKT-2). In the UK, March 2026 is 743 hours long and October
+// 2026 745: the DST change moves the boundaries, it never drops an hour.
+func (m Month) Period(mk Market) Period {
+	y, mo := m.Date()
+	loc := mk.Location()
+	return MonthOf(time.Date(y, mo, 15, 12, 0, 0, 0, loc), loc)
+}
+
+// Days returns the number of calendar days in the month.
+func (m Month) Days() int {
+	y, mo := m.Date()
+	return time.Date(y, mo+1, 0, 12, 0, 0, 0, time.UTC).Day()
+}
+
+// String returns the month as "2026-03".
+func (m Month) String() string {
+	y, mo := m.Date()
+	return fmt.Sprintf("%04d-%02d", y, int(mo))
+}
+
+// MarshalText returns the month as "2026-03".
+func (m Month) MarshalText() ([]byte, error) { return []byte(m.String()), nil }
+
+// UnmarshalText parses a month written "2026-03".
+func (m *Month) UnmarshalText(b []byte) error {
+	t, err := time.Parse("2006-01", string(b))
+	if err != nil {
+		return fieldErrorf("month", strconv.Quote(string(b)), "must be a month such as \"2026-03\"")
+	}
+	*m = NewMonth(t.Year(), t.Month())
+	return nil
+}

@@ -1,0 +1,47 @@
+package affrules_test
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/affrules/affrules"
+)
+
+// MKT-2: a month is the calendar month in the market's zone.
+func TestMonth(t *testing.T) {
+	uk := market(t, affrules.UK)
+	th := market(t, affrules.TH)
+	m := affrules.NewMonth(2026, time.March)
+	y, mo := m.Date()
+	assert.Equal(t, 2026, y)
+	assert.Equal(t, time.March, mo)
+	assert.Equal(t, "2026-03", m.String())
+	assert.Equal(t, 31, m.Days())
+	assert.Equal(t, 28, affrules.NewMonth(2026, time.February).Days())
+	assert.Equal(t, 29, affrules.NewMonth(2028, time.February).Days())
+	assert.Equal(t, affrules.NewMonth(2027, time.January), affrules.NewMonth(2026, 13), "month 13 is January of the next year")
+	assert.Equal(t, affrules.NewMonth(2025, time.December), m.Add(-3))
+	// UK DST: March 2026 is 743 hours, October 745.
+	assert.Equal(t, 743*time.Hour, m.Period(uk).Duration())
+	assert.Equal(t, 745*time.Hour, affrules.NewMonth(2026, time.October).Period(uk).Duration())
+	// 00:30 on 1 March in Bangkok is March there, February in UTC.
+	at := time.Date(2026, 3, 1, 0, 30, 0, 0, th.Location())
+	assert.Equal(t, m, affrules.MonthAt(th, at))
+	assert.Equal(t, m.Add(-1), affrules.MonthAt(uk, at))
+	// Months before year 0 count backwards.
+	y, mo = affrules.NewMonth(-1, time.December).Date()
+	assert.Equal(t, -1, y)
+	assert.Equal(t, time.December, mo)
+
+	b, err := json.Marshal(m)
+	require.NoError(t, err)
+	assert.Equal(t, `"2026-03"`, string(b))
+	var back affrules.Month
+	require.NoError(t, json.Unmarshal(b, &back))
+	assert.Equal(t, m, back)
+	assert.ErrorContains(t, json.Unmarshal([]byte(`"2026-3-1"`), &back), `affrules: month "2026-3-1"`)
+}

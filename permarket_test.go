@@ -1,0 +1,69 @@
+package affrules_test
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/affrules/affrules"
+)
+
+// ELG-10, COM-3: the default is in force everywhere until a market's override starts.
+func TestPerMarket(t *testing.T) {
+	t0 := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	def, err := affrules.NewTimeline(affrules.Effective[int]{From: t0, Value: 1}, affrules.Effective[int]{From: t0.AddDate(0, 6, 0), Value: 2})
+	require.NoError(t, err)
+	p := affrules.PerMarket[int]{Default: def}
+	p, err = p.WithOverride(affrules.TH, t0.AddDate(0, 3, 0), 10)
+	require.NoError(t, err)
+	p, err = p.WithOverride(affrules.TH, t0.AddDate(0, 9, 0), 11)
+	require.NoError(t, err)
+	_, err = p.WithOverride(affrules.TH, t0.AddDate(0, 9, 0), 12)
+	assert.Error(t, err, "an override must start after the market's last one")
+
+	at := func(m affrules.MarketCode, d time.Duration) (int, bool) { return p.At(m, t0.Add(d)) }
+	for _, tt := range []struct {
+		m    affrules.MarketCode
+		d    time.Duration
+		want int
+		ok   bool
+	}{
+		{affrules.TH, -time.Nanosecond, 0, false},
+		{affrules.TH, 0, 1, true},
+		{affrules.TH, 90*24*time.Hour - time.Nanosecond, 1, true},
+		{affrules.TH, 90 * 24 * time.Hour, 10, true},
+		{affrules.TH, 200 * 24 * time.Hour, 10, true}, // the default's later version does not apply once overridden
+		{affrules.TH, 273 * 24 * time.Hour, 11, true},
+		{affrules.UK, 200 * 24 * time.Hour, 2, true},
+		{affrules.UK, -1, 0, false},
+	} {
+		got, ok := at(tt.m, tt.d)
+		assert.Equal(t, tt.ok, ok, "%s at %s", tt.m, tt.d)
+		assert.Equal(t, tt.want, got, "%s at %s", tt.m, tt.d)
+	}
+	// For(m) is the same answer as a single timeline.
+	th := p.For(affrules.TH)
+	assert.Equal(t, 3, th.Len())
+	for _, d := range []time.Duration{-1, 0, 100 * 24 * time.Hour, 300 * 24 * time.Hour} {
+		a, aok := th.At(t0.Add(d))
+		b, bok := p.At(affrules.TH, t0.Add(d))
+		assert.Equal(t, aok, bok)
+		assert.Equal(t, a, b)
+	}
+	assert.Equal(t, def.Len(), p.For(affrules.UK).Len())
+	assert.Equal(t, []affrules.MarketCode{affrules.TH}, p.Overridden())
+
+	b, err := json.Marshal(p)
+	require.NoError(t, err)
+	var back affrules.PerMarket[int]
+	require.NoError(t, json.Unmarshal(b, &back))
+	v, _ := back.At(affrules.TH, t0.AddDate(0, 4, 0))
+	assert.Equal(t, 10, v)
+
+	var zero affrules.PerMarket[int]
+	_, ok := zero.At(affrules.UK, t0)
+	assert.False(t, ok, "the zero PerMarket has nothing in force")
+}

@@ -1,0 +1,375 @@
+package affrules
+
+import (
+	"encoding/json"
+	"strconv"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/affrules/affrules/internal/enum"
+)
+
+// ValueKind says what a [Value] holds.
+type ValueKind uint8
+
+// The kinds of value a reason can carry.
+const (
+	NoValue       ValueKind = iota // nothing: the reason has no observed value or limit
+	CountValue                     // a count, such as 3 reviews or 100 invitations
+	RatioValue                     // a count ratio num/den, such as 4/400 orders (a rate with its fraction)
+	RateValue                      // a [Rate], such as a 1% limit
+	DecimalValue                   // an exact number, such as a store rating of 2.4
+	AmountValue                    // an amount of money with its currency
+	InstantValue                   // an instant, with the zone offset it is shown in
+	DayValue                       // a calendar day, given by its first instant
+	DaysValue                      // a number of 24-hour days (MKT-3)
+	LevelValue                     // a creator level, L0 to L8
+	TextValue                      // a name: a state, a market, a creator or account ID
+	DurationValue                  // a length of time, such as a reply time of 12h
+)
+
+var valueKindNames = enum.Names[ValueKind]{"none", "count", "ratio", "rate", "decimal", "amount", "instant", "day", "days", "level", "text", "duration"}
+
+// String returns the kind's name, e.g. "ratio".
+func (k ValueKind) String() string { return valueKindNames.String("ValueKind", k) }
+
+// MarshalText returns the kind's name.
+func (k ValueKind) MarshalText() ([]byte, error) {
+	if b, ok := valueKindNames.Text(k); ok {
+		return b, nil
+	}
+	return nil, fieldErrorf("value.kind", int(k), "%w", ErrOutOfRange)
+}
+
+// UnmarshalText parses a kind's name.
+func (k *ValueKind) UnmarshalText(b []byte) error {
+	v, ok := valueKindNames.Parse(b)
+	if !ok {
+		return fieldErrorf("value.kind", strconv.Quote(string(b)), "must be one of %s", valueKindNames.List())
+	}
+	*k = v
+	return nil
+}
+
+// Value is one typed value in a [Reason]: the observed value or the limit of a rule, such as a
+// ratio of 4/400 orders, a 1% rate, a store rating of 2.4, an instant or a level. Hosts compare
+// and render values through its accessors; [Value.String] is a language-neutral rendering.
+//
+// Value is small and comparable with ==; building one never allocates. The zero Value is
+// [NoValue].
+type Value struct {
+	kind ValueKind
+	n, d int64  // count, numerator, rate units, coefficient, Unix seconds, days, level; denominator, exponent, offset and nanoseconds
+	s    string // text, currency, or a decimal too large for n and d
+}
+
+// Count returns a count value.
+func Count(n int64) Value { return Value{kind: CountValue, n: n} }
+
+// Ratio returns the count ratio num/den, such as 4 of 400 orders.
+func Ratio(num, den int64) Value { return Value{kind: RatioValue, n: num, d: den} }
+
+// RateOf returns the rate r as a value.
+func RateOf(r Rate) Value { return Value{kind: RateValue, n: r.units} }
+
+// Decimal returns the exact number x as a value.
+func Decimal(x decimal.Decimal) Value {
+	if x.NumDigits() <= 18 {
+		return Value{kind: DecimalValue, n: x.CoefficientInt64(), d: int64(x.Exponent())}
+	}
+	return Value{kind: DecimalValue, s: x.String()}
+}
+
+// Amount returns an amount of money in currency (an ISO 4217 code) as a value.
+func Amount(x decimal.Decimal, currency string) Value {
+	v := Decimal(x)
+	v.kind = AmountValue
+	if v.s != "" {
+		v.s = currency + " " + v.s
+	} else {
+		v.s = currency
+	}
+	return v
+}
+
+// Instant returns the instant t as a value, keeping the zone offset t is shown in (its
+// monotonic reading and zone name are dropped).
+func Instant(t time.Time) Value {
+	_, off := t.Zone()
+	return Value{kind: InstantValue, n: t.Unix(), d: int64(off)*1e9 + int64(t.Nanosecond())}
+}
+
+// Day returns the calendar day that starts at instant start (in start's zone) as a value.
+func Day(start time.Time) Value {
+	v := Instant(start)
+	v.kind = DayValue
+	return v
+}
+
+// DaysOf returns a number of 24-hour days as a value.
+func DaysOf(n int) Value { return Value{kind: DaysValue, n: int64(n)} }
+
+// LevelOf returns creator level L<n> as a value.
+func LevelOf(n int) Value { return Value{kind: LevelValue, n: int64(n)} }
+
+// DurationOf returns a length of time as a value.
+func DurationOf(d time.Duration) Value { return Value{kind: DurationValue, n: int64(d)} }
+
+// Text returns a name, such as a state or an account ID, as a value.
+func Text(s string) Value { return Value{kind: TextValue, s: s} }
+
+// Kind returns what v holds.
+func (v Value) Kind() ValueKind { return v.kind }
+
+// Equal reports whether v and o are the same value: of one kind and, for decimals and amounts,
+// numerically equal (2.40 equals 2.4) in the same currency. go-cmp compares values with it.
+func (v Value) Equal(o Value) bool {
+	if v.kind != o.kind {
+		return false
+	}
+	switch v.kind {
+	case DecimalValue, AmountValue:
+		return v.Currency() == o.Currency() && v.Decimal().Equal(o.Decimal())
+	case InstantValue, DayValue:
+		return v.n == o.n && v.d == o.d
+	}
+	return v == o
+}
+
+// IsZero reports whether v holds nothing.
+func (v Value) IsZero() bool { return v == Value{} }
+
+// Int returns the number of a count, days or level value, a ratio's numerator, and 0 otherwise.
+func (v Value) Int() int64 {
+	switch v.kind {
+	case CountValue, DaysValue, LevelValue, RatioValue:
+		return v.n
+	}
+	return 0
+}
+
+// Duration returns a duration value's length, a days value's as 24-hour days, and 0 otherwise.
+func (v Value) Duration() time.Duration {
+	switch v.kind {
+	case DurationValue:
+		return time.Duration(v.n)
+	case DaysValue:
+		return Days(int(v.n))
+	}
+	return 0
+}
+
+// Ratio returns a ratio value's numerator and denominator.
+func (v Value) Ratio() (num, den int64) {
+	if v.kind != RatioValue {
+		return 0, 0
+	}
+	return v.n, v.d
+}
+
+// Rate returns a rate value's rate, or a ratio value's rate rounded down to 1e-9 (0% for a
+// denominator that is not positive).
+func (v Value) Rate() Rate {
+	switch v.kind {
+	case RateValue:
+		return Rate{units: v.n}
+	case RatioValue:
+		if v.d > 0 && v.n >= 0 {
+			return Rate{units: decimal.NewFromInt(v.n).Shift(9).Div(decimal.NewFromInt(v.d)).IntPart()}
+		}
+	}
+	return Rate{}
+}
+
+// Decimal returns a decimal or amount value's number, a count's as a decimal, and zero otherwise.
+func (v Value) Decimal() decimal.Decimal {
+	switch v.kind {
+	case DecimalValue, AmountValue:
+		if v.kind == AmountValue && len(v.s) > 3 || v.kind == DecimalValue && v.s != "" {
+			text := v.s
+			if v.kind == AmountValue {
+				text = v.s[4:]
+			}
+			x, _ := decimal.NewFromString(text)
+			return x
+		}
+		return decimal.New(v.n, int32(v.d))
+	case CountValue:
+		return decimal.NewFromInt(v.n)
+	}
+	return decimal.Decimal{}
+}
+
+// Currency returns an amount value's currency, and "" otherwise.
+func (v Value) Currency() string {
+	if v.kind != AmountValue || len(v.s) < 3 {
+		return ""
+	}
+	return v.s[:3]
+}
+
+// Time returns an instant or day value's instant, in a fixed zone of the offset it was shown in.
+func (v Value) Time() time.Time {
+	if v.kind != InstantValue && v.kind != DayValue {
+		return time.Time{}
+	}
+	nsec := v.d % 1e9
+	if nsec < 0 {
+		nsec += 1e9
+	}
+	off := (v.d - nsec) / 1e9
+	t := time.Unix(v.n, nsec)
+	if off == 0 {
+		return t.UTC()
+	}
+	return t.In(time.FixedZone("", int(off)))
+}
+
+// Text returns a text value's text, and "" otherwise.
+func (v Value) Text() string {
+	if v.kind != TextValue {
+		return ""
+	}
+	return v.s
+}
+
+// String renders v without words of any language: "3", "1% (4/400)", "0.7%", "2.4", "12.50 GBP",
+// an RFC 3339 instant, a "2006-01-02" day, "60" days, "L3", the text, or a duration as Go
+// writes it ("12h0m1s").
+func (v Value) String() string {
+	switch v.kind {
+	case CountValue, DaysValue:
+		return strconv.FormatInt(v.n, 10)
+	case RatioValue:
+		return FormatRatio(v.n, v.d)
+	case RateValue:
+		return Rate{units: v.n}.String()
+	case DecimalValue:
+		return v.Decimal().String()
+	case AmountValue:
+		return v.Decimal().String() + " " + v.Currency()
+	case InstantValue:
+		return v.Time().Format(time.RFC3339)
+	case DayValue:
+		return v.Time().Format(time.DateOnly)
+	case LevelValue:
+		return "L" + strconv.FormatInt(v.n, 10)
+	case TextValue:
+		return v.s
+	case DurationValue:
+		return time.Duration(v.n).String()
+	}
+	return ""
+}
+
+// valueJSON is a Value's JSON form: its kind and the fields of that kind.
+type valueJSON struct {
+	Kind     ValueKind        `json:"kind"`
+	Count    *int64           `json:"count,omitempty"`
+	Num      *int64           `json:"num,omitempty"`
+	Den      *int64           `json:"den,omitempty"`
+	Rate     *Rate            `json:"rate,omitempty"`
+	Decimal  *decimal.Decimal `json:"decimal,omitempty"`
+	Currency string           `json:"currency,omitempty"`
+	Time     *time.Time       `json:"time,omitempty"`
+	Level    *int64           `json:"level,omitempty"`
+	Text     *string          `json:"text,omitempty"`
+	Nanos    *int64           `json:"nanoseconds,omitempty"`
+}
+
+// MarshalJSON encodes v as {"kind": …} with the fields of its kind: count; num and den; rate;
+// decimal (and currency); time; level; text; nanoseconds.
+func (v Value) MarshalJSON() ([]byte, error) {
+	j := valueJSON{Kind: v.kind}
+	switch v.kind {
+	case CountValue, DaysValue:
+		n := v.n
+		j.Count = &n
+	case RatioValue:
+		n, d := v.n, v.d
+		j.Num, j.Den = &n, &d
+	case RateValue:
+		r := v.Rate()
+		j.Rate = &r
+	case DecimalValue, AmountValue:
+		x := v.Decimal()
+		j.Decimal, j.Currency = &x, v.Currency()
+	case InstantValue, DayValue:
+		t := v.Time()
+		j.Time = &t
+	case LevelValue:
+		n := v.n
+		j.Level = &n
+	case TextValue:
+		s := v.s
+		j.Text = &s
+	case DurationValue:
+		n := v.n
+		j.Nanos = &n
+	}
+	return json.Marshal(j)
+}
+
+// UnmarshalJSON decodes what [Value.MarshalJSON] encodes.
+func (v *Value) UnmarshalJSON(b []byte) error {
+	var j valueJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	missing := func(field string) error {
+		return fieldErrorf("value."+field, "(absent)", "is required for a %s value", j.Kind)
+	}
+	get := func(p *int64, field string) (int64, error) {
+		if p == nil {
+			return 0, missing(field)
+		}
+		return *p, nil
+	}
+	var err error
+	var out Value
+	switch j.Kind {
+	case NoValue:
+	case CountValue, DaysValue:
+		out.n, err = get(j.Count, "count")
+	case LevelValue:
+		out.n, err = get(j.Level, "level")
+	case DurationValue:
+		out.n, err = get(j.Nanos, "nanoseconds")
+	case RatioValue:
+		if out.n, err = get(j.Num, "num"); err == nil {
+			out.d, err = get(j.Den, "den")
+		}
+	case RateValue:
+		if j.Rate == nil {
+			return missing("rate")
+		}
+		out = RateOf(*j.Rate)
+	case DecimalValue:
+		if j.Decimal == nil {
+			return missing("decimal")
+		}
+		out = Decimal(*j.Decimal)
+	case AmountValue:
+		if j.Decimal == nil {
+			return missing("decimal")
+		}
+		out = Amount(*j.Decimal, j.Currency)
+	case InstantValue, DayValue:
+		if j.Time == nil {
+			return missing("time")
+		}
+		out = Instant(*j.Time)
+	case TextValue:
+		if j.Text == nil {
+			return missing("text")
+		}
+		out = Text(*j.Text)
+	}
+	if err != nil {
+		return err
+	}
+	out.kind = j.Kind
+	*v = out
+	return nil
+}

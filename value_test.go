@@ -1,0 +1,140 @@
+package affrules_test
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/affrules/affrules"
+)
+
+// MKT-5: every kind of value keeps its typed content, renders without words and survives JSON.
+func TestValueKinds(t *testing.T) {
+	bangkok := time.FixedZone("", 7*3600)
+	at := time.Date(2026, 11, 18, 9, 0, 0, 123, bangkok)
+	tests := []struct {
+		name   string
+		v      affrules.Value
+		kind   affrules.ValueKind
+		text   string
+		json   string
+		verify func(t *testing.T, v affrules.Value)
+	}{
+		{"none", affrules.Value{}, affrules.NoValue, "", `{"kind":"none"}`, nil},
+		{"count", affrules.Count(3), affrules.CountValue, "3", `{"kind":"count","count":3}`, func(t *testing.T, v affrules.Value) { assert.EqualValues(t, 3, v.Int()) }},
+		{"ratio", affrules.Ratio(4, 400), affrules.RatioValue, "1% (4/400)", `{"kind":"ratio","num":4,"den":400}`, func(t *testing.T, v affrules.Value) {
+			n, d := v.Ratio()
+			assert.Equal(t, [2]int64{4, 400}, [2]int64{n, d})
+			assert.True(t, v.Rate().Equal(affrules.MustParseRate("1%")))
+		}},
+		{"ratio with no denominator", affrules.Ratio(1, 0), affrules.RatioValue, "undefined (1/0)", `{"kind":"ratio","num":1,"den":0}`, func(t *testing.T, v affrules.Value) { assert.True(t, v.Rate().IsZero()) }},
+		{"rate", affrules.RateOf(affrules.MustParseRate("0.7%")), affrules.RateValue, "0.7%", `{"kind":"rate","rate":"0.7%"}`, func(t *testing.T, v affrules.Value) {
+			assert.True(t, v.Rate().Equal(affrules.MustParseRate("0.7%")))
+		}},
+		{"decimal", affrules.Decimal(decimal.RequireFromString("2.40")), affrules.DecimalValue, "2.4", `{"kind":"decimal","decimal":"2.4"}`, func(t *testing.T, v affrules.Value) {
+			assert.True(t, v.Decimal().Equal(decimal.RequireFromString("2.4")))
+		}},
+		{"huge decimal", affrules.Decimal(decimal.RequireFromString("123456789012345678901234.5")), affrules.DecimalValue, "123456789012345678901234.5", `{"kind":"decimal","decimal":"123456789012345678901234.5"}`, nil},
+		{"amount", affrules.Amount(decimal.RequireFromString("12.50"), "GBP"), affrules.AmountValue, "12.5 GBP", `{"kind":"amount","decimal":"12.5","currency":"GBP"}`, func(t *testing.T, v affrules.Value) {
+			assert.Equal(t, "GBP", v.Currency())
+			assert.True(t, v.Decimal().Equal(decimal.RequireFromString("12.5")))
+		}},
+		{"huge amount", affrules.Amount(decimal.RequireFromString("1234567890123456789012"), "IDR"), affrules.AmountValue, "1234567890123456789012 IDR", `{"kind":"amount","decimal":"1234567890123456789012","currency":"IDR"}`, nil},
+		{"instant", affrules.Instant(at), affrules.InstantValue, "2026-11-18T09:00:00+07:00", `{"kind":"instant","time":"2026-11-18T09:00:00.000000123+07:00"}`, func(t *testing.T, v affrules.Value) {
+			assert.True(t, v.Time().Equal(at))
+			_, off := v.Time().Zone()
+			assert.Equal(t, 7*3600, off)
+		}},
+		{"instant before 1970, west of UTC", affrules.Instant(time.Date(1960, 1, 2, 3, 4, 5, 6, time.FixedZone("", -5*3600))), affrules.InstantValue, "1960-01-02T03:04:05-05:00", `{"kind":"instant","time":"1960-01-02T03:04:05.000000006-05:00"}`, nil},
+		{"day", affrules.Day(time.Date(2026, 11, 21, 0, 0, 0, 0, bangkok)), affrules.DayValue, "2026-11-21", `{"kind":"day","time":"2026-11-21T00:00:00+07:00"}`, nil},
+		{"days", affrules.DaysOf(60), affrules.DaysValue, "60", `{"kind":"days","count":60}`, func(t *testing.T, v affrules.Value) { assert.EqualValues(t, 60, v.Int()) }},
+		{"level", affrules.LevelOf(3), affrules.LevelValue, "L3", `{"kind":"level","level":3}`, nil},
+		{"duration", affrules.DurationOf(12*time.Hour + time.Second), affrules.DurationValue, "12h0m1s", `{"kind":"duration","nanoseconds":43201000000000}`, func(t *testing.T, v affrules.Value) {
+			assert.Equal(t, 12*time.Hour+time.Second, v.Duration())
+		}},
+		{"text", affrules.Text("mcn-9"), affrules.TextValue, "mcn-9", `{"kind":"text","text":"mcn-9"}`, func(t *testing.T, v affrules.Value) { assert.Equal(t, "mcn-9", v.Text()) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.kind, tt.v.Kind())
+			assert.Equal(t, tt.text, tt.v.String())
+			b, err := json.Marshal(tt.v)
+			require.NoError(t, err)
+			assert.JSONEq(t, tt.json, string(b))
+			var back affrules.Value
+			require.NoError(t, json.Unmarshal(b, &back))
+			assert.Equal(t, tt.v.String(), back.String())
+			assert.Equal(t, tt.kind, back.Kind())
+			if tt.verify != nil {
+				tt.verify(t, tt.v)
+				tt.verify(t, back)
+			}
+		})
+	}
+	// Accessors of another kind return zero values.
+	c := affrules.Count(5)
+	assert.Equal(t, "", c.Text())
+	assert.Equal(t, "", c.Currency())
+	assert.True(t, c.Time().IsZero())
+	n, d := c.Ratio()
+	assert.Zero(t, n+d)
+	assert.True(t, affrules.Value{}.IsZero())
+	assert.False(t, c.IsZero())
+}
+
+func TestValueJSONErrors(t *testing.T) {
+	for _, in := range []string{`{"kind":"count"}`, `{"kind":"ratio","num":1}`, `{"kind":"rate"}`, `{"kind":"decimal"}`, `{"kind":"amount"}`, `{"kind":"instant"}`, `{"kind":"level"}`, `{"kind":"text"}`, `{"kind":"duration"}`, `{"kind":"weird"}`, `[]`} {
+		var v affrules.Value
+		assert.Error(t, json.Unmarshal([]byte(in), &v), in)
+	}
+}
+
+// Building values and reasons allocates nothing (issue: reasons cost almost nothing).
+func TestValueNoAllocation(t *testing.T) {
+	r := affrules.MustParseRate("1%")
+	rating := decimal.RequireFromString("2.4")
+	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var sink affrules.Reason
+	allocs := testing.AllocsPerRun(100, func() {
+		sink = affrules.Reason{Rule: "ELG-3", Key: keyNegative, Observed: affrules.Ratio(4, 400), Limit: affrules.RateOf(r), Subject: "electronics"}
+		sink.Observed = affrules.Decimal(rating)
+		sink.Limit = affrules.Instant(at)
+	})
+	assert.Zero(t, allocs)
+	_ = sink
+}
+
+func TestCatalog(t *testing.T) {
+	r := affrules.Reason{Rule: "ELG-3", Key: keyNegative, Observed: affrules.Ratio(4, 400), Limit: affrules.RateOf(affrules.MustParseRate("1%")), Subject: "fmcg"}
+	th := affrules.Catalog{Messages: map[affrules.MessageKey]string{keyNegative: "อัตรารีวิวเชิงลบ {observed} ไม่ต่ำกว่า {limit} ({subject}) {unknown}"}}
+	assert.Equal(t, "อัตรารีวิวเชิงลบ 1% (4/400) ไม่ต่ำกว่า 1% (fmcg) {unknown}", th.Reason(r))
+	// A key the catalog lacks falls back to English.
+	assert.Equal(t, inv2.String(), th.Reason(inv2))
+	// A host formatter.
+	pct := affrules.Catalog{Messages: th.Messages, Format: func(v affrules.Value) string { return "<" + v.Kind().String() + ">" }}
+	assert.Equal(t, "อัตรารีวิวเชิงลบ <ratio> ไม่ต่ำกว่า <rate> (fmcg) {unknown}", pct.Reason(r))
+	assert.Equal(t, []string{th.Reason(r), inv2.String()}, th.Decision(affrules.Decide(r, inv2)))
+}
+
+func TestDefineMessageTwice(t *testing.T) {
+	m := affrules.Message{Text: "same"}
+	k := affrules.DefineMessage("test.twice", m)
+	assert.Equal(t, k, affrules.DefineMessage("test.twice", m), "the same wording again is fine")
+	assert.Panics(t, func() { affrules.DefineMessage("test.twice", affrules.Message{Text: "other"}) })
+}
+
+func TestReasonJSONRoundTrip(t *testing.T) {
+	r := affrules.Reason{Rule: "ELG-3", Key: keyNegative, Observed: affrules.Ratio(4, 400), Limit: affrules.RateOf(affrules.MustParseRate("1%")), Subject: "electronics"}
+	b, err := json.Marshal(r)
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"rule":"ELG-3","kind":"failed","key":"test.elg3.failed","message":"negative-review rate is not below the limit",
+		"observed":"1% (4/400)","limit":"below 1% for electronics","observed_value":{"kind":"ratio","num":4,"den":400},
+		"limit_value":{"kind":"rate","rate":"1%"},"subject":"electronics"}`, string(b))
+	var back affrules.Reason
+	require.NoError(t, json.Unmarshal(b, &back))
+	assert.Equal(t, r, back)
+}

@@ -74,6 +74,11 @@ func TestParsePolicyTopLevelDefaults(t *testing.T) {
 	v, _ := p.Default.At(t0)
 	assert.Equal(t, []affrules.Category{affrules.Electronics}, keys(v.Categories), "the given default replaces the seed one whole")
 
+	// A top-level setting given as null keeps its default too.
+	p, err = eligibility.ParsePolicy([]byte(`{"default": null, "markets": null}`))
+	require.NoError(t, err)
+	assert.JSONEq(t, jsonOf(def), jsonOf(p), "null keeps the default")
+
 	// "markets": {} given: no override.
 	p, err = eligibility.ParsePolicy([]byte(strings.Replace(validPolicy, "\n}", `, "markets": {}}`, 1)))
 	require.NoError(t, err)

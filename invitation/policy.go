@@ -1,8 +1,6 @@
 package invitation
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
@@ -105,11 +103,7 @@ func (p Policy) Validate() error {
 // shape is then validated, and every problem [Policy.Validate] finds is reported. A document
 // that is not one JSON object, or a value of the wrong type, is a single error.
 func ParsePolicy(data []byte) (Policy, error) {
-	// null would decode as no change at all: the whole default policy, silently.
-	if t := bytes.TrimLeft(data, " \t\r\n"); len(t) > 0 && t[0] != '{' && json.Valid(data) {
-		return Policy{}, fmt.Errorf("%s: policy JSON: want an object, not %.20s", pkg, t)
-	}
-	p := DefaultPolicy()
+	var p Policy
 	problems, err := strictjson.Load(data, &p, DefaultPolicy())
 	if err != nil {
 		return Policy{}, fmt.Errorf("%s: policy JSON: %w", pkg, err)

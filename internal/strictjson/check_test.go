@@ -109,3 +109,20 @@ func TestLoadKeepsDefaultsOfAbsentTopLevelFields(t *testing.T) {
 		t.Error("trailing data was not reported")
 	}
 }
+
+func TestLoadNullAndNonObject(t *testing.T) {
+	def := policy{Name: "default", embedded: embedded{Limit: 7}}
+	var p policy
+	if problems, err := Load([]byte(`{"name": null, "limit": 3}`), &p, def); err != nil || problems != nil {
+		t.Fatal(problems, err)
+	}
+	if p.Name != "default" || p.Limit != 3 {
+		t.Errorf("a top-level null keeps the default: %+v", p)
+	}
+	for _, doc := range []string{`null`, `[]`, `"x"`, `5`} {
+		problems, _ := Load([]byte(doc), &policy{}, def)
+		if len(problems) != 1 || problems[0].Problem != "must be a JSON object" {
+			t.Errorf("Load(%s) = %v", doc, problems)
+		}
+	}
+}

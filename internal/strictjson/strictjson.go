@@ -115,18 +115,25 @@ func Keys(data []byte) map[string]bool {
 	return keys
 }
 
-// Load decodes data into dst, a pointer to a struct, strictly: the shape is checked first
-// ([Check]), then the document is decoded with [Decode]; every top-level field whose key is
-// absent from data is then copied from defaults (a value of the same struct type). It returns
-// every shape problem found, or the first decoding error.
+// Load decodes data into dst, a pointer to the zero value of a struct type, strictly: the
+// document must be a JSON object; its shape is checked first ([Check]), then it is decoded with
+// [Decode]; every top-level field whose key is absent from data, or given as null, is then copied
+// from defaults (a value of the same struct type). It returns every shape problem found, or the
+// first decoding error.
 func Load(data []byte, dst, defaults any) ([]Problem, error) {
+	if t := bytes.TrimLeft(data, " \t\r\n"); json.Valid(data) && (len(t) == 0 || t[0] != '{') {
+		return []Problem{{Path: "policy", Value: "(document)", Problem: "must be a JSON object"}}, nil
+	}
 	if problems := Check(data, dst); len(problems) > 0 {
 		return problems, nil
 	}
 	if err := Decode(data, dst); err != nil {
 		return nil, err
 	}
-	present := Keys(data)
+	present := map[string]bool{}
+	for k, v := range Members(data) {
+		present[k] = !bytes.Equal(bytes.TrimSpace(v), []byte("null"))
+	}
 	d := reflect.ValueOf(dst).Elem()
 	def := reflect.ValueOf(defaults)
 	for _, f := range structFields(d.Type()) {

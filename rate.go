@@ -71,8 +71,12 @@ func MustParseRate(s string) Rate {
 }
 
 // RateFromDecimal returns the rate equal to the fraction d (0.15 for 15%). d must lie in [0, 1]
-// and be exact to 1e-9.
+// and be exact to 1e-9; its exponent must lie within ±28 (any rate can be written so), which is
+// checked first, so that no decimal, however it was built, makes the conversion slow.
 func RateFromDecimal(d decimal.Decimal) (Rate, error) {
+	if e := d.Exponent(); e < -28 || e > 28 {
+		return Rate{}, fieldErrorf("rate", "(coefficient) e"+strconv.Itoa(int(e)), "has an exponent outside -28 to 28: %w", ErrOutOfRange)
+	}
 	if d.Sign() < 0 {
 		return Rate{}, fieldErrorf("rate", d, "%w", ErrNegative)
 	}

@@ -191,3 +191,18 @@ func TestFormatRatio(t *testing.T) {
 	assert.Equal(t, "-50% (-1/2)", affrules.FormatRatio(-1, 2))
 	assert.Equal(t, "922337203685477580700% (9223372036854775807/1)", affrules.FormatRatio(1<<63-1, 1))
 }
+
+// A decimal built in code with a huge exponent is refused at once rather than compared for
+// minutes (hostile input).
+func TestRateFromDecimalHugeExponent(t *testing.T) {
+	for _, d := range []decimal.Decimal{decimal.New(4, -2_000_000_000), decimal.New(4, 2_000_000_000), decimal.New(1, -29), decimal.New(1, 29)} {
+		_, err := affrules.RateFromDecimal(d)
+		assert.ErrorIs(t, err, affrules.ErrOutOfRange)
+	}
+	r, err := affrules.RateFromDecimal(decimal.New(15, -2))
+	assert.NoError(t, err)
+	assert.Equal(t, "15%", r.String())
+	r, err = affrules.RateFromDecimal(decimal.New(1500000, -7))
+	assert.NoError(t, err)
+	assert.Equal(t, "15%", r.String())
+}

@@ -1,0 +1,77 @@
+// Package bounds holds the library's limits on what callers may pass, checked before any
+// arithmetic so that no input can make an evaluation slow or wrong: instants within the years
+// every package supports, and decimals of a bounded exponent and number of digits.
+package bounds
+
+import (
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/fielderr"
+)
+
+// The instants every evaluator and store accepts: from 1900-01-01 to the end of 2199, UTC. The
+// zero time.Time (year 1) is outside, so an instant a host forgot to set is an error, never a
+// silent answer under whatever policy was in force in year 1.
+var (
+	MinInstant = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
+	MaxInstant = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC) // exclusive
+)
+
+// Instant returns a FieldError of package pkg naming field if at is the zero time or outside
+// [MinInstant, MaxInstant), and nil otherwise.
+func Instant(pkg, field string, at time.Time) error {
+	if at.IsZero() {
+		return fielderr.New(pkg, field, "0001-01-01T00:00:00Z", "is the zero time: set the instant to evaluate at (MKT-6): %w", affrules.ErrOutOfRange)
+	}
+	if at.Before(MinInstant) || !at.Before(MaxInstant) {
+		return fielderr.New(pkg, field, at.Format(time.RFC3339Nano), "must be in the years 1900 to 2199: %w", affrules.ErrOutOfRange)
+	}
+	return nil
+}
+
+// The decimals every evaluator accepts from a caller: at most MaxDigits significant digits and
+// an exponent in [MinExponent, MaxExponent], so 1e-18 and 123456789.123456789 pass while a value
+// built in code as decimal.New(4, -2_000_000_000), whose comparisons would take minutes, does not.
+const (
+	MaxDigits   = 38
+	MinExponent = -28
+	MaxExponent = 28
+)
+
+// Decimal returns a FieldError of package pkg naming field if d's exponent or number of digits is
+// outside the bounds above, and nil otherwise. It reads only the exponent and, when the exponent
+// is in bounds, the coefficient's size, so it is fast for any input.
+func Decimal(pkg, field string, d decimal.Decimal) error {
+	if e := d.Exponent(); e < MinExponent || e > MaxExponent {
+		return fielderr.New(pkg, field, "(coefficient) e"+itoa(int64(e)), "has an exponent outside %d to %d: %w", MinExponent, MaxExponent, affrules.ErrOutOfRange)
+	}
+	if d.NumDigits() > MaxDigits {
+		return fielderr.New(pkg, field, "(a number of more than 38 digits)", "has more than %d significant digits: %w", MaxDigits, affrules.ErrOutOfRange)
+	}
+	return nil
+}
+
+func itoa(n int64) string {
+	if n == 0 {
+		return "0"
+	}
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	var b [20]byte
+	i := len(b)
+	for n > 0 {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+	}
+	if neg {
+		i--
+		b[i] = '-'
+	}
+	return string(b[i:])
+}

@@ -1,0 +1,62 @@
+package bounds
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/affrules/affrules"
+)
+
+func TestInstant(t *testing.T) {
+	for _, tt := range []struct {
+		at time.Time
+		ok bool
+	}{
+		{time.Time{}, false},
+		{MinInstant.Add(-time.Nanosecond), false},
+		{MinInstant, true},
+		{time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC), true},
+		{MaxInstant.Add(-time.Nanosecond), true},
+		{MaxInstant, false},
+		{time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), false},
+	} {
+		err := Instant("level", "at", tt.at)
+		if (err == nil) != tt.ok || (err != nil && !errors.Is(err, affrules.ErrOutOfRange)) {
+			t.Errorf("Instant(%s) = %v, want ok %t", tt.at, err, tt.ok)
+		}
+	}
+	if err := Instant("level", "at", time.Time{}); err.Error() != "level: at 0001-01-01T00:00:00Z: is the zero time: set the instant to evaluate at (MKT-6): out of range" {
+		t.Errorf("zero instant: %v", err)
+	}
+}
+
+func TestDecimal(t *testing.T) {
+	for _, tt := range []struct {
+		d  decimal.Decimal
+		ok bool
+	}{
+		{decimal.Decimal{}, true},
+		{decimal.RequireFromString("2.5"), true},
+		{decimal.New(1, MinExponent), true},
+		{decimal.New(1, MinExponent-1), false},
+		{decimal.New(1, MaxExponent), true},
+		{decimal.New(1, MaxExponent+1), false},
+		{decimal.New(4, -2_000_000_000), false},
+		{decimal.New(4, 2_000_000_000), false},
+		{decimal.RequireFromString("12345678901234567890123456789012345678"), true},
+		{decimal.RequireFromString("123456789012345678901234567890123456789"), false},
+	} {
+		err := Decimal("level", "gmv", tt.d)
+		if (err == nil) != tt.ok {
+			t.Errorf("Decimal(e%d, %d digits) = %v, want ok %t", tt.d.Exponent(), tt.d.NumDigits(), err, tt.ok)
+		}
+	}
+	var sink error
+	if a := testing.AllocsPerRun(100, func() { sink = Decimal("x", "y", decimal.New(25, -1)) }); a != 0 {
+		t.Errorf("an in-bounds decimal allocates %v times", a)
+	}
+	_ = sink
+}

@@ -80,10 +80,11 @@ func newVisibility(partners bool) visibility {
 }
 
 // Visible decides whether viewer may see the level of creator (LVL-5): the creator themself and
-// sellers may; buyers and other users may not; affiliate partners may if the policy says so. A
-// creator viewing another creator is a user like any other. An unknown role is denied. A denial's
-// reason carries the viewer's role as [affrules.Text]; its key says which denial it is and
-// whether the policy shows levels to partners. Decisions for the known roles are built once, in
+// sellers may; buyers and other users may not; affiliate partners (MCN/TAP) may only if
+// [Policy].PartnersSeeLevel says so, which by default it does not. A creator viewing another
+// creator is a user like any other. An unknown role is denied. A denial's reason carries the
+// viewer's role as [affrules.Text]; its key says which denial it is and whether the policy shows
+// levels to partners. Decisions for the known roles are built once, in
 // [New], and shared: do not modify their reasons in place. The zero Evaluator denies, with an
 // error wrapping [ErrNoPolicy].
 func (e *Evaluator) Visible(viewer Viewer, creator string) (affrules.Decision, error) {

@@ -77,11 +77,27 @@ func TestBenefitLostAtRefresh(t *testing.T) {
 	}
 }
 
+// LVL-5 (revised): by default affiliate partners (MCN/TAP) do not see creator levels; under the
+// old default (partners_see_level true) this test fails.
+func TestVisiblePartnersDefault(t *testing.T) {
+	assert.False(t, level.DefaultPolicy().PartnersSeeLevel, "LVL-5 default: off")
+	d, err := mustNew(t, level.DefaultPolicy()).Visible(level.Viewer{Role: level.RolePartner, ID: "mcn-1"}, "c1")
+	require.NoError(t, err)
+	assert.False(t, d.Allowed, "LVL-5: a partner is denied under the default policy")
+	assert.Equal(t, []affrules.Reason{{Rule: level.RuleVisibility, Key: "level.lvl5.partner", Observed: affrules.Text("partner")}}, d.Reasons)
+
+	p, err := level.ParsePolicy([]byte(`{"partners_see_level": true}`))
+	require.NoError(t, err)
+	d, err = mustNew(t, p).Visible(level.Viewer{Role: level.RolePartner, ID: "mcn-1"}, "c1")
+	require.NoError(t, err)
+	assert.True(t, d.Allowed, "LVL-5: the policy switch lets partners see levels")
+}
+
 func TestVisible(t *testing.T) { // LVL-5
-	withPartners := mustNew(t, testPolicy(level.HighestMet))
 	p := testPolicy(level.HighestMet)
-	p.PartnersSeeLevel = false
-	noPartners := mustNew(t, p)
+	p.PartnersSeeLevel = true
+	withPartners := mustNew(t, p)
+	noPartners := mustNew(t, testPolicy(level.HighestMet)) // the default
 	visible := func(ev *level.Evaluator, v level.Viewer, creator string) affrules.Decision {
 		t.Helper()
 		d, err := ev.Visible(v, creator)

@@ -17,51 +17,61 @@ import (
 // Promotion is the way a creator promoted affiliate products (LVL-4).
 type Promotion string
 
-// The promotions that make a day active (LVL-4).
+// The promotions that make a day active (LVL-4), and the selection of a product, which does not.
 const (
 	PromoLive      Promotion = "live"       // a LIVE
 	PromoVideo     Promotion = "video"      // a short video
 	PromoLinkShare Promotion = "link_share" // a product link shared outside the platform
+	// Selection is a creator selecting a product to promote (adding it to their showcase)
+	// without promoting it yet: it counts toward breadth (LVL-2) but is not a promotion, so it
+	// never makes a day active (LVL-4).
+	Selection Promotion = "selection"
 )
 
-// Event is one promotion by a creator: when, how, which product (or category, whichever the host
-// counts as breadth; "" for none), and the GMV attributed to it ("0" when GMV is supplied as a
-// total instead).
+// Event is one promotion by a creator, or one product selection: when, how, which product and its
+// category ("" for none; each counts toward breadth, LVL-2), and the GMV attributed to it ("0"
+// when GMV is supplied as a total instead).
 type Event struct {
-	Creator string          `json:"creator"`
-	At      time.Time       `json:"at"`
-	Kind    Promotion       `json:"kind"`
-	Product string          `json:"product,omitempty"`
-	GMV     decimal.Decimal `json:"gmv"`
+	Creator  string            `json:"creator"`
+	At       time.Time         `json:"at"`
+	Kind     Promotion         `json:"kind"`
+	Product  string            `json:"product,omitempty"`
+	Category affrules.Category `json:"category,omitempty"`
+	GMV      decimal.Decimal   `json:"gmv"`
 }
 
-// Aggregator turns one month of promotion events in one market into each creator's
-// [Performance]: active days counted once per market-calendar day (LVL-4, MKT-2), GMV summed and
-// distinct products counted. The result does not depend on the order of events. An Aggregator
-// is not safe for concurrent use; its memory grows with the number of creators and of distinct
-// (creator, product) pairs, not with the number of events. The zero Aggregator belongs to no
-// market: it rejects every event with an error wrapping [affrules.ErrUnknownMarket]; build one
-// with [NewAggregator].
+// Aggregator turns one month of promotion and selection events in one market into each creator's
+// [Performance]: active days counted once per market-calendar day (LVL-4, MKT-2), GMV summed, and
+// both the distinct products and the distinct categories selected counted (LVL-2: the table in
+// force says which one breadth compares). The result does not depend on the order of events. An
+// Aggregator is not safe for concurrent use; its memory grows with the number of creators and of
+// distinct (creator, product) and (creator, category) pairs, not with the number of events. The
+// zero Aggregator belongs to no market: it rejects every event with an error wrapping
+// [affrules.ErrUnknownMarket]; build one with [NewAggregator].
 type Aggregator struct {
-	market    affrules.Market
-	month     affrules.Month
-	period    affrules.Period
-	dayStart  [32]int64 // Unix seconds of each local midnight; dayStart[ndays] ends the month
-	ndays     int
-	index     map[string]int32
-	creators  []string
-	tallies   []tally
-	breadthOf map[creatorProduct]struct{}
-	last      string // creator of the previous event, whose index is lastIndex: events often come grouped
+	market       affrules.Market
+	month        affrules.Month
+	period       affrules.Period
+	dayStart     [32]int64 // Unix seconds of each local midnight; dayStart[ndays] ends the month
+	ndays        int
+	index        map[string]int32
+	creators     []string
+	tallies      []tally
+	productsOf   map[creatorProduct]struct{} // (creator, product) pairs seen
+	categoriesOf map[creatorProduct]struct{} // (creator, category) pairs seen
+	// last is the creator of the previous event, whose index is lastIndex: events often come grouped.
+	last      string
 	lastIndex int32
 }
 
 type tally struct {
-	days    uint32 // bit d set: day d+1 of the month was active
-	gmv     int64  // minor units
-	breadth int32
+	days       uint32 // bit d set: day d+1 of the month was active
+	gmv        int64  // minor units
+	products   int32
+	categories int32
 }
 
+// creatorProduct is a creator and a product, or a category, they selected.
 type creatorProduct struct {
 	creator int32
 	product string
@@ -75,12 +85,13 @@ func NewAggregator(market affrules.MarketCode, m affrules.Month) (*Aggregator, e
 		return nil, fielderr.New(pkg, "market", market, "%w", affrules.ErrUnknownMarket)
 	}
 	a := &Aggregator{
-		market:    mk,
-		month:     m,
-		period:    m.Period(mk),
-		ndays:     m.Days(),
-		index:     make(map[string]int32),
-		breadthOf: make(map[creatorProduct]struct{}),
+		market:       mk,
+		month:        m,
+		period:       m.Period(mk),
+		ndays:        m.Days(),
+		index:        make(map[string]int32),
+		productsOf:   make(map[creatorProduct]struct{}),
+		categoriesOf: make(map[creatorProduct]struct{}),
 	}
 	t := a.period.Start
 	for d := 0; d < a.ndays; d++ {
@@ -107,9 +118,10 @@ func (a *Aggregator) dayIndex(s int64) int {
 	return d
 }
 
-// Add counts event e. An event with no creator, an unknown kind, a negative GMV or one finer than
-// the market currency's minor unit, or an instant outside the month (in the market's calendar,
-// MKT-2) is rejected with an error and changes nothing.
+// Add counts event e: a promotion's market-calendar day as active, any event's GMV, product and
+// category. An event with no creator, an unknown kind, a negative GMV or one finer than the market
+// currency's minor unit, or an instant outside the month (in the market's calendar, MKT-2) is
+// rejected with an error and changes nothing.
 func (a *Aggregator) Add(e Event) error {
 	if a.ndays == 0 {
 		return fielderr.New(pkg, "aggregator.market", a.market.Code, "the zero Aggregator has no market, build one with NewAggregator: %w", affrules.ErrUnknownMarket)
@@ -118,9 +130,10 @@ func (a *Aggregator) Add(e Event) error {
 		return fielderr.New(pkg, "event.creator", e.Creator, "must not be empty")
 	}
 	switch e.Kind {
-	case PromoLive, PromoVideo, PromoLinkShare:
+	case PromoLive, PromoVideo, PromoLinkShare, Selection:
 	default:
-		return fielderr.New(pkg, "event.kind", strconv.Quote(string(e.Kind)), "must be %q, %q or %q (LVL-4)", PromoLive, PromoVideo, PromoLinkShare)
+		return fielderr.New(pkg, "event.kind", strconv.Quote(string(e.Kind)), "must be %q, %q, %q or %q (LVL-4)",
+			PromoLive, PromoVideo, PromoLinkShare, Selection)
 	}
 	s := e.At.Unix() // local midnights fall on whole seconds, so comparing seconds is exact
 	if e.At.IsZero() || s < a.dayStart[0] || s >= a.dayStart[a.ndays] {
@@ -159,25 +172,35 @@ func (a *Aggregator) Add(e Event) error {
 	}
 	a.last, a.lastIndex = e.Creator, i
 	t.gmv += gmv.Units
-	t.days |= 1 << a.dayIndex(s) // LVL-4: several promotions on one day count once
+	if e.Kind != Selection {
+		t.days |= 1 << a.dayIndex(s) // LVL-4: several promotions on one day count once
+	}
 	if e.Product != "" {
 		k := creatorProduct{creator: i, product: e.Product}
-		if _, seen := a.breadthOf[k]; !seen {
-			a.breadthOf[k] = struct{}{}
-			t.breadth++
+		if _, seen := a.productsOf[k]; !seen {
+			a.productsOf[k] = struct{}{}
+			t.products++
+		}
+	}
+	if e.Category != "" {
+		k := creatorProduct{creator: i, product: string(e.Category)}
+		if _, seen := a.categoriesOf[k]; !seen {
+			a.categoriesOf[k] = struct{}{}
+			t.categories++
 		}
 	}
 	return nil
 }
 
 func (a *Aggregator) performance(t tally) Performance {
-	return Performance{market: a.market.Code, month: a.month, gmv: t.gmv, activeDays: int32(bits.OnesCount32(t.days)), breadth: t.breadth,
-		places: a.market.MinorUnit}
+	return Performance{market: a.market.Code, month: a.month, gmv: t.gmv, activeDays: int32(bits.OnesCount32(t.days)),
+		products: t.products, categories: t.categories, places: a.market.MinorUnit}
 }
 
-// Performance returns the performance of creator so far; a creator with no events has a
-// performance of zero (no GMV, no active days, no breadth) in the aggregator's market and month,
-// which [Evaluator.Refresh] accepts like any other.
+// Performance returns the performance of creator so far, without a capability (add one with
+// [Performance.WithCapability]); a creator with no events has a performance of zero (no GMV, no
+// active days, no breadth) in the aggregator's market and month, which [Evaluator.Refresh]
+// accepts like any other.
 func (a *Aggregator) Performance(creator string) Performance {
 	if i, ok := a.index[creator]; ok {
 		return a.performance(a.tallies[i])
@@ -186,8 +209,9 @@ func (a *Aggregator) Performance(creator string) Performance {
 }
 
 // All yields each creator with events and their performance, in the order of their first event.
-// Its result can be passed straight to [Evaluator.Refresh] for the next month. Creators without
-// events are not yielded: see [Aggregator.Performance] for them.
+// Its result can be passed straight to [Evaluator.Refresh] for the next month, unless the table
+// in force sets a capability threshold: then the host adds each creator's capability first.
+// Creators without events are not yielded: see [Aggregator.Performance] for them.
 func (a *Aggregator) All() iter.Seq2[string, Performance] {
 	return func(yield func(string, Performance) bool) {
 		for i, c := range a.creators {

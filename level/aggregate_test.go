@@ -15,12 +15,12 @@ import (
 )
 
 type perfView struct {
-	GMV                 decimal.Decimal
-	ActiveDays, Breadth int
+	GMV                              decimal.Decimal
+	ActiveDays, Products, Categories int
 }
 
 func view(p level.Performance) perfView {
-	return perfView{GMV: p.GMV(), ActiveDays: p.ActiveDays(), Breadth: p.Breadth()}
+	return perfView{GMV: p.GMV(), ActiveDays: p.ActiveDays(), Products: p.Products(), Categories: p.Categories()}
 }
 
 func newAgg(t testing.TB, code affrules.MarketCode, m affrules.Month) *level.Aggregator {
@@ -50,8 +50,8 @@ func TestAggregatorActiveDays(t *testing.T) {
 		require.NoError(t, a.Add(e))
 	}
 	want := map[string]perfView{
-		"c1": {GMV: decimal.RequireFromString("101"), ActiveDays: 2, Breadth: 3},
-		"c2": {GMV: decimal.Zero, ActiveDays: 2, Breadth: 0},
+		"c1": {GMV: decimal.RequireFromString("101"), ActiveDays: 2, Products: 3},
+		"c2": {GMV: decimal.Zero, ActiveDays: 2, Products: 0},
 		"c3": {GMV: decimal.Zero},
 	}
 	for c, w := range want {
@@ -70,6 +70,48 @@ func TestAggregatorActiveDays(t *testing.T) {
 
 // MKT-2: an event at 23:30 local on the last day of the month belongs to it even when UTC says
 // next month; 00:00 local on the first of the next month does not.
+// LVL-2: breadth is the diversity of products selected, counted both as distinct products and as
+// their distinct categories; a selection without promotion counts toward breadth but is not an
+// active day (LVL-4).
+func TestAggregatorBreadth(t *testing.T) {
+	uk := market(t, affrules.UK)
+	at := func(d int) time.Time { return time.Date(2026, time.February, d, 12, 0, 0, 0, uk.Location()) }
+	a := newAgg(t, affrules.UK, feb2026)
+	for _, e := range []level.Event{
+		{Creator: "c1", At: at(1), Kind: level.PromoLive, Product: "kettle", Category: "home"},
+		{Creator: "c1", At: at(2), Kind: level.PromoVideo, Product: "kettle", Category: "home"},  // same product
+		{Creator: "c1", At: at(2), Kind: level.PromoVideo, Product: "toaster", Category: "home"}, // same category
+		{Creator: "c1", At: at(3), Kind: level.Selection, Product: "scarf", Category: affrules.Fashion},
+		{Creator: "c1", At: at(4), Kind: level.PromoLinkShare, Category: affrules.Electronics}, // a category alone
+		{Creator: "c2", At: at(5), Kind: level.Selection, Product: "mug", Category: "home", GMV: decimal.RequireFromString("3.50")},
+		{Creator: "c2", At: at(6), Kind: level.Selection, Product: "mug", Category: "home"},
+	} {
+		require.NoError(t, a.Add(e))
+	}
+	for c, w := range map[string]perfView{
+		"c1": {GMV: decimal.Zero, ActiveDays: 3, Products: 3, Categories: 3}, // days 1, 2 and 4; the selection on the 3rd is not active
+		"c2": {GMV: decimal.RequireFromString("3.5"), ActiveDays: 0, Products: 1, Categories: 1},
+	} {
+		if diff := cmp.Diff(w, view(a.Performance(c))); diff != "" {
+			t.Errorf("LVL-2 %s (-want +got):\n%s", c, diff)
+		}
+	}
+	n := 0
+	for range a.All() {
+		n++
+	}
+	assert.Equal(t, 2, n, "a creator with selections only is yielded")
+
+	// Under a table counting categories, c1's three categories give what three products would.
+	tb := ukTable(level.HighestMet)
+	tb.Breadth = level.ByCategories
+	p := testPolicy(level.HighestMet)
+	p.Tables[affrules.UK] = timeline(t, affrules.Effective[level.Table]{Value: tb})
+	l, err := mustNew(t, p).Assign(affrules.UK, march2026, a.Performance("c1"))
+	require.NoError(t, err)
+	assert.Equal(t, level.L1, l, "GMV 0 and 3 active days: L1 whatever the breadth")
+}
+
 func TestAggregatorMonthBoundaryBehindUTC(t *testing.T) {
 	us, err := affrules.NewMarket("US", "America/Los_Angeles", "USD", 2, affrules.Email)
 	require.NoError(t, err)
@@ -183,7 +225,7 @@ func TestAggregatorRejects(t *testing.T) {
 	assert.ErrorIs(t, err, affrules.ErrUnknownMarket)
 }
 
-// The level does not depend on the order of events (LVL-4).
+// The performance and the level do not depend on the order of events (LVL-2, LVL-4).
 func TestAggregatorOrderIndependent(t *testing.T) {
 	ev := mustNew(t, testPolicy(level.HighestMet))
 	uk := market(t, affrules.UK)
@@ -193,15 +235,20 @@ func TestAggregatorOrderIndependent(t *testing.T) {
 		events := make([]level.Event, n)
 		for i := range events {
 			events[i] = level.Event{
-				Creator: fmt.Sprint("c", rapid.IntRange(0, 4).Draw(t, "creator")),
-				At:      p.Start.Add(time.Duration(rapid.Int64Range(0, int64(p.Duration()-1)).Draw(t, "offset"))),
-				Kind:    rapid.SampledFrom([]level.Promotion{level.PromoLive, level.PromoVideo, level.PromoLinkShare}).Draw(t, "kind"),
-				Product: rapid.SampledFrom([]string{"", "p1", "p2", "p3", "p4", "p5"}).Draw(t, "product"),
-				GMV:     decimal.New(rapid.Int64Range(0, 100_000).Draw(t, "gmv"), -2),
+				Creator:  fmt.Sprint("c", rapid.IntRange(0, 4).Draw(t, "creator")),
+				At:       p.Start.Add(time.Duration(rapid.Int64Range(0, int64(p.Duration()-1)).Draw(t, "offset"))),
+				Kind:     rapid.SampledFrom([]level.Promotion{level.PromoLive, level.PromoVideo, level.PromoLinkShare, level.Selection}).Draw(t, "kind"),
+				Product:  rapid.SampledFrom([]string{"", "p1", "p2", "p3", "p4", "p5"}).Draw(t, "product"),
+				Category: rapid.SampledFrom([]affrules.Category{"", affrules.Fashion, affrules.FMCG}).Draw(t, "category"),
+				GMV:      decimal.New(rapid.Int64Range(0, 100_000).Draw(t, "gmv"), -2),
 			}
 		}
 		perm := rapid.Permutation(events).Draw(t, "perm")
-		levels := func(evs []level.Event) map[string]level.Level {
+		type result struct {
+			Level level.Level
+			Perf  perfView
+		}
+		levels := func(evs []level.Event) map[string]result {
 			a, err := level.NewAggregator(affrules.UK, feb2026)
 			if err != nil {
 				t.Fatal(err)
@@ -211,12 +258,12 @@ func TestAggregatorOrderIndependent(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			out := map[string]level.Level{}
+			out := map[string]result{}
 			for r, err := range ev.Refresh(affrules.UK, march2026, a.All()) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				out[r.Creator] = r.Level
+				out[r.Creator] = result{r.Level, view(a.Performance(r.Creator))}
 			}
 			return out
 		}

@@ -132,23 +132,30 @@ func TestAssignErrors(t *testing.T) {
 }
 
 func TestNewPerformanceErrors(t *testing.T) {
+	d := decimal.RequireFromString
+	neg := d("-0.5")
+	huge := d("1e13")
 	tests := []struct {
 		name           string
 		market         affrules.MarketCode
-		gmv            string
-		days, breadth  int
+		totals         level.Totals
 		sentinel       error
 		wantInMessages []string
 	}{
-		{"negative GMV", affrules.UK, "-0.01", 0, 0, affrules.ErrNegative, []string{"performance.gmv -0.01"}},
-		{"negative days and breadth", affrules.UK, "1", -1, -2, affrules.ErrNegative, []string{"performance.active_days -1", "performance.breadth -2"}},
-		{"29 active days in February 2026", affrules.UK, "1", 29, 0, affrules.ErrOutOfRange, []string{"performance.active_days 29: 2026-02 has only 28 days"}},
-		{"unknown market", "XX", "1", 1, 1, affrules.ErrUnknownMarket, []string{"performance.market XX"}},
-		{"GMV beyond int64 minor units", affrules.UK, "1e20", 1, 1, affrules.ErrOutOfRange, []string{"performance.gmv"}},
+		{"negative GMV", affrules.UK, level.Totals{GMV: d("-0.01")}, affrules.ErrNegative, []string{"performance.gmv -0.01"}},
+		{"negative days, products, categories and capability", affrules.UK,
+			level.Totals{GMV: d("1"), ActiveDays: -1, Products: -2, Categories: -3, Capability: &neg}, affrules.ErrNegative,
+			[]string{"performance.active_days -1", "performance.products -2", "performance.categories -3", "performance.capability -0.5"}},
+		{"29 active days in February 2026", affrules.UK, level.Totals{GMV: d("1"), ActiveDays: 29}, affrules.ErrOutOfRange,
+			[]string{"performance.active_days 29: 2026-02 has only 28 days"}},
+		{"unknown market", "XX", totals(d("1"), 1, 1), affrules.ErrUnknownMarket, []string{"performance.market XX"}},
+		{"GMV beyond int64 minor units", affrules.UK, totals(d("1e20"), 1, 1), affrules.ErrOutOfRange, []string{"performance.gmv"}},
+		{"capability beyond int64 micro-units", affrules.UK, level.Totals{GMV: d("1"), Capability: &huge}, affrules.ErrOutOfRange,
+			[]string{"performance.capability 10000000000000"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, err := level.NewPerformance(tt.market, feb2026, decimal.RequireFromString(tt.gmv), tt.days, tt.breadth)
+			_, err := level.NewPerformance(tt.market, feb2026, tt.totals)
 			require.ErrorIs(t, err, tt.sentinel)
 			for _, s := range tt.wantInMessages {
 				assert.ErrorContains(t, err, "level: "+s)
@@ -156,26 +163,129 @@ func TestNewPerformanceErrors(t *testing.T) {
 		})
 	}
 	// Truncation to the minor unit keeps comparisons exact.
-	p, err := level.NewPerformance(affrules.UK, feb2026, decimal.RequireFromString("9.999"), 28, 0)
+	capability := d("71.12345678")
+	p, err := level.NewPerformance(affrules.UK, feb2026, level.Totals{GMV: d("9.999"), ActiveDays: 28, Products: 4, Categories: 2, Capability: &capability})
 	require.NoError(t, err)
-	assert.True(t, p.GMV().Equal(decimal.RequireFromString("9.99")), p.GMV().String())
+	assert.True(t, p.GMV().Equal(d("9.99")), p.GMV().String())
 	assert.Equal(t, 28, p.ActiveDays())
+	assert.Equal(t, 4, p.Products())
+	assert.Equal(t, 2, p.Categories())
+	c, ok := p.Capability()
+	assert.True(t, ok)
+	assert.True(t, c.Equal(d("71.123456")), "truncated to 6 places: %s", c)
 	assert.Equal(t, feb2026, p.Month())
 	assert.Equal(t, affrules.UK, p.Market())
+
+	_, ok = mustPerf(t, affrules.UK, feb2026, "1", 1, 1).Capability()
+	assert.False(t, ok, "no capability unless supplied")
+	_, err = p.WithCapability(d("-1"))
+	assert.ErrorIs(t, err, affrules.ErrNegative)
+}
+
+// capTable is ukTable with e-commerce capability thresholds from L5 on: 50, 60, 70, 80.
+func capTable(scheme level.Scheme) level.Table {
+	tb := ukTable(scheme)
+	for i := 4; i < 8; i++ {
+		c := decimal.NewFromInt(int64(10 * (i + 1)))
+		tb.Levels[i].Capability = &c
+	}
+	return tb
+}
+
+// LVL-2: e-commerce capability, where the table sets a threshold, is one more threshold: exactly
+// at it meets the level, a millionth short does not. Levels below the first capability threshold
+// need none.
+func TestAssignCapability(t *testing.T) {
+	d := decimal.RequireFromString
+	for _, scheme := range []level.Scheme{level.HighestMet, level.GMVBand} {
+		p := testPolicy(scheme)
+		p.Tables[affrules.UK] = timeline(t, affrules.Effective[level.Table]{Value: capTable(scheme)})
+		ev := mustNew(t, p)
+		l8 := mustPerf(t, affrules.UK, feb2026, "10000", 20, 10) // every L8 threshold but capability
+		tests := []struct {
+			capability string
+			want       level.Level
+		}{
+			{"80", level.L8},
+			{"79.999999", level.L7},
+			{"70", level.L7},
+			{"60", level.L6},
+			{"50", level.L5},
+			{"49.999999", level.L4},
+			{"0", level.L4},
+		}
+		for _, tt := range tests {
+			perf, err := l8.WithCapability(d(tt.capability))
+			require.NoError(t, err)
+			got, err := ev.Assign(affrules.UK, march2026, perf)
+			require.NoError(t, err)
+			want := tt.want
+			if scheme == level.GMVBand && want < level.L8 {
+				want = level.L7 // GMVBand: band L8, one level down whatever else is missed
+			}
+			assert.Equal(t, want, got, "%s capability %s", scheme, tt.capability)
+		}
+
+		// Without a capability the thresholds need, Assign and Refresh report an error.
+		_, err := ev.Assign(affrules.UK, march2026, l8)
+		assert.ErrorContains(t, err, "level: performance.capability (none): 2026-03's thresholds in UK set an e-commerce capability threshold")
+		var errs []error
+		for r, err := range ev.Refresh(affrules.UK, march2026, maps.All(map[string]level.Performance{"c": l8})) {
+			assert.Equal(t, "c", r.Creator)
+			errs = append(errs, err)
+		}
+		require.Len(t, errs, 1)
+		assert.ErrorContains(t, errs[0], `level: performance["c"].capability (none)`)
+	}
+	// Without capability thresholds, a capability is accepted and changes nothing.
+	ev := mustNew(t, testPolicy(level.HighestMet))
+	perf, err := mustPerf(t, affrules.UK, feb2026, "10000", 20, 10).WithCapability(d("0"))
+	require.NoError(t, err)
+	got, err := ev.Assign(affrules.UK, march2026, perf)
+	require.NoError(t, err)
+	assert.Equal(t, level.L8, got)
+}
+
+// LVL-2: breadth counts products selected or their categories, as the table in force says.
+func TestAssignBreadthBasis(t *testing.T) {
+	perf, err := level.NewPerformance(affrules.UK, feb2026, level.Totals{GMV: decimal.NewFromInt(10_000), ActiveDays: 20, Products: 10, Categories: 3})
+	require.NoError(t, err)
+	for _, tt := range []struct {
+		basis level.BreadthBasis
+		want  level.Level
+	}{
+		{"", level.L8},                 // default: products
+		{level.ByProducts, level.L8},   // 10 products meet L8's 10
+		{level.ByCategories, level.L4}, // 3 categories meet L4's 3, not L5's 4
+	} {
+		tb := ukTable(level.HighestMet)
+		tb.Breadth = tt.basis
+		p := testPolicy(level.HighestMet)
+		p.Tables[affrules.UK] = timeline(t, affrules.Effective[level.Table]{Value: tb})
+		got, err := mustNew(t, p).Assign(affrules.UK, march2026, perf)
+		require.NoError(t, err)
+		assert.Equal(t, tt.want, got, "breadth %q", tt.basis)
+	}
 }
 
 // referenceLevel is the plain reading of LVL-2: scan from L8 down for the first level whose
-// thresholds are met, comparing decimals directly.
-func referenceLevel(tb level.Table, gmv decimal.Decimal, days, breadth int) level.Level {
+// thresholds are met, comparing decimals directly: breadth as the table says, a capability
+// threshold met by a capability at least as high (exact, not truncated), no threshold by anything.
+func referenceLevel(tb level.Table, in perfInput) level.Level {
+	breadth := in.products
+	if tb.Breadth == level.ByCategories {
+		breadth = in.categories
+	}
 	met := func(i int) bool {
 		th := tb.Levels[i]
-		return gmv.GreaterThanOrEqual(th.GMV) && days >= th.ActiveDays && breadth >= th.Breadth
+		return in.gmv.GreaterThanOrEqual(th.GMV) && in.days >= th.ActiveDays && breadth >= th.Breadth &&
+			(th.Capability == nil || in.capability.GreaterThanOrEqual(*th.Capability))
 	}
 	switch tb.Scheme {
 	case level.GMVBand:
 		band := 0
 		for l := len(tb.Levels); l >= 1; l-- {
-			if gmv.GreaterThanOrEqual(tb.Levels[l-1].GMV) {
+			if in.gmv.GreaterThanOrEqual(tb.Levels[l-1].GMV) {
 				band = l
 				break
 			}
@@ -194,31 +304,46 @@ func referenceLevel(tb level.Table, gmv decimal.Decimal, days, breadth int) leve
 	}
 }
 
-// genTable draws a valid table for a currency with two decimal places: non-decreasing thresholds.
+// genTable draws a valid table for a currency with two decimal places: non-decreasing thresholds,
+// breadth by products or categories, and capability thresholds (6 decimal places) from a drawn
+// level on, or none.
 func genTable(t *rapid.T) level.Table {
-	tb := level.Table{Scheme: rapid.SampledFrom([]level.Scheme{level.HighestMet, level.GMVBand}).Draw(t, "scheme")}
-	var gmv int64
+	tb := level.Table{
+		Scheme:  rapid.SampledFrom([]level.Scheme{level.HighestMet, level.GMVBand}).Draw(t, "scheme"),
+		Breadth: rapid.SampledFrom([]level.BreadthBasis{"", level.ByProducts, level.ByCategories}).Draw(t, "basis"),
+	}
+	capFrom := rapid.IntRange(0, 8).Draw(t, "capFrom") // 8: no capability threshold
+	var gmv, capability int64
 	var days, breadth int
 	for i := range 8 {
 		gmv += rapid.Int64Range(0, 50_000).Draw(t, fmt.Sprint("gmvStep", i))
 		days = min(days+rapid.IntRange(0, 5).Draw(t, fmt.Sprint("daysStep", i)), 31)
 		breadth += rapid.IntRange(0, 4).Draw(t, fmt.Sprint("breadthStep", i))
-		tb.Levels = append(tb.Levels, level.Thresholds{GMV: decimal.New(gmv, -2), ActiveDays: days, Breadth: breadth})
+		th := level.Thresholds{GMV: decimal.New(gmv, -2), ActiveDays: days, Breadth: breadth}
+		if i >= capFrom {
+			capability += rapid.Int64Range(0, 20_000_000).Draw(t, fmt.Sprint("capStep", i))
+			c := decimal.New(capability, -6)
+			th.Capability = &c
+		}
+		tb.Levels = append(tb.Levels, th)
 	}
 	return tb
 }
 
 type perfInput struct {
-	gmv           decimal.Decimal
-	days, breadth int
+	gmv, capability            decimal.Decimal
+	days, products, categories int
 }
 
 func genPerf(t *rapid.T, label string) perfInput {
 	return perfInput{
 		// three decimal places: finer than GBP's minor unit, to exercise truncation
-		gmv:     decimal.New(rapid.Int64Range(0, 500_000_000).Draw(t, label+"gmv"), -3),
-		days:    rapid.IntRange(0, 28).Draw(t, label+"days"),
-		breadth: rapid.IntRange(0, 40).Draw(t, label+"breadth"),
+		gmv:        decimal.New(rapid.Int64Range(0, 500_000_000).Draw(t, label+"gmv"), -3),
+		days:       rapid.IntRange(0, 28).Draw(t, label+"days"),
+		products:   rapid.IntRange(0, 40).Draw(t, label+"products"),
+		categories: rapid.IntRange(0, 40).Draw(t, label+"categories"),
+		// eight decimal places: finer than the 6 capability is compared at
+		capability: decimal.New(rapid.Int64Range(0, 20_000_000_000).Draw(t, label+"capability"), -8),
 	}
 }
 
@@ -232,12 +357,17 @@ func evaluatorFor(t *rapid.T, tb level.Table) *level.Evaluator {
 	return ev
 }
 
-func assign(t *rapid.T, ev *level.Evaluator, in perfInput) level.Level {
-	p, err := level.NewPerformance(affrules.UK, feb2026, in.gmv, in.days, in.breadth)
+func (in perfInput) performance(t *rapid.T) level.Performance {
+	p, err := level.NewPerformance(affrules.UK, feb2026, level.Totals{GMV: in.gmv, ActiveDays: in.days,
+		Products: in.products, Categories: in.categories, Capability: &in.capability})
 	if err != nil {
 		t.Fatalf("NewPerformance: %v", err)
 	}
-	l, err := ev.Assign(affrules.UK, march2026, p)
+	return p
+}
+
+func assign(t *rapid.T, ev *level.Evaluator, in perfInput) level.Level {
+	l, err := ev.Assign(affrules.UK, march2026, in.performance(t))
 	if err != nil {
 		t.Fatalf("Assign: %v", err)
 	}
@@ -250,30 +380,36 @@ func TestAssignMatchesReference(t *testing.T) {
 		tb := genTable(t)
 		ev := evaluatorFor(t, tb)
 		in := genPerf(t, "")
-		if got, want := assign(t, ev, in), referenceLevel(tb, in.gmv, in.days, in.breadth); got != want {
-			t.Fatalf("LVL-2 %s: Assign(%s, %d days, %d breadth) = %s; reference scan %s", tb.Scheme, in.gmv, in.days, in.breadth, got, want)
+		if got, want := assign(t, ev, in), referenceLevel(tb, in); got != want {
+			t.Fatalf("LVL-2 %s by %q: Assign(%+v) = %s; reference scan %s", tb.Scheme, tb.Breadth, in, got, want)
 		}
 	})
 }
 
-// More GMV, more active days or more breadth never lowers a level (LVL-2), under either scheme.
+// More GMV, active days, products, categories or capability never lowers a level (LVL-2), under
+// either scheme and either breadth basis.
 func TestAssignMonotone(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		tb := genTable(t)
 		ev := evaluatorFor(t, tb)
 		lo := genPerf(t, "lo")
 		hi := lo
-		switch rapid.IntRange(0, 3).Draw(t, "which") {
-		case 0:
+		all := rapid.Bool().Draw(t, "all")
+		which := rapid.IntRange(0, 4).Draw(t, "which")
+		if all || which == 0 {
 			hi.gmv = hi.gmv.Add(decimal.New(rapid.Int64Range(0, 100_000_000).Draw(t, "moreGMV"), -3))
-		case 1:
+		}
+		if all || which == 1 {
 			hi.days = min(hi.days+rapid.IntRange(0, 28).Draw(t, "moreDays"), 28)
-		case 2:
-			hi.breadth += rapid.IntRange(0, 40).Draw(t, "moreBreadth")
-		default:
-			hi.gmv = hi.gmv.Add(decimal.New(rapid.Int64Range(0, 100_000_000).Draw(t, "moreGMV"), -3))
-			hi.days = min(hi.days+rapid.IntRange(0, 28).Draw(t, "moreDays"), 28)
-			hi.breadth += rapid.IntRange(0, 40).Draw(t, "moreBreadth")
+		}
+		if all || which == 2 {
+			hi.products += rapid.IntRange(0, 40).Draw(t, "moreProducts")
+		}
+		if all || which == 3 {
+			hi.categories += rapid.IntRange(0, 40).Draw(t, "moreCategories")
+		}
+		if all || which == 4 {
+			hi.capability = hi.capability.Add(decimal.New(rapid.Int64Range(0, 1_000_000_000).Draw(t, "moreCapability"), -8))
 		}
 		if a, b := assign(t, ev, lo), assign(t, ev, hi); b < a {
 			t.Fatalf("LVL-2 %s: more performance lowered the level: %+v → %s, %+v → %s", tb.Scheme, lo, a, hi, b)
@@ -287,12 +423,7 @@ func TestRefreshTwice(t *testing.T) {
 		ev := evaluatorFor(t, genTable(t))
 		perfs := map[string]level.Performance{}
 		for i := range rapid.IntRange(0, 20).Draw(t, "creators") {
-			in := genPerf(t, fmt.Sprint(i))
-			p, err := level.NewPerformance(affrules.UK, feb2026, in.gmv, in.days, in.breadth)
-			if err != nil {
-				t.Fatal(err)
-			}
-			perfs[fmt.Sprint("c", i)] = p
+			perfs[fmt.Sprint("c", i)] = genPerf(t, fmt.Sprint(i)).performance(t)
 		}
 		var h level.MemoryHistory
 		run := func() []level.Record {
@@ -464,7 +595,7 @@ func TestTableInForceMatchesTimeline(t *testing.T) {
 			t.Fatal(err)
 		}
 		for m := march2026.Add(-4); m <= march2026.Add(10); m++ {
-			perf, err := level.NewPerformance(affrules.UK, m-1, decimal.Zero, 0, 0)
+			perf, err := level.NewPerformance(affrules.UK, m-1, level.Totals{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -475,8 +606,8 @@ func TestTableInForceMatchesTimeline(t *testing.T) {
 				t.Fatalf("%s: Assign = %s; no version is in force at the month's start", m, got)
 			case ok && err != nil:
 				t.Fatalf("%s: Assign: %v; a version is in force at the month's start", m, err)
-			case ok && got != referenceLevel(want, decimal.Zero, 0, 0):
-				t.Fatalf("%s: Assign = %s; the version in force at the month's start gives %s", m, got, referenceLevel(want, decimal.Zero, 0, 0))
+			case ok && got != referenceLevel(want, perfInput{}):
+				t.Fatalf("%s: Assign = %s; the version in force at the month's start gives %s", m, got, referenceLevel(want, perfInput{}))
 			}
 		}
 	})

@@ -111,9 +111,7 @@ func BenchmarkAssign(b *testing.B) {
 // BenchmarkReasons is each rule that returns reasons, on its failing path, with every reason
 // (LVL-5, LVL-6, LVL-7, LVL-10); the passing paths allocate nothing.
 func BenchmarkReasons(b *testing.B) {
-	p := testPolicy(level.HighestMet)
-	p.PartnersSeeLevel = false
-	ev := mustNew(b, p)
+	ev := mustNew(b, testPolicy(level.HighestMet)) // partners do not see levels by default
 	b.Run("Visible", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {

@@ -28,6 +28,9 @@ type Evaluator struct {
 	score    map[affrules.MarketCode]ScorePolicy
 	tie      CreatorType
 	badges   badgeRules
+	profile  ProfilePolicy
+	// dataHidden is the LVL-12 decision of a profile view without data authorisation (ELG-8).
+	dataHidden affrules.Decision
 }
 
 // marketTables is a market with its compiled threshold tables, each with the first month whose
@@ -71,6 +74,9 @@ func (p Policy) compile() (*Evaluator, error) {
 		score:    make(map[affrules.MarketCode]ScorePolicy, len(p.Score)),
 		tie:      p.TieType,
 		badges:   newBadgeRules(p.Badges),
+		profile:  p.Profile,
+		dataHidden: affrules.Decide(affrules.Reason{Rule: RuleProfile, Key: keyDataNotAuthorised,
+			Subject: "label icons and performance data"}),
 	}
 	for _, code := range sortedKeys(p.Tables) {
 		tl := p.Tables[code]

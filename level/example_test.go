@@ -3,6 +3,7 @@ package level_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/affrules/affrules"
@@ -40,11 +41,11 @@ func ExampleEvaluator_Refresh() {
 			panic(err)
 		}
 		p := agg.Performance(r.Creator)
-		fmt.Printf("%s %s: %s (GMV %s, %d active days, breadth %d)\n", r.Market, r.Month, r.Level, p.GMV().StringFixed(2), p.ActiveDays(), p.Breadth())
+		fmt.Printf("%s %s: %s (GMV %s, %d active days, %d products)\n", r.Market, r.Month, r.Level, p.GMV().StringFixed(2), p.ActiveDays(), p.Products())
 	}
 	// Output:
-	// TH 2026-03: L3 (GMV 20000.00, 10 active days, breadth 4)
-	// TH 2026-03: L1 (GMV 0.00, 1 active days, breadth 1)
+	// TH 2026-03: L3 (GMV 20000.00, 10 active days, 4 products)
+	// TH 2026-03: L1 (GMV 0.00, 1 active days, 1 products)
 }
 
 // Active days come from promotion events; GMV and breadth come as totals from the host's order
@@ -73,7 +74,8 @@ func ExampleNewPerformance() {
 	perf := func(yield func(string, level.Performance) bool) {
 		for _, c := range []string{"aina", "hafiz"} {
 			days := agg.Performance(c).ActiveDays() // zero for hafiz, who has no events
-			p, err := level.NewPerformance(affrules.MY, feb, decimal.RequireFromString(totals[c].gmv), days, totals[c].breadth)
+			p, err := level.NewPerformance(affrules.MY, feb, level.Totals{
+				GMV: decimal.RequireFromString(totals[c].gmv), ActiveDays: days, Products: totals[c].breadth, Categories: 1})
 			if err != nil {
 				panic(err)
 			}
@@ -94,7 +96,7 @@ func ExampleNewPerformance() {
 func ExampleEvaluator_Assign() {
 	p := level.DefaultPolicy()
 	feb := affrules.NewMonth(2026, time.February)
-	perf, err := level.NewPerformance(affrules.UK, feb, decimal.RequireFromString("60000"), 3, 2)
+	perf, err := level.NewPerformance(affrules.UK, feb, level.Totals{GMV: decimal.RequireFromString("60000"), ActiveDays: 3, Products: 2, Categories: 2})
 	if err != nil {
 		panic(err)
 	}
@@ -121,22 +123,42 @@ func ExampleEvaluator_Assign() {
 	// gmv_band L6
 }
 
+// By default sellers are warned only of a drop both significant and consistent; the policy can
+// warn of either alone.
 func ExampleEvaluator_Trend() {
-	ev, err := level.New(level.DefaultPolicy())
+	p := level.DefaultPolicy()
+	ev, err := level.New(p)
 	if err != nil {
 		panic(err)
 	}
-	for _, levels := range [][]level.Level{{level.L5, level.L4}, {level.L6, level.L5, level.L4}, {level.L6, level.L3}} {
+	p.Trend.WarnOnEither = true
+	either, err := level.New(p)
+	if err != nil {
+		panic(err)
+	}
+	for _, levels := range [][]level.Level{{level.L5, level.L4}, {level.L6, level.L5, level.L4}, {level.L6, level.L6, level.L3}, {level.L7, level.L6, level.L3}} {
 		tr, err := ev.Trend(levels...)
 		if err != nil {
 			panic(err)
 		}
-		fmt.Printf("%v: %s; %s\n", levels, tr, tr.Reliability)
+		tre, err := either.Trend(levels...)
+		if err != nil {
+			panic(err)
+		}
+		fmt.Printf("%v: %s, consistent %v; warned: %v by default, %v on either\n", levels, tr, tr.Consistent,
+			!tr.Reliability.Allowed, !tre.Reliability.Allowed)
+	}
+	tr, _ := ev.Trend(level.L7, level.L6, level.L3)
+	for _, r := range tr.Reliability.Failures() {
+		fmt.Println(r)
 	}
 	// Output:
-	// [L5 L4]: down by 1 (slight drop); allowed
-	// [L6 L5 L4]: down by 1 (slight drop); denied: LVL-6 failed: consistent level drop: the creator may be unreliable (observed down 2 months running, limit fewer than 2 consecutive monthly drops)
-	// [L6 L3]: down by 3 (significant drop); denied: LVL-6 failed: significant level drop: the creator may be unreliable (observed down by 3 (L6 → L3), limit a drop of fewer than 2 levels)
+	// [L5 L4]: down by 1 (slight drop), consistent false; warned: false by default, false on either
+	// [L6 L5 L4]: down by 1 (slight drop), consistent true; warned: false by default, true on either
+	// [L6 L6 L3]: down by 3 (significant drop), consistent false; warned: false by default, true on either
+	// [L7 L6 L3]: down by 3 (significant drop), consistent true; warned: true by default, true on either
+	// LVL-6 failed: significant level drop: the creator may be unreliable (observed down by 3 (L6 → L3), limit a drop of fewer than 2 levels)
+	// LVL-6 failed: consistent level drop: the creator may be unreliable (observed down 2 months running, limit fewer than 2 consecutive monthly drops)
 }
 
 func ExampleLevelAt() {
@@ -223,9 +245,10 @@ func ExampleEvaluator_Benefit_catalog() {
 	fmt.Println(id.Decision(v))
 	// Output:
 	// [leaderboard memerlukan level L4 atau lebih tinggi (level Anda L2)]
-	// [LVL-5 failed: buyers and general users do not see creator levels (observed buyer, limit the creator themself, a seller or an affiliate partner)]
+	// [LVL-5 failed: buyers and general users do not see creator levels (observed buyer, limit the creator themself or a seller)]
 }
 
+// Affiliate partners (MCN/TAP) see levels only where the policy allows it.
 func ExampleEvaluator_Visible() {
 	ev, err := level.New(level.DefaultPolicy())
 	if err != nil {
@@ -240,14 +263,21 @@ func ExampleEvaluator_Visible() {
 		d, err := ev.Visible(v, "amy")
 		fmt.Println(v.Role, d.Allowed, err)
 	}
+	p, err := level.ParsePolicy([]byte(`{"partners_see_level": true}`))
+	if err != nil {
+		panic(err)
+	}
+	d, err := level.MustNew(p).Visible(level.Viewer{Role: level.RolePartner, ID: "mcn-9"}, "amy")
+	fmt.Println("partner, when the policy allows:", d.Allowed, err)
 	var zero level.Evaluator // no policy: denies, and says why
-	d, err := zero.Visible(level.Viewer{Role: level.RoleSeller}, "amy")
+	d, err = zero.Visible(level.Viewer{Role: level.RoleSeller}, "amy")
 	fmt.Println(d.Allowed, err)
 	// Output:
 	// creator true <nil>
 	// seller true <nil>
-	// partner true <nil>
+	// partner false <nil>
 	// buyer false <nil>
+	// partner, when the policy allows: true <nil>
 	// false level: Evaluator.Visible: the Evaluator has no policy: build it with level.New
 }
 
@@ -308,7 +338,8 @@ func ExampleEvaluator_Badges() {
 }
 
 func ExampleParsePolicy() {
-	// Settings left out keep their defaults: partners still see levels, the default tables stay.
+	// Settings left out keep their defaults: partners still do not see levels, the default
+	// tables stay; inside "trend", "warn_on_either" may be left out, false.
 	p, err := level.ParsePolicy([]byte(`{"trend": {"significant_drop": 3, "consistent_months": 2}}`))
 	fmt.Println(p.PartnersSeeLevel, p.Trend.SignificantDrop, len(p.Tables), err)
 
@@ -324,11 +355,149 @@ func ExampleParsePolicy() {
 		"value": {"scheme": "best", "levels": []}}]}, "trend": {"significant_drop": 0, "consistent_months": 2}}`))
 	fmt.Println(err)
 	// Output:
-	// true 3 7 <nil>
+	// false 3 7 <nil>
 	// level: policy.tables[UK][0].value "scheme": key is given twice; the first value would be silently dropped
 	// level: policy.tables[UK][0].value.levels[0].breadth (absent): is required: left out it would silently be zero
 	// level: policy "Tie_Type": is not a field: keys are case-sensitive (did you mean "tie_type"?)
 	// level: policy.tables[UK][0].scheme "best": must be "highest_met" or "gmv_band" (LVL-2)
 	// level: policy.tables[UK][0].levels 0: must list the thresholds of L1 … L8, 8 entries (LVL-1, LVL-2)
 	// level: policy.trend.significant_drop 0: must be between 1 and 8 levels (LVL-6): out of range
+}
+
+// Breadth is the diversity of the products a creator selected: a selection counts toward it
+// without making the day active, and a table may count categories instead of products.
+func ExampleAggregator_Add() {
+	feb := affrules.NewMonth(2026, time.February)
+	agg, err := level.NewAggregator(affrules.UK, feb)
+	if err != nil {
+		panic(err)
+	}
+	london, _ := time.LoadLocation("Europe/London")
+	for _, e := range []level.Event{
+		{Kind: level.PromoLive, Product: "kettle", Category: "home"},
+		{Kind: level.PromoVideo, Product: "toaster", Category: "home"},
+		{Kind: level.Selection, Product: "scarf", Category: affrules.Fashion}, // selected, not yet promoted
+	} {
+		e.Creator, e.At = "amy", time.Date(2026, time.February, 3, 18, 0, 0, 0, london)
+		if err := agg.Add(e); err != nil {
+			panic(err)
+		}
+	}
+	p := agg.Performance("amy")
+	fmt.Println(p.ActiveDays(), "active day,", p.Products(), "products,", p.Categories(), "categories")
+	// Output:
+	// 1 active day, 3 products, 2 categories
+}
+
+// A table may require an e-commerce capability, a metric the host computes, from some level up;
+// the host adds it to each performance.
+func ExamplePerformance_WithCapability() {
+	p := level.DefaultPolicy()
+	table, _ := p.Tables[affrules.UK].At(time.Time{})
+	table.Levels = slices.Clone(table.Levels)
+	for i := 4; i < 8; i++ { // L5 … L8 need a capability of 60 or more
+		c := decimal.NewFromInt(60)
+		table.Levels[i].Capability = &c
+	}
+	tl, err := affrules.NewTimeline(affrules.Effective[level.Table]{Value: table})
+	if err != nil {
+		panic(err)
+	}
+	p.Tables[affrules.UK] = tl
+	ev := level.MustNew(p)
+
+	feb := affrules.NewMonth(2026, time.February)
+	perf, err := level.NewPerformance(affrules.UK, feb, level.Totals{GMV: decimal.NewFromInt(25_000), ActiveDays: 14, Products: 9, Categories: 4})
+	if err != nil {
+		panic(err)
+	}
+	_, err = ev.Assign(affrules.UK, feb.Add(1), perf)
+	fmt.Println(err)
+	for _, c := range []string{"59.5", "60"} {
+		withCap, err := perf.WithCapability(decimal.RequireFromString(c))
+		if err != nil {
+			panic(err)
+		}
+		l, err := ev.Assign(affrules.UK, feb.Add(1), withCap)
+		fmt.Println("capability", c, l, err)
+	}
+	// Output:
+	// level: performance.capability (none): 2026-03's thresholds in UK set an e-commerce capability threshold: supply one with Performance.WithCapability (LVL-2)
+	// capability 59.5 L4 <nil>
+	// capability 60 L6 <nil>
+}
+
+// GPM is GMV per 1,000 shopping-cart exposures, held exactly; without exposures there is no data.
+func ExampleGPM() {
+	for _, g := range []level.GPM{
+		{GMV: decimal.RequireFromString("45.60"), Exposures: 1},
+		{GMV: decimal.RequireFromString("100"), Exposures: 3},
+		{GMV: decimal.RequireFromString("100"), Exposures: 0},
+	} {
+		idr, _ := g.Round(0, affrules.HalfUp) // to whole rupiah, say
+		fmt.Println(g, idr, g.HasData())
+	}
+	third := level.GPM{GMV: decimal.NewFromInt(1), Exposures: 3}
+	fmt.Println(third.Cmp(level.GPM{GMV: decimal.RequireFromString("0.333333"), Exposures: 1})) // exact: 333.33… > 333.333
+	// Output:
+	// 45600.00 45600 true
+	// 33333.33 33333 true
+	// no data 0 false
+	// 1
+}
+
+// A seller who needs content (LIVE and short video) filters out link-share-only creators; one who
+// needs links only is served by either kind. Collaboration Plus reads what each kind can do.
+func ExampleByKind() {
+	profiles := []level.Profile{
+		{Creator: "amy", Kind: level.AffiliateCreator},
+		{Creator: "ben", Kind: level.LinkShareOnly},
+	}
+	for _, need := range []level.Kind{level.LinkShareOnly, level.AffiliateCreator} {
+		keep := level.ByKind(need)
+		var chosen []string
+		for _, p := range profiles {
+			if keep(p) {
+				chosen = append(chosen, p.Creator)
+			}
+		}
+		fmt.Println(need, chosen)
+	}
+	fmt.Println(level.LinkShareOnly.Promotes(level.PromoLive), level.AffiliateCreator.Promotes(level.PromoLive))
+	// Output:
+	// link_share_only [amy ben]
+	// affiliate_creator [amy]
+	// false true
+}
+
+// A creator who has not authorised data sharing shows their basic profile, but no label icons
+// and no performance data, to anyone but themself.
+func ExampleEvaluator_ProfileView() {
+	ev, err := level.New(level.DefaultPolicy())
+	if err != nil {
+		panic(err)
+	}
+	p := level.Profile{
+		Creator: "siti", Kind: level.AffiliateCreator, Category: "beauty", Labels: []string{"skincare", "makeup"},
+		LabelIcons: []string{"rising-star"}, Rating: decimal.RequireFromString("4.7"), ProductVolume: 85,
+		Followers: level.Followers{Count: 120_000, Gender: map[string]affrules.Rate{"female": affrules.MustParseRate("82%")}},
+		Video:     level.GPM{GMV: decimal.RequireFromString("15200.50"), Exposures: 48_000},
+		Live:      level.GPM{GMV: decimal.RequireFromString("9800"), Exposures: 12_250},
+	}
+	for _, authorised := range []bool{true, false} {
+		p.DataAuthorised = authorised
+		v, err := ev.ProfileView(p, level.Viewer{Role: level.RolePartner, ID: "mcn-1"})
+		if err != nil {
+			panic(err)
+		}
+		fmt.Printf("%s %v, %d followers %v, icons %v, GPM video %s live %s; %s\n",
+			v.Category, v.Labels, v.Followers.Count, v.Followers.Gender, v.LabelIcons, v.Video, v.Live, v.Data)
+	}
+	p.Labels = append(p.Labels, "haircare", "fashion")
+	_, err = ev.ProfileView(p, level.Viewer{Role: level.RolePartner, ID: "mcn-1"})
+	fmt.Println(err)
+	// Output:
+	// beauty [skincare makeup], 120000 followers map[female:82%], icons [rising-star], GPM video 316.68 live 800.00; allowed
+	// beauty [skincare makeup], 120000 followers map[], icons [], GPM video no data live no data; denied: LVL-12 failed: the creator has not authorised data sharing: label icons and performance data are hidden (ELG-8)
+	// level: profile.labels 4: a profile shows at most 3 main industry labels (LVL-12): out of range
 }

@@ -50,11 +50,18 @@ func mustNew(t testing.TB, p level.Policy) *level.Evaluator {
 	return ev
 }
 
+// mustPerf returns a performance whose breadth, breadth products in as many categories, is the
+// same under either breadth basis.
 func mustPerf(t testing.TB, market affrules.MarketCode, m affrules.Month, gmv string, days, breadth int) level.Performance {
 	t.Helper()
-	p, err := level.NewPerformance(market, m, decimal.RequireFromString(gmv), days, breadth)
+	p, err := level.NewPerformance(market, m, totals(decimal.RequireFromString(gmv), days, breadth))
 	require.NoError(t, err)
 	return p
+}
+
+// totals returns the totals of a performance with breadth products in as many categories.
+func totals(gmv decimal.Decimal, days, breadth int) level.Totals {
+	return level.Totals{GMV: gmv, ActiveDays: days, Products: breadth, Categories: breadth}
 }
 
 func market(t testing.TB, code affrules.MarketCode) affrules.Market {

@@ -60,6 +60,9 @@ func TestTrendAtErrors(t *testing.T) {
 
 func TestTrend(t *testing.T) { // LVL-6
 	ev := mustNew(t, testPolicy(level.HighestMet))
+	p := testPolicy(level.HighestMet)
+	p.Trend.WarnOnEither = true
+	either := mustNew(t, p)
 	significant := func(k int64, change string) affrules.Reason {
 		return affrules.Reason{Rule: level.RuleTrend, Key: "level.lvl6.significant_drop",
 			Observed: affrules.Count(k), Limit: affrules.Count(2), Subject: change}
@@ -69,24 +72,26 @@ func TestTrend(t *testing.T) { // LVL-6
 			Observed: affrules.Count(months), Limit: affrules.Count(2)}
 	}
 	tests := []struct {
-		levels  []level.Level
-		str     string
-		drop    level.Drop
-		streak  int
-		allowed bool
-		reasons []affrules.Reason
+		levels     []level.Level
+		str        string
+		drop       level.Drop
+		streak     int
+		consistent bool
+		// the warning by default (both needed) and under warn_on_either
+		allowed, allowedEither bool
+		reasons, reasonsEither []affrules.Reason
 	}{
-		{[]level.Level{level.L3, level.L4}, "up by 1", level.NoDrop, 0, true, nil},
-		{[]level.Level{level.L4, level.L4}, "same", level.NoDrop, 0, true, nil},
-		{[]level.Level{level.L4, level.L3}, "down by 1 (slight drop)", level.SlightDrop, 1, true, nil},
-		{[]level.Level{level.L4, level.L2}, "down by 2 (significant drop)", level.SignificantDrop, 1, false,
-			[]affrules.Reason{significant(2, "L4 → L2")}},
-		{[]level.Level{level.L5, level.L4, level.L3}, "down by 1 (slight drop)", level.SlightDrop, 2, false,
-			[]affrules.Reason{consistent(2)}},
-		{[]level.Level{level.L8, level.L5, level.L3}, "down by 2 (significant drop)", level.SignificantDrop, 2, false,
-			[]affrules.Reason{significant(2, "L5 → L3"), consistent(2)}},
-		{[]level.Level{level.L5, level.L6, level.L5}, "down by 1 (slight drop)", level.SlightDrop, 1, true, nil},
-		{[]level.Level{level.L4, level.L3, level.L3}, "same", level.NoDrop, 0, true, nil},
+		{[]level.Level{level.L3, level.L4}, "up by 1", level.NoDrop, 0, false, true, true, nil, nil},
+		{[]level.Level{level.L4, level.L4}, "same", level.NoDrop, 0, false, true, true, nil, nil},
+		{[]level.Level{level.L4, level.L3}, "down by 1 (slight drop)", level.SlightDrop, 1, false, true, true, nil, nil},
+		{[]level.Level{level.L4, level.L2}, "down by 2 (significant drop)", level.SignificantDrop, 1, false, true, false,
+			nil, []affrules.Reason{significant(2, "L4 → L2")}},
+		{[]level.Level{level.L5, level.L4, level.L3}, "down by 1 (slight drop)", level.SlightDrop, 2, true, true, false,
+			nil, []affrules.Reason{consistent(2)}},
+		{[]level.Level{level.L8, level.L5, level.L3}, "down by 2 (significant drop)", level.SignificantDrop, 2, true, false, false,
+			[]affrules.Reason{significant(2, "L5 → L3"), consistent(2)}, []affrules.Reason{significant(2, "L5 → L3"), consistent(2)}},
+		{[]level.Level{level.L5, level.L6, level.L5}, "down by 1 (slight drop)", level.SlightDrop, 1, false, true, true, nil, nil},
+		{[]level.Level{level.L4, level.L3, level.L3}, "same", level.NoDrop, 0, false, true, true, nil, nil},
 	}
 	for _, tt := range tests {
 		t.Run(fmt.Sprint(tt.levels), func(t *testing.T) {
@@ -96,8 +101,14 @@ func TestTrend(t *testing.T) { // LVL-6
 			assert.Equal(t, len(tt.levels), tr.Months)
 			assert.Equal(t, tt.drop, tr.Drop)
 			assert.Equal(t, tt.streak, tr.DropStreak)
+			assert.Equal(t, tt.consistent, tr.Consistent)
 			assert.Equal(t, tt.allowed, tr.Reliability.Allowed)
 			assert.Equal(t, tt.reasons, tr.Reliability.Reasons)
+
+			tr, err = either.Trend(tt.levels...)
+			require.NoError(t, err)
+			assert.Equal(t, tt.allowedEither, tr.Reliability.Allowed, "warn_on_either")
+			assert.Equal(t, tt.reasonsEither, tr.Reliability.Reasons, "warn_on_either")
 		})
 	}
 	for n := range 2 {
@@ -128,12 +139,78 @@ func TestTrend(t *testing.T) { // LVL-6
 	assert.Error(t, json.Unmarshal([]byte(`{"drop":"huge"}`), &back))
 
 	// The thresholds are policy: a significant drop from 3 levels, a consistent drop over 3 months.
-	p := testPolicy(level.HighestMet)
-	p.Trend = level.TrendPolicy{SignificantDrop: 3, ConsistentMonths: 3}
+	p = testPolicy(level.HighestMet)
+	p.Trend = level.TrendPolicy{SignificantDrop: 3, ConsistentMonths: 3, WarnOnEither: true}
 	tr, err = mustNew(t, p).Trend(level.L8, level.L6, level.L4)
 	require.NoError(t, err)
 	assert.Equal(t, level.SlightDrop, tr.Drop)
 	assert.True(t, tr.Reliability.Allowed)
+}
+
+// LVL-6 (revised): by default sellers are warned only of a drop both significant and consistent.
+// Under the old default (either alone) this test fails: a significant drop in its first month
+// and a consistent run of slight drops each warned on their own.
+func TestTrendDefaultNeedsBoth(t *testing.T) {
+	assert.False(t, level.DefaultPolicy().Trend.WarnOnEither, "LVL-6 default: both needed")
+	ev := mustNew(t, level.DefaultPolicy())
+	for _, levels := range [][]level.Level{{level.L6, level.L6, level.L3}, {level.L6, level.L5, level.L4}} {
+		tr, err := ev.Trend(levels...)
+		require.NoError(t, err)
+		assert.True(t, tr.Reliability.Allowed, "%v: one condition alone does not warn", levels)
+		assert.Empty(t, tr.Reliability.Reasons)
+	}
+	tr, err := ev.Trend(level.L6, level.L5, level.L3)
+	require.NoError(t, err)
+	assert.False(t, tr.Reliability.Allowed, "significant and consistent: warned")
+}
+
+// LVL-6 boundaries, for every significant drop S and consistent run N from 1 to 4: a drop of
+// exactly S levels is significant and S-1 is not; exactly N monthly decreases in a row are
+// consistent and N-1 are not; by default only both together warn, under warn_on_either either.
+func TestTrendBoundaries(t *testing.T) {
+	// run returns levels ending in n decreases in a row, the last by k levels, the others by 1,
+	// after a month without change.
+	run := func(n, k int) []level.Level {
+		l := level.L8
+		out := []level.Level{l, l}
+		for i := range n {
+			step := 1
+			if i == n-1 {
+				step = k
+			}
+			l -= level.Level(step)
+			out = append(out, l)
+		}
+		return out
+	}
+	for s := 1; s <= 4; s++ {
+		for n := 1; n <= 4; n++ {
+			for _, eitherOn := range []bool{false, true} {
+				p := testPolicy(level.HighestMet)
+				p.Trend = level.TrendPolicy{SignificantDrop: s, ConsistentMonths: n, WarnOnEither: eitherOn}
+				ev := mustNew(t, p)
+				check := func(levels []level.Level, sig, cons bool) {
+					t.Helper()
+					tr, err := ev.Trend(levels...)
+					require.NoError(t, err)
+					assert.Equal(t, sig, tr.Drop == level.SignificantDrop, "S=%d N=%d %v significant", s, n, levels)
+					assert.Equal(t, cons, tr.Consistent, "S=%d N=%d %v consistent", s, n, levels)
+					warn := sig && cons
+					if eitherOn {
+						warn = sig || cons
+					}
+					assert.Equal(t, !warn, tr.Reliability.Allowed, "S=%d N=%d either=%v %v warning", s, n, eitherOn, levels)
+				}
+				check(run(n, s), true, true) // exactly S levels, exactly N months
+				if n > 1 {
+					check(run(n-1, s), true, false) // one month short
+				}
+				if s > 1 {
+					check(run(n, s-1), false, true) // one level short
+				}
+			}
+		}
+	}
 }
 
 // historyModel is the state machine's reference: a plain map and a direct reading of LVL-6.
@@ -141,7 +218,7 @@ type historyModel struct {
 	levels map[string]map[affrules.Month]level.Level // creator → month → level
 }
 
-func (m historyModel) trend(creator string, month affrules.Month, consistent, significant int) (drop level.Drop, streak int, warn, ok bool) {
+func (m historyModel) trend(creator string, month affrules.Month, consistent, significant int, either bool) (drop level.Drop, streak int, warn, ok bool) {
 	byMonth := m.levels[creator]
 	cur, ok := byMonth[month]
 	if !ok {
@@ -163,7 +240,11 @@ func (m historyModel) trend(creator string, month affrules.Month, consistent, si
 		}
 		streak++
 	}
-	return drop, streak, drop == level.SignificantDrop || streak >= consistent, true
+	sig, cons := drop == level.SignificantDrop, streak >= consistent
+	if either {
+		return drop, streak, sig || cons, true
+	}
+	return drop, streak, sig && cons, true
 }
 
 // State machine (LVL-3, LVL-6): refreshes written to the history over months, read back and
@@ -174,6 +255,7 @@ func TestHistoryStateMachine(t *testing.T) {
 		p.Trend = level.TrendPolicy{
 			SignificantDrop:  rapid.IntRange(1, 4).Draw(t, "significant"),
 			ConsistentMonths: rapid.IntRange(1, 4).Draw(t, "consistent"),
+			WarnOnEither:     rapid.Bool().Draw(t, "either"),
 		}
 		ev, err := level.New(p)
 		if err != nil {
@@ -226,7 +308,7 @@ func TestHistoryStateMachine(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				drop, streak, warn, wantOK := model.trend(c, m, p.Trend.ConsistentMonths, p.Trend.SignificantDrop)
+				drop, streak, warn, wantOK := model.trend(c, m, p.Trend.ConsistentMonths, p.Trend.SignificantDrop, p.Trend.WarnOnEither)
 				if ok != wantOK {
 					t.Fatalf("TrendAt(%s, %s) ok = %v; model %v", c, m, ok, wantOK)
 				}

@@ -29,19 +29,40 @@ const (
 
 // Thresholds are what one level requires of the previous month's performance (LVL-2). A level
 // is met when every field is met: GMV at least GMV (in the market's currency), at least
-// ActiveDays active days (LVL-4) and at least Breadth distinct products or categories promoted.
+// ActiveDays active days (LVL-4), at least Breadth distinct products selected or their
+// categories ([Table].Breadth says which), and, when Capability is set, an e-commerce capability
+// of at least Capability.
 type Thresholds struct {
 	GMV        decimal.Decimal `json:"gmv"`
 	ActiveDays int             `json:"active_days"`
 	Breadth    int             `json:"breadth"`
+	// Capability is the minimum e-commerce capability, the host-supplied metric of
+	// [Performance.Capability], with at most 6 decimal places; nil (absent or null in JSON) sets
+	// no threshold. Once a level sets one, every level above must set one at least as high.
+	Capability *decimal.Decimal `json:"capability,omitempty" strict:"optional"`
 }
 
-// Table is one market's level thresholds from an effective date on: the scheme and, in Levels,
-// the thresholds of L1 … L8 in that order (L0 has none). Each field must be non-decreasing with
-// level.
+// BreadthBasis names what a table's breadth counts (LVL-2): distinct products selected, or the
+// distinct categories of those products.
+type BreadthBasis string
+
+// Breadth bases (LVL-2).
+const (
+	// ByProducts counts distinct products selected. It is the default; "" means ByProducts too.
+	ByProducts BreadthBasis = "products"
+	// ByCategories counts the distinct categories of the products selected.
+	ByCategories BreadthBasis = "categories"
+)
+
+// Table is one market's level thresholds from an effective date on: the scheme, what breadth
+// counts and, in Levels, the thresholds of L1 … L8 in that order (L0 has none). Each threshold
+// must be non-decreasing with level.
 type Table struct {
-	Scheme Scheme       `json:"scheme"`
-	Levels []Thresholds `json:"levels"`
+	Scheme Scheme `json:"scheme"`
+	// Breadth is what the breadth thresholds count: [ByProducts] (default; "" or absent in JSON
+	// means the same) or [ByCategories].
+	Breadth BreadthBasis `json:"breadth" strict:"optional"`
+	Levels  []Thresholds `json:"levels"`
 }
 
 // TrendPolicy holds the LVL-6 parameters.
@@ -52,6 +73,9 @@ type TrendPolicy struct {
 	// ConsistentMonths is the number of consecutive month-over-month decreases that make a
 	// consistent drop (default 2).
 	ConsistentMonths int `json:"consistent_months"`
+	// WarnOnEither warns sellers of a drop that is significant or consistent; by default (false)
+	// only a drop that is both is a warning. Left out of a "trend" setting in JSON it is false.
+	WarnOnEither bool `json:"warn_on_either" strict:"optional"`
 }
 
 // Benefit is a level-gated benefit or campaign, such as a leaderboard, open to creators at
@@ -100,27 +124,42 @@ type BadgePolicy struct {
 // [DefaultPolicy] is the catalog's defaults. The zero Policy is not valid: [New] rejects it.
 //
 // In JSON ([ParsePolicy]) a top-level setting left out keeps its [DefaultPolicy] value; a setting
-// given is given whole: every field inside it, and inside every table version, is required.
+// given is given whole: every field inside it, and inside every table version, is required, but
+// for the fields whose zero is their default ([Table].Breadth, [Thresholds].Capability,
+// [TrendPolicy].WarnOnEither).
 type Policy struct {
 	// Tables holds, per market, the level thresholds with the instant each version takes effect
 	// (LVL-2); each stays in force until the next. A market without a table has no levels:
 	// refreshing it is an error.
 	Tables map[affrules.MarketCode]affrules.Timeline[Table] `json:"tables"`
 	// PartnersSeeLevel lets affiliate partners (MCN/TAP) see creator levels (LVL-5, default
-	// true). The creator themself and sellers always may; buyers never.
+	// false). The creator themself and sellers always may; buyers never.
 	PartnersSeeLevel bool `json:"partners_see_level"`
 	// Trend holds the drop classification (LVL-6).
 	Trend TrendPolicy `json:"trend" strict:"all"`
 	// Benefits lists the level-gated benefits (LVL-7).
 	Benefits []Benefit `json:"benefits" strict:"all"`
 	// Score holds, per market that has a creator score, its weights and caps (LVL-8; default
-	// ID only).
+	// ID only). Which markets have a creator score is this policy's choice (MKT-1): a market not
+	// listed has none, and Score reports so without an error.
 	Score map[affrules.MarketCode]ScorePolicy `json:"score" strict:"all"`
 	// TieType is the creator type reported when LIVE and video GMV are equal (LVL-9; default
 	// [Mixed]).
 	TieType CreatorType `json:"tie_type"`
 	// Badges holds the marketplace badge thresholds (LVL-10).
 	Badges BadgePolicy `json:"badges" strict:"all"`
+	// Profile holds what the Marketplace profile hides from viewers when the creator has not
+	// authorised data sharing (LVL-12, ELG-8).
+	Profile ProfilePolicy `json:"profile" strict:"all"`
+}
+
+// ProfilePolicy holds the LVL-12 parameters. Label icons and performance data (GPM per video and
+// per LIVE) are always hidden from other viewers when the creator has not authorised data
+// sharing (ELG-8); this policy says what else counts as such data.
+type ProfilePolicy struct {
+	// HideAudience hides the follower age and gender distribution too (default true); the
+	// follower count stays shown, as basic profile information.
+	HideAudience bool `json:"hide_audience"`
 }
 
 // defaultLevels are the illustrative L1 … L8 thresholds in units of a base currency, scaled per
@@ -137,27 +176,30 @@ var defaultScale = map[affrules.MarketCode]int64{
 }
 
 // DefaultPolicy returns the catalog's defaults: for each of the seven markets of MKT-1 one
-// illustrative threshold table under [HighestMet], in force from the zero instant (the platform
-// publishes none: hosts are expected to supply their own); partners see levels; a drop of 2 or
-// more levels is significant and 2 consecutive decreases are consistent; a "leaderboard" benefit
-// from L4 (illustrative); a creator score in ID; ties reported [Mixed]; and the badge thresholds
-// of [BadgePolicy].
+// illustrative threshold table under [HighestMet], breadth counted [ByProducts] and no
+// e-commerce capability threshold, in force from the zero instant (the platform publishes none:
+// hosts are expected to supply their own); affiliate partners do not see levels; a drop of 2 or
+// more levels is significant, 2 consecutive decreases are consistent, and sellers are warned of a
+// drop that is both; a "leaderboard" benefit from L4 (illustrative); a creator score in ID only;
+// ties reported [Mixed]; the badge thresholds of [BadgePolicy]; and follower age and gender
+// hidden with performance data.
 func DefaultPolicy() Policy {
 	p := Policy{
 		Tables:           make(map[affrules.MarketCode]affrules.Timeline[Table], len(defaultScale)),
-		PartnersSeeLevel: true,
-		Trend:            TrendPolicy{SignificantDrop: 2, ConsistentMonths: 2},
+		PartnersSeeLevel: false,
+		Trend:            TrendPolicy{SignificantDrop: 2, ConsistentMonths: 2, WarnOnEither: false},
 		Benefits:         []Benefit{{Name: "leaderboard", MinLevel: L4}},
 		Score:            map[affrules.MarketCode]ScorePolicy{affrules.ID: defaultScorePolicy()},
 		TieType:          Mixed,
 		Badges:           defaultBadgePolicy(),
+		Profile:          ProfilePolicy{HideAudience: true},
 	}
 	for code, scale := range defaultScale {
 		levels := make([]Thresholds, numLevels)
 		for i, d := range defaultLevels {
 			levels[i] = Thresholds{GMV: decimal.NewFromInt(d.gmv * scale), ActiveDays: int(d.days), Breadth: int(d.breadth)}
 		}
-		tl, err := affrules.NewTimeline(affrules.Effective[Table]{Value: Table{Scheme: HighestMet, Levels: levels}})
+		tl, err := affrules.NewTimeline(affrules.Effective[Table]{Value: Table{Scheme: HighestMet, Breadth: ByProducts, Levels: levels}})
 		if err != nil {
 			panic(err) // one entry is always in order
 		}
@@ -182,11 +224,13 @@ func defaultBadgePolicy() BadgePolicy {
 
 // ParsePolicy decodes a policy from JSON and validates it as [Policy.Validate] does, reporting
 // every problem at once, each a *[affrules.FieldError]. A top-level setting left out keeps its
-// [DefaultPolicy] value (leaving out "partners_see_level" keeps it true); a setting given is
+// [DefaultPolicy] value (leaving out "partners_see_level" keeps it false); a setting given is
 // given whole: every field inside it, and inside every table version, is required, since a field
-// left out would silently be zero. Unknown keys, keys that match a field only when case is
-// ignored, keys given twice (at any depth), table versions out of order and trailing data are
-// errors. A policy it returns builds an [Evaluator] without error.
+// left out would silently be zero (but for "breadth" in a table version, "capability" in a
+// threshold and "warn_on_either" in "trend", whose zero is their default). Unknown keys, keys
+// that match a field only when case is ignored, keys given twice (at any depth), table versions
+// out of order and trailing data are errors. A policy it returns builds an [Evaluator] without
+// error.
 func ParsePolicy(data []byte) (Policy, error) {
 	var p Policy
 	problems, err := strictjson.Load(data, &p, DefaultPolicy())
@@ -208,8 +252,10 @@ func ParsePolicy(data []byte) (Policy, error) {
 
 // Validate reports every problem in p at once, joined, each a *[affrules.FieldError] naming the
 // field and value: a table for an unregistered market or with no versions; a table version with
-// an unknown scheme, other than 8 levels, negative thresholds, thresholds that decrease with
-// level, GMV finer than the market currency's minor unit, or more than 31 active days; trend
+// an unknown scheme or breadth basis, other than 8 levels, negative thresholds, thresholds that
+// decrease with level (a capability threshold left out above a level that sets one included),
+// GMV finer than the market currency's minor unit, a capability finer than 6 decimal places, or
+// more than 31 active days; trend
 // parameters out of range; a benefit without a name, listed twice or with a level out of range;
 // a creator score for an unregistered market, with weights out of range or not adding up to 100,
 // or a cap that is not positive; an unknown tie type; and badge parameters out of range.
@@ -222,11 +268,16 @@ func (p Policy) Validate() error {
 // compileTable checks one table version for market mk, named field in errors, and returns its
 // compiled form.
 func compileTable(l *fielderr.List, field string, mk affrules.Market, t Table) *table {
-	c := &table{gmvBand: t.Scheme == GMVBand}
+	c := &table{gmvBand: t.Scheme == GMVBand, byCategory: t.Breadth == ByCategories, capFrom: numLevels}
 	switch t.Scheme {
 	case HighestMet, GMVBand:
 	default:
 		l.Add(field+".scheme", strconv.Quote(string(t.Scheme)), "must be %q or %q (LVL-2)", HighestMet, GMVBand)
+	}
+	switch t.Breadth {
+	case "", ByProducts, ByCategories:
+	default:
+		l.Add(field+".breadth", strconv.Quote(string(t.Breadth)), "must be %q or %q (LVL-2)", ByProducts, ByCategories)
 	}
 	if len(t.Levels) != numLevels {
 		l.Add(field+".levels", len(t.Levels), "must list the thresholds of L1 … L8, 8 entries (LVL-1, LVL-2)")
@@ -256,6 +307,19 @@ func compileTable(l *fielderr.List, field string, mk affrules.Market, t Table) *
 		if th.Breadth > maxCount {
 			l.Add(f+".breadth", th.Breadth, "must be at most %d: %w", maxCount, affrules.ErrOutOfRange)
 		}
+		if th.Capability != nil {
+			capability, err := minor.From(*th.Capability, capabilityPlaces)
+			switch {
+			case th.Capability.Sign() < 0:
+				l.Add(f+".capability", *th.Capability, "%w", affrules.ErrNegative)
+			case err != nil:
+				l.Add(f+".capability", *th.Capability, "%s: %w", err, affrules.ErrOutOfRange)
+			case !capability.Exact:
+				l.Add(f+".capability", *th.Capability, "has more than %d decimal places (LVL-2)", capabilityPlaces)
+			}
+			c.capability[i] = capability.Units
+			c.capFrom = min(c.capFrom, i)
+		}
 		c.gmv[i], c.days[i], c.breadth[i] = gmv.Units, int32(th.ActiveDays), int32(th.Breadth)
 		if i == 0 {
 			continue
@@ -269,6 +333,13 @@ func compileTable(l *fielderr.List, field string, mk affrules.Market, t Table) *
 		}
 		if th.Breadth < prev.Breadth {
 			l.Add(f+".breadth", th.Breadth, "is below %s's %d: thresholds must not decrease with level (LVL-2)", Level(i), prev.Breadth)
+		}
+		switch {
+		case prev.Capability == nil:
+		case th.Capability == nil:
+			l.Add(f+".capability", "null", "is missing above %s's %s: thresholds must not decrease with level (LVL-2)", Level(i), prev.Capability)
+		case th.Capability.LessThan(*prev.Capability):
+			l.Add(f+".capability", *th.Capability, "is below %s's %s: thresholds must not decrease with level (LVL-2)", Level(i), prev.Capability)
 		}
 	}
 	if l.Len() > before {
@@ -329,6 +400,11 @@ func checkBadgePolicy(l *fielderr.List, b BadgePolicy) {
 
 // maxConsistentMonths bounds TrendPolicy.ConsistentMonths, and so how far back TrendAt reads.
 const maxConsistentMonths = 24
+
+// capabilityPlaces is the precision, in decimal places, at which e-commerce capability is
+// compared (LVL-2): thresholds may be no finer, and a performance's capability is truncated to it,
+// which changes no comparison with a threshold.
+const capabilityPlaces = 6
 
 // maxCount bounds counts held as int32 on the hot path.
 const maxCount = 1<<31 - 1

@@ -24,11 +24,20 @@ func TestDefaultPolicy(t *testing.T) {
 	for _, code := range []affrules.MarketCode{affrules.UK, affrules.ID, affrules.MY, affrules.VN, affrules.TH, affrules.PH, affrules.SG} {
 		assert.Equal(t, 1, p.Tables[code].Len(), "MKT-1 market %s has a default table", code)
 	}
-	assert.True(t, p.PartnersSeeLevel, "LVL-5 interpretation default")
-	assert.Equal(t, level.TrendPolicy{SignificantDrop: 2, ConsistentMonths: 2}, p.Trend, "LVL-6 defaults")
-	assert.Contains(t, p.Score, affrules.ID, "LVL-8: ID has a creator score")
-	assert.Len(t, p.Score, 1)
+	for code, tl := range p.Tables {
+		tb, _ := tl.At(time.Time{})
+		assert.Equal(t, level.ByProducts, tb.Breadth, "LVL-2: %s breadth counts products selected", code)
+		for i, th := range tb.Levels {
+			assert.Nil(t, th.Capability, "LVL-2: %s L%d sets no capability threshold", code, i+1)
+		}
+	}
+	assert.False(t, p.PartnersSeeLevel, "LVL-5: affiliate partners do not see levels by default")
+	assert.Equal(t, level.TrendPolicy{SignificantDrop: 2, ConsistentMonths: 2, WarnOnEither: false}, p.Trend,
+		"LVL-6 defaults: a drop both significant and consistent warns")
+	assert.Equal(t, map[affrules.MarketCode]level.ScorePolicy{affrules.ID: p.Score[affrules.ID]}, p.Score,
+		"LVL-8, MKT-1: a creator score in ID only")
 	assert.Equal(t, level.Mixed, p.TieType, "LVL-9 interpretation default")
+	assert.Equal(t, level.ProfilePolicy{HideAudience: true}, p.Profile, "LVL-12 interpretation default")
 }
 
 // exportTimelines lets cmp look inside affrules.Timeline, whose entries are unexported.
@@ -39,9 +48,12 @@ var exportTimelines = cmp.Exporter(func(t reflect.Type) bool {
 func TestParsePolicyRoundTrip(t *testing.T) {
 	want := level.DefaultPolicy()
 	tl, err := want.Tables[affrules.UK].With(affrules.Effective[level.Table]{
-		From: time.Date(2026, time.April, 1, 0, 0, 0, 0, market(t, affrules.UK).Location()), Value: ukTable(level.GMVBand)})
+		From: time.Date(2026, time.April, 1, 0, 0, 0, 0, market(t, affrules.UK).Location()), Value: capTable(level.GMVBand)})
 	require.NoError(t, err)
 	want.Tables[affrules.UK] = tl
+	want.PartnersSeeLevel, want.Trend.WarnOnEither, want.Profile.HideAudience = true, true, false
+	tb, _ := tl.At(time.Date(2027, time.January, 1, 0, 0, 0, 0, time.UTC))
+	require.NotNil(t, tb.Levels[7].Capability, "precondition: the new version sets capability thresholds")
 	b, err := json.Marshal(want)
 	require.NoError(t, err)
 	got, err := level.ParsePolicy(b)
@@ -55,17 +67,34 @@ func TestParsePolicyRoundTrip(t *testing.T) {
 func TestParsePolicyDefaults(t *testing.T) {
 	p, err := level.ParsePolicy([]byte(`{"trend": {"significant_drop": 3, "consistent_months": 4}}`))
 	require.NoError(t, err)
-	assert.True(t, p.PartnersSeeLevel, "LVL-5: partners_see_level left out keeps the default, true")
-	assert.Equal(t, level.TrendPolicy{SignificantDrop: 3, ConsistentMonths: 4}, p.Trend)
+	assert.False(t, p.PartnersSeeLevel, "LVL-5: partners_see_level left out keeps the default, false")
+	assert.Equal(t, level.TrendPolicy{SignificantDrop: 3, ConsistentMonths: 4}, p.Trend, "LVL-6: warn_on_either left out is false")
 	def := level.DefaultPolicy()
 	def.Trend = p.Trend
 	if diff := cmp.Diff(def, p, exportTimelines); diff != "" {
 		t.Errorf("settings left out differ from DefaultPolicy (-want +got):\n%s", diff)
 	}
 
-	p, err = level.ParsePolicy([]byte(`{"partners_see_level": false}`))
+	p, err = level.ParsePolicy([]byte(`{"partners_see_level": true,
+		"trend": {"significant_drop": 2, "consistent_months": 2, "warn_on_either": true}}`))
 	require.NoError(t, err)
-	assert.False(t, p.PartnersSeeLevel, "given, it is used")
+	assert.True(t, p.PartnersSeeLevel, "given, it is used")
+	assert.True(t, p.Trend.WarnOnEither, "given, it is used")
+
+	// LVL-2: a table version without "breadth" counts products; a threshold without
+	// "capability", or with null, sets none; with one, it is used.
+	p, err = level.ParsePolicy([]byte(`{"tables": {"UK": [{"from": "2026-01-01T00:00:00Z", "value": {"scheme": "highest_met", "levels": [
+		{"gmv": "0", "active_days": 0, "breadth": 0}, {"gmv": "0", "active_days": 0, "breadth": 0, "capability": null},
+		{"gmv": "0", "active_days": 0, "breadth": 0}, {"gmv": "0", "active_days": 0, "breadth": 0},
+		{"gmv": "0", "active_days": 0, "breadth": 0}, {"gmv": "0", "active_days": 0, "breadth": 0},
+		{"gmv": "0", "active_days": 0, "breadth": 0}, {"gmv": "0", "active_days": 0, "breadth": 0, "capability": "72.5"}]}}]}}`))
+	require.NoError(t, err)
+	tb, ok := p.Tables[affrules.UK].At(time.Date(2026, time.February, 1, 0, 0, 0, 0, time.UTC))
+	require.True(t, ok)
+	assert.Equal(t, level.BreadthBasis(""), tb.Breadth)
+	assert.Nil(t, tb.Levels[1].Capability)
+	require.NotNil(t, tb.Levels[7].Capability)
+	assert.Equal(t, "72.5", tb.Levels[7].Capability.String())
 
 	p, err = level.ParsePolicy([]byte(`{}`))
 	require.NoError(t, err)
@@ -81,7 +110,8 @@ func TestParsePolicyRequiredFields(t *testing.T) {
 		"tables": {"UK": [{"from": "2026-01-01T00:00:00Z", "value": {"levels": [{"gmv": "0", "active_days": 1}]}}]},
 		"trend": {"significant_drop": 3},
 		"benefits": [{"name": "leaderboard"}],
-		"badges": {"min_reply_rate": "80%", "max_reply_minutes": 720, "post_window_days": 30, "min_posts": 12}}`))
+		"badges": {"min_reply_rate": "80%", "max_reply_minutes": 720, "post_window_days": 30, "min_posts": 12},
+		"profile": {}}`))
 	var got []string
 	for _, fe := range fieldErrors(t, err) {
 		assert.Equal(t, "(absent)", fe.Value)
@@ -93,7 +123,8 @@ func TestParsePolicyRequiredFields(t *testing.T) {
 		"policy.trend.consistent_months",
 		"policy.benefits[0].min_level",
 		"policy.badges.sample_margin",
-	}, got)
+		"policy.profile.hide_audience",
+	}, got, "breadth, capability and warn_on_either are optional: left out they are the defaults")
 }
 
 // fieldErrors returns the level field errors joined in err.
@@ -120,6 +151,7 @@ func fieldErrors(t *testing.T, err error) []*affrules.FieldError {
 }
 
 func TestNewRejects(t *testing.T) {
+	dec := func(s string) *decimal.Decimal { d := decimal.RequireFromString(s); return &d }
 	uk := func(mod func(*level.Table)) level.Policy {
 		p := testPolicy(level.HighestMet)
 		tb := ukTable(level.HighestMet)
@@ -147,8 +179,16 @@ func TestNewRejects(t *testing.T) {
 			[]string{"policy.tables[UK][0].levels[7] (L8).active_days"}},
 		{"LVL-1 seven levels", uk(func(tb *level.Table) { tb.Levels = tb.Levels[:7] }),
 			[]string{"policy.tables[UK][0].levels"}},
-		{"unknown scheme", uk(func(tb *level.Table) { tb.Scheme = "best" }),
-			[]string{"policy.tables[UK][0].scheme"}},
+		{"unknown scheme and breadth basis", uk(func(tb *level.Table) { tb.Scheme = "best"; tb.Breadth = "brands" }),
+			[]string{"policy.tables[UK][0].scheme", "policy.tables[UK][0].breadth"}},
+		{"LVL-2 decreasing capability", uk(func(tb *level.Table) { tb.Levels[5].Capability, tb.Levels[6].Capability = dec("60"), dec("59.999999") }),
+			[]string{"policy.tables[UK][0].levels[6] (L7).capability", "policy.tables[UK][0].levels[7] (L8).capability"}},
+		{"LVL-2 capability threshold dropped above a level that sets one", uk(func(tb *level.Table) { tb.Levels[7].Capability = nil; tb.Levels[6].Capability = dec("1") }),
+			[]string{"policy.tables[UK][0].levels[7] (L8).capability"}},
+		{"capability negative, too fine, too large", uk(func(tb *level.Table) {
+			tb.Levels[5].Capability, tb.Levels[6].Capability, tb.Levels[7].Capability = dec("-1"), dec("0.0000001"), dec("1e13")
+		}), []string{"policy.tables[UK][0].levels[5] (L6).capability", "policy.tables[UK][0].levels[6] (L7).capability",
+			"policy.tables[UK][0].levels[7] (L8).capability"}},
 		{"zero policy", level.Policy{}, []string{"policy.trend.significant_drop", "policy.trend.consistent_months", "policy.tie_type",
 			"policy.badges.max_reply_minutes", "policy.badges.post_window_days", "policy.badges.min_posts"}},
 	}
@@ -236,14 +276,14 @@ func TestParsePolicyDuplicateKeys(t *testing.T) {
 	require.NoError(t, err)
 	dup := string(good)
 	for _, r := range []struct{ old, new string }{
-		{`"partners_see_level":true`, `"partners_see_level":false,"partners_see_level":true`}, // top level
-		{`"tables":{`, `"tables":{"UK":[],`},                                                  // a market
-		{`"scheme":"highest_met"`, `"scheme":"gmv_band","scheme":"highest_met"`},              // in a version
-		{`"active_days":1,`, `"active_days":2,"active_days":1,`},                              // in a threshold
-		{`"significant_drop":2`, `"significant_drop":3,"significant_drop":2`},                 // in a setting
-		{`"min_posts":12`, `"min_posts":1,"min_posts":12`},                                    // in another
-		{`"min_level":"L4"`, `"min_level":"L1","min_level":"L4"`},                             // in a list
-		{`"live_count":10`, `"live_count":11,"live_count":10`},                                // in a map's value
+		{`"partners_see_level":false`, `"partners_see_level":true,"partners_see_level":false`}, // top level
+		{`"tables":{`, `"tables":{"UK":[],`},                                                   // a market
+		{`"scheme":"highest_met"`, `"scheme":"gmv_band","scheme":"highest_met"`},               // in a version
+		{`"active_days":1,`, `"active_days":2,"active_days":1,`},                               // in a threshold
+		{`"significant_drop":2`, `"significant_drop":3,"significant_drop":2`},                  // in a setting
+		{`"min_posts":12`, `"min_posts":1,"min_posts":12`},                                     // in another
+		{`"min_level":"L4"`, `"min_level":"L1","min_level":"L4"`},                              // in a list
+		{`"live_count":10`, `"live_count":11,"live_count":10`},                                 // in a map's value
 	} {
 		before := dup
 		dup = strings.Replace(dup, r.old, r.new, 1)
@@ -275,6 +315,8 @@ func FuzzParsePolicy(f *testing.F) {
 	f.Add([]byte(`null`))
 	f.Add([]byte(strings.Replace(string(good), `"tie_type"`, `"TIE_TYPE":"live","tie_type"`, 1)))
 	f.Add([]byte(strings.Replace(string(good), `"gmv":"0"`, `"gmv":"0.001"`, 1)))
+	f.Add([]byte(strings.Replace(string(good), `"breadth":15}]`, `"breadth":15,"capability":"5.5"}]`, 1)))
+	f.Add([]byte(strings.Replace(string(good), `"breadth":"products"`, `"breadth":"categories"`, 1)))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		p, err := level.ParsePolicy(data)
 		if err != nil {
@@ -292,7 +334,10 @@ func FuzzParsePolicy(f *testing.F) {
 		require.NoError(t, err)
 		m := affrules.NewMonth(10_000, time.January) // after every version JSON can hold
 		for code := range p.Tables {
-			perf, err := level.NewPerformance(code, m.Add(-1), decimal.NewFromInt(1_000), 10, 5)
+			capability := decimal.NewFromInt(1_000)
+			tt := totals(decimal.NewFromInt(1_000), 10, 5)
+			tt.Capability = &capability // in case the tables set capability thresholds
+			perf, err := level.NewPerformance(code, m.Add(-1), tt)
 			require.NoError(t, err)
 			l, err := ev.Assign(code, m, perf)
 			require.NoError(t, err)

@@ -16,10 +16,11 @@ import (
 // for word, what the package printed when reasons were strings (the texts below were taken from
 // that code's Reason.String output, one per rule outcome and wording variant).
 func TestReasonsEnglishGolden(t *testing.T) {
-	partners := mustNew(t, level.DefaultPolicy())
 	p := level.DefaultPolicy()
-	p.PartnersSeeLevel = false
-	noPartners := mustNew(t, p)
+	p.PartnersSeeLevel = true
+	p.Trend.WarnOnEither = true // so that each LVL-6 reason shows on its own
+	partners := mustNew(t, p)
+	noPartners := mustNew(t, level.DefaultPolicy())
 	r := affrules.MustParseRate
 	at := time.Date(2026, time.March, 15, 12, 0, 0, 0, time.UTC)
 
@@ -42,6 +43,9 @@ func TestReasonsEnglishGolden(t *testing.T) {
 	}
 	// LVL-7.
 	add(partners.Benefit("leaderboard", level.L3))
+	// LVL-12: a profile view without data authorisation.
+	v, err := partners.ProfileView(level.Profile{Creator: "c1"}, level.Viewer{Role: level.RoleSeller})
+	add(v.Data, err)
 	// LVL-10: every badge failing, then the samples limit above 100% and with a fraction.
 	var posts []time.Time
 	for i := range 11 {
@@ -74,6 +78,7 @@ func TestReasonsEnglishGolden(t *testing.T) {
 		"LVL-6 failed: significant level drop: the creator may be unreliable (observed down by 2 (L5 → L3), limit a drop of fewer than 2 levels)",
 		"LVL-6 failed: consistent level drop: the creator may be unreliable (observed down 2 months running, limit fewer than 2 consecutive monthly drops)",
 		"LVL-7 failed: leaderboard requires level L4 (observed L3, limit L4 or above)",
+		"LVL-12 failed: the creator has not authorised data sharing: label icons and performance data are hidden (ELG-8)",
 		"LVL-10 failed: quick to respond: reply rate too low (observed 79.9%, limit at least 80%)",
 		"LVL-10 failed: quick to respond: replies too slow (observed 12h0m1s, limit at most 12h0m0s)",
 		"LVL-10 failed: posts frequently: too few videos and LIVEs (observed 11 posts, limit at least 12 posts in 30 days)",

@@ -7,8 +7,10 @@ const (
 	// RuleLevels (LVL-1): nine levels, L0 … L8, as [Level].
 	RuleLevels affrules.RuleID = "LVL-1"
 	// RuleThresholds (LVL-2): the level for a month comes from the month before's GMV, active
-	// days and breadth, held to per-market thresholds: [Evaluator.Assign] decides it;
-	// [Policy.Validate] checks the thresholds.
+	// days, breadth of the products selected (products or categories, [Table].Breadth) and,
+	// where the table sets it, e-commerce capability, held to per-market thresholds:
+	// [Evaluator.Assign] decides it; [Aggregator.Add] counts breadth; [Policy.Validate] checks
+	// the thresholds.
 	RuleThresholds affrules.RuleID = "LVL-2"
 	// RuleRefresh (LVL-3): levels refresh at the start of each month and hold for the whole of
 	// it: [Evaluator.Refresh] computes them, [LevelAt] reads the level at an instant.
@@ -16,19 +18,27 @@ const (
 	// RuleActiveDay (LVL-4): a market-calendar day with at least one promotion is active:
 	// [Aggregator.Add] counts it.
 	RuleActiveDay affrules.RuleID = "LVL-4"
-	// RuleVisibility (LVL-5): who may see a creator's level: [Evaluator.Visible].
+	// RuleVisibility (LVL-5): who may see a creator's level, affiliate partners only if the
+	// policy allows: [Evaluator.Visible].
 	RuleVisibility affrules.RuleID = "LVL-5"
-	// RuleTrend (LVL-6): month-over-month change and the seller warning: [Evaluator.Trend] and
-	// [Evaluator.TrendAt].
+	// RuleTrend (LVL-6): month-over-month change and the seller warning, on a drop both
+	// significant and consistent (either, by policy): [Evaluator.Trend] and [Evaluator.TrendAt].
 	RuleTrend affrules.RuleID = "LVL-6"
 	// RuleBenefit (LVL-7): level-gated benefits: [Evaluator.Benefit].
 	RuleBenefit affrules.RuleID = "LVL-7"
-	// RuleScore (LVL-8): the creator score: [Evaluator.Score].
+	// RuleScore (LVL-8): the creator score, in the markets the policy lists (MKT-1):
+	// [Evaluator.Score].
 	RuleScore affrules.RuleID = "LVL-8"
 	// RuleCreatorType (LVL-9): LIVE or video creator: [Evaluator.TypeOf].
 	RuleCreatorType affrules.RuleID = "LVL-9"
 	// RuleBadge (LVL-10): the marketplace badges: [Evaluator.Badges].
 	RuleBadge affrules.RuleID = "LVL-10"
+	// RuleKind (LVL-11): link-share-only creator or affiliate creator, as [Kind]: sellers choose
+	// by [Kind.Meets] and [ByKind]; Collaboration Plus tasks read [Kind.Promotes] (CP-18).
+	RuleKind affrules.RuleID = "LVL-11"
+	// RuleProfile (LVL-12): the Marketplace profile metrics ([Profile], [GPM]) and what a viewer
+	// sees of them without data authorisation (ELG-8): [Evaluator.ProfileView].
+	RuleProfile affrules.RuleID = "LVL-12"
 )
 
 // The message keys of the reasons this package returns, with their English wording; doc.go lists
@@ -97,3 +107,7 @@ var (
 )
 
 const msgSamples = "reliable with samples: fulfilment rate not well above the market average"
+
+// LVL-12: a profile view without data authorisation (ELG-8); Subject names what is hidden.
+var keyDataNotAuthorised = affrules.DefineMessage("level.lvl12.data_not_authorised", affrules.Message{
+	Text: "the creator has not authorised data sharing: {subject} are hidden (ELG-8)"})

@@ -57,9 +57,13 @@ type Trend struct {
 	// DropStreak is the number of consecutive month-over-month decreases ending with the latest
 	// month.
 	DropStreak int `json:"drop_streak"`
-	// Reliability is the seller warning: denied when the latest drop is significant or the drop
-	// is consistent (DropStreak at least the policy's consistent months), with one LVL-6 reason
-	// for each; with fewer than two months it is allowed with a not-applicable reason.
+	// Consistent reports a consistent drop: DropStreak at least the policy's consistent months.
+	Consistent bool `json:"consistent"`
+	// Reliability is the seller warning. By default it is denied when the latest drop is both
+	// significant and consistent, with one LVL-6 reason for each; under
+	// [TrendPolicy].WarnOnEither, when either holds, with a reason for each that does. Otherwise
+	// it is allowed (Drop and Consistent still say what happened); with fewer than two months it
+	// is allowed with a not-applicable reason.
 	Reliability affrules.Decision `json:"reliability"`
 }
 
@@ -95,8 +99,9 @@ func trendNotApplicable(months int) affrules.Decision {
 		Observed: affrules.Count(int64(months)), Limit: affrules.Count(2)})
 }
 
-// Trend returns the trend of levels, the levels of consecutive months, oldest first (LVL-6). A
-// level out of range is an error. Its reliability decision's reasons may be shared with other
+// Trend returns the trend of levels, the levels of consecutive months, oldest first (LVL-6):
+// sellers are warned of a drop both significant and consistent, or, under
+// [TrendPolicy].WarnOnEither, of either. A level out of range is an error. Its reliability decision's reasons may be shared with other
 // calls: do not modify them in place.
 func (e *Evaluator) Trend(levels ...Level) (Trend, error) {
 	if err := e.ready("Trend"); err != nil {
@@ -128,7 +133,12 @@ func (e *Evaluator) Trend(levels ...Level) (Trend, error) {
 	}
 	significant := t.Drop == SignificantDrop
 	consistent := t.DropStreak > 0 && t.DropStreak >= e.trend.ConsistentMonths
-	if !significant && !consistent {
+	t.Consistent = consistent
+	warn := significant && consistent
+	if e.trend.WarnOnEither {
+		warn = significant || consistent
+	}
+	if !warn {
 		t.Reliability = affrules.Decide()
 		return t, nil
 	}

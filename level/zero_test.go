@@ -72,6 +72,10 @@ func TestZeroEvaluator(t *testing.T) {
 			for _, d := range []affrules.Decision{b.QuickToRespond, b.PostsFrequently, b.ReliableWithSamples} {
 				assert.False(t, d.Allowed, "no badge without a policy")
 			}
+
+			v, err := ev.ProfileView(level.Profile{Creator: "c", DataAuthorised: true}, level.Viewer{Role: level.RoleCreator, ID: "c"})
+			noPolicy("ProfileView", err)
+			assert.False(t, v.Data.Allowed, "no profile data without a policy")
 		})
 	}
 }
@@ -128,4 +132,14 @@ func TestZeroValues(t *testing.T) {
 	var l level.Level
 	assert.Equal(t, level.L0, l)
 	assert.Equal(t, "L0", l.String())
+
+	var k level.Kind
+	assert.Equal(t, level.UnknownKind, k, "the zero Kind is unknown: it meets no need and promotes nothing")
+	assert.False(t, k.Meets(level.LinkShareOnly))
+	assert.False(t, k.Promotes(level.PromoLinkShare))
+
+	var g level.GPM
+	assert.False(t, g.HasData(), "the zero GPM has no data")
+	_, ok := zp.Capability()
+	assert.False(t, ok, "the zero Performance has no capability")
 }

@@ -1,6 +1,8 @@
 // Command levels walks through a monthly creator-level refresh (SPEC §1): a month of promotion
-// events for a few creators in two markets, the refresh that turns them into next month's levels,
-// a drop warning from the level history, and who may see what.
+// and product-selection events for a few creators in two markets, the refresh that turns them
+// into next month's levels, drop warnings from the level history (a drop both significant and
+// consistent), who may see a level, and what a seller or partner sees of a creator's Marketplace
+// profile (creator kind, GPM, data authorisation).
 package main
 
 import (
@@ -17,12 +19,13 @@ import (
 )
 
 type promo struct {
-	creator string
-	day     int // day of February, local time
-	hour    int
-	kind    level.Promotion
-	product string
-	gmv     string
+	creator  string
+	day      int // day of February, local time
+	hour     int
+	kind     level.Promotion
+	product  string
+	category affrules.Category
+	gmv      string
 }
 
 func main() {
@@ -51,26 +54,27 @@ func main() {
 		}
 	}
 
-	// February's promotions, in each market's local time (MKT-2).
+	// February's promotions and product selections, in each market's local time (MKT-2).
 	events := map[affrules.MarketCode][]promo{
 		affrules.UK: {
-			{"amy", 2, 19, level.PromoLive, "kettle", "820.00"},
-			{"amy", 2, 21, level.PromoVideo, "kettle", "335.50"}, // same day: still one active day (LVL-4)
-			{"amy", 9, 18, level.PromoLive, "toaster", "610.00"},
-			{"amy", 12, 18, level.PromoVideo, "toaster", "0"},
-			{"amy", 16, 18, level.PromoLive, "mug", "280.00"},
-			{"amy", 23, 18, level.PromoVideo, "kettle", "95.00"},
-			{"amy", 28, 23, level.PromoLinkShare, "mug", "12.00"}, // 23:xx on the last day counts for February
-			{"ben", 14, 12, level.PromoVideo, "scarf", "40.00"},
+			{"amy", 2, 19, level.PromoLive, "kettle", "home", "820.00"},
+			{"amy", 2, 21, level.PromoVideo, "kettle", "home", "335.50"}, // same day: still one active day (LVL-4)
+			{"amy", 9, 18, level.PromoLive, "toaster", "home", "610.00"},
+			{"amy", 12, 18, level.PromoVideo, "toaster", "home", "0"},
+			{"amy", 16, 18, level.PromoLive, "mug", "home", "280.00"},
+			{"amy", 20, 9, level.Selection, "scarf", "fashion", "0"}, // selected, not promoted: breadth, not an active day
+			{"amy", 23, 18, level.PromoVideo, "kettle", "home", "95.00"},
+			{"amy", 28, 23, level.PromoLinkShare, "mug", "home", "12.00"}, // 23:xx on the last day counts for February
+			{"ben", 14, 12, level.PromoVideo, "scarf", "fashion", "40.00"},
 		},
 		affrules.TH: {
-			{"nok", 1, 0, level.PromoLive, "serum", "4500.00"}, // 00:xx local is still 31 January in UTC
-			{"nok", 5, 20, level.PromoLive, "serum", "6200.00"},
-			{"nok", 12, 20, level.PromoLive, "toner", "5100.00"},
-			{"nok", 19, 20, level.PromoVideo, "mask", "3900.00"},
-			{"nok", 26, 20, level.PromoLive, "serum", "7300.00"},
-			{"dao", 3, 10, level.PromoLinkShare, "phone case", "900.00"},
-			{"dao", 20, 10, level.PromoVideo, "charger", "1500.00"},
+			{"nok", 1, 0, level.PromoLive, "serum", "beauty", "4500.00"}, // 00:xx local is still 31 January in UTC
+			{"nok", 5, 20, level.PromoLive, "serum", "beauty", "6200.00"},
+			{"nok", 12, 20, level.PromoLive, "toner", "beauty", "5100.00"},
+			{"nok", 19, 20, level.PromoVideo, "mask", "beauty", "3900.00"},
+			{"nok", 26, 20, level.PromoLive, "serum", "beauty", "7300.00"},
+			{"dao", 3, 10, level.PromoLinkShare, "phone case", "electronics", "900.00"},
+			{"dao", 20, 10, level.PromoLinkShare, "charger", "electronics", "1500.00"},
 		},
 	}
 
@@ -86,7 +90,7 @@ func main() {
 		}
 		for _, p := range events[market] {
 			at := time.Date(2026, time.February, p.day, p.hour, 30, 0, 0, mk.Location())
-			e := level.Event{Creator: p.creator, At: at, Kind: p.kind, Product: p.product, GMV: decimal.RequireFromString(p.gmv)}
+			e := level.Event{Creator: p.creator, At: at, Kind: p.kind, Product: p.product, Category: p.category, GMV: decimal.RequireFromString(p.gmv)}
 			if err := agg.Add(e); err != nil {
 				log.Fatal(err)
 			}
@@ -125,12 +129,17 @@ func main() {
 			if err != nil {
 				log.Fatal(err)
 			}
-			fmt.Printf("  %s %-4s %s  GMV %10s %s, %2d active days, %d products; %s\n",
-				market, r.Creator, r.Level, p.GMV().StringFixed(mk.MinorUnit), mk.Currency, p.ActiveDays(), p.Breadth(), tr)
-			if !tr.Reliability.Allowed {
+			fmt.Printf("  %s %-4s %s  GMV %10s %s, %2d active days, %d products in %d categories; %s\n",
+				market, r.Creator, r.Level, p.GMV().StringFixed(mk.MinorUnit), mk.Currency, p.ActiveDays(), p.Products(), p.Categories(), tr)
+			switch {
+			case !tr.Reliability.Allowed:
 				for _, reason := range tr.Reliability.Failures() {
 					fmt.Printf("      warning for sellers: %s\n", reason)
 				}
+			case tr.Drop == level.SignificantDrop:
+				fmt.Printf("      no warning: significant, but the first drop in a row (LVL-6 warns of significant and consistent)\n")
+			case tr.Consistent:
+				fmt.Printf("      no warning: %d drops in a row, but slight (LVL-6 warns of significant and consistent)\n", tr.DropStreak)
 			}
 			d, err := ev.Benefit("leaderboard", r.Level)
 			if err != nil {
@@ -140,7 +149,7 @@ func main() {
 		}
 	}
 
-	// Who may see amy's level (LVL-5)?
+	// Who may see amy's level (LVL-5)? Affiliate partners only where the policy allows it.
 	fmt.Println("Who may see amy's level")
 	viewers := []level.Viewer{
 		{Role: level.RoleCreator, ID: "amy"},
@@ -154,7 +163,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	for _, v := range viewers {
+	show := func(ev *level.Evaluator, v level.Viewer) {
 		d, err := ev.Visible(v, "amy")
 		if err != nil {
 			log.Fatal(err)
@@ -165,4 +174,51 @@ func main() {
 		}
 		fmt.Printf("  %-7s %-12s %-6s %s\n", v.Role, v.ID, shown, d)
 	}
+	for _, v := range viewers {
+		show(ev, v)
+	}
+	partnersPolicy, err := level.ParsePolicy([]byte(`{"partners_see_level": true}`))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println("  with \"partners_see_level\": true")
+	show(level.MustNew(partnersPolicy), viewers[3])
+
+	// The Marketplace profiles a seller looking for LIVE and video creators filters by kind
+	// (LVL-11), as a partner sees them (LVL-12): nok has not authorised data sharing (ELG-8).
+	fmt.Println("Marketplace profiles, for a seller who needs LIVE and short video")
+	profiles := []level.Profile{
+		{Creator: "amy", Kind: level.AffiliateCreator, DataAuthorised: true, Category: "home", Labels: []string{"kitchen", "home decor"},
+			LabelIcons: []string{"rising-star"}, Rating: decimal.RequireFromString("4.6"), ProductVolume: 42,
+			Followers: level.Followers{Count: 18_400, Age: map[string]affrules.Rate{"25-34": affrules.MustParseRate("55%")}},
+			Video:     level.GPM{GMV: decimal.RequireFromString("1800.50"), Exposures: 61_000},
+			Live:      level.GPM{GMV: decimal.RequireFromString("1710.00"), Exposures: 9_500}},
+		{Creator: "nok", Kind: level.AffiliateCreator, Category: "beauty", Labels: []string{"skincare"},
+			LabelIcons: []string{"top-seller"}, Rating: decimal.RequireFromString("4.9"), ProductVolume: 12,
+			Followers: level.Followers{Count: 230_000, Age: map[string]affrules.Rate{"18-24": affrules.MustParseRate("61%")}},
+			Video:     level.GPM{GMV: decimal.RequireFromString("3900"), Exposures: 15_600},
+			Live:      level.GPM{GMV: decimal.RequireFromString("23100"), Exposures: 0}}, // no exposures: no data
+		{Creator: "dao", Kind: level.LinkShareOnly, DataAuthorised: true, Category: "electronics"},
+	}
+	needsContent := level.ByKind(level.AffiliateCreator)
+	partner := level.Viewer{Role: level.RolePartner, ID: "mcn-london"}
+	for _, p := range profiles {
+		if !needsContent(p) {
+			fmt.Printf("  %-4s %s: filtered out (can promote by LIVE: %v)\n", p.Creator, p.Kind, p.Kind.Promotes(level.PromoLive))
+			continue
+		}
+		v, err := ev.ProfileView(p, partner)
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Printf("  %-4s %s, %s %v, rating %s, %d products, %d followers %v, icons %v, GPM video %s, LIVE %s; data %s\n",
+			v.Creator, v.Kind, v.Category, v.Labels, v.Rating, v.ProductVolume, v.Followers.Count, v.Followers.Age, v.LabelIcons,
+			v.Video, v.Live, v.Data)
+	}
+	// nok sees her own data; her LIVEs had no shopping-cart exposures, so their GPM has no data.
+	v, err := ev.ProfileView(profiles[1], level.Viewer{Role: level.RoleCreator, ID: "nok"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Printf("  nok, to herself: icons %v, GPM video %s, LIVE %s; data %s\n", v.LabelIcons, v.Video, v.Live, v.Data)
 }

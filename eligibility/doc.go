@@ -1,14 +1,17 @@
 // Package eligibility decides which shops and products may take part in affiliate collaboration,
-// and which creators the Affiliate Marketplace lists and shows (SPEC §2, ELG-1..10).
+// and which creators the Affiliate Marketplace lists and shows (SPEC §2, ELG-1..11).
 //
 // A daily run evaluates every shop once ([Evaluator.Shop]: ELG-1 counterfeit violations, ELG-2
 // store rating) and then each product against its shop's result ([Evaluator.Product]: ELG-3
 // negative-review rate, ELG-4 seller-fault return/refund rate). [Evaluator.NewRun] and
-// [Run.Products] do this for a stream of any length. Each result carries a [State] (ELG-6) and an
-// affrules.Decision listing every failing rule and every rule that did not apply. [Listed],
-// [ViewOf] and [DataFilter] decide what the Affiliate Marketplace shows of a creator (ELG-7,
-// ELG-8); [Result.ForCampaign] whether a product may join a campaign (ELG-9). rules.go lists every
-// rule ID with the function that decides it.
+// [Run.Products] do this for a stream of any length. Each result carries a [State] (ELG-6), a
+// [Scope] saying whether the shop or only the product is disqualified, and an affrules.Decision
+// listing every failing rule and every rule that did not apply. A [Listing] decides which
+// creators the Affiliate Marketplace lists to a [Viewer] for a [Purpose] and what it shows of
+// them ([Listing.Listed], [Listing.ViewOf]: ELG-7, ELG-8, with INV-8 and INV-12), and
+// [DataFilter] keeps filters off unshared data (ELG-8); [Result.ForCampaign] says whether a
+// product may join a campaign (ELG-9). rules.go lists every rule ID with the function that
+// decides it.
 //
 // # Reasons
 //
@@ -29,6 +32,9 @@
 //	eligibility.elg7.linked_to_other_mcn      Text: the MCN the creator is linked to
 //	eligibility.elg7.official_account         no values
 //	eligibility.elg7.marketing_account        no values
+//	eligibility.elg7.purpose_not_held         Text: the purpose; Text: the role it needs; subject: the viewer
+//	eligibility.elg7.unknown_purpose          Text: the purpose as given
+//	eligibility.inv12.no_marketplace_access   Text: the roles held; subject: the viewer (rule INV-12)
 //	eligibility.elg9.failed                   Text: the product's state; Text "eligible"
 //
 // The English text, the same as earlier releases printed, is built only when a reason is
@@ -55,9 +61,25 @@
 // The zero [Evaluator], like a nil one, and the zero [Run] fail closed: every method returns (or
 // yields) an error wrapping [ErrNoPolicy]. [New] rejects the zero [Policy], and [Policy.Validate]
 // the zero [Thresholds] and [Limits]. The zero [State] is [Unevaluated], not eligible; the zero
-// [Result] is not eligible, may not join a campaign and is refused as a shop result. The zero
-// [Shop] and [Product] are bad input (no market, no category). The zero [Creator] is not listed,
-// and the zero [View] shows nothing.
+// [Result] is not eligible, has [NoScope], may not join a campaign and is refused as a shop
+// result. The zero [Shop] and [Product] are bad input (no ID, no market, no category). The zero
+// [Creator] is not listed; the zero [Viewer] holds no role and sees nothing; nothing is listed
+// for the zero [Purpose]; the zero [Listing] is the strictest listing policy (partner-only
+// accounts refused, MCN-linked creators never listed to another account); the zero [View] shows
+// nothing.
+//
+// # Hostile and careless input
+//
+// Bad input is an error, never a silent answer, a hang or a panic (issue 10). Every instant given
+// (the at of [Evaluator.Shop], [Evaluator.Product] and [Evaluator.NewRun], and a shop's
+// LastCounterfeitViolation when set) must be in the years 1900 to 2199, UTC: the zero time.Time
+// is an error wrapping affrules.ErrOutOfRange, never an evaluation under whatever policy was in
+// force in year 1. A result's instants therefore stay before 2300, so every result marshals. A
+// store rating (and a policy's minimum) must have an exponent within ±28 and at most 38 digits,
+// checked before any comparison or formatting: decimal.New(4, -2e9) is refused at once, and its
+// value is never printed. Shops and products need an ID, a product its shop's ID, and every
+// error about one names it (shop[ID].field, product[ID].field). A method that returns an error
+// returns the zero [Result] beside it, and so does [Run.Products] for each product it refuses.
 //
 // # Interpretations
 //
@@ -77,20 +99,51 @@
 //     affrules.ErrUnknownCategory; zero orders while a rate rule applies is an error (the rate is
 //     undefined); so are negative counts, more negative-review orders or seller-fault refunds than
 //     orders, more negative-review orders than reviews (each has at least one, so fewer would
-//     dodge ELG-3's minimum), more seller-fault refunds than refund cases, and, in a [Run], a
-//     product whose market is not its shop's.
+//     dodge ELG-3's minimum), more seller-fault refunds than refund cases, and a product whose
+//     market is not its shop's, on every path: a shop [Result] carries its market (Result.Market,
+//     kept through JSON), and [Evaluator.Product] refuses a shop result without one.
 //   - ELG-6: permanence is carried by the caller: Shop.Previous and Product.Previous hold the state
 //     the last run recorded, and a previous permanent disqualification stays permanent whatever
 //     the new facts say. A product of a permanently disqualified shop is permanently
 //     disqualified; a product of a temporarily disqualified shop is temporarily disqualified and
 //     carries the shop's reasons.
-//   - ELG-7: "not linked with other MCNs" is read from the viewer's side (see [Listed]); the
-//     viewer comes first, as in level.Visible: Listed(viewer, creator).
+//   - ELG-6: ELG-1, ELG-2 and deactivation disqualify the shop ([ShopScope]: every product of
+//     it); ELG-3, ELG-4, freezing and delisting only the product ([ProductScope]). A product's
+//     result has the shop's scope when the shop's state accounts for it, and the product's when
+//     its own rules make it worse off (frozen in a paused shop: permanent, for the product).
+//     This is not a policy switch: each cause is a fact about one subject (a [Shop] or a
+//     [Product]), and the run evaluates shops before their products, so a product's facts cannot
+//     reach its shop; a host that wants a product violation to end the whole shop records it on
+//     the shop (Shop.Deactivated).
+//   - ELG-7, INV-12 ([Listing], default [DefaultListing]): only an account holding the MCN/CAP
+//     role uses the Marketplace (AllowPartnerOnly, default false, admits an
+//     affiliate-partner-only account); a purpose lists only for an account holding its role
+//     (INV-7); the seed's two ❌ conditions read as "not linked to another MCN" and "not an
+//     official or marketing account", both required, the MCN one only for creator partnership:
+//     an account holding the affiliate-partner role sees creators linked to another MCN, with
+//     that MCN shown ([View.ManagedBy]) and the "Managed By Agency" filter
+//     ([Listing.OffersAgencyFilter]), and may invite them for product distribution
+//     (PartnerSeesManaged, default true). "Another MCN" is read from the viewer's side: a
+//     creator linked to the viewer stays listed for it. A creator is seen ([Listing.ViewOf]) when
+//     listed for either purpose, and the view says for which; the linked MCN is shown with any
+//     listed creator. The viewer comes first, as in level.Visible: Listed(viewer, purpose,
+//     creator).
+//   - ELG-9: Collaboration Plus sets no minimum stock; eligibility is the whole of the check, for
+//     partner campaigns too.
+//   - ELG-11 belongs to Collaboration Plus and campaigns, which check ELG-9 at submission and
+//     registration; this package gives them a result's subject ([Result.Scope] with
+//     [Result.ShopID] or [Result.ID]) and permanence ([Result.Permanent]), nothing more.
 //   - ELG-10: a market override applies from its first version on; before that the default
 //     timeline applies to that market too. Categories are strings; the seed's "Fashion &
 //     Lifestyle" is two keys, affrules.Fashion and affrules.Lifestyle, with the same default
 //     limits, because the Thai guide sets them apart. The Thai override takes effect at
 //     [ThaiGuideEffective].
+//   - Issue 10: [Run.Products] does not detect a product given twice in its stream, which would
+//     take memory in proportion to the stream; the same facts give the same result, and the host
+//     keys results by product ID where it stores them. [Evaluator.NewRun] refuses a shop given
+//     twice. An empty [Viewer] ID is the public listing: it is never the MCN a creator is linked
+//     to, so it fails closed; an unknown [Purpose] lists nothing and is reported as such
+//     ([Listing.Listed] decides, it does not error).
 //   - A market registered after [New] is evaluated with the default thresholds (a policy can only
 //     override a market registered before New); only such a market, or an unknown one, is looked
 //     up in the registry when evaluated.

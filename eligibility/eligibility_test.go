@@ -140,7 +140,7 @@ func TestShopBadInput(t *testing.T) {
 		target error
 		text   string
 	}{
-		{"unknown market", eligibility.Shop{ID: "s", Market: "XX", StoreRating: dec("4")}, t0, affrules.ErrUnknownMarket, `eligibility: market XX`},
+		{"unknown market", eligibility.Shop{ID: "s", Market: "XX", StoreRating: dec("4")}, t0, affrules.ErrUnknownMarket, `eligibility: shop[s].market XX: unknown market`},
 		{"rating above 5", eligibility.Shop{ID: "s", Market: affrules.UK, StoreRating: dec("5.01")}, t0, affrules.ErrOutOfRange, `eligibility: shop[s].store_rating 5.01`},
 		{"rating negative", eligibility.Shop{ID: "s", Market: affrules.UK, StoreRating: dec("-1")}, t0, affrules.ErrOutOfRange, `shop[s].store_rating -1`},
 		{"violation in the future", eligibility.Shop{ID: "s", Market: affrules.UK, StoreRating: dec("4"), LastCounterfeitViolation: t0.Add(time.Second)}, t0, nil, "last_counterfeit_violation"},
@@ -272,7 +272,7 @@ func TestProductBadInput(t *testing.T) { // ELG-5 and bad input
 	}{
 		{"ELG-5 unknown category", mod(func(p *eligibility.Product) { p.Category = "toys" }), affrules.ErrUnknownCategory, `eligibility: product[p-1].category "toys"`},
 		{"ELG-5 zero orders with ELG-3 applicable", mod(func(p *eligibility.Product) { p.Orders, p.NegativeReviewOrders, p.SellerFaultRefunds = 0, 0, 0 }), nil, "product[p-1].orders 0: rate undefined"},
-		{"unknown market", mod(func(p *eligibility.Product) { p.Market = "ZZ" }), affrules.ErrUnknownMarket, "eligibility: market ZZ"},
+		{"unknown market", mod(func(p *eligibility.Product) { p.Market = "ZZ" }), affrules.ErrUnknownMarket, "eligibility: product[p-1].market ZZ: unknown market"},
 		{"negative orders", mod(func(p *eligibility.Product) { p.Orders = -3 }), affrules.ErrNegative, "eligibility: product[p-1].orders -3: must not be negative"},
 		{"negative reviews", mod(func(p *eligibility.Product) { p.Reviews = -1 }), affrules.ErrNegative, "product[p-1].reviews -1"},
 		{"negative refund cases", mod(func(p *eligibility.Product) { p.RefundCases = -1 }), affrules.ErrNegative, "product[p-1].refund_cases -1"},
@@ -300,15 +300,17 @@ func TestProductBadInput(t *testing.T) { // ELG-5 and bad input
 		})
 	}
 	_, err := e.Product(goodProduct(affrules.UK, affrules.Electronics), eligibility.Result{ID: "shop-1"}, t0)
+	assert.ErrorContains(t, err, `shop result "shop-1": has no market: must come from Evaluator.Shop`, "an unevaluated shop result is bad input")
+	_, err = e.Product(goodProduct(affrules.UK, affrules.Electronics), eligibility.Result{ID: "shop-1", Market: affrules.UK}, t0)
 	assert.ErrorContains(t, err, "must come from Evaluator.Shop", "an unevaluated shop result is bad input")
-	_, err = e.Product(goodProduct(affrules.UK, affrules.Electronics), eligibility.Result{ID: "shop-1", State: 9}, t0)
+	_, err = e.Product(goodProduct(affrules.UK, affrules.Electronics), eligibility.Result{ID: "shop-1", Market: affrules.UK, State: 9}, t0)
 	assert.ErrorContains(t, err, "must come from Evaluator.Shop", "a shop state out of range is bad input")
 	// A shop result whose state and decision disagree would otherwise pass a product of a
 	// failing shop, or give a disqualified product an allowing decision.
-	failing := eligibility.Result{ID: "shop-1", State: eligibility.Eligible, Decision: affrules.Decide(affrules.Reason{Rule: eligibility.RuleStoreRating})}
+	failing := eligibility.Result{ID: "shop-1", Market: affrules.UK, State: eligibility.Eligible, Decision: affrules.Decide(affrules.Reason{Rule: eligibility.RuleStoreRating})}
 	_, err = e.Product(goodProduct(affrules.UK, affrules.Electronics), failing, t0)
 	assert.ErrorContains(t, err, "disagrees with its decision.allowed false")
-	paused := eligibility.Result{ID: "shop-1", State: eligibility.TemporarilyDisqualified, Decision: affrules.Decide()}
+	paused := eligibility.Result{ID: "shop-1", Market: affrules.UK, State: eligibility.TemporarilyDisqualified, Decision: affrules.Decide()}
 	_, err = e.Product(goodProduct(affrules.UK, affrules.Electronics), paused, t0)
 	assert.ErrorContains(t, err, "disagrees with its decision.allowed true")
 }
@@ -592,12 +594,15 @@ func TestRun(t *testing.T) { // the daily batch
 	var got []string
 	for r, err := range run.Products(slices.Values(products)) {
 		if err != nil {
-			got = append(got, r.ID+":error")
+			assert.Equal(t, eligibility.Result{}, r, "a zero result beside an error")
+			got = append(got, "error: "+err.Error())
 			continue
 		}
 		got = append(got, r.ID+":"+r.State.String())
 	}
-	assert.Equal(t, []string{"1:eligible", "2:temporarily_disqualified", "3:error", "4:error"}, got)
+	assert.Equal(t, []string{"1:eligible", "2:temporarily_disqualified",
+		`error: eligibility: product[3].shop_id "bad": is not a shop evaluated in this run`,
+		"error: eligibility: product[4].orders -1: must not be negative"}, got)
 	// A product must be in its shop's market: its thresholds are the market's.
 	for _, err := range run.Products(slices.Values([]eligibility.Product{{ID: "5", ShopID: "a", Market: affrules.TH, Category: affrules.FMCG}})) {
 		assert.ErrorContains(t, err, `product[5].market TH: differs from shop "a"'s market UK`)
@@ -630,7 +635,7 @@ func TestResultJSON(t *testing.T) {
 	require.NoError(t, err)
 	b, err := json.Marshal(r)
 	require.NoError(t, err)
-	assert.JSONEq(t, `{"id":"p-1","state":"temporarily_disqualified","decision":{"allowed":false,"reasons":[
+	assert.JSONEq(t, `{"id":"p-1","shop_id":"shop-1","market":"UK","state":"temporarily_disqualified","scope":"product","decision":{"allowed":false,"reasons":[
 		{"rule":"ELG-3","kind":"failed","key":"eligibility.elg3.failed","observed":"1% (10/1000)","limit":"below 1% for electronics",
 		 "message":"negative-review rate is not below the category limit","subject":"electronics",
 		 "observed_value":{"kind":"ratio","num":10,"den":1000},"limit_value":{"kind":"rate","rate":"1%"}}]}}`, string(b))
@@ -643,6 +648,13 @@ func TestResultJSON(t *testing.T) {
 	assert.Error(t, s.UnmarshalText([]byte("gone")))
 	_, err = eligibility.State(9).MarshalText()
 	assert.True(t, errors.Is(err, affrules.ErrOutOfRange))
+	var sc eligibility.Scope
+	assert.Error(t, sc.UnmarshalText([]byte("market")))
+	require.NoError(t, sc.UnmarshalText([]byte("shop")))
+	assert.Equal(t, eligibility.ShopScope, sc)
+	_, err = eligibility.Scope(9).MarshalText()
+	assert.True(t, errors.Is(err, affrules.ErrOutOfRange))
+	assert.Equal(t, "Scope(9)", eligibility.Scope(9).String())
 }
 
 // A policy with many categories looks them up by hash rather than by scan; both find the same.

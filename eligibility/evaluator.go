@@ -9,6 +9,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/bounds"
 	"github.com/affrules/affrules/internal/fielderr"
 )
 
@@ -197,23 +198,46 @@ func limitAt(vs []limitVersion, t time.Time) int {
 }
 
 // market returns the index of market m in e.markets, or -1 for a market registered after New,
-// or an error wrapping affrules.ErrUnknownMarket for one not registered at all.
-func (e *Evaluator) market(m affrules.MarketCode) (int, error) {
+// and false for one not registered at all (the caller names the field in its error).
+func (e *Evaluator) market(m affrules.MarketCode) (int, bool) {
 	if k, ok := twoLetters(m); ok {
 		if i := e.marketAt[k]; i > 0 {
-			return int(i) - 1, nil
+			return int(i) - 1, true
 		}
 	} else {
 		for i, code := range e.markets {
 			if same(code, m) {
-				return i, nil
+				return i, true
 			}
 		}
 	}
 	if _, err := affrules.LookupMarket(m); err != nil { // off the hot path: an unknown market
-		return 0, fielderr.New(pkg, "market", m, "%w", affrules.ErrUnknownMarket)
+		return 0, false
 	}
-	return -1, nil // registered after New: the default thresholds
+	return -1, true // registered after New: the default thresholds
+}
+
+// unknownMarket is the error for market m of the item named by field, e.g. "shop[s].market".
+func unknownMarket(field string, m affrules.MarketCode) error {
+	if m == "" {
+		return fielderr.New(pkg, field, "", "is required: %w", affrules.ErrUnknownMarket)
+	}
+	return fielderr.New(pkg, field, m, "%w", affrules.ErrUnknownMarket)
+}
+
+// Instants every method accepts, as Unix seconds: [bounds.MinInstant, bounds.MaxInstant), both
+// whole seconds, so comparing at.Unix() (which rounds down) is exact. The zero time.Time is
+// outside.
+var (
+	minUnix = bounds.MinInstant.Unix()
+	maxUnix = bounds.MaxInstant.Unix()
+)
+
+// inBounds reports whether at is an instant the library accepts (bounds.Instant, inlined on the
+// hot path); bounds.Instant builds the error.
+func inBounds(at time.Time) bool {
+	u := at.Unix()
+	return u >= minUnix && u < maxUnix
 }
 
 // table returns the limits table of category c, or nil if the policy does not name it.

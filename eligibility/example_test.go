@@ -67,7 +67,7 @@ func ExampleEvaluator_NewRun() {
 	}
 	for r, err := range run.Products(slices.Values(products)) {
 		if err != nil {
-			fmt.Println(r.ID, "error:", err)
+			fmt.Println("error:", err) // the error names the product; r is the zero Result
 			continue
 		}
 		fmt.Println(r.ID, r.Decision)
@@ -75,7 +75,7 @@ func ExampleEvaluator_NewRun() {
 	// Output:
 	// soap allowed
 	// shampoo denied: ELG-2 failed: store rating is below the minimum (observed 2.4, limit at least 2.5)
-	// toy error: eligibility: product[toy].category "toys": unknown category
+	// error: eligibility: product[toy].category "toys": unknown category
 }
 
 func ExampleParsePolicy() {
@@ -87,13 +87,58 @@ func ExampleParsePolicy() {
 	// 0 eligibility: policy.default[0] (from 2026-01-01T00:00:00Z).categories[books].seller_fault_refund_rate_below 0%: must be above 0%: no rate is below 0%
 }
 
-func ExampleListed() {
+func ExampleListing_Listed() {
+	listing := eligibility.DefaultListing()
+	agency := eligibility.Viewer{ID: "my-agency", MCN: true, Partner: true}
 	c := eligibility.Creator{ID: "nadia", ECommercePermission: true, LinkedMCN: "other-agency"}
-	fmt.Println(eligibility.Listed("my-agency", c))
-	fmt.Printf("%+v\n", eligibility.ViewOf("my-agency", eligibility.Creator{ID: "ari", ECommercePermission: true, DataAuthorised: true}))
+	// Another MCN's creator: not for creator partnership, but the partner role may invite her for
+	// product distribution (ELG-7, INV-8).
+	fmt.Println(listing.Listed(agency, eligibility.CreatorPartnership, c))
+	fmt.Println(listing.Listed(agency, eligibility.ProductDistribution, c))
+	// Only MCN/CAP accounts use the Marketplace (INV-12).
+	tap := eligibility.Viewer{ID: "tap-7", Partner: true}
+	fmt.Println(listing.Listed(tap, eligibility.ProductDistribution, eligibility.Creator{ID: "ari", ECommercePermission: true}))
 	// Output:
 	// denied: ELG-7 failed: creator is linked to another MCN (observed linked to MCN other-agency, limit not linked to another MCN)
-	// {Listed:true Performance:true Contact:false Invitable:true}
+	// allowed
+	// denied: INV-12 failed: only MCN/CAP accounts use the Affiliate Marketplace (observed account tap-7 holds the affiliate-partner role only, limit the MCN/CAP role)
+}
+
+func ExampleListing_ViewOf() {
+	listing := eligibility.DefaultListing()
+	agency := eligibility.Viewer{ID: "my-agency", MCN: true, Partner: true}
+	fmt.Println(listing.OffersAgencyFilter(agency))
+	fmt.Printf("%+v\n", listing.ViewOf(agency, eligibility.Creator{ID: "ari", ECommercePermission: true, DataAuthorised: true}))
+	fmt.Printf("%+v\n", listing.ViewOf(agency, eligibility.Creator{ID: "nadia", ECommercePermission: true, LinkedMCN: "other-agency", ContactDisplay: true}))
+	// Output:
+	// true
+	// {Listed:true Performance:true Contact:false Partnership:true Distribution:true ManagedBy:}
+	// {Listed:true Performance:false Contact:true Partnership:false Distribution:true ManagedBy:other-agency}
+}
+
+// A result says what is disqualified (ELG-6) and whether for good: what Collaboration Plus and
+// partner campaigns need of it (ELG-11).
+func ExampleResult_Scope() {
+	e := eligibility.MustNew(eligibility.DefaultPolicy())
+	at := time.Date(2026, 11, 21, 2, 0, 0, 0, time.UTC)
+	shop, _ := e.Shop(eligibility.Shop{ID: "s1", Market: affrules.MY, StoreRating: decimal.RequireFromString("2.1")}, at)
+	fmt.Println(shop.ID, shop.State, shop.Scope, shop.Permanent())
+	good, _ := e.Shop(eligibility.Shop{ID: "s2", Market: affrules.MY, StoreRating: decimal.RequireFromString("4.9")}, at)
+	for _, p := range []eligibility.Product{
+		{ID: "kettle", ShopID: "s1", Market: affrules.MY, Category: affrules.Electronics},
+		{ID: "fan", ShopID: "s2", Market: affrules.MY, Category: affrules.Electronics, Frozen: true},
+	} {
+		s := shop
+		if p.ShopID == "s2" {
+			s = good
+		}
+		r, _ := e.Product(p, s, at)
+		fmt.Println(r.ID, r.ShopID, r.State, r.Scope, r.Permanent())
+	}
+	// Output:
+	// s1 temporarily_disqualified shop false
+	// kettle s1 temporarily_disqualified shop false
+	// fan s2 permanently_disqualified product true
 }
 
 func ExampleResult_ForCampaign() {

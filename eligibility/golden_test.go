@@ -29,6 +29,9 @@ func campaign(state eligibility.State) affrules.Reason {
 
 var none affrules.Value
 
+// agency holds both the MCN and the affiliate-partner role.
+var agency = eligibility.Viewer{ID: "my-agency", MCN: true, Partner: true}
+
 // TestGoldenReasons pins every reason the package gives: its typed values and key, and the English
 // that Decision.String builds from them lazily, which must equal, word for word, the text the
 // package printed before reasons were typed (taken from the previous release's output on the same
@@ -153,7 +156,7 @@ func TestGoldenReasons(t *testing.T) {
 		{"custom policy: not applicable", product(ce, cgood, eligibility.Product{Market: affrules.SG, Category: "home & garden", Orders: 800, Reviews: 11, RefundCases: 6}).Decision,
 			[]affrules.Reason{elg3NA(11, 12), elg4NA(6, 7)},
 			"allowed: ELG-3 not applicable: too few reviews for the negative-review rule (observed 11 reviews, limit applies from 12 reviews); ELG-4 not applicable: too few return/refund cases for the seller-fault refund rule (observed 6 return/refund cases, limit applies from 7 cases)"},
-		{"ELG-7 every condition", eligibility.Listed("my-agency", eligibility.Creator{ID: "c", LinkedMCN: "other-agency", OfficialAccount: true, MarketingAccount: true}),
+		{"ELG-7 every condition", eligibility.DefaultListing().Listed(agency, eligibility.CreatorPartnership, eligibility.Creator{ID: "c", LinkedMCN: "other-agency", OfficialAccount: true, MarketingAccount: true}),
 			[]affrules.Reason{
 				failed("ELG-7", "eligibility.elg7.no_ecommerce_permission", none, none, ""),
 				failed("ELG-7", "eligibility.elg7.linked_to_other_mcn", affrules.Text("other-agency"), none, ""),
@@ -161,6 +164,18 @@ func TestGoldenReasons(t *testing.T) {
 				failed("ELG-7", "eligibility.elg7.marketing_account", none, none, ""),
 			},
 			"denied: ELG-7 failed: creator lacks e-commerce permission (observed no e-commerce permission, limit e-commerce permission); ELG-7 failed: creator is linked to another MCN (observed linked to MCN other-agency, limit not linked to another MCN); ELG-7 failed: official accounts are not listed (observed official account, limit not an official account); ELG-7 failed: marketing accounts are not listed (observed marketing account, limit not a marketing account)"},
+		{"INV-12 and the purpose's role", eligibility.DefaultListing().Listed(eligibility.Viewer{ID: "tap-1", Partner: true}, eligibility.CreatorPartnership, eligibility.Creator{ID: "c", ECommercePermission: true}),
+			[]affrules.Reason{
+				failed("INV-12", "eligibility.inv12.no_marketplace_access", affrules.Text("the affiliate-partner role only"), none, "tap-1"),
+				failed("ELG-7", "eligibility.elg7.purpose_not_held", affrules.Text("creator_partnership"), affrules.Text("the MCN role"), "tap-1"),
+			},
+			"denied: INV-12 failed: only MCN/CAP accounts use the Affiliate Marketplace (observed account tap-1 holds the affiliate-partner role only, limit the MCN/CAP role); ELG-7 failed: the account does not hold the role of the purpose (observed creator_partnership by account tap-1, limit the MCN role)"},
+		{"unknown purpose, no role", eligibility.DefaultListing().Listed(eligibility.Viewer{ID: "x"}, "", eligibility.Creator{ID: "c", ECommercePermission: true}),
+			[]affrules.Reason{
+				failed("INV-12", "eligibility.inv12.no_marketplace_access", affrules.Text("no role"), none, "x"),
+				failed("ELG-7", "eligibility.elg7.unknown_purpose", affrules.Text(""), none, ""),
+			},
+			"denied: INV-12 failed: only MCN/CAP accounts use the Affiliate Marketplace (observed account x holds no role, limit the MCN/CAP role); ELG-7 failed: nothing is listed for an unknown purpose (observed purpose , limit creator_partnership or product_distribution)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -9,6 +9,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/bounds"
 	"github.com/affrules/affrules/internal/fielderr"
 	"github.com/affrules/affrules/internal/strictjson"
 )
@@ -130,7 +131,8 @@ func ParsePolicy(data []byte) (Policy, error) {
 
 // Validate reports every problem in p at once, joined: no default thresholds, an override for
 // an unregistered market or with no versions, and, in every version, a counterfeit window
-// outside 1–36500 days, a minimum store rating outside 0–5, negative applicability minimums, no
+// outside 1–36500 days, a minimum store rating outside 0–5 or the library's decimal bounds (an
+// exponent beyond ±28, more than 38 digits), negative applicability minimums, no
 // categories, an empty category key, or a limit of 0% (which no rate can be strictly below).
 func (p Policy) Validate() error {
 	l := fielderr.For(pkg)
@@ -165,7 +167,10 @@ func (t Thresholds) validate(l *fielderr.List, path string) {
 	case t.CounterfeitWindowDays > maxWindowDays:
 		l.Add(path+".counterfeit_window_days", t.CounterfeitWindowDays, "must be at most %d (100 years): %w", maxWindowDays, affrules.ErrOutOfRange)
 	}
-	if t.MinStoreRating.Sign() < 0 || t.MinStoreRating.GreaterThan(maxRating) {
+	// The library's decimal bounds before any comparison: a huge exponent would take minutes.
+	if err := bounds.Decimal(pkg, path+".min_store_rating", t.MinStoreRating); err != nil {
+		l.Append(err)
+	} else if t.MinStoreRating.Sign() < 0 || t.MinStoreRating.GreaterThan(maxRating) {
 		l.Add(path+".min_store_rating", t.MinStoreRating, "must be between 0 and 5: %w", affrules.ErrOutOfRange)
 	}
 	if t.MinReviews < 0 {

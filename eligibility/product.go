@@ -5,12 +5,13 @@ import (
 	"time"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/bounds"
 	"github.com/affrules/affrules/internal/fielderr"
 )
 
 // Product is what the daily run knows about a product (ELG-3..6). Counts cover the window the host
-// chooses; all must be non-negative. The zero Product has no shop or category, so evaluating it
-// is an error.
+// chooses; all must be non-negative. The zero Product has no ID, shop, market or category, so
+// evaluating it is an error.
 type Product struct {
 	ID                   string              `json:"id"`
 	ShopID               string              `json:"shop_id"`
@@ -32,29 +33,37 @@ type Product struct {
 // delisted product, a permanently disqualified shop, or a previous permanent disqualification.
 // A shop that is not eligible makes its products ineligible too, with the shop's reasons.
 //
+// The result's Scope says what is disqualified (ELG-6): [ProductScope] for the product's own
+// rules (ELG-3, ELG-4, freezing, delisting) when its shop is eligible, [ShopScope] when the
+// shop's disqualification accounts for the product's state, and [ProductScope] again when the
+// product's own permanent disqualification outweighs its shop's temporary one.
+//
 // A product that passes every rule allocates nothing; any other makes one allocation, its
 // reasons.
 //
-// Errors report bad input (ELG-5 among them): negative counts, more negative-review orders than
-// orders or reviews, more seller-fault refunds than orders or refund cases, zero orders where a
-// rate rule applies, an unknown market or category, an instant before the policy's first
-// version, or a shop result for another shop, not from [Evaluator.Shop], or whose state and
-// decision disagree. The product's market is taken as given; [Run.Products] also checks it
-// against the shop's.
+// Errors report bad input (ELG-5 among them), each naming the product: an empty ID or shop ID,
+// negative counts, more negative-review orders than orders or reviews, more seller-fault refunds
+// than orders or refund cases, zero orders where a rate rule applies, no market, an unknown one
+// or one other than the shop result's, an unknown category, an instant at that is the zero time
+// or outside 1900–2199 or before the policy's first version, or a shop result for another shop,
+// not from [Evaluator.Shop] (no market, no state), or whose state and decision disagree.
 func (e *Evaluator) Product(p Product, shop Result, at time.Time) (Result, error) {
 	if err := e.ready(); err != nil {
 		return Result{}, err
 	}
-	if p.ShopID != shop.ID {
-		return Result{}, fielderr.New(pkg, "product["+p.ID+"].shop_id", strconv.Quote(p.ShopID), "does not match the shop result's id %q", shop.ID)
+	if !inBounds(at) {
+		return Result{}, bounds.Instant(pkg, "at", at)
+	}
+	if err := p.checkKeys(&shop); err != nil {
+		return Result{}, err
 	}
 	tab := e.table(p.Category)
 	if tab == nil {
 		return Result{}, fielderr.New(pkg, "product["+p.ID+"].category", strconv.Quote(string(p.Category)), "%w", affrules.ErrUnknownCategory)
 	}
-	mi, err := e.market(p.Market)
-	if err != nil {
-		return Result{}, err
+	mi, known := e.market(p.Market)
+	if !known {
+		return Result{}, unknownMarket("product["+p.ID+"].market", p.Market)
 	}
 	vs := tab.def
 	if mi >= 0 {
@@ -62,14 +71,14 @@ func (e *Evaluator) Product(p Product, shop Result, at time.Time) (Result, error
 	}
 	i := limitAt(vs, at)
 	if i < 0 {
-		return Result{}, fielderr.New(pkg, "at", at.Format(time.RFC3339), "is before the policy's first version for market %s", p.Market)
+		return Result{}, fielderr.New(pkg, "at", at.Format(time.RFC3339Nano), "is before the policy's first version for market %s (product %q)", p.Market, p.ID)
 	}
 	v := &vs[i]
 	if err := p.check(&shop, v); err != nil {
 		return Result{}, err
 	}
 	if p.passes(&shop, v) {
-		return Result{ID: p.ID, State: Eligible, Decision: affrules.Decision{Allowed: true}}, nil
+		return Result{ID: p.ID, ShopID: p.ShopID, Market: p.Market, State: Eligible, Decision: affrules.Decision{Allowed: true}}, nil
 	}
 	if shop.Decision.Allowed != (shop.State == Eligible) { // off the pass path: passes needs both
 		return Result{}, fielderr.New(pkg, "product["+p.ID+"] shop result", shop.State, "disagrees with its decision.allowed %t: must come from Evaluator.Shop", shop.Decision.Allowed)
@@ -147,7 +156,11 @@ func productReasons(p *Product, shop *Result, v *limitVersion) Result {
 		case ownFails:
 			state = TemporarilyDisqualified
 		}
-		return Result{ID: p.ID, State: state, Decision: affrules.Decision{Allowed: !ownFails, Reasons: reasons}}
+		scope := NoScope
+		if ownFails {
+			scope = ProductScope
+		}
+		return Result{ID: p.ID, ShopID: p.ShopID, Market: p.Market, State: state, Scope: scope, Decision: affrules.Decision{Allowed: !ownFails, Reasons: reasons}}
 	}
 	// The shop's failures make the product ineligible too (Product has checked that the shop's
 	// decision denies); time lifts them only if the product has no failures of its own.
@@ -160,13 +173,41 @@ func productReasons(p *Product, shop *Result, v *limitVersion) Result {
 			}
 		}
 	}
-	r := Result{ID: p.ID, State: TemporarilyDisqualified, Decision: affrules.Decision{Reasons: reasons}}
+	r := Result{ID: p.ID, ShopID: p.ShopID, Market: p.Market, State: TemporarilyDisqualified, Scope: ShopScope, Decision: affrules.Decision{Reasons: reasons}}
 	if permanent {
 		r.State = PermanentlyDisqualified
 	} else if !ownFails {
 		r.Decision.NextAllowed = shop.Decision.NextAllowed
 	}
+	if r.State != shop.State { // ELG-6: a frozen or delisted product of a paused shop
+		r.Scope = ProductScope
+	}
 	return r
+}
+
+// checkKeys checks what identifies the product and ties it to its shop result: its ID, its shop's
+// ID and its market, which must be the shop result's (the thresholds applied are the market's).
+// A shop result without a market did not come from [Evaluator.Shop].
+func (p *Product) checkKeys(shop *Result) error {
+	switch {
+	case p.ID == "":
+		return fielderr.New(pkg, "product.id", "", "is required (product of shop %q)", p.ShopID)
+	case p.ShopID == "":
+		return fielderr.New(pkg, "product["+p.ID+"].shop_id", "", "is required")
+	case !same(p.ShopID, shop.ID):
+		return fielderr.New(pkg, "product["+p.ID+"].shop_id", strconv.Quote(p.ShopID), "does not match the shop result's id %q", shop.ID)
+	case p.Market == "":
+		return unknownMarket("product["+p.ID+"].market", "")
+	case !same(p.Market, shop.Market):
+		if shop.Market == "" {
+			return fielderr.New(pkg, "product["+p.ID+"] shop result", strconv.Quote(shop.ID), "has no market: must come from Evaluator.Shop")
+		}
+		if _, err := affrules.LookupMarket(p.Market); err != nil {
+			return unknownMarket("product["+p.ID+"].market", p.Market)
+		}
+		return fielderr.New(pkg, "product["+p.ID+"].market", p.Market, "differs from shop %s's market %s", strconv.Quote(p.ShopID), shop.Market)
+	}
+	return nil
 }
 
 // check validates the product's counts (ELG-5 and bad input) and the shop result's state. It is

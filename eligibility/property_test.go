@@ -84,6 +84,26 @@ func reference(pol eligibility.Policy, s eligibility.Shop, p eligibility.Product
 	return eligibility.Eligible, failed, na
 }
 
+// referenceScope restates ELG-6's interpretation: deactivation, ELG-1 and ELG-2 disqualify the
+// shop, freezing, delisting, ELG-3 and ELG-4 only the product; a result's scope is the shop when
+// the shop's own state is the result's, the product when its own rules make it worse off.
+func referenceScope(state eligibility.State, s eligibility.Shop, failed []affrules.RuleID) eligibility.Scope {
+	shop := eligibility.Eligible
+	switch {
+	case s.Deactivated:
+		shop = eligibility.PermanentlyDisqualified
+	case slices.Contains(failed, "ELG-1") || slices.Contains(failed, "ELG-2"):
+		shop = eligibility.TemporarilyDisqualified
+	}
+	switch {
+	case state == eligibility.Eligible:
+		return eligibility.NoScope
+	case shop == state:
+		return eligibility.ShopScope
+	}
+	return eligibility.ProductScope
+}
+
 // The optimised evaluator agrees with the plain reference on generated inputs.
 func TestEvaluatorMatchesReference(t *testing.T) {
 	pol := eligibility.DefaultPolicy()
@@ -111,6 +131,12 @@ func TestEvaluatorMatchesReference(t *testing.T) {
 		}
 		if r.Decision.Allowed != (state == eligibility.Eligible) {
 			t.Fatalf("allowed %v with state %s", r.Decision.Allowed, state)
+		}
+		if want := referenceScope(state, s, failed); r.Scope != want || r.ShopID != "s" || r.Permanent() != (state == eligibility.PermanentlyDisqualified) {
+			t.Fatalf("scope %s of shop %q, reference %s; %s", r.Scope, r.ShopID, want, r.Decision)
+		}
+		if (shop.Scope == eligibility.ShopScope) != !shop.Eligible() || shop.ShopID != "s" {
+			t.Fatalf("shop scope %s, shop %q, state %s", shop.Scope, shop.ShopID, shop.State)
 		}
 	})
 }

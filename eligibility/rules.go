@@ -17,21 +17,31 @@ const (
 	// RuleThresholdsRequired is ELG-5, a category without thresholds or a rate without orders is
 	// an error, never a pass: [Evaluator.Product] returns the error.
 	RuleThresholdsRequired affrules.RuleID = "ELG-5"
-	// RulePermanent is ELG-6, the eligible, temporarily and permanently disqualified states:
-	// [Evaluator.Shop] and [Evaluator.Product], over a daily [Run] ([Evaluator.NewRun]).
+	// RulePermanent is ELG-6, the eligible, temporarily and permanently disqualified states and
+	// whether the shop or only the product is disqualified: [Evaluator.Shop] and
+	// [Evaluator.Product] ([Result.Scope]), over a daily [Run] ([Evaluator.NewRun]).
 	RulePermanent affrules.RuleID = "ELG-6"
-	// RuleListing is ELG-7, Affiliate Marketplace listing of creators: [Listed].
+	// RuleListing is ELG-7, Affiliate Marketplace listing of creators by the viewer's roles and
+	// purpose: [Listing.Listed], [Listing.ViewOf] and [Listing.OffersAgencyFilter].
 	RuleListing affrules.RuleID = "ELG-7"
 	// RuleDataAccess is ELG-8, performance data and contact details shown only if the creator
-	// allows it: [ViewOf] and [DataFilter].
+	// allows it: [Listing.ViewOf] and [DataFilter].
 	RuleDataAccess affrules.RuleID = "ELG-8"
 	// RuleCampaigns is ELG-9, only eligible products join Collaboration Plus or partner
-	// campaigns: [Result.ForCampaign].
+	// campaigns, with no minimum stock: [Result.ForCampaign].
 	RuleCampaigns affrules.RuleID = "ELG-9"
 	// RuleThresholdsByMarket is ELG-10, thresholds keyed by market, category and effective date:
 	// [Policy] (with [Policy.WithOverride]), compiled by [New].
 	RuleThresholdsByMarket affrules.RuleID = "ELG-10"
+	// RuleMarketplaceAccess is SPEC §3's INV-12 as the listing applies it: only accounts holding
+	// the MCN/CAP role use the Marketplace, so nothing is listed to another ([Listing.Uses],
+	// [Listing.Listed]). Package invitation refuses such an account's invitations as bad input.
+	RuleMarketplaceAccess affrules.RuleID = "INV-12"
 )
+
+// ELG-11 (a later disqualification of a product in a running Collaboration Plus or partner
+// campaign) belongs to those packages; they need of a [Result] its subject ([Result.Scope] with
+// [Result.ShopID] or [Result.ID]) and its permanence ([Result.Permanent]).
 
 // Message keys of every reason the package gives, with their English wording. A host translating
 // reasons keys its templates by these strings (affrules.Catalog).
@@ -86,6 +96,21 @@ var (
 		Text:     "marketing accounts are not listed",
 		Observed: "marketing account",
 		Limit:    "not a marketing account",
+	})
+	keyNoAccess = affrules.DefineMessage("eligibility.inv12.no_marketplace_access", affrules.Message{
+		Text:     "only MCN/CAP accounts use the Affiliate Marketplace",
+		Observed: "account {subject} holds {observed}", // text: "no role" or "the affiliate-partner role only"
+		Limit:    "the MCN/CAP role",
+	})
+	keyPurposeRole = affrules.DefineMessage("eligibility.elg7.purpose_not_held", affrules.Message{
+		Text:     "the account does not hold the role of the purpose",
+		Observed: "{observed} by account {subject}", // text: the purpose
+		Limit:    "{limit}",                         // text: the role the purpose needs
+	})
+	keyUnknownPurpose = affrules.DefineMessage("eligibility.elg7.unknown_purpose", affrules.Message{
+		Text:     "nothing is listed for an unknown purpose",
+		Observed: "purpose {observed}", // text: the purpose as given
+		Limit:    "creator_partnership or product_distribution",
 	})
 	keyCampaignFailed = affrules.DefineMessage("eligibility.elg9.failed", affrules.Message{
 		Text: "only affiliate-eligible products may join a campaign", // observed and limit: state names

@@ -8,7 +8,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/bounds"
 	"github.com/affrules/affrules/internal/fielderr"
 )
 
@@ -19,23 +19,22 @@ import (
 type Run struct {
 	e     *Evaluator
 	at    time.Time
-	shops map[string]runShop
-}
-
-type runShop struct {
-	Result
-	market affrules.MarketCode
+	shops map[string]Result
 }
 
 // NewRun evaluates shops at instant at and returns the run. A shop with bad input, or an ID
 // given twice, is left out of the run, its error joined into the returned error, and its products
 // then fail with an error; the run is usable for the other shops. A nil shops is no shops. The
-// zero Evaluator returns a nil run and an error wrapping [ErrNoPolicy].
+// zero Evaluator, and an instant that is the zero time or outside 1900–2199, return a nil run
+// and the error.
 func (e *Evaluator) NewRun(shops iter.Seq[Shop], at time.Time) (*Run, error) {
 	if err := e.ready(); err != nil {
 		return nil, err
 	}
-	r := &Run{e: e, at: at, shops: map[string]runShop{}}
+	if !inBounds(at) {
+		return nil, bounds.Instant(pkg, "at", at)
+	}
+	r := &Run{e: e, at: at, shops: map[string]Result{}}
 	if shops == nil {
 		return r, nil
 	}
@@ -50,7 +49,7 @@ func (e *Evaluator) NewRun(shops iter.Seq[Shop], at time.Time) (*Run, error) {
 			l.Append(err)
 			continue
 		}
-		r.shops[s.ID] = runShop{res, s.Market}
+		r.shops[s.ID] = res
 	}
 	return r, l.Err()
 }
@@ -61,7 +60,7 @@ func (r *Run) Shop(id string) (Result, bool) {
 		return Result{}, false
 	}
 	res, ok := r.shops[id]
-	return res.Result, ok
+	return res, ok
 }
 
 // Shops yields every shop result in ID order.
@@ -71,46 +70,37 @@ func (r *Run) Shops() iter.Seq[Result] {
 			return
 		}
 		for _, id := range slices.Sorted(maps.Keys(r.shops)) {
-			if !yield(r.shops[id].Result) {
+			if !yield(r.shops[id]) {
 				return
 			}
 		}
 	}
 }
 
-// Products yields, in input order, each product's result, or the error its bad input caused; an
-// error for one product does not stop the others. Besides [Evaluator.Product]'s checks, a product
-// must belong to a shop of this run and be in that shop's market. It holds one product at a time,
-// so the input may be a stream of any length; a nil products is no products.
+// Products yields, in input order, each product's result, or the zero Result and the error its
+// bad input caused, the error naming the product; an error for one product does not stop the
+// others. Besides [Evaluator.Product]'s checks (among them: the product is in its shop's market),
+// a product must belong to a shop of this run. It holds one product at a time, so the input may
+// be a stream of any length; a nil products is no products. It does not look for a product given
+// twice, which would take memory in proportion to the stream: the same facts give the same
+// result, and a host keying results by product ID detects the duplicate where it stores them.
 func (r *Run) Products(products iter.Seq[Product]) iter.Seq2[Result, error] {
 	return func(yield func(Result, error) bool) {
 		if products == nil {
 			return
 		}
 		for p := range products {
-			var shop runShop
-			ok := false
-			if r != nil {
-				shop, ok = r.shops[p.ShopID]
-			}
+			var res Result
 			var err error
-			switch {
+			switch shop, ok := r.Shop(p.ShopID); {
 			case r == nil || r.e == nil:
 				err = fmt.Errorf("eligibility: run not built with Evaluator.NewRun: %w", ErrNoPolicy)
-			case !ok:
+			case !ok && p.ID != "" && p.ShopID != "":
 				err = fielderr.New(pkg, "product["+p.ID+"].shop_id", strconv.Quote(p.ShopID), "is not a shop evaluated in this run")
-			case p.Market != shop.market:
-				err = fielderr.New(pkg, "product["+p.ID+"].market", p.Market, "differs from shop %s's market %s", strconv.Quote(p.ShopID), shop.market)
-			}
-			if err != nil {
-				if !yield(Result{ID: p.ID}, err) {
-					return
+			default: // Evaluator.Product names an empty ID or shop ID
+				if res, err = r.e.Product(p, shop, r.at); err != nil {
+					res = Result{}
 				}
-				continue
-			}
-			res, err := r.e.Product(p, shop.Result, r.at)
-			if err != nil {
-				res = Result{ID: p.ID}
 			}
 			if !yield(res, err) {
 				return

@@ -6,11 +6,12 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/bounds"
 	"github.com/affrules/affrules/internal/fielderr"
 )
 
-// Shop is what the daily run knows about a shop (ELG-1, ELG-2, ELG-6). The zero Shop has no
-// market, so evaluating it is an error.
+// Shop is what the daily run knows about a shop (ELG-1, ELG-2, ELG-6). The zero Shop has no ID
+// and no market, so evaluating it is an error.
 type Shop struct {
 	ID                       string              `json:"id"`
 	Market                   affrules.MarketCode `json:"market"`
@@ -25,40 +26,64 @@ var maxRating = decimal.NewFromInt(5)
 // Shop evaluates a shop at instant at: ELG-1 (no counterfeit violation within the window),
 // ELG-2 (store rating at least the minimum) and ELG-6 (a deactivated account, or a previous
 // permanent disqualification, is permanent). Every failing rule is reported; when only ELG-1
-// fails, Decision.NextAllowed is when the violation leaves the window. An eligible shop's
-// evaluation allocates nothing.
+// fails, Decision.NextAllowed is when the violation leaves the window. A shop that is not
+// eligible has Scope [ShopScope]: all of these rules disqualify the shop, and with it its
+// products. The result carries the shop's market, against which [Evaluator.Product] checks each
+// product's. An eligible shop's evaluation allocates nothing.
 //
-// Errors report bad input: an unknown market, a rating outside 0–5, a violation after at, or an
-// instant before the policy's first version.
+// Errors report bad input, each naming the shop: an empty ID, no market or an unknown one, a
+// rating outside 0–5 or outside the library's decimal bounds (an exponent beyond ±28 or more
+// than 38 digits, refused before any comparison), a violation after at or before 1900, an
+// instant at that is the zero time or outside 1900–2199, or one before the policy's first
+// version.
 func (e *Evaluator) Shop(s Shop, at time.Time) (Result, error) {
 	if err := e.ready(); err != nil {
 		return Result{}, err
 	}
-	i, err := e.market(s.Market)
-	if err != nil {
-		return Result{}, err
+	if !inBounds(at) {
+		return Result{}, bounds.Instant(pkg, "at", at)
+	}
+	if s.ID == "" {
+		return Result{}, fielderr.New(pkg, "shop.id", "", "is required (shop in market %q)", s.Market)
+	}
+	i, known := e.market(s.Market)
+	if !known {
+		return Result{}, unknownMarket("shop["+s.ID+"].market", s.Market)
 	}
 	vs := e.defShop
 	if i >= 0 {
 		vs = e.shops[i]
+	}
+	// The library's decimal bounds before any comparison (issue 10): decimal.New(4, -2e9) would
+	// take minutes to compare or print. Equivalent to bounds.Decimal, without building the
+	// field's name on the pass path.
+	if x := s.StoreRating.Exponent(); x < bounds.MinExponent || x > bounds.MaxExponent {
+		return Result{}, bounds.Decimal(pkg, "shop["+s.ID+"].store_rating", s.StoreRating)
 	}
 	coef, exp, isSmall := small(s.StoreRating)
 	if isSmall {
 		if coef < 0 || cmpSmall(coef, exp, 5, 0) > 0 {
 			return Result{}, s.badRating()
 		}
+	} else if err := bounds.Decimal(pkg, "shop["+s.ID+"].store_rating", s.StoreRating); err != nil {
+		return Result{}, err
 	} else if s.StoreRating.Sign() < 0 || s.StoreRating.GreaterThan(maxRating) {
 		return Result{}, s.badRating()
 	}
-	if s.LastCounterfeitViolation.After(at) {
-		return Result{}, fielderr.New(pkg, "shop["+s.ID+"].last_counterfeit_violation", s.LastCounterfeitViolation.Format(time.RFC3339), "is after the evaluation instant %s", at.Format(time.RFC3339))
+	if v := s.LastCounterfeitViolation; !v.IsZero() {
+		if v.After(at) {
+			return Result{}, fielderr.New(pkg, "shop["+s.ID+"].last_counterfeit_violation", v.Format(time.RFC3339Nano), "is after the evaluation instant %s", at.Format(time.RFC3339Nano))
+		}
+		if !inBounds(v) {
+			return Result{}, bounds.Instant(pkg, "shop["+s.ID+"].last_counterfeit_violation", v)
+		}
 	}
 	if s.Previous > PermanentlyDisqualified {
 		return Result{}, fielderr.New(pkg, "shop["+s.ID+"].previous", int(s.Previous), "%w", affrules.ErrOutOfRange)
 	}
 	vi := shopAt(vs, at)
 	if vi < 0 {
-		return Result{}, fielderr.New(pkg, "at", at.Format(time.RFC3339), "is before the policy's first version for market %s", s.Market)
+		return Result{}, fielderr.New(pkg, "at", at.Format(time.RFC3339Nano), "is before the policy's first version for market %s (shop %q)", s.Market, s.ID)
 	}
 	v := &vs[vi]
 
@@ -74,7 +99,7 @@ func (e *Evaluator) Shop(s Shop, at time.Time) (Result, error) {
 		low = s.StoreRating.LessThan(v.minRating)
 	}
 	if !permanent && !counterfeit && !low {
-		return Result{ID: s.ID, State: Eligible, Decision: affrules.Decision{Allowed: true}}, nil
+		return Result{ID: s.ID, ShopID: s.ID, Market: s.Market, State: Eligible, Decision: affrules.Decision{Allowed: true}}, nil
 	}
 
 	reasons := make([]affrules.Reason, 0, b2i(permanent)+b2i(counterfeit)+b2i(low))
@@ -96,7 +121,7 @@ func (e *Evaluator) Shop(s Shop, at time.Time) (Result, error) {
 	if permanent {
 		state = PermanentlyDisqualified
 	}
-	r := Result{ID: s.ID, State: state, Decision: affrules.Decide(reasons...)}
+	r := Result{ID: s.ID, ShopID: s.ID, Market: s.Market, State: state, Scope: ShopScope, Decision: affrules.Decide(reasons...)}
 	if counterfeit && len(reasons) == 1 {
 		r.Decision.NextAllowed = s.LastCounterfeitViolation.Add(v.window) // time alone will lift ELG-1
 	}

@@ -47,20 +47,82 @@ func (s *State) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// Result is the outcome of evaluating a shop or a product: its state and the decision with every
-// reason. Decision.Allowed is true exactly when State is [Eligible]. The zero Result is
-// [Unevaluated]: not eligible, and refused by [Evaluator.Product] as a shop result.
+// Scope is what a disqualification applies to (ELG-6): the whole shop, or one product only. The
+// zero Scope is [NoScope], the scope of an eligible (or unevaluated) result.
+type Scope uint8
+
+const (
+	// NoScope: nothing is disqualified.
+	NoScope Scope = iota
+	// ShopScope: the shop is disqualified, by ELG-1, ELG-2 or a deactivated seller account, and
+	// with it every product of the shop. The subject is [Result.ShopID].
+	ShopScope
+	// ProductScope: only the product is disqualified, by ELG-3, ELG-4, freezing or delisting; the
+	// shop's other products are not affected. The subject is [Result.ID].
+	ProductScope
+)
+
+var scopeNames = enum.Names[Scope]{NoScope: "none", ShopScope: "shop", ProductScope: "product"}
+
+// String returns the scope's name: "none", "shop" or "product".
+func (s Scope) String() string { return scopeNames.String("Scope", s) }
+
+// MarshalText returns the scope's name, or an error for an unknown scope.
+func (s Scope) MarshalText() ([]byte, error) {
+	if b, ok := scopeNames.Text(s); ok {
+		return b, nil
+	}
+	return nil, fielderr.New(pkg, "scope", int(s), "%w", affrules.ErrOutOfRange)
+}
+
+// UnmarshalText parses a scope's name.
+func (s *Scope) UnmarshalText(b []byte) error {
+	v, ok := scopeNames.Parse(b)
+	if !ok {
+		return fielderr.New(pkg, "scope", string(b), "must be one of %s", scopeNames.List())
+	}
+	*s = v
+	return nil
+}
+
+// Result is the outcome of evaluating a shop or a product: its state, what a disqualification
+// applies to, and the decision with every reason. Decision.Allowed is true exactly when State is
+// [Eligible]; Scope is [NoScope] exactly when the result is not a disqualification. The zero
+// Result is [Unevaluated]: not eligible, and refused by [Evaluator.Product] as a shop result;
+// every method that returns an error returns it beside the zero Result. A result's instants
+// (Decision.NextAllowed, an ELG-1 reason's violation) fall before the year 2300, since every
+// instant given is in 1900–2199 and a window is at most 100 years: a result always marshals to
+// JSON.
+//
+// Collaboration Plus and partner campaigns (ELG-9, ELG-11) need of a result its subject (Scope
+// with ShopID or ID) and its permanence ([Result.Permanent]).
 type Result struct {
-	ID       string            `json:"id"`
-	State    State             `json:"state"`
+	ID string `json:"id"` // the product's ID, or the shop's for a shop result
+	// ShopID is the shop: the product's shop, or the shop itself (equal to ID) for a shop result.
+	ShopID string `json:"shop_id,omitempty"`
+	// Market is the market whose thresholds applied: the shop's. [Evaluator.Product] refuses a
+	// shop result without one, and a product of another market.
+	Market affrules.MarketCode `json:"market,omitempty"`
+	State  State               `json:"state"`
+	// Scope says what the disqualification applies to (ELG-6): [ShopScope] when the shop's own
+	// state accounts for this result's (the shop ShopID is disqualified, and every product of it),
+	// [ProductScope] when only the product ID is, or when its own rules make it worse off than
+	// its shop (a frozen product of a temporarily disqualified shop).
+	Scope    Scope             `json:"scope,omitempty"`
 	Decision affrules.Decision `json:"decision"`
 }
 
 // Eligible reports whether the shop or product may take part in affiliate collaboration.
 func (r Result) Eligible() bool { return r.State == Eligible }
 
+// Permanent reports whether the result is a permanent disqualification (ELG-6), which later good
+// metrics never lift: a Collaboration Plus or partner campaign ends the participation of its
+// subject (ELG-11), where a temporary one only blocks new participations.
+func (r Result) Permanent() bool { return r.State == PermanentlyDisqualified }
+
 // ForCampaign evaluates ELG-9: only an affiliate-eligible product may be put into a Collaboration
-// Plus or partner campaign. The denial carries the product's state and its own reasons.
+// Plus or partner campaign. Collaboration Plus sets no minimum stock, so eligibility is the whole
+// of the check. The denial carries the product's state and its own reasons.
 func (r Result) ForCampaign() affrules.Decision {
 	if r.State == Eligible {
 		return affrules.Decide()

@@ -25,21 +25,37 @@ func TestZeroValues(t *testing.T) {
 	var r eligibility.Result
 	assert.False(t, r.Eligible(), "the zero Result is not eligible")
 	assert.False(t, r.ForCampaign().Allowed)
-	_, err := e.Product(eligibility.Product{ShopID: "", Market: affrules.UK, Category: affrules.FMCG}, r, t0)
-	assert.ErrorContains(t, err, "must come from Evaluator.Shop", "the zero Result is refused as a shop result")
+	_, err := e.Product(eligibility.Product{ID: "p", ShopID: "", Market: affrules.UK, Category: affrules.FMCG}, r, t0)
+	assert.ErrorContains(t, err, `product[p].shop_id "": is required`, "the zero Result is refused as a shop result")
+	_, err = e.Product(eligibility.Product{ID: "p", ShopID: "s", Market: affrules.UK, Category: affrules.FMCG}, eligibility.Result{ID: "s"}, t0)
+	assert.ErrorContains(t, err, "must come from Evaluator.Shop", "a result without a market is refused as a shop result")
 
 	_, err = e.Shop(eligibility.Shop{}, t0)
-	assert.ErrorIs(t, err, affrules.ErrUnknownMarket, "the zero Shop has no market")
+	assert.ErrorContains(t, err, `eligibility: shop.id "": is required`, "the zero Shop has no ID")
+	_, err = e.Shop(eligibility.Shop{ID: "s"}, t0)
+	assert.ErrorIs(t, err, affrules.ErrUnknownMarket, "nor a market")
 	shop := eligibleShop(t, e, affrules.UK)
-	_, err = e.Product(eligibility.Product{ShopID: shop.ID}, shop, t0)
-	assert.ErrorIs(t, err, affrules.ErrUnknownCategory, "the zero Product has no category")
+	_, err = e.Product(eligibility.Product{}, shop, t0)
+	assert.ErrorContains(t, err, `eligibility: product.id "": is required`, "the zero Product has no ID")
+	_, err = e.Product(eligibility.Product{ID: "p", ShopID: shop.ID, Market: affrules.UK}, shop, t0)
+	assert.ErrorIs(t, err, affrules.ErrUnknownCategory, "nor a category")
 
 	var c eligibility.Creator
-	d := eligibility.Listed("", c)
+	d := eligibility.DefaultListing().Listed(agency, eligibility.CreatorPartnership, c)
 	assert.False(t, d.Allowed, "the zero Creator lacks e-commerce permission")
 	assert.Equal(t, affrules.MessageKey("eligibility.elg7.no_ecommerce_permission"), d.Reasons[0].Key)
-	assert.Equal(t, eligibility.View{}, eligibility.ViewOf("", c))
-	assert.Equal(t, eligibility.View{Listed: false, Performance: false, Contact: false, Invitable: false}, eligibility.View{}, "the zero View shows nothing")
+	assert.Equal(t, eligibility.View{}, eligibility.DefaultListing().ViewOf(agency, c))
+	assert.Equal(t, eligibility.View{Listed: false, Performance: false, Contact: false, Partnership: false, Distribution: false, ManagedBy: ""}, eligibility.View{}, "the zero View shows nothing")
+	listed := eligibility.Creator{ID: "c", ECommercePermission: true}
+	assert.False(t, eligibility.DefaultListing().Listed(eligibility.Viewer{}, eligibility.ProductDistribution, listed).Allowed, "the zero Viewer holds no role")
+	assert.Equal(t, eligibility.View{}, eligibility.DefaultListing().ViewOf(eligibility.Viewer{}, listed))
+	assert.False(t, eligibility.DefaultListing().Listed(agency, "", listed).Allowed, "the zero Purpose lists nothing")
+	var strict eligibility.Listing // the zero Listing: partner-only refused, MCN-linked creators kept out
+	assert.False(t, strict.Uses(eligibility.Viewer{ID: "tap", Partner: true}))
+	assert.False(t, strict.Listed(agency, eligibility.ProductDistribution, eligibility.Creator{ID: "c", ECommercePermission: true, LinkedMCN: "other"}).Allowed)
+	var r0 eligibility.Result
+	assert.Equal(t, eligibility.NoScope, r0.Scope, "the zero Result has no scope")
+	assert.False(t, r0.Permanent())
 
 	err = policyOf(mustTimeline(t, time.Time{}, eligibility.Thresholds{})).Validate()
 	assert.ErrorContains(t, err, "counterfeit_window_days 0: must be at least 1", "the zero Thresholds do not validate")

@@ -11,8 +11,9 @@ import (
 	"github.com/affrules/affrules/internal/fielderr"
 )
 
-// checkContacts applies INV-5 to the contacts of an invitation in market m.
-func checkContacts(l *fielderr.List, m *marketRules, cs []Contact) {
+// checkContacts applies INV-5 to the contacts of an invitation in market m; phoneAlone is
+// [Policy.PhoneAloneCounts].
+func checkContacts(l *fielderr.List, m *marketRules, cs []Contact, phoneAlone bool) {
 	for i, c := range cs {
 		field := fmt.Sprintf("contacts[%d]", i)
 		switch {
@@ -28,8 +29,12 @@ func checkContacts(l *fielderr.List, m *marketRules, cs []Contact) {
 		}
 	}
 	// Phone alone is reported beside any other problem, unless some contact is on a channel
-	// other than phone: then that contact's own problem, if any, is the one to fix.
-	if !slices.ContainsFunc(cs, func(c Contact) bool { return c.Channel != affrules.Phone }) {
+	// other than phone: then that contact's own problem, if any, is the one to fix. Where the
+	// policy lets phone alone count, only no contact at all is.
+	switch {
+	case len(cs) == 0 && phoneAlone:
+		l.Add("contacts", "0 given", "must include one of %s (INV-5): %w", m.offered, ErrContact)
+	case !phoneAlone && !slices.ContainsFunc(cs, func(c Contact) bool { return c.Channel != affrules.Phone }):
 		l.Add("contacts", fmt.Sprintf("%d given", len(cs)), "must include one of %s; phone alone is not enough (INV-5): %w", m.nonPhone, ErrContact)
 	}
 }

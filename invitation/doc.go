@@ -1,15 +1,18 @@
-// Package invitation evaluates the invitation rules of SPEC §3 (INV-1..11): MCN and
+// Package invitation evaluates the invitation rules of SPEC §3 (INV-1..13): MCN and
 // affiliate-partner accounts inviting creators of the Affiliate Marketplace.
 //
 // Build an [Evaluator] from a validated [Policy] with [New]; [Evaluator.Send] is the whole of
 // sending one invitation. It splits the rules in two:
 //
-//   - Bad input is an error and records nothing ([Evaluator.Validate]): an unknown or unallowed
-//     market (INV-1), missing, unoffered or malformed contacts (INV-5), an empty, malformed or
-//     oversize message (INV-6), an unknown purpose or one the account's roles do not allow
-//     (INV-7). These are mistakes of the caller that waiting will not fix.
+//   - Bad input is an error and records nothing ([Evaluator.Validate]): an unknown market, one
+//     where the policy offers no invitations (MKT-1) or one the account does not invite in
+//     (INV-1), missing, unoffered or malformed contacts (INV-5), an empty, malformed or oversize
+//     message (INV-6), an unknown purpose or one the account's roles do not allow (INV-7), an
+//     account that may not use the Marketplace (INV-12), a malformed profile (INV-13). These are
+//     mistakes of the caller that waiting will not fix.
 //   - A business "no" is an [affrules.Decision] with reasons: a creator not listed in the
-//     marketplace (INV-8), the daily limit (INV-2) and the seven-day rule (INV-3), the last two
+//     marketplace for the invitation's purpose (INV-8), the daily limit (INV-2) and the seven-day
+//     rule (INV-3), the last two
 //     shared across the account's roles (INV-4). Where time is the obstacle the decision says when
 //     the invitation will next be possible. Each reason carries typed values and a stable
 //     message key ("invitation.inv2.failed", "invitation.inv3.failed",
@@ -23,6 +26,8 @@
 // policy's quota, so one policy governs the input rules and the quotas. [Memory] is the
 // in-memory ledger, and package invitationtest is the conformance suite any ledger must pass.
 // History queries ([Query]) serve INV-9 and [Ledger.Respond] with [Record.ContactsShown] INV-10.
+// What the creator is shown (INV-13) is the invitation's message and its [Showcase], which Send
+// fills from the [Account] and the record carries.
 //
 // Policy loading follows the library's one rule ([ParsePolicy]): keys that name no field, that
 // name one only when case is ignored, or that are given twice are errors at any depth; a
@@ -34,13 +39,19 @@
 // is an empty ledger ready for use; the zero [Quota] (and [Policy]) denies every invitation and
 // is refused by [New] and [Ledger.Reserve] as out of range; the zero [Usage], [Record] and [Page]
 // are "nothing yet"; the zero [Account], [Invitation], [Contact] and [Purpose] are refused by
-// Validate with the sentinels it documents, and the zero [Query] by a ledger with [ErrQuery].
+// Validate with the sentinels it documents, and the zero [Query] by a ledger with [ErrQuery];
+// the zero [Company], [Showcase] show nothing.
 //
 // Interpretations (each a default that policy data changes, SPEC's "Interpretation" items and the
 // choices this package makes where the catalog is silent):
 //
+//   - MKT-1: invitations are offered in [Policy.Markets], by default the Affiliate
+//     Marketplace's seven (UK, ID, MY, VN, TH, PH, SG); a market a host registers is not among
+//     them until the policy lists it, and an invitation elsewhere is bad input ([ErrMarket]).
+//     The list is checked against the markets registered when the policy is validated.
 //   - INV-1: an account invites in its home market and in the markets listed in
-//     [Account.Markets] (a cross-border partner); its quotas are one budget across all of them.
+//     [Account.Markets] (a cross-border partner), of those the policy offers; its quotas are one
+//     budget across all of them.
 //   - INV-2: the day is the calendar day of the account's home market (MKT-2), so a London
 //     account's day is 23 or 25 hours long on DST change days; a resend counts. The limit resets
 //     at the next local midnight, which is the retry instant of a refusal.
@@ -48,16 +59,35 @@
 //     one to the same creator is allowed; the retry instant of a refusal is that moment.
 //   - When both INV-2 and INV-3 refuse, NextAllowed is the later of the two retry instants, the
 //     first moment at which both pass.
-//   - A clock that goes backwards never reopens a quota: an instant before the account's latest
-//     counted day is counted in that day, and one before the last invitation to a creator is
-//     inside that invitation's window. A ledger keeps the repeat windows of one window back from
-//     the latest instant it has been given for the account (its present); [Memory] takes an
-//     earlier instant as that present for INV-3, so a creator's window never starts before it.
+//   - Instants out of order: a reservation is judged at its own instant over every invitation
+//     recorded so far, whatever order instants arrive in. The day's count is that of the
+//     instant's own calendar day; a creator invited less than 7×24h before or after the instant
+//     is refused, the reason naming that invitation; NextAllowed is the first instant the
+//     recorded invitations allow (past a full day, and the next if it is full too, and past the
+//     window). A refusal or an error records nothing and changes nothing a later answer
+//     depends on.
+//   - Lateness bound: an instant may be at most [AllowLate] (default one minute, at most 12
+//     hours) behind the latest instant accepted for the same account, so that the ledger keeps
+//     only two day counts and one instant per creator; further behind is an error wrapping
+//     [ErrTooLate], recording nothing. An account's own instants alone set it.
+//   - Lead bound: an instant may be at most [AllowAhead] (default 30 days) ahead of the latest
+//     instant the whole ledger has accepted, for any account (ErrTooFarAhead beyond it), and at
+//     most as far behind it (ErrTooLate): a clock that jumps years ahead is refused, not
+//     allowed to hold an account's quotas for years, and one instant accepted at the lead
+//     leaves real instants within bounds. This is the one way other accounts' instants bear on
+//     an account's answers. The ledger has no clock: its first instant is taken as given, and
+//     one that accepted nothing for longer than the lead refuses every later instant.
+//   - Idle accounts: an account that has accepted nothing for longer than the lead, whose
+//     counted day and windows no instant within the bounds can reach, gives up that state; once
+//     its history is also older than the retention ([KeepHistory]) the ledger forgets it. Should
+//     it come back, its invitations are numbered above every number its part of the ledger has
+//     forgotten ([Record.Seq]): numbers never repeat for an account, and may start above 1.
 //   - A quota changed between calls applies from the next call: the day's count as it stands
 //     is held to the new daily limit, and the last invitation to a creator to the new window.
 //   - INV-5: the channels of a market are its [affrules.Market] channels unless
 //     [Policy.Channels] overrides them (UK and SG: Email, WhatsApp, Phone); at least one contact
-//     must be on a channel other than Phone, no channel twice. Values: e-mail addresses in plain
+//     must be on a channel other than Phone ([Policy.PhoneAloneCounts], default false, lets a
+//     phone number alone count, and a channel override offer phone alone), no channel twice. Values: e-mail addresses in plain
 //     ASCII local@domain form (an internationalised domain in its xn-- form); phone, WhatsApp,
 //     Zalo and Viber as numbers of 7–15 digits with an optional "+" and common separators; LINE
 //     IDs of 4–20 of a–z, 0–9, ".", "-", "_", upper case accepted; see [Contact].
@@ -70,14 +100,29 @@
 //     is one word however long it is: a very long run of Latin text without whitespace counts
 //     as one word, as the catalog's definition has it.
 //   - INV-7: creator partnership needs the MCN role, product distribution the affiliate-partner
-//     role; a purpose the account cannot pick is bad input, not a decision.
-//   - INV-8: whether a creator is listed is [eligibility.Listed] for the inviting account. An
-//     unlisted creator is a decision (the marketplace changes, the request was well-formed), and
-//     the quotas are then not consulted. The creator is given to Send once, as an
-//     eligibility.Creator, whose ID is the recorded [Invitation.CreatorID].
+//     role; a purpose the account cannot pick is bad input, not a decision. [Purpose] is
+//     eligibility's, on which the listing depends.
+//   - INV-8: whether a creator is listed is the policy's [eligibility.Listing] for the inviting
+//     account's roles ([Account.Viewer]) and the invitation's purpose ([Policy.Listing], default
+//     [eligibility.DefaultListing]): another MCN's creator is never listed for creator
+//     partnership, and is for product distribution by an account holding the affiliate-partner
+//     role (PartnerSeesManaged, default true). An unlisted creator is a decision (the
+//     marketplace changes, the request was well-formed), and the quotas are then not consulted.
+//     The creator is given to Send once, as an eligibility.Creator, whose ID is the recorded
+//     [Invitation.CreatorID].
 //   - INV-9: history is newest first in recording order (Seq), with a cursor for pages; search
-//     is a case-insensitive substring of username or nickname; "latest per creator" applies after
-//     the other filters. A resend is a new Send under the quotas.
+//     is a case-insensitive substring of username or nickname; the time range is [From, To) of
+//     the invitation instant; the purpose and market filters ([Query.Purpose], [Query.Market])
+//     keep one purpose or one market, the creator's (the invitation's market); "latest per
+//     creator" applies after the other filters. A resend is a new Send under the quotas.
 //   - INV-10: answering "interested" is recorded once; the contacts are shown to the creator from
 //     then on.
+//   - INV-12: an account holding only the affiliate-partner role may not use the Marketplace;
+//     its invitations are bad input ([ErrAccess]), like a purpose its roles do not allow (INV-7).
+//     The policy's Listing.AllowPartnerOnly (default false) admits it.
+//   - INV-13: the company information ([Company]: number of linked creators, name, services,
+//     category, introduction, address) and the linked creators are inputs on the [Account], kept
+//     by its account manager; Send copies them onto the invitation as at the send instant
+//     ([Invitation.Showcase]), the top [Policy.TopCreators] (default 3) linked creators by
+//     followers, most first, ties by creator ID. The message shown is the invitation's own.
 package invitation

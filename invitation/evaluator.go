@@ -2,6 +2,7 @@ package invitation
 
 import (
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/affrules/affrules"
@@ -13,12 +14,14 @@ const pkg = "invitation"
 var ErrNoPolicy = errors.New("invitation: evaluator has no policy; build it with New")
 
 // Evaluator applies one validated [Policy] to invitations: the input rules
-// ([Evaluator.Validate]: INV-1, INV-5..7) and, through [Evaluator.Send], the listing rule (INV-8)
-// and the policy's [Quota], which it hands to the [Ledger] on every reservation (INV-2..4), so
+// ([Evaluator.Validate]: MKT-1, INV-1, INV-5..7, INV-12, INV-13) and, through [Evaluator.Send],
+// the listing rule (INV-8, by the policy's eligibility.Listing), what the invitation shows
+// (INV-13) and the policy's [Quota], which it hands to the [Ledger] on every reservation (INV-2..4), so
 // that one policy governs both halves. It is safe for concurrent use. Build one with [New]; every
 // method of the zero Evaluator (and of a nil *Evaluator) returns an error wrapping [ErrNoPolicy].
 type Evaluator struct {
-	policy Policy
+	policy  Policy
+	offered string // the policy's markets, for messages: "UK, ID, MY, VN, TH, PH, SG" (MKT-1)
 	// markets holds the input rules of every market registered when New ran, resolved once. A
 	// market registered later is looked up in the registry on each call ([Evaluator.market]).
 	markets map[affrules.MarketCode]*marketRules
@@ -60,7 +63,12 @@ func New(p Policy) (*Evaluator, error) {
 		return nil, err
 	}
 	p.Channels = cloneChannels(p.Channels)
-	e := &Evaluator{policy: p, markets: make(map[affrules.MarketCode]*marketRules)}
+	p.Markets = slices.Clone(p.Markets)
+	codes := make([]string, len(p.Markets))
+	for i, m := range p.Markets {
+		codes[i] = string(m)
+	}
+	e := &Evaluator{policy: p, offered: strings.Join(codes, ", "), markets: make(map[affrules.MarketCode]*marketRules)}
 	for _, m := range affrules.Markets() {
 		e.markets[m.Code] = newMarketRules(p, m)
 	}

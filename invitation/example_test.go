@@ -46,6 +46,44 @@ func ExampleEvaluator_Send() {
 	// invitation.inv3.failed 10:00AM 7
 }
 
+// An agency holding both roles may invite another MCN's creator for product distribution, not
+// for creator partnership (ELG-7, INV-8); the invitation shows the agency's top linked creators
+// and company information as at send time (INV-13).
+func ExampleEvaluator_Send_listing() {
+	ctx := context.Background()
+	e := invitation.MustNew(invitation.DefaultPolicy())
+	ledger := invitation.NewMemory()
+	agency := exampleAccount
+	agency.Company = invitation.Company{Name: "Nusantara Media", LinkedCreators: 48, Services: []string{"live selling", "content"}, Category: "beauty", Address: "Jakarta"}
+	agency.LinkedCreators = []invitation.LinkedCreator{
+		{ID: "c-1", Username: "ayu.style", Followers: 120_000},
+		{ID: "c-2", Username: "budi_fit", Followers: 910_000},
+		{ID: "c-3", Username: "dewi.masak", Followers: 45_000},
+		{ID: "c-4", Username: "rahmat.vlog", Followers: 300_000},
+	}
+	managed := eligibility.Creator{ID: "c-200", ECommercePermission: true, LinkedMCN: "other-agency"}
+
+	inv := exampleInvitation("nadia")
+	inv.Purpose = invitation.CreatorPartnership
+	_, d, _ := e.Send(ctx, ledger, agency, inv, managed, exampleAt)
+	fmt.Println(d.Failures()[1])
+
+	inv.Purpose = invitation.ProductDistribution
+	rec, d, _ := e.Send(ctx, ledger, agency, inv, managed, exampleAt)
+	fmt.Println(d)
+	for _, c := range rec.Showcase.TopCreators {
+		fmt.Println(c.Username, c.Followers)
+	}
+	fmt.Println(rec.Showcase.Company.Name, rec.Showcase.Company.LinkedCreators)
+	// Output:
+	// ELG-7 failed: creator is linked to another MCN (observed linked to MCN other-agency, limit not linked to another MCN)
+	// allowed
+	// budi_fit 910000
+	// rahmat.vlog 300000
+	// ayu.style 120000
+	// Nusantara Media 48
+}
+
 func ExampleEvaluator_Validate() {
 	e := invitation.MustNew(invitation.DefaultPolicy())
 	inv := exampleInvitation("siti.rahma")
@@ -144,7 +182,7 @@ func ExampleParsePolicy() {
 	fmt.Println(err)
 	// Output:
 	// 50 7 map[SG:[email phone]] <nil>
-	// invitation: policy "max_word": is not a field (want one of daily_limit, repeat_window_days, max_words, max_spaceless_chars, channels)
+	// invitation: policy "max_word": is not a field (want one of daily_limit, repeat_window_days, max_words, max_spaceless_chars, channels, phone_alone_counts, markets, listing, top_creators)
 	// invitation: policy.daily_limit 0: must be between 1 and 1000000: out of range
 	// invitation: policy.channels[TH] [phone]: must offer a channel other than phone (INV-5)
 }

@@ -2,11 +2,13 @@ package invitation
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strconv"
 	"time"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/eligibility"
 	"github.com/affrules/affrules/internal/fielderr"
 )
 
@@ -20,23 +22,31 @@ var (
 	ErrMessage = errors.New("invalid message")
 	// ErrPurpose reports an unknown purpose or one the account's roles do not allow (INV-7).
 	ErrPurpose = errors.New("purpose not allowed")
+	// ErrMarket reports a market where invitations are not offered (MKT-1) or that the account
+	// does not invite in (INV-1).
+	ErrMarket = errors.New("market not allowed")
+	// ErrAccess reports an account that may not use the Affiliate Marketplace (INV-12).
+	ErrAccess = errors.New("marketplace not available to the account")
+	// ErrProfile reports a malformed company profile or linked creator (INV-13).
+	ErrProfile = errors.New("invalid profile")
 )
 
-// Purpose is what an invitation is for (INV-7). The zero Purpose is no purpose:
-// [Evaluator.Validate] refuses it with an error wrapping [ErrPurpose].
-type Purpose string
+// Purpose is what an invitation is for (INV-7): package eligibility's Purpose, on which the
+// listing depends (INV-8). The zero Purpose is no purpose: [Evaluator.Validate] refuses it with
+// an error wrapping [ErrPurpose].
+type Purpose = eligibility.Purpose
 
 // The two purposes of INV-7.
 const (
 	// CreatorPartnership is a long-term linking relationship; it needs the MCN role.
-	CreatorPartnership Purpose = "creator_partnership"
+	CreatorPartnership = eligibility.CreatorPartnership
 	// ProductDistribution is product distribution; it needs the affiliate-partner role.
-	ProductDistribution Purpose = "product_distribution"
+	ProductDistribution = eligibility.ProductDistribution
 )
 
 // Account is an MCN or affiliate-partner account that sends invitations. Its quotas (INV-2,
 // INV-3) are kept by [Account.ID], whatever role or market an invitation uses (INV-4). The zero
-// Account is refused by [Evaluator.Validate] (no ID, and a home market "" that wraps
+// Account is refused by [Evaluator.Validate] (no ID, no role, and a home market "" that wraps
 // [affrules.ErrUnknownMarket]) and by [Ledger.Reserve].
 type Account struct {
 	ID string `json:"id"`
@@ -45,8 +55,48 @@ type Account struct {
 	// Markets lists further markets a cross-border account invites in (INV-1); the home market
 	// is always allowed.
 	Markets []affrules.MarketCode `json:"markets,omitempty"`
-	MCN     bool                  `json:"mcn"`     // holds the MCN role (CreatorPartnership)
+	MCN     bool                  `json:"mcn"`     // holds the MCN/CAP role: uses the Marketplace (INV-12); CreatorPartnership
 	Partner bool                  `json:"partner"` // holds the affiliate-partner role (ProductDistribution)
+	// Company is the company information the account's invitations show (INV-13), as its
+	// account manager keeps it; [Evaluator.Send] copies it onto each invitation.
+	Company Company `json:"company,omitzero"`
+	// LinkedCreators are creators linked to the account, at least its most-followed ones: each
+	// invitation shows the top [Policy.TopCreators] of them by followers (INV-13).
+	LinkedCreators []LinkedCreator `json:"linked_creators,omitempty"`
+}
+
+// Viewer returns the account as the Affiliate Marketplace sees it: its ID and roles, on which
+// the listing depends (ELG-7, INV-8, INV-12).
+func (a Account) Viewer() eligibility.Viewer {
+	return eligibility.Viewer{ID: a.ID, MCN: a.MCN, Partner: a.Partner}
+}
+
+// Company is an account's company information as an invitation shows it (INV-13): the number of
+// linked creators, name, services, category, introduction and address. The zero Company is no
+// information.
+type Company struct {
+	Name           string   `json:"name,omitempty"`
+	LinkedCreators int64    `json:"linked_creators,omitempty"` // how many creators are linked to the account
+	Services       []string `json:"services,omitempty"`
+	Category       string   `json:"category,omitempty"`
+	Introduction   string   `json:"introduction,omitempty"`
+	Address        string   `json:"address,omitempty"`
+}
+
+// LinkedCreator is a creator linked to an account, as an invitation shows it (INV-13).
+type LinkedCreator struct {
+	ID        string `json:"id"`
+	Username  string `json:"username,omitempty"`
+	Followers int64  `json:"followers"`
+}
+
+// Showcase is what an invitation shows the creator beside its message (INV-13), as at send
+// time: the account's top linked creators by followers, most followed first, and its company
+// information. [Evaluator.Send] fills it from the [Account], so a later change of the account
+// does not change an invitation already sent. The zero Showcase shows nothing.
+type Showcase struct {
+	TopCreators []LinkedCreator `json:"top_creators,omitempty"`
+	Company     Company         `json:"company,omitzero"`
 }
 
 // Contact is one of the account's contact details carried by an invitation (INV-5).
@@ -82,27 +132,37 @@ type Invitation struct {
 	Username  string    `json:"username"` // the creator's username, for search (INV-9)
 	Nickname  string    `json:"nickname"` // the creator's nickname, for search (INV-9)
 	Purpose   Purpose   `json:"purpose"`  // INV-7
-	Message   string    `json:"message"`  // INV-6
+	Message   string    `json:"message"`  // INV-6; shown to the creator (INV-13)
 	Contacts  []Contact `json:"contacts"` // INV-5; shown to the creator per INV-10
+	// Showcase is what the invitation shows the creator beside the message (INV-13). Its one
+	// source is the account given to [Evaluator.Send], which sets it as at the send instant
+	// whatever it held; [Evaluator.Validate] does not read it.
+	Showcase Showcase `json:"showcase,omitzero"`
 }
 
 // Validate checks the input rules of an invitation from account a under e's policy and returns
 // every problem at once, joined with [errors.Join], or nil:
 //
-//   - INV-1: the account's ID and home market, and the invitation's market, which must be
-//     registered and be the home market or one of [Account.Markets];
-//   - INV-5: at least one contact on a channel the market offers other than phone, no channel the
-//     market lacks, no channel twice, each value well-formed for its channel (see [Contact]);
+//   - INV-1, MKT-1: the account's ID and home market, and the invitation's market, which must be
+//     registered, one of [Policy.Markets], and the home market or one of [Account.Markets];
+//   - INV-12: the account holds the MCN/CAP role, or only the affiliate-partner role where
+//     [Policy.Listing] allows it;
+//   - INV-5: at least one contact, on a channel the market offers other than phone unless
+//     [Policy.PhoneAloneCounts], no channel the market lacks, no channel twice, each value
+//     well-formed for its channel (see [Contact]);
 //   - INV-6: a message that is valid UTF-8, not blank, and within the word budget: with w
 //     whitespace-separated words and c characters of scripts written without spaces (a token
 //     made only of such characters is counted by its characters, not as a word), w/MaxWords +
 //     c/MaxSpacelessChars must not exceed 1;
-//   - INV-7: a known purpose whose role the account holds.
+//   - INV-7: a known purpose whose role the account holds;
+//   - INV-13: the account's linked creators each with an ID, given once, and followers and the
+//     company's number of linked creators not negative.
 //
-// Each problem is an [*affrules.FieldError] wrapping [ErrContact], [ErrMessage], [ErrPurpose] or
-// [affrules.ErrUnknownMarket]. inv.CreatorID is not read ([Evaluator.Send] takes the creator's
-// ID from the creator). Whether the creator may be invited (INV-8) and the quotas (INV-2..4) are
-// business decisions, not input errors; see [Evaluator.Send].
+// Each problem is an [*affrules.FieldError] wrapping [ErrContact], [ErrMessage], [ErrPurpose],
+// [ErrMarket], [ErrAccess], [ErrProfile] or [affrules.ErrUnknownMarket]. inv.CreatorID and
+// inv.Showcase are not read ([Evaluator.Send] takes them from the creator and the account).
+// Whether the creator may be invited (INV-8) and the quotas (INV-2..4) are business decisions,
+// not input errors; see [Evaluator.Send].
 func (e *Evaluator) Validate(a Account, inv Invitation) error {
 	if err := e.ready(); err != nil {
 		return err
@@ -119,14 +179,23 @@ func (e *Evaluator) validate(l *fielderr.List, a Account, inv Invitation) {
 	if e.market(a.HomeMarket) == nil {
 		l.Add("account.home_market", strconv.Quote(string(a.HomeMarket)), "%w", affrules.ErrUnknownMarket)
 	}
+	if !e.policy.Listing.Uses(a.Viewer()) {
+		held := "no role"
+		if a.Partner {
+			held = "affiliate-partner role only"
+		}
+		l.Add("account.roles", held, "only accounts holding the MCN/CAP role use the Affiliate Marketplace (INV-12): %w", ErrAccess)
+	}
 	m := e.market(inv.Market)
 	switch {
 	case m == nil:
 		l.Add("market", strconv.Quote(string(inv.Market)), "%w", affrules.ErrUnknownMarket)
+	case !slices.Contains(e.policy.Markets, inv.Market):
+		l.Add("market", inv.Market, "is not a market where the policy offers invitations, which are %s (MKT-1): %w", e.offered, ErrMarket)
 	case inv.Market != a.HomeMarket && !slices.Contains(a.Markets, inv.Market):
-		l.Add("market", inv.Market, "is not a market account %s invites in (INV-1)", a.ID)
+		l.Add("market", inv.Market, "is not a market account %s invites in (INV-1): %w", a.ID, ErrMarket)
 	default:
-		checkContacts(l, m, inv.Contacts)
+		checkContacts(l, m, inv.Contacts, e.policy.PhoneAloneCounts)
 	}
 	checkMessage(l, e.policy, inv.Message)
 	switch inv.Purpose {
@@ -141,6 +210,69 @@ func (e *Evaluator) validate(l *fielderr.List, a Account, inv Invitation) {
 	default:
 		l.Add("purpose", strconv.Quote(string(inv.Purpose)), "must be %s or %s (INV-7): %w", CreatorPartnership, ProductDistribution, ErrPurpose)
 	}
+	checkProfile(l, a)
+}
+
+// checkProfile applies INV-13 to what the account's invitations show.
+func checkProfile(l *fielderr.List, a Account) {
+	if a.Company.LinkedCreators < 0 {
+		l.Add("account.company.linked_creators", a.Company.LinkedCreators, "must not be negative (INV-13): %w", ErrProfile)
+	}
+	var seen map[string]bool // for a long list; a short one is scanned
+	if len(a.LinkedCreators) > 16 {
+		seen = make(map[string]bool, len(a.LinkedCreators))
+	}
+	for i, c := range a.LinkedCreators {
+		field := fmt.Sprintf("account.linked_creators[%d]", i)
+		var twice bool
+		if seen != nil {
+			twice = seen[c.ID]
+			seen[c.ID] = true
+		} else {
+			twice = slices.ContainsFunc(a.LinkedCreators[:i], func(d LinkedCreator) bool { return d.ID == c.ID })
+		}
+		switch {
+		case c.ID == "":
+			l.Add(field+".id", "", "must not be empty (INV-13): %w", ErrProfile)
+		case twice:
+			l.Add(field+".id", strconv.Quote(c.ID), "is given twice (INV-13): %w", ErrProfile)
+		}
+		if c.Followers < 0 {
+			l.Add(field+".followers", c.Followers, "must not be negative (INV-13): %w", ErrProfile)
+		}
+	}
+}
+
+// showcase returns what an invitation from a shows the creator (INV-13): the top n linked
+// creators by followers (most first, ties by ID) and the company information, copied so that a
+// later change of the account does not reach the record. It keeps the top n as it goes, so a long
+// list of linked creators costs one pass and n copies.
+func showcase(a Account, n int) Showcase {
+	s := Showcase{Company: a.Company}
+	s.Company.Services = slices.Clone(a.Company.Services)
+	if n <= 0 || len(a.LinkedCreators) == 0 {
+		return s
+	}
+	before := func(x, y LinkedCreator) bool { // x ranks above y
+		return x.Followers > y.Followers || x.Followers == y.Followers && x.ID < y.ID
+	}
+	top := make([]LinkedCreator, 0, min(n, len(a.LinkedCreators)))
+	for _, c := range a.LinkedCreators {
+		if len(top) == n && !before(c, top[n-1]) {
+			continue
+		}
+		i := len(top)
+		for i > 0 && before(c, top[i-1]) {
+			i--
+		}
+		if len(top) < n {
+			top = append(top, LinkedCreator{})
+		}
+		copy(top[i+1:], top[i:])
+		top[i] = c
+	}
+	s.TopCreators = top
+	return s
 }
 
 // checkInstant rejects the zero instant and instants a Ledger cannot store as nanoseconds.

@@ -3,6 +3,8 @@ package invitation_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -14,6 +16,7 @@ import (
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
 
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/eligibility"
@@ -28,6 +31,10 @@ func TestDefaultPolicy(t *testing.T) {
 	assert.Equal(t, invitation.Quota{DailyLimit: 100, RepeatWindowDays: 7}, p.Quota)
 	assert.Equal(t, 500, p.MaxWords, "INV-6")
 	assert.Equal(t, 2500, p.MaxSpacelessChars, "INV-6 interpretation")
+	assert.False(t, p.PhoneAloneCounts, "INV-5 interpretation: phone alone is not enough")
+	assert.Equal(t, []affrules.MarketCode{"UK", "ID", "MY", "VN", "TH", "PH", "SG"}, p.Markets, "MKT-1: the Marketplace's seven markets")
+	assert.Equal(t, eligibility.DefaultListing(), p.Listing, "ELG-7, INV-12")
+	assert.Equal(t, 3, p.TopCreators, "INV-13")
 }
 
 // problems returns the problems of an error of this package, one or joined, each an
@@ -67,7 +74,7 @@ func TestPolicyValidateReportsEveryProblem(t *testing.T) {
 	}}
 	err := p.Validate()
 	fields := problemFields(t, err)
-	want := []string{"policy.daily_limit", "policy.repeat_window_days", "policy.max_words", "policy.max_spaceless_chars", "policy.channels[TH][1]", "policy.channels[TH]", "policy.channels[XX]"}
+	want := []string{"policy.daily_limit", "policy.repeat_window_days", "policy.max_words", "policy.max_spaceless_chars", "policy.markets", "policy.channels[TH][1]", "policy.channels[TH]", "policy.channels[XX]"}
 	if diff := cmp.Diff(want, fields); diff != "" {
 		t.Errorf("fields (-want +got):\n%s", diff)
 	}
@@ -93,7 +100,10 @@ func TestParsePolicy(t *testing.T) {
 	if diff := cmp.Diff(want, p); diff != "" {
 		t.Errorf("policy (-want +got):\n%s", diff)
 	}
-	for _, bad := range []string{``, `{`, `[]`, `null`, `7`, `{"daily_limit": 0}`, `{"dailylimit": 5}`, `{"Daily_Limit": 5}`, `{"max_words": "500"}`, `{"max_words": 5.5}`, `{} {}`, `{"channels": {"ID": ["phone"]}}`, `{"channels": ["email"]}`, `{"daily_limit": 5, "daily_limit": 500}`, `{"daily_limit": 1,}`, `{"quota": {"daily_limit": 5}}`, `{"Quota": {}}`} {
+	for _, bad := range []string{``, `{`, `[]`, `null`, `7`, `{"daily_limit": 0}`, `{"dailylimit": 5}`, `{"Daily_Limit": 5}`, `{"max_words": "500"}`, `{"max_words": 5.5}`, `{} {}`, `{"channels": {"ID": ["phone"]}}`, `{"channels": ["email"]}`, `{"daily_limit": 5, "daily_limit": 500}`, `{"daily_limit": 1,}`, `{"quota": {"daily_limit": 5}}`, `{"Quota": {}}`,
+		`{"markets": []}`, `{"markets": ["UK", "UK"]}`, `{"markets": ["XX"]}`, `{"top_creators": -1}`, `{"top_creators": 101}`,
+		`{"listing": {"allow_partner_only": true}}`, `{"listing": {"allow_partner_only": true, "partner_sees_managed": true, "x": 1}}`,
+		`{"phone_alone_counts": "yes"}`} {
 		_, err := invitation.ParsePolicy([]byte(bad))
 		assert.Error(t, err, "%q", bad)
 		if err != nil {
@@ -114,6 +124,12 @@ func TestParsePolicyKeepsDefaultsOfOmittedSettings(t *testing.T) {
 		{`{"daily_limit": 40}`, func(p *invitation.Policy) { p.DailyLimit = 40 }},
 		{`{"repeat_window_days": 3}`, func(p *invitation.Policy) { p.RepeatWindowDays = 3 }},
 		{`{"repeat_window_days": null, "max_words": 200}`, func(p *invitation.Policy) { p.MaxWords = 200 }},
+		{`{"phone_alone_counts": true, "markets": ["ID", "TH"], "top_creators": 0}`, func(p *invitation.Policy) {
+			p.PhoneAloneCounts, p.Markets, p.TopCreators = true, []affrules.MarketCode{affrules.ID, affrules.TH}, 0
+		}},
+		{`{"listing": {"allow_partner_only": true, "partner_sees_managed": false}, "markets": null}`, func(p *invitation.Policy) {
+			p.Listing = eligibility.Listing{AllowPartnerOnly: true}
+		}},
 		{`{"max_spaceless_chars": 1000, "channels": {"SG": ["email"]}}`, func(p *invitation.Policy) {
 			p.MaxSpacelessChars = 1000
 			p.Channels = map[affrules.MarketCode][]affrules.Channel{affrules.SG: {affrules.Email}}
@@ -212,11 +228,13 @@ func FuzzParsePolicy(f *testing.F) {
 func TestPolicyJSONKeepsTopLevelKeys(t *testing.T) {
 	b, err := json.Marshal(invitation.DefaultPolicy())
 	require.NoError(t, err)
-	assert.JSONEq(t, `{"daily_limit":100,"repeat_window_days":7,"max_words":500,"max_spaceless_chars":2500}`, string(b))
+	assert.JSONEq(t, `{"daily_limit":100,"repeat_window_days":7,"max_words":500,"max_spaceless_chars":2500,
+		"phone_alone_counts":false,"markets":["UK","ID","MY","VN","TH","PH","SG"],
+		"listing":{"allow_partner_only":false,"partner_sees_managed":true},"top_creators":3}`, string(b))
 }
 
 var (
-	acctID = invitation.Account{ID: "acct", HomeMarket: affrules.ID, Partner: true}
+	acctID = invitation.Account{ID: "acct", HomeMarket: affrules.ID, MCN: true, Partner: true}
 	goodID = invitation.Invitation{
 		Market: affrules.ID, CreatorID: "c1", Username: "siti", Nickname: "Siti", Purpose: invitation.ProductDistribution,
 		Message:  "Halo! We would love to work with you.",
@@ -242,7 +260,7 @@ func TestValidate(t *testing.T) {
 		{"valid", func(*invitation.Account, *invitation.Invitation) {}, nil, nil},
 		{"INV-1 unknown invitation market", func(_ *invitation.Account, inv *invitation.Invitation) { inv.Market = "US" }, []string{"market"}, affrules.ErrUnknownMarket},
 		{"INV-1 unknown home market", func(a *invitation.Account, _ *invitation.Invitation) { a.HomeMarket = "" }, []string{"account.home_market", "market"}, affrules.ErrUnknownMarket},
-		{"INV-1 market not the account's", func(_ *invitation.Account, inv *invitation.Invitation) { inv.Market = affrules.MY }, []string{"market"}, nil},
+		{"INV-1 market not the account's", func(_ *invitation.Account, inv *invitation.Invitation) { inv.Market = affrules.MY }, []string{"market"}, invitation.ErrMarket},
 		{"INV-1 cross-border partner", func(a *invitation.Account, inv *invitation.Invitation) {
 			a.Markets = []affrules.MarketCode{affrules.VN}
 			inv.Market = affrules.VN
@@ -261,12 +279,22 @@ func TestValidate(t *testing.T) {
 		{"INV-6 empty message", func(_ *invitation.Account, inv *invitation.Invitation) { inv.Message = "" }, []string{"message"}, invitation.ErrMessage},
 		{"INV-6 invalid UTF-8", func(_ *invitation.Account, inv *invitation.Invitation) { inv.Message = "hi \xff" }, []string{"message"}, invitation.ErrMessage},
 		{"INV-7 unknown purpose", func(_ *invitation.Account, inv *invitation.Invitation) { inv.Purpose = "fun" }, []string{"purpose"}, invitation.ErrPurpose},
-		{"INV-7 partnership needs MCN", func(_ *invitation.Account, inv *invitation.Invitation) { inv.Purpose = invitation.CreatorPartnership }, []string{"purpose"}, invitation.ErrPurpose},
-		{"INV-7 distribution needs partner", func(a *invitation.Account, _ *invitation.Invitation) { a.Partner, a.MCN = false, true }, []string{"purpose"}, invitation.ErrPurpose},
-		{"INV-7 both roles, partnership", func(a *invitation.Account, inv *invitation.Invitation) {
-			a.MCN = true
+		{"INV-12 partner-only account", func(a *invitation.Account, _ *invitation.Invitation) { a.MCN = false }, []string{"account.roles"}, invitation.ErrAccess},
+		{"INV-12 and INV-7: no role at all", func(a *invitation.Account, _ *invitation.Invitation) { a.MCN, a.Partner = false, false }, []string{"account.roles", "purpose"}, invitation.ErrAccess},
+		{"INV-12 and INV-7: partner-only, partnership", func(a *invitation.Account, inv *invitation.Invitation) {
+			a.MCN = false
+			inv.Purpose = invitation.CreatorPartnership
+		}, []string{"account.roles", "purpose"}, invitation.ErrPurpose},
+		{"INV-7 distribution needs partner", func(a *invitation.Account, _ *invitation.Invitation) { a.Partner = false }, []string{"purpose"}, invitation.ErrPurpose},
+		{"INV-7 MCN only, partnership", func(a *invitation.Account, inv *invitation.Invitation) {
+			a.Partner = false
 			inv.Purpose = invitation.CreatorPartnership
 		}, nil, nil},
+		{"INV-7 both roles, partnership", func(_ *invitation.Account, inv *invitation.Invitation) { inv.Purpose = invitation.CreatorPartnership }, nil, nil},
+		{"INV-13 profile", func(a *invitation.Account, _ *invitation.Invitation) {
+			a.Company.LinkedCreators = -1
+			a.LinkedCreators = []invitation.LinkedCreator{{ID: "x", Followers: 10}, {Followers: 5}, {ID: "x", Followers: -1}}
+		}, []string{"account.company.linked_creators", "account.linked_creators[1].id", "account.linked_creators[2].id", "account.linked_creators[2].followers"}, invitation.ErrProfile},
 		{"every problem at once", func(_ *invitation.Account, inv *invitation.Invitation) {
 			inv.Message, inv.Purpose, inv.Contacts = "", "", []invitation.Contact{c(affrules.Line, "x")}
 		}, []string{"contacts[0].channel", "message", "purpose"}, nil},
@@ -615,7 +643,7 @@ func TestNewRejectsBadPolicy(t *testing.T) {
 }
 
 // Send reports every input problem at once, including those only Send can see, and records
-// nothing; INV-8 asks eligibility.Listed from the inviting account's side; the creator's ID is
+// nothing; INV-8 asks the policy's eligibility.Listing from the inviting account's side; the creator's ID is
 // the creator's, given once.
 func TestSend(t *testing.T) {
 	ctx := context.Background()
@@ -774,18 +802,217 @@ func TestZeroValues(t *testing.T) {
 }
 
 // New resolves the markets registered when it runs; a market a host registers later is still
-// known, looked up when used (INV-1, INV-5).
+// known, looked up when used (INV-1, INV-5), but invitations are offered only in the policy's
+// markets (MKT-1), which must be registered when the policy is validated.
 func TestEvaluatorMarketRegisteredAfterNew(t *testing.T) {
 	e := invitation.MustNew(invitation.DefaultPolicy())
 	mk, err := affrules.NewMarket("QA", "Asia/Qatar", "QAR", 2, affrules.Email, affrules.WhatsApp)
 	require.NoError(t, err)
 	require.NoError(t, affrules.RegisterMarket(mk))
-	a := invitation.Account{ID: "acct-qa", HomeMarket: "QA", Partner: true}
+	// A home market registered after New bounds the account's day; it invites in ID.
+	a := invitation.Account{ID: "acct-qa", HomeMarket: "QA", Markets: []affrules.MarketCode{affrules.ID}, MCN: true, Partner: true}
+	require.NoError(t, e.Validate(a, goodID))
+	// MKT-1: QA is not one of the default policy's markets.
 	inv := goodID
 	inv.Market = "QA"
-	require.NoError(t, e.Validate(a, inv))
-	inv.Contacts = []invitation.Contact{{Channel: affrules.Line, Value: "agency.qa"}}
+	inv.Contacts = []invitation.Contact{{Channel: affrules.Email, Value: "team@agency.qa"}}
 	err = e.Validate(a, inv)
+	require.ErrorIs(t, err, invitation.ErrMarket)
+	assert.Contains(t, err.Error(), "invitation: market QA: is not a market where the policy offers invitations, which are UK, ID, MY, VN, TH, PH, SG (MKT-1)")
+	// A policy that offers QA, with its channels from the registry.
+	p := invitation.DefaultPolicy()
+	p.Markets = append(p.Markets, "QA")
+	eq := invitation.MustNew(p)
+	require.NoError(t, eq.Validate(a, inv))
+	inv.Contacts = []invitation.Contact{{Channel: affrules.Line, Value: "agency.qa"}}
+	err = eq.Validate(a, inv)
 	require.ErrorIs(t, err, invitation.ErrContact)
 	assert.Contains(t, err.Error(), "is not offered in market QA, which offers email, whatsapp (INV-5)")
+}
+
+// MKT-1: the markets of the feature are policy; the seven by default, and a market left out of
+// the policy's list is refused, though registered.
+func TestPolicyMarkets(t *testing.T) {
+	p := invitation.DefaultPolicy()
+	p.Markets = []affrules.MarketCode{affrules.ID, affrules.TH}
+	e := invitation.MustNew(p)
+	require.NoError(t, e.Validate(acctID, goodID))
+	a := acctID
+	a.Markets = []affrules.MarketCode{affrules.VN}
+	inv := goodID
+	inv.Market = affrules.VN
+	inv.Contacts = []invitation.Contact{{Channel: affrules.Zalo, Value: "0912 345 678"}}
+	require.NoError(t, invitation.MustNew(invitation.DefaultPolicy()).Validate(a, inv), "VN is one of the seven")
+	err := e.Validate(a, inv)
+	assert.Equal(t, []string{"market"}, problemFields(t, err))
+	assert.ErrorIs(t, err, invitation.ErrMarket)
+	assert.Contains(t, err.Error(), "which are ID, TH (MKT-1)")
+}
+
+// INV-5: phone alone is not a contact by default; a policy switch lets it count.
+func TestPhoneAloneSwitch(t *testing.T) {
+	phone := goodID
+	phone.Contacts = []invitation.Contact{{Channel: affrules.Phone, Value: "+62 21 555 0100"}}
+	err := invitation.MustNew(invitation.DefaultPolicy()).Validate(acctID, phone)
+	require.ErrorIs(t, err, invitation.ErrContact)
+	assert.Contains(t, err.Error(), "phone alone is not enough (INV-5)")
+
+	p := invitation.DefaultPolicy()
+	p.PhoneAloneCounts = true
+	e := invitation.MustNew(p)
+	require.NoError(t, e.Validate(acctID, phone))
+	none := goodID
+	none.Contacts = nil
+	err = e.Validate(acctID, none)
+	require.ErrorIs(t, err, invitation.ErrContact)
+	assert.Contains(t, err.Error(), "invitation: contacts 0 given: must include one of whatsapp, email, phone (INV-5)")
+	bad := goodID
+	bad.Contacts = []invitation.Contact{{Channel: affrules.Phone, Value: "call me"}}
+	assert.Equal(t, []string{"contacts[0].value"}, problemFields(t, e.Validate(acctID, bad)), "only the malformed number")
+
+	// A channel override of phone alone is valid only where phone alone counts.
+	p.Channels = map[affrules.MarketCode][]affrules.Channel{affrules.ID: {affrules.Phone}}
+	require.NoError(t, p.Validate())
+	p.PhoneAloneCounts = false
+	assert.Equal(t, []string{"policy.channels[ID]"}, problemFields(t, p.Validate()))
+}
+
+// INV-8 follows ELG-7 per purpose, and INV-12 refuses a partner-only account; each default the
+// revised catalog changed fails under the previous one (another MCN's creator was refused for
+// product distribution too, and a partner-only account could invite).
+func TestSendListingByPurpose(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
+	managed := eligibility.Creator{ID: "c-managed", ECommercePermission: true, LinkedMCN: "mcn-9"}
+	send := func(p invitation.Policy, a invitation.Account, purpose invitation.Purpose, c eligibility.Creator) (affrules.Decision, error) {
+		t.Helper()
+		inv := goodID
+		inv.Purpose = purpose
+		_, d, err := invitation.MustNew(p).Send(ctx, invitation.NewMemory(), a, inv, c, t0)
+		return d, err
+	}
+	def := invitation.DefaultPolicy()
+
+	// Both roles: product distribution reaches another MCN's creator, creator partnership not.
+	d, err := send(def, acctID, invitation.ProductDistribution, managed)
+	require.NoError(t, err)
+	assert.True(t, d.Allowed, d.String())
+	d, err = send(def, acctID, invitation.CreatorPartnership, managed)
+	require.NoError(t, err)
+	require.False(t, d.Allowed)
+	assert.Equal(t, []affrules.RuleID{invitation.RuleListed, eligibility.RuleListing}, []affrules.RuleID{d.Reasons[0].Rule, d.Reasons[1].Rule})
+	assert.Equal(t, affrules.MessageKey("eligibility.elg7.linked_to_other_mcn"), d.Reasons[1].Key)
+
+	// A policy that keeps MCN-linked creators from the partner role.
+	strict := def
+	strict.Listing.PartnerSeesManaged = false
+	d, err = send(strict, acctID, invitation.ProductDistribution, managed)
+	require.NoError(t, err)
+	assert.False(t, d.Allowed)
+	assert.True(t, d.Failed(eligibility.RuleListing))
+
+	// INV-12: a partner-only account is bad input, unless the policy allows it.
+	partner := invitation.Account{ID: "tap-1", HomeMarket: affrules.ID, Partner: true}
+	_, err = send(def, partner, invitation.ProductDistribution, eligibility.Creator{ID: "c1", ECommercePermission: true})
+	require.ErrorIs(t, err, invitation.ErrAccess)
+	assert.Equal(t, []string{"account.roles"}, problemFields(t, err))
+	assert.Contains(t, err.Error(), "(INV-12)")
+	open := def
+	open.Listing.AllowPartnerOnly = true
+	d, err = send(open, partner, invitation.ProductDistribution, managed)
+	require.NoError(t, err)
+	assert.True(t, d.Allowed, "a partner-only account, allowed by policy, sees MCN-linked creators too")
+	d, err = send(open, partner, invitation.ProductDistribution, eligibility.Creator{ID: "c1", ECommercePermission: true, OfficialAccount: true})
+	require.NoError(t, err)
+	assert.False(t, d.Allowed)
+}
+
+// INV-13: the record carries what the invitation shows the creator as at send time: the
+// message, the top linked creators by followers (most first, ties by ID) and the company.
+func TestSendShowcase(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
+	a := acctID
+	a.Company = invitation.Company{Name: "Agency", LinkedCreators: 5, Services: []string{"live", "video"}, Category: "beauty", Introduction: "We grow brands.", Address: "Jl. Sudirman 1, Jakarta"}
+	a.LinkedCreators = []invitation.LinkedCreator{
+		{ID: "e", Followers: 10}, {ID: "b", Followers: 500}, {ID: "d", Followers: 70}, {ID: "a", Followers: 70}, {ID: "c", Followers: 0},
+	}
+	before := slices.Clone(a.LinkedCreators)
+	e := invitation.MustNew(invitation.DefaultPolicy())
+	inv := goodID
+	inv.Showcase = invitation.Showcase{Company: invitation.Company{Name: "forged"}} // Send's to fill
+	r, d, err := e.Send(ctx, invitation.NewMemory(), a, inv, eligibility.Creator{ID: "c1", ECommercePermission: true}, t0)
+	require.NoError(t, err)
+	require.True(t, d.Allowed)
+	assert.Equal(t, goodID.Message, r.Message)
+	want := invitation.Showcase{
+		TopCreators: []invitation.LinkedCreator{{ID: "b", Followers: 500}, {ID: "a", Followers: 70}, {ID: "d", Followers: 70}},
+		Company:     a.Company,
+	}
+	if diff := cmp.Diff(want, r.Showcase); diff != "" {
+		t.Errorf("showcase (-want +got):\n%s", diff)
+	}
+	assert.Equal(t, before, a.LinkedCreators, "the account's list is not reordered")
+	// As at send time: changing the account afterwards does not reach the record.
+	a.Company.Services[0] = "changed"
+	assert.Equal(t, "live", r.Showcase.Company.Services[0])
+
+	// The number shown is policy; 0 shows none.
+	for n, want := range map[int]int{0: 0, 1: 1, 3: 3, 10: 5} {
+		p := invitation.DefaultPolicy()
+		p.TopCreators = n
+		r, _, err := invitation.MustNew(p).Send(ctx, invitation.NewMemory(), a, goodID, eligibility.Creator{ID: "c1", ECommercePermission: true}, t0)
+		require.NoError(t, err)
+		assert.Len(t, r.Showcase.TopCreators, want, "top %d", n)
+	}
+	// An account without a profile shows nothing but the message.
+	r, _, err = e.Send(ctx, invitation.NewMemory(), acctID, goodID, eligibility.Creator{ID: "c1", ECommercePermission: true}, t0)
+	require.NoError(t, err)
+	assert.Zero(t, r.Showcase.Company.Name)
+	assert.Empty(t, r.Showcase.TopCreators)
+	// A malformed profile is bad input.
+	a.LinkedCreators = append(a.LinkedCreators, invitation.LinkedCreator{ID: "f", Followers: -3})
+	_, _, err = e.Send(ctx, invitation.NewMemory(), a, goodID, eligibility.Creator{ID: "c1", ECommercePermission: true}, t0)
+	require.ErrorIs(t, err, invitation.ErrProfile)
+	assert.Equal(t, []string{"account.linked_creators[5].followers"}, problemFields(t, err))
+}
+
+// INV-13: the creators shown are the top N by followers, ties by ID, whatever the order and
+// length of the account's list: Send against sorting the whole list.
+func TestShowcaseTopMatchesSort(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.IntRange(0, 6).Draw(t, "n")
+		ids := rapid.SliceOfNDistinct(rapid.StringMatching(`c[0-9]{1,3}`), 0, 40, func(s string) string { return s }).Draw(t, "ids")
+		a := acctID
+		for _, id := range ids {
+			a.LinkedCreators = append(a.LinkedCreators, invitation.LinkedCreator{ID: id, Followers: rapid.Int64Range(0, 5).Draw(t, "followers")})
+		}
+		p := invitation.DefaultPolicy()
+		p.TopCreators = n
+		r, d, err := invitation.MustNew(p).Send(ctx, invitation.NewMemory(), a, goodID, eligibility.Creator{ID: "c1", ECommercePermission: true}, t0)
+		if err != nil || !d.Allowed {
+			t.Fatalf("%v %s", err, d)
+		}
+		want := slices.Clone(a.LinkedCreators)
+		slices.SortFunc(want, func(x, y invitation.LinkedCreator) int {
+			if x.Followers != y.Followers {
+				return int(y.Followers - x.Followers)
+			}
+			return strings.Compare(x.ID, y.ID)
+		})
+		want = want[:min(n, len(want))]
+		if !slices.Equal(want, r.Showcase.TopCreators) && !(len(want) == 0 && len(r.Showcase.TopCreators) == 0) {
+			t.Fatalf("top %d: %v, want %v", n, r.Showcase.TopCreators, want)
+		}
+		// A creator given twice is bad input, in a long list too.
+		if len(ids) > 0 {
+			a.LinkedCreators = append(a.LinkedCreators, invitation.LinkedCreator{ID: ids[0]})
+			_, _, err = invitation.MustNew(p).Send(ctx, invitation.NewMemory(), a, goodID, eligibility.Creator{ID: "c1", ECommercePermission: true}, t0)
+			if !errors.Is(err, invitation.ErrProfile) {
+				t.Fatalf("creator %s twice: %v", ids[0], err)
+			}
+		}
+	})
 }

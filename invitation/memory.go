@@ -17,34 +17,53 @@ import (
 // Accounts are spread over independently locked shards by a hash of their ID, so callers working
 // on different accounts rarely wait for each other; everything one account owns is in one shard,
 // which makes each reservation atomic (INV-11). It owns no policy: each [Memory.Reserve] is
-// decided by the [Quota] it is given. The zero Memory is an empty ledger ready for use, keeping
-// history for the default 90 days; [NewMemory] sets options.
+// decided by the [Quota] it is given. The zero Memory is an empty ledger ready for use, with the
+// default bounds and history retention; [NewMemory] sets options.
 //
-// A reservation touches little memory: an account's day counter and its compact table of the
+// A reservation touches little memory: an account's day counters and its compact table of the
 // creators it invited within the repeat window. Records keep the caller's creator ID, username,
 // nickname and message strings, which the ledger does not copy, and share the account's market,
 // purpose and contacts, copied once for as long as the account keeps sending the same ones.
 //
-// Memory stays bounded on a long run. History is kept for the retention period ([KeepHistory],
-// default 90 days, and never less than the repeat window of the quota given), dropped from its
-// oldest end in blocks. An account's creator table holds at most the invitations of the longest
-// repeat window the account has been given, and a sweep releases the table of an account that
-// has invited no one within that window before the latest instant of its shard.
+// # Instants out of order
 //
-// The ledger's notion of the present is the latest instant it has been given: per account for
-// the quotas, per shard for history. For the repeat window (INV-3) an instant earlier than the
-// account's present is taken as the present: the creator's window is judged, and if the
-// invitation is recorded runs, from the account's latest instant, so a clock that goes backwards
-// can neither reopen a window nor open two for one creator; the record keeps the instant given.
-// An account's present is its own: another account's instants never reopen its quotas (should an
-// account come back after the sweep released its table, at an instant the released entries
-// would still cover, it is refused as if every creator had been invited at the latest of them).
-// History is dropped relative to the shard's present, so an instant that jumps years ahead drops
-// the history of the accounts of its shard that is older than the retention before it.
+// An answer is exact over the invitations recorded so far, judged at the instant given, for an
+// instant within two bounds. The lateness bound ([AllowLate], default one minute) is how far an
+// instant may be behind the latest instant accepted for the same account: requests that reach
+// the ledger a little out of timestamp order. Within it the daily count is that of the
+// instant's own day, which may be the day before the account's latest, and a creator invited
+// up to a window before or after the instant is refused. The lead bound ([AllowAhead], default
+// 30 days) is how far an instant may be ahead of the latest instant the whole ledger has
+// accepted, and, the same distance, behind it: a host's clock that jumps years ahead is refused
+// instead of holding an account's quotas against every real instant after it, and one instant
+// accepted at the lead leaves the real ones within the bound. Outside the bounds Reserve
+// returns an error wrapping [ErrTooLate] or [ErrTooFarAhead] and records nothing. An account's
+// answers depend on other accounts' instants through the lead bound only. The ledger has no
+// clock: its first instant is taken as it is, and a ledger that accepted nothing for longer
+// than the lead refuses every instant as too far ahead (a host whose traffic can stop that long
+// sets a longer lead).
+//
+// A refusal or an error records nothing and changes nothing a later answer depends on: neither
+// the account's latest instant, nor its counters, nor the longest window it has been given.
+//
+// # Memory
+//
+// Memory stays bounded on a long run. History is kept for the retention period ([KeepHistory],
+// default 90 days, and never less than the repeat window of the quota given), counted back from
+// the latest instant accepted in the account's shard, and dropped from its oldest end in blocks.
+// An account's creator table holds the invitations of the longest repeat window the account has
+// been given, back from its latest instant less the lateness bound. An account idle for longer
+// than the lead bound, whose quota state no instant within the bounds can need any more, gives
+// that state up, and once its history is older than the retention the ledger forgets the
+// account; a sweep visits accounts as they are added and as reservations are made, so that
+// accounts that come and go do not accumulate. Sequence numbers never repeat: an account the
+// ledger forgot and that comes back numbers its invitations above every number its shard has
+// forgotten, so its numbers may start above 1 (see [Record.Seq]).
 //
 // A quota may change between calls: the daily limit applies to the day's count as it stands,
 // and a creator's last invitation is kept for the longest window the account has been given, so
-// that a window lengthened again still covers it.
+// that a window lengthened again still covers it; a window longer than any given before covers
+// the invitations the ledger still holds.
 //
 // Creators are keyed by a seeded 64-bit hash of their ID in the repeat-window state; a collision
 // (about one chance in 10^13 for an account that invites 800 creators a week) can only make the
@@ -64,30 +83,67 @@ type memState struct {
 	seed      maphash.Seed // shard of an account
 	keySeed   maphash.Seed // creatorKey
 	retention int64        // history retention, ns; raised to each call's repeat window
-	_         [16 << 10]byte
+	late      int64        // lateness bound, ns
+	ahead     int64        // lead bound, ns
+	_         [64 - 40]byte
+	// hint is an instant the ledger has accepted, at most step before the latest one, or
+	// math.MinInt64 before the first; it moves only when the latest gets step ahead of it, so
+	// that its cache line is rarely written: step is a sixteenth of the lead bound, and only an
+	// instant within step of a bound takes the exact latest instant from the shards.
+	hint atomic.Int64
+	step int64
+	_    [16 << 10]byte
 }
 
-// defaultRetention is how long a [Memory] keeps history unless [KeepHistory] says otherwise.
-const defaultRetention = int64(90 * 24 * time.Hour)
+// Defaults and limits of a [Memory] ledger's options.
+const (
+	defaultRetention = int64(90 * 24 * time.Hour)
+	defaultLate      = int64(time.Minute)
+	defaultAhead     = int64(30 * 24 * time.Hour)
+	// maxLate keeps a late instant within the day before the account's latest day (days are at
+	// least 23 hours long) and within every repeat window (at least 24 hours).
+	maxLate  = int64(12 * time.Hour)
+	minAhead = int64(time.Hour)
+)
 
 // MemoryOption configures a [Memory] ledger made by [NewMemory]. A nil option does nothing.
 type MemoryOption func(*memConfig)
 
 // memConfig is what the options of [NewMemory] set.
 type memConfig struct {
-	retention int64
+	retention, late, ahead int64
 }
 
 // KeepHistory sets how long a [Memory] ledger keeps invitation history (INV-9), counted back from
-// the latest instant it has been given. It is at least the repeat window of each reservation's
-// quota; a shorter duration is raised to it. The default is 90 days.
+// the latest instant it has accepted in the account's shard. It is at least the repeat window of
+// each reservation's quota; a shorter duration is raised to it. The default is 90 days.
 func KeepHistory(d time.Duration) MemoryOption {
 	return func(c *memConfig) { c.retention = int64(d) }
 }
 
+// AllowLate sets the lateness bound of a [Memory] ledger: how far an instant may be behind the
+// latest instant the ledger has accepted for the same account and still be judged exactly; one
+// further behind is an error wrapping [ErrTooLate]. It is clamped to 0–12 hours, so that a late
+// instant is always within the repeat window and at most one calendar day back. The default is
+// one minute, more than a request spends between a host's clock and the ledger.
+func AllowLate(d time.Duration) MemoryOption {
+	return func(c *memConfig) { c.late = min(max(int64(d), 0), maxLate) }
+}
+
+// AllowAhead sets the lead bound of a [Memory] ledger: how far an instant may be ahead of the
+// latest instant the ledger has accepted, for any account; one further ahead is an error
+// wrapping [ErrTooFarAhead]. An instant as far behind that latest one is an error wrapping
+// [ErrTooLate], so that one instant accepted at the lead leaves the real ones within bounds, and
+// so that the ledger can give up the state of accounts idle for longer. It is at least an hour.
+// The default is 30 days: a clock that jumped a year or more is refused, a month of simulated
+// time between two calls is not.
+func AllowAhead(d time.Duration) MemoryOption {
+	return func(c *memConfig) { c.ahead = max(int64(d), minAhead) }
+}
+
 // NewMemory returns an empty in-memory ledger with the given options.
 func NewMemory(opts ...MemoryOption) *Memory {
-	c := memConfig{retention: defaultRetention}
+	c := memConfig{retention: defaultRetention, late: defaultLate, ahead: defaultAhead}
 	for _, o := range opts {
 		if o != nil {
 			o(&c)
@@ -99,10 +155,11 @@ func NewMemory(opts ...MemoryOption) *Memory {
 }
 
 func newMemState(c memConfig) *memState {
-	st := &memState{seed: maphash.MakeSeed(), keySeed: maphash.MakeSeed(), retention: c.retention}
+	st := &memState{seed: maphash.MakeSeed(), keySeed: maphash.MakeSeed(), retention: c.retention, late: c.late, ahead: c.ahead, step: c.ahead / 16}
 	for i := range st.shards {
 		st.shards[i].latest = math.MinInt64
 	}
+	st.hint.Store(math.MinInt64)
 	return st
 }
 
@@ -111,7 +168,7 @@ func (m *Memory) load() *memState {
 	if st := m.state.Load(); st != nil {
 		return st
 	}
-	st := newMemState(memConfig{retention: defaultRetention})
+	st := newMemState(memConfig{retention: defaultRetention, late: defaultLate, ahead: defaultAhead})
 	if m.state.CompareAndSwap(nil, st) {
 		return st
 	}
@@ -134,48 +191,81 @@ func (m *Memory) Reserve(ctx context.Context, q Quota, a Account, inv Invitation
 	}
 	st := m.load()
 	now := at.UnixNano()
+	if err := st.bounds(now, at); err != nil {
+		return Record{}, affrules.Decision{}, err
+	}
 	window := int64(q.RepeatWindowDays) * int64(24*time.Hour)
 	key := st.creatorKey(inv.CreatorID)
 	s, h := st.locate(a.ID)
 	s.mu.Lock()
 	s.touch = s.log.touch()
 	acc := s.account(h, a.ID)
+	if acc != nil {
+		if acc.homeCode != a.HomeMarket {
+			s.mu.Unlock()
+			return Record{}, affrules.Decision{}, fielderr.New(pkg, "account.home_market", strconv.Quote(string(a.HomeMarket)), "differs from %s, the home market recorded for account %s", acc.homeCode, a.ID)
+		}
+		if now < back(acc.latest, st.late) {
+			err := tooLate(at, st.late, acc.latest, acc.home, "for account "+a.ID)
+			s.mu.Unlock()
+			return Record{}, affrules.Decision{}, err
+		}
+	}
+	if now < back(s.latest, st.ahead) {
+		// Behind the shard's latest, so behind the ledger's, by more than the lead: the shard
+		// may have given up state this instant would need (see sweepStep). bounds checks the
+		// ledger's latest; this is its check under the lock.
+		err := tooLate(at, st.ahead, s.latest, time.UTC, "by the ledger")
+		s.mu.Unlock()
+		return Record{}, affrules.Decision{}, err
+	}
 	if acc == nil {
+		// A new account: its first invitation is always admitted (no day counted, no creator
+		// invited), so it is made here. Four sweep steps for every account added keep the
+		// accounts a shard holds within a third more than those still needed when accounts
+		// come and go.
+		for range 4 {
+			s.sweepStep(st)
+		}
 		var err error
 		if acc, err = s.add(h, a); err != nil {
 			s.mu.Unlock()
 			return Record{}, affrules.Decision{}, err
 		}
-	} else if acc.homeCode != a.HomeMarket {
-		s.mu.Unlock()
-		return Record{}, affrules.Decision{}, fielderr.New(pkg, "account.home_market", strconv.Quote(string(a.HomeMarket)), "differs from %s, the home market recorded for account %s", acc.homeCode, a.ID)
 	}
-	acc.latest = max(acc.latest, now)
-	acc.keep = max(acc.keep, window)
-	keepCut := acc.latest - acc.keep // entries at or before it are stale for every window given
-	cut := acc.latest - window       // entries after it are within this call's window
+	// Entries at or before keepCut are stale: no instant within the lateness bound is within
+	// the longest window the account has been given of them.
+	keepCut := back(back(acc.latest, st.late), acc.keep)
 	acc.last.reserve(keepCut, &s.scratch)
-	i, last, ok := acc.last.find(key, keepCut)
-	ok = ok && last > cut
-	if !ok && acc.released > cut {
-		// The sweep released a table that may still have held this creator within the window
-		// (the shard's present ran ahead of the account's): refuse as if it had.
-		last, ok = acc.released, true
-	}
+	i, last, found := acc.last.find(key, keepCut)
+	// INV-3: the creator's latest invitation is within the window of the instant, before it or
+	// after it (a later one is at most the lateness bound after, within every window).
+	open := found && window > 0 && now < last+window
 	var d affrules.Decision
-	if acc.dayEnd != 0 && now < acc.dayEnd && q.admits(int(acc.count), ok) {
+	if now < acc.dayEnd && now >= acc.dayStart && q.admits(int(acc.count), open) {
 		// An instant within the counted day, admitted by the rule's core (Quota.admits), which is
-		// all Check would decide here, without building times: the day stays and its count goes
-		// up by one; the creator's window runs from the account's present (see below).
+		// all Check would decide here, without building times: the count goes up by one.
 		d.Allowed = true
 		acc.count++
-		last = acc.latest
-	} else {
-		u := Usage{Count: int(acc.count)}
-		if acc.dayEnd != 0 {
-			u.Day = affrules.Period{Start: time.Unix(0, acc.dayStart), End: time.Unix(0, acc.dayEnd)}
+		if !found || last < now {
+			last = now
 		}
-		if ok {
+	} else {
+		// Every other case goes through Check, with the usage of the instant's own day: the
+		// counted day, the day before it (a late instant: the lateness bound is shorter than a
+		// day, so that is the only earlier day it can fall in), or a later day, with none yet.
+		var u Usage
+		switch {
+		case acc.dayEnd == 0 || now >= acc.dayEnd:
+		case now >= acc.dayStart:
+			u.Day = affrules.Period{Start: time.Unix(0, acc.dayStart), End: time.Unix(0, acc.dayEnd)}
+			u.Count = int(acc.count)
+		default:
+			if u.Day = affrules.DayOf(at, acc.home); u.Day.End.UnixNano() == acc.dayStart {
+				u.Count, u.NextDayCount = int(acc.prevCount), int(acc.count)
+			}
+		}
+		if found {
 			u.Last = time.Unix(0, last)
 		}
 		var next Usage
@@ -184,15 +274,29 @@ func (m *Memory) Reserve(ctx context.Context, q Quota, a Account, inv Invitation
 			s.mu.Unlock()
 			return Record{}, d, nil
 		}
-		acc.dayStart, acc.dayEnd, acc.count = next.Day.Start.UnixNano(), next.Day.End.UnixNano(), int32(next.Count)
-		// The creator's window runs from the account's present: an instant earlier than the
-		// latest the account has given is taken as that latest one. Storing the earlier instant
-		// would leave an entry stale from the start when the instant is a whole window back, and
-		// the creator could be invited again at once.
-		last = max(next.Last.UnixNano(), acc.latest)
+		switch {
+		case acc.dayEnd == 0 || now >= acc.dayEnd:
+			// A later day: the counted day becomes the day before, if it is the day before.
+			start := next.Day.Start.UnixNano()
+			acc.prevCount = 0
+			if start == acc.dayEnd {
+				acc.prevCount = acc.count
+			}
+			acc.dayStart, acc.dayEnd = start, next.Day.End.UnixNano()
+			acc.count = int32(next.Count)
+		case now >= acc.dayStart:
+			acc.count = int32(next.Count)
+		default:
+			if next.Day.End.UnixNano() == acc.dayStart {
+				acc.prevCount = int32(next.Count)
+			}
+		}
+		last = next.Last.UnixNano()
 	}
 	acc.last.set(i, key, last)
 	acc.lastAt = max(acc.lastAt, last)
+	acc.latest = max(acc.latest, now)
+	acc.keep = max(acc.keep, window)
 	acc.seq++
 	acc.newest = s.log.add(record{prev: acc.newest, at: now, interested: notAnswered,
 		creatorID: inv.CreatorID, username: inv.Username, nickname: inv.Nickname, message: inv.Message,
@@ -203,11 +307,64 @@ func (m *Memory) Reserve(ctx context.Context, q Quota, a Account, inv Invitation
 	s.latest = max(s.latest, now)
 	s.log.drop(back(s.latest, max(st.retention, window)))
 	if s.tick++; s.tick%64 == 0 {
-		s.sweepStep()
+		s.sweepStep(st)
 	}
 	rec := Record{Account: a.ID, Seq: acc.seq, At: time.Unix(0, now).In(acc.home), Invitation: inv}
 	s.mu.Unlock()
+	st.advance(now)
 	return rec, d, nil
+}
+
+// bounds returns an error if instant now (at) is further than the lead bound ahead of or behind
+// the latest instant the ledger has accepted. Usually the hint answers; only an instant near a
+// bound takes the exact latest instant from the shards.
+func (st *memState) bounds(now int64, at time.Time) error {
+	g := st.hint.Load()
+	if g == math.MinInt64 || now <= ahead(g, st.ahead) && now >= back(ahead(g, st.step), st.ahead) {
+		return nil // hint <= latest <= hint+step
+	}
+	g = st.latest()
+	if now > ahead(g, st.ahead) {
+		return fielderr.New(pkg, "at", at.Format(time.RFC3339Nano), "is more than %s after %s, the latest instant the ledger has accepted: %w",
+			time.Duration(st.ahead), time.Unix(0, g).UTC().Format(time.RFC3339Nano), ErrTooFarAhead)
+	}
+	if now < back(g, st.ahead) {
+		return tooLate(at, st.ahead, g, time.UTC, "by the ledger")
+	}
+	return nil
+}
+
+// tooLate returns the error of an instant more than bound behind latest, the latest instant
+// accepted by whom.
+func tooLate(at time.Time, bound, latest int64, loc *time.Location, by string) error {
+	return fielderr.New(pkg, "at", at.Format(time.RFC3339Nano), "is more than %s before %s, the latest instant accepted %s: %w",
+		time.Duration(bound), time.Unix(0, latest).In(loc).Format(time.RFC3339Nano), by, ErrTooLate)
+}
+
+// latest returns the latest instant the ledger has accepted, math.MinInt64 if none.
+func (st *memState) latest() int64 {
+	g := int64(math.MinInt64)
+	for i := range st.shards {
+		s := &st.shards[i]
+		s.mu.Lock()
+		g = max(g, s.latest)
+		s.mu.Unlock()
+	}
+	return g
+}
+
+// advance moves the hint after instant now has been accepted, if now is more than step ahead of
+// it.
+func (st *memState) advance(now int64) {
+	for {
+		g := st.hint.Load()
+		if g != math.MinInt64 && now <= ahead(g, st.step) {
+			return
+		}
+		if st.hint.CompareAndSwap(g, now) {
+			return
+		}
+	}
 }
 
 // History implements [Ledger.History].

@@ -29,7 +29,11 @@ type shard struct {
 	list    []*account    // every account of the shard, for the sweep
 	sweep   int           // next index of list to sweep
 	scratch []slot        // reused by table rebuilds
-	_       [256 - 144]byte
+	// seqFloor is the highest Seq of an account the shard has forgotten; an account added to
+	// the shard numbers its invitations above it, so that one that comes back never repeats a
+	// number.
+	seqFloor int64
+	_        [256 - 152]byte
 }
 
 // accountSlot is one entry of a shard's account index: the seeded hash of the account's ID,
@@ -39,7 +43,7 @@ type accountSlot struct {
 	acc *account
 }
 
-// account is the state of one account: its day counter (INV-2), its last-invitation [table]
+// account is the state of one account: its day counters (INV-2), its last-invitation [table]
 // (INV-3), the position of its newest record in the shard's log, and its latest [sent]. Its
 // fields are in the order a reservation reads them, and it is padded to 320 bytes, a size class
 // whose objects are aligned to cache lines, so that a reservation reads its first four lines and
@@ -47,14 +51,16 @@ type accountSlot struct {
 type account struct {
 	id       string
 	homeCode affrules.MarketCode
-	latest   int64 // latest instant the account has been given, ns
-	released int64 // latest instant of a table the sweep released, ns; math.MinInt64 if none
-	count    int32 // Usage.Count, at most DailyLimit
-	sentN    int32 // len(sent.contacts)
-	home     *time.Location
+	latest   int64 // latest instant accepted for the account, ns
+	count    int32 // invitations recorded on the counted day
+	// prevCount is the number of invitations recorded on the day before the counted day, the
+	// one earlier day a late instant can fall in.
+	prevCount int32
+	sentN     int32 // len(sent.contacts)
+	home      *time.Location
 
-	last     table // creator key → last invitation (ns); entries at or before latest-keep are stale
-	dayStart int64 // Usage.Day as ns; both 0 when the account has no day yet
+	last     table // creator key → last invitation (ns); entries at or before latest-late-keep are stale
+	dayStart int64 // the counted day, the day of latest, as ns; both 0 when the account has none
 	dayEnd   int64
 	seq      int64
 	newest   int64 // log position of the record numbered seq; 0 before the first
@@ -151,7 +157,7 @@ func (s *shard) add(h uint64, a Account) (*account, error) {
 	if err != nil {
 		return nil, fielderr.New(pkg, "account.home_market", strconv.Quote(string(a.HomeMarket)), "%w", affrules.ErrUnknownMarket)
 	}
-	acc := &account{id: a.ID, home: mk.Location(), homeCode: a.HomeMarket, latest: math.MinInt64, lastAt: math.MinInt64, released: math.MinInt64}
+	acc := &account{id: a.ID, home: mk.Location(), homeCode: a.HomeMarket, latest: math.MinInt64, lastAt: math.MinInt64, seq: s.seqFloor}
 	if 2*(len(s.list)+1) > len(s.index) {
 		old := s.index
 		s.index = make([]accountSlot, max(16, 2*len(old)))
@@ -209,22 +215,76 @@ func (acc *account) setSent(e *sent) {
 	copy(acc.sentInline[:], e.contacts)
 }
 
-// sweepStep releases the last-invitation table of one account of the shard if every entry is
-// older than the account's longest window before the shard's latest instant, so that accounts that stop inviting
-// do not hold memory for ever. The account's own present is left alone: another account's
-// instants must not reopen its quotas. Should the account come back with an instant at which
-// the released entries would still count, it is refused as if every creator had been invited at
-// the latest of them (acc.released). The caller holds s.mu.
-func (s *shard) sweepStep() {
+// sweepStep visits one account of the shard, the next in turn. An account whose quota state no
+// instant within the ledger's bounds can need (its counted day and the longest window after its
+// last invitation both end at or before the lead bound behind the shard's latest instant, so at
+// or before the same bound behind the ledger's) gives up its table and counters. If its history
+// is also older than the retention, the shard forgets the account: an instant the ledger still
+// accepts for it finds nothing it would have needed. The caller holds s.mu.
+func (s *shard) sweepStep(st *memState) {
+	if len(s.list) == 0 {
+		return
+	}
 	if s.sweep >= len(s.list) {
 		s.sweep = 0
 	}
 	acc := s.list[s.sweep]
-	if acc.last.slots != nil && acc.lastAt <= back(s.latest, acc.keep) {
-		acc.released = max(acc.released, acc.lastAt)
+	horizon := back(s.latest, st.ahead)
+	if acc.dayEnd <= horizon && ahead(acc.lastAt, acc.keep) <= horizon {
+		if acc.latest <= back(s.latest, max(st.retention, acc.keep)) {
+			s.remove(st, s.sweep)
+			return // the list's last account is now at s.sweep
+		}
 		acc.last = table{}
+		acc.lastAt = math.MinInt64
+		acc.dayStart, acc.dayEnd, acc.count, acc.prevCount = 0, 0, 0, 0
 	}
 	s.sweep++
+}
+
+// remove forgets the account at position k of the list: it leaves the index (backward-shift
+// deletion, so that no probe chain is broken) and the list, and its numbers the shard's
+// seqFloor. Its records stay in the log, unreachable, until their block is dropped. The caller
+// holds s.mu.
+func (s *shard) remove(st *memState, k int) {
+	acc := s.list[k]
+	s.seqFloor = max(s.seqFloor, acc.seq)
+	mask := uint64(len(s.index) - 1)
+	i := maphash.String(st.seed, acc.id) / shardCount & mask
+	for s.index[i].acc != acc {
+		i = (i + 1) & mask
+	}
+	for j := (i + 1) & mask; s.index[j].acc != nil; j = (j + 1) & mask {
+		// The entry at j stays unless the hole at i lies cyclically between its home slot and j.
+		home := s.index[j].h / shardCount & mask
+		if i <= j && i < home && home <= j || i > j && (i < home || home <= j) {
+			continue
+		}
+		s.index[i] = s.index[j]
+		i = j
+	}
+	s.index[i] = accountSlot{}
+	last := len(s.list) - 1
+	s.list[k] = s.list[last]
+	s.list[last] = nil
+	s.list = s.list[:last]
+	if len(s.index) > 16 && 8*len(s.list) < len(s.index) {
+		old := s.index
+		s.index = make([]accountSlot, len(old)/2)
+		for _, e := range old {
+			if e.acc != nil {
+				s.insert(e.h, e.acc)
+			}
+		}
+	}
+}
+
+// ahead returns t+d for d >= 0, or math.MaxInt64 where that would overflow.
+func ahead(t, d int64) int64 {
+	if t > math.MaxInt64-d {
+		return math.MaxInt64
+	}
+	return t + d
 }
 
 // back returns t-d for d >= 0, or math.MinInt64 where that would overflow.

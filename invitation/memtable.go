@@ -7,12 +7,17 @@ type slot struct {
 	at  int64  // Unix ns
 }
 
+// minTable is the smallest size of a [table]: three entries, 64 bytes, for the many accounts
+// that invite a few creators.
+const minTable = 4
+
 // table is an account's last-invitation table: an open-addressing hash table (linear probing,
 // power-of-two size) from creator key to last-invitation instant, a slice of 16-byte [slot]s. An
 // entry at or before the cut (the account's latest instant minus the longest window it has been
 // given) is stale: lookups ignore it and an insert may take its slot. A rebuild, when three
 // quarters of the slots are used, drops the stale entries and resizes the table to between two
-// and eight slots a live entry, so an entry costs 32 to 128 bytes, about 45 at the usual load.
+// and eight slots a live entry (at least minTable), so an entry costs 32 to 128 bytes, about 45
+// at the usual load.
 type table struct {
 	slots []slot
 	used  int // non-empty slots, stale or not
@@ -60,8 +65,8 @@ func (t *table) reserve(cut int64, scratch *[]slot) {
 		}
 	}
 	size := len(t.slots)
-	if size < 16 || 2*len(live) > size || 8*len(live) < size {
-		size = 16
+	if size < minTable || 2*len(live) > size || 8*len(live) < size {
+		size = minTable
 		for size < 2*len(live) {
 			size *= 2
 		}

@@ -4,8 +4,10 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strconv"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/eligibility"
 	"github.com/affrules/affrules/internal/fielderr"
 	"github.com/affrules/affrules/internal/strictjson"
 )
@@ -17,10 +19,11 @@ const (
 	maxSpacelessChar = 1_000_000
 )
 
-// Policy is the policy data of SPEC §3: the quota rule ([Quota], INV-2..4) and the input rules
-// (INV-5, INV-6). Its defaults come from [DefaultPolicy]; a host changes them through JSON
-// ([ParsePolicy]) or a struct literal, checks the result with [Policy.Validate], and builds an
-// [Evaluator] from it with [New], which applies both halves.
+// Policy is the policy data of SPEC §3: the quota rule ([Quota], INV-2..4), the input rules
+// (MKT-1, INV-5, INV-6, INV-12), the listing (INV-8, through eligibility's Listing) and what an
+// invitation shows (INV-13). Its defaults come from [DefaultPolicy]; a host changes them through
+// JSON ([ParsePolicy]) or a struct literal, checks the result with [Policy.Validate], and builds
+// an [Evaluator] from it with [New], which applies both halves.
 //
 // The zero Policy is invalid: [New] refuses it with errors wrapping [affrules.ErrOutOfRange], and
 // its Quota denies every invitation.
@@ -39,20 +42,48 @@ type Policy struct {
 	// entry offers the channels of its [affrules.Market] data, which already carry the catalog's
 	// defaults (UK and SG: Email, WhatsApp, Phone by interpretation).
 	Channels map[affrules.MarketCode][]affrules.Channel `json:"channels,omitempty"`
+	// PhoneAloneCounts lets an invitation whose only contact is a phone number through (INV-5
+	// interpretation). Default false: at least one contact must be on another channel.
+	PhoneAloneCounts bool `json:"phone_alone_counts"`
+	// Markets are the markets where invitations are offered (MKT-1: which features are
+	// available in which market is policy). Default the Affiliate Marketplace's seven: UK, ID,
+	// MY, VN, TH, PH, SG. An invitation in another market is refused as bad input.
+	Markets []affrules.MarketCode `json:"markets"`
+	// Listing is the Marketplace listing policy (ELG-7, INV-8, INV-12): whether an
+	// affiliate-partner-only account may use the Marketplace (default no) and whether the
+	// affiliate-partner role may invite MCN-linked creators for product distribution (default
+	// yes). Given in JSON, both of its keys are required.
+	Listing eligibility.Listing `json:"listing" strict:"all"`
+	// TopCreators is how many of the account's linked creators, most followed first, an
+	// invitation shows (INV-13). Default 3; 0 shows none.
+	TopCreators int `json:"top_creators"`
 }
 
 // DefaultPolicy returns the catalog's values: 100 invitations a day, one per creator within 7
-// days, messages of at most 500 words or 2500 characters of a script without spaces, and each
-// market's own contact channels.
+// days, messages of at most 500 words or 2500 characters of a script without spaces, each
+// market's own contact channels with phone alone not enough, invitations in the Marketplace's
+// seven markets, only MCN/CAP accounts using the Marketplace with the affiliate-partner role
+// seeing MCN-linked creators ([eligibility.DefaultListing]), and the top 3 linked creators shown.
 func DefaultPolicy() Policy {
-	return Policy{Quota: Quota{DailyLimit: 100, RepeatWindowDays: 7}, MaxWords: 500, MaxSpacelessChars: 2500}
+	return Policy{
+		Quota:    Quota{DailyLimit: 100, RepeatWindowDays: 7},
+		MaxWords: 500, MaxSpacelessChars: 2500,
+		Markets:     []affrules.MarketCode{affrules.UK, affrules.ID, affrules.MY, affrules.VN, affrules.TH, affrules.PH, affrules.SG},
+		Listing:     eligibility.DefaultListing(),
+		TopCreators: 3,
+	}
 }
+
+// maxTopCreators bounds [Policy.TopCreators].
+const maxTopCreators = 100
 
 // Validate reports every problem of the policy at once, joined with [errors.Join]; each is an
 // [*affrules.FieldError] naming the field ("policy.daily_limit", "policy.channels[TH][1]") and
 // its value: a daily limit outside 1–1,000,000, a repeat window outside 0–3650 days, word or
-// character budgets outside 1–100,000 and 1–1,000,000, and a channel override for an
-// unregistered market, with an empty or repeated channel, or offering nothing but phone (INV-5).
+// character budgets outside 1–100,000 and 1–1,000,000, a channel override for an unregistered
+// market, with an empty or repeated channel, or offering nothing but phone (INV-5) unless phone
+// alone counts, no markets or an unregistered or repeated one (MKT-1), and a number of top
+// creators outside 0–100 (INV-13).
 func (p Policy) Validate() error {
 	l := fielderr.For(pkg)
 	p.Quota.validate(l, "policy.")
@@ -63,6 +94,18 @@ func (p Policy) Validate() error {
 	}
 	bound("policy.max_words", p.MaxWords, 1, maxWordsLimit)
 	bound("policy.max_spaceless_chars", p.MaxSpacelessChars, 1, maxSpacelessChar)
+	bound("policy.top_creators", p.TopCreators, 0, maxTopCreators)
+	if len(p.Markets) == 0 {
+		l.Add("policy.markets", "[]", "must list at least one market (MKT-1)")
+	}
+	for i, m := range p.Markets {
+		f := fmt.Sprintf("policy.markets[%d]", i)
+		if _, err := affrules.LookupMarket(m); err != nil {
+			l.Add(f, strconv.Quote(string(m)), "%w", affrules.ErrUnknownMarket)
+		} else if slices.Contains(p.Markets[:i], m) {
+			l.Add(f, m, "is listed twice")
+		}
+	}
 	codes := make([]string, 0, len(p.Channels))
 	for code := range p.Channels {
 		codes = append(codes, string(code))
@@ -88,7 +131,7 @@ func (p Policy) Validate() error {
 				other = true
 			}
 		}
-		if !other {
+		if !other && !(p.PhoneAloneCounts && len(chans) > 0) {
 			l.Add(field, fmt.Sprint(chans), "must offer a channel other than phone (INV-5)")
 		}
 	}

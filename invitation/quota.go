@@ -53,41 +53,44 @@ func (q Quota) valid() bool {
 }
 
 // Usage is what a [Ledger] knows of one account's quotas when it is asked to record an invitation
-// to one creator: the counter of INV-2 and the last invitation of INV-3. Both are per account,
-// whatever the role or market of the invitations (INV-4). The zero Usage is an account that has
-// invited no one.
+// to one creator at an instant: the count of INV-2 for the instant's own calendar day and the
+// creator's last invitation for INV-3. Both are per account, whatever the role or market of the
+// invitations (INV-4). The zero Usage is an account that has invited no one.
 type Usage struct {
-	// Day is the calendar day of the account's home market that Count counts, the day of the
-	// latest counted invitation; the zero Period when the account has none.
-	Day affrules.Period `json:"day"`
-	// Count is the number of invitations counted in Day (INV-2).
-	Count int `json:"count"`
-	// Last is the account's latest invitation of the creator, or the zero time if there is none
-	// or it is older than the repeat window (INV-3).
+	// Day is the calendar day of the account's home market that the instant falls in and Count
+	// the number of invitations recorded in it (INV-2). The zero Period, or a day that ends at
+	// or before the instant, is a day without invitations. A ledger that gives a later day than
+	// the instant's own has the instant counted in that day, which can refuse more, never less.
+	Day   affrules.Period `json:"day"`
+	Count int             `json:"count"`
+	// NextDayCount is the number of invitations recorded on the calendar day after Day, which
+	// the retry instant of a refusal depends on; the days after it are taken to have none. It
+	// is 0 unless the instant is late, behind invitations recorded on the next day.
+	NextDayCount int `json:"next_day_count,omitempty"`
+	// Last is the account's latest recorded invitation of the creator, before or after the
+	// instant, or the zero time if there is none within the repeat window (INV-3).
 	Last time.Time `json:"last,omitzero"`
 }
 
 // Check is the quota rule (INV-2..4) as a pure function, the one place it is decided: whether an
-// account whose quota state towards one creator is u may invite that creator at instant at, home
-// being the zone of the account's home market. It returns the decision and the usage to store if
-// the invitation is recorded; when the decision denies, the usage is u unchanged. A [Ledger]
-// calls Check inside the atomic step that records the invitation (INV-11).
+// account whose usage at instant at, towards one creator, is u may invite that creator then,
+// home being the zone of the account's home market. It returns the decision and the usage to
+// store if the invitation is recorded; when the decision denies, the usage is u unchanged. A
+// [Ledger] calls Check inside the atomic step that records the invitation (INV-11).
 //
-// The decision lists every failing rule: INV-2 when the day's count has reached q.DailyLimit,
-// with the next local midnight as its retry instant; INV-3 when at is before u.Last plus
-// q.RepeatWindowDays×24h (MKT-3: exactly 7×24h later is allowed again), retrying then.
-// [affrules.Decision.NextAllowed] is the later of the failing rules' retry instants, the first
-// instant at which both can pass. The reasons carry typed values: INV-2 the day's count and the
-// limit ([affrules.Count]) with the day as subject, INV-3 the last invitation
-// ([affrules.Instant], in the home zone) and the window ([affrules.DaysOf]).
-//
-// A clock that goes backwards never reopens a quota: an instant before u.Day is counted in u.Day
-// (the latest day the account has used), and an instant before u.Last is within the window of
-// u.Last.
+// The decision lists every failing rule: INV-2 when the count of the instant's day has reached
+// q.DailyLimit, INV-3 when at is before u.Last plus q.RepeatWindowDays×24h (MKT-3: exactly
+// 7×24h later is allowed again). A last invitation after the instant is within its window: a
+// ledger's lateness bound is shorter than a day, the shortest window. The reasons carry typed
+// values: INV-2 the day's count and the limit ([affrules.Count]) with the day as subject, INV-3
+// the last invitation ([affrules.Instant], in the home zone) and the window
+// ([affrules.DaysOf]). [affrules.Decision.NextAllowed] is the first instant after at at which
+// neither rule refuses over the same usage: the end of a full day (and of the next day, if it
+// is full too), the end of the creator's window, whichever comes last.
 func (q Quota) Check(home *time.Location, u Usage, at time.Time) (affrules.Decision, Usage) {
-	day, count := u.Day, u.Count
+	day, count, following := u.Day, u.Count, u.NextDayCount
 	if day.IsEmpty() || !at.Before(day.End) {
-		day, count = affrules.DayOf(at, home), 0
+		day, count, following = affrules.DayOf(at, home), 0, 0
 	}
 	var again time.Time
 	repeat := false
@@ -96,13 +99,13 @@ func (q Quota) Check(home *time.Location, u Usage, at time.Time) (affrules.Decis
 		repeat = at.Before(again)
 	}
 	if !q.admits(count, repeat) {
-		return q.refuse(home, u, day, count, repeat, again), u
+		return q.refuse(home, u, day, count, following, repeat, again, at), u
 	}
 	last := at
 	if u.Last.After(at) {
 		last = u.Last
 	}
-	return affrules.Decision{Allowed: true}, Usage{Day: day, Count: count + 1, Last: last}
+	return affrules.Decision{Allowed: true}, Usage{Day: day, Count: count + 1, NextDayCount: following, Last: last}
 }
 
 // admits is the core of the quota rule (INV-2, INV-3): an invitation passes when the count of the
@@ -114,11 +117,10 @@ func (q Quota) admits(count int, windowOpen bool) bool {
 	return count < q.DailyLimit && !windowOpen
 }
 
-// refuse builds the decision of a refusal: the reasons of the failing rules in order, and the
-// later of their retry instants.
-func (q Quota) refuse(home *time.Location, u Usage, day affrules.Period, count int, repeat bool, again time.Time) affrules.Decision {
+// refuse builds the decision of a refusal at instant at: the reasons of the failing rules in
+// order, and the first later instant at which neither rule refuses.
+func (q Quota) refuse(home *time.Location, u Usage, day affrules.Period, count, following int, repeat bool, again, at time.Time) affrules.Decision {
 	reasons := make([]affrules.Reason, 0, 2)
-	var next time.Time
 	if count >= q.DailyLimit {
 		var buf [len(time.DateOnly)]byte
 		reasons = append(reasons, affrules.Reason{
@@ -128,7 +130,6 @@ func (q Quota) refuse(home *time.Location, u Usage, day affrules.Period, count i
 			Limit:    affrules.Count(int64(q.DailyLimit)),
 			Subject:  string(day.Start.In(home).AppendFormat(buf[:0], time.DateOnly)),
 		})
-		next = day.End
 	}
 	if repeat {
 		reasons = append(reasons, affrules.Reason{
@@ -137,9 +138,32 @@ func (q Quota) refuse(home *time.Location, u Usage, day affrules.Period, count i
 			Observed: affrules.Instant(u.Last.In(home)),
 			Limit:    affrules.DaysOf(q.RepeatWindowDays),
 		})
-		if again.After(next) {
+	}
+	// Walk forward from at: past a full day, past the creator's window, until neither holds.
+	// Each step passes one of three instants (the day's end, the next day's end, the end of
+	// the window), so the walk ends within three steps.
+	next := at
+	var nextDay affrules.Period
+	for {
+		if repeat && next.Before(again) {
 			next = again
+			continue
 		}
+		if next.Before(day.End) {
+			if count >= q.DailyLimit {
+				next = day.End
+				continue
+			}
+		} else if following > 0 && following >= q.DailyLimit {
+			if nextDay.IsEmpty() {
+				nextDay = affrules.DayOf(day.End, home)
+			}
+			if next.Before(nextDay.End) {
+				next = nextDay.End
+				continue
+			}
+		}
+		break
 	}
 	d := affrules.Decide(reasons...)
 	d.NextAllowed = next.In(home)

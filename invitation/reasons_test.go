@@ -68,7 +68,8 @@ func goldenDecisions(t *testing.T) map[string]affrules.Decision {
 	e := invitation.MustNew(invitation.DefaultPolicy())
 	l := invitation.NewMemory()
 	a := invitation.Account{ID: "mcn-2", HomeMarket: affrules.ID, MCN: true, Partner: true}
-	inv := invitation.Invitation{Market: affrules.ID, Purpose: invitation.ProductDistribution, Message: "hi", Contacts: []invitation.Contact{{Channel: affrules.Email, Value: "a@b.co"}}}
+	// Creator partnership: the MCN-link exclusion holds for it whatever the account's roles (ELG-7).
+	inv := invitation.Invitation{Market: affrules.ID, Purpose: invitation.CreatorPartnership, Message: "hi", Contacts: []invitation.Contact{{Channel: affrules.Email, Value: "a@b.co"}}}
 	for name, c := range map[string]eligibility.Creator{
 		"listed no permission": {ID: "c1"},
 		"listed other mcn":     {ID: "c1", ECommercePermission: true, LinkedMCN: "mcn-1"},

@@ -2,12 +2,13 @@ package invitation
 
 import "github.com/affrules/affrules"
 
-// Rule IDs of SPEC §3, each with the function that decides it. The input rules (INV-1, INV-5..7)
-// are reported as errors by [Evaluator.Validate] and name their rule in the message; the others
-// are the reasons of a [affrules.Decision] or the behaviour of a [Ledger].
+// Rule IDs of SPEC §3, each with the function that decides it. The input rules (INV-1, INV-5..7,
+// INV-12, INV-13's inputs, and MKT-1's markets of the feature) are reported as errors by
+// [Evaluator.Validate] and name their rule in the message; the others are the reasons of a
+// [affrules.Decision] or the behaviour of a [Ledger].
 const (
-	// RuleMarkets is INV-1, an account invites in its home market and the markets it lists:
-	// [Evaluator.Validate].
+	// RuleMarkets is INV-1, an account invites in its home market and the markets it lists, of
+	// those where the policy offers invitations ([Policy.Markets], MKT-1): [Evaluator.Validate].
 	RuleMarkets affrules.RuleID = "INV-1"
 	// RuleDaily is INV-2, at most the daily limit of invitations per calendar day of the
 	// account's home market: [Quota.Check].
@@ -17,15 +18,15 @@ const (
 	// RuleSharedQuota is INV-4, INV-2 and INV-3 shared across the account's roles: [Quota.Check]
 	// over the one [Usage] a [Ledger] keeps per account.
 	RuleSharedQuota affrules.RuleID = "INV-4"
-	// RuleContacts is INV-5, the contact channels of the market and well-formed values:
-	// [Evaluator.Validate].
+	// RuleContacts is INV-5, the contact channels of the market and well-formed values, phone
+	// alone not enough unless [Policy.PhoneAloneCounts]: [Evaluator.Validate].
 	RuleContacts affrules.RuleID = "INV-5"
 	// RuleMessage is INV-6, a required message within the word budget: [Evaluator.Validate].
 	RuleMessage affrules.RuleID = "INV-6"
 	// RulePurpose is INV-7, a purpose whose role the account holds: [Evaluator.Validate].
 	RulePurpose affrules.RuleID = "INV-7"
-	// RuleListed is INV-8, only creators listed in the Affiliate Marketplace (ELG-7):
-	// [Evaluator.Send].
+	// RuleListed is INV-8, only creators listed in the Affiliate Marketplace for the invitation's
+	// purpose (ELG-7): [Evaluator.Send], by [eligibility.Listing.Listed].
 	RuleListed affrules.RuleID = "INV-8"
 	// RuleHistory is INV-9, the searchable history and resends: [Ledger.History] with [Query];
 	// a resend is another [Evaluator.Send].
@@ -36,6 +37,14 @@ const (
 	// RuleAtomic is INV-11, quota check and recording in one atomic step: [Ledger.Reserve]
 	// ([Memory.Reserve]; package invitationtest checks any ledger).
 	RuleAtomic affrules.RuleID = "INV-11"
+	// RuleMarketplace is INV-12, only accounts holding the MCN/CAP role use the Marketplace
+	// (an affiliate-partner-only account where [Policy.Listing] allows it):
+	// [Evaluator.Validate]. Package eligibility applies it to the listing.
+	RuleMarketplace affrules.RuleID = "INV-12"
+	// RuleShown is INV-13, what an invitation shows the creator (the message, the top linked
+	// creators and the company information as at send time): [Evaluator.Send] fills
+	// [Invitation.Showcase]; [Evaluator.Validate] checks the account's profile.
+	RuleShown affrules.RuleID = "INV-13"
 )
 
 // Message keys of every reason the package gives, with their English wording. A host translating

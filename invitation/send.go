@@ -10,17 +10,21 @@ import (
 )
 
 // Send is the whole of sending one invitation from account a to creator c: it validates the
-// input ([Evaluator.Validate]: INV-1, INV-5..7), checks that c is listed for the account (INV-8,
-// by [eligibility.Listed]), then reserves the quotas and records the invitation in l under e's
-// policy's [Quota] (INV-2..4, INV-11), so that one policy governs both halves.
+// input ([Evaluator.Validate]: MKT-1, INV-1, INV-5..7, INV-12, INV-13), checks that c is listed
+// to the account for the invitation's purpose (INV-8, by the policy's [eligibility.Listing]),
+// then reserves the quotas and records the invitation in l under e's policy's [Quota] (INV-2..4,
+// INV-11), so that one policy governs both halves.
 //
 // The creator is given once, as c: Send records the invitation with inv.CreatorID set to c.ID,
-// whatever inv.CreatorID held. Bad input is an error and records nothing: every problem of
-// Validate, an empty c.ID, an instant outside the years 1700–2200 or a nil ledger, all at once.
-// A creator who is not listed is a business "no": the decision carries an INV-8 reason followed
-// by each failing ELG-7 condition, nothing is recorded, and the ledger is not consulted, so the
-// quotas are not reported (time alone will not make the creator invitable). Otherwise the
-// decision is the ledger's. A resend (INV-9) is simply another Send, under the same quotas.
+// whatever inv.CreatorID held. What the invitation shows besides its message (INV-13) is taken
+// from the account as at instant at: inv.Showcase is set to the top [Policy.TopCreators] of
+// a.LinkedCreators by followers and a copy of a.Company, whatever it held. Bad input is an error
+// and records nothing: every problem of Validate, an empty c.ID, an instant outside the years
+// 1700–2200 or a nil ledger, all at once. A creator who is not listed is a business "no": the
+// decision carries an INV-8 reason followed by each failing ELG-7 condition, nothing is recorded,
+// and the ledger is not consulted, so the quotas are not reported (time alone will not make the
+// creator invitable). Otherwise the decision is the ledger's. A resend (INV-9) is simply another
+// Send, under the same quotas.
 func (e *Evaluator) Send(ctx context.Context, l Ledger, a Account, inv Invitation, c eligibility.Creator, at time.Time) (Record, affrules.Decision, error) {
 	if err := e.ready(); err != nil {
 		return Record{}, affrules.Decision{}, err
@@ -38,7 +42,7 @@ func (e *Evaluator) Send(ctx context.Context, l Ledger, a Account, inv Invitatio
 	if err := errs.Err(); err != nil {
 		return Record{}, affrules.Decision{}, err
 	}
-	if listed := eligibility.Listed(a.ID, c); !listed.Allowed {
+	if listed := e.policy.Listing.Listed(a.Viewer(), inv.Purpose, c); !listed.Allowed {
 		reasons := append([]affrules.Reason{{
 			Rule:     RuleListed,
 			Key:      keyListedFailed,
@@ -47,5 +51,6 @@ func (e *Evaluator) Send(ctx context.Context, l Ledger, a Account, inv Invitatio
 		}}, listed.Failures()...)
 		return Record{}, affrules.Decide(reasons...), nil
 	}
+	inv.Showcase = showcase(a, e.policy.TopCreators)
 	return l.Reserve(ctx, e.policy.Quota, a, inv, at)
 }

@@ -3,6 +3,7 @@ package invitation
 import (
 	"context"
 	"errors"
+	"strconv"
 	"strings"
 	"time"
 
@@ -15,8 +16,16 @@ var (
 	// ErrNotFound reports an invitation a [Ledger] does not hold.
 	ErrNotFound = errors.New("invitation not found")
 	// ErrQuery reports a [Query] a [Ledger] cannot answer: no account, an inverted time range,
-	// a negative cursor or a page size out of range.
+	// a negative cursor, a page size out of range, an unknown purpose or market.
 	ErrQuery = errors.New("invalid query")
+	// ErrTooLate reports an instant further behind the instants a [Ledger] has accepted than its
+	// lateness bound: the ledger no longer holds what an exact answer needs, so it answers
+	// nothing and records nothing ([Ledger.Reserve]).
+	ErrTooLate = errors.New("instant too late")
+	// ErrTooFarAhead reports an instant further ahead of the latest instant a [Ledger] has
+	// accepted than its lead bound, such as a host's clock that jumped years ahead: accepted, it
+	// would hold the account's quotas against every real instant after it ([Ledger.Reserve]).
+	ErrTooFarAhead = errors.New("instant too far ahead")
 )
 
 // Ledger stores invitations and the usage of their quotas. It owns no policy: the quota rule is
@@ -25,16 +34,29 @@ var (
 // invitationtest checks an implementation.
 type Ledger interface {
 	// Reserve checks quota q for account a inviting inv.CreatorID at instant at and, if it
-	// allows it, records the invitation, in one atomic step: it reads the account's [Usage],
-	// calls [Quota.Check] (or decides exactly as it would), and stores the usage Check returns
-	// together with the new [Record]. A denial records nothing and returns a zero Record. Each
-	// call is decided by the quota it is given, so a policy change applies from the next call.
+	// allows it, records the invitation, in one atomic step: it reads the account's [Usage] at
+	// that instant, calls [Quota.Check] (or decides exactly as it would), and records the
+	// invitation with a new [Record]. Each call is decided by the quota it is given, so a policy
+	// change applies from the next call.
 	//
-	// Reserve does not check the input rules; call it through [Evaluator.Send], which does and
-	// passes its policy's quota. It returns an error, and records nothing, for a cancelled
-	// context, a failing store, a quota [Quota.Validate] refuses, an account without ID or with
-	// an unknown home market, a home market other than the one the ledger already knows for the
-	// account, an empty creator ID, or an instant outside the years 1700–2200.
+	// The answer is exact over the invitations recorded so far, judged at the instant given,
+	// whatever order instants arrive in, within the ledger's lateness bound: the daily count is
+	// that of the instant's own calendar day (INV-2), a creator invited less than the repeat
+	// window before or after the instant is refused (INV-3), with the last invitation as the
+	// reason's observed value, and [affrules.Decision.NextAllowed] is the first instant at
+	// which the recorded invitations allow it. An account's answers do not depend on other
+	// accounts' instants, except through the ledger's documented bounds. An instant further
+	// behind than the lateness bound is an error wrapping [ErrTooLate]; one further ahead of
+	// the latest instant the ledger has accepted than its lead bound, an error wrapping
+	// [ErrTooFarAhead] ([Memory] documents its bounds).
+	//
+	// A denial or an error records nothing and changes nothing a later answer depends on; a
+	// denial returns a zero Record. Reserve does not check the input rules; call it through
+	// [Evaluator.Send], which does and passes its policy's quota. It returns an error for a
+	// cancelled context, a failing store, a quota [Quota.Validate] refuses, an account without
+	// ID or with an unknown home market, a home market other than the one the ledger already
+	// knows for the account, an empty creator ID, an instant outside the years 1700–2200, or
+	// outside the ledger's bounds.
 	Reserve(ctx context.Context, q Quota, a Account, inv Invitation, at time.Time) (Record, affrules.Decision, error)
 	// History returns one page of an account's invitations (INV-9), newest first. A query
 	// [Query.Validate] refuses is an error wrapping [ErrQuery].
@@ -49,7 +71,9 @@ type Ledger interface {
 // contacts.
 type Record struct {
 	Account string `json:"account"`
-	// Seq numbers the account's invitations from 1 in the order they were recorded.
+	// Seq numbers the account's invitations in the order they were recorded, from 1, and never
+	// gives one account the same number twice. A ledger that forgets accounts left idle
+	// ([Memory]) may start an account's numbers above 1, above every number it forgot.
 	Seq        int64     `json:"seq"`
 	At         time.Time `json:"at"`
 	Invitation `json:"invitation"`
@@ -79,6 +103,10 @@ type Query struct {
 	// From and To bound the invitation instant to [From, To); a zero bound leaves that side open.
 	From time.Time `json:"from,omitzero"`
 	To   time.Time `json:"to,omitzero"`
+	// Purpose keeps only invitations for that purpose; the zero Purpose keeps every purpose.
+	Purpose Purpose `json:"purpose,omitempty"`
+	// Market keeps only invitations to creators of that market; "" keeps every market.
+	Market affrules.MarketCode `json:"market,omitempty"`
 	// LatestPerCreator keeps, of the records matching the other conditions, only the newest for
 	// each creator.
 	LatestPerCreator bool `json:"latest_per_creator,omitempty"`
@@ -98,7 +126,8 @@ type Page struct {
 
 // Validate reports every problem of the query at once, each wrapping [ErrQuery]: a missing
 // account, To before From (also wrapping [affrules.ErrInvertedPeriod]), a negative cursor (also
-// [affrules.ErrNegative]), a page size outside 0–1000 (also [affrules.ErrOutOfRange]).
+// [affrules.ErrNegative]), a page size outside 0–1000 (also [affrules.ErrOutOfRange]), a purpose
+// other than the two of INV-7, a market not registered (also [affrules.ErrUnknownMarket]).
 func (q Query) Validate() error {
 	l := fielderr.For(pkg)
 	if q.Account == "" {
@@ -112,6 +141,14 @@ func (q Query) Validate() error {
 	}
 	if q.Limit < 0 || q.Limit > 1000 {
 		l.Add("query.limit", q.Limit, "must be between 0 and 1000: %w", queryErr{affrules.ErrOutOfRange})
+	}
+	if q.Purpose != "" && q.Purpose != CreatorPartnership && q.Purpose != ProductDistribution {
+		l.Add("query.purpose", strconv.Quote(string(q.Purpose)), "is not a purpose of INV-7: %w", ErrQuery)
+	}
+	if q.Market != "" {
+		if _, err := affrules.LookupMarket(q.Market); err != nil {
+			l.Add("query.market", strconv.Quote(string(q.Market)), "%w", queryErr{affrules.ErrUnknownMarket})
+		}
 	}
 	return l.Err()
 }
@@ -130,10 +167,11 @@ func (q Query) PageSize() int {
 	return q.Limit
 }
 
-// Matches reports whether record r satisfies the query's account, search and time range (not its
-// cursor or LatestPerCreator), for a [Ledger] implementation that filters in Go.
+// Matches reports whether record r satisfies the query's account, search, time range, purpose
+// and market (not its cursor or LatestPerCreator), for a [Ledger] implementation that filters in
+// Go.
 func (q Query) Matches(r Record) bool {
-	if r.Account != q.Account {
+	if r.Account != q.Account || q.Purpose != "" && r.Purpose != q.Purpose || q.Market != "" && r.Market != q.Market {
 		return false
 	}
 	if !q.From.IsZero() && r.At.Before(q.From) || !q.To.IsZero() && !r.At.Before(q.To) {

@@ -10,6 +10,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/bounds"
 	"github.com/affrules/affrules/internal/fielderr"
 	"github.com/affrules/affrules/internal/minor"
 )
@@ -78,11 +79,15 @@ type creatorProduct struct {
 }
 
 // NewAggregator returns an aggregator for the events of month m in market, the month whose
-// performance sets the levels of m+1.
+// performance sets the levels of m+1. An unknown market and a month outside the years 1900 to
+// 2199 are errors.
 func NewAggregator(market affrules.MarketCode, m affrules.Month) (*Aggregator, error) {
 	mk, err := affrules.LookupMarket(market)
 	if err != nil {
 		return nil, fielderr.New(pkg, "market", market, "%w", affrules.ErrUnknownMarket)
+	}
+	if err := checkMonth("month", m); err != nil {
+		return nil, err
 	}
 	a := &Aggregator{
 		market:       mk,
@@ -94,7 +99,7 @@ func NewAggregator(market affrules.MarketCode, m affrules.Month) (*Aggregator, e
 		categoriesOf: make(map[creatorProduct]struct{}),
 	}
 	t := a.period.Start
-	for d := 0; d < a.ndays; d++ {
+	for d := range a.ndays {
 		day := mk.Day(t)
 		a.dayStart[d] = day.Start.Unix()
 		t = day.End
@@ -119,9 +124,10 @@ func (a *Aggregator) dayIndex(s int64) int {
 }
 
 // Add counts event e: a promotion's market-calendar day as active, any event's GMV, product and
-// category. An event with no creator, an unknown kind, a negative GMV or one finer than the market
-// currency's minor unit, or an instant outside the month (in the market's calendar, MKT-2) is
-// rejected with an error and changes nothing.
+// category. An event with no creator, an unknown kind, a GMV outside the library's decimal bounds
+// (checked before any arithmetic), negative or finer than the market currency's minor unit, the
+// zero instant or one outside the years 1900 to 2199, or an instant outside the month (in the
+// market's calendar, MKT-2) is rejected with an error naming the field and changes nothing.
 func (a *Aggregator) Add(e Event) error {
 	if a.ndays == 0 {
 		return fielderr.New(pkg, "aggregator.market", a.market.Code, "the zero Aggregator has no market, build one with NewAggregator: %w", affrules.ErrUnknownMarket)
@@ -135,14 +141,20 @@ func (a *Aggregator) Add(e Event) error {
 		return fielderr.New(pkg, "event.kind", strconv.Quote(string(e.Kind)), "must be %q, %q, %q or %q (LVL-4)",
 			PromoLive, PromoVideo, PromoLinkShare, Selection)
 	}
+	if err := bounds.Instant(pkg, "event.at", e.At); err != nil {
+		return err
+	}
 	s := e.At.Unix() // local midnights fall on whole seconds, so comparing seconds is exact
-	if e.At.IsZero() || s < a.dayStart[0] || s >= a.dayStart[a.ndays] {
+	if s < a.dayStart[0] || s >= a.dayStart[a.ndays] {
 		return fielderr.New(pkg, "event.at", e.At.Format(time.RFC3339),
 			"is outside %s in %s %s, the month being aggregated (MKT-2): %w", a.month, a.market.Code, a.period, affrules.ErrOutOfRange)
 	}
+	if err := bounds.Decimal(pkg, "event.gmv", e.GMV); err != nil {
+		return err
+	}
 	var gmv minor.Amount
 	if !e.GMV.IsZero() {
-		if e.GMV.Sign() < 0 {
+		if e.GMV.IsNegative() {
 			return fielderr.New(pkg, "event.gmv", e.GMV, "%w", affrules.ErrNegative)
 		}
 		var err error
@@ -153,7 +165,7 @@ func (a *Aggregator) Add(e Event) error {
 			return fielderr.New(pkg, "event.gmv", e.GMV, "has more decimal places than %s's minor unit (%d)", a.market.Currency, a.market.MinorUnit)
 		}
 	}
-	i, ok := a.lastIndex, a.last != "" && a.last == e.Creator
+	i, ok := a.lastIndex, a.last == e.Creator // e.Creator is not empty, last is until the first event
 	if !ok {
 		i, ok = a.index[e.Creator]
 	}

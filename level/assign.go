@@ -1,12 +1,15 @@
 package level
 
 import (
+	"hash/maphash"
 	"iter"
+	"math/bits"
 	"strconv"
 
 	"github.com/shopspring/decimal"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/bounds"
 	"github.com/affrules/affrules/internal/fielderr"
 	"github.com/affrules/affrules/internal/minor"
 )
@@ -54,7 +57,7 @@ func (t *table) assign(p Performance) Level {
 		}
 	}
 	if t.gmvBand {
-		if g > 0 && (d < g || b < g || c < g) {
+		if d < g || b < g || c < g { // never for g = 0: d, b and c are not negative
 			g-- // LVL-2 (GMVBand): missing the band's other requirements drops one level
 		}
 		return Level(g)
@@ -96,17 +99,23 @@ type Totals struct {
 // NewPerformance returns the performance of a creator in market during month m from the host's
 // totals. GMV finer than the currency's minor unit is truncated, and a capability finer than 6
 // decimal places likewise, which changes no comparison with a threshold since thresholds are no
-// finer. Negative values, more active days than the month has, and an unknown market are errors,
-// all reported at once. It looks market up in the registry on each call; an [Aggregator] resolves
-// it once for a whole month of events.
+// finer. Negative values, more active days than the month has, a month outside the years 1900
+// to 2199, a GMV or capability outside the library's decimal bounds (an exponent within ±28, at
+// most 38 digits, checked before any arithmetic) and an unknown market are errors, all reported
+// at once. It looks market up in the registry on each call; an [Aggregator] resolves it once for
+// a whole month of events.
 func NewPerformance(market affrules.MarketCode, m affrules.Month, t Totals) (Performance, error) {
 	mk, err := affrules.LookupMarket(market)
 	if err != nil {
 		return Performance{}, fielderr.New(pkg, "performance.market", market, "%w", affrules.ErrUnknownMarket)
 	}
 	l := fielderr.For(pkg)
+	monthErr := checkMonth("performance.month", m)
+	l.Append(monthErr)
 	var units minor.Amount
-	if t.GMV.Sign() < 0 {
+	if err := bounds.Decimal(pkg, "performance.gmv", t.GMV); err != nil {
+		l.Append(err)
+	} else if t.GMV.Sign() < 0 {
 		l.Add("performance.gmv", t.GMV, "%w", affrules.ErrNegative)
 	} else if units, err = minor.From(t.GMV, mk.MinorUnit); err != nil {
 		l.Add("performance.gmv", t.GMV, "%s: %w", err, affrules.ErrOutOfRange)
@@ -114,7 +123,7 @@ func NewPerformance(market affrules.MarketCode, m affrules.Month, t Totals) (Per
 	switch {
 	case t.ActiveDays < 0:
 		l.Add("performance.active_days", t.ActiveDays, "%w", affrules.ErrNegative)
-	case t.ActiveDays > m.Days():
+	case monthErr == nil && t.ActiveDays > m.Days():
 		l.Add("performance.active_days", t.ActiveDays, "%s has only %d days (LVL-4): %w", m, m.Days(), affrules.ErrOutOfRange)
 	}
 	checkCount(l, "performance.products", t.Products)
@@ -142,9 +151,13 @@ func checkCount(l *fielderr.List, field string, n int) {
 }
 
 // WithCapability returns p with e-commerce capability c, the host-supplied metric a table may
-// set thresholds on (LVL-2), truncated to 6 decimal places. A negative capability, or one too
-// large for 64-bit arithmetic at that precision (about 9.2 × 10^12 or more), is an error.
+// set thresholds on (LVL-2), truncated to 6 decimal places. A negative capability, one outside
+// the library's decimal bounds (checked first), or one too large for 64-bit arithmetic at that
+// precision (about 9.2 × 10^12 or more), is an error.
 func (p Performance) WithCapability(c decimal.Decimal) (Performance, error) {
+	if err := bounds.Decimal(pkg, "performance.capability", c); err != nil {
+		return p, err
+	}
 	if c.Sign() < 0 {
 		return p, fielderr.New(pkg, "performance.capability", c, "%w", affrules.ErrNegative)
 	}
@@ -184,7 +197,8 @@ func (p Performance) Capability() (decimal.Decimal, bool) {
 }
 
 // Record is a creator's level for a month in a market (LVL-3): computed from the performance of
-// the month before and in force for the whole of Month. The zero Record fails [Record.Validate].
+// the month before and in force for the whole of Month. The zero Record fails [Record.Validate],
+// so no [History] stores it: [Evaluator.Refresh] yields the zero Record beside every error.
 type Record struct {
 	Market  affrules.MarketCode `json:"market"`
 	Creator string              `json:"creator"`
@@ -193,15 +207,11 @@ type Record struct {
 }
 
 // Validate returns an error if r is a record a [History] must not store: one with no market or
-// no creator, or with a level out of range. Every problem is reported.
+// no creator, a month outside the years 1900 to 2199 (the zero Record's, year 0, included), or a
+// level out of range. Every problem is reported.
 func (r Record) Validate() error {
 	l := fielderr.For(pkg)
-	if r.Market == "" {
-		l.Add("record.market", r.Market, "must not be empty")
-	}
-	if r.Creator == "" {
-		l.Add("record.creator", r.Creator, "must not be empty")
-	}
+	l.Append(checkKey("record.", r.Market, r.Creator, r.Month))
 	if !r.Level.Valid() {
 		l.Append(errLevelRange("record.level", r.Level))
 	}
@@ -229,11 +239,14 @@ func checkPerformance(field string, market affrules.MarketCode, m affrules.Month
 // Assign returns the level a creator holds in market during month m, given their performance in
 // the month before (LVL-2, LVL-3), under the thresholds in force at m's first instant. Where
 // those thresholds set an e-commerce capability threshold, a performance without a capability is
-// an error, not a level short. Asking for
-// the level at an instant at is Assign(market, [affrules.MonthAt](mk, at), performance of the
-// month before). It allocates nothing unless it returns an error.
+// an error, not a level short; so is a month outside the years 1900 to 2199. Asking for the
+// level at an instant at is Assign(market, [affrules.MonthAt](mk, at), performance of the month
+// before). It allocates nothing unless it returns an error.
 func (e *Evaluator) Assign(market affrules.MarketCode, m affrules.Month, p Performance) (Level, error) {
 	if err := e.ready("Assign"); err != nil {
+		return L0, err
+	}
+	if err := checkMonth("month", m); err != nil {
 		return L0, err
 	}
 	t, err := e.table(market, m)
@@ -247,39 +260,137 @@ func (e *Evaluator) Assign(market affrules.MarketCode, m affrules.Month, p Perfo
 }
 
 // Refresh is the monthly refresh of market for month m (LVL-3): it reads each creator's
-// performance in the month before from perf and yields the creator's [Record] for m. It streams:
-// nothing is held beyond the creator at hand, so perf may come from a database cursor, and it
-// allocates nothing per creator. A creator whose performance is for another market or month, or
-// lacks a capability the thresholds need, or whose ID is empty, is yielded with an error and the
-// refresh goes on; a market or month without
-// thresholds, or the zero Evaluator, yields a single error.
+// performance in the month before from perf and yields the creator's [Record] for m. It streams,
+// so perf may come from a database cursor: of the creators before the one at hand it keeps only
+// their IDs, to refuse a creator given twice. It does not copy the IDs' bytes; it holds 16 bytes
+// per creator while they arrive in increasing order of ID (as from a cursor sorted by creator),
+// two to three times that, with a hash index, otherwise, and allocates once per 4,096 creators
+// and as the index grows.
+//
+// A creator whose ID is empty, who was already given in this refresh, or whose performance is for
+// another market or month or lacks a capability the thresholds need is yielded as an error naming
+// the creator beside the zero Record, and the refresh goes on: a creator given twice keeps the
+// record of their first performance, if it had one, and gets no second. A month outside the years
+// 1900 to 2199, a market or month without thresholds, or the zero Evaluator yields a single error,
+// beside the zero Record. The zero Record fails [Record.Validate], so a loop that stores every
+// record it is given, even one beside an error, stores nothing wrong: [History.Put] refuses it.
 func (e *Evaluator) Refresh(market affrules.MarketCode, m affrules.Month, perf iter.Seq2[string, Performance]) iter.Seq2[Record, error] {
 	return func(yield func(Record, error) bool) {
 		if err := e.ready("Refresh"); err != nil {
-			yield(Record{Market: market, Month: m}, err)
+			yield(Record{}, err)
+			return
+		}
+		if err := checkMonth("month", m); err != nil {
+			yield(Record{}, err)
 			return
 		}
 		t, err := e.table(market, m)
 		if err != nil {
-			yield(Record{Market: market, Month: m}, err)
+			yield(Record{}, err)
 			return
 		}
+		var seen creatorSet
 		for creator, p := range perf {
-			r := Record{Market: market, Creator: creator, Month: m}
-			if creator == "" || p.market != market || p.month != m-1 || (!p.hasCap && t.needsCapability()) {
-				var err error = fielderr.New(pkg, "creator", creator, "must not be empty")
-				if creator != "" {
+			var err error
+			if creator == "" {
+				err = fielderr.New(pkg, "creator", creator, "must not be empty")
+			} else if !seen.add(creator) {
+				err = fielderr.New(pkg, "creator", strconv.Quote(creator),
+					"is given more than once in the refresh of %s for %s: only its first performance counts (LVL-3)", market, m)
+			} else {
+				if p.market != market || p.month != m-1 || (!p.hasCap && t.needsCapability()) {
 					err = checkPerformance("performance["+strconv.Quote(creator)+"]", market, m, t, p)
 				}
-				if !yield(r, err) {
+			}
+			if err != nil {
+				if !yield(Record{}, err) {
 					return
 				}
 				continue
 			}
-			r.Level = t.assign(p)
-			if !yield(r, nil) {
+			if !yield(Record{Market: market, Creator: creator, Month: m, Level: t.assign(p)}, nil) {
 				return
 			}
 		}
+	}
+}
+
+// creatorSet is the set of creator IDs a refresh has seen, to refuse one given twice. It keeps
+// the IDs (not copying their bytes) in fixed-size chunks, so growing never copies them. While IDs
+// arrive in strictly increasing order it compares each with the last only: a repeat can only be
+// the last one. At the first ID out of order it builds an index, an open-addressing hash table
+// holding no pointers, and uses it from then on; a hash match is confirmed by comparing the IDs,
+// so the set is exact. The zero creatorSet is empty.
+type creatorSet struct {
+	chunks  [][]string // every ID so far, in arrival order, setChunk to a chunk
+	n       int        // the number of IDs
+	indexed bool       // the order broke: slots indexes every ID
+	seed    maphash.Seed
+	// slots is a power-of-two table at most half full; a slot is 0 when empty, and otherwise
+	// holds the top 24 bits of its ID's hash above the ID's position in chunks plus one.
+	slots []uint64
+}
+
+const (
+	setChunk   = 1 << 12
+	slotPosBit = 40 // a slot's low 40 bits hold a position plus one
+	slotPos    = 1<<slotPosBit - 1
+)
+
+// add adds id to s and reports whether it was not already there.
+func (s *creatorSet) add(id string) bool {
+	if !s.indexed {
+		if s.n == 0 || s.at(s.n-1) < id {
+			s.push(id)
+			return true
+		}
+		s.index()
+	}
+	h := maphash.String(s.seed, id)
+	tag := h >> slotPosBit << slotPosBit
+	mask := uint64(len(s.slots) - 1)
+	i := h & mask
+	for ; s.slots[i] != 0; i = (i + 1) & mask {
+		if slot := s.slots[i]; slot&^slotPos == tag && s.at(int(slot&slotPos)-1) == id {
+			return false
+		}
+	}
+	s.slots[i] = tag | uint64(s.n+1)
+	s.push(id)
+	if 2*s.n > len(s.slots) {
+		s.rehash(2 * len(s.slots))
+	}
+	return true
+}
+
+func (s *creatorSet) at(i int) string { return s.chunks[i/setChunk][i%setChunk] }
+
+func (s *creatorSet) push(id string) {
+	if s.n%setChunk == 0 {
+		s.chunks = append(s.chunks, make([]string, 0, setChunk))
+	}
+	c := &s.chunks[len(s.chunks)-1]
+	*c = append(*c, id)
+	s.n++
+}
+
+// index builds the hash index of the IDs so far.
+func (s *creatorSet) index() {
+	s.indexed, s.seed = true, maphash.MakeSeed()
+	s.rehash(max(1024, 4*s.n))
+}
+
+// rehash rebuilds the index with size slots, a power of two; a size that is not one is rounded up.
+func (s *creatorSet) rehash(size int) {
+	size = 1 << bits.Len(uint(size-1))
+	s.slots = make([]uint64, size)
+	mask := uint64(size - 1)
+	for pos := range s.n {
+		h := maphash.String(s.seed, s.at(pos))
+		i := h & mask
+		for s.slots[i] != 0 {
+			i = (i + 1) & mask
+		}
+		s.slots[i] = h>>slotPosBit<<slotPosBit | uint64(pos+1)
 	}
 }

@@ -231,7 +231,7 @@ func TestAssignCapability(t *testing.T) {
 		assert.ErrorContains(t, err, "level: performance.capability (none): 2026-03's thresholds in UK set an e-commerce capability threshold")
 		var errs []error
 		for r, err := range ev.Refresh(affrules.UK, march2026, maps.All(map[string]level.Performance{"c": l8})) {
-			assert.Equal(t, "c", r.Creator)
+			assert.Zero(t, r, "the zero Record beside an error")
 			errs = append(errs, err)
 		}
 		require.Len(t, errs, 1)
@@ -475,6 +475,9 @@ func TestRefreshErrors(t *testing.T) {
 		{"", mustPerf(t, affrules.UK, feb2026, "100", 5, 3)},
 		{"wrong market", mustPerf(t, affrules.TH, feb2026, "100", 5, 3)},
 		{"ok2", mustPerf(t, affrules.UK, feb2026, "0", 1, 1)},
+		{"ok", mustPerf(t, affrules.UK, feb2026, "10000", 20, 10)},          // twice: an error, no second record
+		{"wrong month", mustPerf(t, affrules.UK, feb2026, "10000", 20, 10)}, // twice, though its first was refused
+		{"", mustPerf(t, affrules.UK, feb2026, "100", 5, 3)},                // empty again: the same error
 	}
 	seq := func(yield func(string, level.Performance) bool) {
 		for _, x := range in {
@@ -484,20 +487,41 @@ func TestRefreshErrors(t *testing.T) {
 		}
 	}
 	var got []string
+	var h level.MemoryHistory
 	for r, err := range ev.Refresh(affrules.UK, march2026, seq) {
+		// The README's loop, careless: it stores whatever it is given. The zero Record beside an
+		// error is refused, so nothing wrong is stored.
+		if perr := h.Put(t.Context(), r); (perr == nil) == (err != nil) {
+			t.Errorf("Put(%+v) = %v beside the refresh error %v", r, perr, err)
+		}
 		if err != nil {
-			got = append(got, r.Creator+": "+err.Error())
+			assert.Zero(t, r, "the zero Record beside an error")
+			got = append(got, err.Error())
 			continue
 		}
 		got = append(got, r.Creator+": "+r.Level.String())
 	}
 	assert.Equal(t, []string{
 		"ok: L4",
-		`wrong month: level: performance["wrong month"].month 2026-03: 2026-03's level comes from 2026-02's performance (LVL-2): out of range`,
-		`: level: creator "": must not be empty`,
-		`wrong market: level: performance["wrong market"].market TH: cannot set a level in UK`,
+		`level: performance["wrong month"].month 2026-03: 2026-03's level comes from 2026-02's performance (LVL-2): out of range`,
+		`level: creator "": must not be empty`,
+		`level: performance["wrong market"].market TH: cannot set a level in UK`,
 		"ok2: L1",
+		`level: creator "ok": is given more than once in the refresh of UK for 2026-03: only its first performance counts (LVL-3)`,
+		`level: creator "wrong month": is given more than once in the refresh of UK for 2026-03: only its first performance counts (LVL-3)`,
+		`level: creator "": must not be empty`,
 	}, got)
+	for creator, want := range map[string]level.Level{"ok": level.L4, "ok2": level.L1} {
+		l, ok, err := h.Get(t.Context(), affrules.UK, creator, march2026)
+		require.NoError(t, err)
+		assert.True(t, ok, creator)
+		assert.Equal(t, want, l, "%s keeps the level of its first performance", creator)
+	}
+	for _, creator := range []string{"wrong month", "wrong market"} {
+		_, ok, err := h.Get(t.Context(), affrules.UK, creator, march2026)
+		require.NoError(t, err)
+		assert.False(t, ok, "%s was stored", creator)
+	}
 
 	// A market without thresholds yields one error and stops.
 	n := 0
@@ -523,27 +547,37 @@ func TestAssignAllocs(t *testing.T) {
 	})
 	assert.Zero(t, allocs, "Assign allocates")
 
-	perfs := make([]level.Performance, 1000)
-	ids := make([]string, len(perfs))
-	for i := range perfs {
-		perfs[i] = p
-		ids[i] = fmt.Sprint("c", i)
-	}
-	seq := func(yield func(string, level.Performance) bool) {
-		for i := range perfs {
-			if !yield(ids[i], perfs[i]) {
-				return
+	// Refresh remembers the creators seen, to refuse one given twice, in chunks of 4,096 IDs: it
+	// allocates once per 4,096 creators, plus a hash index (doubling as it grows) when they are not
+	// in increasing order of ID.
+	refreshAllocs := func(n int, id func(i int) string) float64 {
+		ids := make([]string, n)
+		for i := range ids {
+			ids[i] = id(i)
+		}
+		seq := func(yield func(string, level.Performance) bool) {
+			for _, c := range ids {
+				if !yield(c, p) {
+					return
+				}
 			}
 		}
-	}
-	allocs = testing.AllocsPerRun(20, func() {
-		for _, err := range ev.Refresh(affrules.UK, march2026, seq) {
-			if err != nil {
-				t.Fatal(err)
+		return testing.AllocsPerRun(10, func() {
+			for _, err := range ev.Refresh(affrules.UK, march2026, seq) {
+				if err != nil {
+					t.Fatal(err)
+				}
 			}
-		}
-	})
-	assert.LessOrEqual(t, allocs, 5.0, "Refresh of 1,000 creators: allocations must not grow with creators")
+		})
+	}
+	sorted := func(i int) string { return fmt.Sprintf("c%07d", i) }
+	unordered := func(i int) string { return fmt.Sprint("c", i) } // "c10" < "c9"
+	for name, id := range map[string]func(int) string{"in order": sorted, "out of order": unordered} {
+		small, large := refreshAllocs(1_000, id), refreshAllocs(100_000, id)
+		t.Logf("Refresh allocations, creators %s: %v for 1,000, %v for 100,000", name, small, large)
+		assert.LessOrEqual(t, small, 15.0, "Refresh of 1,000 creators %s", name)
+		assert.LessOrEqual(t, large, 100_000/4_096+30.0, "Refresh of 100,000 creators %s", name)
+	}
 }
 
 // stepTable returns a table under which a performance of zero earns exactly level k: L1 … Lk

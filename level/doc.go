@@ -45,9 +45,32 @@
 // [Evaluator.Visible] a denial). The zero [MemoryHistory] is an empty history ready to use. The
 // zero [Aggregator] rejects every event with an error wrapping [affrules.ErrUnknownMarket]. The
 // zero [Performance] belongs to no market and is rejected by [Evaluator.Assign] and
-// [Evaluator.Refresh]; the zero [Record] fails [Record.Validate]; the zero [Policy] fails
+// [Evaluator.Refresh]; the zero [Record] fails [Record.Validate], so no [History] stores it, and
+// it is what [Evaluator.Refresh] yields beside every error; the zero [Policy] fails
 // [Policy.Validate]; the zero [Viewer] is denied; the zero [Level] is L0; the zero [Kind] is
 // [UnknownKind], which meets no need and promotes nothing; the zero [GPM] has no data.
+//
+// # Bounds on input
+//
+// Careless and hostile input is an error, a *[affrules.FieldError] naming the field (and the
+// creator, for one creator's problem), never a silent answer, a hang or a panic:
+//
+//   - Instants ([LevelAt]'s and [Evaluator.Badges]' at, a badge input's posts, an [Event]'s At)
+//     must be set and in the years 1900 to 2199 UTC: the zero time.Time is an error wrapping
+//     [affrules.ErrOutOfRange], not an answer under whatever held in year 1.
+//   - Months ([Evaluator.Assign], [Evaluator.Refresh], [Evaluator.TrendAt], [NewPerformance],
+//     [NewAggregator], a [Record]'s, [MemoryHistory.Get]'s) must be months of the years 1900 to
+//     2199, so no record is ever made for year 9999 or for a month number that wrapped (such as
+//     affrules.NewMonth(200000000, time.January)).
+//   - Decimals from callers (GMV in [Totals], [Event], [ScoreInput], [Evaluator.TypeOf] and a
+//     [GPM]; capability; a profile's rating; a policy's thresholds and caps) must have an
+//     exponent within ±28 and at most 38 digits. This is checked before any arithmetic,
+//     comparison or formatting, and such a decimal is never printed in an error, so no input
+//     makes an evaluation slow. A [GPM] outside its own range has no data.
+//   - Identifiers that key a record (the market and creator of a [Record], the creator of
+//     [LevelAt], [Evaluator.TrendAt], [Evaluator.Refresh], an [Event] or a [Profile]) must not
+//     be empty; a creator given twice in one [Evaluator.Refresh] is an error naming them, and
+//     only their first performance counts.
 //
 // # Reasons
 //
@@ -88,10 +111,11 @@
 //   - Interpretation (LVL-2, LVL-3): the level for month M uses the table in force at M's first
 //     instant in the market's calendar, that is at the refresh, not the one in force during M-1.
 //   - Interpretation (LVL-3): [Evaluator.Refresh] records a level for each creator its input
-//     yields, and only for those. [Aggregator.All] yields creators with at least one event in
-//     the month; a host that wants a creator without any recorded too (at L0 under the default
-//     tables, so that [Evaluator.TrendAt] sees the drop) yields [Aggregator.Performance] of that
-//     creator, a performance of zero, as well.
+//     yields, and only for those, once: a creator yielded twice is an input error, and the
+//     record of their first performance stands. [Aggregator.All] yields creators with at least
+//     one event in the month; a host that wants a creator without any recorded too (at L0 under
+//     the default tables, so that [Evaluator.TrendAt] sees the drop) yields
+//     [Aggregator.Performance] of that creator, a performance of zero, as well.
 //   - Interpretation (LVL-2): GMV is compared at the currency's minor unit. Thresholds must be
 //     whole minor units; total GMV supplied to [NewPerformance] is truncated to the minor unit
 //     (which changes no comparison with a whole-minor-unit threshold); GMV on individual events

@@ -151,8 +151,8 @@ func firstMonth(mk affrules.Market, from time.Time) affrules.Month {
 		return math.MinInt32
 	}
 	m := affrules.Month(n)
-	if m.Period(mk).Start.Before(from) && m < math.MaxInt32 {
-		m++ // from is inside m: the version takes over at the start of the next month
+	if m.Period(mk).Start.Before(from) {
+		m++ // from is inside m (below math.MaxInt32): the version takes over with the next month
 	}
 	return m
 }

@@ -48,6 +48,51 @@ func ExampleEvaluator_Refresh() {
 	// TH 2026-03: L1 (GMV 0.00, 1 active days, 1 products)
 }
 
+// A creator given twice, or whose performance is for another month, is an error naming them,
+// beside the zero Record. A loop that stores whatever it is given, ignoring the error, stores
+// nothing wrong: the history refuses the zero Record.
+func ExampleEvaluator_Refresh_badInput() {
+	ev, err := level.New(level.DefaultPolicy())
+	if err != nil {
+		panic(err)
+	}
+	feb := affrules.NewMonth(2026, time.February)
+	perf := func(m affrules.Month, gmv int64) level.Performance {
+		p, err := level.NewPerformance(affrules.UK, m, level.Totals{GMV: decimal.NewFromInt(gmv), ActiveDays: 10, Products: 4, Categories: 2})
+		if err != nil {
+			panic(err)
+		}
+		return p
+	}
+	input := []struct {
+		creator string
+		perf    level.Performance
+	}{{"amy", perf(feb, 2_500)}, {"ben", perf(feb.Add(1), 900)}, {"amy", perf(feb, 60_000)}}
+	var history level.MemoryHistory
+	ctx := context.Background()
+	for r, err := range ev.Refresh(affrules.UK, feb.Add(1), func(yield func(string, level.Performance) bool) {
+		for _, in := range input {
+			if !yield(in.creator, in.perf) {
+				return
+			}
+		}
+	}) {
+		fmt.Printf("%+v, %v\n", r, err)
+		if err := history.Put(ctx, r); err != nil { // careless: this record came beside an error
+			fmt.Println("  not stored")
+		}
+	}
+	l, _, _ := level.LevelAt(ctx, &history, affrules.UK, "amy", time.Date(2026, time.March, 10, 12, 0, 0, 0, time.UTC))
+	fmt.Println("amy in March:", l)
+	// Output:
+	// {Market:UK Creator:amy Month:2026-03 Level:L4}, <nil>
+	// {Market: Creator: Month:0000-01 Level:L0}, level: performance["ben"].month 2026-03: 2026-03's level comes from 2026-02's performance (LVL-2): out of range
+	//   not stored
+	// {Market: Creator: Month:0000-01 Level:L0}, level: creator "amy": is given more than once in the refresh of UK for 2026-03: only its first performance counts (LVL-3)
+	//   not stored
+	// amy in March: L4
+}
+
 // Active days come from promotion events; GMV and breadth come as totals from the host's order
 // system. A creator with no promotion at all is refreshed too, from a performance of zero.
 func ExampleNewPerformance() {

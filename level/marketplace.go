@@ -7,6 +7,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/bounds"
 	"github.com/affrules/affrules/internal/fielderr"
 )
 
@@ -31,14 +32,17 @@ func scoreTerm(weight int, v, limit decimal.Decimal) decimal.Decimal {
 }
 
 // Score returns the creator score of in for market, from 0 to 100 rounded half-up to two decimal
-// places, and true; or false if the market has no creator score (LVL-8). Negative metrics are an
-// error.
+// places, and true; or false if the market has no creator score (LVL-8). Negative metrics and a
+// GMV outside the library's decimal bounds (an exponent within ±28, at most 38 digits, checked
+// before any arithmetic) are errors.
 func (e *Evaluator) Score(market affrules.MarketCode, in ScoreInput) (decimal.Decimal, bool, error) {
 	if err := e.ready("Score"); err != nil {
 		return decimal.Zero, false, err
 	}
 	l := fielderr.For(pkg)
-	if in.GMV.Sign() < 0 {
+	if err := bounds.Decimal(pkg, "score_input.gmv", in.GMV); err != nil {
+		l.Append(err)
+	} else if in.GMV.Sign() < 0 {
 		l.Add("score_input.gmv", in.GMV, "%w", affrules.ErrNegative)
 	}
 	ints := []struct {
@@ -84,17 +88,21 @@ const (
 )
 
 // TypeOf returns the creator type from the last 30 days' GMV by LIVE and by video (LVL-9): the one
-// that produced more; on a tie, including no GMV at all, the policy's tie type. Negative GMV is
-// an error.
+// that produced more; on a tie, including no GMV at all, the policy's tie type. Negative GMV and
+// GMV outside the library's decimal bounds (checked before any comparison) are errors.
 func (e *Evaluator) TypeOf(liveGMV, videoGMV decimal.Decimal) (CreatorType, error) {
 	if err := e.ready("TypeOf"); err != nil {
 		return "", err
 	}
 	l := fielderr.For(pkg)
-	if liveGMV.Sign() < 0 {
+	if err := bounds.Decimal(pkg, "live_gmv", liveGMV); err != nil {
+		l.Append(err)
+	} else if liveGMV.Sign() < 0 {
 		l.Add("live_gmv", liveGMV, "%w", affrules.ErrNegative)
 	}
-	if videoGMV.Sign() < 0 {
+	if err := bounds.Decimal(pkg, "video_gmv", videoGMV); err != nil {
+		l.Append(err)
+	} else if videoGMV.Sign() < 0 {
 		l.Add("video_gmv", videoGMV, "%w", affrules.ErrNegative)
 	}
 	if err := l.Err(); err != nil {
@@ -145,14 +153,23 @@ func newBadgeRules(p BadgePolicy) badgeRules {
 // Badges judges the three marketplace badges at instant at (LVL-10): quick to respond (reply rate
 // at least the minimum and reply time at most the maximum), posts frequently (at least the
 // minimum posts in the window (at - window, at], MKT-3) and reliable with samples (fulfilment
-// rate at least the market average plus the margin). A negative reply time is an error. The
-// reasons' values are typed: rates, a post count, reply times in Go's duration syntax.
+// rate at least the market average plus the margin). A negative reply time, and the zero
+// instant or one outside the years 1900 to 2199, whether at or a post's, are errors. The reasons'
+// values are typed: rates, a post count, reply times in Go's duration syntax.
 func (e *Evaluator) Badges(in BadgeInput, at time.Time) (Badges, error) {
 	if err := e.ready("Badges"); err != nil {
 		return Badges{}, err
 	}
+	if err := bounds.Instant(pkg, "at", at); err != nil {
+		return Badges{}, err
+	}
 	if in.ReplyTime < 0 {
 		return Badges{}, fielderr.New(pkg, "badge_input.reply_time", in.ReplyTime, "%w", affrules.ErrNegative)
+	}
+	for i, t := range in.Posts {
+		if bounds.Instant(pkg, "", t) != nil {
+			return Badges{}, bounds.Instant(pkg, "badge_input.posts["+strconv.Itoa(i)+"]", t)
+		}
 	}
 	p := &e.badges
 	var quick []affrules.Reason

@@ -20,7 +20,8 @@ type historyKey struct {
 	month   affrules.Month
 }
 
-// Put stores r, replacing any record with the same market, creator and month.
+// Put stores r, replacing any record with the same market, creator and month. A record that
+// fails [Record.Validate] (the zero Record included) is an error and stores nothing.
 func (h *MemoryHistory) Put(ctx context.Context, r Record) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -37,9 +38,13 @@ func (h *MemoryHistory) Put(ctx context.Context, r Record) error {
 	return nil
 }
 
-// Get returns the level of creator in market for month m, and false if none is stored.
+// Get returns the level of creator in market for month m, and false if none is stored. An
+// empty market or creator, or a month outside the years 1900 to 2199, is an error.
 func (h *MemoryHistory) Get(ctx context.Context, market affrules.MarketCode, creator string, m affrules.Month) (Level, bool, error) {
 	if err := ctx.Err(); err != nil {
+		return L0, false, err
+	}
+	if err := checkKey("", market, creator, m); err != nil {
 		return L0, false, err
 	}
 	h.mu.RLock()

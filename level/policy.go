@@ -9,6 +9,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/bounds"
 	"github.com/affrules/affrules/internal/fielderr"
 	"github.com/affrules/affrules/internal/minor"
 	"github.com/affrules/affrules/internal/strictjson"
@@ -251,7 +252,9 @@ func ParsePolicy(data []byte) (Policy, error) {
 }
 
 // Validate reports every problem in p at once, joined, each a *[affrules.FieldError] naming the
-// field and value: a table for an unregistered market or with no versions; a table version with
+// field and value: a GMV, capability or cap outside the library's decimal bounds (an exponent
+// within ±28, at most 38 digits; checked first, and never printed); a table for an unregistered
+// market or with no versions; a table version with
 // an unknown scheme or breadth basis, other than 8 levels, negative thresholds, thresholds that
 // decrease with level (a capability threshold left out above a level that sets one included),
 // GMV finer than the market currency's minor unit, a capability finer than 6 decimal places, or
@@ -284,10 +287,30 @@ func compileTable(l *fielderr.List, field string, mk affrules.Market, t Table) *
 		return nil
 	}
 	before := l.Len()
+	// Decimals outside the library's bounds are refused before any arithmetic, comparison or
+	// formatting; a threshold so refused is compared with no other.
+	var gmvOK, capOK [numLevels]bool
 	for i, th := range t.Levels {
 		f := fmt.Sprintf("%s.levels[%d] (%s)", field, i, Level(i+1))
-		gmv, err := minor.From(th.GMV, mk.MinorUnit)
+		if err := bounds.Decimal(pkg, f+".gmv", th.GMV); err != nil {
+			l.Append(err)
+		} else {
+			gmvOK[i] = true
+		}
+		if th.Capability == nil {
+			capOK[i] = true
+		} else if err := bounds.Decimal(pkg, f+".capability", *th.Capability); err != nil {
+			l.Append(err)
+		} else {
+			capOK[i] = true
+		}
+		var gmv minor.Amount
+		var err error
+		if gmvOK[i] {
+			gmv, err = minor.From(th.GMV, mk.MinorUnit)
+		}
 		switch {
+		case !gmvOK[i]:
 		case th.GMV.Sign() < 0:
 			l.Add(f+".gmv", th.GMV, "%w", affrules.ErrNegative)
 		case err != nil:
@@ -308,8 +331,13 @@ func compileTable(l *fielderr.List, field string, mk affrules.Market, t Table) *
 			l.Add(f+".breadth", th.Breadth, "must be at most %d: %w", maxCount, affrules.ErrOutOfRange)
 		}
 		if th.Capability != nil {
-			capability, err := minor.From(*th.Capability, capabilityPlaces)
+			var capability minor.Amount
+			var err error
+			if capOK[i] {
+				capability, err = minor.From(*th.Capability, capabilityPlaces)
+			}
 			switch {
+			case !capOK[i]:
 			case th.Capability.Sign() < 0:
 				l.Add(f+".capability", *th.Capability, "%w", affrules.ErrNegative)
 			case err != nil:
@@ -325,7 +353,7 @@ func compileTable(l *fielderr.List, field string, mk affrules.Market, t Table) *
 			continue
 		}
 		prev := t.Levels[i-1]
-		if th.GMV.LessThan(prev.GMV) {
+		if gmvOK[i] && gmvOK[i-1] && th.GMV.LessThan(prev.GMV) {
 			l.Add(f+".gmv", th.GMV, "is below %s's %s: thresholds must not decrease with level (LVL-2)", Level(i), prev.GMV)
 		}
 		if th.ActiveDays < prev.ActiveDays {
@@ -336,6 +364,7 @@ func compileTable(l *fielderr.List, field string, mk affrules.Market, t Table) *
 		}
 		switch {
 		case prev.Capability == nil:
+		case !capOK[i] || !capOK[i-1]:
 		case th.Capability == nil:
 			l.Add(f+".capability", "null", "is missing above %s's %s: thresholds must not decrease with level (LVL-2)", Level(i), prev.Capability)
 		case th.Capability.LessThan(*prev.Capability):
@@ -365,7 +394,9 @@ func checkScorePolicy(l *fielderr.List, field string, sp ScorePolicy) {
 		l.Add(field+".weights", sum, "must add up to 100 (LVL-8)")
 	}
 	c := sp.Caps
-	if c.GMV.Sign() <= 0 {
+	if err := bounds.Decimal(pkg, field+".caps.gmv", c.GMV); err != nil {
+		l.Append(err)
+	} else if c.GMV.Sign() <= 0 {
 		l.Add(field+".caps.gmv", c.GMV, "must be positive (LVL-8)")
 	}
 	for _, x := range []struct {

@@ -10,6 +10,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/bounds"
 	"github.com/affrules/affrules/internal/fielderr"
 )
 
@@ -21,8 +22,9 @@ const MaxLabels = 3
 // 1,000, for a creator's videos or LIVEs. It is held exactly as the two numbers it comes from, so
 // comparing GPMs ([GPM.Cmp]) rounds nothing; [GPM.Round] rounds once, at the end, for display
 // (MKT-4). Zero exposures mean no data: GPM is undefined without them, whatever the GMV, and such
-// a GPM compares below every GPM with data, so a filter on GPM never matches it (ELG-8). The zero
-// GPM has no data.
+// a GPM compares below every GPM with data, so a filter on GPM never matches it (ELG-8). A GPM
+// that [Profile.Validate] refuses (a negative or out-of-range GMV, negative exposures) has no data
+// either, so that its methods stay fast for any value built in code. The zero GPM has no data.
 type GPM struct {
 	GMV       decimal.Decimal `json:"gmv"`       // GMV attributed to the exposures, in the market's currency
 	Exposures int64           `json:"exposures"` // shopping-cart exposures
@@ -32,8 +34,19 @@ type GPM struct {
 // and an exponent of at most 18, so that exact arithmetic on it stays small.
 const maxGPMDigits = 18
 
-// HasData reports whether g has data: at least one exposure.
-func (g GPM) HasData() bool { return g.Exposures > 0 }
+// HasData reports whether g has data: at least one exposure, and a GMV that is not negative and
+// within range (below 10^18, with at most 18 decimal places).
+func (g GPM) HasData() bool { return g.Exposures > 0 && gpmGMVInRange(g.GMV) }
+
+// gpmGMVInRange reports whether d is a GPM's GMV [checkGPM] accepts. It reads d's exponent first,
+// so it is fast for any d.
+func gpmGMVInRange(d decimal.Decimal) bool {
+	e := d.Exponent()
+	if e > maxGPMDigits || e < -maxGPMDigits || d.Sign() < 0 {
+		return false
+	}
+	return d.IsZero() || int64(d.NumDigits())+int64(e) <= maxGPMDigits
+}
 
 // parts returns g's GMV × 1,000 as num × 10^exp with num ≥ 0, for a GPM that passed [checkGPM].
 func (g GPM) parts() (num *big.Int, exp int32) {
@@ -115,10 +128,11 @@ func pow10(n int32) *big.Int { return new(big.Int).Exp(big.NewInt(10), big.NewIn
 
 // checkGPM reports a GPM, named field, with negative or out-of-range numbers.
 func checkGPM(l *fielderr.List, field string, g GPM) {
-	switch {
-	case g.GMV.Sign() < 0:
+	if bounds.Decimal(pkg, "", g.GMV) != nil { // the field named only on error, which allocates
+		l.Append(bounds.Decimal(pkg, field+".gmv", g.GMV)) // never printing it: that could take minutes
+	} else if g.GMV.Sign() < 0 {
 		l.Add(field+".gmv", g.GMV, "%w", affrules.ErrNegative)
-	case g.GMV.Exponent() > maxGPMDigits || g.GMV.Exponent() < -maxGPMDigits || !g.GMV.IsZero() && int64(g.GMV.NumDigits())+int64(g.GMV.Exponent()) > maxGPMDigits:
+	} else if !gpmGMVInRange(g.GMV) {
 		l.Add(field+".gmv", g.GMV, "must be below 10^%d with at most %d decimal places: %w", maxGPMDigits, maxGPMDigits, affrules.ErrOutOfRange)
 	}
 	if g.Exposures < 0 {
@@ -174,10 +188,12 @@ type Profile struct {
 }
 
 // Validate reports every problem in p at once, each a *[affrules.FieldError]: no creator, a kind
-// out of range, more than [MaxLabels] labels, an empty or repeated label, an empty label icon, a
-// negative rating, product volume or follower count, follower shares with an empty key or
-// adding up to more than 100%, and a GPM with a negative or out-of-range GMV or negative
-// exposures.
+// out of range, more than [MaxLabels] labels (then only the first [MaxLabels] are checked
+// further), an empty or repeated label, an empty label icon (the first one), a negative rating
+// or one outside the library's decimal bounds (an exponent within ±28, at most 38 digits,
+// checked first), a negative product volume or follower count, follower shares with an empty key
+// or adding up to more than 100%, and a GPM with a negative or out-of-range GMV or negative
+// exposures. Its time grows linearly with the size of p, whatever p holds.
 func (p Profile) Validate() error {
 	l := fielderr.For(pkg)
 	if p.Creator == "" {
@@ -186,10 +202,12 @@ func (p Profile) Validate() error {
 	if p.Kind > AffiliateCreator {
 		l.Add("profile.kind", int(p.Kind), "%w", affrules.ErrOutOfRange)
 	}
-	if len(p.Labels) > MaxLabels {
-		l.Add("profile.labels", len(p.Labels), "a profile shows at most %d main industry labels (LVL-12): %w", MaxLabels, affrules.ErrOutOfRange)
+	labels := p.Labels
+	if len(labels) > MaxLabels {
+		l.Add("profile.labels", len(labels), "a profile shows at most %d main industry labels (LVL-12): %w", MaxLabels, affrules.ErrOutOfRange)
+		labels = labels[:MaxLabels] // the rest unchecked: a million labels takes no longer than four
 	}
-	for i, s := range p.Labels {
+	for i, s := range labels {
 		switch {
 		case s == "":
 			l.Add(fmt.Sprintf("profile.labels[%d]", i), `""`, "must not be empty")
@@ -197,12 +215,12 @@ func (p Profile) Validate() error {
 			l.Add(fmt.Sprintf("profile.labels[%d]", i), strconv.Quote(s), "is listed twice")
 		}
 	}
-	for i, s := range p.LabelIcons {
-		if s == "" {
-			l.Add(fmt.Sprintf("profile.label_icons[%d]", i), `""`, "must not be empty")
-		}
+	if i := slices.Index(p.LabelIcons, ""); i >= 0 { // the first only: a million empty icons are one problem
+		l.Add(fmt.Sprintf("profile.label_icons[%d]", i), `""`, "must not be empty")
 	}
-	if p.Rating.Sign() < 0 {
+	if err := bounds.Decimal(pkg, "profile.rating", p.Rating); err != nil {
+		l.Append(err)
+	} else if p.Rating.Sign() < 0 {
 		l.Add("profile.rating", p.Rating, "%w", affrules.ErrNegative)
 	}
 	if p.ProductVolume < 0 {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/bounds"
 	"github.com/affrules/affrules/internal/fielderr"
 )
 
@@ -16,17 +17,26 @@ type History interface {
 	// storing a refresh twice leaves the same history. It rejects a record that fails
 	// [Record.Validate].
 	Put(ctx context.Context, r Record) error
-	// Get returns the level of creator in market for month m, and false if none is stored.
+	// Get returns the level of creator in market for month m, and false if none is stored. For
+	// a key no valid record has (an empty market or creator, a month outside the years 1900 to
+	// 2199) it returns false or an error.
 	Get(ctx context.Context, market affrules.MarketCode, creator string, m affrules.Month) (Level, bool, error)
 }
 
 // LevelAt returns creator's level in market at instant at: the level stored for at's month in
 // the market's calendar (LVL-3, MKT-2), and false if none is stored. It looks market up in the
-// registry, for its time zone; an unknown market is an error.
+// registry, for its time zone; an unknown market, an empty creator, and the zero instant or one
+// outside the years 1900 to 2199 are errors.
 func LevelAt(ctx context.Context, h History, market affrules.MarketCode, creator string, at time.Time) (Level, bool, error) {
+	if err := bounds.Instant(pkg, "at", at); err != nil {
+		return L0, false, err
+	}
 	mk, err := affrules.LookupMarket(market)
 	if err != nil {
 		return L0, false, fielderr.New(pkg, "market", market, "%w", affrules.ErrUnknownMarket)
+	}
+	if creator == "" {
+		return L0, false, fielderr.New(pkg, "creator", creator, "must not be empty")
 	}
 	return h.Get(ctx, market, creator, affrules.MonthAt(mk, at))
 }

@@ -159,8 +159,9 @@ func (e *Evaluator) Trend(levels ...Level) (Trend, error) {
 // TrendAt returns creator's level trend in market up to month m (LVL-6), reading from h the levels
 // of m and of as many months before it as the policy's consistent-drop rule needs, so the
 // trend's DropStreak counts back no further than [TrendPolicy].ConsistentMonths. A month with
-// no stored level ends the run: an unknown month is not a drop. It returns false if no level is
-// stored for m itself. An unknown market and a failing store are errors.
+// no stored level ends the run: an unknown month is not a drop, nor is one before 1900, which it
+// does not read. It returns false if no level is stored for m itself. An unknown market, an
+// empty creator, a month outside the years 1900 to 2199 and a failing store are errors.
 func (e *Evaluator) TrendAt(ctx context.Context, h History, market affrules.MarketCode, creator string, m affrules.Month) (Trend, bool, error) {
 	if err := e.ready("TrendAt"); err != nil {
 		return Trend{}, false, err
@@ -168,12 +169,18 @@ func (e *Evaluator) TrendAt(ctx context.Context, h History, market affrules.Mark
 	if err := e.knownMarket(market); err != nil {
 		return Trend{}, false, err
 	}
+	if creator == "" {
+		return Trend{}, false, fielderr.New(pkg, "creator", creator, "must not be empty")
+	}
+	if err := checkMonth("month", m); err != nil {
+		return Trend{}, false, err
+	}
 	const maxMonths = maxConsistentMonths + 1
 	var buf [maxMonths]Level
 	n := max(e.trend.ConsistentMonths, 1) + 1
 	levels := buf[maxMonths-n:]
 	i := n
-	for ; i > 0; i-- {
+	for ; i > 0 && m.Add(i-n) >= minMonth; i-- {
 		l, ok, err := h.Get(ctx, market, creator, m.Add(i-n))
 		if err != nil {
 			return Trend{}, false, err

@@ -1,7 +1,9 @@
 // Command invitations walks an Indonesian agency that holds both the MCN and the affiliate-partner
 // role through one day of Affiliate Marketplace invitations (SPEC §3): accepted invitations, a
 // refusal for the daily limit with its retry time, a refusal for the seven-day rule, an invalid
-// contact for the market, and a history search. One evaluator built from one policy applies the
+// contact for the market, a history search, another MCN's creator invited for product
+// distribution but not for creator partnership, a partner-only account refused, and what an
+// invitation shows the creator. One evaluator built from one policy applies the
 // input rules and hands the policy's quota to the ledger on every reservation; a refusal's
 // reasons carry typed values, shown here in English and, through a host's message table, in
 // Bahasa Indonesia.
@@ -36,7 +38,17 @@ func main() {
 		"invitation.inv2.failed": "batas harian tercapai: {observed} undangan pada {subject} (maks. {limit})",
 		"invitation.inv3.failed": "kreator sudah diundang pada {observed}; jeda {limit} hari",
 	}}
-	agency := invitation.Account{ID: "nusantara-media", HomeMarket: affrules.ID, MCN: true, Partner: true}
+	agency := invitation.Account{ID: "nusantara-media", HomeMarket: affrules.ID, MCN: true, Partner: true,
+		// What its invitations show the creator beside the message (INV-13), kept by its account manager.
+		Company: invitation.Company{Name: "Nusantara Media", LinkedCreators: 48, Services: []string{"live selling", "short video"},
+			Category: "beauty & home", Introduction: "We grow Indonesian brands with creators.", Address: "Jl. Sudirman 1, Jakarta"},
+		LinkedCreators: []invitation.LinkedCreator{
+			{ID: "c-001", Username: "lina.glow", Followers: 120_000},
+			{ID: "c-002", Username: "dapur.bunda", Followers: 910_000},
+			{ID: "c-003", Username: "rumah.rapi", Followers: 45_000},
+			{ID: "c-004", Username: "kopi.pagi", Followers: 300_000},
+		},
+	}
 	contacts := []invitation.Contact{
 		{Channel: affrules.WhatsApp, Value: "+62 812 3456 7890"},
 		{Channel: affrules.Email, Value: "talent@nusantara.example.co.id"},
@@ -107,4 +119,35 @@ func main() {
 	for _, c := range rec.ContactsShown() {
 		fmt.Printf("%s: %s\n", c.Channel, c.Value)
 	}
+
+	fmt.Println("\n== Another MCN's creator (ELG-7, INV-8): product distribution yes, creator partnership no")
+	managed := eligibility.Creator{ID: "c-201", ECommercePermission: true, LinkedMCN: "garuda-talent"}
+	for _, purpose := range []invitation.Purpose{invitation.CreatorPartnership, invitation.ProductDistribution} {
+		inv := invitation.Invitation{Market: affrules.ID, Username: "wulan.daily", Nickname: "Wulan", Purpose: purpose,
+			Message: "Halo Wulan! Would you like samples of our new home range?", Contacts: contacts}
+		rec, d, err := evaluator.Send(ctx, ledger, agency, inv, managed, day.Add(33*time.Hour))
+		switch {
+		case err != nil:
+			log.Fatal(err)
+		case d.Allowed:
+			fmt.Printf("%-20s invitation #%d sent\n", purpose, rec.Seq)
+			fmt.Println("  shows the creator:", rec.Message)
+			for _, c := range rec.Showcase.TopCreators {
+				fmt.Printf("    %-12s %7d followers\n", c.Username, c.Followers)
+			}
+			co := rec.Showcase.Company
+			fmt.Printf("    %s, %s, %d linked creators, %s\n", co.Name, co.Category, co.LinkedCreators, co.Address)
+		default:
+			fmt.Printf("%-20s refused\n", purpose)
+			for _, r := range d.Failures() {
+				fmt.Printf("      %s\n", r)
+			}
+		}
+	}
+
+	fmt.Println("\n== A partner-only account does not use the Marketplace (INV-12)")
+	tap := invitation.Account{ID: "solo-partner", HomeMarket: affrules.ID, Partner: true}
+	_, _, err = evaluator.Send(ctx, ledger, tap, invitation.Invitation{Market: affrules.ID, Username: "wulan.daily",
+		Purpose: invitation.ProductDistribution, Message: "Halo!", Contacts: contacts}, managed, day.Add(34*time.Hour))
+	fmt.Println(errors.Is(err, invitation.ErrAccess), err)
 }

@@ -1,5 +1,7 @@
 // Quickstart evaluates a daily eligibility run on the embedded default policy: shops and products
-// in the UK, Indonesia and Thailand, each decision printed with every reason (SPEC §2).
+// in the UK, Indonesia and Thailand, each decision printed with every reason and with what it
+// disqualifies, the shop or the product only (SPEC §2); a forgotten instant, refused; then what
+// the Affiliate Marketplace lists to an agency by its roles and purpose (ELG-7).
 //
 //	go run ./examples/quickstart
 package main
@@ -72,19 +74,49 @@ func main() {
 	}
 	fmt.Println("\nProducts")
 	for r, err := range run.Products(slices.Values(products)) {
-		if err != nil {
-			fmt.Printf("  %-15s error: %v\n", r.ID, err)
+		if err != nil { // r is the zero Result: never store it; the error names the product
+			fmt.Printf("  error: %v\n", err)
 			continue
 		}
-		fmt.Printf("  %-15s %s\n", r.ID, r.State)
+		switch r.Scope { // ELG-6: the shop's rules pause every product of it; a product's only itself
+		case eligibility.ShopScope:
+			fmt.Printf("  %-15s %s: shop %s\n", r.ID, r.State, r.ShopID)
+		case eligibility.ProductScope:
+			fmt.Printf("  %-15s %s: this product only\n", r.ID, r.State)
+		default:
+			fmt.Printf("  %-15s %s\n", r.ID, r.State)
+		}
 		for _, reason := range r.Decision.Reasons {
 			fmt.Printf("      %s\n", reason)
 		}
 		if !r.Decision.NextAllowed.IsZero() {
 			fmt.Printf("      eligible again from %s\n", r.Decision.NextAllowed.In(th.Location()).Format("2006-01-02 15:04 MST"))
 		}
-		if d := r.ForCampaign(); !d.Allowed {
+		if d := r.ForCampaign(); !d.Allowed { // no minimum stock: eligibility is the whole check
 			fmt.Printf("      may not join Collaboration Plus or partner campaigns (ELG-9)\n")
 		}
 	}
+
+	// Careless input is an error, never a silent answer: a forgotten instant (the zero time.Time)
+	// would otherwise judge bangkok-home by the thresholds of year 1, where 2.8 passes.
+	if _, err := e.Shop(shops[2], time.Time{}); err != nil {
+		fmt.Printf("\nForgotten instant\n  error: %v\n", err)
+	}
+
+	// The Marketplace lists creators to an account by its roles and the purpose (ELG-7, INV-12):
+	// an agency that also holds the affiliate-partner role may invite another MCN's creator for
+	// product distribution, never for creator partnership.
+	listing := eligibility.DefaultListing()
+	agency := eligibility.Viewer{ID: "bangkok-mcn", MCN: true, Partner: true}
+	fmt.Printf("\nMarketplace, as seen by %s (Managed By Agency filter offered: %t)\n", agency.ID, listing.OffersAgencyFilter(agency))
+	for _, c := range []eligibility.Creator{
+		{ID: "mali.cooks", ECommercePermission: true, DataAuthorised: true},
+		{ID: "niran.tech", ECommercePermission: true, LinkedMCN: "siam-talent", ContactDisplay: true},
+		{ID: "brand.official", ECommercePermission: true, OfficialAccount: true},
+	} {
+		v := listing.ViewOf(agency, c)
+		fmt.Printf("  %-15s listed %-5t partnership %-5t distribution %-5t managed by %q\n", c.ID, v.Listed, v.Partnership, v.Distribution, v.ManagedBy)
+	}
+	tap := eligibility.Viewer{ID: "solo-partner", Partner: true}
+	fmt.Printf("  %-15s %s\n", tap.ID, listing.Listed(tap, eligibility.ProductDistribution, eligibility.Creator{ID: "mali.cooks", ECommercePermission: true}))
 }

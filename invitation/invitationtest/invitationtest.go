@@ -20,9 +20,13 @@ import (
 
 // TestLedger runs the conformance suite against the ledgers newLedger returns: the quotas
 // (INV-2..4) with their boundaries, each call decided by the quota it is given, atomicity under
-// concurrent callers (INV-11), history and responses (INV-9, INV-10), and that bad input records
-// nothing. newLedger must return a new, empty ledger each time it is called; the suite runs its
-// subtests in sequence.
+// concurrent callers (INV-11), history with its filters and responses (INV-9, INV-10), and that
+// bad input records nothing. It also checks the contract of issue 9: answers exact at the
+// request's own instant when instants arrive a little out of order, a refusal or an error that
+// changes no later answer, other accounts' instants that change none, and a far-future instant
+// that locks nothing; the two reproductions of the issue are among its subtests. newLedger must
+// return a new, empty ledger each time it is called, whose lateness bound covers at least 50 ms
+// and whose lead bound at least 10 days; the suite runs its subtests in sequence.
 func TestLedger(t *testing.T, newLedger func(t *testing.T) invitation.Ledger) {
 	s := suite{newLedger: newLedger}
 	t.Run("DailyLimit", s.dailyLimit)
@@ -31,7 +35,11 @@ func TestLedger(t *testing.T, newLedger func(t *testing.T) invitation.Ledger) {
 	t.Run("RepeatWindow", s.repeatWindow)
 	t.Run("SharedAcrossRoles", s.sharedAcrossRoles)
 	t.Run("BothLimits", s.bothLimits)
-	t.Run("ClockBackwards", s.clockBackwards)
+	t.Run("LateInstants", s.lateInstants)
+	t.Run("RefusalChangesNothing", s.refusalChangesNothing)
+	t.Run("ErrorsChangeNothing", s.errorsChangeNothing)
+	t.Run("OtherAccountsChangeNothing", s.otherAccounts)
+	t.Run("FarFuture", s.farFuture)
 	t.Run("AccountsIndependent", s.accountsIndependent)
 	t.Run("QuotaPerCall", s.quotaPerCall)
 	t.Run("RaceLastDailySlots", s.raceLastDailySlots)
@@ -303,7 +311,9 @@ func (s suite) repeatWindow(t *testing.T) {
 	f.mustDeny(t, a, "c1", again.Add(time.Nanosecond), again.Add(7*24*time.Hour), invitation.RuleRepeat)
 
 	// Across London's spring forward, 7×24h is 13:00 BST a week after 12:00 GMT: seven
-	// calendar days in the home zone are an hour short.
+	// calendar days in the home zone are an hour short. (Another ledger: its instants are eight
+	// months before the first one's.)
+	f = s.ledger(t, 100)
 	uk := partner("acct-repeat-uk", affrules.UK)
 	last := time.Date(2026, 3, 25, 12, 0, 0, 0, london)
 	week := last.Add(7 * 24 * time.Hour)
@@ -358,17 +368,268 @@ func (s suite) bothLimits(t *testing.T) {
 	})
 }
 
-// A clock that goes backwards never reopens a quota.
-func (s suite) clockBackwards(t *testing.T) {
-	f := s.ledger(t, 2)
-	a := partner("acct-backwards", affrules.PH)
+// Instants that reach the ledger a little out of order (within its lateness bound; the suite
+// uses 50 ms) are judged exactly at their own instant: the day's count is the count of the
+// instant's own calendar day, which may be the day before the account's latest; a creator
+// invited up to 7×24h before or after the instant is refused, the reason naming that
+// invitation; NextAllowed is the first instant the recorded invitations allow.
+func (s suite) lateInstants(t *testing.T) {
 	manila := zone("Asia/Manila")
-	t0 := time.Date(2026, 11, 22, 10, 0, 0, 0, manila)
+	midnight := time.Date(2026, 11, 23, 0, 0, 0, 0, manila)
+	next := midnight.AddDate(0, 0, 1)
+	ms := time.Millisecond
+	t.Run("INV-2 the instant's own day", func(t *testing.T) {
+		f := s.ledger(t, 2)
+		a := partner("acct-late-day", affrules.PH)
+		f.mustAllow(t, a, "c1", midnight.Add(-10*ms))
+		f.mustAllow(t, a, "c2", midnight.Add(10*ms))
+		// 5 ms before the latest and in the day before it: the second of that day.
+		f.mustAllow(t, a, "c3", midnight.Add(-5*ms))
+		d := f.mustDeny(t, a, "c4", midnight.Add(-ms), midnight.Add(0), invitation.RuleDaily)
+		if r := d.Failures()[0]; r.Observed != affrules.Count(2) || r.Subject != "2026-11-22" {
+			t.Errorf("INV-2 observed %v on %q, want 2 on 2026-11-22", r.Observed, r.Subject)
+		}
+		f.mustAllow(t, a, "c4", midnight.Add(20*ms)) // the new day has one
+		f.mustDeny(t, a, "c5", midnight.Add(30*ms), next, invitation.RuleDaily)
+		wantCount(t, f.l, a.ID, 4)
+	})
+	t.Run("INV-2 both days full", func(t *testing.T) {
+		f := s.ledger(t, 1)
+		a := partner("acct-late-full", affrules.PH)
+		f.mustAllow(t, a, "c1", midnight.Add(-10*ms))
+		f.mustAllow(t, a, "c2", midnight.Add(10*ms))
+		// The day before is full, and so is the next: the first instant allowed is the midnight
+		// after both.
+		d := f.mustDeny(t, a, "c3", midnight.Add(-5*ms), next, invitation.RuleDaily)
+		if r := d.Failures()[0]; r.Observed != affrules.Count(1) || r.Subject != "2026-11-22" {
+			t.Errorf("INV-2 observed %v on %q, want 1 on 2026-11-22", r.Observed, r.Subject)
+		}
+		f.mustDeny(t, a, "c3", midnight.Add(5*ms), next, invitation.RuleDaily)
+	})
+	t.Run("INV-3 before or after the instant", func(t *testing.T) {
+		f := s.ledger(t, 100)
+		a := partner("acct-late-repeat", affrules.PH)
+		t0 := time.Date(2026, 11, 22, 10, 0, 0, 0, manila)
+		week := 7 * 24 * time.Hour
+		f.mustAllow(t, a, "c1", t0)
+		// c1 invited 1 ms after the instant: refused, the reason naming that invitation.
+		d := f.mustDeny(t, a, "c1", t0.Add(-ms), t0.Add(week), invitation.RuleRepeat)
+		if r := d.Failures()[0]; !r.Observed.Time().Equal(t0) {
+			t.Errorf("INV-3 observed %v, want %s", r.Observed, stamp(t0))
+		}
+		// A creator invited late has its window from its own instant.
+		f.mustAllow(t, a, "c2", t0.Add(-2*ms))
+		f.mustDeny(t, a, "c2", t0.Add(week-2*ms-time.Nanosecond), t0.Add(week-2*ms), invitation.RuleRepeat)
+		f.mustAllow(t, a, "c2", t0.Add(week-2*ms))
+		// c1 again exactly 7×24h after t0, then asked for 1 ms late, yet 9 ms after that
+		// invitation: refused by it.
+		f.mustAllow(t, a, "c1", t0.Add(week))
+		f.mustAllow(t, a, "c3", t0.Add(week+10*ms))
+		f.mustDeny(t, a, "c1", t0.Add(week+9*ms), t0.Add(2*week), invitation.RuleRepeat)
+	})
+	t.Run("far behind the account's latest", func(t *testing.T) {
+		// Two weeks behind the account's own latest instant: an exact answer, or an error
+		// wrapping ErrTooLate that records nothing.
+		f := s.ledger(t, 100)
+		a := partner("acct-late-far", affrules.PH)
+		t0 := time.Date(2026, 11, 22, 10, 0, 0, 0, manila)
+		f.mustAllow(t, a, "c1", t0)
+		f.mustAllow(t, a, "c2", t0.Add(14*24*time.Hour))
+		_, d, err := f.l.Reserve(ctx, f.q, a, invite(affrules.PH, "c1"), t0.Add(time.Hour))
+		switch {
+		case errors.Is(err, invitation.ErrTooLate):
+		case err != nil:
+			t.Fatalf("two weeks late: %v, want an exact answer or ErrTooLate", err)
+		case d.Allowed || !d.Failed(invitation.RuleRepeat) || !d.NextAllowed.Equal(t0.Add(7*24*time.Hour)):
+			t.Errorf("two weeks late, c1 an hour after its invitation: %s, want INV-3 until %s", d, stamp(t0.Add(7*24*time.Hour)))
+		}
+		wantCount(t, f.l, a.ID, 2)
+		f.mustAllow(t, a, "c3", t0.Add(14*24*time.Hour+time.Minute))
+	})
+}
+
+// Issue 9, reproduction 1: a refusal records nothing and changes nothing a later answer depends
+// on. Each scenario is run with and without its refused call, which must give the same answers.
+func (s suite) refusalChangesNothing(t *testing.T) {
+	t0 := time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)
+	week := 7 * 24 * time.Hour
+	t.Run("a refused repeat does not move the account's present", func(t *testing.T) {
+		for _, refused := range []bool{true, false} {
+			f := s.ledger(t, 100)
+			a := partner("acct-repro-1a", affrules.SG)
+			f.mustAllow(t, a, "c1", t0)
+			f.mustAllow(t, a, "c2", t0.Add(time.Second))
+			if refused {
+				f.mustDeny(t, a, "c2", t0.Add(week), t0.Add(week+time.Second), invitation.RuleRepeat)
+			}
+			// c1 7×24h−1ms after its invitation: refused (INV-3), with or without the refusal.
+			d := f.mustDeny(t, a, "c1", t0.Add(week-time.Millisecond), t0.Add(week), invitation.RuleRepeat)
+			if r := d.Failures()[0]; !r.Observed.Time().Equal(t0) {
+				t.Errorf("refused call %v: INV-3 observed %v, want %s", refused, r.Observed, stamp(t0))
+			}
+			wantCount(t, f.l, a.ID, 2)
+		}
+	})
+	t.Run("a refused repeat gives no reason later", func(t *testing.T) {
+		for _, refused := range []bool{true, false} {
+			f := s.ledger(t, 100)
+			a := partner("acct-repro-1b", affrules.SG)
+			f.mustAllow(t, a, "c1", t0)
+			if refused {
+				f.mustDeny(t, a, "c1", t0.Add(6*24*time.Hour), t0.Add(week), invitation.RuleRepeat)
+			}
+			f.mustAllow(t, a, "c2", t0.Add(time.Hour))
+			// c2's window ends at t0+7d+1h; no invitation was ever recorded at t0+6d.
+			f.mustAllow(t, a, "c2", t0.Add(week+2*time.Hour))
+			wantCount(t, f.l, a.ID, 3)
+		}
+	})
+}
+
+// A script of reservations, run on one ledger as it is and on another with refused and invalid
+// calls before every step: every answer must be the same (a refusal or an error records nothing
+// and changes nothing a later answer depends on).
+func (s suite) errorsChangeNothing(t *testing.T) {
+	type step struct {
+		a       invitation.Account
+		creator string
+		at      time.Time
+	}
+	accounts := []invitation.Account{partner("acct-noise-uk", affrules.UK), partner("acct-noise-id", affrules.ID)}
+	t0 := time.Date(2026, 3, 27, 20, 0, 0, 0, time.UTC) // London's spring forward is two days later
+	var script []step
+	at, x := t0, uint64(9)
+	for range 60 {
+		x = x*6364136223846793005 + 1442695040888963407
+		switch r := x >> 33; r % 4 {
+		case 0:
+			at = at.Add(time.Duration(r%50) * time.Millisecond)
+		case 1:
+			at = at.Add(time.Duration(r%600) * time.Minute)
+		case 2:
+			at = at.Add(time.Duration(r%(4*24)) * time.Hour)
+		}
+		script = append(script, step{accounts[x>>40%2], fmt.Sprint("c", x>>45%5), at})
+	}
+	plain, noisy := s.ledger(t, 3), s.ledger(t, 3)
+	var recorded []step
+	known := map[string]bool{}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	for i, st := range script {
+		// Noise: a repeat of a recorded invitation 6 days later (refused by INV-3, or an error),
+		// then calls that are errors.
+		if len(recorded) > 0 {
+			r := recorded[(i*7)%len(recorded)]
+			if _, d, err := noisy.l.Reserve(ctx, noisy.q, r.a, invite(r.a.HomeMarket, r.creator), r.at.Add(6*24*time.Hour)); err == nil && d.Allowed {
+				t.Fatalf("step %d: %s→%s 6 days after its invitation admitted", i, r.a.ID, r.creator)
+			}
+		}
+		other := st.a
+		other.HomeMarket = affrules.VN
+		inv := invite(st.a.HomeMarket, st.creator)
+		for _, c := range []struct {
+			ctx context.Context
+			q   invitation.Quota
+			inv invitation.Invitation
+			at  time.Time
+		}{
+			{ctx, invitation.Quota{}, inv, st.at},
+			{ctx, noisy.q, invite(st.a.HomeMarket, ""), st.at},
+			{cancelled, noisy.q, inv, st.at},
+			{ctx, noisy.q, inv, time.Time{}},
+		} {
+			if _, _, err := noisy.l.Reserve(c.ctx, c.q, st.a, c.inv, c.at); err == nil {
+				t.Fatalf("step %d: an invalid call succeeded", i)
+			}
+		}
+		if known[st.a.ID] {
+			if _, _, err := noisy.l.Reserve(ctx, noisy.q, other, invite(other.HomeMarket, st.creator), st.at); err == nil {
+				t.Fatalf("step %d: another home market for %s accepted", i, st.a.ID)
+			}
+		}
+		r1, d1, err1 := plain.l.Reserve(ctx, plain.q, st.a, invite(st.a.HomeMarket, st.creator), st.at)
+		r2, d2, err2 := noisy.l.Reserve(ctx, noisy.q, st.a, invite(st.a.HomeMarket, st.creator), st.at)
+		if (err1 == nil) != (err2 == nil) || d1.String() != d2.String() || !d1.NextAllowed.Equal(d2.NextAllowed) || r1.Seq != r2.Seq {
+			t.Fatalf("step %d %s→%s at %s: without noise #%d %s (%v), with noise #%d %s (%v)", i, st.a.ID, st.creator, stamp(st.at), r1.Seq, d1, err1, r2.Seq, d2, err2)
+		}
+		if d1.Allowed {
+			recorded = append(recorded, st)
+			known[st.a.ID] = true
+		}
+	}
+	if len(recorded) < 20 {
+		t.Errorf("only %d of %d steps admitted: the script no longer tests much", len(recorded), len(script))
+	}
+	for _, a := range accounts {
+		wantCount(t, noisy.l, a.ID, count(t, plain.l, a.ID))
+	}
+}
+
+// Issue 9, reproduction 2: other accounts' instants, eight days ahead, do not change an
+// account's answers; a ledger may answer an error wrapping ErrTooLate if its bounds say so,
+// never a refusal whose reason is not true.
+func (s suite) otherAccounts(t *testing.T) {
+	f := s.ledger(t, 100)
+	a := partner("acct-repro-2", affrules.ID)
+	t0 := time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)
 	f.mustAllow(t, a, "c1", t0)
-	f.mustDeny(t, a, "c1", t0.Add(-time.Hour), t0.Add(7*24*time.Hour), invitation.RuleRepeat)
-	f.mustAllow(t, a, "c2", t0.Add(time.Hour))
-	// The previous day is counted in the latest day the account has used.
-	f.mustDeny(t, a, "c3", t0.Add(-24*time.Hour), time.Date(2026, 11, 23, 0, 0, 0, 0, manila), invitation.RuleDaily)
+	// Enough other accounts and invitations that some share whatever part of the ledger a
+	// holds, and any periodic work there runs.
+	for i := range 300 {
+		b := partner(fmt.Sprint("acct-other-", i), affrules.ID)
+		for j := range 16 {
+			f.mustAllow(t, b, fmt.Sprint("o", j), t0.Add(8*24*time.Hour+time.Duration(16*i+j)*time.Millisecond))
+		}
+	}
+	r, d, err := f.l.Reserve(ctx, f.q, a, invite(affrules.ID, "c2"), t0.Add(time.Hour))
+	switch {
+	case errors.Is(err, invitation.ErrTooLate):
+		wantCount(t, f.l, a.ID, 1)
+		return
+	case err != nil:
+		t.Fatal(err)
+	case !d.Allowed || r.Seq != 2:
+		t.Fatalf("c2, never invited, an hour after c1: #%d %s; want #2 admitted", r.Seq, d)
+	}
+	d = f.mustDeny(t, a, "c1", t0.Add(2*time.Hour), t0.Add(7*24*time.Hour), invitation.RuleRepeat)
+	if r := d.Failures()[0]; !r.Observed.Time().Equal(t0) {
+		t.Errorf("INV-3 observed %v, want %s", r.Observed, stamp(t0))
+	}
+	f.mustAllow(t, a, "c1", t0.Add(7*24*time.Hour))
+}
+
+// One far-future instant (a host's clock bug) locks no account and makes no later real instant
+// late: the ledger refuses it with an error wrapping ErrTooFarAhead, or takes it and still
+// answers the real instants after it.
+func (s suite) farFuture(t *testing.T) {
+	f := s.ledger(t, 100)
+	a := partner("acct-future", affrules.ID)
+	b := partner("acct-future-other", affrules.ID)
+	t0 := time.Date(2026, 11, 21, 10, 0, 0, 0, time.UTC)
+	f.mustAllow(t, a, "c1", t0)
+	f.mustAllow(t, b, "c1", t0)
+	want := 2
+	r, d, err := f.l.Reserve(ctx, f.q, a, invite(affrules.ID, "c2"), time.Date(2199, 6, 1, 0, 0, 0, 0, time.UTC))
+	switch {
+	case errors.Is(err, invitation.ErrTooFarAhead):
+		if d.Allowed || r.Seq != 0 {
+			t.Errorf("an error with a decision %s, record #%d", d, r.Seq)
+		}
+		if !strings.HasPrefix(err.Error(), "invitation: ") {
+			t.Errorf("error without the package prefix: %v", err)
+		}
+	case err != nil:
+		t.Fatalf("2199: %v, want an error wrapping ErrTooFarAhead, or an admission", err)
+	case d.Allowed:
+		want++
+	default:
+		t.Fatalf("2199: %s, want an error wrapping ErrTooFarAhead, or an admission", d)
+	}
+	f.mustAllow(t, a, "c3", t0.Add(time.Minute))
+	f.mustAllow(t, b, "c2", t0.Add(time.Minute))
+	f.mustAllow(t, a, "c2", t0.Add(2*time.Minute))
+	wantCount(t, f.l, a.ID, want+1)
 }
 
 // Quotas are per account.
@@ -600,15 +861,61 @@ func (s suite) history(t *testing.T) {
 	check(invitation.Query{LatestPerCreator: true, To: resendAt}, []int64{3, 2, 1}, "latest among the matches")
 	check(invitation.Query{LatestPerCreator: true, Search: "siti"}, []int64{4}, "latest per creator, searched")
 
+	// INV-9 (revised): filters by purpose and by market, alone and with the others.
+	x := both("acct-history-filters", affrules.ID)
+	x.Markets = []affrules.MarketCode{affrules.MY}
+	for i, v := range []struct {
+		market  affrules.MarketCode
+		purpose invitation.Purpose
+	}{
+		{affrules.ID, invitation.CreatorPartnership}, {affrules.MY, invitation.ProductDistribution},
+		{affrules.ID, invitation.ProductDistribution}, {affrules.MY, invitation.CreatorPartnership},
+	} {
+		inv := invite(v.market, fmt.Sprint("f", i))
+		inv.Purpose = v.purpose
+		f.allow(t, x, inv, t0.Add(time.Duration(i)*time.Hour))
+	}
+	filter := func(q invitation.Query, want []int64, why string) {
+		t.Helper()
+		q.Account = x.ID
+		page, err := f.l.History(ctx, q)
+		if err != nil {
+			t.Fatalf("%s: %v", why, err)
+		}
+		var got []int64
+		for _, r := range page.Records {
+			got = append(got, r.Seq)
+			if q.Purpose != "" && r.Purpose != q.Purpose || q.Market != "" && r.Market != q.Market {
+				t.Errorf("%s: record #%d is %s in %s", why, r.Seq, r.Purpose, r.Market)
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: %+v gives %v, want %v", why, q, got, want)
+		}
+	}
+	filter(invitation.Query{Purpose: invitation.ProductDistribution}, []int64{3, 2}, "purpose")
+	filter(invitation.Query{Purpose: invitation.CreatorPartnership}, []int64{4, 1}, "the other purpose")
+	filter(invitation.Query{Market: affrules.MY}, []int64{4, 2}, "market")
+	filter(invitation.Query{Market: affrules.ID, Purpose: invitation.CreatorPartnership}, []int64{1}, "market and purpose")
+	filter(invitation.Query{Market: affrules.SG}, nil, "a market without invitations")
+	filter(invitation.Query{Market: affrules.MY, From: t0.Add(2 * time.Hour)}, []int64{4}, "market and time range")
+	filter(invitation.Query{Purpose: invitation.ProductDistribution, Search: "F2"}, []int64{3}, "purpose and search")
+	filter(invitation.Query{Purpose: invitation.ProductDistribution, Limit: 1}, []int64{3}, "purpose, first page")
+	filter(invitation.Query{Purpose: invitation.ProductDistribution, Limit: 1, Before: 3}, []int64{2}, "purpose, second page")
+
 	other, err := f.l.History(ctx, invitation.Query{Account: "acct-nobody"})
 	if err != nil || len(other.Records) != 0 {
 		t.Errorf("history of an unknown account: %+v, %v; want empty", other, err)
 	}
 
-	for _, q := range []invitation.Query{{}, {Account: a.ID, Limit: -1}, {Account: a.ID, Limit: 1001}, {Account: a.ID, Before: -1}, {Account: a.ID, From: t0, To: t0.Add(-time.Second)}} {
+	for _, q := range []invitation.Query{{}, {Account: a.ID, Limit: -1}, {Account: a.ID, Limit: 1001}, {Account: a.ID, Before: -1}, {Account: a.ID, From: t0, To: t0.Add(-time.Second)},
+		{Account: a.ID, Purpose: "partnership"}, {Account: a.ID, Market: "XX"}} {
 		if _, err := f.l.History(ctx, q); !errors.Is(err, invitation.ErrQuery) {
 			t.Errorf("query %+v: %v, want an error wrapping ErrQuery", q, err)
 		}
+	}
+	if _, err := f.l.History(ctx, invitation.Query{Account: a.ID, Market: "XX"}); !errors.Is(err, affrules.ErrUnknownMarket) {
+		t.Errorf("query of an unknown market: %v, want an error wrapping affrules.ErrUnknownMarket", err)
 	}
 }
 
@@ -710,9 +1017,10 @@ func (s suite) respond(t *testing.T) {
 func (s suite) badInput(t *testing.T) {
 	l := s.newLedger(t)
 	e := invitation.MustNew(invitation.DefaultPolicy())
-	a := invitation.Account{ID: "acct-bad", HomeMarket: affrules.ID, Partner: true}
+	a := invitation.Account{ID: "acct-bad", HomeMarket: affrules.ID, MCN: true}
 	t0 := time.Date(2026, 11, 21, 9, 0, 0, 0, jakarta)
 	good := invite(affrules.ID, "c1")
+	good.Purpose = invitation.CreatorPartnership
 	for _, tc := range []struct {
 		name   string
 		edit   func(*invitation.Invitation, *eligibility.Creator)
@@ -733,7 +1041,7 @@ func (s suite) badInput(t *testing.T) {
 			inv.Contacts = []invitation.Contact{{Channel: affrules.Line, Value: "agency.id"}}
 		}, invitation.ErrContact},
 		{"INV-7 purpose the roles do not allow", func(inv *invitation.Invitation, _ *eligibility.Creator) {
-			inv.Purpose = invitation.CreatorPartnership
+			inv.Purpose = invitation.ProductDistribution
 		}, invitation.ErrPurpose},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -17,8 +17,10 @@ import (
 // TestHistory runs the conformance suite against the stores newHistory returns; each subtest
 // calls it, with the subtest's t, for a fresh, empty store (release it with t.Cleanup). A store
 // passes when it stores and returns levels by market, creator and month (LVL-3), replaces a
-// record stored again, rejects invalid records and storing under a cancelled context, and stays
-// consistent under concurrent use. It uses the standard library only.
+// record stored again, rejects invalid records (those failing [level.Record.Validate]: the zero
+// Record, an empty market or creator, a month outside the years 1900 to 2199, a level out of
+// range) and storing under a cancelled context, and stays consistent under concurrent use. It
+// uses the standard library only.
 func TestHistory(t *testing.T, newHistory func(t *testing.T) level.History) {
 	t.Helper()
 	ctx := context.Background()
@@ -95,16 +97,32 @@ func TestHistory(t *testing.T, newHistory func(t *testing.T) level.History) {
 	t.Run("RejectsInvalidRecords", func(t *testing.T) {
 		h := newHistory(t)
 		bad := []level.Record{
+			{}, // what Refresh yields beside an error: a careless loop stores it
 			{Market: rec.Market, Creator: "", Month: march, Level: level.L1},
 			{Market: "", Creator: "c1", Month: march, Level: level.L1},
 			{Market: rec.Market, Creator: "c1", Month: march, Level: level.L8 + 1},
+			{Market: rec.Market, Creator: "c1", Level: level.L1}, // month 0000-01
+			{Market: rec.Market, Creator: "c1", Month: affrules.NewMonth(1899, time.December), Level: level.L1},
+			{Market: rec.Market, Creator: "c1", Month: affrules.NewMonth(2200, time.January), Level: level.L1},
+			{Market: rec.Market, Creator: "c1", Month: affrules.NewMonth(9999, time.December), Level: level.L1},
+			{Market: rec.Market, Creator: "c1", Month: affrules.NewMonth(200_000_000, time.January), Level: level.L1}, // wraps to a negative year
 		}
 		for _, r := range bad {
 			if err := h.Put(ctx, r); err == nil {
 				t.Errorf("Put(%+v) = nil; want an error", r)
 			}
-			if l, ok := get(t, h, r.Market, r.Creator, r.Month); ok {
+			// Get of a key no valid record has may report an error or nothing stored.
+			if l, ok, err := h.Get(ctx, r.Market, r.Creator, r.Month); err == nil && ok {
 				t.Errorf("invalid record %+v was stored as %s", r, l)
+			}
+		}
+		for _, m := range []affrules.Month{affrules.NewMonth(1900, time.January), affrules.NewMonth(2199, time.December)} {
+			r := level.Record{Market: rec.Market, Creator: "c1", Month: m, Level: level.L3}
+			if err := h.Put(ctx, r); err != nil {
+				t.Errorf("Put(%+v) = %v; want nil: the years 1900 to 2199 are in range", r, err)
+			}
+			if l, ok := get(t, h, r.Market, r.Creator, r.Month); !ok || l != level.L3 {
+				t.Errorf("Get after Put(%+v) = %s, %v; want L3, true", r, l, ok)
 			}
 		}
 	})

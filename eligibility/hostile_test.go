@@ -122,10 +122,23 @@ func TestHostileShop(t *testing.T) {
 	assert.Equal(t, 2299, r.Decision.NextAllowed.Year())
 	_, err = json.Marshal(r)
 	require.NoError(t, err, "a result at the upper bound marshals")
-	// The rating bounds: exponent ±28 and 38 digits are in.
-	for _, d := range []decimal.Decimal{decimal.New(4, -28), decimal.New(0, 28), dec("4.9999999999999999999999999999")} {
-		_, err := e.Shop(rating(d), t0)
-		assert.NoError(t, err, "exponent %d, %d digits", d.Exponent(), d.NumDigits())
+	// The rating bounds: exponents -28 and 28 are in, and ratings of more than 18 digits (compared
+	// as big decimals) are judged exactly.
+	for _, tt := range []struct {
+		d     decimal.Decimal
+		state eligibility.State
+	}{
+		{decimal.New(4, -28), eligibility.TemporarilyDisqualified},
+		{decimal.New(0, 28), eligibility.TemporarilyDisqualified},
+		{decimal.New(30000000000000000, -16), eligibility.Eligible}, // 3, 17 digits
+		{dec("4.9999999999999999999999999999"), eligibility.Eligible},
+		{dec("2.9999999999999999999999999999"), eligibility.TemporarilyDisqualified}, // TH: below 3
+		{dec("3.0000000000000000000000000000"), eligibility.Eligible},
+		{dec("5.0000000000000000000000000000"), eligibility.Eligible},
+	} {
+		r, err := e.Shop(rating(tt.d), t0)
+		require.NoError(t, err, "exponent %d, %d digits", tt.d.Exponent(), tt.d.NumDigits())
+		assert.Equal(t, tt.state, r.State, "%s", tt.d)
 	}
 }
 

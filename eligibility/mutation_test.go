@@ -12,8 +12,19 @@ import (
 )
 
 // Boundary tests added for mutation testing (issue 10): each pins a comparison or an index that
-// no other test noticed when it changed. The mutants that survive, and why each is equivalent,
-// are listed in the package comment of mutation_doc_test.go.
+// no other test noticed when it changed.
+//
+// Mutation score, with `gremlins unleash --workers 1 --timeout-coefficient 3 ./eligibility`
+// (github.com/go-gremlins/gremlins v0.6): see the figures in the report of issue 10. gremlins
+// reports mutants inside a switch's case expressions as "not covered" (Go's coverage profile
+// gives case expressions no block of their own), so they were run by hand, one at a time, with
+// `go test ./eligibility/`; all are killed but the equivalent ones below.
+//
+// Surviving mutants, each equivalent (no input tells it from the original):
+//
+//   - shop.go, `s.StoreRating.Sign() < 0` → `<= 0` on the path for ratings of more than 18
+//     digits: a zero rating always has one digit and takes the other path.
+//   - evaluator.go, cmpSmall's `case ae < be` → `ae <= be`: the case before it takes ae == be.
 
 // A version in force at the instant: before a policy's first version, Shop and Product are errors.
 func TestBeforeFirstVersion(t *testing.T) { // ELG-10
@@ -149,4 +160,39 @@ func TestValidateBoundaries(t *testing.T) {
 	)
 	require.NoError(t, err)
 	assert.ErrorContains(t, policyOf(tl).Validate(), "policy.default[2] (from 2026-11-21T10:00:00Z).min_reviews -1")
+}
+
+// Bad input at its boundaries: the first shop state out of range, zero orders with a rate rule
+// applying from exactly its minimum, and which count an error names when several are wrong.
+func TestBadInputBoundaries(t *testing.T) { // ELG-5
+	e := eligibility.MustNew(eligibility.DefaultPolicy())
+	shop := eligibleShop(t, e, affrules.UK)
+	for _, state := range []eligibility.State{eligibility.PermanentlyDisqualified + 1, 255} {
+		bad := shop
+		bad.State, bad.Decision = state, affrules.Decide(affrules.Reason{Rule: eligibility.RuleStoreRating})
+		_, err := e.Product(goodProduct(affrules.UK, affrules.FMCG), bad, t0)
+		assert.ErrorContains(t, err, "must come from Evaluator.Shop", "state %d", state)
+	}
+	for _, tt := range []struct {
+		name string
+		p    eligibility.Product
+		text string
+	}{
+		{"zero orders, exactly the reviews ELG-3 applies from", eligibility.Product{Reviews: 5, RefundCases: 4}, "product[p].orders 0: rate undefined"},
+		{"zero orders, exactly the cases ELG-4 applies from", eligibility.Product{Reviews: 4, RefundCases: 5}, "product[p].orders 0: rate undefined"},
+		// Negative-review orders equal to reviews and to orders are fine: the error is the refunds'.
+		{"several counts at their limits, one beyond", eligibility.Product{Orders: 5, Reviews: 5, NegativeReviewOrders: 5, RefundCases: 1, SellerFaultRefunds: 2},
+			"product[p].seller_fault_refunds 2: exceeds refund_cases 1"},
+		{"seller-fault refunds equal to cases, beyond orders", eligibility.Product{Orders: 5, Reviews: 5, RefundCases: 6, SellerFaultRefunds: 6},
+			"product[p].seller_fault_refunds 6: exceeds orders 5"},
+	} {
+		p := tt.p
+		p.ID, p.ShopID, p.Market, p.Category = "p", "shop-1", affrules.UK, affrules.FMCG
+		_, err := e.Product(p, shop, t0)
+		assert.ErrorContains(t, err, "eligibility: "+tt.text, tt.name)
+	}
+	// With one review fewer, zero orders is fine: no rate rule applies.
+	r, err := e.Product(eligibility.Product{ID: "p", ShopID: "shop-1", Market: affrules.UK, Category: affrules.FMCG, Reviews: 4, RefundCases: 4}, shop, t0)
+	require.NoError(t, err)
+	assert.True(t, r.Eligible())
 }

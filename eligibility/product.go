@@ -54,8 +54,10 @@ func (e *Evaluator) Product(p Product, shop Result, at time.Time) (Result, error
 	if !inBounds(at) {
 		return Result{}, bounds.Instant(pkg, "at", at)
 	}
-	if err := p.checkKeys(&shop); err != nil {
-		return Result{}, err
+	// The keys, in one branch on the pass path: an empty ID, shop ID or market, or a shop result
+	// of another shop or market (badKeys names which).
+	if len(p.ID) == 0 || len(p.ShopID) == 0 || len(p.Market) == 0 || !same(p.ShopID, shop.ID) || !same(p.Market, shop.Market) {
+		return Result{}, p.badKeys(&shop)
 	}
 	tab := e.table(p.Category)
 	if tab == nil {
@@ -185,10 +187,11 @@ func productReasons(p *Product, shop *Result, v *limitVersion) Result {
 	return r
 }
 
-// checkKeys checks what identifies the product and ties it to its shop result: its ID, its shop's
-// ID and its market, which must be the shop result's (the thresholds applied are the market's).
-// A shop result without a market did not come from [Evaluator.Shop].
-func (p *Product) checkKeys(shop *Result) error {
+// badKeys names what is wrong with the keys that identify the product and tie it to its shop
+// result: its ID, its shop's ID and its market, which must be the shop result's (the thresholds
+// applied are the market's). A shop result without a market did not come from [Evaluator.Shop].
+// Product calls it only when a key is wrong, so it always returns an error.
+func (p *Product) badKeys(shop *Result) error {
 	switch {
 	case p.ID == "":
 		return fielderr.New(pkg, "product.id", "", "is required (product of shop %q)", p.ShopID)
@@ -198,16 +201,13 @@ func (p *Product) checkKeys(shop *Result) error {
 		return fielderr.New(pkg, "product["+p.ID+"].shop_id", strconv.Quote(p.ShopID), "does not match the shop result's id %q", shop.ID)
 	case p.Market == "":
 		return unknownMarket("product["+p.ID+"].market", "")
-	case !same(p.Market, shop.Market):
-		if shop.Market == "" {
-			return fielderr.New(pkg, "product["+p.ID+"] shop result", strconv.Quote(shop.ID), "has no market: must come from Evaluator.Shop")
-		}
-		if _, err := affrules.LookupMarket(p.Market); err != nil {
-			return unknownMarket("product["+p.ID+"].market", p.Market)
-		}
-		return fielderr.New(pkg, "product["+p.ID+"].market", p.Market, "differs from shop %s's market %s", strconv.Quote(p.ShopID), shop.Market)
+	case shop.Market == "":
+		return fielderr.New(pkg, "product["+p.ID+"] shop result", strconv.Quote(shop.ID), "has no market: must come from Evaluator.Shop")
 	}
-	return nil
+	if _, err := affrules.LookupMarket(p.Market); err != nil {
+		return unknownMarket("product["+p.ID+"].market", p.Market)
+	}
+	return fielderr.New(pkg, "product["+p.ID+"].market", p.Market, "differs from shop %s's market %s", strconv.Quote(p.ShopID), shop.Market)
 }
 
 // check validates the product's counts (ELG-5 and bad input) and the shop result's state. It is

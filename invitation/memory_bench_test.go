@@ -87,8 +87,10 @@ func newBenchLedger(b *testing.B, accounts, creators int) *benchLedger {
 	var before runtime.MemStats
 	runtime.ReadMemStats(&before)
 	// The goroutines' instants drift apart by up to maxDrift calls (see runReserve): the
-	// lateness bound is the largest, so that no call is refused as too late.
-	m := NewMemory(KeepHistory(affrules.Days(p.RepeatWindowDays)), AllowLate(12*time.Hour))
+	// lateness bound covers that and a quarter more, so that no call is refused as too late
+	// (7 minutes for the large ledger, 12 hours, the most, for the small one).
+	late := time.Duration(bl.step) * maxDrift * 5 / 4
+	m := NewMemory(KeepHistory(affrules.Days(p.RepeatWindowDays)), AllowLate(late))
 	bl.m = m
 	// Eight full days, every account sending its 100 a day to random creators, so that the
 	// window has rolled over once and the ledger is in its steady state (tables resized, history
@@ -158,6 +160,10 @@ func BenchmarkReserveParallelSmall(b *testing.B) {
 	runReserve(b, newBenchLedger(b, 100, 10_000))
 }
 
+// maxDrift is how many calls of the simulated clock a goroutine of runReserve may fall behind
+// the others before it skips ahead.
+const maxDrift = 4096
+
 func runReserve(b *testing.B, bl *benchLedger) {
 	ctx := context.Background()
 	base := bl.clock.Load()
@@ -166,7 +172,7 @@ func runReserve(b *testing.B, bl *benchLedger) {
 	// held up while the others drew maxDrift more (a goroutine descheduled on a busy machine)
 	// skips to a new block, so that its instants stay well within the lateness bound (4,096
 	// calls are 9.8 hours of the small benchmark's clock, 6 minutes of the large one's).
-	const block, maxDrift = 256, 4096
+	const block = 256
 	var admitted, late, seed, ticks atomic.Int64
 	var before, after runtime.MemStats
 	runtime.ReadMemStats(&before)

@@ -171,8 +171,8 @@ func TestAccountSize(t *testing.T) {
 	if off := unsafe.Offsetof(account{}.sentInline); off%64 != 0 {
 		t.Errorf("account.sentInline at byte %d, want it to start a cache line", off)
 	}
-	if n := unsafe.Sizeof(sent{}); n != 120 {
-		t.Errorf("sent is %d bytes, want 120 (size class 128)", n)
+	if n := unsafe.Sizeof(sent{}); n != 128 {
+		t.Errorf("sent is %d bytes, want 128 (size class 128)", n)
 	}
 }
 

@@ -90,11 +90,28 @@ type sent struct {
 	contacts []Contact // the ledger's copy, in inline when it fits; nil if none
 	market   affrules.MarketCode
 	purpose  Purpose
+	showcase *Showcase // the ledger's copy of what the invitation showed (INV-13); nil if nothing
 }
 
-// same reports whether inv has e's market, purpose and contacts.
+// same reports whether inv has e's market, purpose, contacts and showcase.
 func (e *sent) same(inv Invitation) bool {
-	return e.market == inv.Market && e.purpose == inv.Purpose && slices.Equal(e.contacts, inv.Contacts)
+	return e.market == inv.Market && e.purpose == inv.Purpose && slices.Equal(e.contacts, inv.Contacts) && e.shows(inv.Showcase)
+}
+
+// shows reports whether e's showcase is s.
+func (e *sent) shows(s Showcase) bool {
+	if e.showcase == nil {
+		return len(s.TopCreators) == 0 && s.Company.isZero()
+	}
+	c := e.showcase.Company
+	return slices.Equal(e.showcase.TopCreators, s.TopCreators) && c.Name == s.Company.Name &&
+		c.LinkedCreators == s.Company.LinkedCreators && slices.Equal(c.Services, s.Company.Services) &&
+		c.Category == s.Company.Category && c.Introduction == s.Company.Introduction && c.Address == s.Company.Address
+}
+
+// isZero reports whether c holds nothing.
+func (c Company) isZero() bool {
+	return c.Name == "" && c.LinkedCreators == 0 && len(c.Services) == 0 && c.Category == "" && c.Introduction == "" && c.Address == ""
 }
 
 // sentCache is the number of recent [sent] an account remembers, so that an account inviting in
@@ -183,7 +200,7 @@ func (acc *account) share(inv Invitation) *sent {
 		} else {
 			cs = acc.sent.contacts
 		}
-		if slices.Equal(cs, inv.Contacts) {
+		if slices.Equal(cs, inv.Contacts) && acc.sent.shows(inv.Showcase) {
 			return acc.sent
 		}
 	}
@@ -195,6 +212,11 @@ func (acc *account) share(inv Invitation) *sent {
 		}
 	}
 	e := &sent{market: inv.Market, purpose: inv.Purpose}
+	if s := inv.Showcase; len(s.TopCreators) > 0 || !s.Company.isZero() {
+		s.TopCreators = slices.Clone(s.TopCreators)
+		s.Company.Services = slices.Clone(s.Company.Services)
+		e.showcase = &s
+	}
 	switch n := len(inv.Contacts); {
 	case n > len(e.inline):
 		e.contacts = slices.Clone(inv.Contacts)
@@ -335,12 +357,27 @@ func (acc *account) locate(l *histLog, seq int64) int64 {
 	return pos
 }
 
-// record returns the account's record numbered seq, e. Its contacts are the ledger's: copy them
-// before handing the record out.
+// owned returns r with its own copies of the slices it shares with the ledger.
+func (r Record) owned() Record {
+	r.Contacts = append([]Contact(nil), r.Contacts...)
+	if r.Showcase.TopCreators != nil {
+		r.Showcase.TopCreators = append([]LinkedCreator(nil), r.Showcase.TopCreators...)
+	}
+	if r.Showcase.Company.Services != nil {
+		r.Showcase.Company.Services = append([]string(nil), r.Showcase.Company.Services...)
+	}
+	return r
+}
+
+// record returns the account's record numbered seq, e. Its contacts and showcase are the ledger's:
+// copy them before handing the record out.
 func (acc *account) record(seq int64, e *record) Record {
 	r := Record{Account: acc.id, Seq: seq, At: time.Unix(0, e.at).In(acc.home), Invitation: Invitation{
 		Market: e.sent.market, CreatorID: e.creatorID, Username: e.username, Nickname: e.nickname,
 		Purpose: e.sent.purpose, Message: e.message, Contacts: e.sent.contacts}}
+	if sc := e.sent.showcase; sc != nil {
+		r.Showcase = *sc
+	}
 	if e.interested != notAnswered {
 		r.InterestedAt = time.Unix(0, e.interested).In(acc.home)
 	}

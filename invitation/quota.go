@@ -63,13 +63,13 @@ type Usage struct {
 	// the instant's own has the instant counted in that day, which can refuse more, never less.
 	Day   affrules.Period `json:"day"`
 	Count int             `json:"count"`
+	// Last is the account's latest recorded invitation of the creator, before or after the
+	// instant, or the zero time if there is none within the repeat window (INV-3).
+	Last time.Time `json:"last,omitzero"`
 	// NextDayCount is the number of invitations recorded on the calendar day after Day, which
 	// the retry instant of a refusal depends on; the days after it are taken to have none. It
 	// is 0 unless the instant is late, behind invitations recorded on the next day.
 	NextDayCount int `json:"next_day_count,omitempty"`
-	// Last is the account's latest recorded invitation of the creator, before or after the
-	// instant, or the zero time if there is none within the repeat window (INV-3).
-	Last time.Time `json:"last,omitzero"`
 }
 
 // Check is the quota rule (INV-2..4) as a pure function, the one place it is decided: whether an
@@ -105,7 +105,7 @@ func (q Quota) Check(home *time.Location, u Usage, at time.Time) (affrules.Decis
 	if u.Last.After(at) {
 		last = u.Last
 	}
-	return affrules.Decision{Allowed: true}, Usage{Day: day, Count: count + 1, NextDayCount: following, Last: last}
+	return affrules.Decision{Allowed: true}, Usage{Day: day, Count: count + 1, Last: last, NextDayCount: following}
 }
 
 // admits is the core of the quota rule (INV-2, INV-3): an invitation passes when the count of the

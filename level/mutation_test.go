@@ -236,3 +236,30 @@ func TestSamplesUnreachablePercent(t *testing.T) {
 	require.Len(t, b.ReliableWithSamples.Reasons, 1)
 	assert.Equal(t, affrules.Decimal(decimal.NewFromInt(110)), b.ReliableWithSamples.Reasons[0].Limit)
 }
+
+// TrendAt reads as many months as the longest consistent drop a policy may ask for needs.
+func TestTrendAtLongestRun(t *testing.T) {
+	p := testPolicy(level.HighestMet)
+	p.Trend.ConsistentMonths = 24
+	ev := mustNew(t, p)
+	var h level.MemoryHistory
+	for i := range 30 {
+		require.NoError(t, h.Put(t.Context(), level.Record{Market: affrules.UK, Creator: "c", Month: march2026.Add(-i), Level: level.L4}))
+	}
+	tr, ok, err := ev.TrendAt(t.Context(), &h, affrules.UK, "c", march2026)
+	require.NoError(t, err)
+	assert.True(t, ok)
+	assert.Equal(t, 25, tr.Months, "the month and the 24 before it")
+}
+
+// A GPM's GMV may have an exponent of 18 when it is zero, and 18 decimal places.
+func TestGPMBounds(t *testing.T) {
+	for _, g := range []level.GPM{{GMV: decimal.New(0, 18), Exposures: 1}, {GMV: decimal.New(0, -18), Exposures: 1}} {
+		assert.True(t, g.HasData(), "exponent %d", g.GMV.Exponent())
+		assert.NoError(t, level.Profile{Creator: "c", Video: g}.Validate())
+	}
+	for _, g := range []level.GPM{{GMV: decimal.New(0, 19), Exposures: 1}, {GMV: decimal.New(0, -19), Exposures: 1}} {
+		assert.False(t, g.HasData(), "exponent %d", g.GMV.Exponent())
+		assert.Error(t, level.Profile{Creator: "c", Video: g}.Validate())
+	}
+}

@@ -132,7 +132,7 @@ func (e *Evaluator) Trend(levels ...Level) (Trend, error) {
 		t.DropStreak++
 	}
 	significant := t.Drop == SignificantDrop
-	consistent := t.DropStreak > 0 && t.DropStreak >= e.trend.ConsistentMonths
+	consistent := t.DropStreak >= e.trend.ConsistentMonths // at least 1, so a streak of none never is
 	t.Consistent = consistent
 	warn := significant && consistent
 	if e.trend.WarnOnEither {

@@ -48,6 +48,7 @@ func TestLedger(t *testing.T, newLedger func(t *testing.T) invitation.Ledger) {
 	t.Run("History", s.history)
 	t.Run("HistoryPages", s.historyPages)
 	t.Run("Respond", s.respond)
+	t.Run("Showcase", s.showcase)
 	t.Run("BadInputRecordsNothing", s.badInput)
 	t.Run("ReserveErrors", s.reserveErrors)
 }
@@ -207,7 +208,58 @@ func sameRecord(a, b invitation.Record) bool {
 	x, y := a.Invitation, b.Invitation
 	return a.Account == b.Account && a.Seq == b.Seq && a.At.Equal(b.At) && a.InterestedAt.Equal(b.InterestedAt) &&
 		x.Market == y.Market && x.CreatorID == y.CreatorID && x.Username == y.Username && x.Nickname == y.Nickname &&
-		x.Purpose == y.Purpose && x.Message == y.Message && slices.Equal(x.Contacts, y.Contacts)
+		x.Purpose == y.Purpose && x.Message == y.Message && slices.Equal(x.Contacts, y.Contacts) &&
+		sameShowcase(x.Showcase, y.Showcase)
+}
+
+func sameShowcase(a, b invitation.Showcase) bool {
+	x, y := a.Company, b.Company
+	return slices.Equal(a.TopCreators, b.TopCreators) && x.Name == y.Name && x.LinkedCreators == y.LinkedCreators &&
+		slices.Equal(x.Services, y.Services) && x.Category == y.Category && x.Introduction == y.Introduction && x.Address == y.Address
+}
+
+// showcase checks INV-13: what an invitation showed the creator is kept as it was at send time,
+// whatever the caller does later with its slices, and a change of showcase is recorded as such.
+func (s suite) showcase(t *testing.T) {
+	f := s.ledger(t, 100)
+	t0 := time.Date(2026, 11, 21, 10, 0, 0, 0, jakarta)
+	a := partner("show", affrules.TH)
+	inv := invite(affrules.TH, "c-show-1")
+	inv.Showcase = invitation.Showcase{
+		TopCreators: []invitation.LinkedCreator{{ID: "top-1", Followers: 900}, {ID: "top-2", Followers: 800}},
+		Company:     invitation.Company{Name: "Agency", Services: []string{"live", "video"}, Address: "Bangkok"},
+	}
+	want := inv.Showcase
+	want.TopCreators = slices.Clone(want.TopCreators)
+	want.Company.Services = slices.Clone(want.Company.Services)
+	f.allow(t, a, inv, t0)
+	inv.Showcase.TopCreators[0].Followers = 1 // the caller reuses its slices
+	inv.Showcase.Company.Services[0] = "changed"
+
+	later := invite(affrules.TH, "c-show-2") // the same account, now showing nothing
+	f.allow(t, a, later, t0.Add(time.Minute))
+
+	page, err := f.l.History(ctx, invitation.Query{Account: a.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(page.Records) != 2 {
+		t.Fatalf("history has %d records, want 2", len(page.Records))
+	}
+	if !sameShowcase(page.Records[1].Showcase, want) {
+		t.Errorf("first invitation's showcase = %+v, want %+v", page.Records[1].Showcase, want)
+	}
+	if !sameShowcase(page.Records[0].Showcase, invitation.Showcase{}) {
+		t.Errorf("second invitation's showcase = %+v, want none", page.Records[0].Showcase)
+	}
+	page.Records[1].Showcase.TopCreators[0].ID = "mutated" // the page is the caller's own
+	again, err := f.l.History(ctx, invitation.Query{Account: a.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !sameShowcase(again.Records[1].Showcase, want) {
+		t.Errorf("a page shares the ledger's showcase: %+v", again.Records[1].Showcase)
+	}
 }
 
 func count(t *testing.T, l invitation.Ledger, account string) int {

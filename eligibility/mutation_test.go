@@ -15,12 +15,13 @@ import (
 // no other test noticed when it changed.
 //
 // Mutation score, with `gremlins unleash --workers 1 --timeout-coefficient 3 ./eligibility`
-// (github.com/go-gremlins/gremlins v0.6): see the figures in the report of issue 10. gremlins
-// reports mutants inside a switch's case expressions as "not covered" (Go's coverage profile
-// gives case expressions no block of their own), so they were run by hand, one at a time, with
-// `go test ./eligibility/`; all are killed but the equivalent ones below.
+// (github.com/go-gremlins/gremlins, latest on 2026-11-29): efficacy 87.56% before issue 10 (197
+// killed, 28 lived), 99.60% after (252 killed, 2 timed out, 1 lived). gremlins reports the
+// mutants inside a switch's case expressions as "not covered" (Go's coverage profile gives case
+// expressions no block of their own), so those 57 were applied by hand, one at a time, each
+// followed by `go test ./eligibility/`: 54 killed, 2 not viable (they do not compile), 1 lived.
 //
-// Surviving mutants, each equivalent (no input tells it from the original):
+// The two surviving mutants are equivalent (no input tells them from the original):
 //
 //   - shop.go, `s.StoreRating.Sign() < 0` → `<= 0` on the path for ratings of more than 18
 //     digits: a zero rating always has one digit and takes the other path.

@@ -4,7 +4,9 @@
 package bounds
 
 import (
+	"math/big"
 	"time"
+	"unsafe"
 
 	"github.com/shopspring/decimal"
 
@@ -48,10 +50,28 @@ func Decimal(pkg, field string, d decimal.Decimal) error {
 	if e := d.Exponent(); e < MinExponent || e > MaxExponent {
 		return fielderr.New(pkg, field, "(coefficient) e"+itoa(int64(e)), "has an exponent outside %d to %d: %w", MinExponent, MaxExponent, affrules.ErrOutOfRange)
 	}
-	if d.NumDigits() > MaxDigits {
+	if coefficientBits(d) > maxBits || d.NumDigits() > MaxDigits {
 		return fielderr.New(pkg, field, "(a number of more than 38 digits)", "has more than %d significant digits: %w", MaxDigits, affrules.ErrOutOfRange)
 	}
 	return nil
+}
+
+// maxBits is the bit length of the largest coefficient of MaxDigits digits (10^38 < 2^127).
+const maxBits = 127
+
+// coefficientBits returns the bit length of d's coefficient without copying it: d.NumDigits
+// raises 10 to the number of digits, which takes seconds for a coefficient of millions of digits,
+// and d.Coefficient copies it. decimal.Decimal is a *big.Int and an int32 exponent (pinned by
+// TestCoefficientBits).
+func coefficientBits(d decimal.Decimal) int {
+	v := (*struct {
+		value *big.Int
+		exp   int32
+	})(unsafe.Pointer(&d)).value
+	if v == nil {
+		return 0
+	}
+	return v.BitLen()
 }
 
 func itoa(n int64) string {

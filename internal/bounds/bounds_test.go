@@ -2,6 +2,7 @@ package bounds
 
 import (
 	"errors"
+	"math/big"
 	"testing"
 	"time"
 
@@ -59,4 +60,22 @@ func TestDecimal(t *testing.T) {
 		t.Errorf("an in-bounds decimal allocates %v times", a)
 	}
 	_ = sink
+}
+
+// TestCoefficientBits pins the layout coefficientBits reads against decimal's own Coefficient.
+func TestCoefficientBits(t *testing.T) {
+	for _, s := range []string{"0", "1", "-7.25", "123456789012345678901234567890", "1e20", "-1e-10"} {
+		d := decimal.RequireFromString(s)
+		if got, want := coefficientBits(d), d.Coefficient().BitLen(); got != want {
+			t.Errorf("coefficientBits(%s) = %d, want %d", s, got, want)
+		}
+	}
+	if coefficientBits(decimal.Decimal{}) != 0 {
+		t.Error("the zero Decimal")
+	}
+	// A coefficient of a million digits is refused by its size, without counting digits.
+	huge := decimal.NewFromBigInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(1_000_000), nil), 0)
+	if err := Decimal("x", "y", huge); !errors.Is(err, affrules.ErrOutOfRange) {
+		t.Errorf("a million-digit coefficient: %v", err)
+	}
 }

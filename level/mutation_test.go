@@ -3,21 +3,29 @@ package level_test
 // Boundary tests that mutation testing asked for (issue 10): each pins one comparison of the
 // package at its edge, so that changing < to <= there fails a test.
 //
-// Mutation score, with gremlins (github.com/go-gremlins/gremlins):
+// Mutation score, with gremlins (github.com/go-gremlins/gremlins), on 2 CPUs shared with other
+// work, about 20 minutes a run:
 //
 //	gremlins unleash ./level --timeout-coefficient 5
 //
-// The mutants that survive are equivalent: no input tells them from the code.
+//	before issue 10: 317 killed, 28 lived, 8 timed out, 79 not covered: efficacy 91.88%
+//	after:           422 killed, 10 lived, 6 timed out, 74 not covered: efficacy 97.69%
 //
-//   - aggregate.go, dayIndex: the first guess of the day (its arithmetic, its clamp to
-//     [0, ndays-1]) only speeds the search; the two loops after it find the day from any guess
+// A mutant that timed out made a test hang (a decimal no longer bounded, an index that never
+// grows): detected, though gremlins counts it apart. Most mutants not covered are the case
+// expressions of switch statements, which gremlins does not see covered, constants, and
+// leveltest's failure reports. The ten that live are equivalent: no input tells them from the
+// code.
+//
+//   - aggregate.go, dayIndex (5): the first guess of the day, (s - dayStart[0]) / 86400 clamped to
+//     [0, ndays-1], only speeds the search; the two loops after it find the day from any guess
 //     in [0, ndays], and no instant in the month gives a guess above ndays.
-//   - assign.go, creatorSet: when the index grows (2*n > len(slots), its starting size, the
-//     rounding to a power of two) changes only the memory it takes, not which IDs it holds.
-//   - evaluator.go, firstMonth: n < math.MinInt32 as n <= math.MinInt32: a version starting in
-//     the year -178956971 is in force from the first month either way.
-//   - profile.go, GPM.Rat and GPM.Round: exp >= 0 as exp > 0 (and shift likewise) multiplies the
-//     other side by 10^0 = 1 instead.
+//   - assign.go, creatorSet (3, and a fourth that timed out in one run and lived in another):
+//     when the index grows (2*n > len(slots) as >=), its starting size (4*n as 4+n) and the
+//     rounding of a size to a power of two (size-1 as size+1) change only the memory it takes,
+//     not which IDs it holds.
+//   - profile.go, GPM.Rat and GPM.Round (2): exp >= 0 as exp > 0 (and shift likewise) multiplies
+//     the other side by 10^0 = 1 instead.
 
 import (
 	"math"

@@ -91,11 +91,15 @@ type memState struct {
 	_         [64 - 40]byte
 	// hint is an instant the ledger has accepted, at most step before the latest one, or
 	// math.MinInt64 before the first; it moves only when the latest gets step ahead of it, so
-	// that its cache line is rarely written: step is a sixteenth of the lead bound, and only an
-	// instant within step of a bound takes the exact latest instant from the shards.
-	hint atomic.Int64
-	step int64
-	_    [16 << 10]byte
+	// that its cache line is rarely written: step is a sixteenth of the lead bound. lo and hi
+	// are the instants the hint vouches for, hint+step-ahead to hint+ahead, and next is
+	// hint+step, beyond which an accepted instant moves the hint; only an instant outside
+	// [lo, hi] takes the exact latest instant from the shards. (Before the first instant lo is
+	// above hi.) Each is raised after the hint, so a reader may pair values of two hints, each
+	// a bound of the latest it sees; the shard's own check under its lock is exact.
+	hint, lo, hi, next atomic.Int64
+	step               int64
+	_                  [16 << 10]byte
 }
 
 // Defaults and limits of a [Memory] ledger's options.
@@ -163,6 +167,9 @@ func newMemState(c memConfig) *memState {
 		st.shards[i].latest = math.MinInt64
 	}
 	st.hint.Store(math.MinInt64)
+	st.lo.Store(math.MaxInt64)
+	st.hi.Store(math.MinInt64)
+	st.next.Store(math.MinInt64)
 	return st
 }
 
@@ -208,7 +215,7 @@ func (m *Memory) Reserve(ctx context.Context, q Quota, a Account, inv Invitation
 			s.mu.Unlock()
 			return Record{}, affrules.Decision{}, fielderr.New(pkg, "account.home_market", strconv.Quote(string(a.HomeMarket)), "differs from %s, the home market recorded for account %s", acc.homeCode, a.ID)
 		}
-		if now < back(acc.latest, st.late) {
+		if now < acc.latest-st.late { // instants are within 1700–2200, late at most 12 hours
 			err := tooLate(at, st.late, acc.latest, acc.home, "for account "+a.ID)
 			s.mu.Unlock()
 			return Record{}, affrules.Decision{}, err
@@ -235,10 +242,12 @@ func (m *Memory) Reserve(ctx context.Context, q Quota, a Account, inv Invitation
 			s.mu.Unlock()
 			return Record{}, affrules.Decision{}, err
 		}
+		acc.latest = now
 	}
 	// Entries at or before keepCut are stale: no instant within the lateness bound is within
-	// the longest window the account has been given of them.
-	keepCut := back(back(acc.latest, st.late), acc.keep)
+	// the longest window the account has been given of them. (No overflow: instants are within
+	// 1700–2200, the window at most 3650 days.)
+	keepCut := acc.latest - st.late - acc.keep
 	acc.last.reserve(keepCut, &s.scratch)
 	i, last, found := acc.last.find(key, keepCut)
 	// INV-3: the creator's latest invitation is within the window of the instant, before it or
@@ -314,7 +323,9 @@ func (m *Memory) Reserve(ctx context.Context, q Quota, a Account, inv Invitation
 	}
 	rec := Record{Account: a.ID, Seq: acc.seq, At: time.Unix(0, now).In(acc.home), Invitation: inv}
 	s.mu.Unlock()
-	st.advance(now)
+	if now > st.next.Load() {
+		st.advance(now)
+	}
 	return rec, d, nil
 }
 
@@ -322,11 +333,13 @@ func (m *Memory) Reserve(ctx context.Context, q Quota, a Account, inv Invitation
 // the latest instant the ledger has accepted. Usually the hint answers; only an instant near a
 // bound takes the exact latest instant from the shards.
 func (st *memState) bounds(now int64, at time.Time) error {
-	g := st.hint.Load()
-	if g == math.MinInt64 || now <= ahead(g, st.ahead) && now >= back(ahead(g, st.step), st.ahead) {
+	if now >= st.lo.Load() && now <= st.hi.Load() {
 		return nil // hint <= latest <= hint+step
 	}
-	g = st.latest()
+	if st.hint.Load() == math.MinInt64 {
+		return nil // the first instant
+	}
+	g := st.latest()
 	if now > ahead(g, st.ahead) {
 		return fielderr.New(pkg, "at", at.Format(time.RFC3339Nano), "is more than %s after %s, the latest instant the ledger has accepted: %w",
 			time.Duration(st.ahead), time.Unix(0, g).UTC().Format(time.RFC3339Nano), ErrTooFarAhead)
@@ -365,6 +378,20 @@ func (st *memState) advance(now int64) {
 			return
 		}
 		if st.hint.CompareAndSwap(g, now) {
+			raise(&st.lo, back(ahead(now, st.step), st.ahead))
+			raise(&st.hi, ahead(now, st.ahead))
+			raise(&st.next, ahead(now, st.step))
+			return
+		}
+	}
+}
+
+// raise sets a to v if v is greater, so that two goroutines moving the hint at once leave the
+// values of the later hint.
+func raise(a *atomic.Int64, v int64) {
+	for {
+		old := a.Load()
+		if v <= old && old != math.MaxInt64 || a.CompareAndSwap(old, v) {
 			return
 		}
 	}

@@ -99,7 +99,7 @@ func (q Quota) Check(home *time.Location, u Usage, at time.Time) (affrules.Decis
 		repeat = at.Before(again)
 	}
 	if !q.admits(count, repeat) {
-		return q.refuse(home, u, day, count, following, repeat, again, at), u
+		return q.refuse(home, u.Last, day, count, following, repeat, again, at), u
 	}
 	last := at
 	if u.Last.After(at) {
@@ -119,7 +119,7 @@ func (q Quota) admits(count int, windowOpen bool) bool {
 
 // refuse builds the decision of a refusal at instant at: the reasons of the failing rules in
 // order, and the first later instant at which neither rule refuses.
-func (q Quota) refuse(home *time.Location, u Usage, day affrules.Period, count, following int, repeat bool, again, at time.Time) affrules.Decision {
+func (q Quota) refuse(home *time.Location, last time.Time, day affrules.Period, count, following int, repeat bool, again, at time.Time) affrules.Decision {
 	reasons := make([]affrules.Reason, 0, 2)
 	if count >= q.DailyLimit {
 		var buf [len(time.DateOnly)]byte
@@ -135,35 +135,25 @@ func (q Quota) refuse(home *time.Location, u Usage, day affrules.Period, count, 
 		reasons = append(reasons, affrules.Reason{
 			Rule:     RuleRepeat,
 			Key:      keyRepeatFailed,
-			Observed: affrules.Instant(u.Last.In(home)),
+			Observed: affrules.Instant(last.In(home)),
 			Limit:    affrules.DaysOf(q.RepeatWindowDays),
 		})
 	}
-	// Walk forward from at: past a full day, past the creator's window, until neither holds.
-	// Each step passes one of three instants (the day's end, the next day's end, the end of
-	// the window), so the walk ends within three steps.
-	next := at
-	var nextDay affrules.Period
-	for {
-		if repeat && next.Before(again) {
-			next = again
-			continue
+	// The later of the failing rules' retry instants: past a full day and past the creator's
+	// window. Neither holds after it, unless it falls in the next day and that day is full too
+	// (a late instant, behind the invitations of the next day): then the end of that day, after
+	// which no day has invitations and the window has passed.
+	var next time.Time
+	if count >= q.DailyLimit {
+		next = day.End
+	}
+	if repeat && again.After(next) {
+		next = again
+	}
+	if following > 0 && following >= q.DailyLimit && !next.Before(day.End) {
+		if nextDay := affrules.DayOf(day.End, home); next.Before(nextDay.End) {
+			next = nextDay.End
 		}
-		if next.Before(day.End) {
-			if count >= q.DailyLimit {
-				next = day.End
-				continue
-			}
-		} else if following > 0 && following >= q.DailyLimit {
-			if nextDay.IsEmpty() {
-				nextDay = affrules.DayOf(day.End, home)
-			}
-			if next.Before(nextDay.End) {
-				next = nextDay.End
-				continue
-			}
-		}
-		break
 	}
 	d := affrules.Decide(reasons...)
 	d.NextAllowed = next.In(home)

@@ -212,6 +212,27 @@ func sameRecord(a, b invitation.Record) bool {
 		sameShowcase(x.Showcase, y.Showcase)
 }
 
+// historySeqs checks that account's history under q (its account set to account) holds the
+// records numbered want, in order, each matching q's purpose and market filters (INV-9).
+func historySeqs(t *testing.T, l invitation.Ledger, account string, q invitation.Query, want []int64, why string) {
+	t.Helper()
+	q.Account = account
+	page, err := l.History(ctx, q)
+	if err != nil {
+		t.Fatalf("%s: %v", why, err)
+	}
+	var got []int64
+	for _, r := range page.Records {
+		got = append(got, r.Seq)
+		if q.Purpose != "" && r.Purpose != q.Purpose || q.Market != "" && r.Market != q.Market {
+			t.Errorf("%s: record #%d is %s in %s", why, r.Seq, r.Purpose, r.Market)
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("%s: %+v gives %v, want %v", why, q, got, want)
+	}
+}
+
 func sameShowcase(a, b invitation.Showcase) bool {
 	x, y := a.Company, b.Company
 	return slices.Equal(a.TopCreators, b.TopCreators) && x.Name == y.Name && x.LinkedCreators == y.LinkedCreators &&
@@ -888,21 +909,7 @@ func (s suite) history(t *testing.T) {
 		t.Errorf("history:\n got %+v\nwant %+v", all.Records, want)
 	}
 
-	check := func(q invitation.Query, want []int64, why string) {
-		t.Helper()
-		q.Account = a.ID
-		page, err := f.l.History(ctx, q)
-		if err != nil {
-			t.Fatalf("%s: %v", why, err)
-		}
-		var got []int64
-		for _, r := range page.Records {
-			got = append(got, r.Seq)
-		}
-		if !slices.Equal(got, want) {
-			t.Errorf("%s: %+v gives %v, want %v", why, q, got, want)
-		}
-	}
+	check := func(q invitation.Query, want []int64, why string) { historySeqs(t, f.l, a.ID, q, want, why) }
 	check(invitation.Query{Search: "RAHM"}, []int64{4, 3, 1}, "username, any case")
 	check(invitation.Query{Search: "fitness"}, []int64{2}, "nickname")
 	check(invitation.Query{Search: "nobody"}, nil, "no match")
@@ -927,24 +934,7 @@ func (s suite) history(t *testing.T) {
 		inv.Purpose = v.purpose
 		f.allow(t, x, inv, t0.Add(time.Duration(i)*time.Hour))
 	}
-	filter := func(q invitation.Query, want []int64, why string) {
-		t.Helper()
-		q.Account = x.ID
-		page, err := f.l.History(ctx, q)
-		if err != nil {
-			t.Fatalf("%s: %v", why, err)
-		}
-		var got []int64
-		for _, r := range page.Records {
-			got = append(got, r.Seq)
-			if q.Purpose != "" && r.Purpose != q.Purpose || q.Market != "" && r.Market != q.Market {
-				t.Errorf("%s: record #%d is %s in %s", why, r.Seq, r.Purpose, r.Market)
-			}
-		}
-		if !slices.Equal(got, want) {
-			t.Errorf("%s: %+v gives %v, want %v", why, q, got, want)
-		}
-	}
+	filter := func(q invitation.Query, want []int64, why string) { historySeqs(t, f.l, x.ID, q, want, why) }
 	filter(invitation.Query{Purpose: invitation.ProductDistribution}, []int64{3, 2}, "purpose")
 	filter(invitation.Query{Purpose: invitation.CreatorPartnership}, []int64{4, 1}, "the other purpose")
 	filter(invitation.Query{Market: affrules.MY}, []int64{4, 2}, "market")

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/affrules/affrules"
@@ -49,8 +50,8 @@ func checkContacts(l *fielderr.List, m *marketRules, cs []Contact, phoneAlone bo
 //   - phone, whatsapp, zalo, viber (numbers): an optional leading "+", then 7–15 digits, which may
 //     be grouped with single spaces, hyphens, dots or one pair of parentheses.
 //   - line (LINE ID): 4–20 of a–z (either case), 0–9, ".", "-", "_", optionally after one "@".
-//   - any other channel a host adds: 1–254 bytes of valid UTF-8 without control characters or
-//     leading or trailing spaces.
+//   - any other channel a host adds: 1–254 bytes of valid UTF-8 with a visible character, without
+//     control or invisible format characters (zero-width space…) or leading or trailing spaces.
 func checkContactValue(c Contact) error {
 	v := c.Value
 	if v == "" {
@@ -67,10 +68,18 @@ func checkContactValue(c Contact) error {
 	if len(v) > 254 || !utf8.ValidString(v) || strings.TrimSpace(v) != v {
 		return fmt.Errorf("must be 1–254 bytes of UTF-8 without surrounding spaces")
 	}
+	visible := false
 	for _, r := range v {
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) {
+		switch {
+		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
 			return fmt.Errorf("must not contain control characters")
+		case r >= utf8.RuneSelf && unicode.Is(unicode.Cf, r):
+			return fmt.Errorf("must not contain invisible characters such as U+%04X", r)
 		}
+		visible = visible || r > ' ' && r < 0x7f || r >= utf8.RuneSelf && isVisible(r)
+	}
+	if !visible {
+		return fmt.Errorf("must hold a visible character")
 	}
 	return nil
 }

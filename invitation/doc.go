@@ -36,8 +36,8 @@
 // problem [Policy.Validate] finds, as [*affrules.FieldError] values.
 //
 // Zero values: the zero [Evaluator] returns [ErrNoPolicy] from every method; the zero [Memory]
-// is an empty ledger ready for use; the zero [Quota] (and [Policy]) denies every invitation and
-// is refused by [New] and [Ledger.Reserve] as out of range; the zero [Usage], [Record] and [Page]
+// is an empty ledger ready for use; the zero [Quota] (and [Policy]) is out of range, refused by
+// [New], [Quota.Check] and [Ledger.Reserve]; the zero [Usage], [Record] and [Page]
 // are "nothing yet"; the zero [Account], [Invitation], [Contact] and [Purpose] are refused by
 // Validate with the sentinels it documents, and the zero [Query] by a ledger with [ErrQuery];
 // the zero [Company], [Showcase] show nothing.
@@ -87,10 +87,14 @@
 //   - INV-5: the channels of a market are its [affrules.Market] channels unless
 //     [Policy.Channels] overrides them (UK and SG: Email, WhatsApp, Phone); at least one contact
 //     must be on a channel other than Phone ([Policy.PhoneAloneCounts], default false, lets a
-//     phone number alone count, and a channel override offer phone alone), no channel twice. Values: e-mail addresses in plain
+//     phone number alone count, and a channel override offer phone alone), no channel twice.
+//     Values: e-mail addresses in plain
 //     ASCII local@domain form (an internationalised domain in its xn-- form); phone, WhatsApp,
 //     Zalo and Viber as numbers of 7–15 digits with an optional "+" and common separators; LINE
-//     IDs of 4–20 of a–z, 0–9, ".", "-", "_", upper case accepted; see [Contact].
+//     IDs of 4–20 of a–z, 0–9, ".", "-", "_", upper case accepted; see [Contact]. A channel a
+//     policy names must be known: the library's six, one a registered market offers, or one the
+//     policy declares in [Policy.CustomChannels], whose values are free text with a visible
+//     character and no control or invisible characters.
 //   - INV-6: words are whitespace-separated tokens. Text of scripts written without spaces
 //     (Thai, Lao, Khmer, Myanmar, Chinese, Japanese kana) is counted by character against
 //     [Policy.MaxSpacelessChars], default 2500 (500 words of about five characters, a typical Thai
@@ -98,7 +102,13 @@
 //     proportion: words/500 + characters/2500 must not exceed 1. A token made only of such
 //     characters counts as characters, not as a word, so Thai cannot bypass the limit. A token
 //     is one word however long it is: a very long run of Latin text without whitespace counts
-//     as one word, as the catalog's definition has it.
+//     as one word, as the catalog's definition has it. Invisible format characters (zero-width
+//     space, word joiner, byte-order mark, zero-width joiner and non-joiner, soft hyphen: Unicode
+//     Cf) separate words like whitespace, so they cannot join 600 words into one; a zero-width
+//     joiner between two characters that are neither letters nor digits joins an emoji sequence
+//     (a family is one word). A message must show something: one made only of whitespace and
+//     invisible characters (Hangul fillers and the braille blank included) is refused, as is any
+//     control character but tab, line feed and carriage return (NUL, escape, C1 controls).
 //   - INV-7: creator partnership needs the MCN role, product distribution the affiliate-partner
 //     role; a purpose the account cannot pick is bad input, not a decision. [Purpose] is
 //     eligibility's, on which the listing depends.

@@ -101,7 +101,11 @@ func ExampleQuota_Check() {
 	jakarta, _ := time.LoadLocation("Asia/Jakarta")
 	at := time.Date(2026, 11, 21, 15, 0, 0, 0, jakarta)
 	used := invitation.Usage{Day: affrules.DayOf(at, jakarta), Count: 100}
-	d, _ := q.Check(jakarta, used, at)
+	d, _, err := q.Check(jakarta, used, at)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	r := d.Failures()[0]
 	fmt.Println(d.Allowed, r.Rule, r.Observed.Int(), r.Limit.Int(), r.Subject, d.NextAllowed)
 	fmt.Println(r)
@@ -117,7 +121,11 @@ func ExampleQuota_Check_catalog() {
 	jakarta, _ := time.LoadLocation("Asia/Jakarta")
 	at := time.Date(2026, 11, 21, 15, 0, 0, 0, jakarta)
 	last := at.Add(-2 * 24 * time.Hour)
-	d, _ := q.Check(jakarta, invitation.Usage{Day: affrules.DayOf(at, jakarta), Count: 100, Last: last}, at)
+	d, _, err := q.Check(jakarta, invitation.Usage{Day: affrules.DayOf(at, jakarta), Count: 100, Last: last}, at)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	id := affrules.Catalog{
 		Messages: map[affrules.MessageKey]string{
 			"invitation.inv2.failed": "Batas harian tercapai: {observed} undangan pada {subject} (maksimal {limit} per hari).",
@@ -182,7 +190,7 @@ func ExampleParsePolicy() {
 	fmt.Println(err)
 	// Output:
 	// 50 7 map[SG:[email phone]] <nil>
-	// invitation: policy "max_word": is not a field (want one of daily_limit, repeat_window_days, max_words, max_spaceless_chars, channels, phone_alone_counts, markets, listing, top_creators)
+	// invitation: policy "max_word": is not a field (want one of daily_limit, repeat_window_days, max_words, max_spaceless_chars, channels, custom_channels, phone_alone_counts, markets, listing, top_creators)
 	// invitation: policy.daily_limit 0: must be between 1 and 1000000: out of range
 	// invitation: policy.channels[TH] [phone]: must offer a channel other than phone (INV-5)
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/eligibility"
+	"github.com/affrules/affrules/internal/bounds"
 	"github.com/affrules/affrules/internal/fielderr"
 )
 
@@ -110,8 +111,8 @@ type Showcase struct {
 //     single spaces, hyphens or dots and one pair of parentheses;
 //   - line: a LINE ID of 4–20 of a–z, 0–9, ".", "-", "_", optionally after "@" (upper-case
 //     letters are accepted, as a phone keyboard capitalises the first letter);
-//   - a channel a host adds: 1–254 bytes of UTF-8 without control characters or surrounding
-//     spaces.
+//   - a channel a host adds: 1–254 bytes of UTF-8 with a visible character, without control or
+//     invisible format characters (zero-width space…) or surrounding spaces.
 //
 // The zero Contact is refused with an error wrapping [ErrContact].
 type Contact struct {
@@ -275,15 +276,8 @@ func showcase(a Account, n int) Showcase {
 	return s
 }
 
-// checkInstant rejects the zero instant and instants a Ledger cannot store as nanoseconds.
+// checkInstant rejects the zero instant and instants outside the years every package supports
+// (1900–2199, [bounds.Instant]), which a Ledger stores as nanoseconds.
 func checkInstant(at time.Time) error {
-	if at.Before(minInstant) || at.After(maxInstant) {
-		return fielderr.New(pkg, "at", at.Format(time.RFC3339Nano), "must be between 1700 and 2200: %w", affrules.ErrOutOfRange)
-	}
-	return nil
+	return bounds.Instant(pkg, "at", at)
 }
-
-var (
-	minInstant = time.Date(1700, 1, 1, 0, 0, 0, 0, time.UTC)
-	maxInstant = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
-)

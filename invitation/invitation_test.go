@@ -320,6 +320,7 @@ func TestValidate(t *testing.T) {
 func TestContactValues(t *testing.T) {
 	p := invitation.DefaultPolicy()
 	p.Channels = map[affrules.MarketCode][]affrules.Channel{affrules.ID: {affrules.Email, affrules.Phone, affrules.WhatsApp, affrules.Zalo, affrules.Viber, affrules.Line, "telegram"}}
+	p.CustomChannels = []affrules.Channel{"telegram"}
 	for _, tc := range []struct {
 		ch    affrules.Channel
 		value string
@@ -385,6 +386,10 @@ func TestContactValues(t *testing.T) {
 		{"telegram", "@agency", true},
 		{"telegram", " agency", false},
 		{"telegram", "a\x00b", false},
+		{"telegram", "\u200b", false},
+		{"telegram", "a\u200bb", false},
+		{"telegram", "\u3164", false},
+		{"telegram", "ไทย", true},
 	} {
 		inv := goodID
 		inv.Contacts = []invitation.Contact{{Channel: tc.ch, Value: tc.value}}
@@ -493,6 +498,7 @@ func FuzzValidateContact(f *testing.F) {
 	}
 	p := invitation.DefaultPolicy()
 	p.Channels = map[affrules.MarketCode][]affrules.Channel{affrules.ID: {affrules.Email, affrules.WhatsApp, affrules.Line, affrules.Phone, "telegram"}}
+	p.CustomChannels = []affrules.Channel{"telegram"}
 	e := invitation.MustNew(p)
 	f.Fuzz(func(t *testing.T, channel, value string) {
 		inv := goodID
@@ -558,13 +564,12 @@ func TestCheck(t *testing.T) {
 		{name: "clock backwards: counted in the latest day", policy: p, u: invitation.Usage{Day: day, Count: 2}, at: day.Start.Add(-time.Hour), rules: []affrules.RuleID{invitation.RuleDaily}, next: day.End},
 		{name: "clock backwards: before the last invitation", policy: p, u: invitation.Usage{Day: day, Count: 1, Last: t0}, at: t0.Add(-time.Hour), rules: []affrules.RuleID{invitation.RuleRepeat}, next: t0.Add(week)},
 		{name: "clock backwards, allowed, keeps the later last", policy: invitation.Quota{DailyLimit: 5}, u: invitation.Usage{Day: day, Count: 1, Last: t0}, at: t0.Add(-time.Hour), wantUse: invitation.Usage{Day: day, Count: 2, Last: t0}},
-		{name: "zero policy denies", policy: invitation.Quota{}, at: t0, rules: []affrules.RuleID{invitation.RuleDaily}, next: day.End},
 		{name: "INV-2 default: the 100th of the day", policy: invitation.DefaultPolicy().Quota, u: invitation.Usage{Day: day, Count: 99}, at: t0, wantUse: invitation.Usage{Day: day, Count: 100, Last: t0}},
 		{name: "INV-2 default: the 101st of the day", policy: invitation.DefaultPolicy().Quota, u: invitation.Usage{Day: day, Count: 100}, at: t0, rules: []affrules.RuleID{invitation.RuleDaily}, next: day.End},
 		{name: "INV-2 and INV-3: the day outlasts the window", policy: p, u: invitation.Usage{Day: day, Count: 2, Last: t0.Add(-week + time.Hour)}, at: t0, rules: []affrules.RuleID{invitation.RuleDaily, invitation.RuleRepeat}, next: day.End},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			d, u := tc.policy.Check(london, tc.u, tc.at)
+			d, u := mustCheck(t, tc.policy, london, tc.u, tc.at)
 			var rules []affrules.RuleID
 			for _, r := range d.Failures() {
 				rules = append(rules, r.Rule)
@@ -605,12 +610,12 @@ func TestCheckLondonDST(t *testing.T) {
 			day := affrules.DayOf(tc.at, london)
 			require.Equal(t, tc.length, day.Duration())
 			full := invitation.Usage{Day: day, Count: p.DailyLimit}
-			d, _ := p.Check(london, full, tc.at)
+			d, _ := mustCheck(t, p, london, full, tc.at)
 			require.True(t, d.Failed(invitation.RuleDaily), d.String())
 			assert.True(t, d.NextAllowed.Equal(tc.midnight), "next %s, want %s", d.NextAllowed, tc.midnight)
-			d, _ = p.Check(london, full, tc.midnight.Add(-time.Nanosecond))
+			d, _ = mustCheck(t, p, london, full, tc.midnight.Add(-time.Nanosecond))
 			assert.False(t, d.Allowed, "a nanosecond before local midnight")
-			d, u := p.Check(london, full, tc.midnight)
+			d, u := mustCheck(t, p, london, full, tc.midnight)
 			assert.True(t, d.Allowed, d.String())
 			assert.Equal(t, 1, u.Count)
 		})
@@ -619,10 +624,10 @@ func TestCheckLondonDST(t *testing.T) {
 		last := time.Date(2026, 3, 25, 12, 0, 0, 0, london) // GMT
 		again := last.Add(7 * 24 * time.Hour)               // 13:00 BST, not 12:00
 		u := invitation.Usage{Day: affrules.DayOf(last, london), Count: 1, Last: last}
-		d, _ := p.Check(london, u, time.Date(2026, 4, 1, 12, 30, 0, 0, london))
+		d, _ := mustCheck(t, p, london, u, time.Date(2026, 4, 1, 12, 30, 0, 0, london))
 		require.True(t, d.Failed(invitation.RuleRepeat), "seven calendar days are not yet 7×24h: %s", d)
 		assert.True(t, d.NextAllowed.Equal(again), "next %s, want %s", d.NextAllowed, again)
-		d, _ = p.Check(london, u, again)
+		d, _ = mustCheck(t, p, london, u, again)
 		assert.True(t, d.Allowed, d.String())
 	})
 }
@@ -632,7 +637,7 @@ func TestCheckAllocs(t *testing.T) {
 	loc := time.FixedZone("WIB", 7*3600)
 	t0 := time.Date(2026, 11, 20, 12, 0, 0, 0, loc)
 	u := invitation.Usage{Day: affrules.DayOf(t0, loc), Count: 3}
-	allocs := testing.AllocsPerRun(100, func() { p.Check(loc, u, t0) })
+	allocs := testing.AllocsPerRun(100, func() { _, _, _ = p.Check(loc, u, t0) })
 	assert.Zero(t, allocs, "an allowed Check within the counted day")
 }
 
@@ -729,19 +734,21 @@ func TestZeroValues(t *testing.T) {
 		assert.Zero(t, r.Seq)
 	}
 
-	// Quota and Policy: deny every invitation; New and Reserve refuse them.
-	d, u := invitation.Quota{}.Check(time.UTC, invitation.Usage{}, t0)
-	assert.True(t, d.Failed(invitation.RuleDaily), d.String())
-	assert.Equal(t, invitation.Usage{}, u)
-	d, _ = invitation.Policy{}.Check(time.UTC, invitation.Usage{}, t0)
+	// Quota and Policy: out of range; Check, New and Reserve refuse them.
+	d, u, err := invitation.Quota{}.Check(time.UTC, invitation.Usage{}, t0)
+	assert.ErrorIs(t, err, affrules.ErrOutOfRange)
 	assert.False(t, d.Allowed)
-	_, err := invitation.New(invitation.Policy{})
+	assert.Equal(t, invitation.Usage{}, u)
+	d, _, err = invitation.Policy{}.Check(time.UTC, invitation.Usage{}, t0)
+	assert.ErrorIs(t, err, affrules.ErrOutOfRange)
+	assert.False(t, d.Allowed)
+	_, err = invitation.New(invitation.Policy{})
 	assert.ErrorIs(t, err, affrules.ErrOutOfRange)
 	_, _, err = invitation.NewMemory().Reserve(ctx, invitation.Quota{}, acctID, goodID, t0)
 	assert.ErrorIs(t, err, affrules.ErrOutOfRange)
 
 	// Usage: an account that has invited no one.
-	d, u = invitation.DefaultPolicy().Check(time.UTC, invitation.Usage{}, t0)
+	d, u = mustCheck(t, invitation.DefaultPolicy().Quota, time.UTC, invitation.Usage{}, t0)
 	assert.True(t, d.Allowed)
 	assert.Equal(t, 1, u.Count)
 
@@ -1015,4 +1022,12 @@ func TestShowcaseTopMatchesSort(t *testing.T) {
 			}
 		}
 	})
+}
+
+// mustCheck is [invitation.Quota.Check] on input the test knows to be valid.
+func mustCheck(t testing.TB, q invitation.Quota, home *time.Location, u invitation.Usage, at time.Time) (affrules.Decision, invitation.Usage) {
+	t.Helper()
+	d, next, err := q.Check(home, u, at)
+	require.NoError(t, err)
+	return d, next
 }

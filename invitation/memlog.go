@@ -20,7 +20,7 @@ type record struct {
 }
 
 // notAnswered is record.interested before the creator answers; answers are at instants within
-// the years 1700–2200 ([checkInstant]), never at it.
+// the years 1900–2199 ([checkInstant]), never at it.
 const notAnswered = math.MinInt64
 
 // logChunk is one block of a [histLog]: logChunkLen records (24 KiB) and their latest instant.

@@ -215,7 +215,7 @@ func (m *Memory) Reserve(ctx context.Context, q Quota, a Account, inv Invitation
 			s.mu.Unlock()
 			return Record{}, affrules.Decision{}, fielderr.New(pkg, "account.home_market", strconv.Quote(string(a.HomeMarket)), "differs from %s, the home market recorded for account %s", acc.homeCode, a.ID)
 		}
-		if now < acc.latest-st.late { // instants are within 1700–2200, late at most 12 hours
+		if now < acc.latest-st.late { // instants are within 1900–2199, late at most 12 hours
 			err := tooLate(at, st.late, acc.latest, acc.home, "for account "+a.ID)
 			s.mu.Unlock()
 			return Record{}, affrules.Decision{}, err
@@ -246,7 +246,7 @@ func (m *Memory) Reserve(ctx context.Context, q Quota, a Account, inv Invitation
 	}
 	// Entries at or before keepCut are stale: no instant within the lateness bound is within
 	// the longest window the account has been given of them. (No overflow: instants are within
-	// 1700–2200, the window at most 3650 days.)
+	// 1900–2199, the window at most 3650 days.)
 	keepCut := acc.latest - st.late - acc.keep
 	acc.last.reserve(keepCut, &s.scratch)
 	i, last, found := acc.last.find(key, keepCut)
@@ -281,7 +281,7 @@ func (m *Memory) Reserve(ctx context.Context, q Quota, a Account, inv Invitation
 			u.Last = time.Unix(0, last)
 		}
 		var next Usage
-		d, next = q.Check(acc.home, u, at)
+		d, next = q.check(acc.home, u, at) // the input is valid: Reserve checked it
 		if !d.Allowed {
 			s.mu.Unlock()
 			return Record{}, d, nil

@@ -89,7 +89,7 @@ func TestMemoryEarlyInstants(t *testing.T) {
 		m := NewMemory(KeepHistory(keep))
 		q := DefaultPolicy().Quota
 		a := Account{ID: "a", HomeMarket: affrules.UK, Partner: true}
-		t0 := time.Date(1701, 1, 2, 10, 0, 0, 0, time.UTC)
+		t0 := time.Date(1901, 1, 2, 10, 0, 0, 0, time.UTC)
 		for i := range 300 {
 			at := t0.Add(time.Duration(i) * time.Hour)
 			if _, d, err := m.Reserve(ctx, q, a, Invitation{Market: affrules.UK, CreatorID: fmt.Sprint("c", i), Purpose: ProductDistribution, Message: "hi"}, at); err != nil || !d.Allowed {

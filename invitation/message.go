@@ -2,6 +2,7 @@ package invitation
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -12,35 +13,91 @@ import (
 // spaceless lists the scripts written without spaces between words (INV-6 interpretation).
 var spaceless = []*unicode.RangeTable{unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar, unicode.Han, unicode.Hiragana, unicode.Katakana}
 
-// measure returns the number of whitespace-separated words of msg, not counting tokens whose
-// letters and digits are all in a script written without spaces, and the number of characters of
-// msg in such scripts.
-func measure(msg string) (words, chars int) {
-	for tok := range strings.FieldsSeq(msg) {
-		word := false
-		for _, r := range tok {
-			if unicode.In(r, spaceless...) {
-				chars++
-			} else if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r) {
-				word = true
-			}
-		}
+// measure returns the number of words of msg, not counting tokens whose letters and digits are
+// all in a script written without spaces, the number of characters of msg in such scripts, and
+// whether msg holds a visible character. Words are separated by whitespace and by invisible
+// format characters (Unicode Cf: zero-width space, word joiner, byte-order mark, zero-width
+// non-joiner and joiner, soft hyphen…), so invisible characters cannot join words past the limit;
+// a zero-width joiner between two characters that are neither letters nor digits (an emoji
+// sequence such as a family) joins them.
+func measure(msg string) (words, chars int, visible bool) {
+	inTok, word, spacelessTok := false, false, false
+	end := func() {
 		// A token with no letters at all (such as "—" or "2+2") is still a word; one whose
 		// letters are all of a spaceless script is counted by its characters.
-		if word || !hasSpaceless(tok) {
+		if inTok && (word || !spacelessTok) {
 			words++
 		}
+		inTok, word, spacelessTok = false, false, false
 	}
-	return words, chars
+	prev := rune(-1)
+	for i, r := range msg {
+		if isSeparator(msg, i, prev, r) {
+			end()
+			prev = r
+			continue
+		}
+		inTok = true
+		switch {
+		case r < utf8.RuneSelf:
+			word = word || isAlnum(byte(r))
+			visible = visible || r > ' ' && r < 0x7f
+		case unicode.In(r, spaceless...):
+			chars++
+			spacelessTok = true
+			visible = true
+		default:
+			word = word || unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
+			visible = visible || isVisible(r)
+		}
+		prev = r
+	}
+	end()
+	return words, chars, visible
 }
 
-func hasSpaceless(tok string) bool {
-	for _, r := range tok {
-		if unicode.In(r, spaceless...) {
-			return true
+// isSeparator reports whether r, at byte i of msg after prev, separates words: whitespace, or an
+// invisible format character other than a zero-width joiner inside an emoji sequence.
+func isSeparator(msg string, i int, prev, r rune) bool {
+	if r < utf8.RuneSelf {
+		return r == ' ' || r >= '\t' && r <= '\r'
+	}
+	if unicode.IsSpace(r) {
+		return true
+	}
+	if !unicode.Is(unicode.Cf, r) {
+		return false
+	}
+	if r != zwj {
+		return true
+	}
+	next, _ := utf8.DecodeRuneInString(msg[i+utf8.RuneLen(r):])
+	return prev < 0 || next == utf8.RuneError || isWordRune(prev) || isWordRune(next) || unicode.IsSpace(next) || unicode.IsSpace(prev)
+}
+
+const zwj = '\u200d' // zero-width joiner
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// isVisible reports whether r, outside ASCII, shows something: a letter, digit, punctuation mark
+// or symbol, other than the blank fillers that render as nothing (Hangul fillers, braille blank).
+func isVisible(r rune) bool {
+	switch r {
+	case '\u115f', '\u1160', '\u3164', '\uffa0', '\u2800':
+		return false
+	}
+	return unicode.In(r, unicode.L, unicode.N, unicode.P, unicode.S)
+}
+
+// firstControl returns the first control character of msg other than tab, line feed and carriage
+// return (NUL, the other C0 controls, DEL and the C1 controls) and its byte offset.
+func firstControl(msg string) (rune, int, bool) {
+	for i, r := range msg {
+		if r < ' ' && r != '\t' && r != '\n' && r != '\r' || r >= 0x7f && r < 0xa0 {
+			return r, i, true
 		}
 	}
-	return false
+	return 0, 0, false
 }
 
 // checkMessage applies INV-6 under p.
@@ -49,17 +106,25 @@ func checkMessage(l *fielderr.List, p Policy, msg string) {
 		l.Add("message", fmt.Sprintf("%d bytes", len(msg)), "is not valid UTF-8 (INV-6): %w", ErrMessage)
 		return
 	}
-	if strings.TrimSpace(msg) == "" {
-		l.Add("message", "", "is required (INV-6): %w", ErrMessage)
-		return
-	}
 	// Limits are capped at the bounds Policy.Validate enforces and the counts by the message
 	// length, so int64 cannot overflow below 2^31 bytes; longer messages are refused first.
 	if len(msg) >= 1<<31 {
 		l.Add("message", fmt.Sprintf("%d bytes", len(msg)), "exceeds %d words (INV-6): %w", p.MaxWords, ErrMessage)
 		return
 	}
-	words, chars := measure(msg)
+	if r, i, ok := firstControl(msg); ok {
+		l.Add("message", fmt.Sprintf("U+%04X at byte %d", r, i), "holds a control character; only tab, line feed and carriage return are allowed (INV-6): %w", ErrMessage)
+		return
+	}
+	words, chars, visible := measure(msg)
+	if !visible {
+		if strings.TrimSpace(msg) == "" {
+			l.Add("message", "", "is required (INV-6): %w", ErrMessage)
+		} else {
+			l.Add("message", quoteShort(msg), "has no visible character, only spaces and invisible ones (INV-6): %w", ErrMessage)
+		}
+		return
+	}
 	// words/MaxWords + chars/MaxSpacelessChars <= 1, in integers.
 	mw, mc := int64(min(p.MaxWords, maxWordsLimit)), int64(min(p.MaxSpacelessChars, maxSpacelessChar))
 	if int64(words)*mc+int64(chars)*mw > mw*mc {
@@ -69,4 +134,16 @@ func checkMessage(l *fielderr.List, p Policy, msg string) {
 		}
 		l.Add("message", observed, "exceeds the limit of %d words, or %d characters of a script without spaces such as Thai (INV-6): %w", p.MaxWords, p.MaxSpacelessChars, ErrMessage)
 	}
+}
+
+// quoteShort quotes s in ASCII, invisible characters escaped, cut to its first 16 characters.
+func quoteShort(s string) string {
+	n := 0
+	for i := range s {
+		if n == 16 {
+			return strconv.QuoteToASCII(s[:i]) + "…"
+		}
+		n++
+	}
+	return strconv.QuoteToASCII(s)
 }

@@ -2,6 +2,7 @@ package invitation
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strconv"
@@ -41,7 +42,14 @@ type Policy struct {
 	// Channels overrides the contact channels offered in a market (INV-5). A market without an
 	// entry offers the channels of its [affrules.Market] data, which already carry the catalog's
 	// defaults (UK and SG: Email, WhatsApp, Phone by interpretation).
+	// Every channel named must be known: one of the library's (email, phone, whatsapp, zalo,
+	// viber, line), one a registered market offers, or one of CustomChannels.
 	Channels map[affrules.MarketCode][]affrules.Channel `json:"channels,omitempty"`
+	// CustomChannels declares contact channels of the host's own (such as "telegram") that
+	// Channels may then offer; their values are checked as free text (see [Contact]). Each is
+	// 1–32 of a–z, 0–9, "_" and "-", not one of the library's, given once. Default none, so a
+	// typo such as "emial" in Channels is an error, not a channel that takes any text.
+	CustomChannels []affrules.Channel `json:"custom_channels,omitempty"`
 	// PhoneAloneCounts lets an invitation whose only contact is a phone number through (INV-5
 	// interpretation). Default false: at least one contact must be on another channel.
 	PhoneAloneCounts bool `json:"phone_alone_counts"`
@@ -81,8 +89,10 @@ const maxTopCreators = 100
 // [*affrules.FieldError] naming the field ("policy.daily_limit", "policy.channels[TH][1]") and
 // its value: a daily limit outside 1–1,000,000, a repeat window outside 0–3650 days, word or
 // character budgets outside 1–100,000 and 1–1,000,000, a channel override for an unregistered
-// market, with an empty or repeated channel, or offering nothing but phone (INV-5) unless phone
-// alone counts, no markets or an unregistered or repeated one (MKT-1), and a number of top
+// market, with an empty, repeated or unknown channel (neither one of the library's channels nor
+// one a registered market offers or the policy declares in custom_channels: a typo such as
+// "emial"), a malformed, built-in or repeated custom channel, or offering nothing but phone (INV-5)
+// unless phone alone counts, no markets or an unregistered or repeated one (MKT-1), and a number of top
 // creators outside 0–100 (INV-13).
 func (p Policy) Validate() error {
 	l := fielderr.For(pkg)
@@ -106,6 +116,7 @@ func (p Policy) Validate() error {
 			l.Add(f, m, "is listed twice")
 		}
 	}
+	known := p.validateCustom(l)
 	codes := make([]string, 0, len(p.Channels))
 	for code := range p.Channels {
 		codes = append(codes, string(code))
@@ -127,6 +138,8 @@ func (p Policy) Validate() error {
 				l.Add(f, ch, "must not be empty")
 			case slices.Contains(chans[:i], ch):
 				l.Add(f, ch, "is listed twice")
+			case !known[ch]:
+				l.Add(f, strconv.Quote(string(ch)), "is not a known channel: want one of %s, a channel a registered market offers, or one of custom_channels (INV-5)", builtinChannels)
 			case ch != affrules.Phone:
 				other = true
 			}
@@ -170,4 +183,53 @@ func (p Policy) channels(m affrules.Market) []affrules.Channel {
 		return c
 	}
 	return m.Channels
+}
+
+// builtinChannels lists the library's contact channels, for messages.
+const builtinChannels = "email, phone, whatsapp, zalo, viber, line"
+
+// knownChannels returns the channels a policy may name (INV-5): the library's own and every
+// channel a registered market offers, so that a host's own channel is known once its market
+// offers it.
+func knownChannels() map[affrules.Channel]bool {
+	known := map[affrules.Channel]bool{affrules.Email: true, affrules.Phone: true, affrules.WhatsApp: true, affrules.Zalo: true, affrules.Viber: true, affrules.Line: true}
+	for _, m := range affrules.Markets() {
+		for _, c := range m.Channels {
+			known[c] = true
+		}
+	}
+	return known
+}
+
+// validateCustom checks [Policy.CustomChannels] and returns the channels the policy may name:
+// [knownChannels] and the valid custom ones.
+func (p Policy) validateCustom(l *fielderr.List) map[affrules.Channel]bool {
+	known := knownChannels()
+	builtin := maps.Clone(known)
+	for i, ch := range p.CustomChannels {
+		f := fmt.Sprintf("policy.custom_channels[%d]", i)
+		switch {
+		case !channelName(string(ch)):
+			l.Add(f, strconv.Quote(string(ch)), "must be 1 to 32 of a-z, 0-9, '_' and '-'")
+		case builtin[ch]:
+			l.Add(f, ch, "is already a known channel")
+		case slices.Contains(p.CustomChannels[:i], ch):
+			l.Add(f, ch, "is listed twice")
+		default:
+			known[ch] = true
+		}
+	}
+	return known
+}
+
+func channelName(s string) bool {
+	if len(s) == 0 || len(s) > 32 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if b := s[i]; !(b >= 'a' && b <= 'z' || b >= '0' && b <= '9' || b == '_' || b == '-') {
+			return false
+		}
+	}
+	return true
 }

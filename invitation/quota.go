@@ -4,6 +4,7 @@ import (
 	"time"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/bounds"
 	"github.com/affrules/affrules/internal/fielderr"
 )
 
@@ -12,8 +13,8 @@ import (
 // [Quota.Check]; it owns no policy of its own. [Policy] embeds it, so a policy document sets it
 // with its top-level "daily_limit" and "repeat_window_days".
 //
-// The zero Quota denies every invitation ([Quota.Check] with a daily limit of 0) and
-// [Ledger.Reserve] refuses it with an error wrapping [affrules.ErrOutOfRange].
+// The zero Quota (a daily limit of 0) is out of range: [Quota.Check] and [Ledger.Reserve] refuse
+// it with an error wrapping [affrules.ErrOutOfRange].
 type Quota struct {
 	// DailyLimit is the most invitations an account may send per calendar day of its home market
 	// (INV-2). Default 100.
@@ -87,7 +88,49 @@ type Usage struct {
 // ([affrules.DaysOf]). [affrules.Decision.NextAllowed] is the first instant after at at which
 // neither rule refuses over the same usage: the end of a full day (and of the next day, if it
 // is full too), the end of the creator's window, whichever comes last.
-func (q Quota) Check(home *time.Location, u Usage, at time.Time) (affrules.Decision, Usage) {
+//
+// Bad input is an error, with the zero decision and the zero usage: a quota outside the bounds
+// of [Quota.Validate], a nil zone, an instant that is zero or outside the years 1900–2199, and a
+// usage with a negative count, an inverted day or a last invitation outside those years, each an
+// [*affrules.FieldError] wrapping [affrules.ErrOutOfRange] (a nil zone, an inverted day: none).
+func (q Quota) Check(home *time.Location, u Usage, at time.Time) (affrules.Decision, Usage, error) {
+	if err := q.checkInput(home, u, at); err != nil {
+		return affrules.Decision{}, Usage{}, err
+	}
+	d, next := q.check(home, u, at)
+	return d, next, nil
+}
+
+// checkInput reports every problem of Check's input at once, without allocating when there is
+// none.
+func (q Quota) checkInput(home *time.Location, u Usage, at time.Time) error {
+	if q.valid() && home != nil && u.Count >= 0 && u.NextDayCount >= 0 && !u.Day.End.Before(u.Day.Start) &&
+		checkInstant(at) == nil && (u.Last.IsZero() || checkInstant(u.Last) == nil) {
+		return nil
+	}
+	l := fielderr.For(pkg)
+	q.validate(l, "quota.")
+	if home == nil {
+		l.Add("home", "nil", "must be the time zone of the account's home market")
+	}
+	l.Append(checkInstant(at))
+	if u.Count < 0 {
+		l.Add("usage.count", u.Count, "must not be negative: %w", affrules.ErrOutOfRange)
+	}
+	if u.NextDayCount < 0 {
+		l.Add("usage.next_day_count", u.NextDayCount, "must not be negative: %w", affrules.ErrOutOfRange)
+	}
+	if u.Day.End.Before(u.Day.Start) {
+		l.Add("usage.day", u.Day, "ends before it starts")
+	}
+	if !u.Last.IsZero() {
+		l.Append(bounds.Instant(pkg, "usage.last", u.Last))
+	}
+	return l.Err()
+}
+
+// check is Check on valid input.
+func (q Quota) check(home *time.Location, u Usage, at time.Time) (affrules.Decision, Usage) {
 	day, count, following := u.Day, u.Count, u.NextDayCount
 	if day.IsEmpty() || !at.Before(day.End) {
 		day, count, following = affrules.DayOf(at, home), 0, 0

@@ -41,24 +41,24 @@ func goldenDecisions(t *testing.T) map[string]affrules.Decision {
 	at := time.Date(2026, 11, 21, 15, 0, 0, 0, jakarta)
 	q := invitation.DefaultPolicy().Quota
 
-	d, _ := q.Check(jakarta, invitation.Usage{Day: affrules.DayOf(at, jakarta), Count: 100}, at)
+	d, _ := mustCheck(t, q, jakarta, invitation.Usage{Day: affrules.DayOf(at, jakarta), Count: 100}, at)
 	require.Len(t, d.Reasons, 1)
 	assert.Equal(t, affrules.Reason{Rule: invitation.RuleDaily, Key: "invitation.inv2.failed", Observed: affrules.Count(100), Limit: affrules.Count(100), Subject: "2026-11-21"}, d.Reasons[0])
 	out["daily"] = d
 
 	last := at.Add(-2 * time.Hour).UTC()
-	d, _ = q.Check(jakarta, invitation.Usage{Day: affrules.DayOf(at, jakarta), Count: 3, Last: last}, at)
+	d, _ = mustCheck(t, q, jakarta, invitation.Usage{Day: affrules.DayOf(at, jakarta), Count: 3, Last: last}, at)
 	require.Len(t, d.Reasons, 1)
 	assert.Equal(t, affrules.Reason{Rule: invitation.RuleRepeat, Key: "invitation.inv3.failed", Observed: affrules.Instant(last.In(jakarta)), Limit: affrules.DaysOf(7)}, d.Reasons[0])
 	out["repeat"] = d
 
 	lat := time.Date(2026, 1, 10, 9, 30, 0, 0, london)
-	d, _ = q.Check(london, invitation.Usage{Day: affrules.DayOf(lat, london), Count: 1, Last: lat.Add(-time.Hour)}, lat)
+	d, _ = mustCheck(t, q, london, invitation.Usage{Day: affrules.DayOf(lat, london), Count: 1, Last: lat.Add(-time.Hour)}, lat)
 	out["repeat london winter"] = d
 
 	q5 := invitation.Quota{DailyLimit: 5, RepeatWindowDays: 3}
 	sat := time.Date(2026, 7, 4, 23, 30, 0, 0, london)
-	d, _ = q5.Check(london, invitation.Usage{Day: affrules.DayOf(sat, london), Count: 5, Last: sat.Add(-48 * time.Hour)}, sat)
+	d, _ = mustCheck(t, q5, london, invitation.Usage{Day: affrules.DayOf(sat, london), Count: 5, Last: sat.Add(-48 * time.Hour)}, sat)
 	require.Len(t, d.Reasons, 2)
 	assert.Equal(t, affrules.Count(5), d.Reasons[0].Limit)
 	assert.Equal(t, affrules.DaysOf(3), d.Reasons[1].Limit)
@@ -123,6 +123,6 @@ func TestRefusalAllocs(t *testing.T) {
 	loc := time.FixedZone("WIB", 7*3600)
 	t0 := time.Date(2026, 11, 20, 12, 0, 0, 0, loc)
 	u := invitation.Usage{Day: affrules.DayOf(t0, loc), Count: 3, Last: t0.Add(-time.Hour)}
-	allocs := testing.AllocsPerRun(100, func() { q.Check(loc, u, t0) })
+	allocs := testing.AllocsPerRun(100, func() { _, _, _ = q.Check(loc, u, t0) })
 	assert.LessOrEqual(t, allocs, 1.0, "an INV-3 refusal")
 }

@@ -20,7 +20,7 @@ import (
 // from the account as at instant at: inv.Showcase is set to the top [Policy.TopCreators] of
 // a.LinkedCreators by followers and a copy of a.Company, whatever it held. Bad input is an error
 // and records nothing: every problem of Validate, an empty c.ID, an instant outside the years
-// 1700–2200 or a nil ledger, all at once. A creator who is not listed is a business "no": the
+// 1900–2199 or a nil ledger, all at once. A creator who is not listed is a business "no": the
 // decision carries an INV-8 reason followed by each failing ELG-7 condition, nothing is recorded,
 // and the ledger is not consulted, so the quotas are not reported (time alone will not make the
 // creator invitable). Otherwise the decision is the ledger's. A resend (INV-9) is simply another

@@ -55,7 +55,7 @@ type Ledger interface {
 	// [Evaluator.Send], which does and passes its policy's quota. It returns an error for a
 	// cancelled context, a failing store, a quota [Quota.Validate] refuses, an account without
 	// ID or with an unknown home market, a home market other than the one the ledger already
-	// knows for the account, an empty creator ID, an instant outside the years 1700–2200, or
+	// knows for the account, an empty creator ID, an instant outside the years 1900–2199, or
 	// outside the ledger's bounds.
 	Reserve(ctx context.Context, q Quota, a Account, inv Invitation, at time.Time) (Record, affrules.Decision, error)
 	// History returns one page of an account's invitations (INV-9), newest first. A query

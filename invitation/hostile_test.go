@@ -1,0 +1,223 @@
+package invitation_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/eligibility"
+	"github.com/affrules/affrules/invitation"
+)
+
+// wantFieldErr checks that err is an *affrules.FieldError of package invitation naming field,
+// wrapping target when it is not nil, and that its message contains text.
+func wantFieldErr(t *testing.T, err error, target error, field, text string) {
+	t.Helper()
+	require.Error(t, err)
+	if target != nil {
+		assert.ErrorIs(t, err, target)
+	}
+	var fe *affrules.FieldError
+	require.True(t, errors.As(err, &fe), "%v is not a *affrules.FieldError", err)
+	assert.Equal(t, "invitation", fe.Pkg)
+	if field != "" {
+		found := false
+		for _, e := range flatten(err) {
+			if errors.As(e, &fe) && fe.Field == field {
+				found = true
+			}
+		}
+		assert.True(t, found, "no error names %s: %v", field, err)
+	}
+	assert.Contains(t, err.Error(), text)
+}
+
+func flatten(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
+}
+
+// Hostile and careless input as a host sends it (issue 10): every row is an error naming the
+// field and its value, nothing is recorded, and nothing panics.
+func TestHostileInput(t *testing.T) {
+	ctx := context.Background()
+	e := invitation.MustNew(invitation.DefaultPolicy())
+	q := invitation.DefaultPolicy().Quota
+	t0 := time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
+	creator := eligibility.Creator{ID: "c1", ECommercePermission: true}
+	msg := func(m string) invitation.Invitation { inv := goodID; inv.Message = m; return inv }
+	words := func(n int, sep string) string { return strings.TrimSuffix(strings.Repeat("kata"+sep, n), sep) }
+
+	for _, tc := range []struct {
+		name        string
+		a           invitation.Account
+		inv         invitation.Invitation
+		c           eligibility.Creator
+		at          time.Time
+		target      error
+		field, text string
+	}{
+		{name: "zero instant (MKT-6)", a: acctID, inv: goodID, c: creator, target: affrules.ErrOutOfRange, field: "at", text: "zero time"},
+		{name: "year 1899", a: acctID, inv: goodID, c: creator, at: time.Date(1899, 12, 31, 23, 59, 59, 0, time.UTC), target: affrules.ErrOutOfRange, field: "at", text: "1900 to 2199"},
+		{name: "year 2200", a: acctID, inv: goodID, c: creator, at: time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC), target: affrules.ErrOutOfRange, field: "at", text: "1900 to 2199"},
+		{name: "empty account ID", a: func() invitation.Account { a := acctID; a.ID = ""; return a }(), inv: goodID, c: creator, at: t0, field: "account.id", text: "must not be empty"},
+		{name: "empty creator ID", a: acctID, inv: goodID, c: eligibility.Creator{ECommercePermission: true}, at: t0, field: "creator.id", text: "must not be empty"},
+		{name: "INV-6 message of zero-width spaces only", a: acctID, inv: msg("\u200b\u200b\u200b"), c: creator, at: t0, target: invitation.ErrMessage, field: "message", text: `"\u200b\u200b\u200b": has no visible character`},
+		{name: "INV-6 message of a byte-order mark and spaces", a: acctID, inv: msg(" \ufeff \u2060 "), c: creator, at: t0, target: invitation.ErrMessage, field: "message", text: "no visible character"},
+		{name: "INV-6 message of Hangul fillers", a: acctID, inv: msg("\u3164\u3164"), c: creator, at: t0, target: invitation.ErrMessage, field: "message", text: "no visible character"},
+		{name: "INV-6 message holding NUL", a: acctID, inv: msg("hello\x00world"), c: creator, at: t0, target: invitation.ErrMessage, field: "message", text: "U+0000 at byte 5: holds a control character"},
+		{name: "INV-6 message holding ESC", a: acctID, inv: msg("hello \x1b[31mred"), c: creator, at: t0, target: invitation.ErrMessage, field: "message", text: "U+001B"},
+		{name: "INV-6 message holding a C1 control", a: acctID, inv: msg("hello \u0085"), c: creator, at: t0, target: invitation.ErrMessage, field: "message", text: "U+0085"},
+		{name: "INV-6 501 words joined by zero-width spaces", a: acctID, inv: msg(words(501, "\u200b")), c: creator, at: t0, target: invitation.ErrMessage, field: "message", text: "501 words"},
+		{name: "INV-6 600 words joined by word joiners", a: acctID, inv: msg(words(600, "\u2060")), c: creator, at: t0, target: invitation.ErrMessage, field: "message", text: "600 words"},
+		{name: "INV-6 501 words joined by zero-width joiners", a: acctID, inv: msg(words(501, "\u200d")), c: creator, at: t0, target: invitation.ErrMessage, field: "message", text: "501 words"},
+		{name: "INV-6 501 words joined by soft hyphens", a: acctID, inv: msg(words(501, "\u00ad")), c: creator, at: t0, target: invitation.ErrMessage, field: "message", text: "501 words"},
+		{name: "INV-5 contact of a zero-width space", a: acctID, inv: func() invitation.Invitation {
+			inv := goodID
+			inv.Contacts = []invitation.Contact{{Channel: affrules.Email, Value: "a\u200b@b.co"}}
+			return inv
+		}(), c: creator, at: t0, target: invitation.ErrContact, field: "contacts[0].value", text: "e-mail"},
+		{name: "INV-7 purpose typo", a: acctID, inv: func() invitation.Invitation { inv := goodID; inv.Purpose = "product-distribution"; return inv }(), c: creator, at: t0, target: invitation.ErrPurpose, field: "purpose", text: `"product-distribution"`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			l := invitation.NewMemory()
+			r, d, err := e.Send(ctx, l, tc.a, tc.inv, tc.c, tc.at)
+			wantFieldErr(t, err, tc.target, tc.field, tc.text)
+			assert.False(t, d.Allowed)
+			assert.Zero(t, r.Seq)
+			page, herr := l.History(ctx, invitation.Query{Account: acctID.ID})
+			require.NoError(t, herr)
+			assert.Empty(t, page.Records, "nothing recorded")
+		})
+	}
+
+	// The same bounds at the ledger, for a host that calls Reserve itself.
+	t.Run("Reserve", func(t *testing.T) {
+		l := invitation.NewMemory()
+		for _, at := range []time.Time{{}, time.Date(1899, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)} {
+			_, d, err := l.Reserve(ctx, q, acctID, goodID, at)
+			wantFieldErr(t, err, affrules.ErrOutOfRange, "at", "")
+			assert.False(t, d.Allowed)
+		}
+		noCreator := goodID
+		noCreator.CreatorID = ""
+		_, _, err := l.Reserve(ctx, q, acctID, noCreator, t0)
+		wantFieldErr(t, err, nil, "reserve", "must not be empty")
+		page, err := l.History(ctx, invitation.Query{Account: acctID.ID})
+		require.NoError(t, err)
+		assert.Empty(t, page.Records)
+	})
+}
+
+// The limit's boundary with invisible separators: exactly 500 words joined by zero-width spaces
+// pass, as 500 words joined by spaces do; an emoji sequence joined by zero-width joiners is one
+// word, and visible text around invisible characters is a message.
+func TestMessageInvisibleCharacters(t *testing.T) {
+	e := invitation.MustNew(invitation.DefaultPolicy())
+	family := "\U0001F468\u200d\U0001F469\u200d\U0001F467" // one emoji: man ZWJ woman ZWJ girl
+	for _, tc := range []struct {
+		name string
+		msg  string
+		ok   bool
+	}{
+		{"500 words joined by zero-width spaces", strings.TrimSuffix(strings.Repeat("kata\u200b", 500), "\u200b"), true},
+		{"500 words joined by spaces", strings.TrimSuffix(strings.Repeat("kata ", 500), " "), true},
+		{"499 words and an emoji family", strings.Repeat("kata ", 499) + family, true},
+		{"499 words and two emoji families", strings.Repeat("kata ", 499) + family + " " + family, false},
+		{"500 emoji families", strings.TrimSuffix(strings.Repeat(family+" ", 500), " "), true},
+		{"501 emoji families", strings.TrimSuffix(strings.Repeat(family+" ", 501), " "), false},
+		{"tabs and new lines are spaces", "Halo!\n\tWe would love to work with you.\r\n", true},
+		{"a visible word among invisible ones", "\u200bhi\u200b", true},
+		{"one emoji", family, true},
+		{"Thai with a zero-width space between words", "สวัสดี\u200bครับ", true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			inv := goodID
+			inv.Message = tc.msg
+			err := e.Validate(acctID, inv)
+			if tc.ok {
+				assert.NoError(t, err)
+			} else {
+				wantFieldErr(t, err, invitation.ErrMessage, "message", "exceeds the limit")
+			}
+		})
+	}
+}
+
+// Quota.Check is the pure rule a host may call with usage it keeps itself: usage it could not
+// have recorded is an error, never a decision.
+func TestHostileCheck(t *testing.T) {
+	q := invitation.DefaultPolicy().Quota
+	t0 := time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
+	day := affrules.DayOf(t0, time.UTC)
+	for _, tc := range []struct {
+		name        string
+		q           invitation.Quota
+		home        *time.Location
+		u           invitation.Usage
+		at          time.Time
+		target      error
+		field, text string
+	}{
+		{name: "negative count", q: q, home: time.UTC, u: invitation.Usage{Day: day, Count: -1}, at: t0, target: affrules.ErrOutOfRange, field: "usage.count", text: "-1: must not be negative"},
+		{name: "negative count of the next day", q: q, home: time.UTC, u: invitation.Usage{Day: day, NextDayCount: -5}, at: t0, target: affrules.ErrOutOfRange, field: "usage.next_day_count", text: "-5"},
+		{name: "inverted day", q: q, home: time.UTC, u: invitation.Usage{Day: affrules.Period{Start: day.End, End: day.Start}}, at: t0, field: "usage.day", text: "ends before it starts"},
+		{name: "last invitation in year 1", q: q, home: time.UTC, u: invitation.Usage{Last: time.Date(1, 1, 1, 0, 0, 0, 1, time.UTC)}, at: t0, target: affrules.ErrOutOfRange, field: "usage.last", text: "1900 to 2199"},
+		{name: "zero instant", q: q, home: time.UTC, at: time.Time{}, target: affrules.ErrOutOfRange, field: "at", text: "zero time"},
+		{name: "nil zone", q: q, u: invitation.Usage{}, at: t0, field: "home", text: "nil"},
+		{name: "zero quota", q: invitation.Quota{}, home: time.UTC, at: t0, target: affrules.ErrOutOfRange, field: "quota.daily_limit", text: "0: must be between 1 and 1000000"},
+		{name: "negative window", q: invitation.Quota{DailyLimit: 1, RepeatWindowDays: -1}, home: time.UTC, at: t0, target: affrules.ErrOutOfRange, field: "quota.repeat_window_days", text: "-1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			d, u, err := tc.q.Check(tc.home, tc.u, tc.at)
+			wantFieldErr(t, err, tc.target, tc.field, tc.text)
+			assert.Equal(t, affrules.Decision{}, d)
+			assert.Equal(t, invitation.Usage{}, u)
+		})
+	}
+	// Boundaries that are valid: a count of 0, the first and last instants of the years.
+	for _, at := range []time.Time{time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2199, 12, 31, 23, 59, 59, 999999999, time.UTC)} {
+		d, _, err := q.Check(time.UTC, invitation.Usage{}, at)
+		require.NoError(t, err)
+		assert.True(t, d.Allowed)
+	}
+}
+
+// Policy typos (issue 10): an unknown channel, a custom channel that is malformed, built in or
+// repeated, and repeated keys nested in the channel lists are errors naming the field.
+func TestHostilePolicy(t *testing.T) {
+	for _, tc := range []struct {
+		name, doc, field, text string
+	}{
+		{"unknown channel", `{"channels": {"TH": ["line", "emial"]}}`, "policy.channels[TH][1]", `"emial": is not a known channel`},
+		{"channel in capitals", `{"channels": {"UK": ["Email"]}}`, "policy.channels[UK][0]", `"Email": is not a known channel`},
+		{"custom channel with a capital", `{"custom_channels": ["Telegram"]}`, "policy.custom_channels[0]", `"Telegram": must be 1 to 32`},
+		{"custom channel already built in", `{"custom_channels": ["email"]}`, "policy.custom_channels[0]", "already a known channel"},
+		{"custom channel twice", `{"custom_channels": ["telegram", "telegram"]}`, "policy.custom_channels[1]", "listed twice"},
+		{"empty custom channel", `{"custom_channels": [""]}`, "policy.custom_channels[0]", "must be 1 to 32"},
+		{"market given twice in channels", `{"channels": {"TH": ["line"], "TH": ["email"]}}`, "", "TH"},
+		{"repeated key inside the listing", `{"listing": {"allow_partner_only": true, "allow_partner_only": false, "partner_sees_managed": true}}`, "", "allow_partner_only"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := invitation.ParsePolicy([]byte(tc.doc))
+			wantFieldErr(t, err, nil, tc.field, tc.text)
+		})
+	}
+	// A custom channel, once declared, may be offered, and its values are checked as free text.
+	p, err := invitation.ParsePolicy([]byte(`{"custom_channels": ["telegram"], "channels": {"ID": ["telegram", "whatsapp"]}}`))
+	require.NoError(t, err)
+	e := invitation.MustNew(p)
+	inv := goodID
+	inv.Contacts = []invitation.Contact{{Channel: "telegram", Value: "@agency"}}
+	require.NoError(t, e.Validate(acctID, inv))
+	inv.Contacts = []invitation.Contact{{Channel: "telegram", Value: "\u200b"}}
+	wantFieldErr(t, e.Validate(acctID, inv), invitation.ErrContact, "contacts[0].value", "invisible")
+}

@@ -11,10 +11,11 @@ import (
 
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/eligibility"
+	"github.com/affrules/affrules/internal/deadline"
 )
 
 // Fuzz targets for the evaluators (issue 10): any generated input gives a result or an error,
-// never both and never neither, never a panic, and within a second (see within). Each was run
+// never both and never neither, never a panic, and within a second (internal/deadline). Each was run
 // for 60 s, one at a time, with `go test -run '^$' -fuzz '^FuzzX$' -fuzztime 60s ./eligibility/`
 // on a shared 2-core machine (load average 8–10), none failing:
 //
@@ -90,7 +91,7 @@ func FuzzShop(f *testing.F) {
 		at := fuzzInstant(atSec, atNsec)
 		var r eligibility.Result
 		var err error
-		within(t, fuzzLimit, func() { r, err = fuzzEvaluator.Shop(s, at) })
+		deadline.Within(t, fuzzLimit, func() { r, err = fuzzEvaluator.Shop(s, at) })
 		checkResult(t, r, err)
 		if err == nil && (at.Year() < 1900 || at.Year() > 2199 || r.ID != id || r.Market != s.Market) {
 			t.Fatalf("a result at %s for shop %q in %q: %+v", at, id, market, r)
@@ -119,7 +120,7 @@ func FuzzProduct(f *testing.F) {
 			Orders: orders, Reviews: reviews, NegativeReviewOrders: negative, RefundCases: cases, SellerFaultRefunds: sellerFault,
 			Frozen: frozen, Delisted: delisted, Previous: eligibility.State(previous)}
 		var r eligibility.Result
-		within(t, fuzzLimit, func() { r, err = fuzzEvaluator.Product(p, shop, at) })
+		deadline.Within(t, fuzzLimit, func() { r, err = fuzzEvaluator.Product(p, shop, at) })
 		checkResult(t, r, err)
 		if err == nil {
 			if id == "" || pShopID != shop.ID || p.Market != shop.Market || r.Market != shop.Market || at.Year() < 1900 || at.Year() > 2199 {
@@ -167,7 +168,7 @@ func FuzzListing(f *testing.F) {
 		p := eligibility.Purpose(purpose)
 		var d affrules.Decision
 		var view eligibility.View
-		within(t, fuzzLimit, func() { d, view = l.Listed(v, p, c), l.ViewOf(v, c) })
+		deadline.Within(t, fuzzLimit, func() { d, view = l.Listed(v, p, c), l.ViewOf(v, c) })
 		if d.Allowed != (len(d.Reasons) == 0) {
 			t.Fatalf("allowed %t with reasons %v", d.Allowed, d.Reasons)
 		}

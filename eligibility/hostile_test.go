@@ -14,29 +14,12 @@ import (
 
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/eligibility"
+	"github.com/affrules/affrules/internal/deadline"
 )
 
 // Issue 10: hostile and careless input gives a clear error, never a silent answer, a hang or a
 // panic. Each row names the error it expects: the sentinel (errors.Is), the FieldError's field,
 // and a part of the message.
-
-// within runs f and fails t if it takes longer than limit: no input may make an evaluation slow.
-// A hung f is abandoned, not waited for.
-func within(t testing.TB, limit time.Duration, f func()) {
-	t.Helper()
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		f()
-	}()
-	timer := time.NewTimer(limit)
-	defer timer.Stop()
-	select {
-	case <-done:
-	case <-timer.C:
-		t.Fatalf("took longer than %s", limit)
-	}
-}
 
 // wantErr checks err against a row's expectations.
 func wantErr(t *testing.T, err error, target error, field, text string) {
@@ -100,7 +83,7 @@ func TestHostileShop(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var r eligibility.Result
 			var err error
-			within(t, time.Second, func() { r, err = e.Shop(tt.shop, tt.at) })
+			deadline.Within(t, time.Second, func() { r, err = e.Shop(tt.shop, tt.at) })
 			wantErr(t, err, tt.target, tt.field, tt.text)
 			assert.Equal(t, eligibility.Result{}, r, "a zero result beside the error")
 		})
@@ -179,7 +162,7 @@ func TestHostileProduct(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var r eligibility.Result
 			var err error
-			within(t, time.Second, func() { r, err = e.Product(tt.p, tt.shop, tt.at) })
+			deadline.Within(t, time.Second, func() { r, err = e.Product(tt.p, tt.shop, tt.at) })
 			wantErr(t, err, tt.target, tt.field, tt.text)
 			assert.Equal(t, eligibility.Result{}, r, "a zero result beside the error")
 		})
@@ -264,10 +247,10 @@ func TestHostilePolicy(t *testing.T) {
 	th := eligibility.SeedThresholds()
 	th.MinStoreRating = decimal.New(25, -2_000_000_000)
 	var err error
-	within(t, time.Second, func() { err = policyOf(mustTimeline(t, time.Time{}, th)).Validate() })
+	deadline.Within(t, time.Second, func() { err = policyOf(mustTimeline(t, time.Time{}, th)).Validate() })
 	wantErr(t, err, affrules.ErrOutOfRange, "policy.default[0] (from 0001-01-01T00:00:00Z).min_store_rating", "has an exponent outside -28 to 28")
 	th.MinStoreRating = decimal.New(25, 2_000_000_000)
-	within(t, time.Second, func() { _, err = eligibility.New(policyOf(mustTimeline(t, time.Time{}, th))) })
+	deadline.Within(t, time.Second, func() { _, err = eligibility.New(policyOf(mustTimeline(t, time.Time{}, th))) })
 	assert.ErrorIs(t, err, affrules.ErrOutOfRange)
 
 	version := `{"from": "2020-01-01T00:00:00Z", "value": {"counterfeit_window_days": 60, "min_store_rating": "2.5", "min_reviews": 5, "min_refund_cases": 5,
@@ -292,7 +275,7 @@ func TestHostilePolicy(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			var err error
-			within(t, time.Second, func() { _, err = eligibility.ParsePolicy([]byte(tt.json)) })
+			deadline.Within(t, time.Second, func() { _, err = eligibility.ParsePolicy([]byte(tt.json)) })
 			require.Error(t, err)
 			if tt.target != nil {
 				assert.ErrorIs(t, err, tt.target)

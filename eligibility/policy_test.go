@@ -13,6 +13,7 @@ import (
 
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/eligibility"
+	"github.com/affrules/affrules/internal/deadline"
 )
 
 func TestDefaultPolicyValues(t *testing.T) { // ELG-1..4, ELG-10 seed and Thai values
@@ -211,7 +212,7 @@ func FuzzParsePolicy(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var p eligibility.Policy
 		var err error
-		within(t, fuzzLimit, func() { p, err = eligibility.ParsePolicy(data) })
+		deadline.Within(t, fuzzLimit, func() { p, err = eligibility.ParsePolicy(data) })
 		if err != nil {
 			if p.Default.Len() != 0 || p.Markets != nil {
 				t.Fatalf("a policy beside the error %v", err)

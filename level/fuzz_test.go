@@ -26,26 +26,9 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/deadline"
 	"github.com/affrules/affrules/level"
 )
-
-// within runs f and fails the test if it panics or takes longer than a second.
-func within(t *testing.T, f func()) {
-	t.Helper()
-	done := make(chan any, 1)
-	go func() {
-		defer func() { done <- recover() }()
-		f()
-	}()
-	select {
-	case p := <-done:
-		if p != nil {
-			t.Fatalf("panic: %v", p)
-		}
-	case <-time.After(time.Second):
-		t.Fatalf("took more than 1 s")
-	}
-}
 
 // fuzzDecimal builds a decimal from a coefficient's big-endian bytes (at most 40, so up to 97
 // digits), a sign and any exponent: hostile exponents and digit counts included.
@@ -102,7 +85,7 @@ func FuzzRefresh(f *testing.F) {
 		if len(ids) > 50 {
 			ids = ids[:50]
 		}
-		within(t, func() {
+		deadline.Within(t, time.Second, func() {
 			perf, err := level.NewPerformance(market, m.Add(-1), tot)
 			if err != nil {
 				if perf != (level.Performance{}) {
@@ -171,7 +154,7 @@ func FuzzAggregator(f *testing.F) {
 		market := pick(fuzzMarkets, mkt)
 		m := feb2026.Add(int(monthOff))
 		kinds := []level.Promotion{level.PromoLive, level.PromoVideo, level.PromoLinkShare, level.Selection, "", "LIVE"}
-		within(t, func() {
+		deadline.Within(t, time.Second, func() {
 			agg, err := level.NewAggregator(market, m)
 			if (agg == nil) == (err == nil) {
 				t.Fatalf("NewAggregator = %v, %v", agg, err)
@@ -238,7 +221,7 @@ func FuzzMarketplace(f *testing.F) {
 		for i := range min(max(posts, 0), 100) {
 			in.Posts = append(in.Posts, at.Add(-time.Duration(i)*36*time.Hour))
 		}
-		within(t, func() {
+		deadline.Within(t, time.Second, func() {
 			s, ok, err := ev.Score(market, level.ScoreInput{GMV: fuzzDecimal(gmvCoef, gmvNeg, gmvExp), LiveCount: lives,
 				LiveViewers: viewers, ViewingSeconds: seconds, VideoCount: videos, VideoViews: views, Completion: rate(completion)})
 			switch {
@@ -290,7 +273,7 @@ func FuzzProfileView(f *testing.F) {
 		}
 		roles := []level.Role{level.RoleCreator, level.RoleSeller, level.RolePartner, level.RoleBuyer, ""}
 		viewer := level.Viewer{Role: pick(roles, role), ID: viewerID}
-		within(t, func() {
+		deadline.Within(t, time.Second, func() {
 			v, err := ev.ProfileView(p, viewer)
 			if err != nil {
 				if v.Creator != "" || v.Data.Allowed {
@@ -336,7 +319,7 @@ func FuzzHistory(f *testing.F) {
 		if atOffset == -1 {
 			at = time.Time{}
 		}
-		within(t, func() {
+		deadline.Within(t, time.Second, func() {
 			var h level.MemoryHistory
 			for i := range 3 { // three consecutive months, so TrendAt has a run to read
 				ri := r

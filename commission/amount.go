@@ -1,0 +1,238 @@
+package commission
+
+import (
+	"encoding/json"
+	"math/bits"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/bounds"
+	"github.com/affrules/affrules/internal/fielderr"
+	"github.com/affrules/affrules/internal/minor"
+)
+
+// Money is an exact amount in whole minor units of a currency: 1234 units of GBP with 2 places
+// is 12.34 GBP. It is a value; the zero Money is zero in no currency.
+type Money struct {
+	Currency string `json:"currency"`
+	Units    int64  `json:"units"`
+	Places   int32  `json:"places"`
+}
+
+// Decimal returns the amount as a decimal (12.34).
+func (m Money) Decimal() decimal.Decimal { return decimal.New(m.Units, -m.Places) }
+
+// IsZero reports whether the amount is zero.
+func (m Money) IsZero() bool { return m.Units == 0 }
+
+// String formats the amount with its minor unit and currency, e.g. "12.34 GBP" or "15000 IDR".
+func (m Money) String() string {
+	return m.Decimal().StringFixed(m.Places) + " " + m.Currency
+}
+
+// Commission is the commission on one order line (COM-1, COM-7): the resolution, the base it was
+// computed on, the amount, rounded once to the market's minor unit in the policy's rounding
+// mode, and its split. For a partner campaign Partner and Creator are the two parts, which sum to
+// Amount exactly; otherwise Creator is Amount and Partner is zero.
+type Commission struct {
+	Resolution
+	Price    Money                 `json:"price"`
+	Paid     Money                 `json:"paid"`     // price − platform coupon − seller coupon: what the buyer paid, tax included
+	Base     Money                 `json:"base"`     // price − platform coupon − seller coupon − tax
+	Shipping Money                 `json:"shipping"` // excluded from the base
+	Amount   Money                 `json:"amount"`
+	Partner  Money                 `json:"partner"`
+	Creator  Money                 `json:"creator"`
+	Rounding affrules.RoundingMode `json:"rounding"`
+}
+
+// MarshalJSON encodes the commission as its resolution ([Resolution.MarshalJSON]) under
+// "resolution" beside the amounts.
+func (c Commission) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Resolution Resolution            `json:"resolution"`
+		Price      Money                 `json:"price"`
+		Paid       Money                 `json:"paid"`
+		Base       Money                 `json:"base"`
+		Shipping   Money                 `json:"shipping"`
+		Amount     Money                 `json:"amount"`
+		Partner    Money                 `json:"partner"`
+		Creator    Money                 `json:"creator"`
+		Rounding   affrules.RoundingMode `json:"rounding"`
+	}{c.Resolution, c.Price, c.Paid, c.Base, c.Shipping, c.Amount, c.Partner, c.Creator, c.Rounding})
+}
+
+// String formats the commission on one line, e.g. "8% of 100.00 GBP = 8.00 GBP (OPEN offer
+// open-1, half_up)".
+func (c Commission) String() string {
+	var b strings.Builder
+	if !c.Earned() {
+		if c.Base.Currency == "" {
+			return "no commission: not computed"
+		}
+		b.WriteString("no commission on ")
+		b.WriteString(c.Base.String())
+		b.WriteString(": ")
+		b.WriteString(c.failureText())
+		return b.String()
+	}
+	b.WriteString(c.Rate.String())
+	b.WriteString(" of ")
+	b.WriteString(c.Base.String())
+	b.WriteString(" = ")
+	b.WriteString(c.Amount.String())
+	if c.Source == Partner {
+		b.WriteString(" (partner ")
+		b.WriteString(c.Partner.String())
+		b.WriteString(", creator ")
+		b.WriteString(c.Creator.String())
+		b.WriteByte(')')
+	}
+	b.WriteString(" (")
+	b.WriteString(c.Source.String())
+	b.WriteString(" offer ")
+	b.WriteString(c.OfferID)
+	b.WriteString(", ")
+	b.WriteString(c.Rounding.String())
+	b.WriteByte(')')
+	return b.String()
+}
+
+// Compute resolves order line o at its instant at ([Evaluator.Resolve]) and computes its
+// commission (COM-1): the base is the price less the platform coupon, the seller coupon and the
+// tax, shipping excluded; the amount is rate × base rounded once to the market currency's minor
+// unit in the policy's rounding mode; a partner campaign's amount is split by its partner share,
+// the partner's part rounded once from the exact product and the creator's the rest, so the
+// parts sum to the amount exactly (COM-7). An order that earns nothing has a zero amount.
+//
+// Bad input is an error, besides Resolve's: a currency other than the market's, an amount with
+// an exponent or number of digits out of bounds, negative, finer than the minor unit or of 2^63
+// minor units or more, coupons above the price, or tax above what the coupons leave.
+func (e *Evaluator) Compute(b *Book, o Order, at time.Time) (Commission, error) {
+	if err := e.ready(); err != nil {
+		return Commission{}, err
+	}
+	m, err := e.checkOrder(&o, at)
+	if err != nil {
+		return Commission{}, err
+	}
+	amounts, err := checkAmounts(&o, m)
+	if err != nil {
+		return Commission{}, err
+	}
+	if err := e.checkBook(b); err != nil {
+		return Commission{}, err
+	}
+	c := Commission{Rounding: e.policy.Rounding}
+	e.resolve(&c.Resolution, b, &o, at)
+	cur, places := m.Currency, m.MinorUnit
+	money := func(u int64) Money { return Money{Currency: cur, Units: u, Places: places} }
+	base := amounts[0] - amounts[1] - amounts[2] - amounts[3]
+	c.Price, c.Paid, c.Base, c.Shipping = money(amounts[0]), money(amounts[0]-amounts[1]-amounts[2]), money(base), money(amounts[4])
+	c.Amount, c.Partner, c.Creator = money(0), money(0), money(0)
+	if !c.Earned() {
+		return c, nil
+	}
+	total := mulDivRound(uint64(base), uint64(c.rateUnits), rateScale, c.Rounding)
+	c.Amount = money(int64(total))
+	if c.Source == Partner {
+		part := mulMulDivRound(uint64(base), uint64(c.rateUnits), uint64(c.shareUnits), c.Rounding)
+		c.Partner = money(int64(part))
+		c.Creator = money(int64(total - part))
+	} else {
+		c.Creator = c.Amount
+	}
+	return c, nil
+}
+
+// checkAmounts checks the line item's amounts and returns them in minor units: price, platform
+// coupon, seller coupon, tax, shipping.
+func checkAmounts(o *Order, m *affrules.Market) ([5]int64, error) {
+	var out [5]int64
+	var l *fielderr.List
+	add := func(err error) {
+		if l == nil {
+			l = fielderr.For(pkg)
+		}
+		l.Append(err)
+	}
+	if o.Currency != m.Currency {
+		add(fielderr.New(pkg, "order.currency", strconv.Quote(o.Currency), "must be %s, the currency of market %s (MKT-4)", m.Currency, m.Code))
+	}
+	names := [5]string{"order.price", "order.platform_coupon", "order.seller_coupon", "order.tax", "order.shipping"}
+	vals := [5]*decimal.Decimal{&o.Price, &o.PlatformCoupon, &o.SellerCoupon, &o.Tax, &o.Shipping}
+	for i, d := range vals {
+		u, err := minorUnits(names[i], *d, m.MinorUnit)
+		if err != nil {
+			add(err)
+		}
+		out[i] = u
+	}
+	if l != nil {
+		return out, l.Err()
+	}
+	if out[1] > out[0] || out[2] > out[0]-out[1] {
+		return out, fielderr.New(pkg, "order.coupons", o.PlatformCoupon.String()+" + "+o.SellerCoupon.String(), "exceed the price %s (COM-1)", o.Price)
+	}
+	if out[3] > out[0]-out[1]-out[2] {
+		return out, fielderr.New(pkg, "order.tax", o.Tax, "exceeds the price %s less coupons (COM-1)", o.Price)
+	}
+	return out, nil
+}
+
+// minorUnits checks an amount a caller gives and returns it in minor units.
+func minorUnits(field string, d decimal.Decimal, places int32) (int64, error) {
+	if err := bounds.Decimal(pkg, field, d); err != nil {
+		return 0, err
+	}
+	if d.Sign() < 0 {
+		return 0, fielderr.New(pkg, field, d, "%w", affrules.ErrNegative)
+	}
+	a, err := minor.From(d, places)
+	if err != nil {
+		return 0, fielderr.New(pkg, field, d, "%w", affrules.ErrOutOfRange)
+	}
+	if !a.Exact {
+		return 0, fielderr.New(pkg, field, d, "is finer than the currency's minor unit (%d decimal places)", places)
+	}
+	return a.Units, nil
+}
+
+const rateScale = 1_000_000_000
+
+// rateUnits returns r in units of 1e-9 (rates are exact to 1e-9). It allocates; the resolver
+// reads the units a [Book] computed once.
+func rateUnits(r affrules.Rate) int64 { return r.Decimal().Shift(9).IntPart() }
+
+// mulDivRound returns a × b / d rounded in mode, for a × b / d < 2^63.
+func mulDivRound(a, b, d uint64, mode affrules.RoundingMode) uint64 {
+	hi, lo := bits.Mul64(a, b)
+	return divRound(hi, lo, d, mode)
+}
+
+// mulMulDivRound returns a × b × c / 10^18 rounded in mode, for a < 2^63 and b, c ≤ 10^9.
+func mulMulDivRound(a, b, c uint64, mode affrules.RoundingMode) uint64 {
+	hi, lo := bits.Mul64(a, b)
+	h2, l2 := bits.Mul64(lo, c)
+	return divRound(hi*c+h2, l2, rateScale*rateScale, mode)
+}
+
+func divRound(hi, lo, d uint64, mode affrules.RoundingMode) uint64 {
+	q, r := bits.Div64(hi, lo, d)
+	switch mode {
+	case affrules.Down:
+	case affrules.HalfEven:
+		if r > d-r || (r == d-r && q&1 == 1) {
+			q++
+		}
+	default:
+		if r >= d-r && r != 0 {
+			q++
+		}
+	}
+	return q
+}

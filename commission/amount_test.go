@@ -1,0 +1,106 @@
+package commission_test
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/commission"
+)
+
+// COM-1: the base is the price less both coupons and the tax, shipping excluded; the amount is
+// rate × base rounded once to the minor unit in the policy's mode.
+func TestBaseAndRounding_COM1(t *testing.T) {
+	for _, tc := range []struct {
+		mode                              affrules.RoundingMode
+		price, platform, seller, tax, shp string
+		rate, base, want                  string
+	}{
+		{affrules.HalfUp, "100.00", "5.00", "10.00", "7.00", "9.99", "10%", "78.00", "7.80"},
+		{affrules.HalfUp, "0.25", "0", "0", "0", "0", "10%", "0.25", "0.03"},   // 0.025 → 0.03
+		{affrules.HalfEven, "0.25", "0", "0", "0", "0", "10%", "0.25", "0.02"}, // 0.025 → 0.02
+		{affrules.HalfEven, "0.35", "0", "0", "0", "0", "10%", "0.35", "0.04"}, // 0.035 → 0.04
+		{affrules.Down, "0.29", "0", "0", "0", "0", "10%", "0.29", "0.02"},     // 0.029 → 0.02
+		{affrules.HalfUp, "10.00", "4.00", "6.00", "0", "0", "10%", "0.00", "0.00"},
+		{affrules.HalfUp, "33.33", "0", "0", "0", "0", "1%", "33.33", "0.33"},
+		{affrules.HalfUp, "33.33", "0", "0", "0", "0", "80%", "33.33", "26.66"},
+	} {
+		p := commission.DefaultPolicy()
+		p.Rounding = tc.mode
+		e := commission.MustNew(p)
+		b := mustBook(t, e, openOffer("open", at(day(1), tc.rate)))
+		o := order("o", day(1))
+		o.Price, o.PlatformCoupon, o.SellerCoupon, o.Tax, o.Shipping = dec(tc.price), dec(tc.platform), dec(tc.seller), dec(tc.tax), dec(tc.shp)
+		c, err := e.Compute(b, o, day(2))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !c.Base.Decimal().Equal(dec(tc.base)) || !c.Amount.Decimal().Equal(dec(tc.want)) || c.Rounding != tc.mode || c.Creator != c.Amount || !c.Partner.IsZero() {
+			t.Errorf("%s %s of %s: base %s amount %s (creator %s, partner %s), want %s and %s", tc.mode, tc.rate, tc.price, c.Base, c.Amount, c.Creator, c.Partner, tc.base, tc.want)
+		}
+		if !c.Shipping.Decimal().Equal(dec(tc.shp)) {
+			t.Errorf("shipping %s, want %s stated", c.Shipping, tc.shp)
+		}
+	}
+}
+
+// COM-7: a partner campaign's parts sum to the total exactly in a market without a minor unit.
+func TestSplitIDR_COM7(t *testing.T) {
+	e := commission.MustNew(commission.DefaultPolicy())
+	o := partnerOffer("tap", []string{"c1"}, true, day(1), day(30), "17%", "33.3333333%")
+	o.Market = affrules.ID
+	b := mustBook(t, e, o)
+	ord := order("o", day(1))
+	ord.Market, ord.Currency, ord.Price = affrules.ID, "IDR", dec("123457")
+	ord.PlatformCoupon, ord.SellerCoupon, ord.Tax, ord.Shipping = dec("0"), dec("0"), dec("0"), dec("0")
+	c, err := e.Compute(b, ord, day(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 17% of 123457 = 20987.69 → 20988; partner 1/3 of 20987.69 = 6995.896… → 6996; creator 13992.
+	if c.Amount.String() != "20988 IDR" || c.Partner.String() != "6996 IDR" || c.Creator.String() != "13992 IDR" {
+		t.Errorf("split %s = %s + %s", c.Amount, c.Partner, c.Creator)
+	}
+}
+
+// A commission's JSON carries its resolution (winner, candidates with reasons, notes, decision)
+// and its amounts.
+func TestCommissionJSON(t *testing.T) {
+	e := commission.MustNew(commission.DefaultPolicy())
+	c, err := e.Compute(mustBook(t, e, october()...), order("o", day(1)), day(4))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Resolution struct {
+			Source     string `json:"source"`
+			Rate       string `json:"rate"`
+			Candidates []struct {
+				OfferID string `json:"offer_id"`
+				Outcome string `json:"outcome"`
+				Reason  struct {
+					Rule    string `json:"rule"`
+					Message string `json:"message"`
+				} `json:"reason"`
+			} `json:"candidates"`
+			Decision struct {
+				Allowed bool `json:"allowed"`
+			} `json:"decision"`
+		} `json:"resolution"`
+		Amount struct {
+			Units int64 `json:"units"`
+		} `json:"amount"`
+	}
+	if err := json.Unmarshal(b, &got); err != nil {
+		t.Fatal(err)
+	}
+	r := got.Resolution
+	if r.Source != "COLLAB_PLUS" || r.Rate != "15%" || !r.Decision.Allowed || got.Amount.Units != 1500 || len(r.Candidates) != 2 ||
+		r.Candidates[1].OfferID != "open-1" || r.Candidates[1].Outcome != "overridden" || r.Candidates[1].Reason.Message != "overridden by COLLAB_PLUS" {
+		t.Errorf("JSON %s", b)
+	}
+}

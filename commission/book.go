@@ -1,0 +1,155 @@
+package commission
+
+import (
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/fielderr"
+)
+
+// Book is a set of offers checked once and indexed for resolving ([Evaluator.Prepare]): the
+// offers that could apply to the order lines of a run. It is immutable and safe for concurrent
+// use. The zero Book holds no offers: every order resolved against it earns nothing (COM-4).
+type Book struct {
+	rule   OfferRule // the rule the offers were checked under
+	offers []prepared
+	byKey  map[bookKey][]int32 // market and product → offers, by ID
+}
+
+type bookKey struct {
+	market  affrules.MarketCode
+	product string
+}
+
+// prepared is a checked offer with its history as a slice, searched by instant.
+type prepared struct {
+	Offer
+	start, end int64   // the period in Unix nanoseconds; end math.MaxInt64 when it has none
+	joined     []int64 // the members' join instants in Unix nanoseconds
+	froms      []int64 // each history entry's start in Unix nanoseconds, searched by instant
+	// each entry's standard, shop-ads and upper-tier rates in units of 1e-9 and its tier
+	// threshold (0: none), side by side for COM-10's scan of a window of entries
+	std, shop, tier, thr []int64
+	hist                 []entry
+}
+
+// memberIndex returns the index of the creator among the members, or -1.
+func (p *prepared) memberIndex(creator string) int {
+	for i := range p.Members {
+		if p.Members[i].Creator == creator {
+			return i
+		}
+	}
+	return -1
+}
+
+// entry is one version of an offer's terms with its rates in units of 1e-9, read once.
+type entry struct {
+	from  int64 // Unix nanoseconds
+	Value Terms
+	// rate, shop-ads rate, tier rate, partner share
+	rate, shopAds, tier, share int64
+	threshold                  int64         // the upper tier's threshold; 0 without a tier
+	tierRate                   affrules.Rate // the upper tier's rate
+}
+
+func toEntries(tl affrules.Timeline[Terms]) []entry {
+	out := make([]entry, 0, tl.Len())
+	for from, t := range tl.All() {
+		e := entry{from: from.UnixNano(), Value: t, rate: rateUnits(t.Rate), shopAds: rateUnits(t.ShopAds), share: rateUnits(t.PartnerShare)}
+		if t.Tier != nil {
+			e.tier, e.threshold, e.tierRate = rateUnits(t.Tier.Rate), t.Tier.Threshold, t.Tier.Rate
+		}
+		out = append(out, e)
+	}
+	return out
+}
+
+// Prepare checks every offer under the evaluator's policy ([OfferRule.Check]) and returns them
+// as a [Book]. Every problem of every offer is reported at once, each field prefixed by the
+// offer's position ("offers[2].rates[0].value.rate"); two offers with one ID are an error. The
+// order the offers are given in does not matter: a book answers as if they were sorted by ID.
+//
+// A product has at most one OPEN offer in a market: a second one is an error (COM-10, COM-11),
+// so that every change of the Open rate goes through the one history the decrease delay and
+// the tier rules are applied to. The book records the evaluator's [OfferRule]; an evaluator
+// whose rule differs refuses to resolve against it ([ErrForeignBook]).
+func (e *Evaluator) Prepare(offers ...Offer) (*Book, error) {
+	if err := e.ready(); err != nil {
+		return nil, err
+	}
+	l := fielderr.For(pkg)
+	ids := make(map[string]int, len(offers))
+	opens := make(map[bookKey]int)
+	for i, o := range offers {
+		one := fielderr.For(pkg)
+		e.rule.check(one, o)
+		if err := one.Err(); err != nil {
+			prefix := "offers[" + strconv.Itoa(i) + "]"
+			for _, fe := range flatten(err) {
+				if f, ok := fe.(*affrules.FieldError); ok {
+					c := *f
+					c.Field = prefix + strings.TrimPrefix(c.Field, "offer")
+					l.Append(&c)
+				} else {
+					l.Append(fe)
+				}
+			}
+		}
+		if j, dup := ids[o.ID]; dup && o.ID != "" {
+			l.Add("offers["+strconv.Itoa(i)+"].id", o.ID, "is the ID of offers[%d] too", j)
+		}
+		ids[o.ID] = i
+		if o.Source == Open {
+			k := bookKey{o.Market, o.Product}
+			if j, dup := opens[k]; dup {
+				l.Add("offers["+strconv.Itoa(i)+"].source", o.Source, "is a second OPEN offer of product %q in %s, after offers[%d] (%s, %s: one OPEN offer per market and product)", o.Product, o.Market, j, RuleDecrease, RuleTiers)
+			} else {
+				opens[k] = i
+			}
+		}
+	}
+	if err := l.Err(); err != nil {
+		return nil, err
+	}
+	b := &Book{rule: e.rule, offers: make([]prepared, len(offers)), byKey: map[bookKey][]int32{}}
+	for i, o := range offers {
+		c := o.clone()
+		p := prepared{Offer: c, start: c.Period.Start.UnixNano(), end: math.MaxInt64, hist: toEntries(c.Rates)}
+		if !c.Period.End.IsZero() {
+			p.end = c.Period.End.UnixNano()
+		}
+		for _, m := range c.Members {
+			p.joined = append(p.joined, m.Joined.UnixNano())
+		}
+		for _, h := range p.hist {
+			p.froms = append(p.froms, h.from)
+			p.std, p.shop, p.tier, p.thr = append(p.std, h.rate), append(p.shop, h.shopAds), append(p.tier, h.tier), append(p.thr, h.threshold)
+		}
+		b.offers[i] = p
+	}
+	slices.SortFunc(b.offers, func(x, y prepared) int { return strings.Compare(x.ID, y.ID) })
+	for i, p := range b.offers {
+		k := bookKey{p.Market, p.Product}
+		b.byKey[k] = append(b.byKey[k], int32(i))
+	}
+	return b, nil
+}
+
+// Len returns the number of offers in the book.
+func (b *Book) Len() int {
+	if b == nil {
+		return 0
+	}
+	return len(b.offers)
+}
+
+func flatten(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
+}

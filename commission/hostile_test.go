@@ -1,0 +1,257 @@
+package commission_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/commission"
+)
+
+// Every "Bad input" row of issue 12, and zero values, empty IDs, huge-exponent decimals built in
+// code, typos in policy JSON and unknown enum values: each is a *affrules.FieldError naming the
+// field and the value, and nothing is stored.
+func TestHostileInput(t *testing.T) {
+	ctx := context.Background()
+	e := commission.MustNew(commission.DefaultPolicy())
+	rule := commission.DefaultPolicy().OfferRule()
+	s := commission.DefaultPolicy().Settlement()
+	huge := decimal.New(4, -2_000_000_000)
+	good := order("line", day(1))
+
+	// stores: the offer store, and a record store holding one pending record "line" of 10.00 THB
+	// (10% of 100.00 THB).
+	type stores struct {
+		offers  *commission.OfferMemory
+		records *commission.RecordMemory
+		record  commission.Record
+	}
+	fresh := func(t *testing.T) stores {
+		st := stores{offers: commission.NewOfferMemory(), records: commission.NewRecordMemory()}
+		b := mustBook(t, e, openOffer("open", at(day(1), "10%")))
+		c, err := e.Compute(b, good, day(2))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := s.Open(c, "standard")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.record, err = st.records.Create(ctx, s, r); err != nil {
+			t.Fatal(err)
+		}
+		return st
+	}
+	putOffer := func(mutate func(o *commission.Offer)) func(st stores) error {
+		return func(st stores) error {
+			o := openOffer("bad", at(day(1), "10%"))
+			mutate(&o)
+			_, err := st.offers.Put(ctx, rule, o, day(1))
+			return err
+		}
+	}
+	compute := func(mutate func(o *commission.Order), when time.Time) func(st stores) error {
+		return func(st stores) error {
+			o := good
+			mutate(&o)
+			c, err := e.Compute(mustBook(t, e, openOffer("open", at(day(1), "10%"))), o, when)
+			if err == nil {
+				return nil
+			}
+			if c.Earned() || len(c.Candidates()) != 0 {
+				t.Errorf("an error came with a result: %+v", c)
+			}
+			return err
+		}
+	}
+	apply := func(ev commission.Event) func(st stores) error {
+		return func(st stores) error {
+			_, err := st.records.Apply(ctx, s, ev)
+			return err
+		}
+	}
+	refund := func(amount decimal.Decimal) commission.Event {
+		return commission.Event{ID: "rf", Record: "line", Kind: commission.Refund, Amount: amount, Currency: "THB", At: day(3)}
+	}
+	parse := func(doc string) func(st stores) error {
+		return func(st stores) error { _, err := commission.ParsePolicy([]byte(doc)); return err }
+	}
+	parseOffer := func(doc string) func(st stores) error {
+		return func(st stores) error {
+			o, err := commission.ParseOffer([]byte(doc))
+			if err != nil {
+				return err
+			}
+			_, err = st.offers.Put(ctx, rule, o, day(1))
+			return err
+		}
+	}
+	tierOffer := func(threshold int64, r, tier string) affrules.Effective[commission.Terms] {
+		e := at(day(1), r)
+		e.Value.Tier = &commission.Tier{Threshold: threshold, Rate: rate(tier)}
+		return e
+	}
+
+	for _, tc := range []struct {
+		name, field, value string
+		call               func(st stores) error
+	}{
+		// Rates outside bounds or unparseable.
+		{"rate below 1%", "offer.rates[0].value.rate", "0.5%", putOffer(func(o *commission.Offer) { o.Rates = history(at(day(1), "0.5%")) })},
+		{"rate above 80%", "offer.rates[0].value.rate", "81%", putOffer(func(o *commission.Offer) { o.Rates = history(at(day(1), "81%")) })},
+		{"shop-ads rate above 80%", "offer.rates[0].value.shop_ads", "90%", putOffer(func(o *commission.Offer) {
+			o.Rates = history(affrules.Effective[commission.Terms]{From: day(1), Value: commission.Terms{Rate: rate("10%"), ShopAds: rate("90%")}})
+		})},
+		{"unparseable rate", "rate", `"ten"`, parseOffer(`{"id":"x","source":"OPEN","market":"TH","product":"p","coverage":"everyone","period":{"start":"2026-10-01T00:00:00Z","end":"0001-01-01T00:00:00Z"},"rates":[{"from":"2026-10-01T00:00:00Z","value":{"rate":"ten"}}]}`)},
+		{"rate as a fraction", "rate", `"0.15"`, parseOffer(`{"id":"x","source":"OPEN","market":"TH","product":"p","coverage":"everyone","period":{"start":"2026-10-01T00:00:00Z","end":"0001-01-01T00:00:00Z"},"rates":[{"from":"2026-10-01T00:00:00Z","value":{"rate":"0.15"}}]}`)},
+		// Negative prices, coupons above the price, another market's currency.
+		{"negative price", "order.price", "-1", compute(func(o *commission.Order) { o.Price = dec("-1") }, day(2))},
+		{"negative tax", "order.tax", "-0.01", compute(func(o *commission.Order) { o.Tax = dec("-0.01") }, day(2))},
+		{"coupons above the price", "order.coupons", "60 + 50", compute(func(o *commission.Order) { o.PlatformCoupon, o.SellerCoupon = dec("60"), dec("50") }, day(2))},
+		{"tax above the rest", "order.tax", "30", compute(func(o *commission.Order) { o.SellerCoupon, o.Tax = dec("80"), dec("30") }, day(2))},
+		{"another market's currency", "order.currency", `"GBP"`, compute(func(o *commission.Order) { o.Currency = "GBP" }, day(2))},
+		{"finer than the minor unit", "order.price", "100.001", compute(func(o *commission.Order) { o.Price = dec("100.001") }, day(2))},
+		{"huge exponent price", "order.price", "e-2000000000", compute(func(o *commission.Order) { o.Price = huge }, day(2))},
+		{"huge exponent coupon", "order.seller_coupon", "e-2000000000", compute(func(o *commission.Order) { o.SellerCoupon = huge }, day(2))},
+		{"huge coefficient", "order.price", "more than 38 digits", compute(func(o *commission.Order) { o.Price = dec(strings.Repeat("9", 60)) }, day(2))},
+		// Refunds.
+		{"refund above the sale", "event.amount", "100.01 THB", apply(refund(dec("100.01")))},
+		{"negative refund", "event.amount", "-5", apply(refund(dec("-5")))},
+		{"huge exponent refund", "event.amount", "e-2000000000", apply(refund(huge))},
+		{"refund finer than the minor unit", "event.amount", "0.001", apply(refund(dec("0.001")))},
+		{"zero event", "event.id", `""`, apply(commission.Event{Record: "line"})},
+		{"event with zero instant", "event.at", "0001-01-01", apply(commission.Event{ID: "e", Record: "line", Kind: commission.Cancel})},
+		{"unknown event kind", "event.kind", "9", apply(commission.Event{ID: "e", Record: "line", Kind: 9, At: day(3)})},
+		// Histories overlapping or backwards, and tier changes that break COM-11.
+		{"backwards history", "timeline[1].from", "2026-09-30", parseOffer(`{"id":"x","source":"OPEN","market":"TH","product":"p","coverage":"everyone","period":{"start":"2026-10-01T00:00:00Z","end":"0001-01-01T00:00:00Z"},"rates":[{"from":"2026-10-01T00:00:00Z","value":{"rate":"10%"}},{"from":"2026-09-30T00:00:00Z","value":{"rate":"9%"}}]}`)},
+		{"overlapping history", "timeline[1].from", "2026-10-01", parseOffer(`{"id":"x","source":"OPEN","market":"TH","product":"p","coverage":"everyone","period":{"start":"2026-10-01T00:00:00Z","end":"0001-01-01T00:00:00Z"},"rates":[{"from":"2026-10-01T00:00:00Z","value":{"rate":"10%"}},{"from":"2026-10-01T00:00:00Z","value":{"rate":"9%"}}]}`)},
+		{"backwards period", "offer.period", "[2026-10-05", putOffer(func(o *commission.Offer) { o.Period = affrules.Period{Start: day(5), End: day(2)} })},
+		{"tier threshold changed", "offer.rates[1].value.tier.threshold", "60", putOffer(func(o *commission.Offer) {
+			second := tierOffer(60, "10%", "12%")
+			second.From = day(2)
+			o.Rates = history(tierOffer(50, "10%", "12%"), second)
+		})},
+		{"tier rate lowered", "offer.rates[1].value.tier.rate", "11%", putOffer(func(o *commission.Offer) {
+			second := tierOffer(50, "10%", "11%")
+			second.From = day(2)
+			o.Rates = history(tierOffer(50, "10%", "12%"), second)
+		})},
+		{"tier removed", "offer.rates[1].value.tier", "null", putOffer(func(o *commission.Offer) {
+			o.Rates = history(tierOffer(50, "10%", "12%"), at(day(2), "12%"))
+		})},
+		{"tier threshold 1", "offer.rates[0].value.tier.threshold", "1", putOffer(func(o *commission.Offer) { o.Rates = history(tierOffer(1, "10%", "12%")) })},
+		{"tier on a target offer", "offer.rates[0].value.tier", "50", putOffer(func(o *commission.Offer) {
+			o.Source, o.Coverage, o.Creators = commission.Target, commission.Listed, []string{"c1"}
+			o.Rates = history(tierOffer(50, "10%", "12%"))
+		})},
+		// Zero values, empty IDs, zero instants.
+		{"zero offer", "offer.id", `""`, putOffer(func(o *commission.Offer) { *o = commission.Offer{} })},
+		{"empty offer ID", "offer.id", `""`, putOffer(func(o *commission.Offer) { o.ID = "" })},
+		{"empty product", "offer.product", `""`, putOffer(func(o *commission.Offer) { o.Product = "" })},
+		{"zero period start", "offer.period.start", "0001-01-01", putOffer(func(o *commission.Offer) { o.Period.Start = time.Time{} })},
+		{"zero history instant", "offer.rates[0].from", "0001-01-01", putOffer(func(o *commission.Offer) { o.Rates = history(at(time.Time{}, "10%")) })},
+		{"zero join instant", "offer.members[0].joined", "0001-01-01", putOffer(func(o *commission.Offer) {
+			o.Source, o.Coverage, o.Members = commission.CollabPlus, commission.Members, []commission.Member{{Creator: "c1"}}
+		})},
+		{"empty listed creator", "offer.creators[0]", `""`, putOffer(func(o *commission.Offer) {
+			o.Source, o.Coverage, o.Creators = commission.Target, commission.Listed, []string{""}
+		})},
+		{"unknown market", "offer.market", `"XX"`, putOffer(func(o *commission.Offer) { o.Market = "XX" })},
+		{"wrong coverage", "offer.coverage", "listed", putOffer(func(o *commission.Offer) { o.Coverage = commission.Listed })},
+		{"zero order", "order.id", `""`, compute(func(o *commission.Order) { *o = commission.Order{} }, day(2))},
+		{"empty creator", "order.creator", `""`, compute(func(o *commission.Order) { o.Creator = "" }, day(2))},
+		{"zero order instant", "at", "0001-01-01", compute(func(o *commission.Order) {}, time.Time{})},
+		{"order instant out of bounds", "at", "2200-01-01", compute(func(o *commission.Order) {}, time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC))},
+		{"zero promotion start", "order.promoting_since", "0001-01-01", compute(func(o *commission.Order) { o.PromotingSince = time.Time{} }, day(2))},
+		{"promotion after the order", "order.promoting_since", "2026-10-09", compute(func(o *commission.Order) { o.PromotingSince = day(9) }, day(2))},
+		{"order count 0", "order.order_count", "0", compute(func(o *commission.Order) { o.OrderCount = 0 }, day(2))},
+		{"unknown order market", "order.market", `"ZZ"`, compute(func(o *commission.Order) { o.Market = "ZZ" }, day(2))},
+		// Unknown enum values.
+		{"unknown source in code", "offer.source", "9", putOffer(func(o *commission.Offer) { o.Source = 9 })},
+		{"unknown source in JSON", "source", `"OPENN"`, parseOffer(`{"id":"x","source":"OPENN"}`)},
+		{"unknown coverage in JSON", "coverage", `"all"`, parseOffer(`{"id":"x","coverage":"all"}`)},
+		{"unknown rounding in policy", "rounding_mode", `"up"`, parse(`{"rounding":"up"}`)},
+		{"unknown source in policy", "source", `"CP"`, parse(`{"precedence":["CP"]}`)},
+		// Typos in policy JSON and in offer JSON.
+		{"policy key typo", "policy", `"decrease_delay_day"`, parse(`{"decrease_delay_day": 30}`)},
+		{"policy key case", "policy", `"MinRate"`, parse(`{"MinRate": "2%"}`)},
+		{"policy key twice", "policy", `"rounding"`, parse(`{"rounding":"down","rounding":"half_up"}`)},
+		{"policy bad value", "policy.decrease_delay_days", "-1", parse(`{"decrease_delay_days": -1}`)},
+		{"policy empty precedence", "policy.precedence", "[]", parse(`{"precedence": []}`)},
+		{"policy settlement days", "policy.settlement_days[standard]", "-7", parse(`{"settlement_days": {"standard": -7}}`)},
+		{"offer key typo", "offer.rates[0].value", `"rat"`, parseOffer(`{"id":"x","source":"OPEN","market":"TH","product":"p","coverage":"everyone","period":{"start":"2026-10-01T00:00:00Z","end":"0001-01-01T00:00:00Z"},"rates":[{"from":"2026-10-01T00:00:00Z","value":{"rat":"10%"}}]}`)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			st := fresh(t)
+			err := tc.call(st)
+			var fe *affrules.FieldError
+			if !errors.As(err, &fe) {
+				t.Fatalf("error %T %v, want a *affrules.FieldError", err, err)
+			}
+			if msg := err.Error(); !strings.Contains(msg, tc.field) || !strings.Contains(msg, tc.value) {
+				t.Errorf("error %q does not name field %q and value %q", msg, tc.field, tc.value)
+			}
+			if _, err := st.offers.Offer(ctx, "bad"); !errors.Is(err, commission.ErrNotFound) {
+				t.Errorf("an offer was stored")
+			}
+			if _, err := st.offers.Offer(ctx, "x"); !errors.Is(err, commission.ErrNotFound) {
+				t.Errorf("an offer was stored")
+			}
+			if got, _ := st.records.Record(ctx, "line"); got.Refunded.Units != 0 || got.State != commission.Pending || len(got.Events) != 0 {
+				t.Errorf("the record changed: %+v", got)
+			}
+		})
+	}
+}
+
+// The zero Evaluator and a nil one refuse every call with ErrNoPolicy; New refuses the zero
+// Policy; the zero Book earns nothing.
+func TestZeroValues(t *testing.T) {
+	for _, e := range []*commission.Evaluator{nil, {}} {
+		if _, err := e.Prepare(); !errors.Is(err, commission.ErrNoPolicy) {
+			t.Errorf("Prepare: %v", err)
+		}
+		if _, err := e.Resolve(nil, order("o", day(1)), day(2)); !errors.Is(err, commission.ErrNoPolicy) {
+			t.Errorf("Resolve: %v", err)
+		}
+		if _, err := e.Compute(nil, order("o", day(1)), day(2)); !errors.Is(err, commission.ErrNoPolicy) {
+			t.Errorf("Compute: %v", err)
+		}
+		if _, _, err := e.Advise(affrules.TH, affrules.Fashion, rate("1%")); !errors.Is(err, commission.ErrNoPolicy) {
+			t.Errorf("Advise: %v", err)
+		}
+	}
+	if _, err := commission.New(commission.Policy{}); err == nil {
+		t.Error("New accepted the zero Policy")
+	}
+	e := commission.MustNew(commission.DefaultPolicy())
+	for _, b := range []*commission.Book{nil, {}} {
+		r, err := e.Resolve(b, order("o", day(1)), day(2))
+		if err != nil || r.Earned() || !r.Decision().Failed(commission.RuleAtOrderTime) || r.Decision().Failed(commission.RuleNoExclusiveRate) {
+			t.Errorf("zero book: %v %v", r.Decision(), err)
+		}
+	}
+	if _, err := commission.DefaultPolicy().Settlement().Open(commission.Commission{}, "standard"); !errors.Is(err, commission.ErrNothingEarned) {
+		t.Errorf("Open of the zero Commission: %v", err)
+	}
+	if err := (commission.Settlement{}).Check(commission.Record{}); err == nil {
+		t.Error("the zero Settlement accepted the zero Record")
+	}
+	// The zero Record takes no event: Apply checks the record first.
+	cancel := commission.Event{ID: "c", Kind: commission.Cancel, At: day(2)}
+	if _, err := commission.DefaultPolicy().Settlement().Apply(commission.Record{}, cancel); err == nil || !strings.Contains(err.Error(), "record.id") {
+		t.Errorf("Apply(Record{}, cancel) = %v, want an error naming record.id", err)
+	}
+	// Zero values explain themselves in plain words.
+	if got := (commission.Resolution{}).Explain(); got != "no commission: not resolved" {
+		t.Errorf("zero Resolution explains %q", got)
+	}
+	if got := (commission.Commission{}).String(); got != "no commission: not computed" {
+		t.Errorf("zero Commission reads %q", got)
+	}
+}

@@ -1,0 +1,157 @@
+package commission
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/fielderr"
+)
+
+// OfferMemory is an in-memory [OfferStore], safe for concurrent use. The zero OfferMemory is an
+// empty store ready for use.
+type OfferMemory struct {
+	mu     sync.RWMutex
+	offers map[string]Offer
+}
+
+// NewOfferMemory returns an empty in-memory offer store.
+func NewOfferMemory() *OfferMemory { return &OfferMemory{} }
+
+var _ OfferStore = (*OfferMemory)(nil)
+
+// Put implements [OfferStore.Put].
+func (m *OfferMemory) Put(ctx context.Context, rule OfferRule, o Offer, at time.Time) (Offer, error) {
+	if err := ctx.Err(); err != nil {
+		return Offer{}, err
+	}
+	o = o.clone()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	var prev *Offer
+	if old, ok := m.offers[o.ID]; ok {
+		prev = &old
+	}
+	if err := rule.Check(prev, o, at); err != nil {
+		return Offer{}, err
+	}
+	if o.Source == Open {
+		for id, x := range m.offers {
+			if id != o.ID && x.Source == Open && x.Market == o.Market && x.Product == o.Product {
+				return Offer{}, fielderr.New(pkg, "offer.source", o.Source, "is a second OPEN offer of product %q in %s, after offer %q (%s, %s: one OPEN offer per market and product)", o.Product, o.Market, id, RuleDecrease, RuleTiers)
+			}
+		}
+	}
+	if m.offers == nil {
+		m.offers = map[string]Offer{}
+	}
+	m.offers[o.ID] = o
+	return o.clone(), nil
+}
+
+// Offer implements [OfferStore.Offer].
+func (m *OfferMemory) Offer(ctx context.Context, id string) (Offer, error) {
+	if err := ctx.Err(); err != nil {
+		return Offer{}, err
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	o, ok := m.offers[id]
+	if !ok {
+		return Offer{}, fielderr.New(pkg, "offer.id", strconv.Quote(id), "%w", ErrNotFound)
+	}
+	return o.clone(), nil
+}
+
+// Offers implements [OfferStore.Offers].
+func (m *OfferMemory) Offers(ctx context.Context, market affrules.MarketCode, product string) ([]Offer, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	var out []Offer
+	for _, o := range m.offers {
+		if o.Market == market && o.Product == product {
+			out = append(out, o.clone())
+		}
+	}
+	slices.SortFunc(out, func(a, b Offer) int { return cmp.Compare(a.ID, b.ID) })
+	return out, nil
+}
+
+// RecordMemory is an in-memory [RecordStore], safe for concurrent use. The zero RecordMemory is
+// an empty store ready for use.
+type RecordMemory struct {
+	mu      sync.Mutex
+	records map[string]Record
+}
+
+// NewRecordMemory returns an empty in-memory record store.
+func NewRecordMemory() *RecordMemory { return &RecordMemory{} }
+
+var _ RecordStore = (*RecordMemory)(nil)
+
+// Create implements [RecordStore.Create].
+func (m *RecordMemory) Create(ctx context.Context, s Settlement, r Record) (Record, error) {
+	if err := ctx.Err(); err != nil {
+		return Record{}, err
+	}
+	if err := s.Check(r); err != nil {
+		return Record{}, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if old, ok := m.records[r.ID]; ok {
+		if old.sameOrigin(r) {
+			return old.Clone(), nil
+		}
+		return Record{}, fielderr.New(pkg, "record.id", strconv.Quote(r.ID), "%w", ErrConflict)
+	}
+	if m.records == nil {
+		m.records = map[string]Record{}
+	}
+	r = r.Clone()
+	m.records[r.ID] = r
+	return r.Clone(), nil
+}
+
+// Apply implements [RecordStore.Apply].
+func (m *RecordMemory) Apply(ctx context.Context, s Settlement, ev Event) (Record, error) {
+	if err := ctx.Err(); err != nil {
+		return Record{}, err
+	}
+	if err := s.validate("settlement.days"); err != nil {
+		return Record{}, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	r, ok := m.records[ev.Record]
+	if !ok {
+		return Record{}, fielderr.New(pkg, "event.record", strconv.Quote(ev.Record), "%w", ErrNotFound)
+	}
+	out, err := s.Apply(r, ev)
+	if err != nil {
+		return Record{}, err
+	}
+	m.records[r.ID] = out
+	return out.Clone(), nil
+}
+
+// Record implements [RecordStore.Record].
+func (m *RecordMemory) Record(ctx context.Context, id string) (Record, error) {
+	if err := ctx.Err(); err != nil {
+		return Record{}, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	r, ok := m.records[id]
+	if !ok {
+		return Record{}, fielderr.New(pkg, "record.id", strconv.Quote(id), "%w", ErrNotFound)
+	}
+	return r.Clone(), nil
+}

@@ -1,0 +1,222 @@
+package commission
+
+import (
+	"encoding"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
+	"slices"
+	"sort"
+	"strconv"
+
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/fielderr"
+	"github.com/affrules/affrules/internal/strictjson"
+)
+
+// Policy is the policy data of SPEC §4. Its defaults come from [DefaultPolicy]; a host changes
+// them through JSON ([ParsePolicy]) or a struct literal, checks the result with
+// [Policy.Validate], and builds an [Evaluator] from it with [New].
+//
+// The zero Policy is invalid: [New] refuses it (no precedence, no rate bounds, no settlement
+// periods).
+type Policy struct {
+	// Precedence ranks the sources for an ordinary order, highest first (COM-5). Default
+	// COLLAB_PLUS, PARTNER, TARGET, OPEN. A source left out never wins such an order.
+	Precedence []Source `json:"precedence"`
+	// ShopAdsPrecedence ranks the sources for an order through shop ads (COM-5). Default
+	// COLLAB_PLUS, PARTNER, TARGET, OPEN: the catalog's PARTNER > TARGET > OPEN, with a
+	// Collaboration Plus, which may set a shop-ads rate of its own (seed 003), first as in
+	// Precedence.
+	ShopAdsPrecedence []Source `json:"shop_ads_precedence"`
+	// ShopAdsFallback lets a shop-ads order whose winning offer has no shop-ads rate earn that
+	// offer's standard rate (COM-5, platform practice). Default true; false makes an offer
+	// without a shop-ads rate in force for the order not apply to shop-ads orders, so the
+	// next-ranked offer with one wins, or, with none, nothing is earned.
+	ShopAdsFallback bool `json:"shop_ads_fallback"`
+	// UnauthorisedAdsStandard lets a shop-ads order whose video the creator did not authorise
+	// for ads be judged as an ordinary order, at standard rates (COM-6). Default true; false
+	// earns nothing on it.
+	UnauthorisedAdsStandard bool `json:"unauthorised_ads_standard"`
+	// MinRate and MaxRate bound every configured rate (COM-9). Defaults 1% and 80%.
+	MinRate affrules.Rate `json:"min_rate"`
+	MaxRate affrules.Rate `json:"max_rate"`
+	// DecreaseDelayDays is how long, in 24-hour days, a rate decrease takes to reach creators
+	// already promoting the product (COM-10). Default 30; 0 applies decreases at once.
+	DecreaseDelayDays int `json:"decrease_delay_days"`
+	// DelayedSources are the sources whose decreases are delayed (COM-10). Default OPEN.
+	DelayedSources []Source `json:"delayed_sources"`
+	// ResetSources are the sources whose end makes a returning member a new promoter of the
+	// product from the end instant (COM-10, COM-3). Default COLLAB_PLUS; adding TARGET or
+	// PARTNER resets on their ends too.
+	ResetSources []Source `json:"reset_sources"`
+	// RequireExclusiveRate refuses a Collaboration Plus offer without a rate (COM-4's
+	// alternative). Default false: the Open rate applies.
+	RequireExclusiveRate bool `json:"require_exclusive_rate"`
+	// Rounding is how commission is rounded to the market's minor unit (MKT-4). Default
+	// half_up.
+	Rounding affrules.RoundingMode `json:"rounding"`
+	// SettlementDays is the settlement period per seller type, in 24-hour days (COM-8).
+	// Default standard 7, trusted 3, new 15.
+	SettlementDays map[string]int `json:"settlement_days"`
+	// Suggested holds the suggested rates per market and category (COM-14); a rate below one
+	// yields an advisory reason, never a refusal. Default none.
+	Suggested map[affrules.MarketCode]map[affrules.Category]affrules.Rate `json:"suggested,omitempty"`
+}
+
+// DefaultPolicy returns the catalog's values (SPEC §4).
+func DefaultPolicy() Policy {
+	order := []Source{CollabPlus, Partner, Target, Open}
+	return Policy{
+		Precedence:              order,
+		ShopAdsPrecedence:       slices.Clone(order),
+		ShopAdsFallback:         true,
+		UnauthorisedAdsStandard: true,
+		MinRate:                 affrules.MustParseRate("1%"),
+		MaxRate:                 affrules.MustParseRate("80%"),
+		DecreaseDelayDays:       30,
+		DelayedSources:          []Source{Open},
+		ResetSources:            []Source{CollabPlus},
+		Rounding:                affrules.HalfUp,
+		SettlementDays:          map[string]int{"standard": 7, "trusted": 3, "new": 15},
+	}
+}
+
+// OfferRule returns the rule offers are checked by under p.
+func (p Policy) OfferRule() OfferRule {
+	return OfferRule{MinRate: p.MinRate, MaxRate: p.MaxRate, RequireExclusiveRate: p.RequireExclusiveRate}
+}
+
+// Settlement returns the settlement rule of p (COM-8).
+func (p Policy) Settlement() Settlement {
+	s := Settlement{Rounding: p.Rounding, Days: make(map[string]int, len(p.SettlementDays))}
+	for k, v := range p.SettlementDays {
+		s.Days[k] = v
+	}
+	return s
+}
+
+// Validate reports every problem of the policy at once, each an [*affrules.FieldError] naming
+// the field and its value: an empty precedence list, an unknown or repeated source in a list;
+// rate bounds outside 0%–100% or inverted; a delay outside 0–3650 days; an unknown rounding
+// mode; no settlement period, an empty seller type or a period outside 0–3650 days; a suggested
+// rate for an unregistered market or an empty category, or outside min_rate–max_rate ("0%"
+// included).
+func (p Policy) Validate() error {
+	l := fielderr.For(pkg)
+	sources := func(field string, list []Source, required bool) {
+		if required && len(list) == 0 {
+			l.Add(field, "[]", "must rank at least one source (COM-5)")
+		}
+		for i, s := range list {
+			f := field + "[" + strconv.Itoa(i) + "]"
+			if !s.IsValid() {
+				l.Add(f, int(s), "must be one of OPEN, TARGET, COLLAB_PLUS, PARTNER: %w", affrules.ErrOutOfRange)
+			} else if slices.Contains(list[:i], s) {
+				l.Add(f, s, "is listed twice")
+			}
+		}
+	}
+	sources("policy.precedence", p.Precedence, true)
+	sources("policy.shop_ads_precedence", p.ShopAdsPrecedence, true)
+	sources("policy.delayed_sources", p.DelayedSources, false)
+	sources("policy.reset_sources", p.ResetSources, false)
+	if p.MinRate.IsZero() {
+		l.Add("policy.min_rate", p.MinRate, "must be above 0%% (COM-9): %w", affrules.ErrOutOfRange)
+	}
+	if p.MaxRate.Cmp(p.MinRate) < 0 {
+		l.Add("policy.max_rate", p.MaxRate, "must not be below min_rate %s (COM-9): %w", p.MinRate, affrules.ErrOutOfRange)
+	}
+	if p.DecreaseDelayDays < 0 || p.DecreaseDelayDays > 3650 {
+		l.Add("policy.decrease_delay_days", p.DecreaseDelayDays, "must be between 0 and 3650 (COM-10): %w", affrules.ErrOutOfRange)
+	}
+	if _, err := p.Rounding.MarshalText(); err != nil {
+		l.Add("policy.rounding", int(p.Rounding), "must be half_up, half_even or down: %w", affrules.ErrOutOfRange)
+	}
+	l.Append(p.Settlement().validate("policy.settlement_days"))
+	markets := make([]string, 0, len(p.Suggested))
+	for m := range p.Suggested {
+		markets = append(markets, string(m))
+	}
+	sort.Strings(markets)
+	for _, m := range markets {
+		f := "policy.suggested[" + m + "]"
+		if _, err := affrules.LookupMarket(affrules.MarketCode(m)); err != nil {
+			l.Add(f, strconv.Quote(m), "%w", affrules.ErrUnknownMarket)
+		}
+		cats := make([]string, 0, len(p.Suggested[affrules.MarketCode(m)]))
+		for c := range p.Suggested[affrules.MarketCode(m)] {
+			cats = append(cats, string(c))
+		}
+		sort.Strings(cats)
+		for _, c := range cats {
+			r := p.Suggested[affrules.MarketCode(m)][affrules.Category(c)]
+			if c == "" {
+				l.Add(f+"[]", r, "category must not be empty")
+			} else if r.Cmp(p.MinRate) < 0 || r.Cmp(p.MaxRate) > 0 {
+				l.Add(f+"["+c+"]", r, "must be between min_rate %s and max_rate %s (COM-9, COM-14): %w", p.MinRate, p.MaxRate, affrules.ErrOutOfRange)
+			}
+		}
+	}
+	return l.Err()
+}
+
+// typeError returns a decoding error of a JSON document (doc "policy" or "offer"): a value of the
+// wrong type as a [*affrules.FieldError] naming the field's path, anything else wrapped.
+func typeError(doc string, err error) error {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) && te.Field != "" {
+		return fielderr.New(pkg, doc+"."+te.Field, te.Value, "must be a JSON %s", jsonKind(te.Type))
+	}
+	return fmt.Errorf("%s: %s JSON: %w", pkg, doc, err)
+}
+
+// jsonKind names the JSON form a Go type is written in.
+func jsonKind(t reflect.Type) string {
+	if t == nil {
+		return "unknown"
+	}
+	if t.Implements(textUnmarshaler) || reflect.PointerTo(t).Implements(textUnmarshaler) {
+		return "string"
+	}
+	switch t.Kind() {
+	case reflect.Bool:
+		return "boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+		return "number"
+	case reflect.Slice, reflect.Array:
+		return "array"
+	case reflect.Map, reflect.Struct:
+		return "object"
+	}
+	return t.String()
+}
+
+var textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
+
+// ParsePolicy decodes a JSON policy object and validates it, reporting every problem at once,
+// each an [*affrules.FieldError]. It follows the library's one policy-loading rule: keys that
+// name no field, that name one only when case is ignored, or that are given twice are errors at
+// any depth; a top-level setting left out, or given as null, keeps its [DefaultPolicy] value. A
+// document of the right shape is then validated with [Policy.Validate]. A document that is not
+// one JSON object, or a value that cannot be decoded (an unknown source name), is a single
+// error; a value of the wrong JSON type is a [*affrules.FieldError] naming its path.
+func ParsePolicy(data []byte) (Policy, error) {
+	var p Policy
+	problems, err := strictjson.Load(data, &p, DefaultPolicy())
+	if err != nil {
+		return Policy{}, typeError("policy", err)
+	}
+	l := fielderr.For(pkg)
+	for _, pr := range problems {
+		l.Append(fielderr.New(pkg, pr.Path, pr.Value, "%s", pr.Problem))
+	}
+	if l.Len() > 0 {
+		return Policy{}, l.Err()
+	}
+	if err := p.Validate(); err != nil {
+		return Policy{}, err
+	}
+	return p, nil
+}

@@ -1,0 +1,355 @@
+package commission_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/commission"
+)
+
+// wantField asserts err is a *affrules.FieldError naming field.
+func wantField(t *testing.T, err error, field string) {
+	t.Helper()
+	var fe *affrules.FieldError
+	if err == nil || !errors.As(err, &fe) || !strings.Contains(err.Error(), field) {
+		t.Fatalf("error %v, want a *affrules.FieldError naming %s", err, field)
+	}
+}
+
+// COM-3: a change to a stored offer cannot change an answer already given: not the period, the
+// creators, nor a rate dated before the change.
+func TestChangeKeepsAnswersGiven_COM3(t *testing.T) {
+	ctx := context.Background()
+	e := commission.MustNew(commission.DefaultPolicy())
+	rule := commission.DefaultPolicy().OfferRule()
+	store := commission.NewOfferMemory()
+	open := openOffer("open", at(day(1), "10%"))
+	tgt := targetOffer("t", []string{"c1"}, day(1), day(20), "20%")
+	for _, o := range []commission.Offer{open, tgt} {
+		if _, err := store.Put(ctx, rule, o, day(1)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	answer := func() string {
+		t.Helper()
+		offers, err := store.Offers(ctx, affrules.TH, "p1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := resolve(t, e, mustBook(t, e, offers...), order("l", day(1)), day(5))
+		return r.Source.String() + " " + r.Rate.String()
+	}
+	if got := answer(); got != "TARGET 20%" {
+		t.Fatalf("Oct 5 answer %s, want TARGET 20%%", got)
+	}
+	change := day(6)
+	ended := tgt
+	ended.Period.End = day(3)
+	_, err := store.Put(ctx, rule, ended, change)
+	wantField(t, err, "offer.period.end")
+	others := tgt
+	others.Creators = []string{"c2"}
+	_, err = store.Put(ctx, rule, others, change)
+	wantField(t, err, "offer.creators")
+	backdated := open
+	backdated.Rates = history(at(day(1), "10%"), at(day(4), "30%"))
+	_, err = store.Put(ctx, rule, backdated, change)
+	wantField(t, err, "offer.rates[1].from")
+	if got := answer(); got != "TARGET 20%" {
+		t.Errorf("after refused changes the Oct 5 answer is %s, want TARGET 20%%", got)
+	}
+	// Ending the Target offer from the change on is allowed and keeps the Oct 5 answer.
+	ended.Period.End = change
+	if _, err := store.Put(ctx, rule, ended, change); err != nil {
+		t.Fatal(err)
+	}
+	if got := answer(); got != "TARGET 20%" {
+		t.Errorf("after ending the offer at the change the Oct 5 answer is %s", got)
+	}
+}
+
+// COM-11 (Q4): entries not yet in force at the change may be corrected, a threshold not yet
+// active included; once active it is fixed.
+func TestTierNotYetActiveMayBeCorrected_COM11(t *testing.T) {
+	rule := commission.DefaultPolicy().OfferRule()
+	tiered := func(threshold int64) commission.Offer {
+		later := at(day(10), "10%")
+		later.Value.Tier = &commission.Tier{Threshold: threshold, Rate: rate("12%")}
+		return openOffer("open", at(day(1), "10%"), later)
+	}
+	prev := tiered(50)
+	if err := rule.Check(&prev, tiered(40), day(5)); err != nil {
+		t.Errorf("correcting a threshold not yet active: %v", err)
+	}
+	wantField(t, rule.Check(&prev, tiered(40), day(11)), "offer.rates[1]")
+	removed := openOffer("open", at(day(1), "10%"))
+	if err := rule.Check(&prev, removed, day(5)); err != nil {
+		t.Errorf("removing an entry not yet in force: %v", err)
+	}
+}
+
+// COM-10, COM-11 (B2): a product has one OPEN offer per market, so a decrease or a tier change
+// cannot skip its rule through a second OPEN offer.
+func TestOneOpenOffer_COM10_COM11(t *testing.T) {
+	e := commission.MustNew(commission.DefaultPolicy())
+	first := openOffer("open-1", at(day(1), "10%"))
+	first.Period.End = day(5)
+	second := openOffer("open-2", at(day(5), "5%"))
+	second.Period.Start = day(5)
+	_, err := e.Prepare(first, second)
+	wantField(t, err, "offers[1].source")
+	elsewhere := second
+	elsewhere.Market = affrules.MY
+	if _, err := e.Prepare(first, elsewhere); err != nil {
+		t.Errorf("one OPEN offer per market: %v", err)
+	}
+}
+
+// COM-5, COM-10 (B3): without the shop-ads fallback, the delay window counts only entries with a
+// shop-ads rate.
+func TestShopAdsNoFallbackInDelayWindow_COM5_COM10(t *testing.T) {
+	p := commission.DefaultPolicy()
+	p.ShopAdsFallback = false
+	e := commission.MustNew(p)
+	ads := func(o commission.Order) commission.Order {
+		o.ShopAds, o.VideoAuthorised = true, true
+		return o
+	}
+	// 10% from Oct 1, then 8% with a 5% shop-ads rate from Oct 3: the shop-ads order earns 5%.
+	cut := at(day(3), "8%")
+	cut.Value.ShopAds = rate("5%")
+	b := mustBook(t, e, openOffer("open", at(day(1), "10%"), cut))
+	r := resolve(t, e, b, ads(order("l", day(1))), day(4))
+	if !r.Earned() || !r.ShopAdsRate || !r.Rate.Equal(rate("5%")) {
+		t.Errorf("got %s %s shop-ads %t, want the 5%% shop-ads rate:\n%s", r.Source, r.Rate, r.ShopAdsRate, r.Explain())
+	}
+	// 10% with a 12% shop-ads rate from Oct 1, then 8% without one from Oct 2: a creator already
+	// promoting keeps 12% for the delay, then the offer no longer applies to shop-ads orders.
+	first := at(day(1), "10%")
+	first.Value.ShopAds = rate("12%")
+	b = mustBook(t, e, openOffer("open", first, at(day(2), "8%")))
+	r = resolve(t, e, b, ads(order("l", day(1))), day(3))
+	if !r.Earned() || !r.ShopAdsRate || !r.Rate.Equal(rate("12%")) {
+		t.Errorf("got %s %s, want the 12%% shop-ads rate kept for the delay:\n%s", r.Source, r.Rate, r.Explain())
+	}
+	r = resolve(t, e, b, ads(order("l", day(1))), day(2).Add(30*24*time.Hour))
+	if r.Earned() {
+		t.Fatalf("after the delay: %s", r.Explain())
+	}
+	c := candidate(r, "open")
+	if c.Outcome != commission.NoRate || c.Reason.Key != "commission.com5.no_shop_ads_rate_no_fallback" || strings.Contains(c.Reason.String(), "standard rate used") {
+		t.Errorf("candidate %+v: %s", c, c.Reason)
+	}
+}
+
+// MKT-5 (B4): every failed rule is reported, COM-13 and COM-6 together.
+func TestEveryFailureReported_COM6_COM13(t *testing.T) {
+	p := commission.DefaultPolicy()
+	p.UnauthorisedAdsStandard = false
+	e := commission.MustNew(p)
+	o := order("l", day(1))
+	o.Attributed, o.ShopAds = false, true
+	r := resolve(t, e, mustBook(t, e, openOffer("open", at(day(1), "10%"))), o, day(2))
+	d := r.Decision()
+	if r.Earned() || !d.Failed(commission.RuleAttributed) || !d.Failed(commission.RuleShopAdsVideo) || len(r.Failures()) != 2 {
+		t.Errorf("failures %v, want COM-13 and COM-6", r.Failures())
+	}
+	if x := r.Explain(); !strings.Contains(x, "COM-13") || !strings.Contains(x, "COM-6") {
+		t.Errorf("Explain names one failure only: %s", x)
+	}
+	// Nothing applies as well: COM-3 beside COM-13.
+	o.ShopAds = false
+	o.Creator = "nobody"
+	r = resolve(t, e, mustBook(t, e, targetOffer("t", []string{"c1"}, day(1), day(9), "10%")), o, day(2))
+	if d := r.Decision(); !d.Failed(commission.RuleAttributed) || !d.Failed(commission.RuleAtOrderTime) || d.Failed(commission.RuleNoExclusiveRate) {
+		t.Errorf("failures %v, want COM-13 and COM-3", r.Failures())
+	}
+}
+
+// COM-4: nothing applying because the creator is not covered is COM-3, not COM-4; COM-4 fails
+// only for a Collaboration Plus without an exclusive rate and no Open rate, and its candidate
+// does not claim an Open rate applies.
+func TestNoExclusiveRateLabels_COM4(t *testing.T) {
+	e := commission.MustNew(commission.DefaultPolicy())
+	o := order("l", day(1))
+	r := resolve(t, e, mustBook(t, e, targetOffer("t", []string{"c2"}, day(1), day(9), "10%")), o, day(2))
+	if d := r.Decision(); !d.Failed(commission.RuleAtOrderTime) || d.Failed(commission.RuleNoExclusiveRate) {
+		t.Errorf("not covered: %v", d)
+	}
+	cp := commission.Offer{ID: "cp", Source: commission.CollabPlus, Market: affrules.TH, Product: "p1", Coverage: commission.Members,
+		Members: []commission.Member{{Creator: "c1", Joined: day(1)}}, Period: affrules.Period{Start: day(1), End: day(9)}}
+	r = resolve(t, e, mustBook(t, e, cp), o, day(2))
+	if d := r.Decision(); !d.Failed(commission.RuleNoExclusiveRate) || d.Failed(commission.RuleAtOrderTime) {
+		t.Errorf("no exclusive rate, no Open rate: %v", d)
+	}
+	if s := candidate(r, "cp").Reason.String(); strings.Contains(s, "Open Collaboration rate applies") {
+		t.Errorf("the CP candidate claims an Open rate applies: %s", s)
+	}
+	r = resolve(t, e, mustBook(t, e, cp, openOffer("open", at(day(1), "10%"))), o, day(2))
+	if s := candidate(r, "cp").Reason.String(); !r.Earned() || !strings.Contains(s, "Open Collaboration rate applies") {
+		t.Errorf("with an Open rate: %s", s)
+	}
+}
+
+// COM-10 (Q3): the end of a Collaboration Plus that paid the creator nothing (no exclusive rate,
+// or not ranked) does not make the creator a new promoter.
+func TestResetOnlyAfterAPayingOffer_COM10(t *testing.T) {
+	open := openOffer("open", at(day(1), "10%"), at(day(2), "8%"))
+	cp := func(rates bool) commission.Offer {
+		o := commission.Offer{ID: "cp", Source: commission.CollabPlus, Market: affrules.TH, Product: "p1", Coverage: commission.Members,
+			Members: []commission.Member{{Creator: "c1", Joined: day(1)}}, Period: affrules.Period{Start: day(1), End: day(3)}}
+		if rates {
+			o.Rates = history(at(day(1), "15%"))
+		}
+		return o
+	}
+	e := commission.MustNew(commission.DefaultPolicy())
+	if r := resolve(t, e, mustBook(t, e, open, cp(false)), order("l", day(1)), day(4)); !r.Rate.Equal(rate("10%")) {
+		t.Errorf("after a CP without an exclusive rate: %s, want 10%% (the decrease is delayed)\n%s", r.Rate, r.Explain())
+	}
+	if r := resolve(t, e, mustBook(t, e, open, cp(true)), order("l", day(1)), day(4)); !r.Rate.Equal(rate("8%")) {
+		t.Errorf("after a paying CP: %s, want 8%% (a new promoter)\n%s", r.Rate, r.Explain())
+	}
+	p := commission.DefaultPolicy()
+	p.Precedence = []commission.Source{commission.Open}
+	e = commission.MustNew(p)
+	if r := resolve(t, e, mustBook(t, e, open, cp(true)), order("l", day(1)), day(4)); !r.Rate.Equal(rate("10%")) {
+		t.Errorf("after a CP not ranked: %s, want 10%%\n%s", r.Rate, r.Explain())
+	}
+}
+
+// record opens the record of a line priced price with a platform coupon, under an Open rate.
+func record(t *testing.T, r, price, coupon string) commission.Record {
+	t.Helper()
+	e := commission.MustNew(commission.DefaultPolicy())
+	o := order("line", day(1))
+	o.Price, o.PlatformCoupon = dec(price), dec(coupon)
+	c, err := e.Compute(mustBook(t, e, openOffer("open", at(day(1), r))), o, day(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := commission.DefaultPolicy().Settlement().Open(c, "standard")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rec
+}
+
+func refundOf(id, amount, currency string, when time.Time) commission.Event {
+	return commission.Event{ID: id, Record: "line", Kind: commission.Refund, Amount: dec(amount), Currency: currency, At: when}
+}
+
+// COM-8 (B5): what remains after a refund is rounded once from the exact rate × base, not from
+// the rounded commission.
+func TestRefundRoundedOnce_COM8(t *testing.T) {
+	s := commission.DefaultPolicy().Settlement()
+	rec := record(t, "7%", "1.01", "0")
+	if rec.Earned.Decimal().String() != "0.07" {
+		t.Fatalf("earned %s, want 0.07", rec.Earned)
+	}
+	got, err := s.Apply(rec, refundOf("r", "0.08", "THB", day(3)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Amount.Decimal().String() != "0.07" { // 7% × 0.93 = 0.0651
+		t.Errorf("after refunding 0.08: %s, want 0.07 THB", got.Amount)
+	}
+}
+
+// COM-8 (B6): a refund states its currency, which must be the record's.
+func TestRefundCurrency_COM8(t *testing.T) {
+	s := commission.DefaultPolicy().Settlement()
+	rec := record(t, "10%", "100.00", "0")
+	for _, cur := range []string{"", "GBP"} {
+		_, err := s.Apply(rec, refundOf("r", "10.00", cur, day(3)))
+		wantField(t, err, "event.currency")
+	}
+	_, err := s.Apply(rec, commission.Event{ID: "c", Record: "line", Kind: commission.Cancel, Currency: "THB", At: day(3)})
+	wantField(t, err, "event.currency")
+}
+
+// COM-8 (Q1): refunds are measured against what the buyer paid, the price less coupons.
+func TestRefundOfWhatWasPaid_COM8(t *testing.T) {
+	s := commission.DefaultPolicy().Settlement()
+	rec := record(t, "2%", "100.00", "20.00")
+	if rec.Paid.Decimal().String() != "80" || rec.Earned.Decimal().String() != "1.6" {
+		t.Fatalf("paid %s earned %s", rec.Paid, rec.Earned)
+	}
+	_, err := s.Apply(rec, refundOf("r", "80.01", "THB", day(3)))
+	wantField(t, err, "event.amount")
+	if !errors.Is(err, affrules.ErrOutOfRange) {
+		t.Errorf("refund beyond what was paid: %v", err)
+	}
+	got, err := s.Apply(rec, refundOf("r", "80.00", "THB", day(3)))
+	if err != nil || got.Amount.Units != 0 || got.State != commission.Ineligible {
+		t.Errorf("refunding all that was paid: %s %s %v", got.Amount, got.State, err)
+	}
+}
+
+// COM-8 (Q2): a settlement is not dated before an event already applied; a refund dated before
+// the settlement but delivered after it is refused as closed.
+func TestSettleAfterEvents_COM8(t *testing.T) {
+	s := commission.DefaultPolicy().Settlement()
+	rec := record(t, "10%", "100.00", "0")
+	late := rec.DueAt.Add(2 * time.Hour)
+	rec, err := s.Apply(rec, refundOf("r1", "10.00", "THB", late))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Apply(rec, commission.Event{ID: "s", Record: "line", Kind: commission.Settle, At: rec.DueAt.Add(time.Hour)})
+	wantField(t, err, "event.at")
+	settled, err := s.Apply(rec, commission.Event{ID: "s", Record: "line", Kind: commission.Settle, At: late})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Apply(settled, refundOf("r2", "10.00", "THB", rec.DueAt.Add(time.Hour))); !errors.Is(err, commission.ErrClosed) {
+		t.Errorf("refund dated before the settlement, delivered after: %v, want ErrClosed", err)
+	}
+}
+
+// A book prepared under other rate bounds (COM-9) is refused.
+func TestForeignBook_COM9(t *testing.T) {
+	e := commission.MustNew(commission.DefaultPolicy())
+	p := commission.DefaultPolicy()
+	p.MaxRate = rate("20%")
+	strict := commission.MustNew(p)
+	b := mustBook(t, e, openOffer("open", at(day(1), "50%")))
+	if _, err := strict.Resolve(b, order("l", day(1)), day(2)); !errors.Is(err, commission.ErrForeignBook) {
+		t.Errorf("Resolve: %v, want ErrForeignBook", err)
+	}
+	if _, err := strict.Compute(b, order("l", day(1)), day(2)); !errors.Is(err, commission.ErrForeignBook) {
+		t.Errorf("Compute: %v, want ErrForeignBook", err)
+	}
+	if _, err := commission.MustNew(commission.DefaultPolicy()).Resolve(b, order("l", day(1)), day(2)); err != nil {
+		t.Errorf("another evaluator of the same rule: %v", err)
+	}
+}
+
+// COM-14: Advise refuses an unknown market; a suggested rate of 0% is refused.
+func TestAdviseAndSuggested_COM14(t *testing.T) {
+	e := commission.MustNew(commission.DefaultPolicy())
+	if _, _, err := e.Advise("XX", affrules.Fashion, rate("5%")); !errors.Is(err, affrules.ErrUnknownMarket) {
+		t.Errorf("Advise(XX): %v", err)
+	}
+	_, err := commission.ParsePolicy([]byte(`{"suggested": {"TH": {"fashion": "0%"}}}`))
+	wantField(t, err, "policy.suggested[TH][fashion]")
+}
+
+// COM-9: a shop-ads rate given as "0%" is refused, not read as none.
+func TestZeroShopAdsRateRefused_COM9(t *testing.T) {
+	_, err := commission.ParseOffer([]byte(`{"id": "o", "source": "OPEN", "market": "TH", "product": "p", "coverage": "everyone",
+		"period": {"start": "2026-10-01T00:00:00+07:00"}, "rates": [{"from": "2026-10-01T00:00:00+07:00", "value": {"rate": "10%", "shop_ads": "0%"}}]}`))
+	wantField(t, err, "offer.rates[0].value.shop_ads")
+}
+
+// A value of the wrong JSON type names its full path.
+func TestTypeErrorPath(t *testing.T) {
+	_, err := commission.ParsePolicy([]byte(`{"decrease_delay_days": "30"}`))
+	wantField(t, err, "policy.decrease_delay_days")
+	_, err = commission.ParseOffer([]byte(`{"id": 7}`))
+	wantField(t, err, "offer.id")
+}

@@ -1,0 +1,43 @@
+package commission
+
+import (
+	"context"
+	"time"
+
+	"github.com/affrules/affrules"
+)
+
+// OfferStore keeps the offers and their rate histories a host holds (COM-2, COM-3). It owns no
+// policy: the rule an offer must satisfy is given to [OfferStore.Put] on every call.
+// Implementations must be safe for concurrent use, and Put must check and store in one atomic
+// step; package commissiontest checks an implementation.
+type OfferStore interface {
+	// Put stores offer o, new or changed at instant at, if rule.Check(prev, o, at) accepts it,
+	// prev being the offer stored under o.ID (nil if none), in one atomic step, and returns the
+	// stored copy. A change keeps the offer's identity and changes nothing in force before at
+	// (COM-3, COM-11). A second OPEN offer of the same market and product under another ID is
+	// refused, the error naming offer.source (COM-10, COM-11). A refused offer is an error, [*affrules.FieldError] values naming field and value, and stores nothing.
+	Put(ctx context.Context, rule OfferRule, o Offer, at time.Time) (Offer, error)
+	// Offer returns the offer stored under id, or an error wrapping [ErrNotFound].
+	Offer(ctx context.Context, id string) (Offer, error)
+	// Offers returns the offers of a product in a market, by ID; none is not an error.
+	Offers(ctx context.Context, market affrules.MarketCode, product string) ([]Offer, error)
+}
+
+// RecordStore keeps the commission records of order lines with their refunds and settlement
+// (COM-8). It owns no policy: the [Settlement] rule is given on every call. Implementations must
+// be safe for concurrent use, and Create and Apply must be atomic; package commissiontest checks
+// an implementation.
+type RecordStore interface {
+	// Create stores the new record r if s.Check(r) accepts it, and returns the stored copy.
+	// Creating a record again with the same data returns the stored one unchanged (its events
+	// included); with other data under the same ID it is an error wrapping [ErrConflict]. A
+	// refused record stores nothing.
+	Create(ctx context.Context, s Settlement, r Record) (Record, error)
+	// Apply applies event ev to the record it names with s.Apply in one atomic step, stores
+	// the result and returns it. Applying an event again changes nothing. An error stores
+	// nothing; a record the store does not hold is an error wrapping [ErrNotFound].
+	Apply(ctx context.Context, s Settlement, ev Event) (Record, error)
+	// Record returns the record stored under id, or an error wrapping [ErrNotFound].
+	Record(ctx context.Context, id string) (Record, error)
+}

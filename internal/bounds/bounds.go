@@ -50,7 +50,9 @@ func Decimal(pkg, field string, d decimal.Decimal) error {
 	if e := d.Exponent(); e < MinExponent || e > MaxExponent {
 		return fielderr.New(pkg, field, "(coefficient) e"+itoa(int64(e)), "has an exponent outside %d to %d: %w", MinExponent, MaxExponent, affrules.ErrOutOfRange)
 	}
-	if coefficientBits(d) > maxBits || d.NumDigits() > MaxDigits {
+	// A coefficient below 2^126 has at most 38 digits (2^126 < 10^38), so only the few between
+	// 2^126 and 2^127 need their digits counted.
+	if b := CoefficientBits(d); b > maxBits || b == maxBits && d.NumDigits() > MaxDigits {
 		return fielderr.New(pkg, field, "(a number of more than 38 digits)", "has more than %d significant digits: %w", MaxDigits, affrules.ErrOutOfRange)
 	}
 	return nil
@@ -59,11 +61,11 @@ func Decimal(pkg, field string, d decimal.Decimal) error {
 // maxBits is the bit length of the largest coefficient of MaxDigits digits (10^38 < 2^127).
 const maxBits = 127
 
-// coefficientBits returns the bit length of d's coefficient without copying it: d.NumDigits
+// CoefficientBits returns the bit length of d's coefficient without copying it: d.NumDigits
 // raises 10 to the number of digits, which takes seconds for a coefficient of millions of digits,
 // and d.Coefficient copies it. decimal.Decimal is a *big.Int and an int32 exponent (pinned by
 // TestCoefficientBits).
-func coefficientBits(d decimal.Decimal) int {
+func CoefficientBits(d decimal.Decimal) int {
 	v := (*struct {
 		value *big.Int
 		exp   int32

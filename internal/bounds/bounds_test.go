@@ -49,6 +49,14 @@ func TestDecimal(t *testing.T) {
 		{decimal.New(4, 2_000_000_000), false},
 		{decimal.RequireFromString("12345678901234567890123456789012345678"), true},
 		{decimal.RequireFromString("123456789012345678901234567890123456789"), false},
+		// At the bit lengths where digits are counted: 2^126 - 1 and 2^126 (38 digits, 126 and
+		// 127 bits), 10^38 - 1 (38 digits, 127 bits), 10^38 (39 digits, 127 bits), 2^127 (128).
+		{decimal.NewFromBigInt(new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), 126), big.NewInt(1)), 0), true},
+		{decimal.NewFromBigInt(new(big.Int).Lsh(big.NewInt(1), 126), 0), true},
+		{decimal.NewFromBigInt(new(big.Int).Sub(new(big.Int).Exp(big.NewInt(10), big.NewInt(38), nil), big.NewInt(1)), -5), true},
+		{decimal.NewFromBigInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(38), nil), 0), false},
+		{decimal.NewFromBigInt(new(big.Int).Lsh(big.NewInt(1), 127), 0), false},
+		{decimal.NewFromBigInt(new(big.Int).Neg(new(big.Int).Exp(big.NewInt(10), big.NewInt(38), nil)), 0), false},
 	} {
 		err := Decimal("level", "gmv", tt.d)
 		if (err == nil) != tt.ok {
@@ -62,15 +70,15 @@ func TestDecimal(t *testing.T) {
 	_ = sink
 }
 
-// TestCoefficientBits pins the layout coefficientBits reads against decimal's own Coefficient.
+// TestCoefficientBits pins the layout CoefficientBits reads against decimal's own Coefficient.
 func TestCoefficientBits(t *testing.T) {
 	for _, s := range []string{"0", "1", "-7.25", "123456789012345678901234567890", "1e20", "-1e-10"} {
 		d := decimal.RequireFromString(s)
-		if got, want := coefficientBits(d), d.Coefficient().BitLen(); got != want {
-			t.Errorf("coefficientBits(%s) = %d, want %d", s, got, want)
+		if got, want := CoefficientBits(d), d.Coefficient().BitLen(); got != want {
+			t.Errorf("CoefficientBits(%s) = %d, want %d", s, got, want)
 		}
 	}
-	if coefficientBits(decimal.Decimal{}) != 0 {
+	if CoefficientBits(decimal.Decimal{}) != 0 {
 		t.Error("the zero Decimal")
 	}
 	// A coefficient of a million digits is refused by its size, without counting digits.

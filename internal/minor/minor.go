@@ -7,6 +7,8 @@ import (
 	"math"
 
 	"github.com/shopspring/decimal"
+
+	"github.com/affrules/affrules/internal/bounds"
 )
 
 // Amount is an amount converted to whole minor units of a currency, truncated toward zero, and
@@ -29,7 +31,7 @@ func From(d decimal.Decimal, places int32) (Amount, error) {
 	if d.Sign() == 0 {
 		return Amount{Exact: true}, nil
 	}
-	if d.NumDigits() <= 18 {
+	if bounds.CoefficientBits(d) < 60 { // below 2^60 < 10^18: 18 digits at most
 		coef := d.CoefficientInt64()
 		shift := int64(d.Exponent()) + int64(places)
 		switch {

@@ -27,6 +27,13 @@ func TestFrom(t *testing.T) {
 		{"1e17", 2, 0, false, true},
 		{"123456789012345678901.99", 0, 0, false, true},
 		{"1234567890123456789.5", -1, 123456789012345678, false, false},
+		// Coefficients at the fast path's edge (2^60) and past 18 digits take the exact slow path.
+		{"1152921504606846975", 0, 1152921504606846975, true, false},    // 2^60 - 1
+		{"1152921504606846976", 0, 1152921504606846976, true, false},    // 2^60
+		{"11529215046068469.77", 2, 1152921504606846977, true, false},   // 2^60 + 1, 2 places
+		{"11529215046068469.775", 2, 1152921504606846977, false, false}, // and a fraction dropped
+		{"999999999999999999", 0, 999999999999999999, true, false},      // 18 digits
+		{"0.000000000000000001", 18, 1, true, false},
 	}
 	for _, tt := range tests {
 		got, err := From(decimal.RequireFromString(tt.in), tt.places)

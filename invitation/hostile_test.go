@@ -73,6 +73,7 @@ func TestHostileInput(t *testing.T) {
 		{name: "INV-6 message of zero-width spaces only", a: acctID, inv: msg("\u200b\u200b\u200b"), c: creator, at: t0, target: invitation.ErrMessage, field: "message", text: `"\u200b\u200b\u200b": has no visible character`},
 		{name: "INV-6 message of a byte-order mark and spaces", a: acctID, inv: msg(" \ufeff \u2060 "), c: creator, at: t0, target: invitation.ErrMessage, field: "message", text: "no visible character"},
 		{name: "INV-6 message of Hangul fillers", a: acctID, inv: msg("\u3164\u3164"), c: creator, at: t0, target: invitation.ErrMessage, field: "message", text: "no visible character"},
+		{name: "INV-6 message of Thai vowel and tone marks only", a: acctID, inv: msg("\u0e31\u0e48"), c: creator, at: t0, target: invitation.ErrMessage, field: "message", text: "no visible character"},
 		{name: "INV-6 message holding NUL", a: acctID, inv: msg("hello\x00world"), c: creator, at: t0, target: invitation.ErrMessage, field: "message", text: "U+0000 at byte 5: holds a control character"},
 		{name: "INV-6 message holding ESC", a: acctID, inv: msg("hello \x1b[31mred"), c: creator, at: t0, target: invitation.ErrMessage, field: "message", text: "U+001B"},
 		{name: "INV-6 message holding a C1 control", a: acctID, inv: msg("hello \u0085"), c: creator, at: t0, target: invitation.ErrMessage, field: "message", text: "U+0085"},

@@ -469,20 +469,34 @@ func FuzzValidateMessage(f *testing.F) {
 				spaceless++
 			}
 		}
+		// Invisible format characters also separate words, and control characters and messages
+		// with nothing visible are refused: the plain model below holds for text without them.
+		control := strings.ContainsFunc(msg, func(r rune) bool {
+			return r < ' ' && r != '\t' && r != '\n' && r != '\r' || r >= 0x7f && r < 0xa0
+		})
+		invisible := strings.ContainsFunc(msg, func(r rune) bool { return unicode.Is(unicode.Cf, r) })
+		visible := strings.ContainsFunc(msg, func(r rune) bool {
+			return unicode.In(r, unicode.L, unicode.N, unicode.P, unicode.S) && !strings.ContainsRune("\u115f\u1160\u3164\uffa0\u2800", r)
+		})
 		if err != nil {
 			require.ErrorIs(t, err, invitation.ErrMessage)
-			// Not over-strict: valid UTF-8 of 1..MaxWords plain words and nothing else passes.
-			if utf8.ValidString(msg) && spaceless == 0 && len(fields) > 0 && len(fields) <= p.MaxWords {
+			// Not over-strict: valid UTF-8 of 1..MaxWords plain words, something visible and
+			// nothing else passes.
+			if utf8.ValidString(msg) && !control && !invisible && visible && spaceless == 0 && len(fields) > 0 && len(fields) <= p.MaxWords {
 				t.Fatalf("%q refused with %d plain words: %v", msg, len(fields), err)
 			}
 			return
 		}
 		require.True(t, utf8.ValidString(msg), "invalid UTF-8 passed")
 		require.NotEmpty(t, fields, "a blank message passed")
+		require.False(t, control, "a control character passed")
+		require.True(t, visible, "a message with nothing visible passed")
 		// A message that passes spends at most the whole of the two budgets together (INV-6):
 		// plain/MaxWords + spaceless/MaxSpacelessChars <= 1.
-		require.LessOrEqual(t, plain*p.MaxSpacelessChars+spaceless*p.MaxWords, p.MaxWords*p.MaxSpacelessChars,
-			"%q passed with %d plain words and %d spaceless characters", msg, plain, spaceless)
+		if !invisible {
+			require.LessOrEqual(t, plain*p.MaxSpacelessChars+spaceless*p.MaxWords, p.MaxWords*p.MaxSpacelessChars,
+				"%q passed with %d plain words and %d spaceless characters", msg, plain, spaceless)
+		}
 	})
 }
 

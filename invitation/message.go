@@ -45,7 +45,7 @@ func measure(msg string) (words, chars int, visible bool) {
 		case unicode.In(r, spaceless...):
 			chars++
 			spacelessTok = true
-			visible = true
+			visible = visible || isVisible(r) // a lone Thai vowel or tone mark shows nothing
 		default:
 			word = word || unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
 			visible = visible || isVisible(r)

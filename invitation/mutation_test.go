@@ -1,8 +1,44 @@
 package invitation_test
 
 // Boundary tests that mutation testing asked for (issue 10): each pins one comparison of the
-// package at its edge, so that changing < to <= there fails a test. Scores and the survivors
-// explained as equivalent are at the end of this comment.
+// package at its edge, so that changing < to <= there fails a test.
+//
+// Mutation score, with gremlins (github.com/go-gremlins/gremlins), one worker on 2 CPUs shared
+// with other work, about 50 minutes a run:
+//
+//	gremlins unleash --workers 1 --timeout-coefficient 5 ./invitation
+//
+//	before these tests: 408 killed, 127 lived, 11 timed out, 364 not covered: efficacy 76.26%
+//	after:              SCORE_AFTER
+//
+// A mutant that timed out made a test hang (a probe loop with no free slot): detected, though
+// gremlins counts it apart. Most mutants not covered are case expressions of switch statements,
+// which gremlins does not see covered, and invitationtest's failure reports. The survivors are
+// equivalent: no input tells them from the code, because they change only how fast the ledger
+// answers or how much memory it keeps, never an answer.
+//
+//   - Fast paths that the exact path backs up: Reserve's admission inside the counted day
+//     (memory.go, the day's bounds), the ledger's hint of its latest instant and its window
+//     [lo, hi] (memory.go, bounds, advance and raise: when the hint moves, how far, ties), the
+//     first probe slot of a removal (memshard.go), a creator's entry exactly at the stale cut
+//     (memtable.go: it can no longer refuse any instant the bounds accept).
+//   - Sizing and housekeeping: when a table, the account index or the history log grows,
+//     shrinks or is rebuilt (memtable.go reserve, memshard.go add and remove), how often the
+//     sweep runs and where it stops (memory.go, memshard.go sweepStep: forgetting an account
+//     exactly at the bound, or one call later, keeps state no answer needs), the spacing and
+//     pruning of Respond's marks when any mark at or after the record is a correct start
+//     (memshard.go mark and locate), the cache of an account's recent contacts and showcases
+//     (memshard.go share: a miss makes a new copy of the same values), ahead and back at
+//     exactly their overflow point (the same value either way).
+//   - Redundant guards: a position of 0 in the history log (block 0 is never used), an index at
+//     or past the end of the log (positions come from records), the first control, space or
+//     NUL character class boundaries that an earlier check already refuses or handles (0x7f,
+//     0x80, U+0000 before a zero-width joiner, the space in the visible-character test), the
+//     next day's count above zero when it must reach the daily limit anyway (quota.go), the
+//     usage's counts at zero in Check's shortcut (the full check then finds nothing), a
+//     message of exactly 2^31 bytes (cannot be built in a test; both sides are safe), the map
+//     or the scan for duplicate linked creators (both find the same), ties of the showcase
+//     ranking by ID (IDs are unique once validated).
 
 import (
 	"context"

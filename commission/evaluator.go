@@ -36,18 +36,7 @@ func New(p Policy) (*Evaluator, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	p.Precedence = slices.Clone(p.Precedence)
-	p.ShopAdsPrecedence = slices.Clone(p.ShopAdsPrecedence)
-	p.DelayedSources = slices.Clone(p.DelayedSources)
-	p.ResetSources = slices.Clone(p.ResetSources)
-	p.SettlementDays = maps.Clone(p.SettlementDays)
-	if p.Suggested != nil {
-		s := make(map[affrules.MarketCode]map[affrules.Category]affrules.Rate, len(p.Suggested))
-		for k, v := range p.Suggested {
-			s[k] = maps.Clone(v)
-		}
-		p.Suggested = s
-	}
+	p = p.clone()
 	e := &Evaluator{policy: p, rule: p.OfferRule(), delay: affrules.Days(p.DecreaseDelayDays), markets: affrules.Markets()}
 	for i, list := range [2][]Source{p.Precedence, p.ShopAdsPrecedence} {
 		for s := range e.ranks[i] {
@@ -81,7 +70,12 @@ func (e *Evaluator) Policy() (Policy, error) {
 	if err := e.ready(); err != nil {
 		return Policy{}, err
 	}
-	p := e.policy
+	return e.policy.clone(), nil
+}
+
+// clone returns p with its own copies of the slices and maps it holds, so that an evaluator's
+// policy and the caller's never share them.
+func (p Policy) clone() Policy {
 	p.Precedence = slices.Clone(p.Precedence)
 	p.ShopAdsPrecedence = slices.Clone(p.ShopAdsPrecedence)
 	p.DelayedSources = slices.Clone(p.DelayedSources)
@@ -94,7 +88,7 @@ func (e *Evaluator) Policy() (Policy, error) {
 		}
 		p.Suggested = s
 	}
-	return p, nil
+	return p
 }
 
 func (e *Evaluator) ready() error {

@@ -167,12 +167,8 @@ type Offer struct {
 // [OfferRule.Check].
 func ParseOffer(data []byte) (Offer, error) {
 	var o Offer
-	if problems := strictjson.Check(data, &o); len(problems) > 0 {
-		l := fielderr.For(pkg)
-		for _, pr := range problems {
-			l.Append(fielderr.New(pkg, "offer"+pr.Path[len("policy"):], pr.Value, "%s", pr.Problem))
-		}
-		return Offer{}, l.Err()
+	if err := fielderr.Problems(pkg, "offer", strictjson.Check(data, &o)); err != nil {
+		return Offer{}, err
 	}
 	if err := strictjson.Decode(data, &o); err != nil {
 		return Offer{}, typeError("offer", err)

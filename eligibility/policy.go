@@ -116,12 +116,8 @@ func ParsePolicy(data []byte) (Policy, error) {
 	if err != nil {
 		return Policy{}, fmt.Errorf("eligibility: policy JSON: %w", err)
 	}
-	l := fielderr.For(pkg)
-	for _, pr := range problems {
-		l.Append(fielderr.New(pkg, pr.Path, pr.Value, "%s", pr.Problem))
-	}
-	if l.Len() > 0 {
-		return Policy{}, l.Err()
+	if err := fielderr.Problems(pkg, "", problems); err != nil {
+		return Policy{}, err
 	}
 	if err := p.Validate(); err != nil {
 		return Policy{}, err

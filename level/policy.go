@@ -238,12 +238,8 @@ func ParsePolicy(data []byte) (Policy, error) {
 	if err != nil {
 		return Policy{}, fmt.Errorf("level: policy JSON: %w", err)
 	}
-	if len(problems) > 0 {
-		l := fielderr.For(pkg)
-		for _, pr := range problems {
-			l.Append(fielderr.New(pkg, pr.Path, pr.Value, "%s", pr.Problem))
-		}
-		return Policy{}, l.Err()
+	if err := fielderr.Problems(pkg, "", problems); err != nil {
+		return Policy{}, err
 	}
 	if err := p.Validate(); err != nil {
 		return Policy{}, err

@@ -5,8 +5,10 @@ package fielderr
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/strictjson"
 )
 
 // New returns a FieldError of package pkg for field and value, whose problem is formatted from
@@ -65,6 +67,24 @@ func Join(errs ...error) error {
 	var l List
 	for _, e := range errs {
 		l.Append(e)
+	}
+	return l.Err()
+}
+
+// Problems returns the shape problems [strictjson.Load] or [strictjson.Check] found in a
+// document as FieldErrors of package pkg, joined, or nil if there are none. root, if not "",
+// replaces the "policy" that starts each problem's path ("offer.rates[0].from").
+func Problems(pkg, root string, problems []strictjson.Problem) error {
+	if len(problems) == 0 {
+		return nil
+	}
+	l := For(pkg)
+	for _, pr := range problems {
+		path := pr.Path
+		if root != "" {
+			path = root + strings.TrimPrefix(path, "policy")
+		}
+		l.Append(New(pkg, path, pr.Value, "%s", pr.Problem))
 	}
 	return l.Err()
 }

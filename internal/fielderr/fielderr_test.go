@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/strictjson"
 )
 
 func TestList(t *testing.T) {
@@ -30,5 +31,19 @@ func TestList(t *testing.T) {
 	}
 	if err := New("level", "name", "", "must not be empty"); err.Error() != `level: name "": must not be empty` {
 		t.Errorf("empty value: %v", err)
+	}
+}
+
+func TestProblems(t *testing.T) {
+	if err := Problems("x", "", nil); err != nil {
+		t.Fatalf("no problems: %v", err)
+	}
+	err := Problems("commission", "offer", []strictjson.Problem{
+		{Path: "policy.rates[0].frm", Value: "1", Problem: "is not a field"},
+		{Path: "policy", Value: `"Rates"`, Problem: "matches rates only when case is ignored"},
+	})
+	want := "commission: offer.rates[0].frm 1: is not a field\ncommission: offer \"Rates\": matches rates only when case is ignored"
+	if err == nil || err.Error() != want {
+		t.Fatalf("got %v, want %s", err, want)
 	}
 }

@@ -123,6 +123,7 @@ const (
 	noteNewPromoter
 	noteDelayed
 	noteAdvisory
+	noteKinds = noteAdvisory // the number of kinds: a resolution has at most one note of each
 )
 
 type note struct {
@@ -156,7 +157,7 @@ type Resolution struct {
 	small                 [inlineCands]cand // the candidates when there are at most inlineCands
 	ncands                int32
 	many                  []cand // the candidates when there are more
-	notes                 [4]note
+	notes                 [noteKinds]note
 	nnotes                uint8
 	failures              failSet // every failed rule when nothing is earned (MKT-5)
 	considered            int32   // offers considered, for COM-4's reason
@@ -387,11 +388,10 @@ func (r Resolution) Explain() string {
 	return b.String()
 }
 
+// note adds n; the resolver adds at most one note of each kind, which the array holds.
 func (r *Resolution) note(n note) {
-	if int(r.nnotes) < len(r.notes) {
-		r.notes[r.nnotes] = n
-		r.nnotes++
-	}
+	r.notes[r.nnotes] = n
+	r.nnotes++
 }
 
 // checkOrder checks the facts the resolver reads; it returns the order's market.

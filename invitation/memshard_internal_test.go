@@ -62,3 +62,41 @@ func TestShardIndexAddRemove(t *testing.T) {
 		}
 	})
 }
+
+// The same at the end of the smallest index, where probe chains wrap around to its start: seven
+// accounts whose home slots are the last two and the first two of 16, removed in every order.
+func TestShardIndexRemoveWrapping(t *testing.T) {
+	homes := []uint64{14, 15, 15, 14, 0, 15, 1}
+	var perm func(order []int, rest []int)
+	perm = func(order []int, rest []int) {
+		if len(rest) > 0 {
+			for i := range rest {
+				next := append(append([]int(nil), rest[:i]...), rest[i+1:]...)
+				perm(append(order, rest[i]), next)
+			}
+			return
+		}
+		st := newMemState(memConfig{retention: defaultRetention, late: defaultLate, ahead: defaultAhead})
+		s := &st.shards[0]
+		for i, home := range homes {
+			if _, err := s.add(home*shardCount, Account{ID: fmt.Sprint("a", i), HomeMarket: affrules.UK}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if len(s.index) != 16 {
+			t.Fatalf("index of %d slots, want 16", len(s.index))
+		}
+		gone := map[int]bool{}
+		for _, r := range order {
+			id := fmt.Sprint("a", r)
+			s.remove(st, slices.IndexFunc(s.list, func(a *account) bool { return a.id == id }))
+			gone[r] = true
+			for i, home := range homes {
+				if got := s.account(home*shardCount, fmt.Sprint("a", i)); (got == nil) != gone[i] {
+					t.Fatalf("removing in the order %v: account a%d found %t after removing %v", order, i, got != nil, order[:len(gone)])
+				}
+			}
+		}
+	}
+	perm(nil, []int{0, 1, 2, 3, 4, 5, 6})
+}

@@ -2,6 +2,7 @@ package commission
 
 import (
 	"encoding/json"
+	"math"
 	"math/bits"
 	"strconv"
 	"strings"
@@ -112,7 +113,7 @@ func (c Commission) String() string {
 // Bad input is an error, besides Resolve's: a currency other than the market's, an amount with
 // an exponent or number of digits out of bounds, negative, finer than the minor unit or of 2^63
 // minor units or more, coupons above the price, or tax above what the coupons leave.
-func (e *Evaluator) Compute(b *Book, o Order, at time.Time) (Commission, error) {
+func (e *Evaluator) Compute(b *Book, o Order, at time.Time) (c Commission, err error) {
 	if err := e.ready(); err != nil {
 		return Commission{}, err
 	}
@@ -127,14 +128,16 @@ func (e *Evaluator) Compute(b *Book, o Order, at time.Time) (Commission, error) 
 	if err := e.checkBook(b); err != nil {
 		return Commission{}, err
 	}
-	c := Commission{Rounding: e.policy.Rounding}
+	// c is the result itself, filled in place: a Commission is large, and a copy of it on return
+	// is a noticeable part of the call.
+	c.Rounding = e.policy.Rounding
 	e.resolve(&c.Resolution, b, &o, at)
 	cur, places := m.Currency, m.MinorUnit
 	money := func(u int64) Money { return Money{Currency: cur, Units: u, Places: places} }
 	base := amounts[0] - amounts[1] - amounts[2] - amounts[3]
 	c.Price, c.Paid, c.Base, c.Shipping = money(amounts[0]), money(amounts[0]-amounts[1]-amounts[2]), money(base), money(amounts[4])
 	c.Amount, c.Partner, c.Creator = money(0), money(0), money(0)
-	if !c.Earned() {
+	if c.Source == 0 { // earns nothing (Earned, without copying c)
 		return c, nil
 	}
 	total := mulDivRound(uint64(base), uint64(c.rateUnits), rateScale, c.Rounding)
@@ -186,6 +189,18 @@ func checkAmounts(o *Order, m *affrules.Market) ([5]int64, error) {
 
 // minorUnits checks an amount a caller gives and returns it in minor units.
 func minorUnits(field string, d decimal.Decimal, places int32) (int64, error) {
+	// The usual amount, decided in one pass: an exponent within bounds and a coefficient below
+	// 2^60 (so of at most 18 digits, within bounds.Decimal's limits too), scaled by at most 10^18.
+	if e := d.Exponent(); e >= bounds.MinExponent && e <= bounds.MaxExponent && bounds.CoefficientBits(d) < 60 {
+		c := d.CoefficientInt64()
+		switch shift := int(e) + int(places); {
+		case c < 0:
+		case shift >= 0 && shift < len(pow10) && c <= math.MaxInt64/pow10[shift]:
+			return c * pow10[shift], nil
+		case shift < 0 && -shift < len(pow10) && c%pow10[-shift] == 0:
+			return c / pow10[-shift], nil
+		}
+	}
 	if err := bounds.Decimal(pkg, field, d); err != nil {
 		return 0, err
 	}
@@ -203,6 +218,8 @@ func minorUnits(field string, d decimal.Decimal, places int32) (int64, error) {
 }
 
 const rateScale = 1_000_000_000
+
+var pow10 = [...]int64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18}
 
 // rateUnits returns r in units of 1e-9 (rates are exact to 1e-9). It allocates; the resolver
 // reads the units a [Book] computed once.

@@ -4,7 +4,11 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/shopspring/decimal"
 	"pgregory.net/rapid"
+
+	"github.com/affrules/affrules/internal/bounds"
+	"github.com/affrules/affrules/internal/minor"
 )
 
 // search agrees with a plain scan on any strictly increasing history, evenly spaced or not,
@@ -36,6 +40,33 @@ func TestSearch(t *testing.T) {
 		}
 		if got := search(froms, probe); got != want {
 			t.Fatalf("search(%v, %d) = %d, want %d", froms, probe, got, want)
+		}
+	})
+}
+
+// COM-1: minorUnits' one-pass conversion of the usual amount agrees with the full checks
+// (bounds.Decimal, the sign, minor.From and exactness) on any amount, at the edges of its fast
+// path included: coefficients around 2^60, exponents at the bounds, scales up to 10^18.
+func TestMinorUnitsFastPathAgrees(t *testing.T) {
+	full := func(d decimal.Decimal, places int32) (int64, bool) {
+		if bounds.Decimal(pkg, "x", d) != nil || d.Sign() < 0 {
+			return 0, false
+		}
+		a, err := minor.From(d, places)
+		if err != nil || !a.Exact {
+			return 0, false
+		}
+		return a.Units, true
+	}
+	rapid.Check(t, func(t *rapid.T) {
+		coef := rapid.OneOf(rapid.Int64(), rapid.Int64Range(1<<60-3, 1<<60+3), rapid.Int64Range(-1000, 1000)).Draw(t, "coef")
+		exp := rapid.Int32Range(bounds.MinExponent-2, bounds.MaxExponent+2).Draw(t, "exp")
+		places := rapid.Int32Range(0, 4).Draw(t, "places")
+		d := decimal.New(coef, exp)
+		got, err := minorUnits("x", d, places)
+		want, ok := full(d, places)
+		if (err == nil) != ok || err == nil && got != want {
+			t.Fatalf("minorUnits(%s, %d) = %d, %v; the full checks give %d, ok %t", d, places, got, err, want, ok)
 		}
 	})
 }

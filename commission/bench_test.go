@@ -201,8 +201,11 @@ func TestComputeAllocs(t *testing.T) {
 // BenchmarkCompute resolves and computes one order line against 5 applicable offers whose
 // histories hold 100 entries each, cycling through 1,024 varied cases (target ≤ 300 ns/op and
 // ≤ 1 alloc/op). Compare with BenchmarkFloor, run beside it.
-func BenchmarkCompute(b *testing.B) {
-	e, book, cases, _ := benchSetup(b)
+func BenchmarkCompute(b *testing.B) { runCompute(b, benchSetup) }
+
+// runCompute times Compute over the cases setup makes.
+func runCompute(b *testing.B, setup func(testing.TB) (*commission.Evaluator, *commission.Book, []benchCase, *floorBook)) {
+	e, book, cases, _ := setup(b)
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
@@ -216,18 +219,7 @@ func BenchmarkCompute(b *testing.B) {
 
 // BenchmarkComputeAllApply is BenchmarkCompute with all five offers applying to every order
 // (benchSetupAll). Compare with BenchmarkFloorAllApply.
-func BenchmarkComputeAllApply(b *testing.B) {
-	e, book, cases, _ := benchSetupAll(b)
-	b.ReportAllocs()
-	i := 0
-	for b.Loop() {
-		c := &cases[i%mixSize]
-		if _, err := e.Compute(book, c.o, c.at); err != nil {
-			b.Fatal(err)
-		}
-		i++
-	}
-}
+func BenchmarkComputeAllApply(b *testing.B) { runCompute(b, benchSetupAll) }
 
 // BenchmarkFloorAllApply is the floor on BenchmarkComputeAllApply's inputs.
 func BenchmarkFloorAllApply(b *testing.B) {

@@ -222,23 +222,17 @@ func runCompute(b *testing.B, setup func(testing.TB) (*commission.Evaluator, *co
 func BenchmarkComputeAllApply(b *testing.B) { runCompute(b, benchSetupAll) }
 
 // BenchmarkFloorAllApply is the floor on BenchmarkComputeAllApply's inputs.
-func BenchmarkFloorAllApply(b *testing.B) {
-	_, _, cases, fb := benchSetupAll(b)
-	b.ReportAllocs()
-	i := 0
-	for b.Loop() {
-		a, p := fb.compute(&cases[i%mixSize].f)
-		floorSink += a + p
-		i++
-	}
-}
+func BenchmarkFloorAllApply(b *testing.B) { runFloor(b, benchSetupAll) }
 
 var floorSink int64
 
 // BenchmarkFloor is the plain-Go floor on BenchmarkCompute's inputs: the same rules by hand over
 // integer instants and rates, returning the amounts and no reasons.
-func BenchmarkFloor(b *testing.B) {
-	_, _, cases, fb := benchSetup(b)
+func BenchmarkFloor(b *testing.B) { runFloor(b, benchSetup) }
+
+// runFloor times the plain-Go floor over the cases setup makes.
+func runFloor(b *testing.B, setup func(testing.TB) (*commission.Evaluator, *commission.Book, []benchCase, *floorBook)) {
+	_, _, cases, fb := setup(b)
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {

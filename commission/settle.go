@@ -17,22 +17,23 @@ import (
 	"github.com/affrules/affrules/internal/fielderr"
 )
 
-// Sentinel errors of settlement and of the stores, for use with [errors.Is].
+// Sentinel errors of settlement and of the stores, for use with [errors.Is]. Each is wrapped in
+// a [*affrules.FieldError] naming the field and value, which carries the package prefix.
 var (
 	// ErrNotFound reports a record or offer a store does not hold.
-	ErrNotFound = errors.New("commission: not found")
+	ErrNotFound = errors.New("not found")
 	// ErrConflict reports an ID already used for different data: a record created again with
 	// other amounts, an event ID reused for another event.
-	ErrConflict = errors.New("commission: ID already used for different data")
+	ErrConflict = errors.New("ID already used for different data")
 	// ErrClosed reports an event on a record that is settled or ineligible (COM-8).
-	ErrClosed = errors.New("commission: record is closed")
+	ErrClosed = errors.New("record is closed")
 	// ErrNotDue reports a settlement before the end of the settlement period (COM-8).
-	ErrNotDue = errors.New("commission: settlement period not over")
+	ErrNotDue = errors.New("settlement period not over")
 	// ErrNothingEarned reports a record opened on a commission that earns nothing.
-	ErrNothingEarned = errors.New("commission: nothing earned")
+	ErrNothingEarned = errors.New("nothing earned")
 	// ErrForeignBook reports a [Book] prepared by an evaluator whose offer rule (rate bounds,
 	// COM-9, or exclusive-rate requirement, COM-4) differs from the one resolving against it.
-	ErrForeignBook = errors.New("commission: book prepared under another offer rule")
+	ErrForeignBook = errors.New("book prepared under another offer rule")
 )
 
 // State is a commission record's state (COM-8). The zero value is [Pending].

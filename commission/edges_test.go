@@ -1,5 +1,10 @@
 package commission_test
 
+// Edges where a careless or changing host could get a wrong answer: offers edited after answers
+// were given, a second Open offer, shop-ads rates inside the decrease delay, every failure at
+// once, refunds rounded once in the record's currency against what was paid, settlement order,
+// a book used by another evaluator.
+
 import (
 	"context"
 	"errors"

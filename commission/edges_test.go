@@ -358,3 +358,38 @@ func TestTypeErrorPath(t *testing.T) {
 	_, err = commission.ParseOffer([]byte(`{"id": 7}`))
 	wantField(t, err, "offer.id")
 }
+
+// COM-2: the four rate sources by name, both ways; an unknown or zero source is refused, in an
+// offer's JSON and in an offer built in code.
+func TestSources_COM2(t *testing.T) {
+	for _, s := range []commission.Source{commission.Open, commission.Target, commission.CollabPlus, commission.Partner} {
+		b, err := s.MarshalText()
+		if err != nil {
+			t.Fatalf("%d: %v", s, err)
+		}
+		var back commission.Source
+		if err := back.UnmarshalText(b); err != nil || back != s {
+			t.Fatalf("%s: back %d, %v", b, back, err)
+		}
+	}
+	want := []string{"OPEN", "TARGET", "COLLAB_PLUS", "PARTNER"}
+	for i, s := range []commission.Source{commission.Open, commission.Target, commission.CollabPlus, commission.Partner} {
+		if s.String() != want[i] {
+			t.Errorf("source %d is %q, want %q", s, s, want[i])
+		}
+	}
+	var s commission.Source
+	if err := s.UnmarshalText([]byte("OPEN_COLLABORATION")); err == nil {
+		t.Error("an unknown source name was accepted")
+	}
+	if _, err := (commission.Source(0)).MarshalText(); err == nil {
+		t.Error("the zero source marshalled")
+	}
+	e := commission.MustNew(commission.DefaultPolicy())
+	o := openOffer("o")
+	o.Source = 0
+	_, err := e.Prepare(o)
+	if err == nil || !strings.Contains(err.Error(), "offers[0].source 0: must be one of OPEN, TARGET, COLLAB_PLUS, PARTNER (COM-2)") {
+		t.Errorf("an offer of the zero source: %v", err)
+	}
+}

@@ -3,8 +3,11 @@
 package fielderr
 
 import (
+	"encoding"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 
 	"github.com/affrules/affrules"
@@ -88,3 +91,42 @@ func Problems(pkg, root string, problems []strictjson.Problem) error {
 	}
 	return l.Err()
 }
+
+// Decoding returns the error of decoding JSON document doc ("policy", "offer") for package pkg:
+// a value of the wrong JSON type as a FieldError naming the field's path and the JSON form
+// expected, a FieldError (from a field's UnmarshalText) as it is, anything else wrapped with the
+// package and document named.
+func Decoding(pkg, doc string, err error) error {
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) && te.Field != "" {
+		return New(pkg, doc+"."+te.Field, te.Value, "must be a JSON %s", jsonKind(te.Type))
+	}
+	var fe *affrules.FieldError
+	if errors.As(err, &fe) {
+		return err
+	}
+	return fmt.Errorf("%s: %s JSON: %w", pkg, doc, err)
+}
+
+// jsonKind names the JSON form a Go type is written in.
+func jsonKind(t reflect.Type) string {
+	if t == nil {
+		return "unknown"
+	}
+	if t.Implements(textUnmarshaler) || reflect.PointerTo(t).Implements(textUnmarshaler) {
+		return "string"
+	}
+	switch t.Kind() {
+	case reflect.Bool:
+		return "boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+		return "number"
+	case reflect.Slice, reflect.Array:
+		return "array"
+	case reflect.Map, reflect.Struct:
+		return "object"
+	}
+	return t.String()
+}
+
+var textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()

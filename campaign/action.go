@@ -1,0 +1,462 @@
+package campaign
+
+import (
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/eligibility"
+	"github.com/affrules/affrules/internal/bounds"
+	"github.com/affrules/affrules/internal/fielderr"
+)
+
+// ErrRefused is wrapped by every [Refusal]: an action the rules refuse.
+var ErrRefused = errors.New("refused by the campaign rules")
+
+// Refusal is the error of an action the rules refuse: registering outside the registration
+// period, below the requirement or with an ineligible product, reviewing a product that is not
+// pending, joining an unpublished campaign. Its decision gives every failing rule with its
+// observed value and limit (MKT-5) and, when registration or joining has not opened yet, when
+// it will (Decision.NextAllowed). It wraps [ErrRefused].
+type Refusal struct {
+	// Action names the action refused: "register", "review", "match", "publish", "join",
+	// "set_samples", "change_rate", "remove" or "request".
+	Action string
+	// Subject is what the action is about: the product registered, reviewed, matched or given
+	// samples; the partner joining; the campaign published; the offer changed, removed or
+	// requested.
+	Subject  string
+	Decision affrules.Decision
+}
+
+// Error returns "campaign: <action> <subject> refused: " and the decision's reasons.
+func (r *Refusal) Error() string {
+	s := strings.TrimPrefix(r.Decision.String(), "denied: ")
+	return pkg + ": " + r.Action + " " + strconv.Quote(r.Subject) + " refused: " + s
+}
+
+// Unwrap returns [ErrRefused].
+func (r *Refusal) Unwrap() error { return ErrRefused }
+
+// refuse returns a *Refusal of action for reasons, or nil when there are none. When the only
+// obstacle is a registration period that has not opened, the decision says when it opens.
+func refuse(action, subject string, reasons ...affrules.Reason) error {
+	if len(reasons) == 0 {
+		return nil
+	}
+	d := affrules.Decide(reasons...)
+	if !slices.ContainsFunc(reasons, func(r affrules.Reason) bool { return r.Key != keyNotOpenYet }) {
+		d.NextAllowed = reasons[0].Limit.Time()
+	}
+	return &Refusal{Action: action, Subject: subject, Decision: d}
+}
+
+type actionKind uint8
+
+const (
+	_ actionKind = iota
+	actRegister
+	actReview
+	actMatch
+	actPublish
+	actJoin
+	actSamples
+)
+
+var actionNames = [...]string{"", "register", "review", "match", "publish", "join", "set_samples"}
+
+// Action is one change to a campaign, made by [Evaluator.Apply] at an instant: build it with
+// [Register], [Review], [MatchCreators], [Publish], [Join] or [SetSamples]. The zero Action is
+// refused.
+type Action struct {
+	kind     actionKind
+	reg      Registration
+	elig     eligibility.Result
+	actor    string // the reviewing, matching or joining partner; the publishing seller
+	product  string
+	approve  bool
+	creators []string
+	samples  int64
+}
+
+// String names the action and its subject, as in `review "P1" by "partner-1"`.
+func (a Action) String() string {
+	if int(a.kind) >= len(actionNames) || a.kind == 0 {
+		return "no action"
+	}
+	s := actionNames[a.kind]
+	switch a.kind {
+	case actRegister:
+		return s + " " + strconv.Quote(a.reg.Product) + " by " + strconv.Quote(a.reg.Seller)
+	case actPublish, actJoin:
+		return s + " by " + strconv.Quote(a.actor)
+	}
+	return s + " " + strconv.Quote(a.product) + " by " + strconv.Quote(a.actor)
+}
+
+// Register registers product r.Product of seller r.Seller (CMP-4), given the product's
+// eligibility result evaluated at the instant of registration (ELG-9, ELG-11). In an agency
+// campaign the seller must be in the audience and register inside the registration period, the
+// product then waits for the partner's review; in a seller campaign only its owner registers,
+// before the campaign ends, and its own products are approved as registered (CMP-6).
+func Register(r Registration, elig eligibility.Result) Action {
+	return Action{kind: actRegister, reg: r, elig: elig}
+}
+
+// Review records the partner's review of a pending product in an agency campaign (CMP-5):
+// approved or rejected.
+func Review(partner, product string, approve bool) Action {
+	return Action{kind: actReview, actor: partner, product: product, approve: approve}
+}
+
+// MatchCreators records creators a partner matched to an approved product (CMP-5, COM-12):
+// the campaign's owner in an agency campaign, a partner that joined in a seller campaign. They
+// are covered by the product's offer from the instant of the match.
+func MatchCreators(partner, product string, creators ...string) Action {
+	return Action{kind: actMatch, actor: partner, product: product, creators: slices.Clone(creators)}
+}
+
+// Publish publishes a seller campaign with at least one product (CMP-6): from then on the
+// partners of its audience see it and may join it during the registration period.
+func Publish(seller string) Action { return Action{kind: actPublish, actor: seller} }
+
+// Join records a partner of a published seller campaign's audience joining it during the
+// registration period (CMP-6).
+func Join(partner string) Action { return Action{kind: actJoin, actor: partner} }
+
+// SetSamples sets the sample quantity of a registered product (SMP-2); the seller who
+// registered it may change it at any time.
+func SetSamples(seller, product string, n int64) Action {
+	return Action{kind: actSamples, actor: seller, product: product, samples: n}
+}
+
+// Apply applies action a to campaign c at instant at and returns the changed campaign, with
+// Updated set to at. c is not changed: an error returns c as it was beside the error, and
+// nothing is to be recorded.
+//
+// Bad input is a [*affrules.FieldError] (several joined): at out of the library's bounds or
+// before the campaign's last change (c.Updated: instants only move forward); a campaign not
+// made by [Evaluator.Create]; an empty product, seller, partner or creator; a rate outside the
+// bounds (COM-9) or a partner share outside 0%–100%; a negative sample quantity; an empty
+// contact; an eligibility result of another product, shop or market, or not evaluated; fields
+// the rules set given already. An action the rules refuse is a [*Refusal] whose decision gives
+// every failing rule.
+func (e *Evaluator) Apply(c Campaign, a Action, at time.Time) (Campaign, error) {
+	if err := e.ready(); err != nil {
+		return c, err
+	}
+	l := fielderr.For(pkg)
+	if err := bounds.Instant(pkg, "at", at); err != nil {
+		l.Append(err)
+	} else if at.Before(c.Updated) {
+		l.Add("at", stamp(at), "is before the campaign's last change at %s: instants only move forward", stamp(c.Updated))
+	}
+	if c.Created.IsZero() {
+		l.Add("campaign.created", "", "is not set: build the campaign with Create")
+	}
+	e.checkTerms(l, &c)
+	if a.kind == 0 || int(a.kind) >= len(actionNames) {
+		l.Add("action", "none", "must be built with Register, Review, MatchCreators, Publish, Join or SetSamples")
+	}
+	if err := l.Err(); err != nil {
+		return c, err
+	}
+	n := c.clone()
+	var err error
+	switch a.kind {
+	case actRegister:
+		err = e.register(&n, a, at)
+	case actReview:
+		err = review(&n, a, at)
+	case actMatch:
+		err = match(&n, a, at)
+	case actPublish:
+		err = publish(&n, a, at)
+	case actJoin:
+		err = join(&n, a, at)
+	case actSamples:
+		err = setSamples(&n, a)
+	}
+	if err != nil {
+		return c, err
+	}
+	n.Updated = at
+	return n, nil
+}
+
+// window returns the reason at is outside the registration period of c, if it is.
+func window(c *Campaign, at time.Time, subject string) *affrules.Reason {
+	switch {
+	case at.Before(c.Registration.Start):
+		return &affrules.Reason{Rule: RuleRegistration, Key: keyNotOpenYet, Observed: affrules.Instant(at), Limit: affrules.Instant(c.Registration.Start), Subject: subject}
+	case !at.Before(c.Registration.End):
+		return &affrules.Reason{Rule: RuleRegistration, Key: keyClosed, Observed: affrules.Instant(at), Limit: affrules.Instant(c.Registration.End), Subject: subject}
+	}
+	return nil
+}
+
+// over returns the reason the campaign period of c has ended at at, if it has.
+func over(c *Campaign, at time.Time, subject string) []affrules.Reason {
+	if at.Before(c.Period.End) {
+		return nil
+	}
+	return []affrules.Reason{{Rule: RuleReview, Key: keyCampaignOver, Observed: affrules.Instant(at), Limit: affrules.Instant(c.Period.End), Subject: subject}}
+}
+
+func notOwner(actor string, c *Campaign) affrules.Reason {
+	return affrules.Reason{Rule: RuleInitiators, Key: keyNotOwner, Observed: affrules.Text(actor), Limit: affrules.Text(c.Owner), Subject: c.ID}
+}
+
+func wrongInitiator(c *Campaign, want Initiator) affrules.Reason {
+	return affrules.Reason{Rule: RuleInitiators, Key: keyWrongInitiator, Observed: affrules.Text(c.Initiator.String()), Limit: affrules.Text(want.String()), Subject: c.ID}
+}
+
+// register applies a Register action (CMP-4, ELG-9).
+func (e *Evaluator) register(c *Campaign, a Action, at time.Time) error {
+	r := a.reg
+	l := fielderr.For(pkg)
+	if r.Product == "" {
+		l.Add("registration.product", "", "must not be empty")
+	}
+	if r.Seller == "" {
+		l.Add("registration.seller", "", "must not be empty")
+	}
+	e.bound(l, "registration.rate", r.Rate)
+	if r.PartnerShare.Cmp(affrules.Rate{}) < 0 || r.PartnerShare.Cmp(affrules.MustParseRate("100%")) > 0 {
+		l.Add("registration.partner_share", r.PartnerShare, "must be between 0%% and 100%% (COM-7): %w", affrules.ErrOutOfRange)
+	}
+	if r.Samples < 0 {
+		l.Add("registration.samples", r.Samples, "%w", affrules.ErrNegative)
+	}
+	text(l, "registration.contact", r.Contact, maxContact, true)
+	if !r.Registered.IsZero() || r.Status != Pending || !r.Reviewed.IsZero() || len(r.Matches) > 0 {
+		l.Add("registration", r.Product, "registered, status, reviewed and matches are set by the rules: leave them out")
+	}
+	el := a.elig
+	switch {
+	case el.State == eligibility.Unevaluated || el.State > eligibility.PermanentlyDisqualified:
+		l.Add("eligibility.state", el.State, "must be the product's evaluated eligibility (%s)", RuleEligibleProducts)
+	case el.ID != r.Product:
+		l.Add("eligibility.id", strconv.Quote(el.ID), "is not the product %q: give the product's own result (%s)", r.Product, RuleEligibleProducts)
+	case el.ShopID != r.Seller:
+		l.Add("eligibility.shop_id", strconv.Quote(el.ShopID), "is not the seller %q: give the product's own result (%s)", r.Seller, RuleEligibleProducts)
+	case el.Market != c.Market:
+		l.Add("eligibility.market", strconv.Quote(string(el.Market)), "is not the campaign's market %s (%s)", c.Market, RuleEligibleProducts)
+	}
+	if err := l.Err(); err != nil {
+		return err
+	}
+
+	var reasons []affrules.Reason
+	switch c.Initiator {
+	case Agency: // CMP-2, CMP-4: sellers of the audience, inside the registration period
+		if !c.Audience.Includes(r.Seller) {
+			reasons = append(reasons, affrules.Reason{Rule: RuleInitiators, Key: keyNotInAudience, Subject: r.Seller})
+		}
+		if w := window(c, at, r.Product); w != nil {
+			reasons = append(reasons, *w)
+		}
+	case Seller: // CMP-6: the owner registers its own products until the campaign ends
+		if r.Seller != c.Owner {
+			reasons = append(reasons, notOwner(r.Seller, c))
+		}
+		reasons = append(reasons, over(c, at, r.Product)...)
+	}
+	if r.Rate.Cmp(c.Requirement) < 0 {
+		reasons = append(reasons, affrules.Reason{Rule: RuleRegistration, Key: keyBelowRequirement, Observed: affrules.RateOf(r.Rate), Limit: affrules.RateOf(c.Requirement), Subject: r.Product})
+	}
+	if d := el.ForCampaign(); !d.Allowed { // ELG-9
+		reasons = append(reasons, affrules.Reason{Rule: RuleEligibleProducts, Key: keyIneligible, Observed: affrules.Text(el.State.String()), Limit: affrules.Text(eligibility.Eligible.String()), Subject: r.Product})
+		reasons = append(reasons, d.Failures()[1:]...)
+	}
+	if i := c.registration(r.Product); i >= 0 {
+		reasons = append(reasons, affrules.Reason{Rule: RuleRegistration, Key: keyRegistered, Observed: affrules.Text(c.Products[i].Status.String()), Subject: r.Product})
+	}
+	if err := refuse("register", r.Product, reasons...); err != nil {
+		return err
+	}
+	r.Registered, r.Status = at, Pending
+	if c.Initiator == Seller {
+		r.Status, r.Reviewed = Approved, at
+	}
+	r.Matches = nil
+	c.Products = append(c.Products, r)
+	return nil
+}
+
+// product returns the registration of product in c and the reason it is missing.
+func product(c *Campaign, p string) (*Registration, []affrules.Reason) {
+	if i := c.registration(p); i >= 0 {
+		return &c.Products[i], nil
+	}
+	return nil, []affrules.Reason{{Rule: RuleReview, Key: keyNotRegistered, Subject: p}}
+}
+
+func needStatus(r *Registration, want Status) []affrules.Reason {
+	if r == nil || r.Status == want {
+		return nil
+	}
+	return []affrules.Reason{{Rule: RuleReview, Key: keyWrongStatus, Observed: affrules.Text(r.Status.String()), Limit: affrules.Text(want.String()), Subject: r.Product}}
+}
+
+func actorAndProduct(a Action) error {
+	l := fielderr.For(pkg)
+	if a.actor == "" {
+		l.Add("action.actor", "", "must not be empty")
+	}
+	if a.kind != actPublish && a.kind != actJoin && a.product == "" {
+		l.Add("action.product", "", "must not be empty")
+	}
+	return l.Err()
+}
+
+// review applies a Review action (CMP-5).
+func review(c *Campaign, a Action, at time.Time) error {
+	if err := actorAndProduct(a); err != nil {
+		return err
+	}
+	var reasons []affrules.Reason
+	if c.Initiator != Agency {
+		reasons = append(reasons, wrongInitiator(c, Agency))
+	} else if a.actor != c.Owner {
+		reasons = append(reasons, notOwner(a.actor, c))
+	}
+	r, missing := product(c, a.product)
+	reasons = append(reasons, missing...)
+	reasons = append(reasons, needStatus(r, Pending)...)
+	reasons = append(reasons, over(c, at, a.product)...)
+	if err := refuse("review", a.product, reasons...); err != nil {
+		return err
+	}
+	r.Status, r.Reviewed = Rejected, at
+	if a.approve {
+		r.Status = Approved
+	}
+	return nil
+}
+
+// match applies a MatchCreators action (CMP-5, COM-12).
+func match(c *Campaign, a Action, at time.Time) error {
+	l := fielderr.For(pkg)
+	l.Append(actorAndProduct(a))
+	if len(a.creators) == 0 {
+		l.Add("action.creators", "[]", "must list at least one creator")
+	}
+	for i, cr := range a.creators {
+		f := "action.creators[" + strconv.Itoa(i) + "]"
+		if cr == "" {
+			l.Add(f, "", "must not be empty")
+		} else if slices.Contains(a.creators[:i], cr) {
+			l.Add(f, cr, "is listed twice")
+		}
+	}
+	if err := l.Err(); err != nil {
+		return err
+	}
+	var reasons []affrules.Reason
+	switch {
+	case c.Initiator == Agency && a.actor != c.Owner:
+		reasons = append(reasons, notOwner(a.actor, c))
+	case c.Initiator == Seller && c.joined(a.actor) < 0:
+		reasons = append(reasons, affrules.Reason{Rule: RuleSellerCampaigns, Key: keyNotJoined, Subject: a.actor})
+	}
+	r, missing := product(c, a.product)
+	reasons = append(reasons, missing...)
+	reasons = append(reasons, needStatus(r, Approved)...)
+	reasons = append(reasons, over(c, at, a.product)...)
+	if r != nil {
+		for _, cr := range a.creators {
+			if slices.ContainsFunc(r.Matches, func(m Match) bool { return m.Partner == a.actor && m.Creator == cr }) {
+				reasons = append(reasons, affrules.Reason{Rule: RuleReview, Key: keyMatched, Subject: cr})
+			}
+		}
+	}
+	if err := refuse("match", a.product, reasons...); err != nil {
+		return err
+	}
+	for _, cr := range a.creators {
+		r.Matches = append(r.Matches, Match{Partner: a.actor, Creator: cr, At: at})
+	}
+	return nil
+}
+
+// publish applies a Publish action (CMP-6).
+func publish(c *Campaign, a Action, at time.Time) error {
+	if err := actorAndProduct(a); err != nil {
+		return err
+	}
+	var reasons []affrules.Reason
+	if c.Initiator != Seller {
+		reasons = append(reasons, wrongInitiator(c, Seller))
+	} else if a.actor != c.Owner {
+		reasons = append(reasons, notOwner(a.actor, c))
+	}
+	if !c.Published.IsZero() {
+		reasons = append(reasons, affrules.Reason{Rule: RuleSellerCampaigns, Key: keyPublished, Observed: affrules.Instant(c.Published), Subject: c.ID})
+	}
+	if len(c.Products) == 0 {
+		reasons = append(reasons, affrules.Reason{Rule: RuleSellerCampaigns, Key: keyNoProducts, Observed: affrules.Count(0), Limit: affrules.Count(1), Subject: c.ID})
+	}
+	if !at.Before(c.Registration.End) {
+		reasons = append(reasons, affrules.Reason{Rule: RuleSellerCampaigns, Key: keyClosed, Observed: affrules.Instant(at), Limit: affrules.Instant(c.Registration.End), Subject: c.ID})
+	}
+	if err := refuse("publish", c.ID, reasons...); err != nil {
+		return err
+	}
+	c.Published = at
+	return nil
+}
+
+// join applies a Join action (CMP-6).
+func join(c *Campaign, a Action, at time.Time) error {
+	if err := actorAndProduct(a); err != nil {
+		return err
+	}
+	var reasons []affrules.Reason
+	if c.Initiator != Seller {
+		reasons = append(reasons, wrongInitiator(c, Seller))
+	} else {
+		if c.Published.IsZero() {
+			reasons = append(reasons, affrules.Reason{Rule: RuleSellerCampaigns, Key: keyNotPublished, Observed: affrules.Instant(at), Subject: c.ID})
+		}
+		if !c.Audience.Includes(a.actor) {
+			reasons = append(reasons, affrules.Reason{Rule: RuleSellerCampaigns, Key: keyNotInAudience, Subject: a.actor})
+		}
+		if w := window(c, at, c.ID); w != nil {
+			w.Rule = RuleSellerCampaigns
+			reasons = append(reasons, *w)
+		}
+		if i := c.joined(a.actor); i >= 0 {
+			reasons = append(reasons, affrules.Reason{Rule: RuleSellerCampaigns, Key: keyJoined, Observed: affrules.Instant(c.Partners[i].Joined), Subject: a.actor})
+		}
+	}
+	if err := refuse("join", a.actor, reasons...); err != nil {
+		return err
+	}
+	c.Partners = append(c.Partners, Participant{Partner: a.actor, Joined: at})
+	return nil
+}
+
+// setSamples applies a SetSamples action (SMP-2).
+func setSamples(c *Campaign, a Action) error {
+	l := fielderr.For(pkg)
+	l.Append(actorAndProduct(a))
+	if a.samples < 0 {
+		l.Add("action.samples", a.samples, "%w", affrules.ErrNegative)
+	}
+	if err := l.Err(); err != nil {
+		return err
+	}
+	r, reasons := product(c, a.product)
+	if r != nil && r.Seller != a.actor {
+		reasons = append(reasons, affrules.Reason{Rule: RuleRegistration, Key: keyNotOwner, Observed: affrules.Text(a.actor), Limit: affrules.Text(r.Seller), Subject: a.product})
+	}
+	if err := refuse("set_samples", a.product, reasons...); err != nil {
+		return err
+	}
+	r.Samples = a.samples
+	return nil
+}

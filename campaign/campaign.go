@@ -1,0 +1,373 @@
+package campaign
+
+import (
+	"slices"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/bounds"
+	"github.com/affrules/affrules/internal/enum"
+	"github.com/affrules/affrules/internal/fielderr"
+)
+
+// Initiator says who created an affiliate partner campaign (CMP-2). The zero value is not an
+// initiator: a campaign naming it is refused.
+type Initiator uint8
+
+// The two kinds of partner campaign (CMP-2).
+const (
+	_ Initiator = iota
+	// Agency is a campaign an affiliate partner creates; sellers of its audience register
+	// products, which the partner reviews (CMP-5).
+	Agency
+	// Seller is a campaign a seller creates with its own products; once published, partners
+	// of its audience join it (CMP-6).
+	Seller
+)
+
+var initiatorNames = enum.Names[Initiator]{"", "agency", "seller"}
+
+// String returns "agency" or "seller".
+func (i Initiator) String() string { return initiatorNames.String("Initiator", i) }
+
+// IsValid reports whether i is [Agency] or [Seller].
+func (i Initiator) IsValid() bool { return i == Agency || i == Seller }
+
+// MarshalText returns the initiator's name, or an error for an unknown one.
+func (i Initiator) MarshalText() ([]byte, error) {
+	if !i.IsValid() {
+		return nil, fielderr.New(pkg, "initiator", int(i), "%w", affrules.ErrOutOfRange)
+	}
+	b, _ := initiatorNames.Text(i)
+	return b, nil
+}
+
+// UnmarshalText parses an initiator's name.
+func (i *Initiator) UnmarshalText(b []byte) error {
+	v, ok := initiatorNames.Parse(b)
+	if !ok || !v.IsValid() {
+		return fielderr.New(pkg, "initiator", strconv.Quote(string(b)), "must be agency or seller")
+	}
+	*i = v
+	return nil
+}
+
+// Status is where a registered product stands in the partner's review (CMP-5). The zero value
+// is [Pending].
+type Status uint8
+
+// Review statuses (CMP-5): pending → approved or rejected, and nothing after that.
+const (
+	// Pending waits for the partner's review.
+	Pending Status = iota
+	// Approved products are promoted during the campaign period; their offer is live then.
+	Approved
+	// Rejected products take no part in the campaign.
+	Rejected
+)
+
+var statusNames = enum.Names[Status]{"pending", "approved", "rejected"}
+
+// String returns "pending", "approved" or "rejected".
+func (s Status) String() string { return statusNames.String("Status", s) }
+
+// MarshalText returns the status's name, or an error for an unknown one.
+func (s Status) MarshalText() ([]byte, error) {
+	b, ok := statusNames.Text(s)
+	if !ok {
+		return nil, fielderr.New(pkg, "status", int(s), "%w", affrules.ErrOutOfRange)
+	}
+	return b, nil
+}
+
+// UnmarshalText parses a status's name.
+func (s *Status) UnmarshalText(b []byte) error {
+	v, ok := statusNames.Parse(b)
+	if !ok {
+		return fielderr.New(pkg, "status", strconv.Quote(string(b)), "must be one of pending, approved, rejected")
+	}
+	*s = v
+	return nil
+}
+
+// Audience says who may take part in a campaign (CMP-2, CMP-6): every seller (of an agency
+// campaign) or partner (of a seller campaign), or only those listed. Exactly one of All and
+// IDs is given.
+type Audience struct {
+	All bool     `json:"all,omitempty" strict:"optional"`
+	IDs []string `json:"ids,omitempty" strict:"optional"`
+}
+
+// Includes reports whether the audience includes the seller or partner id.
+func (a Audience) Includes(id string) bool { return id != "" && (a.All || slices.Contains(a.IDs, id)) }
+
+// Match is a creator a partner matched to an approved product, from instant At on (COM-12).
+type Match struct {
+	Partner string    `json:"partner"`
+	Creator string    `json:"creator"`
+	At      time.Time `json:"at"`
+}
+
+// Participant is a partner that joined a seller's campaign, at instant Joined (CMP-6).
+type Participant struct {
+	Partner string    `json:"partner"`
+	Joined  time.Time `json:"joined"`
+}
+
+// Registration is a product registered in a campaign (CMP-4) and where it stands (CMP-5). The
+// seller gives Product, Seller, Rate, PartnerShare, Samples and Contact; the rules set the rest
+// as actions are applied.
+type Registration struct {
+	Product string `json:"product"`
+	// Seller is the seller (shop) whose product it is: the product's eligibility result must
+	// name it as its shop.
+	Seller string `json:"seller"`
+	// Rate is the total commission rate for partner and creator (COM-7), at or above the
+	// campaign's requirement (CMP-4) and within the rate bounds (COM-9).
+	Rate affrules.Rate `json:"rate"`
+	// PartnerShare is the partner's share of the commission, 0%–100%; the creator gets the
+	// rest (COM-7).
+	PartnerShare affrules.Rate `json:"partner_share"`
+	// Samples is the number of free samples approved automatically when the partner requests
+	// them for creators (SMP-2); the seller may change it at any time ([SetSamples]).
+	Samples int64 `json:"samples"`
+	// Contact is the seller's contact information for the partner (required).
+	Contact string `json:"contact"`
+	// Registered is the instant of registration, set by [Register].
+	Registered time.Time `json:"registered,omitzero" strict:"optional"`
+	Status     Status    `json:"status" strict:"optional"`
+	// Reviewed is the instant of the review, set by [Review]; a seller's own product is
+	// approved when registered.
+	Reviewed time.Time `json:"reviewed,omitzero" strict:"optional"`
+	// Matches are the creators partners matched to the product, in order (COM-12).
+	Matches []Match `json:"matches,omitempty" strict:"optional"`
+}
+
+// Campaign is an affiliate partner campaign (CMP-2, CMP-3) with the products registered in it
+// and, for a seller's campaign, the partners that joined. A host fills in the terms; [Evaluator.Create]
+// checks them and sets Created and Updated; every later change is an [Action] applied with
+// [Evaluator.Apply]. Periods are half-open instants; [Dates] builds one from calendar days in
+// the market's zone (MKT-2).
+type Campaign struct {
+	ID        string    `json:"id"`
+	Initiator Initiator `json:"initiator"`
+	// Owner is the partner who created an agency campaign, or the seller who created a seller
+	// campaign.
+	Owner       string              `json:"owner"`
+	Market      affrules.MarketCode `json:"market"`
+	Name        string              `json:"name"`
+	Description string              `json:"description,omitempty" strict:"optional"`
+	// Contact is the owner's contact information (required).
+	Contact string `json:"contact"`
+	// Registration is when sellers register products in an agency campaign, or partners join
+	// a seller campaign (CMP-4, CMP-6).
+	Registration affrules.Period `json:"registration"`
+	// Period is when approved products are promoted and their offers are live (CMP-5).
+	Period affrules.Period `json:"period"`
+	// Requirement is the minimum total rate a product may be registered at (CMP-3); zero for
+	// none, else within the rate bounds (COM-9).
+	Requirement affrules.Rate `json:"requirement,omitzero" strict:"optional"`
+	// Audience is who may take part: the sellers of an agency campaign, the partners of a
+	// seller campaign.
+	Audience Audience `json:"audience"`
+	// Preferences are a seller campaign's creator preferences, as text (CMP-6).
+	Preferences string `json:"preferences,omitempty" strict:"optional"`
+
+	// Created is when the campaign was created, and Updated when it last changed; the rules
+	// set both.
+	Created time.Time `json:"created,omitzero" strict:"optional"`
+	Updated time.Time `json:"updated,omitzero" strict:"optional"`
+	// Published is when a seller campaign was published ([Publish]); zero until then, and
+	// always for an agency campaign, which its audience sees once created.
+	Published time.Time      `json:"published,omitzero" strict:"optional"`
+	Products  []Registration `json:"products,omitempty" strict:"optional"`
+	Partners  []Participant  `json:"partners,omitempty" strict:"optional"`
+}
+
+// Limits on the text a campaign and a registration carry, in characters.
+const (
+	maxName    = 200
+	maxText    = 5000 // description, preferences
+	maxContact = 500
+)
+
+// registration returns the index of product's registration in c, or -1.
+func (c *Campaign) registration(product string) int {
+	return slices.IndexFunc(c.Products, func(r Registration) bool { return r.Product == product })
+}
+
+// joined returns the index of partner among the participants of c, or -1.
+func (c *Campaign) joined(partner string) int {
+	return slices.IndexFunc(c.Partners, func(p Participant) bool { return p.Partner == partner })
+}
+
+// clone returns a deep copy of c.
+func (c Campaign) clone() Campaign {
+	c.Audience.IDs = slices.Clone(c.Audience.IDs)
+	c.Products = slices.Clone(c.Products)
+	for i := range c.Products {
+		c.Products[i].Matches = slices.Clone(c.Products[i].Matches)
+	}
+	c.Partners = slices.Clone(c.Partners)
+	return c
+}
+
+// Create checks a new campaign's terms (CMP-2, CMP-3) at instant at and returns it with Created
+// and Updated set to at. Every problem is reported at once as [*affrules.FieldError] values
+// joined: an empty ID, owner, name or contact; an unknown initiator; a market that is not
+// registered or where partner campaigns do not run ([Policy.Markets]); text that is not UTF-8
+// or too long (name 200 characters, description and preferences 5000, contact 500); a period
+// out of the library's bounds, empty or inverted; registration starting after the campaign or
+// ending after its end ([Policy.RegistrationWithinCampaign]); a requirement outside the rate
+// bounds; an audience that is neither all nor a list of distinct IDs; preferences on an agency
+// campaign; and anything the rules set (products, partners, the instants) given already.
+func (e *Evaluator) Create(c Campaign, at time.Time) (Campaign, error) {
+	if err := e.ready(); err != nil {
+		return Campaign{}, err
+	}
+	l := fielderr.For(pkg)
+	l.Append(bounds.Instant(pkg, "at", at))
+	e.checkTerms(l, &c)
+	if !c.Created.IsZero() {
+		l.Add("campaign.created", stamp(c.Created), "is set by the rules: leave it out")
+	}
+	if !c.Updated.IsZero() {
+		l.Add("campaign.updated", stamp(c.Updated), "is set by the rules: leave it out")
+	}
+	if !c.Published.IsZero() {
+		l.Add("campaign.published", stamp(c.Published), "is set when the campaign is published (%s): leave it out", RuleSellerCampaigns)
+	}
+	if len(c.Products) > 0 {
+		l.Add("campaign.products", len(c.Products), "are registered after creation (%s): leave them out", RuleRegistration)
+	}
+	if len(c.Partners) > 0 {
+		l.Add("campaign.partners", len(c.Partners), "join after publication (%s): leave them out", RuleSellerCampaigns)
+	}
+	if err := l.Err(); err != nil {
+		return Campaign{}, err
+	}
+	c = c.clone()
+	c.Created, c.Updated = at, at
+	return c, nil
+}
+
+// checkTerms adds every problem of the terms of c (what its creator gives) to l.
+func (e *Evaluator) checkTerms(l *fielderr.List, c *Campaign) {
+	if c.ID == "" {
+		l.Add("campaign.id", "", "must not be empty")
+	}
+	if !c.Initiator.IsValid() {
+		l.Add("campaign.initiator", int(c.Initiator), "must be agency or seller (%s): %w", RuleInitiators, affrules.ErrOutOfRange)
+	}
+	if c.Owner == "" {
+		l.Add("campaign.owner", "", "must not be empty (%s)", RuleInitiators)
+	}
+	if _, err := affrules.LookupMarket(c.Market); err != nil {
+		l.Add("campaign.market", strconv.Quote(string(c.Market)), "%w", affrules.ErrUnknownMarket)
+	} else if !e.runs(c.Market) {
+		l.Add("campaign.market", c.Market, "partner campaigns do not run in this market (policy markets %v): %w", e.markets, affrules.ErrUnknownMarket)
+	}
+	text(l, "campaign.name", c.Name, maxName, true)
+	text(l, "campaign.description", c.Description, maxText, false)
+	text(l, "campaign.contact", c.Contact, maxContact, true)
+	text(l, "campaign.preferences", c.Preferences, maxText, false)
+	if c.Preferences != "" && c.Initiator == Agency {
+		l.Add("campaign.preferences", strconv.Quote(c.Preferences), "are only for seller campaigns (%s)", RuleSellerCampaigns)
+	}
+	regOK := period(l, "campaign.registration", c.Registration)
+	campOK := period(l, "campaign.period", c.Period)
+	if regOK && campOK && e.policy.RegistrationWithinCampaign {
+		if c.Registration.Start.After(c.Period.Start) {
+			l.Add("campaign.registration.start", stamp(c.Registration.Start), "is after the campaign's start %s: registration starts no later than the campaign (%s)", stamp(c.Period.Start), RuleTerms)
+		}
+		if c.Registration.End.After(c.Period.End) {
+			l.Add("campaign.registration.end", stamp(c.Registration.End), "is after the campaign's end %s: registration ends no later than the campaign (%s)", stamp(c.Period.End), RuleTerms)
+		}
+	}
+	if !c.Requirement.IsZero() {
+		e.bound(l, "campaign.requirement", c.Requirement)
+	}
+	switch {
+	case c.Audience.All && len(c.Audience.IDs) > 0:
+		l.Add("campaign.audience.ids", len(c.Audience.IDs), "must be left out when the audience is all (%s)", RuleInitiators)
+	case !c.Audience.All && len(c.Audience.IDs) == 0:
+		l.Add("campaign.audience", "{}", "must be all or list at least one ID (%s)", RuleInitiators)
+	}
+	for i, id := range c.Audience.IDs {
+		f := "campaign.audience.ids[" + strconv.Itoa(i) + "]"
+		if id == "" {
+			l.Add(f, "", "must not be empty")
+		} else if slices.Contains(c.Audience.IDs[:i], id) {
+			l.Add(f, id, "is listed twice")
+		}
+	}
+}
+
+// bound adds a problem to l if rate r is outside the commission rate bounds (COM-9).
+func (e *Evaluator) bound(l *fielderr.List, field string, r affrules.Rate) {
+	if r.Cmp(e.rule.MinRate) < 0 || r.Cmp(e.rule.MaxRate) > 0 {
+		l.Add(field, r, "must be between %s and %s (COM-9): %w", e.rule.MinRate, e.rule.MaxRate, affrules.ErrOutOfRange)
+	}
+}
+
+// text adds a problem to l if s is not UTF-8, longer than max characters, or empty when
+// required.
+func text(l *fielderr.List, field, s string, max int, required bool) {
+	switch {
+	case s == "" && required:
+		l.Add(field, "", "must not be empty")
+	case !utf8.ValidString(s):
+		l.Add(field, strconv.Quote(s), "must be UTF-8 text")
+	case utf8.RuneCountInString(s) > max:
+		l.Add(field, strconv.Itoa(utf8.RuneCountInString(s))+" characters", "must be at most %d characters", max)
+	}
+}
+
+// period adds the problems of p to l: an instant out of bounds, an end not after the start. It
+// reports whether p is well formed.
+func period(l *fielderr.List, field string, p affrules.Period) bool {
+	n := l.Len()
+	l.Append(bounds.Instant(pkg, field+".start", p.Start))
+	l.Append(bounds.Instant(pkg, field+".end", p.End))
+	if l.Len() == n && !p.End.After(p.Start) {
+		if p.End.Before(p.Start) {
+			l.Add(field, p.String(), "%w", affrules.ErrInvertedPeriod)
+		} else {
+			l.Add(field, p.String(), "must not be empty")
+		}
+	}
+	return l.Len() == n
+}
+
+func stamp(t time.Time) string { return t.Format(time.RFC3339Nano) }
+
+// Dates returns the period of calendar days first to last, both included, in market m's time
+// zone (MKT-2): from first's local midnight to the local midnight after last. Dates are
+// written 2006-01-02.
+func Dates(m affrules.MarketCode, first, last string) (affrules.Period, error) {
+	mk, err := affrules.LookupMarket(m)
+	if err != nil {
+		return affrules.Period{}, fielderr.New(pkg, "market", strconv.Quote(string(m)), "%w", affrules.ErrUnknownMarket)
+	}
+	loc := mk.Location()
+	l := fielderr.For(pkg)
+	day := func(field, s string) time.Time {
+		d, err := time.ParseInLocation(time.DateOnly, s, loc)
+		if err != nil {
+			l.Add(field, strconv.Quote(s), "must be a date written 2006-01-02")
+			return time.Time{}
+		}
+		l.Append(bounds.Instant(pkg, field, d))
+		return d
+	}
+	f, t := day("first", first), day("last", last)
+	if err := l.Err(); err != nil {
+		return affrules.Period{}, err
+	}
+	if t.Before(f) {
+		return affrules.Period{}, fielderr.New(pkg, "last", last, "is before first %s: %w", first, affrules.ErrInvertedPeriod)
+	}
+	return affrules.Period{Start: mk.Day(f).Start, End: mk.Day(t).End}, nil
+}

@@ -1,0 +1,76 @@
+// Package campaign evaluates the campaign rules of SPEC §7 (CMP-1..7): Open and Target
+// Collaboration listings, affiliate partner campaigns with their registration, review and
+// matching, and the commission offers they make.
+//
+// Open and Target Collaboration (CMP-1, CMP-7) are kept as [commission.Offer] values, the
+// record with its rate history that the commission resolver reads: [Evaluator.List] lists a
+// product in Open Collaboration, [Evaluator.Target] makes a Target Collaboration offer's
+// offers, [Evaluator.ChangeRate] and [Evaluator.Remove] change or end them at an instant, and
+// [Evaluator.Request] decides a creator's request to promote an Open product. Both may run at
+// once for one product; commission's precedence decides between them (COM-5).
+//
+// An affiliate partner [Campaign] (CMP-2, CMP-3) is agency-initiated ([Agency]: a partner
+// creates it for all or selected sellers, who register products that the partner reviews) or
+// seller-initiated ([Seller]: a seller creates it with its own products for all or selected
+// partners, publishes it, and partners join). [Evaluator.Create] checks a new campaign's terms;
+// every later change is an [Action] applied at an instant with [Evaluator.Apply]: [Register]
+// (CMP-4, ELG-9), [Review] (CMP-5), [MatchCreators] (CMP-5, COM-12), [Publish] and [Join]
+// (CMP-6), [SetSamples] (SMP-2). [Evaluator.Visible] says who sees a campaign, [JoinedBy]
+// lists a seller's joined campaigns with each product's status, and [Evaluator.Offers] yields
+// the PARTNER offers a campaign makes at an instant, for [commission.Evaluator.Prepare].
+//
+// A business "no" to an action is a [*Refusal] error, wrapping [ErrRefused], whose
+// [affrules.Decision] gives every failing rule with its ID, observed value and limit, and when
+// registration opens if that is the only obstacle; nothing is changed. Bad input is a
+// [*affrules.FieldError] naming the field and the value, several joined: an inverted or empty
+// period, registration ending after the campaign, a rate outside 1%–80% (COM-9, commission's
+// bounds), a negative sample quantity, an eligibility result of another product, an instant
+// before the campaign's last change.
+//
+// Storage is the host's: a [Store] keeps campaigns and applies actions to them in one atomic
+// step with the [Evaluator] it is given on every call, so registration is atomic against the
+// registration period and duplicates. [Memory] is the in-memory implementation; package
+// campaigntest is the conformance suite any implementation must pass.
+//
+// Zero values: the zero [Evaluator] returns [ErrNoPolicy] from every method; the zero
+// [Policy] is refused by [New]; the zero [Campaign], [Action] and [Registration] are refused as
+// bad input; the zero [Status] is [Pending]; the zero [Memory] is an empty store ready for use.
+//
+// Interpretations (each a default that policy data changes, SPEC's "Interpretation" items and the
+// choices this package makes where the catalog is silent):
+//
+//   - CMP-1: a creator's request to promote an Open product needs no seller approval
+//     ([Policy.OpenApproval], default false). A Target Collaboration offer's rate is in force
+//     from its period's start.
+//   - CMP-3: the commission requirement is a minimum total rate; zero means none. Registration
+//     starts no later than the campaign and ends no later than its end
+//     ([Policy.RegistrationWithinCampaign], default true). Both periods are half-open instants
+//     [start, end) with start before end; [Dates] builds one from calendar days in the
+//     market's zone (MKT-2), the last day included. Partner campaigns run in
+//     [Policy.Markets] (MKT-1, default the catalog's seven markets).
+//   - CMP-4: rate, partner share and sample quantity are per product. The registration period
+//     is half-open: its last instant is the one before its end, and a registration at the end
+//     itself is refused. The product's eligibility is the host's [eligibility.Result],
+//     evaluated at the instant of registration; it must name the product, its seller as shop,
+//     and the campaign's market. A product is registered once per campaign, whatever its
+//     status. A total rate exactly at the requirement passes.
+//   - CMP-5: only the partner who owns an agency campaign reviews its products, each once
+//     (pending → approved or rejected, nothing after), and not after the campaign ends.
+//     Matches are a host input (COM-12): the owner (or, in a seller campaign, a partner that
+//     joined) matches creators to approved products before the campaign ends; a creator is
+//     covered from the instant of the match, so [Evaluator.Offers] at an earlier instant does
+//     not include them. An agency campaign is visible to its audience from creation; other
+//     partners do not see it.
+//   - CMP-6: a seller campaign's products are the seller's own, approved as registered (there
+//     is no one else to review them), and registered until the campaign ends. Its
+//     registration period is when partners join; the seller publishes it, with at least one
+//     product, before that period ends. Partners of its audience see it from publication and
+//     join it once, inside the period. Each partner that joined matches its own creators and
+//     gets an offer of its own.
+//   - CMP-7: removing a product from Open Collaboration ends its OPEN offer at the instant of
+//     removal; a removal before the listing starts makes it never run. A rate change replaces
+//     the entries not yet in force; COM-10's delay for decreases is the resolver's.
+//   - Instants move forward: an action dated before the campaign's last change is bad input,
+//     so what a campaign looked like at an instant is never rewritten. The sample quantity is
+//     the one value without history: the seller may change it at any time (seed 004).
+package campaign

@@ -1,0 +1,190 @@
+package campaign
+
+import (
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/commission"
+	"github.com/affrules/affrules/internal/bounds"
+	"github.com/affrules/affrules/internal/fielderr"
+)
+
+// Open and Target Collaboration (CMP-1, CMP-7) are kept as [commission.Offer] values: the
+// record a seller keeps for a product is the offer with its rate history, which the commission
+// resolver reads as it is. These functions make and change them by the rules, each change
+// checked by commission's offer rule ([commission.OfferRule.Check]) at the instant it is made.
+
+// List puts product into Open Collaboration in market m from instant at, at terms t (CMP-1):
+// an OPEN offer with ID id, covering every creator, with no end, whose rate history starts at
+// at. Bad terms are [*affrules.FieldError] values (COM-9, COM-11).
+func (e *Evaluator) List(id string, m affrules.MarketCode, product string, t commission.Terms, at time.Time) (commission.Offer, error) {
+	if err := e.ready(); err != nil {
+		return commission.Offer{}, err
+	}
+	o := commission.Offer{ID: id, Source: commission.Open, Market: m, Product: product, Coverage: commission.Everyone, Period: affrules.Period{Start: at}}
+	o.Rates, _ = affrules.NewTimeline(affrules.Effective[commission.Terms]{From: at, Value: t})
+	if err := e.rule.Check(nil, o, at); err != nil {
+		return commission.Offer{}, err
+	}
+	return o, nil
+}
+
+// TargetProduct is one product of a Target Collaboration offer and its terms.
+type TargetProduct struct {
+	Product string           `json:"product"`
+	Terms   commission.Terms `json:"terms"`
+}
+
+// TargetOffer is a Target Collaboration offer (CMP-1): products and their rates offered to the
+// creators a seller picks, for a period.
+type TargetOffer struct {
+	ID       string              `json:"id"`
+	Market   affrules.MarketCode `json:"market"`
+	Creators []string            `json:"creators"`
+	// Period is when the offer runs, [Start, End); a zero End means no end.
+	Period   affrules.Period `json:"period"`
+	Products []TargetProduct `json:"products"`
+}
+
+// Target makes the commission offers of Target Collaboration offer t, made at instant at
+// (CMP-1): one TARGET offer per product, with ID "<t.ID>/<product>", covering t's creators for
+// its period, at the product's terms from the period's start. It may run beside the product's
+// Open Collaboration listing; precedence decides between them (COM-5). Every problem is
+// reported at once: no product or the same product twice, and every problem
+// [commission.OfferRule.Check] finds in an offer.
+func (e *Evaluator) Target(t TargetOffer, at time.Time) ([]commission.Offer, error) {
+	if err := e.ready(); err != nil {
+		return nil, err
+	}
+	l := fielderr.For(pkg)
+	l.Append(bounds.Instant(pkg, "at", at))
+	if t.ID == "" {
+		l.Add("target.id", "", "must not be empty")
+	}
+	if len(t.Products) == 0 {
+		l.Add("target.products", "[]", "must list at least one product (%s)", RuleListings)
+	}
+	out := make([]commission.Offer, 0, len(t.Products))
+	for i, p := range t.Products {
+		if slices.ContainsFunc(t.Products[:i], func(q TargetProduct) bool { return q.Product == p.Product }) {
+			l.Add("target.products["+strconv.Itoa(i)+"].product", p.Product, "is listed twice")
+			continue
+		}
+		o := commission.Offer{ID: t.ID + "/" + p.Product, Source: commission.Target, Market: t.Market, Product: p.Product,
+			Coverage: commission.Listed, Creators: slices.Clone(t.Creators), Period: t.Period}
+		o.Rates, _ = affrules.NewTimeline(affrules.Effective[commission.Terms]{From: t.Period.Start, Value: p.Terms})
+		l.Append(e.rule.Check(nil, o, at))
+		out = append(out, o)
+	}
+	if err := l.Err(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// ChangeRate changes the rate of Open or Target offer o to terms t from instant at (CMP-7,
+// COM-10, COM-11) and returns the changed offer: entries in force before at stay, entries
+// from at on (not yet in force) are replaced by t from at. Whether a decrease reaches creators
+// already promoting at once is the resolver's to decide (COM-10). An offer that has ended by at
+// (removed, CMP-7) is a [*Refusal]; terms breaking COM-9 or COM-11 are [*affrules.FieldError]
+// values.
+func (e *Evaluator) ChangeRate(o commission.Offer, t commission.Terms, at time.Time) (commission.Offer, error) {
+	if err := e.ready(); err != nil {
+		return o, err
+	}
+	if err := e.listed(o, at, "change_rate"); err != nil {
+		return o, err
+	}
+	var kept []affrules.Effective[commission.Terms]
+	for from, v := range o.Rates.All() {
+		if from.Before(at) {
+			kept = append(kept, affrules.Effective[commission.Terms]{From: from, Value: v})
+		}
+	}
+	kept = append(kept, affrules.Effective[commission.Terms]{From: at, Value: t})
+	n := o
+	n.Creators = slices.Clone(o.Creators)
+	n.Members = slices.Clone(o.Members)
+	var err error
+	if n.Rates, err = affrules.NewTimeline(kept...); err != nil {
+		return o, err
+	}
+	if err := e.rule.Check(&o, n, at); err != nil {
+		return o, err
+	}
+	return n, nil
+}
+
+// Remove takes Open offer o out of Open Collaboration at instant at (CMP-7): its period ends
+// at at, so orders from at on earn no Open rate and earlier ones keep theirs. An offer removed
+// or ended by at already is a [*Refusal].
+func (e *Evaluator) Remove(o commission.Offer, at time.Time) (commission.Offer, error) {
+	if err := e.ready(); err != nil {
+		return o, err
+	}
+	if o.Source != commission.Open {
+		return o, fielderr.New(pkg, "offer.source", o.Source, "must be OPEN: only Open Collaboration listings are removed (%s)", RuleOpenChange)
+	}
+	if err := e.listed(o, at, "remove"); err != nil {
+		return o, err
+	}
+	n := o
+	n.Period.End = at
+	if at.Before(o.Period.Start) { // removed before it started: it never runs
+		n.Period.End = o.Period.Start
+	}
+	if err := e.rule.Check(&o, n, at); err != nil {
+		return o, err
+	}
+	return n, nil
+}
+
+// listed checks that o is a valid Open or Target offer that has not ended by at.
+func (e *Evaluator) listed(o commission.Offer, at time.Time, action string) error {
+	if o.Source != commission.Open && o.Source != commission.Target {
+		return fielderr.New(pkg, "offer.source", o.Source, "must be OPEN or TARGET (%s)", RuleListings)
+	}
+	if err := e.rule.Check(nil, o, at); err != nil {
+		return err
+	}
+	if !o.Period.End.IsZero() && !at.Before(o.Period.End) {
+		return refuse(action, o.ID, affrules.Reason{Rule: RuleOpenChange, Key: keyNotListed, Observed: affrules.Instant(at), Limit: affrules.Instant(o.Period.End), Subject: o.ID})
+	}
+	return nil
+}
+
+// Request decides a creator's request at instant at to promote the product of Open
+// Collaboration listing o (CMP-1): refused while the product is not listed (before the
+// listing's start, when the decision says when it starts, or from its removal on); otherwise
+// granted at once ([Approved]), or waiting for the seller ([Pending]) when
+// [Policy.OpenApproval] is set.
+func (e *Evaluator) Request(o commission.Offer, creator string, at time.Time) (Status, affrules.Decision, error) {
+	if err := e.ready(); err != nil {
+		return Pending, affrules.Decision{}, err
+	}
+	l := fielderr.For(pkg)
+	if o.Source != commission.Open {
+		l.Add("offer.source", o.Source, "must be OPEN (%s)", RuleListings)
+	}
+	if creator == "" {
+		l.Add("creator", "", "must not be empty")
+	}
+	l.Append(e.rule.Check(nil, o, at))
+	if err := l.Err(); err != nil {
+		return Pending, affrules.Decision{}, err
+	}
+	switch {
+	case at.Before(o.Period.Start):
+		d := affrules.Decide(affrules.Reason{Rule: RuleListings, Key: keyNotListed, Observed: affrules.Instant(at), Limit: affrules.Instant(o.Period.Start), Subject: o.ID})
+		d.NextAllowed = o.Period.Start
+		return Rejected, d, nil
+	case !o.Period.End.IsZero() && !at.Before(o.Period.End):
+		return Rejected, affrules.Decide(affrules.Reason{Rule: RuleOpenChange, Key: keyNotListed, Observed: affrules.Instant(at), Limit: affrules.Instant(o.Period.End), Subject: o.ID}), nil
+	}
+	if e.policy.OpenApproval {
+		return Pending, affrules.Decide(), nil
+	}
+	return Approved, affrules.Decide(), nil
+}

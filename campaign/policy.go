@@ -1,0 +1,76 @@
+package campaign
+
+import (
+	"slices"
+	"strconv"
+
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/fielderr"
+	"github.com/affrules/affrules/internal/strictjson"
+)
+
+// Policy is the policy data of SPEC §7. Its defaults come from [DefaultPolicy]; a host changes
+// them through JSON ([ParsePolicy]) or a struct literal, checks the result with
+// [Policy.Validate], and builds an [Evaluator] from it with [New]. Rate bounds (COM-9) are
+// commission's: the evaluator takes them from the [commission.Evaluator] it is built with.
+//
+// The zero Policy is invalid: [New] refuses it (no markets).
+type Policy struct {
+	// Markets are the markets where partner campaigns run (MKT-1). Default the seven markets
+	// of the catalog: UK, ID, MY, VN, TH, PH, SG.
+	Markets []affrules.MarketCode `json:"markets"`
+	// OpenApproval makes a creator's request to promote an Open Collaboration product wait for
+	// the seller's approval (CMP-1). Default false: any creator may promote it at once.
+	OpenApproval bool `json:"open_approval"`
+	// RegistrationWithinCampaign requires a campaign's registration period to start no later
+	// than the campaign period and to end no later than its end (CMP-3). Default true; false
+	// only requires each period to be well formed.
+	RegistrationWithinCampaign bool `json:"registration_within_campaign"`
+}
+
+// DefaultPolicy returns the catalog's values (SPEC §7).
+func DefaultPolicy() Policy {
+	return Policy{
+		Markets:                    []affrules.MarketCode{"UK", "ID", "MY", "VN", "TH", "PH", "SG"},
+		RegistrationWithinCampaign: true,
+	}
+}
+
+// Validate reports every problem of the policy at once, each an [*affrules.FieldError] naming
+// the field and its value: no market, a market that is not registered or listed twice.
+func (p Policy) Validate() error {
+	l := fielderr.For(pkg)
+	if len(p.Markets) == 0 {
+		l.Add("markets", "[]", "must list at least one market (MKT-1)")
+	}
+	for i, m := range p.Markets {
+		f := "markets[" + strconv.Itoa(i) + "]"
+		if _, err := affrules.LookupMarket(m); err != nil {
+			l.Add(f, strconv.Quote(string(m)), "%w", affrules.ErrUnknownMarket)
+		} else if slices.Contains(p.Markets[:i], m) {
+			l.Add(f, m, "is listed twice")
+		}
+	}
+	return l.Err()
+}
+
+// ParsePolicy decodes a JSON policy object and validates it, reporting every problem at once,
+// each an [*affrules.FieldError]. It follows the library's one policy-loading rule: keys that
+// name no field, that name one only when case is ignored, or that are given twice are errors at
+// any depth; a top-level setting left out, or given as null, keeps its [DefaultPolicy] value. A
+// document that is not one JSON object is a single error; a value of the wrong JSON type is a
+// [*affrules.FieldError] naming its path.
+func ParsePolicy(data []byte) (Policy, error) {
+	var p Policy
+	problems, err := strictjson.Load(data, &p, DefaultPolicy())
+	if err != nil {
+		return Policy{}, fielderr.Decoding(pkg, "policy", err)
+	}
+	if err := fielderr.Problems(pkg, "", problems); err != nil {
+		return Policy{}, err
+	}
+	if err := p.Validate(); err != nil {
+		return Policy{}, err
+	}
+	return p, nil
+}

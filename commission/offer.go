@@ -171,7 +171,7 @@ func ParseOffer(data []byte) (Offer, error) {
 		return Offer{}, err
 	}
 	if err := strictjson.Decode(data, &o); err != nil {
-		return Offer{}, typeError("offer", err)
+		return Offer{}, fielderr.Decoding(pkg, "offer", err)
 	}
 	// COM-9: a shop-ads rate given as 0% is not "none" (leave the key out for none); it is
 	// below every rate bound.

@@ -1,11 +1,6 @@
 package commission
 
 import (
-	"encoding"
-	"encoding/json"
-	"errors"
-	"fmt"
-	"reflect"
 	"slices"
 	"sort"
 	"strconv"
@@ -162,39 +157,6 @@ func (p Policy) Validate() error {
 	return l.Err()
 }
 
-// typeError returns a decoding error of a JSON document (doc "policy" or "offer"): a value of the
-// wrong type as a [*affrules.FieldError] naming the field's path, anything else wrapped.
-func typeError(doc string, err error) error {
-	var te *json.UnmarshalTypeError
-	if errors.As(err, &te) && te.Field != "" {
-		return fielderr.New(pkg, doc+"."+te.Field, te.Value, "must be a JSON %s", jsonKind(te.Type))
-	}
-	return fmt.Errorf("%s: %s JSON: %w", pkg, doc, err)
-}
-
-// jsonKind names the JSON form a Go type is written in.
-func jsonKind(t reflect.Type) string {
-	if t == nil {
-		return "unknown"
-	}
-	if t.Implements(textUnmarshaler) || reflect.PointerTo(t).Implements(textUnmarshaler) {
-		return "string"
-	}
-	switch t.Kind() {
-	case reflect.Bool:
-		return "boolean"
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
-		return "number"
-	case reflect.Slice, reflect.Array:
-		return "array"
-	case reflect.Map, reflect.Struct:
-		return "object"
-	}
-	return t.String()
-}
-
-var textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
-
 // ParsePolicy decodes a JSON policy object and validates it, reporting every problem at once,
 // each an [*affrules.FieldError]. It follows the library's one policy-loading rule: keys that
 // name no field, that name one only when case is ignored, or that are given twice are errors at
@@ -206,7 +168,7 @@ func ParsePolicy(data []byte) (Policy, error) {
 	var p Policy
 	problems, err := strictjson.Load(data, &p, DefaultPolicy())
 	if err != nil {
-		return Policy{}, typeError("policy", err)
+		return Policy{}, fielderr.Decoding(pkg, "policy", err)
 	}
 	if err := fielderr.Problems(pkg, "", problems); err != nil {
 		return Policy{}, err

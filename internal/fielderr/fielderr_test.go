@@ -1,6 +1,7 @@
 package fielderr
 
 import (
+	"encoding/json"
 	"errors"
 	"testing"
 
@@ -45,5 +46,32 @@ func TestProblems(t *testing.T) {
 	want := "commission: offer.rates[0].frm 1: is not a field\ncommission: offer \"Rates\": matches rates only when case is ignored"
 	if err == nil || err.Error() != want {
 		t.Fatalf("got %v, want %s", err, want)
+	}
+}
+
+func TestDecoding(t *testing.T) {
+	var v struct {
+		N    int               `json:"n"`
+		Rate affrules.Rate     `json:"rate"`
+		L    []string          `json:"l"`
+		M    map[string]string `json:"m"`
+		B    bool              `json:"b"`
+	}
+	for doc, want := range map[string]string{
+		`{"n": "x"}`:    `campaign: policy.n string: must be a JSON number`,
+		`{"rate": 5}`:   `campaign: policy.rate number: must be a JSON string`,
+		`{"l": {}}`:     `campaign: policy.l object: must be a JSON array`,
+		`{"m": []}`:     `campaign: policy.m array: must be a JSON object`,
+		`{"b": 1}`:      `campaign: policy.b number: must be a JSON boolean`,
+		`{"rate": "x"}`: `affrules: rate "x": must be a percentage such as "15%" or "0.7%"`,
+	} {
+		err := Decoding("campaign", "policy", json.Unmarshal([]byte(doc), &v))
+		if err == nil || err.Error() != want {
+			t.Errorf("%s: got %v, want %s", doc, err, want)
+		}
+	}
+	err := Decoding("campaign", "policy", errors.New("unexpected end"))
+	if err.Error() != "campaign: policy JSON: unexpected end" {
+		t.Errorf("other errors are wrapped: %v", err)
 	}
 }

@@ -64,9 +64,10 @@ const (
 	actPublish
 	actJoin
 	actSamples
+	actDisqualify
 )
 
-var actionNames = [...]string{"", "register", "review", "match", "publish", "join", "set_samples"}
+var actionNames = [...]string{"", "register", "review", "match", "publish", "join", "set_samples", "disqualify"}
 
 // Action is one change to a campaign, made by [Evaluator.Apply] at an instant: build it with
 // [Register], [Review], [MatchCreators], [Publish], [Join] or [SetSamples]. The zero Action is
@@ -91,6 +92,8 @@ func (a Action) String() string {
 	switch a.kind {
 	case actRegister:
 		return s + " " + strconv.Quote(a.reg.Product) + " by " + strconv.Quote(a.reg.Seller)
+	case actDisqualify:
+		return s + " " + strconv.Quote(a.elig.ID)
 	case actPublish, actJoin:
 		return s + " by " + strconv.Quote(a.actor)
 	}
@@ -133,6 +136,14 @@ func SetSamples(seller, product string, n int64) Action {
 	return Action{kind: actSamples, actor: seller, product: product, samples: n}
 }
 
+// Disqualify records a permanent disqualification of a registered product, or of its shop, after
+// registration (ELG-11): the participation of the product (of every product of the shop, for a
+// shop-scoped result) ends at the instant applied, and its offers with it; orders before keep
+// theirs. A temporary disqualification changes nothing in a running campaign (it only blocks new
+// registrations) and is refused, as is one under a policy that keeps such products
+// ([Policy.PermanentEndsParticipation] false).
+func Disqualify(elig eligibility.Result) Action { return Action{kind: actDisqualify, elig: elig} }
+
 // Apply applies action a to campaign c at instant at and returns the changed campaign, with
 // Updated set to at. c is not changed: an error returns c as it was beside the error, and
 // nothing is to be recorded.
@@ -159,7 +170,7 @@ func (e *Evaluator) Apply(c Campaign, a Action, at time.Time) (Campaign, error) 
 	}
 	e.checkTerms(l, &c)
 	if a.kind == 0 || int(a.kind) >= len(actionNames) {
-		l.Add("action", "none", "must be built with Register, Review, MatchCreators, Publish, Join or SetSamples")
+		l.Add("action", "none", "must be built with Register, Review, MatchCreators, Publish, Join, SetSamples or Disqualify")
 	}
 	if err := l.Err(); err != nil {
 		return c, err
@@ -179,6 +190,8 @@ func (e *Evaluator) Apply(c Campaign, a Action, at time.Time) (Campaign, error) 
 		err = join(&n, a, at)
 	case actSamples:
 		err = setSamples(&n, a)
+	case actDisqualify:
+		err = e.disqualify(&n, a, at)
 	}
 	if err != nil {
 		return c, err
@@ -295,11 +308,20 @@ func product(c *Campaign, p string) (*Registration, []affrules.Reason) {
 	return nil, []affrules.Reason{{Rule: RuleReview, Key: keyNotRegistered, Subject: p}}
 }
 
+// needStatus returns the reasons registration r cannot be acted on: not in status want, or its
+// participation ended (ELG-11).
 func needStatus(r *Registration, want Status) []affrules.Reason {
-	if r == nil || r.Status == want {
+	var out []affrules.Reason
+	if r == nil {
 		return nil
 	}
-	return []affrules.Reason{{Rule: RuleReview, Key: keyWrongStatus, Observed: affrules.Text(r.Status.String()), Limit: affrules.Text(want.String()), Subject: r.Product}}
+	if r.Status != want {
+		out = append(out, affrules.Reason{Rule: RuleReview, Key: keyWrongStatus, Observed: affrules.Text(r.Status.String()), Limit: affrules.Text(want.String()), Subject: r.Product})
+	}
+	if !r.Ended.IsZero() {
+		out = append(out, affrules.Reason{Rule: RuleLaterDisqualification, Key: keyEnded, Observed: affrules.Instant(r.Ended), Subject: r.Product})
+	}
+	return out
 }
 
 func actorAndProduct(a Action) error {
@@ -458,5 +480,59 @@ func setSamples(c *Campaign, a Action) error {
 		return err
 	}
 	r.Samples = a.samples
+	return nil
+}
+
+// disqualify applies a Disqualify action (ELG-11).
+func (e *Evaluator) disqualify(c *Campaign, a Action, at time.Time) error {
+	el := a.elig
+	l := fielderr.For(pkg)
+	switch {
+	case el.State == eligibility.Unevaluated || el.State > eligibility.PermanentlyDisqualified:
+		l.Add("eligibility.state", el.State, "must be an evaluated eligibility (%s)", RuleLaterDisqualification)
+	case el.ID == "" || el.ShopID == "":
+		l.Add("eligibility.id", strconv.Quote(el.ID), "must name the product and its shop (%s)", RuleLaterDisqualification)
+	case el.Market != c.Market:
+		l.Add("eligibility.market", strconv.Quote(string(el.Market)), "is not the campaign's market %s (%s)", c.Market, RuleLaterDisqualification)
+	}
+	if err := l.Err(); err != nil {
+		return err
+	}
+	// The products it disqualifies: the shop's every product for a shop-scoped result.
+	var hit []int
+	for i := range c.Products {
+		r := &c.Products[i]
+		if r.Seller == el.ShopID && (el.Scope == eligibility.ShopScope || r.Product == el.ID) {
+			hit = append(hit, i)
+		}
+	}
+	subject := el.ID
+	var reasons []affrules.Reason
+	switch {
+	case len(hit) == 0:
+		reasons = append(reasons, affrules.Reason{Rule: RuleReview, Key: keyNotRegistered, Subject: el.ID})
+	case !el.Permanent():
+		reasons = append(reasons, affrules.Reason{Rule: RuleLaterDisqualification, Key: keyNotPermanent, Observed: affrules.Text(el.State.String()), Limit: affrules.Text(eligibility.PermanentlyDisqualified.String()), Subject: el.ID})
+	case !e.policy.PermanentEndsParticipation:
+		reasons = append(reasons, affrules.Reason{Rule: RuleLaterDisqualification, Key: keyKept, Subject: el.ID})
+	default:
+		live := 0
+		for _, i := range hit {
+			if c.Products[i].Ended.IsZero() {
+				live++
+			}
+		}
+		if live == 0 {
+			reasons = append(reasons, affrules.Reason{Rule: RuleLaterDisqualification, Key: keyEnded, Observed: affrules.Instant(c.Products[hit[0]].Ended), Subject: el.ID})
+		}
+	}
+	if err := refuse("disqualify", subject, reasons...); err != nil {
+		return err
+	}
+	for _, i := range hit {
+		if c.Products[i].Ended.IsZero() {
+			c.Products[i].Ended = at
+		}
+	}
 	return nil
 }

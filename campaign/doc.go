@@ -15,7 +15,7 @@
 // partners, publishes it, and partners join). [Evaluator.Create] checks a new campaign's terms;
 // every later change is an [Action] applied at an instant with [Evaluator.Apply]: [Register]
 // (CMP-4, ELG-9), [Review] (CMP-5), [MatchCreators] (CMP-5, COM-12), [Publish] and [Join]
-// (CMP-6), [SetSamples] (SMP-2). [Evaluator.Visible] says who sees a campaign, [JoinedBy]
+// (CMP-6), [SetSamples] (SMP-2), [Disqualify] (ELG-11). [Evaluator.Visible] says who sees a campaign, [JoinedBy]
 // lists a seller's joined campaigns with each product's status, and [Evaluator.Offers] yields
 // the PARTNER offers a campaign makes at an instant, for [commission.Evaluator.Prepare].
 //
@@ -70,6 +70,12 @@
 //   - CMP-7: removing a product from Open Collaboration ends its OPEN offer at the instant of
 //     removal; a removal before the listing starts makes it never run. A rate change replaces
 //     the entries not yet in force; COM-10's delay for decreases is the resolver's.
+//   - ELG-11: eligibility is checked at registration; a later temporary disqualification
+//     changes nothing in a running campaign (it blocks new registrations only). A permanent
+//     one, recorded with [Disqualify], ends the participation of the product (of every
+//     product of the shop, for a shop-scoped result) at that instant: its offers end then,
+//     it is no longer reviewed or matched, and orders before keep their rate
+//     ([Policy.PermanentEndsParticipation], default true; false keeps it in the campaign).
 //   - Instants move forward: an action dated before the campaign's last change is bad input,
 //     so what a campaign looked like at an instant is never rewritten. The sample quantity is
 //     the one value without history: the seller may change it at any time (seed 004).

@@ -16,8 +16,9 @@ import (
 // and partner share from its registration on. Its ID is "<campaign>/<product>/<partner>".
 // Give them, with the product's other offers, to [commission.Evaluator.Prepare] to resolve an
 // order at at: matches made after at are not in them, so the answer at at never changes.
-// Products pending or rejected at at, and approved products no creator was matched to, make
-// no offer.
+// Products pending or rejected at at, approved products no creator was matched to, and products
+// whose participation ended by at (ELG-11) make no offer; a participation that ends after at
+// ends the offer's period then, so an order before it keeps its rate.
 func (e *Evaluator) Offers(c Campaign, at time.Time) ([]commission.Offer, error) {
 	if err := e.ready(); err != nil {
 		return nil, err
@@ -33,8 +34,15 @@ func (e *Evaluator) Offers(c Campaign, at time.Time) ([]commission.Offer, error)
 	}
 	var out []commission.Offer
 	for _, r := range c.Products {
-		if r.Status != Approved || r.Reviewed.After(at) {
+		if r.Status != Approved || r.Reviewed.After(at) || (!r.Ended.IsZero() && !r.Ended.After(at)) {
 			continue
+		}
+		live := c.Period
+		if !r.Ended.IsZero() && r.Ended.Before(live.End) { // ELG-11: it ends with the participation
+			live.End = r.Ended
+			if live.End.Before(live.Start) { // ended before the campaign started: never live
+				live.End = live.Start
+			}
 		}
 		var partners []string
 		for _, m := range r.Matches {
@@ -55,7 +63,7 @@ func (e *Evaluator) Offers(c Campaign, at time.Time) ([]commission.Offer, error)
 			}
 			out = append(out, commission.Offer{
 				ID: c.ID + "/" + r.Product + "/" + p, Source: commission.Partner, Market: c.Market, Product: r.Product,
-				Coverage: commission.Listed, Creators: creators, Period: c.Period, Rates: rates, Approved: true,
+				Coverage: commission.Listed, Creators: creators, Period: live, Rates: rates, Approved: true,
 			})
 		}
 	}

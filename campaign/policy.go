@@ -26,6 +26,11 @@ type Policy struct {
 	// than the campaign period and to end no later than its end (CMP-3). Default true; false
 	// only requires each period to be well formed.
 	RegistrationWithinCampaign bool `json:"registration_within_campaign"`
+	// PermanentEndsParticipation makes a permanent disqualification of a registered product,
+	// or of its shop, end the product's participation from that instant ([Disqualify],
+	// ELG-11). Default true; false keeps it in the campaign, the disqualification reported
+	// only.
+	PermanentEndsParticipation bool `json:"permanent_ends_participation"`
 }
 
 // DefaultPolicy returns the catalog's values (SPEC §7).
@@ -33,6 +38,7 @@ func DefaultPolicy() Policy {
 	return Policy{
 		Markets:                    []affrules.MarketCode{"UK", "ID", "MY", "VN", "TH", "PH", "SG"},
 		RegistrationWithinCampaign: true,
+		PermanentEndsParticipation: true,
 	}
 }
 

@@ -34,6 +34,10 @@ const (
 	// RuleEligibleProducts is eligibility's ELG-9, only affiliate-eligible products in a
 	// partner campaign, as it is checked at registration ([Register]).
 	RuleEligibleProducts affrules.RuleID = "ELG-9"
+	// RuleLaterDisqualification is eligibility's ELG-11, a disqualification after registration:
+	// a permanent one ends the product's participation ([Disqualify]), a temporary one blocks
+	// only new registrations.
+	RuleLaterDisqualification affrules.RuleID = "ELG-11"
 )
 
 // Message keys of every reason the package gives, with their English wording. A host translating
@@ -59,6 +63,19 @@ var (
 	// ELG-9: observed the product's eligibility state, limit "eligible".
 	keyIneligible = affrules.DefineMessage("campaign.elg9.ineligible", affrules.Message{
 		Text: "product not eligible for partner campaigns", Observed: "{observed}", Limit: "{limit}",
+	})
+	// ELG-11: observed the product's eligibility state; only a permanent disqualification ends
+	// a participation.
+	keyNotPermanent = affrules.DefineMessage("campaign.elg11.not_permanent", affrules.Message{
+		Text: "only a permanent disqualification ends a participation", Observed: "{observed}", Limit: "{limit}",
+	})
+	// ELG-11: the product's participation ended already; observed when.
+	keyEnded = affrules.DefineMessage("campaign.elg11.ended", affrules.Message{
+		Text: "participation ended already", Observed: "ended {observed}",
+	})
+	// ELG-11: the policy keeps permanently disqualified products in the campaign.
+	keyKept = affrules.DefineMessage("campaign.elg11.kept", affrules.Message{
+		Text: "the policy keeps disqualified products in the campaign",
 	})
 	// CMP-2, CMP-5: the seller (or partner) is not in the campaign's audience.
 	keyNotInAudience = affrules.DefineMessage("campaign.cmp2.not_in_audience", affrules.Message{

@@ -1,0 +1,103 @@
+package campaign_test
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/campaign"
+	"github.com/affrules/affrules/commission"
+	"github.com/affrules/affrules/eligibility"
+)
+
+// live returns an agency campaign in MY with products p1 and p2 of shop-1 approved and creator
+// c1 matched to both, and the instants it used.
+func live(t *testing.T, e *campaign.Evaluator) (campaign.Campaign, time.Time) {
+	t.Helper()
+	t0 := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	c, err := e.Create(campaign.Campaign{ID: "c", Initiator: campaign.Agency, Owner: "agency", Market: affrules.MY,
+		Name: "n", Contact: "x", Registration: affrules.Period{Start: t0, End: t0.Add(48 * time.Hour)},
+		Period: affrules.Period{Start: t0.Add(24 * time.Hour), End: t0.Add(240 * time.Hour)}, Audience: campaign.Audience{All: true}}, t0)
+	require.NoError(t, err)
+	for _, p := range []string{"p1", "p2"} {
+		el := eligibility.Result{ID: p, ShopID: "shop-1", Market: affrules.MY, State: eligibility.Eligible}
+		reg := campaign.Registration{Product: p, Seller: "shop-1", Rate: affrules.MustParseRate("10%"), Contact: "x"}
+		for _, a := range []campaign.Action{campaign.Register(reg, el), campaign.Review("agency", p, true), campaign.MatchCreators("agency", p, "c1")} {
+			c, err = e.Apply(c, a, t0.Add(time.Hour))
+			require.NoError(t, err)
+		}
+	}
+	return c, t0
+}
+
+func TestDisqualifyEndsParticipation(t *testing.T) { // ELG-11
+	com := commission.MustNew(commission.DefaultPolicy())
+	e := campaign.MustNew(campaign.DefaultPolicy(), com)
+	c, t0 := live(t, e)
+	end := t0.Add(72 * time.Hour)
+	perm := eligibility.Result{ID: "p1", ShopID: "shop-1", Market: affrules.MY, State: eligibility.PermanentlyDisqualified, Scope: eligibility.ProductScope}
+
+	// A temporary disqualification changes nothing in a running campaign.
+	temp := perm
+	temp.State = eligibility.TemporarilyDisqualified
+	_, err := e.Apply(c, campaign.Disqualify(temp), end)
+	var ref *campaign.Refusal
+	require.ErrorAs(t, err, &ref)
+	require.True(t, ref.Decision.Failed(campaign.RuleLaterDisqualification))
+
+	d, err := e.Apply(c, campaign.Disqualify(perm), end)
+	require.NoError(t, err)
+	require.True(t, d.Products[0].Ended.Equal(end))
+	require.True(t, d.Products[1].Ended.IsZero(), "a product-scoped result ends that product only")
+
+	// Orders before the end keep the offer; from the end on there is none for p1.
+	before, err := e.Offers(d, end.Add(-time.Nanosecond))
+	require.NoError(t, err)
+	require.Len(t, before, 2)
+	require.True(t, before[0].Period.End.Equal(end))
+	book, err := com.Prepare(before...)
+	require.NoError(t, err)
+	order := commission.Order{ID: "o", Creator: "c1", Product: "p1", Market: affrules.MY, Attributed: true, OrderCount: 1, PromotingSince: t0}
+	r, err := com.Resolve(book, order, end.Add(-time.Nanosecond))
+	require.NoError(t, err)
+	require.Equal(t, commission.Partner, r.Source)
+	r, err = com.Resolve(book, order, end)
+	require.NoError(t, err)
+	require.False(t, r.Earned(), "the offer ends with the participation")
+	after, err := e.Offers(d, end)
+	require.NoError(t, err)
+	require.Len(t, after, 1)
+	require.Equal(t, "p2", after[0].Product)
+
+	// Ended once: again is refused, and so are matches.
+	_, err = e.Apply(d, campaign.Disqualify(perm), end.Add(time.Hour))
+	require.True(t, errors.Is(err, campaign.ErrRefused))
+	_, err = e.Apply(d, campaign.MatchCreators("agency", "p1", "c2"), end.Add(time.Hour))
+	require.ErrorAs(t, err, &ref)
+	require.True(t, ref.Decision.Failed(campaign.RuleLaterDisqualification))
+
+	// A shop-scoped result ends every product of the shop.
+	shop := perm
+	shop.Scope = eligibility.ShopScope
+	s, err := e.Apply(c, campaign.Disqualify(shop), end)
+	require.NoError(t, err)
+	require.True(t, s.Products[0].Ended.Equal(end) && s.Products[1].Ended.Equal(end))
+}
+
+func TestDisqualifyPolicyKeeps(t *testing.T) { // ELG-11 (policy)
+	p := campaign.DefaultPolicy()
+	p.PermanentEndsParticipation = false
+	e := campaign.MustNew(p, commission.MustNew(commission.DefaultPolicy()))
+	c, t0 := live(t, e)
+	perm := eligibility.Result{ID: "p1", ShopID: "shop-1", Market: affrules.MY, State: eligibility.PermanentlyDisqualified, Scope: eligibility.ProductScope}
+	got, err := e.Apply(c, campaign.Disqualify(perm), t0.Add(72*time.Hour))
+	require.ErrorIs(t, err, campaign.ErrRefused)
+	require.Equal(t, c.Updated, got.Updated, "the campaign is returned unchanged")
+	_, err = e.Apply(c, campaign.Disqualify(eligibility.Result{}), t0.Add(72*time.Hour))
+	var fe *affrules.FieldError
+	require.ErrorAs(t, err, &fe)
+	require.Equal(t, "eligibility.state", fe.Field)
+}

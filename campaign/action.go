@@ -23,7 +23,7 @@ var ErrRefused = errors.New("refused by the campaign rules")
 // it will (Decision.NextAllowed). It wraps [ErrRefused].
 type Refusal struct {
 	// Action names the action refused: "register", "review", "match", "publish", "join",
-	// "set_samples", "change_rate", "remove" or "request".
+	// "set_samples", "disqualify" ([Evaluator.Apply]), "change_rate" or "remove".
 	Action string
 	// Subject is what the action is about: the product registered, reviewed, matched or given
 	// samples; the partner joining; the campaign published; the offer changed, removed or
@@ -70,8 +70,8 @@ const (
 var actionNames = [...]string{"", "register", "review", "match", "publish", "join", "set_samples", "disqualify"}
 
 // Action is one change to a campaign, made by [Evaluator.Apply] at an instant: build it with
-// [Register], [Review], [MatchCreators], [Publish], [Join] or [SetSamples]. The zero Action is
-// refused.
+// [Register], [Review], [MatchCreators], [Publish], [Join], [SetSamples] or [Disqualify]. The
+// zero Action is refused.
 type Action struct {
 	kind     actionKind
 	reg      Registration
@@ -104,7 +104,7 @@ func (a Action) String() string {
 // eligibility result evaluated at the instant of registration (ELG-9, ELG-11). In an agency
 // campaign the seller must be in the audience and register inside the registration period, the
 // product then waits for the partner's review; in a seller campaign only its owner registers,
-// before the campaign ends, and its own products are approved as registered (CMP-6).
+// before publishing it (CMP-6), and its own products are approved as registered.
 func Register(r Registration, elig eligibility.Result) Action {
 	return Action{kind: actRegister, reg: r, elig: elig}
 }
@@ -150,7 +150,8 @@ func Disqualify(elig eligibility.Result) Action { return Action{kind: actDisqual
 //
 // Bad input is a [*affrules.FieldError] (several joined): at out of the library's bounds or
 // before the campaign's last change (c.Updated: instants only move forward); a campaign not
-// made by [Evaluator.Create]; an empty product, seller, partner or creator; a rate outside the
+// made by [Evaluator.Create], or in a state the rules cannot have produced (a product
+// registered twice, an approval without a review instant, a rate outside the bounds); an empty product, seller, partner or creator; a rate outside the
 // bounds (COM-9) or a partner share outside 0%–100%; a negative sample quantity; an empty
 // contact; an eligibility result of another product, shop or market, or not evaluated; fields
 // the rules set given already. An action the rules refuse is a [*Refusal] whose decision gives
@@ -165,10 +166,7 @@ func (e *Evaluator) Apply(c Campaign, a Action, at time.Time) (Campaign, error) 
 	} else if at.Before(c.Updated) {
 		l.Add("at", stamp(at), "is before the campaign's last change at %s: instants only move forward", stamp(c.Updated))
 	}
-	if c.Created.IsZero() {
-		l.Add("campaign.created", "", "is not set: build the campaign with Create")
-	}
-	e.checkTerms(l, &c)
+	e.checkCampaign(l, &c)
 	if a.kind == 0 || int(a.kind) >= len(actionNames) {
 		l.Add("action", "none", "must be built with Register, Review, MatchCreators, Publish, Join, SetSamples or Disqualify")
 	}
@@ -238,15 +236,12 @@ func (e *Evaluator) register(c *Campaign, a Action, at time.Time) error {
 		l.Add("registration.seller", "", "must not be empty")
 	}
 	e.bound(l, "registration.rate", r.Rate)
-	if r.PartnerShare.Cmp(affrules.Rate{}) < 0 || r.PartnerShare.Cmp(affrules.MustParseRate("100%")) > 0 {
-		l.Add("registration.partner_share", r.PartnerShare, "must be between 0%% and 100%% (COM-7): %w", affrules.ErrOutOfRange)
-	}
 	if r.Samples < 0 {
 		l.Add("registration.samples", r.Samples, "%w", affrules.ErrNegative)
 	}
 	text(l, "registration.contact", r.Contact, maxContact, true)
-	if !r.Registered.IsZero() || r.Status != Pending || !r.Reviewed.IsZero() || len(r.Matches) > 0 {
-		l.Add("registration", r.Product, "registered, status, reviewed and matches are set by the rules: leave them out")
+	if !r.Registered.IsZero() || r.Status != Pending || !r.Reviewed.IsZero() || len(r.Matches) > 0 || !r.Ended.IsZero() {
+		l.Add("registration", r.Product, "registered, status, reviewed, matches and ended are set by the rules: leave them out")
 	}
 	el := a.elig
 	switch {
@@ -272,9 +267,12 @@ func (e *Evaluator) register(c *Campaign, a Action, at time.Time) error {
 		if w := window(c, at, r.Product); w != nil {
 			reasons = append(reasons, *w)
 		}
-	case Seller: // CMP-6: the owner registers its own products until the campaign ends
+	case Seller: // CMP-6: the owner registers its own products, then publishes
 		if r.Seller != c.Owner {
 			reasons = append(reasons, notOwner(r.Seller, c))
+		}
+		if !c.Published.IsZero() {
+			reasons = append(reasons, affrules.Reason{Rule: RuleSellerCampaigns, Key: keyPublished, Observed: affrules.Instant(c.Published), Subject: c.ID})
 		}
 		reasons = append(reasons, over(c, at, r.Product)...)
 	}
@@ -340,10 +338,11 @@ func review(c *Campaign, a Action, at time.Time) error {
 	if err := actorAndProduct(a); err != nil {
 		return err
 	}
+	if c.Initiator != Agency { // a seller's own products are approved as registered
+		return refuse("review", a.product, wrongInitiator(c, Agency))
+	}
 	var reasons []affrules.Reason
-	if c.Initiator != Agency {
-		reasons = append(reasons, wrongInitiator(c, Agency))
-	} else if a.actor != c.Owner {
+	if a.actor != c.Owner {
 		reasons = append(reasons, notOwner(a.actor, c))
 	}
 	r, missing := product(c, a.product)
@@ -367,14 +366,7 @@ func match(c *Campaign, a Action, at time.Time) error {
 	if len(a.creators) == 0 {
 		l.Add("action.creators", "[]", "must list at least one creator")
 	}
-	for i, cr := range a.creators {
-		f := "action.creators[" + strconv.Itoa(i) + "]"
-		if cr == "" {
-			l.Add(f, "", "must not be empty")
-		} else if slices.Contains(a.creators[:i], cr) {
-			l.Add(f, cr, "is listed twice")
-		}
-	}
+	distinct(l, "action.creators", a.creators)
 	if err := l.Err(); err != nil {
 		return err
 	}
@@ -390,8 +382,14 @@ func match(c *Campaign, a Action, at time.Time) error {
 	reasons = append(reasons, needStatus(r, Approved)...)
 	reasons = append(reasons, over(c, at, a.product)...)
 	if r != nil {
+		matched := make(map[string]bool, len(r.Matches))
+		for _, m := range r.Matches {
+			if m.Partner == a.actor {
+				matched[m.Creator] = true
+			}
+		}
 		for _, cr := range a.creators {
-			if slices.ContainsFunc(r.Matches, func(m Match) bool { return m.Partner == a.actor && m.Creator == cr }) {
+			if matched[cr] {
 				reasons = append(reasons, affrules.Reason{Rule: RuleReview, Key: keyMatched, Subject: cr})
 			}
 		}
@@ -410,10 +408,11 @@ func publish(c *Campaign, a Action, at time.Time) error {
 	if err := actorAndProduct(a); err != nil {
 		return err
 	}
-	var reasons []affrules.Reason
 	if c.Initiator != Seller {
-		reasons = append(reasons, wrongInitiator(c, Seller))
-	} else if a.actor != c.Owner {
+		return refuse("publish", c.ID, wrongInitiator(c, Seller))
+	}
+	var reasons []affrules.Reason
+	if a.actor != c.Owner {
 		reasons = append(reasons, notOwner(a.actor, c))
 	}
 	if !c.Published.IsZero() {
@@ -437,23 +436,22 @@ func join(c *Campaign, a Action, at time.Time) error {
 	if err := actorAndProduct(a); err != nil {
 		return err
 	}
-	var reasons []affrules.Reason
 	if c.Initiator != Seller {
-		reasons = append(reasons, wrongInitiator(c, Seller))
-	} else {
-		if c.Published.IsZero() {
-			reasons = append(reasons, affrules.Reason{Rule: RuleSellerCampaigns, Key: keyNotPublished, Observed: affrules.Instant(at), Subject: c.ID})
-		}
-		if !c.Audience.Includes(a.actor) {
-			reasons = append(reasons, affrules.Reason{Rule: RuleSellerCampaigns, Key: keyNotInAudience, Subject: a.actor})
-		}
-		if w := window(c, at, c.ID); w != nil {
-			w.Rule = RuleSellerCampaigns
-			reasons = append(reasons, *w)
-		}
-		if i := c.joined(a.actor); i >= 0 {
-			reasons = append(reasons, affrules.Reason{Rule: RuleSellerCampaigns, Key: keyJoined, Observed: affrules.Instant(c.Partners[i].Joined), Subject: a.actor})
-		}
+		return refuse("join", a.actor, wrongInitiator(c, Seller))
+	}
+	var reasons []affrules.Reason
+	if c.Published.IsZero() {
+		reasons = append(reasons, affrules.Reason{Rule: RuleSellerCampaigns, Key: keyNotPublished, Observed: affrules.Instant(at), Subject: c.ID})
+	}
+	if !c.Audience.Includes(a.actor) {
+		reasons = append(reasons, affrules.Reason{Rule: RuleSellerCampaigns, Key: keyNotInAudience, Subject: a.actor})
+	}
+	if w := window(c, at, c.ID); w != nil {
+		w.Rule = RuleSellerCampaigns
+		reasons = append(reasons, *w)
+	}
+	if i := c.joined(a.actor); i >= 0 {
+		reasons = append(reasons, affrules.Reason{Rule: RuleSellerCampaigns, Key: keyJoined, Observed: affrules.Instant(c.Partners[i].Joined), Subject: a.actor})
 	}
 	if err := refuse("join", a.actor, reasons...); err != nil {
 		return err

@@ -298,13 +298,109 @@ func (e *Evaluator) checkTerms(l *fielderr.List, c *Campaign) {
 	case !c.Audience.All && len(c.Audience.IDs) == 0:
 		l.Add("campaign.audience", "{}", "must be all or list at least one ID (%s)", RuleInitiators)
 	}
-	for i, id := range c.Audience.IDs {
-		f := "campaign.audience.ids[" + strconv.Itoa(i) + "]"
+	distinct(l, "campaign.audience.ids", c.Audience.IDs)
+}
+
+// distinct adds a problem to l for each empty or repeated entry of list, field naming it.
+func distinct(l *fielderr.List, field string, list []string) {
+	seen := make(map[string]struct{}, len(list))
+	for i, id := range list {
+		f := field + "[" + strconv.Itoa(i) + "]"
 		if id == "" {
 			l.Add(f, "", "must not be empty")
-		} else if slices.Contains(c.Audience.IDs[:i], id) {
+		} else if _, dup := seen[id]; dup {
 			l.Add(f, id, "is listed twice")
 		}
+		seen[id] = struct{}{}
+	}
+}
+
+// checkCampaign adds to l every problem of c as [Evaluator.Apply] is given it: not made by
+// [Evaluator.Create], terms the rules refuse, or a state the rules cannot have produced (a
+// campaign decoded from a store or written by hand): registrations without a product, seller
+// or instant, repeated, at rates outside the bounds, reviewed without a review instant, with
+// matches on unapproved products or naming no partner or creator; participants that are
+// repeated or in an agency campaign; instants out of bounds or after the last change.
+func (e *Evaluator) checkCampaign(l *fielderr.List, c *Campaign) {
+	if c.Created.IsZero() {
+		l.Add("campaign.created", "", "is not set: build the campaign with Create")
+	}
+	e.checkTerms(l, c)
+	instant := func(field string, t time.Time) {
+		if err := bounds.Instant(pkg, field, t); err != nil {
+			l.Append(err)
+		} else if t.After(c.Updated) {
+			l.Add(field, stamp(t), "is after the campaign's last change at %s", stamp(c.Updated))
+		}
+	}
+	if !c.Created.IsZero() {
+		instant("campaign.created", c.Created)
+		if c.Updated.Before(c.Created) {
+			l.Add("campaign.updated", stamp(c.Updated), "is before its creation at %s", stamp(c.Created))
+		}
+	}
+	if !c.Published.IsZero() {
+		instant("campaign.published", c.Published)
+		if c.Initiator != Seller {
+			l.Add("campaign.published", stamp(c.Published), "is only for seller campaigns (%s)", RuleSellerCampaigns)
+		}
+	}
+	seen := make(map[string]struct{}, len(c.Products))
+	for i := range c.Products {
+		r := &c.Products[i]
+		f := "campaign.products[" + strconv.Itoa(i) + "]"
+		if r.Product == "" {
+			l.Add(f+".product", "", "must not be empty")
+		} else if _, dup := seen[r.Product]; dup {
+			l.Add(f+".product", r.Product, "is registered twice (%s)", RuleRegistration)
+		}
+		seen[r.Product] = struct{}{}
+		if r.Seller == "" {
+			l.Add(f+".seller", "", "must not be empty")
+		}
+		e.bound(l, f+".rate", r.Rate)
+		if r.Samples < 0 {
+			l.Add(f+".samples", r.Samples, "%w", affrules.ErrNegative)
+		}
+		instant(f+".registered", r.Registered)
+		switch {
+		case r.Status > Rejected:
+			l.Add(f+".status", int(r.Status), "%w", affrules.ErrOutOfRange)
+		case r.Status == Pending && !r.Reviewed.IsZero():
+			l.Add(f+".reviewed", stamp(r.Reviewed), "is set on a pending product (%s)", RuleReview)
+		case r.Status != Pending:
+			instant(f+".reviewed", r.Reviewed)
+		}
+		if len(r.Matches) > 0 && r.Status != Approved {
+			l.Add(f+".matches", len(r.Matches), "are only for approved products (%s)", RuleReview)
+		}
+		for j, m := range r.Matches {
+			g := f + ".matches[" + strconv.Itoa(j) + "]"
+			if m.Partner == "" {
+				l.Add(g+".partner", "", "must not be empty")
+			}
+			if m.Creator == "" {
+				l.Add(g+".creator", "", "must not be empty")
+			}
+			instant(g+".at", m.At)
+		}
+		if !r.Ended.IsZero() {
+			instant(f+".ended", r.Ended)
+		}
+	}
+	if len(c.Partners) > 0 && c.Initiator != Seller {
+		l.Add("campaign.partners", len(c.Partners), "join seller campaigns only (%s)", RuleSellerCampaigns)
+	}
+	joined := make(map[string]struct{}, len(c.Partners))
+	for i, p := range c.Partners {
+		f := "campaign.partners[" + strconv.Itoa(i) + "]"
+		if p.Partner == "" {
+			l.Add(f+".partner", "", "must not be empty")
+		} else if _, dup := joined[p.Partner]; dup {
+			l.Add(f+".partner", p.Partner, "joined twice (%s)", RuleSellerCampaigns)
+		}
+		joined[p.Partner] = struct{}{}
+		instant(f+".joined", p.Joined)
 	}
 }
 
@@ -357,13 +453,15 @@ func Dates(m affrules.MarketCode, first, last string) (affrules.Period, error) {
 	loc := mk.Location()
 	l := fielderr.For(pkg)
 	day := func(field, s string) time.Time {
-		d, err := time.ParseInLocation(time.DateOnly, s, loc)
+		d, err := time.Parse(time.DateOnly, s)
 		if err != nil {
 			l.Add(field, strconv.Quote(s), "must be a date written 2006-01-02")
 			return time.Time{}
 		}
-		l.Append(bounds.Instant(pkg, field, d))
-		return d
+		// Noon of that day in the zone: midnight may not exist where DST starts at midnight.
+		noon := time.Date(d.Year(), d.Month(), d.Day(), 12, 0, 0, 0, loc)
+		l.Append(bounds.Instant(pkg, field, noon))
+		return noon
 	}
 	f, t := day("first", first), day("last", last)
 	if err := l.Err(); err != nil {

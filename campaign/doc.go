@@ -58,20 +58,23 @@
 //     (pending → approved or rejected, nothing after), and not after the campaign ends.
 //     Matches are a host input (COM-12): the owner (or, in a seller campaign, a partner that
 //     joined) matches creators to approved products before the campaign ends; a creator is
-//     covered from the instant of the match, so [Evaluator.Offers] at an earlier instant does
-//     not include them. An agency campaign is visible to its audience from creation; other
+//     covered from the instant of the match: each batch of matches is an offer of its own that
+//     starts then and never changes, so an order keeps the answer it had. An agency campaign is visible to its audience from creation; other
 //     partners do not see it.
 //   - CMP-6: a seller campaign's products are the seller's own, approved as registered (there
-//     is no one else to review them), and registered until the campaign ends. Its
-//     registration period is when partners join; the seller publishes it, with at least one
-//     product, before that period ends. Partners of its audience see it from publication and
+//     is no one else to review them), and registered before it is published, so partners join
+//     on terms that do not change. Its registration period is when partners join; the seller
+//     publishes it, with at least one product, before that period ends. Partners of its audience see it from publication and
 //     join it once, inside the period. Each partner that joined matches its own creators and
 //     gets an offer of its own.
 //   - CMP-7: removing a product from Open Collaboration ends its OPEN offer at the instant of
-//     removal; a removal before the listing starts makes it never run. A rate change replaces
-//     the entries not yet in force; COM-10's delay for decreases is the resolver's.
+//     removal, once; a removal before the listing starts makes it never run. A rate change is
+//     a new history entry from its instant, after the last one; COM-10's delay for decreases
+//     is the resolver's. Commission keeps one OPEN offer per market and product, so a removed
+//     product is not listed again while its removed offer is still given to the resolver.
 //   - ELG-11: eligibility is checked at registration; a later temporary disqualification
-//     changes nothing in a running campaign (it blocks new registrations only). A permanent
+//     changes nothing in a running campaign (it blocks new registrations only; its result is
+//     the host's to show beside the participation, and [Disqualify] refuses it). A permanent
 //     one, recorded with [Disqualify], ends the participation of the product (of every
 //     product of the shop, for a shop-scoped result) at that instant: its offers end then,
 //     it is no longer reviewed or matched, and orders before keep their rate

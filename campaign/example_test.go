@@ -64,5 +64,5 @@ func ExampleEvaluator_Apply() {
 	fmt.Println(got)
 	// Output:
 	// campaign: register "serum" refused: CMP-4 failed: total rate below the campaign's commission requirement (observed 10%, limit at least 12%)
-	// 15% of 80.00 MYR = 12.00 MYR (partner 2.40 MYR, creator 9.60 MYR) (PARTNER offer year-end/toner/agency-1, half_up)
+	// 15% of 80.00 MYR = 12.00 MYR (partner 2.40 MYR, creator 9.60 MYR) (PARTNER offer year-end/toner/agency-1/1, half_up)
 }

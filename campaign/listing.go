@@ -1,6 +1,7 @@
 package campaign
 
 import (
+	"net/url"
 	"slices"
 	"strconv"
 	"time"
@@ -24,7 +25,7 @@ func (e *Evaluator) List(id string, m affrules.MarketCode, product string, t com
 		return commission.Offer{}, err
 	}
 	o := commission.Offer{ID: id, Source: commission.Open, Market: m, Product: product, Coverage: commission.Everyone, Period: affrules.Period{Start: at}}
-	o.Rates, _ = affrules.NewTimeline(affrules.Effective[commission.Terms]{From: at, Value: t})
+	o.Rates, _ = affrules.NewTimeline(affrules.Effective[commission.Terms]{From: at, Value: own(t)})
 	if err := e.rule.Check(nil, o, at); err != nil {
 		return commission.Offer{}, err
 	}
@@ -49,11 +50,12 @@ type TargetOffer struct {
 }
 
 // Target makes the commission offers of Target Collaboration offer t, made at instant at
-// (CMP-1): one TARGET offer per product, with ID "<t.ID>/<product>", covering t's creators for
-// its period, at the product's terms from the period's start. It may run beside the product's
-// Open Collaboration listing; precedence decides between them (COM-5). Every problem is
-// reported at once: no product or the same product twice, and every problem
-// [commission.OfferRule.Check] finds in an offer.
+// (CMP-1): one TARGET offer per product, with ID "<t.ID>/<product>" (each part path-escaped,
+// "/" written %2F), covering t's creators for its period, at the product's terms from the
+// period's start. It may run beside the product's Open Collaboration listing; precedence
+// decides between them (COM-5). Every problem is reported at once: no product or the same
+// product twice, a period starting before at (an offer made now cannot change the answer an
+// earlier order had), and every problem [commission.OfferRule.Check] finds in an offer.
 func (e *Evaluator) Target(t TargetOffer, at time.Time) ([]commission.Offer, error) {
 	if err := e.ready(); err != nil {
 		return nil, err
@@ -67,14 +69,19 @@ func (e *Evaluator) Target(t TargetOffer, at time.Time) ([]commission.Offer, err
 		l.Add("target.products", "[]", "must list at least one product (%s)", RuleListings)
 	}
 	out := make([]commission.Offer, 0, len(t.Products))
+	if t.Period.Start.Before(at) {
+		l.Add("target.period.start", stamp(t.Period.Start), "is before the offer is made at %s: an offer starts when it is made or later (COM-3)", stamp(at))
+	}
+	seen := make(map[string]struct{}, len(t.Products))
 	for i, p := range t.Products {
-		if slices.ContainsFunc(t.Products[:i], func(q TargetProduct) bool { return q.Product == p.Product }) {
+		if _, dup := seen[p.Product]; dup {
 			l.Add("target.products["+strconv.Itoa(i)+"].product", p.Product, "is listed twice")
 			continue
 		}
-		o := commission.Offer{ID: t.ID + "/" + p.Product, Source: commission.Target, Market: t.Market, Product: p.Product,
+		seen[p.Product] = struct{}{}
+		o := commission.Offer{ID: url.PathEscape(t.ID) + "/" + url.PathEscape(p.Product), Source: commission.Target, Market: t.Market, Product: p.Product,
 			Coverage: commission.Listed, Creators: slices.Clone(t.Creators), Period: t.Period}
-		o.Rates, _ = affrules.NewTimeline(affrules.Effective[commission.Terms]{From: t.Period.Start, Value: p.Terms})
+		o.Rates, _ = affrules.NewTimeline(affrules.Effective[commission.Terms]{From: t.Period.Start, Value: own(p.Terms)})
 		l.Append(e.rule.Check(nil, o, at))
 		out = append(out, o)
 	}
@@ -85,8 +92,8 @@ func (e *Evaluator) Target(t TargetOffer, at time.Time) ([]commission.Offer, err
 }
 
 // ChangeRate changes the rate of Open or Target offer o to terms t from instant at (CMP-7,
-// COM-10, COM-11) and returns the changed offer: entries in force before at stay, entries
-// from at on (not yet in force) are replaced by t from at. Whether a decrease reaches creators
+// COM-10, COM-11) and returns the changed offer: its history with t added from at. Changes move
+// forward: at must be after the history's last entry (a [*affrules.FieldError] otherwise). Whether a decrease reaches creators
 // already promoting at once is the resolver's to decide (COM-10). An offer that has ended by at
 // (removed, CMP-7) is a [*Refusal]; terms breaking COM-9 or COM-11 are [*affrules.FieldError]
 // values.
@@ -99,14 +106,15 @@ func (e *Evaluator) ChangeRate(o commission.Offer, t commission.Terms, at time.T
 	}
 	var kept []affrules.Effective[commission.Terms]
 	for from, v := range o.Rates.All() {
-		if from.Before(at) {
-			kept = append(kept, affrules.Effective[commission.Terms]{From: from, Value: v})
+		if !from.Before(at) {
+			// Dated at or after at: the rate changed there already. Instants move forward.
+			return o, fielderr.New(pkg, "at", stamp(at), "is not after the offer's last rate change at %s: changes move forward (%s)", stamp(from), RuleOpenChange)
 		}
+		kept = append(kept, affrules.Effective[commission.Terms]{From: from, Value: own(v)})
 	}
-	kept = append(kept, affrules.Effective[commission.Terms]{From: at, Value: t})
+	kept = append(kept, affrules.Effective[commission.Terms]{From: at, Value: own(t)})
 	n := o
 	n.Creators = slices.Clone(o.Creators)
-	n.Members = slices.Clone(o.Members)
 	var err error
 	if n.Rates, err = affrules.NewTimeline(kept...); err != nil {
 		return o, err
@@ -119,7 +127,9 @@ func (e *Evaluator) ChangeRate(o commission.Offer, t commission.Terms, at time.T
 
 // Remove takes Open offer o out of Open Collaboration at instant at (CMP-7): its period ends
 // at at, so orders from at on earn no Open rate and earlier ones keep theirs. An offer removed
-// or ended by at already is a [*Refusal].
+// already (or given an end otherwise) is a [*Refusal]: a removal is final and is not moved.
+// Relisting the product later needs a new OPEN offer, which commission accepts only once the
+// removed one is no longer given to it (one OPEN offer per market and product).
 func (e *Evaluator) Remove(o commission.Offer, at time.Time) (commission.Offer, error) {
 	if err := e.ready(); err != nil {
 		return o, err
@@ -129,6 +139,9 @@ func (e *Evaluator) Remove(o commission.Offer, at time.Time) (commission.Offer, 
 	}
 	if err := e.listed(o, at, "remove"); err != nil {
 		return o, err
+	}
+	if !o.Period.End.IsZero() {
+		return o, refuse("remove", o.ID, affrules.Reason{Rule: RuleOpenChange, Key: keyNotListed, Observed: affrules.Instant(at), Limit: affrules.Instant(o.Period.End), Subject: o.ID})
 	}
 	n := o
 	n.Period.End = at
@@ -187,4 +200,14 @@ func (e *Evaluator) Request(o commission.Offer, creator string, at time.Time) (S
 		return Pending, affrules.Decide(), nil
 	}
 	return Approved, affrules.Decide(), nil
+}
+
+// own returns t with a copy of its tier, so that an offer made here shares nothing with its
+// caller's terms.
+func own(t commission.Terms) commission.Terms {
+	if t.Tier != nil {
+		tier := *t.Tier
+		t.Tier = &tier
+	}
+	return t
 }

@@ -64,6 +64,20 @@ func (m *Memory) Apply(ctx context.Context, e *Evaluator, id string, a Action, a
 	return n.clone(), nil
 }
 
+// Campaign implements [Store.Campaign].
+func (m *Memory) Campaign(ctx context.Context, id string) (Campaign, error) {
+	if err := ctx.Err(); err != nil {
+		return Campaign{}, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	c, ok := m.campaigns[id]
+	if !ok {
+		return Campaign{}, fielderr.New(pkg, "campaign.id", strconv.Quote(id), "%w", ErrNotFound)
+	}
+	return c.clone(), nil
+}
+
 // Campaigns implements [Store.Campaigns].
 func (m *Memory) Campaigns(ctx context.Context, mk affrules.MarketCode) ([]Campaign, error) {
 	if err := ctx.Err(); err != nil {

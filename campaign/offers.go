@@ -1,7 +1,9 @@
 package campaign
 
 import (
+	"net/url"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/affrules/affrules"
@@ -11,24 +13,24 @@ import (
 )
 
 // Offers returns the commission offers campaign c makes, as they stand at instant at (CMP-5,
-// COM-12): one PARTNER offer for each approved product and each partner that matched creators
-// to it by at, covering those creators, for the campaign period, at the product's total rate
-// and partner share from its registration on. Its ID is "<campaign>/<product>/<partner>".
-// Give them, with the product's other offers, to [commission.Evaluator.Prepare] to resolve an
-// order at at: matches made after at are not in them, so the answer at at never changes.
-// Products pending or rejected at at, approved products no creator was matched to, and products
-// whose participation ended by at (ELG-11) make no offer; a participation that ends after at
-// ends the offer's period then, so an order before it keeps its rate.
+// COM-12): for each approved product, one PARTNER offer per batch of creators a partner matched
+// to it by at ([MatchCreators] calls at one instant), covering those creators from the instant
+// of the match (or the campaign's start, if later) to the campaign's end, at the product's total
+// rate and partner share. Its ID is "<campaign>/<product>/<partner>/<n>", n counting that
+// partner's batches for the product from 1, each part path-escaped ("/" is written %2F) so that
+// no two offers share an ID. An offer never changes once made, except that a participation
+// ended by a permanent disqualification (ELG-11) ends it then; so a book built from the offers
+// at any instant gives every earlier order the answer it had. Give them, with the product's
+// other offers, to [commission.Evaluator.Prepare]. Products pending or rejected at at, approved
+// products no creator was matched to, and products whose participation ended by at make no
+// offer. The campaign is checked as [Evaluator.Apply] checks it.
 func (e *Evaluator) Offers(c Campaign, at time.Time) ([]commission.Offer, error) {
 	if err := e.ready(); err != nil {
 		return nil, err
 	}
 	l := fielderr.For(pkg)
 	l.Append(bounds.Instant(pkg, "at", at))
-	if c.Created.IsZero() {
-		l.Add("campaign.created", "", "is not set: build the campaign with Create")
-	}
-	e.checkTerms(l, &c)
+	e.checkCampaign(l, &c)
 	if err := l.Err(); err != nil {
 		return nil, err
 	}
@@ -37,33 +39,44 @@ func (e *Evaluator) Offers(c Campaign, at time.Time) ([]commission.Offer, error)
 		if r.Status != Approved || r.Reviewed.After(at) || (!r.Ended.IsZero() && !r.Ended.After(at)) {
 			continue
 		}
-		live := c.Period
-		if !r.Ended.IsZero() && r.Ended.Before(live.End) { // ELG-11: it ends with the participation
-			live.End = r.Ended
-			if live.End.Before(live.Start) { // ended before the campaign started: never live
-				live.End = live.Start
-			}
+		end := c.Period.End
+		if !r.Ended.IsZero() && r.Ended.Before(end) { // ELG-11: it ends with the participation
+			end = r.Ended
 		}
-		var partners []string
+		rates, err := affrules.NewTimeline(affrules.Effective[commission.Terms]{From: r.Registered, Value: commission.Terms{Rate: r.Rate, PartnerShare: r.PartnerShare}})
+		if err != nil {
+			return nil, err
+		}
+		type batch struct {
+			partner string
+			at      time.Time
+		}
+		var batches []batch
 		for _, m := range r.Matches {
-			if !m.At.After(at) && !slices.Contains(partners, m.Partner) {
-				partners = append(partners, m.Partner)
+			if !m.At.After(at) && !slices.ContainsFunc(batches, func(b batch) bool { return b.partner == m.Partner && b.at.Equal(m.At) }) {
+				batches = append(batches, batch{m.Partner, m.At})
 			}
 		}
-		for _, p := range partners {
+		counts := map[string]int{}
+		for _, b := range batches {
 			var creators []string
 			for _, m := range r.Matches {
-				if m.Partner == p && !m.At.After(at) {
+				if m.Partner == b.partner && m.At.Equal(b.at) {
 					creators = append(creators, m.Creator)
 				}
 			}
-			rates, err := affrules.NewTimeline(affrules.Effective[commission.Terms]{From: r.Registered, Value: commission.Terms{Rate: r.Rate, PartnerShare: r.PartnerShare}})
-			if err != nil {
-				return nil, err
+			counts[b.partner]++
+			start := c.Period.Start
+			if b.at.After(start) {
+				start = b.at
+			}
+			if start.After(end) { // ended before it could start: never live
+				start = end
 			}
 			out = append(out, commission.Offer{
-				ID: c.ID + "/" + r.Product + "/" + p, Source: commission.Partner, Market: c.Market, Product: r.Product,
-				Coverage: commission.Listed, Creators: creators, Period: live, Rates: rates, Approved: true,
+				ID:     url.PathEscape(c.ID) + "/" + url.PathEscape(r.Product) + "/" + url.PathEscape(b.partner) + "/" + strconv.Itoa(counts[b.partner]),
+				Source: commission.Partner, Market: c.Market, Product: r.Product, Coverage: commission.Listed, Creators: creators,
+				Period: affrules.Period{Start: start, End: end}, Rates: rates, Approved: true,
 			})
 		}
 	}
@@ -91,10 +104,7 @@ func (e *Evaluator) Visible(c Campaign, v Viewer, at time.Time) (bool, error) {
 	if (v.Seller == "") == (v.Partner == "") {
 		l.Add("viewer", v.Seller+v.Partner, "must name a seller or a partner, not both")
 	}
-	if c.Created.IsZero() {
-		l.Add("campaign.created", "", "is not set: build the campaign with Create")
-	}
-	e.checkTerms(l, &c)
+	e.checkCampaign(l, &c)
 	if err := l.Err(); err != nil {
 		return false, err
 	}
@@ -112,19 +122,24 @@ func (e *Evaluator) Visible(c Campaign, v Viewer, at time.Time) (bool, error) {
 	}
 }
 
-// Joined is a campaign a seller registered products in, with those products and their status
-// (CMP-5).
+// Joined is an agency campaign a seller registered products in, with those products and where
+// they stand (CMP-5): status, and Ended for a participation a permanent disqualification ended
+// (ELG-11).
 type Joined struct {
 	Campaign string         `json:"campaign"`
 	Name     string         `json:"name"`
 	Products []Registration `json:"products"`
 }
 
-// JoinedBy returns the campaigns among cs in which seller registered products, in the order
-// given, each with the seller's products in the order registered (CMP-5's joined list).
+// JoinedBy returns the agency campaigns among cs in which seller registered products, in the
+// order given, each with the seller's products in the order registered (CMP-5's joined list). A
+// seller's own campaigns are not "joined" and are left out.
 func JoinedBy(seller string, cs []Campaign) []Joined {
 	var out []Joined
 	for _, c := range cs {
+		if c.Initiator != Agency {
+			continue
+		}
 		var ps []Registration
 		for _, r := range c.Products {
 			if r.Seller == seller {

@@ -28,8 +28,8 @@ type Policy struct {
 	RegistrationWithinCampaign bool `json:"registration_within_campaign"`
 	// PermanentEndsParticipation makes a permanent disqualification of a registered product,
 	// or of its shop, end the product's participation from that instant ([Disqualify],
-	// ELG-11). Default true; false keeps it in the campaign, the disqualification reported
-	// only.
+	// ELG-11). Default true; false keeps it in the campaign ([Disqualify] is refused), its
+	// eligibility result being the host's to show.
 	PermanentEndsParticipation bool `json:"permanent_ends_participation"`
 }
 

@@ -23,7 +23,7 @@ const (
 	RuleRegistration affrules.RuleID = "CMP-4"
 	// RuleReview is CMP-5, the partner's review pending → approved / rejected, the partner
 	// matching creators to approved products, the sellers' joined list and what sellers see:
-	// [Review], [Match], [JoinedBy] and [Evaluator.Visible].
+	// [Review], [MatchCreators], [JoinedBy] and [Evaluator.Visible].
 	RuleReview affrules.RuleID = "CMP-5"
 	// RuleSellerCampaigns is CMP-6, a seller-initiated campaign published to its audience of
 	// partners, who join only after publication: [Publish] and [Join].

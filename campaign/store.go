@@ -30,6 +30,8 @@ type Store interface {
 	// atomic step, stores the result and returns it. An error (a [*Refusal], bad input, or an
 	// unknown id, wrapping [ErrNotFound]) stores nothing.
 	Apply(ctx context.Context, e *Evaluator, id string, a Action, at time.Time) (Campaign, error)
+	// Campaign returns the campaign stored under id, or an error wrapping [ErrNotFound].
+	Campaign(ctx context.Context, id string) (Campaign, error)
 	// Campaigns returns the campaigns of market m, by ID; none is not an error. With an empty
 	// m it returns every campaign.
 	Campaigns(ctx context.Context, m affrules.MarketCode) ([]Campaign, error)

@@ -359,7 +359,11 @@ func Dates(m affrules.MarketCode, first, last string) (affrules.Period, error) {
 			l.Add(field, strconv.Quote(s), "must be a date written 2006-01-02")
 			return time.Time{}
 		}
-		l.Append(bounds.Instant(pkg, field, d))
+		if err := bounds.Instant(pkg, field, d); err != nil {
+			l.Append(err)
+		} else if field == "last" { // the period ends at the midnight after it: in bounds too
+			l.Append(bounds.Instant(pkg, field, mk.Day(d).End))
+		}
 		return d
 	}
 	f, t := day("first", first), day("last", last)

@@ -780,6 +780,20 @@ func TestOffers(t *testing.T) {
 			t.Errorf("Offers at %s (-want +got):\n%s", tt.at, diff)
 		}
 	}
+
+	// The rules never match creators to a product that is not approved; a record that says so
+	// anyway (a host's store edited by hand) still makes no offer for it, nor before its review.
+	for name, forge := range map[string]func(r *campaign.Registration){
+		"pending":               func(r *campaign.Registration) { r.Status, r.Reviewed = campaign.Pending, time.Time{} },
+		"rejected":              func(r *campaign.Registration) { r.Status = campaign.Rejected },
+		"approved after the at": func(r *campaign.Registration) { r.Reviewed = on(20, 0) },
+	} {
+		f := snapshot(c)
+		forge(&f.Products[0])
+		got, err := ev.Offers(f, on(10, 0))
+		require.NoError(t, err)
+		require.Empty(t, got, name)
+	}
 }
 
 // CMP-5, COM-5, COM-7, COM-12: the offers pass commission's Prepare; the resolver picks the

@@ -1,6 +1,7 @@
 package campaign_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -168,6 +169,23 @@ func TestCreateBoundaries(t *testing.T) {
 		_, err := ev.Create(c, t0)
 		require.NoError(t, err)
 	})
+}
+
+// A Rate is exact to 1e-9 (0.0000001%): the steps just outside 1% and 80% that Create and
+// Register refuse are 0.9999999% and 80.0000001%. Finer percentages such as 0.999999999% are
+// not rates at all, so no campaign or registration can carry them: parsing one, as text or in a
+// campaign's JSON, is an error.
+func TestRateResolution(t *testing.T) {
+	require.Equal(t, "0.9999999%", below(rate("1%")).String())
+	require.Equal(t, "80.0000001%", above(rate("80%")).String())
+	for _, s := range []string{"0.999999999%", "80.000000001%", "11.999999999%"} {
+		_, err := affrules.ParseRate(s)
+		require.Error(t, err, s)
+		var c campaign.Campaign
+		require.Error(t, json.Unmarshal([]byte(`{"requirement": "`+s+`"}`), &c), s)
+	}
+	_, err := affrules.RateFromDecimal(decimal.RequireFromString("0.00999999999"))
+	require.Error(t, err)
 }
 
 // Create returns a copy: changing the campaign given afterwards does not change the one created.

@@ -383,6 +383,9 @@ func (e *Evaluator) checkCampaign(l *fielderr.List, c *Campaign) {
 				l.Add(g+".creator", "", "must not be empty")
 			}
 			instant(g+".at", m.At)
+			if m.At.Before(r.Reviewed) {
+				l.Add(g+".at", stamp(m.At), "is before the approval at %s (%s)", stamp(r.Reviewed), RuleReview)
+			}
 		}
 		if !r.Ended.IsZero() {
 			instant(f+".ended", r.Ended)
@@ -460,7 +463,13 @@ func Dates(m affrules.MarketCode, first, last string) (affrules.Period, error) {
 		}
 		// Noon of that day in the zone: midnight may not exist where DST starts at midnight.
 		noon := time.Date(d.Year(), d.Month(), d.Day(), 12, 0, 0, 0, loc)
-		l.Append(bounds.Instant(pkg, field, noon))
+		// The period starts at the first day's midnight and ends at the midnight after the
+		// last: both must be in bounds.
+		edge := mk.Day(noon).Start
+		if field == "last" {
+			edge = mk.Day(noon).End
+		}
+		l.Append(bounds.Instant(pkg, field, edge))
 		return noon
 	}
 	f, t := day("first", first), day("last", last)

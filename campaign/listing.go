@@ -162,7 +162,7 @@ func (e *Evaluator) listed(o commission.Offer, at time.Time, action string) erro
 	if err := e.rule.Check(nil, o, at); err != nil {
 		return err
 	}
-	if !o.Period.End.IsZero() && !at.Before(o.Period.End) {
+	if ended(o, at) {
 		return refuse(action, o.ID, affrules.Reason{Rule: RuleOpenChange, Key: keyNotListed, Observed: affrules.Instant(at), Limit: affrules.Instant(o.Period.End), Subject: o.ID})
 	}
 	return nil
@@ -189,12 +189,12 @@ func (e *Evaluator) Request(o commission.Offer, creator string, at time.Time) (S
 		return Pending, affrules.Decision{}, err
 	}
 	switch {
+	case ended(o, at):
+		return Rejected, affrules.Decide(affrules.Reason{Rule: RuleOpenChange, Key: keyNotListed, Observed: affrules.Instant(at), Limit: affrules.Instant(o.Period.End), Subject: o.ID}), nil
 	case at.Before(o.Period.Start):
 		d := affrules.Decide(affrules.Reason{Rule: RuleListings, Key: keyNotListed, Observed: affrules.Instant(at), Limit: affrules.Instant(o.Period.Start), Subject: o.ID})
 		d.NextAllowed = o.Period.Start
 		return Rejected, d, nil
-	case !o.Period.End.IsZero() && !at.Before(o.Period.End):
-		return Rejected, affrules.Decide(affrules.Reason{Rule: RuleOpenChange, Key: keyNotListed, Observed: affrules.Instant(at), Limit: affrules.Instant(o.Period.End), Subject: o.ID}), nil
 	}
 	if e.policy.OpenApproval {
 		return Pending, affrules.Decide(), nil
@@ -210,4 +210,10 @@ func own(t commission.Terms) commission.Terms {
 		t.Tier = &tier
 	}
 	return t
+}
+
+// ended reports whether offer o has ended by instant at: its end is at or before at, or it was
+// removed before it started (an end not after its start), so it never runs (CMP-7).
+func ended(o commission.Offer, at time.Time) bool {
+	return !o.Period.End.IsZero() && (!at.Before(o.Period.End) || !o.Period.End.After(o.Period.Start))
 }

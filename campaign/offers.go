@@ -36,7 +36,8 @@ func (e *Evaluator) Offers(c Campaign, at time.Time) ([]commission.Offer, error)
 	}
 	var out []commission.Offer
 	for _, r := range c.Products {
-		if r.Status != Approved || r.Reviewed.After(at) || (!r.Ended.IsZero() && !r.Ended.After(at)) {
+		// Matches follow the approval (checkCampaign), so a batch matched by at was approved by then.
+		if r.Status != Approved || (!r.Ended.IsZero() && !r.Ended.After(at)) {
 			continue
 		}
 		end := c.Period.End

@@ -1,0 +1,330 @@
+package campaign_test
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/campaign"
+	"github.com/affrules/affrules/commission"
+)
+
+// The zero Evaluator and a nil *Evaluator fail closed: every method returns ErrNoPolicy.
+func TestZeroEvaluator(t *testing.T) {
+	c := approved(t)
+	open := list(t, "10%", on(1, 0))
+	for name, e := range map[string]*campaign.Evaluator{"zero": {}, "nil": nil} {
+		t.Run(name, func(t *testing.T) {
+			calls := map[string]func() error{
+				"Policy": func() error { _, err := e.Policy(); return err },
+				"Create": func() error { _, err := e.Create(agencyTerms(t), t0); return err },
+				"Apply": func() error {
+					got, err := e.Apply(c, campaign.Review("agency-1", "toner", true), on(5, 0))
+					if diff := cmp.Diff(c, got); diff != "" {
+						t.Errorf("Apply changed the campaign (-want +got):\n%s", diff)
+					}
+					return err
+				},
+				"Offers":  func() error { _, err := e.Offers(c, on(10, 0)); return err },
+				"Visible": func() error { _, err := e.Visible(c, campaign.Viewer{Seller: "shop-1"}, on(10, 0)); return err },
+				"List": func() error {
+					_, err := e.List("o", affrules.MY, "toner", commission.Terms{Rate: rate("10%")}, on(1, 0))
+					return err
+				},
+				"Target":     func() error { _, err := e.Target(targetOffer(), on(2, 0)); return err },
+				"ChangeRate": func() error { _, err := e.ChangeRate(open, commission.Terms{Rate: rate("12%")}, on(10, 0)); return err },
+				"Remove":     func() error { _, err := e.Remove(open, on(10, 0)); return err },
+				"Request": func() error {
+					st, d, err := e.Request(open, "aisyah", on(10, 0))
+					require.NotEqual(t, campaign.Approved, st)
+					require.False(t, d.Allowed)
+					return err
+				},
+			}
+			for m, call := range calls {
+				require.ErrorIs(t, call(), campaign.ErrNoPolicy, m)
+			}
+			visible, _ := e.Visible(c, campaign.Viewer{Seller: "shop-1"}, on(10, 0))
+			require.False(t, visible, "fails closed")
+		})
+	}
+}
+
+// New needs a commission evaluator built with commission.New: its rate bounds apply (COM-9).
+func TestNewWithoutCommission(t *testing.T) {
+	e, err := campaign.New(campaign.DefaultPolicy(), nil)
+	require.ErrorIs(t, err, campaign.ErrNoCommission)
+	require.Nil(t, e)
+	e, err = campaign.New(campaign.DefaultPolicy(), &commission.Evaluator{})
+	require.ErrorIs(t, err, campaign.ErrNoCommission)
+	require.ErrorIs(t, err, commission.ErrNoPolicy)
+	require.Nil(t, e)
+	require.Panics(t, func() { campaign.MustNew(campaign.DefaultPolicy(), nil) })
+}
+
+// The zero Campaign, one not made by Create, is bad input to Apply, Offers and Visible.
+func TestZeroCampaign(t *testing.T) {
+	var zero campaign.Campaign
+	got, err := ev.Apply(zero, register("serum", "shop-1", "15%"), on(2, 0))
+	require.NotErrorIs(t, err, campaign.ErrRefused)
+	require.Contains(t, fields(err), "campaign.created")
+	require.Contains(t, fields(err), "campaign.id")
+	require.Len(t, fieldErrors(err), len(err.(interface{ Unwrap() []error }).Unwrap()), "only field errors: %v", err)
+	if diff := cmp.Diff(zero, got); diff != "" {
+		t.Errorf("Apply (-want +got):\n%s", diff)
+	}
+	offers, err := ev.Offers(zero, on(2, 0))
+	require.Contains(t, fields(err), "campaign.created")
+	require.Nil(t, offers)
+	visible, err := ev.Visible(zero, campaign.Viewer{Seller: "shop-1"}, on(2, 0))
+	require.Contains(t, fields(err), "campaign.created")
+	require.False(t, visible)
+
+	// A campaign whose terms are valid but that Create never saw.
+	terms := agencyTerms(t)
+	_, err = ev.Apply(terms, register("serum", "shop-1", "15%"), on(2, 0))
+	badInput(t, err, "campaign.created")
+	_, err = ev.Offers(terms, on(2, 0))
+	badInput(t, err, "campaign.created")
+	_, err = ev.Visible(terms, campaign.Viewer{Seller: "shop-1"}, on(2, 0))
+	badInput(t, err, "campaign.created")
+}
+
+// The zero Action is refused as bad input, and the campaign is unchanged.
+func TestZeroAction(t *testing.T) {
+	c := approved(t)
+	err := applyBad(t, c, campaign.Action{}, on(5, 0), "action")
+	require.Contains(t, err.Error(), "Register")
+	require.Equal(t, "no action", campaign.Action{}.String())
+}
+
+// Instants are in 1900–2199 (UTC): the zero time, the nanosecond before 1900 and 2200 itself are
+// bad input to every method that takes one; the first and last instants pass.
+func TestInstantBounds(t *testing.T) {
+	c := approved(t)
+	open := list(t, "10%", on(1, 0))
+	bad := []time.Time{
+		{},
+		time.Date(1899, 12, 31, 23, 59, 59, 999999999, time.UTC),
+		time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC),
+		time.Date(-5, 1, 1, 0, 0, 0, 0, time.UTC),
+	}
+	for _, at := range bad {
+		t.Run(at.String(), func(t *testing.T) {
+			calls := map[string]func() error{
+				"Create": func() error { _, err := ev.Create(agencyTerms(t), at); return err },
+				"Offers": func() error { _, err := ev.Offers(c, at); return err },
+				"Visible": func() error {
+					_, err := ev.Visible(c, campaign.Viewer{Seller: "shop-1"}, at)
+					return err
+				},
+				"List": func() error {
+					_, err := ev.List("o", affrules.MY, "toner", commission.Terms{Rate: rate("10%")}, at)
+					return err
+				},
+				"Target":     func() error { _, err := ev.Target(targetOffer(), at); return err },
+				"ChangeRate": func() error { _, err := ev.ChangeRate(open, commission.Terms{Rate: rate("12%")}, at); return err },
+				"Remove":     func() error { _, err := ev.Remove(open, at); return err },
+				"Request":    func() error { _, _, err := ev.Request(open, "aisyah", at); return err },
+			}
+			for m, call := range calls {
+				err := call()
+				require.ErrorIs(t, err, affrules.ErrOutOfRange, m)
+				require.NotErrorIs(t, err, campaign.ErrRefused, m)
+				require.NotEmpty(t, fieldErrors(err), m)
+			}
+			applyBad(t, c, campaign.Review("agency-1", "toner", true), at, "at")
+		})
+	}
+	for _, at := range []time.Time{time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2199, 12, 31, 23, 59, 59, 999999999, time.UTC)} {
+		_, err := ev.Offers(c, at)
+		require.NoError(t, err)
+		_, err = ev.Visible(c, campaign.Viewer{Seller: "shop-1"}, at)
+		require.NoError(t, err)
+	}
+	_, err := ev.Apply(c, campaign.SetSamples("shop-1", "toner", 1), time.Date(2199, 12, 31, 23, 59, 59, 999999999, time.UTC))
+	require.NoError(t, err, "the last instant")
+}
+
+// Instants only move forward: an action dated before the campaign's last change is bad input
+// and changes nothing; one at the same instant is accepted.
+func TestOutOfOrder(t *testing.T) {
+	c := approved(t) // last changed on 4 December at 09:00
+	last := on(4, 9)
+	require.True(t, c.Updated.Equal(last))
+	for _, a := range []campaign.Action{
+		register("serum", "shop-1", "15%"),
+		campaign.Review("agency-1", "toner", true),
+		campaign.MatchCreators("agency-1", "toner", "budi"),
+		campaign.SetSamples("shop-1", "toner", 1),
+	} {
+		applyBad(t, c, a, last.Add(-time.Nanosecond), "at")
+	}
+	got := apply(t, c, campaign.MatchCreators("agency-1", "toner", "budi"), last)
+	require.Len(t, got.Products[0].Matches, 2)
+
+	// An action out of order with other problems reports them all.
+	applyBad(t, c, campaign.MatchCreators("", "toner", "budi"), last.Add(-time.Hour), "at")
+}
+
+// A campaign changed by the host after creation is checked again on every action: broken
+// terms are bad input to Apply, Offers and Visible.
+func TestTamperedCampaign(t *testing.T) {
+	c := approved(t)
+	for name, mutate := range map[string]func(c *campaign.Campaign){
+		"campaign.name":        func(c *campaign.Campaign) { c.Name = "\xff" },
+		"campaign.requirement": func(c *campaign.Campaign) { c.Requirement = rate("90%") },
+		"campaign.period":      func(c *campaign.Campaign) { c.Period.End = c.Period.Start },
+		"campaign.initiator":   func(c *campaign.Campaign) { c.Initiator = 7 },
+		"campaign.audience":    func(c *campaign.Campaign) { c.Audience = campaign.Audience{} },
+	} {
+		t.Run(name, func(t *testing.T) {
+			bad := snapshot(c)
+			mutate(&bad)
+			applyBad(t, bad, campaign.SetSamples("shop-1", "toner", 1), on(6, 0), name)
+			_, err := ev.Offers(bad, on(6, 0))
+			badInput(t, err, name)
+			_, err = ev.Visible(bad, campaign.Viewer{Seller: "shop-1"}, on(6, 0))
+			badInput(t, err, name)
+		})
+	}
+}
+
+// Text that is not UTF-8 or too long, counted in characters, is refused wherever it is given.
+func TestHostileText(t *testing.T) {
+	for _, s := range []string{"\xff", "ok\xc3", "\xed\xa0\x80", strings.Repeat("n", 201), strings.Repeat("ก", 201)} {
+		c := agencyTerms(t)
+		c.Name = s
+		_, err := ev.Create(c, t0)
+		badInput(t, err, "campaign.name")
+	}
+	for _, s := range []string{"a\x00b", "ก\u200b", strings.Repeat("ก", 200), "🙂"} {
+		c := agencyTerms(t)
+		c.Name = s
+		_, err := ev.Create(c, t0)
+		require.NoError(t, err, "%q", s)
+	}
+	c := create(t, agencyTerms(t))
+	reg := registration("serum", "shop-1", "15%")
+	reg.Contact = "+60\xff"
+	applyBad(t, c, campaign.Register(reg, eligible("serum", "shop-1")), on(2, 0), "registration.contact")
+}
+
+// Typos in policy JSON are errors naming where they are: an unknown key, a key that matches
+// only when case is ignored, a key given twice, a value of the wrong type; a document that is not
+// one JSON object is an error too. Nothing is returned with the error.
+func TestPolicyTypos(t *testing.T) {
+	tests := []struct {
+		doc   string
+		field string
+		says  string // a part of the message
+	}{
+		{`{"markets": ["MY"], "open_aproval": true}`, "policy", `"open_aproval"`},
+		{`{"Markets": ["MY"]}`, "policy", `did you mean "markets"`},
+		{`{"OPEN_APPROVAL": true}`, "policy", `"OPEN_APPROVAL"`},
+		{`{"open_approval": true, "open_approval": false}`, "policy", "given twice"},
+		{`{"markets": ["MY"], "markets": ["TH"]}`, "policy", "given twice"},
+		{`{"open_approval": "yes"}`, "policy.open_approval", "boolean"},
+		{`{"registration_within_campaign": 1}`, "policy.registration_within_campaign", "boolean"},
+		{`{"markets": "MY"}`, "policy.markets", "array"},
+		{`{"markets": [1]}`, "policy.markets", "must be"},
+		{`{"markets": {"MY": true}}`, "policy.markets", "array"},
+		{`{`, "policy", "not valid JSON"},
+		{`{"markets": ["MY"]`, "policy", "not valid JSON"},
+		{`{} {}`, "policy", "not valid JSON"},
+		{``, "policy", "not valid JSON"},
+		{"\xff", "policy", "not valid JSON"},
+		{`[]`, "policy", "JSON object"},
+		{`null`, "policy", "JSON object"},
+		{`"markets"`, "policy", "JSON object"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.doc, func(t *testing.T) {
+			p, err := campaign.ParsePolicy([]byte(tt.doc))
+			badInput(t, err, tt.field)
+			require.Contains(t, err.Error(), tt.says)
+			require.True(t, strings.HasPrefix(err.Error(), "campaign: "), "%v", err)
+			if diff := cmp.Diff(campaign.Policy{}, p); diff != "" {
+				t.Errorf("an error returns the zero Policy (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// A campaign survives a round trip through JSON unchanged, registrations, reviews, matches and
+// partners included, and the decoded campaign is one Apply accepts.
+func TestCampaignJSON(t *testing.T) {
+	a := approved(t)
+	a = apply(t, a, register("serum", "shop-2", "12%"), on(4, 10))
+	a = apply(t, a, register("lotion", "shop-1", "15%"), on(4, 11))
+	a = apply(t, a, campaign.Review("agency-1", "lotion", false), on(4, 12))
+
+	s := published(t)
+	s = apply(t, s, campaign.Join("agency-1"), regStart)
+	s = apply(t, s, campaign.MatchCreators("agency-1", "serum", "aisyah", "budi"), on(2, 0))
+
+	for _, c := range []campaign.Campaign{a, s, create(t, agencyTerms(t))} {
+		t.Run(c.ID, func(t *testing.T) {
+			b, err := json.Marshal(c)
+			require.NoError(t, err)
+			var back campaign.Campaign
+			require.NoError(t, json.Unmarshal(b, &back))
+			if diff := cmp.Diff(c, back); diff != "" {
+				t.Fatalf("round trip of %s (-want +got):\n%s", b, diff)
+			}
+			again, err := json.Marshal(back)
+			require.NoError(t, err)
+			require.JSONEq(t, string(b), string(again))
+		})
+	}
+
+	b, _ := json.Marshal(a)
+	var back campaign.Campaign
+	require.NoError(t, json.Unmarshal(b, &back))
+	require.Contains(t, string(b), `"initiator":"agency"`)
+	require.Contains(t, string(b), `"status":"rejected"`)
+	require.Contains(t, string(b), `"rate":"15%"`)
+	got := apply(t, back, campaign.Review("agency-1", "serum", true), on(5, 0))
+	require.Equal(t, campaign.Approved, got.Products[1].Status)
+	refused(t, back, campaign.Review("agency-1", "toner", true), on(5, 0))
+	offers, err := ev.Offers(back, on(10, 0))
+	require.NoError(t, err)
+	want, err := ev.Offers(a, on(10, 0))
+	require.NoError(t, err)
+	if diff := cmp.Diff(want, offers, exportTimelines); diff != "" {
+		t.Errorf("offers of the decoded campaign (-want +got):\n%s", diff)
+	}
+
+	b, _ = json.Marshal(s)
+	var sb campaign.Campaign
+	require.NoError(t, json.Unmarshal(b, &sb))
+	apply(t, sb, campaign.Join("agency-2"), on(3, 0))
+	refused(t, sb, campaign.Join("agency-1"), on(3, 0))
+}
+
+// Unknown enum names and values are errors, in both directions.
+func TestHostileEnums(t *testing.T) {
+	var c campaign.Campaign
+	for _, doc := range []string{`{"initiator": "partner"}`, `{"initiator": ""}`, `{"initiator": "Agency"}`, `{"initiator": 1}`} {
+		require.Error(t, json.Unmarshal([]byte(doc), &c), doc)
+	}
+	var r campaign.Registration
+	for _, doc := range []string{`{"status": "done"}`, `{"status": "Pending"}`, `{"status": 0}`} {
+		require.Error(t, json.Unmarshal([]byte(doc), &r), doc)
+	}
+	_, err := json.Marshal(campaign.Campaign{})
+	var fe *affrules.FieldError
+	require.True(t, errors.As(err, &fe), "the zero Initiator does not marshal: %v", err)
+	_, err = json.Marshal(campaign.Registration{Status: 3})
+	require.True(t, errors.As(err, &fe), "an unknown Status does not marshal: %v", err)
+	require.Equal(t, "Status(3)", campaign.Status(3).String())
+	require.False(t, campaign.Initiator(0).IsValid())
+	require.False(t, campaign.Audience{All: true}.Includes(""), "the empty ID is nobody")
+}

@@ -1,0 +1,157 @@
+package campaign_test
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/campaign"
+	"github.com/affrules/affrules/commission"
+)
+
+// SPEC §7 and MKT-1: the catalog's values.
+func TestDefaultPolicy(t *testing.T) {
+	want := campaign.Policy{
+		Markets:                    []affrules.MarketCode{"UK", "ID", "MY", "VN", "TH", "PH", "SG"},
+		OpenApproval:               false, // CMP-1: no seller approval
+		RegistrationWithinCampaign: true,  // CMP-3
+		PermanentEndsParticipation: true,  // ELG-11
+	}
+	if diff := cmp.Diff(want, campaign.DefaultPolicy()); diff != "" {
+		t.Errorf("DefaultPolicy (-want +got):\n%s", diff)
+	}
+	require.NoError(t, campaign.DefaultPolicy().Validate())
+}
+
+// A top-level setting left out, or null, keeps its DefaultPolicy value; one given is used.
+func TestParsePolicy(t *testing.T) {
+	def := campaign.DefaultPolicy()
+	tests := []struct {
+		doc  string
+		want func(p *campaign.Policy)
+	}{
+		{`{}`, func(p *campaign.Policy) {}},
+		{`{"markets": null, "open_approval": null, "registration_within_campaign": null}`, func(p *campaign.Policy) {}},
+		{`{"open_approval": true}`, func(p *campaign.Policy) { p.OpenApproval = true }},
+		{`{"registration_within_campaign": false}`, func(p *campaign.Policy) { p.RegistrationWithinCampaign = false }},
+		{`{"permanent_ends_participation": false}`, func(p *campaign.Policy) { p.PermanentEndsParticipation = false }},
+		{`{"markets": ["MY", "TH"]}`, func(p *campaign.Policy) { p.Markets = []affrules.MarketCode{"MY", "TH"} }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.doc, func(t *testing.T) {
+			got, err := campaign.ParsePolicy([]byte(tt.doc))
+			require.NoError(t, err)
+			want := campaign.DefaultPolicy()
+			tt.want(&want)
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("ParsePolicy (-want +got):\n%s", diff)
+			}
+		})
+	}
+
+	b, err := json.Marshal(def)
+	require.NoError(t, err)
+	require.JSONEq(t, `{"markets": ["UK","ID","MY","VN","TH","PH","SG"], "open_approval": false, "registration_within_campaign": true, "permanent_ends_participation": true}`, string(b))
+	back, err := campaign.ParsePolicy(b)
+	require.NoError(t, err)
+	if diff := cmp.Diff(def, back); diff != "" {
+		t.Errorf("round trip (-want +got):\n%s", diff)
+	}
+}
+
+// Validate reports every problem at once, each naming its field: no market, a market that is
+// not registered, a market listed twice. ParsePolicy and New report the same.
+func TestValidate(t *testing.T) {
+	p := campaign.Policy{Markets: []affrules.MarketCode{"ZZ", "MY", "MY", ""}}
+	err := p.Validate()
+	badInput(t, err, "markets[0]", "markets[2]", "markets[3]")
+	require.ErrorIs(t, err, affrules.ErrUnknownMarket)
+
+	_, err = campaign.ParsePolicy([]byte(`{"markets": ["ZZ", "MY", "MY", ""]}`))
+	badInput(t, err, "markets[0]", "markets[2]", "markets[3]")
+
+	for _, p := range []campaign.Policy{{}, {Markets: []affrules.MarketCode{}}} {
+		badInput(t, p.Validate(), "markets")
+		e, err := campaign.New(p, com)
+		badInput(t, err, "markets")
+		require.Nil(t, e)
+	}
+	_, err = campaign.ParsePolicy([]byte(`{"markets": []}`))
+	badInput(t, err, "markets")
+
+	require.Panics(t, func() { campaign.MustNew(campaign.Policy{}, com) })
+	require.NotPanics(t, func() { campaign.MustNew(campaign.DefaultPolicy(), com) })
+}
+
+// The evaluator keeps its own copy of the policy, and Policy returns a copy of it.
+func TestPolicyCopies(t *testing.T) {
+	p := campaign.Policy{Markets: []affrules.MarketCode{"MY", "TH"}, RegistrationWithinCampaign: true}
+	e, err := campaign.New(p, com)
+	require.NoError(t, err)
+	p.Markets[0] = "UK"
+	got, err := e.Policy()
+	require.NoError(t, err)
+	require.Equal(t, []affrules.MarketCode{"MY", "TH"}, got.Markets)
+	got.Markets[0] = "UK"
+	_, err = e.Create(agencyTerms(t), t0)
+	require.NoError(t, err, "MY still runs partner campaigns")
+	again, err := e.Policy()
+	require.NoError(t, err)
+	require.Equal(t, []affrules.MarketCode{"MY", "TH"}, again.Markets)
+}
+
+// MKT-1: partner campaigns run only in the policy's markets, when created and on every action.
+func TestPolicyMarkets(t *testing.T) {
+	p := campaign.DefaultPolicy()
+	p.Markets = []affrules.MarketCode{affrules.TH}
+	th := campaign.MustNew(p, com)
+
+	_, err := th.Create(agencyTerms(t), t0)
+	badInput(t, err, "campaign.market")
+	require.ErrorIs(t, err, affrules.ErrUnknownMarket)
+
+	c := create(t, agencyTerms(t))
+	got, err := th.Apply(c, register("serum", "shop-1", "15%"), on(2, 0))
+	badInput(t, err, "campaign.market")
+	if diff := cmp.Diff(c, got); diff != "" {
+		t.Errorf("bad input changed the campaign (-want +got):\n%s", diff)
+	}
+	_, err = th.Offers(c, on(2, 0))
+	badInput(t, err, "campaign.market")
+	_, err = th.Visible(c, campaign.Viewer{Seller: "shop-1"}, on(2, 0))
+	badInput(t, err, "campaign.market")
+}
+
+// COM-9: the rate bounds are the commission evaluator's: under bounds of 5%–50%, a requirement
+// or registration outside them is bad input, and the bounds themselves pass.
+func TestCommissionBounds(t *testing.T) {
+	cp := commission.DefaultPolicy()
+	cp.MinRate, cp.MaxRate = rate("5%"), rate("50%")
+	narrow := campaign.MustNew(campaign.DefaultPolicy(), commission.MustNew(cp))
+
+	terms := agencyTerms(t)
+	for _, r := range []string{"4%", "51%"} {
+		terms.Requirement = rate(r)
+		_, err := narrow.Create(terms, t0)
+		badInput(t, err, "campaign.requirement")
+		require.ErrorIs(t, err, affrules.ErrOutOfRange)
+	}
+	terms.Requirement = rate("5%")
+	c, err := narrow.Create(terms, t0)
+	require.NoError(t, err)
+	for _, r := range []string{"4.9999999%", "50.0000001%"} {
+		_, err = narrow.Apply(c, register("serum", "shop-1", r), on(2, 0))
+		badInput(t, err, "registration.rate")
+	}
+	for _, r := range []string{"5%", "50%"} {
+		_, err = narrow.Apply(c, register("serum", "shop-1", r), on(2, 0))
+		require.NoError(t, err)
+	}
+	_, err = narrow.List("open-toner", affrules.MY, "toner", commission.Terms{Rate: rate("4%")}, on(1, 0))
+	require.NotEmpty(t, fieldErrors(err), "%v", err)
+	_, err = ev.List("open-toner", affrules.MY, "toner", commission.Terms{Rate: rate("4%")}, on(1, 0))
+	require.NoError(t, err, "4% is inside the default bounds")
+}

@@ -9,7 +9,7 @@
 // stored exactly as returned; refused actions ([*campaign.Refusal]) and bad input
 // ([*affrules.FieldError]) storing nothing; returned campaigns that are copies; a cancelled
 // context; and the atomic step the [campaign.Store] contract asks for under concurrent use:
-// sixteen sellers registering one product at once (one is stored, CMP-4), sixteen products
+// sixteen registrations of one product at once (one is stored, CMP-4), sixteen products
 // registered at once (all stored), registrations racing the end of the registration period
 // (exactly those before the end stored, CMP-4's half-open period) and registrations at
 // instants out of order (each refused or stored, none lost).

@@ -1,0 +1,599 @@
+// Package campaigntest checks implementations of [campaign.Store], as testing/fstest checks file
+// systems. It depends on the standard library and go-cmp only (besides the packages it checks),
+// so a host's build of its own store's tests pulls in nothing else.
+//
+// [TestStore] runs the suite: creating campaigns and listing them by market and ID; a campaign
+// created again under its ID ([campaign.ErrConflict]); an unknown ID ([campaign.ErrNotFound]);
+// actions applied by the rules of the evaluator given on each call (registration, review and
+// matching in an agency campaign, publication, joining and matching in a seller campaign) and
+// stored exactly as returned; refused actions ([*campaign.Refusal]) and bad input
+// ([*affrules.FieldError]) storing nothing; returned campaigns that are copies; a cancelled
+// context; and the atomic step the [campaign.Store] contract asks for under concurrent use:
+// sixteen registrations of one product at once (one is stored, CMP-4), sixteen products
+// registered at once (all stored), registrations racing the end of the registration period
+// (exactly those before the end stored, CMP-4's half-open period) and registrations at
+// instants out of order (each refused or stored, none lost).
+//
+// A store's own test calls it with a function returning a new, empty store:
+//
+//	func TestStore(t *testing.T) {
+//		campaigntest.TestStore(t, func(t *testing.T) campaign.Store { return mystore.New(t) })
+//	}
+package campaigntest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/campaign"
+	"github.com/affrules/affrules/commission"
+	"github.com/affrules/affrules/eligibility"
+)
+
+var (
+	// t0 is when the suite's campaigns are created and their registration period opens.
+	t0 = time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	// regEnd is the end of the registration period [t0, regEnd): its last instant is
+	// regEnd - 1ns (CMP-4).
+	regEnd = t0.Add(10 * 24 * time.Hour)
+	// run is the campaign period.
+	run = affrules.Period{Start: t0.Add(5 * 24 * time.Hour), End: t0.Add(30 * 24 * time.Hour)}
+	// equal compares campaigns: instants with time.Time.Equal and rates with Rate.Equal (cmp
+	// uses a type's Equal method), a nil slice equal to an empty one.
+	equal = cmpopts.EquateEmpty()
+)
+
+func evaluator() *campaign.Evaluator {
+	return campaign.MustNew(campaign.DefaultPolicy(), commission.MustNew(commission.DefaultPolicy()))
+}
+
+// agency returns the terms of an agency campaign of partner "partner-1" in market m, open to
+// every seller, requiring a total rate of 10% (CMP-2, CMP-3).
+func agency(id string, m affrules.MarketCode) campaign.Campaign {
+	return campaign.Campaign{ID: id, Initiator: campaign.Agency, Owner: "partner-1", Market: m, Name: "Campaign " + id,
+		Contact: "ops@partner.example", Registration: affrules.Period{Start: t0, End: regEnd}, Period: run,
+		Requirement: affrules.MustParseRate("10%"), Audience: campaign.Audience{All: true}}
+}
+
+// seller returns the terms of a seller campaign of seller "shop-1" in MY for partners
+// "partner-1" and "partner-2" (CMP-6).
+func seller(id string) campaign.Campaign {
+	c := agency(id, affrules.MY)
+	c.Initiator, c.Owner, c.Contact = campaign.Seller, "shop-1", "ops@shop.example"
+	c.Audience = campaign.Audience{IDs: []string{"partner-1", "partner-2"}}
+	c.Preferences = "beauty creators"
+	return c
+}
+
+// register returns the registration of product by shop at rate r, with its eligibility result
+// (ELG-9) in market m.
+func register(product, shop string, m affrules.MarketCode, r string) campaign.Action {
+	reg := campaign.Registration{Product: product, Seller: shop, Rate: affrules.MustParseRate(r),
+		PartnerShare: affrules.MustParseRate("30%"), Samples: 5, Contact: "+60 3 1234 5678"}
+	return campaign.Register(reg, eligibility.Result{ID: product, ShopID: shop, Market: m, State: eligibility.Eligible})
+}
+
+func ids(cs []campaign.Campaign) string {
+	out := make([]string, len(cs))
+	for i, c := range cs {
+		out[i] = c.ID
+	}
+	return strings.Join(out, ",")
+}
+
+// fieldError reports whether err is, or joins, a *affrules.FieldError naming field.
+func fieldError(err error, field string) bool {
+	var fe *affrules.FieldError
+	if errors.As(err, &fe) && fe.Field == field {
+		return true
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return slices.ContainsFunc(j.Unwrap(), func(e error) bool { return fieldError(e, field) })
+	}
+	return false
+}
+
+// stored returns the one campaign the store holds under id.
+func stored(t *testing.T, s campaign.Store, id string) campaign.Campaign {
+	t.Helper()
+	cs, err := s.Campaigns(context.Background(), "")
+	if err != nil {
+		t.Fatalf("Campaigns: %v", err)
+	}
+	for _, c := range cs {
+		if c.ID == id {
+			return c
+		}
+	}
+	t.Fatalf("campaign %q is not stored (stored: %s)", id, ids(cs))
+	return campaign.Campaign{}
+}
+
+func create(t *testing.T, s campaign.Store, e *campaign.Evaluator, c campaign.Campaign, at time.Time) campaign.Campaign {
+	t.Helper()
+	got, err := s.Create(context.Background(), e, c, at)
+	if err != nil {
+		t.Fatalf("Create(%s): %v", c.ID, err)
+	}
+	return got
+}
+
+func apply(t *testing.T, s campaign.Store, e *campaign.Evaluator, id string, a campaign.Action, at time.Time) campaign.Campaign {
+	t.Helper()
+	got, err := s.Apply(context.Background(), e, id, a, at)
+	if err != nil {
+		t.Fatalf("Apply(%s, %v): %v", id, a, err)
+	}
+	return got
+}
+
+// snapshot returns a deep copy of c, sharing no slice with it.
+func snapshot(c campaign.Campaign) campaign.Campaign {
+	c.Audience.IDs = slices.Clone(c.Audience.IDs)
+	c.Products = slices.Clone(c.Products)
+	for i := range c.Products {
+		c.Products[i].Matches = slices.Clone(c.Products[i].Matches)
+	}
+	c.Partners = slices.Clone(c.Partners)
+	return c
+}
+
+// together runs f(0) … f(n-1) on n goroutines released at once, and waits for them.
+func together(n int, f func(i int)) {
+	var ready, done sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		ready.Add(1)
+		done.Go(func() {
+			ready.Done()
+			<-start
+			f(i)
+		})
+	}
+	ready.Wait()
+	close(start)
+	done.Wait()
+}
+
+// unchanged fails t if the store's campaign differs from want.
+func unchanged(t *testing.T, s campaign.Store, want campaign.Campaign, what string) {
+	t.Helper()
+	if diff := cmp.Diff(want, stored(t, s, want.ID), equal); diff != "" {
+		t.Errorf("%s changed the stored campaign (-want +got):\n%s", what, diff)
+	}
+}
+
+// TestStore runs the conformance suite against the stores newStore returns; newStore must
+// return a new, empty store each time it is called. Every subtest runs on its own store.
+func TestStore(t *testing.T, newStore func(t *testing.T) campaign.Store) {
+	ctx := context.Background()
+	e := evaluator()
+
+	t.Run("CreateAndList", func(t *testing.T) {
+		s := newStore(t)
+		want := map[string]campaign.Campaign{}
+		for _, c := range []campaign.Campaign{agency("c", affrules.MY), agency("a", affrules.MY), seller("b"), agency("d", affrules.TH)} {
+			got := create(t, s, e, c, t0)
+			if !got.Created.Equal(t0) || !got.Updated.Equal(t0) {
+				t.Errorf("Create(%s) set created %v, updated %v; want both %v", c.ID, got.Created, got.Updated, t0)
+			}
+			c.Created, c.Updated = t0, t0
+			if diff := cmp.Diff(c, got, equal); diff != "" {
+				t.Errorf("Create(%s) returned (-want +got):\n%s", c.ID, diff)
+			}
+			want[c.ID] = got
+		}
+		for _, tc := range []struct {
+			market affrules.MarketCode
+			ids    string
+		}{{affrules.MY, "a,b,c"}, {affrules.TH, "d"}, {"", "a,b,c,d"}, {affrules.SG, ""}} {
+			got, err := s.Campaigns(ctx, tc.market)
+			if err != nil {
+				t.Fatalf("Campaigns(%q): %v", tc.market, err)
+			}
+			if ids(got) != tc.ids {
+				t.Errorf("Campaigns(%q) = [%s], want [%s] in ID order", tc.market, ids(got), tc.ids)
+			}
+			for _, c := range got {
+				if diff := cmp.Diff(want[c.ID], c, equal); diff != "" {
+					t.Errorf("Campaigns(%q): %s is not what Create returned (-want +got):\n%s", tc.market, c.ID, diff)
+				}
+			}
+		}
+	})
+
+	t.Run("CreateAgainIsConflict", func(t *testing.T) {
+		s := newStore(t)
+		first := create(t, s, e, agency("a", affrules.MY), t0)
+		again := agency("a", affrules.TH)
+		again.Name = "Another"
+		if _, err := s.Create(ctx, e, again, t0.Add(time.Hour)); !errors.Is(err, campaign.ErrConflict) {
+			t.Errorf("Create of a stored ID: error %v, want one wrapping ErrConflict", err)
+		}
+		unchanged(t, s, first, "a conflicting Create")
+		if got, _ := s.Campaigns(ctx, affrules.TH); len(got) != 0 {
+			t.Errorf("a conflicting Create stored a campaign in TH: [%s]", ids(got))
+		}
+	})
+
+	t.Run("RefusedCreateStoresNothing_CMP3", func(t *testing.T) {
+		s := newStore(t)
+		bad := agency("a", affrules.MY)
+		bad.Registration.End = run.End.Add(time.Hour) // registration ends after the campaign (CMP-3)
+		_, err := s.Create(ctx, e, bad, t0)
+		if !fieldError(err, "campaign.registration.end") {
+			t.Errorf("Create with registration ending after the campaign: error %v, want a FieldError on campaign.registration.end", err)
+		}
+		inverted := agency("b", affrules.MY)
+		inverted.Period = affrules.Period{Start: run.End, End: run.Start}
+		if _, err := s.Create(ctx, e, inverted, t0); !errors.Is(err, affrules.ErrInvertedPeriod) {
+			t.Errorf("Create with an inverted period: error %v, want ErrInvertedPeriod", err)
+		}
+		if _, err := s.Create(ctx, e, agency("c", affrules.MY), time.Time{}); !fieldError(err, "at") {
+			t.Errorf("Create at the zero instant: error %v, want a FieldError on at", err)
+		}
+		if got, err := s.Campaigns(ctx, ""); err != nil || len(got) != 0 {
+			t.Errorf("refused creates stored [%s] (%v); want nothing", ids(got), err)
+		}
+	})
+
+	t.Run("ApplyUnknownIsNotFound", func(t *testing.T) {
+		s := newStore(t)
+		create(t, s, e, agency("a", affrules.MY), t0)
+		if _, err := s.Apply(ctx, e, "b", register("p1", "shop-1", affrules.MY, "12%"), t0); !errors.Is(err, campaign.ErrNotFound) {
+			t.Errorf("Apply to an unknown campaign: error %v, want one wrapping ErrNotFound", err)
+		}
+		if got, _ := s.Campaigns(ctx, ""); ids(got) != "a" {
+			t.Errorf("Apply to an unknown campaign stored [%s]", ids(got))
+		}
+	})
+
+	t.Run("RegisterReviewMatch_CMP4_CMP5", func(t *testing.T) {
+		s := newStore(t)
+		create(t, s, e, agency("a", affrules.MY), t0)
+		steps := []struct {
+			a  campaign.Action
+			at time.Time
+		}{
+			{register("p1", "shop-1", affrules.MY, "12%"), t0.Add(time.Hour)},
+			{register("p2", "shop-2", affrules.MY, "10%"), t0.Add(2 * time.Hour)},
+			{campaign.Review("partner-1", "p1", true), t0.Add(3 * time.Hour)},
+			{campaign.Review("partner-1", "p2", false), t0.Add(3 * time.Hour)},
+			{campaign.MatchCreators("partner-1", "p1", "creator-1", "creator-2"), t0.Add(4 * time.Hour)},
+			{campaign.SetSamples("shop-1", "p1", 9), t0.Add(5 * time.Hour)},
+		}
+		var got campaign.Campaign
+		for _, st := range steps {
+			got = apply(t, s, e, "a", st.a, st.at)
+			if diff := cmp.Diff(got, stored(t, s, "a"), equal); diff != "" {
+				t.Errorf("after %v the store holds what Apply did not return (-returned +stored):\n%s", st.a, diff)
+			}
+		}
+		if len(got.Products) != 2 {
+			t.Fatalf("%d products stored, want 2: %+v", len(got.Products), got.Products)
+		}
+		p1, p2 := got.Products[0], got.Products[1]
+		if p1.Product != "p1" || p1.Status != campaign.Approved || !p1.Registered.Equal(t0.Add(time.Hour)) || !p1.Reviewed.Equal(t0.Add(3*time.Hour)) || p1.Samples != 9 {
+			t.Errorf("p1 = %+v, want approved at t0+3h, registered at t0+1h, 9 samples", p1)
+		}
+		if p2.Product != "p2" || p2.Status != campaign.Rejected || !p2.Reviewed.Equal(t0.Add(3*time.Hour)) {
+			t.Errorf("p2 = %+v, want rejected at t0+3h", p2)
+		}
+		wantMatches := []campaign.Match{{Partner: "partner-1", Creator: "creator-1", At: t0.Add(4 * time.Hour)}, {Partner: "partner-1", Creator: "creator-2", At: t0.Add(4 * time.Hour)}}
+		if diff := cmp.Diff(wantMatches, p1.Matches, equal); diff != "" {
+			t.Errorf("p1 matches (-want +got):\n%s", diff)
+		}
+		if !got.Updated.Equal(t0.Add(5 * time.Hour)) {
+			t.Errorf("updated %v, want the last action's instant %v", got.Updated, t0.Add(5*time.Hour))
+		}
+	})
+
+	t.Run("PublishJoinMatch_CMP6", func(t *testing.T) {
+		s := newStore(t)
+		create(t, s, e, seller("s"), t0)
+		apply(t, s, e, "s", register("p1", "shop-1", affrules.MY, "15%"), t0.Add(time.Hour))
+		apply(t, s, e, "s", campaign.Publish("shop-1"), t0.Add(2*time.Hour))
+		apply(t, s, e, "s", campaign.Join("partner-2"), t0.Add(3*time.Hour))
+		got := apply(t, s, e, "s", campaign.MatchCreators("partner-2", "p1", "creator-1"), t0.Add(4*time.Hour))
+		if diff := cmp.Diff(got, stored(t, s, "s"), equal); diff != "" {
+			t.Errorf("the store holds what Apply did not return (-returned +stored):\n%s", diff)
+		}
+		want := []campaign.Participant{{Partner: "partner-2", Joined: t0.Add(3 * time.Hour)}}
+		if diff := cmp.Diff(want, got.Partners, equal); diff != "" {
+			t.Errorf("partners (-want +got):\n%s", diff)
+		}
+		if !got.Published.Equal(t0.Add(2*time.Hour)) || len(got.Products) != 1 || got.Products[0].Status != campaign.Approved || len(got.Products[0].Matches) != 1 {
+			t.Errorf("campaign = %+v, want published at t0+2h with p1 approved and matched once", got)
+		}
+	})
+
+	t.Run("RefusedActionStoresNothing", func(t *testing.T) {
+		s := newStore(t)
+		create(t, s, e, agency("a", affrules.MY), t0)
+		before := apply(t, s, e, "a", register("p1", "shop-1", affrules.MY, "12%"), t0.Add(time.Hour))
+		refused := []struct {
+			name string
+			a    campaign.Action
+			at   time.Time
+		}{
+			{"BelowRequirement_CMP4", register("p2", "shop-1", affrules.MY, "9.9999999%"), t0.Add(2 * time.Hour)},
+			{"RegisteredTwice_CMP4", register("p1", "shop-1", affrules.MY, "12%"), t0.Add(2 * time.Hour)},
+			{"RegistrationClosed_CMP4", register("p2", "shop-1", affrules.MY, "12%"), regEnd},
+			{"ReviewByAnotherPartner_CMP5", campaign.Review("partner-2", "p1", true), t0.Add(2 * time.Hour)},
+			{"MatchPending_CMP5", campaign.MatchCreators("partner-1", "p1", "creator-1"), t0.Add(2 * time.Hour)},
+			{"PublishAgencyCampaign_CMP6", campaign.Publish("partner-1"), t0.Add(2 * time.Hour)},
+		}
+		for _, tc := range refused {
+			_, err := s.Apply(ctx, e, "a", tc.a, tc.at)
+			var r *campaign.Refusal
+			if !errors.As(err, &r) || !errors.Is(err, campaign.ErrRefused) {
+				t.Errorf("%s: error %v, want a *Refusal wrapping ErrRefused", tc.name, err)
+			}
+			unchanged(t, s, before, tc.name)
+		}
+	})
+
+	t.Run("BadInputStoresNothing", func(t *testing.T) {
+		s := newStore(t)
+		create(t, s, e, agency("a", affrules.MY), t0)
+		before := apply(t, s, e, "a", register("p1", "shop-1", affrules.MY, "12%"), t0.Add(time.Hour))
+		negative := campaign.Registration{Product: "p2", Seller: "shop-1", Rate: affrules.MustParseRate("12%"), Samples: -1, Contact: "+60 3 1234"}
+		other := campaign.Registration{Product: "p3", Seller: "shop-1", Rate: affrules.MustParseRate("12%"), Contact: "+60 3 1234"}
+		bad := []struct {
+			name, field string
+			a           campaign.Action
+			at          time.Time
+		}{
+			{"NegativeSamples", "registration.samples", campaign.Register(negative, eligibility.Result{ID: "p2", ShopID: "shop-1", Market: affrules.MY, State: eligibility.Eligible}), t0.Add(2 * time.Hour)},
+			{"RateAboveBounds_COM9", "registration.rate", register("p2", "shop-1", affrules.MY, "80.0000001%"), t0.Add(2 * time.Hour)},
+			{"EligibilityOfAnotherProduct_ELG9", "eligibility.id", campaign.Register(other, eligibility.Result{ID: "p4", ShopID: "shop-1", Market: affrules.MY, State: eligibility.Eligible}), t0.Add(2 * time.Hour)},
+			{"NegativeSamplesChange", "action.samples", campaign.SetSamples("shop-1", "p1", -3), t0.Add(2 * time.Hour)},
+			{"NoAction", "action", campaign.Action{}, t0.Add(2 * time.Hour)},
+			{"InstantBeforeLastChange", "at", campaign.Review("partner-1", "p1", true), t0.Add(time.Hour - time.Nanosecond)},
+		}
+		for _, tc := range bad {
+			_, err := s.Apply(ctx, e, "a", tc.a, tc.at)
+			if !fieldError(err, tc.field) {
+				t.Errorf("%s: error %v, want a FieldError on %s", tc.name, err, tc.field)
+			}
+			if errors.Is(err, campaign.ErrRefused) {
+				t.Errorf("%s: bad input reported as a refusal: %v", tc.name, err)
+			}
+			unchanged(t, s, before, tc.name)
+		}
+	})
+
+	t.Run("EvaluatorGivenPerCall", func(t *testing.T) {
+		s := newStore(t)
+		create(t, s, e, agency("a", affrules.MY), t0)
+		p := campaign.DefaultPolicy()
+		p.Markets = []affrules.MarketCode{affrules.TH} // partner campaigns no longer run in MY (MKT-1)
+		thOnly := campaign.MustNew(p, commission.MustNew(commission.DefaultPolicy()))
+		before := stored(t, s, "a")
+		if _, err := s.Apply(ctx, thOnly, "a", register("p1", "shop-1", affrules.MY, "12%"), t0.Add(time.Hour)); !fieldError(err, "campaign.market") {
+			t.Errorf("Apply under a policy without MY: error %v, want a FieldError on campaign.market", err)
+		}
+		unchanged(t, s, before, "an action refused by the evaluator given")
+		apply(t, s, e, "a", register("p1", "shop-1", affrules.MY, "12%"), t0.Add(time.Hour))
+	})
+
+	t.Run("CopiesIsolated", func(t *testing.T) {
+		s := newStore(t)
+		terms := agency("a", affrules.MY)
+		terms.Audience = campaign.Audience{IDs: []string{"shop-1", "shop-2"}}
+		created := create(t, s, e, terms, t0)
+		terms.Audience.IDs[0] = "shop-9" // the caller's slice after Create
+		created.Audience.IDs[1] = "shop-8"
+		apply(t, s, e, "a", register("p1", "shop-1", affrules.MY, "12%"), t0.Add(time.Hour))
+		apply(t, s, e, "a", campaign.Review("partner-1", "p1", true), t0.Add(2*time.Hour))
+		got := apply(t, s, e, "a", campaign.MatchCreators("partner-1", "p1", "creator-1"), t0.Add(3*time.Hour))
+		want := snapshot(got)
+		if diff := cmp.Diff([]string{"shop-1", "shop-2"}, want.Audience.IDs); diff != "" {
+			t.Errorf("the caller's slices changed the stored audience (-want +got):\n%s", diff)
+		}
+		got.Products[0].Matches[0].Creator = "creator-x"
+		got.Products[0].Status = campaign.Rejected
+		got.Audience.IDs[0] = "shop-x"
+		got.Products = append(got.Products[:0], campaign.Registration{Product: "p-x"})
+		unchanged(t, s, want, "changing a campaign Apply returned")
+		listed := stored(t, s, "a")
+		listed.Products[0].Matches[0].Creator = "creator-y"
+		listed.Products[0].Samples = 99
+		listed.Audience.IDs[1] = "shop-y"
+		listed.Products[0].Matches = append(listed.Products[0].Matches, campaign.Match{Partner: "x", Creator: "y", At: t0})
+		unchanged(t, s, want, "changing a campaign Campaigns returned")
+	})
+
+	t.Run("CancelledContext", func(t *testing.T) {
+		s := newStore(t)
+		create(t, s, e, agency("a", affrules.MY), t0)
+		c, cancel := context.WithCancel(ctx)
+		cancel()
+		if _, err := s.Create(c, e, agency("b", affrules.MY), t0); !errors.Is(err, context.Canceled) {
+			t.Errorf("Create: error %v, want context.Canceled", err)
+		}
+		if _, err := s.Apply(c, e, "a", register("p1", "shop-1", affrules.MY, "12%"), t0.Add(time.Hour)); !errors.Is(err, context.Canceled) {
+			t.Errorf("Apply: error %v, want context.Canceled", err)
+		}
+		if _, err := s.Campaigns(c, ""); !errors.Is(err, context.Canceled) {
+			t.Errorf("Campaigns: error %v, want context.Canceled", err)
+		}
+		got := stored(t, s, "a")
+		if len(got.Products) != 0 {
+			t.Errorf("a cancelled Apply stored products: %+v", got.Products)
+		}
+		if all, _ := s.Campaigns(ctx, ""); ids(all) != "a" {
+			t.Errorf("a cancelled Create stored a campaign: [%s]", ids(all))
+		}
+	})
+
+	t.Run("ConcurrentSameProduct_CMP4", func(t *testing.T) {
+		s := newStore(t)
+		create(t, s, e, agency("a", affrules.MY), t0)
+		// Eight rounds, each of sixteen calls registering one product of shop-1 at once, at
+		// rates 10% to 25%, as a seller's repeated submissions would.
+		const rounds = 8
+		for round := range rounds {
+			product := fmt.Sprintf("p%d", round)
+			errs := make([]error, 16)
+			together(len(errs), func(i int) {
+				_, errs[i] = s.Apply(ctx, e, "a", register(product, "shop-1", affrules.MY, fmt.Sprintf("%d%%", 10+i)), t0.Add(time.Hour))
+			})
+			ok, refused := 0, 0
+			for i, err := range errs {
+				var r *campaign.Refusal
+				switch {
+				case err == nil:
+					ok++
+				case errors.As(err, &r) && errors.Is(err, campaign.ErrRefused) && r.Decision.Failed(campaign.RuleRegistration):
+					refused++
+				default:
+					t.Errorf("%s, call %d: error %v, want nil or a CMP-4 *Refusal", product, i, err)
+				}
+			}
+			if ok != 1 || refused != 15 {
+				t.Errorf("%s: %d registrations accepted, %d refused; want 1 and 15", product, ok, refused)
+			}
+		}
+		got := stored(t, s, "a")
+		var products []string
+		for _, r := range got.Products {
+			products = append(products, r.Product)
+		}
+		if diff := cmp.Diff([]string{"p0", "p1", "p2", "p3", "p4", "p5", "p6", "p7"}, products); diff != "" {
+			t.Errorf("stored products (-want +got): each once\n%s", diff)
+		}
+	})
+
+	t.Run("ConcurrentDifferentProducts", func(t *testing.T) {
+		s := newStore(t)
+		create(t, s, e, agency("a", affrules.MY), t0)
+		var want []string
+		for round := range 4 {
+			together(16, func(i int) {
+				product := fmt.Sprintf("p%d-%02d", round, i)
+				if _, err := s.Apply(ctx, e, "a", register(product, fmt.Sprintf("shop-%d", i%3), affrules.MY, "12%"), t0.Add(time.Hour)); err != nil {
+					t.Errorf("registering %s: %v", product, err)
+				}
+			})
+			for i := range 16 {
+				want = append(want, fmt.Sprintf("p%d-%02d", round, i))
+			}
+		}
+		got := stored(t, s, "a")
+		var products []string
+		for _, r := range got.Products {
+			products = append(products, r.Product)
+		}
+		slices.Sort(products)
+		if diff := cmp.Diff(want, products); diff != "" {
+			t.Errorf("stored products (-want +got):\n%s", diff)
+		}
+	})
+
+	t.Run("RegistrationsRacingTheEnd_CMP4", func(t *testing.T) {
+		s := newStore(t)
+		create(t, s, e, agency("a", affrules.MY), t0)
+		last := regEnd.Add(-time.Nanosecond)
+		type call struct {
+			product string
+			at      time.Time
+		}
+		var calls []call
+		for i := range 16 {
+			at := last
+			if i%2 == 1 {
+				at = regEnd
+			}
+			calls = append(calls, call{fmt.Sprintf("p%02d", i), at})
+		}
+		rand.New(rand.NewPCG(13, 4)).Shuffle(len(calls), func(i, j int) { calls[i], calls[j] = calls[j], calls[i] })
+		errs := make([]error, len(calls))
+		together(len(calls), func(i int) {
+			_, errs[i] = s.Apply(ctx, e, "a", register(calls[i].product, "shop-1", affrules.MY, "12%"), calls[i].at)
+		})
+		var want []string
+		for i, c := range calls {
+			var r *campaign.Refusal
+			switch {
+			case c.at.Equal(last) && errs[i] != nil:
+				t.Errorf("%s at the period's last instant: %v", c.product, errs[i])
+			case c.at.Equal(last):
+				want = append(want, c.product)
+			case !errors.As(errs[i], &r) || !r.Decision.Failed(campaign.RuleRegistration) || r.Decision.Reasons[0].Limit.Time().Compare(regEnd) != 0:
+				t.Errorf("%s at the period's end: error %v, want a CMP-4 refusal whose limit is the end", c.product, errs[i])
+			}
+		}
+		got := stored(t, s, "a")
+		var products []string
+		for _, r := range got.Products {
+			products = append(products, r.Product)
+		}
+		slices.Sort(products)
+		slices.Sort(want)
+		if diff := cmp.Diff(want, products); diff != "" {
+			t.Errorf("stored products (-want +got): exactly those before the end\n%s", diff)
+		}
+	})
+
+	t.Run("InstantsOutOfOrder", func(t *testing.T) {
+		s := newStore(t)
+		create(t, s, e, agency("a", affrules.MY), t0)
+		before := apply(t, s, e, "a", register("p0", "shop-1", affrules.MY, "12%"), t0.Add(2*time.Hour))
+		_, err := s.Apply(ctx, e, "a", register("p1", "shop-1", affrules.MY, "12%"), t0.Add(time.Hour))
+		if !fieldError(err, "at") {
+			t.Errorf("an action dated before the last change: error %v, want a FieldError on at", err)
+		}
+		unchanged(t, s, before, "an action dated before the last change")
+
+		// Sixteen registrations at instants in a random order, at once: each is stored or
+		// refused as dated before a change already stored; none stored is lost.
+		at := make([]time.Time, 16)
+		for i := range at {
+			at[i] = t0.Add(3*time.Hour + time.Duration(i)*time.Minute)
+		}
+		rand.New(rand.NewPCG(7, 11)).Shuffle(len(at), func(i, j int) { at[i], at[j] = at[j], at[i] })
+		errs := make([]error, len(at))
+		together(len(at), func(i int) {
+			_, errs[i] = s.Apply(ctx, e, "a", register(fmt.Sprintf("p%02d", i+1), "shop-1", affrules.MY, "12%"), at[i])
+		})
+		got := stored(t, s, "a")
+		want := []string{"p0"}
+		for i, err := range errs {
+			switch {
+			case err == nil:
+				want = append(want, fmt.Sprintf("p%02d", i+1))
+			case !fieldError(err, "at"):
+				t.Errorf("registration at %v: error %v, want nil or a FieldError on at", at[i], err)
+			case !at[i].Before(got.Updated):
+				t.Errorf("registration at %v refused as out of order, but the last change stored is at %v", at[i], got.Updated)
+			}
+		}
+		var products []string
+		for i, r := range got.Products {
+			products = append(products, r.Product)
+			if i > 0 && r.Registered.Before(got.Products[i-1].Registered) {
+				t.Errorf("%s registered at %v after %s at %v: instants went backwards", r.Product, r.Registered, got.Products[i-1].Product, got.Products[i-1].Registered)
+			}
+		}
+		slices.Sort(want)
+		slices.Sort(products)
+		if diff := cmp.Diff(want, products); diff != "" {
+			t.Errorf("stored products are not the registrations accepted (-accepted +stored):\n%s", diff)
+		}
+		if len(want) < 2 {
+			t.Errorf("no concurrent registration was accepted")
+		}
+	})
+}

@@ -48,7 +48,7 @@ func refuse(action, subject string, reasons ...affrules.Reason) error {
 		return nil
 	}
 	d := affrules.Decide(reasons...)
-	if !slices.ContainsFunc(reasons, func(r affrules.Reason) bool { return r.Key != keyNotOpenYet }) {
+	if !slices.ContainsFunc(reasons, func(r affrules.Reason) bool { return r.Key != keyNotOpenYet && r.Key != keyJoinNotOpenYet }) {
 		d.NextAllowed = reasons[0].Limit.Time()
 	}
 	return &Refusal{Action: action, Subject: subject, Decision: d}
@@ -198,13 +198,18 @@ func (e *Evaluator) Apply(c Campaign, a Action, at time.Time) (Campaign, error) 
 	return n, nil
 }
 
-// window returns the reason at is outside the registration period of c, if it is.
-func window(c *Campaign, at time.Time, subject string) *affrules.Reason {
+// window returns the reason at is outside the registration period of c, if it is: a seller's
+// registration (CMP-4) or, with join set, a partner's joining (CMP-6).
+func window(c *Campaign, at time.Time, subject string, join bool) *affrules.Reason {
+	rule, early, late := RuleRegistration, keyNotOpenYet, keyClosed
+	if join {
+		rule, early, late = RuleSellerCampaigns, keyJoinNotOpenYet, keyJoinClosed
+	}
 	switch {
 	case at.Before(c.Registration.Start):
-		return &affrules.Reason{Rule: RuleRegistration, Key: keyNotOpenYet, Observed: affrules.Instant(at), Limit: affrules.Instant(c.Registration.Start), Subject: subject}
+		return &affrules.Reason{Rule: rule, Key: early, Observed: affrules.Instant(at), Limit: affrules.Instant(c.Registration.Start), Subject: subject}
 	case !at.Before(c.Registration.End):
-		return &affrules.Reason{Rule: RuleRegistration, Key: keyClosed, Observed: affrules.Instant(at), Limit: affrules.Instant(c.Registration.End), Subject: subject}
+		return &affrules.Reason{Rule: rule, Key: late, Observed: affrules.Instant(at), Limit: affrules.Instant(c.Registration.End), Subject: subject}
 	}
 	return nil
 }
@@ -264,7 +269,7 @@ func (e *Evaluator) register(c *Campaign, a Action, at time.Time) error {
 		if !c.Audience.Includes(r.Seller) {
 			reasons = append(reasons, affrules.Reason{Rule: RuleInitiators, Key: keyNotInAudience, Subject: r.Seller})
 		}
-		if w := window(c, at, r.Product); w != nil {
+		if w := window(c, at, r.Product, false); w != nil {
 			reasons = append(reasons, *w)
 		}
 	case Seller: // CMP-6: the owner registers its own products, then publishes
@@ -422,7 +427,7 @@ func publish(c *Campaign, a Action, at time.Time) error {
 		reasons = append(reasons, affrules.Reason{Rule: RuleSellerCampaigns, Key: keyNoProducts, Observed: affrules.Count(0), Limit: affrules.Count(1), Subject: c.ID})
 	}
 	if !at.Before(c.Registration.End) {
-		reasons = append(reasons, affrules.Reason{Rule: RuleSellerCampaigns, Key: keyClosed, Observed: affrules.Instant(at), Limit: affrules.Instant(c.Registration.End), Subject: c.ID})
+		reasons = append(reasons, affrules.Reason{Rule: RuleSellerCampaigns, Key: keyJoinClosed, Observed: affrules.Instant(at), Limit: affrules.Instant(c.Registration.End), Subject: c.ID})
 	}
 	if err := refuse("publish", c.ID, reasons...); err != nil {
 		return err
@@ -444,10 +449,9 @@ func join(c *Campaign, a Action, at time.Time) error {
 		reasons = append(reasons, affrules.Reason{Rule: RuleSellerCampaigns, Key: keyNotPublished, Observed: affrules.Instant(at), Subject: c.ID})
 	}
 	if !c.Audience.Includes(a.actor) {
-		reasons = append(reasons, affrules.Reason{Rule: RuleSellerCampaigns, Key: keyNotInAudience, Subject: a.actor})
+		reasons = append(reasons, affrules.Reason{Rule: RuleSellerCampaigns, Key: keyJoinNotInAudience, Subject: a.actor})
 	}
-	if w := window(c, at, c.ID); w != nil {
-		w.Rule = RuleSellerCampaigns
+	if w := window(c, at, c.ID, true); w != nil {
 		reasons = append(reasons, *w)
 	}
 	if i := c.joined(a.actor); i >= 0 {
@@ -472,7 +476,7 @@ func setSamples(c *Campaign, a Action) error {
 	}
 	r, reasons := product(c, a.product)
 	if r != nil && r.Seller != a.actor {
-		reasons = append(reasons, affrules.Reason{Rule: RuleRegistration, Key: keyNotOwner, Observed: affrules.Text(a.actor), Limit: affrules.Text(r.Seller), Subject: a.product})
+		reasons = append(reasons, affrules.Reason{Rule: RuleRegistration, Key: keyNotSeller, Observed: affrules.Text(a.actor), Limit: affrules.Text(r.Seller), Subject: a.product})
 	}
 	if err := refuse("set_samples", a.product, reasons...); err != nil {
 		return err

@@ -130,7 +130,7 @@ func registerCases() []registerCase {
 		case k == 4:
 			at = c.Registration.End.Add(time.Duration(rng.Int64N(int64(time.Hour))))
 		}
-		out[i] = registerCase{c: c, a: campaign.Register(r, eligible(r.Product, r.Seller, state)), at: at}
+		out[i] = registerCase{c: c, a: campaign.Register(r, resultOf(r.Product, r.Seller, state)), at: at}
 	}
 	return out
 }

@@ -617,7 +617,7 @@ func TestPublish(t *testing.T) {
 		Observed: affrules.Text("shop-2"), Limit: affrules.Text("shop-1"), Subject: "shop-sale"}), r)
 
 	r = refused(t, c, campaign.Publish("shop-1"), regEnd)
-	requireDecision(t, decision(time.Time{}, affrules.Reason{Rule: campaign.RuleSellerCampaigns, Key: keyClosed,
+	requireDecision(t, decision(time.Time{}, affrules.Reason{Rule: campaign.RuleSellerCampaigns, Key: keyJoinClosed,
 		Observed: affrules.Instant(regEnd), Limit: affrules.Instant(c.Registration.End), Subject: "shop-sale"}), r)
 
 	last := regEnd.Add(-time.Nanosecond)
@@ -649,7 +649,7 @@ func TestJoin(t *testing.T) {
 		Observed: affrules.Instant(regStart), Subject: "shop-sale"}), r)
 
 	early := regStart.Add(-time.Nanosecond)
-	notOpen := affrules.Reason{Rule: campaign.RuleSellerCampaigns, Key: keyNotOpenYet, Observed: affrules.Instant(early),
+	notOpen := affrules.Reason{Rule: campaign.RuleSellerCampaigns, Key: keyJoinNotOpenYet, Observed: affrules.Instant(early),
 		Limit: affrules.Instant(unpublished.Registration.Start), Subject: "shop-sale"}
 	r = refused(t, unpublished, campaign.Join("agency-1"), early)
 	requireDecision(t, decision(time.Time{}, affrules.Reason{Rule: campaign.RuleSellerCampaigns, Key: keyNotPublished,
@@ -660,10 +660,10 @@ func TestJoin(t *testing.T) {
 	requireDecision(t, decision(regStart, notOpen), r)
 
 	r = refused(t, c, campaign.Join("agency-3"), regStart)
-	requireDecision(t, decision(time.Time{}, affrules.Reason{Rule: campaign.RuleSellerCampaigns, Key: keyNotInAudience, Subject: "agency-3"}), r)
+	requireDecision(t, decision(time.Time{}, affrules.Reason{Rule: campaign.RuleSellerCampaigns, Key: keyJoinNotInAudience, Subject: "agency-3"}), r)
 
 	r = refused(t, c, campaign.Join("agency-1"), regEnd)
-	requireDecision(t, decision(time.Time{}, affrules.Reason{Rule: campaign.RuleSellerCampaigns, Key: keyClosed,
+	requireDecision(t, decision(time.Time{}, affrules.Reason{Rule: campaign.RuleSellerCampaigns, Key: keyJoinClosed,
 		Observed: affrules.Instant(regEnd), Limit: affrules.Instant(c.Registration.End), Subject: "shop-sale"}), r)
 
 	c = apply(t, c, campaign.Join("agency-1"), regStart)
@@ -699,7 +699,7 @@ func TestSetSamples(t *testing.T) {
 
 	r := refused(t, c, campaign.SetSamples("shop-2", "toner", 3), on(6, 0))
 	require.Equal(t, "set_samples", r.Action)
-	requireDecision(t, decision(time.Time{}, affrules.Reason{Rule: campaign.RuleRegistration, Key: keyNotOwner,
+	requireDecision(t, decision(time.Time{}, affrules.Reason{Rule: campaign.RuleRegistration, Key: keyNotSeller,
 		Observed: affrules.Text("shop-2"), Limit: affrules.Text("shop-1"), Subject: "toner"}), r)
 	r = refused(t, c, campaign.SetSamples("shop-1", "serum", 3), on(6, 0))
 	requireDecision(t, decision(time.Time{}, affrules.Reason{Rule: campaign.RuleReview, Key: keyNotRegistered, Subject: "serum"}), r)

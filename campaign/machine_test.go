@@ -66,6 +66,9 @@ func (m *machModel) register(r campaign.Registration, state eligibility.State, a
 		if r.Seller != c.Owner {
 			reasons = append(reasons, "CMP-2 campaign.cmp2.not_owner")
 		}
+		if !c.Published.IsZero() {
+			reasons = append(reasons, "CMP-6 campaign.cmp6.published")
+		}
 		if !at.Before(c.Period.End) {
 			reasons = append(reasons, "CMP-5 campaign.cmp5.campaign_over")
 		}
@@ -92,8 +95,9 @@ func (m *machModel) register(r campaign.Registration, state eligibility.State, a
 // ends.
 func (m *machModel) review(partner, product string, approve bool, at time.Time) (reasons []string, apply func()) {
 	if !m.agency() {
-		reasons = append(reasons, "CMP-2 campaign.cmp2.wrong_initiator")
-	} else if partner != m.want.Owner {
+		return []string{"CMP-2 campaign.cmp2.wrong_initiator"}, nil
+	}
+	if partner != m.want.Owner {
 		reasons = append(reasons, "CMP-2 campaign.cmp2.not_owner")
 	}
 	r := m.product(product)
@@ -151,8 +155,9 @@ func (m *machModel) match(partner, product string, creators []string, at time.Ti
 // closes.
 func (m *machModel) publish(seller string, at time.Time) (reasons []string, apply func()) {
 	if m.agency() {
-		reasons = append(reasons, "CMP-2 campaign.cmp2.wrong_initiator")
-	} else if seller != m.want.Owner {
+		return []string{"CMP-2 campaign.cmp2.wrong_initiator"}, nil
+	}
+	if seller != m.want.Owner {
 		reasons = append(reasons, "CMP-2 campaign.cmp2.not_owner")
 	}
 	if !m.want.Published.IsZero() {
@@ -162,7 +167,7 @@ func (m *machModel) publish(seller string, at time.Time) (reasons []string, appl
 		reasons = append(reasons, "CMP-6 campaign.cmp6.no_products")
 	}
 	if !at.Before(m.want.Registration.End) {
-		reasons = append(reasons, "CMP-6 campaign.cmp4.closed")
+		reasons = append(reasons, "CMP-6 campaign.cmp6.closed")
 	}
 	return reasons, func() { m.want.Published = at }
 }
@@ -178,13 +183,13 @@ func (m *machModel) join(partner string, at time.Time) (reasons []string, apply 
 		reasons = append(reasons, "CMP-6 campaign.cmp6.not_published")
 	}
 	if !m.inAudience(partner) {
-		reasons = append(reasons, "CMP-6 campaign.cmp2.not_in_audience")
+		reasons = append(reasons, "CMP-6 campaign.cmp6.not_in_audience")
 	}
 	if at.Before(c.Registration.Start) {
-		reasons = append(reasons, "CMP-6 campaign.cmp4.not_open_yet")
+		reasons = append(reasons, "CMP-6 campaign.cmp6.not_open_yet")
 	}
 	if !at.Before(c.Registration.End) {
-		reasons = append(reasons, "CMP-6 campaign.cmp4.closed")
+		reasons = append(reasons, "CMP-6 campaign.cmp6.closed")
 	}
 	if m.hasJoined(partner) {
 		reasons = append(reasons, "CMP-6 campaign.cmp6.joined")
@@ -202,7 +207,7 @@ func (m *machModel) samples(seller, product string, n int64) (reasons []string, 
 	case r == nil:
 		reasons = append(reasons, "CMP-5 campaign.cmp5.not_registered")
 	case r.Seller != seller:
-		reasons = append(reasons, "CMP-4 campaign.cmp2.not_owner")
+		reasons = append(reasons, "CMP-4 campaign.cmp4.not_seller")
 	}
 	return reasons, false, func() { r.Samples = n }
 }
@@ -277,7 +282,7 @@ func machine(t *rapid.T) {
 					t.Fatalf("%v at %v: reasons (-want +got):\n%s", a, at, diff)
 				}
 				var next time.Time
-				if len(reasons) == 1 && slices.Contains([]string{"CMP-4 campaign.cmp4.not_open_yet", "CMP-6 campaign.cmp4.not_open_yet"}, reasons[0]) {
+				if len(reasons) == 1 && slices.Contains([]string{"CMP-4 campaign.cmp4.not_open_yet", "CMP-6 campaign.cmp6.not_open_yet"}, reasons[0]) {
 					next = model.want.Registration.Start
 				}
 				if refusal.Action != name || !refusal.Decision.NextAllowed.Equal(next) {
@@ -348,7 +353,7 @@ func machine(t *rapid.T) {
 		}
 		at := when(t)
 		reasons, bad, apply := model.register(r, state, at)
-		step(t, "register", campaign.Register(r, eligible(p, shop, state)), at, reasons, bad, apply)
+		step(t, "register", campaign.Register(r, resultOf(p, shop, state)), at, reasons, bad, apply)
 	}
 	review := func(t *rapid.T) {
 		partner := usual(t, "partner", "a1", propPartners[:3])

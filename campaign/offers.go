@@ -92,7 +92,7 @@ type Viewer struct {
 }
 
 // Visible reports whether viewer v sees campaign c at instant at (CMP-5, CMP-6). Its owner
-// always does. The sellers of an agency campaign's audience (every seller when it is open to
+// does from its creation. The sellers of an agency campaign's audience (every seller when it is open to
 // all) see it from its creation; the partners of a seller campaign's audience see it from its
 // publication. Nobody else does: other partners do not see an agency campaign, other sellers a
 // seller campaign. A viewer that names neither or both a seller and a partner is an error.
@@ -112,12 +112,12 @@ func (e *Evaluator) Visible(c Campaign, v Viewer, at time.Time) (bool, error) {
 	switch c.Initiator {
 	case Agency:
 		if v.Partner != "" {
-			return v.Partner == c.Owner, nil
+			return v.Partner == c.Owner && !at.Before(c.Created), nil
 		}
 		return !at.Before(c.Created) && c.Audience.Includes(v.Seller), nil
 	default:
 		if v.Seller != "" {
-			return v.Seller == c.Owner, nil
+			return v.Seller == c.Owner && !at.Before(c.Created), nil
 		}
 		return !c.Published.IsZero() && !at.Before(c.Published) && c.Audience.Includes(v.Partner), nil
 	}

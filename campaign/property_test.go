@@ -135,7 +135,7 @@ func genCampaign(t *rapid.T) (campaign.Campaign, propTerms) {
 
 // eligible returns the eligibility result of product of shop in MY in state s (ELG-9), with
 // reasons when it is not eligible.
-func eligible(product, shop string, s eligibility.State, reasons ...affrules.Reason) eligibility.Result {
+func resultOf(product, shop string, s eligibility.State, reasons ...affrules.Reason) eligibility.Result {
 	return eligibility.Result{ID: product, ShopID: shop, Market: affrules.MY, State: s, Decision: affrules.Decide(reasons...)}
 }
 
@@ -215,7 +215,7 @@ func genEvents(t *rapid.T, c campaign.Campaign, h propTerms) []propEvent {
 		}
 		r := campaign.Registration{Product: p, Seller: shop, Rate: rate, PartnerShare: pct(rapid.IntRange(0, 100).Draw(t, p+".share")),
 			Samples: int64(rapid.IntRange(0, 20).Draw(t, p+".samples")), Contact: "+60 3 1234"}
-		add(registered[i], campaign.Register(r, eligible(p, shop, state)))
+		add(registered[i], campaign.Register(r, resultOf(p, shop, state)))
 		reviewed := registered[i]
 		if agency {
 			reviewed = reviewed.Add(time.Duration(rapid.IntRange(0, 48).Draw(t, p+".reviewAfter")) * time.Hour)
@@ -345,14 +345,23 @@ func TestOffersAgreeWithResolver_COM12(t *testing.T) {
 			if r.Product != product || r.Status != campaign.Approved || r.Reviewed.After(at) || at.Before(c.Period.Start) || !at.Before(c.Period.End) {
 				continue
 			}
-			var partners []string
+			// Each partner's matches at one instant are one offer, numbered from 1 in order.
+			var ids []string
 			for _, m := range r.Matches {
-				if m.Creator == creator && !m.At.After(at) {
-					partners = append(partners, m.Partner)
+				if m.Creator != creator || m.At.After(at) {
+					continue
 				}
+				var batches []time.Time
+				for _, x := range r.Matches {
+					if x.Partner == m.Partner && !slices.ContainsFunc(batches, x.At.Equal) {
+						batches = append(batches, x.At)
+					}
+				}
+				n := slices.IndexFunc(batches, m.At.Equal) + 1
+				ids = append(ids, fmt.Sprintf("%s/%s/%s/%d", c.ID, product, m.Partner, n))
 			}
-			if len(partners) > 0 { // equal rates: the lower offer ID wins (COM-5)
-				want.source, want.offer, want.rate, want.share = commission.Partner, c.ID+"/"+product+"/"+slices.Min(partners), r.Rate, r.PartnerShare
+			if len(ids) > 0 { // equal rates: the lower offer ID wins (COM-5)
+				want.source, want.offer, want.rate, want.share = commission.Partner, slices.Min(ids), r.Rate, r.PartnerShare
 			}
 		}
 		if l, ok := listed[product]; want.source == 0 && ok && !at.Before(l.from) {
@@ -397,7 +406,7 @@ func TestOffersUnchangedByLaterActions_COM3(t *testing.T) {
 	})
 }
 
-// CMP-5, CMP-6: who sees a campaign, by the plain rules: its owner always; a seller of an
+// CMP-5, CMP-6: who sees a campaign, by the plain rules: its owner from its creation; a seller of an
 // agency campaign's audience (everyone, or the sellers selected) from its creation; a partner
 // of a seller campaign's audience from its publication; nobody else. And nobody loses sight of
 // a campaign as time passes.
@@ -409,7 +418,7 @@ func TestVisibility_CMP5_CMP6(t *testing.T) {
 			r := campaign.Registration{Product: "p1", Seller: c.Owner, Rate: pct(20), Contact: "+60 3 1234"}
 			var err error
 			at := propHour(h.created)
-			if c, err = propEval.Apply(c, campaign.Register(r, eligible("p1", c.Owner, eligibility.Eligible)), at); err != nil {
+			if c, err = propEval.Apply(c, campaign.Register(r, resultOf("p1", c.Owner, eligibility.Eligible)), at); err != nil {
 				t.Fatal(err)
 			}
 			published = genInstant(t, "published", h.created, h.regEnd-1)
@@ -433,8 +442,8 @@ func TestVisibility_CMP5_CMP6(t *testing.T) {
 		selected := c.Audience.All || slices.Contains(c.Audience.IDs, id)
 		var want bool
 		switch {
-		case id == c.Owner:
-			want = true
+		case id == c.Owner && (c.Initiator == campaign.Agency) == (v.Partner != ""): // its owner, from creation
+			want = !at.Before(propHour(h.created))
 		case c.Initiator == campaign.Agency: // CMP-5: sellers of the audience, from creation
 			want = v.Seller != "" && selected && !at.Before(propHour(h.created))
 		default: // CMP-6: partners of the audience, once published
@@ -469,7 +478,7 @@ func reasonKeys(rs []affrules.Reason) []string {
 // the first: the window (not yet open, closed; for a seller campaign, the campaign's end), the
 // requirement, the product's eligibility with the eligibility result's own failed reasons, a
 // product registered already, a seller outside the audience (or not the owner of a seller
-// campaign). With none broken the product is registered; the decision says when registration
+// campaign, or a seller campaign published already). With none broken the product is registered; the decision says when registration
 // opens when that is the only obstacle.
 func TestRegisterListsEveryFailingRule_CMP4(t *testing.T) {
 	elgReasons := []affrules.Reason{
@@ -522,6 +531,9 @@ func TestRegisterListsEveryFailingRule_CMP4(t *testing.T) {
 			if shop != "s1" {
 				reason(campaign.RuleInitiators, "campaign.cmp2.not_owner")
 			}
+			if !c.Published.IsZero() { // CMP-6: registered before publication
+				reason(campaign.RuleSellerCampaigns, "campaign.cmp6.published")
+			}
 			if !at.Before(propHour(h.runEnd)) {
 				reason(campaign.RuleReview, "campaign.cmp5.campaign_over")
 			}
@@ -541,7 +553,7 @@ func TestRegisterListsEveryFailingRule_CMP4(t *testing.T) {
 			reason(campaign.RuleRegistration, "campaign.cmp4.registered")
 		}
 
-		got, err := propEval.Apply(c, campaign.Register(r, eligible(product, shop, state, elg...)), at)
+		got, err := propEval.Apply(c, campaign.Register(r, resultOf(product, shop, state, elg...)), at)
 		if len(want) == 0 {
 			require.NoError(t, err)
 			i := slices.IndexFunc(got.Products, func(x campaign.Registration) bool { return x.Product == product })

@@ -52,6 +52,23 @@ var (
 	keyClosed = affrules.DefineMessage("campaign.cmp4.closed", affrules.Message{
 		Text: "registration has closed", Observed: "at {observed}", Limit: "closed {limit}",
 	})
+	// CMP-6: observed the instant, limit the registration period's start: partners join from
+	// then.
+	keyJoinNotOpenYet = affrules.DefineMessage("campaign.cmp6.not_open_yet", affrules.Message{
+		Text: "joining has not opened", Observed: "at {observed}", Limit: "opens {limit}",
+	})
+	// CMP-6: observed the instant, limit the registration period's end.
+	keyJoinClosed = affrules.DefineMessage("campaign.cmp6.closed", affrules.Message{
+		Text: "joining has closed", Observed: "at {observed}", Limit: "closed {limit}",
+	})
+	// CMP-6: the partner is not in the seller campaign's audience.
+	keyJoinNotInAudience = affrules.DefineMessage("campaign.cmp6.not_in_audience", affrules.Message{
+		Text: "partner not in the campaign's audience", Observed: "{subject}",
+	})
+	// CMP-4: observed the seller acting, limit the seller who registered the product.
+	keyNotSeller = affrules.DefineMessage("campaign.cmp4.not_seller", affrules.Message{
+		Text: "only the seller who registered the product may do this", Observed: "{observed}", Limit: "seller {limit}",
+	})
 	// CMP-4: observed the total rate, limit the campaign's requirement.
 	keyBelowRequirement = affrules.DefineMessage("campaign.cmp4.below_requirement", affrules.Message{
 		Text: "total rate below the campaign's commission requirement", Observed: "{observed}", Limit: "at least {limit}",

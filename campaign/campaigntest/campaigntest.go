@@ -104,19 +104,27 @@ func fieldError(err error, field string) bool {
 	return false
 }
 
-// stored returns the one campaign the store holds under id.
+// stored returns the one campaign the store holds under id, read with Campaign, and checks
+// that Campaigns lists the same.
 func stored(t *testing.T, s campaign.Store, id string) campaign.Campaign {
 	t.Helper()
+	got, err := s.Campaign(context.Background(), id)
+	if err != nil {
+		t.Fatalf("Campaign(%q): %v", id, err)
+	}
 	cs, err := s.Campaigns(context.Background(), "")
 	if err != nil {
 		t.Fatalf("Campaigns: %v", err)
 	}
 	for _, c := range cs {
 		if c.ID == id {
-			return c
+			if diff := cmp.Diff(c, got, equal); diff != "" {
+				t.Fatalf("Campaign(%q) is not what Campaigns lists (-listed +got):\n%s", id, diff)
+			}
+			return got
 		}
 	}
-	t.Fatalf("campaign %q is not stored (stored: %s)", id, ids(cs))
+	t.Fatalf("campaign %q is not listed by Campaigns (listed: %s)", id, ids(cs))
 	return campaign.Campaign{}
 }
 
@@ -210,6 +218,14 @@ func TestStore(t *testing.T, newStore func(t *testing.T) campaign.Store) {
 					t.Errorf("Campaigns(%q): %s is not what Create returned (-want +got):\n%s", tc.market, c.ID, diff)
 				}
 			}
+		}
+		for id, c := range want {
+			if diff := cmp.Diff(c, stored(t, s, id), equal); diff != "" {
+				t.Errorf("Campaign(%q) is not what Create returned (-want +got):\n%s", id, diff)
+			}
+		}
+		if _, err := s.Campaign(ctx, "x"); !errors.Is(err, campaign.ErrNotFound) {
+			t.Errorf("Campaign of an unknown ID: error %v, want ErrNotFound", err)
 		}
 	})
 
@@ -428,6 +444,9 @@ func TestStore(t *testing.T, newStore func(t *testing.T) campaign.Store) {
 		}
 		if _, err := s.Campaigns(c, ""); !errors.Is(err, context.Canceled) {
 			t.Errorf("Campaigns: error %v, want context.Canceled", err)
+		}
+		if _, err := s.Campaign(c, "a"); !errors.Is(err, context.Canceled) {
+			t.Errorf("Campaign: error %v, want context.Canceled", err)
 		}
 		got := stored(t, s, "a")
 		if len(got.Products) != 0 {

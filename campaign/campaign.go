@@ -303,107 +303,159 @@ func (e *Evaluator) checkTerms(l *fielderr.List, c *Campaign) {
 
 // distinct adds a problem to l for each empty or repeated entry of list, field naming it.
 func distinct(l *fielderr.List, field string, list []string) {
-	seen := make(map[string]struct{}, len(list))
+	var seen map[string]struct{}
+	if len(list) > smallList {
+		seen = make(map[string]struct{}, len(list))
+	}
 	for i, id := range list {
-		f := field + "[" + strconv.Itoa(i) + "]"
-		if id == "" {
-			l.Add(f, "", "must not be empty")
-		} else if _, dup := seen[id]; dup {
-			l.Add(f, id, "is listed twice")
+		dup := false
+		if seen != nil {
+			_, dup = seen[id]
+			seen[id] = struct{}{}
+		} else {
+			dup = slices.Contains(list[:i], id)
 		}
-		seen[id] = struct{}{}
+		switch {
+		case id == "":
+			l.Add(index(field, i), "", "must not be empty")
+		case dup:
+			l.Add(index(field, i), id, "is listed twice")
+		}
 	}
 }
+
+// smallList is the length up to which repeated entries are found by comparing each with those
+// before it; longer lists use a map, so that no list makes a check quadratic.
+const smallList = 16
+
+// index returns field[i].
+func index(field string, i int) string { return field + "[" + strconv.Itoa(i) + "]" }
 
 // checkCampaign adds to l every problem of c as [Evaluator.Apply] is given it: not made by
 // [Evaluator.Create], terms the rules refuse, or a state the rules cannot have produced (a
 // campaign decoded from a store or written by hand): registrations without a product, seller
 // or instant, repeated, at rates outside the bounds, reviewed without a review instant, with
-// matches on unapproved products or naming no partner or creator; participants that are
-// repeated or in an agency campaign; instants out of bounds or after the last change.
-func (e *Evaluator) checkCampaign(l *fielderr.List, c *Campaign) {
+// matches on unapproved products, before the approval or naming no partner or creator;
+// participants that are repeated or in an agency campaign; instants out of bounds or after the
+// last change. Field names are built only for the problems found.
+func (e *Evaluator) checkCampaign(l *fielderr.List, c *Campaign) { e.checkHead(l, c, true) }
+
+// checkHead adds to l the problems of c's terms and its own instants, and with state set those
+// of its registrations and participants too.
+func (e *Evaluator) checkHead(l *fielderr.List, c *Campaign, state bool) {
 	if c.Created.IsZero() {
 		l.Add("campaign.created", "", "is not set: build the campaign with Create")
 	}
 	e.checkTerms(l, c)
-	instant := func(field string, t time.Time) {
+	// bad reports whether instant t is out of bounds or after the last change; report adds
+	// the problem.
+	bad := func(t time.Time) bool { return !bounds.InRange(t) || t.After(c.Updated) }
+	report := func(field string, t time.Time) {
 		if err := bounds.Instant(pkg, field, t); err != nil {
 			l.Append(err)
-		} else if t.After(c.Updated) {
+		} else {
 			l.Add(field, stamp(t), "is after the campaign's last change at %s", stamp(c.Updated))
 		}
 	}
 	if !c.Created.IsZero() {
-		instant("campaign.created", c.Created)
+		if bad(c.Created) {
+			report("campaign.created", c.Created)
+		}
 		if c.Updated.Before(c.Created) {
 			l.Add("campaign.updated", stamp(c.Updated), "is before its creation at %s", stamp(c.Created))
 		}
 	}
 	if !c.Published.IsZero() {
-		instant("campaign.published", c.Published)
+		if bad(c.Published) {
+			report("campaign.published", c.Published)
+		}
 		if c.Initiator != Seller {
 			l.Add("campaign.published", stamp(c.Published), "is only for seller campaigns (%s)", RuleSellerCampaigns)
 		}
 	}
-	seen := make(map[string]struct{}, len(c.Products))
+	if state {
+		e.checkState(l, c, bad, report)
+	}
+}
+
+// checkState adds to l the problems of the registrations and participants of c, bad and report
+// judging and reporting their instants as [Evaluator.checkCampaign] does.
+func (e *Evaluator) checkState(l *fielderr.List, c *Campaign, bad func(time.Time) bool, report func(string, time.Time)) {
+	var seen map[string]struct{}
+	if len(c.Products) > smallList {
+		seen = make(map[string]struct{}, len(c.Products))
+	}
 	for i := range c.Products {
 		r := &c.Products[i]
-		f := "campaign.products[" + strconv.Itoa(i) + "]"
-		if r.Product == "" {
-			l.Add(f+".product", "", "must not be empty")
-		} else if _, dup := seen[r.Product]; dup {
-			l.Add(f+".product", r.Product, "is registered twice (%s)", RuleRegistration)
+		f := func(leaf string) string { return index("campaign.products", i) + "." + leaf }
+		dup := false
+		if seen != nil {
+			_, dup = seen[r.Product]
+			seen[r.Product] = struct{}{}
+		} else {
+			dup = slices.ContainsFunc(c.Products[:i], func(x Registration) bool { return x.Product == r.Product })
 		}
-		seen[r.Product] = struct{}{}
+		switch {
+		case r.Product == "":
+			l.Add(f("product"), "", "must not be empty")
+		case dup:
+			l.Add(f("product"), r.Product, "is registered twice (%s)", RuleRegistration)
+		}
 		if r.Seller == "" {
-			l.Add(f+".seller", "", "must not be empty")
+			l.Add(f("seller"), "", "must not be empty")
 		}
-		e.bound(l, f+".rate", r.Rate)
+		if r.Rate.Cmp(e.rule.MinRate) < 0 || r.Rate.Cmp(e.rule.MaxRate) > 0 {
+			e.bound(l, f("rate"), r.Rate)
+		}
 		if r.Samples < 0 {
-			l.Add(f+".samples", r.Samples, "%w", affrules.ErrNegative)
+			l.Add(f("samples"), r.Samples, "%w", affrules.ErrNegative)
 		}
-		instant(f+".registered", r.Registered)
+		if bad(r.Registered) {
+			report(f("registered"), r.Registered)
+		}
 		switch {
 		case r.Status > Rejected:
-			l.Add(f+".status", int(r.Status), "%w", affrules.ErrOutOfRange)
+			l.Add(f("status"), int(r.Status), "%w", affrules.ErrOutOfRange)
 		case r.Status == Pending && !r.Reviewed.IsZero():
-			l.Add(f+".reviewed", stamp(r.Reviewed), "is set on a pending product (%s)", RuleReview)
-		case r.Status != Pending:
-			instant(f+".reviewed", r.Reviewed)
+			l.Add(f("reviewed"), stamp(r.Reviewed), "is set on a pending product (%s)", RuleReview)
+		case r.Status != Pending && bad(r.Reviewed):
+			report(f("reviewed"), r.Reviewed)
 		}
 		if len(r.Matches) > 0 && r.Status != Approved {
-			l.Add(f+".matches", len(r.Matches), "are only for approved products (%s)", RuleReview)
+			l.Add(f("matches"), len(r.Matches), "are only for approved products (%s)", RuleReview)
 		}
 		for j, m := range r.Matches {
-			g := f + ".matches[" + strconv.Itoa(j) + "]"
+			g := func(leaf string) string { return index(f("matches"), j) + "." + leaf }
 			if m.Partner == "" {
-				l.Add(g+".partner", "", "must not be empty")
+				l.Add(g("partner"), "", "must not be empty")
 			}
 			if m.Creator == "" {
-				l.Add(g+".creator", "", "must not be empty")
+				l.Add(g("creator"), "", "must not be empty")
 			}
-			instant(g+".at", m.At)
-			if m.At.Before(r.Reviewed) {
-				l.Add(g+".at", stamp(m.At), "is before the approval at %s (%s)", stamp(r.Reviewed), RuleReview)
+			switch {
+			case bad(m.At):
+				report(g("at"), m.At)
+			case m.At.Before(r.Reviewed):
+				l.Add(g("at"), stamp(m.At), "is before the approval at %s (%s)", stamp(r.Reviewed), RuleReview)
 			}
 		}
-		if !r.Ended.IsZero() {
-			instant(f+".ended", r.Ended)
+		if !r.Ended.IsZero() && bad(r.Ended) {
+			report(f("ended"), r.Ended)
 		}
 	}
 	if len(c.Partners) > 0 && c.Initiator != Seller {
 		l.Add("campaign.partners", len(c.Partners), "join seller campaigns only (%s)", RuleSellerCampaigns)
 	}
-	joined := make(map[string]struct{}, len(c.Partners))
 	for i, p := range c.Partners {
-		f := "campaign.partners[" + strconv.Itoa(i) + "]"
-		if p.Partner == "" {
-			l.Add(f+".partner", "", "must not be empty")
-		} else if _, dup := joined[p.Partner]; dup {
-			l.Add(f+".partner", p.Partner, "joined twice (%s)", RuleSellerCampaigns)
+		switch {
+		case p.Partner == "":
+			l.Add(index("campaign.partners", i)+".partner", "", "must not be empty")
+		case slices.ContainsFunc(c.Partners[:i], func(x Participant) bool { return x.Partner == p.Partner }):
+			l.Add(index("campaign.partners", i)+".partner", p.Partner, "joined twice (%s)", RuleSellerCampaigns)
 		}
-		joined[p.Partner] = struct{}{}
-		instant(f+".joined", p.Joined)
+		if bad(p.Joined) {
+			report(index("campaign.partners", i)+".joined", p.Joined)
+		}
 	}
 }
 
@@ -430,6 +482,9 @@ func text(l *fielderr.List, field, s string, max int, required bool) {
 // period adds the problems of p to l: an instant out of bounds, an end not after the start. It
 // reports whether p is well formed.
 func period(l *fielderr.List, field string, p affrules.Period) bool {
+	if bounds.InRange(p.Start) && bounds.InRange(p.End) && p.End.After(p.Start) {
+		return true
+	}
 	n := l.Len()
 	l.Append(bounds.Instant(pkg, field+".start", p.Start))
 	l.Append(bounds.Instant(pkg, field+".end", p.End))

@@ -105,7 +105,7 @@ func (e *Evaluator) Visible(c Campaign, v Viewer, at time.Time) (bool, error) {
 	if (v.Seller == "") == (v.Partner == "") {
 		l.Add("viewer", v.Seller+v.Partner, "must name a seller or a partner, not both")
 	}
-	e.checkCampaign(l, &c)
+	e.checkHead(l, &c, false) // who sees it depends on its terms and instants only
 	if err := l.Err(); err != nil {
 		return false, err
 	}

@@ -22,6 +22,10 @@ var (
 	MaxInstant = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC) // exclusive
 )
 
+// InRange reports whether at lies within [MinInstant, MaxInstant) (so is not the zero time):
+// the check of [Instant] without building its error.
+func InRange(at time.Time) bool { return !at.Before(MinInstant) && at.Before(MaxInstant) }
+
 // Instant returns a FieldError of package pkg naming field if at is the zero time or outside
 // [MinInstant, MaxInstant), and nil otherwise.
 func Instant(pkg, field string, at time.Time) error {

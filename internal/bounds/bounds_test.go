@@ -28,6 +28,9 @@ func TestInstant(t *testing.T) {
 		if (err == nil) != tt.ok || (err != nil && !errors.Is(err, affrules.ErrOutOfRange)) {
 			t.Errorf("Instant(%s) = %v, want ok %t", tt.at, err, tt.ok)
 		}
+		if InRange(tt.at) != tt.ok {
+			t.Errorf("InRange(%s) = %t, want %t", tt.at, !tt.ok, tt.ok)
+		}
 	}
 	if err := Instant("level", "at", time.Time{}); err.Error() != "level: at 0001-01-01T00:00:00Z: is the zero time: set the instant to evaluate at (MKT-6): out of range" {
 		t.Errorf("zero instant: %v", err)

@@ -1,0 +1,95 @@
+package collabplus
+
+import (
+	"errors"
+	"slices"
+	"time"
+
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/commission"
+)
+
+const pkg = "collabplus"
+
+// ErrNoPolicy reports an [Evaluator] that was not built with [New].
+var ErrNoPolicy = errors.New("collabplus: evaluator has no policy; build it with New")
+
+// ErrNoCommission reports an [Evaluator] built without a commission evaluator.
+var ErrNoCommission = errors.New("collabplus: a commission evaluator is required: its rate bounds (COM-9) and decrease delay (COM-10) apply to exclusive rates")
+
+// Evaluator applies one validated [Policy] and the rate rules of one [commission.Evaluator]. It
+// is pure and safe for concurrent use. Every method of the zero Evaluator (and of a nil
+// *Evaluator) returns an error wrapping [ErrNoPolicy].
+type Evaluator struct {
+	policy Policy
+	com    *commission.Evaluator
+	rule   commission.OfferRule
+	delay  time.Duration // COM-10's decrease delay, for CP-8's live Open rates
+}
+
+// New returns an evaluator applying policy p, with the rate rules of commission evaluator c,
+// or every problem [Policy.Validate] finds in p.
+func New(p Policy, c *commission.Evaluator) (*Evaluator, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	if c == nil {
+		return nil, ErrNoCommission
+	}
+	cp, err := c.Policy()
+	if err != nil {
+		return nil, errors.Join(ErrNoCommission, err)
+	}
+	return &Evaluator{policy: p.clone(), com: c, rule: cp.OfferRule(), delay: affrules.Days(cp.DecreaseDelayDays)}, nil
+}
+
+// MustNew is like [New] but panics on an invalid policy. It is for tests and examples whose
+// policy is literal data.
+func MustNew(p Policy, c *commission.Evaluator) *Evaluator {
+	e, err := New(p, c)
+	if err != nil {
+		panic(err)
+	}
+	return e
+}
+
+// Policy returns a copy of the evaluator's policy.
+func (e *Evaluator) Policy() (Policy, error) {
+	if err := e.ready(); err != nil {
+		return Policy{}, err
+	}
+	return e.policy.clone(), nil
+}
+
+func (e *Evaluator) ready() error {
+	if e == nil || e.com == nil {
+		return ErrNoPolicy
+	}
+	return nil
+}
+
+// clone returns a deep copy of p.
+func (p Policy) clone() Policy {
+	p.Markets = slices.Clone(p.Markets)
+	p.OpenMarkets = slices.Clone(p.OpenMarkets)
+	p.PaymentMethods = slices.Clone(p.PaymentMethods)
+	p.TieBreaks = slices.Clone(p.TieBreaks)
+	p.CancelReasons = slices.Clone(p.CancelReasons)
+	if p.Recommended != nil {
+		r := make(map[affrules.MarketCode]Recommendation, len(p.Recommended))
+		for k, v := range p.Recommended {
+			r[k] = v
+		}
+		p.Recommended = r
+	}
+	return p
+}
+
+// market returns market m if Collaboration Plus runs there.
+func (e *Evaluator) market(m affrules.MarketCode) (affrules.Market, bool) {
+	if !slices.Contains(e.policy.Markets, m) {
+		return affrules.Market{}, false
+	}
+	mk, err := affrules.LookupMarket(m)
+	return mk, err == nil
+}

@@ -1,0 +1,147 @@
+package collabplus
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/enum"
+	"github.com/affrules/affrules/internal/fielderr"
+)
+
+// State is where a collaboration stands at an instant (CP-7). The zero value is [Draft].
+type State uint8
+
+// The states of CP-7.
+const (
+	// Draft: being prepared; the seller may edit it.
+	Draft State = iota
+	// PendingPayment: submitted, waiting for payment until its deadline; no edits.
+	PendingPayment
+	// Expired: not paid by the deadline. Final.
+	Expired
+	// Paid: paid (published) and scheduled; it may still be recalled before it starts.
+	Paid
+	// Ongoing: from the period's start to its end; creators join; it cannot be cancelled.
+	Ongoing
+	// Ended: from the period's end on. Final.
+	Ended
+	// Recalled: paid, then recalled before its start; the deposit is refunded. Final.
+	Recalled
+)
+
+var stateNames = enum.Names[State]{"draft", "pending_payment", "expired", "paid", "ongoing", "ended", "recalled"}
+
+// String returns the state's name, such as "pending_payment".
+func (s State) String() string { return stateNames.String("State", s) }
+
+// MarshalText returns the state's name, or an error for an unknown one.
+func (s State) MarshalText() ([]byte, error) {
+	b, ok := stateNames.Text(s)
+	if !ok {
+		return nil, fielderr.New(pkg, "state", int(s), "%w", affrules.ErrOutOfRange)
+	}
+	return b, nil
+}
+
+// UnmarshalText parses a state's name.
+func (s *State) UnmarshalText(b []byte) error {
+	v, ok := stateNames.Parse(b)
+	if !ok {
+		return fielderr.New(pkg, "state", strconv.Quote(string(b)), "must be one of %s", stateNames.List())
+	}
+	*s = v
+	return nil
+}
+
+// EventKind is a lifecycle event's kind (CP-7). The zero value is not a kind.
+type EventKind uint8
+
+// Lifecycle events.
+const (
+	_ EventKind = iota
+	// Submitted: the seller confirmed the collaboration and must pay by the event's Due.
+	Submitted
+	// PaidEvent: the seller paid; the collaboration is published.
+	PaidEvent
+	// RecalledEvent: the seller recalled the paid collaboration before its start.
+	RecalledEvent
+)
+
+var eventNames = enum.Names[EventKind]{"", "submitted", "paid", "recalled"}
+
+// String returns "submitted", "paid" or "recalled".
+func (k EventKind) String() string { return eventNames.String("EventKind", k) }
+
+// MarshalText returns the kind's name, or an error for an unknown one.
+func (k EventKind) MarshalText() ([]byte, error) {
+	if k < Submitted || k > RecalledEvent {
+		return nil, fielderr.New(pkg, "event.kind", int(k), "%w", affrules.ErrOutOfRange)
+	}
+	b, _ := eventNames.Text(k)
+	return b, nil
+}
+
+// UnmarshalText parses a kind's name.
+func (k *EventKind) UnmarshalText(b []byte) error {
+	v, ok := eventNames.Parse(b)
+	if !ok || v == 0 {
+		return fielderr.New(pkg, "event.kind", strconv.Quote(string(b)), "must be submitted, paid or recalled")
+	}
+	*k = v
+	return nil
+}
+
+// Event is one lifecycle event of a collaboration (CP-7), recorded by [Evaluator.Apply].
+type Event struct {
+	Kind EventKind `json:"kind"`
+	At   time.Time `json:"at"`
+	// Due is, for [Submitted], the end of the payment window [At, Due) (CP-7).
+	Due time.Time `json:"due,omitzero" strict:"optional"`
+	// Method is, for [PaidEvent], how the seller paid (CP-7).
+	Method string `json:"method,omitempty" strict:"optional"`
+}
+
+// event returns the collaboration's last event of kind k at or before t, if any.
+func (c Collaboration) event(k EventKind, t time.Time) (Event, bool) {
+	for i := len(c.Events) - 1; i >= 0; i-- {
+		if ev := c.Events[i]; ev.Kind == k && !ev.At.After(t) {
+			return ev, true
+		}
+	}
+	return Event{}, false
+}
+
+// StateAt returns the collaboration's state at instant t (CP-7), a pure function of its
+// events and t: [Draft] before it is submitted; [PendingPayment] in the payment window;
+// [Expired] from the window's end when it was not paid in it; [Paid] until the period starts,
+// unless [Recalled] before; [Ongoing] during the period; [Ended] from its end.
+func (c Collaboration) StateAt(t time.Time) State {
+	sub, ok := c.event(Submitted, t)
+	if !ok {
+		return Draft
+	}
+	if _, ok := c.event(PaidEvent, t); !ok {
+		if t.Before(sub.Due) {
+			return PendingPayment
+		}
+		return Expired
+	}
+	if _, ok := c.event(RecalledEvent, t); ok {
+		return Recalled
+	}
+	p := c.Terms().Period
+	switch {
+	case t.Before(p.Start):
+		return Paid
+	case t.Before(p.End):
+		return Ongoing
+	}
+	return Ended
+}
+
+// Published returns when the collaboration was paid (CP-7: published = paid), if it was by t.
+func (c Collaboration) Published(t time.Time) (time.Time, bool) {
+	ev, ok := c.event(PaidEvent, t)
+	return ev.At, ok
+}

@@ -1,0 +1,221 @@
+package collabplus
+
+import (
+	"slices"
+	"strconv"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/fielderr"
+	"github.com/affrules/affrules/internal/strictjson"
+)
+
+// Days is an inclusive range of whole days.
+type Days struct {
+	Min int `json:"min"`
+	Max int `json:"max"`
+}
+
+// Recommendation holds the platform's recommended settings in one market (CP-16): settings
+// below them draw a low-exposure advisory, never a refusal.
+type Recommendation struct {
+	// MinDays is the shortest recommended period, in market-calendar days.
+	MinDays int `json:"min_days"`
+	// MinReward is the lowest recommended task reward per creator, in the market's currency.
+	MinReward decimal.Decimal `json:"min_reward"`
+}
+
+// Policy is the policy data of SPEC §5. Its defaults come from [DefaultPolicy]; a host changes
+// them through JSON ([ParsePolicy]) or a struct literal, checks the result with
+// [Policy.Validate], and builds an [Evaluator] from it with [New]. Rate bounds and the Open
+// Collaboration decrease delay (CP-8) are commission's: the evaluator takes them from the
+// [commission.Evaluator] it is built with.
+//
+// The zero Policy is invalid: [New] refuses it.
+type Policy struct {
+	// Markets are the markets where Collaboration Plus runs (MKT-1). Default the catalog's
+	// seven markets.
+	Markets []affrules.MarketCode `json:"markets"`
+	// OpenMarkets are the markets where any seller may create collaborations; everywhere else
+	// only allowlisted sellers may (CP-17). Default none: invitation only.
+	OpenMarkets []affrules.MarketCode `json:"open_markets"`
+	// TaskDays and ChallengeDays bound a collaboration's period in market-calendar days, the
+	// first and last day included (CP-2). Defaults 14–120 and 14–60.
+	TaskDays      Days `json:"task_days"`
+	ChallengeDays Days `json:"challenge_days"`
+	// QuotaLimit collaborations may be submitted in QuotaDays (CP-3). Defaults 5 and 30.
+	QuotaLimit int `json:"quota_limit"`
+	QuotaDays  int `json:"quota_days"`
+	// QuotaCalendarDays counts QuotaDays as market-calendar days (the day of the instant and
+	// the ones before it), so a slot frees at a local midnight (CP-3). Default true; false
+	// counts a rolling window of QuotaDays × 24 hours.
+	QuotaCalendarDays bool `json:"quota_calendar_days"`
+	// QuotaCountsExpired and QuotaCountsRecalled keep an expired or recalled collaboration in
+	// the quota (CP-3). Defaults true.
+	QuotaCountsExpired  bool `json:"quota_counts_expired"`
+	QuotaCountsRecalled bool `json:"quota_counts_recalled"`
+	// MaxGroups is the most creator groups a seller keeps (CP-4). Default 100.
+	MaxGroups int `json:"max_groups"`
+	// PaymentHours is how long a submitted collaboration waits for payment before it expires
+	// (CP-7). Default 24.
+	PaymentHours int `json:"payment_hours"`
+	// PaymentMethods are the accepted ways to pay (CP-7). Default credit_card, debit_card,
+	// bank_transfer.
+	PaymentMethods []string `json:"payment_methods"`
+	// RecallRefundDays is when a recall's refund is due, in days after the recall (CP-7), and
+	// FeeRefundDays when the excess of the deposit is refunded, in days after the end (CP-9).
+	// Defaults 7–14.
+	RecallRefundDays Days `json:"recall_refund_days"`
+	FeeRefundDays    Days `json:"fee_refund_days"`
+	// Rounding is how charges and fees are rounded to the market's minor unit (MKT-4).
+	// Default half_up.
+	Rounding affrules.RoundingMode `json:"rounding"`
+	// ExtraFee turns on CP-10's extra platform fee, ExtraFeeRate of the deposit. Defaults on,
+	// 11%. ExtraFeeOnRecall applies it to a recall's refund too. Default false.
+	ExtraFee         bool          `json:"extra_fee"`
+	ExtraFeeRate     affrules.Rate `json:"extra_fee_rate"`
+	ExtraFeeOnRecall bool          `json:"extra_fee_on_recall"`
+	// TaxReportDay is the day of the month after payment when the tax report is available
+	// (CP-11). Default 7.
+	TaxReportDay int `json:"tax_report_day"`
+	// TieBreaks orders challenge creators with equal values (CP-6): "first_reached" (who
+	// reached the value first), "creator_id". Default both, in that order.
+	TieBreaks []string `json:"tie_breaks"`
+	// CancelReasons are the reason codes a reward may be cancelled for (CP-14). Default
+	// account_security, risk_control.
+	CancelReasons []string `json:"cancel_reasons"`
+	// SampleLeadDays is how many days a collaboration offering samples needs for delivery
+	// and content; a shorter period draws an advisory (CP-16). Default 7.
+	SampleLeadDays int `json:"sample_lead_days"`
+	// Recommended holds the platform's recommended settings per market (CP-16). Default none.
+	Recommended map[affrules.MarketCode]Recommendation `json:"recommended,omitempty"`
+}
+
+// DefaultPolicy returns the catalog's values (SPEC §5).
+func DefaultPolicy() Policy {
+	return Policy{
+		Markets:             []affrules.MarketCode{"UK", "ID", "MY", "VN", "TH", "PH", "SG"},
+		TaskDays:            Days{14, 120},
+		ChallengeDays:       Days{14, 60},
+		QuotaLimit:          5,
+		QuotaDays:           30,
+		QuotaCalendarDays:   true,
+		QuotaCountsExpired:  true,
+		QuotaCountsRecalled: true,
+		MaxGroups:           100,
+		PaymentHours:        24,
+		PaymentMethods:      []string{"credit_card", "debit_card", "bank_transfer"},
+		RecallRefundDays:    Days{7, 14},
+		FeeRefundDays:       Days{7, 14},
+		Rounding:            affrules.HalfUp,
+		ExtraFee:            true,
+		ExtraFeeRate:        affrules.MustParseRate("11%"),
+		TaxReportDay:        7,
+		TieBreaks:           []string{TieFirstReached, TieCreatorID},
+		CancelReasons:       []string{"account_security", "risk_control"},
+		SampleLeadDays:      7,
+	}
+}
+
+// The tie-breaks of [Policy.TieBreaks] (CP-6).
+const (
+	TieFirstReached = "first_reached"
+	TieCreatorID    = "creator_id"
+)
+
+// Validate reports every problem of the policy at once, each an [*affrules.FieldError] naming
+// the field and its value.
+func (p Policy) Validate() error {
+	l := fielderr.For(pkg)
+	markets := func(field string, list []affrules.MarketCode, required bool) {
+		if required && len(list) == 0 {
+			l.Add(field, "[]", "must list at least one market (MKT-1)")
+		}
+		for i, m := range list {
+			f := field + "[" + strconv.Itoa(i) + "]"
+			if _, err := affrules.LookupMarket(m); err != nil {
+				l.Add(f, strconv.Quote(string(m)), "%w", affrules.ErrUnknownMarket)
+			} else if slices.Contains(list[:i], m) {
+				l.Add(f, m, "is listed twice")
+			}
+		}
+	}
+	markets("markets", p.Markets, true)
+	markets("open_markets", p.OpenMarkets, false)
+	days := func(field string, d Days, lo int) {
+		if d.Min < lo || d.Max > 3650 || d.Min > d.Max {
+			l.Add(field, strconv.Itoa(d.Min)+"–"+strconv.Itoa(d.Max), "must be a range within %d–3650 days, min not above max: %w", lo, affrules.ErrOutOfRange)
+		}
+	}
+	days("task_days", p.TaskDays, 1)
+	days("challenge_days", p.ChallengeDays, 1)
+	days("recall_refund_days", p.RecallRefundDays, 0)
+	days("fee_refund_days", p.FeeRefundDays, 0)
+	between := func(field string, v, lo, hi int) {
+		if v < lo || v > hi {
+			l.Add(field, v, "must be between %d and %d: %w", lo, hi, affrules.ErrOutOfRange)
+		}
+	}
+	between("quota_limit", p.QuotaLimit, 1, 10_000)
+	between("quota_days", p.QuotaDays, 1, 3650)
+	between("max_groups", p.MaxGroups, 1, 100_000)
+	between("payment_hours", p.PaymentHours, 1, 24*365)
+	between("tax_report_day", p.TaxReportDay, 1, 28)
+	between("sample_lead_days", p.SampleLeadDays, 0, 3650)
+	names := func(field string, list []string, allowed []string) {
+		if len(list) == 0 {
+			l.Add(field, "[]", "must list at least one")
+		}
+		for i, s := range list {
+			f := field + "[" + strconv.Itoa(i) + "]"
+			switch {
+			case s == "":
+				l.Add(f, "", "must not be empty")
+			case allowed != nil && !slices.Contains(allowed, s):
+				l.Add(f, strconv.Quote(s), "must be one of %v", allowed)
+			case slices.Contains(list[:i], s):
+				l.Add(f, s, "is listed twice")
+			}
+		}
+	}
+	names("payment_methods", p.PaymentMethods, nil)
+	names("tie_breaks", p.TieBreaks, []string{TieFirstReached, TieCreatorID})
+	names("cancel_reasons", p.CancelReasons, nil)
+	if _, err := p.Rounding.MarshalText(); err != nil {
+		l.Add("rounding", int(p.Rounding), "must be half_up, half_even or down: %w", affrules.ErrOutOfRange)
+	}
+	if p.ExtraFee && p.ExtraFeeRate.IsZero() {
+		l.Add("extra_fee_rate", p.ExtraFeeRate, "must be above 0%% when extra_fee is on (CP-10)")
+	}
+	for m, r := range p.Recommended {
+		f := "recommended[" + string(m) + "]"
+		if _, err := affrules.LookupMarket(m); err != nil {
+			l.Add(f, strconv.Quote(string(m)), "%w", affrules.ErrUnknownMarket)
+		}
+		between(f+".min_days", r.MinDays, 0, 3650)
+		if r.MinReward.Sign() < 0 {
+			l.Add(f+".min_reward", r.MinReward, "%w", affrules.ErrNegative)
+		}
+	}
+	return l.Err()
+}
+
+// ParsePolicy decodes a JSON policy object and validates it, reporting every problem at once,
+// each an [*affrules.FieldError]. It follows the library's one policy-loading rule: keys that
+// name no field, that name one only when case is ignored, or that are given twice are errors at
+// any depth; a top-level setting left out, or given as null, keeps its [DefaultPolicy] value.
+func ParsePolicy(data []byte) (Policy, error) {
+	var p Policy
+	problems, err := strictjson.Load(data, &p, DefaultPolicy())
+	if err != nil {
+		return Policy{}, fielderr.Decoding(pkg, "policy", err)
+	}
+	if err := fielderr.Problems(pkg, "", problems); err != nil {
+		return Policy{}, err
+	}
+	if err := p.Validate(); err != nil {
+		return Policy{}, err
+	}
+	return p, nil
+}

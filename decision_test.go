@@ -2,6 +2,8 @@ package affrules_test
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -143,4 +145,16 @@ func TestDecisionJSON(t *testing.T) {
 
 	err = json.Unmarshal([]byte(`{"allowed":false,"reasons":[{"rule":"INV-2","kind":"passed","message":"x"}]}`), &back)
 	assert.ErrorContains(t, err, `affrules: reason.kind "passed": must be one of failed, not_applicable`)
+}
+
+func TestRefusal(t *testing.T) {
+	r := &Refusal{Pkg: "campaign", Action: "register", Subject: "serum", Decision: Decide(Reason{Rule: "CMP-4", Key: "k"})}
+	if got := r.Error(); got != `campaign: register "serum" refused: CMP-4 failed: k` {
+		t.Errorf("Error() = %q", got)
+	}
+	var err error = r
+	var got *Refusal
+	if !errors.Is(err, ErrRefused) || !errors.As(fmt.Errorf("wrapped: %w", err), &got) || got != r {
+		t.Errorf("a Refusal wraps ErrRefused and is found by errors.As")
+	}
 }

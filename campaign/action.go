@@ -1,10 +1,8 @@
 package campaign
 
 import (
-	"errors"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/affrules/affrules"
@@ -13,35 +11,7 @@ import (
 	"github.com/affrules/affrules/internal/fielderr"
 )
 
-// ErrRefused is wrapped by every [Refusal]: an action the rules refuse.
-var ErrRefused = errors.New("refused by the campaign rules")
-
-// Refusal is the error of an action the rules refuse: registering outside the registration
-// period, below the requirement or with an ineligible product, reviewing a product that is not
-// pending, joining an unpublished campaign. Its decision gives every failing rule with its
-// observed value and limit (MKT-5) and, when registration or joining has not opened yet, when
-// it will (Decision.NextAllowed). It wraps [ErrRefused].
-type Refusal struct {
-	// Action names the action refused: "register", "review", "match", "publish", "join",
-	// "set_samples", "disqualify" ([Evaluator.Apply]), "change_rate" or "remove".
-	Action string
-	// Subject is what the action is about: the product registered, reviewed, matched or given
-	// samples; the partner joining; the campaign published; the offer changed, removed or
-	// requested.
-	Subject  string
-	Decision affrules.Decision
-}
-
-// Error returns "campaign: <action> <subject> refused: " and the decision's reasons.
-func (r *Refusal) Error() string {
-	s := strings.TrimPrefix(r.Decision.String(), "denied: ")
-	return pkg + ": " + r.Action + " " + strconv.Quote(r.Subject) + " refused: " + s
-}
-
-// Unwrap returns [ErrRefused].
-func (r *Refusal) Unwrap() error { return ErrRefused }
-
-// refuse returns a *Refusal of action for reasons, or nil when there are none. When the only
+// refuse returns an [*affrules.Refusal] of action for reasons, or nil when there are none. When the only
 // obstacle is a registration period that has not opened, the decision says when it opens.
 func refuse(action, subject string, reasons ...affrules.Reason) error {
 	if len(reasons) == 0 {
@@ -51,7 +21,7 @@ func refuse(action, subject string, reasons ...affrules.Reason) error {
 	if !slices.ContainsFunc(reasons, func(r affrules.Reason) bool { return r.Key != keyNotOpenYet && r.Key != keyJoinNotOpenYet }) {
 		d.NextAllowed = reasons[0].Limit.Time()
 	}
-	return &Refusal{Action: action, Subject: subject, Decision: d}
+	return &affrules.Refusal{Pkg: pkg, Action: action, Subject: subject, Decision: d}
 }
 
 type actionKind uint8
@@ -154,7 +124,7 @@ func Disqualify(elig eligibility.Result) Action { return Action{kind: actDisqual
 // registered twice, an approval without a review instant, a rate outside the bounds); an empty product, seller, partner or creator; a rate outside the
 // bounds (COM-9) or a partner share outside 0%–100%; a negative sample quantity; an empty
 // contact; an eligibility result of another product, shop or market, or not evaluated; fields
-// the rules set given already. An action the rules refuse is a [*Refusal] whose decision gives
+// the rules set given already. An action the rules refuse is a [*affrules.Refusal] whose decision gives
 // every failing rule.
 func (e *Evaluator) Apply(c Campaign, a Action, at time.Time) (Campaign, error) {
 	if err := e.ready(); err != nil {

@@ -44,7 +44,7 @@ func TestDisqualifyEndsParticipation(t *testing.T) { // ELG-11
 	temp := perm
 	temp.State = eligibility.TemporarilyDisqualified
 	_, err := e.Apply(c, campaign.Disqualify(temp), end)
-	var ref *campaign.Refusal
+	var ref *affrules.Refusal
 	require.ErrorAs(t, err, &ref)
 	require.True(t, ref.Decision.Failed(campaign.RuleLaterDisqualification))
 
@@ -74,7 +74,7 @@ func TestDisqualifyEndsParticipation(t *testing.T) { // ELG-11
 
 	// Ended once: again is refused, and so are matches.
 	_, err = e.Apply(d, campaign.Disqualify(perm), end.Add(time.Hour))
-	require.True(t, errors.Is(err, campaign.ErrRefused))
+	require.True(t, errors.Is(err, affrules.ErrRefused))
 	_, err = e.Apply(d, campaign.MatchCreators("agency", "p1", "c2"), end.Add(time.Hour))
 	require.ErrorAs(t, err, &ref)
 	require.True(t, ref.Decision.Failed(campaign.RuleLaterDisqualification))
@@ -94,7 +94,7 @@ func TestDisqualifyPolicyKeeps(t *testing.T) { // ELG-11 (policy)
 	c, t0 := live(t, e)
 	perm := eligibility.Result{ID: "p1", ShopID: "shop-1", Market: affrules.MY, State: eligibility.PermanentlyDisqualified, Scope: eligibility.ProductScope}
 	got, err := e.Apply(c, campaign.Disqualify(perm), t0.Add(72*time.Hour))
-	require.ErrorIs(t, err, campaign.ErrRefused)
+	require.ErrorIs(t, err, affrules.ErrRefused)
 	require.Equal(t, c.Updated, got.Updated, "the campaign is returned unchanged")
 	_, err = e.Apply(c, campaign.Disqualify(eligibility.Result{}), t0.Add(72*time.Hour))
 	var fe *affrules.FieldError

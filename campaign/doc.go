@@ -19,7 +19,7 @@
 // lists a seller's joined campaigns with each product's status, and [Evaluator.Offers] yields
 // the PARTNER offers a campaign makes at an instant, for [commission.Evaluator.Prepare].
 //
-// A business "no" to an action is a [*Refusal] error, wrapping [ErrRefused], whose
+// A business "no" to an action is a [*affrules.Refusal] error, wrapping [affrules.ErrRefused], whose
 // [affrules.Decision] gives every failing rule with its ID, observed value and limit, and when
 // registration opens if that is the only obstacle; nothing is changed. Bad input is a
 // [*affrules.FieldError] naming the field and the value, several joined: an inverted or empty

@@ -41,7 +41,7 @@ func ExampleEvaluator_Apply() {
 		{Product: "toner", Seller: "shop-1", Rate: affrules.MustParseRate("15%"), PartnerShare: affrules.MustParseRate("20%"), Samples: 5, Contact: "+60 3 1234"},
 	} {
 		next, err := e.Apply(c, campaign.Register(r, eligible(r.Product)), day(2, 10))
-		var refusal *campaign.Refusal
+		var refusal *affrules.Refusal
 		if errors.As(err, &refusal) {
 			fmt.Println(err)
 			continue

@@ -162,7 +162,7 @@ func (r *fuzzReader) action() campaign.Action {
 func checkStep(t *testing.T, prev, got campaign.Campaign, a campaign.Action, at time.Time, err error) {
 	t.Helper()
 	if err != nil {
-		var r *campaign.Refusal
+		var r *affrules.Refusal
 		if !errors.As(err, &r) && !onlyFieldErrors(err) {
 			t.Fatalf("%v at %s: error %T %v", a, at, err, err)
 		}

@@ -149,14 +149,14 @@ func snapshot(c campaign.Campaign) campaign.Campaign {
 	return c
 }
 
-// refused applies a at instant at, requires a *campaign.Refusal wrapping ErrRefused and no
+// refused applies a at instant at, requires a *affrules.Refusal wrapping ErrRefused and no
 // field error, and requires the campaign returned, and the one given, to be c unchanged.
-func refused(t *testing.T, c campaign.Campaign, a campaign.Action, at time.Time) *campaign.Refusal {
+func refused(t *testing.T, c campaign.Campaign, a campaign.Action, at time.Time) *affrules.Refusal {
 	t.Helper()
 	before := snapshot(c)
 	got, err := ev.Apply(c, a, at)
-	require.ErrorIs(t, err, campaign.ErrRefused, "%v at %s", a, at)
-	var r *campaign.Refusal
+	require.ErrorIs(t, err, affrules.ErrRefused, "%v at %s", a, at)
+	var r *affrules.Refusal
 	require.ErrorAs(t, err, &r)
 	var fe *affrules.FieldError
 	require.False(t, errors.As(err, &fe), "a refusal is not bad input: %v", err)
@@ -205,8 +205,8 @@ func fields(err error) []string {
 func badInput(t *testing.T, err error, want ...string) {
 	t.Helper()
 	require.Error(t, err)
-	require.NotErrorIs(t, err, campaign.ErrRefused, "bad input is not a refusal")
-	var r *campaign.Refusal
+	require.NotErrorIs(t, err, affrules.ErrRefused, "bad input is not a refusal")
+	var r *affrules.Refusal
 	require.False(t, errors.As(err, &r))
 	got := fields(err)
 	require.NotEmpty(t, got, "no *affrules.FieldError in %T %v", err, err)
@@ -272,7 +272,7 @@ func decision(next time.Time, reasons ...affrules.Reason) affrules.Decision {
 
 // requireDecision compares a refusal's decision with want, and requires every reason to have
 // an English message (its key is defined).
-func requireDecision(t *testing.T, want affrules.Decision, got *campaign.Refusal) {
+func requireDecision(t *testing.T, want affrules.Decision, got *affrules.Refusal) {
 	t.Helper()
 	if diff := cmp.Diff(want, got.Decision); diff != "" {
 		t.Fatalf("decision of %v (-want +got):\n%s", got, diff)

@@ -72,7 +72,7 @@ func TestNewWithoutCommission(t *testing.T) {
 func TestZeroCampaign(t *testing.T) {
 	var zero campaign.Campaign
 	got, err := ev.Apply(zero, register("serum", "shop-1", "15%"), on(2, 0))
-	require.NotErrorIs(t, err, campaign.ErrRefused)
+	require.NotErrorIs(t, err, affrules.ErrRefused)
 	require.Contains(t, fields(err), "campaign.created")
 	require.Contains(t, fields(err), "campaign.id")
 	require.Len(t, fieldErrors(err), len(err.(interface{ Unwrap() []error }).Unwrap()), "only field errors: %v", err)
@@ -137,7 +137,7 @@ func TestInstantBounds(t *testing.T) {
 			for m, call := range calls {
 				err := call()
 				require.ErrorIs(t, err, affrules.ErrOutOfRange, m)
-				require.NotErrorIs(t, err, campaign.ErrRefused, m)
+				require.NotErrorIs(t, err, affrules.ErrRefused, m)
 				require.NotEmpty(t, fieldErrors(err), m)
 			}
 			applyBad(t, c, campaign.Review("agency-1", "toner", true), at, "at")

@@ -95,7 +95,7 @@ func (e *Evaluator) Target(t TargetOffer, at time.Time) ([]commission.Offer, err
 // COM-10, COM-11) and returns the changed offer: its history with t added from at. Changes move
 // forward: at must be after the history's last entry (a [*affrules.FieldError] otherwise). Whether a decrease reaches creators
 // already promoting at once is the resolver's to decide (COM-10). An offer that has ended by at
-// (removed, CMP-7) is a [*Refusal]; terms breaking COM-9 or COM-11 are [*affrules.FieldError]
+// (removed, CMP-7) is a [*affrules.Refusal]; terms breaking COM-9 or COM-11 are [*affrules.FieldError]
 // values.
 func (e *Evaluator) ChangeRate(o commission.Offer, t commission.Terms, at time.Time) (commission.Offer, error) {
 	if err := e.ready(); err != nil {
@@ -127,7 +127,7 @@ func (e *Evaluator) ChangeRate(o commission.Offer, t commission.Terms, at time.T
 
 // Remove takes Open offer o out of Open Collaboration at instant at (CMP-7): its period ends
 // at at, so orders from at on earn no Open rate and earlier ones keep theirs. An offer removed
-// already (or given an end otherwise) is a [*Refusal]: a removal is final and is not moved.
+// already (or given an end otherwise) is a [*affrules.Refusal]: a removal is final and is not moved.
 // Relisting the product later needs a new OPEN offer, which commission accepts only once the
 // removed one is no longer given to it (one OPEN offer per market and product).
 func (e *Evaluator) Remove(o commission.Offer, at time.Time) (commission.Offer, error) {

@@ -20,11 +20,11 @@ func list(t *testing.T, r string, at time.Time) commission.Offer {
 	return o
 }
 
-// requireRefusal requires err to be a *campaign.Refusal of action on subject with decision want.
+// requireRefusal requires err to be a *affrules.Refusal of action on subject with decision want.
 func requireRefusal(t *testing.T, err error, action, subject string, want affrules.Decision) {
 	t.Helper()
-	require.ErrorIs(t, err, campaign.ErrRefused)
-	var r *campaign.Refusal
+	require.ErrorIs(t, err, affrules.ErrRefused)
+	var r *affrules.Refusal
 	require.ErrorAs(t, err, &r)
 	require.Equal(t, action, r.Action)
 	require.Equal(t, subject, r.Subject)
@@ -75,7 +75,7 @@ func TestList(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			got, err := ev.List("open-toner", affrules.MY, "toner", tm, on(1, 0))
 			require.NotEmpty(t, fieldErrors(err), "%v", err)
-			require.NotErrorIs(t, err, campaign.ErrRefused)
+			require.NotErrorIs(t, err, affrules.ErrRefused)
 			require.Empty(t, got.ID, "an error returns the zero Offer")
 		})
 	}
@@ -199,7 +199,7 @@ func TestChangeRate(t *testing.T) {
 
 	got, err := ev.ChangeRate(o, commission.Terms{Rate: above(rate("80%"))}, x)
 	require.NotEmpty(t, fieldErrors(err), "COM-9: %v", err)
-	require.NotErrorIs(t, err, campaign.ErrRefused)
+	require.NotErrorIs(t, err, affrules.ErrRefused)
 	if diff := cmp.Diff(o, got, exportTimelines); diff != "" {
 		t.Errorf("an error returns the offer given (-want +got):\n%s", diff)
 	}
@@ -286,9 +286,9 @@ func TestRemoveBeforeStart(t *testing.T) {
 	require.True(t, d.Failed(campaign.RuleOpenChange), "denied because it was removed: %v", d)
 
 	_, err = ev.Remove(removed, on(6, 0))
-	require.ErrorIs(t, err, campaign.ErrRefused, "removed already")
+	require.ErrorIs(t, err, affrules.ErrRefused, "removed already")
 	_, err = ev.ChangeRate(removed, commission.Terms{Rate: rate("12%")}, on(6, 0))
-	require.ErrorIs(t, err, campaign.ErrRefused, "removed already")
+	require.ErrorIs(t, err, affrules.ErrRefused, "removed already")
 }
 
 // CMP-1: a creator's request to promote an Open product is granted at once, or waits for the

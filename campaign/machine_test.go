@@ -267,15 +267,15 @@ func machine(t *rapid.T) {
 		got, err := propEval.Apply(c, a, at)
 		stored, serr := store.Apply(ctx, propEval, c.ID, a, at)
 		for _, e := range []error{err, serr} {
-			var refusal *campaign.Refusal
+			var refusal *affrules.Refusal
 			var fe *affrules.FieldError
 			switch {
 			case bad:
-				if !errors.As(e, &fe) || errors.Is(e, campaign.ErrRefused) {
+				if !errors.As(e, &fe) || errors.Is(e, affrules.ErrRefused) {
 					t.Fatalf("%v at %v: error %v, want a FieldError", a, at, e)
 				}
 			case len(reasons) > 0:
-				if !errors.As(e, &refusal) || !errors.Is(e, campaign.ErrRefused) {
+				if !errors.As(e, &refusal) || !errors.Is(e, affrules.ErrRefused) {
 					t.Fatalf("%v at %v: error %v, want a refusal for %v", a, at, e, reasons)
 				}
 				if diff := cmp.Diff(sortedKeys(reasons), reasonKeys(refusal.Decision.Reasons)); diff != "" {

@@ -263,7 +263,7 @@ func applyAll(t *rapid.T, c campaign.Campaign, events []propEvent) (campaign.Cam
 		}
 		n, err := propEval.Apply(c, ev.a, ev.at)
 		if err != nil {
-			if !errors.Is(err, campaign.ErrRefused) {
+			if !errors.Is(err, affrules.ErrRefused) {
 				t.Fatalf("%v at %v: %v", ev.a, ev.at, err)
 			}
 			continue
@@ -567,9 +567,9 @@ func TestRegisterListsEveryFailingRule_CMP4(t *testing.T) {
 			}
 			return
 		}
-		var refusal *campaign.Refusal
+		var refusal *affrules.Refusal
 		require.ErrorAs(t, err, &refusal)
-		require.ErrorIs(t, err, campaign.ErrRefused)
+		require.ErrorIs(t, err, affrules.ErrRefused)
 		if diff := cmp.Diff(reasonKeys(want), reasonKeys(refusal.Decision.Reasons)); diff != "" {
 			t.Fatalf("register %s by %s at %v (%s campaign, state %s): reasons (-want +got):\n%s\n%v", product, shop, at, c.Initiator, state, diff, refusal)
 		}

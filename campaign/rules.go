@@ -3,7 +3,7 @@ package campaign
 import "github.com/affrules/affrules"
 
 // Rule IDs of SPEC §7, each with the function that decides it. Refused actions name their rules
-// in the reasons of a [Refusal]; rules about the shape of a campaign are checked by
+// in the reasons of an [affrules.Refusal]; rules about the shape of a campaign are checked by
 // [Evaluator.Create] and name their rule in the error.
 const (
 	// RuleListings is CMP-1, Open Collaboration listings and Target Collaboration offers, both

@@ -27,7 +27,7 @@ type Store interface {
 	// nothing.
 	Create(ctx context.Context, e *Evaluator, c Campaign, at time.Time) (Campaign, error)
 	// Apply applies action a at instant at to the campaign stored under id with e.Apply in one
-	// atomic step, stores the result and returns it. An error (a [*Refusal], bad input, or an
+	// atomic step, stores the result and returns it. An error (a [*affrules.Refusal], bad input, or an
 	// unknown id, wrapping [ErrNotFound]) stores nothing.
 	Apply(ctx context.Context, e *Evaluator, id string, a Action, at time.Time) (Campaign, error)
 	// Campaign returns the campaign stored under id, or an error wrapping [ErrNotFound].

@@ -6,7 +6,7 @@
 // created again under its ID ([campaign.ErrConflict]); an unknown ID ([campaign.ErrNotFound]);
 // actions applied by the rules of the evaluator given on each call (registration, review and
 // matching in an agency campaign, publication, joining and matching in a seller campaign) and
-// stored exactly as returned; refused actions ([*campaign.Refusal]) and bad input
+// stored exactly as returned; refused actions ([*affrules.Refusal]) and bad input
 // ([*affrules.FieldError]) storing nothing; returned campaigns that are copies; a cancelled
 // context; and the atomic step the [campaign.Store] contract asks for under concurrent use:
 // sixteen registrations of one product at once (one is stored, CMP-4), sixteen products
@@ -352,8 +352,8 @@ func TestStore(t *testing.T, newStore func(t *testing.T) campaign.Store) {
 		}
 		for _, tc := range refused {
 			_, err := s.Apply(ctx, e, "a", tc.a, tc.at)
-			var r *campaign.Refusal
-			if !errors.As(err, &r) || !errors.Is(err, campaign.ErrRefused) {
+			var r *affrules.Refusal
+			if !errors.As(err, &r) || !errors.Is(err, affrules.ErrRefused) {
 				t.Errorf("%s: error %v, want a *Refusal wrapping ErrRefused", tc.name, err)
 			}
 			unchanged(t, s, before, tc.name)
@@ -383,7 +383,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) campaign.Store) {
 			if !fieldError(err, tc.field) {
 				t.Errorf("%s: error %v, want a FieldError on %s", tc.name, err, tc.field)
 			}
-			if errors.Is(err, campaign.ErrRefused) {
+			if errors.Is(err, affrules.ErrRefused) {
 				t.Errorf("%s: bad input reported as a refusal: %v", tc.name, err)
 			}
 			unchanged(t, s, before, tc.name)
@@ -471,11 +471,11 @@ func TestStore(t *testing.T, newStore func(t *testing.T) campaign.Store) {
 			})
 			ok, refused := 0, 0
 			for i, err := range errs {
-				var r *campaign.Refusal
+				var r *affrules.Refusal
 				switch {
 				case err == nil:
 					ok++
-				case errors.As(err, &r) && errors.Is(err, campaign.ErrRefused) && r.Decision.Failed(campaign.RuleRegistration):
+				case errors.As(err, &r) && errors.Is(err, affrules.ErrRefused) && r.Decision.Failed(campaign.RuleRegistration):
 					refused++
 				default:
 					t.Errorf("%s, call %d: error %v, want nil or a CMP-4 *Refusal", product, i, err)
@@ -544,7 +544,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) campaign.Store) {
 		})
 		var want []string
 		for i, c := range calls {
-			var r *campaign.Refusal
+			var r *affrules.Refusal
 			switch {
 			case c.at.Equal(last) && errs[i] != nil:
 				t.Errorf("%s at the period's last instant: %v", c.product, errs[i])

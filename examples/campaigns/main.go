@@ -91,7 +91,7 @@ func main() {
 	}
 	for _, r := range registrations {
 		next, err := store.Apply(ctx, ev, c.ID, campaign.Register(r.reg, r.elig), at)
-		var refusal *campaign.Refusal
+		var refusal *affrules.Refusal
 		switch {
 		case errors.As(err, &refusal):
 			fmt.Println("refused:", refusal.Subject)

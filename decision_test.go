@@ -148,13 +148,13 @@ func TestDecisionJSON(t *testing.T) {
 }
 
 func TestRefusal(t *testing.T) {
-	r := &Refusal{Pkg: "campaign", Action: "register", Subject: "serum", Decision: Decide(Reason{Rule: "CMP-4", Key: "k"})}
+	r := &affrules.Refusal{Pkg: "campaign", Action: "register", Subject: "serum", Decision: affrules.Decide(affrules.Reason{Rule: "CMP-4", Key: "k"})}
 	if got := r.Error(); got != `campaign: register "serum" refused: CMP-4 failed: k` {
 		t.Errorf("Error() = %q", got)
 	}
 	var err error = r
-	var got *Refusal
-	if !errors.Is(err, ErrRefused) || !errors.As(fmt.Errorf("wrapped: %w", err), &got) || got != r {
+	var got *affrules.Refusal
+	if !errors.Is(err, affrules.ErrRefused) || !errors.As(fmt.Errorf("wrapped: %w", err), &got) || got != r {
 		t.Errorf("a Refusal wraps ErrRefused and is found by errors.As")
 	}
 }

@@ -29,11 +29,74 @@ type prepared struct {
 	Offer
 	start, end int64   // the period in Unix nanoseconds; end math.MaxInt64 when it has none
 	joined     []int64 // the members' join instants in Unix nanoseconds
-	froms      []int64 // each history entry's start in Unix nanoseconds, searched by instant
+	timeIndex          // each history entry's start in Unix nanoseconds, searched by instant
 	// each entry's standard, shop-ads and upper-tier rates in units of 1e-9 and its tier
 	// threshold (0: none), side by side for COM-10's scan of a window of entries
 	std, shop, tier, thr []int64
 	hist                 []entry
+}
+
+// timeIndex finds the history entry in force at an instant. Between the first and the last
+// entry's start, time is cut into slots of 2^shift nanoseconds, at most two per entry, and at
+// holds the entry in force at each slot's start: an instant's slot bounds its entry by the
+// entries in force at the slot's start and end, usually the same entry or neighbours, whatever
+// the spacing of the history.
+type timeIndex struct {
+	froms []int64 // each entry's start in Unix nanoseconds, strictly increasing
+	at    []int32 // at[b]: the entry in force at froms[0] + b<<shift; the last one at froms[last]
+	shift uint
+}
+
+func newTimeIndex(froms []int64) timeIndex {
+	x := timeIndex{froms: froms}
+	n := len(froms)
+	if n < 2 {
+		return x
+	}
+	// The differences are taken unsigned, so that they cannot overflow however far apart the
+	// instants are.
+	span := uint64(froms[n-1]) - uint64(froms[0])
+	for span>>x.shift >= uint64(2*n) {
+		x.shift++
+	}
+	slots := int(span>>x.shift) + 1 // slot b starts at offset b<<shift <= span
+	x.at = make([]int32, slots+1)
+	j := 0
+	for b := range slots {
+		off := uint64(b) << x.shift
+		for j+1 < n && uint64(froms[j+1])-uint64(froms[0]) <= off {
+			j++
+		}
+		x.at[b] = int32(j)
+	}
+	x.at[slots] = int32(n - 1)
+	return x
+}
+
+// search returns the index of the entry in force at t, or -1 before the first.
+func (x *timeIndex) search(t int64) int {
+	froms := x.froms
+	n := len(froms)
+	if n == 0 || froms[0] > t {
+		return -1
+	}
+	last := n - 1
+	if froms[last] <= t {
+		return last
+	}
+	// froms[0] <= t < froms[last], so the slot is below the last; the entry in force at t is
+	// between those in force at its slot's start and at the next slot's.
+	b := (uint64(t) - uint64(froms[0])) >> x.shift
+	lo, hi := int(x.at[b]), int(x.at[b+1])
+	for lo < hi { // froms[lo] <= t, and froms[hi+1] > t
+		m := int(uint(lo+hi+1) >> 1)
+		if froms[m] <= t {
+			lo = m
+		} else {
+			hi = m - 1
+		}
+	}
+	return lo
 }
 
 // memberIndex returns the index of the creator among the members, or -1.
@@ -125,10 +188,12 @@ func (e *Evaluator) Prepare(offers ...Offer) (*Book, error) {
 		for _, m := range c.Members {
 			p.joined = append(p.joined, m.Joined.UnixNano())
 		}
+		froms := make([]int64, 0, len(p.hist))
 		for _, h := range p.hist {
-			p.froms = append(p.froms, h.from)
+			froms = append(froms, h.from)
 			p.std, p.shop, p.tier, p.thr = append(p.std, h.rate), append(p.shop, h.shopAds), append(p.tier, h.tier), append(p.thr, h.threshold)
 		}
+		p.timeIndex = newTimeIndex(froms)
 		b.offers[i] = p
 	}
 	slices.SortFunc(b.offers, func(x, y prepared) int { return strings.Compare(x.ID, y.ID) })

@@ -38,7 +38,8 @@ func TestSearch(t *testing.T) {
 				want = i
 			}
 		}
-		if got := search(froms, probe); got != want {
+		x := newTimeIndex(froms)
+		if got := x.search(probe); got != want {
 			t.Fatalf("search(%v, %d) = %d, want %d", froms, probe, got, want)
 		}
 	})

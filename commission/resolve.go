@@ -647,7 +647,7 @@ func (e *Evaluator) judge(p *prepared, o *Order, now, since int64, shopAds bool,
 	if len(p.hist) == 0 { // COM-4: a Collaboration Plus without an exclusive rate
 		return fail(NoRate, whyNoExclusive, 0)
 	}
-	cur := search(p.froms, now)
+	cur := p.search(now)
 	if cur < 0 {
 		return fail(NoRate, whyNoRateYet, p.froms[0])
 	}
@@ -717,48 +717,6 @@ func termsRate(e *entry, count int64, shopAds bool) (r affrules.Rate, units int6
 		return e.tierRate, e.tier, false, true
 	}
 	return e.Value.Rate, e.rate, false, false
-}
-
-// search returns the index of the entry in force at t, or -1 before the first. Histories are
-// mostly evenly spaced (daily or weekly changes), so it first guesses the index by
-// interpolation and walks a few entries from there, falling back to a binary search.
-func search(froms []int64, t int64) int {
-	n := len(froms)
-	if n == 0 || froms[0] > t {
-		return -1
-	}
-	last := n - 1
-	if froms[last] <= t {
-		return last
-	}
-	// froms[0] <= t < froms[last]; the differences are taken unsigned, so that they cannot
-	// overflow however far apart the instants are.
-	span, off := uint64(froms[last])-uint64(froms[0]), uint64(t)-uint64(froms[0])
-	g := int(float64(off) / float64(span) * float64(last))
-	g = min(max(g, 0), last-1)
-	for range 4 {
-		switch {
-		case froms[g] > t:
-			g--
-		case froms[g+1] <= t:
-			g++
-		default:
-			return g
-		}
-		if g < 0 || g >= last {
-			break
-		}
-	}
-	lo, hi := 0, n // binary search: froms[lo-1] <= t < froms[hi]
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if froms[m] > t {
-			hi = m
-		} else {
-			lo = m + 1
-		}
-	}
-	return lo - 1
 }
 
 func contains(list []string, s string) bool {

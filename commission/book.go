@@ -33,7 +33,82 @@ type prepared struct {
 	// each entry's standard, shop-ads and upper-tier rates in units of 1e-9 and its tier
 	// threshold (0: none), side by side for COM-10's scan of a window of entries
 	std, shop, tier, thr []int64
-	hist                 []entry
+	// COM-10's scan by kind of order: each entry's rate as that kind of order is paid it, in
+	// units of 1e-9, shifted left 32 bits above the entry's index, so that the largest key over
+	// a window is the highest rate and, among equal rates, the latest entry; -1 for an entry
+	// that pays that kind of order nothing (a shop-ads order without the fallback, an entry
+	// without a shop-ads rate). Tiers split orders by count: the keys hold for an order below
+	// every threshold of the history ("below") or at or above every one ("upper"); an order
+	// between the lowest and the highest threshold is scanned entry by entry.
+	peaks          [peakKinds][]int64
+	minThr, maxThr int64 // the lowest and highest tier threshold of the history; 0 without tiers
+	hist           []entry
+}
+
+// The kinds of order COM-10's scan distinguishes ([prepared.peaks]).
+const (
+	peakStd       = iota // not through shop ads (or no shop-ads rate paid), below every tier
+	peakStdUpper         // the same at or above every tier's threshold
+	peakShop             // through shop ads, falling back to the standard rate, below every tier
+	peakShopUpper        // the same at or above every tier's threshold
+	peakShopOnly         // through shop ads, without the fallback
+	peakKinds
+)
+
+// index fills what the resolver reads of p's history beside p.hist: the time index, the rates
+// side by side and COM-10's keys.
+func (p *prepared) index() {
+	froms := make([]int64, 0, len(p.hist))
+	for _, h := range p.hist {
+		froms = append(froms, h.from)
+		p.std, p.shop, p.tier, p.thr = append(p.std, h.rate), append(p.shop, h.shopAds), append(p.tier, h.tier), append(p.thr, h.threshold)
+	}
+	p.timeIndex = newTimeIndex(froms)
+	p.peakKeys()
+}
+
+// peakKeys fills p.peaks and the threshold bounds from p.hist.
+func (p *prepared) peakKeys() {
+	n := len(p.hist)
+	for k := range p.peaks {
+		p.peaks[k] = make([]int64, n)
+	}
+	for j := range p.hist {
+		h := &p.hist[j]
+		std, upper, key := h.rate, h.rate, func(u int64) int64 { return u<<32 | int64(j) }
+		if h.threshold != 0 {
+			upper = h.tier
+			if p.minThr == 0 || h.threshold < p.minThr {
+				p.minThr = h.threshold
+			}
+			p.maxThr = max(p.maxThr, h.threshold)
+		}
+		p.peaks[peakStd][j], p.peaks[peakStdUpper][j] = key(std), key(upper)
+		p.peaks[peakShop][j], p.peaks[peakShopUpper][j], p.peaks[peakShopOnly][j] = key(std), key(upper), -1
+		if h.shopAds != 0 {
+			p.peaks[peakShop][j], p.peaks[peakShopUpper][j], p.peaks[peakShopOnly][j] = key(h.shopAds), key(h.shopAds), key(h.shopAds)
+		}
+	}
+}
+
+// peakKind returns the keys COM-10's scan reads for an order of count through shop ads (strict:
+// without the fallback), or nil when count lies between the history's tier thresholds.
+func (p *prepared) peakKind(count int64, shopAds, strict bool) []int64 {
+	k := peakStd
+	switch {
+	case strict:
+		return p.peaks[peakShopOnly]
+	case shopAds:
+		k = peakShop
+	}
+	switch {
+	case p.maxThr == 0 || count < p.minThr:
+	case count >= p.maxThr:
+		k++
+	default:
+		return nil
+	}
+	return p.peaks[k]
 }
 
 // timeIndex finds the history entry in force at an instant. Between the first and the last
@@ -188,12 +263,7 @@ func (e *Evaluator) Prepare(offers ...Offer) (*Book, error) {
 		for _, m := range c.Members {
 			p.joined = append(p.joined, m.Joined.UnixNano())
 		}
-		froms := make([]int64, 0, len(p.hist))
-		for _, h := range p.hist {
-			froms = append(froms, h.from)
-			p.std, p.shop, p.tier, p.thr = append(p.std, h.rate), append(p.shop, h.shopAds), append(p.tier, h.tier), append(p.thr, h.threshold)
-		}
-		p.timeIndex = newTimeIndex(froms)
+		p.index()
 		b.offers[i] = p
 	}
 	slices.SortFunc(b.offers, func(x, y prepared) int { return strings.Compare(x.ID, y.ID) })

@@ -664,25 +664,7 @@ func (e *Evaluator) judge(p *prepared, o *Order, now, since int64, shopAds bool,
 		// COM-10: the creator gets the highest rate in force at any instant of [lo, at], lo the
 		// later of the promotion start and at − delay: a decrease reaches a creator already
 		// promoting when it is delay old, a new promoter at once, and an increase at once.
-		lo := max(now-int64(e.delay), since)
-		// Entry j is in force over [from j, from j+1): it meets [lo, now] when from j+1 > lo.
-		// Scanning back with ">" keeps the latest entry at the highest rate.
-		for j := cur - 1; j >= 0 && p.froms[j+1] > lo; j-- {
-			var u int64
-			switch {
-			case shopAds && p.shop[j] != 0:
-				u = p.shop[j]
-			case strict:
-				continue
-			case p.thr[j] != 0 && count >= p.thr[j]:
-				u = p.tier[j]
-			default:
-				u = p.std[j]
-			}
-			if u > bestU {
-				best, bestU = j, u
-			}
-		}
+		best, bestU = p.peak(cur, max(now-int64(e.delay), since), count, shopAds, strict, bestU)
 	}
 	if bestU < 0 {
 		return fail(NoRate, whyNoShopAdsRate, 0)
@@ -698,6 +680,45 @@ func (e *Evaluator) judge(p *prepared, o *Order, now, since int64, shopAds bool,
 	}
 	c.outcome = Won
 	return true
+}
+
+// peak returns the entry that pays an order of count through shop ads or not (strict: shop
+// ads without the fallback) the highest rate in force at any instant of [lo, froms[cur]], and
+// that rate in units of 1e-9; of entries paying it, the latest. curU is the rate entry cur pays;
+// a rate of -1 is none (an entry without a shop-ads rate in strict).
+func (p *prepared) peak(cur int, lo, count int64, shopAds, strict bool, curU int64) (best int, bestU int64) {
+	// Entry j is in force over [from j, from j+1): it meets [lo, now] when from j+1 > lo.
+	if keys := p.peakKind(count, shopAds, strict); keys != nil {
+		// The largest key is the latest entry at the highest rate.
+		k := keys[cur]
+		for j := cur - 1; j >= 0 && p.froms[j+1] > lo; j-- {
+			k = max(k, keys[j])
+		}
+		if k < 0 {
+			return cur, -1
+		}
+		return int(uint32(k)), k >> 32
+	}
+	// Between the tier thresholds, entry by entry; scanning back with ">" keeps the latest entry
+	// at the highest rate.
+	best, bestU = cur, curU
+	for j := cur - 1; j >= 0 && p.froms[j+1] > lo; j-- {
+		var u int64
+		switch {
+		case shopAds && p.shop[j] != 0:
+			u = p.shop[j]
+		case strict:
+			continue
+		case p.thr[j] != 0 && count >= p.thr[j]:
+			u = p.tier[j]
+		default:
+			u = p.std[j]
+		}
+		if u > bestU {
+			best, bestU = j, u
+		}
+	}
+	return best, bestU
 }
 
 func ruleOfPeriod(s Source) affrules.RuleID {

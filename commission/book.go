@@ -112,15 +112,20 @@ func (p *prepared) peakKind(count int64, shopAds, strict bool) []int64 {
 }
 
 // timeIndex finds the history entry in force at an instant. Between the first and the last
-// entry's start, time is cut into slots of 2^shift nanoseconds, at most two per entry, and at
-// holds the entry in force at each slot's start: an instant's slot bounds its entry by the
-// entries in force at the slot's start and end, usually the same entry or neighbours, whatever
-// the spacing of the history.
+// entry's start, time is cut into slots of 2^shift nanoseconds, at most slotsPerEntry per entry
+// (and at least half as many, unless the slots are single nanoseconds), and at holds the entry
+// in force at each slot's start: an instant's slot bounds its entry by the entries in force at
+// the slot's start and end, usually the same entry or neighbours, whatever the spacing of the
+// history.
 type timeIndex struct {
 	froms []int64 // each entry's start in Unix nanoseconds, strictly increasing
 	at    []int32 // at[b]: the entry in force at froms[0] + b<<shift; the last one at froms[last]
 	shift uint
 }
+
+// slotsPerEntry bounds a time index's slots per entry: more slots leave fewer instants that
+// share a slot with an entry's start, whose search then compares instants, at 4 bytes a slot.
+const slotsPerEntry = 8
 
 func newTimeIndex(froms []int64) timeIndex {
 	x := timeIndex{froms: froms}
@@ -131,7 +136,7 @@ func newTimeIndex(froms []int64) timeIndex {
 	// The differences are taken unsigned, so that they cannot overflow however far apart the
 	// instants are.
 	span := uint64(froms[n-1]) - uint64(froms[0])
-	for span>>x.shift >= uint64(2*n) {
+	for span>>x.shift >= uint64(slotsPerEntry*n) {
 		x.shift++
 	}
 	slots := int(span>>x.shift) + 1 // slot b starts at offset b<<shift <= span

@@ -29,7 +29,9 @@ type prepared struct {
 	Offer
 	start, end int64   // the period in Unix nanoseconds; end math.MaxInt64 when it has none
 	joined     []int64 // the members' join instants in Unix nanoseconds
-	timeIndex          // each history entry's start in Unix nanoseconds, searched by instant
+	// the [strKey] of each listed creator and of each member, in their order
+	creatorKeys, memberKeys []uint64
+	timeIndex               // each history entry's start in Unix nanoseconds, searched by instant
 	// each entry's standard, shop-ads and upper-tier rates in units of 1e-9 and its tier
 	// threshold (0: none), side by side for COM-10's scan of a window of entries
 	std, shop, tier, thr []int64
@@ -179,14 +181,36 @@ func (x *timeIndex) search(t int64) int {
 	return lo
 }
 
-// memberIndex returns the index of the creator among the members, or -1.
-func (p *prepared) memberIndex(creator string) int {
-	for i := range p.Members {
-		if p.Members[i].Creator == creator {
+// memberIndex returns the index of the creator, whose [strKey] is key, among the members, or
+// -1.
+func (p *prepared) memberIndex(creator string, key uint64) int {
+	for i, k := range p.memberKeys {
+		if k == key && p.Members[i].Creator == creator {
 			return i
 		}
 	}
 	return -1
+}
+
+// listed reports whether the creator, whose [strKey] is key, is among p.Creators.
+func (p *prepared) listed(creator string, key uint64) bool {
+	for i, k := range p.creatorKeys {
+		if k == key && p.Creators[i] == creator {
+			return true
+		}
+	}
+	return false
+}
+
+// strKey returns the 64-bit FNV-1a hash of s. Strings whose keys differ differ, so a list of
+// IDs is scanned by key, and an ID compared only where its key matches.
+func strKey(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h
 }
 
 // entry is one version of an offer's terms with its rates in units of 1e-9, read once.
@@ -267,6 +291,10 @@ func (e *Evaluator) Prepare(offers ...Offer) (*Book, error) {
 		}
 		for _, m := range c.Members {
 			p.joined = append(p.joined, m.Joined.UnixNano())
+			p.memberKeys = append(p.memberKeys, strKey(m.Creator))
+		}
+		for _, id := range c.Creators {
+			p.creatorKeys = append(p.creatorKeys, strKey(id))
 		}
 		p.index()
 		b.offers[i] = p

@@ -509,6 +509,7 @@ func (e *Evaluator) resolve(res *Resolution, b *Book, o *Order, at time.Time) {
 
 	// COM-10: a creator back from a reset source's offer is a new promoter from its end.
 	since, resetBy := o.PromotingSince.UnixNano(), int32(-1)
+	key := strKey(o.Creator)
 	// Only an offer that paid the creator counts (Q: its source ranked for this order and a
 	// rate in force while the creator was covered); a Collaboration Plus that set no exclusive
 	// rate (COM-4) never took the creator away from the Open rate.
@@ -521,13 +522,13 @@ func (e *Evaluator) resolve(res *Resolution, b *Book, o *Order, at time.Time) {
 		from := max(p.start, p.froms[0]) // covered and paid from here on
 		switch p.Coverage {
 		case Members:
-			j := p.memberIndex(o.Creator)
+			j := p.memberIndex(o.Creator, key)
 			if j < 0 {
 				continue
 			}
 			from = max(from, p.joined[j])
 		case Listed:
-			if !contains(p.Creators, o.Creator) || (p.Source == Partner && !p.Approved) {
+			if !p.listed(o.Creator, key) || (p.Source == Partner && !p.Approved) {
 				continue
 			}
 		}
@@ -543,7 +544,7 @@ func (e *Evaluator) resolve(res *Resolution, b *Book, o *Order, at time.Time) {
 		p := &b.offers[i]
 		c := &cs[k]
 		c.offer, c.source = i, p.Source
-		if !e.judge(p, o, now, since, shopAds, ranks, c, &ri) {
+		if !e.judge(p, o, key, now, since, shopAds, ranks, c, &ri) {
 			continue
 		}
 		c.rate = ri.rate
@@ -608,9 +609,10 @@ type rateInfo struct {
 	until             int64 // COM-10: when the rate in force reaches this creator; 0 if it has
 }
 
-// judge decides whether offer p applies to order o at now (Unix nanoseconds): if it does, it
-// fills ri with the rate it gives and returns true; if not, it records the outcome and why in c.
-func (e *Evaluator) judge(p *prepared, o *Order, now, since int64, shopAds bool, ranks *[Partner + 1]int8, c *cand, ri *rateInfo) bool {
+// judge decides whether offer p applies to order o at now (Unix nanoseconds), key the
+// [strKey] of its creator: if it does, it fills ri with the rate it gives and returns true; if
+// not, it records the outcome and why in c.
+func (e *Evaluator) judge(p *prepared, o *Order, key uint64, now, since int64, shopAds bool, ranks *[Partner + 1]int8, c *cand, ri *rateInfo) bool {
 	fail := func(out Outcome, w why, limit int64) bool {
 		c.outcome, c.why, c.limit = out, w, limit
 		return false
@@ -623,14 +625,14 @@ func (e *Evaluator) judge(p *prepared, o *Order, now, since int64, shopAds bool,
 	}
 	switch p.Coverage {
 	case Listed:
-		if !contains(p.Creators, o.Creator) {
+		if !p.listed(o.Creator, key) {
 			if p.Source == Partner {
 				return fail(NotCovered, whyNotMatched, 0)
 			}
 			return fail(NotCovered, whyNotCovered, 0)
 		}
 	case Members:
-		j := p.memberIndex(o.Creator)
+		j := p.memberIndex(o.Creator, key)
 		if j < 0 {
 			return fail(NotCovered, whyNotCovered, 0)
 		}
@@ -738,13 +740,4 @@ func termsRate(e *entry, count int64, shopAds bool) (r affrules.Rate, units int6
 		return e.tierRate, e.tier, false, true
 	}
 	return e.Value.Rate, e.rate, false, false
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

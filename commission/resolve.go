@@ -575,9 +575,11 @@ func (e *Evaluator) resolve(res *Resolution, b *Book, o *Order, at time.Time) {
 		return
 	}
 	wc := &cs[win]
-	res.Source, res.OfferID, res.Rate = wc.source, b.offers[wc.offer].ID, winRates.rate
-	res.ShopAdsRate, res.UpperTier, res.PartnerShare = winRates.shopAds, winRates.upper, winRates.share
-	res.rateUnits, res.shareUnits = winRates.units, winRates.shareUnits
+	wp := &b.offers[wc.offer]
+	h := &wp.hist[winRates.cur] // the winner's entry in force, which sets the partner share
+	res.Source, res.OfferID, res.Rate = wc.source, wp.ID, winRates.rate
+	res.ShopAdsRate, res.UpperTier, res.PartnerShare = winRates.shopAds, winRates.upper, h.Value.PartnerShare
+	res.rateUnits, res.shareUnits = winRates.units, h.share
 	for k := range cs {
 		if c := &cs[k]; k != win && c.outcome == Won {
 			c.outcome, c.why = Overridden, whyOverridden
@@ -587,13 +589,20 @@ func (e *Evaluator) resolve(res *Resolution, b *Book, o *Order, at time.Time) {
 		res.note(note{kind: noteNoShopAds, rate1: winRates.rate})
 	}
 	if winRates.upper {
-		res.note(note{kind: noteTier, n1: o.OrderCount, n2: winRates.threshold})
+		res.note(note{kind: noteTier, n1: o.OrderCount, n2: wp.hist[winRates.best].threshold})
 	}
 	if resetBy >= 0 && e.delayed[wc.source] {
 		res.note(note{kind: noteNewPromoter, offer: resetBy, n1: since})
 	}
-	if winRates.until != 0 {
-		res.note(note{kind: noteDelayed, rate1: winRates.now, n1: winRates.until})
+	if winRates.best != winRates.cur {
+		// COM-10: the rate in force (none for a shop-ads order without the fallback when that
+		// entry has no shop-ads rate) reaches the creator when the entry paid has been out of
+		// force for the delay.
+		var now affrules.Rate
+		if !shopAds || e.policy.ShopAdsFallback || h.shopAds != 0 {
+			now, _, _, _ = termsRate(h, o.OrderCount, shopAds)
+		}
+		res.note(note{kind: noteDelayed, rate1: now, n1: wp.froms[winRates.best+1] + int64(e.delay)})
 	}
 	if s, ok := e.policy.Suggested[o.Market][o.Category]; ok && res.Rate.Cmp(s) < 0 {
 		res.note(note{kind: noteAdvisory, rate1: res.Rate, rate2: s})
@@ -602,11 +611,10 @@ func (e *Evaluator) resolve(res *Resolution, b *Book, o *Order, at time.Time) {
 
 // rateInfo is the rate an applicable offer gives an order.
 type rateInfo struct {
-	rate, now, share  affrules.Rate
-	units, shareUnits int64
-	shopAds, upper    bool
-	threshold         int64
-	until             int64 // COM-10: when the rate in force reaches this creator; 0 if it has
+	rate           affrules.Rate
+	units          int64
+	cur, best      int32 // the entry in force and the entry paid, an earlier one under COM-10
+	shopAds, upper bool  // the rate paid is the entry's shop-ads rate, its upper tier's
 }
 
 // judge decides whether offer p applies to order o at now (Unix nanoseconds), key the
@@ -656,11 +664,10 @@ func (e *Evaluator) judge(p *prepared, o *Order, key uint64, now, since int64, s
 	h := &p.hist[cur]
 	// COM-5: without the fallback, a shop-ads order counts only entries with a shop-ads rate.
 	strict := shopAds && !e.policy.ShopAdsFallback
-	*ri = rateInfo{share: h.Value.PartnerShare, shareUnits: h.share}
 	count := o.OrderCount
 	best, bestU := cur, int64(-1)
 	if !strict || h.shopAds != 0 {
-		ri.now, bestU, _, _ = termsRate(h, count, shopAds)
+		_, bestU, _, _ = termsRate(h, count, shopAds)
 	}
 	if e.delayed[p.Source] && e.delay > 0 {
 		// COM-10: the creator gets the highest rate in force at any instant of [lo, at], lo the
@@ -672,14 +679,7 @@ func (e *Evaluator) judge(p *prepared, o *Order, key uint64, now, since int64, s
 		return fail(NoRate, whyNoShopAdsRate, 0)
 	}
 	ri.rate, ri.units, ri.shopAds, ri.upper = termsRate(&p.hist[best], count, shopAds)
-	if ri.upper {
-		ri.threshold = p.hist[best].threshold
-	}
-	if best != cur {
-		// The rate in force reaches the creator when that entry has been out of force for the
-		// delay.
-		ri.until = p.froms[best+1] + int64(e.delay)
-	}
+	ri.cur, ri.best = int32(cur), int32(best)
 	c.outcome = Won
 	return true
 }

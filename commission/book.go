@@ -16,7 +16,23 @@ import (
 type Book struct {
 	rule   OfferRule // the rule the offers were checked under
 	offers []prepared
-	byKey  map[bookKey][]int32 // market and product → offers, by ID
+	byKey  map[string][]marketOffers // product → its offers in each market
+}
+
+// marketOffers are the indexes of a product's offers in one market, by ID.
+type marketOffers struct {
+	market affrules.MarketCode
+	offers []int32
+}
+
+// offersOf returns the indexes of the offers of product in market m, by ID.
+func (b *Book) offersOf(m affrules.MarketCode, product string) []int32 {
+	for _, g := range b.byKey[product] {
+		if g.market == m {
+			return g.offers
+		}
+	}
+	return nil
 }
 
 type bookKey struct {
@@ -282,7 +298,7 @@ func (e *Evaluator) Prepare(offers ...Offer) (*Book, error) {
 	if err := l.Err(); err != nil {
 		return nil, err
 	}
-	b := &Book{rule: e.rule, offers: make([]prepared, len(offers)), byKey: map[bookKey][]int32{}}
+	b := &Book{rule: e.rule, offers: make([]prepared, len(offers)), byKey: map[string][]marketOffers{}}
 	for i, o := range offers {
 		c := o.clone()
 		p := prepared{Offer: c, start: c.Period.Start.UnixNano(), end: math.MaxInt64, hist: toEntries(c.Rates)}
@@ -301,8 +317,13 @@ func (e *Evaluator) Prepare(offers ...Offer) (*Book, error) {
 	}
 	slices.SortFunc(b.offers, func(x, y prepared) int { return strings.Compare(x.ID, y.ID) })
 	for i, p := range b.offers {
-		k := bookKey{p.Market, p.Product}
-		b.byKey[k] = append(b.byKey[k], int32(i))
+		gs := b.byKey[p.Product]
+		g := slices.IndexFunc(gs, func(g marketOffers) bool { return g.market == p.Market })
+		if g < 0 {
+			g, gs = len(gs), append(gs, marketOffers{market: p.Market})
+		}
+		gs[g].offers = append(gs[g].offers, int32(i))
+		b.byKey[p.Product] = gs
 	}
 	return b, nil
 }

@@ -482,7 +482,7 @@ func (e *Evaluator) resolve(res *Resolution, b *Book, o *Order, at time.Time) {
 	res.Order, res.CreatorID, res.Market, res.At, res.book, res.category = o.ID, o.Creator, o.Market, at, b, o.Category
 	var idx []int32
 	if b != nil {
-		idx = b.byKey[bookKey{o.Market, o.Product}]
+		idx = b.offersOf(o.Market, o.Product)
 	}
 	res.considered = int32(len(idx))
 	shopAds := o.ShopAds

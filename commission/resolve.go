@@ -667,7 +667,7 @@ func (e *Evaluator) judge(p *prepared, o *Order, key uint64, now, since int64, s
 	count := o.OrderCount
 	best, bestU := cur, int64(-1)
 	if !strict || h.shopAds != 0 {
-		_, bestU, _, _ = termsRate(h, count, shopAds)
+		ri.rate, bestU, ri.shopAds, ri.upper = termsRate(h, count, shopAds)
 	}
 	if e.delayed[p.Source] && e.delay > 0 {
 		// COM-10: the creator gets the highest rate in force at any instant of [lo, at], lo the
@@ -678,8 +678,10 @@ func (e *Evaluator) judge(p *prepared, o *Order, key uint64, now, since int64, s
 	if bestU < 0 {
 		return fail(NoRate, whyNoShopAdsRate, 0)
 	}
-	ri.rate, ri.units, ri.shopAds, ri.upper = termsRate(&p.hist[best], count, shopAds)
-	ri.cur, ri.best = int32(cur), int32(best)
+	if best != cur {
+		ri.rate, bestU, ri.shopAds, ri.upper = termsRate(&p.hist[best], count, shopAds)
+	}
+	ri.units, ri.cur, ri.best = bestU, int32(cur), int32(best)
 	c.outcome = Won
 	return true
 }

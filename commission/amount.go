@@ -156,6 +156,21 @@ func (e *Evaluator) Compute(b *Book, o Order, at time.Time) (c Commission, err e
 // coupon, seller coupon, tax, shipping.
 func checkAmounts(o *Order, m *affrules.Market) ([5]int64, error) {
 	var out [5]int64
+	ok := o.Currency == m.Currency
+	for i, d := range [5]*decimal.Decimal{&o.Price, &o.PlatformCoupon, &o.SellerCoupon, &o.Tax, &o.Shipping} {
+		u, usual := usualUnits(*d, m.MinorUnit)
+		out[i], ok = u, ok && usual
+	}
+	if !ok {
+		return checkEachAmount(o, m)
+	}
+	return out, checkSums(o, &out)
+}
+
+// checkEachAmount is checkAmounts with every amount through the full checks, each problem
+// reported.
+func checkEachAmount(o *Order, m *affrules.Market) ([5]int64, error) {
+	var out [5]int64
 	var l *fielderr.List
 	add := func(err error) {
 		if l == nil {
@@ -178,28 +193,24 @@ func checkAmounts(o *Order, m *affrules.Market) ([5]int64, error) {
 	if l != nil {
 		return out, l.Err()
 	}
+	return out, checkSums(o, &out)
+}
+
+// checkSums checks that the coupons are within the price and the tax within what they leave.
+func checkSums(o *Order, out *[5]int64) error {
 	if out[1] > out[0] || out[2] > out[0]-out[1] {
-		return out, fielderr.New(pkg, "order.coupons", o.PlatformCoupon.String()+" + "+o.SellerCoupon.String(), "exceed the price %s (COM-1)", o.Price)
+		return fielderr.New(pkg, "order.coupons", o.PlatformCoupon.String()+" + "+o.SellerCoupon.String(), "exceed the price %s (COM-1)", o.Price)
 	}
 	if out[3] > out[0]-out[1]-out[2] {
-		return out, fielderr.New(pkg, "order.tax", o.Tax, "exceeds the price %s less coupons (COM-1)", o.Price)
+		return fielderr.New(pkg, "order.tax", o.Tax, "exceeds the price %s less coupons (COM-1)", o.Price)
 	}
-	return out, nil
+	return nil
 }
 
 // minorUnits checks an amount a caller gives and returns it in minor units.
 func minorUnits(field string, d decimal.Decimal, places int32) (int64, error) {
-	// The usual amount, decided in one pass: an exponent within bounds and a coefficient below
-	// 2^60 (so of at most 18 digits, within bounds.Decimal's limits too), scaled by at most 10^18.
-	if e := d.Exponent(); e >= bounds.MinExponent && e <= bounds.MaxExponent && bounds.CoefficientBits(d) < 60 {
-		c := d.CoefficientInt64()
-		switch shift := int(e) + int(places); {
-		case c < 0:
-		case shift >= 0 && shift < len(pow10) && c <= math.MaxInt64/pow10[shift]:
-			return c * pow10[shift], nil
-		case shift < 0 && -shift < len(pow10) && c%pow10[-shift] == 0:
-			return c / pow10[-shift], nil
-		}
+	if u, ok := usualUnits(d, places); ok {
+		return u, nil
 	}
 	if err := bounds.Decimal(pkg, field, d); err != nil {
 		return 0, err
@@ -215,6 +226,24 @@ func minorUnits(field string, d decimal.Decimal, places int32) (int64, error) {
 		return 0, fielderr.New(pkg, field, d, "is finer than the currency's minor unit (%d decimal places)", places)
 	}
 	return a.Units, nil
+}
+
+// usualUnits converts the usual amount in one pass and reports whether it could: an exponent
+// within bounds and a coefficient below 2^60 (so of at most 18 digits, within bounds.Decimal's
+// limits too), not negative, scaled by at most 10^18 to a whole number of minor units below
+// 2^63. Any other amount takes minorUnits' full checks.
+func usualUnits(d decimal.Decimal, places int32) (int64, bool) {
+	if e := d.Exponent(); e >= bounds.MinExponent && e <= bounds.MaxExponent && bounds.CoefficientBits(d) < 60 {
+		c := d.CoefficientInt64()
+		switch shift := int(e) + int(places); {
+		case c < 0:
+		case shift >= 0 && shift < len(pow10) && c <= math.MaxInt64/pow10[shift]:
+			return c * pow10[shift], true
+		case shift < 0 && -shift < len(pow10) && c%pow10[-shift] == 0:
+			return c / pow10[-shift], true
+		}
+	}
+	return 0, false
 }
 
 const rateScale = 1_000_000_000

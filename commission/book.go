@@ -16,7 +16,23 @@ import (
 type Book struct {
 	rule   OfferRule // the rule the offers were checked under
 	offers []prepared
-	byKey  map[bookKey][]int32 // market and product → offers, by ID
+	byKey  map[string][]marketOffers // product → its offers in each market
+}
+
+// marketOffers are the indexes of a product's offers in one market, by ID.
+type marketOffers struct {
+	market affrules.MarketCode
+	offers []int32
+}
+
+// offersOf returns the indexes of the offers of product in market m, by ID.
+func (b *Book) offersOf(m affrules.MarketCode, product string) []int32 {
+	for _, g := range b.byKey[product] {
+		if g.market == m {
+			return g.offers
+		}
+	}
+	return nil
 }
 
 type bookKey struct {
@@ -29,21 +45,188 @@ type prepared struct {
 	Offer
 	start, end int64   // the period in Unix nanoseconds; end math.MaxInt64 when it has none
 	joined     []int64 // the members' join instants in Unix nanoseconds
-	froms      []int64 // each history entry's start in Unix nanoseconds, searched by instant
+	// the [strKey] of each listed creator and of each member, in their order
+	creatorKeys, memberKeys []uint64
+	timeIndex               // each history entry's start in Unix nanoseconds, searched by instant
 	// each entry's standard, shop-ads and upper-tier rates in units of 1e-9 and its tier
 	// threshold (0: none), side by side for COM-10's scan of a window of entries
 	std, shop, tier, thr []int64
-	hist                 []entry
+	// COM-10's scan by kind of order: each entry's rate as that kind of order is paid it, in
+	// units of 1e-9, shifted left 32 bits above the entry's index, so that the largest key over
+	// a window is the highest rate and, among equal rates, the latest entry; -1 for an entry
+	// that pays that kind of order nothing (a shop-ads order without the fallback, an entry
+	// without a shop-ads rate). Tiers split orders by count: the keys hold for an order below
+	// every threshold of the history ("below") or at or above every one ("upper"); an order
+	// between the lowest and the highest threshold is scanned entry by entry.
+	peaks          [peakKinds][]int64
+	minThr, maxThr int64 // the lowest and highest tier threshold of the history; 0 without tiers
+	hist           []entry
 }
 
-// memberIndex returns the index of the creator among the members, or -1.
-func (p *prepared) memberIndex(creator string) int {
-	for i := range p.Members {
-		if p.Members[i].Creator == creator {
+// The kinds of order COM-10's scan distinguishes ([prepared.peaks]).
+const (
+	peakStd       = iota // not through shop ads (or no shop-ads rate paid), below every tier
+	peakStdUpper         // the same at or above every tier's threshold
+	peakShop             // through shop ads, falling back to the standard rate, below every tier
+	peakShopUpper        // the same at or above every tier's threshold
+	peakShopOnly         // through shop ads, without the fallback
+	peakKinds
+)
+
+// index fills what the resolver reads of p's history beside p.hist: the time index, the rates
+// side by side and COM-10's keys.
+func (p *prepared) index() {
+	froms := make([]int64, 0, len(p.hist))
+	for _, h := range p.hist {
+		froms = append(froms, h.from)
+		p.std, p.shop, p.tier, p.thr = append(p.std, h.rate), append(p.shop, h.shopAds), append(p.tier, h.tier), append(p.thr, h.threshold)
+	}
+	p.timeIndex = newTimeIndex(froms)
+	p.peakKeys()
+}
+
+// peakKeys fills p.peaks and the threshold bounds from p.hist.
+func (p *prepared) peakKeys() {
+	n := len(p.hist)
+	for k := range p.peaks {
+		p.peaks[k] = make([]int64, n)
+	}
+	for j := range p.hist {
+		h := &p.hist[j]
+		std, upper, key := h.rate, h.rate, func(u int64) int64 { return u<<32 | int64(j) }
+		if h.threshold != 0 {
+			upper = h.tier
+			if p.minThr == 0 || h.threshold < p.minThr {
+				p.minThr = h.threshold
+			}
+			p.maxThr = max(p.maxThr, h.threshold)
+		}
+		p.peaks[peakStd][j], p.peaks[peakStdUpper][j] = key(std), key(upper)
+		p.peaks[peakShop][j], p.peaks[peakShopUpper][j], p.peaks[peakShopOnly][j] = key(std), key(upper), -1
+		if h.shopAds != 0 {
+			p.peaks[peakShop][j], p.peaks[peakShopUpper][j], p.peaks[peakShopOnly][j] = key(h.shopAds), key(h.shopAds), key(h.shopAds)
+		}
+	}
+}
+
+// peakKind returns the keys COM-10's scan reads for an order of count through shop ads (strict:
+// without the fallback), or nil when count lies between the history's tier thresholds.
+func (p *prepared) peakKind(count int64, shopAds, strict bool) []int64 {
+	k := peakStd
+	switch {
+	case strict:
+		return p.peaks[peakShopOnly]
+	case shopAds:
+		k = peakShop
+	}
+	switch {
+	case p.maxThr == 0 || count < p.minThr:
+	case count >= p.maxThr:
+		k++
+	default:
+		return nil
+	}
+	return p.peaks[k]
+}
+
+// timeIndex finds the history entry in force at an instant. Between the first and the last
+// entry's start, time is cut into slots of 2^shift nanoseconds, at most slotsPerEntry per entry
+// (and at least half as many, unless the slots are single nanoseconds), and at holds the entry
+// in force at each slot's start: an instant's slot bounds its entry by the entries in force at
+// the slot's start and end, usually the same entry or neighbours, whatever the spacing of the
+// history.
+type timeIndex struct {
+	froms []int64 // each entry's start in Unix nanoseconds, strictly increasing
+	at    []int32 // at[b]: the entry in force at froms[0] + b<<shift; the last one at froms[last]
+	shift uint
+}
+
+// slotsPerEntry bounds a time index's slots per entry: more slots leave fewer instants that
+// share a slot with an entry's start, whose search then compares instants, at 4 bytes a slot.
+const slotsPerEntry = 8
+
+func newTimeIndex(froms []int64) timeIndex {
+	x := timeIndex{froms: froms}
+	n := len(froms)
+	if n < 2 {
+		return x
+	}
+	// The differences are taken unsigned, so that they cannot overflow however far apart the
+	// instants are.
+	span := uint64(froms[n-1]) - uint64(froms[0])
+	for span>>x.shift >= uint64(slotsPerEntry*n) {
+		x.shift++
+	}
+	slots := int(span>>x.shift) + 1 // slot b starts at offset b<<shift <= span
+	x.at = make([]int32, slots+1)
+	j := 0
+	for b := range slots {
+		off := uint64(b) << x.shift
+		for j+1 < n && uint64(froms[j+1])-uint64(froms[0]) <= off {
+			j++
+		}
+		x.at[b] = int32(j)
+	}
+	x.at[slots] = int32(n - 1)
+	return x
+}
+
+// search returns the index of the entry in force at t, or -1 before the first.
+func (x *timeIndex) search(t int64) int {
+	froms := x.froms
+	n := len(froms)
+	if n == 0 || froms[0] > t {
+		return -1
+	}
+	last := n - 1
+	if froms[last] <= t {
+		return last
+	}
+	// froms[0] <= t < froms[last], so the slot is below the last; the entry in force at t is
+	// between those in force at its slot's start and at the next slot's.
+	b := (uint64(t) - uint64(froms[0])) >> x.shift
+	lo, hi := int(x.at[b]), int(x.at[b+1])
+	for lo < hi { // froms[lo] <= t, and froms[hi+1] > t
+		m := int(uint(lo+hi+1) >> 1)
+		if froms[m] <= t {
+			lo = m
+		} else {
+			hi = m - 1
+		}
+	}
+	return lo
+}
+
+// memberIndex returns the index of the creator, whose [strKey] is key, among the members, or
+// -1.
+func (p *prepared) memberIndex(creator string, key uint64) int {
+	for i, k := range p.memberKeys {
+		if k == key && p.Members[i].Creator == creator {
 			return i
 		}
 	}
 	return -1
+}
+
+// listed reports whether the creator, whose [strKey] is key, is among p.Creators.
+func (p *prepared) listed(creator string, key uint64) bool {
+	for i, k := range p.creatorKeys {
+		if k == key && p.Creators[i] == creator {
+			return true
+		}
+	}
+	return false
+}
+
+// strKey returns the 64-bit FNV-1a hash of s. Strings whose keys differ differ, so a list of
+// IDs is scanned by key, and an ID compared only where its key matches.
+func strKey(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h
 }
 
 // entry is one version of an offer's terms with its rates in units of 1e-9, read once.
@@ -115,7 +298,7 @@ func (e *Evaluator) Prepare(offers ...Offer) (*Book, error) {
 	if err := l.Err(); err != nil {
 		return nil, err
 	}
-	b := &Book{rule: e.rule, offers: make([]prepared, len(offers)), byKey: map[bookKey][]int32{}}
+	b := &Book{rule: e.rule, offers: make([]prepared, len(offers)), byKey: map[string][]marketOffers{}}
 	for i, o := range offers {
 		c := o.clone()
 		p := prepared{Offer: c, start: c.Period.Start.UnixNano(), end: math.MaxInt64, hist: toEntries(c.Rates)}
@@ -124,17 +307,23 @@ func (e *Evaluator) Prepare(offers ...Offer) (*Book, error) {
 		}
 		for _, m := range c.Members {
 			p.joined = append(p.joined, m.Joined.UnixNano())
+			p.memberKeys = append(p.memberKeys, strKey(m.Creator))
 		}
-		for _, h := range p.hist {
-			p.froms = append(p.froms, h.from)
-			p.std, p.shop, p.tier, p.thr = append(p.std, h.rate), append(p.shop, h.shopAds), append(p.tier, h.tier), append(p.thr, h.threshold)
+		for _, id := range c.Creators {
+			p.creatorKeys = append(p.creatorKeys, strKey(id))
 		}
+		p.index()
 		b.offers[i] = p
 	}
 	slices.SortFunc(b.offers, func(x, y prepared) int { return strings.Compare(x.ID, y.ID) })
 	for i, p := range b.offers {
-		k := bookKey{p.Market, p.Product}
-		b.byKey[k] = append(b.byKey[k], int32(i))
+		gs := b.byKey[p.Product]
+		g := slices.IndexFunc(gs, func(g marketOffers) bool { return g.market == p.Market })
+		if g < 0 {
+			g, gs = len(gs), append(gs, marketOffers{market: p.Market})
+		}
+		gs[g].offers = append(gs[g].offers, int32(i))
+		b.byKey[p.Product] = gs
 	}
 	return b, nil
 }

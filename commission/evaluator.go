@@ -29,6 +29,7 @@ type Evaluator struct {
 	reset   [Partner + 1]bool
 	delay   time.Duration
 	markets []affrules.Market // every market registered when New ran, by code
+	codes   []uint64          // the [strKey] of each market's code
 }
 
 // New returns an evaluator applying policy p, or every problem [Policy.Validate] finds in p.
@@ -38,6 +39,9 @@ func New(p Policy) (*Evaluator, error) {
 	}
 	p = p.clone()
 	e := &Evaluator{policy: p, rule: p.OfferRule(), delay: affrules.Days(p.DecreaseDelayDays), markets: affrules.Markets()}
+	for _, m := range e.markets {
+		e.codes = append(e.codes, strKey(string(m.Code)))
+	}
 	for i, list := range [2][]Source{p.Precedence, p.ShopAdsPrecedence} {
 		for s := range e.ranks[i] {
 			e.ranks[i][s] = -1
@@ -99,10 +103,11 @@ func (e *Evaluator) ready() error {
 }
 
 // market returns the registered market code, looking up markets registered after New. A
-// linear scan of a handful of two-letter codes is quicker than a map.
+// linear scan of a handful of codes' hashes is quicker than a map.
 func (e *Evaluator) market(code affrules.MarketCode) (*affrules.Market, bool) {
-	for i := range e.markets {
-		if e.markets[i].Code == code {
+	key := strKey(string(code))
+	for i, k := range e.codes {
+		if k == key && e.markets[i].Code == code {
 			return &e.markets[i], true
 		}
 	}

@@ -38,8 +38,64 @@ func TestSearch(t *testing.T) {
 				want = i
 			}
 		}
-		if got := search(froms, probe); got != want {
+		x := newTimeIndex(froms)
+		if got := x.search(probe); got != want {
 			t.Fatalf("search(%v, %d) = %d, want %d", froms, probe, got, want)
+		}
+	})
+}
+
+// COM-10: peak, by the keys a book computes once or entry by entry between tier thresholds,
+// finds the latest entry at the highest rate of a window, as a plain scan of the entries does,
+// on any history: rates up and down, shop-ads rates on some entries, tiers with thresholds that
+// differ from entry to entry or none, orders on either side of them, with and without shop ads
+// and the fallback.
+func TestPeak(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.IntRange(1, 40).Draw(t, "n")
+		var p prepared
+		thresholds := rapid.SliceOfN(rapid.Int64Range(0, 6), 1, 3).Draw(t, "thresholds") // 0: no tier
+		from := rapid.Int64Range(-1e6, 1e6).Draw(t, "from")
+		for range n {
+			h := entry{from: from, rate: rapid.Int64Range(1, 20).Draw(t, "rate")}
+			if rapid.Bool().Draw(t, "hasShopAds") {
+				h.shopAds = rapid.Int64Range(1, 20).Draw(t, "shopAds")
+			}
+			if h.threshold = rapid.SampledFrom(thresholds).Draw(t, "threshold"); h.threshold != 0 {
+				h.tier = rapid.Int64Range(1, 20).Draw(t, "tier")
+			}
+			p.hist = append(p.hist, h)
+			from += rapid.Int64Range(1, 10).Draw(t, "gap")
+		}
+		p.index()
+		cur := rapid.IntRange(0, n-1).Draw(t, "cur")
+		lo := rapid.Int64Range(p.froms[0]-3, p.froms[cur]+1).Draw(t, "lo")
+		count := rapid.Int64Range(1, 8).Draw(t, "count")
+		shopAds := rapid.Bool().Draw(t, "shopAds")
+		strict := shopAds && rapid.Bool().Draw(t, "strict")
+		pays := func(h *entry) int64 {
+			switch {
+			case shopAds && h.shopAds != 0:
+				return h.shopAds
+			case strict:
+				return -1
+			case h.threshold != 0 && count >= h.threshold:
+				return h.tier
+			}
+			return h.rate
+		}
+		wantBest, wantU := cur, pays(&p.hist[cur])
+		for j := cur - 1; j >= 0; j-- {
+			if p.froms[j+1] <= lo {
+				break
+			}
+			if u := pays(&p.hist[j]); u > wantU {
+				wantBest, wantU = j, u
+			}
+		}
+		best, u := p.peak(cur, lo, count, shopAds, strict, pays(&p.hist[cur]))
+		if u != wantU || (u >= 0 && best != wantBest) {
+			t.Fatalf("peak(%d, %d, count %d, shop ads %t, strict %t) = %d, %d; want %d, %d", cur, lo, count, shopAds, strict, best, u, wantBest, wantU)
 		}
 	})
 }

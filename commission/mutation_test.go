@@ -21,7 +21,8 @@ package commission_test
 //     the walk returns g only when froms[g] <= t < froms[g+1], otherwise the binary search
 //     answers, and no mutant indexes outside froms (the guess is clamped to [0, last], froms[0]
 //     <= t keeps g from going below 0, and froms[g+1] is read only when froms[g] <= t <
-//     froms[last], so g < last). TestSearch checks any history.
+//     froms[last], so g < last). TestSearch checks any history. That search has since been
+//     replaced by timeIndex (book.go), whose mutants were not part of this run.
 //   - resolve.go, resolve (2): len(idx) > 0 as >= 0 sets ncands to 0 either way; len(idx) >
 //     inlineCands as >= holds exactly eight candidates in an allocated slice instead of the
 //     inline array, the same values.

@@ -482,7 +482,7 @@ func (e *Evaluator) resolve(res *Resolution, b *Book, o *Order, at time.Time) {
 	res.Order, res.CreatorID, res.Market, res.At, res.book, res.category = o.ID, o.Creator, o.Market, at, b, o.Category
 	var idx []int32
 	if b != nil {
-		idx = b.byKey[bookKey{o.Market, o.Product}]
+		idx = b.offersOf(o.Market, o.Product)
 	}
 	res.considered = int32(len(idx))
 	shopAds := o.ShopAds
@@ -509,6 +509,7 @@ func (e *Evaluator) resolve(res *Resolution, b *Book, o *Order, at time.Time) {
 
 	// COM-10: a creator back from a reset source's offer is a new promoter from its end.
 	since, resetBy := o.PromotingSince.UnixNano(), int32(-1)
+	key := strKey(o.Creator)
 	// Only an offer that paid the creator counts (Q: its source ranked for this order and a
 	// rate in force while the creator was covered); a Collaboration Plus that set no exclusive
 	// rate (COM-4) never took the creator away from the Open rate.
@@ -521,13 +522,13 @@ func (e *Evaluator) resolve(res *Resolution, b *Book, o *Order, at time.Time) {
 		from := max(p.start, p.froms[0]) // covered and paid from here on
 		switch p.Coverage {
 		case Members:
-			j := p.memberIndex(o.Creator)
+			j := p.memberIndex(o.Creator, key)
 			if j < 0 {
 				continue
 			}
 			from = max(from, p.joined[j])
 		case Listed:
-			if !contains(p.Creators, o.Creator) || (p.Source == Partner && !p.Approved) {
+			if !p.listed(o.Creator, key) || (p.Source == Partner && !p.Approved) {
 				continue
 			}
 		}
@@ -543,7 +544,7 @@ func (e *Evaluator) resolve(res *Resolution, b *Book, o *Order, at time.Time) {
 		p := &b.offers[i]
 		c := &cs[k]
 		c.offer, c.source = i, p.Source
-		if !e.judge(p, o, now, since, shopAds, ranks, c, &ri) {
+		if !e.judge(p, o, key, now, since, shopAds, ranks, c, &ri) {
 			continue
 		}
 		c.rate = ri.rate
@@ -574,9 +575,11 @@ func (e *Evaluator) resolve(res *Resolution, b *Book, o *Order, at time.Time) {
 		return
 	}
 	wc := &cs[win]
-	res.Source, res.OfferID, res.Rate = wc.source, b.offers[wc.offer].ID, winRates.rate
-	res.ShopAdsRate, res.UpperTier, res.PartnerShare = winRates.shopAds, winRates.upper, winRates.share
-	res.rateUnits, res.shareUnits = winRates.units, winRates.shareUnits
+	wp := &b.offers[wc.offer]
+	h := &wp.hist[winRates.cur] // the winner's entry in force, which sets the partner share
+	res.Source, res.OfferID, res.Rate = wc.source, wp.ID, winRates.rate
+	res.ShopAdsRate, res.UpperTier, res.PartnerShare = winRates.shopAds, winRates.upper, h.Value.PartnerShare
+	res.rateUnits, res.shareUnits = winRates.units, h.share
 	for k := range cs {
 		if c := &cs[k]; k != win && c.outcome == Won {
 			c.outcome, c.why = Overridden, whyOverridden
@@ -586,13 +589,20 @@ func (e *Evaluator) resolve(res *Resolution, b *Book, o *Order, at time.Time) {
 		res.note(note{kind: noteNoShopAds, rate1: winRates.rate})
 	}
 	if winRates.upper {
-		res.note(note{kind: noteTier, n1: o.OrderCount, n2: winRates.threshold})
+		res.note(note{kind: noteTier, n1: o.OrderCount, n2: wp.hist[winRates.best].threshold})
 	}
 	if resetBy >= 0 && e.delayed[wc.source] {
 		res.note(note{kind: noteNewPromoter, offer: resetBy, n1: since})
 	}
-	if winRates.until != 0 {
-		res.note(note{kind: noteDelayed, rate1: winRates.now, n1: winRates.until})
+	if winRates.best != winRates.cur {
+		// COM-10: the rate in force (none for a shop-ads order without the fallback when that
+		// entry has no shop-ads rate) reaches the creator when the entry paid has been out of
+		// force for the delay.
+		var now affrules.Rate
+		if !shopAds || e.policy.ShopAdsFallback || h.shopAds != 0 {
+			now, _, _, _ = termsRate(h, o.OrderCount, shopAds)
+		}
+		res.note(note{kind: noteDelayed, rate1: now, n1: wp.froms[winRates.best+1] + int64(e.delay)})
 	}
 	if s, ok := e.policy.Suggested[o.Market][o.Category]; ok && res.Rate.Cmp(s) < 0 {
 		res.note(note{kind: noteAdvisory, rate1: res.Rate, rate2: s})
@@ -601,16 +611,16 @@ func (e *Evaluator) resolve(res *Resolution, b *Book, o *Order, at time.Time) {
 
 // rateInfo is the rate an applicable offer gives an order.
 type rateInfo struct {
-	rate, now, share  affrules.Rate
-	units, shareUnits int64
-	shopAds, upper    bool
-	threshold         int64
-	until             int64 // COM-10: when the rate in force reaches this creator; 0 if it has
+	rate           affrules.Rate
+	units          int64
+	cur, best      int32 // the entry in force and the entry paid, an earlier one under COM-10
+	shopAds, upper bool  // the rate paid is the entry's shop-ads rate, its upper tier's
 }
 
-// judge decides whether offer p applies to order o at now (Unix nanoseconds): if it does, it
-// fills ri with the rate it gives and returns true; if not, it records the outcome and why in c.
-func (e *Evaluator) judge(p *prepared, o *Order, now, since int64, shopAds bool, ranks *[Partner + 1]int8, c *cand, ri *rateInfo) bool {
+// judge decides whether offer p applies to order o at now (Unix nanoseconds), key the
+// [strKey] of its creator: if it does, it fills ri with the rate it gives and returns true; if
+// not, it records the outcome and why in c.
+func (e *Evaluator) judge(p *prepared, o *Order, key uint64, now, since int64, shopAds bool, ranks *[Partner + 1]int8, c *cand, ri *rateInfo) bool {
 	fail := func(out Outcome, w why, limit int64) bool {
 		c.outcome, c.why, c.limit = out, w, limit
 		return false
@@ -623,14 +633,14 @@ func (e *Evaluator) judge(p *prepared, o *Order, now, since int64, shopAds bool,
 	}
 	switch p.Coverage {
 	case Listed:
-		if !contains(p.Creators, o.Creator) {
+		if !p.listed(o.Creator, key) {
 			if p.Source == Partner {
 				return fail(NotCovered, whyNotMatched, 0)
 			}
 			return fail(NotCovered, whyNotCovered, 0)
 		}
 	case Members:
-		j := p.memberIndex(o.Creator)
+		j := p.memberIndex(o.Creator, key)
 		if j < 0 {
 			return fail(NotCovered, whyNotCovered, 0)
 		}
@@ -647,57 +657,72 @@ func (e *Evaluator) judge(p *prepared, o *Order, now, since int64, shopAds bool,
 	if len(p.hist) == 0 { // COM-4: a Collaboration Plus without an exclusive rate
 		return fail(NoRate, whyNoExclusive, 0)
 	}
-	cur := search(p.froms, now)
+	cur := p.search(now)
 	if cur < 0 {
 		return fail(NoRate, whyNoRateYet, p.froms[0])
 	}
 	h := &p.hist[cur]
 	// COM-5: without the fallback, a shop-ads order counts only entries with a shop-ads rate.
 	strict := shopAds && !e.policy.ShopAdsFallback
-	*ri = rateInfo{share: h.Value.PartnerShare, shareUnits: h.share}
 	count := o.OrderCount
 	best, bestU := cur, int64(-1)
 	if !strict || h.shopAds != 0 {
-		ri.now, bestU, _, _ = termsRate(h, count, shopAds)
+		ri.rate, bestU, ri.shopAds, ri.upper = termsRate(h, count, shopAds)
 	}
 	if e.delayed[p.Source] && e.delay > 0 {
 		// COM-10: the creator gets the highest rate in force at any instant of [lo, at], lo the
 		// later of the promotion start and at − delay: a decrease reaches a creator already
 		// promoting when it is delay old, a new promoter at once, and an increase at once.
-		lo := max(now-int64(e.delay), since)
-		// Entry j is in force over [from j, from j+1): it meets [lo, now] when from j+1 > lo.
-		// Scanning back with ">" keeps the latest entry at the highest rate.
-		for j := cur - 1; j >= 0 && p.froms[j+1] > lo; j-- {
-			var u int64
-			switch {
-			case shopAds && p.shop[j] != 0:
-				u = p.shop[j]
-			case strict:
-				continue
-			case p.thr[j] != 0 && count >= p.thr[j]:
-				u = p.tier[j]
-			default:
-				u = p.std[j]
-			}
-			if u > bestU {
-				best, bestU = j, u
-			}
-		}
+		best, bestU = p.peak(cur, max(now-int64(e.delay), since), count, shopAds, strict, bestU)
 	}
 	if bestU < 0 {
 		return fail(NoRate, whyNoShopAdsRate, 0)
 	}
-	ri.rate, ri.units, ri.shopAds, ri.upper = termsRate(&p.hist[best], count, shopAds)
-	if ri.upper {
-		ri.threshold = p.hist[best].threshold
-	}
 	if best != cur {
-		// The rate in force reaches the creator when that entry has been out of force for the
-		// delay.
-		ri.until = p.froms[best+1] + int64(e.delay)
+		ri.rate, bestU, ri.shopAds, ri.upper = termsRate(&p.hist[best], count, shopAds)
 	}
+	ri.units, ri.cur, ri.best = bestU, int32(cur), int32(best)
 	c.outcome = Won
 	return true
+}
+
+// peak returns the entry that pays an order of count through shop ads or not (strict: shop
+// ads without the fallback) the highest rate in force at any instant of [lo, froms[cur]], and
+// that rate in units of 1e-9; of entries paying it, the latest. curU is the rate entry cur pays;
+// a rate of -1 is none (an entry without a shop-ads rate in strict).
+func (p *prepared) peak(cur int, lo, count int64, shopAds, strict bool, curU int64) (best int, bestU int64) {
+	// Entry j is in force over [from j, from j+1): it meets [lo, now] when from j+1 > lo.
+	if keys := p.peakKind(count, shopAds, strict); keys != nil {
+		// The largest key is the latest entry at the highest rate.
+		k := keys[cur]
+		for j := cur - 1; j >= 0 && p.froms[j+1] > lo; j-- {
+			k = max(k, keys[j])
+		}
+		if k < 0 {
+			return cur, -1
+		}
+		return int(uint32(k)), k >> 32
+	}
+	// Between the tier thresholds, entry by entry; scanning back with ">" keeps the latest entry
+	// at the highest rate.
+	best, bestU = cur, curU
+	for j := cur - 1; j >= 0 && p.froms[j+1] > lo; j-- {
+		var u int64
+		switch {
+		case shopAds && p.shop[j] != 0:
+			u = p.shop[j]
+		case strict:
+			continue
+		case p.thr[j] != 0 && count >= p.thr[j]:
+			u = p.tier[j]
+		default:
+			u = p.std[j]
+		}
+		if u > bestU {
+			best, bestU = j, u
+		}
+	}
+	return best, bestU
 }
 
 func ruleOfPeriod(s Source) affrules.RuleID {
@@ -717,55 +742,4 @@ func termsRate(e *entry, count int64, shopAds bool) (r affrules.Rate, units int6
 		return e.tierRate, e.tier, false, true
 	}
 	return e.Value.Rate, e.rate, false, false
-}
-
-// search returns the index of the entry in force at t, or -1 before the first. Histories are
-// mostly evenly spaced (daily or weekly changes), so it first guesses the index by
-// interpolation and walks a few entries from there, falling back to a binary search.
-func search(froms []int64, t int64) int {
-	n := len(froms)
-	if n == 0 || froms[0] > t {
-		return -1
-	}
-	last := n - 1
-	if froms[last] <= t {
-		return last
-	}
-	// froms[0] <= t < froms[last]; the differences are taken unsigned, so that they cannot
-	// overflow however far apart the instants are.
-	span, off := uint64(froms[last])-uint64(froms[0]), uint64(t)-uint64(froms[0])
-	g := int(float64(off) / float64(span) * float64(last))
-	g = min(max(g, 0), last-1)
-	for range 4 {
-		switch {
-		case froms[g] > t:
-			g--
-		case froms[g+1] <= t:
-			g++
-		default:
-			return g
-		}
-		if g < 0 || g >= last {
-			break
-		}
-	}
-	lo, hi := 0, n // binary search: froms[lo-1] <= t < froms[hi]
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if froms[m] > t {
-			hi = m
-		} else {
-			lo = m + 1
-		}
-	}
-	return lo - 1
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

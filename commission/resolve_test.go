@@ -368,3 +368,27 @@ func TestManyCandidates_COM5(t *testing.T) {
 		t.Errorf("a copy's candidates: %+v", got)
 	}
 }
+
+// COM-5, COM-10: without the shop-ads fallback, a shop-ads order is paid the last shop-ads rate
+// while a later entry without one is under the delay; the delay note gives the rate in force as
+// 0% (none for this order) and the instant the entry paid has been out of force for 30 days.
+func TestDelayedShopAdsWithoutFallback_COM10(t *testing.T) {
+	p := commission.DefaultPolicy()
+	p.ShopAdsFallback = false
+	e := commission.MustNew(p)
+	o := openOffer("open-1")
+	o.Rates = history(
+		affrules.Effective[commission.Terms]{From: day(1), Value: commission.Terms{Rate: rate("10%"), ShopAds: rate("12%")}},
+		at(day(10), "8%"))
+	ads := order("o", day(1))
+	ads.ShopAds, ads.VideoAuthorised = true, true
+	r := resolve(t, e, mustBook(t, e, o), ads, day(15))
+	if r.Rate.String() != "12%" || !r.ShopAdsRate {
+		t.Fatalf("won %s (shop-ads rate %t), want 12%% through shop ads\n%s", r.Rate, r.ShopAdsRate, r.Explain())
+	}
+	notes := r.Notes()
+	if len(notes) != 1 || notes[0].Rule != commission.RuleDecrease || notes[0].Observed.String() != "0%" ||
+		notes[0].Limit.String() != affrules.Instant(day(10).Add(30*24*time.Hour)).String() {
+		t.Errorf("notes %v, want COM-10's delay note: 0%% in force, paid until Nov 9", notes)
+	}
+}

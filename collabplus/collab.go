@@ -182,6 +182,10 @@ type Collaboration struct {
 	// Final are the platform's final terms (CP-15); nil until it sets them. Evaluators use
 	// [Collaboration.Terms].
 	Final *Terms `json:"final,omitempty" strict:"optional"`
+	// Group is the creator group of [Collaboration.Terms] as it was when the collaboration was
+	// submitted or its final terms set (CP-4, CP-15): creators joining are matched against it,
+	// whatever the seller changes in the group later. Nil while a draft.
+	Group *Group `json:"group,omitempty" strict:"optional"`
 	// Events are the lifecycle events, in order (CP-7).
 	Events  []Event  `json:"events,omitempty" strict:"optional"`
 	Members []Member `json:"members,omitempty" strict:"optional"`
@@ -202,6 +206,10 @@ func (c Collaboration) clone() Collaboration {
 	if c.Final != nil {
 		f := c.Final.clone()
 		c.Final = &f
+	}
+	if c.Group != nil {
+		g := c.Group.clone()
+		c.Group = &g
 	}
 	c.Events = slices.Clone(c.Events)
 	c.Members = slices.Clone(c.Members)

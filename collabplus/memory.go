@@ -1,0 +1,76 @@
+package collabplus
+
+import (
+	"context"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/affrules/affrules/internal/fielderr"
+)
+
+// Memory is an in-memory [Store], safe for concurrent use. The zero Memory is an empty store
+// ready for use.
+type Memory struct {
+	mu      sync.Mutex
+	sellers map[string]Seller
+}
+
+// NewMemory returns an empty in-memory store.
+func NewMemory() *Memory { return &Memory{} }
+
+var _ Store = (*Memory)(nil)
+
+// Create implements [Store.Create].
+func (m *Memory) Create(ctx context.Context, s Seller) (Seller, error) {
+	if err := ctx.Err(); err != nil {
+		return Seller{}, err
+	}
+	if s.ID == "" {
+		return Seller{}, fielderr.New(pkg, "seller.id", "", "must not be empty: build the record with NewSeller")
+	}
+	s = s.clone()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.sellers[s.ID]; ok {
+		return Seller{}, fielderr.New(pkg, "seller.id", strconv.Quote(s.ID), "%w", ErrConflict)
+	}
+	if m.sellers == nil {
+		m.sellers = map[string]Seller{}
+	}
+	m.sellers[s.ID] = s
+	return s.clone(), nil
+}
+
+// Apply implements [Store.Apply].
+func (m *Memory) Apply(ctx context.Context, e *Evaluator, id string, a Action, at time.Time) (Seller, error) {
+	if err := ctx.Err(); err != nil {
+		return Seller{}, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	s, ok := m.sellers[id]
+	if !ok {
+		return Seller{}, fielderr.New(pkg, "seller.id", strconv.Quote(id), "%w", ErrNotFound)
+	}
+	n, err := e.Apply(s, a, at)
+	if err != nil {
+		return Seller{}, err
+	}
+	m.sellers[id] = n
+	return n.clone(), nil
+}
+
+// Seller implements [Store.Seller].
+func (m *Memory) Seller(ctx context.Context, id string) (Seller, error) {
+	if err := ctx.Err(); err != nil {
+		return Seller{}, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	s, ok := m.sellers[id]
+	if !ok {
+		return Seller{}, fielderr.New(pkg, "seller.id", strconv.Quote(id), "%w", ErrNotFound)
+	}
+	return s.clone(), nil
+}

@@ -1,0 +1,424 @@
+package collabplus
+
+import (
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/commission"
+	"github.com/affrules/affrules/eligibility"
+	"github.com/affrules/affrules/internal/bounds"
+	"github.com/affrules/affrules/internal/fielderr"
+)
+
+// Submission is one entry of a seller's creation log (CP-3): a collaboration submitted for
+// payment, and when.
+type Submission struct {
+	Collaboration string    `json:"collaboration"`
+	At            time.Time `json:"at"`
+}
+
+// Seller is everything the Collaboration Plus rules keep for one seller: its creator groups
+// (CP-4), its blocklist (CP-13), its creation log (CP-3) and its collaborations (CP-7). It is
+// one record so that a [Store] applies each [Action] to it atomically: a submission under the
+// quota, a join under the blocklist. Build one with [Evaluator.NewSeller]; change it with
+// [Evaluator.Apply].
+type Seller struct {
+	ID             string              `json:"id"`
+	Market         affrules.MarketCode `json:"market"`
+	Groups         []Group             `json:"groups,omitempty" strict:"optional"`
+	Blocklist      Blocklist           `json:"blocklist,omitempty" strict:"optional"`
+	Submissions    []Submission        `json:"submissions,omitempty" strict:"optional"`
+	Collaborations []Collaboration     `json:"collaborations,omitempty" strict:"optional"`
+	// Updated is the instant of the last change; actions are applied at or after it.
+	Updated time.Time `json:"updated"`
+}
+
+// clone returns a deep copy of s.
+func (s Seller) clone() Seller {
+	s.Groups = slices.Clone(s.Groups)
+	for i := range s.Groups {
+		s.Groups[i] = s.Groups[i].clone()
+	}
+	s.Blocklist = slices.Clone(s.Blocklist)
+	s.Submissions = slices.Clone(s.Submissions)
+	s.Collaborations = slices.Clone(s.Collaborations)
+	for i := range s.Collaborations {
+		s.Collaborations[i] = s.Collaborations[i].clone()
+	}
+	return s
+}
+
+// collab returns the index of collaboration id, or -1.
+func (s *Seller) collab(id string) int {
+	return slices.IndexFunc(s.Collaborations, func(c Collaboration) bool { return c.ID == id })
+}
+
+// group returns the seller's group id, if any.
+func (s *Seller) group(id string) (Group, bool) {
+	i := slices.IndexFunc(s.Groups, func(g Group) bool { return g.ID == id })
+	if i < 0 {
+		return Group{}, false
+	}
+	return s.Groups[i], true
+}
+
+// NewSeller returns the empty record of seller id in market m, created at instant at. The
+// market must be one where Collaboration Plus runs ([Policy.Markets]).
+func (e *Evaluator) NewSeller(id string, m affrules.MarketCode, at time.Time) (Seller, error) {
+	if err := e.ready(); err != nil {
+		return Seller{}, err
+	}
+	l := fielderr.For(pkg)
+	if id == "" {
+		l.Add("seller.id", "", "must not be empty")
+	}
+	if _, ok := e.market(m); !ok {
+		l.Add("seller.market", strconv.Quote(string(m)), "Collaboration Plus does not run there (policy markets %v): %w", e.policy.Markets, affrules.ErrUnknownMarket)
+	}
+	l.Append(bounds.Instant(pkg, "at", at))
+	if err := l.Err(); err != nil {
+		return Seller{}, err
+	}
+	return Seller{ID: id, Market: m, Updated: at}, nil
+}
+
+type actionKind uint8
+
+const (
+	_ actionKind = iota
+	actSaveGroup
+	actBlock
+	actUnblock
+	actDraft
+	actEdit
+	actSubmit
+	actPay
+	actRecall
+	actFinalize
+	actJoin
+)
+
+var actionNames = [...]string{"", "save_group", "block", "unblock", "draft", "edit", "submit", "pay", "recall", "finalize", "join"}
+
+// Action is one change to a seller's record, applied by [Evaluator.Apply] at an instant. Build
+// it with [SaveGroup], [BlockCreator], [UnblockCreator], [NewDraft], [Edit], [Submit], [Pay],
+// [Recall], [Finalize] or [Join]. The zero Action is refused.
+type Action struct {
+	kind    actionKind
+	id      string // the collaboration, or the creator blocked or unblocked
+	group   Group
+	collab  Collaboration
+	terms   Terms
+	facts   Facts
+	method  string
+	creator Creator
+}
+
+// String names the action and its subject.
+func (a Action) String() string {
+	if a.kind == 0 || int(a.kind) >= len(actionNames) {
+		return "no action"
+	}
+	switch a.kind {
+	case actSaveGroup:
+		return "save_group " + strconv.Quote(a.group.ID)
+	case actDraft:
+		return "draft " + strconv.Quote(a.collab.ID)
+	case actJoin:
+		return "join " + strconv.Quote(a.id) + " by " + strconv.Quote(a.creator.ID)
+	}
+	return actionNames[a.kind] + " " + strconv.Quote(a.id)
+}
+
+// Facts are what the host knows at a submission (CP-8, CP-17, ELG-9): whether the seller is
+// allowlisted, each product's eligibility evaluated then, and the products' Open Collaboration
+// offers, if they are listed there.
+type Facts struct {
+	Allowlisted bool
+	Eligibility []eligibility.Result
+	Open        []commission.Offer
+}
+
+// SaveGroup adds creator group g, or replaces the group with its ID (CP-4). A seller keeps at
+// most [Policy.MaxGroups]; collaborations already submitted keep the group as it was.
+func SaveGroup(g Group) Action { return Action{kind: actSaveGroup, group: g.clone()} }
+
+// BlockCreator blocks creator from the instant applied (CP-13).
+func BlockCreator(creator string) Action { return Action{kind: actBlock, id: creator} }
+
+// UnblockCreator unblocks creator from the instant applied (CP-13): it counts for collaborations
+// published after it.
+func UnblockCreator(creator string) Action { return Action{kind: actUnblock, id: creator} }
+
+// NewDraft adds collaboration c as a draft (CP-7): its ID and preferences; no events, final terms,
+// group or members.
+func NewDraft(c Collaboration) Action { return Action{kind: actDraft, collab: c.clone()} }
+
+// Edit replaces the preferences of draft collaboration id (CP-7: no edits from pending payment
+// on).
+func Edit(id string, t Terms) Action { return Action{kind: actEdit, id: id, terms: t.clone()} }
+
+// Submit submits draft collaboration id for payment (CP-7), given the facts known then. It
+// checks CP-2, CP-3, CP-8, CP-17 and ELG-9, records the submission in the creation log and opens
+// the payment window.
+func Submit(id string, f Facts) Action {
+	f.Eligibility = slices.Clone(f.Eligibility)
+	f.Open = slices.Clone(f.Open)
+	return Action{kind: actSubmit, id: id, facts: f}
+}
+
+// Pay records the payment of collaboration id inside its payment window, by method (CP-7): it
+// is published.
+func Pay(id, method string) Action { return Action{kind: actPay, id: id, method: method} }
+
+// Recall recalls paid collaboration id before its start (CP-7); an ongoing one cannot be
+// cancelled.
+func Recall(id string) Action { return Action{kind: actRecall, id: id} }
+
+// Finalize records the platform's final terms of collaboration id, pending payment or paid and
+// not started (CP-15).
+func Finalize(id string, t Terms) Action { return Action{kind: actFinalize, id: id, terms: t.clone()} }
+
+// Join records creator c joining ongoing collaboration id (CP-4, CP-7, CP-13).
+func Join(id string, c Creator) Action {
+	c.Categories = slices.Clone(c.Categories)
+	c.ContentTypes = slices.Clone(c.ContentTypes)
+	return Action{kind: actJoin, id: id, creator: c}
+}
+
+// refuse returns an [*affrules.Refusal] of action for reasons, or nil when there are none; next
+// is when the action will be allowed, if time alone is the obstacle.
+func refuse(action, subject string, next time.Time, reasons ...affrules.Reason) error {
+	if len(reasons) == 0 {
+		return nil
+	}
+	d := affrules.Decide(reasons...)
+	d.NextAllowed = next
+	return &affrules.Refusal{Pkg: pkg, Action: action, Subject: subject, Decision: d}
+}
+
+var (
+	keyState = affrules.DefineMessage("collabplus.cp7.state", affrules.Message{
+		Text: "not possible in this state", Observed: "{observed}", Limit: "needs {limit}",
+	})
+	keyPaymentLate = affrules.DefineMessage("collabplus.cp7.payment_late", affrules.Message{
+		Text: "payment after the payment window", Observed: "at {observed}", Limit: "due before {limit}",
+	})
+	keyOngoing = affrules.DefineMessage("collabplus.cp7.ongoing", affrules.Message{
+		Text: "an ongoing collaboration cannot be cancelled", Observed: "{observed}",
+	})
+	keyStarted = affrules.DefineMessage("collabplus.cp7.started", affrules.Message{
+		Text: "the period starts before the submission", Observed: "submitted {observed}", Limit: "starts {limit}",
+	})
+	keyMember = affrules.DefineMessage("collabplus.cp7.member", affrules.Message{
+		Text: "creator has joined already", Observed: "joined {observed}",
+	})
+	keyTooManyGroups = affrules.DefineMessage("collabplus.cp4.too_many_groups", affrules.Message{
+		Text: "seller has the most creator groups allowed", Observed: "{observed} groups", Limit: "at most {limit}",
+	})
+)
+
+// Apply applies action a to seller s at instant at and returns the changed record, with Updated
+// set to at. s is not changed: an error returns s as it was, and nothing is to be recorded.
+//
+// Bad input is a [*affrules.FieldError] (several joined): at out of the library's bounds or
+// before the record's last change; terms of the wrong shape (a period not of whole days in the
+// seller's market, an unknown group, a rate outside the bounds, an amount not exact to the
+// minor unit, tasks on a challenge); a facts' eligibility result missing or of another product;
+// an unknown payment method or collaboration. A business "no" is an [*affrules.Refusal] whose
+// decision lists every failing rule: an action in the wrong state (CP-7, naming the state and
+// the action), the quota (CP-3, with the instant the next slot opens), the allowlist (CP-17),
+// the duration (CP-2), an ineligible product (ELG-9), an exclusive rate not above the Open
+// rate (CP-8), a 101st group (CP-4), a creator outside the group (CP-4, every attribute that
+// failed) or blocked (CP-13).
+func (e *Evaluator) Apply(s Seller, a Action, at time.Time) (Seller, error) {
+	if err := e.ready(); err != nil {
+		return s, err
+	}
+	l := fielderr.For(pkg)
+	if err := bounds.Instant(pkg, "at", at); err != nil {
+		l.Append(err)
+	} else if at.Before(s.Updated) {
+		l.Add("at", at.Format(time.RFC3339Nano), "is before the seller's last change at %s: instants only move forward", s.Updated.Format(time.RFC3339Nano))
+	}
+	if s.ID == "" {
+		l.Add("seller.id", "", "must not be empty: build the record with NewSeller")
+	}
+	mk, ok := e.market(s.Market)
+	if !ok {
+		l.Add("seller.market", strconv.Quote(string(s.Market)), "Collaboration Plus does not run there: %w", affrules.ErrUnknownMarket)
+	}
+	if a.kind == 0 || int(a.kind) >= len(actionNames) {
+		l.Add("action", "none", "must be built with SaveGroup, BlockCreator, UnblockCreator, NewDraft, Edit, Submit, Pay, Recall, Finalize or Join")
+	}
+	if err := l.Err(); err != nil {
+		return s, err
+	}
+	n := s.clone()
+	var err error
+	switch a.kind {
+	case actSaveGroup:
+		err = e.saveGroup(&n, a)
+	case actBlock, actUnblock:
+		err = block(&n, a, at)
+	case actDraft:
+		err = e.draft(&n, a)
+	default:
+		err = e.lifecycle(&n, mk, a, at)
+	}
+	if err != nil {
+		return s, err
+	}
+	n.Updated = at
+	return n, nil
+}
+
+func (e *Evaluator) saveGroup(s *Seller, a Action) error {
+	l := fielderr.For(pkg)
+	a.group.check(l, "group")
+	if err := l.Err(); err != nil {
+		return err
+	}
+	if i := slices.IndexFunc(s.Groups, func(g Group) bool { return g.ID == a.group.ID }); i >= 0 {
+		s.Groups[i] = a.group
+		return nil
+	}
+	if len(s.Groups) >= e.policy.MaxGroups {
+		return refuse("save_group", a.group.ID, time.Time{}, affrules.Reason{Rule: RuleGroups, Key: keyTooManyGroups, Observed: affrules.Count(int64(len(s.Groups))), Limit: affrules.Count(int64(e.policy.MaxGroups)), Subject: s.ID})
+	}
+	s.Groups = append(s.Groups, a.group)
+	return nil
+}
+
+func block(s *Seller, a Action, at time.Time) error {
+	if a.id == "" {
+		return fielderr.New(pkg, "creator", "", "must not be empty")
+	}
+	blocked := a.kind == actBlock
+	if s.Blocklist.BlockedAt(a.id, at) == blocked {
+		return nil // already so: nothing changes
+	}
+	s.Blocklist = append(s.Blocklist, Block{Creator: a.id, Blocked: blocked, At: at})
+	return nil
+}
+
+func (e *Evaluator) draft(s *Seller, a Action) error {
+	c := a.collab
+	l := fielderr.For(pkg)
+	switch {
+	case c.ID == "":
+		l.Add("collaboration.id", "", "must not be empty")
+	case s.collab(c.ID) >= 0:
+		l.Add("collaboration.id", c.ID, "is taken by another collaboration of the seller")
+	}
+	if c.Market != "" && c.Market != s.Market {
+		l.Add("collaboration.market", c.Market, "is not the seller's market %s", s.Market)
+	}
+	if c.Final != nil || c.Group != nil || len(c.Events) > 0 || len(c.Members) > 0 {
+		l.Add("collaboration", c.ID, "final terms, group, events and members are set by the rules: leave them out")
+	}
+	if err := l.Err(); err != nil {
+		return err
+	}
+	c.Market = s.Market
+	s.Collaborations = append(s.Collaborations, c)
+	return nil
+}
+
+// lifecycle applies the actions on one collaboration (CP-7).
+func (e *Evaluator) lifecycle(s *Seller, mk affrules.Market, a Action, at time.Time) error {
+	i := s.collab(a.id)
+	if i < 0 {
+		return fielderr.New(pkg, "collaboration", strconv.Quote(a.id), "the seller has no such collaboration")
+	}
+	c := &s.Collaborations[i]
+	state := c.StateAt(at)
+	need := func(want ...State) error {
+		if slices.Contains(want, state) {
+			return nil
+		}
+		limit := ""
+		for k, w := range want {
+			if k > 0 {
+				limit += " or "
+			}
+			limit += w.String()
+		}
+		return refuse(actionNames[a.kind], c.ID, time.Time{}, affrules.Reason{Rule: RuleLifecycle, Key: keyState, Observed: affrules.Text(state.String()), Limit: affrules.Text(limit), Subject: c.ID})
+	}
+	switch a.kind {
+	case actEdit:
+		if err := need(Draft); err != nil {
+			return err
+		}
+		c.Preferences = a.terms
+	case actSubmit:
+		if err := need(Draft); err != nil {
+			return err
+		}
+		return e.submit(s, c, mk, a.facts, at)
+	case actPay:
+		if state == Expired {
+			sub, _ := c.event(Submitted, at)
+			return refuse("pay", c.ID, time.Time{}, affrules.Reason{Rule: RuleLifecycle, Key: keyPaymentLate, Observed: affrules.Instant(at), Limit: affrules.Instant(sub.Due), Subject: c.ID})
+		}
+		if err := need(PendingPayment); err != nil {
+			return err
+		}
+		if !slices.Contains(e.policy.PaymentMethods, a.method) {
+			return fielderr.New(pkg, "method", strconv.Quote(a.method), "must be one of %v (CP-7)", e.policy.PaymentMethods)
+		}
+		c.Events = append(c.Events, Event{Kind: PaidEvent, At: at, Method: a.method})
+	case actRecall:
+		if state == Ongoing {
+			return refuse("recall", c.ID, time.Time{}, affrules.Reason{Rule: RuleLifecycle, Key: keyOngoing, Observed: affrules.Text(state.String()), Subject: c.ID})
+		}
+		if err := need(Paid); err != nil {
+			return err
+		}
+		c.Events = append(c.Events, Event{Kind: RecalledEvent, At: at})
+	case actFinalize:
+		if err := need(PendingPayment, Paid); err != nil {
+			return err
+		}
+		l := fielderr.For(pkg)
+		g := e.checkTerms(l, s, mk, "final", a.terms)
+		if err := l.Err(); err != nil {
+			return err
+		}
+		if !a.terms.Period.Start.Equal(c.Terms().Period.Start) && !at.Before(c.Terms().Period.Start) {
+			return fielderr.New(pkg, "final.period.start", a.terms.Period.Start.Format(time.RFC3339), "cannot move once the collaboration has started")
+		}
+		f := a.terms
+		c.Final, c.Group = &f, &g
+	case actJoin:
+		if err := need(Ongoing); err != nil {
+			return err
+		}
+		return join(s, c, a.creator, at)
+	}
+	return nil
+}
+
+// join applies a Join action (CP-4, CP-13).
+func join(s *Seller, c *Collaboration, cr Creator, at time.Time) error {
+	if cr.ID == "" {
+		return fielderr.New(pkg, "creator.id", "", "must not be empty")
+	}
+	var reasons []affrules.Reason
+	if k := slices.IndexFunc(c.Members, func(m Member) bool { return m.Creator == cr.ID }); k >= 0 {
+		reasons = append(reasons, affrules.Reason{Rule: RuleLifecycle, Key: keyMember, Observed: affrules.Instant(c.Members[k].Joined), Subject: cr.ID})
+	}
+	if c.Group != nil {
+		reasons = append(reasons, c.Group.Match(cr).Failures()...)
+	}
+	published, _ := c.Published(at)
+	reasons = append(reasons, s.Blocklist.Allows(cr.ID, published, at).Failures()...)
+	if err := refuse("join", cr.ID, time.Time{}, reasons...); err != nil {
+		return err
+	}
+	c.Members = append(c.Members, Member{Creator: cr.ID, Joined: at})
+	return nil
+}

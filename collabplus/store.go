@@ -1,0 +1,33 @@
+package collabplus
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// Sentinel errors of a [Store].
+var (
+	// ErrNotFound reports a seller the store does not hold.
+	ErrNotFound = errors.New("seller not found")
+	// ErrConflict reports a seller created again.
+	ErrConflict = errors.New("seller exists")
+)
+
+// Store keeps each seller's Collaboration Plus record ([Seller]: groups, blocklist, creation log,
+// collaborations with their events and members). It owns no policy: the [Evaluator] whose rules
+// apply is given on every change, and the store applies an action in one atomic step, so that
+// submissions racing for the quota admit exactly the free slots and a join racing a block sees
+// one order of the two. Implementations must be safe for concurrent use; package
+// collabplustest checks an implementation.
+type Store interface {
+	// Create stores the new record s (from [Evaluator.NewSeller]) and returns the stored copy;
+	// a seller the store holds is an error wrapping [ErrConflict].
+	Create(ctx context.Context, s Seller) (Seller, error)
+	// Apply applies action a at instant at to the record of seller id with e.Apply in one
+	// atomic step, stores the result and returns it. An error (an [*affrules.Refusal], bad
+	// input, or an unknown seller, wrapping [ErrNotFound]) stores nothing.
+	Apply(ctx context.Context, e *Evaluator, id string, a Action, at time.Time) (Seller, error)
+	// Seller returns the record of seller id, or an error wrapping [ErrNotFound].
+	Seller(ctx context.Context, id string) (Seller, error)
+}

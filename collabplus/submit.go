@@ -1,0 +1,377 @@
+package collabplus
+
+import (
+	"slices"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/commission"
+	"github.com/affrules/affrules/eligibility"
+	"github.com/affrules/affrules/internal/bounds"
+	"github.com/affrules/affrules/internal/fielderr"
+)
+
+var (
+	keyAllowlist = affrules.DefineMessage("collabplus.cp17.not_allowlisted", affrules.Message{
+		Text: "Collaboration Plus is by invitation only and the seller is not allowlisted", Observed: "{subject}",
+	})
+	keyQuota = affrules.DefineMessage("collabplus.cp3.quota", affrules.Message{
+		Text: "creation quota reached", Observed: "{observed} submitted in the window", Limit: "at most {limit}",
+	})
+	keyDuration = affrules.DefineMessage("collabplus.cp2.duration", affrules.Message{
+		Text: "period length outside the type's bounds", Observed: "{observed}", Limit: "{limit}",
+	})
+	keyIneligible = affrules.DefineMessage("collabplus.elg9.ineligible", affrules.Message{
+		Text: "product not eligible for Collaboration Plus", Observed: "{observed}", Limit: "{limit}",
+	})
+	keyNotAbove = affrules.DefineMessage("collabplus.cp8.not_above_open", affrules.Message{
+		Text: "exclusive rate not above the product's Open Collaboration rate", Observed: "{observed}", Limit: "above {limit}",
+	})
+	keyNoneAbove = affrules.DefineMessage("collabplus.cp8.none_possible", affrules.Message{
+		Text: "no exclusive rate is possible: the Open Collaboration rate is at the maximum", Observed: "{observed}", Limit: "maximum {limit}",
+	})
+)
+
+// Quota decides whether seller s may submit a collaboration at instant at (CP-3): at most
+// [Policy.QuotaLimit] submitted in [Policy.QuotaDays] (market-calendar days: the day of at and
+// the ones before it; or a rolling window of days × 24 h, [Policy.QuotaCalendarDays]),
+// expired and recalled ones counted as the policy says. A denial says when the next slot opens:
+// the start of the day (or the instant) the oldest submission that must leave the window does.
+// Any number of collaborations may run at once.
+func (e *Evaluator) Quota(s Seller, at time.Time) (affrules.Decision, error) {
+	if err := e.ready(); err != nil {
+		return affrules.Decision{}, err
+	}
+	mk, ok := e.market(s.Market)
+	if !ok {
+		return affrules.Decision{}, fielderr.New(pkg, "seller.market", strconv.Quote(string(s.Market)), "Collaboration Plus does not run there: %w", affrules.ErrUnknownMarket)
+	}
+	if err := bounds.Instant(pkg, "at", at); err != nil {
+		return affrules.Decision{}, err
+	}
+	return e.quota(&s, mk, at), nil
+}
+
+func (e *Evaluator) quota(s *Seller, mk affrules.Market, at time.Time) affrules.Decision {
+	n := e.policy.QuotaDays
+	from := at.Add(-affrules.Days(n)) // rolling: (at − n×24h, at]
+	if e.policy.QuotaCalendarDays {
+		from = addDays(mk, at, -(n - 1)) // the day of at and the n−1 before it
+	}
+	var in []time.Time
+	for _, sub := range s.Submissions {
+		if sub.At.After(at) || sub.At.Before(from) || (!e.policy.QuotaCalendarDays && sub.At.Equal(from)) {
+			continue
+		}
+		if i := s.collab(sub.Collaboration); i >= 0 {
+			switch s.Collaborations[i].StateAt(at) {
+			case Expired:
+				if !e.policy.QuotaCountsExpired {
+					continue
+				}
+			case Recalled:
+				if !e.policy.QuotaCountsRecalled {
+					continue
+				}
+			}
+		}
+		in = append(in, sub.At)
+	}
+	if len(in) < e.policy.QuotaLimit {
+		return affrules.Decide()
+	}
+	slices.SortFunc(in, time.Time.Compare)
+	leave := in[len(in)-e.policy.QuotaLimit] // the slot opens when this one leaves the window
+	next := leave.Add(affrules.Days(n))
+	if e.policy.QuotaCalendarDays {
+		next = addDays(mk, leave, n)
+	}
+	d := affrules.Decide(affrules.Reason{Rule: RuleQuota, Key: keyQuota, Observed: affrules.Count(int64(len(in))), Limit: affrules.Count(int64(e.policy.QuotaLimit)), Subject: s.ID})
+	d.NextAllowed = next
+	return d
+}
+
+// addDays returns the local midnight starting the market-calendar day n days after t's day.
+func addDays(mk affrules.Market, t time.Time, n int) time.Time {
+	loc := mk.Location()
+	y, m, d := t.In(loc).Date()
+	return mk.Day(time.Date(y, m, d+n, 12, 0, 0, 0, loc)).Start
+}
+
+// submit applies a Submit action to draft c of seller s (CP-2, CP-3, CP-8, CP-17, ELG-9).
+func (e *Evaluator) submit(s *Seller, c *Collaboration, mk affrules.Market, f Facts, at time.Time) error {
+	t := c.Preferences
+	l := fielderr.For(pkg)
+	g := e.checkTerms(l, s, mk, "preferences", t)
+	results := make([]eligibility.Result, len(t.Products))
+	for i, p := range t.Products {
+		field := "facts.eligibility[" + p.ID + "]"
+		k := slices.IndexFunc(f.Eligibility, func(r eligibility.Result) bool { return r.ID == p.ID })
+		switch {
+		case k < 0:
+			l.Add(field, "none", "give the product's eligibility evaluated at the submission (%s)", RuleEligibleProducts)
+			continue
+		case f.Eligibility[k].State == eligibility.Unevaluated || f.Eligibility[k].State > eligibility.PermanentlyDisqualified:
+			l.Add(field+".state", f.Eligibility[k].State, "must be an evaluated eligibility (%s)", RuleEligibleProducts)
+		case f.Eligibility[k].ShopID != s.ID:
+			l.Add(field+".shop_id", strconv.Quote(f.Eligibility[k].ShopID), "is not the seller %q (%s)", s.ID, RuleEligibleProducts)
+		case f.Eligibility[k].Market != s.Market:
+			l.Add(field+".market", strconv.Quote(string(f.Eligibility[k].Market)), "is not the seller's market %s (%s)", s.Market, RuleEligibleProducts)
+		}
+		results[i] = f.Eligibility[k]
+	}
+	for i, o := range f.Open {
+		field := "facts.open[" + strconv.Itoa(i) + "]"
+		if o.Source != commission.Open || o.Market != s.Market {
+			l.Add(field, o.ID, "must be an OPEN offer in the seller's market %s (%s)", s.Market, RuleExclusiveRates)
+			continue
+		}
+		l.Append(e.rule.Check(nil, o, at))
+	}
+	if err := l.Err(); err != nil {
+		return err
+	}
+
+	var reasons []affrules.Reason
+	next := time.Time{}
+	if !slices.Contains(e.policy.OpenMarkets, s.Market) && !f.Allowlisted { // CP-17
+		reasons = append(reasons, affrules.Reason{Rule: RuleAllowlist, Key: keyAllowlist, Subject: s.ID})
+	}
+	if q := e.quota(s, mk, at); !q.Allowed { // CP-3
+		reasons = append(reasons, q.Reasons...)
+		next = q.NextAllowed
+	}
+	bounds := e.policy.TaskDays
+	if t.Type == Challenge {
+		bounds = e.policy.ChallengeDays
+	}
+	if n, _ := calendarDays(mk, t.Period); n < bounds.Min || n > bounds.Max { // CP-2
+		reasons = append(reasons, affrules.Reason{Rule: RuleDuration, Key: keyDuration, Observed: affrules.DaysOf(n),
+			Limit: affrules.Text(strconv.Itoa(bounds.Min) + "–" + strconv.Itoa(bounds.Max) + " days for a " + t.Type.String()), Subject: c.ID})
+	}
+	if !at.Before(t.Period.Start) { // CP-7: paid before it starts
+		reasons = append(reasons, affrules.Reason{Rule: RuleLifecycle, Key: keyStarted, Observed: affrules.Instant(at), Limit: affrules.Instant(t.Period.Start), Subject: c.ID})
+	}
+	for i, p := range t.Products { // ELG-9
+		if r := results[i]; !r.Eligible() {
+			reasons = append(reasons, affrules.Reason{Rule: RuleEligibleProducts, Key: keyIneligible, Observed: affrules.Text(r.State.String()), Limit: affrules.Text(eligibility.Eligible.String()), Subject: p.ID})
+			reasons = append(reasons, r.Decision.Failures()...)
+		}
+	}
+	for _, p := range t.Products { // CP-8
+		reasons = append(reasons, e.aboveOpen(p, f.Open, at)...)
+	}
+	if len(reasons) != 1 || reasons[0].Rule != RuleQuota {
+		next = time.Time{} // time alone does not help
+	}
+	if err := refuse("submit", c.ID, next, reasons...); err != nil {
+		return err
+	}
+	c.Events = append(c.Events, Event{Kind: Submitted, At: at, Due: at.Add(time.Duration(e.policy.PaymentHours) * time.Hour)})
+	c.Group = &g
+	s.Submissions = append(s.Submissions, Submission{Collaboration: c.ID, At: at})
+	return nil
+}
+
+// aboveOpen returns the CP-8 reasons product p's exclusive rates fail: each must be strictly
+// above the highest Open Collaboration rate live for the product at at (its standard or upper
+// tier rate; for shop ads, its shop-ads rate, else its standard rate), over the entries in force
+// during COM-10's delay before at.
+func (e *Evaluator) aboveOpen(p Product, open []commission.Offer, at time.Time) []affrules.Reason {
+	if p.Rate.IsZero() && p.ShopAds.IsZero() {
+		return nil
+	}
+	var maxStd, maxShop affrules.Rate
+	for _, o := range open {
+		if o.Product != p.ID || !o.Period.Contains(at) && !(o.Period.End.IsZero() && !at.Before(o.Period.Start)) {
+			continue
+		}
+		var froms []time.Time
+		var terms []commission.Terms
+		for from, v := range o.Rates.All() {
+			froms, terms = append(froms, from), append(terms, v)
+		}
+		lo := at.Add(-e.delay)
+		for j, v := range terms {
+			if froms[j].After(at) || (j+1 < len(froms) && !froms[j+1].After(lo)) {
+				continue // not in force during (at − delay, at]
+			}
+			std := v.Rate
+			if v.Tier != nil && v.Tier.Rate.Cmp(std) > 0 {
+				std = v.Tier.Rate
+			}
+			if std.Cmp(maxStd) > 0 {
+				maxStd = std
+			}
+			if v.ShopAds.Cmp(maxShop) > 0 {
+				maxShop = v.ShopAds
+			}
+		}
+	}
+	if maxStd.IsZero() {
+		return nil // not listed in Open Collaboration
+	}
+	var out []affrules.Reason
+	if maxStd.Cmp(e.rule.MaxRate) >= 0 {
+		return []affrules.Reason{{Rule: RuleExclusiveRates, Key: keyNoneAbove, Observed: affrules.RateOf(maxStd), Limit: affrules.RateOf(e.rule.MaxRate), Subject: p.ID}}
+	}
+	if !p.Rate.IsZero() && p.Rate.Cmp(maxStd) <= 0 {
+		out = append(out, affrules.Reason{Rule: RuleExclusiveRates, Key: keyNotAbove, Observed: affrules.RateOf(p.Rate), Limit: affrules.RateOf(maxStd), Subject: p.ID})
+	}
+	shopFloor := maxShop
+	if shopFloor.IsZero() {
+		shopFloor = maxStd
+	}
+	if !p.ShopAds.IsZero() && p.ShopAds.Cmp(shopFloor) <= 0 {
+		out = append(out, affrules.Reason{Rule: RuleExclusiveRates, Key: keyNotAbove, Observed: affrules.RateOf(p.ShopAds), Limit: affrules.RateOf(shopFloor), Subject: p.ID + " shop ads"})
+	}
+	return out
+}
+
+// checkTerms adds every problem of terms t (field names them: "preferences", "final") to l and
+// returns the seller's group they name.
+func (e *Evaluator) checkTerms(l *fielderr.List, s *Seller, mk affrules.Market, field string, t Terms) Group {
+	if t.Type != Task && t.Type != Challenge {
+		l.Add(field+".type", int(t.Type), "must be task or challenge (%s): %w", RuleTypes, affrules.ErrOutOfRange)
+	}
+	p := t.Period
+	pOK := true
+	for _, x := range []struct {
+		name string
+		t    time.Time
+	}{{".period.start", p.Start}, {".period.end", p.End}} {
+		if err := bounds.Instant(pkg, field+x.name, x.t); err != nil {
+			l.Append(err)
+			pOK = false
+		}
+	}
+	if pOK {
+		_, whole := calendarDays(mk, p)
+		switch {
+		case !p.End.After(p.Start):
+			l.Add(field+".period", p.String(), "%w", affrules.ErrInvertedPeriod)
+		case !whole:
+			l.Add(field+".period", p.String(), "must run from a local midnight to another in %s (whole days, %s)", mk.Code, RuleDuration)
+		}
+	}
+	if len(t.Products) == 0 {
+		l.Add(field+".products", "[]", "must list at least one product")
+	}
+	for i, pr := range t.Products {
+		f := field + ".products[" + strconv.Itoa(i) + "]"
+		switch {
+		case pr.ID == "":
+			l.Add(f+".id", "", "must not be empty")
+		case slices.ContainsFunc(t.Products[:i], func(x Product) bool { return x.ID == pr.ID }):
+			l.Add(f+".id", pr.ID, "is listed twice")
+		}
+		for _, r := range []struct {
+			name string
+			v    affrules.Rate
+		}{{".rate", pr.Rate}, {".shop_ads", pr.ShopAds}} {
+			if !r.v.IsZero() && (r.v.Cmp(e.rule.MinRate) < 0 || r.v.Cmp(e.rule.MaxRate) > 0) {
+				l.Add(f+r.name, r.v, "must be between %s and %s (COM-9): %w", e.rule.MinRate, e.rule.MaxRate, affrules.ErrOutOfRange)
+			}
+		}
+		if pr.Rate.IsZero() && !pr.ShopAds.IsZero() {
+			l.Add(f+".shop_ads", pr.ShopAds, "needs an exclusive standard rate beside it (COM-4)")
+		}
+	}
+	g, ok := s.group(t.Group)
+	if !ok {
+		l.Add(field+".group", strconv.Quote(t.Group), "is not one of the seller's creator groups (%s)", RuleGroups)
+	}
+	places := mk.MinorUnit
+	switch t.Type {
+	case Task:
+		if len(t.Tasks) == 0 {
+			l.Add(field+".tasks", "[]", "a task collaboration has at least one task (%s)", RuleTasks)
+		}
+		for i, k := range t.Tasks {
+			f := field + ".tasks[" + strconv.Itoa(i) + "]"
+			if k.ContentType == "" {
+				l.Add(f+".content_type", "", "must not be empty (%s)", RuleTasks)
+			}
+			switch k.Goal {
+			case Sales:
+				amount(l, f+".target", k.Target, places)
+			case Orders, Content:
+				count(l, f+".target", k.Target)
+			default:
+				l.Add(f+".goal", int(k.Goal), "must be sales, orders or content (%s): %w", RuleTasks, affrules.ErrOutOfRange)
+			}
+		}
+		amount(l, field+".reward", t.Reward, places)
+		if t.Goal != 0 || len(t.Tiers) > 0 {
+			l.Add(field+".tiers", len(t.Tiers), "goal and tiers are a challenge's (%s)", RuleChallengeRewards)
+		}
+	case Challenge:
+		if t.Goal != Sales && t.Goal != Orders {
+			l.Add(field+".goal", int(t.Goal), "must be sales or orders (%s): %w", RuleChallengeRewards, affrules.ErrOutOfRange)
+		}
+		if len(t.Tiers) == 0 {
+			l.Add(field+".tiers", "[]", "a challenge has at least one rank tier (%s)", RuleChallengeRewards)
+		}
+		last := 0
+		for i, r := range t.Tiers {
+			f := field + ".tiers[" + strconv.Itoa(i) + "]"
+			if r.To <= last || r.To > 1_000_000_000 {
+				l.Add(f+".to", r.To, "must be above the previous tier's %d and at most 1000000000 (%s): %w", last, RuleChallengeRewards, affrules.ErrOutOfRange)
+			}
+			last = max(last, r.To)
+			amount(l, f+".reward", r.Reward, places)
+		}
+		if len(t.Tasks) > 0 || !t.Reward.IsZero() {
+			l.Add(field+".tasks", len(t.Tasks), "tasks and a task reward are a task collaboration's (%s)", RuleTaskRewards)
+		}
+	}
+	if len(t.Objectives) == 0 {
+		l.Add(field+".objectives", "[]", "must list at least one objective (%s)", RuleFees)
+	}
+	for i, o := range t.Objectives {
+		f := field + ".objectives[" + strconv.Itoa(i) + "]"
+		switch {
+		case o.Name == "":
+			l.Add(f+".name", "", "must not be empty")
+		case slices.ContainsFunc(t.Objectives[:i], func(x Objective) bool { return x.Name == o.Name }):
+			l.Add(f+".name", o.Name, "is listed twice")
+		}
+		amount(l, f+".budget", o.Budget, places)
+		positive(l, f+".target", o.Target)
+	}
+	if !utf8.ValidString(t.WhatsApp) || utf8.RuneCountInString(t.WhatsApp) > 32 {
+		l.Add(field+".whatsapp", strconv.Quote(t.WhatsApp), "must be a phone number of at most 32 characters (%s)", RuleVideoFlag)
+	}
+	return g.clone()
+}
+
+// positive adds a problem to l unless d is within the library's decimal bounds and above zero.
+func positive(l *fielderr.List, field string, d decimal.Decimal) bool {
+	if err := bounds.Decimal(pkg, field, d); err != nil {
+		l.Append(err)
+		return false
+	}
+	if d.Sign() <= 0 {
+		l.Add(field, d, "must be above zero: %w", affrules.ErrOutOfRange)
+		return false
+	}
+	return true
+}
+
+// amount adds a problem to l unless d is a positive amount exact to places decimal places.
+func amount(l *fielderr.List, field string, d decimal.Decimal, places int32) {
+	if positive(l, field, d) && !d.Equal(d.Truncate(places)) {
+		l.Add(field, d, "must be exact to the currency's minor unit (%d decimal places)", places)
+	}
+}
+
+// count adds a problem to l unless d is a positive whole number.
+func count(l *fielderr.List, field string, d decimal.Decimal) {
+	if positive(l, field, d) && !d.IsInteger() {
+		l.Add(field, d, "must be a whole number")
+	}
+}

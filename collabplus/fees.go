@@ -69,11 +69,11 @@ type Settlement struct {
 //     (as a fraction) and rounded once to the market currency's minor unit in the policy's
 //     rounding mode ([affrules.Market.Round]); achieving a target exactly or beyond it charges
 //     the whole budget. A recalled collaboration is charged nothing and refunded in full.
-//   - The refund is what was paid less the charge, due in the window of [Settlement.RefundFrom]:
-//     Interpretation: its days are market-calendar days, counted from the end instant (the
-//     local midnight after the last day) or the recall instant, keeping the local time of day,
-//     so the window moves with a DST change instead of shifting by an hour; the window is
-//     half-open, as MKT-3's "within N days".
+//   - The refund is what was paid less the charge, due in [RefundFrom, RefundBy).
+//     Interpretation: the window's days are market-calendar days, counted from the end instant
+//     (the local midnight after the last day) or the recall instant at the same local time of
+//     day, so a DST change inside the window moves it with the clock instead of shifting it by
+//     an hour; the window is half-open, as MKT-3's "within N days".
 //   - CP-10: the extra fee is the deposit × [Policy.ExtraFeeRate], rounded once, when the policy
 //     turns it on, the payment's calendar month is the month just before the month of the
 //     period's start, something is refunded, and refundAt lies in the start month (months of

@@ -1,0 +1,386 @@
+package collabplus
+
+import (
+	"cmp"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/bounds"
+	"github.com/affrules/affrules/internal/fielderr"
+)
+
+// Message keys of the reward reasons, with their English wording. The subject of a CP-5 reason
+// is the task, as "tasks[0]".
+var (
+	// CP-5: the task has no completion at all; observed the number of completions counted
+	// (zero), limit the period's end instant.
+	keyTaskNotCompleted = affrules.DefineMessage("collabplus.cp5.not_completed", affrules.Message{
+		Text: "{subject} not completed: no task reward", Observed: "{observed} completions", Limit: "by {limit}",
+	})
+	// CP-5: the task was completed only at or after the period's end; observed the first such
+	// completion, limit the end instant.
+	keyTaskLate = affrules.DefineMessage("collabplus.cp5.completed_late", affrules.Message{
+		Text: "{subject} completed after the period: no task reward", Observed: "completed {observed}", Limit: "period ended {limit}",
+	})
+	// CP-5: the task was completed only before the creator's join (or the period's start);
+	// observed the last such completion, limit the instant completions count from.
+	keyTaskBeforeJoin = affrules.DefineMessage("collabplus.cp5.completed_before_join", affrules.Message{
+		Text: "{subject} completed before the creator joined: no task reward", Observed: "completed {observed}", Limit: "counted from {limit}",
+	})
+)
+
+// Completion is one completion of one task by a creator (CP-5, CP-18): Task is the index of the
+// task in [Terms].Tasks, At when the creator completed it. A host decides from the creator's
+// content and attributed orders (COM-13) when a task's target was reached.
+type Completion struct {
+	Task int       `json:"task"`
+	At   time.Time `json:"at"`
+}
+
+// Reward is a reward a creator earns from a collaboration (CP-5, CP-6), paid by the platform:
+// the amount, in the market's currency, when it is due, the creator's rank in a challenge (0
+// for a task reward), and the reason code it was cancelled for ([Evaluator.CancelReward]), ""
+// while it stands. A cancelled reward keeps its amount, which the platform does not pay.
+type Reward struct {
+	Creator   string          `json:"creator"`
+	Amount    decimal.Decimal `json:"amount"`
+	Due       time.Time       `json:"due"`
+	Rank      int             `json:"rank,omitempty"`
+	Cancelled string          `json:"cancelled,omitempty"`
+}
+
+// TaskReward decides member creator's reward in task collaboration c (CP-5) from the tasks'
+// completions done, given in any order. A completion counts only inside [the creator's join,
+// the period's end): Interpretation: if a join is recorded before the period's start,
+// completions count from the start (CP-7: members join from the start instant). Every task
+// needs a counted completion; the reward is then [Terms].Reward, due at the last of the tasks'
+// first counted completions (the platform pays during the collaboration, as the last task
+// completes). Partial completion earns nothing: the decision is denied with one reason per
+// task not completed in time, with its observed instant or count and the limit it missed, and
+// the Reward is the zero Reward.
+//
+// The outcome depends only on c and done: completions still to come, before the end, are the
+// host's to add. Bad input is a [*affrules.FieldError]: a collaboration that is not a task
+// collaboration, whose market Collaboration Plus does not run in, whose period is not valid,
+// with no tasks or a reward that is negative or finer than the minor unit; a creator who is
+// not a member; a completion of a task that does not exist or at an instant out of bounds.
+func (e *Evaluator) TaskReward(c Collaboration, creator string, done []Completion) (Reward, affrules.Decision, error) {
+	if err := e.ready(); err != nil {
+		return Reward{}, affrules.Decision{}, err
+	}
+	mk, t, err := e.rewardTerms(c, Task)
+	if err != nil {
+		return Reward{}, affrules.Decision{}, err
+	}
+	l := fielderr.For(pkg)
+	if len(t.Tasks) == 0 {
+		l.Add("terms.tasks", "[]", "must list at least one task (CP-18)")
+	}
+	if _, err := amountUnits("terms.reward", t.Reward, mk.MinorUnit); err != nil {
+		l.Append(err)
+	}
+	m := slices.IndexFunc(c.Members, func(m Member) bool { return m.Creator == creator })
+	if m < 0 {
+		l.Add("creator", strconv.Quote(creator), "is not a member of collaboration %q (CP-5)", c.ID)
+	} else if err := bounds.Instant(pkg, "collaboration.members["+strconv.Itoa(m)+"].joined", c.Members[m].Joined); err != nil {
+		l.Append(err)
+	}
+	for i, d := range done {
+		f := "done[" + strconv.Itoa(i) + "]"
+		if d.Task < 0 || d.Task >= len(t.Tasks) {
+			l.Add(f+".task", d.Task, "must be the index of one of the %d tasks (CP-18): %w", len(t.Tasks), affrules.ErrOutOfRange)
+		}
+		l.Append(bounds.Instant(pkg, f+".at", d.At))
+	}
+	if err := l.Err(); err != nil {
+		return Reward{}, affrules.Decision{}, err
+	}
+
+	from, end := c.Members[m].Joined, t.Period.End
+	if from.Before(t.Period.Start) {
+		from = t.Period.Start
+	}
+	// Per task: its first counted completion, its first completion at or after the end, its
+	// last completion before the window.
+	first := make([]time.Time, len(t.Tasks))
+	late := make([]time.Time, len(t.Tasks))
+	early := make([]time.Time, len(t.Tasks))
+	for _, d := range done {
+		i := d.Task
+		switch {
+		case d.At.Before(from):
+			if early[i].IsZero() || d.At.After(early[i]) {
+				early[i] = d.At
+			}
+		case !d.At.Before(end):
+			if late[i].IsZero() || d.At.Before(late[i]) {
+				late[i] = d.At
+			}
+		default:
+			if first[i].IsZero() || d.At.Before(first[i]) {
+				first[i] = d.At
+			}
+		}
+	}
+	loc := mk.Location()
+	var reasons []affrules.Reason
+	var due time.Time
+	for i, f := range first {
+		subject := "tasks[" + strconv.Itoa(i) + "]"
+		switch {
+		case !f.IsZero():
+			if f.After(due) {
+				due = f
+			}
+		case !late[i].IsZero():
+			reasons = append(reasons, affrules.Reason{Rule: RuleTaskRewards, Key: keyTaskLate,
+				Observed: affrules.Instant(late[i].In(loc)), Limit: affrules.Instant(end.In(loc)), Subject: subject})
+		case !early[i].IsZero():
+			reasons = append(reasons, affrules.Reason{Rule: RuleTaskRewards, Key: keyTaskBeforeJoin,
+				Observed: affrules.Instant(early[i].In(loc)), Limit: affrules.Instant(from.In(loc)), Subject: subject})
+		default:
+			reasons = append(reasons, affrules.Reason{Rule: RuleTaskRewards, Key: keyTaskNotCompleted,
+				Observed: affrules.Count(0), Limit: affrules.Instant(end.In(loc)), Subject: subject})
+		}
+	}
+	if len(reasons) > 0 {
+		return Reward{}, affrules.Decide(reasons...), nil
+	}
+	return Reward{Creator: creator, Amount: t.Reward, Due: due}, affrules.Decide(), nil
+}
+
+// rewardTerms checks what every reward rule needs of c: a market where Collaboration Plus
+// runs, terms of type typ, a valid period.
+func (e *Evaluator) rewardTerms(c Collaboration, typ Type) (affrules.Market, Terms, error) {
+	mk, ok := e.market(c.Market)
+	if !ok {
+		return mk, Terms{}, fielderr.New(pkg, "collaboration.market", strconv.Quote(string(c.Market)), "%w", affrules.ErrUnknownMarket)
+	}
+	t := c.Terms()
+	if t.Type != typ {
+		rule := "CP-5"
+		if typ == Challenge {
+			rule = "CP-6"
+		}
+		return mk, Terms{}, fielderr.New(pkg, "terms.type", t.Type, "must be %s (%s)", typ, rule)
+	}
+	if err := periodProblem("terms.period", t.Period); err != nil {
+		return mk, Terms{}, err
+	}
+	return mk, t, nil
+}
+
+// Score is a member's result in a challenge (CP-6), a host input: the value of the goal
+// ([Terms].Goal: GMV in the market's currency, or a count of attributed orders) summed over
+// content types from the creator's join to the end, when the creator reached that value (for
+// the first_reached tie-break), and whether the creator met the challenge's ranking criteria.
+type Score struct {
+	Creator   string          `json:"creator"`
+	Value     decimal.Decimal `json:"value"`
+	Reached   time.Time       `json:"reached"`
+	Qualified bool            `json:"qualified"`
+}
+
+// Rank ranks the scores of challenge c's members and returns their rewards (CP-6), best first.
+// Creators who did not qualify are not ranked. The others are ordered by Value, highest
+// first; equal values by [Policy.TieBreaks] in order (first_reached: the earlier Reached
+// first; creator_id: the lower ID first, comparing bytes), and, once those are exhausted, by
+// creator ID, so the order never depends on the order of scores. They are ranked 1, 2, 3 …
+// and each rank takes the reward of the first tier of [Terms].Tiers whose To it does not
+// exceed. Every reward is due at the period's end (the platform pays after the end).
+//
+// Interpretation (SPEC CP-6: below the last tier, nothing): a creator ranked below the last
+// tier earns nothing and is left out of the result, so the result holds at most the last
+// tier's To rewards, ranks 1 to n without gaps.
+//
+// Scores are sorted once, on integer keys when every value fits 63 bits at a common scale
+// (every realistic GMV or order count does), so 100,000 scores rank in milliseconds.
+//
+// Bad input is a [*affrules.FieldError], every problem of the scores reported at once: a
+// collaboration that is not a challenge, whose market Collaboration Plus does not run in,
+// whose period is not valid, with no tiers, tiers whose To are not ascending from 1 or whose
+// rewards are negative or finer than the minor unit; a score of a creator who is not a member
+// or is scored twice, a negative or out-of-bounds value, a qualified score whose Reached is
+// out of bounds.
+func (e *Evaluator) Rank(c Collaboration, scores []Score) ([]Reward, error) {
+	if err := e.ready(); err != nil {
+		return nil, err
+	}
+	mk, t, err := e.rewardTerms(c, Challenge)
+	if err != nil {
+		return nil, err
+	}
+	l := fielderr.For(pkg)
+	if len(t.Tiers) == 0 {
+		l.Add("terms.tiers", "[]", "must list at least one rank tier (CP-6)")
+	}
+	prev := 0
+	for i, tier := range t.Tiers {
+		f := "terms.tiers[" + strconv.Itoa(i) + "]"
+		if tier.To <= prev {
+			l.Add(f+".to", tier.To, "must be above %d: tiers ascend by rank from 1 (CP-6)", prev)
+		}
+		prev = max(prev, tier.To)
+		if _, err := amountUnits(f+".reward", tier.Reward, mk.MinorUnit); err != nil {
+			l.Append(err)
+		}
+	}
+	if err := l.Err(); err != nil {
+		return nil, err
+	}
+
+	// seen maps each member to 0, then to 1 + the index of their score.
+	seen := make(map[string]int, len(c.Members))
+	for _, m := range c.Members {
+		seen[m.Creator] = 0
+	}
+	entries := make([]rankEntry, 0, len(scores))
+	minExp := int32(math.MaxInt32)
+	for i := range scores {
+		s := &scores[i]
+		switch v, ok := seen[s.Creator]; {
+		case !ok:
+			l.Add("scores["+strconv.Itoa(i)+"].creator", strconv.Quote(s.Creator), "is not a member of collaboration %q (CP-6)", c.ID)
+		case v != 0:
+			l.Add("scores["+strconv.Itoa(i)+"].creator", strconv.Quote(s.Creator), "is scored twice, also in scores[%d]", v-1)
+		default:
+			seen[s.Creator] = i + 1
+		}
+		if !decimalInBounds(s.Value) {
+			l.Append(bounds.Decimal(pkg, "scores["+strconv.Itoa(i)+"].value", s.Value))
+			continue
+		}
+		if s.Value.Sign() < 0 {
+			l.Add("scores["+strconv.Itoa(i)+"].value", s.Value, "%w", affrules.ErrNegative)
+		}
+		if !s.Qualified {
+			continue
+		}
+		if !bounds.InRange(s.Reached) {
+			l.Append(bounds.Instant(pkg, "scores["+strconv.Itoa(i)+"].reached", s.Reached))
+		}
+		if bounds.CoefficientBits(s.Value) != 0 { // zero ranks at any scale
+			minExp = min(minExp, s.Value.Exponent())
+		}
+		entries = append(entries, rankEntry{reached: s.Reached.UnixNano(), i: int32(i)})
+	}
+	if err := l.Err(); err != nil {
+		return nil, err
+	}
+
+	fast := scaleKeys(entries, scores, minExp)
+	var ties [2]uint8 // the tie-breaks in order: 1 first_reached, 2 creator_id, 0 none
+	for i, tb := range e.policy.TieBreaks[:min(2, len(e.policy.TieBreaks))] {
+		if tb == TieFirstReached {
+			ties[i] = 1
+		} else if tb == TieCreatorID {
+			ties[i] = 2
+		}
+	}
+	slices.SortFunc(entries, func(a, b rankEntry) int {
+		var c int
+		if fast {
+			c = cmp.Compare(b.key, a.key)
+		} else {
+			c = scores[b.i].Value.Cmp(scores[a.i].Value)
+		}
+		if c != 0 {
+			return c
+		}
+		for _, tb := range ties {
+			switch tb {
+			case 1:
+				c = cmp.Compare(a.reached, b.reached)
+			case 2:
+				c = strings.Compare(scores[a.i].Creator, scores[b.i].Creator)
+			}
+			if c != 0 {
+				return c
+			}
+		}
+		return strings.Compare(scores[a.i].Creator, scores[b.i].Creator)
+	})
+
+	n := min(len(entries), t.Tiers[len(t.Tiers)-1].To)
+	out := make([]Reward, n)
+	tier := 0
+	for r := range n {
+		for t.Tiers[tier].To < r+1 {
+			tier++
+		}
+		out[r] = Reward{Creator: scores[entries[r].i].Creator, Amount: t.Tiers[tier].Reward, Due: t.Period.End, Rank: r + 1}
+	}
+	return out, nil
+}
+
+// decimalInBounds reports whether d passes [bounds.Decimal], without building the field name
+// its error would need: an exponent within bounds and fewer than 2^126 as coefficient (every
+// such coefficient has at most 38 digits).
+func decimalInBounds(d decimal.Decimal) bool {
+	e := d.Exponent()
+	return e >= bounds.MinExponent && e <= bounds.MaxExponent && bounds.CoefficientBits(d) <= 126
+}
+
+// rankEntry is a qualified score in the ranking: its value as an integer at a common scale
+// (when the fast path applies), its Reached in Unix nanoseconds, its index in the scores.
+type rankEntry struct {
+	key     int64
+	reached int64
+	i       int32
+}
+
+var rankPow10 = [...]int64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18}
+
+// scaleKeys sets each entry's key to its score's value in units of 10^minExp and reports
+// whether every one fits an int64; if one does not, the keys are not used and values are
+// compared as decimals.
+func scaleKeys(entries []rankEntry, scores []Score, minExp int32) bool {
+	for k := range entries {
+		v := scores[entries[k].i].Value
+		if bounds.CoefficientBits(v) == 0 {
+			entries[k].key = 0
+			continue
+		}
+		if bounds.CoefficientBits(v) > 62 {
+			return false
+		}
+		shift := int(v.Exponent() - minExp)
+		c := v.CoefficientInt64()
+		if shift >= len(rankPow10) || c > math.MaxInt64/rankPow10[shift] {
+			return false
+		}
+		entries[k].key = c * rankPow10[shift]
+	}
+	return true
+}
+
+// CancelReward returns reward r cancelled for reason code (CP-14), which must be one of
+// [Policy.CancelReasons] (default account_security, risk_control). A reward without a creator,
+// one already cancelled, or an unknown code is a [*affrules.FieldError]; r is returned
+// unchanged with the error.
+func (e *Evaluator) CancelReward(r Reward, code string) (Reward, error) {
+	if err := e.ready(); err != nil {
+		return r, err
+	}
+	l := fielderr.For(pkg)
+	if r.Creator == "" {
+		l.Add("reward.creator", "", "must not be empty: cancel a reward a creator earned (CP-14)")
+	}
+	if r.Cancelled != "" {
+		l.Add("reward.cancelled", strconv.Quote(r.Cancelled), "is already cancelled: a reward is cancelled once (CP-14)")
+	}
+	if !slices.Contains(e.policy.CancelReasons, code) {
+		l.Add("code", strconv.Quote(code), "must be one of %s (CP-14)", strings.Join(e.policy.CancelReasons, ", "))
+	}
+	if err := l.Err(); err != nil {
+		return r, err
+	}
+	r.Cancelled = code
+	return r, nil
+}

@@ -157,8 +157,8 @@ func (t Terms) Deposit() decimal.Decimal {
 	return sum
 }
 
-// clone returns a deep copy of t.
-func (t Terms) clone() Terms {
+// Clone returns a deep copy of t, to change without changing t.
+func (t Terms) Clone() Terms {
 	t.Products = slices.Clone(t.Products)
 	t.Tasks = slices.Clone(t.Tasks)
 	t.Tiers = slices.Clone(t.Tiers)
@@ -189,6 +189,16 @@ type Collaboration struct {
 	// Events are the lifecycle events, in order (CP-7).
 	Events  []Event  `json:"events,omitempty" strict:"optional"`
 	Members []Member `json:"members,omitempty" strict:"optional"`
+	// Ended lists the products whose participation a permanent disqualification ended, and
+	// when (ELG-11): their offers end then.
+	Ended []ProductEnd `json:"ended,omitempty" strict:"optional"`
+}
+
+// ProductEnd is a product's participation ended at instant At by a permanent disqualification
+// (ELG-11).
+type ProductEnd struct {
+	Product string    `json:"product"`
+	At      time.Time `json:"at"`
 }
 
 // Terms returns the terms evaluators use (CP-15): the final terms once the platform set them,
@@ -202,9 +212,9 @@ func (c Collaboration) Terms() Terms {
 
 // clone returns a deep copy of c.
 func (c Collaboration) clone() Collaboration {
-	c.Preferences = c.Preferences.clone()
+	c.Preferences = c.Preferences.Clone()
 	if c.Final != nil {
-		f := c.Final.clone()
+		f := c.Final.Clone()
 		c.Final = &f
 	}
 	if c.Group != nil {
@@ -213,6 +223,7 @@ func (c Collaboration) clone() Collaboration {
 	}
 	c.Events = slices.Clone(c.Events)
 	c.Members = slices.Clone(c.Members)
+	c.Ended = slices.Clone(c.Ended)
 	return c
 }
 

@@ -49,7 +49,8 @@
 //   - CP-7: the payment window is [submitted, submitted + 24 h), then expired. Published is
 //     paid. Creators join from the start instant to the end instant. Only a draft is edited;
 //     the platform's final terms may be set while pending payment or paid, not after the
-//     start. Recalling an ongoing collaboration is refused (no cancellation).
+//     start. Payment after the start is refused. Recalling an ongoing collaboration is
+//     refused (no cancellation).
 //   - CP-8: each exclusive rate is compared with the highest Open Collaboration rate live for
 //     the product at the submission (the standard or upper tier rate, over the entries in
 //     force during COM-10's delay before it); a shop-ads rate with the Open shop-ads rate,
@@ -60,6 +61,34 @@
 //     changes nothing.
 //   - CP-15: evaluators use the final terms once set ([Collaboration.Terms]), else the
 //     preferences.
+//   - CP-5: a task completion counts from the creator's join (or the start, if later) to the
+//     end; the reward is due at the last task's first counted completion; partial → nothing.
+//   - CP-6: the ranked value is the host's sum over content types from join to end; only
+//     qualified members are ranked; ties by [Policy.TieBreaks] (who reached the value first,
+//     then creator ID), creator ID last so the order never depends on input order; creators
+//     below the last tier are not returned; rewards are due at the end.
+//   - CP-9: charge = Σ budget × min(1, achieved ÷ target) over the objectives, summed exactly
+//     and rounded once ([Policy.Rounding]); each objective's part of it by largest remainder,
+//     so the parts sum to the charge; charged + refunded = paid to the minor unit. The refund
+//     is due [end + 7, end + 14) market-calendar days (a recall's: from the recall,
+//     [Policy.RecallRefundDays]); the platform may process it later.
+//   - CP-10: the extra fee is [Policy.ExtraFeeRate] of the deposit, when paid in the calendar
+//     month just before the start month (market zone), something is refunded and the refund
+//     is processed in the start month; charged that month, returned the next. A recall's
+//     refund draws it only with [Policy.ExtraFeeOnRecall].
+//   - CP-11: the tax report is available from the local midnight starting the
+//     [Policy.TaxReportDay]-th of the month after the payment.
+//   - CP-12: finished > haven't fulfilled (a delivered sample, no content) > unfinished.
+//   - CP-16, CP-19: advisories are reasons of kind affrules.NotApplicable: a period shorter
+//     than [Policy.SampleLeadDays] with samples offered, settings below the market's
+//     [Policy.Recommended] ones, an exclusive shop-ads rate with the video prompt off.
+//   - ELG-11: eligibility is checked at submission; a later temporary disqualification changes
+//     nothing in a running collaboration; a permanent one, recorded with [Disqualify], ends the
+//     product's part in the seller's running and scheduled collaborations at that instant (its
+//     offers end then; [Policy.PermanentEndsParticipation]).
+//   - CP-7, CP-15: payment and final terms come before the start; final terms keep to the
+//     products submitted (their ELG-9 and CP-8 checks stand) at rates no lower, for a period
+//     that starts after they are set and within CP-2's bounds.
 //   - Instants move forward: an action dated before the seller's last change is bad input,
 //     so a state at an instant is never rewritten.
 package collabplus

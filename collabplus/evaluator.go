@@ -40,7 +40,11 @@ func New(p Policy, c *commission.Evaluator) (*Evaluator, error) {
 	if err != nil {
 		return nil, errors.Join(ErrNoCommission, err)
 	}
-	return &Evaluator{policy: p.clone(), com: c, rule: cp.OfferRule(), delay: affrules.Days(cp.DecreaseDelayDays)}, nil
+	e := &Evaluator{policy: p.clone(), com: c, rule: cp.OfferRule()}
+	if slices.Contains(cp.DelayedSources, commission.Open) { // CP-8 reads Open's live rates as COM-10 pays them
+		e.delay = affrules.Days(cp.DecreaseDelayDays)
+	}
+	return e, nil
 }
 
 // MustNew is like [New] but panics on an invalid policy. It is for tests and examples whose

@@ -65,7 +65,7 @@ func ExampleEvaluator_Apply() {
 	fmt.Println(c.StateAt(day(1, 20, 10)), c.StateAt(day(1, 31, 0)), c.StateAt(day(2, 2, 0)), c.StateAt(day(2, 15, 0)))
 	fmt.Println("members:", c.Members[0].Creator)
 	// Output:
-	// collabplus: join "niran" refused: CP-4 failed: creator level outside the group's range (observed L1, limit L3–L8)
+	// collabplus: join "niran" refused: CP-4 failed: creator level below the group's range (observed L1, limit at least L3)
 	// collabplus: join "kai" refused: CP-13 failed: creator blocked by the seller since the collaboration was published (observed blocked 2026-01-25T09:00:00+07:00, limit published 2026-01-20T15:00:00+07:00)
 	// pending_payment paid ongoing ended
 	// members: mali

@@ -65,6 +65,29 @@ type Creator struct {
 	Attributes map[string]string `json:"attributes,omitempty"`
 }
 
+// check adds every problem of creator c to l: an empty ID, an unknown level or risk, a negative
+// follower count, an empty category or content type.
+func (c Creator) check(l *fielderr.List) {
+	if c.ID == "" {
+		l.Add("creator.id", "", "must not be empty")
+	}
+	if !c.Level.Valid() {
+		l.Add("creator.level", int(c.Level), "must be L0–L8: %w", affrules.ErrOutOfRange)
+	}
+	if c.Followers < 0 {
+		l.Add("creator.followers", c.Followers, "%w", affrules.ErrNegative)
+	}
+	if c.Risk > HighRisk {
+		l.Add("creator.risk", int(c.Risk), "must be low, medium, high or unknown: %w", affrules.ErrOutOfRange)
+	}
+	if slices.Contains(c.Categories, "") {
+		l.Add("creator.categories", "", "must not hold an empty category")
+	}
+	if slices.Contains(c.ContentTypes, "") {
+		l.Add("creator.content_types", "", "must not hold an empty content type")
+	}
+}
+
 // Criterion is a condition on one of [Creator.Attributes]: its value is one of OneOf, or, as a
 // number, within [Min, Max] (a nil bound is open).
 type Criterion struct {
@@ -80,9 +103,9 @@ type Group struct {
 	ID string `json:"id"`
 	// Categories: the creator promotes at least one of them.
 	Categories []affrules.Category `json:"categories,omitempty" strict:"optional"`
-	// MinLevel and MaxLevel bound the creator's level, both included; a zero MaxLevel means L8.
-	MinLevel level.Level `json:"min_level,omitzero" strict:"optional"`
-	MaxLevel level.Level `json:"max_level,omitzero" strict:"optional"`
+	// MinLevel and MaxLevel bound the creator's level, both included; a nil MaxLevel means L8.
+	MinLevel level.Level  `json:"min_level,omitzero" strict:"optional"`
+	MaxLevel *level.Level `json:"max_level,omitempty" strict:"optional"`
 	// MinAvgRate and MaxAvgRate bound the creator's average commission rate, both included; a
 	// zero MaxAvgRate means 100%.
 	MinAvgRate affrules.Rate `json:"min_avg_rate,omitzero" strict:"optional"`
@@ -99,13 +122,34 @@ type Group struct {
 	Criteria []Criterion `json:"criteria,omitempty" strict:"optional"`
 }
 
+// maxLevel returns the group's highest level: MaxLevel, or L8 when it has none.
+func (g Group) maxLevel() level.Level {
+	if g.MaxLevel == nil {
+		return level.L8
+	}
+	return *g.MaxLevel
+}
+
 // clone returns a deep copy of g.
 func (g Group) clone() Group {
 	g.Categories = slices.Clone(g.Categories)
 	g.ContentTypes = slices.Clone(g.ContentTypes)
 	g.Criteria = slices.Clone(g.Criteria)
 	for i := range g.Criteria {
-		g.Criteria[i].OneOf = slices.Clone(g.Criteria[i].OneOf)
+		c := &g.Criteria[i]
+		c.OneOf = slices.Clone(c.OneOf)
+		if c.Min != nil {
+			v := *c.Min
+			c.Min = &v
+		}
+		if c.Max != nil {
+			v := *c.Max
+			c.Max = &v
+		}
+	}
+	if g.MaxLevel != nil {
+		v := *g.MaxLevel
+		g.MaxLevel = &v
 	}
 	return g
 }
@@ -116,11 +160,8 @@ func (g Group) check(l *fielderr.List, field string) {
 	if g.ID == "" {
 		l.Add(field+".id", "", "must not be empty")
 	}
-	maxLevel := g.MaxLevel
-	if maxLevel == 0 {
-		maxLevel = level.L8
-	}
-	if !g.MinLevel.Valid() || !g.MaxLevel.Valid() || g.MinLevel > maxLevel {
+	maxLevel := g.maxLevel()
+	if !g.MinLevel.Valid() || !maxLevel.Valid() || g.MinLevel > maxLevel {
 		l.Add(field+".min_level", g.MinLevel.String()+"–"+maxLevel.String(), "must be a range of levels L0–L8, min not above max (%s): %w", RuleGroups, affrules.ErrOutOfRange)
 	}
 	if !g.MaxAvgRate.IsZero() && g.MinAvgRate.Cmp(g.MaxAvgRate) > 0 {
@@ -170,17 +211,26 @@ var (
 	keyCategory = affrules.DefineMessage("collabplus.cp4.category", affrules.Message{
 		Text: "creator does not promote the group's categories", Observed: "{observed}", Limit: "one of {limit}",
 	})
-	keyLevel = affrules.DefineMessage("collabplus.cp4.level", affrules.Message{
-		Text: "creator level outside the group's range", Observed: "{observed}", Limit: "{limit}",
+	keyLevelLow = affrules.DefineMessage("collabplus.cp4.level_low", affrules.Message{
+		Text: "creator level below the group's range", Observed: "{observed}", Limit: "at least {limit}",
 	})
-	keyAvgRate = affrules.DefineMessage("collabplus.cp4.avg_rate", affrules.Message{
-		Text: "average commission rate outside the group's range", Observed: "{observed}", Limit: "{limit}",
+	keyLevelHigh = affrules.DefineMessage("collabplus.cp4.level_high", affrules.Message{
+		Text: "creator level above the group's range", Observed: "{observed}", Limit: "at most {limit}",
+	})
+	keyAvgRateLow = affrules.DefineMessage("collabplus.cp4.avg_rate_low", affrules.Message{
+		Text: "average commission rate below the group's range", Observed: "{observed}", Limit: "at least {limit}",
+	})
+	keyAvgRateHigh = affrules.DefineMessage("collabplus.cp4.avg_rate_high", affrules.Message{
+		Text: "average commission rate above the group's range", Observed: "{observed}", Limit: "at most {limit}",
 	})
 	keyContentType = affrules.DefineMessage("collabplus.cp4.content_type", affrules.Message{
 		Text: "creator does not make the group's content types", Observed: "{observed}", Limit: "one of {limit}",
 	})
-	keyFollowers = affrules.DefineMessage("collabplus.cp4.followers", affrules.Message{
-		Text: "follower count outside the group's range", Observed: "{observed}", Limit: "{limit}",
+	keyFollowersLow = affrules.DefineMessage("collabplus.cp4.followers_low", affrules.Message{
+		Text: "follower count below the group's range", Observed: "{observed}", Limit: "at least {limit}",
+	})
+	keyFollowersHigh = affrules.DefineMessage("collabplus.cp4.followers_high", affrules.Message{
+		Text: "follower count above the group's range", Observed: "{observed}", Limit: "at most {limit}",
 	})
 	keyRisk = affrules.DefineMessage("collabplus.cp4.risk", affrules.Message{
 		Text: "fake-order risk above the group's limit", Observed: "{observed}", Limit: "at most {limit}",
@@ -202,29 +252,26 @@ func (g Group) Match(c Creator) affrules.Decision {
 	if len(g.Categories) > 0 && !slices.ContainsFunc(c.Categories, func(x affrules.Category) bool { return slices.Contains(g.Categories, x) }) {
 		fail(keyCategory, affrules.Text(joinCats(c.Categories)), affrules.Text(joinCats(g.Categories)))
 	}
-	maxLevel := g.MaxLevel
-	if maxLevel == 0 {
-		maxLevel = level.L8
+	switch maxLevel := g.maxLevel(); {
+	case c.Level < g.MinLevel:
+		fail(keyLevelLow, affrules.LevelOf(int(c.Level)), affrules.LevelOf(int(g.MinLevel)))
+	case c.Level > maxLevel:
+		fail(keyLevelHigh, affrules.LevelOf(int(c.Level)), affrules.LevelOf(int(maxLevel)))
 	}
-	if c.Level < g.MinLevel || c.Level > maxLevel {
-		fail(keyLevel, affrules.LevelOf(int(c.Level)), affrules.Text(g.MinLevel.String()+"–"+maxLevel.String()))
-	}
-	maxRate := g.MaxAvgRate
-	if maxRate.IsZero() {
-		maxRate = affrules.MustParseRate("100%")
-	}
-	if c.AvgRate.Cmp(g.MinAvgRate) < 0 || c.AvgRate.Cmp(maxRate) > 0 {
-		fail(keyAvgRate, affrules.RateOf(c.AvgRate), affrules.Text(g.MinAvgRate.String()+"–"+maxRate.String()))
+	switch {
+	case c.AvgRate.Cmp(g.MinAvgRate) < 0:
+		fail(keyAvgRateLow, affrules.RateOf(c.AvgRate), affrules.RateOf(g.MinAvgRate))
+	case !g.MaxAvgRate.IsZero() && c.AvgRate.Cmp(g.MaxAvgRate) > 0:
+		fail(keyAvgRateHigh, affrules.RateOf(c.AvgRate), affrules.RateOf(g.MaxAvgRate))
 	}
 	if len(g.ContentTypes) > 0 && !slices.ContainsFunc(c.ContentTypes, func(x string) bool { return slices.Contains(g.ContentTypes, x) }) {
 		fail(keyContentType, affrules.Text(strings.Join(c.ContentTypes, ", ")), affrules.Text(strings.Join(g.ContentTypes, ", ")))
 	}
-	if c.Followers < g.MinFollowers || (g.MaxFollowers != 0 && c.Followers > g.MaxFollowers) {
-		limit := strconv.FormatInt(g.MinFollowers, 10) + "–"
-		if g.MaxFollowers != 0 {
-			limit += strconv.FormatInt(g.MaxFollowers, 10)
-		}
-		fail(keyFollowers, affrules.Count(c.Followers), affrules.Text(limit))
+	switch {
+	case c.Followers < g.MinFollowers:
+		fail(keyFollowersLow, affrules.Count(c.Followers), affrules.Count(g.MinFollowers))
+	case g.MaxFollowers != 0 && c.Followers > g.MaxFollowers:
+		fail(keyFollowersHigh, affrules.Count(c.Followers), affrules.Count(g.MaxFollowers))
 	}
 	if g.MaxRisk != 0 && (c.Risk == 0 || c.Risk > g.MaxRisk) {
 		observed := c.Risk.String()

@@ -2,6 +2,7 @@ package collabplus
 
 import (
 	"net/url"
+	"slices"
 	"time"
 
 	"github.com/affrules/affrules"
@@ -45,8 +46,15 @@ func (e *Evaluator) Offers(c Collaboration, at time.Time) ([]commission.Offer, e
 	}
 	out := make([]commission.Offer, 0, len(t.Products))
 	for _, p := range t.Products {
+		period := t.Period
+		if k := slices.IndexFunc(c.Ended, func(x ProductEnd) bool { return x.Product == p.ID }); k >= 0 && c.Ended[k].At.Before(period.End) {
+			period.End = c.Ended[k].At // ELG-11: the participation ended then
+			if period.End.Before(period.Start) {
+				period.End = period.Start
+			}
+		}
 		o := commission.Offer{ID: url.PathEscape(c.ID) + "/" + url.PathEscape(p.ID), Source: commission.CollabPlus, Market: c.Market, Product: p.ID,
-			Coverage: commission.Members, Members: append([]commission.Member(nil), members...), Period: t.Period}
+			Coverage: commission.Members, Members: append([]commission.Member(nil), members...), Period: period}
 		if !p.Rate.IsZero() {
 			var err error
 			o.Rates, err = affrules.NewTimeline(affrules.Effective[commission.Terms]{From: t.Period.Start, Value: commission.Terms{Rate: p.Rate, ShopAds: p.ShopAds}})

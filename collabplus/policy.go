@@ -88,6 +88,10 @@ type Policy struct {
 	// SampleLeadDays is how many days a collaboration offering samples needs for delivery
 	// and content; a shorter period draws an advisory (CP-16). Default 7.
 	SampleLeadDays int `json:"sample_lead_days"`
+	// PermanentEndsParticipation makes a permanent disqualification of a product, or of its
+	// shop, end the product's part in the seller's running and scheduled collaborations from
+	// that instant ([Disqualify], ELG-11). Default true; false keeps it.
+	PermanentEndsParticipation bool `json:"permanent_ends_participation"`
 	// Recommended holds the platform's recommended settings per market (CP-16). Default none.
 	Recommended map[affrules.MarketCode]Recommendation `json:"recommended,omitempty"`
 }
@@ -115,6 +119,8 @@ func DefaultPolicy() Policy {
 		TieBreaks:           []string{TieFirstReached, TieCreatorID},
 		CancelReasons:       []string{"account_security", "risk_control"},
 		SampleLeadDays:      7,
+
+		PermanentEndsParticipation: true,
 	}
 }
 

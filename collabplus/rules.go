@@ -61,6 +61,9 @@ const (
 	// RuleScope is CP-20, exclusive rates and samples only for members within the period:
 	// [Evaluator.Offers].
 	RuleScope affrules.RuleID = "CP-20"
+	// RuleLaterDisqualification is eligibility's ELG-11, a permanent disqualification after
+	// submission ending the product's participation: [Disqualify].
+	RuleLaterDisqualification affrules.RuleID = "ELG-11"
 	// RuleEligibleProducts is eligibility's ELG-9, only affiliate-eligible products, checked at
 	// submission: [Evaluator.Submit].
 	RuleEligibleProducts affrules.RuleID = "ELG-9"

@@ -98,13 +98,14 @@ const (
 	actRecall
 	actFinalize
 	actJoin
+	actDisqualify
 )
 
-var actionNames = [...]string{"", "save_group", "block", "unblock", "draft", "edit", "submit", "pay", "recall", "finalize", "join"}
+var actionNames = [...]string{"", "save_group", "block", "unblock", "draft", "edit", "submit", "pay", "recall", "finalize", "join", "disqualify"}
 
 // Action is one change to a seller's record, applied by [Evaluator.Apply] at an instant. Build
 // it with [SaveGroup], [BlockCreator], [UnblockCreator], [NewDraft], [Edit], [Submit], [Pay],
-// [Recall], [Finalize] or [Join]. The zero Action is refused.
+// [Recall], [Finalize], [Join] or [Disqualify]. The zero Action is refused.
 type Action struct {
 	kind    actionKind
 	id      string // the collaboration, or the creator blocked or unblocked
@@ -114,6 +115,7 @@ type Action struct {
 	facts   Facts
 	method  string
 	creator Creator
+	elig    eligibility.Result
 }
 
 // String names the action and its subject.
@@ -158,7 +160,7 @@ func NewDraft(c Collaboration) Action { return Action{kind: actDraft, collab: c.
 
 // Edit replaces the preferences of draft collaboration id (CP-7: no edits from pending payment
 // on).
-func Edit(id string, t Terms) Action { return Action{kind: actEdit, id: id, terms: t.clone()} }
+func Edit(id string, t Terms) Action { return Action{kind: actEdit, id: id, terms: t.Clone()} }
 
 // Submit submits draft collaboration id for payment (CP-7), given the facts known then. It
 // checks CP-2, CP-3, CP-8, CP-17 and ELG-9, records the submission in the creation log and opens
@@ -179,7 +181,7 @@ func Recall(id string) Action { return Action{kind: actRecall, id: id} }
 
 // Finalize records the platform's final terms of collaboration id, pending payment or paid and
 // not started (CP-15).
-func Finalize(id string, t Terms) Action { return Action{kind: actFinalize, id: id, terms: t.clone()} }
+func Finalize(id string, t Terms) Action { return Action{kind: actFinalize, id: id, terms: t.Clone()} }
 
 // Join records creator c joining ongoing collaboration id (CP-4, CP-7, CP-13).
 func Join(id string, c Creator) Action {
@@ -187,6 +189,14 @@ func Join(id string, c Creator) Action {
 	c.ContentTypes = slices.Clone(c.ContentTypes)
 	return Action{kind: actJoin, id: id, creator: c}
 }
+
+// Disqualify records a permanent disqualification of a product, or of the seller's shop,
+// evaluated after submission (ELG-11): the product (every product, for a shop-scoped result)
+// takes no further part in the seller's collaborations that have not ended, expired or been
+// recalled; its offers end at the instant applied and earlier orders keep their rate. A
+// temporary disqualification changes nothing in a running collaboration and is refused, as is a
+// permanent one under [Policy.PermanentEndsParticipation] false.
+func Disqualify(r eligibility.Result) Action { return Action{kind: actDisqualify, elig: r} }
 
 // refuse returns an [*affrules.Refusal] of action for reasons, or nil when there are none; next
 // is when the action will be allowed, if time alone is the obstacle.
@@ -211,6 +221,9 @@ var (
 	})
 	keyStarted = affrules.DefineMessage("collabplus.cp7.started", affrules.Message{
 		Text: "the period starts before the submission", Observed: "submitted {observed}", Limit: "starts {limit}",
+	})
+	keyPayStarted = affrules.DefineMessage("collabplus.cp7.pay_started", affrules.Message{
+		Text: "payment after the period started", Observed: "at {observed}", Limit: "started {limit}",
 	})
 	keyMember = affrules.DefineMessage("collabplus.cp7.member", affrules.Message{
 		Text: "creator has joined already", Observed: "joined {observed}",
@@ -251,7 +264,7 @@ func (e *Evaluator) Apply(s Seller, a Action, at time.Time) (Seller, error) {
 		l.Add("seller.market", strconv.Quote(string(s.Market)), "Collaboration Plus does not run there: %w", affrules.ErrUnknownMarket)
 	}
 	if a.kind == 0 || int(a.kind) >= len(actionNames) {
-		l.Add("action", "none", "must be built with SaveGroup, BlockCreator, UnblockCreator, NewDraft, Edit, Submit, Pay, Recall, Finalize or Join")
+		l.Add("action", "none", "must be built with SaveGroup, BlockCreator, UnblockCreator, NewDraft, Edit, Submit, Pay, Recall, Finalize, Join or Disqualify")
 	}
 	if err := l.Err(); err != nil {
 		return s, err
@@ -265,6 +278,8 @@ func (e *Evaluator) Apply(s Seller, a Action, at time.Time) (Seller, error) {
 		err = block(&n, a, at)
 	case actDraft:
 		err = e.draft(&n, a)
+	case actDisqualify:
+		err = e.disqualify(&n, a, at)
 	default:
 		err = e.lifecycle(&n, mk, a, at)
 	}
@@ -282,13 +297,13 @@ func (e *Evaluator) saveGroup(s *Seller, a Action) error {
 		return err
 	}
 	if i := slices.IndexFunc(s.Groups, func(g Group) bool { return g.ID == a.group.ID }); i >= 0 {
-		s.Groups[i] = a.group
+		s.Groups[i] = a.group.clone()
 		return nil
 	}
 	if len(s.Groups) >= e.policy.MaxGroups {
 		return refuse("save_group", a.group.ID, time.Time{}, affrules.Reason{Rule: RuleGroups, Key: keyTooManyGroups, Observed: affrules.Count(int64(len(s.Groups))), Limit: affrules.Count(int64(e.policy.MaxGroups)), Subject: s.ID})
 	}
-	s.Groups = append(s.Groups, a.group)
+	s.Groups = append(s.Groups, a.group.clone())
 	return nil
 }
 
@@ -322,6 +337,7 @@ func (e *Evaluator) draft(s *Seller, a Action) error {
 	if err := l.Err(); err != nil {
 		return err
 	}
+	c = c.clone()
 	c.Market = s.Market
 	s.Collaborations = append(s.Collaborations, c)
 	return nil
@@ -353,7 +369,7 @@ func (e *Evaluator) lifecycle(s *Seller, mk affrules.Market, a Action, at time.T
 		if err := need(Draft); err != nil {
 			return err
 		}
-		c.Preferences = a.terms
+		c.Preferences = a.terms.Clone()
 	case actSubmit:
 		if err := need(Draft); err != nil {
 			return err
@@ -366,6 +382,9 @@ func (e *Evaluator) lifecycle(s *Seller, mk affrules.Market, a Action, at time.T
 		}
 		if err := need(PendingPayment); err != nil {
 			return err
+		}
+		if start := c.Terms().Period.Start; !at.Before(start) { // CP-7: paid before it starts
+			return refuse("pay", c.ID, time.Time{}, affrules.Reason{Rule: RuleLifecycle, Key: keyPayStarted, Observed: affrules.Instant(at), Limit: affrules.Instant(start), Subject: c.ID})
 		}
 		if !slices.Contains(e.policy.PaymentMethods, a.method) {
 			return fielderr.New(pkg, "method", strconv.Quote(a.method), "must be one of %v (CP-7)", e.policy.PaymentMethods)
@@ -383,17 +402,17 @@ func (e *Evaluator) lifecycle(s *Seller, mk affrules.Market, a Action, at time.T
 		if err := need(PendingPayment, Paid); err != nil {
 			return err
 		}
+		return e.finalize(s, c, mk, a.terms, at)
+	case actJoin:
 		l := fielderr.For(pkg)
-		g := e.checkTerms(l, s, mk, "final", a.terms)
+		a.creator.check(l)
 		if err := l.Err(); err != nil {
 			return err
 		}
-		if !a.terms.Period.Start.Equal(c.Terms().Period.Start) && !at.Before(c.Terms().Period.Start) {
-			return fielderr.New(pkg, "final.period.start", a.terms.Period.Start.Format(time.RFC3339), "cannot move once the collaboration has started")
+		if state == Paid { // creators join from the start instant: time alone is the obstacle
+			start := c.Terms().Period.Start
+			return refuse("join", a.creator.ID, start, affrules.Reason{Rule: RuleLifecycle, Key: keyState, Observed: affrules.Text(state.String()), Limit: affrules.Text(Ongoing.String()), Subject: c.ID})
 		}
-		f := a.terms
-		c.Final, c.Group = &f, &g
-	case actJoin:
 		if err := need(Ongoing); err != nil {
 			return err
 		}
@@ -404,9 +423,6 @@ func (e *Evaluator) lifecycle(s *Seller, mk affrules.Market, a Action, at time.T
 
 // join applies a Join action (CP-4, CP-13).
 func join(s *Seller, c *Collaboration, cr Creator, at time.Time) error {
-	if cr.ID == "" {
-		return fielderr.New(pkg, "creator.id", "", "must not be empty")
-	}
 	var reasons []affrules.Reason
 	if k := slices.IndexFunc(c.Members, func(m Member) bool { return m.Creator == cr.ID }); k >= 0 {
 		reasons = append(reasons, affrules.Reason{Rule: RuleLifecycle, Key: keyMember, Observed: affrules.Instant(c.Members[k].Joined), Subject: cr.ID})
@@ -420,5 +436,96 @@ func join(s *Seller, c *Collaboration, cr Creator, at time.Time) error {
 		return err
 	}
 	c.Members = append(c.Members, Member{Creator: cr.ID, Joined: at})
+	return nil
+}
+
+// finalize applies a Finalize action (CP-15): the platform's final terms, set before the
+// collaboration starts, for a period that starts after at and within the type's bounds (CP-2),
+// with products among those submitted (their eligibility and CP-8 were checked then) at
+// exclusive rates no lower than submitted.
+func (e *Evaluator) finalize(s *Seller, c *Collaboration, mk affrules.Market, t Terms, at time.Time) error {
+	l := fielderr.For(pkg)
+	g := e.checkTerms(l, s, mk, "final", t)
+	for i, p := range t.Products {
+		k := slices.IndexFunc(c.Preferences.Products, func(x Product) bool { return x.ID == p.ID })
+		switch {
+		case k < 0:
+			l.Add("final.products["+strconv.Itoa(i)+"].id", p.ID, "was not submitted: final terms keep to the products checked at submission (%s, %s)", RuleEligibleProducts, RuleExclusiveRates)
+		case p.Rate.Cmp(c.Preferences.Products[k].Rate) < 0 || p.ShopAds.Cmp(c.Preferences.Products[k].ShopAds) < 0:
+			l.Add("final.products["+strconv.Itoa(i)+"]", p.ID, "lowers an exclusive rate checked at submission (%s)", RuleExclusiveRates)
+		}
+	}
+	if err := l.Err(); err != nil {
+		return err
+	}
+	var reasons []affrules.Reason
+	if start := c.Terms().Period.Start; !at.Before(start) {
+		reasons = append(reasons, affrules.Reason{Rule: RuleLifecycle, Key: keyState, Observed: affrules.Text(Ongoing.String()), Limit: affrules.Text(Paid.String()), Subject: c.ID})
+	}
+	if !at.Before(t.Period.Start) {
+		reasons = append(reasons, affrules.Reason{Rule: RuleLifecycle, Key: keyStarted, Observed: affrules.Instant(at), Limit: affrules.Instant(t.Period.Start), Subject: c.ID})
+	}
+	reasons = append(reasons, e.duration(mk, c.ID, t)...)
+	if err := refuse("finalize", c.ID, time.Time{}, reasons...); err != nil {
+		return err
+	}
+	f := t.Clone()
+	c.Final, c.Group = &f, &g
+	return nil
+}
+
+var (
+	keyNotPermanent = affrules.DefineMessage("collabplus.elg11.not_permanent", affrules.Message{
+		Text: "only a permanent disqualification ends a participation", Observed: "{observed}", Limit: "{limit}",
+	})
+	keyKept = affrules.DefineMessage("collabplus.elg11.kept", affrules.Message{
+		Text: "the policy keeps disqualified products in their collaborations",
+	})
+	keyNothingToEnd = affrules.DefineMessage("collabplus.elg11.nothing_to_end", affrules.Message{
+		Text: "the product takes part in no running or scheduled collaboration",
+	})
+)
+
+// disqualify applies a Disqualify action (ELG-11).
+func (e *Evaluator) disqualify(s *Seller, a Action, at time.Time) error {
+	r := a.elig
+	l := fielderr.For(pkg)
+	switch {
+	case r.State == eligibility.Unevaluated || r.State > eligibility.PermanentlyDisqualified:
+		l.Add("eligibility.state", r.State, "must be an evaluated eligibility (%s)", RuleLaterDisqualification)
+	case r.ShopID != s.ID:
+		l.Add("eligibility.shop_id", strconv.Quote(r.ShopID), "is not the seller %q (%s)", s.ID, RuleLaterDisqualification)
+	case r.Market != s.Market:
+		l.Add("eligibility.market", strconv.Quote(string(r.Market)), "is not the seller's market %s (%s)", s.Market, RuleLaterDisqualification)
+	case r.ID == "":
+		l.Add("eligibility.id", "", "must not be empty")
+	}
+	if err := l.Err(); err != nil {
+		return err
+	}
+	switch {
+	case !r.Permanent():
+		return refuse("disqualify", r.ID, time.Time{}, affrules.Reason{Rule: RuleLaterDisqualification, Key: keyNotPermanent, Observed: affrules.Text(r.State.String()), Limit: affrules.Text(eligibility.PermanentlyDisqualified.String()), Subject: r.ID})
+	case !e.policy.PermanentEndsParticipation:
+		return refuse("disqualify", r.ID, time.Time{}, affrules.Reason{Rule: RuleLaterDisqualification, Key: keyKept, Subject: r.ID})
+	}
+	shop := r.Scope == eligibility.ShopScope
+	ended := 0
+	for i := range s.Collaborations {
+		c := &s.Collaborations[i]
+		switch c.StateAt(at) {
+		case Draft, Expired, Ended, Recalled:
+			continue
+		}
+		for _, p := range c.Terms().Products {
+			if (shop || p.ID == r.ID) && !slices.ContainsFunc(c.Ended, func(x ProductEnd) bool { return x.Product == p.ID }) {
+				c.Ended = append(c.Ended, ProductEnd{Product: p.ID, At: at})
+				ended++
+			}
+		}
+	}
+	if ended == 0 {
+		return refuse("disqualify", r.ID, time.Time{}, affrules.Reason{Rule: RuleLaterDisqualification, Key: keyNothingToEnd, Subject: r.ID})
+	}
 	return nil
 }

@@ -4,7 +4,6 @@ import (
 	"slices"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"github.com/shopspring/decimal"
 
@@ -22,8 +21,11 @@ var (
 	keyQuota = affrules.DefineMessage("collabplus.cp3.quota", affrules.Message{
 		Text: "creation quota reached", Observed: "{observed} submitted in the window", Limit: "at most {limit}",
 	})
-	keyDuration = affrules.DefineMessage("collabplus.cp2.duration", affrules.Message{
-		Text: "period length outside the type's bounds", Observed: "{observed}", Limit: "{limit}",
+	keyTooShort = affrules.DefineMessage("collabplus.cp2.too_short", affrules.Message{
+		Text: "period shorter than the type allows", Observed: "{observed}", Limit: "at least {limit}",
+	})
+	keyTooLong = affrules.DefineMessage("collabplus.cp2.too_long", affrules.Message{
+		Text: "period longer than the type allows", Observed: "{observed}", Limit: "at most {limit}",
 	})
 	keyIneligible = affrules.DefineMessage("collabplus.elg9.ineligible", affrules.Message{
 		Text: "product not eligible for Collaboration Plus", Observed: "{observed}", Limit: "{limit}",
@@ -62,12 +64,16 @@ func (e *Evaluator) quota(s *Seller, mk affrules.Market, at time.Time) affrules.
 	if e.policy.QuotaCalendarDays {
 		from = addDays(mk, at, -(n - 1)) // the day of at and the n−1 before it
 	}
+	index := make(map[string]int, len(s.Collaborations))
+	for i, c := range s.Collaborations {
+		index[c.ID] = i
+	}
 	var in []time.Time
 	for _, sub := range s.Submissions {
 		if sub.At.After(at) || sub.At.Before(from) || (!e.policy.QuotaCalendarDays && sub.At.Equal(from)) {
 			continue
 		}
-		if i := s.collab(sub.Collaboration); i >= 0 {
+		if i, ok := index[sub.Collaboration]; ok {
 			switch s.Collaborations[i].StateAt(at) {
 			case Expired:
 				if !e.policy.QuotaCountsExpired {
@@ -108,9 +114,16 @@ func (e *Evaluator) submit(s *Seller, c *Collaboration, mk affrules.Market, f Fa
 	l := fielderr.For(pkg)
 	g := e.checkTerms(l, s, mk, "preferences", t)
 	results := make([]eligibility.Result, len(t.Products))
+	byID := make(map[string]int, len(f.Eligibility))
+	for k := len(f.Eligibility) - 1; k >= 0; k-- {
+		byID[f.Eligibility[k].ID] = k // the first result given for a product
+	}
 	for i, p := range t.Products {
 		field := "facts.eligibility[" + p.ID + "]"
-		k := slices.IndexFunc(f.Eligibility, func(r eligibility.Result) bool { return r.ID == p.ID })
+		k, found := byID[p.ID]
+		if !found {
+			k = -1
+		}
 		switch {
 		case k < 0:
 			l.Add(field, "none", "give the product's eligibility evaluated at the submission (%s)", RuleEligibleProducts)
@@ -145,15 +158,8 @@ func (e *Evaluator) submit(s *Seller, c *Collaboration, mk affrules.Market, f Fa
 		reasons = append(reasons, q.Reasons...)
 		next = q.NextAllowed
 	}
-	bounds := e.policy.TaskDays
-	if t.Type == Challenge {
-		bounds = e.policy.ChallengeDays
-	}
-	if n, _ := calendarDays(mk, t.Period); n < bounds.Min || n > bounds.Max { // CP-2
-		reasons = append(reasons, affrules.Reason{Rule: RuleDuration, Key: keyDuration, Observed: affrules.DaysOf(n),
-			Limit: affrules.Text(strconv.Itoa(bounds.Min) + "–" + strconv.Itoa(bounds.Max) + " days for a " + t.Type.String()), Subject: c.ID})
-	}
-	if !at.Before(t.Period.Start) { // CP-7: paid before it starts
+	reasons = append(reasons, e.duration(mk, c.ID, t)...) // CP-2
+	if !at.Before(t.Period.Start) {                       // CP-7: paid before it starts
 		reasons = append(reasons, affrules.Reason{Rule: RuleLifecycle, Key: keyStarted, Observed: affrules.Instant(at), Limit: affrules.Instant(t.Period.Start), Subject: c.ID})
 	}
 	for i, p := range t.Products { // ELG-9
@@ -162,8 +168,12 @@ func (e *Evaluator) submit(s *Seller, c *Collaboration, mk affrules.Market, f Fa
 			reasons = append(reasons, r.Decision.Failures()...)
 		}
 	}
+	openOf := make(map[string][]commission.Offer, len(f.Open))
+	for _, o := range f.Open {
+		openOf[o.Product] = append(openOf[o.Product], o)
+	}
 	for _, p := range t.Products { // CP-8
-		reasons = append(reasons, e.aboveOpen(p, f.Open, at)...)
+		reasons = append(reasons, e.aboveOpen(p, openOf[p.ID], at)...)
 	}
 	if len(reasons) != 1 || reasons[0].Rule != RuleQuota {
 		next = time.Time{} // time alone does not help
@@ -177,6 +187,21 @@ func (e *Evaluator) submit(s *Seller, c *Collaboration, mk affrules.Market, f Fa
 	return nil
 }
 
+// duration returns CP-2's reason when the period of terms t is not within its type's bounds.
+func (e *Evaluator) duration(mk affrules.Market, id string, t Terms) []affrules.Reason {
+	b := e.policy.TaskDays
+	if t.Type == Challenge {
+		b = e.policy.ChallengeDays
+	}
+	switch n, _ := calendarDays(mk, t.Period); {
+	case n < b.Min:
+		return []affrules.Reason{{Rule: RuleDuration, Key: keyTooShort, Observed: affrules.DaysOf(n), Limit: affrules.DaysOf(b.Min), Subject: id}}
+	case n > b.Max:
+		return []affrules.Reason{{Rule: RuleDuration, Key: keyTooLong, Observed: affrules.DaysOf(n), Limit: affrules.DaysOf(b.Max), Subject: id}}
+	}
+	return nil
+}
+
 // aboveOpen returns the CP-8 reasons product p's exclusive rates fail: each must be strictly
 // above the highest Open Collaboration rate live for the product at at (its standard or upper
 // tier rate; for shop ads, its shop-ads rate, else its standard rate), over the entries in force
@@ -185,50 +210,63 @@ func (e *Evaluator) aboveOpen(p Product, open []commission.Offer, at time.Time) 
 	if p.Rate.IsZero() && p.ShopAds.IsZero() {
 		return nil
 	}
+	// The highest rate the product's Open listing pays an ordinary order (standard or upper
+	// tier) and a shop-ads order (each entry's shop-ads rate, else its standard or upper tier
+	// rate, as COM-5 pays it), over the entries in force during COM-10's delay before at.
 	var maxStd, maxShop affrules.Rate
 	for _, o := range open {
-		if o.Product != p.ID || !o.Period.Contains(at) && !(o.Period.End.IsZero() && !at.Before(o.Period.Start)) {
+		if o.Product != p.ID || at.Before(o.Period.Start) || (!o.Period.End.IsZero() && !at.Before(o.Period.End)) {
 			continue
 		}
-		var froms []time.Time
-		var terms []commission.Terms
-		for from, v := range o.Rates.All() {
-			froms, terms = append(froms, from), append(terms, v)
-		}
 		lo := at.Add(-e.delay)
-		for j, v := range terms {
-			if froms[j].After(at) || (j+1 < len(froms) && !froms[j+1].After(lo)) {
-				continue // not in force during (at − delay, at]
-			}
+		var prev *commission.Terms
+		var prevFrom time.Time
+		consider := func(v *commission.Terms) {
 			std := v.Rate
 			if v.Tier != nil && v.Tier.Rate.Cmp(std) > 0 {
 				std = v.Tier.Rate
 			}
+			shop := std
+			if !v.ShopAds.IsZero() {
+				shop = v.ShopAds
+			}
 			if std.Cmp(maxStd) > 0 {
 				maxStd = std
 			}
-			if v.ShopAds.Cmp(maxShop) > 0 {
-				maxShop = v.ShopAds
+			if shop.Cmp(maxShop) > 0 {
+				maxShop = shop
 			}
+		}
+		for from, v := range o.Rates.All() {
+			if from.After(at) {
+				break
+			}
+			// The entry before this one was in force until from: it counts if from is after lo.
+			if prev != nil && from.After(lo) {
+				consider(prev)
+			}
+			v := v
+			prev, prevFrom = &v, from
+		}
+		if prev != nil && !prevFrom.After(at) {
+			consider(prev) // the entry in force at at
 		}
 	}
 	if maxStd.IsZero() {
 		return nil // not listed in Open Collaboration
 	}
 	var out []affrules.Reason
-	if maxStd.Cmp(e.rule.MaxRate) >= 0 {
-		return []affrules.Reason{{Rule: RuleExclusiveRates, Key: keyNoneAbove, Observed: affrules.RateOf(maxStd), Limit: affrules.RateOf(e.rule.MaxRate), Subject: p.ID}}
+	check := func(subject string, rate, floor affrules.Rate) {
+		switch {
+		case rate.IsZero():
+		case floor.Cmp(e.rule.MaxRate) >= 0:
+			out = append(out, affrules.Reason{Rule: RuleExclusiveRates, Key: keyNoneAbove, Observed: affrules.RateOf(floor), Limit: affrules.RateOf(e.rule.MaxRate), Subject: subject})
+		case rate.Cmp(floor) <= 0:
+			out = append(out, affrules.Reason{Rule: RuleExclusiveRates, Key: keyNotAbove, Observed: affrules.RateOf(rate), Limit: affrules.RateOf(floor), Subject: subject})
+		}
 	}
-	if !p.Rate.IsZero() && p.Rate.Cmp(maxStd) <= 0 {
-		out = append(out, affrules.Reason{Rule: RuleExclusiveRates, Key: keyNotAbove, Observed: affrules.RateOf(p.Rate), Limit: affrules.RateOf(maxStd), Subject: p.ID})
-	}
-	shopFloor := maxShop
-	if shopFloor.IsZero() {
-		shopFloor = maxStd
-	}
-	if !p.ShopAds.IsZero() && p.ShopAds.Cmp(shopFloor) <= 0 {
-		out = append(out, affrules.Reason{Rule: RuleExclusiveRates, Key: keyNotAbove, Observed: affrules.RateOf(p.ShopAds), Limit: affrules.RateOf(shopFloor), Subject: p.ID + " shop ads"})
-	}
+	check(p.ID, p.Rate, maxStd)
+	check(p.ID+" shop ads", p.ShopAds, maxShop)
 	return out
 }
 
@@ -261,12 +299,15 @@ func (e *Evaluator) checkTerms(l *fielderr.List, s *Seller, mk affrules.Market, 
 	if len(t.Products) == 0 {
 		l.Add(field+".products", "[]", "must list at least one product")
 	}
+	ids := make(map[string]struct{}, len(t.Products))
 	for i, pr := range t.Products {
 		f := field + ".products[" + strconv.Itoa(i) + "]"
+		_, dup := ids[pr.ID]
+		ids[pr.ID] = struct{}{}
 		switch {
 		case pr.ID == "":
 			l.Add(f+".id", "", "must not be empty")
-		case slices.ContainsFunc(t.Products[:i], func(x Product) bool { return x.ID == pr.ID }):
+		case dup:
 			l.Add(f+".id", pr.ID, "is listed twice")
 		}
 		for _, r := range []struct {
@@ -279,6 +320,9 @@ func (e *Evaluator) checkTerms(l *fielderr.List, s *Seller, mk affrules.Market, 
 		}
 		if pr.Rate.IsZero() && !pr.ShopAds.IsZero() {
 			l.Add(f+".shop_ads", pr.ShopAds, "needs an exclusive standard rate beside it (COM-4)")
+		}
+		if pr.Rate.IsZero() && e.rule.RequireExclusiveRate {
+			l.Add(f+".rate", "0%", "must be set: the commission policy requires an exclusive rate (COM-4)")
 		}
 	}
 	g, ok := s.group(t.Group)
@@ -343,10 +387,29 @@ func (e *Evaluator) checkTerms(l *fielderr.List, s *Seller, mk affrules.Market, 
 		amount(l, f+".budget", o.Budget, places)
 		positive(l, f+".target", o.Target)
 	}
-	if !utf8.ValidString(t.WhatsApp) || utf8.RuneCountInString(t.WhatsApp) > 32 {
-		l.Add(field+".whatsapp", strconv.Quote(t.WhatsApp), "must be a phone number of at most 32 characters (%s)", RuleVideoFlag)
+	if t.WhatsApp != "" && !phone(t.WhatsApp) {
+		l.Add(field+".whatsapp", strconv.Quote(t.WhatsApp), "must be a phone number: 6 to 15 digits, with an optional leading + and spaces, dashes or parentheses (%s)", RuleVideoFlag)
 	}
 	return g.clone()
+}
+
+// phone reports whether s reads as a phone number: 6 to 15 digits, an optional leading +, and
+// spaces, dashes, dots or parentheses between them.
+func phone(s string) bool {
+	if len(s) > 32 {
+		return false
+	}
+	digits := 0
+	for i, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case r == '+' && i == 0, r == ' ', r == '-', r == '.', r == '(', r == ')':
+		default:
+			return false
+		}
+	}
+	return digits >= 6 && digits <= 15
 }
 
 // positive adds a problem to l unless d is within the library's decimal bounds and above zero.

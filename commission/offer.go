@@ -263,25 +263,32 @@ func (r OfferRule) check(l *fielderr.List, o Offer) {
 	case len(o.Creators) > 0:
 		l.Add("offer.creators", fmt.Sprint(o.Creators), "are only for TARGET and PARTNER offers")
 	}
+	seen := make(map[string]struct{}, max(len(o.Creators), len(o.Members)))
 	for i, c := range o.Creators {
-		f := "offer.creators[" + strconv.Itoa(i) + "]"
-		if c == "" {
-			l.Add(f, "", "must not be empty")
-		} else if slices.Contains(o.Creators[:i], c) {
-			l.Add(f, c, "is listed twice")
+		switch _, dup := seen[c]; {
+		case c == "":
+			l.Add("offer.creators["+strconv.Itoa(i)+"]", "", "must not be empty")
+		case dup:
+			l.Add("offer.creators["+strconv.Itoa(i)+"]", c, "is listed twice")
 		}
+		seen[c] = struct{}{}
 	}
 	if o.Source != CollabPlus && len(o.Members) > 0 {
 		l.Add("offer.members", len(o.Members), "are only for COLLAB_PLUS offers")
 	}
+	clear(seen)
 	for i, m := range o.Members {
-		f := "offer.members[" + strconv.Itoa(i) + "]"
-		if m.Creator == "" {
-			l.Add(f+".creator", "", "must not be empty")
-		} else if slices.ContainsFunc(o.Members[:i], func(x Member) bool { return x.Creator == m.Creator }) {
-			l.Add(f+".creator", m.Creator, "is listed twice")
+		_, dup := seen[m.Creator]
+		seen[m.Creator] = struct{}{}
+		switch {
+		case m.Creator == "":
+			l.Add("offer.members["+strconv.Itoa(i)+"].creator", "", "must not be empty")
+		case dup:
+			l.Add("offer.members["+strconv.Itoa(i)+"].creator", m.Creator, "is listed twice")
 		}
-		l.Append(bounds.Instant(pkg, f+".joined", m.Joined))
+		if !bounds.InRange(m.Joined) {
+			l.Append(bounds.Instant(pkg, "offer.members["+strconv.Itoa(i)+"].joined", m.Joined))
+		}
 	}
 	l.Append(bounds.Instant(pkg, "offer.period.start", o.Period.Start))
 	if !o.Period.End.IsZero() {

@@ -1,0 +1,260 @@
+package sample
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/bounds"
+	"github.com/affrules/affrules/internal/fielderr"
+)
+
+// Facts are what the host knows when a request is made.
+type Facts struct {
+	// AutoApprove is the seller's setting for direct requests (SMP-1).
+	AutoApprove bool
+	// Quantity is the sample quantity in force for the product in the partner campaign at the
+	// request (SMP-2): the registration's, which the seller may change at any time.
+	Quantity int64
+	// Band is the creator's GMV band for the monthly cap (SMP-11), one of [Policy.Bands].
+	Band string
+	// Until is, for a Collaboration Plus request, the collaboration's end instant: content is
+	// due by then (SMP-4).
+	Until time.Time
+}
+
+// History is what a [Ledger] knows, at the request's instant, of the requests that bear on a new
+// one: the creator's requests for the same product of the same seller (SMP-10); how many
+// requests the creator made in the calendar month of the instant, in the market's zone, counted
+// under the caps (SMP-11); how many requests for the product in the same partner campaign were
+// approved automatically (SMP-2); how many requests the creator made in the same Collaboration
+// Plus (SMP-3).
+type History struct {
+	Product      []Request
+	Month        int
+	AutoApproved int64
+	InCollab     int
+}
+
+var (
+	keyOpen = affrules.DefineMessage("sample.smp10.open", affrules.Message{
+		Text: "the creator has an open request for this product", Observed: "{observed}",
+	})
+	keyWait = affrules.DefineMessage("sample.smp10.wait", affrules.Message{
+		Text: "the creator must wait after a rejection or an expiry", Observed: "{observed}", Limit: "again from {limit}",
+	})
+	keyCap = affrules.DefineMessage("sample.smp11.cap", affrules.Message{
+		Text: "monthly request cap reached", Observed: "{observed} requests this month", Limit: "at most {limit}",
+	})
+	keyCollabLimit = affrules.DefineMessage("sample.smp3.limit", affrules.Message{
+		Text: "the creator has the most pre-approved samples of this collaboration", Observed: "{observed}", Limit: "at most {limit}",
+	})
+	keyState = affrules.DefineMessage("sample.smp6.state", affrules.Message{
+		Text: "not possible in this state", Observed: "{observed}", Limit: "needs {limit}",
+	})
+	keyExtended = affrules.DefineMessage("sample.smp9.extended", affrules.Message{
+		Text: "the content deadline was extended already", Observed: "extended {observed}",
+	})
+	keyNoExtension = affrules.DefineMessage("sample.smp4.no_extension", affrules.Message{
+		Text: "a Collaboration Plus sample is due by the collaboration's end, with no extension",
+	})
+	keyLate = affrules.DefineMessage("sample.smp4.late", affrules.Message{
+		Text: "the content deadline has passed", Observed: "at {observed}", Limit: "due {limit}",
+	})
+)
+
+// Decide decides request r, made at instant at with facts f, given history h (SMP-1..3,
+// SMP-10, SMP-11). It returns the request with its events when allowed: asked, and approved at
+// once when automatic (a Collaboration Plus sample; a campaign sample within the quantity; a
+// direct one under the seller's setting), rejected at once when a campaign's quantity is used
+// up and [Policy.OverQuantity] says reject, else waiting for the seller's answer. A denial
+// lists every rule that keeps it from being made, with NextAllowed when only time stands in
+// the way (the 30-day wait, the monthly cap); nothing is recorded. Bad input is a
+// [*affrules.FieldError].
+func (r Rule) Decide(h History, req Request, f Facts, at time.Time) (Request, affrules.Decision, error) {
+	if !r.ready() {
+		return Request{}, affrules.Decision{}, ErrNoPolicy
+	}
+	l := fielderr.For(pkg)
+	l.Append(bounds.Instant(pkg, "at", at))
+	for _, x := range []struct{ field, v string }{{"request.id", req.ID}, {"request.seller", req.Seller}, {"request.creator", req.Creator}, {"request.product", req.Product}} {
+		if x.v == "" {
+			l.Add(x.field, "", "must not be empty")
+		}
+	}
+	if _, err := affrules.LookupMarket(req.Market); err != nil {
+		l.Add("request.market", strconv.Quote(string(req.Market)), "%w", affrules.ErrUnknownMarket)
+	}
+	switch req.Source {
+	case Direct:
+		if req.Context != "" {
+			l.Add("request.context", req.Context, "is only for campaign and collab_plus requests")
+		}
+	case Campaign, CollabPlus:
+		if req.Context == "" {
+			l.Add("request.context", "", "must name the %s", req.Source)
+		}
+	default:
+		l.Add("request.source", int(req.Source), "must be direct, campaign or collab_plus: %w", affrules.ErrOutOfRange)
+	}
+	if f.Quantity < 0 {
+		l.Add("facts.quantity", f.Quantity, "%w (%s)", affrules.ErrNegative, RuleQuantity)
+	}
+	capped := req.Source != CollabPlus || r.p.CollabPlusCapped
+	cap, known := r.caps[f.Band]
+	if capped && !known {
+		l.Add("facts.band", strconv.Quote(f.Band), "must be one of the policy's bands (%s)", RuleMonthlyCap)
+	}
+	if req.Source == CollabPlus {
+		if err := bounds.Instant(pkg, "facts.until", f.Until); err != nil {
+			l.Append(err)
+		} else if !f.Until.After(at) {
+			l.Add("facts.until", f.Until.Format(time.RFC3339), "must be after the request: the collaboration has ended (%s)", RuleDeadline)
+		}
+	}
+	if len(req.Events) > 0 {
+		l.Add("request.events", len(req.Events), "are recorded by the rules: leave them out")
+	}
+	if h.Month < 0 || h.AutoApproved < 0 || h.InCollab < 0 {
+		l.Add("history", h.Month, "counts %w", affrules.ErrNegative)
+	}
+	if err := l.Err(); err != nil {
+		return Request{}, affrules.Decision{}, err
+	}
+
+	var reasons []affrules.Reason
+	var next time.Time
+	timeOnly := true
+	later := func(t time.Time) {
+		if t.After(next) {
+			next = t
+		}
+	}
+	for _, p := range h.Product { // SMP-10
+		switch s := p.StateAt(at); {
+		case !s.final():
+			reasons = append(reasons, affrules.Reason{Rule: RuleAnswer, Key: keyOpen, Observed: affrules.Text(s.String()), Subject: p.ID})
+			timeOnly = false
+		case s == Rejected || s == Expired:
+			ended, _ := p.endedAt(at)
+			if again := ended.Add(r.wait); at.Before(again) {
+				reasons = append(reasons, affrules.Reason{Rule: RuleAnswer, Key: keyWait, Observed: affrules.Text(s.String()), Limit: affrules.Instant(again), Subject: p.ID})
+				later(again)
+			}
+		}
+	}
+	if capped && h.Month >= cap { // SMP-11
+		reasons = append(reasons, affrules.Reason{Rule: RuleMonthlyCap, Key: keyCap, Observed: affrules.Count(int64(h.Month)), Limit: affrules.Count(int64(cap)), Subject: req.Creator})
+		mk, _ := affrules.LookupMarket(req.Market)
+		later(mk.Month(at).End)
+	}
+	if req.Source == CollabPlus && h.InCollab >= r.p.CollabPlusFree { // SMP-3
+		reasons = append(reasons, affrules.Reason{Rule: RuleCollabPlus, Key: keyCollabLimit, Observed: affrules.Count(int64(h.InCollab)), Limit: affrules.Count(int64(r.p.CollabPlusFree)), Subject: req.Creator})
+		timeOnly = false
+	}
+	if len(reasons) > 0 {
+		d := affrules.Decide(reasons...)
+		if timeOnly {
+			d.NextAllowed = next
+		}
+		return Request{}, d, nil
+	}
+
+	out := req
+	out.Events = []Event{{Kind: Asked, At: at, Due: at.Add(r.answer)}}
+	switch {
+	case req.Source == CollabPlus,
+		req.Source == Campaign && h.AutoApproved < f.Quantity,
+		req.Source == Direct && f.AutoApprove:
+		out.Events = append(out.Events, Event{Kind: Approved, At: at, Auto: true})
+		if req.Source == CollabPlus {
+			// SMP-4: due by the collaboration's end; kept on the approval for delivery.
+			out.Events[1].Due = f.Until
+		}
+	case req.Source == Campaign && r.p.OverQuantity == OverQuantityReject:
+		out.Events = append(out.Events, Event{Kind: Declined, At: at})
+	}
+	return out, affrules.Decide(), nil
+}
+
+// Record records event kind k on request req at instant at (SMP-6, SMP-9) and returns the
+// changed request: the seller's answer (Approved or Declined) while it is requested; shipping
+// when to ship; delivery when shipped, with its content deadline (the collaboration's end for a
+// Collaboration Plus sample, else [Policy.ContentDays] after delivery); one extension of
+// [Policy.ExtensionDays] before the deadline, outside Collaboration Plus; content posted before
+// the deadline. An event in the wrong state is an [*affrules.Refusal] naming the state and the
+// event; an instant before the request's last event, or out of bounds, is a
+// [*affrules.FieldError]. req is not changed.
+func (r Rule) Record(req Request, k EventKind, at time.Time) (Request, error) {
+	if !r.ready() {
+		return req, ErrNoPolicy
+	}
+	l := fielderr.For(pkg)
+	if err := bounds.Instant(pkg, "at", at); err != nil {
+		l.Append(err)
+	} else if n := len(req.Events); n > 0 && at.Before(req.Events[n-1].At) {
+		l.Add("at", at.Format(time.RFC3339Nano), "is before the request's last event at %s: events are recorded in order", req.Events[n-1].At.Format(time.RFC3339Nano))
+	}
+	if len(req.Events) == 0 || req.Events[0].Kind != Asked {
+		l.Add("request.events", len(req.Events), "must start with the request: make it with Decide")
+	}
+	if k < Approved || k > Posted {
+		l.Add("event", int(k), "must be approved, declined, shipped, delivered, extended or posted: %w", affrules.ErrOutOfRange)
+	}
+	if err := l.Err(); err != nil {
+		return req, err
+	}
+	state := req.StateAt(at)
+	refuse := func(rs ...affrules.Reason) error {
+		return &affrules.Refusal{Pkg: pkg, Action: k.String(), Subject: req.ID, Decision: affrules.Decide(rs...)}
+	}
+	need := func(want State) error {
+		if state == want {
+			return nil
+		}
+		return refuse(affrules.Reason{Rule: RuleLifecycle, Key: keyState, Observed: affrules.Text(state.String()), Limit: affrules.Text(want.String()), Subject: req.ID})
+	}
+	ev := Event{Kind: k, At: at}
+	switch k {
+	case Approved, Declined:
+		if err := need(Requested); err != nil {
+			return req, err
+		}
+	case ShippedEvent:
+		if err := need(ToShip); err != nil {
+			return req, err
+		}
+	case DeliveredEvent:
+		if err := need(Shipped); err != nil {
+			return req, err
+		}
+		ev.Due = at.Add(r.content) // SMP-9
+		if req.Source == CollabPlus {
+			a, _ := req.last(Approved, at)
+			ev.Due = a.Due // SMP-4: the collaboration's end, however late the delivery
+		}
+	case Extended:
+		if err := need(Delivered); err != nil {
+			return req, err
+		}
+		if req.Source == CollabPlus {
+			return req, refuse(affrules.Reason{Rule: RuleDeadline, Key: keyNoExtension, Subject: req.ID})
+		}
+		if x, ok := req.last(Extended, at); ok {
+			return req, refuse(affrules.Reason{Rule: RuleContentDue, Key: keyExtended, Observed: affrules.Instant(x.At), Subject: req.ID})
+		}
+		d, _ := req.last(DeliveredEvent, at)
+		ev.Due = d.Due.Add(r.extension)
+	case Posted:
+		if state == Overdue {
+			d, _ := req.last(DeliveredEvent, at)
+			return req, refuse(affrules.Reason{Rule: RuleDeadline, Key: keyLate, Observed: affrules.Instant(at), Limit: affrules.Instant(req.due(d, at)), Subject: req.ID})
+		}
+		if err := need(Delivered); err != nil {
+			return req, err
+		}
+	}
+	out := req.clone()
+	out.Events = append(out.Events, ev)
+	return out, nil
+}

@@ -1,0 +1,118 @@
+package sample
+
+import (
+	"context"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/fielderr"
+)
+
+// Memory is an in-memory [Ledger], safe for concurrent use. The zero Memory is an empty ledger
+// ready for use.
+type Memory struct {
+	mu        sync.Mutex
+	byID      map[string]*Request
+	byCreator map[string][]*Request
+	auto      map[quantityKey]int64 // campaign requests approved automatically (SMP-2)
+}
+
+// quantityKey names a product's sample quantity in one partner campaign.
+type quantityKey struct {
+	seller, context, product string
+	market                   affrules.MarketCode
+}
+
+// NewMemory returns an empty in-memory ledger.
+func NewMemory() *Memory { return &Memory{} }
+
+var _ Ledger = (*Memory)(nil)
+
+// history returns what the ledger holds that bears on req at at.
+func (m *Memory) history(rule Rule, req *Request, at time.Time) History {
+	var h History
+	mk, _ := affrules.LookupMarket(req.Market)
+	month := mk.Month(at)
+	for _, x := range m.byCreator[req.Creator] {
+		if x.Market != req.Market {
+			continue
+		}
+		if x.Seller == req.Seller && x.Product == req.Product {
+			h.Product = append(h.Product, x.clone())
+		}
+		if asked := x.Events[0].At; month.Contains(asked) && (x.Source != CollabPlus || rule.p.CollabPlusCapped) {
+			h.Month++
+		}
+		if req.Source == CollabPlus && x.Source == CollabPlus && x.Context == req.Context {
+			h.InCollab++
+		}
+	}
+	if req.Source == Campaign {
+		h.AutoApproved = m.auto[quantityKey{req.Seller, req.Context, req.Product, req.Market}]
+	}
+	return h
+}
+
+// Request implements [Ledger.Request].
+func (m *Memory) Request(ctx context.Context, rule Rule, req Request, f Facts, at time.Time) (Request, affrules.Decision, error) {
+	if err := ctx.Err(); err != nil {
+		return Request{}, affrules.Decision{}, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if _, ok := m.byID[req.ID]; ok && req.ID != "" {
+		return Request{}, affrules.Decision{}, fielderr.New(pkg, "request.id", strconv.Quote(req.ID), "%w", ErrConflict)
+	}
+	h := m.history(rule, &req, at)
+	out, d, err := rule.Decide(h, req, f, at)
+	if err != nil || !d.Allowed {
+		return Request{}, d, err
+	}
+	if m.byID == nil {
+		m.byID, m.byCreator, m.auto = map[string]*Request{}, map[string][]*Request{}, map[quantityKey]int64{}
+	}
+	if out.Source == Campaign && len(out.Events) > 1 && out.Events[1].Kind == Approved {
+		m.auto[quantityKey{out.Seller, out.Context, out.Product, out.Market}]++
+	}
+	stored := out.clone()
+	m.byID[stored.ID] = &stored
+	m.byCreator[stored.Creator] = append(m.byCreator[stored.Creator], &stored)
+	return out, d, nil
+}
+
+// Record implements [Ledger.Record].
+func (m *Memory) Record(ctx context.Context, rule Rule, id string, k EventKind, at time.Time) (Request, error) {
+	if err := ctx.Err(); err != nil {
+		return Request{}, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	x, ok := m.byID[id]
+	if !ok {
+		return Request{}, fielderr.New(pkg, "request.id", strconv.Quote(id), "%w", ErrNotFound)
+	}
+	out, err := rule.Record(*x, k, at)
+	if err != nil {
+		return Request{}, err
+	}
+	*x = out.clone()
+	return out, nil
+}
+
+// Requests implements [Ledger.Requests].
+func (m *Memory) Requests(ctx context.Context, creator string) ([]Request, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := make([]Request, 0, len(m.byCreator[creator]))
+	for _, x := range m.byCreator[creator] {
+		out = append(out, x.clone())
+	}
+	slices.SortStableFunc(out, func(a, b Request) int { return a.Events[0].At.Compare(b.Events[0].At) })
+	return out, nil
+}

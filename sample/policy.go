@@ -1,0 +1,123 @@
+package sample
+
+import (
+	"slices"
+	"strconv"
+
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/fielderr"
+	"github.com/affrules/affrules/internal/strictjson"
+)
+
+// Band is a creator GMV band and the number of sample requests a creator in it may make in a
+// calendar month (SMP-11).
+type Band struct {
+	Name string `json:"name"`
+	Cap  int    `json:"cap"`
+}
+
+// Over-quantity handling of [Policy.OverQuantity] (SMP-2).
+const (
+	OverQuantityReview = "review"
+	OverQuantityReject = "reject"
+)
+
+// Policy is the policy data of SPEC §6. Its defaults come from [DefaultPolicy]; a host changes
+// them through JSON ([ParsePolicy]) or a struct literal, checks the result with
+// [Policy.Validate], and builds an [Evaluator] from it with [New].
+//
+// The zero Policy is invalid: [New] refuses it.
+type Policy struct {
+	// AnswerDays is the seller's answer window in 24-hour days (SMP-10); an unanswered request
+	// expires at its end. Default 7.
+	AnswerDays int `json:"answer_days"`
+	// WaitDays is how long after a rejection or an expiry the creator waits to request the
+	// same product again, in 24-hour days (SMP-10). Default 30.
+	WaitDays int `json:"wait_days"`
+	// ContentDays is when content is due after delivery outside Collaboration Plus, and
+	// ExtensionDays the one extension, in 24-hour days (SMP-9). Defaults 14 and 7.
+	ContentDays   int `json:"content_days"`
+	ExtensionDays int `json:"extension_days"`
+	// CollabPlusFree is how many pre-approved free samples a creator may request per
+	// Collaboration Plus (SMP-3). Default 3.
+	CollabPlusFree int `json:"collab_plus_free"`
+	// CollabPlusCapped counts Collaboration Plus requests under the monthly caps (SMP-3, SMP-11).
+	// Default false: they are outside them.
+	CollabPlusCapped bool `json:"collab_plus_capped"`
+	// OverQuantity is what happens to a partner-campaign request beyond the sample quantity
+	// (SMP-2): "review" (it waits for the seller) or "reject". Default review.
+	OverQuantity string `json:"over_quantity"`
+	// Bands are the monthly request caps by GMV band (SMP-11). Default band_1 5, band_2 20,
+	// band_3 50; a host assigns its creators to bands.
+	Bands []Band `json:"bands"`
+	// RefundDays is the refundable sample's window for reaching the sales goal, in 24-hour days
+	// from the purchase (SMP-5). Default 60.
+	RefundDays int `json:"refund_days"`
+}
+
+// DefaultPolicy returns the catalog's values (SPEC §6).
+func DefaultPolicy() Policy {
+	return Policy{
+		AnswerDays:     7,
+		WaitDays:       30,
+		ContentDays:    14,
+		ExtensionDays:  7,
+		CollabPlusFree: 3,
+		OverQuantity:   OverQuantityReview,
+		Bands:          []Band{{"band_1", 5}, {"band_2", 20}, {"band_3", 50}},
+		RefundDays:     60,
+	}
+}
+
+// Validate reports every problem of the policy at once, each an [*affrules.FieldError] naming
+// the field and its value.
+func (p Policy) Validate() error {
+	l := fielderr.For(pkg)
+	between := func(field string, v, lo, hi int) {
+		if v < lo || v > hi {
+			l.Add(field, v, "must be between %d and %d: %w", lo, hi, affrules.ErrOutOfRange)
+		}
+	}
+	between("answer_days", p.AnswerDays, 1, 3650)
+	between("wait_days", p.WaitDays, 0, 3650)
+	between("content_days", p.ContentDays, 1, 3650)
+	between("extension_days", p.ExtensionDays, 0, 3650)
+	between("collab_plus_free", p.CollabPlusFree, 0, 1000)
+	between("refund_days", p.RefundDays, 1, 3650)
+	if p.OverQuantity != OverQuantityReview && p.OverQuantity != OverQuantityReject {
+		l.Add("over_quantity", strconv.Quote(p.OverQuantity), "must be review or reject (%s)", RuleQuantity)
+	}
+	if len(p.Bands) == 0 {
+		l.Add("bands", "[]", "must list at least one band (%s)", RuleMonthlyCap)
+	}
+	for i, b := range p.Bands {
+		f := "bands[" + strconv.Itoa(i) + "]"
+		switch {
+		case b.Name == "":
+			l.Add(f+".name", "", "must not be empty")
+		case slices.ContainsFunc(p.Bands[:i], func(x Band) bool { return x.Name == b.Name }):
+			l.Add(f+".name", b.Name, "is listed twice")
+		}
+		between(f+".cap", b.Cap, 0, 1_000_000)
+	}
+	return l.Err()
+}
+
+// ParsePolicy decodes a JSON policy object and validates it, reporting every problem at once,
+// each an [*affrules.FieldError]. It follows the library's one policy-loading rule: keys that
+// name no field, that name one only when case is ignored, or that are given twice are errors at
+// any depth; a top-level setting left out, or given as null, keeps its [DefaultPolicy] value.
+func ParsePolicy(data []byte) (Policy, error) {
+	var p Policy
+	problems, err := strictjson.Load(data, &p, DefaultPolicy())
+	if err != nil {
+		return Policy{}, fielderr.Decoding(pkg, "policy", err)
+	}
+	if err := fielderr.Problems(pkg, "", problems); err != nil {
+		return Policy{}, err
+	}
+	if err := p.Validate(); err != nil {
+		return Policy{}, err
+	}
+	return p, nil
+}

@@ -1,6 +1,8 @@
 package sample
 
 import (
+	"errors"
+	"slices"
 	"strconv"
 	"time"
 
@@ -21,14 +23,18 @@ type Facts struct {
 	// Until is, for a Collaboration Plus request, the collaboration's end instant: content is
 	// due by then (SMP-4).
 	Until time.Time
+	// FreeSamples says, for a Collaboration Plus request, that the collaboration offers free
+	// samples (SMP-12).
+	FreeSamples bool
 }
 
 // History is what a [Ledger] knows, at the request's instant, of the requests that bear on a new
-// one: the creator's requests for the same product of the same seller (SMP-10); how many
-// requests the creator made in the calendar month of the instant, in the market's zone, counted
-// under the caps (SMP-11); how many requests for the product in the same partner campaign were
-// approved automatically (SMP-2); how many requests the creator made in the same Collaboration
-// Plus (SMP-3).
+// one, all in the request's market: Product, the creator's requests for the same product of the
+// same seller (SMP-10); Month, how many requests the creator made in the calendar month of the
+// instant, in the market's zone, from sources counted under the caps ([Rule.Capped], SMP-11);
+// AutoApproved, how many requests for the product of the same seller in the same partner
+// campaign were approved automatically (SMP-2); InCollab, how many requests the creator made in
+// the same Collaboration Plus (SMP-3).
 type History struct {
 	Product      []Request
 	Month        int
@@ -36,9 +42,16 @@ type History struct {
 	InCollab     int
 }
 
+// ErrOpenRequest reports a request for a product while the creator has an open request for it
+// (SMP-10).
+var ErrOpenRequest = errors.New("the creator has an open request for this product")
+
 var (
-	keyOpen = affrules.DefineMessage("sample.smp10.open", affrules.Message{
-		Text: "the creator has an open request for this product", Observed: "{observed}",
+	keyOverQuantity = affrules.DefineMessage("sample.smp2.over_quantity", affrules.Message{
+		Text: "the campaign's sample quantity is used up", Observed: "{observed} approved automatically", Limit: "quantity {limit}",
+	})
+	keyNotOffered = affrules.DefineMessage("sample.smp12.not_offered", affrules.Message{
+		Text: "the collaboration offers no free samples",
 	})
 	keyWait = affrules.DefineMessage("sample.smp10.wait", affrules.Message{
 		Text: "the creator must wait after a rejection or an expiry", Observed: "{observed}", Limit: "again from {limit}",
@@ -66,11 +79,13 @@ var (
 // Decide decides request r, made at instant at with facts f, given history h (SMP-1..3,
 // SMP-10, SMP-11). It returns the request with its events when allowed: asked, and approved at
 // once when automatic (a Collaboration Plus sample; a campaign sample within the quantity; a
-// direct one under the seller's setting), rejected at once when a campaign's quantity is used
-// up and [Policy.OverQuantity] says reject, else waiting for the seller's answer. A denial
-// lists every rule that keeps it from being made, with NextAllowed when only time stands in
-// the way (the 30-day wait, the monthly cap); nothing is recorded. Bad input is a
-// [*affrules.FieldError].
+// direct one under the seller's setting), else waiting for the seller's answer. A denial lists
+// every rule that keeps it from being made (the 30-day wait, the monthly cap, Collaboration
+// Plus's three samples or a collaboration without free samples, a campaign's quantity used up
+// when [Policy.OverQuantity] says reject), with NextAllowed when only time stands in the way;
+// nothing is recorded. Bad input is a [*affrules.FieldError], including a request while the
+// creator has an open one for the product (wrapping [ErrOpenRequest]) and an instant before the
+// last event of the creator's requests for it.
 func (r Rule) Decide(h History, req Request, f Facts, at time.Time) (Request, affrules.Decision, error) {
 	if !r.ready() {
 		return Request{}, affrules.Decision{}, ErrNoPolicy
@@ -82,8 +97,8 @@ func (r Rule) Decide(h History, req Request, f Facts, at time.Time) (Request, af
 			l.Add(x.field, "", "must not be empty")
 		}
 	}
-	if _, err := affrules.LookupMarket(req.Market); err != nil {
-		l.Add("request.market", strconv.Quote(string(req.Market)), "%w", affrules.ErrUnknownMarket)
+	if !slices.Contains(r.p.Markets, req.Market) {
+		l.Add("request.market", strconv.Quote(string(req.Market)), "the sample rules do not run there (policy markets %v): %w", r.p.Markets, affrules.ErrUnknownMarket)
 	}
 	switch req.Source {
 	case Direct:
@@ -94,13 +109,16 @@ func (r Rule) Decide(h History, req Request, f Facts, at time.Time) (Request, af
 		if req.Context == "" {
 			l.Add("request.context", "", "must name the %s", req.Source)
 		}
+		if req.Source == Campaign && req.Partner == "" {
+			l.Add("request.partner", "", "must name the partner requesting (%s)", RuleQuantity)
+		}
 	default:
 		l.Add("request.source", int(req.Source), "must be direct, campaign or collab_plus: %w", affrules.ErrOutOfRange)
 	}
 	if f.Quantity < 0 {
 		l.Add("facts.quantity", f.Quantity, "%w (%s)", affrules.ErrNegative, RuleQuantity)
 	}
-	capped := req.Source != CollabPlus || r.p.CollabPlusCapped
+	capped := r.Capped(req.Source)
 	cap, known := r.caps[f.Band]
 	if capped && !known {
 		l.Add("facts.band", strconv.Quote(f.Band), "must be one of the policy's bands (%s)", RuleMonthlyCap)
@@ -116,7 +134,15 @@ func (r Rule) Decide(h History, req Request, f Facts, at time.Time) (Request, af
 		l.Add("request.events", len(req.Events), "are recorded by the rules: leave them out")
 	}
 	if h.Month < 0 || h.AutoApproved < 0 || h.InCollab < 0 {
-		l.Add("history", h.Month, "counts %w", affrules.ErrNegative)
+		l.Add("history", strconv.Itoa(h.Month)+"/"+strconv.FormatInt(h.AutoApproved, 10)+"/"+strconv.Itoa(h.InCollab), "counts %w", affrules.ErrNegative)
+	}
+	for _, p := range h.Product {
+		switch {
+		case len(p.Events) > 0 && p.Events[len(p.Events)-1].At.After(at):
+			l.Add("at", at.Format(time.RFC3339Nano), "is before request %q's last event at %s: requests are made in order", p.ID, p.Events[len(p.Events)-1].At.Format(time.RFC3339Nano))
+		case !p.StateAt(at).final():
+			l.Add("request.product", strconv.Quote(req.Product), "request %q is %s (%s): %w", p.ID, p.StateAt(at), RuleAnswer, ErrOpenRequest)
+		}
 	}
 	if err := l.Err(); err != nil {
 		return Request{}, affrules.Decision{}, err
@@ -132,9 +158,6 @@ func (r Rule) Decide(h History, req Request, f Facts, at time.Time) (Request, af
 	}
 	for _, p := range h.Product { // SMP-10
 		switch s := p.StateAt(at); {
-		case !s.final():
-			reasons = append(reasons, affrules.Reason{Rule: RuleAnswer, Key: keyOpen, Observed: affrules.Text(s.String()), Subject: p.ID})
-			timeOnly = false
 		case s == Rejected || s == Expired:
 			ended, _ := p.endedAt(at)
 			if again := ended.Add(r.wait); at.Before(again) {
@@ -147,6 +170,17 @@ func (r Rule) Decide(h History, req Request, f Facts, at time.Time) (Request, af
 		reasons = append(reasons, affrules.Reason{Rule: RuleMonthlyCap, Key: keyCap, Observed: affrules.Count(int64(h.Month)), Limit: affrules.Count(int64(cap)), Subject: req.Creator})
 		mk, _ := affrules.LookupMarket(req.Market)
 		later(mk.Month(at).End)
+		if cap == 0 {
+			timeOnly = false // no month will allow it
+		}
+	}
+	if req.Source == CollabPlus && !f.FreeSamples { // SMP-12
+		reasons = append(reasons, affrules.Reason{Rule: RuleOffers, Key: keyNotOffered, Subject: req.Context})
+		timeOnly = false
+	}
+	if req.Source == Campaign && h.AutoApproved >= f.Quantity && r.p.OverQuantity == OverQuantityReject { // SMP-2
+		reasons = append(reasons, affrules.Reason{Rule: RuleQuantity, Key: keyOverQuantity, Observed: affrules.Count(h.AutoApproved), Limit: affrules.Count(f.Quantity), Subject: req.Product})
+		timeOnly = false
 	}
 	if req.Source == CollabPlus && h.InCollab >= r.p.CollabPlusFree { // SMP-3
 		reasons = append(reasons, affrules.Reason{Rule: RuleCollabPlus, Key: keyCollabLimit, Observed: affrules.Count(int64(h.InCollab)), Limit: affrules.Count(int64(r.p.CollabPlusFree)), Subject: req.Creator})
@@ -171,8 +205,6 @@ func (r Rule) Decide(h History, req Request, f Facts, at time.Time) (Request, af
 			// SMP-4: due by the collaboration's end; kept on the approval for delivery.
 			out.Events[1].Due = f.Until
 		}
-	case req.Source == Campaign && r.p.OverQuantity == OverQuantityReject:
-		out.Events = append(out.Events, Event{Kind: Declined, At: at})
 	}
 	return out, affrules.Decide(), nil
 }
@@ -195,9 +227,7 @@ func (r Rule) Record(req Request, k EventKind, at time.Time) (Request, error) {
 	} else if n := len(req.Events); n > 0 && at.Before(req.Events[n-1].At) {
 		l.Add("at", at.Format(time.RFC3339Nano), "is before the request's last event at %s: events are recorded in order", req.Events[n-1].At.Format(time.RFC3339Nano))
 	}
-	if len(req.Events) == 0 || req.Events[0].Kind != Asked {
-		l.Add("request.events", len(req.Events), "must start with the request: make it with Decide")
-	}
+	checkEvents(l, req)
 	if k < Approved || k > Posted {
 		l.Add("event", int(k), "must be approved, declined, shipped, delivered, extended or posted: %w", affrules.ErrOutOfRange)
 	}
@@ -248,7 +278,11 @@ func (r Rule) Record(req Request, k EventKind, at time.Time) (Request, error) {
 	case Posted:
 		if state == Overdue {
 			d, _ := req.last(DeliveredEvent, at)
-			return req, refuse(affrules.Reason{Rule: RuleDeadline, Key: keyLate, Observed: affrules.Instant(at), Limit: affrules.Instant(req.due(d, at)), Subject: req.ID})
+			rule := RuleContentDue
+			if req.Source == CollabPlus {
+				rule = RuleDeadline
+			}
+			return req, refuse(affrules.Reason{Rule: rule, Key: keyLate, Observed: affrules.Instant(at), Limit: affrules.Instant(req.due(d, at)), Subject: req.ID})
 		}
 		if err := need(Delivered); err != nil {
 			return req, err
@@ -257,4 +291,38 @@ func (r Rule) Record(req Request, k EventKind, at time.Time) (Request, error) {
 	out := req.clone()
 	out.Events = append(out.Events, ev)
 	return out, nil
+}
+
+// next lists the events that may follow each kind (SMP-6).
+var next = [...][]EventKind{
+	Asked:          {Approved, Declined},
+	Approved:       {ShippedEvent},
+	ShippedEvent:   {DeliveredEvent},
+	DeliveredEvent: {Extended, Posted},
+	Extended:       {Posted},
+}
+
+// checkEvents adds a problem to l unless the events of req are a history the rules record:
+// the request first, with its answer window, then events that follow one another in order of
+// time and of the lifecycle, each with the deadline it carries.
+func checkEvents(l *fielderr.List, req Request) {
+	evs := req.Events
+	if len(evs) == 0 || evs[0].Kind != Asked || !evs[0].Due.After(evs[0].At) {
+		l.Add("request.events", len(evs), "must start with the request and its answer window: make it with Decide")
+		return
+	}
+	for i := 1; i < len(evs); i++ {
+		prev, e := evs[i-1], evs[i]
+		field := "request.events[" + strconv.Itoa(i) + "]"
+		switch {
+		case e.At.Before(prev.At):
+			l.Add(field+".at", e.At.Format(time.RFC3339Nano), "is before the event before it: events are recorded in order")
+		case int(prev.Kind) >= len(next) || !slices.Contains(next[prev.Kind], e.Kind):
+			l.Add(field+".kind", e.Kind, "cannot follow %s (%s)", prev.Kind, RuleLifecycle)
+		case (e.Kind == DeliveredEvent || e.Kind == Extended) && !e.Due.After(e.At) && req.Source != CollabPlus:
+			l.Add(field+".due", e.Due.Format(time.RFC3339Nano), "must be after the event (%s)", RuleContentDue)
+		case e.Kind == Approved && req.Source == CollabPlus && e.Due.IsZero():
+			l.Add(field+".due", "", "must carry the collaboration's end (%s)", RuleDeadline)
+		}
+	}
 }

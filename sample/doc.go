@@ -1,4 +1,4 @@
-// Package sample evaluates the free and refundable sample rules of SPEC §6 (SMP-1..11): who
+// Package sample evaluates the free and refundable sample rules of SPEC §6 (SMP-1..12): who
 // approves a request and when it is approved automatically, the quotas and waits on requests,
 // a sample's lifecycle and content deadline, refundable samples and the fulfilment rate.
 //
@@ -11,13 +11,15 @@
 // records the seller's answer, shipping, delivery, the one extension and content posted with
 // [Rule.Record] (SMP-6, SMP-9). A request's state at an instant is [Request.StateAt], a pure
 // function of its events and the instant. [Rule.Refund] decides a refundable sample (SMP-5)
-// and [FulfilmentRate] computes a creator's rate (SMP-8). [Memory] is the in-memory ledger and
+// and [Rule.Fulfilment] a creator's fulfilment rate (SMP-8), exact and as the Rate level's
+// badges read. [Memory] is the in-memory ledger and
 // package sampletest the conformance suite.
 //
 // A request the rules do not allow is a denied decision, not an error: it lists every rule that
-// keeps it from being made and, when only time stands in the way, when it will be allowed. An
-// event in the wrong state is an [*affrules.Refusal] naming the state; bad input is a
-// [*affrules.FieldError]. Nothing is recorded on either.
+// keeps it from being made and, when only time stands in the way, when it will be allowed. A
+// second open request for a product and instants out of order are bad input, a
+// [*affrules.FieldError]; an event in the wrong state is an [*affrules.Refusal] naming the
+// state. Nothing is recorded on any of these.
 //
 // Zero values: the zero [Evaluator] and the zero [Rule] return [ErrNoPolicy]; the zero
 // [Policy] is refused by [New]; the zero [Request] is refused as bad input; the zero [Memory]
@@ -29,22 +31,26 @@
 //   - SMP-2: the quantity is per registered product, read at each request (the host passes the
 //     quantity in force, [Facts.Quantity]); only automatic approvals count against it, so
 //     lowering it revokes nothing; beyond it a request waits for the seller
-//     ([Policy.OverQuantity]: "review") or is rejected at once ("reject").
+//     ([Policy.OverQuantity]: "review") or is denied, recording nothing ("reject").
+//   - SMP-12: a Collaboration Plus request needs the collaboration to offer free samples
+//     ([Facts.FreeSamples]); whether the creator is a member in its period is collabplus's.
 //   - SMP-3: three requests, one unit each, per creator per collaboration, approved at once and
 //     straight to "to ship", outside the seller's setting and the quantity, and outside the
 //     monthly caps ([Policy.CollabPlusCapped]).
 //   - SMP-4, SMP-9: content is due by the collaboration's end for a Collaboration Plus sample,
 //     however late it arrives, with no extension; elsewhere [Policy.ContentDays] × 24 h after
 //     delivery, extendable once by [Policy.ExtensionDays] × 24 h before the deadline. A
-//     delivered sample without content by then is overdue (CP-12's "haven't fulfilled").
+//     delivered sample without content by then is overdue. (A creator's CP-12 status,
+//     "haven't fulfilled" from delivery on, is package collabplus's.)
 //   - SMP-5: the window is [purchase, purchase + 60 × 24 h) (MKT-3); the seller's goal counts
 //     orders or GMV from any channel, after the collaboration too, never the creator's own
 //     purchases; the refund (price and shipping) is all or nothing.
 //   - SMP-6: approval puts a sample "to ship"; the states are requested, rejected, expired, to
-//     ship, shipped, delivered, fulfilled and overdue, the last four of them final but
-//     delivered.
+//     ship, shipped, delivered, fulfilled and overdue; rejected, expired, fulfilled and overdue
+//     are final.
 //   - SMP-8: a request counts in the window in which it ended fulfilled (content posted) or
-//     overdue (its deadline passed); the rate is exact, fulfilled ÷ (fulfilled + overdue).
+//     overdue (its deadline passed); the window is (at − [Policy.FulfilmentDays] × 24 h, at];
+//     the rate is exact, fulfilled ÷ (fulfilled + overdue), and as a Rate rounded down.
 //   - SMP-10: the answer window is [request, request + 7 × 24 h); unanswered, the request has
 //     expired at its end. A request is open until it is rejected, expired, fulfilled or
 //     overdue. The 30-day wait runs from the rejection, or from the expiry.

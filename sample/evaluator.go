@@ -25,7 +25,7 @@ type Evaluator struct {
 type Rule struct {
 	p                                Policy
 	answer, wait, content, extension time.Duration
-	refund                           time.Duration
+	refund, fulfilment               time.Duration
 	caps                             map[string]int
 }
 
@@ -35,8 +35,9 @@ func New(p Policy) (*Evaluator, error) {
 		return nil, err
 	}
 	p.Bands = slices.Clone(p.Bands)
+	p.Markets = slices.Clone(p.Markets)
 	r := Rule{p: p, answer: affrules.Days(p.AnswerDays), wait: affrules.Days(p.WaitDays), content: affrules.Days(p.ContentDays),
-		extension: affrules.Days(p.ExtensionDays), refund: affrules.Days(p.RefundDays), caps: map[string]int{}}
+		extension: affrules.Days(p.ExtensionDays), refund: affrules.Days(p.RefundDays), fulfilment: affrules.Days(p.FulfilmentDays), caps: map[string]int{}}
 	for _, b := range p.Bands {
 		r.caps[b.Name] = b.Cap
 	}
@@ -60,6 +61,7 @@ func (e *Evaluator) Policy() (Policy, error) {
 	}
 	p := e.rule.p
 	p.Bands = slices.Clone(p.Bands)
+	p.Markets = slices.Clone(p.Markets)
 	return p, nil
 }
 
@@ -72,3 +74,8 @@ func (e *Evaluator) Rule() (Rule, error) {
 }
 
 func (r Rule) ready() bool { return r.caps != nil }
+
+// Capped reports whether requests from source s count under the monthly caps (SMP-3, SMP-11):
+// every source but Collaboration Plus, which counts only under [Policy.CollabPlusCapped]. A
+// [Ledger] reads it to fill [History].
+func (r Rule) Capped(s Source) bool { return s != CollabPlus || r.p.CollabPlusCapped }

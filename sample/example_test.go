@@ -34,8 +34,9 @@ func ExampleLedger_Request() {
 		}
 	}
 	reqs, _ := ledger.Requests(ctx, "aisyah")
-	f, o, rate, _ := sample.FulfilmentRate(reqs, "aisyah", affrules.Period{Start: t0, End: t0.AddDate(0, 1, 0)})
-	fmt.Println("aisyah:", reqs[0].StateAt(t0.AddDate(0, 0, 10)), f, o, rate)
+	f, _ := rule.Fulfilment(reqs, "aisyah", t0.AddDate(0, 1, 0))
+	ratio, _ := f.Ratio()
+	fmt.Println("aisyah:", reqs[0].StateAt(t0.AddDate(0, 0, 10)), f.Fulfilled, f.Overdue, ratio)
 	// Output:
 	// r1 aisyah to_ship
 	// r2 budi to_ship

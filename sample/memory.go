@@ -43,7 +43,7 @@ func (m *Memory) history(rule Rule, req *Request, at time.Time) History {
 		if x.Seller == req.Seller && x.Product == req.Product {
 			h.Product = append(h.Product, x.clone())
 		}
-		if asked := x.Events[0].At; month.Contains(asked) && (x.Source != CollabPlus || rule.p.CollabPlusCapped) {
+		if asked := x.Events[0].At; month.Contains(asked) && rule.Capped(x.Source) {
 			h.Month++
 		}
 		if req.Source == CollabPlus && x.Source == CollabPlus && x.Context == req.Context {

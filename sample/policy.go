@@ -28,6 +28,9 @@ const (
 //
 // The zero Policy is invalid: [New] refuses it.
 type Policy struct {
+	// Markets are the markets where these sample rules run (MKT-1). Default the catalog's
+	// seven markets.
+	Markets []affrules.MarketCode `json:"markets"`
 	// AnswerDays is the seller's answer window in 24-hour days (SMP-10); an unanswered request
 	// expires at its end. Default 7.
 	AnswerDays int `json:"answer_days"`
@@ -50,6 +53,9 @@ type Policy struct {
 	// Bands are the monthly request caps by GMV band (SMP-11). Default band_1 5, band_2 20,
 	// band_3 50; a host assigns its creators to bands.
 	Bands []Band `json:"bands"`
+	// FulfilmentDays is the window of the fulfilment rate, in 24-hour days back from the
+	// instant it is computed at (SMP-8). Default 90.
+	FulfilmentDays int `json:"fulfilment_days"`
 	// RefundDays is the refundable sample's window for reaching the sales goal, in 24-hour days
 	// from the purchase (SMP-5). Default 60.
 	RefundDays int `json:"refund_days"`
@@ -58,6 +64,8 @@ type Policy struct {
 // DefaultPolicy returns the catalog's values (SPEC §6).
 func DefaultPolicy() Policy {
 	return Policy{
+		Markets:        []affrules.MarketCode{"UK", "ID", "MY", "VN", "TH", "PH", "SG"},
+		FulfilmentDays: 90,
 		AnswerDays:     7,
 		WaitDays:       30,
 		ContentDays:    14,
@@ -84,6 +92,18 @@ func (p Policy) Validate() error {
 	between("extension_days", p.ExtensionDays, 0, 3650)
 	between("collab_plus_free", p.CollabPlusFree, 0, 1000)
 	between("refund_days", p.RefundDays, 1, 3650)
+	between("fulfilment_days", p.FulfilmentDays, 1, 3650)
+	if len(p.Markets) == 0 {
+		l.Add("markets", "[]", "must list at least one market (MKT-1)")
+	}
+	for i, m := range p.Markets {
+		f := "markets[" + strconv.Itoa(i) + "]"
+		if _, err := affrules.LookupMarket(m); err != nil {
+			l.Add(f, strconv.Quote(string(m)), "%w", affrules.ErrUnknownMarket)
+		} else if slices.Contains(p.Markets[:i], m) {
+			l.Add(f, m, "is listed twice")
+		}
+	}
 	if p.OverQuantity != OverQuantityReview && p.OverQuantity != OverQuantityReject {
 		l.Add("over_quantity", strconv.Quote(p.OverQuantity), "must be review or reject (%s)", RuleQuantity)
 	}

@@ -1,33 +1,69 @@
 package sample
 
 import (
+	"time"
+
+	"github.com/shopspring/decimal"
+
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/bounds"
 )
 
-// FulfilmentRate returns creator's fulfilment rate over window w (SMP-8): the requests that
-// ended fulfilled or overdue inside w (content posted, or the deadline passed, at an instant in
-// [w.Start, w.End)), as the exact ratio fulfilled ÷ (fulfilled + overdue), and whether there is
-// any such request (the rate is undefined without one). Requests of other creators are ignored.
-func FulfilmentRate(requests []Request, creator string, w affrules.Period) (fulfilled, overdue int64, rate affrules.Value, ok bool) {
-	for _, r := range requests {
-		if r.Creator != creator || len(r.Events) == 0 {
+// Fulfilment is a creator's sample record over a window (SMP-8): the requests that ended
+// fulfilled (content posted) or overdue (the content deadline passed) at an instant inside it.
+type Fulfilment struct {
+	Fulfilled int64           `json:"fulfilled"`
+	Overdue   int64           `json:"overdue"`
+	Window    affrules.Period `json:"window"`
+}
+
+// Ratio returns the exact fulfilment rate, fulfilled ÷ (fulfilled + overdue), and whether it
+// is defined (at least one request ended in the window).
+func (f Fulfilment) Ratio() (affrules.Value, bool) {
+	if f.Fulfilled+f.Overdue == 0 {
+		return affrules.Value{}, false
+	}
+	return affrules.Ratio(f.Fulfilled, f.Fulfilled+f.Overdue), true
+}
+
+// Rate returns the fulfilment rate as an [affrules.Rate], rounded down to the nearest 1e-9 (so
+// a threshold the exact rate does not reach is never reached), and whether it is defined; it
+// is what level's badges read.
+func (f Fulfilment) Rate() (affrules.Rate, bool) {
+	n := f.Fulfilled + f.Overdue
+	if n == 0 {
+		return affrules.Rate{}, false
+	}
+	units := decimal.NewFromInt(f.Fulfilled).Mul(decimal.NewFromInt(1_000_000_000)).Div(decimal.NewFromInt(n)).Floor()
+	r, err := affrules.RateFromDecimal(units.Shift(-9))
+	return r, err == nil
+}
+
+// Fulfilment returns creator's fulfilment record over the policy's window ending at instant at,
+// (at − [Policy.FulfilmentDays] × 24 h, at] (SMP-8, MKT-3), as of at. Requests of other
+// creators are ignored.
+func (r Rule) Fulfilment(requests []Request, creator string, at time.Time) (Fulfilment, error) {
+	if !r.ready() {
+		return Fulfilment{}, ErrNoPolicy
+	}
+	if err := bounds.Instant(pkg, "at", at); err != nil {
+		return Fulfilment{}, err
+	}
+	f := Fulfilment{Window: affrules.Period{Start: at.Add(-r.fulfilment).Add(1), End: at.Add(1)}}
+	for _, q := range requests {
+		if q.Creator != creator || len(q.Events) == 0 {
 			continue
 		}
-		// Judged as of the window's last instant: what ended inside it.
-		at := w.End.Add(-1)
-		ended, s := r.endedAt(at)
-		if ended.IsZero() || !w.Contains(ended) {
+		ended, s := q.endedAt(at)
+		if ended.IsZero() || !f.Window.Contains(ended) {
 			continue
 		}
 		switch s {
 		case Fulfilled:
-			fulfilled++
+			f.Fulfilled++
 		case Overdue:
-			overdue++
+			f.Overdue++
 		}
 	}
-	if fulfilled+overdue == 0 {
-		return 0, 0, affrules.Value{}, false
-	}
-	return fulfilled, overdue, affrules.Ratio(fulfilled, fulfilled+overdue), true
+	return f, nil
 }

@@ -1,6 +1,7 @@
 package sample
 
 import (
+	"slices"
 	"strconv"
 	"time"
 
@@ -8,6 +9,7 @@ import (
 
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/internal/bounds"
+	"github.com/affrules/affrules/internal/enum"
 	"github.com/affrules/affrules/internal/fielderr"
 )
 
@@ -23,14 +25,41 @@ const (
 	GMV
 )
 
+var goalNames = enum.Names[Goal]{"", "orders", "gmv"}
+
+// String returns "orders" or "gmv".
+func (g Goal) String() string { return goalNames.String("Goal", g) }
+
+// MarshalText returns the goal's name, or an error for an unknown one.
+func (g Goal) MarshalText() ([]byte, error) {
+	if g != Orders && g != GMV {
+		return nil, fielderr.New(pkg, "goal", int(g), "%w", affrules.ErrOutOfRange)
+	}
+	b, _ := goalNames.Text(g)
+	return b, nil
+}
+
+// UnmarshalText parses a goal's name.
+func (g *Goal) UnmarshalText(b []byte) error {
+	v, ok := goalNames.Parse(b)
+	if !ok || v == 0 {
+		return fielderr.New(pkg, "goal", strconv.Quote(string(b)), "must be orders or gmv")
+	}
+	*g = v
+	return nil
+}
+
 // Purchase is a creator's purchase of a refundable sample (SMP-5) and the seller's sales goal.
 type Purchase struct {
-	Creator  string          `json:"creator"`
-	At       time.Time       `json:"at"`
-	Price    decimal.Decimal `json:"price"`
-	Shipping decimal.Decimal `json:"shipping"`
-	Goal     Goal            `json:"goal"`
-	Target   decimal.Decimal `json:"target"`
+	Creator string `json:"creator"`
+	// Market is where the sample was bought; amounts are in its currency, exact to its minor
+	// unit.
+	Market   affrules.MarketCode `json:"market"`
+	At       time.Time           `json:"at"`
+	Price    decimal.Decimal     `json:"price"`
+	Shipping decimal.Decimal     `json:"shipping"`
+	Goal     Goal                `json:"goal"`
+	Target   decimal.Decimal     `json:"target"`
 }
 
 // Sale is one sale of the product attributed to the creator, through any channel (SMP-5).
@@ -52,15 +81,25 @@ type Refund struct {
 	Amount decimal.Decimal `json:"amount"`
 }
 
-var keyGoal = affrules.DefineMessage("sample.smp5.goal", affrules.Message{
-	Text: "sales goal not reached in the refund window", Observed: "{observed} counted", Limit: "goal {limit}",
-})
+var (
+	keyGoalPending = affrules.DefineMessage("sample.smp5.pending", affrules.Message{
+		Text: "sales goal not reached yet", Observed: "{observed} counted", Limit: "goal {limit}",
+	})
+	keyGoalMissed = affrules.DefineMessage("sample.smp5.missed", affrules.Message{
+		Text: "sales goal not reached in the refund window", Observed: "{observed} counted", Limit: "goal {limit}",
+	})
+	keyDeadline = affrules.DefineMessage("sample.smp5.deadline", affrules.Message{
+		Text: "refund window", Observed: "closes {observed}",
+	})
+)
 
 // Refund decides a refundable sample at instant at (SMP-5): the sales counted are those of
 // sales in [purchase, purchase + [Policy.RefundDays] × 24 h) made by at, from any channel, even
 // after the collaboration ended, except the creator's own purchases. When they reach the goal
 // the creator is refunded the price and shipping in full; short of it, nothing (all or
-// nothing), and the decision observes the sales counted against the goal. Bad input is a
+// nothing), and the decision observes the sales counted against the goal ("not reached yet"
+// while the window is open, "not reached" after it) and, in a second, non-blocking reason, the
+// window's deadline. Bad input is a
 // [*affrules.FieldError]: negative amounts or orders, an unknown goal, a target not above zero.
 func (r Rule) Refund(p Purchase, sales []Sale, at time.Time) (Refund, affrules.Decision, error) {
 	if !r.ready() {
@@ -71,6 +110,20 @@ func (r Rule) Refund(p Purchase, sales []Sale, at time.Time) (Refund, affrules.D
 	l.Append(bounds.Instant(pkg, "purchase.at", p.At))
 	if p.Creator == "" {
 		l.Add("purchase.creator", "", "must not be empty")
+	}
+	mk, err := affrules.LookupMarket(p.Market)
+	if err != nil || !slices.Contains(r.p.Markets, p.Market) {
+		l.Add("purchase.market", strconv.Quote(string(p.Market)), "the sample rules do not run there: %w", affrules.ErrUnknownMarket)
+	}
+	exact := func(field string, d decimal.Decimal) {
+		if err == nil && bounds.Decimal(pkg, field, d) == nil && !d.Equal(d.Truncate(mk.MinorUnit)) {
+			l.Add(field, d, "must be exact to the currency's minor unit (%d decimal places)", mk.MinorUnit)
+		}
+	}
+	exact("purchase.price", p.Price)
+	exact("purchase.shipping", p.Shipping)
+	if p.Goal == Orders && !p.Target.IsInteger() {
+		l.Add("purchase.target", p.Target, "must be a whole number of orders (%s)", RuleRefundable)
 	}
 	for _, x := range []struct {
 		field string
@@ -98,6 +151,8 @@ func (r Rule) Refund(p Purchase, sales []Sale, at time.Time) (Refund, affrules.D
 			l.Append(err)
 		} else if s.Amount.Sign() < 0 {
 			l.Add(f+".amount", s.Amount, "%w", affrules.ErrNegative)
+		} else {
+			exact(f+".amount", s.Amount)
 		}
 	}
 	if err := l.Err(); err != nil {
@@ -118,5 +173,12 @@ func (r Rule) Refund(p Purchase, sales []Sale, at time.Time) (Refund, affrules.D
 		out.Amount = p.Price.Add(p.Shipping)
 		return out, affrules.Decide(), nil
 	}
-	return out, affrules.Decide(affrules.Reason{Rule: RuleRefundable, Key: keyGoal, Observed: affrules.Decimal(out.Counted), Limit: affrules.Decimal(p.Target), Subject: p.Creator}), nil
+	key := keyGoalMissed
+	if at.Before(out.Deadline) {
+		key = keyGoalPending // sales until the deadline may still reach it
+	}
+	return out, affrules.Decide(
+		affrules.Reason{Rule: RuleRefundable, Key: key, Observed: affrules.Decimal(out.Counted), Limit: affrules.Decimal(p.Target), Subject: p.Creator},
+		affrules.Reason{Rule: RuleRefundable, Kind: affrules.NotApplicable, Key: keyDeadline, Observed: affrules.Instant(out.Deadline), Subject: p.Creator},
+	), nil
 }

@@ -81,6 +81,16 @@ func (s State) MarshalText() ([]byte, error) {
 	return b, nil
 }
 
+// UnmarshalText parses a state's name.
+func (s *State) UnmarshalText(b []byte) error {
+	v, ok := stateNames.Parse(b)
+	if !ok || v == 0 {
+		return fielderr.New(pkg, "state", strconv.Quote(string(b)), "must be one of %s", stateNames.List()[2:])
+	}
+	*s = v
+	return nil
+}
+
 // final reports whether s is a final state: nothing follows it.
 func (s State) final() bool {
 	return s == Rejected || s == Expired || s == Fulfilled || s == Overdue
@@ -137,7 +147,8 @@ type Event struct {
 	Kind EventKind `json:"kind"`
 	At   time.Time `json:"at"`
 	// Due is, for [Asked], the end of the answer window; for [DeliveredEvent] and [Extended],
-	// when content is due.
+	// when content is due; for the [Approved] event of a Collaboration Plus request, the
+	// collaboration's end, which its delivery takes as the content deadline (SMP-4).
 	Due time.Time `json:"due,omitzero" strict:"optional"`
 	// Auto says an [Approved] event was automatic (SMP-1, SMP-2, SMP-3).
 	Auto bool `json:"auto,omitempty" strict:"optional"`

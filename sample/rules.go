@@ -24,7 +24,7 @@ const (
 	RuleLifecycle affrules.RuleID = "SMP-6"
 	// RuleAtomic is SMP-7, auto-approval counters checked and recorded atomically: [Ledger].
 	RuleAtomic affrules.RuleID = "SMP-7"
-	// RuleFulfilment is SMP-8, the fulfilment rate over a window: [FulfilmentRate].
+	// RuleFulfilment is SMP-8, the fulfilment rate over a window: [Rule.Fulfilment].
 	RuleFulfilment affrules.RuleID = "SMP-8"
 	// RuleContentDue is SMP-9, content due 14 days after delivery outside Collaboration Plus,
 	// with one 7-day extension: [Rule.Record].
@@ -32,6 +32,10 @@ const (
 	// RuleAnswer is SMP-10, the seller's 7-day answer window, the 30-day wait after a
 	// rejection or expiry, one open request per creator and product: [Rule.Decide].
 	RuleAnswer affrules.RuleID = "SMP-10"
+	// RuleOffers is SMP-12, a Collaboration Plus offering free samples, refundable samples,
+	// both or neither: a Collaboration Plus request needs the collaboration to offer free
+	// samples ([Rule.Decide]).
+	RuleOffers affrules.RuleID = "SMP-12"
 	// RuleMonthlyCap is SMP-11, monthly request caps by the creator's GMV band: [Rule.Decide].
 	RuleMonthlyCap affrules.RuleID = "SMP-11"
 )

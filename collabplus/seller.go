@@ -212,6 +212,9 @@ var (
 	keyStarted = affrules.DefineMessage("collabplus.cp7.started", affrules.Message{
 		Text: "the period starts before the submission", Observed: "submitted {observed}", Limit: "starts {limit}",
 	})
+	keyFinalStarted = affrules.DefineMessage("collabplus.cp7.final_started", affrules.Message{
+		Text: "final terms cannot be set once the collaboration has started", Observed: "at {observed}", Limit: "started {limit}",
+	})
 	keyMember = affrules.DefineMessage("collabplus.cp7.member", affrules.Message{
 		Text: "creator has joined already", Observed: "joined {observed}",
 	})
@@ -382,6 +385,9 @@ func (e *Evaluator) lifecycle(s *Seller, mk affrules.Market, a Action, at time.T
 	case actFinalize:
 		if err := need(PendingPayment, Paid); err != nil {
 			return err
+		}
+		if start := c.Terms().Period.Start; !at.Before(start) { // not after the start, even while pending payment
+			return refuse("finalize", c.ID, time.Time{}, affrules.Reason{Rule: RuleLifecycle, Key: keyFinalStarted, Observed: affrules.Instant(at), Limit: affrules.Instant(start), Subject: c.ID})
 		}
 		l := fielderr.For(pkg)
 		g := e.checkTerms(l, s, mk, "final", a.terms)

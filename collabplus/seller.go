@@ -394,8 +394,8 @@ func (e *Evaluator) lifecycle(s *Seller, mk affrules.Market, a Action, at time.T
 		if err := l.Err(); err != nil {
 			return err
 		}
-		if !a.terms.Period.Start.Equal(c.Terms().Period.Start) && !at.Before(c.Terms().Period.Start) {
-			return fielderr.New(pkg, "final.period.start", a.terms.Period.Start.Format(time.RFC3339), "cannot move once the collaboration has started")
+		if !at.Before(a.terms.Period.Start) { // else the state at instants already past would change
+			return fielderr.New(pkg, "final.period.start", a.terms.Period.Start.Format(time.RFC3339), "must be after the instant the final terms are set, %s (%s)", at.Format(time.RFC3339Nano), RuleLifecycle)
 		}
 		f := a.terms
 		c.Final, c.Group = &f, &g

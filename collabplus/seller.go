@@ -225,6 +225,9 @@ var (
 	keyPayStarted = affrules.DefineMessage("collabplus.cp7.pay_started", affrules.Message{
 		Text: "payment after the period started", Observed: "at {observed}", Limit: "started {limit}",
 	})
+	keyFinalStarted = affrules.DefineMessage("collabplus.cp7.final_started", affrules.Message{
+		Text: "final terms cannot be set once the collaboration has started", Observed: "at {observed}", Limit: "started {limit}",
+	})
 	keyMember = affrules.DefineMessage("collabplus.cp7.member", affrules.Message{
 		Text: "creator has joined already", Observed: "joined {observed}",
 	})
@@ -402,6 +405,9 @@ func (e *Evaluator) lifecycle(s *Seller, mk affrules.Market, a Action, at time.T
 		if err := need(PendingPayment, Paid); err != nil {
 			return err
 		}
+		if start := c.Terms().Period.Start; !at.Before(start) { // not after the start, even while pending payment
+			return refuse("finalize", c.ID, time.Time{}, affrules.Reason{Rule: RuleLifecycle, Key: keyFinalStarted, Observed: affrules.Instant(at), Limit: affrules.Instant(start), Subject: c.ID})
+		}
 		return e.finalize(s, c, mk, a.terms, at)
 	case actJoin:
 		l := fielderr.For(pkg)
@@ -439,8 +445,8 @@ func join(s *Seller, c *Collaboration, cr Creator, at time.Time) error {
 	return nil
 }
 
-// finalize applies a Finalize action (CP-15): the platform's final terms, set before the
-// collaboration starts, for a period that starts after at and within the type's bounds (CP-2),
+// finalize applies a Finalize action (CP-15) before the collaboration starts: the platform's
+// final terms, for a period that starts after at and within the type's bounds (CP-2),
 // with products among those submitted (their eligibility and CP-8 were checked then) at
 // exclusive rates no lower than submitted.
 func (e *Evaluator) finalize(s *Seller, c *Collaboration, mk affrules.Market, t Terms, at time.Time) error {
@@ -455,18 +461,13 @@ func (e *Evaluator) finalize(s *Seller, c *Collaboration, mk affrules.Market, t 
 			l.Add("final.products["+strconv.Itoa(i)+"]", p.ID, "lowers an exclusive rate checked at submission (%s)", RuleExclusiveRates)
 		}
 	}
+	if !at.Before(t.Period.Start) { // else the state at instants already past would change
+		l.Add("final.period.start", t.Period.Start.Format(time.RFC3339), "must be after the instant the final terms are set, %s (%s)", at.Format(time.RFC3339Nano), RuleLifecycle)
+	}
 	if err := l.Err(); err != nil {
 		return err
 	}
-	var reasons []affrules.Reason
-	if start := c.Terms().Period.Start; !at.Before(start) {
-		reasons = append(reasons, affrules.Reason{Rule: RuleLifecycle, Key: keyState, Observed: affrules.Text(Ongoing.String()), Limit: affrules.Text(Paid.String()), Subject: c.ID})
-	}
-	if !at.Before(t.Period.Start) {
-		reasons = append(reasons, affrules.Reason{Rule: RuleLifecycle, Key: keyStarted, Observed: affrules.Instant(at), Limit: affrules.Instant(t.Period.Start), Subject: c.ID})
-	}
-	reasons = append(reasons, e.duration(mk, c.ID, t)...)
-	if err := refuse("finalize", c.ID, time.Time{}, reasons...); err != nil {
+	if err := refuse("finalize", c.ID, time.Time{}, e.duration(mk, c.ID, t)...); err != nil {
 		return err
 	}
 	f := t.Clone()

@@ -41,9 +41,10 @@ var (
 // Quota decides whether seller s may submit a collaboration at instant at (CP-3): at most
 // [Policy.QuotaLimit] submitted in [Policy.QuotaDays] (market-calendar days: the day of at and
 // the ones before it; or a rolling window of days × 24 h, [Policy.QuotaCalendarDays]),
-// expired and recalled ones counted as the policy says. A denial says when the next slot opens:
-// the start of the day (or the instant) the oldest submission that must leave the window does.
-// Any number of collaborations may run at once.
+// expired and recalled ones counted as the policy says. A denial says when the next slot opens
+// if nothing else happens: the start of the day (or the instant) the oldest submission that must
+// leave the window does, or, when expired ones do not count, the end of a payment window, if that
+// comes first. Any number of collaborations may run at once.
 func (e *Evaluator) Quota(s Seller, at time.Time) (affrules.Decision, error) {
 	if err := e.ready(); err != nil {
 		return affrules.Decision{}, err
@@ -68,13 +69,21 @@ func (e *Evaluator) quota(s *Seller, mk affrules.Market, at time.Time) affrules.
 	for i, c := range s.Collaborations {
 		index[c.ID] = i
 	}
-	var in []time.Time
+	var gone []time.Time // when each submission counted stops counting, if nothing else happens
 	for _, sub := range s.Submissions {
 		if sub.At.After(at) || sub.At.Before(from) || (!e.policy.QuotaCalendarDays && sub.At.Equal(from)) {
 			continue
 		}
+		leaves := sub.At.Add(affrules.Days(n)) // it leaves the window
+		if e.policy.QuotaCalendarDays {
+			leaves = addDays(mk, sub.At, n)
+		}
 		if i, ok := index[sub.Collaboration]; ok {
-			switch s.Collaborations[i].StateAt(at) {
+			switch c := &s.Collaborations[i]; c.StateAt(at) {
+			case PendingPayment:
+				if ev, _ := c.event(Submitted, at); !e.policy.QuotaCountsExpired && ev.Due.Before(leaves) {
+					leaves = ev.Due // unpaid, it expires first
+				}
 			case Expired:
 				if !e.policy.QuotaCountsExpired {
 					continue
@@ -85,19 +94,14 @@ func (e *Evaluator) quota(s *Seller, mk affrules.Market, at time.Time) affrules.
 				}
 			}
 		}
-		in = append(in, sub.At)
+		gone = append(gone, leaves)
 	}
-	if len(in) < e.policy.QuotaLimit {
+	if len(gone) < e.policy.QuotaLimit {
 		return affrules.Decide()
 	}
-	slices.SortFunc(in, time.Time.Compare)
-	leave := in[len(in)-e.policy.QuotaLimit] // the slot opens when this one leaves the window
-	next := leave.Add(affrules.Days(n))
-	if e.policy.QuotaCalendarDays {
-		next = addDays(mk, leave, n)
-	}
-	d := affrules.Decide(affrules.Reason{Rule: RuleQuota, Key: keyQuota, Observed: affrules.Count(int64(len(in))), Limit: affrules.Count(int64(e.policy.QuotaLimit)), Subject: s.ID})
-	d.NextAllowed = next
+	slices.SortFunc(gone, time.Time.Compare)
+	d := affrules.Decide(affrules.Reason{Rule: RuleQuota, Key: keyQuota, Observed: affrules.Count(int64(len(gone))), Limit: affrules.Count(int64(e.policy.QuotaLimit)), Subject: s.ID})
+	d.NextAllowed = gone[len(gone)-e.policy.QuotaLimit] // a slot opens when one more has gone
 	return d
 }
 

@@ -1,0 +1,607 @@
+// Package collabplustest checks implementations of [collabplus.Store], as testing/fstest checks
+// file systems. It depends on the standard library and go-cmp only (besides the packages it
+// checks), so a host's build of its own store's tests pulls in nothing else.
+//
+// [TestStore] runs the suite: creating sellers' records and reading them back; a record created
+// again under its ID ([collabplus.ErrConflict]); an unknown ID ([collabplus.ErrNotFound]);
+// actions applied by the rules of the evaluator given on each call (creator groups, drafts,
+// submission, payment, the blocklist, joins) and stored exactly as returned; refused actions
+// ([*affrules.Refusal]) and bad input ([*affrules.FieldError]) storing nothing; returned records
+// that are copies; a cancelled context; and the atomic step the [collabplus.Store] contract asks
+// for under concurrent use: twenty submissions at once admitting exactly the quota's free slots
+// (CP-3), joins racing blocks of the same creators (CP-13, each join stored only if it came
+// before its block), actions on different sellers at once (all stored) and actions at instants
+// out of order (each stored or refused as dated before the last change, none lost).
+//
+// A store's own test calls it with a function returning a new, empty store:
+//
+//	func TestStore(t *testing.T) {
+//		collabplustest.TestStore(t, func(t *testing.T) collabplus.Store { return mystore.New(t) })
+//	}
+package collabplustest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+	"github.com/shopspring/decimal"
+
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/collabplus"
+	"github.com/affrules/affrules/commission"
+	"github.com/affrules/affrules/eligibility"
+	"github.com/affrules/affrules/level"
+)
+
+var (
+	// bkk is Bangkok's zone, UTC+7 all year; the suite's sellers are in Thailand.
+	bkk = time.FixedZone("ICT", 7*60*60)
+	// t0 is when the suite's sellers are created: 1 February 2026, 09:00 in Bangkok.
+	t0 = time.Date(2026, 2, 1, 9, 0, 0, 0, bkk)
+	// period is the suite's collaborations' period, 1–14 March 2026 in Bangkok (CP-2).
+	period = affrules.Period{Start: time.Date(2026, 3, 1, 0, 0, 0, 0, bkk), End: time.Date(2026, 3, 15, 0, 0, 0, 0, bkk)}
+	// submitted is when they are submitted and paid.
+	submitted = time.Date(2026, 2, 20, 10, 0, 0, 0, bkk)
+	// equal compares records: instants with time.Time.Equal and rates and decimals with their
+	// Equal methods (cmp uses a type's Equal method), a nil slice equal to an empty one.
+	equal = cmpopts.EquateEmpty()
+)
+
+func evaluator() *collabplus.Evaluator {
+	return collabplus.MustNew(collabplus.DefaultPolicy(), commission.MustNew(commission.DefaultPolicy()))
+}
+
+// terms returns task terms for group "g1" and product "p1" over period.
+func terms() collabplus.Terms {
+	return collabplus.Terms{
+		Type: collabplus.Task, Period: period, Group: "g1",
+		Products:   []collabplus.Product{{ID: "p1", Rate: affrules.MustParseRate("15%")}},
+		Tasks:      []collabplus.TaskSpec{{ContentType: "video", Goal: collabplus.Orders, Target: decimal.NewFromInt(20)}},
+		Reward:     decimal.RequireFromString("500.00"),
+		Objectives: []collabplus.Objective{{Name: "orders", Budget: decimal.RequireFromString("10000.00"), Target: decimal.NewFromInt(400)}},
+	}
+}
+
+// facts returns the facts of an allowlisted seller id whose product p1 is eligible.
+func facts(id string) collabplus.Facts {
+	return collabplus.Facts{Allowlisted: true, Eligibility: []eligibility.Result{
+		{ID: "p1", ShopID: id, Market: affrules.TH, State: eligibility.Eligible, Decision: affrules.Decide()}}}
+}
+
+func draft(id string) collabplus.Action {
+	return collabplus.NewDraft(collabplus.Collaboration{ID: id, Preferences: terms()})
+}
+
+func newSeller(t *testing.T, e *collabplus.Evaluator, id string) collabplus.Seller {
+	t.Helper()
+	s, err := e.NewSeller(id, affrules.TH, t0)
+	if err != nil {
+		t.Fatalf("NewSeller(%s): %v", id, err)
+	}
+	return s
+}
+
+func create(t *testing.T, s collabplus.Store, rec collabplus.Seller) collabplus.Seller {
+	t.Helper()
+	got, err := s.Create(context.Background(), rec)
+	if err != nil {
+		t.Fatalf("Create(%s): %v", rec.ID, err)
+	}
+	return got
+}
+
+func apply(t *testing.T, s collabplus.Store, e *collabplus.Evaluator, id string, a collabplus.Action, at time.Time) collabplus.Seller {
+	t.Helper()
+	got, err := s.Apply(context.Background(), e, id, a, at)
+	if err != nil {
+		t.Fatalf("Apply(%s, %v at %v): %v", id, a, at, err)
+	}
+	return got
+}
+
+// stored returns the record the store holds for seller id.
+func stored(t *testing.T, s collabplus.Store, id string) collabplus.Seller {
+	t.Helper()
+	got, err := s.Seller(context.Background(), id)
+	if err != nil {
+		t.Fatalf("Seller(%q): %v", id, err)
+	}
+	return got
+}
+
+// unchanged fails t if the store's record of want.ID differs from want.
+func unchanged(t *testing.T, s collabplus.Store, want collabplus.Seller, what string) {
+	t.Helper()
+	if diff := cmp.Diff(want, stored(t, s, want.ID), equal); diff != "" {
+		t.Errorf("%s changed the stored record (-want +got):\n%s", what, diff)
+	}
+}
+
+// ready returns a store holding seller id with group g1 (L3 and up) and n drafts c1 … cn, all at
+// t0.
+func ready(t *testing.T, s collabplus.Store, e *collabplus.Evaluator, id string, n int) collabplus.Seller {
+	t.Helper()
+	create(t, s, newSeller(t, e, id))
+	got := apply(t, s, e, id, collabplus.SaveGroup(collabplus.Group{ID: "g1", MinLevel: level.L3}), t0)
+	for i := 1; i <= n; i++ {
+		got = apply(t, s, e, id, draft(fmt.Sprintf("c%d", i)), t0)
+	}
+	return got
+}
+
+// fieldError reports whether err is, or joins, a *affrules.FieldError naming field.
+func fieldError(err error, field string) bool {
+	var fe *affrules.FieldError
+	if errors.As(err, &fe) && fe.Field == field {
+		return true
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return slices.ContainsFunc(j.Unwrap(), func(e error) bool { return fieldError(e, field) })
+	}
+	return false
+}
+
+// refusedFor reports whether err is a *affrules.Refusal wrapping ErrRefused whose decision
+// fails rule.
+func refusedFor(err error, rule affrules.RuleID) bool {
+	var r *affrules.Refusal
+	return errors.As(err, &r) && errors.Is(err, affrules.ErrRefused) && r.Decision.Failed(rule)
+}
+
+// together runs f(0) … f(n-1) on n goroutines released at once, and waits for them.
+func together(n int, f func(i int)) {
+	var ready, done sync.WaitGroup
+	start := make(chan struct{})
+	for i := range n {
+		ready.Add(1)
+		done.Go(func() {
+			ready.Done()
+			<-start
+			f(i)
+		})
+	}
+	ready.Wait()
+	close(start)
+	done.Wait()
+}
+
+// consistent fails t unless every submission in rec's creation log names a collaboration whose
+// Submitted event is at the same instant, and every Submitted event has its log entry: a record
+// never half-written.
+func consistent(t *testing.T, rec collabplus.Seller) {
+	t.Helper()
+	events := 0
+	for _, c := range rec.Collaborations {
+		for _, ev := range c.Events {
+			if ev.Kind != collabplus.Submitted {
+				continue
+			}
+			events++
+			if !slices.ContainsFunc(rec.Submissions, func(s collabplus.Submission) bool { return s.Collaboration == c.ID && s.At.Equal(ev.At) }) {
+				t.Errorf("%s: submitted at %v without a creation log entry", c.ID, ev.At)
+			}
+			if c.Group == nil {
+				t.Errorf("%s: submitted without its group", c.ID)
+			}
+		}
+	}
+	if events != len(rec.Submissions) {
+		t.Errorf("%d submissions logged, %d collaborations submitted", len(rec.Submissions), events)
+	}
+}
+
+// TestStore runs the conformance suite against the stores newStore returns; newStore must
+// return a new, empty store each time it is called. Every subtest runs on its own store.
+func TestStore(t *testing.T, newStore func(t *testing.T) collabplus.Store) {
+	ctx := context.Background()
+	e := evaluator()
+
+	t.Run("CreateAndRead", func(t *testing.T) {
+		s := newStore(t)
+		for _, id := range []string{"shop-2", "shop-1", "shop-3"} {
+			rec := newSeller(t, e, id)
+			got := create(t, s, rec)
+			if diff := cmp.Diff(rec, got, equal); diff != "" {
+				t.Errorf("Create(%s) returned (-want +got):\n%s", id, diff)
+			}
+			if diff := cmp.Diff(rec, stored(t, s, id), equal); diff != "" {
+				t.Errorf("Seller(%s) is not what Create stored (-want +got):\n%s", id, diff)
+			}
+		}
+		if _, err := s.Seller(ctx, "shop-9"); !errors.Is(err, collabplus.ErrNotFound) {
+			t.Errorf("Seller of an unknown ID: error %v, want one wrapping ErrNotFound", err)
+		}
+		if _, err := s.Create(ctx, collabplus.Seller{}); err == nil {
+			t.Errorf("Create of a record without an ID: no error")
+		}
+		if _, err := s.Seller(ctx, ""); !errors.Is(err, collabplus.ErrNotFound) {
+			t.Errorf("Seller(\"\"): error %v, want one wrapping ErrNotFound", err)
+		}
+	})
+
+	t.Run("CreateAgainIsConflict", func(t *testing.T) {
+		s := newStore(t)
+		first := ready(t, s, e, "shop-1", 1)
+		again := newSeller(t, e, "shop-1")
+		again.Market = affrules.MY
+		if _, err := s.Create(ctx, again); !errors.Is(err, collabplus.ErrConflict) {
+			t.Errorf("Create of a stored ID: error %v, want one wrapping ErrConflict", err)
+		}
+		unchanged(t, s, first, "a conflicting Create")
+	})
+
+	t.Run("ApplyUnknownIsNotFound", func(t *testing.T) {
+		s := newStore(t)
+		create(t, s, newSeller(t, e, "shop-1"))
+		if _, err := s.Apply(ctx, e, "shop-2", collabplus.BlockCreator("kai"), t0); !errors.Is(err, collabplus.ErrNotFound) {
+			t.Errorf("Apply to an unknown seller: error %v, want one wrapping ErrNotFound", err)
+		}
+		if _, err := s.Seller(ctx, "shop-2"); !errors.Is(err, collabplus.ErrNotFound) {
+			t.Errorf("Apply to an unknown seller stored it: %v", err)
+		}
+	})
+
+	t.Run("ActionsStored_CP4_CP7_CP13", func(t *testing.T) {
+		s := newStore(t)
+		create(t, s, newSeller(t, e, "shop-1"))
+		paid := submitted.Add(time.Hour)
+		steps := []struct {
+			a  collabplus.Action
+			at time.Time
+		}{
+			{collabplus.SaveGroup(collabplus.Group{ID: "g1", MinLevel: level.L3}), t0},
+			{draft("c1"), t0},
+			{collabplus.Edit("c1", terms()), t0.Add(time.Hour)},
+			{collabplus.Submit("c1", facts("shop-1")), submitted},
+			{collabplus.Pay("c1", "credit_card"), paid},
+			{collabplus.BlockCreator("kai"), paid},
+			{collabplus.Join("c1", collabplus.Creator{ID: "mali", Level: level.L4}), period.Start},
+		}
+		var got collabplus.Seller
+		for _, st := range steps {
+			got = apply(t, s, e, "shop-1", st.a, st.at)
+			if diff := cmp.Diff(got, stored(t, s, "shop-1"), equal); diff != "" {
+				t.Errorf("after %v the store holds what Apply did not return (-returned +stored):\n%s", st.a, diff)
+			}
+			if !got.Updated.Equal(st.at) {
+				t.Errorf("after %v: updated %v, want %v", st.a, got.Updated, st.at)
+			}
+		}
+		if len(got.Collaborations) != 1 {
+			t.Fatalf("%d collaborations stored, want 1", len(got.Collaborations))
+		}
+		c := got.Collaborations[0]
+		wantEvents := []collabplus.Event{{Kind: collabplus.Submitted, At: submitted, Due: submitted.Add(24 * time.Hour)},
+			{Kind: collabplus.PaidEvent, At: paid, Method: "credit_card"}}
+		if diff := cmp.Diff(wantEvents, c.Events, equal); diff != "" {
+			t.Errorf("events (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff([]collabplus.Member{{Creator: "mali", Joined: period.Start}}, c.Members, equal); diff != "" {
+			t.Errorf("members (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff(collabplus.Blocklist{{Creator: "kai", Blocked: true, At: paid}}, got.Blocklist, equal); diff != "" {
+			t.Errorf("blocklist (-want +got):\n%s", diff)
+		}
+		if diff := cmp.Diff([]collabplus.Submission{{Collaboration: "c1", At: submitted}}, got.Submissions, equal); diff != "" {
+			t.Errorf("creation log (-want +got):\n%s", diff)
+		}
+		if st := c.StateAt(period.Start); st != collabplus.Ongoing {
+			t.Errorf("state at the start %v, want ongoing", st)
+		}
+	})
+
+	t.Run("RefusedActionStoresNothing", func(t *testing.T) {
+		s := newStore(t)
+		ready(t, s, e, "shop-1", 7)
+		for i := 1; i <= 5; i++ {
+			apply(t, s, e, "shop-1", collabplus.Submit(fmt.Sprintf("c%d", i), facts("shop-1")), submitted)
+		}
+		apply(t, s, e, "shop-1", collabplus.Pay("c1", "credit_card"), submitted)
+		before := apply(t, s, e, "shop-1", collabplus.BlockCreator("kai"), submitted)
+		notListed := facts("shop-1")
+		notListed.Allowlisted = false
+		refused := []struct {
+			name string
+			rule affrules.RuleID
+			a    collabplus.Action
+			at   time.Time
+		}{
+			{"Quota_CP3", collabplus.RuleQuota, collabplus.Submit("c6", facts("shop-1")), submitted},
+			{"Allowlist_CP17", collabplus.RuleAllowlist, collabplus.Submit("c6", notListed), submitted},
+			{"EditSubmitted_CP7", collabplus.RuleLifecycle, collabplus.Edit("c1", terms()), submitted},
+			{"PayTwice_CP7", collabplus.RuleLifecycle, collabplus.Pay("c1", "credit_card"), submitted},
+			{"PayLate_CP7", collabplus.RuleLifecycle, collabplus.Pay("c2", "credit_card"), submitted.Add(24 * time.Hour)},
+			{"RecallOngoing_CP7", collabplus.RuleLifecycle, collabplus.Recall("c1"), period.Start},
+			{"JoinBeforeStart_CP7", collabplus.RuleLifecycle, collabplus.Join("c1", collabplus.Creator{ID: "mali", Level: level.L4}), submitted},
+			{"JoinOutsideGroup_CP4", collabplus.RuleGroups, collabplus.Join("c1", collabplus.Creator{ID: "mali", Level: level.L1}), period.Start},
+			{"JoinBlocked_CP13", collabplus.RuleBlocklist, collabplus.Join("c1", collabplus.Creator{ID: "kai", Level: level.L4}), period.Start},
+		}
+		for _, tc := range refused {
+			_, err := s.Apply(ctx, e, "shop-1", tc.a, tc.at)
+			if !refusedFor(err, tc.rule) {
+				t.Errorf("%s: error %v, want a *Refusal failing %s", tc.name, err, tc.rule)
+			}
+			unchanged(t, s, before, tc.name)
+		}
+	})
+
+	t.Run("BadInputStoresNothing", func(t *testing.T) {
+		s := newStore(t)
+		ready(t, s, e, "shop-1", 2)
+		before := apply(t, s, e, "shop-1", collabplus.Submit("c1", facts("shop-1")), submitted)
+		short := terms()
+		short.Period.End = period.End.Add(time.Hour) // not a local midnight (CP-2)
+		bad := []struct {
+			name, field string
+			a           collabplus.Action
+			at          time.Time
+		}{
+			{"NoAction", "action", collabplus.Action{}, submitted},
+			{"ZeroInstant", "at", collabplus.BlockCreator("kai"), time.Time{}},
+			{"InstantBeforeLastChange", "at", collabplus.BlockCreator("kai"), submitted.Add(-time.Nanosecond)},
+			{"UnknownMethod_CP7", "method", collabplus.Pay("c1", "cash"), submitted},
+			{"UnknownCollaboration", "collaboration", collabplus.Pay("c9", "credit_card"), submitted},
+			{"DraftTaken", "collaboration.id", draft("c2"), submitted},
+			{"NotWholeDays_CP2", "final.period", collabplus.Finalize("c1", short), submitted},
+			{"EligibilityMissing_ELG9", "facts.eligibility[p1]", collabplus.Submit("c2", collabplus.Facts{Allowlisted: true}), submitted},
+			{"EmptyCreator_CP13", "creator", collabplus.BlockCreator(""), submitted},
+		}
+		for _, tc := range bad {
+			_, err := s.Apply(ctx, e, "shop-1", tc.a, tc.at)
+			if !fieldError(err, tc.field) {
+				t.Errorf("%s: error %v, want a FieldError on %s", tc.name, err, tc.field)
+			}
+			if errors.Is(err, affrules.ErrRefused) {
+				t.Errorf("%s: bad input reported as a refusal: %v", tc.name, err)
+			}
+			unchanged(t, s, before, tc.name)
+		}
+	})
+
+	t.Run("EvaluatorGivenPerCall", func(t *testing.T) {
+		s := newStore(t)
+		before := ready(t, s, e, "shop-1", 1)
+		p := collabplus.DefaultPolicy()
+		p.Markets = []affrules.MarketCode{affrules.MY} // Collaboration Plus no longer runs in TH (MKT-1)
+		myOnly := collabplus.MustNew(p, commission.MustNew(commission.DefaultPolicy()))
+		if _, err := s.Apply(ctx, myOnly, "shop-1", collabplus.BlockCreator("kai"), t0); !fieldError(err, "seller.market") {
+			t.Errorf("Apply under a policy without TH: error %v, want a FieldError on seller.market", err)
+		}
+		unchanged(t, s, before, "an action refused by the evaluator given")
+		p = collabplus.DefaultPolicy()
+		p.QuotaLimit = 1
+		one := collabplus.MustNew(p, commission.MustNew(commission.DefaultPolicy()))
+		apply(t, s, e, "shop-1", draft("c2"), t0)
+		apply(t, s, one, "shop-1", collabplus.Submit("c1", facts("shop-1")), submitted)
+		if _, err := s.Apply(ctx, one, "shop-1", collabplus.Submit("c2", facts("shop-1")), submitted); !refusedFor(err, collabplus.RuleQuota) {
+			t.Errorf("a second submission under a quota of 1: error %v, want a CP-3 refusal", err)
+		}
+		apply(t, s, e, "shop-1", collabplus.Submit("c2", facts("shop-1")), submitted)
+	})
+
+	t.Run("CopiesIsolated", func(t *testing.T) {
+		s := newStore(t)
+		rec := newSeller(t, e, "shop-1")
+		rec.Groups = []collabplus.Group{{ID: "g1", ContentTypes: []string{"video"}}}
+		created := create(t, s, rec)
+		rec.Groups[0].ContentTypes[0] = "live" // the caller's slices after Create
+		created.Groups[0].ID = "gx"
+		apply(t, s, e, "shop-1", draft("c1"), t0)
+		apply(t, s, e, "shop-1", collabplus.Submit("c1", facts("shop-1")), submitted)
+		apply(t, s, e, "shop-1", collabplus.BlockCreator("kai"), submitted)
+		got := apply(t, s, e, "shop-1", collabplus.Pay("c1", "credit_card"), submitted)
+		want := stored(t, s, "shop-1")
+		if got.Groups[0].ID != "g1" || got.Groups[0].ContentTypes[0] != "video" {
+			t.Errorf("the caller's record changed the stored group: %+v", got.Groups[0])
+		}
+		got.Groups[0].ContentTypes[0] = "x"
+		got.Collaborations[0].Events[0].Method = "x"
+		got.Collaborations[0].Preferences.Products[0].ID = "x"
+		got.Collaborations[0].Group.ContentTypes[0] = "x"
+		got.Blocklist[0].Creator = "x"
+		got.Submissions[0].Collaboration = "x"
+		got.Collaborations = append(got.Collaborations[:0], collabplus.Collaboration{ID: "y"})
+		unchanged(t, s, want, "changing a record Apply returned")
+		read := stored(t, s, "shop-1")
+		read.Collaborations[0].Events = append(read.Collaborations[0].Events[:1], collabplus.Event{Kind: collabplus.RecalledEvent, At: submitted})
+		read.Groups[0].ContentTypes[0] = "y"
+		read.Collaborations[0].Preferences.Tasks[0].ContentType = "y"
+		unchanged(t, s, want, "changing a record Seller returned")
+	})
+
+	t.Run("CancelledContext", func(t *testing.T) {
+		s := newStore(t)
+		before := ready(t, s, e, "shop-1", 1)
+		c, cancel := context.WithCancel(ctx)
+		cancel()
+		if _, err := s.Create(c, newSeller(t, e, "shop-2")); !errors.Is(err, context.Canceled) {
+			t.Errorf("Create: error %v, want context.Canceled", err)
+		}
+		if _, err := s.Apply(c, e, "shop-1", collabplus.Submit("c1", facts("shop-1")), submitted); !errors.Is(err, context.Canceled) {
+			t.Errorf("Apply: error %v, want context.Canceled", err)
+		}
+		if _, err := s.Seller(c, "shop-1"); !errors.Is(err, context.Canceled) {
+			t.Errorf("Seller: error %v, want context.Canceled", err)
+		}
+		unchanged(t, s, before, "a cancelled Apply")
+		if _, err := s.Seller(ctx, "shop-2"); !errors.Is(err, collabplus.ErrNotFound) {
+			t.Errorf("a cancelled Create stored a record: %v", err)
+		}
+	})
+
+	t.Run("ConcurrentSubmissions_CP3", func(t *testing.T) {
+		s := newStore(t)
+		// Four sellers, each with 0, 1, 2 or 4 collaborations submitted already, then twenty
+		// submissions at once: exactly the free slots of five are admitted, the rest refused
+		// for CP-3 alone.
+		for k, already := range []int{0, 1, 2, 4} {
+			id := fmt.Sprintf("shop-%d", k)
+			ready(t, s, e, id, already+20)
+			var admitted []string
+			for i := 1; i <= already; i++ {
+				apply(t, s, e, id, collabplus.Submit(fmt.Sprintf("c%d", i), facts(id)), submitted)
+				admitted = append(admitted, fmt.Sprintf("c%d", i))
+			}
+			errs := make([]error, 20)
+			together(len(errs), func(i int) {
+				_, errs[i] = s.Apply(ctx, e, id, collabplus.Submit(fmt.Sprintf("c%d", already+1+i), facts(id)), submitted)
+			})
+			ok := 0
+			for i, err := range errs {
+				switch {
+				case err == nil:
+					ok++
+					admitted = append(admitted, fmt.Sprintf("c%d", already+1+i))
+				case !refusedFor(err, collabplus.RuleQuota):
+					t.Errorf("%s, call %d: error %v, want nil or a CP-3 refusal", id, i, err)
+				}
+			}
+			if ok != 5-already {
+				t.Errorf("%s with %d submitted: %d of 20 admitted, want %d", id, already, ok, 5-already)
+			}
+			got := stored(t, s, id)
+			consistent(t, got)
+			if len(got.Submissions) != 5 {
+				t.Errorf("%s: %d submissions stored, want 5", id, len(got.Submissions))
+			}
+			for _, c := range got.Collaborations {
+				want := collabplus.Draft
+				if slices.Contains(admitted, c.ID) {
+					want = collabplus.PendingPayment
+				}
+				if st := c.StateAt(submitted); st != want {
+					t.Errorf("%s/%s: %v, want %v", id, c.ID, st, want)
+				}
+			}
+		}
+	})
+
+	t.Run("JoinsRacingBlocks_CP13", func(t *testing.T) {
+		s := newStore(t)
+		ready(t, s, e, "shop-1", 1)
+		apply(t, s, e, "shop-1", collabplus.Submit("c1", facts("shop-1")), submitted)
+		apply(t, s, e, "shop-1", collabplus.Pay("c1", "credit_card"), submitted)
+		// Sixteen creators, each joining while the seller blocks them, at one instant: each
+		// join is stored if it came first, refused for CP-13 if the block did; every block is
+		// stored.
+		const n = 16
+		at := period.Start.Add(time.Hour)
+		errs := make([]error, 2*n)
+		together(2*n, func(i int) {
+			creator := fmt.Sprintf("creator-%02d", i/2)
+			if i%2 == 0 {
+				_, errs[i] = s.Apply(ctx, e, "shop-1", collabplus.Join("c1", collabplus.Creator{ID: creator, Level: level.L5}), at)
+			} else {
+				_, errs[i] = s.Apply(ctx, e, "shop-1", collabplus.BlockCreator(creator), at)
+			}
+		})
+		got := stored(t, s, "shop-1")
+		members := got.Collaborations[0].Members
+		for k := range n {
+			creator := fmt.Sprintf("creator-%02d", k)
+			if errs[2*k+1] != nil {
+				t.Errorf("blocking %s: %v", creator, errs[2*k+1])
+			}
+			if !got.Blocklist.BlockedAt(creator, at) {
+				t.Errorf("%s is not blocked in the stored record", creator)
+			}
+			member := slices.ContainsFunc(members, func(m collabplus.Member) bool { return m.Creator == creator })
+			switch err := errs[2*k]; {
+			case err == nil && !member:
+				t.Errorf("%s's join was accepted and not stored", creator)
+			case err != nil && member:
+				t.Errorf("%s's join was refused (%v) and stored", creator, err)
+			case err != nil && !refusedFor(err, collabplus.RuleBlocklist):
+				t.Errorf("%s's join: error %v, want nil or a CP-13 refusal", creator, err)
+			}
+		}
+		if len(got.Blocklist) != n {
+			t.Errorf("%d blocklist changes stored, want %d", len(got.Blocklist), n)
+		}
+	})
+
+	t.Run("ConcurrentSellers", func(t *testing.T) {
+		s := newStore(t)
+		const n = 16
+		for k := range n {
+			ready(t, s, e, fmt.Sprintf("shop-%02d", k), 1)
+		}
+		errs := make([]error, n*3)
+		together(len(errs), func(i int) {
+			id := fmt.Sprintf("shop-%02d", i%n)
+			var a collabplus.Action
+			switch i / n {
+			case 0:
+				a = collabplus.BlockCreator("kai")
+			case 1:
+				a = collabplus.SaveGroup(collabplus.Group{ID: "g2"})
+			default:
+				a = collabplus.Submit("c1", facts(id))
+			}
+			_, errs[i] = s.Apply(ctx, e, id, a, submitted)
+		})
+		for i, err := range errs {
+			if err != nil {
+				t.Errorf("call %d: %v", i, err)
+			}
+		}
+		for k := range n {
+			got := stored(t, s, fmt.Sprintf("shop-%02d", k))
+			if len(got.Blocklist) != 1 || len(got.Groups) != 2 || len(got.Submissions) != 1 {
+				t.Errorf("%s: %d blocklist changes, %d groups, %d submissions; want 1, 2, 1", got.ID, len(got.Blocklist), len(got.Groups), len(got.Submissions))
+			}
+			consistent(t, got)
+		}
+	})
+
+	t.Run("InstantsOutOfOrder", func(t *testing.T) {
+		s := newStore(t)
+		ready(t, s, e, "shop-1", 0)
+		// Sixteen blocks of distinct creators at instants in a random order, at once: each is
+		// stored or refused as dated before a change already stored; none stored is lost.
+		at := make([]time.Time, 16)
+		for i := range at {
+			at[i] = t0.Add(time.Duration(i+1) * time.Minute)
+		}
+		rand.New(rand.NewPCG(3, 14)).Shuffle(len(at), func(i, j int) { at[i], at[j] = at[j], at[i] })
+		errs := make([]error, len(at))
+		together(len(at), func(i int) {
+			_, errs[i] = s.Apply(ctx, e, "shop-1", collabplus.BlockCreator(fmt.Sprintf("creator-%02d", i)), at[i])
+		})
+		got := stored(t, s, "shop-1")
+		var want []string
+		for i, err := range errs {
+			switch {
+			case err == nil:
+				want = append(want, fmt.Sprintf("creator-%02d", i))
+			case !fieldError(err, "at"):
+				t.Errorf("block at %v: error %v, want nil or a FieldError on at", at[i], err)
+			case !at[i].Before(got.Updated):
+				t.Errorf("block at %v refused as out of order, but the last change stored is at %v", at[i], got.Updated)
+			}
+		}
+		var blocked []string
+		for i, b := range got.Blocklist {
+			blocked = append(blocked, b.Creator)
+			if i > 0 && b.At.Before(got.Blocklist[i-1].At) {
+				t.Errorf("%s blocked at %v after %s at %v: instants went backwards", b.Creator, b.At, got.Blocklist[i-1].Creator, got.Blocklist[i-1].At)
+			}
+		}
+		slices.Sort(want)
+		slices.Sort(blocked)
+		if diff := cmp.Diff(want, blocked); diff != "" {
+			t.Errorf("stored blocks are not the blocks accepted (-accepted +stored):\n%s", diff)
+		}
+		if len(want) == 0 {
+			t.Errorf("no concurrent block was accepted")
+		}
+	})
+}

@@ -1,0 +1,70 @@
+package collabplus_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/collabplus"
+	"github.com/affrules/affrules/level"
+)
+
+// CP-4, CP-13, CP-7, MKT-5: a join failing every check lists every reason at once, in the
+// order member, group, blocklist: a creator who joined already, now reported at L1, and
+// blocked since.
+func TestJoinEveryReason_CP4_CP13(t *testing.T) {
+	s := lcLcPaidSeller(t)
+	joined := lcDate(3, 2, 0)
+	s = lcApply(t, s, collabplus.Join("c1", collabplus.Creator{ID: "kai", Level: level.L4}), joined)
+	s = lcApply(t, s, collabplus.BlockCreator("kai"), lcDate(3, 3, 0))
+	r := lcRefused(t, s, collabplus.Join("c1", collabplus.Creator{ID: "kai", Level: level.L1}), lcDate(3, 4, 0))
+	require.Equal(t, "join", r.Action)
+	require.Equal(t, "kai", r.Subject)
+	lcRequireDecision(t, lcDecision(time.Time{},
+		affrules.Reason{Rule: collabplus.RuleLifecycle, Key: lcKeyMember, Observed: affrules.Instant(joined), Subject: "kai"},
+		affrules.Reason{Rule: collabplus.RuleGroups, Key: lcKeyLevel, Observed: affrules.LevelOf(1), Limit: affrules.Text("L3–L8"), Subject: "kai"},
+		affrules.Reason{Rule: collabplus.RuleBlocklist, Key: lcKeyBlocked, Observed: affrules.Instant(lcDate(3, 3, 0)), Limit: affrules.Instant(lcLcPaid), Subject: "kai"},
+	), r.Decision)
+}
+
+// CP-7: a creator joins a collaboration once; the second join is refused, observing the first.
+func TestJoinTwice_CP7(t *testing.T) {
+	s := lcLcPaidSeller(t)
+	mali := collabplus.Creator{ID: "mali", Level: level.L4}
+	s = lcApply(t, s, collabplus.Join("c1", mali), lcLcPeriod.Start)
+	r := lcRefused(t, s, collabplus.Join("c1", mali), lcLcPeriod.Start)
+	lcRequireDecision(t, lcDecision(time.Time{}, affrules.Reason{Rule: collabplus.RuleLifecycle, Key: lcKeyMember,
+		Observed: affrules.Instant(lcLcPeriod.Start), Subject: "mali"}), r.Decision)
+	s = lcApply(t, s, collabplus.Join("c1", collabplus.Creator{ID: "kai", Level: level.L8}), lcLcPeriod.Start)
+	require.Equal(t, []collabplus.Member{{Creator: "mali", Joined: lcLcPeriod.Start}, {Creator: "kai", Joined: lcLcPeriod.Start}},
+		lcCollab(t, s, "c1").Members)
+}
+
+// A join of an unknown collaboration or by a creator without an ID is bad input; it records
+// nothing.
+func TestJoinBadInput(t *testing.T) {
+	s := lcLcPaidSeller(t)
+	at := lcDate(3, 2, 0)
+	lcBad(t, s, collabplus.Join("c9", collabplus.Creator{ID: "mali", Level: level.L4}), at, "collaboration")
+	lcBad(t, s, collabplus.Join("c1", collabplus.Creator{Level: level.L4}), at, "creator.id")
+	for _, a := range []collabplus.Action{collabplus.Edit("c9", lcTask(lcLcPeriod)), collabplus.Submit("c9", lcFacts(nil)),
+		collabplus.Pay("c9", "credit_card"), collabplus.Recall("c9"), collabplus.Finalize("c9", lcTask(lcLcPeriod))} {
+		lcBad(t, s, a, at, "collaboration")
+	}
+}
+
+// CP-4: the creator's attributes are those given at the join; the Join action keeps its own
+// copy of them.
+func TestJoinCopiesCreator_CP4(t *testing.T) {
+	s := lcApply(t, lcLcPaidSeller(t), collabplus.SaveGroup(collabplus.Group{ID: "video", ContentTypes: []string{"video"}}), lcDate(2, 25, 0))
+	final := lcTask(lcLcPeriod)
+	final.Group = "video"
+	s = lcApply(t, s, collabplus.Finalize("c1", final), lcDate(2, 25, 0))
+	c := collabplus.Creator{ID: "mali", ContentTypes: []string{"video"}}
+	a := collabplus.Join("c1", c)
+	c.ContentTypes[0] = "live"
+	lcApply(t, s, a, lcDate(3, 2, 0))
+	lcRefused(t, s, collabplus.Join("c1", c), lcDate(3, 2, 0))
+}

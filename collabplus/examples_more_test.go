@@ -112,8 +112,8 @@ func ExampleGroup_Match() {
 	// Output:
 	// allowed
 	// CP-4 failed: creator does not promote the group's categories (observed food, limit one of beauty)
-	// CP-4 failed: creator level outside the group's range (observed L7, limit L3–L6)
-	// CP-4 failed: follower count outside the group's range (observed 900, limit 5000–)
+	// CP-4 failed: creator level above the group's range (observed L7, limit at most L6)
+	// CP-4 failed: follower count below the group's range (observed 900, limit at least 5000)
 	// CP-4 failed: fake-order risk above the group's limit (observed high, limit at most low)
 	// CP-4 failed: creator does not meet the group's condition on age (observed none, limit 18–)
 }

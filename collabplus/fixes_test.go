@@ -115,10 +115,15 @@ func TestCP8DelayFollowsCommission(t *testing.T) {
 // refused at submission, not left to fail when its offers are made.
 func TestRequireExclusiveRate(t *testing.T) {
 	e := fxEval(t, func(p *commission.Policy) { p.RequireExclusiveRate = true })
-	_, err := e.Apply(fxSeller(t, e, fxTerms(collabplus.Product{ID: "lamp"})), collabplus.Submit("c", fxFacts()), fxDay(1, 20, 0))
-	var fe *affrules.FieldError
-	require.ErrorAs(t, err, &fe)
-	require.Equal(t, "preferences.products[0].rate", fe.Field)
+	at := fxDay(1, 20, 0)
+	lcBadWith(t, e, fxSeller(t, e, fxTerms(collabplus.Product{ID: "lamp"})), collabplus.Submit("c", fxFacts()), at,
+		"preferences.products[0].rate")
+	lcBadWith(t, e, fxSeller(t, e, fxTerms(collabplus.Product{ID: "lamp", Rate: affrules.MustParseRate("15%")}, collabplus.Product{ID: "fan"})),
+		collabplus.Submit("c", fxFacts()), at, "preferences.products[1].rate")
+	lcApplyWith(t, e, fxSeller(t, e, fxTerms(collabplus.Product{ID: "lamp", Rate: affrules.MustParseRate("15%")})), collabplus.Submit("c", fxFacts()), at)
+	// Under a policy that does not require one, a product without an exclusive rate is accepted.
+	plain := fxEval(t, nil)
+	lcApplyWith(t, plain, fxSeller(t, plain, fxTerms(collabplus.Product{ID: "lamp"})), collabplus.Submit("c", fxFacts()), at)
 }
 
 // paid returns the seller with collaboration c submitted Jan 20 and paid Jan 20 12:00.
@@ -134,39 +139,63 @@ func fxPaid(t *testing.T, e *collabplus.Evaluator, terms collabplus.Terms) colla
 
 // CP-7, CP-15, CP-2: final terms come before the start, for a period starting after they are
 // set and within CP-2's bounds, with the products submitted at rates no lower; they never
-// rewrite a state already passed.
+// rewrite a state already passed. A period starting at or before the instant, a product not
+// submitted and a lower rate are bad input; a period outside CP-2's bounds is refused, naming
+// the bound it crosses.
 func TestFinalize(t *testing.T) {
 	e := fxEval(t, nil)
 	base := fxTerms(collabplus.Product{ID: "lamp", Rate: affrules.MustParseRate("15%")})
 	s := fxPaid(t, e, base)
+	at := fxDay(1, 25, 0)
+	period := func(first time.Time, days int) collabplus.Terms {
+		t := base.Clone()
+		t.Period = affrules.Period{Start: first, End: first.AddDate(0, 0, days)}
+		return t
+	}
 
-	short := base.Clone()
-	short.Period = affrules.Period{Start: fxDay(1, 21, 0), End: fxDay(1, 24, 0)}
-	_, err := e.Apply(s, collabplus.Finalize("c", short), fxDay(1, 25, 0))
-	r := fxRefused(t, err, collabplus.RuleDuration)
-	require.True(t, r.Decision.Failed(collabplus.RuleLifecycle), "a period starting before the final terms are set")
+	// Starting before the instant, or at it: the state at instants already past would change.
+	lcBadWith(t, e, s, collabplus.Finalize("c", period(fxDay(1, 21, 0), 3)), at, "final.period.start")
+	lcBadWith(t, e, s, collabplus.Finalize("c", period(at, 14)), at, "final.period.start")
 
+	// Outside CP-2's bounds for a task: 14–120 days.
+	duration := func(key affrules.MessageKey, observed, limit int) affrules.Decision {
+		return lcDecision(time.Time{}, affrules.Reason{Rule: collabplus.RuleDuration, Key: key,
+			Observed: affrules.DaysOf(observed), Limit: affrules.DaysOf(limit), Subject: "c"})
+	}
+	r := lcRefusedWith(t, e, s, collabplus.Finalize("c", period(fxDay(1, 26, 0), 4)), at)
+	require.Equal(t, "finalize", r.Action)
+	require.Equal(t, "c", r.Subject)
+	lcRequireDecision(t, duration(lcKeyTooShort, 4, 14), r.Decision)
+	r = lcRefusedWith(t, e, s, collabplus.Finalize("c", period(fxDay(2, 1, 0), 13)), at)
+	lcRequireDecision(t, duration(lcKeyTooShort, 13, 14), r.Decision)
+	r = lcRefusedWith(t, e, s, collabplus.Finalize("c", period(fxDay(2, 1, 0), 121)), at)
+	lcRequireDecision(t, duration(lcKeyTooLong, 121, 120), r.Decision)
+	lcApplyWith(t, e, s, collabplus.Finalize("c", period(fxDay(2, 1, 0), 14)), at)
+	lcApplyWith(t, e, s, collabplus.Finalize("c", period(fxDay(2, 1, 0), 120)), at)
+
+	// Only the products submitted, at rates no lower.
 	other := base.Clone()
 	other.Products = []collabplus.Product{{ID: "banned", Rate: affrules.MustParseRate("15%")}}
-	_, err = e.Apply(s, collabplus.Finalize("c", other), fxDay(1, 25, 0))
-	var fe *affrules.FieldError
-	require.ErrorAs(t, err, &fe)
-	require.Equal(t, "final.products[0].id", fe.Field)
-
+	lcBadWith(t, e, s, collabplus.Finalize("c", other), at, "final.products[0].id")
 	lower := base.Clone()
 	lower.Products[0].Rate = affrules.MustParseRate("14%")
-	_, err = e.Apply(s, collabplus.Finalize("c", lower), fxDay(1, 25, 0))
-	require.ErrorAs(t, err, &fe)
+	lcBadWith(t, e, s, collabplus.Finalize("c", lower), at, "final.products[0]")
+	lower.Products[0].Rate = lcBelow(affrules.MustParseRate("15%"))
+	lcBadWith(t, e, s, collabplus.Finalize("c", lower), at, "final.products[0]")
+	lower.Products[0].Rate = affrules.Rate{} // no exclusive rate: the Open rate, lower
+	lcBadWith(t, e, s, collabplus.Finalize("c", lower), at, "final.products[0]")
+	lcApplyWith(t, e, s, collabplus.Finalize("c", base), at) // the same rate
 
 	longer := base.Clone()
 	longer.Period.End = fxDay(2, 20, 0)
 	longer.Products[0].Rate = affrules.MustParseRate("16%")
-	f, err := e.Apply(s, collabplus.Finalize("c", longer), fxDay(1, 25, 0))
-	require.NoError(t, err)
+	f := lcApplyWith(t, e, s, collabplus.Finalize("c", longer), at)
 	require.Equal(t, collabplus.Ongoing, f.Collaborations[0].StateAt(fxDay(2, 19, 0)))
 	require.Equal(t, collabplus.Paid, f.Collaborations[0].StateAt(fxDay(1, 22, 0)), "a state already passed is not rewritten")
-	_, err = e.Apply(f, collabplus.Finalize("c", longer), fxDay(2, 1, 0))
-	fxRefused(t, err, collabplus.RuleLifecycle)
+
+	// From the start on, ongoing: refused.
+	r = lcRefusedWith(t, e, f, collabplus.Finalize("c", longer), fxDay(2, 1, 0))
+	lcRequireDecision(t, lcDecision(time.Time{}, lcStateReason("c", collabplus.Ongoing, "pending_payment or paid")), r.Decision)
 }
 
 // CP-7: a collaboration is paid before it starts; a payment at the start instant is refused.
@@ -175,10 +204,17 @@ func TestPayAfterStart(t *testing.T) {
 	s := fxSeller(t, e, fxTerms(collabplus.Product{ID: "lamp"}))
 	s, err := e.Apply(s, collabplus.Submit("c", fxFacts()), fxDay(1, 31, 12))
 	require.NoError(t, err)
-	_, err = e.Apply(s, collabplus.Pay("c", "credit_card"), fxDay(2, 1, 0))
-	fxRefused(t, err, collabplus.RuleLifecycle)
-	_, err = e.Apply(s, collabplus.Pay("c", "credit_card"), fxDay(2, 1, 0).Add(-time.Nanosecond))
-	require.NoError(t, err)
+	start := fxDay(2, 1, 0)
+	for _, at := range []time.Time{start, start.Add(6 * time.Hour)} { // still inside the payment window
+		require.Equal(t, collabplus.PendingPayment, s.Collaborations[0].StateAt(at))
+		r := lcRefusedWith(t, e, s, collabplus.Pay("c", "credit_card"), at) // nothing recorded
+		require.Equal(t, "pay", r.Action)
+		require.Equal(t, "c", r.Subject)
+		lcRequireDecision(t, lcDecision(time.Time{}, affrules.Reason{Rule: collabplus.RuleLifecycle, Key: lcKeyPayStarted,
+			Observed: affrules.Instant(at), Limit: affrules.Instant(start), Subject: "c"}), r.Decision)
+	}
+	paid := lcApplyWith(t, e, s, collabplus.Pay("c", "credit_card"), start.Add(-time.Nanosecond))
+	require.Equal(t, collabplus.Ongoing, paid.Collaborations[0].StateAt(start))
 }
 
 // CP-4: a group limited to L0 admits L0 only; levels, followers and rates are typed limits.

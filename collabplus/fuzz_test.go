@@ -192,8 +192,9 @@ func (r *lcFuzzReader) action() collabplus.Action {
 
 // lcCheckRecord checks the invariants of a seller's record after an accepted action at at:
 // Updated is at; groups are unique and within MaxGroups (CP-4); the blocklist's instants never
-// go backwards (CP-13); every collaboration's events are in order (submitted, paid, recalled)
-// and its creation log entry matches its submission (CP-3, CP-7); never more submissions count
+// go backwards (CP-13); every collaboration's events are in order (submitted, paid, recalled),
+// paid inside the payment window and before the start, and its creation log entry matches its
+// submission (CP-3, CP-7); never more submissions count
 // than the quota's limit at any of them (CP-3); members joined once each, while the
 // collaboration was ongoing (CP-7); and its offers pass commission's Prepare.
 func lcCheckRecord(t *testing.T, s collabplus.Seller, a collabplus.Action, at time.Time) {
@@ -245,6 +246,9 @@ func lcCheckRecord(t *testing.T, s collabplus.Seller, a collabplus.Action, at ti
 			sub.paid = c.Events[1].At
 			if !sub.paid.Before(sub.due) {
 				fail("%s: paid at %s, due %s", c.ID, sub.paid, sub.due)
+			}
+			if start := c.Terms().Period.Start; !sub.paid.Before(start) {
+				fail("%s: paid at %s, not before the start %s", c.ID, sub.paid, start)
 			}
 		}
 		if len(c.Events) > 2 {

@@ -46,10 +46,10 @@ func TestMatchEveryAttribute_CP4(t *testing.T) {
 	}
 	want := affrules.Decide(
 		reason(lcKeyCategory, affrules.Text("food"), affrules.Text("beauty, fashion"), "x"),
-		reason(lcKeyLevel, affrules.LevelOf(6), affrules.Text("L3–L5"), "x"),
-		reason(lcKeyAvgRate, affrules.RateOf(lcRate("25%")), affrules.Text("10%–20%"), "x"),
+		reason(lcKeyLevelHigh, affrules.LevelOf(6), affrules.LevelOf(5), "x"),
+		reason(lcKeyAvgRateHigh, affrules.RateOf(lcRate("25%")), affrules.RateOf(lcRate("20%")), "x"),
 		reason(lcKeyContentType, affrules.Text("photo"), affrules.Text("video, live"), "x"),
-		reason(lcKeyFollowers, affrules.Count(999), affrules.Text("1000–50000"), "x"),
+		reason(lcKeyFollowersLow, affrules.Count(999), affrules.Count(1000), "x"),
 		reason(lcKeyRisk, affrules.Text("high"), affrules.Text("medium"), "x"),
 		reason(lcKeyCriterion, affrules.Text("east"), affrules.Text("one of north, south"), "region"),
 		reason(lcKeyCriterion, affrules.Text("17"), affrules.Text("18–35"), "age"),
@@ -81,15 +81,16 @@ func TestMatchBoundaries_CP4(t *testing.T) {
 	}{
 		{"level L3", func(c *collabplus.Creator) { c.Level = level.L3 }, ""},
 		{"level L5", func(c *collabplus.Creator) { c.Level = level.L5 }, ""},
-		{"level L2", func(c *collabplus.Creator) { c.Level = level.L2 }, lcKeyLevel},
-		{"level L6", func(c *collabplus.Creator) { c.Level = level.L6 }, lcKeyLevel},
+		{"level L2", func(c *collabplus.Creator) { c.Level = level.L2 }, lcKeyLevelLow},
+		{"level L6", func(c *collabplus.Creator) { c.Level = level.L6 }, lcKeyLevelHigh},
 		{"rate 10%", func(c *collabplus.Creator) { c.AvgRate = lcRate("10%") }, ""},
 		{"rate 20%", func(c *collabplus.Creator) { c.AvgRate = lcRate("20%") }, ""},
-		{"rate 1e-9 below 10%", func(c *collabplus.Creator) { c.AvgRate = lcBelow(lcRate("10%")) }, lcKeyAvgRate},
-		{"rate 1e-9 above 20%", func(c *collabplus.Creator) { c.AvgRate = lcAbove(lcRate("20%")) }, lcKeyAvgRate},
+		{"rate 1e-9 below 10%", func(c *collabplus.Creator) { c.AvgRate = lcBelow(lcRate("10%")) }, lcKeyAvgRateLow},
+		{"rate 1e-9 above 20%", func(c *collabplus.Creator) { c.AvgRate = lcAbove(lcRate("20%")) }, lcKeyAvgRateHigh},
 		{"1000 followers", func(c *collabplus.Creator) { c.Followers = 1000 }, ""},
 		{"50000 followers", func(c *collabplus.Creator) { c.Followers = 50000 }, ""},
-		{"50001 followers", func(c *collabplus.Creator) { c.Followers = 50001 }, lcKeyFollowers},
+		{"999 followers", func(c *collabplus.Creator) { c.Followers = 999 }, lcKeyFollowersLow},
+		{"50001 followers", func(c *collabplus.Creator) { c.Followers = 50001 }, lcKeyFollowersHigh},
 		{"medium risk", func(c *collabplus.Creator) { c.Risk = collabplus.MediumRisk }, ""},
 		{"unknown risk", func(c *collabplus.Creator) { c.Risk = 0 }, lcKeyRisk},
 		{"one category of two", func(c *collabplus.Creator) { c.Categories = []affrules.Category{"beauty"} }, ""},
@@ -233,13 +234,14 @@ func TestGroupSnapshot_CP4_CP15(t *testing.T) {
 	joinAt := lcDate(3, 2, 9)
 	joined := lcApply(t, s, collabplus.Join("c1", l4), joinAt)
 	r := lcRefused(t, s, collabplus.Join("c2", l4), joinAt)
-	require.Equal(t, affrules.Text("L6–L8"), r.Decision.Reasons[0].Limit)
+	lcRequireDecision(t, lcDecision(time.Time{}, affrules.Reason{Rule: collabplus.RuleGroups, Key: lcKeyLevelLow,
+		Observed: affrules.LevelOf(4), Limit: affrules.LevelOf(6), Subject: "mali"}), r.Decision)
 
 	// Looser now, still L3–L8 for c1.
 	loose := lcApply(t, joined, collabplus.SaveGroup(collabplus.Group{ID: lcGroup}), joinAt.Add(time.Hour))
 	r = lcRefused(t, loose, collabplus.Join("c1", l1), joinAt.Add(2*time.Hour))
-	lcRequireDecision(t, lcDecision(time.Time{}, affrules.Reason{Rule: collabplus.RuleGroups, Key: lcKeyLevel,
-		Observed: affrules.LevelOf(1), Limit: affrules.Text("L3–L8"), Subject: "niran"}), r.Decision)
+	lcRequireDecision(t, lcDecision(time.Time{}, affrules.Reason{Rule: collabplus.RuleGroups, Key: lcKeyLevelLow,
+		Observed: affrules.LevelOf(1), Limit: affrules.LevelOf(3), Subject: "niran"}), r.Decision)
 	require.Equal(t, "niran", r.Subject)
 	require.Equal(t, []collabplus.Member{{Creator: "mali", Joined: joinAt}}, lcCollab(t, loose, "c1").Members, "a group change removes no member")
 
@@ -252,8 +254,8 @@ func TestGroupSnapshot_CP4_CP15(t *testing.T) {
 	s = lcApply(t, s, collabplus.SaveGroup(collabplus.Group{ID: "g2", MaxLevel: lcLevel(level.L8)}), lcDate(2, 26, 0))
 	lcApply(t, s, collabplus.Join("c1", l1), joinAt)
 	r = lcRefused(t, s, collabplus.Join("c1", l4), joinAt)
-	lcRequireDecision(t, lcDecision(time.Time{}, affrules.Reason{Rule: collabplus.RuleGroups, Key: lcKeyLevel,
-		Observed: affrules.LevelOf(4), Limit: affrules.Text("L0–L2"), Subject: "mali"}), r.Decision)
+	lcRequireDecision(t, lcDecision(time.Time{}, affrules.Reason{Rule: collabplus.RuleGroups, Key: lcKeyLevelHigh,
+		Observed: affrules.LevelOf(4), Limit: affrules.LevelOf(2), Subject: "mali"}), r.Decision)
 
 	// Unknown groups are bad input, in preferences and final terms.
 	final.Group = "g9"

@@ -228,6 +228,7 @@ func lcSnapshot(s collabplus.Seller) collabplus.Seller {
 		}
 		c.Events = slices.Clone(c.Events)
 		c.Members = slices.Clone(c.Members)
+		c.Ended = slices.Clone(c.Ended)
 	}
 	return s
 }
@@ -245,7 +246,19 @@ func lcCloneGroup(g collabplus.Group) collabplus.Group {
 	g.ContentTypes = slices.Clone(g.ContentTypes)
 	g.Criteria = slices.Clone(g.Criteria)
 	for i := range g.Criteria {
-		g.Criteria[i].OneOf = slices.Clone(g.Criteria[i].OneOf)
+		c := &g.Criteria[i]
+		c.OneOf = slices.Clone(c.OneOf)
+		if c.Min != nil {
+			v := *c.Min
+			c.Min = &v
+		}
+		if c.Max != nil {
+			v := *c.Max
+			c.Max = &v
+		}
+	}
+	if g.MaxLevel != nil {
+		g.MaxLevel = lcLevel(*g.MaxLevel)
 	}
 	return g
 }
@@ -360,27 +373,32 @@ func lcBadInput(t testing.TB, err error, want ...string) {
 
 // The message keys of the package's reasons.
 const (
-	lcKeyState        affrules.MessageKey = "collabplus.cp7.state"
-	lcKeyPaymentLate  affrules.MessageKey = "collabplus.cp7.payment_late"
-	lcKeyOngoing      affrules.MessageKey = "collabplus.cp7.ongoing"
-	lcKeyStarted      affrules.MessageKey = "collabplus.cp7.started"
-	lcKeyFinalStarted affrules.MessageKey = "collabplus.cp7.final_started"
-	lcKeyMember       affrules.MessageKey = "collabplus.cp7.member"
-	lcKeyTooMany      affrules.MessageKey = "collabplus.cp4.too_many_groups"
-	lcKeyAllowlist    affrules.MessageKey = "collabplus.cp17.not_allowlisted"
-	lcKeyQuota        affrules.MessageKey = "collabplus.cp3.quota"
-	lcKeyDuration     affrules.MessageKey = "collabplus.cp2.duration"
-	lcKeyIneligible   affrules.MessageKey = "collabplus.elg9.ineligible"
-	lcKeyNotAbove     affrules.MessageKey = "collabplus.cp8.not_above_open"
-	lcKeyNoneAbove    affrules.MessageKey = "collabplus.cp8.none_possible"
-	lcKeyBlocked      affrules.MessageKey = "collabplus.cp13.blocked"
-	lcKeyCategory     affrules.MessageKey = "collabplus.cp4.category"
-	lcKeyLevel        affrules.MessageKey = "collabplus.cp4.level"
-	lcKeyAvgRate      affrules.MessageKey = "collabplus.cp4.avg_rate"
-	lcKeyContentType  affrules.MessageKey = "collabplus.cp4.content_type"
-	lcKeyFollowers    affrules.MessageKey = "collabplus.cp4.followers"
-	lcKeyRisk         affrules.MessageKey = "collabplus.cp4.risk"
-	lcKeyCriterion    affrules.MessageKey = "collabplus.cp4.criterion"
+	lcKeyState         affrules.MessageKey = "collabplus.cp7.state"
+	lcKeyPaymentLate   affrules.MessageKey = "collabplus.cp7.payment_late"
+	lcKeyOngoing       affrules.MessageKey = "collabplus.cp7.ongoing"
+	lcKeyStarted       affrules.MessageKey = "collabplus.cp7.started"
+	lcKeyPayStarted    affrules.MessageKey = "collabplus.cp7.pay_started"
+	lcKeyFinalStarted  affrules.MessageKey = "collabplus.cp7.final_started"
+	lcKeyMember        affrules.MessageKey = "collabplus.cp7.member"
+	lcKeyTooMany       affrules.MessageKey = "collabplus.cp4.too_many_groups"
+	lcKeyAllowlist     affrules.MessageKey = "collabplus.cp17.not_allowlisted"
+	lcKeyQuota         affrules.MessageKey = "collabplus.cp3.quota"
+	lcKeyTooShort      affrules.MessageKey = "collabplus.cp2.too_short"
+	lcKeyTooLong       affrules.MessageKey = "collabplus.cp2.too_long"
+	lcKeyIneligible    affrules.MessageKey = "collabplus.elg9.ineligible"
+	lcKeyNotAbove      affrules.MessageKey = "collabplus.cp8.not_above_open"
+	lcKeyNoneAbove     affrules.MessageKey = "collabplus.cp8.none_possible"
+	lcKeyBlocked       affrules.MessageKey = "collabplus.cp13.blocked"
+	lcKeyCategory      affrules.MessageKey = "collabplus.cp4.category"
+	lcKeyLevelLow      affrules.MessageKey = "collabplus.cp4.level_low"
+	lcKeyLevelHigh     affrules.MessageKey = "collabplus.cp4.level_high"
+	lcKeyAvgRateLow    affrules.MessageKey = "collabplus.cp4.avg_rate_low"
+	lcKeyAvgRateHigh   affrules.MessageKey = "collabplus.cp4.avg_rate_high"
+	lcKeyContentType   affrules.MessageKey = "collabplus.cp4.content_type"
+	lcKeyFollowersLow  affrules.MessageKey = "collabplus.cp4.followers_low"
+	lcKeyFollowersHigh affrules.MessageKey = "collabplus.cp4.followers_high"
+	lcKeyRisk          affrules.MessageKey = "collabplus.cp4.risk"
+	lcKeyCriterion     affrules.MessageKey = "collabplus.cp4.criterion"
 )
 
 // lcDecision returns the denial the reasons add up to, next allowed at next (zero for none).

@@ -216,6 +216,29 @@ func TestTermsBadInput(t *testing.T) {
 	lcApply(t, s, lcSubmit("c1"), at)
 }
 
+// CP-19: the seller's WhatsApp number, when given, reads as a phone number: 6 to 15 digits, an
+// optional leading +, and spaces, dashes, dots or parentheses between them. Anything else is bad
+// input, in the preferences and in final terms.
+func TestWhatsApp_CP19(t *testing.T) {
+	at := lcDate(2, 10, 9)
+	withNumber := func(n string) collabplus.Terms {
+		t := lcTask(lcLcPeriod)
+		t.WhatsApp = n
+		return t
+	}
+	for _, n := range []string{"", "123456", "123456789012345", "+66812345678", "+66 81 234 5678", "(081) 234-5678", "081.234.5678"} {
+		s := lcDraft(t, lcSeller(t), "c1", withNumber(n), lcT0)
+		lcApply(t, s, lcSubmit("c1"), at)
+		lcApply(t, lcLcPaidSeller(t), collabplus.Finalize("c1", withNumber(n)), lcDate(2, 21, 0))
+	}
+	for _, n := range []string{"12345", "1234567890123456", "call me", "+66 81 234 5678 ext 9", "66+812345678", "++66812345678",
+		"+66_812345678", "+66/81/234/5678", "0812345678#", " ", "+", "(-.)"} {
+		s := lcDraft(t, lcSeller(t), "c1", withNumber(n), lcT0)
+		lcBad(t, s, lcSubmit("c1"), at, "preferences.whatsapp")
+		lcBad(t, lcLcPaidSeller(t), collabplus.Finalize("c1", withNumber(n)), lcDate(2, 21, 0), "final.whatsapp")
+	}
+}
+
 // MKT-4: in Indonesia (IDR, no minor unit) amounts are whole rupiah: 500.5 is bad input,
 // 500 and 500.00 are exact.
 func TestAmountsIDR(t *testing.T) {

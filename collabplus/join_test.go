@@ -24,7 +24,7 @@ func TestJoinEveryReason_CP4_CP13(t *testing.T) {
 	require.Equal(t, "kai", r.Subject)
 	lcRequireDecision(t, lcDecision(time.Time{},
 		affrules.Reason{Rule: collabplus.RuleLifecycle, Key: lcKeyMember, Observed: affrules.Instant(joined), Subject: "kai"},
-		affrules.Reason{Rule: collabplus.RuleGroups, Key: lcKeyLevel, Observed: affrules.LevelOf(1), Limit: affrules.Text("L3–L8"), Subject: "kai"},
+		affrules.Reason{Rule: collabplus.RuleGroups, Key: lcKeyLevelLow, Observed: affrules.LevelOf(1), Limit: affrules.LevelOf(3), Subject: "kai"},
 		affrules.Reason{Rule: collabplus.RuleBlocklist, Key: lcKeyBlocked, Observed: affrules.Instant(lcDate(3, 3, 0)), Limit: affrules.Instant(lcLcPaid), Subject: "kai"},
 	), r.Decision)
 }
@@ -42,13 +42,19 @@ func TestJoinTwice_CP7(t *testing.T) {
 		lcCollab(t, s, "c1").Members)
 }
 
-// A join of an unknown collaboration or by a creator without an ID is bad input; it records
+// A join of an unknown collaboration or by a creator whose data is out of range (no ID, a level
+// above L8, negative followers, a risk above high) is bad input, not a refusal; it records
 // nothing.
 func TestJoinBadInput(t *testing.T) {
 	s := lcLcPaidSeller(t)
 	at := lcDate(3, 2, 0)
 	lcBad(t, s, collabplus.Join("c9", collabplus.Creator{ID: "mali", Level: level.L4}), at, "collaboration")
 	lcBad(t, s, collabplus.Join("c1", collabplus.Creator{Level: level.L4}), at, "creator.id")
+	lcBad(t, s, collabplus.Join("c1", collabplus.Creator{ID: "mali", Level: level.L8 + 1}), at, "creator.level")
+	lcBad(t, s, collabplus.Join("c1", collabplus.Creator{ID: "mali", Level: level.L4, Followers: -1}), at, "creator.followers")
+	lcBad(t, s, collabplus.Join("c1", collabplus.Creator{ID: "mali", Level: level.L4, Risk: collabplus.HighRisk + 1}), at, "creator.risk")
+	lcBad(t, s, collabplus.Join("c1", collabplus.Creator{Level: level.L8 + 1, Followers: -1, Risk: collabplus.HighRisk + 1}), at,
+		"creator.id", "creator.level", "creator.followers", "creator.risk")
 	for _, a := range []collabplus.Action{collabplus.Edit("c9", lcTask(lcLcPeriod)), collabplus.Submit("c9", lcFacts(nil)),
 		collabplus.Pay("c9", "credit_card"), collabplus.Recall("c9"), collabplus.Finalize("c9", lcTask(lcLcPeriod))} {
 		lcBad(t, s, a, at, "collaboration")

@@ -67,7 +67,8 @@ var lcAllStates = []collabplus.State{collabplus.Draft, collabplus.PendingPayment
 // CP-7: every action in every state. An action is applied in the states that allow it and
 // refused in every other with an affrules.Refusal naming the action, whose CP-7 reason observes
 // the state and names the states that would allow it; a payment after the window is refused as
-// late, a recall while ongoing as a cancellation.
+// late, a recall while ongoing as a cancellation. A refused join is about the creator (the
+// refusal's subject) and, while paid, names the start as the instant it will be allowed.
 func TestTransitions_CP7(t *testing.T) {
 	final := lcTask(lcLcPeriod)
 	final.Reward = lcDec("600.00")
@@ -105,7 +106,14 @@ func TestTransitions_CP7(t *testing.T) {
 				}
 				r := lcRefused(t, s, act.a, at)
 				require.Equal(t, act.name, r.Action, "the refusal names the action")
-				require.Equal(t, "c1", r.Subject)
+				subject, next := "c1", time.Time{}
+				if act.name == "join" {
+					subject = "mali"
+					if st == collabplus.Paid {
+						next = lcLcPeriod.Start // time alone is the obstacle
+					}
+				}
+				require.Equal(t, subject, r.Subject)
 				reason := lcStateReason("c1", st, act.limit)
 				switch {
 				case act.name == "pay" && st == collabplus.Expired:
@@ -113,8 +121,8 @@ func TestTransitions_CP7(t *testing.T) {
 				case act.name == "recall" && st == collabplus.Ongoing:
 					reason = affrules.Reason{Rule: collabplus.RuleLifecycle, Key: lcKeyOngoing, Observed: affrules.Text("ongoing"), Subject: "c1"}
 				}
-				lcRequireDecision(t, lcDecision(time.Time{}, reason), r.Decision)
-				require.Contains(t, r.Error(), fmt.Sprintf("collabplus: %s %q refused: CP-7 failed", act.name, "c1"))
+				lcRequireDecision(t, lcDecision(next, reason), r.Decision)
+				require.Contains(t, r.Error(), fmt.Sprintf("collabplus: %s %q refused: CP-7 failed", act.name, subject))
 			})
 		}
 	}
@@ -198,26 +206,36 @@ func TestRecall_CP7(t *testing.T) {
 }
 
 // CP-7: creators join from the start instant until the end instant: before the start and at
-// the end they are refused (paid, ended); at the start and 1ns before the end they join.
+// the end they are refused (paid, ended); before the start time alone is the obstacle, so the
+// refusal names the start as the instant it will be allowed; at the start and 1ns before the
+// end they join.
 func TestJoinWindow_CP7(t *testing.T) {
 	s := lcLcPaidSeller(t)
 	mali := collabplus.Creator{ID: "mali", Level: level.L4}
 	for _, tc := range []struct {
 		at    time.Time
 		state collabplus.State
+		next  time.Time
 	}{
-		{lcLcPeriod.Start.Add(-time.Nanosecond), collabplus.Paid},
-		{lcLcPeriod.End, collabplus.Ended},
-		{lcLcPeriod.End.Add(time.Hour), collabplus.Ended},
+		{lcLcPaid, collabplus.Paid, lcLcPeriod.Start},
+		{lcLcPeriod.Start.Add(-time.Nanosecond), collabplus.Paid, lcLcPeriod.Start},
+		{lcLcPeriod.End, collabplus.Ended, time.Time{}},
+		{lcLcPeriod.End.Add(time.Hour), collabplus.Ended, time.Time{}},
 	} {
 		r := lcRefused(t, s, collabplus.Join("c1", mali), tc.at)
 		require.Equal(t, "join", r.Action)
-		lcRequireDecision(t, lcDecision(time.Time{}, lcStateReason("c1", tc.state, "ongoing")), r.Decision)
+		lcRequireDecision(t, lcDecision(tc.next, lcStateReason("c1", tc.state, "ongoing")), r.Decision)
 	}
 	for _, at := range []time.Time{lcLcPeriod.Start, lcLcPeriod.End.Add(-time.Nanosecond)} {
 		got := lcApply(t, s, collabplus.Join("c1", mali), at)
 		require.Equal(t, []collabplus.Member{{Creator: "mali", Joined: at}}, lcCollab(t, got, "c1").Members)
 	}
+	// Final terms moving the start: the refusal names the start of the final terms (CP-15).
+	moved := lcDays(lcDate(2, 27, 0), 14)
+	s = lcApply(t, s, collabplus.Finalize("c1", lcTask(moved)), lcDate(2, 25, 0))
+	r := lcRefused(t, s, collabplus.Join("c1", mali), lcDate(2, 26, 0))
+	lcRequireDecision(t, lcDecision(moved.Start, lcStateReason("c1", collabplus.Paid, "ongoing")), r.Decision)
+	lcApply(t, s, collabplus.Join("c1", mali), moved.Start)
 }
 
 // CP-7, CP-15: the platform's final terms are set while pending payment or paid, before the

@@ -153,7 +153,8 @@ func (m *lcMach) submit(id string, allowlisted bool, at time.Time) (reasons []st
 	}
 }
 
-// CP-7: payment inside the window, by a method of the policy; after it, refused as late.
+// CP-7: payment inside the window, before the period starts, by a method of the policy; after
+// the window, refused as late; at or after the start, refused and nothing recorded.
 func (m *lcMach) pay(id, method string, at time.Time) (reasons []string, bad bool, apply func()) {
 	c := m.cs[id]
 	if c == nil {
@@ -165,6 +166,9 @@ func (m *lcMach) pay(id, method string, at time.Time) (reasons []string, bad boo
 	case collabplus.PendingPayment:
 	default:
 		return []string{lcMachState("pending_payment")}, false, nil
+	}
+	if !at.Before(c.period.Start) {
+		return []string{"CP-7 " + string(lcKeyPayStarted)}, false, nil
 	}
 	if !slices.Contains(m.p.PaymentMethods, method) {
 		return nil, true, nil
@@ -220,20 +224,25 @@ func (m *lcMach) finalize(id string, terms collabplus.Terms, at time.Time) (reas
 }
 
 // CP-4, CP-7, CP-13: a creator joins an ongoing collaboration once, at a level the group (as
-// it was at the submission) admits, not blocked at its publication nor blocked since.
-func (m *lcMach) join(id, creator string, lv level.Level, at time.Time) (reasons []string, bad bool, apply func()) {
+// it was at the submission) admits, not blocked at its publication nor blocked since. Before
+// the start of a paid one, time alone is the obstacle: the refusal names the start.
+func (m *lcMach) join(id, creator string, lv level.Level, at time.Time) (reasons []string, next time.Time, bad bool, apply func()) {
 	c := m.cs[id]
 	if c == nil {
-		return nil, true, nil
+		return nil, time.Time{}, true, nil
 	}
-	if c.state(at) != collabplus.Ongoing {
-		return []string{lcMachState("ongoing")}, false, nil
+	switch c.state(at) {
+	case collabplus.Ongoing:
+	case collabplus.Paid:
+		return []string{lcMachState("ongoing")}, c.period.Start, false, nil
+	default:
+		return []string{lcMachState("ongoing")}, time.Time{}, false, nil
 	}
 	if c.members[creator] {
 		reasons = append(reasons, "CP-7 "+string(lcKeyMember))
 	}
 	if lv < c.minLevel {
-		reasons = append(reasons, "CP-4 "+string(lcKeyLevel))
+		reasons = append(reasons, "CP-4 "+string(lcKeyLevelLow))
 	}
 	blocked := m.blockedAt(creator, c.paid)
 	for _, b := range m.blocks {
@@ -242,7 +251,7 @@ func (m *lcMach) join(id, creator string, lv level.Level, at time.Time) (reasons
 	if blocked {
 		reasons = append(reasons, "CP-13 "+string(lcKeyBlocked))
 	}
-	return reasons, false, func() {
+	return reasons, time.Time{}, false, func() {
 		c.members[creator] = true
 		w := m.collab(id)
 		w.Members = append(w.Members, collabplus.Member{Creator: creator, Joined: at})
@@ -468,8 +477,8 @@ func lcMachine(t *rapid.T) {
 			creator := rapid.SampledFrom(lcMachCreators).Draw(t, "creator")
 			lv := level.Level(rapid.IntRange(0, 8).Draw(t, "level"))
 			at := when(t)
-			reasons, bad, apply := m.join(id, creator, lv, at)
-			step(t, "join", collabplus.Join(id, collabplus.Creator{ID: creator, Level: lv}), at, reasons, noNext, bad, apply)
+			reasons, next, bad, apply := m.join(id, creator, lv, at)
+			step(t, "join", collabplus.Join(id, collabplus.Creator{ID: creator, Level: lv}), at, reasons, next, bad, apply)
 		},
 		"block": func(t *rapid.T) {
 			creator := rapid.SampledFrom(lcMachCreators).Draw(t, "creator")

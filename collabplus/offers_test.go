@@ -102,11 +102,17 @@ func TestOffersOnlyPaid_CP7_CP15(t *testing.T) {
 		require.Len(t, lcOffers(t, lcCollab(t, s, "c1"), at), 1, "%v", st)
 	}
 
-	final := lcWith(lcTask(lcLcPeriod), collabplus.Product{ID: "p3", Rate: lcRate("20%")})
-	s := lcApply(t, lcLcPaidSeller(t), collabplus.Finalize("c1", final), lcDate(2, 25, 0))
-	o := lcOffers(t, lcCollab(t, s, "c1"), lcDate(3, 2, 0))
+	// The preferences give p1 no exclusive rate; the final terms give it 20%.
+	paid := lcLcPaidSeller(t)
+	o := lcOffers(t, lcCollab(t, paid, "c1"), lcDate(3, 2, 0))
 	require.Len(t, o, 1)
-	require.Equal(t, "c1/p3", o[0].ID)
+	_, ok := o[0].Rates.At(lcLcPeriod.Start)
+	require.False(t, ok, "no exclusive rate in the preferences: the Open rate applies")
+	final := lcWith(lcTask(lcLcPeriod), collabplus.Product{ID: lcProduct, Rate: lcRate("20%")})
+	s := lcApply(t, paid, collabplus.Finalize("c1", final), lcDate(2, 25, 0))
+	o = lcOffers(t, lcCollab(t, s, "c1"), lcDate(3, 2, 0))
+	require.Len(t, o, 1)
+	require.Equal(t, "c1/p1", o[0].ID)
 	r, ok := o[0].Rates.At(lcLcPeriod.Start)
 	require.True(t, ok)
 	require.Equal(t, lcRate("20%"), r.Rate)

@@ -36,6 +36,8 @@ func TestDefaultPolicy(t *testing.T) {
 		TieBreaks:           []string{collabplus.TieFirstReached, collabplus.TieCreatorID},
 		CancelReasons:       []string{"account_security", "risk_control"}, // CP-14
 		SampleLeadDays:      7,                                            // CP-16
+
+		PermanentEndsParticipation: true, // ELG-11
 	}
 	if diff := cmp.Diff(want, collabplus.DefaultPolicy()); diff != "" {
 		t.Errorf("DefaultPolicy (-want +got):\n%s", diff)

@@ -365,7 +365,11 @@ func (e *Evaluator) lifecycle(s *Seller, mk affrules.Market, a Action, at time.T
 			}
 			limit += w.String()
 		}
-		return refuse(actionNames[a.kind], c.ID, time.Time{}, affrules.Reason{Rule: RuleLifecycle, Key: keyState, Observed: affrules.Text(state.String()), Limit: affrules.Text(limit), Subject: c.ID})
+		subject := c.ID
+		if a.kind == actJoin {
+			subject = a.creator.ID // a join is about the creator, whatever stops it
+		}
+		return refuse(actionNames[a.kind], subject, time.Time{}, affrules.Reason{Rule: RuleLifecycle, Key: keyState, Observed: affrules.Text(state.String()), Limit: affrules.Text(limit), Subject: c.ID})
 	}
 	switch a.kind {
 	case actEdit:

@@ -210,7 +210,7 @@ func TestSubmitRecords_CP3_CP7(t *testing.T) {
 
 // CP-2: durations in market-calendar days, first and last included, bounds inclusive: a task
 // runs 14–120 days, a challenge 14–60; outside, the refusal observes the days and names the
-// bounds of the type.
+// bound of the type it crosses: too short below the minimum, too long above the maximum.
 func TestDuration_CP2(t *testing.T) {
 	start := lcDate(3, 1, 0)
 	at := lcDate(2, 10, 9)
@@ -225,10 +225,13 @@ func TestDuration_CP2(t *testing.T) {
 		{collabplus.Challenge, 120, false},
 	} {
 		t.Run(fmt.Sprintf("%v/%d", tc.typ, tc.days), func(t *testing.T) {
-			terms := lcTask(lcDays(start, tc.days))
-			limit := "14–120 days for a task"
+			terms, max := lcTask(lcDays(start, tc.days)), 120
 			if tc.typ == collabplus.Challenge {
-				terms, limit = lcChallenge(lcDays(start, tc.days)), "14–60 days for a challenge"
+				terms, max = lcChallenge(lcDays(start, tc.days)), 60
+			}
+			key, limit := lcKeyTooShort, 14
+			if tc.days > max {
+				key, limit = lcKeyTooLong, max
 			}
 			s := lcDraft(t, lcSeller(t), "c1", terms, lcT0)
 			if tc.ok {
@@ -236,21 +239,27 @@ func TestDuration_CP2(t *testing.T) {
 				return
 			}
 			r := lcRefused(t, s, lcSubmit("c1"), at)
-			lcRequireDecision(t, lcDecision(time.Time{}, affrules.Reason{Rule: collabplus.RuleDuration, Key: lcKeyDuration,
-				Observed: affrules.DaysOf(tc.days), Limit: affrules.Text(limit), Subject: "c1"}), r.Decision)
+			lcRequireDecision(t, lcDecision(time.Time{}, affrules.Reason{Rule: collabplus.RuleDuration, Key: key,
+				Observed: affrules.DaysOf(tc.days), Limit: affrules.DaysOf(limit), Subject: "c1"}), r.Decision)
 		})
 	}
 	// The policy's bounds.
 	p := collabplus.DefaultPolicy()
 	p.TaskDays = collabplus.Days{Min: 20, Max: 30}
 	e := collabplus.MustNew(p, lcCom)
-	for days, ok := range map[int]bool{19: false, 20: true, 30: true, 31: false} {
-		s := lcDraft(t, lcSeller(t), "c1", lcTask(lcDays(start, days)), lcT0)
-		if ok {
+	for _, tc := range []struct {
+		days  int
+		key   affrules.MessageKey // zero: accepted
+		limit int
+	}{{19, lcKeyTooShort, 20}, {20, "", 0}, {30, "", 0}, {31, lcKeyTooLong, 30}} {
+		s := lcDraft(t, lcSeller(t), "c1", lcTask(lcDays(start, tc.days)), lcT0)
+		if tc.key == "" {
 			lcApplyWith(t, e, s, lcSubmit("c1"), at)
-		} else {
-			require.True(t, lcRefusedWith(t, e, s, lcSubmit("c1"), at).Decision.Failed(collabplus.RuleDuration), "%d days", days)
+			continue
 		}
+		r := lcRefusedWith(t, e, s, lcSubmit("c1"), at)
+		lcRequireDecision(t, lcDecision(time.Time{}, affrules.Reason{Rule: collabplus.RuleDuration, Key: tc.key,
+			Observed: affrules.DaysOf(tc.days), Limit: affrules.DaysOf(tc.limit), Subject: "c1"}), r.Decision)
 	}
 }
 
@@ -285,9 +294,13 @@ func TestDurationAcrossDST_CP2(t *testing.T) {
 				lcApply(t, s, collabplus.Submit("c1", f), at)
 				return
 			}
+			key, limit := lcKeyTooShort, 14
+			if tc.days > 120 {
+				key, limit = lcKeyTooLong, 120
+			}
 			r := lcRefused(t, s, collabplus.Submit("c1", f), at)
-			lcRequireDecision(t, lcDecision(time.Time{}, affrules.Reason{Rule: collabplus.RuleDuration, Key: lcKeyDuration,
-				Observed: affrules.DaysOf(tc.days), Limit: affrules.Text("14–120 days for a task"), Subject: "c1"}), r.Decision)
+			lcRequireDecision(t, lcDecision(time.Time{}, affrules.Reason{Rule: collabplus.RuleDuration, Key: key,
+				Observed: affrules.DaysOf(tc.days), Limit: affrules.DaysOf(limit), Subject: "c1"}), r.Decision)
 		})
 	}
 	// 3 April 00:00 UTC is 01:00 in London (BST): not a local midnight.
@@ -349,9 +362,10 @@ func lcOpenTerms(from time.Time, t commission.Terms) affrules.Effective[commissi
 
 // CP-8: each exclusive rate must be strictly above the product's Open Collaboration rate:
 // standard against the highest live Open standard (or upper tier) rate, shop ads against the
-// Open shop-ads rate, else the Open standard rate; live over COM-10's 30-day delay of a
-// decrease; at 80% (COM-9's maximum) no exclusive rate is possible; a product not listed in
-// Open, or no longer listed, has no floor.
+// highest rate a live Open entry pays a shop-ads order (its shop-ads rate, else its standard or
+// upper tier rate); live over COM-10's 30-day delay of a decrease; at 80% (COM-9's maximum) no
+// exclusive rate is possible, for shop ads too; a product not listed in Open, or no longer
+// listed, has no floor.
 func TestExclusiveRate_CP8(t *testing.T) {
 	jan1 := lcDate(1, 1, 0)
 	decrease := lcDate(1, 15, 10)
@@ -369,6 +383,12 @@ func TestExclusiveRate_CP8(t *testing.T) {
 	future := lcOpen(lcProduct, lcFrom(lcDate(3, 1, 0), "10%"))
 	future.Period.Start = lcDate(3, 1, 0)
 	other := lcOpen("p2", lcFrom(jan1, "30%"))
+	// 20% with no shop-ads rate, then, 5 days before at, 10% with a shop-ads rate of 12%: the
+	// decrease is delayed, so a shop-ads order may still be paid 20% (the first entry's
+	// standard rate), above the second entry's shop-ads rate.
+	perEntry := lcOpen(lcProduct, lcFrom(jan1, "20%"), lcOpenTerms(at.Add(-5*24*time.Hour), commission.Terms{Rate: r("10%"), ShopAds: r("12%")}))
+	perEntryDecreased := lcOpen(lcProduct, lcFrom(jan1, "20%"), lcOpenTerms(decrease, commission.Terms{Rate: r("10%"), ShopAds: r("12%")}))
+	shopAdsMax := lcOpen(lcProduct, lcOpenTerms(jan1, commission.Terms{Rate: r("10%"), ShopAds: r("80%")}))
 
 	notAbove := func(observed, limit affrules.Rate, subject string) affrules.Reason {
 		return affrules.Reason{Rule: collabplus.RuleExclusiveRates, Key: lcKeyNotAbove, Observed: affrules.RateOf(observed), Limit: affrules.RateOf(limit), Subject: subject}
@@ -403,6 +423,19 @@ func TestExclusiveRate_CP8(t *testing.T) {
 			[]affrules.Reason{notAbove(r("11%"), r("12%"), lcProduct+" shop ads")}},
 		{"Open at the maximum", collabplus.Product{ID: lcProduct, Rate: r("80%")}, max, at, []affrules.Reason{{Rule: collabplus.RuleExclusiveRates,
 			Key: lcKeyNoneAbove, Observed: affrules.RateOf(r("80%")), Limit: affrules.RateOf(r("80%")), Subject: lcProduct}}},
+		{"shop ads vs each entry as paid", collabplus.Product{ID: lcProduct, Rate: r("21%"), ShopAds: r("15%")}, perEntry, at,
+			[]affrules.Reason{notAbove(r("15%"), r("20%"), lcProduct+" shop ads")}},
+		{"shop ads equal to an earlier entry's standard", collabplus.Product{ID: lcProduct, Rate: r("21%"), ShopAds: r("20%")}, perEntry, at,
+			[]affrules.Reason{notAbove(r("20%"), r("20%"), lcProduct+" shop ads")}},
+		{"shop ads above every entry as paid", collabplus.Product{ID: lcProduct, Rate: r("21%"), ShopAds: lcAbove(r("20%"))}, perEntry, at, nil},
+		{"shop ads before the delay's end", collabplus.Product{ID: lcProduct, Rate: r("21%"), ShopAds: r("15%")}, perEntryDecreased,
+			delayed.Add(-time.Nanosecond), []affrules.Reason{notAbove(r("15%"), r("20%"), lcProduct+" shop ads")}},
+		{"shop ads at the delay's end", collabplus.Product{ID: lcProduct, Rate: lcAbove(r("10%")), ShopAds: lcAbove(r("12%"))}, perEntryDecreased,
+			delayed, nil},
+		{"Open shop ads at the maximum", collabplus.Product{ID: lcProduct, Rate: r("11%"), ShopAds: r("50%")}, shopAdsMax, at,
+			[]affrules.Reason{{Rule: collabplus.RuleExclusiveRates, Key: lcKeyNoneAbove, Observed: affrules.RateOf(r("80%")),
+				Limit: affrules.RateOf(r("80%")), Subject: lcProduct + " shop ads"}}},
+		{"Open shop ads at the maximum, no exclusive shop-ads rate", collabplus.Product{ID: lcProduct, Rate: r("11%")}, shopAdsMax, at, nil},
 		{"not listed", collabplus.Product{ID: lcProduct, Rate: r("1%")}, other, at, nil},
 		{"listing ended", collabplus.Product{ID: lcProduct, Rate: r("1%")}, ended, at, nil},
 		{"listing ended 1ns later", collabplus.Product{ID: lcProduct, Rate: r("1%")}, ended, ended.Period.End.Add(-time.Nanosecond),

@@ -145,8 +145,12 @@ func (r Rule) Decide(h History, req Request, f Facts, at time.Time) (Request, af
 	}
 	if capped && h.Month >= cap { // SMP-11
 		reasons = append(reasons, affrules.Reason{Rule: RuleMonthlyCap, Key: keyCap, Observed: affrules.Count(int64(h.Month)), Limit: affrules.Count(int64(cap)), Subject: req.Creator})
-		mk, _ := affrules.LookupMarket(req.Market)
-		later(mk.Month(at).End)
+		if cap > 0 {
+			mk, _ := affrules.LookupMarket(req.Market)
+			later(mk.Month(at).End)
+		} else {
+			timeOnly = false // a band capped at 0 allows no request in any month
+		}
 	}
 	if req.Source == CollabPlus && h.InCollab >= r.p.CollabPlusFree { // SMP-3
 		reasons = append(reasons, affrules.Reason{Rule: RuleCollabPlus, Key: keyCollabLimit, Observed: affrules.Count(int64(h.InCollab)), Limit: affrules.Count(int64(r.p.CollabPlusFree)), Subject: req.Creator})

@@ -44,7 +44,8 @@
 //     ship, shipped, delivered, fulfilled and overdue, the last four of them final but
 //     delivered.
 //   - SMP-8: a request counts in the window in which it ended fulfilled (content posted) or
-//     overdue (its deadline passed); the rate is exact, fulfilled ÷ (fulfilled + overdue).
+//     overdue (its deadline passed, or its delivery if after the deadline); the rate is exact,
+//     fulfilled ÷ (fulfilled + overdue).
 //   - SMP-10: the answer window is [request, request + 7 × 24 h); unanswered, the request has
 //     expired at its end. A request is open until it is rejected, expired, fulfilled or
 //     overdue. The 30-day wait runs from the rejection, or from the expiry.

@@ -5,8 +5,8 @@ import (
 )
 
 // FulfilmentRate returns creator's fulfilment rate over window w (SMP-8): the requests that
-// ended fulfilled or overdue inside w (content posted, or the deadline passed, at an instant in
-// [w.Start, w.End)), as the exact ratio fulfilled ÷ (fulfilled + overdue), and whether there is
+// ended fulfilled or overdue inside w (content posted, or the deadline passed or the sample was
+// delivered after it, at an instant in [w.Start, w.End)), as the exact ratio fulfilled ÷ (fulfilled + overdue), and whether there is
 // any such request (the rate is undefined without one). Requests of other creators are ignored.
 func FulfilmentRate(requests []Request, creator string, w affrules.Period) (fulfilled, overdue int64, rate affrules.Value, ok bool) {
 	for _, r := range requests {

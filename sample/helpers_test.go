@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"slices"
-	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -29,6 +28,13 @@ var (
 )
 
 const day = 24 * time.Hour
+
+// tb is what the helpers need of a test: a *testing.T, or a *rapid.T in properties.
+type tb interface {
+	require.TestingT
+	Helper()
+	Fatalf(format string, args ...any)
+}
 
 func mustZone(name string) *time.Location {
 	loc, err := time.LoadLocation(name)
@@ -78,7 +84,7 @@ func inCollab(id, creator, product, collab string) sample.Request {
 var band1 = sample.Facts{Band: "band_1"}
 
 // decide decides req with r and requires no error.
-func decide(t testing.TB, r sample.Rule, h sample.History, req sample.Request, f sample.Facts, at time.Time) (sample.Request, affrules.Decision) {
+func decide(t tb, r sample.Rule, h sample.History, req sample.Request, f sample.Facts, at time.Time) (sample.Request, affrules.Decision) {
 	t.Helper()
 	got, d, err := r.Decide(h, req, f, at)
 	require.NoError(t, err, "Decide(%s) at %v", req.ID, at)
@@ -89,7 +95,7 @@ func decide(t testing.TB, r sample.Rule, h sample.History, req sample.Request, f
 }
 
 // made decides req with r and requires it to be allowed.
-func made(t testing.TB, r sample.Rule, h sample.History, req sample.Request, f sample.Facts, at time.Time) sample.Request {
+func made(t tb, r sample.Rule, h sample.History, req sample.Request, f sample.Facts, at time.Time) sample.Request {
 	t.Helper()
 	got, d := decide(t, r, h, req, f, at)
 	require.True(t, d.Allowed, "Decide(%s) at %v: %v", req.ID, at, d)
@@ -97,7 +103,7 @@ func made(t testing.TB, r sample.Rule, h sample.History, req sample.Request, f s
 }
 
 // record records k on req with r and requires no error.
-func record(t testing.TB, r sample.Rule, req sample.Request, k sample.EventKind, at time.Time) sample.Request {
+func record(t tb, r sample.Rule, req sample.Request, k sample.EventKind, at time.Time) sample.Request {
 	t.Helper()
 	got, err := r.Record(req, k, at)
 	require.NoError(t, err, "Record(%s, %v) at %v", req.ID, k, at)
@@ -111,7 +117,7 @@ type step struct {
 }
 
 // walk records the steps in order on req with r.
-func walk(t testing.TB, r sample.Rule, req sample.Request, steps ...step) sample.Request {
+func walk(t tb, r sample.Rule, req sample.Request, steps ...step) sample.Request {
 	t.Helper()
 	for _, s := range steps {
 		req = record(t, r, req, s.k, s.at)
@@ -121,14 +127,14 @@ func walk(t testing.TB, r sample.Rule, req sample.Request, steps ...step) sample
 
 // ask returns shop-1's direct request id of creator for product made at at, waiting for the
 // seller (SMP-1).
-func ask(t testing.TB, id, creator, product string, at time.Time) sample.Request {
+func ask(t tb, id, creator, product string, at time.Time) sample.Request {
 	t.Helper()
 	return made(t, rule, sample.History{}, direct(id, creator, product), band1, at)
 }
 
 // delivered returns a direct request of aisyah for product made at t0, approved at t0+1h,
 // shipped at t0+1d and delivered at at.
-func delivered(t testing.TB, id, product string, at time.Time) sample.Request {
+func delivered(t tb, id, product string, at time.Time) sample.Request {
 	t.Helper()
 	return walk(t, rule, ask(t, id, "aisyah", product, t0),
 		step{sample.Approved, t0.Add(time.Hour)}, step{sample.ShippedEvent, t0.Add(day)}, step{sample.DeliveredEvent, at})
@@ -170,7 +176,7 @@ func fields(err error) []string {
 
 // badInput requires err to be bad input, and only that: field errors of package sample, not a
 // refusal, naming exactly the fields want (in any order).
-func badInput(t testing.TB, err error, want ...string) {
+func badInput(t tb, err error, want ...string) {
 	t.Helper()
 	require.Error(t, err)
 	require.NotErrorIs(t, err, affrules.ErrRefused, "bad input is not a refusal")
@@ -194,7 +200,7 @@ func badInput(t testing.TB, err error, want ...string) {
 
 // refused requires err to be an *affrules.Refusal of package sample for action on subject, and
 // returns it.
-func refused(t testing.TB, err error, action, subject string) *affrules.Refusal {
+func refused(t tb, err error, action, subject string) *affrules.Refusal {
 	t.Helper()
 	var r *affrules.Refusal
 	require.ErrorAs(t, err, &r)
@@ -209,7 +215,7 @@ func refused(t testing.TB, err error, action, subject string) *affrules.Refusal 
 
 // wrongState requires err to be SMP-6's refusal of event k on request id in state have, which
 // needs state need.
-func wrongState(t testing.TB, err error, id string, k sample.EventKind, have, need sample.State) {
+func wrongState(t tb, err error, id string, k sample.EventKind, have, need sample.State) {
 	t.Helper()
 	r := refused(t, err, k.String(), id)
 	want := []affrules.Reason{{Rule: sample.RuleLifecycle, Key: "sample.smp6.state", Observed: affrules.Text(have.String()), Limit: affrules.Text(need.String()), Subject: id}}
@@ -220,7 +226,7 @@ func wrongState(t testing.TB, err error, id string, k sample.EventKind, have, ne
 }
 
 // instant requires v to be the instant want.
-func instant(t testing.TB, want time.Time, v affrules.Value, what string) {
+func instant(t tb, want time.Time, v affrules.Value, what string) {
 	t.Helper()
 	require.Equal(t, affrules.InstantValue, v.Kind(), "%s: %v", what, v)
 	require.True(t, v.Time().Equal(want), "%s: %v, want %v", what, v.Time(), want)

@@ -120,7 +120,13 @@ func TestRefundBadInput_SMP5(t *testing.T) {
 	require.False(t, d.Allowed)
 
 	_, _, err = rule.Refund(purchase(sample.Orders, "-2"), nil, t0)
-	badInput(t, err, "purchase.target", "purchase.target")
+	require.NotEmpty(t, fieldErrors(err))
+	for _, f := range fields(err) {
+		require.Equal(t, "purchase.target", f, "%v", err)
+	}
+	require.ErrorIs(t, err, affrules.ErrNegative)
+	_, _, err = rule.Refund(purchase(sample.GMV, "0"), nil, t0)
+	badInput(t, err, "purchase.target")
 	_, _, err = rule.Refund(purchase(sample.GMV, "1"), nil, time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC))
 	badInput(t, err, "at")
 	old := purchase(sample.GMV, "1")

@@ -168,10 +168,11 @@ func (r Rule) Decide(h History, req Request, f Facts, at time.Time) (Request, af
 	}
 	if capped && h.Month >= cap { // SMP-11
 		reasons = append(reasons, affrules.Reason{Rule: RuleMonthlyCap, Key: keyCap, Observed: affrules.Count(int64(h.Month)), Limit: affrules.Count(int64(cap)), Subject: req.Creator})
-		mk, _ := affrules.LookupMarket(req.Market)
-		later(mk.Month(at).End)
-		if cap == 0 {
-			timeOnly = false // no month will allow it
+		if cap > 0 {
+			mk, _ := affrules.LookupMarket(req.Market)
+			later(mk.Month(at).End)
+		} else {
+			timeOnly = false // a band capped at 0 allows no request in any month
 		}
 	}
 	if req.Source == CollabPlus && !f.FreeSamples { // SMP-12

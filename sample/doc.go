@@ -49,8 +49,9 @@
 //     ship, shipped, delivered, fulfilled and overdue; rejected, expired, fulfilled and overdue
 //     are final.
 //   - SMP-8: a request counts in the window in which it ended fulfilled (content posted) or
-//     overdue (its deadline passed); the window is (at − [Policy.FulfilmentDays] × 24 h, at];
-//     the rate is exact, fulfilled ÷ (fulfilled + overdue), and as a Rate rounded down.
+//     overdue (its deadline passed, or its delivery if after the deadline); the window is
+//     (at − [Policy.FulfilmentDays] × 24 h, at]; the rate is exact, fulfilled ÷ (fulfilled +
+//     overdue), and as a Rate rounded down.
 //   - SMP-10: the answer window is [request, request + 7 × 24 h); unanswered, the request has
 //     expired at its end. A request is open until it is rejected, expired, fulfilled or
 //     overdue. The 30-day wait runs from the rejection, or from the expiry.

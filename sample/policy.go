@@ -51,8 +51,8 @@ type Policy struct {
 	// (SMP-2): "review" (it waits for the seller) or "reject". Default review.
 	OverQuantity string `json:"over_quantity"`
 	// Bands are the monthly request caps by GMV band (SMP-11). Default band_1 5, band_2 20,
-	// band_3 50; a host assigns its creators to bands.
-	Bands []Band `json:"bands"`
+	// band_3 50; a host assigns its creators to bands. Each band's name and cap are required.
+	Bands []Band `json:"bands" strict:"all"`
 	// FulfilmentDays is the window of the fulfilment rate, in 24-hour days back from the
 	// instant it is computed at (SMP-8). Default 90.
 	FulfilmentDays int `json:"fulfilment_days"`

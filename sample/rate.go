@@ -40,8 +40,8 @@ func (f Fulfilment) Rate() (affrules.Rate, bool) {
 }
 
 // Fulfilment returns creator's fulfilment record over the policy's window ending at instant at,
-// (at − [Policy.FulfilmentDays] × 24 h, at] (SMP-8, MKT-3), as of at. Requests of other
-// creators are ignored.
+// (at − [Policy.FulfilmentDays] × 24 h, at] (SMP-8, MKT-3), as of at: [FulfilmentRate] over that
+// window.
 func (r Rule) Fulfilment(requests []Request, creator string, at time.Time) (Fulfilment, error) {
 	if !r.ready() {
 		return Fulfilment{}, ErrNoPolicy
@@ -50,20 +50,34 @@ func (r Rule) Fulfilment(requests []Request, creator string, at time.Time) (Fulf
 		return Fulfilment{}, err
 	}
 	f := Fulfilment{Window: affrules.Period{Start: at.Add(-r.fulfilment).Add(1), End: at.Add(1)}}
+	f.Fulfilled, f.Overdue, _, _ = FulfilmentRate(requests, creator, f.Window)
+	return f, nil
+}
+
+// FulfilmentRate returns creator's fulfilment rate over any window w (SMP-8), as of w's last
+// instant: the requests that ended fulfilled or overdue inside w (content posted; or the
+// deadline passed, or the sample delivered after it), the exact ratio fulfilled ÷ (fulfilled +
+// overdue), and whether there is any such request (the rate is undefined without one).
+// Requests of other creators are ignored. [Rule.Fulfilment] uses the policy's window.
+func FulfilmentRate(requests []Request, creator string, w affrules.Period) (fulfilled, overdue int64, rate affrules.Value, ok bool) {
+	at := w.End.Add(-1)
 	for _, q := range requests {
 		if q.Creator != creator || len(q.Events) == 0 {
 			continue
 		}
 		ended, s := q.endedAt(at)
-		if ended.IsZero() || !f.Window.Contains(ended) {
+		if ended.IsZero() || !w.Contains(ended) {
 			continue
 		}
 		switch s {
 		case Fulfilled:
-			f.Fulfilled++
+			fulfilled++
 		case Overdue:
-			f.Overdue++
+			overdue++
 		}
 	}
-	return f, nil
+	if fulfilled+overdue == 0 {
+		return 0, 0, affrules.Value{}, false
+	}
+	return fulfilled, overdue, affrules.Ratio(fulfilled, fulfilled+overdue), true
 }

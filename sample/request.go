@@ -236,8 +236,13 @@ func (r Request) endedAt(t time.Time) (time.Time, State) {
 		e, _ := r.last(Posted, t)
 		return e.At, s
 	case Overdue:
+		// Overdue from the deadline, or from the delivery if the sample arrived after it (a
+		// Collaboration Plus sample delivered after the collaboration's end, SMP-4).
 		d, _ := r.last(DeliveredEvent, t)
-		return r.due(d, t), s
+		if due := r.due(d, t); due.After(d.At) {
+			return due, s
+		}
+		return d.At, s
 	default:
 		return time.Time{}, s
 	}

@@ -1,0 +1,231 @@
+package sample_test
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/require"
+
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/sample"
+)
+
+// The zero Evaluator and a nil *Evaluator fail closed: Policy and Rule return ErrNoPolicy.
+func TestZeroEvaluator(t *testing.T) {
+	for name, e := range map[string]*sample.Evaluator{"zero": {}, "nil": nil} {
+		t.Run(name, func(t *testing.T) {
+			p, err := e.Policy()
+			require.ErrorIs(t, err, sample.ErrNoPolicy)
+			require.Equal(t, sample.Policy{}, p)
+			r, err := e.Rule()
+			require.ErrorIs(t, err, sample.ErrNoPolicy)
+			_, _, err = r.Decide(sample.History{}, direct("r1", "aisyah", "serum"), band1, t0)
+			require.ErrorIs(t, err, sample.ErrNoPolicy, "the Rule of a zero Evaluator is the zero Rule")
+		})
+	}
+}
+
+// The zero Rule refuses everything with ErrNoPolicy, whatever the input, and a ledger given it
+// records nothing.
+func TestZeroRule(t *testing.T) {
+	var zero sample.Rule
+	req, d, err := zero.Decide(sample.History{}, direct("r1", "aisyah", "serum"), sample.Facts{AutoApprove: true, Band: "band_1"}, t0)
+	require.ErrorIs(t, err, sample.ErrNoPolicy)
+	require.Equal(t, sample.Request{}, req)
+	require.False(t, d.Allowed, "fails closed")
+
+	held := ask(t, "r1", "aisyah", "serum", t0)
+	got, err := zero.Record(held, sample.Approved, t0.Add(time.Hour))
+	require.ErrorIs(t, err, sample.ErrNoPolicy)
+	require.Equal(t, held, got)
+
+	refund, d, err := zero.Refund(purchase(sample.Orders, "1"), []sample.Sale{sale(t0.Add(day), 5, "1", "u1")}, t0.Add(2*day))
+	require.ErrorIs(t, err, sample.ErrNoPolicy)
+	require.False(t, d.Allowed)
+	require.True(t, refund.Amount.IsZero(), "no refund")
+
+	m := sample.NewMemory()
+	_, d, err = m.Request(ctx, zero, direct("r1", "aisyah", "serum"), band1, t0)
+	require.ErrorIs(t, err, sample.ErrNoPolicy)
+	require.False(t, d.Allowed)
+	_, _, err = m.Request(ctx, rule, direct("r1", "aisyah", "serum"), band1, t0)
+	require.NoError(t, err, "nothing was recorded under r1")
+	_, err = m.Record(ctx, zero, "r1", sample.Approved, t0.Add(time.Hour))
+	require.ErrorIs(t, err, sample.ErrNoPolicy)
+	all, err := m.Requests(ctx, "aisyah")
+	require.NoError(t, err)
+	require.Equal(t, sample.Requested, all[0].StateAt(t0.Add(2*time.Hour)), "the zero rule recorded no approval")
+}
+
+// The zero Request is bad input with every missing field named at once; it has no state and no
+// rate.
+func TestZeroRequest(t *testing.T) {
+	var zero sample.Request
+	got, d, err := rule.Decide(sample.History{}, zero, sample.Facts{}, t0)
+	badInput(t, err, "request.id", "request.seller", "request.creator", "request.product", "request.market", "request.source", "facts.band")
+	require.ErrorIs(t, err, affrules.ErrUnknownMarket)
+	require.ErrorIs(t, err, affrules.ErrOutOfRange)
+	require.Equal(t, sample.Request{}, got)
+	require.False(t, d.Allowed)
+
+	got, err = rule.Record(zero, sample.Approved, t0)
+	badInput(t, err, "request.events")
+	require.Equal(t, zero, got)
+	require.Equal(t, sample.State(0), zero.StateAt(t0))
+	_, _, _, ok := sample.FulfilmentRate([]sample.Request{zero}, "", affrules.Period{Start: t0, End: t0.Add(day)})
+	require.False(t, ok)
+
+	m := sample.NewMemory()
+	_, _, err = m.Request(ctx, rule, zero, sample.Facts{}, t0)
+	require.NotEmpty(t, fieldErrors(err))
+	all, err := m.Requests(ctx, "")
+	require.NoError(t, err)
+	require.Empty(t, all)
+}
+
+// MKT-6: an instant is required and must lie in the years 1900 to 2199: the zero time, an
+// instant before 1900 or from 2200 is bad input, wherever it is given; the bounds' own
+// instants pass.
+func TestInstants(t *testing.T) {
+	first := time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
+	end := time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
+	bad := []time.Time{{}, first.Add(-time.Nanosecond), end, end.Add(100 * 365 * day)}
+	for _, at := range bad {
+		_, _, err := rule.Decide(sample.History{}, direct("r1", "aisyah", "serum"), band1, at)
+		badInput(t, err, "at")
+		require.ErrorIs(t, err, affrules.ErrOutOfRange)
+
+		_, _, err = rule.Decide(sample.History{}, inCollab("r1", "aisyah", "serum", "cp-1"), sample.Facts{Until: at}, t0)
+		badInput(t, err, "facts.until")
+
+		_, err = rule.Record(ask(t, "r1", "aisyah", "serum", t0), sample.Approved, at)
+		badInput(t, err, "at")
+
+		_, _, err = rule.Refund(purchase(sample.Orders, "1"), []sample.Sale{sale(at, 1, "1", "u1")}, at)
+		badInput(t, err, "at", "sales[0].at")
+
+		_, _, err = sample.NewMemory().Request(ctx, rule, direct("r1", "aisyah", "serum"), band1, at)
+		badInput(t, err, "at")
+	}
+	for _, at := range []time.Time{first, end.Add(-time.Nanosecond)} {
+		_, d := decide(t, rule, sample.History{}, direct("r1", "aisyah", "serum"), band1, at)
+		require.True(t, d.Allowed, "at %v", at)
+	}
+
+	// A Collaboration Plus request after the collaboration's end, or at it.
+	for _, until := range []time.Time{t0, t0.Add(-time.Nanosecond)} {
+		_, _, err := rule.Decide(sample.History{}, inCollab("r1", "aisyah", "serum", "cp-1"), sample.Facts{Until: until}, t0)
+		badInput(t, err, "facts.until")
+		require.Contains(t, err.Error(), "SMP-4")
+	}
+	_, d := decide(t, rule, sample.History{}, inCollab("r1", "aisyah", "serum", "cp-1"), sample.Facts{Until: t0.Add(time.Nanosecond)}, t0)
+	require.True(t, d.Allowed)
+}
+
+// Unknown bands, markets and sources, contexts where they do not belong, events a caller must
+// not give, negative history counts: bad input naming each field, nothing recorded.
+func TestUnknownInput(t *testing.T) {
+	with := func(f func(r *sample.Request)) sample.Request {
+		r := direct("r1", "aisyah", "serum")
+		f(&r)
+		return r
+	}
+	tests := []struct {
+		name   string
+		req    sample.Request
+		f      sample.Facts
+		h      sample.History
+		fields []string
+	}{
+		{"UnknownBand", direct("r1", "aisyah", "serum"), sample.Facts{Band: "band_4"}, sample.History{}, []string{"facts.band"}},
+		{"BandCaseFolded", direct("r1", "aisyah", "serum"), sample.Facts{Band: "Band_1"}, sample.History{}, []string{"facts.band"}},
+		{"NoBand", inCampaign("r1", "aisyah", "serum"), sample.Facts{Quantity: 1}, sample.History{}, []string{"facts.band"}},
+		{"UnknownMarket", with(func(r *sample.Request) { r.Market = "US" }), band1, sample.History{}, []string{"request.market"}},
+		{"MarketCaseFolded", with(func(r *sample.Request) { r.Market = "my" }), band1, sample.History{}, []string{"request.market"}},
+		{"UnknownSource", with(func(r *sample.Request) { r.Source = sample.CollabPlus + 1 }), band1, sample.History{}, []string{"request.source"}},
+		{"DirectWithContext", with(func(r *sample.Request) { r.Context = "year-end" }), band1, sample.History{}, []string{"request.context"}},
+		{"CampaignWithoutContext", with(func(r *sample.Request) { r.Source = sample.Campaign }), band1, sample.History{}, []string{"request.context"}},
+		{"CollabPlusWithoutContextOrEnd", with(func(r *sample.Request) { r.Source = sample.CollabPlus }), sample.Facts{}, sample.History{}, []string{"request.context", "facts.until"}},
+		{"EventsGiven", with(func(r *sample.Request) { r.Events = []sample.Event{{Kind: sample.Approved, At: t0}} }), band1, sample.History{}, []string{"request.events"}},
+		{"NegativeMonth", direct("r1", "aisyah", "serum"), band1, sample.History{Month: -1}, []string{"history"}},
+		{"NegativeAutoApproved", inCampaign("r1", "aisyah", "serum"), band1, sample.History{AutoApproved: -1}, []string{"history"}},
+		{"NegativeInCollab", direct("r1", "aisyah", "serum"), band1, sample.History{InCollab: -1}, []string{"history"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, d, err := rule.Decide(tt.h, tt.req, tt.f, t0)
+			badInput(t, err, tt.fields...)
+			require.Equal(t, sample.Request{}, got)
+			require.False(t, d.Allowed)
+			if tt.h.Month == 0 && tt.h.AutoApproved == 0 && tt.h.InCollab == 0 { // a ledger builds the history itself
+				m := sample.NewMemory()
+				_, _, err = m.Request(ctx, rule, tt.req, tt.f, t0)
+				badInput(t, err, tt.fields...)
+				all, err := m.Requests(ctx, "aisyah")
+				require.NoError(t, err)
+				require.Empty(t, all, "bad input recorded nothing")
+			}
+		})
+	}
+	_, _, err := rule.Decide(sample.History{}, direct("r1", "aisyah", "serum"), sample.Facts{Band: "band_4"}, t0)
+	require.Contains(t, err.Error(), "SMP-11")
+}
+
+// A request and its events survive a round trip through JSON; sources and event kinds are
+// written by name, and an unknown name or value is an error naming it.
+func TestRequestJSON(t *testing.T) {
+	req := walk(t, rule, made(t, rule, sample.History{}, inCampaign("r1", "aisyah", "serum"), sample.Facts{Quantity: 1, Band: "band_1"}, t0),
+		step{sample.ShippedEvent, t0.Add(day)}, step{sample.DeliveredEvent, t0.Add(3 * day)}, step{sample.Extended, t0.Add(4 * day)})
+	b, err := json.Marshal(req)
+	require.NoError(t, err)
+	require.JSONEq(t, `{"id": "r1", "seller": "shop-1", "creator": "aisyah", "product": "serum", "market": "MY", "source": "campaign",
+		"context": "year-end", "partner": "agency-1", "events": [
+			{"kind": "asked", "at": "2026-12-01T09:00:00+08:00", "due": "2026-12-08T09:00:00+08:00"},
+			{"kind": "approved", "at": "2026-12-01T09:00:00+08:00", "auto": true},
+			{"kind": "shipped", "at": "2026-12-02T09:00:00+08:00"},
+			{"kind": "delivered", "at": "2026-12-04T09:00:00+08:00", "due": "2026-12-18T09:00:00+08:00"},
+			{"kind": "extended", "at": "2026-12-05T09:00:00+08:00", "due": "2026-12-25T09:00:00+08:00"}]}`, string(b))
+	var back sample.Request
+	require.NoError(t, json.Unmarshal(b, &back))
+	if diff := cmp.Diff(req, back); diff != "" {
+		t.Errorf("round trip (-want +got):\n%s", diff)
+	}
+	for _, at := range []time.Time{t0, t0.Add(4 * day), t0.Add(24*day - time.Nanosecond), t0.Add(24 * day)} {
+		require.Equal(t, req.StateAt(at), back.StateAt(at), "state at %v after the round trip", at)
+	}
+
+	// A direct request leaves out what it does not have.
+	b, err = json.Marshal(ask(t, "r2", "aisyah", "serum", t0))
+	require.NoError(t, err)
+	require.JSONEq(t, `{"id": "r2", "seller": "shop-1", "creator": "aisyah", "product": "serum", "market": "MY", "source": "direct",
+		"events": [{"kind": "asked", "at": "2026-12-01T09:00:00+08:00", "due": "2026-12-08T09:00:00+08:00"}]}`, string(b))
+
+	for _, doc := range []string{`{"source": "Direct"}`, `{"source": ""}`, `{"events": [{"kind": "lost"}]}`, `{"events": [{"kind": ""}]}`} {
+		var r sample.Request
+		err := json.Unmarshal([]byte(doc), &r)
+		require.NotEmpty(t, fieldErrors(err), "%s: %v", doc, err)
+	}
+	_, err = json.Marshal(sample.Request{})
+	require.Error(t, err, "the zero source has no name")
+	require.NotEmpty(t, fieldErrors(err))
+	_, err = json.Marshal(sample.Event{Kind: sample.Posted + 1})
+	require.Error(t, err)
+
+	// Names of every value, and of values that are none.
+	require.Equal(t, "direct campaign collab_plus", sample.Direct.String()+" "+sample.Campaign.String()+" "+sample.CollabPlus.String())
+	var names []string
+	for _, s := range allStates {
+		b, err := s.MarshalText()
+		require.NoError(t, err)
+		require.Equal(t, s.String(), string(b))
+		names = append(names, string(b))
+	}
+	require.Equal(t, []string{"requested", "rejected", "expired", "to_ship", "shipped", "delivered", "fulfilled", "overdue"}, names)
+	for _, s := range []sample.State{0, sample.Overdue + 1} {
+		_, err := s.MarshalText()
+		require.ErrorIs(t, err, affrules.ErrOutOfRange)
+	}
+	require.Equal(t, "State(9)", (sample.Overdue + 1).String())
+}

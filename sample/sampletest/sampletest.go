@@ -1,0 +1,647 @@
+// Package sampletest checks implementations of [sample.Ledger], as testing/fstest checks file
+// systems. It depends on the standard library and go-cmp only (besides the packages it checks),
+// so a host's build of its own ledger's tests pulls in nothing else.
+//
+// [TestLedger] runs the suite: requests recorded exactly as returned and listed per creator in
+// the order they were made; events recorded by the rule given on each call; the [sample.History]
+// a ledger builds, checked through the decisions it leads to (the open request and the 30-day
+// wait per creator, seller and product, SMP-10; the monthly cap in the market's month, SMP-11;
+// the automatic approvals per product of a campaign, SMP-2; the samples per creator of a
+// Collaboration Plus, SMP-3); a request made again under its ID ([sample.ErrConflict]); an
+// unknown ID ([sample.ErrNotFound]); denials, refusals and bad input recording nothing;
+// returned requests that are copies; a cancelled context; and the atomic step SMP-7 asks for
+// under concurrent use: 100 requests racing for the last 3 units of a quantity admit exactly 3
+// (the rest wait for the seller's review), 20 requests of one creator for one product leave
+// exactly one open, 20 requests of one creator at once stop at the monthly cap, 10 at once in
+// one Collaboration Plus stop at 3, and 10 answers to one request record one.
+//
+// A ledger's own test calls it with a function returning a new, empty ledger:
+//
+//	func TestLedger(t *testing.T) {
+//		sampletest.TestLedger(t, func(t *testing.T) sample.Ledger { return myledger.New(t) })
+//	}
+package sampletest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/sample"
+)
+
+const day = 24 * time.Hour
+
+var (
+	kl = mustZone("Asia/Kuala_Lumpur")
+	// t0 is when the suite's first requests are made: 1 December 2026, 09:00 in Kuala Lumpur.
+	t0 = time.Date(2026, time.December, 1, 9, 0, 0, 0, kl)
+	// january is the first instant of January 2027 in Kuala Lumpur, the end of t0's month.
+	january = time.Date(2027, time.January, 1, 0, 0, 0, 0, kl)
+	// equal compares requests: instants with time.Time.Equal (cmp uses a type's Equal method),
+	// a nil slice equal to an empty one.
+	equal = cmpopts.EquateEmpty()
+)
+
+func mustZone(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}
+
+// ruleOf returns the rule of policy p.
+func ruleOf(t *testing.T, p sample.Policy) sample.Rule {
+	t.Helper()
+	e, err := sample.New(p)
+	if err != nil {
+		t.Fatalf("sample.New: %v", err)
+	}
+	r, err := e.Rule()
+	if err != nil {
+		t.Fatalf("Rule: %v", err)
+	}
+	return r
+}
+
+// direct returns creator's direct request to shop-1 in MY for product.
+func direct(id, creator, product string) sample.Request {
+	return sample.Request{ID: id, Seller: "shop-1", Creator: creator, Product: product, Market: affrules.MY, Source: sample.Direct}
+}
+
+// inCampaign returns agency-1's request for creator in shop-1's registration of product in the
+// partner campaign "year-end".
+func inCampaign(id, creator, product string) sample.Request {
+	r := direct(id, creator, product)
+	r.Source, r.Context, r.Partner = sample.Campaign, "year-end", "agency-1"
+	return r
+}
+
+// inCollab returns creator's request for product in shop-1's Collaboration Plus collab.
+func inCollab(id, creator, product, collab string) sample.Request {
+	r := direct(id, creator, product)
+	r.Source, r.Context = sample.CollabPlus, collab
+	return r
+}
+
+var (
+	band1  = sample.Facts{Band: "band_1"}
+	until  = t0.Add(20 * day)
+	collab = sample.Facts{Until: until}
+)
+
+// ask makes req at at and requires it to be allowed.
+func ask(t *testing.T, l sample.Ledger, r sample.Rule, req sample.Request, f sample.Facts, at time.Time) sample.Request {
+	t.Helper()
+	got, d, err := l.Request(context.Background(), r, req, f, at)
+	if err != nil {
+		t.Fatalf("Request(%s) at %v: %v", req.ID, at, err)
+	}
+	if !d.Allowed {
+		t.Fatalf("Request(%s) at %v: %v", req.ID, at, d)
+	}
+	return got
+}
+
+// denied makes req at at and requires a denial for exactly the rules want (in order), with
+// next as NextAllowed.
+func denied(t *testing.T, l sample.Ledger, r sample.Rule, req sample.Request, f sample.Facts, at time.Time, next time.Time, want ...affrules.RuleID) {
+	t.Helper()
+	got, d, err := l.Request(context.Background(), r, req, f, at)
+	if err != nil {
+		t.Fatalf("Request(%s) at %v: %v, want a denial for %v", req.ID, at, err, want)
+	}
+	var rules []affrules.RuleID
+	for _, x := range d.Reasons {
+		rules = append(rules, x.Rule)
+	}
+	if d.Allowed || !slices.Equal(rules, want) {
+		t.Fatalf("Request(%s) at %v: %v, want a denial for %v", req.ID, at, d, want)
+	}
+	if !d.NextAllowed.Equal(next) {
+		t.Fatalf("Request(%s) at %v: next allowed %v, want %v", req.ID, at, d.NextAllowed, next)
+	}
+	if !cmp.Equal(sample.Request{}, got, equal) {
+		t.Fatalf("Request(%s) denied, but returned %+v", req.ID, got)
+	}
+}
+
+// record records k on id at at and requires it to succeed.
+func record(t *testing.T, l sample.Ledger, r sample.Rule, id string, k sample.EventKind, at time.Time) sample.Request {
+	t.Helper()
+	got, err := l.Record(context.Background(), r, id, k, at)
+	if err != nil {
+		t.Fatalf("Record(%s, %v) at %v: %v", id, k, at, err)
+	}
+	return got
+}
+
+// held returns creator's requests, read with Requests.
+func held(t *testing.T, l sample.Ledger, creator string) []sample.Request {
+	t.Helper()
+	rs, err := l.Requests(context.Background(), creator)
+	if err != nil {
+		t.Fatalf("Requests(%q): %v", creator, err)
+	}
+	return rs
+}
+
+// unchanged requires creator's requests to be want.
+func unchanged(t *testing.T, l sample.Ledger, creator string, want []sample.Request, after string) {
+	t.Helper()
+	if diff := cmp.Diff(want, held(t, l, creator), equal); diff != "" {
+		t.Errorf("after %s, %s's requests changed (-want +got):\n%s", after, creator, diff)
+	}
+}
+
+// fieldError reports whether err is, or joins, a *affrules.FieldError naming field.
+func fieldError(err error, field string) bool {
+	var fe *affrules.FieldError
+	if errors.As(err, &fe) && fe.Field == field {
+		return true
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return slices.ContainsFunc(j.Unwrap(), func(e error) bool { return fieldError(e, field) })
+	}
+	return false
+}
+
+// together runs f(0) … f(n-1) on n goroutines released at once, and waits for them.
+func together(n int, f func(i int)) {
+	var ready, done sync.WaitGroup
+	start := make(chan struct{})
+	ready.Add(n)
+	done.Add(n)
+	for i := range n {
+		go func() {
+			defer done.Done()
+			ready.Done()
+			<-start
+			f(i)
+		}()
+	}
+	ready.Wait()
+	close(start)
+	done.Wait()
+}
+
+// TestLedger checks the ledger newLedger returns, which must be new and empty each call.
+func TestLedger(t *testing.T, newLedger func(t *testing.T) sample.Ledger) {
+	ctx := context.Background()
+	rule := ruleOf(t, sample.DefaultPolicy())
+
+	t.Run("RequestAndRecord", func(t *testing.T) {
+		l := newLedger(t)
+		r1 := ask(t, l, rule, direct("r1", "aisyah", "serum"), band1, t0)
+		r2 := ask(t, l, rule, inCampaign("r2", "aisyah", "toner"), sample.Facts{Quantity: 1, Band: "band_1"}, t0.Add(time.Minute))
+		r3 := ask(t, l, rule, inCollab("r3", "aisyah", "lotion", "cp-1"), collab, t0.Add(2*time.Minute))
+		ask(t, l, rule, direct("b1", "budi", "serum"), band1, t0)
+		for _, c := range []struct {
+			r    sample.Request
+			want sample.State
+		}{{r1, sample.Requested}, {r2, sample.ToShip}, {r3, sample.ToShip}} {
+			if s := c.r.StateAt(t0.Add(time.Hour)); s != c.want {
+				t.Errorf("%s: state %v, want %v", c.r.ID, s, c.want)
+			}
+		}
+		if diff := cmp.Diff([]sample.Request{r1, r2, r3}, held(t, l, "aisyah"), equal); diff != "" {
+			t.Errorf("Requests holds what Request did not return, or not in the order made (-returned +held):\n%s", diff)
+		}
+
+		steps := []struct {
+			k  sample.EventKind
+			at time.Time
+		}{
+			{sample.Approved, t0.Add(time.Hour)},
+			{sample.ShippedEvent, t0.Add(day)},
+			{sample.DeliveredEvent, t0.Add(3 * day)},
+			{sample.Extended, t0.Add(10 * day)},
+			{sample.Posted, t0.Add(12 * day)},
+		}
+		var got sample.Request
+		for _, s := range steps {
+			got = record(t, l, rule, "r1", s.k, s.at)
+			if diff := cmp.Diff(got, held(t, l, "aisyah")[0], equal); diff != "" {
+				t.Errorf("after %v the ledger holds what Record did not return (-returned +held):\n%s", s.k, diff)
+			}
+		}
+		want := []sample.Event{
+			{Kind: sample.Asked, At: t0, Due: t0.Add(7 * day)},
+			{Kind: sample.Approved, At: t0.Add(time.Hour)},
+			{Kind: sample.ShippedEvent, At: t0.Add(day)},
+			{Kind: sample.DeliveredEvent, At: t0.Add(3 * day), Due: t0.Add(17 * day)},
+			{Kind: sample.Extended, At: t0.Add(10 * day), Due: t0.Add(24 * day)},
+			{Kind: sample.Posted, At: t0.Add(12 * day)},
+		}
+		if diff := cmp.Diff(want, got.Events); diff != "" {
+			t.Errorf("r1's events (-want +got):\n%s", diff)
+		}
+		if rs := held(t, l, "cara"); len(rs) != 0 {
+			t.Errorf("Requests of a creator without requests: %+v", rs)
+		}
+	})
+
+	t.Run("OpenRequestAndWait_SMP10", func(t *testing.T) {
+		l := newLedger(t)
+		ask(t, l, rule, direct("r1", "aisyah", "serum"), band1, t0)
+		denied(t, l, rule, direct("r2", "aisyah", "serum"), band1, t0.Add(time.Hour), time.Time{}, "SMP-10")
+		otherShop := direct("r2", "aisyah", "serum")
+		otherShop.Seller = "shop-2"
+		ask(t, l, rule, otherShop, band1, t0.Add(time.Hour))
+		ask(t, l, rule, direct("r3", "aisyah", "toner"), band1, t0.Add(time.Hour))
+		ask(t, l, rule, direct("b1", "budi", "serum"), band1, t0.Add(time.Hour))
+
+		// Rejected: the same product again from exactly 30 × 24 h after the rejection.
+		rejectedAt := t0.Add(2 * time.Hour)
+		record(t, l, rule, "r1", sample.Declined, rejectedAt)
+		again := rejectedAt.Add(30 * day)
+		denied(t, l, rule, direct("r4", "aisyah", "serum"), band1, again.Add(-time.Nanosecond), again, "SMP-10")
+		ask(t, l, rule, direct("r4", "aisyah", "serum"), band1, again)
+
+		// Expired unanswered (r3, at t0+1h+7d): toner again from 30 × 24 h after the expiry.
+		expiry := t0.Add(time.Hour + 7*day)
+		denied(t, l, rule, direct("r5", "aisyah", "toner"), band1, expiry.Add(-time.Nanosecond), time.Time{}, "SMP-10")
+		denied(t, l, rule, direct("r5", "aisyah", "toner"), band1, expiry.Add(30*day-time.Nanosecond), expiry.Add(30*day), "SMP-10")
+		ask(t, l, rule, direct("r5", "aisyah", "toner"), band1, expiry.Add(30*day))
+
+		// Fulfilled: asked again at once.
+		auto := sample.Facts{AutoApprove: true, Band: "band_1"}
+		ask(t, l, rule, direct("c1", "cara", "serum"), auto, t0)
+		record(t, l, rule, "c1", sample.ShippedEvent, t0.Add(day))
+		record(t, l, rule, "c1", sample.DeliveredEvent, t0.Add(2*day))
+		denied(t, l, rule, direct("c2", "cara", "serum"), auto, t0.Add(3*day), time.Time{}, "SMP-10")
+		record(t, l, rule, "c1", sample.Posted, t0.Add(3*day))
+		ask(t, l, rule, direct("c2", "cara", "serum"), auto, t0.Add(3*day))
+	})
+
+	t.Run("MonthlyCap_SMP11", func(t *testing.T) {
+		l := newLedger(t)
+		for i := range 5 {
+			ask(t, l, rule, direct(fmt.Sprint("r", i), "aisyah", fmt.Sprint("p", i)), band1, t0.Add(time.Duration(i)*day))
+		}
+		denied(t, l, rule, direct("r5", "aisyah", "p5"), band1, t0.Add(5*day), january, "SMP-11")
+		denied(t, l, rule, direct("r5", "aisyah", "p5"), band1, january.Add(-time.Nanosecond), january, "SMP-11")
+		ask(t, l, rule, direct("b0", "budi", "p0"), band1, t0.Add(5*day))
+		ask(t, l, rule, direct("b1", "budi", "p1"), sample.Facts{Band: "band_2"}, t0.Add(5*day))
+		// 17:00 UTC on 31 December is January in Kuala Lumpur.
+		ask(t, l, rule, direct("r5", "aisyah", "p5"), band1, time.Date(2026, 12, 31, 17, 0, 0, 0, time.UTC))
+		// Another market's requests are another count, in that market's month.
+		uk := direct("u0", "aisyah", "p0")
+		uk.Market = affrules.UK
+		ask(t, l, rule, uk, band1, t0)
+	})
+
+	t.Run("Quantity_SMP2", func(t *testing.T) {
+		l := newLedger(t)
+		state := func(r sample.Request) sample.State { return r.StateAt(r.Events[0].At) }
+		q := func(n int64) sample.Facts { return sample.Facts{Quantity: n, Band: "band_1"} }
+		for i := range 2 {
+			if s := state(ask(t, l, rule, inCampaign(fmt.Sprint("r", i), fmt.Sprint("c", i), "serum"), q(2), t0)); s != sample.ToShip {
+				t.Errorf("request %d within a quantity of 2: %v, want to_ship", i+1, s)
+			}
+		}
+		if s := state(ask(t, l, rule, inCampaign("r2", "c2", "serum"), q(2), t0)); s != sample.Requested {
+			t.Errorf("beyond the quantity: %v, want requested (review)", s)
+		}
+		record(t, l, rule, "r2", sample.Approved, t0.Add(time.Hour)) // by hand: not counted
+		if s := state(ask(t, l, rule, inCampaign("r3", "c3", "serum"), q(3), t0.Add(2*time.Hour))); s != sample.ToShip {
+			t.Errorf("quantity raised to 3: %v, want to_ship", s)
+		}
+		if s := state(ask(t, l, rule, inCampaign("r4", "c4", "serum"), q(1), t0.Add(2*time.Hour))); s != sample.Requested {
+			t.Errorf("quantity lowered to 1: %v, want requested", s)
+		}
+		for _, id := range []string{"r0", "r1", "r3"} {
+			c := "c" + id[1:]
+			if s := held(t, l, c)[0].StateAt(t0.Add(3 * time.Hour)); s != sample.ToShip {
+				t.Errorf("%s after the quantity was lowered: %v, want to_ship (nothing revoked)", id, s)
+			}
+		}
+		// Other products and campaigns count on their own.
+		if s := state(ask(t, l, rule, inCampaign("r5", "c5", "toner"), q(1), t0)); s != sample.ToShip {
+			t.Errorf("another product: %v, want to_ship", s)
+		}
+		other := inCampaign("r6", "c6", "serum")
+		other.Context = "new-year"
+		if s := state(ask(t, l, rule, other, q(1), t0)); s != sample.ToShip {
+			t.Errorf("another campaign: %v, want to_ship", s)
+		}
+		// The rule is given on each call: under "reject", beyond the quantity is rejected.
+		p := sample.DefaultPolicy()
+		p.OverQuantity = sample.OverQuantityReject
+		if s := state(ask(t, l, ruleOf(t, p), inCampaign("r7", "c7", "serum"), q(3), t0.Add(3*time.Hour))); s != sample.Rejected {
+			t.Errorf("beyond the quantity under reject: %v, want rejected", s)
+		}
+	})
+
+	t.Run("CollabPlus_SMP3", func(t *testing.T) {
+		l := newLedger(t)
+		for i := range 3 {
+			got := ask(t, l, rule, inCollab(fmt.Sprint("r", i), "aisyah", fmt.Sprint("p", i), "cp-1"), collab, t0)
+			if s := got.StateAt(t0); s != sample.ToShip {
+				t.Errorf("pre-approved sample %d: %v, want to_ship", i+1, s)
+			}
+		}
+		denied(t, l, rule, inCollab("r3", "aisyah", "p3", "cp-1"), collab, t0, time.Time{}, "SMP-3")
+		ask(t, l, rule, inCollab("r3", "aisyah", "p3", "cp-2"), collab, t0)
+		ask(t, l, rule, inCollab("b0", "budi", "p3", "cp-1"), collab, t0)
+		// Outside the caps: five direct requests still allowed this month.
+		for i := range 5 {
+			ask(t, l, rule, direct(fmt.Sprint("d", i), "aisyah", fmt.Sprint("q", i)), band1, t0)
+		}
+		// Inside them with CollabPlusCapped: the four collaboration requests count.
+		p := sample.DefaultPolicy()
+		p.CollabPlusCapped = true
+		l = newLedger(t)
+		capped := ruleOf(t, p)
+		f := sample.Facts{Band: "band_1", Until: until}
+		for i := range 3 {
+			ask(t, l, capped, inCollab(fmt.Sprint("r", i), "aisyah", fmt.Sprint("p", i), "cp-1"), f, t0)
+		}
+		ask(t, l, capped, direct("d0", "aisyah", "q0"), band1, t0)
+		ask(t, l, capped, direct("d1", "aisyah", "q1"), band1, t0)
+		denied(t, l, capped, direct("d2", "aisyah", "q2"), band1, t0, january, "SMP-11")
+	})
+
+	t.Run("Conflict", func(t *testing.T) {
+		l := newLedger(t)
+		first := ask(t, l, rule, direct("r1", "aisyah", "serum"), band1, t0)
+		for _, req := range []sample.Request{direct("r1", "aisyah", "toner"), direct("r1", "budi", "serum")} {
+			got, d, err := l.Request(ctx, rule, req, band1, t0.Add(time.Hour))
+			if !errors.Is(err, sample.ErrConflict) {
+				t.Errorf("request %s again (%s, %s): error %v, want ErrConflict", req.ID, req.Creator, req.Product, err)
+			}
+			if d.Allowed || !cmp.Equal(sample.Request{}, got, equal) {
+				t.Errorf("a conflicting request returned %+v, %v", got, d)
+			}
+		}
+		unchanged(t, l, "aisyah", []sample.Request{first}, "requests under a held ID")
+		unchanged(t, l, "budi", nil, "requests under a held ID")
+	})
+
+	t.Run("NotFound", func(t *testing.T) {
+		l := newLedger(t)
+		first := ask(t, l, rule, direct("r1", "aisyah", "serum"), band1, t0)
+		for _, id := range []string{"r2", "", "R1"} {
+			if _, err := l.Record(ctx, rule, id, sample.Approved, t0.Add(time.Hour)); !errors.Is(err, sample.ErrNotFound) {
+				t.Errorf("Record(%q): error %v, want ErrNotFound", id, err)
+			}
+		}
+		unchanged(t, l, "aisyah", []sample.Request{first}, "events on unknown requests")
+	})
+
+	t.Run("DenialsAndErrorsRecordNothing", func(t *testing.T) {
+		l := newLedger(t)
+		first := ask(t, l, rule, direct("r1", "aisyah", "serum"), band1, t0)
+		before := []sample.Request{first}
+		// A denial (SMP-10), bad input, a policy-less rule.
+		denied(t, l, rule, direct("r2", "aisyah", "serum"), band1, t0.Add(time.Hour), time.Time{}, "SMP-10")
+		bad := direct("r3", "aisyah", "toner")
+		bad.Market = "ZZ"
+		if _, _, err := l.Request(ctx, rule, bad, band1, t0); !fieldError(err, "request.market") {
+			t.Errorf("a request in an unknown market: error %v, want a FieldError on request.market", err)
+		}
+		if _, _, err := l.Request(ctx, rule, direct("r4", "aisyah", "toner"), sample.Facts{Band: "band_9"}, t0); !fieldError(err, "facts.band") {
+			t.Errorf("an unknown band: error %v, want a FieldError on facts.band", err)
+		}
+		if _, _, err := l.Request(ctx, sample.Rule{}, direct("r5", "aisyah", "toner"), band1, t0); !errors.Is(err, sample.ErrNoPolicy) {
+			t.Errorf("the zero Rule: error %v, want ErrNoPolicy", err)
+		}
+		unchanged(t, l, "aisyah", before, "a denial and bad requests")
+		// The IDs of what was not recorded are free.
+		ask(t, l, rule, direct("r3", "budi", "toner"), band1, t0)
+
+		// A refused event (SMP-6), an event out of order, an event that is none.
+		var refusal *affrules.Refusal
+		if _, err := l.Record(ctx, rule, "r1", sample.ShippedEvent, t0.Add(time.Hour)); !errors.As(err, &refusal) || !errors.Is(err, affrules.ErrRefused) {
+			t.Errorf("shipping a requested sample: error %v, want a *Refusal", err)
+		} else if refusal.Action != "shipped" || !refusal.Decision.Failed(sample.RuleLifecycle) {
+			t.Errorf("refusal %v, want SMP-6's refusal of shipped", refusal)
+		}
+		record(t, l, rule, "r1", sample.Approved, t0.Add(2*time.Hour))
+		before = held(t, l, "aisyah")
+		if _, err := l.Record(ctx, rule, "r1", sample.ShippedEvent, t0.Add(time.Hour)); !fieldError(err, "at") {
+			t.Errorf("an event before the last: error %v, want a FieldError on at", err)
+		}
+		if _, err := l.Record(ctx, rule, "r1", sample.Asked, t0.Add(3*time.Hour)); !fieldError(err, "event") {
+			t.Errorf("recording asked: error %v, want a FieldError on event", err)
+		}
+		if _, err := l.Record(ctx, sample.Rule{}, "r1", sample.ShippedEvent, t0.Add(3*time.Hour)); !errors.Is(err, sample.ErrNoPolicy) {
+			t.Errorf("the zero Rule: error %v, want ErrNoPolicy", err)
+		}
+		unchanged(t, l, "aisyah", before, "refused and bad events")
+	})
+
+	t.Run("CopiesIsolated", func(t *testing.T) {
+		l := newLedger(t)
+		req := direct("r1", "aisyah", "serum")
+		got := ask(t, l, rule, req, sample.Facts{AutoApprove: true, Band: "band_1"}, t0)
+		want := []sample.Request{{ID: "r1", Seller: "shop-1", Creator: "aisyah", Product: "serum", Market: affrules.MY, Source: sample.Direct,
+			Events: []sample.Event{{Kind: sample.Asked, At: t0, Due: t0.Add(7 * day)}, {Kind: sample.Approved, At: t0, Auto: true}}}}
+		got.Events[0].Due = t0
+		got.Events[1].Kind = sample.Declined
+		got.Events = append(got.Events, sample.Event{Kind: sample.Posted, At: t0})
+		got.Creator = "x"
+		unchanged(t, l, "aisyah", want, "changing a request Request returned")
+
+		rec := record(t, l, rule, "r1", sample.ShippedEvent, t0.Add(day))
+		want[0].Events = append(want[0].Events, sample.Event{Kind: sample.ShippedEvent, At: t0.Add(day)})
+		rec.Events[2].At = t0
+		rec.Events = append(rec.Events[:1], sample.Event{Kind: sample.Declined, At: t0})
+		unchanged(t, l, "aisyah", want, "changing a request Record returned")
+
+		listed := held(t, l, "aisyah")
+		listed[0].Events[0].Kind = sample.Posted
+		listed[0].Events = listed[0].Events[:1]
+		listed[0].ID = "x"
+		unchanged(t, l, "aisyah", want, "changing what Requests returned")
+		// Recording after the changes sees the request as it was recorded.
+		if s := record(t, l, rule, "r1", sample.DeliveredEvent, t0.Add(2*day)).StateAt(t0.Add(2 * day)); s != sample.Delivered {
+			t.Errorf("state after delivery: %v, want delivered", s)
+		}
+	})
+
+	t.Run("CancelledContext", func(t *testing.T) {
+		l := newLedger(t)
+		first := ask(t, l, rule, direct("r1", "aisyah", "serum"), band1, t0)
+		c, cancel := context.WithCancel(ctx)
+		cancel()
+		if _, _, err := l.Request(c, rule, direct("r2", "aisyah", "toner"), band1, t0); !errors.Is(err, context.Canceled) {
+			t.Errorf("Request: error %v, want context.Canceled", err)
+		}
+		if _, err := l.Record(c, rule, "r1", sample.Approved, t0.Add(time.Hour)); !errors.Is(err, context.Canceled) {
+			t.Errorf("Record: error %v, want context.Canceled", err)
+		}
+		if _, err := l.Requests(c, "aisyah"); !errors.Is(err, context.Canceled) {
+			t.Errorf("Requests: error %v, want context.Canceled", err)
+		}
+		unchanged(t, l, "aisyah", []sample.Request{first}, "calls with a cancelled context")
+	})
+
+	t.Run("ConcurrentLastUnits_SMP7", func(t *testing.T) {
+		l := newLedger(t)
+		const quantity = 10
+		f := sample.Facts{Quantity: quantity, Band: "band_1"}
+		for i := range quantity - 3 {
+			ask(t, l, rule, inCampaign(fmt.Sprint("early-", i), fmt.Sprint("early-", i), "serum"), f, t0)
+		}
+		// 100 partners' requests for 100 creators, at once, for the last 3 units.
+		got := make([]sample.Request, 100)
+		errs := make([]error, len(got))
+		together(len(got), func(i int) {
+			var d affrules.Decision
+			got[i], d, errs[i] = l.Request(ctx, rule, inCampaign(fmt.Sprint("race-", i), fmt.Sprint("creator-", i), "serum"), f, t0.Add(time.Hour))
+			if errs[i] == nil && !d.Allowed {
+				errs[i] = fmt.Errorf("denied: %v", d)
+			}
+		})
+		auto, review := 0, 0
+		for i, r := range got {
+			if errs[i] != nil {
+				t.Errorf("request %d: %v", i, errs[i])
+				continue
+			}
+			switch s := r.StateAt(t0.Add(time.Hour)); s {
+			case sample.ToShip:
+				auto++
+			case sample.Requested:
+				review++
+			default:
+				t.Errorf("request %d: state %v", i, s)
+			}
+			if s := held(t, l, r.Creator); len(s) != 1 || !cmp.Equal(r, s[0], equal) {
+				t.Errorf("request %d: the ledger holds %+v, Request returned %+v", i, s, r)
+			}
+		}
+		if auto != 3 || review != 97 {
+			t.Errorf("%d approved automatically and %d waiting for review; want exactly 3 and 97 (SMP-2, SMP-7)", auto, review)
+		}
+	})
+
+	t.Run("ConcurrentSameProduct_SMP10", func(t *testing.T) {
+		l := newLedger(t)
+		ds := make([]affrules.Decision, 20)
+		errs := make([]error, len(ds))
+		together(len(ds), func(i int) {
+			_, ds[i], errs[i] = l.Request(ctx, rule, direct(fmt.Sprint("r", i), "aisyah", "serum"), band1, t0)
+		})
+		allowed := 0
+		for i, d := range ds {
+			switch {
+			case errs[i] != nil:
+				t.Errorf("request %d: %v", i, errs[i])
+			case d.Allowed:
+				allowed++
+			case !d.Failed(sample.RuleAnswer) || len(d.Reasons) != 1:
+				t.Errorf("request %d denied by %v, want SMP-10 alone", i, d)
+			}
+		}
+		if rs := held(t, l, "aisyah"); allowed != 1 || len(rs) != 1 {
+			t.Errorf("%d requests allowed, %d held; want exactly one open request (SMP-10, SMP-7)", allowed, len(rs))
+		}
+	})
+
+	t.Run("ConcurrentMonthlyCap_SMP11", func(t *testing.T) {
+		l := newLedger(t)
+		ds := make([]affrules.Decision, 20)
+		errs := make([]error, len(ds))
+		together(len(ds), func(i int) {
+			_, ds[i], errs[i] = l.Request(ctx, rule, direct(fmt.Sprint("r", i), "aisyah", fmt.Sprint("p", i)), band1, t0)
+		})
+		allowed := 0
+		for i, d := range ds {
+			switch {
+			case errs[i] != nil:
+				t.Errorf("request %d: %v", i, errs[i])
+			case d.Allowed:
+				allowed++
+			case !d.Failed(sample.RuleMonthlyCap) || !d.NextAllowed.Equal(january):
+				t.Errorf("request %d denied by %v, want SMP-11 until January", i, d)
+			}
+		}
+		if rs := held(t, l, "aisyah"); allowed != 5 || len(rs) != 5 {
+			t.Errorf("%d requests allowed, %d held; want exactly band_1's 5 (SMP-11)", allowed, len(rs))
+		}
+	})
+
+	t.Run("ConcurrentCollabPlus_SMP3", func(t *testing.T) {
+		l := newLedger(t)
+		ds := make([]affrules.Decision, 10)
+		errs := make([]error, len(ds))
+		together(len(ds), func(i int) {
+			_, ds[i], errs[i] = l.Request(ctx, rule, inCollab(fmt.Sprint("r", i), "aisyah", fmt.Sprint("p", i), "cp-1"), collab, t0)
+		})
+		allowed := 0
+		for i, d := range ds {
+			switch {
+			case errs[i] != nil:
+				t.Errorf("request %d: %v", i, errs[i])
+			case d.Allowed:
+				allowed++
+			case !d.Failed(sample.RuleCollabPlus):
+				t.Errorf("request %d denied by %v, want SMP-3", i, d)
+			}
+		}
+		if rs := held(t, l, "aisyah"); allowed != 3 || len(rs) != 3 {
+			t.Errorf("%d requests allowed, %d held; want exactly 3 (SMP-3)", allowed, len(rs))
+		}
+	})
+
+	t.Run("ConcurrentAnswers_SMP6", func(t *testing.T) {
+		l := newLedger(t)
+		ask(t, l, rule, direct("r1", "aisyah", "serum"), band1, t0)
+		errs := make([]error, 10)
+		together(len(errs), func(i int) {
+			k := sample.Approved
+			if i%2 == 1 {
+				k = sample.Declined
+			}
+			_, errs[i] = l.Record(ctx, rule, "r1", k, t0.Add(time.Hour))
+		})
+		ok := 0
+		for i, err := range errs {
+			var r *affrules.Refusal
+			switch {
+			case err == nil:
+				ok++
+			case !errors.As(err, &r) || !r.Decision.Failed(sample.RuleLifecycle):
+				t.Errorf("answer %d: error %v, want nil or SMP-6's refusal", i, err)
+			}
+		}
+		rs := held(t, l, "aisyah")
+		if ok != 1 || len(rs) != 1 || len(rs[0].Events) != 2 {
+			t.Errorf("%d answers recorded, events %+v; want exactly one answer", ok, rs)
+		}
+	})
+
+	t.Run("ConcurrentCreators", func(t *testing.T) {
+		l := newLedger(t)
+		const creators, each = 16, 4
+		together(creators*each, func(i int) {
+			c, p := fmt.Sprint("creator-", i%creators), fmt.Sprint("p", i/creators)
+			if _, d, err := l.Request(ctx, rule, direct(fmt.Sprint("r", i), c, p), band1, t0.Add(time.Duration(i/creators)*time.Minute)); err != nil || !d.Allowed {
+				t.Errorf("%s's request for %s: %v, %v", c, p, d, err)
+			}
+		})
+		for c := range creators {
+			rs := held(t, l, fmt.Sprint("creator-", c))
+			if len(rs) != each {
+				t.Errorf("creator-%d: %d requests held, want %d", c, len(rs), each)
+				continue
+			}
+			for i := 1; i < len(rs); i++ {
+				if rs[i].Events[0].At.Before(rs[i-1].Events[0].At) {
+					t.Errorf("creator-%d: requests not in the order made: %v before %v", c, rs[i-1].Events[0].At, rs[i].Events[0].At)
+				}
+			}
+		}
+	})
+}

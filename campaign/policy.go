@@ -6,7 +6,6 @@ import (
 
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/internal/fielderr"
-	"github.com/affrules/affrules/internal/strictjson"
 )
 
 // Policy is the policy data of SPEC §7. Its defaults come from [DefaultPolicy]; a host changes
@@ -67,16 +66,5 @@ func (p Policy) Validate() error {
 // document that is not one JSON object is a single error; a value of the wrong JSON type is a
 // [*affrules.FieldError] naming its path.
 func ParsePolicy(data []byte) (Policy, error) {
-	var p Policy
-	problems, err := strictjson.Load(data, &p, DefaultPolicy())
-	if err != nil {
-		return Policy{}, fielderr.Decoding(pkg, "policy", err)
-	}
-	if err := fielderr.Problems(pkg, "", problems); err != nil {
-		return Policy{}, err
-	}
-	if err := p.Validate(); err != nil {
-		return Policy{}, err
-	}
-	return p, nil
+	return fielderr.ParsePolicy(pkg, data, DefaultPolicy())
 }

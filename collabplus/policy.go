@@ -8,7 +8,6 @@ import (
 
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/internal/fielderr"
-	"github.com/affrules/affrules/internal/strictjson"
 )
 
 // Days is an inclusive range of whole days.
@@ -212,16 +211,5 @@ func (p Policy) Validate() error {
 // name no field, that name one only when case is ignored, or that are given twice are errors at
 // any depth; a top-level setting left out, or given as null, keeps its [DefaultPolicy] value.
 func ParsePolicy(data []byte) (Policy, error) {
-	var p Policy
-	problems, err := strictjson.Load(data, &p, DefaultPolicy())
-	if err != nil {
-		return Policy{}, fielderr.Decoding(pkg, "policy", err)
-	}
-	if err := fielderr.Problems(pkg, "", problems); err != nil {
-		return Policy{}, err
-	}
-	if err := p.Validate(); err != nil {
-		return Policy{}, err
-	}
-	return p, nil
+	return fielderr.ParsePolicy(pkg, data, DefaultPolicy())
 }

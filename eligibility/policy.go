@@ -11,7 +11,6 @@ import (
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/internal/bounds"
 	"github.com/affrules/affrules/internal/fielderr"
-	"github.com/affrules/affrules/internal/strictjson"
 )
 
 // Limits are one category's product-quality limits (ELG-3, ELG-4). A product passes a rule when its
@@ -111,18 +110,7 @@ func (p Policy) WithOverride(market affrules.MarketCode, from time.Time, t Thres
 // its [DefaultPolicy] value), then validates it as [Policy.Validate] does. Every problem is
 // reported at once. A version without "from" starts at the beginning of time.
 func ParsePolicy(data []byte) (Policy, error) {
-	var p Policy
-	problems, err := strictjson.Load(data, &p, DefaultPolicy())
-	if err != nil {
-		return Policy{}, fmt.Errorf("eligibility: policy JSON: %w", err)
-	}
-	if err := fielderr.Problems(pkg, "", problems); err != nil {
-		return Policy{}, err
-	}
-	if err := p.Validate(); err != nil {
-		return Policy{}, err
-	}
-	return p, nil
+	return fielderr.ParsePolicy(pkg, data, DefaultPolicy())
 }
 
 // Validate reports every problem in p at once, joined: no default thresholds, an override for

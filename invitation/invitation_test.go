@@ -200,8 +200,10 @@ func TestParsePolicyReportsEveryProblem(t *testing.T) {
 
 	_, err = invitation.ParsePolicy([]byte(`{"max_words": "many"}`))
 	require.Error(t, err)
-	assert.True(t, strings.HasPrefix(err.Error(), "invitation: policy JSON: "), err.Error())
-	assert.Contains(t, err.Error(), "max_words")
+	var fe *affrules.FieldError
+	require.ErrorAs(t, err, &fe)
+	assert.Equal(t, "policy.max_words", fe.Field, err.Error())
+	assert.True(t, strings.HasPrefix(err.Error(), "invitation: policy.max_words "), err.Error())
 }
 
 func FuzzParsePolicy(f *testing.F) {

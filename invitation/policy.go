@@ -10,7 +10,6 @@ import (
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/eligibility"
 	"github.com/affrules/affrules/internal/fielderr"
-	"github.com/affrules/affrules/internal/strictjson"
 )
 
 // Upper bounds of the message budget of a [Policy]; they keep the arithmetic of INV-6 far from
@@ -159,18 +158,7 @@ func (p Policy) Validate() error {
 // shape is then validated, and every problem [Policy.Validate] finds is reported. A document
 // that is not one JSON object, or a value of the wrong type, is a single error.
 func ParsePolicy(data []byte) (Policy, error) {
-	var p Policy
-	problems, err := strictjson.Load(data, &p, DefaultPolicy())
-	if err != nil {
-		return Policy{}, fmt.Errorf("%s: policy JSON: %w", pkg, err)
-	}
-	if err := fielderr.Problems(pkg, "", problems); err != nil {
-		return Policy{}, err
-	}
-	if err := p.Validate(); err != nil {
-		return Policy{}, err
-	}
-	return p, nil
+	return fielderr.ParsePolicy(pkg, data, DefaultPolicy())
 }
 
 // channels returns the contact channels offered in market m under p (INV-5).

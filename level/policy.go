@@ -12,7 +12,6 @@ import (
 	"github.com/affrules/affrules/internal/bounds"
 	"github.com/affrules/affrules/internal/fielderr"
 	"github.com/affrules/affrules/internal/minor"
-	"github.com/affrules/affrules/internal/strictjson"
 )
 
 // Scheme names how a market's thresholds turn performance into a level (LVL-2).
@@ -233,18 +232,7 @@ func defaultBadgePolicy() BadgePolicy {
 // out of order and trailing data are errors. A policy it returns builds an [Evaluator] without
 // error.
 func ParsePolicy(data []byte) (Policy, error) {
-	var p Policy
-	problems, err := strictjson.Load(data, &p, DefaultPolicy())
-	if err != nil {
-		return Policy{}, fmt.Errorf("level: policy JSON: %w", err)
-	}
-	if err := fielderr.Problems(pkg, "", problems); err != nil {
-		return Policy{}, err
-	}
-	if err := p.Validate(); err != nil {
-		return Policy{}, err
-	}
-	return p, nil
+	return fielderr.ParsePolicy(pkg, data, DefaultPolicy())
 }
 
 // Validate reports every problem in p at once, joined, each a *[affrules.FieldError] naming the

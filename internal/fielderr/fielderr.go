@@ -94,15 +94,15 @@ func Problems(pkg, root string, problems []strictjson.Problem) error {
 
 // Decoding returns the error of decoding JSON document doc ("policy", "offer") for package pkg:
 // a value of the wrong JSON type as a FieldError naming the field's path and the JSON form
-// expected, a FieldError (from a field's UnmarshalText) as it is, anything else wrapped with the
-// package and document named.
+// expected, a FieldError of package pkg (from a field's UnmarshalText) as it is, anything else
+// (another package's FieldError included) wrapped with the package and document named.
 func Decoding(pkg, doc string, err error) error {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) && te.Field != "" {
 		return New(pkg, doc+"."+te.Field, te.Value, "must be a JSON %s", jsonKind(te.Type))
 	}
 	var fe *affrules.FieldError
-	if errors.As(err, &fe) {
+	if errors.As(err, &fe) && fe.Pkg == pkg {
 		return err
 	}
 	return fmt.Errorf("%s: %s JSON: %w", pkg, doc, err)
@@ -130,3 +130,22 @@ func jsonKind(t reflect.Type) string {
 }
 
 var textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
+
+// ParsePolicy decodes JSON policy data for package pkg by the library's one policy-loading rule
+// ([strictjson.Load]: unknown, case-folded and repeated keys are errors at any depth; top-level
+// settings left out or null keep their value in defaults), then validates it: every shape
+// problem at once, a decoding error as [Decoding] gives it, else every problem Validate finds.
+func ParsePolicy[P interface{ Validate() error }](pkg string, data []byte, defaults P) (P, error) {
+	var p, zero P
+	problems, err := strictjson.Load(data, &p, defaults)
+	if err != nil {
+		return zero, Decoding(pkg, "policy", err)
+	}
+	if err := Problems(pkg, "", problems); err != nil {
+		return zero, err
+	}
+	if err := p.Validate(); err != nil {
+		return zero, err
+	}
+	return p, nil
+}

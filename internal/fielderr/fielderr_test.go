@@ -63,7 +63,7 @@ func TestDecoding(t *testing.T) {
 		`{"l": {}}`:     `campaign: policy.l object: must be a JSON array`,
 		`{"m": []}`:     `campaign: policy.m array: must be a JSON object`,
 		`{"b": 1}`:      `campaign: policy.b number: must be a JSON boolean`,
-		`{"rate": "x"}`: `affrules: rate "x": must be a percentage such as "15%" or "0.7%"`,
+		`{"rate": "x"}`: `campaign: policy JSON: affrules: rate "x": must be a percentage such as "15%" or "0.7%"`,
 	} {
 		err := Decoding("campaign", "policy", json.Unmarshal([]byte(doc), &v))
 		if err == nil || err.Error() != want {

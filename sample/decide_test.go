@@ -39,7 +39,7 @@ func TestDirectApproval_SMP1(t *testing.T) {
 
 // SMP-2: a partner's requests in a campaign are approved automatically while the automatic
 // approvals of the product are below the quantity in force at the request; beyond it they wait
-// for the seller (or are rejected, by policy). Other products and campaigns have their own.
+// for the seller (or are denied, by policy). Other products and campaigns have their own.
 func TestCampaignQuantity_SMP2(t *testing.T) {
 	tests := []struct {
 		auto, quantity int64
@@ -62,13 +62,44 @@ func TestCampaignQuantity_SMP2(t *testing.T) {
 		})
 	}
 
+	// Under "reject", a request beyond the quantity is denied by SMP-2, naming the automatic
+	// approvals and the quantity: nothing is made, so there is no rejection and no 30-day wait.
 	t.Run("Reject", func(t *testing.T) {
 		reject := mustRule(policyWith(func(p *sample.Policy) { p.OverQuantity = sample.OverQuantityReject }))
-		got := made(t, reject, sample.History{AutoApproved: 2}, inCampaign("r1", "aisyah", "serum"), sample.Facts{Quantity: 2, Band: "band_1"}, t0)
-		require.Equal(t, []sample.Event{{Kind: sample.Asked, At: t0, Due: t0.Add(7 * day)}, {Kind: sample.Declined, At: t0}}, got.Events)
-		require.Equal(t, sample.Rejected, got.StateAt(t0))
+		for _, c := range []struct{ auto, quantity int64 }{{2, 2}, {0, 0}, {5, 3}} {
+			got, d := decide(t, reject, sample.History{AutoApproved: c.auto}, inCampaign("r1", "aisyah", "serum"), sample.Facts{Quantity: c.quantity, Band: "band_1"}, t0)
+			require.Equal(t, sample.Request{}, got, "%d of %d: nothing made", c.auto, c.quantity)
+			want := []affrules.Reason{{Rule: sample.RuleQuantity, Key: "sample.smp2.over_quantity", Observed: affrules.Count(c.auto), Limit: affrules.Count(c.quantity), Subject: "serum"}}
+			if diff := cmp.Diff(want, d.Reasons); diff != "" {
+				t.Errorf("%d of %d (-want +got):\n%s", c.auto, c.quantity, diff)
+			}
+			require.False(t, d.Allowed)
+			require.True(t, d.NextAllowed.IsZero(), "time alone will not help")
+		}
 		within := made(t, reject, sample.History{AutoApproved: 1}, inCampaign("r2", "budi", "serum"), sample.Facts{Quantity: 2, Band: "band_1"}, t0)
 		require.Equal(t, sample.ToShip, within.StateAt(t0), "within the quantity the policy changes nothing")
+		_, d := decide(t, reject, sample.History{AutoApproved: 2}, direct("r3", "budi", "serum"), sample.Facts{Quantity: 2, Band: "band_1"}, t0)
+		require.True(t, d.Allowed, "the quantity is a campaign's: %v", d)
+
+		// Through the ledger: the denial records nothing, and the creator may ask again at once,
+		// when the quantity is raised.
+		m := sample.NewMemory()
+		for i, c := range []string{"c1", "c2"} {
+			_, d, err := m.Request(ctx, reject, inCampaign(fmt.Sprint("r", i+1), c, "serum"), sample.Facts{Quantity: 2, Band: "band_1"}, t0)
+			require.NoError(t, err)
+			require.True(t, d.Allowed, "%s: %v", c, d)
+		}
+		got, d, err := m.Request(ctx, reject, inCampaign("r3", "c3", "serum"), sample.Facts{Quantity: 2, Band: "band_1"}, t0.Add(time.Hour))
+		require.NoError(t, err)
+		require.Equal(t, sample.Request{}, got)
+		require.Equal(t, []string{"SMP-2 sample.smp2.over_quantity"}, reasonKeys(d))
+		held, err := m.Requests(ctx, "c3")
+		require.NoError(t, err)
+		require.Empty(t, held, "a denial records nothing: no request, no declined event")
+		again, d, err := m.Request(ctx, reject, inCampaign("r3", "c3", "serum"), sample.Facts{Quantity: 3, Band: "band_1"}, t0.Add(2*time.Hour))
+		require.NoError(t, err)
+		require.True(t, d.Allowed, "no 30-day wait after a denial: %v", d)
+		require.Equal(t, sample.ToShip, again.StateAt(t0.Add(2*time.Hour)))
 	})
 
 	t.Run("NegativeQuantity", func(t *testing.T) {
@@ -146,7 +177,7 @@ func TestQuantityThroughLedger_SMP2(t *testing.T) {
 func TestCollabPlusSamples_SMP3(t *testing.T) {
 	m := sample.NewMemory()
 	until := t0.Add(20 * day)
-	f := sample.Facts{Until: until} // no band: outside the monthly caps
+	f := offering(until) // no band: outside the monthly caps
 	for i, p := range []string{"serum", "toner", "lotion"} {
 		got, d, err := m.Request(ctx, rule, inCollab(fmt.Sprint("r", i+1), "aisyah", p, "cp-1"), f, t0.Add(time.Duration(i)*time.Hour))
 		require.NoError(t, err)
@@ -182,6 +213,41 @@ func TestCollabPlusSamples_SMP3(t *testing.T) {
 	require.True(t, d.Allowed, "the third of three")
 }
 
+// SMP-12: a Collaboration Plus request needs the collaboration to offer free samples. Without
+// them it is denied, naming the collaboration, with no next-allowed instant, and nothing is
+// recorded; a collaboration's limit (SMP-3) is named beside it. Free samples are a
+// collaboration's: direct and campaign requests do not need them.
+func TestCollabPlusOffers_SMP12(t *testing.T) {
+	until := t0.Add(20 * day)
+	refundableOnly := sample.Facts{Until: until}
+	got, d := decide(t, rule, sample.History{}, inCollab("r1", "aisyah", "serum", "cp-1"), refundableOnly, t0)
+	require.Equal(t, sample.Request{}, got)
+	want := []affrules.Reason{{Rule: sample.RuleOffers, Key: "sample.smp12.not_offered", Subject: "cp-1"}}
+	if diff := cmp.Diff(want, d.Reasons); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	require.False(t, d.Allowed)
+	require.True(t, d.NextAllowed.IsZero(), "time alone will not help")
+	require.Equal(t, affrules.RuleID("SMP-12"), sample.RuleOffers)
+
+	_, d = decide(t, rule, sample.History{InCollab: 3}, inCollab("r1", "aisyah", "serum", "cp-1"), refundableOnly, t0)
+	require.Equal(t, []string{"SMP-12 sample.smp12.not_offered", "SMP-3 sample.smp3.limit"}, reasonKeys(d))
+	made(t, rule, sample.History{}, inCollab("r1", "aisyah", "serum", "cp-1"), offering(until), t0)
+	made(t, rule, sample.History{}, direct("r1", "aisyah", "serum"), band1, t0)
+	made(t, rule, sample.History{}, inCampaign("r1", "aisyah", "serum"), sample.Facts{Quantity: 1, Band: "band_1"}, t0)
+
+	m := sample.NewMemory()
+	_, d, err := m.Request(ctx, rule, inCollab("r1", "aisyah", "serum", "cp-1"), refundableOnly, t0)
+	require.NoError(t, err)
+	require.Equal(t, []string{"SMP-12 sample.smp12.not_offered"}, reasonKeys(d))
+	all, err := m.Requests(ctx, "aisyah")
+	require.NoError(t, err)
+	require.Empty(t, all, "the denial recorded nothing")
+	_, d, err = m.Request(ctx, rule, inCollab("r1", "aisyah", "serum", "cp-1"), offering(until), t0)
+	require.NoError(t, err)
+	require.True(t, d.Allowed, "and did not count against SMP-3's three: %v", d)
+}
+
 // SMP-3, SMP-11: Collaboration Plus requests are outside the monthly caps by default: a creator
 // at the cap still gets them, and they do not count towards it. With CollabPlusCapped they are
 // inside: counted, and refused at the cap.
@@ -189,7 +255,7 @@ func TestCollabPlusCaps_SMP3(t *testing.T) {
 	until := t0.Add(20 * day)
 	m := sample.NewMemory()
 	for i := range 3 {
-		_, d, err := m.Request(ctx, rule, inCollab(fmt.Sprint("cp", i), "aisyah", fmt.Sprint("p", i), "cp-1"), sample.Facts{Until: until}, t0)
+		_, d, err := m.Request(ctx, rule, inCollab(fmt.Sprint("cp", i), "aisyah", fmt.Sprint("p", i), "cp-1"), offering(until), t0)
 		require.NoError(t, err)
 		require.True(t, d.Allowed)
 	}
@@ -201,19 +267,24 @@ func TestCollabPlusCaps_SMP3(t *testing.T) {
 	_, d, err := m.Request(ctx, rule, direct("d5", "aisyah", "q5"), band1, t0.Add(time.Hour))
 	require.NoError(t, err)
 	require.Equal(t, []string{"SMP-11 sample.smp11.cap"}, reasonKeys(d))
-	_, d, err = m.Request(ctx, rule, inCollab("cp9", "aisyah", "p9", "cp-2"), sample.Facts{Until: until}, t0.Add(time.Hour))
+	_, d, err = m.Request(ctx, rule, inCollab("cp9", "aisyah", "p9", "cp-2"), offering(until), t0.Add(time.Hour))
 	require.NoError(t, err)
 	require.True(t, d.Allowed, "at the cap, a Collaboration Plus sample is still allowed: %v", d)
 
 	capped := mustRule(policyWith(func(p *sample.Policy) { p.CollabPlusCapped = true }))
-	_, _, err = capped.Decide(sample.History{}, inCollab("r1", "aisyah", "p1", "cp-1"), sample.Facts{Until: until}, t0)
+	// Rule.Capped says which sources a ledger counts under the caps.
+	for _, s := range []sample.Source{sample.Direct, sample.Campaign, sample.CollabPlus} {
+		require.Equal(t, s != sample.CollabPlus, rule.Capped(s), "%v by default", s)
+		require.True(t, capped.Capped(s), "%v with CollabPlusCapped", s)
+	}
+	_, _, err = capped.Decide(sample.History{}, inCollab("r1", "aisyah", "p1", "cp-1"), offering(until), t0)
 	badInput(t, err, "facts.band")
-	_, d = decide(t, capped, sample.History{Month: 5}, inCollab("r1", "aisyah", "p1", "cp-1"), sample.Facts{Until: until, Band: "band_1"}, t0)
+	_, d = decide(t, capped, sample.History{Month: 5}, inCollab("r1", "aisyah", "p1", "cp-1"), sample.Facts{Until: until, FreeSamples: true, Band: "band_1"}, t0)
 	require.Equal(t, []string{"SMP-11 sample.smp11.cap"}, reasonKeys(d))
 	require.True(t, d.NextAllowed.Equal(january))
 	m = sample.NewMemory()
 	for i := range 5 {
-		_, d, err := m.Request(ctx, capped, inCollab(fmt.Sprint("cp", i), "aisyah", fmt.Sprint("p", i), fmt.Sprint("cp-", i)), sample.Facts{Until: until, Band: "band_1"}, t0)
+		_, d, err := m.Request(ctx, capped, inCollab(fmt.Sprint("cp", i), "aisyah", fmt.Sprint("p", i), fmt.Sprint("cp-", i)), sample.Facts{Until: until, FreeSamples: true, Band: "band_1"}, t0)
 		require.NoError(t, err)
 		require.True(t, d.Allowed)
 	}
@@ -223,9 +294,10 @@ func TestCollabPlusCaps_SMP3(t *testing.T) {
 }
 
 // SMP-10: at most one open request per creator and product. A second request while the first
-// is requested, to ship, shipped or delivered is denied (a decision, not an error) naming the
-// state, with no next-allowed instant; once the first is fulfilled or overdue a new one is
-// allowed at once. Another product, or the same product ID of another seller, is not held back.
+// is requested, to ship, shipped or delivered is bad input, not a decision: a FieldError on
+// request.product wrapping ErrOpenRequest that names the open request and its state, with
+// nothing made; once the first is fulfilled or overdue a new one is allowed at once. Another
+// product, or the same product ID of another seller, is not held back.
 func TestOneOpenRequest_SMP10(t *testing.T) {
 	first := ask(t, "r1", "aisyah", "serum", t0)
 	lives := []struct {
@@ -242,14 +314,10 @@ func TestOneOpenRequest_SMP10(t *testing.T) {
 		t.Run(l.state.String(), func(t *testing.T) {
 			require.Equal(t, l.state, l.req.StateAt(l.at))
 			got, d, err := rule.Decide(sample.History{Product: []sample.Request{l.req}}, direct("r2", "aisyah", "serum"), band1, l.at)
-			require.NoError(t, err, "a second open request is a decision, not an error")
+			openRequest(t, err, "r1", l.state)
 			require.Equal(t, sample.Request{}, got)
-			want := []affrules.Reason{{Rule: sample.RuleAnswer, Key: "sample.smp10.open", Observed: affrules.Text(l.state.String()), Subject: "r1"}}
-			if diff := cmp.Diff(want, d.Reasons); diff != "" {
-				t.Errorf("(-want +got):\n%s", diff)
-			}
 			require.False(t, d.Allowed)
-			require.True(t, d.NextAllowed.IsZero())
+			require.Empty(t, d.Reasons, "bad input, not a denial")
 		})
 	}
 
@@ -263,6 +331,8 @@ func TestOneOpenRequest_SMP10(t *testing.T) {
 		_, d := decide(t, rule, sample.History{Product: []sample.Request{c.req}}, direct("r2", "aisyah", "serum"), band1, c.at)
 		require.True(t, d.Allowed, "after the first is %s: %v", name, d)
 	}
+	_, _, err := rule.Decide(sample.History{Product: []sample.Request{overdue}}, direct("r2", "aisyah", "serum"), band1, t0.Add(16*day-time.Nanosecond))
+	openRequest(t, err, "r1", sample.Delivered)
 
 	// Through the ledger: the history is the creator's requests for this product of this seller.
 	m := sample.NewMemory()
@@ -277,12 +347,53 @@ func TestOneOpenRequest_SMP10(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, d.Allowed, "shop-2's serum: %v", d)
 	got, d, err := m.Request(ctx, rule, direct("r5", "aisyah", "serum"), band1, t0.Add(time.Hour))
-	require.NoError(t, err)
+	openRequest(t, err, "r1", sample.Requested)
 	require.Equal(t, sample.Request{}, got)
-	require.Equal(t, []string{"SMP-10 sample.smp10.open"}, reasonKeys(d))
+	require.False(t, d.Allowed)
 	all, err := m.Requests(ctx, "aisyah")
 	require.NoError(t, err)
-	require.Len(t, all, 3, "the denial recorded nothing")
+	require.Len(t, all, 3, "the bad request recorded nothing")
+}
+
+// SMP-10: the creator's requests for a product are made in order: a request at an instant
+// before the last event of one of them is bad input naming "at", even when that request has
+// ended since; at the instant of the last event it is in order.
+func TestRequestsInOrder_SMP10(t *testing.T) {
+	posted := t0.Add(5 * day)
+	fulfilled := walk(t, rule, delivered(t, "r1", "serum", t0.Add(2*day)), step{sample.Posted, posted})
+	h := sample.History{Product: []sample.Request{fulfilled}}
+	for _, at := range []time.Time{posted.Add(-time.Nanosecond), t0.Add(time.Hour), t0.Add(-day)} {
+		got, d, err := rule.Decide(h, direct("r2", "aisyah", "serum"), band1, at)
+		badInput(t, err, "at")
+		require.NotErrorIs(t, err, sample.ErrOpenRequest, "at %v: out of order, not an open request", at)
+		require.Contains(t, err.Error(), `request "r1"`)
+		require.Equal(t, sample.Request{}, got)
+		require.False(t, d.Allowed)
+	}
+	_, d := decide(t, rule, h, direct("r2", "aisyah", "serum"), band1, posted)
+	require.True(t, d.Allowed, "at the last event's instant: %v", d)
+
+	// Through the ledger, with nothing recorded.
+	m := sample.NewMemory()
+	auto := sample.Facts{AutoApprove: true, Band: "band_1"}
+	_, _, err := m.Request(ctx, rule, direct("r1", "aisyah", "serum"), auto, t0)
+	require.NoError(t, err)
+	for _, e := range []step{{sample.ShippedEvent, t0.Add(day)}, {sample.DeliveredEvent, t0.Add(2 * day)}, {sample.Posted, posted}} {
+		_, err = m.Record(ctx, rule, "r1", e.k, e.at)
+		require.NoError(t, err)
+	}
+	_, _, err = m.Request(ctx, rule, direct("r2", "aisyah", "serum"), auto, posted.Add(-time.Nanosecond))
+	badInput(t, err, "at")
+	all, err := m.Requests(ctx, "aisyah")
+	require.NoError(t, err)
+	require.Len(t, all, 1, "the bad request recorded nothing")
+	_, d, err = m.Request(ctx, rule, direct("r2", "aisyah", "serum"), auto, posted)
+	require.NoError(t, err)
+	require.True(t, d.Allowed, "%v", d)
+	// Another product's events do not order this one's requests.
+	_, d, err = m.Request(ctx, rule, direct("r3", "aisyah", "toner"), auto, t0.Add(time.Hour))
+	require.NoError(t, err)
+	require.True(t, d.Allowed, "%v", d)
 }
 
 // SMP-10: after a rejection the creator may ask for the same product again from exactly
@@ -319,7 +430,7 @@ func TestWaitAfterRejection_SMP10(t *testing.T) {
 }
 
 // SMP-10: an unanswered request expires at the end of its 7 × 24 h answer window; until then it
-// is open, and from then the creator waits 30 × 24 h, to exactly request + 37 × 24 h.
+// is open (a second request is bad input), and from then the creator waits 30 × 24 h, to exactly request + 37 × 24 h.
 func TestWaitAfterExpiry_SMP10(t *testing.T) {
 	first := ask(t, "r1", "aisyah", "serum", t0)
 	expiry := t0.Add(7 * day)
@@ -328,9 +439,8 @@ func TestWaitAfterExpiry_SMP10(t *testing.T) {
 	require.Equal(t, sample.Expired, first.StateAt(expiry))
 	h := sample.History{Product: []sample.Request{first}}
 
-	_, d := decide(t, rule, h, direct("r2", "aisyah", "serum"), band1, expiry.Add(-time.Nanosecond))
-	require.Equal(t, []string{"SMP-10 sample.smp10.open"}, reasonKeys(d), "open until it expires")
-	require.True(t, d.NextAllowed.IsZero(), "the seller may still answer")
+	_, _, err := rule.Decide(h, direct("r2", "aisyah", "serum"), band1, expiry.Add(-time.Nanosecond))
+	openRequest(t, err, "r1", sample.Requested) // open until it expires: the seller may still answer
 	for _, at := range []time.Time{expiry, again.Add(-time.Nanosecond)} {
 		_, d := decide(t, rule, h, direct("r2", "aisyah", "serum"), band1, at)
 		want := []affrules.Reason{{Rule: sample.RuleAnswer, Key: "sample.smp10.wait", Observed: affrules.Text("expired"), Limit: affrules.Instant(again), Subject: "r1"}}
@@ -339,12 +449,12 @@ func TestWaitAfterExpiry_SMP10(t *testing.T) {
 		}
 		require.True(t, d.NextAllowed.Equal(again), "at %v: next allowed %v, want %v", at, d.NextAllowed, again)
 	}
-	_, d = decide(t, rule, h, direct("r2", "aisyah", "serum"), band1, again)
+	_, d := decide(t, rule, h, direct("r2", "aisyah", "serum"), band1, again)
 	require.True(t, d.Allowed, "at exactly 30 × 24 h after the expiry: %v", d)
 
 	// Through the ledger, with the same instants.
 	m := sample.NewMemory()
-	_, _, err := m.Request(ctx, rule, direct("r1", "aisyah", "serum"), band1, t0)
+	_, _, err = m.Request(ctx, rule, direct("r1", "aisyah", "serum"), band1, t0)
 	require.NoError(t, err)
 	_, d, err = m.Request(ctx, rule, direct("r2", "aisyah", "serum"), band1, again.Add(-time.Nanosecond))
 	require.NoError(t, err)
@@ -467,22 +577,39 @@ func TestZeroCap_SMP11(t *testing.T) {
 
 // MKT-5: every rule that keeps a request from being made is listed at once, each with its
 // observed value and limit; NextAllowed is given only when time alone stands in the way, and is
-// then the latest instant any of them names.
+// then the latest instant any of them names. An open request is bad input, not one reason among
+// them.
 func TestEveryReasonAtOnce_MKT5(t *testing.T) {
 	capped := mustRule(policyWith(func(p *sample.Policy) { p.CollabPlusCapped = true }))
-	open := ask(t, "r1", "aisyah", "serum", t0)
 	rejected := walk(t, rule, ask(t, "r0", "aisyah", "serum", t0.Add(-2*time.Hour)), step{sample.Declined, t0.Add(-time.Hour)})
-	h := sample.History{Product: []sample.Request{rejected, open}, Month: 5, InCollab: 3}
-	f := sample.Facts{Band: "band_1", Until: t0.Add(20 * day)}
+	h := sample.History{Product: []sample.Request{rejected}, Month: 5, InCollab: 3}
+	f := sample.Facts{Band: "band_1", Until: t0.Add(20 * day)} // a collaboration without free samples
 	got, d, err := capped.Decide(h, inCollab("r2", "aisyah", "serum", "cp-1"), f, t0.Add(time.Hour))
 	require.NoError(t, err)
 	require.Equal(t, sample.Request{}, got)
-	require.Equal(t, []string{"SMP-10 sample.smp10.wait", "SMP-10 sample.smp10.open", "SMP-11 sample.smp11.cap", "SMP-3 sample.smp3.limit"}, reasonKeys(d))
+	require.Equal(t, []string{"SMP-10 sample.smp10.wait", "SMP-11 sample.smp11.cap", "SMP-12 sample.smp12.not_offered", "SMP-3 sample.smp3.limit"}, reasonKeys(d))
 	require.Len(t, d.Failures(), 4)
-	require.True(t, d.NextAllowed.IsZero(), "an open request and the collaboration's limit are not lifted by time")
+	require.True(t, d.NextAllowed.IsZero(), "the collaboration's offer and limit are not lifted by time")
 	for _, r := range d.Reasons {
 		require.NotEmpty(t, r.Message(), "%v", r)
 	}
+
+	// A campaign request beyond the quantity under "reject", after a rejection, at the cap.
+	reject := mustRule(policyWith(func(p *sample.Policy) { p.OverQuantity = sample.OverQuantityReject }))
+	_, d = decide(t, reject, sample.History{Product: []sample.Request{rejected}, Month: 5, AutoApproved: 4}, inCampaign("r2", "aisyah", "serum"), sample.Facts{Quantity: 4, Band: "band_1"}, t0.Add(time.Hour))
+	require.Equal(t, []string{"SMP-10 sample.smp10.wait", "SMP-11 sample.smp11.cap", "SMP-2 sample.smp2.over_quantity"}, reasonKeys(d))
+	require.True(t, d.NextAllowed.IsZero(), "a used quantity is not lifted by time")
+	for _, r := range d.Reasons {
+		require.NotEmpty(t, r.Message(), "%v", r)
+	}
+
+	// With an open request beside them: bad input, and no decision.
+	open := ask(t, "r1", "aisyah", "serum", t0)
+	h.Product = append(h.Product, open)
+	got, d, err = capped.Decide(h, inCollab("r2", "aisyah", "serum", "cp-1"), f, t0.Add(time.Hour))
+	openRequest(t, err, "r1", sample.Requested)
+	require.Equal(t, sample.Request{}, got)
+	require.Empty(t, d.Reasons)
 
 	// The wait and the cap alone: the later of the wait's end and the next month.
 	for _, c := range []struct {

@@ -99,7 +99,7 @@ func ExampleRequest_StateAt() {
 	end := time.Date(2026, 12, 21, 0, 0, 0, 0, kl)
 	req, _, _ := rule.Decide(sample.History{},
 		sample.Request{ID: "r1", Seller: "shop-1", Creator: "aisyah", Product: "serum", Market: affrules.MY, Source: sample.CollabPlus, Context: "cp-1"},
-		sample.Facts{Until: end}, t0)
+		sample.Facts{Until: end, FreeSamples: true}, t0)
 	req, _ = rule.Record(req, sample.ShippedEvent, t0.AddDate(0, 0, 15))
 	req, _ = rule.Record(req, sample.DeliveredEvent, end.AddDate(0, 0, -2))
 
@@ -120,14 +120,15 @@ func ExampleRequest_StateAt() {
 	// 2026-12-21T00:00:00+08:00 overdue
 }
 
-// A refundable sample bought on 1 December with a goal of 3 orders: the creator's own order does
-// not count, a sale after the collaboration does, and the third order on the 59th day refunds
-// the price and the shipping in full (SMP-5).
+// A refundable sample bought in Malaysia on 1 December with a goal of 3 orders: the creator's own
+// order does not count, a sale after the collaboration does; on the 50th day the goal is not
+// reached yet, and the decision names the window's deadline; the third order on the 59th day
+// refunds the price and the shipping in full (SMP-5).
 func ExampleRule_Refund() {
 	rule, _ := sample.MustNew(sample.DefaultPolicy()).Rule()
 	kl, _ := time.LoadLocation("Asia/Kuala_Lumpur")
 	bought := time.Date(2026, 12, 1, 9, 0, 0, 0, kl)
-	p := sample.Purchase{Creator: "aisyah", At: bought, Price: decimal.RequireFromString("59.90"),
+	p := sample.Purchase{Creator: "aisyah", Market: affrules.MY, At: bought, Price: decimal.RequireFromString("59.90"),
 		Shipping: decimal.RequireFromString("4.50"), Goal: sample.Orders, Target: decimal.NewFromInt(3)}
 	sales := []sample.Sale{
 		{At: bought.Add(time.Hour), Orders: 1, Amount: decimal.RequireFromString("59.90"), Buyer: "aisyah"},
@@ -144,7 +145,7 @@ func ExampleRule_Refund() {
 		fmt.Println(at.Format("Jan 2:"), r.Counted, "counted by", r.Deadline.Format("Jan 2 15:04"), "refund", r.Amount.StringFixed(2), d)
 	}
 	// Output:
-	// Jan 20: 2 counted by Jan 30 09:00 refund 0.00 denied: SMP-5 failed: sales goal not reached in the refund window (observed 2 counted, limit goal 3)
+	// Jan 20: 2 counted by Jan 30 09:00 refund 0.00 denied: SMP-5 failed: sales goal not reached yet (observed 2 counted, limit goal 3); SMP-5 not applicable: refund window (observed closes 2027-01-30T09:00:00+08:00)
 	// Jan 30: 3 counted by Jan 30 09:00 refund 64.40 allowed
 }
 
@@ -174,6 +175,39 @@ func ExampleFulfilmentRate() {
 	// Output:
 	// 2 1 66.6667% (2/3) true 66.6666666%
 	// November defined: false
+}
+
+// A creator's fulfilment over the policy's 90 days up to an instant (SMP-8): exact, and as the
+// Rate level's badges read, rounded down so that a threshold the exact rate does not reach is
+// never reached.
+func ExampleRule_Fulfilment() {
+	rule, _ := sample.MustNew(sample.DefaultPolicy()).Rule()
+	kl, _ := time.LoadLocation("Asia/Kuala_Lumpur")
+	t0 := time.Date(2026, 12, 1, 9, 0, 0, 0, kl)
+	var reqs []sample.Request
+	for i, post := range []bool{true, true, false} {
+		r, _, _ := rule.Decide(sample.History{},
+			sample.Request{ID: fmt.Sprint("r", i), Seller: "shop-1", Creator: "aisyah", Product: fmt.Sprint("p", i), Market: affrules.MY, Source: sample.Direct},
+			sample.Facts{AutoApprove: true, Band: "band_1"}, t0)
+		r, _ = rule.Record(r, sample.ShippedEvent, t0.AddDate(0, 0, 1))
+		r, _ = rule.Record(r, sample.DeliveredEvent, t0.AddDate(0, 0, 3))
+		if post {
+			r, _ = rule.Record(r, sample.Posted, t0.AddDate(0, 0, 10))
+		}
+		reqs = append(reqs, r)
+	}
+	f, err := rule.Fulfilment(reqs, "aisyah", time.Date(2027, 1, 31, 23, 59, 59, 0, kl))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	ratio, _ := f.Ratio()
+	rate, _ := f.Rate()
+	fmt.Println(f.Fulfilled, f.Overdue, ratio, rate)
+	fmt.Println("window", f.Window.Start.Format(time.RFC3339Nano), "to", f.Window.End.Format(time.RFC3339Nano))
+	// Output:
+	// 2 1 66.6667% (2/3) 66.6666666%
+	// window 2026-11-02T23:59:59.000000001+08:00 to 2027-01-31T23:59:59.000000001+08:00
 }
 
 // A policy with caps of its own, and one with a typo: every problem is reported, each naming

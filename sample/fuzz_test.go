@@ -113,6 +113,7 @@ var (
 	fuzzSellers  = []string{"shop-1", "shop-1", "shop-2", ""}
 	fuzzMarkets  = []affrules.MarketCode{affrules.MY, affrules.MY, affrules.UK, "ZZ", "", "my"}
 	fuzzContexts = []string{"", "year-end", "cp-1"}
+	fuzzPartners = []string{"agency-1", "agency-1", ""}
 	fuzzBands    = []string{"band_1", "band_1", "band_2", "nope", ""}
 	fuzzQuantity = []int64{0, 1, 2, 3, -1, 1 << 62}
 )
@@ -125,16 +126,18 @@ func (r *fuzzReader) request(at time.Time) (sample.Request, sample.Facts) {
 		req.Events = []sample.Event{{Kind: sample.Asked, At: at}}
 	}
 	f := sample.Facts{AutoApprove: r.next()%2 == 0, Quantity: pick(r, fuzzQuantity), Band: pick(r, fuzzBands), Until: r.instant(at)}
+	req.Partner = pick(r, fuzzPartners)
+	f.FreeSamples = r.next()%4 != 0
 	return req, f
 }
 
 // FuzzDecide drives requests, events and reads through a Memory ledger, and Rule.Decide with
 // hostile histories, from fuzzed bytes. Nothing panics or hangs; errors are bad input, refusals,
 // conflicts or unknown IDs, and record nothing; an allowed request starts with its asking and
-// at most one answer at that instant; a denial lists failing SMP-3, SMP-10 or SMP-11 reasons and
-// names no NextAllowed before its instant; events are recorded in order, one per call; at no
-// instant does a creator hold two open requests for one product; fulfilment rates count only
-// ended requests.
+// at most one approval at that instant; a denial lists failing SMP-2, SMP-3, SMP-10, SMP-11 or
+// SMP-12 reasons and names no NextAllowed before its instant; events are recorded in order,
+// one per call; at no instant does a creator hold two open requests for one product;
+// fulfilment rates count only ended requests.
 func FuzzDecide(f *testing.F) {
 	f.Add([]byte{})
 	f.Add([]byte{0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 1, 4, 3, 1, 2, 0, 1, 2, 3, 0, 0, 4, 5})
@@ -277,7 +280,9 @@ func checkDecision(t *testing.T, req sample.Request, at time.Time, got sample.Re
 			t.Fatalf("%s denied with %+v, %v", what, got, d)
 		}
 		for _, x := range d.Reasons {
-			if x.Rule != sample.RuleCollabPlus && x.Rule != sample.RuleAnswer && x.Rule != sample.RuleMonthlyCap {
+			switch x.Rule {
+			case sample.RuleQuantity, sample.RuleCollabPlus, sample.RuleAnswer, sample.RuleMonthlyCap, sample.RuleOffers:
+			default:
 				t.Fatalf("%s: reason %v", what, x)
 			}
 		}
@@ -290,10 +295,10 @@ func checkDecision(t *testing.T, req sample.Request, at time.Time, got sample.Re
 	if len(ev) == 0 || len(ev) > 2 || ev[0].Kind != sample.Asked || !ev[0].At.Equal(at) || !ev[0].Due.Equal(at.Add(7*day)) {
 		t.Fatalf("%s: events %+v", what, ev)
 	}
-	if len(ev) == 2 && (ev[1].Kind != sample.Approved && ev[1].Kind != sample.Declined || !ev[1].At.Equal(at)) {
+	if len(ev) == 2 && (ev[1].Kind != sample.Approved || !ev[1].Auto || !ev[1].At.Equal(at)) {
 		t.Fatalf("%s: events %+v", what, ev)
 	}
-	if s := got.StateAt(at); s != sample.Requested && s != sample.ToShip && s != sample.Rejected {
+	if s := got.StateAt(at); s != sample.Requested && s != sample.ToShip {
 		t.Fatalf("%s: state %v", what, s)
 	}
 }

@@ -3,6 +3,7 @@ package sample_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"time"
 
@@ -14,9 +15,10 @@ import (
 )
 
 // The story most tests share: shop-1 sells in Malaysia; requests are made from Tuesday
-// 1 December 2026, 09:00 in Kuala Lumpur (01:00 UTC), under the catalog's policy: a 7-day answer
-// window, a 30-day wait, content due 14 days after delivery with one 7-day extension, 3
-// Collaboration Plus samples, monthly caps of 5, 20 and 50, a 60-day refund window.
+// 1 December 2026, 09:00 in Kuala Lumpur (01:00 UTC), under the catalog's policy: the seven
+// markets, a 7-day answer window, a 30-day wait, content due 14 days after delivery with one
+// 7-day extension, 3 Collaboration Plus samples, monthly caps of 5, 20 and 50, a 60-day refund
+// window, a 90-day fulfilment window.
 var (
 	kl   = mustZone("Asia/Kuala_Lumpur")
 	t0   = time.Date(2026, time.December, 1, 9, 0, 0, 0, kl)
@@ -73,10 +75,17 @@ func inCampaign(id, creator, product string) sample.Request {
 }
 
 // inCollab returns creator's request for product in shop-1's Collaboration Plus collab (SMP-3).
+// Its facts need FreeSamples (SMP-12): see offering.
 func inCollab(id, creator, product, collab string) sample.Request {
 	r := direct(id, creator, product)
 	r.Source, r.Context = sample.CollabPlus, collab
 	return r
+}
+
+// offering returns the facts of a Collaboration Plus request in a collaboration that offers
+// free samples (SMP-12) and ends at until (SMP-4).
+func offering(until time.Time) sample.Facts {
+	return sample.Facts{Until: until, FreeSamples: true}
 }
 
 // band1 are the facts of a creator of band_1 (5 requests a month) for whom the seller does not
@@ -196,6 +205,16 @@ func badInput(t tb, err error, want ...string) {
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Fatalf("fields of %v (-want +got):\n%s", err, diff)
 	}
+}
+
+// openRequest requires err to be SMP-10's bad input for a request while the creator's request
+// id for the product is open in state s: a FieldError on request.product wrapping
+// sample.ErrOpenRequest and naming the open request and its state, and nothing else.
+func openRequest(t tb, err error, id string, s sample.State) {
+	t.Helper()
+	badInput(t, err, "request.product")
+	require.ErrorIs(t, err, sample.ErrOpenRequest)
+	require.Contains(t, err.Error(), fmt.Sprintf("request %q is %s (SMP-10)", id, s))
 }
 
 // refused requires err to be an *affrules.Refusal of package sample for action on subject, and

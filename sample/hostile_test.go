@@ -97,7 +97,7 @@ func TestInstants(t *testing.T) {
 		badInput(t, err, "at")
 		require.ErrorIs(t, err, affrules.ErrOutOfRange)
 
-		_, _, err = rule.Decide(sample.History{}, inCollab("r1", "aisyah", "serum", "cp-1"), sample.Facts{Until: at}, t0)
+		_, _, err = rule.Decide(sample.History{}, inCollab("r1", "aisyah", "serum", "cp-1"), offering(at), t0)
 		badInput(t, err, "facts.until")
 
 		_, err = rule.Record(ask(t, "r1", "aisyah", "serum", t0), sample.Approved, at)
@@ -116,11 +116,11 @@ func TestInstants(t *testing.T) {
 
 	// A Collaboration Plus request after the collaboration's end, or at it.
 	for _, until := range []time.Time{t0, t0.Add(-time.Nanosecond)} {
-		_, _, err := rule.Decide(sample.History{}, inCollab("r1", "aisyah", "serum", "cp-1"), sample.Facts{Until: until}, t0)
+		_, _, err := rule.Decide(sample.History{}, inCollab("r1", "aisyah", "serum", "cp-1"), offering(until), t0)
 		badInput(t, err, "facts.until")
 		require.Contains(t, err.Error(), "SMP-4")
 	}
-	_, d := decide(t, rule, sample.History{}, inCollab("r1", "aisyah", "serum", "cp-1"), sample.Facts{Until: t0.Add(time.Nanosecond)}, t0)
+	_, d := decide(t, rule, sample.History{}, inCollab("r1", "aisyah", "serum", "cp-1"), offering(t0.Add(time.Nanosecond)), t0)
 	require.True(t, d.Allowed)
 }
 
@@ -146,7 +146,9 @@ func TestUnknownInput(t *testing.T) {
 		{"MarketCaseFolded", with(func(r *sample.Request) { r.Market = "my" }), band1, sample.History{}, []string{"request.market"}},
 		{"UnknownSource", with(func(r *sample.Request) { r.Source = sample.CollabPlus + 1 }), band1, sample.History{}, []string{"request.source"}},
 		{"DirectWithContext", with(func(r *sample.Request) { r.Context = "year-end" }), band1, sample.History{}, []string{"request.context"}},
-		{"CampaignWithoutContext", with(func(r *sample.Request) { r.Source = sample.Campaign }), band1, sample.History{}, []string{"request.context"}},
+		{"CampaignWithoutContext", with(func(r *sample.Request) { r.Source, r.Partner = sample.Campaign, "agency-1" }), band1, sample.History{}, []string{"request.context"}},
+		{"CampaignWithoutPartner", with(func(r *sample.Request) { r.Source, r.Context = sample.Campaign, "year-end" }), band1, sample.History{}, []string{"request.partner"}},
+		{"CampaignWithoutEither", with(func(r *sample.Request) { r.Source = sample.Campaign }), band1, sample.History{}, []string{"request.context", "request.partner"}},
 		{"CollabPlusWithoutContextOrEnd", with(func(r *sample.Request) { r.Source = sample.CollabPlus }), sample.Facts{}, sample.History{}, []string{"request.context", "facts.until"}},
 		{"EventsGiven", with(func(r *sample.Request) { r.Events = []sample.Event{{Kind: sample.Approved, At: t0}} }), band1, sample.History{}, []string{"request.events"}},
 		{"NegativeMonth", direct("r1", "aisyah", "serum"), band1, sample.History{Month: -1}, []string{"history"}},
@@ -171,6 +173,28 @@ func TestUnknownInput(t *testing.T) {
 	}
 	_, _, err := rule.Decide(sample.History{}, direct("r1", "aisyah", "serum"), sample.Facts{Band: "band_4"}, t0)
 	require.Contains(t, err.Error(), "SMP-11")
+	_, _, err = rule.Decide(sample.History{}, with(func(r *sample.Request) { r.Source, r.Context = sample.Campaign, "year-end" }), sample.Facts{Quantity: 1, Band: "band_1"}, t0)
+	require.Contains(t, err.Error(), "SMP-2", "the partner requests under a campaign's quantity")
+
+	// A market of the catalog where the policy does not run the sample rules.
+	sg := mustRule(policyWith(func(p *sample.Policy) { p.Markets = []affrules.MarketCode{affrules.SG} }))
+	got, d, err := sg.Decide(sample.History{}, direct("r1", "aisyah", "serum"), band1, t0)
+	badInput(t, err, "request.market")
+	require.ErrorIs(t, err, affrules.ErrUnknownMarket)
+	require.Equal(t, sample.Request{}, got)
+	require.False(t, d.Allowed)
+	_, _, err = sample.NewMemory().Request(ctx, sg, direct("r1", "aisyah", "serum"), band1, t0)
+	badInput(t, err, "request.market")
+	sgReq := direct("r1", "aisyah", "serum")
+	sgReq.Market = affrules.SG
+	_, d = decide(t, sg, sample.History{}, sgReq, band1, t0)
+	require.True(t, d.Allowed, "%v", d)
+	for _, m := range sample.DefaultPolicy().Markets {
+		r := direct("r1", "aisyah", "serum")
+		r.Market = m
+		_, d := decide(t, rule, sample.History{}, r, band1, t0)
+		require.True(t, d.Allowed, "%s, a market of the default policy: %v", m, d)
+	}
 }
 
 // A request and its events survive a round trip through JSON; sources and event kinds are
@@ -228,4 +252,21 @@ func TestRequestJSON(t *testing.T) {
 		require.ErrorIs(t, err, affrules.ErrOutOfRange)
 	}
 	require.Equal(t, "State(9)", (sample.Overdue + 1).String())
+
+	// States are read back by name, as a host stores them; anything else is a FieldError on
+	// state that leaves the value as it was.
+	for i, name := range names {
+		var s sample.State
+		require.NoError(t, s.UnmarshalText([]byte(name)))
+		require.Equal(t, allStates[i], s)
+	}
+	var states map[string]sample.State
+	require.NoError(t, json.Unmarshal([]byte(`{"a": "to_ship", "b": "overdue"}`), &states))
+	require.Equal(t, map[string]sample.State{"a": sample.ToShip, "b": sample.Overdue}, states)
+	for _, name := range []string{"", "To_ship", "toship", "State(9)", "0"} {
+		s := sample.Delivered
+		err := s.UnmarshalText([]byte(name))
+		badInput(t, err, "state")
+		require.Equal(t, sample.Delivered, s, "%q changed the state", name)
+	}
 }

@@ -50,7 +50,7 @@ var (
 // or rejected (declined), to ship → shipped, shipped → delivered, delivered → delivered
 // (extended) or fulfilled (posted); every other event is refused with an *affrules.Refusal
 // naming the state, the state the event needs and the event, and the request is returned as
-// given. Content after the deadline is SMP-4's refusal, naming the deadline.
+// given. Content after the deadline of a direct sample is SMP-9's refusal, naming the deadline.
 func TestTransitions_SMP6(t *testing.T) {
 	next := map[sample.State]map[sample.EventKind]sample.State{
 		sample.Requested: {sample.Approved: sample.ToShip, sample.Declined: sample.Rejected},
@@ -85,7 +85,7 @@ func TestTransitions_SMP6(t *testing.T) {
 					require.True(t, last.At.Equal(at))
 				case s == sample.Overdue && k == sample.Posted:
 					r := refused(t, err, "posted", "r1")
-					require.Equal(t, []string{"SMP-4 sample.smp4.late"}, reasonKeys(r.Decision))
+					require.Equal(t, []string{"SMP-9 sample.smp4.late"}, reasonKeys(r.Decision))
 					instant(t, t0.Add(16*day), r.Decision.Reasons[0].Limit, "the deadline")
 					instant(t, at, r.Decision.Reasons[0].Observed, "the post")
 					require.Equal(t, req, got)
@@ -141,7 +141,8 @@ func TestLifecycle_SMP6(t *testing.T) {
 }
 
 // SMP-9: content is due exactly 14 × 24 h after delivery: at the last nanosecond the sample is
-// delivered and content is recorded; at the deadline it is overdue and content is refused. One
+// delivered and content is recorded; at the deadline it is overdue and content is refused,
+// citing SMP-9. One
 // extension of 7 × 24 h, before the deadline, moves it to delivery + 21 × 24 h; a second is
 // refused. ContentDays and ExtensionDays are policy.
 func TestContentDeadline_SMP9(t *testing.T) {
@@ -154,7 +155,7 @@ func TestContentDeadline_SMP9(t *testing.T) {
 	require.Equal(t, sample.Fulfilled, record(t, rule, req, sample.Posted, due.Add(-time.Nanosecond)).StateAt(due))
 	_, err := rule.Record(req, sample.Posted, due)
 	r := refused(t, err, "posted", "r1")
-	require.Equal(t, []string{"SMP-4 sample.smp4.late"}, reasonKeys(r.Decision))
+	require.Equal(t, []string{"SMP-9 sample.smp4.late"}, reasonKeys(r.Decision), "a direct sample's deadline is SMP-9's")
 	instant(t, due, r.Decision.Reasons[0].Limit, "deadline")
 
 	// The extension, asked for at the last nanosecond before the deadline.
@@ -167,6 +168,7 @@ func TestContentDeadline_SMP9(t *testing.T) {
 	require.Equal(t, sample.Fulfilled, record(t, rule, extended, sample.Posted, end.Add(-time.Nanosecond)).StateAt(end))
 	_, err = rule.Record(extended, sample.Posted, end)
 	r = refused(t, err, "posted", "r1")
+	require.Equal(t, []string{"SMP-9 sample.smp4.late"}, reasonKeys(r.Decision))
 	instant(t, end, r.Decision.Reasons[0].Limit, "the extended deadline")
 
 	_, err = rule.Record(extended, sample.Extended, due)
@@ -190,11 +192,11 @@ func TestContentDeadline_SMP9(t *testing.T) {
 
 // SMP-4: a Collaboration Plus sample is due by the collaboration's end however late it arrives:
 // delivered 2 days before the end, its deadline is the end (not 14 days later), content is
-// recorded until the end's last nanosecond, it is overdue at the end, and it cannot be extended.
-// Delivered after the end, it is overdue at once.
+// recorded until the end's last nanosecond, it is overdue at the end (content then is refused
+// citing SMP-4), and it cannot be extended. Delivered after the end, it is overdue at once.
 func TestCollabPlusDeadline_SMP4(t *testing.T) {
 	end := t0.Add(20 * day)
-	req := made(t, rule, sample.History{}, inCollab("r1", "aisyah", "serum", "cp-1"), sample.Facts{Until: end}, t0)
+	req := made(t, rule, sample.History{}, inCollab("r1", "aisyah", "serum", "cp-1"), offering(end), t0)
 	arrived := end.Add(-2 * day)
 	req = walk(t, rule, req, step{sample.ShippedEvent, t0.Add(day)}, step{sample.DeliveredEvent, arrived})
 	require.Equal(t, sample.Event{Kind: sample.DeliveredEvent, At: arrived, Due: end}, req.Events[len(req.Events)-1])
@@ -204,14 +206,16 @@ func TestCollabPlusDeadline_SMP4(t *testing.T) {
 	require.Equal(t, sample.Fulfilled, record(t, rule, req, sample.Posted, end.Add(-time.Nanosecond)).StateAt(end))
 	_, err := rule.Record(req, sample.Posted, end)
 	r := refused(t, err, "posted", "r1")
+	require.Equal(t, []string{"SMP-4 sample.smp4.late"}, reasonKeys(r.Decision), "a Collaboration Plus sample's deadline is SMP-4's")
 	instant(t, end, r.Decision.Reasons[0].Limit, "the collaboration's end")
+	instant(t, end, r.Decision.Reasons[0].Observed, "the post")
 
 	got, err := rule.Record(req, sample.Extended, arrived.Add(time.Hour))
 	r = refused(t, err, "extended", "r1")
 	require.Equal(t, []affrules.Reason{{Rule: sample.RuleDeadline, Key: "sample.smp4.no_extension", Subject: "r1"}}, r.Decision.Reasons)
 	require.Equal(t, req, got)
 
-	late := made(t, rule, sample.History{}, inCollab("r2", "aisyah", "toner", "cp-1"), sample.Facts{Until: end}, t0)
+	late := made(t, rule, sample.History{}, inCollab("r2", "aisyah", "toner", "cp-1"), offering(end), t0)
 	late = walk(t, rule, late, step{sample.ShippedEvent, t0.Add(day)}, step{sample.DeliveredEvent, end.Add(day)})
 	require.Equal(t, sample.Overdue, late.StateAt(end.Add(day)), "delivered after the end")
 	require.Equal(t, sample.Shipped, late.StateAt(end.Add(day-time.Nanosecond)))
@@ -253,6 +257,61 @@ func TestEventsOutOfOrder_SMP6(t *testing.T) {
 		badInput(t, err, "event")
 		require.ErrorIs(t, err, affrules.ErrOutOfRange)
 	}
+}
+
+// SMP-6, SMP-9, SMP-4: Record checks the whole history it is given, as a host may have stored
+// and read it back: the request first with its answer window, then events in order of time and
+// of the lifecycle, each with the deadline it carries. A history the rules could not have
+// recorded is bad input naming the event, and the request is returned as given.
+func TestRecordChecksHistory_SMP6(t *testing.T) {
+	later := t0.Add(30 * day)
+	base := delivered(t, "r1", "serum", t0.Add(2*day)) // asked, approved, shipped, delivered
+	end := t0.Add(20 * day)
+	collab := walk(t, rule, made(t, rule, sample.History{}, inCollab("r2", "aisyah", "toner", "cp-1"), offering(end), t0), step{sample.ShippedEvent, t0.Add(day)})
+	tamper := func(r sample.Request, f func(evs []sample.Event) []sample.Event) sample.Request {
+		r = snapshot(r)
+		r.Events = f(r.Events)
+		return r
+	}
+	tests := []struct {
+		name  string
+		req   sample.Request
+		k     sample.EventKind
+		field string
+	}{
+		{"NoAnswerWindow", tamper(base, func(e []sample.Event) []sample.Event { e[0].Due = time.Time{}; return e }), sample.Posted, "request.events"},
+		{"AnswerWindowBeforeRequest", tamper(base, func(e []sample.Event) []sample.Event { e[0].Due = e[0].At; return e }), sample.Posted, "request.events"},
+		{"NotStartingWithTheRequest", tamper(base, func(e []sample.Event) []sample.Event { return e[1:] }), sample.Posted, "request.events"},
+		{"OutOfTimeOrder", tamper(base, func(e []sample.Event) []sample.Event { e[2].At = e[1].At.Add(-time.Nanosecond); return e }), sample.Posted, "request.events[2].at"},
+		{"ShippedUnapproved", tamper(base, func(e []sample.Event) []sample.Event { return append(e[:1], e[2:]...) }), sample.Posted, "request.events[1].kind"},
+		{"ApprovedAfterDeclined", tamper(base, func(e []sample.Event) []sample.Event {
+			return []sample.Event{e[0], {Kind: sample.Declined, At: e[1].At}, e[1]}
+		}), sample.ShippedEvent, "request.events[2].kind"},
+		{"AskedTwice", tamper(base, func(e []sample.Event) []sample.Event { return append(e[:1], e...) }), sample.Posted, "request.events[1].kind"},
+		{"DeliveredWithoutDeadline", tamper(base, func(e []sample.Event) []sample.Event { e[3].Due = time.Time{}; return e }), sample.Posted, "request.events[3].due"},
+		{"DeliveredDueAtDelivery", tamper(base, func(e []sample.Event) []sample.Event { e[3].Due = e[3].At; return e }), sample.Posted, "request.events[3].due"},
+		{"ExtendedWithoutDeadline", tamper(base, func(e []sample.Event) []sample.Event {
+			return append(e, sample.Event{Kind: sample.Extended, At: e[3].At.Add(day)})
+		}), sample.Posted, "request.events[4].due"},
+		{"CollabPlusApprovedWithoutEnd", tamper(collab, func(e []sample.Event) []sample.Event { e[1].Due = time.Time{}; return e }), sample.DeliveredEvent, "request.events[1].due"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := snapshot(tt.req)
+			got, err := rule.Record(tt.req, tt.k, later)
+			badInput(t, err, tt.field)
+			require.Equal(t, before, got, "the request is returned as given")
+		})
+	}
+
+	// What the rules record passes, a Collaboration Plus sample delivered after the
+	// collaboration's end included: posting on it is refused by SMP-4, not bad input.
+	record(t, rule, base, sample.Posted, t0.Add(3*day))
+	late := record(t, rule, collab, sample.DeliveredEvent, end.Add(day))
+	require.True(t, late.Events[3].Due.Before(late.Events[3].At), "due before the delivery")
+	_, err := rule.Record(late, sample.Posted, end.Add(day))
+	r := refused(t, err, "posted", "r2")
+	require.Equal(t, []string{"SMP-4 sample.smp4.late"}, reasonKeys(r.Decision))
 }
 
 // SMP-6: StateAt is a pure function of the events and the instant: zero before the request,

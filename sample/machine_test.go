@@ -176,14 +176,27 @@ func (m *machModel) history(req sample.Request, at time.Time, recorded map[strin
 	return h
 }
 
-// decide is SPEC §6 on a new request: bad input; or the reasons it is denied (SMP-3, SMP-10,
-// SMP-11) and the instant it will be allowed when only time stands in the way; or the request
-// made (SMP-1, SMP-2, SMP-3).
+// decide is SPEC §6 on a new request: bad input (among it a request while the creator's last
+// request for the product is open, or made before that request's last event, SMP-10); or the
+// reasons it is denied (SMP-2, SMP-3, SMP-10, SMP-11, SMP-12) and the instant it will be
+// allowed when only time stands in the way; or the request made (SMP-1, SMP-2, SMP-3).
 func (m *machModel) decide(req sample.Request, f sample.Facts, at time.Time) (bad bool, reasons []affrules.Reason, next time.Time, made *mreq) {
 	capped := req.Source != sample.CollabPlus || m.p.CollabPlusCapped
 	cap, known := m.cap(f.Band)
-	if f.Quantity < 0 || capped && !known || req.Source == sample.CollabPlus && !f.Until.After(at) {
+	if f.Quantity < 0 || capped && !known || req.Source == sample.CollabPlus && !f.Until.After(at) || req.Source == sample.Campaign && req.Partner == "" {
 		return true, nil, time.Time{}, nil
+	}
+	for _, x := range m.reqs {
+		if x.req.Creator != req.Creator || x.req.Seller != req.Seller || x.req.Product != req.Product {
+			continue
+		}
+		switch x.state(at) {
+		case sample.Requested, sample.ToShip, sample.Shipped, sample.Delivered: // SMP-10: open
+			return true, nil, time.Time{}, nil
+		}
+		if x.last().After(at) { // requests are made in order
+			return true, nil, time.Time{}, nil
+		}
 	}
 	timeOnly := true
 	month := affrules.MonthOf(at, kl)
@@ -194,9 +207,6 @@ func (m *machModel) decide(req sample.Request, f sample.Facts, at time.Time) (ba
 		}
 		if x.req.Seller == req.Seller && x.req.Product == req.Product {
 			switch s := x.state(at); s {
-			case sample.Requested, sample.ToShip, sample.Shipped, sample.Delivered: // SMP-10: open
-				reasons = append(reasons, affrules.Reason{Rule: "SMP-10", Key: "sample.smp10.open", Observed: affrules.Text(s.String()), Subject: x.req.ID})
-				timeOnly = false
 			case sample.Rejected, sample.Expired: // SMP-10: the wait
 				from := x.declined
 				if s == sample.Expired {
@@ -226,6 +236,14 @@ func (m *machModel) decide(req sample.Request, f sample.Facts, at time.Time) (ba
 			next = month.End
 		}
 	}
+	if req.Source == sample.CollabPlus && !f.FreeSamples { // SMP-12
+		reasons = append(reasons, affrules.Reason{Rule: "SMP-12", Key: "sample.smp12.not_offered", Subject: req.Context})
+		timeOnly = false
+	}
+	if auto := m.autoApproved(req); req.Source == sample.Campaign && auto >= f.Quantity && m.p.OverQuantity == sample.OverQuantityReject { // SMP-2
+		reasons = append(reasons, affrules.Reason{Rule: "SMP-2", Key: "sample.smp2.over_quantity", Observed: affrules.Count(auto), Limit: affrules.Count(f.Quantity), Subject: req.Product})
+		timeOnly = false
+	}
 	if req.Source == sample.CollabPlus && inCollab >= m.p.CollabPlusFree { // SMP-3
 		reasons = append(reasons, affrules.Reason{Rule: "SMP-3", Key: "sample.smp3.limit", Observed: affrules.Count(int64(inCollab)), Limit: affrules.Count(int64(m.p.CollabPlusFree)), Subject: req.Creator})
 		timeOnly = false
@@ -244,8 +262,6 @@ func (m *machModel) decide(req sample.Request, f sample.Facts, at time.Time) (ba
 		x.approved, x.auto = at, true
 	case req.Source == sample.Direct && f.AutoApprove:
 		x.approved, x.auto = at, true
-	case req.Source == sample.Campaign && m.p.OverQuantity == sample.OverQuantityReject:
-		x.declined = at
 	}
 	return false, nil, time.Time{}, x
 }
@@ -289,8 +305,12 @@ func (m *machModel) record(x *mreq, k sample.EventKind, at time.Time) (bad bool,
 		}
 		return false, nil, func() { x.extended, x.extDue = at, x.due.Add(affrules.Days(m.p.ExtensionDays)) }
 	default: // Posted
-		if s == sample.Overdue {
-			return false, []affrules.Reason{{Rule: "SMP-4", Key: "sample.smp4.late", Observed: affrules.Instant(at), Limit: affrules.Instant(x.deadline(at)), Subject: id}}, nil
+		if s == sample.Overdue { // SMP-4 for a Collaboration Plus sample, SMP-9 elsewhere
+			rule := affrules.RuleID("SMP-9")
+			if x.req.Source == sample.CollabPlus {
+				rule = "SMP-4"
+			}
+			return false, []affrules.Reason{{Rule: rule, Key: "sample.smp4.late", Observed: affrules.Instant(at), Limit: affrules.Instant(x.deadline(at)), Subject: id}}, nil
 		}
 		return false, need(sample.Delivered), func() { x.posted = at }
 	}
@@ -337,7 +357,7 @@ func checkOutcome(t *rapid.T, what string, err error, bad bool, reasons []affrul
 	}
 }
 
-// machine is the state machine of a ledger's requests (SMP-1..4, SMP-6, SMP-8..11): requests
+// machine is the state machine of a ledger's requests (SMP-1..4, SMP-6, SMP-8..12): requests
 // made and events recorded at instants that mostly move on, to the windows' boundaries and the
 // nanosecond before them, and sometimes back, driven through Rule.Decide and Rule.Record (with
 // the history the model says a ledger must give) and a Memory ledger side by side, and compared
@@ -418,12 +438,16 @@ func machine(t *rapid.T) {
 			if sometimes(t, "negativeQuantity", 15) {
 				f.Quantity = -1
 			}
+			if sometimes(t, "noPartner", 15) {
+				req.Partner = ""
+			}
 		case 2:
 			req.Source, req.Context = sample.CollabPlus, rapid.SampledFrom([]string{"cp-1", "cp-2"}).Draw(t, "collab")
 			f.Until = at.Add(rapid.SampledFrom([]time.Duration{time.Hour, 3 * day, 20 * day}).Draw(t, "until"))
 			if sometimes(t, "ended", 15) {
 				f.Until = at
 			}
+			f.FreeSamples = !sometimes(t, "noFreeSamples", 8)
 		}
 		n++
 		req.ID = fmt.Sprint("r", n)
@@ -578,7 +602,7 @@ func machine(t *rapid.T) {
 	})
 }
 
-// SMP-1..4, SMP-6, SMP-8..11: requests and events through Rule.Decide, Rule.Record and a Memory
+// SMP-1..4, SMP-6, SMP-8..12: requests and events through Rule.Decide, Rule.Record and a Memory
 // ledger agree with the plain model at every step.
 func TestMachine_SMP6(t *testing.T) { rapid.Check(t, machine) }
 

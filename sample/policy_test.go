@@ -24,6 +24,9 @@ func TestDefaultPolicy(t *testing.T) {
 		OverQuantity:     "review",                                                                                      // SMP-2
 		Bands:            []sample.Band{{Name: "band_1", Cap: 5}, {Name: "band_2", Cap: 20}, {Name: "band_3", Cap: 50}}, // SMP-11
 		RefundDays:       60,                                                                                            // SMP-5
+		FulfilmentDays:   90,                                                                                            // SMP-8
+
+		Markets: []affrules.MarketCode{"UK", "ID", "MY", "VN", "TH", "PH", "SG"}, // MKT-1: the catalog's seven
 	}
 	if diff := cmp.Diff(want, sample.DefaultPolicy()); diff != "" {
 		t.Errorf("DefaultPolicy (-want +got):\n%s", diff)
@@ -46,6 +49,9 @@ func TestParsePolicy(t *testing.T) {
 		{`{"over_quantity": "reject"}`, func(p *sample.Policy) { p.OverQuantity = sample.OverQuantityReject }},
 		{`{"bands": [{"name": "new", "cap": 3}, {"name": "top", "cap": 0}]}`, func(p *sample.Policy) { p.Bands = []sample.Band{{"new", 3}, {"top", 0}} }},
 		{`{"refund_days": 90}`, func(p *sample.Policy) { p.RefundDays = 90 }},
+		{`{"markets": ["MY", "SG"]}`, func(p *sample.Policy) { p.Markets = []affrules.MarketCode{affrules.MY, affrules.SG} }},
+		{`{"fulfilment_days": 30}`, func(p *sample.Policy) { p.FulfilmentDays = 30 }},
+		{`{"markets": null, "fulfilment_days": null}`, func(p *sample.Policy) {}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.doc, func(t *testing.T) {
@@ -61,9 +67,10 @@ func TestParsePolicy(t *testing.T) {
 	def := sample.DefaultPolicy()
 	b, err := json.Marshal(def)
 	require.NoError(t, err)
-	require.JSONEq(t, `{"answer_days": 7, "wait_days": 30, "content_days": 14, "extension_days": 7, "collab_plus_free": 3,
-		"collab_plus_capped": false, "over_quantity": "review",
-		"bands": [{"name": "band_1", "cap": 5}, {"name": "band_2", "cap": 20}, {"name": "band_3", "cap": 50}], "refund_days": 60}`, string(b))
+	require.JSONEq(t, `{"markets": ["UK", "ID", "MY", "VN", "TH", "PH", "SG"], "answer_days": 7, "wait_days": 30, "content_days": 14,
+		"extension_days": 7, "collab_plus_free": 3, "collab_plus_capped": false, "over_quantity": "review",
+		"bands": [{"name": "band_1", "cap": 5}, {"name": "band_2", "cap": 20}, {"name": "band_3", "cap": 50}], "fulfilment_days": 90,
+		"refund_days": 60}`, string(b))
 	back, err := sample.ParsePolicy(b)
 	require.NoError(t, err)
 	if diff := cmp.Diff(def, back); diff != "" {
@@ -120,17 +127,20 @@ func TestParsePolicyTypos(t *testing.T) {
 // ParsePolicy and New report the same, and MustNew panics.
 func TestValidate(t *testing.T) {
 	p := sample.Policy{
-		AnswerDays: 0, WaitDays: -1, ContentDays: 3651, ExtensionDays: -1, CollabPlusFree: 1001, RefundDays: 0,
+		Markets:    []affrules.MarketCode{"MY", "ZZ", "MY", "my"},
+		AnswerDays: 0, WaitDays: -1, ContentDays: 3651, ExtensionDays: -1, CollabPlusFree: 1001, RefundDays: 0, FulfilmentDays: 3651,
 		OverQuantity: "hold",
 		Bands:        []sample.Band{{Name: "", Cap: 1}, {Name: "a", Cap: -1}, {Name: "a", Cap: 1_000_001}},
 	}
-	all := []string{"answer_days", "wait_days", "content_days", "extension_days", "collab_plus_free", "refund_days", "over_quantity",
-		"bands[0].name", "bands[1].cap", "bands[2].name", "bands[2].cap"}
+	all := []string{"markets[1]", "markets[2]", "markets[3]", "answer_days", "wait_days", "content_days", "extension_days", "collab_plus_free",
+		"refund_days", "fulfilment_days", "over_quantity", "bands[0].name", "bands[1].cap", "bands[2].name", "bands[2].cap"}
 	err := p.Validate()
 	badInput(t, err, all...)
 	require.ErrorIs(t, err, affrules.ErrOutOfRange)
+	require.ErrorIs(t, err, affrules.ErrUnknownMarket)
 	require.Contains(t, err.Error(), `sample: over_quantity "hold": must be review or reject (SMP-2)`)
 	require.Contains(t, err.Error(), "sample: bands[2].name a: is listed twice")
+	require.Contains(t, err.Error(), "sample: markets[2] MY: is listed twice")
 
 	e, err := sample.New(p)
 	badInput(t, err, all...)
@@ -142,18 +152,26 @@ func TestValidate(t *testing.T) {
 	_, err = sample.ParsePolicy(b)
 	badInput(t, err, all...)
 
-	// The zero policy, and one without bands.
-	badInput(t, sample.Policy{}.Validate(), "answer_days", "content_days", "refund_days", "over_quantity", "bands")
+	// The zero policy, and one without bands or markets.
+	badInput(t, sample.Policy{}.Validate(), "markets", "answer_days", "content_days", "refund_days", "fulfilment_days", "over_quantity", "bands")
 	_, err = sample.New(sample.Policy{})
 	require.Error(t, err)
 	noBands := policyWith(func(p *sample.Policy) { p.Bands = []sample.Band{} })
 	badInput(t, noBands.Validate(), "bands")
 	_, err = sample.ParsePolicy([]byte(`{"bands": []}`))
 	badInput(t, err, "bands")
+	noMarkets := policyWith(func(p *sample.Policy) { p.Markets = nil })
+	badInput(t, noMarkets.Validate(), "markets")
+	_, err = sample.ParsePolicy([]byte(`{"markets": []}`))
+	badInput(t, err, "markets")
+	_, err = sample.ParsePolicy([]byte(`{"markets": ["MY", "US"], "fulfilment_days": 0}`))
+	badInput(t, err, "markets[1]", "fulfilment_days")
 
 	// The bounds themselves pass.
-	edge := sample.Policy{AnswerDays: 1, WaitDays: 3650, ContentDays: 1, ExtensionDays: 3650, CollabPlusFree: 1000, RefundDays: 3650,
-		OverQuantity: "reject", Bands: []sample.Band{{"a", 0}, {"b", 1_000_000}}}
+	edge := sample.Policy{Markets: []affrules.MarketCode{affrules.SG}, AnswerDays: 1, WaitDays: 3650, ContentDays: 1, ExtensionDays: 3650,
+		CollabPlusFree: 1000, RefundDays: 3650, FulfilmentDays: 1, OverQuantity: "reject", Bands: []sample.Band{{"a", 0}, {"b", 1_000_000}}}
+	require.NoError(t, edge.Validate())
+	edge.FulfilmentDays = 3650
 	require.NoError(t, edge.Validate())
 }
 
@@ -163,15 +181,18 @@ func TestPolicyCopies(t *testing.T) {
 	e, err := sample.New(p)
 	require.NoError(t, err)
 	p.Bands[0].Cap = 0
+	p.Markets[2] = affrules.SG
 	got, err := e.Policy()
 	require.NoError(t, err)
 	require.Equal(t, 5, got.Bands[0].Cap)
+	require.Equal(t, affrules.MY, got.Markets[2])
 	got.Bands[0].Cap = 0
+	got.Markets[2] = affrules.SG
 	again, err := e.Policy()
 	require.NoError(t, err)
 	require.Equal(t, sample.DefaultPolicy(), again)
 	r, err := e.Rule()
 	require.NoError(t, err)
 	_, d := decide(t, r, sample.History{Month: 4}, direct("r1", "aisyah", "serum"), band1, t0)
-	require.True(t, d.Allowed, "band_1 still allows 5: %v", d)
+	require.True(t, d.Allowed, "band_1 still allows 5, in Malaysia: %v", d)
 }

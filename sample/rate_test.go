@@ -75,7 +75,7 @@ func TestFulfilmentRate_SMP8(t *testing.T) {
 // from its delivery, and counts in the window of the delivery.
 func TestFulfilmentRateLateCollabPlus_SMP8(t *testing.T) {
 	end := time.Date(2026, 12, 31, 20, 0, 0, 0, kl)
-	req := made(t, rule, sample.History{}, inCollab("r1", "aisyah", "serum", "cp-1"), sample.Facts{Until: end}, t0)
+	req := made(t, rule, sample.History{}, inCollab("r1", "aisyah", "serum", "cp-1"), offering(end), t0)
 	req = walk(t, rule, req, step{sample.ShippedEvent, t0.Add(day)}, step{sample.DeliveredEvent, january.Add(2 * day)})
 	december := affrules.Period{Start: time.Date(2026, 12, 1, 0, 0, 0, 0, kl), End: january}
 	_, _, _, ok := sample.FulfilmentRate([]sample.Request{req}, "aisyah", december)
@@ -83,4 +83,116 @@ func TestFulfilmentRateLateCollabPlus_SMP8(t *testing.T) {
 	f, o, _, ok := sample.FulfilmentRate([]sample.Request{req}, "aisyah", affrules.Period{Start: january, End: january.AddDate(0, 1, 0)})
 	require.True(t, ok, "counted in January, when it arrived overdue")
 	require.Equal(t, [2]int64{0, 1}, [2]int64{f, o})
+}
+
+// SMP-8: Rule.Fulfilment rates a creator over the policy's window ending at the instant given,
+// (at − 90 × 24 h, at], as of at: a request that ended at the window's start is out, one that
+// ended 1 ns later or at at itself is in, and content posted after at is not yet counted. It is
+// FulfilmentRate over its Window, and the window is policy.
+func TestFulfilment_SMP8(t *testing.T) {
+	at := t0.Add(100 * day)
+	start := at.Add(-90 * day)
+	var reqs []sample.Request
+	post := func(id, product string, posted time.Time) {
+		reqs = append(reqs, walk(t, rule, delivered(t, id, product, posted.Add(-5*day)), step{sample.Posted, posted}))
+	}
+	post("out", "p1", start)                      // ended at the window's start: out
+	post("in1", "p2", start.Add(time.Nanosecond)) // its first instant
+	post("in2", "p3", at)                         // its last
+	post("later", "p4", at.Add(time.Nanosecond))
+	reqs = append(reqs, delivered(t, "o1", "p5", t0.Add(50*day))) // overdue from t0+64d
+	other := walk(t, rule, delivered(t, "b1", "p1", t0.Add(50*day)), step{sample.Posted, t0.Add(51 * day)})
+	other.Creator = "budi"
+	reqs = append(reqs, other)
+
+	f, err := rule.Fulfilment(reqs, "aisyah", at)
+	require.NoError(t, err)
+	require.Equal(t, int64(2), f.Fulfilled)
+	require.Equal(t, int64(1), f.Overdue)
+	require.True(t, f.Window.Start.Equal(start.Add(time.Nanosecond)), "window starts %v", f.Window.Start)
+	require.True(t, f.Window.End.Equal(at.Add(time.Nanosecond)), "window ends %v", f.Window.End)
+	ratio, ok := f.Ratio()
+	require.True(t, ok)
+	num, den := ratio.Ratio()
+	require.Equal(t, [2]int64{2, 3}, [2]int64{num, den})
+	rate, ok := f.Rate()
+	require.True(t, ok)
+	require.Equal(t, affrules.MustParseRate("66.6666666%"), rate)
+
+	ff, fo, fr, fok := sample.FulfilmentRate(reqs, "aisyah", f.Window)
+	require.Equal(t, [2]int64{f.Fulfilled, f.Overdue}, [2]int64{ff, fo}, "FulfilmentRate over the same window")
+	require.True(t, fok)
+	require.True(t, fr.Equal(ratio))
+
+	// A nanosecond on, "later" is in and "in2" still is; the window moved past "in1".
+	f, err = rule.Fulfilment(reqs, "aisyah", at.Add(time.Nanosecond))
+	require.NoError(t, err)
+	require.Equal(t, [2]int64{2, 1}, [2]int64{f.Fulfilled, f.Overdue})
+	f, err = rule.Fulfilment(reqs, "aisyah", start)
+	require.NoError(t, err)
+	require.Equal(t, [2]int64{1, 0}, [2]int64{f.Fulfilled, f.Overdue}, "out, at its own instant")
+	f, err = rule.Fulfilment(reqs, "aisyah", start.Add(time.Nanosecond))
+	require.NoError(t, err)
+	require.Equal(t, [2]int64{2, 0}, [2]int64{f.Fulfilled, f.Overdue}, "out and in1")
+	f, err = rule.Fulfilment(reqs, "budi", at)
+	require.NoError(t, err)
+	require.Equal(t, [2]int64{1, 0}, [2]int64{f.Fulfilled, f.Overdue})
+
+	// FulfilmentDays is policy: over 30 days only "in2" ended.
+	thirty := mustRule(policyWith(func(p *sample.Policy) { p.FulfilmentDays = 30 }))
+	f, err = thirty.Fulfilment(reqs, "aisyah", at)
+	require.NoError(t, err)
+	require.Equal(t, [2]int64{1, 0}, [2]int64{f.Fulfilled, f.Overdue})
+	require.True(t, f.Window.Start.Equal(at.Add(-30*day+time.Nanosecond)))
+
+	// None ended in the window: defined neither exactly nor as a rate.
+	f, err = rule.Fulfilment(reqs, "cara", at)
+	require.NoError(t, err)
+	require.Zero(t, f.Fulfilled+f.Overdue)
+	_, ok = f.Ratio()
+	require.False(t, ok)
+	r, ok := f.Rate()
+	require.False(t, ok)
+	require.True(t, r.IsZero())
+
+	// A policy-less rule, and an instant out of bounds.
+	_, err = sample.Rule{}.Fulfilment(reqs, "aisyah", at)
+	require.ErrorIs(t, err, sample.ErrNoPolicy)
+	for _, bad := range []time.Time{{}, time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)} {
+		_, err = rule.Fulfilment(reqs, "aisyah", bad)
+		badInput(t, err, "at")
+	}
+}
+
+// SMP-8: Fulfilment.Rate is the exact ratio rounded down to the nearest 1e-9, so that a
+// threshold the exact rate does not reach is never reached: 2/3 is 66.6666666%, not
+// 66.6666667%. Ratio stays exact.
+func TestFulfilmentRateRounding_SMP8(t *testing.T) {
+	for _, c := range []struct {
+		fulfilled, overdue int64
+		want               string
+	}{
+		{2, 1, "66.6666666%"},
+		{1, 2, "33.3333333%"},
+		{1, 5, "16.6666666%"}, // 0.1666666666…, rounded half up it would be 16.6666667%
+		{5, 1, "83.3333333%"},
+		{999_999_999, 1, "99.9999999%"}, // one short of all: below 100%
+		{1, 999_999_999, "0.0000001%"},
+		{1, 1_999_999_999, "0%"}, // below 1e-9: rounded down to 0
+		{1, 7, "12.5%"},
+		{3, 0, "100%"},
+		{0, 4, "0%"},
+	} {
+		f := sample.Fulfilment{Fulfilled: c.fulfilled, Overdue: c.overdue}
+		rate, ok := f.Rate()
+		require.True(t, ok)
+		require.Equal(t, affrules.MustParseRate(c.want), rate, "%d/%d: %v", c.fulfilled, c.fulfilled+c.overdue, rate)
+		ratio, ok := f.Ratio()
+		require.True(t, ok)
+		num, den := ratio.Ratio()
+		require.Equal(t, [2]int64{c.fulfilled, c.fulfilled + c.overdue}, [2]int64{num, den})
+		require.GreaterOrEqual(t, rate.CmpFraction(c.fulfilled, c.fulfilled+c.overdue), 0, "never above the exact rate")
+	}
+	_, ok := sample.Fulfilment{}.Rate()
+	require.False(t, ok, "undefined with no request")
 }

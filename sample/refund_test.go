@@ -1,6 +1,7 @@
 package sample_test
 
 import (
+	"encoding/json"
 	"fmt"
 	"testing"
 	"time"
@@ -15,10 +16,21 @@ import (
 
 func dec(s string) decimal.Decimal { return decimal.RequireFromString(s) }
 
-// purchase is aisyah's purchase of a refundable serum at t0 for MYR 59.90 plus 4.50 shipping,
-// with a goal of goal by target.
+// purchase is aisyah's purchase in Malaysia of a refundable serum at t0 for MYR 59.90 plus 4.50
+// shipping, with a goal of goal by target.
 func purchase(goal sample.Goal, target string) sample.Purchase {
-	return sample.Purchase{Creator: "aisyah", At: t0, Price: dec("59.90"), Shipping: dec("4.50"), Goal: goal, Target: dec(target)}
+	return sample.Purchase{Creator: "aisyah", Market: affrules.MY, At: t0, Price: dec("59.90"), Shipping: dec("4.50"), Goal: goal, Target: dec(target)}
+}
+
+// refundDenial is the denial of a refund short of the goal: the sales counted against the
+// target, not reached yet while the window is open ("sample.smp5.pending") or not reached in
+// it ("sample.smp5.missed"), and a reason that does not count against the decision naming the
+// window's deadline.
+func refundDenial(key affrules.MessageKey, counted, target decimal.Decimal, deadline time.Time) []affrules.Reason {
+	return []affrules.Reason{
+		{Rule: sample.RuleRefundable, Key: key, Observed: affrules.Decimal(counted), Limit: affrules.Decimal(target), Subject: "aisyah"},
+		{Rule: sample.RuleRefundable, Kind: affrules.NotApplicable, Key: "sample.smp5.deadline", Observed: affrules.Instant(deadline), Subject: "aisyah"},
+	}
 }
 
 // sale returns n orders for amount by buyer at at.
@@ -68,10 +80,14 @@ func TestRefund_SMP5(t *testing.T) {
 			}
 			require.Equal(t, tt.refund, d.Allowed)
 			if !tt.refund {
-				r := []affrules.Reason{{Rule: sample.RuleRefundable, Key: "sample.smp5.goal", Observed: affrules.Decimal(dec(tt.counted)), Limit: affrules.Decimal(tt.p.Target), Subject: "aisyah"}}
-				if diff := cmp.Diff(r, d.Reasons); diff != "" {
+				key := affrules.MessageKey("sample.smp5.missed")
+				if tt.at.Before(deadline) {
+					key = "sample.smp5.pending"
+				}
+				if diff := cmp.Diff(refundDenial(key, dec(tt.counted), tt.p.Target, deadline), d.Reasons); diff != "" {
 					t.Errorf("reasons (-want +got):\n%s", diff)
 				}
+				require.Len(t, d.Failures(), 1, "the deadline does not count against the refund")
 				require.True(t, d.NextAllowed.IsZero())
 			} else {
 				require.Empty(t, d.Reasons)
@@ -85,6 +101,30 @@ func TestRefund_SMP5(t *testing.T) {
 	require.NoError(t, err)
 	require.False(t, d.Allowed, "a sale at day 10 is outside a 10-day window")
 	require.True(t, got.Deadline.Equal(t0.Add(10*day)))
+	require.Equal(t, refundDenial("sample.smp5.missed", decimal.Zero, dec("1"), t0.Add(10*day)), d.Reasons)
+
+	// Short of the goal: "not reached yet" until the deadline's last nanosecond, "not reached"
+	// from the deadline on, each naming the deadline.
+	for _, c := range []struct {
+		at  time.Time
+		key affrules.MessageKey
+	}{{t0, "sample.smp5.pending"}, {deadline.Add(-time.Nanosecond), "sample.smp5.pending"}, {deadline, "sample.smp5.missed"}, {deadline.Add(day), "sample.smp5.missed"}} {
+		_, d, err := rule.Refund(purchase(sample.Orders, "3"), []sample.Sale{sale(t0, 2, "119.80", "u1")}, c.at)
+		require.NoError(t, err)
+		if diff := cmp.Diff(refundDenial(c.key, dec("2"), dec("3"), deadline), d.Reasons); diff != "" {
+			t.Errorf("at %v (-want +got):\n%s", c.at, diff)
+		}
+		for _, r := range d.Reasons {
+			require.NotEmpty(t, r.Message(), "%v", r)
+		}
+	}
+	_, d, err = rule.Refund(purchase(sample.Orders, "3"), nil, t0)
+	require.NoError(t, err)
+	require.Contains(t, d.String(), "not reached yet")
+	_, d, err = rule.Refund(purchase(sample.Orders, "3"), nil, deadline)
+	require.NoError(t, err)
+	require.NotContains(t, d.String(), "not reached yet")
+	require.Contains(t, d.String(), "not reached in the refund window")
 }
 
 // SMP-5: all or nothing: the refund is either the price and shipping in full or zero, for every
@@ -112,8 +152,9 @@ func TestRefundBadInput_SMP5(t *testing.T) {
 	p := sample.Purchase{Price: dec("-1"), Shipping: dec("-0.01"), Target: dec("0"), Goal: 3}
 	sales := []sample.Sale{{At: t0, Orders: -1, Amount: dec("-5")}, {Orders: 1, Amount: decimal.New(1, -40)}}
 	got, d, err := rule.Refund(p, sales, time.Time{})
-	badInput(t, err, "at", "purchase.at", "purchase.creator", "purchase.price", "purchase.shipping", "purchase.target", "purchase.goal",
+	badInput(t, err, "at", "purchase.at", "purchase.creator", "purchase.market", "purchase.price", "purchase.shipping", "purchase.target", "purchase.goal",
 		"sales[0].orders", "sales[0].amount", "sales[1].at", "sales[1].amount")
+	require.ErrorIs(t, err, affrules.ErrUnknownMarket)
 	require.ErrorIs(t, err, affrules.ErrNegative)
 	require.ErrorIs(t, err, affrules.ErrOutOfRange)
 	require.Equal(t, sample.Refund{}, got)
@@ -133,4 +174,99 @@ func TestRefundBadInput_SMP5(t *testing.T) {
 	old.At = time.Date(1899, 12, 31, 23, 59, 59, 0, time.UTC)
 	_, _, err = rule.Refund(old, nil, t0)
 	badInput(t, err, "purchase.at")
+}
+
+// SMP-5, MKT-1: a purchase is made in one of the policy's markets, and its amounts are in that
+// market's currency, exact to its minor unit: the price, the shipping and each sale's amount;
+// an orders target is a whole number of orders. Each is bad input naming the field.
+func TestRefundMarket_SMP5(t *testing.T) {
+	with := func(f func(p *sample.Purchase)) sample.Purchase {
+		p := purchase(sample.Orders, "1")
+		f(&p)
+		return p
+	}
+	tests := []struct {
+		name   string
+		r      sample.Rule
+		p      sample.Purchase
+		sales  []sample.Sale
+		fields []string
+	}{
+		{"NoMarket", rule, with(func(p *sample.Purchase) { p.Market = "" }), nil, []string{"purchase.market"}},
+		{"UnknownMarket", rule, with(func(p *sample.Purchase) { p.Market = "ZZ" }), nil, []string{"purchase.market"}},
+		{"MarketCaseFolded", rule, with(func(p *sample.Purchase) { p.Market = "my" }), nil, []string{"purchase.market"}},
+		{"MarketNotInPolicy", mustRule(policyWith(func(p *sample.Policy) { p.Markets = []affrules.MarketCode{affrules.SG} })), purchase(sample.Orders, "1"), nil, []string{"purchase.market"}},
+		{"PriceBelowTheSen", rule, with(func(p *sample.Purchase) { p.Price = dec("59.905") }), nil, []string{"purchase.price"}},
+		{"ShippingBelowTheSen", rule, with(func(p *sample.Purchase) { p.Shipping = dec("4.501") }), nil, []string{"purchase.shipping"}},
+		{"SaleBelowTheSen", rule, purchase(sample.GMV, "100"), []sample.Sale{sale(t0, 1, "59.90", "u1"), sale(t0, 1, "0.001", "u2")}, []string{"sales[1].amount"}},
+		{"RupiahHasNoCents", rule, with(func(p *sample.Purchase) { p.Market, p.Price, p.Shipping = affrules.ID, dec("150000.50"), dec("9000") }), nil, []string{"purchase.price"}},
+		{"HalfAnOrder", rule, purchase(sample.Orders, "2.5"), nil, []string{"purchase.target"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, d, err := tt.r.Refund(tt.p, tt.sales, t0.Add(day))
+			badInput(t, err, tt.fields...)
+			require.Equal(t, sample.Refund{}, got)
+			require.False(t, d.Allowed)
+		})
+	}
+	_, _, err := rule.Refund(with(func(p *sample.Purchase) { p.Market = "ZZ" }), nil, t0)
+	require.ErrorIs(t, err, affrules.ErrUnknownMarket)
+
+	// Exact amounts pass, trailing zeros included; a GMV target need not be a whole number.
+	for name, c := range map[string]struct {
+		p     sample.Purchase
+		sales []sample.Sale
+	}{
+		"TrailingZeros": {with(func(p *sample.Purchase) { p.Price, p.Shipping = dec("59.900"), dec("4.5") }), []sample.Sale{sale(t0, 1, "59.9000", "u1")}},
+		"Rupiah":        {with(func(p *sample.Purchase) { p.Market, p.Price, p.Shipping = affrules.ID, dec("150000"), dec("9000.00") }), []sample.Sale{sale(t0, 1, "150000", "u1")}},
+		"GMVTarget":     {purchase(sample.GMV, "59.895"), []sample.Sale{sale(t0, 1, "59.90", "u1")}},
+	} {
+		got, d, err := rule.Refund(c.p, c.sales, t0.Add(day))
+		require.NoError(t, err, name)
+		require.True(t, d.Allowed, "%s: %v", name, d)
+		require.True(t, got.Amount.Equal(c.p.Price.Add(c.p.Shipping)), "%s: refund %s", name, got.Amount)
+	}
+	sgRule := mustRule(policyWith(func(p *sample.Policy) { p.Markets = []affrules.MarketCode{affrules.SG} }))
+	_, d, err := sgRule.Refund(with(func(p *sample.Purchase) { p.Market = affrules.SG }), []sample.Sale{sale(t0, 1, "10.00", "u1")}, t0.Add(day))
+	require.NoError(t, err)
+	require.True(t, d.Allowed)
+}
+
+// A goal is written by name, "orders" or "gmv", and read back by it; anything else is a
+// FieldError on goal. A purchase survives a round trip through JSON.
+func TestGoalText_SMP5(t *testing.T) {
+	for g, name := range map[sample.Goal]string{sample.Orders: "orders", sample.GMV: "gmv"} {
+		b, err := g.MarshalText()
+		require.NoError(t, err)
+		require.Equal(t, name, string(b))
+		require.Equal(t, name, g.String())
+		var back sample.Goal
+		require.NoError(t, back.UnmarshalText(b))
+		require.Equal(t, g, back)
+	}
+	for _, g := range []sample.Goal{0, sample.GMV + 1} {
+		_, err := g.MarshalText()
+		badInput(t, err, "goal")
+		require.ErrorIs(t, err, affrules.ErrOutOfRange)
+	}
+	for _, name := range []string{"", "Orders", "GMV", "order", "1"} {
+		g := sample.GMV
+		err := g.UnmarshalText([]byte(name))
+		badInput(t, err, "goal")
+		require.Equal(t, sample.GMV, g, "%q changed the goal", name)
+	}
+
+	p := purchase(sample.GMV, "500")
+	b, err := json.Marshal(p)
+	require.NoError(t, err)
+	require.JSONEq(t, `{"creator": "aisyah", "market": "MY", "at": "2026-12-01T09:00:00+08:00", "price": "59.9", "shipping": "4.5",
+		"goal": "gmv", "target": "500"}`, string(b))
+	var back sample.Purchase
+	require.NoError(t, json.Unmarshal(b, &back))
+	require.True(t, back.At.Equal(p.At))
+	require.True(t, back.Price.Equal(p.Price) && back.Shipping.Equal(p.Shipping) && back.Target.Equal(p.Target))
+	require.Equal(t, sample.GMV, back.Goal)
+	require.Equal(t, affrules.MY, back.Market)
+	require.Error(t, json.Unmarshal([]byte(`{"goal": "sales"}`), &back))
 }

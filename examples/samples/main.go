@@ -153,7 +153,7 @@ func main() {
 	// orders through any channel after the collaboration do.
 	fmt.Println("\n-- a refundable sample (SMP-5)")
 	bought := day(12, 1, 9)
-	toner := sample.Purchase{Creator: "aisyah", At: bought, Price: decimal.RequireFromString("45.00"),
+	toner := sample.Purchase{Creator: "aisyah", Market: affrules.MY, At: bought, Price: decimal.RequireFromString("45.00"),
 		Shipping: decimal.RequireFromString("5.00"), Goal: sample.Orders, Target: decimal.NewFromInt(3)}
 	sales := []sample.Sale{
 		{At: day(12, 2, 20), Orders: 1, Amount: decimal.RequireFromString("45.00"), Buyer: "aisyah"},

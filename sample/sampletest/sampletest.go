@@ -4,16 +4,18 @@
 //
 // [TestLedger] runs the suite: requests recorded exactly as returned and listed per creator in
 // the order they were made; events recorded by the rule given on each call; the [sample.History]
-// a ledger builds, checked through the decisions it leads to (the open request and the 30-day
-// wait per creator, seller and product, SMP-10; the monthly cap in the market's month, SMP-11;
-// the automatic approvals per product of a campaign, SMP-2; the samples per creator of a
-// Collaboration Plus, SMP-3); a request made again under its ID ([sample.ErrConflict]); an
-// unknown ID ([sample.ErrNotFound]); denials, refusals and bad input recording nothing;
-// returned requests that are copies; a cancelled context; and the atomic step SMP-7 asks for
-// under concurrent use: 100 requests racing for the last 3 units of a quantity admit exactly 3
-// (the rest wait for the seller's review), 20 requests of one creator for one product leave
-// exactly one open, 20 requests of one creator at once stop at the monthly cap, 10 at once in
-// one Collaboration Plus stop at 3, and 10 answers to one request record one.
+// a ledger builds, checked through the decisions and errors it leads to (the open request, bad
+// input wrapping [sample.ErrOpenRequest], the order of requests and the 30-day wait per creator,
+// seller and product, SMP-10; the monthly cap in the market's month over the sources
+// [sample.Rule.Capped] counts, SMP-11; the automatic approvals per product of a campaign, under
+// review or reject, SMP-2; the samples per creator of a Collaboration Plus, SMP-3); a request
+// made again under its ID ([sample.ErrConflict]); an unknown ID ([sample.ErrNotFound]); denials,
+// refusals and bad input recording nothing; returned requests that are copies; a cancelled
+// context; and the atomic step SMP-7 asks for under concurrent use: 100 requests racing for the
+// last 3 units of a quantity admit exactly 3 (the rest wait for the seller's review), 20
+// requests of one creator for one product leave exactly one open (the rest are bad input), 20
+// requests of one creator at once stop at the monthly cap, 10 at once in one Collaboration Plus
+// stop at 3, and 10 answers to one request record one.
 //
 // A ledger's own test calls it with a function returning a new, empty ledger:
 //
@@ -96,7 +98,7 @@ func inCollab(id, creator, product, collab string) sample.Request {
 var (
 	band1  = sample.Facts{Band: "band_1"}
 	until  = t0.Add(20 * day)
-	collab = sample.Facts{Until: until}
+	collab = sample.Facts{Until: until, FreeSamples: true}
 )
 
 // ask makes req at at and requires it to be allowed.
@@ -132,6 +134,22 @@ func denied(t *testing.T, l sample.Ledger, r sample.Rule, req sample.Request, f 
 	}
 	if !cmp.Equal(sample.Request{}, got, equal) {
 		t.Fatalf("Request(%s) denied, but returned %+v", req.ID, got)
+	}
+}
+
+// badRequest makes req at at and requires bad input naming field, with nothing returned; on
+// request.product the error must wrap sample.ErrOpenRequest (SMP-10).
+func badRequest(t *testing.T, l sample.Ledger, r sample.Rule, req sample.Request, f sample.Facts, at time.Time, field string) {
+	t.Helper()
+	got, d, err := l.Request(context.Background(), r, req, f, at)
+	if !fieldError(err, field) {
+		t.Fatalf("Request(%s) at %v: %v, %v; want a FieldError on %s", req.ID, at, d, err, field)
+	}
+	if field == "request.product" && !errors.Is(err, sample.ErrOpenRequest) {
+		t.Fatalf("Request(%s) at %v: error %v, want sample.ErrOpenRequest", req.ID, at, err)
+	}
+	if d.Allowed || !cmp.Equal(sample.Request{}, got, equal) {
+		t.Fatalf("Request(%s) was bad input, but returned %+v, %v", req.ID, got, d)
 	}
 }
 
@@ -253,7 +271,7 @@ func TestLedger(t *testing.T, newLedger func(t *testing.T) sample.Ledger) {
 	t.Run("OpenRequestAndWait_SMP10", func(t *testing.T) {
 		l := newLedger(t)
 		ask(t, l, rule, direct("r1", "aisyah", "serum"), band1, t0)
-		denied(t, l, rule, direct("r2", "aisyah", "serum"), band1, t0.Add(time.Hour), time.Time{}, "SMP-10")
+		badRequest(t, l, rule, direct("r2", "aisyah", "serum"), band1, t0.Add(time.Hour), "request.product")
 		otherShop := direct("r2", "aisyah", "serum")
 		otherShop.Seller = "shop-2"
 		ask(t, l, rule, otherShop, band1, t0.Add(time.Hour))
@@ -269,7 +287,7 @@ func TestLedger(t *testing.T, newLedger func(t *testing.T) sample.Ledger) {
 
 		// Expired unanswered (r3, at t0+1h+7d): toner again from 30 × 24 h after the expiry.
 		expiry := t0.Add(time.Hour + 7*day)
-		denied(t, l, rule, direct("r5", "aisyah", "toner"), band1, expiry.Add(-time.Nanosecond), time.Time{}, "SMP-10")
+		badRequest(t, l, rule, direct("r5", "aisyah", "toner"), band1, expiry.Add(-time.Nanosecond), "request.product")
 		denied(t, l, rule, direct("r5", "aisyah", "toner"), band1, expiry.Add(30*day-time.Nanosecond), expiry.Add(30*day), "SMP-10")
 		ask(t, l, rule, direct("r5", "aisyah", "toner"), band1, expiry.Add(30*day))
 
@@ -278,9 +296,13 @@ func TestLedger(t *testing.T, newLedger func(t *testing.T) sample.Ledger) {
 		ask(t, l, rule, direct("c1", "cara", "serum"), auto, t0)
 		record(t, l, rule, "c1", sample.ShippedEvent, t0.Add(day))
 		record(t, l, rule, "c1", sample.DeliveredEvent, t0.Add(2*day))
-		denied(t, l, rule, direct("c2", "cara", "serum"), auto, t0.Add(3*day), time.Time{}, "SMP-10")
-		record(t, l, rule, "c1", sample.Posted, t0.Add(3*day))
-		ask(t, l, rule, direct("c2", "cara", "serum"), auto, t0.Add(3*day))
+		badRequest(t, l, rule, direct("c2", "cara", "serum"), auto, t0.Add(3*day), "request.product")
+		record(t, l, rule, "c1", sample.Posted, t0.Add(4*day))
+		// Requests are made in order: not before the last event of the product's requests.
+		before := held(t, l, "cara")
+		badRequest(t, l, rule, direct("c2", "cara", "serum"), auto, t0.Add(4*day-time.Nanosecond), "at")
+		unchanged(t, l, "cara", before, "a request before the product's last event")
+		ask(t, l, rule, direct("c2", "cara", "serum"), auto, t0.Add(4*day))
 	})
 
 	t.Run("MonthlyCap_SMP11", func(t *testing.T) {
@@ -334,11 +356,15 @@ func TestLedger(t *testing.T, newLedger func(t *testing.T) sample.Ledger) {
 		if s := state(ask(t, l, rule, other, q(1), t0)); s != sample.ToShip {
 			t.Errorf("another campaign: %v, want to_ship", s)
 		}
-		// The rule is given on each call: under "reject", beyond the quantity is rejected.
+		// The rule is given on each call: under "reject", beyond the quantity is denied, nothing
+		// is recorded, and the creator may ask again at once when the quantity is raised.
 		p := sample.DefaultPolicy()
 		p.OverQuantity = sample.OverQuantityReject
-		if s := state(ask(t, l, ruleOf(t, p), inCampaign("r7", "c7", "serum"), q(3), t0.Add(3*time.Hour))); s != sample.Rejected {
-			t.Errorf("beyond the quantity under reject: %v, want rejected", s)
+		reject := ruleOf(t, p)
+		denied(t, l, reject, inCampaign("r7", "c7", "serum"), q(3), t0.Add(3*time.Hour), time.Time{}, "SMP-2")
+		unchanged(t, l, "c7", nil, "a request denied beyond the quantity")
+		if s := state(ask(t, l, reject, inCampaign("r7", "c7", "serum"), q(4), t0.Add(3*time.Hour))); s != sample.ToShip {
+			t.Errorf("quantity raised to 4 under reject: %v, want to_ship", s)
 		}
 	})
 
@@ -362,7 +388,7 @@ func TestLedger(t *testing.T, newLedger func(t *testing.T) sample.Ledger) {
 		p.CollabPlusCapped = true
 		l = newLedger(t)
 		capped := ruleOf(t, p)
-		f := sample.Facts{Band: "band_1", Until: until}
+		f := sample.Facts{Band: "band_1", Until: until, FreeSamples: true}
 		for i := range 3 {
 			ask(t, l, capped, inCollab(fmt.Sprint("r", i), "aisyah", fmt.Sprint("p", i), "cp-1"), f, t0)
 		}
@@ -402,8 +428,9 @@ func TestLedger(t *testing.T, newLedger func(t *testing.T) sample.Ledger) {
 		l := newLedger(t)
 		first := ask(t, l, rule, direct("r1", "aisyah", "serum"), band1, t0)
 		before := []sample.Request{first}
-		// A denial (SMP-10), bad input, a policy-less rule.
-		denied(t, l, rule, direct("r2", "aisyah", "serum"), band1, t0.Add(time.Hour), time.Time{}, "SMP-10")
+		// A denial (SMP-12), bad input (SMP-10's open request among it), a policy-less rule.
+		denied(t, l, rule, inCollab("r2", "aisyah", "lotion", "cp-1"), sample.Facts{Until: until}, t0.Add(time.Hour), time.Time{}, "SMP-12")
+		badRequest(t, l, rule, direct("r2", "aisyah", "serum"), band1, t0.Add(time.Hour), "request.product")
 		bad := direct("r3", "aisyah", "toner")
 		bad.Market = "ZZ"
 		if _, _, err := l.Request(ctx, rule, bad, band1, t0); !fieldError(err, "request.market") {
@@ -537,11 +564,13 @@ func TestLedger(t *testing.T, newLedger func(t *testing.T) sample.Ledger) {
 		for i, d := range ds {
 			switch {
 			case errs[i] != nil:
-				t.Errorf("request %d: %v", i, errs[i])
+				if !fieldError(errs[i], "request.product") || !errors.Is(errs[i], sample.ErrOpenRequest) || d.Allowed {
+					t.Errorf("request %d: %v, %v; want bad input wrapping sample.ErrOpenRequest", i, d, errs[i])
+				}
 			case d.Allowed:
 				allowed++
-			case !d.Failed(sample.RuleAnswer) || len(d.Reasons) != 1:
-				t.Errorf("request %d denied by %v, want SMP-10 alone", i, d)
+			default:
+				t.Errorf("request %d denied by %v, want it allowed or bad input (SMP-10)", i, d)
 			}
 		}
 		if rs := held(t, l, "aisyah"); allowed != 1 || len(rs) != 1 {

@@ -1,4 +1,4 @@
-// Package sample evaluates the free and refundable sample rules of SPEC §6 (SMP-1..12): who
+// Package sample evaluates the free and refundable sample rules of SPEC §6 (SMP-1..13): who
 // approves a request and when it is approved automatically, the quotas and waits on requests,
 // a sample's lifecycle and content deadline, refundable samples and the fulfilment rate.
 //
@@ -58,5 +58,8 @@
 //   - SMP-11: the month is the calendar month of the request in the market's zone; a creator's
 //     band is the host's input ([Facts.Band]), the caps per band are policy. A denial names
 //     the start of the next month.
-//   - SMP-13 (sample orders) is not modelled here.
+//   - SMP-13: an approved request has created a sample order ([Rule.Order]); it earns no
+//     commission and is not the creator's GMV ([Policy.SampleOrdersEarnCommission],
+//     [Policy.SampleOrdersCountAsGMV]); the host keeps such orders out of commission's orders
+//     and level's GMV by these flags.
 package sample

@@ -55,6 +55,11 @@ type Policy struct {
 	// FulfilmentDays is the window of the fulfilment rate, in 24-hour days back from the
 	// instant it is computed at (SMP-8). Default 90.
 	FulfilmentDays int `json:"fulfilment_days"`
+	// SampleOrdersEarnCommission and SampleOrdersCountAsGMV say whether the order an approved
+	// request creates earns commission and counts as the creator's GMV (SMP-13). Defaults
+	// false: a sample order is neither.
+	SampleOrdersEarnCommission bool `json:"sample_orders_earn_commission"`
+	SampleOrdersCountAsGMV     bool `json:"sample_orders_count_as_gmv"`
 	// RefundDays is the refundable sample's window for reaching the sales goal, in 24-hour days
 	// from the purchase (SMP-5). Default 60.
 	RefundDays int `json:"refund_days"`

@@ -51,6 +51,9 @@ func TestParsePolicy(t *testing.T) {
 		{`{"refund_days": 90}`, func(p *sample.Policy) { p.RefundDays = 90 }},
 		{`{"markets": ["MY", "SG"]}`, func(p *sample.Policy) { p.Markets = []affrules.MarketCode{affrules.MY, affrules.SG} }},
 		{`{"fulfilment_days": 30}`, func(p *sample.Policy) { p.FulfilmentDays = 30 }},
+		{`{"sample_orders_earn_commission": true, "sample_orders_count_as_gmv": true}`, func(p *sample.Policy) { // SMP-13
+			p.SampleOrdersEarnCommission, p.SampleOrdersCountAsGMV = true, true
+		}},
 		{`{"markets": null, "fulfilment_days": null}`, func(p *sample.Policy) {}},
 	}
 	for _, tt := range tests {
@@ -70,7 +73,7 @@ func TestParsePolicy(t *testing.T) {
 	require.JSONEq(t, `{"markets": ["UK", "ID", "MY", "VN", "TH", "PH", "SG"], "answer_days": 7, "wait_days": 30, "content_days": 14,
 		"extension_days": 7, "collab_plus_free": 3, "collab_plus_capped": false, "over_quantity": "review",
 		"bands": [{"name": "band_1", "cap": 5}, {"name": "band_2", "cap": 20}, {"name": "band_3", "cap": 50}], "fulfilment_days": 90,
-		"refund_days": 60}`, string(b))
+		"sample_orders_earn_commission": false, "sample_orders_count_as_gmv": false, "refund_days": 60}`, string(b))
 	back, err := sample.ParsePolicy(b)
 	require.NoError(t, err)
 	if diff := cmp.Diff(def, back); diff != "" {

@@ -36,6 +36,9 @@ const (
 	// both or neither: a Collaboration Plus request needs the collaboration to offer free
 	// samples ([Rule.Decide]).
 	RuleOffers affrules.RuleID = "SMP-12"
+	// RuleSampleOrder is SMP-13, the sample order an approved request creates, shipped like a
+	// customer order, earning no commission and no creator GMV by default: [Rule.Order].
+	RuleSampleOrder affrules.RuleID = "SMP-13"
 	// RuleMonthlyCap is SMP-11, monthly request caps by the creator's GMV band: [Rule.Decide].
 	RuleMonthlyCap affrules.RuleID = "SMP-11"
 )

@@ -1,6 +1,7 @@
 package collabplus_test
 
 import (
+	"encoding/json"
 	"errors"
 	"testing"
 	"time"
@@ -291,4 +292,43 @@ func TestApplyCopies(t *testing.T) {
 	*s1.Groups[1].Criteria[0].Min = decimal.NewFromInt(5)
 	require.Equal(t, affrules.Category("beauty"), s2.Groups[1].Categories[0])
 	require.True(t, s2.Groups[1].Criteria[0].Min.Equal(decimal.NewFromInt(10)))
+}
+
+// Apply never changes the record it is given, whatever the action, though the record it
+// returns shares what the action left alone (copy on write).
+func TestApplyLeavesInputUnchanged(t *testing.T) {
+	e := fxEval(t, nil)
+	terms := fxTerms(collabplus.Product{ID: "lamp", Rate: affrules.MustParseRate("15%")})
+	s := fxSeller(t, e, terms)
+	s, err := e.Apply(s, collabplus.NewDraft(collabplus.Collaboration{ID: "d", Preferences: terms}), fxDay(1, 10, 3))
+	require.NoError(t, err)
+	perm := eligibility.Result{ID: "lamp", ShopID: "shop", Market: affrules.TH, State: eligibility.PermanentlyDisqualified, Scope: eligibility.ProductScope}
+	steps := []struct {
+		a  collabplus.Action
+		at time.Time
+	}{
+		{collabplus.SaveGroup(collabplus.Group{ID: "g", Categories: []affrules.Category{"home"}}), fxDay(1, 11, 0)},
+		{collabplus.SaveGroup(collabplus.Group{ID: "g2"}), fxDay(1, 11, 1)},
+		{collabplus.Edit("c", terms), fxDay(1, 11, 2)},
+		{collabplus.BlockCreator("kai"), fxDay(1, 12, 0)},
+		{collabplus.Submit("c", fxFacts()), fxDay(1, 20, 0)},
+		{collabplus.Finalize("c", terms), fxDay(1, 20, 1)},
+		{collabplus.Pay("c", "credit_card"), fxDay(1, 20, 2)},
+		{collabplus.UnblockCreator("kai"), fxDay(1, 21, 0)},
+		{collabplus.Join("c", collabplus.Creator{ID: "mali", Categories: []affrules.Category{"home"}}), fxDay(2, 2, 0)},
+		{collabplus.Disqualify(perm), fxDay(2, 3, 0)},
+	}
+	for _, st := range steps {
+		before, err := json.Marshal(s)
+		require.NoError(t, err)
+		n, err := e.Apply(s, st.a, st.at)
+		require.NoError(t, err, "%v", st.a)
+		after, err := json.Marshal(s)
+		require.NoError(t, err)
+		require.JSONEq(t, string(before), string(after), "%v changed the record it was given", st.a)
+		s = n
+	}
+	require.Len(t, s.Collaborations[0].Members, 1)
+	require.Len(t, s.Collaborations[0].Ended, 1)
+	require.Empty(t, s.Collaborations[1].Members, "the untouched draft")
 }

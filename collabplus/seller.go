@@ -237,7 +237,10 @@ var (
 )
 
 // Apply applies action a to seller s at instant at and returns the changed record, with Updated
-// set to at. s is not changed: an error returns s as it was, and nothing is to be recorded.
+// set to at. s is not changed: an error returns s as it was, and nothing is to be recorded. The
+// record returned shares with s the parts the action left alone (a collaboration it did not
+// touch, the groups when it saved none): treat records as values, changed only through Apply; a
+// [Store] keeps its own copy.
 //
 // Bad input is a [*affrules.FieldError] (several joined): at out of the library's bounds or
 // before the record's last change; terms of the wrong shape (a period not of whole days in the
@@ -272,18 +275,30 @@ func (e *Evaluator) Apply(s Seller, a Action, at time.Time) (Seller, error) {
 	if err := l.Err(); err != nil {
 		return s, err
 	}
-	n := s.clone()
+	// Copy on write: n shares with s what the action leaves alone and owns what it changes, so
+	// s is never changed and an action costs what it touches, not the whole record.
+	n := s
+	n.Groups = slices.Clip(s.Groups)
+	n.Blocklist = slices.Clip(s.Blocklist)
+	n.Submissions = slices.Clip(s.Submissions)
+	n.Collaborations = slices.Clip(s.Collaborations)
 	var err error
 	switch a.kind {
 	case actSaveGroup:
+		n.Groups = slices.Clone(s.Groups)
 		err = e.saveGroup(&n, a)
 	case actBlock, actUnblock:
 		err = block(&n, a, at)
 	case actDraft:
 		err = e.draft(&n, a)
 	case actDisqualify:
+		n = s.clone()
 		err = e.disqualify(&n, a, at)
 	default:
+		n.Collaborations = slices.Clone(s.Collaborations)
+		if i := n.collab(a.id); i >= 0 {
+			n.Collaborations[i] = s.Collaborations[i].clone()
+		}
 		err = e.lifecycle(&n, mk, a, at)
 	}
 	if err != nil {

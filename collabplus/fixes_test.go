@@ -3,6 +3,7 @@ package collabplus_test
 import (
 	"encoding/json"
 	"errors"
+	"strconv"
 	"testing"
 	"time"
 
@@ -331,4 +332,65 @@ func TestApplyLeavesInputUnchanged(t *testing.T) {
 	require.Len(t, s.Collaborations[0].Members, 1)
 	require.Len(t, s.Collaborations[0].Ended, 1)
 	require.Empty(t, s.Collaborations[1].Members, "the untouched draft")
+}
+
+// CP-9, CP-8, CP-15: final terms set after payment keep the deposit paid, and set no exclusive
+// rate the submission did not (CP-8 never checked it against the Open rate).
+func TestFinalizeKeepsWhatWasChecked(t *testing.T) {
+	e := fxEval(t, nil)
+	base := fxTerms(collabplus.Product{ID: "lamp", Rate: affrules.MustParseRate("15%")}, collabplus.Product{ID: "fan"})
+	s := fxPaid(t, e, base)
+
+	cheaper := base.Clone()
+	cheaper.Objectives = []collabplus.Objective{{Name: "orders", Budget: decimal.RequireFromString("50.00"), Target: decimal.NewFromInt(50)}}
+	_, err := e.Apply(s, collabplus.Finalize("c", cheaper), fxDay(1, 25, 0))
+	var fe *affrules.FieldError
+	require.ErrorAs(t, err, &fe)
+	require.Equal(t, "final.objectives", fe.Field)
+
+	split := base.Clone()
+	split.Objectives = []collabplus.Objective{
+		{Name: "orders", Budget: decimal.RequireFromString("600.00"), Target: decimal.NewFromInt(50)},
+		{Name: "gmv", Budget: decimal.RequireFromString("400.00"), Target: decimal.NewFromInt(5000)},
+	}
+	_, err = e.Apply(s, collabplus.Finalize("c", split), fxDay(1, 25, 0))
+	require.NoError(t, err, "the same deposit divided otherwise")
+
+	rated := base.Clone()
+	rated.Products[1].Rate = affrules.MustParseRate("1%")
+	_, err = e.Apply(s, collabplus.Finalize("c", rated), fxDay(1, 25, 0))
+	require.ErrorAs(t, err, &fe)
+	require.Equal(t, "final.products[1]", fe.Field)
+
+	shop := base.Clone()
+	shop.Products[0].ShopAds = affrules.MustParseRate("20%")
+	_, err = e.Apply(s, collabplus.Finalize("c", shop), fxDay(1, 25, 0))
+	require.ErrorAs(t, err, &fe)
+	require.Equal(t, "final.products[0]", fe.Field)
+}
+
+// A draft comes without what the rules set, ended products included (ELG-11).
+func TestDraftWithoutEnded(t *testing.T) {
+	e := fxEval(t, nil)
+	s := fxSeller(t, e, fxTerms(collabplus.Product{ID: "lamp"}))
+	_, err := e.Apply(s, collabplus.NewDraft(collabplus.Collaboration{ID: "x", Preferences: fxTerms(collabplus.Product{ID: "lamp"}),
+		Ended: []collabplus.ProductEnd{{Product: "lamp", At: fxDay(1, 1, 0)}}}), fxDay(1, 11, 0))
+	var fe *affrules.FieldError
+	require.ErrorAs(t, err, &fe)
+	require.Equal(t, "collaboration", fe.Field)
+}
+
+// CP-4: long category and content-type lists on both sides match in linear time.
+func TestMatchLongLists(t *testing.T) {
+	g := collabplus.Group{ID: "g"}
+	c := collabplus.Creator{ID: "c"}
+	for i := range 20_000 {
+		g.Categories = append(g.Categories, affrules.Category("g"+strconv.Itoa(i)))
+		c.Categories = append(c.Categories, affrules.Category("c"+strconv.Itoa(i)))
+		g.ContentTypes = append(g.ContentTypes, "g"+strconv.Itoa(i))
+		c.ContentTypes = append(c.ContentTypes, "c"+strconv.Itoa(i))
+	}
+	require.Len(t, g.Match(c).Failures(), 2)
+	c.Categories[19_999], c.ContentTypes[0] = "g7", "g19999"
+	require.True(t, g.Match(c).Allowed)
 }

@@ -249,7 +249,7 @@ func (g Group) Match(c Creator) affrules.Decision {
 	fail := func(key affrules.MessageKey, observed, limit affrules.Value) {
 		rs = append(rs, affrules.Reason{Rule: RuleGroups, Key: key, Observed: observed, Limit: limit, Subject: c.ID})
 	}
-	if len(g.Categories) > 0 && !slices.ContainsFunc(c.Categories, func(x affrules.Category) bool { return slices.Contains(g.Categories, x) }) {
+	if len(g.Categories) > 0 && !overlap(g.Categories, c.Categories) {
 		fail(keyCategory, affrules.Text(joinCats(c.Categories)), affrules.Text(joinCats(g.Categories)))
 	}
 	switch maxLevel := g.maxLevel(); {
@@ -264,7 +264,7 @@ func (g Group) Match(c Creator) affrules.Decision {
 	case !g.MaxAvgRate.IsZero() && c.AvgRate.Cmp(g.MaxAvgRate) > 0:
 		fail(keyAvgRateHigh, affrules.RateOf(c.AvgRate), affrules.RateOf(g.MaxAvgRate))
 	}
-	if len(g.ContentTypes) > 0 && !slices.ContainsFunc(c.ContentTypes, func(x string) bool { return slices.Contains(g.ContentTypes, x) }) {
+	if len(g.ContentTypes) > 0 && !overlap(g.ContentTypes, c.ContentTypes) {
 		fail(keyContentType, affrules.Text(strings.Join(c.ContentTypes, ", ")), affrules.Text(strings.Join(g.ContentTypes, ", ")))
 	}
 	switch {
@@ -291,6 +291,27 @@ func (g Group) Match(c Creator) affrules.Decision {
 		}
 	}
 	return affrules.Decide(rs...)
+}
+
+// overlap reports whether a and b share a value, with a set of the longer when both are long, so
+// that no pair of lists makes a match slow.
+func overlap[S ~string](a, b []S) bool {
+	if len(a)*len(b) <= 256 {
+		return slices.ContainsFunc(b, func(x S) bool { return slices.Contains(a, x) })
+	}
+	if len(a) < len(b) {
+		a, b = b, a
+	}
+	set := make(map[S]struct{}, len(a))
+	for _, x := range a {
+		set[x] = struct{}{}
+	}
+	for _, x := range b {
+		if _, ok := set[x]; ok {
+			return true
+		}
+	}
+	return false
 }
 
 // criterionHolds reports whether value v (present when ok) meets criterion cr.

@@ -108,14 +108,16 @@ func TestOffersOnlyPaid_CP7_CP15(t *testing.T) {
 	require.Len(t, o, 1)
 	_, ok := o[0].Rates.At(lcLcPeriod.Start)
 	require.False(t, ok, "no exclusive rate in the preferences: the Open rate applies")
+	// Final terms cannot add an exclusive rate CP-8 never checked against the Open rate.
 	final := lcWith(lcTask(lcLcPeriod), collabplus.Product{ID: lcProduct, Rate: lcRate("20%")})
-	s := lcApply(t, paid, collabplus.Finalize("c1", final), lcDate(2, 25, 0))
-	o = lcOffers(t, lcCollab(t, s, "c1"), lcDate(3, 2, 0))
-	require.Len(t, o, 1)
+	_, err := lcEval.Apply(paid, collabplus.Finalize("c1", final), lcDate(2, 25, 0))
+	var fe *affrules.FieldError
+	require.ErrorAs(t, err, &fe)
+	require.Equal(t, "final.products[0]", fe.Field)
+	o = lcOffers(t, lcCollab(t, paid, "c1"), lcDate(3, 2, 0))
 	require.Equal(t, "c1/p1", o[0].ID)
-	r, ok := o[0].Rates.At(lcLcPeriod.Start)
-	require.True(t, ok)
-	require.Equal(t, lcRate("20%"), r.Rate)
+	_, ok = o[0].Rates.At(lcLcPeriod.Start)
+	require.False(t, ok)
 }
 
 // Offer IDs are "<collaboration>/<product>", each part path-escaped, so no two collide.

@@ -349,8 +349,8 @@ func (e *Evaluator) draft(s *Seller, a Action) error {
 	if c.Market != "" && c.Market != s.Market {
 		l.Add("collaboration.market", c.Market, "is not the seller's market %s", s.Market)
 	}
-	if c.Final != nil || c.Group != nil || len(c.Events) > 0 || len(c.Members) > 0 {
-		l.Add("collaboration", c.ID, "final terms, group, events and members are set by the rules: leave them out")
+	if c.Final != nil || c.Group != nil || len(c.Events) > 0 || len(c.Members) > 0 || len(c.Ended) > 0 {
+		l.Add("collaboration", c.ID, "final terms, group, events, members and ended products are set by the rules: leave them out")
 	}
 	if err := l.Err(); err != nil {
 		return err
@@ -471,6 +471,9 @@ func join(s *Seller, c *Collaboration, cr Creator, at time.Time) error {
 func (e *Evaluator) finalize(s *Seller, c *Collaboration, mk affrules.Market, t Terms, at time.Time) error {
 	l := fielderr.For(pkg)
 	g := e.checkTerms(l, s, mk, "final", t)
+	if l.Len() > 0 { // terms of the wrong shape: compare them with the submission once they are right
+		return l.Err()
+	}
 	for i, p := range t.Products {
 		k := slices.IndexFunc(c.Preferences.Products, func(x Product) bool { return x.ID == p.ID })
 		switch {
@@ -478,7 +481,12 @@ func (e *Evaluator) finalize(s *Seller, c *Collaboration, mk affrules.Market, t 
 			l.Add("final.products["+strconv.Itoa(i)+"].id", p.ID, "was not submitted: final terms keep to the products checked at submission (%s, %s)", RuleEligibleProducts, RuleExclusiveRates)
 		case p.Rate.Cmp(c.Preferences.Products[k].Rate) < 0 || p.ShopAds.Cmp(c.Preferences.Products[k].ShopAds) < 0:
 			l.Add("final.products["+strconv.Itoa(i)+"]", p.ID, "lowers an exclusive rate checked at submission (%s)", RuleExclusiveRates)
+		case (!p.Rate.IsZero() && c.Preferences.Products[k].Rate.IsZero()) || (!p.ShopAds.IsZero() && c.Preferences.Products[k].ShopAds.IsZero()):
+			l.Add("final.products["+strconv.Itoa(i)+"]", p.ID, "sets an exclusive rate the submission did not, so CP-8 never checked it against the Open rate (%s)", RuleExclusiveRates)
 		}
+	}
+	if _, paid := c.Published(at); paid && !t.Deposit().Equal(c.Terms().Deposit()) {
+		l.Add("final.objectives", t.Deposit().String(), "change the deposit paid, %s: the budgets may be divided otherwise but sum to what was paid (%s)", c.Terms().Deposit().String(), RuleFees)
 	}
 	if !at.Before(t.Period.Start) { // else the state at instants already past would change
 		l.Add("final.period.start", t.Period.Start.Format(time.RFC3339), "must be after the instant the final terms are set, %s (%s)", at.Format(time.RFC3339Nano), RuleLifecycle)

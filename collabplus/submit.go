@@ -380,12 +380,15 @@ func (e *Evaluator) checkTerms(l *fielderr.List, s *Seller, mk affrules.Market, 
 	if len(t.Objectives) == 0 {
 		l.Add(field+".objectives", "[]", "must list at least one objective (%s)", RuleFees)
 	}
+	names := make(map[string]struct{}, len(t.Objectives))
 	for i, o := range t.Objectives {
 		f := field + ".objectives[" + strconv.Itoa(i) + "]"
+		_, dup := names[o.Name]
+		names[o.Name] = struct{}{}
 		switch {
 		case o.Name == "":
 			l.Add(f+".name", "", "must not be empty")
-		case slices.ContainsFunc(t.Objectives[:i], func(x Objective) bool { return x.Name == o.Name }):
+		case dup:
 			l.Add(f+".name", o.Name, "is listed twice")
 		}
 		amount(l, f+".budget", o.Budget, places)

@@ -34,7 +34,7 @@ type Facts struct {
 // instant, in the market's zone, from sources counted under the caps ([Rule.Capped], SMP-11);
 // AutoApproved, how many requests for the product of the same seller in the same partner
 // campaign were approved automatically (SMP-2); InCollab, how many requests the creator made in
-// the same Collaboration Plus (SMP-3).
+// the same Collaboration Plus of the same seller (collaboration IDs are the seller's) (SMP-3).
 type History struct {
 	Product      []Request
 	Month        int

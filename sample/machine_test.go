@@ -166,7 +166,7 @@ func (m *machModel) history(req sample.Request, at time.Time, recorded map[strin
 		if month.Contains(x.asked) && (x.req.Source != sample.CollabPlus || m.p.CollabPlusCapped) {
 			h.Month++
 		}
-		if req.Source == sample.CollabPlus && x.req.Source == sample.CollabPlus && x.req.Context == req.Context {
+		if req.Source == sample.CollabPlus && x.req.Source == sample.CollabPlus && x.req.Context == req.Context && x.req.Seller == req.Seller {
 			h.InCollab++
 		}
 	}
@@ -223,7 +223,7 @@ func (m *machModel) decide(req sample.Request, f sample.Facts, at time.Time) (ba
 		if month.Contains(x.asked) && (x.req.Source != sample.CollabPlus || m.p.CollabPlusCapped) {
 			inMonth++
 		}
-		if req.Source == sample.CollabPlus && x.req.Source == sample.CollabPlus && x.req.Context == req.Context {
+		if req.Source == sample.CollabPlus && x.req.Source == sample.CollabPlus && x.req.Context == req.Context && x.req.Seller == req.Seller {
 			inCollab++
 		}
 	}

@@ -46,7 +46,7 @@ func (m *Memory) history(rule Rule, req *Request, at time.Time) History {
 		if asked := x.Events[0].At; month.Contains(asked) && rule.Capped(x.Source) {
 			h.Month++
 		}
-		if req.Source == CollabPlus && x.Source == CollabPlus && x.Context == req.Context {
+		if req.Source == CollabPlus && x.Source == CollabPlus && x.Context == req.Context && x.Seller == req.Seller {
 			h.InCollab++
 		}
 	}

@@ -1,7 +1,11 @@
 package sample_test
 
 import (
+	"context"
+	"fmt"
+
 	"errors"
+	"github.com/shopspring/decimal"
 	"testing"
 	"time"
 
@@ -47,4 +51,31 @@ func TestOrder_SMP13(t *testing.T) {
 	require.ErrorAs(t, err, &fe, "a request without its history is bad input")
 	_, err = sample.Rule{}.Order(req, at)
 	require.ErrorIs(t, err, sample.ErrNoPolicy)
+}
+
+// SMP-3: the three pre-approved samples are per collaboration of one seller; another seller's
+// collaboration of the same ID has its own three.
+func TestCollabPlusPerSeller_SMP3(t *testing.T) {
+	ctx := context.Background()
+	rule, _ := sample.MustNew(sample.DefaultPolicy()).Rule()
+	m := sample.NewMemory()
+	at := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	f := sample.Facts{Band: "band_1", Until: at.AddDate(0, 1, 0), FreeSamples: true}
+	for i, seller := range []string{"a", "a", "a", "b", "a"} {
+		req := sample.Request{ID: fmt.Sprint("r", i), Seller: seller, Creator: "c", Product: fmt.Sprint("p", i), Market: affrules.MY, Source: sample.CollabPlus, Context: "C1"}
+		_, d, err := m.Request(ctx, rule, req, f, at.Add(time.Duration(i)*time.Minute))
+		require.NoError(t, err)
+		require.Equal(t, i != 4, d.Allowed, "request %d of seller %s", i, seller)
+	}
+}
+
+// A hostile decimal target is refused at once, before any arithmetic on it (SMP-5).
+func TestRefundHostileTarget_SMP5(t *testing.T) {
+	rule, _ := sample.MustNew(sample.DefaultPolicy()).Rule()
+	at := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	p := sample.Purchase{Creator: "c", Market: affrules.MY, At: at, Price: decimal.RequireFromString("10.00"),
+		Goal: sample.Orders, Target: decimal.New(0, -2_000_000_000)}
+	_, _, err := rule.Refund(p, nil, at)
+	var fe *affrules.FieldError
+	require.ErrorAs(t, err, &fe)
 }

@@ -122,7 +122,7 @@ func (r Rule) Refund(p Purchase, sales []Sale, at time.Time) (Refund, affrules.D
 	}
 	exact("purchase.price", p.Price)
 	exact("purchase.shipping", p.Shipping)
-	if p.Goal == Orders && !p.Target.IsInteger() {
+	if p.Goal == Orders && bounds.Decimal(pkg, "purchase.target", p.Target) == nil && !p.Target.IsInteger() {
 		l.Add("purchase.target", p.Target, "must be a whole number of orders (%s)", RuleRefundable)
 	}
 	for _, x := range []struct {

@@ -10,6 +10,10 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/affrules/affrules/campaign"
+	"github.com/affrules/affrules/campaign/campaigntest"
+	"github.com/affrules/affrules/collabplus"
+	"github.com/affrules/affrules/collabplus/collabplustest"
 	"github.com/affrules/affrules/store/postgres"
 )
 
@@ -71,4 +75,12 @@ func migrated(t *testing.T) *pgxpool.Pool {
 		t.Fatalf("Migrate: %v", err)
 	}
 	return pool
+}
+
+func TestCampaigns(t *testing.T) {
+	campaigntest.TestStore(t, func(t *testing.T) campaign.Store { return postgres.Campaigns(migrated(t)) })
+}
+
+func TestCollaborations(t *testing.T) {
+	collabplustest.TestStore(t, func(t *testing.T) collabplus.Store { return postgres.Collaborations(migrated(t)) })
 }

@@ -22,6 +22,12 @@ func retryable(err error) bool {
 	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
 }
 
+// uniqueViolation reports whether err is a unique constraint violation (23505).
+func uniqueViolation(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505"
+}
+
 // inTx runs fn in a transaction, committing when fn returns nil and rolling back otherwise. A
 // serialization failure or deadlock runs it again, up to maxAttempts times in all, after a
 // short pause; the last such error is then reported. Any other error of fn is returned as is.

@@ -6,6 +6,7 @@
 //
 //	[Campaigns]       a campaign.Store
 //	[Collaborations]  a collabplus.Store
+//	[Samples]         a sample.Ledger
 //
 // The tables live in the first schema of the connections' search_path, so one database can
 // hold several independent stores, one per schema.
@@ -32,6 +33,14 @@
 // that row serialises the changes to one aggregate and leaves the others free; splitting an
 // aggregate into normalised tables would only add joins to rebuild what each rule needs
 // whole.
+//
+// A sample request is a row of its own, but the [sample.History] its decision needs spans the
+// creator's requests (the open request and the wait per product, the monthly cap, the samples
+// per Collaboration Plus) and, for a campaign request, how many of that product's requests the
+// campaign approved automatically, across creators. A request locks the creator's row, then
+// the counter row of the (seller, campaign, product, market), always in that order; recording
+// an event locks the creator's row, then the request's. Two requests of one creator, or two
+// for the last units of one product, thus wait for each other, while other requests proceed.
 //
 // Schema changes are versioned SQL files embedded in the package and applied in order by
 // [Migrate]; a database migrated by a newer version of this package is refused with a

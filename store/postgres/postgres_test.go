@@ -14,6 +14,8 @@ import (
 	"github.com/affrules/affrules/campaign/campaigntest"
 	"github.com/affrules/affrules/collabplus"
 	"github.com/affrules/affrules/collabplus/collabplustest"
+	"github.com/affrules/affrules/sample"
+	"github.com/affrules/affrules/sample/sampletest"
 	"github.com/affrules/affrules/store/postgres"
 )
 
@@ -83,4 +85,8 @@ func TestCampaigns(t *testing.T) {
 
 func TestCollaborations(t *testing.T) {
 	collabplustest.TestStore(t, func(t *testing.T) collabplus.Store { return postgres.Collaborations(migrated(t)) })
+}
+
+func TestSamples(t *testing.T) {
+	sampletest.TestLedger(t, func(t *testing.T) sample.Ledger { return postgres.Samples(migrated(t)) })
 }

@@ -72,14 +72,9 @@ func migrations() ([]migration, error) {
 	return out, nil
 }
 
-// SchemaVersion is the schema version this package migrates a database to.
-var SchemaVersion = func() int {
-	ms, err := migrations()
-	if err != nil {
-		panic(err)
-	}
-	return len(ms)
-}()
+// SchemaVersion is the schema version this package migrates a database to: the number of
+// its embedded migrations, which run 1 … SchemaVersion.
+const SchemaVersion = 1
 
 // Migrate brings the schema of pool's database, in the first schema of the connections'
 // search_path, to [SchemaVersion] by applying the embedded migrations it lacks, in one
@@ -91,6 +86,9 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
 	ms, err := migrations()
 	if err != nil {
 		return err
+	}
+	if len(ms) != SchemaVersion {
+		return fmt.Errorf("postgres: %d embedded migrations, want SchemaVersion, %d", len(ms), SchemaVersion)
 	}
 	err = pgx.BeginFunc(ctx, pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtextextended('affrules/store/postgres migrate ' || coalesce(current_schema(), ''), 0))`); err != nil {

@@ -1,0 +1,47 @@
+package postgres
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgxpool"
+)
+
+// maxAttempts bounds how many times a transaction failing with a serialization failure or a
+// deadlock is run.
+const maxAttempts = 5
+
+// retryable reports whether err is a serialization failure (40001) or a deadlock (40P01),
+// after which the whole transaction can be run again.
+func retryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
+}
+
+// uniqueViolation reports whether err is a unique constraint violation (23505).
+func uniqueViolation(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "23505"
+}
+
+// inTx runs fn in a transaction, committing when fn returns nil and rolling back otherwise. A
+// serialization failure or deadlock runs it again, up to maxAttempts times in all, after a
+// short pause; the last such error is then reported. Any other error of fn is returned as is.
+func inTx(ctx context.Context, pool *pgxpool.Pool, fn func(pgx.Tx) error) error {
+	var err error
+	for attempt := 1; attempt <= maxAttempts; attempt++ {
+		if err = pgx.BeginFunc(ctx, pool, fn); err == nil || !retryable(err) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(attempt) * 5 * time.Millisecond):
+		}
+	}
+	return fmt.Errorf("postgres: transaction failed %d times: %w", maxAttempts, err)
+}

@@ -379,6 +379,10 @@ func TestLedger(t *testing.T, newLedger func(t *testing.T) sample.Ledger) {
 		denied(t, l, rule, inCollab("r3", "aisyah", "p3", "cp-1"), collab, t0, time.Time{}, "SMP-3")
 		ask(t, l, rule, inCollab("r3", "aisyah", "p3", "cp-2"), collab, t0)
 		ask(t, l, rule, inCollab("b0", "budi", "p3", "cp-1"), collab, t0)
+		// Collaboration IDs are the seller's: another seller's "cp-1" has its own three.
+		other := inCollab("o0", "aisyah", "p4", "cp-1")
+		other.Seller = "shop-2"
+		ask(t, l, rule, other, collab, t0)
 		// Outside the caps: five direct requests still allowed this month.
 		for i := range 5 {
 			ask(t, l, rule, direct(fmt.Sprint("d", i), "aisyah", fmt.Sprint("q", i)), band1, t0)

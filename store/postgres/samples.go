@@ -156,7 +156,7 @@ func history(h *sample.History, rule sample.Rule, req sample.Request, mine []sam
 		if asked := x.Events[0].At; month.Contains(asked) && rule.Capped(x.Source) {
 			h.Month++
 		}
-		if req.Source == sample.CollabPlus && x.Source == sample.CollabPlus && x.Context == req.Context {
+		if req.Source == sample.CollabPlus && x.Source == sample.CollabPlus && x.Context == req.Context && x.Seller == req.Seller {
 			h.InCollab++
 		}
 	}

@@ -204,12 +204,8 @@ func wrongInitiator(c *Campaign, want Initiator) affrules.Reason {
 func (e *Evaluator) register(c *Campaign, a Action, at time.Time) error {
 	r := a.reg
 	l := fielderr.For(pkg)
-	if r.Product == "" {
-		l.Add("registration.product", "", "must not be empty")
-	}
-	if r.Seller == "" {
-		l.Add("registration.seller", "", "must not be empty")
-	}
+	l.Append(bounds.ID(pkg, "registration.product", r.Product))
+	l.Append(bounds.ID(pkg, "registration.seller", r.Seller))
 	e.bound(l, "registration.rate", r.Rate)
 	if r.Samples < 0 {
 		l.Add("registration.samples", r.Samples, "%w", affrules.ErrNegative)
@@ -299,11 +295,9 @@ func needStatus(r *Registration, want Status) []affrules.Reason {
 
 func actorAndProduct(a Action) error {
 	l := fielderr.For(pkg)
-	if a.actor == "" {
-		l.Add("action.actor", "", "must not be empty")
-	}
-	if a.kind != actPublish && a.kind != actJoin && a.product == "" {
-		l.Add("action.product", "", "must not be empty")
+	l.Append(bounds.ID(pkg, "action.actor", a.actor))
+	if a.kind != actPublish && a.kind != actJoin {
+		l.Append(bounds.ID(pkg, "action.product", a.product))
 	}
 	return l.Err()
 }

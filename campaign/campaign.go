@@ -258,15 +258,11 @@ func (e *Evaluator) Create(c Campaign, at time.Time) (Campaign, error) {
 
 // checkTerms adds every problem of the terms of c (what its creator gives) to l.
 func (e *Evaluator) checkTerms(l *fielderr.List, c *Campaign) {
-	if c.ID == "" {
-		l.Add("campaign.id", "", "must not be empty")
-	}
+	l.Append(bounds.ID(pkg, "campaign.id", c.ID))
 	if !c.Initiator.IsValid() {
 		l.Add("campaign.initiator", int(c.Initiator), "must be agency or seller (%s): %w", RuleInitiators, affrules.ErrOutOfRange)
 	}
-	if c.Owner == "" {
-		l.Add("campaign.owner", "", "must not be empty (%s)", RuleInitiators)
-	}
+	l.Append(bounds.ID(pkg, "campaign.owner", c.Owner))
 	if _, err := affrules.LookupMarket(c.Market); err != nil {
 		l.Add("campaign.market", strconv.Quote(string(c.Market)), "%w", affrules.ErrUnknownMarket)
 	} else if !e.runs(c.Market) {
@@ -316,8 +312,8 @@ func distinct(l *fielderr.List, field string, list []string) {
 			dup = slices.Contains(list[:i], id)
 		}
 		switch {
-		case id == "":
-			l.Add(index(field, i), "", "must not be empty")
+		case !bounds.IDOK(id):
+			l.Append(bounds.ID(pkg, index(field, i), id))
 		case dup:
 			l.Add(index(field, i), id, "is listed twice")
 		}

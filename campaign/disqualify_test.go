@@ -2,6 +2,7 @@ package campaign_test
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -100,4 +101,20 @@ func TestDisqualifyPolicyKeeps(t *testing.T) { // ELG-11 (policy)
 	var fe *affrules.FieldError
 	require.ErrorAs(t, err, &fe)
 	require.Equal(t, "eligibility.state", fe.Field)
+}
+
+// Identifiers every store can hold as given: not empty, UTF-8, no control character, at most
+// 256 bytes; others are bad input (a database would refuse or change them).
+func TestIdentifiers(t *testing.T) {
+	e := campaign.MustNew(campaign.DefaultPolicy(), commission.MustNew(commission.DefaultPolicy()))
+	t0 := time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC)
+	for _, id := range []string{"a\x00b", "a\xffb", strings.Repeat("x", 257)} {
+		_, err := e.Create(campaign.Campaign{ID: id, Initiator: campaign.Agency, Owner: "agency", Market: affrules.MY,
+			Name: "n", Contact: "x", Registration: affrules.Period{Start: t0, End: t0.Add(48 * time.Hour)},
+			Period: affrules.Period{Start: t0.Add(24 * time.Hour), End: t0.Add(240 * time.Hour)}, Audience: campaign.Audience{IDs: []string{"s\x00"}}}, t0)
+		var fe *affrules.FieldError
+		require.ErrorAs(t, err, &fe, "%q", id)
+		require.ErrorContains(t, err, "campaign.id")
+		require.ErrorContains(t, err, "campaign.audience.ids[0]")
+	}
 }

@@ -394,3 +394,15 @@ func TestMatchLongLists(t *testing.T) {
 	c.Categories[19_999], c.ContentTypes[0] = "g7", "g19999"
 	require.True(t, g.Match(c).Allowed)
 }
+
+// Identifiers every store can hold as given; others are bad input.
+func TestIdentifiers(t *testing.T) {
+	e := fxEval(t, nil)
+	_, err := e.NewSeller("shop\x00", affrules.TH, fxDay(1, 1, 0))
+	require.ErrorContains(t, err, "seller.id")
+	s := fxSeller(t, e, fxTerms(collabplus.Product{ID: "lamp"}))
+	_, err = e.Apply(s, collabplus.NewDraft(collabplus.Collaboration{ID: "c\xff"}), fxDay(1, 11, 0))
+	require.ErrorContains(t, err, "collaboration.id")
+	_, err = e.Apply(s, collabplus.BlockCreator("k\x01"), fxDay(1, 11, 0))
+	require.ErrorContains(t, err, "creator")
+}

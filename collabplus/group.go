@@ -68,9 +68,7 @@ type Creator struct {
 // check adds every problem of creator c to l: an empty ID, an unknown level or risk, a negative
 // follower count, an empty category or content type.
 func (c Creator) check(l *fielderr.List) {
-	if c.ID == "" {
-		l.Add("creator.id", "", "must not be empty")
-	}
+	l.Append(bounds.ID(pkg, "creator.id", c.ID))
 	if !c.Level.Valid() {
 		l.Add("creator.level", int(c.Level), "must be L0–L8: %w", affrules.ErrOutOfRange)
 	}
@@ -157,9 +155,7 @@ func (g Group) clone() Group {
 // check adds every problem of g to l: an empty ID, inverted or invalid ranges, a criterion
 // without an attribute or a condition.
 func (g Group) check(l *fielderr.List, field string) {
-	if g.ID == "" {
-		l.Add(field+".id", "", "must not be empty")
-	}
+	l.Append(bounds.ID(pkg, field+".id", g.ID))
 	maxLevel := g.maxLevel()
 	if !g.MinLevel.Valid() || !maxLevel.Valid() || g.MinLevel > maxLevel {
 		l.Add(field+".min_level", g.MinLevel.String()+"–"+maxLevel.String(), "must be a range of levels L0–L8, min not above max (%s): %w", RuleGroups, affrules.ErrOutOfRange)

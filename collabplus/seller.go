@@ -71,9 +71,7 @@ func (e *Evaluator) NewSeller(id string, m affrules.MarketCode, at time.Time) (S
 		return Seller{}, err
 	}
 	l := fielderr.For(pkg)
-	if id == "" {
-		l.Add("seller.id", "", "must not be empty")
-	}
+	l.Append(bounds.ID(pkg, "seller.id", id))
 	if _, ok := e.market(m); !ok {
 		l.Add("seller.market", strconv.Quote(string(m)), "Collaboration Plus does not run there (policy markets %v): %w", e.policy.Markets, affrules.ErrUnknownMarket)
 	}
@@ -326,8 +324,8 @@ func (e *Evaluator) saveGroup(s *Seller, a Action) error {
 }
 
 func block(s *Seller, a Action, at time.Time) error {
-	if a.id == "" {
-		return fielderr.New(pkg, "creator", "", "must not be empty")
+	if err := bounds.ID(pkg, "creator", a.id); err != nil {
+		return err
 	}
 	blocked := a.kind == actBlock
 	if s.Blocklist.BlockedAt(a.id, at) == blocked {
@@ -341,8 +339,8 @@ func (e *Evaluator) draft(s *Seller, a Action) error {
 	c := a.collab
 	l := fielderr.For(pkg)
 	switch {
-	case c.ID == "":
-		l.Add("collaboration.id", "", "must not be empty")
+	case !bounds.IDOK(c.ID):
+		l.Append(bounds.ID(pkg, "collaboration.id", c.ID))
 	case s.collab(c.ID) >= 0:
 		l.Add("collaboration.id", c.ID, "is taken by another collaboration of the seller")
 	}

@@ -309,8 +309,8 @@ func (e *Evaluator) checkTerms(l *fielderr.List, s *Seller, mk affrules.Market, 
 		_, dup := ids[pr.ID]
 		ids[pr.ID] = struct{}{}
 		switch {
-		case pr.ID == "":
-			l.Add(f+".id", "", "must not be empty")
+		case !bounds.IDOK(pr.ID):
+			l.Append(bounds.ID(pkg, f+".id", pr.ID))
 		case dup:
 			l.Add(f+".id", pr.ID, "is listed twice")
 		}

@@ -93,9 +93,7 @@ func (r Rule) Decide(h History, req Request, f Facts, at time.Time) (Request, af
 	l := fielderr.For(pkg)
 	l.Append(bounds.Instant(pkg, "at", at))
 	for _, x := range []struct{ field, v string }{{"request.id", req.ID}, {"request.seller", req.Seller}, {"request.creator", req.Creator}, {"request.product", req.Product}} {
-		if x.v == "" {
-			l.Add(x.field, "", "must not be empty")
-		}
+		l.Append(bounds.ID(pkg, x.field, x.v))
 	}
 	if !slices.Contains(r.p.Markets, req.Market) {
 		l.Add("request.market", strconv.Quote(string(req.Market)), "the sample rules do not run there (policy markets %v): %w", r.p.Markets, affrules.ErrUnknownMarket)

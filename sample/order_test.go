@@ -79,3 +79,13 @@ func TestRefundHostileTarget_SMP5(t *testing.T) {
 	var fe *affrules.FieldError
 	require.ErrorAs(t, err, &fe)
 }
+
+// Identifiers every ledger can hold as given; others are bad input.
+func TestIdentifiers(t *testing.T) {
+	rule, _ := sample.MustNew(sample.DefaultPolicy()).Rule()
+	at := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	req := sample.Request{ID: "r\x00", Seller: "s\xff", Creator: "c", Product: "p", Market: affrules.MY, Source: sample.Direct}
+	_, _, err := rule.Decide(sample.History{}, req, sample.Facts{Band: "band_1"}, at)
+	require.ErrorContains(t, err, "request.id")
+	require.ErrorContains(t, err, "request.seller")
+}

@@ -5,7 +5,9 @@ package bounds
 
 import (
 	"math/big"
+	"strconv"
 	"time"
+	"unicode/utf8"
 	"unsafe"
 
 	"github.com/shopspring/decimal"
@@ -100,4 +102,36 @@ func itoa(n int64) string {
 		b[i] = '-'
 	}
 	return string(b[i:])
+}
+
+// MaxID is the longest identifier, in bytes, that evaluators and stores accept.
+const MaxID = 256
+
+// IDOK reports whether id is a usable identifier: not empty, at most MaxID bytes, UTF-8, with
+// no control character (NUL included), so that every store, a database's included, holds it as
+// given.
+func IDOK(id string) bool {
+	if id == "" || len(id) > MaxID || !utf8.ValidString(id) {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		if c := id[i]; c < 0x20 || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// ID returns a FieldError of package pkg naming field unless [IDOK] accepts id, and nil
+// otherwise.
+func ID(pkg, field, id string) error {
+	switch {
+	case IDOK(id):
+		return nil
+	case id == "":
+		return fielderr.New(pkg, field, "", "must not be empty")
+	case len(id) > MaxID:
+		return fielderr.New(pkg, field, strconv.Itoa(len(id))+" bytes", "must be at most %d bytes", MaxID)
+	}
+	return fielderr.New(pkg, field, strconv.Quote(id), "must be UTF-8 text without control characters")
 }

@@ -3,6 +3,7 @@ package bounds
 import (
 	"errors"
 	"math/big"
+	"strings"
 	"testing"
 	"time"
 
@@ -88,5 +89,23 @@ func TestCoefficientBits(t *testing.T) {
 	huge := decimal.NewFromBigInt(new(big.Int).Exp(big.NewInt(10), big.NewInt(1_000_000), nil), 0)
 	if err := Decimal("x", "y", huge); !errors.Is(err, affrules.ErrOutOfRange) {
 		t.Errorf("a million-digit coefficient: %v", err)
+	}
+}
+
+func TestID(t *testing.T) {
+	for id, want := range map[string]string{
+		"shop-1":                     "",
+		"店铺/1 ✓":                     "",
+		strings.Repeat("x", MaxID):   "",
+		"":                           `campaign: campaign.id "": must not be empty`,
+		strings.Repeat("x", MaxID+1): "campaign: campaign.id 257 bytes: must be at most 256 bytes",
+		"a\x00b":                     `campaign: campaign.id "a\x00b": must be UTF-8 text without control characters`,
+		"a\xffb":                     `campaign: campaign.id "a\xffb": must be UTF-8 text without control characters`,
+		"tab\tin":                    `campaign: campaign.id "tab\tin": must be UTF-8 text without control characters`,
+	} {
+		err := ID("campaign", "campaign.id", id)
+		if (err == nil) != (want == "") || (err != nil && err.Error() != want) || IDOK(id) != (want == "") {
+			t.Errorf("ID(%q) = %v, want %q", id, err, want)
+		}
 	}
 }

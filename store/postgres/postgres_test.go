@@ -14,6 +14,8 @@ import (
 	"github.com/affrules/affrules/campaign/campaigntest"
 	"github.com/affrules/affrules/collabplus"
 	"github.com/affrules/affrules/collabplus/collabplustest"
+	"github.com/affrules/affrules/commission"
+	"github.com/affrules/affrules/commission/commissiontest"
 	"github.com/affrules/affrules/level"
 	"github.com/affrules/affrules/level/leveltest"
 	"github.com/affrules/affrules/sample"
@@ -95,4 +97,8 @@ func TestSamples(t *testing.T) {
 
 func TestLevels(t *testing.T) {
 	leveltest.TestHistory(t, func(t *testing.T) level.History { return postgres.Levels(migrated(t)) })
+}
+
+func TestOffers(t *testing.T) {
+	commissiontest.TestOffers(t, func(t *testing.T) commission.OfferStore { return postgres.Offers(migrated(t)) })
 }

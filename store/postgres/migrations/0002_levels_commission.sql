@@ -7,3 +7,26 @@ CREATE TABLE affrules_levels (
     level   smallint NOT NULL CHECK (level BETWEEN 0 AND 8),
     PRIMARY KEY (market, creator, month)
 );
+
+-- Commission offers (package commission): one row per offer, the offer (coverage, period, rate
+-- history) as JSON, beside the columns a host looks offers up by. At most one OPEN offer per
+-- market and product (COM-10, COM-11).
+CREATE TABLE affrules_offers (
+    id      text        PRIMARY KEY,
+    market  text        NOT NULL,
+    product text        NOT NULL,
+    source  text        NOT NULL,
+    starts  timestamptz NOT NULL,
+    ends    timestamptz,            -- NULL: no end
+    data    jsonb       NOT NULL
+);
+CREATE INDEX affrules_offers_product ON affrules_offers (market, product);
+CREATE UNIQUE INDEX affrules_offers_one_open ON affrules_offers (market, product) WHERE source = 'OPEN';
+
+-- One row per market and product an offer was stored for: the row a store locks while it checks
+-- and stores an offer of that product, so the one-OPEN-offer check sees every offer committed.
+CREATE TABLE affrules_offer_products (
+    market  text NOT NULL,
+    product text NOT NULL,
+    PRIMARY KEY (market, product)
+);

@@ -102,3 +102,7 @@ func TestLevels(t *testing.T) {
 func TestOffers(t *testing.T) {
 	commissiontest.TestOffers(t, func(t *testing.T) commission.OfferStore { return postgres.Offers(migrated(t)) })
 }
+
+func TestRecords(t *testing.T) {
+	commissiontest.TestRecords(t, func(t *testing.T) commission.RecordStore { return postgres.Records(migrated(t)) })
+}

@@ -30,3 +30,27 @@ CREATE TABLE affrules_offer_products (
     product text NOT NULL,
     PRIMARY KEY (market, product)
 );
+
+-- Commission records (package commission): one row per order line's record, the record with its
+-- events as JSON, beside columns a host reads with SQL: state, instants, and the money in the
+-- record's currency as numeric, kept equal to the JSON's by every write.
+CREATE TABLE affrules_commission_records (
+    id         text        PRIMARY KEY,
+    market     text        NOT NULL,
+    creator    text        NOT NULL,
+    offer      text        NOT NULL,
+    source     text        NOT NULL,
+    state      text        NOT NULL,
+    currency   text        NOT NULL,
+    earned     numeric     NOT NULL CHECK (earned >= 0),
+    refunded   numeric     NOT NULL CHECK (refunded >= 0),
+    amount     numeric     NOT NULL CHECK (amount >= 0),
+    partner    numeric     NOT NULL CHECK (partner >= 0),
+    creator_amount numeric NOT NULL CHECK (creator_amount >= 0),
+    ordered_at timestamptz NOT NULL,
+    due_at     timestamptz NOT NULL,
+    closed_at  timestamptz,            -- NULL while pending
+    data       jsonb       NOT NULL
+);
+CREATE INDEX affrules_commission_records_due ON affrules_commission_records (state, due_at);
+CREATE INDEX affrules_commission_records_creator ON affrules_commission_records (creator, ordered_at);

@@ -105,3 +105,29 @@ func TestMigrateRefusesNewerSchema(t *testing.T) {
 		t.Errorf("versions after the refusal %v, want them unchanged", got)
 	}
 }
+
+// TestMigrateFromVersion1 brings a database at schema version 1, holding data, to the latest
+// version, keeping the data.
+func TestMigrateFromVersion1(t *testing.T) {
+	pool := migrated(t)
+	ctx := context.Background()
+	// Back to version 1: drop what the later migrations created.
+	if _, err := pool.Exec(ctx, `DROP TABLE affrules_levels, affrules_offers, affrules_offer_products, affrules_commission_records;
+		DELETE FROM affrules_schema_migrations WHERE version > 1`); err != nil {
+		t.Fatalf("back to version 1: %v", err)
+	}
+	if _, err := pool.Exec(ctx, `INSERT INTO affrules_sample_creators (creator) VALUES ('c1')`); err != nil {
+		t.Fatal(err)
+	}
+	if err := postgres.Migrate(ctx, pool); err != nil {
+		t.Fatalf("Migrate from version 1: %v", err)
+	}
+	wantAllVersions(t, pool)
+	var n int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM affrules_sample_creators`).Scan(&n); err != nil || n != 1 {
+		t.Errorf("data of version 1 after the migration: %d rows, %v; want 1", n, err)
+	}
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM affrules_levels`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("a table of version 2 after the migration: %d rows, %v; want 0", n, err)
+	}
+}

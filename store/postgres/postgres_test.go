@@ -14,6 +14,10 @@ import (
 	"github.com/affrules/affrules/campaign/campaigntest"
 	"github.com/affrules/affrules/collabplus"
 	"github.com/affrules/affrules/collabplus/collabplustest"
+	"github.com/affrules/affrules/commission"
+	"github.com/affrules/affrules/commission/commissiontest"
+	"github.com/affrules/affrules/level"
+	"github.com/affrules/affrules/level/leveltest"
 	"github.com/affrules/affrules/sample"
 	"github.com/affrules/affrules/sample/sampletest"
 	"github.com/affrules/affrules/store/postgres"
@@ -89,4 +93,16 @@ func TestCollaborations(t *testing.T) {
 
 func TestSamples(t *testing.T) {
 	sampletest.TestLedger(t, func(t *testing.T) sample.Ledger { return postgres.Samples(migrated(t)) })
+}
+
+func TestLevels(t *testing.T) {
+	leveltest.TestHistory(t, func(t *testing.T) level.History { return postgres.Levels(migrated(t)) })
+}
+
+func TestOffers(t *testing.T) {
+	commissiontest.TestOffers(t, func(t *testing.T) commission.OfferStore { return postgres.Offers(migrated(t)) })
+}
+
+func TestRecords(t *testing.T) {
+	commissiontest.TestRecords(t, func(t *testing.T) commission.RecordStore { return postgres.Records(migrated(t)) })
 }

@@ -15,9 +15,16 @@ import (
 // deadlock is run.
 const maxAttempts = 5
 
-// retryable reports whether err is a serialization failure (40001) or a deadlock (40P01),
-// after which the whole transaction can be run again.
+// errRace ends a transaction that lost a race: a row it found missing was inserted by another
+// transaction before it could insert it. Running it again reads that row.
+var errRace = errors.New("postgres: row inserted by a concurrent transaction")
+
+// retryable reports whether err is a serialization failure (40001), a deadlock (40P01) or
+// [errRace], after which the whole transaction can be run again.
 func retryable(err error) bool {
+	if errors.Is(err, errRace) {
+		return true
+	}
 	var pe *pgconn.PgError
 	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
 }
@@ -29,8 +36,9 @@ func uniqueViolation(err error) bool {
 }
 
 // inTx runs fn in a transaction, committing when fn returns nil and rolling back otherwise. A
-// serialization failure or deadlock runs it again, up to maxAttempts times in all, after a
-// short pause; the last such error is then reported. Any other error of fn is returned as is.
+// serialization failure, deadlock or lost race runs it again, up to maxAttempts times in all,
+// after a short pause; the last such error is then reported. Any other error of fn is returned
+// as is.
 func inTx(ctx context.Context, pool *pgxpool.Pool, fn func(pgx.Tx) error) error {
 	var err error
 	for attempt := 1; attempt <= maxAttempts; attempt++ {

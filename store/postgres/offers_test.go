@@ -1,0 +1,77 @@
+package postgres_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/commission"
+	"github.com/affrules/affrules/store/postgres"
+)
+
+// TestOffersPutLosesRaceForNewID puts an offer under an ID that another transaction is
+// inserting, for another product, and commits while the put waits on it: the put, which found
+// the ID free, runs again, finds the offer stored and is refused by the rule (an offer keeps its
+// product, COM-3), rather than overwriting it or failing on the database.
+func TestOffersPutLosesRaceForNewID(t *testing.T) {
+	pool := migrated(t)
+	s := postgres.Offers(pool)
+	ctx := context.Background()
+	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	rates, err := affrules.NewTimeline(affrules.Effective[commission.Terms]{From: t0, Value: commission.Terms{Rate: affrules.MustParseRate("10%")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	offer := func(product string) commission.Offer {
+		return commission.Offer{ID: "same", Source: commission.Target, Market: affrules.UK, Product: product, Coverage: commission.Listed,
+			Creators: []string{"c1"}, Period: affrules.Period{Start: t0}, Rates: rates}
+	}
+	first, err := json.Marshal(offer("p1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tx, err := pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, `INSERT INTO affrules_offers (id, market, product, source, starts, data) VALUES ('same', 'UK', 'p1', 'TARGET', $1, $2)`, t0, first); err != nil {
+		t.Fatal(err)
+	}
+
+	var holder int // the backend inserting the first offer
+	if err := tx.QueryRow(ctx, `SELECT pg_backend_pid()`).Scan(&holder); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := s.Put(ctx, commission.DefaultPolicy().OfferRule(), offer("p2"), t0)
+		done <- err
+	}()
+	// Commit once the put waits for the uncommitted row.
+	for waiting := false; !waiting; {
+		if err := pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE $1 = ANY (pg_blocking_pids(pid)))`, holder).Scan(&waiting); err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("the put ended before the other insert committed: %v", err)
+		case <-time.After(10 * time.Millisecond):
+		}
+	}
+	if err := tx.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+
+	err = <-done
+	var fe *affrules.FieldError
+	if !errors.As(err, &fe) {
+		t.Errorf("put of another product under a stored ID: %v, want the rule's refusal", err)
+	}
+	if got, err := s.Offer(ctx, "same"); err != nil || got.Product != "p1" {
+		t.Errorf("Offer(same) = product %q, %v; want the first offer, of p1", got.Product, err)
+	}
+}

@@ -107,7 +107,7 @@ func (m *RecordMemory) Create(ctx context.Context, s Settlement, r Record) (Reco
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if old, ok := m.records[r.ID]; ok {
-		if old.sameOrigin(r) {
+		if old.SameOrigin(r) {
 			return old.Clone(), nil
 		}
 		return Record{}, fielderr.New(pkg, "record.id", strconv.Quote(r.ID), "%w", ErrConflict)
@@ -125,7 +125,7 @@ func (m *RecordMemory) Apply(ctx context.Context, s Settlement, ev Event) (Recor
 	if err := ctx.Err(); err != nil {
 		return Record{}, err
 	}
-	if err := s.validate("settlement.days"); err != nil {
+	if err := s.Validate(); err != nil {
 		return Record{}, err
 	}
 	m.mu.Lock()

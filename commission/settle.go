@@ -172,8 +172,10 @@ func (r Record) Clone() Record {
 	return r
 }
 
-// sameOrigin reports whether r and o record the same commission.
-func (r Record) sameOrigin(o Record) bool {
+// SameOrigin reports whether r and o record the same commission: the fields a record is
+// created with, which events leave alone. A [RecordStore]'s Create compares a record with the
+// one it holds under the same ID by it.
+func (r Record) SameOrigin(o Record) bool {
 	return r.ID == o.ID && r.Market == o.Market && r.CreatorID == o.CreatorID && r.SellerType == o.SellerType &&
 		r.Source == o.Source && r.OfferID == o.OfferID && r.Rate.Equal(o.Rate) && r.PartnerShare.Equal(o.PartnerShare) && r.OrderedAt.Equal(o.OrderedAt) &&
 		r.Price == o.Price && r.Paid == o.Paid && r.Base == o.Base && r.Earned == o.Earned && r.EarnedPartner == o.EarnedPartner
@@ -187,6 +189,12 @@ type Settlement struct {
 	// Rounding is how a refund's proportional reduction is rounded.
 	Rounding affrules.RoundingMode
 }
+
+// Validate reports every problem of the settlement rule, as [Settlement.Apply] does before
+// anything else: no settlement period, an empty seller type, a period outside 0–3650 days, an
+// unknown rounding mode. A [RecordStore]'s Apply checks the rule by it before it looks the record
+// up.
+func (s Settlement) Validate() error { return s.validate("settlement.days") }
 
 func (s Settlement) validate(field string) error {
 	l := fielderr.For(pkg)

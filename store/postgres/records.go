@@ -23,31 +23,6 @@ type records struct {
 // prepared: a row per record, locked while an event is applied to it.
 func Records(pool *pgxpool.Pool) commission.RecordStore { return &records{pool: pool} }
 
-// sameOrigin reports whether r and o record the same commission: the fields a record is
-// created with, which events leave alone, as [commission.RecordMemory] compares them.
-func sameOrigin(r, o commission.Record) bool {
-	return r.ID == o.ID && r.Market == o.Market && r.CreatorID == o.CreatorID && r.SellerType == o.SellerType &&
-		r.Source == o.Source && r.OfferID == o.OfferID && r.Rate.Equal(o.Rate) && r.PartnerShare.Equal(o.PartnerShare) && r.OrderedAt.Equal(o.OrderedAt) &&
-		r.Price == o.Price && r.Paid == o.Paid && r.Base == o.Base && r.Earned == o.Earned && r.EarnedPartner == o.EarnedPartner
-}
-
-// checkSettlement returns the error [commission.Settlement.Open] reports for a rule that is not
-// valid (no settlement periods, an empty seller type, a period out of range, an unknown
-// rounding mode), and nil for a valid one. Open checks the rule first; with a valid rule and
-// one of its seller types, the zero commission is refused for earning nothing.
-func checkSettlement(s commission.Settlement) error {
-	var sellerType string
-	for t := range s.Days {
-		sellerType = t
-		break
-	}
-	_, err := s.Open(commission.Commission{}, sellerType)
-	if errors.Is(err, commission.ErrNothingEarned) {
-		return nil
-	}
-	return err
-}
-
 // money returns m as a decimal string with its minor unit's places, the value of a numeric
 // column.
 func money(m commission.Money) string { return m.Decimal().StringFixed(m.Places) }
@@ -91,7 +66,7 @@ func (st *records) Create(ctx context.Context, s commission.Settlement, r commis
 		if err != nil {
 			return err
 		}
-		if !sameOrigin(old, r) {
+		if !old.SameOrigin(r) {
 			conflict = true
 		}
 		data = stored
@@ -113,7 +88,7 @@ func (st *records) Apply(ctx context.Context, s commission.Settlement, ev commis
 	if err := ctx.Err(); err != nil {
 		return commission.Record{}, err
 	}
-	if err := checkSettlement(s); err != nil {
+	if err := s.Validate(); err != nil {
 		return commission.Record{}, err
 	}
 	var out commission.Record

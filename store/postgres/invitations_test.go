@@ -6,8 +6,11 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"slices"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/invitation"
@@ -276,5 +279,70 @@ func TestInvitationsUnstorableText(t *testing.T) {
 	r, d, err := l.Reserve(ctx, q, a, invitationTo(affrules.VN, "c1", invitation.ProductDistribution), at)
 	if err != nil || !d.Allowed || r.Seq != 1 {
 		t.Fatalf("first storable invitation: #%d %s, %v; want #1 allowed", r.Seq, d, err)
+	}
+}
+
+// TestInvitationsTwoPools races reservations for the last slots of a day and for one creator
+// through two pools that share no connection, as two processes would (INV-11): exactly the
+// quota is admitted, each with its own number.
+func TestInvitationsTwoPools(t *testing.T) {
+	ctx := context.Background()
+	pool := migrated(t)
+	other, err := pgxpool.NewWithConfig(ctx, pool.Config())
+	if err != nil {
+		t.Fatalf("open second pool: %v", err)
+	}
+	defer other.Close()
+	ledgers := []invitation.Ledger{postgres.Invitations(pool), postgres.Invitations(other)}
+	a := invitation.Account{ID: "acct-pools", HomeMarket: affrules.MY, Partner: true}
+	q := invitation.Quota{DailyLimit: 10, RepeatWindowDays: 7}
+	at := time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
+	for i := range 7 {
+		if _, d, err := ledgers[i%2].Reserve(ctx, q, a, invitationTo(affrules.MY, fmt.Sprint("pre", i), invitation.ProductDistribution), at); err != nil || !d.Allowed {
+			t.Fatalf("pre %d: %s, %v", i, d, err)
+		}
+	}
+	var (
+		wg    sync.WaitGroup
+		mu    sync.Mutex
+		seqs  = map[int64]bool{}
+		stars int
+	)
+	for i := range 120 {
+		wg.Go(func() {
+			creator := fmt.Sprint("racer", i)
+			if i%3 == 0 {
+				creator = "star"
+			}
+			r, d, err := ledgers[i%2].Reserve(ctx, q, a, invitationTo(affrules.MY, creator, invitation.ProductDistribution), at.Add(time.Duration(i)*time.Millisecond))
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case err != nil:
+				t.Errorf("racer %d: %v", i, err)
+			case d.Allowed:
+				if seqs[r.Seq] {
+					t.Errorf("#%d handed out twice", r.Seq)
+				}
+				seqs[r.Seq] = true
+				if creator == "star" {
+					stars++
+				}
+			case !d.Failed(invitation.RuleDaily) && !d.Failed(invitation.RuleRepeat):
+				t.Errorf("racer %d refused by %s", i, d)
+			}
+		})
+	}
+	wg.Wait()
+	if len(seqs) != 3 || stars > 1 {
+		t.Errorf("%d admitted (%d of them the one creator), want 3 (at most 1)", len(seqs), stars)
+	}
+	for seq := int64(8); seq <= 10; seq++ {
+		if !seqs[seq] {
+			t.Errorf("#%d not handed out", seq)
+		}
+	}
+	if got := allPages(t, ledgers[0], invitation.Query{Account: a.ID}); len(got) != 10 {
+		t.Errorf("history holds %d invitations, want 10", len(got))
 	}
 }

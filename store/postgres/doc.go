@@ -10,6 +10,7 @@
 //	[Offers]          a commission.OfferStore
 //	[Records]         a commission.RecordStore
 //	[Levels]          a level.History
+//	[Invitations]     an invitation.Ledger
 //
 // The tables live in the first schema of the connections' search_path, so one database can
 // hold several independent stores, one per schema.
@@ -19,7 +20,8 @@
 // Each adapter gives exactly the answers of the domain package's in-memory store: the rule is
 // still the domain's pure function (campaign.Evaluator.Apply, collabplus.Evaluator.Apply,
 // sample.Rule.Decide and sample.Rule.Record, commission.OfferRule.Check,
-// commission.Settlement.Check and commission.Settlement.Apply, level.Record.Validate), called
+// commission.Settlement.Check and commission.Settlement.Apply, level.Record.Validate,
+// invitation.Quota.Check), called
 // inside a transaction that first locks the rows it reads with SELECT … FOR UPDATE (or an
 // INSERT … ON CONFLICT DO UPDATE that creates and locks a row at once), then writes the
 // result. A rule's "no" or error rolls the transaction back, so it stores nothing. A
@@ -59,6 +61,32 @@
 // the counter row of the (seller, campaign, product, market), always in that order; recording
 // an event locks the creator's row, then the request's. Two requests of one creator, or two
 // for the last units of one product, thus wait for each other, while other requests proceed.
+//
+// An invitation is a row of its own, and an account has a row holding its home market and the
+// last sequence number handed out. A reservation creates or locks the account's row (INSERT …
+// ON CONFLICT DO UPDATE), counts the account's invitations in the instant's own calendar day of
+// the home market and finds the creator's latest invitation less than the repeat window before
+// or after the instant, calls invitation.Quota.Check with that usage, and inserts an admitted
+// invitation with the next number: concurrent reservations of one account, in any process,
+// wait for each other (INV-11), those of other accounts do not. Because the database holds
+// every invitation, the ledger has no lateness or lead bound: any instant of the years
+// 1900–2199 is judged exactly, however far behind or ahead of the others it is, and
+// invitation.ErrTooLate and invitation.ErrTooFarAhead are never returned. A far-future instant
+// from a clock bug takes one slot of its own day and one window of its creator, and nothing
+// else. A refusal's NextAllowed is the first instant after the request's that the recorded
+// invitations allow: from the instant, it passes the end of a full day or the end of the
+// window of the creator's latest invitation less than the window away, step by step, until
+// neither holds (a search of more than 10,000 steps is reported as an error); where
+// invitation.Memory can answer (instants within its lateness bound) that is the instant Check
+// returns. timestamptz keeps microseconds, so every instant is also stored as Unix nanoseconds
+// (at_ns, interested_ns), and the ledger compares and returns those: answers and records are
+// exact to the nanosecond, and the timestamptz columns are for reading with SQL. Records come
+// back in the zone of the account's home market, as Memory's do. History selects rows by
+// account, purpose, market, time range and cursor in SQL, newest first, and applies the search
+// (invitation.Query.Matches, which folds case as Go does, not as the database's collation
+// would) and the newest per creator as it reads them, stopping after the page. Text that
+// PostgreSQL cannot hold exactly (invalid UTF-8, which JSON would replace, and the NUL
+// character) is refused with an error before anything is written.
 //
 // Schema changes are versioned SQL files embedded in the package and applied in order by
 // [Migrate]; a database migrated by a newer version of this package is refused with a

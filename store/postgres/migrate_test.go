@@ -112,7 +112,8 @@ func TestMigrateFromVersion1(t *testing.T) {
 	pool := migrated(t)
 	ctx := context.Background()
 	// Back to version 1: drop what the later migrations created.
-	if _, err := pool.Exec(ctx, `DROP TABLE affrules_levels, affrules_offers, affrules_offer_products, affrules_commission_records;
+	if _, err := pool.Exec(ctx, `DROP TABLE affrules_levels, affrules_offers, affrules_offer_products, affrules_commission_records,
+		affrules_invitations, affrules_invitation_accounts;
 		DELETE FROM affrules_schema_migrations WHERE version > 1`); err != nil {
 		t.Fatalf("back to version 1: %v", err)
 	}

@@ -28,7 +28,7 @@ const envURL = "AFFRULES_POSTGRES"
 
 // newSchema returns a pool whose connections use a new, empty schema of the test database,
 // dropped when the test ends; it skips the test when AFFRULES_POSTGRES is unset.
-func newSchema(t *testing.T) *pgxpool.Pool {
+func newSchema(t testing.TB) *pgxpool.Pool {
 	t.Helper()
 	url := os.Getenv(envURL)
 	if url == "" {
@@ -74,7 +74,7 @@ func newSchema(t *testing.T) *pgxpool.Pool {
 }
 
 // migrated returns a pool on a new schema that Migrate has prepared.
-func migrated(t *testing.T) *pgxpool.Pool {
+func migrated(t testing.TB) *pgxpool.Pool {
 	t.Helper()
 	pool := newSchema(t)
 	if err := postgres.Migrate(context.Background(), pool); err != nil {

@@ -22,6 +22,7 @@ import (
 	"github.com/affrules/affrules/campaign"
 	"github.com/affrules/affrules/commission"
 	"github.com/affrules/affrules/eligibility"
+	"github.com/affrules/affrules/invitation"
 	"github.com/affrules/affrules/sample"
 	"github.com/affrules/affrules/store/postgres"
 )
@@ -53,10 +54,11 @@ const resultPrefix = "affrules-child-result: "
 var mpStart = time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
 
 const (
-	mpProcs    = 2  // operating-system processes in each race
-	mpCalls    = 20 // concurrent requests each process makes in the sample race
-	mpQuantity = 3  // the sample quantity raced for
-	mpRounds   = 8  // campaigns created, and products registered, by every process at once
+	mpProcs           = 2  // operating-system processes in each race
+	mpCalls           = 20 // concurrent requests each process makes in the sample race
+	mpQuantity        = 3  // the sample quantity raced for
+	mpInvitationLimit = 5  // daily invitation slots the processes race for (INV-2)
+	mpRounds          = 8  // campaigns created, and products registered, by every process at once
 )
 
 func mpRule() sample.Rule {
@@ -167,6 +169,40 @@ func TestMultiProcess(t *testing.T) {
 		}
 		if stored != mpProcs*mpCalls || storedAuto != mpQuantity {
 			t.Errorf("database holds %d requests, %d approved automatically; want %d and %d", stored, storedAuto, mpProcs*mpCalls, mpQuantity)
+		}
+	})
+
+	// INV-11: processes racing for an account's last invitation slots of a day never admit more
+	// than the daily limit, and hand out each number once.
+	t.Run("LastInvitationSlots_INV11", func(t *testing.T) {
+		results := race(t, pool, schema, "invitations")
+		seqs := map[string]bool{}
+		daily := 0
+		for p, res := range results {
+			for i, o := range res.Outcomes {
+				switch {
+				case o == "daily":
+					daily++
+				case strings.HasPrefix(o, "seq "):
+					if seqs[o] {
+						t.Errorf("%s handed out twice", o)
+					}
+					seqs[o] = true
+				default:
+					t.Errorf("process %d, reservation %d: %s", p, i, o)
+				}
+			}
+		}
+		if len(seqs) != mpInvitationLimit || daily != mpProcs*mpCalls-mpInvitationLimit {
+			t.Errorf("processes admitted %d and refused %d by the daily limit; want exactly %d and %d (INV-2, INV-11)",
+				len(seqs), daily, mpInvitationLimit, mpProcs*mpCalls-mpInvitationLimit)
+		}
+		page, err := postgres.Invitations(pool).History(ctx, invitation.Query{Account: "acct-mp", Limit: 1000})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page.Records) != mpInvitationLimit {
+			t.Errorf("the ledger holds %d invitations, want %d", len(page.Records), mpInvitationLimit)
 		}
 	})
 
@@ -414,6 +450,22 @@ func TestMultiProcessChild(t *testing.T) {
 				return "denied: " + d.String()
 			}
 			return r.StateAt(mpStart).String()
+		})
+	case "invitations":
+		l := postgres.Invitations(pool)
+		a := invitation.Account{ID: "acct-mp", HomeMarket: affrules.MY, Partner: true}
+		q := invitation.Quota{DailyLimit: mpInvitationLimit, RepeatWindowDays: 7}
+		outcomes = together(mpCalls, func(i int) string {
+			r, d, err := l.Reserve(ctx, q, a, invitationTo(affrules.MY, fmt.Sprintf("creator-%d-%d", proc, i), invitation.ProductDistribution), mpStart)
+			switch {
+			case err != nil:
+				return "error: " + err.Error()
+			case d.Allowed:
+				return fmt.Sprint("seq ", r.Seq)
+			case d.Failed(invitation.RuleDaily):
+				return "daily"
+			}
+			return "denied: " + d.String()
 		})
 	case "create":
 		s, e := postgres.Campaigns(pool), mpEvaluator()

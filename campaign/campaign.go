@@ -406,8 +406,17 @@ func (e *Evaluator) checkState(l *fielderr.List, c *Campaign, bad func(time.Time
 		if r.Samples < 0 {
 			l.Add(f("samples"), r.Samples, "%w", affrules.ErrNegative)
 		}
-		if bad(r.Registered) {
+		switch {
+		case bad(r.Registered):
 			report(f("registered"), r.Registered)
+		case r.Registered.Before(c.Created):
+			l.Add(f("registered"), stamp(r.Registered), "is before the campaign's creation at %s", stamp(c.Created))
+		}
+		if r.Rate.Cmp(c.Requirement) < 0 {
+			l.Add(f("rate"), r.Rate, "is below the campaign's requirement %s (%s)", c.Requirement, RuleRegistration)
+		}
+		if c.Initiator == Agency && !c.Audience.Includes(r.Seller) {
+			l.Add(f("seller"), r.Seller, "is not in the campaign's audience (%s)", RuleInitiators)
 		}
 		switch {
 		case r.Status > Rejected:
@@ -416,14 +425,23 @@ func (e *Evaluator) checkState(l *fielderr.List, c *Campaign, bad func(time.Time
 			l.Add(f("reviewed"), stamp(r.Reviewed), "is set on a pending product (%s)", RuleReview)
 		case r.Status != Pending && bad(r.Reviewed):
 			report(f("reviewed"), r.Reviewed)
+		case r.Status != Pending && r.Reviewed.Before(r.Registered):
+			l.Add(f("reviewed"), stamp(r.Reviewed), "is before the registration at %s (%s)", stamp(r.Registered), RuleReview)
 		}
 		if len(r.Matches) > 0 && r.Status != Approved {
 			l.Add(f("matches"), len(r.Matches), "are only for approved products (%s)", RuleReview)
 		}
 		for j, m := range r.Matches {
 			g := func(leaf string) string { return index(f("matches"), j) + "." + leaf }
-			if m.Partner == "" {
+			switch {
+			case m.Partner == "":
 				l.Add(g("partner"), "", "must not be empty")
+			case c.Initiator == Agency && m.Partner != c.Owner:
+				l.Add(g("partner"), m.Partner, "is not the campaign's owner %s (%s)", c.Owner, RuleReview)
+			case c.Initiator == Seller:
+				if k := c.joined(m.Partner); k < 0 || m.At.Before(c.Partners[k].Joined) {
+					l.Add(g("partner"), m.Partner, "had not joined the campaign at the match (%s)", RuleSellerCampaigns)
+				}
 			}
 			if m.Creator == "" {
 				l.Add(g("creator"), "", "must not be empty")
@@ -442,11 +460,14 @@ func (e *Evaluator) checkState(l *fielderr.List, c *Campaign, bad func(time.Time
 	if len(c.Partners) > 0 && c.Initiator != Seller {
 		l.Add("campaign.partners", len(c.Partners), "join seller campaigns only (%s)", RuleSellerCampaigns)
 	}
+	joined := make(map[string]struct{}, len(c.Partners))
 	for i, p := range c.Partners {
+		_, dup := joined[p.Partner]
+		joined[p.Partner] = struct{}{}
 		switch {
 		case p.Partner == "":
 			l.Add(index("campaign.partners", i)+".partner", "", "must not be empty")
-		case slices.ContainsFunc(c.Partners[:i], func(x Participant) bool { return x.Partner == p.Partner }):
+		case dup:
 			l.Add(index("campaign.partners", i)+".partner", p.Partner, "joined twice (%s)", RuleSellerCampaigns)
 		}
 		if bad(p.Joined) {

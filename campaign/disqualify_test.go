@@ -68,10 +68,16 @@ func TestDisqualifyEndsParticipation(t *testing.T) { // ELG-11
 	r, err = com.Resolve(book, order, end)
 	require.NoError(t, err)
 	require.False(t, r.Earned(), "the offer ends with the participation")
-	after, err := e.Offers(d, end)
+	// Offers made after the end keep p1's, ended then, so the earlier order keeps its answer.
+	after, err := e.Offers(d, end.Add(24*time.Hour))
 	require.NoError(t, err)
-	require.Len(t, after, 1)
-	require.Equal(t, "p2", after[0].Product)
+	require.Len(t, after, 2)
+	require.True(t, after[0].Period.End.Equal(end))
+	book, err = com.Prepare(after...)
+	require.NoError(t, err)
+	r, err = com.Resolve(book, order, end.Add(-time.Nanosecond))
+	require.NoError(t, err)
+	require.Equal(t, commission.Partner, r.Source, "an order before the end keeps its rate")
 
 	// Ended once: again is refused, and so are matches.
 	_, err = e.Apply(d, campaign.Disqualify(perm), end.Add(time.Hour))

@@ -176,6 +176,22 @@ func TestOutOfOrder(t *testing.T) {
 
 // A campaign changed by the host after creation is checked again on every action: broken
 // terms are bad input to Apply, Offers and Visible.
+
+// A campaign edited into a state the rules cannot produce (a match by a partner other than the
+// owner, a review before the registration, a registration before the creation) is bad input.
+func TestImpossibleState(t *testing.T) {
+	c := approved(t)
+	for field, mutate := range map[string]func(c *campaign.Campaign){
+		"campaign.products[0].matches[0].partner": func(c *campaign.Campaign) { c.Products[0].Matches[0].Partner = "agency-2" },
+		"campaign.products[0].reviewed":           func(c *campaign.Campaign) { c.Products[0].Reviewed = c.Products[0].Registered.Add(-time.Hour) },
+		"campaign.products[0].registered":         func(c *campaign.Campaign) { c.Products[0].Registered = c.Created.Add(-time.Hour) },
+	} {
+		bad := snapshot(c)
+		mutate(&bad)
+		_, err := ev.Offers(bad, on(6, 0))
+		require.Contains(t, fields(err), field)
+	}
+}
 func TestTamperedCampaign(t *testing.T) {
 	c := approved(t)
 	for name, mutate := range map[string]func(c *campaign.Campaign){
@@ -188,9 +204,16 @@ func TestTamperedCampaign(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			bad := snapshot(c)
 			mutate(&bad)
-			applyBad(t, bad, campaign.SetSamples("shop-1", "toner", 1), on(6, 0), name)
+			// The registrations no longer agree with terms changed under them: Apply and Offers,
+			// which check the whole state, name them too.
+			state := map[string][]string{
+				"campaign.requirement": {"campaign.products[0].rate"},
+				"campaign.audience":    {"campaign.products[0].seller"},
+			}
+			want := append([]string{name}, state[name]...)
+			applyBad(t, bad, campaign.SetSamples("shop-1", "toner", 1), on(6, 0), want...)
 			_, err := ev.Offers(bad, on(6, 0))
-			badInput(t, err, name)
+			badInput(t, err, want...)
 			_, err = ev.Visible(bad, campaign.Viewer{Seller: "shop-1"}, on(6, 0))
 			badInput(t, err, name)
 		})

@@ -143,6 +143,16 @@ func (e *Evaluator) Remove(o commission.Offer, at time.Time) (commission.Offer, 
 	if !o.Period.End.IsZero() {
 		return o, refuse("remove", o.ID, affrules.Reason{Rule: RuleOpenChange, Key: keyNotListed, Observed: affrules.Instant(at), Limit: affrules.Instant(o.Period.End), Subject: o.ID})
 	}
+	first := true
+	for from := range o.Rates.All() {
+		// A rate change is made at its instant (ChangeRate): a removal before one would rewrite
+		// answers already given. The first rate may be scheduled: a removal before it is one
+		// before the listing starts.
+		if !first && at.Before(from) {
+			return o, fielderr.New(pkg, "at", stamp(at), "is before the offer's last rate change at %s: changes move forward (%s)", stamp(from), RuleOpenChange)
+		}
+		first = false
+	}
 	n := o
 	n.Period.End = at
 	if at.Before(o.Period.Start) { // removed before it started: it never runs

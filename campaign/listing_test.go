@@ -344,3 +344,16 @@ func TestRequest(t *testing.T) {
 	_, _, err = ev.Request(o, "aisyah", time.Time{})
 	require.NotEmpty(t, fieldErrors(err), "zero instant: %v", err)
 }
+
+// CMP-7, COM-3: a removal dated before a rate change already made is bad input: it would end the
+// listing under orders already resolved at the changed rate.
+func TestRemoveBeforeAChange(t *testing.T) {
+	o := list(t, "10%", on(1, 0))
+	changed, err := ev.ChangeRate(o, commission.Terms{Rate: rate("12%")}, on(20, 0))
+	require.NoError(t, err)
+	_, err = ev.Remove(changed, on(5, 0))
+	badInput(t, err, "at")
+	removed, err := ev.Remove(changed, on(20, 0))
+	require.NoError(t, err, "at the change's own instant")
+	require.True(t, removed.Period.End.Equal(on(20, 0)))
+}

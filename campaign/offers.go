@@ -21,9 +21,10 @@ import (
 // no two offers share an ID. An offer never changes once made, except that a participation
 // ended by a permanent disqualification (ELG-11) ends it then; so a book built from the offers
 // at any instant gives every earlier order the answer it had. Give them, with the product's
-// other offers, to [commission.Evaluator.Prepare]. Products pending or rejected at at, approved
-// products no creator was matched to, and products whose participation ended by at make no
-// offer. The campaign is checked as [Evaluator.Apply] checks it.
+// other offers, to [commission.Evaluator.Prepare]. Products pending or rejected at at, and
+// approved products no creator was matched to, make no offer; a product whose participation
+// ended (ELG-11) keeps its offers, which end then, so earlier orders keep their answer. The
+// campaign is checked as [Evaluator.Apply] checks it.
 func (e *Evaluator) Offers(c Campaign, at time.Time) ([]commission.Offer, error) {
 	if err := e.ready(); err != nil {
 		return nil, err
@@ -37,7 +38,7 @@ func (e *Evaluator) Offers(c Campaign, at time.Time) ([]commission.Offer, error)
 	var out []commission.Offer
 	for _, r := range c.Products {
 		// Matches follow the approval (checkCampaign), so a batch matched by at was approved by then.
-		if r.Status != Approved || (!r.Ended.IsZero() && !r.Ended.After(at)) {
+		if r.Status != Approved {
 			continue
 		}
 		end := c.Period.End
@@ -48,28 +49,33 @@ func (e *Evaluator) Offers(c Campaign, at time.Time) ([]commission.Offer, error)
 		if err != nil {
 			return nil, err
 		}
+		// A batch is one partner's matches at one instant (UnixNano keys them exactly: the
+		// instants are within the library's bounds), in the order first made.
 		type batch struct {
 			partner string
-			at      time.Time
+			at      int64
 		}
 		var batches []batch
+		creatorsOf := map[batch][]string{}
+		atOf := map[batch]time.Time{}
 		for _, m := range r.Matches {
-			if !m.At.After(at) && !slices.ContainsFunc(batches, func(b batch) bool { return b.partner == m.Partner && b.at.Equal(m.At) }) {
-				batches = append(batches, batch{m.Partner, m.At})
+			if m.At.After(at) {
+				continue
 			}
+			b := batch{m.Partner, m.At.UnixNano()}
+			if _, seen := creatorsOf[b]; !seen {
+				batches = append(batches, b)
+				atOf[b] = m.At
+			}
+			creatorsOf[b] = append(creatorsOf[b], m.Creator)
 		}
 		counts := map[string]int{}
 		for _, b := range batches {
-			var creators []string
-			for _, m := range r.Matches {
-				if m.Partner == b.partner && m.At.Equal(b.at) {
-					creators = append(creators, m.Creator)
-				}
-			}
+			creators := creatorsOf[b]
 			counts[b.partner]++
 			start := c.Period.Start
-			if b.at.After(start) {
-				start = b.at
+			if atOf[b].After(start) {
+				start = atOf[b]
 			}
 			if start.After(end) { // ended before it could start: never live
 				start = end

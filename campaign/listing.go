@@ -69,6 +69,9 @@ func (e *Evaluator) Target(t TargetOffer, at time.Time) ([]commission.Offer, err
 		l.Add("target.products", "[]", "must list at least one product (%s)", RuleListings)
 	}
 	out := make([]commission.Offer, 0, len(t.Products))
+	if !t.Period.End.IsZero() && !t.Period.End.After(t.Period.Start) {
+		l.Add("target.period", t.Period.String(), "must end after it starts: an offer that never runs is no offer (%s)", RuleListings)
+	}
 	if t.Period.Start.Before(at) {
 		l.Add("target.period.start", stamp(t.Period.Start), "is before the offer is made at %s: an offer starts when it is made or later (COM-3)", stamp(at))
 	}

@@ -357,3 +357,11 @@ func TestRemoveBeforeAChange(t *testing.T) {
 	require.NoError(t, err, "at the change's own instant")
 	require.True(t, removed.Period.End.Equal(on(20, 0)))
 }
+
+// CMP-1: a Target offer whose period ends at or before its start never runs: bad input.
+func TestTargetEmptyPeriod(t *testing.T) {
+	tg := targetOffer()
+	tg.Period.End = tg.Period.Start
+	_, err := ev.Target(tg, tg.Period.Start)
+	require.Contains(t, fields(err), "target.period")
+}

@@ -28,7 +28,7 @@ type aggregateTable[T any] struct {
 // a database's wrapped.
 func (g aggregateTable[T]) apply(ctx context.Context, id string, change func(T) (T, error)) (T, error) {
 	var zero T
-	if err := ctx.Err(); err != nil {
+	if err := usable(ctx, g.pool); err != nil {
 		return zero, err
 	}
 	var data []byte
@@ -72,7 +72,7 @@ func (g aggregateTable[T]) apply(ctx context.Context, id string, change func(T) 
 // get reads the aggregate of id.
 func (g aggregateTable[T]) get(ctx context.Context, id string) (T, error) {
 	var zero T
-	if err := ctx.Err(); err != nil {
+	if err := usable(ctx, g.pool); err != nil {
 		return zero, err
 	}
 	var data []byte

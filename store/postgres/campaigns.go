@@ -35,7 +35,7 @@ func campaignNotFound(id string) error {
 // Create implements [campaign.Store.Create]: e.Create builds the campaign, and an insert that
 // meets a stored ID is an error wrapping [campaign.ErrConflict].
 func (s *campaigns) Create(ctx context.Context, e *campaign.Evaluator, c campaign.Campaign, at time.Time) (campaign.Campaign, error) {
-	if err := ctx.Err(); err != nil {
+	if err := usable(ctx, s.pool); err != nil {
 		return campaign.Campaign{}, err
 	}
 	n, err := e.Create(c, at)
@@ -74,7 +74,7 @@ func (s *campaigns) Campaign(ctx context.Context, id string) (campaign.Campaign,
 // Campaigns implements [campaign.Store.Campaigns]; IDs are ordered by their bytes, as Go
 // orders strings.
 func (s *campaigns) Campaigns(ctx context.Context, m affrules.MarketCode) ([]campaign.Campaign, error) {
-	if err := ctx.Err(); err != nil {
+	if err := usable(ctx, s.pool); err != nil {
 		return nil, err
 	}
 	rows, err := s.pool.Query(ctx, `SELECT data FROM affrules_campaigns WHERE $1 = '' OR market = $1 ORDER BY id COLLATE "C"`, string(m))

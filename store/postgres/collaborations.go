@@ -33,7 +33,7 @@ func sellerNotFound(id string) error {
 
 // Create implements [collabplus.Store.Create].
 func (s *collaborations) Create(ctx context.Context, r collabplus.Seller) (collabplus.Seller, error) {
-	if err := ctx.Err(); err != nil {
+	if err := usable(ctx, s.pool); err != nil {
 		return collabplus.Seller{}, err
 	}
 	if r.ID == "" {

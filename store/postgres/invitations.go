@@ -50,7 +50,7 @@ const maxNextSteps = 10_000
 // past every full day and every window of the creator's invitations it meets, as Check computes
 // it over the days and invitations it is given.
 func (s *invitations) Reserve(ctx context.Context, q invitation.Quota, a invitation.Account, inv invitation.Invitation, at time.Time) (invitation.Record, affrules.Decision, error) {
-	if err := ctx.Err(); err != nil {
+	if err := usable(ctx, s.pool); err != nil {
 		return invitation.Record{}, affrules.Decision{}, fmt.Errorf("%s: reserve: %w", invPkg, err)
 	}
 	if err := q.Validate(); err != nil {
@@ -236,7 +236,7 @@ func copyInvitation(inv invitation.Invitation) invitation.Invitation {
 // [invitation.Memory] applies them, with [invitation.Query.Matches], reading rows only until the
 // page and the one record that shows another page follows.
 func (s *invitations) History(ctx context.Context, q invitation.Query) (invitation.Page, error) {
-	if err := ctx.Err(); err != nil {
+	if err := usable(ctx, s.pool); err != nil {
 		return invitation.Page{}, fmt.Errorf("%s: history: %w", invPkg, err)
 	}
 	if err := q.Validate(); err != nil {
@@ -353,7 +353,7 @@ func scanInvitation(row pgx.Row, account string, home *time.Location) (invitatio
 // Respond implements [invitation.Ledger.Respond]: it locks the invitation's row and records the
 // answer unless one is recorded already.
 func (s *invitations) Respond(ctx context.Context, account string, seq int64, at time.Time) (invitation.Record, error) {
-	if err := ctx.Err(); err != nil {
+	if err := usable(ctx, s.pool); err != nil {
 		return invitation.Record{}, fmt.Errorf("%s: respond: %w", invPkg, err)
 	}
 	if err := bounds.Instant(invPkg, "at", at); err != nil {

@@ -60,7 +60,7 @@ func firstDay(m affrules.Month) time.Time {
 // Put implements [level.History.Put]: a record that fails [level.Record.Validate] is an error
 // and stores nothing; otherwise one upsert stores it, replacing the level stored for its key.
 func (s *levels) Put(ctx context.Context, r level.Record) error {
-	if err := ctx.Err(); err != nil {
+	if err := usable(ctx, s.pool); err != nil {
 		return err
 	}
 	if err := r.Validate(); err != nil {
@@ -81,7 +81,7 @@ func (s *levels) Put(ctx context.Context, r level.Record) error {
 // Get implements [level.History.Get]; an empty market or creator, or a month outside the years
 // 1900 to 2199, is an error, as for [level.MemoryHistory].
 func (s *levels) Get(ctx context.Context, market affrules.MarketCode, creator string, m affrules.Month) (level.Level, bool, error) {
-	if err := ctx.Err(); err != nil {
+	if err := usable(ctx, s.pool); err != nil {
 		return level.L0, false, err
 	}
 	if err := levelKey(market, creator, m); err != nil {

@@ -83,6 +83,9 @@ const SchemaVersion = 3
 // migrations and the others then find nothing to do. A database at a newer version than this
 // package knows is refused with a [*SchemaVersionError] and left unchanged.
 func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
+	if err := usable(ctx, pool); err != nil {
+		return err
+	}
 	ms, err := migrations()
 	if err != nil {
 		return err

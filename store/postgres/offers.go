@@ -32,7 +32,7 @@ func Offers(pool *pgxpool.Pool) commission.OfferStore { return &offers{pool: poo
 // with rule.Check against the stored offer, refuses a second OPEN offer as
 // [commission.OfferMemory] does, and writes o.
 func (s *offers) Put(ctx context.Context, rule commission.OfferRule, o commission.Offer, at time.Time) (commission.Offer, error) {
-	if err := ctx.Err(); err != nil {
+	if err := usable(ctx, s.pool); err != nil {
 		return commission.Offer{}, err
 	}
 	var data []byte
@@ -106,7 +106,7 @@ func (s *offers) Put(ctx context.Context, rule commission.OfferRule, o commissio
 
 // Offer implements [commission.OfferStore.Offer].
 func (s *offers) Offer(ctx context.Context, id string) (commission.Offer, error) {
-	if err := ctx.Err(); err != nil {
+	if err := usable(ctx, s.pool); err != nil {
 		return commission.Offer{}, err
 	}
 	var data []byte
@@ -123,7 +123,7 @@ func (s *offers) Offer(ctx context.Context, id string) (commission.Offer, error)
 // Offers implements [commission.OfferStore.Offers]; IDs are ordered by their bytes, as Go
 // orders strings.
 func (s *offers) Offers(ctx context.Context, market affrules.MarketCode, product string) ([]commission.Offer, error) {
-	if err := ctx.Err(); err != nil {
+	if err := usable(ctx, s.pool); err != nil {
 		return nil, err
 	}
 	rows, err := s.pool.Query(ctx, `SELECT data FROM affrules_offers WHERE market = $1 AND product = $2 ORDER BY id COLLATE "C"`, string(market), product)

@@ -31,7 +31,7 @@ func money(m commission.Money) string { return m.Decimal().StringFixed(m.Places)
 // stored record returns it if it records the same commission, and is an error wrapping
 // [commission.ErrConflict] otherwise.
 func (st *records) Create(ctx context.Context, s commission.Settlement, r commission.Record) (commission.Record, error) {
-	if err := ctx.Err(); err != nil {
+	if err := usable(ctx, st.pool); err != nil {
 		return commission.Record{}, err
 	}
 	if err := s.Check(r); err != nil {
@@ -85,7 +85,7 @@ func (st *records) Create(ctx context.Context, s commission.Settlement, r commis
 // row, applies s.Apply and writes the result; an event the record already holds writes
 // nothing.
 func (st *records) Apply(ctx context.Context, s commission.Settlement, ev commission.Event) (commission.Record, error) {
-	if err := ctx.Err(); err != nil {
+	if err := usable(ctx, st.pool); err != nil {
 		return commission.Record{}, err
 	}
 	if err := s.Validate(); err != nil {
@@ -139,7 +139,7 @@ func (st *records) Apply(ctx context.Context, s commission.Settlement, ev commis
 
 // Record implements [commission.RecordStore.Record].
 func (st *records) Record(ctx context.Context, id string) (commission.Record, error) {
-	if err := ctx.Err(); err != nil {
+	if err := usable(ctx, st.pool); err != nil {
 		return commission.Record{}, err
 	}
 	var data []byte

@@ -51,7 +51,7 @@ func lockCreator(ctx context.Context, tx pgx.Tx, creator string) error {
 // two requests never wait for each other), builds the [sample.History] from what they guard,
 // decides with rule.Decide and records an allowed request.
 func (s *samples) Request(ctx context.Context, rule sample.Rule, req sample.Request, f sample.Facts, at time.Time) (sample.Request, affrules.Decision, error) {
-	if err := ctx.Err(); err != nil {
+	if err := usable(ctx, s.pool); err != nil {
 		return sample.Request{}, affrules.Decision{}, err
 	}
 	var (
@@ -165,7 +165,7 @@ func history(h *sample.History, rule sample.Rule, req sample.Request, mine []sam
 // Record implements [sample.Ledger.Record]. In one transaction it locks the creator's row, as
 // Request does, then the request's, records the event by rule.Record and writes the request.
 func (s *samples) Record(ctx context.Context, rule sample.Rule, id string, k sample.EventKind, at time.Time) (sample.Request, error) {
-	if err := ctx.Err(); err != nil {
+	if err := usable(ctx, s.pool); err != nil {
 		return sample.Request{}, err
 	}
 	var (
@@ -217,7 +217,7 @@ func (s *samples) Record(ctx context.Context, rule sample.Rule, id string, k sam
 // Requests implements [sample.Ledger.Requests]: the creator's requests by the instant they were
 // asked, those asked at the same instant in the order they were recorded.
 func (s *samples) Requests(ctx context.Context, creator string) ([]sample.Request, error) {
-	if err := ctx.Err(); err != nil {
+	if err := usable(ctx, s.pool); err != nil {
 		return nil, err
 	}
 	rows, err := s.pool.Query(ctx, `SELECT data FROM affrules_sample_requests WHERE creator = $1 ORDER BY seq`, creator)

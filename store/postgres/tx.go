@@ -39,6 +39,18 @@ func uniqueViolation(err error) bool {
 // serialization failure, deadlock or lost race runs it again, up to maxAttempts times in all,
 // after a short pause; the last such error is then reported. Any other error of fn is returned
 // as is.
+// ErrNoPool reports an adapter or a Migrate call given no database pool.
+var ErrNoPool = errors.New("postgres: no database pool: open one with pgxpool.New and pass it to the adapter")
+
+// usable returns the context's error, or ErrNoPool for a nil pool: every adapter method checks it
+// first, so a host that forgot the pool gets an error, not a nil-pointer panic.
+func usable(ctx context.Context, pool *pgxpool.Pool) error {
+	if pool == nil {
+		return ErrNoPool
+	}
+	return ctx.Err()
+}
+
 func inTx(ctx context.Context, pool *pgxpool.Pool, fn func(pgx.Tx) error) error {
 	var err error
 	for attempt := 1; attempt <= maxAttempts; attempt++ {

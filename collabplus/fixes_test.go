@@ -406,3 +406,17 @@ func TestIdentifiers(t *testing.T) {
 	_, err = e.Apply(s, collabplus.BlockCreator("k\x01"), fxDay(1, 11, 0))
 	require.ErrorContains(t, err, "creator")
 }
+
+// A setting inside a policy object left out is an error, not a silent zero (CP-16, CP-2).
+func TestPolicyNestedFieldsRequired(t *testing.T) {
+	for doc, field := range map[string]string{
+		`{"recommended": {"TH": {"min_days": 10}}}`: "min_reward",
+		`{"task_days": {"min": 10}}`:                "max",
+	} {
+		_, err := collabplus.ParsePolicy([]byte(doc))
+		require.ErrorContains(t, err, field, doc)
+	}
+	p, err := collabplus.ParsePolicy([]byte(`{"recommended": {"TH": {"min_days": 10, "min_reward": "50"}}}`))
+	require.NoError(t, err)
+	require.Equal(t, 10, p.Recommended["TH"].MinDays)
+}

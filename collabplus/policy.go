@@ -41,8 +41,8 @@ type Policy struct {
 	OpenMarkets []affrules.MarketCode `json:"open_markets"`
 	// TaskDays and ChallengeDays bound a collaboration's period in market-calendar days, the
 	// first and last day included (CP-2). Defaults 14–120 and 14–60.
-	TaskDays      Days `json:"task_days"`
-	ChallengeDays Days `json:"challenge_days"`
+	TaskDays      Days `json:"task_days" strict:"all"`
+	ChallengeDays Days `json:"challenge_days" strict:"all"`
 	// QuotaLimit collaborations may be submitted in QuotaDays (CP-3). Defaults 5 and 30.
 	QuotaLimit int `json:"quota_limit"`
 	QuotaDays  int `json:"quota_days"`
@@ -65,8 +65,8 @@ type Policy struct {
 	// RecallRefundDays is when a recall's refund is due, in days after the recall (CP-7), and
 	// FeeRefundDays when the excess of the deposit is refunded, in days after the end (CP-9).
 	// Defaults 7–14.
-	RecallRefundDays Days `json:"recall_refund_days"`
-	FeeRefundDays    Days `json:"fee_refund_days"`
+	RecallRefundDays Days `json:"recall_refund_days" strict:"all"`
+	FeeRefundDays    Days `json:"fee_refund_days" strict:"all"`
 	// Rounding is how charges and fees are rounded to the market's minor unit (MKT-4).
 	// Default half_up.
 	Rounding affrules.RoundingMode `json:"rounding"`
@@ -92,7 +92,7 @@ type Policy struct {
 	// that instant ([Disqualify], ELG-11). Default true; false keeps it.
 	PermanentEndsParticipation bool `json:"permanent_ends_participation"`
 	// Recommended holds the platform's recommended settings per market (CP-16). Default none.
-	Recommended map[affrules.MarketCode]Recommendation `json:"recommended,omitempty"`
+	Recommended map[affrules.MarketCode]Recommendation `json:"recommended,omitempty" strict:"all"`
 }
 
 // DefaultPolicy returns the catalog's values (SPEC §5).
@@ -209,7 +209,9 @@ func (p Policy) Validate() error {
 // ParsePolicy decodes a JSON policy object and validates it, reporting every problem at once,
 // each an [*affrules.FieldError]. It follows the library's one policy-loading rule: keys that
 // name no field, that name one only when case is ignored, or that are given twice are errors at
-// any depth; a top-level setting left out, or given as null, keeps its [DefaultPolicy] value.
+// any depth; a top-level setting left out, or given as null, keeps its [DefaultPolicy] value;
+// inside a setting that is an object (task_days, a market's recommendation) every field is
+// required, so none is silently zero.
 func ParsePolicy(data []byte) (Policy, error) {
 	return fielderr.ParsePolicy(pkg, data, DefaultPolicy())
 }

@@ -18,11 +18,11 @@ type Block struct {
 // (CP-13). The zero Blocklist blocks nobody.
 type Blocklist []Block
 
-// BlockedAt reports whether creator is blocked at instant t: the last change for the creator at
-// or before t blocked them.
-func (b Blocklist) BlockedAt(creator string, t time.Time) bool {
+// BlockedAt reports whether creator is blocked at instant at: the last change for the creator at
+// or before at blocked them.
+func (b Blocklist) BlockedAt(creator string, at time.Time) bool {
 	for i := len(b) - 1; i >= 0; i-- {
-		if b[i].Creator == creator && !b[i].At.After(t) {
+		if b[i].Creator == creator && !b[i].At.After(at) {
 			return b[i].Blocked
 		}
 	}

@@ -112,36 +112,36 @@ func (c Collaboration) event(k EventKind, t time.Time) (Event, bool) {
 	return Event{}, false
 }
 
-// StateAt returns the collaboration's state at instant t (CP-7), a pure function of its
-// events and t: [Draft] before it is submitted; [PendingPayment] in the payment window;
+// StateAt returns the collaboration's state at instant at (CP-7), a pure function of its
+// events and the instant: [Draft] before it is submitted; [PendingPayment] in the payment window;
 // [Expired] from the window's end when it was not paid in it; [Paid] until the period starts,
 // unless [Recalled] before; [Ongoing] during the period; [Ended] from its end.
-func (c Collaboration) StateAt(t time.Time) State {
-	sub, ok := c.event(Submitted, t)
+func (c Collaboration) StateAt(at time.Time) State {
+	sub, ok := c.event(Submitted, at)
 	if !ok {
 		return Draft
 	}
-	if _, ok := c.event(PaidEvent, t); !ok {
-		if t.Before(sub.Due) {
+	if _, ok := c.event(PaidEvent, at); !ok {
+		if at.Before(sub.Due) {
 			return PendingPayment
 		}
 		return Expired
 	}
-	if _, ok := c.event(RecalledEvent, t); ok {
+	if _, ok := c.event(RecalledEvent, at); ok {
 		return Recalled
 	}
 	p := c.Terms().Period
 	switch {
-	case t.Before(p.Start):
+	case at.Before(p.Start):
 		return Paid
-	case t.Before(p.End):
+	case at.Before(p.End):
 		return Ongoing
 	}
 	return Ended
 }
 
-// Published returns when the collaboration was paid (CP-7: published = paid), if it was by t.
-func (c Collaboration) Published(t time.Time) (time.Time, bool) {
-	ev, ok := c.event(PaidEvent, t)
+// Published returns when the collaboration was paid (CP-7: published = paid), if it was by at.
+func (c Collaboration) Published(at time.Time) (time.Time, bool) {
+	ev, ok := c.event(PaidEvent, at)
 	return ev.At, ok
 }

@@ -181,35 +181,35 @@ func (r Request) last(k EventKind, t time.Time) (Event, bool) {
 	return Event{}, false
 }
 
-// StateAt returns the request's state at instant t (SMP-6), a pure function of its events and
-// t; zero before it was made. An unanswered request expires at the end of the answer window
+// StateAt returns the request's state at instant at (SMP-6), a pure function of its events and
+// the instant; zero before it was made. An unanswered request expires at the end of the answer window
 // (SMP-10); a delivered sample without content is overdue from its content deadline (SMP-4,
 // SMP-9), the latest Due of its delivery and extension.
-func (r Request) StateAt(t time.Time) State {
-	asked, ok := r.last(Asked, t)
+func (r Request) StateAt(at time.Time) State {
+	asked, ok := r.last(Asked, at)
 	if !ok {
 		return 0
 	}
-	if _, ok := r.last(Declined, t); ok {
+	if _, ok := r.last(Declined, at); ok {
 		return Rejected
 	}
-	if _, ok := r.last(Approved, t); !ok {
-		if t.Before(asked.Due) {
+	if _, ok := r.last(Approved, at); !ok {
+		if at.Before(asked.Due) {
 			return Requested
 		}
 		return Expired
 	}
-	if _, ok := r.last(Posted, t); ok {
+	if _, ok := r.last(Posted, at); ok {
 		return Fulfilled
 	}
-	d, delivered := r.last(DeliveredEvent, t)
+	d, delivered := r.last(DeliveredEvent, at)
 	if !delivered {
-		if _, ok := r.last(ShippedEvent, t); ok {
+		if _, ok := r.last(ShippedEvent, at); ok {
 			return Shipped
 		}
 		return ToShip
 	}
-	if !t.Before(r.due(d, t)) {
+	if !at.Before(r.due(d, at)) {
 		return Overdue
 	}
 	return Delivered

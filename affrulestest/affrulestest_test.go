@@ -1,0 +1,83 @@
+package affrulestest_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"pgregory.net/rapid"
+
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/affrulestest"
+)
+
+func TestFails(t *testing.T) {
+	if msg := affrulestest.Fails(func(t *rapid.T) {
+		if rapid.IntRange(0, 100).Draw(t, "n") > 50 {
+			t.Fatalf("too large")
+		}
+	}); !strings.Contains(msg, "too large") {
+		t.Errorf("Fails = %q, want the failure reported", msg)
+	}
+	if msg := affrulestest.Fails(func(t *rapid.T) { _ = rapid.IntRange(0, 100).Draw(t, "n") }); msg != "" {
+		t.Errorf("Fails on a property that holds = %q, want empty", msg)
+	}
+}
+
+func TestStraddleReachesEachSide(t *testing.T) {
+	seen := map[int64]bool{}
+	rapid.Check(t, func(t *rapid.T) {
+		n := affrulestest.Straddle(10).Draw(t, "n")
+		if n < 0 || n > 22 {
+			t.Fatalf("Straddle(10) drew %d", n)
+		}
+		seen[n] = true
+	})
+	for _, n := range []int64{9, 10, 11} {
+		if !seen[n] {
+			t.Errorf("Straddle(10) never drew %d", n)
+		}
+	}
+}
+
+func TestStraddleRateAndDecimalStayValid(t *testing.T) {
+	limit := affrules.MustParseRate("1%")
+	rapid.Check(t, func(t *rapid.T) {
+		r := affrulestest.StraddleRate(limit).Draw(t, "r")
+		if r.Decimal().IsNegative() || r.Decimal().GreaterThan(decimal.NewFromInt(1)) {
+			t.Fatalf("rate %v out of [0%%, 100%%]", r)
+		}
+		d := affrulestest.StraddleDecimal(decimal.RequireFromString("4.5"), 1).Draw(t, "d")
+		if d.IsNegative() || d.Exponent() < -1 && !d.Equal(d.Truncate(1)) {
+			t.Fatalf("decimal %v", d)
+		}
+		num, den := affrulestest.StraddleRatio(t, limit, 1000, "ratio")
+		if num < 0 || num > den || den < 1 {
+			t.Fatalf("ratio %d/%d", num, den)
+		}
+	})
+}
+
+func TestTransitionsAndMidnights(t *testing.T) {
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Skip(err)
+	}
+	from := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	tr := affrulestest.Transitions(ny, from, from.AddDate(1, 0, 0))
+	want := []time.Time{time.Date(2026, 3, 8, 7, 0, 0, 0, time.UTC), time.Date(2026, 11, 1, 6, 0, 0, 0, time.UTC)}
+	if len(tr) != 2 || !tr[0].Equal(want[0]) || !tr[1].Equal(want[1]) {
+		t.Fatalf("Transitions = %v, want %v", tr, want)
+	}
+	ms := affrulestest.Midnights(ny, time.Date(2026, 3, 7, 12, 0, 0, 0, ny), time.Date(2026, 3, 9, 12, 0, 0, 0, ny))
+	if len(ms) != 3 || ms[2].Sub(ms[1]) != 23*time.Hour {
+		t.Fatalf("Midnights = %v", ms)
+	}
+	rapid.Check(t, func(t *rapid.T) {
+		at := affrulestest.Instant(ny, from).Draw(t, "at")
+		if at.Before(from.Add(-time.Hour)) || at.After(from.AddDate(1, 0, 2)) {
+			t.Fatalf("Instant drew %v", at)
+		}
+	})
+}

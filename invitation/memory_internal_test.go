@@ -322,3 +322,34 @@ func TestMemoryManyAccounts(t *testing.T) {
 		}
 	}
 }
+
+// INV-13: an account whose latest invitation showed nothing, then sends the same market, purpose
+// and contacts with a showcase, records the showcase (the account's flag for "shows nothing"
+// does not let the second invitation share the first one's sent), and back again.
+func TestMemoryShowcaseAfterNone(t *testing.T) {
+	ctx := context.Background()
+	m := NewMemory()
+	q := DefaultPolicy().Quota
+	a := Account{ID: "a", HomeMarket: affrules.ID, Partner: true}
+	cs := []Contact{{Channel: affrules.Email, Value: "a@x.example.com"}}
+	show := Showcase{Company: Company{Name: "Agency"}}
+	shows := []Showcase{{}, show, show, {}, {}, {TopCreators: []LinkedCreator{{ID: "top", Followers: 5}}}}
+	t0 := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	for i, s := range shows {
+		inv := Invitation{Market: affrules.ID, CreatorID: fmt.Sprint("c", i), Purpose: ProductDistribution, Message: "hi", Contacts: cs, Showcase: s}
+		if _, d, err := m.Reserve(ctx, q, a, inv, t0.Add(time.Duration(i)*time.Minute)); err != nil || !d.Allowed {
+			t.Fatal(d, err)
+		}
+	}
+	page, err := m.History(ctx, Query{Account: "a"})
+	if err != nil || len(page.Records) != len(shows) {
+		t.Fatal(page, err)
+	}
+	for _, r := range page.Records {
+		want := shows[r.Seq-1]
+		got := r.Showcase
+		if got.Company.Name != want.Company.Name || len(got.TopCreators) != len(want.TopCreators) {
+			t.Errorf("record %d shows %+v, want %+v", r.Seq, got, want)
+		}
+	}
+}

@@ -57,6 +57,9 @@ type account struct {
 	// one earlier day a late instant can fall in.
 	prevCount int32
 	sentN     int32 // len(sent.contacts)
+	// sentShows is whether sent has a showcase (INV-13), so that the usual comparison of an
+	// invitation that shows nothing reads no other object.
+	sentShows bool
 	home      *time.Location
 
 	last     table // creator key → last invitation (ns); entries at or before latest-late-keep are stale
@@ -101,13 +104,16 @@ func (e *sent) same(inv Invitation) bool {
 // shows reports whether e's showcase is s.
 func (e *sent) shows(s Showcase) bool {
 	if e.showcase == nil {
-		return len(s.TopCreators) == 0 && s.Company.isZero()
+		return s.isZero()
 	}
 	c := e.showcase.Company
 	return slices.Equal(e.showcase.TopCreators, s.TopCreators) && c.Name == s.Company.Name &&
 		c.LinkedCreators == s.Company.LinkedCreators && slices.Equal(c.Services, s.Company.Services) &&
 		c.Category == s.Company.Category && c.Introduction == s.Company.Introduction && c.Address == s.Company.Address
 }
+
+// isZero reports whether s shows nothing.
+func (s *Showcase) isZero() bool { return len(s.TopCreators) == 0 && s.Company.isZero() }
 
 // isZero reports whether c holds nothing.
 func (c Company) isZero() bool {
@@ -200,7 +206,7 @@ func (acc *account) share(inv Invitation) *sent {
 		} else {
 			cs = acc.sent.contacts
 		}
-		if slices.Equal(cs, inv.Contacts) && acc.sent.shows(inv.Showcase) {
+		if slices.Equal(cs, inv.Contacts) && (acc.sentShows && acc.sent.shows(inv.Showcase) || !acc.sentShows && inv.Showcase.isZero()) {
 			return acc.sent
 		}
 	}
@@ -212,7 +218,7 @@ func (acc *account) share(inv Invitation) *sent {
 		}
 	}
 	e := &sent{market: inv.Market, purpose: inv.Purpose}
-	if s := inv.Showcase; len(s.TopCreators) > 0 || !s.Company.isZero() {
+	if s := inv.Showcase; !s.isZero() {
 		s.TopCreators = slices.Clone(s.TopCreators)
 		s.Company.Services = slices.Clone(s.Company.Services)
 		e.showcase = &s
@@ -233,6 +239,7 @@ func (acc *account) share(inv Invitation) *sent {
 // setSent makes e the account's latest sent and copies it into the account.
 func (acc *account) setSent(e *sent) {
 	acc.sent, acc.sentMarket, acc.sentPurpose, acc.sentN = e, e.market, e.purpose, int32(len(e.contacts))
+	acc.sentShows = e.showcase != nil
 	acc.sentInline = [2]Contact{}
 	copy(acc.sentInline[:], e.contacts)
 }

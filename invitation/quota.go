@@ -163,8 +163,16 @@ func (q Quota) admits(count int, windowOpen bool) bool {
 // refuse builds the decision of a refusal at instant at: the reasons of the failing rules in
 // order, and the first later instant at which neither rule refuses.
 func (q Quota) refuse(home *time.Location, last time.Time, day affrules.Period, count, following int, repeat bool, again, at time.Time) affrules.Decision {
-	reasons := make([]affrules.Reason, 0, 2)
-	if count >= q.DailyLimit {
+	daily := count >= q.DailyLimit
+	n := 0 // the reasons are one allocation of the size they need: usually one reason
+	if daily {
+		n++
+	}
+	if repeat {
+		n++
+	}
+	reasons := make([]affrules.Reason, 0, n)
+	if daily {
 		var buf [len(time.DateOnly)]byte
 		reasons = append(reasons, affrules.Reason{
 			Rule:     RuleDaily,
@@ -187,7 +195,7 @@ func (q Quota) refuse(home *time.Location, last time.Time, day affrules.Period, 
 	// (a late instant, behind the invitations of the next day): then the end of that day, after
 	// which no day has invitations and the window has passed.
 	var next time.Time
-	if count >= q.DailyLimit {
+	if daily {
 		next = day.End
 	}
 	if repeat && again.After(next) {

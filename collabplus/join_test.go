@@ -74,3 +74,26 @@ func TestJoinCopiesCreator_CP4(t *testing.T) {
 	lcApply(t, s, a, lcDate(3, 2, 0))
 	lcRefused(t, s, collabplus.Join("c1", c), lcDate(3, 2, 0))
 }
+
+// CP-7, CP-13, CP-4, MKT-5: before the start of a paid collaboration, a join by a creator who
+// is blocked, or outside the group, lists those reasons beside the state and names no instant,
+// since the start would not admit it either; a creator whom only time holds back is told the
+// start.
+func TestJoinBeforeStartBlocked_CP13_MKT5(t *testing.T) {
+	s := lcLcPaidSeller(t)
+	blockedAt := lcLcPaid.Add(time.Hour)
+	s = lcApply(t, s, collabplus.BlockCreator("kai"), blockedAt)
+	at := blockedAt.Add(time.Hour)
+	r := lcRefused(t, s, collabplus.Join("c1", collabplus.Creator{ID: "kai", Level: level.L4}), at)
+	lcRequireDecision(t, lcDecision(time.Time{},
+		lcStateReason("c1", collabplus.Paid, "ongoing"),
+		affrules.Reason{Rule: collabplus.RuleBlocklist, Key: lcKeyBlocked, Observed: affrules.Instant(blockedAt), Limit: affrules.Instant(lcLcPaid), Subject: "kai"},
+	), r.Decision)
+	r = lcRefused(t, s, collabplus.Join("c1", collabplus.Creator{ID: "ann", Level: level.L1}), at)
+	lcRequireDecision(t, lcDecision(time.Time{},
+		lcStateReason("c1", collabplus.Paid, "ongoing"),
+		affrules.Reason{Rule: collabplus.RuleGroups, Key: lcKeyLevelLow, Observed: affrules.LevelOf(1), Limit: affrules.LevelOf(3), Subject: "ann"},
+	), r.Decision)
+	r = lcRefused(t, s, collabplus.Join("c1", collabplus.Creator{ID: "mali", Level: level.L4}), at)
+	lcRequireDecision(t, lcDecision(lcLcPeriod.Start, lcStateReason("c1", collabplus.Paid, "ongoing")), r.Decision)
+}

@@ -432,9 +432,15 @@ func (e *Evaluator) lifecycle(s *Seller, mk affrules.Market, a Action, at time.T
 		if err := l.Err(); err != nil {
 			return err
 		}
-		if state == Paid { // creators join from the start instant: time alone is the obstacle
+		if state == Paid { // creators join from the start instant
 			start := c.Terms().Period.Start
-			return refuse("join", a.creator.ID, start, affrules.Reason{Rule: RuleLifecycle, Key: keyState, Observed: affrules.Text(state.String()), Limit: affrules.Text(Ongoing.String()), Subject: c.ID})
+			reasons := joinReasons(s, c, a.creator, at)
+			next := start // time alone is the obstacle, unless the group or the blocklist refuses too (MKT-5)
+			if len(reasons) > 0 {
+				next = time.Time{}
+			}
+			reasons = append([]affrules.Reason{{Rule: RuleLifecycle, Key: keyState, Observed: affrules.Text(state.String()), Limit: affrules.Text(Ongoing.String()), Subject: c.ID}}, reasons...)
+			return refuse("join", a.creator.ID, next, reasons...)
 		}
 		if err := need(Ongoing); err != nil {
 			return err
@@ -446,6 +452,16 @@ func (e *Evaluator) lifecycle(s *Seller, mk affrules.Market, a Action, at time.T
 
 // join applies a Join action (CP-4, CP-13).
 func join(s *Seller, c *Collaboration, cr Creator, at time.Time) error {
+	if err := refuse("join", cr.ID, time.Time{}, joinReasons(s, c, cr, at)...); err != nil {
+		return err
+	}
+	c.Members = append(c.Members, Member{Creator: cr.ID, Joined: at})
+	return nil
+}
+
+// joinReasons returns the reasons creator cr may not join c at instant at: already a member,
+// outside the collaboration's group (CP-4), blocked (CP-13).
+func joinReasons(s *Seller, c *Collaboration, cr Creator, at time.Time) []affrules.Reason {
 	var reasons []affrules.Reason
 	if k := slices.IndexFunc(c.Members, func(m Member) bool { return m.Creator == cr.ID }); k >= 0 {
 		reasons = append(reasons, affrules.Reason{Rule: RuleLifecycle, Key: keyMember, Observed: affrules.Instant(c.Members[k].Joined), Subject: cr.ID})
@@ -454,12 +470,7 @@ func join(s *Seller, c *Collaboration, cr Creator, at time.Time) error {
 		reasons = append(reasons, c.Group.Match(cr).Failures()...)
 	}
 	published, _ := c.Published(at)
-	reasons = append(reasons, s.Blocklist.Allows(cr.ID, published, at).Failures()...)
-	if err := refuse("join", cr.ID, time.Time{}, reasons...); err != nil {
-		return err
-	}
-	c.Members = append(c.Members, Member{Creator: cr.ID, Joined: at})
-	return nil
+	return append(reasons, s.Blocklist.Allows(cr.ID, published, at).Failures()...)
 }
 
 // finalize applies a Finalize action (CP-15) before the collaboration starts: the platform's

@@ -179,8 +179,10 @@ func (e *Evaluator) submit(s *Seller, c *Collaboration, mk affrules.Market, f Fa
 	for _, p := range t.Products { // CP-8
 		reasons = append(reasons, e.aboveOpen(p, openOf[p.ID], at)...)
 	}
-	if len(reasons) != 1 || reasons[0].Rule != RuleQuota {
-		next = time.Time{} // time alone does not help
+	if len(reasons) != 1 || reasons[0].Rule != RuleQuota || !next.Before(t.Period.Start) {
+		// Time alone does not help: another rule fails too, or the quota frees a slot only
+		// once the period has started, when CP-7 refuses the submission (MKT-5).
+		next = time.Time{}
 	}
 	if err := refuse("submit", c.ID, next, reasons...); err != nil {
 		return err

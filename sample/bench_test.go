@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -247,8 +248,12 @@ func rateCases(rng *rand.Rand) []rateCase {
 	sets := make([][]sample.Request, 8)
 	for s := range sets {
 		m := sample.NewMemory()
-		for i := range 1000 {
-			at := time.Date(2026, 10, 1, 0, 0, 0, 0, kl).Add(time.Duration(rng.Int64N(int64(180 * day))))
+		ats := make([]time.Time, 1000) // a creator's requests are made in order
+		for i := range ats {
+			ats[i] = time.Date(2026, 10, 1, 0, 0, 0, 0, kl).Add(time.Duration(rng.Int64N(int64(180 * day))))
+		}
+		slices.SortFunc(ats, time.Time.Compare)
+		for i, at := range ats {
 			req := direct(fmt.Sprint("r", i), "creator-0", fmt.Sprint("p", i))
 			if _, d, err := m.Request(ctx, r, req, sample.Facts{Band: "all", AutoApprove: true}, at); err != nil || !d.Allowed {
 				panic(fmt.Sprint(d, err))

@@ -35,11 +35,41 @@ type Facts struct {
 // AutoApproved, how many requests for the product of the same seller in the same partner
 // campaign were approved automatically (SMP-2); InCollab, how many requests the creator made in
 // the same Collaboration Plus of the same seller (collaboration IDs are the seller's) (SMP-3).
+// [Rule.History] builds it from the creator's requests.
+//
+// Counts are of requests whatever order they reached the ledger in: a request dated before
+// others of its month (concurrent handlers, a retry) is judged against every request of that
+// month the ledger holds, so requests arriving out of order cannot exceed a cap together.
 type History struct {
 	Product      []Request
 	Month        int
 	AutoApproved int64
 	InCollab     int
+}
+
+// History returns the [History] that bears on request req at instant at, from mine, the
+// requests of req's creator in the order they were recorded: the one way a [Ledger] builds
+// what it passes to [Rule.Decide].
+func (r Rule) History(req Request, mine []Request, at time.Time) History {
+	var h History
+	mk, _ := affrules.LookupMarket(req.Market)
+	month := mk.Month(at)
+	for i := range mine {
+		x := &mine[i]
+		if x.Market != req.Market || len(x.Events) == 0 {
+			continue
+		}
+		if x.Seller == req.Seller && x.Product == req.Product {
+			h.Product = append(h.Product, x.clone())
+		}
+		if month.Contains(x.Events[0].At) && r.Capped(x.Source) {
+			h.Month++
+		}
+		if req.Source == CollabPlus && x.Source == CollabPlus && x.Context == req.Context && x.Seller == req.Seller {
+			h.InCollab++
+		}
+	}
+	return h
 }
 
 // ErrOpenRequest reports a request for a product while the creator has an open request for it
@@ -102,6 +132,9 @@ func (r Rule) Decide(h History, req Request, f Facts, at time.Time) (Request, af
 	case Direct:
 		if req.Context != "" {
 			l.Add("request.context", req.Context, "is only for campaign and collab_plus requests")
+		}
+		if req.Partner != "" {
+			l.Add("request.partner", strconv.Quote(req.Partner), "is only for campaign requests (%s)", RuleQuantity)
 		}
 	case Campaign, CollabPlus:
 		if req.Context == "" {
@@ -184,6 +217,9 @@ func (r Rule) Decide(h History, req Request, f Facts, at time.Time) (Request, af
 	if req.Source == CollabPlus && h.InCollab >= r.p.CollabPlusFree { // SMP-3
 		reasons = append(reasons, affrules.Reason{Rule: RuleCollabPlus, Key: keyCollabLimit, Observed: affrules.Count(int64(h.InCollab)), Limit: affrules.Count(int64(r.p.CollabPlusFree)), Subject: req.Creator})
 		timeOnly = false
+	}
+	if req.Source == CollabPlus && !next.Before(f.Until) {
+		timeOnly = false // the collaboration has ended by then (SMP-4): waiting does not help (MKT-5)
 	}
 	if len(reasons) > 0 {
 		d := affrules.Decide(reasons...)

@@ -281,7 +281,12 @@ func TestCollabPlusCaps_SMP3(t *testing.T) {
 	badInput(t, err, "facts.band")
 	_, d = decide(t, capped, sample.History{Month: 5}, inCollab("r1", "aisyah", "p1", "cp-1"), sample.Facts{Until: until, FreeSamples: true, Band: "band_1"}, t0)
 	require.Equal(t, []string{"SMP-11 sample.smp11.cap"}, reasonKeys(d))
-	require.True(t, d.NextAllowed.Equal(january))
+	require.True(t, d.NextAllowed.IsZero(), "the collaboration ends on %v, before the cap lifts in January: waiting does not help (MKT-5), got %v", until, d.NextAllowed)
+	_, d = decide(t, capped, sample.History{Month: 5}, inCollab("r1", "aisyah", "p1", "cp-1"), sample.Facts{Until: january.Add(time.Nanosecond), FreeSamples: true, Band: "band_1"}, t0)
+	require.Equal(t, []string{"SMP-11 sample.smp11.cap"}, reasonKeys(d))
+	require.True(t, d.NextAllowed.Equal(january), "a collaboration running into January: %v", d.NextAllowed)
+	_, d = decide(t, capped, sample.History{Month: 5}, inCollab("r1", "aisyah", "p1", "cp-1"), sample.Facts{Until: january, FreeSamples: true, Band: "band_1"}, t0)
+	require.True(t, d.NextAllowed.IsZero(), "a collaboration ending as the cap lifts: %v", d.NextAllowed)
 	m = sample.NewMemory()
 	for i := range 5 {
 		_, d, err := m.Request(ctx, capped, inCollab(fmt.Sprint("cp", i), "aisyah", fmt.Sprint("p", i), fmt.Sprint("cp-", i)), sample.Facts{Until: until, FreeSamples: true, Band: "band_1"}, t0)
@@ -427,6 +432,38 @@ func TestWaitAfterRejection_SMP10(t *testing.T) {
 	none := mustRule(policyWith(func(p *sample.Policy) { p.WaitDays = 0 }))
 	_, d = decide(t, none, h, direct("r2", "aisyah", "serum"), band1, rejectedAt)
 	require.True(t, d.Allowed, "no wait")
+}
+
+// SMP-10, SMP-4, MKT-5: a Collaboration Plus request after a rejection names the end of the
+// 30-day wait only if the collaboration still runs then; one ending first (at the wait's end or
+// before) would refuse it as ended, so no instant is named.
+func TestWaitPastCollaboration_SMP10_SMP4(t *testing.T) {
+	rejectedAt := t0.Add(3 * time.Hour)
+	rejected := walk(t, rule, ask(t, "r1", "aisyah", "serum", t0), step{sample.Declined, rejectedAt})
+	again := rejectedAt.Add(30 * day)
+	h := sample.History{Product: []sample.Request{rejected}}
+	at := rejectedAt.Add(time.Hour)
+	for _, tc := range []struct {
+		until time.Time
+		next  time.Time
+	}{
+		{at.Add(10 * day), time.Time{}},
+		{again, time.Time{}},
+		{again.Add(time.Nanosecond), again},
+	} {
+		_, d := decide(t, rule, h, inCollab("r2", "aisyah", "serum", "cp-1"), offering(tc.until), at)
+		require.Equal(t, []string{"SMP-10 sample.smp10.wait"}, reasonKeys(d))
+		require.True(t, d.NextAllowed.Equal(tc.next), "until %v: next allowed %v, want %v", tc.until, d.NextAllowed, tc.next)
+	}
+}
+
+// SMP-1, SMP-2: only a partner campaign's request names a partner; a direct one naming one is
+// bad input.
+func TestDirectWithPartner_SMP1(t *testing.T) {
+	req := direct("r1", "aisyah", "serum")
+	req.Partner = "agency-1"
+	_, _, err := rule.Decide(sample.History{}, req, band1, t0)
+	badInput(t, err, "request.partner")
 }
 
 // SMP-10: an unanswered request expires at the end of its 7 × 24 h answer window; until then it

@@ -54,7 +54,15 @@
 //     overdue), and as a Rate rounded down.
 //   - SMP-10: the answer window is [request, request + 7 × 24 h); unanswered, the request has
 //     expired at its end. A request is open until it is rejected, expired, fulfilled or
-//     overdue. The 30-day wait runs from the rejection, or from the expiry.
+//     overdue. The 30-day wait runs from the rejection, or from the expiry, and a rejected
+//     direct request also holds back a Collaboration Plus request for the product (SPEC
+//     exempts those from SMP-1, SMP-2 and SMP-11 only). A Collaboration Plus request is told
+//     when it will be allowed only if the collaboration still runs then (MKT-5).
+//   - SMP-2, SMP-3, SMP-11: counts are of every request the ledger holds in the month, the
+//     campaign or the collaboration, whatever order requests reached it in: one dated before
+//     others of its month (concurrent handlers, a retry) is judged against all of them, so
+//     requests arriving out of order cannot pass a cap together. Only a creator's requests for
+//     one product are ordered: one made before that product's last event is bad input.
 //   - SMP-11: the month is the calendar month of the request in the market's zone; a creator's
 //     band is the host's input ([Facts.Band]), the caps per band are policy. A denial names
 //     the start of the next month.

@@ -33,23 +33,12 @@ var _ Ledger = (*Memory)(nil)
 
 // history returns what the ledger holds that bears on req at at.
 func (m *Memory) history(rule Rule, req *Request, at time.Time) History {
-	var h History
-	mk, _ := affrules.LookupMarket(req.Market)
-	month := mk.Month(at)
-	for _, x := range m.byCreator[req.Creator] {
-		if x.Market != req.Market {
-			continue
-		}
-		if x.Seller == req.Seller && x.Product == req.Product {
-			h.Product = append(h.Product, x.clone())
-		}
-		if asked := x.Events[0].At; month.Contains(asked) && rule.Capped(x.Source) {
-			h.Month++
-		}
-		if req.Source == CollabPlus && x.Source == CollabPlus && x.Context == req.Context && x.Seller == req.Seller {
-			h.InCollab++
-		}
+	held := m.byCreator[req.Creator]
+	mine := make([]Request, len(held))
+	for i, x := range held {
+		mine[i] = *x // Rule.History clones the requests it keeps
 	}
+	h := rule.History(*req, mine, at)
 	if req.Source == Campaign {
 		h.AutoApproved = m.auto[quantityKey{req.Seller, req.Context, req.Product, req.Market}]
 	}

@@ -100,14 +100,19 @@ var (
 // nothing), and the decision observes the sales counted against the goal ("not reached yet"
 // while the window is open, "not reached" after it) and, in a second, non-blocking reason, the
 // window's deadline. Bad input is a
-// [*affrules.FieldError]: negative amounts or orders, an unknown goal, a target not above zero.
+// [*affrules.FieldError]: negative amounts or orders, an unknown goal, a target not above zero,
+// an instant before the purchase, a sale without a buyer.
 func (r Rule) Refund(p Purchase, sales []Sale, at time.Time) (Refund, affrules.Decision, error) {
 	if !r.ready() {
 		return Refund{}, affrules.Decision{}, ErrNoPolicy
 	}
 	l := fielderr.For(pkg)
-	l.Append(bounds.Instant(pkg, "at", at))
-	l.Append(bounds.Instant(pkg, "purchase.at", p.At))
+	errAt, errPurchase := bounds.Instant(pkg, "at", at), bounds.Instant(pkg, "purchase.at", p.At)
+	l.Append(errAt)
+	l.Append(errPurchase)
+	if errAt == nil && errPurchase == nil && at.Before(p.At) {
+		l.Add("at", at.Format(time.RFC3339Nano), "is before the purchase at %s: a refund is decided after it", p.At.Format(time.RFC3339Nano))
+	}
 	if p.Creator == "" {
 		l.Add("purchase.creator", "", "must not be empty")
 	}
@@ -144,6 +149,9 @@ func (r Rule) Refund(p Purchase, sales []Sale, at time.Time) (Refund, affrules.D
 	for i, s := range sales {
 		f := "sales[" + strconv.Itoa(i) + "]"
 		l.Append(bounds.Instant(pkg, f+".at", s.At))
+		if s.Buyer == "" {
+			l.Add(f+".buyer", "", "must not be empty: the creator's own purchases do not count (%s)", RuleRefundable)
+		}
 		if s.Orders < 0 {
 			l.Add(f+".orders", s.Orders, "%w", affrules.ErrNegative)
 		}

@@ -153,7 +153,7 @@ func TestRefundBadInput_SMP5(t *testing.T) {
 	sales := []sample.Sale{{At: t0, Orders: -1, Amount: dec("-5")}, {Orders: 1, Amount: decimal.New(1, -40)}}
 	got, d, err := rule.Refund(p, sales, time.Time{})
 	badInput(t, err, "at", "purchase.at", "purchase.creator", "purchase.market", "purchase.price", "purchase.shipping", "purchase.target", "purchase.goal",
-		"sales[0].orders", "sales[0].amount", "sales[1].at", "sales[1].amount")
+		"sales[0].buyer", "sales[0].orders", "sales[0].amount", "sales[1].at", "sales[1].buyer", "sales[1].amount")
 	require.ErrorIs(t, err, affrules.ErrUnknownMarket)
 	require.ErrorIs(t, err, affrules.ErrNegative)
 	require.ErrorIs(t, err, affrules.ErrOutOfRange)
@@ -269,4 +269,17 @@ func TestGoalText_SMP5(t *testing.T) {
 	require.Equal(t, sample.GMV, back.Goal)
 	require.Equal(t, affrules.MY, back.Market)
 	require.Error(t, json.Unmarshal([]byte(`{"goal": "sales"}`), &back))
+}
+
+// SMP-5: a refund is decided at or after the purchase, and every sale names its buyer, without
+// which the creator's own purchases could not be left out: both are bad input otherwise.
+func TestRefundBeforePurchaseAndNoBuyer_SMP5(t *testing.T) {
+	p := purchase(sample.Orders, "1")
+	_, _, err := rule.Refund(p, nil, p.At.Add(-time.Nanosecond))
+	badInput(t, err, "at")
+	_, d, err := rule.Refund(p, nil, p.At)
+	require.NoError(t, err)
+	require.False(t, d.Allowed)
+	_, _, err = rule.Refund(p, []sample.Sale{sale(p.At.Add(time.Hour), 1, "59.90", "")}, p.At.Add(day))
+	badInput(t, err, "sales[0].buyer")
 }

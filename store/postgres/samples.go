@@ -100,7 +100,9 @@ func (s *samples) Request(ctx context.Context, rule sample.Rule, req sample.Requ
 			}
 			mine = append(mine, x)
 		}
-		history(&h, rule, req, mine, at)
+		auto := h.AutoApproved
+		h = rule.History(req, mine, at)
+		h.AutoApproved = auto
 		var derr error
 		out, d, derr = rule.Decide(h, req, f, at)
 		if derr != nil {
@@ -139,27 +141,6 @@ func (s *samples) Request(ctx context.Context, rule sample.Rule, req sample.Requ
 		return sample.Request{}, affrules.Decision{}, fmt.Errorf("postgres: request %q: %w", req.ID, err)
 	}
 	return out, d, nil
-}
-
-// history adds to h what the creator's requests mine, in market req.Market and in the order
-// they were recorded, hold that bears on req at at, as [sample.Memory] builds it.
-func history(h *sample.History, rule sample.Rule, req sample.Request, mine []sample.Request, at time.Time) {
-	mk, _ := affrules.LookupMarket(req.Market)
-	month := mk.Month(at)
-	for _, x := range mine {
-		if x.Market != req.Market || len(x.Events) == 0 {
-			continue
-		}
-		if x.Seller == req.Seller && x.Product == req.Product {
-			h.Product = append(h.Product, x)
-		}
-		if asked := x.Events[0].At; month.Contains(asked) && rule.Capped(x.Source) {
-			h.Month++
-		}
-		if req.Source == sample.CollabPlus && x.Source == sample.CollabPlus && x.Context == req.Context && x.Seller == req.Seller {
-			h.InCollab++
-		}
-	}
 }
 
 // Record implements [sample.Ledger.Record]. In one transaction it locks the creator's row, as

@@ -175,8 +175,8 @@ func TestHostileInput(t *testing.T) {
 		{"unknown source in code", "offer.source", "9", putOffer(func(o *commission.Offer) { o.Source = 9 })},
 		{"unknown source in JSON", "source", `"OPENN"`, parseOffer(`{"id":"x","source":"OPENN"}`)},
 		{"unknown coverage in JSON", "coverage", `"all"`, parseOffer(`{"id":"x","coverage":"all"}`)},
-		{"unknown rounding in policy", "rounding_mode", `"up"`, parse(`{"rounding":"up"}`)},
-		{"unknown source in policy", "source", `"CP"`, parse(`{"precedence":["CP"]}`)},
+		{"unknown rounding in policy", "policy.rounding", `"up"`, parse(`{"rounding":"up"}`)},
+		{"unknown source in policy", "policy.precedence[0]", `"CP"`, parse(`{"precedence":["CP"]}`)},
 		// Typos in policy JSON and in offer JSON.
 		{"policy key typo", "policy", `"decrease_delay_day"`, parse(`{"decrease_delay_day": 30}`)},
 		{"policy key case", "policy", `"MinRate"`, parse(`{"MinRate": "2%"}`)},

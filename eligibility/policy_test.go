@@ -87,7 +87,7 @@ func TestParsePolicy(t *testing.T) {
 		{"trailing data", validPolicy + `{}`, []string{"policy (document): is not valid JSON"}},
 		{"unknown field", strings.Replace(validPolicy, `"min_reviews"`, `"min_reviewz"`, 1),
 			[]string{`policy.default[0].value "min_reviewz": is not a field`, "policy.default[0].value.min_reviews (absent): is required"}},
-		{"rate not a percentage", strings.Replace(validPolicy, `"1%"`, `"0.01"`, 1), []string{`affrules: rate "0.01"`}},
+		{"rate not a percentage", strings.Replace(validPolicy, `"1%"`, `"0.01"`, 1), []string{`eligibility: policy.default[0].value.categories[electronics].negative_review_rate_below "0.01": must be a percentage`}},
 		{"rate above 100%", strings.Replace(validPolicy, `"2%"`, `"200%"`, 1), []string{"out of range"}},
 		{"trailing brace", validPolicy + `}`, []string{"policy (document): is not valid JSON"}},
 		{"trailing bracket", validPolicy + `]`, []string{"policy (document): is not valid JSON"}},

@@ -87,6 +87,11 @@ func Problems(pkg, root string, problems []strictjson.Problem) error {
 		if root != "" {
 			path = root + strings.TrimPrefix(path, "policy")
 		}
+		var fe *affrules.FieldError
+		if errors.As(pr.Err, &fe) { // a value's own check: its problem, at the member's path
+			l.Append(&affrules.FieldError{Pkg: pkg, Field: path, Value: pr.Value, Problem: fe.Problem, Err: fe.Err})
+			continue
+		}
 		l.Append(New(pkg, path, pr.Value, "%s", pr.Problem))
 	}
 	return l.Err()

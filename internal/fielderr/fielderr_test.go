@@ -75,3 +75,39 @@ func TestDecoding(t *testing.T) {
 		t.Errorf("other errors are wrapped: %v", err)
 	}
 }
+
+type textPolicy struct {
+	Fee      affrules.Rate         `json:"fee"`
+	Rounding affrules.RoundingMode `json:"rounding"`
+	Nested   struct {
+		Rate affrules.Rate `json:"rate"`
+	} `json:"nested"`
+}
+
+func (textPolicy) Validate() error { return nil }
+
+// A string a field's type refuses is reported at the field's path, in the package loading the
+// policy, with every other such problem at once and the type's sentinel kept.
+func TestParsePolicyTextValues(t *testing.T) {
+	_, err := ParsePolicy("pkg", []byte(`{"fee":"11","rounding":"HALF_UP","nested":{"rate":"-1%"}}`), textPolicy{})
+	var fes []*affrules.FieldError
+	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+		var fe *affrules.FieldError
+		if !errors.As(e, &fe) {
+			t.Fatalf("%v is not a FieldError", e)
+		}
+		fes = append(fes, fe)
+	}
+	want := []string{`policy.fee "11"`, `policy.rounding "HALF_UP"`, `policy.nested.rate "-1%"`}
+	if len(fes) != len(want) {
+		t.Fatalf("errors %v, want %d", err, len(want))
+	}
+	for i, fe := range fes {
+		if fe.Pkg != "pkg" || fe.Field+" "+fe.Value != want[i] {
+			t.Errorf("error %d = %v, want pkg: %s", i, fe, want[i])
+		}
+	}
+	if !errors.Is(err, affrules.ErrNegative) {
+		t.Errorf("%v does not wrap ErrNegative", err)
+	}
+}

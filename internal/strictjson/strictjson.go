@@ -80,9 +80,11 @@ func Elements(raw []byte) iter.Seq[json.RawMessage] {
 }
 
 // Problem is one thing wrong with the shape of a JSON document: the path of the member, the value
-// as written (a key, or "(absent)") and what is wrong.
+// as written (a key, or "(absent)") and what is wrong. Err is, for a string its type's
+// UnmarshalText refused, that method's error.
 type Problem struct {
 	Path, Value, Problem string
+	Err                  error
 }
 
 // Shaper is implemented by a type whose JSON form is another type's, such as a timeline that
@@ -164,7 +166,18 @@ func (c *checker) walk(raw []byte, t reflect.Type, path string, all bool) {
 		c.walk(raw, reflect.TypeOf(reflect.New(t).Elem().Interface().(Shaper).JSONShape()), path, all)
 		return
 	}
-	if reflect.PointerTo(t).Implements(jsonUnmarshaler) || reflect.PointerTo(t).Implements(textUnmarshaler) {
+	if reflect.PointerTo(t).Implements(jsonUnmarshaler) {
+		return
+	}
+	if reflect.PointerTo(t).Implements(textUnmarshaler) {
+		// A string the type refuses is a problem at this path, reported with every other one
+		// (encoding/json would stop at the first, and name no path).
+		var text string
+		if tr := bytes.TrimLeft(raw, " \t\r\n"); len(tr) > 0 && tr[0] == '"' && json.Unmarshal(raw, &text) == nil {
+			if err := reflect.New(t).Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(text)); err != nil {
+				c.problems = append(c.problems, Problem{Path: path, Value: strconv.Quote(text), Problem: err.Error(), Err: err})
+			}
+		}
 		return
 	}
 	switch t.Kind() {

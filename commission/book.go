@@ -256,9 +256,11 @@ func toEntries(tl affrules.Timeline[Terms]) []entry {
 // offer's position ("offers[2].rates[0].value.rate"); two offers with one ID are an error. The
 // order the offers are given in does not matter: a book answers as if they were sorted by ID.
 //
-// A product has at most one OPEN offer in a market: a second one is an error (COM-10, COM-11),
-// so that every change of the Open rate goes through the one history the decrease delay and
-// the tier rules are applied to. The book records the evaluator's [OfferRule]; an evaluator
+// A product has at most one OPEN offer in a market at a time: a second one that conflicts with
+// the first ([OfferRule.Conflicts]) is an error (COM-10, COM-11), so that every change of the
+// Open rate goes through the one history the decrease delay and the tier rules are applied to;
+// a product removed from Open Collaboration may be listed again by a new offer once the delay
+// has passed (CMP-7). The book records the evaluator's [OfferRule]; an evaluator
 // whose rule differs refuses to resolve against it ([ErrForeignBook]).
 func (e *Evaluator) Prepare(offers ...Offer) (*Book, error) {
 	if err := e.ready(); err != nil {
@@ -266,7 +268,7 @@ func (e *Evaluator) Prepare(offers ...Offer) (*Book, error) {
 	}
 	l := fielderr.For(pkg)
 	ids := make(map[string]int, len(offers))
-	opens := make(map[bookKey]int)
+	opens := make(map[bookKey][]int) // the OPEN offers of each market and product
 	for i, o := range offers {
 		one := fielderr.For(pkg)
 		e.rule.check(one, o)
@@ -288,11 +290,15 @@ func (e *Evaluator) Prepare(offers ...Offer) (*Book, error) {
 		ids[o.ID] = i
 		if o.Source == Open {
 			k := bookKey{o.Market, o.Product}
-			if j, dup := opens[k]; dup {
-				l.Add("offers["+strconv.Itoa(i)+"].source", o.Source, "is a second OPEN offer of product %q in %s, after offers[%d] (%s, %s: one OPEN offer per market and product)", o.Product, o.Market, j, RuleDecrease, RuleTiers)
-			} else {
-				opens[k] = i
+			for _, j := range opens[k] {
+				if e.rule.Conflicts(offers[j], o) {
+					f := e.rule.ConflictError(o, "offers["+strconv.Itoa(j)+"]")
+					f.Field = "offers[" + strconv.Itoa(i) + "].source"
+					l.Append(f)
+					break
+				}
 			}
+			opens[k] = append(opens[k], i)
 		}
 	}
 	if err := l.Err(); err != nil {

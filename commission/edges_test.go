@@ -393,3 +393,64 @@ func TestSources_COM2(t *testing.T) {
 		t.Errorf("an offer of the zero source: %v", err)
 	}
 }
+
+// CMP-7, COM-10: a product removed from Open Collaboration is listed again by a new OPEN offer
+// that starts at least the decrease delay after the removal, in a book and in a store; one
+// starting a nanosecond sooner is a second OPEN offer.
+func TestRelistAfterDelay_CMP7_COM10(t *testing.T) {
+	e := commission.MustNew(commission.DefaultPolicy())
+	rule := commission.DefaultPolicy().OfferRule()
+	if rule.RelistDelay != 30*24*time.Hour {
+		t.Fatalf("RelistDelay = %v, want the 30-day decrease delay", rule.RelistDelay)
+	}
+	first := openOffer("open-1", at(day(1), "10%"))
+	first.Period.End = day(5)
+	again := day(5).Add(rule.RelistDelay)
+	soon := openOffer("open-2", at(again.Add(-time.Nanosecond), "5%"))
+	soon.Period.Start = again.Add(-time.Nanosecond)
+	_, err := e.Prepare(first, soon)
+	wantField(t, err, "offers[1].source")
+	relisted := openOffer("open-2", at(again, "5%"))
+	relisted.Period.Start = again
+	b, err := e.Prepare(relisted, first)
+	if err != nil {
+		t.Fatalf("a relisting after the delay: %v", err)
+	}
+	if b.Len() != 2 {
+		t.Errorf("book of %d offers, want 2", b.Len())
+	}
+	// Orders before the removal keep the first listing's rate, orders in between earn no Open
+	// rate, and orders from the relisting earn the new one.
+	for _, tc := range []struct {
+		at    time.Time
+		offer string
+		rate  string
+	}{{day(3), "open-1", "10%"}, {day(10), "", ""}, {again, "open-2", "5%"}} {
+		r, err := e.Resolve(b, order("o", day(1)), tc.at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.OfferID != tc.offer || tc.rate != "" && !r.Rate.Equal(rate(tc.rate)) {
+			t.Errorf("at %v: won %q at %v, want %q at %s", tc.at, r.OfferID, r.Rate, tc.offer, tc.rate)
+		}
+	}
+
+	ctx := context.Background()
+	s := commission.NewOfferMemory()
+	if _, err := s.Put(ctx, rule, first, day(1)); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Put(ctx, rule, soon, day(6))
+	wantField(t, err, "offer.source")
+	if _, err := s.Put(ctx, rule, relisted, day(6)); err != nil {
+		t.Errorf("a relisting after the delay: %v", err)
+	}
+	// With no delay, a relisting may start at the removal.
+	p := commission.DefaultPolicy()
+	p.DecreaseDelayDays = 0
+	at5 := openOffer("open-3", at(day(5), "5%"))
+	at5.Period.Start = day(5)
+	if _, err := commission.MustNew(p).Prepare(first, at5); err != nil {
+		t.Errorf("no delay, a relisting at the removal: %v", err)
+	}
+}

@@ -39,11 +39,9 @@ func (m *OfferMemory) Put(ctx context.Context, rule OfferRule, o Offer, at time.
 	if err := rule.Check(prev, o, at); err != nil {
 		return Offer{}, err
 	}
-	if o.Source == Open {
-		for id, x := range m.offers {
-			if id != o.ID && x.Source == Open && x.Market == o.Market && x.Product == o.Product {
-				return Offer{}, fielderr.New(pkg, "offer.source", o.Source, "is a second OPEN offer of product %q in %s, after offer %q (%s, %s: one OPEN offer per market and product)", o.Product, o.Market, id, RuleDecrease, RuleTiers)
-			}
+	for id, x := range m.offers {
+		if id != o.ID && rule.Conflicts(x, o) {
+			return Offer{}, rule.ConflictError(o, "offer "+strconv.Quote(id))
 		}
 	}
 	if m.offers == nil {

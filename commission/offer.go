@@ -205,6 +205,9 @@ type OfferRule struct {
 	// RequireExclusiveRate refuses a Collaboration Plus without a rate history (COM-4's
 	// alternative); by default it is allowed and falls back to the Open rate.
 	RequireExclusiveRate bool
+	// RelistDelay is how long after one OPEN offer of a product ends another may start
+	// ([OfferRule.Conflicts]); [Policy.OfferRule] sets it to the decrease delay (COM-10).
+	RelistDelay time.Duration
 }
 
 // Check reports every problem of offer o, as [*affrules.FieldError] values joined: an empty ID
@@ -455,6 +458,29 @@ func entries(tl affrules.Timeline[Terms]) []affrules.Effective[Terms] {
 }
 
 // clone returns a deep copy of o.
+// Conflicts reports whether offers a and b may not both be kept: two OPEN offers of one product
+// in one market whose periods overlap, or of which one starts less than r.RelistDelay after
+// the other ends. A product has one Open listing at a time, so every change of its rate goes
+// through the one history the decrease delay and the tier rules apply to (COM-10, COM-11); a
+// product removed from Open Collaboration may be listed again by a new offer once the delay
+// has passed (CMP-7), so that no decrease skips the delay through a removal and a relisting.
+func (r OfferRule) Conflicts(a, b Offer) bool {
+	return a.Source == Open && b.Source == Open && a.Market == b.Market && a.Product == b.Product &&
+		startsBefore(a.Period.Start, b.Period.End, r.RelistDelay) && startsBefore(b.Period.Start, a.Period.End, r.RelistDelay)
+}
+
+// ConflictError is the error of offer o, which [OfferRule.Conflicts] with the offer named
+// other: a [*affrules.FieldError] naming offer.source.
+func (r OfferRule) ConflictError(o Offer, other string) *affrules.FieldError {
+	return fielderr.New(pkg, "offer.source", o.Source, "is a second OPEN offer of product %q in %s beside %s, which runs then or ended less than %s before (%s, %s: one OPEN offer per market and product at a time; CMP-7: listed again after the delay)",
+		o.Product, o.Market, other, r.RelistDelay, RuleDecrease, RuleTiers)
+}
+
+// startsBefore reports whether instant t is before end+delay, the zero end being none.
+func startsBefore(t, end time.Time, delay time.Duration) bool {
+	return end.IsZero() || t.Before(end.Add(delay))
+}
+
 func (o Offer) clone() Offer {
 	o.Creators = slices.Clone(o.Creators)
 	o.Members = slices.Clone(o.Members)

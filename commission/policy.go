@@ -79,7 +79,8 @@ func DefaultPolicy() Policy {
 
 // OfferRule returns the rule offers are checked by under p.
 func (p Policy) OfferRule() OfferRule {
-	return OfferRule{MinRate: p.MinRate, MaxRate: p.MaxRate, RequireExclusiveRate: p.RequireExclusiveRate}
+	return OfferRule{MinRate: p.MinRate, MaxRate: p.MaxRate, RequireExclusiveRate: p.RequireExclusiveRate,
+		RelistDelay: affrules.Days(p.DecreaseDelayDays)}
 }
 
 // Settlement returns the settlement rule of p (COM-8).

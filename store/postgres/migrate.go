@@ -74,7 +74,7 @@ func migrations() ([]migration, error) {
 
 // SchemaVersion is the schema version this package migrates a database to: the number of
 // its embedded migrations, which run 1 … SchemaVersion.
-const SchemaVersion = 3
+const SchemaVersion = 4
 
 // Migrate brings the schema of pool's database, in the first schema of the connections'
 // search_path, to [SchemaVersion] by applying the embedded migrations it lacks, in one

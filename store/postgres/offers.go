@@ -61,26 +61,39 @@ func (s *offers) Put(ctx context.Context, rule commission.OfferRule, o commissio
 			domain = true
 			return err
 		}
+		var ends *time.Time // no end: the offer runs on
+		if !o.Period.End.IsZero() {
+			ends = &o.Period.End
+		}
 		if o.Source == commission.Open {
-			var other string
-			err := tx.QueryRow(ctx, `SELECT id FROM affrules_offers WHERE market = $1 AND product = $2 AND source = $3 AND id <> $4 ORDER BY id COLLATE "C" LIMIT 1`,
-				string(o.Market), o.Product, commission.Open.String(), o.ID).Scan(&other)
-			switch {
-			case errors.Is(err, pgx.ErrNoRows):
-			case err != nil:
+			// Every other OPEN offer of the product, checked against o by the rule
+			// (commission.OfferRule.Conflicts), in ID order as the check of the memory store.
+			rows, err := tx.Query(ctx, `SELECT id, data FROM affrules_offers WHERE market = $1 AND product = $2 AND source = $3 AND id <> $4 ORDER BY id COLLATE "C"`,
+				string(o.Market), o.Product, commission.Open.String(), o.ID)
+			if err != nil {
 				return err
-			default:
-				domain = true
-				return fielderr.New("commission", "offer.source", o.Source, "is a second OPEN offer of product %q in %s, after offer %q (%s, %s: one OPEN offer per market and product)",
-					o.Product, o.Market, other, commission.RuleDecrease, commission.RuleTiers)
+			}
+			type held struct {
+				ID   string
+				Data []byte
+			}
+			others, err := pgx.CollectRows(rows, pgx.RowToStructByPos[held])
+			if err != nil {
+				return err
+			}
+			for _, x := range others {
+				other, err := decodeOffer(x.Data)
+				if err != nil {
+					return err
+				}
+				if rule.Conflicts(other, o) {
+					domain = true
+					return rule.ConflictError(o, "offer "+strconv.Quote(x.ID))
+				}
 			}
 		}
 		if data, err = json.Marshal(o); err != nil {
 			return fmt.Errorf("encode offer: %w", err)
-		}
-		var ends *time.Time
-		if !o.Period.End.IsZero() {
-			ends = &o.Period.End
 		}
 		if prev == nil {
 			tag, err := tx.Exec(ctx, `INSERT INTO affrules_offers (id, market, product, source, starts, ends, data) VALUES ($1, $2, $3, $4, $5, $6, $7)

@@ -85,7 +85,7 @@ func (e *Evaluator) Target(t TargetOffer, at time.Time) ([]commission.Offer, err
 		o := commission.Offer{ID: url.PathEscape(t.ID) + "/" + url.PathEscape(p.Product), Source: commission.Target, Market: t.Market, Product: p.Product,
 			Coverage: commission.Listed, Creators: slices.Clone(t.Creators), Period: t.Period}
 		o.Rates, _ = affrules.NewTimeline(affrules.Effective[commission.Terms]{From: t.Period.Start, Value: own(p.Terms)})
-		l.Append(e.rule.Check(nil, o, at))
+		l.Append(fielderr.Rebase(pkg, "offer", "target.products["+strconv.Itoa(i)+"]", e.rule.Check(nil, o, at)))
 		out = append(out, o)
 	}
 	if err := l.Err(); err != nil {
@@ -197,7 +197,7 @@ func (e *Evaluator) Request(o commission.Offer, creator string, at time.Time) (S
 	if creator == "" {
 		l.Add("creator", "", "must not be empty")
 	}
-	l.Append(e.rule.Check(nil, o, at))
+	l.Append(fielderr.Rebase(pkg, "offer", "offer", e.rule.Check(nil, o, at)))
 	if err := l.Err(); err != nil {
 		return Pending, affrules.Decision{}, err
 	}

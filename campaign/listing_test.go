@@ -365,3 +365,15 @@ func TestTargetEmptyPeriod(t *testing.T) {
 	_, err := ev.Target(tg, tg.Period.Start)
 	require.Contains(t, fields(err), "target.period")
 }
+
+// COM-9: a rate out of bounds on one product of a Target offer is bad input of this package,
+// named by the product's place in the offer.
+func TestTargetBadProductNamed(t *testing.T) {
+	o := targetOffer()
+	o.Products[1].Terms.Rate = rate("90%")
+	_, err := ev.Target(o, on(2, 0))
+	badInput(t, err, "target.products[1].rates[0].value.rate")
+	for _, fe := range fieldErrors(err) {
+		require.Equal(t, "campaign", fe.Pkg, "%v", fe)
+	}
+}

@@ -3,6 +3,7 @@ package collabplus
 import (
 	"net/url"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/affrules/affrules"
@@ -45,7 +46,7 @@ func (e *Evaluator) Offers(c Collaboration, at time.Time) ([]commission.Offer, e
 		}
 	}
 	out := make([]commission.Offer, 0, len(t.Products))
-	for _, p := range t.Products {
+	for i, p := range t.Products {
 		period := t.Period
 		if k := slices.IndexFunc(c.Ended, func(x ProductEnd) bool { return x.Product == p.ID }); k >= 0 && c.Ended[k].At.Before(period.End) {
 			period.End = c.Ended[k].At // ELG-11: the participation ended then
@@ -63,7 +64,7 @@ func (e *Evaluator) Offers(c Collaboration, at time.Time) ([]commission.Offer, e
 			}
 		}
 		if err := e.rule.Check(nil, o, at); err != nil {
-			return nil, err
+			return nil, fielderr.Rebase(pkg, "offer", "collaboration.products["+strconv.Itoa(i)+"]", err)
 		}
 		out = append(out, o)
 	}

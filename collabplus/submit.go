@@ -147,7 +147,7 @@ func (e *Evaluator) submit(s *Seller, c *Collaboration, mk affrules.Market, f Fa
 			l.Add(field, o.ID, "must be an OPEN offer in the seller's market %s (%s)", s.Market, RuleExclusiveRates)
 			continue
 		}
-		l.Append(e.rule.Check(nil, o, at))
+		l.Append(fielderr.Rebase(pkg, "offer", field, e.rule.Check(nil, o, at)))
 	}
 	if err := l.Err(); err != nil {
 		return err

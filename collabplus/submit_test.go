@@ -560,3 +560,14 @@ func TestSubmitEveryReason(t *testing.T) {
 	require.Equal(t, []affrules.RuleID{"CP-17", "CP-3", "CP-2", "CP-7", "ELG-9", "CP-8"}, rules, "%v", r)
 	require.True(t, r.Decision.NextAllowed.IsZero(), "time alone does not help")
 }
+
+// CP-8: a bad OPEN offer among a submission's facts is bad input of this package, named by its
+// place in the facts.
+func TestSubmitBadOpenFactNamed(t *testing.T) {
+	s := lcDraft(t, lcSeller(t), "c1", lcTask(lcQuotaPeriod), lcT0)
+	bad := lcOpen(lcProduct, lcFrom(lcDate(1, 1, 0), "10%"))
+	bad.ID, bad.Product = "bad", ""
+	f := lcFacts([]string{lcProduct}, lcOpen(lcProduct, lcFrom(lcDate(1, 1, 0), "10%")), bad)
+	_, err := lcEval.Apply(s, collabplus.Submit("c1", f), lcT0)
+	lcBadInput(t, err, "facts.open[1].product")
+}

@@ -272,18 +272,7 @@ func (e *Evaluator) Prepare(offers ...Offer) (*Book, error) {
 	for i, o := range offers {
 		one := fielderr.For(pkg)
 		e.rule.check(one, o)
-		if err := one.Err(); err != nil {
-			prefix := "offers[" + strconv.Itoa(i) + "]"
-			for _, fe := range flatten(err) {
-				if f, ok := fe.(*affrules.FieldError); ok {
-					c := *f
-					c.Field = prefix + strings.TrimPrefix(c.Field, "offer")
-					l.Append(&c)
-				} else {
-					l.Append(fe)
-				}
-			}
-		}
+		l.Append(fielderr.Rebase(pkg, "offer", "offers["+strconv.Itoa(i)+"]", one.Err()))
 		if j, dup := ids[o.ID]; dup && o.ID != "" {
 			l.Add("offers["+strconv.Itoa(i)+"].id", o.ID, "is the ID of offers[%d] too", j)
 		}
@@ -340,11 +329,4 @@ func (b *Book) Len() int {
 		return 0
 	}
 	return len(b.offers)
-}
-
-func flatten(err error) []error {
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		return j.Unwrap()
-	}
-	return []error{err}
 }

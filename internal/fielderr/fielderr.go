@@ -65,6 +65,34 @@ func (l *List) Err() error {
 	return errors.Join(l.errs...)
 }
 
+// Rebase returns err with each FieldError in it (err itself, or each of the errors joined in it)
+// copied into package pkg with the leading from of its field replaced by to, such as another
+// package's "offer.rates[0]" found in a caller's "facts.open[1]"; other errors are kept as they
+// are. It returns nil for nil.
+func Rebase(pkg, from, to string, err error) error {
+	if err == nil {
+		return nil
+	}
+	errs := []error{err}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	}
+	l := For(pkg)
+	for _, e := range errs {
+		if f, ok := e.(*affrules.FieldError); ok {
+			c := *f
+			c.Pkg = pkg
+			if rest, ok := strings.CutPrefix(c.Field, from); ok {
+				c.Field = to + rest
+			}
+			l.Append(&c)
+			continue
+		}
+		l.Append(e)
+	}
+	return l.Err()
+}
+
 // Join joins errs like errors.Join, flattening joined errors and dropping nils.
 func Join(errs ...error) error {
 	var l List

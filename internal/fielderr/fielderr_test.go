@@ -111,3 +111,36 @@ func TestParsePolicyTextValues(t *testing.T) {
 		t.Errorf("%v does not wrap ErrNegative", err)
 	}
 }
+
+// Rebase moves another package's field errors under the caller's field, keeping sentinels and
+// other errors.
+func TestRebase(t *testing.T) {
+	other := errors.New("other")
+	l := For("commission")
+	l.Add("offer.product", "", "must not be empty")
+	l.Add("offer.rates[0].value.rate", "90%", "%w", affrules.ErrOutOfRange)
+	l.Add("at", "x", "bad")
+	l.Append(other)
+	err := Rebase("collabplus", "offer", "facts.open[1]", l.Err())
+	want := []string{
+		`collabplus: facts.open[1].product "": must not be empty`,
+		"collabplus: facts.open[1].rates[0].value.rate 90%: out of range",
+		"collabplus: at x: bad",
+		"other",
+	}
+	got := err.(interface{ Unwrap() []error }).Unwrap()
+	if len(got) != len(want) {
+		t.Fatalf("Rebase = %v", err)
+	}
+	for i := range want {
+		if got[i].Error() != want[i] {
+			t.Errorf("error %d = %q, want %q", i, got[i], want[i])
+		}
+	}
+	if !errors.Is(err, affrules.ErrOutOfRange) || !errors.Is(err, other) {
+		t.Errorf("%v lost a wrapped error", err)
+	}
+	if Rebase("p", "a", "b", nil) != nil {
+		t.Error("Rebase of nil")
+	}
+}

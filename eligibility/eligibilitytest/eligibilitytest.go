@@ -91,7 +91,7 @@ func properties(p eligibility.Policy, build func(eligibility.Policy) (evaluator,
 // worseRecordNeverApproves: a shop or product denied at an instant stays denied with a worse
 // record at the same instant (ELG-1..4, ELG-6).
 func worseRecordNeverApproves(t *rapid.T, p eligibility.Policy, e evaluator) {
-	market := Market().Draw(t, "market")
+	market := Market(p).Draw(t, "market")
 	at := Instant(p, market).Draw(t, "at")
 	s := Shop(p, market, "shop", at).Draw(t, "shop")
 	pr := Product(p, s, "product", at).Draw(t, "product")
@@ -174,20 +174,21 @@ func worseProduct(t *rapid.T, p eligibility.Policy, pr eligibility.Product, at t
 // instant from the first version in force there (ELG-5, ELG-10).
 func categoriesCovered(t *rapid.T, p eligibility.Policy, e evaluator) {
 	used := inUse(p)
-	market := Market().Draw(t, "market")
+	market := Market(p).Draw(t, "market")
 	at := Instant(p, market).Draw(t, "at")
-	c := rapid.SampledFrom(used).Draw(t, "category")
 	s := eligibility.Shop{ID: "shop", Market: market, StoreRating: decimal.NewFromInt(5)}
-	pr := eligibility.Product{ID: "product", ShopID: s.ID, Market: market, Category: c, Orders: 100, Reviews: 100, RefundCases: 100}
 	sr, err := e.Shop(s, at)
 	if err != nil {
 		t.Fatalf("Shop(%+v, %s): %v", s, at.Format(time.RFC3339Nano), err)
 	}
-	if _, err := e.Product(pr, sr, at); err != nil {
-		if errors.Is(err, affrules.ErrUnknownCategory) {
-			t.Fatalf("category %q, in use in the policy, has no thresholds in market %s at %s: %v", c, market, at.Format(time.RFC3339Nano), err)
+	for _, c := range used {
+		pr := eligibility.Product{ID: "product", ShopID: s.ID, Market: market, Category: c, Orders: 100, Reviews: 100, RefundCases: 100}
+		if _, err := e.Product(pr, sr, at); err != nil {
+			if errors.Is(err, affrules.ErrUnknownCategory) {
+				t.Fatalf("category %q, in use in the policy, has no thresholds in market %s at %s: %v", c, market, at.Format(time.RFC3339Nano), err)
+			}
+			t.Fatalf("Product(%+v, %s): %v", pr, at.Format(time.RFC3339Nano), err)
 		}
-		t.Fatalf("Product(%+v, %s): %v", pr, at.Format(time.RFC3339Nano), err)
 	}
 }
 

@@ -107,7 +107,7 @@ func TestGeneratorsValid(t *testing.T) {
 		if err != nil {
 			t.Fatalf("New(drawn policy): %v", err)
 		}
-		market := eligibilitytest.Market().Draw(t, "market")
+		market := eligibilitytest.Market(p).Draw(t, "market")
 		at := eligibilitytest.Instant(p, market).Draw(t, "at")
 		s := eligibilitytest.Shop(p, market, "s1", at).Draw(t, "shop")
 		sr, err := e.Shop(s, at)

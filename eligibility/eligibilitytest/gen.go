@@ -14,15 +14,22 @@ import (
 	"github.com/affrules/affrules/internal/bounds"
 )
 
-// Market draws the code of a market registered now ([affrules.Markets]): the markets an
-// evaluator built now resolves.
-func Market() *rapid.Generator[affrules.MarketCode] {
+// Market draws the code of a market registered now ([affrules.Markets]), the markets an
+// evaluator built now resolves: half the time one that p overrides, if it overrides any that are
+// registered.
+func Market(p eligibility.Policy) *rapid.Generator[affrules.MarketCode] {
 	return rapid.Deferred(func() *rapid.Generator[affrules.MarketCode] {
-		var codes []affrules.MarketCode
+		var all, overridden []affrules.MarketCode
 		for _, m := range affrules.Markets() {
-			codes = append(codes, m.Code)
+			all = append(all, m.Code)
+			if _, ok := p.Markets[m.Code]; ok {
+				overridden = append(overridden, m.Code)
+			}
 		}
-		return rapid.SampledFrom(codes)
+		if len(overridden) == 0 {
+			return rapid.SampledFrom(all)
+		}
+		return rapid.OneOf(rapid.SampledFrom(all), rapid.SampledFrom(overridden))
 	})
 }
 

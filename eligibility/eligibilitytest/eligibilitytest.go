@@ -7,6 +7,7 @@
 // The properties, each with the rules it guards:
 //
 //	worse_record_never_approves  a worse review, refund or shop record never turns a denial into an approval (ELG-1..4, ELG-6)
+//	decision_matches_thresholds  a decision is the plain reading of the thresholds in force in the market at the instant, overrides and their first instant included (ELG-1..4, ELG-6, ELG-10)
 //	categories_covered           every category in use has thresholds in every market at every instant (ELG-5, ELG-10)
 //	overrides_start_at_midnight  every market override starts at a midnight of its market (ELG-10, MKT-2)
 //
@@ -18,6 +19,11 @@
 //     instant), a deactivated account. [eligibility.Policy.Validate] refuses every policy that
 //     could break it (a 0% limit, a negative minimum); the property guards the evaluator, so a
 //     host who wraps or replaces it (a cache, a store of verdicts) keeps the guarantee.
+//   - decision_matches_thresholds compares the evaluator with a plain model, like
+//     worse_record_never_approves it guards the evaluator rather than the policy: it catches one
+//     that applies a market's override from the wrong instant (the Thai override a day late) or
+//     not at all. It compares whether the shop and the product are allowed and the product's
+//     state.
 //   - categories_covered: a category is in use when any version of the policy (the default
 //     timeline or an override) names it; "every instant" is every instant, in the years 1900 to
 //     2199, from the first version in force in the market. A category added to a later version
@@ -83,6 +89,7 @@ func properties(p eligibility.Policy, build func(eligibility.Policy) (evaluator,
 	}
 	return []affrulestest.Property{
 		{Name: "worse_record_never_approves", Check: func(t *rapid.T) { worseRecordNeverApproves(t, p, ready(t)) }},
+		{Name: "decision_matches_thresholds", Check: func(t *rapid.T) { decisionMatchesThresholds(t, p, ready(t)) }},
 		{Name: "categories_covered", Check: func(t *rapid.T) { categoriesCovered(t, p, ready(t)) }},
 		{Name: "overrides_start_at_midnight", Check: func(t *rapid.T) { overridesStartAtMidnight(t, p, ready(t)) }},
 	}
@@ -168,6 +175,50 @@ func worseProduct(t *rapid.T, p eligibility.Policy, pr eligibility.Product, at t
 	w.Frozen = pr.Frozen || rapid.IntRange(0, 9).Draw(t, "worse_frozen") == 9
 	w.Delisted = pr.Delisted || rapid.IntRange(0, 9).Draw(t, "worse_delisted") == 9
 	return w
+}
+
+// decisionMatchesThresholds: the evaluator's decisions for a shop and its product are those a
+// plain reading of the thresholds in force in the market at the instant gives (ELG-1..4, ELG-6,
+// ELG-10).
+func decisionMatchesThresholds(t *rapid.T, p eligibility.Policy, e evaluator) {
+	market := Market(p).Draw(t, "market")
+	at := Instant(p, market).Draw(t, "at")
+	s := Shop(p, market, "shop", at).Draw(t, "shop")
+	pr := Product(p, s, "product", at).Draw(t, "product")
+	th, _ := p.At(market, at)
+	wantShop, wantState := reference(th, s, pr, at)
+	sr := evaluate(t, e, s, nil, at)
+	r := evaluate(t, e, s, &pr, at)
+	if sr.Decision.Allowed != wantShop || r.State != wantState {
+		t.Fatalf("at %s in %s, shop allowed=%t and product %s; the thresholds in force (window %d days, minimum rating %s, %s limits %s and %s from %d reviews and %d refund cases) give shop allowed=%t and product %s",
+			at.Format(time.RFC3339Nano), market, sr.Decision.Allowed, r.State, th.CounterfeitWindowDays, th.MinStoreRating, pr.Category,
+			th.Categories[pr.Category].NegativeReviewRate, th.Categories[pr.Category].SellerFaultRefundRate, th.MinReviews, th.MinRefundCases, wantShop, wantState)
+	}
+}
+
+// reference reads ELG-1..4 and ELG-6 literally for shop s and its product pr at at under th:
+// whether the shop is allowed, and the product's state.
+func reference(th eligibility.Thresholds, s eligibility.Shop, pr eligibility.Product, at time.Time) (bool, eligibility.State) {
+	shopPermanent := s.Deactivated || s.Previous == eligibility.PermanentlyDisqualified
+	counterfeit := !s.LastCounterfeitViolation.IsZero() && at.Sub(s.LastCounterfeitViolation) < time.Duration(th.CounterfeitWindowDays)*24*time.Hour
+	low := s.StoreRating.LessThan(th.MinStoreRating)
+	shopOK := !shopPermanent && !counterfeit && !low
+
+	lim := th.Categories[pr.Category]
+	// count/orders ≥ limit, exactly: count ≥ limit × orders.
+	fails := func(count int64, limit affrules.Rate) bool {
+		return !decimal.NewFromInt(count).LessThan(limit.Decimal().Mul(decimal.NewFromInt(pr.Orders)))
+	}
+	negative := pr.Reviews >= th.MinReviews && fails(pr.NegativeReviewOrders, lim.NegativeReviewRate)
+	refund := pr.RefundCases >= th.MinRefundCases && fails(pr.SellerFaultRefunds, lim.SellerFaultRefundRate)
+	permanent := shopPermanent || pr.Frozen || pr.Delisted || pr.Previous == eligibility.PermanentlyDisqualified
+	switch {
+	case permanent:
+		return shopOK, eligibility.PermanentlyDisqualified
+	case !shopOK || negative || refund:
+		return shopOK, eligibility.TemporarilyDisqualified
+	}
+	return true, eligibility.Eligible
 }
 
 // categoriesCovered: every category any version names has limits in every market at every

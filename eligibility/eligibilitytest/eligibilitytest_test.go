@@ -64,6 +64,15 @@ func TestWorseRecordNeverApprovesCanFail(t *testing.T) {
 	mustFail(t, property(t, props, "worse_record_never_approves"), "but its worse record", "is approved", "NegativeReviewOrders:10")
 }
 
+// ELG-10: the property catches an evaluator that ignores the Thai override.
+func TestDecisionMatchesThresholdsCanFail(t *testing.T) {
+	props := eligibilitytest.PropertiesWith(eligibility.DefaultPolicy(), func(p eligibility.Policy) (eligibilitytest.Evaluator, error) {
+		p.Markets = nil
+		return eligibility.New(p)
+	})
+	mustFail(t, property(t, props, "decision_matches_thresholds"), "in TH", "the thresholds in force")
+}
+
 // ELG-5, ELG-10: a Thai override without FMCG leaves FMCG products in Thailand without thresholds.
 func TestCategoriesCoveredCanFail(t *testing.T) {
 	th := eligibility.ThaiThresholds()

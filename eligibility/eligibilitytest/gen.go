@@ -65,7 +65,8 @@ func Instant(p eligibility.Policy, market affrules.MarketCode) *rapid.Generator[
 
 // Shop draws a shop of market, with the given ID, whose facts straddle the thresholds p has in
 // force there at at (which should be an instant [Instant] draws): a store rating just below, at
-// or just above the minimum (ELG-2), or anywhere from 0 to 5; no counterfeit violation half the
+// or just above the minimum (ELG-2; now and then the minimum of another version in force in the
+// market, so that a version applied at the wrong instant shows), or anywhere from 0 to 5; no counterfeit violation half the
 // time, otherwise one just inside or just outside the window before at (ELG-1), or anywhere in
 // the two windows before it, never after at; now and then a deactivated account or a previous
 // state (ELG-6).
@@ -74,12 +75,14 @@ func Shop(p eligibility.Policy, market affrules.MarketCode, id string, at time.T
 	if !ok {
 		th = eligibility.SeedThresholds()
 	}
+	others := versions(p, market)
 	five := decimal.NewFromInt(5)
 	return rapid.Custom(func(t *rapid.T) eligibility.Shop {
 		s := eligibility.Shop{ID: id, Market: market}
 		if rapid.IntRange(0, 3).Draw(t, "rating_how") > 0 {
-			places := max(1, -th.MinStoreRating.Exponent())
-			s.StoreRating = affrulestest.StraddleDecimal(th.MinStoreRating, places).Draw(t, "store_rating")
+			minimum := versionOf(t, th, others).MinStoreRating
+			places := max(1, -minimum.Exponent())
+			s.StoreRating = affrulestest.StraddleDecimal(minimum, places).Draw(t, "store_rating")
 		} else {
 			s.StoreRating = decimal.New(rapid.Int64Range(0, 500).Draw(t, "store_rating_cents"), -2)
 		}
@@ -132,7 +135,8 @@ func previous(t *rapid.T) eligibility.State {
 
 // Product draws a product of shop s (its shop ID and market), with the given ID, in one of the
 // categories p has limits for in s's market at at (which should be an instant [Instant] draws),
-// whose counts straddle those limits: negative-review orders and seller-fault refunds just
+// whose counts straddle those limits (now and then those of another version in force in the
+// market): negative-review orders and seller-fault refunds just
 // below, at or just above the limit's share of the orders (ELG-3, ELG-4), reviews and
 // return/refund cases just below, at or just above the applicability minimums, and counts that
 // are consistent (no more negative-review orders than reviews or orders, no more seller-fault
@@ -144,10 +148,14 @@ func Product(p eligibility.Policy, s eligibility.Shop, id string, at time.Time) 
 		th = eligibility.SeedThresholds()
 	}
 	cats := slices.Sorted(maps.Keys(th.Categories))
+	others := versions(p, s.Market)
 	return rapid.Custom(func(t *rapid.T) eligibility.Product {
 		pr := eligibility.Product{ID: id, ShopID: s.ID, Market: s.Market}
 		pr.Category = rapid.SampledFrom(cats).Draw(t, "category")
-		lim := th.Categories[pr.Category]
+		lim, ok := versionOf(t, th, others).Categories[pr.Category]
+		if !ok {
+			lim = th.Categories[pr.Category]
+		}
 		pr.Orders = rapid.OneOf(
 			rapid.SampledFrom([]int64{0, 1, 2, 99, 100, 1000}),
 			rapid.Int64Range(0, 5000),
@@ -162,6 +170,25 @@ func Product(p eligibility.Policy, s eligibility.Shop, id string, at time.Time) 
 		pr.Previous = previous(t)
 		return pr
 	})
+}
+
+// versions returns every version of p in force in market at some instant.
+func versions(p eligibility.Policy, market affrules.MarketCode) []eligibility.Thresholds {
+	var out []eligibility.Thresholds
+	for _, th := range p.For(market).All() {
+		out = append(out, th)
+	}
+	return out
+}
+
+// versionOf draws the thresholds whose limits a generator straddles: most often th, those in force
+// at the instant, otherwise one of the market's other versions, so that an evaluator that applies
+// the wrong version is caught at its limits.
+func versionOf(t *rapid.T, th eligibility.Thresholds, others []eligibility.Thresholds) eligibility.Thresholds {
+	if len(others) < 2 || rapid.IntRange(0, 2).Draw(t, "version_of") < 2 {
+		return th
+	}
+	return rapid.SampledFrom(others).Draw(t, "other_version")
 }
 
 // straddleShare draws a count of orders just below, at or just above rate's share of orders

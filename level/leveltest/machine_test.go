@@ -16,6 +16,9 @@ import (
 type firstWins struct{ level.MemoryHistory }
 
 func (h *firstWins) Put(ctx context.Context, r level.Record) error {
+	if err := r.Validate(); err != nil {
+		return err
+	}
 	if _, ok, err := h.Get(ctx, r.Market, r.Creator, r.Month); err == nil && ok {
 		return nil
 	}

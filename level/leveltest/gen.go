@@ -26,8 +26,20 @@ var (
 )
 
 // Market draws the code of a market p has threshold tables for and that is registered now.
-// Drawing from a policy without such a market is an error rapid reports.
+// Drawing from a policy without such a market fails the check that draws.
 func Market(p level.Policy) *rapid.Generator[affrules.MarketCode] {
+	codes := tableMarkets(p)
+	if len(codes) == 0 {
+		return rapid.Custom(func(t *rapid.T) affrules.MarketCode {
+			t.Fatalf("the policy has no threshold table for a registered market")
+			return ""
+		})
+	}
+	return rapid.SampledFrom(codes)
+}
+
+// tableMarkets returns the registered markets p has threshold tables for, sorted.
+func tableMarkets(p level.Policy) []affrules.MarketCode {
 	var codes []affrules.MarketCode
 	for code := range p.Tables {
 		if _, err := affrules.LookupMarket(code); err == nil {
@@ -35,7 +47,7 @@ func Market(p level.Policy) *rapid.Generator[affrules.MarketCode] {
 		}
 	}
 	slices.Sort(codes)
-	return rapid.SampledFrom(codes)
+	return codes
 }
 
 // Month draws a month whose levels p's tables decide in market (a table version is in force at

@@ -1,5 +1,33 @@
-// Package leveltest checks implementations of [level.History], as testing/fstest checks file
-// systems.
+// Package leveltest is the property-testing kit of package level: the conformance suite of
+// [level.History] ([TestHistory], as testing/fstest checks file systems), rapid generators of
+// creator totals, months and policies that straddle a policy's own thresholds and table
+// versions, and the named properties a host checks its own [level.Policy] with ([CheckPolicy],
+// [Properties]). It uses the standard library, pgregory.net/rapid, shopspring/decimal and
+// affrules' own packages only.
+//
+// The properties, each with the rules it guards:
+//
+//	more_never_lowers              more GMV, active days, breadth or capability never lowers a level (LVL-2)
+//	level_matches_table            the level assigned is the plain reading of the table in force (LVL-2, LVL-3)
+//	tables_ordered                 every market's table is ordered: no threshold below the level beneath's, and meeting exactly a level's thresholds earns it (LVL-1, LVL-2)
+//	versions_start_at_month_start  every table version starts at a month's first instant in its market (LVL-3, MKT-2)
+//
+// # Interpretations
+//
+//   - more_never_lowers and level_matches_table hold for every policy [level.Policy.Validate]
+//     accepts (it refuses tables that decrease); they guard the evaluator, so a host who wraps
+//     or replaces it (a cache, a store of levels, a fraud filter) keeps the guarantees. "More"
+//     is as much or more of every metric, in the same market and month.
+//   - tables_ordered and versions_start_at_month_start read the policy's data before building
+//     an evaluator, so that a policy that breaks them is reported by the table, version and
+//     level at fault, whatever [level.New] says of it.
+//   - versions_start_at_month_start: levels hold for whole months (LVL-3), so a version starting
+//     inside a month (typically a UTC midnight in a market east of UTC) silently decides levels
+//     only from the next month. A version from before 1900 (the zero instant, "since always") is
+//     not checked.
+//   - The [TestHistory] state machine draws its keys from 2 markets, 3 creators and 4 months (two
+//     of them the first and last months a record may have), so that keys collide and records are
+//     replaced; its model is a map.
 package leveltest
 
 import (
@@ -19,8 +47,15 @@ import (
 // passes when it stores and returns levels by market, creator and month (LVL-3), replaces a
 // record stored again, rejects invalid records (those failing [level.Record.Validate]: the zero
 // Record, an empty market or creator, a month outside the years 1900 to 2199, a level out of
-// range) and storing under a cancelled context, and stays consistent under concurrent use. It
-// uses the standard library only.
+// range) and storing under a cancelled context, and stays consistent under concurrent use.
+//
+// Its "machine" subtest checks the store against a plain model (a map) under random sequences of
+// valid, invalid and cancelled Puts and of Gets, with rapid: rapid's -rapid.steps actions (30
+// on average) per check, each
+// check on a fresh store from newHistory, made for a subtest of its own ("store#N") and
+// released, with whatever newHistory registered with that subtest's Cleanup, when the check
+// ends. It runs at most 15 checks: while it runs it lowers rapid's -rapid.checks flag to 15 if it
+// is higher, so it must not run in parallel with other rapid checks of the same test binary.
 func TestHistory(t *testing.T, newHistory func(t *testing.T) level.History) {
 	t.Helper()
 	ctx := context.Background()
@@ -141,6 +176,8 @@ func TestHistory(t *testing.T, newHistory func(t *testing.T) level.History) {
 			t.Errorf("Put under a cancelled context stored %s", l)
 		}
 	})
+
+	t.Run("machine", func(t *testing.T) { machine(t, newHistory) })
 
 	t.Run("Concurrent", func(t *testing.T) {
 		h := newHistory(t)

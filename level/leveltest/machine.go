@@ -1,0 +1,163 @@
+package leveltest
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"strconv"
+	"testing"
+	"time"
+
+	"pgregory.net/rapid"
+
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/level"
+)
+
+// machineChecks caps the number of checks of the state machine: each builds a fresh store,
+// which for a database means a new schema.
+const machineChecks = 15
+
+// historyKey is what a [level.History] keys a record by.
+type historyKey struct {
+	market  affrules.MarketCode
+	creator string
+	month   affrules.Month
+}
+
+// machine checks the store against a plain model, a map from key to level, under random
+// sequences of valid, invalid and cancelled Puts and of Gets, on a fresh store each check (LVL-3).
+func machine(t *testing.T, newHistory func(t *testing.T) level.History) {
+	defer fewerChecks(machineChecks)()
+	check := 0
+	rapid.Check(t, func(rt *rapid.T) {
+		check++
+		h, release, skipped := fresh(t, "store#"+strconv.Itoa(check), newHistory)
+		defer release()
+		if skipped {
+			t.SkipNow()
+		}
+		if h == nil {
+			rt.Fatalf("newHistory failed")
+		}
+		machineCheck(rt, h)
+	})
+}
+
+func machineCheck(rt *rapid.T, h level.History) {
+	ctx := context.Background()
+	markets := []affrules.MarketCode{affrules.TH, affrules.UK}
+	creators := []string{"c1", "c2", "c3"}
+	months := []affrules.Month{affrules.NewMonth(2026, time.March), affrules.NewMonth(2026, time.April),
+		affrules.NewMonth(1900, time.January), affrules.NewMonth(2199, time.December)}
+	key := rapid.Custom(func(t *rapid.T) historyKey {
+		return historyKey{rapid.SampledFrom(markets).Draw(t, "market"), rapid.SampledFrom(creators).Draw(t, "creator"), rapid.SampledFrom(months).Draw(t, "month")}
+	})
+	model := map[historyKey]level.Level{}
+	get := func(t *rapid.T, k historyKey) {
+		l, ok, err := h.Get(ctx, k.market, k.creator, k.month)
+		if err != nil {
+			t.Fatalf("Get(%s, %q, %s): unexpected error %v", k.market, k.creator, k.month, err)
+		}
+		if want, stored := model[k]; ok != stored || l != want {
+			t.Fatalf("Get(%s, %q, %s) = %s, %t; the model holds %s, %t", k.market, k.creator, k.month, l, ok, want, stored)
+		}
+	}
+	var last *historyKey
+	rt.Repeat(map[string]func(*rapid.T){
+		"put": func(t *rapid.T) {
+			k := key.Draw(t, "key")
+			r := level.Record{Market: k.market, Creator: k.creator, Month: k.month, Level: level.Level(rapid.IntRange(0, int(level.L8)).Draw(t, "level"))}
+			if err := h.Put(ctx, r); err != nil {
+				t.Fatalf("Put(%+v): %v", r, err)
+			}
+			model[k] = r.Level
+			last = &k
+		},
+		"put_invalid": func(t *rapid.T) {
+			k := key.Draw(t, "key")
+			r := level.Record{Market: k.market, Creator: k.creator, Month: k.month, Level: level.L1}
+			switch rapid.IntRange(0, 5).Draw(t, "invalid") {
+			case 0:
+				r = level.Record{}
+			case 1:
+				r.Creator = ""
+			case 2:
+				r.Market = ""
+			case 3:
+				r.Level = level.Level(rapid.IntRange(int(level.L8)+1, 255).Draw(t, "bad_level"))
+			case 4:
+				r.Month = affrules.NewMonth(1899, time.December)
+			default:
+				r.Month = affrules.NewMonth(2200, time.January)
+			}
+			if err := h.Put(ctx, r); err == nil {
+				t.Fatalf("Put(%+v) = nil; want an error", r)
+			}
+			last = &k
+		},
+		"put_cancelled": func(t *rapid.T) {
+			k := key.Draw(t, "key")
+			r := level.Record{Market: k.market, Creator: k.creator, Month: k.month, Level: level.Level(rapid.IntRange(0, int(level.L8)).Draw(t, "level"))}
+			cctx, cancel := context.WithCancel(ctx)
+			cancel()
+			if err := h.Put(cctx, r); !errors.Is(err, context.Canceled) {
+				t.Fatalf("Put(%+v) with a cancelled context = %v; want context.Canceled", r, err)
+			}
+			last = &k
+		},
+		"get": func(t *rapid.T) {
+			get(t, key.Draw(t, "key"))
+		},
+		"": func(t *rapid.T) {
+			if last != nil {
+				get(t, *last)
+			}
+		},
+	})
+	for _, m := range markets {
+		for _, c := range creators {
+			for _, mo := range months {
+				get(rt, historyKey{m, c, mo})
+			}
+		}
+	}
+}
+
+// fresh returns a store newHistory makes for a subtest of t named name, which lasts until
+// release is called: whatever newHistory registers with the subtest's Cleanup (a database schema,
+// a connection pool) is released when the check that asked for it ends, not when t ends. It
+// returns a nil store if newHistory failed, and skipped if it skipped the subtest.
+func fresh(t *testing.T, name string, newHistory func(t *testing.T) level.History) (h level.History, release func(), skipped bool) {
+	got := make(chan level.History, 1)
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		t.Run(name, func(st *testing.T) {
+			defer func() { skipped = st.Skipped() }()
+			got <- newHistory(st)
+			<-done
+		})
+	}()
+	select {
+	case h = <-got:
+		return h, func() { close(done); <-finished }, false
+	case <-finished:
+		return nil, func() {}, skipped
+	}
+}
+
+// fewerChecks lowers rapid's -rapid.checks to at most n and returns what restores it.
+func fewerChecks(n int) (restore func()) {
+	f := flag.Lookup("rapid.checks")
+	if f == nil {
+		return func() {}
+	}
+	old := f.Value.String()
+	if cur, err := strconv.Atoi(old); err == nil && cur <= n {
+		return func() {}
+	}
+	_ = f.Value.Set(strconv.Itoa(n))
+	return func() { _ = f.Value.Set(old) }
+}

@@ -43,7 +43,8 @@ func Run(t *testing.T, props []Property) {
 // of the minimal counter-example, or "" if the property held on every input drawn. It is how a
 // test proves that a property can fail, for example on a deliberately broken policy. Fails turns
 // off rapid's fail files (the -rapid.nofailfile flag) for the rest of the process, so that an
-// expected failure leaves nothing on disk.
+// expected failure leaves nothing on disk. Outside a test (a program checking a policy), call
+// testing.Init and flag.Parse first: rapid reads its settings from the testing flags.
 func Fails(prop func(*rapid.T)) string {
 	if f := flag.Lookup("rapid.nofailfile"); f != nil {
 		_ = f.Value.Set("true")

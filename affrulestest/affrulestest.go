@@ -62,6 +62,40 @@ func Fails(prop func(*rapid.T)) string {
 	return r.log.String()
 }
 
+// Find returns the property named name of props, failing t if there is none.
+func Find(t testing.TB, props []Property, name string) Property {
+	t.Helper()
+	for _, p := range props {
+		if p.Name == name {
+			return p
+		}
+	}
+	t.Fatalf("no property %q", name)
+	return Property{}
+}
+
+// MustFail fails t unless property p finds a counter-example whose report mentions every one
+// of want: the test that proves a property can fail, for example on a deliberately broken
+// policy. A property finds a counter-example with a high probability, not with certainty, so
+// it gets three runs.
+func MustFail(t testing.TB, p Property, want ...string) {
+	t.Helper()
+	var report string
+	for range 3 {
+		if report = Fails(p.Check); report != "" {
+			break
+		}
+	}
+	if report == "" {
+		t.Fatalf("%s passed three times; want a counter-example", p.Name)
+	}
+	for _, w := range want {
+		if !strings.Contains(report, w) {
+			t.Errorf("%s's report does not mention %q:\n%s", p.Name, w, report)
+		}
+	}
+}
+
 // recorder is the rapid.TB that Fails hands to rapid: it records failures instead of failing a
 // test.
 type recorder struct {

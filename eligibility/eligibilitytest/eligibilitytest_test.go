@@ -1,7 +1,6 @@
 package eligibilitytest_test
 
 import (
-	"strings"
 	"testing"
 	"time"
 
@@ -15,38 +14,6 @@ import (
 
 func TestCheckPolicyDefault(t *testing.T) {
 	eligibilitytest.CheckPolicy(t, eligibility.DefaultPolicy())
-}
-
-// property returns the property named name of props.
-func property(t *testing.T, props []affrulestest.Property, name string) affrulestest.Property {
-	t.Helper()
-	for _, p := range props {
-		if p.Name == name {
-			return p
-		}
-	}
-	t.Fatalf("no property %q", name)
-	return affrulestest.Property{}
-}
-
-// mustFail asserts that prop fails and that its report holds every one of want. A property
-// finds a counter-example with a high probability, not with certainty: it gets three runs.
-func mustFail(t *testing.T, prop affrulestest.Property, want ...string) {
-	t.Helper()
-	var report string
-	for range 3 {
-		if report = affrulestest.Fails(prop.Check); report != "" {
-			break
-		}
-	}
-	if report == "" {
-		t.Fatalf("%s passed three times; want a counter-example", prop.Name)
-	}
-	for _, w := range want {
-		if !strings.Contains(report, w) {
-			t.Errorf("%s's report does not mention %q:\n%s", prop.Name, w, report)
-		}
-	}
 }
 
 // lenient wraps an evaluator and approves every product whose record is bad enough to be
@@ -67,7 +34,7 @@ func TestWorseRecordNeverApprovesCanFail(t *testing.T) {
 		e, err := eligibility.New(p)
 		return lenient{e}, err
 	})
-	mustFail(t, property(t, props, "worse_record_never_approves"), "but its worse record", "is approved", "NegativeReviewOrders:10")
+	affrulestest.MustFail(t, affrulestest.Find(t, props, "worse_record_never_approves"), "but its worse record", "is approved", "NegativeReviewOrders:10")
 }
 
 // ELG-10: the property catches an evaluator that ignores the Thai override.
@@ -76,7 +43,7 @@ func TestDecisionMatchesThresholdsCanFail(t *testing.T) {
 		p.Markets = nil
 		return eligibility.New(p)
 	})
-	mustFail(t, property(t, props, "decision_matches_thresholds"), "in TH", "the thresholds in force")
+	affrulestest.MustFail(t, affrulestest.Find(t, props, "decision_matches_thresholds"), "in TH", "the thresholds in force")
 }
 
 // ELG-5, ELG-10: a Thai override without FMCG leaves FMCG products in Thailand without thresholds.
@@ -92,7 +59,7 @@ func TestCategoriesCoveredCanFail(t *testing.T) {
 	if err := p.Validate(); err != nil {
 		t.Fatalf("the broken policy must be valid: %v", err)
 	}
-	mustFail(t, property(t, eligibilitytest.Properties(p), "categories_covered"), `category "fmcg"`, "market TH")
+	affrulestest.MustFail(t, affrulestest.Find(t, eligibilitytest.Properties(p), "categories_covered"), `category "fmcg"`, "market TH")
 }
 
 // ELG-10, MKT-2: a Thai override from a UTC midnight starts at 07:00 in Bangkok.
@@ -103,13 +70,13 @@ func TestOverridesStartAtMidnightCanFail(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	mustFail(t, property(t, eligibilitytest.Properties(p), "overrides_start_at_midnight"), "override TH[0]", "07:00:00", "not at a midnight")
+	affrulestest.MustFail(t, affrulestest.Find(t, eligibilitytest.Properties(p), "overrides_start_at_midnight"), "override TH[0]", "07:00:00", "not at a midnight")
 }
 
 // A policy New refuses fails every property with New's error.
 func TestInvalidPolicyFailsEveryProperty(t *testing.T) {
 	for _, prop := range eligibilitytest.Properties(eligibility.Policy{}) {
-		mustFail(t, prop, "the policy is not valid", "policy.default")
+		affrulestest.MustFail(t, prop, "the policy is not valid", "policy.default")
 	}
 }
 

@@ -1,7 +1,6 @@
 package leveltest_test
 
 import (
-	"strings"
 	"testing"
 	"time"
 
@@ -16,38 +15,6 @@ import (
 
 func TestCheckPolicyDefault(t *testing.T) {
 	leveltest.CheckPolicy(t, level.DefaultPolicy())
-}
-
-// property returns the property named name of props.
-func property(t *testing.T, props []affrulestest.Property, name string) affrulestest.Property {
-	t.Helper()
-	for _, p := range props {
-		if p.Name == name {
-			return p
-		}
-	}
-	t.Fatalf("no property %q", name)
-	return affrulestest.Property{}
-}
-
-// mustFail asserts that prop fails and that its report holds every one of want. A property
-// finds a counter-example with a high probability, not with certainty: it gets three runs.
-func mustFail(t *testing.T, prop affrulestest.Property, want ...string) {
-	t.Helper()
-	var report string
-	for range 3 {
-		if report = affrulestest.Fails(prop.Check); report != "" {
-			break
-		}
-	}
-	if report == "" {
-		t.Fatalf("%s passed three times; want a counter-example", prop.Name)
-	}
-	for _, w := range want {
-		if !strings.Contains(report, w) {
-			t.Errorf("%s's report does not mention %q:\n%s", prop.Name, w, report)
-		}
-	}
 }
 
 // wrapped builds the real evaluator and wraps it with f.
@@ -76,7 +43,7 @@ func TestMoreNeverLowersCanFail(t *testing.T) {
 		}
 		return e.Assign(market, m, p)
 	}))
-	mustFail(t, property(t, props, "more_never_lowers"), "but the better totals{gmv", "earn L0")
+	affrulestest.MustFail(t, affrulestest.Find(t, props, "more_never_lowers"), "but the better totals{gmv", "earn L0")
 }
 
 // LVL-2: the property catches an evaluator that counts categories where the table counts
@@ -89,8 +56,8 @@ func TestLevelMatchesTableCanFail(t *testing.T) {
 		}
 		return e.Assign(market, m, q)
 	}))
-	mustFail(t, property(t, props, "level_matches_table"), "the table in force (highest_met, breadth \"products\") gives")
-	if report := affrulestest.Fails(property(t, props, "more_never_lowers").Check); report != "" {
+	affrulestest.MustFail(t, affrulestest.Find(t, props, "level_matches_table"), "the table in force (highest_met, breadth \"products\") gives")
+	if report := affrulestest.Fails(affrulestest.Find(t, props, "more_never_lowers").Check); report != "" {
 		t.Errorf("more_never_lowers failed on a monotone mistake:\n%s", report)
 	}
 }
@@ -106,7 +73,7 @@ func TestTablesOrderedCanFail(t *testing.T) {
 		t.Fatal(err)
 	}
 	p.Tables[affrules.TH] = tl
-	mustFail(t, property(t, leveltest.Properties(p), "tables_ordered"), "policy.tables[TH][0]", "L5's gmv 100 is below L4's 80000")
+	affrulestest.MustFail(t, affrulestest.Find(t, leveltest.Properties(p), "tables_ordered"), "policy.tables[TH][0]", "L5's gmv 100 is below L4's 80000")
 }
 
 // LVL-3, MKT-2: a Thai table version from a UTC midnight starts at 07:00 in Bangkok and decides
@@ -122,7 +89,7 @@ func TestVersionsStartAtMonthStartCanFail(t *testing.T) {
 	if _, err := level.New(p); err != nil {
 		t.Fatalf("the broken policy must be valid: %v", err)
 	}
-	mustFail(t, property(t, leveltest.Properties(p), "versions_start_at_month_start"), "policy.tables[TH][1]", "07:00:00", "only from 2026-04")
+	affrulestest.MustFail(t, affrulestest.Find(t, leveltest.Properties(p), "versions_start_at_month_start"), "policy.tables[TH][1]", "07:00:00", "only from 2026-04")
 }
 
 // A policy New refuses fails every property.
@@ -130,7 +97,7 @@ func TestInvalidPolicyFailsEveryProperty(t *testing.T) {
 	p := level.DefaultPolicy()
 	p.Trend.SignificantDrop = 0
 	for _, prop := range leveltest.Properties(p) {
-		mustFail(t, prop, "the policy is not valid", "significant_drop")
+		affrulestest.MustFail(t, prop, "the policy is not valid", "significant_drop")
 	}
 }
 

@@ -26,6 +26,34 @@
 //	func TestLedger(t *testing.T) {
 //		sampletest.TestLedger(t, func(t *testing.T) sample.Ledger { return myledger.New(t) })
 //	}
+//
+// The package also checks a host's own [sample.Policy]: [CheckPolicy] runs [Properties], each
+// a named rapid property that reports a minimal counter-example:
+//
+//   - wait_after_rejection_or_expiry (SMP-10): after a rejection or an expiry the creator
+//     waits wait_days for the product, denied with the instant allowed, then allowed.
+//   - every_band_admits_requests_up_to_its_cap (SMP-11): a band admits requests below its cap
+//     and denies them at it until the market's next month; a band capped at 0 fails.
+//   - collab_plus_grants_free_samples (SMP-3): a Collaboration Plus member gets
+//     collab_plus_free samples straight to "to ship", no more, and at least one.
+//   - collab_plus_outside_monthly_caps (SMP-3, SMP-11): the monthly cap never denies them.
+//   - extension_moves_the_deadline (SMP-9): the one extension keeps a sample delivered, not
+//     overdue, past its first deadline.
+//   - sample_orders_earn_nothing (SMP-13): a sample order earns no commission and no GMV.
+//
+// The invariants no policy can break (states only move forward, a final state never changes,
+// refused and bad calls record nothing, the quantity, caps and Collaboration Plus samples never
+// exceeded) are the ledger's to keep, and TestLedger's machine checks them.
+//
+// The generators draw valid policies ([Policy]) and, for a policy, instants on its markets'
+// month edges and daylight-saving changes ([Instant]), requests ([Request]), facts ([Facts])
+// and histories whose counts straddle the policy's caps and the campaign's quantity
+// ([History]).
+//
+// Interpretations: a property that needs an approved request (extension_moves_the_deadline,
+// wait_after_rejection_or_expiry) uses a band whose cap admits one and passes when there is
+// none, which every_band_admits_requests_up_to_its_cap reports; TestLedger's machine makes at
+// most 20 runs (lowering -rapid.checks while it runs), each on a new ledger.
 package sampletest
 
 import (

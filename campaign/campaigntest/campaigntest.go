@@ -24,6 +24,30 @@
 //	func TestStore(t *testing.T) {
 //		campaigntest.TestStore(t, func(t *testing.T) campaign.Store { return mystore.New(t) })
 //	}
+//
+// The package also checks a host's own [campaign.Policy]: [CheckPolicy] runs [Properties], each
+// a named rapid property that reports a minimal counter-example:
+//
+//   - registration_within_campaign (CMP-3): every campaign Create accepts registers from no
+//     later than its start to no later than its end.
+//   - open_products_promoted_at_once (CMP-1): a request to promote an Open Collaboration
+//     product is refused before the listing, naming its start, and granted at once from then.
+//   - permanent_disqualification_ends_participation (ELG-11): a permanent disqualification
+//     ends a registered product's participation at its instant.
+//
+// The invariants no policy can break (the half-open registration period, reviews once and
+// states only forward, refused and bad actions changing nothing, instants only forward) are the
+// store's to keep, and TestStore's machine checks them.
+//
+// The generators draw valid policies ([Policy]) and, for a policy, campaign terms Create
+// accepts whose periods start at local midnights and straddle the registration's limits
+// ([Campaign]), registrations whose rates straddle the requirement ([Registration],
+// [Eligible]), instants at the periods' edges and daylight-saving changes ([Instant]) and Open
+// Collaboration terms ([Listing]).
+//
+// Interpretations: the properties build their evaluator with commission's catalog policy, whose
+// rate bounds (1%–80%, COM-9) the generators keep to; TestStore's machine makes at most 20 runs
+// (lowering -rapid.checks while it runs), each on a new store.
 package campaigntest
 
 import (

@@ -151,4 +151,3 @@ func Listing(p campaign.Policy) *rapid.Generator[commission.Terms] {
 		return commission.Terms{Rate: rate(affrules.MustParseRate("10%")).Draw(t, "listing_rate")}
 	})
 }
-

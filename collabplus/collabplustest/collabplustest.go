@@ -24,6 +24,33 @@
 //	func TestStore(t *testing.T) {
 //		collabplustest.TestStore(t, func(t *testing.T) collabplus.Store { return mystore.New(t) })
 //	}
+//
+// The package also checks a host's own [collabplus.Policy]: [CheckPolicy] runs [Properties],
+// each a named rapid property that reports a minimal counter-example:
+//
+//   - quota_counts_expired_and_recalled (CP-3): with the quota's collaborations submitted, one
+//     of them expired or recalled, the seller may submit no more.
+//   - quota_slot_frees_at_local_midnight (CP-3): the quota counts market-calendar days, so the
+//     next slot, the instant a refusal names, is a local midnight.
+//   - submission_needs_invitation (CP-17): a seller who is not allowlisted is refused.
+//   - permanent_disqualification_ends_participation (ELG-11): a permanent disqualification
+//     after submission ends the product's part in a paid collaboration at its instant.
+//
+// The invariants no policy can break (states only move forward, expired, recalled and ended
+// collaborations never change again, refused and bad actions changing nothing, never more than
+// the quota submitted, no blocked creator joining) are the store's to keep, and TestStore's
+// machine checks them.
+//
+// The generators draw valid policies ([Policy]) and, for a policy, instants on local midnights
+// and daylight-saving changes ([Instant]), a seller's empty record ([Seller]), terms whose
+// periods run whole local days at, just inside or just outside the policy's bounds ([Terms])
+// and the facts of a submission ([Facts]).
+//
+// Interpretations: the properties build their evaluator with commission's catalog policy; the
+// quota properties build a record with the quota's submissions as the rules record them rather
+// than applying each, so that a large quota stays cheap; quota_counts_expired_and_recalled
+// checks an expiry only when the payment window ends inside the quota's window; TestStore's
+// machine makes at most 20 runs (lowering -rapid.checks while it runs), each on a new store.
 package collabplustest
 
 import (

@@ -8,7 +8,7 @@
 // matching in an agency campaign, publication, joining and matching in a seller campaign) and
 // stored exactly as returned; refused actions ([*affrules.Refusal]) and bad input
 // ([*affrules.FieldError]) storing nothing; returned campaigns that are copies; a cancelled
-// context; a model-based state machine ("machine": up to 20 runs of rapid, each on a new store,
+// context; a model-based state machine ("machine": up to 15 runs of rapid, each on a new store,
 // of campaigns created and actions of every kind applied at instants on the edges of the
 // registration and campaign periods, compared at every step with a plain model of SPEC §7:
 // accepted actions stored as the model makes them, refusals naming exactly the model's rules,
@@ -46,7 +46,7 @@
 // Collaboration terms ([Listing]).
 //
 // Interpretations: the properties build their evaluator with commission's catalog policy, whose
-// rate bounds (1%–80%, COM-9) the generators keep to; TestStore's machine makes at most 20 runs
+// rate bounds (1%–80%, COM-9) the generators keep to; TestStore's machine makes at most 15 runs
 // (lowering -rapid.checks while it runs), each on a new store.
 package campaigntest
 

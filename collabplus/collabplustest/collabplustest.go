@@ -7,7 +7,7 @@
 // actions applied by the rules of the evaluator given on each call (creator groups, drafts,
 // submission, payment, the blocklist, joins) and stored exactly as returned; refused actions
 // ([*affrules.Refusal]) and bad input ([*affrules.FieldError]) storing nothing; returned records
-// that are copies; a cancelled context; a model-based state machine ("machine": up to 20 runs
+// that are copies; a cancelled context; a model-based state machine ("machine": up to 15 runs
 // of rapid, each on a new store, of one seller's groups, drafts, edits, submissions, payments,
 // recalls, final terms, blocks and joins at instants on the payment windows', periods' and
 // quota's edges, in Thailand or the United Kingdom, compared at every step with a plain model of
@@ -50,7 +50,7 @@
 // quota properties build a record with the quota's submissions as the rules record them rather
 // than applying each, so that a large quota stays cheap; quota_counts_expired_and_recalled
 // checks an expiry only when the payment window ends inside the quota's window; TestStore's
-// machine makes at most 20 runs (lowering -rapid.checks while it runs), each on a new store.
+// machine makes at most 15 runs (lowering -rapid.checks while it runs), each on a new store.
 package collabplustest
 
 import (

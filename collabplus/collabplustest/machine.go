@@ -22,7 +22,7 @@ import (
 
 // machineChecks is how many runs of the machine TestStore makes at most: each makes a new
 // store, which for a database-backed store may be a schema and a connection pool of its own.
-const machineChecks = 20
+const machineChecks = 15
 
 // fewerChecks lowers rapid's number of checks (the -rapid.checks flag) to at most n until the
 // returned function restores it.

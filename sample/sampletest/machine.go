@@ -532,7 +532,7 @@ func machine(tt *testing.T, newLedger func(t *testing.T) sample.Ledger) func(*ra
 
 // machineChecks is how many runs of the machine TestLedger makes at most: each makes a new
 // ledger, which for a database-backed ledger may be a schema and a connection pool of its own.
-const machineChecks = 20
+const machineChecks = 15
 
 // fewerChecks lowers rapid's number of checks (the -rapid.checks flag) to at most n until the
 // returned function restores it.

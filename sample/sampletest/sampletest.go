@@ -11,7 +11,7 @@
 // review or reject, SMP-2; the samples per creator of a Collaboration Plus, SMP-3); a request
 // made again under its ID ([sample.ErrConflict]); an unknown ID ([sample.ErrNotFound]); denials,
 // refusals and bad input recording nothing; returned requests that are copies; a cancelled
-// context; a model-based state machine ("machine": up to 20 runs of rapid, each on a new
+// context; a model-based state machine ("machine": up to 15 runs of rapid, each on a new
 // ledger, of requests and events at instants on the windows' edges, compared at every step
 // with a plain model of SPEC §6: every decision with its reasons and NextAllowed, every event
 // and refusal, states that only move forward, refused and bad calls recording nothing, the
@@ -53,7 +53,7 @@
 // Interpretations: a property that needs an approved request (extension_moves_the_deadline,
 // wait_after_rejection_or_expiry) uses a band whose cap admits one and passes when there is
 // none, which every_band_admits_requests_up_to_its_cap reports; TestLedger's machine makes at
-// most 20 runs (lowering -rapid.checks while it runs), each on a new ledger.
+// most 15 runs (lowering -rapid.checks while it runs), each on a new ledger.
 package sampletest
 
 import (

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/shopspring/decimal"
 	"pgregory.net/rapid"
 
 	"github.com/affrules/affrules"
@@ -130,4 +131,50 @@ func History(p sample.Policy, req sample.Request, f sample.Facts) *rapid.Generat
 		}
 		return h
 	})
+}
+
+// Purchase draws a creator's purchase of a refundable sample valid for p (SMP-5): in one of p's
+// markets at an instant of [Instant], at a price and shipping exact to the market's minor unit,
+// with a goal of orders (a whole number around 10) or GMV (an amount around 1,000).
+func Purchase(p sample.Policy) *rapid.Generator[sample.Purchase] {
+	return rapid.Custom(func(t *rapid.T) sample.Purchase {
+		m := rapid.SampledFrom(p.Markets).Draw(t, "purchase_market")
+		mk, _ := affrules.LookupMarket(m)
+		places := mk.MinorUnit
+		pu := sample.Purchase{
+			Creator:  rapid.SampledFrom([]string{"aisyah", "budi"}).Draw(t, "purchase_creator"),
+			Market:   m,
+			At:       Instant(p, m).Draw(t, "purchase_at"),
+			Price:    affrulestest.StraddleDecimal(decimal.NewFromInt(25), places).Draw(t, "price"),
+			Shipping: affrulestest.StraddleDecimal(decimal.NewFromInt(3), places).Draw(t, "shipping"),
+			Goal:     rapid.SampledFrom([]sample.Goal{sample.Orders, sample.GMV}).Draw(t, "goal"),
+		}
+		if pu.Goal == sample.Orders {
+			pu.Target = decimal.NewFromInt(affrulestest.Straddle(10).Filter(func(n int64) bool { return n > 0 }).Draw(t, "target_orders"))
+		} else {
+			pu.Target = affrulestest.StraddleDecimal(decimal.NewFromInt(1000), places).Filter(func(d decimal.Decimal) bool { return d.IsPositive() }).Draw(t, "target_gmv")
+		}
+		return pu
+	})
+}
+
+// Sales draws sales of the product bought in purchase pu, valid for p: at the edges of the
+// refund window [pu.At, pu.At + RefundDays × 24 h) (exactly, a nanosecond either side) or
+// inside it, with amounts exact to the market's minor unit, some of them the creator's own
+// purchases (which do not count).
+func Sales(p sample.Policy, pu sample.Purchase) *rapid.Generator[[]sample.Sale] {
+	end := pu.At.Add(affrules.Days(p.RefundDays))
+	places := int32(2)
+	if mk, err := affrules.LookupMarket(pu.Market); err == nil {
+		places = mk.MinorUnit
+	}
+	return rapid.SliceOfN(rapid.Custom(func(t *rapid.T) sample.Sale {
+		at := rapid.SampledFrom([]time.Time{pu.At.Add(-time.Nanosecond), pu.At, end.Add(-time.Nanosecond), end, pu.At.Add(end.Sub(pu.At) / 2)}).Draw(t, "sale_at")
+		buyer := "buyer"
+		if sometimes(t, "own_purchase", 6) {
+			buyer = pu.Creator
+		}
+		return sample.Sale{At: at, Orders: rapid.Int64Range(0, 5).Draw(t, "sale_orders"),
+			Amount: affrulestest.StraddleDecimal(decimal.NewFromInt(100), places).Draw(t, "sale_amount"), Buyer: buyer}
+	}), 0, 8)
 }

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/shopspring/decimal"
 	"pgregory.net/rapid"
 
 	"github.com/affrules/affrules"
@@ -30,6 +31,7 @@ func Properties(p sample.Policy) []affrulestest.Property {
 		{Name: "collab_plus_outside_monthly_caps", Check: collabPlusUncapped(p)},
 		{Name: "extension_moves_the_deadline", Check: extension(p)},
 		{Name: "sample_orders_earn_nothing", Check: sampleOrders(p)},
+		{Name: "refund_window_outlasts_content_deadline", Check: refundAfterContent(p)},
 	}
 }
 
@@ -269,6 +271,33 @@ func sampleOrders(p sample.Policy) func(*rapid.T) {
 		if o.Commission || o.GMV {
 			t.Fatalf("the sample order of %s earns commission %t and counts as GMV %t: sample_orders_earn_commission is %t, sample_orders_count_as_gmv %t (SMP-13)",
 				got.ID, o.Commission, o.GMV, p.SampleOrdersEarnCommission, p.SampleOrdersCountAsGMV)
+		}
+	}
+}
+
+// SMP-5, SMP-9: a refundable sample's window outlasts the content deadline: a creator who posts
+// content at the last instant the deadline and its extension allow, and whose sales reach the
+// goal at once, is refunded the price and shipping in full. A policy whose refund window closes
+// before that (refund_days below content_days + extension_days and the delivery) fails.
+func refundAfterContent(p sample.Policy) func(*rapid.T) {
+	purchases := Purchase(p)
+	return func(t *rapid.T) {
+		r := rule(t, p)
+		pu := purchases.Draw(t, "purchase")
+		delivered := pu.At.Add(time.Duration(rapid.Int64Range(0, int64(72*time.Hour)).Draw(t, "delivered_after")))
+		deadline := delivered.Add(affrules.Days(p.ContentDays + p.ExtensionDays))
+		posted := deadline.Add(-time.Nanosecond)
+		sale := sample.Sale{At: posted, Orders: pu.Target.IntPart(), Amount: pu.Target, Buyer: "buyer"}
+		if pu.Goal == sample.Orders {
+			sale.Amount = decimal.Zero
+		}
+		got, d, err := r.Refund(pu, []sample.Sale{sale}, posted)
+		if err != nil {
+			t.Fatalf("Refund(%+v, %+v) at %v: %v", pu, sale, posted, err)
+		}
+		if want := pu.Price.Add(pu.Shipping); !d.Allowed || !got.Amount.Equal(want) {
+			t.Fatalf("content posted at the last instant allowed, %v (content_days %d + extension_days %d after a delivery at %v), and the goal reached then, but the refund window closed at %v: refund_days is %d, refund %v, want %v (SMP-5, SMP-9)",
+				posted, p.ContentDays, p.ExtensionDays, delivered, got.Deadline, p.RefundDays, got.Amount, want)
 		}
 	}
 }

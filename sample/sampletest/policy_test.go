@@ -48,6 +48,7 @@ func TestPropertiesFail(t *testing.T) {
 		{"collab_plus_outside_monthly_caps", broken(func(p *sample.Policy) { p.CollabPlusCapped = true }), "collab_plus_capped is true"},
 		{"extension_moves_the_deadline", broken(func(p *sample.Policy) { p.ExtensionDays = 0 }), "extension_days is 0"},
 		{"sample_orders_earn_nothing", broken(func(p *sample.Policy) { p.SampleOrdersCountAsGMV = true }), "sample_orders_count_as_gmv true"},
+		{"refund_window_outlasts_content_deadline", broken(func(p *sample.Policy) { p.RefundDays = 21 }), "refund_days is 21"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			if err := c.p.Validate(); err != nil {
@@ -62,8 +63,8 @@ func TestPropertiesFail(t *testing.T) {
 			}
 		})
 	}
-	if n := len(sampletest.Properties(sample.DefaultPolicy())); n != 6 {
-		t.Errorf("%d properties, 6 tested here", n)
+	if n := len(sampletest.Properties(sample.DefaultPolicy())); n != 7 {
+		t.Errorf("%d properties, 7 tested here", n)
 	}
 }
 
@@ -76,8 +77,8 @@ func TestPropertiesInvalidPolicy(t *testing.T) {
 	}
 }
 
-// The generators draw only valid policies, and requests, facts and histories that Rule.Decide
-// accepts for the policy they were drawn for.
+// The generators draw only valid policies, requests, facts and histories that Rule.Decide
+// accepts for the policy they were drawn for, and purchases and sales that Rule.Refund accepts.
 func TestGeneratorsValid(t *testing.T) {
 	rapid.Check(t, func(t *rapid.T) {
 		p := sampletest.Policy().Draw(t, "policy")
@@ -92,6 +93,11 @@ func TestGeneratorsValid(t *testing.T) {
 		h := sampletest.History(p, req, f).Draw(t, "history")
 		if _, _, err := r.Decide(h, req, f, at); err != nil {
 			t.Fatalf("Decide rejected generated input %+v, %+v, %+v at %v: %v", req, f, h, at, err)
+		}
+		pu := sampletest.Purchase(p).Draw(t, "purchase")
+		sales := sampletest.Sales(p, pu).Draw(t, "sales")
+		if _, _, err := r.Refund(pu, sales, sampletest.Instant(p, pu.Market).Draw(t, "refund_at")); err != nil {
+			t.Fatalf("Refund rejected generated input %+v, %+v: %v", pu, sales, err)
 		}
 	})
 }

@@ -40,15 +40,17 @@
 //   - extension_moves_the_deadline (SMP-9): the one extension keeps a sample delivered, not
 //     overdue, past its first deadline.
 //   - sample_orders_earn_nothing (SMP-13): a sample order earns no commission and no GMV.
+//   - refund_window_outlasts_content_deadline (SMP-5, SMP-9): content posted at the last
+//     instant the deadline and its extension allow, with the goal reached then, is refunded.
 //
 // The invariants no policy can break (states only move forward, a final state never changes,
 // refused and bad calls record nothing, the quantity, caps and Collaboration Plus samples never
 // exceeded) are the ledger's to keep, and TestLedger's machine checks them.
 //
 // The generators draw valid policies ([Policy]) and, for a policy, instants on its markets'
-// month edges and daylight-saving changes ([Instant]), requests ([Request]), facts ([Facts])
-// and histories whose counts straddle the policy's caps and the campaign's quantity
-// ([History]).
+// month edges and daylight-saving changes ([Instant]), requests ([Request]), facts ([Facts]),
+// histories whose counts straddle the policy's caps and the campaign's quantity ([History]),
+// refundable purchases ([Purchase]) and sales on the edges of their refund window ([Sales]).
 //
 // Interpretations: a property that needs an approved request (extension_moves_the_deadline,
 // wait_after_rejection_or_expiry) uses a band whose cap admits one and passes when there is

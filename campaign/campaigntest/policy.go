@@ -42,8 +42,8 @@ func evaluatorOf(t *rapid.T, p campaign.Policy) *campaign.Evaluator {
 	return e
 }
 
-// CMP-3: every campaign Create accepts has a registration period that
-// starts no later than the campaign and ends no later than its end. A policy that lets it run
+// CMP-3: every campaign Create accepts has a registration period that starts no later than the
+// campaign and ends no later than its end; Create refuses the others. A policy that lets it run
 // outside (registration_within_campaign false) fails.
 func registrationWithin(p campaign.Policy) func(*rapid.T) {
 	campaigns := Campaign(p)

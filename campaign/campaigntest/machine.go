@@ -381,8 +381,19 @@ func machine(tt *testing.T, newStore func(t *testing.T) campaign.Store) func(*ra
 				rules []affrules.RuleID
 				apply func()
 			)
-			switch kind := rapid.IntRange(0, 6).Draw(t, "action"); kind {
+			// Mostly the actions of the campaign's kind (CMP-2: reviews in an agency campaign,
+			// publication and joining in a seller's), sometimes the others, to be refused.
+			kinds := []int{0, 0, 1, 1, 2, 2, 5, 6, 3, 4}
+			if c.Initiator == campaign.Seller {
+				kinds = []int{0, 0, 3, 3, 4, 4, 2, 2, 5, 6, 1}
+			}
+			switch kind := rapid.SampledFrom(kinds).Draw(t, "action"); kind {
 			case 0:
+				// A product of the set, mostly by the campaign's own seller in a seller campaign.
+				product = rapid.SampledFrom([]string{"p1", "p2", "p3"}).Draw(t, "new_product")
+				if c.Initiator == campaign.Seller && !sometimes(t, "other_seller", 4) {
+					shop = c.Owner
+				}
 				r := campaign.Registration{Product: product, Seller: shop, PartnerShare: affrules.MustParseRate("30%"), Samples: 5, Contact: "+60 3 1234 5678",
 					Rate: rapid.SampledFrom([]affrules.Rate{affrules.MustParseRate("9.9999999%"), affrules.MustParseRate("10%"), affrules.MustParseRate("10%"), affrules.MustParseRate("15%")}).Draw(t, "rate")}
 				el := eligibility.Result{ID: product, ShopID: shop, Market: affrules.MY, State: eligibility.Eligible}

@@ -1,5 +1,5 @@
 // Package campaigntest checks implementations of [campaign.Store], as testing/fstest checks file
-// systems. It depends on the standard library and go-cmp only (besides the packages it checks),
+// systems. It depends on the standard library and pgregory.net/rapid only (besides the packages it checks),
 // so a host's build of its own store's tests pulls in nothing else.
 //
 // [TestStore] runs the suite: creating campaigns and listing them by market and ID; a campaign
@@ -8,7 +8,12 @@
 // matching in an agency campaign, publication, joining and matching in a seller campaign) and
 // stored exactly as returned; refused actions ([*affrules.Refusal]) and bad input
 // ([*affrules.FieldError]) storing nothing; returned campaigns that are copies; a cancelled
-// context; and the atomic step the [campaign.Store] contract asks for under concurrent use:
+// context; a model-based state machine ("machine": up to 15 runs of rapid, each on a new store,
+// of campaigns created and actions of every kind applied at instants on the edges of the
+// registration and campaign periods, compared at every step with a plain model of SPEC §7:
+// accepted actions stored as the model makes them, refusals naming exactly the model's rules,
+// refused and bad actions storing nothing, reviews once, instants only forward); and the
+// atomic step the [campaign.Store] contract asks for under concurrent use:
 // sixteen registrations of one product at once (one is stored, CMP-4), sixteen products
 // registered at once (all stored), registrations racing the end of the registration period
 // (exactly those before the end stored, CMP-4's half-open period) and registrations at
@@ -19,6 +24,30 @@
 //	func TestStore(t *testing.T) {
 //		campaigntest.TestStore(t, func(t *testing.T) campaign.Store { return mystore.New(t) })
 //	}
+//
+// The package also checks a host's own [campaign.Policy]: [CheckPolicy] runs [Properties], each
+// a named rapid property that reports a minimal counter-example:
+//
+//   - registration_within_campaign (CMP-3): every campaign Create accepts registers from no
+//     later than its start to no later than its end.
+//   - open_products_promoted_at_once (CMP-1): a request to promote an Open Collaboration
+//     product is refused before the listing, naming its start, and granted at once from then.
+//   - permanent_disqualification_ends_participation (ELG-11): a permanent disqualification
+//     ends a registered product's participation at its instant.
+//
+// The invariants no policy can break (the half-open registration period, reviews once and
+// states only forward, refused and bad actions changing nothing, instants only forward) are the
+// store's to keep, and TestStore's machine checks them.
+//
+// The generators draw valid policies ([Policy]) and, for a policy, campaign terms Create
+// accepts whose periods start at local midnights and straddle the registration's limits
+// ([Campaign]), registrations whose rates straddle the requirement ([Registration],
+// [Eligible]), instants at the periods' edges and daylight-saving changes ([Instant]) and Open
+// Collaboration terms ([Listing]).
+//
+// Interpretations: the properties build their evaluator with commission's catalog policy, whose
+// rate bounds (1%–80%, COM-9) the generators keep to; TestStore's machine makes at most 15 runs
+// (lowering -rapid.checks while it runs), each on a new store.
 package campaigntest
 
 import (
@@ -32,8 +61,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
+	"pgregory.net/rapid"
 
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/campaign"
@@ -49,9 +77,6 @@ var (
 	regEnd = t0.Add(10 * 24 * time.Hour)
 	// run is the campaign period.
 	run = affrules.Period{Start: t0.Add(5 * 24 * time.Hour), End: t0.Add(30 * 24 * time.Hour)}
-	// equal compares campaigns: instants with time.Time.Equal and rates with Rate.Equal (cmp
-	// uses a type's Equal method), a nil slice equal to an empty one.
-	equal = cmpopts.EquateEmpty()
 )
 
 func evaluator() *campaign.Evaluator {
@@ -118,8 +143,8 @@ func stored(t *testing.T, s campaign.Store, id string) campaign.Campaign {
 	}
 	for _, c := range cs {
 		if c.ID == id {
-			if diff := cmp.Diff(c, got, equal); diff != "" {
-				t.Fatalf("Campaign(%q) is not what Campaigns lists (-listed +got):\n%s", id, diff)
+			if diff := diffOf(c, got); diff != "" {
+				t.Fatalf("Campaign(%q) is not what Campaigns lists (want is what Campaigns lists):\n%s", id, diff)
 			}
 			return got
 		}
@@ -177,8 +202,8 @@ func together(n int, f func(i int)) {
 // unchanged fails t if the store's campaign differs from want.
 func unchanged(t *testing.T, s campaign.Store, want campaign.Campaign, what string) {
 	t.Helper()
-	if diff := cmp.Diff(want, stored(t, s, want.ID), equal); diff != "" {
-		t.Errorf("%s changed the stored campaign (-want +got):\n%s", what, diff)
+	if diff := diffOf(want, stored(t, s, want.ID)); diff != "" {
+		t.Errorf("%s changed the stored campaign:\n%s", what, diff)
 	}
 }
 
@@ -197,8 +222,8 @@ func TestStore(t *testing.T, newStore func(t *testing.T) campaign.Store) {
 				t.Errorf("Create(%s) set created %v, updated %v; want both %v", c.ID, got.Created, got.Updated, t0)
 			}
 			c.Created, c.Updated = t0, t0
-			if diff := cmp.Diff(c, got, equal); diff != "" {
-				t.Errorf("Create(%s) returned (-want +got):\n%s", c.ID, diff)
+			if diff := diffOf(c, got); diff != "" {
+				t.Errorf("Create(%s) returned:\n%s", c.ID, diff)
 			}
 			want[c.ID] = got
 		}
@@ -214,14 +239,14 @@ func TestStore(t *testing.T, newStore func(t *testing.T) campaign.Store) {
 				t.Errorf("Campaigns(%q) = [%s], want [%s] in ID order", tc.market, ids(got), tc.ids)
 			}
 			for _, c := range got {
-				if diff := cmp.Diff(want[c.ID], c, equal); diff != "" {
-					t.Errorf("Campaigns(%q): %s is not what Create returned (-want +got):\n%s", tc.market, c.ID, diff)
+				if diff := diffOf(want[c.ID], c); diff != "" {
+					t.Errorf("Campaigns(%q): %s is not what Create returned:\n%s", tc.market, c.ID, diff)
 				}
 			}
 		}
 		for id, c := range want {
-			if diff := cmp.Diff(c, stored(t, s, id), equal); diff != "" {
-				t.Errorf("Campaign(%q) is not what Create returned (-want +got):\n%s", id, diff)
+			if diff := diffOf(c, stored(t, s, id)); diff != "" {
+				t.Errorf("Campaign(%q) is not what Create returned:\n%s", id, diff)
 			}
 		}
 		if _, err := s.Campaign(ctx, "x"); !errors.Is(err, campaign.ErrNotFound) {
@@ -292,8 +317,8 @@ func TestStore(t *testing.T, newStore func(t *testing.T) campaign.Store) {
 		var got campaign.Campaign
 		for _, st := range steps {
 			got = apply(t, s, e, "a", st.a, st.at)
-			if diff := cmp.Diff(got, stored(t, s, "a"), equal); diff != "" {
-				t.Errorf("after %v the store holds what Apply did not return (-returned +stored):\n%s", st.a, diff)
+			if diff := diffOf(got, stored(t, s, "a")); diff != "" {
+				t.Errorf("after %v the store holds what Apply did not return (want is what Apply returned):\n%s", st.a, diff)
 			}
 		}
 		if len(got.Products) != 2 {
@@ -307,8 +332,8 @@ func TestStore(t *testing.T, newStore func(t *testing.T) campaign.Store) {
 			t.Errorf("p2 = %+v, want rejected at t0+3h", p2)
 		}
 		wantMatches := []campaign.Match{{Partner: "partner-1", Creator: "creator-1", At: t0.Add(4 * time.Hour)}, {Partner: "partner-1", Creator: "creator-2", At: t0.Add(4 * time.Hour)}}
-		if diff := cmp.Diff(wantMatches, p1.Matches, equal); diff != "" {
-			t.Errorf("p1 matches (-want +got):\n%s", diff)
+		if diff := diffOf(wantMatches, p1.Matches); diff != "" {
+			t.Errorf("p1 matches:\n%s", diff)
 		}
 		if !got.Updated.Equal(t0.Add(5 * time.Hour)) {
 			t.Errorf("updated %v, want the last action's instant %v", got.Updated, t0.Add(5*time.Hour))
@@ -322,12 +347,12 @@ func TestStore(t *testing.T, newStore func(t *testing.T) campaign.Store) {
 		apply(t, s, e, "s", campaign.Publish("shop-1"), t0.Add(2*time.Hour))
 		apply(t, s, e, "s", campaign.Join("partner-2"), t0.Add(3*time.Hour))
 		got := apply(t, s, e, "s", campaign.MatchCreators("partner-2", "p1", "creator-1"), t0.Add(4*time.Hour))
-		if diff := cmp.Diff(got, stored(t, s, "s"), equal); diff != "" {
-			t.Errorf("the store holds what Apply did not return (-returned +stored):\n%s", diff)
+		if diff := diffOf(got, stored(t, s, "s")); diff != "" {
+			t.Errorf("the store holds what Apply did not return (want is what Apply returned):\n%s", diff)
 		}
 		want := []campaign.Participant{{Partner: "partner-2", Joined: t0.Add(3 * time.Hour)}}
-		if diff := cmp.Diff(want, got.Partners, equal); diff != "" {
-			t.Errorf("partners (-want +got):\n%s", diff)
+		if diff := diffOf(want, got.Partners); diff != "" {
+			t.Errorf("partners:\n%s", diff)
 		}
 		if !got.Published.Equal(t0.Add(2*time.Hour)) || len(got.Products) != 1 || got.Products[0].Status != campaign.Approved || len(got.Products[0].Matches) != 1 {
 			t.Errorf("campaign = %+v, want published at t0+2h with p1 approved and matched once", got)
@@ -415,8 +440,8 @@ func TestStore(t *testing.T, newStore func(t *testing.T) campaign.Store) {
 		apply(t, s, e, "a", campaign.Review("partner-1", "p1", true), t0.Add(2*time.Hour))
 		got := apply(t, s, e, "a", campaign.MatchCreators("partner-1", "p1", "creator-1"), t0.Add(3*time.Hour))
 		want := snapshot(got)
-		if diff := cmp.Diff([]string{"shop-1", "shop-2"}, want.Audience.IDs); diff != "" {
-			t.Errorf("the caller's slices changed the stored audience (-want +got):\n%s", diff)
+		if diff := diffOf([]string{"shop-1", "shop-2"}, want.Audience.IDs); diff != "" {
+			t.Errorf("the caller's slices changed the stored audience:\n%s", diff)
 		}
 		got.Products[0].Matches[0].Creator = "creator-x"
 		got.Products[0].Status = campaign.Rejected
@@ -457,6 +482,10 @@ func TestStore(t *testing.T, newStore func(t *testing.T) campaign.Store) {
 		}
 	})
 
+	restore := fewerChecks(machineChecks)
+	t.Run("machine", rapid.MakeCheck(machine(t, newStore)))
+	restore()
+
 	t.Run("ConcurrentSameProduct_CMP4", func(t *testing.T) {
 		s := newStore(t)
 		create(t, s, e, agency("a", affrules.MY), t0)
@@ -490,8 +519,8 @@ func TestStore(t *testing.T, newStore func(t *testing.T) campaign.Store) {
 		for _, r := range got.Products {
 			products = append(products, r.Product)
 		}
-		if diff := cmp.Diff([]string{"p0", "p1", "p2", "p3", "p4", "p5", "p6", "p7"}, products); diff != "" {
-			t.Errorf("stored products (-want +got): each once\n%s", diff)
+		if diff := diffOf([]string{"p0", "p1", "p2", "p3", "p4", "p5", "p6", "p7"}, products); diff != "" {
+			t.Errorf("stored products: each once\n%s", diff)
 		}
 	})
 
@@ -516,8 +545,8 @@ func TestStore(t *testing.T, newStore func(t *testing.T) campaign.Store) {
 			products = append(products, r.Product)
 		}
 		slices.Sort(products)
-		if diff := cmp.Diff(want, products); diff != "" {
-			t.Errorf("stored products (-want +got):\n%s", diff)
+		if diff := diffOf(want, products); diff != "" {
+			t.Errorf("stored products:\n%s", diff)
 		}
 	})
 
@@ -561,8 +590,8 @@ func TestStore(t *testing.T, newStore func(t *testing.T) campaign.Store) {
 		}
 		slices.Sort(products)
 		slices.Sort(want)
-		if diff := cmp.Diff(want, products); diff != "" {
-			t.Errorf("stored products (-want +got): exactly those before the end\n%s", diff)
+		if diff := diffOf(want, products); diff != "" {
+			t.Errorf("stored products: exactly those before the end\n%s", diff)
 		}
 	})
 
@@ -608,8 +637,8 @@ func TestStore(t *testing.T, newStore func(t *testing.T) campaign.Store) {
 		}
 		slices.Sort(want)
 		slices.Sort(products)
-		if diff := cmp.Diff(want, products); diff != "" {
-			t.Errorf("stored products are not the registrations accepted (-accepted +stored):\n%s", diff)
+		if diff := diffOf(want, products); diff != "" {
+			t.Errorf("stored products are not the registrations accepted (want is what was accepted):\n%s", diff)
 		}
 		if len(want) < 2 {
 			t.Errorf("no concurrent registration was accepted")

@@ -1,13 +1,19 @@
 // Package collabplustest checks implementations of [collabplus.Store], as testing/fstest checks
-// file systems. It depends on the standard library and go-cmp only (besides the packages it
-// checks), so a host's build of its own store's tests pulls in nothing else.
+// file systems. It depends on the standard library and pgregory.net/rapid only (besides the
+// packages it checks), so a host's build of its own store's tests pulls in nothing else.
 //
 // [TestStore] runs the suite: creating sellers' records and reading them back; a record created
 // again under its ID ([collabplus.ErrConflict]); an unknown ID ([collabplus.ErrNotFound]);
 // actions applied by the rules of the evaluator given on each call (creator groups, drafts,
 // submission, payment, the blocklist, joins) and stored exactly as returned; refused actions
 // ([*affrules.Refusal]) and bad input ([*affrules.FieldError]) storing nothing; returned records
-// that are copies; a cancelled context; and the atomic step the [collabplus.Store] contract asks
+// that are copies; a cancelled context; a model-based state machine ("machine": up to 15 runs
+// of rapid, each on a new store, of one seller's groups, drafts, edits, submissions, payments,
+// recalls, final terms, blocks and joins at instants on the payment windows', periods' and
+// quota's edges, in Thailand or the United Kingdom, compared at every step with a plain model of
+// SPEC §5: accepted actions stored as the model makes them, refusals naming the model's reasons
+// and storing nothing, states only forward, never more than the quota counted, no blocked
+// creator joining); and the atomic step the [collabplus.Store] contract asks
 // for under concurrent use: twenty submissions at once admitting exactly the quota's free slots
 // (CP-3), joins racing blocks of the same creators (CP-13, each join stored only if it came
 // before its block), actions on different sellers at once (all stored) and actions at instants
@@ -18,6 +24,33 @@
 //	func TestStore(t *testing.T) {
 //		collabplustest.TestStore(t, func(t *testing.T) collabplus.Store { return mystore.New(t) })
 //	}
+//
+// The package also checks a host's own [collabplus.Policy]: [CheckPolicy] runs [Properties],
+// each a named rapid property that reports a minimal counter-example:
+//
+//   - quota_counts_expired_and_recalled (CP-3): with the quota's collaborations submitted, one
+//     of them expired or recalled, the seller may submit no more.
+//   - quota_slot_frees_at_local_midnight (CP-3): the quota counts market-calendar days, so the
+//     next slot, the instant a refusal names, is a local midnight.
+//   - submission_needs_invitation (CP-17): a seller who is not allowlisted is refused.
+//   - permanent_disqualification_ends_participation (ELG-11): a permanent disqualification
+//     after submission ends the product's part in a paid collaboration at its instant.
+//
+// The invariants no policy can break (states only move forward, expired, recalled and ended
+// collaborations never change again, refused and bad actions changing nothing, never more than
+// the quota submitted, no blocked creator joining) are the store's to keep, and TestStore's
+// machine checks them.
+//
+// The generators draw valid policies ([Policy]) and, for a policy, instants on local midnights
+// and daylight-saving changes ([Instant]), a seller's empty record ([Seller]), terms whose
+// periods run whole local days at, just inside or just outside the policy's bounds ([Terms])
+// and the facts of a submission ([Facts]).
+//
+// Interpretations: the properties build their evaluator with commission's catalog policy; the
+// quota properties build a record with the quota's submissions as the rules record them rather
+// than applying each, so that a large quota stays cheap; quota_counts_expired_and_recalled
+// checks an expiry only when the payment window ends inside the quota's window; TestStore's
+// machine makes at most 15 runs (lowering -rapid.checks while it runs), each on a new store.
 package collabplustest
 
 import (
@@ -30,9 +63,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/shopspring/decimal"
+	"pgregory.net/rapid"
 
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/collabplus"
@@ -44,16 +76,23 @@ import (
 var (
 	// bkk is Bangkok's zone, UTC+7 all year; the suite's sellers are in Thailand.
 	bkk = time.FixedZone("ICT", 7*60*60)
+	// london is the United Kingdom's zone, with its daylight-saving changes.
+	london = mustZone("Europe/London")
 	// t0 is when the suite's sellers are created: 1 February 2026, 09:00 in Bangkok.
 	t0 = time.Date(2026, 2, 1, 9, 0, 0, 0, bkk)
 	// period is the suite's collaborations' period, 1–14 March 2026 in Bangkok (CP-2).
 	period = affrules.Period{Start: time.Date(2026, 3, 1, 0, 0, 0, 0, bkk), End: time.Date(2026, 3, 15, 0, 0, 0, 0, bkk)}
 	// submitted is when they are submitted and paid.
 	submitted = time.Date(2026, 2, 20, 10, 0, 0, 0, bkk)
-	// equal compares records: instants with time.Time.Equal and rates and decimals with their
-	// Equal methods (cmp uses a type's Equal method), a nil slice equal to an empty one.
-	equal = cmpopts.EquateEmpty()
 )
+
+func mustZone(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err)
+	}
+	return loc
+}
 
 func evaluator() *collabplus.Evaluator {
 	return collabplus.MustNew(collabplus.DefaultPolicy(), commission.MustNew(commission.DefaultPolicy()))
@@ -120,8 +159,8 @@ func stored(t *testing.T, s collabplus.Store, id string) collabplus.Seller {
 // unchanged fails t if the store's record of want.ID differs from want.
 func unchanged(t *testing.T, s collabplus.Store, want collabplus.Seller, what string) {
 	t.Helper()
-	if diff := cmp.Diff(want, stored(t, s, want.ID), equal); diff != "" {
-		t.Errorf("%s changed the stored record (-want +got):\n%s", what, diff)
+	if diff := diffOf(want, stored(t, s, want.ID)); diff != "" {
+		t.Errorf("%s changed the stored record:\n%s", what, diff)
 	}
 }
 
@@ -209,11 +248,11 @@ func TestStore(t *testing.T, newStore func(t *testing.T) collabplus.Store) {
 		for _, id := range []string{"shop-2", "shop-1", "shop-3"} {
 			rec := newSeller(t, e, id)
 			got := create(t, s, rec)
-			if diff := cmp.Diff(rec, got, equal); diff != "" {
-				t.Errorf("Create(%s) returned (-want +got):\n%s", id, diff)
+			if diff := diffOf(rec, got); diff != "" {
+				t.Errorf("Create(%s) returned:\n%s", id, diff)
 			}
-			if diff := cmp.Diff(rec, stored(t, s, id), equal); diff != "" {
-				t.Errorf("Seller(%s) is not what Create stored (-want +got):\n%s", id, diff)
+			if diff := diffOf(rec, stored(t, s, id)); diff != "" {
+				t.Errorf("Seller(%s) is not what Create stored:\n%s", id, diff)
 			}
 		}
 		if _, err := s.Seller(ctx, "shop-9"); !errors.Is(err, collabplus.ErrNotFound) {
@@ -268,8 +307,8 @@ func TestStore(t *testing.T, newStore func(t *testing.T) collabplus.Store) {
 		var got collabplus.Seller
 		for _, st := range steps {
 			got = apply(t, s, e, "shop-1", st.a, st.at)
-			if diff := cmp.Diff(got, stored(t, s, "shop-1"), equal); diff != "" {
-				t.Errorf("after %v the store holds what Apply did not return (-returned +stored):\n%s", st.a, diff)
+			if diff := diffOf(got, stored(t, s, "shop-1")); diff != "" {
+				t.Errorf("after %v the store holds what Apply did not return:\n%s", st.a, diff)
 			}
 			if !got.Updated.Equal(st.at) {
 				t.Errorf("after %v: updated %v, want %v", st.a, got.Updated, st.at)
@@ -281,17 +320,17 @@ func TestStore(t *testing.T, newStore func(t *testing.T) collabplus.Store) {
 		c := got.Collaborations[0]
 		wantEvents := []collabplus.Event{{Kind: collabplus.Submitted, At: submitted, Due: submitted.Add(24 * time.Hour)},
 			{Kind: collabplus.PaidEvent, At: paid, Method: "credit_card"}}
-		if diff := cmp.Diff(wantEvents, c.Events, equal); diff != "" {
-			t.Errorf("events (-want +got):\n%s", diff)
+		if diff := diffOf(wantEvents, c.Events); diff != "" {
+			t.Errorf("events:\n%s", diff)
 		}
-		if diff := cmp.Diff([]collabplus.Member{{Creator: "mali", Joined: period.Start}}, c.Members, equal); diff != "" {
-			t.Errorf("members (-want +got):\n%s", diff)
+		if diff := diffOf([]collabplus.Member{{Creator: "mali", Joined: period.Start}}, c.Members); diff != "" {
+			t.Errorf("members:\n%s", diff)
 		}
-		if diff := cmp.Diff(collabplus.Blocklist{{Creator: "kai", Blocked: true, At: paid}}, got.Blocklist, equal); diff != "" {
-			t.Errorf("blocklist (-want +got):\n%s", diff)
+		if diff := diffOf(collabplus.Blocklist{{Creator: "kai", Blocked: true, At: paid}}, got.Blocklist); diff != "" {
+			t.Errorf("blocklist:\n%s", diff)
 		}
-		if diff := cmp.Diff([]collabplus.Submission{{Collaboration: "c1", At: submitted}}, got.Submissions, equal); diff != "" {
-			t.Errorf("creation log (-want +got):\n%s", diff)
+		if diff := diffOf([]collabplus.Submission{{Collaboration: "c1", At: submitted}}, got.Submissions); diff != "" {
+			t.Errorf("creation log:\n%s", diff)
 		}
 		if st := c.StateAt(period.Start); st != collabplus.Ongoing {
 			t.Errorf("state at the start %v, want ongoing", st)
@@ -436,6 +475,10 @@ func TestStore(t *testing.T, newStore func(t *testing.T) collabplus.Store) {
 			t.Errorf("a cancelled Create stored a record: %v", err)
 		}
 	})
+
+	restore := fewerChecks(machineChecks)
+	t.Run("machine", rapid.MakeCheck(machine(t, newStore)))
+	restore()
 
 	t.Run("ConcurrentSubmissions_CP3", func(t *testing.T) {
 		s := newStore(t)
@@ -597,8 +640,8 @@ func TestStore(t *testing.T, newStore func(t *testing.T) collabplus.Store) {
 		}
 		slices.Sort(want)
 		slices.Sort(blocked)
-		if diff := cmp.Diff(want, blocked); diff != "" {
-			t.Errorf("stored blocks are not the blocks accepted (-accepted +stored):\n%s", diff)
+		if diff := diffOf(want, blocked); diff != "" {
+			t.Errorf("stored blocks are not the blocks accepted:\n%s", diff)
 		}
 		if len(want) == 0 {
 			t.Errorf("no concurrent block was accepted")

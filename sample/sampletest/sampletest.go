@@ -1,5 +1,5 @@
 // Package sampletest checks implementations of [sample.Ledger], as testing/fstest checks file
-// systems. It depends on the standard library and go-cmp only (besides the packages it checks),
+// systems. It depends on the standard library and pgregory.net/rapid only (besides the packages it checks),
 // so a host's build of its own ledger's tests pulls in nothing else.
 //
 // [TestLedger] runs the suite: requests recorded exactly as returned and listed per creator in
@@ -11,7 +11,11 @@
 // review or reject, SMP-2; the samples per creator of a Collaboration Plus, SMP-3); a request
 // made again under its ID ([sample.ErrConflict]); an unknown ID ([sample.ErrNotFound]); denials,
 // refusals and bad input recording nothing; returned requests that are copies; a cancelled
-// context; and the atomic step SMP-7 asks for under concurrent use: 100 requests racing for the
+// context; a model-based state machine ("machine": up to 15 runs of rapid, each on a new
+// ledger, of requests and events at instants on the windows' edges, compared at every step
+// with a plain model of SPEC §6: every decision with its reasons and NextAllowed, every event
+// and refusal, states that only move forward, refused and bad calls recording nothing, the
+// fulfilment rate); and the atomic step SMP-7 asks for under concurrent use: 100 requests racing for the
 // last 3 units of a quantity admit exactly 3 (the rest wait for the seller's review), 20
 // requests of one creator for one product leave exactly one open (the rest are bad input), 20
 // requests of one creator at once stop at the monthly cap, 10 at once in one Collaboration Plus
@@ -22,6 +26,36 @@
 //	func TestLedger(t *testing.T) {
 //		sampletest.TestLedger(t, func(t *testing.T) sample.Ledger { return myledger.New(t) })
 //	}
+//
+// The package also checks a host's own [sample.Policy]: [CheckPolicy] runs [Properties], each
+// a named rapid property that reports a minimal counter-example:
+//
+//   - wait_after_rejection_or_expiry (SMP-10): after a rejection or an expiry the creator
+//     waits wait_days for the product, denied with the instant allowed, then allowed.
+//   - every_band_admits_requests_up_to_its_cap (SMP-11): a band admits requests below its cap
+//     and denies them at it until the market's next month; a band capped at 0 fails.
+//   - collab_plus_grants_free_samples (SMP-3): a Collaboration Plus member gets
+//     collab_plus_free samples straight to "to ship", no more, and at least one.
+//   - collab_plus_outside_monthly_caps (SMP-3, SMP-11): the monthly cap never denies them.
+//   - extension_moves_the_deadline (SMP-9): the one extension keeps a sample delivered, not
+//     overdue, past its first deadline.
+//   - sample_orders_earn_nothing (SMP-13): a sample order earns no commission and no GMV.
+//   - refund_window_outlasts_content_deadline (SMP-5, SMP-9): content posted at the last
+//     instant the deadline and its extension allow, with the goal reached then, is refunded.
+//
+// The invariants no policy can break (states only move forward, a final state never changes,
+// refused and bad calls record nothing, the quantity, caps and Collaboration Plus samples never
+// exceeded) are the ledger's to keep, and TestLedger's machine checks them.
+//
+// The generators draw valid policies ([Policy]) and, for a policy, instants on its markets'
+// month edges and daylight-saving changes ([Instant]), requests ([Request]), facts ([Facts]),
+// histories whose counts straddle the policy's caps and the campaign's quantity ([History]),
+// refundable purchases ([Purchase]) and sales on the edges of their refund window ([Sales]).
+//
+// Interpretations: a property that needs an approved request (extension_moves_the_deadline,
+// wait_after_rejection_or_expiry) uses a band whose cap admits one and passes when there is
+// none, which every_band_admits_requests_up_to_its_cap reports; TestLedger's machine makes at
+// most 15 runs (lowering -rapid.checks while it runs), each on a new ledger.
 package sampletest
 
 import (
@@ -33,8 +67,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/google/go-cmp/cmp"
-	"github.com/google/go-cmp/cmp/cmpopts"
+	"pgregory.net/rapid"
 
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/sample"
@@ -48,9 +81,6 @@ var (
 	t0 = time.Date(2026, time.December, 1, 9, 0, 0, 0, kl)
 	// january is the first instant of January 2027 in Kuala Lumpur, the end of t0's month.
 	january = time.Date(2027, time.January, 1, 0, 0, 0, 0, kl)
-	// equal compares requests: instants with time.Time.Equal (cmp uses a type's Equal method),
-	// a nil slice equal to an empty one.
-	equal = cmpopts.EquateEmpty()
 )
 
 func mustZone(name string) *time.Location {
@@ -132,7 +162,7 @@ func denied(t *testing.T, l sample.Ledger, r sample.Rule, req sample.Request, f 
 	if !d.NextAllowed.Equal(next) {
 		t.Fatalf("Request(%s) at %v: next allowed %v, want %v", req.ID, at, d.NextAllowed, next)
 	}
-	if !cmp.Equal(sample.Request{}, got, equal) {
+	if diffRequest(sample.Request{}, got) != "" {
 		t.Fatalf("Request(%s) denied, but returned %+v", req.ID, got)
 	}
 }
@@ -148,7 +178,7 @@ func badRequest(t *testing.T, l sample.Ledger, r sample.Rule, req sample.Request
 	if field == "request.product" && !errors.Is(err, sample.ErrOpenRequest) {
 		t.Fatalf("Request(%s) at %v: error %v, want sample.ErrOpenRequest", req.ID, at, err)
 	}
-	if d.Allowed || !cmp.Equal(sample.Request{}, got, equal) {
+	if d.Allowed || diffRequest(sample.Request{}, got) != "" {
 		t.Fatalf("Request(%s) was bad input, but returned %+v, %v", req.ID, got, d)
 	}
 }
@@ -176,8 +206,8 @@ func held(t *testing.T, l sample.Ledger, creator string) []sample.Request {
 // unchanged requires creator's requests to be want.
 func unchanged(t *testing.T, l sample.Ledger, creator string, want []sample.Request, after string) {
 	t.Helper()
-	if diff := cmp.Diff(want, held(t, l, creator), equal); diff != "" {
-		t.Errorf("after %s, %s's requests changed (-want +got):\n%s", after, creator, diff)
+	if diff := diffRequests(want, held(t, l, creator)); diff != "" {
+		t.Errorf("after %s, %s's requests changed:\n%s", after, creator, diff)
 	}
 }
 
@@ -231,8 +261,8 @@ func TestLedger(t *testing.T, newLedger func(t *testing.T) sample.Ledger) {
 				t.Errorf("%s: state %v, want %v", c.r.ID, s, c.want)
 			}
 		}
-		if diff := cmp.Diff([]sample.Request{r1, r2, r3}, held(t, l, "aisyah"), equal); diff != "" {
-			t.Errorf("Requests holds what Request did not return, or not in the order made (-returned +held):\n%s", diff)
+		if diff := diffRequests([]sample.Request{r1, r2, r3}, held(t, l, "aisyah")); diff != "" {
+			t.Errorf("Requests holds what Request did not return, or not in the order made (want is what was returned):\n%s", diff)
 		}
 
 		steps := []struct {
@@ -248,8 +278,8 @@ func TestLedger(t *testing.T, newLedger func(t *testing.T) sample.Ledger) {
 		var got sample.Request
 		for _, s := range steps {
 			got = record(t, l, rule, "r1", s.k, s.at)
-			if diff := cmp.Diff(got, held(t, l, "aisyah")[0], equal); diff != "" {
-				t.Errorf("after %v the ledger holds what Record did not return (-returned +held):\n%s", s.k, diff)
+			if diff := diffRequest(got, held(t, l, "aisyah")[0]); diff != "" {
+				t.Errorf("after %v the ledger holds what Record did not return (want is what was returned):\n%s", s.k, diff)
 			}
 		}
 		want := []sample.Event{
@@ -260,8 +290,8 @@ func TestLedger(t *testing.T, newLedger func(t *testing.T) sample.Ledger) {
 			{Kind: sample.Extended, At: t0.Add(10 * day), Due: t0.Add(24 * day)},
 			{Kind: sample.Posted, At: t0.Add(12 * day)},
 		}
-		if diff := cmp.Diff(want, got.Events); diff != "" {
-			t.Errorf("r1's events (-want +got):\n%s", diff)
+		if diff := diffEvents(want, got.Events); diff != "" {
+			t.Errorf("r1's events:\n%s", diff)
 		}
 		if rs := held(t, l, "cara"); len(rs) != 0 {
 			t.Errorf("Requests of a creator without requests: %+v", rs)
@@ -409,7 +439,7 @@ func TestLedger(t *testing.T, newLedger func(t *testing.T) sample.Ledger) {
 			if !errors.Is(err, sample.ErrConflict) {
 				t.Errorf("request %s again (%s, %s): error %v, want ErrConflict", req.ID, req.Creator, req.Product, err)
 			}
-			if d.Allowed || !cmp.Equal(sample.Request{}, got, equal) {
+			if d.Allowed || diffRequest(sample.Request{}, got) != "" {
 				t.Errorf("a conflicting request returned %+v, %v", got, d)
 			}
 		}
@@ -517,6 +547,10 @@ func TestLedger(t *testing.T, newLedger func(t *testing.T) sample.Ledger) {
 		unchanged(t, l, "aisyah", []sample.Request{first}, "calls with a cancelled context")
 	})
 
+	restore := fewerChecks(machineChecks)
+	t.Run("machine", rapid.MakeCheck(machine(t, newLedger)))
+	restore()
+
 	t.Run("ConcurrentLastUnits_SMP7", func(t *testing.T) {
 		l := newLedger(t)
 		const quantity = 10
@@ -548,7 +582,7 @@ func TestLedger(t *testing.T, newLedger func(t *testing.T) sample.Ledger) {
 			default:
 				t.Errorf("request %d: state %v", i, s)
 			}
-			if s := held(t, l, r.Creator); len(s) != 1 || !cmp.Equal(r, s[0], equal) {
+			if s := held(t, l, r.Creator); len(s) != 1 || diffRequest(r, s[0]) != "" {
 				t.Errorf("request %d: the ledger holds %+v, Request returned %+v", i, s, r)
 			}
 		}

@@ -1,0 +1,115 @@
+package collabplustest
+
+import (
+	"time"
+
+	"github.com/shopspring/decimal"
+	"pgregory.net/rapid"
+
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/affrulestest"
+	"github.com/affrules/affrules/collabplus"
+	"github.com/affrules/affrules/eligibility"
+	"github.com/affrules/affrules/level"
+)
+
+// Policy draws valid Collaboration Plus policies: variations of [collabplus.DefaultPolicy] with
+// the quota (limit, days, calendar or rolling, expired and recalled ones counted or not), the
+// duration bounds, the payment window and the sample lead time moved around the catalog's
+// values, markets left out or opened to every seller, and the flags switched. Every policy it
+// draws passes [collabplus.Policy.Validate]; many break one of the [Properties] on purpose, as
+// a host's edit might.
+func Policy() *rapid.Generator[collabplus.Policy] {
+	return rapid.Custom(func(t *rapid.T) collabplus.Policy {
+		p := collabplus.DefaultPolicy()
+		straddle := func(label string, v, lo, hi int) int {
+			return int(affrulestest.Straddle(int64(v)).Filter(func(n int64) bool { return n >= int64(lo) && n <= int64(hi) }).Draw(t, label))
+		}
+		p.Markets = rapid.SliceOfNDistinct(rapid.SampledFrom(p.Markets), 1, len(p.Markets), func(m affrules.MarketCode) affrules.MarketCode { return m }).Draw(t, "markets")
+		if sometimes(t, "open_markets", 4) {
+			p.OpenMarkets = []affrules.MarketCode{rapid.SampledFrom(p.Markets).Draw(t, "open_market")}
+		}
+		p.QuotaLimit = straddle("quota_limit", p.QuotaLimit, 1, 10_000)
+		p.QuotaDays = straddle("quota_days", p.QuotaDays, 1, 3650)
+		p.QuotaCalendarDays = rapid.Bool().Draw(t, "quota_calendar_days")
+		p.QuotaCountsExpired = rapid.Bool().Draw(t, "quota_counts_expired")
+		p.QuotaCountsRecalled = rapid.Bool().Draw(t, "quota_counts_recalled")
+		p.TaskDays.Min = straddle("task_days_min", p.TaskDays.Min, 1, 60)
+		p.TaskDays.Max = straddle("task_days_max", p.TaskDays.Max, p.TaskDays.Min, 3650)
+		p.ChallengeDays.Min = straddle("challenge_days_min", p.ChallengeDays.Min, 1, 60)
+		p.ChallengeDays.Max = straddle("challenge_days_max", p.ChallengeDays.Max, p.ChallengeDays.Min, 3650)
+		p.PaymentHours = straddle("payment_hours", p.PaymentHours, 1, 24*365)
+		p.SampleLeadDays = straddle("sample_lead_days", p.SampleLeadDays, 0, 3650)
+		p.PermanentEndsParticipation = rapid.Bool().Draw(t, "permanent_ends_participation")
+		p.ExtraFee = rapid.Bool().Draw(t, "extra_fee")
+		return p
+	})
+}
+
+// Instant draws an instant of 2026 in market m's zone at or near a local midnight (the edge of
+// CP-2's days and CP-3's calendar window) or a daylight-saving change (the United Kingdom has
+// two), or any instant of the year.
+func Instant(p collabplus.Policy, m affrules.MarketCode) *rapid.Generator[time.Time] {
+	loc := time.UTC
+	if mk, err := affrules.LookupMarket(m); err == nil {
+		loc = mk.Location()
+	}
+	var edges []time.Time
+	for i := range 12 {
+		edges = append(edges, time.Date(2026, time.January+time.Month(i), 1, 0, 0, 0, 0, loc), time.Date(2026, time.January+time.Month(i), 15, 0, 0, 0, 0, loc))
+	}
+	return affrulestest.Instant(loc, edges...)
+}
+
+// Seller returns the empty record of seller id in market m, created at instant at, with creator
+// group g1 (every level from L1): what [collabplus.Evaluator.NewSeller] and a [collabplus.SaveGroup]
+// make.
+func Seller(id string, m affrules.MarketCode, at time.Time) collabplus.Seller {
+	return collabplus.Seller{ID: id, Market: m, Groups: []collabplus.Group{{ID: "g1", MinLevel: level.L1}}, Updated: at}
+}
+
+// Terms draws the terms of a collaboration of seller s submitted at instant at, valid for p: a
+// task or a challenge for group g1 and product p1 at an exclusive rate of 15%, whose period runs
+// whole days of s's market from the local midnight 1 to 30 days after at's day, for a number of
+// days at, just inside or just outside p's bounds for its type (CP-2; outside them the
+// submission is refused, not bad input).
+func Terms(p collabplus.Policy, s collabplus.Seller, at time.Time) *rapid.Generator[collabplus.Terms] {
+	loc := time.UTC
+	if mk, err := affrules.LookupMarket(s.Market); err == nil {
+		loc = mk.Location()
+	}
+	return rapid.Custom(func(t *rapid.T) collabplus.Terms {
+		typ := rapid.SampledFrom([]collabplus.Type{collabplus.Task, collabplus.Challenge}).Draw(t, "type")
+		bounds := p.TaskDays
+		if typ == collabplus.Challenge {
+			bounds = p.ChallengeDays
+		}
+		n := rapid.SampledFrom([]int{bounds.Min - 1, bounds.Min, bounds.Min + 1, bounds.Max - 1, bounds.Max, bounds.Max + 1}).Filter(func(n int) bool { return n >= 1 }).Draw(t, "days")
+		y, mo, d := at.In(loc).Date()
+		d += rapid.IntRange(1, 30).Draw(t, "starts_after_days")
+		period := affrules.Period{Start: time.Date(y, mo, d, 0, 0, 0, 0, loc), End: time.Date(y, mo, d+n, 0, 0, 0, 0, loc)}
+		tm := collabplus.Terms{
+			Type: typ, Period: period, Group: "g1",
+			Products:   []collabplus.Product{{ID: "p1", Rate: affrules.MustParseRate("15%")}},
+			Objectives: []collabplus.Objective{{Name: "orders", Budget: decimal.RequireFromString("1000"), Target: decimal.NewFromInt(400)}},
+		}
+		if typ == collabplus.Task {
+			tm.Tasks = []collabplus.TaskSpec{{ContentType: "video", Goal: collabplus.Orders, Target: decimal.NewFromInt(20)}}
+			tm.Reward = decimal.RequireFromString("500")
+		} else {
+			tm.Goal = collabplus.Sales
+			tm.Tiers = []collabplus.RankTier{{To: 10, Reward: decimal.RequireFromString("1000")}}
+		}
+		return tm
+	})
+}
+
+// Facts returns the facts of a submission of terms tm by seller s: allowlisted as given, every
+// product of tm eligible (ELG-9), no Open Collaboration offer.
+func Facts(s collabplus.Seller, tm collabplus.Terms, allowlisted bool) collabplus.Facts {
+	f := collabplus.Facts{Allowlisted: allowlisted}
+	for _, pr := range tm.Products {
+		f.Eligibility = append(f.Eligibility, eligibility.Result{ID: pr.ID, ShopID: s.ID, Market: s.Market, State: eligibility.Eligible, Decision: affrules.Decide()})
+	}
+	return f
+}

@@ -1,0 +1,78 @@
+package collabplustest_test
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/affrules/affrules/collabplus"
+	"github.com/affrules/affrules/collabplus/collabplustest"
+)
+
+// logless is a broken store: it keeps sellers' records in a map but does not store their
+// creation log (CP-3), as a store that forgot the table would.
+type logless struct {
+	mu sync.Mutex
+	ss map[string]collabplus.Seller
+}
+
+func (s *logless) keep(rec collabplus.Seller) collabplus.Seller {
+	rec.Submissions = nil
+	s.ss[rec.ID] = rec
+	return rec
+}
+
+func (s *logless) Create(ctx context.Context, rec collabplus.Seller) (collabplus.Seller, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.ss[rec.ID]; ok {
+		return collabplus.Seller{}, collabplus.ErrConflict
+	}
+	return s.keep(rec), nil
+}
+
+func (s *logless) Apply(ctx context.Context, e *collabplus.Evaluator, id string, a collabplus.Action, at time.Time) (collabplus.Seller, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rec, ok := s.ss[id]
+	if !ok {
+		return collabplus.Seller{}, collabplus.ErrNotFound
+	}
+	rec, err := e.Apply(rec, a, at)
+	if err != nil {
+		return collabplus.Seller{}, err
+	}
+	return s.keep(rec), nil
+}
+
+func (s *logless) Seller(ctx context.Context, id string) (collabplus.Seller, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rec, ok := s.ss[id]
+	if !ok {
+		return collabplus.Seller{}, collabplus.ErrNotFound
+	}
+	return rec, nil
+}
+
+// TestStore's machine fails on a store that loses part of what it is given to store. The suite
+// runs in a child process, so that its failure is observed, not suffered.
+func TestMachineCatchesBrokenStore(t *testing.T) {
+	if os.Getenv("COLLABPLUSTEST_BROKEN_STORE") == "1" {
+		collabplustest.TestStore(t, func(t *testing.T) collabplus.Store { return &logless{ss: map[string]collabplus.Seller{}} })
+		return
+	}
+	cmd := exec.Command(os.Args[0], "-test.run=^TestMachineCatchesBrokenStore$/^machine$", "-rapid.nofailfile")
+	cmd.Env = append(os.Environ(), "COLLABPLUSTEST_BROKEN_STORE=1")
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		t.Fatalf("the machine passed a store that loses the creation log:\n%s", out)
+	}
+	if !strings.Contains(string(out), "--- FAIL: TestMachineCatchesBrokenStore/machine") {
+		t.Fatalf("the child did not fail in the machine:\n%s", out)
+	}
+}

@@ -235,6 +235,9 @@ func (m *model) submit(id string, allowlisted bool, at time.Time) (reasons []str
 		reasons = append(reasons, "CP-3 "+keyQuota)
 		if len(reasons) == 1 {
 			next = nextSlot(m.p, m.loc, m.subs, at)
+			if !next.Before(c.period.Start) { // CP-7 would refuse it then (MKT-5)
+				next = time.Time{}
+			}
 		}
 	}
 	if !at.Before(c.period.Start) {
@@ -323,16 +326,18 @@ func (m *model) finalize(id string, terms collabplus.Terms, at time.Time) (reaso
 
 // CP-4, CP-7, CP-13: a creator joins an ongoing collaboration once, at a level the group (as it
 // was at the submission) admits, not blocked at its publication nor blocked since. Before the
-// start of a paid one, time alone is the obstacle: the refusal names the start.
+// start of a paid one the refusal names the start, if time alone is the obstacle (MKT-5).
 func (m *model) join(id, creator string, lv level.Level, at time.Time) (reasons []string, next time.Time, bad bool, apply func()) {
 	c := m.cs[id]
 	if c == nil {
 		return nil, time.Time{}, true, nil
 	}
+	paid := false
 	switch c.state(at) {
 	case collabplus.Ongoing:
 	case collabplus.Paid:
-		return []string{stateReason("ongoing")}, c.period.Start, false, nil
+		paid = true
+		reasons = append(reasons, stateReason("ongoing"))
 	default:
 		return []string{stateReason("ongoing")}, time.Time{}, false, nil
 	}
@@ -348,6 +353,12 @@ func (m *model) join(id, creator string, lv level.Level, at time.Time) (reasons 
 	}
 	if blocked {
 		reasons = append(reasons, "CP-13 "+keyBlocked)
+	}
+	if paid {
+		if len(reasons) == 1 {
+			next = c.period.Start
+		}
+		return reasons, next, false, nil
 	}
 	return reasons, time.Time{}, false, func() {
 		c.members[creator] = true

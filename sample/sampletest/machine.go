@@ -192,6 +192,9 @@ func (m *model) decide(req sample.Request, f sample.Facts, at time.Time) (bad bo
 		reasons = append(reasons, affrules.Reason{Rule: sample.RuleCollabPlus, Key: "sample.smp3.limit", Observed: affrules.Count(int64(inCollab)), Limit: affrules.Count(int64(m.p.CollabPlusFree)), Subject: req.Creator})
 		timeOnly = false
 	}
+	if req.Source == sample.CollabPlus && !next.Before(f.Until) { // SMP-4: ended by then
+		timeOnly = false
+	}
 	if len(reasons) > 0 {
 		if !timeOnly {
 			next = time.Time{}

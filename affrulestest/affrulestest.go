@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -94,6 +95,23 @@ func MustFail(t testing.TB, p Property, want ...string) {
 			t.Errorf("%s's report does not mention %q:\n%s", p.Name, w, report)
 		}
 	}
+}
+
+// FewerChecks lowers rapid's number of checks (the -rapid.checks flag) to at most n and returns
+// what restores it. A store's state machine runs each check on a new store, which for a
+// database-backed store may be a schema and a connection pool of its own, so the conformance
+// suites run at most a few; they must not run in parallel with other rapid checks of the same
+// test binary while it is lowered.
+func FewerChecks(n int) (restore func()) {
+	f := flag.Lookup("rapid.checks")
+	if f == nil {
+		return func() {}
+	}
+	old := f.Value.String()
+	if v, err := strconv.Atoi(old); err == nil && v > n {
+		_ = f.Value.Set(strconv.Itoa(n))
+	}
+	return func() { _ = f.Value.Set(old) }
 }
 
 // recorder is the rapid.TB that Fails hands to rapid: it records failures instead of failing a

@@ -13,21 +13,6 @@ import (
 	"github.com/affrules/affrules/eligibility"
 )
 
-// lcSometimes draws true about once in n.
-func lcSometimes(t *rapid.T, label string, n int) bool {
-	return rapid.IntRange(1, n).Draw(t, label) == n
-}
-
-// lcReasonKeys returns "rule key" for each reason, sorted.
-func lcReasonKeys(rs []affrules.Reason) []string {
-	out := make([]string, len(rs))
-	for i, r := range rs {
-		out[i] = string(r.Rule) + " " + string(r.Key)
-	}
-	slices.Sort(out)
-	return out
-}
-
 // lcPlainSub is one submission as the plain reading of CP-3 and CP-7 sees it: when it was
 // submitted, the end of its payment window, and when it was paid and recalled (zero: not).
 type lcPlainSub struct {

@@ -64,6 +64,7 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/affrulestest"
 	"github.com/affrules/affrules/campaign"
 	"github.com/affrules/affrules/commission"
 	"github.com/affrules/affrules/eligibility"
@@ -143,7 +144,7 @@ func stored(t *testing.T, s campaign.Store, id string) campaign.Campaign {
 	}
 	for _, c := range cs {
 		if c.ID == id {
-			if diff := diffOf(c, got); diff != "" {
+			if diff := affrulestest.Diff(c, got); diff != "" {
 				t.Fatalf("Campaign(%q) is not what Campaigns lists (want is what Campaigns lists):\n%s", id, diff)
 			}
 			return got
@@ -202,7 +203,7 @@ func together(n int, f func(i int)) {
 // unchanged fails t if the store's campaign differs from want.
 func unchanged(t *testing.T, s campaign.Store, want campaign.Campaign, what string) {
 	t.Helper()
-	if diff := diffOf(want, stored(t, s, want.ID)); diff != "" {
+	if diff := affrulestest.Diff(want, stored(t, s, want.ID)); diff != "" {
 		t.Errorf("%s changed the stored campaign:\n%s", what, diff)
 	}
 }
@@ -222,7 +223,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) campaign.Store) {
 				t.Errorf("Create(%s) set created %v, updated %v; want both %v", c.ID, got.Created, got.Updated, t0)
 			}
 			c.Created, c.Updated = t0, t0
-			if diff := diffOf(c, got); diff != "" {
+			if diff := affrulestest.Diff(c, got); diff != "" {
 				t.Errorf("Create(%s) returned:\n%s", c.ID, diff)
 			}
 			want[c.ID] = got
@@ -239,13 +240,13 @@ func TestStore(t *testing.T, newStore func(t *testing.T) campaign.Store) {
 				t.Errorf("Campaigns(%q) = [%s], want [%s] in ID order", tc.market, ids(got), tc.ids)
 			}
 			for _, c := range got {
-				if diff := diffOf(want[c.ID], c); diff != "" {
+				if diff := affrulestest.Diff(want[c.ID], c); diff != "" {
 					t.Errorf("Campaigns(%q): %s is not what Create returned:\n%s", tc.market, c.ID, diff)
 				}
 			}
 		}
 		for id, c := range want {
-			if diff := diffOf(c, stored(t, s, id)); diff != "" {
+			if diff := affrulestest.Diff(c, stored(t, s, id)); diff != "" {
 				t.Errorf("Campaign(%q) is not what Create returned:\n%s", id, diff)
 			}
 		}
@@ -317,7 +318,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) campaign.Store) {
 		var got campaign.Campaign
 		for _, st := range steps {
 			got = apply(t, s, e, "a", st.a, st.at)
-			if diff := diffOf(got, stored(t, s, "a")); diff != "" {
+			if diff := affrulestest.Diff(got, stored(t, s, "a")); diff != "" {
 				t.Errorf("after %v the store holds what Apply did not return (want is what Apply returned):\n%s", st.a, diff)
 			}
 		}
@@ -332,7 +333,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) campaign.Store) {
 			t.Errorf("p2 = %+v, want rejected at t0+3h", p2)
 		}
 		wantMatches := []campaign.Match{{Partner: "partner-1", Creator: "creator-1", At: t0.Add(4 * time.Hour)}, {Partner: "partner-1", Creator: "creator-2", At: t0.Add(4 * time.Hour)}}
-		if diff := diffOf(wantMatches, p1.Matches); diff != "" {
+		if diff := affrulestest.Diff(wantMatches, p1.Matches); diff != "" {
 			t.Errorf("p1 matches:\n%s", diff)
 		}
 		if !got.Updated.Equal(t0.Add(5 * time.Hour)) {
@@ -347,11 +348,11 @@ func TestStore(t *testing.T, newStore func(t *testing.T) campaign.Store) {
 		apply(t, s, e, "s", campaign.Publish("shop-1"), t0.Add(2*time.Hour))
 		apply(t, s, e, "s", campaign.Join("partner-2"), t0.Add(3*time.Hour))
 		got := apply(t, s, e, "s", campaign.MatchCreators("partner-2", "p1", "creator-1"), t0.Add(4*time.Hour))
-		if diff := diffOf(got, stored(t, s, "s")); diff != "" {
+		if diff := affrulestest.Diff(got, stored(t, s, "s")); diff != "" {
 			t.Errorf("the store holds what Apply did not return (want is what Apply returned):\n%s", diff)
 		}
 		want := []campaign.Participant{{Partner: "partner-2", Joined: t0.Add(3 * time.Hour)}}
-		if diff := diffOf(want, got.Partners); diff != "" {
+		if diff := affrulestest.Diff(want, got.Partners); diff != "" {
 			t.Errorf("partners:\n%s", diff)
 		}
 		if !got.Published.Equal(t0.Add(2*time.Hour)) || len(got.Products) != 1 || got.Products[0].Status != campaign.Approved || len(got.Products[0].Matches) != 1 {
@@ -440,7 +441,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) campaign.Store) {
 		apply(t, s, e, "a", campaign.Review("partner-1", "p1", true), t0.Add(2*time.Hour))
 		got := apply(t, s, e, "a", campaign.MatchCreators("partner-1", "p1", "creator-1"), t0.Add(3*time.Hour))
 		want := snapshot(got)
-		if diff := diffOf([]string{"shop-1", "shop-2"}, want.Audience.IDs); diff != "" {
+		if diff := affrulestest.Diff([]string{"shop-1", "shop-2"}, want.Audience.IDs); diff != "" {
 			t.Errorf("the caller's slices changed the stored audience:\n%s", diff)
 		}
 		got.Products[0].Matches[0].Creator = "creator-x"
@@ -482,7 +483,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) campaign.Store) {
 		}
 	})
 
-	restore := fewerChecks(machineChecks)
+	restore := affrulestest.FewerChecks(machineChecks)
 	t.Run("machine", rapid.MakeCheck(machine(t, newStore)))
 	restore()
 
@@ -519,7 +520,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) campaign.Store) {
 		for _, r := range got.Products {
 			products = append(products, r.Product)
 		}
-		if diff := diffOf([]string{"p0", "p1", "p2", "p3", "p4", "p5", "p6", "p7"}, products); diff != "" {
+		if diff := affrulestest.Diff([]string{"p0", "p1", "p2", "p3", "p4", "p5", "p6", "p7"}, products); diff != "" {
 			t.Errorf("stored products: each once\n%s", diff)
 		}
 	})
@@ -545,7 +546,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) campaign.Store) {
 			products = append(products, r.Product)
 		}
 		slices.Sort(products)
-		if diff := diffOf(want, products); diff != "" {
+		if diff := affrulestest.Diff(want, products); diff != "" {
 			t.Errorf("stored products:\n%s", diff)
 		}
 	})
@@ -590,7 +591,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) campaign.Store) {
 		}
 		slices.Sort(products)
 		slices.Sort(want)
-		if diff := diffOf(want, products); diff != "" {
+		if diff := affrulestest.Diff(want, products); diff != "" {
 			t.Errorf("stored products: exactly those before the end\n%s", diff)
 		}
 	})
@@ -637,7 +638,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) campaign.Store) {
 		}
 		slices.Sort(want)
 		slices.Sort(products)
-		if diff := diffOf(want, products); diff != "" {
+		if diff := affrulestest.Diff(want, products); diff != "" {
 			t.Errorf("stored products are not the registrations accepted (want is what was accepted):\n%s", diff)
 		}
 		if len(want) < 2 {

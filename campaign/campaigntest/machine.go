@@ -3,16 +3,15 @@ package campaigntest
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"slices"
-	"strconv"
 	"testing"
 	"time"
 
 	"pgregory.net/rapid"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/affrulestest"
 	"github.com/affrules/affrules/campaign"
 	"github.com/affrules/affrules/commission"
 	"github.com/affrules/affrules/eligibility"
@@ -21,20 +20,6 @@ import (
 // machineChecks is how many runs of the machine TestStore makes at most: each makes a new
 // store, which for a database-backed store may be a schema and a connection pool of its own.
 const machineChecks = 15
-
-// fewerChecks lowers rapid's number of checks (the -rapid.checks flag) to at most n until the
-// returned function restores it.
-func fewerChecks(n int) (restore func()) {
-	f := flag.Lookup("rapid.checks")
-	if f == nil {
-		return func() {}
-	}
-	old := f.Value.String()
-	if v, err := strconv.Atoi(old); err == nil && v > n {
-		_ = f.Value.Set(strconv.Itoa(n))
-	}
-	return func() { _ = f.Value.Set(old) }
-}
 
 // sometimes draws true about once in n.
 func sometimes(t *rapid.T, label string, n int) bool { return rapid.IntRange(1, n).Draw(t, label) == n }
@@ -306,7 +291,7 @@ func machine(tt *testing.T, newStore func(t *testing.T) campaign.Store) func(*ra
 			if err != nil {
 				t.Fatalf("Campaigns: %v", err)
 			}
-			if d := diffOf(want, got); d != "" {
+			if d := affrulestest.Diff(want, got); d != "" {
 				t.Fatalf("the store holds what the model does not:\n%s", d)
 			}
 		}
@@ -336,7 +321,7 @@ func machine(tt *testing.T, newStore func(t *testing.T) campaign.Store) func(*ra
 				t.Fatalf("Create(%s) at %v: %v", id, at, err)
 			default:
 				c.Created, c.Updated = at, at
-				if d := diffOf(c, got); d != "" {
+				if d := affrulestest.Diff(c, got); d != "" {
 					t.Fatalf("Create(%s) returned what the model does not make:\n%s", id, d)
 				}
 				m.campaigns[id] = &c
@@ -465,7 +450,7 @@ func machine(tt *testing.T, newStore func(t *testing.T) campaign.Store) func(*ra
 			default:
 				apply()
 				next.Updated = at
-				if d := diffOf(next, got); d != "" {
+				if d := affrulestest.Diff(next, got); d != "" {
 					t.Fatalf("%s: Apply returned what the model does not make:\n%s", what, d)
 				}
 				m.campaigns[id] = &next

@@ -67,6 +67,7 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/affrulestest"
 	"github.com/affrules/affrules/collabplus"
 	"github.com/affrules/affrules/commission"
 	"github.com/affrules/affrules/eligibility"
@@ -159,7 +160,7 @@ func stored(t *testing.T, s collabplus.Store, id string) collabplus.Seller {
 // unchanged fails t if the store's record of want.ID differs from want.
 func unchanged(t *testing.T, s collabplus.Store, want collabplus.Seller, what string) {
 	t.Helper()
-	if diff := diffOf(want, stored(t, s, want.ID)); diff != "" {
+	if diff := affrulestest.Diff(want, stored(t, s, want.ID)); diff != "" {
 		t.Errorf("%s changed the stored record:\n%s", what, diff)
 	}
 }
@@ -248,10 +249,10 @@ func TestStore(t *testing.T, newStore func(t *testing.T) collabplus.Store) {
 		for _, id := range []string{"shop-2", "shop-1", "shop-3"} {
 			rec := newSeller(t, e, id)
 			got := create(t, s, rec)
-			if diff := diffOf(rec, got); diff != "" {
+			if diff := affrulestest.Diff(rec, got); diff != "" {
 				t.Errorf("Create(%s) returned:\n%s", id, diff)
 			}
-			if diff := diffOf(rec, stored(t, s, id)); diff != "" {
+			if diff := affrulestest.Diff(rec, stored(t, s, id)); diff != "" {
 				t.Errorf("Seller(%s) is not what Create stored:\n%s", id, diff)
 			}
 		}
@@ -307,7 +308,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) collabplus.Store) {
 		var got collabplus.Seller
 		for _, st := range steps {
 			got = apply(t, s, e, "shop-1", st.a, st.at)
-			if diff := diffOf(got, stored(t, s, "shop-1")); diff != "" {
+			if diff := affrulestest.Diff(got, stored(t, s, "shop-1")); diff != "" {
 				t.Errorf("after %v the store holds what Apply did not return:\n%s", st.a, diff)
 			}
 			if !got.Updated.Equal(st.at) {
@@ -320,16 +321,16 @@ func TestStore(t *testing.T, newStore func(t *testing.T) collabplus.Store) {
 		c := got.Collaborations[0]
 		wantEvents := []collabplus.Event{{Kind: collabplus.Submitted, At: submitted, Due: submitted.Add(24 * time.Hour)},
 			{Kind: collabplus.PaidEvent, At: paid, Method: "credit_card"}}
-		if diff := diffOf(wantEvents, c.Events); diff != "" {
+		if diff := affrulestest.Diff(wantEvents, c.Events); diff != "" {
 			t.Errorf("events:\n%s", diff)
 		}
-		if diff := diffOf([]collabplus.Member{{Creator: "mali", Joined: period.Start}}, c.Members); diff != "" {
+		if diff := affrulestest.Diff([]collabplus.Member{{Creator: "mali", Joined: period.Start}}, c.Members); diff != "" {
 			t.Errorf("members:\n%s", diff)
 		}
-		if diff := diffOf(collabplus.Blocklist{{Creator: "kai", Blocked: true, At: paid}}, got.Blocklist); diff != "" {
+		if diff := affrulestest.Diff(collabplus.Blocklist{{Creator: "kai", Blocked: true, At: paid}}, got.Blocklist); diff != "" {
 			t.Errorf("blocklist:\n%s", diff)
 		}
-		if diff := diffOf([]collabplus.Submission{{Collaboration: "c1", At: submitted}}, got.Submissions); diff != "" {
+		if diff := affrulestest.Diff([]collabplus.Submission{{Collaboration: "c1", At: submitted}}, got.Submissions); diff != "" {
 			t.Errorf("creation log:\n%s", diff)
 		}
 		if st := c.StateAt(period.Start); st != collabplus.Ongoing {
@@ -476,7 +477,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) collabplus.Store) {
 		}
 	})
 
-	restore := fewerChecks(machineChecks)
+	restore := affrulestest.FewerChecks(machineChecks)
 	t.Run("machine", rapid.MakeCheck(machine(t, newStore)))
 	restore()
 
@@ -640,7 +641,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) collabplus.Store) {
 		}
 		slices.Sort(want)
 		slices.Sort(blocked)
-		if diff := diffOf(want, blocked); diff != "" {
+		if diff := affrulestest.Diff(want, blocked); diff != "" {
 			t.Errorf("stored blocks are not the blocks accepted:\n%s", diff)
 		}
 		if len(want) == 0 {

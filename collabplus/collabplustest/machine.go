@@ -3,9 +3,7 @@ package collabplustest
 import (
 	"context"
 	"errors"
-	"flag"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +12,7 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/affrulestest"
 	"github.com/affrules/affrules/collabplus"
 	"github.com/affrules/affrules/commission"
 	"github.com/affrules/affrules/eligibility"
@@ -23,20 +22,6 @@ import (
 // machineChecks is how many runs of the machine TestStore makes at most: each makes a new
 // store, which for a database-backed store may be a schema and a connection pool of its own.
 const machineChecks = 15
-
-// fewerChecks lowers rapid's number of checks (the -rapid.checks flag) to at most n until the
-// returned function restores it.
-func fewerChecks(n int) (restore func()) {
-	f := flag.Lookup("rapid.checks")
-	if f == nil {
-		return func() {}
-	}
-	old := f.Value.String()
-	if v, err := strconv.Atoi(old); err == nil && v > n {
-		_ = f.Value.Set(strconv.Itoa(n))
-	}
-	return func() { _ = f.Value.Set(old) }
-}
 
 // sometimes draws true about once in n.
 func sometimes(t *rapid.T, label string, n int) bool { return rapid.IntRange(1, n).Draw(t, label) == n }
@@ -536,7 +521,7 @@ func machine(tt *testing.T, newStore func(t *testing.T) collabplus.Store) func(*
 			}
 			apply()
 			m.want.Updated = at
-			if d := diffOf(m.want, got); d != "" {
+			if d := affrulestest.Diff(m.want, got); d != "" {
 				t.Fatalf("%v at %v: Apply returned what the model does not make:\n%s", a, at, d)
 			}
 		}
@@ -637,7 +622,7 @@ func machine(tt *testing.T, newStore func(t *testing.T) collabplus.Store) func(*
 				if err != nil {
 					t.Fatalf("Seller(%s): %v", shop, err)
 				}
-				if d := diffOf(m.want, got); d != "" {
+				if d := affrulestest.Diff(m.want, got); d != "" {
 					t.Fatalf("the store holds what the model does not:\n%s", d)
 				}
 				for _, w := range got.Collaborations { // CP-7: the state at the clock is the plain one

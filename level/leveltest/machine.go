@@ -3,7 +3,6 @@ package leveltest
 import (
 	"context"
 	"errors"
-	"flag"
 	"strconv"
 	"testing"
 	"time"
@@ -11,6 +10,7 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/affrulestest"
 	"github.com/affrules/affrules/level"
 )
 
@@ -28,7 +28,7 @@ type historyKey struct {
 // machine checks the store against a plain model, a map from key to level, under random
 // sequences of valid, invalid and cancelled Puts and of Gets, on a fresh store each check (LVL-3).
 func machine(t *testing.T, newHistory func(t *testing.T) level.History) {
-	defer fewerChecks(machineChecks)()
+	defer affrulestest.FewerChecks(machineChecks)()
 	check := 0
 	rapid.Check(t, func(rt *rapid.T) {
 		check++
@@ -146,18 +146,4 @@ func fresh(t *testing.T, name string, newHistory func(t *testing.T) level.Histor
 	case <-finished:
 		return nil, func() {}, skipped
 	}
-}
-
-// fewerChecks lowers rapid's -rapid.checks to at most n and returns what restores it.
-func fewerChecks(n int) (restore func()) {
-	f := flag.Lookup("rapid.checks")
-	if f == nil {
-		return func() {}
-	}
-	old := f.Value.String()
-	if cur, err := strconv.Atoi(old); err == nil && cur <= n {
-		return func() {}
-	}
-	_ = f.Value.Set(strconv.Itoa(n))
-	return func() { _ = f.Value.Set(old) }
 }

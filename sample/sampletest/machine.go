@@ -3,10 +3,8 @@ package sampletest
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"slices"
-	"strconv"
 	"testing"
 	"time"
 
@@ -536,17 +534,3 @@ func machine(tt *testing.T, newLedger func(t *testing.T) sample.Ledger) func(*ra
 // machineChecks is how many runs of the machine TestLedger makes at most: each makes a new
 // ledger, which for a database-backed ledger may be a schema and a connection pool of its own.
 const machineChecks = 15
-
-// fewerChecks lowers rapid's number of checks (the -rapid.checks flag) to at most n until the
-// returned function restores it.
-func fewerChecks(n int) (restore func()) {
-	f := flag.Lookup("rapid.checks")
-	if f == nil {
-		return func() {}
-	}
-	old := f.Value.String()
-	if v, err := strconv.Atoi(old); err == nil && v > n {
-		_ = f.Value.Set(strconv.Itoa(n))
-	}
-	return func() { _ = f.Value.Set(old) }
-}

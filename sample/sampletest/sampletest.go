@@ -70,6 +70,7 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/affrulestest"
 	"github.com/affrules/affrules/sample"
 )
 
@@ -547,7 +548,7 @@ func TestLedger(t *testing.T, newLedger func(t *testing.T) sample.Ledger) {
 		unchanged(t, l, "aisyah", []sample.Request{first}, "calls with a cancelled context")
 	})
 
-	restore := fewerChecks(machineChecks)
+	restore := affrulestest.FewerChecks(machineChecks)
 	t.Run("machine", rapid.MakeCheck(machine(t, newLedger)))
 	restore()
 

@@ -1,4 +1,4 @@
-package collabplustest
+package affrulestest
 
 import (
 	"fmt"
@@ -6,11 +6,11 @@ import (
 	"strings"
 )
 
-// diffOf describes how got differs from want, one line per difference with its path, or returns
+// Diff describes how got differs from want, one line per difference with its path, or returns
 // "" when they are the same. It compares as go-cmp with EquateEmpty would: values of a type with
 // an Equal method (instants, rates, decimals) with that method, so an instant read back in
 // another zone is the same instant; a nil slice or map equal to an empty one.
-func diffOf(want, got any) string {
+func Diff(want, got any) string {
 	var b strings.Builder
 	diffValue(&b, "", reflect.ValueOf(want), reflect.ValueOf(got))
 	return b.String()

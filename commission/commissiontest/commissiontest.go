@@ -1,7 +1,31 @@
 // Package commissiontest checks implementations of [commission.OfferStore] and
-// [commission.RecordStore], as testing/fstest checks file systems. It depends on the standard
-// library only (besides the packages it checks), so a host's build of its own store's tests
-// pulls in nothing else.
+// [commission.RecordStore], as testing/fstest checks file systems, and a host's own commission
+// policy. It depends on the standard library, pgregory.net/rapid and shopspring/decimal only
+// (besides the packages it checks), so a host's build of its tests pulls in nothing else.
+//
+// [TestOffers] and [TestRecords] are the conformance suites of the stores: fixed cases and
+// rapid state machines that compare every answer with a plain model.
+//
+// [CheckPolicy] checks a policy: it runs the named properties of [Properties], each over inputs
+// drawn for that policy by this package's generators ([Policy], [Rate], [Cases], [Records],
+// [Events]), and reports a minimal counter-example through rapid:
+//
+//   - precedence_covers_every_source: COM-2, COM-5
+//   - no_rate_outside_bounds: COM-9
+//   - split_always_sums: COM-1, COM-7, COM-8
+//
+// Interpretations:
+//
+//   - A precedence list that leaves a source out is a valid policy (the source never wins),
+//     yet it fails precedence_covers_every_source: a host that means to drop a source should
+//     see that its orders then earn nothing from it.
+//   - no_rate_outside_bounds and split_always_sums hold for every policy
+//     [commission.Policy.Validate] accepts; they judge the evaluator and the settlement rule
+//     that apply the policy, so that a host's CI catches a rule that changes under its policy.
+//     Their own tests prove them able to fail on a broken evaluator.
+//   - A generated event is well-formed; a refund may exceed what remains to refund by a minor
+//     unit and a settlement may come a nanosecond before the record is due, the limits the
+//     settlement rule refuses at.
 package commissiontest
 
 import (

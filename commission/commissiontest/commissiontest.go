@@ -102,7 +102,16 @@ func fieldError(t *testing.T, err error, field string) {
 // TestOffers runs the conformance suite against the offer stores newStore returns: storing and
 // reading offers, changes that extend a history, every refused offer or change storing nothing
 // (COM-9 bounds, COM-11 tiers, rewritten histories), copies isolated from the caller, and
-// concurrent puts. newStore must return a new, empty store each time it is called.
+// concurrent puts. Its last subtest, Machine, is a rapid state machine that compares every
+// answer of a new store with a plain model: a map of the offers stored, a put accepted exactly
+// when the rule given accepts the offer over the one stored under its ID and it is not a second
+// OPEN offer of its market and product, over random runs of new offers, changes (new rates,
+// rewritten ones, ends, moved starts, members, creators, sources) under two rules, reads and
+// calls that must fail. newStore must return a new, empty store each time it is called; Machine
+// calls it in a subtest of its own for each rapid check, which ends, running the store's
+// cleanups, when the check does, and runs a fifth of rapid's checks (-rapid.checks, 20 by
+// default), setting the flag while it runs, so TestOffers must not run in parallel with other
+// rapid tests.
 func TestOffers(t *testing.T, newStore func(t *testing.T) commission.OfferStore) {
 	ctx := context.Background()
 	t.Run("PutAndRead", func(t *testing.T) {
@@ -404,6 +413,7 @@ func TestOffers(t *testing.T, newStore func(t *testing.T) commission.OfferStore)
 			t.Errorf("a cancelled Put stored the offer: %v", err)
 		}
 	})
+	t.Run("Machine", func(t *testing.T) { machine(t, newStore, offersMachine) })
 }
 
 // money returns units minor units of GBP.
@@ -446,8 +456,14 @@ func refund(id, record string, units int64, at time.Time) commission.Event {
 // records (idempotent, conflicting, refused), refunds in proportion that never take back more
 // than was earned and reach exactly zero (COM-8), duplicate and conflicting events,
 // cancellation, settlement at the end of the period and not before, closed records, every
-// refused event storing nothing, copies isolated from the caller, and concurrent refunds.
-// newStore must return a new, empty store each time it is called.
+// refused event storing nothing, copies isolated from the caller, and concurrent refunds. Its
+// last subtest, Machine, is a rapid state machine that compares every answer of a new store
+// with a plain model of COM-8 kept in integers and exact fractions, over random runs of
+// records created (again, in conflict, or broken), events (refunds straddling what remains,
+// cancellations, settlements around the due instant, events sent twice or under a used ID,
+// malformed ones) and reads. newStore must return a new, empty store each time it is called;
+// Machine calls it as TestOffers' does, so TestRecords must not run in parallel with other
+// rapid tests either.
 func TestRecords(t *testing.T, newStore func(t *testing.T) commission.RecordStore) {
 	ctx := context.Background()
 	s := commission.DefaultPolicy().Settlement()
@@ -637,4 +653,5 @@ func TestRecords(t *testing.T, newStore func(t *testing.T) commission.RecordStor
 				r.Refunded, r.Amount, r.Partner, r.State, len(r.Events))
 		}
 	})
+	t.Run("Machine", func(t *testing.T) { machine(t, newStore, recordsMachine) })
 }

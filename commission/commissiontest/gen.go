@@ -3,6 +3,7 @@ package commissiontest
 import (
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -167,12 +168,41 @@ func drawCase(t *rapid.T, p commission.Policy, earns bool, must commission.Sourc
 		}
 		offers = append(offers, o)
 	}
-	at := affrulestest.Instant(loc, edges...).Draw(t, "at")
+	var at time.Time
+	if rapid.Bool().Draw(t, "at_case_edge") {
+		offsets := []time.Duration{0, -1, 1, -time.Second, time.Second, -time.Hour, time.Hour, 24 * time.Hour}
+		at = rapid.SampledFrom(edges).Draw(t, "edge").Add(rapid.SampledFrom(offsets).Draw(t, "edge_offset"))
+	} else {
+		at = instants(market, loc).Draw(t, "at")
+	}
 	if earns {
 		at = t0.Add(time.Duration(rapid.Int64Range(int64(7*day), int64(9*day)).Draw(t, "at_earning")))
 	}
 	order := drawOrder(t, p, m, offers, at, earns)
 	return Case{Offers: offers, Order: order, At: at}
+}
+
+// instants returns a generator of instants in market m, whose zone is loc, around the
+// market's midnights of October 2026 and its daylight-saving changes ([affrulestest.Instant]),
+// built once per market: the changes take a while to find.
+func instants(m affrules.MarketCode, loc *time.Location) *rapid.Generator[time.Time] {
+	instantGens.Lock()
+	defer instantGens.Unlock()
+	g, ok := instantGens.m[m]
+	if !ok {
+		from := time.Date(2026, 10, 1, 0, 0, 0, 0, loc)
+		g = affrulestest.Instant(loc, affrulestest.Midnights(loc, from, from.AddDate(0, 1, 0))...)
+		if instantGens.m == nil {
+			instantGens.m = map[affrules.MarketCode]*rapid.Generator[time.Time]{}
+		}
+		instantGens.m[m] = g
+	}
+	return g
+}
+
+var instantGens struct {
+	sync.Mutex
+	m map[affrules.MarketCode]*rapid.Generator[time.Time]
 }
 
 // drawRates returns a valid rate history of offer o under p starting at start, and the instants

@@ -59,7 +59,7 @@ func TestPrecedenceCoversEverySourceFails(t *testing.T) {
 			if err := p.Validate(); err != nil {
 				t.Fatalf("the policy is invalid, so the test proves nothing: %v", err)
 			}
-			report := affrulestest.Fails(property(t, p, "precedence_covers_every_source").Check)
+			report := commissiontest.Fails(property(t, p, "precedence_covers_every_source").Check)
 			for _, w := range tc.want {
 				if !strings.Contains(report, w) {
 					t.Errorf("report %q, want one naming %q", report, w)
@@ -74,7 +74,7 @@ func TestPropertiesFailOnInvalidPolicy(t *testing.T) {
 	p := commission.DefaultPolicy()
 	p.MinRate, p.MaxRate = affrules.MustParseRate("10%"), affrules.MustParseRate("5%")
 	for _, prop := range commissiontest.Properties(p) {
-		if report := affrulestest.Fails(prop.Check); !strings.Contains(report, "policy.max_rate") {
+		if report := commissiontest.Fails(prop.Check); !strings.Contains(report, "policy.max_rate") {
 			t.Errorf("%s: report %q, want one naming policy.max_rate", prop.Name, report)
 		}
 	}

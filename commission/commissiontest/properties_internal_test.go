@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/affrules/affrules"
-	"github.com/affrules/affrules/affrulestest"
 	"github.com/affrules/affrules/commission"
 )
 
@@ -47,7 +46,7 @@ func TestPropertiesCanFail(t *testing.T) {
 				if prop.Name != tc.name {
 					continue
 				}
-				report := affrulestest.Fails(prop.Check)
+				report := fails(prop.Check)
 				for _, w := range tc.want {
 					if !strings.Contains(report, w) {
 						t.Fatalf("report %q, want a failure naming %q", report, w)

@@ -3,6 +3,7 @@ package invitationtest
 import (
 	"fmt"
 	"slices"
+	"sync"
 	"time"
 
 	"pgregory.net/rapid"
@@ -79,8 +80,32 @@ func edges(p invitation.Policy, loc *time.Location) []time.Time {
 // them (INV-3's edge, MKT-3), the zone's daylight-saving changes (MKT-2), or anywhere in 2026.
 // The instants are in the home zone.
 func Instant(p invitation.Policy, home affrules.MarketCode) *rapid.Generator[time.Time] {
-	loc := location(home)
-	return affrulestest.Instant(loc, edges(p, loc)...)
+	key := instantKey{home, p.RepeatWindowDays}
+	instants.Lock()
+	defer instants.Unlock()
+	g, ok := instants.m[key]
+	if !ok {
+		loc := location(home)
+		g = affrulestest.Instant(loc, edges(p, loc)...)
+		if instants.m == nil {
+			instants.m = map[instantKey]*rapid.Generator[time.Time]{}
+		}
+		instants.m[key] = g
+	}
+	return g
+}
+
+// instantKey is what an [Instant] generator depends on.
+type instantKey struct {
+	home affrules.MarketCode
+	days int
+}
+
+// instants holds the generators [Instant] has built: a year of midnights and daylight-saving
+// changes takes a while to find.
+var instants struct {
+	sync.Mutex
+	m map[instantKey]*rapid.Generator[time.Time]
 }
 
 // QuotaInput is one question to the quota rule ([invitation.Quota.Check]): an account of home

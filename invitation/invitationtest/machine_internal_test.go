@@ -9,7 +9,6 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/affrules/affrules"
-	"github.com/affrules/affrules/affrulestest"
 	"github.com/affrules/affrules/invitation"
 )
 
@@ -39,7 +38,7 @@ func TestMachineCanFail(t *testing.T) {
 		"INV-3": func() invitation.Ledger { return forgetful{invitation.NewMemory(), map[string]bool{}} },
 	} {
 		t.Run(name, func(t *testing.T) {
-			report := affrulestest.Fails(func(t *rapid.T) { runMachine(t, newLedger()) })
+			report := fails(func(t *rapid.T) { runMachine(t, newLedger()) })
 			if !regexp.MustCompile(`want the failures \[[^\]]*` + name).MatchString(report) {
 				t.Fatalf("report %q, want one naming the failure %s", report, name)
 			}

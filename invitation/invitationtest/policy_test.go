@@ -47,7 +47,7 @@ func TestWindowPositiveFails(t *testing.T) {
 	if err := p.Validate(); err != nil {
 		t.Fatalf("the policy is invalid, so the test proves nothing: %v", err)
 	}
-	report := affrulestest.Fails(property(t, p, "daily_limit_and_window_positive").Check)
+	report := invitationtest.Fails(property(t, p, "daily_limit_and_window_positive").Check)
 	if report == "" || !strings.Contains(report, "repeat_window_days 0") {
 		t.Fatalf("report %q, want a failure naming repeat_window_days 0", report)
 	}
@@ -58,7 +58,7 @@ func TestPropertiesFailOnInvalidPolicy(t *testing.T) {
 	p := invitation.DefaultPolicy()
 	p.DailyLimit = 0
 	for _, prop := range invitationtest.Properties(p) {
-		if report := affrulestest.Fails(prop.Check); !strings.Contains(report, "policy.daily_limit") {
+		if report := invitationtest.Fails(prop.Check); !strings.Contains(report, "policy.daily_limit") {
 			t.Errorf("%s: report %q, want one naming policy.daily_limit", prop.Name, report)
 		}
 	}

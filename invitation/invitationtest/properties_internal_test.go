@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/affrules/affrules"
-	"github.com/affrules/affrules/affrulestest"
 	"github.com/affrules/affrules/invitation"
 )
 
@@ -67,7 +66,7 @@ func TestPropertiesCanFail(t *testing.T) {
 				if prop.Name != tc.name {
 					continue
 				}
-				report := affrulestest.Fails(prop.Check)
+				report := fails(prop.Check)
 				if report == "" || !slices.ContainsFunc(tc.want, func(w string) bool { return strings.Contains(report, w) }) {
 					t.Fatalf("report %q, want a failure naming one of %q", report, tc.want)
 				}

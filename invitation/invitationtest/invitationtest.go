@@ -1,6 +1,7 @@
 // Package invitationtest checks implementations of [invitation.Ledger], as testing/fstest checks
 // file systems, and a host's own invitation policy. It depends on the standard library and
-// pgregory.net/rapid only, so a host's build of its tests pulls in nothing else.
+// pgregory.net/rapid only (besides affrules' own packages), so a host's build of its tests pulls
+// in nothing else.
 //
 // [TestLedger] is the conformance suite of a ledger: fixed cases and a rapid state machine that
 // compares every answer with a plain model of INV-2..4, INV-9 and INV-10.

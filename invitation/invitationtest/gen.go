@@ -42,8 +42,8 @@ func Policy() *rapid.Generator[invitation.Policy] {
 				chans = append(chans, affrules.Phone)
 			}
 			if rapid.Bool().Draw(t, "custom") {
-				p.CustomChannels = []affrules.Channel{"telegram"}
-				chans = append(chans, "telegram")
+				p.CustomChannels = []affrules.Channel{"kit_chat"}
+				chans = append(chans, "kit_chat")
 			}
 			p.Channels = map[affrules.MarketCode][]affrules.Channel{m: chans}
 		}

@@ -11,6 +11,7 @@
 // [Events]), and reports a minimal counter-example through rapid:
 //
 //   - precedence_covers_every_source: COM-2, COM-5
+//   - winner_ranks_highest: COM-5
 //   - no_rate_outside_bounds: COM-9
 //   - split_always_sums: COM-1, COM-7, COM-8
 //
@@ -19,7 +20,7 @@
 //   - A precedence list that leaves a source out is a valid policy (the source never wins),
 //     yet it fails precedence_covers_every_source: a host that means to drop a source should
 //     see that its orders then earn nothing from it.
-//   - no_rate_outside_bounds and split_always_sums hold for every policy
+//   - winner_ranks_highest, no_rate_outside_bounds and split_always_sums hold for every policy
 //     [commission.Policy.Validate] accepts; they judge the evaluator and the settlement rule
 //     that apply the policy, so that a host's CI catches a rule that changes under its policy.
 //     Their own tests prove them able to fail on a broken evaluator.

@@ -28,6 +28,9 @@ func CheckPolicy(t *testing.T, p commission.Policy) {
 //     applies to, and no other, earns that offer's rate, ordinary or through shop ads: both
 //     precedence lists rank every source. [commission.Policy.Validate] accepts lists that
 //     leave a source out (it then never wins), and this check fails on them.
+//   - "winner_ranks_highest" (COM-5): of the offers that apply to an order, the one that wins
+//     ranks highest in the precedence list used for it (shop-ads or ordinary), every other one
+//     is overridden, and the answer does not depend on the order the offers are given in.
 //   - "no_rate_outside_bounds" (COM-9): offers whose rates straddle p's bounds are accepted
 //     only when every rate (standard, shop-ads, tier) lies within them, and every rate an
 //     order earns lies within them.
@@ -35,7 +38,7 @@ func CheckPolicy(t *testing.T, p commission.Policy) {
 //     to its amount exactly, each between zero and the amount, and so does what remains of it
 //     after every refund, cancellation or settlement, which never raises it.
 //
-// The last two hold for every policy Validate accepts: they guard the evaluator and the
+// The last three hold for every policy Validate accepts: they guard the evaluator and the
 // settlement rule a policy is applied by. Every property fails, with the errors, when
 // [commission.New] refuses p.
 func Properties(p commission.Policy) []affrulestest.Property {
@@ -66,6 +69,7 @@ func properties(p commission.Policy, build func(commission.Policy) (engine, erro
 	}
 	return []affrulestest.Property{
 		{Name: "precedence_covers_every_source", Check: func(t *rapid.T) { coversEverySource(t, p, get(t)) }},
+		{Name: "winner_ranks_highest", Check: func(t *rapid.T) { ranksHighest(t, p, get(t)) }},
 		{Name: "no_rate_outside_bounds", Check: func(t *rapid.T) { withinBounds(t, p, get(t)) }},
 		{Name: "split_always_sums", Check: func(t *rapid.T) { splitSums(t, p, get(t)) }},
 	}
@@ -109,6 +113,47 @@ func coversEverySource(t *rapid.T, p commission.Policy, e engine) {
 			list, name = p.ShopAdsPrecedence, "shop_ads_precedence"
 		}
 		t.Fatalf("policy.%s %v: an order that only a %s offer applies to earns %s: %s", name, list, s, res.Source, res.Explain())
+	}
+}
+
+// COM-5: the winner ranks highest among the offers that apply, whatever their order.
+func ranksHighest(t *rapid.T, p commission.Policy, e engine) {
+	c := Cases(p).Draw(t, "case")
+	b, err := e.Prepare(c.Offers...)
+	if err != nil {
+		t.Fatalf("the offers drawn are refused: %v", err)
+	}
+	res, err := e.Resolve(b, c.Order, c.At)
+	if err != nil {
+		t.Fatalf("the order drawn is refused: %v", err)
+	}
+	list, name := p.Precedence, "precedence"
+	if c.Order.ShopAds && c.Order.VideoAuthorised {
+		list, name = p.ShopAdsPrecedence, "shop_ads_precedence"
+	}
+	rank := func(s commission.Source) int { return slices.Index(list, s) }
+	if res.Earned() {
+		if rank(res.Source) < 0 {
+			t.Fatalf("policy.%s %v: %s won, a source the list leaves out: %s", name, list, res.Source, res.Explain())
+		}
+		for _, cand := range res.Candidates() {
+			if cand.OfferID == res.OfferID {
+				continue
+			}
+			if cand.Outcome == commission.Won || cand.Outcome == commission.Overridden && rank(cand.Source) <= rank(res.Source) && cand.Source != res.Source {
+				t.Fatalf("policy.%s %v: %s won, yet %s offer %s is %s: %s", name, list, res.Source, cand.Source, cand.OfferID, cand.Outcome, res.Explain())
+			}
+		}
+	}
+	shuffled := rapid.Permutation(c.Offers).Draw(t, "shuffled")
+	b2, err := e.Prepare(shuffled...)
+	if err != nil {
+		t.Fatalf("the offers drawn, in another order, are refused: %v", err)
+	}
+	res2, err := e.Resolve(b2, c.Order, c.At)
+	if err != nil || res2.Source != res.Source || res2.OfferID != res.OfferID || !res2.Rate.Equal(res.Rate) {
+		t.Fatalf("policy.%s %v: %s offer %s at %s, but %s offer %s at %s with the offers in another order (%v)",
+			name, list, res.Source, res.OfferID, res.Rate, res2.Source, res2.OfferID, res2.Rate, err)
 	}
 }
 

@@ -1,6 +1,7 @@
 package commissiontest
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -36,6 +37,13 @@ func TestPropertiesCanFail(t *testing.T) {
 			p.MinRate, p.MaxRate = affrules.MustParseRate("0.5%"), affrules.MustParseRate("90%")
 			return commission.New(p)
 		}, []string{"min_rate 1%, max_rate 80%"}},
+		{"winner_ranks_highest", func(p commission.Policy) (engine, error) {
+			// An evaluator that ranks the sources the other way round.
+			p.Precedence, p.ShopAdsPrecedence = slices.Clone(p.Precedence), slices.Clone(p.ShopAdsPrecedence)
+			slices.Reverse(p.Precedence)
+			slices.Reverse(p.ShopAdsPrecedence)
+			return commission.New(p)
+		}, []string{"won, yet"}},
 		{"split_always_sums", func(p commission.Policy) (engine, error) {
 			e, err := commission.New(p)
 			return lopsided{e}, err

@@ -1,7 +1,32 @@
 // Package commissiontest checks implementations of [commission.OfferStore] and
-// [commission.RecordStore], as testing/fstest checks file systems. It depends on the standard
-// library only (besides the packages it checks), so a host's build of its own store's tests
-// pulls in nothing else.
+// [commission.RecordStore], as testing/fstest checks file systems, and a host's own commission
+// policy. It depends on the standard library, pgregory.net/rapid and shopspring/decimal only
+// (besides the packages it checks), so a host's build of its tests pulls in nothing else.
+//
+// [TestOffers] and [TestRecords] are the conformance suites of the stores: fixed cases and
+// rapid state machines that compare every answer with a plain model.
+//
+// [CheckPolicy] checks a policy: it runs the named properties of [Properties], each over inputs
+// drawn for that policy by this package's generators ([Policy], [Rate], [Cases], [Records],
+// [Events]), and reports a minimal counter-example through rapid:
+//
+//   - precedence_covers_every_source: COM-2, COM-5
+//   - winner_ranks_highest: COM-5
+//   - no_rate_outside_bounds: COM-9
+//   - split_always_sums: COM-1, COM-7, COM-8
+//
+// Interpretations:
+//
+//   - A precedence list that leaves a source out is a valid policy (the source never wins),
+//     yet it fails precedence_covers_every_source: a host that means to drop a source should
+//     see that its orders then earn nothing from it.
+//   - winner_ranks_highest, no_rate_outside_bounds and split_always_sums hold for every policy
+//     [commission.Policy.Validate] accepts; they judge the evaluator and the settlement rule
+//     that apply the policy, so that a host's CI catches a rule that changes under its policy.
+//     Their own tests prove them able to fail on a broken evaluator.
+//   - A generated event is well-formed; a refund may exceed what remains to refund by a minor
+//     unit and a settlement may come a nanosecond before the record is due, the limits the
+//     settlement rule refuses at.
 package commissiontest
 
 import (
@@ -78,7 +103,16 @@ func fieldError(t *testing.T, err error, field string) {
 // TestOffers runs the conformance suite against the offer stores newStore returns: storing and
 // reading offers, changes that extend a history, every refused offer or change storing nothing
 // (COM-9 bounds, COM-11 tiers, rewritten histories), copies isolated from the caller, and
-// concurrent puts. newStore must return a new, empty store each time it is called.
+// concurrent puts. Its last subtest, Machine, is a rapid state machine that compares every
+// answer of a new store with a plain model: a map of the offers stored, a put accepted exactly
+// when the rule given accepts the offer over the one stored under its ID and it is not a second
+// OPEN offer of its market and product, over random runs of new offers, changes (new rates,
+// rewritten ones, ends, moved starts, members, creators, sources) under two rules, reads and
+// calls that must fail. newStore must return a new, empty store each time it is called; Machine
+// calls it in a subtest of its own for each rapid check, which ends, running the store's
+// cleanups, when the check does, and runs a fifth of rapid's checks (-rapid.checks, 20 by
+// default), setting the flag while it runs, so TestOffers must not run in parallel with other
+// rapid tests.
 func TestOffers(t *testing.T, newStore func(t *testing.T) commission.OfferStore) {
 	ctx := context.Background()
 	t.Run("PutAndRead", func(t *testing.T) {
@@ -380,6 +414,7 @@ func TestOffers(t *testing.T, newStore func(t *testing.T) commission.OfferStore)
 			t.Errorf("a cancelled Put stored the offer: %v", err)
 		}
 	})
+	t.Run("Machine", func(t *testing.T) { machine(t, newStore, offersMachine) })
 }
 
 // money returns units minor units of GBP.
@@ -422,8 +457,14 @@ func refund(id, record string, units int64, at time.Time) commission.Event {
 // records (idempotent, conflicting, refused), refunds in proportion that never take back more
 // than was earned and reach exactly zero (COM-8), duplicate and conflicting events,
 // cancellation, settlement at the end of the period and not before, closed records, every
-// refused event storing nothing, copies isolated from the caller, and concurrent refunds.
-// newStore must return a new, empty store each time it is called.
+// refused event storing nothing, copies isolated from the caller, and concurrent refunds. Its
+// last subtest, Machine, is a rapid state machine that compares every answer of a new store
+// with a plain model of COM-8 kept in integers and exact fractions, over random runs of
+// records created (again, in conflict, or broken), events (refunds straddling what remains,
+// cancellations, settlements around the due instant, events sent twice or under a used ID,
+// malformed ones) and reads. newStore must return a new, empty store each time it is called;
+// Machine calls it as TestOffers' does, so TestRecords must not run in parallel with other
+// rapid tests either.
 func TestRecords(t *testing.T, newStore func(t *testing.T) commission.RecordStore) {
 	ctx := context.Background()
 	s := commission.DefaultPolicy().Settlement()
@@ -613,4 +654,5 @@ func TestRecords(t *testing.T, newStore func(t *testing.T) commission.RecordStor
 				r.Refunded, r.Amount, r.Partner, r.State, len(r.Events))
 		}
 	})
+	t.Run("Machine", func(t *testing.T) { machine(t, newStore, recordsMachine) })
 }

@@ -1,6 +1,33 @@
 // Package invitationtest checks implementations of [invitation.Ledger], as testing/fstest checks
-// file systems. It depends on the standard library only, so a host's build of its own ledger's
-// tests pulls in nothing else.
+// file systems, and a host's own invitation policy. It depends on the standard library and
+// pgregory.net/rapid only (besides affrules' own packages), so a host's build of its tests pulls
+// in nothing else.
+//
+// [TestLedger] is the conformance suite of a ledger: fixed cases and a rapid state machine that
+// compares every answer with a plain model of INV-2..4, INV-9 and INV-10.
+//
+// [CheckPolicy] checks a policy: it runs the named properties of [Properties], each over inputs
+// drawn for that policy by this package's generators ([Policy], [Instant], [QuotaInputs],
+// [Requests]), and reports a minimal counter-example through rapid:
+//
+//   - daily_limit_and_window_positive: INV-2, INV-3
+//   - refusal_names_true_obstacle: INV-2, INV-3, MKT-3
+//   - next_allowed_is_allowed: INV-2, INV-3
+//   - admission_counts_once: INV-2, INV-3, INV-11
+//   - ledger_keeps_quota: INV-2, INV-3, INV-4
+//
+// Interpretations:
+//
+//   - A repeat window of 0 days is a valid policy (INV-3 switched off), yet it fails
+//     daily_limit_and_window_positive: the catalog's rule is a positive window, and a policy
+//     that turns it off is what the check is for.
+//   - The properties other than daily_limit_and_window_positive hold for every policy
+//     [invitation.Policy.Validate] accepts; they judge the quota rule and the ledger that apply
+//     the policy ([invitation.Quota.Check], [invitation.Memory] through
+//     [invitation.Evaluator.Send]), so that a host's CI catches a rule that changes under its
+//     policy. Their own tests prove them able to fail on a broken rule or ledger.
+//   - The generators keep to what a ledger must accept under [TestLedger]'s contract: scripts
+//     of requests never go back in time and move at most 10 days at a step.
 package invitationtest
 
 import (
@@ -24,9 +51,16 @@ import (
 // bad input records nothing. It also checks the contract of issue 9: answers exact at the
 // request's own instant when instants arrive a little out of order, a refusal or an error that
 // changes no later answer, other accounts' instants that change none, and a far-future instant
-// that locks nothing; the two reproductions of the issue are among its subtests. newLedger must
-// return a new, empty ledger each time it is called, whose lateness bound covers at least 50 ms
-// and whose lead bound at least 10 days; the suite runs its subtests in sequence.
+// that locks nothing; the two reproductions of the issue are among its subtests. Its last
+// subtest, Machine, is a rapid state machine that checks every answer of a new ledger against a
+// plain model of the rules, over random runs of reservations, late and repeated ones among them,
+// calls that must fail, history queries and answers; each rapid check calls newLedger in a
+// subtest of its own that ends, running the ledger's cleanups, when the check does. Machine runs
+// a fifth of rapid's checks (-rapid.checks, 20 by default), setting the flag while it runs, so
+// TestLedger must not run in parallel with other rapid tests. newLedger
+// must return a new, empty ledger each time it is called, whose lateness bound covers at least
+// 50 ms, whose lead bound at least 10 days, and which keeps at least two weeks of history; the
+// suite runs its subtests in sequence.
 func TestLedger(t *testing.T, newLedger func(t *testing.T) invitation.Ledger) {
 	s := suite{newLedger: newLedger}
 	t.Run("DailyLimit", s.dailyLimit)
@@ -51,6 +85,7 @@ func TestLedger(t *testing.T, newLedger func(t *testing.T) invitation.Ledger) {
 	t.Run("Showcase", s.showcase)
 	t.Run("BadInputRecordsNothing", s.badInput)
 	t.Run("ReserveErrors", s.reserveErrors)
+	t.Run("Machine", s.machine)
 }
 
 type suite struct {

@@ -1,0 +1,428 @@
+package invitationtest
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"pgregory.net/rapid"
+
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/invitation"
+)
+
+// Bounds of the state machine: how far an instant is drawn behind the clock (within the
+// lateness bound TestLedger asks of a ledger) and how far the clock moves in all.
+const (
+	machineLate = 50 * time.Millisecond
+	machineSpan = 14 * 24 * time.Hour
+	// machineSteps caps the actions of one check, which keeps a check against a store that is
+	// slow to call (a database) to a fraction of a second.
+	machineSteps = 30
+	// machineShare is the share of rapid's checks (-rapid.checks) the machine runs, each
+	// against a new ledger, which may be slow to set up (a database schema).
+	machineShare = 5
+)
+
+// fewerChecks sets rapid's number of checks (the -rapid.checks flag) to a machineShare-th of its
+// value, at least 1, and returns a function that restores it.
+func fewerChecks() (restore func()) {
+	f := flag.Lookup("rapid.checks")
+	if f == nil {
+		return func() {}
+	}
+	old := f.Value.String()
+	n, err := strconv.Atoi(old)
+	if err != nil {
+		return func() {}
+	}
+	_ = f.Value.Set(strconv.Itoa(max(n/machineShare, 1)))
+	return func() { _ = f.Value.Set(old) }
+}
+
+// fresh returns a new ledger from newLedger, made in a subtest of t that lasts until release is
+// called, so that whatever the ledger holds (a schema, a pool of connections) is cleaned up at
+// the end of each rapid check rather than of the whole machine. It returns nil if newLedger
+// ended its subtest (skipped or failed) without returning a ledger.
+func (s suite) fresh(t *testing.T) (l invitation.Ledger, release func()) {
+	got := make(chan invitation.Ledger, 1)
+	done := make(chan struct{})
+	ended := make(chan struct{})
+	go func() {
+		defer close(ended)
+		t.Run("ledger", func(t *testing.T) {
+			got <- s.newLedger(t)
+			<-done
+		})
+	}()
+	select {
+	case l = <-got:
+		return l, func() { close(done); <-ended }
+	case <-ended:
+		return nil, func() {}
+	}
+}
+
+// machineModel is the plain model a ledger is compared with: every invitation recorded, per
+// account in the order recorded, and INV-2 and INV-3 applied literally at each request's instant
+// by searching them all.
+type machineModel struct {
+	q      invitation.Quota
+	recs   map[string][]invitation.Record
+	latest map[string]time.Time // per account, the latest instant admitted
+}
+
+// answer is what the model expects of one reservation.
+type answer struct {
+	rules []affrules.RuleID
+	next  time.Time
+	count int       // INV-2's observed count
+	day   string    // INV-2's subject
+	last  time.Time // INV-3's observed instant
+}
+
+func (m *machineModel) countDay(account string, day affrules.Period) int {
+	n := 0
+	for _, r := range m.recs[account] {
+		if day.Contains(r.At) {
+			n++
+		}
+	}
+	return n
+}
+
+// within returns the account's latest invitation of creator less than the repeat window before
+// or after instant t.
+func (m *machineModel) within(account, creator string, t time.Time) (time.Time, bool) {
+	w := affrules.Days(m.q.RepeatWindowDays)
+	var last time.Time
+	ok := false
+	for _, r := range m.recs[account] {
+		if w > 0 && r.CreatorID == creator && t.Sub(r.At) < w && r.At.Sub(t) < w && (!ok || r.At.After(last)) {
+			last, ok = r.At, true
+		}
+	}
+	return last, ok
+}
+
+// decide answers account a inviting creator at instant at.
+func (m *machineModel) decide(a invitation.Account, creator string, at time.Time) answer {
+	home := location(a.HomeMarket)
+	var ans answer
+	day := affrules.DayOf(at, home)
+	if n := m.countDay(a.ID, day); n >= m.q.DailyLimit {
+		ans.rules = append(ans.rules, invitation.RuleDaily)
+		ans.count, ans.day = n, day.Start.In(home).Format(time.DateOnly)
+	}
+	if last, ok := m.within(a.ID, creator, at); ok {
+		ans.rules = append(ans.rules, invitation.RuleRepeat)
+		ans.last = last
+	}
+	if len(ans.rules) == 0 {
+		return ans
+	}
+	t := at // the first instant after at at which neither rule refuses
+	for {
+		if d := affrules.DayOf(t, home); m.countDay(a.ID, d) >= m.q.DailyLimit {
+			t = d.End
+			continue
+		}
+		if last, ok := m.within(a.ID, creator, t); ok {
+			t = last.Add(affrules.Days(m.q.RepeatWindowDays))
+			continue
+		}
+		break
+	}
+	ans.next = t
+	return ans
+}
+
+// page returns the account's records matching q, newest first, as a ledger's history gives them
+// (INV-9), ignoring q's cursor and page size.
+func (m *machineModel) page(q invitation.Query) []invitation.Record {
+	rs := slices.Clone(m.recs[q.Account])
+	slices.SortFunc(rs, func(a, b invitation.Record) int { return int(b.Seq - a.Seq) })
+	seen := map[string]bool{}
+	var out []invitation.Record
+	for _, r := range rs {
+		if !q.Matches(r) || q.LatestPerCreator && seen[r.CreatorID] {
+			continue
+		}
+		seen[r.CreatorID] = true
+		out = append(out, r)
+	}
+	return out
+}
+
+// machine runs a rapid state machine against a new ledger for each check (a fifth of
+// -rapid.checks, 20 by default, since a ledger may be slow to set up), comparing every
+// answer with the plain model: reservations by three accounts of a few creators (INV-2..4) at
+// instants that move forward by seconds to days, to local midnights and across London's
+// daylight-saving changes (MKT-2), to a repeat window after an earlier invitation give or take
+// a nanosecond (MKT-3), and a little late (up to 50 ms); calls that must fail and change
+// nothing; history pages and queries (INV-9); answers (INV-10).
+func (s suite) machine(t *testing.T) {
+	if l, release := s.fresh(t); l == nil {
+		t.Skip("newLedger returned no ledger")
+	} else {
+		release()
+	}
+	defer fewerChecks()()
+	rapid.Check(t, func(rt *rapid.T) {
+		l, release := s.fresh(t)
+		defer release()
+		if l == nil {
+			rt.Fatal("newLedger returned no ledger")
+		}
+		runMachine(rt, l)
+	})
+}
+
+func runMachine(t *rapid.T, l invitation.Ledger) {
+	ctx := context.Background()
+	q := invitation.Quota{
+		DailyLimit:       rapid.IntRange(1, 3).Draw(t, "daily_limit"),
+		RepeatWindowDays: rapid.SampledFrom([]int{0, 1, 2, 7}).Draw(t, "repeat_window_days"),
+	}
+	w := affrules.Days(q.RepeatWindowDays)
+	m := &machineModel{q: q, recs: map[string][]invitation.Record{}, latest: map[string]time.Time{}}
+	accounts := []invitation.Account{
+		{ID: "acct-uk", HomeMarket: affrules.UK, Markets: []affrules.MarketCode{affrules.ID}, MCN: true, Partner: true},
+		{ID: "acct-id", HomeMarket: affrules.ID, MCN: true, Partner: true},
+		{ID: "acct-ph", HomeMarket: affrules.PH, Partner: true},
+	}
+	start := rapid.SampledFrom([]time.Time{
+		time.Date(2026, 3, 28, 21, 0, 0, 0, time.UTC),  // the night before London's spring forward
+		time.Date(2026, 10, 24, 21, 0, 0, 0, time.UTC), // the night before it falls back
+	}).Draw(t, "start")
+	now := start
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+
+	invitationOf := func(t *rapid.T, a invitation.Account, creator string) invitation.Invitation {
+		inv := invite(a.HomeMarket, creator)
+		if len(a.Markets) > 0 && rapid.Bool().Draw(t, "abroad") {
+			inv.Market = a.Markets[0]
+		}
+		if a.MCN && rapid.Bool().Draw(t, "partnership") {
+			inv.Purpose = invitation.CreatorPartnership
+		}
+		return inv
+	}
+	reserve := func(t *rapid.T, a invitation.Account, inv invitation.Invitation, at time.Time) {
+		want := m.decide(a, inv.CreatorID, at)
+		what := fmt.Sprintf("%s→%s at %s", a.ID, inv.CreatorID, stamp(at))
+		r, d, err := l.Reserve(ctx, q, a, inv, at)
+		if err != nil {
+			t.Fatalf("%s: %v", what, err)
+		}
+		var got []affrules.RuleID
+		for _, reason := range d.Failures() {
+			got = append(got, reason.Rule)
+			switch reason.Rule {
+			case invitation.RuleDaily:
+				if reason.Observed != affrules.Count(int64(want.count)) || reason.Subject != want.day || reason.Limit != affrules.Count(int64(q.DailyLimit)) {
+					t.Fatalf("%s: INV-2 observes %v on %q (limit %v), want %d on %s", what, reason.Observed, reason.Subject, reason.Limit, want.count, want.day)
+				}
+			case invitation.RuleRepeat:
+				if !reason.Observed.Time().Equal(want.last) || reason.Limit != affrules.DaysOf(q.RepeatWindowDays) {
+					t.Fatalf("%s: INV-3 observes %v (limit %v), want the last invitation %s", what, reason.Observed, reason.Limit, stamp(want.last))
+				}
+			}
+		}
+		if !slices.Equal(got, want.rules) || d.Allowed != (len(want.rules) == 0) || !d.NextAllowed.Equal(want.next) {
+			t.Fatalf("%s: %s (next %s), want the failures %v, next %s", what, d, stamp(d.NextAllowed), want.rules, stamp(want.next))
+		}
+		if !d.Allowed {
+			if r.Seq != 0 {
+				t.Fatalf("%s: a refusal recorded #%d", what, r.Seq)
+			}
+			return
+		}
+		rs := m.recs[a.ID]
+		if r.Account != a.ID || r.Seq < 1 || len(rs) > 0 && r.Seq <= rs[len(rs)-1].Seq || !r.At.Equal(at) {
+			t.Fatalf("%s: recorded %s #%d at %s, want a number above the account's last", what, r.Account, r.Seq, stamp(r.At))
+		}
+		want2 := invitation.Record{Account: a.ID, Seq: r.Seq, At: at, Invitation: inv}
+		want2.Contacts = slices.Clone(inv.Contacts)
+		if !sameRecord(r, want2) {
+			t.Fatalf("%s: recorded %+v, want %+v", what, r, want2)
+		}
+		m.recs[a.ID] = append(rs, want2)
+		if at.After(m.latest[a.ID]) {
+			m.latest[a.ID] = at
+		}
+	}
+	checkHistory := func(t *rapid.T, a invitation.Account, limit int) {
+		want := m.page(invitation.Query{Account: a.ID})
+		var got []invitation.Record
+		for before, pages := int64(0), 0; ; pages++ {
+			if pages > len(want)+1 {
+				t.Fatalf("history of %s: more pages than records", a.ID)
+			}
+			p, err := l.History(ctx, invitation.Query{Account: a.ID, Before: before, Limit: limit})
+			if err != nil {
+				t.Fatalf("history of %s: %v", a.ID, err)
+			}
+			if len(p.Records) > limit {
+				t.Fatalf("history of %s: a page of %d records, the size is %d", a.ID, len(p.Records), limit)
+			}
+			got = append(got, p.Records...)
+			if p.Next == 0 {
+				break
+			}
+			before = p.Next
+		}
+		if !slices.EqualFunc(got, want, sameRecord) {
+			t.Fatalf("history of %s:\n got %+v\nwant %+v", a.ID, got, want)
+		}
+	}
+
+	actions := map[string]func(*rapid.T){
+		"advance": func(t *rapid.T) {
+			var to time.Time
+			switch rapid.IntRange(0, 2).Draw(t, "how") {
+			case 0:
+				to = now.Add(time.Duration(rapid.Int64Range(0, int64(3*time.Hour)).Draw(t, "by")))
+			case 1: // to a local midnight of a home zone, or a nanosecond before it
+				a := rapid.SampledFrom(accounts).Draw(t, "zone")
+				to = affrules.DayOf(now, location(a.HomeMarket)).End.Add(-time.Duration(rapid.IntRange(0, 1).Draw(t, "before")))
+			case 2:
+				to = now.Add(time.Duration(rapid.Int64Range(0, int64(2*24*time.Hour)).Draw(t, "by")))
+			}
+			if to.Sub(start) > machineSpan {
+				t.Skip("the clock has run its span")
+			}
+			if to.After(now) {
+				now = to
+			}
+		},
+		"reserve": func(t *rapid.T) {
+			a := rapid.SampledFrom(accounts).Draw(t, "account")
+			reserve(t, a, invitationOf(t, a, fmt.Sprint("c", rapid.IntRange(0, 4).Draw(t, "creator"))), now)
+		},
+		"late": func(t *rapid.T) {
+			// Behind the clock, within the lateness bound: judged at its own instant.
+			a := rapid.SampledFrom(accounts).Draw(t, "account")
+			back := time.Duration(rapid.Int64Range(0, int64(machineLate)).Draw(t, "back"))
+			reserve(t, a, invitationOf(t, a, fmt.Sprint("c", rapid.IntRange(0, 4).Draw(t, "creator"))), now.Add(-back))
+		},
+		"repeat": func(t *rapid.T) {
+			// A creator again, a repeat window after one of its invitations give or take 1 ns.
+			a := rapid.SampledFrom(accounts).Draw(t, "account")
+			rs := m.recs[a.ID]
+			if len(rs) == 0 {
+				t.Skip("no invitations yet")
+			}
+			r := rapid.SampledFrom(rs).Draw(t, "record")
+			at := r.At.Add(w).Add(time.Duration(rapid.IntRange(-1, 1).Draw(t, "offset")))
+			if at.Before(m.latest[a.ID].Add(-machineLate)) || at.Sub(start) > machineSpan {
+				t.Skip("beyond the lateness bound or the span")
+			}
+			if at.After(now) {
+				now = at
+			}
+			reserve(t, a, invitationOf(t, a, r.CreatorID), at)
+		},
+		"invalid": func(t *rapid.T) {
+			// Calls that are errors, each of which records nothing and changes no later answer.
+			a := rapid.SampledFrom(accounts).Draw(t, "account")
+			inv := invitationOf(t, a, "c0")
+			var err error
+			var d affrules.Decision
+			var r invitation.Record
+			switch kind := rapid.IntRange(0, 4).Draw(t, "kind"); kind {
+			case 0:
+				r, d, err = l.Reserve(ctx, invitation.Quota{}, a, inv, now)
+			case 1:
+				inv.CreatorID = ""
+				r, d, err = l.Reserve(ctx, q, a, inv, now)
+			case 2:
+				r, d, err = l.Reserve(cancelled, q, a, inv, now)
+			case 3:
+				r, d, err = l.Reserve(ctx, q, a, inv, time.Time{})
+			case 4:
+				if len(m.recs[a.ID]) == 0 {
+					t.Skip("an account without invitations may have any home market")
+				}
+				other := a
+				other.HomeMarket = affrules.VN
+				r, d, err = l.Reserve(ctx, q, other, invite(affrules.VN, "c0"), now)
+			}
+			if err == nil || d.Allowed || r.Seq != 0 {
+				t.Fatalf("an invalid call by %s: #%d %s, %v; want an error", a.ID, r.Seq, d, err)
+			}
+		},
+		"history": func(t *rapid.T) {
+			checkHistory(t, rapid.SampledFrom(accounts).Draw(t, "account"), rapid.IntRange(1, 4).Draw(t, "limit"))
+		},
+		"query": func(t *rapid.T) {
+			a := rapid.SampledFrom(accounts).Draw(t, "account")
+			q := invitation.Query{Account: a.ID, Limit: 1000, LatestPerCreator: rapid.Bool().Draw(t, "latest")}
+			if rapid.Bool().Draw(t, "search") {
+				q.Search = rapid.SampledFrom([]string{"C1", "user_c2", "nick", "x"}).Draw(t, "text")
+			}
+			if rapid.Bool().Draw(t, "range") {
+				q.From = now.Add(-time.Duration(rapid.Int64Range(0, int64(3*24*time.Hour)).Draw(t, "from")))
+				q.To = q.From.Add(time.Duration(rapid.Int64Range(0, int64(2*24*time.Hour)).Draw(t, "to")))
+			}
+			q.Purpose = rapid.SampledFrom([]invitation.Purpose{"", invitation.CreatorPartnership, invitation.ProductDistribution}).Draw(t, "purpose")
+			q.Market = rapid.SampledFrom([]affrules.MarketCode{"", a.HomeMarket, affrules.ID}).Draw(t, "market")
+			p, err := l.History(ctx, q)
+			if err != nil {
+				t.Fatalf("%+v: %v", q, err)
+			}
+			if want := m.page(q); !slices.EqualFunc(p.Records, want, sameRecord) {
+				t.Fatalf("%+v:\n got %+v\nwant %+v", q, p.Records, want)
+			}
+		},
+		"respond": func(t *rapid.T) {
+			a := rapid.SampledFrom(accounts).Draw(t, "account")
+			rs := m.recs[a.ID]
+			var top int64
+			if len(rs) > 0 {
+				top = rs[len(rs)-1].Seq
+			}
+			seq := rapid.Int64Range(0, top+1).Draw(t, "seq")
+			at := now.Add(-time.Duration(rapid.Int64Range(0, int64(time.Hour)).Draw(t, "back")))
+			got, err := l.Respond(ctx, a.ID, seq, at)
+			i := slices.IndexFunc(rs, func(r invitation.Record) bool { return r.Seq == seq })
+			switch {
+			case i < 0:
+				if !errors.Is(err, invitation.ErrNotFound) {
+					t.Fatalf("respond %s #%d, no such invitation: %v, want an error wrapping ErrNotFound", a.ID, seq, err)
+				}
+			case rs[i].InterestedAt.IsZero() && at.Before(rs[i].At):
+				if err == nil {
+					t.Fatalf("respond %s #%d at %s, before the invitation at %s: no error", a.ID, seq, stamp(at), stamp(rs[i].At))
+				}
+			default:
+				if rs[i].InterestedAt.IsZero() {
+					rs[i].InterestedAt = at // INV-10: the first answer stands
+				}
+				if err != nil || !sameRecord(got, rs[i]) {
+					t.Fatalf("respond %s #%d at %s: %+v, %v; want %+v", a.ID, seq, stamp(at), got, err, rs[i])
+				}
+			}
+		},
+	}
+	steps := 0
+	for name, act := range actions {
+		actions[name] = func(t *rapid.T) {
+			if steps == machineSteps {
+				return // the check has taken its steps: the rest do nothing
+			}
+			steps++
+			act(t)
+		}
+	}
+	t.Repeat(actions)
+	for _, a := range accounts {
+		checkHistory(t, a, 1000)
+	}
+}

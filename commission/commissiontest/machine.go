@@ -131,7 +131,8 @@ func canon(o commission.Offer) string {
 // offersMachine checks an offer store against a plain model: a map of the offers stored, a put
 // accepted exactly when the rule given accepts the offer over the one stored under its ID
 // ([commission.OfferRule.Check]) and it is not a second OPEN offer of its market and product
-// (COM-3, COM-9..11).
+// running at the same time, or starting within the rule's RelistDelay of the other's end
+// (COM-3, COM-9..11, CMP-7).
 func offersMachine(t *rapid.T, s commission.OfferStore) {
 	ctx := context.Background()
 	p := commission.DefaultPolicy()
@@ -154,10 +155,16 @@ func offersMachine(t *rapid.T, s commission.OfferStore) {
 		if err := rule.Check(prev, o, at); err != nil {
 			return err
 		}
+		// before reports whether instant x comes before the end of period q plus the delay
+		// (a period without an end runs on).
+		before := func(x time.Time, q affrules.Period) bool {
+			return q.End.IsZero() || x.Before(q.End.Add(rule.RelistDelay))
+		}
 		if o.Source == commission.Open {
 			for id, other := range model {
-				if id != o.ID && other.Source == commission.Open && other.Market == o.Market && other.Product == o.Product {
-					return fmt.Errorf("a second OPEN offer of %s in %s, after %s", o.Product, o.Market, id)
+				if id != o.ID && other.Source == commission.Open && other.Market == o.Market && other.Product == o.Product &&
+					before(o.Period.Start, other.Period) && before(other.Period.Start, o.Period) {
+					return fmt.Errorf("a second OPEN offer of %s in %s beside %s", o.Product, o.Market, id)
 				}
 			}
 		}
@@ -194,6 +201,25 @@ func offersMachine(t *rapid.T, s commission.OfferStore) {
 			o.ID = rapid.SampledFrom(ids).Draw(t, "id")
 			o.Product = rapid.SampledFrom(products).Draw(t, "product")
 			put(t, o, o.Period.Start.Add(-time.Duration(rapid.Int64Range(0, int64(48*time.Hour)).Draw(t, "before_start"))))
+		},
+		"relist": func(t *rapid.T) {
+			// A new OPEN offer of a product whose OPEN offer ended, starting about the relisting
+			// delay after its end: a nanosecond before, at it, or later (CMP-7).
+			id := rapid.SampledFrom(ids).Draw(t, "ended")
+			old, ok := model[id]
+			if !ok || old.Source != commission.Open || old.Period.End.IsZero() {
+				t.Skip("no ended OPEN offer under the ID")
+			}
+			o := old
+			o.ID = rapid.SampledFrom(ids).Draw(t, "id")
+			delay := p.OfferRule().RelistDelay
+			o.Period = affrules.Period{Start: old.Period.End.Add(delay + rapid.SampledFrom([]time.Duration{-1, 0, time.Hour}).Draw(t, "after_delay"))}
+			tl, err := affrules.NewTimeline(affrules.Effective[commission.Terms]{From: o.Period.Start, Value: commission.Terms{Rate: Rate(p).Draw(t, "rate")}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			o.Rates = tl
+			put(t, o, o.Period.Start.Add(-time.Hour))
 		},
 		"change": func(t *rapid.T) {
 			id := rapid.SampledFrom(ids).Draw(t, "id")

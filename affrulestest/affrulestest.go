@@ -114,6 +114,71 @@ func FewerChecks(n int) (restore func()) {
 	return func() { _ = f.Value.Set(old) }
 }
 
+// Machine runs a store's state machine: check, against a new store from newStore, for each
+// rapid check, at most checks of them (see [FewerChecks]). Each store is made in a subtest of t
+// that lasts until its check ends, so that whatever it holds (a schema, a pool of connections)
+// is released then rather than at the end of the whole machine. t is skipped if newStore skips.
+func Machine[S any](t *testing.T, checks int, newStore func(*testing.T) S, check func(*rapid.T, S)) {
+	t.Helper()
+	if _, release, ok := fresh(t, newStore); !ok {
+		t.Skip("newStore returned no store")
+	} else {
+		release()
+	}
+	defer FewerChecks(checks)()
+	rapid.Check(t, func(rt *rapid.T) {
+		s, release, ok := fresh(t, newStore)
+		defer release()
+		if !ok {
+			rt.Fatal("newStore returned no store")
+		}
+		check(rt, s)
+	})
+}
+
+// fresh returns a new store from newStore, made in a subtest of t that lasts until release is
+// called. ok is false if newStore ended its subtest (skipped or failed) without returning.
+func fresh[S any](t *testing.T, newStore func(*testing.T) S) (s S, release func(), ok bool) {
+	got := make(chan S, 1)
+	done := make(chan struct{})
+	ended := make(chan struct{})
+	go func() {
+		defer close(ended)
+		t.Run("store", func(t *testing.T) {
+			got <- newStore(t)
+			<-done
+		})
+	}()
+	select {
+	case s = <-got:
+		return s, func() { close(done); <-ended }, true
+	case <-ended:
+		return s, func() {}, false
+	}
+}
+
+// Capped returns actions for rapid's T.Repeat that do nothing once steps of them have run, which
+// keeps one check against a store that is slow to call (a database) short. Call it once per
+// check.
+func Capped(steps int, actions map[string]func(*rapid.T)) map[string]func(*rapid.T) {
+	n := 0
+	out := make(map[string]func(*rapid.T), len(actions))
+	for name, act := range actions {
+		if name == "" { // the check run after every action
+			out[name] = act
+			continue
+		}
+		out[name] = func(t *rapid.T) {
+			if n == steps {
+				return
+			}
+			n++
+			act(t)
+		}
+	}
+	return out
+}
+
 // recorder is the rapid.TB that Fails hands to rapid: it records failures instead of failing a
 // test.
 type recorder struct {

@@ -61,8 +61,6 @@ import (
 	"testing"
 	"time"
 
-	"pgregory.net/rapid"
-
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/affrulestest"
 	"github.com/affrules/affrules/campaign"
@@ -483,9 +481,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) campaign.Store) {
 		}
 	})
 
-	restore := affrulestest.FewerChecks(machineChecks)
-	t.Run("machine", rapid.MakeCheck(machine(t, newStore)))
-	restore()
+	t.Run("machine", func(t *testing.T) { affrulestest.Machine(t, machineChecks, newStore, machine(t)) })
 
 	t.Run("ConcurrentSameProduct_CMP4", func(t *testing.T) {
 		s := newStore(t)

@@ -245,8 +245,8 @@ func ruleIDs(d affrules.Decision) []affrules.RuleID {
 // exactly as the model makes them (CMP-2, CMP-4..6, SMP-2, ELG-9, ELG-11), refusals naming
 // exactly the model's rules and bad input storing nothing, reviews only once (pending →
 // approved or rejected), instants only forward, and the campaigns listed by market.
-func machine(tt *testing.T, newStore func(t *testing.T) campaign.Store) func(*rapid.T) {
-	return func(t *rapid.T) {
+func machine(tt *testing.T) func(*rapid.T, campaign.Store) {
+	return func(t *rapid.T, s campaign.Store) {
 		ctx := context.Background()
 		p := campaign.DefaultPolicy()
 		p.PermanentEndsParticipation = rapid.Bool().Draw(t, "permanent_ends_participation")
@@ -254,7 +254,6 @@ func machine(tt *testing.T, newStore func(t *testing.T) campaign.Store) func(*ra
 		if err != nil {
 			t.Fatalf("campaign.New: %v", err)
 		}
-		s := newStore(tt)
 		m := &model{p: p, campaigns: map[string]*campaign.Campaign{}}
 		clock := t0
 

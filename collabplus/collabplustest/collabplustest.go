@@ -64,7 +64,6 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
-	"pgregory.net/rapid"
 
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/affrulestest"
@@ -477,9 +476,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) collabplus.Store) {
 		}
 	})
 
-	restore := affrulestest.FewerChecks(machineChecks)
-	t.Run("machine", rapid.MakeCheck(machine(t, newStore)))
-	restore()
+	t.Run("machine", func(t *testing.T) { affrulestest.Machine(t, machineChecks, newStore, machine(t)) })
 
 	t.Run("ConcurrentSubmissions_CP3", func(t *testing.T) {
 		s := newStore(t)

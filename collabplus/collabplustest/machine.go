@@ -396,7 +396,7 @@ var (
 // machine returns the model-based state machine of TestStore: one seller's record in Thailand
 // or the United Kingdom (whose calendar days are 23 or 25 hours at the daylight-saving
 // changes), under a quota policy drawn around the catalog's (1–5 in 1–30 days, calendar or
-// rolling, expired and recalled ones counted or not), in a new store from newStore: creator
+// rolling, expired and recalled ones counted or not), in a new store: creator
 // group g1 saved again, drafts, edits, submissions (CP-3, CP-17, CP-7), payments, recalls,
 // final terms (CP-15), blocks and unblocks (CP-13) and joins (CP-4), at instants that move
 // forward to the payment windows' ends, the periods' edges and the quota's next slot (or the
@@ -404,8 +404,8 @@ var (
 // the plain model: accepted actions stored as the model makes them, refusals naming the model's
 // reasons (and, for the quota alone, its next instant) and storing nothing, bad input storing
 // nothing, states at the clock as CP-7 reads them, and never more than the quota counted.
-func machine(tt *testing.T, newStore func(t *testing.T) collabplus.Store) func(*rapid.T) {
-	return func(t *rapid.T) {
+func machine(tt *testing.T) func(*rapid.T, collabplus.Store) {
+	return func(t *rapid.T, store collabplus.Store) {
 		ctx := context.Background()
 		p := collabplus.DefaultPolicy()
 		p.QuotaLimit = rapid.IntRange(1, 5).Draw(t, "quota_limit")
@@ -426,7 +426,6 @@ func machine(tt *testing.T, newStore func(t *testing.T) collabplus.Store) func(*
 		if err != nil {
 			t.Fatal(err)
 		}
-		store := newStore(tt)
 		if _, err := store.Create(ctx, s); err != nil {
 			t.Fatalf("Create: %v", err)
 		}

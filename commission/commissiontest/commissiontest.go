@@ -40,6 +40,7 @@ import (
 	"time"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/affrulestest"
 	"github.com/affrules/affrules/commission"
 )
 
@@ -414,7 +415,7 @@ func TestOffers(t *testing.T, newStore func(t *testing.T) commission.OfferStore)
 			t.Errorf("a cancelled Put stored the offer: %v", err)
 		}
 	})
-	t.Run("Machine", func(t *testing.T) { machine(t, newStore, offersMachine) })
+	t.Run("Machine", func(t *testing.T) { affrulestest.Machine(t, machineChecks, newStore, offersMachine) })
 }
 
 // money returns units minor units of GBP.
@@ -654,5 +655,5 @@ func TestRecords(t *testing.T, newStore func(t *testing.T) commission.RecordStor
 				r.Refunded, r.Amount, r.Partner, r.State, len(r.Events))
 		}
 	})
-	t.Run("Machine", func(t *testing.T) { machine(t, newStore, recordsMachine) })
+	t.Run("Machine", func(t *testing.T) { affrulestest.Machine(t, machineChecks, newStore, recordsMachine) })
 }

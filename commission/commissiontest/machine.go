@@ -4,12 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"math/big"
 	"slices"
-	"strconv"
-	"testing"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -24,84 +21,10 @@ const (
 	// machineSteps caps the actions of one check of a state machine, which keeps a check
 	// against a store that is slow to call (a database) to a fraction of a second.
 	machineSteps = 20
-	// machineShare is the share of rapid's checks (-rapid.checks) a state machine runs, each
-	// against a new store, which may be slow to set up (a database schema).
-	machineShare = 5
+	// machineChecks is how many checks a state machine runs at most, each against a new
+	// store, which may be slow to set up (a database schema).
+	machineChecks = 20
 )
-
-// fewerChecks sets rapid's number of checks (the -rapid.checks flag) to a machineShare-th of its
-// value, at least 1, and returns a function that restores it.
-func fewerChecks() (restore func()) {
-	f := flag.Lookup("rapid.checks")
-	if f == nil {
-		return func() {}
-	}
-	old := f.Value.String()
-	n, err := strconv.Atoi(old)
-	if err != nil {
-		return func() {}
-	}
-	_ = f.Value.Set(strconv.Itoa(max(n/machineShare, 1)))
-	return func() { _ = f.Value.Set(old) }
-}
-
-// fresh returns a new store from newStore, made in a subtest of t that lasts until release is
-// called, so that whatever the store holds (a schema, a pool of connections) is cleaned up at
-// the end of each rapid check rather than of the whole machine. ok is false if newStore ended
-// its subtest (skipped or failed) without returning.
-func fresh[S any](t *testing.T, newStore func(*testing.T) S) (s S, release func(), ok bool) {
-	got := make(chan S, 1)
-	done := make(chan struct{})
-	ended := make(chan struct{})
-	go func() {
-		defer close(ended)
-		t.Run("store", func(t *testing.T) {
-			got <- newStore(t)
-			<-done
-		})
-	}()
-	select {
-	case s = <-got:
-		return s, func() { close(done); <-ended }, true
-	case <-ended:
-		return s, func() {}, false
-	}
-}
-
-// machine runs check against a new store for each rapid check (a fifth of -rapid.checks, 20 by
-// default), with at most machineSteps actions each; it skips t if newStore skips.
-func machine[S any](t *testing.T, newStore func(*testing.T) S, check func(*rapid.T, S)) {
-	if _, release, ok := fresh(t, newStore); !ok {
-		t.Skip("newStore returned no store")
-	} else {
-		release()
-	}
-	defer fewerChecks()()
-	rapid.Check(t, func(rt *rapid.T) {
-		s, release, ok := fresh(t, newStore)
-		defer release()
-		if !ok {
-			rt.Fatal("newStore returned no store")
-		}
-		check(rt, s)
-	})
-}
-
-// capped returns actions that do nothing once steps of them have run.
-func capped(actions map[string]func(*rapid.T)) map[string]func(*rapid.T) {
-	steps := 0
-	out := make(map[string]func(*rapid.T), len(actions))
-	for name, act := range actions {
-		out[name] = func(t *rapid.T) {
-			if steps == machineSteps {
-				return // the check has taken its steps: the rest do nothing
-			}
-			steps++
-			act(t)
-		}
-	}
-	return out
-}
 
 // canon returns the JSON of offer o with every instant in UTC, so that offers a store returns
 // in another zone compare equal.
@@ -193,7 +116,7 @@ func offersMachine(t *rapid.T, s commission.OfferStore) {
 		}
 	}
 
-	t.Repeat(capped(map[string]func(*rapid.T){
+	t.Repeat(affrulestest.Capped(machineSteps, map[string]func(*rapid.T){
 		"new": func(t *rapid.T) {
 			// An offer from a case drawn under the default policy, under an ID of the pool.
 			c := Cases(p).Draw(t, "case")
@@ -400,7 +323,7 @@ func recordsMachine(t *rapid.T, st commission.RecordStore) {
 		return r
 	}
 
-	t.Repeat(capped(map[string]func(*rapid.T){
+	t.Repeat(affrulestest.Capped(machineSteps, map[string]func(*rapid.T){
 		"create": func(t *rapid.T) {
 			id := rapid.SampledFrom(ids).Draw(t, "id")
 			r := record(t, id)

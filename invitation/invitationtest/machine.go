@@ -3,16 +3,15 @@ package invitationtest
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"slices"
-	"strconv"
 	"testing"
 	"time"
 
 	"pgregory.net/rapid"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/affrulestest"
 	"github.com/affrules/affrules/invitation"
 )
 
@@ -24,49 +23,10 @@ const (
 	// machineSteps caps the actions of one check, which keeps a check against a store that is
 	// slow to call (a database) to a fraction of a second.
 	machineSteps = 30
-	// machineShare is the share of rapid's checks (-rapid.checks) the machine runs, each
-	// against a new ledger, which may be slow to set up (a database schema).
-	machineShare = 5
+	// machineChecks is how many checks the machine runs at most, each against a new ledger,
+	// which may be slow to set up (a database schema).
+	machineChecks = 20
 )
-
-// fewerChecks sets rapid's number of checks (the -rapid.checks flag) to a machineShare-th of its
-// value, at least 1, and returns a function that restores it.
-func fewerChecks() (restore func()) {
-	f := flag.Lookup("rapid.checks")
-	if f == nil {
-		return func() {}
-	}
-	old := f.Value.String()
-	n, err := strconv.Atoi(old)
-	if err != nil {
-		return func() {}
-	}
-	_ = f.Value.Set(strconv.Itoa(max(n/machineShare, 1)))
-	return func() { _ = f.Value.Set(old) }
-}
-
-// fresh returns a new ledger from newLedger, made in a subtest of t that lasts until release is
-// called, so that whatever the ledger holds (a schema, a pool of connections) is cleaned up at
-// the end of each rapid check rather than of the whole machine. It returns nil if newLedger
-// ended its subtest (skipped or failed) without returning a ledger.
-func (s suite) fresh(t *testing.T) (l invitation.Ledger, release func()) {
-	got := make(chan invitation.Ledger, 1)
-	done := make(chan struct{})
-	ended := make(chan struct{})
-	go func() {
-		defer close(ended)
-		t.Run("ledger", func(t *testing.T) {
-			got <- s.newLedger(t)
-			<-done
-		})
-	}()
-	select {
-	case l = <-got:
-		return l, func() { close(done); <-ended }
-	case <-ended:
-		return nil, func() {}
-	}
-}
 
 // machineModel is the plain model a ledger is compared with: every invitation recorded, per
 // account in the order recorded, and INV-2 and INV-3 applied literally at each request's instant
@@ -159,28 +119,15 @@ func (m *machineModel) page(q invitation.Query) []invitation.Record {
 	return out
 }
 
-// machine runs a rapid state machine against a new ledger for each check (a fifth of
-// -rapid.checks, 20 by default, since a ledger may be slow to set up), comparing every
+// machine runs a rapid state machine against a new ledger for each check (at most
+// machineChecks, since a ledger may be slow to set up), comparing every
 // answer with the plain model: reservations by three accounts of a few creators (INV-2..4) at
 // instants that move forward by seconds to days, to local midnights and across London's
 // daylight-saving changes (MKT-2), to a repeat window after an earlier invitation give or take
 // a nanosecond (MKT-3), and a little late (up to 50 ms); calls that must fail and change
 // nothing; history pages and queries (INV-9); answers (INV-10).
 func (s suite) machine(t *testing.T) {
-	if l, release := s.fresh(t); l == nil {
-		t.Skip("newLedger returned no ledger")
-	} else {
-		release()
-	}
-	defer fewerChecks()()
-	rapid.Check(t, func(rt *rapid.T) {
-		l, release := s.fresh(t)
-		defer release()
-		if l == nil {
-			rt.Fatal("newLedger returned no ledger")
-		}
-		runMachine(rt, l)
-	})
+	affrulestest.Machine(t, machineChecks, s.newLedger, runMachine)
 }
 
 func runMachine(t *rapid.T, l invitation.Ledger) {
@@ -411,17 +358,7 @@ func runMachine(t *rapid.T, l invitation.Ledger) {
 			}
 		},
 	}
-	steps := 0
-	for name, act := range actions {
-		actions[name] = func(t *rapid.T) {
-			if steps == machineSteps {
-				return // the check has taken its steps: the rest do nothing
-			}
-			steps++
-			act(t)
-		}
-	}
-	t.Repeat(actions)
+	t.Repeat(affrulestest.Capped(machineSteps, actions))
 	for _, a := range accounts {
 		checkHistory(t, a, 1000)
 	}

@@ -3,7 +3,6 @@ package leveltest
 import (
 	"context"
 	"errors"
-	"strconv"
 	"testing"
 	"time"
 
@@ -28,20 +27,7 @@ type historyKey struct {
 // machine checks the store against a plain model, a map from key to level, under random
 // sequences of valid, invalid and cancelled Puts and of Gets, on a fresh store each check (LVL-3).
 func machine(t *testing.T, newHistory func(t *testing.T) level.History) {
-	defer affrulestest.FewerChecks(machineChecks)()
-	check := 0
-	rapid.Check(t, func(rt *rapid.T) {
-		check++
-		h, release, skipped := fresh(t, "store#"+strconv.Itoa(check), newHistory)
-		defer release()
-		if skipped {
-			t.SkipNow()
-		}
-		if h == nil {
-			rt.Fatalf("newHistory failed")
-		}
-		machineCheck(rt, h)
-	})
+	affrulestest.Machine(t, machineChecks, newHistory, machineCheck)
 }
 
 func machineCheck(rt *rapid.T, h level.History) {
@@ -121,29 +107,5 @@ func machineCheck(rt *rapid.T, h level.History) {
 				get(rt, historyKey{m, c, mo})
 			}
 		}
-	}
-}
-
-// fresh returns a store newHistory makes for a subtest of t named name, which lasts until
-// release is called: whatever newHistory registers with the subtest's Cleanup (a database schema,
-// a connection pool) is released when the check that asked for it ends, not when t ends. It
-// returns a nil store if newHistory failed, and skipped if it skipped the subtest.
-func fresh(t *testing.T, name string, newHistory func(t *testing.T) level.History) (h level.History, release func(), skipped bool) {
-	got := make(chan level.History, 1)
-	done := make(chan struct{})
-	finished := make(chan struct{})
-	go func() {
-		defer close(finished)
-		t.Run(name, func(st *testing.T) {
-			defer func() { skipped = st.Skipped() }()
-			got <- newHistory(st)
-			<-done
-		})
-	}()
-	select {
-	case h = <-got:
-		return h, func() { close(done); <-finished }, false
-	case <-finished:
-		return nil, func() {}, skipped
 	}
 }

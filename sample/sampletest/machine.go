@@ -303,8 +303,8 @@ func outcome(t *rapid.T, what string, err error, bad bool, reasons []affrules.Re
 // NextAllowed (SMP-2, SMP-3, SMP-10, SMP-11, SMP-12), events and their deadlines (SMP-4,
 // SMP-6, SMP-9), refusals and bad input recording nothing, the requests held per creator in the
 // order made, states at every boundary, and fulfilment rates (SMP-8).
-func machine(tt *testing.T, newLedger func(t *testing.T) sample.Ledger) func(*rapid.T) {
-	return func(t *rapid.T) {
+func machine(tt *testing.T) func(*rapid.T, sample.Ledger) {
+	return func(t *rapid.T, l sample.Ledger) {
 		ctx := context.Background()
 		p := sample.DefaultPolicy()
 		p.OverQuantity = rapid.SampledFrom([]string{sample.OverQuantityReview, sample.OverQuantityReject}).Draw(t, "over_quantity")
@@ -312,7 +312,6 @@ func machine(tt *testing.T, newLedger func(t *testing.T) sample.Ledger) func(*ra
 		p.CollabPlusFree = rapid.IntRange(0, 3).Draw(t, "collab_plus_free")
 		p.Bands = []sample.Band{{Name: "small", Cap: rapid.IntRange(0, 4).Draw(t, "small_cap")}, {Name: "big", Cap: 50}}
 		r := ruleOf(tt, p)
-		l := newLedger(tt)
 		m := &model{p: p}
 		byID := map[string]*mreq{}
 		clock := t0

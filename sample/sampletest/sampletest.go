@@ -67,8 +67,6 @@ import (
 	"testing"
 	"time"
 
-	"pgregory.net/rapid"
-
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/affrulestest"
 	"github.com/affrules/affrules/sample"
@@ -548,9 +546,7 @@ func TestLedger(t *testing.T, newLedger func(t *testing.T) sample.Ledger) {
 		unchanged(t, l, "aisyah", []sample.Request{first}, "calls with a cancelled context")
 	})
 
-	restore := affrulestest.FewerChecks(machineChecks)
-	t.Run("machine", rapid.MakeCheck(machine(t, newLedger)))
-	restore()
+	t.Run("machine", func(t *testing.T) { affrulestest.Machine(t, machineChecks, newLedger, machine(t)) })
 
 	t.Run("ConcurrentLastUnits_SMP7", func(t *testing.T) {
 		l := newLedger(t)

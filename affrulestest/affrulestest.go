@@ -44,11 +44,17 @@ func Run(t *testing.T, props []Property) {
 // of the minimal counter-example, or "" if the property held on every input drawn. It is how a
 // test proves that a property can fail, for example on a deliberately broken policy. Fails turns
 // off rapid's fail files (the -rapid.nofailfile flag) for the rest of the process, so that an
-// expected failure leaves nothing on disk. Outside a test (a program checking a policy), call
+// expected failure leaves nothing on disk, and cuts rapid's shrinking to a second while it runs
+// (a counter-example found that fast still names the broken value). Outside a test (a program checking a policy), call
 // testing.Init and flag.Parse first: rapid reads its settings from the testing flags.
 func Fails(prop func(*rapid.T)) string {
 	if f := flag.Lookup("rapid.nofailfile"); f != nil {
 		_ = f.Value.Set("true")
+	}
+	if f := flag.Lookup("rapid.shrinktime"); f != nil { // a quick counter-example is enough here
+		old := f.Value.String()
+		_ = f.Value.Set("1s")
+		defer func() { _ = f.Value.Set(old) }()
 	}
 	r := &recorder{}
 	done := make(chan struct{})

@@ -9,6 +9,7 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/affrulestest"
 	"github.com/affrules/affrules/commission"
 )
 
@@ -38,13 +39,13 @@ func (s unsaved) Apply(ctx context.Context, rule commission.Settlement, ev commi
 // The machines fail on a store that breaks the rule it is given, with a counter-example.
 func TestMachinesCanFail(t *testing.T) {
 	t.Run("offers", func(t *testing.T) {
-		report := fails(func(t *rapid.T) { offersMachine(t, lenient{commission.NewOfferMemory()}) })
+		report := affrulestest.Fails(func(t *rapid.T) { offersMachine(t, lenient{commission.NewOfferMemory()}) })
 		if !strings.Contains(report, "accepted, want refused") || !strings.Contains(report, "value.rate") && !strings.Contains(report, "value.shop_ads") && !strings.Contains(report, "tier.rate") {
 			t.Fatalf("report %q, want an offer accepted with a rate out of bounds", report)
 		}
 	})
 	t.Run("records", func(t *testing.T) {
-		report := fails(func(t *rapid.T) { recordsMachine(t, unsaved{commission.NewRecordMemory()}) })
+		report := affrulestest.Fails(func(t *rapid.T) { recordsMachine(t, unsaved{commission.NewRecordMemory()}) })
 		if !strings.Contains(report, "want state") {
 			t.Fatalf("report %q, want a record that differs from the model", report)
 		}

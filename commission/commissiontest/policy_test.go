@@ -27,17 +27,6 @@ func TestCheckPolicyDrawn(t *testing.T) {
 	}
 }
 
-func property(t *testing.T, p commission.Policy, name string) affrulestest.Property {
-	t.Helper()
-	for _, prop := range commissiontest.Properties(p) {
-		if prop.Name == name {
-			return prop
-		}
-	}
-	t.Fatalf("no property %q", name)
-	return affrulestest.Property{}
-}
-
 // COM-5: a precedence list that leaves a source out, which Validate accepts, fails
 // precedence_covers_every_source, and the report names the list and the source.
 func TestPrecedenceCoversEverySourceFails(t *testing.T) {
@@ -59,7 +48,7 @@ func TestPrecedenceCoversEverySourceFails(t *testing.T) {
 			if err := p.Validate(); err != nil {
 				t.Fatalf("the policy is invalid, so the test proves nothing: %v", err)
 			}
-			report := commissiontest.Fails(property(t, p, "precedence_covers_every_source").Check)
+			report := affrulestest.Fails(affrulestest.Find(t, commissiontest.Properties(p), "precedence_covers_every_source").Check)
 			for _, w := range tc.want {
 				if !strings.Contains(report, w) {
 					t.Errorf("report %q, want one naming %q", report, w)
@@ -74,7 +63,7 @@ func TestPropertiesFailOnInvalidPolicy(t *testing.T) {
 	p := commission.DefaultPolicy()
 	p.MinRate, p.MaxRate = affrules.MustParseRate("10%"), affrules.MustParseRate("5%")
 	for _, prop := range commissiontest.Properties(p) {
-		if report := commissiontest.Fails(prop.Check); !strings.Contains(report, "policy.max_rate") {
+		if report := affrulestest.Fails(prop.Check); !strings.Contains(report, "policy.max_rate") {
 			t.Errorf("%s: report %q, want one naming policy.max_rate", prop.Name, report)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/affrulestest"
 	"github.com/affrules/affrules/commission"
 )
 
@@ -54,7 +55,7 @@ func TestPropertiesCanFail(t *testing.T) {
 				if prop.Name != tc.name {
 					continue
 				}
-				report := fails(prop.Check)
+				report := affrulestest.Fails(prop.Check)
 				for _, w := range tc.want {
 					if !strings.Contains(report, w) {
 						t.Fatalf("report %q, want a failure naming %q", report, w)

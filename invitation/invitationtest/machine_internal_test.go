@@ -9,6 +9,7 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/affrulestest"
 	"github.com/affrules/affrules/invitation"
 )
 
@@ -38,7 +39,7 @@ func TestMachineCanFail(t *testing.T) {
 		"INV-3": func() invitation.Ledger { return forgetful{invitation.NewMemory(), map[string]bool{}} },
 	} {
 		t.Run(name, func(t *testing.T) {
-			report := fails(func(t *rapid.T) { runMachine(t, newLedger()) })
+			report := affrulestest.Fails(func(t *rapid.T) { runMachine(t, newLedger()) })
 			if !regexp.MustCompile(`want the failures \[[^\]]*` + name).MatchString(report) {
 				t.Fatalf("report %q, want one naming the failure %s", report, name)
 			}

@@ -27,18 +27,6 @@ func TestCheckPolicyDrawn(t *testing.T) {
 	}
 }
 
-// property returns the property of p named name.
-func property(t *testing.T, p invitation.Policy, name string) affrulestest.Property {
-	t.Helper()
-	for _, prop := range invitationtest.Properties(p) {
-		if prop.Name == name {
-			return prop
-		}
-	}
-	t.Fatalf("no property %q", name)
-	return affrulestest.Property{}
-}
-
 // INV-3: a repeat window of 0 days, which Validate accepts as the rule switched off, fails
 // daily_limit_and_window_positive, and the report names the window.
 func TestWindowPositiveFails(t *testing.T) {
@@ -47,7 +35,7 @@ func TestWindowPositiveFails(t *testing.T) {
 	if err := p.Validate(); err != nil {
 		t.Fatalf("the policy is invalid, so the test proves nothing: %v", err)
 	}
-	report := invitationtest.Fails(property(t, p, "daily_limit_and_window_positive").Check)
+	report := affrulestest.Fails(affrulestest.Find(t, invitationtest.Properties(p), "daily_limit_and_window_positive").Check)
 	if report == "" || !strings.Contains(report, "repeat_window_days 0") {
 		t.Fatalf("report %q, want a failure naming repeat_window_days 0", report)
 	}
@@ -58,7 +46,7 @@ func TestPropertiesFailOnInvalidPolicy(t *testing.T) {
 	p := invitation.DefaultPolicy()
 	p.DailyLimit = 0
 	for _, prop := range invitationtest.Properties(p) {
-		if report := invitationtest.Fails(prop.Check); !strings.Contains(report, "policy.daily_limit") {
+		if report := affrulestest.Fails(prop.Check); !strings.Contains(report, "policy.daily_limit") {
 			t.Errorf("%s: report %q, want one naming policy.daily_limit", prop.Name, report)
 		}
 	}

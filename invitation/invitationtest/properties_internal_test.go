@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/affrulestest"
 	"github.com/affrules/affrules/invitation"
 )
 
@@ -66,7 +67,7 @@ func TestPropertiesCanFail(t *testing.T) {
 				if prop.Name != tc.name {
 					continue
 				}
-				report := fails(prop.Check)
+				report := affrulestest.Fails(prop.Check)
 				if report == "" || !slices.ContainsFunc(tc.want, func(w string) bool { return strings.Contains(report, w) }) {
 					t.Fatalf("report %q, want a failure naming one of %q", report, tc.want)
 				}

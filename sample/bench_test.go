@@ -1,7 +1,6 @@
 package sample_test
 
 import (
-	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -137,15 +136,15 @@ func BenchmarkRequest(b *testing.B) {
 	b.ReportMetric(float64(allowed)/float64(i), "allowed/op")
 }
 
-// outOfTurn reports whether err is SMP-10's bad input alone: a request while the creator's last
-// request for the product is open, or made before that request's last event.
+// outOfTurn reports whether err is SMP-10's bad input alone: a request made before the last
+// event of the creator's requests for the product.
 func outOfTurn(err error) bool {
 	fes := fieldErrors(err)
 	if len(fes) == 0 || !onlyFieldErrors(err) {
 		return false
 	}
 	for _, fe := range fes {
-		if fe.Field != "at" && !(fe.Field == "request.product" && errors.Is(fe, sample.ErrOpenRequest)) {
+		if fe.Field != "at" {
 			return false
 		}
 	}

@@ -1,7 +1,6 @@
 package sample
 
 import (
-	"errors"
 	"slices"
 	"strconv"
 	"time"
@@ -72,16 +71,15 @@ func (r Rule) History(req Request, mine []Request, at time.Time) History {
 	return h
 }
 
-// ErrOpenRequest reports a request for a product while the creator has an open request for it
-// (SMP-10).
-var ErrOpenRequest = errors.New("the creator has an open request for this product")
-
 var (
 	keyOverQuantity = affrules.DefineMessage("sample.smp2.over_quantity", affrules.Message{
 		Text: "the campaign's sample quantity is used up", Observed: "{observed} approved automatically", Limit: "quantity {limit}",
 	})
 	keyNotOffered = affrules.DefineMessage("sample.smp12.not_offered", affrules.Message{
 		Text: "the collaboration offers no free samples",
+	})
+	keyOpen = affrules.DefineMessage("sample.smp10.open", affrules.Message{
+		Text: "the creator has an open request for the product", Observed: "{observed}",
 	})
 	keyWait = affrules.DefineMessage("sample.smp10.wait", affrules.Message{
 		Text: "the creator must wait after a rejection or an expiry", Observed: "{observed}", Limit: "again from {limit}",
@@ -110,12 +108,11 @@ var (
 // SMP-10, SMP-11). It returns the request with its events when allowed: asked, and approved at
 // once when automatic (a Collaboration Plus sample; a campaign sample within the quantity; a
 // direct one under the seller's setting), else waiting for the seller's answer. A denial lists
-// every rule that keeps it from being made (the 30-day wait, the monthly cap, Collaboration
-// Plus's three samples or a collaboration without free samples, a campaign's quantity used up
-// when [Policy.OverQuantity] says reject), with NextAllowed when only time stands in the way;
-// nothing is recorded. Bad input is a [*affrules.FieldError], including a request while the
-// creator has an open one for the product (wrapping [ErrOpenRequest]) and an instant before the
-// last event of the creator's requests for it.
+// every rule that keeps it from being made (an open request for the product or the 30-day wait,
+// the monthly cap, Collaboration Plus's three samples or a collaboration without free samples, a
+// campaign's quantity used up when [Policy.OverQuantity] says reject), with NextAllowed when
+// only time stands in the way; nothing is recorded. Bad input is a [*affrules.FieldError],
+// including an instant before the last event of the creator's requests for the product.
 func (r Rule) Decide(h History, req Request, f Facts, at time.Time) (Request, affrules.Decision, error) {
 	if !r.ready() {
 		return Request{}, affrules.Decision{}, ErrNoPolicy
@@ -168,11 +165,8 @@ func (r Rule) Decide(h History, req Request, f Facts, at time.Time) (Request, af
 		l.Add("history", strconv.Itoa(h.Month)+"/"+strconv.FormatInt(h.AutoApproved, 10)+"/"+strconv.Itoa(h.InCollab), "counts %w", affrules.ErrNegative)
 	}
 	for _, p := range h.Product {
-		switch {
-		case len(p.Events) > 0 && p.Events[len(p.Events)-1].At.After(at):
+		if len(p.Events) > 0 && p.Events[len(p.Events)-1].At.After(at) {
 			l.Add("at", at.Format(time.RFC3339Nano), "is before request %q's last event at %s: requests are made in order", p.ID, p.Events[len(p.Events)-1].At.Format(time.RFC3339Nano))
-		case !p.StateAt(at).final():
-			l.Add("request.product", strconv.Quote(req.Product), "request %q is %s (%s): %w", p.ID, p.StateAt(at), RuleAnswer, ErrOpenRequest)
 		}
 	}
 	if err := l.Err(); err != nil {
@@ -189,6 +183,9 @@ func (r Rule) Decide(h History, req Request, f Facts, at time.Time) (Request, af
 	}
 	for _, p := range h.Product { // SMP-10
 		switch s := p.StateAt(at); {
+		case !s.final(): // one open request per creator and product; it ends by others' doing
+			reasons = append(reasons, affrules.Reason{Rule: RuleAnswer, Key: keyOpen, Observed: affrules.Text(s.String()), Subject: p.ID})
+			timeOnly = false
 		case s == Rejected || s == Expired:
 			ended, _ := p.endedAt(at)
 			if again := ended.Add(r.wait); at.Before(again) {

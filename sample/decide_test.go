@@ -299,9 +299,9 @@ func TestCollabPlusCaps_SMP3(t *testing.T) {
 }
 
 // SMP-10: at most one open request per creator and product. A second request while the first
-// is requested, to ship, shipped or delivered is bad input, not a decision: a FieldError on
-// request.product wrapping ErrOpenRequest that names the open request and its state, with
-// nothing made; once the first is fulfilled or overdue a new one is allowed at once. Another
+// is requested, to ship, shipped or delivered is denied, the reason naming the open request and
+// its state, with nothing made and no NextAllowed; once the first is fulfilled or overdue a new
+// one is allowed at once. Another
 // product, or the same product ID of another seller, is not held back.
 func TestOneOpenRequest_SMP10(t *testing.T) {
 	first := ask(t, "r1", "aisyah", "serum", t0)
@@ -319,10 +319,9 @@ func TestOneOpenRequest_SMP10(t *testing.T) {
 		t.Run(l.state.String(), func(t *testing.T) {
 			require.Equal(t, l.state, l.req.StateAt(l.at))
 			got, d, err := rule.Decide(sample.History{Product: []sample.Request{l.req}}, direct("r2", "aisyah", "serum"), band1, l.at)
-			openRequest(t, err, "r1", l.state)
+			openRequest(t, d, err, "r1", l.state)
 			require.Equal(t, sample.Request{}, got)
-			require.False(t, d.Allowed)
-			require.Empty(t, d.Reasons, "bad input, not a denial")
+			require.Len(t, d.Reasons, 1, "%v", d)
 		})
 	}
 
@@ -336,8 +335,8 @@ func TestOneOpenRequest_SMP10(t *testing.T) {
 		_, d := decide(t, rule, sample.History{Product: []sample.Request{c.req}}, direct("r2", "aisyah", "serum"), band1, c.at)
 		require.True(t, d.Allowed, "after the first is %s: %v", name, d)
 	}
-	_, _, err := rule.Decide(sample.History{Product: []sample.Request{overdue}}, direct("r2", "aisyah", "serum"), band1, t0.Add(16*day-time.Nanosecond))
-	openRequest(t, err, "r1", sample.Delivered)
+	_, open, err := rule.Decide(sample.History{Product: []sample.Request{overdue}}, direct("r2", "aisyah", "serum"), band1, t0.Add(16*day-time.Nanosecond))
+	openRequest(t, open, err, "r1", sample.Delivered)
 
 	// Through the ledger: the history is the creator's requests for this product of this seller.
 	m := sample.NewMemory()
@@ -352,12 +351,11 @@ func TestOneOpenRequest_SMP10(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, d.Allowed, "shop-2's serum: %v", d)
 	got, d, err := m.Request(ctx, rule, direct("r5", "aisyah", "serum"), band1, t0.Add(time.Hour))
-	openRequest(t, err, "r1", sample.Requested)
+	openRequest(t, d, err, "r1", sample.Requested)
 	require.Equal(t, sample.Request{}, got)
-	require.False(t, d.Allowed)
 	all, err := m.Requests(ctx, "aisyah")
 	require.NoError(t, err)
-	require.Len(t, all, 3, "the bad request recorded nothing")
+	require.Len(t, all, 3, "the denied request recorded nothing")
 }
 
 // SMP-10: the creator's requests for a product are made in order: a request at an instant
@@ -370,7 +368,6 @@ func TestRequestsInOrder_SMP10(t *testing.T) {
 	for _, at := range []time.Time{posted.Add(-time.Nanosecond), t0.Add(time.Hour), t0.Add(-day)} {
 		got, d, err := rule.Decide(h, direct("r2", "aisyah", "serum"), band1, at)
 		badInput(t, err, "at")
-		require.NotErrorIs(t, err, sample.ErrOpenRequest, "at %v: out of order, not an open request", at)
 		require.Contains(t, err.Error(), `request "r1"`)
 		require.Equal(t, sample.Request{}, got)
 		require.False(t, d.Allowed)
@@ -476,8 +473,8 @@ func TestWaitAfterExpiry_SMP10(t *testing.T) {
 	require.Equal(t, sample.Expired, first.StateAt(expiry))
 	h := sample.History{Product: []sample.Request{first}}
 
-	_, _, err := rule.Decide(h, direct("r2", "aisyah", "serum"), band1, expiry.Add(-time.Nanosecond))
-	openRequest(t, err, "r1", sample.Requested) // open until it expires: the seller may still answer
+	_, open, err := rule.Decide(h, direct("r2", "aisyah", "serum"), band1, expiry.Add(-time.Nanosecond))
+	openRequest(t, open, err, "r1", sample.Requested) // open until it expires: the seller may still answer
 	for _, at := range []time.Time{expiry, again.Add(-time.Nanosecond)} {
 		_, d := decide(t, rule, h, direct("r2", "aisyah", "serum"), band1, at)
 		want := []affrules.Reason{{Rule: sample.RuleAnswer, Key: "sample.smp10.wait", Observed: affrules.Text("expired"), Limit: affrules.Instant(again), Subject: "r1"}}
@@ -614,8 +611,7 @@ func TestZeroCap_SMP11(t *testing.T) {
 
 // MKT-5: every rule that keeps a request from being made is listed at once, each with its
 // observed value and limit; NextAllowed is given only when time alone stands in the way, and is
-// then the latest instant any of them names. An open request is bad input, not one reason among
-// them.
+// then the latest instant any of them names. An open request is one reason among them.
 func TestEveryReasonAtOnce_MKT5(t *testing.T) {
 	capped := mustRule(policyWith(func(p *sample.Policy) { p.CollabPlusCapped = true }))
 	rejected := walk(t, rule, ask(t, "r0", "aisyah", "serum", t0.Add(-2*time.Hour)), step{sample.Declined, t0.Add(-time.Hour)})
@@ -640,13 +636,13 @@ func TestEveryReasonAtOnce_MKT5(t *testing.T) {
 		require.NotEmpty(t, r.Message(), "%v", r)
 	}
 
-	// With an open request beside them: bad input, and no decision.
+	// With an open request beside them: one more reason, listed with the others.
 	open := ask(t, "r1", "aisyah", "serum", t0)
 	h.Product = append(h.Product, open)
 	got, d, err = capped.Decide(h, inCollab("r2", "aisyah", "serum", "cp-1"), f, t0.Add(time.Hour))
-	openRequest(t, err, "r1", sample.Requested)
+	openRequest(t, d, err, "r1", sample.Requested)
 	require.Equal(t, sample.Request{}, got)
-	require.Empty(t, d.Reasons)
+	require.Equal(t, []string{"SMP-10 sample.smp10.wait", "SMP-10 sample.smp10.open", "SMP-11 sample.smp11.cap", "SMP-12 sample.smp12.not_offered", "SMP-3 sample.smp3.limit"}, reasonKeys(d))
 
 	// The wait and the cap alone: the later of the wait's end and the next month.
 	for _, c := range []struct {

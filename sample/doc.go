@@ -17,9 +17,10 @@
 //
 // A request the rules do not allow is a denied decision, not an error: it lists every rule that
 // keeps it from being made and, when only time stands in the way, when it will be allowed. A
-// second open request for a product and instants out of order are bad input, a
-// [*affrules.FieldError]; an event in the wrong state is an [*affrules.Refusal] naming the
-// state. Nothing is recorded on any of these.
+// second request while one for the product is open is denied too (SMP-10, listed with every
+// other rule that fails). Instants out of order are bad input, a [*affrules.FieldError]; an
+// event in the wrong state is an [*affrules.Refusal] naming the state. Nothing is recorded on
+// any of these.
 //
 // Zero values: the zero [Evaluator] and the zero [Rule] return [ErrNoPolicy]; the zero
 // [Policy] is refused by [New]; the zero [Request] is refused as bad input; the zero [Memory]

@@ -3,7 +3,6 @@ package sample_test
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"time"
 
@@ -207,14 +206,15 @@ func badInput(t tb, err error, want ...string) {
 	}
 }
 
-// openRequest requires err to be SMP-10's bad input for a request while the creator's request
-// id for the product is open in state s: a FieldError on request.product wrapping
-// sample.ErrOpenRequest and naming the open request and its state, and nothing else.
-func openRequest(t tb, err error, id string, s sample.State) {
+// openRequest requires d to deny a request for SMP-10's open request id, open in state s,
+// among its reasons, with no error and no NextAllowed (the open request ends by the seller's,
+// the carrier's or the creator's doing, not by time alone).
+func openRequest(t tb, d affrules.Decision, err error, id string, s sample.State) {
 	t.Helper()
-	badInput(t, err, "request.product")
-	require.ErrorIs(t, err, sample.ErrOpenRequest)
-	require.Contains(t, err.Error(), fmt.Sprintf("request %q is %s (SMP-10)", id, s))
+	require.NoError(t, err)
+	require.False(t, d.Allowed)
+	require.Contains(t, d.Reasons, affrules.Reason{Rule: sample.RuleAnswer, Key: "sample.smp10.open", Observed: affrules.Text(s.String()), Subject: id}, "%v", d)
+	require.True(t, d.NextAllowed.IsZero(), "next allowed %v", d.NextAllowed)
 }
 
 // refused requires err to be an *affrules.Refusal of package sample for action on subject, and

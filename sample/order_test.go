@@ -5,9 +5,10 @@ import (
 	"fmt"
 
 	"errors"
-	"github.com/shopspring/decimal"
 	"testing"
 	"time"
+
+	"github.com/shopspring/decimal"
 
 	"github.com/stretchr/testify/require"
 

@@ -113,9 +113,9 @@ func (m *model) autoApproved(req sample.Request) int64 {
 	return n
 }
 
-// decide is SPEC §6 on a new request: bad input (among it a request while the creator has an
-// open request for the product, or made before that request's last event, SMP-10); or the
-// reasons it is denied (SMP-2, SMP-3, SMP-10, SMP-11, SMP-12) and the instant it will be
+// decide is SPEC §6 on a new request: bad input (among it a request made before the last event
+// of the creator's requests for the product, SMP-10); or the reasons it is denied (SMP-2,
+// SMP-3, SMP-10: an open request or the wait, SMP-11, SMP-12) and the instant it will be
 // allowed when only time stands in the way; or the request made (SMP-1, SMP-2, SMP-3).
 func (m *model) decide(req sample.Request, f sample.Facts, at time.Time) (bad bool, reasons []affrules.Reason, next time.Time, made *mreq) {
 	capped := req.Source != sample.CollabPlus || m.p.CollabPlusCapped
@@ -132,10 +132,6 @@ func (m *model) decide(req sample.Request, f sample.Facts, at time.Time) (bad bo
 		if x.req.Creator != req.Creator || x.req.Seller != req.Seller || x.req.Product != req.Product {
 			continue
 		}
-		switch x.state(at) {
-		case sample.Requested, sample.ToShip, sample.Shipped, sample.Delivered: // SMP-10: open
-			return true, nil, time.Time{}, nil
-		}
 		if x.last().After(at) { // requests are made in order
 			return true, nil, time.Time{}, nil
 		}
@@ -149,6 +145,9 @@ func (m *model) decide(req sample.Request, f sample.Facts, at time.Time) (bad bo
 		}
 		if x.req.Seller == req.Seller && x.req.Product == req.Product {
 			switch s := x.state(at); s {
+			case sample.Requested, sample.ToShip, sample.Shipped, sample.Delivered: // SMP-10: open
+				reasons = append(reasons, affrules.Reason{Rule: sample.RuleAnswer, Key: "sample.smp10.open", Observed: affrules.Text(s.String()), Subject: x.req.ID})
+				timeOnly = false
 			case sample.Rejected, sample.Expired: // SMP-10: the wait
 				from := x.declined
 				if s == sample.Expired {

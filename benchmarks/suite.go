@@ -23,9 +23,9 @@ const (
 	ImplExpr       = "expr"
 	ImplCEL        = "cel"
 	ImplOPA        = "opa"
-	ImplFloor      = "float64 floor"
-	ImplCELTracked = "cel, state tracked, exhaustive"
-	ImplOPATrace   = "opa, explain trace"
+	ImplFloor      = "float64-floor"
+	ImplCELTracked = "cel-tracked"
+	ImplOPATrace   = "opa-explain"
 )
 
 // Impls lists the implementations in the order they are reported.
@@ -103,4 +103,16 @@ func Agree(vs []Variant) error {
 		}
 	}
 	return nil
+}
+
+// BenchName returns the name of the benchmark function of bench_test.go that times workload.
+func BenchName(workload string) string {
+	return map[string]string{
+		WorkEligShopResult: "BenchmarkEligibilityShopResult",
+		WorkEligRaw:        "BenchmarkEligibilityRaw",
+		WorkLevel:          "BenchmarkLevel",
+		WorkCommission:     "BenchmarkCommission",
+		WorkExplainElig:    "BenchmarkExplainEligibility",
+		WorkExplainComm:    "BenchmarkExplainCommission",
+	}[workload]
 }

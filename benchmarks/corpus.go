@@ -145,11 +145,22 @@ func genElig(rng *rand.Rand, e *eligibility.Evaluator, mix string) ([]EligCase, 
 			return nil, err
 		}
 		m := eligMarkets[rng.IntN(len(eligMarkets))]
-		s := eligibility.Shop{ID: fmt.Sprint("s-", i), Market: m, StoreRating: genRating(rng, !shopFails)}
+		elg1, elg2 := false, false // which shop rule fails
+		if shopFails {
+			switch rng.IntN(3) {
+			case 0:
+				elg1 = true
+			case 1:
+				elg2 = true
+			default:
+				elg1, elg2 = true, true
+			}
+		}
+		s := eligibility.Shop{ID: fmt.Sprint("s-", i), Market: m, StoreRating: genRating(rng, !elg2)}
 		window := time.Duration(th.CounterfeitWindowDays) * 24 * time.Hour
 		switch {
-		case shopFails && (s.StoreRating.GreaterThanOrEqual(th.MinStoreRating) || rng.IntN(2) == 0):
-			// ELG-1 fails: a violation within (at − window, at], its edges included
+		case elg1:
+			// a violation within (at − window, at], its edges included
 			v := []time.Duration{0, window - time.Second, time.Duration(rng.Int64N(int64(window/time.Second))) * time.Second}[rng.IntN(3)]
 			s.LastCounterfeitViolation = at.Add(-v)
 		case rng.IntN(2) == 0:

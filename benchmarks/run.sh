@@ -37,5 +37,5 @@ mkdir "$work/profiles"
     sed -n '/^Showing nodes/,$p' > "$work/profiles/$name.txt"
 done
 
-"$work/compare" -merge ../BENCHMARKS.md -profiles "$work/profiles" "$work"/run*.tsv
+"$work/compare" -merge ../BENCHMARKS.md -profiles "$work/profiles" -notes notes.md "$work"/run*.tsv
 echo "==> ../BENCHMARKS.md updated"

@@ -18,7 +18,7 @@
 //
 // Merge (medians over processes, written between the markers of a markdown file):
 //
-//	compare -merge ../BENCHMARKS.md -profiles dir run*.tsv
+//	compare -merge ../BENCHMARKS.md -profiles dir -notes notes.md run*.tsv
 package main
 
 import (
@@ -51,6 +51,7 @@ func main() {
 	run := flag.String("run", "", "time only the variants whose workload/mix/implementation name matches this regular expression")
 	merge := flag.String("merge", "", "merge the result files given as arguments into the marked section of this markdown file")
 	profiles := flag.String("profiles", "", "with -merge: a directory of CPU profile summaries, one per missed row, named as -profile-name names them")
+	notes := flag.String("notes", "", "with -merge: a markdown file whose text is written under the missed targets")
 	profileName := flag.String("profile-name", "", "print the file name, without extension, of the profile summary of this variant name")
 	missed := flag.Bool("missed", false, "print the workload/mix/affrules names of the rows whose targets the result files given as arguments miss")
 	cpuprofile := flag.String("cpuprofile", "", "time only the variants -run matches, once, writing a CPU profile of their timing (not of the set-up) to this file")
@@ -58,7 +59,7 @@ func main() {
 	var err error
 	switch {
 	case *merge != "":
-		err = mergeFiles(*merge, *profiles, flag.Args())
+		err = mergeFiles(*merge, *profiles, *notes, flag.Args())
 	case *profileName != "":
 		fmt.Println(summaryName(*profileName))
 	case *missed:
@@ -271,7 +272,11 @@ func readResults(files []string) (*results, error) {
 			fs := strings.Split(sc.Text(), "\t")
 			switch {
 			case strings.HasPrefix(fs[0], "# ") && len(fs) == 2:
-				r.header[fs[0][2:]] = append(r.header[fs[0][2:]], fs[1])
+				// every file's load, first and agree lines; the other lines (machine, versions)
+				// of the first file
+				if k := fs[0][2:]; r.processes == 0 || k == "load" || k == "first" || k == "agree" {
+					r.header[k] = append(r.header[k], fs[1])
+				}
 			case fs[0] == "result" && len(fs) == 7:
 				key := fs[1] + "/" + fs[2] + "/" + fs[3]
 				var v [3]float64
@@ -354,12 +359,12 @@ const (
 	endMarker   = "<!-- benchmarks:end -->"
 )
 
-func mergeFiles(doc, profiles string, files []string) error {
+func mergeFiles(doc, profiles, notes string, files []string) error {
 	r, err := readResults(files)
 	if err != nil {
 		return err
 	}
-	section, err := r.markdown(profiles)
+	section, err := r.markdown(profiles, notes)
 	if err != nil {
 		return err
 	}
@@ -387,7 +392,7 @@ func first(r *results, key string) string {
 	return "unknown"
 }
 
-func (r *results) markdown(profiles string) (string, error) {
+func (r *results) markdown(profiles, notes string) (string, error) {
 	var b strings.Builder
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	p("## Side by side: affrules, expr, CEL, OPA and a float64 floor\n\n")
@@ -425,8 +430,16 @@ func (r *results) markdown(profiles string) (string, error) {
 		p("\nEvery target is met.\n")
 		return b.String(), nil
 	}
-	p("\n**%d of %d rows miss a target.** Where affrules' time goes on each, from `go test -cpuprofile`\n", len(missedRows), len(r.targets()))
-	p("on its benchmark alone and `go tool pprof -top` (the first lines):\n")
+	p("\n**%d of %d rows miss a target.**\n", len(missedRows), len(r.targets()))
+	if notes != "" {
+		b2, err := os.ReadFile(notes)
+		if err != nil {
+			return "", err
+		}
+		p("\n%s\n", strings.TrimSpace(string(b2)))
+	}
+	p("\nWhere affrules' time goes on each missed row: a CPU profile of its timing alone (`compare\n")
+	p("-cpuprofile`, 2 s, after the set-up), `go tool pprof -top`, the first lines:\n")
 	for _, t := range missedRows {
 		name := summaryName(t.workload + "/" + t.mix + "/" + benchmarks.ImplAffrules)
 		p("\n%s/%s/affrules (`%s/%s/affrules` in bench_test.go):\n\n", t.workload, t.mix, benchmarks.BenchName(t.workload), t.mix)

@@ -29,13 +29,16 @@ for i in $(seq 0 $((PROCS - 1))); do
 done
 
 mkdir "$work/profiles"
-"$work/compare" -missed "$work"/run*.tsv | while IFS= read -r variant; do
-  echo "==> profile of $variant (a missed target)"
-  name=$("$work/compare" -profile-name "$variant")
-  "$work/compare" -run "^${variant}\$" -benchtime 2s -cpuprofile "$work/profiles/$name.prof"
-  go tool pprof -top -nodecount 15 "$work/compare" "$work/profiles/$name.prof" 2>/dev/null |
-    sed -n '/^Showing nodes/,$p' > "$work/profiles/$name.txt"
-done
+"$work/compare" -missed "$work"/run*.tsv > "$work/missed"
+if [ -s "$work/missed" ]; then
+  echo "==> profiles of affrules on the rows that miss a target"
+  "$work/compare" -run "^($(paste -sd '|' "$work/missed"))\$" -benchtime 2s -cpuprofile "$work/profiles"
+  while IFS= read -r variant; do
+    name=$("$work/compare" -profile-name "$variant")
+    go tool pprof -top -nodecount 15 "$work/compare" "$work/profiles/$name.prof" 2>/dev/null |
+      sed -n '/^Showing nodes/,$p' > "$work/profiles/$name.txt"
+  done < "$work/missed"
+fi
 
 "$work/compare" -merge ../BENCHMARKS.md -profiles "$work/profiles" -notes notes.md "$work"/run*.tsv
 echo "==> ../BENCHMARKS.md updated"

@@ -14,7 +14,7 @@
 // Missed targets, for profiling (one workload/mix/affrules line each), and a profile of one:
 //
 //	compare -missed run*.tsv
-//	compare -run '^level/fail/affrules$' -benchtime 2s -cpuprofile level-fail.prof
+//	compare -run '^(level/fail/affrules)$' -benchtime 2s -cpuprofile dir
 //
 // Merge (medians over processes, written between the markers of a markdown file):
 //
@@ -54,7 +54,7 @@ func main() {
 	notes := flag.String("notes", "", "with -merge: a markdown file whose text is written under the missed targets")
 	profileName := flag.String("profile-name", "", "print the file name, without extension, of the profile summary of this variant name")
 	missed := flag.Bool("missed", false, "print the workload/mix/affrules names of the rows whose targets the result files given as arguments miss")
-	cpuprofile := flag.String("cpuprofile", "", "time only the variants -run matches, once, writing a CPU profile of their timing (not of the set-up) to this file")
+	cpuprofile := flag.String("cpuprofile", "", "time only the variants -run matches, once each, writing a CPU profile of each one's timing (not of the set-up) into this directory")
 	flag.Parse()
 	var err error
 	switch {
@@ -152,8 +152,9 @@ func measure(w io.Writer, seed uint64, rotate, rounds int, benchtime time.Durati
 	return nil
 }
 
-// profile times the variants matching run once each under the CPU profiler.
-func profile(file string, seed uint64, benchtime time.Duration, run string) error {
+// profile times each variant matching run once under the CPU profiler, writing its profile to
+// dir/<summaryName(variant)>.prof.
+func profile(dir string, seed uint64, benchtime time.Duration, run string) error {
 	if err := flag.Set("test.benchtime", benchtime.String()); err != nil {
 		return err
 	}
@@ -173,27 +174,30 @@ func profile(file string, seed uint64, benchtime time.Duration, run string) erro
 	if len(vs) == 0 {
 		return fmt.Errorf("-run %q matches no variant", run)
 	}
-	f, err := os.Create(file)
-	if err != nil {
-		return err
-	}
-	if err := pprof.StartCPUProfile(f); err != nil {
-		f.Close()
-		return err
-	}
-	var loopErr error
 	for _, v := range vs {
+		f, err := os.Create(filepath.Join(dir, summaryName(v.Name())+".prof"))
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			f.Close()
+			return err
+		}
+		var loopErr error
 		testing.Benchmark(func(b *testing.B) {
 			if _, err := v.Loop(b.N); err != nil {
 				loopErr = err
 			}
 		})
+		pprof.StopCPUProfile()
+		if err := f.Close(); err != nil {
+			return err
+		}
+		if loopErr != nil {
+			return fmt.Errorf("%s: %w", v.Name(), loopErr)
+		}
 	}
-	pprof.StopCPUProfile()
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return loopErr
+	return nil
 }
 
 // header returns the machine and versions, as "# key\tvalue" lines.

@@ -117,7 +117,7 @@ func measure(w io.Writer, seed uint64, rotate, rounds int, benchtime time.Durati
 		fmt.Fprintln(w, line)
 	}
 	fmt.Fprintf(w, "# agree\tevery one of %d variants gave affrules' answer on each of its cases (%d in all)\n", len(vs), cases)
-	fmt.Fprintf(w, "# timing\t%d rounds of %s per variant\n", rounds, benchtime)
+	fmt.Fprintf(w, "# timing\t%d times for %s each\n", rounds, benchtime)
 	fmt.Fprintf(w, "# first\t%s (rotated by %d)\n", timed[0].Name(), rotate)
 	ns := map[string][]float64{}
 	allocs := map[string][]float64{}
@@ -400,14 +400,16 @@ func (r *results) markdown(profiles, notes string) (string, error) {
 	var b strings.Builder
 	p := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	p("## Side by side: affrules, expr, CEL, OPA and a float64 floor\n\n")
-	p("Written by `benchmarks/run.sh` on %s; [benchmarks/README.md](benchmarks/README.md) says what\n", time.Now().UTC().Format("2006-01-02 15:04 MST"))
-	p("each workload and implementation does. Machine: %s, %s CPUs (`nproc`), %s; peers:\n", first(r, "cpu"), first(r, "nproc"), first(r, "go"))
-	p("%s. Load average after each process: %s.\n\n", strings.Join(r.header["module"], ", "), strings.Join(r.header["load"], "; "))
-	p("Before timing, each process checked that %s. %d processes, each timing every variant\n", first(r, "agree"), r.processes)
-	p("%s, the variants interleaved, the order rotated between processes (first: %s).\n", first(r, "timing"), strings.Join(r.header["first"], "; "))
-	p("A variant's figure in a process is its median round; its ratio is taken within the process (its\n")
-	p("ns/op over affrules' on the same workload and mix); the table gives the median over the\n")
-	p("processes of each.\n\n")
+	para := func(format string, args ...any) { p("%s\n\n", wrap(fmt.Sprintf(format, args...), 100)) }
+	para("Written by `benchmarks/run.sh` on %s; [benchmarks/README.md](benchmarks/README.md) says what each "+
+		"workload and implementation does. Machine: %s, %s CPUs (`nproc`), %s. Peers: %s. Load average after each "+
+		"process: %s.", time.Now().UTC().Format("2006-01-02 15:04 MST"), first(r, "cpu"), first(r, "nproc"), first(r, "go"),
+		strings.Join(r.header["module"], ", "), strings.Join(r.header["load"], "; "))
+	para("Before timing, each process checked that %s. %d processes, each timing every variant %s, the variants "+
+		"interleaved and their order rotated from one process to the next (the first variant of each: %s). A "+
+		"variant's figure in a process is its median round, its ratio is taken within the process (its ns/op over "+
+		"affrules' on the same workload and mix), and the table gives the median over the processes of each.",
+		first(r, "agree"), r.processes, first(r, "timing"), strings.Join(r.header["first"], "; "))
 	p("| workload | mix | implementation | ns/op | allocs/op | × affrules |\n|---|---|---|---:|---:|---:|\n")
 	for _, w := range benchmarks.Workloads {
 		for _, mix := range benchmarks.Mixes {
@@ -420,8 +422,9 @@ func (r *results) markdown(profiles, notes string) (string, error) {
 			}
 		}
 	}
-	p("\nTargets (issue 17): affrules, with its reasons, at least 5× faster than the fastest peer on\n")
-	p("every workload and mix, and within 15× of the float64 floor.\n\n")
+	p("\n")
+	para("Targets (issue 17): affrules, with its reasons, at least 5× faster than the fastest peer on every workload " +
+		"and mix, and within 15× of the float64 floor.")
 	p("| workload | mix | fastest peer | peer ÷ affrules (≥ 5) | affrules ÷ floor (≤ 15) |\n|---|---|---|---:|---:|\n")
 	var missedRows []target
 	for _, t := range r.targets() {
@@ -442,8 +445,9 @@ func (r *results) markdown(profiles, notes string) (string, error) {
 		}
 		p("\n%s\n", strings.TrimSpace(string(b2)))
 	}
-	p("\nWhere affrules' time goes on each missed row: a CPU profile of its timing alone (`compare\n")
-	p("-cpuprofile`, 2 s, after the set-up), `go tool pprof -top`, the first lines:\n")
+	p("\n")
+	p("%s\n", wrap("Where affrules' time goes on each missed row: a CPU profile of its timing alone (`compare -cpuprofile`, "+
+		"2 s, after the set-up), `go tool pprof -top`, the first lines:", 100))
 	for _, t := range missedRows {
 		name := summaryName(t.workload + "/" + t.mix + "/" + benchmarks.ImplAffrules)
 		p("\n%s/%s/affrules (`%s/%s/affrules` in bench_test.go):\n\n", t.workload, t.mix, benchmarks.BenchName(t.workload), t.mix)
@@ -470,6 +474,26 @@ func summaryName(variant string) string {
 		}
 		return '_'
 	}, variant)
+}
+
+// wrap breaks text into lines of at most width bytes, between words.
+func wrap(text string, width int) string {
+	var b strings.Builder
+	n := 0
+	for _, w := range strings.Fields(text) {
+		switch {
+		case n == 0:
+		case n+1+len(w) > width:
+			b.WriteByte('\n')
+			n = 0
+		default:
+			b.WriteByte(' ')
+			n++
+		}
+		b.WriteString(w)
+		n += len(w)
+	}
+	return b.String()
 }
 
 func verdict(met bool) string {

@@ -1,0 +1,192 @@
+package benchmarks
+
+import (
+	"fmt"
+
+	"github.com/affrules/affrules/commission"
+	"github.com/affrules/affrules/eligibility"
+	"github.com/affrules/affrules/level"
+)
+
+// affrules, set up as a host would: evaluators built once from the default policies, a book of
+// the offers prepared once, inputs as the library's own types. Every eligibility result carries
+// its reasons (typed, with observed values and limits); a commission's Resolution carries every
+// candidate's outcome, its reasons built when asked for (the explanation workload asks).
+
+func affrulesVariants(c *Corpus) ([]Variant, error) {
+	ee, err := eligibility.New(c.EligPolicy)
+	if err != nil {
+		return nil, err
+	}
+	le, err := level.New(c.LevelPolicy)
+	if err != nil {
+		return nil, err
+	}
+	ce, err := commission.New(c.CommPolicy)
+	if err != nil {
+		return nil, err
+	}
+	book, err := ce.Prepare(c.Offers...)
+	if err != nil {
+		return nil, err
+	}
+	var out []Variant
+	for _, mix := range Mixes {
+		ec, lc, cc := c.Elig[mix], c.Level[mix], c.Comm[mix]
+		out = append(out,
+			Variant{Workload: WorkEligShopResult, Mix: mix, Impl: ImplAffrules, Cases: len(ec),
+				Answer: func(i int) (Answer, error) {
+					r, err := ee.Product(ec[i].Product, ec[i].ShopResult, ec[i].At)
+					return Answer{Allowed: r.Eligible()}, err
+				},
+				Loop: func(n int) (int64, error) {
+					var sum int64
+					for i, k := 0, 0; i < n; i++ {
+						c := &ec[k]
+						r, err := ee.Product(c.Product, c.ShopResult, c.At)
+						if err != nil {
+							return 0, err
+						}
+						sum += int64(len(r.Decision.Reasons))
+						if k++; k == len(ec) {
+							k = 0
+						}
+					}
+					return sum, nil
+				}},
+			Variant{Workload: WorkEligRaw, Mix: mix, Impl: ImplAffrules, Cases: len(ec),
+				Answer: func(i int) (Answer, error) {
+					shop, err := ee.Shop(ec[i].Shop, ec[i].At)
+					if err != nil {
+						return Answer{}, err
+					}
+					r, err := ee.Product(ec[i].Product, shop, ec[i].At)
+					return Answer{Allowed: r.Eligible()}, err
+				},
+				Loop: func(n int) (int64, error) {
+					var sum int64
+					for i, k := 0, 0; i < n; i++ {
+						c := &ec[k]
+						shop, err := ee.Shop(c.Shop, c.At)
+						if err != nil {
+							return 0, err
+						}
+						r, err := ee.Product(c.Product, shop, c.At)
+						if err != nil {
+							return 0, err
+						}
+						sum += int64(len(r.Decision.Reasons))
+						if k++; k == len(ec) {
+							k = 0
+						}
+					}
+					return sum, nil
+				}},
+			Variant{Workload: WorkLevel, Mix: mix, Impl: ImplAffrules, Cases: len(lc),
+				Answer: func(i int) (Answer, error) {
+					l, err := le.Assign(lc[i].Market, lc[i].Month, lc[i].Perf)
+					return Answer{Level: int(l)}, err
+				},
+				Loop: func(n int) (int64, error) {
+					var sum int64
+					for i, k := 0, 0; i < n; i++ {
+						c := &lc[k]
+						l, err := le.Assign(c.Market, c.Month, c.Perf)
+						if err != nil {
+							return 0, err
+						}
+						sum += int64(l)
+						if k++; k == len(lc) {
+							k = 0
+						}
+					}
+					return sum, nil
+				}},
+			Variant{Workload: WorkCommission, Mix: mix, Impl: ImplAffrules, Cases: len(cc),
+				Answer: func(i int) (Answer, error) {
+					r, err := ce.Compute(book, cc[i].Order, cc[i].At)
+					return commAnswer(r), err
+				},
+				Loop: func(n int) (int64, error) {
+					var sum int64
+					for i, k := 0, 0; i < n; i++ {
+						c := &cc[k]
+						r, err := ce.Compute(book, c.Order, c.At)
+						if err != nil {
+							return 0, err
+						}
+						sum += r.Amount.Units
+						if k++; k == len(cc) {
+							k = 0
+						}
+					}
+					return sum, nil
+				}},
+		)
+	}
+	ec, cc := c.Elig[MixFail], c.Comm[MixFail]
+	out = append(out,
+		Variant{Workload: WorkExplainElig, Mix: MixFail, Impl: ImplAffrules, Cases: len(ec),
+			Answer: func(i int) (Answer, error) {
+				shop, err := ee.Shop(ec[i].Shop, ec[i].At)
+				if err != nil {
+					return Answer{}, err
+				}
+				r, err := ee.Product(ec[i].Product, shop, ec[i].At)
+				if err == nil && len(r.Decision.Reasons) == 0 {
+					err = fmt.Errorf("benchmarks: %s denied without a reason", ec[i].Product.ID)
+				}
+				return Answer{Allowed: r.Eligible()}, err
+			},
+			Loop: func(n int) (int64, error) {
+				var sum int64
+				for i, k := 0, 0; i < n; i++ {
+					c := &ec[k]
+					shop, err := ee.Shop(c.Shop, c.At)
+					if err != nil {
+						return 0, err
+					}
+					r, err := ee.Product(c.Product, shop, c.At)
+					if err != nil {
+						return 0, err
+					}
+					sum += int64(len(r.Decision.Reasons))
+					if k++; k == len(ec) {
+						k = 0
+					}
+				}
+				return sum, nil
+			}},
+		Variant{Workload: WorkExplainComm, Mix: MixFail, Impl: ImplAffrules, Cases: len(cc),
+			Answer: func(i int) (Answer, error) {
+				r, err := ce.Compute(book, cc[i].Order, cc[i].At)
+				if err == nil && len(r.Decision().Reasons) == 0 {
+					err = fmt.Errorf("benchmarks: %s earns nothing without a reason", cc[i].Order.ID)
+				}
+				return commAnswer(r), err
+			},
+			Loop: func(n int) (int64, error) {
+				var sum int64
+				for i, k := 0, 0; i < n; i++ {
+					c := &cc[k]
+					r, err := ce.Compute(book, c.Order, c.At)
+					if err != nil {
+						return 0, err
+					}
+					sum += int64(len(r.Decision().Reasons))
+					if k++; k == len(cc) {
+						k = 0
+					}
+				}
+				return sum, nil
+			}},
+	)
+	return out, nil
+}
+
+func commAnswer(r commission.Commission) Answer {
+	if !r.Earned() {
+		return Answer{Amount: r.Amount.Units}
+	}
+	return Answer{Source: r.Source.String(), Amount: r.Amount.Units}
+}

@@ -63,25 +63,7 @@ func affrulesVariants(c *Corpus) ([]Variant, error) {
 					r, err := ee.Product(ec[i].Product, shop, ec[i].At)
 					return Answer{Allowed: r.Eligible()}, err
 				},
-				Loop: func(n int) (int64, error) {
-					var sum int64
-					for i, k := 0, 0; i < n; i++ {
-						c := &ec[k]
-						shop, err := ee.Shop(c.Shop, c.At)
-						if err != nil {
-							return 0, err
-						}
-						r, err := ee.Product(c.Product, shop, c.At)
-						if err != nil {
-							return 0, err
-						}
-						sum += int64(len(r.Decision.Reasons))
-						if k++; k == len(ec) {
-							k = 0
-						}
-					}
-					return sum, nil
-				}},
+				Loop: eligRawLoop(ee, ec)},
 			Variant{Workload: WorkLevel, Mix: mix, Impl: ImplAffrules, Cases: len(lc),
 				Answer: func(i int) (Answer, error) {
 					l, err := le.Assign(lc[i].Market, lc[i].Month, lc[i].Perf)
@@ -138,25 +120,7 @@ func affrulesVariants(c *Corpus) ([]Variant, error) {
 				}
 				return Answer{Allowed: r.Eligible()}, err
 			},
-			Loop: func(n int) (int64, error) {
-				var sum int64
-				for i, k := 0, 0; i < n; i++ {
-					c := &ec[k]
-					shop, err := ee.Shop(c.Shop, c.At)
-					if err != nil {
-						return 0, err
-					}
-					r, err := ee.Product(c.Product, shop, c.At)
-					if err != nil {
-						return 0, err
-					}
-					sum += int64(len(r.Decision.Reasons))
-					if k++; k == len(ec) {
-						k = 0
-					}
-				}
-				return sum, nil
-			}},
+			Loop: eligRawLoop(ee, ec)},
 		Variant{Workload: WorkExplainComm, Mix: MixFail, Impl: ImplAffrules, Cases: len(cc),
 			Answer: func(i int) (Answer, error) {
 				r, err := ce.Compute(book, cc[i].Order, cc[i].At)
@@ -189,4 +153,28 @@ func commAnswer(r commission.Commission) Answer {
 		return Answer{Amount: r.Amount.Units}
 	}
 	return Answer{Source: r.Source.String(), Amount: r.Amount.Units}
+}
+
+// eligRawLoop is the timed loop of eligibility from raw shop facts: Shop then Product for each
+// case in turn, with every reason built.
+func eligRawLoop(ee *eligibility.Evaluator, ec []EligCase) func(n int) (int64, error) {
+	return func(n int) (int64, error) {
+		var sum int64
+		for i, k := 0, 0; i < n; i++ {
+			c := &ec[k]
+			shop, err := ee.Shop(c.Shop, c.At)
+			if err != nil {
+				return 0, err
+			}
+			r, err := ee.Product(c.Product, shop, c.At)
+			if err != nil {
+				return 0, err
+			}
+			sum += int64(len(r.Decision.Reasons))
+			if k++; k == len(ec) {
+				k = 0
+			}
+		}
+		return sum, nil
+	}
 }

@@ -71,8 +71,9 @@
 //     removal, once; a removal before the listing starts makes it never run. A rate change is
 //     a new history entry from its instant, after the last one; COM-10's delay for decreases
 //     is the resolver's. A removed product may be listed again ([Evaluator.List]) by a new
-//     OPEN offer once commission's decrease delay has passed since the removal; commission
-//     keeps one OPEN offer per market and product at a time (commission.OfferRule.Conflicts).
+//     OPEN offer from the removal on, at a lower rate than it paid last only once commission's
+//     decrease delay has passed; commission keeps one OPEN offer per market and product at a
+//     time (commission.OfferRule.Conflicts).
 //   - ELG-11: eligibility is checked at registration; a later temporary disqualification
 //     changes nothing in a running campaign (it blocks new registrations only; its result is
 //     the host's to show beside the participation, and [Disqualify] refuses it). A permanent

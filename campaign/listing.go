@@ -131,8 +131,8 @@ func (e *Evaluator) ChangeRate(o commission.Offer, t commission.Terms, at time.T
 // Remove takes Open offer o out of Open Collaboration at instant at (CMP-7): its period ends
 // at at, so orders from at on earn no Open rate and earlier ones keep theirs. An offer removed
 // already (or given an end otherwise) is a [*affrules.Refusal]: a removal is final and is not moved.
-// Relisting the product later is a new OPEN offer (another ID) starting once commission's
-// decrease delay has passed since the removal (commission.OfferRule.Conflicts).
+// Relisting the product later is a new OPEN offer (another ID) from the removal on, at a lower
+// rate only once commission's decrease delay has passed (commission.OfferRule.Conflicts).
 func (e *Evaluator) Remove(o commission.Offer, at time.Time) (commission.Offer, error) {
 	if err := e.ready(); err != nil {
 		return o, err

@@ -131,9 +131,11 @@
 //     (COM-4) does not; returns from TARGET or PARTNER do not reset, unless listed. A product
 //     has at most one OPEN offer per market at a time ([Evaluator.Prepare], [OfferStore.Put]),
 //     so every Open rate change goes through the one history the delay applies to. A product
-//     removed from Open Collaboration (CMP-7) may be listed again by a new OPEN offer once the
-//     decrease delay has passed since the removal ([OfferRule.Conflicts]), so that no decrease
-//     skips the delay through a removal and a relisting.
+//     removed from Open Collaboration (CMP-7) may be listed again by a new OPEN offer from the
+//     removal on, at the same rate or a higher one at once, at a lower one only once the
+//     decrease delay has passed since the removal when Open decreases are delayed
+//     ([OfferRule.Conflicts]), so that no decrease skips the delay through a removal and a
+//     relisting.
 //   - COM-11: the upper tier pays from the creator's Threshold-th order of the product
 //     ([Order.OrderCount] counts this order), and its rate must be above the standard rate.
 //     Once a tier is active, every later version keeps the threshold and a tier, and neither

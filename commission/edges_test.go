@@ -394,9 +394,9 @@ func TestSources_COM2(t *testing.T) {
 	}
 }
 
-// CMP-7, COM-10: a product removed from Open Collaboration is listed again by a new OPEN offer
-// that starts at least the decrease delay after the removal, in a book and in a store; one
-// starting a nanosecond sooner is a second OPEN offer.
+// CMP-7, COM-10: a product removed from Open Collaboration is listed again by a new OPEN offer:
+// at a lower rate only from the decrease delay after the removal, in a book and in a store (one
+// starting a nanosecond sooner is a second OPEN offer); at the same or a higher rate at once.
 func TestRelistAfterDelay_CMP7_COM10(t *testing.T) {
 	e := commission.MustNew(commission.DefaultPolicy())
 	rule := commission.DefaultPolicy().OfferRule()
@@ -445,12 +445,28 @@ func TestRelistAfterDelay_CMP7_COM10(t *testing.T) {
 	if _, err := s.Put(ctx, rule, relisted, day(6)); err != nil {
 		t.Errorf("a relisting after the delay: %v", err)
 	}
-	// With no delay, a relisting may start at the removal.
-	p := commission.DefaultPolicy()
-	p.DecreaseDelayDays = 0
+	// At the same rate or a higher one, a relisting may start at the removal: not a decrease.
+	for _, r := range []string{"10%", "12%"} {
+		up := openOffer("open-3", at(day(5), r))
+		up.Period.Start = day(5)
+		if _, err := e.Prepare(first, up); err != nil {
+			t.Errorf("a relisting at %s at the removal: %v", r, err)
+		}
+	}
+	// With no delay, or with Open decreases not delayed, a lower relisting may start at the
+	// removal too.
 	at5 := openOffer("open-3", at(day(5), "5%"))
 	at5.Period.Start = day(5)
-	if _, err := commission.MustNew(p).Prepare(first, at5); err != nil {
-		t.Errorf("no delay, a relisting at the removal: %v", err)
+	noDelay := commission.DefaultPolicy()
+	noDelay.DecreaseDelayDays = 0
+	notDelayed := commission.DefaultPolicy()
+	notDelayed.DelayedSources = nil
+	for name, p := range map[string]commission.Policy{"no delay": noDelay, "Open not delayed": notDelayed} {
+		if p.OfferRule().RelistDelay != 0 {
+			t.Errorf("%s: RelistDelay %v, want 0", name, p.OfferRule().RelistDelay)
+		}
+		if _, err := commission.MustNew(p).Prepare(first, at5); err != nil {
+			t.Errorf("%s, a lower relisting at the removal: %v", name, err)
+		}
 	}
 }

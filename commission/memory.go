@@ -3,6 +3,7 @@ package commission
 import (
 	"cmp"
 	"context"
+	"maps"
 	"slices"
 	"strconv"
 	"sync"
@@ -39,8 +40,8 @@ func (m *OfferMemory) Put(ctx context.Context, rule OfferRule, o Offer, at time.
 	if err := rule.Check(prev, o, at); err != nil {
 		return Offer{}, err
 	}
-	for id, x := range m.offers {
-		if id != o.ID && rule.Conflicts(x, o) {
+	for _, id := range slices.Sorted(maps.Keys(m.offers)) { // in ID order, as store/postgres
+		if x := m.offers[id]; id != o.ID && rule.Conflicts(x, o) {
 			return Offer{}, rule.ConflictError(o, "offer "+strconv.Quote(id))
 		}
 	}

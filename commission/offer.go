@@ -205,8 +205,9 @@ type OfferRule struct {
 	// RequireExclusiveRate refuses a Collaboration Plus without a rate history (COM-4's
 	// alternative); by default it is allowed and falls back to the Open rate.
 	RequireExclusiveRate bool
-	// RelistDelay is how long after one OPEN offer of a product ends another may start
-	// ([OfferRule.Conflicts]); [Policy.OfferRule] sets it to the decrease delay (COM-10).
+	// RelistDelay is how long after one OPEN offer of a product ends another may not start at a
+	// lower rate ([OfferRule.Conflicts]); [Policy.OfferRule] sets it to the decrease delay when
+	// Open decreases are delayed (COM-10), else to zero.
 	RelistDelay time.Duration
 }
 
@@ -459,20 +460,48 @@ func entries(tl affrules.Timeline[Terms]) []affrules.Effective[Terms] {
 
 // clone returns a deep copy of o.
 // Conflicts reports whether offers a and b may not both be kept: two OPEN offers of one product
-// in one market whose periods overlap, or of which one starts less than r.RelistDelay after
-// the other ends. A product has one Open listing at a time, so every change of its rate goes
-// through the one history the decrease delay and the tier rules apply to (COM-10, COM-11); a
-// product removed from Open Collaboration may be listed again by a new offer once the delay
-// has passed (CMP-7), so that no decrease skips the delay through a removal and a relisting.
+// in one market whose periods overlap, or of which the later starts less than r.RelistDelay
+// after the earlier ends at a lower standard rate than the earlier paid last. A product has one
+// Open listing at a time, so every change of its rate goes through the one history the
+// decrease delay and the tier rules apply to (COM-10, COM-11). A product removed from Open
+// Collaboration (CMP-7) may be listed again by a new offer from the removal on, at once at the
+// same rate or a higher one, and at a lower one once the delay has passed, so that no decrease
+// skips the delay through a removal and a relisting.
 func (r OfferRule) Conflicts(a, b Offer) bool {
-	return a.Source == Open && b.Source == Open && a.Market == b.Market && a.Product == b.Product &&
-		startsBefore(a.Period.Start, b.Period.End, r.RelistDelay) && startsBefore(b.Period.Start, a.Period.End, r.RelistDelay)
+	if a.Source != Open || b.Source != Open || a.Market != b.Market || a.Product != b.Product {
+		return false
+	}
+	if startsBefore(a.Period.Start, b.Period.End, 0) && startsBefore(b.Period.Start, a.Period.End, 0) {
+		return true // both run at some instant
+	}
+	earlier, later := a, b
+	if b.Period.Start.Before(a.Period.Start) {
+		earlier, later = b, a
+	}
+	return later.Period.Start.Before(earlier.Period.End.Add(r.RelistDelay)) && lowers(earlier, later)
+}
+
+// lowers reports whether the first standard rate of offer later is below the last one offer
+// earlier paid, the one in force at its end.
+func lowers(earlier, later Offer) bool {
+	var last, first affrules.Rate
+	paid, starts := false, false
+	for from, t := range earlier.Rates.All() {
+		if from.Before(earlier.Period.End) {
+			last, paid = t.Rate, true
+		}
+	}
+	for _, t := range later.Rates.All() {
+		first, starts = t.Rate, true
+		break
+	}
+	return paid && starts && first.Cmp(last) < 0
 }
 
 // ConflictError is the error of offer o, which [OfferRule.Conflicts] with the offer named
 // other: a [*affrules.FieldError] naming offer.source.
 func (r OfferRule) ConflictError(o Offer, other string) *affrules.FieldError {
-	return fielderr.New(pkg, "offer.source", o.Source, "is a second OPEN offer of product %q in %s beside %s, which runs then or ended less than %s before (%s, %s: one OPEN offer per market and product at a time; CMP-7: listed again after the delay)",
+	return fielderr.New(pkg, "offer.source", o.Source, "is a second OPEN offer of product %q in %s beside %s, which runs then, or ended less than %s before at a higher rate (%s, %s: one OPEN offer per market and product at a time; CMP-7: a lower rate only after the delay)",
 		o.Product, o.Market, other, r.RelistDelay, RuleDecrease, RuleTiers)
 }
 

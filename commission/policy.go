@@ -79,8 +79,11 @@ func DefaultPolicy() Policy {
 
 // OfferRule returns the rule offers are checked by under p.
 func (p Policy) OfferRule() OfferRule {
-	return OfferRule{MinRate: p.MinRate, MaxRate: p.MaxRate, RequireExclusiveRate: p.RequireExclusiveRate,
-		RelistDelay: affrules.Days(p.DecreaseDelayDays)}
+	r := OfferRule{MinRate: p.MinRate, MaxRate: p.MaxRate, RequireExclusiveRate: p.RequireExclusiveRate}
+	if slices.Contains(p.DelayedSources, Open) {
+		r.RelistDelay = affrules.Days(p.DecreaseDelayDays)
+	}
+	return r
 }
 
 // Settlement returns the settlement rule of p (COM-8).

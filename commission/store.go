@@ -16,8 +16,10 @@ type OfferStore interface {
 	// prev being the offer stored under o.ID (nil if none), in one atomic step, and returns the
 	// stored copy. A change keeps the offer's identity and changes nothing in force before at
 	// (COM-3, COM-11). A second OPEN offer of the same market and product under another ID that
-	// [OfferRule.Conflicts] with it (periods overlapping, or a relisting within the decrease
-	// delay) is refused, the error naming offer.source (COM-10, COM-11, CMP-7). A refused offer is an error, [*affrules.FieldError] values naming field and value, and stores nothing.
+	// [OfferRule.Conflicts] with it (periods overlapping, or a relisting at a lower rate within
+	// the decrease delay) is refused, the error naming offer.source (COM-10, COM-11, CMP-7). A
+	// refused offer is an error, [*affrules.FieldError] values naming field and value, and
+	// stores nothing.
 	Put(ctx context.Context, rule OfferRule, o Offer, at time.Time) (Offer, error)
 	// Offer returns the offer stored under id, or an error wrapping [ErrNotFound].
 	Offer(ctx context.Context, id string) (Offer, error)

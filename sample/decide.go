@@ -140,6 +140,9 @@ func (r Rule) Decide(h History, req Request, f Facts, at time.Time) (Request, af
 		if req.Source == Campaign && req.Partner == "" {
 			l.Add("request.partner", "", "must name the partner requesting (%s)", RuleQuantity)
 		}
+		if req.Source == CollabPlus && req.Partner != "" {
+			l.Add("request.partner", strconv.Quote(req.Partner), "is only for campaign requests (%s)", RuleQuantity)
+		}
 	default:
 		l.Add("request.source", int(req.Source), "must be direct, campaign or collab_plus: %w", affrules.ErrOutOfRange)
 	}

@@ -454,12 +454,16 @@ func TestWaitPastCollaboration_SMP10_SMP4(t *testing.T) {
 	}
 }
 
-// SMP-1, SMP-2: only a partner campaign's request names a partner; a direct one naming one is
-// bad input.
+// SMP-1, SMP-2, SMP-3: only a partner campaign's request names a partner; a direct or a
+// Collaboration Plus one naming one is bad input.
 func TestDirectWithPartner_SMP1(t *testing.T) {
 	req := direct("r1", "aisyah", "serum")
 	req.Partner = "agency-1"
 	_, _, err := rule.Decide(sample.History{}, req, band1, t0)
+	badInput(t, err, "request.partner")
+	cp := inCollab("r1", "aisyah", "serum", "cp-1")
+	cp.Partner = "agency-1"
+	_, _, err = rule.Decide(sample.History{}, cp, offering(t0.Add(20*day)), t0)
 	badInput(t, err, "request.partner")
 }
 

@@ -396,6 +396,41 @@ func TestOffers(t *testing.T, newStore func(t *testing.T) commission.OfferStore)
 			t.Errorf("an OPEN offer of the product in another market: %v", err)
 		}
 	})
+	t.Run("RelistAfterRemoval_CMP7", func(t *testing.T) {
+		// A product removed from Open Collaboration is listed again by a new OPEN offer: at once
+		// at the same rate or a higher one; at a lower one only once the decrease delay has
+		// passed since the removal (COM-10).
+		s := newStore(t)
+		removed := change.Add(time.Hour)
+		for _, p := range []string{"p1", "p2"} {
+			o := openOffer(t, "old-"+p, p, entry(t0, "10%"))
+			if _, err := s.Put(ctx, rule, o, t0); err != nil {
+				t.Fatal(err)
+			}
+			o.Period.End = removed
+			if _, err := s.Put(ctx, rule, o, removed); err != nil {
+				t.Fatalf("removing %s: %v", o.ID, err)
+			}
+		}
+		relist := func(id, product, r string, start time.Time) commission.Offer {
+			o := openOffer(t, id, product, entry(start, r))
+			o.Period.Start = start
+			return o
+		}
+		if _, err := s.Put(ctx, rule, relist("new-p1", "p1", "10%", removed), removed); err != nil {
+			t.Errorf("relisting at the same rate at the removal: %v", err)
+		}
+		_, err := s.Put(ctx, rule, relist("low-p2", "p2", "8%", removed.Add(rule.RelistDelay-time.Nanosecond)), removed)
+		fieldError(t, err, "offer.source")
+		if _, err := s.Offer(ctx, "low-p2"); !errors.Is(err, commission.ErrNotFound) {
+			t.Errorf("a lower relisting within the delay was stored: %v", err)
+		}
+		if _, err := s.Put(ctx, rule, relist("low-p2", "p2", "8%", removed.Add(rule.RelistDelay)), removed); err != nil {
+			t.Errorf("a lower relisting once the delay has passed: %v", err)
+		}
+		_, err = s.Put(ctx, rule, relist("again-p1", "p1", "12%", removed.Add(time.Hour)), removed)
+		fieldError(t, err, "offer.source") // new-p1 runs then
+	})
 	t.Run("InstantOutOfBounds", func(t *testing.T) {
 		s := newStore(t)
 		_, err := s.Put(ctx, rule, openOffer(t, "o1", "p1", entry(t0, "10%")), time.Time{})

@@ -54,8 +54,8 @@ func canon(o commission.Offer) string {
 // offersMachine checks an offer store against a plain model: a map of the offers stored, a put
 // accepted exactly when the rule given accepts the offer over the one stored under its ID
 // ([commission.OfferRule.Check]) and it is not a second OPEN offer of its market and product
-// running at the same time, or starting within the rule's RelistDelay of the other's end
-// (COM-3, COM-9..11, CMP-7).
+// running at the same time, or starting within the rule's RelistDelay of the other's end at a
+// lower standard rate than the other paid last (COM-3, COM-9..11, CMP-7).
 func offersMachine(t *rapid.T, s commission.OfferStore) {
 	ctx := context.Background()
 	p := commission.DefaultPolicy()
@@ -78,16 +78,39 @@ func offersMachine(t *rapid.T, s commission.OfferStore) {
 		if err := rule.Check(prev, o, at); err != nil {
 			return err
 		}
-		// before reports whether instant x comes before the end of period q plus the delay
-		// (a period without an end runs on).
-		before := func(x time.Time, q affrules.Period) bool {
-			return q.End.IsZero() || x.Before(q.End.Add(rule.RelistDelay))
+		// runs reports whether period q runs at instant x or later (no end: it runs on).
+		runs := func(x time.Time, q affrules.Period) bool { return q.End.IsZero() || x.Before(q.End) }
+		// rates returns the standard rate a history starts with and the last one in force
+		// before end (zero end: the last one).
+		rates := func(h affrules.Timeline[commission.Terms], end time.Time) (first, last affrules.Rate) {
+			i := 0
+			for from, t := range h.All() {
+				if i == 0 {
+					first = t.Rate
+				}
+				if end.IsZero() || from.Before(end) {
+					last = t.Rate
+				}
+				i++
+			}
+			return first, last
 		}
 		if o.Source == commission.Open {
 			for id, other := range model {
-				if id != o.ID && other.Source == commission.Open && other.Market == o.Market && other.Product == o.Product &&
-					before(o.Period.Start, other.Period) && before(other.Period.Start, o.Period) {
-					return fmt.Errorf("a second OPEN offer of %s in %s beside %s", o.Product, o.Market, id)
+				if id == o.ID || other.Source != commission.Open || other.Market != o.Market || other.Product != o.Product {
+					continue
+				}
+				if runs(o.Period.Start, other.Period) && runs(other.Period.Start, o.Period) {
+					return fmt.Errorf("a second OPEN offer of %s in %s while %s runs", o.Product, o.Market, id)
+				}
+				earlier, later := other, o
+				if o.Period.Start.Before(other.Period.Start) {
+					earlier, later = o, other
+				}
+				_, paid := rates(earlier.Rates, earlier.Period.End)
+				starts, _ := rates(later.Rates, time.Time{})
+				if later.Period.Start.Before(earlier.Period.End.Add(rule.RelistDelay)) && starts.Cmp(paid) < 0 {
+					return fmt.Errorf("OPEN offer %s relists %s in %s at a lower rate within the delay after %s", later.ID, o.Product, o.Market, earlier.ID)
 				}
 			}
 		}
@@ -126,8 +149,9 @@ func offersMachine(t *rapid.T, s commission.OfferStore) {
 			put(t, o, o.Period.Start.Add(-time.Duration(rapid.Int64Range(0, int64(48*time.Hour)).Draw(t, "before_start"))))
 		},
 		"relist": func(t *rapid.T) {
-			// A new OPEN offer of a product whose OPEN offer ended, starting about the relisting
-			// delay after its end: a nanosecond before, at it, or later (CMP-7).
+			// A new OPEN offer of a product whose OPEN offer ended, starting at its end, within the
+			// relisting delay after it, or at or after the delay's end, at a rate near the one it
+			// paid last (CMP-7).
 			id := rapid.SampledFrom(ids).Draw(t, "ended")
 			old, ok := model[id]
 			if !ok || old.Source != commission.Open || old.Period.End.IsZero() {
@@ -136,8 +160,16 @@ func offersMachine(t *rapid.T, s commission.OfferStore) {
 			o := old
 			o.ID = rapid.SampledFrom(ids).Draw(t, "id")
 			delay := p.OfferRule().RelistDelay
-			o.Period = affrules.Period{Start: old.Period.End.Add(delay + rapid.SampledFrom([]time.Duration{-1, 0, time.Hour}).Draw(t, "after_delay"))}
-			tl, err := affrules.NewTimeline(affrules.Effective[commission.Terms]{From: o.Period.Start, Value: commission.Terms{Rate: Rate(p).Draw(t, "rate")}})
+			o.Period = affrules.Period{Start: old.Period.End.Add(rapid.SampledFrom([]time.Duration{0, time.Hour, delay - 1, delay, delay + time.Hour}).Draw(t, "after_end"))}
+			var last affrules.Rate // the rate the ended offer paid last: the relisting straddles it
+			for _, terms := range old.Rates.All() {
+				last = terms.Rate
+			}
+			rate := rapid.OneOf(affrulestest.StraddleRate(last), Rate(p)).Draw(t, "rate")
+			if rate.Cmp(p.MinRate) < 0 || rate.Cmp(p.MaxRate) > 0 {
+				rate = last
+			}
+			tl, err := affrules.NewTimeline(affrules.Effective[commission.Terms]{From: o.Period.Start, Value: commission.Terms{Rate: rate}})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -13,6 +13,7 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -42,20 +43,19 @@ func Run(t *testing.T, props []Property) {
 
 // Fails runs the property under rapid without failing the calling test and returns rapid's report
 // of the minimal counter-example, or "" if the property held on every input drawn. It is how a
-// test proves that a property can fail, for example on a deliberately broken policy. Fails turns
-// off rapid's fail files (the -rapid.nofailfile flag) for the rest of the process, so that an
-// expected failure leaves nothing on disk, and cuts rapid's shrinking to a second while it runs
-// (a counter-example found that fast still names the broken value). Outside a test (a program checking a policy), call
-// testing.Init and flag.Parse first: rapid reads its settings from the testing flags.
+// test proves that a property can fail, for example on a deliberately broken policy. While it
+// runs, rapid writes no fail file (an expected failure leaves nothing on disk) and shrinks for at
+// most a second (a counter-example found that fast still names the broken value); it restores
+// both settings (the -rapid.nofailfile and -rapid.shrinktime flags) when it returns. Calls of
+// Fails run one at a time; since rapid reads its flags as it runs, do not call Fails (or
+// [Machine], which lowers -rapid.checks) from parallel tests. Outside a test (a program checking
+// a policy), call testing.Init and flag.Parse first: rapid reads its settings from the testing
+// flags.
 func Fails(prop func(*rapid.T)) string {
-	if f := flag.Lookup("rapid.nofailfile"); f != nil {
-		_ = f.Value.Set("true")
-	}
-	if f := flag.Lookup("rapid.shrinktime"); f != nil { // a quick counter-example is enough here
-		old := f.Value.String()
-		_ = f.Value.Set("1s")
-		defer func() { _ = f.Value.Set(old) }()
-	}
+	flagMu.Lock()
+	defer flagMu.Unlock()
+	defer setFlag("rapid.nofailfile", "true")()
+	defer setFlag("rapid.shrinktime", "1s")()
 	r := &recorder{}
 	done := make(chan struct{})
 	go func() { // rapid stops a failed check with FailNow, which ends this goroutine only
@@ -67,6 +67,20 @@ func Fails(prop func(*rapid.T)) string {
 		return ""
 	}
 	return r.log.String()
+}
+
+// flagMu serialises the calls that change rapid's flags for a while.
+var flagMu sync.Mutex
+
+// setFlag sets flag name to value, if it is defined, and returns what restores it.
+func setFlag(name, value string) (restore func()) {
+	f := flag.Lookup(name)
+	if f == nil {
+		return func() {}
+	}
+	old := f.Value.String()
+	_ = f.Value.Set(value)
+	return func() { _ = f.Value.Set(old) }
 }
 
 // Find returns the property named name of props, failing t if there is none.
@@ -121,8 +135,9 @@ func FewerChecks(n int) (restore func()) {
 }
 
 // Machine runs a store's state machine: check, against a new store from newStore, for each
-// rapid check, at most checks of them (see [FewerChecks]). Each store is made in a subtest of t
-// that lasts until its check ends, so that whatever it holds (a schema, a pool of connections)
+// rapid check, at most checks of them (see [FewerChecks]). newStore must not call t.Parallel: its
+// subtest would wait for the machine, which waits for the store. Each store is made in a
+// subtest of t that lasts until its check ends, so that whatever it holds (a schema, a pool of connections)
 // is released then rather than at the end of the whole machine. t is skipped if newStore skips.
 func Machine[S any](t *testing.T, checks int, newStore func(*testing.T) S, check func(*rapid.T, S)) {
 	t.Helper()

@@ -1,6 +1,7 @@
 package affrulestest_test
 
 import (
+	"flag"
 	"strings"
 	"testing"
 	"time"
@@ -80,4 +81,18 @@ func TestTransitionsAndMidnights(t *testing.T) {
 			t.Fatalf("Instant drew %v", at)
 		}
 	})
+}
+
+// Fails leaves rapid's settings as it found them.
+func TestFailsRestoresFlags(t *testing.T) {
+	before := map[string]string{}
+	for _, name := range []string{"rapid.nofailfile", "rapid.shrinktime"} {
+		before[name] = flag.Lookup(name).Value.String()
+	}
+	affrulestest.Fails(func(t *rapid.T) { t.Fatalf("fails") })
+	for name, v := range before {
+		if got := flag.Lookup(name).Value.String(); got != v {
+			t.Errorf("-%s is %s after Fails, was %s", name, got, v)
+		}
+	}
 }

@@ -9,7 +9,9 @@ import (
 // Diff describes how got differs from want, one line per difference with its path, or returns
 // "" when they are the same. It compares as go-cmp with EquateEmpty would: values of a type with
 // an Equal method (instants, rates, decimals) with that method, so an instant read back in
-// another zone is the same instant; a nil slice or map equal to an empty one.
+// another zone is the same instant; a nil slice or map equal to an empty one. Reflection cannot
+// call a method of a value held in an unexported field, so there (a Timeline's entries, say)
+// values are compared field by field: an instant must be in the same zone to be the same.
 func Diff(want, got any) string {
 	var b strings.Builder
 	diffValue(&b, "", reflect.ValueOf(want), reflect.ValueOf(got))

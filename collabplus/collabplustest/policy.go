@@ -46,12 +46,17 @@ func evaluatorOf(t *rapid.T, p collabplus.Policy) *collabplus.Evaluator {
 }
 
 // withSubmitted returns seller s with n collaborations submitted from instant first on, one a
-// minute, built as the rules record them (CP-3, CP-7): a record the quota reads, whatever
-// QuotaLimit is, without applying n submissions one by one.
+// minute (closer together when n of them would take more than a quarter of a day), built as the
+// rules record them (CP-3, CP-7): a record the quota reads, whatever QuotaLimit is, without
+// applying n submissions one by one.
 func withSubmitted(p collabplus.Policy, s collabplus.Seller, tm collabplus.Terms, first time.Time, n int) collabplus.Seller {
 	g := s.Groups[0]
+	step := time.Minute
+	if n > 0 && time.Duration(n)*step > 6*time.Hour {
+		step = 6 * time.Hour / time.Duration(n)
+	}
 	for i := range n {
-		at := first.Add(time.Duration(i) * time.Minute)
+		at := first.Add(time.Duration(i) * step)
 		id := fmt.Sprint("c", i)
 		s.Collaborations = append(s.Collaborations, collabplus.Collaboration{ID: id, Market: s.Market, Preferences: tm, Group: &g,
 			Events: []collabplus.Event{{Kind: collabplus.Submitted, At: at, Due: at.Add(time.Duration(p.PaymentHours) * time.Hour)}}})
@@ -118,7 +123,9 @@ func quotaMidnight(p collabplus.Policy) func(*rapid.T) {
 		e := evaluatorOf(t, p)
 		m := rapid.SampledFrom(p.Markets).Draw(t, "market")
 		mk, _ := affrules.LookupMarket(m)
-		first := Instant(p, m).Draw(t, "first")
+		// From local noon, so that the submissions (at most six hours of them) and the instant
+		// an hour later fall on one market day, whatever the window's length.
+		first := noon(m, Instant(p, m).Draw(t, "first"))
 		s := Seller("shop-1", m, first)
 		s = withSubmitted(p, s, Terms(p, s, first).Draw(t, "terms"), first, p.QuotaLimit)
 		for i := range s.Collaborations { // paid: they count whatever the policy says of expiry

@@ -24,8 +24,10 @@
 //     that applies a market's override from the wrong instant (the Thai override a day late) or
 //     not at all. It compares whether the shop and the product are allowed and the product's
 //     state.
-//   - categories_covered: a category is in use when any version of the policy (the default
-//     timeline or an override) names it; "every instant" is every instant, in the years 1900 to
+//   - categories_covered: a category is in use in a market when any version of the default
+//     timeline or of that market's override names it (a category only another market's
+//     override names is that market's own: markets split categories differently, ELG-10);
+//     "every instant" is every instant, in the years 1900 to
 //     2199, from the first version in force in the market. A category added to a later version
 //     only is therefore a failure before that version.
 //   - overrides_start_at_midnight: a market's override versions are where a host writes that
@@ -224,8 +226,8 @@ func reference(th eligibility.Thresholds, s eligibility.Shop, pr eligibility.Pro
 // categoriesCovered: every category any version names has limits in every market at every
 // instant from the first version in force there (ELG-5, ELG-10).
 func categoriesCovered(t *rapid.T, p eligibility.Policy, e evaluator) {
-	used := inUse(p)
 	market := Market(p).Draw(t, "market")
+	used := inUse(p, market)
 	at := Instant(p, market).Draw(t, "at")
 	s := eligibility.Shop{ID: "shop", Market: market, StoreRating: decimal.NewFromInt(5)}
 	sr, err := e.Shop(s, at)
@@ -236,15 +238,17 @@ func categoriesCovered(t *rapid.T, p eligibility.Policy, e evaluator) {
 		pr := eligibility.Product{ID: "product", ShopID: s.ID, Market: market, Category: c, Orders: 100, Reviews: 100, RefundCases: 100}
 		if _, err := e.Product(pr, sr, at); err != nil {
 			if errors.Is(err, affrules.ErrUnknownCategory) {
-				t.Fatalf("category %q, in use in the policy, has no thresholds in market %s at %s: %v", c, market, at.Format(time.RFC3339Nano), err)
+				t.Fatalf("category %q, in use in market %s, has no thresholds there at %s: %v", c, market, at.Format(time.RFC3339Nano), err)
 			}
 			t.Fatalf("Product(%+v, %s): %v", pr, at.Format(time.RFC3339Nano), err)
 		}
 	}
 }
 
-// inUse returns the categories any version of p names, sorted.
-func inUse(p eligibility.Policy) []affrules.Category {
+// inUse returns the categories in use in market m, sorted: those any version of p's default
+// timeline or of m's override names (a category only another market's override names is that
+// market's own: markets split categories differently, ELG-10).
+func inUse(p eligibility.Policy, m affrules.MarketCode) []affrules.Category {
 	set := map[affrules.Category]bool{}
 	add := func(tl affrules.Timeline[eligibility.Thresholds]) {
 		for _, th := range tl.All() {
@@ -254,7 +258,7 @@ func inUse(p eligibility.Policy) []affrules.Category {
 		}
 	}
 	add(p.Default)
-	for _, tl := range p.Markets {
+	if tl, ok := p.Markets[m]; ok {
 		add(tl)
 	}
 	return slices.Sorted(maps.Keys(set))

@@ -114,3 +114,25 @@ func TestDrawnPoliciesPass(t *testing.T) {
 		}
 	}
 }
+
+// ELG-10: markets split categories differently: a category only the Thai override names is
+// Thailand's own, and other markets need no thresholds for it (categories_covered holds, the
+// override being in force in Thailand from the policy's first instant).
+func TestCategoriesCoveredMarketsOwnCategory(t *testing.T) {
+	th := eligibility.ThaiThresholds()
+	th.Categories["beauty"] = th.Categories[affrules.FMCG]
+	p := eligibility.DefaultPolicy()
+	p.Markets = nil
+	var first time.Time
+	for from := range p.Default.All() {
+		first = from
+		break
+	}
+	p, err := p.WithOverride(affrules.TH, first, th)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if report := affrulestest.Fails(affrulestest.Find(t, eligibilitytest.Properties(p), "categories_covered").Check); report != "" {
+		t.Errorf("a Thai-only category fails categories_covered:\n%s", report)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -81,6 +82,13 @@ func setFlag(name, value string) (restore func()) {
 	old := f.Value.String()
 	_ = f.Value.Set(value)
 	return func() { _ = f.Value.Set(old) }
+}
+
+// Without returns props without the properties named names: a host that switches off on
+// purpose a rule one of them guards (a 0-day wait, a market opened to every seller) checks the
+// rest.
+func Without(props []Property, names ...string) []Property {
+	return slices.DeleteFunc(slices.Clone(props), func(p Property) bool { return slices.Contains(names, p.Name) })
 }
 
 // Find returns the property named name of props, failing t if there is none.

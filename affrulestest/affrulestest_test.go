@@ -96,3 +96,11 @@ func TestFailsRestoresFlags(t *testing.T) {
 		}
 	}
 }
+
+func TestWithout(t *testing.T) {
+	props := []affrulestest.Property{{Name: "a"}, {Name: "b"}, {Name: "c"}}
+	got := affrulestest.Without(props, "b", "x")
+	if len(got) != 2 || got[0].Name != "a" || got[1].Name != "c" || len(props) != 3 || props[1].Name != "b" {
+		t.Errorf("Without = %v (props now %v)", got, props)
+	}
+}

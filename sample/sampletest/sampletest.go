@@ -17,7 +17,7 @@
 // and refusal, states that only move forward, refused and bad calls recording nothing, the
 // fulfilment rate); and the atomic step SMP-7 asks for under concurrent use: 100 requests racing for the
 // last 3 units of a quantity admit exactly 3 (the rest wait for the seller's review), 20
-// requests of one creator for one product leave exactly one open (the rest are bad input), 20
+// requests of one creator for one product leave exactly one open (the rest are denied), 20
 // requests of one creator at once stop at the monthly cap, 10 at once in one Collaboration Plus
 // stop at 3, and 10 answers to one request record one.
 //

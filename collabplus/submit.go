@@ -179,9 +179,32 @@ func (e *Evaluator) submit(s *Seller, c *Collaboration, mk affrules.Market, f Fa
 	for _, p := range t.Products { // CP-8
 		reasons = append(reasons, e.aboveOpen(p, openOf[p.ID], at)...)
 	}
-	if len(reasons) != 1 || reasons[0].Rule != RuleQuota || !next.Before(t.Period.Start) {
-		// Time alone does not help: another rule fails too, or the quota frees a slot only
-		// once the period has started, when CP-7 refuses the submission (MKT-5).
+	// MKT-5: time alone helps when only the quota (CP-3) and the Open rates CP-8 holds the
+	// exclusive ones to fail: from the instant the quota frees a slot, the first at which no
+	// product's rates fail CP-8 any more (a decreased Open rate stops counting COM-10's delay
+	// after the decrease, a listing when it ends), if that comes before the period starts, when
+	// CP-7 would refuse the submission.
+	timeOnly, rates := true, false
+	for _, r := range reasons {
+		switch r.Rule {
+		case RuleQuota:
+		case RuleExclusiveRates:
+			rates = true
+		default:
+			timeOnly = false
+		}
+	}
+	switch {
+	case !timeOnly:
+		next = time.Time{}
+	case rates:
+		from := at
+		if next.After(from) {
+			from = next // the quota's slot
+		}
+		next = e.openClears(t.Products, openOf, from, t.Period.Start)
+	}
+	if !next.Before(t.Period.Start) {
 		next = time.Time{}
 	}
 	if err := refuse("submit", c.ID, next, reasons...); err != nil {
@@ -191,6 +214,44 @@ func (e *Evaluator) submit(s *Seller, c *Collaboration, mk affrules.Market, f Fa
 	c.Group = &g
 	s.Submissions = append(s.Submissions, Submission{Collaboration: c.ID, At: at})
 	return nil
+}
+
+// openClears returns the first instant from from on, and before end, at which no product's
+// exclusive rates fail CP-8 against the OPEN offers in openOf, or the zero time if there is
+// none. The answer can change only where an entry stops counting (COM-10's delay after the
+// next entry starts) or a listing ends.
+func (e *Evaluator) openClears(products []Product, openOf map[string][]commission.Offer, from, end time.Time) time.Time {
+	instants := []time.Time{from}
+	for _, p := range products {
+		for _, o := range openOf[p.ID] {
+			if !o.Period.End.IsZero() {
+				instants = append(instants, o.Period.End)
+			}
+			for start := range o.Rates.All() {
+				instants = append(instants, start.Add(e.delay))
+			}
+		}
+	}
+	slices.SortFunc(instants, time.Time.Compare)
+	for _, at := range instants {
+		if at.Before(from) {
+			continue
+		}
+		if !at.Before(end) {
+			break
+		}
+		clear := true
+		for _, p := range products {
+			if len(e.aboveOpen(p, openOf[p.ID], at)) > 0 {
+				clear = false
+				break
+			}
+		}
+		if clear {
+			return at
+		}
+	}
+	return time.Time{}
 }
 
 // duration returns CP-2's reason when the period of terms t is not within its type's bounds.

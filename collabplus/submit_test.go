@@ -367,7 +367,9 @@ func lcOpenTerms(from time.Time, t commission.Terms) affrules.Effective[commissi
 // highest rate a live Open entry pays a shop-ads order (its shop-ads rate, else its standard or
 // upper tier rate); live over COM-10's 30-day delay of a decrease; at 80% (COM-9's maximum) no
 // exclusive rate is possible, for shop ads too; a product not listed in Open, or no longer
-// listed, has no floor.
+// listed, has no floor. A refusal names the instant the Open rates stop holding the exclusive
+// ones back when that comes before the period starts (MKT-5): the end of a decrease's delay, of
+// a listing; an Open rate that never falls, or falls only after the start, names none.
 func TestExclusiveRate_CP8(t *testing.T) {
 	jan1 := lcDate(1, 1, 0)
 	decrease := lcDate(1, 15, 10)
@@ -392,6 +394,12 @@ func TestExclusiveRate_CP8(t *testing.T) {
 	perEntryDecreased := lcOpen(lcProduct, lcFrom(jan1, "20%"), lcOpenTerms(decrease, commission.Terms{Rate: r("10%"), ShopAds: r("12%")}))
 	shopAdsMax := lcOpen(lcProduct, lcOpenTerms(jan1, commission.Terms{Rate: r("10%"), ShopAds: r("80%")}))
 
+	// When only time stands in the way, before the period starts (MKT-5); none elsewhere.
+	nexts := map[string]time.Time{
+		"decrease 30×24h−1ns ago":         delayed,
+		"shop ads before the delay's end": delayed,
+		"listing ended 1ns later":         ended.Period.End,
+	}
 	notAbove := func(observed, limit affrules.Rate, subject string) affrules.Reason {
 		return affrules.Reason{Rule: collabplus.RuleExclusiveRates, Key: lcKeyNotAbove, Observed: affrules.RateOf(observed), Limit: affrules.RateOf(limit), Subject: subject}
 	}
@@ -452,7 +460,11 @@ func TestExclusiveRate_CP8(t *testing.T) {
 				lcApply(t, s, a, tc.at)
 				return
 			}
-			lcRequireDecision(t, lcDecision(time.Time{}, want...), lcRefused(t, s, a, tc.at).Decision)
+			next := nexts[tc.name]
+			lcRequireDecision(t, lcDecision(next, want...), lcRefused(t, s, a, tc.at).Decision)
+			if !next.IsZero() {
+				lcApply(t, s, a, next) // allowed then, with nothing else changed
+			}
 		})
 	}
 	// Open at the maximum: the message says so.
@@ -570,4 +582,40 @@ func TestSubmitBadOpenFactNamed(t *testing.T) {
 	f := lcFacts([]string{lcProduct}, lcOpen(lcProduct, lcFrom(lcDate(1, 1, 0), "10%")), bad)
 	_, err := lcEval.Apply(s, collabplus.Submit("c1", f), lcT0)
 	lcBadInput(t, err, "facts.open[1].product")
+}
+
+// MKT-5, CP-3, CP-8, CP-7: refused by the quota and by an Open rate still counting after a
+// decrease, a submission is told the first instant both let it through, if that comes before
+// the period starts: the quota's slot when the decrease's delay ends first, the delay's end when
+// it comes later, and none when the delay runs past the start.
+func TestQuotaAndOpenRateNextAllowed_CP3_CP8(t *testing.T) {
+	s := lcQuotaSeller(t, 5)
+	for i := 1; i <= 5; i++ {
+		at := lcDate(3, 1, 8+i)
+		s = lcApply(t, s, lcSubmit(fmt.Sprintf("q%d", i)), at)
+		s = lcApply(t, s, collabplus.Pay(fmt.Sprintf("q%d", i), "credit_card"), at)
+	}
+	at := lcDate(3, 10, 12)
+	s = lcDraft(t, s, "x", lcWith(lcTask(lcQuotaPeriod), collabplus.Product{ID: lcProduct, Rate: lcRate("11%")}), at)
+	jan1 := lcDate(1, 1, 0)
+	for _, tc := range []struct {
+		name     string
+		decrease time.Time
+		next     time.Time
+	}{
+		{"delay ends before the quota's slot", lcDate(2, 10, 0), lcDay(31)},
+		{"delay ends after the quota's slot", lcDate(3, 8, 0), lcDate(3, 8, 0).Add(30 * 24 * time.Hour)},
+		{"delay ends after the start", lcDate(3, 17, 0), time.Time{}}, // a decrease already scheduled
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			open := lcOpen(lcProduct, lcFrom(jan1, "12%"), lcFrom(tc.decrease, "10%"))
+			f := lcFacts([]string{lcProduct}, open)
+			r := lcRefused(t, s, collabplus.Submit("x", f), at)
+			require.True(t, r.Decision.Failed(collabplus.RuleQuota) && r.Decision.Failed(collabplus.RuleExclusiveRates), "%v", r.Decision)
+			require.True(t, r.Decision.NextAllowed.Equal(tc.next), "next allowed %v, want %v", r.Decision.NextAllowed, tc.next)
+			if !tc.next.IsZero() {
+				lcApply(t, s, collabplus.Submit("x", f), tc.next)
+			}
+		})
+	}
 }

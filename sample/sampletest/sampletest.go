@@ -457,7 +457,7 @@ func TestLedger(t *testing.T, newLedger func(t *testing.T) sample.Ledger) {
 		l := newLedger(t)
 		first := ask(t, l, rule, direct("r1", "aisyah", "serum"), band1, t0)
 		before := []sample.Request{first}
-		// A denial (SMP-12), bad input (SMP-10's open request among it), a policy-less rule.
+		// A denial (SMP-12), SMP-10's open request, bad input, a policy-less rule.
 		denied(t, l, rule, inCollab("r2", "aisyah", "lotion", "cp-1"), sample.Facts{Until: until}, t0.Add(time.Hour), time.Time{}, "SMP-12")
 		denied(t, l, rule, direct("r2", "aisyah", "serum"), band1, t0.Add(time.Hour), time.Time{}, "SMP-10")
 		bad := direct("r3", "aisyah", "toner")

@@ -26,8 +26,8 @@ func (m *Memory) Create(ctx context.Context, s Seller) (Seller, error) {
 	if err := ctx.Err(); err != nil {
 		return Seller{}, err
 	}
-	if s.ID == "" {
-		return Seller{}, fielderr.New(pkg, "seller.id", "", "must not be empty: build the record with NewSeller")
+	if err := s.Validate(); err != nil {
+		return Seller{}, err
 	}
 	s = s.clone()
 	m.mu.Lock()

@@ -35,6 +35,20 @@ type Seller struct {
 	Updated time.Time `json:"updated"`
 }
 
+// Validate reports what a seller's record needs whatever the policy, every problem at once: an
+// ID as [Evaluator.NewSeller] checks it, a registered market and an instant of last change
+// within bounds. A [Store]'s Create refuses a record that fails it, so a record built by hand
+// without a market or an instant is refused when stored, not at its first action.
+func (s Seller) Validate() error {
+	l := fielderr.For(pkg)
+	l.Append(bounds.ID(pkg, "seller.id", s.ID))
+	if _, err := affrules.LookupMarket(s.Market); err != nil {
+		l.Add("seller.market", strconv.Quote(string(s.Market)), "%w", affrules.ErrUnknownMarket)
+	}
+	l.Append(bounds.Instant(pkg, "seller.updated", s.Updated))
+	return l.Err()
+}
+
 // clone returns a deep copy of s.
 func (s Seller) clone() Seller {
 	s.Groups = slices.Clone(s.Groups)

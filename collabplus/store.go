@@ -22,7 +22,8 @@ var (
 // collabplustest checks an implementation.
 type Store interface {
 	// Create stores the new record s (from [Evaluator.NewSeller]) and returns the stored copy;
-	// a seller the store holds is an error wrapping [ErrConflict].
+	// a record [Seller.Validate] refuses is bad input, and a seller the store holds is an error
+	// wrapping [ErrConflict]. Nothing is stored on an error.
 	Create(ctx context.Context, s Seller) (Seller, error)
 	// Apply applies action a at instant at to the record of seller id with e.Apply in one
 	// atomic step, stores the result and returns it. An error (an [*affrules.Refusal], bad

@@ -277,6 +277,31 @@ func TestStore(t *testing.T, newStore func(t *testing.T) collabplus.Store) {
 		unchanged(t, s, first, "a conflicting Create")
 	})
 
+	t.Run("CreateBadRecord", func(t *testing.T) {
+		// A record NewSeller would not make (no market, an unknown one, no instant, no ID) is bad
+		// input naming the field, and nothing is stored.
+		s := newStore(t)
+		good := newSeller(t, e, "shop-1")
+		for _, tc := range []struct {
+			field string
+			edit  func(*collabplus.Seller)
+		}{
+			{"seller.market", func(r *collabplus.Seller) { r.Market = "" }},
+			{"seller.market", func(r *collabplus.Seller) { r.Market = "ZZ" }},
+			{"seller.updated", func(r *collabplus.Seller) { r.Updated = time.Time{} }},
+			{"seller.id", func(r *collabplus.Seller) { r.ID = "" }},
+		} {
+			r := good
+			tc.edit(&r)
+			if _, err := s.Create(ctx, r); !fieldError(err, tc.field) {
+				t.Errorf("Create(%+v): error %v, want a FieldError on %s", r, err, tc.field)
+			}
+			if _, err := s.Seller(ctx, r.ID); !errors.Is(err, collabplus.ErrNotFound) && r.ID != "" {
+				t.Errorf("a refused Create stored seller %q: %v", r.ID, err)
+			}
+		}
+	})
+
 	t.Run("ApplyUnknownIsNotFound", func(t *testing.T) {
 		s := newStore(t)
 		create(t, s, newSeller(t, e, "shop-1"))

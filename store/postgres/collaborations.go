@@ -36,8 +36,8 @@ func (s *collaborations) Create(ctx context.Context, r collabplus.Seller) (colla
 	if err := usable(ctx, s.pool); err != nil {
 		return collabplus.Seller{}, err
 	}
-	if r.ID == "" {
-		return collabplus.Seller{}, fielderr.New("collabplus", "seller.id", "", "must not be empty: build the record with NewSeller")
+	if err := r.Validate(); err != nil {
+		return collabplus.Seller{}, err
 	}
 	data, err := json.Marshal(r)
 	if err != nil {

@@ -38,6 +38,10 @@ type Property struct {
 func Run(t *testing.T, props []Property) {
 	t.Helper()
 	for _, p := range props {
+		if p.Check == nil { // the zero Property: a clear failure, not a panic inside rapid
+			t.Run(p.Name, func(t *testing.T) { t.Fatalf("property %q has no Check", p.Name) })
+			continue
+		}
 		t.Run(p.Name, rapid.MakeCheck(p.Check))
 	}
 }
@@ -149,6 +153,9 @@ func FewerChecks(n int) (restore func()) {
 // is released then rather than at the end of the whole machine. t is skipped if newStore skips.
 func Machine[S any](t *testing.T, checks int, newStore func(*testing.T) S, check func(*rapid.T, S)) {
 	t.Helper()
+	if newStore == nil || check == nil {
+		t.Fatal("affrulestest.Machine: newStore and check must not be nil")
+	}
 	if _, release, ok := fresh(t, newStore); !ok {
 		t.Skip("newStore returned no store")
 	} else {

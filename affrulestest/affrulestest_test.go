@@ -2,6 +2,8 @@ package affrulestest_test
 
 import (
 	"flag"
+	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -102,5 +104,20 @@ func TestWithout(t *testing.T) {
 	got := affrulestest.Without(props, "b", "x")
 	if len(got) != 2 || got[0].Name != "a" || got[1].Name != "c" || len(props) != 3 || props[1].Name != "b" {
 		t.Errorf("Without = %v (props now %v)", got, props)
+	}
+}
+
+// The zero Property fails its subtest with a clear message instead of panicking (checked in a
+// child process, since the subtest's failure fails its parent).
+func TestRunZeroProperty(t *testing.T) {
+	if os.Getenv("AFFRULESTEST_ZERO_PROPERTY") == "1" {
+		affrulestest.Run(t, []affrulestest.Property{{Name: "empty"}})
+		return
+	}
+	cmd := exec.Command(os.Args[0], "-test.run", "^TestRunZeroProperty$")
+	cmd.Env = append(os.Environ(), "AFFRULESTEST_ZERO_PROPERTY=1")
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), `property "empty" has no Check`) || strings.Contains(string(out), "panic") {
+		t.Errorf("Run of a zero Property: %v\n%s", err, out)
 	}
 }

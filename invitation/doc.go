@@ -40,7 +40,8 @@
 // [New], [Quota.Check] and [Ledger.Reserve]; the zero [Usage], [Record] and [Page]
 // are "nothing yet"; the zero [Account], [Invitation], [Contact] and [Purpose] are refused by
 // Validate with the sentinels it documents, and the zero [Query] by a ledger with [ErrQuery];
-// the zero [Company], [Showcase] show nothing.
+// the zero [Company], [Showcase] show nothing, as a nil Account.Company or Invitation.Showcase
+// does (both are pointers so that the values a host passes on every reservation stay small).
 //
 // Interpretations (each a default that policy data changes, SPEC's "Interpretation" items and the
 // choices this package makes where the catalog is silent):
@@ -134,5 +135,6 @@
 //     category, introduction, address) and the linked creators are inputs on the [Account], kept
 //     by its account manager; Send copies them onto the invitation as at the send instant
 //     ([Invitation.Showcase]), the top [Policy.TopCreators] (default 3) linked creators by
-//     followers, most first, ties by creator ID. The message shown is the invitation's own.
+//     followers, most first, ties by creator ID, or nil when that shows nothing. The message
+//     shown is the invitation's own. A ledger returns nil for a showcase that holds nothing.
 package invitation

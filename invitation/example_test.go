@@ -54,7 +54,7 @@ func ExampleEvaluator_Send_listing() {
 	e := invitation.MustNew(invitation.DefaultPolicy())
 	ledger := invitation.NewMemory()
 	agency := exampleAccount
-	agency.Company = invitation.Company{Name: "Nusantara Media", LinkedCreators: 48, Services: []string{"live selling", "content"}, Category: "beauty", Address: "Jakarta"}
+	agency.Company = &invitation.Company{Name: "Nusantara Media", LinkedCreators: 48, Services: []string{"live selling", "content"}, Category: "beauty", Address: "Jakarta"}
 	agency.LinkedCreators = []invitation.LinkedCreator{
 		{ID: "c-1", Username: "ayu.style", Followers: 120_000},
 		{ID: "c-2", Username: "budi_fit", Followers: 910_000},

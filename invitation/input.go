@@ -59,8 +59,10 @@ type Account struct {
 	MCN     bool                  `json:"mcn"`     // holds the MCN/CAP role: uses the Marketplace (INV-12); CreatorPartnership
 	Partner bool                  `json:"partner"` // holds the affiliate-partner role (ProductDistribution)
 	// Company is the company information the account's invitations show (INV-13), as its
-	// account manager keeps it; [Evaluator.Send] copies it onto each invitation.
-	Company Company `json:"company,omitzero"`
+	// account manager keeps it, or nil if it has none; [Evaluator.Send] copies it onto each
+	// invitation. It is a pointer so that an Account, which a host passes by value on every
+	// reservation, stays small.
+	Company *Company `json:"company,omitempty"`
 	// LinkedCreators are creators linked to the account, at least its most-followed ones: each
 	// invitation shows the top [Policy.TopCreators] of them by followers (INV-13).
 	LinkedCreators []LinkedCreator `json:"linked_creators,omitempty"`
@@ -94,10 +96,21 @@ type LinkedCreator struct {
 // Showcase is what an invitation shows the creator beside its message (INV-13), as at send
 // time: the account's top linked creators by followers, most followed first, and its company
 // information. [Evaluator.Send] fills it from the [Account], so a later change of the account
-// does not change an invitation already sent. The zero Showcase shows nothing.
+// does not change an invitation already sent. A nil or zero Showcase shows nothing.
 type Showcase struct {
 	TopCreators []LinkedCreator `json:"top_creators,omitempty"`
 	Company     Company         `json:"company,omitzero"`
+}
+
+// IsZero reports whether s shows nothing: it is nil, or it has no top creators and no company
+// information.
+func (s *Showcase) IsZero() bool {
+	return s == nil || len(s.TopCreators) == 0 && s.Company.isZero()
+}
+
+// isZero reports whether c holds nothing.
+func (c Company) isZero() bool {
+	return c.Name == "" && c.LinkedCreators == 0 && len(c.Services) == 0 && c.Category == "" && c.Introduction == "" && c.Address == ""
 }
 
 // Contact is one of the account's contact details carried by an invitation (INV-5).
@@ -135,10 +148,11 @@ type Invitation struct {
 	Purpose   Purpose   `json:"purpose"`  // INV-7
 	Message   string    `json:"message"`  // INV-6; shown to the creator (INV-13)
 	Contacts  []Contact `json:"contacts"` // INV-5; shown to the creator per INV-10
-	// Showcase is what the invitation shows the creator beside the message (INV-13). Its one
-	// source is the account given to [Evaluator.Send], which sets it as at the send instant
-	// whatever it held; [Evaluator.Validate] does not read it.
-	Showcase Showcase `json:"showcase,omitzero"`
+	// Showcase is what the invitation shows the creator beside the message (INV-13), or nil if
+	// it shows nothing. Its one source is the account given to [Evaluator.Send], which sets it
+	// as at the send instant whatever it held; [Evaluator.Validate] does not read it. A Showcase
+	// that holds nothing shows nothing, as nil does: ledgers return nil for it.
+	Showcase *Showcase `json:"showcase,omitzero"`
 }
 
 // Validate checks the input rules of an invitation from account a under e's policy and returns
@@ -216,7 +230,7 @@ func (e *Evaluator) validate(l *fielderr.List, a Account, inv Invitation) {
 
 // checkProfile applies INV-13 to what the account's invitations show.
 func checkProfile(l *fielderr.List, a Account) {
-	if a.Company.LinkedCreators < 0 {
+	if a.Company != nil && a.Company.LinkedCreators < 0 {
 		l.Add("account.company.linked_creators", a.Company.LinkedCreators, "must not be negative (INV-13): %w", ErrProfile)
 	}
 	var seen map[string]bool // for a long list; a short one is scanned
@@ -246,12 +260,18 @@ func checkProfile(l *fielderr.List, a Account) {
 
 // showcase returns what an invitation from a shows the creator (INV-13): the top n linked
 // creators by followers (most first, ties by ID) and the company information, copied so that a
-// later change of the account does not reach the record. It keeps the top n as it goes, so a long
-// list of linked creators costs one pass and n copies.
-func showcase(a Account, n int) Showcase {
-	s := Showcase{Company: a.Company}
-	s.Company.Services = slices.Clone(a.Company.Services)
+// later change of the account does not reach the record, or nil if that is nothing. It keeps the
+// top n as it goes, so a long list of linked creators costs one pass and n copies.
+func showcase(a Account, n int) *Showcase {
+	s := new(Showcase)
+	if a.Company != nil {
+		s.Company = *a.Company
+		s.Company.Services = slices.Clone(a.Company.Services)
+	}
 	if n <= 0 || len(a.LinkedCreators) == 0 {
+		if s.IsZero() {
+			return nil
+		}
 		return s
 	}
 	before := func(x, y LinkedCreator) bool { // x ranks above y
@@ -279,5 +299,8 @@ func showcase(a Account, n int) Showcase {
 // checkInstant rejects the zero instant and instants outside the years every package supports
 // (1900–2199, [bounds.Instant]), which a Ledger stores as nanoseconds.
 func checkInstant(at time.Time) error {
+	if bounds.InRange(at) { // inlined: the usual case takes no call
+		return nil
+	}
 	return bounds.Instant(pkg, "at", at)
 }

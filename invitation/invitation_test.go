@@ -294,7 +294,7 @@ func TestValidate(t *testing.T) {
 		}, nil, nil},
 		{"INV-7 both roles, partnership", func(_ *invitation.Account, inv *invitation.Invitation) { inv.Purpose = invitation.CreatorPartnership }, nil, nil},
 		{"INV-13 profile", func(a *invitation.Account, _ *invitation.Invitation) {
-			a.Company.LinkedCreators = -1
+			a.Company = &invitation.Company{LinkedCreators: -1}
 			a.LinkedCreators = []invitation.LinkedCreator{{ID: "x", Followers: 10}, {Followers: 5}, {ID: "x", Followers: -1}}
 		}, []string{"account.company.linked_creators", "account.linked_creators[1].id", "account.linked_creators[2].id", "account.linked_creators[2].followers"}, invitation.ErrProfile},
 		{"every problem at once", func(_ *invitation.Account, inv *invitation.Invitation) {
@@ -956,21 +956,21 @@ func TestSendShowcase(t *testing.T) {
 	ctx := context.Background()
 	t0 := time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
 	a := acctID
-	a.Company = invitation.Company{Name: "Agency", LinkedCreators: 5, Services: []string{"live", "video"}, Category: "beauty", Introduction: "We grow brands.", Address: "Jl. Sudirman 1, Jakarta"}
+	a.Company = &invitation.Company{Name: "Agency", LinkedCreators: 5, Services: []string{"live", "video"}, Category: "beauty", Introduction: "We grow brands.", Address: "Jl. Sudirman 1, Jakarta"}
 	a.LinkedCreators = []invitation.LinkedCreator{
 		{ID: "e", Followers: 10}, {ID: "b", Followers: 500}, {ID: "d", Followers: 70}, {ID: "a", Followers: 70}, {ID: "c", Followers: 0},
 	}
 	before := slices.Clone(a.LinkedCreators)
 	e := invitation.MustNew(invitation.DefaultPolicy())
 	inv := goodID
-	inv.Showcase = invitation.Showcase{Company: invitation.Company{Name: "forged"}} // Send's to fill
+	inv.Showcase = &invitation.Showcase{Company: invitation.Company{Name: "forged"}} // Send's to fill
 	r, d, err := e.Send(ctx, invitation.NewMemory(), a, inv, eligibility.Creator{ID: "c1", ECommercePermission: true}, t0)
 	require.NoError(t, err)
 	require.True(t, d.Allowed)
 	assert.Equal(t, goodID.Message, r.Message)
-	want := invitation.Showcase{
+	want := &invitation.Showcase{
 		TopCreators: []invitation.LinkedCreator{{ID: "b", Followers: 500}, {ID: "a", Followers: 70}, {ID: "d", Followers: 70}},
-		Company:     a.Company,
+		Company:     *a.Company,
 	}
 	if diff := cmp.Diff(want, r.Showcase); diff != "" {
 		t.Errorf("showcase (-want +got):\n%s", diff)
@@ -988,16 +988,35 @@ func TestSendShowcase(t *testing.T) {
 		require.NoError(t, err)
 		assert.Len(t, r.Showcase.TopCreators, want, "top %d", n)
 	}
-	// An account without a profile shows nothing but the message.
-	r, _, err = e.Send(ctx, invitation.NewMemory(), acctID, goodID, eligibility.Creator{ID: "c1", ECommercePermission: true}, t0)
+	// An account without a profile shows nothing but the message; so does one whose company
+	// information is empty, or whose linked creators the policy does not show.
+	for _, a := range []invitation.Account{acctID, withCompany(acctID, &invitation.Company{})} {
+		inv := goodID
+		inv.Showcase = &invitation.Showcase{Company: invitation.Company{Name: "forged"}}
+		r, _, err = e.Send(ctx, invitation.NewMemory(), a, inv, eligibility.Creator{ID: "c1", ECommercePermission: true}, t0)
+		require.NoError(t, err)
+		assert.Nil(t, r.Showcase, "company %+v", a.Company)
+	}
+	p := invitation.DefaultPolicy()
+	p.TopCreators = 0
+	r, _, err = invitation.MustNew(p).Send(ctx, invitation.NewMemory(), withLinked(acctID, a.LinkedCreators), goodID, eligibility.Creator{ID: "c1", ECommercePermission: true}, t0)
 	require.NoError(t, err)
-	assert.Zero(t, r.Showcase.Company.Name)
-	assert.Empty(t, r.Showcase.TopCreators)
+	assert.Nil(t, r.Showcase, "linked creators, none shown")
 	// A malformed profile is bad input.
 	a.LinkedCreators = append(a.LinkedCreators, invitation.LinkedCreator{ID: "f", Followers: -3})
 	_, _, err = e.Send(ctx, invitation.NewMemory(), a, goodID, eligibility.Creator{ID: "c1", ECommercePermission: true}, t0)
 	require.ErrorIs(t, err, invitation.ErrProfile)
 	assert.Equal(t, []string{"account.linked_creators[5].followers"}, problemFields(t, err))
+}
+
+func withCompany(a invitation.Account, c *invitation.Company) invitation.Account {
+	a.Company = c
+	return a
+}
+
+func withLinked(a invitation.Account, cs []invitation.LinkedCreator) invitation.Account {
+	a.LinkedCreators = cs
+	return a
 }
 
 // INV-13: the creators shown are the top N by followers, ties by ID, whatever the order and
@@ -1026,8 +1045,12 @@ func TestShowcaseTopMatchesSort(t *testing.T) {
 			return strings.Compare(x.ID, y.ID)
 		})
 		want = want[:min(n, len(want))]
-		if !slices.Equal(want, r.Showcase.TopCreators) && !(len(want) == 0 && len(r.Showcase.TopCreators) == 0) {
-			t.Fatalf("top %d: %v, want %v", n, r.Showcase.TopCreators, want)
+		var got []invitation.LinkedCreator
+		if r.Showcase != nil {
+			got = r.Showcase.TopCreators
+		}
+		if !slices.Equal(want, got) && !(len(want) == 0 && len(got) == 0) {
+			t.Fatalf("top %d: %v, want %v", n, got, want)
 		}
 		// A creator given twice is bad input, in a long list too.
 		if len(ids) > 0 {

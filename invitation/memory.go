@@ -322,6 +322,9 @@ func (m *Memory) Reserve(ctx context.Context, q Quota, a Account, inv Invitation
 		s.sweepStep(st)
 	}
 	rec := Record{Account: a.ID, Seq: acc.seq, At: time.Unix(0, now).In(acc.home), Invitation: inv}
+	if inv.Showcase != nil && inv.Showcase.IsZero() {
+		rec.Showcase = nil // shows nothing, as History will say
+	}
 	s.mu.Unlock()
 	if now > st.next.Load() {
 		st.advance(now)

@@ -102,22 +102,14 @@ func (e *sent) same(inv Invitation) bool {
 }
 
 // shows reports whether e's showcase is s.
-func (e *sent) shows(s Showcase) bool {
-	if e.showcase == nil {
-		return s.isZero()
+func (e *sent) shows(s *Showcase) bool {
+	if e.showcase == nil || s == nil {
+		return e.showcase == nil && s.IsZero()
 	}
 	c := e.showcase.Company
 	return slices.Equal(e.showcase.TopCreators, s.TopCreators) && c.Name == s.Company.Name &&
 		c.LinkedCreators == s.Company.LinkedCreators && slices.Equal(c.Services, s.Company.Services) &&
 		c.Category == s.Company.Category && c.Introduction == s.Company.Introduction && c.Address == s.Company.Address
-}
-
-// isZero reports whether s shows nothing.
-func (s *Showcase) isZero() bool { return len(s.TopCreators) == 0 && s.Company.isZero() }
-
-// isZero reports whether c holds nothing.
-func (c Company) isZero() bool {
-	return c.Name == "" && c.LinkedCreators == 0 && len(c.Services) == 0 && c.Category == "" && c.Introduction == "" && c.Address == ""
 }
 
 // sentCache is the number of recent [sent] an account remembers, so that an account inviting in
@@ -206,7 +198,7 @@ func (acc *account) share(inv Invitation) *sent {
 		} else {
 			cs = acc.sent.contacts
 		}
-		if slices.Equal(cs, inv.Contacts) && (acc.sentShows && acc.sent.shows(inv.Showcase) || !acc.sentShows && inv.Showcase.isZero()) {
+		if slices.Equal(cs, inv.Contacts) && (acc.sentShows && acc.sent.shows(inv.Showcase) || !acc.sentShows && inv.Showcase.IsZero()) {
 			return acc.sent
 		}
 	}
@@ -218,10 +210,8 @@ func (acc *account) share(inv Invitation) *sent {
 		}
 	}
 	e := &sent{market: inv.Market, purpose: inv.Purpose}
-	if s := inv.Showcase; !s.isZero() {
-		s.TopCreators = slices.Clone(s.TopCreators)
-		s.Company.Services = slices.Clone(s.Company.Services)
-		e.showcase = &s
+	if !inv.Showcase.IsZero() {
+		e.showcase = inv.Showcase.clone()
 	}
 	switch n := len(inv.Contacts); {
 	case n > len(e.inline):
@@ -364,16 +354,21 @@ func (acc *account) locate(l *histLog, seq int64) int64 {
 	return pos
 }
 
-// owned returns r with its own copies of the slices it shares with the ledger.
+// owned returns r with its own copies of the slices and showcase it shares with the ledger.
 func (r Record) owned() Record {
 	r.Contacts = append([]Contact(nil), r.Contacts...)
-	if r.Showcase.TopCreators != nil {
-		r.Showcase.TopCreators = append([]LinkedCreator(nil), r.Showcase.TopCreators...)
-	}
-	if r.Showcase.Company.Services != nil {
-		r.Showcase.Company.Services = append([]string(nil), r.Showcase.Company.Services...)
+	if r.Showcase != nil {
+		r.Showcase = r.Showcase.clone()
 	}
 	return r
+}
+
+// clone returns a copy of s that shares none of its slices.
+func (s *Showcase) clone() *Showcase {
+	c := *s
+	c.TopCreators = slices.Clone(s.TopCreators)
+	c.Company.Services = slices.Clone(s.Company.Services)
+	return &c
 }
 
 // record returns the account's record numbered seq, e. Its contacts and showcase are the ledger's:
@@ -382,9 +377,7 @@ func (acc *account) record(seq int64, e *record) Record {
 	r := Record{Account: acc.id, Seq: seq, At: time.Unix(0, e.at).In(acc.home), Invitation: Invitation{
 		Market: e.sent.market, CreatorID: e.creatorID, Username: e.username, Nickname: e.nickname,
 		Purpose: e.sent.purpose, Message: e.message, Contacts: e.sent.contacts}}
-	if sc := e.sent.showcase; sc != nil {
-		r.Showcase = *sc
-	}
+	r.Showcase = e.sent.showcase
 	if e.interested != notAnswered {
 		r.InterestedAt = time.Unix(0, e.interested).In(acc.home)
 	}

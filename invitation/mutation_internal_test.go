@@ -435,13 +435,13 @@ func TestShareReuses(t *testing.T) {
 		t.Fatal("two contacts compared with the sent, not the account's inline copy")
 	}
 	// A showcase is copied; a zero one is not stored.
-	sc := Showcase{TopCreators: []LinkedCreator{{ID: "x", Followers: 3}}}
+	sc := &Showcase{TopCreators: []LinkedCreator{{ID: "x", Followers: 3}}}
 	acc = &account{}
 	e := acc.share(Invitation{Market: affrules.ID, Purpose: ProductDistribution, Showcase: sc})
 	if e.showcase == nil || !slices.Equal(e.showcase.TopCreators, sc.TopCreators) || &e.showcase.TopCreators[0] == &sc.TopCreators[0] {
 		t.Fatalf("showcase %+v", e.showcase)
 	}
-	if acc.share(Invitation{Market: affrules.ID, Purpose: ProductDistribution, Showcase: Showcase{TopCreators: []LinkedCreator{}}}).showcase != nil {
+	if acc.share(Invitation{Market: affrules.ID, Purpose: ProductDistribution, Showcase: &Showcase{TopCreators: []LinkedCreator{}}}).showcase != nil {
 		t.Fatal("a zero showcase stored")
 	}
 }

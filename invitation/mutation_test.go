@@ -216,12 +216,16 @@ func TestMemoryShowcaseEachField(t *testing.T) {
 		func(s *invitation.Showcase) { *s = invitation.Showcase{Company: invitation.Company{Address: "x"}} },
 	}
 	l := invitation.NewMemory()
-	var want []invitation.Showcase
+	var want []*invitation.Showcase
 	for i, edit := range edits {
-		s := invitation.Showcase{TopCreators: append([]invitation.LinkedCreator(nil), base.TopCreators...), Company: base.Company}
+		s := &invitation.Showcase{TopCreators: append([]invitation.LinkedCreator(nil), base.TopCreators...), Company: base.Company}
 		s.Company.Services = append([]string(nil), base.Company.Services...)
-		edit(&s)
+		edit(s)
 		inv := invitation.Invitation{Market: affrules.UK, CreatorID: fmt.Sprint("c", i), Purpose: invitation.ProductDistribution, Message: "hi", Showcase: s}
+		if s.TopCreators == nil && s.Company.Name == "" && s.Company.LinkedCreators == 0 && s.Company.Services == nil &&
+			s.Company.Category == "" && s.Company.Introduction == "" && s.Company.Address == "" {
+			s = nil // shows nothing: History returns nil
+		}
 		_, d, err := l.Reserve(ctx, invitation.DefaultPolicy().Quota, a, inv, t0.Add(time.Duration(i)*time.Minute))
 		require.NoError(t, err)
 		require.True(t, d.Allowed)
@@ -280,7 +284,7 @@ func TestMemoryRecordOwnsShowcase(t *testing.T) {
 	ctx := context.Background()
 	a := invitation.Account{ID: "acct", HomeMarket: affrules.UK, Partner: true}
 	inv := invitation.Invitation{Market: affrules.UK, CreatorID: "c1", Purpose: invitation.ProductDistribution, Message: "hi",
-		Showcase: invitation.Showcase{TopCreators: []invitation.LinkedCreator{{ID: "k1", Followers: 9}}, Company: invitation.Company{Services: []string{"live"}}}}
+		Showcase: &invitation.Showcase{TopCreators: []invitation.LinkedCreator{{ID: "k1", Followers: 9}}, Company: invitation.Company{Services: []string{"live"}}}}
 	l := invitation.NewMemory()
 	_, _, err := l.Reserve(ctx, invitation.DefaultPolicy().Quota, a, inv, time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC))
 	require.NoError(t, err)
@@ -288,6 +292,7 @@ func TestMemoryRecordOwnsShowcase(t *testing.T) {
 	require.NoError(t, err)
 	page.Records[0].Showcase.TopCreators[0].Followers = 0
 	page.Records[0].Showcase.Company.Services[0] = "changed"
+	page.Records[0].Showcase.Company.Name = "changed"
 	page, err = l.History(ctx, invitation.Query{Account: a.ID})
 	require.NoError(t, err)
 	assert.Equal(t, inv.Showcase, page.Records[0].Showcase)

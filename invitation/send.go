@@ -18,7 +18,8 @@ import (
 // The creator is given once, as c: Send records the invitation with inv.CreatorID set to c.ID,
 // whatever inv.CreatorID held. What the invitation shows besides its message (INV-13) is taken
 // from the account as at instant at: inv.Showcase is set to the top [Policy.TopCreators] of
-// a.LinkedCreators by followers and a copy of a.Company, whatever it held. Bad input is an error
+// a.LinkedCreators by followers and a copy of a.Company (nil if that shows nothing), whatever it
+// held. Bad input is an error
 // and records nothing: every problem of Validate, an empty c.ID, an instant outside the years
 // 1900–2199 or a nil ledger, all at once. A creator who is not listed is a business "no": the
 // decision carries an INV-8 reason followed by each failing ELG-7 condition, nothing is recorded,

@@ -40,7 +40,7 @@ func main() {
 	}}
 	agency := invitation.Account{ID: "nusantara-media", HomeMarket: affrules.ID, MCN: true, Partner: true,
 		// What its invitations show the creator beside the message (INV-13), kept by its account manager.
-		Company: invitation.Company{Name: "Nusantara Media", LinkedCreators: 48, Services: []string{"live selling", "short video"},
+		Company: &invitation.Company{Name: "Nusantara Media", LinkedCreators: 48, Services: []string{"live selling", "short video"},
 			Category: "beauty & home", Introduction: "We grow Indonesian brands with creators.", Address: "Jl. Sudirman 1, Jakarta"},
 		LinkedCreators: []invitation.LinkedCreator{
 			{ID: "c-001", Username: "lina.glow", Followers: 120_000},
@@ -132,11 +132,13 @@ func main() {
 		case d.Allowed:
 			fmt.Printf("%-20s invitation #%d sent\n", purpose, rec.Seq)
 			fmt.Println("  shows the creator:", rec.Message)
-			for _, c := range rec.Showcase.TopCreators {
-				fmt.Printf("    %-12s %7d followers\n", c.Username, c.Followers)
+			if rec.Showcase != nil { // nil: the invitation shows nothing but its message
+				for _, c := range rec.Showcase.TopCreators {
+					fmt.Printf("    %-12s %7d followers\n", c.Username, c.Followers)
+				}
+				co := rec.Showcase.Company
+				fmt.Printf("    %s, %s, %d linked creators, %s\n", co.Name, co.Category, co.LinkedCreators, co.Address)
 			}
-			co := rec.Showcase.Company
-			fmt.Printf("    %s, %s, %d linked creators, %s\n", co.Name, co.Category, co.LinkedCreators, co.Address)
 		default:
 			fmt.Printf("%-20s refused\n", purpose)
 			for _, r := range d.Failures() {

@@ -24,6 +24,11 @@ func TestInstant(t *testing.T) {
 		{MaxInstant.Add(-time.Nanosecond), true},
 		{MaxInstant, false},
 		{time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC), false},
+		{time.Date(-300, 1, 1, 0, 0, 0, 0, time.UTC), false},
+		{MinInstant.In(time.FixedZone("", -5*3600)), true}, // 1899 on the local clock, 1900 in UTC
+		{MaxInstant.Add(-time.Nanosecond).In(time.FixedZone("", 9*3600)), true},
+		{MaxInstant.In(time.FixedZone("", -9*3600)), false},
+		{time.Now(), true}, // with a monotonic reading
 	} {
 		err := Instant("level", "at", tt.at)
 		if (err == nil) != tt.ok || (err != nil && !errors.Is(err, affrules.ErrOutOfRange)) {

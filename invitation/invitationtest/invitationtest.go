@@ -268,7 +268,17 @@ func historySeqs(t *testing.T, l invitation.Ledger, account string, q invitation
 	}
 }
 
-func sameShowcase(a, b invitation.Showcase) bool {
+// sameShowcase reports whether a and b show the same, nil showing nothing.
+func sameShowcase(a, b *invitation.Showcase) bool {
+	if a == nil || b == nil {
+		var zero invitation.Showcase
+		if a == nil {
+			a = &zero
+		}
+		if b == nil {
+			b = &zero
+		}
+	}
 	x, y := a.Company, b.Company
 	return slices.Equal(a.TopCreators, b.TopCreators) && x.Name == y.Name && x.LinkedCreators == y.LinkedCreators &&
 		slices.Equal(x.Services, y.Services) && x.Category == y.Category && x.Introduction == y.Introduction && x.Address == y.Address
@@ -281,19 +291,24 @@ func (s suite) showcase(t *testing.T) {
 	t0 := time.Date(2026, 11, 21, 10, 0, 0, 0, jakarta)
 	a := partner("show", affrules.TH)
 	inv := invite(affrules.TH, "c-show-1")
-	inv.Showcase = invitation.Showcase{
+	inv.Showcase = &invitation.Showcase{
 		TopCreators: []invitation.LinkedCreator{{ID: "top-1", Followers: 900}, {ID: "top-2", Followers: 800}},
 		Company:     invitation.Company{Name: "Agency", Services: []string{"live", "video"}, Address: "Bangkok"},
 	}
-	want := inv.Showcase
+	want := *inv.Showcase
 	want.TopCreators = slices.Clone(want.TopCreators)
 	want.Company.Services = slices.Clone(want.Company.Services)
 	f.allow(t, a, inv, t0)
 	inv.Showcase.TopCreators[0].Followers = 1 // the caller reuses its slices
 	inv.Showcase.Company.Services[0] = "changed"
+	inv.Showcase.Company.Name = "changed"
 
-	later := invite(affrules.TH, "c-show-2") // the same account, now showing nothing
-	f.allow(t, a, later, t0.Add(time.Minute))
+	// The same account, now showing nothing: a Showcase that holds nothing is returned as nil.
+	later := invite(affrules.TH, "c-show-2")
+	later.Showcase = &invitation.Showcase{TopCreators: []invitation.LinkedCreator{}}
+	if rec := f.allow(t, a, later, t0.Add(time.Minute)); rec.Showcase != nil {
+		t.Errorf("a showcase that holds nothing is returned as %+v, want nil", rec.Showcase)
+	}
 
 	page, err := f.l.History(ctx, invitation.Query{Account: a.ID})
 	if err != nil {
@@ -302,18 +317,19 @@ func (s suite) showcase(t *testing.T) {
 	if len(page.Records) != 2 {
 		t.Fatalf("history has %d records, want 2", len(page.Records))
 	}
-	if !sameShowcase(page.Records[1].Showcase, want) {
+	if !sameShowcase(page.Records[1].Showcase, &want) || page.Records[1].Showcase == nil {
 		t.Errorf("first invitation's showcase = %+v, want %+v", page.Records[1].Showcase, want)
 	}
-	if !sameShowcase(page.Records[0].Showcase, invitation.Showcase{}) {
-		t.Errorf("second invitation's showcase = %+v, want none", page.Records[0].Showcase)
+	if page.Records[0].Showcase != nil {
+		t.Errorf("second invitation's showcase = %+v, want nil", page.Records[0].Showcase)
 	}
 	page.Records[1].Showcase.TopCreators[0].ID = "mutated" // the page is the caller's own
+	page.Records[1].Showcase.Company.Name = "mutated"
 	again, err := f.l.History(ctx, invitation.Query{Account: a.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !sameShowcase(again.Records[1].Showcase, want) {
+	if !sameShowcase(again.Records[1].Showcase, &want) {
 		t.Errorf("a page shares the ledger's showcase: %+v", again.Records[1].Showcase)
 	}
 }

@@ -66,6 +66,9 @@ func (s *invitations) Reserve(ctx context.Context, q invitation.Quota, a invitat
 	if err != nil {
 		return invitation.Record{}, affrules.Decision{}, fielderr.New(invPkg, "account.home_market", strconv.Quote(string(a.HomeMarket)), "%w", affrules.ErrUnknownMarket)
 	}
+	if inv.Showcase.IsZero() {
+		inv.Showcase = nil // shows nothing: stored and returned as nil
+	}
 	if err := storable(a.ID, inv); err != nil {
 		return invitation.Record{}, affrules.Decision{}, err
 	}
@@ -190,21 +193,24 @@ func storable(account string, inv invitation.Invitation) error {
 	fields := []struct{ name, value string }{
 		{"account.id", account}, {"invitation.creator_id", inv.CreatorID}, {"invitation.username", inv.Username},
 		{"invitation.nickname", inv.Nickname}, {"invitation.market", string(inv.Market)}, {"invitation.purpose", string(inv.Purpose)},
-		{"invitation.message", inv.Message}, {"invitation.showcase.company.name", inv.Showcase.Company.Name},
-		{"invitation.showcase.company.category", inv.Showcase.Company.Category},
-		{"invitation.showcase.company.introduction", inv.Showcase.Company.Introduction},
-		{"invitation.showcase.company.address", inv.Showcase.Company.Address},
+		{"invitation.message", inv.Message},
 	}
 	for i, c := range inv.Contacts {
 		fields = append(fields, struct{ name, value string }{fmt.Sprintf("invitation.contacts[%d].channel", i), string(c.Channel)},
 			struct{ name, value string }{fmt.Sprintf("invitation.contacts[%d].value", i), c.Value})
 	}
-	for i, c := range inv.Showcase.TopCreators {
-		fields = append(fields, struct{ name, value string }{fmt.Sprintf("invitation.showcase.top_creators[%d].id", i), c.ID},
-			struct{ name, value string }{fmt.Sprintf("invitation.showcase.top_creators[%d].username", i), c.Username})
-	}
-	for i, v := range inv.Showcase.Company.Services {
-		fields = append(fields, struct{ name, value string }{fmt.Sprintf("invitation.showcase.company.services[%d]", i), v})
+	if sc := inv.Showcase; sc != nil {
+		fields = append(fields, struct{ name, value string }{"invitation.showcase.company.name", sc.Company.Name},
+			struct{ name, value string }{"invitation.showcase.company.category", sc.Company.Category},
+			struct{ name, value string }{"invitation.showcase.company.introduction", sc.Company.Introduction},
+			struct{ name, value string }{"invitation.showcase.company.address", sc.Company.Address})
+		for i, c := range sc.TopCreators {
+			fields = append(fields, struct{ name, value string }{fmt.Sprintf("invitation.showcase.top_creators[%d].id", i), c.ID},
+				struct{ name, value string }{fmt.Sprintf("invitation.showcase.top_creators[%d].username", i), c.Username})
+		}
+		for i, v := range sc.Company.Services {
+			fields = append(fields, struct{ name, value string }{fmt.Sprintf("invitation.showcase.company.services[%d]", i), v})
+		}
 	}
 	l := fielderr.For(invPkg)
 	for _, f := range fields {
@@ -215,17 +221,21 @@ func storable(account string, inv invitation.Invitation) error {
 	return l.Err()
 }
 
-// copyInvitation returns inv with slices of its own, so that a record handed out shares none
-// with the caller.
+// copyInvitation returns inv with slices and a showcase of its own, so that a record handed out
+// shares none with the caller.
 func copyInvitation(inv invitation.Invitation) invitation.Invitation {
 	if inv.Contacts != nil {
 		inv.Contacts = append([]invitation.Contact(nil), inv.Contacts...)
 	}
-	if inv.Showcase.TopCreators != nil {
-		inv.Showcase.TopCreators = append([]invitation.LinkedCreator(nil), inv.Showcase.TopCreators...)
-	}
-	if inv.Showcase.Company.Services != nil {
-		inv.Showcase.Company.Services = append([]string(nil), inv.Showcase.Company.Services...)
+	if sc := inv.Showcase; sc != nil {
+		c := *sc
+		if c.TopCreators != nil {
+			c.TopCreators = append([]invitation.LinkedCreator(nil), c.TopCreators...)
+		}
+		if c.Company.Services != nil {
+			c.Company.Services = append([]string(nil), c.Company.Services...)
+		}
+		inv.Showcase = &c
 	}
 	return inv
 }

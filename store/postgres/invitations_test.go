@@ -263,7 +263,12 @@ func TestInvitationsUnstorableText(t *testing.T) {
 		func(inv *invitation.Invitation) { inv.Username = "bad\xff" },
 		func(inv *invitation.Invitation) { inv.Message = "nul\x00" },
 		func(inv *invitation.Invitation) { inv.Contacts[0].Value = "\xc3" },
-		func(inv *invitation.Invitation) { inv.Showcase.Company.Services = []string{"ok", "\x00"} },
+		func(inv *invitation.Invitation) {
+			inv.Showcase = &invitation.Showcase{Company: invitation.Company{Services: []string{"ok", "\x00"}}}
+		},
+		func(inv *invitation.Invitation) {
+			inv.Showcase = &invitation.Showcase{TopCreators: []invitation.LinkedCreator{{ID: "k\xff"}}}
+		},
 	} {
 		inv := invitationTo(affrules.VN, "c1", invitation.ProductDistribution)
 		edit(&inv)

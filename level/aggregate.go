@@ -30,8 +30,8 @@ const (
 )
 
 // Event is one promotion by a creator, or one product selection: when, how, which product and its
-// category ("" for none; each counts toward breadth, LVL-2), and the GMV attributed to it ("0"
-// when GMV is supplied as a total instead).
+// category ("" for none; each counts toward breadth, LVL-2; a category needs its product), and the
+// GMV attributed to it ("0" when GMV is supplied as a total instead).
 type Event struct {
 	Creator  string            `json:"creator"`
 	At       time.Time         `json:"at"`
@@ -58,8 +58,8 @@ type Aggregator struct {
 	index        map[string]int32
 	creators     []string
 	tallies      []tally
-	productsOf   map[creatorProduct]struct{} // (creator, product) pairs seen
-	categoriesOf map[creatorProduct]struct{} // (creator, category) pairs seen
+	productsOf   map[creatorProduct]affrules.Category // (creator, product) pairs seen, with the product's category
+	categoriesOf map[creatorProduct]struct{}          // (creator, category) pairs seen
 	// last is the creator of the previous event, whose index is lastIndex: events often come grouped.
 	last      string
 	lastIndex int32
@@ -95,7 +95,7 @@ func NewAggregator(market affrules.MarketCode, m affrules.Month) (*Aggregator, e
 		period:       m.Period(mk),
 		ndays:        m.Days(),
 		index:        make(map[string]int32),
-		productsOf:   make(map[creatorProduct]struct{}),
+		productsOf:   make(map[creatorProduct]affrules.Category),
 		categoriesOf: make(map[creatorProduct]struct{}),
 	}
 	t := a.period.Start
@@ -124,7 +124,8 @@ func (a *Aggregator) dayIndex(s int64) int {
 }
 
 // Add counts event e: a promotion's market-calendar day as active, any event's GMV, product and
-// category. An event with no creator, an unknown kind, a GMV outside the library's decimal bounds
+// category. An event with no creator, an unknown kind, a category without a product or other than
+// the one given before for its product, a GMV outside the library's decimal bounds
 // (checked before any arithmetic), negative or finer than the market currency's minor unit, the
 // zero instant or one outside the years 1900 to 2199, or an instant outside the month (in the
 // market's calendar, MKT-2) is rejected with an error naming the field and changes nothing.
@@ -140,6 +141,10 @@ func (a *Aggregator) Add(e Event) error {
 	default:
 		return fielderr.New(pkg, "event.kind", strconv.Quote(string(e.Kind)), "must be %q, %q, %q or %q (LVL-4)",
 			PromoLive, PromoVideo, PromoLinkShare, Selection)
+	}
+	if e.Category != "" && e.Product == "" {
+		// LVL-2: breadth counts the categories of the products selected.
+		return fielderr.New(pkg, "event.category", strconv.Quote(string(e.Category)), "names the category of no product: set event.product too (LVL-2)")
 	}
 	if err := bounds.Instant(pkg, "event.at", e.At); err != nil {
 		return err
@@ -169,6 +174,12 @@ func (a *Aggregator) Add(e Event) error {
 	if !ok {
 		i, ok = a.index[e.Creator]
 	}
+	if ok && e.Product != "" && e.Category != "" {
+		// LVL-2: a product has one category, whichever event names it first.
+		if c := a.productsOf[creatorProduct{creator: i, product: e.Product}]; c != "" && c != e.Category {
+			return fielderr.New(pkg, "event.category", strconv.Quote(string(e.Category)), "differs from %q, the category given before for product %s of creator %s (LVL-2)", c, e.Product, e.Creator)
+		}
+	}
 	if !ok {
 		if len(a.tallies) == math.MaxInt32 {
 			return fielderr.New(pkg, "event.creator", e.Creator, "too many creators in one aggregator: %w", affrules.ErrOutOfRange)
@@ -189,9 +200,12 @@ func (a *Aggregator) Add(e Event) error {
 	}
 	if e.Product != "" {
 		k := creatorProduct{creator: i, product: e.Product}
-		if _, seen := a.productsOf[k]; !seen {
-			a.productsOf[k] = struct{}{}
+		c, seen := a.productsOf[k]
+		if !seen {
 			t.products++
+		}
+		if !seen || c == "" && e.Category != "" {
+			a.productsOf[k] = e.Category
 		}
 	}
 	if e.Category != "" {

@@ -82,14 +82,16 @@ func TestAggregatorBreadth(t *testing.T) {
 		{Creator: "c1", At: at(2), Kind: level.PromoVideo, Product: "kettle", Category: "home"},  // same product
 		{Creator: "c1", At: at(2), Kind: level.PromoVideo, Product: "toaster", Category: "home"}, // same category
 		{Creator: "c1", At: at(3), Kind: level.Selection, Product: "scarf", Category: affrules.Fashion},
-		{Creator: "c1", At: at(4), Kind: level.PromoLinkShare, Category: affrules.Electronics}, // a category alone
+		{Creator: "c1", At: at(4), Kind: level.PromoLinkShare},                               // no product named
+		{Creator: "c1", At: at(4), Kind: level.Selection, Product: "lamp"},                   // its category comes later
+		{Creator: "c1", At: at(5), Kind: level.Selection, Product: "lamp", Category: "home"}, // an old category
 		{Creator: "c2", At: at(5), Kind: level.Selection, Product: "mug", Category: "home", GMV: decimal.RequireFromString("3.50")},
 		{Creator: "c2", At: at(6), Kind: level.Selection, Product: "mug", Category: "home"},
 	} {
 		require.NoError(t, a.Add(e))
 	}
 	for c, w := range map[string]perfView{
-		"c1": {GMV: decimal.Zero, ActiveDays: 3, Products: 3, Categories: 3}, // days 1, 2 and 4; the selection on the 3rd is not active
+		"c1": {GMV: decimal.Zero, ActiveDays: 3, Products: 4, Categories: 2}, // days 1, 2 and 4; the selections are not active
 		"c2": {GMV: decimal.RequireFromString("3.5"), ActiveDays: 0, Products: 1, Categories: 1},
 	} {
 		if diff := cmp.Diff(w, view(a.Performance(c))); diff != "" {
@@ -201,6 +203,7 @@ func TestAggregatorRejects(t *testing.T) {
 		{"zero instant", level.Event{Creator: "c", Kind: level.PromoLive}, affrules.ErrOutOfRange, "event.at"},
 		{"negative GMV", level.Event{Creator: "c", At: in, Kind: level.PromoLive, GMV: decimal.RequireFromString("-5")}, affrules.ErrNegative, "event.gmv"},
 		{"sub-minor GMV", level.Event{Creator: "c", At: in, Kind: level.PromoLive, GMV: decimal.RequireFromString("1.005")}, nil, "event.gmv"},
+		{"LVL-2 category of no product", level.Event{Creator: "c", At: in, Kind: level.PromoLinkShare, Category: affrules.Fashion}, nil, `event.category "fashion"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -223,6 +226,21 @@ func TestAggregatorRejects(t *testing.T) {
 	}
 	_, err := level.NewAggregator("XX", feb2026)
 	assert.ErrorIs(t, err, affrules.ErrUnknownMarket)
+
+	// LVL-2: a product has one category; an event giving it another is rejected and changes
+	// nothing, while one leaving it out, or naming it again, counts as before.
+	a := newAgg(t, affrules.UK, feb2026)
+	require.NoError(t, a.Add(level.Event{Creator: "c", At: in, Kind: level.Selection, Product: "p1"}))
+	require.NoError(t, a.Add(level.Event{Creator: "c", At: in, Kind: level.Selection, Product: "p1", Category: affrules.Fashion}))
+	before := view(a.Performance("c"))
+	err = a.Add(level.Event{Creator: "c", At: in.Add(time.Hour), Kind: level.PromoLive, Product: "p1", Category: affrules.FMCG, GMV: decimal.NewFromInt(5)})
+	assert.ErrorContains(t, err, `level: event.category "fmcg": differs from "fashion", the category given before for product p1 of creator c (LVL-2)`)
+	assert.Equal(t, before, view(a.Performance("c")), "a rejected event changed the tally")
+	require.NoError(t, a.Add(level.Event{Creator: "c", At: in, Kind: level.PromoLive, Product: "p1", Category: affrules.Fashion}))
+	require.NoError(t, a.Add(level.Event{Creator: "other", At: in, Kind: level.PromoLive, Product: "p1", Category: affrules.FMCG})) // another creator's listing
+	if diff := cmp.Diff(perfView{GMV: decimal.Zero, ActiveDays: 1, Products: 1, Categories: 1}, view(a.Performance("c"))); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
 }
 
 // The performance and the level do not depend on the order of events (LVL-2, LVL-4).
@@ -235,12 +253,17 @@ func TestAggregatorOrderIndependent(t *testing.T) {
 		events := make([]level.Event, n)
 		for i := range events {
 			events[i] = level.Event{
-				Creator:  fmt.Sprint("c", rapid.IntRange(0, 4).Draw(t, "creator")),
-				At:       p.Start.Add(time.Duration(rapid.Int64Range(0, int64(p.Duration()-1)).Draw(t, "offset"))),
-				Kind:     rapid.SampledFrom([]level.Promotion{level.PromoLive, level.PromoVideo, level.PromoLinkShare, level.Selection}).Draw(t, "kind"),
-				Product:  rapid.SampledFrom([]string{"", "p1", "p2", "p3", "p4", "p5"}).Draw(t, "product"),
-				Category: rapid.SampledFrom([]affrules.Category{"", affrules.Fashion, affrules.FMCG}).Draw(t, "category"),
-				GMV:      decimal.New(rapid.Int64Range(0, 100_000).Draw(t, "gmv"), -2),
+				Creator: fmt.Sprint("c", rapid.IntRange(0, 4).Draw(t, "creator")),
+				At:      p.Start.Add(time.Duration(rapid.Int64Range(0, int64(p.Duration()-1)).Draw(t, "offset"))),
+				Kind:    rapid.SampledFrom([]level.Promotion{level.PromoLive, level.PromoVideo, level.PromoLinkShare, level.Selection}).Draw(t, "kind"),
+				Product: rapid.SampledFrom([]string{"", "p1", "p2", "p3", "p4", "p5"}).Draw(t, "product"),
+				GMV:     decimal.New(rapid.Int64Range(0, 100_000).Draw(t, "gmv"), -2),
+			}
+		}
+		for i := range events {
+			// A product has one category (LVL-2), which an event may leave out.
+			if p := events[i].Product; p != "" && rapid.Bool().Draw(t, "with category") {
+				events[i].Category = []affrules.Category{affrules.Fashion, affrules.FMCG}[p[1]%2]
 			}
 		}
 		perm := rapid.Permutation(events).Draw(t, "perm")

@@ -99,7 +99,8 @@ type Totals struct {
 // NewPerformance returns the performance of a creator in market during month m from the host's
 // totals. GMV finer than the currency's minor unit is truncated, and a capability finer than 6
 // decimal places likewise, which changes no comparison with a threshold since thresholds are no
-// finer. Negative values, more active days than the month has, a month outside the years 1900
+// finer. Negative values, more active days than the month has, more categories than products, a
+// month outside the years 1900
 // to 2199, a GMV or capability outside the library's decimal bounds (an exponent within ±28, at
 // most 38 digits, checked before any arithmetic) and an unknown market are errors, all reported
 // at once. It looks market up in the registry on each call; an [Aggregator] resolves it once for
@@ -128,6 +129,10 @@ func NewPerformance(market affrules.MarketCode, m affrules.Month, t Totals) (Per
 	}
 	checkCount(l, "performance.products", t.Products)
 	checkCount(l, "performance.categories", t.Categories)
+	if t.Categories > t.Products && t.Products >= 0 {
+		// LVL-2: breadth counts the categories of the products selected; each has one.
+		l.Add("performance.categories", t.Categories, "exceeds the %d products selected, each of one category (LVL-2): %w", t.Products, affrules.ErrOutOfRange)
+	}
 	p := Performance{market: market, month: m, gmv: units.Units, activeDays: int32(t.ActiveDays),
 		products: int32(t.Products), categories: int32(t.Categories), places: mk.MinorUnit}
 	if t.Capability != nil {

@@ -146,6 +146,8 @@ func TestNewPerformanceErrors(t *testing.T) {
 		{"negative days, products, categories and capability", affrules.UK,
 			level.Totals{GMV: d("1"), ActiveDays: -1, Products: -2, Categories: -3, Capability: &neg}, affrules.ErrNegative,
 			[]string{"performance.active_days -1", "performance.products -2", "performance.categories -3", "performance.capability -0.5"}},
+		{"LVL-2 more categories than products", affrules.UK, level.Totals{GMV: d("1"), Products: 2, Categories: 3}, affrules.ErrOutOfRange,
+			[]string{"performance.categories 3: exceeds the 2 products selected"}},
 		{"29 active days in February 2026", affrules.UK, level.Totals{GMV: d("1"), ActiveDays: 29}, affrules.ErrOutOfRange,
 			[]string{"performance.active_days 29: 2026-02 has only 28 days"}},
 		{"unknown market", "XX", totals(d("1"), 1, 1), affrules.ErrUnknownMarket, []string{"performance.market XX"}},
@@ -336,12 +338,13 @@ type perfInput struct {
 }
 
 func genPerf(t *rapid.T, label string) perfInput {
+	products := rapid.IntRange(0, 40).Draw(t, label+"products")
 	return perfInput{
 		// three decimal places: finer than GBP's minor unit, to exercise truncation
 		gmv:        decimal.New(rapid.Int64Range(0, 500_000_000).Draw(t, label+"gmv"), -3),
 		days:       rapid.IntRange(0, 28).Draw(t, label+"days"),
-		products:   rapid.IntRange(0, 40).Draw(t, label+"products"),
-		categories: rapid.IntRange(0, 40).Draw(t, label+"categories"),
+		products:   products,
+		categories: rapid.IntRange(0, products).Draw(t, label+"categories"), // each product has one (LVL-2)
 		// eight decimal places: finer than the 6 capability is compared at
 		capability: decimal.New(rapid.Int64Range(0, 20_000_000_000).Draw(t, label+"capability"), -8),
 	}
@@ -407,6 +410,7 @@ func TestAssignMonotone(t *testing.T) {
 		}
 		if all || which == 3 {
 			hi.categories += rapid.IntRange(0, 40).Draw(t, "moreCategories")
+			hi.products = max(hi.products, hi.categories) // each category is a product's (LVL-2)
 		}
 		if all || which == 4 {
 			hi.capability = hi.capability.Add(decimal.New(rapid.Int64Range(0, 1_000_000_000).Draw(t, "moreCapability"), -8))

@@ -125,7 +125,10 @@
 //     force says ([Table].Breadth, default [ByProducts]). A [Performance] carries both counts.
 //     The [Aggregator] counts the products and categories on every event: promoting a product
 //     selects it, and a [Selection] event (a product added to the creator's selection, not yet
-//     promoted) counts toward breadth without making its day active.
+//     promoted) counts toward breadth without making its day active. A category counts only as
+//     the category of a product selected: more categories than products is an error, and so is
+//     an event naming a category without its product, or another category than the one given
+//     before for the same product.
 //   - Interpretation (LVL-2): e-commerce capability is a metric the host computes (a score) and
 //     supplies ([Totals].Capability, [Performance.WithCapability]); a table may set a minimum per
 //     level ([Thresholds].Capability, default none). Once a level sets one every level above

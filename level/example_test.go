@@ -120,7 +120,7 @@ func ExampleNewPerformance() {
 		for _, c := range []string{"aina", "hafiz"} {
 			days := agg.Performance(c).ActiveDays() // zero for hafiz, who has no events
 			p, err := level.NewPerformance(affrules.MY, feb, level.Totals{
-				GMV: decimal.RequireFromString(totals[c].gmv), ActiveDays: days, Products: totals[c].breadth, Categories: 1})
+				GMV: decimal.RequireFromString(totals[c].gmv), ActiveDays: days, Products: totals[c].breadth, Categories: min(totals[c].breadth, 1)})
 			if err != nil {
 				panic(err)
 			}

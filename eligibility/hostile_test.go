@@ -338,3 +338,33 @@ func TestHostileListing(t *testing.T) {
 	assert.Equal(t, eligibility.View{}, l.ViewOf(eligibility.Viewer{}, c), "the zero viewer sees nothing")
 	assert.False(t, l.ViewOf(eligibility.Viewer{MCN: true}, linked).Partnership, "the public listing never sees a linked creator as its own")
 }
+
+// ELG-1, MKT-5: a temporarily disqualified shop's result used for a product at or after the
+// instant its disqualification lifts came from an earlier instant: its reasons no longer hold,
+// so the product is an error, not a denial with a reason that is not true. Up to the last
+// nanosecond before it lifts, the shop's reasons stand.
+func TestProductStaleShopResult(t *testing.T) {
+	e := eligibility.MustNew(eligibility.DefaultPolicy())
+	at := time.Date(2026, 6, 10, 0, 0, 0, 0, time.UTC)
+	violation := at.Add(-10 * 24 * time.Hour)
+	shop, err := e.Shop(eligibility.Shop{ID: "s", Market: affrules.PH, StoreRating: decimal.RequireFromString("4"), LastCounterfeitViolation: violation}, at)
+	require.NoError(t, err)
+	lifts := violation.Add(60 * 24 * time.Hour)
+	require.Equal(t, lifts, shop.Decision.NextAllowed)
+	p := eligibility.Product{ID: "p", ShopID: "s", Market: affrules.PH, Category: affrules.FMCG, Orders: 1000, Reviews: 10, NegativeReviewOrders: 1}
+
+	r, err := e.Product(p, shop, lifts.Add(-time.Nanosecond))
+	require.NoError(t, err)
+	assert.True(t, r.Decision.Failed(eligibility.RuleCounterfeit))
+	assert.Equal(t, lifts, r.Decision.NextAllowed)
+
+	for _, later := range []time.Time{lifts, lifts.Add(24 * time.Hour)} {
+		_, err = e.Product(p, shop, later)
+		wantErr(t, err, nil, "product[p] shop result", "lifts at 2026-07-30T00:00:00Z, not after the product's instant")
+	}
+	// A permanent or undated disqualification has no instant at which it lifts: no such check.
+	low, err := e.Shop(eligibility.Shop{ID: "s", Market: affrules.PH, StoreRating: decimal.RequireFromString("2")}, at)
+	require.NoError(t, err)
+	_, err = e.Product(p, low, at.AddDate(1, 0, 0))
+	require.NoError(t, err)
+}

@@ -46,7 +46,9 @@ type Product struct {
 // than orders or refund cases, zero orders where a rate rule applies, no market, an unknown one
 // or one other than the shop result's, an unknown category, an instant at that is the zero time
 // or outside 1900–2199 or before the policy's first version, or a shop result for another shop,
-// not from [Evaluator.Shop] (no market, no state), or whose state and decision disagree.
+// not from [Evaluator.Shop] (no market, no state), or whose state and decision disagree, or a
+// temporarily disqualified shop's result whose NextAllowed is not after at (it was evaluated at
+// an earlier instant, and its reasons no longer hold).
 func (e *Evaluator) Product(p Product, shop Result, at time.Time) (Result, error) {
 	if err := e.ready(); err != nil {
 		return Result{}, err
@@ -84,6 +86,12 @@ func (e *Evaluator) Product(p Product, shop Result, at time.Time) (Result, error
 	}
 	if shop.Decision.Allowed != (shop.State == Eligible) { // off the pass path: passes needs both
 		return Result{}, fielderr.New(pkg, "product["+p.ID+"] shop result", shop.State, "disagrees with its decision.allowed %t: must come from Evaluator.Shop", shop.Decision.Allowed)
+	}
+	if na := shop.Decision.NextAllowed; !shop.Decision.Allowed && !na.IsZero() && !at.Before(na) {
+		// The shop's temporary disqualification had lifted by at: its reasons are no longer true
+		// (MKT-5), so the shop result is from an earlier instant than the product's.
+		return Result{}, fielderr.New(pkg, "product["+p.ID+"] shop result", strconv.Quote(shop.ID), "lifts at %s, not after the product's instant %s: evaluate the shop at the product's instant (the same run, ELG-6)",
+			na.Format(time.RFC3339Nano), at.Format(time.RFC3339Nano))
 	}
 	return productReasons(&p, &shop, v), nil
 }

@@ -44,7 +44,8 @@ import (
 // sets a longer lead).
 //
 // A refusal or an error records nothing and changes nothing a later answer depends on: neither
-// the account's latest instant, nor its counters, nor the longest window it has been given.
+// the account's latest instant nor its counters. (A refusal under a window longer than any the
+// account was given before does widen what its creator table keeps; no answer depends on that.)
 //
 // # Memory
 //
@@ -65,8 +66,9 @@ import (
 //
 // A quota may change between calls: the daily limit applies to the day's count as it stands,
 // and a creator's last invitation is kept for the longest window the account has been given, so
-// that a window lengthened again still covers it; a window longer than any given before covers
-// the invitations the ledger still holds.
+// that a window lengthened again still covers it; a window longer than any given before takes
+// the invitations it covers back from the history (INV-9), so it covers every invitation the
+// history still holds: all of them within the retention ([KeepHistory]).
 //
 // Creators are keyed by a seeded 64-bit hash of their ID in the repeat-window state; a collision
 // (about one chance in 10^13 for an account that invites 800 creators a week) can only make the
@@ -244,6 +246,11 @@ func (m *Memory) Reserve(ctx context.Context, q Quota, a Account, inv Invitation
 		}
 		acc.latest = now
 	}
+	if window > acc.keep {
+		// A window longer than any the account has been given: its table may have dropped
+		// entries this window covers, which widen takes back from the history.
+		s.widen(st, acc, window)
+	}
 	// Entries at or before keepCut are stale: no instant within the lateness bound is within
 	// the longest window the account has been given of them. (No overflow: instants are within
 	// 1900–2199, the window at most 3650 days.)
@@ -308,7 +315,6 @@ func (m *Memory) Reserve(ctx context.Context, q Quota, a Account, inv Invitation
 	acc.last.set(i, key, last)
 	acc.lastAt = max(acc.lastAt, last)
 	acc.latest = max(acc.latest, now)
-	acc.keep = max(acc.keep, window)
 	acc.seq++
 	acc.newest = s.log.add(record{prev: acc.newest, at: now, interested: notAnswered,
 		creatorID: inv.CreatorID, username: inv.Username, nickname: inv.Nickname, message: inv.Message,

@@ -261,6 +261,36 @@ func (s *shard) sweepStep(st *memState) {
 	s.sweep++
 }
 
+// widen makes the account's creator table cover window, longer than any window the account has
+// been given (INV-3, a quota changed between calls): the entries a shorter window let the table
+// drop are taken back from the history the log still holds, the latest invitation of each
+// creator invited within window before the account's latest instant, less the lateness bound.
+// It raises the account's longest window to window whatever the call's answer: that keeps more
+// entries and changes no answer, since a call compares each entry with its own window. The
+// caller holds s.mu.
+func (s *shard) widen(st *memState, acc *account, window int64) {
+	cut := acc.latest - st.late - window
+	// Records are walked newest first. An instant recorded is at most the lateness bound behind
+	// the account's latest instant then, so once a record is a bound below the cut every earlier
+	// one is at or below it.
+	for seq, pos := acc.seq, acc.newest; seq > 0; seq-- {
+		e := s.log.at(pos)
+		if e == nil || e.at <= cut-st.late {
+			break
+		}
+		pos = e.prev
+		if e.at <= cut {
+			continue
+		}
+		key := st.creatorKey(e.creatorID)
+		acc.last.reserve(cut, &s.scratch)
+		if i, last, found := acc.last.find(key, cut); !found || last < e.at {
+			acc.last.set(i, key, e.at)
+		}
+	}
+	acc.keep = window
+}
+
 // remove forgets the account at position k of the list: it leaves the index (backward-shift
 // deletion, so that no probe chain is broken) and the list, and its numbers the shard's
 // seqFloor. Its records stay in the log, unreachable, until their block is dropped. The caller

@@ -802,6 +802,21 @@ func (s suite) quotaPerCall(t *testing.T) {
 	week.mustDeny(t, a, "c2", day3.Add(2*time.Hour), t0.Add(time.Minute+7*24*time.Hour), invitation.RuleRepeat)
 	off := fixture{l: f.l, q: invitation.Quota{DailyLimit: 100}}
 	off.mustAllow(t, a, "c2", day3.Add(3*time.Hour)) // INV-3 switched off
+
+	// A window longer than any given before covers what was recorded under the shorter one,
+	// whatever else the account sent in between: x invited under 7 days, then another creator a
+	// week later (which let a ledger drop x from its 7-day state), then x again under 10 days,
+	// 8 days after the first: refused until 10 days after it.
+	b := partner("acct-widen", affrules.SG)
+	x0 := t0.Add(10 * 24 * time.Hour)
+	seven := fixture{l: f.l, q: invitation.Quota{DailyLimit: 100, RepeatWindowDays: 7}}
+	ten := fixture{l: f.l, q: invitation.Quota{DailyLimit: 100, RepeatWindowDays: 10}}
+	seven.mustAllow(t, b, "x", x0)
+	seven.mustAllow(t, b, "y", x0.Add(7*24*time.Hour+time.Hour))
+	seven.mustAllow(t, b, "z", x0.Add(7*24*time.Hour+2*time.Hour))
+	ten.mustDeny(t, b, "x", x0.Add(8*24*time.Hour), x0.Add(10*24*time.Hour), invitation.RuleRepeat)
+	ten.mustDeny(t, b, "x", x0.Add(10*24*time.Hour-time.Nanosecond), x0.Add(10*24*time.Hour), invitation.RuleRepeat)
+	seven.mustAllow(t, b, "x", x0.Add(8*24*time.Hour)) // the refusals changed nothing for 7 days
 }
 
 // INV-11: 200 goroutines racing for the last 5 daily slots admit exactly 5. The race is run on

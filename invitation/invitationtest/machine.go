@@ -32,7 +32,6 @@ const (
 // account in the order recorded, and INV-2 and INV-3 applied literally at each request's instant
 // by searching them all.
 type machineModel struct {
-	q      invitation.Quota
 	recs   map[string][]invitation.Record
 	latest map[string]time.Time // per account, the latest instant admitted
 }
@@ -58,8 +57,7 @@ func (m *machineModel) countDay(account string, day affrules.Period) int {
 
 // within returns the account's latest invitation of creator less than the repeat window before
 // or after instant t.
-func (m *machineModel) within(account, creator string, t time.Time) (time.Time, bool) {
-	w := affrules.Days(m.q.RepeatWindowDays)
+func (m *machineModel) within(account, creator string, t time.Time, w time.Duration) (time.Time, bool) {
 	var last time.Time
 	ok := false
 	for _, r := range m.recs[account] {
@@ -71,15 +69,16 @@ func (m *machineModel) within(account, creator string, t time.Time) (time.Time, 
 }
 
 // decide answers account a inviting creator at instant at.
-func (m *machineModel) decide(a invitation.Account, creator string, at time.Time) answer {
+func (m *machineModel) decide(q invitation.Quota, a invitation.Account, creator string, at time.Time) answer {
+	w := affrules.Days(q.RepeatWindowDays)
 	home := location(a.HomeMarket)
 	var ans answer
 	day := affrules.DayOf(at, home)
-	if n := m.countDay(a.ID, day); n >= m.q.DailyLimit {
+	if n := m.countDay(a.ID, day); n >= q.DailyLimit {
 		ans.rules = append(ans.rules, invitation.RuleDaily)
 		ans.count, ans.day = n, day.Start.In(home).Format(time.DateOnly)
 	}
-	if last, ok := m.within(a.ID, creator, at); ok {
+	if last, ok := m.within(a.ID, creator, at, w); ok {
 		ans.rules = append(ans.rules, invitation.RuleRepeat)
 		ans.last = last
 	}
@@ -88,12 +87,12 @@ func (m *machineModel) decide(a invitation.Account, creator string, at time.Time
 	}
 	t := at // the first instant after at at which neither rule refuses
 	for {
-		if d := affrules.DayOf(t, home); m.countDay(a.ID, d) >= m.q.DailyLimit {
+		if d := affrules.DayOf(t, home); m.countDay(a.ID, d) >= q.DailyLimit {
 			t = d.End
 			continue
 		}
-		if last, ok := m.within(a.ID, creator, t); ok {
-			t = last.Add(affrules.Days(m.q.RepeatWindowDays))
+		if last, ok := m.within(a.ID, creator, t, w); ok {
+			t = last.Add(w)
 			continue
 		}
 		break
@@ -137,7 +136,7 @@ func runMachine(t *rapid.T, l invitation.Ledger) {
 		RepeatWindowDays: rapid.SampledFrom([]int{0, 1, 2, 7}).Draw(t, "repeat_window_days"),
 	}
 	w := affrules.Days(q.RepeatWindowDays)
-	m := &machineModel{q: q, recs: map[string][]invitation.Record{}, latest: map[string]time.Time{}}
+	m := &machineModel{recs: map[string][]invitation.Record{}, latest: map[string]time.Time{}}
 	accounts := []invitation.Account{
 		{ID: "acct-uk", HomeMarket: affrules.UK, Markets: []affrules.MarketCode{affrules.ID}, MCN: true, Partner: true},
 		{ID: "acct-id", HomeMarket: affrules.ID, MCN: true, Partner: true},
@@ -161,8 +160,8 @@ func runMachine(t *rapid.T, l invitation.Ledger) {
 		}
 		return inv
 	}
-	reserve := func(t *rapid.T, a invitation.Account, inv invitation.Invitation, at time.Time) {
-		want := m.decide(a, inv.CreatorID, at)
+	reserve := func(t *rapid.T, q invitation.Quota, a invitation.Account, inv invitation.Invitation, at time.Time) {
+		want := m.decide(q, a, inv.CreatorID, at)
 		what := fmt.Sprintf("%s→%s at %s", a.ID, inv.CreatorID, stamp(at))
 		r, d, err := l.Reserve(ctx, q, a, inv, at)
 		if err != nil {
@@ -251,13 +250,19 @@ func runMachine(t *rapid.T, l invitation.Ledger) {
 		},
 		"reserve": func(t *rapid.T) {
 			a := rapid.SampledFrom(accounts).Draw(t, "account")
-			reserve(t, a, invitationOf(t, a, fmt.Sprint("c", rapid.IntRange(0, 4).Draw(t, "creator"))), now)
+			qc := q
+			if rapid.IntRange(0, 3).Draw(t, "other window") == 0 {
+				// A quota changed between calls (INV-3's window is policy): a shorter or
+				// longer window, judged against every invitation recorded so far.
+				qc.RepeatWindowDays = rapid.SampledFrom([]int{0, 1, 2, 7, 10}).Draw(t, "window")
+			}
+			reserve(t, qc, a, invitationOf(t, a, fmt.Sprint("c", rapid.IntRange(0, 4).Draw(t, "creator"))), now)
 		},
 		"late": func(t *rapid.T) {
 			// Behind the clock, within the lateness bound: judged at its own instant.
 			a := rapid.SampledFrom(accounts).Draw(t, "account")
 			back := time.Duration(rapid.Int64Range(0, int64(machineLate)).Draw(t, "back"))
-			reserve(t, a, invitationOf(t, a, fmt.Sprint("c", rapid.IntRange(0, 4).Draw(t, "creator"))), now.Add(-back))
+			reserve(t, q, a, invitationOf(t, a, fmt.Sprint("c", rapid.IntRange(0, 4).Draw(t, "creator"))), now.Add(-back))
 		},
 		"repeat": func(t *rapid.T) {
 			// A creator again, a repeat window after one of its invitations give or take 1 ns.
@@ -274,7 +279,7 @@ func runMachine(t *rapid.T, l invitation.Ledger) {
 			if at.After(now) {
 				now = at
 			}
-			reserve(t, a, invitationOf(t, a, r.CreatorID), at)
+			reserve(t, q, a, invitationOf(t, a, r.CreatorID), at)
 		},
 		"invalid": func(t *rapid.T) {
 			// Calls that are errors, each of which records nothing and changes no later answer.

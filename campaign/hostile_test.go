@@ -257,7 +257,7 @@ func TestPolicyTypos(t *testing.T) {
 		{`{"open_approval": "yes"}`, "policy.open_approval", "boolean"},
 		{`{"registration_within_campaign": 1}`, "policy.registration_within_campaign", "boolean"},
 		{`{"markets": "MY"}`, "policy.markets", "array"},
-		{`{"markets": [1]}`, "policy.markets", "must be"},
+		{`{"markets": [1]}`, "policy.markets[0]", "must be a JSON string"},
 		{`{"markets": {"MY": true}}`, "policy.markets", "array"},
 		{`{`, "policy", "not valid JSON"},
 		{`{"markets": ["MY"]`, "policy", "not valid JSON"},

@@ -128,8 +128,10 @@ func TestHostileInput(t *testing.T) {
 		{"event with zero instant", "event.at", "0001-01-01", apply(commission.Event{ID: "e", Record: "line", Kind: commission.Cancel})},
 		{"unknown event kind", "event.kind", "9", apply(commission.Event{ID: "e", Record: "line", Kind: 9, At: day(3)})},
 		// Histories overlapping or backwards, and tier changes that break COM-11.
-		{"backwards history", "timeline[1].from", "2026-09-30", parseOffer(`{"id":"x","source":"OPEN","market":"TH","product":"p","coverage":"everyone","period":{"start":"2026-10-01T00:00:00Z","end":"0001-01-01T00:00:00Z"},"rates":[{"from":"2026-10-01T00:00:00Z","value":{"rate":"10%"}},{"from":"2026-09-30T00:00:00Z","value":{"rate":"9%"}}]}`)},
-		{"overlapping history", "timeline[1].from", "2026-10-01", parseOffer(`{"id":"x","source":"OPEN","market":"TH","product":"p","coverage":"everyone","period":{"start":"2026-10-01T00:00:00Z","end":"0001-01-01T00:00:00Z"},"rates":[{"from":"2026-10-01T00:00:00Z","value":{"rate":"10%"}},{"from":"2026-10-01T00:00:00Z","value":{"rate":"9%"}}]}`)},
+		{"backwards history", "offer.rates[1].from", "2026-09-30", parseOffer(`{"id":"x","source":"OPEN","market":"TH","product":"p","coverage":"everyone","period":{"start":"2026-10-01T00:00:00Z","end":"0001-01-01T00:00:00Z"},"rates":[{"from":"2026-10-01T00:00:00Z","value":{"rate":"10%"}},{"from":"2026-09-30T00:00:00Z","value":{"rate":"9%"}}]}`)},
+		{"overlapping history", "offer.rates[1].from", "2026-10-01", parseOffer(`{"id":"x","source":"OPEN","market":"TH","product":"p","coverage":"everyone","period":{"start":"2026-10-01T00:00:00Z","end":"0001-01-01T00:00:00Z"},"rates":[{"from":"2026-10-01T00:00:00Z","value":{"rate":"10%"}},{"from":"2026-10-01T00:00:00Z","value":{"rate":"9%"}}]}`)},
+		{"instant without a zone", "offer.period.start", `"2026-09-22T00:00:00"`, parseOffer(`{"id":"x","source":"OPEN","market":"TH","product":"p","coverage":"everyone","period":{"start":"2026-09-22T00:00:00"},"rates":[{"from":"2026-10-01T00:00:00Z","value":{"rate":"10%"}}]}`)},
+		{"policy: a fraction of a day", "policy.settlement_days[standard]", "7.5", parse(`{"settlement_days": {"standard": 7.5}}`)},
 		{"backwards period", "offer.period", "[2026-10-05", putOffer(func(o *commission.Offer) { o.Period = affrules.Period{Start: day(5), End: day(2)} })},
 		{"tier threshold changed", "offer.rates[1].value.tier.threshold", "60", putOffer(func(o *commission.Offer) {
 			second := tierOffer(60, "10%", "12%")

@@ -130,7 +130,7 @@ func TestParsePolicy(t *testing.T) {
 		{"versions go backwards", `{"default": [
 			{"from": "2021-01-01T00:00:00Z", "value": {"counterfeit_window_days": 60, "min_store_rating": "2.5", "min_reviews": 5, "min_refund_cases": 5, "categories": {"fmcg": {"negative_review_rate_below": "1%", "seller_fault_refund_rate_below": "2%"}}}},
 			{"from": "2020-01-01T00:00:00Z", "value": {"counterfeit_window_days": 60, "min_store_rating": "2.5", "min_reviews": 5, "min_refund_cases": 5, "categories": {"fmcg": {"negative_review_rate_below": "1%", "seller_fault_refund_rate_below": "2%"}}}}]}`,
-			[]string{"timeline[1].from", "overlap or go backwards"}},
+			[]string{"policy.default[1].from", "overlap or go backwards"}},
 		{"every problem at once", `{"default": [{"from": "2020-01-01T00:00:00Z", "value": {
 			"counterfeit_window_days": 0, "min_store_rating": "5.5", "min_reviews": -1, "min_refund_cases": -2,
 			"categories": {"fmcg": {"negative_review_rate_below": "0%", "seller_fault_refund_rate_below": "0%"}}}}],

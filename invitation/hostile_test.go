@@ -199,6 +199,8 @@ func TestHostilePolicy(t *testing.T) {
 		name, doc, field, text string
 	}{
 		{"unknown channel", `{"channels": {"TH": ["line", "emial"]}}`, "policy.channels[TH][1]", `"emial": is not a known channel`},
+		{"a fraction of an invitation", `{"daily_limit": 1.5}`, "policy.daily_limit", `1.5: must be a whole number`},
+		{"a number as text", `{"repeat_window_days": "7"}`, "policy.repeat_window_days", `"7": must be a JSON number`},
 		{"channel in capitals", `{"channels": {"UK": ["Email"]}}`, "policy.channels[UK][0]", `"Email": is not a known channel`},
 		{"custom channel with a capital", `{"custom_channels": ["Telegram"]}`, "policy.custom_channels[0]", `"Telegram": must be 1 to 32`},
 		{"custom channel already built in", `{"custom_channels": ["email"]}`, "policy.custom_channels[0]", "already a known channel"},

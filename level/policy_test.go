@@ -266,7 +266,7 @@ func TestParsePolicyErrors(t *testing.T) {
 		{"reply time beyond a year", strings.Replace(string(good), `"max_reply_minutes":720`, `"max_reply_minutes":527041`, 1), "policy.badges.max_reply_minutes 527041"},
 		{"out-of-order versions", strings.Replace(string(good), `"UK":[{"from":"0001-01-01T00:00:00Z"`,
 			`"UK":[{"from":"2026-04-01T00:00:00Z","value":{"scheme":"highest_met","levels":[]}},{"from":"2026-01-01T00:00:00Z"`, 1),
-			"level: policy JSON: affrules: timeline[1].from 2026-01-01T00:00:00Z: must be after entry 0's 2026-04-01T00:00:00Z"},
+			"level: policy.tables[UK][1].from 2026-01-01T00:00:00Z: must be after entry 0's 2026-04-01T00:00:00Z"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -101,7 +101,7 @@ func TestParsePolicyTypos(t *testing.T) {
 		{"BandWithoutName", `{"bands": [{"cap": 4}]}`, []string{"policy.bands[0].name"}, "is required"},
 		{"WrongType", `{"answer_days": "7"}`, []string{"policy.answer_days"}, "must be a JSON number"},
 		{"WrongTypeBool", `{"collab_plus_capped": "yes"}`, []string{"policy.collab_plus_capped"}, "must be a JSON boolean"},
-		{"WrongTypeNested", `{"bands": [{"name": "b", "cap": 1.5}]}`, []string{"policy.bands.cap"}, "must be a JSON number"},
+		{"WrongTypeNested", `{"bands": [{"name": "b", "cap": 1.5}]}`, []string{"policy.bands[0].cap"}, "must be a whole number"},
 		{"WrongTypeList", `{"bands": {"name": "b", "cap": 1}}`, []string{"policy.bands"}, "must be a JSON array"},
 		{"NotAnObject", `[]`, []string{"policy"}, "must be a JSON object"},
 		{"NotJSON", `{"answer_days": 7`, []string{"policy"}, "not valid JSON"},

@@ -117,7 +117,12 @@ func Problems(pkg, root string, problems []strictjson.Problem) error {
 		}
 		var fe *affrules.FieldError
 		if errors.As(pr.Err, &fe) { // a value's own check: its problem, at the member's path
-			l.Append(&affrules.FieldError{Pkg: pkg, Field: path, Value: pr.Value, Problem: fe.Problem, Err: fe.Err})
+			field, value := path, pr.Value
+			// A problem inside the value ("timeline[1].from") is at that place within the member.
+			if i := strings.IndexAny(fe.Field, "[."); i > 0 {
+				field, value = path+fe.Field[i:], fe.Value
+			}
+			l.Append(&affrules.FieldError{Pkg: pkg, Field: field, Value: value, Problem: fe.Problem, Err: fe.Err})
 			continue
 		}
 		l.Append(New(pkg, path, pr.Value, "%s", pr.Problem))

@@ -2,6 +2,7 @@ package strictjson
 
 import (
 	"encoding/json"
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
@@ -59,7 +60,7 @@ func TestCheck(t *testing.T) {
 		{"repeated map key deep", `{"channels":{"TH":["a"],"TH":["b"]},"versions":[{"value":{"min":1,"max":1,"cats":{"a":{"rate":1},"a":{"rate":2}}}}]}`, []string{
 			`policy.channels "TH": key is given twice`, `policy.versions[0].value.cats "a": key is given twice`}},
 		{"every problem at once", `{"name":1,"name":2,"Limit":3,"versions":[{"value":{}},{"value":{"min":1,"min":1}}]}`, []string{
-			`policy "name"`, `policy "Limit"`, `policy.versions[0].value.min`, `policy.versions[0].value.max`, `policy.versions[0].value.cats`,
+			`policy.name 1: must be a JSON string`, `policy "name"`, `policy "Limit"`, `policy.versions[0].value.min`, `policy.versions[0].value.max`, `policy.versions[0].value.cats`,
 			`policy.versions[1].value "min": key is given twice`, `policy.versions[1].value.max`, `policy.versions[1].value.cats`}},
 		{"not JSON", `{"name":`, []string{`policy (document): is not valid JSON`}},
 	}
@@ -102,7 +103,7 @@ func TestLoadKeepsDefaultsOfAbsentTopLevelFields(t *testing.T) {
 	if problems, _ := Load([]byte(`{"name":"a","name":"b"}`), &p, def); len(problems) != 1 {
 		t.Errorf("problems = %v", problems)
 	}
-	if _, err := Load([]byte(`{"name":5}`), &p, def); err == nil {
+	if problems, err := Load([]byte(`{"name":5}`), &p, def); err == nil && len(problems) != 1 {
 		t.Error("a type error was not reported")
 	}
 	if problems, err := Load([]byte(`{"name":"a"} {}`), &p, def); err == nil && len(problems) == 0 {
@@ -126,3 +127,60 @@ func TestLoadNullAndNonObject(t *testing.T) {
 		}
 	}
 }
+
+// A value of the wrong JSON kind is a problem at its exact path, every one at once: inside an
+// embedded struct (no Go field name in the path), a map (its key in the path) and a list; an
+// integer field given a fraction, an exponent or a number beyond its range; an unsigned one a
+// negative number. A type's own UnmarshalJSON error is a problem at its path too.
+func TestCheckKinds(t *testing.T) {
+	type doc struct {
+		embedded
+		Small   int8              `json:"small"`
+		Count   uint              `json:"count"`
+		On      bool              `json:"on"`
+		Rate    float64           `json:"rate"`
+		Days    map[string]int    `json:"days"`
+		List    []int             `json:"list"`
+		Names   []string          `json:"names"`
+		Sub     cat               `json:"sub"`
+		When    timeLeaf          `json:"when"`
+		Nothing map[string]string `json:"nothing"`
+	}
+	got := Check([]byte(`{"limit":1.5,"small":300,"count":-1,"on":1,"rate":"x","days":{"standard":7.5,"cod":1e3,"ok":3},
+		"list":{},"names":[1,"a"],"sub":[],"when":"2026-09-22T00:00:00","nothing":null}`), &doc{})
+	var texts []string
+	for _, p := range got {
+		texts = append(texts, p.Path+" "+p.Value+": "+p.Problem)
+	}
+	want := []string{
+		`policy.limit 1.5: must be a whole number`,
+		`policy.small 300: is out of range for the field`,
+		`policy.count -1: must not be negative`,
+		`policy.on 1: must be a JSON boolean`,
+		`policy.rate "x": must be a JSON number`,
+		`policy.days[standard] 7.5: must be a whole number`,
+		`policy.days[cod] 1e3: must be a whole number`,
+		`policy.list {}: must be a JSON array`,
+		`policy.names[0] 1: must be a JSON string`,
+		`policy.sub []: must be a JSON object`,
+		`policy.when "2026-09-22T00:00:00": no zone`,
+	}
+	if !reflect.DeepEqual(texts, want) {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(texts, "\n"), strings.Join(want, "\n"))
+	}
+	if got := Check([]byte(`{"limit":-3,"small":-128,"count":0,"on":false,"rate":-0.5,"days":{"a":0},"list":[],"names":null,"sub":{},"when":null}`), &doc{}); got != nil {
+		t.Errorf("a clean document: %v", got)
+	}
+}
+
+// timeLeaf decodes only a string with a zone: a stand-in for time.Time's own check.
+type timeLeaf struct{}
+
+func (*timeLeaf) UnmarshalJSON(b []byte) error {
+	if !strings.HasSuffix(string(b), `Z"`) {
+		return errNoZone
+	}
+	return nil
+}
+
+var errNoZone = errors.New("no zone")

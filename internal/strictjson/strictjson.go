@@ -163,10 +163,15 @@ func (c *checker) walk(raw []byte, t reflect.Type, path string, all bool) {
 		t = t.Elem()
 	}
 	if t.Implements(shaper) || reflect.PointerTo(t).Implements(shaper) {
+		before := len(c.problems)
 		c.walk(raw, reflect.TypeOf(reflect.New(t).Elem().Interface().(Shaper).JSONShape()), path, all)
+		if len(c.problems) == before {
+			c.decodes(raw, t, path) // the value's own checks, once its shape is right
+		}
 		return
 	}
 	if reflect.PointerTo(t).Implements(jsonUnmarshaler) {
+		c.decodes(raw, t, path)
 		return
 	}
 	if reflect.PointerTo(t).Implements(textUnmarshaler) {
@@ -178,6 +183,9 @@ func (c *checker) walk(raw []byte, t reflect.Type, path string, all bool) {
 				c.problems = append(c.problems, Problem{Path: path, Value: strconv.Quote(text), Problem: err.Error(), Err: err})
 			}
 		}
+		return
+	}
+	if !c.kind(raw, t, path) {
 		return
 	}
 	switch t.Kind() {
@@ -200,6 +208,104 @@ func (c *checker) walk(raw []byte, t reflect.Type, path string, all bool) {
 			i++
 		}
 	}
+}
+
+// decodes reports, at path, the error of decoding raw into a value of type t with the type's own
+// UnmarshalJSON (an instant without a zone, a malformed number, a timeline's entries out of
+// order), which encoding/json would report without a path. null decodes as nothing.
+func (c *checker) decodes(raw []byte, t reflect.Type, path string) {
+	if isNull(raw) {
+		return
+	}
+	if err := reflect.New(t).Interface().(json.Unmarshaler).UnmarshalJSON(bytes.TrimSpace(raw)); err != nil {
+		c.problems = append(c.problems, Problem{Path: path, Value: short(raw), Problem: err.Error(), Err: err})
+	}
+}
+
+// kind reports a JSON value of the wrong kind for Go type t at path (a string for a number, a
+// fraction or an out-of-range number for an integer, an array for an object), which encoding/json
+// would report one at a time and, inside a map or an embedded struct, without the exact path. It
+// returns whether the value is of the right kind; null is, as encoding/json leaves the field as
+// it was.
+func (c *checker) kind(raw []byte, t reflect.Type, path string) bool {
+	v := bytes.TrimSpace(raw)
+	if len(v) == 0 || isNull(v) {
+		return true
+	}
+	number := v[0] == '-' || v[0] >= '0' && v[0] <= '9'
+	var problem string
+	switch t.Kind() {
+	case reflect.Bool:
+		if v[0] != 't' && v[0] != 'f' {
+			problem = "must be a JSON boolean"
+		}
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		switch _, err := strconv.ParseInt(string(v), 10, t.Bits()); {
+		case !number:
+			problem = "must be a JSON number"
+		case errors.Is(err, strconv.ErrRange):
+			problem = "is out of range for the field"
+		case err != nil:
+			problem = "must be a whole number"
+		}
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		switch _, err := strconv.ParseUint(string(v), 10, t.Bits()); {
+		case !number:
+			problem = "must be a JSON number"
+		case v[0] == '-':
+			problem = "must not be negative"
+		case errors.Is(err, strconv.ErrRange):
+			problem = "is out of range for the field"
+		case err != nil:
+			problem = "must be a whole number"
+		}
+	case reflect.Float32, reflect.Float64:
+		if !number {
+			problem = "must be a JSON number"
+		}
+	case reflect.String:
+		if v[0] != '"' {
+			problem = "must be a JSON string"
+		}
+	case reflect.Struct, reflect.Map:
+		if v[0] != '{' {
+			problem = "must be a JSON object"
+		}
+	case reflect.Slice:
+		if t.Elem().Kind() == reflect.Uint8 && v[0] != '"' && v[0] != '[' {
+			problem = "must be a JSON string (base64) or array"
+		} else if t.Elem().Kind() != reflect.Uint8 && v[0] != '[' {
+			problem = "must be a JSON array"
+		}
+	case reflect.Array:
+		if v[0] != '[' {
+			problem = "must be a JSON array"
+		}
+	}
+	if problem != "" {
+		c.add(path, short(v), problem)
+	}
+	return problem == ""
+}
+
+// isNull reports whether raw is the JSON null.
+func isNull(raw []byte) bool { return bytes.Equal(bytes.TrimSpace(raw), []byte("null")) }
+
+// short returns a JSON value as a problem shows it: as written if short, else its kind.
+func short(raw []byte) string {
+	v := bytes.TrimSpace(raw)
+	if len(v) <= 40 {
+		return string(v)
+	}
+	switch v[0] {
+	case '{':
+		return "(an object)"
+	case '[':
+		return "(an array)"
+	case '"':
+		return "(a long string)"
+	}
+	return "(a long value)"
 }
 
 func (c *checker) object(raw []byte, t reflect.Type, path string, all bool) {

@@ -470,3 +470,18 @@ func TestRelistAfterDelay_CMP7_COM10(t *testing.T) {
 		}
 	}
 }
+
+// CP-7 in an offer's members: a creator joins a Collaboration Plus from its start instant until
+// its end; joining at the start and a nanosecond before the end are accepted.
+func TestMembersJoinWithinPeriod(t *testing.T) {
+	cp := commission.Offer{ID: "cp", Source: commission.CollabPlus, Market: affrules.TH, Product: "p1", Coverage: commission.Members,
+		Members: []commission.Member{{Creator: "c1", Joined: day(1)}, {Creator: "c2", Joined: day(9).Add(-time.Nanosecond)}},
+		Period:  affrules.Period{Start: day(1), End: day(9)}, Rates: history(at(day(1), "15%"))}
+	if err := commission.DefaultPolicy().OfferRule().Check(nil, cp, day(1)); err != nil {
+		t.Fatal(err)
+	}
+	cp.Members[1].Joined = day(9)
+	if err := commission.DefaultPolicy().OfferRule().Check(nil, cp, day(1)); err == nil {
+		t.Fatal("a member joining at the end instant was accepted")
+	}
+}

@@ -160,6 +160,14 @@ func TestHostileInput(t *testing.T) {
 		{"zero join instant", "offer.members[0].joined", "0001-01-01", putOffer(func(o *commission.Offer) {
 			o.Source, o.Coverage, o.Members = commission.CollabPlus, commission.Members, []commission.Member{{Creator: "c1"}}
 		})},
+		{"CP-7 joined before the start", "offer.members[0].joined", "2026-09-30T23:59:59.999999999", putOffer(func(o *commission.Offer) {
+			o.Source, o.Coverage, o.Period.Start = commission.CollabPlus, commission.Members, day(1)
+			o.Members = []commission.Member{{Creator: "c1", Joined: day(1).Add(-time.Nanosecond)}}
+		})},
+		{"CP-7 joined at the end", "offer.members[1].joined", "2026-10-05T00:00:00", putOffer(func(o *commission.Offer) {
+			o.Source, o.Coverage, o.Period.End = commission.CollabPlus, commission.Members, day(5)
+			o.Members = []commission.Member{{Creator: "c1", Joined: day(1)}, {Creator: "c2", Joined: day(5)}}
+		})},
 		{"empty listed creator", "offer.creators[0]", `""`, putOffer(func(o *commission.Offer) {
 			o.Source, o.Coverage, o.Creators = commission.Target, commission.Listed, []string{""}
 		})},

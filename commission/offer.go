@@ -290,8 +290,12 @@ func (r OfferRule) check(l *fielderr.List, o Offer) {
 		case dup:
 			l.Add("offer.members["+strconv.Itoa(i)+"].creator", m.Creator, "is listed twice")
 		}
-		if !bounds.InRange(m.Joined) {
+		switch {
+		case !bounds.InRange(m.Joined):
 			l.Append(bounds.Instant(pkg, "offer.members["+strconv.Itoa(i)+"].joined", m.Joined))
+		case bounds.InRange(o.Period.Start) && (m.Joined.Before(o.Period.Start) || !o.Period.End.IsZero() && !m.Joined.Before(o.Period.End)):
+			// CP-7: creators join a Collaboration Plus from its start until its end.
+			l.Add("offer.members["+strconv.Itoa(i)+"].joined", m.Joined.Format(time.RFC3339Nano), "is outside the offer's period %s: a creator joins from its start until its end (CP-7)", o.Period)
 		}
 	}
 	l.Append(bounds.Instant(pkg, "offer.period.start", o.Period.Start))

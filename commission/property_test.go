@@ -28,8 +28,13 @@ func genOffer(t *rapid.T, id string) commission.Offer {
 	src := rapid.SampledFrom([]commission.Source{commission.Open, commission.Target, commission.CollabPlus, commission.Partner}).Draw(t, id+".source")
 	start := rapid.IntRange(0, 1200).Draw(t, id+".start")
 	o := commission.Offer{ID: id, Source: src, Market: affrules.TH, Product: "p1", Period: affrules.Period{Start: hour(start)}}
+	length := 0 // hours; 0: no end
 	if src != commission.Open || rapid.Bool().Draw(t, id+".ends") {
-		o.Period.End = hour(start + rapid.IntRange(0, 800).Draw(t, id+".length"))
+		length = rapid.IntRange(0, 800).Draw(t, id+".length")
+		if src == commission.CollabPlus {
+			length = max(length, 1) // CP-7: its members join within it
+		}
+		o.Period.End = hour(start + length)
 	}
 	switch src {
 	case commission.Open:
@@ -41,7 +46,7 @@ func genOffer(t *rapid.T, id string) commission.Offer {
 	case commission.CollabPlus:
 		o.Coverage = commission.Members
 		for _, c := range rapid.SliceOfNDistinct(rapid.SampledFrom(creators), 1, 3, rapid.ID[string]).Draw(t, id+".members") {
-			o.Members = append(o.Members, commission.Member{Creator: c, Joined: hour(start + rapid.IntRange(0, 300).Draw(t, id+".joined"))})
+			o.Members = append(o.Members, commission.Member{Creator: c, Joined: hour(start + rapid.IntRange(0, min(300, length-1)).Draw(t, id+".joined"))})
 		}
 	}
 	n := rapid.IntRange(1, 5).Draw(t, id+".entries")

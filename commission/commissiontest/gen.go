@@ -155,7 +155,12 @@ func drawCase(t *rapid.T, p commission.Policy, earns bool, must commission.Sourc
 			o.Coverage = commission.Members
 			joined := start
 			if !earns {
-				joined = start.Add(time.Duration(rapid.Int64Range(0, int64(5*day)).Draw(t, "joined")))
+				// CP-7: from the start until the end.
+				late := 5 * day
+				if !o.Period.End.IsZero() {
+					late = min(late, o.Period.End.Sub(start)-1)
+				}
+				joined = start.Add(time.Duration(rapid.Int64Range(0, int64(late)).Draw(t, "joined")))
 			}
 			o.Members = []commission.Member{{Creator: "c1", Joined: joined}}
 			edges = append(edges, joined)

@@ -213,7 +213,8 @@ type OfferRule struct {
 
 // Check reports every problem of offer o, as [*affrules.FieldError] values joined: an empty ID
 // or product, an unknown source, market or coverage, or a coverage that is not the source's
-// own; empty, repeated or misplaced creators and members, join instants out of bounds; a
+// own; empty, repeated or misplaced creators and members, join instants out of bounds or outside
+// the period (CP-7: a member joins from the start until the end); a
 // period out of bounds or backwards; an empty history where a rate is needed (COM-4); a rate,
 // shop-ads rate or tier rate outside the bounds (COM-9); a tier or partner share on a source
 // that has none; a tier change that breaks COM-11 (threshold changed or removed once active, a

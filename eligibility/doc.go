@@ -51,8 +51,8 @@
 //
 // [ParsePolicy] loads policy JSON by the library's one rule: unknown keys, keys that match a
 // field only when case is ignored and keys given twice are errors at any depth; every field
-// inside a version is required (a category's limits too), since left out it would silently be
-// zero; a top-level "default" or "markets" left out keeps its [DefaultPolicy] value (so leaving
+// inside a version is required (a category's limits too), since left out or given as null it
+// would silently be zero; a top-level "default" or "markets" left out keeps its [DefaultPolicy] value (so leaving
 // out "markets" keeps the Thai override, and "markets": {} removes it); every problem is reported
 // at once as *affrules.FieldError.
 //

@@ -270,6 +270,9 @@ func TestHostilePolicy(t *testing.T) {
 		{"from twice in a version", `{"default": [{"from": "2020-01-01T00:00:00Z", ` + version[1:] + `]}`, nil, `policy.default[0] "from": key is given twice`},
 		{"limit twice in a category", strings.Replace(validPolicy, `"negative_review_rate_below": "1%"`, `"negative_review_rate_below": "1%", "negative_review_rate_below": "9%"`, 1), nil,
 			`policy.default[0].value.categories[electronics] "negative_review_rate_below": key is given twice`},
+		{"ELG-2 limit given as null", strings.Replace(validPolicy, `"2.5"`, `null`, 1), nil, `min_store_rating null: is required: null would silently be zero`},
+		{"ELG-3 minimum given as null", `{"markets": {"TH": [` + strings.Replace(version, `"min_reviews": 5`, `"min_reviews": null`, 1) + `]}}`, nil,
+			`policy.markets[TH][0].value.min_reviews null: is required`},
 		{"field twice in an override", `{"markets": {"TH": [` + strings.Replace(version, `"min_reviews": 5`, `"min_reviews": 5, "min_reviews": 0`, 1) + `]}}`, nil,
 			`policy.markets[TH][0].value "min_reviews": key is given twice`},
 	} {

@@ -85,11 +85,14 @@ func newVisibility(partners bool) visibility {
 // creator is a user like any other. An unknown role is denied. A denial's reason carries the
 // viewer's role as [affrules.Text]; its key says which denial it is and whether the policy shows
 // levels to partners. Decisions for the known roles are built once, in
-// [New], and shared: do not modify their reasons in place. The zero Evaluator denies, with an
-// error wrapping [ErrNoPolicy].
+// [New], and shared: do not modify their reasons in place. An empty creator ID is an error. The
+// zero Evaluator denies, with an error wrapping [ErrNoPolicy].
 func (e *Evaluator) Visible(viewer Viewer, creator string) (affrules.Decision, error) {
 	if err := e.ready("Visible"); err != nil {
 		return affrules.Decision{}, err
+	}
+	if creator == "" {
+		return affrules.Decision{}, fielderr.New(pkg, "creator", `""`, "must not be empty: whose level is viewed (LVL-5)")
 	}
 	v := &e.visible
 	switch viewer.Role {

@@ -135,7 +135,11 @@ func TestVisible(t *testing.T) { // LVL-5
 				Observed: affrules.Text(string(tt.viewer.Role))}, without.Reasons[0])
 		}
 	}
-	assert.False(t, visible(withPartners, level.Viewer{Role: level.RoleCreator}, "").Allowed, "empty IDs never match")
+	assert.False(t, visible(withPartners, level.Viewer{Role: level.RoleCreator}, "c1").Allowed, "an empty viewer ID never matches")
+	for _, v := range []level.Viewer{{Role: level.RoleSeller}, {Role: level.RoleCreator}} {
+		_, err := withPartners.Visible(v, "")
+		assert.ErrorContains(t, err, `level: creator "": must not be empty`, "%+v", v)
+	}
 
 	allocs := testing.AllocsPerRun(1000, func() {
 		for _, v := range []level.Viewer{{Role: level.RoleSeller}, {Role: level.RoleBuyer}, {Role: level.RoleCreator, ID: "c2"}} {

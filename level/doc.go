@@ -31,9 +31,11 @@
 // once, each a *[affrules.FieldError]. A top-level setting left out keeps its [DefaultPolicy]
 // value: a policy without "partners_see_level" hides levels from partners, as the default does. A
 // setting that is given is given whole: every field inside it, and inside every version of a
-// threshold table, is required, since a field left out would silently be zero; the exceptions
-// are fields whose zero is the default: a table's "breadth" (products), a threshold's
-// "capability" (none; null too) and the trend's "warn_on_either" (false). Unknown keys,
+// threshold table, is required, since a field left out or given as null would silently be zero;
+// the exceptions are fields whose zero is the default: a table's "breadth" (products), a
+// threshold's "capability" (none; null too), the trend's "warn_on_either" (false) and a table
+// version's "from" (left out, the version starts at the beginning of time, as the first version
+// of the default tables does). Unknown keys,
 // keys that match a field only when case is ignored and keys given twice are errors at any depth.
 // Threshold tables are effective-dated ([affrules.Timeline]): versions must start at strictly
 // increasing instants; a list out of order is refused by the timeline while decoding, so it is

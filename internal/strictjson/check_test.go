@@ -184,3 +184,31 @@ func (*timeLeaf) UnmarshalJSON(b []byte) error {
 }
 
 var errNoZone = errors.New("no zone")
+
+// A required field given as null would be left zero by encoding/json, like one left out: it is a
+// problem at any depth, while an optional one may be null, and a top-level member null keeps its
+// default in Load.
+func TestCheckNull(t *testing.T) {
+	got := Check([]byte(`{"versions":[{"value":{"min":null,"max":1,"cats":{"a":{"rate":null}},"note":null,"extra":null}}]}`), &policy{})
+	var texts []string
+	for _, p := range got {
+		texts = append(texts, p.Path+" "+p.Value+": "+p.Problem)
+	}
+	want := []string{
+		`policy.versions[0].value.min null: is required: null would silently be zero`,
+		`policy.versions[0].value.cats[a].rate null: is required: null would silently be zero`,
+	}
+	if !reflect.DeepEqual(texts, want) {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(texts, "\n"), strings.Join(want, "\n"))
+	}
+	type top struct {
+		ID string `json:"id" strict:"required"`
+	}
+	if got := Check([]byte(`{"id":null}`), &top{}); len(got) != 1 || got[0].Path != "policy.id" {
+		t.Errorf("a required top-level member given as null: %v", got)
+	}
+	var p top
+	if problems, err := Load([]byte(`{"id":null}`), &p, top{ID: "default"}); err != nil || problems != nil || p.ID != "default" {
+		t.Errorf("Load keeps the default of a top-level null: %v %v %+v", problems, err, p)
+	}
+}

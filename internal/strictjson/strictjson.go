@@ -97,13 +97,20 @@ type Shaper interface {
 // what encoding/json would let through silently, at any depth: a key given twice (the last would
 // win), a key that names a field only when case is ignored, a key that names no field, and, where
 // a struct field is tagged `strict:"all"`, any field of that field's value (at any depth) left
-// out, unless tagged `strict:"optional"`; a field tagged `strict:"required"` must be present. Types with their own JSON or text decoding are leaves,
-// unless they implement [Shaper]. A document that is not valid JSON is one problem.
-func Check(data []byte, v any) []Problem {
+// out or given as null (encoding/json would leave it zero either way), unless tagged
+// `strict:"optional"`; a field tagged `strict:"required"` must be present and not null; a value
+// of the wrong JSON kind; a value its type's own UnmarshalJSON or UnmarshalText refuses. Types
+// with their own JSON or text decoding are leaves, unless they implement [Shaper]. A document
+// that is not valid JSON is one problem.
+func Check(data []byte, v any) []Problem { return check(data, v, false) }
+
+// check is [Check]; topNull lets a top-level member given as null through, as [Load] keeps its
+// default.
+func check(data []byte, v any, topNull bool) []Problem {
 	if !json.Valid(data) {
 		return []Problem{{Path: "policy", Value: "(document)", Problem: "is not valid JSON"}}
 	}
-	var c checker
+	c := checker{topNull: topNull}
 	c.walk(data, reflect.TypeOf(v), "policy", false)
 	return c.problems
 }
@@ -126,7 +133,7 @@ func Load(data []byte, dst, defaults any) ([]Problem, error) {
 	if t := bytes.TrimLeft(data, " \t\r\n"); json.Valid(data) && (len(t) == 0 || t[0] != '{') {
 		return []Problem{{Path: "policy", Value: "(document)", Problem: "must be a JSON object"}}, nil
 	}
-	if problems := Check(data, dst); len(problems) > 0 {
+	if problems := check(data, dst, true); len(problems) > 0 {
 		return problems, nil
 	}
 	if err := Decode(data, dst); err != nil {
@@ -146,7 +153,10 @@ func Load(data []byte, dst, defaults any) ([]Problem, error) {
 	return nil, nil
 }
 
-type checker struct{ problems []Problem }
+type checker struct {
+	problems []Problem
+	topNull  bool // a top-level member given as null keeps its default ([Load])
+}
 
 func (c *checker) add(path, value, problem string) {
 	c.problems = append(c.problems, Problem{Path: path, Value: value, Problem: problem})
@@ -329,6 +339,11 @@ func (c *checker) object(raw []byte, t reflect.Type, path string, all bool) {
 			continue
 		}
 		seen[key] = true
+		if isNull(v) && (f.required || all && !f.optional) && !(c.topNull && path == "policy") {
+			// encoding/json leaves a field given as null as it was: zero, like one left out.
+			c.add(path+"."+key, "null", "is required: null would silently be zero")
+			continue
+		}
 		c.walk(v, f.typ, path+"."+key, all || f.all)
 	}
 	for _, f := range fields {

@@ -47,15 +47,22 @@ func (p Period) String() string {
 }
 
 // DayOf returns the calendar day containing t in loc: [local midnight, next local midnight)
-// (MKT-2). On a DST change day the period is 23 or 25 hours long.
+// (MKT-2). On a DST change day the period is 23 or 25 hours long. A nil loc is UTC (time.In
+// would panic).
 func DayOf(t time.Time, loc *time.Location) Period {
+	if loc == nil {
+		loc = time.UTC
+	}
 	l := t.In(loc)
 	y, m, d := l.Date()
 	return Period{Start: midnight(y, m, d, loc), End: midnight(y, m, d+1, loc)}
 }
 
-// MonthOf returns the calendar month containing t in loc (MKT-2).
+// MonthOf returns the calendar month containing t in loc (MKT-2); a nil loc is UTC, as for DayOf.
 func MonthOf(t time.Time, loc *time.Location) Period {
+	if loc == nil {
+		loc = time.UTC
+	}
 	y, m, _ := t.In(loc).Date()
 	return Period{Start: midnight(y, m, 1, loc), End: midnight(y, m+1, 1, loc)}
 }

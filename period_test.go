@@ -503,3 +503,15 @@ func TestMKT2MonthOfProperty(t *testing.T) {
 		}
 	})
 }
+
+// A nil location is UTC (time.In would panic): a host that forgot to resolve a zone gets UTC's
+// day and month, not a crash.
+func TestDayOfNilLocation(t *testing.T) {
+	at := time.Date(2026, 3, 31, 23, 30, 0, 0, time.UTC)
+	if got, want := affrules.DayOf(at, nil), affrules.DayOf(at, time.UTC); got != want {
+		t.Errorf("DayOf(nil) = %v, want %v", got, want)
+	}
+	if got, want := affrules.MonthOf(at, nil), affrules.MonthOf(at, time.UTC); got != want {
+		t.Errorf("MonthOf(nil) = %v, want %v", got, want)
+	}
+}

@@ -2,7 +2,9 @@ package affrules
 
 import (
 	"encoding/json"
+	"math/big"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -78,7 +80,18 @@ func Decimal(x decimal.Decimal) Value {
 	if x.NumDigits() <= 18 {
 		return Value{kind: DecimalValue, n: x.CoefficientInt64(), d: int64(x.Exponent())}
 	}
-	return Value{kind: DecimalValue, s: x.String()}
+	// A longer coefficient is kept as its digits, with the exponent in d.
+	return Value{kind: DecimalValue, s: x.Coefficient().String(), d: int64(x.Exponent())}
+}
+
+// decimalText returns x as text: as decimal.Decimal writes it, or, for an exponent beyond ±28
+// (outside the library's bounds, which evaluators refuse), as coefficient "e" exponent, since
+// writing out 10^100000000 in full would take minutes. decimal.NewFromString reads both.
+func decimalText(x decimal.Decimal) string {
+	if e := x.Exponent(); e < -28 || e > 28 {
+		return x.Coefficient().String() + "e" + strconv.Itoa(int(e))
+	}
+	return x.String()
 }
 
 // Amount returns an amount of money in currency (an ISO 4217 code) as a value.
@@ -191,8 +204,8 @@ func (v Value) Decimal() decimal.Decimal {
 			if v.kind == AmountValue {
 				text = v.s[4:]
 			}
-			x, _ := decimal.NewFromString(text)
-			return x
+			c, _ := new(big.Int).SetString(text, 10)
+			return decimal.NewFromBigInt(c, int32(v.d))
 		}
 		return decimal.New(v.n, int32(v.d))
 	case CountValue:
@@ -246,9 +259,9 @@ func (v Value) String() string {
 	case RateValue:
 		return Rate{units: v.n}.String()
 	case DecimalValue:
-		return v.Decimal().String()
+		return decimalText(v.Decimal())
 	case AmountValue:
-		return v.Decimal().String() + " " + v.Currency()
+		return decimalText(v.Decimal()) + " " + v.Currency()
 	case InstantValue:
 		return v.Time().Format(time.RFC3339)
 	case DayValue:
@@ -265,17 +278,44 @@ func (v Value) String() string {
 
 // valueJSON is a Value's JSON form: its kind and the fields of that kind.
 type valueJSON struct {
-	Kind     ValueKind        `json:"kind"`
-	Count    *int64           `json:"count,omitempty"`
-	Num      *int64           `json:"num,omitempty"`
-	Den      *int64           `json:"den,omitempty"`
-	Rate     *Rate            `json:"rate,omitempty"`
-	Decimal  *decimal.Decimal `json:"decimal,omitempty"`
-	Currency string           `json:"currency,omitempty"`
-	Time     *time.Time       `json:"time,omitempty"`
-	Level    *int64           `json:"level,omitempty"`
-	Text     *string          `json:"text,omitempty"`
-	Nanos    *int64           `json:"nanoseconds,omitempty"`
+	Kind     ValueKind    `json:"kind"`
+	Count    *int64       `json:"count,omitempty"`
+	Num      *int64       `json:"num,omitempty"`
+	Den      *int64       `json:"den,omitempty"`
+	Rate     *Rate        `json:"rate,omitempty"`
+	Decimal  *jsonDecimal `json:"decimal,omitempty"`
+	Currency string       `json:"currency,omitempty"`
+	Time     *time.Time   `json:"time,omitempty"`
+	Level    *int64       `json:"level,omitempty"`
+	Text     *string      `json:"text,omitempty"`
+	Nanos    *int64       `json:"nanoseconds,omitempty"`
+}
+
+// jsonDecimal is a decimal in a value's JSON: a string as decimal.Decimal writes it (decimalText
+// for an exponent beyond the bounds); it reads what decimal.Decimal reads.
+type jsonDecimal struct{ decimal.Decimal }
+
+// MarshalJSON writes the decimal as a JSON string.
+func (d jsonDecimal) MarshalJSON() ([]byte, error) {
+	return strconv.AppendQuote(nil, decimalText(d.Decimal)), nil
+}
+
+// UnmarshalJSON reads what MarshalJSON writes, and what decimal.Decimal reads: the
+// coefficient-e-exponent form too, whatever the exponent (decimal.Decimal refuses one beyond
+// 10,000).
+func (d *jsonDecimal) UnmarshalJSON(b []byte) error {
+	var text string
+	if json.Unmarshal(b, &text) == nil {
+		if c, e, ok := strings.Cut(text, "e"); ok {
+			coef, okc := new(big.Int).SetString(c, 10)
+			exp, err := strconv.ParseInt(e, 10, 32)
+			if okc && err == nil {
+				d.Decimal = decimal.NewFromBigInt(coef, int32(exp))
+				return nil
+			}
+		}
+	}
+	return d.Decimal.UnmarshalJSON(b)
 }
 
 // MarshalJSON encodes v as {"kind": …} with the fields of its kind: count; num and den; rate;
@@ -294,7 +334,7 @@ func (v Value) MarshalJSON() ([]byte, error) {
 		j.Rate = &r
 	case DecimalValue, AmountValue:
 		x := v.Decimal()
-		j.Decimal, j.Currency = &x, v.Currency()
+		j.Decimal, j.Currency = &jsonDecimal{x}, v.Currency()
 	case InstantValue, DayValue:
 		t := v.Time()
 		j.Time = &t
@@ -349,12 +389,12 @@ func (v *Value) UnmarshalJSON(b []byte) error {
 		if j.Decimal == nil {
 			return missing("decimal")
 		}
-		out = Decimal(*j.Decimal)
+		out = Decimal(j.Decimal.Decimal)
 	case AmountValue:
 		if j.Decimal == nil {
 			return missing("decimal")
 		}
-		out = Amount(*j.Decimal, j.Currency)
+		out = Amount(j.Decimal.Decimal, j.Currency)
 	case InstantValue, DayValue:
 		if j.Time == nil {
 			return missing("time")

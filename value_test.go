@@ -2,6 +2,8 @@ package affrules_test
 
 import (
 	"encoding/json"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -137,4 +139,40 @@ func TestReasonJSONRoundTrip(t *testing.T) {
 	var back affrules.Reason
 	require.NoError(t, json.Unmarshal(b, &back))
 	assert.Equal(t, r, back)
+}
+
+// A decimal beyond the library's bounds (which evaluators refuse) is still built, printed and
+// encoded at once, in coefficient-e-exponent form, not written out in full.
+func TestValueHugeExponent(t *testing.T) {
+	for _, v := range []affrules.Value{
+		affrules.Amount(decimal.New(1, 100_000_000), "GBP"),
+		affrules.Decimal(decimal.New(-25, -100_000_000)),
+		affrules.Decimal(decimal.RequireFromString("1234567890123456789012345").Shift(100_000_000)),
+	} {
+		done := make(chan string, 1)
+		go func() {
+			b, err := json.Marshal(v)
+			if err != nil {
+				done <- err.Error()
+				return
+			}
+			var back affrules.Value
+			if err := json.Unmarshal(b, &back); err != nil || !back.Equal(v) {
+				done <- fmt.Sprintf("round trip of %s: %v, %v", b, back, err)
+				return
+			}
+			done <- v.String()
+		}()
+		select {
+		case s := <-done:
+			if !strings.Contains(s, "e") {
+				t.Errorf("%s", s)
+			}
+		case <-time.After(2 * time.Second):
+			t.Fatal("a huge exponent took more than 2 s")
+		}
+	}
+	if s := affrules.Amount(decimal.New(1, 100_000_000), "GBP").String(); s != "1e100000000 GBP" {
+		t.Errorf("String() = %q", s)
+	}
 }

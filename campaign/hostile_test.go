@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/affrules/affrules"
@@ -350,4 +351,20 @@ func TestHostileEnums(t *testing.T) {
 	require.Equal(t, "Status(3)", campaign.Status(3).String())
 	require.False(t, campaign.Initiator(0).IsValid())
 	require.False(t, campaign.Audience{All: true}.Includes(""), "the empty ID is nobody")
+}
+
+// A nil *Memory (a store a host declared and never made) is an error from every method, not a
+// panic.
+func TestNilMemory(t *testing.T) {
+	ctx := t.Context()
+	var m *campaign.Memory
+	at := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	_, err := m.Create(ctx, nil, campaign.Campaign{}, at)
+	assert.ErrorContains(t, err, "campaign: nil *Memory")
+	_, err = m.Apply(ctx, nil, "x", campaign.Action{}, at)
+	assert.ErrorContains(t, err, "campaign: nil *Memory")
+	_, err = m.Campaign(ctx, "x")
+	assert.ErrorContains(t, err, "campaign: nil *Memory")
+	_, err = m.Campaigns(ctx, affrules.MY)
+	assert.ErrorContains(t, err, "campaign: nil *Memory")
 }

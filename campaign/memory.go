@@ -2,6 +2,7 @@ package campaign
 
 import (
 	"context"
+	"errors"
 	"maps"
 	"slices"
 	"strconv"
@@ -11,6 +12,9 @@ import (
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/internal/fielderr"
 )
+
+// errNilMemory is the error of a method called on a nil *Memory, which holds nothing to use.
+var errNilMemory = errors.New(pkg + ": nil *Memory: use a Memory value (its zero value is ready) or NewMemory")
 
 // Memory is an in-memory [Store], safe for concurrent use. The zero Memory is an empty store
 // ready for use.
@@ -26,6 +30,9 @@ var _ Store = (*Memory)(nil)
 
 // Create implements [Store.Create].
 func (m *Memory) Create(ctx context.Context, e *Evaluator, c Campaign, at time.Time) (Campaign, error) {
+	if m == nil {
+		return Campaign{}, errNilMemory
+	}
 	if err := ctx.Err(); err != nil {
 		return Campaign{}, err
 	}
@@ -47,6 +54,9 @@ func (m *Memory) Create(ctx context.Context, e *Evaluator, c Campaign, at time.T
 
 // Apply implements [Store.Apply].
 func (m *Memory) Apply(ctx context.Context, e *Evaluator, id string, a Action, at time.Time) (Campaign, error) {
+	if m == nil {
+		return Campaign{}, errNilMemory
+	}
 	if err := ctx.Err(); err != nil {
 		return Campaign{}, err
 	}
@@ -66,6 +76,9 @@ func (m *Memory) Apply(ctx context.Context, e *Evaluator, id string, a Action, a
 
 // Campaign implements [Store.Campaign].
 func (m *Memory) Campaign(ctx context.Context, id string) (Campaign, error) {
+	if m == nil {
+		return Campaign{}, errNilMemory
+	}
 	if err := ctx.Err(); err != nil {
 		return Campaign{}, err
 	}
@@ -80,6 +93,9 @@ func (m *Memory) Campaign(ctx context.Context, id string) (Campaign, error) {
 
 // Campaigns implements [Store.Campaigns].
 func (m *Memory) Campaigns(ctx context.Context, mk affrules.MarketCode) ([]Campaign, error) {
+	if m == nil {
+		return nil, errNilMemory
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/affrules/affrules"
@@ -400,4 +401,18 @@ func TestErrorKinds(t *testing.T) {
 	require.True(t, errors.As(err, &fe))
 	require.Equal(t, "method", fe.Field)
 	require.False(t, errors.Is(err, affrules.ErrRefused))
+}
+
+// A nil *Memory (a store a host declared and never made) is an error from every method, not a
+// panic.
+func TestNilMemory(t *testing.T) {
+	ctx := t.Context()
+	var m *collabplus.Memory
+	at := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	_, err := m.Create(ctx, collabplus.Seller{})
+	assert.ErrorContains(t, err, "collabplus: nil *Memory")
+	_, err = m.Apply(ctx, nil, "x", collabplus.Action{}, at)
+	assert.ErrorContains(t, err, "collabplus: nil *Memory")
+	_, err = m.Seller(ctx, "x")
+	assert.ErrorContains(t, err, "collabplus: nil *Memory")
 }

@@ -2,12 +2,16 @@ package collabplus
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"sync"
 	"time"
 
 	"github.com/affrules/affrules/internal/fielderr"
 )
+
+// errNilMemory is the error of a method called on a nil *Memory, which holds nothing to use.
+var errNilMemory = errors.New(pkg + ": nil *Memory: use a Memory value (its zero value is ready) or NewMemory")
 
 // Memory is an in-memory [Store], safe for concurrent use. The zero Memory is an empty store
 // ready for use.
@@ -23,6 +27,9 @@ var _ Store = (*Memory)(nil)
 
 // Create implements [Store.Create].
 func (m *Memory) Create(ctx context.Context, s Seller) (Seller, error) {
+	if m == nil {
+		return Seller{}, errNilMemory
+	}
 	if err := ctx.Err(); err != nil {
 		return Seller{}, err
 	}
@@ -44,6 +51,9 @@ func (m *Memory) Create(ctx context.Context, s Seller) (Seller, error) {
 
 // Apply implements [Store.Apply].
 func (m *Memory) Apply(ctx context.Context, e *Evaluator, id string, a Action, at time.Time) (Seller, error) {
+	if m == nil {
+		return Seller{}, errNilMemory
+	}
 	if err := ctx.Err(); err != nil {
 		return Seller{}, err
 	}
@@ -63,6 +73,9 @@ func (m *Memory) Apply(ctx context.Context, e *Evaluator, id string, a Action, a
 
 // Seller implements [Store.Seller].
 func (m *Memory) Seller(ctx context.Context, id string) (Seller, error) {
+	if m == nil {
+		return Seller{}, errNilMemory
+	}
 	if err := ctx.Err(); err != nil {
 		return Seller{}, err
 	}

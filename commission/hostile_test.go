@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
 
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/commission"
@@ -264,4 +265,25 @@ func TestZeroValues(t *testing.T) {
 	if got := (commission.Commission{}).String(); got != "no commission: not computed" {
 		t.Errorf("zero Commission reads %q", got)
 	}
+}
+
+// A nil *OfferMemory or *RecordMemory (a store a host declared and never made) is an error from
+// every method, not a panic.
+func TestNilMemory(t *testing.T) {
+	ctx := t.Context()
+	p := commission.DefaultPolicy()
+	var o *commission.OfferMemory
+	_, err := o.Put(ctx, p.OfferRule(), commission.Offer{}, day(1))
+	assert.ErrorContains(t, err, "commission: nil *OfferMemory")
+	_, err = o.Offer(ctx, "x")
+	assert.ErrorContains(t, err, "commission: nil *OfferMemory")
+	_, err = o.Offers(ctx, affrules.TH, "p")
+	assert.ErrorContains(t, err, "commission: nil *OfferMemory")
+	var r *commission.RecordMemory
+	_, err = r.Create(ctx, p.Settlement(), commission.Record{})
+	assert.ErrorContains(t, err, "commission: nil *RecordMemory")
+	_, err = r.Apply(ctx, p.Settlement(), commission.Event{})
+	assert.ErrorContains(t, err, "commission: nil *RecordMemory")
+	_, err = r.Record(ctx, "x")
+	assert.ErrorContains(t, err, "commission: nil *RecordMemory")
 }

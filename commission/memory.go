@@ -3,6 +3,7 @@ package commission
 import (
 	"cmp"
 	"context"
+	"errors"
 	"maps"
 	"slices"
 	"strconv"
@@ -12,6 +13,12 @@ import (
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/internal/fielderr"
 )
+
+// errNilOfferMemory is the error of a method called on a nil *OfferMemory, which holds nothing to use.
+var errNilOfferMemory = errors.New(pkg + ": nil *OfferMemory: use a OfferMemory value (its zero value is ready) or NewOfferMemory")
+
+// errNilRecordMemory is the error of a method called on a nil *RecordMemory, which holds nothing to use.
+var errNilRecordMemory = errors.New(pkg + ": nil *RecordMemory: use a RecordMemory value (its zero value is ready) or NewRecordMemory")
 
 // OfferMemory is an in-memory [OfferStore], safe for concurrent use. The zero OfferMemory is an
 // empty store ready for use.
@@ -27,6 +34,9 @@ var _ OfferStore = (*OfferMemory)(nil)
 
 // Put implements [OfferStore.Put].
 func (m *OfferMemory) Put(ctx context.Context, rule OfferRule, o Offer, at time.Time) (Offer, error) {
+	if m == nil {
+		return Offer{}, errNilOfferMemory
+	}
 	if err := ctx.Err(); err != nil {
 		return Offer{}, err
 	}
@@ -54,6 +64,9 @@ func (m *OfferMemory) Put(ctx context.Context, rule OfferRule, o Offer, at time.
 
 // Offer implements [OfferStore.Offer].
 func (m *OfferMemory) Offer(ctx context.Context, id string) (Offer, error) {
+	if m == nil {
+		return Offer{}, errNilOfferMemory
+	}
 	if err := ctx.Err(); err != nil {
 		return Offer{}, err
 	}
@@ -68,6 +81,9 @@ func (m *OfferMemory) Offer(ctx context.Context, id string) (Offer, error) {
 
 // Offers implements [OfferStore.Offers].
 func (m *OfferMemory) Offers(ctx context.Context, market affrules.MarketCode, product string) ([]Offer, error) {
+	if m == nil {
+		return nil, errNilOfferMemory
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -97,6 +113,9 @@ var _ RecordStore = (*RecordMemory)(nil)
 
 // Create implements [RecordStore.Create].
 func (m *RecordMemory) Create(ctx context.Context, s Settlement, r Record) (Record, error) {
+	if m == nil {
+		return Record{}, errNilRecordMemory
+	}
 	if err := ctx.Err(); err != nil {
 		return Record{}, err
 	}
@@ -121,6 +140,9 @@ func (m *RecordMemory) Create(ctx context.Context, s Settlement, r Record) (Reco
 
 // Apply implements [RecordStore.Apply].
 func (m *RecordMemory) Apply(ctx context.Context, s Settlement, ev Event) (Record, error) {
+	if m == nil {
+		return Record{}, errNilRecordMemory
+	}
 	if err := ctx.Err(); err != nil {
 		return Record{}, err
 	}
@@ -143,6 +165,9 @@ func (m *RecordMemory) Apply(ctx context.Context, s Settlement, ev Event) (Recor
 
 // Record implements [RecordStore.Record].
 func (m *RecordMemory) Record(ctx context.Context, id string) (Record, error) {
+	if m == nil {
+		return Record{}, errNilRecordMemory
+	}
 	if err := ctx.Err(); err != nil {
 		return Record{}, err
 	}

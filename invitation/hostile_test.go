@@ -224,3 +224,21 @@ func TestHostilePolicy(t *testing.T) {
 	inv.Contacts = []invitation.Contact{{Channel: "telegram", Value: "\u200b"}}
 	wantFieldErr(t, e.Validate(acctID, inv), invitation.ErrContact, "contacts[0].value", "invisible")
 }
+
+// A nil *Memory (a ledger a host declared and never made) is an error from every method, not a
+// panic, with valid input too; so is one passed to Send as a Ledger.
+func TestNilMemory(t *testing.T) {
+	ctx := t.Context()
+	var m *invitation.Memory
+	a := invitation.Account{ID: "a", HomeMarket: affrules.ID, Partner: true}
+	at := time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
+	_, _, err := m.Reserve(ctx, invitation.DefaultPolicy().Quota, a, invitation.Invitation{Market: affrules.ID, CreatorID: "c"}, at)
+	assert.ErrorContains(t, err, "invitation: nil *Memory")
+	_, err = m.History(ctx, invitation.Query{Account: "a"})
+	assert.ErrorContains(t, err, "invitation: nil *Memory")
+	_, err = m.Respond(ctx, "a", 1, at)
+	assert.ErrorContains(t, err, "invitation: nil *Memory")
+	e := invitation.MustNew(invitation.DefaultPolicy())
+	_, _, err = e.Send(ctx, m, acctID, goodID, eligibility.Creator{ID: "c1", ECommercePermission: true}, at)
+	assert.ErrorContains(t, err, "invitation: nil *Memory")
+}

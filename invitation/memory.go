@@ -2,6 +2,7 @@ package invitation
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"hash/maphash"
 	"math"
@@ -12,6 +13,9 @@ import (
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/internal/fielderr"
 )
+
+// errNilMemory is the error of a method called on a nil *Memory, which holds nothing to use.
+var errNilMemory = errors.New(pkg + ": nil *Memory: use a Memory value (its zero value is ready) or NewMemory")
 
 // Memory is an in-memory [Ledger], safe for concurrent use by many goroutines of one process.
 // Accounts are spread over independently locked shards by a hash of their ID, so callers working
@@ -189,6 +193,9 @@ func (m *Memory) load() *memState {
 
 // Reserve implements [Ledger.Reserve].
 func (m *Memory) Reserve(ctx context.Context, q Quota, a Account, inv Invitation, at time.Time) (Record, affrules.Decision, error) {
+	if m == nil {
+		return Record{}, affrules.Decision{}, errNilMemory
+	}
 	if err := ctx.Err(); err != nil {
 		return Record{}, affrules.Decision{}, fmt.Errorf("%s: reserve: %w", pkg, err)
 	}
@@ -408,6 +415,9 @@ func raise(a *atomic.Int64, v int64) {
 
 // History implements [Ledger.History].
 func (m *Memory) History(ctx context.Context, q Query) (Page, error) {
+	if m == nil {
+		return Page{}, errNilMemory
+	}
 	if err := ctx.Err(); err != nil {
 		return Page{}, fmt.Errorf("%s: history: %w", pkg, err)
 	}
@@ -457,6 +467,9 @@ func (m *Memory) History(ctx context.Context, q Query) (Page, error) {
 
 // Respond implements [Ledger.Respond].
 func (m *Memory) Respond(ctx context.Context, account string, seq int64, at time.Time) (Record, error) {
+	if m == nil {
+		return Record{}, errNilMemory
+	}
 	if err := ctx.Err(); err != nil {
 		return Record{}, fmt.Errorf("%s: respond: %w", pkg, err)
 	}

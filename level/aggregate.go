@@ -47,8 +47,8 @@ type Event struct {
 // force says which one breadth compares). The result does not depend on the order of events. An
 // Aggregator is not safe for concurrent use; its memory grows with the number of creators and of
 // distinct (creator, product) and (creator, category) pairs, not with the number of events. The
-// zero Aggregator belongs to no market: it rejects every event with an error wrapping
-// [affrules.ErrUnknownMarket]; build one with [NewAggregator].
+// zero Aggregator (and a nil *Aggregator) belongs to no market: it rejects every event with an
+// error wrapping [affrules.ErrUnknownMarket]; build one with [NewAggregator].
 type Aggregator struct {
 	market       affrules.Market
 	month        affrules.Month
@@ -130,8 +130,8 @@ func (a *Aggregator) dayIndex(s int64) int {
 // zero instant or one outside the years 1900 to 2199, or an instant outside the month (in the
 // market's calendar, MKT-2) is rejected with an error naming the field and changes nothing.
 func (a *Aggregator) Add(e Event) error {
-	if a.ndays == 0 {
-		return fielderr.New(pkg, "aggregator.market", a.market.Code, "the zero Aggregator has no market, build one with NewAggregator: %w", affrules.ErrUnknownMarket)
+	if a == nil || a.ndays == 0 {
+		return fielderr.New(pkg, "aggregator.market", `""`, "the zero Aggregator has no market, build one with NewAggregator: %w", affrules.ErrUnknownMarket)
 	}
 	if e.Creator == "" {
 		return fielderr.New(pkg, "event.creator", e.Creator, "must not be empty")
@@ -228,6 +228,9 @@ func (a *Aggregator) performance(t tally) Performance {
 // active days, no breadth) in the aggregator's market and month, which [Evaluator.Refresh]
 // accepts like any other.
 func (a *Aggregator) Performance(creator string) Performance {
+	if a == nil {
+		return Performance{}
+	}
 	if i, ok := a.index[creator]; ok {
 		return a.performance(a.tallies[i])
 	}
@@ -240,6 +243,9 @@ func (a *Aggregator) Performance(creator string) Performance {
 // Creators without events are not yielded: see [Aggregator.Performance] for them.
 func (a *Aggregator) All() iter.Seq2[string, Performance] {
 	return func(yield func(string, Performance) bool) {
+		if a == nil {
+			return
+		}
 		for i, c := range a.creators {
 			if !yield(c, a.performance(a.tallies[i])) {
 				return

@@ -289,6 +289,10 @@ func (e *Evaluator) Refresh(market affrules.MarketCode, m affrules.Month, perf i
 			yield(Record{}, err)
 			return
 		}
+		if perf == nil {
+			yield(Record{}, fielderr.New(pkg, "performances", "nil", "must be a sequence of performances (an empty one refreshes no creator)"))
+			return
+		}
 		t, err := e.table(market, m)
 		if err != nil {
 			yield(Record{}, err)

@@ -2,10 +2,14 @@ package level
 
 import (
 	"context"
+	"errors"
 	"sync"
 
 	"github.com/affrules/affrules"
 )
+
+// errNilMemoryHistory is the error of a method called on a nil *MemoryHistory, which holds nothing to use.
+var errNilMemoryHistory = errors.New(pkg + ": nil *MemoryHistory: use a MemoryHistory value (its zero value is ready)")
 
 // MemoryHistory is a [History] held in memory, safe for concurrent use. The zero value is an
 // empty history ready to use; a MemoryHistory must not be copied after first use.
@@ -23,6 +27,9 @@ type historyKey struct {
 // Put stores r, replacing any record with the same market, creator and month. A record that
 // fails [Record.Validate] (the zero Record included) is an error and stores nothing.
 func (h *MemoryHistory) Put(ctx context.Context, r Record) error {
+	if h == nil {
+		return errNilMemoryHistory
+	}
 	if err := ctx.Err(); err != nil {
 		return err
 	}
@@ -41,6 +48,9 @@ func (h *MemoryHistory) Put(ctx context.Context, r Record) error {
 // Get returns the level of creator in market for month m, and false if none is stored. An
 // empty market or creator, or a month outside the years 1900 to 2199, is an error.
 func (h *MemoryHistory) Get(ctx context.Context, market affrules.MarketCode, creator string, m affrules.Month) (Level, bool, error) {
+	if h == nil {
+		return L0, false, errNilMemoryHistory
+	}
 	if err := ctx.Err(); err != nil {
 		return L0, false, err
 	}

@@ -23,11 +23,17 @@ type History interface {
 	Get(ctx context.Context, market affrules.MarketCode, creator string, m affrules.Month) (Level, bool, error)
 }
 
+// nilHistory is the error of a nil [History] given to a function that reads one.
+func nilHistory() error { return fielderr.New(pkg, "history", "nil", "must be a History") }
+
 // LevelAt returns creator's level in market at instant at: the level stored for at's month in
 // the market's calendar (LVL-3, MKT-2), and false if none is stored. It looks market up in the
 // registry, for its time zone; an unknown market, an empty creator, and the zero instant or one
-// outside the years 1900 to 2199 are errors.
+// outside the years 1900 to 2199, and a nil h, are errors.
 func LevelAt(ctx context.Context, h History, market affrules.MarketCode, creator string, at time.Time) (Level, bool, error) {
+	if h == nil {
+		return L0, false, nilHistory()
+	}
 	if err := bounds.Instant(pkg, "at", at); err != nil {
 		return L0, false, err
 	}

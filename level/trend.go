@@ -166,6 +166,9 @@ func (e *Evaluator) TrendAt(ctx context.Context, h History, market affrules.Mark
 	if err := e.ready("TrendAt"); err != nil {
 		return Trend{}, false, err
 	}
+	if h == nil {
+		return Trend{}, false, nilHistory()
+	}
 	if err := e.knownMarket(market); err != nil {
 		return Trend{}, false, err
 	}

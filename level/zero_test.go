@@ -143,3 +143,35 @@ func TestZeroValues(t *testing.T) {
 	_, ok := zp.Capability()
 	assert.False(t, ok, "the zero Performance has no capability")
 }
+
+// Nil stores, histories, aggregators and sequences a careless host passes are errors, never a
+// panic: a nil *MemoryHistory, a nil History, a nil *Aggregator and a nil performance sequence.
+func TestNilInputs(t *testing.T) {
+	ctx := t.Context()
+	var h *level.MemoryHistory
+	_, _, err := h.Get(ctx, affrules.UK, "c", march2026)
+	assert.ErrorContains(t, err, "level: nil *MemoryHistory")
+	assert.ErrorContains(t, h.Put(ctx, level.Record{Market: affrules.UK, Creator: "c", Month: march2026, Level: level.L3}), "level: nil *MemoryHistory")
+	at := time.Date(2026, time.March, 15, 12, 0, 0, 0, time.UTC)
+	_, _, err = level.LevelAt(ctx, h, affrules.UK, "c", at)
+	assert.ErrorContains(t, err, "level: nil *MemoryHistory")
+	_, _, err = level.LevelAt(ctx, nil, affrules.UK, "c", at)
+	assert.ErrorContains(t, err, "level: history nil: must be a History")
+	ev := level.MustNew(level.DefaultPolicy())
+	_, _, err = ev.TrendAt(ctx, nil, affrules.UK, "c", march2026)
+	assert.ErrorContains(t, err, "level: history nil: must be a History")
+
+	var a *level.Aggregator
+	assert.ErrorIs(t, a.Add(level.Event{Creator: "c", At: at, Kind: level.PromoLive}), affrules.ErrUnknownMarket)
+	assert.Equal(t, level.Performance{}, a.Performance("c"))
+	for range a.All() {
+		t.Fatal("a nil Aggregator yielded a creator")
+	}
+	n := 0
+	for r, err := range ev.Refresh(affrules.UK, march2026, nil) {
+		n++
+		assert.Equal(t, level.Record{}, r)
+		assert.ErrorContains(t, err, "level: performances nil: must be a sequence of performances")
+	}
+	assert.Equal(t, 1, n)
+}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/affrules/affrules"
@@ -269,4 +270,18 @@ func TestRequestJSON(t *testing.T) {
 		badInput(t, err, "state")
 		require.Equal(t, sample.Delivered, s, "%q changed the state", name)
 	}
+}
+
+// A nil *Memory (a store a host declared and never made) is an error from every method, not a
+// panic.
+func TestNilMemory(t *testing.T) {
+	ctx := t.Context()
+	var m *sample.Memory
+	at := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	_, _, err := m.Request(ctx, sample.Rule{}, sample.Request{}, sample.Facts{}, at)
+	assert.ErrorContains(t, err, "sample: nil *Memory")
+	_, err = m.Record(ctx, sample.Rule{}, "x", 0, at)
+	assert.ErrorContains(t, err, "sample: nil *Memory")
+	_, err = m.Requests(ctx, "c")
+	assert.ErrorContains(t, err, "sample: nil *Memory")
 }

@@ -2,6 +2,7 @@ package sample
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strconv"
 	"sync"
@@ -10,6 +11,9 @@ import (
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/internal/fielderr"
 )
+
+// errNilMemory is the error of a method called on a nil *Memory, which holds nothing to use.
+var errNilMemory = errors.New(pkg + ": nil *Memory: use a Memory value (its zero value is ready) or NewMemory")
 
 // Memory is an in-memory [Ledger], safe for concurrent use. The zero Memory is an empty ledger
 // ready for use.
@@ -47,6 +51,9 @@ func (m *Memory) history(rule Rule, req *Request, at time.Time) History {
 
 // Request implements [Ledger.Request].
 func (m *Memory) Request(ctx context.Context, rule Rule, req Request, f Facts, at time.Time) (Request, affrules.Decision, error) {
+	if m == nil {
+		return Request{}, affrules.Decision{}, errNilMemory
+	}
 	if err := ctx.Err(); err != nil {
 		return Request{}, affrules.Decision{}, err
 	}
@@ -74,6 +81,9 @@ func (m *Memory) Request(ctx context.Context, rule Rule, req Request, f Facts, a
 
 // Record implements [Ledger.Record].
 func (m *Memory) Record(ctx context.Context, rule Rule, id string, k EventKind, at time.Time) (Request, error) {
+	if m == nil {
+		return Request{}, errNilMemory
+	}
 	if err := ctx.Err(); err != nil {
 		return Request{}, err
 	}
@@ -93,6 +103,9 @@ func (m *Memory) Record(ctx context.Context, rule Rule, id string, k EventKind, 
 
 // Requests implements [Ledger.Requests].
 func (m *Memory) Requests(ctx context.Context, creator string) ([]Request, error) {
+	if m == nil {
+		return nil, errNilMemory
+	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}

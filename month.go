@@ -2,6 +2,7 @@ package affrules
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"time"
 )
@@ -13,10 +14,27 @@ import (
 type Month int32
 
 // NewMonth returns the month of year y, normalising m as [time.Date] does (month 13 is January of
-// the next year).
+// the next year). A month beyond what a Month holds (years beyond about ±178 million) saturates at
+// the nearest one it holds, which every evaluator refuses as outside the years 1900 to 2199,
+// instead of wrapping round to an unrelated month.
 func NewMonth(y int, m time.Month) Month {
-	n := int64(y)*12 + int64(m) - 1
-	return Month(n)
+	if y > math.MaxInt32/12+1 || y < math.MinInt32/12-1 {
+		return saturate(y > 0)
+	}
+	return clampMonth(int64(y)*12 + int64(m) - 1)
+}
+
+// clampMonth returns month number n, saturated to the range of Month.
+func clampMonth(n int64) Month {
+	return Month(min(max(n, math.MinInt32), math.MaxInt32))
+}
+
+// saturate returns the last Month if up, else the first.
+func saturate(up bool) Month {
+	if up {
+		return math.MaxInt32
+	}
+	return math.MinInt32
 }
 
 // MonthAt returns the month containing t in market mk's calendar (MKT-2): 00:30 on 1 March in
@@ -36,8 +54,14 @@ func (m Month) Date() (year int, month time.Month) {
 	return int(y), time.Month(n-y*12) + 1
 }
 
-// Add returns the month n months after m (before it for negative n).
-func (m Month) Add(n int) Month { return m + Month(n) }
+// Add returns the month n months after m (before it for negative n), saturating as [NewMonth]
+// does.
+func (m Month) Add(n int) Month {
+	if n > math.MaxInt32 || n < math.MinInt32 {
+		return saturate(n > 0)
+	}
+	return clampMonth(int64(m) + int64(n))
+}
 
 // Period returns the month as the half-open period [first instant, first instant of the next
 // month) in market mk's calendar (MKT-2). In the UK, March 2026 is 743 hours long and October

@@ -2,6 +2,7 @@ package affrules_test
 
 import (
 	"encoding/json"
+	"math"
 	"testing"
 	"time"
 
@@ -44,4 +45,27 @@ func TestMonth(t *testing.T) {
 	require.NoError(t, json.Unmarshal(b, &back))
 	assert.Equal(t, m, back)
 	assert.ErrorContains(t, json.Unmarshal([]byte(`"2026-3-1"`), &back), `affrules: month "2026-3-1"`)
+}
+
+// A month beyond what a Month holds saturates instead of wrapping round to an unrelated month
+// (which evaluators would then judge, or report with a confusing year).
+func TestMonthSaturates(t *testing.T) {
+	top, bottom := affrules.Month(math.MaxInt32), affrules.Month(math.MinInt32)
+	for _, tt := range []struct {
+		got, want affrules.Month
+	}{
+		{affrules.NewMonth(200_000_000, time.January), top},
+		{affrules.NewMonth(-200_000_000, time.January), bottom},
+		{affrules.NewMonth(math.MaxInt, time.December), top},
+		{affrules.NewMonth(2026, time.January).Add(1 << 40), top},
+		{affrules.NewMonth(2026, time.January).Add(-1 << 40), bottom},
+		{top.Add(1), top},
+		{bottom.Add(-1), bottom},
+		{affrules.NewMonth(2026, time.January).Add(-12), affrules.NewMonth(2025, time.January)},
+		{affrules.NewMonth(2026, 13), affrules.NewMonth(2027, time.January)},
+	} {
+		if tt.got != tt.want {
+			t.Errorf("got %v, want %v", tt.got, tt.want)
+		}
+	}
 }

@@ -24,8 +24,8 @@ import (
 var (
 	hugeExp    = decimal.New(4, -2_000_000_000)
 	hugeExpPos = decimal.New(4, 2_000_000_000)
-	// wrapped is affrules.NewMonth(200000000, January): the month number overflows and wraps to
-	// a negative year.
+	// wrapped is affrules.NewMonth(200000000, January): beyond what a Month holds, it saturates
+	// at the last month it holds (it used to wrap round to a negative year).
 	wrapped = affrules.NewMonth(200_000_000, time.January)
 )
 
@@ -245,7 +245,7 @@ func TestHostileInputDetails(t *testing.T) {
 	assert.EqualError(t, errs[1], `level: creator "amy": is given more than once in the refresh of UK for 2026-03: only its first performance counts (LVL-3)`)
 
 	_, err := ev.Assign(affrules.UK, wrapped, perf)
-	assert.ErrorContains(t, err, "level: month -157913942-09: must be a month of the years 1900 to 2199: out of range")
+	assert.ErrorContains(t, err, "level: month 178956970-08: must be a month of the years 1900 to 2199: out of range")
 
 	// The bounds themselves.
 	first, last := affrules.NewMonth(1900, time.January), affrules.NewMonth(2199, time.December)

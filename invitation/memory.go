@@ -42,7 +42,9 @@ var errNilMemory = errors.New(pkg + ": nil *Memory: use a Memory value (its zero
 // instead of holding an account's quotas against every real instant after it, and one instant
 // accepted at the lead leaves the real ones within the bound. Outside the bounds Reserve
 // returns an error wrapping [ErrTooLate] or [ErrTooFarAhead] and records nothing. An account's
-// answers depend on other accounts' instants through the lead bound only. The ledger has no
+// answers depend on other accounts' instants through the lead bound only, and, under a repeat
+// window longer than any the account was given before, through the history retention (see
+// below). The ledger has no
 // clock: its first instant is taken as it is, and a ledger that accepted nothing for longer
 // than the lead refuses every instant as too far ahead (a host whose traffic can stop that long
 // sets a longer lead).
@@ -72,7 +74,9 @@ var errNilMemory = errors.New(pkg + ": nil *Memory: use a Memory value (its zero
 // and a creator's last invitation is kept for the longest window the account has been given, so
 // that a window lengthened again still covers it; a window longer than any given before takes
 // the invitations it covers back from the history (INV-9), so it covers every invitation the
-// history still holds: all of them within the retention ([KeepHistory]).
+// history still holds: all of them within the retention ([KeepHistory]) counted back from the
+// latest instant of the account's shard, which other accounts move on. A host that lengthens a
+// window keeps history at least that long plus the lead bound to be exact.
 //
 // Creators are keyed by a seeded 64-bit hash of their ID in the repeat-window state; a collision
 // (about one chance in 10^13 for an account that invites 800 creators a week) can only make the

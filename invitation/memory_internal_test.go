@@ -356,3 +356,63 @@ func TestMemoryShowcaseAfterNone(t *testing.T) {
 		}
 	}
 }
+
+// INV-3 with a window longer than any given before: the entries widen takes back from the history
+// stay while that window lasts, even when the call was refused (nothing recorded) and the account
+// was one whose state the sweep had given up: a later sweep must not give them up again.
+func TestWidenSurvivesSweep(t *testing.T) {
+	ctx := context.Background()
+	m := NewMemory()
+	st := m.load()
+	q7 := Quota{DailyLimit: 100, RepeatWindowDays: 7}
+	q60 := Quota{DailyLimit: 100, RepeatWindowDays: 60}
+	t0 := time.Date(2026, 1, 1, 9, 0, 0, 0, time.UTC)
+	day := func(n int) time.Time { return t0.Add(time.Duration(n) * 24 * time.Hour) }
+	cs := []Contact{{Channel: affrules.Email, Value: "a@x.example.com"}}
+	reserve := func(id, creator string, q Quota, at time.Time) bool {
+		t.Helper()
+		_, d, err := m.Reserve(ctx, q, Account{ID: id, HomeMarket: affrules.UK, Partner: true},
+			Invitation{Market: affrules.UK, CreatorID: creator, Purpose: ProductDistribution, Message: "hi", Contacts: cs}, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d.Allowed
+	}
+	if !reserve("a", "x", q7, t0) {
+		t.Fatal("first invitation refused")
+	}
+	sa, ha := st.locate("a")
+	other := ""
+	for i := 0; other == ""; i++ { // an account of the same shard moves its clock on
+		if s, _ := st.locate(fmt.Sprint("b", i)); s == sa {
+			other = fmt.Sprint("b", i)
+		}
+	}
+	for _, d := range []int{20, 40, 50} { // steps within the lead bound
+		reserve(other, fmt.Sprint("y", d), q7, day(d))
+	}
+	sweep := func() {
+		sa.mu.Lock()
+		defer sa.mu.Unlock()
+		for range 2*len(sa.list) + 2 {
+			sa.sweepStep(st)
+		}
+	}
+	sweep()
+	sa.mu.Lock()
+	given := sa.account(ha, "a").last.live(math.MinInt64) == 0
+	sa.mu.Unlock()
+	if !given {
+		t.Fatal("the sweep kept the state of account a: the test does not reach the case")
+	}
+	if reserve("a", "x", q60, day(50)) {
+		t.Fatal("x admitted 50 days after its invitation under a 60-day window")
+	}
+	sweep()
+	if reserve("a", "x", q60, day(51)) {
+		t.Fatal("x admitted 51 days after its invitation under a 60-day window, after a sweep")
+	}
+	if !reserve("a", "x", q60, day(60)) {
+		t.Fatal("x refused 60 days after its invitation under a 60-day window")
+	}
+}

@@ -286,6 +286,9 @@ func (s *shard) widen(st *memState, acc *account, window int64) {
 		acc.last.reserve(cut, &s.scratch)
 		if i, last, found := acc.last.find(key, cut); !found || last < e.at {
 			acc.last.set(i, key, e.at)
+			// The sweep keeps the table while the longest window after its latest entry
+			// lasts: an account whose state it had given up has it again.
+			acc.lastAt = max(acc.lastAt, e.at)
 		}
 	}
 	acc.keep = window

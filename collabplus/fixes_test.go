@@ -274,6 +274,25 @@ func TestDisqualify(t *testing.T) {
 	require.False(t, res.Earned())
 	_, err = e.Apply(d, collabplus.Disqualify(perm), fxDay(2, 6, 0))
 	fxRefused(t, err, collabplus.RuleLaterDisqualification)
+
+	// A creator who joins after lamp has ended is covered by fan's offer only: every offer is
+	// still made, lamp's without covering the late member.
+	d, err = e.Apply(d, collabplus.Join("c", collabplus.Creator{ID: "noi"}), fxDay(2, 7, 0))
+	require.NoError(t, err)
+	offers, err = e.Offers(d.Collaborations[0], fxDay(2, 8, 0))
+	require.NoError(t, err)
+	require.Len(t, offers, 2)
+	book, err = com.Prepare(offers...)
+	require.NoError(t, err)
+	late := order
+	late.Creator, late.PromotingSince = "noi", fxDay(2, 7, 0)
+	res, err = com.Resolve(book, late, fxDay(2, 8, 0))
+	require.NoError(t, err)
+	require.False(t, res.Earned(), "lamp ended before noi joined")
+	late.Product = "fan"
+	res, err = com.Resolve(book, late, fxDay(2, 8, 0))
+	require.NoError(t, err)
+	require.Equal(t, commission.CollabPlus, res.Source)
 }
 
 // A stored record shares nothing with the values given to or returned by Apply.

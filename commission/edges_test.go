@@ -471,17 +471,29 @@ func TestRelistAfterDelay_CMP7_COM10(t *testing.T) {
 	}
 }
 
-// CP-7 in an offer's members: a creator joins a Collaboration Plus from its start instant until
-// its end; joining at the start and a nanosecond before the end are accepted.
-func TestMembersJoinWithinPeriod(t *testing.T) {
+// CP-7 in an offer's members: a creator joins a Collaboration Plus from its start instant; one
+// who joined at or after the offer's end (a product that left the collaboration early, whose
+// offer ends before the collaboration does) is kept, and never covered.
+func TestMembersJoinFromStart(t *testing.T) {
 	cp := commission.Offer{ID: "cp", Source: commission.CollabPlus, Market: affrules.TH, Product: "p1", Coverage: commission.Members,
-		Members: []commission.Member{{Creator: "c1", Joined: day(1)}, {Creator: "c2", Joined: day(9).Add(-time.Nanosecond)}},
+		Members: []commission.Member{{Creator: "c1", Joined: day(1)}, {Creator: "c2", Joined: day(9)}},
 		Period:  affrules.Period{Start: day(1), End: day(9)}, Rates: history(at(day(1), "15%"))}
 	if err := commission.DefaultPolicy().OfferRule().Check(nil, cp, day(1)); err != nil {
 		t.Fatal(err)
 	}
-	cp.Members[1].Joined = day(9)
+	e := commission.MustNew(commission.DefaultPolicy())
+	b, err := e.Prepare(cp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := order("o", day(1))
+	o.Creator = "c2"
+	r, err := e.Resolve(b, o, day(9).Add(-time.Nanosecond))
+	if err != nil || r.Earned() {
+		t.Errorf("a member who joined at the end earned: %s, %v", r.Explain(), err)
+	}
+	cp.Members[0].Joined = day(1).Add(-time.Nanosecond)
 	if err := commission.DefaultPolicy().OfferRule().Check(nil, cp, day(1)); err == nil {
-		t.Fatal("a member joining at the end instant was accepted")
+		t.Fatal("a member joining before the start was accepted")
 	}
 }

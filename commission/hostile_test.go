@@ -165,10 +165,6 @@ func TestHostileInput(t *testing.T) {
 			o.Source, o.Coverage, o.Period.Start = commission.CollabPlus, commission.Members, day(1)
 			o.Members = []commission.Member{{Creator: "c1", Joined: day(1).Add(-time.Nanosecond)}}
 		})},
-		{"CP-7 joined at the end", "offer.members[1].joined", "2026-10-05T00:00:00", putOffer(func(o *commission.Offer) {
-			o.Source, o.Coverage, o.Period.End = commission.CollabPlus, commission.Members, day(5)
-			o.Members = []commission.Member{{Creator: "c1", Joined: day(1)}, {Creator: "c2", Joined: day(5)}}
-		})},
 		{"empty listed creator", "offer.creators[0]", `""`, putOffer(func(o *commission.Offer) {
 			o.Source, o.Coverage, o.Creators = commission.Target, commission.Listed, []string{""}
 		})},

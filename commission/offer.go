@@ -213,8 +213,8 @@ type OfferRule struct {
 
 // Check reports every problem of offer o, as [*affrules.FieldError] values joined: an empty ID
 // or product, an unknown source, market or coverage, or a coverage that is not the source's
-// own; empty, repeated or misplaced creators and members, join instants out of bounds or outside
-// the period (CP-7: a member joins from the start until the end); a
+// own; empty, repeated or misplaced creators and members, join instants out of bounds or before
+// the period's start (CP-7: a member joins from the start); a
 // period out of bounds or backwards; an empty history where a rate is needed (COM-4); a rate,
 // shop-ads rate or tier rate outside the bounds (COM-9); a tier or partner share on a source
 // that has none; a tier change that breaks COM-11 (threshold changed or removed once active, a
@@ -294,9 +294,11 @@ func (r OfferRule) check(l *fielderr.List, o Offer) {
 		switch {
 		case !bounds.InRange(m.Joined):
 			l.Append(bounds.Instant(pkg, "offer.members["+strconv.Itoa(i)+"].joined", m.Joined))
-		case bounds.InRange(o.Period.Start) && (m.Joined.Before(o.Period.Start) || !o.Period.End.IsZero() && !m.Joined.Before(o.Period.End)):
-			// CP-7: creators join a Collaboration Plus from its start until its end.
-			l.Add("offer.members["+strconv.Itoa(i)+"].joined", m.Joined.Format(time.RFC3339Nano), "is outside the offer's period %s: a creator joins from its start until its end (CP-7)", o.Period)
+		case bounds.InRange(o.Period.Start) && m.Joined.Before(o.Period.Start):
+			// CP-7: creators join a Collaboration Plus from its start. (One who joined at or after
+			// the offer's end, such as the end of a product that left the collaboration early, is
+			// never covered by it.)
+			l.Add("offer.members["+strconv.Itoa(i)+"].joined", m.Joined.Format(time.RFC3339Nano), "is before the offer's start %s: a creator joins from the start (CP-7)", o.Period.Start.Format(time.RFC3339Nano))
 		}
 	}
 	l.Append(bounds.Instant(pkg, "offer.period.start", o.Period.Start))

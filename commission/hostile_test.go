@@ -133,6 +133,9 @@ func TestHostileInput(t *testing.T) {
 		{"overlapping history", "offer.rates[1].from", "2026-10-01", parseOffer(`{"id":"x","source":"OPEN","market":"TH","product":"p","coverage":"everyone","period":{"start":"2026-10-01T00:00:00Z","end":"0001-01-01T00:00:00Z"},"rates":[{"from":"2026-10-01T00:00:00Z","value":{"rate":"10%"}},{"from":"2026-10-01T00:00:00Z","value":{"rate":"9%"}}]}`)},
 		{"instant without a zone", "offer.period.start", `"2026-09-22T00:00:00"`, parseOffer(`{"id":"x","source":"OPEN","market":"TH","product":"p","coverage":"everyone","period":{"start":"2026-09-22T00:00:00"},"rates":[{"from":"2026-10-01T00:00:00Z","value":{"rate":"10%"}}]}`)},
 		{"policy: a fraction of a day", "policy.settlement_days[standard]", "7.5", parse(`{"settlement_days": {"standard": 7.5}}`)},
+		{"policy: a number for a source", "policy.precedence[2]", "1", parse(`{"precedence":["OPEN","TARGET",1,"PARTNER"],"rounding":5}`)},
+		{"policy: a number for the rounding", "policy.rounding", "5", parse(`{"precedence":["OPEN","TARGET",1,"PARTNER"],"rounding":5}`)},
+		{"policy: null settlement days", "policy.settlement_days[new]", "null", parse(`{"settlement_days": {"new": null}}`)},
 		{"backwards period", "offer.period", "[2026-10-05", putOffer(func(o *commission.Offer) { o.Period = affrules.Period{Start: day(5), End: day(2)} })},
 		{"tier threshold changed", "offer.rates[1].value.tier.threshold", "60", putOffer(func(o *commission.Offer) {
 			second := tierOffer(60, "10%", "12%")

@@ -212,3 +212,48 @@ func TestCheckNull(t *testing.T) {
 		t.Errorf("Load keeps the default of a top-level null: %v %v %+v", problems, err, p)
 	}
 }
+
+// textLeaf decodes only "ok".
+type textLeaf struct{}
+
+func (*textLeaf) UnmarshalText(b []byte) error {
+	if string(b) != "ok" {
+		return errors.New("not ok")
+	}
+	return nil
+}
+
+// A null map value or list element (of a type without a nil of its own) would silently be zero:
+// a problem at its path. A type decoded from text takes a string or null, nothing else, and each
+// such problem is at its path with the others.
+func TestCheckElementsAndText(t *testing.T) {
+	type doc struct {
+		Days  map[string]int   `json:"days"`
+		Cats  map[string]cat   `json:"cats"`
+		List  []string         `json:"list"`
+		Ptrs  []*cat           `json:"ptrs"`
+		Texts []textLeaf       `json:"texts"`
+		One   textLeaf         `json:"one"`
+		Maybe map[string]*cat  `json:"maybe"`
+		Lists map[string][]int `json:"lists"`
+	}
+	got := Check([]byte(`{"days":{"a":null,"b":1},"cats":{"x":null},"list":["a",null],"ptrs":[null],
+		"texts":["ok",1,"no",null],"one":5,"maybe":{"m":null},"lists":{"l":null}}`), &doc{})
+	var texts []string
+	for _, p := range got {
+		texts = append(texts, p.Path+" "+p.Value+": "+p.Problem)
+	}
+	want := []string{
+		`policy.days[a] null: must not be null: it would silently be zero`,
+		`policy.cats[x] null: must not be null: it would silently be zero`,
+		`policy.list[1] null: must not be null: it would silently be zero`,
+		`policy.texts[1] 1: must be a JSON string`,
+		`policy.texts[2] "no": not ok`,
+		`policy.texts[3] null: must not be null: it would silently be zero`,
+		`policy.one 5: must be a JSON string`,
+		`policy.lists[l] null: must not be null: it would silently be zero`,
+	}
+	if !reflect.DeepEqual(texts, want) {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(texts, "\n"), strings.Join(want, "\n"))
+	}
+}

@@ -186,9 +186,15 @@ func (c *checker) walk(raw []byte, t reflect.Type, path string, all bool) {
 	}
 	if reflect.PointerTo(t).Implements(textUnmarshaler) {
 		// A string the type refuses is a problem at this path, reported with every other one
-		// (encoding/json would stop at the first, and name no path).
+		// (encoding/json would stop at the first, and name no path); so is any other value but
+		// null, which encoding/json refuses for a type decoded from text.
 		var text string
-		if tr := bytes.TrimLeft(raw, " \t\r\n"); len(tr) > 0 && tr[0] == '"' && json.Unmarshal(raw, &text) == nil {
+		tr := bytes.TrimSpace(raw)
+		if len(tr) > 0 && tr[0] != '"' && !isNull(tr) {
+			c.add(path, short(tr), "must be a JSON string")
+			return
+		}
+		if len(tr) > 0 && tr[0] == '"' && json.Unmarshal(raw, &text) == nil {
 			if err := reflect.New(t).Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(text)); err != nil {
 				c.problems = append(c.problems, Problem{Path: path, Value: strconv.Quote(text), Problem: err.Error(), Err: err})
 			}
@@ -209,15 +215,26 @@ func (c *checker) walk(raw []byte, t reflect.Type, path string, all bool) {
 				continue
 			}
 			seen[key] = true
-			c.walk(v, t.Elem(), path+"["+key+"]", all)
+			c.element(v, t.Elem(), path+"["+key+"]", all)
 		}
 	case reflect.Slice, reflect.Array:
 		i := 0
 		for v := range Elements(raw) {
-			c.walk(v, t.Elem(), path+"["+strconv.Itoa(i)+"]", all)
+			c.element(v, t.Elem(), path+"["+strconv.Itoa(i)+"]", all)
 			i++
 		}
 	}
+}
+
+// element walks a map's value or a list's element. null there is a problem unless the element
+// type has a nil of its own (a pointer, an interface): encoding/json would make it a zero value,
+// silently, as it does for a required field left out.
+func (c *checker) element(raw []byte, t reflect.Type, path string, all bool) {
+	if isNull(raw) && t.Kind() != reflect.Pointer && t.Kind() != reflect.Interface {
+		c.add(path, "null", "must not be null: it would silently be zero")
+		return
+	}
+	c.walk(raw, t, path, all)
 }
 
 // decodes reports, at path, the error of decoding raw into a value of type t with the type's own

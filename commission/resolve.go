@@ -99,6 +99,7 @@ const (
 	whyNoRateYet
 	whyNoShopAdsRate
 	whyOverridden
+	whyOutbid // another offer of the same source won: a higher rate, or the same rate and a lower offer ID
 	whyFailed // it applied, and the order earns nothing (COM-4, COM-6, COM-13)
 )
 
@@ -235,6 +236,8 @@ func (r *Resolution) candReason(c cand) affrules.Reason {
 		return affrules.Reason{Rule: RulePrecedence, Kind: na, Key: keyNoShopAdsNoFallback, Subject: p.ID}
 	case whyOverridden:
 		return affrules.Reason{Rule: RulePrecedence, Kind: na, Key: keyOverridden, Observed: affrules.Text(c.source.String()), Limit: affrules.Text(r.Source.String()), Subject: p.ID}
+	case whyOutbid:
+		return affrules.Reason{Rule: RulePrecedence, Kind: na, Key: keyOutbid, Observed: affrules.RateOf(c.rate), Limit: affrules.RateOf(r.Rate), Subject: p.ID}
 	case whyFailed:
 		var buf [1]affrules.Reason
 		f := r.failureReasons(buf[:0])[0] // the first failed rule
@@ -583,6 +586,9 @@ func (e *Evaluator) resolve(res *Resolution, b *Book, o *Order, at time.Time) {
 	for k := range cs {
 		if c := &cs[k]; k != win && c.outcome == Won {
 			c.outcome, c.why = Overridden, whyOverridden
+			if c.source == wc.source {
+				c.why = whyOutbid
+			}
 		}
 	}
 	if shopAds && !winRates.shopAds {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/affrulestest"
 	"github.com/affrules/affrules/commission"
 )
 
@@ -213,8 +214,17 @@ func TestCoverage_COM3(t *testing.T) {
 	if r.OfferID != "t-b" || r.Rate.String() != "14%" {
 		t.Errorf("tie within TARGET: won %s %s, want t-b (higher rate, then lower ID)", r.OfferID, r.Rate)
 	}
-	if c := candidate(r, "t-a"); !strings.Contains(c.Reason.String(), "overridden by TARGET") {
-		t.Errorf("t-a: %s", c.Reason)
+	// The losers of the same source say why: a lower rate, or the same rate and a higher ID.
+	for id, observed := range map[string]string{"t-a": "12%", "t-c": "14%"} {
+		c := candidate(r, id)
+		want := affrules.Reason{Rule: commission.RulePrecedence, Kind: affrules.NotApplicable, Key: "commission.com5.outbid",
+			Observed: affrules.RateOf(affrules.MustParseRate(observed)), Limit: affrules.RateOf(affrules.MustParseRate("14%")), Subject: id}
+		if c.Outcome != commission.Overridden || affrulestest.Diff(want, c.Reason) != "" {
+			t.Errorf("%s: %s %s, want %s", id, c.Outcome, c.Reason, want)
+		}
+	}
+	if c := candidate(r, "open-1"); !strings.Contains(c.Reason.String(), "overridden by TARGET") {
+		t.Errorf("open-1: %s", c.Reason)
 	}
 }
 

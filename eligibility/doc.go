@@ -38,9 +38,10 @@
 //	eligibility.elg9.failed                   Text: the product's state; Text "eligible"
 //
 // The English text, the same as earlier releases printed, is built only when a reason is
-// printed or marshalled. An eligible product or shop allocates nothing; any other
-// product allocates its reasons once, and the not-applicable and failed reasons that depend only
-// on the policy and the category are built once, in [New].
+// printed or marshalled. A product or shop that passes every rule allocates nothing; any other
+// product, an eligible one with a "not applicable" reason too (fewer reviews or refund cases than
+// the minimum), allocates its reasons once, and the not-applicable and failed reasons that depend
+// only on the policy and the category are built once, in [New].
 //
 // # Policy
 //

@@ -45,8 +45,9 @@ type Event struct {
 // [Performance]: active days counted once per market-calendar day (LVL-4, MKT-2), GMV summed, and
 // both the distinct products and the distinct categories selected counted (LVL-2: the table in
 // force says which one breadth compares). The result does not depend on the order of events. An
-// Aggregator is not safe for concurrent use; its memory grows with the number of creators and of
-// distinct (creator, product) and (creator, category) pairs, not with the number of events. The
+// Aggregator is not safe for concurrent use; its memory grows with the number of creators, of
+// distinct products and of distinct (creator, product) and (creator, category) pairs, not with
+// the number of events. The
 // zero Aggregator (and a nil *Aggregator) belongs to no market: it rejects every event with an
 // error wrapping [affrules.ErrUnknownMarket]; build one with [NewAggregator].
 type Aggregator struct {
@@ -58,7 +59,8 @@ type Aggregator struct {
 	index        map[string]int32
 	creators     []string
 	tallies      []tally
-	productsOf   map[creatorProduct]affrules.Category // (creator, product) pairs seen, with the product's category
+	productsOf   map[creatorProduct]affrules.Category // (creator, product) pairs seen, with the category counted for it
+	categoryOf   map[string]affrules.Category         // each product's category, as first given
 	categoriesOf map[creatorProduct]struct{}          // (creator, category) pairs seen
 	// last is the creator of the previous event, whose index is lastIndex: events often come grouped.
 	last      string
@@ -96,6 +98,7 @@ func NewAggregator(market affrules.MarketCode, m affrules.Month) (*Aggregator, e
 		ndays:        m.Days(),
 		index:        make(map[string]int32),
 		productsOf:   make(map[creatorProduct]affrules.Category),
+		categoryOf:   make(map[string]affrules.Category),
 		categoriesOf: make(map[creatorProduct]struct{}),
 	}
 	t := a.period.Start
@@ -174,10 +177,10 @@ func (a *Aggregator) Add(e Event) error {
 	if !ok {
 		i, ok = a.index[e.Creator]
 	}
-	if ok && e.Product != "" && e.Category != "" {
-		// LVL-2: a product has one category, whichever event names it first.
-		if c := a.productsOf[creatorProduct{creator: i, product: e.Product}]; c != "" && c != e.Category {
-			return fielderr.New(pkg, "event.category", strconv.Quote(string(e.Category)), "differs from %q, the category given before for product %s of creator %s (LVL-2)", c, e.Product, e.Creator)
+	if e.Product != "" && e.Category != "" {
+		// LVL-2: a product has one category, whichever event names it first, whoever selected it.
+		if c := a.categoryOf[e.Product]; c != "" && c != e.Category {
+			return fielderr.New(pkg, "event.category", strconv.Quote(string(e.Category)), "differs from %q, the category given before for product %s (LVL-2)", c, e.Product)
 		}
 	}
 	if !ok {
@@ -206,6 +209,9 @@ func (a *Aggregator) Add(e Event) error {
 		}
 		if !seen || c == "" && e.Category != "" {
 			a.productsOf[k] = e.Category
+		}
+		if e.Category != "" && a.categoryOf[e.Product] == "" {
+			a.categoryOf[e.Product] = e.Category
 		}
 	}
 	if e.Category != "" {

@@ -234,10 +234,12 @@ func TestAggregatorRejects(t *testing.T) {
 	require.NoError(t, a.Add(level.Event{Creator: "c", At: in, Kind: level.Selection, Product: "p1", Category: affrules.Fashion}))
 	before := view(a.Performance("c"))
 	err = a.Add(level.Event{Creator: "c", At: in.Add(time.Hour), Kind: level.PromoLive, Product: "p1", Category: affrules.FMCG, GMV: decimal.NewFromInt(5)})
-	assert.ErrorContains(t, err, `level: event.category "fmcg": differs from "fashion", the category given before for product p1 of creator c (LVL-2)`)
+	assert.ErrorContains(t, err, `level: event.category "fmcg": differs from "fashion", the category given before for product p1 (LVL-2)`)
 	assert.Equal(t, before, view(a.Performance("c")), "a rejected event changed the tally")
 	require.NoError(t, a.Add(level.Event{Creator: "c", At: in, Kind: level.PromoLive, Product: "p1", Category: affrules.Fashion}))
-	require.NoError(t, a.Add(level.Event{Creator: "other", At: in, Kind: level.PromoLive, Product: "p1", Category: affrules.FMCG})) // another creator's listing
+	err = a.Add(level.Event{Creator: "other", At: in, Kind: level.PromoLive, Product: "p1", Category: affrules.FMCG}) // the same product, whoever selects it
+	assert.ErrorContains(t, err, `level: event.category "fmcg": differs from "fashion", the category given before for product p1 (LVL-2)`)
+	require.NoError(t, a.Add(level.Event{Creator: "other", At: in, Kind: level.PromoLive, Product: "p1"}))
 	if diff := cmp.Diff(perfView{GMV: decimal.Zero, ActiveDays: 1, Products: 1, Categories: 1}, view(a.Performance("c"))); diff != "" {
 		t.Errorf("(-want +got):\n%s", diff)
 	}

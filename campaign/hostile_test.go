@@ -368,3 +368,53 @@ func TestNilMemory(t *testing.T) {
 	_, err = m.Campaigns(ctx, affrules.MY)
 	assert.ErrorContains(t, err, "campaign: nil *Memory")
 }
+
+// A Target offer's creators and market are reported once, under the target's own fields,
+// whatever the number of products; List and ChangeRate name their problems under campaign's
+// prefix and List's own arguments.
+func TestListingErrorFields(t *testing.T) {
+	e := campaign.MustNew(campaign.DefaultPolicy(), commission.MustNew(commission.DefaultPolicy()))
+	at := time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC)
+	per := affrules.Period{Start: at.AddDate(0, 1, 0), End: at.AddDate(0, 1, 9)}
+	rate := func(s string) commission.Terms { return commission.Terms{Rate: affrules.MustParseRate(s)} }
+	fields := func(err error) []string {
+		t.Helper()
+		var out []string
+		for _, e := range flatten(err) {
+			var fe *affrules.FieldError
+			if !errors.As(e, &fe) || fe.Pkg != "campaign" {
+				t.Fatalf("%v is not a campaign FieldError", e)
+			}
+			out = append(out, fe.Field)
+		}
+		return out
+	}
+	_, err := e.Target(campaign.TargetOffer{ID: "t", Market: affrules.UK, Period: per,
+		Products: []campaign.TargetProduct{{Product: "p", Terms: rate("12%")}, {Product: "q", Terms: rate("12%")}}}, at)
+	assert.Equal(t, []string{"target.creators"}, fields(err))
+	_, err = e.Target(campaign.TargetOffer{ID: "t", Market: "XX", Creators: []string{"c"}, Period: per,
+		Products: []campaign.TargetProduct{{Product: "p", Terms: rate("90%")}}}, at)
+	assert.Equal(t, []string{"target.market", "target.products[0].rates[0].value.rate"}, fields(err))
+	_, err = e.Target(campaign.TargetOffer{ID: "t", Market: affrules.UK, Period: per}, at)
+	assert.Equal(t, []string{"target.products", "target.creators"}, fields(err))
+
+	_, err = e.List("open-p", affrules.UK, "p", rate("90%"), at)
+	assert.Equal(t, []string{"terms.rate"}, fields(err))
+	_, err = e.List("", affrules.UK, "", rate("10%"), at)
+	assert.Equal(t, []string{"id", "product"}, fields(err))
+	o, err := e.List("open-p", affrules.UK, "p", rate("10%"), at)
+	require.NoError(t, err)
+	_, err = e.ChangeRate(o, rate("95%"), at.Add(time.Hour))
+	assert.Equal(t, []string{"offer.rates[1].value.rate"}, fields(err))
+}
+
+// flatten returns the errors joined in err, or err alone.
+func flatten(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	if err == nil {
+		return nil
+	}
+	return []error{err}
+}

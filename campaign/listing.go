@@ -1,9 +1,11 @@
 package campaign
 
 import (
+	"errors"
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/affrules/affrules"
@@ -27,7 +29,8 @@ func (e *Evaluator) List(id string, m affrules.MarketCode, product string, t com
 	o := commission.Offer{ID: id, Source: commission.Open, Market: m, Product: product, Coverage: commission.Everyone, Period: affrules.Period{Start: at}}
 	o.Rates, _ = affrules.NewTimeline(affrules.Effective[commission.Terms]{From: at, Value: own(t)})
 	if err := e.rule.Check(nil, o, at); err != nil {
-		return commission.Offer{}, err
+		// Named by List's own arguments: terms, id, market, product.
+		return commission.Offer{}, fielderr.Rebase(pkg, "offer.", "", fielderr.Rebase(pkg, "offer.rates[0].value", "terms", err))
 	}
 	return o, nil
 }
@@ -75,6 +78,12 @@ func (e *Evaluator) Target(t TargetOffer, at time.Time) ([]commission.Offer, err
 	if t.Period.Start.Before(at) {
 		l.Add("target.period.start", stamp(t.Period.Start), "is before the offer is made at %s: an offer starts when it is made or later (COM-3)", stamp(at))
 	}
+	// The creators and the market are the offer's, the same for every product: their problems
+	// are reported once, under the target's own fields, from the check of one offer.
+	probe := commission.Offer{ID: "target", Source: commission.Target, Market: t.Market, Product: "product",
+		Coverage: commission.Listed, Creators: t.Creators, Period: t.Period}
+	shared, _ := splitProblems(e.rule.Check(nil, probe, at), offerLevel)
+	l.Append(fielderr.Rebase(pkg, "offer", "target", shared))
 	seen := make(map[string]struct{}, len(t.Products))
 	for i, p := range t.Products {
 		if _, dup := seen[p.Product]; dup {
@@ -85,7 +94,8 @@ func (e *Evaluator) Target(t TargetOffer, at time.Time) ([]commission.Offer, err
 		o := commission.Offer{ID: url.PathEscape(t.ID) + "/" + url.PathEscape(p.Product), Source: commission.Target, Market: t.Market, Product: p.Product,
 			Coverage: commission.Listed, Creators: slices.Clone(t.Creators), Period: t.Period}
 		o.Rates, _ = affrules.NewTimeline(affrules.Effective[commission.Terms]{From: t.Period.Start, Value: own(p.Terms)})
-		l.Append(fielderr.Rebase(pkg, "offer", "target.products["+strconv.Itoa(i)+"]", e.rule.Check(nil, o, at)))
+		_, own := splitProblems(e.rule.Check(nil, o, at), offerLevel)
+		l.Append(fielderr.Rebase(pkg, "offer", "target.products["+strconv.Itoa(i)+"]", own))
 		out = append(out, o)
 	}
 	if err := l.Err(); err != nil {
@@ -123,7 +133,7 @@ func (e *Evaluator) ChangeRate(o commission.Offer, t commission.Terms, at time.T
 		return o, err
 	}
 	if err := e.rule.Check(&o, n, at); err != nil {
-		return o, err
+		return o, fielderr.Rebase(pkg, "offer", "offer", err)
 	}
 	return n, nil
 }
@@ -162,7 +172,7 @@ func (e *Evaluator) Remove(o commission.Offer, at time.Time) (commission.Offer, 
 		n.Period.End = o.Period.Start
 	}
 	if err := e.rule.Check(&o, n, at); err != nil {
-		return o, err
+		return o, fielderr.Rebase(pkg, "offer", "offer", err)
 	}
 	return n, nil
 }
@@ -229,4 +239,30 @@ func own(t commission.Terms) commission.Terms {
 // removed before it started (an end not after its start), so it never runs (CMP-7).
 func ended(o commission.Offer, at time.Time) bool {
 	return !o.Period.End.IsZero() && (!at.Before(o.Period.End) || !o.Period.End.After(o.Period.Start))
+}
+
+// offerLevel reports whether a problem of a TARGET offer's check is about the Target offer as a
+// whole (its creators, its market), not about one product.
+func offerLevel(field string) bool {
+	return field == "offer.market" || field == "offer.creators" || strings.HasPrefix(field, "offer.creators[")
+}
+
+// splitProblems splits the field errors of err into those whose field matches and the rest.
+func splitProblems(err error, match func(field string) bool) (matching, rest error) {
+	if err == nil {
+		return nil, nil
+	}
+	errs := []error{err}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	}
+	var m, r []error
+	for _, e := range errs {
+		if f, ok := e.(*affrules.FieldError); ok && match(f.Field) {
+			m = append(m, e)
+		} else {
+			r = append(r, e)
+		}
+	}
+	return errors.Join(m...), errors.Join(r...)
 }

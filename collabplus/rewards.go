@@ -206,8 +206,8 @@ type Score struct {
 // collaboration that is not a challenge, whose market Collaboration Plus does not run in,
 // whose period is not valid, with no tiers, tiers whose To are not ascending from 1 or whose
 // rewards are negative or finer than the minor unit; a score of a creator who is not a member
-// or is scored twice, a negative or out-of-bounds value, a qualified score whose Reached is
-// out of bounds.
+// or is scored twice, a negative or out-of-bounds value, a fraction of an order for an orders
+// goal, a qualified score whose Reached is out of bounds or outside the challenge's period.
 func (e *Evaluator) Rank(c Collaboration, scores []Score) ([]Reward, error) {
 	if err := e.ready(); err != nil {
 		return nil, err
@@ -256,14 +256,21 @@ func (e *Evaluator) Rank(c Collaboration, scores []Score) ([]Reward, error) {
 			l.Append(bounds.Decimal(pkg, "scores["+strconv.Itoa(i)+"].value", s.Value))
 			continue
 		}
-		if s.Value.Sign() < 0 {
-			l.Add("scores["+strconv.Itoa(i)+"].value", s.Value, "%w", affrules.ErrNegative)
+		switch f := "scores[" + strconv.Itoa(i) + "].value"; {
+		case s.Value.Sign() < 0:
+			l.Add(f, s.Value, "%w", affrules.ErrNegative)
+		case t.Goal == Orders && !s.Value.IsInteger():
+			l.Add(f, s.Value, "must be a whole number of orders (CP-6)")
 		}
 		if !s.Qualified {
 			continue
 		}
-		if !bounds.InRange(s.Reached) {
-			l.Append(bounds.Instant(pkg, "scores["+strconv.Itoa(i)+"].reached", s.Reached))
+		switch f := "scores[" + strconv.Itoa(i) + "].reached"; {
+		case !bounds.InRange(s.Reached):
+			l.Append(bounds.Instant(pkg, f, s.Reached))
+		case s.Reached.Before(t.Period.Start) || !s.Reached.Before(t.Period.End):
+			// CP-6: the value counts from the creator's join to the end, so it is reached within.
+			l.Add(f, s.Reached.Format(time.RFC3339Nano), "is outside the challenge's period %s: the value counts from join to end (CP-6)", t.Period)
 		}
 		if bounds.CoefficientBits(s.Value) != 0 { // zero ranks at any scale
 			minExp = min(minExp, s.Value.Exponent())

@@ -419,3 +419,26 @@ func TestCancelReward(t *testing.T) {
 		require.Equal(t, r, got)
 	}
 }
+
+// CP-6: an orders goal counts whole orders, and a qualified creator reaches its value within the
+// challenge's period (from join to end): a fraction of an order, or a Reached at or after the end
+// or before the start, is bad input. The last instant of the period is within it.
+func TestRankScoreBounds(t *testing.T) {
+	e := moneyEval(t)
+	c := challengeCollab("ann", "bob")
+	end := c.Preferences.Period.End
+	_, err := e.Rank(c, []collabplus.Score{score("ann", "10", end.Add(-time.Nanosecond), true), score("bob", "9", ukAt(5, 0, 0), true)})
+	require.NoError(t, err)
+	_, err = e.Rank(c, []collabplus.Score{score("ann", "10", end, true), score("bob", "9", c.Preferences.Period.Start.Add(-time.Nanosecond), true)})
+	require.ErrorContains(t, err, "collabplus: scores[0].reached")
+	require.ErrorContains(t, err, "collabplus: scores[1].reached")
+	require.ErrorContains(t, err, "is outside the challenge's period")
+	_, err = e.Rank(c, []collabplus.Score{score("ann", "10", end.Add(time.Hour), false)}) // not ranked: Reached unused
+	require.NoError(t, err)
+
+	c.Preferences.Goal = collabplus.Orders
+	_, err = e.Rank(c, []collabplus.Score{score("ann", "1.5", ukAt(5, 0, 0), true)})
+	require.ErrorContains(t, err, "collabplus: scores[0].value 1.5: must be a whole number of orders (CP-6)")
+	_, err = e.Rank(c, []collabplus.Score{score("ann", "2.000", ukAt(5, 0, 0), true)})
+	require.NoError(t, err)
+}

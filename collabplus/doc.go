@@ -56,9 +56,11 @@
 //     force during COM-10's delay before it); a shop-ads rate with the Open shop-ads rate,
 //     else the Open standard rate; only at submission. A product not listed in Open
 //     Collaboration has no floor. An exclusive shop-ads rate needs an exclusive standard rate.
-//     A submission refused by the quota (CP-3) or by the Open rates alone is told the first
-//     instant both let it through, if that comes before the period starts (MKT-5, CP-7): the
-//     quota's next slot, or later the end of a decrease's delay or of a listing.
+//     A submission refused only by the quota (CP-3), by the Open rates, or by products
+//     temporarily disqualified until a known instant (ELG-9, the eligibility result's
+//     NextAllowed) is told the first instant all of them let it through, if that comes before
+//     the period starts (MKT-5, CP-7): the quota's next slot or the products' eligibility, or
+//     later the end of a decrease's delay or of a listing.
 //   - CP-13: a creator may join at t only if not blocked at any moment from the
 //     collaboration's payment to t; blocking twice, or unblocking an unblocked creator,
 //     changes nothing.

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/affrules/affrules"
@@ -439,3 +440,36 @@ func TestPolicyNestedFieldsRequired(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 10, p.Recommended["TH"].MinDays)
 }
+
+// MKT-5 with ELG-9: a product temporarily disqualified until an instant (ELG-1's NextAllowed)
+// makes a refusal that says when the submission will next be allowed, if that comes before the
+// period starts; a disqualification that time does not lift, or one lifting after the start,
+// gives no instant. Another failure that time does not help (CP-17) clears it too.
+func TestSubmitNextAllowedAfterDisqualification(t *testing.T) {
+	e := fxEval(t, nil)
+	s := fxSeller(t, e, fxTerms(collabplus.Product{ID: "lamp", Rate: affrules.MustParseRate("15%")}, collabplus.Product{ID: "fan", Rate: affrules.MustParseRate("12%")}))
+	at := fxDay(1, 12, 0)
+	temp := func(lifts time.Time) collabplus.Facts {
+		f := fxFacts()
+		f.Eligibility[0].State, f.Eligibility[0].Scope = eligibility.TemporarilyDisqualified, eligibility.ShopScope
+		f.Eligibility[0].Decision = affrules.Decision{NextAllowed: lifts, Reasons: []affrules.Reason{{Rule: eligibility.RuleCounterfeit, Key: "eligibility.elg1.failed"}}}
+		return f
+	}
+	r := fxRefused(t, second(e.Apply(s, collabplus.Submit("c", temp(fxDay(1, 20, 0))), at)), collabplus.RuleEligibleProducts)
+	assert.Equal(t, fxDay(1, 20, 0), r.Decision.NextAllowed, "lifts before the start")
+	r = fxRefused(t, second(e.Apply(s, collabplus.Submit("c", temp(fxDay(2, 1, 0))), at)), collabplus.RuleEligibleProducts)
+	assert.True(t, r.Decision.NextAllowed.IsZero(), "lifts at the start: too late")
+	f := temp(fxDay(1, 20, 0))
+	f.Eligibility[1].State = eligibility.TemporarilyDisqualified // no instant at which it lifts
+	r = fxRefused(t, second(e.Apply(s, collabplus.Submit("c", f), at)), collabplus.RuleEligibleProducts)
+	assert.True(t, r.Decision.NextAllowed.IsZero(), "another product that time does not help")
+	f = temp(fxDay(1, 20, 0))
+	f.Allowlisted = false
+	e2 := collabplus.MustNew(func() collabplus.Policy { p := collabplus.DefaultPolicy(); p.OpenMarkets = nil; return p }(), commission.MustNew(commission.DefaultPolicy()))
+	s2 := fxSeller(t, e2, fxTerms(collabplus.Product{ID: "lamp", Rate: affrules.MustParseRate("15%")}, collabplus.Product{ID: "fan", Rate: affrules.MustParseRate("12%")}))
+	r = fxRefused(t, second(e2.Apply(s2, collabplus.Submit("c", f), at)), collabplus.RuleAllowlist)
+	assert.True(t, r.Decision.NextAllowed.IsZero(), "CP-17 is not lifted by time")
+}
+
+// second returns the error of a call returning a value and an error.
+func second[T any](_ T, err error) error { return err }

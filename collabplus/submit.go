@@ -166,12 +166,21 @@ func (e *Evaluator) submit(s *Seller, c *Collaboration, mk affrules.Market, f Fa
 	if !at.Before(t.Period.Start) {                       // CP-7: paid before it starts
 		reasons = append(reasons, affrules.Reason{Rule: RuleLifecycle, Key: keyStarted, Observed: affrules.Instant(at), Limit: affrules.Instant(t.Period.Start), Subject: c.ID})
 	}
-	for i, p := range t.Products { // ELG-9
+	// ELG-9: time helps an ineligible product only when its result says when it lifts (a
+	// temporary disqualification whose NextAllowed is set, ELG-1).
+	eligFrom, eligNext, eligTime := len(reasons), time.Time{}, true
+	for i, p := range t.Products {
 		if r := results[i]; !r.Eligible() {
 			reasons = append(reasons, affrules.Reason{Rule: RuleEligibleProducts, Key: keyIneligible, Observed: affrules.Text(r.State.String()), Limit: affrules.Text(eligibility.Eligible.String()), Subject: p.ID})
 			reasons = append(reasons, r.Decision.Failures()...)
+			if na := r.Decision.NextAllowed; na.IsZero() || r.Permanent() {
+				eligTime = false
+			} else if na.After(eligNext) {
+				eligNext = na
+			}
 		}
 	}
+	eligTo := len(reasons)
 	openOf := make(map[string][]commission.Offer, len(f.Open))
 	for _, o := range f.Open {
 		openOf[o.Product] = append(openOf[o.Product], o)
@@ -179,20 +188,25 @@ func (e *Evaluator) submit(s *Seller, c *Collaboration, mk affrules.Market, f Fa
 	for _, p := range t.Products { // CP-8
 		reasons = append(reasons, e.aboveOpen(p, openOf[p.ID], at)...)
 	}
-	// MKT-5: time alone helps when only the quota (CP-3) and the Open rates CP-8 holds the
-	// exclusive ones to fail: from the instant the quota frees a slot, the first at which no
+	// MKT-5: time alone helps when only the quota (CP-3), temporary disqualifications that say
+	// when they lift (ELG-9) and the Open rates CP-8 holds the exclusive ones to fail: from the
+	// instant the quota frees a slot and every product is eligible again, the first at which no
 	// product's rates fail CP-8 any more (a decreased Open rate stops counting COM-10's delay
 	// after the decrease, a listing when it ends), if that comes before the period starts, when
 	// CP-7 would refuse the submission.
-	timeOnly, rates := true, false
-	for _, r := range reasons {
-		switch r.Rule {
-		case RuleQuota:
-		case RuleExclusiveRates:
+	timeOnly, rates := eligTime, false
+	for i, r := range reasons {
+		switch {
+		case i >= eligFrom && i < eligTo:
+		case r.Rule == RuleQuota:
+		case r.Rule == RuleExclusiveRates:
 			rates = true
 		default:
 			timeOnly = false
 		}
+	}
+	if eligNext.After(next) {
+		next = eligNext // every product eligible again
 	}
 	switch {
 	case !timeOnly:
@@ -200,7 +214,7 @@ func (e *Evaluator) submit(s *Seller, c *Collaboration, mk affrules.Market, f Fa
 	case rates:
 		from := at
 		if next.After(from) {
-			from = next // the quota's slot
+			from = next // the quota's slot, every product eligible
 		}
 		next = e.openClears(t.Products, openOf, from, t.Period.Start)
 	}

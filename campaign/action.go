@@ -24,6 +24,14 @@ func refuse(action, subject string, reasons ...affrules.Reason) error {
 	return &affrules.Refusal{Pkg: pkg, Action: action, Subject: subject, Decision: d}
 }
 
+// later returns the later of a and b.
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
+}
+
 type actionKind uint8
 
 const (
@@ -250,15 +258,45 @@ func (e *Evaluator) register(c *Campaign, a Action, at time.Time) error {
 	if r.Rate.Cmp(c.Requirement) < 0 {
 		reasons = append(reasons, affrules.Reason{Rule: RuleRegistration, Key: keyBelowRequirement, Observed: affrules.RateOf(r.Rate), Limit: affrules.RateOf(c.Requirement), Subject: r.Product})
 	}
+	eligFrom := len(reasons)
 	if d := el.ForCampaign(); !d.Allowed { // ELG-9
 		reasons = append(reasons, affrules.Reason{Rule: RuleEligibleProducts, Key: keyIneligible, Observed: affrules.Text(el.State.String()), Limit: affrules.Text(eligibility.Eligible.String()), Subject: r.Product})
 		reasons = append(reasons, d.Failures()[1:]...)
 	}
+	eligTo := len(reasons)
 	if i := c.registration(r.Product); i >= 0 {
 		reasons = append(reasons, affrules.Reason{Rule: RuleRegistration, Key: keyRegistered, Observed: affrules.Text(c.Products[i].Status.String()), Subject: r.Product})
 	}
-	if err := refuse("register", r.Product, reasons...); err != nil {
-		return err
+	if len(reasons) > 0 {
+		// MKT-5: time alone helps when only the registration period not yet open and a
+		// temporary disqualification that says when it lifts (ELG-9) stand in the way: the later
+		// of the two, if registration is still possible then.
+		d := affrules.Decide(reasons...)
+		next := time.Time{}
+		if eligTo > eligFrom {
+			next = el.Decision.NextAllowed
+			if el.State != eligibility.TemporarilyDisqualified {
+				next = time.Time{}
+			}
+		}
+		timeOnly := eligTo == eligFrom || !next.IsZero()
+		for i, x := range reasons {
+			switch {
+			case i >= eligFrom && i < eligTo:
+			case x.Key == keyNotOpenYet:
+				next = later(next, x.Limit.Time())
+			default:
+				timeOnly = false
+			}
+		}
+		closes := c.Registration.End // CMP-4
+		if c.Initiator == Seller {
+			closes = c.Period.End // CMP-6: the owner registers until the campaign is over
+		}
+		if timeOnly && next.Before(closes) {
+			d.NextAllowed = next
+		}
+		return &affrules.Refusal{Pkg: pkg, Action: "register", Subject: r.Product, Decision: d}
 	}
 	r.Registered, r.Status = at, Pending
 	if c.Initiator == Seller {

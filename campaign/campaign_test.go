@@ -992,3 +992,36 @@ func TestDates(t *testing.T) {
 		require.ErrorIs(t, err, affrules.ErrUnknownMarket)
 	}
 }
+
+// MKT-5 with ELG-9: a registration refused by a shop's temporary disqualification that lifts at a
+// known instant (ELG-1's NextAllowed) says when it will next be allowed: that instant, or the
+// registration's opening if later, while registration is still open then; a product whose
+// result says no such instant, or one lifting after registration closes, gives none.
+func TestRegisterNextAllowedAfterDisqualification(t *testing.T) {
+	c := create(t, agencyTerms(t))
+	e := eligibility.MustNew(eligibility.DefaultPolicy())
+	result := func(violation, at time.Time) eligibility.Result {
+		t.Helper()
+		shop, err := e.Shop(eligibility.Shop{ID: "shop-1", Market: affrules.MY, StoreRating: decimal.RequireFromString("4.8"), LastCounterfeitViolation: violation}, at)
+		require.NoError(t, err)
+		r, err := e.Product(eligibility.Product{ID: "serum", ShopID: "shop-1", Market: affrules.MY, Category: affrules.Lifestyle, Orders: 500}, shop, at)
+		require.NoError(t, err)
+		return r
+	}
+	at := regStart.Add(time.Hour)
+	lifts := regStart.Add(2 * 24 * time.Hour)
+	r := refused(t, c, campaign.Register(registration("serum", "shop-1", "15%"), result(lifts.Add(-60*24*time.Hour), at)), at)
+	require.True(t, r.Decision.Failed(campaign.RuleEligibleProducts))
+	require.Equal(t, lifts, r.Decision.NextAllowed.In(lifts.Location()), "lifts while registration is open")
+
+	early := regStart.Add(-time.Hour)
+	soon := regStart.Add(-30 * time.Minute)
+	r = refused(t, c, campaign.Register(registration("serum", "shop-1", "15%"), result(soon.Add(-60*24*time.Hour), early)), early)
+	require.True(t, r.Decision.NextAllowed.Equal(regStart), "lifts before registration opens: it opens")
+
+	r = refused(t, c, campaign.Register(registration("serum", "shop-1", "15%"), result(regEnd.Add(-60*24*time.Hour), at)), at)
+	require.True(t, r.Decision.NextAllowed.IsZero(), "lifts when registration has closed")
+
+	r = refused(t, c, campaign.Register(registration("serum", "shop-1", "15%"), productResult(t, negativeReviews("serum", "shop-1"))), at)
+	require.True(t, r.Decision.NextAllowed.IsZero(), "ELG-3: time alone does not help")
+}

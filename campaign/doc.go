@@ -20,8 +20,10 @@
 // the PARTNER offers a campaign makes at an instant, for [commission.Evaluator.Prepare].
 //
 // A business "no" to an action is a [*affrules.Refusal] error, wrapping [affrules.ErrRefused], whose
-// [affrules.Decision] gives every failing rule with its ID, observed value and limit, and when
-// registration opens if that is the only obstacle; nothing is changed. Bad input is a
+// [affrules.Decision] gives every failing rule with its ID, observed value and limit, and, when
+// time alone will help (MKT-5), when: registration opening, or a temporary disqualification of
+// the product lifting (its eligibility result's NextAllowed, ELG-9), whichever is later, while
+// registration is still open then; nothing is changed. Bad input is a
 // [*affrules.FieldError] naming the field and the value, several joined: an inverted or empty
 // period, registration ending after the campaign, a rate outside 1%–80% (COM-9, commission's
 // bounds), a negative sample quantity, an eligibility result of another product, an instant

@@ -3,7 +3,8 @@
 // sampletest): a named [Property] of a policy, [Run] to check a list of them, [Fails] to prove a
 // property can fail, and rapid generators that straddle a policy's own limits and instants.
 //
-// It uses the standard library and pgregory.net/rapid only, so nothing else enters a host's build.
+// It uses the standard library, pgregory.net/rapid and github.com/shopspring/decimal (which
+// affrules itself needs) only, so nothing else enters a host's build.
 package affrulestest
 
 import (
@@ -47,7 +48,8 @@ func Run(t *testing.T, props []Property) {
 }
 
 // Fails runs the property under rapid without failing the calling test and returns rapid's report
-// of the minimal counter-example, or "" if the property held on every input drawn. It is how a
+// of the minimal counter-example, or "" if the property held on every input drawn (a nil prop
+// is a report saying so, never a pass). It is how a
 // test proves that a property can fail, for example on a deliberately broken policy. While it
 // runs, rapid writes no fail file (an expected failure leaves nothing on disk) and shrinks for at
 // most a second (a counter-example found that fast still names the broken value); it restores
@@ -57,6 +59,9 @@ func Run(t *testing.T, props []Property) {
 // a policy), call testing.Init and flag.Parse first: rapid reads its settings from the testing
 // flags.
 func Fails(prop func(*rapid.T)) string {
+	if prop == nil {
+		return "affrulestest: no property to run (a nil Check)"
+	}
 	flagMu.Lock()
 	defer flagMu.Unlock()
 	defer setFlag("rapid.nofailfile", "true")()
@@ -113,6 +118,10 @@ func Find(t testing.TB, props []Property, name string) Property {
 // it gets three runs.
 func MustFail(t testing.TB, p Property, want ...string) {
 	t.Helper()
+	if p.Check == nil {
+		t.Fatalf("property %q has no Check: nothing to fail", p.Name)
+		return
+	}
 	var report string
 	for range 3 {
 		if report = Fails(p.Check); report != "" {
@@ -364,8 +373,11 @@ func Midnights(loc *time.Location, from, to time.Time) []time.Time {
 }
 
 // Transitions returns the instants in [from, to) at which loc's offset from UTC changes (daylight
-// saving starts or ends), found to the second.
+// saving starts or ends), found to the second. A nil loc is UTC, which has none.
 func Transitions(loc *time.Location, from, to time.Time) []time.Time {
+	if loc == nil {
+		return nil
+	}
 	var out []time.Time
 	_, off := from.In(loc).Zone()
 	for t := from; t.Before(to); {

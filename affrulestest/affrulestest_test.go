@@ -121,3 +121,26 @@ func TestRunZeroProperty(t *testing.T) {
 		t.Errorf("Run of a zero Property: %v\n%s", err, out)
 	}
 }
+
+// MustFail of a Property without a Check fails (a missing check proves nothing can fail), and
+// Fails of a nil check reports it instead of passing or panicking; Transitions of a nil zone
+// (UTC) has none.
+func TestMustFailZeroProperty(t *testing.T) {
+	if os.Getenv("AFFRULESTEST_MUSTFAIL_ZERO") == "1" {
+		affrulestest.MustFail(t, affrulestest.Property{Name: "nocheck"})
+		return
+	}
+	cmd := exec.Command(os.Args[0], "-test.run", "^TestMustFailZeroProperty$")
+	cmd.Env = append(os.Environ(), "AFFRULESTEST_MUSTFAIL_ZERO=1")
+	out, err := cmd.CombinedOutput()
+	if err == nil || !strings.Contains(string(out), `property "nocheck" has no Check`) {
+		t.Errorf("MustFail of a Property without a Check: %v\n%s", err, out)
+	}
+	if r := affrulestest.Fails(nil); !strings.Contains(r, "nil Check") || strings.Contains(r, "panic") {
+		t.Errorf("Fails(nil) = %q", r)
+	}
+	from := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	if got := affrulestest.Transitions(nil, from, from.AddDate(1, 0, 0)); got != nil {
+		t.Errorf("Transitions(nil) = %v", got)
+	}
+}

@@ -1,6 +1,6 @@
 // Package campaigntest checks implementations of [campaign.Store], as testing/fstest checks file
-// systems. It depends on the standard library and pgregory.net/rapid only (besides the packages it checks),
-// so a host's build of its own store's tests pulls in nothing else.
+// systems. It depends on the standard library and pgregory.net/rapid only (besides the packages it
+// checks and what they need), so a host's build of its own store's tests pulls in nothing else.
 //
 // [TestStore] runs the suite: creating campaigns and listing them by market and ID; a campaign
 // created again under its ID ([campaign.ErrConflict]); an unknown ID ([campaign.ErrNotFound]);

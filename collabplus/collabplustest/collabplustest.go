@@ -1,6 +1,7 @@
 // Package collabplustest checks implementations of [collabplus.Store], as testing/fstest checks
 // file systems. It depends on the standard library and pgregory.net/rapid only (besides the
-// packages it checks), so a host's build of its own store's tests pulls in nothing else.
+// packages it checks and what they need, github.com/shopspring/decimal), so a host's build of
+// its own store's tests pulls in nothing else.
 //
 // [TestStore] runs the suite: creating sellers' records and reading them back; a record created
 // again under its ID ([collabplus.ErrConflict]); an unknown ID ([collabplus.ErrNotFound]);

@@ -56,7 +56,7 @@ func Instant(p collabplus.Policy, m affrules.MarketCode) *rapid.Generator[time.T
 	}
 	var edges []time.Time
 	for i := range 12 {
-		edges = append(edges, time.Date(2026, time.January+time.Month(i), 1, 0, 0, 0, 0, loc), time.Date(2026, time.January+time.Month(i), 15, 0, 0, 0, 0, loc))
+		edges = append(edges, midnight(2026, time.January+time.Month(i), 1, loc), midnight(2026, time.January+time.Month(i), 15, loc))
 	}
 	return affrulestest.Instant(loc, edges...)
 }
@@ -87,7 +87,7 @@ func Terms(p collabplus.Policy, s collabplus.Seller, at time.Time) *rapid.Genera
 		n := rapid.SampledFrom([]int{bounds.Min - 1, bounds.Min, bounds.Min + 1, bounds.Max - 1, bounds.Max, bounds.Max + 1}).Filter(func(n int) bool { return n >= 1 }).Draw(t, "days")
 		y, mo, d := at.In(loc).Date()
 		d += rapid.IntRange(1, 30).Draw(t, "starts_after_days")
-		period := affrules.Period{Start: time.Date(y, mo, d, 0, 0, 0, 0, loc), End: time.Date(y, mo, d+n, 0, 0, 0, 0, loc)}
+		period := affrules.Period{Start: midnight(y, mo, d, loc), End: midnight(y, mo, d+n, loc)}
 		tm := collabplus.Terms{
 			Type: typ, Period: period, Group: "g1",
 			Products:   []collabplus.Product{{ID: "p1", Rate: affrules.MustParseRate("15%")}},
@@ -112,4 +112,11 @@ func Facts(s collabplus.Seller, tm collabplus.Terms, allowlisted bool) collabplu
 		f.Eligibility = append(f.Eligibility, eligibility.Result{ID: pr.ID, ShopID: s.ID, Market: s.Market, State: eligibility.Eligible, Decision: affrules.Decide()})
 	}
 	return f
+}
+
+// midnight returns the first instant of the local date y-m-d in loc (d may overflow, as for
+// time.Date): the day's start as the market's calendar has it, also in a zone whose daylight
+// saving change skips 00:00, where time.Date's 00:00 would fall on the day before.
+func midnight(y int, m time.Month, d int, loc *time.Location) time.Time {
+	return affrules.DayOf(time.Date(y, m, d, 12, 0, 0, 0, loc), loc).Start
 }

@@ -92,7 +92,7 @@ func nextSlot(p collabplus.Policy, loc *time.Location, subs []msub, at time.Time
 	var cands []time.Time
 	for _, s := range subs {
 		y, m, d := s.at.In(loc).Date()
-		cands = append(cands, time.Date(y, m, d+p.QuotaDays, 0, 0, 0, 0, loc), s.at.Add(time.Duration(p.QuotaDays)*24*time.Hour), s.due)
+		cands = append(cands, midnight(y, m, d+p.QuotaDays, loc), s.at.Add(time.Duration(p.QuotaDays)*24*time.Hour), s.due)
 	}
 	slices.SortFunc(cands, time.Time.Compare)
 	for _, c := range cands {
@@ -385,7 +385,7 @@ func reasonKeys(rs []affrules.Reason) []string {
 func days(first time.Time, n int) affrules.Period {
 	y, m, d := first.Date()
 	loc := first.Location()
-	return affrules.Period{Start: time.Date(y, m, d, 0, 0, 0, 0, loc), End: time.Date(y, m, d+n, 0, 0, 0, 0, loc)}
+	return affrules.Period{Start: midnight(y, m, d, loc), End: midnight(y, m, d+n, loc)}
 }
 
 var (
@@ -437,9 +437,9 @@ func machine(tt *testing.T) func(*rapid.T, collabplus.Store) {
 		// Periods of 14 days starting 10, 20 or 35 days after the first day, local midnights.
 		y, mo, d := t0.In(loc).Date()
 		periods := []affrules.Period{
-			days(time.Date(y, mo, d+10, 0, 0, 0, 0, loc), 14),
-			days(time.Date(y, mo, d+20, 0, 0, 0, 0, loc), 14),
-			days(time.Date(y, mo, d+35, 0, 0, 0, 0, loc), 14),
+			days(midnight(y, mo, d+10, loc), 14),
+			days(midnight(y, mo, d+20, loc), 14),
+			days(midnight(y, mo, d+35, loc), 14),
 		}
 		facts := func(allowlisted bool) collabplus.Facts {
 			return collabplus.Facts{Allowlisted: allowlisted, Eligibility: []eligibility.Result{

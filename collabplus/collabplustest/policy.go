@@ -187,7 +187,7 @@ func permanentEnds(p collabplus.Policy) func(*rapid.T) {
 		}
 		mk, _ := affrules.LookupMarket(m)
 		y, mo, d := tm.Period.Start.In(mk.Location()).Date()
-		tm.Period.End = time.Date(y, mo, d+b.Min, 0, 0, 0, 0, mk.Location()) // within CP-2's bounds
+		tm.Period.End = midnight(y, mo, d+b.Min, mk.Location()) // within CP-2's bounds
 		var err error
 		for _, a := range []collabplus.Action{
 			collabplus.NewDraft(collabplus.Collaboration{ID: "c1", Preferences: tm}),

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"pgregory.net/rapid"
 
@@ -83,4 +84,32 @@ func TestGeneratorsValid(t *testing.T) {
 			t.Fatalf("Submit rejected generated terms %+v at %v as bad input: %v", tm, at, err)
 		}
 	})
+}
+
+// The generated terms run whole days from a local midnight (CP-2) in a host's market whose
+// daylight saving change skips 00:00 (America/Santiago, 6 September 2026), where 00:00 by
+// time.Date is 23:00 the day before; the properties then hold on such a market too.
+func TestTermsMidnightInZoneSkippingMidnight(t *testing.T) {
+	if _, err := affrules.LookupMarket("CL"); err != nil {
+		if err := affrules.RegisterMarket(affrules.Market{Code: "CL", Zone: "America/Santiago", Currency: "CLP",
+			Channels: []affrules.Channel{affrules.Email, affrules.WhatsApp}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, err := collabplus.ParsePolicy([]byte(`{"markets":["CL"]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mk, _ := affrules.LookupMarket("CL")
+	at := time.Date(2026, 9, 1, 0, 0, 0, 0, mk.Location())
+	g := collabplustest.Terms(p, collabplustest.Seller("shop-1", "CL", at), at)
+	for i := range 300 {
+		tm := g.Example(i)
+		for _, x := range []time.Time{tm.Period.Start, tm.Period.End} {
+			if !mk.Day(x).Start.Equal(x) {
+				t.Fatalf("example %d: period %s does not run from a local midnight to another", i, tm.Period)
+			}
+		}
+	}
+	collabplustest.CheckPolicy(t, p)
 }

@@ -17,8 +17,9 @@
 //     reviews, seller-fault refunds or return/refund cases for the same orders, a product frozen
 //     or delisted, a lower store rating, a later counterfeit violation (never after the
 //     instant), a deactivated account. [eligibility.Policy.Validate] refuses every policy that
-//     could break it (a 0% limit, a negative minimum); the property guards the evaluator, so a
-//     host who wraps or replaces it (a cache, a store of verdicts) keeps the guarantee.
+//     could break it (a 0% limit, a negative minimum); the property guards the evaluator
+//     [eligibility.New] builds for the policy, so a change of the library that breaks it fails
+//     the host's CI.
 //   - decision_matches_thresholds compares the evaluator with a plain model, like
 //     worse_record_never_approves it guards the evaluator rather than the policy: it catches one
 //     that applies a market's override from the wrong instant (the Thai override a day late) or

@@ -15,8 +15,8 @@
 // # Interpretations
 //
 //   - more_never_lowers and level_matches_table hold for every policy [level.Policy.Validate]
-//     accepts (it refuses tables that decrease); they guard the evaluator, so a host who wraps
-//     or replaces it (a cache, a store of levels, a fraud filter) keeps the guarantees. "More"
+//     accepts (it refuses tables that decrease); they guard the evaluator [level.New] builds for
+//     the policy, so a change of the library that breaks them fails the host's CI. "More"
 //     is as much or more of every metric, in the same market and month.
 //   - tables_ordered and versions_start_at_month_start read the policy's data before building
 //     an evaluator, so that a policy that breaks them is reported by the table, version and

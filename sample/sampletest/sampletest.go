@@ -1,6 +1,7 @@
 // Package sampletest checks implementations of [sample.Ledger], as testing/fstest checks file
-// systems. It depends on the standard library and pgregory.net/rapid only (besides the packages it checks),
-// so a host's build of its own ledger's tests pulls in nothing else.
+// systems. It depends on the standard library and pgregory.net/rapid only (besides the packages it
+// checks and what they need, github.com/shopspring/decimal), so a host's build of its own
+// ledger's tests pulls in nothing else.
 //
 // [TestLedger] runs the suite: requests recorded exactly as returned and listed per creator in
 // the order they were made; events recorded by the rule given on each call; the [sample.History]
@@ -38,7 +39,8 @@
 //     collab_plus_free samples straight to "to ship", no more, and at least one.
 //   - collab_plus_outside_monthly_caps (SMP-3, SMP-11): the monthly cap never denies them.
 //   - extension_moves_the_deadline (SMP-9): the one extension keeps a sample delivered, not
-//     overdue, past its first deadline.
+//     overdue, past its first deadline. A policy whose extension_days is 0 (valid: no
+//     extension) fails it on purpose: its host runs the others Without it.
 //   - sample_orders_earn_nothing (SMP-13): a sample order earns no commission and no GMV.
 //   - refund_window_outlasts_content_deadline (SMP-5, SMP-9): content posted at the last
 //     instant the deadline and its extension allow, with the goal reached then, is refunded.

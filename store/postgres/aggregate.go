@@ -18,6 +18,7 @@ type aggregateTable[T any] struct {
 	pool     *pgxpool.Pool
 	table    string // a constant of this package, never input
 	noun     string // "campaign", "seller": what error messages call a row
+	pkg      string // the domain package, whose errors report unstorable text
 	notFound func(id string) error
 	// key returns the market and last-change instant of an aggregate, for their columns.
 	key func(T) (market string, updated time.Time)
@@ -30,6 +31,9 @@ func (g aggregateTable[T]) apply(ctx context.Context, id string, change func(T) 
 	var zero T
 	if err := usable(ctx, g.pool); err != nil {
 		return zero, err
+	}
+	if !textOK(id) {
+		return zero, g.notFound(id) // nothing stored has such an ID
 	}
 	var data []byte
 	var domain bool // the error, if any, is the rules' or the sentinel's, not the database's
@@ -49,6 +53,9 @@ func (g aggregateTable[T]) apply(ctx context.Context, id string, change func(T) 
 			return err
 		}
 		n, err := change(v)
+		if err == nil {
+			err = storableText(g.pkg, g.noun, n)
+		}
 		if err != nil {
 			domain = true
 			return err
@@ -74,6 +81,9 @@ func (g aggregateTable[T]) get(ctx context.Context, id string) (T, error) {
 	var zero T
 	if err := usable(ctx, g.pool); err != nil {
 		return zero, err
+	}
+	if !textOK(id) {
+		return zero, g.notFound(id) // nothing stored has such an ID
 	}
 	var data []byte
 	err := g.pool.QueryRow(ctx, `SELECT data FROM `+g.table+` WHERE id = $1`, id).Scan(&data)

@@ -24,7 +24,7 @@ type campaigns struct {
 // Campaigns returns the [campaign.Store] kept in pool's database, which [Migrate] has
 // prepared: a row per campaign, locked while an action is applied to it.
 func Campaigns(pool *pgxpool.Pool) campaign.Store {
-	return &campaigns{pool: pool, rows: aggregateTable[campaign.Campaign]{pool: pool, table: "affrules_campaigns", noun: "campaign",
+	return &campaigns{pool: pool, rows: aggregateTable[campaign.Campaign]{pool: pool, table: "affrules_campaigns", noun: "campaign", pkg: "campaign",
 		notFound: campaignNotFound, key: func(c campaign.Campaign) (string, time.Time) { return string(c.Market), c.Updated }}}
 }
 
@@ -39,6 +39,9 @@ func (s *campaigns) Create(ctx context.Context, e *campaign.Evaluator, c campaig
 		return campaign.Campaign{}, err
 	}
 	n, err := e.Create(c, at)
+	if err == nil {
+		err = storableText("campaign", "campaign", n)
+	}
 	if err != nil {
 		return campaign.Campaign{}, err
 	}
@@ -76,6 +79,9 @@ func (s *campaigns) Campaign(ctx context.Context, id string) (campaign.Campaign,
 func (s *campaigns) Campaigns(ctx context.Context, m affrules.MarketCode) ([]campaign.Campaign, error) {
 	if err := usable(ctx, s.pool); err != nil {
 		return nil, err
+	}
+	if !textOK(string(m)) {
+		return nil, nil // no campaign is in such a market
 	}
 	rows, err := s.pool.Query(ctx, `SELECT data FROM affrules_campaigns WHERE $1 = '' OR market = $1 ORDER BY id COLLATE "C"`, string(m))
 	if err != nil {

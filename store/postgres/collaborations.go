@@ -23,7 +23,7 @@ type collaborations struct {
 // Collaborations returns the [collabplus.Store] kept in pool's database, which [Migrate] has
 // prepared: a row per seller record, locked while an action is applied to it.
 func Collaborations(pool *pgxpool.Pool) collabplus.Store {
-	return &collaborations{pool: pool, rows: aggregateTable[collabplus.Seller]{pool: pool, table: "affrules_collab_sellers", noun: "seller",
+	return &collaborations{pool: pool, rows: aggregateTable[collabplus.Seller]{pool: pool, table: "affrules_collab_sellers", noun: "seller", pkg: "collabplus",
 		notFound: sellerNotFound, key: func(s collabplus.Seller) (string, time.Time) { return string(s.Market), s.Updated }}}
 }
 
@@ -37,6 +37,9 @@ func (s *collaborations) Create(ctx context.Context, r collabplus.Seller) (colla
 		return collabplus.Seller{}, err
 	}
 	if err := r.Validate(); err != nil {
+		return collabplus.Seller{}, err
+	}
+	if err := storableText("collabplus", "seller", r); err != nil {
 		return collabplus.Seller{}, err
 	}
 	data, err := json.Marshal(r)

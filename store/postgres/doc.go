@@ -84,9 +84,15 @@
 // back in the zone of the account's home market, as Memory's do. History selects rows by
 // account, purpose, market, time range and cursor in SQL, newest first, and applies the search
 // (invitation.Query.Matches, which folds case as Go does, not as the database's collation
-// would) and the newest per creator as it reads them, stopping after the page. Text that
-// PostgreSQL cannot hold exactly (invalid UTF-8, which JSON would replace, and the NUL
-// character) is refused with an error before anything is written.
+// would) and the newest per creator as it reads them, stopping after the page; a time bound
+// beyond the years 1900–2199 selects as the nearest instant of those years.
+//
+// One difference from the in-memory stores is deliberate: text that PostgreSQL cannot hold
+// exactly (invalid UTF-8, which JSON would replace with U+FFFD, and the NUL character, which
+// neither text nor jsonb takes), anywhere in what an adapter would store, is refused with a
+// FieldError of the domain package naming the field ("collabplus: seller.groups[0].id …"),
+// before anything is written, where Memory keeps the bytes. A lookup by such a key finds
+// nothing, as Memory's does.
 //
 // Schema changes are versioned SQL files embedded in the package and applied in order by
 // [Migrate]; a database migrated by a newer version of this package is refused with a

@@ -252,6 +252,9 @@ func (s *invitations) History(ctx context.Context, q invitation.Query) (invitati
 	if err := q.Validate(); err != nil {
 		return invitation.Page{}, err
 	}
+	if !textOK(q.Account) {
+		return invitation.Page{}, nil // nothing stored has such an account
+	}
 	limit := q.PageSize()
 	var page invitation.Page
 	err := inTx(ctx, s.pool, func(tx pgx.Tx) error {
@@ -280,11 +283,14 @@ func (s *invitations) History(ctx context.Context, q invitation.Query) (invitati
 		if q.Market != "" {
 			cond("market =", string(q.Market))
 		}
+		// Instants are stored as Unix nanoseconds, all within the years 1900–2199: a bound
+		// beyond them (year 9999 for "no upper bound"), whose nanoseconds would overflow, is the
+		// nearest instant of those years, which selects the same rows.
 		if !q.From.IsZero() {
-			cond("at_ns >=", q.From.UnixNano())
+			cond("at_ns >=", clampNano(q.From))
 		}
 		if !q.To.IsZero() {
-			cond("at_ns <", q.To.UnixNano())
+			cond("at_ns <", clampNano(q.To))
 		}
 		if q.Before != 0 && !q.LatestPerCreator {
 			cond("seq <", q.Before)
@@ -369,6 +375,9 @@ func (s *invitations) Respond(ctx context.Context, account string, seq int64, at
 	if err := bounds.Instant(invPkg, "at", at); err != nil {
 		return invitation.Record{}, err
 	}
+	if !textOK(account) { // nothing stored has such an account
+		return invitation.Record{}, fielderr.New(invPkg, "respond", fmt.Sprintf("account %q seq %d", account, seq), "%w", invitation.ErrNotFound)
+	}
 	var (
 		rec    invitation.Record
 		domain bool // the error, if any, is the ledger's own, not the database's
@@ -414,4 +423,16 @@ func (s *invitations) Respond(ctx context.Context, account string, seq int64, at
 		return invitation.Record{}, fmt.Errorf("postgres: respond to invitation #%d of account %q: %w", seq, account, err)
 	}
 	return rec, nil
+}
+
+// clampNano returns t in Unix nanoseconds, t clamped to the years 1900–2199 that stored instants
+// lie within ([bounds.MinInstant], [bounds.MaxInstant]).
+func clampNano(t time.Time) int64 {
+	switch {
+	case t.Before(bounds.MinInstant):
+		return bounds.MinInstant.UnixNano()
+	case !t.Before(bounds.MaxInstant):
+		return bounds.MaxInstant.UnixNano()
+	}
+	return t.UnixNano()
 }

@@ -66,6 +66,9 @@ func (s *levels) Put(ctx context.Context, r level.Record) error {
 	if err := r.Validate(); err != nil {
 		return err
 	}
+	if err := storableText("level", "record", r); err != nil {
+		return err
+	}
 	err := inTx(ctx, s.pool, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO affrules_levels (market, creator, month, level) VALUES ($1, $2, $3, $4)
 			ON CONFLICT (market, creator, month) DO UPDATE SET level = EXCLUDED.level`,
@@ -86,6 +89,9 @@ func (s *levels) Get(ctx context.Context, market affrules.MarketCode, creator st
 	}
 	if err := levelKey(market, creator, m); err != nil {
 		return level.L0, false, err
+	}
+	if !textOK(creator) {
+		return level.L0, false, nil // nothing stored has such a creator
 	}
 	var l int16
 	err := s.pool.QueryRow(ctx, `SELECT level FROM affrules_levels WHERE market = $1 AND creator = $2 AND month = $3`,

@@ -35,6 +35,9 @@ func (s *offers) Put(ctx context.Context, rule commission.OfferRule, o commissio
 	if err := usable(ctx, s.pool); err != nil {
 		return commission.Offer{}, err
 	}
+	if err := storableText("commission", "offer", o); err != nil {
+		return commission.Offer{}, err
+	}
 	var data []byte
 	var domain bool // the error, if any, is the rule's, not the database's
 	err := inTx(ctx, s.pool, func(tx pgx.Tx) error {
@@ -122,6 +125,9 @@ func (s *offers) Offer(ctx context.Context, id string) (commission.Offer, error)
 	if err := usable(ctx, s.pool); err != nil {
 		return commission.Offer{}, err
 	}
+	if !textOK(id) { // nothing stored has such an ID
+		return commission.Offer{}, fielderr.New("commission", "offer.id", strconv.Quote(id), "%w", commission.ErrNotFound)
+	}
 	var data []byte
 	err := s.pool.QueryRow(ctx, `SELECT data FROM affrules_offers WHERE id = $1`, id).Scan(&data)
 	if errors.Is(err, pgx.ErrNoRows) {
@@ -138,6 +144,9 @@ func (s *offers) Offer(ctx context.Context, id string) (commission.Offer, error)
 func (s *offers) Offers(ctx context.Context, market affrules.MarketCode, product string) ([]commission.Offer, error) {
 	if err := usable(ctx, s.pool); err != nil {
 		return nil, err
+	}
+	if !textOK(string(market)) || !textOK(product) {
+		return nil, nil // nothing stored has such a key
 	}
 	rows, err := s.pool.Query(ctx, `SELECT data FROM affrules_offers WHERE market = $1 AND product = $2 ORDER BY id COLLATE "C"`, string(market), product)
 	if err != nil {

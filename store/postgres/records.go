@@ -37,6 +37,9 @@ func (st *records) Create(ctx context.Context, s commission.Settlement, r commis
 	if err := s.Check(r); err != nil {
 		return commission.Record{}, err
 	}
+	if err := storableText("commission", "record", r); err != nil {
+		return commission.Record{}, err
+	}
 	data, err := json.Marshal(r)
 	if err != nil {
 		return commission.Record{}, fmt.Errorf("postgres: encode record %q: %w", r.ID, err)
@@ -91,6 +94,12 @@ func (st *records) Apply(ctx context.Context, s commission.Settlement, ev commis
 	if err := s.Validate(); err != nil {
 		return commission.Record{}, err
 	}
+	if !textOK(ev.Record) { // nothing stored has such an ID
+		return commission.Record{}, fielderr.New("commission", "event.record", strconv.Quote(ev.Record), "%w", commission.ErrNotFound)
+	}
+	if err := storableText("commission", "event", ev); err != nil {
+		return commission.Record{}, err
+	}
 	var out commission.Record
 	var domain bool // the error, if any, is the rule's or the sentinel's, not the database's
 	err := inTx(ctx, st.pool, func(tx pgx.Tx) error {
@@ -141,6 +150,9 @@ func (st *records) Apply(ctx context.Context, s commission.Settlement, ev commis
 func (st *records) Record(ctx context.Context, id string) (commission.Record, error) {
 	if err := usable(ctx, st.pool); err != nil {
 		return commission.Record{}, err
+	}
+	if !textOK(id) { // nothing stored has such an ID
+		return commission.Record{}, fielderr.New("commission", "record.id", strconv.Quote(id), "%w", commission.ErrNotFound)
 	}
 	var data []byte
 	err := st.pool.QueryRow(ctx, `SELECT data FROM affrules_commission_records WHERE id = $1`, id).Scan(&data)

@@ -54,6 +54,9 @@ func (s *samples) Request(ctx context.Context, rule sample.Rule, req sample.Requ
 	if err := usable(ctx, s.pool); err != nil {
 		return sample.Request{}, affrules.Decision{}, err
 	}
+	if err := storableText("sample", "request", req); err != nil {
+		return sample.Request{}, affrules.Decision{}, err
+	}
 	var (
 		out    sample.Request
 		d      affrules.Decision
@@ -149,6 +152,9 @@ func (s *samples) Record(ctx context.Context, rule sample.Rule, id string, k sam
 	if err := usable(ctx, s.pool); err != nil {
 		return sample.Request{}, err
 	}
+	if !textOK(id) {
+		return sample.Request{}, requestNotFound(id) // nothing stored has such an ID
+	}
 	var (
 		out    sample.Request
 		domain bool // the error, if any, is the rules' or the sentinel's, not the database's
@@ -200,6 +206,9 @@ func (s *samples) Record(ctx context.Context, rule sample.Rule, id string, k sam
 func (s *samples) Requests(ctx context.Context, creator string) ([]sample.Request, error) {
 	if err := usable(ctx, s.pool); err != nil {
 		return nil, err
+	}
+	if !textOK(creator) {
+		return nil, nil // nothing stored has such a creator
 	}
 	rows, err := s.pool.Query(ctx, `SELECT data FROM affrules_sample_requests WHERE creator = $1 ORDER BY seq`, creator)
 	if err != nil {

@@ -90,7 +90,9 @@
 //   - ELG-11: eligibility is checked at submission; a later temporary disqualification changes
 //     nothing in a running collaboration; a permanent one, recorded with [Disqualify], ends the
 //     product's part in the seller's running and scheduled collaborations at that instant (its
-//     offers end then; [Policy.PermanentEndsParticipation]).
+//     offers end then; [Policy.PermanentEndsParticipation]). The product stays disqualified: a
+//     later submission with it is refused whatever eligibility result is given; and once every
+//     product of a collaboration has ended, no creator may join it.
 //   - CP-7, CP-15: payment and final terms come before the start; final terms keep to the
 //     products submitted (their ELG-9 and CP-8 checks stand) at rates no lower, for a period
 //     that starts after they are set and within CP-2's bounds.

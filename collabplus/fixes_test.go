@@ -473,3 +473,48 @@ func TestSubmitNextAllowedAfterDisqualification(t *testing.T) {
 
 // second returns the error of a call returning a value and an error.
 func second[T any](_ T, err error) error { return err }
+
+// ELG-11: once a shop-scoped permanent disqualification has ended every product's participation,
+// a creator may not join the collaboration (nothing left to earn); before it ended, or while a
+// product is left, joining is allowed.
+func TestJoinAfterEveryProductEnded(t *testing.T) {
+	com := commission.MustNew(commission.DefaultPolicy())
+	e := collabplus.MustNew(collabplus.DefaultPolicy(), com)
+	s := fxPaid(t, e, fxTerms(collabplus.Product{ID: "lamp", Rate: affrules.MustParseRate("15%")}, collabplus.Product{ID: "fan", Rate: affrules.MustParseRate("12%")}))
+	shop := eligibility.Result{ID: "shop", ShopID: "shop", Market: affrules.TH, State: eligibility.PermanentlyDisqualified, Scope: eligibility.ShopScope}
+	d, err := e.Apply(s, collabplus.Disqualify(shop), fxDay(2, 5, 0))
+	require.NoError(t, err)
+	_, err = e.Apply(d, collabplus.Join("c", collabplus.Creator{ID: "mali"}), fxDay(2, 5, 0).Add(-time.Nanosecond))
+	require.Error(t, err, "an instant before the end is before the stored change: instants only move forward")
+	r := fxRefused(t, second(e.Apply(d, collabplus.Join("c", collabplus.Creator{ID: "mali"}), fxDay(2, 6, 0))), collabplus.RuleLaterDisqualification)
+	require.Contains(t, r.Error(), "every product's participation has ended")
+	require.True(t, r.Decision.NextAllowed.IsZero())
+	_, err = e.Apply(s, collabplus.Join("c", collabplus.Creator{ID: "mali"}), fxDay(2, 6, 0))
+	require.NoError(t, err, "without the disqualification")
+}
+
+// ELG-6, ELG-11: a product whose participation a permanent disqualification ended stays
+// disqualified: a later submission with it is refused whatever (stale) eligibility result the
+// host gives, while its other products may still be submitted.
+func TestSubmitAfterPermanentDisqualification(t *testing.T) {
+	com := commission.MustNew(commission.DefaultPolicy())
+	e := collabplus.MustNew(collabplus.DefaultPolicy(), com)
+	s := fxPaid(t, e, fxTerms(collabplus.Product{ID: "lamp", Rate: affrules.MustParseRate("15%")}, collabplus.Product{ID: "fan", Rate: affrules.MustParseRate("12%")}))
+	perm := eligibility.Result{ID: "lamp", ShopID: "shop", Market: affrules.TH, State: eligibility.PermanentlyDisqualified, Scope: eligibility.ProductScope}
+	s, err := e.Apply(s, collabplus.Disqualify(perm), fxDay(2, 5, 0))
+	require.NoError(t, err)
+	draft := func(id string, products ...collabplus.Product) collabplus.Seller {
+		terms := fxTerms(products...)
+		terms.Period = affrules.Period{Start: fxDay(3, 1, 0), End: fxDay(3, 15, 0)}
+		d, err := e.Apply(s, collabplus.NewDraft(collabplus.Collaboration{ID: id, Preferences: terms}), fxDay(2, 6, 0))
+		require.NoError(t, err)
+		return d
+	}
+	d := draft("c2", collabplus.Product{ID: "lamp", Rate: affrules.MustParseRate("15%")})
+	r := fxRefused(t, second(e.Apply(d, collabplus.Submit("c2", fxFacts()), fxDay(2, 6, 1))), collabplus.RuleLaterDisqualification)
+	require.Contains(t, r.Error(), "lamp")
+	require.True(t, r.Decision.NextAllowed.IsZero(), "time does not lift a permanent disqualification")
+	d = draft("c3", collabplus.Product{ID: "fan", Rate: affrules.MustParseRate("12%")})
+	_, err = e.Apply(d, collabplus.Submit("c3", fxFacts()), fxDay(2, 6, 1))
+	require.NoError(t, err)
+}

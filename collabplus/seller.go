@@ -474,7 +474,8 @@ func join(s *Seller, c *Collaboration, cr Creator, at time.Time) error {
 }
 
 // joinReasons returns the reasons creator cr may not join c at instant at: already a member,
-// outside the collaboration's group (CP-4), blocked (CP-13).
+// outside the collaboration's group (CP-4), every product's participation ended (ELG-11),
+// blocked (CP-13).
 func joinReasons(s *Seller, c *Collaboration, cr Creator, at time.Time) []affrules.Reason {
 	var reasons []affrules.Reason
 	if k := slices.IndexFunc(c.Members, func(m Member) bool { return m.Creator == cr.ID }); k >= 0 {
@@ -483,8 +484,40 @@ func joinReasons(s *Seller, c *Collaboration, cr Creator, at time.Time) []affrul
 	if c.Group != nil {
 		reasons = append(reasons, c.Group.Match(cr).Failures()...)
 	}
+	if last, all := allEnded(c, at); all { // ELG-11: permanent disqualifications ended them all
+		reasons = append(reasons, affrules.Reason{Rule: RuleLaterDisqualification, Key: keyAllEnded, Observed: affrules.Instant(last), Subject: c.ID})
+	}
 	published, _ := c.Published(at)
 	return append(reasons, s.Blocklist.Allows(cr.ID, published, at).Failures()...)
+}
+
+// endedAt returns the instant a permanent disqualification ended product's participation in a
+// collaboration of s, at or before at, if one did (ELG-11).
+func (s *Seller) endedAt(product string, at time.Time) (time.Time, bool) {
+	for _, c := range s.Collaborations {
+		for _, x := range c.Ended {
+			if x.Product == product && !x.At.After(at) {
+				return x.At, true
+			}
+		}
+	}
+	return time.Time{}, false
+}
+
+// allEnded reports whether the participation of every product of c had ended by at (ELG-11),
+// and when the last one ended.
+func allEnded(c *Collaboration, at time.Time) (last time.Time, all bool) {
+	ps := c.Terms().Products
+	for _, p := range ps {
+		k := slices.IndexFunc(c.Ended, func(x ProductEnd) bool { return x.Product == p.ID })
+		if k < 0 || c.Ended[k].At.After(at) {
+			return time.Time{}, false
+		}
+		if c.Ended[k].At.After(last) {
+			last = c.Ended[k].At
+		}
+	}
+	return last, len(ps) > 0
 }
 
 // finalize applies a Finalize action (CP-15) before the collaboration starts: the platform's
@@ -534,6 +567,15 @@ var (
 	})
 	keyNothingToEnd = affrules.DefineMessage("collabplus.elg11.nothing_to_end", affrules.Message{
 		Text: "the product takes part in no running or scheduled collaboration",
+	})
+	// ELG-11: observed the instant the last product's participation ended; subject the
+	// collaboration.
+	// ELG-6, ELG-11: observed the instant the product's participation ended; subject the product.
+	keyEndedBefore = affrules.DefineMessage("collabplus.elg11.ended_before", affrules.Message{
+		Text: "product {subject} was permanently disqualified: its participation ended", Observed: "ended {observed}",
+	})
+	keyAllEnded = affrules.DefineMessage("collabplus.elg11.all_ended", affrules.Message{
+		Text: "every product's participation has ended: nothing left to join", Observed: "last ended {observed}",
 	})
 )
 

@@ -181,6 +181,13 @@ func (e *Evaluator) submit(s *Seller, c *Collaboration, mk affrules.Market, f Fa
 		}
 	}
 	eligTo := len(reasons)
+	// ELG-6, ELG-11: a product whose participation a permanent disqualification ended is
+	// disqualified for good, whatever eligibility result is given now.
+	for _, p := range t.Products {
+		if when, ok := s.endedAt(p.ID, at); ok {
+			reasons = append(reasons, affrules.Reason{Rule: RuleLaterDisqualification, Key: keyEndedBefore, Observed: affrules.Instant(when), Subject: p.ID})
+		}
+	}
 	openOf := make(map[string][]commission.Offer, len(f.Open))
 	for _, o := range f.Open {
 		openOf[o.Product] = append(openOf[o.Product], o)

@@ -124,3 +124,22 @@ func TestIdentifiers(t *testing.T) {
 		require.ErrorContains(t, err, "campaign.audience.ids[0]")
 	}
 }
+
+// ELG-11: at or after the campaign's end every participation is over with it: a permanent
+// disqualification then has nothing to end and is refused, as collabplus refuses one of a
+// product in no running collaboration; a nanosecond before the end it ends the product's.
+func TestDisqualifyAfterTheEnd(t *testing.T) {
+	e := campaign.MustNew(campaign.DefaultPolicy(), commission.MustNew(commission.DefaultPolicy()))
+	c, _ := live(t, e)
+	perm := eligibility.Result{ID: "p1", ShopID: "shop-1", Market: affrules.MY, State: eligibility.PermanentlyDisqualified, Scope: eligibility.ProductScope}
+	for _, at := range []time.Time{c.Period.End, c.Period.End.Add(96 * time.Hour)} {
+		_, err := e.Apply(c, campaign.Disqualify(perm), at)
+		var ref *affrules.Refusal
+		require.ErrorAs(t, err, &ref, "at %v", at)
+		require.True(t, ref.Decision.Failed(campaign.RuleLaterDisqualification))
+		require.Contains(t, ref.Error(), "the campaign has ended")
+	}
+	d, err := e.Apply(c, campaign.Disqualify(perm), c.Period.End.Add(-time.Nanosecond))
+	require.NoError(t, err)
+	require.True(t, d.Products[0].Ended.Equal(c.Period.End.Add(-time.Nanosecond)))
+}

@@ -26,7 +26,9 @@
 // registration is still open then; nothing is changed. Bad input is a
 // [*affrules.FieldError] naming the field and the value, several joined: an inverted or empty
 // period, registration ending after the campaign, a rate outside 1%–80% (COM-9, commission's
-// bounds), a negative sample quantity, an eligibility result of another product, an instant
+// bounds), a negative sample quantity, an eligibility result of another product than the one
+// registered ([Register]; a result of a shop or product the campaign does not hold is a
+// refusal of [Disqualify]: nothing to end), an instant
 // before the campaign's last change.
 //
 // Storage is the host's: a [Store] keeps campaigns and applies actions to them in one atomic
@@ -83,6 +85,8 @@
 //     product of the shop, for a shop-scoped result) at that instant: its offers end then,
 //     it is no longer reviewed or matched, and orders before keep their rate
 //     ([Policy.PermanentEndsParticipation], default true; false keeps it in the campaign).
+//     From the campaign's end every participation is over, so [Disqualify] has nothing to end
+//     and refuses.
 //   - Instants move forward: an action dated before the campaign's last change is bad input,
 //     so what a campaign looked like at an instant is never rewritten. The sample quantity is
 //     the one value without history: the seller may change it at any time (seed 004).

@@ -115,6 +115,10 @@ var (
 		Text: "product not registered in this campaign", Observed: "{subject}",
 	})
 	// CMP-5: observed the instant, limit the campaign period's end.
+	// ELG-11: observed the instant, limit the campaign's end; subject the product.
+	keyOverAlready = affrules.DefineMessage("campaign.elg11.campaign_over", affrules.Message{
+		Text: "the campaign has ended, and every participation with it: nothing to end", Observed: "at {observed}", Limit: "ended {limit}",
+	})
 	keyCampaignOver = affrules.DefineMessage("campaign.cmp5.campaign_over", affrules.Message{
 		Text: "the campaign has ended", Observed: "at {observed}", Limit: "ended {limit}",
 	})

@@ -216,7 +216,9 @@ func (m *model) disqualify(c *campaign.Campaign, el eligibility.Result, at time.
 	switch {
 	case len(hit) == 0:
 		return []affrules.RuleID{campaign.RuleReview}, nil
-	case !el.Permanent(), !m.p.PermanentEndsParticipation, !live:
+	case !at.Before(c.Period.End), !el.Permanent(), !m.p.PermanentEndsParticipation, !live:
+		// The campaign over ends every participation; else the disqualification must be
+		// permanent, the policy let it end one, and one must be left.
 		return []affrules.RuleID{campaign.RuleLaterDisqualification}, nil
 	}
 	return nil, func() {

@@ -122,7 +122,8 @@ func permanentEnds(p campaign.Policy) func(*rapid.T) {
 		}
 		el := Eligible(r, c.Market)
 		el.State = eligibility.PermanentlyDisqualified
-		off := Instant(p, c).Filter(func(x time.Time) bool { return !x.Before(at) }).Draw(t, "disqualified")
+		// While the campaign runs: at its end every participation is over already.
+		off := Instant(p, c).Filter(func(x time.Time) bool { return !x.Before(at) && x.Before(c.Period.End) }).Draw(t, "disqualified")
 		got, err := e.Apply(c, campaign.Disqualify(el), off)
 		var refusal *affrules.Refusal
 		if errors.As(err, &refusal) {

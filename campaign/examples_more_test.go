@@ -282,7 +282,7 @@ func ExampleEvaluator_Target() {
 		fmt.Println(creator, r.Source, r.OfferID, r.Rate)
 	}
 	// Output:
-	// aisyah TARGET vip/toner 15%
+	// aisyah TARGET TARGET/vip/toner 15%
 	// budi OPEN open-toner 10%
 }
 

@@ -53,8 +53,9 @@ type TargetOffer struct {
 }
 
 // Target makes the commission offers of Target Collaboration offer t, made at instant at
-// (CMP-1): one TARGET offer per product, with ID "<t.ID>/<product>" (each part path-escaped,
-// "/" written %2F), covering t's creators for its period, at the product's terms from the
+// (CMP-1): one TARGET offer per product, with ID "TARGET/<t.ID>/<product>" (each part
+// path-escaped, "/" written %2F; the prefix keeps it apart from a Collaboration Plus offer,
+// "<collaboration>/<product>", of the same IDs, and a partner campaign's has four parts), covering t's creators for its period, at the product's terms from the
 // period's start. It may run beside the product's Open Collaboration listing; precedence
 // decides between them (COM-5). Every problem is reported at once: no product or the same
 // product twice, a period starting before at (an offer made now cannot change the answer an
@@ -91,7 +92,7 @@ func (e *Evaluator) Target(t TargetOffer, at time.Time) ([]commission.Offer, err
 			continue
 		}
 		seen[p.Product] = struct{}{}
-		o := commission.Offer{ID: url.PathEscape(t.ID) + "/" + url.PathEscape(p.Product), Source: commission.Target, Market: t.Market, Product: p.Product,
+		o := commission.Offer{ID: commission.Target.String() + "/" + url.PathEscape(t.ID) + "/" + url.PathEscape(p.Product), Source: commission.Target, Market: t.Market, Product: p.Product,
 			Coverage: commission.Listed, Creators: slices.Clone(t.Creators), Period: t.Period}
 		o.Rates, _ = affrules.NewTimeline(affrules.Effective[commission.Terms]{From: t.Period.Start, Value: own(p.Terms)})
 		_, own := splitProblems(e.rule.Check(nil, o, at), offerLevel)

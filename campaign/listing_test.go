@@ -108,7 +108,7 @@ func TestTargetBesideOpen(t *testing.T) {
 	targets, err := ev.Target(targetOffer(), on(2, 0))
 	require.NoError(t, err)
 	mk := func(product, r string) commission.Offer {
-		return commission.Offer{ID: "tgt/" + product, Source: commission.Target, Market: affrules.MY, Product: product,
+		return commission.Offer{ID: "TARGET/tgt/" + product, Source: commission.Target, Market: affrules.MY, Product: product,
 			Coverage: commission.Listed, Creators: []string{"aisyah", "budi"}, Period: affrules.Period{Start: on(5, 0), End: on(20, 0)},
 			Rates: history(terms(on(5, 0), r))}
 	}
@@ -127,7 +127,7 @@ func TestTargetBesideOpen(t *testing.T) {
 	r := resolve(t, order("aisyah", "toner", since), on(10, 0), offers...)
 	require.Equal(t, commission.Overridden, outcome(t, r, "open-toner"), r.Explain())
 	r = resolve(t, order("cara", "toner", since), on(10, 0), offers...)
-	require.Equal(t, commission.NotCovered, outcome(t, r, "tgt/toner"), r.Explain())
+	require.Equal(t, commission.NotCovered, outcome(t, r, "TARGET/tgt/toner"), r.Explain())
 
 	endless := targetOffer()
 	endless.Period.End = time.Time{}

@@ -1022,6 +1022,13 @@ func TestRegisterNextAllowedAfterDisqualification(t *testing.T) {
 	r = refused(t, c, campaign.Register(registration("serum", "shop-1", "15%"), result(regEnd.Add(-60*24*time.Hour), at)), at)
 	require.True(t, r.Decision.NextAllowed.IsZero(), "lifts when registration has closed")
 
+	// A result that says it lifted by the registration is from an earlier instant: bad input.
+	stale := result(regStart.Add(-60*24*time.Hour), regStart.Add(-time.Hour))
+	_, err := ev.Apply(c, campaign.Register(registration("serum", "shop-1", "15%"), stale), at)
+	var fe *affrules.FieldError
+	require.ErrorAs(t, err, &fe)
+	require.ErrorContains(t, err, "eligibility.decision.next_allowed")
+
 	r = refused(t, c, campaign.Register(registration("serum", "shop-1", "15%"), productResult(t, negativeReviews("serum", "shop-1"))), at)
 	require.True(t, r.Decision.NextAllowed.IsZero(), "ELG-3: time alone does not help")
 }

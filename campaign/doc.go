@@ -28,7 +28,8 @@
 // period, registration ending after the campaign, a rate outside 1%–80% (COM-9, commission's
 // bounds), a negative sample quantity, an eligibility result of another product than the one
 // registered ([Register]; a result of a shop or product the campaign does not hold is a
-// refusal of [Disqualify]: nothing to end), an instant
+// refusal of [Disqualify]: nothing to end) or one whose temporary disqualification says it
+// lifted by the registration (it is from an earlier instant), an instant
 // before the campaign's last change.
 //
 // Storage is the host's: a [Store] keeps campaigns and applies actions to them in one atomic

@@ -459,6 +459,13 @@ func TestSubmitNextAllowedAfterDisqualification(t *testing.T) {
 	assert.Equal(t, fxDay(1, 20, 0), r.Decision.NextAllowed, "lifts before the start")
 	r = fxRefused(t, second(e.Apply(s, collabplus.Submit("c", temp(fxDay(2, 1, 0))), at)), collabplus.RuleEligibleProducts)
 	assert.True(t, r.Decision.NextAllowed.IsZero(), "lifts at the start: too late")
+	// A result that says it lifted by the submission is from an earlier instant: bad input.
+	for _, lifted := range []time.Time{at, fxDay(1, 11, 0)} {
+		_, err := e.Apply(s, collabplus.Submit("c", temp(lifted)), at)
+		var fe *affrules.FieldError
+		require.ErrorAs(t, err, &fe, "lifted at %v", lifted)
+		assert.ErrorContains(t, err, "facts.eligibility[lamp].decision.next_allowed")
+	}
 	f := temp(fxDay(1, 20, 0))
 	f.Eligibility[1].State = eligibility.TemporarilyDisqualified // no instant at which it lifts
 	r = fxRefused(t, second(e.Apply(s, collabplus.Submit("c", f), at)), collabplus.RuleEligibleProducts)

@@ -176,7 +176,9 @@ func Edit(id string, t Terms) Action { return Action{kind: actEdit, id: id, term
 
 // Submit submits draft collaboration id for payment (CP-7), given the facts known then. It
 // checks CP-2, CP-3, CP-8, CP-17 and ELG-9, records the submission in the creation log and opens
-// the payment window.
+// the payment window. An eligibility result whose temporary disqualification says it lifted by
+// the submission is from an earlier instant: bad input, as eligibility.Evaluator.Product refuses
+// such a shop result.
 func Submit(id string, f Facts) Action {
 	f.Eligibility = slices.Clone(f.Eligibility)
 	f.Open = slices.Clone(f.Open)

@@ -45,8 +45,13 @@ func (m *RoundingMode) UnmarshalText(b []byte) error {
 	return nil
 }
 
-// Round rounds amount to places decimal places in mode m. An unknown mode rounds half-up.
+// Round rounds amount to places decimal places in mode m. An unknown mode rounds half-up. An
+// amount with no more than places decimal places is returned as it is (decimal.Decimal would
+// write out its trailing zeros, which for an exponent in the millions takes minutes).
 func (m RoundingMode) Round(amount decimal.Decimal, places int32) decimal.Decimal {
+	if amount.Exponent() >= -places {
+		return amount
+	}
 	switch m {
 	case HalfEven:
 		return amount.RoundBank(places)

@@ -21,6 +21,9 @@ func NewMonth(y int, m time.Month) Month {
 	if y > math.MaxInt32/12+1 || y < math.MinInt32/12-1 {
 		return saturate(y > 0)
 	}
+	if m > 1<<40 || m < -1<<40 { // a month number that alone goes beyond what a Month holds
+		return saturate(m > 0)
+	}
 	return clampMonth(int64(y)*12 + int64(m) - 1)
 }
 

@@ -94,16 +94,25 @@ func decimalText(x decimal.Decimal) string {
 	return x.String()
 }
 
-// Amount returns an amount of money in currency (an ISO 4217 code) as a value.
+// Amount returns an amount of money in currency (an ISO 4217 code, such as "THB") as a value. A
+// currency of another length is kept as it is given (a NUL in it is dropped).
 func Amount(x decimal.Decimal, currency string) Value {
 	v := Decimal(x)
 	v.kind = AmountValue
+	currency = strings.ReplaceAll(currency, "\x00", "")
 	if v.s != "" {
-		v.s = currency + " " + v.s
+		v.s = currency + "\x00" + v.s // the currency, then the digits of a long coefficient
 	} else {
 		v.s = currency
 	}
 	return v
+}
+
+// amountParts returns an amount value's currency and the digits of its long coefficient ("" if
+// its coefficient is in n).
+func (v Value) amountParts() (currency, digits string) {
+	c, d, _ := strings.Cut(v.s, "\x00")
+	return c, d
 }
 
 // Instant returns the instant t as a value, keeping the zone offset t is shown in (its
@@ -143,7 +152,7 @@ func (v Value) Equal(o Value) bool {
 	}
 	switch v.kind {
 	case DecimalValue, AmountValue:
-		return v.Currency() == o.Currency() && v.Decimal().Equal(o.Decimal())
+		return v.Currency() == o.Currency() && sameNumber(v.Decimal(), o.Decimal())
 	case InstantValue, DayValue:
 		return v.n == o.n && v.d == o.d
 	}
@@ -182,13 +191,17 @@ func (v Value) Ratio() (num, den int64) {
 }
 
 // Rate returns a rate value's rate, or a ratio value's rate rounded down to 1e-9 (0% for a
-// denominator that is not positive).
+// denominator that is not positive or a negative numerator, 100% for a ratio of 1 or more).
 func (v Value) Rate() Rate {
 	switch v.kind {
 	case RateValue:
 		return Rate{units: v.n}
 	case RatioValue:
-		if v.d > 0 && v.n >= 0 {
+		switch {
+		case v.d <= 0 || v.n < 0:
+		case v.n >= v.d:
+			return Rate{units: rateScale} // a ratio of 1 or more: 100%, the most a rate holds
+		default:
 			return Rate{units: decimal.NewFromInt(v.n).Shift(9).Div(decimal.NewFromInt(v.d)).IntPart()}
 		}
 	}
@@ -199,12 +212,15 @@ func (v Value) Rate() Rate {
 func (v Value) Decimal() decimal.Decimal {
 	switch v.kind {
 	case DecimalValue, AmountValue:
-		if v.kind == AmountValue && len(v.s) > 3 || v.kind == DecimalValue && v.s != "" {
-			text := v.s
-			if v.kind == AmountValue {
-				text = v.s[4:]
+		text := v.s
+		if v.kind == AmountValue {
+			_, text = v.amountParts()
+		}
+		if text != "" {
+			c, ok := new(big.Int).SetString(text, 10)
+			if !ok {
+				return decimal.Decimal{}
 			}
-			c, _ := new(big.Int).SetString(text, 10)
 			return decimal.NewFromBigInt(c, int32(v.d))
 		}
 		return decimal.New(v.n, int32(v.d))
@@ -216,10 +232,11 @@ func (v Value) Decimal() decimal.Decimal {
 
 // Currency returns an amount value's currency, and "" otherwise.
 func (v Value) Currency() string {
-	if v.kind != AmountValue || len(v.s) < 3 {
+	if v.kind != AmountValue {
 		return ""
 	}
-	return v.s[:3]
+	c, _ := v.amountParts()
+	return c
 }
 
 // Time returns an instant or day value's instant, in a fixed zone of the offset it was shown in.
@@ -412,4 +429,34 @@ func (v *Value) UnmarshalJSON(b []byte) error {
 	out.kind = j.Kind
 	*v = out
 	return nil
+}
+
+// sameNumber reports whether a and b are numerically equal (2.40 and 2.4), comparing them with
+// their trailing zeros stripped: decimal.Decimal.Equal would first rescale one to the other's
+// exponent, which takes minutes for exponents millions apart.
+func sameNumber(a, b decimal.Decimal) bool {
+	if a.Sign() != b.Sign() {
+		return false
+	}
+	if a.Sign() == 0 {
+		return true
+	}
+	ca, ea := stripZeros(a)
+	cb, eb := stripZeros(b)
+	return ea == eb && ca.Cmp(cb) == 0
+}
+
+// stripZeros returns x's coefficient without its trailing zeros and the exponent that keeps the
+// value.
+func stripZeros(x decimal.Decimal) (*big.Int, int64) {
+	c, e := x.Coefficient(), int64(x.Exponent())
+	ten, q, r := big.NewInt(10), new(big.Int), new(big.Int)
+	for {
+		q.QuoRem(c, ten, r)
+		if r.Sign() != 0 {
+			return c, e
+		}
+		c, q = q, c
+		e++
+	}
 }

@@ -3,6 +3,7 @@ package affrules_test
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -174,5 +175,76 @@ func TestValueHugeExponent(t *testing.T) {
 	}
 	if s := affrules.Amount(decimal.New(1, 100_000_000), "GBP").String(); s != "1e100000000 GBP" {
 		t.Errorf("String() = %q", s)
+	}
+}
+
+// An amount keeps any currency it is given, of any length, next to a long coefficient too:
+// nothing is read from the wrong bytes and nothing panics (a stored reason decoded from JSON
+// with a four-letter currency used to crash String).
+func TestAmountOddCurrencies(t *testing.T) {
+	long := decimal.RequireFromString("123456789012345678901234567890")
+	for _, cur := range []string{"", "AB", "£", "EURO", "A B", "GBP"} {
+		for _, x := range []decimal.Decimal{decimal.NewFromInt(5), long} {
+			v := affrules.Amount(x, cur)
+			if v.Currency() != cur || !v.Decimal().Equal(x) {
+				t.Errorf("Amount(%s, %q): currency %q, number %s", x, cur, v.Currency(), v.Decimal())
+			}
+			_ = v.String()
+			b, err := json.Marshal(v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var back affrules.Value
+			if err := json.Unmarshal(b, &back); err != nil || !back.Equal(v) {
+				t.Errorf("round trip of %s: %v, %v", b, back, err)
+			}
+		}
+	}
+	var d affrules.Decision
+	if err := json.Unmarshal([]byte(`{"allowed":false,"reasons":[{"rule":"COM-8","kind":"failed","key":"k","observed_value":{"kind":"amount","decimal":"5","currency":"EURO"}}]}`), &d); err != nil {
+		t.Fatal(err)
+	}
+	if s := d.String(); !strings.Contains(s, "5 EURO") {
+		t.Errorf("decision %q", s)
+	}
+}
+
+// Equal compares decimals without rescaling one to the other's exponent, so exponents millions
+// apart compare at once; Rate clamps a ratio of 1 or more to 100%, never overflowing below 0%.
+func TestValueEqualHugeExponentsAndRateClamp(t *testing.T) {
+	done := make(chan bool, 1)
+	go func() {
+		a := affrules.Decimal(decimal.New(1, 99_999_999))
+		done <- !a.Equal(affrules.Decimal(decimal.NewFromInt(1))) && a.Equal(affrules.Decimal(decimal.New(10, 99_999_998))) &&
+			affrules.Decimal(decimal.RequireFromString("2.40")).Equal(affrules.Decimal(decimal.RequireFromString("2.4"))) &&
+			!affrules.Decimal(decimal.RequireFromString("-2.4")).Equal(affrules.Decimal(decimal.RequireFromString("2.4"))) &&
+			affrules.Decimal(decimal.Zero).Equal(affrules.Decimal(decimal.New(0, 5)))
+	}()
+	select {
+	case ok := <-done:
+		if !ok {
+			t.Error("Equal gave a wrong answer")
+		}
+	case <-time.After(2 * time.Second):
+		t.Fatal("Equal of exponents millions apart took more than 2 s")
+	}
+	for _, tt := range []struct {
+		v    affrules.Value
+		want string
+	}{
+		{affrules.Ratio(5, 3), "100%"}, {affrules.Ratio(math.MaxInt64, 1), "100%"}, {affrules.Ratio(3, 3), "100%"},
+		{affrules.Ratio(1, 3), "33.3333333%"}, {affrules.Ratio(-1, 3), "0%"}, {affrules.Ratio(1, 0), "0%"},
+	} {
+		if got := tt.v.Rate().String(); got != tt.want {
+			t.Errorf("%v.Rate() = %s, want %s", tt.v, got, tt.want)
+		}
+	}
+	start := time.Now()
+	affrules.HalfUp.Round(decimal.New(1, 100_000_000), 2)
+	if time.Since(start) > time.Second {
+		t.Error("rounding an amount with a huge exponent took more than a second")
+	}
+	if affrules.NewMonth(2026, time.Month(math.MaxInt64)) != affrules.Month(math.MaxInt32) || affrules.NewMonth(2026, time.Month(math.MinInt64)) != affrules.Month(math.MinInt32) {
+		t.Error("NewMonth with a huge month does not saturate to its side")
 	}
 }

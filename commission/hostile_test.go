@@ -136,6 +136,7 @@ func TestHostileInput(t *testing.T) {
 		{"policy: a number for a source", "policy.precedence[2]", "1", parse(`{"precedence":["OPEN","TARGET",1,"PARTNER"],"rounding":5}`)},
 		{"policy: a number for the rounding", "policy.rounding", "5", parse(`{"precedence":["OPEN","TARGET",1,"PARTNER"],"rounding":5}`)},
 		{"policy: null settlement days", "policy.settlement_days[new]", "null", parse(`{"settlement_days": {"new": null}}`)},
+		{"policy: base64 for a list of sources", "policy.precedence", `"AQ=="`, parse(`{"precedence":"AQ=="}`)},
 		{"backwards period", "offer.period", "[2026-10-05", putOffer(func(o *commission.Offer) { o.Period = affrules.Period{Start: day(5), End: day(2)} })},
 		{"tier threshold changed", "offer.rates[1].value.tier.threshold", "60", putOffer(func(o *commission.Offer) {
 			second := tierOffer(60, "10%", "12%")

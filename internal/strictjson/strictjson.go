@@ -227,10 +227,16 @@ func (c *checker) walk(raw []byte, t reflect.Type, path string, all bool) {
 }
 
 // element walks a map's value or a list's element. null there is a problem unless the element
-// type has a nil of its own (a pointer, an interface): encoding/json would make it a zero value,
-// silently, as it does for a required field left out.
+// type has a nil of its own (a pointer, an interface, a map or a list, whose nil is "none" and
+// which encoding/json writes as null): encoding/json would make it a zero value, silently, as it
+// does for a required field left out.
 func (c *checker) element(raw []byte, t reflect.Type, path string, all bool) {
-	if isNull(raw) && t.Kind() != reflect.Pointer && t.Kind() != reflect.Interface {
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Interface, reflect.Map, reflect.Slice:
+		c.walk(raw, t, path, all)
+		return
+	}
+	if isNull(raw) {
 		c.add(path, "null", "must not be null: it would silently be zero")
 		return
 	}
@@ -299,9 +305,12 @@ func (c *checker) kind(raw []byte, t reflect.Type, path string) bool {
 			problem = "must be a JSON object"
 		}
 	case reflect.Slice:
-		if t.Elem().Kind() == reflect.Uint8 && v[0] != '"' && v[0] != '[' {
+		// Bytes may come as base64 text; a list of an enum stored in a byte (a source, a
+		// rounding mode) is a list of its names, never base64 that encoding/json would take.
+		bytes := t.Elem().Kind() == reflect.Uint8 && !reflect.PointerTo(t.Elem()).Implements(textUnmarshaler)
+		if bytes && v[0] != '"' && v[0] != '[' {
 			problem = "must be a JSON string (base64) or array"
-		} else if t.Elem().Kind() != reflect.Uint8 && v[0] != '[' {
+		} else if !bytes && v[0] != '[' {
 			problem = "must be a JSON array"
 		}
 	case reflect.Array:

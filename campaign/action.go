@@ -514,12 +514,14 @@ func (e *Evaluator) disqualify(c *Campaign, a Action, at time.Time) error {
 	}
 	subject := el.ID
 	var reasons []affrules.Reason
+	if len(hit) > 0 && !at.Before(c.Period.End) {
+		// The campaign is over: every participation ended with it, so there is nothing to end
+		// (MKT-5: reported beside the other failures).
+		reasons = append(reasons, affrules.Reason{Rule: RuleLaterDisqualification, Key: keyOverAlready, Observed: affrules.Instant(at), Limit: affrules.Instant(c.Period.End), Subject: el.ID})
+	}
 	switch {
 	case len(hit) == 0:
 		reasons = append(reasons, affrules.Reason{Rule: RuleReview, Key: keyNotRegistered, Subject: el.ID})
-	case !at.Before(c.Period.End):
-		// The campaign is over: every participation ended with it, so there is nothing to end.
-		reasons = append(reasons, affrules.Reason{Rule: RuleLaterDisqualification, Key: keyOverAlready, Observed: affrules.Instant(at), Limit: affrules.Instant(c.Period.End), Subject: el.ID})
 	case !el.Permanent():
 		reasons = append(reasons, affrules.Reason{Rule: RuleLaterDisqualification, Key: keyNotPermanent, Observed: affrules.Text(el.State.String()), Limit: affrules.Text(eligibility.PermanentlyDisqualified.String()), Subject: el.ID})
 	case !e.policy.PermanentEndsParticipation:

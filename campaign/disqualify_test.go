@@ -143,3 +143,15 @@ func TestDisqualifyAfterTheEnd(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, d.Products[0].Ended.Equal(c.Period.End.Add(-time.Nanosecond)))
 }
+
+// MKT-5: a disqualification at the campaign's end that is also temporary is refused with both
+// failures, not only the first.
+func TestDisqualifyAfterTheEndEveryFailure(t *testing.T) {
+	e := campaign.MustNew(campaign.DefaultPolicy(), commission.MustNew(commission.DefaultPolicy()))
+	c, _ := live(t, e)
+	temp := eligibility.Result{ID: "p1", ShopID: "shop-1", Market: affrules.MY, State: eligibility.TemporarilyDisqualified, Scope: eligibility.ProductScope}
+	_, err := e.Apply(c, campaign.Disqualify(temp), c.Period.End)
+	var ref *affrules.Refusal
+	require.ErrorAs(t, err, &ref)
+	require.Len(t, ref.Decision.Failures(), 2, "%v", ref.Decision)
+}

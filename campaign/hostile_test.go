@@ -394,7 +394,7 @@ func TestListingErrorFields(t *testing.T) {
 	assert.Equal(t, []string{"target.creators"}, fields(err))
 	_, err = e.Target(campaign.TargetOffer{ID: "t", Market: "XX", Creators: []string{"c"}, Period: per,
 		Products: []campaign.TargetProduct{{Product: "p", Terms: rate("90%")}}}, at)
-	assert.Equal(t, []string{"target.market", "target.products[0].rates[0].value.rate"}, fields(err))
+	assert.Equal(t, []string{"target.market", "target.products[0].terms.rate"}, fields(err))
 	_, err = e.Target(campaign.TargetOffer{ID: "t", Market: affrules.UK, Period: per}, at)
 	assert.Equal(t, []string{"target.products", "target.creators"}, fields(err))
 

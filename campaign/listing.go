@@ -96,7 +96,8 @@ func (e *Evaluator) Target(t TargetOffer, at time.Time) ([]commission.Offer, err
 			Coverage: commission.Listed, Creators: slices.Clone(t.Creators), Period: t.Period}
 		o.Rates, _ = affrules.NewTimeline(affrules.Effective[commission.Terms]{From: t.Period.Start, Value: own(p.Terms)})
 		_, own := splitProblems(e.rule.Check(nil, o, at), offerLevel)
-		l.Append(fielderr.Rebase(pkg, "offer", "target.products["+strconv.Itoa(i)+"]", own))
+		field := "target.products[" + strconv.Itoa(i) + "]" // its terms are the offer's one rate entry
+		l.Append(fielderr.Rebase(pkg, "offer", field, fielderr.Rebase(pkg, "offer.rates[0].value", field+".terms", own)))
 		out = append(out, o)
 	}
 	if err := l.Err(); err != nil {

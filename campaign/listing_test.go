@@ -372,7 +372,7 @@ func TestTargetBadProductNamed(t *testing.T) {
 	o := targetOffer()
 	o.Products[1].Terms.Rate = rate("90%")
 	_, err := ev.Target(o, on(2, 0))
-	badInput(t, err, "target.products[1].rates[0].value.rate")
+	badInput(t, err, "target.products[1].terms.rate")
 	for _, fe := range fieldErrors(err) {
 		require.Equal(t, "campaign", fe.Pkg, "%v", fe)
 	}

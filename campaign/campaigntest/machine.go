@@ -213,13 +213,19 @@ func (m *model) disqualify(c *campaign.Campaign, el eligibility.Result, at time.
 		}
 	}
 	live := slices.ContainsFunc(hit, func(r *campaign.Registration) bool { return r.Ended.IsZero() })
-	switch {
-	case len(hit) == 0:
+	if len(hit) == 0 {
 		return []affrules.RuleID{campaign.RuleReview}, nil
-	case !at.Before(c.Period.End), !el.Permanent(), !m.p.PermanentEndsParticipation, !live:
-		// The campaign over ends every participation; else the disqualification must be
-		// permanent, the policy let it end one, and one must be left.
-		return []affrules.RuleID{campaign.RuleLaterDisqualification}, nil
+	}
+	// ELG-11, every failure reported (MKT-5): the campaign over ends every participation; the
+	// disqualification must be permanent, the policy let it end one, and one must be left.
+	if !at.Before(c.Period.End) {
+		rules = append(rules, campaign.RuleLaterDisqualification)
+	}
+	if !el.Permanent() || !m.p.PermanentEndsParticipation || !live {
+		rules = append(rules, campaign.RuleLaterDisqualification)
+	}
+	if len(rules) > 0 {
+		return rules, nil
 	}
 	return nil, func() {
 		for _, r := range hit {

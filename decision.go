@@ -205,6 +205,9 @@ func (r *Reason) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &j); err != nil {
 		return err
 	}
+	if j.Rule == "" {
+		return fieldErrorf("reason.rule", `""`, "is required: every reason names its rule (MKT-5)")
+	}
 	out := Reason{Rule: j.Rule, Kind: j.Kind, Key: j.Key, Subject: j.Subject}
 	if j.ObservedValue != nil {
 		out.Observed = *j.ObservedValue
@@ -226,6 +229,25 @@ type Decision struct {
 	Allowed     bool      `json:"allowed"`
 	Reasons     []Reason  `json:"reasons,omitempty"`
 	NextAllowed time.Time `json:"next_allowed,omitzero"` // zero when time alone will not help
+}
+
+// UnmarshalJSON decodes a decision's JSON, refusing a decision that says it is allowed
+// while one of its reasons failed (as no decision [Decide] builds does).
+func (d *Decision) UnmarshalJSON(b []byte) error {
+	type plain Decision // the same fields, without this method
+	var p plain
+	if err := json.Unmarshal(b, &p); err != nil {
+		return err
+	}
+	if p.Allowed {
+		for i, r := range p.Reasons {
+			if r.Kind != NotApplicable {
+				return fieldErrorf("decision.allowed", "true", "disagrees with reasons[%d], %s %s: an allowed decision has no failed reason", i, r.Rule, r.Kind)
+			}
+		}
+	}
+	*d = Decision(p)
+	return nil
 }
 
 // Decide returns the decision the reasons add up to: allowed exactly when none of them failed.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -156,5 +157,27 @@ func TestRefusal(t *testing.T) {
 	var got *affrules.Refusal
 	if !errors.Is(err, affrules.ErrRefused) || !errors.As(fmt.Errorf("wrapped: %w", err), &got) || got != r {
 		t.Errorf("a Refusal wraps ErrRefused and is found by errors.As")
+	}
+}
+
+// A decision decoded from JSON that says it is allowed while a reason failed is refused, as is a
+// reason without a rule; a consistent one decodes, with its not-applicable reasons.
+func TestDecisionJSONConsistency(t *testing.T) {
+	var d affrules.Decision
+	if err := json.Unmarshal([]byte(`{"allowed":true,"reasons":[{"rule":"ELG-3","kind":"failed"}]}`), &d); err == nil {
+		t.Errorf("an allowed decision with a failed reason decoded: %v", d)
+	}
+	if err := json.Unmarshal([]byte(`{"allowed":true,"reasons":[{"rule":"ELG-3","kind":"not_applicable"}]}`), &d); err != nil || !d.Allowed {
+		t.Errorf("an allowed decision with a not-applicable reason: %v, %v", d, err)
+	}
+	if err := json.Unmarshal([]byte(`{"allowed":false,"reasons":[{}]}`), &d); err == nil || !strings.Contains(err.Error(), "reason.rule") {
+		t.Errorf("a reason without a rule: %v", err)
+	}
+	b, err := json.Marshal(affrules.Decide(affrules.Reason{Rule: "ELG-3", Key: "k", Observed: affrules.Ratio(4, 400)}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &d); err != nil || d.Allowed || len(d.Reasons) != 1 {
+		t.Errorf("round trip of %s: %v, %v", b, d, err)
 	}
 }

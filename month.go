@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -90,12 +91,25 @@ func (m Month) String() string {
 // MarshalText returns the month as "2026-03".
 func (m Month) MarshalText() ([]byte, error) { return []byte(m.String()), nil }
 
-// UnmarshalText parses a month written "2026-03".
+// UnmarshalText parses a month written "2026-03": a year of four characters or more (digits,
+// after a minus sign if negative: "-001"), as [Month.MarshalText] writes every month, a hyphen
+// and the month's two digits.
 func (m *Month) UnmarshalText(b []byte) error {
-	t, err := time.Parse("2006-01", string(b))
-	if err != nil {
-		return fieldErrorf("month", strconv.Quote(string(b)), "must be a month such as \"2026-03\"")
+	bad := fieldErrorf("month", strconv.Quote(string(b)), "must be a month such as \"2026-03\"")
+	text := string(b)
+	i := strings.LastIndexByte(text, '-')
+	if i < 4 || len(text)-i != 3 || len(text) > 16 {
+		return bad
 	}
-	*m = NewMonth(t.Year(), t.Month())
+	digits := strings.TrimPrefix(text[:i], "-") // the year, at least four characters with its sign
+	if digits == "" || strings.TrimLeft(digits, "0123456789") != "" || strings.TrimLeft(text[i+1:], "0123456789") != "" {
+		return bad
+	}
+	y, err1 := strconv.Atoi(text[:i])
+	mo, err2 := strconv.Atoi(text[i+1:])
+	if err1 != nil || err2 != nil || mo < 1 || mo > 12 {
+		return bad
+	}
+	*m = NewMonth(y, time.Month(mo))
 	return nil
 }

@@ -69,3 +69,25 @@ func TestMonthSaturates(t *testing.T) {
 		}
 	}
 }
+
+// Every month written by MarshalText reads back, years beyond 0–9999 and the saturated months
+// too; malformed text is refused.
+func TestMonthTextRoundTrip(t *testing.T) {
+	for _, m := range []affrules.Month{affrules.NewMonth(2026, time.March), affrules.NewMonth(-1, time.December), affrules.NewMonth(10000, time.January),
+		affrules.NewMonth(0, time.January), affrules.Month(math.MaxInt32), affrules.Month(math.MinInt32)} {
+		b, err := m.MarshalText()
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back affrules.Month
+		if err := back.UnmarshalText(b); err != nil || back != m {
+			t.Errorf("%s: %v, %v", b, back, err)
+		}
+	}
+	for _, bad := range []string{"", "2026", "2026-3", "2026-13", "2026-00", "26-03", "2026/03", "+2026-03", "2026-03-01", "x026-03", "-26-03", "2026--03"} {
+		var m affrules.Month
+		if err := m.UnmarshalText([]byte(bad)); err == nil {
+			t.Errorf("%q read as %v", bad, m)
+		}
+	}
+}

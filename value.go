@@ -264,7 +264,7 @@ func (v Value) Text() string {
 	return v.s
 }
 
-// String renders v without words of any language: "3", "1% (4/400)", "0.7%", "2.4", "12.50 GBP",
+// String renders v without words of any language: "3", "1% (4/400)", "0.7%", "2.4", "12.5 GBP",
 // an RFC 3339 instant, a "2006-01-02" day, "60" days, "L3", the text, or a duration as Go
 // writes it ("12h0m1s").
 func (v Value) String() string {

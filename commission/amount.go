@@ -2,6 +2,7 @@ package commission
 
 import (
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/bits"
 	"strconv"
@@ -49,6 +50,18 @@ type Commission struct {
 	Partner  Money                 `json:"partner"`
 	Creator  Money                 `json:"creator"`
 	Rounding affrules.RoundingMode `json:"rounding"`
+}
+
+// UnmarshalJSON refuses: a commission's JSON is for reading (its resolution keeps the book's
+// candidates by reference, which JSON does not carry), so decoding it would silently drop its
+// resolution. Compute it again with [Evaluator.Compute], or keep the [Record] it opened.
+func (c *Commission) UnmarshalJSON([]byte) error {
+	return fmt.Errorf("%s: a Commission is not decoded from JSON: compute it again with Evaluator.Compute, or keep its Record", pkg)
+}
+
+// UnmarshalJSON refuses, as [Commission.UnmarshalJSON] does: a resolution's JSON is for reading.
+func (r *Resolution) UnmarshalJSON([]byte) error {
+	return fmt.Errorf("%s: a Resolution is not decoded from JSON: resolve the order again with Evaluator.Resolve", pkg)
 }
 
 // MarshalJSON encodes the commission as its resolution ([Resolution.MarshalJSON]) under

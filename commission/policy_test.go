@@ -21,3 +21,12 @@ func TestParsePolicyOwnJSONWithNilSuggestions(t *testing.T) {
 	_, err = commission.ParsePolicy(b)
 	require.NoError(t, err)
 }
+
+// A Commission's and a Resolution's JSON is for reading: decoding it is an error, not a silent
+// loss of the resolution.
+func TestCommissionJSONIsForReading(t *testing.T) {
+	var c commission.Commission
+	require.ErrorContains(t, json.Unmarshal([]byte(`{"resolution":{"order":"o"},"amount":{}}`), &c), "commission: a Commission is not decoded from JSON")
+	var r commission.Resolution
+	require.ErrorContains(t, json.Unmarshal([]byte(`{"order":"o"}`), &r), "commission: a Resolution is not decoded from JSON")
+}

@@ -1,6 +1,7 @@
 package affrules
 
 import (
+	"bytes"
 	"encoding/json"
 	"strconv"
 	"strings"
@@ -201,12 +202,12 @@ func (r Reason) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON decodes the typed fields of what [Reason.MarshalJSON] encodes; the English texts
 // are derived from them and not read.
 func (r *Reason) UnmarshalJSON(b []byte) error {
+	if string(bytes.TrimSpace(b)) == "null" {
+		return nil // encoding/json's rule: null leaves the value as it was
+	}
 	var j reasonJSON
 	if err := json.Unmarshal(b, &j); err != nil {
 		return err
-	}
-	if j.Rule == "" {
-		return fieldErrorf("reason.rule", `""`, "is required: every reason names its rule (MKT-5)")
 	}
 	out := Reason{Rule: j.Rule, Kind: j.Kind, Key: j.Key, Subject: j.Subject}
 	if j.ObservedValue != nil {

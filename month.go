@@ -3,6 +3,7 @@ package affrules
 import (
 	"fmt"
 	"math"
+	"math/big"
 	"strconv"
 	"strings"
 	"time"
@@ -19,13 +20,20 @@ type Month int32
 // the nearest one it holds, which every evaluator refuses as outside the years 1900 to 2199,
 // instead of wrapping round to an unrelated month.
 func NewMonth(y int, m time.Month) Month {
-	if y > math.MaxInt32/12+1 || y < math.MinInt32/12-1 {
-		return saturate(y > 0)
+	const big40 = 1 << 40 // within it, y×12 + m is exact in an int64
+	if y <= big40 && y >= -big40 && int64(m) <= big40 && int64(m) >= -big40 {
+		return clampMonth(int64(y)*12 + int64(m) - 1)
 	}
-	if m > 1<<40 || m < -1<<40 { // a month number that alone goes beyond what a Month holds
-		return saturate(m > 0)
+	n := new(big.Int).Mul(big.NewInt(int64(y)), big.NewInt(12))
+	n.Add(n, big.NewInt(int64(m)))
+	n.Sub(n, big.NewInt(1))
+	switch {
+	case n.Cmp(big.NewInt(math.MaxInt32)) > 0:
+		return saturate(true)
+	case n.Cmp(big.NewInt(math.MinInt32)) < 0:
+		return saturate(false)
 	}
-	return clampMonth(int64(y)*12 + int64(m) - 1)
+	return Month(n.Int64())
 }
 
 // clampMonth returns month number n, saturated to the range of Month.
@@ -110,6 +118,10 @@ func (m *Month) UnmarshalText(b []byte) error {
 	if err1 != nil || err2 != nil || mo < 1 || mo > 12 {
 		return bad
 	}
-	*m = NewMonth(y, time.Month(mo))
+	n := NewMonth(y, time.Month(mo))
+	if n.String() != text { // only the text String writes: no extra zeros, no month beyond a Month's range
+		return bad
+	}
+	*m = n
 	return nil
 }

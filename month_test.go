@@ -84,10 +84,28 @@ func TestMonthTextRoundTrip(t *testing.T) {
 			t.Errorf("%s: %v, %v", b, back, err)
 		}
 	}
-	for _, bad := range []string{"", "2026", "2026-3", "2026-13", "2026-00", "26-03", "2026/03", "+2026-03", "2026-03-01", "x026-03", "-26-03", "2026--03"} {
+	for _, bad := range []string{"", "2026", "2026-3", "2026-13", "2026-00", "26-03", "2026/03", "+2026-03", "2026-03-01", "x026-03", "-26-03", "2026--03", "02026-03", "00000-01", "-000-01", "-0001-01", "999999999-01"} {
 		var m affrules.Month
 		if err := m.UnmarshalText([]byte(bad)); err == nil {
 			t.Errorf("%q read as %v", bad, m)
+		}
+	}
+}
+
+// NewMonth saturates on the month it means, y×12 + m, not on the year alone: a year just beyond
+// the range brought back by a negative month is a month a Month holds.
+func TestNewMonthNearTheBounds(t *testing.T) {
+	for _, tt := range []struct {
+		got, want affrules.Month
+	}{
+		{affrules.NewMonth(178956972, -100), affrules.Month(178956972*12 - 101)},
+		{affrules.NewMonth(-178956972, 200), affrules.Month(-178956972*12 + 199)},
+		{affrules.NewMonth(200000000, -(1 << 35)), affrules.Month(math.MinInt32)},
+		{affrules.NewMonth(math.MaxInt, time.January), affrules.Month(math.MaxInt32)},
+		{affrules.NewMonth(math.MinInt, time.January), affrules.Month(math.MinInt32)},
+	} {
+		if tt.got != tt.want {
+			t.Errorf("got %d, want %d", tt.got, tt.want)
 		}
 	}
 }

@@ -431,9 +431,10 @@ func (v *Value) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// sameNumber reports whether a and b are numerically equal (2.40 and 2.4), comparing them with
-// their trailing zeros stripped: decimal.Decimal.Equal would first rescale one to the other's
-// exponent, which takes minutes for exponents millions apart.
+// sameNumber reports whether a and b are numerically equal (2.40 and 2.4) without rescaling one
+// to the other's exponent, which decimal.Decimal.Equal does and which takes minutes for exponents
+// millions apart: a·10^ea = b·10^eb with ea ≤ eb holds exactly when a has eb−ea more digits than
+// b and a = b·10^(eb−ea), so exponents further apart than the digits answer at once.
 func sameNumber(a, b decimal.Decimal) bool {
 	if a.Sign() != b.Sign() {
 		return false
@@ -441,22 +442,14 @@ func sameNumber(a, b decimal.Decimal) bool {
 	if a.Sign() == 0 {
 		return true
 	}
-	ca, ea := stripZeros(a)
-	cb, eb := stripZeros(b)
-	return ea == eb && ca.Cmp(cb) == 0
-}
-
-// stripZeros returns x's coefficient without its trailing zeros and the exponent that keeps the
-// value.
-func stripZeros(x decimal.Decimal) (*big.Int, int64) {
-	c, e := x.Coefficient(), int64(x.Exponent())
-	ten, q, r := big.NewInt(10), new(big.Int), new(big.Int)
-	for {
-		q.QuoRem(c, ten, r)
-		if r.Sign() != 0 {
-			return c, e
-		}
-		c, q = q, c
-		e++
+	ea, eb := int64(a.Exponent()), int64(b.Exponent())
+	if ea > eb {
+		a, b, ea, eb = b, a, eb, ea
 	}
+	k := eb - ea
+	if int64(a.NumDigits())-int64(b.NumDigits()) != k {
+		return false
+	}
+	scaled := new(big.Int).Mul(b.Coefficient(), new(big.Int).Exp(big.NewInt(10), big.NewInt(k), nil))
+	return a.Coefficient().Cmp(scaled) == 0
 }

@@ -248,3 +248,19 @@ func TestValueEqualHugeExponentsAndRateClamp(t *testing.T) {
 		t.Error("NewMonth with a huge month does not saturate to its side")
 	}
 }
+
+// Equal compares a decimal with many trailing zeros (as JSON can carry) quickly too.
+func TestValueEqualTrailingZeros(t *testing.T) {
+	n := 100_000
+	var a affrules.Value
+	if err := json.Unmarshal([]byte(`{"kind":"decimal","decimal":"1`+strings.Repeat("0", n)+`"}`), &a); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	if !a.Equal(affrules.Decimal(decimal.New(1, int32(n)))) || a.Equal(affrules.Decimal(decimal.New(1, int32(n-1)))) {
+		t.Error("wrong answer")
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("took %v", d)
+	}
+}

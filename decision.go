@@ -3,6 +3,9 @@ package affrules
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
+	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -232,23 +235,69 @@ type Decision struct {
 	NextAllowed time.Time `json:"next_allowed,omitzero"` // zero when time alone will not help
 }
 
-// UnmarshalJSON decodes a decision's JSON, refusing a decision that says it is allowed
-// while one of its reasons failed (as no decision [Decide] builds does).
+// UnmarshalJSON decodes a decision's JSON strictly (a key that names no field is an error) and
+// refuses a decision [Decide] never builds, whose Allowed disagrees with its reasons: allowed
+// beside a failed reason, allowed with a NextAllowed, or denied by reasons none of which failed.
+// null leaves the decision as it was, as encoding/json does for a value.
 func (d *Decision) UnmarshalJSON(b []byte) error {
-	type plain Decision // the same fields, without this method
-	var p plain
-	if err := json.Unmarshal(b, &p); err != nil {
-		return err
+	if string(bytes.TrimSpace(b)) == "null" {
+		return nil
 	}
-	if p.Allowed {
-		for i, r := range p.Reasons {
-			if r.Kind != NotApplicable {
-				return fieldErrorf("decision.allowed", "true", "disagrees with reasons[%d], %s %s: an allowed decision has no failed reason", i, r.Rule, r.Kind)
+	type decision Decision // the same fields, without this method
+	var p decision
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&p); err != nil {
+		var te *json.UnmarshalTypeError
+		if errors.As(err, &te) {
+			field := "decision"
+			if te.Field != "" {
+				field += "." + te.Field
 			}
+			return fieldErrorf(field, te.Value, "must be a JSON %s", jsonKindOf(te.Type))
 		}
+		return fmt.Errorf("affrules: decision: %w", err)
+	}
+	failed := -1
+	for i, r := range p.Reasons {
+		if r.Kind != NotApplicable {
+			failed = i
+			break
+		}
+	}
+	switch {
+	case p.Allowed && failed >= 0:
+		r := p.Reasons[failed]
+		return fieldErrorf("decision.allowed", "true", "disagrees with reasons[%d], %s %s: an allowed decision has no failed reason", failed, r.Rule, r.Kind)
+	case p.Allowed && !p.NextAllowed.IsZero():
+		return fieldErrorf("decision.next_allowed", p.NextAllowed.Format(time.RFC3339Nano), "is set on an allowed decision: it says when a denied one will next be allowed")
+	case !p.Allowed && len(p.Reasons) > 0 && failed < 0:
+		return fieldErrorf("decision.allowed", "false", "disagrees with its reasons, none of which failed")
 	}
 	*d = Decision(p)
 	return nil
+}
+
+// jsonKindOf names the JSON form of a Go type in an error: object, array, string, number or
+// boolean.
+func jsonKindOf(t reflect.Type) string {
+	if t == nil {
+		return "value"
+	}
+	switch t.Kind() {
+	case reflect.Struct, reflect.Map:
+		if t == reflect.TypeFor[time.Time]() {
+			return "string (an RFC 3339 instant)"
+		}
+		return "object"
+	case reflect.Slice, reflect.Array:
+		return "array"
+	case reflect.String:
+		return "string"
+	case reflect.Bool:
+		return "boolean"
+	}
+	return "number"
 }
 
 // Decide returns the decision the reasons add up to: allowed exactly when none of them failed.

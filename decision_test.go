@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -185,5 +186,32 @@ func TestDecisionJSONConsistency(t *testing.T) {
 	}
 	if err := json.Unmarshal(b, &d); err != nil || d.Allowed || len(d.Reasons) != 1 {
 		t.Errorf("round trip of %s: %v, %v", b, d, err)
+	}
+}
+
+// A decision's JSON decodes strictly and only as Decide builds one; null leaves it as it was;
+// a wrong kind is a FieldError naming the field, not an internal type.
+func TestDecisionJSONStrict(t *testing.T) {
+	d := affrules.Decide()
+	if err := json.Unmarshal([]byte(`null`), &d); err != nil || !d.Allowed {
+		t.Errorf("null: %v, %v", d, err)
+	}
+	for doc, want := range map[string]string{
+		`{"allowed":false,"bogus":1}`:                                            `unknown field "bogus"`,
+		`{"allowed":false,"reasons":[{"rule":"ELG-3","kind":"not_applicable"}]}`: "none of which failed",
+		`{"allowed":true,"next_allowed":"2026-01-01T00:00:00Z"}`:                 "decision.next_allowed",
+		`[]`:                 "affrules: decision",
+		`{"allowed":"yes"}`:  "affrules: decision.allowed",
+		`{"reasons":{}}`:     "affrules: decision.reasons",
+		`{"next_allowed":5}`: "affrules: decision",
+	} {
+		var d affrules.Decision
+		err := json.Unmarshal([]byte(doc), &d)
+		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "decision of type affrules.decision") {
+			t.Errorf("%s: %v, want an error containing %q", doc, err, want)
+		}
+	}
+	if err := json.Unmarshal([]byte(`{"allowed":false}`), &d); err != nil || d.Allowed {
+		t.Errorf("the zero decision: %v, %v", d, err)
 	}
 }

@@ -2,6 +2,7 @@ package affrules
 
 import (
 	"encoding/json"
+	"fmt"
 	"math/big"
 	"strconv"
 	"strings"
@@ -308,6 +309,9 @@ type valueJSON struct {
 	Nanos    *int64       `json:"nanoseconds,omitempty"`
 }
 
+// maxDecimalText is the longest decimal a value's JSON may hold, in characters.
+const maxDecimalText = 1000
+
 // jsonDecimal is a decimal in a value's JSON: a string as decimal.Decimal writes it (decimalText
 // for an exponent beyond the bounds); it reads what decimal.Decimal reads.
 type jsonDecimal struct{ decimal.Decimal }
@@ -321,6 +325,11 @@ func (d jsonDecimal) MarshalJSON() ([]byte, error) {
 // coefficient-e-exponent form too, whatever the exponent (decimal.Decimal refuses one beyond
 // 10,000).
 func (d *jsonDecimal) UnmarshalJSON(b []byte) error {
+	if len(b) > maxDecimalText {
+		// Reading and comparing a number grows with the square of its digits: a megabyte of
+		// them takes seconds. No value the library builds comes near (inputs have at most 38).
+		return fieldErrorf("value.decimal", fmt.Sprintf("(%d characters)", len(b)), "is longer than %d characters", maxDecimalText)
+	}
 	var text string
 	if json.Unmarshal(b, &text) == nil {
 		if c, e, ok := strings.Cut(text, "e"); ok {

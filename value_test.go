@@ -249,18 +249,29 @@ func TestValueEqualHugeExponentsAndRateClamp(t *testing.T) {
 	}
 }
 
-// Equal compares a decimal with many trailing zeros (as JSON can carry) quickly too.
+// Equal compares a decimal with many trailing zeros quickly too.
 func TestValueEqualTrailingZeros(t *testing.T) {
 	n := 100_000
-	var a affrules.Value
-	if err := json.Unmarshal([]byte(`{"kind":"decimal","decimal":"1`+strings.Repeat("0", n)+`"}`), &a); err != nil {
-		t.Fatal(err)
-	}
+	a := affrules.Decimal(decimal.RequireFromString("1" + strings.Repeat("0", n)))
 	start := time.Now()
 	if !a.Equal(affrules.Decimal(decimal.New(1, int32(n)))) || a.Equal(affrules.Decimal(decimal.New(1, int32(n-1)))) {
 		t.Error("wrong answer")
 	}
 	if d := time.Since(start); d > time.Second {
 		t.Errorf("took %v", d)
+	}
+}
+
+// A value's JSON refuses a decimal of more than 1,000 characters at once (reading one of a
+// million digits took seconds), and takes one of 1,000.
+func TestValueJSONLongDecimal(t *testing.T) {
+	var v affrules.Value
+	start := time.Now()
+	err := json.Unmarshal([]byte(`{"kind":"amount","currency":"THB","decimal":"`+strings.Repeat("7", 1_000_000)+`"}`), &v)
+	if err == nil || !strings.Contains(err.Error(), "affrules: value.decimal") || time.Since(start) > time.Second {
+		t.Errorf("a million digits: %v after %v", err, time.Since(start))
+	}
+	if err := json.Unmarshal([]byte(`{"kind":"decimal","decimal":"`+strings.Repeat("7", 998)+`"}`), &v); err != nil {
+		t.Errorf("998 digits: %v", err)
 	}
 }

@@ -341,7 +341,10 @@ func (d *jsonDecimal) UnmarshalJSON(b []byte) error {
 			}
 		}
 	}
-	return d.Decimal.UnmarshalJSON(b)
+	if err := d.Decimal.UnmarshalJSON(b); err != nil {
+		return fieldErrorf("value.decimal", string(b), "is not a decimal number such as \"2.4\" or \"1e-9\"")
+	}
+	return nil
 }
 
 // MarshalJSON encodes v as {"kind": …} with the fields of its kind: count; num and den; rate;

@@ -275,3 +275,14 @@ func TestValueJSONLongDecimal(t *testing.T) {
 		t.Errorf("998 digits: %v", err)
 	}
 }
+
+// A value's malformed decimal is a FieldError naming the field, not the decimal library's error.
+func TestValueJSONBadDecimal(t *testing.T) {
+	for _, bad := range []string{`"NaN"`, `"1e2147483648"`, `"x"`, `true`} {
+		var v affrules.Value
+		err := json.Unmarshal([]byte(`{"kind":"decimal","decimal":`+bad+`}`), &v)
+		if err == nil || !strings.Contains(err.Error(), "affrules: value.decimal") {
+			t.Errorf("%s: %v", bad, err)
+		}
+	}
+}

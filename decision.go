@@ -2,9 +2,9 @@ package affrules
 
 import (
 	"bytes"
+	"encoding"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"reflect"
 	"strconv"
 	"strings"
@@ -202,15 +202,18 @@ func (r Reason) MarshalJSON() ([]byte, error) {
 	return json.Marshal(j)
 }
 
-// UnmarshalJSON decodes the typed fields of what [Reason.MarshalJSON] encodes; the English texts
-// are derived from them and not read.
+// UnmarshalJSON decodes the typed fields of what [Reason.MarshalJSON] encodes, strictly (a key
+// that names no field, such as a misspelt "kind", is an error); the English texts are derived
+// from them and not read. null leaves r as it was.
 func (r *Reason) UnmarshalJSON(b []byte) error {
 	if string(bytes.TrimSpace(b)) == "null" {
 		return nil // encoding/json's rule: null leaves the value as it was
 	}
 	var j reasonJSON
-	if err := json.Unmarshal(b, &j); err != nil {
-		return err
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields() // a misspelt "kind" would otherwise read as failed
+	if err := dec.Decode(&j); err != nil {
+		return decodingError("reason", err)
 	}
 	out := Reason{Rule: j.Rule, Kind: j.Kind, Key: j.Key, Subject: j.Subject}
 	if j.ObservedValue != nil {
@@ -248,15 +251,7 @@ func (d *Decision) UnmarshalJSON(b []byte) error {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&p); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			field := "decision"
-			if te.Field != "" {
-				field += "." + te.Field
-			}
-			return fieldErrorf(field, te.Value, "must be a JSON %s", jsonKindOf(te.Type))
-		}
-		return fmt.Errorf("affrules: decision: %w", err)
+		return decodingError("decision", err)
 	}
 	failed := -1
 	for i, r := range p.Reasons {
@@ -278,11 +273,36 @@ func (d *Decision) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+var textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
+
+// decodingError returns the error of decoding a root's JSON ("decision", "reason", "value"): a
+// FieldError from a part's own decoding as it is, a value of the wrong JSON kind as a FieldError
+// naming the field and the kind expected, anything else (an instant that does not parse, data
+// after the value) as a FieldError of the root.
+func decodingError(root string, err error) error {
+	var fe *FieldError
+	if errors.As(err, &fe) {
+		return err
+	}
+	var te *json.UnmarshalTypeError
+	if errors.As(err, &te) {
+		field := root
+		if te.Field != "" {
+			field += "." + te.Field
+		}
+		return fieldErrorf(field, te.Value, "must be a JSON %s", jsonKindOf(te.Type))
+	}
+	return fieldErrorf(root, "(JSON)", "%v", err)
+}
+
 // jsonKindOf names the JSON form of a Go type in an error: object, array, string, number or
 // boolean.
 func jsonKindOf(t reflect.Type) string {
 	if t == nil {
 		return "value"
+	}
+	if t.Implements(textUnmarshalerType) || reflect.PointerTo(t).Implements(textUnmarshalerType) {
+		return "string"
 	}
 	switch t.Kind() {
 	case reflect.Struct, reflect.Map:

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
@@ -213,5 +214,37 @@ func TestDecisionJSONStrict(t *testing.T) {
 	}
 	if err := json.Unmarshal([]byte(`{"allowed":false}`), &d); err != nil || d.Allowed {
 		t.Errorf("the zero decision: %v, %v", d, err)
+	}
+}
+
+// A reason's and a value's JSON decode strictly (a misspelt "kind" used to read as failed), and
+// errors are FieldErrors of the part that failed, with the JSON kind a text field expects.
+func TestReasonValueJSONStrict(t *testing.T) {
+	for doc, want := range map[string]string{
+		`{"allowed":false,"reasons":[{"rule":"ELG-1","kidn":"not_applicable"}]}`:                           `unknown field "kidn"`,
+		`{"allowed":false,"reasons":[{"rule":"ELG-1","observed_value":{"kind":"count","count":1,"x":2}}]}`: `unknown field "x"`,
+		`{"allowed":false,"reasons":[{"rule":"ELG-1","kind":1}]}`:                                          "must be a JSON string",
+		`{"allowed":false,"reasons":[{"rule":"ELG-1","kind":"nope"}]}`:                                     `affrules: reason.kind "nope"`,
+		`{"allowed":false,"next_allowed":"2026-13-01T00:00:00Z"}`:                                          "affrules: decision (JSON)",
+	} {
+		var d affrules.Decision
+		err := json.Unmarshal([]byte(doc), &d)
+		var fe *affrules.FieldError
+		if err == nil || !strings.Contains(err.Error(), want) || !errors.As(err, &fe) || strings.Contains(err.Error(), "affrules: decision: affrules:") {
+			t.Errorf("%s: %v, want a FieldError containing %q", doc, err, want)
+		}
+	}
+	v := affrules.Count(3)
+	if err := json.Unmarshal([]byte(`null`), &v); err != nil || v != affrules.Count(3) {
+		t.Errorf("null into a value: %v, %v", v, err)
+	}
+	long := affrules.Decimal(decimal.RequireFromString(strings.Repeat("7", 1000)))
+	b, err := json.Marshal(long)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back affrules.Value
+	if err := json.Unmarshal(b, &back); err != nil || !back.Equal(long) {
+		t.Errorf("a decimal of 1,000 digits reads back: %v", err)
 	}
 }

@@ -1,6 +1,7 @@
 package affrules
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"math/big"
@@ -325,7 +326,7 @@ func (d jsonDecimal) MarshalJSON() ([]byte, error) {
 // coefficient-e-exponent form too, whatever the exponent (decimal.Decimal refuses one beyond
 // 10,000).
 func (d *jsonDecimal) UnmarshalJSON(b []byte) error {
-	if len(b) > maxDecimalText {
+	if len(b) > maxDecimalText+2 { // the number's characters, besides its quotes
 		// Reading and comparing a number grows with the square of its digits: a megabyte of
 		// them takes seconds. No value the library builds comes near (inputs have at most 38).
 		return fieldErrorf("value.decimal", fmt.Sprintf("(%d characters)", len(b)), "is longer than %d characters", maxDecimalText)
@@ -380,11 +381,17 @@ func (v Value) MarshalJSON() ([]byte, error) {
 	return json.Marshal(j)
 }
 
-// UnmarshalJSON decodes what [Value.MarshalJSON] encodes.
+// UnmarshalJSON decodes what [Value.MarshalJSON] encodes (with a decimal of at most 1,000
+// characters), strictly: a key that names no field is an error. null leaves v as it was.
 func (v *Value) UnmarshalJSON(b []byte) error {
+	if string(bytes.TrimSpace(b)) == "null" {
+		return nil // encoding/json's rule: null leaves the value as it was
+	}
 	var j valueJSON
-	if err := json.Unmarshal(b, &j); err != nil {
-		return err
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&j); err != nil {
+		return decodingError("value", err)
 	}
 	missing := func(field string) error {
 		return fieldErrorf("value."+field, "(absent)", "is required for a %s value", j.Kind)

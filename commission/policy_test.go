@@ -30,3 +30,14 @@ func TestCommissionJSONIsForReading(t *testing.T) {
 	var r commission.Resolution
 	require.ErrorContains(t, json.Unmarshal([]byte(`{"order":"o"}`), &r), "commission: a Resolution is not decoded from JSON")
 }
+
+// A candidate a host kept as JSON reads back: an outcome decodes from its name.
+func TestCandidateJSONReadsBack(t *testing.T) {
+	var o commission.Outcome
+	require.NoError(t, o.UnmarshalText([]byte("overridden")))
+	require.Equal(t, commission.Overridden, o)
+	require.ErrorContains(t, o.UnmarshalText([]byte("lost")), `commission: outcome "lost": must be one of`)
+	var c commission.Candidate
+	require.NoError(t, json.Unmarshal([]byte(`{"offer_id":"o","source":"OPEN","outcome":"overridden"}`), &c))
+	require.Equal(t, commission.Overridden, c.Outcome)
+}

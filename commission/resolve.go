@@ -72,6 +72,16 @@ func (o Outcome) MarshalText() ([]byte, error) {
 	return nil, fielderr.New(pkg, "outcome", int(o), "%w", affrules.ErrOutOfRange)
 }
 
+// UnmarshalText parses an outcome's name, so that candidates a host kept as JSON read back.
+func (o *Outcome) UnmarshalText(b []byte) error {
+	v, ok := outcomeNames.Parse(b)
+	if !ok {
+		return fielderr.New(pkg, "outcome", strconv.Quote(string(b)), "must be one of %s", outcomeNames.List())
+	}
+	*o = v
+	return nil
+}
+
 // Candidate is one offer that could have paid an order: its outcome, the rate it would give
 // where it applied, and, unless it won, the reason it did not.
 type Candidate struct {

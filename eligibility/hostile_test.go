@@ -371,3 +371,15 @@ func TestProductStaleShopResult(t *testing.T) {
 	_, err = e.Product(p, low, at.AddDate(1, 0, 0))
 	require.NoError(t, err)
 }
+
+// MKT-5: a shop result that denies without a failed reason (a host's hand-made or edited one)
+// is refused: the product's denial would say no why.
+func TestProductShopResultWithoutFailure(t *testing.T) {
+	e := eligibility.MustNew(eligibility.DefaultPolicy())
+	at := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	shop, err := e.Shop(eligibility.Shop{ID: "s", Market: affrules.TH, StoreRating: decimal.NewFromInt(4), LastCounterfeitViolation: at.AddDate(0, 0, -10)}, at)
+	require.NoError(t, err)
+	shop.Decision.Reasons = nil
+	_, err = e.Product(eligibility.Product{ID: "p", ShopID: "s", Market: affrules.TH, Category: affrules.Electronics, Orders: 10, Reviews: 2, RefundCases: 1}, shop, at)
+	wantErr(t, err, nil, "product[p] shop result", "has no failed reason")
+}

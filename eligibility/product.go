@@ -1,6 +1,7 @@
 package eligibility
 
 import (
+	"slices"
 	"strconv"
 	"time"
 
@@ -46,7 +47,8 @@ type Product struct {
 // than orders or refund cases, zero orders where a rate rule applies, no market, an unknown one
 // or one other than the shop result's, an unknown category, an instant at that is the zero time
 // or outside 1900–2199 or before the policy's first version, or a shop result for another shop,
-// not from [Evaluator.Shop] (no market, no state), or whose state and decision disagree, or a
+// not from [Evaluator.Shop] (no market, no state), or whose state and decision disagree, or that
+// denies without a failed reason, or a
 // temporarily disqualified shop's result whose NextAllowed is not after at (it was evaluated at
 // an earlier instant, and its reasons no longer hold).
 func (e *Evaluator) Product(p Product, shop Result, at time.Time) (Result, error) {
@@ -86,6 +88,10 @@ func (e *Evaluator) Product(p Product, shop Result, at time.Time) (Result, error
 	}
 	if shop.Decision.Allowed != (shop.State == Eligible) { // off the pass path: passes needs both
 		return Result{}, fielderr.New(pkg, "product["+p.ID+"] shop result", shop.State, "disagrees with its decision.allowed %t: must come from Evaluator.Shop", shop.Decision.Allowed)
+	}
+	if shop.State != Eligible && !slices.ContainsFunc(shop.Decision.Reasons, func(r affrules.Reason) bool { return r.Kind != affrules.NotApplicable }) {
+		// A denial must say why (MKT-5): the product's decision carries the shop's failures.
+		return Result{}, fielderr.New(pkg, "product["+p.ID+"] shop result", shop.State, "has no failed reason: must come from Evaluator.Shop")
 	}
 	if na := shop.Decision.NextAllowed; !shop.Decision.Allowed && !na.IsZero() && !at.Before(na) {
 		// The shop's temporary disqualification had lifted by at: its reasons are no longer true

@@ -2,15 +2,14 @@ package affrules
 
 import (
 	"bytes"
-	"encoding"
 	"encoding/json"
 	"errors"
-	"reflect"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/affrules/affrules/internal/enum"
+	"github.com/affrules/affrules/internal/jsonkind"
 )
 
 // RuleID names a rule of the catalog, e.g. "ELG-3".
@@ -273,8 +272,6 @@ func (d *Decision) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-var textUnmarshalerType = reflect.TypeFor[encoding.TextUnmarshaler]()
-
 // decodingError returns the error of decoding a root's JSON ("decision", "reason", "value"): a
 // FieldError from a part's own decoding as it is, a value of the wrong JSON kind as a FieldError
 // naming the field and the kind expected, anything else (an instant that does not parse, data
@@ -290,34 +287,9 @@ func decodingError(root string, err error) error {
 		if te.Field != "" {
 			field += "." + te.Field
 		}
-		return fieldErrorf(field, te.Value, "must be a JSON %s", jsonKindOf(te.Type))
+		return fieldErrorf(field, te.Value, "must be a JSON %s", jsonkind.Of(te.Type))
 	}
 	return fieldErrorf(root, "(JSON)", "%v", err)
-}
-
-// jsonKindOf names the JSON form of a Go type in an error: object, array, string, number or
-// boolean.
-func jsonKindOf(t reflect.Type) string {
-	if t == nil {
-		return "value"
-	}
-	if t.Implements(textUnmarshalerType) || reflect.PointerTo(t).Implements(textUnmarshalerType) {
-		return "string"
-	}
-	switch t.Kind() {
-	case reflect.Struct, reflect.Map:
-		if t == reflect.TypeFor[time.Time]() {
-			return "string (an RFC 3339 instant)"
-		}
-		return "object"
-	case reflect.Slice, reflect.Array:
-		return "array"
-	case reflect.String:
-		return "string"
-	case reflect.Bool:
-		return "boolean"
-	}
-	return "number"
 }
 
 // Decide returns the decision the reasons add up to: allowed exactly when none of them failed.

@@ -3,14 +3,13 @@
 package fielderr
 
 import (
-	"encoding"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"reflect"
 	"strings"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/jsonkind"
 	"github.com/affrules/affrules/internal/strictjson"
 )
 
@@ -137,7 +136,7 @@ func Problems(pkg, root string, problems []strictjson.Problem) error {
 func Decoding(pkg, doc string, err error) error {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) && te.Field != "" {
-		return New(pkg, doc+"."+te.Field, te.Value, "must be a JSON %s", jsonKind(te.Type))
+		return New(pkg, doc+"."+te.Field, te.Value, "must be a JSON %s", jsonkind.Of(te.Type))
 	}
 	var fe *affrules.FieldError
 	if errors.As(err, &fe) && fe.Pkg == pkg {
@@ -145,29 +144,6 @@ func Decoding(pkg, doc string, err error) error {
 	}
 	return fmt.Errorf("%s: %s JSON: %w", pkg, doc, err)
 }
-
-// jsonKind names the JSON form a Go type is written in.
-func jsonKind(t reflect.Type) string {
-	if t == nil {
-		return "unknown"
-	}
-	if t.Implements(textUnmarshaler) || reflect.PointerTo(t).Implements(textUnmarshaler) {
-		return "string"
-	}
-	switch t.Kind() {
-	case reflect.Bool:
-		return "boolean"
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
-		return "number"
-	case reflect.Slice, reflect.Array:
-		return "array"
-	case reflect.Map, reflect.Struct:
-		return "object"
-	}
-	return t.String()
-}
-
-var textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
 
 // ParsePolicy decodes JSON policy data for package pkg by the library's one policy-loading rule
 // ([strictjson.Load]: unknown, case-folded and repeated keys are errors at any depth; top-level

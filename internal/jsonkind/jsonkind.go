@@ -1,0 +1,36 @@
+// Package jsonkind names the JSON form a Go type is written in, for the errors of decoders that
+// report a value of the wrong kind. It imports nothing of affrules, so the root package and the
+// internal packages built on it can both use it.
+package jsonkind
+
+import (
+	"encoding"
+	"reflect"
+)
+
+var textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
+
+// Of names the JSON form of values of type t: "string" for a type decoded from text (an enum, a
+// rate, an instant's own text), "boolean", "number", "string", "array" or "object", "value" for
+// a nil type, and the Go type's name for anything else.
+func Of(t reflect.Type) string {
+	if t == nil {
+		return "value"
+	}
+	if t.Implements(textUnmarshaler) || reflect.PointerTo(t).Implements(textUnmarshaler) {
+		return "string"
+	}
+	switch t.Kind() {
+	case reflect.Bool:
+		return "boolean"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+		return "number"
+	case reflect.String:
+		return "string"
+	case reflect.Slice, reflect.Array:
+		return "array"
+	case reflect.Map, reflect.Struct:
+		return "object"
+	}
+	return t.String()
+}

@@ -485,9 +485,7 @@ func second[T any](_ T, err error) error { return err }
 // a creator may not join the collaboration (nothing left to earn); before it ended, or while a
 // product is left, joining is allowed.
 func TestJoinAfterEveryProductEnded(t *testing.T) {
-	com := commission.MustNew(commission.DefaultPolicy())
-	e := collabplus.MustNew(collabplus.DefaultPolicy(), com)
-	s := fxPaid(t, e, fxTerms(collabplus.Product{ID: "lamp", Rate: affrules.MustParseRate("15%")}, collabplus.Product{ID: "fan", Rate: affrules.MustParseRate("12%")}))
+	e, s := fxLampAndFan(t)
 	shop := eligibility.Result{ID: "shop", ShopID: "shop", Market: affrules.TH, State: eligibility.PermanentlyDisqualified, Scope: eligibility.ShopScope}
 	d, err := e.Apply(s, collabplus.Disqualify(shop), fxDay(2, 5, 0))
 	require.NoError(t, err)
@@ -504,9 +502,7 @@ func TestJoinAfterEveryProductEnded(t *testing.T) {
 // disqualified: a later submission with it is refused whatever (stale) eligibility result the
 // host gives, while its other products may still be submitted.
 func TestSubmitAfterPermanentDisqualification(t *testing.T) {
-	com := commission.MustNew(commission.DefaultPolicy())
-	e := collabplus.MustNew(collabplus.DefaultPolicy(), com)
-	s := fxPaid(t, e, fxTerms(collabplus.Product{ID: "lamp", Rate: affrules.MustParseRate("15%")}, collabplus.Product{ID: "fan", Rate: affrules.MustParseRate("12%")}))
+	e, s := fxLampAndFan(t)
 	perm := eligibility.Result{ID: "lamp", ShopID: "shop", Market: affrules.TH, State: eligibility.PermanentlyDisqualified, Scope: eligibility.ProductScope}
 	s, err := e.Apply(s, collabplus.Disqualify(perm), fxDay(2, 5, 0))
 	require.NoError(t, err)
@@ -524,4 +520,12 @@ func TestSubmitAfterPermanentDisqualification(t *testing.T) {
 	d = draft("c3", collabplus.Product{ID: "fan", Rate: affrules.MustParseRate("12%")})
 	_, err = e.Apply(d, collabplus.Submit("c3", fxFacts()), fxDay(2, 6, 1))
 	require.NoError(t, err)
+}
+
+// fxLampAndFan returns an evaluator and a seller whose collaboration "c" of lamp (15%) and fan
+// (12%) is paid.
+func fxLampAndFan(t *testing.T) (*collabplus.Evaluator, collabplus.Seller) {
+	t.Helper()
+	e := collabplus.MustNew(collabplus.DefaultPolicy(), commission.MustNew(commission.DefaultPolicy()))
+	return e, fxPaid(t, e, fxTerms(collabplus.Product{ID: "lamp", Rate: affrules.MustParseRate("15%")}, collabplus.Product{ID: "fan", Rate: affrules.MustParseRate("12%")}))
 }

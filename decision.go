@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -208,21 +209,64 @@ func (r *Reason) UnmarshalJSON(b []byte) error {
 	if string(bytes.TrimSpace(b)) == "null" {
 		return nil // encoding/json's rule: null leaves the value as it was
 	}
-	var j reasonJSON
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields() // a misspelt "kind" would otherwise read as failed
-	if err := dec.Decode(&j); err != nil {
-		return decodingError("reason", err)
+	// The typed values are decoded here, so that their errors name their place in the reason.
+	var j struct { // reasonJSON, its values left raw
+		Rule          RuleID          `json:"rule"`
+		Kind          ReasonKind      `json:"kind"`
+		Key           MessageKey      `json:"key"`
+		Message       string          `json:"message"`
+		Observed      string          `json:"observed,omitempty"`
+		Limit         string          `json:"limit,omitempty"`
+		ObservedValue json.RawMessage `json:"observed_value,omitempty"`
+		LimitValue    json.RawMessage `json:"limit_value,omitempty"`
+		Subject       string          `json:"subject,omitempty"`
+	}
+	if err := decodeStrict(b, &j, "reason"); err != nil { // a misspelt "kind" would read as failed
+		return err
 	}
 	out := Reason{Rule: j.Rule, Kind: j.Kind, Key: j.Key, Subject: j.Subject}
-	if j.ObservedValue != nil {
-		out.Observed = *j.ObservedValue
-	}
-	if j.LimitValue != nil {
-		out.Limit = *j.LimitValue
+	for _, v := range []struct {
+		raw   json.RawMessage
+		into  *Value
+		field string
+	}{{j.ObservedValue, &out.Observed, "reason.observed_value"}, {j.LimitValue, &out.Limit, "reason.limit_value"}} {
+		if v.raw != nil {
+			if err := v.into.UnmarshalJSON(v.raw); err != nil {
+				return rebaseField(err, "value", v.field)
+			}
+		}
 	}
 	*r = out
 	return nil
+}
+
+// decodeStrict decodes the JSON value b into v, refusing a key that names no field and data
+// after the value, with the errors of [decodingError] for root.
+func decodeStrict(b []byte, v any, root string) error {
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return decodingError(root, err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return fieldErrorf(root, "(JSON)", "has data after the value")
+	}
+	return nil
+}
+
+// rebaseField returns err with the field of its FieldError moved from the root from to the path
+// to ("value.count" to "reason.limit_value.count"); any other error as it is.
+func rebaseField(err error, from, to string) error {
+	var fe *FieldError
+	if !errors.As(err, &fe) {
+		return err
+	}
+	if rest, ok := strings.CutPrefix(fe.Field, from); ok && (rest == "" || rest[0] == '.' || rest[0] == '[') {
+		c := *fe
+		c.Field = to + rest
+		return &c
+	}
+	return err
 }
 
 // Decision is an evaluator's answer (MKT-5): whether the action is allowed, one [Reason] per rule
@@ -245,12 +289,23 @@ func (d *Decision) UnmarshalJSON(b []byte) error {
 	if string(bytes.TrimSpace(b)) == "null" {
 		return nil
 	}
-	type decision Decision // the same fields, without this method
-	var p decision
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&p); err != nil {
-		return decodingError("decision", err)
+	// The reasons are decoded here, so that their errors name their place in the decision.
+	var j struct {
+		Allowed     bool              `json:"allowed"`
+		Reasons     []json.RawMessage `json:"reasons,omitempty"`
+		NextAllowed time.Time         `json:"next_allowed,omitzero"`
+	}
+	if err := decodeStrict(b, &j, "decision"); err != nil {
+		return err
+	}
+	p := Decision{Allowed: j.Allowed, NextAllowed: j.NextAllowed}
+	if j.Reasons != nil {
+		p.Reasons = make([]Reason, len(j.Reasons))
+	}
+	for i, raw := range j.Reasons {
+		if err := p.Reasons[i].UnmarshalJSON(raw); err != nil {
+			return rebaseField(err, "reason", "decision.reasons["+strconv.Itoa(i)+"]")
+		}
 	}
 	failed := -1
 	for i, r := range p.Reasons {
@@ -268,7 +323,7 @@ func (d *Decision) UnmarshalJSON(b []byte) error {
 	case !p.Allowed && len(p.Reasons) > 0 && failed < 0:
 		return fieldErrorf("decision.allowed", "false", "disagrees with its reasons, none of which failed")
 	}
-	*d = Decision(p)
+	*d = p
 	return nil
 }
 

@@ -146,7 +146,7 @@ func TestDecisionJSON(t *testing.T) {
 	assert.JSONEq(t, `{"allowed":true}`, string(b))
 
 	err = json.Unmarshal([]byte(`{"allowed":false,"reasons":[{"rule":"INV-2","kind":"passed","message":"x"}]}`), &back)
-	assert.ErrorContains(t, err, `affrules: reason.kind "passed": must be one of failed, not_applicable`)
+	assert.ErrorContains(t, err, `affrules: decision.reasons[0].kind "passed": must be one of failed, not_applicable`)
 }
 
 func TestRefusal(t *testing.T) {
@@ -221,11 +221,13 @@ func TestDecisionJSONStrict(t *testing.T) {
 // errors are FieldErrors of the part that failed, with the JSON kind a text field expects.
 func TestReasonValueJSONStrict(t *testing.T) {
 	for doc, want := range map[string]string{
-		`{"allowed":false,"reasons":[{"rule":"ELG-1","kidn":"not_applicable"}]}`:                           `unknown field "kidn"`,
-		`{"allowed":false,"reasons":[{"rule":"ELG-1","observed_value":{"kind":"count","count":1,"x":2}}]}`: `unknown field "x"`,
-		`{"allowed":false,"reasons":[{"rule":"ELG-1","kind":1}]}`:                                          "must be a JSON string",
-		`{"allowed":false,"reasons":[{"rule":"ELG-1","kind":"nope"}]}`:                                     `affrules: reason.kind "nope"`,
-		`{"allowed":false,"next_allowed":"2026-13-01T00:00:00Z"}`:                                          "affrules: decision (JSON)",
+		`{"allowed":false,"reasons":[{"rule":"ELG-1","kidn":"not_applicable"}]}`:                                                     `unknown field "kidn"`,
+		`{"allowed":false,"reasons":[{"rule":"ELG-1","observed_value":{"kind":"count","count":1,"x":2}}]}`:                           `unknown field "x"`,
+		`{"allowed":false,"reasons":[{"rule":"ELG-1","kind":1}]}`:                                                                    "must be a JSON string",
+		`{"allowed":false,"reasons":[{"rule":"ELG-1","kind":"nope"}]}`:                                                               `affrules: decision.reasons[0].kind "nope"`,
+		`{"allowed":false,"next_allowed":"2026-13-01T00:00:00Z"}`:                                                                    "affrules: decision (JSON)",
+		`{"allowed":false,"reasons":[{"rule":"ELG-1","kind":"failed"},{"rule":"ELG-2","limit_value":{"kind":"count","count":"1"}}]}`: "affrules: decision.reasons[1].limit_value.count",
+		`{"allowed":false,"reasons":[{"rule":"ELG-2","subject":5}]}`:                                                                 "affrules: decision.reasons[0].subject",
 	} {
 		var d affrules.Decision
 		err := json.Unmarshal([]byte(doc), &d)
@@ -238,7 +240,14 @@ func TestReasonValueJSONStrict(t *testing.T) {
 	if err := json.Unmarshal([]byte(`null`), &v); err != nil || v != affrules.Count(3) {
 		t.Errorf("null into a value: %v, %v", v, err)
 	}
-	long := affrules.Decimal(decimal.RequireFromString(strings.Repeat("7", 1000)))
+	var r affrules.Reason
+	if err := r.UnmarshalJSON([]byte(`{"rule":"ELG-1","kind":"failed","key":"k"} garbage`)); err == nil {
+		t.Error("data after a reason was dropped")
+	}
+	if err := v.UnmarshalJSON([]byte(`{"kind":"count","count":1} {"kind":"text"}`)); err == nil {
+		t.Error("data after a value was dropped")
+	}
+	long := affrules.Decimal(decimal.RequireFromString("-" + strings.Repeat("7", 500) + "." + strings.Repeat("1", 500)))
 	b, err := json.Marshal(long)
 	if err != nil {
 		t.Fatal(err)

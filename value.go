@@ -310,8 +310,26 @@ type valueJSON struct {
 	Nanos    *int64       `json:"nanoseconds,omitempty"`
 }
 
-// maxDecimalText is the longest decimal a value's JSON may hold, in characters.
-const maxDecimalText = 1000
+// maxDecimalDigits is the most digits a decimal in a value's JSON may have, before its exponent.
+const maxDecimalDigits = 1000
+
+// decimalDigits returns the number of digits of the decimal b writes (a JSON string or number),
+// before any exponent; a text far longer than any such decimal counts as all digits.
+func decimalDigits(b []byte) int {
+	if len(b) > maxDecimalDigits+64 { // a sign, a point, quotes and an exponent take fewer
+		return len(b)
+	}
+	n := 0
+	for _, c := range b {
+		if c == 'e' || c == 'E' {
+			break
+		}
+		if c >= '0' && c <= '9' {
+			n++
+		}
+	}
+	return n
+}
 
 // jsonDecimal is a decimal in a value's JSON: a string as decimal.Decimal writes it (decimalText
 // for an exponent beyond the bounds); it reads what decimal.Decimal reads.
@@ -326,10 +344,10 @@ func (d jsonDecimal) MarshalJSON() ([]byte, error) {
 // coefficient-e-exponent form too, whatever the exponent (decimal.Decimal refuses one beyond
 // 10,000).
 func (d *jsonDecimal) UnmarshalJSON(b []byte) error {
-	if len(b) > maxDecimalText+2 { // the number's characters, besides its quotes
-		// Reading and comparing a number grows with the square of its digits: a megabyte of
-		// them takes seconds. No value the library builds comes near (inputs have at most 38).
-		return fieldErrorf("value.decimal", fmt.Sprintf("(%d characters)", len(b)), "is longer than %d characters", maxDecimalText)
+	// Reading and comparing a number grows with the square of its digits: a megabyte of them
+	// takes seconds. No value the library builds comes near (inputs have at most 38).
+	if n := decimalDigits(b); n > maxDecimalDigits {
+		return fieldErrorf("value.decimal", fmt.Sprintf("(a number of %d digits)", n), "has more than %d digits", maxDecimalDigits)
 	}
 	var text string
 	if json.Unmarshal(b, &text) == nil {
@@ -382,16 +400,14 @@ func (v Value) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON decodes what [Value.MarshalJSON] encodes (with a decimal of at most 1,000
-// characters), strictly: a key that names no field is an error. null leaves v as it was.
+// digits), strictly: a key that names no field is an error. null leaves v as it was.
 func (v *Value) UnmarshalJSON(b []byte) error {
 	if string(bytes.TrimSpace(b)) == "null" {
 		return nil // encoding/json's rule: null leaves the value as it was
 	}
 	var j valueJSON
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(&j); err != nil {
-		return decodingError("value", err)
+	if err := decodeStrict(b, &j, "value"); err != nil {
+		return err
 	}
 	missing := func(field string) error {
 		return fieldErrorf("value."+field, "(absent)", "is required for a %s value", j.Kind)

@@ -1,6 +1,7 @@
 package campaign_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -417,4 +418,13 @@ func flatten(err error) []error {
 		return nil
 	}
 	return []error{err}
+}
+
+// A cancelled context is an error of the package, which errors.Is still finds.
+func TestMemoryCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := campaign.NewMemory().Campaign(ctx, "x")
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.ErrorContains(t, err, "campaign: context canceled")
 }

@@ -3,6 +3,7 @@ package campaign
 import (
 	"context"
 	"errors"
+	"fmt"
 	"maps"
 	"slices"
 	"strconv"
@@ -34,7 +35,7 @@ func (m *Memory) Create(ctx context.Context, e *Evaluator, c Campaign, at time.T
 		return Campaign{}, errNilMemory
 	}
 	if err := ctx.Err(); err != nil {
-		return Campaign{}, err
+		return Campaign{}, fmt.Errorf("%s: %w", pkg, err)
 	}
 	n, err := e.Create(c, at)
 	if err != nil {
@@ -58,7 +59,7 @@ func (m *Memory) Apply(ctx context.Context, e *Evaluator, id string, a Action, a
 		return Campaign{}, errNilMemory
 	}
 	if err := ctx.Err(); err != nil {
-		return Campaign{}, err
+		return Campaign{}, fmt.Errorf("%s: %w", pkg, err)
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -80,7 +81,7 @@ func (m *Memory) Campaign(ctx context.Context, id string) (Campaign, error) {
 		return Campaign{}, errNilMemory
 	}
 	if err := ctx.Err(); err != nil {
-		return Campaign{}, err
+		return Campaign{}, fmt.Errorf("%s: %w", pkg, err)
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -97,7 +98,7 @@ func (m *Memory) Campaigns(ctx context.Context, mk affrules.MarketCode) ([]Campa
 		return nil, errNilMemory
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", pkg, err)
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()

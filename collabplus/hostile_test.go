@@ -1,6 +1,7 @@
 package collabplus_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"strings"
@@ -415,4 +416,13 @@ func TestNilMemory(t *testing.T) {
 	assert.ErrorContains(t, err, "collabplus: nil *Memory")
 	_, err = m.Seller(ctx, "x")
 	assert.ErrorContains(t, err, "collabplus: nil *Memory")
+}
+
+// A cancelled context is an error of the package, which errors.Is still finds.
+func TestMemoryCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := collabplus.NewMemory().Seller(ctx, "x")
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.ErrorContains(t, err, "collabplus: context canceled")
 }

@@ -3,6 +3,7 @@ package collabplus
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strconv"
 	"sync"
 	"time"
@@ -31,7 +32,7 @@ func (m *Memory) Create(ctx context.Context, s Seller) (Seller, error) {
 		return Seller{}, errNilMemory
 	}
 	if err := ctx.Err(); err != nil {
-		return Seller{}, err
+		return Seller{}, fmt.Errorf("%s: %w", pkg, err)
 	}
 	if err := s.Validate(); err != nil {
 		return Seller{}, err
@@ -55,7 +56,7 @@ func (m *Memory) Apply(ctx context.Context, e *Evaluator, id string, a Action, a
 		return Seller{}, errNilMemory
 	}
 	if err := ctx.Err(); err != nil {
-		return Seller{}, err
+		return Seller{}, fmt.Errorf("%s: %w", pkg, err)
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -77,7 +78,7 @@ func (m *Memory) Seller(ctx context.Context, id string) (Seller, error) {
 		return Seller{}, errNilMemory
 	}
 	if err := ctx.Err(); err != nil {
-		return Seller{}, err
+		return Seller{}, fmt.Errorf("%s: %w", pkg, err)
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()

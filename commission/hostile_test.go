@@ -287,3 +287,14 @@ func TestNilMemory(t *testing.T) {
 	_, err = r.Record(ctx, "x")
 	assert.ErrorContains(t, err, "commission: nil *RecordMemory")
 }
+
+// A cancelled context is an error of the package, which errors.Is still finds.
+func TestMemoryCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := commission.NewOfferMemory().Offer(ctx, "x")
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.ErrorContains(t, err, "commission: context canceled")
+	_, err = commission.NewRecordMemory().Record(ctx, "x")
+	assert.ErrorIs(t, err, context.Canceled)
+}

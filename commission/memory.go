@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"errors"
+	"fmt"
 	"maps"
 	"slices"
 	"strconv"
@@ -38,7 +39,7 @@ func (m *OfferMemory) Put(ctx context.Context, rule OfferRule, o Offer, at time.
 		return Offer{}, errNilOfferMemory
 	}
 	if err := ctx.Err(); err != nil {
-		return Offer{}, err
+		return Offer{}, fmt.Errorf("%s: %w", pkg, err)
 	}
 	o = o.clone()
 	m.mu.Lock()
@@ -68,7 +69,7 @@ func (m *OfferMemory) Offer(ctx context.Context, id string) (Offer, error) {
 		return Offer{}, errNilOfferMemory
 	}
 	if err := ctx.Err(); err != nil {
-		return Offer{}, err
+		return Offer{}, fmt.Errorf("%s: %w", pkg, err)
 	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
@@ -85,7 +86,7 @@ func (m *OfferMemory) Offers(ctx context.Context, market affrules.MarketCode, pr
 		return nil, errNilOfferMemory
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", pkg, err)
 	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
@@ -117,7 +118,7 @@ func (m *RecordMemory) Create(ctx context.Context, s Settlement, r Record) (Reco
 		return Record{}, errNilRecordMemory
 	}
 	if err := ctx.Err(); err != nil {
-		return Record{}, err
+		return Record{}, fmt.Errorf("%s: %w", pkg, err)
 	}
 	if err := s.Check(r); err != nil {
 		return Record{}, err
@@ -144,7 +145,7 @@ func (m *RecordMemory) Apply(ctx context.Context, s Settlement, ev Event) (Recor
 		return Record{}, errNilRecordMemory
 	}
 	if err := ctx.Err(); err != nil {
-		return Record{}, err
+		return Record{}, fmt.Errorf("%s: %w", pkg, err)
 	}
 	if err := s.Validate(); err != nil {
 		return Record{}, err
@@ -169,7 +170,7 @@ func (m *RecordMemory) Record(ctx context.Context, id string) (Record, error) {
 		return Record{}, errNilRecordMemory
 	}
 	if err := ctx.Err(); err != nil {
-		return Record{}, err
+		return Record{}, fmt.Errorf("%s: %w", pkg, err)
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -3,6 +3,7 @@ package level
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 
 	"github.com/affrules/affrules"
@@ -31,7 +32,7 @@ func (h *MemoryHistory) Put(ctx context.Context, r Record) error {
 		return errNilMemoryHistory
 	}
 	if err := ctx.Err(); err != nil {
-		return err
+		return fmt.Errorf("%s: %w", pkg, err)
 	}
 	if err := r.Validate(); err != nil {
 		return err
@@ -52,7 +53,7 @@ func (h *MemoryHistory) Get(ctx context.Context, market affrules.MarketCode, cre
 		return L0, false, errNilMemoryHistory
 	}
 	if err := ctx.Err(); err != nil {
-		return L0, false, err
+		return L0, false, fmt.Errorf("%s: %w", pkg, err)
 	}
 	if err := checkKey("", market, creator, m); err != nil {
 		return L0, false, err

@@ -1,6 +1,7 @@
 package level_test
 
 import (
+	"context"
 	"errors"
 	"testing"
 	"time"
@@ -174,4 +175,14 @@ func TestNilInputs(t *testing.T) {
 		assert.ErrorContains(t, err, "level: performances nil: must be a sequence of performances")
 	}
 	assert.Equal(t, 1, n)
+}
+
+// A cancelled context is an error of the package, which errors.Is still finds.
+func TestMemoryHistoryCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var h level.MemoryHistory
+	_, _, err := h.Get(ctx, affrules.UK, "c", march2026)
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.ErrorContains(t, err, "level: context canceled")
 }

@@ -1,6 +1,7 @@
 package sample_test
 
 import (
+	"context"
 	"encoding/json"
 	"testing"
 	"time"
@@ -284,4 +285,13 @@ func TestNilMemory(t *testing.T) {
 	assert.ErrorContains(t, err, "sample: nil *Memory")
 	_, err = m.Requests(ctx, "c")
 	assert.ErrorContains(t, err, "sample: nil *Memory")
+}
+
+// A cancelled context is an error of the package, which errors.Is still finds.
+func TestMemoryCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, err := sample.NewMemory().Requests(ctx, "c")
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.ErrorContains(t, err, "sample: context canceled")
 }

@@ -3,6 +3,7 @@ package sample
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strconv"
 	"sync"
@@ -55,7 +56,7 @@ func (m *Memory) Request(ctx context.Context, rule Rule, req Request, f Facts, a
 		return Request{}, affrules.Decision{}, errNilMemory
 	}
 	if err := ctx.Err(); err != nil {
-		return Request{}, affrules.Decision{}, err
+		return Request{}, affrules.Decision{}, fmt.Errorf("%s: %w", pkg, err)
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -85,7 +86,7 @@ func (m *Memory) Record(ctx context.Context, rule Rule, id string, k EventKind, 
 		return Request{}, errNilMemory
 	}
 	if err := ctx.Err(); err != nil {
-		return Request{}, err
+		return Request{}, fmt.Errorf("%s: %w", pkg, err)
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -107,7 +108,7 @@ func (m *Memory) Requests(ctx context.Context, creator string) ([]Request, error
 		return nil, errNilMemory
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, err
+		return nil, fmt.Errorf("%s: %w", pkg, err)
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()

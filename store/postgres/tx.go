@@ -48,7 +48,10 @@ func usable(ctx context.Context, pool *pgxpool.Pool) error {
 	if pool == nil {
 		return ErrNoPool
 	}
-	return ctx.Err()
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("postgres: %w", err) // errors.Is still finds context.Canceled
+	}
+	return nil
 }
 
 func inTx(ctx context.Context, pool *pgxpool.Pool, fn func(pgx.Tx) error) error {

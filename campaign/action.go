@@ -232,7 +232,7 @@ func (e *Evaluator) register(c *Campaign, a Action, at time.Time) error {
 		l.Add("eligibility.shop_id", strconv.Quote(el.ShopID), "is not the seller %q: give the product's own result (%s)", r.Seller, RuleEligibleProducts)
 	case el.Market != c.Market:
 		l.Add("eligibility.market", strconv.Quote(string(el.Market)), "is not the campaign's market %s (%s)", c.Market, RuleEligibleProducts)
-	case !el.Decision.Allowed && !el.Eligible() && !el.Decision.NextAllowed.IsZero() && !at.Before(el.Decision.NextAllowed):
+	case el.Lifted(at):
 		l.Add("eligibility.decision.next_allowed", el.Decision.NextAllowed.Format(time.RFC3339Nano), "is not after the registration at %s: the disqualification had lifted, so the result is from an earlier instant; give the product's eligibility evaluated at the registration (%s)", at.Format(time.RFC3339Nano), RuleEligibleProducts)
 	}
 	if err := l.Err(); err != nil {

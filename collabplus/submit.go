@@ -138,7 +138,7 @@ func (e *Evaluator) submit(s *Seller, c *Collaboration, mk affrules.Market, f Fa
 			l.Add(field+".shop_id", strconv.Quote(f.Eligibility[k].ShopID), "is not the seller %q (%s)", s.ID, RuleEligibleProducts)
 		case f.Eligibility[k].Market != s.Market:
 			l.Add(field+".market", strconv.Quote(string(f.Eligibility[k].Market)), "is not the seller's market %s (%s)", s.Market, RuleEligibleProducts)
-		case stale(f.Eligibility[k], at):
+		case f.Eligibility[k].Lifted(at):
 			l.Add(field+".decision.next_allowed", f.Eligibility[k].Decision.NextAllowed.Format(time.RFC3339Nano), "is not after the submission at %s: the disqualification had lifted, so the result is from an earlier instant; give the product's eligibility evaluated at the submission (%s)", at.Format(time.RFC3339Nano), RuleEligibleProducts)
 		}
 		results[i] = f.Eligibility[k]
@@ -530,12 +530,4 @@ func count(l *fielderr.List, field string, d decimal.Decimal) {
 	if positive(l, field, d) && !d.IsInteger() {
 		l.Add(field, d, "must be a whole number")
 	}
-}
-
-// stale reports whether eligibility result r is from an earlier instant than at: a temporary
-// disqualification that says it lifts at or before at (its reasons no longer hold, MKT-5), as
-// eligibility.Evaluator.Product refuses such a shop result.
-func stale(r eligibility.Result, at time.Time) bool {
-	na := r.Decision.NextAllowed
-	return !r.Decision.Allowed && !r.Eligible() && !na.IsZero() && !at.Before(na)
 }

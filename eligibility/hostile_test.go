@@ -383,3 +383,17 @@ func TestProductShopResultWithoutFailure(t *testing.T) {
 	_, err = e.Product(eligibility.Product{ID: "p", ShopID: "s", Market: affrules.TH, Category: affrules.Electronics, Orders: 10, Reviews: 2, RefundCases: 1}, shop, at)
 	wantErr(t, err, nil, "product[p] shop result", "has no failed reason")
 }
+
+// Lifted: a denial whose NextAllowed is at or before the instant was evaluated earlier; one
+// lifting later, one time does not lift, and an allowed result are not.
+func TestResultLifted(t *testing.T) {
+	lifts := time.Date(2026, 7, 30, 0, 0, 0, 0, time.UTC)
+	temp := eligibility.Result{State: eligibility.TemporarilyDisqualified, Decision: affrules.Decision{NextAllowed: lifts}}
+	assert.False(t, temp.Lifted(lifts.Add(-time.Nanosecond)))
+	assert.True(t, temp.Lifted(lifts))
+	assert.True(t, temp.Lifted(lifts.Add(time.Hour)))
+	assert.False(t, eligibility.Result{State: eligibility.TemporarilyDisqualified}.Lifted(lifts), "no instant: time does not lift it")
+	assert.False(t, eligibility.Result{State: eligibility.Eligible, Decision: affrules.Decide()}.Lifted(lifts))
+	var zero eligibility.Result
+	assert.False(t, zero.Lifted(lifts))
+}

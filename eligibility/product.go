@@ -93,7 +93,7 @@ func (e *Evaluator) Product(p Product, shop Result, at time.Time) (Result, error
 		// A denial must say why (MKT-5): the product's decision carries the shop's failures.
 		return Result{}, fielderr.New(pkg, "product["+p.ID+"] shop result", shop.State, "has no failed reason: must come from Evaluator.Shop")
 	}
-	if na := shop.Decision.NextAllowed; !shop.Decision.Allowed && !na.IsZero() && !at.Before(na) {
+	if na := shop.Decision.NextAllowed; shop.Lifted(at) {
 		// The shop's temporary disqualification had lifted by at: its reasons are no longer true
 		// (MKT-5), so the shop result is from an earlier instant than the product's.
 		return Result{}, fielderr.New(pkg, "product["+p.ID+"] shop result", strconv.Quote(shop.ID), "lifts at %s, not after the product's instant %s: evaluate the shop at the product's instant (the same run, ELG-6)",

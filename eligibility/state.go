@@ -1,6 +1,8 @@
 package eligibility
 
 import (
+	"time"
+
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/internal/enum"
 	"github.com/affrules/affrules/internal/fielderr"
@@ -114,6 +116,15 @@ type Result struct {
 
 // Eligible reports whether the shop or product may take part in affiliate collaboration.
 func (r Result) Eligible() bool { return r.State == Eligible }
+
+// Lifted reports whether r is a denial whose disqualification says it lifts at or before at
+// (its Decision.NextAllowed): judged at at, r's reasons no longer hold (MKT-5), so r was evaluated
+// at an earlier instant. Evaluator.Product refuses such a shop result, as collabplus and campaign
+// refuse such a product's result at a submission or registration.
+func (r Result) Lifted(at time.Time) bool {
+	na := r.Decision.NextAllowed
+	return !r.Decision.Allowed && !na.IsZero() && !at.Before(na)
+}
 
 // Permanent reports whether the result is a permanent disqualification (ELG-6), which later good
 // metrics never lift: a Collaboration Plus or partner campaign ends the participation of its

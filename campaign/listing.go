@@ -1,7 +1,6 @@
 package campaign
 
 import (
-	"errors"
 	"net/url"
 	"slices"
 	"strconv"
@@ -83,7 +82,7 @@ func (e *Evaluator) Target(t TargetOffer, at time.Time) ([]commission.Offer, err
 	// are reported once, under the target's own fields, from the check of one offer.
 	probe := commission.Offer{ID: "target", Source: commission.Target, Market: t.Market, Product: "product",
 		Coverage: commission.Listed, Creators: t.Creators, Period: t.Period}
-	shared, _ := splitProblems(e.rule.Check(nil, probe, at), offerLevel)
+	shared, _ := fielderr.Split(e.rule.Check(nil, probe, at), offerLevel)
 	l.Append(fielderr.Rebase(pkg, "offer", "target", shared))
 	seen := make(map[string]struct{}, len(t.Products))
 	for i, p := range t.Products {
@@ -95,7 +94,7 @@ func (e *Evaluator) Target(t TargetOffer, at time.Time) ([]commission.Offer, err
 		o := commission.Offer{ID: commission.Target.String() + "/" + url.PathEscape(t.ID) + "/" + url.PathEscape(p.Product), Source: commission.Target, Market: t.Market, Product: p.Product,
 			Coverage: commission.Listed, Creators: slices.Clone(t.Creators), Period: t.Period}
 		o.Rates, _ = affrules.NewTimeline(affrules.Effective[commission.Terms]{From: t.Period.Start, Value: own(p.Terms)})
-		_, own := splitProblems(e.rule.Check(nil, o, at), offerLevel)
+		_, own := fielderr.Split(e.rule.Check(nil, o, at), offerLevel)
 		field := "target.products[" + strconv.Itoa(i) + "]" // its terms are the offer's one rate entry
 		l.Append(fielderr.Rebase(pkg, "offer", field, fielderr.Rebase(pkg, "offer.rates[0].value", field+".terms", own)))
 		out = append(out, o)
@@ -247,24 +246,4 @@ func ended(o commission.Offer, at time.Time) bool {
 // whole (its creators, its market), not about one product.
 func offerLevel(field string) bool {
 	return field == "offer.market" || field == "offer.creators" || strings.HasPrefix(field, "offer.creators[")
-}
-
-// splitProblems splits the field errors of err into those whose field matches and the rest.
-func splitProblems(err error, match func(field string) bool) (matching, rest error) {
-	if err == nil {
-		return nil, nil
-	}
-	errs := []error{err}
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		errs = j.Unwrap()
-	}
-	var m, r []error
-	for _, e := range errs {
-		if f, ok := e.(*affrules.FieldError); ok && match(f.Field) {
-			m = append(m, e)
-		} else {
-			r = append(r, e)
-		}
-	}
-	return errors.Join(m...), errors.Join(r...)
 }

@@ -92,6 +92,27 @@ func Rebase(pkg, from, to string, err error) error {
 	return l.Err()
 }
 
+// Split splits the errors joined in err into the FieldErrors whose field matches and the rest,
+// each joined again (nil when there are none).
+func Split(err error, match func(field string) bool) (matching, rest error) {
+	if err == nil {
+		return nil, nil
+	}
+	errs := []error{err}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	}
+	var m, r []error
+	for _, e := range errs {
+		if f, ok := e.(*affrules.FieldError); ok && match(f.Field) {
+			m = append(m, e)
+		} else {
+			r = append(r, e)
+		}
+	}
+	return errors.Join(m...), errors.Join(r...)
+}
+
 // Join joins errs like errors.Join, flattening joined errors and dropping nils.
 func Join(errs ...error) error {
 	var l List

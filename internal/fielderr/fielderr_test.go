@@ -3,6 +3,7 @@ package fielderr
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/affrules/affrules"
@@ -142,5 +143,19 @@ func TestRebase(t *testing.T) {
 	}
 	if Rebase("p", "a", "b", nil) != nil {
 		t.Error("Rebase of nil")
+	}
+}
+
+func TestSplit(t *testing.T) {
+	err := errors.Join(New("campaign", "offer.market", "XX", "unknown"), New("campaign", "offer.rates[0]", "1", "bad"), errors.New("other"))
+	m, r := Split(err, func(f string) bool { return f == "offer.market" })
+	if m == nil || !strings.Contains(m.Error(), "offer.market") || strings.Contains(m.Error(), "rates") {
+		t.Errorf("matching: %v", m)
+	}
+	if r == nil || !strings.Contains(r.Error(), "offer.rates[0]") || !strings.Contains(r.Error(), "other") || strings.Contains(r.Error(), "market") {
+		t.Errorf("rest: %v", r)
+	}
+	if m, r := Split(nil, nil); m != nil || r != nil {
+		t.Error("Split(nil)")
 	}
 }

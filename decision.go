@@ -178,15 +178,19 @@ func (r Reason) appendTo(b *strings.Builder) {
 
 // reasonJSON is a Reason's JSON form: the typed fields and, for readers that only show text, the
 // English message, observed value and limit.
-type reasonJSON struct {
+type reasonJSON = reasonJSONOf[*Value]
+
+// reasonJSONOf is a reason's JSON form with its typed values as V: *Value to write them, raw JSON
+// to read them one by one, so that their errors name their place in the reason.
+type reasonJSONOf[V any] struct {
 	Rule          RuleID     `json:"rule"`
 	Kind          ReasonKind `json:"kind"`
 	Key           MessageKey `json:"key"`
 	Message       string     `json:"message"`
 	Observed      string     `json:"observed,omitempty"`
 	Limit         string     `json:"limit,omitempty"`
-	ObservedValue *Value     `json:"observed_value,omitempty"`
-	LimitValue    *Value     `json:"limit_value,omitempty"`
+	ObservedValue V          `json:"observed_value,omitempty"`
+	LimitValue    V          `json:"limit_value,omitempty"`
 	Subject       string     `json:"subject,omitempty"`
 }
 
@@ -210,17 +214,7 @@ func (r *Reason) UnmarshalJSON(b []byte) error {
 		return nil // encoding/json's rule: null leaves the value as it was
 	}
 	// The typed values are decoded here, so that their errors name their place in the reason.
-	var j struct { // reasonJSON, its values left raw
-		Rule          RuleID          `json:"rule"`
-		Kind          ReasonKind      `json:"kind"`
-		Key           MessageKey      `json:"key"`
-		Message       string          `json:"message"`
-		Observed      string          `json:"observed,omitempty"`
-		Limit         string          `json:"limit,omitempty"`
-		ObservedValue json.RawMessage `json:"observed_value,omitempty"`
-		LimitValue    json.RawMessage `json:"limit_value,omitempty"`
-		Subject       string          `json:"subject,omitempty"`
-	}
+	var j reasonJSONOf[json.RawMessage]
 	if err := decodeStrict(b, &j, "reason"); err != nil { // a misspelt "kind" would read as failed
 		return err
 	}

@@ -428,3 +428,16 @@ func TestMemoryCancelled(t *testing.T) {
 	assert.ErrorIs(t, err, context.Canceled)
 	assert.ErrorContains(t, err, "campaign: context canceled")
 }
+
+// A nil context is an error of the package from every store method, not a panic.
+func TestMemoryNilContext(t *testing.T) {
+	var ctx context.Context                                  // a host that forgot it
+	m, e := campaign.NewMemory(), (*campaign.Evaluator)(nil) // the context is checked first
+	_, err1 := m.Create(ctx, e, campaign.Campaign{}, time.Now())
+	_, err2 := m.Apply(ctx, e, "x", campaign.Action{}, time.Now())
+	_, err3 := m.Campaign(ctx, "x")
+	_, err4 := m.Campaigns(ctx, affrules.UK)
+	for i, err := range []error{err1, err2, err3, err4} {
+		assert.ErrorContains(t, err, "campaign: nil context.Context", "method %d", i)
+	}
+}

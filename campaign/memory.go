@@ -3,7 +3,6 @@ package campaign
 import (
 	"context"
 	"errors"
-	"fmt"
 	"maps"
 	"slices"
 	"strconv"
@@ -11,6 +10,7 @@ import (
 	"time"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/ctxerr"
 	"github.com/affrules/affrules/internal/fielderr"
 )
 
@@ -34,8 +34,8 @@ func (m *Memory) Create(ctx context.Context, e *Evaluator, c Campaign, at time.T
 	if m == nil {
 		return Campaign{}, errNilMemory
 	}
-	if err := ctx.Err(); err != nil {
-		return Campaign{}, fmt.Errorf("%s: %w", pkg, err)
+	if err := ctxerr.Of(pkg, ctx); err != nil {
+		return Campaign{}, err
 	}
 	n, err := e.Create(c, at)
 	if err != nil {
@@ -58,8 +58,8 @@ func (m *Memory) Apply(ctx context.Context, e *Evaluator, id string, a Action, a
 	if m == nil {
 		return Campaign{}, errNilMemory
 	}
-	if err := ctx.Err(); err != nil {
-		return Campaign{}, fmt.Errorf("%s: %w", pkg, err)
+	if err := ctxerr.Of(pkg, ctx); err != nil {
+		return Campaign{}, err
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -80,8 +80,8 @@ func (m *Memory) Campaign(ctx context.Context, id string) (Campaign, error) {
 	if m == nil {
 		return Campaign{}, errNilMemory
 	}
-	if err := ctx.Err(); err != nil {
-		return Campaign{}, fmt.Errorf("%s: %w", pkg, err)
+	if err := ctxerr.Of(pkg, ctx); err != nil {
+		return Campaign{}, err
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -97,8 +97,8 @@ func (m *Memory) Campaigns(ctx context.Context, mk affrules.MarketCode) ([]Campa
 	if m == nil {
 		return nil, errNilMemory
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", pkg, err)
+	if err := ctxerr.Of(pkg, ctx); err != nil {
+		return nil, err
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()

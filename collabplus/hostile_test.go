@@ -426,3 +426,15 @@ func TestMemoryCancelled(t *testing.T) {
 	assert.ErrorIs(t, err, context.Canceled)
 	assert.ErrorContains(t, err, "collabplus: context canceled")
 }
+
+// A nil context is an error of the package from every store method, not a panic.
+func TestMemoryNilContext(t *testing.T) {
+	var ctx context.Context                                      // a host that forgot it
+	m, e := collabplus.NewMemory(), (*collabplus.Evaluator)(nil) // the context is checked first
+	_, err1 := m.Create(ctx, collabplus.Seller{ID: "s"})
+	_, err2 := m.Apply(ctx, e, "s", collabplus.Action{}, time.Now())
+	_, err3 := m.Seller(ctx, "s")
+	for i, err := range []error{err1, err2, err3} {
+		assert.ErrorContains(t, err, "collabplus: nil context.Context", "method %d", i)
+	}
+}

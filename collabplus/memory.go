@@ -3,11 +3,11 @@ package collabplus
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strconv"
 	"sync"
 	"time"
 
+	"github.com/affrules/affrules/internal/ctxerr"
 	"github.com/affrules/affrules/internal/fielderr"
 )
 
@@ -31,8 +31,8 @@ func (m *Memory) Create(ctx context.Context, s Seller) (Seller, error) {
 	if m == nil {
 		return Seller{}, errNilMemory
 	}
-	if err := ctx.Err(); err != nil {
-		return Seller{}, fmt.Errorf("%s: %w", pkg, err)
+	if err := ctxerr.Of(pkg, ctx); err != nil {
+		return Seller{}, err
 	}
 	if err := s.Validate(); err != nil {
 		return Seller{}, err
@@ -55,8 +55,8 @@ func (m *Memory) Apply(ctx context.Context, e *Evaluator, id string, a Action, a
 	if m == nil {
 		return Seller{}, errNilMemory
 	}
-	if err := ctx.Err(); err != nil {
-		return Seller{}, fmt.Errorf("%s: %w", pkg, err)
+	if err := ctxerr.Of(pkg, ctx); err != nil {
+		return Seller{}, err
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -77,8 +77,8 @@ func (m *Memory) Seller(ctx context.Context, id string) (Seller, error) {
 	if m == nil {
 		return Seller{}, errNilMemory
 	}
-	if err := ctx.Err(); err != nil {
-		return Seller{}, fmt.Errorf("%s: %w", pkg, err)
+	if err := ctxerr.Of(pkg, ctx); err != nil {
+		return Seller{}, err
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()

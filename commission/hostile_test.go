@@ -298,3 +298,18 @@ func TestMemoryCancelled(t *testing.T) {
 	_, err = commission.NewRecordMemory().Record(ctx, "x")
 	assert.ErrorIs(t, err, context.Canceled)
 }
+
+// A nil context is an error of the package from every store method, not a panic.
+func TestMemoryNilContext(t *testing.T) {
+	var ctx context.Context // a host that forgot it
+	om, rm := commission.NewOfferMemory(), commission.NewRecordMemory()
+	_, err1 := om.Put(ctx, commission.OfferRule{}, commission.Offer{}, time.Now())
+	_, err2 := om.Offer(ctx, "x")
+	_, err3 := om.Offers(ctx, affrules.UK, "p")
+	_, err4 := rm.Create(ctx, commission.Settlement{}, commission.Record{})
+	_, err5 := rm.Apply(ctx, commission.Settlement{}, commission.Event{})
+	_, err6 := rm.Record(ctx, "x")
+	for i, err := range []error{err1, err2, err3, err4, err5, err6} {
+		assert.ErrorContains(t, err, "commission: nil context.Context", "method %d", i)
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"context"
 	"errors"
-	"fmt"
 	"maps"
 	"slices"
 	"strconv"
@@ -12,6 +11,7 @@ import (
 	"time"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/ctxerr"
 	"github.com/affrules/affrules/internal/fielderr"
 )
 
@@ -38,8 +38,8 @@ func (m *OfferMemory) Put(ctx context.Context, rule OfferRule, o Offer, at time.
 	if m == nil {
 		return Offer{}, errNilOfferMemory
 	}
-	if err := ctx.Err(); err != nil {
-		return Offer{}, fmt.Errorf("%s: %w", pkg, err)
+	if err := ctxerr.Of(pkg, ctx); err != nil {
+		return Offer{}, err
 	}
 	o = o.clone()
 	m.mu.Lock()
@@ -68,8 +68,8 @@ func (m *OfferMemory) Offer(ctx context.Context, id string) (Offer, error) {
 	if m == nil {
 		return Offer{}, errNilOfferMemory
 	}
-	if err := ctx.Err(); err != nil {
-		return Offer{}, fmt.Errorf("%s: %w", pkg, err)
+	if err := ctxerr.Of(pkg, ctx); err != nil {
+		return Offer{}, err
 	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
@@ -85,8 +85,8 @@ func (m *OfferMemory) Offers(ctx context.Context, market affrules.MarketCode, pr
 	if m == nil {
 		return nil, errNilOfferMemory
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", pkg, err)
+	if err := ctxerr.Of(pkg, ctx); err != nil {
+		return nil, err
 	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
@@ -117,8 +117,8 @@ func (m *RecordMemory) Create(ctx context.Context, s Settlement, r Record) (Reco
 	if m == nil {
 		return Record{}, errNilRecordMemory
 	}
-	if err := ctx.Err(); err != nil {
-		return Record{}, fmt.Errorf("%s: %w", pkg, err)
+	if err := ctxerr.Of(pkg, ctx); err != nil {
+		return Record{}, err
 	}
 	if err := s.Check(r); err != nil {
 		return Record{}, err
@@ -144,8 +144,8 @@ func (m *RecordMemory) Apply(ctx context.Context, s Settlement, ev Event) (Recor
 	if m == nil {
 		return Record{}, errNilRecordMemory
 	}
-	if err := ctx.Err(); err != nil {
-		return Record{}, fmt.Errorf("%s: %w", pkg, err)
+	if err := ctxerr.Of(pkg, ctx); err != nil {
+		return Record{}, err
 	}
 	if err := s.Validate(); err != nil {
 		return Record{}, err
@@ -169,8 +169,8 @@ func (m *RecordMemory) Record(ctx context.Context, id string) (Record, error) {
 	if m == nil {
 		return Record{}, errNilRecordMemory
 	}
-	if err := ctx.Err(); err != nil {
-		return Record{}, fmt.Errorf("%s: %w", pkg, err)
+	if err := ctxerr.Of(pkg, ctx); err != nil {
+		return Record{}, err
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -242,3 +242,16 @@ func TestNilMemory(t *testing.T) {
 	_, _, err = e.Send(ctx, m, acctID, goodID, eligibility.Creator{ID: "c1", ECommercePermission: true}, at)
 	assert.ErrorContains(t, err, "invitation: nil *Memory")
 }
+
+// A nil context is an error of the package from every ledger method, not a panic.
+func TestMemoryNilContext(t *testing.T) {
+	var ctx context.Context // a host that forgot it
+	m := invitation.NewMemory()
+	_, _, err1 := m.Reserve(ctx, invitation.DefaultPolicy().Quota, invitation.Account{ID: "a"}, invitation.Invitation{CreatorID: "c"}, time.Now())
+	_, err2 := m.History(ctx, invitation.Query{Account: "a"})
+	_, err3 := m.Respond(ctx, "a", 1, time.Now())
+	for i, err := range []error{err1, err2, err3} {
+		assert.ErrorContains(t, err, "invitation: ", "method %d", i)
+		assert.ErrorContains(t, err, "nil context.Context", "method %d", i)
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/ctxerr"
 	"github.com/affrules/affrules/internal/fielderr"
 )
 
@@ -200,8 +201,8 @@ func (m *Memory) Reserve(ctx context.Context, q Quota, a Account, inv Invitation
 	if m == nil {
 		return Record{}, affrules.Decision{}, errNilMemory
 	}
-	if err := ctx.Err(); err != nil {
-		return Record{}, affrules.Decision{}, fmt.Errorf("%s: reserve: %w", pkg, err)
+	if err := ctxerr.Of(pkg+": reserve", ctx); err != nil {
+		return Record{}, affrules.Decision{}, err
 	}
 	if !q.valid() {
 		return Record{}, affrules.Decision{}, q.Validate()
@@ -422,8 +423,8 @@ func (m *Memory) History(ctx context.Context, q Query) (Page, error) {
 	if m == nil {
 		return Page{}, errNilMemory
 	}
-	if err := ctx.Err(); err != nil {
-		return Page{}, fmt.Errorf("%s: history: %w", pkg, err)
+	if err := ctxerr.Of(pkg+": history", ctx); err != nil {
+		return Page{}, err
 	}
 	if err := q.Validate(); err != nil {
 		return Page{}, err
@@ -474,8 +475,8 @@ func (m *Memory) Respond(ctx context.Context, account string, seq int64, at time
 	if m == nil {
 		return Record{}, errNilMemory
 	}
-	if err := ctx.Err(); err != nil {
-		return Record{}, fmt.Errorf("%s: respond: %w", pkg, err)
+	if err := ctxerr.Of(pkg+": respond", ctx); err != nil {
+		return Record{}, err
 	}
 	if err := checkInstant(at); err != nil {
 		return Record{}, err

@@ -3,10 +3,10 @@ package level
 import (
 	"context"
 	"errors"
-	"fmt"
 	"sync"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/ctxerr"
 )
 
 // errNilMemoryHistory is the error of a method called on a nil *MemoryHistory, which holds nothing to use.
@@ -31,8 +31,8 @@ func (h *MemoryHistory) Put(ctx context.Context, r Record) error {
 	if h == nil {
 		return errNilMemoryHistory
 	}
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("%s: %w", pkg, err)
+	if err := ctxerr.Of(pkg, ctx); err != nil {
+		return err
 	}
 	if err := r.Validate(); err != nil {
 		return err
@@ -52,8 +52,8 @@ func (h *MemoryHistory) Get(ctx context.Context, market affrules.MarketCode, cre
 	if h == nil {
 		return L0, false, errNilMemoryHistory
 	}
-	if err := ctx.Err(); err != nil {
-		return L0, false, fmt.Errorf("%s: %w", pkg, err)
+	if err := ctxerr.Of(pkg, ctx); err != nil {
+		return L0, false, err
 	}
 	if err := checkKey("", market, creator, m); err != nil {
 		return L0, false, err

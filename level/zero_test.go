@@ -186,3 +186,14 @@ func TestMemoryHistoryCancelled(t *testing.T) {
 	assert.ErrorIs(t, err, context.Canceled)
 	assert.ErrorContains(t, err, "level: context canceled")
 }
+
+// A nil context is an error of the package from every store method, not a panic.
+func TestMemoryHistoryNilContext(t *testing.T) {
+	var ctx context.Context // a host that forgot it
+	var h level.MemoryHistory
+	assert.ErrorContains(t, h.Put(ctx, level.Record{}), "level: nil context.Context")
+	_, _, err := h.Get(ctx, affrules.UK, "c", march2026)
+	assert.ErrorContains(t, err, "level: nil context.Context")
+	_, _, err = level.LevelAt(ctx, &h, affrules.UK, "c", time.Now())
+	assert.ErrorContains(t, err, "level: nil context.Context")
+}

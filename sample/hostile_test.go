@@ -295,3 +295,15 @@ func TestMemoryCancelled(t *testing.T) {
 	assert.ErrorIs(t, err, context.Canceled)
 	assert.ErrorContains(t, err, "sample: context canceled")
 }
+
+// A nil context is an error of the package from every store method, not a panic.
+func TestMemoryNilContext(t *testing.T) {
+	var ctx context.Context // a host that forgot it
+	m := sample.NewMemory()
+	_, _, err1 := m.Request(ctx, sample.Rule{}, sample.Request{}, sample.Facts{}, time.Now())
+	_, err2 := m.Record(ctx, sample.Rule{}, "r", sample.ShippedEvent, time.Now())
+	_, err3 := m.Requests(ctx, "c")
+	for i, err := range []error{err1, err2, err3} {
+		assert.ErrorContains(t, err, "sample: nil context.Context", "method %d", i)
+	}
+}

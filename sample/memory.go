@@ -3,13 +3,13 @@ package sample
 import (
 	"context"
 	"errors"
-	"fmt"
 	"slices"
 	"strconv"
 	"sync"
 	"time"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/ctxerr"
 	"github.com/affrules/affrules/internal/fielderr"
 )
 
@@ -55,8 +55,8 @@ func (m *Memory) Request(ctx context.Context, rule Rule, req Request, f Facts, a
 	if m == nil {
 		return Request{}, affrules.Decision{}, errNilMemory
 	}
-	if err := ctx.Err(); err != nil {
-		return Request{}, affrules.Decision{}, fmt.Errorf("%s: %w", pkg, err)
+	if err := ctxerr.Of(pkg, ctx); err != nil {
+		return Request{}, affrules.Decision{}, err
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -85,8 +85,8 @@ func (m *Memory) Record(ctx context.Context, rule Rule, id string, k EventKind, 
 	if m == nil {
 		return Request{}, errNilMemory
 	}
-	if err := ctx.Err(); err != nil {
-		return Request{}, fmt.Errorf("%s: %w", pkg, err)
+	if err := ctxerr.Of(pkg, ctx); err != nil {
+		return Request{}, err
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -107,8 +107,8 @@ func (m *Memory) Requests(ctx context.Context, creator string) ([]Request, error
 	if m == nil {
 		return nil, errNilMemory
 	}
-	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", pkg, err)
+	if err := ctxerr.Of(pkg, ctx); err != nil {
+		return nil, err
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/affrules/affrules/internal/ctxerr"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -48,8 +49,8 @@ func usable(ctx context.Context, pool *pgxpool.Pool) error {
 	if pool == nil {
 		return ErrNoPool
 	}
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("postgres: %w", err) // errors.Is still finds context.Canceled
+	if err := ctxerr.Of("postgres", ctx); err != nil {
+		return err // errors.Is still finds context.Canceled
 	}
 	return nil
 }

@@ -68,7 +68,7 @@ type Corpus struct {
 }
 
 var (
-	eligMarkets = []affrules.MarketCode{affrules.UK, affrules.ID, affrules.MY, affrules.VN, affrules.PH, affrules.SG}
+	eligMarkets = []affrules.MarketCode{affrules.UK, affrules.ID, affrules.MY, affrules.VN, affrules.TH, affrules.PH, affrules.SG}
 	categories  = []affrules.Category{affrules.Electronics, affrules.Fashion, affrules.Lifestyle, affrules.FMCG}
 	t0          = time.Date(2026, time.October, 1, 0, 0, 0, 0, time.UTC)
 )
@@ -119,8 +119,8 @@ func perTenThousand(r affrules.Rate) (int64, error) {
 	return d.IntPart(), nil
 }
 
-// Eligibility: the seed thresholds apply in every market but TH, whose override the corpus leaves
-// out so that one threshold table describes every case.
+// Eligibility: the default policy applies the seed thresholds in every market, so one threshold
+// table describes every case.
 
 func genElig(rng *rand.Rand, e *eligibility.Evaluator, mix string) ([]EligCase, error) {
 	th := eligibility.SeedThresholds()

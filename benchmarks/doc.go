@@ -12,9 +12,8 @@
 //
 // # Interpretations
 //
-//   - Eligibility uses the seed thresholds, which the default policy applies in every market but
-//     TH: the corpus draws shops from the other six markets, so that one threshold table is the
-//     peers' data. No product is frozen or delisted and no previous state is given (ELG-6 is not
+//   - Eligibility uses the seed thresholds, which the default policy applies in every market: the
+//     corpus draws shops from all seven, and one threshold table is the peers' data. No product is frozen or delisted and no previous state is given (ELG-6 is not
 //     part of the workloads). The peers' "precomputed shop result" is the verdict of affrules'
 //     own shop result.
 //   - Level uses the default tables of all seven markets for March 2026; each peer looks its

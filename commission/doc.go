@@ -103,20 +103,20 @@
 //     commission: the partner's part is base × total rate × share rounded once, the creator's the
 //     rest, so the parts sum to the amount exactly in any rounding mode.
 //   - COM-8: settlement periods are per seller type ([Policy.SettlementDays], default standard 7,
-//     trusted 3, new 15 days: the seeds give the three figures, not which type has which). A
-//     record is due at the order's instant plus the period and settles on a settle event at or
-//     after that instant and not before an event already applied. Refund events are amounts of
-//     what the buyer paid ([Record.Paid]), in its currency ([Event.Currency], required): a
-//     refund beyond what was paid is an error. What remains of the commission is the exact
-//     rate × base × the share of what was paid not refunded, rounded once, and the partner's
-//     part likewise with its share (the creator's is the rest), so refunds arriving in any
-//     order give the same result and a full refund leaves exactly zero and the record
-//     ineligible. A cancel event makes it ineligible at once. A settled or ineligible record
-//     takes no further event ([ErrClosed]), whatever the event's instant: a refund dated
-//     before the settlement but delivered after it is refused, and is the host's business. A zero commission opens
-//     no record ([ErrNothingEarned]). A Collaboration Plus commission settles like any other and
-//     never comes out of the collaboration's reward budget, which this package does not see;
-//     each record names its winning source and offer (COM-5).
+//     trusted 3, new 15 days: platform practice, three figures SPEC gives without saying which type
+//     has which; the seeds name a settlement period but no figure). A record is due at the order's
+//     instant plus the period and settles on a settle event at or after that instant and not before
+//     an event already applied. Refund events are amounts of what the buyer paid ([Record.Paid]),
+//     in its currency ([Event.Currency], required): a refund beyond what was paid is an error. What
+//     remains of the commission is the exact rate × base × the share of what was paid not refunded,
+//     rounded once, and the partner's part likewise with its share (the creator's is the rest), so
+//     refunds arriving in any order give the same result and a full refund leaves exactly zero and
+//     the record ineligible. A cancel event makes it ineligible at once. A settled or ineligible
+//     record takes no further event ([ErrClosed]), whatever the event's instant: a refund dated
+//     before the settlement but delivered after it is refused, and is the host's business. A zero
+//     commission opens no record ([ErrNothingEarned]). A Collaboration Plus commission settles like
+//     any other and never comes out of the collaboration's reward budget, which this package does
+//     not see; each record names its winning source and offer (COM-5).
 //   - COM-9: [Policy.MinRate] and [Policy.MaxRate] (1% and 80%) bound every configured rate:
 //     standard, total, shop-ads and tier rates, and the suggested rates of COM-14. A partner
 //     share lies in 0%–100%.

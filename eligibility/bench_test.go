@@ -11,7 +11,7 @@ import (
 )
 
 func benchSetup(b *testing.B) (*eligibility.Evaluator, eligibility.Result) {
-	e := eligibility.MustNew(eligibility.DefaultPolicy())
+	e := eligibility.MustNew(thaiPolicy())
 	shop, err := e.Shop(goodShop(affrules.TH), t0)
 	if err != nil || !shop.Eligible() {
 		b.Fatal(err, shop.Decision)
@@ -51,18 +51,18 @@ func BenchmarkProductFailOwn(b *testing.B) {
 // fail, not applicable, several markets and categories, TH before and after the Thai override,
 // products of ineligible shops. Compare with BenchmarkFloorMix.
 func BenchmarkProductMix(b *testing.B) {
-	benchProducts(b, mixItems(b, eligibility.MustNew(eligibility.DefaultPolicy())))
+	benchProducts(b, mixItems(b, eligibility.MustNew(thaiPolicy())))
 }
 
 // BenchmarkProductFail cycles through 1,024 varied products that fail every rule, each decision
 // with five reasons (ELG-6, ELG-3, ELG-4 and the shop's ELG-1, ELG-2). Compare with
 // BenchmarkFloorFail.
 func BenchmarkProductFail(b *testing.B) {
-	benchProducts(b, failItems(b, eligibility.MustNew(eligibility.DefaultPolicy())))
+	benchProducts(b, failItems(b, eligibility.MustNew(thaiPolicy())))
 }
 
 func benchProducts(b *testing.B, items []item) {
-	e := eligibility.MustNew(eligibility.DefaultPolicy())
+	e := eligibility.MustNew(thaiPolicy())
 	b.ReportAllocs()
 	i := 0
 	for b.Loop() {
@@ -77,12 +77,12 @@ func benchProducts(b *testing.B, items []item) {
 // BenchmarkFloorMix is the plain-Go floor on BenchmarkProductMix's inputs: ELG-1..6 by hand with
 // integer comparisons, returning a bitmask and no reasons.
 func BenchmarkFloorMix(b *testing.B) {
-	benchFloor(b, mixItems(b, eligibility.MustNew(eligibility.DefaultPolicy())))
+	benchFloor(b, mixItems(b, eligibility.MustNew(thaiPolicy())))
 }
 
 // BenchmarkFloorFail is the plain-Go floor on BenchmarkProductFail's inputs.
 func BenchmarkFloorFail(b *testing.B) {
-	benchFloor(b, failItems(b, eligibility.MustNew(eligibility.DefaultPolicy())))
+	benchFloor(b, failItems(b, eligibility.MustNew(thaiPolicy())))
 }
 
 var floorSink uint8
@@ -106,7 +106,7 @@ func benchFloor(b *testing.B, items []item) {
 // BenchmarkShopPass cycles through 1,024 eligible shops in five markets, with ratings of other
 // exponents than the policy's minimums (2.5, and 3 in TH) and old counterfeit violations.
 func BenchmarkShopPass(b *testing.B) {
-	e := eligibility.MustNew(eligibility.DefaultPolicy())
+	e := eligibility.MustNew(thaiPolicy())
 	shops := passShops()
 	b.ReportAllocs()
 	i := 0
@@ -137,7 +137,7 @@ func passShops() []eligibility.Shop {
 // generated on the fly; about one product in five fails a rule and one in fifteen has ELG-3 not
 // applicable (both allocate their reasons).
 func BenchmarkRunMillionProducts(b *testing.B) {
-	e := eligibility.MustNew(eligibility.DefaultPolicy())
+	e := eligibility.MustNew(thaiPolicy())
 	const nShops, nProducts = 1000, 1_000_000
 	shops := make([]eligibility.Shop, nShops)
 	ids := make([]string, nShops)
@@ -186,7 +186,7 @@ func itoa(i int) string {
 // TestProductPassAllocs pins the pass path's zero allocations (the benchmark reports them too)
 // (issue 8).
 func TestProductPassAllocs(t *testing.T) {
-	e := eligibility.MustNew(eligibility.DefaultPolicy())
+	e := eligibility.MustNew(thaiPolicy())
 	shop := eligibleShop(t, e, affrules.TH)
 	p := goodProduct(affrules.TH, affrules.Electronics)
 	atMinimum := p
@@ -206,7 +206,7 @@ func TestProductPassAllocs(t *testing.T) {
 // TestAllocs pins the allocations of issue 8's targets: at most one per product on the mix and on
 // the fail path with every reason (its reasons), none for an eligible shop.
 func TestAllocs(t *testing.T) {
-	e := eligibility.MustNew(eligibility.DefaultPolicy())
+	e := eligibility.MustNew(thaiPolicy())
 	for name, items := range map[string][]item{"mix": mixItems(t, e), "fail": failItems(t, e)} {
 		worst := 0.0
 		for i := range items {

@@ -47,14 +47,15 @@
 //
 // Thresholds live in a [Policy]: versions over time for all markets, with per-market overrides
 // (affrules.PerMarket), and limits per category (ELG-10). [DefaultPolicy] has the seed values for
-// every market and the Thai seller guide's values for TH from May 2025. [New] validates a policy
+// every market, Thailand included; the Thai seller guide's values ([ThaiThresholds], platform
+// practice rather than the seeds') are an override a host adds with [Policy.WithOverride]. [New] validates a policy
 // once, resolving the markets registered at that moment.
 //
 // [ParsePolicy] loads policy JSON by the library's one rule: unknown keys, keys that match a
 // field only when case is ignored and keys given twice are errors at any depth; every field
 // inside a version is required (a category's limits too), since left out or given as null it
-// would silently be zero; a top-level "default" or "markets" left out keeps its [DefaultPolicy] value (so leaving
-// out "markets" keeps the Thai override, and "markets": {} removes it); every problem is reported
+// would silently be zero; a top-level "default" or "markets" left out keeps its [DefaultPolicy] value (the seed
+// thresholds, and no market override); every problem is reported
 // at once as *affrules.FieldError.
 //
 // # Zero values
@@ -137,8 +138,9 @@
 //   - ELG-10: a market override applies from its first version on; before that the default
 //     timeline applies to that market too. Categories are strings; the seed's "Fashion &
 //     Lifestyle" is two keys, affrules.Fashion and affrules.Lifestyle, with the same default
-//     limits, because the Thai guide sets them apart. The Thai override takes effect at
-//     [ThaiGuideEffective].
+//     limits, because the Thai guide sets them apart. The Thai guide's values are not in
+//     [DefaultPolicy] (SPEC: platform practice, not the seeds'); added as an override they take
+//     effect at [ThaiGuideEffective].
 //   - Issue 10: [Run.Products] does not detect a product given twice in its stream, which would
 //     take memory in proportion to the stream; the same facts give the same result, and the host
 //     keys results by product ID where it stores them. [Evaluator.NewRun] refuses a shop given

@@ -84,8 +84,34 @@ func TestShopCounterfeitWindow(t *testing.T) { // ELG-1, MKT-3
 	}
 }
 
-func TestShopStoreRating(t *testing.T) { // ELG-2, ELG-10
+// thaiPolicy is DefaultPolicy with the Thai seller guide's values as an override for TH from
+// ThaiGuideEffective on, as a host adds them (ELG-10).
+func thaiPolicy() eligibility.Policy {
+	p, err := eligibility.DefaultPolicy().WithOverride(affrules.TH, eligibility.ThaiGuideEffective(), eligibility.ThaiThresholds())
+	if err != nil {
+		panic(err)
+	}
+	return p
+}
+
+// DefaultPolicy holds the seed values in every market, Thailand included (ELG-10: the Thai
+// guide's are platform practice, not the default).
+func TestDefaultPolicyThailandIsSeed(t *testing.T) { // ELG-2, ELG-3, ELG-10
 	e := eligibility.MustNew(eligibility.DefaultPolicy())
+	s := goodShop(affrules.TH)
+	s.StoreRating = dec("2.5")
+	shop, err := e.Shop(s, t0)
+	require.NoError(t, err)
+	assert.True(t, shop.Eligible(), "2.5 is the seed minimum in TH too: %s", shop.Decision)
+	p := goodProduct(affrules.TH, affrules.Electronics)
+	p.ShopID, p.NegativeReviewOrders = s.ID, 12 // 1.2%: under the Thai guide's 1.3%, not under the seed's 1%
+	r, err := e.Product(p, shop, t0)
+	require.NoError(t, err)
+	assert.True(t, r.Decision.Failed(eligibility.RuleNegativeReview), r.Decision.String())
+}
+
+func TestShopStoreRating(t *testing.T) { // ELG-2, ELG-10
+	e := eligibility.MustNew(thaiPolicy())
 	tests := []struct {
 		name     string
 		market   affrules.MarketCode
@@ -444,7 +470,7 @@ func TestProductOfIneligibleShop(t *testing.T) { // ELG-1/2 carry over to produc
 }
 
 func TestThaiOverrideCategories(t *testing.T) { // ELG-10
-	e := eligibility.MustNew(eligibility.DefaultPolicy())
+	e := eligibility.MustNew(thaiPolicy())
 	shop := eligibleShop(t, e, affrules.TH)
 	before := eligibility.ThaiGuideEffective().Add(-time.Second)
 	shopBefore, err := e.Shop(goodShop(affrules.TH), before)

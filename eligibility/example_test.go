@@ -157,7 +157,7 @@ func ExampleEvaluator_Product_thai() {
 	shop, _ := e.Shop(eligibility.Shop{ID: "s1", Market: affrules.TH, StoreRating: decimal.RequireFromString("4.5")}, at)
 	r, _ := e.Product(eligibility.Product{
 		ID: "p1", ShopID: "s1", Market: affrules.TH, Category: affrules.Electronics,
-		Orders: 1000, Reviews: 90, NegativeReviewOrders: 13, // exactly the Thai 1.3% limit: not below it
+		Orders: 1000, Reviews: 90, NegativeReviewOrders: 10, // exactly the 1% limit: not below it
 		RefundCases: 2,
 	}, shop, at)
 
@@ -179,7 +179,7 @@ func ExampleEvaluator_Product_thai() {
 	neg := r.Decision.Reasons[0]
 	fmt.Println(neg.Key, neg.Observed.Rate(), neg.Limit.Rate(), neg.Subject)
 	// Output:
-	// อัตราคำสั่งซื้อที่ได้รับรีวิวเชิงลบ 1.3% (13 จาก 1000 คำสั่งซื้อ) ไม่ต่ำกว่าเกณฑ์ 1.3% ของหมวด electronics
+	// อัตราคำสั่งซื้อที่ได้รับรีวิวเชิงลบ 1% (10 จาก 1000 คำสั่งซื้อ) ไม่ต่ำกว่าเกณฑ์ 1% ของหมวด electronics
 	// ELG-4 not applicable: too few return/refund cases for the seller-fault refund rule (observed 2 return/refund cases, limit applies from 5 cases)
-	// eligibility.elg3.failed 1.3% 1.3% electronics
+	// eligibility.elg3.failed 1% 1% electronics
 }

@@ -37,7 +37,7 @@ var agency = eligibility.Viewer{ID: "my-agency", MCN: true, Partner: true}
 // package printed before reasons were typed (taken from the previous release's output on the same
 // inputs).
 func TestGoldenReasons(t *testing.T) {
-	e := eligibility.MustNew(eligibility.DefaultPolicy())
+	e := eligibility.MustNew(thaiPolicy())
 	bkk := time.FixedZone("ICT", 7*3600)
 	shop := func(e *eligibility.Evaluator, s eligibility.Shop) eligibility.Result {
 		t.Helper()

@@ -115,8 +115,8 @@ func TestHostileShop(t *testing.T) {
 		{decimal.New(0, 28), eligibility.TemporarilyDisqualified},
 		{decimal.New(30000000000000000, -16), eligibility.Eligible}, // 3, 17 digits
 		{dec("4.9999999999999999999999999999"), eligibility.Eligible},
-		{dec("2.9999999999999999999999999999"), eligibility.TemporarilyDisqualified}, // TH: below 3
-		{dec("3.0000000000000000000000000000"), eligibility.Eligible},
+		{dec("2.4999999999999999999999999999"), eligibility.TemporarilyDisqualified}, // below 2.5
+		{dec("2.5000000000000000000000000000"), eligibility.Eligible},
 		{dec("5.0000000000000000000000000000"), eligibility.Eligible},
 	} {
 		r, err := e.Shop(rating(tt.d), t0)

@@ -143,7 +143,7 @@ const (
 
 var floorThai = eligibility.ThaiGuideEffective().UnixNano()
 
-// floor is ELG-1..6 for the default policy written out by hand in plain Go with integer
+// floor is ELG-1..6 for the benchmarks' policy (thaiPolicy) written out by hand in plain Go with integer
 // comparisons only: the fastest this decision can be made, with no reasons. Rates are in parts
 // per 10,000.
 func floor(p *eligibility.Product, s *floorShop, at int64) uint8 {
@@ -208,7 +208,7 @@ func floor(p *eligibility.Product, s *floorShop, at int64) uint8 {
 // The floor and the evaluator agree on every generated input, so the benchmarks compare the same
 // decisions; the mix has the variety it claims.
 func TestBenchmarkInputs(t *testing.T) {
-	e := eligibility.MustNew(eligibility.DefaultPolicy())
+	e := eligibility.MustNew(thaiPolicy())
 	var states [4]int
 	var na, ineligibleShop, thaiBefore, thaiAfter int
 	for _, it := range mixItems(t, e) {

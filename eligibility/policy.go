@@ -63,7 +63,11 @@ func SeedThresholds() Thresholds {
 // ThaiThresholds returns the limits published by the Thai seller guide of May 2025 (ELG-10): store
 // rating at least 3; negative-review rate below 1.3% (Electronics), 0.8% (Fashion, FMCG), 0.7%
 // (Lifestyle); seller-fault refund rate below 2%, 1.8%, 1.8%, 1.5% respectively. The counterfeit
-// window and the applicability minimums are the seed values.
+// window and the applicability minimums are the seed values. They are platform practice, not the
+// seed documents' values, so [DefaultPolicy] does not apply them: a host that wants them adds them
+// as an override, for example
+//
+//	p, err := eligibility.DefaultPolicy().WithOverride(affrules.TH, eligibility.ThaiGuideEffective(), eligibility.ThaiThresholds())
 func ThaiThresholds() Thresholds {
 	r := affrules.MustParseRate
 	t := SeedThresholds()
@@ -77,7 +81,7 @@ func ThaiThresholds() Thresholds {
 	return t
 }
 
-// ThaiGuideEffective returns when [ThaiThresholds] take effect in the shipped override:
+// ThaiGuideEffective returns when the Thai seller guide's values ([ThaiThresholds]) took effect:
 // 2025-05-01 00:00 in Bangkok, the start of the month the guide was published.
 func ThaiGuideEffective() time.Time { return thaiGuideEffective }
 
@@ -86,13 +90,13 @@ var thaiGuideEffective = func() time.Time {
 	return time.Date(2025, 5, 1, 0, 0, 0, 0, th.Location())
 }()
 
-// DefaultPolicy returns the seed thresholds for every market from the beginning of time, with
-// the Thai seller guide's values as an override for TH from [ThaiGuideEffective] on (ELG-10).
+// DefaultPolicy returns the seed thresholds ([SeedThresholds]) for every market from the
+// beginning of time, with no market override (ELG-10: the seed values are the default for every
+// market, Thailand included; see [ThaiThresholds] for the Thai guide's). Its Markets map is
+// empty, not nil, so a host may add an override to it directly.
 func DefaultPolicy() Policy {
 	def, _ := affrules.NewTimeline(affrules.Effective[Thresholds]{Value: SeedThresholds()})
-	p := Policy{affrules.PerMarket[Thresholds]{Default: def}}
-	p, _ = p.WithOverride(affrules.TH, thaiGuideEffective, ThaiThresholds())
-	return p
+	return Policy{affrules.PerMarket[Thresholds]{Default: def, Markets: map[affrules.MarketCode]affrules.Timeline[Thresholds]{}}}
 }
 
 // WithOverride returns a copy of p in which t applies to market from instant from on. The new

@@ -35,8 +35,13 @@ func TestDefaultPolicyValues(t *testing.T) { // ELG-1..4, ELG-10 seed and Thai v
 	}
 	assert.Equal(t, want, got)
 
-	th, ok := p.Markets[affrules.TH].At(t0)
+	assert.Empty(t, p.Markets, "no market override: the seed values apply in every market")
+	require.NotNil(t, p.Markets, "a host may add an override to the map")
+	inTH, ok := p.At(affrules.TH, t0)
 	require.True(t, ok)
+	assert.Equal(t, "2.5", inTH.MinStoreRating.String(), "TH too")
+
+	th := eligibility.ThaiThresholds()
 	assert.Equal(t, "3", th.MinStoreRating.String())
 	got = map[affrules.Category][2]string{}
 	for c, l := range th.Categories {
@@ -189,7 +194,7 @@ func TestValidateHandBuilt(t *testing.T) { // ELG-1, ELG-10
 }
 
 func TestWithOverride(t *testing.T) {
-	p := eligibility.DefaultPolicy()
+	p := thaiPolicy()
 	_, err := p.WithOverride(affrules.TH, eligibility.ThaiGuideEffective().Add(-time.Hour), eligibility.SeedThresholds())
 	assert.ErrorContains(t, err, "eligibility: override for TH")
 	p2, err := p.WithOverride(affrules.SG, t0, eligibility.ThaiThresholds())

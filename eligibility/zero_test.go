@@ -81,10 +81,10 @@ func TestParsePolicyTopLevelDefaults(t *testing.T) {
 	require.NoError(t, err)
 	assert.JSONEq(t, jsonOf(def), jsonOf(p), "an empty document is the default policy")
 
-	// "markets" left out: the Thai override stays.
+	// "markets" left out: the default's stay (none: the seed values apply in every market).
 	p, err = eligibility.ParsePolicy([]byte(validPolicy))
 	require.NoError(t, err)
-	assert.Equal(t, []affrules.MarketCode{affrules.TH}, p.Overridden())
+	assert.Empty(t, p.Overridden())
 	assert.JSONEq(t, jsonOf(def.Markets), jsonOf(p.Markets))
 	assert.Equal(t, 1, p.Default.Len())
 	v, _ := p.Default.At(t0)

@@ -37,9 +37,14 @@ func TestWorseRecordNeverApprovesCanFail(t *testing.T) {
 	affrulestest.MustFail(t, affrulestest.Find(t, props, "worse_record_never_approves"), "but its worse record", "is approved", "NegativeReviewOrders:10")
 }
 
-// ELG-10: the property catches an evaluator that ignores the Thai override.
+// ELG-10: the property catches an evaluator that ignores a market override (the Thai guide's,
+// as a host adds it).
 func TestDecisionMatchesThresholdsCanFail(t *testing.T) {
-	props := eligibilitytest.PropertiesWith(eligibility.DefaultPolicy(), func(p eligibility.Policy) (eligibilitytest.Evaluator, error) {
+	thai, err := eligibility.DefaultPolicy().WithOverride(affrules.TH, eligibility.ThaiGuideEffective(), eligibility.ThaiThresholds())
+	if err != nil {
+		t.Fatal(err)
+	}
+	props := eligibilitytest.PropertiesWith(thai, func(p eligibility.Policy) (eligibilitytest.Evaluator, error) {
 		p.Markets = nil
 		return eligibility.New(p)
 	})

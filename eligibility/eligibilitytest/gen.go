@@ -204,7 +204,7 @@ func straddleShare(t *rapid.T, rate affrules.Rate, orders, minimum int64, label 
 // Policy draws a valid policy as a host would make one from [eligibility.DefaultPolicy]: its
 // thresholds moved (the counterfeit window, the minimum store rating, the applicability minimums
 // and each category's limits), perhaps a category added, perhaps a later default version, the
-// Thai override kept, dropped or replaced, and perhaps an override for another market. Every
+// Thai guide's override added (or another drawn for TH) or not, and perhaps an override for another market. Every
 // version names the same categories, and every override starts at a midnight of its market, so
 // the policies it draws satisfy [Properties].
 func Policy() *rapid.Generator[eligibility.Policy] {
@@ -224,7 +224,7 @@ func Policy() *rapid.Generator[eligibility.Policy] {
 		}
 		p := eligibility.Policy{PerMarket: affrules.PerMarket[eligibility.Thresholds]{Default: tl}}
 		switch rapid.IntRange(0, 2).Draw(t, "thai") {
-		case 0: // the shipped override, with the categories drawn
+		case 0: // the Thai guide's override, with the categories drawn
 			th := eligibility.ThaiThresholds()
 			if len(cats) > 4 {
 				th.Categories["beauty"] = th.Categories[affrules.Lifestyle]

@@ -19,8 +19,13 @@ import (
 )
 
 func main() {
-	// Policy: the seed thresholds everywhere, the Thai seller guide's values in TH (ELG-10).
-	e, err := eligibility.New(eligibility.DefaultPolicy())
+	// Policy: the seed thresholds everywhere (DefaultPolicy), and, as this host chooses, the Thai
+	// seller guide's values in TH from May 2025: a market override (ELG-10).
+	policy, err := eligibility.DefaultPolicy().WithOverride(affrules.TH, eligibility.ThaiGuideEffective(), eligibility.ThaiThresholds())
+	if err != nil {
+		log.Fatal(err)
+	}
+	e, err := eligibility.New(policy)
 	if err != nil {
 		log.Fatal(err)
 	}

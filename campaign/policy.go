@@ -59,12 +59,13 @@ func (p Policy) Validate() error {
 	return l.Err()
 }
 
-// ParsePolicy decodes a JSON policy object and validates it, reporting every problem at once,
-// each an [*affrules.FieldError]. It follows the library's one policy-loading rule: keys that
-// name no field, that name one only when case is ignored, or that are given twice are errors at
-// any depth; a top-level setting left out, or given as null, keeps its [DefaultPolicy] value. A
-// document that is not one JSON object is a single error; a value of the wrong JSON type is a
-// [*affrules.FieldError] naming its path.
+// ParsePolicy decodes a JSON policy object and validates it, reporting every problem at once, each
+// an [*affrules.FieldError]. It follows the library's one policy-loading rule: keys that name no
+// field, that name one only when case is ignored, or that are given twice are errors at any depth;
+// a top-level setting left out keeps its [DefaultPolicy] value, and so does one given as null,
+// except a list or map, which null makes nil (as encoding/json writes a nil one, so a policy reads
+// back from its own JSON). A document that is not one JSON object is a single error; a value of the
+// wrong JSON type is a [*affrules.FieldError] naming its path.
 func ParsePolicy(data []byte) (Policy, error) {
 	return fielderr.ParsePolicy(pkg, data, DefaultPolicy())
 }

@@ -34,7 +34,7 @@ func TestParsePolicy(t *testing.T) {
 		want func(p *campaign.Policy)
 	}{
 		{`{}`, func(p *campaign.Policy) {}},
-		{`{"markets": null, "open_approval": null, "registration_within_campaign": null}`, func(p *campaign.Policy) {}},
+		{`{"open_approval": null, "registration_within_campaign": null}`, func(p *campaign.Policy) {}},
 		{`{"open_approval": true}`, func(p *campaign.Policy) { p.OpenApproval = true }},
 		{`{"registration_within_campaign": false}`, func(p *campaign.Policy) { p.RegistrationWithinCampaign = false }},
 		{`{"permanent_ends_participation": false}`, func(p *campaign.Policy) { p.PermanentEndsParticipation = false }},
@@ -154,4 +154,11 @@ func TestCommissionBounds(t *testing.T) {
 	require.NotEmpty(t, fieldErrors(err), "%v", err)
 	_, err = ev.List("open-toner", affrules.MY, "toner", commission.Terms{Rate: rate("4%")}, on(1, 0))
 	require.NoError(t, err, "4% is inside the default bounds")
+}
+
+// A top-level list given as null is nil, as encoding/json writes a nil one, not the default: a
+// policy with no markets is refused, not silently given the default ones.
+func TestParsePolicyNullListIsNil(t *testing.T) {
+	_, err := campaign.ParsePolicy([]byte(`{"markets": null}`))
+	require.ErrorContains(t, err, "must list at least one market (MKT-1)")
 }

@@ -54,7 +54,7 @@ func TestParsePolicy(t *testing.T) {
 		want func(p *collabplus.Policy)
 	}{
 		{`{}`, func(p *collabplus.Policy) {}},
-		{`{"markets": null, "quota_limit": null, "task_days": null}`, func(p *collabplus.Policy) {}},
+		{`{"quota_limit": null, "task_days": null}`, func(p *collabplus.Policy) {}},
 		{`{"quota_limit": 3, "quota_days": 7}`, func(p *collabplus.Policy) { p.QuotaLimit, p.QuotaDays = 3, 7 }},
 		{`{"quota_calendar_days": false}`, func(p *collabplus.Policy) { p.QuotaCalendarDays = false }},
 		{`{"quota_counts_expired": false, "quota_counts_recalled": false}`, func(p *collabplus.Policy) {
@@ -157,4 +157,11 @@ func TestCommissionDelay_COM10_CP8(t *testing.T) {
 	e := collabplus.MustNew(collabplus.DefaultPolicy(), commission.MustNew(cp))
 	lcRefusedWith(t, e, s, a, decrease.Add(24*time.Hour-time.Nanosecond))
 	lcApplyWith(t, e, s, a, decrease.Add(24*time.Hour))
+}
+
+// A top-level list given as null is nil, as encoding/json writes a nil one, not the default: a
+// policy with no markets is refused, not silently given the default ones.
+func TestParsePolicyNullListIsNil(t *testing.T) {
+	_, err := collabplus.ParsePolicy([]byte(`{"markets": null}`))
+	require.ErrorContains(t, err, "must list at least one market (MKT-1)")
 }

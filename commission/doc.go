@@ -38,7 +38,8 @@
 //
 // Policy loading follows the library's one rule ([ParsePolicy]): keys that name no field, that
 // name one only when case is ignored, or that are given twice are errors at any depth; a
-// top-level setting left out (or given as null) keeps its [DefaultPolicy] value; every problem
+// top-level setting left out keeps its [DefaultPolicy] value, as does one given as null unless it
+// is a list or map, which null makes nil (as encoding/json writes a nil one); every problem
 // is reported at once. [ParseOffer] decodes offers by the same strict rule.
 //
 // Zero values: the zero [Evaluator] returns [ErrNoPolicy] from every method; the zero [Policy]

@@ -41,3 +41,20 @@ func TestCandidateJSONReadsBack(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(`{"offer_id":"o","source":"OPEN","outcome":"overridden"}`), &c))
 	require.Equal(t, commission.Overridden, c.Outcome)
 }
+
+// A policy whose lists are nil (COM-10: no delayed source, no reset source) reads back from its
+// own JSON, where encoding/json writes them as null: null is nil, not the default.
+func TestParsePolicyNilListsReadBack(t *testing.T) {
+	p := commission.DefaultPolicy()
+	p.DelayedSources, p.ResetSources = nil, nil
+	require.NoError(t, p.Validate())
+	b, err := json.Marshal(p)
+	require.NoError(t, err)
+	got, err := commission.ParsePolicy(b)
+	require.NoError(t, err)
+	require.Nil(t, got.DelayedSources, "decreases apply at once, as written")
+	require.Nil(t, got.ResetSources)
+	got, err = commission.ParsePolicy([]byte(`{"rounding": null}`))
+	require.NoError(t, err)
+	require.Equal(t, commission.DefaultPolicy().Rounding, got.Rounding, "a null setting that cannot be nil keeps its default")
+}

@@ -31,7 +31,8 @@
 //
 // Policy loading follows the library's one rule ([ParsePolicy]): keys that name no field, that
 // name one only when case is ignored, or that are given twice are errors at any depth; a
-// top-level setting left out (or given as null) keeps its [DefaultPolicy] value; every problem
+// top-level setting left out keeps its [DefaultPolicy] value, as does one given as null unless it
+// is a list or map, which null makes nil (as encoding/json writes a nil one); every problem
 // of the document's shape is reported at once, and for a document of the right shape every
 // problem [Policy.Validate] finds, as [*affrules.FieldError] values.
 //

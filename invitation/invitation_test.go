@@ -127,7 +127,7 @@ func TestParsePolicyKeepsDefaultsOfOmittedSettings(t *testing.T) {
 		{`{"phone_alone_counts": true, "markets": ["ID", "TH"], "top_creators": 0}`, func(p *invitation.Policy) {
 			p.PhoneAloneCounts, p.Markets, p.TopCreators = true, []affrules.MarketCode{affrules.ID, affrules.TH}, 0
 		}},
-		{`{"listing": {"allow_partner_only": true, "partner_sees_managed": false}, "markets": null}`, func(p *invitation.Policy) {
+		{`{"listing": {"allow_partner_only": true, "partner_sees_managed": false}}`, func(p *invitation.Policy) {
 			p.Listing = eligibility.Listing{AllowPartnerOnly: true}
 		}},
 		{`{"max_spaceless_chars": 1000, "channels": {"SG": ["email"]}}`, func(p *invitation.Policy) {

@@ -150,13 +150,15 @@ func (p Policy) Validate() error {
 	return l.Err()
 }
 
-// ParsePolicy decodes a JSON policy object and validates it, reporting every problem at once,
-// each an [*affrules.FieldError]. The rule is the library's one policy-loading rule: keys that
-// name no field, that name one only when case is ignored, or that are given twice are errors at
-// any depth (a market given twice in "channels" included), all reported together; a top-level
-// setting left out, or given as null, keeps its [DefaultPolicy] value. A document of the right
-// shape is then validated, and every problem [Policy.Validate] finds is reported. A document
-// that is not one JSON object, or a value of the wrong type, is a single error.
+// ParsePolicy decodes a JSON policy object and validates it, reporting every problem at once, each
+// an [*affrules.FieldError]. The rule is the library's one policy-loading rule: keys that name no
+// field, that name one only when case is ignored, or that are given twice are errors at any depth
+// (a market given twice in "channels" included), all reported together; a top-level setting left
+// out keeps its [DefaultPolicy] value, and so does one given as null, except a list or map, which
+// null makes nil (as encoding/json writes a nil one, so a policy reads back from its own JSON). A
+// document of the right shape is then validated, and every problem [Policy.Validate] finds is
+// reported. A document that is not one JSON object, or a value of the wrong type, is a single
+// error.
 func ParsePolicy(data []byte) (Policy, error) {
 	return fielderr.ParsePolicy(pkg, data, DefaultPolicy())
 }

@@ -224,13 +224,13 @@ func defaultBadgePolicy() BadgePolicy {
 
 // ParsePolicy decodes a policy from JSON and validates it as [Policy.Validate] does, reporting
 // every problem at once, each a *[affrules.FieldError]. A top-level setting left out keeps its
-// [DefaultPolicy] value (leaving out "partners_see_level" keeps it false); a setting given is
-// given whole: every field inside it, and inside every table version, is required, since a field
-// left out would silently be zero (but for "breadth" in a table version, "capability" in a
-// threshold and "warn_on_either" in "trend", whose zero is their default). Unknown keys, keys
-// that match a field only when case is ignored, keys given twice (at any depth), table versions
-// out of order and trailing data are errors. A policy it returns builds an [Evaluator] without
-// error.
+// [DefaultPolicy] value (leaving out "partners_see_level" keeps it false); a top-level list or map
+// given as null is nil ("benefits": null is no benefit), as encoding/json writes a nil one; a
+// setting given is given whole: every field inside it, and inside every table version, is required,
+// since a field left out would silently be zero (but for "breadth" in a table version, "capability"
+// in a threshold and "warn_on_either" in "trend", whose zero is their default). Unknown keys, keys
+// that match a field only when case is ignored, keys given twice (at any depth), table versions out
+// of order and trailing data are errors. A policy it returns builds an [Evaluator] without error.
 func ParsePolicy(data []byte) (Policy, error) {
 	return fielderr.ParsePolicy(pkg, data, DefaultPolicy())
 }

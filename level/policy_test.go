@@ -365,3 +365,17 @@ func FuzzParsePolicy(f *testing.F) {
 		}
 	})
 }
+
+// A policy whose lists are nil (LVL-7: no benefit; LVL-8: no market has a creator score) reads
+// back from its own JSON, where encoding/json writes them as null: null is nil, not the default.
+func TestParsePolicyNilListsReadBack(t *testing.T) {
+	p := level.DefaultPolicy()
+	p.Benefits, p.Score = nil, nil
+	require.NoError(t, p.Validate())
+	b, err := json.Marshal(p)
+	require.NoError(t, err)
+	got, err := level.ParsePolicy(b)
+	require.NoError(t, err)
+	assert.Nil(t, got.Benefits)
+	assert.Nil(t, got.Score)
+}

@@ -42,7 +42,7 @@ func TestParsePolicy(t *testing.T) {
 		want func(p *sample.Policy)
 	}{
 		{`{}`, func(p *sample.Policy) {}},
-		{`{"answer_days": null, "bands": null, "over_quantity": null}`, func(p *sample.Policy) {}},
+		{`{"answer_days": null, "over_quantity": null}`, func(p *sample.Policy) {}},
 		{`{"answer_days": 5, "wait_days": 0}`, func(p *sample.Policy) { p.AnswerDays, p.WaitDays = 5, 0 }},
 		{`{"content_days": 10, "extension_days": 0}`, func(p *sample.Policy) { p.ContentDays, p.ExtensionDays = 10, 0 }},
 		{`{"collab_plus_free": 2, "collab_plus_capped": true}`, func(p *sample.Policy) { p.CollabPlusFree, p.CollabPlusCapped = 2, true }},
@@ -54,7 +54,7 @@ func TestParsePolicy(t *testing.T) {
 		{`{"sample_orders_earn_commission": true, "sample_orders_count_as_gmv": true}`, func(p *sample.Policy) { // SMP-13
 			p.SampleOrdersEarnCommission, p.SampleOrdersCountAsGMV = true, true
 		}},
-		{`{"markets": null, "fulfilment_days": null}`, func(p *sample.Policy) {}},
+		{`{"fulfilment_days": null}`, func(p *sample.Policy) {}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.doc, func(t *testing.T) {
@@ -198,4 +198,11 @@ func TestPolicyCopies(t *testing.T) {
 	require.NoError(t, err)
 	_, d := decide(t, r, sample.History{Month: 4}, direct("r1", "aisyah", "serum"), band1, t0)
 	require.True(t, d.Allowed, "band_1 still allows 5, in Malaysia: %v", d)
+}
+
+// A top-level list given as null is nil, as encoding/json writes a nil one, not the default: a
+// policy with no markets is refused, not silently given the default ones.
+func TestParsePolicyNullListIsNil(t *testing.T) {
+	_, err := sample.ParsePolicy([]byte(`{"markets": null}`))
+	require.ErrorContains(t, err, "must list at least one market (MKT-1)")
 }

@@ -284,3 +284,28 @@ func TestCheckEnumBytes(t *testing.T) {
 		t.Errorf("a clean document: %v", got)
 	}
 }
+
+// Load reads a top-level null as encoding/json writes it: nil for a list, a map or a pointer
+// (so a value reads back from its own JSON), the default for any other field.
+func TestLoadTopLevelNull(t *testing.T) {
+	type doc struct {
+		List  []string       `json:"list"`
+		Map   map[string]int `json:"map"`
+		Ptr   *int           `json:"ptr"`
+		Count int            `json:"count"`
+	}
+	one := 1
+	def := doc{List: []string{"a"}, Map: map[string]int{"a": 1}, Ptr: &one, Count: 7}
+	var got doc
+	problems, err := Load([]byte(`{"list": null, "map": null, "ptr": null, "count": null}`), &got, def)
+	if err != nil || len(problems) > 0 {
+		t.Fatal(problems, err)
+	}
+	if got.List != nil || got.Map != nil || got.Ptr != nil || got.Count != 7 {
+		t.Fatalf("got %+v, want nil list, map and pointer and the default count", got)
+	}
+	got = doc{}
+	if problems, err := Load([]byte(`{}`), &got, def); err != nil || len(problems) > 0 || got.List == nil || got.Map == nil || got.Ptr == nil {
+		t.Fatalf("left out keeps the defaults: %+v %v %v", got, problems, err)
+	}
+}

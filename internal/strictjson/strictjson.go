@@ -104,13 +104,13 @@ type Shaper interface {
 // that is not valid JSON is one problem.
 func Check(data []byte, v any) []Problem { return check(data, v, false) }
 
-// check is [Check]; topNull lets a top-level member given as null through, as [Load] keeps its
-// default.
-func check(data []byte, v any, topNull bool) []Problem {
+// check is [Check]; with load, a top-level member given as null is let through, as [Load] reads
+// it (nil, or the default).
+func check(data []byte, v any, load bool) []Problem {
 	if !json.Valid(data) {
 		return []Problem{{Path: "policy", Value: "(document)", Problem: "is not valid JSON"}}
 	}
-	c := checker{topNull: topNull}
+	c := checker{load: load}
 	c.walk(data, reflect.TypeOf(v), "policy", false)
 	return c.problems
 }
@@ -126,9 +126,11 @@ func Keys(data []byte) map[string]bool {
 
 // Load decodes data into dst, a pointer to the zero value of a struct type, strictly: the
 // document must be a JSON object; its shape is checked first ([Check]), then it is decoded with
-// [Decode]; every top-level field whose key is absent from data, or given as null, is then copied
-// from defaults (a value of the same struct type). It returns every shape problem found, or the
-// first decoding error.
+// [Decode]; every top-level field whose key is absent from data is then copied from defaults (a
+// value of the same struct type). A top-level field given as null is nil if it is a list, map or
+// pointer, since encoding/json writes a nil one as null (so a value reads back from its own
+// JSON); any other given as null is copied from defaults too. It returns every shape problem
+// found, or the first decoding error.
 func Load(data []byte, dst, defaults any) ([]Problem, error) {
 	if t := bytes.TrimLeft(data, " \t\r\n"); json.Valid(data) && (len(t) == 0 || t[0] != '{') {
 		return []Problem{{Path: "policy", Value: "(document)", Problem: "must be a JSON object"}}, nil
@@ -141,12 +143,12 @@ func Load(data []byte, dst, defaults any) ([]Problem, error) {
 	}
 	present := map[string]bool{}
 	for k, v := range Members(data) {
-		present[k] = !bytes.Equal(bytes.TrimSpace(v), []byte("null"))
+		present[k] = !isNull(v)
 	}
 	d := reflect.ValueOf(dst).Elem()
 	def := reflect.ValueOf(defaults)
 	for _, f := range structFields(d.Type()) {
-		if !present[f.name] {
+		if v, given := present[f.name]; !v && !(given && nilable(f.typ)) {
 			d.FieldByIndex(f.index).Set(def.FieldByIndex(f.index))
 		}
 	}
@@ -155,7 +157,7 @@ func Load(data []byte, dst, defaults any) ([]Problem, error) {
 
 type checker struct {
 	problems []Problem
-	topNull  bool // a top-level member given as null keeps its default ([Load])
+	load     bool // the document is [Load]'s: a top-level null is nil or the default
 }
 
 func (c *checker) add(path, value, problem string) {
@@ -324,6 +326,15 @@ func (c *checker) kind(raw []byte, t reflect.Type, path string) bool {
 	return problem == ""
 }
 
+// nilable reports whether a value of type t can be nil: what a JSON null decodes to.
+func nilable(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Slice, reflect.Map, reflect.Pointer, reflect.Interface:
+		return true
+	}
+	return false
+}
+
 // isNull reports whether raw is the JSON null.
 func isNull(raw []byte) bool { return bytes.Equal(bytes.TrimSpace(raw), []byte("null")) }
 
@@ -365,7 +376,7 @@ func (c *checker) object(raw []byte, t reflect.Type, path string, all bool) {
 			continue
 		}
 		seen[key] = true
-		if isNull(v) && (f.required || all && !f.optional) && !(c.topNull && path == "policy") {
+		if isNull(v) && (f.required || all && !f.optional) && !(c.load && path == "policy") {
 			// encoding/json leaves a field given as null as it was: zero, like one left out.
 			c.add(path+"."+key, "null", "is required: null would silently be zero")
 			continue

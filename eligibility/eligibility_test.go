@@ -610,6 +610,16 @@ func TestRun(t *testing.T) { // the daily batch
 		ids = append(ids, r.ID+":"+r.State.String())
 	}
 	assert.Equal(t, []string{"a:eligible", "b:temporarily_disqualified"}, ids)
+	// The results handed out are the caller's: changing their reasons changes nothing in the run.
+	b, _ := run.Shop("b")
+	b.Decision.Reasons[0].Rule = "CHANGED"
+	for r := range run.Shops() {
+		for i := range r.Decision.Reasons {
+			r.Decision.Reasons[i].Rule = "CHANGED"
+		}
+	}
+	b, _ = run.Shop("b")
+	assert.Equal(t, eligibility.RuleStoreRating, b.Decision.Reasons[0].Rule)
 
 	products := []eligibility.Product{
 		{ID: "1", ShopID: "a", Market: affrules.UK, Category: affrules.FMCG, Orders: 100, Reviews: 5, RefundCases: 5},
@@ -624,9 +634,15 @@ func TestRun(t *testing.T) { // the daily batch
 			got = append(got, "error: "+err.Error())
 			continue
 		}
-		got = append(got, r.ID+":"+r.State.String())
+		line := r.ID + ":" + r.State.String()
+		for _, reason := range r.Decision.Reasons {
+			if reason.Kind == affrules.Failed {
+				line += ": " + string(reason.Rule)
+			}
+		}
+		got = append(got, line)
 	}
-	assert.Equal(t, []string{"1:eligible", "2:temporarily_disqualified",
+	assert.Equal(t, []string{"1:eligible", "2:temporarily_disqualified: ELG-2",
 		`error: eligibility: product[3].shop_id "bad": is not a shop evaluated in this run`,
 		"error: eligibility: product[4].orders -1: must not be negative"}, got)
 	// A product must be in its shop's market: its thresholds are the market's.

@@ -54,8 +54,16 @@ func (e *Evaluator) NewRun(shops iter.Seq[Shop], at time.Time) (*Run, error) {
 	return r, l.Err()
 }
 
-// Shop returns the result of the shop with the given ID and whether the run evaluated it.
+// Shop returns the result of the shop with the given ID and whether the run evaluated it. The
+// result is the caller's: changing its reasons changes nothing in the run.
 func (r *Run) Shop(id string) (Result, bool) {
+	res, ok := r.shop(id)
+	res.Decision.Reasons = slices.Clone(res.Decision.Reasons)
+	return res, ok
+}
+
+// shop returns the run's own result of shop id, shared with every product of the shop.
+func (r *Run) shop(id string) (Result, bool) {
 	if r == nil {
 		return Result{}, false
 	}
@@ -63,14 +71,14 @@ func (r *Run) Shop(id string) (Result, bool) {
 	return res, ok
 }
 
-// Shops yields every shop result in ID order.
+// Shops yields every shop result in ID order, each the caller's as [Run.Shop]'s is.
 func (r *Run) Shops() iter.Seq[Result] {
 	return func(yield func(Result) bool) {
 		if r == nil {
 			return
 		}
 		for _, id := range slices.Sorted(maps.Keys(r.shops)) {
-			if !yield(r.shops[id]) {
+			if res, _ := r.Shop(id); !yield(res) {
 				return
 			}
 		}
@@ -92,7 +100,7 @@ func (r *Run) Products(products iter.Seq[Product]) iter.Seq2[Result, error] {
 		for p := range products {
 			var res Result
 			var err error
-			switch shop, ok := r.Shop(p.ShopID); {
+			switch shop, ok := r.shop(p.ShopID); {
 			case r == nil || r.e == nil:
 				err = fmt.Errorf("eligibility: run not built with Evaluator.NewRun: %w", ErrNoPolicy)
 			case !ok && p.ID != "" && p.ShopID != "":

@@ -529,3 +529,20 @@ func fxLampAndFan(t *testing.T) (*collabplus.Evaluator, collabplus.Seller) {
 	e := collabplus.MustNew(collabplus.DefaultPolicy(), commission.MustNew(commission.DefaultPolicy()))
 	return e, fxPaid(t, e, fxTerms(collabplus.Product{ID: "lamp", Rate: affrules.MustParseRate("15%")}, collabplus.Product{ID: "fan", Rate: affrules.MustParseRate("12%")}))
 }
+
+// Two eligibility results for one product may disagree: the submission is refused as bad input,
+// whichever comes first, rather than taking one of them (ELG-9).
+func TestSubmitTwoResultsForOneProduct(t *testing.T) {
+	e := collabplus.MustNew(collabplus.DefaultPolicy(), commission.MustNew(commission.DefaultPolicy()))
+	s := fxSeller(t, e, fxTerms(collabplus.Product{ID: "lamp", Rate: affrules.MustParseRate("15%")}))
+	perm := eligibility.Result{ID: "lamp", ShopID: "shop", Market: affrules.TH, State: eligibility.PermanentlyDisqualified, Scope: eligibility.ProductScope}
+	for _, order := range [][]eligibility.Result{
+		{fxFacts().Eligibility[0], perm},
+		{perm, fxFacts().Eligibility[0]},
+	} {
+		f := fxFacts()
+		f.Eligibility = order
+		_, err := e.Apply(s, collabplus.Submit("c", f), fxDay(1, 10, 2))
+		require.ErrorContains(t, err, "facts.eligibility[lamp] given twice: give one result per product (ELG-9)")
+	}
+}

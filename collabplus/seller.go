@@ -147,8 +147,8 @@ func (a Action) String() string {
 }
 
 // Facts are what the host knows at a submission (CP-8, CP-17, ELG-9): whether the seller is
-// allowlisted, each product's eligibility evaluated then, and the products' Open Collaboration
-// offers, if they are listed there.
+// allowlisted, each product's eligibility evaluated then (one result per product: two for one
+// product are an error), and the products' Open Collaboration offers, if they are listed there.
 type Facts struct {
 	Allowlisted bool
 	Eligibility []eligibility.Result

@@ -119,8 +119,14 @@ func (e *Evaluator) submit(s *Seller, c *Collaboration, mk affrules.Market, f Fa
 	g := e.checkTerms(l, s, mk, "preferences", t)
 	results := make([]eligibility.Result, len(t.Products))
 	byID := make(map[string]int, len(f.Eligibility))
-	for k := len(f.Eligibility) - 1; k >= 0; k-- {
-		byID[f.Eligibility[k].ID] = k // the first result given for a product
+	for k := range f.Eligibility {
+		id := f.Eligibility[k].ID
+		if _, twice := byID[id]; twice {
+			// Two results for one product may disagree; which one holds is not ours to guess.
+			l.Add("facts.eligibility["+id+"]", "given twice", "give one result per product (%s)", RuleEligibleProducts)
+			continue
+		}
+		byID[id] = k
 	}
 	for i, p := range t.Products {
 		field := "facts.eligibility[" + p.ID + "]"

@@ -29,7 +29,8 @@ func nilHistory() error { return fielderr.New(pkg, "history", "nil", "must be a 
 // LevelAt returns creator's level in market at instant at: the level stored for at's month in
 // the market's calendar (LVL-3, MKT-2), and false if none is stored. It looks market up in the
 // registry, for its time zone; an unknown market, an empty creator, and the zero instant or one
-// outside the years 1900 to 2199, and a nil h, are errors.
+// outside the years 1900 to 2199, a nil h, a failing store and a stored level that is not L0 to L8
+// are errors.
 func LevelAt(ctx context.Context, h History, market affrules.MarketCode, creator string, at time.Time) (Level, bool, error) {
 	if h == nil {
 		return L0, false, nilHistory()
@@ -44,5 +45,12 @@ func LevelAt(ctx context.Context, h History, market affrules.MarketCode, creator
 	if creator == "" {
 		return L0, false, fielderr.New(pkg, "creator", creator, "must not be empty")
 	}
-	return h.Get(ctx, market, creator, affrules.MonthAt(mk, at))
+	l, ok, err := h.Get(ctx, market, creator, affrules.MonthAt(mk, at))
+	switch {
+	case err != nil:
+		return L0, false, err
+	case ok && l > L8:
+		return L0, false, storedLevel(l)
+	}
+	return l, ok, nil
 }

@@ -161,7 +161,8 @@ func (e *Evaluator) Trend(levels ...Level) (Trend, error) {
 // trend's DropStreak counts back no further than [TrendPolicy].ConsistentMonths. A month with
 // no stored level ends the run: an unknown month is not a drop, nor is one before 1900, which it
 // does not read. It returns false if no level is stored for m itself. An unknown market, an
-// empty creator, a month outside the years 1900 to 2199 and a failing store are errors.
+// empty creator, a month outside the years 1900 to 2199, a failing store and a stored level that is
+// not L0 to L8 are errors, each with false.
 func (e *Evaluator) TrendAt(ctx context.Context, h History, market affrules.MarketCode, creator string, m affrules.Month) (Trend, bool, error) {
 	if err := e.ready("TrendAt"); err != nil {
 		return Trend{}, false, err
@@ -191,11 +192,22 @@ func (e *Evaluator) TrendAt(ctx context.Context, h History, market affrules.Mark
 		if !ok {
 			break
 		}
+		if l > L8 {
+			return Trend{}, false, storedLevel(l)
+		}
 		levels[i-1] = l
 	}
 	if i == n {
 		return Trend{}, false, nil
 	}
 	tr, err := e.Trend(levels[i:]...)
-	return tr, true, err
+	if err != nil {
+		return Trend{}, false, err
+	}
+	return tr, true, nil
+}
+
+// storedLevel is the error for a level a [History] returned that is not L0 to L8 (LVL-1).
+func storedLevel(l Level) error {
+	return fielderr.New(pkg, "history level", int(l), "is not a level L0 to L8 (LVL-1): the store returned it")
 }

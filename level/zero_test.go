@@ -197,3 +197,23 @@ func TestMemoryHistoryNilContext(t *testing.T) {
 	_, _, err = level.LevelAt(ctx, &h, affrules.UK, "c", time.Now())
 	assert.ErrorContains(t, err, "level: nil context.Context")
 }
+
+// badHistory is a host's store that returns a level that is not one (LVL-1).
+type badHistory struct{}
+
+func (badHistory) Put(context.Context, level.Record) error { return nil }
+func (badHistory) Get(context.Context, affrules.MarketCode, string, affrules.Month) (level.Level, bool, error) {
+	return level.Level(200), true, nil
+}
+
+// A level a store returns is checked: L0 to L8, else an error with false, never passed on.
+func TestStoredLevelOutOfRange(t *testing.T) { // LVL-1
+	l, ok, err := level.LevelAt(t.Context(), badHistory{}, affrules.UK, "c", time.Date(2026, 3, 5, 0, 0, 0, 0, time.UTC))
+	assert.ErrorContains(t, err, "level: history level 200: is not a level L0 to L8 (LVL-1)")
+	assert.False(t, ok)
+	assert.Equal(t, level.L0, l)
+	e := level.MustNew(level.DefaultPolicy())
+	_, ok, err = e.TrendAt(t.Context(), badHistory{}, affrules.UK, "c", march2026)
+	assert.ErrorContains(t, err, "level: history level 200")
+	assert.False(t, ok)
+}

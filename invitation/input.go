@@ -5,7 +5,10 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/eligibility"
@@ -171,7 +174,10 @@ type Invitation struct {
 //     c/MaxSpacelessChars must not exceed 1;
 //   - INV-7: a known purpose whose role the account holds;
 //   - INV-13: the account's linked creators each with an ID, given once, and followers and the
-//     company's number of linked creators not negative.
+//     company's number of linked creators not negative; the texts an invitation shows (the
+//     company's name, category, services, introduction and address, the linked creators'
+//     usernames) UTF-8 without control characters, at most 200 characters each (address 500,
+//     introduction 5,000).
 //
 // Each problem is an [*affrules.FieldError] wrapping [ErrContact], [ErrMessage], [ErrPurpose],
 // [ErrMarket], [ErrAccess], [ErrProfile] or [affrules.ErrUnknownMarket]. inv.CreatorID and
@@ -228,10 +234,26 @@ func (e *Evaluator) validate(l *fielderr.List, a Account, inv Invitation) {
 	checkProfile(l, a)
 }
 
+// Longest company texts an invitation shows (INV-13), in characters.
+const (
+	maxCompanyLine = 200  // name, category, each service, a linked creator's username
+	maxAddress     = 500  // address
+	maxIntro       = 5000 // introduction
+)
+
 // checkProfile applies INV-13 to what the account's invitations show.
 func checkProfile(l *fielderr.List, a Account) {
-	if a.Company != nil && a.Company.LinkedCreators < 0 {
-		l.Add("account.company.linked_creators", a.Company.LinkedCreators, "must not be negative (INV-13): %w", ErrProfile)
+	if c := a.Company; c != nil {
+		if c.LinkedCreators < 0 {
+			l.Add("account.company.linked_creators", c.LinkedCreators, "must not be negative (INV-13): %w", ErrProfile)
+		}
+		shown(l, "account.company.name", c.Name, maxCompanyLine)
+		shown(l, "account.company.category", c.Category, maxCompanyLine)
+		shown(l, "account.company.introduction", c.Introduction, maxIntro)
+		shown(l, "account.company.address", c.Address, maxAddress)
+		for i, s := range c.Services {
+			shown(l, "account.company.services["+strconv.Itoa(i)+"]", s, maxCompanyLine)
+		}
 	}
 	var seen map[string]bool // for a long list; a short one is scanned
 	if len(a.LinkedCreators) > 16 {
@@ -255,6 +277,27 @@ func checkProfile(l *fielderr.List, a Account) {
 		if c.Followers < 0 {
 			l.Add(field+".followers", c.Followers, "must not be negative (INV-13): %w", ErrProfile)
 		}
+		if c.Username != "" && !showable(c.Username, maxCompanyLine) { // the field name only for a problem
+			shown(l, field+".username", c.Username, maxCompanyLine)
+		}
+	}
+}
+
+// showable reports whether shown would find nothing wrong with s.
+func showable(s string, max int) bool {
+	return utf8.ValidString(s) && !strings.ContainsFunc(s, unicode.IsControl) && utf8.RuneCountInString(s) <= max
+}
+
+// shown adds a problem to l if s, a text an invitation shows the creator (INV-13), is not UTF-8,
+// holds a control character, or is longer than max characters.
+func shown(l *fielderr.List, field, s string, max int) {
+	switch {
+	case !utf8.ValidString(s):
+		l.Add(field, strconv.Quote(s), "must be UTF-8 text (INV-13): %w", ErrProfile)
+	case strings.ContainsFunc(s, unicode.IsControl):
+		l.Add(field, strconv.Quote(s), "must not hold a control character (INV-13): %w", ErrProfile)
+	case utf8.RuneCountInString(s) > max:
+		l.Add(field, strconv.Itoa(utf8.RuneCountInString(s))+" characters", "must be at most %d characters (INV-13): %w", max, ErrProfile)
 	}
 }
 

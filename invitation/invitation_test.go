@@ -297,6 +297,16 @@ func TestValidate(t *testing.T) {
 			a.Company = &invitation.Company{LinkedCreators: -1}
 			a.LinkedCreators = []invitation.LinkedCreator{{ID: "x", Followers: 10}, {Followers: 5}, {ID: "x", Followers: -1}}
 		}, []string{"account.company.linked_creators", "account.linked_creators[1].id", "account.linked_creators[2].id", "account.linked_creators[2].followers"}, invitation.ErrProfile},
+		{"INV-13 shown texts", func(a *invitation.Account, _ *invitation.Invitation) {
+			a.Company = &invitation.Company{Name: "Agency\x00", Category: strings.Repeat("é", 201), Introduction: "\xff",
+				Address: strings.Repeat("a", 501), Services: []string{"ok", "tab\there"}}
+			a.LinkedCreators = []invitation.LinkedCreator{{ID: "x", Username: "x\u0085"}}
+		}, []string{"account.company.name", "account.company.category", "account.company.introduction", "account.company.address",
+			"account.company.services[1]", "account.linked_creators[0].username"}, invitation.ErrProfile},
+		{"INV-13 shown texts at their longest", func(a *invitation.Account, _ *invitation.Invitation) {
+			a.Company = &invitation.Company{Name: strings.Repeat("ก", 200), Category: "ของใช้", Introduction: strings.Repeat("👩‍💻", 1000),
+				Address: strings.Repeat("a", 500), Services: []string{strings.Repeat("s", 200)}}
+		}, nil, nil},
 		{"every problem at once", func(_ *invitation.Account, inv *invitation.Invitation) {
 			inv.Message, inv.Purpose, inv.Contacts = "", "", []invitation.Contact{c(affrules.Line, "x")}
 		}, []string{"contacts[0].channel", "message", "purpose"}, nil},

@@ -34,7 +34,7 @@ func ExampleEvaluator_Apply() {
 		return
 	}
 	eligible := func(product string) eligibility.Result {
-		return eligibility.Result{ID: product, ShopID: "shop-1", Market: affrules.MY, State: eligibility.Eligible}
+		return eligibility.Result{ID: product, ShopID: "shop-1", Market: affrules.MY, State: eligibility.Eligible, Decision: affrules.Decide()}
 	}
 	for _, r := range []campaign.Registration{
 		{Product: "serum", Seller: "shop-1", Rate: affrules.MustParseRate("10%"), Samples: 5, Contact: "+60 3 1234"},

@@ -71,7 +71,7 @@ func ExampleEvaluator_Visible() {
 		Name: "December sale", Contact: "+60 3 1234", Registration: reg, Period: run,
 		Audience: campaign.Audience{All: true},
 	}, at)
-	product := eligibility.Result{ID: "serum", ShopID: "shop-1", Market: affrules.MY, State: eligibility.Eligible}
+	product := eligibility.Result{ID: "serum", ShopID: "shop-1", Market: affrules.MY, State: eligibility.Eligible, Decision: affrules.Decide()}
 	s, _ = e.Apply(s, campaign.Register(campaign.Registration{Product: "serum", Seller: "shop-1",
 		Rate: affrules.MustParseRate("20%"), Samples: 5, Contact: "+60 3 1234"}, product), at)
 	before, _ := e.Visible(s, campaign.Viewer{Partner: "agency-2"}, at)
@@ -100,7 +100,7 @@ func ExampleEvaluator_Offers() {
 		Name: "December sale", Contact: "+60 3 1234", Registration: reg, Period: run,
 		Audience: campaign.Audience{IDs: []string{"agency-1", "agency-2"}},
 	}, day(1))
-	product := eligibility.Result{ID: "serum", ShopID: "shop-1", Market: affrules.MY, State: eligibility.Eligible}
+	product := eligibility.Result{ID: "serum", ShopID: "shop-1", Market: affrules.MY, State: eligibility.Eligible, Decision: affrules.Decide()}
 	steps := []struct {
 		a  campaign.Action
 		at time.Time
@@ -150,7 +150,7 @@ func ExampleJoinedBy() {
 		Audience: campaign.Audience{All: true},
 	}, at)
 	for _, r := range []struct{ product, seller string }{{"serum", "shop-1"}, {"toner", "shop-1"}, {"lotion", "shop-2"}} {
-		elig := eligibility.Result{ID: r.product, ShopID: r.seller, Market: affrules.MY, State: eligibility.Eligible}
+		elig := eligibility.Result{ID: r.product, ShopID: r.seller, Market: affrules.MY, State: eligibility.Eligible, Decision: affrules.Decide()}
 		c, _ = e.Apply(c, campaign.Register(campaign.Registration{Product: r.product, Seller: r.seller,
 			Rate: affrules.MustParseRate("15%"), Samples: 5, Contact: "+60 3 1234"}, elig), at)
 	}

@@ -34,7 +34,7 @@ func ExampleEvaluator_Apply() {
 			Target: decimal.NewFromInt(400)}},
 	}
 	facts := collabplus.Facts{Allowlisted: true, Eligibility: []eligibility.Result{
-		{ID: "lamp", ShopID: "shop-1", Market: affrules.TH, State: eligibility.Eligible}}}
+		{ID: "lamp", ShopID: "shop-1", Market: affrules.TH, State: eligibility.Eligible, Decision: affrules.Decide()}}}
 	steps := []struct {
 		a  collabplus.Action
 		at time.Time

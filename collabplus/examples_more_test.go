@@ -43,7 +43,7 @@ func ExampleEvaluator_Quota() {
 		Reward:     decimal.RequireFromString("300.00"),
 		Objectives: []collabplus.Objective{{Name: "content", Budget: decimal.RequireFromString("6000.00"), Target: decimal.NewFromInt(40)}},
 	}
-	facts := collabplus.Facts{Allowlisted: true, Eligibility: []eligibility.Result{{ID: "lamp", ShopID: "shop-1", Market: affrules.TH, State: eligibility.Eligible}}}
+	facts := collabplus.Facts{Allowlisted: true, Eligibility: []eligibility.Result{{ID: "lamp", ShopID: "shop-1", Market: affrules.TH, State: eligibility.Eligible, Decision: affrules.Decide()}}}
 
 	s, _ := e.NewSeller("shop-1", affrules.TH, march(1, 8))
 	s, _ = e.Apply(s, collabplus.SaveGroup(collabplus.Group{ID: "all"}), march(1, 8))

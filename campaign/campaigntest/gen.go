@@ -1,6 +1,8 @@
 package campaigntest
 
 import (
+	"errors"
+	"fmt"
 	"time"
 
 	"pgregory.net/rapid"
@@ -10,6 +12,7 @@ import (
 	"github.com/affrules/affrules/campaign"
 	"github.com/affrules/affrules/commission"
 	"github.com/affrules/affrules/eligibility"
+	"github.com/affrules/affrules/internal/bounds"
 )
 
 // The rate bounds the generators keep to: commission's catalog bounds (COM-9), which
@@ -104,7 +107,11 @@ func Campaign(p campaign.Policy) *rapid.Generator[campaign.Campaign] {
 // commission's bounds that straddles c's requirement (CMP-4: at it passes, below it is refused),
 // with a partner share and a sample quantity.
 func Registration(p campaign.Policy, c campaign.Campaign) *rapid.Generator[campaign.Registration] {
+	err := drawnFrom(c)
 	return rapid.Custom(func(t *rapid.T) campaign.Registration {
+		if err != nil {
+			t.Fatalf("campaigntest.Registration: %v", err)
+		}
 		r := campaign.Registration{
 			Product:      rapid.StringMatching(`p-[a-z0-9]{1,8}`).Draw(t, "product"),
 			Seller:       c.Owner,
@@ -130,7 +137,7 @@ func Registration(p campaign.Policy, c campaign.Campaign) *rapid.Generator[campa
 // Eligible returns the eligibility result of registration r's product in market m: eligible
 // (ELG-9).
 func Eligible(r campaign.Registration, m affrules.MarketCode) eligibility.Result {
-	return eligibility.Result{ID: r.Product, ShopID: r.Seller, Market: m, State: eligibility.Eligible}
+	return eligibility.Result{ID: r.Product, ShopID: r.Seller, Market: m, State: eligibility.Eligible, Decision: affrules.Decide()}
 }
 
 // Instant draws an instant at or near the edges of campaign c's periods (their starts and ends,
@@ -141,7 +148,27 @@ func Instant(p campaign.Policy, c campaign.Campaign) *rapid.Generator[time.Time]
 	if mk, err := affrules.LookupMarket(c.Market); err == nil {
 		loc = mk.Location()
 	}
+	if err := drawnFrom(c); err != nil {
+		return rapid.Custom(func(t *rapid.T) time.Time {
+			t.Fatalf("campaigntest.Instant: %v", err)
+			return time.Time{}
+		})
+	}
 	return affrulestest.Instant(loc, c.Registration.Start, c.Registration.End, c.Period.Start, c.Period.End)
+}
+
+// drawnFrom returns an error if c is not a campaign to draw from: no owner, or a registration
+// or campaign period that is not well formed in the years 1900 to 2199 (the zero Campaign).
+func drawnFrom(c campaign.Campaign) error {
+	switch {
+	case c.Owner == "":
+		return errors.New("the campaign has no owner: draw it with Campaign, or give one Create accepts")
+	case !bounds.InRange(c.Registration.Start) || !bounds.InRange(c.Registration.End) || !c.Registration.End.After(c.Registration.Start):
+		return fmt.Errorf("registration %s: not a period in the years 1900 to 2199", c.Registration)
+	case !bounds.InRange(c.Period.Start) || !bounds.InRange(c.Period.End) || !c.Period.End.After(c.Period.Start):
+		return fmt.Errorf("period %s: not a period in the years 1900 to 2199", c.Period)
+	}
+	return nil
 }
 
 // Listing draws the terms of an Open Collaboration listing (CMP-1): a standard rate within

@@ -1,6 +1,8 @@
 package collabplustest
 
 import (
+	"errors"
+	"fmt"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -10,6 +12,7 @@ import (
 	"github.com/affrules/affrules/affrulestest"
 	"github.com/affrules/affrules/collabplus"
 	"github.com/affrules/affrules/eligibility"
+	"github.com/affrules/affrules/internal/bounds"
 	"github.com/affrules/affrules/level"
 )
 
@@ -64,7 +67,12 @@ func Instant(p collabplus.Policy, m affrules.MarketCode) *rapid.Generator[time.T
 // Seller returns the empty record of seller id in market m, created at instant at, with creator
 // group g1 (every level from L1): what [collabplus.Evaluator.NewSeller] and a [collabplus.SaveGroup]
 // make.
+// It panics, naming the argument, for an empty id, an unregistered market or an instant outside
+// the years 1900 to 2199: a record no evaluator would make.
 func Seller(id string, m affrules.MarketCode, at time.Time) collabplus.Seller {
+	if err := kitInput(id, m, at); err != nil {
+		panic("collabplustest.Seller: " + err.Error())
+	}
 	return collabplus.Seller{ID: id, Market: m, Groups: []collabplus.Group{{ID: "g1", MinLevel: level.L1}}, Updated: at}
 }
 
@@ -78,7 +86,14 @@ func Terms(p collabplus.Policy, s collabplus.Seller, at time.Time) *rapid.Genera
 	if mk, err := affrules.LookupMarket(s.Market); err == nil {
 		loc = mk.Location()
 	}
+	err := kitInput(s.ID, s.Market, at)
+	if err == nil && (p.TaskDays.Min < 1 || p.ChallengeDays.Min < 1) {
+		err = errors.New("the policy has no task or challenge days: give a policy New accepts")
+	}
 	return rapid.Custom(func(t *rapid.T) collabplus.Terms {
+		if err != nil {
+			t.Fatalf("collabplustest.Terms: %v", err)
+		}
 		typ := rapid.SampledFrom([]collabplus.Type{collabplus.Task, collabplus.Challenge}).Draw(t, "type")
 		bounds := p.TaskDays
 		if typ == collabplus.Challenge {
@@ -102,6 +117,21 @@ func Terms(p collabplus.Policy, s collabplus.Seller, at time.Time) *rapid.Genera
 		}
 		return tm
 	})
+}
+
+// kitInput returns an error naming what of a seller's ID, market and an instant no evaluator
+// would take.
+func kitInput(id string, m affrules.MarketCode, at time.Time) error {
+	if id == "" {
+		return errors.New("the seller has no ID")
+	}
+	if _, err := affrules.LookupMarket(m); err != nil {
+		return err // names the market
+	}
+	if !bounds.InRange(at) {
+		return fmt.Errorf("instant %s: outside the years 1900 to 2199", at.Format(time.RFC3339Nano))
+	}
+	return nil
 }
 
 // Facts returns the facts of a submission of terms tm by seller s: allowlisted as given, every

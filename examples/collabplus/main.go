@@ -94,7 +94,7 @@ func main() {
 	}
 	facts := collabplus.Facts{
 		Allowlisted: true, // CP-17: Collaboration Plus is by invitation
-		Eligibility: []eligibility.Result{{ID: "lamp", ShopID: "shop-siam", Market: affrules.TH, State: eligibility.Eligible}},
+		Eligibility: []eligibility.Result{{ID: "lamp", ShopID: "shop-siam", Market: affrules.TH, State: eligibility.Eligible, Decision: affrules.Decide()}},
 		Open:        []commission.Offer{open},
 	}
 	run(

@@ -57,7 +57,7 @@ func main() {
 	}
 	serum := campaign.Registration{Product: "glow-serum", Seller: "shop-glow", Rate: affrules.MustParseRate("15%"),
 		PartnerShare: affrules.MustParseRate("20%"), Samples: 3, Contact: "+60 3-2000 1000"}
-	eligible := eligibility.Result{ID: "glow-serum", ShopID: "shop-glow", Market: affrules.MY, State: eligibility.Eligible}
+	eligible := eligibility.Result{ID: "glow-serum", ShopID: "shop-glow", Market: affrules.MY, State: eligibility.Eligible, Decision: affrules.Decide()}
 	for _, a := range []struct {
 		a  campaign.Action
 		at time.Time

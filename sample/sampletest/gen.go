@@ -10,6 +10,7 @@ import (
 
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/affrulestest"
+	"github.com/affrules/affrules/internal/bounds"
 	"github.com/affrules/affrules/sample"
 )
 
@@ -163,6 +164,13 @@ func Purchase(p sample.Policy) *rapid.Generator[sample.Purchase] {
 // inside it, with amounts exact to the market's minor unit, some of them the creator's own
 // purchases (which do not count).
 func Sales(p sample.Policy, pu sample.Purchase) *rapid.Generator[[]sample.Sale] {
+	if !bounds.InRange(pu.At) || p.RefundDays < 1 {
+		return rapid.Custom(func(t *rapid.T) []sample.Sale {
+			t.Fatalf("sampletest.Sales: purchase at %s, refund days %d: give a purchase in the years 1900 to 2199 and a policy New accepts",
+				pu.At.Format(time.RFC3339Nano), p.RefundDays)
+			return nil
+		})
+	}
 	end := pu.At.Add(affrules.Days(p.RefundDays))
 	places := int32(2)
 	if mk, err := affrules.LookupMarket(pu.Market); err == nil {

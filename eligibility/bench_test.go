@@ -61,6 +61,37 @@ func BenchmarkProductFail(b *testing.B) {
 	benchProducts(b, failItems(b, eligibility.MustNew(thaiPolicy())))
 }
 
+// BenchmarkProductFailAppend is BenchmarkProductFail through AppendProduct, one reasons array
+// reused from call to call, as a daily run that stores each result before the next does: every
+// reason built, no allocation.
+func BenchmarkProductFailAppend(b *testing.B) {
+	benchAppend(b, failItems(b, eligibility.MustNew(thaiPolicy())))
+}
+
+// BenchmarkProductMixAppend is BenchmarkProductMix through AppendProduct, as
+// BenchmarkProductFailAppend.
+func BenchmarkProductMixAppend(b *testing.B) {
+	benchAppend(b, mixItems(b, eligibility.MustNew(thaiPolicy())))
+}
+
+func benchAppend(b *testing.B, items []item) {
+	e := eligibility.MustNew(thaiPolicy())
+	b.ReportAllocs()
+	var buf []affrules.Reason
+	i := 0
+	for b.Loop() {
+		it := &items[i%mixSize]
+		r, err := e.AppendProduct(buf[:0], it.p, it.shop, it.at)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if r.Decision.Reasons != nil {
+			buf = r.Decision.Reasons
+		}
+		i++
+	}
+}
+
 func benchProducts(b *testing.B, items []item) {
 	e := eligibility.MustNew(thaiPolicy())
 	b.ReportAllocs()
@@ -234,6 +265,29 @@ func TestAllocs(t *testing.T) {
 	s := eligibility.Shop{ID: "s", Market: affrules.TH, StoreRating: dec("2.9"), LastCounterfeitViolation: t0.Add(-time.Hour), Deactivated: true}
 	if allocs := testing.AllocsPerRun(20, func() { _, _ = e.Shop(s, t0) }); allocs > 1 {
 		t.Errorf("a failing shop allocates %v times, want at most 1", allocs)
+	}
+}
+
+// TestAppendAllocs pins AppendProduct's and AppendShop's promise: with an array large enough, no
+// allocation on any product of the mix or the fail path, nor on a failing shop (issue 8).
+func TestAppendAllocs(t *testing.T) {
+	e := eligibility.MustNew(thaiPolicy())
+	buf := make([]affrules.Reason, 0, 8)
+	for name, items := range map[string][]item{"mix": mixItems(t, e), "fail": failItems(t, e)} {
+		for i := range items {
+			it := &items[i]
+			if allocs := testing.AllocsPerRun(20, func() {
+				if _, err := e.AppendProduct(buf, it.p, it.shop, it.at); err != nil {
+					t.Fatal(err)
+				}
+			}); allocs != 0 {
+				t.Fatalf("%s: AppendProduct allocates %v times for %+v", name, allocs, it.p)
+			}
+		}
+	}
+	s := eligibility.Shop{ID: "s", Market: affrules.TH, StoreRating: dec("2.9"), LastCounterfeitViolation: t0.Add(-time.Hour), Deactivated: true}
+	if allocs := testing.AllocsPerRun(20, func() { _, _ = e.AppendShop(buf, s, t0) }); allocs != 0 {
+		t.Errorf("a failing shop through AppendShop allocates %v times, want none", allocs)
 	}
 }
 

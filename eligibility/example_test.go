@@ -36,6 +36,34 @@ func ExampleEvaluator_Product() {
 	// ELG-4 not applicable: too few return/refund cases for the seller-fault refund rule (observed 3 return/refund cases, limit applies from 5 cases)
 }
 
+// A daily run that stores each result before the next evaluates with one reasons array, reused:
+// no allocation once the array is large enough. A result kept beyond the next call keeps a copy
+// of its reasons.
+func ExampleEvaluator_AppendProduct() {
+	e := eligibility.MustNew(eligibility.DefaultPolicy())
+	at := time.Date(2026, 11, 21, 2, 0, 0, 0, time.UTC)
+	shop, _ := e.Shop(eligibility.Shop{ID: "s1", Market: affrules.UK, StoreRating: decimal.RequireFromString("4.2")}, at)
+
+	var buf []affrules.Reason
+	for _, negative := range []int64{1, 4, 9} {
+		p := eligibility.Product{ID: fmt.Sprint("p", negative), ShopID: "s1", Market: affrules.UK, Category: affrules.Electronics,
+			Orders: 400, Reviews: 120, NegativeReviewOrders: negative, RefundCases: 8, SellerFaultRefunds: 1}
+		r, err := e.AppendProduct(buf[:0], p, shop, at)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		if r.Decision.Reasons != nil {
+			buf = r.Decision.Reasons // the array, grown if it had to be, for the next product
+		}
+		fmt.Println(r.ID, r.State, len(r.Decision.Reasons)) // store r here: its reasons are buf's
+	}
+	// Output:
+	// p1 eligible 0
+	// p4 temporarily_disqualified 1
+	// p9 temporarily_disqualified 1
+}
+
 func ExampleEvaluator_Shop() {
 	e := eligibility.MustNew(eligibility.DefaultPolicy())
 	at := time.Date(2026, 11, 21, 2, 0, 0, 0, time.UTC)

@@ -5,7 +5,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
 	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/require"
 
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/eligibility"
@@ -254,4 +256,50 @@ func TestBenchmarkInputs(t *testing.T) {
 			t.Fatalf("floor %b on the fail path", m)
 		}
 	}
+}
+
+// AppendProduct and AppendShop give what Product and Shop give, with one reasons array reused
+// from call to call (its results are used before the next call); a passing product or shop has
+// no reasons whatever the array holds; an array that starts on the shop result's reasons is
+// refused, since the product's reasons copy them.
+func TestAppendMatches(t *testing.T) {
+	e := eligibility.MustNew(thaiPolicy())
+	var buf, shopBuf []affrules.Reason
+	for _, items := range [][]item{mixItems(t, e), failItems(t, e)} {
+		for _, it := range items {
+			want, err := e.Product(it.p, it.shop, it.at)
+			require.NoError(t, err)
+			got, err := e.AppendProduct(buf[:0], it.p, it.shop, it.at)
+			require.NoError(t, err)
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Fatalf("AppendProduct differs from Product (-want +got):\n%s", diff)
+			}
+			if got.Decision.Reasons != nil {
+				buf = got.Decision.Reasons
+			}
+		}
+	}
+	for _, s := range append(passShops(), eligibility.Shop{ID: "s", Market: affrules.TH, StoreRating: dec("2.9"), LastCounterfeitViolation: t0.Add(-time.Hour)}) {
+		want, err := e.Shop(s, t0)
+		require.NoError(t, err)
+		got, err := e.AppendShop(shopBuf[:0], s, t0)
+		require.NoError(t, err)
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Fatalf("AppendShop differs from Shop (-want +got):\n%s", diff)
+		}
+		if got.Decision.Reasons != nil {
+			shopBuf = got.Decision.Reasons
+		}
+	}
+	require.NotEmpty(t, buf, "the fail path filled the array")
+
+	shop, err := e.Shop(eligibility.Shop{ID: "shop-1", Market: affrules.TH, StoreRating: dec("1")}, t0)
+	require.NoError(t, err)
+	p := goodProduct(affrules.TH, affrules.Electronics)
+	_, err = e.AppendProduct(shop.Decision.Reasons[:0], p, shop, t0)
+	require.ErrorContains(t, err, "eligibility: product[p-1] reasons dst: shares the shop result's reasons")
+	ok, err := e.AppendProduct(buf[:0], p, eligibleShop(t, e, affrules.TH), t0)
+	require.NoError(t, err)
+	require.True(t, ok.Eligible())
+	require.Nil(t, ok.Decision.Reasons, "a passing product has no reasons, whatever the array")
 }

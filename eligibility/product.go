@@ -52,6 +52,17 @@ type Product struct {
 // temporarily disqualified shop's result whose NextAllowed is not after at (it was evaluated at
 // an earlier instant, and its reasons no longer hold).
 func (e *Evaluator) Product(p Product, shop Result, at time.Time) (Result, error) {
+	return e.AppendProduct(nil, p, shop, at)
+}
+
+// AppendProduct is [Evaluator.Product] with the result's reasons appended to dst, which may be
+// nil: a host that is done with each result before the next evaluation (a daily run storing
+// each result as it goes) passes the last result's Decision.Reasons[:0] and evaluates without
+// allocating once the array is large enough. The result's reasons then share dst's array: copy
+// them (slices.Clone) to keep a result beyond the next call with that array. A product that
+// passes has no reasons (nil), whatever dst holds. dst must not share the shop result's reasons,
+// which the product's copy (an error if it starts on the same array).
+func (e *Evaluator) AppendProduct(dst []affrules.Reason, p Product, shop Result, at time.Time) (Result, error) {
 	if err := e.ready(); err != nil {
 		return Result{}, err
 	}
@@ -99,7 +110,10 @@ func (e *Evaluator) Product(p Product, shop Result, at time.Time) (Result, error
 		return Result{}, fielderr.New(pkg, "product["+p.ID+"] shop result", strconv.Quote(shop.ID), "lifts at %s, not after the product's instant %s: evaluate the shop at the product's instant (the same run, ELG-6)",
 			na.Format(time.RFC3339Nano), at.Format(time.RFC3339Nano))
 	}
-	return productReasons(&p, &shop, v), nil
+	if sr := shop.Decision.Reasons; cap(dst) > 0 && cap(sr) > 0 && &dst[:1][0] == &sr[:1][0] {
+		return Result{}, fielderr.New(pkg, "product["+p.ID+"] reasons", "dst", "shares the shop result's reasons: pass another array")
+	}
+	return productReasons(dst[:0], &p, &shop, v), nil
 }
 
 // passes reports whether every rule applies and passes: the hot path, which allocates nothing.
@@ -111,9 +125,9 @@ func (p *Product) passes(shop *Result, v *limitVersion) bool {
 }
 
 // productReasons explains a product that does not pass: every failing rule and every rule that
-// did not apply, then the shop's failures if the shop is not eligible. It allocates the reasons
-// once, at their exact number.
-func productReasons(p *Product, shop *Result, v *limitVersion) Result {
+// did not apply, then the shop's failures if the shop is not eligible, appended to dst (empty).
+// It allocates the reasons at most once, at their exact number, when dst is too small.
+func productReasons(dst []affrules.Reason, p *Product, shop *Result, v *limitVersion) Result {
 	negApplies, refApplies := p.Reviews >= v.minReviews, p.RefundCases >= v.minRefundCases
 	negFails := negApplies && v.negative.CmpFraction(p.NegativeReviewOrders, p.Orders) >= 0 // ELG-3: strictly below passes
 	refFails := refApplies && v.refund.CmpFraction(p.SellerFaultRefunds, p.Orders) >= 0     // ELG-4: strictly below passes
@@ -161,8 +175,7 @@ func productReasons(p *Product, shop *Result, v *limitVersion) Result {
 		own[k] = v.reasons.refFailed
 		own[k].Observed = affrules.Ratio(p.SellerFaultRefunds, p.Orders)
 	}
-	reasons := make([]affrules.Reason, n, n+shopFailures)
-	copy(reasons, own[:n])
+	reasons := append(room(dst, n+shopFailures), own[:n]...)
 	ownFails := ownPermanent || negFails || refFails
 	if shop.State == Eligible {
 		state := Eligible

@@ -36,7 +36,14 @@ var maxRating = decimal.NewFromInt(5)
 // than 38 digits, refused before any comparison), a violation after at or before 1900, an
 // instant at that is the zero time or outside 1900–2199, or one before the policy's first
 // version.
-func (e *Evaluator) Shop(s Shop, at time.Time) (Result, error) {
+func (e *Evaluator) Shop(s Shop, at time.Time) (Result, error) { return e.AppendShop(nil, s, at) }
+
+// AppendShop is [Evaluator.Shop] with the result's reasons appended to dst, which may be nil: a
+// host that is done with each result before the next evaluation passes the last result's
+// Decision.Reasons[:0] and evaluates without allocating once the array is large enough. The
+// result's reasons then share dst's array: copy them (slices.Clone) to keep a result beyond the
+// next call with that array. A shop that passes has no reasons (nil), whatever dst holds.
+func (e *Evaluator) AppendShop(dst []affrules.Reason, s Shop, at time.Time) (Result, error) {
 	if err := e.ready(); err != nil {
 		return Result{}, err
 	}
@@ -102,7 +109,7 @@ func (e *Evaluator) Shop(s Shop, at time.Time) (Result, error) {
 		return Result{ID: s.ID, ShopID: s.ID, Market: s.Market, State: Eligible, Decision: affrules.Decision{Allowed: true}}, nil
 	}
 
-	reasons := make([]affrules.Reason, 0, b2i(permanent)+b2i(counterfeit)+b2i(low))
+	reasons := room(dst, b2i(permanent)+b2i(counterfeit)+b2i(low))
 	switch {
 	case s.Deactivated:
 		reasons = append(reasons, affrules.Reason{Rule: RulePermanent, Key: keyDeactivated})
@@ -130,6 +137,15 @@ func (e *Evaluator) Shop(s Shop, at time.Time) (Result, error) {
 
 func (s *Shop) badRating() error {
 	return fielderr.New(pkg, "shop["+s.ID+"].store_rating", s.StoreRating, "must be between 0 and 5: %w", affrules.ErrOutOfRange)
+}
+
+// room returns dst emptied if it can hold n reasons, else a new empty slice that can: the one
+// allocation of a result's reasons, at their exact number.
+func room(dst []affrules.Reason, n int) []affrules.Reason {
+	if cap(dst) >= n {
+		return dst[:0]
+	}
+	return make([]affrules.Reason, 0, n)
 }
 
 // b2i is 1 for true and 0 for false.

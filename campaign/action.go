@@ -218,7 +218,7 @@ func (e *Evaluator) register(c *Campaign, a Action, at time.Time) error {
 	if r.Samples < 0 {
 		l.Add("registration.samples", r.Samples, "%w", affrules.ErrNegative)
 	}
-	text(l, "registration.contact", r.Contact, maxContact, true)
+	text(l, "registration.contact", r.Contact, maxContact, true, false)
 	if !r.Registered.IsZero() || r.Status != Pending || !r.Reviewed.IsZero() || len(r.Matches) > 0 || !r.Ended.IsZero() {
 		l.Add("registration", r.Product, "registered, status, reviewed, matches and ended are set by the rules: leave them out")
 	}

@@ -4,12 +4,12 @@ import (
 	"slices"
 	"strconv"
 	"time"
-	"unicode/utf8"
 
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/internal/bounds"
 	"github.com/affrules/affrules/internal/enum"
 	"github.com/affrules/affrules/internal/fielderr"
+	"github.com/affrules/affrules/internal/shown"
 )
 
 // Initiator says who created an affiliate partner campaign (CMP-2). The zero value is not an
@@ -268,10 +268,10 @@ func (e *Evaluator) checkTerms(l *fielderr.List, c *Campaign) {
 	} else if !e.runs(c.Market) {
 		l.Add("campaign.market", c.Market, "partner campaigns do not run in this market (policy markets %v): %w", e.markets, affrules.ErrUnknownMarket)
 	}
-	text(l, "campaign.name", c.Name, maxName, true)
-	text(l, "campaign.description", c.Description, maxText, false)
-	text(l, "campaign.contact", c.Contact, maxContact, true)
-	text(l, "campaign.preferences", c.Preferences, maxText, false)
+	text(l, "campaign.name", c.Name, maxName, true, false)
+	text(l, "campaign.description", c.Description, maxText, false, true)
+	text(l, "campaign.contact", c.Contact, maxContact, true, false)
+	text(l, "campaign.preferences", c.Preferences, maxText, false, true)
 	if c.Preferences != "" && c.Initiator == Agency {
 		l.Add("campaign.preferences", strconv.Quote(c.Preferences), "are only for seller campaigns (%s)", RuleSellerCampaigns)
 	}
@@ -483,16 +483,15 @@ func (e *Evaluator) bound(l *fielderr.List, field string, r affrules.Rate) {
 	}
 }
 
-// text adds a problem to l if s is not UTF-8, longer than max characters, or empty when
-// required.
-func text(l *fielderr.List, field, s string, max int, required bool) {
-	switch {
-	case s == "" && required:
+// text adds a problem to l if s, a text shown to other parties, is empty when required or not
+// fit to be shown ([shown.Problem]: not UTF-8, a control character (but tab, line feed and
+// carriage return where lines allows), a bidirectional control, nothing visible, more than max
+// characters).
+func text(l *fielderr.List, field, s string, max int, required, lines bool) {
+	if s == "" && required {
 		l.Add(field, "", "must not be empty")
-	case !utf8.ValidString(s):
-		l.Add(field, strconv.Quote(s), "must be UTF-8 text")
-	case utf8.RuneCountInString(s) > max:
-		l.Add(field, strconv.Itoa(utf8.RuneCountInString(s))+" characters", "must be at most %d characters", max)
+	} else if value, problem := shown.Problem(s, max, lines); problem != "" {
+		l.Add(field, value, "%s", problem)
 	}
 }
 

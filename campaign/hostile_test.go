@@ -222,24 +222,34 @@ func TestTamperedCampaign(t *testing.T) {
 	}
 }
 
-// Text that is not UTF-8 or too long, counted in characters, is refused wherever it is given.
+// Text that is not UTF-8, holds a control character (but tab, line feed and carriage return in
+// a text of several lines) or a bidirectional control, shows nothing, or is too long, counted in
+// characters, is refused wherever it is given: other parties are shown it.
 func TestHostileText(t *testing.T) {
-	for _, s := range []string{"\xff", "ok\xc3", "\xed\xa0\x80", strings.Repeat("n", 201), strings.Repeat("ก", 201)} {
+	for _, s := range []string{"\xff", "ok\xc3", "\xed\xa0\x80", strings.Repeat("n", 201), strings.Repeat("ก", 201),
+		"a\x00b", "Year-end\x1b[2J", "a\u0085b", "two\nlines", "\u202eylno", " ", "\u200b"} {
 		c := agencyTerms(t)
 		c.Name = s
 		_, err := ev.Create(c, t0)
 		badInput(t, err, "campaign.name")
 	}
-	for _, s := range []string{"a\x00b", "ก\u200b", strings.Repeat("ก", 200), "🙂"} {
+	for _, s := range []string{"ก\u200b", strings.Repeat("ก", 200), "🙂", "👩‍💻 creators"} {
 		c := agencyTerms(t)
 		c.Name = s
 		_, err := ev.Create(c, t0)
 		require.NoError(t, err, "%q", s)
 	}
-	c := create(t, agencyTerms(t))
+	c := agencyTerms(t)
+	c.Description = "Year-end sale.\r\n\tBeauty creators first."
+	_, err := ev.Create(c, t0)
+	require.NoError(t, err, "a description of several lines")
+	c.Description = "bell\x07"
+	_, err = ev.Create(c, t0)
+	badInput(t, err, "campaign.description")
+	created := create(t, agencyTerms(t))
 	reg := registration("serum", "shop-1", "15%")
 	reg.Contact = "+60\xff"
-	applyBad(t, c, campaign.Register(reg, eligible("serum", "shop-1")), on(2, 0), "registration.contact")
+	applyBad(t, created, campaign.Register(reg, eligible("serum", "shop-1")), on(2, 0), "registration.contact")
 }
 
 // Typos in policy JSON are errors naming where they are: an unknown key, a key that matches

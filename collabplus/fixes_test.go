@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -544,5 +545,18 @@ func TestSubmitTwoResultsForOneProduct(t *testing.T) {
 		f.Eligibility = order
 		_, err := e.Apply(s, collabplus.Submit("c", f), fxDay(1, 10, 2))
 		require.ErrorContains(t, err, "facts.eligibility[lamp] given twice: give one result per product (ELG-9)")
+	}
+}
+
+// An objective's name is text others are shown: control characters, bidirectional controls and
+// a name that shows nothing are bad input, as campaign and invitation texts are.
+func TestSubmitObjectiveNameShown(t *testing.T) {
+	e := collabplus.MustNew(collabplus.DefaultPolicy(), commission.MustNew(commission.DefaultPolicy()))
+	for _, name := range []string{"orders\x00", "\u202esredro", " ", strings.Repeat("o", 201)} {
+		terms := fxTerms(collabplus.Product{ID: "lamp", Rate: affrules.MustParseRate("15%")})
+		terms.Objectives[0].Name = name
+		s := fxSeller(t, e, terms)
+		_, err := e.Apply(s, collabplus.Submit("c", fxFacts()), fxDay(1, 10, 2))
+		require.ErrorContains(t, err, "objectives[0].name", "%q", name)
 	}
 }

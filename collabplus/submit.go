@@ -12,6 +12,7 @@ import (
 	"github.com/affrules/affrules/eligibility"
 	"github.com/affrules/affrules/internal/bounds"
 	"github.com/affrules/affrules/internal/fielderr"
+	"github.com/affrules/affrules/internal/shown"
 )
 
 var (
@@ -477,9 +478,11 @@ func (e *Evaluator) checkTerms(l *fielderr.List, s *Seller, mk affrules.Market, 
 		f := field + ".objectives[" + strconv.Itoa(i) + "]"
 		_, dup := names[o.Name]
 		names[o.Name] = struct{}{}
-		switch {
+		switch value, problem := shown.Problem(o.Name, maxObjectiveName, false); {
 		case o.Name == "":
 			l.Add(f+".name", "", "must not be empty")
+		case problem != "":
+			l.Add(f+".name", value, "%s", problem)
 		case dup:
 			l.Add(f+".name", o.Name, "is listed twice")
 		}
@@ -491,6 +494,10 @@ func (e *Evaluator) checkTerms(l *fielderr.List, s *Seller, mk affrules.Market, 
 	}
 	return g.clone()
 }
+
+// maxObjectiveName is the longest objective name (CP-9), in characters: a text the seller writes
+// and the platform shows.
+const maxObjectiveName = 200
 
 // phone reports whether s reads as a phone number: 6 to 15 digits, an optional leading +, and
 // spaces, dashes, dots or parentheses between them.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/internal/fielderr"
+	"github.com/affrules/affrules/internal/shown"
 )
 
 // checkContacts applies INV-5 to the contacts of an invitation in market m; phoneAlone is
@@ -76,7 +77,7 @@ func checkContactValue(c Contact) error {
 		case r >= utf8.RuneSelf && unicode.Is(unicode.Cf, r):
 			return fmt.Errorf("must not contain invisible characters such as U+%04X", r)
 		}
-		visible = visible || r > ' ' && r < 0x7f || r >= utf8.RuneSelf && isVisible(r)
+		visible = visible || r > ' ' && r < 0x7f || r >= utf8.RuneSelf && shown.Visible(r)
 	}
 	if !visible {
 		return fmt.Errorf("must hold a visible character")

@@ -5,15 +5,13 @@ import (
 	"fmt"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/eligibility"
 	"github.com/affrules/affrules/internal/bounds"
 	"github.com/affrules/affrules/internal/fielderr"
+	"github.com/affrules/affrules/internal/shown"
 )
 
 // Sentinel errors wrapped by the [*affrules.FieldError] values that [Evaluator.Validate] returns,
@@ -176,8 +174,9 @@ type Invitation struct {
 //   - INV-13: the account's linked creators each with an ID, given once, and followers and the
 //     company's number of linked creators not negative; the texts an invitation shows (the
 //     company's name, category, services, introduction and address, the linked creators'
-//     usernames) UTF-8 without control characters, at most 200 characters each (address 500,
-//     introduction 5,000).
+//     usernames), where given, UTF-8 with something visible, no control character (but tab,
+//     line feed and carriage return in the introduction and address, as in the message) and no
+//     bidirectional control, at most 200 characters each (address 500, introduction 5,000).
 //
 // Each problem is an [*affrules.FieldError] wrapping [ErrContact], [ErrMessage], [ErrPurpose],
 // [ErrMarket], [ErrAccess], [ErrProfile] or [affrules.ErrUnknownMarket]. inv.CreatorID and
@@ -247,12 +246,12 @@ func checkProfile(l *fielderr.List, a Account) {
 		if c.LinkedCreators < 0 {
 			l.Add("account.company.linked_creators", c.LinkedCreators, "must not be negative (INV-13): %w", ErrProfile)
 		}
-		shown(l, "account.company.name", c.Name, maxCompanyLine)
-		shown(l, "account.company.category", c.Category, maxCompanyLine)
-		shown(l, "account.company.introduction", c.Introduction, maxIntro)
-		shown(l, "account.company.address", c.Address, maxAddress)
+		showable(l, "account.company.name", c.Name, maxCompanyLine, false)
+		showable(l, "account.company.category", c.Category, maxCompanyLine, false)
+		showable(l, "account.company.introduction", c.Introduction, maxIntro, true)
+		showable(l, "account.company.address", c.Address, maxAddress, true)
 		for i, s := range c.Services {
-			shown(l, "account.company.services["+strconv.Itoa(i)+"]", s, maxCompanyLine)
+			showable(l, "account.company.services["+strconv.Itoa(i)+"]", s, maxCompanyLine, false)
 		}
 	}
 	var seen map[string]bool // for a long list; a short one is scanned
@@ -277,27 +276,17 @@ func checkProfile(l *fielderr.List, a Account) {
 		if c.Followers < 0 {
 			l.Add(field+".followers", c.Followers, "must not be negative (INV-13): %w", ErrProfile)
 		}
-		if c.Username != "" && !showable(c.Username, maxCompanyLine) { // the field name only for a problem
-			shown(l, field+".username", c.Username, maxCompanyLine)
+		if value, problem := shown.Problem(c.Username, maxCompanyLine, false); problem != "" { // the field name only for a problem
+			l.Add(field+".username", value, "%s (INV-13): %w", problem, ErrProfile)
 		}
 	}
 }
 
-// showable reports whether shown would find nothing wrong with s.
-func showable(s string, max int) bool {
-	return utf8.ValidString(s) && !strings.ContainsFunc(s, unicode.IsControl) && utf8.RuneCountInString(s) <= max
-}
-
-// shown adds a problem to l if s, a text an invitation shows the creator (INV-13), is not UTF-8,
-// holds a control character, or is longer than max characters.
-func shown(l *fielderr.List, field, s string, max int) {
-	switch {
-	case !utf8.ValidString(s):
-		l.Add(field, strconv.Quote(s), "must be UTF-8 text (INV-13): %w", ErrProfile)
-	case strings.ContainsFunc(s, unicode.IsControl):
-		l.Add(field, strconv.Quote(s), "must not hold a control character (INV-13): %w", ErrProfile)
-	case utf8.RuneCountInString(s) > max:
-		l.Add(field, strconv.Itoa(utf8.RuneCountInString(s))+" characters", "must be at most %d characters (INV-13): %w", max, ErrProfile)
+// showable adds a problem to l if s, a text an invitation shows the creator (INV-13), is not fit
+// to be shown ([shown.Problem]).
+func showable(l *fielderr.List, field, s string, max int, lines bool) {
+	if value, problem := shown.Problem(s, max, lines); problem != "" {
+		l.Add(field, value, "%s (INV-13): %w", problem, ErrProfile)
 	}
 }
 

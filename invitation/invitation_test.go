@@ -303,6 +303,14 @@ func TestValidate(t *testing.T) {
 			a.LinkedCreators = []invitation.LinkedCreator{{ID: "x", Username: "x\u0085"}}
 		}, []string{"account.company.name", "account.company.category", "account.company.introduction", "account.company.address",
 			"account.company.services[1]", "account.linked_creators[0].username"}, invitation.ErrProfile},
+		{"INV-13 shown texts: spoofing and nothing visible", func(a *invitation.Account, _ *invitation.Invitation) {
+			a.Company = &invitation.Company{Name: "\u202eycnegA", Category: "\u200b\u200b", Introduction: " \n ", Services: []string{"a\u2066b"}}
+			a.LinkedCreators = []invitation.LinkedCreator{{ID: "x", Username: "admin\u202e"}}
+		}, []string{"account.company.name", "account.company.category", "account.company.introduction",
+			"account.company.services[0]", "account.linked_creators[0].username"}, invitation.ErrProfile},
+		{"INV-13 an introduction and an address of several lines, an emoji sequence", func(a *invitation.Account, _ *invitation.Invitation) {
+			a.Company = &invitation.Company{Name: "Agency 👩‍💻", Introduction: "We are an agency.\r\n\tWe work with 300 creators.", Address: "Jl. Sudirman 1\nJakarta 10220"}
+		}, nil, nil},
 		{"INV-13 shown texts at their longest", func(a *invitation.Account, _ *invitation.Invitation) {
 			a.Company = &invitation.Company{Name: strings.Repeat("ก", 200), Category: "ของใช้", Introduction: strings.Repeat("👩‍💻", 1000),
 				Address: strings.Repeat("a", 500), Services: []string{strings.Repeat("s", 200)}}

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/affrules/affrules/internal/fielderr"
+	"github.com/affrules/affrules/internal/shown"
 )
 
 // spaceless lists the scripts written without spaces between words (INV-6 interpretation).
@@ -45,10 +46,10 @@ func measure(msg string) (words, chars int, visible bool) {
 		case unicode.In(r, spaceless...):
 			chars++
 			spacelessTok = true
-			visible = visible || isVisible(r) // a lone Thai vowel or tone mark shows nothing
+			visible = visible || shown.Visible(r) // a lone Thai vowel or tone mark shows nothing
 		default:
 			word = word || unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.IsMark(r)
-			visible = visible || isVisible(r)
+			visible = visible || shown.Visible(r)
 		}
 		prev = r
 	}
@@ -78,16 +79,6 @@ func isSeparator(msg string, i int, prev, r rune) bool {
 const zwj = '\u200d' // zero-width joiner
 
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
-
-// isVisible reports whether r, outside ASCII, shows something: a letter, digit, punctuation mark
-// or symbol, other than the blank fillers that render as nothing (Hangul fillers, braille blank).
-func isVisible(r rune) bool {
-	switch r {
-	case '\u115f', '\u1160', '\u3164', '\uffa0', '\u2800':
-		return false
-	}
-	return unicode.In(r, unicode.L, unicode.N, unicode.P, unicode.S)
-}
 
 // firstControl returns the first control character of msg other than tab, line feed and carriage
 // return (NUL, the other C0 controls, DEL and the C1 controls) and its byte offset.

@@ -1,0 +1,53 @@
+// Package shown checks free text that one party writes and another is shown (an invitation's
+// company profile, a campaign's name and description), so that every package refuses the same
+// things: text that is not UTF-8, control characters, bidirectional controls that would show the
+// text in another order than it is written, text that shows nothing, and text too long.
+package shown
+
+import (
+	"fmt"
+	"strconv"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Problem returns what is wrong with s, and how to name the value in an error, or "" if nothing
+// is. The empty text has no problem (whether a text is required is the caller's rule). lines
+// allows tab, line feed and carriage return, for a text of several lines; max is the most
+// characters s may have.
+func Problem(s string, max int, lines bool) (value, problem string) {
+	if s == "" {
+		return "", ""
+	}
+	if !utf8.ValidString(s) {
+		return strconv.Quote(s), "must be UTF-8 text"
+	}
+	n, visible := 0, false
+	for i, r := range s {
+		n++
+		switch {
+		case r < ' ' && !(lines && (r == '\t' || r == '\n' || r == '\r')) || r >= 0x7f && r < 0xa0:
+			return fmt.Sprintf("U+%04X at byte %d", r, i), "holds a control character"
+		case r >= '\u202a' && r <= '\u202e' || r >= '\u2066' && r <= '\u2069':
+			return fmt.Sprintf("U+%04X at byte %d", r, i), "holds a bidirectional control character"
+		}
+		visible = visible || r > ' ' && r < 0x7f || r >= utf8.RuneSelf && Visible(r)
+	}
+	switch {
+	case !visible:
+		return strconv.Quote(s), "shows nothing: it holds no visible character"
+	case n > max:
+		return strconv.Itoa(n) + " characters", fmt.Sprintf("must be at most %d characters", max)
+	}
+	return "", ""
+}
+
+// Visible reports whether r, outside ASCII, shows something: a letter, digit, punctuation mark
+// or symbol, other than the blank fillers that render as nothing (Hangul fillers, braille blank).
+func Visible(r rune) bool {
+	switch r {
+	case '\u115f', '\u1160', '\u3164', '\uffa0', '\u2800':
+		return false
+	}
+	return unicode.In(r, unicode.L, unicode.N, unicode.P, unicode.S)
+}

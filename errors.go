@@ -17,6 +17,9 @@ var (
 	ErrOutOfRange = errors.New("out of range")
 	// ErrInvertedPeriod reports a period whose end is before its start.
 	ErrInvertedPeriod = errors.New("end is before start")
+	// ErrNilContext reports a nil context.Context given to a store method, which every store
+	// of the library refuses with an error of its package wrapping it, not a panic.
+	ErrNilContext = errors.New("nil context.Context: pass context.Background() or a request's context")
 )
 
 // FieldError reports a bad value in an input or a policy. Its message names the package, the field

@@ -449,5 +449,6 @@ func TestMemoryNilContext(t *testing.T) {
 	_, err4 := m.Campaigns(ctx, affrules.UK)
 	for i, err := range []error{err1, err2, err3, err4} {
 		assert.ErrorContains(t, err, "campaign: nil context.Context", "method %d", i)
+		assert.ErrorIs(t, err, affrules.ErrNilContext)
 	}
 }

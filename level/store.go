@@ -49,8 +49,10 @@ func LevelAt(ctx context.Context, h History, market affrules.MarketCode, creator
 	switch {
 	case err != nil:
 		return L0, false, err
-	case ok && l > L8:
+	case !ok:
+		return L0, false, nil // whatever a store returns beside "not stored"
+	case l > L8:
 		return L0, false, storedLevel(l)
 	}
-	return l, ok, nil
+	return l, true, nil
 }

@@ -217,3 +217,18 @@ func TestStoredLevelOutOfRange(t *testing.T) { // LVL-1
 	assert.ErrorContains(t, err, "level: history level 200")
 	assert.False(t, ok)
 }
+
+// notStoredHistory is a host's store that says "not stored" beside a level that is not one.
+type notStoredHistory struct{ badHistory }
+
+func (notStoredHistory) Get(context.Context, affrules.MarketCode, string, affrules.Month) (level.Level, bool, error) {
+	return level.Level(200), false, nil
+}
+
+// "Not stored" is L0 and false, whatever level the store returned beside it.
+func TestNotStoredLevelIsL0(t *testing.T) { // LVL-1
+	l, ok, err := level.LevelAt(t.Context(), notStoredHistory{}, affrules.UK, "c", time.Date(2026, 3, 5, 0, 0, 0, 0, time.UTC))
+	assert.NoError(t, err)
+	assert.False(t, ok)
+	assert.Equal(t, level.L0, l)
+}

@@ -1,4 +1,5 @@
-// Quickstart evaluates a daily eligibility run on the embedded default policy: shops and products
+// Quickstart evaluates a daily eligibility run on the embedded default policy, with the Thai seller
+// guide's values (also embedded) added for Thailand as a market override: shops and products
 // in the UK, Indonesia and Thailand, each decision printed with every reason and with what it
 // disqualifies, the shop or the product only (SPEC §2); a forgotten instant, refused; then what
 // the Affiliate Marketplace lists to an agency by its roles and purpose (ELG-7).

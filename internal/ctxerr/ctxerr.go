@@ -4,19 +4,17 @@ package ctxerr
 
 import (
 	"context"
-	"errors"
 	"fmt"
+
+	"github.com/affrules/affrules"
 )
 
-// ErrNil is wrapped by the error [Of] returns for a nil context.
-var ErrNil = errors.New("nil context.Context: pass context.Background() or a request's context")
-
 // Of returns nil if ctx may be used, else an error prefixed with pkg: for a nil ctx (which would
-// make the method panic) one wrapping [ErrNil], for a cancelled or expired one its error, which
-// errors.Is still finds.
+// make the method panic) one wrapping [affrules.ErrNilContext], for a cancelled or expired one its
+// error, which errors.Is still finds.
 func Of(pkg string, ctx context.Context) error {
 	if ctx == nil {
-		return fmt.Errorf("%s: %w", pkg, ErrNil)
+		return fmt.Errorf("%s: %w", pkg, affrules.ErrNilContext)
 	}
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("%s: %w", pkg, err)

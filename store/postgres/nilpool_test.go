@@ -42,6 +42,9 @@ func TestNilContext(t *testing.T) {
 		if err := call(); err == nil || !strings.Contains(err.Error(), "postgres: nil context.Context") {
 			t.Errorf("%s with a nil context: %v, want the nil context named", name, err)
 		}
+		if err := call(); !errors.Is(err, affrules.ErrNilContext) {
+			t.Errorf("%s with a nil context: %v, want affrules.ErrNilContext", name, err)
+		}
 	}
 }
 

@@ -497,3 +497,49 @@ func TestMembersJoinFromStart(t *testing.T) {
 		t.Fatal("a member joining before the start was accepted")
 	}
 }
+
+// COM-8 (Q2): a cancellation is not dated before an event already applied either; a record
+// refunded in full closes at the latest of its refunds, whichever arrived last.
+func TestCloseAfterEvents_COM8(t *testing.T) {
+	s := commission.DefaultPolicy().Settlement()
+	rec := record(t, "10%", "100.00", "0")
+	r1, err := s.Apply(rec, refundOf("r1", "10.00", "THB", day(6)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Apply(r1, commission.Event{ID: "c", Record: "line", Kind: commission.Cancel, At: day(3)})
+	wantField(t, err, "event.at")
+	full, err := s.Apply(r1, refundOf("r2", "90.00", "THB", day(4)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if full.State != commission.Ineligible || !full.ClosedAt.Equal(day(6)) {
+		t.Errorf("fully refunded: %s closed at %s, want ineligible at the latest refund %s", full.State, full.ClosedAt, day(6))
+	}
+}
+
+// COM-8, MKT-4: a record keeps the settlement period and rounding it was opened under; a change
+// of the rule applies to records opened after it, and those opened before still take events.
+func TestRuleChangeKeepsOpenRecords_COM8(t *testing.T) {
+	s := commission.DefaultPolicy().Settlement()
+	rec := record(t, "7%", "1.50", "0") // 0.105 THB: rounded half up to 0.11
+	if rec.Earned.Units != 11 || rec.Rounding != affrules.HalfUp {
+		t.Fatalf("earned %s in %s", rec.Earned, rec.Rounding)
+	}
+	changed := s
+	changed.Days = map[string]int{"standard": 10, "trusted": 3, "new": 15}
+	changed.Rounding = affrules.Down
+	refunded, err := changed.Apply(rec, refundOf("r", "0.40", "THB", day(3)))
+	if err != nil {
+		t.Fatalf("a refund under the changed rule: %v", err)
+	}
+	if refunded.Amount.Units != 8 { // 0.105 × 1.10 / 1.50 = 0.077: 0.08 half up as opened, 0.07 down
+		t.Errorf("after the refund: %s, want 0.08, rounded in the record's own mode", refunded.Amount)
+	}
+	if _, err := changed.Apply(refunded, commission.Event{ID: "s", Record: "line", Kind: commission.Settle, At: rec.DueAt}); err != nil {
+		t.Errorf("settling at the record's own DueAt under the changed rule: %v", err)
+	}
+	if err := changed.Check(rec); err == nil {
+		t.Error("a record opened under the old rule is not a new record of the changed one")
+	}
+}

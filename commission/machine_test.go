@@ -155,7 +155,7 @@ func TestRecordMachine_COM8(t *testing.T) {
 					want = commission.ErrClosed
 				case ev.Kind == commission.Settle && ev.At.Before(m.due):
 					want = commission.ErrNotDue
-				case ev.Kind == commission.Settle && m.lastAt.After(ev.At): // Q2: settles after what happened
+				case (ev.Kind == commission.Settle || ev.Kind == commission.Cancel) && m.lastAt.After(ev.At): // Q2: closes after what happened
 					want = errors.New("before an event applied")
 				}
 				if want != nil {

@@ -140,8 +140,12 @@ type Record struct {
 	OfferID    string              `json:"offer_id"`
 	Rate       affrules.Rate       `json:"rate"`
 	OrderedAt  time.Time           `json:"ordered_at"`
-	// DueAt is when the record may settle: OrderedAt + the seller type's settlement days.
+	// DueAt is when the record may settle: OrderedAt + the seller type's settlement days when
+	// the record was opened (a later change of the period applies to records opened after it).
 	DueAt time.Time `json:"due_at"`
+	// Rounding is how Earned was rounded and how refunds reduce it: the settlement rule's mode
+	// when the record was opened (a later change of the mode applies to records opened after it).
+	Rounding affrules.RoundingMode `json:"rounding"`
 	// PartnerShare is a partner campaign's partner share of the commission (COM-7); zero for
 	// other sources.
 	PartnerShare affrules.Rate `json:"partner_share,omitzero"`
@@ -178,7 +182,8 @@ func (r Record) Clone() Record {
 func (r Record) SameOrigin(o Record) bool {
 	return r.ID == o.ID && r.Market == o.Market && r.CreatorID == o.CreatorID && r.SellerType == o.SellerType &&
 		r.Source == o.Source && r.OfferID == o.OfferID && r.Rate.Equal(o.Rate) && r.PartnerShare.Equal(o.PartnerShare) && r.OrderedAt.Equal(o.OrderedAt) &&
-		r.Price == o.Price && r.Paid == o.Paid && r.Base == o.Base && r.Earned == o.Earned && r.EarnedPartner == o.EarnedPartner
+		r.Price == o.Price && r.Paid == o.Paid && r.Base == o.Base && r.Earned == o.Earned && r.EarnedPartner == o.EarnedPartner &&
+		r.DueAt.Equal(o.DueAt) && r.Rounding == o.Rounding
 }
 
 // Settlement is the pure settlement rule (COM-8), taken from a [Policy] ([Policy.Settlement]); a
@@ -234,7 +239,7 @@ func (s Settlement) Open(c Commission, sellerType string) (Record, error) {
 	}
 	return Record{
 		ID: c.Order, Market: c.Market, CreatorID: c.CreatorID, SellerType: sellerType,
-		Source: c.Source, OfferID: c.OfferID, Rate: c.Rate, PartnerShare: c.PartnerShare, OrderedAt: c.At, DueAt: c.At.Add(affrules.Days(days)),
+		Source: c.Source, OfferID: c.OfferID, Rate: c.Rate, PartnerShare: c.PartnerShare, OrderedAt: c.At, DueAt: c.At.Add(affrules.Days(days)), Rounding: s.Rounding,
 		Price: c.Price, Paid: c.Paid, Base: c.Base, Earned: c.Amount, EarnedPartner: c.Partner,
 		Refunded: Money{Currency: c.Price.Currency, Places: c.Price.Places},
 		Amount:   c.Amount, Partner: c.Partner, Creator: c.Creator, State: Pending,
@@ -249,7 +254,7 @@ func (s Settlement) Open(c Commission, sellerType string) (Record, error) {
 // parts that do not sum), a state other than pending or events already applied.
 func (s Settlement) Check(r Record) error {
 	l := fielderr.For(pkg)
-	s.checkRecord(l, r)
+	s.checkRecord(l, r, true)
 	if r.Refunded.Units != 0 || r.Amount != r.Earned || r.Partner != r.EarnedPartner || r.Creator.Units != r.Earned.Units-r.EarnedPartner.Units {
 		l.Add("record.amount", r.Amount.String(), "a new record holds what was earned, nothing refunded, and parts that sum to it (COM-7)")
 	}
@@ -260,14 +265,33 @@ func (s Settlement) Check(r Record) error {
 }
 
 // checkRecord adds to l every problem of record r, new or stored.
-func (s Settlement) checkRecord(l *fielderr.List, r Record) {
+// checkRecord adds r's problems to l. A fresh record (about to be created) is opened under s: its
+// seller type has a period in s, its DueAt is that period after the order and its Rounding is
+// s's. A stored one keeps the period and mode it was opened under: its DueAt is a whole number of
+// days (0 to 3650) after the order, and its amounts are checked in its own Rounding.
+func (s Settlement) checkRecord(l *fielderr.List, r Record, fresh bool) {
 	l.Append(s.validate("settlement.days"))
 	if r.ID == "" {
 		l.Add("record.id", "", "must not be empty")
 	}
 	days, ok := s.Days[r.SellerType]
-	if !ok {
+	switch {
+	case r.SellerType == "":
+		l.Add("record.seller_type", `""`, "must not be empty (COM-8)")
+	case fresh && !ok:
 		l.Add("record.seller_type", strconv.Quote(r.SellerType), "has no settlement period (COM-8)")
+	case !fresh:
+		// The period the record was opened under, whatever the rule says now.
+		d := r.DueAt.Sub(r.OrderedAt)
+		days, ok = int(d/affrules.Days(1)), d%affrules.Days(1) == 0 && d >= 0 && d <= affrules.Days(3650)
+		if !ok && !r.OrderedAt.IsZero() {
+			l.Add("record.due_at", r.DueAt.Format(time.RFC3339), "must be ordered_at + a whole number of days, 0 to 3650 (COM-8)")
+		}
+	}
+	if _, err := r.Rounding.MarshalText(); err != nil {
+		l.Add("record.rounding", int(r.Rounding), "must be half_up, half_even or down: %w", affrules.ErrOutOfRange)
+	} else if fresh && r.Rounding != s.Rounding {
+		l.Add("record.rounding", r.Rounding, "must be the settlement rule's %s: a new record is opened under the rule", s.Rounding)
 	}
 	m, err := affrules.LookupMarket(r.Market)
 	if err != nil {
@@ -302,10 +326,10 @@ func (s Settlement) checkRecord(l *fielderr.List, r Record) {
 		l.Add("record.base", r.Base.String(), "exceeds what was paid %s (COM-1)", r.Paid)
 	case r.Earned.Units == 0:
 		l.Add("record.earned", r.Earned.String(), "%w", ErrNothingEarned)
-	case r.Base.Units >= 0 && r.Earned.Units != int64(mulDivRound(uint64(r.Base.Units), uint64(rateUnits(r.Rate)), rateScale, s.Rounding)):
-		l.Add("record.earned", r.Earned.String(), "is not %s of the base %s rounded %s once (COM-1)", r.Rate, r.Base, s.Rounding)
-	case r.EarnedPartner.Units != int64(mulMulDivRound(uint64(r.Base.Units), uint64(rateUnits(r.Rate)), uint64(rateUnits(r.PartnerShare)), s.Rounding)):
-		l.Add("record.earned_partner", r.EarnedPartner.String(), "is not the partner share %s of the commission rounded %s once (COM-7)", r.PartnerShare, s.Rounding)
+	case r.Base.Units >= 0 && r.Earned.Units != int64(mulDivRound(uint64(r.Base.Units), uint64(rateUnits(r.Rate)), rateScale, r.Rounding)):
+		l.Add("record.earned", r.Earned.String(), "is not %s of the base %s rounded %s once (COM-1)", r.Rate, r.Base, r.Rounding)
+	case r.EarnedPartner.Units != int64(mulMulDivRound(uint64(r.Base.Units), uint64(rateUnits(r.Rate)), uint64(rateUnits(r.PartnerShare)), r.Rounding)):
+		l.Add("record.earned_partner", r.EarnedPartner.String(), "is not the partner share %s of the commission rounded %s once (COM-7)", r.PartnerShare, r.Rounding)
 	case r.Refunded.Units > r.Paid.Units:
 		l.Add("record.refunded", r.Refunded.String(), "exceeds what was paid %s (COM-8)", r.Paid)
 	}
@@ -321,11 +345,15 @@ func (s Settlement) checkRecord(l *fielderr.List, r Record) {
 //     becomes the exact rate × base × the share of what was paid not refunded, rounded once in
 //     the rule's mode, and the partner's part likewise with the partner share (the creator's
 //     part is the rest), so the order refunds arrive in does not matter and a full refund
-//     leaves exactly zero, and the record ineligible.
+//     leaves exactly zero, and the record ineligible, closed at the latest of its refunds.
 //   - Cancel: the record becomes ineligible, its commission zero.
 //   - Settle: the record becomes settled, from its DueAt on; earlier is an error wrapping
-//     [ErrNotDue]; a settlement dated before an event already applied is a
-//     [*affrules.FieldError] naming event.at (the record settles after what happened to it).
+//     [ErrNotDue].
+//
+// A cancellation or settlement dated before an event already applied is a [*affrules.FieldError]
+// naming event.at: a record closes after what happened to it. A record keeps the settlement
+// period (its DueAt) and rounding mode it was opened under: s's Days and Rounding apply to
+// records opened after a change of them, so a record opened before it still takes its events.
 //
 // A settled or ineligible record takes no new event ([ErrClosed]), whatever the event's
 // instant: a refund dated before the settlement but delivered after it is refused, and is the
@@ -336,7 +364,7 @@ func (s Settlement) checkRecord(l *fielderr.List, r Record) {
 // unit is a [*affrules.FieldError].
 func (s Settlement) Apply(r Record, ev Event) (Record, error) {
 	rl := fielderr.For(pkg)
-	s.checkRecord(rl, r)
+	s.checkRecord(rl, r, false)
 	if err := rl.Err(); err != nil {
 		return r, err
 	}
@@ -395,10 +423,10 @@ func (s Settlement) Apply(r Record, ev Event) (Record, error) {
 	if ev.Kind == Settle && ev.At.Before(r.DueAt) {
 		return r, fielderr.New(pkg, "event.at", ev.At.Format(time.RFC3339), "is before the end of the settlement period %s (COM-8): %w", r.DueAt.Format(time.RFC3339), ErrNotDue)
 	}
-	if ev.Kind == Settle {
+	if ev.Kind == Settle || ev.Kind == Cancel {
 		for _, old := range r.Events {
 			if ev.At.Before(old.At) {
-				return r, fielderr.New(pkg, "event.at", ev.At.Format(time.RFC3339), "is before event %q applied at %s: a record settles after what happened to it (COM-8)", old.ID, old.At.Format(time.RFC3339))
+				return r, fielderr.New(pkg, "event.at", ev.At.Format(time.RFC3339), "is before event %q applied at %s: a record closes after what happened to it (COM-8)", old.ID, old.At.Format(time.RFC3339))
 			}
 		}
 	}
@@ -408,10 +436,15 @@ func (s Settlement) Apply(r Record, ev Event) (Record, error) {
 	case Refund:
 		out.Refunded.Units += units
 		rest := out.Paid.Units - out.Refunded.Units
-		out.Amount.Units, out.Partner.Units = remaining(out, rest, s.Rounding)
+		out.Amount.Units, out.Partner.Units = remaining(out, rest, r.Rounding)
 		out.Creator.Units = out.Amount.Units - out.Partner.Units
-		if rest == 0 {
+		if rest == 0 { // fully refunded by the latest of its refunds, which may have arrived first
 			out.State, out.ClosedAt = Ineligible, ev.At
+			for _, old := range r.Events {
+				if old.At.After(out.ClosedAt) {
+					out.ClosedAt = old.At
+				}
+			}
 		}
 	case Cancel:
 		out.Amount.Units, out.Partner.Units, out.Creator.Units = 0, 0, 0

@@ -429,8 +429,8 @@ func recordsMachine(t *rapid.T, st commission.RecordStore) {
 					want = commission.ErrClosed
 				case ev.Kind == commission.Settle && ev.At.Before(m.r.DueAt):
 					want = commission.ErrNotDue
-				case ev.Kind == commission.Settle && ev.At.Before(m.last):
-					want = errors.New("a settlement before an event applied")
+				case (ev.Kind == commission.Settle || ev.Kind == commission.Cancel) && ev.At.Before(m.last):
+					want = errors.New("a settlement or cancellation before an event applied")
 				}
 			}
 			what := fmt.Sprintf("%s %s %s at %s on %s", ev.ID, ev.Kind, ev.Amount, ev.At.Format(time.RFC3339Nano), id)

@@ -560,3 +560,23 @@ func TestSubmitObjectiveNameShown(t *testing.T) {
 		require.ErrorContains(t, err, "objectives[0].name", "%q", name)
 	}
 }
+
+// ELG-11: a collaboration whose every product a permanent disqualification ended before payment
+// is not paid for: no creator could join it.
+func TestPayAfterEveryProductEnded(t *testing.T) {
+	e := collabplus.MustNew(collabplus.DefaultPolicy(), commission.MustNew(commission.DefaultPolicy()))
+	s := fxSeller(t, e, fxTerms(collabplus.Product{ID: "lamp", Rate: affrules.MustParseRate("15%")}, collabplus.Product{ID: "fan", Rate: affrules.MustParseRate("12%")}))
+	s, err := e.Apply(s, collabplus.Submit("c", fxFacts()), fxDay(1, 10, 2))
+	require.NoError(t, err)
+	for i, id := range []string{"lamp", "fan"} {
+		perm := eligibility.Result{ID: id, ShopID: "shop", Market: affrules.TH, State: eligibility.PermanentlyDisqualified, Scope: eligibility.ProductScope}
+		if i == 1 {
+			// One product left: payment is still possible.
+			_, err := e.Apply(s, collabplus.Pay("c", "bank_transfer"), fxDay(1, 10, 3))
+			require.NoError(t, err)
+		}
+		s, err = e.Apply(s, collabplus.Disqualify(perm), fxDay(1, 10, 3))
+		require.NoError(t, err)
+	}
+	fxRefused(t, second(e.Apply(s, collabplus.Pay("c", "bank_transfer"), fxDay(1, 10, 4))), collabplus.RuleLaterDisqualification)
+}

@@ -186,7 +186,8 @@ func Submit(id string, f Facts) Action {
 }
 
 // Pay records the payment of collaboration id inside its payment window, by method (CP-7): it
-// is published.
+// is published. It is refused once every product's participation has ended (ELG-11): no creator
+// could join it.
 func Pay(id, method string) Action { return Action{kind: actPay, id: id, method: method} }
 
 // Recall recalls paid collaboration id before its start (CP-7); an ongoing one cannot be
@@ -421,6 +422,9 @@ func (e *Evaluator) lifecycle(s *Seller, mk affrules.Market, a Action, at time.T
 		}
 		if start := c.Terms().Period.Start; !at.Before(start) { // CP-7: paid before it starts
 			return refuse("pay", c.ID, time.Time{}, affrules.Reason{Rule: RuleLifecycle, Key: keyPayStarted, Observed: affrules.Instant(at), Limit: affrules.Instant(start), Subject: c.ID})
+		}
+		if last, all := allEnded(c, at); all { // ELG-11: no creator could join; the deposit would buy nothing
+			return refuse("pay", c.ID, time.Time{}, affrules.Reason{Rule: RuleLaterDisqualification, Key: keyAllEnded, Observed: affrules.Instant(last), Subject: c.ID})
 		}
 		if !slices.Contains(e.policy.PaymentMethods, a.method) {
 			return fielderr.New(pkg, "method", strconv.Quote(a.method), "must be one of %v (CP-7)", e.policy.PaymentMethods)

@@ -143,8 +143,8 @@ func productReasons(dst []affrules.Reason, p *Product, shop *Result, v *limitVer
 			}
 		}
 	}
-	// The product's own reasons are built on the stack, then copied once into the one allocation.
-	var own [3]affrules.Reason
+	// The product's own reasons are written straight into their array, then the shop's follow.
+	reasons := room(dst, n+shopFailures)[:n]
 	k := 0
 	if ownPermanent { // ELG-6
 		key := keyEarlier
@@ -154,28 +154,27 @@ func productReasons(dst []affrules.Reason, p *Product, shop *Result, v *limitVer
 		case p.Delisted:
 			key = keyDelisted
 		}
-		own[k] = affrules.Reason{Rule: RulePermanent, Key: key}
+		reasons[k] = affrules.Reason{Rule: RulePermanent, Key: key}
 		k++
 	}
 	switch {
 	case !negApplies:
-		own[k] = v.reasons.negNotApplicable
-		own[k].Observed = affrules.Count(p.Reviews)
+		reasons[k] = v.reasons.negNotApplicable
+		reasons[k].Observed = affrules.Count(p.Reviews)
 		k++
 	case negFails:
-		own[k] = v.reasons.negFailed
-		own[k].Observed = affrules.Ratio(p.NegativeReviewOrders, p.Orders)
+		reasons[k] = v.reasons.negFailed
+		reasons[k].Observed = affrules.Ratio(p.NegativeReviewOrders, p.Orders)
 		k++
 	}
 	switch {
 	case !refApplies:
-		own[k] = v.reasons.refNotApplicable
-		own[k].Observed = affrules.Count(p.RefundCases)
+		reasons[k] = v.reasons.refNotApplicable
+		reasons[k].Observed = affrules.Count(p.RefundCases)
 	case refFails:
-		own[k] = v.reasons.refFailed
-		own[k].Observed = affrules.Ratio(p.SellerFaultRefunds, p.Orders)
+		reasons[k] = v.reasons.refFailed
+		reasons[k].Observed = affrules.Ratio(p.SellerFaultRefunds, p.Orders)
 	}
-	reasons := append(room(dst, n+shopFailures), own[:n]...)
 	ownFails := ownPermanent || negFails || refFails
 	if shop.State == Eligible {
 		state := Eligible

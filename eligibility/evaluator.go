@@ -10,6 +10,7 @@ import (
 
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/internal/bounds"
+	"github.com/affrules/affrules/internal/codeindex"
 	"github.com/affrules/affrules/internal/fielderr"
 )
 
@@ -27,8 +28,8 @@ type Evaluator struct {
 	// categoryTable's markets[i] hold market i's versions, the default merged with its override.
 	markets []affrules.MarketCode
 	// marketAt[k] is 1 + the index in markets of the code of two capital letters k encodes (see
-	// twoLetters), 0 if it is not one of them. Other codes are found by a scan.
-	marketAt   [26 * 26]uint8
+	// codeindex.Of), 0 if it is not one of them. Other codes are found by a scan.
+	marketAt   [codeindex.Size]uint8
 	shops      [][]shopVersion
 	defShop    []shopVersion // for a market registered after New: the default versions
 	categories map[affrules.Category]*categoryTable
@@ -104,7 +105,7 @@ func New(p Policy) (*Evaluator, error) {
 			break
 		}
 		e.markets = append(e.markets, m.Code)
-		if k, ok := twoLetters(m.Code); ok {
+		if k, ok := codeindex.Of(m.Code); ok {
 			e.marketAt[k] = uint8(len(e.markets))
 		}
 		merged := slices.Collect(entries(p.For(m.Code)))
@@ -200,7 +201,7 @@ func limitAt(vs []limitVersion, t time.Time) int {
 // market returns the index of market m in e.markets, or -1 for a market registered after New,
 // and false for one not registered at all (the caller names the field in its error).
 func (e *Evaluator) market(m affrules.MarketCode) (int, bool) {
-	if k, ok := twoLetters(m); ok {
+	if k, ok := codeindex.Of(m); ok {
 		if i := e.marketAt[k]; i > 0 {
 			return int(i) - 1, true
 		}
@@ -251,14 +252,6 @@ func (e *Evaluator) table(c affrules.Category) *categoryTable {
 		}
 	}
 	return nil
-}
-
-// twoLetters returns the index in [Evaluator.marketAt] of a code of two capital letters.
-func twoLetters(m affrules.MarketCode) (int, bool) {
-	if len(m) != 2 || m[0]-'A' >= 26 || m[1]-'A' >= 26 {
-		return 0, false
-	}
-	return int(m[0]-'A')*26 + int(m[1]-'A'), true
 }
 
 // same is a == b for the short keys of the hot path (IDs, codes, categories), inlined rather

@@ -14,23 +14,6 @@ import (
 // answers (a two-letter code that misses the index is found by the scan), so they are pinned
 // here, white-box, rather than left as mutants nothing notices.
 
-func TestTwoLetters(t *testing.T) {
-	for _, tt := range []struct {
-		code affrules.MarketCode
-		k    int
-		ok   bool
-	}{
-		{"AA", 0, true}, {"AZ", 25, true}, {"BA", 26, true}, {"UK", 20*26 + 10, true}, {"ZZ", 675, true},
-		{"[A", 0, false}, {"A[", 0, false}, {"@A", 0, false}, {"A@", 0, false}, {"uk", 0, false},
-		{"U", 0, false}, {"UKX", 0, false}, {"", 0, false},
-	} {
-		k, ok := twoLetters(tt.code)
-		if ok != tt.ok || ok && k != tt.k {
-			t.Errorf("twoLetters(%q) = %d, %t; want %d, %t", tt.code, k, ok, tt.k, tt.ok)
-		}
-	}
-}
-
 func TestSmall(t *testing.T) {
 	for _, tt := range []struct {
 		d    string

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/codeindex"
 	"github.com/affrules/affrules/internal/fielderr"
 )
 
@@ -21,6 +22,7 @@ var ErrNoPolicy = errors.New("the Evaluator has no policy: build it with level.N
 type Evaluator struct {
 	valid    bool // built by New
 	markets  map[affrules.MarketCode]*marketTables
+	byCode   [codeindex.Size]*marketTables                // the tables of a two-letter code, without hashing it
 	benefits map[string]*[numLevels + 1]affrules.Decision // LVL-7: the decision for each level, built once
 	visible  visibility
 	trend    TrendPolicy
@@ -98,6 +100,9 @@ func (p Policy) compile() (*Evaluator, error) {
 			i++
 		}
 		ev.markets[code] = mt
+		if k, ok := codeindex.Of(code); ok {
+			ev.byCode[k] = mt
+		}
 	}
 	if p.Trend.SignificantDrop < 1 || p.Trend.SignificantDrop > numLevels {
 		l.Add("policy.trend.significant_drop", p.Trend.SignificantDrop, "must be between 1 and 8 levels (LVL-6): %w", affrules.ErrOutOfRange)
@@ -168,8 +173,13 @@ func (e *Evaluator) ready(method string) error {
 
 // table returns market's compiled table in force at the first instant of month m (LVL-3).
 func (e *Evaluator) table(market affrules.MarketCode, m affrules.Month) (*table, error) {
-	mt, ok := e.markets[market]
-	if !ok {
+	var mt *marketTables
+	if k, ok := codeindex.Of(market); ok {
+		mt = e.byCode[k]
+	} else {
+		mt = e.markets[market]
+	}
+	if mt == nil {
 		if _, err := affrules.LookupMarket(market); err != nil {
 			return nil, fielderr.New(pkg, "market", market, "%w", affrules.ErrUnknownMarket)
 		}

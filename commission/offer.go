@@ -465,7 +465,6 @@ func entries(tl affrules.Timeline[Terms]) []affrules.Effective[Terms] {
 	return out
 }
 
-// clone returns a deep copy of o.
 // Conflicts reports whether offers a and b may not both be kept: two OPEN offers of one product
 // in one market whose periods overlap, or of which the later starts less than r.RelistDelay
 // after the earlier ends at a lower standard rate than the earlier paid last. A product has one

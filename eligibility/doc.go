@@ -41,9 +41,10 @@
 // printed or marshalled. A product or shop that passes every rule allocates nothing; any other
 // product, an eligible one with a "not applicable" reason too (fewer reviews or refund cases than
 // the minimum), allocates its reasons once, and the not-applicable and failed reasons that depend
-// only on the policy and the category are built once, in [New]. [Evaluator.AppendProduct] and
-// [Evaluator.AppendShop] write the reasons into an array the caller passes and reuses, for a
-// daily run that is done with each result before the next: no allocation at all.
+// only on the policy and the category are built once, in [New]. [Run.AppendProduct],
+// [Evaluator.AppendProduct] and [Evaluator.AppendShop] write the reasons into an array the caller
+// passes and reuses, for a daily run that writes each result out before the next: no allocation
+// at all (a result kept in memory needs its own copy of its reasons).
 //
 // # Policy
 //

@@ -1,7 +1,9 @@
 package eligibility_test
 
 import (
+	"encoding/json"
 	"fmt"
+	"os"
 	"slices"
 	"time"
 
@@ -36,19 +38,25 @@ func ExampleEvaluator_Product() {
 	// ELG-4 not applicable: too few return/refund cases for the seller-fault refund rule (observed 3 return/refund cases, limit applies from 5 cases)
 }
 
-// A daily run that stores each result before the next evaluates with one reasons array, reused:
-// no allocation once the array is large enough. A result kept beyond the next call keeps a copy
-// of its reasons.
-func ExampleEvaluator_AppendProduct() {
+// A daily run that writes each result out before the next evaluates with one reasons array,
+// reused: no allocation once the array is large enough. The next call overwrites the array, so a
+// result kept in memory keeps a copy of its reasons.
+func ExampleRun_AppendProduct() {
 	e := eligibility.MustNew(eligibility.DefaultPolicy())
 	at := time.Date(2026, 11, 21, 2, 0, 0, 0, time.UTC)
-	shop, _ := e.Shop(eligibility.Shop{ID: "s1", Market: affrules.UK, StoreRating: decimal.RequireFromString("4.2")}, at)
-
+	shops := []eligibility.Shop{{ID: "s1", Market: affrules.UK, StoreRating: decimal.RequireFromString("4.2")}}
+	run, err := e.NewRun(slices.Values(shops), at)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	out := json.NewEncoder(os.Stdout) // the host's database or queue
 	var buf []affrules.Reason
-	for _, negative := range []int64{1, 4, 9} {
+	var worst eligibility.Result // kept in memory: its reasons are copied
+	for _, negative := range []int64{1, 9, 4} {
 		p := eligibility.Product{ID: fmt.Sprint("p", negative), ShopID: "s1", Market: affrules.UK, Category: affrules.Electronics,
 			Orders: 400, Reviews: 120, NegativeReviewOrders: negative, RefundCases: 8, SellerFaultRefunds: 1}
-		r, err := e.AppendProduct(buf[:0], p, shop, at)
+		r, err := run.AppendProduct(buf[:0], p)
 		if err != nil {
 			fmt.Println(err)
 			return
@@ -56,12 +64,18 @@ func ExampleEvaluator_AppendProduct() {
 		if r.Decision.Reasons != nil {
 			buf = r.Decision.Reasons // the array, grown if it had to be, for the next product
 		}
-		fmt.Println(r.ID, r.State, len(r.Decision.Reasons)) // store r here: its reasons are buf's
+		_ = out.Encode(map[string]any{"id": r.ID, "state": r.State, "reasons": len(r.Decision.Reasons)}) // written out now
+		if negative == 9 {
+			worst = r
+			worst.Decision.Reasons = slices.Clone(r.Decision.Reasons)
+		}
 	}
+	fmt.Println(worst.ID, worst.Decision.Reasons[0].Observed)
 	// Output:
-	// p1 eligible 0
-	// p4 temporarily_disqualified 1
-	// p9 temporarily_disqualified 1
+	// {"id":"p1","reasons":0,"state":"eligible"}
+	// {"id":"p9","reasons":1,"state":"temporarily_disqualified"}
+	// {"id":"p4","reasons":1,"state":"temporarily_disqualified"}
+	// p9 2.25% (9/400)
 }
 
 func ExampleEvaluator_Shop() {

@@ -1,7 +1,9 @@
 package eligibility_test
 
 import (
+	"fmt"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -298,8 +300,72 @@ func TestAppendMatches(t *testing.T) {
 	p := goodProduct(affrules.TH, affrules.Electronics)
 	_, err = e.AppendProduct(shop.Decision.Reasons[:0], p, shop, t0)
 	require.ErrorContains(t, err, "eligibility: product[p-1] reasons dst: shares the shop result's reasons")
+	arena := make([]affrules.Reason, 0, 16)
+	deactivated, err := e.AppendShop(arena, eligibility.Shop{ID: "shop-1", Market: affrules.TH, StoreRating: dec("1"), Deactivated: true, LastCounterfeitViolation: t0.Add(-time.Hour)}, t0)
+	require.NoError(t, err)
+	require.Len(t, deactivated.Decision.Reasons, 3)
+	for _, inside := range [][]affrules.Reason{deactivated.Decision.Reasons[1:1], arena[:0]} {
+		_, err = e.AppendProduct(inside, p, deactivated, t0)
+		require.ErrorContains(t, err, "shares the shop result's reasons", "an array that holds any of them")
+	}
+	after, err := e.AppendProduct(deactivated.Decision.Reasons[3:3], p, deactivated, t0) // the array past them
+	require.NoError(t, err)
+	want, err := e.Product(p, deactivated, t0)
+	require.NoError(t, err)
+	require.Equal(t, want, after)
+	// Elements already in the array are kept: the result's reasons are written after them.
+	kept := make([]affrules.Reason, 1, 8)
+	kept[0] = affrules.Reason{Rule: "KEPT"}
+	fail := p
+	fail.NegativeReviewOrders = 40
+	r, err := e.AppendProduct(kept, fail, eligibleShop(t, e, affrules.TH), t0)
+	require.NoError(t, err)
+	require.Equal(t, affrules.RuleID("KEPT"), kept[0].Rule)
+	require.Equal(t, eligibility.RuleNegativeReview, r.Decision.Reasons[0].Rule)
+	require.Same(t, &kept[:2][1], &r.Decision.Reasons[0], "written in the array, after its element")
 	ok, err := e.AppendProduct(buf[:0], p, eligibleShop(t, e, affrules.TH), t0)
 	require.NoError(t, err)
 	require.True(t, ok.Eligible())
 	require.Nil(t, ok.Decision.Reasons, "a passing product has no reasons, whatever the array")
+}
+
+// Run.AppendProduct gives what Run.Products gives, errors included, and with an array large
+// enough allocates nothing, for a product of a disqualified shop too (its reasons copied from
+// the run's own shop result).
+func TestRunAppendProduct(t *testing.T) {
+	e := eligibility.MustNew(eligibility.DefaultPolicy())
+	shops := []eligibility.Shop{{ID: "a", Market: affrules.UK, StoreRating: dec("4")}, {ID: "b", Market: affrules.UK, StoreRating: dec("2"), LastCounterfeitViolation: t0.Add(-time.Hour)}}
+	run, err := e.NewRun(slices.Values(shops), t0)
+	require.NoError(t, err)
+	products := []eligibility.Product{
+		{ID: "1", ShopID: "a", Market: affrules.UK, Category: affrules.FMCG, Orders: 100, Reviews: 5, RefundCases: 5},
+		{ID: "2", ShopID: "b", Market: affrules.UK, Category: affrules.FMCG, Orders: 100, Reviews: 50, NegativeReviewOrders: 9, RefundCases: 2},
+		{ID: "3", ShopID: "c", Market: affrules.UK, Category: affrules.FMCG, Orders: 100},
+		{ID: "4", ShopID: "a", Market: affrules.UK, Category: affrules.FMCG, Orders: -1},
+	}
+	var want []eligibility.Result
+	var wantErr []string
+	for r, err := range run.Products(slices.Values(products)) {
+		want = append(want, r)
+		wantErr = append(wantErr, fmt.Sprint(err))
+	}
+	var buf []affrules.Reason
+	for i, p := range products {
+		got, err := run.AppendProduct(buf[:0], p)
+		require.Equal(t, wantErr[i], fmt.Sprint(err))
+		if diff := cmp.Diff(want[i], got); diff != "" {
+			t.Fatalf("product %s (-Products +AppendProduct):\n%s", p.ID, diff)
+		}
+		if got.Decision.Reasons != nil {
+			buf = got.Decision.Reasons
+		}
+	}
+	require.Len(t, want[1].Decision.Reasons, 4, "ELG-3, ELG-4 not applicable, and the shop's ELG-1, ELG-2")
+	big := make([]affrules.Reason, 0, 8)
+	if allocs := testing.AllocsPerRun(20, func() { _, _ = run.AppendProduct(big, products[1]) }); allocs != 0 {
+		t.Errorf("Run.AppendProduct allocates %v times for a product of a disqualified shop", allocs)
+	}
+	var nilRun *eligibility.Run
+	_, err = nilRun.AppendProduct(nil, products[0])
+	require.ErrorIs(t, err, eligibility.ErrNoPolicy)
 }

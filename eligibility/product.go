@@ -55,13 +55,16 @@ func (e *Evaluator) Product(p Product, shop Result, at time.Time) (Result, error
 	return e.AppendProduct(nil, p, shop, at)
 }
 
-// AppendProduct is [Evaluator.Product] with the result's reasons appended to dst, which may be
-// nil: a host that is done with each result before the next evaluation (a daily run storing
-// each result as it goes) passes the last result's Decision.Reasons[:0] and evaluates without
-// allocating once the array is large enough. The result's reasons then share dst's array: copy
-// them (slices.Clone) to keep a result beyond the next call with that array. A product that
-// passes has no reasons (nil), whatever dst holds. dst must not share the shop result's reasons,
-// which the product's copy (an error if it starts on the same array).
+// AppendProduct is [Evaluator.Product] with the result's reasons written after dst's elements,
+// in dst's array when it has room for them (dst, which may be nil, keeps its elements; the
+// result's reasons are only its own). A host that is done with each result before the next
+// evaluation (a daily run that writes each result out, to a database, a file or a queue, as it
+// goes) passes the last result's Decision.Reasons[:0] and evaluates without allocating once the
+// array is large enough. The result's reasons then share that array, which the next such call
+// overwrites: a result kept in memory beyond it needs its own copy of them (slices.Clone).
+// [Run.AppendProduct] does the same for a product of a daily run. A product that
+// passes has no reasons (nil), whatever dst holds. An array that holds any of the shop result's
+// reasons, which the product's copy, is an error.
 func (e *Evaluator) AppendProduct(dst []affrules.Reason, p Product, shop Result, at time.Time) (Result, error) {
 	if err := e.ready(); err != nil {
 		return Result{}, err
@@ -110,10 +113,10 @@ func (e *Evaluator) AppendProduct(dst []affrules.Reason, p Product, shop Result,
 		return Result{}, fielderr.New(pkg, "product["+p.ID+"] shop result", strconv.Quote(shop.ID), "lifts at %s, not after the product's instant %s: evaluate the shop at the product's instant (the same run, ELG-6)",
 			na.Format(time.RFC3339Nano), at.Format(time.RFC3339Nano))
 	}
-	if sr := shop.Decision.Reasons; cap(dst) > 0 && cap(sr) > 0 && &dst[:1][0] == &sr[:1][0] {
+	if overlaps(dst, shop.Decision.Reasons) {
 		return Result{}, fielderr.New(pkg, "product["+p.ID+"] reasons", "dst", "shares the shop result's reasons: pass another array")
 	}
-	return productReasons(dst[:0], &p, &shop, v), nil
+	return productReasons(dst, &p, &shop, v), nil
 }
 
 // passes reports whether every rule applies and passes: the hot path, which allocates nothing.

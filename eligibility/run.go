@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/internal/bounds"
 	"github.com/affrules/affrules/internal/fielderr"
 )
@@ -98,21 +99,30 @@ func (r *Run) Products(products iter.Seq[Product]) iter.Seq2[Result, error] {
 			return
 		}
 		for p := range products {
-			var res Result
-			var err error
-			switch shop, ok := r.shop(p.ShopID); {
-			case r == nil || r.e == nil:
-				err = fmt.Errorf("eligibility: run not built with Evaluator.NewRun: %w", ErrNoPolicy)
-			case !ok && p.ID != "" && p.ShopID != "":
-				err = fielderr.New(pkg, "product["+p.ID+"].shop_id", strconv.Quote(p.ShopID), "is not a shop evaluated in this run")
-			default: // Evaluator.Product names an empty ID or shop ID
-				if res, err = r.e.Product(p, shop, r.at); err != nil {
-					res = Result{}
-				}
-			}
-			if !yield(res, err) {
+			if !yield(r.AppendProduct(nil, p)) {
 				return
 			}
 		}
+	}
+}
+
+// AppendProduct evaluates one product as [Run.Products] does, with its reasons appended to dst
+// as [Evaluator.AppendProduct] appends them: a run that writes each result out (to a database,
+// a file, a queue) before the next passes the last result's Decision.Reasons[:0] and allocates
+// nothing once the array is large enough. The result's reasons share dst's array, so a result
+// kept in memory beyond the next call needs its own copy of them (slices.Clone). The shop's
+// result is the run's own: its reasons are copied into the product's, never handed out.
+func (r *Run) AppendProduct(dst []affrules.Reason, p Product) (Result, error) {
+	switch shop, ok := r.shop(p.ShopID); {
+	case r == nil || r.e == nil:
+		return Result{}, fmt.Errorf("eligibility: run not built with Evaluator.NewRun: %w", ErrNoPolicy)
+	case !ok && p.ID != "" && p.ShopID != "":
+		return Result{}, fielderr.New(pkg, "product["+p.ID+"].shop_id", strconv.Quote(p.ShopID), "is not a shop evaluated in this run")
+	default: // Evaluator.AppendProduct names an empty ID or shop ID
+		res, err := r.e.AppendProduct(dst, p, shop, r.at)
+		if err != nil {
+			return Result{}, err
+		}
+		return res, nil
 	}
 }

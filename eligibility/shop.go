@@ -2,6 +2,7 @@ package eligibility
 
 import (
 	"time"
+	"unsafe"
 
 	"github.com/shopspring/decimal"
 
@@ -38,11 +39,13 @@ var maxRating = decimal.NewFromInt(5)
 // version.
 func (e *Evaluator) Shop(s Shop, at time.Time) (Result, error) { return e.AppendShop(nil, s, at) }
 
-// AppendShop is [Evaluator.Shop] with the result's reasons appended to dst, which may be nil: a
-// host that is done with each result before the next evaluation passes the last result's
-// Decision.Reasons[:0] and evaluates without allocating once the array is large enough. The
-// result's reasons then share dst's array: copy them (slices.Clone) to keep a result beyond the
-// next call with that array. A shop that passes has no reasons (nil), whatever dst holds.
+// AppendShop is [Evaluator.Shop] with the result's reasons written after dst's elements, in
+// dst's array when it has room for them (dst, which may be nil, keeps its elements; the result's
+// reasons are only its own). A host that is done with each result before the next evaluation (it
+// writes it out) passes the last result's Decision.Reasons[:0] and evaluates without allocating
+// once the array is large enough. The result's reasons then share that array, which the next
+// such call overwrites: a result kept in memory beyond it needs its own copy of them
+// (slices.Clone). A shop that passes has no reasons (nil), whatever dst holds.
 func (e *Evaluator) AppendShop(dst []affrules.Reason, s Shop, at time.Time) (Result, error) {
 	if err := e.ready(); err != nil {
 		return Result{}, err
@@ -139,13 +142,25 @@ func (s *Shop) badRating() error {
 	return fielderr.New(pkg, "shop["+s.ID+"].store_rating", s.StoreRating, "must be between 0 and 5: %w", affrules.ErrOutOfRange)
 }
 
-// room returns dst emptied if it can hold n reasons, else a new empty slice that can: the one
-// allocation of a result's reasons, at their exact number.
+// room returns an empty slice that can hold n reasons: the part of dst's array after its
+// elements if it has room for them there (dst's elements are left as they are), else a new
+// array, the one allocation of a result's reasons, at their exact number.
 func room(dst []affrules.Reason, n int) []affrules.Reason {
-	if cap(dst) >= n {
-		return dst[:0]
+	if cap(dst)-len(dst) >= n {
+		return dst[len(dst):len(dst)]
 	}
 	return make([]affrules.Reason, 0, n)
+}
+
+// overlaps reports whether the array dst can write into (up to its capacity) holds any of
+// reasons, so that writing a result's reasons there would overwrite those it copies.
+func overlaps(dst, reasons []affrules.Reason) bool {
+	if cap(dst) == 0 || len(reasons) == 0 {
+		return false
+	}
+	size := unsafe.Sizeof(affrules.Reason{})
+	d, r := uintptr(unsafe.Pointer(unsafe.SliceData(dst))), uintptr(unsafe.Pointer(unsafe.SliceData(reasons)))
+	return d < r+uintptr(len(reasons))*size && r < d+uintptr(cap(dst))*size
 }
 
 // b2i is 1 for true and 0 for false.

@@ -43,7 +43,7 @@ func Instant(pkg, field string, at time.Time) error {
 		return nil
 	}
 	if at.IsZero() {
-		return fielderr.New(pkg, field, "0001-01-01T00:00:00Z", "is the zero time: set the instant to evaluate at (MKT-6): %w", affrules.ErrOutOfRange)
+		return fielderr.New(pkg, field, "0001-01-01T00:00:00Z", "is the zero time: give the instant (MKT-6: no evaluator reads the clock): %w", affrules.ErrOutOfRange)
 	}
 	if at.Before(MinInstant) || !at.Before(MaxInstant) {
 		return fielderr.New(pkg, field, at.Format(time.RFC3339Nano), "must be in the years 1900 to 2199: %w", affrules.ErrOutOfRange)

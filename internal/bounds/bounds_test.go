@@ -38,7 +38,7 @@ func TestInstant(t *testing.T) {
 			t.Errorf("InRange(%s) = %t, want %t", tt.at, !tt.ok, tt.ok)
 		}
 	}
-	if err := Instant("level", "at", time.Time{}); err.Error() != "level: at 0001-01-01T00:00:00Z: is the zero time: set the instant to evaluate at (MKT-6): out of range" {
+	if err := Instant("level", "at", time.Time{}); err.Error() != "level: at 0001-01-01T00:00:00Z: is the zero time: give the instant (MKT-6: no evaluator reads the clock): out of range" {
 		t.Errorf("zero instant: %v", err)
 	}
 }

@@ -13,8 +13,12 @@ import (
 
 // Problem returns what is wrong with s, and how to name the value in an error, or "" if nothing
 // is. The empty text has no problem (whether a text is required is the caller's rule). lines
-// allows tab, line feed and carriage return, for a text of several lines; max is the most
-// characters s may have.
+// allows tab, line feed and carriage return (and the Unicode line and paragraph separators), for
+// a text of several lines; max is the most characters s may have. Every bidirectional control
+// (Unicode's Bidi_Control: the embeddings, overrides and isolates, and the left-to-right,
+// right-to-left and Arabic letter marks) is refused. Other invisible format characters (the
+// zero-width joiner and non-joiner that emoji and several scripts need, a zero-width space) are
+// allowed beside visible text.
 func Problem(s string, max int, lines bool) (value, problem string) {
 	if s == "" {
 		return "", ""
@@ -28,7 +32,9 @@ func Problem(s string, max int, lines bool) (value, problem string) {
 		switch {
 		case r < ' ' && !(lines && (r == '\t' || r == '\n' || r == '\r')) || r >= 0x7f && r < 0xa0:
 			return fmt.Sprintf("U+%04X at byte %d", r, i), "holds a control character"
-		case r >= '\u202a' && r <= '\u202e' || r >= '\u2066' && r <= '\u2069':
+		case !lines && (r == '\u2028' || r == '\u2029'):
+			return fmt.Sprintf("U+%04X at byte %d", r, i), "holds a line or paragraph separator in a text of one line"
+		case r >= utf8.RuneSelf && unicode.Is(unicode.Bidi_Control, r):
 			return fmt.Sprintf("U+%04X at byte %d", r, i), "holds a bidirectional control character"
 		}
 		visible = visible || r > ' ' && r < 0x7f || r >= utf8.RuneSelf && Visible(r)

@@ -24,6 +24,13 @@ func TestProblem(t *testing.T) {
 		{" \n", 2, true, false},
 		{"\u3164", 1, false, false},
 		{"\xff", 1, false, false},
+		{"10\u200f-20", 6, false, false},
+		{"a\u061cb", 3, false, false},
+		{"a\u200eb", 3, false, false},
+		{"a\u2028b", 3, false, false},
+		{"a\u2028b", 3, true, true},
+		{"می\u200cخواهم", 10, false, true},
+		{"क्\u200dष", 4, false, true},
 	} {
 		if _, problem := Problem(tt.s, tt.max, tt.lines); (problem == "") != tt.ok {
 			t.Errorf("Problem(%q, %d, %t) = %q, want ok %t", tt.s, tt.max, tt.lines, problem, tt.ok)

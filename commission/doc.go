@@ -23,6 +23,37 @@
 // [affrules.Decision] whose reasons carry rule IDs, typed values and stable message keys; when
 // nothing is earned, [Resolution.Failures] gives every rule that failed (MKT-5).
 //
+// # Reasons
+//
+// Each reason of a [Resolution] ([Resolution.Decision], [Resolution.Candidates],
+// [Resolution.Notes]) carries a stable message key and typed values, by which a host renders it
+// in its own language with an [affrules.Catalog]; unless a line says otherwise, the subject is
+// the offer's ID. Failed reasons say why nothing is earned; the others explain a candidate that
+// did not pay or note something about the winner:
+//
+//	commission.com3.no_source                     failed; Count of offers considered
+//	commission.com4.no_rate                       failed; Count of offers considered
+//	commission.com6.not_authorised                failed; Text: the creator's ID
+//	commission.com13.not_attributed               failed; Text: the order line's ID
+//	commission.com3.before_start                  Instant of the order; Instant the offer's period starts
+//	commission.com3.ended                         Instant of the order; Instant the offer's period ended
+//	commission.com3.not_covered                   Text: the creator's ID
+//	commission.com3.not_joined                    Instant of the order; Instant the creator joined
+//	commission.com3.no_rate_yet                   Instant of the order; Instant of the offer's first rate
+//	commission.com4.no_exclusive_rate             no values: the Open rate applies (a note on the winner)
+//	commission.com4.no_exclusive_rate_set         no values: a Collaboration Plus without its own rate lost
+//	commission.com5.overridden                    Text: the candidate's source; Text: the winning source
+//	commission.com5.outbid                        RateOf the candidate's rate; RateOf the rate paid (same source)
+//	commission.com5.not_ranked                    Text: the candidate's source, not in the precedence list
+//	commission.com5.no_shop_ads_rate              RateOf the standard rate used (a note on the winner)
+//	commission.com5.no_shop_ads_rate_no_fallback  no values: the offer does not apply to a shop-ads order
+//	commission.com10.delayed                      RateOf the rate in force; Instant this creator gets it (a note)
+//	commission.com10.new_promoter                 Text: the source left; Instant it ended; subject: that offer's ID (a note)
+//	commission.com11.upper_tier                   Count: the creator's order; Count: the upper tier's first order (a note)
+//	commission.com12.not_approved                 no values: the partner campaign registration is not approved
+//	commission.com12.not_matched                  Text: the creator's ID
+//	commission.com14.below_suggested              RateOf the rate; RateOf the suggested rate; subject: the category (advisory)
+//
 // Bad input is an error and decides or stores nothing: a [*affrules.FieldError] naming the field
 // and the value, such as a rate outside the bounds, a negative price, coupons above the price,
 // a refund above the sale, an amount in another market's currency, a history that overlaps or
@@ -81,7 +112,10 @@
 //     apply; the Open rate applies, and with none either the order earns nothing (a failed
 //     COM-4 reason). [Policy.RequireExclusiveRate] refuses such an offer instead. When nothing
 //     applies for any other reason (the creator not covered, every offer outside its period),
-//     the failed reason is COM-3's "no rate source applies".
+//     the failed reason is COM-3's "no rate source applies". That an exclusive rate is strictly
+//     above the Open rate (CP-8) is checked where a Collaboration Plus is submitted (package
+//     collabplus, whose Offers build its offers); an offer built by hand and given to
+//     [Evaluator.Prepare] is ranked by COM-5 at whatever rate it has.
 //   - MKT-5: every rule that keeps an order from earning is reported, together: COM-13, COM-6
 //     and COM-4 or COM-3 ([Resolution.Failures]).
 //   - COM-5: precedence is [Policy.Precedence] (default COLLAB_PLUS, PARTNER, TARGET, OPEN) for

@@ -145,6 +145,7 @@ type Record struct {
 	DueAt time.Time `json:"due_at"`
 	// Rounding is how Earned was rounded and how refunds reduce it: the settlement rule's mode
 	// when the record was opened (a later change of the mode applies to records opened after it).
+	// JSON without it reads as half_up, the zero mode.
 	Rounding affrules.RoundingMode `json:"rounding"`
 	// PartnerShare is a partner campaign's partner share of the commission (COM-7); zero for
 	// other sources.
@@ -177,8 +178,9 @@ func (r Record) Clone() Record {
 }
 
 // SameOrigin reports whether r and o record the same commission: the fields a record is
-// created with, which events leave alone. A [RecordStore]'s Create compares a record with the
-// one it holds under the same ID by it.
+// created with, which events leave alone, its period (DueAt) and rounding mode included. A
+// [RecordStore]'s Create compares a record with the one it holds under the same ID by it, so a
+// record opened again under another settlement period or mode conflicts with the one stored.
 func (r Record) SameOrigin(o Record) bool {
 	return r.ID == o.ID && r.Market == o.Market && r.CreatorID == o.CreatorID && r.SellerType == o.SellerType &&
 		r.Source == o.Source && r.OfferID == o.OfferID && r.Rate.Equal(o.Rate) && r.PartnerShare.Equal(o.PartnerShare) && r.OrderedAt.Equal(o.OrderedAt) &&
@@ -354,6 +356,8 @@ func (s Settlement) checkRecord(l *fielderr.List, r Record, fresh bool) {
 // naming event.at: a record closes after what happened to it. A record keeps the settlement
 // period (its DueAt) and rounding mode it was opened under: s's Days and Rounding apply to
 // records opened after a change of them, so a record opened before it still takes its events.
+// The stored record is the host's and is taken as it is on these two: a DueAt a whole number of
+// days (0 to 3650) after the order, and a known mode, are not compared with s.
 //
 // A settled or ineligible record takes no new event ([ErrClosed]), whatever the event's
 // instant: a refund dated before the settlement but delivered after it is refused, and is the

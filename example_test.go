@@ -131,10 +131,15 @@ func ExampleCatalog() {
 		exampleNegative: "tingkat ulasan negatif {observed} tidak di bawah batas {limit} untuk {subject}",
 	}}
 	fmt.Println(id.Reason(r))
+	// A catalog is checked once, when it is loaded: a mistyped key or placeholder is an error.
+	typo := affrules.Catalog{Messages: map[affrules.MessageKey]string{"example.elg3.faild": "{Observed} di atas {limit}"}}
+	fmt.Println(id.Check(), typo.Check())
 	// Output:
 	// ratio 4 400 1%
 	// ELG-3 failed: negative-review rate is not below the category limit (observed 1% (4/400), limit below 1% for electronics)
 	// tingkat ulasan negatif 1% (4/400) tidak di bawah batas 1% untuk electronics
+	// <nil> affrules: catalog.messages[example.elg3.faild] "example.elg3.faild": is not a message key of any package of this program
+	// affrules: catalog.messages[example.elg3.faild] {Observed}: is not a placeholder: use {observed}, {limit} or {subject}
 }
 
 func ExampleDecide() {

@@ -1,6 +1,12 @@
 package affrules
 
-import "sync"
+import (
+	"errors"
+	"regexp"
+	"slices"
+	"strconv"
+	"sync"
+)
 
 // MessageKey names one outcome of one rule, such as "eligibility.negative_review.failed". Keys
 // are stable: a host keys its own translations by them ([Catalog]).
@@ -55,6 +61,35 @@ func (c Catalog) Reason(r Reason) string {
 		return r.String()
 	}
 	return r.expand(tmpl, c.Format)
+}
+
+// placeholder matches what a template author may have meant as a placeholder.
+var placeholder = regexp.MustCompile(`\{[A-Za-z_]+\}`)
+
+// Check reports every problem of the catalog at once, as [*FieldError] values joined, or nil: a
+// template for a key no package of the program defines (a typo, whose reasons would silently
+// read in English), and a placeholder other than {observed}, {limit} and {subject}, which would
+// be written as it is ({Observed} included: placeholders are lower case). A host checks its
+// catalog once, when it loads it.
+func (c Catalog) Check() error {
+	keys := make([]MessageKey, 0, len(c.Messages))
+	for k := range c.Messages {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	var errs []error
+	for _, k := range keys {
+		field := "catalog.messages[" + string(k) + "]"
+		if _, ok := lookupMessage(k); !ok {
+			errs = append(errs, fieldErrorf(field, strconv.Quote(string(k)), "is not a message key of any package of this program"))
+		}
+		for _, p := range placeholder.FindAllString(c.Messages[k], -1) {
+			if p != "{observed}" && p != "{limit}" && p != "{subject}" {
+				errs = append(errs, fieldErrorf(field, p, "is not a placeholder: use {observed}, {limit} or {subject}"))
+			}
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // Decision renders each reason of d, in order, with [Catalog.Reason].

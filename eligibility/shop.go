@@ -147,7 +147,7 @@ func (s *Shop) badRating() error {
 // array, the one allocation of a result's reasons, at their exact number.
 func room(dst []affrules.Reason, n int) []affrules.Reason {
 	if cap(dst)-len(dst) >= n {
-		return dst[len(dst):len(dst)]
+		return dst[len(dst):]
 	}
 	return make([]affrules.Reason, 0, n)
 }

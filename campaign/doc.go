@@ -91,4 +91,39 @@
 //   - Instants move forward: an action dated before the campaign's last change is bad input,
 //     so what a campaign looked like at an instant is never rewritten. The sample quantity is
 //     the one value without history: the seller may change it at any time (seed 004).
+//
+// # Reasons
+//
+// Each reason of a refusal ([Evaluator.Apply], [Evaluator.ChangeRate], [Evaluator.Remove]) or of
+// the decision of [Evaluator.Request] carries a stable message key and typed values, by which a
+// host renders it in its own language with an [affrules.Catalog]. Every one is a failed reason.
+// A refused registration of an ineligible product also carries the product's own reasons, whose
+// keys package eligibility lists:
+//
+//	campaign.cmp1.not_listed         Instant of the action; Instant the listing starts, or its end or removal; subject: the offer
+//	campaign.cmp2.not_in_audience    no values; subject: the seller, not in the audience
+//	campaign.cmp2.not_owner          Text: who acts; Text: the campaign's owner; subject: the campaign
+//	campaign.cmp2.wrong_initiator    Text: the campaign's initiator; Text: the initiator the action needs; subject: the campaign
+//	campaign.cmp4.not_open_yet       Instant of the registration; Instant registration opens; subject: the product
+//	campaign.cmp4.closed             Instant of the registration; Instant registration closed; subject: the product
+//	campaign.cmp4.not_seller         Text: the seller acting; Text: the seller who registered the product; subject: the product
+//	campaign.cmp4.below_requirement  RateOf the total rate; RateOf the campaign's requirement; subject: the product
+//	campaign.cmp4.registered         Text: the registration's status; subject: the product
+//	campaign.cmp5.not_registered     no values; subject: the product (or the shop of a shop-wide disqualification)
+//	campaign.cmp5.wrong_status       Text: the registration's status; Text: the status the action needs; subject: the product
+//	campaign.cmp5.campaign_over      Instant of the action; Instant the campaign ended; subject: the product
+//	campaign.cmp5.matched            no values; subject: the creator, matched to the product already
+//	campaign.cmp6.not_open_yet       Instant of joining; Instant registration opens; subject: the campaign
+//	campaign.cmp6.closed             Instant of joining or publishing; Instant registration closed; subject: the campaign
+//	campaign.cmp6.not_in_audience    no values; subject: the partner, not in the audience
+//	campaign.cmp6.not_published      Instant of joining; subject: the campaign
+//	campaign.cmp6.published          Instant the campaign was published; subject: the campaign
+//	campaign.cmp6.no_products        Count 0, the products; Count 1, the minimum; subject: the campaign
+//	campaign.cmp6.joined             Instant the partner joined; subject: the partner
+//	campaign.cmp6.not_joined         no values; subject: the partner, not joined
+//	campaign.elg9.ineligible         Text: the product's state; Text "eligible"; subject: the product
+//	campaign.elg11.not_permanent     Text: the result's state; Text "permanently_disqualified"; subject: the result's ID
+//	campaign.elg11.ended             Instant the product's participation ended; subject: the product, or the result's ID
+//	campaign.elg11.kept              no values: the policy keeps the product in; subject: the result's ID
+//	campaign.elg11.campaign_over     Instant of the disqualification; Instant the campaign ended; subject: the result's ID
 package campaign

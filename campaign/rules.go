@@ -48,7 +48,7 @@ var (
 	keyNotOpenYet = affrules.DefineMessage("campaign.cmp4.not_open_yet", affrules.Message{
 		Text: "registration has not opened", Observed: "at {observed}", Limit: "opens {limit}",
 	})
-	// CMP-4, CMP-6: observed the instant, limit the registration period's end.
+	// CMP-4: observed the instant, limit the registration period's end.
 	keyClosed = affrules.DefineMessage("campaign.cmp4.closed", affrules.Message{
 		Text: "registration has closed", Observed: "at {observed}", Limit: "closed {limit}",
 	})
@@ -94,7 +94,7 @@ var (
 	keyKept = affrules.DefineMessage("campaign.elg11.kept", affrules.Message{
 		Text: "the policy keeps disqualified products in the campaign",
 	})
-	// CMP-2, CMP-5: the seller (or partner) is not in the campaign's audience.
+	// CMP-2: the seller registering is not in the agency campaign's audience; subject the seller.
 	keyNotInAudience = affrules.DefineMessage("campaign.cmp2.not_in_audience", affrules.Message{
 		Text: "not in the campaign's audience", Observed: "{subject}",
 	})
@@ -114,11 +114,11 @@ var (
 	keyNotRegistered = affrules.DefineMessage("campaign.cmp5.not_registered", affrules.Message{
 		Text: "product not registered in this campaign", Observed: "{subject}",
 	})
-	// CMP-5: observed the instant, limit the campaign period's end.
 	// ELG-11: observed the instant, limit the campaign's end; subject the product.
 	keyOverAlready = affrules.DefineMessage("campaign.elg11.campaign_over", affrules.Message{
 		Text: "the campaign has ended, and every participation with it: nothing to end", Observed: "at {observed}", Limit: "ended {limit}",
 	})
+	// CMP-5: observed the instant, limit the campaign period's end.
 	keyCampaignOver = affrules.DefineMessage("campaign.cmp5.campaign_over", affrules.Message{
 		Text: "the campaign has ended", Observed: "at {observed}", Limit: "ended {limit}",
 	})

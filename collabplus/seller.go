@@ -574,12 +574,12 @@ var (
 	keyNothingToEnd = affrules.DefineMessage("collabplus.elg11.nothing_to_end", affrules.Message{
 		Text: "the product takes part in no running or scheduled collaboration",
 	})
-	// ELG-11: observed the instant the last product's participation ended; subject the
-	// collaboration.
 	// ELG-6, ELG-11: observed the instant the product's participation ended; subject the product.
 	keyEndedBefore = affrules.DefineMessage("collabplus.elg11.ended_before", affrules.Message{
 		Text: "product {subject} was permanently disqualified: its participation ended", Observed: "ended {observed}",
 	})
+	// ELG-11: observed the instant the last product's participation ended; subject the
+	// collaboration.
 	keyAllEnded = affrules.DefineMessage("collabplus.elg11.all_ended", affrules.Message{
 		Text: "every product's participation has ended: nothing left to join", Observed: "last ended {observed}",
 	})

@@ -140,4 +140,15 @@
 //     ([Invitation.Showcase]), the top [Policy.TopCreators] (default 3) linked creators by
 //     followers, most first, ties by creator ID, or nil when that shows nothing. The message
 //     shown is the invitation's own. A ledger returns nil for a showcase that holds nothing.
+//
+// # Reasons
+//
+// Each reason of a decision ([Evaluator.Send], [Quota.Check], [Ledger.Reserve]) carries a stable
+// message key and typed values, by which a host renders it in its own language with an
+// [affrules.Catalog]. All three are failed reasons; invitation.inv8.failed is followed by the
+// reasons of package eligibility's listing, whose keys that package lists:
+//
+//	invitation.inv2.failed  Count of the day's invitations; Count the daily limit; subject: the day, "2006-01-02" in the home market
+//	invitation.inv3.failed  Instant of the last invitation to the creator, in the home market's zone; DaysOf the repeat window
+//	invitation.inv8.failed  Text: the creator's ID; subject: the inviting account's ID; then the listing's own reasons
 package invitation

@@ -76,24 +76,29 @@
 //
 // # Reasons
 //
-// Every reason carries typed values ([affrules.Value]) and a stable message key; the English
-// text is built only when asked for and reads as it always has. The keys, for a host's own
-// [affrules.Catalog]:
+// Each reason of a decision ([Evaluator.Visible], [Evaluator.Benefit], [Trend].Reliability,
+// [Badges], [ProfileView].Data) carries a stable message key and typed values, by which a host
+// renders it in its own language with an [affrules.Catalog]. Every reason is a denial (a level
+// hidden, a benefit or badge withheld, a seller warned, data hidden) but the one marked not
+// applicable, which allows and says why:
 //
-//   - LVL-5 (observed: the viewer's role, [affrules.Text]): level.lvl5.another_creator,
-//     level.lvl5.buyer, level.lvl5.unknown_role, level.lvl5.partner; when the policy shows levels
-//     to partners, whose limit reads differently, level.lvl5.another_creator_partners_see_level,
-//     level.lvl5.buyer_partners_see_level and level.lvl5.unknown_role_partners_see_level.
-//   - LVL-6 ([affrules.Count] of months or levels): level.lvl6.too_little_history (not
-//     applicable), level.lvl6.significant_drop (subject: the change, such as "L6 → L3"),
-//     level.lvl6.consistent_drop.
-//   - LVL-7 ([affrules.LevelOf]; subject: the benefit): level.lvl7.below_min_level.
-//   - LVL-12 (no values; subject: what is hidden): level.lvl12.data_not_authorised.
-//   - LVL-10: level.lvl10.reply_rate_low ([affrules.RateOf]), level.lvl10.reply_time_slow
-//     ([affrules.DurationOf]), level.lvl10.too_few_posts ([affrules.Count];
-//     subject: the window in days), level.lvl10.samples_below_average ([affrules.RateOf];
-//     subject: "average + margin"), level.lvl10.samples_unreachable (as before, but the limit,
-//     above 100%, is a percentage as [affrules.Decimal]).
+//	level.lvl5.another_creator                     Text: the viewer's role (another creator)
+//	level.lvl5.another_creator_partners_see_level  the same, where the policy shows levels to partners
+//	level.lvl5.buyer                               Text: the viewer's role (a buyer or general user)
+//	level.lvl5.buyer_partners_see_level            the same, where the policy shows levels to partners
+//	level.lvl5.unknown_role                        Text: the viewer's role, not a known one
+//	level.lvl5.unknown_role_partners_see_level     the same, where the policy shows levels to partners
+//	level.lvl5.partner                             Text: the viewer's role (partners may not see levels)
+//	level.lvl6.too_little_history                  not applicable; Count of months; Count 2, the months needed
+//	level.lvl6.significant_drop                    Count of levels dropped; Count minimum; subject: the change, as "L6 → L3"
+//	level.lvl6.consistent_drop                     Count of monthly drops in a row; Count minimum
+//	level.lvl7.below_min_level                     LevelOf the level; LevelOf the minimum; subject: the benefit
+//	level.lvl10.reply_rate_low                     RateOf the reply rate; RateOf the minimum
+//	level.lvl10.reply_time_slow                    DurationOf the reply time; DurationOf the maximum
+//	level.lvl10.too_few_posts                      Count of posts in the window; Count minimum; subject: the window in days
+//	level.lvl10.samples_below_average              RateOf the fulfilment rate; RateOf average + margin; subject: "60% + 10%"
+//	level.lvl10.samples_unreachable                RateOf the fulfilment rate; Decimal: that limit in percent (above 100); subject: as above
+//	level.lvl12.data_not_authorised                no values; subject: what is hidden
 //
 // # Interpretations
 //

@@ -89,9 +89,9 @@ var keyBelowMinLevel = affrules.DefineMessage("level.lvl7.below_min_level", affr
 	Text: "{subject} requires level {limit}", Limit: "{limit} or above"})
 
 // LVL-10: rates as [affrules.RateOf], post counts as [affrules.Count], reply times as
-// [affrules.Text] in Go's duration syntax ("12h0m1s"). The posts limit's Subject is the window
-// in days; the samples limit's Subject is how it was made, "60% + 10%" (market average plus
-// margin). A samples limit above 100%, which no [affrules.Rate] holds, is a percentage as
+// [affrules.DurationOf] (written in Go's duration syntax, "12h0m1s"). The posts limit's Subject is
+// the window in days; the samples limit's Subject is how it was made, "60% + 10%" (market average
+// plus margin). A samples limit above 100%, which no [affrules.Rate] holds, is a percentage as
 // [affrules.Decimal] under its own key.
 var (
 	keyReplyRate = affrules.DefineMessage("level.lvl10.reply_rate_low", affrules.Message{

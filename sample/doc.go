@@ -71,4 +71,26 @@
 //     commission and is not the creator's GMV ([Policy.SampleOrdersEarnCommission],
 //     [Policy.SampleOrdersCountAsGMV]); the host keeps such orders out of commission's orders
 //     and level's GMV by these flags.
+//
+// # Reasons
+//
+// Each reason of a decision ([Rule.Decide], [Rule.Refund]) or a refusal ([Rule.Record],
+// [Rule.Order]) carries a stable message key and typed values, by which a host renders it in its
+// own language with an [affrules.Catalog]. All are failed reasons but the refund window's, of
+// kind affrules.NotApplicable, which explains the refund it goes with:
+//
+//	sample.smp2.over_quantity  Count approved automatically; Count the campaign's quantity; subject: the product
+//	sample.smp3.limit          Count of the creator's samples of the collaboration; Count maximum; subject: the creator
+//	sample.smp10.open          Text: the open request's state; subject: that request
+//	sample.smp10.wait          Text: rejected or expired; Instant a new request is allowed; subject: that request
+//	sample.smp11.cap           Count of requests this month; Count the cap of the creator's band; subject: the creator
+//	sample.smp12.not_offered   no values: no free samples; subject: the collaboration
+//	sample.smp6.state          Text: the request's state; Text: the state the event needs; subject: the request
+//	sample.smp9.extended       Instant of the extension already made; subject: the request
+//	sample.smp4.no_extension   no values: a Collaboration Plus sample; subject: the request
+//	sample.smp4.late           Instant the content is posted; Instant it was due; subject: the request
+//	sample.smp13.not_approved  Text: the request's state; subject: the request
+//	sample.smp5.pending        Decimal counted (orders or GMV); Decimal the goal; subject: the creator (window open)
+//	sample.smp5.missed         Decimal counted (orders or GMV); Decimal the goal; subject: the creator (window closed)
+//	sample.smp5.deadline       not applicable; Instant the refund window closes; subject: the creator
 package sample

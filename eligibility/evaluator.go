@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"time"
+	"unsafe"
 
 	"github.com/shopspring/decimal"
 
@@ -42,6 +43,7 @@ type shopVersion struct {
 	window     time.Duration
 	windowDays int
 	minRating  decimal.Decimal
+	minValue   affrules.Value // minRating as a reason's limit, built once
 	// minRating as minCoef×10^minExp when its coefficient has at most 18 digits (minSmall), so
 	// that ratings compare with integers, not by rescaling big decimals.
 	minCoef  int64
@@ -153,7 +155,7 @@ func shopVersions(vs []affrules.Effective[Thresholds]) []shopVersion {
 	out := make([]shopVersion, len(vs))
 	for i, v := range vs {
 		t := v.Value
-		out[i] = shopVersion{from: v.From, window: affrules.Days(t.CounterfeitWindowDays), windowDays: t.CounterfeitWindowDays, minRating: t.MinStoreRating}
+		out[i] = shopVersion{from: v.From, window: affrules.Days(t.CounterfeitWindowDays), windowDays: t.CounterfeitWindowDays, minRating: t.MinStoreRating, minValue: affrules.Decimal(t.MinStoreRating)}
 		out[i].minCoef, out[i].minExp, out[i].minSmall = small(t.MinStoreRating)
 	}
 	return out
@@ -259,6 +261,9 @@ func (e *Evaluator) table(c affrules.Category) *categoryTable {
 func same[S ~string](a, b S) bool {
 	if len(a) != len(b) {
 		return false
+	}
+	if len(a) == 0 || unsafe.StringData(string(a)) == unsafe.StringData(string(b)) {
+		return true // one string: a host that copied the shop's ID into its products
 	}
 	for i := 0; i < len(a); i++ {
 		if a[i] != b[i] {

@@ -125,7 +125,7 @@ func (e *Evaluator) AppendShop(dst []affrules.Reason, s Shop, at time.Time) (Res
 	}
 	if low {
 		reasons = append(reasons, affrules.Reason{Rule: RuleStoreRating, Key: keyStoreRatingFailed,
-			Observed: affrules.Decimal(s.StoreRating), Limit: affrules.Decimal(v.minRating)})
+			Observed: affrules.Decimal(s.StoreRating), Limit: v.minValue})
 	}
 	state := TemporarilyDisqualified
 	if permanent {

@@ -257,3 +257,27 @@ func TestReasonValueJSONStrict(t *testing.T) {
 		t.Errorf("a decimal of 1,000 digits reads back: %v", err)
 	}
 }
+
+// Catalog.Check flags every text in braces but the three placeholders, and a brace left open,
+// and nothing in a valid template.
+func TestCatalogCheckPlaceholders(t *testing.T) {
+	key := affrules.DefineMessage("test.chk1.failed", affrules.Message{Text: "failed"})
+	for tmpl, bad := range map[string]bool{
+		"{observed}. ({limit}) {subject}": false,
+		"≥ {limit}, «{observed}» 日本":      false,
+		"{{observed}}":                    false, // braces around a value, written as they are
+		"{ observed }":                    true,
+		"{observé}":                       true,
+		"{observed1}":                     true,
+		"{obs-erved}":                     true,
+		"up to {observed":                 true,
+		"{observed and more":              true,
+		"{SKU} {observed}":                true,
+		"no placeholder at all":           false,
+	} {
+		err := affrules.Catalog{Messages: map[affrules.MessageKey]string{key: tmpl}}.Check()
+		if (err != nil) != bad {
+			t.Errorf("Check(%q) = %v, want an error %t", tmpl, err, bad)
+		}
+	}
+}

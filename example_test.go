@@ -138,8 +138,8 @@ func ExampleCatalog() {
 	// ratio 4 400 1%
 	// ELG-3 failed: negative-review rate is not below the category limit (observed 1% (4/400), limit below 1% for electronics)
 	// tingkat ulasan negatif 1% (4/400) tidak di bawah batas 1% untuk electronics
-	// <nil> affrules: catalog.messages[example.elg3.faild] "example.elg3.faild": is not a message key of any package of this program
-	// affrules: catalog.messages[example.elg3.faild] {Observed}: is not a placeholder: use {observed}, {limit} or {subject}
+	// <nil> affrules: catalog.messages[example.elg3.faild] "example.elg3.faild": is not a message key of any package imported by this program
+	// affrules: catalog.messages[example.elg3.faild] "{Observed}": is not a placeholder: use {observed}, {limit} or {subject}
 }
 
 func ExampleDecide() {

@@ -63,14 +63,16 @@ func (c Catalog) Reason(r Reason) string {
 	return r.expand(tmpl, c.Format)
 }
 
-// placeholder matches what a template author may have meant as a placeholder.
-var placeholder = regexp.MustCompile(`\{[A-Za-z_]+\}`)
+// placeholder matches what a template author may have meant as a placeholder: anything in braces,
+// or a brace followed by a word that is never closed.
+var placeholder = regexp.MustCompile(`\{[^{}]*\}|\{\pL+$|\{\pL+[^}\pL]`)
 
 // Check reports every problem of the catalog at once, as [*FieldError] values joined, or nil: a
-// template for a key no package of the program defines (a typo, whose reasons would silently
-// read in English), and a placeholder other than {observed}, {limit} and {subject}, which would
-// be written as it is ({Observed} included: placeholders are lower case). A host checks its
-// catalog once, when it loads it.
+// template for a key that no package imported by the program defines (a typo, whose reasons
+// would silently read in English, or the key of a package the program does not use), and text in
+// braces other than {observed}, {limit} and {subject}, or a brace left open, which would be
+// written as it is ({Observed} and { observed } included: placeholders are lower case, and a
+// template holds no other text in braces). A host checks its catalog once, when it loads it.
 func (c Catalog) Check() error {
 	keys := make([]MessageKey, 0, len(c.Messages))
 	for k := range c.Messages {
@@ -81,11 +83,11 @@ func (c Catalog) Check() error {
 	for _, k := range keys {
 		field := "catalog.messages[" + string(k) + "]"
 		if _, ok := lookupMessage(k); !ok {
-			errs = append(errs, fieldErrorf(field, strconv.Quote(string(k)), "is not a message key of any package of this program"))
+			errs = append(errs, fieldErrorf(field, strconv.Quote(string(k)), "is not a message key of any package imported by this program"))
 		}
 		for _, p := range placeholder.FindAllString(c.Messages[k], -1) {
 			if p != "{observed}" && p != "{limit}" && p != "{subject}" {
-				errs = append(errs, fieldErrorf(field, p, "is not a placeholder: use {observed}, {limit} or {subject}"))
+				errs = append(errs, fieldErrorf(field, strconv.Quote(p), "is not a placeholder: use {observed}, {limit} or {subject}"))
 			}
 		}
 	}

@@ -28,13 +28,15 @@
 // Each reason of a [Resolution] ([Resolution.Decision], [Resolution.Candidates],
 // [Resolution.Notes]) carries a stable message key and typed values, by which a host renders it
 // in its own language with an [affrules.Catalog]; unless a line says otherwise, the subject is
-// the offer's ID. Failed reasons say why nothing is earned; the others explain a candidate that
-// did not pay or note something about the winner:
+// the offer's ID. Failed reasons say why nothing is earned ([Resolution.Failures], where the
+// first four below have no subject, and each candidate's reason, where the subject is its
+// offer's ID); the others explain a candidate that did not pay or note something about the
+// winner:
 //
 //	commission.com3.no_source                     failed; Count of offers considered
 //	commission.com4.no_rate                       failed; Count of offers considered
-//	commission.com6.not_authorised                failed; Text: the creator's ID
 //	commission.com13.not_attributed               failed; Text: the order line's ID
+//	commission.com6.not_authorised                failed, or a note when the standard rate is paid instead; Text: the creator's ID; subject: the order line's ID
 //	commission.com3.before_start                  Instant of the order; Instant the offer's period starts
 //	commission.com3.ended                         Instant of the order; Instant the offer's period ended
 //	commission.com3.not_covered                   Text: the creator's ID

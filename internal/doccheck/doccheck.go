@@ -4,21 +4,31 @@
 package doccheck
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 )
 
-var define = regexp.MustCompile(`DefineMessage\("([a-z0-9_.]+)"`)
-
-// MessageKeys reads every non-test Go file of the current directory (a package's, as its tests
-// run there), collects the keys passed to affrules.DefineMessage, and fails t for each one that
-// doc.go does not list as a line "//\t<key> ", or if fewer than min keys are found (the pattern
-// no longer matching would otherwise pass silently).
+// MessageKeys reads every non-test Go file of the current directory (a package's, as its tests run
+// there) and collects its message keys: every string literal of the form
+// "<package>.<rule>.<outcome>" (a rule such as elg3 or cmp4), the package being the directory's
+// name, whether it is passed to affrules.DefineMessage or to a helper that does. It fails t for
+// each key doc.go does not list as a line "//\t<key> ", for each such doc line that names no key,
+// and if fewer than min keys are found (the pattern no longer matching would otherwise pass
+// silently).
 func MessageKeys(t testing.TB, min int) {
 	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	pkg := regexp.QuoteMeta(filepath.Base(dir))
+	literal := regexp.MustCompile(`"(` + pkg + `\.[a-z]+[0-9]+\.[a-z0-9_]+)"`)
+	listed := regexp.MustCompile(`(?m)^//\t(` + pkg + `\.[a-z]+[0-9]+\.[a-z0-9_]+) `)
 	files, err := filepath.Glob("*.go")
 	if err != nil {
 		t.Fatal(err)
@@ -27,25 +37,34 @@ func MessageKeys(t testing.TB, min int) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var keys []string
+	keys := map[string]bool{}
 	for _, f := range files {
-		if strings.HasSuffix(f, "_test.go") {
+		if strings.HasSuffix(f, "_test.go") || f == "doc.go" {
 			continue
 		}
 		src, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, k := range define.FindAllSubmatch(src, -1) {
-			keys = append(keys, string(k[1]))
+		for _, k := range literal.FindAllSubmatch(src, -1) {
+			keys[string(k[1])] = true
 		}
 	}
 	if len(keys) < min {
 		t.Fatalf("found %d message keys in the package's Go files, want at least %d", len(keys), min)
 	}
-	for _, k := range keys {
-		if !strings.Contains(string(doc), "//\t"+k+" ") {
+	docKeys := map[string]bool{}
+	for _, k := range listed.FindAllSubmatch(doc, -1) {
+		docKeys[string(k[1])] = true
+	}
+	for _, k := range slices.Sorted(maps.Keys(keys)) {
+		if !docKeys[k] {
 			t.Errorf("doc.go does not list message key %s", k)
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(docKeys)) {
+		if !keys[k] {
+			t.Errorf("doc.go lists %s, which is not a message key of the package", k)
 		}
 	}
 }

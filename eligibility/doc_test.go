@@ -1,0 +1,10 @@
+package eligibility_test
+
+import (
+	"testing"
+
+	"github.com/affrules/affrules/internal/doccheck"
+)
+
+// The package doc lists every message key the package defines (see doccheck).
+func TestDocListsEveryMessageKey(t *testing.T) { doccheck.MessageKeys(t, 18) }

@@ -131,6 +131,11 @@ func ExampleCatalog() {
 		exampleNegative: "tingkat ulasan negatif {observed} tidak di bawah batas {limit} untuk {subject}",
 	}}
 	fmt.Println(id.Reason(r))
+	// Subjects in the host's words too: here the category's name.
+	id.Subject = func(_ affrules.MessageKey, s string) string {
+		return map[string]string{"electronics": "elektronik"}[s]
+	}
+	fmt.Println(id.Reason(r))
 	// A catalog is checked once, when it is loaded: a mistyped key or placeholder is an error.
 	typo := affrules.Catalog{Messages: map[affrules.MessageKey]string{"example.elg3.faild": "{Observed} di atas {limit}"}}
 	fmt.Println(id.Check(), typo.Check())
@@ -138,6 +143,7 @@ func ExampleCatalog() {
 	// ratio 4 400 1%
 	// ELG-3 failed: negative-review rate is not below the category limit (observed 1% (4/400), limit below 1% for electronics)
 	// tingkat ulasan negatif 1% (4/400) tidak di bawah batas 1% untuk electronics
+	// tingkat ulasan negatif 1% (4/400) tidak di bawah batas 1% untuk elektronik
 	// <nil> affrules: catalog.messages[example.elg3.faild] "example.elg3.faild": is not a message key of any package imported by this program
 	// affrules: catalog.messages[example.elg3.faild] "{Observed}": is not a placeholder: use {observed}, {limit} or {subject}
 }

@@ -51,6 +51,9 @@ type Catalog struct {
 	// Format renders a value, for example a date or a percentage in local style; nil renders
 	// with [Value.String].
 	Format func(Value) string
+	// Subject renders a reason's subject (a category, a market, an ID) given the reason's key,
+	// for example a category's name in the host's language; nil writes the subject as it is.
+	Subject func(key MessageKey, subject string) string
 }
 
 // Reason renders r with its key's template, or in English ([Reason.String]) when the catalog has
@@ -59,6 +62,9 @@ func (c Catalog) Reason(r Reason) string {
 	tmpl, ok := c.Messages[r.Key]
 	if !ok {
 		return r.String()
+	}
+	if c.Subject != nil {
+		r.Subject = c.Subject(r.Key, r.Subject)
 	}
 	return r.expand(tmpl, c.Format)
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/affrules/affrules/internal/enum"
 	"github.com/affrules/affrules/internal/jsonkind"
+	"github.com/affrules/affrules/internal/strictjson"
 )
 
 // RuleID names a rule of the catalog, e.g. "ELG-3".
@@ -234,8 +235,9 @@ func (r *Reason) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// decodeStrict decodes the JSON value b into v, refusing a key that names no field and data
-// after the value, with the errors of [decodingError] for root.
+// decodeStrict decodes the JSON value b into v, refusing a key that names no field, a key given
+// twice (encoding/json would keep the last silently) and data after the value, with the errors
+// of [decodingError] for root.
 func decodeStrict(b []byte, v any, root string) error {
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
@@ -244,6 +246,13 @@ func decodeStrict(b []byte, v any, root string) error {
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return fieldErrorf(root, "(JSON)", "has data after the value")
+	}
+	seen := map[string]bool{}
+	for key := range strictjson.Members(b) {
+		if seen[key] {
+			return fieldErrorf(root, strconv.Quote(key), "key is given twice; the first value would be silently dropped")
+		}
+		seen[key] = true
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"iter"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/affrules/affrules/internal/strictjson"
@@ -88,10 +89,16 @@ func (tl Timeline[T]) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON decodes a JSON array of entries and checks them as [NewTimeline] does. Unknown
-// fields, in the entries or in their values, are errors.
+// fields, in the entries or in their values, and a key given twice are errors.
 func (tl *Timeline[T]) UnmarshalJSON(b []byte) error {
 	var entries []Effective[T]
-	// A misspelt field in a policy version is an error, not a zero value.
+	// A misspelt field in a policy version is an error, not a zero value; so is a key given
+	// twice, whose first value encoding/json would drop.
+	for _, p := range strictjson.Check(b, &entries) {
+		if strings.Contains(p.Problem, "given twice") {
+			return fieldErrorf(strings.Replace(p.Path, "policy", "timeline", 1), p.Value, "%s", p.Problem)
+		}
+	}
 	if err := strictjson.Decode(b, &entries); err != nil {
 		return fmt.Errorf("affrules: timeline: %w", err)
 	}

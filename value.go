@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -12,6 +13,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/affrules/affrules/internal/enum"
+	"github.com/affrules/affrules/internal/strictjson"
 )
 
 // ValueKind says what a [Value] holds.
@@ -310,6 +312,13 @@ type valueJSON struct {
 	Nanos    *int64       `json:"nanoseconds,omitempty"`
 }
 
+// valueFields are the JSON fields of each kind of value besides "kind".
+var valueFields = map[ValueKind][]string{
+	CountValue: {"count"}, DaysValue: {"count"}, LevelValue: {"level"}, DurationValue: {"nanoseconds"},
+	RatioValue: {"num", "den"}, RateValue: {"rate"}, DecimalValue: {"decimal"}, AmountValue: {"decimal", "currency"},
+	InstantValue: {"time"}, DayValue: {"time"}, TextValue: {"text"},
+}
+
 // maxDecimalDigits is the most digits a decimal in a value's JSON may have, before its exponent.
 const maxDecimalDigits = 1000
 
@@ -409,6 +418,12 @@ func (v *Value) UnmarshalJSON(b []byte) error {
 	if err := decodeStrict(b, &j, "value"); err != nil {
 		return err
 	}
+	// A field of another kind (a "text" beside a count) would be silently dropped.
+	for key := range strictjson.Members(b) {
+		if key != "kind" && !slices.Contains(valueFields[j.Kind], key) {
+			return fieldErrorf("value."+key, "(given)", "is not a field of a %s value", j.Kind)
+		}
+	}
 	missing := func(field string) error {
 		return fieldErrorf("value."+field, "(absent)", "is required for a %s value", j.Kind)
 	}
@@ -450,6 +465,9 @@ func (v *Value) UnmarshalJSON(b []byte) error {
 	case InstantValue, DayValue:
 		if j.Time == nil {
 			return missing("time")
+		}
+		if h, m, s := j.Time.Clock(); j.Kind == DayValue && h|m|s|j.Time.Nanosecond() != 0 {
+			return fieldErrorf("value.time", j.Time.Format(time.RFC3339Nano), "is not a midnight: a day value is the instant its day starts")
 		}
 		out = Instant(*j.Time)
 	case TextValue:

@@ -286,3 +286,43 @@ func TestValueJSONBadDecimal(t *testing.T) {
 		}
 	}
 }
+
+// Value JSON: a key given twice, a field of another kind and a day that does not start at a
+// midnight are errors naming the field, not silently dropped or kept.
+func TestValueJSONStrictShape(t *testing.T) {
+	for doc, says := range map[string]string{
+		`{"kind":"count","count":1,"count":2}`:         `value "count": key is given twice`,
+		`{"kind":"count","count":1,"text":"x"}`:        "value.text (given): is not a field of a count value",
+		`{"kind":"ratio","num":1,"den":2,"rate":"1%"}`: "value.rate (given): is not a field of a ratio value",
+		`{"kind":"day","time":"2026-01-01T05:00:00Z"}`: "value.time 2026-01-01T05:00:00Z: is not a midnight",
+		`{"kind":"none","count":3}`:                    "value.count (given): is not a field of a",
+	} {
+		var v affrules.Value
+		err := json.Unmarshal([]byte(doc), &v)
+		if err == nil || !strings.Contains(err.Error(), says) {
+			t.Errorf("%s: %v, want %q", doc, err, says)
+		}
+	}
+	var v affrules.Value
+	if err := json.Unmarshal([]byte(`{"kind":"day","time":"2026-01-01T00:00:00+07:00"}`), &v); err != nil {
+		t.Errorf("a day starting at a midnight of its zone: %v", err)
+	}
+	var tl affrules.Timeline[int]
+	if err := json.Unmarshal([]byte(`[{"from":"2026-01-01T00:00:00Z","value":1,"value":2}]`), &tl); err == nil || !strings.Contains(err.Error(), "given twice") {
+		t.Errorf("a timeline entry with a key given twice: %v", err)
+	}
+}
+
+// A reason's or a decision's key given twice is an error too.
+func TestReasonJSONDuplicateKey(t *testing.T) {
+	var r affrules.Reason
+	err := json.Unmarshal([]byte(`{"rule":"ELG-3","rule":"ELG-4","kind":"failed","key":"k"}`), &r)
+	if err == nil || !strings.Contains(err.Error(), `reason "rule": key is given twice`) {
+		t.Errorf("reason: %v", err)
+	}
+	var d affrules.Decision
+	err = json.Unmarshal([]byte(`{"allowed":true,"allowed":false}`), &d)
+	if err == nil || !strings.Contains(err.Error(), `decision "allowed": key is given twice`) {
+		t.Errorf("decision: %v", err)
+	}
+}

@@ -80,12 +80,15 @@ func (e *Evaluator) AppendShop(dst []affrules.Reason, s Shop, at time.Time) (Res
 	} else if s.StoreRating.Sign() < 0 || s.StoreRating.GreaterThan(maxRating) {
 		return Result{}, s.badRating()
 	}
-	if v := s.LastCounterfeitViolation; !v.IsZero() {
-		if v.After(at) {
-			return Result{}, fielderr.New(pkg, "shop["+s.ID+"].last_counterfeit_violation", v.Format(time.RFC3339Nano), "is after the evaluation instant %s", at.Format(time.RFC3339Nano))
-		}
+	// Instants as Unix nanoseconds, exact within the years 1900 to 2199 that bound both.
+	atN, violationN := at.UnixNano(), int64(0)
+	hasViolation := !s.LastCounterfeitViolation.IsZero()
+	if v := s.LastCounterfeitViolation; hasViolation {
 		if !inBounds(v) {
 			return Result{}, bounds.Instant(pkg, "shop["+s.ID+"].last_counterfeit_violation", v)
+		}
+		if violationN = v.UnixNano(); violationN > atN {
+			return Result{}, fielderr.New(pkg, "shop["+s.ID+"].last_counterfeit_violation", v.Format(time.RFC3339Nano), "is after the evaluation instant %s", at.Format(time.RFC3339Nano))
 		}
 	}
 	if s.Previous > PermanentlyDisqualified {
@@ -100,7 +103,7 @@ func (e *Evaluator) AppendShop(dst []affrules.Reason, s Shop, at time.Time) (Res
 	// ELG-6: deactivation, or a permanent disqualification already recorded, is permanent.
 	permanent := s.Deactivated || s.Previous == PermanentlyDisqualified
 	// ELG-1, MKT-3: the window (at − window, at] is half-open.
-	counterfeit := !s.LastCounterfeitViolation.IsZero() && s.LastCounterfeitViolation.After(at.Add(-v.window))
+	counterfeit := hasViolation && violationN > atN-int64(v.window)
 	// ELG-2: exactly the minimum passes.
 	var low bool
 	if isSmall && v.minSmall {

@@ -263,17 +263,19 @@ func TestReasonValueJSONStrict(t *testing.T) {
 func TestCatalogCheckPlaceholders(t *testing.T) {
 	key := affrules.DefineMessage("test.chk1.failed", affrules.Message{Text: "failed"})
 	for tmpl, bad := range map[string]bool{
-		"{observed}. ({limit}) {subject}": false,
-		"≥ {limit}, «{observed}» 日本":      false,
-		"{{observed}}":                    false, // braces around a value, written as they are
-		"{ observed }":                    true,
-		"{observé}":                       true,
-		"{observed1}":                     true,
-		"{obs-erved}":                     true,
-		"up to {observed":                 true,
-		"{observed and more":              true,
-		"{SKU} {observed}":                true,
-		"no placeholder at all":           false,
+		"{observed}. ({limit}) {subject}":   false,
+		"≥ {limit}, «{observed}» 日本":        false,
+		"{{observed}}":                      false, // braces around a value, written as they are
+		"{ observed }":                      true,
+		"{observé}":                         true,
+		"{observed1}":                       true,
+		"{obs-erved}":                       true,
+		"up to {observed":                   true,
+		"{observed and more":                true,
+		"{SKU} {observed}":                  true,
+		"no placeholder at all":             false,
+		"{1 day":                            true,
+		"{{observed}} / {subject} {limit}}": false, // a closing brace is written as it is
 	} {
 		err := affrules.Catalog{Messages: map[affrules.MessageKey]string{key: tmpl}}.Check()
 		if (err != nil) != bad {

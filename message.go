@@ -2,13 +2,13 @@ package affrules
 
 import (
 	"errors"
-	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"sync"
 )
 
-// MessageKey names one outcome of one rule, such as "eligibility.negative_review.failed". Keys
+// MessageKey names one outcome of one rule, such as "eligibility.elg3.failed". Keys
 // are stable: a host keys its own translations by them ([Catalog]).
 type MessageKey string
 
@@ -69,16 +69,35 @@ func (c Catalog) Reason(r Reason) string {
 	return r.expand(tmpl, c.Format)
 }
 
-// placeholder matches what a template author may have meant as a placeholder: anything in braces,
-// or a brace followed by a word that is never closed.
-var placeholder = regexp.MustCompile(`\{[^{}]*\}|\{\pL+$|\{\pL+[^}\pL]`)
+// strayBrace returns the text at the first brace of tmpl that starts no placeholder, other than
+// a brace followed by another (as in "{{observed}}", a value in braces), and whether there is one.
+func strayBrace(tmpl string) (string, bool) {
+	for i := 0; i < len(tmpl); i++ {
+		if tmpl[i] != '{' {
+			continue
+		}
+		rest := tmpl[i:]
+		switch {
+		case strings.HasPrefix(rest, "{observed}"), strings.HasPrefix(rest, "{limit}"), strings.HasPrefix(rest, "{subject}"),
+			strings.HasPrefix(rest, "{{"):
+			continue
+		}
+		end := strings.IndexByte(rest, '}')
+		if end < 0 || end > 24 {
+			end = min(len(rest), 12) - 1
+		}
+		return rest[:end+1], true
+	}
+	return "", false
+}
 
 // Check reports every problem of the catalog at once, as [*FieldError] values joined, or nil: a
 // template for a key that no package imported by the program defines (a typo, whose reasons
-// would silently read in English, or the key of a package the program does not use), and text in
-// braces other than {observed}, {limit} and {subject}, or a brace left open, which would be
-// written as it is ({Observed} and { observed } included: placeholders are lower case, and a
-// template holds no other text in braces). A host checks its catalog once, when it loads it.
+// would silently read in English, or the key of a package the program does not use), and a
+// brace that starts none of {observed}, {limit} and {subject}, which would be written as it is
+// ({Observed}, { observed }, a brace left open: placeholders are lower case, and a template holds
+// no other text in braces; "{{" writes a brace before a placeholder, as in "{{observed}}"). A
+// host checks its catalog once, when it loads it.
 func (c Catalog) Check() error {
 	keys := make([]MessageKey, 0, len(c.Messages))
 	for k := range c.Messages {
@@ -91,10 +110,8 @@ func (c Catalog) Check() error {
 		if _, ok := lookupMessage(k); !ok {
 			errs = append(errs, fieldErrorf(field, strconv.Quote(string(k)), "is not a message key of any package imported by this program"))
 		}
-		for _, p := range placeholder.FindAllString(c.Messages[k], -1) {
-			if p != "{observed}" && p != "{limit}" && p != "{subject}" {
-				errs = append(errs, fieldErrorf(field, strconv.Quote(p), "is not a placeholder: use {observed}, {limit} or {subject}"))
-			}
+		if p, ok := strayBrace(c.Messages[k]); ok {
+			errs = append(errs, fieldErrorf(field, strconv.Quote(p), "is not a placeholder: use {observed}, {limit} or {subject}"))
 		}
 	}
 	return errors.Join(errs...)

@@ -6,7 +6,6 @@ import (
 	"iter"
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/affrules/affrules/internal/strictjson"
@@ -92,12 +91,18 @@ func (tl Timeline[T]) MarshalJSON() ([]byte, error) {
 // fields, in the entries or in their values, and a key given twice are errors.
 func (tl *Timeline[T]) UnmarshalJSON(b []byte) error {
 	var entries []Effective[T]
-	// A misspelt field in a policy version is an error, not a zero value; so is a key given
-	// twice, whose first value encoding/json would drop.
-	for _, p := range strictjson.Check(b, &entries) {
-		if strings.Contains(p.Problem, "given twice") {
-			return fieldErrorf(strings.Replace(p.Path, "policy", "timeline", 1), p.Value, "%s", p.Problem)
+	// A misspelt field in a policy version is an error, not a zero value; so is a key of an
+	// entry given twice, whose first value encoding/json would drop.
+	i := 0
+	for entry := range strictjson.Elements(b) {
+		seen := map[string]bool{}
+		for key := range strictjson.Members(entry) {
+			if seen[key] {
+				return fieldErrorf("timeline["+strconv.Itoa(i)+"]", strconv.Quote(key), "key is given twice; the first value would be silently dropped")
+			}
+			seen[key] = true
 		}
+		i++
 	}
 	if err := strictjson.Decode(b, &entries); err != nil {
 		return fmt.Errorf("affrules: timeline: %w", err)

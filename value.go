@@ -466,9 +466,6 @@ func (v *Value) UnmarshalJSON(b []byte) error {
 		if j.Time == nil {
 			return missing("time")
 		}
-		if h, m, s := j.Time.Clock(); j.Kind == DayValue && h|m|s|j.Time.Nanosecond() != 0 {
-			return fieldErrorf("value.time", j.Time.Format(time.RFC3339Nano), "is not a midnight: a day value is the instant its day starts")
-		}
 		out = Instant(*j.Time)
 	case TextValue:
 		if j.Text == nil {

@@ -544,7 +544,7 @@ func TestSubmitTwoResultsForOneProduct(t *testing.T) {
 		f := fxFacts()
 		f.Eligibility = order
 		_, err := e.Apply(s, collabplus.Submit("c", f), fxDay(1, 10, 2))
-		require.ErrorContains(t, err, "facts.eligibility[lamp] given twice: give one result per product (ELG-9)")
+		require.ErrorContains(t, err, `facts.eligibility[lamp] "lamp": is given twice: give one result per product (ELG-9)`)
 	}
 }
 
@@ -579,4 +579,9 @@ func TestPayAfterEveryProductEnded(t *testing.T) {
 		require.NoError(t, err)
 	}
 	fxRefused(t, second(e.Apply(s, collabplus.Pay("c", "bank_transfer"), fxDay(1, 10, 4))), collabplus.RuleLaterDisqualification)
+	// An unknown method is bad input, reported before any refusal.
+	_, err = e.Apply(s, collabplus.Pay("c", "bitcoin"), fxDay(1, 10, 4))
+	var fe *affrules.FieldError
+	require.ErrorAs(t, err, &fe)
+	require.Equal(t, "method", fe.Field)
 }

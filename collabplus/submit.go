@@ -124,7 +124,7 @@ func (e *Evaluator) submit(s *Seller, c *Collaboration, mk affrules.Market, f Fa
 		id := f.Eligibility[k].ID
 		if _, twice := byID[id]; twice {
 			// Two results for one product may disagree; which one holds is not ours to guess.
-			l.Add("facts.eligibility["+id+"]", "given twice", "give one result per product (%s)", RuleEligibleProducts)
+			l.Add("facts.eligibility["+id+"]", strconv.Quote(id), "is given twice: give one result per product (%s)", RuleEligibleProducts)
 			continue
 		}
 		byID[id] = k

@@ -7,6 +7,7 @@ package commission_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -542,4 +543,26 @@ func TestRuleChangeKeepsOpenRecords_COM8(t *testing.T) {
 	if err := changed.Check(rec); err == nil {
 		t.Error("a record opened under the old rule is not a new record of the changed one")
 	}
+}
+
+// A record's JSON without "rounding" (written before Record.Rounding existed) is refused, not
+// read as half_up whatever mode it was opened under; with it, the record reads back.
+func TestRecordJSONNeedsRounding_COM8(t *testing.T) {
+	rec := record(t, "7%", "1.50", "0")
+	b, err := json.Marshal(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back commission.Record
+	if err := json.Unmarshal(b, &back); err != nil || !back.SameOrigin(rec) {
+		t.Fatalf("read back: %v", err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		t.Fatal(err)
+	}
+	delete(m, "rounding")
+	old, _ := json.Marshal(m)
+	err = json.Unmarshal(old, &back)
+	wantField(t, err, "record.rounding")
 }

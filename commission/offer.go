@@ -516,6 +516,7 @@ func startsBefore(t, end time.Time, delay time.Duration) bool {
 	return end.IsZero() || t.Before(end.Add(delay))
 }
 
+// clone returns a deep copy of o.
 func (o Offer) clone() Offer {
 	o.Creators = slices.Clone(o.Creators)
 	o.Members = slices.Clone(o.Members)

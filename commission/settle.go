@@ -1,6 +1,8 @@
 package commission
 
 import (
+	"bytes"
+	"encoding/json"
 	"errors"
 	"maps"
 	"math/big"
@@ -15,6 +17,7 @@ import (
 	"github.com/affrules/affrules/internal/bounds"
 	"github.com/affrules/affrules/internal/enum"
 	"github.com/affrules/affrules/internal/fielderr"
+	"github.com/affrules/affrules/internal/strictjson"
 )
 
 // Sentinel errors of settlement and of the stores, for use with [errors.Is]. Each is wrapped in
@@ -145,7 +148,7 @@ type Record struct {
 	DueAt time.Time `json:"due_at"`
 	// Rounding is how Earned was rounded and how refunds reduce it: the settlement rule's mode
 	// when the record was opened (a later change of the mode applies to records opened after it).
-	// JSON without it reads as half_up, the zero mode.
+	// Its JSON is required ([Record.UnmarshalJSON]).
 	Rounding affrules.RoundingMode `json:"rounding"`
 	// PartnerShare is a partner campaign's partner share of the commission (COM-7); zero for
 	// other sources.
@@ -169,6 +172,28 @@ type Record struct {
 	ClosedAt time.Time `json:"closed_at,omitzero"`
 	// Events are the events applied, in the order they were applied.
 	Events []Event `json:"events,omitempty"`
+}
+
+// UnmarshalJSON decodes a record as encoding/json does, and refuses one without "rounding": a
+// record written before [Record.Rounding] existed would otherwise read as half_up, the zero
+// mode, whatever mode it was opened under, and its refunds would be rounded in it. Such stored
+// JSON needs the mode its record was opened under added. null leaves r as it was.
+func (r *Record) UnmarshalJSON(b []byte) error {
+	type plain Record // without this method
+	if string(bytes.TrimSpace(b)) == "null" {
+		return nil
+	}
+	var p plain
+	if err := json.Unmarshal(b, &p); err != nil {
+		return err
+	}
+	for key := range strictjson.Members(b) {
+		if key == "rounding" {
+			*r = Record(p)
+			return nil
+		}
+	}
+	return fielderr.New(pkg, "record.rounding", "(absent)", "is required: give the rounding mode the record was opened under (COM-8, MKT-4)")
 }
 
 // Clone returns a deep copy of r.
@@ -266,7 +291,6 @@ func (s Settlement) Check(r Record) error {
 	return l.Err()
 }
 
-// checkRecord adds to l every problem of record r, new or stored.
 // checkRecord adds r's problems to l. A fresh record (about to be created) is opened under s: its
 // seller type has a period in s, its DueAt is that period after the order and its Rounding is
 // s's. A stored one keeps the period and mode it was opened under: its DueAt is a whole number of

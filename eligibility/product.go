@@ -59,8 +59,9 @@ func (e *Evaluator) Product(p Product, shop Result, at time.Time) (Result, error
 // in dst's array when it has room for them (dst, which may be nil, keeps its elements; the
 // result's reasons are only its own). A host that is done with each result before the next
 // evaluation (a daily run that writes each result out, to a database, a file or a queue, as it
-// goes) passes the last result's Decision.Reasons[:0] and evaluates without allocating once the
-// array is large enough. The result's reasons then share that array, which the next such call
+// goes) keeps the array (buf = r.Decision.Reasons after a result with reasons; a passing result
+// has none, nil, and leaves buf as it was), passes buf[:0], and evaluates without allocating once
+// the array is large enough. The result's reasons then share that array, which the next such call
 // overwrites: a result kept in memory beyond it needs its own copy of them (slices.Clone).
 // [Run.AppendProduct] does the same for a product of a daily run. A product that
 // passes has no reasons (nil), whatever dst holds. An array that holds any of the shop result's

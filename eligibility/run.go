@@ -108,8 +108,9 @@ func (r *Run) Products(products iter.Seq[Product]) iter.Seq2[Result, error] {
 
 // AppendProduct evaluates one product as [Run.Products] does, with its reasons appended to dst
 // as [Evaluator.AppendProduct] appends them: a run that writes each result out (to a database,
-// a file, a queue) before the next passes the last result's Decision.Reasons[:0] and allocates
-// nothing once the array is large enough. The result's reasons share dst's array, so a result
+// a file, a queue) before the next keeps the array (buf = r.Decision.Reasons after a result with
+// reasons; a passing result has none, nil), passes buf[:0], and allocates nothing once the array
+// is large enough. The result's reasons share dst's array, so a result
 // kept in memory beyond the next call needs its own copy of them (slices.Clone). The shop's
 // result is the run's own: its reasons are copied into the product's, never handed out.
 func (r *Run) AppendProduct(dst []affrules.Reason, p Product) (Result, error) {

@@ -112,7 +112,9 @@
 //     joiner between two characters that are neither letters nor digits joins an emoji sequence
 //     (a family is one word). A message must show something: one made only of whitespace and
 //     invisible characters (Hangul fillers and the braille blank included) is refused, as is any
-//     control character but tab, line feed and carriage return (NUL, escape, C1 controls).
+//     control character but tab, line feed and carriage return (NUL, escape, C1 controls) and any
+//     bidirectional control (which would show it in another order than it is written, as the
+//     texts of INV-13 refuse it).
 //   - INV-7: creator partnership needs the MCN role, product distribution the affiliate-partner
 //     role; a purpose the account cannot pick is bad input, not a decision. [Purpose] is
 //     eligibility's, on which the listing depends.

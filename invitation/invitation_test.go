@@ -280,6 +280,10 @@ func TestValidate(t *testing.T) {
 		{"INV-5 malformed WhatsApp", contacts(c(affrules.WhatsApp, "0812")), []string{"contacts[0].value"}, invitation.ErrContact},
 		{"INV-6 empty message", func(_ *invitation.Account, inv *invitation.Invitation) { inv.Message = "" }, []string{"message"}, invitation.ErrMessage},
 		{"INV-6 invalid UTF-8", func(_ *invitation.Account, inv *invitation.Invitation) { inv.Message = "hi \xff" }, []string{"message"}, invitation.ErrMessage},
+		{"INV-6, INV-13 a bidirectional override", func(_ *invitation.Account, inv *invitation.Invitation) { inv.Message = "Pay to \u202emoc.live\u202c" }, []string{"message"}, invitation.ErrMessage},
+		{"INV-6 a message of several lines", func(_ *invitation.Account, inv *invitation.Invitation) {
+			inv.Message = "Halo!\r\n\tWe would love\u2028to work with you."
+		}, nil, nil},
 		{"INV-7 unknown purpose", func(_ *invitation.Account, inv *invitation.Invitation) { inv.Purpose = "fun" }, []string{"purpose"}, invitation.ErrPurpose},
 		{"INV-12 partner-only account", func(a *invitation.Account, _ *invitation.Invitation) { a.MCN = false }, []string{"account.roles"}, invitation.ErrAccess},
 		{"INV-12 and INV-7: no role at all", func(a *invitation.Account, _ *invitation.Invitation) { a.MCN, a.Partner = false, false }, []string{"account.roles", "purpose"}, invitation.ErrAccess},

@@ -81,10 +81,12 @@ const zwj = '\u200d' // zero-width joiner
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
 // firstControl returns the first control character of msg other than tab, line feed and carriage
-// return (NUL, the other C0 controls, DEL and the C1 controls) and its byte offset.
+// return (NUL, the other C0 controls, DEL and the C1 controls) or bidirectional control (which
+// would show the message in another order than it is written, as shown texts refuse it), and its
+// byte offset.
 func firstControl(msg string) (rune, int, bool) {
 	for i, r := range msg {
-		if r < ' ' && r != '\t' && r != '\n' && r != '\r' || r >= 0x7f && r < 0xa0 {
+		if r < ' ' && r != '\t' && r != '\n' && r != '\r' || r >= 0x7f && r < 0xa0 || shown.Bidi(r) {
 			return r, i, true
 		}
 	}
@@ -104,7 +106,7 @@ func checkMessage(l *fielderr.List, p Policy, msg string) {
 		return
 	}
 	if r, i, ok := firstControl(msg); ok {
-		l.Add("message", fmt.Sprintf("U+%04X at byte %d", r, i), "holds a control character; only tab, line feed and carriage return are allowed (INV-6): %w", ErrMessage)
+		l.Add("message", fmt.Sprintf("U+%04X at byte %d", r, i), "holds a control character; only tab, line feed and carriage return are allowed (INV-6, INV-13): %w", ErrMessage)
 		return
 	}
 	words, chars, visible := measure(msg)

@@ -34,7 +34,7 @@ func Problem(s string, max int, lines bool) (value, problem string) {
 			return fmt.Sprintf("U+%04X at byte %d", r, i), "holds a control character"
 		case !lines && (r == '\u2028' || r == '\u2029'):
 			return fmt.Sprintf("U+%04X at byte %d", r, i), "holds a line or paragraph separator in a text of one line"
-		case r >= utf8.RuneSelf && unicode.Is(unicode.Bidi_Control, r):
+		case Bidi(r):
 			return fmt.Sprintf("U+%04X at byte %d", r, i), "holds a bidirectional control character"
 		}
 		visible = visible || r > ' ' && r < 0x7f || r >= utf8.RuneSelf && Visible(r)
@@ -47,6 +47,10 @@ func Problem(s string, max int, lines bool) (value, problem string) {
 	}
 	return "", ""
 }
+
+// Bidi reports whether r is a bidirectional control (Unicode's Bidi_Control), which would show
+// the text around it in another order than it is written.
+func Bidi(r rune) bool { return r >= utf8.RuneSelf && unicode.Is(unicode.Bidi_Control, r) }
 
 // Visible reports whether r, outside ASCII, shows something: a letter, digit, punctuation mark
 // or symbol, other than the blank fillers that render as nothing (Hangul fillers, braille blank).

@@ -2,6 +2,7 @@ package eligibility_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"reflect"
 	"slices"
 	"testing"
@@ -122,6 +123,13 @@ func FuzzProduct(f *testing.F) {
 		var r eligibility.Result
 		deadline.Within(t, fuzzLimit, func() { r, err = fuzzEvaluator.Product(p, shop, at) })
 		checkResult(t, r, err)
+		// AppendProduct into an array holding an element gives the same, and keeps the element.
+		buf := make([]affrules.Reason, 1, 8)
+		buf[0] = affrules.Reason{Rule: "KEPT"}
+		ar, aerr := fuzzEvaluator.AppendProduct(buf, p, shop, at)
+		if fmt.Sprint(aerr) != fmt.Sprint(err) || !reflect.DeepEqual(ar, r) || buf[0].Rule != "KEPT" {
+			t.Fatalf("AppendProduct %+v, %v; Product %+v, %v", ar, aerr, r, err)
+		}
 		if err == nil {
 			if id == "" || pShopID != shop.ID || p.Market != shop.Market || r.Market != shop.Market || at.Year() < 1900 || at.Year() > 2199 {
 				t.Fatalf("product %+v passed against shop %+v at %s: %+v", p, shop, at, r)

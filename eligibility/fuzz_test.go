@@ -97,6 +97,18 @@ func FuzzShop(f *testing.F) {
 		if err == nil && (at.Year() < 1900 || at.Year() > 2199 || r.ID != id || r.Market != s.Market) {
 			t.Fatalf("a result at %s for shop %q in %q: %+v", at, id, market, r)
 		}
+		// ELG-1 read with time.Time: a violation in the half-open window (at − 60 days, at].
+		v := s.LastCounterfeitViolation
+		if within := !v.IsZero() && v.After(at.Add(-60*24*time.Hour)); err == nil && r.Decision.Failed(eligibility.RuleCounterfeit) != within {
+			t.Fatalf("ELG-1 for a violation at %s, evaluated at %s: failed %t, want %t", v, at, r.Decision.Failed(eligibility.RuleCounterfeit), within)
+		}
+		// AppendShop into an array holding an element gives the same, and keeps the element.
+		buf := make([]affrules.Reason, 1, 8)
+		buf[0] = affrules.Reason{Rule: "KEPT"}
+		ar, aerr := fuzzEvaluator.AppendShop(buf, s, at)
+		if fmt.Sprint(aerr) != fmt.Sprint(err) || !reflect.DeepEqual(ar, r) || buf[0].Rule != "KEPT" {
+			t.Fatalf("AppendShop %+v, %v; Shop %+v, %v", ar, aerr, r, err)
+		}
 	})
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/deadline"
 )
 
 // Keys the tests define, with wording like the domain packages'.
@@ -282,4 +283,40 @@ func TestCatalogCheckPlaceholders(t *testing.T) {
 			t.Errorf("Check(%q) = %v, want an error %t", tmpl, err, bad)
 		}
 	}
+}
+
+// Any bytes decode to an error or to a decision that encodes and decodes back to itself; never a
+// panic, and quickly whatever the digits of a decimal value.
+func FuzzDecisionJSON(f *testing.F) {
+	d := affrules.Decide(
+		affrules.Reason{Rule: "ELG-3", Key: keyNegative, Observed: affrules.Ratio(4, 400), Limit: affrules.RateOf(affrules.MustParseRate("1%")), Subject: "electronics"},
+		affrules.Reason{Rule: "ELG-2", Key: keyNegative, Observed: affrules.Decimal(decimal.RequireFromString("2.40")), Limit: affrules.Amount(decimal.RequireFromString("10.50"), "THB")},
+		affrules.Reason{Rule: "ELG-1", Kind: affrules.NotApplicable, Key: keyNegative, Observed: affrules.Instant(time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)), Limit: affrules.Text("x")},
+	)
+	d.Allowed, d.NextAllowed = false, time.Time{}
+	b, _ := json.Marshal(d)
+	for _, s := range []string{string(b), `{"allowed":true}`, `null`, `{"allowed":false,"reasons":[{}]}`,
+		`{"allowed":false,"reasons":[{"rule":"X","kind":"failed","key":"k","observed_value":{"kind":"decimal","decimal":"1e-999"}}]}`,
+		`{"allowed":true,"allowed":true}`, `{"reasons":[{"rule":"A","rule":"B"}]}`} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var d affrules.Decision
+		var err error
+		deadline.Within(t, time.Second, func() { err = json.Unmarshal(b, &d) })
+		if err != nil {
+			return
+		}
+		again, err := json.Marshal(d)
+		if err != nil {
+			t.Fatalf("%q decoded to a decision that does not encode: %v", b, err)
+		}
+		var back affrules.Decision
+		if err := json.Unmarshal(again, &back); err != nil {
+			t.Fatalf("%q decoded, encoded as %s, which does not decode: %v", b, again, err)
+		}
+		if twice, err := json.Marshal(back); err != nil || string(twice) != string(again) {
+			t.Fatalf("%q: %s read back and encoded as %s (%v)", b, again, twice, err)
+		}
+	})
 }

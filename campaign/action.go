@@ -117,7 +117,8 @@ func SetSamples(seller, product string, n int64) Action {
 // Disqualify records a permanent disqualification of a registered product, or of its shop, after
 // registration (ELG-11): the participation of the product (of every product of the shop, for a
 // shop-scoped result) ends at the instant applied, and its offers with it; orders before keep
-// theirs. A temporary disqualification changes nothing in a running campaign (it only blocks new
+// theirs. A rejected product takes no part, so it has nothing to end: disqualifying it alone is
+// refused (CMP-5). A temporary disqualification changes nothing in a running campaign (it only blocks new
 // registrations) and is refused, as is one under a policy that keeps such products
 // ([Policy.PermanentEndsParticipation] false).
 func Disqualify(elig eligibility.Result) Action { return Action{kind: actDisqualify, elig: elig} }
@@ -504,11 +505,17 @@ func (e *Evaluator) disqualify(c *Campaign, a Action, at time.Time) error {
 	if err := l.Err(); err != nil {
 		return err
 	}
-	// The products it disqualifies: the shop's every product for a shop-scoped result.
+	// The products it disqualifies: the shop's every product for a shop-scoped result, but the
+	// rejected ones, which take no part in the campaign.
 	var hit []int
+	var rejected *Registration
 	for i := range c.Products {
 		r := &c.Products[i]
 		if r.Seller == el.ShopID && (el.Scope == eligibility.ShopScope || r.Product == el.ID) {
+			if r.Status == Rejected {
+				rejected = r
+				continue
+			}
 			hit = append(hit, i)
 		}
 	}
@@ -520,6 +527,8 @@ func (e *Evaluator) disqualify(c *Campaign, a Action, at time.Time) error {
 		reasons = append(reasons, affrules.Reason{Rule: RuleLaterDisqualification, Key: keyOverAlready, Observed: affrules.Instant(at), Limit: affrules.Instant(c.Period.End), Subject: el.ID})
 	}
 	switch {
+	case len(hit) == 0 && rejected != nil:
+		reasons = append(reasons, affrules.Reason{Rule: RuleReview, Key: keyWrongStatus, Observed: affrules.Text(Rejected.String()), Limit: affrules.Text(Approved.String()), Subject: rejected.Product})
 	case len(hit) == 0:
 		reasons = append(reasons, affrules.Reason{Rule: RuleReview, Key: keyNotRegistered, Subject: el.ID})
 	case !el.Permanent():

@@ -15,6 +15,7 @@ import (
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/campaign"
 	"github.com/affrules/affrules/commission"
+	"github.com/affrules/affrules/eligibility"
 )
 
 // The zero Evaluator and a nil *Evaluator fail closed: every method returns ErrNoPolicy.
@@ -450,5 +451,24 @@ func TestMemoryNilContext(t *testing.T) {
 	for i, err := range []error{err1, err2, err3, err4} {
 		assert.ErrorContains(t, err, "campaign: nil context.Context", "method %d", i)
 		assert.ErrorIs(t, err, affrules.ErrNilContext)
+	}
+}
+
+// ELG-11, CMP-5: a rejected product takes no part in the campaign, so a permanent
+// disqualification of it alone has nothing to end and is refused; one of its shop ends the
+// shop's other products and leaves the rejected one as it was.
+func TestDisqualifyRejected(t *testing.T) {
+	c := create(t, agencyTerms(t))
+	c = apply(t, c, register("toner", "shop-1", "15%"), on(2, 10))
+	c = apply(t, c, register("serum", "shop-1", "15%"), on(2, 11))
+	c = apply(t, c, campaign.Review("agency-1", "toner", false), on(3, 9))
+	perm := eligibility.Result{ID: "toner", ShopID: "shop-1", Market: affrules.MY, State: eligibility.PermanentlyDisqualified, Scope: eligibility.ProductScope}
+	r := refused(t, c, campaign.Disqualify(perm), on(4, 9))
+	require.Equal(t, affrules.MessageKey("campaign.cmp5.wrong_status"), r.Decision.Reasons[0].Key)
+	shop := perm
+	shop.ID, shop.Scope = "shop-1", eligibility.ShopScope
+	c = apply(t, c, campaign.Disqualify(shop), on(4, 9))
+	for _, p := range c.Products {
+		require.Equal(t, p.Product == "serum", !p.Ended.IsZero(), "%s ended at %s", p.Product, p.Ended)
 	}
 }

@@ -208,8 +208,8 @@ func (m *model) disqualify(c *campaign.Campaign, el eligibility.Result, at time.
 	var hit []*campaign.Registration
 	for i := range c.Products {
 		r := &c.Products[i]
-		if r.Seller == el.ShopID && (el.Scope == eligibility.ShopScope || r.Product == el.ID) {
-			hit = append(hit, r)
+		if r.Seller == el.ShopID && (el.Scope == eligibility.ShopScope || r.Product == el.ID) && r.Status != campaign.Rejected {
+			hit = append(hit, r) // a rejected product takes no part: nothing to end (CMP-5)
 		}
 	}
 	live := slices.ContainsFunc(hit, func(r *campaign.Registration) bool { return r.Ended.IsZero() })

@@ -36,6 +36,7 @@
 //	commission.com3.no_source                     failed; Count of offers considered
 //	commission.com4.no_rate                       failed; Count of offers considered
 //	commission.com13.not_attributed               failed; Text: the order line's ID
+//	commission.com3.not_resolved                  failed; no values: the zero Resolution, no order resolved
 //	commission.com6.not_authorised                failed, or a note when the standard rate is paid instead; Text: the creator's ID; subject: the order line's ID
 //	commission.com3.before_start                  Instant of the order; Instant the offer's period starts
 //	commission.com3.ended                         Instant of the order; Instant the offer's period ended
@@ -79,8 +80,8 @@
 // is refused by [New]; the zero [Book] holds no offers, so every order earns nothing (a failed
 // COM-3 reason: no rate source applies); the zero [Offer], [Order], [Event] and [Record] are
 // refused as bad input ([Settlement.Apply] checks the record before the event); the zero
-// [Resolution] explains itself as "no commission: not resolved" and the zero [Commission] as
-// "no commission: not computed"; the zero [OfferMemory] and [RecordMemory] are empty stores
+// [Resolution] explains itself as "no commission: not resolved" (its decision denies, with
+// COM-3's "not resolved") and the zero [Commission] as "no commission: not computed"; the zero [OfferMemory] and [RecordMemory] are empty stores
 // ready for use; the zero [Money] is zero; the zero [State] is [Pending].
 //
 // Interpretations (each a default that policy data changes, SPEC's "Interpretation" items and the

@@ -2,6 +2,7 @@ package commission_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -311,5 +312,26 @@ func TestMemoryNilContext(t *testing.T) {
 	_, err6 := rm.Record(ctx, "x")
 	for i, err := range []error{err1, err2, err3, err4, err5, err6} {
 		assert.ErrorContains(t, err, "commission: nil context.Context", "method %d", i)
+	}
+}
+
+// The zero Resolution, and one built by hand, is not resolved: it denies with COM-3's "not
+// resolved" in its decision, its failures and its JSON, never "allowed" beside no source.
+func TestZeroResolutionDenies(t *testing.T) {
+	for _, r := range []commission.Resolution{{}, {Order: "line-1"}} {
+		d := r.Decision()
+		if d.Allowed || len(d.Reasons) != 1 || d.Reasons[0].Key != "commission.com3.not_resolved" {
+			t.Errorf("%+v: decision %s", r, d)
+		}
+		if fs := r.Failures(); len(fs) != 1 || fs[0].Rule != commission.RuleAtOrderTime {
+			t.Errorf("%+v: failures %v", r, fs)
+		}
+		b, err := json.Marshal(r)
+		if err != nil || !strings.Contains(string(b), `"allowed":false`) {
+			t.Errorf("%+v: JSON %s, %v", r, b, err)
+		}
+	}
+	if got := (commission.Resolution{}).Explain(); got != "no commission: not resolved" {
+		t.Errorf("Explain: %q", got)
 	}
 }

@@ -272,14 +272,17 @@ func (r *Resolution) failureReasons(dst []affrules.Reason) []affrules.Reason {
 	if r.failures&failNoSource != 0 {
 		dst = append(dst, affrules.Reason{Rule: RuleAtOrderTime, Key: keyNoSource, Observed: affrules.Count(int64(r.considered))})
 	}
+	if r.failures == 0 && !r.Earned() { // not from Resolve (the zero Resolution): nothing was resolved
+		dst = append(dst, affrules.Reason{Rule: RuleAtOrderTime, Key: keyNotResolved})
+	}
 	return dst
 }
 
 // Failures returns the failed reason of every rule that kept the order from earning (MKT-5):
 // COM-13 (not attributed), COM-6 (video not authorised for ads, when the policy refuses
 // standard rates for it), COM-4 (a Collaboration Plus without an exclusive rate and no Open
-// rate) or COM-3 (no rate source applies). It is empty when a source pays, and for the zero
-// Resolution.
+// rate) or COM-3 (no rate source applies). It is empty when a source pays; a Resolution that
+// [Evaluator.Resolve] did not make (the zero Resolution) fails COM-3 as "not resolved".
 func (r Resolution) Failures() []affrules.Reason {
 	return r.failureReasons(nil)
 }
@@ -287,8 +290,8 @@ func (r Resolution) Failures() []affrules.Reason {
 // failureText joins the failed reasons in English.
 func (r *Resolution) failureText() string {
 	fs := r.failureReasons(nil)
-	if len(fs) == 0 {
-		return "not resolved"
+	if len(fs) == 1 && fs[0].Key == keyNotResolved {
+		return "not resolved" // as the zero Resolution has always read
 	}
 	var b strings.Builder
 	for i, f := range fs {

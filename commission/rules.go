@@ -116,6 +116,10 @@ var (
 	keyNoSource = affrules.DefineMessage("commission.com3.no_source", affrules.Message{
 		Text: "no rate source applies to the order: no commission", Observed: "{observed} offers considered",
 	})
+	// COM-3 (failed): the zero Resolution, which no order was resolved into; no values.
+	keyNotResolved = affrules.DefineMessage("commission.com3.not_resolved", affrules.Message{
+		Text: "not resolved: no order was decided, so no commission",
+	})
 	// COM-6: a shop-ads order whose video the creator did not authorise for ads.
 	keyVideoNotAuthorised = affrules.DefineMessage("commission.com6.not_authorised", affrules.Message{
 		Text: "video not authorised for ads: no shop-ads commission", Observed: "creator {observed}",

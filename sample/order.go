@@ -29,7 +29,8 @@ var keyNotApproved = affrules.DefineMessage("sample.smp13.not_approved", affrule
 // Order returns the sample order request req has created by instant at (SMP-13): one exists
 // once the request is approved, whatever happened to it since. A request not approved by at
 // (requested, rejected or expired) has none: an [*affrules.Refusal] naming its state. A
-// request whose events the rules cannot have recorded is a [*affrules.FieldError].
+// request whose events the rules cannot have recorded, and an instant before the request was
+// made, are a [*affrules.FieldError].
 func (r Rule) Order(req Request, at time.Time) (SampleOrder, error) {
 	if !r.ready() {
 		return SampleOrder{}, ErrNoPolicy
@@ -37,6 +38,9 @@ func (r Rule) Order(req Request, at time.Time) (SampleOrder, error) {
 	l := fielderr.For(pkg)
 	l.Append(bounds.Instant(pkg, "at", at))
 	checkEvents(l, req)
+	if len(req.Events) > 0 && bounds.InRange(at) && at.Before(req.Events[0].At) {
+		l.Add("at", at.Format(time.RFC3339Nano), "is before the request was made at %s", req.Events[0].At.Format(time.RFC3339Nano))
+	}
 	if err := l.Err(); err != nil {
 		return SampleOrder{}, err
 	}

@@ -41,6 +41,10 @@ func TestOrder_SMP13(t *testing.T) {
 		require.NoError(t, err)
 		_, err = rule.Order(approved, approvedAt.Add(-time.Nanosecond))
 		require.ErrorAs(t, err, &ref, "not approved yet at that instant")
+		_, err = rule.Order(approved, at.Add(-time.Nanosecond))
+		var early *affrules.FieldError
+		require.ErrorAs(t, err, &early, "an instant before the request was made is bad input")
+		require.Equal(t, "at", early.Field)
 		o, err := rule.Order(approved, approvedAt)
 		require.NoError(t, err)
 		require.Equal(t, sample.SampleOrder{Request: "o1", Seller: "shop-1", Creator: "aisyah", Product: "serum", Market: affrules.MY,

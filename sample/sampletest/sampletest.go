@@ -299,6 +299,10 @@ func TestLedger(t *testing.T, newLedger func(t *testing.T) sample.Ledger) {
 		l := newLedger(t)
 		ask(t, l, rule, direct("r1", "aisyah", "serum"), band1, t0)
 		denied(t, l, rule, direct("r2", "aisyah", "serum"), band1, t0.Add(time.Hour), time.Time{}, "SMP-10")
+		// A request dated before the open one is judged against it too, never beside it.
+		before := held(t, l, "aisyah")
+		badRequest(t, l, rule, direct("r2", "aisyah", "serum"), band1, t0.Add(-time.Hour), "at")
+		unchanged(t, l, "aisyah", before, "a request dated before the product's open one")
 		otherShop := direct("r2", "aisyah", "serum")
 		otherShop.Seller = "shop-2"
 		ask(t, l, rule, otherShop, band1, t0.Add(time.Hour))
@@ -326,7 +330,7 @@ func TestLedger(t *testing.T, newLedger func(t *testing.T) sample.Ledger) {
 		denied(t, l, rule, direct("c2", "cara", "serum"), auto, t0.Add(3*day), time.Time{}, "SMP-10")
 		record(t, l, rule, "c1", sample.Posted, t0.Add(4*day))
 		// Requests are made in order: not before the last event of the product's requests.
-		before := held(t, l, "cara")
+		before = held(t, l, "cara")
 		badRequest(t, l, rule, direct("c2", "cara", "serum"), auto, t0.Add(4*day-time.Nanosecond), "at")
 		unchanged(t, l, "cara", before, "a request before the product's last event")
 		ask(t, l, rule, direct("c2", "cara", "serum"), auto, t0.Add(4*day))
@@ -339,6 +343,9 @@ func TestLedger(t *testing.T, newLedger func(t *testing.T) sample.Ledger) {
 		}
 		denied(t, l, rule, direct("r5", "aisyah", "p5"), band1, t0.Add(5*day), january, "SMP-11")
 		denied(t, l, rule, direct("r5", "aisyah", "p5"), band1, january.Add(-time.Nanosecond), january, "SMP-11")
+		// A request dated before some of the month's five counts them all: requests arriving out
+		// of order cannot pass the cap together.
+		denied(t, l, rule, direct("r9", "aisyah", "p9"), band1, t0.Add(2*day-time.Hour), january, "SMP-11")
 		ask(t, l, rule, direct("b0", "budi", "p0"), band1, t0.Add(5*day))
 		ask(t, l, rule, direct("b1", "budi", "p1"), sample.Facts{Band: "band_2"}, t0.Add(5*day))
 		// 17:00 UTC on 31 December is January in Kuala Lumpur.

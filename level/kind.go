@@ -13,9 +13,9 @@ import (
 // not something this package derives from a month's events: a creator who only shared links last
 // month may still be an affiliate creator.
 //
-// Sellers choose creators by kind ([Kind.Meets], [ByKind]); Collaboration Plus task rules read it
-// through [Kind.Promotes] (CP-18: a link-share-only creator cannot complete a LIVE or video task,
-// whether that blocks them is collabplus policy). The zero Kind is [UnknownKind], which meets no
+// Sellers choose creators by kind ([Kind.Meets], [ByKind]); [Kind.Promotes] says which content a
+// creator of the kind can promote (CP-18: a link-share-only creator cannot complete a LIVE or
+// video task), for the host to apply to the task completions it reports. The zero Kind is [UnknownKind], which meets no
 // need and promotes nothing.
 type Kind uint8
 

@@ -34,7 +34,7 @@ const (
 	// RuleBadge (LVL-10): the marketplace badges: [Evaluator.Badges].
 	RuleBadge affrules.RuleID = "LVL-10"
 	// RuleKind (LVL-11): link-share-only creator or affiliate creator, as [Kind]: sellers choose
-	// by [Kind.Meets] and [ByKind]; Collaboration Plus tasks read [Kind.Promotes] (CP-18).
+	// by [Kind.Meets] and [ByKind]; [Kind.Promotes] says what each kind can promote (CP-18).
 	RuleKind affrules.RuleID = "LVL-11"
 	// RuleProfile (LVL-12): the Marketplace profile metrics ([Profile], [GPM]) and what a viewer
 	// sees of them without data authorisation (ELG-8): [Evaluator.ProfileView].

@@ -34,7 +34,8 @@ type Facts struct {
 // AutoApproved, how many requests for the product of the same seller in the same partner
 // campaign were approved automatically (SMP-2); InCollab, how many requests the creator made in
 // the same Collaboration Plus of the same seller (collaboration IDs are the seller's) (SMP-3).
-// [Rule.History] builds it from the creator's requests.
+// [Rule.History] builds it from the creator's requests, all but AutoApproved, which counts other
+// creators' requests too and is the ledger's to fill.
 //
 // Counts are of requests whatever order they reached the ledger in: a request dated before
 // others of its month (concurrent handlers, a retry) is judged against every request of that
@@ -47,8 +48,8 @@ type History struct {
 }
 
 // History returns the [History] that bears on request req at instant at, from mine, the
-// requests of req's creator in the order they were recorded: the one way a [Ledger] builds
-// what it passes to [Rule.Decide].
+// requests of req's creator in the order they were recorded: what a [Ledger] passes to
+// [Rule.Decide], once it has set AutoApproved from the campaign's requests of every creator.
 func (r Rule) History(req Request, mine []Request, at time.Time) History {
 	var h History
 	mk, _ := affrules.LookupMarket(req.Market)

@@ -44,7 +44,12 @@
 // as the jsonb in the same statement. Locking that row serialises the changes to one aggregate
 // and leaves the others free; splitting an aggregate into normalised tables would only add
 // joins to rebuild what each rule needs whole. A level is no aggregate: it is one smallint per
-// market, creator and month (the month's first day, a date), stored by one upsert.
+// market, creator and month (the month's first day, a date), stored by one upsert. The jsonb is
+// read by the domain types' own decoding, so it follows them: a commission record's JSON must
+// hold its "rounding" (commission.Record.UnmarshalJSON), which rows written by releases before
+// that field existed lack; such a row is refused when read until its mode is added (for a
+// database whose records were all opened under one mode: UPDATE affrules_commission_records SET
+// data = data || '{"rounding": "half_up"}' WHERE NOT data ? 'rounding').
 //
 // An offer's rule also looks beyond the offer: a second OPEN offer of its market and product
 // that conflicts with it is refused (commission.OfferRule.Conflicts: COM-10, COM-11, and a

@@ -90,8 +90,8 @@ func (s *levels) Get(ctx context.Context, market affrules.MarketCode, creator st
 	if err := levelKey(market, creator, m); err != nil {
 		return level.L0, false, err
 	}
-	if !textOK(creator) {
-		return level.L0, false, nil // nothing stored has such a creator
+	if !textOK(creator) || !textOK(string(market)) {
+		return level.L0, false, nil // nothing stored has such a creator or market
 	}
 	var l int16
 	err := s.pool.QueryRow(ctx, `SELECT level FROM affrules_levels WHERE market = $1 AND creator = $2 AND month = $3`,

@@ -97,9 +97,6 @@ func (st *records) Apply(ctx context.Context, s commission.Settlement, ev commis
 	if !textOK(ev.Record) { // nothing stored has such an ID
 		return commission.Record{}, fielderr.New("commission", "event.record", strconv.Quote(ev.Record), "%w", commission.ErrNotFound)
 	}
-	if err := storableText("commission", "event", ev); err != nil {
-		return commission.Record{}, err
-	}
 	var out commission.Record
 	var domain bool // the error, if any, is the rule's or the sentinel's, not the database's
 	err := inTx(ctx, st.pool, func(tx pgx.Tx) error {
@@ -115,6 +112,10 @@ func (st *records) Apply(ctx context.Context, s commission.Settlement, ev commis
 		}
 		r, err := decodeRecord(stored)
 		if err != nil {
+			return err
+		}
+		if err := storableText("commission", "event", ev); err != nil { // after the lookup, as Memory finds no record first
+			domain = true
 			return err
 		}
 		if out, err = s.Apply(r, ev); err != nil {

@@ -80,6 +80,11 @@ func TestUnstorableTextEverywhere(t *testing.T) {
 	if l, ok, err := levels.Get(ctx, affrules.MY, "c\xff", march); err != nil || ok || l != level.L0 {
 		t.Errorf("get by an unstorable creator: %v %v %v", l, ok, err)
 	}
+	for _, m := range []affrules.MarketCode{"T\x00", "\xff"} {
+		if l, ok, err := levels.Get(ctx, m, "c", march); err != nil || ok || l != level.L0 {
+			t.Errorf("get by an unstorable market %q: %v %v %v", m, l, ok, err)
+		}
+	}
 
 	records := postgres.Records(pool)
 	if _, err := records.Record(ctx, "id\x00"); !errors.Is(err, commission.ErrNotFound) {
@@ -87,6 +92,9 @@ func TestUnstorableTextEverywhere(t *testing.T) {
 	}
 	if _, err := records.Apply(ctx, commission.DefaultPolicy().Settlement(), commission.Event{ID: "e", Record: "id\xff", Kind: commission.Cancel, At: at}); !errors.Is(err, commission.ErrNotFound) {
 		t.Errorf("apply to an unstorable ID: %v", err)
+	}
+	if _, err := records.Apply(ctx, commission.DefaultPolicy().Settlement(), commission.Event{ID: "a\x00b", Record: "nonexistent", Kind: commission.Cancel, At: at}); !errors.Is(err, commission.ErrNotFound) {
+		t.Errorf("an unstorable event ID for a record that does not exist: %v, want ErrNotFound as Memory gives", err)
 	}
 
 	campaigns := postgres.Campaigns(pool)

@@ -10,6 +10,7 @@ import (
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/internal/enum"
 	"github.com/affrules/affrules/internal/fielderr"
+	"github.com/affrules/affrules/level"
 )
 
 // Type is a collaboration's type (CP-1). The zero value is not a type.
@@ -170,6 +171,8 @@ func (t Terms) Clone() Terms {
 type Member struct {
 	Creator string    `json:"creator"`
 	Joined  time.Time `json:"joined"`
+	// Kind is the creator's kind when they joined (LVL-11), for [Evaluator.TaskReward].
+	Kind level.Kind `json:"kind,omitzero"`
 }
 
 // Collaboration is one Collaboration Plus of a seller: the seller's preferences, the

@@ -68,6 +68,11 @@
 //     preferences.
 //   - CP-5: a task completion counts from the creator's join (or the start, if later) to the
 //     end; the reward is due at the last task's first counted completion; partial → nothing.
+//   - CP-18, LVL-11: a member keeps the kind the creator joined with ([Creator].Kind,
+//     [Member].Kind); one who joined as link-share-only does not complete a task whose content
+//     type is one of [Policy].ContentCreatorTasks (default "live" and "video"), whatever
+//     completions are reported. An unknown kind restricts nothing, and an empty list lets every
+//     member complete every task.
 //   - CP-6: the ranked value is the host's sum over content types from join to end; only
 //     qualified members are ranked; ties by [Policy.TieBreaks] (who reached the value first,
 //     then creator ID), creator ID last so the order never depends on input order; creators
@@ -122,6 +127,7 @@
 //	collabplus.cp4.criterion              Text: the creator's value, "none" if not given; Text: the condition; subject: the attribute
 //	collabplus.cp4.too_many_groups        Count of the seller's groups; Count maximum; subject: the seller
 //	collabplus.cp5.not_completed          Count 0, the completions; Instant the period ends; subject: the task, as "tasks[0]"
+//	collabplus.cp18.link_share_only       Text "link_share_only", the member's kind; Text: the task's content type; subject: the task
 //	collabplus.cp5.completed_late         Instant of the first completion at or after the end; Instant the period ended; subject: the task
 //	collabplus.cp5.completed_before_join  Instant of the last completion too early; Instant completions count from; subject: the task
 //	collabplus.cp7.state                  Text: the state; Text: the state or states the action needs; subject: the collaboration

@@ -235,7 +235,7 @@ func TestGroupLevelZero(t *testing.T) {
 func TestJoinBadCreator(t *testing.T) {
 	e := fxEval(t, nil)
 	s := fxPaid(t, e, fxTerms(collabplus.Product{ID: "lamp"}))
-	for _, c := range []collabplus.Creator{{ID: "a", Level: 42}, {ID: "a", Followers: -5}, {ID: "a", Risk: 9}, {}} {
+	for _, c := range []collabplus.Creator{{ID: "a", Level: 42}, {ID: "a", Followers: -5}, {ID: "a", Risk: 9}, {ID: "a", Kind: 7}, {}} {
 		_, err := e.Apply(s, collabplus.Join("c", c), fxDay(2, 2, 0))
 		var fe *affrules.FieldError
 		require.ErrorAs(t, err, &fe, "%+v", c)
@@ -244,6 +244,10 @@ func TestJoinBadCreator(t *testing.T) {
 	_, err := e.Apply(s, collabplus.Join("c", collabplus.Creator{ID: "a"}), fxDay(1, 25, 0))
 	r := fxRefused(t, err, collabplus.RuleLifecycle)
 	require.True(t, r.Decision.NextAllowed.Equal(fxDay(2, 1, 0)))
+	// LVL-11: the member keeps the kind the creator joined with, for the task rules.
+	s, err = e.Apply(s, collabplus.Join("c", collabplus.Creator{ID: "a", Kind: level.LinkShareOnly}), fxDay(2, 2, 0))
+	require.NoError(t, err)
+	require.Equal(t, level.LinkShareOnly, s.Collaborations[0].Members[0].Kind)
 }
 
 // ELG-11: a permanent disqualification ends the product's part from that instant; its offer

@@ -60,6 +60,10 @@ type Creator struct {
 	ContentTypes []string            `json:"content_types,omitempty"`
 	Followers    int64               `json:"followers"`
 	Risk         Risk                `json:"risk"`
+	// Kind is the creator's kind as the platform classifies it (LVL-11): a link-share-only
+	// creator does not complete the tasks of [Policy].ContentCreatorTasks. The zero kind,
+	// unknown, restricts nothing.
+	Kind level.Kind `json:"kind,omitzero"`
 	// Attributes holds any other attribute a group may name (CP-4's "and many more"), as
 	// text; a numeric criterion reads it as a decimal number.
 	Attributes map[string]string `json:"attributes,omitempty"`
@@ -83,6 +87,9 @@ func (c Creator) check(l *fielderr.List) {
 	}
 	if slices.Contains(c.ContentTypes, "") {
 		l.Add("creator.content_types", "", "must not hold an empty content type")
+	}
+	if _, err := c.Kind.MarshalText(); err != nil {
+		l.Add("creator.kind", int(c.Kind), "must be unknown, link_share_only or affiliate_creator (LVL-11): %w", affrules.ErrOutOfRange)
 	}
 }
 

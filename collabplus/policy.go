@@ -91,6 +91,11 @@ type Policy struct {
 	// shop, end the product's part in the seller's running and scheduled collaborations from
 	// that instant ([Disqualify], ELG-11). Default true; false keeps it.
 	PermanentEndsParticipation bool `json:"permanent_ends_participation"`
+	// ContentCreatorTasks are the task content types only a creator who makes content completes
+	// (LVL-11, CP-18): a member who joined as a link-share-only creator ([Creator].Kind) does not
+	// complete a task of one of them, whatever completions are reported. Default "live" and
+	// "video"; none lets every member complete every task.
+	ContentCreatorTasks []string `json:"content_creator_tasks"`
 	// Recommended holds the platform's recommended settings per market (CP-16). Default none.
 	Recommended map[affrules.MarketCode]Recommendation `json:"recommended,omitempty" strict:"all"`
 }
@@ -120,6 +125,7 @@ func DefaultPolicy() Policy {
 		SampleLeadDays:      7,
 
 		PermanentEndsParticipation: true,
+		ContentCreatorTasks:        []string{"live", "video"},
 	}
 }
 
@@ -187,6 +193,15 @@ func (p Policy) Validate() error {
 	names("payment_methods", p.PaymentMethods, nil)
 	names("tie_breaks", p.TieBreaks, []string{TieFirstReached, TieCreatorID})
 	names("cancel_reasons", p.CancelReasons, nil)
+	for i, s := range p.ContentCreatorTasks { // none is a choice: every member completes every task
+		f := "content_creator_tasks[" + strconv.Itoa(i) + "]"
+		switch {
+		case s == "":
+			l.Add(f, "", "must not be empty")
+		case slices.Contains(p.ContentCreatorTasks[:i], s):
+			l.Add(f, s, "is listed twice")
+		}
+	}
 	if _, err := p.Rounding.MarshalText(); err != nil {
 		l.Add("rounding", int(p.Rounding), "must be half_up, half_even or down: %w", affrules.ErrOutOfRange)
 	}

@@ -37,7 +37,8 @@ func TestDefaultPolicy(t *testing.T) {
 		CancelReasons:       []string{"account_security", "risk_control"}, // CP-14
 		SampleLeadDays:      7,                                            // CP-16
 
-		PermanentEndsParticipation: true, // ELG-11
+		PermanentEndsParticipation: true,                      // ELG-11
+		ContentCreatorTasks:        []string{"live", "video"}, // LVL-11, CP-18
 	}
 	if diff := cmp.Diff(want, collabplus.DefaultPolicy()); diff != "" {
 		t.Errorf("DefaultPolicy (-want +got):\n%s", diff)

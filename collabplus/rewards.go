@@ -13,11 +13,17 @@ import (
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/internal/bounds"
 	"github.com/affrules/affrules/internal/fielderr"
+	"github.com/affrules/affrules/level"
 )
 
 // Message keys of the reward reasons, with their English wording. The subject of a CP-5 reason
 // is the task, as "tasks[0]".
 var (
+	// CP-18, LVL-11: a link-share-only member does not complete a task of content only a content
+	// creator makes; observed the member's kind, limit the task's content type.
+	keyTaskKind = affrules.DefineMessage("collabplus.cp18.link_share_only", affrules.Message{
+		Text: "{subject} is {limit} content, which a link-share-only creator does not make: no task reward", Observed: "creator {observed}", Limit: "{limit} task",
+	})
 	// CP-5: the task has no completion at all; observed the number of completions counted
 	// (zero), limit the period's end instant.
 	keyTaskNotCompleted = affrules.DefineMessage("collabplus.cp5.not_completed", affrules.Message{
@@ -63,7 +69,9 @@ type Reward struct {
 // first counted completions (the platform pays during the collaboration, as the last task
 // completes). Partial completion earns nothing: the decision is denied with one reason per
 // task not completed in time, with its observed instant or count and the limit it missed, and
-// the Reward is the zero Reward.
+// the Reward is the zero Reward. A member who joined as a link-share-only creator does not
+// complete a task of [Policy].ContentCreatorTasks, whatever completions are reported (LVL-11,
+// CP-18): its reason names the task's content type.
 //
 // The outcome depends only on c and done: completions still to come, before the end, are the
 // host's to add. Bad input is a [*affrules.FieldError]: a collaboration that is not a task
@@ -111,9 +119,18 @@ func (e *Evaluator) TaskReward(c Collaboration, creator string, done []Completio
 	first := make([]time.Time, len(t.Tasks))
 	late := make([]time.Time, len(t.Tasks))
 	early := make([]time.Time, len(t.Tasks))
+	// LVL-11, CP-18: a link-share-only member completes no task of content only a content
+	// creator makes; its reported completions do not count.
+	cannot := make([]bool, len(t.Tasks))
+	if c.Members[m].Kind == level.LinkShareOnly {
+		for i, k := range t.Tasks {
+			cannot[i] = slices.Contains(e.policy.ContentCreatorTasks, k.ContentType)
+		}
+	}
 	for _, d := range done {
 		i := d.Task
 		switch {
+		case cannot[i]:
 		case d.At.Before(from):
 			if early[i].IsZero() || d.At.After(early[i]) {
 				early[i] = d.At
@@ -134,6 +151,9 @@ func (e *Evaluator) TaskReward(c Collaboration, creator string, done []Completio
 	for i, f := range first {
 		subject := "tasks[" + strconv.Itoa(i) + "]"
 		switch {
+		case cannot[i]:
+			reasons = append(reasons, affrules.Reason{Rule: RuleTasks, Key: keyTaskKind,
+				Observed: affrules.Text(level.LinkShareOnly.String()), Limit: affrules.Text(t.Tasks[i].ContentType), Subject: subject})
 		case !f.IsZero():
 			if f.After(due) {
 				due = f

@@ -15,6 +15,8 @@ import (
 
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/collabplus"
+	"github.com/affrules/affrules/commission"
+	"github.com/affrules/affrules/level"
 )
 
 // rewardPeriod is Mar 2–20, 2026 in the UK: [Mar 2 00:00 GMT, Mar 21 00:00 GMT).
@@ -441,4 +443,36 @@ func TestRankScoreBounds(t *testing.T) {
 	require.ErrorContains(t, err, "collabplus: scores[0].value 1.5: must be a whole number of orders (CP-6)")
 	_, err = e.Rank(c, []collabplus.Score{score("ann", "2.000", ukAt(5, 0, 0), true)})
 	require.NoError(t, err)
+}
+
+// LVL-11, CP-18: a member who joined as a link-share-only creator does not complete a video or
+// LIVE task (the policy's content-creator tasks), whatever is reported; an affiliate creator,
+// an unknown kind, or a policy that names no such content, completes it.
+func TestTaskRewardKind(t *testing.T) {
+	c := taskCollab()
+	c.Preferences.Tasks[1].ContentType = "link" // a task a link-share-only creator can do
+	done := []collabplus.Completion{{0, ukAt(5, 0, 0)}, {1, ukAt(6, 0, 0)}}
+	for _, tt := range []struct {
+		kind   level.Kind
+		tasks  []string
+		reward bool
+	}{
+		{level.LinkShareOnly, []string{"live", "video"}, false},
+		{level.AffiliateCreator, []string{"live", "video"}, true},
+		{level.UnknownKind, []string{"live", "video"}, true},
+		{level.LinkShareOnly, nil, true},
+	} {
+		p := collabplus.DefaultPolicy()
+		p.ContentCreatorTasks = tt.tasks
+		e := collabplus.MustNew(p, commission.MustNew(commission.DefaultPolicy()))
+		c.Members[0].Kind = tt.kind
+		r, d, err := e.TaskReward(c, "ann", done)
+		require.NoError(t, err)
+		require.Equal(t, tt.reward, d.Allowed, "%s, %v: %s", tt.kind, tt.tasks, d)
+		if !tt.reward {
+			require.Equal(t, []affrules.Reason{{Rule: collabplus.RuleTasks, Key: "collabplus.cp18.link_share_only",
+				Observed: affrules.Text("link_share_only"), Limit: affrules.Text("video"), Subject: "tasks[0]"}}, d.Reasons)
+			require.Equal(t, collabplus.Reward{}, r)
+		}
+	}
 }

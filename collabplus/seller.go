@@ -475,7 +475,7 @@ func join(s *Seller, c *Collaboration, cr Creator, at time.Time) error {
 	if err := refuse("join", cr.ID, time.Time{}, joinReasons(s, c, cr, at)...); err != nil {
 		return err
 	}
-	c.Members = append(c.Members, Member{Creator: cr.ID, Joined: at})
+	c.Members = append(c.Members, Member{Creator: cr.ID, Joined: at, Kind: cr.Kind})
 	return nil
 }
 

@@ -15,7 +15,7 @@ import (
 //
 // Sellers choose creators by kind ([Kind.Meets], [ByKind]); [Kind.Promotes] says which content a
 // creator of the kind can promote (CP-18: a link-share-only creator cannot complete a LIVE or
-// video task), for the host to apply to the task completions it reports. The zero Kind is [UnknownKind], which meets no
+// video task, which package collabplus applies to its members). The zero Kind is [UnknownKind], which meets no
 // need and promotes nothing.
 type Kind uint8
 

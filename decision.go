@@ -247,12 +247,11 @@ func decodeStrict(b []byte, v any, root string) error {
 	if _, err := dec.Token(); err != io.EOF {
 		return fieldErrorf(root, "(JSON)", "has data after the value")
 	}
-	seen := map[string]bool{}
-	for key := range strictjson.Members(b) {
-		if seen[key] {
-			return fieldErrorf(root, strconv.Quote(key), "key is given twice; the first value would be silently dropped")
-		}
-		seen[key] = true
+	// A key given twice, or one that names a field only when case is ignored (encoding/json
+	// would take it, and keep the last of two), at any depth of v's own fields.
+	if problems := strictjson.Check(b, v); len(problems) > 0 {
+		p := problems[0]
+		return fieldErrorf(root+strings.TrimPrefix(p.Path, "policy"), p.Value, "%s", p.Problem)
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"iter"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/affrules/affrules/internal/strictjson"
@@ -91,18 +92,12 @@ func (tl Timeline[T]) MarshalJSON() ([]byte, error) {
 // fields, in the entries or in their values, and a key given twice are errors.
 func (tl *Timeline[T]) UnmarshalJSON(b []byte) error {
 	var entries []Effective[T]
-	// A misspelt field in a policy version is an error, not a zero value; so is a key of an
-	// entry given twice, whose first value encoding/json would drop.
-	i := 0
-	for entry := range strictjson.Elements(b) {
-		seen := map[string]bool{}
-		for key := range strictjson.Members(entry) {
-			if seen[key] {
-				return fieldErrorf("timeline["+strconv.Itoa(i)+"]", strconv.Quote(key), "key is given twice; the first value would be silently dropped")
-			}
-			seen[key] = true
-		}
-		i++
+	// A misspelt field in a policy version is an error, not a zero value; so is a key given
+	// twice (encoding/json would keep the last) or one that names a field only when case is
+	// ignored, at any depth.
+	if problems := strictjson.Check(b, &entries); len(problems) > 0 {
+		p := problems[0]
+		return fieldErrorf("timeline"+strings.TrimPrefix(p.Path, "policy"), p.Value, "%s", p.Problem)
 	}
 	if err := strictjson.Decode(b, &entries); err != nil {
 		return fmt.Errorf("affrules: timeline: %w", err)

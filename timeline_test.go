@@ -197,10 +197,12 @@ func TestTimelineJSON(t *testing.T) {
 	}{
 		{"out of order", `{"open":[{"from":"2026-10-04T00:00:00Z","value":"8%"},{"from":"2026-10-01T00:00:00Z","value":"10%"}]}`, "affrules: timeline[1].from 2026-10-01T00:00:00Z: must be after entry 0's"},
 		{"duplicate From", `{"open":[{"from":"2026-10-01T00:00:00Z","value":"8%"},{"from":"2026-10-01T07:00:00+07:00","value":"10%"}]}`, "timeline[1].from"},
-		{"unknown field", `{"open":[{"from":"2026-10-01T00:00:00Z","value":"8%","until":"2026-11-01T00:00:00Z"}]}`, `affrules: timeline: json: unknown field "until"`},
+		{"unknown field", `{"open":[{"from":"2026-10-01T00:00:00Z","value":"8%","until":"2026-11-01T00:00:00Z"}]}`, `affrules: timeline[0] "until": is not a field (want one of from, value)`},
 		{"bad value", `{"open":[{"from":"2026-10-01T00:00:00Z","value":"180%"}]}`, "out of range"},
-		{"bad instant", `{"open":[{"from":"2026-10-01","value":"8%"}]}`, "affrules: timeline:"},
-		{"not an array", `{"open":{"from":"2026-10-01T00:00:00Z","value":"8%"}}`, "affrules: timeline:"},
+		{"bad instant", `{"open":[{"from":"2026-10-01","value":"8%"}]}`, `affrules: timeline[0].from "2026-10-01": parsing time`},
+		{"not an array", `{"open":{"from":"2026-10-01T00:00:00Z","value":"8%"}}`, "affrules: timeline (an object): must be a JSON array"},
+		{"a key given twice inside a value", `{"open":[{"from":"2026-10-01T00:00:00Z","value":"8%","value":"9%"}]}`, `affrules: timeline[0] "value": key is given twice`},
+		{"a key that matches only ignoring case", `{"open":[{"From":"2026-10-01T00:00:00Z","value":"8%"}]}`, `affrules: timeline[0] "From"`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

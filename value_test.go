@@ -325,4 +325,13 @@ func TestReasonJSONDuplicateKey(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), `decision "allowed": key is given twice`) {
 		t.Errorf("decision: %v", err)
 	}
+	// A key that names a field only when case is ignored would be taken, and keep the last.
+	err = json.Unmarshal([]byte(`{"allowed":false,"Allowed":true}`), &d)
+	if err == nil || !strings.Contains(err.Error(), `decision "Allowed"`) {
+		t.Errorf("decision, a case variant: %v", err)
+	}
+	err = json.Unmarshal([]byte(`{"rule":"ELG-3","Rule":"ELG-4","kind":"failed","key":"k"}`), &r)
+	if err == nil || !strings.Contains(err.Error(), `reason "Rule"`) {
+		t.Errorf("reason, a case variant: %v", err)
+	}
 }

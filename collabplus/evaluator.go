@@ -79,6 +79,7 @@ func (p Policy) clone() Policy {
 	p.PaymentMethods = slices.Clone(p.PaymentMethods)
 	p.TieBreaks = slices.Clone(p.TieBreaks)
 	p.CancelReasons = slices.Clone(p.CancelReasons)
+	p.ContentCreatorTasks = slices.Clone(p.ContentCreatorTasks)
 	if p.Recommended != nil {
 		r := make(map[affrules.MarketCode]Recommendation, len(p.Recommended))
 		for k, v := range p.Recommended {

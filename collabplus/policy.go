@@ -93,8 +93,9 @@ type Policy struct {
 	PermanentEndsParticipation bool `json:"permanent_ends_participation"`
 	// ContentCreatorTasks are the task content types only a creator who makes content completes
 	// (LVL-11, CP-18): a member who joined as a link-share-only creator ([Creator].Kind) does not
-	// complete a task of one of them, whatever completions are reported. Default "live" and
-	// "video"; none lets every member complete every task.
+	// complete a task of one of them (compared with the task's content type ignoring case),
+	// whatever completions are reported. Default "live" and "video"; none lets every member
+	// complete every task.
 	ContentCreatorTasks []string `json:"content_creator_tasks"`
 	// Recommended holds the platform's recommended settings per market (CP-16). Default none.
 	Recommended map[affrules.MarketCode]Recommendation `json:"recommended,omitempty" strict:"all"`

@@ -96,8 +96,12 @@ func (e *Evaluator) TaskReward(c Collaboration, creator string, done []Completio
 	m := slices.IndexFunc(c.Members, func(m Member) bool { return m.Creator == creator })
 	if m < 0 {
 		l.Add("creator", strconv.Quote(creator), "is not a member of collaboration %q (CP-5)", c.ID)
-	} else if err := bounds.Instant(pkg, "collaboration.members["+strconv.Itoa(m)+"].joined", c.Members[m].Joined); err != nil {
-		l.Append(err)
+	} else {
+		field := "collaboration.members[" + strconv.Itoa(m) + "]"
+		l.Append(bounds.Instant(pkg, field+".joined", c.Members[m].Joined))
+		if _, err := c.Members[m].Kind.MarshalText(); err != nil {
+			l.Add(field+".kind", int(c.Members[m].Kind), "must be unknown, link_share_only or affiliate_creator (LVL-11): %w", affrules.ErrOutOfRange)
+		}
 	}
 	for i, d := range done {
 		f := "done[" + strconv.Itoa(i) + "]"
@@ -124,7 +128,7 @@ func (e *Evaluator) TaskReward(c Collaboration, creator string, done []Completio
 	cannot := make([]bool, len(t.Tasks))
 	if c.Members[m].Kind == level.LinkShareOnly {
 		for i, k := range t.Tasks {
-			cannot[i] = slices.Contains(e.policy.ContentCreatorTasks, k.ContentType)
+			cannot[i] = slices.ContainsFunc(e.policy.ContentCreatorTasks, func(s string) bool { return strings.EqualFold(s, k.ContentType) })
 		}
 	}
 	for _, d := range done {

@@ -475,4 +475,17 @@ func TestTaskRewardKind(t *testing.T) {
 			require.Equal(t, collabplus.Reward{}, r)
 		}
 	}
+	// Content types compare ignoring case; the evaluator keeps its own copy of the list; a kind
+	// out of range is bad input.
+	p := collabplus.DefaultPolicy()
+	e := collabplus.MustNew(p, commission.MustNew(commission.DefaultPolicy()))
+	p.ContentCreatorTasks[1] = "other" // the host's copy, after New
+	c.Members[0].Kind = level.LinkShareOnly
+	c.Preferences.Tasks[0].ContentType = "VIDEO"
+	_, d, err := e.TaskReward(c, "ann", done)
+	require.NoError(t, err)
+	require.True(t, d.Failed(collabplus.RuleTasks), "VIDEO is video: %s", d)
+	c.Members[0].Kind = level.Kind(7)
+	_, _, err = e.TaskReward(c, "ann", done)
+	require.ErrorContains(t, err, "collaboration.members[0].kind 7")
 }

@@ -565,4 +565,8 @@ func TestRecordJSONNeedsRounding_COM8(t *testing.T) {
 	old, _ := json.Marshal(m)
 	err = json.Unmarshal(old, &back)
 	wantField(t, err, "record.rounding")
+	m["rounding"] = nil
+	null, _ := json.Marshal(m)
+	err = json.Unmarshal(null, &back)
+	wantField(t, err, "record.rounding")
 }

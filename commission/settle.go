@@ -174,7 +174,8 @@ type Record struct {
 	Events []Event `json:"events,omitempty"`
 }
 
-// UnmarshalJSON decodes a record as encoding/json does, and refuses one without "rounding": a
+// UnmarshalJSON decodes a record as encoding/json does, and refuses one without "rounding" (or
+// with null for it): a
 // record written before [Record.Rounding] existed would otherwise read as half_up, the zero
 // mode, whatever mode it was opened under, and its refunds would be rounded in it. Such stored
 // JSON needs the mode its record was opened under added. null leaves r as it was.
@@ -187,8 +188,8 @@ func (r *Record) UnmarshalJSON(b []byte) error {
 	if err := json.Unmarshal(b, &p); err != nil {
 		return err
 	}
-	for key := range strictjson.Members(b) {
-		if key == "rounding" {
+	for key, v := range strictjson.Members(b) {
+		if key == "rounding" && string(bytes.TrimSpace(v)) != "null" {
 			*r = Record(p)
 			return nil
 		}

@@ -174,9 +174,10 @@
 //     not derived from a month's events. A seller's need for link sharing is met by either kind,
 //     a need for LIVE and short video only by an affiliate creator ([Kind.Meets], [ByKind]).
 //     [Kind.Promotes] says a link-share-only creator promotes by link only, so cannot complete a
-//     LIVE or video task (CP-18): package collabplus applies it to its members by the kind they
-//     joined with and its policy's content-creator task types. An unknown kind meets nothing and
-//     promotes nothing.
+//     LIVE or video task (CP-18). Package collabplus applies that rule to its members by the kind
+//     they joined with and its policy's content-creator task types, and restricts a member of
+//     unknown kind in nothing (members recorded before kinds were, or joined without one). Here
+//     an unknown kind meets nothing and promotes nothing.
 //   - Interpretation (LVL-12): GPM is computed exactly ([GPM] holds GMV and exposures; [GPM.Cmp]
 //     cross-multiplies) and rounded once, for display, by the host's choice of places and mode
 //     ([GPM.Round], MKT-4). Zero shopping-cart exposures mean no data, not an error, whatever

@@ -15,7 +15,8 @@ import (
 //
 // Sellers choose creators by kind ([Kind.Meets], [ByKind]); [Kind.Promotes] says which content a
 // creator of the kind can promote (CP-18: a link-share-only creator cannot complete a LIVE or
-// video task, which package collabplus applies to its members). The zero Kind is [UnknownKind], which meets no
+// video task, which package collabplus applies to its link-share-only members; it restricts a
+// member of unknown kind in nothing). The zero Kind is [UnknownKind], which meets no
 // need and promotes nothing.
 type Kind uint8
 

@@ -328,7 +328,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) collabplus.Store) {
 			{collabplus.Submit("c1", facts("shop-1")), submitted},
 			{collabplus.Pay("c1", "credit_card"), paid},
 			{collabplus.BlockCreator("kai"), paid},
-			{collabplus.Join("c1", collabplus.Creator{ID: "mali", Level: level.L4}), period.Start},
+			{collabplus.Join("c1", collabplus.Creator{ID: "mali", Level: level.L4, Kind: level.LinkShareOnly}), period.Start},
 		}
 		var got collabplus.Seller
 		for _, st := range steps {
@@ -349,7 +349,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) collabplus.Store) {
 		if diff := affrulestest.Diff(wantEvents, c.Events); diff != "" {
 			t.Errorf("events:\n%s", diff)
 		}
-		if diff := affrulestest.Diff([]collabplus.Member{{Creator: "mali", Joined: period.Start}}, c.Members); diff != "" {
+		if diff := affrulestest.Diff([]collabplus.Member{{Creator: "mali", Joined: period.Start, Kind: level.LinkShareOnly}}, c.Members); diff != "" { // LVL-11: the kind is kept
 			t.Errorf("members:\n%s", diff)
 		}
 		if diff := affrulestest.Diff(collabplus.Blocklist{{Creator: "kai", Blocked: true, At: paid}}, got.Blocklist); diff != "" {

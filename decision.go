@@ -251,7 +251,7 @@ func decodeStrict(b []byte, v any, root string) error {
 	// would take it, and keep the last of two), at any depth of v's own fields.
 	if problems := strictjson.Check(b, v); len(problems) > 0 {
 		p := problems[0]
-		return fieldErrorf(root+strings.TrimPrefix(p.Path, "policy"), p.Value, "%s", p.Problem)
+		return &FieldError{Pkg: "affrules", Field: root + strings.TrimPrefix(p.Path, "policy"), Value: p.Value, Problem: p.Problem, Err: p.Err}
 	}
 	return nil
 }

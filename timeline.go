@@ -89,15 +89,28 @@ func (tl Timeline[T]) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON decodes a JSON array of entries and checks them as [NewTimeline] does. Unknown
-// fields, in the entries or in their values, and a key given twice are errors.
+// fields, in the entries or in their values, are errors, as is an entry's key given twice or
+// written in another case; what a value's fields may hold is its type's to check (the policy
+// loaders check more: every field of a version required, keys given twice at any depth).
 func (tl *Timeline[T]) UnmarshalJSON(b []byte) error {
 	var entries []Effective[T]
-	// A misspelt field in a policy version is an error, not a zero value; so is a key given
-	// twice (encoding/json would keep the last) or one that names a field only when case is
-	// ignored, at any depth.
-	if problems := strictjson.Check(b, &entries); len(problems) > 0 {
-		p := problems[0]
-		return fieldErrorf("timeline"+strings.TrimPrefix(p.Path, "policy"), p.Value, "%s", p.Problem)
+	// A misspelt field in a policy version is an error, not a zero value; so is an entry's key
+	// given twice (encoding/json would keep the last) or written in another case (encoding/json
+	// would take "From" for "from"). The values' own fields are their types' to check, as
+	// ParsePolicy does.
+	i := 0
+	for entry := range strictjson.Elements(b) {
+		seen := map[string]bool{}
+		for key := range strictjson.Members(entry) {
+			switch {
+			case seen[key]:
+				return fieldErrorf("timeline["+strconv.Itoa(i)+"]", strconv.Quote(key), "key is given twice; the first value would be silently dropped")
+			case key != "from" && key != "value" && (strings.EqualFold(key, "from") || strings.EqualFold(key, "value")):
+				return fieldErrorf("timeline["+strconv.Itoa(i)+"]", strconv.Quote(key), "is not a field: keys are case-sensitive (from, value)")
+			}
+			seen[key] = true
+		}
+		i++
 	}
 	if err := strictjson.Decode(b, &entries); err != nil {
 		return fmt.Errorf("affrules: timeline: %w", err)

@@ -197,12 +197,12 @@ func TestTimelineJSON(t *testing.T) {
 	}{
 		{"out of order", `{"open":[{"from":"2026-10-04T00:00:00Z","value":"8%"},{"from":"2026-10-01T00:00:00Z","value":"10%"}]}`, "affrules: timeline[1].from 2026-10-01T00:00:00Z: must be after entry 0's"},
 		{"duplicate From", `{"open":[{"from":"2026-10-01T00:00:00Z","value":"8%"},{"from":"2026-10-01T07:00:00+07:00","value":"10%"}]}`, "timeline[1].from"},
-		{"unknown field", `{"open":[{"from":"2026-10-01T00:00:00Z","value":"8%","until":"2026-11-01T00:00:00Z"}]}`, `affrules: timeline[0] "until": is not a field (want one of from, value)`},
+		{"unknown field", `{"open":[{"from":"2026-10-01T00:00:00Z","value":"8%","until":"2026-11-01T00:00:00Z"}]}`, `affrules: timeline: json: unknown field "until"`},
 		{"bad value", `{"open":[{"from":"2026-10-01T00:00:00Z","value":"180%"}]}`, "out of range"},
-		{"bad instant", `{"open":[{"from":"2026-10-01","value":"8%"}]}`, `affrules: timeline[0].from "2026-10-01": parsing time`},
-		{"not an array", `{"open":{"from":"2026-10-01T00:00:00Z","value":"8%"}}`, "affrules: timeline (an object): must be a JSON array"},
-		{"a key given twice inside a value", `{"open":[{"from":"2026-10-01T00:00:00Z","value":"8%","value":"9%"}]}`, `affrules: timeline[0] "value": key is given twice`},
-		{"a key that matches only ignoring case", `{"open":[{"From":"2026-10-01T00:00:00Z","value":"8%"}]}`, `affrules: timeline[0] "From"`},
+		{"bad instant", `{"open":[{"from":"2026-10-01","value":"8%"}]}`, "affrules: timeline:"},
+		{"not an array", `{"open":{"from":"2026-10-01T00:00:00Z","value":"8%"}}`, "affrules: timeline:"},
+		{"an entry's key given twice", `{"open":[{"from":"2026-10-01T00:00:00Z","value":"8%","value":"9%"}]}`, `affrules: timeline[0] "value": key is given twice`},
+		{"an entry's key in another case", `{"open":[{"From":"2026-10-01T00:00:00Z","value":"8%"}]}`, `affrules: timeline[0] "From": is not a field: keys are case-sensitive`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -287,4 +287,24 @@ func FuzzTimelineJSON(f *testing.F) {
 			t.Fatalf("round trip of %q (-want +got):\n%s", b, diff)
 		}
 	})
+}
+
+// A timeline reads back what it writes whatever its values hold: fields left out by omitempty,
+// nil lists, maps and pointers written as null (the values' own rules are their types' to check).
+func TestTimelineJSONReadsBackOptionalFields(t *testing.T) {
+	type value struct {
+		A     int            `json:"a,omitempty"`
+		List  []string       `json:"list"`
+		Map   map[string]int `json:"map"`
+		Ptr   *int           `json:"ptr"`
+		Maybe any            `json:"maybe"`
+	}
+	tl, err := affrules.NewTimeline(affrules.Effective[value]{From: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)})
+	require.NoError(t, err)
+	b, err := json.Marshal(tl)
+	require.NoError(t, err)
+	var back affrules.Timeline[value]
+	require.NoError(t, json.Unmarshal(b, &back), "%s", b)
+	var ptrs affrules.Timeline[*int]
+	require.NoError(t, json.Unmarshal([]byte(`[{"from":"2026-01-01T00:00:00Z","value":null}]`), &ptrs))
 }

@@ -194,7 +194,11 @@ func (r *Record) UnmarshalJSON(b []byte) error {
 			return nil
 		}
 	}
-	return fielderr.New(pkg, "record.rounding", "(absent)", "is required: give the rounding mode the record was opened under (COM-8, MKT-4)")
+	value := "(absent)"
+	if _, given := strictjson.Keys(b)["rounding"]; given {
+		value = "null"
+	}
+	return fielderr.New(pkg, "record.rounding", value, "is required: give the rounding mode the record was opened under (COM-8, MKT-4)")
 }
 
 // Clone returns a deep copy of r.

@@ -589,3 +589,14 @@ func TestPayAfterEveryProductEnded(t *testing.T) {
 	require.ErrorAs(t, err, &fe)
 	require.Equal(t, "method", fe.Field)
 }
+
+// CP-4, CP-18: content types compare ignoring case, in a group's condition as in the tasks a
+// link-share-only member cannot complete; the policy may not list one twice in two cases.
+func TestContentTypesIgnoreCase(t *testing.T) {
+	g := collabplus.Group{ID: "g", ContentTypes: []string{"LIVE"}}
+	require.True(t, g.Match(collabplus.Creator{ID: "a", ContentTypes: []string{"live"}}).Allowed)
+	require.False(t, g.Match(collabplus.Creator{ID: "b", ContentTypes: []string{"video"}}).Allowed)
+	p := collabplus.DefaultPolicy()
+	p.ContentCreatorTasks = []string{"live", "LIVE"}
+	require.ErrorContains(t, p.Validate(), "content_creator_tasks[1] LIVE: is listed twice")
+}

@@ -115,7 +115,7 @@ type Group struct {
 	// zero MaxAvgRate means 100%.
 	MinAvgRate affrules.Rate `json:"min_avg_rate,omitzero" strict:"optional"`
 	MaxAvgRate affrules.Rate `json:"max_avg_rate,omitzero" strict:"optional"`
-	// ContentTypes: the creator makes at least one of them.
+	// ContentTypes: the creator makes at least one of them (compared ignoring case).
 	ContentTypes []string `json:"content_types,omitempty" strict:"optional"`
 	// MinFollowers and MaxFollowers bound the follower count, both included; a zero
 	// MaxFollowers means no upper bound.
@@ -267,7 +267,7 @@ func (g Group) Match(c Creator) affrules.Decision {
 	case !g.MaxAvgRate.IsZero() && c.AvgRate.Cmp(g.MaxAvgRate) > 0:
 		fail(keyAvgRateHigh, affrules.RateOf(c.AvgRate), affrules.RateOf(g.MaxAvgRate))
 	}
-	if len(g.ContentTypes) > 0 && !overlap(g.ContentTypes, c.ContentTypes) {
+	if len(g.ContentTypes) > 0 && !overlap(lower(g.ContentTypes), lower(c.ContentTypes)) { // content types compare ignoring case, as CP-18's do
 		fail(keyContentType, affrules.Text(strings.Join(c.ContentTypes, ", ")), affrules.Text(strings.Join(g.ContentTypes, ", ")))
 	}
 	switch {
@@ -294,6 +294,15 @@ func (g Group) Match(c Creator) affrules.Decision {
 		}
 	}
 	return affrules.Decide(rs...)
+}
+
+// lower returns the content types in lower case.
+func lower(types []string) []string {
+	out := make([]string, len(types))
+	for i, t := range types {
+		out[i] = strings.ToLower(t)
+	}
+	return out
 }
 
 // overlap reports whether a and b share a value, with a set of the longer when both are long, so

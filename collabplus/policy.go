@@ -3,6 +3,7 @@ package collabplus
 import (
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/shopspring/decimal"
 
@@ -199,8 +200,8 @@ func (p Policy) Validate() error {
 		switch {
 		case s == "":
 			l.Add(f, "", "must not be empty")
-		case slices.Contains(p.ContentCreatorTasks[:i], s):
-			l.Add(f, s, "is listed twice")
+		case slices.ContainsFunc(p.ContentCreatorTasks[:i], func(x string) bool { return strings.EqualFold(x, s) }):
+			l.Add(f, s, "is listed twice (content types compare ignoring case)")
 		}
 	}
 	if _, err := p.Rounding.MarshalText(); err != nil {

@@ -1,9 +1,11 @@
 package affrules
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"iter"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -89,26 +91,43 @@ func (tl Timeline[T]) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON decodes a JSON array of entries and checks them as [NewTimeline] does. Unknown
-// fields, in the entries or in their values, are errors, as is an entry's key given twice or
-// written in another case; what a value's fields may hold is its type's to check (the policy
-// loaders check more: every field of a version required, keys given twice at any depth).
+// fields, in the entries or in their values, are errors, as are an entry that is not an object,
+// one without a value (or with null for a value that cannot be nil), and an entry's key given
+// twice or written in another case; what a value's fields may hold is its type's to check (the
+// policy loaders check more: every field of a version required, keys given twice at any depth).
+// An entry without "from" applies from the beginning of time (the zero From).
 func (tl *Timeline[T]) UnmarshalJSON(b []byte) error {
 	var entries []Effective[T]
 	// A misspelt field in a policy version is an error, not a zero value; so is an entry's key
 	// given twice (encoding/json would keep the last) or written in another case (encoding/json
 	// would take "From" for "from"). The values' own fields are their types' to check, as
 	// ParsePolicy does.
+	var zero T
+	nilable := false
+	switch reflect.TypeOf(&zero).Elem().Kind() {
+	case reflect.Pointer, reflect.Map, reflect.Slice, reflect.Interface:
+		nilable = true // null is a nil value, as encoding/json writes one
+	}
 	i := 0
 	for entry := range strictjson.Elements(b) {
+		field := "timeline[" + strconv.Itoa(i) + "]"
+		if t := bytes.TrimSpace(entry); len(t) == 0 || t[0] != '{' {
+			return fieldErrorf(field, string(t), "must be an entry, an object of from and value")
+		}
 		seen := map[string]bool{}
-		for key := range strictjson.Members(entry) {
+		for key, v := range strictjson.Members(entry) {
 			switch {
 			case seen[key]:
-				return fieldErrorf("timeline["+strconv.Itoa(i)+"]", strconv.Quote(key), "key is given twice; the first value would be silently dropped")
+				return fieldErrorf(field, strconv.Quote(key), "key is given twice; the first value would be silently dropped")
 			case key != "from" && key != "value" && (strings.EqualFold(key, "from") || strings.EqualFold(key, "value")):
-				return fieldErrorf("timeline["+strconv.Itoa(i)+"]", strconv.Quote(key), "is not a field: keys are case-sensitive (from, value)")
+				return fieldErrorf(field, strconv.Quote(key), "is not a field: keys are case-sensitive (from, value)")
+			case key == "value" && !nilable && string(bytes.TrimSpace(v)) == "null":
+				return fieldErrorf(field+".value", "null", "is required: null would silently be zero")
 			}
 			seen[key] = true
+		}
+		if !seen["value"] {
+			return fieldErrorf(field+".value", "(absent)", "is required: left out it would silently be zero")
 		}
 		i++
 	}

@@ -3,6 +3,7 @@ package affrules_test
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -307,4 +308,24 @@ func TestTimelineJSONReadsBackOptionalFields(t *testing.T) {
 	require.NoError(t, json.Unmarshal(b, &back), "%s", b)
 	var ptrs affrules.Timeline[*int]
 	require.NoError(t, json.Unmarshal([]byte(`[{"from":"2026-01-01T00:00:00Z","value":null}]`), &ptrs))
+}
+
+// An entry that is not an object, one without a value, and a value given as null that cannot be
+// nil are refused, not read as a zero value in force; null is a nil value that can be.
+func TestTimelineJSONEntryNeedsValue(t *testing.T) {
+	for doc, says := range map[string]string{
+		`[null]`:                            `timeline[0] null: must be an entry`,
+		`[1]`:                               `timeline[0] 1: must be an entry`,
+		`[{"from":"2026-10-01T00:00:00Z"}]`: `timeline[0].value (absent): is required`,
+		`[{"from":"2026-10-01T00:00:00Z","value":null}]`: `timeline[0].value null: is required`,
+	} {
+		var tl affrules.Timeline[affrules.Rate]
+		err := json.Unmarshal([]byte(doc), &tl)
+		if err == nil || !strings.Contains(err.Error(), says) {
+			t.Errorf("%s: %v, want %q", doc, err, says)
+		}
+	}
+	var tl affrules.Timeline[affrules.Rate]
+	require.NoError(t, json.Unmarshal([]byte(`[{"value":"8%"}]`), &tl), "no from: from the beginning of time")
+	require.NoError(t, json.Unmarshal([]byte(`[]`), &tl))
 }

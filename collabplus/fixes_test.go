@@ -599,4 +599,8 @@ func TestContentTypesIgnoreCase(t *testing.T) {
 	p := collabplus.DefaultPolicy()
 	p.ContentCreatorTasks = []string{"live", "LIVE"}
 	require.ErrorContains(t, p.Validate(), "content_creator_tasks[1] LIVE: is listed twice")
+	// Both compare as strings.EqualFold does, special foldings included (ſ is s, K is k).
+	g = collabplus.Group{ID: "g", ContentTypes: []string{"SHORT", "\u212Aiss"}}
+	require.True(t, g.Match(collabplus.Creator{ID: "c", ContentTypes: []string{"ſhort"}}).Allowed)
+	require.True(t, g.Match(collabplus.Creator{ID: "d", ContentTypes: []string{"kiss"}}).Allowed)
 }

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/shopspring/decimal"
 
@@ -296,13 +297,26 @@ func (g Group) Match(c Creator) affrules.Decision {
 	return affrules.Decide(rs...)
 }
 
-// lower returns the content types in lower case.
+// lower returns the content types folded, so that two compare equal exactly when
+// strings.EqualFold holds (CP-4 and CP-18 compare content types alike).
 func lower(types []string) []string {
 	out := make([]string, len(types))
 	for i, t := range types {
-		out[i] = strings.ToLower(t)
+		out[i] = fold(t)
 	}
 	return out
+}
+
+// fold maps each rune of s to the smallest rune of its case-folding orbit (unicode.SimpleFold),
+// as strings.EqualFold compares them.
+func fold(s string) string {
+	return strings.Map(func(r rune) rune {
+		least := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			least = min(least, f)
+		}
+		return least
+	}, s)
 }
 
 // overlap reports whether a and b share a value, with a set of the longer when both are long, so

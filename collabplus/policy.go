@@ -3,7 +3,6 @@ package collabplus
 import (
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/shopspring/decimal"
 
@@ -200,7 +199,7 @@ func (p Policy) Validate() error {
 		switch {
 		case s == "":
 			l.Add(f, "", "must not be empty")
-		case slices.ContainsFunc(p.ContentCreatorTasks[:i], func(x string) bool { return strings.EqualFold(x, s) }):
+		case slices.ContainsFunc(p.ContentCreatorTasks[:i], func(x string) bool { return fold(x) == fold(s) }):
 			l.Add(f, s, "is listed twice (content types compare ignoring case)")
 		}
 	}

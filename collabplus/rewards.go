@@ -128,7 +128,7 @@ func (e *Evaluator) TaskReward(c Collaboration, creator string, done []Completio
 	cannot := make([]bool, len(t.Tasks))
 	if c.Members[m].Kind == level.LinkShareOnly {
 		for i, k := range t.Tasks {
-			cannot[i] = slices.ContainsFunc(e.policy.ContentCreatorTasks, func(s string) bool { return strings.EqualFold(s, k.ContentType) })
+			cannot[i] = slices.ContainsFunc(e.policy.ContentCreatorTasks, func(s string) bool { return fold(s) == fold(k.ContentType) })
 		}
 	}
 	for _, d := range done {

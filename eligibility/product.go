@@ -31,41 +31,39 @@ type Product struct {
 // Product evaluates product p of shop at instant at, given the shop's result from [Evaluator.Shop]
 // for the same run: ELG-3 and ELG-4 against the limits of the product's market and category in
 // force at at, each reported "not applicable" below its minimum count; ELG-6 for a frozen or
-// delisted product, a permanently disqualified shop, or a previous permanent disqualification.
-// A shop that is not eligible makes its products ineligible too, with the shop's reasons.
+// delisted product, a permanently disqualified shop, or a previous permanent disqualification. A
+// shop that is not eligible makes its products ineligible too, with the shop's reasons.
 //
-// The result's Scope says what is disqualified (ELG-6): [ProductScope] for the product's own
-// rules (ELG-3, ELG-4, freezing, delisting) when its shop is eligible, [ShopScope] when the
-// shop's disqualification accounts for the product's state, and [ProductScope] again when the
-// product's own permanent disqualification outweighs its shop's temporary one.
+// The result's Scope says what is disqualified (ELG-6): [ProductScope] for the product's own rules
+// (ELG-3, ELG-4, freezing, delisting) when its shop is eligible, [ShopScope] when the shop's
+// disqualification accounts for the product's state, and [ProductScope] again when the product's
+// own permanent disqualification outweighs its shop's temporary one.
 //
-// A product that passes every rule allocates nothing; any other makes one allocation, its
-// reasons.
+// A product that passes every rule allocates nothing; any other makes one allocation, its reasons.
 //
 // Errors report bad input (ELG-5 among them), each naming the product: an empty ID or shop ID,
 // negative counts, more negative-review orders than orders or reviews, more seller-fault refunds
-// than orders or refund cases, zero orders where a rate rule applies, no market, an unknown one
-// or one other than the shop result's, an unknown category, an instant at that is the zero time
-// or outside 1900–2199 or before the policy's first version, or a shop result for another shop,
-// not from [Evaluator.Shop] (no market, no state), or whose state and decision disagree, or that
-// denies without a failed reason, or a
-// temporarily disqualified shop's result whose NextAllowed is not after at (it was evaluated at
-// an earlier instant, and its reasons no longer hold).
+// than orders or refund cases, zero orders where a rate rule applies, no market, an unknown one or
+// one other than the shop result's, an unknown category, an instant at that is the zero time or
+// outside 1900–2199 or before the policy's first version, or a shop result for another shop, not
+// from [Evaluator.Shop] (no market, no state), or whose state and decision disagree, or that denies
+// without a failed reason, or a temporarily disqualified shop's result whose NextAllowed is not
+// after at (it was evaluated at an earlier instant, and its reasons no longer hold).
 func (e *Evaluator) Product(p Product, shop Result, at time.Time) (Result, error) {
 	return e.AppendProduct(nil, p, shop, at)
 }
 
-// AppendProduct is [Evaluator.Product] with the result's reasons written after dst's elements,
-// in dst's array when it has room for them (dst, which may be nil, keeps its elements; the
-// result's reasons are only its own). A host that is done with each result before the next
-// evaluation (a daily run that writes each result out, to a database, a file or a queue, as it
-// goes) keeps the array (buf = r.Decision.Reasons after a result with reasons; a passing result
-// has none, nil, and leaves buf as it was), passes buf[:0], and evaluates without allocating once
-// the array is large enough. The result's reasons then share that array, which the next such call
-// overwrites: a result kept in memory beyond it needs its own copy of them (slices.Clone).
-// [Run.AppendProduct] does the same for a product of a daily run. A product that
-// passes has no reasons (nil), whatever dst holds. An array that holds any of the shop result's
-// reasons, which the product's copy, is an error.
+// AppendProduct is [Evaluator.Product] with the result's reasons written after dst's elements, in
+// dst's array when it has room for them (dst, which may be nil, keeps its elements; the result's
+// reasons are only its own). A host that is done with each result before the next evaluation (a
+// daily run that writes each result out, to a database, a file or a queue, as it goes) keeps the
+// array (buf = r.Decision.Reasons after a result with reasons; a passing result has none, nil, and
+// leaves buf as it was), passes buf[:0], and evaluates without allocating once the array is large
+// enough. The result's reasons then share that array, which the next such call overwrites: a result
+// kept in memory beyond it needs its own copy of them (slices.Clone). [Run.AppendProduct] does the
+// same for a product of a daily run. A product that passes has no reasons (nil), whatever dst
+// holds. An array that holds any of the shop result's reasons, which the product's copy, is an
+// error.
 func (e *Evaluator) AppendProduct(dst []affrules.Reason, p Product, shop Result, at time.Time) (Result, error) {
 	if err := e.ready(); err != nil {
 		return Result{}, err

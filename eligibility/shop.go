@@ -39,14 +39,14 @@ var maxRating = decimal.NewFromInt(5)
 // version.
 func (e *Evaluator) Shop(s Shop, at time.Time) (Result, error) { return e.AppendShop(nil, s, at) }
 
-// AppendShop is [Evaluator.Shop] with the result's reasons written after dst's elements, in
-// dst's array when it has room for them (dst, which may be nil, keeps its elements; the result's
-// reasons are only its own). A host that is done with each result before the next evaluation (it
-// writes it out) keeps the array (buf = r.Decision.Reasons after a result with reasons; a
-// passing result has none, nil, and leaves buf as it was), passes buf[:0], and evaluates without
-// allocating once the array is large enough. The result's reasons then share that array, which the next
-// such call overwrites: a result kept in memory beyond it needs its own copy of them
-// (slices.Clone). A shop that passes has no reasons (nil), whatever dst holds.
+// AppendShop is [Evaluator.Shop] with the result's reasons written after dst's elements, in dst's
+// array when it has room for them (dst, which may be nil, keeps its elements; the result's reasons
+// are only its own). A host that is done with each result before the next evaluation (it writes it
+// out) keeps the array (buf = r.Decision.Reasons after a result with reasons; a passing result has
+// none, nil, and leaves buf as it was), passes buf[:0], and evaluates without allocating once the
+// array is large enough. The result's reasons then share that array, which the next such call
+// overwrites: a result kept in memory beyond it needs its own copy of them (slices.Clone). A shop
+// that passes has no reasons (nil), whatever dst holds.
 func (e *Evaluator) AppendShop(dst []affrules.Reason, s Shop, at time.Time) (Result, error) {
 	if err := e.ready(); err != nil {
 		return Result{}, err

@@ -51,7 +51,7 @@ var rankBenches = sync.OnceValue(func() []rankBench {
 		plain := make([]plainScore, n)
 		for i, j := range rng.Perm(n) {
 			id := fmt.Sprintf("cr-%d-%06d", k, j)
-			c.Members[i] = collabplus.Member{Creator: id, Joined: ukAt(2, 9, 0)}
+			c.Members[i] = collabplus.Member{Creator: id, Joined: rewardPeriod.Start}
 		}
 		for i, j := range rng.Perm(n) {
 			id := c.Members[j].Creator

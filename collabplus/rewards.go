@@ -231,7 +231,8 @@ type Score struct {
 // whose period is not valid, with no tiers, tiers whose To are not ascending from 1 or whose
 // rewards are negative or finer than the minor unit; a score of a creator who is not a member
 // or is scored twice, a negative or out-of-bounds value, a fraction of an order for an orders
-// goal, a qualified score whose Reached is out of bounds or outside the challenge's period.
+// goal, a qualified score whose Reached is out of bounds, outside the challenge's period or before
+// the creator joined.
 func (e *Evaluator) Rank(c Collaboration, scores []Score) ([]Reward, error) {
 	if err := e.ready(); err != nil {
 		return nil, err
@@ -261,8 +262,10 @@ func (e *Evaluator) Rank(c Collaboration, scores []Score) ([]Reward, error) {
 
 	// seen maps each member to 0, then to 1 + the index of their score.
 	seen := make(map[string]int, len(c.Members))
+	joined := make(map[string]time.Time, len(c.Members))
 	for _, m := range c.Members {
 		seen[m.Creator] = 0
+		joined[m.Creator] = m.Joined
 	}
 	entries := make([]rankEntry, 0, len(scores))
 	minExp := int32(math.MaxInt32)
@@ -295,6 +298,8 @@ func (e *Evaluator) Rank(c Collaboration, scores []Score) ([]Reward, error) {
 		case s.Reached.Before(t.Period.Start) || !s.Reached.Before(t.Period.End):
 			// CP-6: the value counts from the creator's join to the end, so it is reached within.
 			l.Add(f, s.Reached.Format(time.RFC3339Nano), "is outside the challenge's period %s: the value counts from join to end (CP-6)", t.Period)
+		case s.Reached.Before(joined[s.Creator]):
+			l.Add(f, s.Reached.Format(time.RFC3339Nano), "is before the creator joined at %s: the value counts from join to end (CP-6)", joined[s.Creator].Format(time.RFC3339Nano))
 		}
 		if bounds.CoefficientBits(s.Value) != 0 { // zero ranks at any scale
 			minExp = min(minExp, s.Value.Exponent())

@@ -157,7 +157,7 @@ func challengeCollab(members ...string) collabplus.Collaboration {
 	c.Preferences.Type, c.Preferences.Goal, c.Preferences.Tasks, c.Preferences.Reward = collabplus.Challenge, collabplus.Sales, nil, decimal.Decimal{}
 	c.Preferences.Tiers = []collabplus.RankTier{{To: 1, Reward: dec("500.00")}, {To: 3, Reward: dec("200.00")}, {To: 5, Reward: dec("50.00")}}
 	for _, m := range members {
-		c.Members = append(c.Members, collabplus.Member{Creator: m, Joined: ukAt(2, 9, 0)})
+		c.Members = append(c.Members, collabplus.Member{Creator: m, Joined: rewardPeriod.Start})
 	}
 	return c
 }
@@ -423,8 +423,8 @@ func TestCancelReward(t *testing.T) {
 }
 
 // CP-6: an orders goal counts whole orders, and a qualified creator reaches its value within the
-// challenge's period (from join to end): a fraction of an order, or a Reached at or after the end
-// or before the start, is bad input. The last instant of the period is within it.
+// challenge's period (from join to end): a fraction of an order, or a Reached at or after the end,
+// before the start or before the creator joined, is bad input. The last instant of the period is within it.
 func TestRankScoreBounds(t *testing.T) {
 	e := moneyEval(t)
 	c := challengeCollab("ann", "bob")
@@ -437,6 +437,14 @@ func TestRankScoreBounds(t *testing.T) {
 	require.ErrorContains(t, err, "is outside the challenge's period")
 	_, err = e.Rank(c, []collabplus.Score{score("ann", "10", end.Add(time.Hour), false)}) // not ranked: Reached unused
 	require.NoError(t, err)
+	// Nor before the creator joined, inside the period (a tie it would win).
+	late := c
+	late.Members = append([]collabplus.Member{{Creator: "cat", Joined: ukAt(10, 0, 0)}}, c.Members...)
+	_, err = e.Rank(late, []collabplus.Score{score("cat", "3", ukAt(9, 23, 0), true), score("ann", "3", ukAt(5, 0, 0), true)})
+	require.ErrorContains(t, err, "collabplus: scores[0].reached")
+	require.ErrorContains(t, err, "is before the creator joined")
+	_, err = e.Rank(late, []collabplus.Score{score("cat", "3", ukAt(10, 0, 0), true)})
+	require.NoError(t, err, "at the join instant")
 
 	c.Preferences.Goal = collabplus.Orders
 	_, err = e.Rank(c, []collabplus.Score{score("ann", "1.5", ukAt(5, 0, 0), true)})

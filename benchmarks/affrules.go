@@ -31,13 +31,18 @@ func affrulesVariants(c *Corpus) ([]Variant, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The agreement check's arrays, reused from case to case as the timed loops reuse theirs.
+	var agreeBuf, agreeShopBuf []affrules.Reason
 	var out []Variant
 	for _, mix := range Mixes {
 		ec, lc, cc := c.Elig[mix], c.Level[mix], c.Comm[mix]
 		out = append(out,
 			Variant{Workload: WorkEligShopResult, Mix: mix, Impl: ImplAffrules, Cases: len(ec),
-				Answer: func(i int) (Answer, error) {
-					r, err := ee.Product(ec[i].Product, ec[i].ShopResult, ec[i].At)
+				Answer: func(i int) (Answer, error) { // the call the loop times, into a reused array
+					r, err := ee.AppendProduct(agreeBuf[:0], ec[i].Product, ec[i].ShopResult, ec[i].At)
+					if r.Decision.Reasons != nil {
+						agreeBuf = r.Decision.Reasons
+					}
 					return Answer{Allowed: r.Eligible()}, err
 				},
 				Loop: func(n int) (int64, error) {
@@ -60,12 +65,18 @@ func affrulesVariants(c *Corpus) ([]Variant, error) {
 					return sum, nil
 				}},
 			Variant{Workload: WorkEligRaw, Mix: mix, Impl: ImplAffrules, Cases: len(ec),
-				Answer: func(i int) (Answer, error) {
-					shop, err := ee.Shop(ec[i].Shop, ec[i].At)
+				Answer: func(i int) (Answer, error) { // the calls the loop times, into reused arrays
+					shop, err := ee.AppendShop(agreeShopBuf[:0], ec[i].Shop, ec[i].At)
 					if err != nil {
 						return Answer{}, err
 					}
-					r, err := ee.Product(ec[i].Product, shop, ec[i].At)
+					if shop.Decision.Reasons != nil {
+						agreeShopBuf = shop.Decision.Reasons
+					}
+					r, err := ee.AppendProduct(agreeBuf[:0], ec[i].Product, shop, ec[i].At)
+					if r.Decision.Reasons != nil {
+						agreeBuf = r.Decision.Reasons
+					}
 					return Answer{Allowed: r.Eligible()}, err
 				},
 				Loop: eligRawLoop(ee, ec)},

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"io"
 	"strconv"
 	"strings"
 	"time"
@@ -239,13 +238,10 @@ func (r *Reason) UnmarshalJSON(b []byte) error {
 // twice (encoding/json would keep the last silently) and data after the value, with the errors
 // of [decodingError] for root.
 func decodeStrict(b []byte, v any, root string) error {
-	dec := json.NewDecoder(bytes.NewReader(b))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		return decodingError(root, err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
+	if err := strictjson.Decode(b, v); errors.Is(err, strictjson.ErrTrailing) {
 		return fieldErrorf(root, "(JSON)", "has data after the value")
+	} else if err != nil {
+		return decodingError(root, err)
 	}
 	// A key given twice, or one that names a field only when case is ignored (encoding/json
 	// would take it, and keep the last of two), at any depth of v's own fields.
@@ -305,6 +301,9 @@ func (d *Decision) UnmarshalJSON(b []byte) error {
 		p.Reasons = make([]Reason, len(j.Reasons))
 	}
 	for i, raw := range j.Reasons {
+		if string(bytes.TrimSpace(raw)) == "null" { // would be a zero reason, of no rule
+			return fieldErrorf("decision.reasons["+strconv.Itoa(i)+"]", "null", "must be a reason")
+		}
 		if err := p.Reasons[i].UnmarshalJSON(raw); err != nil {
 			return rebaseField(err, "reason", "decision.reasons["+strconv.Itoa(i)+"]")
 		}

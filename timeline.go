@@ -95,8 +95,12 @@ func (tl Timeline[T]) MarshalJSON() ([]byte, error) {
 // one without a value (or with null for a value that cannot be nil), and an entry's key given
 // twice or written in another case; what a value's fields may hold is its type's to check (the
 // policy loaders check more: every field of a version required, keys given twice at any depth).
-// An entry without "from" applies from the beginning of time (the zero From).
+// An entry without "from" applies from the beginning of time (the zero From). null leaves tl as
+// it was, as encoding/json does for a value.
 func (tl *Timeline[T]) UnmarshalJSON(b []byte) error {
+	if string(bytes.TrimSpace(b)) == "null" {
+		return nil // encoding/json's rule: null leaves the value as it was
+	}
 	var entries []Effective[T]
 	// A misspelt field in a policy version is an error, not a zero value; so is an entry's key
 	// given twice (encoding/json would keep the last) or written in another case (encoding/json

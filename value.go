@@ -461,6 +461,9 @@ func (v *Value) UnmarshalJSON(b []byte) error {
 		if j.Decimal == nil {
 			return missing("decimal")
 		}
+		if strings.ContainsRune(j.Currency, 0) { // Amount would drop it, reading another currency
+			return fieldErrorf("value.currency", strconv.Quote(j.Currency), "must not hold NUL")
+		}
 		out = Amount(j.Decimal.Decimal, j.Currency)
 	case InstantValue, DayValue:
 		if j.Time == nil {

@@ -335,3 +335,21 @@ func TestReasonJSONDuplicateKey(t *testing.T) {
 		t.Errorf("reason, a case variant: %v", err)
 	}
 }
+
+// A null reason in a decision, a NUL in an amount's currency, and a decimal beyond 1,000 digits
+// are refused; a timeline given null stays as it was (encoding/json's rule for null).
+func TestJSONEdges(t *testing.T) {
+	var d affrules.Decision
+	err := json.Unmarshal([]byte(`{"allowed":false,"reasons":[null]}`), &d)
+	require.ErrorContains(t, err, "decision.reasons[0] null: must be a reason")
+	var v affrules.Value
+	err = json.Unmarshal([]byte(`{"kind":"amount","decimal":"1","currency":"TH\u0000B"}`), &v)
+	require.ErrorContains(t, err, "value.currency")
+	digits := func(n int) string { return `{"kind":"decimal","decimal":"` + strings.Repeat("9", n) + `"}` }
+	require.NoError(t, json.Unmarshal([]byte(digits(1000)), &v), "1,000 digits")
+	require.Error(t, json.Unmarshal([]byte(digits(1001)), &v), "1,001 digits")
+	tl, err := affrules.NewTimeline(affrules.Effective[int]{Value: 1})
+	require.NoError(t, err)
+	require.NoError(t, json.Unmarshal([]byte(`null`), &tl))
+	require.Equal(t, 1, tl.Len(), "null leaves the timeline as it was")
+}

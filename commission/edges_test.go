@@ -570,3 +570,43 @@ func TestRecordJSONNeedsRounding_COM8(t *testing.T) {
 	err = json.Unmarshal(null, &back)
 	wantField(t, err, "record.rounding")
 }
+
+// COM-8: a record opened again under another settlement period or rounding mode conflicts with
+// the one stored; a new record must be opened under the rule given; a stored record's DueAt is a
+// whole number of days after its order; null leaves a record as it was.
+func TestRecordOriginGuards_COM8(t *testing.T) {
+	ctx := context.Background()
+	st := commission.NewRecordMemory()
+	s := commission.DefaultPolicy().Settlement()
+	rec := record(t, "10%", "100.00", "0")
+	if _, err := st.Create(ctx, s, rec); err != nil {
+		t.Fatal(err)
+	}
+	down := s
+	down.Rounding = affrules.Down
+	again := rec
+	again.Rounding = affrules.Down
+	if _, err := st.Create(ctx, down, again); !errors.Is(err, commission.ErrConflict) {
+		t.Errorf("opened again under another mode: %v, want ErrConflict", err)
+	}
+	longer := s
+	longer.Days = map[string]int{"standard": 10, "trusted": 3, "new": 15}
+	again = rec
+	again.DueAt = rec.OrderedAt.Add(affrules.Days(10))
+	if _, err := st.Create(ctx, longer, again); !errors.Is(err, commission.ErrConflict) {
+		t.Errorf("opened again under another period: %v, want ErrConflict", err)
+	}
+	other := rec
+	other.Rounding = affrules.Down
+	if err := s.Check(other); err == nil {
+		t.Error("a new record in another mode than the rule's was accepted")
+	}
+	odd := rec
+	odd.DueAt = odd.DueAt.Add(time.Hour)
+	_, err := s.Apply(odd, commission.Event{ID: "c", Record: "line", Kind: commission.Cancel, At: day(3)})
+	wantField(t, err, "record.due_at")
+	back := rec
+	if err := back.UnmarshalJSON([]byte("null")); err != nil || !back.SameOrigin(rec) {
+		t.Errorf("null: %v", err)
+	}
+}

@@ -272,7 +272,7 @@ func (r *Resolution) failureReasons(dst []affrules.Reason) []affrules.Reason {
 	if r.failures&failNoSource != 0 {
 		dst = append(dst, affrules.Reason{Rule: RuleAtOrderTime, Key: keyNoSource, Observed: affrules.Count(int64(r.considered))})
 	}
-	if r.failures == 0 && !r.Earned() { // not from Resolve (the zero Resolution): nothing was resolved
+	if r.failures == 0 && !r.Earned() { // neither paid nor failed: not from Resolve (the zero one)
 		dst = append(dst, affrules.Reason{Rule: RuleAtOrderTime, Key: keyNotResolved})
 	}
 	return dst
@@ -281,8 +281,9 @@ func (r *Resolution) failureReasons(dst []affrules.Reason) []affrules.Reason {
 // Failures returns the failed reason of every rule that kept the order from earning (MKT-5):
 // COM-13 (not attributed), COM-6 (video not authorised for ads, when the policy refuses
 // standard rates for it), COM-4 (a Collaboration Plus without an exclusive rate and no Open
-// rate) or COM-3 (no rate source applies). It is empty when a source pays; a Resolution that
-// [Evaluator.Resolve] did not make (the zero Resolution) fails COM-3 as "not resolved".
+// rate) or COM-3 (no rate source applies). It is empty when a source pays; a Resolution with
+// neither a source nor a failure, which [Evaluator.Resolve] never makes (the zero Resolution),
+// fails COM-3 as "not resolved".
 func (r Resolution) Failures() []affrules.Reason {
 	return r.failureReasons(nil)
 }

@@ -106,7 +106,11 @@ func checkMessage(l *fielderr.List, p Policy, msg string) {
 		return
 	}
 	if r, i, ok := firstControl(msg); ok {
-		l.Add("message", fmt.Sprintf("U+%04X at byte %d", r, i), "holds a control character; only tab, line feed and carriage return are allowed (INV-6, INV-13): %w", ErrMessage)
+		what := "a control character; only tab, line feed and carriage return are allowed (INV-6)"
+		if shown.Bidi(r) {
+			what = "a bidirectional control character, which would show it in another order than written (INV-6, INV-13)"
+		}
+		l.Add("message", fmt.Sprintf("U+%04X at byte %d", r, i), "holds %s: %w", what, ErrMessage)
 		return
 	}
 	words, chars, visible := measure(msg)

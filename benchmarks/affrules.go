@@ -101,16 +101,17 @@ func affrulesVariants(c *Corpus) ([]Variant, error) {
 					return sum, nil
 				}},
 			Variant{Workload: WorkCommission, Mix: mix, Impl: ImplAffrules, Cases: len(cc),
-				Answer: func(i int) (Answer, error) {
-					r, err := ce.Compute(book, cc[i].Order, cc[i].At)
-					return commAnswer(r), err
+				Answer: func(i int) (Answer, error) { // the call the loop times
+					var r commission.Commission
+					err := ce.ComputeInto(&r, book, &cc[i].Order, cc[i].At)
+					return commAnswer(&r), err
 				},
 				Loop: func(n int) (int64, error) {
 					var sum int64
+					var r commission.Commission // one result, overwritten by each order line
 					for i, k := 0, 0; i < n; i++ {
 						c := &cc[k]
-						r, err := ce.Compute(book, c.Order, c.At)
-						if err != nil {
+						if err := ce.ComputeInto(&r, book, &c.Order, c.At); err != nil {
 							return 0, err
 						}
 						sum += r.Amount.Units
@@ -138,19 +139,20 @@ func affrulesVariants(c *Corpus) ([]Variant, error) {
 			},
 			Loop: eligRawLoop(ee, ec)},
 		Variant{Workload: WorkExplainComm, Mix: MixFail, Impl: ImplAffrules, Cases: len(cc),
-			Answer: func(i int) (Answer, error) {
-				r, err := ce.Compute(book, cc[i].Order, cc[i].At)
+			Answer: func(i int) (Answer, error) { // the calls the loop times
+				var r commission.Commission
+				err := ce.ComputeInto(&r, book, &cc[i].Order, cc[i].At)
 				if err == nil && len(r.Decision().Reasons) == 0 {
 					err = fmt.Errorf("benchmarks: %s earns nothing without a reason", cc[i].Order.ID)
 				}
-				return commAnswer(r), err
+				return commAnswer(&r), err
 			},
 			Loop: func(n int) (int64, error) {
 				var sum int64
+				var r commission.Commission
 				for i, k := 0, 0; i < n; i++ {
 					c := &cc[k]
-					r, err := ce.Compute(book, c.Order, c.At)
-					if err != nil {
+					if err := ce.ComputeInto(&r, book, &c.Order, c.At); err != nil {
 						return 0, err
 					}
 					sum += int64(len(r.Decision().Reasons))
@@ -164,7 +166,7 @@ func affrulesVariants(c *Corpus) ([]Variant, error) {
 	return out, nil
 }
 
-func commAnswer(r commission.Commission) Answer {
+func commAnswer(r *commission.Commission) Answer {
 	if !r.Earned() {
 		return Answer{Amount: r.Amount.Units}
 	}

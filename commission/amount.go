@@ -127,31 +127,54 @@ func (c Commission) String() string {
 // an exponent or number of digits out of bounds, negative, finer than the minor unit or of 2^63
 // minor units or more, coupons above the price, or tax above what the coupons leave.
 func (e *Evaluator) Compute(b *Book, o Order, at time.Time) (c Commission, err error) {
+	err = e.compute(&c, b, &o, at)
+	return c, err
+}
+
+// ComputeInto is [Evaluator.Compute] writing the commission on order line *o into *dst instead
+// of returning it: the same commission, or the same error with *dst zero. It is for a run over
+// many order lines that passes each by pointer and reuses one Commission, which spares copying
+// both on every call (a Commission is some 860 bytes, an Order some 220): a quarter of the cost
+// of computing one. Nothing of what *dst held before is kept or reused. A nil dst or o is an
+// error.
+func (e *Evaluator) ComputeInto(dst *Commission, b *Book, o *Order, at time.Time) error {
+	switch {
+	case dst == nil:
+		return fielderr.New(pkg, "dst", "nil", "must point to a Commission to write into")
+	case o == nil:
+		*dst = Commission{}
+		return fielderr.New(pkg, "order", "nil", "must point to an order line")
+	}
+	return e.compute(dst, b, o, at)
+}
+
+// compute is Compute and ComputeInto: it overwrites *c with the commission on *o, or with the
+// zero Commission and returns the error.
+func (e *Evaluator) compute(c *Commission, b *Book, o *Order, at time.Time) error {
+	*c = Commission{}
 	if err := e.ready(); err != nil {
-		return Commission{}, err
+		return err
 	}
-	m, err := e.checkOrder(&o, at)
+	m, err := e.checkOrder(o, at)
 	if err != nil {
-		return Commission{}, err
+		return err
 	}
-	amounts, err := checkAmounts(&o, m)
+	amounts, err := checkAmounts(o, m)
 	if err != nil {
-		return Commission{}, err
+		return err
 	}
 	if err := e.checkBook(b); err != nil {
-		return Commission{}, err
+		return err
 	}
-	// c is the result itself, filled in place: a Commission is large, and a copy of it on return
-	// is a noticeable part of the call.
 	c.Rounding = e.policy.Rounding
-	e.resolve(&c.Resolution, b, &o, at)
+	e.resolve(&c.Resolution, b, o, at)
 	cur, places := m.Currency, m.MinorUnit
 	money := func(u int64) Money { return Money{Currency: cur, Units: u, Places: places} }
 	base := amounts[0] - amounts[1] - amounts[2] - amounts[3]
 	c.Price, c.Paid, c.Base, c.Shipping = money(amounts[0]), money(amounts[0]-amounts[1]-amounts[2]), money(base), money(amounts[4])
 	c.Amount, c.Partner, c.Creator = money(0), money(0), money(0)
 	if c.Source == 0 { // earns nothing (Earned, without copying c)
-		return c, nil
+		return nil
 	}
 	total := mulDivRound(uint64(base), uint64(c.rateUnits), rateScale, c.Rounding)
 	c.Amount = money(int64(total))
@@ -162,7 +185,7 @@ func (e *Evaluator) Compute(b *Book, o Order, at time.Time) (c Commission, err e
 	} else {
 		c.Creator = c.Amount
 	}
-	return c, nil
+	return nil
 }
 
 // checkAmounts checks the line item's amounts and returns them in minor units: price, platform
@@ -171,7 +194,8 @@ func checkAmounts(o *Order, m *affrules.Market) ([5]int64, error) {
 	var out [5]int64
 	ok := o.Currency == m.Currency
 	for i, d := range [5]*decimal.Decimal{&o.Price, &o.PlatformCoupon, &o.SellerCoupon, &o.Tax, &o.Shipping} {
-		u, usual := usualUnits(*d, m.MinorUnit)
+		c, small := bounds.SmallCoefficient(d) // usualUnits, one call the fewer
+		u, usual := scaleUnits(c, small, d.Exponent(), m.MinorUnit)
 		out[i], ok = u, ok && usual
 	}
 	if !ok {
@@ -222,7 +246,7 @@ func checkSums(o *Order, out *[5]int64) error {
 
 // minorUnits checks an amount a caller gives and returns it in minor units.
 func minorUnits(field string, d decimal.Decimal, places int32) (int64, error) {
-	if u, ok := usualUnits(d, places); ok {
+	if u, ok := usualUnits(&d, places); ok {
 		return u, nil
 	}
 	if err := bounds.Decimal(pkg, field, d); err != nil {
@@ -245,16 +269,21 @@ func minorUnits(field string, d decimal.Decimal, places int32) (int64, error) {
 // within bounds and a coefficient below 2^60 (so of at most 18 digits, within bounds.Decimal's
 // limits too), not negative, scaled by at most 10^18 to a whole number of minor units below
 // 2^63. Any other amount takes minorUnits' full checks.
-func usualUnits(d decimal.Decimal, places int32) (int64, bool) {
-	if e := d.Exponent(); e >= bounds.MinExponent && e <= bounds.MaxExponent && bounds.CoefficientBits(d) < 60 {
-		c := d.CoefficientInt64()
-		switch shift := int(e) + int(places); {
-		case c < 0:
-		case shift >= 0 && shift < len(pow10) && c <= math.MaxInt64/pow10[shift]:
-			return c * pow10[shift], true
-		case shift < 0 && -shift < len(pow10) && c%pow10[-shift] == 0:
-			return c / pow10[-shift], true
-		}
+func usualUnits(d *decimal.Decimal, places int32) (int64, bool) {
+	c, ok := bounds.SmallCoefficient(d)
+	return scaleUnits(c, ok, d.Exponent(), places)
+}
+
+// scaleUnits is usualUnits once the coefficient c is read (ok: it is small).
+func scaleUnits(c int64, ok bool, e, places int32) (int64, bool) {
+	if !ok || e < bounds.MinExponent || e > bounds.MaxExponent {
+		return 0, false
+	}
+	switch shift := int(e) + int(places); {
+	case shift >= 0 && shift < len(pow10) && c <= maxScaled[shift]:
+		return c * pow10[shift], true
+	case shift < 0 && -shift < len(pow10) && c%pow10[-shift] == 0:
+		return c / pow10[-shift], true
 	}
 	return 0, false
 }
@@ -262,6 +291,15 @@ func usualUnits(d decimal.Decimal, places int32) (int64, bool) {
 const rateScale = 1_000_000_000
 
 var pow10 = [...]int64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18}
+
+// maxScaled[i] is the largest coefficient that scales by pow10[i] below 2^63: a table, because
+// a division on every amount is a noticeable part of Compute.
+var maxScaled = func() (m [len(pow10)]int64) {
+	for i, p := range pow10 {
+		m[i] = math.MaxInt64 / p
+	}
+	return m
+}()
 
 // rateUnits returns r in units of 1e-9 (rates are exact to 1e-9). It allocates; the resolver
 // reads the units a [Book] computed once.

@@ -16,7 +16,18 @@ import (
 type Book struct {
 	rule   OfferRule // the rule the offers were checked under
 	offers []prepared
-	byKey  map[string][]marketOffers // product → its offers in each market
+	// The offers of each product, by [strKey] of its ID in an open-addressed table (quicker
+	// than a map for a key hashed byte by byte): a power of two of slots, at most half of them
+	// used; nil in the zero Book.
+	slots []productSlot
+	shift uint8 // 64 − log2(len(slots)): a key's home slot is its top bits, after mixing
+}
+
+// productSlot holds one product's offers in each market; an empty slot has no markets.
+type productSlot struct {
+	key     uint64 // strKey(product)
+	product string
+	markets []marketOffers
 }
 
 // marketOffers are the indexes of a product's offers in one market, by ID.
@@ -25,14 +36,63 @@ type marketOffers struct {
 	offers []int32
 }
 
+// home returns the slot a key is looked up from: the top bits of the key times 2^64/φ, so that
+// every bit of the key counts.
+func (b *Book) home(key uint64) uint64 { return (key * 0x9E3779B97F4A7C15) >> b.shift }
+
 // offersOf returns the indexes of the offers of product in market m, by ID.
 func (b *Book) offersOf(m affrules.MarketCode, product string) []int32 {
-	for _, g := range b.byKey[product] {
-		if g.market == m {
-			return g.offers
+	if len(b.slots) == 0 {
+		return nil
+	}
+	key := strKey(product)
+	mask := uint64(len(b.slots) - 1)
+	for i := b.home(key); ; i = (i + 1) & mask {
+		s := &b.slots[i]
+		if s.markets == nil {
+			return nil
+		}
+		if s.key == key && s.product == product {
+			for _, g := range s.markets {
+				if g.market == m {
+					return g.offers
+				}
+			}
+			return nil
 		}
 	}
-	return nil
+}
+
+// index fills the table of products from b.offers, sorted by ID.
+func (b *Book) index() {
+	byProduct := map[string][]marketOffers{}
+	var products []string
+	for i, p := range b.offers {
+		gs, seen := byProduct[p.Product]
+		if !seen {
+			products = append(products, p.Product)
+		}
+		g := slices.IndexFunc(gs, func(g marketOffers) bool { return g.market == p.Market })
+		if g < 0 {
+			g, gs = len(gs), append(gs, marketOffers{market: p.Market})
+		}
+		gs[g].offers = append(gs[g].offers, int32(i))
+		byProduct[p.Product] = gs
+	}
+	log := 1
+	for 1<<log < 2*len(products) {
+		log++
+	}
+	b.slots, b.shift = make([]productSlot, 1<<log), uint8(64-log)
+	mask := uint64(len(b.slots) - 1)
+	for _, product := range products {
+		key := strKey(product)
+		i := b.home(key)
+		for b.slots[i].markets != nil {
+			i = (i + 1) & mask
+		}
+		b.slots[i] = productSlot{key: key, product: product, markets: byProduct[product]}
+	}
 }
 
 type bookKey struct {
@@ -293,7 +353,7 @@ func (e *Evaluator) Prepare(offers ...Offer) (*Book, error) {
 	if err := l.Err(); err != nil {
 		return nil, err
 	}
-	b := &Book{rule: e.rule, offers: make([]prepared, len(offers)), byKey: map[string][]marketOffers{}}
+	b := &Book{rule: e.rule, offers: make([]prepared, len(offers))}
 	for i, o := range offers {
 		c := o.clone()
 		p := prepared{Offer: c, start: c.Period.Start.UnixNano(), end: math.MaxInt64, hist: toEntries(c.Rates)}
@@ -311,15 +371,7 @@ func (e *Evaluator) Prepare(offers ...Offer) (*Book, error) {
 		b.offers[i] = p
 	}
 	slices.SortFunc(b.offers, func(x, y prepared) int { return strings.Compare(x.ID, y.ID) })
-	for i, p := range b.offers {
-		gs := b.byKey[p.Product]
-		g := slices.IndexFunc(gs, func(g marketOffers) bool { return g.market == p.Market })
-		if g < 0 {
-			g, gs = len(gs), append(gs, marketOffers{market: p.Market})
-		}
-		gs[g].offers = append(gs[g].offers, int32(i))
-		b.byKey[p.Product] = gs
-	}
+	b.index()
 	return b, nil
 }
 

@@ -15,7 +15,8 @@
 // them as a [Book] (at most one OPEN offer per market and product; the book remembers the rule
 // it was checked under and another evaluator's rule refuses it, [ErrForeignBook]);
 // [Evaluator.Resolve] then decides one [Order] at its instant (COM-3..6,
-// COM-10..13) and [Evaluator.Compute] adds the amounts (COM-1, COM-7). A [Resolution] names the
+// COM-10..13) and [Evaluator.Compute] adds the amounts (COM-1, COM-7; [Evaluator.ComputeInto]
+// writes them into a Commission a run reuses). A [Resolution] names the
 // winning source, offer and rate, every other candidate offer with its [Outcome] and the reason
 // it lost ("overridden by COLLAB_PLUS", "outside its period", "creator not covered"), notes on
 // the winner ("no shop-ads rate: standard rate used", a delayed decrease, a new promoter, the

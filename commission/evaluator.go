@@ -3,11 +3,13 @@ package commission
 import (
 	"errors"
 	"maps"
+	"math"
 	"slices"
 	"strconv"
 	"time"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/codeindex"
 	"github.com/affrules/affrules/internal/fielderr"
 )
 
@@ -29,7 +31,9 @@ type Evaluator struct {
 	reset   [Partner + 1]bool
 	delay   time.Duration
 	markets []affrules.Market // every market registered when New ran, by code
-	codes   []uint64          // the [strKey] of each market's code
+	// marketAt holds, for a two-letter code (codeindex.Of), 1 + the index of its market in
+	// markets, 0 if it is not one of them
+	marketAt [codeindex.Size]uint8
 }
 
 // New returns an evaluator applying policy p, or every problem [Policy.Validate] finds in p.
@@ -39,8 +43,10 @@ func New(p Policy) (*Evaluator, error) {
 	}
 	p = p.clone()
 	e := &Evaluator{policy: p, rule: p.OfferRule(), delay: affrules.Days(p.DecreaseDelayDays), markets: affrules.Markets()}
-	for _, m := range e.markets {
-		e.codes = append(e.codes, strKey(string(m.Code)))
+	for i, m := range e.markets {
+		if k, ok := codeindex.Of(m.Code); ok && i < math.MaxUint8 {
+			e.marketAt[k] = uint8(i + 1)
+		}
 	}
 	for i, list := range [2][]Source{p.Precedence, p.ShopAdsPrecedence} {
 		for s := range e.ranks[i] {
@@ -102,13 +108,12 @@ func (e *Evaluator) ready() error {
 	return nil
 }
 
-// market returns the registered market code, looking up markets registered after New. A
-// linear scan of a handful of codes' hashes is quicker than a map.
+// market returns the registered market code: one registered when New ran by array index, any
+// other (registered after New, or not of two capital letters) by lookup.
 func (e *Evaluator) market(code affrules.MarketCode) (*affrules.Market, bool) {
-	key := strKey(string(code))
-	for i, k := range e.codes {
-		if k == key && e.markets[i].Code == code {
-			return &e.markets[i], true
+	if k, ok := codeindex.Of(code); ok {
+		if i := e.marketAt[k]; i != 0 {
+			return &e.markets[i-1], true
 		}
 	}
 	m, err := affrules.LookupMarket(code)

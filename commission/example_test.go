@@ -94,6 +94,42 @@ func ExampleEvaluator_Compute() {
 	// 20% of 99999 IDR = 20000 IDR (partner 6000 IDR, creator 14000 IDR) (PARTNER offer tap-ID, half_up)
 }
 
+// A settlement run over many order lines passes each by pointer and writes every commission
+// into one Commission, which spares copying both on each call; each line's commission is used
+// (here summed) before the next overwrites it.
+func ExampleEvaluator_ComputeInto() {
+	start := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	e := commission.MustNew(commission.DefaultPolicy())
+	rates, _ := affrules.NewTimeline(affrules.Effective[commission.Terms]{From: start, Value: commission.Terms{Rate: affrules.MustParseRate("12%")}})
+	book, err := e.Prepare(commission.Offer{ID: "open-mat", Source: commission.Open, Market: affrules.UK, Product: "mat",
+		Coverage: commission.Everyone, Period: affrules.Period{Start: start}, Rates: rates})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	lines := []commission.Order{
+		{ID: "l1", Creator: "ana", Product: "mat", Market: affrules.UK, Attributed: true, OrderCount: 1, PromotingSince: start, Currency: "GBP", Price: decimal.RequireFromString("20.00")},
+		{ID: "l2", Creator: "ben", Product: "mat", Market: affrules.UK, Attributed: false, OrderCount: 1, PromotingSince: start, Currency: "GBP", Price: decimal.RequireFromString("35.50")},
+		{ID: "l3", Creator: "ana", Product: "mat", Market: affrules.UK, Attributed: true, OrderCount: 2, PromotingSince: start, Currency: "GBP", Price: decimal.RequireFromString("9.99")},
+	}
+	var c commission.Commission
+	var total int64
+	for i := range lines {
+		if err := e.ComputeInto(&c, book, &lines[i], start.AddDate(0, 0, 2)); err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Println(lines[i].ID, c.Amount, c.Earned())
+		total += c.Amount.Units
+	}
+	fmt.Println("total", total, "pence")
+	// Output:
+	// l1 2.40 GBP true
+	// l2 0.00 GBP false
+	// l3 1.20 GBP true
+	// total 360 pence
+}
+
 // Refunds (COM-8): a partial refund reduces the commission in proportion, the same refund event
 // applied twice changes nothing, and refunding the rest leaves exactly zero and the record
 // ineligible.

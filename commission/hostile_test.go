@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -234,6 +235,10 @@ func TestZeroValues(t *testing.T) {
 		if _, err := e.Compute(nil, order("o", day(1)), day(2)); !errors.Is(err, commission.ErrNoPolicy) {
 			t.Errorf("Compute: %v", err)
 		}
+		o, dst := order("o", day(1)), commission.Commission{Rounding: affrules.Down}
+		if err := e.ComputeInto(&dst, nil, &o, day(2)); !errors.Is(err, commission.ErrNoPolicy) || dst.Rounding != 0 {
+			t.Errorf("ComputeInto: %v, %+v", err, dst.Rounding)
+		}
 		if _, _, err := e.Advise(affrules.TH, affrules.Fashion, rate("1%")); !errors.Is(err, commission.ErrNoPolicy) {
 			t.Errorf("Advise: %v", err)
 		}
@@ -333,5 +338,30 @@ func TestZeroResolutionDenies(t *testing.T) {
 	}
 	if got := (commission.Resolution{}).Explain(); got != "no commission: not resolved" {
 		t.Errorf("Explain: %q", got)
+	}
+}
+
+// ComputeInto refuses a nil Commission or order line with an error naming it, and leaves a
+// Commission it was given zero when it refuses the line.
+func TestComputeIntoNil(t *testing.T) {
+	e := commission.MustNew(commission.DefaultPolicy())
+	b := mustBook(t, e, openOffer("open", at(day(1), "10%")))
+	o := order("line", day(1))
+	if err := e.ComputeInto(nil, b, &o, day(2)); err == nil || !strings.Contains(err.Error(), "commission: dst") {
+		t.Errorf("nil dst: %v", err)
+	}
+	var dst commission.Commission
+	if err := e.ComputeInto(&dst, b, &o, day(2)); err != nil || !dst.Earned() {
+		t.Fatalf("ComputeInto: %v, %v", err, dst.Decision())
+	}
+	if err := e.ComputeInto(&dst, b, nil, day(2)); err == nil || !strings.Contains(err.Error(), "commission: order") || !reflect.DeepEqual(dst, commission.Commission{}) {
+		t.Errorf("nil order: %v, %+v", err, dst)
+	}
+	if err := e.ComputeInto(&dst, b, &o, day(2)); err != nil {
+		t.Fatal(err)
+	}
+	o.OrderCount = 0
+	if err := e.ComputeInto(&dst, b, &o, day(2)); err == nil || !reflect.DeepEqual(dst, commission.Commission{}) {
+		t.Errorf("a refused line: %v, %+v", err, dst)
 	}
 }

@@ -455,7 +455,7 @@ func (e *Evaluator) checkOrder(o *Order, at time.Time) (*affrules.Market, error)
 
 // checkBook refuses a book prepared under another offer rule than the evaluator's.
 func (e *Evaluator) checkBook(b *Book) error {
-	if b != nil && b.byKey != nil && b.rule != e.rule {
+	if b != nil && b.slots != nil && b.rule != e.rule {
 		return fielderr.New(pkg, "book", b.rule.MinRate.String()+"–"+b.rule.MaxRate.String(),
 			"was prepared under another offer rule than the evaluator's (rates %s–%s, exclusive rate required %t): %w",
 			e.rule.MinRate, e.rule.MaxRate, e.rule.RequireExclusiveRate, ErrForeignBook)

@@ -6,6 +6,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/affrulestest"
 	"github.com/affrules/affrules/commission"
@@ -400,5 +403,69 @@ func TestDelayedShopAdsWithoutFallback_COM10(t *testing.T) {
 	if len(notes) != 1 || notes[0].Rule != commission.RuleDecrease || notes[0].Observed.String() != "0%" ||
 		notes[0].Limit.String() != affrules.Instant(day(10).Add(30*24*time.Hour)).String() {
 		t.Errorf("notes %v, want COM-10's delay note: 0%% in force, paid until Nov 9", notes)
+	}
+}
+
+// Markets are data (MKT-1): a market registered before New and one registered after it, of two
+// capital letters or not, are found; a code of the right form that is no market is unknown.
+func TestMarketCodeForms(t *testing.T) {
+	require.NoError(t, affrules.RegisterMarket(affrules.Market{Code: "CQ", Zone: "Europe/Paris", Currency: "EUR", MinorUnit: 2, Channels: []affrules.Channel{affrules.Email}}))
+	e := commission.MustNew(commission.DefaultPolicy())
+	require.NoError(t, affrules.RegisterMarket(affrules.Market{Code: "CQX", Zone: "Europe/Paris", Currency: "EUR", MinorUnit: 2, Channels: []affrules.Channel{affrules.Email}}))
+	require.NoError(t, affrules.RegisterMarket(affrules.Market{Code: "CR", Zone: "Europe/Paris", Currency: "EUR", MinorUnit: 2, Channels: []affrules.Channel{affrules.Email}}))
+	for _, code := range []affrules.MarketCode{"CQ", "CQX", "CR", affrules.TH} {
+		o := openOffer("open", at(day(1), "10%"))
+		o.Market = code
+		line := order("line", day(1))
+		line.Market = code
+		if code != affrules.TH {
+			line.Currency = "EUR"
+		}
+		c, err := e.Compute(mustBook(t, e, o), line, day(2))
+		require.NoError(t, err, code)
+		assert.Equal(t, "10.00", c.Amount.Decimal().StringFixed(2), code)
+	}
+	line := order("line", day(1))
+	line.Market = "CZ"
+	_, err := e.Compute(mustBook(t, e), line, day(2))
+	assert.ErrorIs(t, err, affrules.ErrUnknownMarket)
+}
+
+// A book of many products in two markets finds each product's offers in each market, and none
+// for a product or market it does not hold (COM-3).
+func TestBookManyProducts(t *testing.T) {
+	e := commission.MustNew(commission.DefaultPolicy())
+	var offers []commission.Offer
+	for i := range 300 {
+		for _, m := range []affrules.MarketCode{affrules.TH, affrules.MY} {
+			o := openOffer(fmt.Sprintf("%s-%d", m, i), at(day(1), fmt.Sprintf("%d%%", 1+i%50)))
+			o.Market, o.Product = m, fmt.Sprintf("p%d", i)
+			offers = append(offers, o)
+		}
+	}
+	b := mustBook(t, e, offers...)
+	for i := range 300 {
+		for _, m := range []affrules.MarketCode{affrules.TH, affrules.MY} {
+			line := order("line", day(1))
+			line.Market, line.Product, line.Currency = m, fmt.Sprintf("p%d", i), map[affrules.MarketCode]string{affrules.TH: "THB", affrules.MY: "MYR"}[m]
+			r, err := e.Resolve(b, line, day(2))
+			require.NoError(t, err)
+			require.Equal(t, fmt.Sprintf("%s-%d", m, i), r.OfferID, "p%d in %s", i, m)
+			require.Len(t, r.Candidates(), 1)
+		}
+	}
+	for _, tc := range []struct {
+		product string
+		market  affrules.MarketCode
+	}{{"p300", affrules.TH}, {"p1", affrules.UK}, {"", affrules.TH}} {
+		line := order("line", day(1))
+		line.Market, line.Product = tc.market, tc.product
+		if tc.product == "" {
+			line.Product = "p"
+		}
+		r, err := e.Resolve(b, line, day(2))
+		require.NoError(t, err)
+		assert.False(t, r.Earned(), "%s in %s", tc.product, tc.market)
+		assert.Empty(t, r.Candidates())
 	}
 }

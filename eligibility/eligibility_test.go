@@ -751,3 +751,38 @@ func TestMarketCodeForms(t *testing.T) {
 func policyOf(tl affrules.Timeline[eligibility.Thresholds]) eligibility.Policy {
 	return eligibility.Policy{PerMarket: affrules.PerMarket[eligibility.Thresholds]{Default: tl}}
 }
+
+// ELG-10: a version is in force from its instant exactly, to the nanosecond, for the shop's rules
+// and the product's alike; one dated before 1900 is in force throughout the bounds and one dated
+// 2200 or later never is, beyond the years Unix nanoseconds hold too.
+func TestVersionFromInstant(t *testing.T) {
+	strict := eligibility.SeedThresholds()
+	strict.MinStoreRating = dec("4.7")
+	strict.Categories[affrules.FMCG] = eligibility.Limits{NegativeReviewRate: affrules.MustParseRate("0.1%"), SellerFaultRefundRate: affrules.MustParseRate("1.5%")}
+	for _, tc := range []struct {
+		name    string
+		from    time.Time
+		at      time.Time
+		inForce bool
+	}{
+		{"a nanosecond before", t0, t0.Add(-time.Nanosecond), false},
+		{"at its instant", t0, t0, true},
+		{"after it", t0, t0.Add(time.Hour), true},
+		{"dated 1850", time.Date(1850, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), true},
+		{"dated 2200", time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2199, 12, 31, 23, 59, 59, 999999999, time.UTC), false},
+		{"dated 1600", time.Date(1600, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), true},
+		{"dated 2300", time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2199, 12, 31, 23, 59, 59, 999999999, time.UTC), false},
+	} {
+		p, err := eligibility.DefaultPolicy().WithOverride(affrules.UK, tc.from, strict)
+		require.NoError(t, err, tc.name)
+		e := eligibility.MustNew(p)
+		shop, err := e.Shop(goodShop(affrules.UK), tc.at) // rating 4.6: below the override's 4.7
+		require.NoError(t, err, tc.name)
+		assert.Equal(t, !tc.inForce, shop.Eligible(), "%s: shop %s", tc.name, shop.Decision)
+		pr := goodProduct(affrules.UK, affrules.FMCG)
+		pr.NegativeReviewOrders = 3 // 0.3%: below the seed 0.6%, not below the override's 0.1%
+		r, err := e.Product(pr, eligibility.Result{ID: "shop-1", ShopID: "shop-1", Market: affrules.UK, State: eligibility.Eligible, Decision: affrules.Decision{Allowed: true}}, tc.at)
+		require.NoError(t, err, tc.name)
+		assert.Equal(t, tc.inForce, r.Decision.Failed(eligibility.RuleNegativeReview), "%s: product %s", tc.name, r.Decision)
+	}
+}

@@ -3,6 +3,7 @@ package eligibility
 import (
 	"errors"
 	"maps"
+	"math"
 	"slices"
 	"time"
 	"unsafe"
@@ -39,7 +40,7 @@ type Evaluator struct {
 
 // shopVersion is one policy version compiled for the shop rules (ELG-1, ELG-2).
 type shopVersion struct {
-	from       time.Time
+	from       int64 // the version's start in Unix nanoseconds (unixNanoIn)
 	window     time.Duration
 	windowDays int
 	minRating  decimal.Decimal
@@ -62,8 +63,8 @@ type categoryTable struct {
 
 // limitVersion is one policy version compiled for one category's product rules (ELG-3..5).
 type limitVersion struct {
-	from           time.Time
-	present        bool // the category has limits in this version (ELG-5)
+	from           int64 // the version's start in Unix nanoseconds (unixNanoIn)
+	present        bool  // the category has limits in this version (ELG-5)
 	negative       affrules.Rate
 	refund         affrules.Rate
 	minReviews     int64
@@ -155,7 +156,7 @@ func shopVersions(vs []affrules.Effective[Thresholds]) []shopVersion {
 	out := make([]shopVersion, len(vs))
 	for i, v := range vs {
 		t := v.Value
-		out[i] = shopVersion{from: v.From, window: affrules.Days(t.CounterfeitWindowDays), windowDays: t.CounterfeitWindowDays, minRating: t.MinStoreRating, minValue: affrules.Decimal(t.MinStoreRating)}
+		out[i] = shopVersion{from: unixNanoIn(v.From), window: affrules.Days(t.CounterfeitWindowDays), windowDays: t.CounterfeitWindowDays, minRating: t.MinStoreRating, minValue: affrules.Decimal(t.MinStoreRating)}
 		out[i].minCoef, out[i].minExp, out[i].minSmall = small(t.MinStoreRating)
 	}
 	return out
@@ -166,7 +167,7 @@ func limitVersions(vs []affrules.Effective[Thresholds], c affrules.Category) []l
 	for i, v := range vs {
 		t := v.Value
 		l, ok := t.Categories[c]
-		out[i] = limitVersion{from: v.From, present: ok, negative: l.NegativeReviewRate, refund: l.SellerFaultRefundRate,
+		out[i] = limitVersion{from: unixNanoIn(v.From), present: ok, negative: l.NegativeReviewRate, refund: l.SellerFaultRefundRate,
 			minReviews: t.MinReviews, minRefundCases: t.MinRefundCases,
 			reasons: &versionReasons{
 				negFailed: affrules.Reason{Rule: RuleNegativeReview, Key: keyNegativeFailed,
@@ -182,19 +183,20 @@ func limitVersions(vs []affrules.Effective[Thresholds], c affrules.Category) []l
 	return out
 }
 
-// shopAt and limitAt return the index of the version in force at t, or -1 before the first.
+// shopAt and limitAt return the index of the version in force at t (Unix nanoseconds, within the
+// bounds inBounds checks), or -1 before the first.
 // Policies have few versions, so a backward scan beats a binary search.
-func shopAt(vs []shopVersion, t time.Time) int {
+func shopAt(vs []shopVersion, t int64) int {
 	i := len(vs) - 1
-	for i >= 0 && vs[i].from.After(t) {
+	for i >= 0 && vs[i].from > t {
 		i--
 	}
 	return i
 }
 
-func limitAt(vs []limitVersion, t time.Time) int {
+func limitAt(vs []limitVersion, t int64) int {
 	i := len(vs) - 1
-	for i >= 0 && vs[i].from.After(t) {
+	for i >= 0 && vs[i].from > t {
 		i--
 	}
 	return i
@@ -243,6 +245,19 @@ func inBounds(at time.Time) bool {
 	return u >= minUnix && u < maxUnix
 }
 
+// unixNanoIn returns t in Unix nanoseconds, and an instant before or after the bounds inBounds
+// checks as the least or greatest int64: compared with an instant within them, it orders as t
+// does.
+func unixNanoIn(t time.Time) int64 {
+	switch u := t.Unix(); {
+	case u < minUnix:
+		return math.MinInt64
+	case u >= maxUnix:
+		return math.MaxInt64
+	}
+	return t.UnixNano()
+}
+
 // table returns the limits table of category c, or nil if the policy does not name it.
 func (e *Evaluator) table(c affrules.Category) *categoryTable {
 	if e.few == nil {
@@ -273,22 +288,19 @@ func same[S ~string](a, b S) bool {
 	return true
 }
 
-// small returns d as coef×10^exp and true when its coefficient has at most 18 digits; reading it
-// allocates nothing.
+// small returns d as coef×10^exp and true when its coefficient is at least 0 and below 2^60
+// (bounds.SmallCoefficient: read in place, without counting digits); a negative d is not small.
 func small(d decimal.Decimal) (coef int64, exp int32, ok bool) {
-	if d.NumDigits() > 18 {
-		return 0, 0, false
-	}
-	return d.CoefficientInt64(), d.Exponent(), true
+	coef, ok = bounds.SmallCoefficient(&d)
+	return coef, d.Exponent(), ok
 }
 
 var pow10 = [...]int64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18}
 
-// cmpSmall compares a×10^ae with b×10^be for non-negative coefficients of at most 18 digits,
-// returning -1, 0 or +1, without multiplying anything that could overflow.
+// cmpSmall compares a×10^ae with b×10^be for non-negative coefficients, returning -1, 0 or +1,
+// without multiplying anything that could overflow.
 func cmpSmall(a int64, ae int32, b int64, be int32) int {
-	switch {
-	case ae == be:
+	if ae == be { // the usual case, inlined
 		switch {
 		case a < b:
 			return -1
@@ -296,8 +308,15 @@ func cmpSmall(a int64, ae int32, b int64, be int32) int {
 			return 1
 		}
 		return 0
+	}
+	return cmpScaled(a, ae, b, be)
+}
+
+// cmpScaled is cmpSmall for ae ≠ be.
+func cmpScaled(a int64, ae int32, b int64, be int32) int {
+	switch {
 	case ae < be:
-		return -cmpSmall(b, be, a, ae)
+		return -cmpScaled(b, be, a, ae)
 	case a == 0:
 		if b == 0 {
 			return 0

@@ -25,7 +25,10 @@ func TestSmall(t *testing.T) {
 		{"0", 0, 0, true},
 		{"123456789012345678", 123456789012345678, 0, true},    // 18 digits
 		{"1.23456789012345678", 123456789012345678, -17, true}, // 18 digits
-		{"1234567890123456789", 0, 0, false},                   // 19 digits
+		{"1234567890123456789", 0, 0, false},                   // 19 digits, above 2^60
+		{"1152921504606846975", 1<<60 - 1, 0, true},            // 2^60 − 1
+		{"1152921504606846976", 0, 0, false},                   // 2^60
+		{"-2.5", 0, 0, false},                                  // negative: the slow path refuses it
 	} {
 		coef, exp, ok := small(decimal.RequireFromString(tt.d))
 		if ok != tt.ok || ok && (coef != tt.coef || exp != tt.exp) {

@@ -88,7 +88,7 @@ func (e *Evaluator) AppendProduct(dst []affrules.Reason, p Product, shop Result,
 	if mi >= 0 {
 		vs = tab.markets[mi]
 	}
-	i := limitAt(vs, at)
+	i := limitAt(vs, at.UnixNano()) // exact: at is within the bounds
 	if i < 0 {
 		return Result{}, fielderr.New(pkg, "at", at.Format(time.RFC3339Nano), "is before the policy's first version for market %s (product %q)", p.Market, p.ID)
 	}

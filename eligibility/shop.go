@@ -73,7 +73,7 @@ func (e *Evaluator) AppendShop(dst []affrules.Reason, s Shop, at time.Time) (Res
 	}
 	coef, exp, isSmall := small(s.StoreRating)
 	if isSmall {
-		if coef < 0 || cmpSmall(coef, exp, 5, 0) > 0 {
+		if cmpSmall(coef, exp, 5, 0) > 0 {
 			return Result{}, s.badRating()
 		}
 	} else if err := bounds.Decimal(pkg, "shop["+s.ID+"].store_rating", s.StoreRating); err != nil {
@@ -95,7 +95,7 @@ func (e *Evaluator) AppendShop(dst []affrules.Reason, s Shop, at time.Time) (Res
 	if s.Previous > PermanentlyDisqualified {
 		return Result{}, fielderr.New(pkg, "shop["+s.ID+"].previous", int(s.Previous), "%w", affrules.ErrOutOfRange)
 	}
-	vi := shopAt(vs, at)
+	vi := shopAt(vs, atN)
 	if vi < 0 {
 		return Result{}, fielderr.New(pkg, "at", at.Format(time.RFC3339Nano), "is before the policy's first version for market %s (shop %q)", s.Market, s.ID)
 	}

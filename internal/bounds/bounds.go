@@ -92,7 +92,7 @@ func CoefficientBits(d decimal.Decimal) int {
 }
 
 // SmallCoefficient returns d's coefficient and true if it is at least 0 and below 2^60 (so of
-// at most 18 digits), and false otherwise. It reads the coefficient's words once, in place:
+// at most 19 digits), and false otherwise. It reads the coefficient's words once, in place:
 // money amounts are usually such, and this is the quick way to convert them.
 func SmallCoefficient(d *decimal.Decimal) (int64, bool) {
 	v := coefficient(d)

@@ -24,14 +24,14 @@ var pow10 = [...]int64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e1
 var ErrTooLarge = errors.New("too large for this package's 64-bit minor-unit arithmetic")
 
 // From converts a non-negative amount d to minor units of a currency with places decimal
-// places, truncating anything finer. It allocates nothing when d's coefficient fits 18 digits,
+// places, truncating anything finer. It allocates nothing when d's coefficient is below 2^60,
 // which is every realistic amount; a larger amount takes a slower path. Amounts of 2^63 minor
 // units or more are an error.
 func From(d decimal.Decimal, places int32) (Amount, error) {
 	if d.Sign() == 0 {
 		return Amount{Exact: true}, nil
 	}
-	if bounds.CoefficientBits(d) < 60 { // below 2^60 < 10^18: 18 digits at most
+	if bounds.CoefficientBits(d) < 60 { // below 2^60 < 10^19: 19 digits at most
 		coef := d.CoefficientInt64()
 		shift := int64(d.Exponent()) + int64(places)
 		switch {
@@ -44,7 +44,7 @@ func From(d decimal.Decimal, places int32) (Amount, error) {
 			p := pow10[-shift]
 			return Amount{Units: coef / p, Exact: coef%p == 0}, nil
 		default:
-			return Amount{Units: 0, Exact: false}, nil // |coef| < 1e18 <= 10^-shift
+			return Amount{Units: 0, Exact: false}, nil // |coef| < 2^60 < 10^19 <= 10^-shift
 		}
 	}
 	scaled := d.Shift(places)

@@ -266,7 +266,7 @@ func minorUnits(field string, d decimal.Decimal, places int32) (int64, error) {
 }
 
 // usualUnits converts the usual amount in one pass and reports whether it could: an exponent
-// within bounds and a coefficient below 2^60 (so of at most 18 digits, within bounds.Decimal's
+// within bounds and a coefficient below 2^60 (so of at most 19 digits, within bounds.Decimal's
 // limits too), not negative, scaled by at most 10^18 to a whole number of minor units below
 // 2^63. Any other amount takes minorUnits' full checks.
 func usualUnits(d *decimal.Decimal, places int32) (int64, bool) {

@@ -25,7 +25,8 @@
 //     basis points) and round half-up; the float64 floor rounds math.Floor(base × rate + 0.5),
 //     which differs from exact rounding only on an exact half of a minor unit, so the corpus
 //     leaves out the orders whose exact commission ends in one.
-//   - In the commission workload affrules runs Evaluator.Compute, whose result holds every
-//     candidate's outcome and builds the reasons when asked for; the explanation workload asks
+//   - In the commission workload affrules runs Evaluator.ComputeInto, a settlement run's call
+//     (each order line by pointer, one Commission reused), whose result holds every candidate's
+//     outcome and builds the reasons when asked for; the explanation workload asks
 //     (Commission.Decision). Eligibility results always carry their reasons.
 package benchmarks

@@ -197,3 +197,7 @@ func TestResolverProperty(t *testing.T) { rapid.Check(t, resolverProperty) }
 
 // FuzzResolve drives the resolver property from go test -fuzz.
 func FuzzResolve(f *testing.F) { f.Fuzz(rapid.MakeFuzz(resolverProperty)) }
+
+// FuzzComputeInto is TestPropertyComputeInto's property under the fuzzer: one Commission reused
+// over a run of order lines, refused ones included, always holds what Compute returns.
+func FuzzComputeInto(f *testing.F) { f.Fuzz(rapid.MakeFuzz(computeIntoProperty)) }

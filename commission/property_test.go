@@ -325,44 +325,45 @@ func remainingRef(base, paid, rest int64, r, share affrules.Rate, mode affrules.
 // ComputeInto writes exactly what Compute returns, or its error with a zero Commission, into one
 // Commission reused from line to line: nothing of an earlier line (its candidates, more than
 // the inline ones included, its notes, its split) shows through.
-func TestPropertyComputeInto(t *testing.T) {
-	rapid.Check(t, func(t *rapid.T) {
-		e := commission.MustNew(genPolicy(t))
-		var offers []commission.Offer
-		for i := range rapid.IntRange(0, 12).Draw(t, "offers") {
-			o := genOffer(t, fmt.Sprintf("o%d", i))
-			if o.Source == commission.Open && slices.ContainsFunc(offers, isOpen) {
-				continue // one OPEN offer per market and product (COM-10, COM-11)
-			}
-			offers = append(offers, o)
+func TestPropertyComputeInto(t *testing.T) { rapid.Check(t, computeIntoProperty) }
+
+// computeIntoProperty is TestPropertyComputeInto's property, fuzzed by FuzzComputeInto.
+func computeIntoProperty(t *rapid.T) {
+	e := commission.MustNew(genPolicy(t))
+	var offers []commission.Offer
+	for i := range rapid.IntRange(0, 12).Draw(t, "offers") {
+		o := genOffer(t, fmt.Sprintf("o%d", i))
+		if o.Source == commission.Open && slices.ContainsFunc(offers, isOpen) {
+			continue // one OPEN offer per market and product (COM-10, COM-11)
 		}
-		b, err := e.Prepare(offers...)
-		if err != nil {
-			t.Fatal(err)
+		offers = append(offers, o)
+	}
+	b, err := e.Prepare(offers...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var dst commission.Commission
+	for i := range rapid.IntRange(1, 6).Draw(t, "lines") {
+		when := rapid.IntRange(0, 2400).Draw(t, "at")
+		o := genOrder(t, when)
+		o.ID = fmt.Sprintf("line%d", i)
+		o.Attributed = rapid.IntRange(0, 4).Draw(t, "attributed") > 0
+		o.OrderCount = rapid.Int64Range(0, 3).Draw(t, "count") // 0 is refused
+		switch rapid.IntRange(0, 5).Draw(t, "amounts") {
+		case 0:
+			o.Price = dec("-1") // refused
+		case 1:
+			o.Currency = "GBP" // refused
+		case 2:
+			o.Price, o.PlatformCoupon, o.Tax = dec("250.50"), dec("20.25"), dec("1.05")
 		}
-		var dst commission.Commission
-		for i := range rapid.IntRange(1, 6).Draw(t, "lines") {
-			when := rapid.IntRange(0, 2400).Draw(t, "at")
-			o := genOrder(t, when)
-			o.ID = fmt.Sprintf("line%d", i)
-			o.Attributed = rapid.IntRange(0, 4).Draw(t, "attributed") > 0
-			o.OrderCount = rapid.Int64Range(0, 3).Draw(t, "count") // 0 is refused
-			switch rapid.IntRange(0, 5).Draw(t, "amounts") {
-			case 0:
-				o.Price = dec("-1") // refused
-			case 1:
-				o.Currency = "GBP" // refused
-			case 2:
-				o.Price, o.PlatformCoupon, o.Tax = dec("250.50"), dec("20.25"), dec("1.05")
-			}
-			want, wantErr := e.Compute(b, o, hour(when))
-			gotErr := e.ComputeInto(&dst, b, &o, hour(when))
-			if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
-				t.Fatalf("line %d: ComputeInto: %v; Compute: %v", i, gotErr, wantErr)
-			}
-			if !reflect.DeepEqual(dst, want) {
-				t.Fatalf("line %d: ComputeInto wrote\n%s\nCompute returned\n%s", i, answer(t, dst.Resolution), answer(t, want.Resolution))
-			}
+		want, wantErr := e.Compute(b, o, hour(when))
+		gotErr := e.ComputeInto(&dst, b, &o, hour(when))
+		if fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
+			t.Fatalf("line %d: ComputeInto: %v; Compute: %v", i, gotErr, wantErr)
 		}
-	})
+		if !reflect.DeepEqual(dst, want) {
+			t.Fatalf("line %d: ComputeInto wrote\n%s\nCompute returned\n%s", i, answer(t, dst.Resolution), answer(t, want.Resolution))
+		}
+	}
 }

@@ -1,6 +1,7 @@
 package commission
 
 import (
+	"hash/maphash"
 	"math"
 	"slices"
 	"strconv"
@@ -16,16 +17,17 @@ import (
 type Book struct {
 	rule   OfferRule // the rule the offers were checked under
 	offers []prepared
-	// The offers of each product, by [strKey] of its ID in an open-addressed table (quicker
-	// than a map for a key hashed byte by byte): a power of two of slots, at most half of them
-	// used; nil in the zero Book.
+	// The offers of each product in an open-addressed table, by a hash of the product ID seeded
+	// for this book (so that no set of IDs chosen in advance collides): a power of two of slots,
+	// at most half of them used; nil in the zero Book.
 	slots []productSlot
-	shift uint8 // 64 − log2(len(slots)): a key's home slot is its top bits, after mixing
+	seed  maphash.Seed
+	shift uint8 // 64 − log2(len(slots)): a hash's home slot is its top bits
 }
 
 // productSlot holds one product's offers in each market; an empty slot has no markets.
 type productSlot struct {
-	key     uint64 // strKey(product)
+	hash    uint64 // productHash(product)
 	product string
 	markets []marketOffers
 }
@@ -36,23 +38,25 @@ type marketOffers struct {
 	offers []int32
 }
 
-// home returns the slot a key is looked up from: the top bits of the key times 2^64/φ, so that
-// every bit of the key counts.
-func (b *Book) home(key uint64) uint64 { return (key * 0x9E3779B97F4A7C15) >> b.shift }
+// productHash returns the hash of a product ID in b's table.
+func (b *Book) productHash(product string) uint64 { return maphash.String(b.seed, product) }
+
+// home returns the slot a hash is looked up from.
+func (b *Book) home(h uint64) uint64 { return h >> b.shift }
 
 // offersOf returns the indexes of the offers of product in market m, by ID.
 func (b *Book) offersOf(m affrules.MarketCode, product string) []int32 {
 	if len(b.slots) == 0 {
 		return nil
 	}
-	key := strKey(product)
+	h := b.productHash(product)
 	mask := uint64(len(b.slots) - 1)
-	for i := b.home(key); ; i = (i + 1) & mask {
+	for i := b.home(h); ; i = (i + 1) & mask {
 		s := &b.slots[i]
 		if s.markets == nil {
 			return nil
 		}
-		if s.key == key && s.product == product {
+		if s.hash == h && s.product == product {
 			for _, g := range s.markets {
 				if g.market == m {
 					return g.offers
@@ -83,15 +87,15 @@ func (b *Book) index() {
 	for 1<<log < 2*len(products) {
 		log++
 	}
-	b.slots, b.shift = make([]productSlot, 1<<log), uint8(64-log)
+	b.slots, b.seed, b.shift = make([]productSlot, 1<<log), maphash.MakeSeed(), uint8(64-log)
 	mask := uint64(len(b.slots) - 1)
 	for _, product := range products {
-		key := strKey(product)
-		i := b.home(key)
+		h := b.productHash(product)
+		i := b.home(h)
 		for b.slots[i].markets != nil {
 			i = (i + 1) & mask
 		}
-		b.slots[i] = productSlot{key: key, product: product, markets: byProduct[product]}
+		b.slots[i] = productSlot{hash: h, product: product, markets: byProduct[product]}
 	}
 }
 

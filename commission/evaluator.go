@@ -33,7 +33,7 @@ type Evaluator struct {
 	markets []affrules.Market // every market registered when New ran, by code
 	// marketAt holds, for a two-letter code (codeindex.Of), 1 + the index of its market in
 	// markets, 0 if it is not one of them
-	marketAt [codeindex.Size]uint8
+	marketAt [codeindex.Size]uint16
 }
 
 // New returns an evaluator applying policy p, or every problem [Policy.Validate] finds in p.
@@ -44,8 +44,8 @@ func New(p Policy) (*Evaluator, error) {
 	p = p.clone()
 	e := &Evaluator{policy: p, rule: p.OfferRule(), delay: affrules.Days(p.DecreaseDelayDays), markets: affrules.Markets()}
 	for i, m := range e.markets {
-		if k, ok := codeindex.Of(m.Code); ok && i < math.MaxUint8 {
-			e.marketAt[k] = uint8(i + 1)
+		if k, ok := codeindex.Of(m.Code); ok && i < math.MaxUint16 {
+			e.marketAt[k] = uint16(i + 1)
 		}
 	}
 	for i, list := range [2][]Source{p.Precedence, p.ShopAdsPrecedence} {
@@ -108,12 +108,18 @@ func (e *Evaluator) ready() error {
 	return nil
 }
 
-// market returns the registered market code: one registered when New ran by array index, any
-// other (registered after New, or not of two capital letters) by lookup.
+// market returns the registered market code: one registered when New ran from the evaluator's
+// copy (a two-letter code by array index, any other by a scan), one registered after New by
+// lookup in the registry, which allocates.
 func (e *Evaluator) market(code affrules.MarketCode) (*affrules.Market, bool) {
 	if k, ok := codeindex.Of(code); ok {
 		if i := e.marketAt[k]; i != 0 {
 			return &e.markets[i-1], true
+		}
+	}
+	for i := range e.markets { // other forms of code; a two-letter one only if registered after New
+		if e.markets[i].Code == code {
+			return &e.markets[i], true
 		}
 	}
 	m, err := affrules.LookupMarket(code)

@@ -406,14 +406,20 @@ func TestDelayedShopAdsWithoutFallback_COM10(t *testing.T) {
 	}
 }
 
-// Markets are data (MKT-1): a market registered before New and one registered after it, of two
-// capital letters or not, are found; a code of the right form that is no market is unknown.
+// Markets are data (MKT-1): markets registered before New and after it, of two capital letters
+// or not, are found; one registered before New is found without allocating; a code of the right
+// form that is no market is unknown.
 func TestMarketCodeForms(t *testing.T) {
-	require.NoError(t, affrules.RegisterMarket(affrules.Market{Code: "CQ", Zone: "Europe/Paris", Currency: "EUR", MinorUnit: 2, Channels: []affrules.Channel{affrules.Email}}))
+	register := func(code affrules.MarketCode) {
+		t.Helper()
+		require.NoError(t, affrules.RegisterMarket(affrules.Market{Code: code, Zone: "Europe/Paris", Currency: "EUR", MinorUnit: 2, Channels: []affrules.Channel{affrules.Email}}))
+	}
+	register("CQ")
+	register("CQX")
 	e := commission.MustNew(commission.DefaultPolicy())
-	require.NoError(t, affrules.RegisterMarket(affrules.Market{Code: "CQX", Zone: "Europe/Paris", Currency: "EUR", MinorUnit: 2, Channels: []affrules.Channel{affrules.Email}}))
-	require.NoError(t, affrules.RegisterMarket(affrules.Market{Code: "CR", Zone: "Europe/Paris", Currency: "EUR", MinorUnit: 2, Channels: []affrules.Channel{affrules.Email}}))
-	for _, code := range []affrules.MarketCode{"CQ", "CQX", "CR", affrules.TH} {
+	register("CR")
+	register("CRX")
+	for _, code := range []affrules.MarketCode{"CQ", "CQX", "CR", "CRX", affrules.TH} {
 		o := openOffer("open", at(day(1), "10%"))
 		o.Market = code
 		line := order("line", day(1))
@@ -421,9 +427,14 @@ func TestMarketCodeForms(t *testing.T) {
 		if code != affrules.TH {
 			line.Currency = "EUR"
 		}
-		c, err := e.Compute(mustBook(t, e, o), line, day(2))
+		b := mustBook(t, e, o)
+		c, err := e.Compute(b, line, day(2))
 		require.NoError(t, err, code)
 		assert.Equal(t, "10.00", c.Amount.Decimal().StringFixed(2), code)
+		if (code == "CQ" || code == "CQX") && !raceEnabled {
+			allocs := testing.AllocsPerRun(100, func() { c, err = e.Compute(b, line, day(2)) })
+			assert.Zero(t, allocs, "%s, registered before New", code)
+		}
 	}
 	line := order("line", day(1))
 	line.Market = "CZ"
@@ -457,12 +468,9 @@ func TestBookManyProducts(t *testing.T) {
 	for _, tc := range []struct {
 		product string
 		market  affrules.MarketCode
-	}{{"p300", affrules.TH}, {"p1", affrules.UK}, {"", affrules.TH}} {
+	}{{"p300", affrules.TH}, {"p1", affrules.UK}, {"p", affrules.TH}, {"P1", affrules.TH}} {
 		line := order("line", day(1))
 		line.Market, line.Product = tc.market, tc.product
-		if tc.product == "" {
-			line.Product = "p"
-		}
 		r, err := e.Resolve(b, line, day(2))
 		require.NoError(t, err)
 		assert.False(t, r.Earned(), "%s in %s", tc.product, tc.market)

@@ -21,7 +21,7 @@ type Month int32
 // instead of wrapping round to an unrelated month.
 func NewMonth(y int, m time.Month) Month {
 	const big40 = 1 << 40 // within it, y×12 + m is exact in an int64
-	if y <= big40 && y >= -big40 && int64(m) <= big40 && int64(m) >= -big40 {
+	if int64(y) <= big40 && int64(y) >= -big40 && int64(m) <= big40 && int64(m) >= -big40 {
 		return clampMonth(int64(y)*12 + int64(m) - 1)
 	}
 	n := new(big.Int).Mul(big.NewInt(int64(y)), big.NewInt(12))

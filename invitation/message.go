@@ -101,7 +101,7 @@ func checkMessage(l *fielderr.List, p Policy, msg string) {
 	}
 	// Limits are capped at the bounds Policy.Validate enforces and the counts by the message
 	// length, so int64 cannot overflow below 2^31 bytes; longer messages are refused first.
-	if len(msg) >= 1<<31 {
+	if int64(len(msg)) >= 1<<31 {
 		l.Add("message", fmt.Sprintf("%d bytes", len(msg)), "exceeds %d words (INV-6): %w", p.MaxWords, ErrMessage)
 		return
 	}

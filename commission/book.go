@@ -14,6 +14,8 @@ import (
 // Book is a set of offers checked once and indexed for resolving ([Evaluator.Prepare]): the
 // offers that could apply to the order lines of a run. It is immutable and safe for concurrent
 // use. The zero Book holds no offers: every order resolved against it earns nothing (COM-4).
+// Two books prepared from the same offers answer alike, but are not reflect.DeepEqual: each
+// seeds its own table of products.
 type Book struct {
 	rule   OfferRule // the rule the offers were checked under
 	offers []prepared

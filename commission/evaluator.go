@@ -109,17 +109,18 @@ func (e *Evaluator) ready() error {
 }
 
 // market returns the registered market code: one registered when New ran from the evaluator's
-// copy (a two-letter code by array index, any other by a scan), one registered after New by
-// lookup in the registry, which allocates.
+// copy (a two-letter code by array index, any other by a scan), one registered after New (or a
+// two-letter one past marketAt's 65,534 entries) by lookup in the registry, which allocates.
 func (e *Evaluator) market(code affrules.MarketCode) (*affrules.Market, bool) {
 	if k, ok := codeindex.Of(code); ok {
 		if i := e.marketAt[k]; i != 0 {
 			return &e.markets[i-1], true
 		}
-	}
-	for i := range e.markets { // other forms of code; a two-letter one only if registered after New
-		if e.markets[i].Code == code {
-			return &e.markets[i], true
+	} else {
+		for i := range e.markets {
+			if e.markets[i].Code == code {
+				return &e.markets[i], true
+			}
 		}
 	}
 	m, err := affrules.LookupMarket(code)

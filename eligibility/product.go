@@ -64,25 +64,32 @@ func (e *Evaluator) Product(p Product, shop Result, at time.Time) (Result, error
 // same for a product of a daily run. A product that passes has no reasons (nil), whatever dst
 // holds. An array that holds any of the shop result's reasons, which the product's copy, is an
 // error.
-func (e *Evaluator) AppendProduct(dst []affrules.Reason, p Product, shop Result, at time.Time) (Result, error) {
+func (e *Evaluator) AppendProduct(dst []affrules.Reason, p Product, shop Result, at time.Time) (r Result, err error) {
+	err = e.appendProduct(&r, dst, &p, &shop, at)
+	return r, err
+}
+
+// appendProduct is AppendProduct writing the result into *r, zero on entry, which it leaves zero
+// on error: a call that inlines AppendProduct then copies neither result nor arguments twice.
+func (e *Evaluator) appendProduct(r *Result, dst []affrules.Reason, p *Product, shop *Result, at time.Time) error {
 	if err := e.ready(); err != nil {
-		return Result{}, err
+		return err
 	}
 	if !inBounds(at) {
-		return Result{}, bounds.Instant(pkg, "at", at)
+		return bounds.Instant(pkg, "at", at)
 	}
 	// The keys, in one branch on the pass path: an empty ID, shop ID or market, or a shop result
 	// of another shop or market (badKeys names which).
 	if len(p.ID) == 0 || len(p.ShopID) == 0 || len(p.Market) == 0 || !same(p.ShopID, shop.ID) || !same(p.Market, shop.Market) {
-		return Result{}, p.badKeys(&shop)
+		return p.badKeys(shop)
 	}
 	tab := e.table(p.Category)
 	if tab == nil {
-		return Result{}, fielderr.New(pkg, "product["+p.ID+"].category", strconv.Quote(string(p.Category)), "%w", affrules.ErrUnknownCategory)
+		return fielderr.New(pkg, "product["+p.ID+"].category", strconv.Quote(string(p.Category)), "%w", affrules.ErrUnknownCategory)
 	}
 	mi, known := e.market(p.Market)
 	if !known {
-		return Result{}, unknownMarket("product["+p.ID+"].market", p.Market)
+		return unknownMarket("product["+p.ID+"].market", p.Market)
 	}
 	vs := tab.def
 	if mi >= 0 {
@@ -90,32 +97,34 @@ func (e *Evaluator) AppendProduct(dst []affrules.Reason, p Product, shop Result,
 	}
 	i := limitAt(vs, at.UnixNano()) // exact: at is within the bounds
 	if i < 0 {
-		return Result{}, fielderr.New(pkg, "at", at.Format(time.RFC3339Nano), "is before the policy's first version for market %s (product %q)", p.Market, p.ID)
+		return fielderr.New(pkg, "at", at.Format(time.RFC3339Nano), "is before the policy's first version for market %s (product %q)", p.Market, p.ID)
 	}
 	v := &vs[i]
-	if err := p.check(&shop, v); err != nil {
-		return Result{}, err
+	if err := p.check(shop, v); err != nil {
+		return err
 	}
-	if p.passes(&shop, v) {
-		return Result{ID: p.ID, ShopID: p.ShopID, Market: p.Market, State: Eligible, Decision: affrules.Decision{Allowed: true}}, nil
+	if p.passes(shop, v) {
+		*r = Result{ID: p.ID, ShopID: p.ShopID, Market: p.Market, State: Eligible, Decision: affrules.Decision{Allowed: true}}
+		return nil
 	}
 	if shop.Decision.Allowed != (shop.State == Eligible) { // off the pass path: passes needs both
-		return Result{}, fielderr.New(pkg, "product["+p.ID+"] shop result", shop.State, "disagrees with its decision.allowed %t: must come from Evaluator.Shop", shop.Decision.Allowed)
+		return fielderr.New(pkg, "product["+p.ID+"] shop result", shop.State, "disagrees with its decision.allowed %t: must come from Evaluator.Shop", shop.Decision.Allowed)
 	}
 	if shop.State != Eligible && !slices.ContainsFunc(shop.Decision.Reasons, func(r affrules.Reason) bool { return r.Kind != affrules.NotApplicable }) {
 		// A denial must say why (MKT-5): the product's decision carries the shop's failures.
-		return Result{}, fielderr.New(pkg, "product["+p.ID+"] shop result", shop.State, "has no failed reason: must come from Evaluator.Shop")
+		return fielderr.New(pkg, "product["+p.ID+"] shop result", shop.State, "has no failed reason: must come from Evaluator.Shop")
 	}
 	if na := shop.Decision.NextAllowed; shop.Lifted(at) {
 		// The shop's temporary disqualification had lifted by at: its reasons are no longer true
 		// (MKT-5), so the shop result is from an earlier instant than the product's.
-		return Result{}, fielderr.New(pkg, "product["+p.ID+"] shop result", strconv.Quote(shop.ID), "lifts at %s, not after the product's instant %s: evaluate the shop at the product's instant (the same run, ELG-6)",
+		return fielderr.New(pkg, "product["+p.ID+"] shop result", strconv.Quote(shop.ID), "lifts at %s, not after the product's instant %s: evaluate the shop at the product's instant (the same run, ELG-6)",
 			na.Format(time.RFC3339Nano), at.Format(time.RFC3339Nano))
 	}
 	if overlaps(dst, shop.Decision.Reasons) {
-		return Result{}, fielderr.New(pkg, "product["+p.ID+"] reasons", "dst", "shares the shop result's reasons: pass another array")
+		return fielderr.New(pkg, "product["+p.ID+"] reasons", "dst", "shares the shop result's reasons: pass another array")
 	}
-	return productReasons(dst, &p, &shop, v), nil
+	productReasons(r, dst, p, shop, v)
+	return nil
 }
 
 // passes reports whether every rule applies and passes: the hot path, which allocates nothing.
@@ -129,7 +138,7 @@ func (p *Product) passes(shop *Result, v *limitVersion) bool {
 // productReasons explains a product that does not pass: every failing rule and every rule that
 // did not apply, then the shop's failures if the shop is not eligible, appended to dst (empty).
 // It allocates the reasons at most once, at their exact number, when dst is too small.
-func productReasons(dst []affrules.Reason, p *Product, shop *Result, v *limitVersion) Result {
+func productReasons(r *Result, dst []affrules.Reason, p *Product, shop *Result, v *limitVersion) {
 	negApplies, refApplies := p.Reviews >= v.minReviews, p.RefundCases >= v.minRefundCases
 	negFails := negApplies && v.negative.CmpFraction(p.NegativeReviewOrders, p.Orders) >= 0 // ELG-3: strictly below passes
 	refFails := refApplies && v.refund.CmpFraction(p.SellerFaultRefunds, p.Orders) >= 0     // ELG-4: strictly below passes
@@ -190,7 +199,8 @@ func productReasons(dst []affrules.Reason, p *Product, shop *Result, v *limitVer
 		if ownFails {
 			scope = ProductScope
 		}
-		return Result{ID: p.ID, ShopID: p.ShopID, Market: p.Market, State: state, Scope: scope, Decision: affrules.Decision{Allowed: !ownFails, Reasons: reasons}}
+		*r = Result{ID: p.ID, ShopID: p.ShopID, Market: p.Market, State: state, Scope: scope, Decision: affrules.Decision{Allowed: !ownFails, Reasons: reasons}}
+		return
 	}
 	// The shop's failures make the product ineligible too (Product has checked that the shop's
 	// decision denies); time lifts them only if the product has no failures of its own.
@@ -203,7 +213,7 @@ func productReasons(dst []affrules.Reason, p *Product, shop *Result, v *limitVer
 			}
 		}
 	}
-	r := Result{ID: p.ID, ShopID: p.ShopID, Market: p.Market, State: TemporarilyDisqualified, Scope: ShopScope, Decision: affrules.Decision{Reasons: reasons}}
+	*r = Result{ID: p.ID, ShopID: p.ShopID, Market: p.Market, State: TemporarilyDisqualified, Scope: ShopScope, Decision: affrules.Decision{Reasons: reasons}}
 	if permanent {
 		r.State = PermanentlyDisqualified
 	} else if !ownFails {
@@ -212,7 +222,6 @@ func productReasons(dst []affrules.Reason, p *Product, shop *Result, v *limitVer
 	if r.State != shop.State { // ELG-6: a frozen or delisted product of a paused shop
 		r.Scope = ProductScope
 	}
-	return r
 }
 
 // badKeys names what is wrong with the keys that identify the product and tie it to its shop

@@ -45,11 +45,43 @@ type shopVersion struct {
 	windowDays int
 	minRating  decimal.Decimal
 	minValue   affrules.Value // minRating as a reason's limit, built once
-	// minRating as minCoef×10^minExp when its coefficient has at most 18 digits (minSmall), so
-	// that ratings compare with integers, not by rescaling big decimals.
+	// minRating as minCoef×10^minExp when its coefficient is small (minSmall), so that ratings
+	// compare with integers, not by rescaling big decimals
 	minCoef  int64
 	minExp   int32
 	minSmall bool
+	// minAt[k] is minRating × 10^k rounded up, the least whole number of units of 10^-k a rating
+	// of k decimal places needs to pass ELG-2 (a rating coef×10^-k is low when coef < minAt[k]);
+	// -1 where it is not known (minRating not small, or too large at that scale)
+	minAt [ratingPlaces + 1]int64
+}
+
+// ratingPlaces is the most decimal places a rating compares in place with minAt and maxRatingAt
+// (usually it has one); ratings with more, or a positive exponent, take cmpSmall.
+const ratingPlaces = 17
+
+// maxRatingAt[k] is the greatest rating, 5, in units of 10^-k.
+var maxRatingAt = func() (m [ratingPlaces + 1]int64) {
+	for k := range m {
+		m[k] = 5 * pow10[k]
+	}
+	return m
+}()
+
+// scaledUp returns coef×10^exp×10^k rounded up, for coef ≥ 0, and false if it exceeds an int64.
+func scaledUp(coef int64, exp int32, k int) (int64, bool) {
+	switch shift := int(exp) + k; {
+	case shift >= 0:
+		if shift >= len(pow10) || coef > math.MaxInt64/pow10[shift] {
+			return 0, false
+		}
+		return coef * pow10[shift], true
+	case -shift >= len(pow10):
+		return min(coef, 1), true // 0 < coef < 2^60 < 10^19: between 0 and 1, rounded up
+	default:
+		p := pow10[-shift]
+		return coef/p + min(coef%p, 1), true
+	}
 }
 
 // categoryTable holds one category's limits over time: by market for the markets known when the
@@ -158,6 +190,14 @@ func shopVersions(vs []affrules.Effective[Thresholds]) []shopVersion {
 		t := v.Value
 		out[i] = shopVersion{from: unixNanoIn(v.From), window: affrules.Days(t.CounterfeitWindowDays), windowDays: t.CounterfeitWindowDays, minRating: t.MinStoreRating, minValue: affrules.Decimal(t.MinStoreRating)}
 		out[i].minCoef, out[i].minExp, out[i].minSmall = small(t.MinStoreRating)
+		for k := range out[i].minAt {
+			out[i].minAt[k] = -1
+			if out[i].minSmall {
+				if u, ok := scaledUp(out[i].minCoef, out[i].minExp, k); ok {
+					out[i].minAt[k] = u
+				}
+			}
+		}
 	}
 	return out
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/shopspring/decimal"
+	"pgregory.net/rapid"
 
 	"github.com/affrules/affrules"
 )
@@ -102,4 +103,37 @@ func TestInBounds(t *testing.T) {
 			t.Errorf("inBounds(%s) = %t, want %t", at, !want, want)
 		}
 	}
+}
+
+// ELG-2 in place: a rating of k decimal places compared with the minimum scaled to k places
+// (minAt, rounded up) and with the greatest rating (maxRatingAt) answers as cmpSmall does, for
+// minimums and ratings of any scale, at the boundaries of each.
+func TestRatingInPlace(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		minCoef := rapid.OneOf(rapid.Int64Range(0, 100), rapid.Int64Range(0, 1<<60-1)).Draw(t, "minCoef")
+		minExp := int32(rapid.IntRange(-28, 28).Draw(t, "minExp"))
+		v := shopVersions([]affrules.Effective[Thresholds]{{Value: Thresholds{MinStoreRating: decimal.New(minCoef, minExp)}}})[0]
+		k := rapid.IntRange(0, ratingPlaces).Draw(t, "places")
+		var coef int64
+		switch rapid.IntRange(0, 3).Draw(t, "near") {
+		case 0:
+			coef = rapid.Int64Range(0, 1<<60-1).Draw(t, "coef")
+		case 1: // at and beside the minimum scaled to k places
+			if v.minAt[k] < 0 {
+				t.Skip("minimum out of range at this scale")
+			}
+			coef = max(0, v.minAt[k]+rapid.Int64Range(-1, 1).Draw(t, "delta"))
+		default: // at and beside 5
+			coef = max(0, maxRatingAt[k]+rapid.Int64Range(-1, 1).Draw(t, "delta5"))
+		}
+		exp := int32(-k)
+		if got, want := coef > maxRatingAt[k], cmpSmall(coef, exp, 5, 0) > 0; got != want {
+			t.Fatalf("%de%d above 5: in place %t, cmpSmall %t", coef, exp, got, want)
+		}
+		if v.minAt[k] >= 0 {
+			if got, want := coef < v.minAt[k], cmpSmall(coef, exp, minCoef, minExp) < 0; got != want {
+				t.Fatalf("%de%d below %de%d: in place %t (minAt %d), cmpSmall %t", coef, exp, minCoef, minExp, got, v.minAt[k], want)
+			}
+		}
+	})
 }

@@ -72,7 +72,13 @@ func (e *Evaluator) AppendShop(dst []affrules.Reason, s Shop, at time.Time) (Res
 		return Result{}, bounds.Decimal(pkg, "shop["+s.ID+"].store_rating", s.StoreRating)
 	}
 	coef, exp, isSmall := small(s.StoreRating)
-	if isSmall {
+	places := -int(exp) // compared in place when 0 ≤ places ≤ ratingPlaces (minAt, maxRatingAt)
+	inPlace := isSmall && places >= 0 && places <= ratingPlaces
+	if inPlace {
+		if coef > maxRatingAt[places] {
+			return Result{}, s.badRating()
+		}
+	} else if isSmall {
 		if cmpSmall(coef, exp, 5, 0) > 0 {
 			return Result{}, s.badRating()
 		}
@@ -107,7 +113,9 @@ func (e *Evaluator) AppendShop(dst []affrules.Reason, s Shop, at time.Time) (Res
 	counterfeit := hasViolation && violationN > atN-int64(v.window)
 	// ELG-2: exactly the minimum passes.
 	var low bool
-	if isSmall && v.minSmall {
+	if inPlace && v.minAt[places] >= 0 {
+		low = coef < v.minAt[places]
+	} else if isSmall && v.minSmall {
 		low = cmpSmall(coef, exp, v.minCoef, v.minExp) < 0
 	} else {
 		low = s.StoreRating.LessThan(v.minRating)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/shopspring/decimal"
 
+	"github.com/affrules/affrules/internal/coef"
 	"github.com/affrules/affrules/internal/enum"
 	"github.com/affrules/affrules/internal/strictjson"
 )
@@ -81,6 +82,9 @@ func RateOf(r Rate) Value { return Value{kind: RateValue, n: r.units} }
 
 // Decimal returns the exact number x as a value.
 func Decimal(x decimal.Decimal) Value {
+	if c, ok := coef.Small(&x); ok && c < 1e18 { // the usual case, without counting digits
+		return Value{kind: DecimalValue, n: c, d: int64(x.Exponent())}
+	}
 	if x.NumDigits() <= 18 {
 		return Value{kind: DecimalValue, n: x.CoefficientInt64(), d: int64(x.Exponent())}
 	}

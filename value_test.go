@@ -353,3 +353,22 @@ func TestJSONEdges(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(`null`), &tl))
 	require.Equal(t, 1, tl.Len(), "null leaves the timeline as it was")
 }
+
+// A decimal value keeps its coefficient and exponent exactly on either side of the 18 digits a
+// value holds inline: zero at any scale, negative, 18 and 19 digits, 2^60 − 1, a tiny exponent.
+func TestDecimalValueExact(t *testing.T) {
+	for _, s := range []string{"0", "0.00", "2.5", "-2.5", "999999999999999999", "99999999999999999.9", "1000000000000000000",
+		"1152921504606846975", "-999999999999999999", "-1000000000000000000", "1e-28", "123456789012345678901234.5"} {
+		d := decimal.RequireFromString(s)
+		v := affrules.Decimal(d)
+		back := v.Decimal()
+		assert.True(t, back.Equal(d), "%s: %s", s, back)
+		assert.Equal(t, d.Exponent(), back.Exponent(), s)
+		assert.Equal(t, v, affrules.Decimal(decimal.NewFromBigInt(d.Coefficient(), d.Exponent())), s)
+		b, err := json.Marshal(v)
+		require.NoError(t, err, s)
+		var w affrules.Value
+		require.NoError(t, json.Unmarshal(b, &w), s)
+		assert.True(t, w.Decimal().Equal(d), "%s: %s through JSON", s, b)
+	}
+}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/internal/bounds"
+	"github.com/affrules/affrules/internal/coef"
 	"github.com/affrules/affrules/internal/fielderr"
 	"github.com/affrules/affrules/internal/minor"
 )
@@ -194,7 +195,7 @@ func checkAmounts(o *Order, m *affrules.Market) ([5]int64, error) {
 	var out [5]int64
 	ok := o.Currency == m.Currency
 	for i, d := range [5]*decimal.Decimal{&o.Price, &o.PlatformCoupon, &o.SellerCoupon, &o.Tax, &o.Shipping} {
-		c, small := bounds.SmallCoefficient(d) // usualUnits, one call the fewer
+		c, small := coef.Small(d) // usualUnits, one call the fewer
 		u, usual := scaleUnits(c, small, d.Exponent(), m.MinorUnit)
 		out[i], ok = u, ok && usual
 	}
@@ -270,7 +271,7 @@ func minorUnits(field string, d decimal.Decimal, places int32) (int64, error) {
 // limits too), not negative, scaled by at most 10^18 to a whole number of minor units below
 // 2^63. Any other amount takes minorUnits' full checks.
 func usualUnits(d *decimal.Decimal, places int32) (int64, bool) {
-	c, ok := bounds.SmallCoefficient(d)
+	c, ok := coef.Small(d)
 	return scaleUnits(c, ok, d.Exponent(), places)
 }
 

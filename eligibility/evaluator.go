@@ -12,6 +12,7 @@ import (
 
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/internal/bounds"
+	decimalcoef "github.com/affrules/affrules/internal/coef"
 	"github.com/affrules/affrules/internal/codeindex"
 	"github.com/affrules/affrules/internal/fielderr"
 )
@@ -329,9 +330,9 @@ func same[S ~string](a, b S) bool {
 }
 
 // small returns d as coef×10^exp and true when its coefficient is at least 0 and below 2^60
-// (bounds.SmallCoefficient: read in place, without counting digits); a negative d is not small.
+// (coef.Small: read in place, without counting digits); a negative d is not small.
 func small(d decimal.Decimal) (coef int64, exp int32, ok bool) {
-	coef, ok = bounds.SmallCoefficient(&d)
+	coef, ok = decimalcoef.Small(&d)
 	return coef, d.Exponent(), ok
 }
 

@@ -4,16 +4,14 @@
 package bounds
 
 import (
-	"math/big"
-	"math/bits"
 	"strconv"
 	"time"
 	"unicode/utf8"
-	"unsafe"
 
 	"github.com/shopspring/decimal"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/coef"
 	"github.com/affrules/affrules/internal/fielderr"
 )
 
@@ -84,45 +82,11 @@ const maxBits = 127
 // and d.Coefficient copies it. decimal.Decimal is a *big.Int and an int32 exponent (pinned by
 // TestCoefficientBits).
 func CoefficientBits(d decimal.Decimal) int {
-	v := coefficient(&d)
+	v := coef.Of(&d)
 	if v == nil {
 		return 0
 	}
 	return v.BitLen()
-}
-
-// SmallCoefficient returns d's coefficient and true if it is at least 0 and below 2^60 (so of
-// at most 19 digits), and false otherwise. It reads the coefficient's words once, in place:
-// money amounts are usually such, and this is the quick way to convert them.
-func SmallCoefficient(d *decimal.Decimal) (int64, bool) {
-	v := coefficient(d)
-	if v == nil {
-		return 0, true
-	}
-	var u uint64
-	switch w := v.Bits(); {
-	case len(w) == 0:
-		return 0, true
-	case len(w) == 1:
-		u = uint64(w[0])
-	case len(w) == 2 && bits.UintSize == 32:
-		u = uint64(w[1])<<32 | uint64(w[0])
-	default:
-		return 0, false
-	}
-	if u >= 1<<60 || v.Sign() < 0 {
-		return 0, false
-	}
-	return int64(u), true
-}
-
-// coefficient returns d's coefficient itself, nil for zero, for reading only: decimal.Decimal is
-// a *big.Int and an int32 exponent (pinned by TestCoefficientBits).
-func coefficient(d *decimal.Decimal) *big.Int {
-	return (*struct {
-		value *big.Int
-		exp   int32
-	})(unsafe.Pointer(d)).value
 }
 
 func itoa(n int64) string {

@@ -12,8 +12,8 @@ import (
 
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/internal/bounds"
-	decimalcoef "github.com/affrules/affrules/internal/coef"
 	"github.com/affrules/affrules/internal/codeindex"
+	decimalcoef "github.com/affrules/affrules/internal/coef"
 	"github.com/affrules/affrules/internal/fielderr"
 )
 

@@ -97,7 +97,6 @@ func TestCoefficientBits(t *testing.T) {
 	}
 }
 
-
 func TestID(t *testing.T) {
 	for id, want := range map[string]string{
 		"shop-1":                     "",

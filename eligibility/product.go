@@ -1,7 +1,6 @@
 package eligibility
 
 import (
-	"slices"
 	"strconv"
 	"time"
 
@@ -110,9 +109,16 @@ func (e *Evaluator) appendProduct(r *Result, dst []affrules.Reason, p *Product, 
 	if shop.Decision.Allowed != (shop.State == Eligible) { // off the pass path: passes needs both
 		return fielderr.New(pkg, "product["+p.ID+"] shop result", shop.State, "disagrees with its decision.allowed %t: must come from Evaluator.Shop", shop.Decision.Allowed)
 	}
-	if shop.State != Eligible && !slices.ContainsFunc(shop.Decision.Reasons, func(r affrules.Reason) bool { return r.Kind != affrules.NotApplicable }) {
-		// A denial must say why (MKT-5): the product's decision carries the shop's failures.
-		return fielderr.New(pkg, "product["+p.ID+"] shop result", shop.State, "has no failed reason: must come from Evaluator.Shop")
+	shopFailures := 0 // the shop's failed reasons, which the product's decision carries (MKT-5)
+	if shop.State != Eligible {
+		for i := range shop.Decision.Reasons {
+			if shop.Decision.Reasons[i].Kind != affrules.NotApplicable {
+				shopFailures++
+			}
+		}
+		if shopFailures == 0 { // a denial must say why
+			return fielderr.New(pkg, "product["+p.ID+"] shop result", shop.State, "has no failed reason: must come from Evaluator.Shop")
+		}
 	}
 	if na := shop.Decision.NextAllowed; shop.Lifted(at) {
 		// The shop's temporary disqualification had lifted by at: its reasons are no longer true
@@ -123,7 +129,7 @@ func (e *Evaluator) appendProduct(r *Result, dst []affrules.Reason, p *Product, 
 	if overlaps(dst, shop.Decision.Reasons) {
 		return fielderr.New(pkg, "product["+p.ID+"] reasons", "dst", "shares the shop result's reasons: pass another array")
 	}
-	productReasons(r, dst, p, shop, v)
+	productReasons(r, dst, p, shop, v, shopFailures)
 	return nil
 }
 
@@ -136,9 +142,10 @@ func (p *Product) passes(shop *Result, v *limitVersion) bool {
 }
 
 // productReasons explains a product that does not pass: every failing rule and every rule that
-// did not apply, then the shop's failures if the shop is not eligible, appended to dst (empty).
+// did not apply, then the shop's failures (shopFailures of them) if the shop is not eligible,
+// appended to dst (empty).
 // It allocates the reasons at most once, at their exact number, when dst is too small.
-func productReasons(r *Result, dst []affrules.Reason, p *Product, shop *Result, v *limitVersion) {
+func productReasons(r *Result, dst []affrules.Reason, p *Product, shop *Result, v *limitVersion, shopFailures int) {
 	negApplies, refApplies := p.Reviews >= v.minReviews, p.RefundCases >= v.minRefundCases
 	negFails := negApplies && v.negative.CmpFraction(p.NegativeReviewOrders, p.Orders) >= 0 // ELG-3: strictly below passes
 	refFails := refApplies && v.refund.CmpFraction(p.SellerFaultRefunds, p.Orders) >= 0     // ELG-4: strictly below passes
@@ -146,14 +153,6 @@ func productReasons(r *Result, dst []affrules.Reason, p *Product, shop *Result, 
 	permanent := ownPermanent || shop.State == PermanentlyDisqualified
 
 	n := b2i(ownPermanent) + b2i(!negApplies || negFails) + b2i(!refApplies || refFails)
-	shopFailures := 0
-	if shop.State != Eligible {
-		for i := range shop.Decision.Reasons {
-			if shop.Decision.Reasons[i].Kind != affrules.NotApplicable {
-				shopFailures++
-			}
-		}
-	}
 	// The product's own reasons are written straight into their array, then the shop's follow.
 	reasons := room(dst, n+shopFailures)[:n]
 	k := 0

@@ -120,7 +120,7 @@ func (e *Evaluator) appendProduct(r *Result, dst []affrules.Reason, p *Product, 
 			return fielderr.New(pkg, "product["+p.ID+"] shop result", shop.State, "has no failed reason: must come from Evaluator.Shop")
 		}
 	}
-	if na := shop.Decision.NextAllowed; shop.Lifted(at) {
+	if na := shop.Decision.NextAllowed; shop.lifted(at) {
 		// The shop's temporary disqualification had lifted by at: its reasons are no longer true
 		// (MKT-5), so the shop result is from an earlier instant than the product's.
 		return fielderr.New(pkg, "product["+p.ID+"] shop result", strconv.Quote(shop.ID), "lifts at %s, not after the product's instant %s: evaluate the shop at the product's instant (the same run, ELG-6)",

@@ -121,9 +121,12 @@ func (r Result) Eligible() bool { return r.State == Eligible }
 // (its Decision.NextAllowed): judged at at, r's reasons no longer hold (MKT-5), so r was evaluated
 // at an earlier instant. Evaluator.Product refuses such a shop result, as collabplus and campaign
 // refuse such a product's result at a submission or registration.
-func (r Result) Lifted(at time.Time) bool {
-	na := r.Decision.NextAllowed
-	return !r.Decision.Allowed && !na.IsZero() && !at.Before(na)
+func (r Result) Lifted(at time.Time) bool { return r.lifted(at) }
+
+// lifted is Lifted without copying the result.
+func (r *Result) lifted(at time.Time) bool {
+	na := &r.Decision.NextAllowed
+	return !r.Decision.Allowed && !na.IsZero() && !at.Before(*na)
 }
 
 // Permanent reports whether the result is a permanent disqualification (ELG-6), which later good

@@ -351,8 +351,8 @@ func decodingError(root string, err error) error {
 // Decide returns the decision the reasons add up to: allowed exactly when none of them failed.
 func Decide(reasons ...Reason) Decision {
 	d := Decision{Allowed: true, Reasons: reasons}
-	for _, r := range reasons {
-		if r.Kind != NotApplicable {
+	for i := range reasons { // by index: a Reason is too large to copy for its kind
+		if reasons[i].Kind != NotApplicable {
 			d.Allowed = false
 			break
 		}

@@ -143,7 +143,8 @@ func (e *Evaluator) AppendShop(dst []affrules.Reason, s Shop, at time.Time) (Res
 	if permanent {
 		state = PermanentlyDisqualified
 	}
-	r := Result{ID: s.ID, ShopID: s.ID, Market: s.Market, State: state, Scope: ShopScope, Decision: affrules.Decide(reasons...)}
+	// Every reason above is a failure: the shop is not allowed.
+	r := Result{ID: s.ID, ShopID: s.ID, Market: s.Market, State: state, Scope: ShopScope, Decision: affrules.Decision{Reasons: reasons}}
 	if counterfeit && len(reasons) == 1 {
 		r.Decision.NextAllowed = s.LastCounterfeitViolation.Add(v.window) // time alone will lift ELG-1
 	}

@@ -50,7 +50,9 @@ func Run(t *testing.T, props []Property) {
 // Fails runs the property under rapid without failing the calling test and returns rapid's report
 // of the minimal counter-example, or "" if the property held on every input drawn (a nil prop
 // is a report saying so, never a pass). It is how a
-// test proves that a property can fail, for example on a deliberately broken policy. While it
+// test proves that a property can fail, for example on a deliberately broken policy. Since the
+// inputs that show a fault may be rare among those one run draws, it runs the property up to
+// three times, each run with inputs of its own, and reports the first failure. While it
 // runs, rapid writes no fail file (an expected failure leaves nothing on disk) and shrinks for at
 // most a second (a counter-example found that fast still names the broken value); it restores
 // both settings (the -rapid.nofailfile and -rapid.shrinktime flags) when it returns. Calls of
@@ -66,18 +68,23 @@ func Fails(prop func(*rapid.T)) string {
 	defer flagMu.Unlock()
 	defer setFlag("rapid.nofailfile", "true")()
 	defer setFlag("rapid.shrinktime", "1s")()
-	r := &recorder{}
-	done := make(chan struct{})
-	go func() { // rapid stops a failed check with FailNow, which ends this goroutine only
-		defer close(done)
-		rapid.Check(r, prop)
-	}()
-	<-done
-	if !r.failed {
-		return ""
+	for range failsRuns {
+		r := &recorder{}
+		done := make(chan struct{})
+		go func() { // rapid stops a failed check with FailNow, which ends this goroutine only
+			defer close(done)
+			rapid.Check(r, prop)
+		}()
+		<-done
+		if r.failed {
+			return r.log.String()
+		}
 	}
-	return r.log.String()
+	return ""
 }
+
+// failsRuns is how many times Fails runs a property that holds before it reports that it held.
+const failsRuns = 3
 
 // flagMu serialises the calls that change rapid's flags for a while.
 var flagMu sync.Mutex

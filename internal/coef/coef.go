@@ -1,7 +1,7 @@
 // Package coef reads the coefficient of a decimal.Decimal in place: without the copy
-// Decimal.Coefficient makes, or the digit count (a float logarithm, or a power of ten for a long
-// coefficient) Decimal.NumDigits makes. It depends on nothing of the library's, so that the root
-// package and internal/bounds can both use it.
+// Decimal.Coefficient makes, or the digit count Decimal.NumDigits makes (a table lookup for a
+// coefficient that fits an int64, a power of ten for a longer one). It depends on nothing of the
+// library's, so that the root package and internal/bounds can both use it.
 package coef
 
 import (

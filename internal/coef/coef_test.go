@@ -51,6 +51,6 @@ func TestSmall(t *testing.T) {
 	}
 	d := decimal.New(25, -1)
 	if a := testing.AllocsPerRun(100, func() { Small(&d) }); a != 0 {
-		t.Errorf("SmallCoefficient allocates %v times", a)
+		t.Errorf("Small allocates %v times", a)
 	}
 }

@@ -3,7 +3,6 @@ package commission
 import (
 	"encoding/json"
 	"fmt"
-	"math"
 	"math/bits"
 	"strconv"
 	"strings"
@@ -281,26 +280,15 @@ func scaleUnits(c int64, ok bool, e, places int32) (int64, bool) {
 		return 0, false
 	}
 	switch shift := int(e) + int(places); {
-	case shift >= 0 && shift < len(pow10) && c <= maxScaled[shift]:
-		return c * pow10[shift], true
-	case shift < 0 && -shift < len(pow10) && c%pow10[-shift] == 0:
-		return c / pow10[-shift], true
+	case shift >= 0 && shift < len(coef.Pow10) && c <= coef.MaxScaled[shift]:
+		return c * coef.Pow10[shift], true
+	case shift < 0 && -shift < len(coef.Pow10) && c%coef.Pow10[-shift] == 0:
+		return c / coef.Pow10[-shift], true
 	}
 	return 0, false
 }
 
 const rateScale = 1_000_000_000
-
-var pow10 = [...]int64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18}
-
-// maxScaled[i] is the largest coefficient that scales by pow10[i] below 2^63: a table, because
-// a division on every amount is a noticeable part of Compute.
-var maxScaled = func() (m [len(pow10)]int64) {
-	for i, p := range pow10 {
-		m[i] = math.MaxInt64 / p
-	}
-	return m
-}()
 
 // rateUnits returns r in units of 1e-9 (rates are exact to 1e-9). It allocates; the resolver
 // reads the units a [Book] computed once.

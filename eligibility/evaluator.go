@@ -13,7 +13,7 @@ import (
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/internal/bounds"
 	"github.com/affrules/affrules/internal/codeindex"
-	decimalcoef "github.com/affrules/affrules/internal/coef"
+	"github.com/affrules/affrules/internal/coef"
 	"github.com/affrules/affrules/internal/fielderr"
 )
 
@@ -64,25 +64,15 @@ const ratingPlaces = 17
 // maxRatingAt[k] is the greatest rating, 5, in units of 10^-k.
 var maxRatingAt = func() (m [ratingPlaces + 1]int64) {
 	for k := range m {
-		m[k] = 5 * pow10[k]
+		m[k] = 5 * coef.Pow10[k]
 	}
 	return m
 }()
 
-// scaledUp returns coef×10^exp×10^k rounded up, for coef ≥ 0, and false if it exceeds an int64.
-func scaledUp(coef int64, exp int32, k int) (int64, bool) {
-	switch shift := int(exp) + k; {
-	case shift >= 0:
-		if shift >= len(pow10) || coef > math.MaxInt64/pow10[shift] {
-			return 0, false
-		}
-		return coef * pow10[shift], true
-	case -shift >= len(pow10):
-		return min(coef, 1), true // 0 < coef < 2^60 < 10^19: between 0 and 1, rounded up
-	default:
-		p := pow10[-shift]
-		return coef/p + min(coef%p, 1), true
-	}
+// scaledUp returns c×10^exp×10^k rounded up, for c ≥ 0, and false if it exceeds an int64.
+func scaledUp(c int64, exp int32, k int) (int64, bool) {
+	v, inexact, ok := coef.Scale(c, int(exp)+k)
+	return v + int64(b2i(inexact)), ok
 }
 
 // categoryTable holds one category's limits over time: by market for the markets known when the
@@ -329,14 +319,12 @@ func same[S ~string](a, b S) bool {
 	return true
 }
 
-// small returns d as coef×10^exp and true when its coefficient is at least 0 and below 2^60
+// small returns d as c×10^exp and true when its coefficient is at least 0 and below 2^60
 // (coef.Small: read in place, without counting digits); a negative d is not small.
-func small(d decimal.Decimal) (coef int64, exp int32, ok bool) {
-	coef, ok = decimalcoef.Small(&d)
-	return coef, d.Exponent(), ok
+func small(d decimal.Decimal) (c int64, exp int32, ok bool) {
+	c, ok = coef.Small(&d)
+	return c, d.Exponent(), ok
 }
-
-var pow10 = [...]int64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18}
 
 // cmpSmall compares a×10^ae with b×10^be for non-negative coefficients, returning -1, 0 or +1,
 // without multiplying anything that could overflow.
@@ -366,10 +354,10 @@ func cmpScaled(a int64, ae int32, b int64, be int32) int {
 	}
 	// a×10^k against b, with k > 0: compare a with b's quotient and remainder by 10^k.
 	k := int64(ae) - int64(be)
-	if k >= int64(len(pow10)) {
+	if k >= int64(len(coef.Pow10)) {
 		return 1 // a ≥ 1, so a×10^k ≥ 10^19 > b
 	}
-	q, r := b/pow10[k], b%pow10[k]
+	q, r := b/coef.Pow10[k], b%coef.Pow10[k]
 	switch {
 	case a > q:
 		return 1

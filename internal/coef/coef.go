@@ -5,6 +5,7 @@
 package coef
 
 import (
+	"math"
 	"math/big"
 	"math/bits"
 	"unsafe"
@@ -44,4 +45,33 @@ func Of(d *decimal.Decimal) *big.Int {
 		value *big.Int
 		exp   int32
 	})(unsafe.Pointer(d)).value
+}
+
+// Pow10 holds the powers of ten an int64 holds, 10^0 to 10^18.
+var Pow10 = [...]int64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18}
+
+// MaxScaled[i] is the largest int64 that scales by Pow10[i] without overflowing: a table, since a
+// division on every amount is a noticeable part of an evaluation.
+var MaxScaled = func() (m [len(Pow10)]int64) {
+	for i, p := range Pow10 {
+		m[i] = math.MaxInt64 / p
+	}
+	return m
+}()
+
+// Scale returns c×10^shift for a coefficient c ≥ 0 (a decimal's coefficient brought to another
+// exponent). For shift ≥ 0 it is the exact product, and ok is false when that exceeds an int64;
+// for shift < 0 it is the quotient, truncated, with inexact true when a remainder was dropped.
+func Scale(c int64, shift int) (v int64, inexact, ok bool) {
+	if shift >= 0 {
+		if shift >= len(Pow10) || c > MaxScaled[shift] {
+			return 0, false, false
+		}
+		return c * Pow10[shift], false, true
+	}
+	if -shift >= len(Pow10) {
+		return 0, c != 0, true // 0 ≤ c < 2^63 < 10^19 ≤ 10^-shift
+	}
+	p := Pow10[-shift]
+	return c / p, c%p != 0, true
 }

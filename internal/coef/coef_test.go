@@ -54,3 +54,37 @@ func TestSmall(t *testing.T) {
 		t.Errorf("Small allocates %v times", a)
 	}
 }
+
+// Scale at its edges: the largest coefficient each power of ten takes and one more, shifts of
+// 18 and 19 places either way, remainders dropped or not.
+func TestScale(t *testing.T) {
+	const maxInt64 = 1<<63 - 1
+	for _, tt := range []struct {
+		c           int64
+		shift       int
+		v           int64
+		inexact, ok bool
+	}{
+		{0, 0, 0, false, true},
+		{25, 2, 2500, false, true},
+		{maxInt64, 0, maxInt64, false, true},
+		{maxInt64 / 1000, 3, maxInt64 / 1000 * 1000, false, true},
+		{maxInt64/1000 + 1, 3, 0, false, false},
+		{9, 18, 9e18, false, true},
+		{10, 18, 0, false, false},
+		{1, 19, 0, false, false},
+		{0, 19, 0, false, false},
+		{2500, -2, 25, false, true},
+		{2501, -2, 25, true, true},
+		{1e18, -18, 1, false, true},
+		{1e18 + 1, -18, 1, true, true},
+		{maxInt64, -19, 0, true, true},
+		{0, -19, 0, false, true},
+		{7, -40, 0, true, true},
+	} {
+		v, inexact, ok := Scale(tt.c, tt.shift)
+		if v != tt.v || inexact != tt.inexact || ok != tt.ok {
+			t.Errorf("Scale(%d, %d) = %d, %t, %t; want %d, %t, %t", tt.c, tt.shift, v, inexact, ok, tt.v, tt.inexact, tt.ok)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/affrules/affrules/internal/bounds"
+	"github.com/affrules/affrules/internal/coef"
 )
 
 // Amount is an amount converted to whole minor units of a currency, truncated toward zero, and
@@ -17,8 +18,6 @@ type Amount struct {
 	Units int64 // whole minor units, truncated toward zero
 	Exact bool  // nothing was truncated
 }
-
-var pow10 = [...]int64{1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18}
 
 // ErrTooLarge reports an amount of 2^63 minor units or more.
 var ErrTooLarge = errors.New("too large for this package's 64-bit minor-unit arithmetic")
@@ -32,20 +31,14 @@ func From(d decimal.Decimal, places int32) (Amount, error) {
 		return Amount{Exact: true}, nil
 	}
 	if bounds.CoefficientBits(d) < 60 { // below 2^60 < 10^19: 19 digits at most
-		coef := d.CoefficientInt64()
-		shift := int64(d.Exponent()) + int64(places)
-		switch {
-		case shift >= 0:
-			if shift >= int64(len(pow10)) || coef > math.MaxInt64/pow10[shift] {
-				return Amount{}, ErrTooLarge
-			}
-			return Amount{Units: coef * pow10[shift], Exact: true}, nil
-		case -shift < int64(len(pow10)):
-			p := pow10[-shift]
-			return Amount{Units: coef / p, Exact: coef%p == 0}, nil
-		default:
-			return Amount{Units: 0, Exact: false}, nil // |coef| < 2^60 < 10^19 <= 10^-shift
+		// The shift clamped to ±19, where Scale answers as it would beyond (too large; below
+		// one unit), so that it fits an int anywhere.
+		shift := max(min(int64(d.Exponent())+int64(places), 19), -19)
+		u, inexact, ok := coef.Scale(d.CoefficientInt64(), int(shift))
+		if !ok {
+			return Amount{}, ErrTooLarge
 		}
+		return Amount{Units: u, Exact: !inexact}, nil
 	}
 	scaled := d.Shift(places)
 	whole := scaled.Truncate(0)

@@ -37,6 +37,25 @@ func TestAgree(t *testing.T) {
 	}
 }
 
+// TestAgreeOtherSeeds runs the agreement check on the corpora of other seeds, as a user of
+// compare -seed would: each draws other cases (seeds 7 and 9, for instance, order products that
+// have no offer at all, which the CEL program once failed to look up).
+func TestAgreeOtherSeeds(t *testing.T) {
+	for seed := uint64(2); seed <= 10; seed++ {
+		c, err := NewCorpus(seed)
+		if err != nil {
+			t.Fatalf("seed %d: %v", seed, err)
+		}
+		vs, err := Variants(c)
+		if err != nil {
+			t.Fatalf("seed %d: %v", seed, err)
+		}
+		if err := Agree(vs); err != nil {
+			t.Errorf("seed %d: %v", seed, err)
+		}
+	}
+}
+
 // TestVariantsComplete requires every implementation of every timed workload on every mix, and
 // the three explanations on the failing mix, each over at least 1,024 cases.
 func TestVariantsComplete(t *testing.T) {

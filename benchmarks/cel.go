@@ -24,9 +24,10 @@ const (
 	celRaw        = `(!has_violation || at - violation >= window) && rating >= min_rating && ` + celProduct
 	// the highest level whose every threshold is met (LVL-2)
 	celLevel = `math.greatest([0] + tables[market].map(l, gmv >= l.gmv && days >= l.days && products >= l.breadth, l.level))`
-	// the offers that apply (COM-3, COM-4), the first in precedence order wins (COM-5), its rate in
-	// force at the order, the amount rounded half-up to the minor unit (COM-1)
-	celComm = `cel.bind(app, attributed ? offers[product].filter(o, o.start <= at && (o.end == 0 || at < o.end) && o.approved &&
+	// the offers that apply (COM-3, COM-4; a product may have none), the first in precedence order
+	// wins (COM-5), its rate in force at the order, the amount rounded half-up to the minor unit
+	// (COM-1)
+	celComm = `cel.bind(app, attributed && product in offers ? offers[product].filter(o, o.start <= at && (o.end == 0 || at < o.end) && o.approved &&
 			(o.everyone || creator in o.creators || o.members.exists(m, m.creator == creator && m.joined <= at)) &&
 			o.rates.exists(r, r.from <= at)) : [],
 		size(app) == 0 ? [dyn(""), dyn(0)] :

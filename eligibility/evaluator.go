@@ -157,13 +157,8 @@ func MustNew(p Policy) *Evaluator {
 	return e
 }
 
-// ready returns ErrNoPolicy unless e was built by New.
-func (e *Evaluator) ready() error {
-	if e == nil || e.defShop == nil {
-		return ErrNoPolicy
-	}
-	return nil
-}
+// ready reports whether e was built by New; the methods of one that was not return ErrNoPolicy.
+func (e *Evaluator) ready() bool { return e != nil && e.defShop != nil }
 
 func entries(tl affrules.Timeline[Thresholds]) func(func(affrules.Effective[Thresholds]) bool) {
 	return func(yield func(affrules.Effective[Thresholds]) bool) {

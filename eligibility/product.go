@@ -71,8 +71,8 @@ func (e *Evaluator) AppendProduct(dst []affrules.Reason, p Product, shop Result,
 // appendProduct is AppendProduct writing the result into *r, zero on entry, which it leaves zero
 // on error: a call that inlines AppendProduct then copies neither result nor arguments twice.
 func (e *Evaluator) appendProduct(r *Result, dst []affrules.Reason, p *Product, shop *Result, at time.Time) error {
-	if err := e.ready(); err != nil {
-		return err
+	if !e.ready() {
+		return ErrNoPolicy
 	}
 	if !inBounds(at) {
 		return bounds.Instant(pkg, "at", at)
@@ -102,8 +102,8 @@ func (e *Evaluator) appendProduct(r *Result, dst []affrules.Reason, p *Product, 
 	if err := p.check(shop, v); err != nil {
 		return err
 	}
-	if p.passes(shop, v) {
-		*r = Result{ID: p.ID, ShopID: p.ShopID, Market: p.Market, State: Eligible, Decision: affrules.Decision{Allowed: true}}
+	if p.passes(shop, v) { // *r is zero: its fields one by one cost less than a whole Result
+		r.ID, r.ShopID, r.Market, r.State, r.Decision.Allowed = p.ID, p.ShopID, p.Market, Eligible, true
 		return nil
 	}
 	if shop.Decision.Allowed != (shop.State == Eligible) { // off the pass path: passes needs both
@@ -120,11 +120,11 @@ func (e *Evaluator) appendProduct(r *Result, dst []affrules.Reason, p *Product, 
 			return fielderr.New(pkg, "product["+p.ID+"] shop result", shop.State, "has no failed reason: must come from Evaluator.Shop")
 		}
 	}
-	if na := shop.Decision.NextAllowed; shop.lifted(at) {
+	if shop.lifted(at) {
 		// The shop's temporary disqualification had lifted by at: its reasons are no longer true
 		// (MKT-5), so the shop result is from an earlier instant than the product's.
 		return fielderr.New(pkg, "product["+p.ID+"] shop result", strconv.Quote(shop.ID), "lifts at %s, not after the product's instant %s: evaluate the shop at the product's instant (the same run, ELG-6)",
-			na.Format(time.RFC3339Nano), at.Format(time.RFC3339Nano))
+			shop.Decision.NextAllowed.Format(time.RFC3339Nano), at.Format(time.RFC3339Nano))
 	}
 	if overlaps(dst, shop.Decision.Reasons) {
 		return fielderr.New(pkg, "product["+p.ID+"] reasons", "dst", "shares the shop result's reasons: pass another array")
@@ -186,38 +186,41 @@ func productReasons(r *Result, dst []affrules.Reason, p *Product, shop *Result, 
 		reasons[k].Observed = affrules.Ratio(p.SellerFaultRefunds, p.Orders)
 	}
 	ownFails := ownPermanent || negFails || refFails
+	// *r is zero: its fields are written one by one, which costs less than a whole Result.
+	r.ID, r.ShopID, r.Market = p.ID, p.ShopID, p.Market
 	if shop.State == Eligible {
-		state := Eligible
 		switch {
 		case ownPermanent:
-			state = PermanentlyDisqualified
+			r.State = PermanentlyDisqualified
 		case ownFails:
-			state = TemporarilyDisqualified
+			r.State = TemporarilyDisqualified
+		default:
+			r.State = Eligible
 		}
-		scope := NoScope
 		if ownFails {
-			scope = ProductScope
+			r.Scope = ProductScope
 		}
-		*r = Result{ID: p.ID, ShopID: p.ShopID, Market: p.Market, State: state, Scope: scope, Decision: affrules.Decision{Allowed: !ownFails, Reasons: reasons}}
+		r.Decision.Allowed, r.Decision.Reasons = !ownFails, reasons
 		return
 	}
 	// The shop's failures make the product ineligible too (Product has checked that the shop's
 	// decision denies); time lifts them only if the product has no failures of its own.
-	if shopFailures == len(shop.Decision.Reasons) { // as Evaluator.Shop builds them: one copy
-		reasons = append(reasons, shop.Decision.Reasons...)
-	} else {
-		for i := range shop.Decision.Reasons {
-			if shop.Decision.Reasons[i].Kind != affrules.NotApplicable {
-				reasons = append(reasons, shop.Decision.Reasons[i])
-			}
+	for i := range shop.Decision.Reasons { // its failures: a result from Evaluator.Shop has no other
+		if shop.Decision.Reasons[i].Kind != affrules.NotApplicable {
+			reasons = append(reasons, shop.Decision.Reasons[i])
 		}
 	}
-	*r = Result{ID: p.ID, ShopID: p.ShopID, Market: p.Market, State: TemporarilyDisqualified, Scope: ShopScope, Decision: affrules.Decision{Reasons: reasons}}
-	if permanent {
+	r.Decision.Reasons = reasons
+	switch {
+	case permanent:
 		r.State = PermanentlyDisqualified
-	} else if !ownFails {
+	case !ownFails:
+		r.State = TemporarilyDisqualified
 		r.Decision.NextAllowed = shop.Decision.NextAllowed
+	default:
+		r.State = TemporarilyDisqualified
 	}
+	r.Scope = ShopScope
 	if r.State != shop.State { // ELG-6: a frozen or delisted product of a paused shop
 		r.Scope = ProductScope
 	}

@@ -29,8 +29,8 @@ type Run struct {
 // zero Evaluator, and an instant that is the zero time or outside 1900–2199, return a nil run
 // and the error.
 func (e *Evaluator) NewRun(shops iter.Seq[Shop], at time.Time) (*Run, error) {
-	if err := e.ready(); err != nil {
-		return nil, err
+	if !e.ready() {
+		return nil, ErrNoPolicy
 	}
 	if !inBounds(at) {
 		return nil, bounds.Instant(pkg, "at", at)

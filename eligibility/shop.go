@@ -47,9 +47,9 @@ func (e *Evaluator) Shop(s Shop, at time.Time) (Result, error) { return e.Append
 // array is large enough. The result's reasons then share that array, which the next such call
 // overwrites: a result kept in memory beyond it needs its own copy of them (slices.Clone). A shop
 // that passes has no reasons (nil), whatever dst holds.
-func (e *Evaluator) AppendShop(dst []affrules.Reason, s Shop, at time.Time) (Result, error) {
-	if err := e.ready(); err != nil {
-		return Result{}, err
+func (e *Evaluator) AppendShop(dst []affrules.Reason, s Shop, at time.Time) (r Result, err error) {
+	if !e.ready() {
+		return Result{}, ErrNoPolicy
 	}
 	if !inBounds(at) {
 		return Result{}, bounds.Instant(pkg, "at", at)
@@ -120,8 +120,11 @@ func (e *Evaluator) AppendShop(dst []affrules.Reason, s Shop, at time.Time) (Res
 	} else {
 		low = s.StoreRating.LessThan(v.minRating)
 	}
+	// The result's fields are written one by one, which costs less than a whole Result.
+	r.ID, r.ShopID, r.Market = s.ID, s.ID, s.Market
 	if !permanent && !counterfeit && !low {
-		return Result{ID: s.ID, ShopID: s.ID, Market: s.Market, State: Eligible, Decision: affrules.Decision{Allowed: true}}, nil
+		r.State, r.Decision.Allowed = Eligible, true
+		return r, nil
 	}
 
 	reasons := room(dst, b2i(permanent)+b2i(counterfeit)+b2i(low))
@@ -139,12 +142,12 @@ func (e *Evaluator) AppendShop(dst []affrules.Reason, s Shop, at time.Time) (Res
 		reasons = append(reasons, affrules.Reason{Rule: RuleStoreRating, Key: keyStoreRatingFailed,
 			Observed: affrules.Decimal(s.StoreRating), Limit: v.minValue})
 	}
-	state := TemporarilyDisqualified
+	r.State = TemporarilyDisqualified
 	if permanent {
-		state = PermanentlyDisqualified
+		r.State = PermanentlyDisqualified
 	}
 	// Every reason above is a failure: the shop is not allowed.
-	r := Result{ID: s.ID, ShopID: s.ID, Market: s.Market, State: state, Scope: ShopScope, Decision: affrules.Decision{Reasons: reasons}}
+	r.Scope, r.Decision.Reasons = ShopScope, reasons
 	if counterfeit && len(reasons) == 1 {
 		r.Decision.NextAllowed = s.LastCounterfeitViolation.Add(v.window) // time alone will lift ELG-1
 	}

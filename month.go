@@ -87,8 +87,14 @@ func (m Month) Period(mk Market) Period {
 // Days returns the number of calendar days in the month.
 func (m Month) Days() int {
 	y, mo := m.Date()
-	return time.Date(y, mo+1, 0, 12, 0, 0, 0, time.UTC).Day()
+	if mo == time.February && y%4 == 0 && (y%100 != 0 || y%400 == 0) { // proleptic Gregorian, as time.Date
+		return 29
+	}
+	return int(monthDays[mo-1])
 }
+
+// monthDays are the days of each month of a common year.
+var monthDays = [12]uint8{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
 
 // String returns the month as "2026-03".
 func (m Month) String() string {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
 
 	"github.com/affrules/affrules"
 )
@@ -108,4 +109,23 @@ func TestNewMonthNearTheBounds(t *testing.T) {
 			t.Errorf("got %d, want %d", tt.got, tt.want)
 		}
 	}
+}
+
+// Days counts a month's days as time.Date does (the proleptic Gregorian calendar: 1900 and 2100
+// are common years, 2000 a leap year), for any month a Month holds.
+func TestMonthDays(t *testing.T) {
+	for _, c := range []struct {
+		y    int
+		want int
+	}{{1900, 28}, {2000, 29}, {2024, 29}, {2026, 28}, {2100, 28}, {2400, 29}, {0, 29}, {-4, 29}, {-100, 28}, {-400, 29}} {
+		assert.Equal(t, c.want, affrules.NewMonth(c.y, time.February).Days(), "February %d", c.y)
+	}
+	rapid.Check(t, func(t *rapid.T) {
+		m := affrules.Month(rapid.Int32().Draw(t, "month"))
+		y, mo := m.Date()
+		want := time.Date(y, mo+1, 0, 12, 0, 0, 0, time.UTC).Day()
+		if got := m.Days(); got != want {
+			t.Fatalf("%d-%02d: Days %d, time.Date %d", y, mo, got, want)
+		}
+	})
 }

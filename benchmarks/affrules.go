@@ -81,15 +81,17 @@ func affrulesVariants(c *Corpus) ([]Variant, error) {
 				},
 				Loop: eligRawLoop(ee, ec)},
 			Variant{Workload: WorkLevel, Mix: mix, Impl: ImplAffrules, Cases: len(lc),
-				Answer: func(i int) (Answer, error) {
-					l, err := le.Assign(lc[i].Market, lc[i].Month, lc[i].Perf)
-					return Answer{Level: int(l)}, err
-				},
+				Answer: func(i int) (Answer, error) { return levelOf(le, &lc[i]) },
 				Loop: func(n int) (int64, error) {
 					var sum int64
 					for i, k := 0, 0; i < n; i++ {
 						c := &lc[k]
-						l, err := le.Assign(c.Market, c.Month, c.Perf)
+						// The host's totals checked and converted (NewPerformance), then the level.
+						p, err := level.NewPerformance(c.Market, c.Month.Add(-1), c.Totals)
+						if err != nil {
+							return 0, err
+						}
+						l, err := le.Assign(c.Market, c.Month, p)
 						if err != nil {
 							return 0, err
 						}
@@ -126,12 +128,18 @@ func affrulesVariants(c *Corpus) ([]Variant, error) {
 	ec, cc := c.Elig[MixFail], c.Comm[MixFail]
 	out = append(out,
 		Variant{Workload: WorkExplainElig, Mix: MixFail, Impl: ImplAffrules, Cases: len(ec),
-			Answer: func(i int) (Answer, error) {
-				shop, err := ee.Shop(ec[i].Shop, ec[i].At)
+			Answer: func(i int) (Answer, error) { // the calls the loop times, into reused arrays
+				shop, err := ee.AppendShop(agreeShopBuf[:0], ec[i].Shop, ec[i].At)
 				if err != nil {
 					return Answer{}, err
 				}
-				r, err := ee.Product(ec[i].Product, shop, ec[i].At)
+				if shop.Decision.Reasons != nil {
+					agreeShopBuf = shop.Decision.Reasons
+				}
+				r, err := ee.AppendProduct(agreeBuf[:0], ec[i].Product, shop, ec[i].At)
+				if r.Decision.Reasons != nil {
+					agreeBuf = r.Decision.Reasons
+				}
 				if err == nil && len(r.Decision.Reasons) == 0 {
 					err = fmt.Errorf("benchmarks: %s denied without a reason", ec[i].Product.ID)
 				}
@@ -164,6 +172,17 @@ func affrulesVariants(c *Corpus) ([]Variant, error) {
 			}},
 	)
 	return out, nil
+}
+
+// levelOf is the level of case c as the timed loop finds it: the performance built from the
+// host's totals, then assigned.
+func levelOf(le *level.Evaluator, c *LevelCase) (Answer, error) {
+	p, err := level.NewPerformance(c.Market, c.Month.Add(-1), c.Totals)
+	if err != nil {
+		return Answer{}, err
+	}
+	l, err := le.Assign(c.Market, c.Month, p)
+	return Answer{Level: int(l)}, err
 }
 
 func commAnswer(r *commission.Commission) Answer {

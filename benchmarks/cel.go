@@ -2,6 +2,7 @@ package benchmarks
 
 import (
 	"fmt"
+	"reflect"
 
 	"cel.dev/cel-go/cel"
 	"cel.dev/cel-go/common/types"
@@ -12,10 +13,10 @@ import (
 
 // CEL (cel.dev/cel-go): each rule compiled and type-checked once in an environment declaring
 // its variables, planned once as a Program with cel.OptOptimize, and evaluated on an activation
-// built per case before timing (cel.NewActivation over values already converted to CEL values).
-// Thresholds, tables and offers are variables, not part of the program. The explanation
-// programs are the same rules planned with cel.OptTrackState and cel.OptExhaustiveEval, whose
-// EvalDetails hold the value of every subexpression.
+// built per case before timing (cel.NewActivation over values converted to CEL values once,
+// nested maps and lists included). Thresholds, tables and offers are variables, not part of the
+// program. The explanation programs are the same rules planned with cel.OptTrackState and
+// cel.OptExhaustiveEval, whose EvalDetails hold the value of every subexpression.
 
 const (
 	celProduct = `(reviews < min_reviews || neg * 10000 < neg_bp[category] * orders) &&
@@ -53,7 +54,32 @@ func celProgram(env *cel.Env, src string, opts ...cel.EvalOption) (cel.Program, 
 	return env.Program(ast, cel.EvalOptions(opts...))
 }
 
-// celActivation converts every binding to a CEL value once and returns the activation.
+// celValue converts v, and every map, list and element inside it, to CEL values once.
+// (NativeToValue alone converts only the outermost value: CEL then adapts a nested map or list
+// by reflection, and boxes each element, every time a program reads it.)
+func celValue(v any) ref.Val {
+	if rv, ok := v.(ref.Val); ok {
+		return rv
+	}
+	switch x := reflect.ValueOf(v); x.Kind() {
+	case reflect.Map:
+		m := make(map[ref.Val]ref.Val, x.Len())
+		for it := x.MapRange(); it.Next(); {
+			m[celValue(it.Key().Interface())] = celValue(it.Value().Interface())
+		}
+		return types.NewRefValMap(types.DefaultTypeAdapter, m)
+	case reflect.Slice:
+		l := make([]ref.Val, x.Len())
+		for i := range l {
+			l[i] = celValue(x.Index(i).Interface())
+		}
+		return types.NewRefValList(types.DefaultTypeAdapter, l)
+	}
+	return types.DefaultTypeAdapter.NativeToValue(v)
+}
+
+// celActivation converts every binding, all the way down, to CEL values once and returns the
+// activation.
 func celActivation(bindings map[string]any) (cel.Activation, error) {
 	vals := make(map[string]any, len(bindings))
 	for k, v := range bindings {
@@ -61,7 +87,7 @@ func celActivation(bindings map[string]any) (cel.Activation, error) {
 			vals[k] = rv
 			continue
 		}
-		rv := types.DefaultTypeAdapter.NativeToValue(v)
+		rv := celValue(v)
 		if types.IsError(rv) {
 			return nil, fmt.Errorf("benchmarks: cel binding %s: %v", k, rv)
 		}
@@ -88,7 +114,7 @@ func celVariants(c *Corpus) ([]Variant, error) {
 	eligData := map[string]any{"window": ed.WindowSeconds, "min_rating": ed.MinRating, "min_reviews": ed.MinReviews,
 		"min_refund_cases": ed.MinRefundCases, "neg_bp": ed.NegBP, "refund_bp": ed.RefundBP}
 	for k, v := range eligData {
-		eligData[k] = types.DefaultTypeAdapter.NativeToValue(v)
+		eligData[k] = celValue(v)
 	}
 	tables, err := levelPeerData(c)
 	if err != nil {
@@ -105,7 +131,7 @@ func celVariants(c *Corpus) ([]Variant, error) {
 			ctables[m] = append(ctables[m], map[string]int64{"level": r.Level, "gmv": r.GMV, "days": r.Days, "breadth": r.Breadth})
 		}
 	}
-	tablesVal := types.DefaultTypeAdapter.NativeToValue(ctables)
+	tablesVal := celValue(ctables)
 	offers, err := commPeerData(c)
 	if err != nil {
 		return nil, err
@@ -116,7 +142,7 @@ func celVariants(c *Corpus) ([]Variant, error) {
 	if err != nil {
 		return nil, err
 	}
-	offersVal := types.DefaultTypeAdapter.NativeToValue(celOffers(offers))
+	offersVal := celValue(celOffers(offers))
 
 	fast := []cel.EvalOption{cel.OptOptimize}
 	tracked := []cel.EvalOption{cel.OptTrackState, cel.OptExhaustiveEval}

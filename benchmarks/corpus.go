@@ -40,8 +40,8 @@ type EligCase struct {
 type LevelCase struct {
 	Market     affrules.MarketCode
 	Month      affrules.Month // the month the level is for
-	Perf       level.Performance
-	GMVUnits   int64 // GMV in minor units of the market's currency
+	Totals     level.Totals   // the creator's totals for the month before, as the host holds them
+	GMVUnits   int64          // GMV in minor units of the market's currency
 	MinorUnit  int32
 	ActiveDays int
 	Products   int
@@ -328,7 +328,8 @@ func genLevel(rng *rand.Rand, e *level.Evaluator, p level.Policy, mix string) ([
 			}
 			days = min(days, 28)
 		}
-		perf, err := level.NewPerformance(m, feb2026, level.Totals{GMV: decimal.New(gmv, -mk.MinorUnit), ActiveDays: int(days), Products: int(products), Categories: min(int(products), 3)})
+		totals := level.Totals{GMV: decimal.New(gmv, -mk.MinorUnit), ActiveDays: int(days), Products: int(products), Categories: min(int(products), 3)}
+		perf, err := level.NewPerformance(m, feb2026, totals)
 		if err != nil {
 			return nil, err
 		}
@@ -339,7 +340,7 @@ func genLevel(rng *rand.Rand, e *level.Evaluator, p level.Policy, mix string) ([
 		if int(got) != want {
 			return nil, fmt.Errorf("benchmarks: level case %d generated for L%d, affrules says %s", i, want, got)
 		}
-		out = append(out, LevelCase{Market: m, Month: march2026, Perf: perf, GMVUnits: gmv, MinorUnit: mk.MinorUnit, ActiveDays: int(days), Products: int(products)})
+		out = append(out, LevelCase{Market: m, Month: march2026, Totals: totals, GMVUnits: gmv, MinorUnit: mk.MinorUnit, ActiveDays: int(days), Products: int(products)})
 	}
 	return out, nil
 }

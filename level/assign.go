@@ -5,11 +5,13 @@ import (
 	"iter"
 	"math/bits"
 	"strconv"
+	"sync/atomic"
 
 	"github.com/shopspring/decimal"
 
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/internal/bounds"
+	"github.com/affrules/affrules/internal/codeindex"
 	"github.com/affrules/affrules/internal/fielderr"
 	"github.com/affrules/affrules/internal/minor"
 )
@@ -103,11 +105,11 @@ type Totals struct {
 // month outside the years 1900
 // to 2199, a GMV or capability outside the library's decimal bounds (an exponent within ±28, at
 // most 38 digits, checked before any arithmetic) and an unknown market are errors, all reported
-// at once. It looks market up in the registry on each call; an [Aggregator] resolves it once for
-// a whole month of events.
+// at once. It reads the market's minor unit from the registry once per market, not once per call,
+// and allocates nothing for valid totals.
 func NewPerformance(market affrules.MarketCode, m affrules.Month, t Totals) (Performance, error) {
-	mk, err := affrules.LookupMarket(market)
-	if err != nil {
+	places, known := minorUnit(market)
+	if !known {
 		return Performance{}, fielderr.New(pkg, "performance.market", market, "%w", affrules.ErrUnknownMarket)
 	}
 	l := fielderr.For(pkg)
@@ -118,7 +120,7 @@ func NewPerformance(market affrules.MarketCode, m affrules.Month, t Totals) (Per
 		l.Append(err)
 	} else if t.GMV.Sign() < 0 {
 		l.Add("performance.gmv", t.GMV, "%w", affrules.ErrNegative)
-	} else if units, err = minor.From(t.GMV, mk.MinorUnit); err != nil {
+	} else if units, err = minor.From(t.GMV, places); err != nil {
 		l.Add("performance.gmv", t.GMV, "%s: %w", err, affrules.ErrOutOfRange)
 	}
 	switch {
@@ -134,8 +136,9 @@ func NewPerformance(market affrules.MarketCode, m affrules.Month, t Totals) (Per
 		l.Add("performance.categories", t.Categories, "exceeds the %d products selected, each of one category (LVL-2): %w", t.Products, affrules.ErrOutOfRange)
 	}
 	p := Performance{market: market, month: m, gmv: units.Units, activeDays: int32(t.ActiveDays),
-		products: int32(t.Products), categories: int32(t.Categories), places: mk.MinorUnit}
+		products: int32(t.Products), categories: int32(t.Categories), places: places}
 	if t.Capability != nil {
+		var err error
 		if p, err = p.WithCapability(*t.Capability); err != nil {
 			l.Append(err)
 		}
@@ -144,6 +147,31 @@ func NewPerformance(market affrules.MarketCode, m affrules.Month, t Totals) (Per
 		return Performance{}, err
 	}
 	return p, nil
+}
+
+// minorUnits[k] is 1 + the minor unit of the registered market whose code of two capital letters
+// k encodes (codeindex.Of), 0 until NewPerformance first looks that market up: a registered
+// market's data never changes (affrules.RegisterMarket refuses other data for a code, and nothing
+// unregisters one), so the registry, and the copy of the market it makes, are consulted once per
+// market rather than once per creator.
+var minorUnits [codeindex.Size]atomic.Int32
+
+// minorUnit returns the minor unit of the currency of market m, and false if m is not registered.
+func minorUnit(m affrules.MarketCode) (int32, bool) {
+	k, short := codeindex.Of(m)
+	if short {
+		if u := minorUnits[k].Load(); u > 0 {
+			return u - 1, true
+		}
+	}
+	mk, err := affrules.LookupMarket(m)
+	if err != nil {
+		return 0, false
+	}
+	if short {
+		minorUnits[k].Store(mk.MinorUnit + 1)
+	}
+	return mk.MinorUnit, true
 }
 
 func checkCount(l *fielderr.List, field string, n int) {

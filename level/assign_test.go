@@ -551,6 +551,16 @@ func TestAssignAllocs(t *testing.T) {
 	})
 	assert.Zero(t, allocs, "Assign allocates")
 
+	// NewPerformance reads a market's minor unit from the registry once, then from its own table:
+	// valid totals allocate nothing (LookupMarket copies the market's channels on every call).
+	tot := totals(decimal.RequireFromString("777.77"), 9, 5)
+	allocs = testing.AllocsPerRun(1000, func() {
+		if _, err := level.NewPerformance(affrules.UK, feb2026, tot); err != nil {
+			t.Fatal(err)
+		}
+	})
+	assert.Zero(t, allocs, "NewPerformance allocates")
+
 	// Refresh remembers the creators seen, to refuse one given twice, in chunks of 4,096 IDs: it
 	// allocates once per 4,096 creators, plus a hash index (doubling as it grows) when they are not
 	// in increasing order of ID.
@@ -649,4 +659,26 @@ func TestTableInForceMatchesTimeline(t *testing.T) {
 			}
 		}
 	})
+}
+
+// NewPerformance keeps the minor unit of each market it has looked up: a market unknown at one
+// call and registered before the next is found then, with its own minor unit, and a market code
+// other than two capital letters is looked up in the registry every time.
+func TestNewPerformanceMarkets(t *testing.T) {
+	tot := totals(decimal.RequireFromString("100.75"), 9, 5)
+	for _, code := range []affrules.MarketCode{"QZ", "Qz"} {
+		_, err := level.NewPerformance(code, feb2026, tot)
+		require.ErrorIs(t, err, affrules.ErrUnknownMarket, code)
+		mk, err := affrules.NewMarket(code, "UTC", "XQZ", 0)
+		require.NoError(t, err)
+		require.NoError(t, affrules.RegisterMarket(mk))
+		for range 2 { // the lookup, then the table
+			p, err := level.NewPerformance(code, feb2026, tot)
+			require.NoError(t, err, code)
+			assert.Equal(t, "100", p.GMV().String(), "%s: a currency of no minor unit truncates to whole units", code)
+		}
+	}
+	p, err := level.NewPerformance(affrules.UK, feb2026, tot)
+	require.NoError(t, err)
+	assert.Equal(t, "100.75", p.GMV().String())
 }

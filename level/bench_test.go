@@ -159,3 +159,21 @@ func BenchmarkReasons(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkNewPerformance builds one creator's performance from the host's totals (LVL-2 input:
+// the market's minor unit, the checks of every field, GMV in minor units), then assigns its level:
+// a monthly run's two calls per creator.
+func BenchmarkNewPerformance(b *testing.B) {
+	ev := mustNew(b, testPolicy(level.GMVBand))
+	t := level.Totals{GMV: decimal.RequireFromString("777.77"), ActiveDays: 9, Products: 5, Categories: 2}
+	b.ReportAllocs()
+	for b.Loop() {
+		p, err := level.NewPerformance(affrules.UK, feb2026, t)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := ev.Assign(affrules.UK, march2026, p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -30,11 +30,15 @@ func From(d decimal.Decimal, places int32) (Amount, error) {
 	if d.Sign() == 0 {
 		return Amount{Exact: true}, nil
 	}
-	if bounds.CoefficientBits(d) < 60 { // below 2^60 < 10^19: 19 digits at most
+	c, small := coef.Small(&d) // the usual amount, read in place
+	if !small && bounds.CoefficientBits(d) < 60 {
+		c, small = d.CoefficientInt64(), true // a negative one
+	}
+	if small { // below 2^60 < 10^19: 19 digits at most
 		// The shift clamped to ±19, where Scale answers as it would beyond (too large; below
 		// one unit), so that it fits an int anywhere.
 		shift := max(min(int64(d.Exponent())+int64(places), 19), -19)
-		u, inexact, ok := coef.Scale(d.CoefficientInt64(), int(shift))
+		u, inexact, ok := coef.Scale(c, int(shift))
 		if !ok {
 			return Amount{}, ErrTooLarge
 		}

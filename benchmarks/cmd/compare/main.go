@@ -79,6 +79,9 @@ func measure(w io.Writer, seed uint64, rotate, rounds int, benchtime time.Durati
 	if rounds < 1 {
 		return fmt.Errorf("-rounds %d: must be at least 1", rounds)
 	}
+	if rotate < 0 {
+		return fmt.Errorf("-rotate %d: must be at least 0", rotate)
+	}
 	if err := flag.Set("test.benchtime", benchtime.String()); err != nil {
 		return err
 	}
@@ -101,18 +104,13 @@ func measure(w io.Writer, seed uint64, rotate, rounds int, benchtime time.Durati
 	for _, v := range vs {
 		cases += v.Cases
 	}
-	var timed []benchmarks.Variant
+	var chosen []benchmarks.Variant
 	for _, v := range vs {
 		if match.MatchString(v.Name()) || v.Impl == benchmarks.ImplAffrules {
-			timed = append(timed, v)
+			chosen = append(chosen, v)
 		}
 	}
-	step := len(timed)/5 + 1
-	k := (rotate * step) % len(timed)
-	timed = append(timed[k:], timed[:k]...)
-	if rotate%2 != 0 {
-		slices.Reverse(timed)
-	}
+	timed := order(chosen, rotate)
 	for _, line := range header() {
 		fmt.Fprintln(w, line)
 	}
@@ -150,6 +148,38 @@ func measure(w io.Writer, seed uint64, rotate, rounds int, benchtime time.Durati
 		fmt.Fprintf(w, "result\t%s\t%s\t%s\t%.1f\t%.2f\t%.4f\n", v.Workload, v.Mix, v.Impl, n, median(allocs[v.Name()]), n/ref)
 	}
 	return nil
+}
+
+// order returns the variants in the order a process times them: the implementations of one
+// workload and mix next to each other, so that each ratio compares figures taken moments apart,
+// the groups rotated by rotate fifths of their number, and the implementations within each group
+// rotated by rotate steps; for odd rotate, both orders are reversed.
+func order(vs []benchmarks.Variant, rotate int) []benchmarks.Variant {
+	var keys []string
+	groups := map[string][]benchmarks.Variant{}
+	for _, v := range vs {
+		k := v.Workload + "/" + v.Mix
+		if _, ok := groups[k]; !ok {
+			keys = append(keys, k)
+		}
+		groups[k] = append(groups[k], v)
+	}
+	k := rotate * (len(keys)/5 + 1) % max(len(keys), 1)
+	keys = append(keys[k:], keys[:k]...)
+	if rotate%2 != 0 {
+		slices.Reverse(keys)
+	}
+	out := make([]benchmarks.Variant, 0, len(vs))
+	for _, key := range keys {
+		g := groups[key]
+		j := rotate % len(g)
+		g = append(g[j:], g[:j]...)
+		if rotate%2 != 0 {
+			slices.Reverse(g)
+		}
+		out = append(out, g...)
+	}
+	return out
 }
 
 // profile times each variant matching run once under the CPU profiler, writing its profile to

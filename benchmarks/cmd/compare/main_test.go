@@ -116,3 +116,35 @@ func TestWrap(t *testing.T) {
 		t.Fatalf("wrap: %q", got)
 	}
 }
+
+// TestOrder: every variant is timed once per round, the implementations of a workload and mix
+// next to each other, and the first variant changes with the rotation.
+func TestOrder(t *testing.T) {
+	var vs []benchmarks.Variant
+	for _, w := range []string{"a", "b", "c", "d", "e", "f", "g"} {
+		for _, impl := range []string{"affrules", "expr", "cel"} {
+			vs = append(vs, benchmarks.Variant{Workload: w, Mix: "pass", Impl: impl})
+		}
+	}
+	firsts := map[string]bool{}
+	for rotate := range 5 {
+		got := order(vs, rotate)
+		if len(got) != len(vs) {
+			t.Fatalf("rotate %d: %d variants, want %d", rotate, len(got), len(vs))
+		}
+		seen := map[string]bool{}
+		for i, v := range got {
+			if seen[v.Name()] {
+				t.Fatalf("rotate %d: %s twice", rotate, v.Name())
+			}
+			seen[v.Name()] = true
+			if i%3 != 0 && v.Workload != got[i-1].Workload {
+				t.Fatalf("rotate %d: %s not next to the rest of its workload and mix", rotate, v.Name())
+			}
+		}
+		firsts[got[0].Name()] = true
+	}
+	if len(firsts) < 5 {
+		t.Errorf("5 rotations start with only %d different variants", len(firsts))
+	}
+}

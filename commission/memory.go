@@ -51,6 +51,7 @@ func (m *OfferMemory) Put(ctx context.Context, rule OfferRule, o Offer, at time.
 	if err := rule.Check(prev, o, at); err != nil {
 		return Offer{}, err
 	}
+	o.Updated = at.UTC()
 	for _, id := range slices.Sorted(maps.Keys(m.offers)) { // in ID order, as store/postgres
 		if x := m.offers[id]; id != o.ID && rule.Conflicts(x, o) {
 			return Offer{}, rule.ConflictError(o, "offer "+strconv.Quote(id))

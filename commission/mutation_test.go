@@ -396,6 +396,7 @@ func TestMutationStoreRoundTripNoRates(t *testing.T) {
 	cp.Rates = affrules.Timeline[commission.Terms]{}
 	put, err := m.Put(ctx, commission.DefaultPolicy().OfferRule(), cp, day(1))
 	require.NoError(t, err)
+	cp.Updated = day(1).UTC() // the instant of the put
 	assert.Equal(t, cp, put)
 	got, err := m.Offer(ctx, cp.ID)
 	require.NoError(t, err)

@@ -158,6 +158,10 @@ type Offer struct {
 	// Approved says whether the partner campaign registration was approved (COM-12); it must be
 	// false for other sources.
 	Approved bool `json:"approved,omitempty" strict:"optional"`
+	// Updated is the instant of the offer's last change: [OfferStore.Put] sets it to the at it
+	// stores the offer at, in UTC, whatever it held, and refuses a later change dated before it.
+	// It plays no part in resolving a commission.
+	Updated time.Time `json:"updated,omitzero" strict:"optional"`
 }
 
 // ParseOffer decodes one offer from JSON strictly: keys that name no field, that name one only
@@ -225,6 +229,9 @@ type OfferRule struct {
 // change keeps the ID, source, market and product and changes nothing in force before at, so
 // an answer already given does not change (COM-3):
 //
+//   - at is not before prev.Updated, the instant of the offer's last change: changes to an offer
+//     only move forward in time (otherwise a change dated before the last one could rewrite what
+//     the last one had put in force);
 //   - the history's entries from before at stay as they were and no new entry is dated before
 //     at; entries from at on are not yet in force and may be changed or removed (a tier
 //     threshold not yet active may be corrected, COM-11);
@@ -238,7 +245,11 @@ func (r OfferRule) Check(prev *Offer, o Offer, at time.Time) error {
 	l.Append(bounds.Instant(pkg, "at", at))
 	r.check(l, o)
 	if prev != nil && !at.IsZero() {
-		checkChange(l, *prev, o, at)
+		if !prev.Updated.IsZero() && at.Before(prev.Updated) {
+			l.Add("at", at.Format(time.RFC3339Nano), "is before the offer's last change at %s: changes to an offer only move forward (%s)", prev.Updated.Format(time.RFC3339Nano), RuleAtOrderTime)
+		} else {
+			checkChange(l, *prev, o, at)
+		}
 	}
 	return l.Err()
 }

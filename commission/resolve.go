@@ -18,11 +18,14 @@ import (
 // COM-10..13) and the amounts of the line item (COM-1).
 type Order struct {
 	// ID identifies the order line; a [Record] is kept under it.
-	ID       string              `json:"id"`
-	Creator  string              `json:"creator"`
-	Product  string              `json:"product"`
-	Market   affrules.MarketCode `json:"market"`
-	Category affrules.Category   `json:"category,omitempty"` // for COM-14's advisory; may be empty
+	ID      string              `json:"id"`
+	Creator string              `json:"creator"`
+	Product string              `json:"product"`
+	Market  affrules.MarketCode `json:"market"`
+	// Category is read only for COM-14's advisory, given when the policy holds a suggested rate
+	// for exactly this key in the order's market; it may be empty, and a category the policy does
+	// not name (a typo included) gets no advisory and is not an error.
+	Category affrules.Category `json:"category,omitempty"`
 	// Attributed says the order came through the creator's promotion (COM-13, a host input).
 	Attributed bool `json:"attributed"`
 	// ShopAds says the order came through shop ads; VideoAuthorised that the creator

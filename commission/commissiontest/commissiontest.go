@@ -123,6 +123,7 @@ func TestOffers(t *testing.T, newStore func(t *testing.T) commission.OfferStore)
 		if err != nil {
 			t.Fatal(err)
 		}
+		o.Updated = t0.UTC() // the instant of the put
 		if asJSON(t, got) != asJSON(t, o) {
 			t.Errorf("Put returned %s, want %s", asJSON(t, got), asJSON(t, o))
 		}
@@ -229,13 +230,14 @@ func TestOffers(t *testing.T, newStore func(t *testing.T) commission.OfferStore)
 				}
 				return
 			}
-			if _, err := s.Put(ctx, rule, o, t0); err != nil {
+			stored, err := s.Put(ctx, rule, o, t0)
+			if err != nil {
 				t.Fatal(err)
 			}
-			before := asJSON(t, o)
+			before := asJSON(t, stored)
 			c := o
 			tc.change(t, &c)
-			_, err := s.Put(ctx, rule, c, change)
+			_, err = s.Put(ctx, rule, c, change)
 			fieldError(t, err, tc.field)
 			got, _ := s.Offer(ctx, "o1")
 			if asJSON(t, got) != before {
@@ -343,16 +345,43 @@ func TestOffers(t *testing.T, newStore func(t *testing.T) commission.OfferStore)
 			t.Fatalf("ending the offer at the change: %v", err)
 		}
 	})
+	t.Run("ChangesOnlyMoveForward_COM3", func(t *testing.T) {
+		// A change dated before the offer's last one would rewrite what that one put in force: a
+		// rate raised from day 10 (and paid on day 12) must not become another from day 5.
+		s := newStore(t)
+		day := 24 * time.Hour
+		if _, err := s.Put(ctx, rule, openOffer(t, "o1", "p1", entry(t0, "10%")), t0); err != nil {
+			t.Fatal(err)
+		}
+		raised, err := s.Put(ctx, rule, openOffer(t, "o1", "p1", entry(t0, "10%"), entry(t0.Add(10*day), "20%")), t0.Add(10*day))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !raised.Updated.Equal(t0.Add(10 * day)) {
+			t.Errorf("Updated = %s, want the instant of the change %s", raised.Updated, t0.Add(10*day))
+		}
+		before := asJSON(t, raised)
+		_, err = s.Put(ctx, rule, openOffer(t, "o1", "p1", entry(t0, "10%"), entry(t0.Add(5*day), "11%")), t0.Add(5*day))
+		fieldError(t, err, "at")
+		if got, _ := s.Offer(ctx, "o1"); asJSON(t, got) != before {
+			t.Errorf("a refused change was stored: %s", asJSON(t, got))
+		}
+		// At the instant of the last change itself, a change is accepted.
+		if _, err := s.Put(ctx, rule, openOffer(t, "o1", "p1", entry(t0, "10%"), entry(t0.Add(10*day), "25%")), t0.Add(10*day)); err != nil {
+			t.Errorf("a change at the instant of the last one: %v", err)
+		}
+	})
 	t.Run("ListedCreatorsFixedOnceStarted_COM3", func(t *testing.T) {
 		s := newStore(t)
 		o := targetOffer(t, "t1", "p1", "c1")
-		if _, err := s.Put(ctx, rule, o, t0); err != nil {
+		stored, err := s.Put(ctx, rule, o, t0)
+		if err != nil {
 			t.Fatal(err)
 		}
-		before := asJSON(t, o)
+		before := asJSON(t, stored)
 		c := o
 		c.Creators = []string{"c2"}
-		_, err := s.Put(ctx, rule, c, change)
+		_, err = s.Put(ctx, rule, c, change)
 		fieldError(t, err, "offer.creators")
 		if got, _ := s.Offer(ctx, "t1"); asJSON(t, got) != before {
 			t.Errorf("a refused change was stored: %s", asJSON(t, got))

@@ -64,6 +64,7 @@ func (s *offers) Put(ctx context.Context, rule commission.OfferRule, o commissio
 			domain = true
 			return err
 		}
+		o.Updated = at.UTC()
 		var ends *time.Time // no end: the offer runs on
 		if !o.Period.End.IsZero() {
 			ends = &o.Period.End

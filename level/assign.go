@@ -12,6 +12,7 @@ import (
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/internal/bounds"
 	"github.com/affrules/affrules/internal/codeindex"
+	"github.com/affrules/affrules/internal/coef"
 	"github.com/affrules/affrules/internal/fielderr"
 	"github.com/affrules/affrules/internal/minor"
 )
@@ -112,6 +113,24 @@ func NewPerformance(market affrules.MarketCode, m affrules.Month, t Totals) (Per
 	if !known {
 		return Performance{}, fielderr.New(pkg, "performance.market", market, "%w", affrules.ErrUnknownMarket)
 	}
+	// The usual totals, checked in one expression: a GMV whose coefficient is read in place
+	// (non-negative, below 2^60) and whose exponent is within the bounds, counts within theirs, no
+	// capability. Any other goes through the checks below, which name every problem.
+	if x := t.GMV.Exponent(); monthInRange(m) && t.Capability == nil && x >= bounds.MinExponent && x <= bounds.MaxExponent &&
+		t.ActiveDays >= 0 && t.ActiveDays <= m.Days() && t.Products >= 0 && t.Products <= maxCount &&
+		t.Categories >= 0 && t.Categories <= t.Products {
+		if _, small := coef.Small(&t.GMV); small {
+			if units, err := minor.From(t.GMV, places); err == nil {
+				return Performance{market: market, month: m, gmv: units.Units, activeDays: int32(t.ActiveDays),
+					products: int32(t.Products), categories: int32(t.Categories), places: places}, nil
+			}
+		}
+	}
+	return checkedPerformance(market, m, t, places)
+}
+
+// checkedPerformance is NewPerformance for totals of any kind, reporting every problem of them.
+func checkedPerformance(market affrules.MarketCode, m affrules.Month, t Totals, places int32) (Performance, error) {
 	l := fielderr.For(pkg)
 	monthErr := checkMonth("performance.month", m)
 	l.Append(monthErr)

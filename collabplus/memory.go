@@ -26,7 +26,9 @@ func NewMemory() *Memory { return &Memory{} }
 
 var _ Store = (*Memory)(nil)
 
-// Create implements [Store.Create].
+// Create implements [Store.Create]: a record [Seller.Validate] refuses (no ID, market or
+// instant, or anything only [Evaluator.Apply] sets: groups, blocklist, creation log,
+// collaborations) is bad input, and nothing is stored.
 func (m *Memory) Create(ctx context.Context, s Seller) (Seller, error) {
 	if m == nil {
 		return Seller{}, errNilMemory

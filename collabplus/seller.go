@@ -23,7 +23,8 @@ type Submission struct {
 // (CP-4), its blocklist (CP-13), its creation log (CP-3) and its collaborations (CP-7). It is
 // one record so that a [Store] applies each [Action] to it atomically: a submission under the
 // quota, a join under the blocklist. Build one with [Evaluator.NewSeller]; change it with
-// [Evaluator.Apply].
+// [Evaluator.Apply]. A [Store] creates only a record as NewSeller makes it ([Seller.Validate]):
+// groups, blocklist, creation log and collaborations are the rules' to add.
 type Seller struct {
 	ID             string              `json:"id"`
 	Market         affrules.MarketCode `json:"market"`
@@ -35,10 +36,16 @@ type Seller struct {
 	Updated time.Time `json:"updated"`
 }
 
-// Validate reports what a seller's record needs whatever the policy, every problem at once: an
-// ID as [Evaluator.NewSeller] checks it, a registered market and an instant of last change
-// within bounds. A [Store]'s Create refuses a record that fails it, so a record built by hand
-// without a market or an instant is refused when stored, not at its first action.
+// Validate reports what a new seller's record needs whatever the policy, every problem at once:
+// an ID as [Evaluator.NewSeller] checks it, a registered market, an instant of last change
+// within bounds, and nothing that only [Evaluator.Apply] sets: no groups (CP-4, [SaveGroup]), no
+// blocklist (CP-13, [BlockCreator]), no creation log (CP-3, [Submit]) and no collaborations
+// (CP-2, CP-3, CP-4, CP-7: [NewDraft] and the lifecycle). A [Store]'s Create refuses a record
+// that fails it, so a record built by hand without a market or an instant is refused when
+// stored, not at its first action, and one holding collaborations, groups or a history the
+// rules never checked (a period CP-2 refuses, a submission over the quota, a payment never
+// made, a group never saved) is never stored. A record [Evaluator.Apply] returned is not new,
+// and fails it.
 func (s Seller) Validate() error {
 	l := fielderr.For(pkg)
 	l.Append(bounds.ID(pkg, "seller.id", s.ID))
@@ -46,6 +53,20 @@ func (s Seller) Validate() error {
 		l.Add("seller.market", strconv.Quote(string(s.Market)), "%w", affrules.ErrUnknownMarket)
 	}
 	l.Append(bounds.Instant(pkg, "seller.updated", s.Updated))
+	// What NewSeller leaves empty: each is set by Apply, under the rules named.
+	if len(s.Groups) > 0 {
+		l.Add("seller.groups", len(s.Groups), "are saved by Evaluator.Apply with SaveGroup (%s): a new record has none, leave them out", RuleGroups)
+	}
+	if len(s.Blocklist) > 0 {
+		l.Add("seller.blocklist", len(s.Blocklist), "is changed by Evaluator.Apply with BlockCreator and UnblockCreator (%s): a new record has none, leave it out", RuleBlocklist)
+	}
+	if len(s.Submissions) > 0 {
+		l.Add("seller.submissions", len(s.Submissions), "are logged by Evaluator.Apply with Submit (%s): a new record has none, leave them out", RuleQuota)
+	}
+	if len(s.Collaborations) > 0 {
+		l.Add("seller.collaborations", len(s.Collaborations), "are added by Evaluator.Apply with NewDraft and moved on by the rules (%s, %s, %s, %s): a new record has none, leave them out",
+			RuleDuration, RuleQuota, RuleGroups, RuleLifecycle)
+	}
 	return l.Err()
 }
 

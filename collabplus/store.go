@@ -23,7 +23,10 @@ var (
 type Store interface {
 	// Create stores the new record s (from [Evaluator.NewSeller]) and returns the stored copy;
 	// a record [Seller.Validate] refuses is bad input, and a seller the store holds is an error
-	// wrapping [ErrConflict]. Nothing is stored on an error.
+	// wrapping [ErrConflict]. Nothing is stored on an error. Only a record NewSeller could have
+	// made is new: one holding groups, a blocklist, a creation log or collaborations (what
+	// only [Evaluator.Apply] sets, under CP-2, CP-3, CP-4, CP-7 and CP-13) is bad input naming
+	// the field, so a history built by hand never bypasses the rules.
 	Create(ctx context.Context, s Seller) (Seller, error)
 	// Apply applies action a at instant at to the record of seller id with e.Apply in one
 	// atomic step, stores the result and returns it. An error (an [*affrules.Refusal], bad

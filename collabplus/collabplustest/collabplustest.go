@@ -4,7 +4,10 @@
 // its own store's tests pulls in nothing else.
 //
 // [TestStore] runs the suite: creating sellers' records and reading them back; a record created
-// again under its ID ([collabplus.ErrConflict]); an unknown ID ([collabplus.ErrNotFound]);
+// again under its ID ([collabplus.ErrConflict]); a record [collabplus.Seller.Validate] refuses,
+// among them one holding a history built by hand (groups, blocklist, creation log or
+// collaborations, which only the rules add), refused as bad input naming the field and storing
+// nothing; an unknown ID ([collabplus.ErrNotFound]);
 // actions applied by the rules of the evaluator given on each call (creator groups, drafts,
 // submission, payment, the blocklist, joins) and stored exactly as returned; refused actions
 // ([*affrules.Refusal]) and bad input ([*affrules.FieldError]) storing nothing; returned records
@@ -127,6 +130,27 @@ func newSeller(t *testing.T, e *collabplus.Evaluator, id string) collabplus.Sell
 		t.Fatalf("NewSeller(%s): %v", id, err)
 	}
 	return s
+}
+
+// forgedSeller returns seller id's record as NewSeller makes it with, added by hand, what only
+// the rules set: a group never saved, a block, a creation log entry, and a collaboration running
+// one day (CP-2 needs 14) whose submission and payment never went through Submit and Pay (CP-3,
+// CP-7), with a member of that group (CP-4).
+func forgedSeller(t *testing.T, e *collabplus.Evaluator, id string) collabplus.Seller {
+	t.Helper()
+	r := newSeller(t, e, id)
+	oneDay := terms()
+	oneDay.Group = "ghost"
+	oneDay.Period.End = oneDay.Period.Start.AddDate(0, 0, 1)
+	r.Groups = []collabplus.Group{{ID: "ghost"}}
+	r.Blocklist = collabplus.Blocklist{{Creator: "kai", Blocked: true, At: t0}}
+	r.Submissions = []collabplus.Submission{{Collaboration: "c", At: t0}}
+	r.Collaborations = []collabplus.Collaboration{{ID: "c", Market: affrules.TH, Preferences: oneDay,
+		Group: &collabplus.Group{ID: "ghost"},
+		Events: []collabplus.Event{{Kind: collabplus.Submitted, At: t0, Due: t0.Add(24 * time.Hour)},
+			{Kind: collabplus.PaidEvent, At: t0.Add(time.Minute), Method: "credit_card"}},
+		Members: []collabplus.Member{{Creator: "mali", Joined: period.Start}}}}
+	return r
 }
 
 func create(t *testing.T, s collabplus.Store, rec collabplus.Seller) collabplus.Seller {
@@ -303,6 +327,69 @@ func TestStore(t *testing.T, newStore func(t *testing.T) collabplus.Store) {
 		}
 	})
 
+	t.Run("CreateForgedHistory_CP2_CP3_CP4_CP7_CP13", func(t *testing.T) {
+		// A record holding what only Apply sets (groups, blocklist, creation log,
+		// collaborations) is bad input naming each such field, whichever store keeps it: its
+		// history never went through the rules (a one-day period, a submission outside the
+		// quota, a payment never made, a group never saved). Nothing is stored, the records
+		// held are unchanged, and a record fresh from NewSeller is still created.
+		s := newStore(t)
+		held := ready(t, s, e, "shop-held", 1)
+		forged := forgedSeller(t, e, "shop-forged")
+		only := func(edit func(*collabplus.Seller)) collabplus.Seller {
+			r := newSeller(t, e, "shop-forged")
+			edit(&r)
+			return r
+		}
+		for _, tc := range []struct {
+			name   string
+			fields []string
+			rec    collabplus.Seller
+		}{
+			{"Forged", []string{"seller.groups", "seller.blocklist", "seller.submissions", "seller.collaborations"}, forged},
+			{"Groups_CP4", []string{"seller.groups"}, only(func(r *collabplus.Seller) { r.Groups = forged.Groups })},
+			{"Blocklist_CP13", []string{"seller.blocklist"}, only(func(r *collabplus.Seller) { r.Blocklist = forged.Blocklist })},
+			{"Submissions_CP3", []string{"seller.submissions"}, only(func(r *collabplus.Seller) { r.Submissions = forged.Submissions })},
+			{"Collaborations_CP2_CP7", []string{"seller.collaborations"}, only(func(r *collabplus.Seller) { r.Collaborations = forged.Collaborations })},
+			{"Draft", []string{"seller.collaborations"}, only(func(r *collabplus.Seller) {
+				r.Collaborations = []collabplus.Collaboration{{ID: "c1", Market: affrules.TH, Preferences: terms()}}
+			})},
+			{"ForgedUnderHeldID", []string{"seller.collaborations"}, func() collabplus.Seller {
+				r := forged
+				r.ID = held.ID
+				return r
+			}()},
+		} {
+			_, err := s.Create(ctx, tc.rec)
+			for _, f := range tc.fields {
+				if !fieldError(err, f) {
+					t.Errorf("%s: error %v, want a FieldError on %s", tc.name, err, f)
+				}
+			}
+			if errors.Is(err, affrules.ErrRefused) {
+				t.Errorf("%s: bad input reported as a refusal: %v", tc.name, err)
+			}
+			if tc.rec.ID != held.ID {
+				if _, err := s.Seller(ctx, tc.rec.ID); !errors.Is(err, collabplus.ErrNotFound) {
+					t.Errorf("%s: a refused Create stored seller %q: %v", tc.name, tc.rec.ID, err)
+				}
+			}
+			unchanged(t, s, held, tc.name)
+		}
+		fresh := newSeller(t, e, "shop-forged")
+		if diff := affrulestest.Diff(fresh, create(t, s, fresh)); diff != "" {
+			t.Errorf("Create of a record from NewSeller after refusals returned:\n%s", diff)
+		}
+		// The seller's own history is the rules': the one-day period is refused at submission.
+		apply(t, s, e, "shop-forged", collabplus.SaveGroup(collabplus.Group{ID: "g1"}), t0)
+		oneDay := terms()
+		oneDay.Period.End = oneDay.Period.Start.AddDate(0, 0, 1)
+		apply(t, s, e, "shop-forged", collabplus.NewDraft(collabplus.Collaboration{ID: "c1", Preferences: oneDay}), t0)
+		if _, err := s.Apply(ctx, e, "shop-forged", collabplus.Submit("c1", facts("shop-forged")), submitted); !refusedFor(err, collabplus.RuleDuration) {
+			t.Errorf("Submit of a one-day task: error %v, want a CP-2 refusal", err)
+		}
+	})
+
 	t.Run("ApplyUnknownIsNotFound", func(t *testing.T) {
 		s := newStore(t)
 		create(t, s, newSeller(t, e, "shop-1"))
@@ -454,11 +541,11 @@ func TestStore(t *testing.T, newStore func(t *testing.T) collabplus.Store) {
 
 	t.Run("CopiesIsolated", func(t *testing.T) {
 		s := newStore(t)
-		rec := newSeller(t, e, "shop-1")
-		rec.Groups = []collabplus.Group{{ID: "g1", ContentTypes: []string{"video"}}}
-		created := create(t, s, rec)
-		rec.Groups[0].ContentTypes[0] = "live" // the caller's slices after Create
-		created.Groups[0].ID = "gx"
+		create(t, s, newSeller(t, e, "shop-1"))
+		g := collabplus.Group{ID: "g1", ContentTypes: []string{"video"}}
+		saved := apply(t, s, e, "shop-1", collabplus.SaveGroup(g), t0)
+		g.ContentTypes[0] = "live" // the caller's slices after SaveGroup
+		saved.Groups[0].ID = "gx"
 		apply(t, s, e, "shop-1", draft("c1"), t0)
 		apply(t, s, e, "shop-1", collabplus.Submit("c1", facts("shop-1")), submitted)
 		apply(t, s, e, "shop-1", collabplus.BlockCreator("kai"), submitted)

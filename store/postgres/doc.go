@@ -95,7 +95,7 @@
 // One difference from the in-memory stores is deliberate: text that PostgreSQL cannot hold
 // exactly (invalid UTF-8, which JSON would replace with U+FFFD, and the NUL character, which
 // neither text nor jsonb takes), anywhere in what an adapter would store, is refused with a
-// FieldError of the domain package naming the field ("collabplus: seller.groups[0].id …"),
+// FieldError of the domain package naming the field ("commission: offer.creators[1] …"),
 // before anything is written, where Memory keeps the bytes. A lookup by such a key finds
 // nothing, as Memory's does.
 //

@@ -3,7 +3,6 @@ package invitation
 import (
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -20,14 +19,14 @@ func checkContacts(l *fielderr.List, m *marketRules, cs []Contact, phoneAlone bo
 		field := fmt.Sprintf("contacts[%d]", i)
 		switch {
 		case !slices.Contains(m.channels, c.Channel):
-			l.Add(field+".channel", strconv.Quote(string(c.Channel)), "is not offered in market %s, which offers %s (INV-5): %w", m.code, m.offered, ErrContact)
+			l.Add(field+".channel", quoteCut(string(c.Channel)), "is not offered in market %s, which offers %s (INV-5): %w", m.code, m.offered, ErrContact)
 			continue
 		case slices.ContainsFunc(cs[:i], func(d Contact) bool { return d.Channel == c.Channel }):
 			l.Add(field+".channel", c.Channel, "is given twice (INV-5): %w", ErrContact)
 			continue
 		}
 		if err := checkContactValue(c); err != nil {
-			l.Add(field+".value", strconv.Quote(c.Value), "%s (INV-5): %w", err, ErrContact)
+			l.Add(field+".value", quoteCut(c.Value), "%s (INV-5): %w", err, ErrContact)
 		}
 	}
 	// Phone alone is reported beside any other problem, unless some contact is on a channel

@@ -79,8 +79,13 @@
 //     most as far behind it (ErrTooLate): a clock that jumps years ahead is refused, not
 //     allowed to hold an account's quotas for years, and one instant accepted at the lead
 //     leaves real instants within bounds. This is the one way other accounts' instants bear on
-//     an account's answers. The ledger has no clock: its first instant is taken as given, and
-//     one that accepted nothing for longer than the lead refuses every later instant.
+//     an account's answers, and it bears on all of them: one account's instants move the bound
+//     for every account, so one account sending instants a little less than the lead apart can
+//     carry the ledger's latest instant months ahead, after which every other account's real
+//     instants are refused as too late, in effect for the life of the ledger (until real time
+//     catches up). A host that lets accounts supply their own instants checks them against its
+//     own clock first. The ledger has no clock: its first instant is taken as given, and one
+//     that accepted nothing for longer than the lead refuses every later instant.
 //   - Idle accounts: an account that has accepted nothing for longer than the lead, whose
 //     counted day and windows no instant within the bounds can reach, gives up that state; once
 //     its history is also older than the retention ([KeepHistory]) the ledger forgets it. Should
@@ -106,9 +111,14 @@
 //     proportion: words/500 + characters/2500 must not exceed 1. A token made only of such
 //     characters counts as characters, not as a word, so Thai cannot bypass the limit. A token
 //     is one word however long it is: a very long run of Latin text without whitespace counts
-//     as one word, as the catalog's definition has it. Invisible format characters (zero-width
-//     space, word joiner, byte-order mark, zero-width joiner and non-joiner, soft hyphen: Unicode
-//     Cf) separate words like whitespace, so they cannot join 600 words into one; a zero-width
+//     as one word, as the catalog's definition has it. So, whatever the budgets, a message is
+//     also at most 20,000 characters (Unicode code points: a Thai character or "😀" is one, a
+//     zero-width-joined emoji sequence one per part), a constant, not policy. The catalog gives
+//     no length in characters; this is 40 characters a word of the default 500 and four times
+//     the longest company text (an introduction's 5,000): no real message reaches it, and it
+//     bounds what a ledger stores. Invisible format characters (zero-width space, word joiner,
+//     byte-order mark, zero-width joiner and non-joiner, soft hyphen: Unicode Cf) separate
+//     words like whitespace, so they cannot join 600 words into one; a zero-width
 //     joiner between two characters that are neither letters nor digits joins an emoji sequence
 //     (a family is one word). A message must show something: one made only of whitespace and
 //     invisible characters (Hangul fillers and the braille blank included) is refused, as is any
@@ -127,7 +137,9 @@
 //     The creator is given to Send once, as an eligibility.Creator, whose ID is the recorded
 //     [Invitation.CreatorID].
 //   - INV-9: history is newest first in recording order (Seq), with a cursor for pages; search
-//     is a case-insensitive substring of username or nickname; the time range is [From, To) of
+//     is a case-insensitive substring of username or nickname, each at most 200 characters (a
+//     constant, as a linked creator's username of INV-13; either may be empty, a longer one is
+//     bad input wrapping [affrules.ErrOutOfRange]); the time range is [From, To) of
 //     the invitation instant; the purpose and market filters ([Query.Purpose], [Query.Market])
 //     keep one purpose or one market, the creator's (the invitation's market); "latest per
 //     creator" applies after the other filters. A resend is a new Send under the quotas.

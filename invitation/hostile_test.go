@@ -3,9 +3,11 @@ package invitation_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -254,4 +256,127 @@ func TestMemoryNilContext(t *testing.T) {
 		assert.ErrorContains(t, err, "invitation: ", "method %d", i)
 		assert.ErrorContains(t, err, "nil context.Context", "method %d", i)
 	}
+}
+
+// Oversize texts (hostile-input review): the word budget counts a token however long as one
+// word, so the message is also capped at 20,000 characters, and the username and nickname at
+// 200 (INV-6, INV-9 interpretations). A text exactly at its cap is sent and stored whole; one
+// character more is an error naming the field and its length in characters, never its text,
+// and the ledger is as it was. Characters are runes: a multi-byte rune counts one.
+func TestTextCaps(t *testing.T) {
+	ctx := context.Background()
+	e := invitation.MustNew(invitation.DefaultPolicy())
+	t0 := time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
+	// 500 words of 40 characters with their separator (39 emoji, 4 bytes each, and a space):
+	// 20,000 characters in 78,500 bytes, within the default budget of 500 words.
+	emojiWords := strings.Repeat(strings.Repeat("😀", 39)+" ", 500)
+	asciiWords := strings.Repeat(strings.Repeat("x", 39)+" ", 500)
+	require.Equal(t, 20_000, utf8.RuneCountInString(emojiWords))
+	require.Len(t, asciiWords, 20_000)
+	set := map[string]func(*invitation.Invitation, string){
+		"message":  func(inv *invitation.Invitation, s string) { inv.Message = s },
+		"username": func(inv *invitation.Invitation, s string) { inv.Username = s },
+		"nickname": func(inv *invitation.Invitation, s string) { inv.Nickname = s },
+	}
+	for _, tc := range []struct {
+		name, field string
+		atCap, over string // over has one character more than atCap, the cap, and no more words
+		target      error
+		overLen     int
+	}{
+		{"message of ASCII", "message", asciiWords, "x" + asciiWords, invitation.ErrMessage, 20_001},
+		{"message of emoji", "message", emojiWords, "😀" + emojiWords, invitation.ErrMessage, 20_001},
+		{"message of Thai, one word", "message", "ok " + strings.Repeat("ก", 19_997), "ok " + strings.Repeat("ก", 19_998), invitation.ErrMessage, 20_001},
+		{"username of Thai", "username", strings.Repeat("ก", 200), strings.Repeat("ก", 201), affrules.ErrOutOfRange, 201},
+		{"username of ASCII", "username", strings.Repeat("u", 200), strings.Repeat("u", 201), affrules.ErrOutOfRange, 201},
+		{"nickname of emoji", "nickname", strings.Repeat("😀", 200), strings.Repeat("😀", 201), affrules.ErrOutOfRange, 201},
+		{"nickname of ASCII", "nickname", strings.Repeat("n", 200), strings.Repeat("n", 201), affrules.ErrOutOfRange, 201},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := invitation.DefaultPolicy()
+			if strings.Contains(tc.name, "Thai") && tc.field == "message" {
+				p.MaxSpacelessChars = 1_000_000 // a policy that allows it: the cap still holds
+			}
+			e := invitation.MustNew(p)
+			l := invitation.NewMemory()
+			// Something recorded first, so that "unchanged" is not "empty".
+			first, d, err := e.Send(ctx, l, acctID, goodID, eligibility.Creator{ID: "c0", ECommercePermission: true}, t0)
+			require.NoError(t, err)
+			require.True(t, d.Allowed)
+			before, err := l.History(ctx, invitation.Query{Account: acctID.ID})
+			require.NoError(t, err)
+
+			over := goodID
+			set[tc.field](&over, tc.over)
+			r, d, err := e.Send(ctx, l, acctID, over, eligibility.Creator{ID: "c1", ECommercePermission: true}, t0.Add(time.Minute))
+			wantFieldErr(t, err, tc.target, tc.field, fmt.Sprintf("invitation: %s %d characters: must be at most %d characters", tc.field, tc.overLen, tc.overLen-1))
+			assert.Less(t, len(err.Error()), 200, "the error names the length, not the text")
+			assert.Zero(t, r)
+			assert.Zero(t, d)
+			after, err := l.History(ctx, invitation.Query{Account: acctID.ID})
+			require.NoError(t, err)
+			assert.Equal(t, before, after, "nothing recorded")
+
+			at := goodID
+			set[tc.field](&at, tc.atCap)
+			r, d, err = e.Send(ctx, l, acctID, at, eligibility.Creator{ID: "c1", ECommercePermission: true}, t0.Add(2*time.Minute))
+			require.NoError(t, err)
+			require.True(t, d.Allowed, "%s", d)
+			assert.Equal(t, first.Seq+1, r.Seq, "the refusal took no number")
+			page, err := l.History(ctx, invitation.Query{Account: acctID.ID, Limit: 1})
+			require.NoError(t, err)
+			require.Len(t, page.Records, 1)
+			stored := map[string]string{"message": page.Records[0].Message, "username": page.Records[0].Username, "nickname": page.Records[0].Nickname}
+			assert.Equal(t, tc.atCap, stored[tc.field], "stored whole")
+		})
+	}
+
+	// The review's reproduction: a 4 MiB one-word message, a 1 MiB username and 100,000 emoji,
+	// each refused with its length, every problem at once, the error short.
+	l := invitation.NewMemory()
+	inv := invitation.Invitation{Market: affrules.TH, Purpose: invitation.CreatorPartnership,
+		Message: "Hello " + strings.Repeat("x", 4<<20), Username: strings.Repeat("u", 1<<20), Nickname: strings.Repeat("n", 1<<20),
+		Contacts: []invitation.Contact{{Channel: affrules.Email, Value: "a@b.co"}}}
+	acct := invitation.Account{ID: "acct-th", HomeMarket: affrules.TH, MCN: true}
+	creator := eligibility.Creator{ID: "c1", ECommercePermission: true}
+	r, d, err := e.Send(ctx, l, acct, inv, creator, t0)
+	wantFieldErr(t, err, invitation.ErrMessage, "message", "invitation: message 4194310 characters: must be at most 20000 characters (INV-6)")
+	wantFieldErr(t, err, affrules.ErrOutOfRange, "username", "invitation: username 1048576 characters: must be at most 200 characters (INV-9)")
+	wantFieldErr(t, err, affrules.ErrOutOfRange, "nickname", "invitation: nickname 1048576 characters")
+	assert.Less(t, len(err.Error()), 600)
+	assert.Zero(t, r)
+	assert.Zero(t, d)
+	inv.Username, inv.Nickname = "", ""
+	inv.Message = strings.Repeat("😀", 100_000) // one word
+	_, _, err = e.Send(ctx, l, acct, inv, creator, t0)
+	wantFieldErr(t, err, invitation.ErrMessage, "message", "message 100000 characters: must be at most 20000 characters")
+	page, err := l.History(ctx, invitation.Query{Account: acct.ID})
+	require.NoError(t, err)
+	assert.Empty(t, page.Records, "nothing recorded")
+}
+
+// Values no field takes, megabytes long, are named in errors by their start and length, not
+// quoted whole: a contact's channel and value, the market, the home market and the purpose.
+func TestLongValuesNotEchoed(t *testing.T) {
+	e := invitation.MustNew(invitation.DefaultPolicy())
+	big := strings.Repeat("é", 1<<19) // 1 MiB
+	inv := goodID
+	inv.Contacts = []invitation.Contact{{Channel: affrules.Email, Value: big}, {Channel: affrules.Channel(big), Value: "x"}}
+	err := e.Validate(acctID, inv)
+	wantFieldErr(t, err, invitation.ErrContact, "contacts[0].value", `"`+strings.Repeat("é", 64)+`"… (1048576 bytes)`)
+	wantFieldErr(t, err, invitation.ErrContact, "contacts[1].channel", "… (1048576 bytes): is not offered")
+	assert.Less(t, len(err.Error()), 2000)
+	inv = goodID
+	inv.Market, inv.Purpose = affrules.MarketCode(big), invitation.Purpose(big)
+	a := acctID
+	a.HomeMarket = affrules.MarketCode(big)
+	err = e.Validate(a, inv)
+	wantFieldErr(t, err, affrules.ErrUnknownMarket, "market", "… (1048576 bytes)")
+	wantFieldErr(t, err, affrules.ErrUnknownMarket, "account.home_market", "… (1048576 bytes)")
+	wantFieldErr(t, err, invitation.ErrPurpose, "purpose", "… (1048576 bytes)")
+	assert.Less(t, len(err.Error()), 2000)
+	// At 256 bytes a value is still quoted whole.
+	inv = goodID
+	inv.Purpose = invitation.Purpose(strings.Repeat("p", 256))
+	wantFieldErr(t, e.Validate(acctID, inv), invitation.ErrPurpose, "purpose", `"`+strings.Repeat("p", 256)+`": must be`)
 }

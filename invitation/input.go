@@ -144,10 +144,10 @@ type Invitation struct {
 	// it to that creator's eligibility.Creator ID whatever it held; only a caller of
 	// [Ledger.Reserve] itself fills it in.
 	CreatorID string    `json:"creator_id"`
-	Username  string    `json:"username"` // the creator's username, for search (INV-9)
-	Nickname  string    `json:"nickname"` // the creator's nickname, for search (INV-9)
+	Username  string    `json:"username"` // the creator's username, for search (INV-9); at most 200 characters
+	Nickname  string    `json:"nickname"` // the creator's nickname, for search (INV-9); at most 200 characters
 	Purpose   Purpose   `json:"purpose"`  // INV-7
-	Message   string    `json:"message"`  // INV-6; shown to the creator (INV-13)
+	Message   string    `json:"message"`  // INV-6, at most 20,000 characters; shown to the creator (INV-13)
 	Contacts  []Contact `json:"contacts"` // INV-5; shown to the creator per INV-10
 	// Showcase is what the invitation shows the creator beside the message (INV-13), or nil if
 	// it shows nothing. Its one source is the account given to [Evaluator.Send], which sets it
@@ -166,11 +166,14 @@ type Invitation struct {
 //   - INV-5: at least one contact, on a channel the market offers other than phone unless
 //     [Policy.PhoneAloneCounts], no channel the market lacks, no channel twice, each value
 //     well-formed for its channel (see [Contact]);
-//   - INV-6: a message that is valid UTF-8, not blank, and within the word budget: with w
-//     whitespace-separated words and c characters of scripts written without spaces (a token
+//   - INV-6: a message that is valid UTF-8, at most 20,000 characters (runes) whatever the
+//     policy's budgets, without control characters, not blank, and within the word budget: with
+//     w whitespace-separated words and c characters of scripts written without spaces (a token
 //     made only of such characters is counted by its characters, not as a word), w/MaxWords +
 //     c/MaxSpacelessChars must not exceed 1;
 //   - INV-7: a known purpose whose role the account holds;
+//   - INV-9: the creator's username and nickname, by which the history is searched, at most 200
+//     characters each (either may be empty);
 //   - INV-13: the account's linked creators each with an ID, given once, and followers and the
 //     company's number of linked creators not negative; the texts an invitation shows (the
 //     company's name, category, services, introduction and address, the linked creators'
@@ -179,8 +182,11 @@ type Invitation struct {
 //     bidirectional control, at most 200 characters each (address 500, introduction 5,000).
 //
 // Each problem is an [*affrules.FieldError] wrapping [ErrContact], [ErrMessage], [ErrPurpose],
-// [ErrMarket], [ErrAccess], [ErrProfile] or [affrules.ErrUnknownMarket]. inv.CreatorID and
-// inv.Showcase are not read ([Evaluator.Send] takes them from the creator and the account).
+// [ErrMarket], [ErrAccess], [ErrProfile], [affrules.ErrUnknownMarket] or (a username or nickname
+// too long) [affrules.ErrOutOfRange]. A text too long is named by its length in characters,
+// and another value of more than 256 bytes by its first 64 characters and its length, never
+// quoted whole. inv.CreatorID and inv.Showcase are not read ([Evaluator.Send] takes them from
+// the creator and the account).
 // Whether the creator may be invited (INV-8) and the quotas (INV-2..4) are business decisions,
 // not input errors; see [Evaluator.Send].
 func (e *Evaluator) Validate(a Account, inv Invitation) error {
@@ -197,7 +203,7 @@ func (e *Evaluator) validate(l *fielderr.List, a Account, inv Invitation) {
 		l.Add("account.id", "", "must not be empty")
 	}
 	if e.market(a.HomeMarket) == nil {
-		l.Add("account.home_market", strconv.Quote(string(a.HomeMarket)), "%w", affrules.ErrUnknownMarket)
+		l.Add("account.home_market", quoteCut(string(a.HomeMarket)), "%w", affrules.ErrUnknownMarket)
 	}
 	if !e.policy.Listing.Uses(a.Viewer()) {
 		held := "no role"
@@ -209,7 +215,7 @@ func (e *Evaluator) validate(l *fielderr.List, a Account, inv Invitation) {
 	m := e.market(inv.Market)
 	switch {
 	case m == nil:
-		l.Add("market", strconv.Quote(string(inv.Market)), "%w", affrules.ErrUnknownMarket)
+		l.Add("market", quoteCut(string(inv.Market)), "%w", affrules.ErrUnknownMarket)
 	case !slices.Contains(e.policy.Markets, inv.Market):
 		l.Add("market", inv.Market, "is not a market where the policy offers invitations, which are %s (MKT-1): %w", e.offered, ErrMarket)
 	case inv.Market != a.HomeMarket && !slices.Contains(a.Markets, inv.Market):
@@ -218,6 +224,8 @@ func (e *Evaluator) validate(l *fielderr.List, a Account, inv Invitation) {
 		checkContacts(l, m, inv.Contacts, e.policy.PhoneAloneCounts)
 	}
 	checkMessage(l, e.policy, inv.Message)
+	checkName(l, "username", inv.Username)
+	checkName(l, "nickname", inv.Nickname)
 	switch inv.Purpose {
 	case CreatorPartnership:
 		if !a.MCN {
@@ -228,17 +236,30 @@ func (e *Evaluator) validate(l *fielderr.List, a Account, inv Invitation) {
 			l.Add("purpose", inv.Purpose, "needs the affiliate-partner role, which account %s does not hold (INV-7): %w", a.ID, ErrPurpose)
 		}
 	default:
-		l.Add("purpose", strconv.Quote(string(inv.Purpose)), "must be %s or %s (INV-7): %w", CreatorPartnership, ProductDistribution, ErrPurpose)
+		l.Add("purpose", quoteCut(string(inv.Purpose)), "must be %s or %s (INV-7): %w", CreatorPartnership, ProductDistribution, ErrPurpose)
 	}
 	checkProfile(l, a)
 }
 
-// Longest company texts an invitation shows (INV-13), in characters.
+// Longest texts an invitation carries, in characters (runes): those it shows the creator
+// (INV-13), the creator's names it is searched by (INV-9) and its message (INV-6). They are
+// constants, not policy: the message's word budget is policy ([Policy.MaxWords]), its cap in
+// characters only bounds what a ledger stores.
 const (
-	maxCompanyLine = 200  // name, category, each service, a linked creator's username
-	maxAddress     = 500  // address
-	maxIntro       = 5000 // introduction
+	maxCompanyLine = 200    // name, category, each service, a linked creator's username
+	maxAddress     = 500    // address
+	maxIntro       = 5000   // introduction
+	maxName        = 200    // an invitation's username and nickname, as a linked creator's username
+	maxMessage     = 20_000 // message: 40 characters a word of the default 500 words (INV-6)
 )
+
+// checkName adds a problem to l if s, the invitation's username or nickname (INV-9), has more
+// than [maxName] characters. Its length is reported, not its text.
+func checkName(l *fielderr.List, field, s string) {
+	if n, over := overLength(s, maxName); over {
+		l.Add(field, fmt.Sprintf("%d characters", n), "must be at most %d characters (INV-9): %w", maxName, affrules.ErrOutOfRange)
+	}
+}
 
 // checkProfile applies INV-13 to what the account's invitations show.
 func checkProfile(l *fielderr.List, a Account) {

@@ -42,13 +42,16 @@ var errNilMemory = errors.New(pkg + ": nil *Memory: use a Memory value (its zero
 // accepted, and, the same distance, behind it: a host's clock that jumps years ahead is refused
 // instead of holding an account's quotas against every real instant after it, and one instant
 // accepted at the lead leaves the real ones within the bound. Outside the bounds Reserve
-// returns an error wrapping [ErrTooLate] or [ErrTooFarAhead] and records nothing. An account's
-// answers depend on other accounts' instants through the lead bound only, and, under a repeat
-// window longer than any the account was given before, through the history retention (see
-// below). The ledger has no
-// clock: its first instant is taken as it is, and a ledger that accepted nothing for longer
-// than the lead refuses every instant as too far ahead (a host whose traffic can stop that long
-// sets a longer lead).
+// returns an error wrapping [ErrTooLate] or [ErrTooFarAhead] and records nothing. The lead bound
+// is the ledger's, not an account's: one account whose instants each lie a little less than the
+// lead beyond the last can carry it months ahead, and every other account's real instants are
+// then refused as too late, in effect for the life of the ledger, so a host that lets accounts
+// supply their own instants checks them against its own clock first. An account's answers
+// depend on other accounts' instants through the lead bound only, and, under a repeat window
+// longer than any the account was given before, through the history retention (see below).
+// The ledger has no clock: its first instant is taken as it is, and a ledger that accepted
+// nothing for longer than the lead refuses every instant as too far ahead (a host whose traffic
+// can stop that long sets a longer lead).
 //
 // A refusal or an error records nothing and changes nothing a later answer depends on: neither
 // the account's latest instant nor its counters. (A refusal under a window longer than any the
@@ -150,11 +153,12 @@ func AllowLate(d time.Duration) MemoryOption {
 
 // AllowAhead sets the lead bound of a [Memory] ledger: how far an instant may be ahead of the
 // latest instant the ledger has accepted, for any account; one further ahead is an error
-// wrapping [ErrTooFarAhead]. An instant as far behind that latest one is an error wrapping
-// [ErrTooLate], so that one instant accepted at the lead leaves the real ones within bounds, and
-// so that the ledger can give up the state of accounts idle for longer. It is at least an hour.
-// The default is 30 days: a clock that jumped a year or more is refused, a month of simulated
-// time between two calls is not.
+// wrapping [ErrTooFarAhead]. Every account's accepted instants move that latest one for all
+// accounts (see [Memory] on instants a host does not check). An instant as far behind that
+// latest one is an error wrapping [ErrTooLate], so that one instant accepted at the lead leaves
+// the real ones within bounds, and so that the ledger can give up the state of accounts idle
+// for longer. It is at least an hour. The default is 30 days: a clock that jumped a year or
+// more is refused, a month of simulated time between two calls is not.
 func AllowAhead(d time.Duration) MemoryOption {
 	return func(c *memConfig) { c.ahead = max(int64(d), minAhead) }
 }

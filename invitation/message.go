@@ -93,16 +93,18 @@ func firstControl(msg string) (rune, int, bool) {
 	return 0, 0, false
 }
 
-// checkMessage applies INV-6 under p.
+// checkMessage applies INV-6 under p: valid UTF-8, at most [maxMessage] characters, no control
+// character, something visible, and the word budget.
 func checkMessage(l *fielderr.List, p Policy, msg string) {
 	if !utf8.ValidString(msg) {
 		l.Add("message", fmt.Sprintf("%d bytes", len(msg)), "is not valid UTF-8 (INV-6): %w", ErrMessage)
 		return
 	}
-	// Limits are capped at the bounds Policy.Validate enforces and the counts by the message
-	// length, so int64 cannot overflow below 2^31 bytes; longer messages are refused first.
-	if int64(len(msg)) >= 1<<31 {
-		l.Add("message", fmt.Sprintf("%d bytes", len(msg)), "exceeds %d words (INV-6): %w", p.MaxWords, ErrMessage)
+	// The absolute cap comes before the word budget, which counts a token however long as one
+	// word; it also bounds the counts below, so the int64 arithmetic of the budget cannot
+	// overflow (limits are capped at the bounds Policy.Validate enforces).
+	if n, over := overLength(msg, maxMessage); over {
+		l.Add("message", fmt.Sprintf("%d characters", n), "must be at most %d characters (INV-6): %w", maxMessage, ErrMessage)
 		return
 	}
 	if r, i, ok := firstControl(msg); ok {
@@ -143,4 +145,32 @@ func quoteShort(s string) string {
 		n++
 	}
 	return strconv.QuoteToASCII(s)
+}
+
+// overLength reports whether s has more than max characters (runes; each byte of invalid UTF-8
+// counts as one) and, if it has, how many. Only a string of more than max bytes can, so only one
+// is counted.
+func overLength(s string, max int) (n int, over bool) {
+	if len(s) <= max {
+		return 0, false
+	}
+	n = utf8.RuneCountInString(s)
+	return n, n > max
+}
+
+// quoteCut quotes s as strconv.Quote does, or, if s is longer than 256 bytes (no valid value of
+// the fields it names is), its first 64 characters followed by "…" and its length in bytes, so
+// that an error never carries megabytes of hostile input.
+func quoteCut(s string) string {
+	if len(s) <= 256 {
+		return strconv.Quote(s)
+	}
+	n := 0
+	for i := range s {
+		if n == 64 {
+			return fmt.Sprintf("%s… (%d bytes)", strconv.Quote(s[:i]), len(s))
+		}
+		n++
+	}
+	return strconv.Quote(s) // not reached: more than 256 bytes are more than 64 characters
 }

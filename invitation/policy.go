@@ -32,6 +32,8 @@ type Policy struct {
 	// (INV-3, "repeat_window_days", default 7), top-level keys of the JSON form.
 	Quota
 	// MaxWords is the longest message, in whitespace-separated words (INV-6). Default 500.
+	// Whatever the budgets, a message is also at most 20,000 characters (runes), a cap no real
+	// message of 500 words reaches that bounds what a ledger stores; it is not policy.
 	MaxWords int `json:"max_words"`
 	// MaxSpacelessChars is the longest message in characters of scripts written without spaces
 	// between words, such as Thai (INV-6 interpretation). Default 2500, five characters a word.

@@ -45,10 +45,11 @@ type Ledger interface {
 	// window before or after the instant is refused (INV-3), with the last invitation as the
 	// reason's observed value, and [affrules.Decision.NextAllowed] is the first instant at
 	// which the recorded invitations allow it. An account's answers do not depend on other
-	// accounts' instants, except through the ledger's documented bounds. An instant further
-	// behind than the lateness bound is an error wrapping [ErrTooLate]; one further ahead of
-	// the latest instant the ledger has accepted than its lead bound, an error wrapping
-	// [ErrTooFarAhead] ([Memory] documents its bounds).
+	// accounts' instants, except through the ledger's documented bounds: a lead bound such as
+	// [Memory]'s is moved by every account's instants, so one account can move it for all. An
+	// instant further behind than the lateness bound is an error wrapping [ErrTooLate]; one
+	// further ahead of the latest instant the ledger has accepted than its lead bound, an error
+	// wrapping [ErrTooFarAhead] ([Memory] documents its bounds).
 	//
 	// A denial or an error records nothing and changes nothing a later answer depends on; a
 	// denial returns a zero Record. Reserve does not check the input rules; call it through

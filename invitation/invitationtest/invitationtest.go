@@ -1139,6 +1139,15 @@ func (s suite) badInput(t *testing.T) {
 		{"INV-6 oversize message", func(inv *invitation.Invitation, _ *eligibility.Creator) {
 			inv.Message = strings.Repeat("word ", 501)
 		}, invitation.ErrMessage},
+		{"INV-6 message of one word over 20,000 characters", func(inv *invitation.Invitation, _ *eligibility.Creator) {
+			inv.Message = "Hello " + strings.Repeat("x", 20_000)
+		}, invitation.ErrMessage},
+		{"INV-9 username over 200 characters", func(inv *invitation.Invitation, _ *eligibility.Creator) {
+			inv.Username = strings.Repeat("u", 201)
+		}, affrules.ErrOutOfRange},
+		{"INV-9 nickname over 200 characters", func(inv *invitation.Invitation, _ *eligibility.Creator) {
+			inv.Nickname = strings.Repeat("n", 201)
+		}, affrules.ErrOutOfRange},
 		{"INV-5 malformed e-mail", func(inv *invitation.Invitation, _ *eligibility.Creator) {
 			inv.Contacts = []invitation.Contact{{Channel: affrules.Email, Value: "team@@agency"}}
 		}, invitation.ErrContact},

@@ -100,6 +100,9 @@ func (m *Memory) Campaigns(ctx context.Context, mk affrules.MarketCode) ([]Campa
 	if err := ctxerr.Of(pkg, ctx); err != nil {
 		return nil, err
 	}
+	if _, err := affrules.LookupMarket(mk); mk != "" && err != nil {
+		return nil, fielderr.New(pkg, "market", strconv.Quote(string(mk)), "%w", affrules.ErrUnknownMarket)
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	var out []Campaign

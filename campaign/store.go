@@ -32,7 +32,8 @@ type Store interface {
 	Apply(ctx context.Context, e *Evaluator, id string, a Action, at time.Time) (Campaign, error)
 	// Campaign returns the campaign stored under id, or an error wrapping [ErrNotFound].
 	Campaign(ctx context.Context, id string) (Campaign, error)
-	// Campaigns returns the campaigns of market m, by ID; none is not an error. With an empty
-	// m it returns every campaign.
+	// Campaigns returns the campaigns of market m, by ID; none is not an error, a market not
+	// registered is (wrapping [affrules.ErrUnknownMarket]: a code in the wrong case would
+	// otherwise find nothing, silently). With an empty m it returns every campaign.
 	Campaigns(ctx context.Context, m affrules.MarketCode) ([]Campaign, error)
 }

@@ -89,6 +89,9 @@ func (m *OfferMemory) Offers(ctx context.Context, market affrules.MarketCode, pr
 	if err := ctxerr.Of(pkg, ctx); err != nil {
 		return nil, err
 	}
+	if _, err := affrules.LookupMarket(market); err != nil {
+		return nil, fielderr.New(pkg, "market", strconv.Quote(string(market)), "%w", affrules.ErrUnknownMarket)
+	}
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	var out []Offer

@@ -23,7 +23,9 @@ type OfferStore interface {
 	Put(ctx context.Context, rule OfferRule, o Offer, at time.Time) (Offer, error)
 	// Offer returns the offer stored under id, or an error wrapping [ErrNotFound].
 	Offer(ctx context.Context, id string) (Offer, error)
-	// Offers returns the offers of a product in a market, by ID; none is not an error.
+	// Offers returns the offers of a product in a market, by ID; none is not an error, a market
+	// not registered is (wrapping [affrules.ErrUnknownMarket]: a code in the wrong case would
+	// otherwise find nothing, silently).
 	Offers(ctx context.Context, market affrules.MarketCode, product string) ([]Offer, error)
 }
 

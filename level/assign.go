@@ -258,12 +258,16 @@ type Record struct {
 	Level   Level               `json:"level"`
 }
 
-// Validate returns an error if r is a record a [History] must not store: one with no market or
-// no creator, a month outside the years 1900 to 2199 (the zero Record's, year 0, included), or a
-// level out of range. Every problem is reported.
+// Validate returns an error if r is a record a [History] must not store: one with no market, a
+// market not registered (wrapping [affrules.ErrUnknownMarket]) or no creator, a month outside the
+// years 1900 to 2199 (the zero Record's, year 0, included), or a level out of range. Every
+// problem is reported.
 func (r Record) Validate() error {
 	l := fielderr.For(pkg)
 	l.Append(checkKey("record.", r.Market, r.Creator, r.Month))
+	if _, known := minorUnit(r.Market); r.Market != "" && !known {
+		l.Add("record.market", strconv.Quote(string(r.Market)), "%w", affrules.ErrUnknownMarket)
+	}
 	if !r.Level.Valid() {
 		l.Append(errLevelRange("record.level", r.Level))
 	}

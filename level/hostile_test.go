@@ -263,6 +263,16 @@ func TestHostileInputDetails(t *testing.T) {
 		assert.ErrorIs(t, err, affrules.ErrOutOfRange, m)
 		assert.ErrorIs(t, level.Record{Market: affrules.UK, Creator: "c", Month: m}.Validate(), affrules.ErrOutOfRange, m)
 	}
+	// A history stores no record of a market that is not registered (a code in the wrong case
+	// included), and nothing is kept of one refused.
+	var hist level.MemoryHistory
+	for _, code := range []affrules.MarketCode{"uk", "XX", "U K"} {
+		r := level.Record{Market: code, Creator: "c", Month: first, Level: level.L1}
+		assert.ErrorIs(t, r.Validate(), affrules.ErrUnknownMarket, code)
+		assert.ErrorIs(t, hist.Put(t.Context(), r), affrules.ErrUnknownMarket, code)
+		_, found, _ := hist.Get(t.Context(), code, "c", first)
+		assert.False(t, found, code)
+	}
 	// A month out of range is not also checked for its number of days.
 	_, err = level.NewPerformance(affrules.UK, wrapped, level.Totals{ActiveDays: 40})
 	var fe *affrules.FieldError

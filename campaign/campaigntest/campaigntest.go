@@ -243,6 +243,12 @@ func TestStore(t *testing.T, newStore func(t *testing.T) campaign.Store) {
 				}
 			}
 		}
+		// A market not registered, such as a code in the wrong case, is an error, not "none".
+		for _, m := range []affrules.MarketCode{"my", "XX"} {
+			if got, err := s.Campaigns(ctx, m); !errors.Is(err, affrules.ErrUnknownMarket) {
+				t.Errorf("Campaigns(%q) = %v, %v; want an error wrapping ErrUnknownMarket", m, got, err)
+			}
+		}
 		for id, c := range want {
 			if diff := affrulestest.Diff(c, stored(t, s, id)); diff != "" {
 				t.Errorf("Campaign(%q) is not what Create returned:\n%s", id, diff)

@@ -165,6 +165,12 @@ func TestOffers(t *testing.T, newStore func(t *testing.T) commission.OfferStore)
 		if err != nil || len(none) != 0 {
 			t.Errorf("Offers(MY, p1) = %v, %v; want none", none, err)
 		}
+		// A market not registered, such as a code in the wrong case, is an error, not "none".
+		for _, m := range []affrules.MarketCode{"uk", "XX", ""} {
+			if got, err := s.Offers(ctx, m, "p1"); !errors.Is(err, affrules.ErrUnknownMarket) {
+				t.Errorf("Offers(%q, p1) = %v, %v; want an error wrapping ErrUnknownMarket", m, got, err)
+			}
+		}
 	})
 	t.Run("ChangeExtendsHistory", func(t *testing.T) {
 		s := newStore(t)

@@ -80,6 +80,9 @@ func (s *campaigns) Campaigns(ctx context.Context, m affrules.MarketCode) ([]cam
 	if err := usable(ctx, s.pool); err != nil {
 		return nil, err
 	}
+	if _, err := affrules.LookupMarket(m); m != "" && err != nil { // as campaign.Memory
+		return nil, fielderr.New("campaign", "market", strconv.Quote(string(m)), "%w", affrules.ErrUnknownMarket)
+	}
 	if !textOK(string(m)) {
 		return nil, nil // no campaign is in such a market
 	}

@@ -146,6 +146,9 @@ func (s *offers) Offers(ctx context.Context, market affrules.MarketCode, product
 	if err := usable(ctx, s.pool); err != nil {
 		return nil, err
 	}
+	if _, err := affrules.LookupMarket(market); err != nil { // as commission.OfferMemory
+		return nil, fielderr.New("commission", "market", strconv.Quote(string(market)), "%w", affrules.ErrUnknownMarket)
+	}
 	if !textOK(string(market)) || !textOK(product) {
 		return nil, nil // nothing stored has such a key
 	}

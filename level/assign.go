@@ -119,9 +119,11 @@ func NewPerformance(market affrules.MarketCode, m affrules.Month, t Totals) (Per
 	if x := t.GMV.Exponent(); monthInRange(m) && t.Capability == nil && x >= bounds.MinExponent && x <= bounds.MaxExponent &&
 		t.ActiveDays >= 0 && t.ActiveDays <= m.Days() && t.Products >= 0 && t.Products <= maxCount &&
 		t.Categories >= 0 && t.Categories <= t.Products {
-		if _, small := coef.Small(&t.GMV); small {
-			if units, err := minor.From(t.GMV, places); err == nil {
-				return Performance{market: market, month: m, gmv: units.Units, activeDays: int32(t.ActiveDays),
+		// GMV in minor units, truncated, as minor.From converts it (the shift clamped to ±19, where
+		// Scale answers as it would beyond).
+		if c, small := coef.Small(&t.GMV); small {
+			if units, _, ok := coef.Scale(c, int(max(min(x+places, 19), -19))); ok {
+				return Performance{market: market, month: m, gmv: units, activeDays: int32(t.ActiveDays),
 					products: int32(t.Products), categories: int32(t.Categories), places: places}, nil
 			}
 		}

@@ -74,6 +74,27 @@ func BenchmarkProductMixAppend(b *testing.B) {
 	benchAppend(b, mixItems(b, eligibility.MustNew(thaiPolicy())))
 }
 
+// BenchmarkProductInto is BenchmarkProductMixAppend through ProductInto: the product and the shop
+// result by pointer, one Result reused from call to call.
+func BenchmarkProductInto(b *testing.B) {
+	e := eligibility.MustNew(thaiPolicy())
+	items := mixItems(b, e)
+	b.ReportAllocs()
+	var buf []affrules.Reason
+	var r eligibility.Result
+	i := 0
+	for b.Loop() {
+		it := &items[i%mixSize]
+		if err := e.ProductInto(&r, buf[:0], &it.p, &it.shop, it.at); err != nil {
+			b.Fatal(err)
+		}
+		if r.Decision.Reasons != nil {
+			buf = r.Decision.Reasons
+		}
+		i++
+	}
+}
+
 func benchAppend(b *testing.B, items []item) {
 	e := eligibility.MustNew(thaiPolicy())
 	b.ReportAllocs()
@@ -268,7 +289,7 @@ func TestAllocs(t *testing.T) {
 	}
 }
 
-// TestAppendAllocs pins AppendProduct's and AppendShop's promise: with an array large enough, no
+// TestAppendAllocs pins AppendProduct's, ProductInto's and AppendShop's promise: with an array large enough, no
 // allocation on any product of the mix or the fail path, nor on a failing shop (issue 8).
 func TestAppendAllocs(t *testing.T) {
 	e := eligibility.MustNew(thaiPolicy())
@@ -282,6 +303,14 @@ func TestAppendAllocs(t *testing.T) {
 				}
 			}); allocs != 0 {
 				t.Fatalf("%s: AppendProduct allocates %v times for %+v", name, allocs, it.p)
+			}
+			var r eligibility.Result
+			if allocs := testing.AllocsPerRun(20, func() {
+				if err := e.ProductInto(&r, buf, &it.p, &it.shop, it.at); err != nil {
+					t.Fatal(err)
+				}
+			}); allocs != 0 {
+				t.Fatalf("%s: ProductInto allocates %v times for %+v", name, allocs, it.p)
 			}
 		}
 	}

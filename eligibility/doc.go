@@ -44,7 +44,9 @@
 // only on the policy and the category are built once, in [New]. [Run.AppendProduct],
 // [Evaluator.AppendProduct] and [Evaluator.AppendShop] write the reasons into an array the caller
 // passes and reuses, for a daily run that writes each result out before the next: no allocation
-// at all (a result kept in memory needs its own copy of its reasons).
+// at all (a result kept in memory needs its own copy of its reasons). [Evaluator.ProductInto]
+// does the same with the product and the shop result passed by pointer and one [Result] reused,
+// which spares copying them on every call.
 //
 // # Policy
 //

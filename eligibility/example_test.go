@@ -225,3 +225,35 @@ func ExampleEvaluator_Product_thai() {
 	// ELG-4 not applicable: too few return/refund cases for the seller-fault refund rule (observed 2 return/refund cases, limit applies from 5 cases)
 	// eligibility.elg3.failed 1% 1% electronics
 }
+
+// A daily run over many products can pass each product and its shop's result by pointer and
+// reuse one Result and one reasons array: ProductInto overwrites the result on every call, so
+// each is written out before the next.
+func ExampleEvaluator_ProductInto() {
+	e := eligibility.MustNew(eligibility.DefaultPolicy())
+	at := time.Date(2026, 11, 21, 2, 0, 0, 0, time.UTC)
+	shop, err := e.Shop(eligibility.Shop{ID: "s1", Market: affrules.UK, StoreRating: decimal.RequireFromString("4.2")}, at)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	products := []eligibility.Product{
+		{ID: "p1", ShopID: "s1", Market: affrules.UK, Category: affrules.Electronics, Orders: 400, Reviews: 120, NegativeReviewOrders: 1, RefundCases: 8, SellerFaultRefunds: 1},
+		{ID: "p2", ShopID: "s1", Market: affrules.UK, Category: affrules.Electronics, Orders: 400, Reviews: 120, NegativeReviewOrders: 9, RefundCases: 8, SellerFaultRefunds: 1},
+	}
+	var r eligibility.Result
+	var buf []affrules.Reason
+	for i := range products {
+		if err := e.ProductInto(&r, buf[:0], &products[i], &shop, at); err != nil {
+			fmt.Println(err)
+			return
+		}
+		if r.Decision.Reasons != nil {
+			buf = r.Decision.Reasons
+		}
+		fmt.Println(r.ID, r.State, len(r.Decision.Reasons))
+	}
+	// Output:
+	// p1 eligible 0
+	// p2 temporarily_disqualified 1
+}

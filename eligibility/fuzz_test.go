@@ -142,6 +142,12 @@ func FuzzProduct(f *testing.F) {
 		if fmt.Sprint(aerr) != fmt.Sprint(err) || !reflect.DeepEqual(ar, r) || buf[0].Rule != "KEPT" {
 			t.Fatalf("AppendProduct %+v, %v; Product %+v, %v", ar, aerr, r, err)
 		}
+		// ProductInto over a result that holds another gives the same, and nothing of the other.
+		into := eligibility.Result{ID: "stale", State: eligibility.PermanentlyDisqualified, Decision: affrules.Decision{Reasons: []affrules.Reason{{Rule: "STALE"}}}}
+		ierr := fuzzEvaluator.ProductInto(&into, nil, &p, &shop, at)
+		if fmt.Sprint(ierr) != fmt.Sprint(err) || !reflect.DeepEqual(into, r) {
+			t.Fatalf("ProductInto %+v, %v; Product %+v, %v", into, ierr, r, err)
+		}
 		if err == nil {
 			if id == "" || pShopID != shop.ID || p.Market != shop.Market || r.Market != shop.Market || at.Year() < 1900 || at.Year() > 2199 {
 				t.Fatalf("product %+v passed against shop %+v at %s: %+v", p, shop, at, r)

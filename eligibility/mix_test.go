@@ -266,7 +266,8 @@ func TestBenchmarkInputs(t *testing.T) {
 // refused, since the product's reasons copy them.
 func TestAppendMatches(t *testing.T) {
 	e := eligibility.MustNew(thaiPolicy())
-	var buf, shopBuf []affrules.Reason
+	var buf, shopBuf, intoBuf []affrules.Reason
+	var into eligibility.Result // reused: each call overwrites what the last one wrote
 	for _, items := range [][]item{mixItems(t, e), failItems(t, e)} {
 		for _, it := range items {
 			want, err := e.Product(it.p, it.shop, it.at)
@@ -278,6 +279,13 @@ func TestAppendMatches(t *testing.T) {
 			}
 			if got.Decision.Reasons != nil {
 				buf = got.Decision.Reasons
+			}
+			require.NoError(t, e.ProductInto(&into, intoBuf[:0], &it.p, &it.shop, it.at))
+			if diff := cmp.Diff(want, into); diff != "" {
+				t.Fatalf("ProductInto differs from Product (-want +got):\n%s", diff)
+			}
+			if into.Decision.Reasons != nil {
+				intoBuf = into.Decision.Reasons
 			}
 		}
 	}
@@ -327,6 +335,41 @@ func TestAppendMatches(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, ok.Eligible())
 	require.Nil(t, ok.Decision.Reasons, "a passing product has no reasons, whatever the array")
+}
+
+// ProductInto refuses a nil destination, product or shop result, and a destination that is the
+// shop result itself (left as it was); on any error the destination is the zero Result, whatever
+// it held.
+func TestProductIntoRefuses(t *testing.T) {
+	e := eligibility.MustNew(thaiPolicy())
+	shop := eligibleShop(t, e, affrules.TH)
+	p := goodProduct(affrules.TH, affrules.Electronics)
+	stale := func() eligibility.Result {
+		r, err := e.Product(p, shop, t0)
+		require.NoError(t, err)
+		return r
+	}
+	require.ErrorContains(t, e.ProductInto(nil, nil, &p, &shop, t0), "eligibility: dst nil: must point to a Result")
+	dst := stale()
+	require.ErrorContains(t, e.ProductInto(&dst, nil, nil, &shop, t0), "eligibility: product nil: must point to a product")
+	require.Zero(t, dst)
+	dst = stale()
+	require.ErrorContains(t, e.ProductInto(&dst, nil, &p, nil, t0), "eligibility: shop result nil: must point to the product's shop result")
+	require.Zero(t, dst)
+	before := shop
+	require.ErrorContains(t, e.ProductInto(&shop, nil, &p, &shop, t0), "eligibility: dst the shop result: must not be the shop result")
+	require.Equal(t, before, shop)
+	dst = stale()
+	bad := p
+	bad.Orders = -1
+	_, want := e.Product(bad, shop, t0)
+	require.Error(t, want)
+	require.EqualError(t, e.ProductInto(&dst, nil, &bad, &shop, t0), want.Error())
+	require.Zero(t, dst)
+	var zero eligibility.Evaluator
+	dst = stale()
+	require.ErrorIs(t, zero.ProductInto(&dst, nil, &p, &shop, t0), eligibility.ErrNoPolicy)
+	require.Zero(t, dst)
 }
 
 // Run.AppendProduct gives what Run.Products gives, errors included, and with an array large

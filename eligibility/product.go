@@ -68,6 +68,30 @@ func (e *Evaluator) AppendProduct(dst []affrules.Reason, p Product, shop Result,
 	return r, err
 }
 
+// ProductInto is [Evaluator.AppendProduct] writing the result for product *p of shop result *shop
+// into *dst instead of returning it, its reasons appended to reasons as AppendProduct appends them
+// to its dst: the same result, or the same error with *dst zero. It is for a daily run that passes
+// each product and shop result by pointer and reuses one Result, which spares copying the
+// product, the shop result and the result (112 bytes each) on every call (BenchmarkProductInto
+// against BenchmarkProductMixAppend). Nothing of what *dst held before is kept. A nil dst, p or
+// shop is an error, and so is dst pointing to the shop result itself, which is left as it is.
+func (e *Evaluator) ProductInto(dst *Result, reasons []affrules.Reason, p *Product, shop *Result, at time.Time) error {
+	switch {
+	case dst == nil:
+		return fielderr.New(pkg, "dst", "nil", "must point to a Result to write into")
+	case dst == shop:
+		return fielderr.New(pkg, "dst", "the shop result", "must not be the shop result the product is evaluated against")
+	}
+	*dst = Result{}
+	switch {
+	case p == nil:
+		return fielderr.New(pkg, "product", "nil", "must point to a product")
+	case shop == nil:
+		return fielderr.New(pkg, "shop result", "nil", "must point to the product's shop result from Evaluator.Shop")
+	}
+	return e.appendProduct(dst, reasons, p, shop, at)
+}
+
 // appendProduct is AppendProduct writing the result into *r, zero on entry, which it leaves zero
 // on error: a call that inlines AppendProduct then copies neither result nor arguments twice.
 func (e *Evaluator) appendProduct(r *Result, dst []affrules.Reason, p *Product, shop *Result, at time.Time) error {

@@ -39,7 +39,8 @@ func affrulesVariants(c *Corpus) ([]Variant, error) {
 		out = append(out,
 			Variant{Workload: WorkEligShopResult, Mix: mix, Impl: ImplAffrules, Cases: len(ec),
 				Answer: func(i int) (Answer, error) { // the call the loop times, into a reused array
-					r, err := ee.AppendProduct(agreeBuf[:0], ec[i].Product, ec[i].ShopResult, ec[i].At)
+					var r eligibility.Result
+					err := ee.ProductInto(&r, agreeBuf[:0], &ec[i].Product, &ec[i].ShopResult, ec[i].At)
 					if r.Decision.Reasons != nil {
 						agreeBuf = r.Decision.Reasons
 					}
@@ -48,10 +49,10 @@ func affrulesVariants(c *Corpus) ([]Variant, error) {
 				Loop: func(n int) (int64, error) {
 					var sum int64
 					var buf []affrules.Reason // one array for every result's reasons, reused
+					var r eligibility.Result  // one result, overwritten by each product
 					for i, k := 0, 0; i < n; i++ {
 						c := &ec[k]
-						r, err := ee.AppendProduct(buf[:0], c.Product, c.ShopResult, c.At)
-						if err != nil {
+						if err := ee.ProductInto(&r, buf[:0], &c.Product, &c.ShopResult, c.At); err != nil {
 							return 0, err
 						}
 						sum += int64(len(r.Decision.Reasons))
@@ -73,7 +74,8 @@ func affrulesVariants(c *Corpus) ([]Variant, error) {
 					if shop.Decision.Reasons != nil {
 						agreeShopBuf = shop.Decision.Reasons
 					}
-					r, err := ee.AppendProduct(agreeBuf[:0], ec[i].Product, shop, ec[i].At)
+					var r eligibility.Result
+					err = ee.ProductInto(&r, agreeBuf[:0], &ec[i].Product, &shop, ec[i].At)
 					if r.Decision.Reasons != nil {
 						agreeBuf = r.Decision.Reasons
 					}
@@ -136,7 +138,8 @@ func affrulesVariants(c *Corpus) ([]Variant, error) {
 				if shop.Decision.Reasons != nil {
 					agreeShopBuf = shop.Decision.Reasons
 				}
-				r, err := ee.AppendProduct(agreeBuf[:0], ec[i].Product, shop, ec[i].At)
+				var r eligibility.Result
+				err = ee.ProductInto(&r, agreeBuf[:0], &ec[i].Product, &shop, ec[i].At)
 				if r.Decision.Reasons != nil {
 					agreeBuf = r.Decision.Reasons
 				}
@@ -195,17 +198,13 @@ func commAnswer(r *commission.Commission) Answer {
 // eligRawLoop is the timed loop of eligibility from raw shop facts: Shop then Product for each
 // case in turn, with every reason built. Each result is done with before the next, as in a daily
 // run that stores each as it goes, so the shop's and the product's reasons are written into two
-// arrays reused from case to case (AppendShop, AppendProduct).
-//
-// It is not inlined: the closure of an inlined copy is compiled without inlining AppendProduct
-// into it, which cost each case a call and a copy of its arguments (about 4 % of the
-// instructions per case of the failing mix, counted with callgrind).
-//
-//go:noinline
+// arrays reused from case to case, and the product's result into one reused Result (AppendShop,
+// ProductInto, which takes the product and the shop result by pointer).
 func eligRawLoop(ee *eligibility.Evaluator, ec []EligCase) func(n int) (int64, error) {
 	return func(n int) (int64, error) {
 		var sum int64
 		var shopBuf, buf []affrules.Reason
+		var r eligibility.Result // one product result, overwritten by each product
 		for i, k := 0, 0; i < n; i++ {
 			c := &ec[k]
 			shop, err := ee.AppendShop(shopBuf[:0], c.Shop, c.At)
@@ -215,8 +214,7 @@ func eligRawLoop(ee *eligibility.Evaluator, ec []EligCase) func(n int) (int64, e
 			if shop.Decision.Reasons != nil {
 				shopBuf = shop.Decision.Reasons
 			}
-			r, err := ee.AppendProduct(buf[:0], c.Product, shop, c.At)
-			if err != nil {
+			if err := ee.ProductInto(&r, buf[:0], &c.Product, &shop, c.At); err != nil {
 				return 0, err
 			}
 			if r.Decision.Reasons != nil {

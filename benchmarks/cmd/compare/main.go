@@ -8,7 +8,8 @@
 //
 // The corpus is generated, every implementation is checked against affrules on every case (a
 // mismatch exits with status 1 before any timing), then every variant is timed with
-// testing.Benchmark, -rounds times, the variants interleaved in an order rotated by -rotate; a
+// testing.Benchmark, -rounds times, the implementations of each workload and mix one after
+// another, the groups and the implementations within them in an order rotated by -rotate; a
 // variant's figure is its median round, and each ratio is taken within the process.
 //
 // Missed targets, for profiling (one workload/mix/affrules line each), and a profile of one:
@@ -435,8 +436,9 @@ func (r *results) markdown(profiles, notes string) (string, error) {
 		"workload and implementation does. Machine: %s, %s CPUs (`nproc`), %s. Peers: %s. Load average after each "+
 		"process: %s.", time.Now().UTC().Format("2006-01-02 15:04 MST"), first(r, "cpu"), first(r, "nproc"), first(r, "go"),
 		strings.Join(r.header["module"], ", "), strings.Join(r.header["load"], "; "))
-	para("Before timing, each process checked that %s. %d processes, each timing every variant %s, the variants "+
-		"interleaved and their order rotated from one process to the next (the first variant of each: %s). A "+
+	para("Before timing, each process checked that %s. %d processes, each timing every variant %s, the "+
+		"implementations of each workload and mix one after another, and the order of the groups and of the "+
+		"implementations within them rotated from one process to the next (the first variant of each: %s). A "+
 		"variant's figure in a process is its median round, its ratio is taken within the process (its ns/op over "+
 		"affrules' on the same workload and mix), and the table gives the median over the processes of each.",
 		first(r, "agree"), r.processes, first(r, "timing"), strings.Join(r.header["first"], "; "))

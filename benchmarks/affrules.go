@@ -66,19 +66,8 @@ func affrulesVariants(c *Corpus) ([]Variant, error) {
 					return sum, nil
 				}},
 			Variant{Workload: WorkEligRaw, Mix: mix, Impl: ImplAffrules, Cases: len(ec),
-				Answer: func(i int) (Answer, error) { // the calls the loop times, into reused arrays
-					shop, err := ee.AppendShop(agreeShopBuf[:0], ec[i].Shop, ec[i].At)
-					if err != nil {
-						return Answer{}, err
-					}
-					if shop.Decision.Reasons != nil {
-						agreeShopBuf = shop.Decision.Reasons
-					}
-					var r eligibility.Result
-					err = ee.ProductInto(&r, agreeBuf[:0], &ec[i].Product, &shop, ec[i].At)
-					if r.Decision.Reasons != nil {
-						agreeBuf = r.Decision.Reasons
-					}
+				Answer: func(i int) (Answer, error) {
+					r, err := rawResult(ee, &ec[i], &agreeShopBuf, &agreeBuf)
 					return Answer{Allowed: r.Eligible()}, err
 				},
 				Loop: eligRawLoop(ee, ec)},
@@ -130,19 +119,8 @@ func affrulesVariants(c *Corpus) ([]Variant, error) {
 	ec, cc := c.Elig[MixFail], c.Comm[MixFail]
 	out = append(out,
 		Variant{Workload: WorkExplainElig, Mix: MixFail, Impl: ImplAffrules, Cases: len(ec),
-			Answer: func(i int) (Answer, error) { // the calls the loop times, into reused arrays
-				shop, err := ee.AppendShop(agreeShopBuf[:0], ec[i].Shop, ec[i].At)
-				if err != nil {
-					return Answer{}, err
-				}
-				if shop.Decision.Reasons != nil {
-					agreeShopBuf = shop.Decision.Reasons
-				}
-				var r eligibility.Result
-				err = ee.ProductInto(&r, agreeBuf[:0], &ec[i].Product, &shop, ec[i].At)
-				if r.Decision.Reasons != nil {
-					agreeBuf = r.Decision.Reasons
-				}
+			Answer: func(i int) (Answer, error) {
+				r, err := rawResult(ee, &ec[i], &agreeShopBuf, &agreeBuf)
 				if err == nil && len(r.Decision.Reasons) == 0 {
 					err = fmt.Errorf("benchmarks: %s denied without a reason", ec[i].Product.ID)
 				}
@@ -193,6 +171,25 @@ func commAnswer(r *commission.Commission) Answer {
 		return Answer{Amount: r.Amount.Units}
 	}
 	return Answer{Source: r.Source.String(), Amount: r.Amount.Units}
+}
+
+// rawResult evaluates case c from raw shop facts with the calls eligRawLoop times (AppendShop,
+// then ProductInto), the reasons written into *shopBuf's and *buf's arrays, reused from call to
+// call as the loop reuses its own.
+func rawResult(ee *eligibility.Evaluator, c *EligCase, shopBuf, buf *[]affrules.Reason) (eligibility.Result, error) {
+	shop, err := ee.AppendShop((*shopBuf)[:0], c.Shop, c.At)
+	if err != nil {
+		return eligibility.Result{}, err
+	}
+	if shop.Decision.Reasons != nil {
+		*shopBuf = shop.Decision.Reasons
+	}
+	var r eligibility.Result
+	err = ee.ProductInto(&r, (*buf)[:0], &c.Product, &shop, c.At)
+	if r.Decision.Reasons != nil {
+		*buf = r.Decision.Reasons
+	}
+	return r, err
 }
 
 // eligRawLoop is the timed loop of eligibility from raw shop facts: Shop then Product for each

@@ -107,10 +107,11 @@ func (e *Evaluator) Target(t TargetOffer, at time.Time) ([]commission.Offer, err
 
 // ChangeRate changes the rate of Open or Target offer o to terms t from instant at (CMP-7,
 // COM-10, COM-11) and returns the changed offer: its history with t added from at. Changes move
-// forward: at must be after the history's last entry (a [*affrules.FieldError] otherwise). Whether a decrease reaches creators
-// already promoting at once is the resolver's to decide (COM-10). An offer that has ended by at
-// (removed, CMP-7) is a [*affrules.Refusal]; terms breaking COM-9 or COM-11 are [*affrules.FieldError]
-// values.
+// forward: at must be after the history's last entry and not before the offer's last change
+// (its Updated, set by the commission.OfferStore that stored it), a [*affrules.FieldError]
+// otherwise. Whether a decrease reaches creators already promoting at once is the resolver's to
+// decide (COM-10). An offer that has ended by at (removed, CMP-7) is a [*affrules.Refusal];
+// terms breaking COM-9 or COM-11 are [*affrules.FieldError] values.
 func (e *Evaluator) ChangeRate(o commission.Offer, t commission.Terms, at time.Time) (commission.Offer, error) {
 	if err := e.ready(); err != nil {
 		return o, err
@@ -142,6 +143,8 @@ func (e *Evaluator) ChangeRate(o commission.Offer, t commission.Terms, at time.T
 // Remove takes Open offer o out of Open Collaboration at instant at (CMP-7): its period ends
 // at at, so orders from at on earn no Open rate and earlier ones keep theirs. An offer removed
 // already (or given an end otherwise) is a [*affrules.Refusal]: a removal is final and is not moved.
+// An at before the offer's last change (its Updated, set by the commission.OfferStore that stored
+// it) is a [*affrules.FieldError].
 // Relisting the product later is a new OPEN offer (another ID) from the removal on, at a lower
 // rate only once commission's decrease delay has passed (commission.OfferRule.Conflicts).
 func (e *Evaluator) Remove(o commission.Offer, at time.Time) (commission.Offer, error) {

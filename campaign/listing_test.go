@@ -377,3 +377,26 @@ func TestTargetBadProductNamed(t *testing.T) {
 		require.Equal(t, "campaign", fe.Pkg, "%v", fe)
 	}
 }
+
+// ChangeRate and Remove of an offer read back from a commission.OfferStore are not dated before
+// the offer's last change (Offer.Updated, set by the store): at that instant or after they are
+// accepted.
+func TestChangeBeforeLastStored(t *testing.T) {
+	o := list(t, "10%", on(1, 0))
+	o.Updated = on(5, 0) // as the store that kept it set it
+	early := func(err error) {
+		t.Helper()
+		fes := fieldErrors(err)
+		require.Len(t, fes, 1, "%v", err)
+		require.Contains(t, fes[0].Field, "at")
+		require.Contains(t, err.Error(), "is before the offer's last change")
+	}
+	_, err := ev.ChangeRate(o, commission.Terms{Rate: rate("12%")}, on(3, 0))
+	early(err)
+	_, err = ev.Remove(o, on(3, 0))
+	early(err)
+	_, err = ev.ChangeRate(o, commission.Terms{Rate: rate("12%")}, on(5, 0))
+	require.NoError(t, err)
+	_, err = ev.Remove(o, on(5, 0))
+	require.NoError(t, err)
+}

@@ -231,7 +231,11 @@ type OfferRule struct {
 //
 //   - at is not before prev.Updated, the instant of the offer's last change: changes to an offer
 //     only move forward in time (otherwise a change dated before the last one could rewrite what
-//     the last one had put in force);
+//     the last one had put in force). Changes at one instant count as one: a second change at
+//     the last one's instant may still replace the entries dated at that instant, so an answer
+//     given for an order at that very instant between the two can change (date such a change
+//     later). A change dated too early is reported alone: the rules below are not checked
+//     against it;
 //   - the history's entries from before at stay as they were and no new entry is dated before
 //     at; entries from at on are not yet in force and may be changed or removed (a tier
 //     threshold not yet active may be corrected, COM-11);

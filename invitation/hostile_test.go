@@ -375,6 +375,13 @@ func TestLongValuesNotEchoed(t *testing.T) {
 	wantFieldErr(t, err, affrules.ErrUnknownMarket, "account.home_market", "… (1048576 bytes)")
 	wantFieldErr(t, err, invitation.ErrPurpose, "purpose", "… (1048576 bytes)")
 	assert.Less(t, len(err.Error()), 2000)
+	// A linked creator's ID given twice is named cut too.
+	a = acctID
+	a.LinkedCreators = []invitation.LinkedCreator{{ID: big}, {ID: big}}
+	err = e.Validate(a, goodID)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "… (1048576 bytes): is given twice")
+	assert.Less(t, len(err.Error()), 2000)
 	// At 256 bytes a value is still quoted whole.
 	inv = goodID
 	inv.Purpose = invitation.Purpose(strings.Repeat("p", 256))

@@ -292,7 +292,7 @@ func checkProfile(l *fielderr.List, a Account) {
 		case c.ID == "":
 			l.Add(field+".id", "", "must not be empty (INV-13): %w", ErrProfile)
 		case twice:
-			l.Add(field+".id", strconv.Quote(c.ID), "is given twice (INV-13): %w", ErrProfile)
+			l.Add(field+".id", quoteCut(c.ID), "is given twice (INV-13): %w", ErrProfile)
 		}
 		if c.Followers < 0 {
 			l.Add(field+".followers", c.Followers, "must not be negative (INV-13): %w", ErrProfile)

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"hash/maphash"
 	"math"
-	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -231,7 +230,7 @@ func (m *Memory) Reserve(ctx context.Context, q Quota, a Account, inv Invitation
 	if acc != nil {
 		if acc.homeCode != a.HomeMarket {
 			s.mu.Unlock()
-			return Record{}, affrules.Decision{}, fielderr.New(pkg, "account.home_market", strconv.Quote(string(a.HomeMarket)), "differs from %s, the home market recorded for account %s", acc.homeCode, a.ID)
+			return Record{}, affrules.Decision{}, fielderr.New(pkg, "account.home_market", quoteCut(string(a.HomeMarket)), "differs from %s, the home market recorded for account %s", acc.homeCode, a.ID)
 		}
 		if now < acc.latest-st.late { // instants are within 1900–2199, late at most 12 hours
 			err := tooLate(at, st.late, acc.latest, acc.home, "for account "+a.ID)

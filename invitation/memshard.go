@@ -4,7 +4,6 @@ import (
 	"hash/maphash"
 	"math"
 	"slices"
-	"strconv"
 	"sync"
 	"time"
 
@@ -170,7 +169,7 @@ func (s *shard) insert(h uint64, acc *account) {
 func (s *shard) add(h uint64, a Account) (*account, error) {
 	mk, err := affrules.LookupMarket(a.HomeMarket)
 	if err != nil {
-		return nil, fielderr.New(pkg, "account.home_market", strconv.Quote(string(a.HomeMarket)), "%w", affrules.ErrUnknownMarket)
+		return nil, fielderr.New(pkg, "account.home_market", quoteCut(string(a.HomeMarket)), "%w", affrules.ErrUnknownMarket)
 	}
 	acc := &account{id: a.ID, home: mk.Location(), homeCode: a.HomeMarket, latest: math.MinInt64, lastAt: math.MinInt64, seq: s.seqFloor}
 	if 2*(len(s.list)+1) > len(s.index) {

@@ -38,7 +38,8 @@ type Policy struct {
 	// MaxSpacelessChars is the longest message in characters of scripts written without spaces
 	// between words, such as Thai (INV-6 interpretation). Default 2500, five characters a word.
 	// A message mixing both kinds of text spends the two budgets in proportion; see
-	// [Evaluator.Validate].
+	// [Evaluator.Validate]. A budget above 20,000 allows no more than 20,000: the message's cap
+	// in characters comes first.
 	MaxSpacelessChars int `json:"max_spaceless_chars"`
 	// Channels overrides the contact channels offered in a market (INV-5). A market without an
 	// entry offers the channels of its [affrules.Market] data, which already carry the catalog's

@@ -3,7 +3,6 @@ package invitation
 import (
 	"context"
 	"errors"
-	"strconv"
 	"strings"
 	"time"
 
@@ -144,11 +143,11 @@ func (q Query) Validate() error {
 		l.Add("query.limit", q.Limit, "must be between 0 and 1000: %w", queryErr{affrules.ErrOutOfRange})
 	}
 	if q.Purpose != "" && q.Purpose != CreatorPartnership && q.Purpose != ProductDistribution {
-		l.Add("query.purpose", strconv.Quote(string(q.Purpose)), "is not a purpose of INV-7: %w", ErrQuery)
+		l.Add("query.purpose", quoteCut(string(q.Purpose)), "is not a purpose of INV-7: %w", ErrQuery)
 	}
 	if q.Market != "" {
 		if _, err := affrules.LookupMarket(q.Market); err != nil {
-			l.Add("query.market", strconv.Quote(string(q.Market)), "%w", queryErr{affrules.ErrUnknownMarket})
+			l.Add("query.market", quoteCut(string(q.Market)), "%w", queryErr{affrules.ErrUnknownMarket})
 		}
 	}
 	return l.Err()

@@ -107,7 +107,8 @@ type Totals struct {
 // to 2199, a GMV or capability outside the library's decimal bounds (an exponent within ±28, at
 // most 38 digits, checked before any arithmetic) and an unknown market are errors, all reported
 // at once. It reads the market's minor unit from the registry once per market, not once per call,
-// and allocates nothing for valid totals.
+// and allocates nothing for the usual totals (no capability, a GMV whose coefficient is below
+// 2^60, as one of up to 18 digits is).
 func NewPerformance(market affrules.MarketCode, m affrules.Month, t Totals) (Performance, error) {
 	places, known := minorUnit(market)
 	if !known {

@@ -46,8 +46,9 @@ import (
 // calls it, with the subtest's t, for a fresh, empty store (release it with t.Cleanup). A store
 // passes when it stores and returns levels by market, creator and month (LVL-3), replaces a
 // record stored again, rejects invalid records (those failing [level.Record.Validate]: the zero
-// Record, an empty market or creator, a month outside the years 1900 to 2199, a level out of
-// range) and storing under a cancelled context, and stays consistent under concurrent use.
+// Record, an empty market or creator, a market not registered, a month outside the years 1900
+// to 2199, a level out of range) and storing under a cancelled context, and stays consistent
+// under concurrent use.
 //
 // Its "machine" subtest checks the store against a plain model (a map) under random sequences of
 // valid, invalid and cancelled Puts and of Gets, with rapid: rapid's -rapid.steps actions (30
@@ -135,6 +136,8 @@ func TestHistory(t *testing.T, newHistory func(t *testing.T) level.History) {
 			{}, // what Refresh yields beside an error: a careless loop stores it
 			{Market: rec.Market, Creator: "", Month: march, Level: level.L1},
 			{Market: "", Creator: "c1", Month: march, Level: level.L1},
+			{Market: "uk", Creator: "c1", Month: march, Level: level.L1}, // not registered: codes are case-sensitive
+			{Market: "XX", Creator: "c1", Month: march, Level: level.L1},
 			{Market: rec.Market, Creator: "c1", Month: march, Level: level.L8 + 1},
 			{Market: rec.Market, Creator: "c1", Level: level.L1}, // month 0000-01
 			{Market: rec.Market, Creator: "c1", Month: affrules.NewMonth(1899, time.December), Level: level.L1},

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -598,12 +599,14 @@ func TestRun(t *testing.T) { // the daily batch
 		{ID: "a", Market: affrules.UK, StoreRating: dec("4")},
 		{ID: "b", Market: affrules.UK, StoreRating: dec("2")},
 		{ID: "bad", Market: affrules.UK, StoreRating: dec("9")},
-		{ID: "a", Market: affrules.UK, StoreRating: dec("4")},
+		{ID: "dup", Market: affrules.UK, StoreRating: dec("4")},
+		{ID: "dup", Market: affrules.UK, StoreRating: dec("1")},
+		{ID: "dup", Market: affrules.UK, StoreRating: dec("3")},
 	}
 	run, err := e.NewRun(slices.Values(shops), t0)
 	require.Error(t, err)
 	assert.ErrorContains(t, err, "shop[bad].store_rating 9")
-	assert.ErrorContains(t, err, `shop.id "a": appears twice`)
+	assert.Equal(t, 1, strings.Count(err.Error(), `shop.id "dup": appears twice`), "one error per ID given more than once")
 	require.NotNil(t, run)
 	var ids []string
 	for r := range run.Shops() {

@@ -200,14 +200,17 @@ func TestHostileRun(t *testing.T) {
 		{ID: "a", Market: affrules.UK, StoreRating: dec("4")},
 		{ID: "", Market: affrules.UK, StoreRating: dec("4")},
 		{ID: "", Market: affrules.UK, StoreRating: dec("4")},
-		{ID: "a", Market: affrules.UK, StoreRating: dec("4")},
+		{ID: "twice", Market: affrules.UK, StoreRating: dec("4")},
+		{ID: "twice", Market: affrules.UK, StoreRating: dec("1")},
 		{ID: "huge", Market: affrules.UK, StoreRating: decimal.New(4, -2_000_000_000)},
 	}), t0)
 	require.NotNil(t, run)
 	assert.ErrorContains(t, err, `shop.id "": is required`)
-	assert.ErrorContains(t, err, `shop.id "a": appears twice in the run`)
+	assert.ErrorContains(t, err, `shop.id "twice": appears twice in the run: every shop under it is left out`)
+	_, ok := run.Shop("twice")
+	assert.False(t, ok, "a shop ID given twice is left out: which shop is meant is unknown")
 	assert.ErrorContains(t, err, "shop[huge].store_rating")
-	_, ok := run.Shop("")
+	_, ok = run.Shop("")
 	assert.False(t, ok, "a shop without an ID is left out")
 
 	p := func(f func(*eligibility.Product)) eligibility.Product {
@@ -226,6 +229,7 @@ func TestHostileRun(t *testing.T) {
 		{"empty IDs", p(func(p *eligibility.Product) { p.ID, p.ShopID = "", "" }), "product.id", `product.id "": is required`},
 		{"shop not in the run", p(func(p *eligibility.Product) { p.ShopID = "zz" }), "product[p].shop_id", `product[p].shop_id "zz": is not a shop evaluated in this run`},
 		{"shop left out of the run", p(func(p *eligibility.Product) { p.ShopID = "huge" }), "product[p].shop_id", "is not a shop evaluated in this run"},
+		{"shop ID given twice", p(func(p *eligibility.Product) { p.ShopID = "twice" }), "product[p].shop_id", "is not a shop evaluated in this run"},
 		{"market other than the shop's", p(func(p *eligibility.Product) { p.Market = affrules.TH }), "product[p].market", `product[p].market TH: differs from shop "a"'s market UK`},
 		{"no market", p(func(p *eligibility.Product) { p.Market = "" }), "product[p].market", `product[p].market "": is required`},
 	} {

@@ -24,8 +24,9 @@ type Run struct {
 }
 
 // NewRun evaluates shops at instant at and returns the run. A shop with bad input, or an ID
-// given twice, is left out of the run, its error joined into the returned error, and its products
-// then fail with an error; the run is usable for the other shops. A nil shops is no shops. The
+// given twice (every shop given under it, whichever was first or valid), is left out of the run,
+// its error joined into the returned error, and its products then fail with an error; the run is
+// usable for the other shops. A nil shops is no shops. The
 // zero Evaluator, and an instant that is the zero time or outside 1900–2199, return a nil run
 // and the error.
 func (e *Evaluator) NewRun(shops iter.Seq[Shop], at time.Time) (*Run, error) {
@@ -40,17 +41,26 @@ func (e *Evaluator) NewRun(shops iter.Seq[Shop], at time.Time) (*Run, error) {
 		return r, nil
 	}
 	l := fielderr.For(pkg)
+	seen := map[string]bool{}  // every ID given, its shop valid or not
+	twice := map[string]bool{} // the IDs given more than once: which shop is meant is unknown
 	for s := range shops {
-		if _, dup := r.shops[s.ID]; dup {
-			l.Add("shop.id", strconv.Quote(s.ID), "appears twice in the run")
+		if seen[s.ID] {
+			if !twice[s.ID] {
+				l.Add("shop.id", strconv.Quote(s.ID), "appears twice in the run: every shop under it is left out")
+			}
+			twice[s.ID] = true
 			continue
 		}
+		seen[s.ID] = true
 		res, err := e.Shop(s, at)
 		if err != nil {
 			l.Append(err)
 			continue
 		}
 		r.shops[s.ID] = res
+	}
+	for id := range twice {
+		delete(r.shops, id)
 	}
 	return r, l.Err()
 }

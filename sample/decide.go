@@ -245,6 +245,25 @@ func (r Rule) Decide(h History, req Request, f Facts, at time.Time) (Request, af
 	return out, affrules.Decide(), nil
 }
 
+// RecordAmong is [Rule.Record] for a [Ledger], given mine, the requests of req's creator it
+// holds (req among them or not): an instant before the last event of another of them for the
+// same seller's product in the same market is a [*affrules.FieldError] too, as it is for a new
+// request ([Rule.History], [Rule.Decide]). A creator's requests for one product are ordered, so an event arriving late
+// cannot reopen a request that a later one relied on having ended (SMP-10: one open request per
+// product). A Ledger's Record calls it in the same atomic step as it records the result.
+func (r Rule) RecordAmong(mine []Request, req Request, k EventKind, at time.Time) (Request, error) {
+	for i := range mine {
+		y := &mine[i]
+		if y.ID == req.ID || y.Seller != req.Seller || y.Product != req.Product || y.Market != req.Market || len(y.Events) == 0 {
+			continue
+		}
+		if last := y.Events[len(y.Events)-1].At; at.Before(last) {
+			return req, fielderr.New(pkg, "at", at.Format(time.RFC3339Nano), "is before request %q's last event at %s: events of a creator's requests for one product are recorded in order", y.ID, last.Format(time.RFC3339Nano))
+		}
+	}
+	return r.Record(req, k, at)
+}
+
 // Record records event kind k on request req at instant at (SMP-6, SMP-9) and returns the
 // changed request: the seller's answer (Approved or Declined) while it is requested; shipping
 // when to ship; delivery when shipped, with its content deadline (the collaboration's end for a

@@ -27,8 +27,8 @@ type Ledger interface {
 	// step. A denial records nothing and returns the zero Request; so does an error (bad
 	// input, a request ID the ledger holds, wrapping [ErrConflict]).
 	Request(ctx context.Context, rule Rule, req Request, f Facts, at time.Time) (Request, affrules.Decision, error)
-	// Record records event k on request id at instant at by rule.Record, atomically, and
-	// returns the changed request. An error records nothing; an unknown id wraps
+	// Record records event k on request id at instant at by rule.RecordAmong (given the
+	// creator's requests the ledger holds), atomically, and returns the changed request. An error records nothing; an unknown id wraps
 	// [ErrNotFound].
 	Record(ctx context.Context, rule Rule, id string, k EventKind, at time.Time) (Request, error)
 	// Requests returns the requests of creator, in the order they were made; none is not an

@@ -94,7 +94,13 @@ func (m *Memory) Record(ctx context.Context, rule Rule, id string, k EventKind, 
 	if !ok {
 		return Request{}, fielderr.New(pkg, "request.id", strconv.Quote(id), "%w", ErrNotFound)
 	}
-	out, err := rule.Record(*x, k, at)
+	mine := make([]Request, 0, len(m.byCreator[x.Creator]))
+	for _, y := range m.byCreator[x.Creator] {
+		if y.Product == x.Product && y.ID != x.ID {
+			mine = append(mine, *y) // read only: no copy of its events needed
+		}
+	}
+	out, err := rule.RecordAmong(mine, *x, k, at)
 	if err != nil {
 		return Request{}, err
 	}

@@ -321,6 +321,14 @@ func TestLedger(t *testing.T, newLedger func(t *testing.T) sample.Ledger) {
 		denied(t, l, rule, direct("r5", "aisyah", "toner"), band1, expiry.Add(-time.Nanosecond), time.Time{}, "SMP-10")
 		denied(t, l, rule, direct("r5", "aisyah", "toner"), band1, expiry.Add(30*day-time.Nanosecond), expiry.Add(30*day), "SMP-10")
 		ask(t, l, rule, direct("r5", "aisyah", "toner"), band1, expiry.Add(30*day))
+		// An answer dated within the expired request's window that reaches the ledger after the
+		// next request is bad input: it would reopen r3 beside r5 (two open requests for one
+		// product). Nothing is recorded.
+		before = held(t, l, "aisyah")
+		if _, err := l.Record(ctx, rule, "r3", sample.Approved, expiry.Add(-time.Second)); !fieldError(err, "at") {
+			t.Errorf("a late answer to r3, dated before r5 was made: %v, want a FieldError naming at", err)
+		}
+		unchanged(t, l, "aisyah", before, "a late answer to an expired request")
 
 		// Fulfilled: asked again at once.
 		auto := sample.Facts{AutoApprove: true, Band: "band_1"}

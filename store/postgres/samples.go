@@ -181,7 +181,26 @@ func (s *samples) Record(ctx context.Context, rule sample.Rule, id string, k sam
 		if err != nil {
 			return err
 		}
-		if out, err = rule.Record(x, k, at); err != nil {
+		// The creator's other requests for the product, for the order of their events.
+		rows, err := tx.Query(ctx, `SELECT data FROM affrules_sample_requests WHERE creator = $1 AND id <> $2 ORDER BY seq`, creator, id)
+		if err != nil {
+			return err
+		}
+		held, err := pgx.CollectRows(rows, pgx.RowTo[[]byte])
+		if err != nil {
+			return err
+		}
+		var mine []sample.Request
+		for _, data := range held {
+			y, err := decodeRequest(data)
+			if err != nil {
+				return err
+			}
+			if y.Product == x.Product {
+				mine = append(mine, y)
+			}
+		}
+		if out, err = rule.RecordAmong(mine, x, k, at); err != nil {
 			domain = true
 			return err
 		}

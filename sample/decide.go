@@ -374,6 +374,9 @@ func checkEvents(l *fielderr.List, req Request) {
 			l.Add(field+".at", e.At.Format(time.RFC3339Nano), "is before the event before it: events are recorded in order")
 		case int(prev.Kind) >= len(next) || !slices.Contains(next[prev.Kind], e.Kind):
 			l.Add(field+".kind", e.Kind, "cannot follow %s (%s)", prev.Kind, RuleLifecycle)
+		case prev.Kind == Asked && !e.At.Before(prev.Due):
+			// The request expired at the window's end: no answer can follow it.
+			l.Add(field+".at", e.At.Format(time.RFC3339Nano), "is not before the answer window's end %s: the request had expired (%s)", prev.Due.Format(time.RFC3339Nano), RuleAnswer)
 		case (e.Kind == DeliveredEvent || e.Kind == Extended) && !e.Due.After(e.At) && req.Source != CollabPlus:
 			l.Add(field+".due", e.Due.Format(time.RFC3339Nano), "must be after the event (%s)", RuleContentDue)
 		case e.Kind == Approved && req.Source == CollabPlus && e.Due.IsZero():

@@ -307,3 +307,26 @@ func TestMemoryNilContext(t *testing.T) {
 		assert.ErrorContains(t, err, "sample: nil context.Context", "method %d", i)
 	}
 }
+
+// SMP-10: a history whose answer comes at or after the answer window's end is one the rules
+// cannot have recorded (the request had expired): Record and Order refuse it, naming the event.
+func TestAnswerAfterWindow(t *testing.T) {
+	rule, err := sample.MustNew(sample.DefaultPolicy()).Rule()
+	require.NoError(t, err)
+	day := 24 * time.Hour
+	t0 := time.Date(2026, 3, 10, 9, 0, 0, 0, time.UTC)
+	req := func(answered time.Time) sample.Request {
+		return sample.Request{ID: "r", Seller: "s", Creator: "c", Product: "p", Market: affrules.TH, Source: sample.Direct,
+			Events: []sample.Event{{Kind: sample.Asked, At: t0, Due: t0.Add(7 * day)}, {Kind: sample.Approved, At: answered}}}
+	}
+	for _, answered := range []time.Time{t0.Add(7 * day), t0.Add(10 * day)} {
+		_, err := rule.Record(req(answered), sample.ShippedEvent, t0.Add(11*day))
+		require.ErrorContains(t, err, "request.events[1].at", answered)
+		require.ErrorContains(t, err, "the request had expired (SMP-10)")
+		_, err = rule.Order(req(answered), t0.Add(11*day))
+		require.ErrorContains(t, err, "request.events[1].at", answered)
+	}
+	// One nanosecond before the window's end the answer stands.
+	_, err = rule.Record(req(t0.Add(7*day-time.Nanosecond)), sample.ShippedEvent, t0.Add(11*day))
+	require.NoError(t, err)
+}

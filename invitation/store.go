@@ -108,7 +108,8 @@ type Query struct {
 	// Market keeps only invitations to creators of that market; "" keeps every market.
 	Market affrules.MarketCode `json:"market,omitempty"`
 	// LatestPerCreator keeps, of the records matching the other conditions, only the newest for
-	// each creator.
+	// each creator: the one of the highest Seq, the last recorded (an invitation recorded late,
+	// dated before the creator's previous one, is the newest by this measure).
 	LatestPerCreator bool `json:"latest_per_creator,omitempty"`
 	// Before is a page cursor: only records with Seq below it; 0 starts at the newest record.
 	Before int64 `json:"before,omitempty"`

@@ -38,7 +38,7 @@ func (t *table) needsCapability() bool { return t.capFrom < numLevels }
 // the first capability threshold counting as met): the highest level meeting every threshold is
 // min(g, d, b, c), and the GMV band is g. Counting the thresholds met gives g, d, b and c without
 // branching on level order.
-func (t *table) assign(p Performance) Level {
+func (t *table) assign(p *Performance) Level {
 	breadth := p.products
 	if t.byCategory {
 		breadth = p.categories
@@ -280,7 +280,7 @@ func (r Record) Validate() error {
 // checkPerformance reports a performance, named field in errors, that cannot set market's level
 // for month m under t: one of another market (the zero Performance included), of a month other
 // than m-1, or without a capability where t sets capability thresholds (LVL-2).
-func checkPerformance(field string, market affrules.MarketCode, m affrules.Month, t *table, p Performance) error {
+func checkPerformance(field string, market affrules.MarketCode, m affrules.Month, t *table, p *Performance) error {
 	if p.market != market {
 		return fielderr.New(pkg, field+".market", p.market, "cannot set a level in %s", market)
 	}
@@ -312,10 +312,10 @@ func (e *Evaluator) Assign(market affrules.MarketCode, m affrules.Month, p Perfo
 	if err != nil {
 		return L0, err
 	}
-	if err := checkPerformance("performance", market, m, t, p); err != nil {
+	if err := checkPerformance("performance", market, m, t, &p); err != nil {
 		return L0, err
 	}
-	return t.assign(p), nil
+	return t.assign(&p), nil
 }
 
 // Refresh is the monthly refresh of market for month m (LVL-3): it reads each creator's
@@ -362,7 +362,7 @@ func (e *Evaluator) Refresh(market affrules.MarketCode, m affrules.Month, perf i
 					"is given more than once in the refresh of %s for %s: only its first performance counts (LVL-3)", market, m)
 			} else {
 				if p.market != market || p.month != m-1 || (!p.hasCap && t.needsCapability()) {
-					err = checkPerformance("performance["+strconv.Quote(creator)+"]", market, m, t, p)
+					err = checkPerformance("performance["+strconv.Quote(creator)+"]", market, m, t, &p)
 				}
 			}
 			if err != nil {
@@ -371,7 +371,7 @@ func (e *Evaluator) Refresh(market affrules.MarketCode, m affrules.Month, perf i
 				}
 				continue
 			}
-			if !yield(Record{Market: market, Creator: creator, Month: m, Level: t.assign(p)}, nil) {
+			if !yield(Record{Market: market, Creator: creator, Month: m, Level: t.assign(&p)}, nil) {
 				return
 			}
 		}

@@ -248,10 +248,15 @@ func (r Rule) Decide(h History, req Request, f Facts, at time.Time) (Request, af
 // RecordAmong is [Rule.Record] for a [Ledger], given mine, the requests of req's creator it
 // holds (req among them or not): an instant before the last event of another of them for the
 // same seller's product in the same market is a [*affrules.FieldError] too, as it is for a new
-// request ([Rule.History], [Rule.Decide]). A creator's requests for one product are ordered, so an event arriving late
-// cannot reopen a request that a later one relied on having ended (SMP-10: one open request per
-// product). A Ledger's Record calls it in the same atomic step as it records the result.
+// request ([Rule.History], [Rule.Decide]). A creator's requests for one product are ordered, so
+// an event arriving late cannot reopen a request that a later one relied on having ended
+// (SMP-10: at most one open request per creator per product). A Ledger's Record calls it in the
+// same atomic step as it records the result. The zero Rule and an instant out of bounds are
+// reported as Record reports them, before the other requests are read.
 func (r Rule) RecordAmong(mine []Request, req Request, k EventKind, at time.Time) (Request, error) {
+	if !r.ready() || !bounds.InRange(at) {
+		return r.Record(req, k, at)
+	}
 	for i := range mine {
 		y := &mine[i]
 		if y.ID == req.ID || y.Seller != req.Seller || y.Product != req.Product || y.Market != req.Market || len(y.Events) == 0 {

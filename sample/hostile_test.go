@@ -42,6 +42,16 @@ func TestZeroRule(t *testing.T) {
 	got, err := zero.Record(held, sample.Approved, t0.Add(time.Hour))
 	require.ErrorIs(t, err, sample.ErrNoPolicy)
 	require.Equal(t, held, got)
+	// RecordAmong reports the zero Rule, and a zero instant, as Record does, whatever the other
+	// requests hold.
+	later := held
+	later.ID = "r0"
+	got, err = zero.RecordAmong([]sample.Request{later}, held, sample.Approved, t0.Add(time.Hour))
+	require.ErrorIs(t, err, sample.ErrNoPolicy)
+	require.Equal(t, held, got)
+	_, err = rule.RecordAmong([]sample.Request{later}, held, sample.Approved, time.Time{})
+	require.ErrorContains(t, err, "sample: at")
+	require.ErrorIs(t, err, affrules.ErrOutOfRange)
 
 	refund, d, err := zero.Refund(purchase(sample.Orders, "1"), []sample.Sale{sale(t0.Add(day), 5, "1", "u1")}, t0.Add(2*day))
 	require.ErrorIs(t, err, sample.ErrNoPolicy)

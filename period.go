@@ -17,7 +17,7 @@ type Period struct {
 // An empty period (start equal to end) is allowed.
 func NewPeriod(start, end time.Time) (Period, error) {
 	if end.Before(start) {
-		return Period{}, fieldErrorf("period", fmt.Sprintf("[%s, %s)", start.Format(time.RFC3339), end.Format(time.RFC3339)), "%w", ErrInvertedPeriod)
+		return Period{}, fieldErrorf("period", fmt.Sprintf("[%s, %s)", start.Format(time.RFC3339Nano), end.Format(time.RFC3339Nano)), "%w", ErrInvertedPeriod)
 	}
 	return Period{Start: start, End: end}, nil
 }

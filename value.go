@@ -273,7 +273,8 @@ func (v Value) Text() string {
 }
 
 // String renders v without words of any language: "3", "1% (4/400)", "0.7%", "2.4", "12.5 GBP",
-// an RFC 3339 instant, a "2006-01-02" day, "60" days, "L3", the text, or a duration as Go
+// an RFC 3339 instant (to the nanosecond, its fraction of a second shown when it has one: a
+// retry instant is exact), a "2006-01-02" day, "60" days, "L3", the text, or a duration as Go
 // writes it ("12h0m1s").
 func (v Value) String() string {
 	switch v.kind {
@@ -288,7 +289,7 @@ func (v Value) String() string {
 	case AmountValue:
 		return decimalText(v.Decimal()) + " " + v.Currency()
 	case InstantValue:
-		return v.Time().Format(time.RFC3339)
+		return v.Time().Format(time.RFC3339Nano)
 	case DayValue:
 		return v.Time().Format(time.DateOnly)
 	case LevelValue:

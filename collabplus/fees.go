@@ -158,7 +158,7 @@ func (e *Evaluator) Settle(c Collaboration, achieved []decimal.Decimal, refundAt
 			if state == Recalled {
 				what = "recall"
 			}
-			l.Add("refund_at", refundAt.Format(time.RFC3339), "is before the %s %s: a refund follows it (CP-9)", what, closed.Format(time.RFC3339))
+			l.Add("refund_at", refundAt.Format(time.RFC3339Nano), "is before the %s %s: a refund follows it (CP-9)", what, closed.Format(time.RFC3339Nano))
 		}
 	}
 	if err := l.Err(); err != nil {

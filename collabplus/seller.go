@@ -572,7 +572,7 @@ func (e *Evaluator) finalize(s *Seller, c *Collaboration, mk affrules.Market, t 
 		l.Add("final.objectives", t.Deposit().String(), "change the deposit paid, %s: the budgets may be divided otherwise but sum to what was paid (%s)", c.Terms().Deposit().String(), RuleFees)
 	}
 	if !at.Before(t.Period.Start) { // else the state at instants already past would change
-		l.Add("final.period.start", t.Period.Start.Format(time.RFC3339), "must be after the instant the final terms are set, %s (%s)", at.Format(time.RFC3339Nano), RuleLifecycle)
+		l.Add("final.period.start", t.Period.Start.Format(time.RFC3339Nano), "must be after the instant the final terms are set, %s (%s)", at.Format(time.RFC3339Nano), RuleLifecycle)
 	}
 	if err := l.Err(); err != nil {
 		return err

@@ -397,7 +397,7 @@ func checkChange(l *fielderr.List, prev, o Offer, at time.Time) {
 	if o.Product != prev.Product {
 		l.Add("offer.product", o.Product, "cannot change from %s", prev.Product)
 	}
-	stamp := func(t time.Time) string { return t.Format(time.RFC3339) }
+	stamp := func(t time.Time) string { return t.Format(time.RFC3339Nano) }
 	atS := stamp(at)
 	// The history: the entries before at are kept, none is added before at.
 	old, cur := entries(prev.Rates), entries(o.Rates)

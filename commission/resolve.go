@@ -448,7 +448,7 @@ func (e *Evaluator) checkOrder(o *Order, at time.Time) (*affrules.Market, error)
 		}
 		l.Append(err)
 	} else if o.PromotingSince.After(at) {
-		add("order.promoting_since", o.PromotingSince.Format(time.RFC3339), "is after the order's instant %s (COM-10)", at.Format(time.RFC3339))
+		add("order.promoting_since", o.PromotingSince.Format(time.RFC3339Nano), "is after the order's instant %s (COM-10)", at.Format(time.RFC3339Nano))
 	}
 	if l != nil {
 		return m, l.Err()

@@ -316,7 +316,7 @@ func (s Settlement) checkRecord(l *fielderr.List, r Record, fresh bool) {
 		d := r.DueAt.Sub(r.OrderedAt)
 		days, ok = int(d/affrules.Days(1)), d%affrules.Days(1) == 0 && d >= 0 && d <= affrules.Days(3650)
 		if !ok && !r.OrderedAt.IsZero() {
-			l.Add("record.due_at", r.DueAt.Format(time.RFC3339), "must be ordered_at + a whole number of days, 0 to 3650 (COM-8)")
+			l.Add("record.due_at", r.DueAt.Format(time.RFC3339Nano), "must be ordered_at + a whole number of days, 0 to 3650 (COM-8)")
 		}
 	}
 	if _, err := r.Rounding.MarshalText(); err != nil {
@@ -334,7 +334,7 @@ func (s Settlement) checkRecord(l *fielderr.List, r Record, fresh bool) {
 	if err := bounds.Instant(pkg, "record.ordered_at", r.OrderedAt); err != nil {
 		l.Append(err)
 	} else if ok && !r.DueAt.Equal(r.OrderedAt.Add(affrules.Days(days))) {
-		l.Add("record.due_at", r.DueAt.Format(time.RFC3339), "must be ordered_at + %d days (COM-8)", days)
+		l.Add("record.due_at", r.DueAt.Format(time.RFC3339Nano), "must be ordered_at + %d days (COM-8)", days)
 	}
 	for _, f := range []struct {
 		name string
@@ -419,7 +419,7 @@ func (s Settlement) Apply(r Record, ev Event) (Record, error) {
 	if err := bounds.Instant(pkg, "event.at", ev.At); err != nil {
 		l.Append(err)
 	} else if ev.At.Before(r.OrderedAt) {
-		l.Add("event.at", ev.At.Format(time.RFC3339), "is before the order's instant %s", r.OrderedAt.Format(time.RFC3339))
+		l.Add("event.at", ev.At.Format(time.RFC3339Nano), "is before the order's instant %s", r.OrderedAt.Format(time.RFC3339Nano))
 	}
 	var units int64
 	switch ev.Kind {
@@ -454,12 +454,12 @@ func (s Settlement) Apply(r Record, ev Event) (Record, error) {
 		return r, fielderr.New(pkg, "record.state", r.State, "%w", ErrClosed)
 	}
 	if ev.Kind == Settle && ev.At.Before(r.DueAt) {
-		return r, fielderr.New(pkg, "event.at", ev.At.Format(time.RFC3339), "is before the end of the settlement period %s (COM-8): %w", r.DueAt.Format(time.RFC3339), ErrNotDue)
+		return r, fielderr.New(pkg, "event.at", ev.At.Format(time.RFC3339Nano), "is before the end of the settlement period %s (COM-8): %w", r.DueAt.Format(time.RFC3339Nano), ErrNotDue)
 	}
 	if ev.Kind == Settle || ev.Kind == Cancel {
 		for _, old := range r.Events {
 			if ev.At.Before(old.At) {
-				return r, fielderr.New(pkg, "event.at", ev.At.Format(time.RFC3339), "is before event %q applied at %s: a record closes after what happened to it (COM-8)", old.ID, old.At.Format(time.RFC3339))
+				return r, fielderr.New(pkg, "event.at", ev.At.Format(time.RFC3339Nano), "is before event %q applied at %s: a record closes after what happened to it (COM-8)", old.ID, old.At.Format(time.RFC3339Nano))
 			}
 		}
 	}

@@ -106,7 +106,7 @@ func TestGoldenReasons(t *testing.T) {
 			"denied: ELG-6 failed: permanently disqualified: later good metrics never lift it (observed permanently disqualified by an earlier evaluation, limit no permanent disqualification)"},
 		{"ELG-1 in the violation's own offset", shop(e, eligibility.Shop{Market: affrules.TH, StoreRating: dec("4"), LastCounterfeitViolation: time.Date(2026, 10, 1, 8, 30, 15, 500, bkk)}).Decision,
 			[]affrules.Reason{elg1(time.Date(2026, 10, 1, 8, 30, 15, 500, bkk), 60)},
-			"denied: ELG-1 failed: shop had a counterfeit violation within the window (observed counterfeit violation at 2026-10-01T08:30:15+07:00, limit none within 60 days); next allowed 2026-11-30T08:30:15+07:00"},
+			"denied: ELG-1 failed: shop had a counterfeit violation within the window (observed counterfeit violation at 2026-10-01T08:30:15.0000005+07:00, limit none within 60 days); next allowed 2026-11-30T08:30:15.0000005+07:00"},
 		{"ELG-2 trailing zero, Thai minimum", shop(e, eligibility.Shop{Market: affrules.TH, StoreRating: dec("2.40")}).Decision,
 			[]affrules.Reason{elg2("2.40", "3")},
 			"denied: ELG-2 failed: store rating is below the minimum (observed 2.4, limit at least 3)"},

@@ -130,7 +130,7 @@ func (p Policy) Validate() error {
 	check := func(path string, tl affrules.Timeline[Thresholds]) {
 		i := 0
 		for from, t := range tl.All() {
-			t.validate(l, fmt.Sprintf("%s[%d] (from %s)", path, i, from.Format(time.RFC3339)))
+			t.validate(l, fmt.Sprintf("%s[%d] (from %s)", path, i, from.Format(time.RFC3339Nano)))
 			i++
 		}
 	}

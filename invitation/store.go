@@ -135,7 +135,7 @@ func (q Query) Validate() error {
 		l.Add("query.account", "", "must not be empty: %w", ErrQuery)
 	}
 	if !q.From.IsZero() && !q.To.IsZero() && q.To.Before(q.From) {
-		l.Add("query.to", q.To.Format(time.RFC3339), "is before from %s: %w", q.From.Format(time.RFC3339), queryErr{affrules.ErrInvertedPeriod})
+		l.Add("query.to", q.To.Format(time.RFC3339Nano), "is before from %s: %w", q.From.Format(time.RFC3339Nano), queryErr{affrules.ErrInvertedPeriod})
 	}
 	if q.Before < 0 {
 		l.Add("query.before", q.Before, "%w", queryErr{affrules.ErrNegative})

@@ -154,7 +154,7 @@ func (a *Aggregator) Add(e Event) error {
 	}
 	s := e.At.Unix() // local midnights fall on whole seconds, so comparing seconds is exact
 	if s < a.dayStart[0] || s >= a.dayStart[a.ndays] {
-		return fielderr.New(pkg, "event.at", e.At.Format(time.RFC3339),
+		return fielderr.New(pkg, "event.at", e.At.Format(time.RFC3339Nano),
 			"is outside %s in %s %s, the month being aggregated (MKT-2): %w", a.month, a.market.Code, a.period, affrules.ErrOutOfRange)
 	}
 	if err := bounds.Decimal(pkg, "event.gmv", e.GMV); err != nil {

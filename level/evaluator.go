@@ -192,7 +192,7 @@ func (e *Evaluator) table(market affrules.MarketCode, m affrules.Month) (*table,
 	}
 	start := m.Period(mt.market).Start
 	return nil, fielderr.New(pkg, "policy.tables["+string(market)+"]", m,
-		"no thresholds in force at the month's start %s (LVL-2)", start.Format(time.RFC3339))
+		"no thresholds in force at the month's start %s (LVL-2)", start.Format(time.RFC3339Nano))
 }
 
 // knownMarket returns nil if market is one the policy has tables for or one registered, and an

@@ -159,7 +159,7 @@ func (r Rule) Decide(h History, req Request, f Facts, at time.Time) (Request, af
 		if err := bounds.Instant(pkg, "facts.until", f.Until); err != nil {
 			l.Append(err)
 		} else if !f.Until.After(at) {
-			l.Add("facts.until", f.Until.Format(time.RFC3339), "must be after the request: the collaboration has ended (%s)", RuleDeadline)
+			l.Add("facts.until", f.Until.Format(time.RFC3339Nano), "must be after the request: the collaboration has ended (%s)", RuleDeadline)
 		}
 	}
 	if len(req.Events) > 0 {

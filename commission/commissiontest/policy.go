@@ -201,11 +201,11 @@ func withinBounds(t *rapid.T, p commission.Policy, e engine) {
 		for from, terms := range o.Rates.All() {
 			for what, r := range map[string]affrules.Rate{"rate": terms.Rate, "shop_ads": terms.ShopAds} {
 				if !(what == "shop_ads" && r.IsZero()) && !bounded(p, r) {
-					outside = append(outside, fmt.Sprintf("offer %s's %s %s from %s", o.ID, what, r, from.Format(time.RFC3339)))
+					outside = append(outside, fmt.Sprintf("offer %s's %s %s from %s", o.ID, what, r, from.Format(time.RFC3339Nano)))
 				}
 			}
 			if terms.Tier != nil && !bounded(p, terms.Tier.Rate) {
-				outside = append(outside, fmt.Sprintf("offer %s's tier rate %s from %s", o.ID, terms.Tier.Rate, from.Format(time.RFC3339)))
+				outside = append(outside, fmt.Sprintf("offer %s's tier rate %s from %s", o.ID, terms.Tier.Rate, from.Format(time.RFC3339Nano)))
 			}
 		}
 	}

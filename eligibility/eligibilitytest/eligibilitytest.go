@@ -303,7 +303,7 @@ func overridesStartAtMidnight(t *rapid.T, p eligibility.Policy, e evaluator) {
 		atFrom := evaluate(t, e, s, nil, v.from)
 		if atStart.Decision.Allowed != atFrom.Decision.Allowed {
 			t.Fatalf("override %s[%d] starts at %s, %s in %s, not at a midnight: shop %+v is allowed=%t at the day's start %s and allowed=%t at the override's",
-				v.market, v.index, v.from.Format(time.RFC3339), v.from.In(loc).Format(time.TimeOnly), loc, s, atStart.Decision.Allowed, day.Start.Format(time.RFC3339), atFrom.Decision.Allowed)
+				v.market, v.index, v.from.Format(time.RFC3339Nano), v.from.In(loc).Format(time.TimeOnly), loc, s, atStart.Decision.Allowed, day.Start.Format(time.RFC3339Nano), atFrom.Decision.Allowed)
 		}
 	}
 	// Any override off midnight, drawn or not.
@@ -311,7 +311,7 @@ func overridesStartAtMidnight(t *rapid.T, p eligibility.Policy, e evaluator) {
 		loc := location(v.market)
 		if day := affrules.DayOf(v.from, loc); !day.Start.Equal(v.from) {
 			t.Fatalf("override %s[%d] starts at %s, %s in %s, not at a midnight: the day %s is judged by two versions",
-				v.market, v.index, v.from.Format(time.RFC3339), v.from.In(loc).Format(time.TimeOnly), loc, day.Start.In(loc).Format(time.DateOnly))
+				v.market, v.index, v.from.Format(time.RFC3339Nano), v.from.In(loc).Format(time.TimeOnly), loc, day.Start.In(loc).Format(time.DateOnly))
 		}
 	}
 }

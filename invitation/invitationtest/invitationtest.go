@@ -427,7 +427,7 @@ func (s suite) repeatWindow(t *testing.T) {
 	d := f.mustDeny(t, a, "c1", t0.Add(time.Hour), again, invitation.RuleRepeat)
 	bangkok := zone("Asia/Bangkok")
 	if r := d.Failures()[0]; !r.Observed.Time().Equal(t0) || r.Observed != affrules.Instant(t0.In(bangkok)) {
-		t.Errorf("INV-3 observed %v, want %s in the home zone", r.Observed, t0.In(bangkok).Format(time.RFC3339))
+		t.Errorf("INV-3 observed %v, want %s in the home zone", r.Observed, t0.In(bangkok).Format(time.RFC3339Nano))
 	}
 	f.mustDeny(t, a, "c1", again.Add(-time.Nanosecond), again, invitation.RuleRepeat)
 	f.mustAllow(t, a, "c2", t0.Add(time.Hour)) // another creator is not affected

@@ -199,7 +199,7 @@ func unordered(p level.Policy) string {
 	for _, code := range sortedMarkets(p) {
 		i := 0
 		for from, tab := range p.Tables[code].All() {
-			where := fmt.Sprintf("policy.tables[%s][%d] (from %s)", code, i, from.Format(time.RFC3339))
+			where := fmt.Sprintf("policy.tables[%s][%d] (from %s)", code, i, from.Format(time.RFC3339Nano))
 			i++
 			for k := 1; k < len(tab.Levels); k++ {
 				lo, hi := tab.Levels[k-1], tab.Levels[k]
@@ -236,7 +236,7 @@ func offMonthStart(p level.Policy) string {
 		for from := range p.Tables[code].All() {
 			if !from.Before(time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)) && !affrules.MonthOf(from, loc).Start.Equal(from) {
 				return fmt.Sprintf("policy.tables[%s][%d] starts at %s, %s in %s, not at a month's first instant: it decides levels only from %s (LVL-3)",
-					code, i, from.Format(time.RFC3339), from.In(loc).Format(time.DateTime), loc, startMonth(mk, from))
+					code, i, from.Format(time.RFC3339Nano), from.In(loc).Format(time.DateTime), loc, startMonth(mk, from))
 			}
 			i++
 		}

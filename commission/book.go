@@ -13,7 +13,8 @@ import (
 
 // Book is a set of offers checked once and indexed for resolving ([Evaluator.Prepare]): the
 // offers that could apply to the order lines of a run. It is immutable and safe for concurrent
-// use. The zero Book holds no offers: every order resolved against it earns nothing (COM-4).
+// use. The zero Book holds no offers: every order resolved against it earns nothing (COM-3: no rate source applies). A nil *Book is
+// an error, not an empty book.
 // Two books prepared from the same offers answer alike, but are not reflect.DeepEqual: each
 // seeds its own table of products.
 type Book struct {

@@ -223,7 +223,7 @@ func TestHostileInput(t *testing.T) {
 }
 
 // The zero Evaluator and a nil one refuse every call with ErrNoPolicy; New refuses the zero
-// Policy; the zero Book earns nothing.
+// Policy; the zero Book earns nothing; a nil Book is an error.
 func TestZeroValues(t *testing.T) {
 	for _, e := range []*commission.Evaluator{nil, {}} {
 		if _, err := e.Prepare(); !errors.Is(err, commission.ErrNoPolicy) {
@@ -247,11 +247,22 @@ func TestZeroValues(t *testing.T) {
 		t.Error("New accepted the zero Policy")
 	}
 	e := commission.MustNew(commission.DefaultPolicy())
-	for _, b := range []*commission.Book{nil, {}} {
-		r, err := e.Resolve(b, order("o", day(1)), day(2))
-		if err != nil || r.Earned() || !r.Decision().Failed(commission.RuleAtOrderTime) || r.Decision().Failed(commission.RuleNoExclusiveRate) {
-			t.Errorf("zero book: %v %v", r.Decision(), err)
-		}
+	r, err := e.Resolve(&commission.Book{}, order("o", day(1)), day(2))
+	if err != nil || r.Earned() || !r.Decision().Failed(commission.RuleAtOrderTime) || r.Decision().Failed(commission.RuleNoExclusiveRate) {
+		t.Errorf("zero book: %v %v", r.Decision(), err)
+	}
+	// A nil book, Prepare's result beside an error a host did not look at, is an error: read as
+	// an empty book it would silently pay nothing on every order line.
+	o := order("o", day(1))
+	if _, err := e.Resolve(nil, o, day(2)); err == nil || !strings.Contains(err.Error(), "commission: book") {
+		t.Errorf("Resolve(nil book) = %v, want an error naming the book", err)
+	}
+	if _, err := e.Compute(nil, o, day(2)); err == nil || !strings.Contains(err.Error(), "commission: book") {
+		t.Errorf("Compute(nil book) = %v, want an error naming the book", err)
+	}
+	dst := commission.Commission{Rounding: affrules.Down}
+	if err := e.ComputeInto(&dst, nil, &o, day(2)); err == nil || dst.Rounding != 0 {
+		t.Errorf("ComputeInto(nil book) = %v, %+v", err, dst.Rounding)
 	}
 	if _, err := commission.DefaultPolicy().Settlement().Open(commission.Commission{}, "standard"); !errors.Is(err, commission.ErrNothingEarned) {
 		t.Errorf("Open of the zero Commission: %v", err)

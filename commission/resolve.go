@@ -458,7 +458,10 @@ func (e *Evaluator) checkOrder(o *Order, at time.Time) (*affrules.Market, error)
 
 // checkBook refuses a book prepared under another offer rule than the evaluator's.
 func (e *Evaluator) checkBook(b *Book) error {
-	if b != nil && b.slots != nil && b.rule != e.rule {
+	if b == nil { // most likely Prepare's result beside an error not looked at
+		return fielderr.New(pkg, "book", "nil", "must be a Book from Evaluator.Prepare (a book of no offers is &commission.Book{})")
+	}
+	if b.slots != nil && b.rule != e.rule {
 		return fielderr.New(pkg, "book", b.rule.MinRate.String()+"–"+b.rule.MaxRate.String(),
 			"was prepared under another offer rule than the evaluator's (rates %s–%s, exclusive rate required %t): %w",
 			e.rule.MinRate, e.rule.MaxRate, e.rule.RequireExclusiveRate, ErrForeignBook)
@@ -480,7 +483,8 @@ func (e *Evaluator) checkBook(b *Book) error {
 //
 // Bad input is an error and decides nothing: an instant out of bounds, an empty order, creator
 // or product ID, an unknown market, an order count below 1, a promotion start out of bounds or
-// after at; a book prepared by an evaluator with another offer rule ([ErrForeignBook]).
+// after at; a nil book; a book prepared by an evaluator with another offer rule
+// ([ErrForeignBook]).
 // Resolve does not read the order's amounts; [Evaluator.Compute] does.
 func (e *Evaluator) Resolve(b *Book, o Order, at time.Time) (Resolution, error) {
 	if err := e.ready(); err != nil {

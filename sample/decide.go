@@ -190,7 +190,7 @@ func (r Rule) Decide(h History, req Request, f Facts, at time.Time) (Request, af
 		case !s.final(): // one open request per creator and product; it ends by others' doing
 			reasons = append(reasons, affrules.Reason{Rule: RuleAnswer, Key: keyOpen, Observed: affrules.Text(s.String()), Subject: p.ID})
 			timeOnly = false
-		case s == Rejected || s == Expired:
+		case (s == Rejected || s == Expired) && !(req.Source == CollabPlus && r.p.CollabPlusExemptFromWait):
 			ended, _ := p.endedAt(at)
 			if again := ended.Add(r.wait); at.Before(again) {
 				reasons = append(reasons, affrules.Reason{Rule: RuleAnswer, Key: keyWait, Observed: affrules.Text(s.String()), Limit: affrules.Instant(again), Subject: p.ID})

@@ -454,6 +454,27 @@ func TestWaitPastCollaboration_SMP10_SMP4(t *testing.T) {
 	}
 }
 
+// SMP-10: with Policy.CollabPlusExemptFromWait, a Collaboration Plus request is not held back
+// by the wait after a rejection; a direct request still is, and an open request still holds
+// back both.
+func TestCollabPlusExemptFromWait_SMP10(t *testing.T) {
+	exempt := mustRule(policyWith(func(p *sample.Policy) { p.CollabPlusExemptFromWait = true }))
+	rejectedAt := t0.Add(3 * time.Hour)
+	rejected := walk(t, exempt, ask(t, "r1", "aisyah", "serum", t0), step{sample.Declined, rejectedAt})
+	h := sample.History{Product: []sample.Request{rejected}}
+	at := rejectedAt.Add(time.Hour)
+	_, d := decide(t, exempt, h, inCollab("r2", "aisyah", "serum", "cp-1"), offering(at.Add(40*day)), at)
+	require.True(t, d.Allowed, "exempt: %v", d)
+	_, d = decide(t, exempt, h, direct("r2", "aisyah", "serum"), band1, at)
+	require.Equal(t, []string{"SMP-10 sample.smp10.wait"}, reasonKeys(d))
+	open := ask(t, "r1", "aisyah", "serum", t0)
+	_, d = decide(t, exempt, sample.History{Product: []sample.Request{open}}, inCollab("r2", "aisyah", "serum", "cp-1"), offering(at.Add(40*day)), at)
+	require.Equal(t, []string{"SMP-10 sample.smp10.open"}, reasonKeys(d))
+	p, err := sample.ParsePolicy([]byte(`{"collab_plus_exempt_from_wait": true}`))
+	require.NoError(t, err)
+	require.True(t, p.CollabPlusExemptFromWait)
+}
+
 // SMP-1, SMP-2, SMP-3: only a partner campaign's request names a partner; a direct or a
 // Collaboration Plus one naming one is bad input.
 func TestDirectWithPartner_SMP1(t *testing.T) {

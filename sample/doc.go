@@ -45,7 +45,9 @@
 //     "haven't fulfilled" from delivery on, is package collabplus's.)
 //   - SMP-5: the window is [purchase, purchase + 60 × 24 h) (MKT-3); the seller's goal counts
 //     orders or GMV from any channel, after the collaboration too, never the creator's own
-//     purchases; the refund (price and shipping) is all or nothing.
+//     purchases ([Policy.CountOwnPurchases]); the refund (price and shipping) is all or
+//     nothing: the seeds speak of a full refund on reaching the goal and of no partial one, so
+//     no policy setting gives a partial refund.
 //   - SMP-6: approval puts a sample "to ship"; the states are requested, rejected, expired, to
 //     ship, shipped, delivered, fulfilled and overdue; rejected, expired, fulfilled and overdue
 //     are final.
@@ -57,7 +59,7 @@
 //     expired at its end. A request is open until it is rejected, expired, fulfilled or
 //     overdue. The 30-day wait runs from the rejection, or from the expiry, and a rejected
 //     direct request also holds back a Collaboration Plus request for the product (SPEC
-//     exempts those from SMP-1, SMP-2 and SMP-11 only). A Collaboration Plus request is told
+//     exempts those from SMP-1, SMP-2 and SMP-11 only; [Policy.CollabPlusExemptFromWait]). A Collaboration Plus request is told
 //     when it will be allowed only if the collaboration still runs then (MKT-5).
 //   - SMP-2, SMP-3, SMP-11: counts are of every request the ledger holds in the month, the
 //     campaign or the collaboration, whatever order requests reached it in: one dated before

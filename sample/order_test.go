@@ -85,6 +85,25 @@ func TestRefundHostileTarget_SMP5(t *testing.T) {
 	require.ErrorAs(t, err, &fe)
 }
 
+// A GMV goal is an amount: like the price, exact to the currency's minor unit (MKT-4, SMP-5).
+func TestRefundGMVTargetMinorUnit_SMP5(t *testing.T) {
+	rule, _ := sample.MustNew(sample.DefaultPolicy()).Rule()
+	at := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	for _, tc := range []struct {
+		market affrules.MarketCode
+		target string
+		ok     bool
+	}{{affrules.ID, "100", true}, {affrules.ID, "100.5", false}, {affrules.MY, "100.05", true}, {affrules.MY, "100.005", false}} {
+		p := sample.Purchase{Creator: "c", Market: tc.market, At: at, Price: decimal.RequireFromString("10"), Goal: sample.GMV, Target: decimal.RequireFromString(tc.target)}
+		_, _, err := rule.Refund(p, nil, at)
+		if tc.ok {
+			require.NoError(t, err, "%s %s", tc.market, tc.target)
+		} else {
+			require.ErrorContains(t, err, "purchase.target", "%s %s", tc.market, tc.target)
+		}
+	}
+}
+
 // Identifiers every ledger can hold as given; others are bad input.
 func TestIdentifiers(t *testing.T) {
 	rule, _ := sample.MustNew(sample.DefaultPolicy()).Rule()

@@ -63,6 +63,14 @@ type Policy struct {
 	// RefundDays is the refundable sample's window for reaching the sales goal, in 24-hour days
 	// from the purchase (SMP-5). Default 60.
 	RefundDays int `json:"refund_days"`
+	// CountOwnPurchases counts the creator's own purchases towards a refundable sample's sales
+	// goal (SMP-5). Default false: a sale whose buyer is the creator does not count.
+	CountOwnPurchases bool `json:"count_own_purchases"`
+	// CollabPlusExemptFromWait lets a Collaboration Plus request through SMP-10's wait after
+	// the creator's rejected or expired request for the same product. Default false: the wait
+	// holds back every request for the product, whatever its source (SPEC exempts Collaboration
+	// Plus requests from SMP-1, SMP-2 and SMP-11 only). An open request still holds one back.
+	CollabPlusExemptFromWait bool `json:"collab_plus_exempt_from_wait"`
 }
 
 // DefaultPolicy returns the catalog's values (SPEC §6).

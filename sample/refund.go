@@ -67,7 +67,8 @@ type Sale struct {
 	At     time.Time       `json:"at"`
 	Orders int64           `json:"orders"`
 	Amount decimal.Decimal `json:"amount"`
-	// Buyer is who bought; the creator's own purchase does not count.
+	// Buyer is who bought; the creator's own purchase does not count unless
+	// [Policy.CountOwnPurchases] says so.
 	Buyer string `json:"buyer"`
 }
 
@@ -95,12 +96,14 @@ var (
 
 // Refund decides a refundable sample at instant at (SMP-5): the sales counted are those of
 // sales in [purchase, purchase + [Policy.RefundDays] × 24 h) made by at, from any channel, even
-// after the collaboration ended, except the creator's own purchases. When they reach the goal
+// after the collaboration ended, except the creator's own purchases (unless
+// [Policy.CountOwnPurchases]). When they reach the goal
 // the creator is refunded the price and shipping in full; short of it, nothing (all or
 // nothing), and the decision observes the sales counted against the goal ("not reached yet"
 // while the window is open, "not reached" after it) and, in a second, non-blocking reason, the
 // window's deadline. Bad input is a
-// [*affrules.FieldError]: negative amounts or orders, an unknown goal, a target not above zero,
+// [*affrules.FieldError]: negative amounts or orders, an unknown goal, a target not above zero
+// (a GMV target, like every amount, exact to the currency's minor unit),
 // an instant before the purchase, a sale without a buyer.
 func (r Rule) Refund(p Purchase, sales []Sale, at time.Time) (Refund, affrules.Decision, error) {
 	if !r.ready() {
@@ -130,6 +133,9 @@ func (r Rule) Refund(p Purchase, sales []Sale, at time.Time) (Refund, affrules.D
 	if p.Goal == Orders && bounds.Decimal(pkg, "purchase.target", p.Target) == nil && !p.Target.IsInteger() {
 		l.Add("purchase.target", p.Target, "must be a whole number of orders (%s)", RuleRefundable)
 	}
+	if p.Goal == GMV {
+		exact("purchase.target", p.Target) // a GMV goal is an amount of the market's currency
+	}
 	for _, x := range []struct {
 		field string
 		d     decimal.Decimal
@@ -150,7 +156,7 @@ func (r Rule) Refund(p Purchase, sales []Sale, at time.Time) (Refund, affrules.D
 		f := "sales[" + strconv.Itoa(i) + "]"
 		l.Append(bounds.Instant(pkg, f+".at", s.At))
 		if s.Buyer == "" {
-			l.Add(f+".buyer", "", "must not be empty: the creator's own purchases do not count (%s)", RuleRefundable)
+			l.Add(f+".buyer", "", "must not be empty: it tells the creator's own purchases (%s)", RuleRefundable)
 		}
 		if s.Orders < 0 {
 			l.Add(f+".orders", s.Orders, "%w", affrules.ErrNegative)
@@ -168,7 +174,7 @@ func (r Rule) Refund(p Purchase, sales []Sale, at time.Time) (Refund, affrules.D
 	}
 	out := Refund{Counted: decimal.Zero, Deadline: p.At.Add(r.refund), Amount: decimal.Zero}
 	for _, s := range sales {
-		if s.Buyer == p.Creator || s.At.Before(p.At) || !s.At.Before(out.Deadline) || s.At.After(at) {
+		if (s.Buyer == p.Creator && !r.p.CountOwnPurchases) || s.At.Before(p.At) || !s.At.Before(out.Deadline) || s.At.After(at) {
 			continue
 		}
 		if p.Goal == Orders {

@@ -95,9 +95,20 @@ func TestRefund_SMP5(t *testing.T) {
 		})
 	}
 
+	// Whether the creator's own purchases count is policy (SMP-5's Interpretation).
+	own := mustRule(policyWith(func(p *sample.Policy) { p.CountOwnPurchases = true }))
+	mine := []sample.Sale{sale(t0, 1, "59.90", "aisyah"), sale(t0.Add(day), 1, "59.90", "u1")}
+	got, d, err := own.Refund(purchase(sample.Orders, "2"), mine, deadline)
+	require.NoError(t, err)
+	require.True(t, d.Allowed, "own purchases counted: %v", d)
+	require.True(t, got.Counted.Equal(dec("2")) && got.Amount.Equal(full), "%+v", got)
+	pol, err := sample.ParsePolicy([]byte(`{"count_own_purchases": true}`))
+	require.NoError(t, err)
+	require.True(t, pol.CountOwnPurchases)
+
 	// The window is policy.
 	ten := mustRule(policyWith(func(p *sample.Policy) { p.RefundDays = 10 }))
-	got, d, err := ten.Refund(purchase(sample.Orders, "1"), []sample.Sale{sale(t0.Add(10*day), 1, "59.90", "u1")}, t0.Add(20*day))
+	got, d, err = ten.Refund(purchase(sample.Orders, "1"), []sample.Sale{sale(t0.Add(10*day), 1, "59.90", "u1")}, t0.Add(20*day))
 	require.NoError(t, err)
 	require.False(t, d.Allowed, "a sale at day 10 is outside a 10-day window")
 	require.True(t, got.Deadline.Equal(t0.Add(10*day)))
@@ -213,14 +224,15 @@ func TestRefundMarket_SMP5(t *testing.T) {
 	_, _, err := rule.Refund(with(func(p *sample.Purchase) { p.Market = "ZZ" }), nil, t0)
 	require.ErrorIs(t, err, affrules.ErrUnknownMarket)
 
-	// Exact amounts pass, trailing zeros included; a GMV target need not be a whole number.
+	// Exact amounts pass, trailing zeros included; a GMV target need not be a whole number (it
+	// is an amount, exact to the minor unit like the others: TestRefundGMVTargetMinorUnit_SMP5).
 	for name, c := range map[string]struct {
 		p     sample.Purchase
 		sales []sample.Sale
 	}{
 		"TrailingZeros": {with(func(p *sample.Purchase) { p.Price, p.Shipping = dec("59.900"), dec("4.5") }), []sample.Sale{sale(t0, 1, "59.9000", "u1")}},
 		"Rupiah":        {with(func(p *sample.Purchase) { p.Market, p.Price, p.Shipping = affrules.ID, dec("150000"), dec("9000.00") }), []sample.Sale{sale(t0, 1, "150000", "u1")}},
-		"GMVTarget":     {purchase(sample.GMV, "59.895"), []sample.Sale{sale(t0, 1, "59.90", "u1")}},
+		"GMVTarget":     {purchase(sample.GMV, "59.85"), []sample.Sale{sale(t0, 1, "59.90", "u1")}},
 	} {
 		got, d, err := rule.Refund(c.p, c.sales, t0.Add(day))
 		require.NoError(t, err, name)

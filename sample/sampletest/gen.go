@@ -36,6 +36,8 @@ func Policy() *rapid.Generator[sample.Policy] {
 		p.OverQuantity = rapid.SampledFrom([]string{sample.OverQuantityReview, sample.OverQuantityReject}).Draw(t, "over_quantity")
 		p.SampleOrdersEarnCommission = rapid.Bool().Draw(t, "sample_orders_earn_commission")
 		p.SampleOrdersCountAsGMV = rapid.Bool().Draw(t, "sample_orders_count_as_gmv")
+		p.CountOwnPurchases = rapid.Bool().Draw(t, "count_own_purchases")
+		p.CollabPlusExemptFromWait = rapid.Bool().Draw(t, "collab_plus_exempt_from_wait")
 		markets := rapid.SliceOfNDistinct(rapid.SampledFrom(p.Markets), 1, len(p.Markets), func(m affrules.MarketCode) affrules.MarketCode { return m }).Draw(t, "markets")
 		p.Markets = markets
 		n := rapid.IntRange(1, 4).Draw(t, "bands")

@@ -1,13 +1,19 @@
 package affrules
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"math"
+	"strconv"
+	"strings"
 	"time"
+
+	"github.com/affrules/affrules/internal/strictjson"
 )
 
 // Period is the half-open interval [Start, End) (MKT-2). The zero Period is empty and contains
-// no instant.
+// no instant. Its JSON is {"start": …, "end": …}, decoded strictly ([Period.UnmarshalJSON]).
 type Period struct {
 	Start time.Time `json:"start"`
 	End   time.Time `json:"end"`
@@ -116,4 +122,45 @@ func WithinPast(event, at time.Time, n int) bool {
 // WithinNext reports whether event lies within n days from at: in [at, at + n×24h) (MKT-3).
 func WithinNext(event, at time.Time, n int) bool {
 	return !event.Before(at) && event.Before(at.Add(Days(n)))
+}
+
+// UnmarshalJSON decodes {"start": …, "end": …} into p. A key other than start and end, one
+// written in another case or given twice, and an end before the start ([ErrInvertedPeriod])
+// are errors, and leave p as it was. A zero end (left out, or the zero time) is not checked
+// against the start: some rules read it as "no end" (an open-ended offer). A key left out
+// keeps p's value, and null leaves p as it was, as encoding/json does.
+func (p *Period) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	if string(b) == "null" {
+		return nil
+	}
+	if !json.Valid(b) || len(b) == 0 || b[0] != '{' {
+		return fieldErrorf("period", shortJSON(b), "must be an object of start and end")
+	}
+	out := *p
+	seen := map[string]bool{}
+	for key, v := range strictjson.Members(b) {
+		var dst *time.Time
+		switch {
+		case seen[key]:
+			return fieldErrorf("period", strconv.Quote(key), "key is given twice; the first value would be silently dropped")
+		case key == "start":
+			dst = &out.Start
+		case key == "end":
+			dst = &out.End
+		case strings.EqualFold(key, "start") || strings.EqualFold(key, "end"):
+			return fieldErrorf("period", strconv.Quote(key), "is not a field: keys are case-sensitive (start, end)")
+		default:
+			return fieldErrorf("period", strconv.Quote(key), "is not a field (start, end)")
+		}
+		seen[key] = true
+		if err := json.Unmarshal(v, dst); err != nil {
+			return fieldErrorf("period."+key, shortJSON(v), "%w", err)
+		}
+	}
+	if !out.End.IsZero() && out.End.Before(out.Start) {
+		return fieldErrorf("period", out.String(), "%w", ErrInvertedPeriod)
+	}
+	*p = out
+	return nil
 }

@@ -1,6 +1,7 @@
 package affrules_test
 
 import (
+	"encoding/json"
 	"errors"
 	"maps"
 	"math"
@@ -514,4 +515,59 @@ func TestDayOfNilLocation(t *testing.T) {
 	if got, want := affrules.MonthOf(at, nil), affrules.MonthOf(at, time.UTC); got != want {
 		t.Errorf("MonthOf(nil) = %v, want %v", got, want)
 	}
+}
+
+// A Period decoded from JSON refuses a misspelt, case-folded or repeated key and an end before
+// its start; a zero end, which some rules read as "no end", is not compared with the start.
+func TestPeriodJSON(t *testing.T) {
+	start := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	p := affrules.Period{Start: start, End: start.Add(24 * time.Hour)}
+	b, err := json.Marshal(p)
+	require.NoError(t, err)
+	var back affrules.Period
+	require.NoError(t, json.Unmarshal(b, &back))
+	assert.True(t, back.Start.Equal(p.Start) && back.End.Equal(p.End))
+	var open affrules.Period
+	require.NoError(t, json.Unmarshal([]byte(`{"start":"2026-11-01T00:00:00Z"}`), &open))
+	assert.True(t, open.End.IsZero())
+	require.NoError(t, json.Unmarshal([]byte(`{"start":"2026-11-01T00:00:00Z","end":"2026-11-01T00:00:00Z"}`), &open), "an empty period")
+	for _, tt := range []struct{ name, in, want string }{
+		{"inverted", `{"start":"2026-11-02T00:00:00Z","end":"2026-11-01T00:00:00Z"}`, "end is before start"},
+		{"inverted by a nanosecond", `{"start":"2026-11-01T00:00:00.000000001Z","end":"2026-11-01T00:00:00Z"}`, "end is before start"},
+		{"misspelt key", `{"start":"2026-11-01T00:00:00Z","ned":"2026-11-02T00:00:00Z"}`, `affrules: period "ned": is not a field`},
+		{"key in another case", `{"Start":"2026-11-01T00:00:00Z"}`, "keys are case-sensitive"},
+		{"key given twice", `{"start":"2026-11-01T00:00:00Z","start":"2026-11-02T00:00:00Z"}`, "key is given twice"},
+		{"bad instant", `{"start":"2026-11-01"}`, "affrules: period.start"},
+		{"not an object", `"2026-11-01"`, "must be an object"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got := p
+			require.ErrorContains(t, json.Unmarshal([]byte(tt.in), &got), tt.want)
+			assert.Equal(t, p, got, "an error leaves the value as it was")
+		})
+	}
+	var inv affrules.Period
+	require.ErrorIs(t, json.Unmarshal([]byte(`{"start":"2026-11-02T00:00:00Z","end":"2026-11-01T00:00:00Z"}`), &inv), affrules.ErrInvertedPeriod)
+}
+
+func FuzzPeriodJSON(f *testing.F) {
+	f.Add([]byte(`{"start":"2026-11-01T00:00:00Z","end":"2026-11-02T00:00:00+07:00"}`))
+	f.Add([]byte(`{"start":"2026-11-02T00:00:00Z","end":"2026-11-01T00:00:00Z"}`))
+	f.Add([]byte(`{"Start":"x"}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var p affrules.Period
+		if err := json.Unmarshal(b, &p); err != nil {
+			return
+		}
+		if !p.End.IsZero() && p.End.Before(p.Start) {
+			t.Fatalf("decoded an inverted period %v from %s", p, b)
+		}
+		out, err := json.Marshal(p)
+		if err != nil {
+			return // an instant encoding/json cannot write (a year past 9999)
+		}
+		var back affrules.Period
+		require.NoError(t, json.Unmarshal(out, &back), "%s", out)
+		require.True(t, back.Start.Equal(p.Start) && back.End.Equal(p.End))
+	})
 }

@@ -67,3 +67,69 @@ func TestPerMarket(t *testing.T) {
 	_, ok := zero.At(affrules.UK, t0)
 	assert.False(t, ok, "the zero PerMarket has nothing in force")
 }
+
+// A PerMarket decoded from JSON by itself (not through a package's ParsePolicy) refuses what
+// would silently leave nothing in force: a misspelt or case-folded key, a key or a market given
+// twice, a member of the wrong kind. An error leaves the value as it was.
+func TestPerMarketJSON(t *testing.T) {
+	t0 := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	def, err := affrules.NewTimeline(affrules.Effective[int]{From: t0, Value: 1})
+	require.NoError(t, err)
+	p, err := affrules.PerMarket[int]{Default: def}.WithOverride(affrules.TH, t0.AddDate(0, 3, 0), 10)
+	require.NoError(t, err)
+	b, err := json.Marshal(p)
+	require.NoError(t, err)
+	var back affrules.PerMarket[int]
+	require.NoError(t, json.Unmarshal(b, &back))
+	for _, m := range []affrules.MarketCode{affrules.TH, affrules.UK} {
+		assert.Equal(t, p.For(m).Len(), back.For(m).Len(), m)
+		v, ok := back.At(m, t0.AddDate(1, 0, 0))
+		w, _ := p.At(m, t0.AddDate(1, 0, 0))
+		assert.True(t, ok)
+		assert.Equal(t, w, v, m)
+	}
+	var none affrules.PerMarket[int]
+	require.NoError(t, json.Unmarshal([]byte(`{"default":[{"value":3}],"markets":null}`), &none))
+	assert.Nil(t, none.Markets)
+	require.NoError(t, json.Unmarshal([]byte(`null`), &none))
+	assert.Equal(t, 1, none.Default.Len(), "null leaves the value as it was")
+
+	for _, tt := range []struct{ name, in, want string }{
+		{"misspelt key", `{"defualt":[{"value":3}]}`, `affrules: per_market "defualt": is not a field`},
+		{"key in another case", `{"Default":[{"value":3}]}`, `keys are case-sensitive`},
+		{"key given twice", `{"default":[{"value":3}],"default":[]}`, `"default": key is given twice`},
+		{"market given twice", `{"markets":{"TH":[{"value":3}],"TH":[{"value":4}]}}`, `per_market.markets "TH": is given twice`},
+		{"markets not an object", `{"markets":[]}`, `per_market.markets []: must be an object`},
+		{"not an object", `[]`, `per_market []: must be an object`},
+		{"bad timeline", `{"default":[{"value":"x"}]}`, `per_market.default`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			got := p
+			err := json.Unmarshal([]byte(tt.in), &got)
+			require.ErrorContains(t, err, tt.want)
+			assert.Equal(t, p.Overridden(), got.Overridden(), "an error leaves the value as it was")
+			assert.Equal(t, p.Default.Len(), got.Default.Len())
+		})
+	}
+	_, err = p.WithOverride("ZZ", t0, 3)
+	require.ErrorIs(t, err, affrules.ErrUnknownMarket)
+	_, err = p.WithOverride("th", t0, 3)
+	require.ErrorIs(t, err, affrules.ErrUnknownMarket)
+}
+
+func FuzzPerMarketJSON(f *testing.F) {
+	f.Add([]byte(`{"default":[{"from":"2025-01-01T00:00:00Z","value":1}],"markets":{"TH":[{"from":"2025-04-01T00:00:00Z","value":10}]}}`))
+	f.Add([]byte(`{"defualt":[]}`))
+	f.Add([]byte(`{"markets":{"TH":[],"TH":null}}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var p affrules.PerMarket[int]
+		if err := json.Unmarshal(b, &p); err != nil {
+			return
+		}
+		out, err := json.Marshal(p)
+		require.NoError(t, err)
+		var back affrules.PerMarket[int]
+		require.NoError(t, json.Unmarshal(out, &back), "%s", out)
+		require.Equal(t, p.Overridden(), back.Overridden())
+	})
+}

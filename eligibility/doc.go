@@ -94,10 +94,11 @@
 // input, never a constant:
 //
 //   - ELG-1: "within the past 60 days" is the half-open window (at − 60×24h, at] (MKT-3): a
-//     violation exactly 60×24h before the instant no longer counts. When ELG-1 is the only failing
-//     rule, Decision.NextAllowed is the violation plus the window in force at the instant
-//     evaluated (a later policy version may move it). A violation after the instant evaluated at
-//     is bad input (an error), not a failure. The window is 1 to 36500 days.
+//     violation exactly 60×24h before the instant no longer counts. A temporarily disqualified
+//     shop's Decision.NextAllowed is the first instant at which its facts pass ELG-1 and ELG-2
+//     under the policy version in force then (the violation plus that version's window, or a
+//     later version's start), or none if no version lets them pass. A violation after the
+//     instant evaluated at is bad input (an error), not a failure. The window is 1 to 36500 days.
 //   - ELG-2: the minimum is inclusive; a rating is an exact decimal between 0 and 5.
 //   - ELG-3: the applicability minimum counts the product's reviews; ELG-4's counts every
 //     return/refund case, whatever the fault. Below the minimum the rule is reported

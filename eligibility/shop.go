@@ -26,8 +26,10 @@ var maxRating = decimal.NewFromInt(5)
 
 // Shop evaluates a shop at instant at: ELG-1 (no counterfeit violation within the window),
 // ELG-2 (store rating at least the minimum) and ELG-6 (a deactivated account, or a previous
-// permanent disqualification, is permanent). Every failing rule is reported; when only ELG-1
-// fails, Decision.NextAllowed is when the violation leaves the window. A shop that is not
+// permanent disqualification, is permanent). Every failing rule is reported; when time alone
+// lifts a temporary disqualification, Decision.NextAllowed is the first instant it does: when
+// the violation leaves the window and the rating meets the minimum, each under the policy
+// version in force then. A shop that is not
 // eligible has Scope [ShopScope]: all of these rules disqualify the shop, and with it its
 // products. The result carries the shop's market, against which [Evaluator.Product] checks each
 // product's. An eligible shop's evaluation allocates nothing.
@@ -148,10 +150,39 @@ func (e *Evaluator) AppendShop(dst []affrules.Reason, s Shop, at time.Time) (r R
 	}
 	// Every reason above is a failure: the shop is not allowed.
 	r.Scope, r.Decision.Reasons = ShopScope, reasons
-	if counterfeit && len(reasons) == 1 {
-		r.Decision.NextAllowed = s.LastCounterfeitViolation.Add(v.window) // time alone will lift ELG-1
+	if !permanent {
+		r.Decision.NextAllowed = nextShopAllowed(vs, vi, low, at, s.LastCounterfeitViolation, hasViolation, s.StoreRating)
 	}
 	return r, nil
+}
+
+// nextShopAllowed is when time alone lifts a temporary disqualification (MKT-5): the first
+// instant after at at which the shop's facts pass both ELG-1 and ELG-2 under the policy version
+// in force then (vs[vi] at at, where ELG-2 fails if low), or the zero time if none does: its
+// violation has left that version's window by then and its rating meets that version's
+// minimum. A later version can bring that instant forward or back (a shorter or longer window,
+// another minimum), or make it none.
+func nextShopAllowed(vs []shopVersion, vi int, low bool, at, violation time.Time, hasViolation bool, rating decimal.Decimal) time.Time {
+	for k := vi; k < len(vs); k++ {
+		t := at
+		if k > vi {
+			if rating.LessThan(vs[k].minRating) {
+				continue
+			}
+			t = time.Unix(0, vs[k].from).In(at.Location())
+		} else if low {
+			continue
+		}
+		if hasViolation { // ELG-1: the window (t − window, t] is clear of it from violation + window on
+			if clear := violation.Add(vs[k].window); clear.After(t) {
+				t = clear
+			}
+		}
+		if k+1 == len(vs) || t.Before(time.Unix(0, vs[k+1].from)) {
+			return t
+		}
+	}
+	return time.Time{}
 }
 
 func (s *Shop) badRating() error {

@@ -1,0 +1,138 @@
+package eligibility_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
+
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/eligibility"
+)
+
+// version is a policy version from its start: the counterfeit window and the minimum rating.
+type version struct {
+	from   time.Time
+	window int
+	min    string
+}
+
+func versioned(t require.TestingT, vs ...version) *eligibility.Evaluator {
+	var es []affrules.Effective[eligibility.Thresholds]
+	for _, v := range vs {
+		th := eligibility.SeedThresholds()
+		th.CounterfeitWindowDays, th.MinStoreRating = v.window, decimal.RequireFromString(v.min)
+		es = append(es, affrules.Effective[eligibility.Thresholds]{From: v.from, Value: th})
+	}
+	tl, err := affrules.NewTimeline(es...)
+	require.NoError(t, err)
+	p := eligibility.DefaultPolicy()
+	p.Default = tl
+	e, err := eligibility.New(p)
+	require.NoError(t, err)
+	return e
+}
+
+// MKT-5, ELG-1, ELG-2, ELG-10: a temporarily disqualified shop's NextAllowed is the first instant
+// at which its facts pass under the policy version in force then, not under the version in
+// force at the instant evaluated.
+func TestNextAllowedAcrossVersions_ELG1_ELG2(t *testing.T) {
+	T := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	day := 24 * time.Hour
+	for _, tt := range []struct {
+		name      string
+		versions  []version
+		rating    string
+		violation time.Duration // before T; 0 for none
+		want      time.Time     // zero: time alone never lifts it
+	}{
+		{"window lengthened before the violation leaves it", []version{{time.Time{}, 30, "2.5"}, {T, 60, "2.5"}}, "4", 25 * day, T.Add(35 * day)},
+		{"window shortened: lifted at the new version's start", []version{{time.Time{}, 60, "2.5"}, {T, 30, "2.5"}}, "4", 50 * day, T},
+		{"window shortened, violation still inside the new one", []version{{time.Time{}, 60, "2.5"}, {T, 30, "2.5"}}, "4", 12 * day, T.Add(18 * day)},
+		{"leaves the window before the next version", []version{{time.Time{}, 30, "2.5"}, {T, 60, "2.5"}}, "4", 40 * day, T.Add(-10 * day)},
+		{"minimum lowered later", []version{{time.Time{}, 60, "3"}, {T, 60, "2.5"}}, "2.8", 0, T},
+		{"minimum raised before the violation leaves the window", []version{{time.Time{}, 60, "2.5"}, {T, 60, "3"}}, "2.8", 50 * day, time.Time{}},
+		{"minimum only", []version{{time.Time{}, 60, "3"}}, "2.8", 0, time.Time{}},
+		{"one version, violation", []version{{time.Time{}, 60, "2.5"}}, "4", 50 * day, T.Add(10 * day)},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := versioned(t, tt.versions...)
+			s := eligibility.Shop{ID: "s", Market: affrules.UK, StoreRating: decimal.RequireFromString(tt.rating)}
+			if tt.violation > 0 {
+				s.LastCounterfeitViolation = T.Add(-tt.violation)
+			}
+			at := T.Add(-11 * day)
+			r, err := e.Shop(s, at)
+			require.NoError(t, err)
+			require.Equal(t, eligibility.TemporarilyDisqualified, r.State)
+			require.True(t, r.Decision.NextAllowed.Equal(tt.want), "next allowed %v, want %v", r.Decision.NextAllowed, tt.want)
+			if tt.want.IsZero() {
+				return
+			}
+			require.True(t, r.Lifted(tt.want))
+			require.False(t, r.Lifted(tt.want.Add(-time.Nanosecond)))
+			then, err := e.Shop(s, tt.want)
+			require.NoError(t, err)
+			require.True(t, then.Eligible(), "at the announced instant: %v", then.Decision)
+			before, err := e.Shop(s, tt.want.Add(-time.Nanosecond))
+			require.NoError(t, err)
+			require.False(t, before.Eligible(), "a nanosecond before the announced instant")
+		})
+	}
+}
+
+// MKT-5 over arbitrary version histories: a shop evaluated at NextAllowed is eligible, a
+// nanosecond before it is not, and a shop without a NextAllowed is eligible at none of the
+// instants at which a version starts or a violation leaves a version's window.
+func TestNextAllowedProperty_ELG1_ELG2(t *testing.T) {
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	day := 24 * time.Hour
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.IntRange(1, 4).Draw(t, "versions")
+		vs := []version{{time.Time{}, rapid.IntRange(1, 90).Draw(t, "window0"), rapid.SampledFrom([]string{"2.5", "3", "3.5"}).Draw(t, "min0")}}
+		from := base
+		for i := 1; i < n; i++ {
+			from = from.Add(time.Duration(rapid.IntRange(1, 60).Draw(t, "gap")) * day)
+			vs = append(vs, version{from, rapid.IntRange(1, 90).Draw(t, "window"), rapid.SampledFrom([]string{"2.5", "3", "3.5"}).Draw(t, "min")})
+		}
+		e := versioned(t, vs...)
+		at := base.Add(time.Duration(rapid.IntRange(-30, 150).Draw(t, "at")) * day)
+		s := eligibility.Shop{ID: "s", Market: affrules.UK, StoreRating: decimal.RequireFromString(rapid.SampledFrom([]string{"2.4", "2.5", "2.8", "3", "4"}).Draw(t, "rating"))}
+		if rapid.Bool().Draw(t, "violated") {
+			s.LastCounterfeitViolation = at.Add(-time.Duration(rapid.IntRange(0, 100*24).Draw(t, "ago")) * time.Hour)
+		}
+		r, err := e.Shop(s, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Eligible() {
+			return
+		}
+		eligibleAt := func(x time.Time) bool {
+			got, err := e.Shop(s, x)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return got.Eligible()
+		}
+		if na := r.Decision.NextAllowed; !na.IsZero() {
+			if na.Before(at) || !eligibleAt(na) || (na.After(at) && eligibleAt(na.Add(-time.Nanosecond))) {
+				t.Fatalf("next allowed %v (evaluated at %v): eligible then %t, a nanosecond before %t", na, at, eligibleAt(na), eligibleAt(na.Add(-time.Nanosecond)))
+			}
+			return
+		}
+		for _, v := range vs {
+			probes := []time.Time{v.from}
+			if !s.LastCounterfeitViolation.IsZero() {
+				probes = append(probes, s.LastCounterfeitViolation.Add(time.Duration(v.window)*day))
+			}
+			for _, x := range probes {
+				if !x.Before(at) && eligibleAt(x) {
+					t.Fatalf("no next allowed (evaluated at %v), yet eligible at %v", at, x)
+				}
+			}
+		}
+	})
+}

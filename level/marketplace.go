@@ -152,7 +152,9 @@ func newBadgeRules(p BadgePolicy) badgeRules {
 
 // Badges judges the three marketplace badges at instant at (LVL-10): quick to respond (reply rate
 // at least the minimum and reply time at most the maximum), posts frequently (at least the
-// minimum posts in the window (at - window, at], MKT-3) and reliable with samples (fulfilment
+// minimum posts in the window (at - window, at], MKT-3: a post after at is not counted, so a
+// host may pass every post it has and judge the badges as of an earlier instant) and reliable
+// with samples (fulfilment
 // rate at least the market average plus the margin). A negative reply time, and the zero
 // instant or one outside the years 1900 to 2199, whether at or a post's, are errors. The reasons'
 // values are typed: rates, a post count, reply times in Go's duration syntax.

@@ -29,8 +29,9 @@ func nilHistory() error { return fielderr.New(pkg, "history", "nil", "must be a 
 // LevelAt returns creator's level in market at instant at: the level stored for at's month in
 // the market's calendar (LVL-3, MKT-2), and false if none is stored. It looks market up in the
 // registry, for its time zone; an unknown market, an empty creator, and the zero instant or one
-// outside the years 1900 to 2199, a nil h, a failing store and a stored level that is not L0 to L8
-// are errors.
+// outside the years 1900 to 2199 (or whose month in the market's calendar is: the last hours of
+// 2199 in UTC are 2200 east of it), a nil h, a failing store and a stored level that is not L0
+// to L8 are errors.
 func LevelAt(ctx context.Context, h History, market affrules.MarketCode, creator string, at time.Time) (Level, bool, error) {
 	if h == nil {
 		return L0, false, nilHistory()

@@ -44,7 +44,7 @@ type Commission struct {
 	Resolution
 	Price    Money                 `json:"price"`
 	Paid     Money                 `json:"paid"`     // price − platform coupon − seller coupon: what the buyer paid, tax included
-	Base     Money                 `json:"base"`     // price − platform coupon − seller coupon − tax
+	Base     Money                 `json:"base"`     // price − platform coupon − seller coupon − tax (Paid with Policy.TaxInBase)
 	Shipping Money                 `json:"shipping"` // excluded from the base
 	Amount   Money                 `json:"amount"`
 	Partner  Money                 `json:"partner"`
@@ -118,7 +118,7 @@ func (c Commission) String() string {
 
 // Compute resolves order line o at its instant at ([Evaluator.Resolve]) and computes its
 // commission (COM-1): the base is the price less the platform coupon, the seller coupon and the
-// tax, shipping excluded; the amount is rate × base rounded once to the market currency's minor
+// tax (unless [Policy.TaxInBase]), shipping excluded; the amount is rate × base rounded once to the market currency's minor
 // unit in the policy's rounding mode; a partner campaign's amount is split by its partner share,
 // the partner's part rounded once from the exact product and the creator's the rest, so the
 // parts sum to the amount exactly (COM-7). An order that earns nothing has a zero amount.
@@ -170,8 +170,12 @@ func (e *Evaluator) compute(c *Commission, b *Book, o *Order, at time.Time) erro
 	e.resolve(&c.Resolution, b, o, at)
 	cur, places := m.Currency, m.MinorUnit
 	money := func(u int64) Money { return Money{Currency: cur, Units: u, Places: places} }
-	base := amounts[0] - amounts[1] - amounts[2] - amounts[3]
-	c.Price, c.Paid, c.Base, c.Shipping = money(amounts[0]), money(amounts[0]-amounts[1]-amounts[2]), money(base), money(amounts[4])
+	paid := amounts[0] - amounts[1] - amounts[2]
+	base := paid - amounts[3]
+	if e.policy.TaxInBase {
+		base = paid
+	}
+	c.Price, c.Paid, c.Base, c.Shipping = money(amounts[0]), money(paid), money(base), money(amounts[4])
 	c.Amount, c.Partner, c.Creator = money(0), money(0), money(0)
 	if c.Source == 0 { // earns nothing (Earned, without copying c)
 		return nil

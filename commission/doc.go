@@ -89,7 +89,8 @@
 // choices this package makes where the catalog is silent):
 //
 //   - COM-1: the base is the line item's price less the platform coupon, the seller coupon and
-//     the tax; shipping is excluded and stated beside it. What the buyer paid
+//     the tax ([Policy.TaxInBase] keeps the tax in: the base is then what the buyer paid, seed
+//     002's "percentage of the sale price"); shipping is excluded and stated beside it. What the buyer paid
 //     ([Commission.Paid], [Record.Paid]) is the price less both coupons, tax included. Every amount must be exact to the
 //     market currency's minor unit (a price of 100.001 THB is bad input), non-negative and in
 //     the market's currency; coupons above the price, or tax above what the coupons leave, are

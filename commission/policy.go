@@ -48,6 +48,12 @@ type Policy struct {
 	// RequireExclusiveRate refuses a Collaboration Plus offer without a rate (COM-4's
 	// alternative). Default false: the Open rate applies.
 	RequireExclusiveRate bool `json:"require_exclusive_rate"`
+	// TaxInBase keeps the tax in the commission base (COM-1), which is then what the buyer paid:
+	// the price less both coupons, as seed 002's "a percentage of the sale price" reads. Default
+	// false: the tax comes off too (platform practice). Coupons always come off, and shipping
+	// never counts: a base beyond what the buyer paid could not shrink in proportion to a refund
+	// of it (COM-8).
+	TaxInBase bool `json:"tax_in_base"`
 	// Rounding is how commission is rounded to the market's minor unit (MKT-4). Default
 	// half_up.
 	Rounding affrules.RoundingMode `json:"rounding"`

@@ -67,18 +67,19 @@ func TestAdvise(t *testing.T) {
 	}{
 		{"recommended settings: nothing", affrules.TH, with(21, nil), nil},
 		{"one day short of the recommendation", affrules.TH, with(20, nil), []affrules.Reason{short(20)}},
-		{"free samples, exactly the lead time: short only", affrules.TH, with(7, freeSamples), []affrules.Reason{short(7)}},
-		{"free samples, a day under the lead time", affrules.TH, with(6, freeSamples), []affrules.Reason{lead(6, 7), short(6)}},
-		{"refundable samples, under the lead time", affrules.TH, with(6, func(t *collabplus.Terms) { t.RefundableSamples = true }), []affrules.Reason{lead(6, 7), short(6)}},
+		{"free samples, exactly the lead time", affrules.TH, with(21, freeSamples), nil},
+		{"free samples, a day under the lead time", affrules.TH, with(20, freeSamples), []affrules.Reason{lead(20, 21), short(20)}},
+		{"refundable samples, under the lead time", affrules.TH, with(20, func(t *collabplus.Terms) { t.RefundableSamples = true }), []affrules.Reason{lead(20, 21), short(20)}},
+		{"free samples, CP-2's shortest period", affrules.TH, with(14, freeSamples), []affrules.Reason{lead(14, 21), short(14)}},
 		{"no samples, under the lead time: no sample advisory", affrules.TH, with(6, nil), []affrules.Reason{short(6)}},
 		{"reward a satang below", affrules.TH, with(30, func(t *collabplus.Terms) { t.Reward = dec("99.99") }), []affrules.Reason{low("99.99")}},
 		{"reward equal to the recommendation", affrules.TH, with(30, func(t *collabplus.Terms) { t.Reward = dec("100") }), nil},
 		{"a challenge has no task reward", affrules.TH, with(30, func(t *collabplus.Terms) { t.Type, t.Reward = collabplus.Challenge, dec("0") }), nil},
 		{"no recommendation in this market", affrules.MY, withIn(affrules.MY, 6, func(t *collabplus.Terms) { t.Reward = dec("1") }), nil},
-		{"no recommendation, samples, short", affrules.MY, withIn(affrules.MY, 6, freeSamples), []affrules.Reason{lead(6, 7)}},
+		{"no recommendation, samples, short", affrules.MY, withIn(affrules.MY, 6, freeSamples), []affrules.Reason{lead(6, 21)}},
 		// Days in Bangkok's calendar seen from Kuala Lumpur, an hour ahead: Mar 1 01:00 to
-		// Mar 7 01:00 touches seven calendar days there.
-		{"a TH period in MY's calendar", affrules.MY, with(6, freeSamples), nil},
+		// Mar 21 01:00 touches 21 calendar days there.
+		{"a TH period in MY's calendar", affrules.MY, with(20, freeSamples), nil},
 		{"shop-ads rates, prompt off", affrules.TH, with(30, func(t *collabplus.Terms) {
 			t.Products = []collabplus.Product{
 				{ID: "serum", Rate: affrules.MustParseRate("12%"), ShopAds: affrules.MustParseRate("15%")},
@@ -91,7 +92,7 @@ func TestAdvise(t *testing.T) {
 		}), nil},
 		{"everything at once", affrules.TH, with(5, func(t *collabplus.Terms) {
 			t.FreeSamples, t.Reward, t.Products[0].ShopAds = true, dec("0"), affrules.MustParseRate("20%")
-		}), []affrules.Reason{lead(5, 7), short(5), low("0"), video("serum", "20%")}},
+		}), []affrules.Reason{lead(5, 21), short(5), low("0"), video("serum", "20%")}},
 	}
 	e := adviseEval(t)
 	for _, tt := range tests {

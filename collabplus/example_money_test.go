@@ -186,7 +186,7 @@ func ExampleEvaluator_Advise() {
 	}
 	fmt.Println(affrules.Decide(advisories...).Allowed)
 	// Output:
-	// CP-16 not applicable: period may be too short to deliver samples and post content (advisory) (observed 6 days, limit at least 7 days)
+	// CP-16 not applicable: period may be too short to deliver samples and post content (advisory) (observed 6 days, limit at least 21 days)
 	// CP-16 not applicable: period shorter than recommended in TH: low exposure (advisory) (observed 6 days, limit recommended at least 21 days)
 	// CP-16 not applicable: task reward below the recommended reward in TH: low exposure (advisory) (observed 150 THB, limit recommended at least 300 THB)
 	// CP-19 not applicable: exclusive shop-ads rate for serum while creators are not prompted to authorise videos: shop-ads commission needs an authorised video (advisory) (observed shop-ads rate 18%, limit prompt on)

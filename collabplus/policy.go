@@ -85,7 +85,9 @@ type Policy struct {
 	// account_security, risk_control.
 	CancelReasons []string `json:"cancel_reasons"`
 	// SampleLeadDays is how many days a collaboration offering samples needs for delivery
-	// and content; a shorter period draws an advisory (CP-16). Default 7.
+	// and content; a shorter period draws an advisory (CP-16). Default 21: a week for delivery
+	// and the two weeks samples elsewhere give for content (SMP-9), so that with the default
+	// minimum of 14 days (CP-2) a short collaboration offering samples is told.
 	SampleLeadDays int `json:"sample_lead_days"`
 	// PermanentEndsParticipation makes a permanent disqualification of a product, or of its
 	// shop, end the product's part in the seller's running and scheduled collaborations from
@@ -123,7 +125,7 @@ func DefaultPolicy() Policy {
 		TaxReportDay:        7,
 		TieBreaks:           []string{TieFirstReached, TieCreatorID},
 		CancelReasons:       []string{"account_security", "risk_control"},
-		SampleLeadDays:      7,
+		SampleLeadDays:      21,
 
 		PermanentEndsParticipation: true,
 		ContentCreatorTasks:        []string{"live", "video"},

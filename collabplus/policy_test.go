@@ -35,7 +35,7 @@ func TestDefaultPolicy(t *testing.T) {
 		TaxReportDay:        7,                                // CP-11
 		TieBreaks:           []string{collabplus.TieFirstReached, collabplus.TieCreatorID},
 		CancelReasons:       []string{"account_security", "risk_control"}, // CP-14
-		SampleLeadDays:      7,                                            // CP-16
+		SampleLeadDays:      21,                                           // CP-16
 
 		PermanentEndsParticipation: true,                      // ELG-11
 		ContentCreatorTasks:        []string{"live", "video"}, // LVL-11, CP-18

@@ -56,7 +56,10 @@
 //     the product at the submission (the standard or upper tier rate, over the entries in
 //     force during COM-10's delay before it); a shop-ads rate with the Open shop-ads rate,
 //     else the Open standard rate; only at submission. A product not listed in Open
-//     Collaboration has no floor. An exclusive shop-ads rate needs an exclusive standard rate.
+//     Collaboration has no floor. An exclusive shop-ads rate needs an exclusive standard rate
+//     (seed 003 lets a seller "also" set shop-ads commissions beside the collaboration's), a
+//     reading of the seed rather than a policy setting: an offer's terms pay one standard rate,
+//     with a shop-ads rate beside it (package commission).
 //     A submission refused only by the quota (CP-3), by the Open rates, or by products
 //     temporarily disqualified until a known instant (ELG-9, the eligibility result's
 //     NextAllowed) is told the first instant all of them let it through, if that comes before

@@ -249,6 +249,9 @@ func (e *Evaluator) register(c *Campaign, a Action, at time.Time) error {
 		if w := window(c, at, r.Product, false); w != nil {
 			reasons = append(reasons, *w)
 		}
+		// A registration period may outlast the campaign (Policy.RegistrationWithinCampaign
+		// false), but a product registered once it has ended would never be promoted.
+		reasons = append(reasons, over(c, at, r.Product)...)
 	case Seller: // CMP-6: the owner registers its own products, then publishes
 		if r.Seller != c.Owner {
 			reasons = append(reasons, notOwner(r.Seller, c))

@@ -95,6 +95,13 @@ func TestCreateEachProblem(t *testing.T) {
 		{"audience with an ID twice", false, func(c *campaign.Campaign) {
 			c.Audience = campaign.Audience{IDs: []string{"shop-1", "shop-2", "shop-1"}}
 		}, "campaign.audience.ids[2]", nil},
+		{"campaign over by its creation (CMP-3)", true, func(c *campaign.Campaign) {
+			c.Period.End, c.Registration.End = t0, t0.Add(-time.Hour)
+			c.Period.Start, c.Registration.Start = t0.Add(-48*time.Hour), t0.Add(-48*time.Hour)
+		}, "campaign.period.end", nil},
+		{"registration closed by its creation (CMP-3)", false, func(c *campaign.Campaign) {
+			c.Registration = affrules.Period{Start: t0.Add(-48 * time.Hour), End: t0}
+		}, "campaign.registration.end", nil},
 		{"created given", false, func(c *campaign.Campaign) { c.Created = t0 }, "campaign.created", nil},
 		{"updated given", false, func(c *campaign.Campaign) { c.Updated = t0 }, "campaign.updated", nil},
 		{"published given (CMP-6)", true, func(c *campaign.Campaign) { c.Published = t0 }, "campaign.published", nil},
@@ -144,7 +151,7 @@ func TestCreateBoundaries(t *testing.T) {
 		{"contact of 500 characters", func(c *campaign.Campaign) { c.Contact = strings.Repeat("c", 500) }, time.Time{}},
 		{"selected sellers", func(c *campaign.Campaign) { c.Audience = campaign.Audience{IDs: []string{"shop-1", "shop-2"}} }, time.Time{}},
 		{"created at the first instant of 1900", func(c *campaign.Campaign) {}, time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)},
-		{"created at the last instant of 2199", func(c *campaign.Campaign) {}, time.Date(2199, 12, 31, 23, 59, 59, 999999999, time.UTC)},
+		{"created a nanosecond before registration closes", func(c *campaign.Campaign) {}, time.Date(2026, 12, 11, 0, 0, 0, 0, time.FixedZone("", 8*3600)).Add(-time.Nanosecond)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -211,6 +218,15 @@ func TestRegistrationWithinCampaign(t *testing.T) {
 	got, err := le.Create(c, t0)
 	require.NoError(t, err, "registration outside the campaign with the rule off")
 	require.True(t, got.Registration.End.After(got.Period.End))
+
+	// A registration period outlasting the campaign takes no product once the campaign is
+	// over: the window is open, the campaign is not (CMP-4, CMP-5).
+	_, err = le.Apply(got, register("serum", "shop-1", "15%"), got.Period.End.Add(-time.Nanosecond))
+	require.NoError(t, err)
+	_, err = le.Apply(got, register("serum", "shop-1", "15%"), got.Period.End)
+	var r *affrules.Refusal
+	require.ErrorAs(t, err, &r)
+	require.Equal(t, []string{"CMP-5 campaign.cmp5.campaign_over"}, reasonKeys(r.Decision.Reasons))
 
 	c.Registration.End = c.Registration.Start.Add(-time.Hour)
 	_, err = le.Create(c, t0)

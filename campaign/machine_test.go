@@ -62,6 +62,9 @@ func (m *machModel) register(r campaign.Registration, state eligibility.State, a
 		if !at.Before(c.Registration.End) {
 			reasons = append(reasons, "CMP-4 campaign.cmp4.closed")
 		}
+		if !at.Before(c.Period.End) {
+			reasons = append(reasons, "CMP-5 campaign.cmp5.campaign_over")
+		}
 	} else {
 		if r.Seller != c.Owner {
 			reasons = append(reasons, "CMP-2 campaign.cmp2.not_owner")

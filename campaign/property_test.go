@@ -527,6 +527,9 @@ func TestRegisterListsEveryFailingRule_CMP4(t *testing.T) {
 			case !at.Before(propHour(h.regEnd)):
 				reason(campaign.RuleRegistration, "campaign.cmp4.closed")
 			}
+			if !at.Before(propHour(h.runEnd)) {
+				reason(campaign.RuleReview, "campaign.cmp5.campaign_over")
+			}
 		} else {
 			if shop != "s1" {
 				reason(campaign.RuleInitiators, "campaign.cmp2.not_owner")

@@ -57,6 +57,9 @@ func (m *model) register(c *campaign.Campaign, r campaign.Registration, el eligi
 		if at.Before(c.Registration.Start) || !at.Before(c.Registration.End) {
 			rules = append(rules, campaign.RuleRegistration)
 		}
+		if !at.Before(c.Period.End) { // CMP-5: however long registration runs
+			rules = append(rules, campaign.RuleReview)
+		}
 	} else {
 		if r.Seller != c.Owner {
 			rules = append(rules, campaign.RuleInitiators)
@@ -314,15 +317,22 @@ func machine(tt *testing.T) func(*rapid.T, campaign.Store) {
 				c.Registration.End = c.Period.End.Add(time.Nanosecond)
 			}
 			at := when(t)
+			// CMP-3: a campaign over, or an agency campaign's registration closed, by its
+			// creation is refused.
+			over, closed := !at.Before(c.Period.End), c.Initiator == campaign.Agency && !at.Before(c.Registration.End)
+			bad := func(err error) bool {
+				return (badTerms && fieldError(err, "campaign.registration.end")) || (over && fieldError(err, "campaign.period.end")) ||
+					(closed && fieldError(err, "campaign.registration.end"))
+			}
 			got, err := s.Create(ctx, e, c, at)
 			switch {
 			case m.campaigns[id] != nil:
-				if !errors.Is(err, campaign.ErrConflict) && !(badTerms && fieldError(err, "campaign.registration.end")) {
+				if !errors.Is(err, campaign.ErrConflict) && !bad(err) {
 					t.Fatalf("Create(%s) again: error %v, want ErrConflict (or bad input for bad terms)", id, err)
 				}
-			case badTerms:
-				if !fieldError(err, "campaign.registration.end") {
-					t.Fatalf("Create(%s) with registration after the campaign: error %v, want a FieldError on campaign.registration.end", id, err)
+			case badTerms || over || closed:
+				if !bad(err) {
+					t.Fatalf("Create(%s) with bad terms at %v: error %v, want a FieldError on campaign.registration.end or campaign.period.end", id, at, err)
 				}
 			case err != nil:
 				t.Fatalf("Create(%s) at %v: %v", id, at, err)

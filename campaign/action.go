@@ -265,7 +265,7 @@ func (e *Evaluator) register(c *Campaign, a Action, at time.Time) error {
 		reasons = append(reasons, affrules.Reason{Rule: RuleRegistration, Key: keyBelowRequirement, Observed: affrules.RateOf(r.Rate), Limit: affrules.RateOf(c.Requirement), Subject: r.Product})
 	}
 	eligFrom := len(reasons)
-	if d := el.ForCampaign(); !d.Allowed { // ELG-9
+	if d := el.ForCampaign(); !d.Allowed && e.policy.EligibleProductsOnly { // ELG-9
 		reasons = append(reasons, affrules.Reason{Rule: RuleEligibleProducts, Key: keyIneligible, Observed: affrules.Text(el.State.String()), Limit: affrules.Text(eligibility.Eligible.String()), Subject: r.Product})
 		reasons = append(reasons, d.Failures()[1:]...)
 	}

@@ -348,6 +348,13 @@ func TestRegisterIneligible(t *testing.T) {
 				affrules.Reason{Rule: campaign.RuleEligibleProducts, Key: keyIneligible, Observed: affrules.Text(tt.state.String()),
 					Limit: affrules.Text("eligible"), Subject: "serum"},
 				own[0]), r)
+			// ELG-9's reading for partner campaigns is policy: switched off, the product
+			// registers whatever its eligibility.
+			loose := campaign.DefaultPolicy()
+			loose.EligibleProductsOnly = false
+			got, err := campaign.MustNew(loose, com).Apply(c, campaign.Register(registration("serum", "shop-1", "15%"), tt.res), on(2, 0))
+			require.NoError(t, err)
+			require.Len(t, got.Products, 1)
 		})
 	}
 }

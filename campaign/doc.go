@@ -57,8 +57,9 @@
 //     is half-open: its last instant is the one before its end, and a registration at the end
 //     itself is refused. The product's eligibility is the host's [eligibility.Result],
 //     evaluated at the instant of registration; it must name the product, its seller as shop,
-//     and the campaign's market. A product is registered once per campaign, whatever its
-//     status. A total rate exactly at the requirement passes.
+//     and the campaign's market. Only an eligible product registers (ELG-9's reading for
+//     partner campaigns; [Policy.EligibleProductsOnly], default true). A product is registered
+//     once per campaign, whatever its status. A total rate exactly at the requirement passes.
 //   - CMP-5: only the partner who owns an agency campaign reviews its products, each once
 //     (pending → approved or rejected, nothing after), and not after the campaign ends.
 //     Matches are a host input (COM-12): the owner (or, in a seller campaign, a partner that

@@ -30,6 +30,11 @@ type Policy struct {
 	// ELG-11). Default true; false keeps it in the campaign ([Disqualify] is refused), its
 	// eligibility result being the host's to show.
 	PermanentEndsParticipation bool `json:"permanent_ends_participation"`
+	// EligibleProductsOnly refuses a registration whose product is not affiliate-eligible
+	// (ELG-9: SPEC reads the Collaboration Plus rule as holding for partner campaigns too).
+	// Default true; false registers it whatever its eligibility, which must still be the
+	// product's own result at the registration (its state is kept for the host to show).
+	EligibleProductsOnly bool `json:"eligible_products_only"`
 }
 
 // DefaultPolicy returns the catalog's values (SPEC §7).
@@ -38,6 +43,7 @@ func DefaultPolicy() Policy {
 		Markets:                    []affrules.MarketCode{"UK", "ID", "MY", "VN", "TH", "PH", "SG"},
 		RegistrationWithinCampaign: true,
 		PermanentEndsParticipation: true,
+		EligibleProductsOnly:       true,
 	}
 }
 

@@ -19,6 +19,7 @@ func TestDefaultPolicy(t *testing.T) {
 		OpenApproval:               false, // CMP-1: no seller approval
 		RegistrationWithinCampaign: true,  // CMP-3
 		PermanentEndsParticipation: true,  // ELG-11
+		EligibleProductsOnly:       true,  // ELG-9
 	}
 	if diff := cmp.Diff(want, campaign.DefaultPolicy()); diff != "" {
 		t.Errorf("DefaultPolicy (-want +got):\n%s", diff)
@@ -38,6 +39,7 @@ func TestParsePolicy(t *testing.T) {
 		{`{"open_approval": true}`, func(p *campaign.Policy) { p.OpenApproval = true }},
 		{`{"registration_within_campaign": false}`, func(p *campaign.Policy) { p.RegistrationWithinCampaign = false }},
 		{`{"permanent_ends_participation": false}`, func(p *campaign.Policy) { p.PermanentEndsParticipation = false }},
+		{`{"eligible_products_only": false}`, func(p *campaign.Policy) { p.EligibleProductsOnly = false }},
 		{`{"markets": ["MY", "TH"]}`, func(p *campaign.Policy) { p.Markets = []affrules.MarketCode{"MY", "TH"} }},
 	}
 	for _, tt := range tests {
@@ -54,7 +56,7 @@ func TestParsePolicy(t *testing.T) {
 
 	b, err := json.Marshal(def)
 	require.NoError(t, err)
-	require.JSONEq(t, `{"markets": ["UK","ID","MY","VN","TH","PH","SG"], "open_approval": false, "registration_within_campaign": true, "permanent_ends_participation": true}`, string(b))
+	require.JSONEq(t, `{"markets": ["UK","ID","MY","VN","TH","PH","SG"], "open_approval": false, "registration_within_campaign": true, "permanent_ends_participation": true, "eligible_products_only": true}`, string(b))
 	back, err := campaign.ParsePolicy(b)
 	require.NoError(t, err)
 	if diff := cmp.Diff(def, back); diff != "" {

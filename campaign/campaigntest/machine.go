@@ -74,7 +74,7 @@ func (m *model) register(c *campaign.Campaign, r campaign.Registration, el eligi
 	if r.Rate.Cmp(c.Requirement) < 0 {
 		rules = append(rules, campaign.RuleRegistration)
 	}
-	if el.State != eligibility.Eligible {
+	if el.State != eligibility.Eligible && m.p.EligibleProductsOnly {
 		rules = append(rules, campaign.RuleEligibleProducts)
 	}
 	if m.reg(c, r.Product) != nil {
@@ -261,6 +261,7 @@ func machine(tt *testing.T) func(*rapid.T, campaign.Store) {
 		ctx := context.Background()
 		p := campaign.DefaultPolicy()
 		p.PermanentEndsParticipation = rapid.Bool().Draw(t, "permanent_ends_participation")
+		p.EligibleProductsOnly = !sometimes(t, "any_products", 4)
 		e, err := campaign.New(p, commission.MustNew(commission.DefaultPolicy()))
 		if err != nil {
 			t.Fatalf("campaign.New: %v", err)

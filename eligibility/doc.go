@@ -101,7 +101,8 @@
 //     instant evaluated at is bad input (an error), not a failure. The window is 1 to 36500 days.
 //   - ELG-2: the minimum is inclusive; a rating is an exact decimal between 0 and 5.
 //   - ELG-3: the applicability minimum counts the product's reviews; ELG-4's counts every
-//     return/refund case, whatever the fault. Below the minimum the rule is reported
+//     return/refund case, whatever the fault. ELG-4's rate is the seller-fault cases over the
+//     product's orders, or over its return/refund cases ([Thresholds.RefundRateOfCases]). Below the minimum the rule is reported
 //     affrules.NotApplicable, so a product with few reviews is eligible but says why.
 //   - ELG-5: a category absent from the version in force is an error wrapping
 //     affrules.ErrUnknownCategory; zero orders while a rate rule applies is an error (the rate is

@@ -92,6 +92,7 @@ type limitVersion struct {
 	refund         affrules.Rate
 	minReviews     int64
 	minRefundCases int64
+	refundOfCases  bool // ELG-4's denominator is the return/refund cases, not the orders
 	reasons        *versionReasons
 }
 
@@ -194,7 +195,7 @@ func limitVersions(vs []affrules.Effective[Thresholds], c affrules.Category) []l
 		t := v.Value
 		l, ok := t.Categories[c]
 		out[i] = limitVersion{from: unixNanoIn(v.From), present: ok, negative: l.NegativeReviewRate, refund: l.SellerFaultRefundRate,
-			minReviews: t.MinReviews, minRefundCases: t.MinRefundCases,
+			minReviews: t.MinReviews, minRefundCases: t.MinRefundCases, refundOfCases: t.RefundRateOfCases,
 			reasons: &versionReasons{
 				negFailed: affrules.Reason{Rule: RuleNegativeReview, Key: keyNegativeFailed,
 					Limit: affrules.RateOf(l.NegativeReviewRate), Subject: string(c)},

@@ -28,6 +28,10 @@ type Thresholds struct {
 	MinReviews            int64                        `json:"min_reviews"`             // ELG-3 applies from this many reviews: 5
 	MinRefundCases        int64                        `json:"min_refund_cases"`        // ELG-4 applies from this many return/refund cases: 5
 	Categories            map[affrules.Category]Limits `json:"categories"`              // ELG-3, ELG-4, ELG-5
+	// RefundRateOfCases divides ELG-4's seller-fault cases by the product's return/refund
+	// cases instead of its orders (SPEC leaves ELG-4's denominator to interpretation). Default
+	// false: by orders.
+	RefundRateOfCases bool `json:"refund_rate_of_cases,omitempty" strict:"optional"`
 }
 
 // Policy holds the eligibility thresholds by market, category and effective date (ELG-10): the

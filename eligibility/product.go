@@ -161,7 +161,7 @@ func (e *Evaluator) appendProduct(r *Result, dst []affrules.Reason, p *Product, 
 func (p *Product) passes(shop *Result, v *limitVersion) bool {
 	return p.Reviews >= v.minReviews && p.RefundCases >= v.minRefundCases &&
 		v.negative.CmpFraction(p.NegativeReviewOrders, p.Orders) < 0 && // ELG-3: strictly below
-		v.refund.CmpFraction(p.SellerFaultRefunds, p.Orders) < 0 && // ELG-4: strictly below
+		v.refund.CmpFraction(p.SellerFaultRefunds, p.refundBase(v)) < 0 && // ELG-4: strictly below
 		!p.Frozen && !p.Delisted && p.Previous != PermanentlyDisqualified && shop.State == Eligible && shop.Decision.Allowed
 }
 
@@ -171,8 +171,8 @@ func (p *Product) passes(shop *Result, v *limitVersion) bool {
 // It allocates the reasons at most once, at their exact number, when dst is too small.
 func productReasons(r *Result, dst []affrules.Reason, p *Product, shop *Result, v *limitVersion, shopFailures int) {
 	negApplies, refApplies := p.Reviews >= v.minReviews, p.RefundCases >= v.minRefundCases
-	negFails := negApplies && v.negative.CmpFraction(p.NegativeReviewOrders, p.Orders) >= 0 // ELG-3: strictly below passes
-	refFails := refApplies && v.refund.CmpFraction(p.SellerFaultRefunds, p.Orders) >= 0     // ELG-4: strictly below passes
+	negFails := negApplies && v.negative.CmpFraction(p.NegativeReviewOrders, p.Orders) >= 0    // ELG-3: strictly below passes
+	refFails := refApplies && v.refund.CmpFraction(p.SellerFaultRefunds, p.refundBase(v)) >= 0 // ELG-4: strictly below passes
 	ownPermanent := p.Frozen || p.Delisted || p.Previous == PermanentlyDisqualified
 	permanent := ownPermanent || shop.State == PermanentlyDisqualified
 
@@ -207,7 +207,7 @@ func productReasons(r *Result, dst []affrules.Reason, p *Product, shop *Result, 
 		reasons[k].Observed = affrules.Count(p.RefundCases)
 	case refFails:
 		reasons[k] = v.reasons.refFailed
-		reasons[k].Observed = affrules.Ratio(p.SellerFaultRefunds, p.Orders)
+		reasons[k].Observed = affrules.Ratio(p.SellerFaultRefunds, p.refundBase(v))
 	}
 	ownFails := ownPermanent || negFails || refFails
 	// *r is zero: its fields are written one by one, which costs less than a whole Result.
@@ -286,12 +286,23 @@ func (p *Product) check(shop *Result, v *limitVersion) error {
 		(p.Reviews-p.NegativeReviewOrders)|(p.Orders-p.NegativeReviewOrders)|
 		(p.RefundCases-p.SellerFaultRefunds)|(p.Orders-p.SellerFaultRefunds) < 0:
 		return p.badCount()
-	case p.Orders == 0 && (p.Reviews >= v.minReviews || p.RefundCases >= v.minRefundCases):
+	case p.Orders == 0 && (p.Reviews >= v.minReviews || (p.RefundCases >= v.minRefundCases && !v.refundOfCases)):
 		return fielderr.New(pkg, "product["+p.ID+"].orders", 0, "rate undefined: a rate rule applies but there are no orders (ELG-5)")
+	case v.refundOfCases && p.RefundCases == 0 && v.minRefundCases == 0:
+		return fielderr.New(pkg, "product["+p.ID+"].refund_cases", 0, "rate undefined: ELG-4 applies from 0 cases and is a rate of the return/refund cases, of which there are none (ELG-5)")
 	case p.Previous > PermanentlyDisqualified:
 		return fielderr.New(pkg, "product["+p.ID+"].previous", int(p.Previous), "%w", affrules.ErrOutOfRange)
 	}
 	return nil
+}
+
+// refundBase is ELG-4's denominator under v: the product's orders, or its return/refund cases
+// ([Thresholds.RefundRateOfCases]).
+func (p *Product) refundBase(v *limitVersion) int64 {
+	if v.refundOfCases {
+		return p.RefundCases
+	}
+	return p.Orders
 }
 
 // badCount names the first count that is negative or exceeds what it is a part of.

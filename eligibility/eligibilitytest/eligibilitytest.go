@@ -208,12 +208,16 @@ func reference(th eligibility.Thresholds, s eligibility.Shop, pr eligibility.Pro
 	shopOK := !shopPermanent && !counterfeit && !low
 
 	lim := th.Categories[pr.Category]
-	// count/orders ≥ limit, exactly: count ≥ limit × orders.
-	fails := func(count int64, limit affrules.Rate) bool {
-		return !decimal.NewFromInt(count).LessThan(limit.Decimal().Mul(decimal.NewFromInt(pr.Orders)))
+	// count/base ≥ limit, exactly: count ≥ limit × base.
+	fails := func(count, base int64, limit affrules.Rate) bool {
+		return !decimal.NewFromInt(count).LessThan(limit.Decimal().Mul(decimal.NewFromInt(base)))
 	}
-	negative := pr.Reviews >= th.MinReviews && fails(pr.NegativeReviewOrders, lim.NegativeReviewRate)
-	refund := pr.RefundCases >= th.MinRefundCases && fails(pr.SellerFaultRefunds, lim.SellerFaultRefundRate)
+	refundBase := pr.Orders // ELG-4's denominator
+	if th.RefundRateOfCases {
+		refundBase = pr.RefundCases
+	}
+	negative := pr.Reviews >= th.MinReviews && fails(pr.NegativeReviewOrders, pr.Orders, lim.NegativeReviewRate)
+	refund := pr.RefundCases >= th.MinRefundCases && fails(pr.SellerFaultRefunds, refundBase, lim.SellerFaultRefundRate)
 	permanent := shopPermanent || pr.Frozen || pr.Delisted || pr.Previous == eligibility.PermanentlyDisqualified
 	switch {
 	case permanent:

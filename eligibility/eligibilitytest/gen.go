@@ -162,6 +162,11 @@ func Product(p eligibility.Policy, s eligibility.Shop, id string, at time.Time) 
 		).Draw(t, "orders")
 		pr.NegativeReviewOrders, pr.Reviews = straddleShare(t, lim.NegativeReviewRate, pr.Orders, th.MinReviews, "negative_review")
 		pr.SellerFaultRefunds, pr.RefundCases = straddleShare(t, lim.SellerFaultRefundRate, pr.Orders, th.MinRefundCases, "seller_fault_refund")
+		if th.RefundRateOfCases { // ELG-4 by cases: straddle the limit on them instead
+			pr.RefundCases = affrulestest.Straddle(th.MinRefundCases).Filter(func(n int64) bool { return n >= 0 }).Draw(t, "refund_cases")
+			at := lim.SellerFaultRefundRate.Decimal().Mul(decimal.NewFromInt(pr.RefundCases)).Ceil().IntPart()
+			pr.SellerFaultRefunds = min(affrulestest.Straddle(at).Filter(func(n int64) bool { return n >= 0 }).Draw(t, "seller_fault_cases"), pr.RefundCases, pr.Orders)
+		}
 		if pr.Orders == 0 && (pr.Reviews >= th.MinReviews || pr.RefundCases >= th.MinRefundCases) {
 			pr.Orders = max(pr.NegativeReviewOrders, pr.SellerFaultRefunds, 1) // a rate rule applies: orders are needed (ELG-5)
 		}
@@ -269,6 +274,9 @@ func thresholds(t *rapid.T, base eligibility.Thresholds, cats []affrules.Categor
 		MinRefundCases:        affrulestest.Straddle(base.MinRefundCases).Draw(t, label+"_min_refund_cases"),
 		Categories:            make(map[affrules.Category]eligibility.Limits, len(cats)),
 	}
+	// ELG-4 by return/refund cases now and then, where it applies from at least one case (from
+	// none, a product without cases would have no rate: bad input, ELG-5).
+	th.RefundRateOfCases = th.MinRefundCases > 0 && rapid.IntRange(0, 3).Draw(t, label+"_refund_rate_of_cases") == 3
 	for _, c := range cats {
 		lim, ok := base.Categories[c]
 		if !ok || rapid.Bool().Draw(t, label+"_move_"+string(c)) {

@@ -1,0 +1,51 @@
+package eligibility_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
+	"github.com/stretchr/testify/require"
+
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/eligibility"
+)
+
+// ELG-4's denominator is policy: by default the product's orders; with RefundRateOfCases its
+// return/refund cases. The limit is strict either way, and a rate of no cases is bad input.
+func TestRefundRateOfCases_ELG4(t *testing.T) {
+	at := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	p, err := eligibility.ParsePolicy([]byte(`{"default":[{"value":{"counterfeit_window_days":60,"min_store_rating":"2.5","min_reviews":5,"min_refund_cases":0,"refund_rate_of_cases":true,
+		"categories":{"fmcg":{"negative_review_rate_below":"0.6%","seller_fault_refund_rate_below":"50%"}}}}]}`))
+	require.NoError(t, err)
+	v, _ := p.Default.At(at)
+	require.True(t, v.RefundRateOfCases)
+	byCases := eligibility.MustNew(p)
+	shop, err := byCases.Shop(eligibility.Shop{ID: "s", Market: affrules.UK, StoreRating: decimal.NewFromInt(4)}, at)
+	require.NoError(t, err)
+	product := func(refunds, cases int64) eligibility.Product {
+		return eligibility.Product{ID: "p", ShopID: "s", Market: affrules.UK, Category: affrules.FMCG, Orders: 1000, RefundCases: cases, SellerFaultRefunds: refunds}
+	}
+	for _, tc := range []struct {
+		refunds, cases int64
+		eligible       bool
+	}{{4, 10, true}, {5, 10, false}, {0, 1, true}, {1, 1, false}} {
+		r, err := byCases.Product(product(tc.refunds, tc.cases), shop, at)
+		require.NoError(t, err)
+		require.Equal(t, tc.eligible, r.Eligible(), "%d of %d cases: %v", tc.refunds, tc.cases, r.Decision)
+		if !tc.eligible {
+			n, d := r.Decision.Reasons[len(r.Decision.Reasons)-1].Observed.Ratio()
+			require.Equal(t, [2]int64{tc.refunds, tc.cases}, [2]int64{n, d}, "the observed rate is of the cases")
+		}
+	}
+	_, err = byCases.Product(product(0, 0), shop, at)
+	require.ErrorContains(t, err, "product[p].refund_cases 0: rate undefined")
+
+	// By orders (the default), 5 of 10 cases over 1000 orders is 0.5%, below 1.5%.
+	def := eligibility.MustNew(eligibility.DefaultPolicy())
+	shop, err = def.Shop(eligibility.Shop{ID: "s", Market: affrules.UK, StoreRating: decimal.NewFromInt(4)}, at)
+	require.NoError(t, err)
+	r, err := def.Product(product(5, 10), shop, at)
+	require.NoError(t, err)
+	require.True(t, r.Eligible(), "%v", r.Decision)
+}

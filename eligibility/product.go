@@ -48,6 +48,11 @@ type Product struct {
 // from [Evaluator.Shop] (no market, no state), or whose state and decision disagree, or that denies
 // without a failed reason, or a temporarily disqualified shop's result whose NextAllowed is not
 // after at (it was evaluated at an earlier instant, and its reasons no longer hold).
+//
+// The shop result stands for the shop at at: pass the shop evaluated at the same instant, as
+// [Evaluator.Run] does. A result carries no instant, so one from another instant is found out
+// only in the case above; an eligible shop's result from before a stricter policy version, say,
+// is taken as it is.
 func (e *Evaluator) Product(p Product, shop Result, at time.Time) (Result, error) {
 	return e.AppendProduct(nil, p, shop, at)
 }

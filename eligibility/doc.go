@@ -28,6 +28,8 @@
 //	eligibility.elg6.frozen                   no values: the product is frozen
 //	eligibility.elg6.delisted                 no values: the product is delisted
 //	eligibility.elg6.earlier                  no values: a previous run disqualified it permanently
+//	eligibility.elg6.product_banned           no values: a product of the shop is frozen or delisted
+//	                                          (Thresholds.ProductBanDisqualifiesShop)
 //	eligibility.elg7.no_ecommerce_permission  no values
 //	eligibility.elg7.linked_to_other_mcn      Text: the MCN the creator is linked to
 //	eligibility.elg7.official_account         no values
@@ -120,10 +122,12 @@
 //     it); ELG-3, ELG-4, freezing and delisting only the product ([ProductScope]). A product's
 //     result has the shop's scope when the shop's state accounts for it, and the product's when
 //     its own rules make it worse off (frozen in a paused shop: permanent, for the product).
-//     This is not a policy switch: each cause is a fact about one subject (a [Shop] or a
-//     [Product]), and the run evaluates shops before their products, so a product's facts cannot
-//     reach its shop; a host that wants a product violation to end the whole shop records it on
-//     the shop (Shop.Deactivated).
+//     [Thresholds.ProductBanDisqualifiesShop] reads seed 002's "permanently banned" as the
+//     seller's: a product frozen or delisted then disqualifies its shop permanently. The run
+//     evaluates shops before their products, so a product's facts cannot reach its shop: the
+//     host says so on the shop (Shop.ProductBanned), and the banned product's own result has
+//     [ShopScope], telling it to. ELG-3 and ELG-4 always disqualify only the product: they are
+//     rates of one product's orders.
 //   - ELG-7, INV-12 ([Listing], default [DefaultListing]): only an account holding the MCN/CAP
 //     role uses the Marketplace (AllowPartnerOnly, default false, admits an
 //     affiliate-partner-only account); a purpose lists only for an account holding its role

@@ -42,6 +42,7 @@ type Evaluator struct {
 // shopVersion is one policy version compiled for the shop rules (ELG-1, ELG-2).
 type shopVersion struct {
 	from       int64 // the version's start in Unix nanoseconds (unixNanoIn)
+	productBan bool  // Thresholds.ProductBanDisqualifiesShop
 	window     time.Duration
 	windowDays int
 	minRating  decimal.Decimal
@@ -93,6 +94,7 @@ type limitVersion struct {
 	minReviews     int64
 	minRefundCases int64
 	refundOfCases  bool // ELG-4's denominator is the return/refund cases, not the orders
+	productBan     bool // Thresholds.ProductBanDisqualifiesShop
 	reasons        *versionReasons
 }
 
@@ -175,7 +177,8 @@ func shopVersions(vs []affrules.Effective[Thresholds]) []shopVersion {
 	out := make([]shopVersion, len(vs))
 	for i, v := range vs {
 		t := v.Value
-		out[i] = shopVersion{from: unixNanoIn(v.From), window: affrules.Days(t.CounterfeitWindowDays), windowDays: t.CounterfeitWindowDays, minRating: t.MinStoreRating, minValue: affrules.Decimal(t.MinStoreRating)}
+		out[i] = shopVersion{from: unixNanoIn(v.From), window: affrules.Days(t.CounterfeitWindowDays), windowDays: t.CounterfeitWindowDays, minRating: t.MinStoreRating, minValue: affrules.Decimal(t.MinStoreRating),
+			productBan: t.ProductBanDisqualifiesShop}
 		out[i].minCoef, out[i].minExp, out[i].minSmall = small(t.MinStoreRating)
 		for k := range out[i].minAt {
 			out[i].minAt[k] = -1
@@ -195,7 +198,7 @@ func limitVersions(vs []affrules.Effective[Thresholds], c affrules.Category) []l
 		t := v.Value
 		l, ok := t.Categories[c]
 		out[i] = limitVersion{from: unixNanoIn(v.From), present: ok, negative: l.NegativeReviewRate, refund: l.SellerFaultRefundRate,
-			minReviews: t.MinReviews, minRefundCases: t.MinRefundCases, refundOfCases: t.RefundRateOfCases,
+			minReviews: t.MinReviews, minRefundCases: t.MinRefundCases, refundOfCases: t.RefundRateOfCases, productBan: t.ProductBanDisqualifiesShop,
 			reasons: &versionReasons{
 				negFailed: affrules.Reason{Rule: RuleNegativeReview, Key: keyNegativeFailed,
 					Limit: affrules.RateOf(l.NegativeReviewRate), Subject: string(c)},

@@ -32,6 +32,12 @@ type Thresholds struct {
 	// cases instead of its orders (SPEC leaves ELG-4's denominator to interpretation). Default
 	// false: by orders.
 	RefundRateOfCases bool `json:"refund_rate_of_cases,omitempty" strict:"optional"`
+	// ProductBanDisqualifiesShop makes a product frozen or delisted for a policy violation
+	// disqualify its shop permanently, and with it every product of the shop (ELG-6, read as
+	// seed 002's "you will be permanently banned"): the shop's own facts say so
+	// (Shop.ProductBanned), and such a product's result has [ShopScope]. Default false: freezing
+	// and delisting disqualify only the product.
+	ProductBanDisqualifiesShop bool `json:"product_ban_disqualifies_shop,omitempty" strict:"optional"`
 }
 
 // Policy holds the eligibility thresholds by market, category and effective date (ELG-10): the
@@ -41,6 +47,8 @@ type Thresholds struct {
 //
 // The zero Policy has no thresholds: [New] rejects it.
 type Policy struct {
+	// PerMarket's JSON methods are promoted: they decode the whole policy, so a field added
+	// beside it needs JSON methods of Policy's own.
 	affrules.PerMarket[Thresholds]
 }
 

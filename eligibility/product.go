@@ -180,6 +180,7 @@ func productReasons(r *Result, dst []affrules.Reason, p *Product, shop *Result, 
 	refFails := refApplies && v.refund.CmpFraction(p.SellerFaultRefunds, p.refundBase(v)) >= 0 // ELG-4: strictly below passes
 	ownPermanent := p.Frozen || p.Delisted || p.Previous == PermanentlyDisqualified
 	permanent := ownPermanent || shop.State == PermanentlyDisqualified
+	banned := (p.Frozen || p.Delisted) && v.productBan // ELG-6: the ban disqualifies the shop
 
 	n := b2i(ownPermanent) + b2i(!negApplies || negFails) + b2i(!refApplies || refFails)
 	// The product's own reasons are written straight into their array, then the shop's follow.
@@ -228,6 +229,9 @@ func productReasons(r *Result, dst []affrules.Reason, p *Product, shop *Result, 
 		}
 		if ownFails {
 			r.Scope = ProductScope
+			if banned {
+				r.Scope = ShopScope // the shop's facts must now say so: Shop.ProductBanned
+			}
 		}
 		r.Decision.Allowed, r.Decision.Reasons = !ownFails, reasons
 		return
@@ -250,7 +254,7 @@ func productReasons(r *Result, dst []affrules.Reason, p *Product, shop *Result, 
 		r.State = TemporarilyDisqualified
 	}
 	r.Scope = ShopScope
-	if r.State != shop.State { // ELG-6: a frozen or delisted product of a paused shop
+	if r.State != shop.State && !banned { // ELG-6: a frozen or delisted product of a paused shop
 		r.Scope = ProductScope
 	}
 }

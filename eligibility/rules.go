@@ -77,6 +77,7 @@ var (
 	keyEarlier      = permanentKey("eligibility.elg6.earlier", "permanently disqualified by an earlier evaluation")
 	keyFrozen       = permanentKey("eligibility.elg6.frozen", "product frozen for a policy violation")
 	keyDelisted     = permanentKey("eligibility.elg6.delisted", "product delisted for a policy violation")
+	keyProductBan   = permanentKey("eligibility.elg6.product_banned", "a product of the shop frozen or delisted for a policy violation")
 	keyNoPermission = affrules.DefineMessage("eligibility.elg7.no_ecommerce_permission", affrules.Message{
 		Text:     "creator lacks e-commerce permission",
 		Observed: "no e-commerce permission",

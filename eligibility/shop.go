@@ -20,13 +20,17 @@ type Shop struct {
 	LastCounterfeitViolation time.Time           `json:"last_counterfeit_violation,omitzero"` // zero if none
 	Deactivated              bool                `json:"deactivated,omitempty"`               // seller account deactivated
 	Previous                 State               `json:"previous,omitempty"`                  // state recorded by the last run
+	// ProductBanned says a product of the shop has been frozen or delisted for a policy
+	// violation. It disqualifies the shop permanently where the policy version in force says
+	// so (Thresholds.ProductBanDisqualifiesShop, ELG-6), and is not read otherwise.
+	ProductBanned bool `json:"product_banned,omitempty"`
 }
 
 var maxRating = decimal.NewFromInt(5)
 
 // Shop evaluates a shop at instant at: ELG-1 (no counterfeit violation within the window),
-// ELG-2 (store rating at least the minimum) and ELG-6 (a deactivated account, or a previous
-// permanent disqualification, is permanent). Every failing rule is reported; when time alone
+// ELG-2 (store rating at least the minimum) and ELG-6 (a deactivated account, a previous
+// permanent disqualification, or a banned product where the policy says so, is permanent). Every failing rule is reported; when time alone
 // lifts a temporary disqualification, Decision.NextAllowed is the first instant it does: when
 // the violation leaves the window and the rating meets the minimum, each under the policy
 // version in force then. A shop that is not
@@ -109,8 +113,10 @@ func (e *Evaluator) AppendShop(dst []affrules.Reason, s Shop, at time.Time) (r R
 	}
 	v := &vs[vi]
 
-	// ELG-6: deactivation, or a permanent disqualification already recorded, is permanent.
-	permanent := s.Deactivated || s.Previous == PermanentlyDisqualified
+	// ELG-6: deactivation, a permanent disqualification already recorded, or (where the policy
+	// says so) a product banned, is permanent.
+	banned := s.ProductBanned && v.productBan
+	permanent := s.Deactivated || s.Previous == PermanentlyDisqualified || banned
 	// ELG-1, MKT-3: the window (at − window, at] is half-open.
 	counterfeit := hasViolation && violationN > atN-int64(v.window)
 	// ELG-2: exactly the minimum passes.
@@ -133,6 +139,8 @@ func (e *Evaluator) AppendShop(dst []affrules.Reason, s Shop, at time.Time) (r R
 	switch {
 	case s.Deactivated:
 		reasons = append(reasons, affrules.Reason{Rule: RulePermanent, Key: keyDeactivated})
+	case banned:
+		reasons = append(reasons, affrules.Reason{Rule: RulePermanent, Key: keyProductBan})
 	case permanent:
 		reasons = append(reasons, affrules.Reason{Rule: RulePermanent, Key: keyEarlier})
 	}

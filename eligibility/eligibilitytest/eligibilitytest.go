@@ -158,6 +158,7 @@ func worseShop(t *rapid.T, s eligibility.Shop, at time.Time) eligibility.Shop {
 		w.LastCounterfeitViolation = s.LastCounterfeitViolation
 	}
 	w.Deactivated = s.Deactivated || rapid.IntRange(0, 9).Draw(t, "worse_deactivated") == 9
+	w.ProductBanned = s.ProductBanned || rapid.IntRange(0, 9).Draw(t, "worse_product_banned") == 9
 	return w
 }
 
@@ -202,7 +203,7 @@ func decisionMatchesThresholds(t *rapid.T, p eligibility.Policy, e evaluator) {
 // reference reads ELG-1..4 and ELG-6 literally for shop s and its product pr at at under th:
 // whether the shop is allowed, and the product's state.
 func reference(th eligibility.Thresholds, s eligibility.Shop, pr eligibility.Product, at time.Time) (bool, eligibility.State) {
-	shopPermanent := s.Deactivated || s.Previous == eligibility.PermanentlyDisqualified
+	shopPermanent := s.Deactivated || s.Previous == eligibility.PermanentlyDisqualified || (s.ProductBanned && th.ProductBanDisqualifiesShop)
 	counterfeit := !s.LastCounterfeitViolation.IsZero() && at.Sub(s.LastCounterfeitViolation) < time.Duration(th.CounterfeitWindowDays)*24*time.Hour
 	low := s.StoreRating.LessThan(th.MinStoreRating)
 	shopOK := !shopPermanent && !counterfeit && !low

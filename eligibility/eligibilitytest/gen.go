@@ -91,6 +91,7 @@ func Shop(p eligibility.Policy, market affrules.MarketCode, id string, at time.T
 		}
 		s.LastCounterfeitViolation = violation(t, at, time.Duration(th.CounterfeitWindowDays)*24*time.Hour)
 		s.Deactivated = rapid.IntRange(0, 19).Draw(t, "deactivated") == 19
+		s.ProductBanned = rapid.IntRange(0, 9).Draw(t, "product_banned") == 9
 		s.Previous = previous(t)
 		return s
 	})
@@ -277,6 +278,7 @@ func thresholds(t *rapid.T, base eligibility.Thresholds, cats []affrules.Categor
 	// ELG-4 by return/refund cases now and then, where it applies from at least one case (from
 	// none, a product without cases would have no rate: bad input, ELG-5).
 	th.RefundRateOfCases = th.MinRefundCases > 0 && rapid.IntRange(0, 3).Draw(t, label+"_refund_rate_of_cases") == 3
+	th.ProductBanDisqualifiesShop = rapid.Bool().Draw(t, label+"_product_ban_disqualifies_shop")
 	for _, c := range cats {
 		lim, ok := base.Categories[c]
 		if !ok || rapid.Bool().Draw(t, label+"_move_"+string(c)) {

@@ -81,7 +81,8 @@
 //     qualified members are ranked; ties by [Policy.TieBreaks] (who reached the value first,
 //     then creator ID), creator ID last so the order never depends on input order; creators
 //     below the last tier are not returned; rewards are due at the end.
-//   - CP-9: charge = Σ budget × min(1, achieved ÷ target) over the objectives, summed exactly
+//   - CP-9: charge = Σ budget × min(1, achieved ÷ target) over the objectives (SPEC's formula
+//     is pluggable: [Policy.ChargeCurve] maps achieved ÷ target to the share charged), summed exactly
 //     and rounded once ([Policy.Rounding]); each objective's part of it by largest remainder,
 //     so the parts sum to the charge; charged + refunded = paid to the minor unit. The refund
 //     is due [end + 7, end + 14) market-calendar days (a recall's: from the recall,

@@ -22,7 +22,7 @@ type ObjectiveCharge struct {
 	Achieved decimal.Decimal `json:"achieved"`
 	// Charged is the objective's part of [Settlement.Charged], in whole minor units. The charge
 	// is rounded once, from the exact sum over the objectives of budget × min(1, achieved ÷
-	// target); it is then divided among the objectives by largest remainder: each objective
+	// target) (or the share [Policy.ChargeCurve] gives); it is then divided among the objectives by largest remainder: each objective
 	// gets its exact part rounded down to the minor unit, and the minor units left over go one
 	// each to the objectives with the largest fractions left (the earlier objective first on
 	// equal fractions). So the parts sum to the charge exactly, each is within one minor unit of
@@ -59,16 +59,40 @@ type Settlement struct {
 	TaxReport time.Time `json:"tax_report"`
 }
 
+// chargeShare is the share of an objective's budget charged at achievement x (achieved ÷
+// target) on curve (CP-9, [Policy.ChargeCurve], valid): linear between the points around x, the
+// last point's share from it on. It is exact.
+func chargeShare(curve []ChargePoint, x *big.Rat) *big.Rat {
+	rat := func(r affrules.Rate) *big.Rat { return r.Decimal().Rat() }
+	for i := len(curve) - 1; i >= 0; i-- {
+		a := rat(curve[i].Achieved)
+		if x.Cmp(a) < 0 {
+			continue
+		}
+		s := rat(curve[i].Charged)
+		if i == len(curve)-1 {
+			return s
+		}
+		// s + (next share − s) × (x − a) ÷ (next achievement − a)
+		d := new(big.Rat).Sub(rat(curve[i+1].Charged), s)
+		d.Mul(d, new(big.Rat).Sub(x, a))
+		d.Quo(d, new(big.Rat).Sub(rat(curve[i+1].Achieved), a))
+		return d.Add(d, s)
+	}
+	return new(big.Rat) // before the first point, which a valid curve puts at 0%
+}
+
 // Settle returns the settlement of collaboration c at instant at (CP-9, CP-10, CP-11), given
 // what was achieved of each objective of c's terms ([Collaboration.Terms]), in their order,
 // and the instant the refund is processed, refundAt, or the zero time when that is not known
 // yet.
 //
 //   - c must be [Ended] or [Recalled] at at (CP-7).
-//   - The charge is Σ budget × min(1, achieved ÷ target) over the objectives, computed exactly
-//     (as a fraction) and rounded once to the market currency's minor unit in the policy's
-//     rounding mode ([affrules.Market.Round]); achieving a target exactly or beyond it charges
-//     the whole budget. A recalled collaboration is charged nothing and refunded in full.
+//   - The charge is Σ budget × min(1, achieved ÷ target) over the objectives (or the share
+//     [Policy.ChargeCurve] gives at achieved ÷ target), computed exactly (as a fraction) and
+//     rounded once to the market currency's minor unit in the policy's rounding mode
+//     ([affrules.Market.Round]); with the default curve, achieving a target exactly or beyond
+//     it charges the whole budget. A recalled collaboration is charged nothing and refunded in full.
 //   - The refund is what was paid less the charge, due in [RefundFrom, RefundBy).
 //     Interpretation: the window's days are market-calendar days, counted from the end instant
 //     (the local midnight after the last day) or the recall instant at the same local time of
@@ -171,13 +195,9 @@ func (e *Evaluator) Settle(c Collaboration, achieved []decimal.Decimal, refundAt
 	for i, o := range t.Objectives {
 		paid.Add(paid, budgets[i])
 		p := new(big.Rat)
-		switch {
-		case state == Recalled:
-		case achieved[i].Cmp(o.Target) >= 0:
-			p.SetInt(budgets[i])
-		default:
-			p.Mul(achieved[i].Rat(), new(big.Rat).SetInt(budgets[i]))
-			p.Quo(p, o.Target.Rat())
+		if state != Recalled {
+			x := new(big.Rat).Quo(achieved[i].Rat(), o.Target.Rat())
+			p.Mul(chargeShare(e.policy.ChargeCurve, x), new(big.Rat).SetInt(budgets[i]))
 		}
 		parts[i] = p
 		sum.Add(sum, p)

@@ -2,7 +2,9 @@ package collabplus_test
 
 import (
 	"errors"
+	"fmt"
 	"math/big"
+	"slices"
 	"testing"
 	"time"
 
@@ -207,6 +209,65 @@ func TestSettleCharge(t *testing.T) {
 			require.Equal(t, -tt.c.Terms().Objectives[0].Budget.Exponent(), -got.Charged.Exponent(), "the charge is in the minor unit")
 		})
 	}
+}
+
+// CP-9's formula is pluggable by policy data: Policy.ChargeCurve maps achieved ÷ target to the
+// share of the budget charged, linearly between points, exactly, the last share from the last
+// point on. The default curve is min(1, achieved ÷ target).
+func TestSettleChargeCurve(t *testing.T) {
+	uk := days(affrules.UK, 2026, time.March, 2, 2026, time.March, 20)
+	paid := localTime(affrules.UK, 2026, time.February, 20, 12, 0)
+	c := paidCollab(affrules.UK, uk, paid, obj("a", "100.00", "40"))
+	pt := func(a, s string) collabplus.ChargePoint {
+		return collabplus.ChargePoint{Achieved: lcRate(a), Charged: lcRate(s)}
+	}
+	halfFirst := []collabplus.ChargePoint{pt("0%", "0%"), pt("50%", "0%"), pt("100%", "100%")}
+	early := []collabplus.ChargePoint{pt("0%", "10%"), pt("80%", "100%")}
+	for _, tc := range []struct {
+		curve    []collabplus.ChargePoint
+		achieved string
+		charged  string
+	}{
+		{nil, "10", "25.00"}, {nil, "40", "100.00"}, {nil, "60", "100.00"},
+		{halfFirst, "0", "0.00"}, {halfFirst, "19.99", "0.00"}, {halfFirst, "20", "0.00"}, {halfFirst, "30", "50.00"},
+		{halfFirst, "39.99", "99.95"}, {halfFirst, "40", "100.00"}, {halfFirst, "400", "100.00"},
+		{early, "0", "10.00"}, {early, "16", "55.00"}, {early, "32", "100.00"}, {early, "35", "100.00"},
+		{[]collabplus.ChargePoint{pt("0%", "0%"), pt("100%", "100%")}, "13", "32.50"},
+	} {
+		e := moneyEval(t, func(p *collabplus.Policy) {
+			if tc.curve != nil {
+				p.ChargeCurve = tc.curve
+			}
+		})
+		got, err := e.Settle(c, decs(tc.achieved), time.Time{}, uk.End)
+		require.NoError(t, err)
+		require.True(t, dec(tc.charged).Equal(got.Charged), "curve %v, achieved %s of 40: charged %s, want %s", tc.curve, tc.achieved, got.Charged, tc.charged)
+		require.True(t, got.Charged.Add(got.Refunded).Equal(got.Paid))
+	}
+
+	p, err := collabplus.ParsePolicy([]byte(`{"charge_curve": [{"achieved": "0%", "charged": "0%"}, {"achieved": "50%", "charged": "0%"}, {"achieved": "100%", "charged": "100%"}]}`))
+	require.NoError(t, err)
+	require.Equal(t, halfFirst, p.ChargeCurve)
+	for _, tc := range []struct {
+		doc, field string
+	}{
+		{`{"charge_curve": []}`, "charge_curve"},
+		{`{"charge_curve": [{"achieved": "10%", "charged": "0%"}]}`, "charge_curve[0].achieved"},
+		{`{"charge_curve": [{"achieved": "0%", "charged": "0%"}, {"achieved": "0%", "charged": "10%"}]}`, "charge_curve[1].achieved"},
+		{`{"charge_curve": [{"achieved": "0%", "charged": "50%"}, {"achieved": "100%", "charged": "40%"}]}`, "charge_curve[1].charged"},
+		{`{"charge_curve": [{"achieved": "0%"}]}`, "charge_curve[0].charged"},
+		{`{"charge_curve": [{"achieved": "0%", "charged": "120%"}]}`, "charge_curve[0].charged"},
+	} {
+		_, err := collabplus.ParsePolicy([]byte(tc.doc))
+		require.ErrorContains(t, err, tc.field, tc.doc)
+	}
+	many := make([]collabplus.ChargePoint, 21)
+	for i := range many {
+		many[i] = collabplus.ChargePoint{Achieved: lcRate(fmt.Sprint(i, "%")), Charged: lcRate(fmt.Sprint(i, "%"))}
+	}
+	pol := collabplus.DefaultPolicy()
+	pol.ChargeCurve = many
+	require.ErrorContains(t, pol.Validate(), "charge_curve 21: has more than 20 points")
 }
 
 // CP-10: when the extra fee applies, months in the market's calendar (MKT-2).
@@ -545,5 +606,46 @@ func TestSettleProperties(t *testing.T) {
 		s2, err := evals[mi].Settle(c, more, time.Time{}, period.End)
 		require.NoError(t, err)
 		require.True(t, s2.Charged.GreaterThanOrEqual(s.Charged), "raising achieved[%d] lowered the charge from %s to %s", j, s.Charged, s2.Charged)
+	})
+}
+
+// CP-9 over arbitrary valid charge curves: the charge never falls as more is achieved, never
+// exceeds the deposit, and at no achievement is the first point's share of the budget.
+func TestChargeCurveProperty_CP9(t *testing.T) {
+	uk := days(affrules.UK, 2026, time.March, 2, 2026, time.March, 20)
+	paid := localTime(affrules.UK, 2026, time.February, 20, 12, 0)
+	c := paidCollab(affrules.UK, uk, paid, obj("a", "100.00", "40"))
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.IntRange(1, 5).Draw(t, "points")
+		achieved := rapid.SliceOfNDistinct(rapid.IntRange(1, 100), n-1, n-1, func(k int) int { return k }).Draw(t, "achieved")
+		slices.Sort(achieved)
+		shares := rapid.SliceOfN(rapid.IntRange(0, 100), n, n).Draw(t, "shares")
+		slices.Sort(shares)
+		curve := []collabplus.ChargePoint{{Charged: lcRate(fmt.Sprint(shares[0], "%"))}}
+		for i, a := range achieved {
+			curve = append(curve, collabplus.ChargePoint{Achieved: lcRate(fmt.Sprint(a, "%")), Charged: lcRate(fmt.Sprint(shares[i+1], "%"))})
+		}
+		pol := collabplus.DefaultPolicy()
+		pol.ChargeCurve = curve
+		e, err := collabplus.New(pol, commission.MustNew(commission.DefaultPolicy()))
+		if err != nil {
+			t.Fatalf("curve %v: %v", curve, err)
+		}
+		lo := rapid.IntRange(0, 60).Draw(t, "lo")
+		hi := lo + rapid.IntRange(0, 60).Draw(t, "more")
+		a, err := e.Settle(c, decs(fmt.Sprint(lo)), time.Time{}, uk.End)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := e.Settle(c, decs(fmt.Sprint(hi)), time.Time{}, uk.End)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Charged.GreaterThan(b.Charged) || b.Charged.GreaterThan(b.Paid) {
+			t.Fatalf("curve %v: charged %s at %d, %s at %d of 40, paid %s", curve, a.Charged, lo, b.Charged, hi, b.Paid)
+		}
+		if lo == 0 && !a.Charged.Equal(dec(fmt.Sprint(shares[0])+".00")) {
+			t.Fatalf("curve %v: at no achievement charged %s, want %d%% of 100.00", curve, a.Charged, shares[0])
+		}
 	})
 }

@@ -323,7 +323,8 @@ func TestValidateEveryProblem(t *testing.T) {
 	}
 	want := []string{"markets[1]", "markets[2]", "open_markets[0]", "task_days", "challenge_days", "quota_limit", "quota_days", "max_groups",
 		"payment_hours", "payment_methods[1]", "payment_methods[2]", "recall_refund_days", "fee_refund_days", "rounding", "extra_fee_rate",
-		"tax_report_day", "tie_breaks[0]", "cancel_reasons", "sample_lead_days", "recommended[ZZ]", "recommended[ZZ].min_days", "recommended[ZZ].min_reward"}
+		"tax_report_day", "tie_breaks[0]", "cancel_reasons", "sample_lead_days", "recommended[ZZ]", "recommended[ZZ].min_days", "recommended[ZZ].min_reward",
+		"charge_curve"}
 	err := p.Validate()
 	lcBadInput(t, err, want...)
 	require.ErrorIs(t, err, affrules.ErrUnknownMarket)
@@ -338,7 +339,7 @@ func TestValidateEveryProblem(t *testing.T) {
 	lcBadInput(t, err, "markets", "quota_limit", "tie_breaks[1]")
 
 	lcBadInput(t, collabplus.Policy{}.Validate(), "markets", "task_days", "challenge_days", "quota_limit", "quota_days", "max_groups",
-		"payment_hours", "payment_methods", "tax_report_day", "tie_breaks", "cancel_reasons")
+		"payment_hours", "payment_methods", "tax_report_day", "tie_breaks", "cancel_reasons", "charge_curve")
 	require.Panics(t, func() { collabplus.MustNew(collabplus.Policy{}, lcCom) })
 }
 

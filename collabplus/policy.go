@@ -67,6 +67,12 @@ type Policy struct {
 	// Defaults 7–14.
 	RecallRefundDays Days `json:"recall_refund_days" strict:"all"`
 	FeeRefundDays    Days `json:"fee_refund_days" strict:"all"`
+	// ChargeCurve is CP-9's charge of an objective as a share of its budget, by its achievement
+	// (achieved ÷ target): points in increasing achievement, the first at 0%, their shares never
+	// decreasing; linear between points, the last point's share from it on. At most 20 points.
+	// Default 0% → 0% and 100% → 100%: budget × min(1, achieved ÷ target). A curve of 0% → 0%,
+	// 50% → 0%, 100% → 100%, say, charges nothing below half the target.
+	ChargeCurve []ChargePoint `json:"charge_curve" strict:"all"`
 	// Rounding is how charges and fees are rounded to the market's minor unit (MKT-4).
 	// Default half_up.
 	Rounding affrules.RoundingMode `json:"rounding"`
@@ -103,6 +109,16 @@ type Policy struct {
 	Recommended map[affrules.MarketCode]Recommendation `json:"recommended,omitempty" strict:"all"`
 }
 
+// ChargePoint is a point of [Policy.ChargeCurve]: at an objective's achievement Achieved
+// (achieved ÷ target, up to 100%), the share Charged of its budget is charged (CP-9).
+type ChargePoint struct {
+	Achieved affrules.Rate `json:"achieved"`
+	Charged  affrules.Rate `json:"charged"`
+}
+
+// maxChargePoints is the most points a charge curve may have.
+const maxChargePoints = 20
+
 // DefaultPolicy returns the catalog's values (SPEC §5).
 func DefaultPolicy() Policy {
 	return Policy{
@@ -122,6 +138,7 @@ func DefaultPolicy() Policy {
 		Rounding:            affrules.HalfUp,
 		ExtraFee:            true,
 		ExtraFeeRate:        affrules.MustParseRate("11%"),
+		ChargeCurve:         []ChargePoint{{}, {Achieved: affrules.MustParseRate("100%"), Charged: affrules.MustParseRate("100%")}},
 		TaxReportDay:        7,
 		TieBreaks:           []string{TieFirstReached, TieCreatorID},
 		CancelReasons:       []string{"account_security", "risk_control"},
@@ -207,6 +224,24 @@ func (p Policy) Validate() error {
 	}
 	if _, err := p.Rounding.MarshalText(); err != nil {
 		l.Add("rounding", int(p.Rounding), "must be half_up, half_even or down: %w", affrules.ErrOutOfRange)
+	}
+	switch n := len(p.ChargeCurve); {
+	case n == 0:
+		l.Add("charge_curve", "[]", "must have at least one point (CP-9)")
+	case n > maxChargePoints:
+		l.Add("charge_curve", n, "has more than %d points (CP-9)", maxChargePoints)
+	case !p.ChargeCurve[0].Achieved.IsZero():
+		l.Add("charge_curve[0].achieved", p.ChargeCurve[0].Achieved, "must be 0%%: the curve starts at no achievement (CP-9)")
+	}
+	for i := 1; i < len(p.ChargeCurve) && i <= maxChargePoints; i++ {
+		prev, pt := p.ChargeCurve[i-1], p.ChargeCurve[i]
+		f := "charge_curve[" + strconv.Itoa(i) + "]"
+		if pt.Achieved.Cmp(prev.Achieved) <= 0 {
+			l.Add(f+".achieved", pt.Achieved, "must be above the previous point's %s (CP-9)", prev.Achieved)
+		}
+		if pt.Charged.Cmp(prev.Charged) < 0 {
+			l.Add(f+".charged", pt.Charged, "must not be below the previous point's %s: more achieved never charges less (CP-9)", prev.Charged)
+		}
 	}
 	if p.ExtraFee && p.ExtraFeeRate.IsZero() {
 		l.Add("extra_fee_rate", p.ExtraFeeRate, "must be above 0%% when extra_fee is on (CP-10)")

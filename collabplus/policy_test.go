@@ -27,12 +27,13 @@ func TestDefaultPolicy(t *testing.T) {
 		MaxGroups:           100,                                // CP-4
 		PaymentHours:        24,                                 // CP-7
 		PaymentMethods:      []string{"credit_card", "debit_card", "bank_transfer"},
-		RecallRefundDays:    collabplus.Days{Min: 7, Max: 14}, // CP-7
-		FeeRefundDays:       collabplus.Days{Min: 7, Max: 14}, // CP-9
-		Rounding:            affrules.HalfUp,                  // MKT-4
-		ExtraFee:            true,                             // CP-10
-		ExtraFeeRate:        lcRate("11%"),                    // CP-10
-		TaxReportDay:        7,                                // CP-11
+		RecallRefundDays:    collabplus.Days{Min: 7, Max: 14},                                                  // CP-7
+		FeeRefundDays:       collabplus.Days{Min: 7, Max: 14},                                                  // CP-9
+		ChargeCurve:         []collabplus.ChargePoint{{}, {Achieved: lcRate("100%"), Charged: lcRate("100%")}}, // CP-9
+		Rounding:            affrules.HalfUp,                                                                   // MKT-4
+		ExtraFee:            true,                                                                              // CP-10
+		ExtraFeeRate:        lcRate("11%"),                                                                     // CP-10
+		TaxReportDay:        7,                                                                                 // CP-11
 		TieBreaks:           []string{collabplus.TieFirstReached, collabplus.TieCreatorID},
 		CancelReasons:       []string{"account_security", "risk_control"}, // CP-14
 		SampleLeadDays:      21,                                           // CP-16

@@ -3,6 +3,7 @@ package collabplustest
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -45,6 +46,11 @@ func Policy() *rapid.Generator[collabplus.Policy] {
 		p.SampleLeadDays = straddle("sample_lead_days", p.SampleLeadDays, 0, 3650)
 		p.PermanentEndsParticipation = rapid.Bool().Draw(t, "permanent_ends_participation")
 		p.ExtraFee = rapid.Bool().Draw(t, "extra_fee")
+		if sometimes(t, "charge_curve", 4) { // CP-9: nothing charged below a share of the target
+			from := affrules.MustParseRate(strconv.Itoa(rapid.IntRange(1, 99).Draw(t, "charge_from_percent")) + "%")
+			full := affrules.MustParseRate("100%")
+			p.ChargeCurve = []collabplus.ChargePoint{{}, {Achieved: from}, {Achieved: full, Charged: full}}
+		}
 		return p
 	})
 }

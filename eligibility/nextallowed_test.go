@@ -20,10 +20,18 @@ type version struct {
 }
 
 func versioned(t require.TestingT, vs ...version) *eligibility.Evaluator {
+	return versionedWith(t, vs, nil)
+}
+
+// versionedWith is versioned with edit applied to version i's thresholds.
+func versionedWith(t require.TestingT, vs []version, edit func(i int, th *eligibility.Thresholds)) *eligibility.Evaluator {
 	var es []affrules.Effective[eligibility.Thresholds]
-	for _, v := range vs {
+	for i, v := range vs {
 		th := eligibility.SeedThresholds()
 		th.CounterfeitWindowDays, th.MinStoreRating = v.window, decimal.RequireFromString(v.min)
+		if edit != nil {
+			edit(i, &th)
+		}
 		es = append(es, affrules.Effective[eligibility.Thresholds]{From: v.from, Value: th})
 	}
 	tl, err := affrules.NewTimeline(es...)
@@ -83,6 +91,62 @@ func TestNextAllowedAcrossVersions_ELG1_ELG2(t *testing.T) {
 	}
 }
 
+// MKT-5, ELG-6: a later version under which the shop's banned product disqualifies it
+// permanently ends the search: nothing lifts the shop from that version's start.
+func TestNextAllowedBeforeABan_ELG6(t *testing.T) {
+	T := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	day := 24 * time.Hour
+	vs := []version{{time.Time{}, 60, "2.5"}, {T, 60, "2.5"}}
+	e := versionedWith(t, vs, func(i int, th *eligibility.Thresholds) { th.ProductBanDisqualifiesShop = i == 1 })
+	s := eligibility.Shop{ID: "s", Market: affrules.UK, StoreRating: decimal.NewFromInt(4), ProductBanned: true, LastCounterfeitViolation: T.Add(-50 * day)}
+	r, err := e.Shop(s, T.Add(-10*day))
+	require.NoError(t, err)
+	require.Equal(t, eligibility.TemporarilyDisqualified, r.State)
+	require.True(t, r.Decision.NextAllowed.IsZero(), "next allowed %v: the ban takes over at %v", r.Decision.NextAllowed, T)
+	then, err := e.Shop(s, T.Add(10*day))
+	require.NoError(t, err)
+	require.Equal(t, eligibility.PermanentlyDisqualified, then.State)
+	// Lifted before the ban's version: the lift stands.
+	s.LastCounterfeitViolation = T.Add(-65 * day)
+	r, err = e.Shop(s, T.Add(-10*day))
+	require.NoError(t, err)
+	require.True(t, r.Decision.NextAllowed.Equal(T.Add(-5*day)), "%v", r.Decision.NextAllowed)
+}
+
+// MKT-5: a product whose only obstacle is its shop is told the shop's lift only if its own rules
+// pass under the version in force then.
+func TestProductNextAllowedAcrossVersions_ELG3(t *testing.T) {
+	T := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	day := 24 * time.Hour
+	vs := []version{{time.Time{}, 60, "2.5"}, {T, 30, "2.5"}}
+	e := versionedWith(t, vs, func(i int, th *eligibility.Thresholds) {
+		if i == 1 { // FMCG's negative-review limit tightened from 0.6% to 0.2%
+			th.Categories[affrules.FMCG] = eligibility.Limits{NegativeReviewRate: affrules.MustParseRate("0.2%"), SellerFaultRefundRate: affrules.MustParseRate("1.5%")}
+		}
+	})
+	at := T.Add(-10 * day)
+	shop, err := e.Shop(eligibility.Shop{ID: "s", Market: affrules.UK, StoreRating: decimal.NewFromInt(4), LastCounterfeitViolation: T.Add(-40 * day)}, at)
+	require.NoError(t, err)
+	require.True(t, shop.Decision.NextAllowed.Equal(T), "the shop lifts as the shorter window starts: %v", shop.Decision.NextAllowed)
+	for _, tc := range []struct {
+		negative int64
+		next     time.Time
+	}{{3, time.Time{}}, {1, T}} {
+		p := eligibility.Product{ID: "p", ShopID: "s", Market: affrules.UK, Category: affrules.FMCG, Orders: 1000, Reviews: 50, NegativeReviewOrders: tc.negative}
+		r, err := e.Product(p, shop, at)
+		require.NoError(t, err)
+		require.Equal(t, eligibility.TemporarilyDisqualified, r.State)
+		require.True(t, r.Decision.NextAllowed.Equal(tc.next), "%d of 1000 negative: next allowed %v, want %v", tc.negative, r.Decision.NextAllowed, tc.next)
+		if !tc.next.IsZero() {
+			shopThen, err := e.Shop(eligibility.Shop{ID: "s", Market: affrules.UK, StoreRating: decimal.NewFromInt(4), LastCounterfeitViolation: T.Add(-40 * day)}, tc.next)
+			require.NoError(t, err)
+			then, err := e.Product(p, shopThen, tc.next)
+			require.NoError(t, err)
+			require.True(t, then.Eligible(), "%v", then.Decision)
+		}
+	}
+}
+
 // MKT-5 over arbitrary version histories: a shop evaluated at NextAllowed is eligible, a
 // nanosecond before it is not, and a shop without a NextAllowed is eligible at none of the
 // instants at which a version starts or a violation leaves a version's window.
@@ -97,9 +161,14 @@ func TestNextAllowedProperty_ELG1_ELG2(t *testing.T) {
 			from = from.Add(time.Duration(rapid.IntRange(1, 60).Draw(t, "gap")) * day)
 			vs = append(vs, version{from, rapid.IntRange(1, 90).Draw(t, "window"), rapid.SampledFrom([]string{"2.5", "3", "3.5"}).Draw(t, "min")})
 		}
-		e := versioned(t, vs...)
+		bans := make([]bool, n)
+		for i := range bans {
+			bans[i] = rapid.IntRange(0, 3).Draw(t, "ban") == 3
+		}
+		e := versionedWith(t, vs, func(i int, th *eligibility.Thresholds) { th.ProductBanDisqualifiesShop = bans[i] })
 		at := base.Add(time.Duration(rapid.IntRange(-30, 150).Draw(t, "at")) * day)
 		s := eligibility.Shop{ID: "s", Market: affrules.UK, StoreRating: decimal.RequireFromString(rapid.SampledFrom([]string{"2.4", "2.5", "2.8", "3", "4"}).Draw(t, "rating"))}
+		s.ProductBanned = rapid.IntRange(0, 3).Draw(t, "product_banned") == 3
 		if rapid.Bool().Draw(t, "violated") {
 			s.LastCounterfeitViolation = at.Add(-time.Duration(rapid.IntRange(0, 100*24).Draw(t, "ago")) * time.Hour)
 		}
@@ -107,7 +176,7 @@ func TestNextAllowedProperty_ELG1_ELG2(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r.Eligible() {
+		if r.Eligible() || r.Permanent() {
 			return
 		}
 		eligibleAt := func(x time.Time) bool {

@@ -29,8 +29,9 @@ type Thresholds struct {
 	MinRefundCases        int64                        `json:"min_refund_cases"`        // ELG-4 applies from this many return/refund cases: 5
 	Categories            map[affrules.Category]Limits `json:"categories"`              // ELG-3, ELG-4, ELG-5
 	// RefundRateOfCases divides ELG-4's seller-fault cases by the product's return/refund
-	// cases instead of its orders (SPEC leaves ELG-4's denominator to interpretation). Default
-	// false: by orders.
+	// cases instead of its orders (SPEC leaves ELG-4's denominator to interpretation); ELG-4
+	// must then apply from at least one case (MinRefundCases ≥ 1), or a product without cases
+	// would have no rate. Default false: by orders.
 	RefundRateOfCases bool `json:"refund_rate_of_cases,omitempty" strict:"optional"`
 	// ProductBanDisqualifiesShop makes a product frozen or delisted for a policy violation
 	// disqualify its shop permanently, and with it every product of the shop (ELG-6, read as
@@ -178,6 +179,8 @@ func (t Thresholds) validate(l *fielderr.List, path string) {
 	}
 	if t.MinRefundCases < 0 {
 		l.Add(path+".min_refund_cases", t.MinRefundCases, "%w", affrules.ErrNegative)
+	} else if t.RefundRateOfCases && t.MinRefundCases == 0 {
+		l.Add(path+".min_refund_cases", 0, "must be at least 1 when refund_rate_of_cases is on: a product without return/refund cases would have no rate (ELG-4, ELG-5)")
 	}
 	if len(t.Categories) == 0 {
 		l.Add(path+".categories", "{}", "must name at least one category")

@@ -36,7 +36,8 @@ type Product struct {
 // The result's Scope says what is disqualified (ELG-6): [ProductScope] for the product's own rules
 // (ELG-3, ELG-4, freezing, delisting) when its shop is eligible, [ShopScope] when the shop's
 // disqualification accounts for the product's state, and [ProductScope] again when the product's
-// own permanent disqualification outweighs its shop's temporary one.
+// own permanent disqualification outweighs its shop's temporary one; but [ShopScope] for a frozen
+// or delisted product where [Thresholds.ProductBanDisqualifiesShop] makes the ban its shop's.
 //
 // A product that passes every rule allocates nothing; any other makes one allocation, its reasons.
 //
@@ -50,7 +51,7 @@ type Product struct {
 // after at (it was evaluated at an earlier instant, and its reasons no longer hold).
 //
 // The shop result stands for the shop at at: pass the shop evaluated at the same instant, as
-// [Evaluator.Run] does. A result carries no instant, so one from another instant is found out
+// a [Run] does. A result carries no instant, so one from another instant is found out
 // only in the case above; an eligible shop's result from before a stricter policy version, say,
 // is taken as it is.
 func (e *Evaluator) Product(p Product, shop Result, at time.Time) (Result, error) {
@@ -159,7 +160,31 @@ func (e *Evaluator) appendProduct(r *Result, dst []affrules.Reason, p *Product, 
 		return fielderr.New(pkg, "product["+p.ID+"] reasons", "dst", "shares the shop result's reasons: pass another array")
 	}
 	productReasons(r, dst, p, shop, v, shopFailures)
+	if na := r.Decision.NextAllowed; !na.IsZero() && !p.passesOwn(vs, na) {
+		r.Decision.NextAllowed = time.Time{} // MKT-5: the shop's lift is not the product's
+	}
 	return nil
+}
+
+// passesOwn reports whether the product's own rules (ELG-3, ELG-4, with ELG-5's undefined rates
+// as failures) pass under the version of vs in force at t, the instant its shop's temporary
+// disqualification lifts: a later version's stricter limit may keep the product out then.
+func (p *Product) passesOwn(vs []limitVersion, t time.Time) bool {
+	i := len(vs) - 1
+	if inBounds(t) {
+		i = limitAt(vs, t.UnixNano())
+	}
+	if i < 0 {
+		return false
+	}
+	v := &vs[i]
+	negApplies, refApplies := p.Reviews >= v.minReviews, p.RefundCases >= v.minRefundCases
+	switch {
+	case !v.present, negApplies && p.Orders == 0, refApplies && p.refundBase(v) == 0:
+		return false
+	}
+	return !(negApplies && v.negative.CmpFraction(p.NegativeReviewOrders, p.Orders) >= 0) &&
+		!(refApplies && v.refund.CmpFraction(p.SellerFaultRefunds, p.refundBase(v)) >= 0)
 }
 
 // passes reports whether every rule applies and passes: the hot path, which allocates nothing.
@@ -297,8 +322,6 @@ func (p *Product) check(shop *Result, v *limitVersion) error {
 		return p.badCount()
 	case p.Orders == 0 && (p.Reviews >= v.minReviews || (p.RefundCases >= v.minRefundCases && !v.refundOfCases)):
 		return fielderr.New(pkg, "product["+p.ID+"].orders", 0, "rate undefined: a rate rule applies but there are no orders (ELG-5)")
-	case v.refundOfCases && p.RefundCases == 0 && v.minRefundCases == 0:
-		return fielderr.New(pkg, "product["+p.ID+"].refund_cases", 0, "rate undefined: ELG-4 applies from 0 cases and is a rate of the return/refund cases, of which there are none (ELG-5)")
 	case p.Previous > PermanentlyDisqualified:
 		return fielderr.New(pkg, "product["+p.ID+"].previous", int(p.Previous), "%w", affrules.ErrOutOfRange)
 	}

@@ -15,7 +15,7 @@ import (
 // return/refund cases. The limit is strict either way, and a rate of no cases is bad input.
 func TestRefundRateOfCases_ELG4(t *testing.T) {
 	at := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
-	p, err := eligibility.ParsePolicy([]byte(`{"default":[{"value":{"counterfeit_window_days":60,"min_store_rating":"2.5","min_reviews":5,"min_refund_cases":0,"refund_rate_of_cases":true,
+	p, err := eligibility.ParsePolicy([]byte(`{"default":[{"value":{"counterfeit_window_days":60,"min_store_rating":"2.5","min_reviews":5,"min_refund_cases":1,"refund_rate_of_cases":true,
 		"categories":{"fmcg":{"negative_review_rate_below":"0.6%","seller_fault_refund_rate_below":"50%"}}}}]}`))
 	require.NoError(t, err)
 	v, _ := p.Default.At(at)
@@ -38,14 +38,18 @@ func TestRefundRateOfCases_ELG4(t *testing.T) {
 			require.Equal(t, [2]int64{tc.refunds, tc.cases}, [2]int64{n, d}, "the observed rate is of the cases")
 		}
 	}
-	_, err = byCases.Product(product(0, 0), shop, at)
-	require.ErrorContains(t, err, "product[p].refund_cases 0: rate undefined")
+	r, err := byCases.Product(product(0, 0), shop, at)
+	require.NoError(t, err)
+	require.True(t, r.Eligible(), "no cases: ELG-4 does not apply")
+	_, err = eligibility.ParsePolicy([]byte(`{"default":[{"value":{"counterfeit_window_days":60,"min_store_rating":"2.5","min_reviews":5,"min_refund_cases":0,"refund_rate_of_cases":true,
+		"categories":{"fmcg":{"negative_review_rate_below":"0.6%","seller_fault_refund_rate_below":"50%"}}}}]}`))
+	require.ErrorContains(t, err, "min_refund_cases 0: must be at least 1 when refund_rate_of_cases is on")
 
 	// By orders (the default), 5 of 10 cases over 1000 orders is 0.5%, below 1.5%.
 	def := eligibility.MustNew(eligibility.DefaultPolicy())
 	shop, err = def.Shop(eligibility.Shop{ID: "s", Market: affrules.UK, StoreRating: decimal.NewFromInt(4)}, at)
 	require.NoError(t, err)
-	r, err := def.Product(product(5, 10), shop, at)
+	r, err = def.Product(product(5, 10), shop, at)
 	require.NoError(t, err)
 	require.True(t, r.Eligible(), "%v", r.Decision)
 }

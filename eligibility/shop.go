@@ -159,7 +159,7 @@ func (e *Evaluator) AppendShop(dst []affrules.Reason, s Shop, at time.Time) (r R
 	// Every reason above is a failure: the shop is not allowed.
 	r.Scope, r.Decision.Reasons = ShopScope, reasons
 	if !permanent {
-		r.Decision.NextAllowed = nextShopAllowed(vs, vi, low, at, s.LastCounterfeitViolation, hasViolation, s.StoreRating)
+		r.Decision.NextAllowed = nextShopAllowed(vs, vi, low, at, s.LastCounterfeitViolation, hasViolation, s.StoreRating, s.ProductBanned)
 	}
 	return r, nil
 }
@@ -169,11 +169,15 @@ func (e *Evaluator) AppendShop(dst []affrules.Reason, s Shop, at time.Time) (r R
 // in force then (vs[vi] at at, where ELG-2 fails if low), or the zero time if none does: its
 // violation has left that version's window by then and its rating meets that version's
 // minimum. A later version can bring that instant forward or back (a shorter or longer window,
-// another minimum), or make it none.
-func nextShopAllowed(vs []shopVersion, vi int, low bool, at, violation time.Time, hasViolation bool, rating decimal.Decimal) time.Time {
+// another minimum), or make it none; one under which the shop's banned product disqualifies it
+// (ELG-6) ends the search, since from its start the shop is permanently disqualified.
+func nextShopAllowed(vs []shopVersion, vi int, low bool, at, violation time.Time, hasViolation bool, rating decimal.Decimal, productBanned bool) time.Time {
 	for k := vi; k < len(vs); k++ {
 		t := at
 		if k > vi {
+			if productBanned && vs[k].productBan {
+				return time.Time{}
+			}
 			if rating.LessThan(vs[k].minRating) {
 				continue
 			}

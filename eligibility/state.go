@@ -56,8 +56,11 @@ type Scope uint8
 const (
 	// NoScope: nothing is disqualified.
 	NoScope Scope = iota
-	// ShopScope: the shop is disqualified, by ELG-1, ELG-2 or a deactivated seller account, and
-	// with it every product of the shop. The subject is [Result.ShopID].
+	// ShopScope: the shop is disqualified, by ELG-1, ELG-2, a deactivated seller account or
+	// (where [Thresholds.ProductBanDisqualifiesShop] says so) a banned product, and with it
+	// every product of the shop. The subject is [Result.ShopID]. A banned product's own result
+	// has it before its shop's does: the host records the ban on the shop (Shop.ProductBanned)
+	// for the shop's next evaluation.
 	ShopScope
 	// ProductScope: only the product is disqualified, by ELG-3, ELG-4, freezing or delisting; the
 	// shop's other products are not affected. The subject is [Result.ID].
@@ -107,7 +110,8 @@ type Result struct {
 	Market affrules.MarketCode `json:"market,omitempty"`
 	State  State               `json:"state"`
 	// Scope says what the disqualification applies to (ELG-6): [ShopScope] when the shop's own
-	// state accounts for this result's (the shop ShopID is disqualified, and every product of it),
+	// state accounts for this result's (the shop ShopID is disqualified, and every product of it)
+	// or when the product is banned and the policy makes a ban disqualify its shop,
 	// [ProductScope] when only the product ID is, or when its own rules make it worse off than
 	// its shop (a frozen product of a temporarily disqualified shop).
 	Scope    Scope             `json:"scope,omitempty"`

@@ -295,8 +295,8 @@ func (e *Evaluator) register(c *Campaign, a Action, at time.Time) error {
 				timeOnly = false
 			}
 		}
-		closes := c.Registration.End // CMP-4
-		if c.Initiator == Seller {
+		closes := c.Registration.End // CMP-4, and CMP-5: not once the campaign is over
+		if c.Initiator == Seller || c.Period.End.Before(closes) {
 			closes = c.Period.End // CMP-6: the owner registers until the campaign is over
 		}
 		if timeOnly && next.Before(closes) {
@@ -462,6 +462,7 @@ func join(c *Campaign, a Action, at time.Time) error {
 	if w := window(c, at, c.ID, true); w != nil {
 		reasons = append(reasons, *w)
 	}
+	reasons = append(reasons, over(c, at, c.ID)...) // a join window may outlast the campaign
 	if i := c.joined(a.actor); i >= 0 {
 		reasons = append(reasons, affrules.Reason{Rule: RuleSellerCampaigns, Key: keyJoined, Observed: affrules.Instant(c.Partners[i].Joined), Subject: a.actor})
 	}

@@ -225,8 +225,9 @@ func (c Campaign) clone() Campaign {
 // out of the library's bounds, empty or inverted; registration starting after the campaign or
 // ending after its end ([Policy.RegistrationWithinCampaign]); a requirement outside the rate
 // bounds; an audience that is neither all nor a list of distinct IDs; preferences on an agency
-// campaign; a campaign period, or an agency campaign's registration period, that has ended by
-// at; and anything the rules set (products, partners, the instants) given already.
+// campaign; a campaign period or a registration period that has ended by at, or a registration
+// period that opens only once the campaign is over; and anything the rules set (products,
+// partners, the instants) given already.
 func (e *Evaluator) Create(c Campaign, at time.Time) (Campaign, error) {
 	if err := e.ready(); err != nil {
 		return Campaign{}, err
@@ -249,13 +250,14 @@ func (e *Evaluator) Create(c Campaign, at time.Time) (Campaign, error) {
 	if len(c.Partners) > 0 {
 		l.Add("campaign.partners", len(c.Partners), "join after publication (%s): leave them out", RuleSellerCampaigns)
 	}
-	// A campaign that has ended, or whose registration has closed, by its creation would never
-	// run or could never take a product: a careless date, not a campaign.
+	// A campaign that has ended, or whose registration (for a seller campaign, the partners'
+	// joining) has closed, by its creation would never run or never take a product or a
+	// partner: careless dates, not a campaign.
 	if bounds.InRange(at) && !c.Period.End.IsZero() && !at.Before(c.Period.End) {
 		l.Add("campaign.period.end", stamp(c.Period.End), "is not after the creation at %s: the campaign would never run (%s)", stamp(at), RuleTerms)
 	}
-	if bounds.InRange(at) && c.Initiator == Agency && !c.Registration.End.IsZero() && !at.Before(c.Registration.End) {
-		l.Add("campaign.registration.end", stamp(c.Registration.End), "is not after the creation at %s: no seller could register (%s)", stamp(at), RuleTerms)
+	if bounds.InRange(at) && !c.Registration.End.IsZero() && !at.Before(c.Registration.End) {
+		l.Add("campaign.registration.end", stamp(c.Registration.End), "is not after the creation at %s: registration would never be open (%s)", stamp(at), RuleTerms)
 	}
 	if err := l.Err(); err != nil {
 		return Campaign{}, err
@@ -286,6 +288,10 @@ func (e *Evaluator) checkTerms(l *fielderr.List, c *Campaign) {
 	}
 	regOK := period(l, "campaign.registration", c.Registration)
 	campOK := period(l, "campaign.period", c.Period)
+	if regOK && campOK && !c.Registration.Start.Before(c.Period.End) {
+		// possible only with Policy.RegistrationWithinCampaign false
+		l.Add("campaign.registration.start", stamp(c.Registration.Start), "is not before the campaign's end %s: registration would open only once it is over (%s)", stamp(c.Period.End), RuleTerms)
+	}
 	if regOK && campOK && e.policy.RegistrationWithinCampaign {
 		if c.Registration.Start.After(c.Period.Start) {
 			l.Add("campaign.registration.start", stamp(c.Registration.Start), "is after the campaign's start %s: registration starts no later than the campaign (%s)", stamp(c.Period.Start), RuleTerms)

@@ -95,10 +95,6 @@ func TestCreateEachProblem(t *testing.T) {
 		{"audience with an ID twice", false, func(c *campaign.Campaign) {
 			c.Audience = campaign.Audience{IDs: []string{"shop-1", "shop-2", "shop-1"}}
 		}, "campaign.audience.ids[2]", nil},
-		{"campaign over by its creation (CMP-3)", true, func(c *campaign.Campaign) {
-			c.Period.End, c.Registration.End = t0, t0.Add(-time.Hour)
-			c.Period.Start, c.Registration.Start = t0.Add(-48*time.Hour), t0.Add(-48*time.Hour)
-		}, "campaign.period.end", nil},
 		{"registration closed by its creation (CMP-3)", false, func(c *campaign.Campaign) {
 			c.Registration = affrules.Period{Start: t0.Add(-48 * time.Hour), End: t0}
 		}, "campaign.registration.end", nil},
@@ -232,6 +228,35 @@ func TestRegistrationWithinCampaign(t *testing.T) {
 	_, err = le.Create(c, t0)
 	badInput(t, err, "campaign.registration")
 	require.ErrorIs(t, err, affrules.ErrInvertedPeriod)
+
+	// Careless dates, whatever the policy (CMP-3): a campaign over by its creation (its
+	// registration then closed too), a registration closed by it (a seller campaign's join
+	// window included), a registration opening only once the campaign is over.
+	for _, tc := range []struct {
+		name   string
+		seller bool
+		edit   func(c *campaign.Campaign)
+		fields []string
+	}{
+		{"campaign over", true, func(c *campaign.Campaign) {
+			c.Period = affrules.Period{Start: t0.Add(-48 * time.Hour), End: t0}
+			c.Registration = affrules.Period{Start: t0.Add(-48 * time.Hour), End: t0.Add(-time.Hour)}
+		}, []string{"campaign.period.end", "campaign.registration.end"}},
+		{"seller's join window closed", true, func(c *campaign.Campaign) {
+			c.Registration = affrules.Period{Start: t0.Add(-48 * time.Hour), End: t0}
+		}, []string{"campaign.registration.end"}},
+		{"registration opens as the campaign ends", false, func(c *campaign.Campaign) {
+			c.Registration = affrules.Period{Start: c.Period.End, End: c.Period.End.Add(time.Hour)}
+		}, []string{"campaign.registration.start"}},
+	} {
+		c := agencyTerms(t)
+		if tc.seller {
+			c = sellerTerms(t)
+		}
+		tc.edit(&c)
+		_, err := le.Create(c, t0)
+		badInput(t, err, tc.fields...)
+	}
 }
 
 // CMP-4, MKT-3: the registration period is half-open. Its first instant and the one before its
@@ -704,6 +729,26 @@ func TestJoin(t *testing.T) {
 	open := apply(t, apply(t, create(t, all), register("serum", "shop-1", "20%"), t0), campaign.Publish("shop-1"), t0)
 	apply(t, open, campaign.Join("agency-9"), regStart)
 
+	// A join window outlasting the campaign (the policy allows it) takes no partner once the
+	// campaign is over (CMP-5).
+	loose := campaign.DefaultPolicy()
+	loose.RegistrationWithinCampaign = false
+	le := campaign.MustNew(loose, com)
+	long := sellerTerms(t)
+	long.Registration.End = long.Period.End.Add(10 * 24 * time.Hour)
+	lc, err := le.Create(long, t0)
+	require.NoError(t, err)
+	lc, err = le.Apply(lc, register("serum", "shop-1", "20%"), t0)
+	require.NoError(t, err)
+	lc, err = le.Apply(lc, campaign.Publish("shop-1"), t0)
+	require.NoError(t, err)
+	_, err = le.Apply(lc, campaign.Join("agency-1"), long.Period.End.Add(-time.Nanosecond))
+	require.NoError(t, err)
+	_, err = le.Apply(lc, campaign.Join("agency-1"), long.Period.End)
+	var rf *affrules.Refusal
+	require.ErrorAs(t, err, &rf)
+	require.Equal(t, []string{"CMP-5 campaign.cmp5.campaign_over"}, reasonKeys(rf.Decision.Reasons))
+
 	r = refused(t, approved(t), campaign.Join("agency-1"), on(4, 10))
 	requireDecision(t, decision(time.Time{}, affrules.Reason{Rule: campaign.RuleInitiators, Key: keyWrongInitiator,
 		Observed: affrules.Text("agency"), Limit: affrules.Text("seller"), Subject: "year-end"}), r)
@@ -1054,4 +1099,21 @@ func TestRegisterNextAllowedAfterDisqualification(t *testing.T) {
 
 	r = refused(t, c, campaign.Register(registration("serum", "shop-1", "15%"), productResult(t, negativeReviews("serum", "shop-1"))), at)
 	require.True(t, r.Decision.NextAllowed.IsZero(), "ELG-3: time alone does not help")
+
+	// A registration period outlasting the campaign (the policy allows it): a lift after the
+	// campaign's end would meet CMP-5's refusal, so none is named; one before it is.
+	loose := campaign.DefaultPolicy()
+	loose.RegistrationWithinCampaign = false
+	le := campaign.MustNew(loose, com)
+	long := agencyTerms(t)
+	long.Registration.End = long.Period.End.Add(10 * 24 * time.Hour)
+	lc, err := le.Create(long, t0)
+	require.NoError(t, err)
+	_, err = le.Apply(lc, campaign.Register(registration("serum", "shop-1", "15%"), result(long.Period.End.Add(24*time.Hour-60*24*time.Hour), at)), at)
+	var rf *affrules.Refusal
+	require.ErrorAs(t, err, &rf)
+	require.True(t, rf.Decision.NextAllowed.IsZero(), "lifts after the campaign's end: %v", rf.Decision.NextAllowed)
+	_, err = le.Apply(lc, campaign.Register(registration("serum", "shop-1", "15%"), result(lifts.Add(-60*24*time.Hour), at)), at)
+	require.ErrorAs(t, err, &rf)
+	require.Equal(t, lifts, rf.Decision.NextAllowed.In(lifts.Location()), "lifts before the campaign's end")
 }

@@ -194,6 +194,9 @@ func (m *machModel) join(partner string, at time.Time) (reasons []string, apply 
 	if !at.Before(c.Registration.End) {
 		reasons = append(reasons, "CMP-6 campaign.cmp6.closed")
 	}
+	if !at.Before(c.Period.End) {
+		reasons = append(reasons, "CMP-5 campaign.cmp5.campaign_over")
+	}
 	if m.hasJoined(partner) {
 		reasons = append(reasons, "CMP-6 campaign.cmp6.joined")
 	}

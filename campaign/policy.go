@@ -33,7 +33,8 @@ type Policy struct {
 	// EligibleProductsOnly refuses a registration whose product is not affiliate-eligible
 	// (ELG-9: SPEC reads the Collaboration Plus rule as holding for partner campaigns too).
 	// Default true; false registers it whatever its eligibility, which must still be the
-	// product's own result at the registration (its state is kept for the host to show).
+	// product's own result at the registration (ELG-11's Disqualify still ends a permanently
+	// disqualified product's participation when PermanentEndsParticipation says so).
 	EligibleProductsOnly bool `json:"eligible_products_only"`
 }
 

@@ -92,8 +92,9 @@ type Policy struct {
 	CancelReasons []string `json:"cancel_reasons"`
 	// SampleLeadDays is how many days a collaboration offering samples needs for delivery
 	// and content; a shorter period draws an advisory (CP-16). Default 21: a week for delivery
-	// and the two weeks samples elsewhere give for content (SMP-9), so that with the default
-	// minimum of 14 days (CP-2) a short collaboration offering samples is told.
+	// and two for content, so that with the default minimum of 14 days (CP-2) a short
+	// collaboration offering samples is told (seed 003 advises a longer period for delivery
+	// delays, since content is due by the collaboration's end, SMP-4).
 	SampleLeadDays int `json:"sample_lead_days"`
 	// PermanentEndsParticipation makes a permanent disqualification of a product, or of its
 	// shop, end the product's part in the seller's running and scheduled collaborations from

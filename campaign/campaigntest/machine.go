@@ -185,6 +185,9 @@ func (m *model) join(c *campaign.Campaign, partner string, at time.Time) (rules 
 	if at.Before(c.Registration.Start) || !at.Before(c.Registration.End) {
 		rules = append(rules, campaign.RuleSellerCampaigns)
 	}
+	if !at.Before(c.Period.End) { // CMP-5: however long the join window runs
+		rules = append(rules, campaign.RuleReview)
+	}
 	if m.joined(c, partner) {
 		rules = append(rules, campaign.RuleSellerCampaigns)
 	}
@@ -262,6 +265,7 @@ func machine(tt *testing.T) func(*rapid.T, campaign.Store) {
 		p := campaign.DefaultPolicy()
 		p.PermanentEndsParticipation = rapid.Bool().Draw(t, "permanent_ends_participation")
 		p.EligibleProductsOnly = !sometimes(t, "any_products", 4)
+		p.RegistrationWithinCampaign = !sometimes(t, "loose_registration", 4)
 		e, err := campaign.New(p, commission.MustNew(commission.DefaultPolicy()))
 		if err != nil {
 			t.Fatalf("campaign.New: %v", err)
@@ -313,14 +317,17 @@ func machine(tt *testing.T) func(*rapid.T, campaign.Store) {
 			if id[0] == 's' {
 				c = seller(id)
 			}
-			badTerms := sometimes(t, "bad_terms", 8)
-			if badTerms { // CMP-3: registration ending after the campaign
+			badTerms := p.RegistrationWithinCampaign && sometimes(t, "bad_terms", 8)
+			switch {
+			case badTerms: // CMP-3: registration ending after the campaign
 				c.Registration.End = c.Period.End.Add(time.Nanosecond)
+			case !p.RegistrationWithinCampaign && sometimes(t, "long_registration", 2): // allowed: CMP-5 then refuses late ones
+				c.Registration.End = c.Period.End.Add(5 * 24 * time.Hour)
 			}
 			at := when(t)
 			// CMP-3: a campaign over, or an agency campaign's registration closed, by its
 			// creation is refused.
-			over, closed := !at.Before(c.Period.End), c.Initiator == campaign.Agency && !at.Before(c.Registration.End)
+			over, closed := !at.Before(c.Period.End), !at.Before(c.Registration.End)
 			bad := func(err error) bool {
 				return (badTerms && fieldError(err, "campaign.registration.end")) || (over && fieldError(err, "campaign.period.end")) ||
 					(closed && fieldError(err, "campaign.registration.end"))

@@ -80,6 +80,9 @@ func Campaign(p campaign.Policy) *rapid.Generator[campaign.Campaign] {
 		if !reg.Start.Before(reg.End) {
 			reg.Start = reg.End.Add(-time.Hour)
 		}
+		if !reg.Start.Before(period.End) { // registration opens before the campaign ends (CMP-3)
+			reg.Start = period.End.Add(-time.Hour)
+		}
 		c := campaign.Campaign{
 			ID: rapid.StringMatching(`c-[a-z0-9]{1,8}`).Draw(t, "id"), Market: m,
 			Name: "Campaign", Contact: "ops@example.com", Registration: reg, Period: period,

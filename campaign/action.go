@@ -437,6 +437,7 @@ func publish(c *Campaign, a Action, at time.Time) error {
 	if !at.Before(c.Registration.End) {
 		reasons = append(reasons, affrules.Reason{Rule: RuleSellerCampaigns, Key: keyJoinClosed, Observed: affrules.Instant(at), Limit: affrules.Instant(c.Registration.End), Subject: c.ID})
 	}
+	reasons = append(reasons, over(c, at, c.ID)...) // no partner could join it any more
 	if err := refuse("publish", c.ID, reasons...); err != nil {
 		return err
 	}

@@ -259,6 +259,11 @@ func (e *Evaluator) Create(c Campaign, at time.Time) (Campaign, error) {
 	if bounds.InRange(at) && !c.Registration.End.IsZero() && !at.Before(c.Registration.End) {
 		l.Add("campaign.registration.end", stamp(c.Registration.End), "is not after the creation at %s: registration would never be open (%s)", stamp(at), RuleTerms)
 	}
+	// Possible only with Policy.RegistrationWithinCampaign false. Checked here, not with the
+	// terms every action reads, so that a campaign stored before the check still reads.
+	if !c.Registration.Start.IsZero() && !c.Period.End.IsZero() && !c.Registration.Start.Before(c.Period.End) && c.Registration.Start.Before(c.Registration.End) && c.Period.Start.Before(c.Period.End) {
+		l.Add("campaign.registration.start", stamp(c.Registration.Start), "is not before the campaign's end %s: registration would open only once it is over (%s)", stamp(c.Period.End), RuleTerms)
+	}
 	if err := l.Err(); err != nil {
 		return Campaign{}, err
 	}
@@ -288,10 +293,6 @@ func (e *Evaluator) checkTerms(l *fielderr.List, c *Campaign) {
 	}
 	regOK := period(l, "campaign.registration", c.Registration)
 	campOK := period(l, "campaign.period", c.Period)
-	if regOK && campOK && !c.Registration.Start.Before(c.Period.End) {
-		// possible only with Policy.RegistrationWithinCampaign false
-		l.Add("campaign.registration.start", stamp(c.Registration.Start), "is not before the campaign's end %s: registration would open only once it is over (%s)", stamp(c.Period.End), RuleTerms)
-	}
 	if regOK && campOK && e.policy.RegistrationWithinCampaign {
 		if c.Registration.Start.After(c.Period.Start) {
 			l.Add("campaign.registration.start", stamp(c.Registration.Start), "is after the campaign's start %s: registration starts no later than the campaign (%s)", stamp(c.Period.Start), RuleTerms)

@@ -749,6 +749,24 @@ func TestJoin(t *testing.T) {
 	require.ErrorAs(t, err, &rf)
 	require.Equal(t, []string{"CMP-5 campaign.cmp5.campaign_over"}, reasonKeys(rf.Decision.Reasons))
 
+	// Nor is it published once over: no partner could join it.
+	unpub, err := le.Create(long, t0)
+	require.NoError(t, err)
+	unpub, err = le.Apply(unpub, register("serum", "shop-1", "20%"), t0)
+	require.NoError(t, err)
+	_, err = le.Apply(unpub, campaign.Publish("shop-1"), long.Period.End)
+	require.ErrorAs(t, err, &rf)
+	require.Equal(t, []string{"CMP-5 campaign.cmp5.campaign_over"}, reasonKeys(rf.Decision.Reasons))
+
+	// A campaign stored before Create refused a registration opening after the campaign's end
+	// still reads: the check is Create's, not the terms every action reads.
+	stored := lc
+	stored.Registration.Start = stored.Period.End
+	_, err = le.Offers(stored, long.Period.End.Add(time.Hour))
+	require.NoError(t, err)
+	_, err = le.Visible(stored, campaign.Viewer{Partner: "agency-1"}, long.Period.End.Add(time.Hour))
+	require.NoError(t, err)
+
 	r = refused(t, approved(t), campaign.Join("agency-1"), on(4, 10))
 	requireDecision(t, decision(time.Time{}, affrules.Reason{Rule: campaign.RuleInitiators, Key: keyWrongInitiator,
 		Observed: affrules.Text("agency"), Limit: affrules.Text("seller"), Subject: "year-end"}), r)

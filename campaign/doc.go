@@ -112,7 +112,7 @@
 //	campaign.cmp4.registered         Text: the registration's status; subject: the product
 //	campaign.cmp5.not_registered     no values; subject: the product (or the shop of a shop-wide disqualification)
 //	campaign.cmp5.wrong_status       Text: the registration's status; Text: the status the action needs; subject: the product
-//	campaign.cmp5.campaign_over      Instant of the action; Instant the campaign ended; subject: the product
+//	campaign.cmp5.campaign_over      Instant of the action; Instant the campaign ended; subject: the product (the campaign for a join or a publication)
 //	campaign.cmp5.matched            no values; subject: the creator, matched to the product already
 //	campaign.cmp6.not_open_yet       Instant of joining; Instant registration opens; subject: the campaign
 //	campaign.cmp6.closed             Instant of joining or publishing; Instant registration closed; subject: the campaign

@@ -172,6 +172,9 @@ func (m *machModel) publish(seller string, at time.Time) (reasons []string, appl
 	if !at.Before(m.want.Registration.End) {
 		reasons = append(reasons, "CMP-6 campaign.cmp6.closed")
 	}
+	if !at.Before(m.want.Period.End) {
+		reasons = append(reasons, "CMP-5 campaign.cmp5.campaign_over")
+	}
 	return reasons, func() { m.want.Published = at }
 }
 

@@ -23,7 +23,8 @@ type Policy struct {
 	OpenApproval bool `json:"open_approval"`
 	// RegistrationWithinCampaign requires a campaign's registration period to start no later
 	// than the campaign period and to end no later than its end (CMP-3). Default true; false
-	// only requires each period to be well formed.
+	// requires each period to be well formed and registration to open before the campaign
+	// ends; registering, joining and publishing stay refused once the campaign is over (CMP-5).
 	RegistrationWithinCampaign bool `json:"registration_within_campaign"`
 	// PermanentEndsParticipation makes a permanent disqualification of a registered product,
 	// or of its shop, end the product's participation from that instant ([Disqualify],

@@ -80,6 +80,7 @@ func (p Policy) clone() Policy {
 	p.TieBreaks = slices.Clone(p.TieBreaks)
 	p.CancelReasons = slices.Clone(p.CancelReasons)
 	p.ContentCreatorTasks = slices.Clone(p.ContentCreatorTasks)
+	p.ChargeCurve = slices.Clone(p.ChargeCurve)
 	if p.Recommended != nil {
 		r := make(map[affrules.MarketCode]Recommendation, len(p.Recommended))
 		for k, v := range p.Recommended {

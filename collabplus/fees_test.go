@@ -222,7 +222,7 @@ func TestSettleChargeCurve(t *testing.T) {
 		return collabplus.ChargePoint{Achieved: lcRate(a), Charged: lcRate(s)}
 	}
 	halfFirst := []collabplus.ChargePoint{pt("0%", "0%"), pt("50%", "0%"), pt("100%", "100%")}
-	early := []collabplus.ChargePoint{pt("0%", "10%"), pt("80%", "100%")}
+	early := []collabplus.ChargePoint{pt("0%", "10%"), pt("80%", "90%"), pt("100%", "100%")}
 	for _, tc := range []struct {
 		curve    []collabplus.ChargePoint
 		achieved string
@@ -231,7 +231,7 @@ func TestSettleChargeCurve(t *testing.T) {
 		{nil, "10", "25.00"}, {nil, "40", "100.00"}, {nil, "60", "100.00"},
 		{halfFirst, "0", "0.00"}, {halfFirst, "19.99", "0.00"}, {halfFirst, "20", "0.00"}, {halfFirst, "30", "50.00"},
 		{halfFirst, "39.99", "99.95"}, {halfFirst, "40", "100.00"}, {halfFirst, "400", "100.00"},
-		{early, "0", "10.00"}, {early, "16", "55.00"}, {early, "32", "100.00"}, {early, "35", "100.00"},
+		{early, "0", "10.00"}, {early, "16", "50.00"}, {early, "32", "90.00"}, {early, "35", "93.75"}, {early, "40", "100.00"},
 		{[]collabplus.ChargePoint{pt("0%", "0%"), pt("100%", "100%")}, "13", "32.50"},
 	} {
 		e := moneyEval(t, func(p *collabplus.Policy) {
@@ -257,6 +257,9 @@ func TestSettleChargeCurve(t *testing.T) {
 		{`{"charge_curve": [{"achieved": "0%", "charged": "50%"}, {"achieved": "100%", "charged": "40%"}]}`, "charge_curve[1].charged"},
 		{`{"charge_curve": [{"achieved": "0%"}]}`, "charge_curve[0].charged"},
 		{`{"charge_curve": [{"achieved": "0%", "charged": "120%"}]}`, "charge_curve[0].charged"},
+		{`{"charge_curve": [{"achieved": "0%", "charged": "0%"}]}`, "charge_curve[0] 0% → 0%: must be 100% → 100%"},
+		{`{"charge_curve": [{"achieved": "0%", "charged": "0%"}, {"achieved": "90%", "charged": "95%"}]}`, "charge_curve[1] 90% → 95%: must be 100% → 100%"},
+		{`{"charge_curve": [{"achieved": "0%", "charged": "100%"}, {"achieved": "100%", "charged": "100%"}]}`, "charge_curve[0].charged 100%: must be below 100% short of the target"},
 	} {
 		_, err := collabplus.ParsePolicy([]byte(tc.doc))
 		require.ErrorContains(t, err, tc.field, tc.doc)
@@ -616,15 +619,16 @@ func TestChargeCurveProperty_CP9(t *testing.T) {
 	paid := localTime(affrules.UK, 2026, time.February, 20, 12, 0)
 	c := paidCollab(affrules.UK, uk, paid, obj("a", "100.00", "40"))
 	rapid.Check(t, func(t *rapid.T) {
-		n := rapid.IntRange(1, 5).Draw(t, "points")
-		achieved := rapid.SliceOfNDistinct(rapid.IntRange(1, 100), n-1, n-1, func(k int) int { return k }).Draw(t, "achieved")
+		n := rapid.IntRange(0, 4).Draw(t, "inner_points")
+		achieved := rapid.SliceOfNDistinct(rapid.IntRange(1, 99), n, n, func(k int) int { return k }).Draw(t, "achieved")
 		slices.Sort(achieved)
-		shares := rapid.SliceOfN(rapid.IntRange(0, 100), n, n).Draw(t, "shares")
+		shares := rapid.SliceOfN(rapid.IntRange(0, 99), n+1, n+1).Draw(t, "shares")
 		slices.Sort(shares)
 		curve := []collabplus.ChargePoint{{Charged: lcRate(fmt.Sprint(shares[0], "%"))}}
 		for i, a := range achieved {
 			curve = append(curve, collabplus.ChargePoint{Achieved: lcRate(fmt.Sprint(a, "%")), Charged: lcRate(fmt.Sprint(shares[i+1], "%"))})
 		}
+		curve = append(curve, collabplus.ChargePoint{Achieved: lcRate("100%"), Charged: lcRate("100%")})
 		pol := collabplus.DefaultPolicy()
 		pol.ChargeCurve = curve
 		e, err := collabplus.New(pol, commission.MustNew(commission.DefaultPolicy()))
@@ -641,7 +645,7 @@ func TestChargeCurveProperty_CP9(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if a.Charged.GreaterThan(b.Charged) || b.Charged.GreaterThan(b.Paid) {
+		if a.Charged.GreaterThan(b.Charged) || b.Charged.GreaterThan(b.Paid) || (hi < 40) != b.Charged.LessThan(b.Paid) {
 			t.Fatalf("curve %v: charged %s at %d, %s at %d of 40, paid %s", curve, a.Charged, lo, b.Charged, hi, b.Paid)
 		}
 		if lo == 0 && !a.Charged.Equal(dec(fmt.Sprint(shares[0])+".00")) {

@@ -68,10 +68,12 @@ type Policy struct {
 	RecallRefundDays Days `json:"recall_refund_days" strict:"all"`
 	FeeRefundDays    Days `json:"fee_refund_days" strict:"all"`
 	// ChargeCurve is CP-9's charge of an objective as a share of its budget, by its achievement
-	// (achieved ÷ target): points in increasing achievement, the first at 0%, their shares never
-	// decreasing; linear between points, the last point's share from it on. At most 20 points.
-	// Default 0% → 0% and 100% → 100%: budget × min(1, achieved ÷ target). A curve of 0% → 0%,
-	// 50% → 0%, 100% → 100%, say, charges nothing below half the target.
+	// (achieved ÷ target): points in increasing achievement from 0% to 100%, the last 100% →
+	// 100% (a met objective is charged in full), shares never decreasing and below 100% short
+	// of the target (a missed one only partly); linear between points, the whole budget from
+	// 100% on. At most 20 points. Default 0% → 0% and 100% → 100%: budget × min(1, achieved ÷
+	// target). A curve of 0% → 0%, 50% → 0%, 100% → 100%, say, charges nothing below half the
+	// target; one of 0% → 10%, 100% → 100% charges a tenth of the budget however little is met.
 	ChargeCurve []ChargePoint `json:"charge_curve" strict:"all"`
 	// Rounding is how charges and fees are rounded to the market's minor unit (MKT-4).
 	// Default half_up.
@@ -119,6 +121,39 @@ type ChargePoint struct {
 
 // maxChargePoints is the most points a charge curve may have.
 const maxChargePoints = 20
+
+// validateCurve adds every problem of p.ChargeCurve to l (CP-9): it runs from no achievement to
+// the target met, (0%, s) to (100%, 100%), its achievements rising and its shares never
+// falling, and charges only part of the budget (below 100%) short of the target.
+func (p Policy) validateCurve(l *fielderr.List) {
+	c := p.ChargeCurve
+	full := affrules.MustParseRate("100%")
+	switch n := len(c); {
+	case n == 0:
+		l.Add("charge_curve", "[]", "must have at least one point (CP-9)")
+		return
+	case n > maxChargePoints:
+		l.Add("charge_curve", n, "has more than %d points (CP-9)", maxChargePoints)
+	}
+	if !c[0].Achieved.IsZero() {
+		l.Add("charge_curve[0].achieved", c[0].Achieved, "must be 0%%: the curve starts at no achievement (CP-9)")
+	}
+	for i, pt := range c {
+		f := "charge_curve[" + strconv.Itoa(i) + "]"
+		if i > 0 && pt.Achieved.Cmp(c[i-1].Achieved) <= 0 {
+			l.Add(f+".achieved", pt.Achieved, "must be above the previous point's %s (CP-9)", c[i-1].Achieved)
+		}
+		if i > 0 && pt.Charged.Cmp(c[i-1].Charged) < 0 {
+			l.Add(f+".charged", pt.Charged, "must not be below the previous point's %s: more achieved never charges less (CP-9)", c[i-1].Charged)
+		}
+		if pt.Achieved.Cmp(full) < 0 && pt.Charged.Cmp(full) >= 0 {
+			l.Add(f+".charged", pt.Charged, "must be below 100%% short of the target (at %s): a missed objective is only partly charged (CP-9)", pt.Achieved)
+		}
+	}
+	if last := c[len(c)-1]; last.Achieved.Cmp(full) != 0 || last.Charged.Cmp(full) != 0 {
+		l.Add("charge_curve["+strconv.Itoa(len(c)-1)+"]", last.Achieved.String()+" → "+last.Charged.String(), "must be 100%% → 100%%: a met objective is charged in full (CP-9)")
+	}
+}
 
 // DefaultPolicy returns the catalog's values (SPEC §5).
 func DefaultPolicy() Policy {
@@ -226,24 +261,7 @@ func (p Policy) Validate() error {
 	if _, err := p.Rounding.MarshalText(); err != nil {
 		l.Add("rounding", int(p.Rounding), "must be half_up, half_even or down: %w", affrules.ErrOutOfRange)
 	}
-	switch n := len(p.ChargeCurve); {
-	case n == 0:
-		l.Add("charge_curve", "[]", "must have at least one point (CP-9)")
-	case n > maxChargePoints:
-		l.Add("charge_curve", n, "has more than %d points (CP-9)", maxChargePoints)
-	case !p.ChargeCurve[0].Achieved.IsZero():
-		l.Add("charge_curve[0].achieved", p.ChargeCurve[0].Achieved, "must be 0%%: the curve starts at no achievement (CP-9)")
-	}
-	for i := 1; i < len(p.ChargeCurve) && i <= maxChargePoints; i++ {
-		prev, pt := p.ChargeCurve[i-1], p.ChargeCurve[i]
-		f := "charge_curve[" + strconv.Itoa(i) + "]"
-		if pt.Achieved.Cmp(prev.Achieved) <= 0 {
-			l.Add(f+".achieved", pt.Achieved, "must be above the previous point's %s (CP-9)", prev.Achieved)
-		}
-		if pt.Charged.Cmp(prev.Charged) < 0 {
-			l.Add(f+".charged", pt.Charged, "must not be below the previous point's %s: more achieved never charges less (CP-9)", prev.Charged)
-		}
-	}
+	p.validateCurve(l)
 	if p.ExtraFee && p.ExtraFeeRate.IsZero() {
 		l.Add("extra_fee_rate", p.ExtraFeeRate, "must be above 0%% when extra_fee is on (CP-10)")
 	}

@@ -2,6 +2,7 @@ package collabplus_test
 
 import (
 	"encoding/json"
+	"reflect"
 	"testing"
 	"time"
 
@@ -166,4 +167,33 @@ func TestCommissionDelay_COM10_CP8(t *testing.T) {
 func TestParsePolicyNullListIsNil(t *testing.T) {
 	_, err := collabplus.ParsePolicy([]byte(`{"markets": null}`))
 	require.ErrorContains(t, err, "must list at least one market (MKT-1)")
+}
+
+// New and Policy copy every list of the policy: a host changing its own policy value after New,
+// or the copy Policy returns, changes nothing in the evaluator (which would skip Validate and
+// race with concurrent calls). Checked for every slice field, by reflection, so a field added
+// later is covered too.
+func TestPolicyCopiesEveryList(t *testing.T) {
+	def := collabplus.DefaultPolicy()
+	def.OpenMarkets = []affrules.MarketCode{"TH"}
+	host := collabplus.DefaultPolicy()
+	host.OpenMarkets = []affrules.MarketCode{"TH"}
+	e, err := collabplus.New(host, commission.MustNew(commission.DefaultPolicy()))
+	require.NoError(t, err)
+	spoil := func(p *collabplus.Policy) {
+		v := reflect.ValueOf(p).Elem()
+		for i := range v.NumField() {
+			if f := v.Field(i); f.Kind() == reflect.Slice && f.Len() > 0 {
+				f.Index(f.Len() - 1).Set(reflect.Zero(f.Type().Elem())) // the last: a default curve starts at the zero point
+			}
+		}
+	}
+	spoil(&host)
+	got, err := e.Policy()
+	require.NoError(t, err)
+	require.Equal(t, def, got, "the host's policy value changed the evaluator's")
+	spoil(&got)
+	again, err := e.Policy()
+	require.NoError(t, err)
+	require.Equal(t, def, again, "the copy Policy returned changed the evaluator's")
 }

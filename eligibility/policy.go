@@ -134,7 +134,8 @@ func ParsePolicy(data []byte) (Policy, error) {
 // an unregistered market or with no versions, and, in every version, a counterfeit window
 // outside 1–36500 days, a minimum store rating outside 0–5 or the library's decimal bounds (an
 // exponent beyond ±28, more than 38 digits), negative applicability minimums, no
-// categories, an empty category key, or a limit of 0% (which no rate can be strictly below).
+// categories, an empty category key, a limit of 0% (which no rate can be strictly below), or
+// refund_rate_of_cases with min_refund_cases 0.
 func (p Policy) Validate() error {
 	l := fielderr.For(pkg)
 	if p.Default.Len() == 0 {

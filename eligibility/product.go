@@ -168,7 +168,9 @@ func (e *Evaluator) appendProduct(r *Result, dst []affrules.Reason, p *Product, 
 
 // passesOwn reports whether the product's own rules (ELG-3, ELG-4, with ELG-5's undefined rates
 // as failures) pass under the version of vs in force at t, the instant its shop's temporary
-// disqualification lifts: a later version's stricter limit may keep the product out then.
+// disqualification lifts: a later version's stricter limit may keep the product out then. When
+// it does, the product is told no instant, though a version after that one might let it in: a
+// shop result says when the shop lifts, not whether its facts still pass under that version.
 func (p *Product) passesOwn(vs []limitVersion, t time.Time) bool {
 	i := len(vs) - 1
 	if inBounds(t) {

@@ -12,7 +12,8 @@ import (
 )
 
 // ELG-4's denominator is policy: by default the product's orders; with RefundRateOfCases its
-// return/refund cases. The limit is strict either way, and a rate of no cases is bad input.
+// return/refund cases. The limit is strict either way; a policy whose ELG-4 would apply from no
+// case is refused (a product without cases would have no rate).
 func TestRefundRateOfCases_ELG4(t *testing.T) {
 	at := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
 	p, err := eligibility.ParsePolicy([]byte(`{"default":[{"value":{"counterfeit_window_days":60,"min_store_rating":"2.5","min_reviews":5,"min_refund_cases":1,"refund_rate_of_cases":true,

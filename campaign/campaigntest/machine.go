@@ -168,6 +168,9 @@ func (m *model) publish(c *campaign.Campaign, actor string, at time.Time) (rules
 	if !at.Before(c.Registration.End) {
 		rules = append(rules, campaign.RuleSellerCampaigns)
 	}
+	if !at.Before(c.Period.End) { // CMP-5: no partner could join any more
+		rules = append(rules, campaign.RuleReview)
+	}
 	return rules, func() { c.Published = at }
 }
 
@@ -325,7 +328,7 @@ func machine(tt *testing.T) func(*rapid.T, campaign.Store) {
 				c.Registration.End = c.Period.End.Add(5 * 24 * time.Hour)
 			}
 			at := when(t)
-			// CMP-3: a campaign over, or an agency campaign's registration closed, by its
+			// CMP-3: a campaign over, or its registration (join window) closed, by its
 			// creation is refused.
 			over, closed := !at.Before(c.Period.End), !at.Before(c.Registration.End)
 			bad := func(err error) bool {

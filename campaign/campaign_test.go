@@ -203,9 +203,7 @@ func TestCreateCopies(t *testing.T) {
 // CMP-3: Policy.RegistrationWithinCampaign true refuses a registration period reaching outside
 // the campaign's, false accepts it; both refuse an inverted period.
 func TestRegistrationWithinCampaign(t *testing.T) {
-	loose := campaign.DefaultPolicy()
-	loose.RegistrationWithinCampaign = false
-	le := campaign.MustNew(loose, com)
+	le := looseEvaluator()
 	c := agencyTerms(t)
 	c.Registration = affrules.Period{Start: c.Period.Start.Add(time.Hour), End: c.Period.End.Add(time.Hour)}
 
@@ -731,11 +729,7 @@ func TestJoin(t *testing.T) {
 
 	// A join window outlasting the campaign (the policy allows it) takes no partner once the
 	// campaign is over (CMP-5).
-	loose := campaign.DefaultPolicy()
-	loose.RegistrationWithinCampaign = false
-	le := campaign.MustNew(loose, com)
-	long := sellerTerms(t)
-	long.Registration.End = long.Period.End.Add(10 * 24 * time.Hour)
+	le, long := looseEvaluator(), outlasting(sellerTerms(t))
 	lc, err := le.Create(long, t0)
 	require.NoError(t, err)
 	lc, err = le.Apply(lc, register("serum", "shop-1", "20%"), t0)
@@ -1120,11 +1114,7 @@ func TestRegisterNextAllowedAfterDisqualification(t *testing.T) {
 
 	// A registration period outlasting the campaign (the policy allows it): a lift after the
 	// campaign's end would meet CMP-5's refusal, so none is named; one before it is.
-	loose := campaign.DefaultPolicy()
-	loose.RegistrationWithinCampaign = false
-	le := campaign.MustNew(loose, com)
-	long := agencyTerms(t)
-	long.Registration.End = long.Period.End.Add(10 * 24 * time.Hour)
+	le, long := looseEvaluator(), outlasting(agencyTerms(t))
 	lc, err := le.Create(long, t0)
 	require.NoError(t, err)
 	_, err = le.Apply(lc, campaign.Register(registration("serum", "shop-1", "15%"), result(long.Period.End.Add(24*time.Hour-60*24*time.Hour), at)), at)
@@ -1134,4 +1124,19 @@ func TestRegisterNextAllowedAfterDisqualification(t *testing.T) {
 	_, err = le.Apply(lc, campaign.Register(registration("serum", "shop-1", "15%"), result(lifts.Add(-60*24*time.Hour), at)), at)
 	require.ErrorAs(t, err, &rf)
 	require.Equal(t, lifts, rf.Decision.NextAllowed.In(lifts.Location()), "lifts before the campaign's end")
+}
+
+// looseEvaluator is an evaluator whose policy lets registration reach outside the campaign
+// period (CMP-3's Policy.RegistrationWithinCampaign false).
+func looseEvaluator() *campaign.Evaluator {
+	loose := campaign.DefaultPolicy()
+	loose.RegistrationWithinCampaign = false
+	return campaign.MustNew(loose, com)
+}
+
+// outlasting returns terms whose registration (a seller campaign's join window) runs ten days
+// past the campaign's end, as a loose evaluator accepts them.
+func outlasting(terms campaign.Campaign) campaign.Campaign {
+	terms.Registration.End = terms.Period.End.Add(10 * 24 * time.Hour)
+	return terms
 }

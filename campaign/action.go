@@ -100,8 +100,9 @@ func MatchCreators(partner, product string, creators ...string) Action {
 	return Action{kind: actMatch, actor: partner, product: product, creators: slices.Clone(creators)}
 }
 
-// Publish publishes a seller campaign with at least one product (CMP-6): from then on the
-// partners of its audience see it and may join it during the registration period.
+// Publish publishes a seller campaign with at least one product, before its registration
+// period and the campaign end (CMP-6, CMP-5): from then on the partners of its audience see it
+// and may join it during the registration period, until the campaign ends.
 func Publish(seller string) Action { return Action{kind: actPublish, actor: seller} }
 
 // Join records a partner of a published seller campaign's audience joining it during the

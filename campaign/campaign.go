@@ -259,8 +259,9 @@ func (e *Evaluator) Create(c Campaign, at time.Time) (Campaign, error) {
 	if bounds.InRange(at) && !c.Registration.End.IsZero() && !at.Before(c.Registration.End) {
 		l.Add("campaign.registration.end", stamp(c.Registration.End), "is not after the creation at %s: registration would never be open (%s)", stamp(at), RuleTerms)
 	}
-	// Possible only with Policy.RegistrationWithinCampaign false. Checked here, not with the
-	// terms every action reads, so that a campaign stored before the check still reads.
+	// Reachable only with Policy.RegistrationWithinCampaign false (otherwise registration starts
+	// no later than the campaign). Checked here, not with the terms every action reads, so that
+	// a campaign stored before the check still reads.
 	if !c.Registration.Start.IsZero() && !c.Period.End.IsZero() && !c.Registration.Start.Before(c.Period.End) && c.Registration.Start.Before(c.Registration.End) && c.Period.Start.Before(c.Period.End) {
 		l.Add("campaign.registration.start", stamp(c.Registration.Start), "is not before the campaign's end %s: registration would open only once it is over (%s)", stamp(c.Period.End), RuleTerms)
 	}

@@ -70,8 +70,9 @@
 //   - CMP-6: a seller campaign's products are the seller's own, approved as registered (there
 //     is no one else to review them), and registered before it is published, so partners join
 //     on terms that do not change. Its registration period is when partners join; the seller
-//     publishes it, with at least one product, before that period ends. Partners of its audience see it from publication and
-//     join it once, inside the period. Each partner that joined matches its own creators and
+//     publishes it, with at least one product, before that period and the campaign end.
+//     Partners of its audience see it from publication and join it once, inside the period and
+//     before the campaign ends. Each partner that joined matches its own creators and
 //     gets an offer of its own.
 //   - CMP-7: removing a product from Open Collaboration ends its OPEN offer at the instant of
 //     removal, once; a removal before the listing starts makes it never run. A rate change is

@@ -192,13 +192,22 @@ func TestNextAllowedProperty_ELG1_ELG2(t *testing.T) {
 			}
 			return
 		}
+		// A version under which the shop's banned product disqualifies it permanently ends the
+		// search (ELG-6: the run then records the shop as permanently disqualified, which a
+		// later version does not undo), so only the instants before it are probed.
+		ban := time.Time{}
+		for i, v := range vs {
+			if bans[i] && s.ProductBanned && v.from.After(at) && (ban.IsZero() || v.from.Before(ban)) {
+				ban = v.from
+			}
+		}
 		for _, v := range vs {
 			probes := []time.Time{v.from}
 			if !s.LastCounterfeitViolation.IsZero() {
 				probes = append(probes, s.LastCounterfeitViolation.Add(time.Duration(v.window)*day))
 			}
 			for _, x := range probes {
-				if !x.Before(at) && eligibleAt(x) {
+				if !x.Before(at) && (ban.IsZero() || x.Before(ban)) && eligibleAt(x) {
 					t.Fatalf("no next allowed (evaluated at %v), yet eligible at %v", at, x)
 				}
 			}

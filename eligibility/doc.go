@@ -100,8 +100,9 @@
 //     shop's Decision.NextAllowed is the first instant at which its facts pass ELG-1 and ELG-2
 //     under the policy version in force then (the violation plus that version's window, or a
 //     later version's start), or none if no version lets them pass before one under which its
-//     banned product disqualifies it permanently (ELG-6, which a daily run then records). A violation after the
-//     instant evaluated at is bad input (an error), not a failure. The window is 1 to 36500 days.
+//     banned product disqualifies it permanently (ELG-6, which a daily run then records). A
+//     violation after the instant evaluated at is bad input (an error), not a failure. The
+//     window is 1 to 36500 days.
 //   - ELG-2: the minimum is inclusive; a rating is an exact decimal between 0 and 5.
 //   - ELG-3: the applicability minimum counts the product's reviews; ELG-4's counts every
 //     return/refund case, whatever the fault. ELG-4's rate is the seller-fault cases over the

@@ -93,6 +93,8 @@ func TestPerMarketJSON(t *testing.T) {
 	assert.Nil(t, none.Markets)
 	require.NoError(t, json.Unmarshal([]byte(`null`), &none))
 	assert.Equal(t, 1, none.Default.Len(), "null leaves the value as it was")
+	require.NoError(t, json.Unmarshal([]byte(`{"default":null}`), &none))
+	assert.Equal(t, 1, none.Default.Len(), "default: null leaves the timeline as it was")
 
 	for _, tt := range []struct{ name, in, want string }{
 		{"misspelt key", `{"defualt":[{"value":3}]}`, `affrules: per_market "defualt": is not a field`},

@@ -262,7 +262,8 @@ func (e *Evaluator) Create(c Campaign, at time.Time) (Campaign, error) {
 	// Reachable only with Policy.RegistrationWithinCampaign false (otherwise registration starts
 	// no later than the campaign). Checked here, not with the terms every action reads, so that
 	// a campaign stored before the check still reads.
-	if !c.Registration.Start.IsZero() && !c.Period.End.IsZero() && !c.Registration.Start.Before(c.Period.End) && c.Registration.Start.Before(c.Registration.End) && c.Period.Start.Before(c.Period.End) {
+	if bounds.InRange(c.Registration.Start) && bounds.InRange(c.Registration.End) && bounds.InRange(c.Period.Start) && bounds.InRange(c.Period.End) &&
+		c.Registration.Start.Before(c.Registration.End) && c.Period.Start.Before(c.Period.End) && !c.Registration.Start.Before(c.Period.End) {
 		l.Add("campaign.registration.start", stamp(c.Registration.Start), "is not before the campaign's end %s: registration would open only once it is over (%s)", stamp(c.Period.End), RuleTerms)
 	}
 	if err := l.Err(); err != nil {

@@ -180,13 +180,20 @@ func (p *Product) passesOwn(vs []limitVersion, t time.Time) bool {
 		return false
 	}
 	v := &vs[i]
-	negApplies, refApplies := p.Reviews >= v.minReviews, p.RefundCases >= v.minRefundCases
-	switch {
-	case !v.present, negApplies && p.Orders == 0, refApplies && p.refundBase(v) == 0:
-		return false
+	if !v.present || (p.Reviews >= v.minReviews && p.Orders == 0) || (p.RefundCases >= v.minRefundCases && p.refundBase(v) == 0) {
+		return false // ELG-5: no thresholds, or a rate rule applying with no denominator
 	}
-	return !(negApplies && v.negative.CmpFraction(p.NegativeReviewOrders, p.Orders) >= 0) &&
-		!(refApplies && v.refund.CmpFraction(p.SellerFaultRefunds, p.refundBase(v)) >= 0)
+	_, negFails, _, refFails := p.rateRules(v)
+	return !negFails && !refFails
+}
+
+// rateRules judges ELG-3 and ELG-4 under v: whether each applies (its minimum of reviews or
+// cases reached) and, if it does, fails (its rate not strictly below the limit).
+func (p *Product) rateRules(v *limitVersion) (negApplies, negFails, refApplies, refFails bool) {
+	negApplies, refApplies = p.Reviews >= v.minReviews, p.RefundCases >= v.minRefundCases
+	negFails = negApplies && v.negative.CmpFraction(p.NegativeReviewOrders, p.Orders) >= 0    // ELG-3: strictly below passes
+	refFails = refApplies && v.refund.CmpFraction(p.SellerFaultRefunds, p.refundBase(v)) >= 0 // ELG-4: strictly below passes
+	return negApplies, negFails, refApplies, refFails
 }
 
 // passes reports whether every rule applies and passes: the hot path, which allocates nothing.
@@ -202,9 +209,7 @@ func (p *Product) passes(shop *Result, v *limitVersion) bool {
 // appended to dst (empty).
 // It allocates the reasons at most once, at their exact number, when dst is too small.
 func productReasons(r *Result, dst []affrules.Reason, p *Product, shop *Result, v *limitVersion, shopFailures int) {
-	negApplies, refApplies := p.Reviews >= v.minReviews, p.RefundCases >= v.minRefundCases
-	negFails := negApplies && v.negative.CmpFraction(p.NegativeReviewOrders, p.Orders) >= 0    // ELG-3: strictly below passes
-	refFails := refApplies && v.refund.CmpFraction(p.SellerFaultRefunds, p.refundBase(v)) >= 0 // ELG-4: strictly below passes
+	negApplies, negFails, refApplies, refFails := p.rateRules(v)
 	ownPermanent := p.Frozen || p.Delisted || p.Previous == PermanentlyDisqualified
 	permanent := ownPermanent || shop.State == PermanentlyDisqualified
 	banned := (p.Frozen || p.Delisted) && v.productBan // ELG-6: the ban disqualifies the shop

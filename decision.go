@@ -269,7 +269,9 @@ func rebaseField(err error, from, to string) error {
 
 // Decision is an evaluator's answer (MKT-5): whether the action is allowed, one [Reason] per rule
 // that failed and per rule that did not apply, and, where time is the obstacle, the instant from
-// which it will next be allowed.
+// which it will next be allowed. Every evaluator takes instants in the years 1900 to 2199 only,
+// so a decision never names a NextAllowed from 2200 on: where time would lift the obstacle only
+// then, it names none.
 //
 // The zero Decision denies: Allowed is false. Build decisions with [Decide] so that Allowed always
 // agrees with the reasons.

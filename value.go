@@ -153,7 +153,9 @@ func Text(s string) Value { return Value{kind: TextValue, s: s} }
 func (v Value) Kind() ValueKind { return v.kind }
 
 // Equal reports whether v and o are the same value: of one kind and, for decimals and amounts,
-// numerically equal (2.40 equals 2.4) in the same currency. go-cmp compares values with it.
+// numerically equal (2.40 equals 2.4) in the same currency; for instants, the same moment
+// whatever zone each is shown in (as [time.Time.Equal]); for days, the same day of the same
+// zone offset. go-cmp compares values with it.
 func (v Value) Equal(o Value) bool {
 	if v.kind != o.kind {
 		return false
@@ -161,10 +163,21 @@ func (v Value) Equal(o Value) bool {
 	switch v.kind {
 	case DecimalValue, AmountValue:
 		return v.Currency() == o.Currency() && sameNumber(v.Decimal(), o.Decimal())
-	case InstantValue, DayValue:
+	case InstantValue:
+		return v.n == o.n && v.nanos() == o.nanos()
+	case DayValue:
 		return v.n == o.n && v.d == o.d
 	}
 	return v == o
+}
+
+// nanos is an instant's nanoseconds within its second (d holds the zone offset too).
+func (v Value) nanos() int64 {
+	n := v.d % 1e9
+	if n < 0 {
+		n += 1e9
+	}
+	return n
 }
 
 // IsZero reports whether v holds nothing.
@@ -252,10 +265,7 @@ func (v Value) Time() time.Time {
 	if v.kind != InstantValue && v.kind != DayValue {
 		return time.Time{}
 	}
-	nsec := v.d % 1e9
-	if nsec < 0 {
-		nsec += 1e9
-	}
+	nsec := v.nanos()
 	off := (v.d - nsec) / 1e9
 	t := time.Unix(v.n, nsec)
 	if off == 0 {

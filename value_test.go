@@ -249,6 +249,28 @@ func TestValueEqualHugeExponentsAndRateClamp(t *testing.T) {
 	}
 }
 
+// Equal holds two instants of one moment equal whatever zone each is shown in, as time.Time's
+// Equal does, and two days equal only in the same zone offset.
+func TestValueEqualInstantZones(t *testing.T) {
+	at := time.Date(2026, 5, 20, 12, 0, 0, 5, time.UTC)
+	bkk := time.FixedZone("ICT", 7*3600)
+	west := time.FixedZone("", -7*3600-1800)
+	for _, loc := range []*time.Location{time.UTC, bkk, west} {
+		if !affrules.Instant(at).Equal(affrules.Instant(at.In(loc))) {
+			t.Errorf("%s and the same moment in %s differ", at, loc)
+		}
+		if affrules.Instant(at).Equal(affrules.Instant(at.In(loc).Add(time.Nanosecond))) {
+			t.Errorf("%s and 1ns later in %s are equal", at, loc)
+		}
+	}
+	if affrules.Day(at).Equal(affrules.Day(at.In(bkk))) || !affrules.Day(at).Equal(affrules.Day(at)) {
+		t.Error("days of two zone offsets starting at one instant are equal, or a day differs from itself")
+	}
+	if affrules.Instant(at).Equal(affrules.Day(at)) {
+		t.Error("an instant equals a day")
+	}
+}
+
 // Equal compares a decimal with many trailing zeros quickly too.
 func TestValueEqualTrailingZeros(t *testing.T) {
 	n := 100_000

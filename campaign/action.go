@@ -19,7 +19,7 @@ func refuse(action, subject string, reasons ...affrules.Reason) error {
 	}
 	d := affrules.Decide(reasons...)
 	if !slices.ContainsFunc(reasons, func(r affrules.Reason) bool { return r.Key != keyNotOpenYet && r.Key != keyJoinNotOpenYet }) {
-		d.NextAllowed = reasons[0].Limit.Time()
+		d.NextAllowed = bounds.Next(reasons[0].Limit.Time())
 	}
 	return &affrules.Refusal{Pkg: pkg, Action: action, Subject: subject, Decision: d}
 }
@@ -301,7 +301,7 @@ func (e *Evaluator) register(c *Campaign, a Action, at time.Time) error {
 			closes = c.Period.End // CMP-6: the owner registers until the campaign is over
 		}
 		if timeOnly && next.Before(closes) {
-			d.NextAllowed = next
+			d.NextAllowed = bounds.Next(next)
 		}
 		return &affrules.Refusal{Pkg: pkg, Action: "register", Subject: r.Product, Decision: d}
 	}

@@ -220,7 +220,7 @@ func (e *Evaluator) Request(o commission.Offer, creator string, at time.Time) (S
 		return Rejected, affrules.Decide(affrules.Reason{Rule: RuleOpenChange, Key: keyNotListed, Observed: affrules.Instant(at), Limit: affrules.Instant(o.Period.End), Subject: o.ID}), nil
 	case at.Before(o.Period.Start):
 		d := affrules.Decide(affrules.Reason{Rule: RuleListings, Key: keyNotListed, Observed: affrules.Instant(at), Limit: affrules.Instant(o.Period.Start), Subject: o.ID})
-		d.NextAllowed = o.Period.Start
+		d.NextAllowed = bounds.Next(o.Period.Start)
 		return Rejected, d, nil
 	}
 	if e.policy.OpenApproval {

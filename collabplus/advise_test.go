@@ -124,6 +124,29 @@ func TestAdviseCalendarDays(t *testing.T) {
 	require.Equal(t, "CP-16 not applicable: period may be too short to deliver samples and post content (advisory) (observed 9 days, limit at least 10 days)", got[0].String())
 }
 
+// CP-16, MKT-2: a period that is not whole days covers the days of its first and last
+// instants: from 10:00 on 1 March to the midnight starting 21 March is 1–20 March, 20 days (its
+// end opens a day it does not reach), as is 1 March to 12:00 on 20 March.
+func TestAdvisePartialDays(t *testing.T) {
+	e := moneyEval(t, func(p *collabplus.Policy) { p.SampleLeadDays = 21 })
+	mk, err := affrules.LookupMarket(affrules.TH)
+	require.NoError(t, err)
+	bkk := mk.Location()
+	for _, p := range []affrules.Period{
+		{Start: time.Date(2026, 3, 1, 0, 0, 0, 0, bkk), End: time.Date(2026, 3, 21, 0, 0, 0, 0, bkk)},
+		{Start: time.Date(2026, 3, 1, 10, 0, 0, 0, bkk), End: time.Date(2026, 3, 21, 0, 0, 0, 0, bkk)},
+		{Start: time.Date(2026, 3, 1, 0, 0, 0, 0, bkk), End: time.Date(2026, 3, 20, 12, 0, 0, 0, bkk)},
+		{Start: time.Date(2026, 3, 1, 23, 0, 0, 0, bkk), End: time.Date(2026, 3, 20, 0, 0, 1, 0, bkk)},
+	} {
+		terms := adviseTerms(affrules.TH, 20)
+		terms.FreeSamples, terms.Period = true, p
+		got, err := e.Advise(affrules.TH, terms)
+		require.NoError(t, err)
+		require.Len(t, got, 1, "%v", p)
+		require.Equal(t, affrules.Count(20), got[0].Observed, "%v", p)
+	}
+}
+
 // Hostile input to Advise: FieldErrors of collabplus; the zero Evaluator fails closed.
 func TestAdviseHostile(t *testing.T) {
 	e := adviseEval(t)

@@ -232,17 +232,18 @@ func (c Collaboration) clone() Collaboration {
 
 // calendarDays returns the number of calendar days in market mk's zone that period p covers,
 // counting its first and last day (CP-2: Feb 1–10 is 10 days), and whether p is whole days:
-// from one local midnight to another.
+// from one local midnight to another. The period is half-open (MKT-2): its last day is that of
+// its last instant, End − 1 ns, so a period from 10:00 on 1 March to midnight starting 21 March
+// covers 1–20 March, 20 days. An empty period covers none.
 func calendarDays(mk affrules.Market, p affrules.Period) (int, bool) {
 	loc := mk.Location()
 	whole := mk.Day(p.Start).Start.Equal(p.Start) && mk.Day(p.End).Start.Equal(p.End)
+	if !p.End.After(p.Start) {
+		return 0, whole
+	}
 	y1, m1, d1 := p.Start.In(loc).Date()
-	y2, m2, d2 := p.End.In(loc).Date()
+	y2, m2, d2 := p.End.Add(-time.Nanosecond).In(loc).Date()
 	a := time.Date(y1, m1, d1, 12, 0, 0, 0, time.UTC)
 	b := time.Date(y2, m2, d2, 12, 0, 0, 0, time.UTC)
-	n := int(b.Sub(a).Hours()/24 + 0.5)
-	if !whole {
-		n++ // a partial last day counts too
-	}
-	return n, whole
+	return int(b.Sub(a).Hours()/24+0.5) + 1, whole
 }

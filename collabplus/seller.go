@@ -241,7 +241,7 @@ func refuse(action, subject string, next time.Time, reasons ...affrules.Reason) 
 		return nil
 	}
 	d := affrules.Decide(reasons...)
-	d.NextAllowed = next
+	d.NextAllowed = bounds.Next(next)
 	return &affrules.Refusal{Pkg: pkg, Action: action, Subject: subject, Decision: d}
 }
 

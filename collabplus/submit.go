@@ -102,7 +102,7 @@ func (e *Evaluator) quota(s *Seller, mk affrules.Market, at time.Time) affrules.
 	}
 	slices.SortFunc(gone, time.Time.Compare)
 	d := affrules.Decide(affrules.Reason{Rule: RuleQuota, Key: keyQuota, Observed: affrules.Count(int64(len(gone))), Limit: affrules.Count(int64(e.policy.QuotaLimit)), Subject: s.ID})
-	d.NextAllowed = gone[len(gone)-e.policy.QuotaLimit] // a slot opens when one more has gone
+	d.NextAllowed = bounds.Next(gone[len(gone)-e.policy.QuotaLimit]) // a slot opens when one more has gone
 	return d
 }
 

@@ -619,3 +619,34 @@ func TestQuotaAndOpenRateNextAllowed_CP3_CP8(t *testing.T) {
 		})
 	}
 }
+
+// CP-3, MKT-5: a quota full late in 2199 frees a slot only in 2200, an instant no evaluator
+// accepts: the decision announces none, under the calendar and the rolling window alike.
+func TestQuotaNextAllowedBeyond2199_CP3(t *testing.T) {
+	lon, err := time.LoadLocation("Europe/London")
+	require.NoError(t, err)
+	base := time.Date(2199, 12, 20, 0, 30, 0, 0, lon)
+	for _, calendar := range []bool{true, false} {
+		p := collabplus.DefaultPolicy()
+		p.QuotaCalendarDays = calendar
+		p.OpenMarkets = p.Markets
+		e := collabplus.MustNew(p, lcCom)
+		s := collabplus.Seller{ID: "s", Market: affrules.UK, Updated: base}
+		for i := range 5 {
+			s.Submissions = append(s.Submissions, collabplus.Submission{Collaboration: fmt.Sprint("c", i), At: base.Add(time.Duration(i) * time.Minute)})
+		}
+		d, err := e.Quota(s, base.Add(10*time.Minute))
+		require.NoError(t, err)
+		require.False(t, d.Allowed)
+		require.True(t, d.NextAllowed.IsZero(), "calendar %v: next allowed %v, after the last instant accepted", calendar, d.NextAllowed)
+		// A month earlier, the slot frees within the bounds and is announced.
+		s.Updated = base.AddDate(0, -1, 0)
+		for i := range s.Submissions {
+			s.Submissions[i].At = s.Submissions[i].At.AddDate(0, -1, 0)
+		}
+		d, err = e.Quota(s, base.AddDate(0, -1, 0).Add(10*time.Minute))
+		require.NoError(t, err)
+		require.False(t, d.Allowed)
+		require.False(t, d.NextAllowed.IsZero(), "calendar %v", calendar)
+	}
+}

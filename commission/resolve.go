@@ -629,7 +629,18 @@ func (e *Evaluator) resolve(res *Resolution, b *Book, o *Order, at time.Time) {
 		if !shopAds || e.policy.ShopAdsFallback || h.shopAds != 0 {
 			now, _, _, _ = termsRate(h, o.OrderCount, shopAds)
 		}
-		res.note(note{kind: noteDelayed, rate1: now, n1: wp.froms[winRates.best+1] + int64(e.delay)})
+		// It is paid once every entry paying more than it has been out of force for the delay:
+		// the latest such entry, which need not be the one paid (10%, then 9%, then 8%).
+		strict := shopAds && !e.policy.ShopAdsFallback
+		cur, above := int(winRates.cur), int(winRates.best)
+		curU := wp.unitsAt(cur, o.OrderCount, shopAds, strict)
+		for j := cur - 1; j > above; j-- {
+			if wp.unitsAt(j, o.OrderCount, shopAds, strict) > curU {
+				above = j
+				break
+			}
+		}
+		res.note(note{kind: noteDelayed, rate1: now, n1: wp.froms[above+1] + int64(e.delay)})
 	}
 	if s, ok := e.policy.Suggested[o.Market][o.Category]; ok && res.Rate.Cmp(s) < 0 {
 		res.note(note{kind: noteAdvisory, rate1: res.Rate, rate2: s})
@@ -734,22 +745,26 @@ func (p *prepared) peak(cur int, lo, count int64, shopAds, strict bool, curU int
 	// at the highest rate.
 	best, bestU = cur, curU
 	for j := cur - 1; j >= 0 && p.froms[j+1] > lo; j-- {
-		var u int64
-		switch {
-		case shopAds && p.shop[j] != 0:
-			u = p.shop[j]
-		case strict:
-			continue
-		case p.thr[j] != 0 && count >= p.thr[j]:
-			u = p.tier[j]
-		default:
-			u = p.std[j]
-		}
-		if u > bestU {
+		if u := p.unitsAt(j, count, shopAds, strict); u > bestU {
 			best, bestU = j, u
 		}
 	}
 	return best, bestU
+}
+
+// unitsAt is the rate entry j pays an order of count through shop ads or not (strict: shop ads
+// without the fallback), in units of 1e-9, or -1 for none (an entry without a shop-ads rate in
+// strict).
+func (p *prepared) unitsAt(j int, count int64, shopAds, strict bool) int64 {
+	switch {
+	case shopAds && p.shop[j] != 0:
+		return p.shop[j]
+	case strict:
+		return -1
+	case p.thr[j] != 0 && count >= p.thr[j]:
+		return p.tier[j]
+	}
+	return p.std[j]
 }
 
 func ruleOfPeriod(s Source) affrules.RuleID {

@@ -127,6 +127,40 @@ func TestDecreaseDelay_COM10(t *testing.T) {
 	}
 }
 
+// COM-10: with two decreases inside the delay (10%, then 9%, then 8%), the note names the
+// instant the rate in force is paid: when the 9% entry, not the 10% one, has been out of force
+// for the delay. At that instant the order earns 8%, one nanosecond before it 9%.
+func TestTwoDecreasesInDelay_COM10(t *testing.T) {
+	e := commission.MustNew(commission.DefaultPolicy())
+	cut1, cut2 := day(11), day(21)
+	delay := 30 * 24 * time.Hour
+	b := mustBook(t, e, openOffer("open", at(day(1), "10%"), at(cut1, "9%"), at(cut2, "8%")))
+	r := resolve(t, e, b, order("o", day(2)), day(26))
+	var from time.Time
+	for _, n := range r.Notes() {
+		if n.Rule == commission.RuleDecrease {
+			from = n.Limit.Time()
+		}
+	}
+	if r.Rate.String() != "10%" || !from.Equal(cut2.Add(delay)) {
+		t.Fatalf("rate %s, note's instant %s; want 10%% and %s\n%s", r.Rate, from, cut2.Add(delay), r.Explain())
+	}
+	if r := resolve(t, e, b, order("o", day(2)), from); r.Rate.String() != "8%" {
+		t.Errorf("at the note's instant: rate %s, want 8%%", r.Rate)
+	}
+	if r := resolve(t, e, b, order("o", day(2)), from.Add(-time.Nanosecond)); r.Rate.String() != "9%" {
+		t.Errorf("1ns before the note's instant: rate %s, want 9%%", r.Rate)
+	}
+	// An entry between paying the rate in force does not hold it back: 10%, 8%, 8% again.
+	b = mustBook(t, e, openOffer("open", at(day(1), "10%"), at(cut1, "8%"), at(cut2, "8%")))
+	r = resolve(t, e, b, order("o", day(2)), day(26))
+	for _, n := range r.Notes() {
+		if n.Rule == commission.RuleDecrease && !n.Limit.Time().Equal(cut1.Add(delay)) {
+			t.Errorf("10%%, 8%%, 8%%: note's instant %s, want %s", n.Limit.Time(), cut1.Add(delay))
+		}
+	}
+}
+
 // COM-11: the order numbered Threshold is the first of the upper tier.
 func TestTierThreshold_COM11(t *testing.T) {
 	e := commission.MustNew(commission.DefaultPolicy())

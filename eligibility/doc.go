@@ -83,7 +83,8 @@
 // (the at of [Evaluator.Shop], [Evaluator.Product] and [Evaluator.NewRun], and a shop's
 // LastCounterfeitViolation when set) must be in the years 1900 to 2199, UTC: the zero time.Time
 // is an error wrapping affrules.ErrOutOfRange, never an evaluation under whatever policy was in
-// force in year 1. A result's instants therefore stay before 2300, so every result marshals. A
+// force in year 1. A result's instants therefore stay before 2200 (a NextAllowed from 2200 on
+// is none), so every result marshals. A
 // store rating (and a policy's minimum) must have an exponent within ±28 and at most 38 digits,
 // checked before any comparison or formatting: decimal.New(4, -2e9) is refused at once, and its
 // value is never printed. Shops and products need an ID, a product its shop's ID, and every

@@ -102,7 +102,8 @@ func TestHostileShop(t *testing.T) {
 	last := maxInstant.Add(-time.Nanosecond)
 	r, err := el.Shop(shop(func(s *eligibility.Shop) { s.LastCounterfeitViolation = last }), last)
 	require.NoError(t, err)
-	assert.Equal(t, 2299, r.Decision.NextAllowed.Year())
+	assert.Equal(t, eligibility.TemporarilyDisqualified, r.State)
+	assert.True(t, r.Decision.NextAllowed.IsZero(), "a lift in 2299 is after every instant accepted (MKT-5): %v", r.Decision.NextAllowed)
 	_, err = json.Marshal(r)
 	require.NoError(t, err, "a result at the upper bound marshals")
 	// The rating bounds: exponents -28 and 28 are in, and ratings of more than 18 digits (compared

@@ -63,6 +63,8 @@ func TestNextAllowedAcrossVersions_ELG1_ELG2(t *testing.T) {
 		{"minimum lowered later", []version{{time.Time{}, 60, "3"}, {T, 60, "2.5"}}, "2.8", 0, T},
 		{"minimum raised before the violation leaves the window", []version{{time.Time{}, 60, "2.5"}, {T, 60, "3"}}, "2.8", 50 * day, time.Time{}},
 		{"minimum only", []version{{time.Time{}, 60, "3"}}, "2.8", 0, time.Time{}},
+		{"minimum lowered only from 2250, after the last instant evaluated", []version{{time.Time{}, 60, "3"}, {time.Date(2250, 1, 1, 0, 0, 0, 0, time.UTC), 60, "2.5"}}, "2.8", 0, time.Time{}},
+		{"minimum lowered from 2199-12-31", []version{{time.Time{}, 60, "3"}, {time.Date(2199, 12, 31, 0, 0, 0, 0, time.UTC), 60, "2.5"}}, "2.8", 0, time.Date(2199, 12, 31, 0, 0, 0, 0, time.UTC)},
 		{"one version, violation", []version{{time.Time{}, 60, "2.5"}}, "4", 50 * day, T.Add(10 * day)},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

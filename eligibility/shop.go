@@ -33,7 +33,8 @@ var maxRating = decimal.NewFromInt(5)
 // permanent disqualification, or a banned product where the policy says so, is permanent). Every failing rule is reported; when time alone
 // lifts a temporary disqualification, Decision.NextAllowed is the first instant it does: when
 // the violation leaves the window and the rating meets the minimum, each under the policy
-// version in force then. A shop that is not
+// version in force then (none if that is in 2200 or later, beyond every instant accepted). A
+// shop that is not
 // eligible has Scope [ShopScope]: all of these rules disqualify the shop, and with it its
 // products. The result carries the shop's market, against which [Evaluator.Product] checks each
 // product's. An eligible shop's evaluation allocates nothing.
@@ -159,7 +160,7 @@ func (e *Evaluator) AppendShop(dst []affrules.Reason, s Shop, at time.Time) (r R
 	// Every reason above is a failure: the shop is not allowed.
 	r.Scope, r.Decision.Reasons = ShopScope, reasons
 	if !permanent {
-		r.Decision.NextAllowed = nextShopAllowed(vs, vi, low, at, s.LastCounterfeitViolation, hasViolation, s.StoreRating, s.ProductBanned)
+		r.Decision.NextAllowed = bounds.Next(nextShopAllowed(vs, vi, low, at, s.LastCounterfeitViolation, hasViolation, s.StoreRating, s.ProductBanned))
 	}
 	return r, nil
 }

@@ -95,9 +95,9 @@ func (s *Scope) UnmarshalText(b []byte) error {
 // [Eligible]; Scope is [NoScope] exactly when the result is not a disqualification. The zero
 // Result is [Unevaluated]: not eligible, and refused by [Evaluator.Product] as a shop result;
 // every method that returns an error returns it beside the zero Result. A result's instants
-// (Decision.NextAllowed, an ELG-1 reason's violation) fall before the year 2300, since every
-// instant given is in 1900–2199 and a window is at most 100 years: a result always marshals to
-// JSON.
+// fall before the year 2200 (an ELG-1 reason's violation, given in 1900–2199) or name none
+// (Decision.NextAllowed, when the disqualification would lift only in 2200 or later): a result
+// always marshals to JSON.
 //
 // Collaboration Plus and partner campaigns (ELG-9, ELG-11) need of a result its subject (Scope
 // with ShopID or ID) and its permanence ([Result.Permanent]).

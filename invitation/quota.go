@@ -207,6 +207,6 @@ func (q Quota) refuse(home *time.Location, last time.Time, day affrules.Period, 
 		}
 	}
 	d := affrules.Decide(reasons...)
-	d.NextAllowed = next.In(home)
+	d.NextAllowed = bounds.Next(next.In(home))
 	return d
 }

@@ -39,10 +39,15 @@ type Facts struct {
 //
 // Counts are of requests whatever order they reached the ledger in: a request dated before
 // others of its month (concurrent handlers, a retry) is judged against every request of that
-// month the ledger holds, so requests arriving out of order cannot exceed a cap together.
+// month the ledger holds, so requests arriving out of order cannot exceed a cap together. For
+// the same reason LaterMonths holds, for the months after the instant's, in order, how many
+// requests the creator made in each (counted as Month is), up to the last month with any (nil
+// when there are none): a refusal under the cap names as its retry instant the first month with
+// room, which need not be the next one.
 type History struct {
 	Product      []Request
 	Month        int
+	LaterMonths  []int
 	AutoApproved int64
 	InCollab     int
 }
@@ -62,8 +67,18 @@ func (r Rule) History(req Request, mine []Request, at time.Time) History {
 		if x.Seller == req.Seller && x.Product == req.Product {
 			h.Product = append(h.Product, x.clone())
 		}
-		if month.Contains(x.Events[0].At) && r.Capped(x.Source) {
-			h.Month++
+		if made := x.Events[0].At; r.Capped(x.Source) {
+			switch {
+			case month.Contains(made):
+				h.Month++
+			case !made.Before(month.End):
+				// months after the instant's: both are within 1900–2199, so n is small
+				n := int(affrules.MonthAt(mk, made) - affrules.MonthAt(mk, at))
+				if n > len(h.LaterMonths) {
+					h.LaterMonths = append(h.LaterMonths, make([]int, n-len(h.LaterMonths))...)
+				}
+				h.LaterMonths[n-1]++
+			}
 		}
 		if req.Source == CollabPlus && x.Source == CollabPlus && x.Context == req.Context && x.Seller == req.Seller {
 			h.InCollab++
@@ -104,6 +119,26 @@ var (
 		Text: "the content deadline has passed", Observed: "at {observed}", Limit: "due {limit}",
 	})
 )
+
+// roomFrom returns the first instant, not before from (the zero time for none) and after the
+// month of at, which is full, whose month has room under cap (SMP-11), by the counts of h: the
+// months after at's that h.LaterMonths does not reach have none.
+func (r Rule) roomFrom(market affrules.MarketCode, h History, cap int, at, from time.Time) time.Time {
+	mk, _ := affrules.LookupMarket(market)
+	m := mk.Month(at)
+	for i := 0; ; i++ {
+		m = mk.Month(m.End) // month i+1 after at's
+		if !m.End.After(from) {
+			continue // the other obstacles last beyond it
+		}
+		if i >= len(h.LaterMonths) || h.LaterMonths[i] < cap || !m.Start.Before(bounds.MaxInstant) {
+			if from.After(m.Start) {
+				return from
+			}
+			return m.Start
+		}
+	}
+}
 
 // Decide decides request r, made at instant at with facts f, given history h (SMP-1..3,
 // SMP-10, SMP-11). It returns the request with its events when allowed: asked, and approved at
@@ -168,6 +203,11 @@ func (r Rule) Decide(h History, req Request, f Facts, at time.Time) (Request, af
 	if h.Month < 0 || h.AutoApproved < 0 || h.InCollab < 0 {
 		l.Add("history", strconv.Itoa(h.Month)+"/"+strconv.FormatInt(h.AutoApproved, 10)+"/"+strconv.Itoa(h.InCollab), "counts %w", affrules.ErrNegative)
 	}
+	for i, n := range h.LaterMonths {
+		if n < 0 {
+			l.Add("history.later_months["+strconv.Itoa(i)+"]", n, "%w", affrules.ErrNegative)
+		}
+	}
 	for _, p := range h.Product {
 		if len(p.Events) > 0 && p.Events[len(p.Events)-1].At.After(at) {
 			l.Add("at", at.Format(time.RFC3339Nano), "is before request %q's last event at %s: requests are made in order", p.ID, p.Events[len(p.Events)-1].At.Format(time.RFC3339Nano))
@@ -198,14 +238,10 @@ func (r Rule) Decide(h History, req Request, f Facts, at time.Time) (Request, af
 			}
 		}
 	}
-	if capped && h.Month >= cap { // SMP-11
+	full := capped && h.Month >= cap // SMP-11
+	if full {
 		reasons = append(reasons, affrules.Reason{Rule: RuleMonthlyCap, Key: keyCap, Observed: affrules.Count(int64(h.Month)), Limit: affrules.Count(int64(cap)), Subject: req.Creator})
-		if cap > 0 {
-			mk, _ := affrules.LookupMarket(req.Market)
-			later(mk.Month(at).End)
-		} else {
-			timeOnly = false // a band capped at 0 allows no request in any month
-		}
+		timeOnly = timeOnly && cap > 0 // a band capped at 0 allows no request in any month
 	}
 	if req.Source == CollabPlus && !f.FreeSamples { // SMP-12
 		reasons = append(reasons, affrules.Reason{Rule: RuleOffers, Key: keyNotOffered, Subject: req.Context})
@@ -219,13 +255,16 @@ func (r Rule) Decide(h History, req Request, f Facts, at time.Time) (Request, af
 		reasons = append(reasons, affrules.Reason{Rule: RuleCollabPlus, Key: keyCollabLimit, Observed: affrules.Count(int64(h.InCollab)), Limit: affrules.Count(int64(r.p.CollabPlusFree)), Subject: req.Creator})
 		timeOnly = false
 	}
+	if full && timeOnly {
+		next = r.roomFrom(req.Market, h, cap, at, next)
+	}
 	if req.Source == CollabPlus && !next.Before(f.Until) {
 		timeOnly = false // the collaboration has ended by then (SMP-4): waiting does not help (MKT-5)
 	}
 	if len(reasons) > 0 {
 		d := affrules.Decide(reasons...)
 		if timeOnly {
-			d.NextAllowed = next
+			d.NextAllowed = bounds.Next(next)
 		}
 		return Request{}, d, nil
 	}

@@ -589,6 +589,53 @@ func TestMonthlyCap_SMP11(t *testing.T) {
 	require.True(t, d.Allowed, "another creator's month: %v", d)
 }
 
+// SMP-11, MKT-5: a creator's December is full, and so are January and March, whose requests
+// reached the ledger first (out of order, as a retry or a concurrent handler does): a December
+// request is refused with the first instant of February, the first month with room, not of
+// January, where it would be refused again; a request refused in January names February too.
+func TestMonthlyCapNextMonthFull_SMP11(t *testing.T) {
+	m := sample.NewMemory()
+	february := time.Date(2027, time.February, 1, 0, 0, 0, 0, january.Location())
+	n := 0
+	fill := func(at time.Time) {
+		t.Helper()
+		for range 5 {
+			n++
+			_, d, err := m.Request(ctx, rule, direct(fmt.Sprint("r", n), "aisyah", fmt.Sprint("p", n)), band1, at)
+			require.NoError(t, err)
+			require.True(t, d.Allowed, "request %d: %v", n, d)
+		}
+	}
+	fill(january.Add(day))
+	fill(february.AddDate(0, 1, 0))
+	fill(t0)
+	for _, at := range []time.Time{t0.Add(day), january.Add(-time.Nanosecond), january, february.Add(-time.Nanosecond)} {
+		_, d, err := m.Request(ctx, rule, direct("late", "aisyah", "late"), band1, at)
+		require.NoError(t, err)
+		require.Equal(t, []string{"SMP-11 sample.smp11.cap"}, reasonKeys(d), "at %v", at)
+		require.True(t, d.NextAllowed.Equal(february), "at %v: next allowed %v, want %v", at, d.NextAllowed, february)
+	}
+	_, d, err := m.Request(ctx, rule, direct("late", "aisyah", "late"), band1, february)
+	require.NoError(t, err)
+	require.True(t, d.Allowed, "the first instant of February: %v", d)
+
+	// The counts come from the ledger's History; a negative one is bad input.
+	_, _, err = rule.Decide(sample.History{Month: 5, LaterMonths: []int{5, -1}}, direct("x", "aisyah", "x"), band1, t0)
+	require.ErrorContains(t, err, "sample: history.later_months[1]")
+	// From the History alone: December and January full, February with room.
+	_, d = decide(t, rule, sample.History{Month: 5, LaterMonths: []int{5, 4}}, direct("y", "aisyah", "y"), band1, t0)
+	require.True(t, d.NextAllowed.Equal(february), "next allowed %v, want %v", d.NextAllowed, february)
+	// SMP-10's wait after a rejection ends on 4 January, in a full month: the retry instant is
+	// February's first, not the wait's end; with room in January, it is the wait's end.
+	rejected := walk(t, rule, ask(t, "r0", "aisyah", "serum", t0.Add(4*day)), step{sample.Declined, t0.Add(5 * day)})
+	again := t0.Add(35 * day)
+	_, d = decide(t, rule, sample.History{Product: []sample.Request{rejected}, Month: 5, LaterMonths: []int{5}}, direct("z", "aisyah", "serum"), band1, t0.Add(10*day))
+	require.Equal(t, []string{"SMP-10 sample.smp10.wait", "SMP-11 sample.smp11.cap"}, reasonKeys(d))
+	require.True(t, d.NextAllowed.Equal(february), "next allowed %v, want %v", d.NextAllowed, february)
+	_, d = decide(t, rule, sample.History{Product: []sample.Request{rejected}, Month: 5, LaterMonths: []int{4}}, direct("z", "aisyah", "serum"), band1, t0.Add(10*day))
+	require.True(t, d.NextAllowed.Equal(again), "next allowed %v, want %v", d.NextAllowed, again)
+}
+
 // SMP-11, MKT-2: the month is the market's: 17:00 UTC on 31 December is already January in
 // Kuala Lumpur, and December's requests do not count there, while in the UK (whose January
 // starts at 00:00 UTC) the same instant is still December.

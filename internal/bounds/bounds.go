@@ -35,6 +35,16 @@ func InRange(at time.Time) bool {
 	return s >= minUnix && s < maxUnix
 }
 
+// Next returns t as a decision's NextAllowed (MKT-5): t itself when it is before MaxInstant,
+// and the zero time otherwise, since no instant an evaluator accepts would then be allowed and
+// the decision must not announce one.
+func Next(t time.Time) time.Time {
+	if t.Unix() >= maxUnix {
+		return time.Time{}
+	}
+	return t
+}
+
 // Instant returns a FieldError of package pkg naming field if at is the zero time or outside
 // [MinInstant, MaxInstant), and nil otherwise.
 func Instant(pkg, field string, at time.Time) error {

@@ -2,6 +2,7 @@ package bounds
 
 import (
 	"errors"
+	"math"
 	"math/big"
 	"strings"
 	"testing"
@@ -111,6 +112,20 @@ func TestID(t *testing.T) {
 		err := ID("campaign", "campaign.id", id)
 		if (err == nil) != (want == "") || (err != nil && err.Error() != want) || IDOK(id) != (want == "") {
 			t.Errorf("ID(%q) = %v, want %q", id, err, want)
+		}
+	}
+}
+
+// Next keeps an instant before MaxInstant and drops one at or after it: no decision announces
+// an instant at which every evaluator refuses to be called (MKT-5).
+func TestNext(t *testing.T) {
+	last := MaxInstant.Add(-time.Nanosecond)
+	if got := Next(last); !got.Equal(last) {
+		t.Errorf("Next(%v) = %v", last, got)
+	}
+	for _, t2 := range []time.Time{MaxInstant, MaxInstant.Add(time.Nanosecond), time.Unix(0, math.MaxInt64)} {
+		if got := Next(t2); !got.IsZero() {
+			t.Errorf("Next(%v) = %v, want the zero time", t2, got)
 		}
 	}
 }

@@ -119,7 +119,7 @@ func (s *invitations) Reserve(ctx context.Context, q invitation.Quota, a invitat
 			if err != nil {
 				return err
 			}
-			d.NextAllowed = time.Unix(0, next).In(home)
+			d.NextAllowed = bounds.Next(time.Unix(0, next).In(home))
 			return errRefused
 		}
 		seq++

@@ -65,7 +65,8 @@ func (k *ReasonKind) UnmarshalText(b []byte) error {
 // the key's [Message] only when asked for, and a host renders it in its own language with a
 // [Catalog].
 //
-// A Reason is comparable with ==.
+// A Reason is comparable with == (its values as [Value]'s == compares them; [Value.Equal]
+// compares what they mean).
 type Reason struct {
 	Rule     RuleID
 	Kind     ReasonKind

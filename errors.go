@@ -7,7 +7,8 @@ import (
 
 // Sentinel errors wrapped by [FieldError] values, for use with [errors.Is].
 var (
-	// ErrUnknownMarket reports a market code that is not registered.
+	// ErrUnknownMarket reports a market code that is not registered, or one a package's policy
+	// does not cover (its error says which: "does not run there").
 	ErrUnknownMarket = errors.New("unknown market")
 	// ErrUnknownCategory reports a category a policy has no rules for.
 	ErrUnknownCategory = errors.New("unknown category")

@@ -76,7 +76,7 @@ func (m Market) String() string { return string(m.Code) }
 
 // NewMarket validates a market's fields and loads its zone. The code must be non-empty, the zone
 // a known IANA zone, the currency three upper-case letters, the minor unit between 0 and 4, and
-// channels known-free of duplicates.
+// channels non-empty and free of duplicates.
 func NewMarket(code MarketCode, zone, currency string, minorUnit int32, channels ...Channel) (Market, error) {
 	m := Market{Code: code, Zone: zone, Currency: currency, MinorUnit: minorUnit, Channels: slices.Clone(channels)}
 	if code == "" {

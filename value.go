@@ -63,8 +63,10 @@ func (k *ValueKind) UnmarshalText(b []byte) error {
 // ratio of 4/400 orders, a 1% rate, a store rating of 2.4, an instant or a level. Hosts compare
 // and render values through its accessors; [Value.String] is a language-neutral rendering.
 //
-// Value is small and comparable with ==; building one never allocates. The zero Value is
-// [NoValue].
+// Value is small and comparable with ==, which compares representations: a decimal of 2.40 and
+// one of 2.4 differ by ==, and [Value.Equal] compares what they mean. Building one allocates
+// nothing, except a decimal whose coefficient has more than 18 digits, kept as its digits. The
+// zero Value is [NoValue].
 type Value struct {
 	kind ValueKind
 	n, d int64  // count, numerator, rate units, coefficient, Unix seconds, days, level; denominator, exponent, offset and nanoseconds

@@ -836,9 +836,11 @@ func TestVisible(t *testing.T) {
 			require.Equal(t, tt.want, got)
 		})
 	}
-	for _, v := range []campaign.Viewer{{}, {Seller: "shop-1", Partner: "agency-1"}} {
+	for v, text := range map[campaign.Viewer]string{{}: `viewer {}: must name a seller or a partner`,
+		{Seller: "shop-1", Partner: "agency-1"}: `viewer seller "shop-1", partner "agency-1": must name a seller or a partner, not both`} {
 		got, err := ev.Visible(agencyAll, v, t0)
 		badInput(t, err, "viewer")
+		require.ErrorContains(t, err, text)
 		require.False(t, got)
 	}
 }

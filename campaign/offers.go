@@ -108,8 +108,11 @@ func (e *Evaluator) Visible(c Campaign, v Viewer, at time.Time) (bool, error) {
 	}
 	l := fielderr.For(pkg)
 	l.Append(bounds.Instant(pkg, "at", at))
-	if (v.Seller == "") == (v.Partner == "") {
-		l.Add("viewer", v.Seller+v.Partner, "must name a seller or a partner, not both")
+	switch {
+	case v.Seller != "" && v.Partner != "":
+		l.Add("viewer", "seller "+strconv.Quote(v.Seller)+", partner "+strconv.Quote(v.Partner), "must name a seller or a partner, not both")
+	case v.Seller == "" && v.Partner == "":
+		l.Add("viewer", "{}", "must name a seller or a partner")
 	}
 	e.checkHead(l, &c, false) // who sees it depends on its terms and instants only
 	if err := l.Err(); err != nil {

@@ -58,7 +58,7 @@ func (e *Evaluator) Advise(m affrules.MarketCode, t Terms) ([]affrules.Reason, e
 	}
 	mk, ok := e.market(m)
 	if !ok {
-		return nil, fielderr.New(pkg, "market", strconv.Quote(string(m)), "%w", affrules.ErrUnknownMarket)
+		return nil, fielderr.New(pkg, "market", strconv.Quote(string(m)), "Collaboration Plus does not run there (policy markets %v): %w", e.policy.Markets, affrules.ErrUnknownMarket)
 	}
 	if err := periodProblem("terms.period", t.Period); err != nil {
 		return nil, err

@@ -117,8 +117,8 @@
 // but the advisories of [Evaluator.Advise], of kind affrules.NotApplicable. A refused submission
 // also carries each ineligible product's own reasons, whose keys package eligibility lists:
 //
-//	collabplus.cp2.too_short              DaysOf the period; DaysOf the type's minimum; subject: the collaboration
-//	collabplus.cp2.too_long               DaysOf the period; DaysOf the type's maximum; subject: the collaboration
+//	collabplus.cp2.too_short              Count of the period's calendar days; Count of the type's minimum; subject: the collaboration
+//	collabplus.cp2.too_long               Count of the period's calendar days; Count of the type's maximum; subject: the collaboration
 //	collabplus.cp3.quota                  Count submitted in the window; Count the quota; subject: the seller
 //	collabplus.cp4.category               Text: the creator's categories; Text: the group's; subject: the creator
 //	collabplus.cp4.level_low              LevelOf the creator's level; LevelOf the group's minimum; subject: the creator

@@ -122,7 +122,7 @@ func (e *Evaluator) Settle(c Collaboration, achieved []decimal.Decimal, refundAt
 	}
 	mk, ok := e.market(c.Market)
 	if !ok {
-		return Settlement{}, fielderr.New(pkg, "collaboration.market", strconv.Quote(string(c.Market)), "%w", affrules.ErrUnknownMarket)
+		return Settlement{}, fielderr.New(pkg, "collaboration.market", strconv.Quote(string(c.Market)), "Collaboration Plus does not run there (policy markets %v): %w", e.policy.Markets, affrules.ErrUnknownMarket)
 	}
 	t := c.Terms()
 	if err := periodProblem("terms.period", t.Period); err != nil {

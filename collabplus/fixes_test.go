@@ -164,7 +164,7 @@ func TestFinalize(t *testing.T) {
 	// Outside CP-2's bounds for a task: 14–120 days.
 	duration := func(key affrules.MessageKey, observed, limit int) affrules.Decision {
 		return lcDecision(time.Time{}, affrules.Reason{Rule: collabplus.RuleDuration, Key: key,
-			Observed: affrules.DaysOf(observed), Limit: affrules.DaysOf(limit), Subject: "c"})
+			Observed: affrules.Count(int64(observed)), Limit: affrules.Count(int64(limit)), Subject: "c"})
 	}
 	r := lcRefusedWith(t, e, s, collabplus.Finalize("c", period(fxDay(1, 26, 0), 4)), at)
 	require.Equal(t, "finalize", r.Action)

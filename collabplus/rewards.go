@@ -184,7 +184,7 @@ func (e *Evaluator) TaskReward(c Collaboration, creator string, done []Completio
 func (e *Evaluator) rewardTerms(c Collaboration, typ Type) (affrules.Market, Terms, error) {
 	mk, ok := e.market(c.Market)
 	if !ok {
-		return mk, Terms{}, fielderr.New(pkg, "collaboration.market", strconv.Quote(string(c.Market)), "%w", affrules.ErrUnknownMarket)
+		return mk, Terms{}, fielderr.New(pkg, "collaboration.market", strconv.Quote(string(c.Market)), "Collaboration Plus does not run there (policy markets %v): %w", e.policy.Markets, affrules.ErrUnknownMarket)
 	}
 	t := c.Terms()
 	if t.Type != typ {

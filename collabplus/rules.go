@@ -7,14 +7,14 @@ const (
 	// RuleTypes is CP-1, task and challenge collaborations: [Type].
 	RuleTypes affrules.RuleID = "CP-1"
 	// RuleDuration is CP-2, a task runs 14–120 market-calendar days, a challenge 14–60, both
-	// days included: [Evaluator.Submit].
+	// days included: [Submit].
 	RuleDuration affrules.RuleID = "CP-2"
 	// RuleQuota is CP-3, at most 5 collaborations submitted in 30 market-calendar days:
-	// [Evaluator.Quota] and [Evaluator.Submit].
+	// [Evaluator.Quota] and [Submit].
 	RuleQuota affrules.RuleID = "CP-3"
 	// RuleGroups is CP-4, creator groups (at most 100 per seller), one per collaboration, a
-	// creator joining only if they match it: [Group.Match], [Evaluator.SaveGroup] and
-	// [Evaluator.Join].
+	// creator joining only if they match it: [Group.Match], [SaveGroup] and
+	// [Join].
 	RuleGroups affrules.RuleID = "CP-4"
 	// RuleTaskRewards is CP-5, a task reward only when every task completes within the
 	// period, due at the last completion: [Evaluator.TaskReward].
@@ -27,7 +27,7 @@ const (
 	// the lifecycle actions of [Evaluator.Apply].
 	RuleLifecycle affrules.RuleID = "CP-7"
 	// RuleExclusiveRates is CP-8, exclusive rates strictly above the product's live Open
-	// Collaboration rates at submission: [Evaluator.Submit].
+	// Collaboration rates at submission: [Submit].
 	RuleExclusiveRates affrules.RuleID = "CP-8"
 	// RuleFees is CP-9, the charge by achievement and the refund of the excess 7–14 days after
 	// the end: [Evaluator.Settle].
@@ -41,7 +41,7 @@ const (
 	// RuleCreatorStatus is CP-12, unfinished, haven't fulfilled, finished: [StatusOf].
 	RuleCreatorStatus affrules.RuleID = "CP-12"
 	// RuleBlocklist is CP-13, blocks effective at once for collaborations not yet joined,
-	// unblocks from the next collaboration: [Blocklist.Allows] and [Evaluator.Join].
+	// unblocks from the next collaboration: [Blocklist.Allows] and [Join].
 	RuleBlocklist affrules.RuleID = "CP-13"
 	// RuleCancelReward is CP-14, rewards cancelled with a reason code: [Evaluator.CancelReward].
 	RuleCancelReward affrules.RuleID = "CP-14"
@@ -50,10 +50,10 @@ const (
 	RuleFinalTerms affrules.RuleID = "CP-15"
 	// RuleAdvisories is CP-16, non-blocking advisories: [Evaluator.Advise].
 	RuleAdvisories affrules.RuleID = "CP-16"
-	// RuleAllowlist is CP-17, creation by invitation only: [Evaluator.Submit].
+	// RuleAllowlist is CP-17, creation by invitation only: [Submit].
 	RuleAllowlist affrules.RuleID = "CP-17"
 	// RuleTasks is CP-18, a task collaboration's tasks: content type, goal and target:
-	// [Task].
+	// [TaskSpec].
 	RuleTasks affrules.RuleID = "CP-18"
 	// RuleVideoFlag is CP-19, the flag prompting creators to authorise their videos, and the
 	// seller's WhatsApp number: [Terms].
@@ -65,6 +65,6 @@ const (
 	// submission ending the product's participation: [Disqualify].
 	RuleLaterDisqualification affrules.RuleID = "ELG-11"
 	// RuleEligibleProducts is eligibility's ELG-9, only affiliate-eligible products, checked at
-	// submission: [Evaluator.Submit].
+	// submission: [Submit].
 	RuleEligibleProducts affrules.RuleID = "ELG-9"
 )

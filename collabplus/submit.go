@@ -23,10 +23,10 @@ var (
 		Text: "creation quota reached", Observed: "{observed} submitted in the window", Limit: "at most {limit}",
 	})
 	keyTooShort = affrules.DefineMessage("collabplus.cp2.too_short", affrules.Message{
-		Text: "period shorter than the type allows", Observed: "{observed}", Limit: "at least {limit}",
+		Text: "period shorter than the type allows", Observed: "{observed} calendar days", Limit: "at least {limit}",
 	})
 	keyTooLong = affrules.DefineMessage("collabplus.cp2.too_long", affrules.Message{
-		Text: "period longer than the type allows", Observed: "{observed}", Limit: "at most {limit}",
+		Text: "period longer than the type allows", Observed: "{observed} calendar days", Limit: "at most {limit}",
 	})
 	keyIneligible = affrules.DefineMessage("collabplus.elg9.ineligible", affrules.Message{
 		Text: "product not eligible for Collaboration Plus", Observed: "{observed}", Limit: "{limit}",
@@ -292,9 +292,9 @@ func (e *Evaluator) duration(mk affrules.Market, id string, t Terms) []affrules.
 	}
 	switch n, _ := calendarDays(mk, t.Period); {
 	case n < b.Min:
-		return []affrules.Reason{{Rule: RuleDuration, Key: keyTooShort, Observed: affrules.DaysOf(n), Limit: affrules.DaysOf(b.Min), Subject: id}}
+		return []affrules.Reason{{Rule: RuleDuration, Key: keyTooShort, Observed: affrules.Count(int64(n)), Limit: affrules.Count(int64(b.Min)), Subject: id}}
 	case n > b.Max:
-		return []affrules.Reason{{Rule: RuleDuration, Key: keyTooLong, Observed: affrules.DaysOf(n), Limit: affrules.DaysOf(b.Max), Subject: id}}
+		return []affrules.Reason{{Rule: RuleDuration, Key: keyTooLong, Observed: affrules.Count(int64(n)), Limit: affrules.Count(int64(b.Max)), Subject: id}}
 	}
 	return nil
 }

@@ -242,7 +242,7 @@ func TestDuration_CP2(t *testing.T) {
 			}
 			r := lcRefused(t, s, lcSubmit("c1"), at)
 			lcRequireDecision(t, lcDecision(time.Time{}, affrules.Reason{Rule: collabplus.RuleDuration, Key: key,
-				Observed: affrules.DaysOf(tc.days), Limit: affrules.DaysOf(limit), Subject: "c1"}), r.Decision)
+				Observed: affrules.Count(int64(tc.days)), Limit: affrules.Count(int64(limit)), Subject: "c1"}), r.Decision)
 		})
 	}
 	// The policy's bounds.
@@ -261,7 +261,7 @@ func TestDuration_CP2(t *testing.T) {
 		}
 		r := lcRefusedWith(t, e, s, lcSubmit("c1"), at)
 		lcRequireDecision(t, lcDecision(time.Time{}, affrules.Reason{Rule: collabplus.RuleDuration, Key: tc.key,
-			Observed: affrules.DaysOf(tc.days), Limit: affrules.DaysOf(tc.limit), Subject: "c1"}), r.Decision)
+			Observed: affrules.Count(int64(tc.days)), Limit: affrules.Count(int64(tc.limit)), Subject: "c1"}), r.Decision)
 	}
 }
 
@@ -302,7 +302,7 @@ func TestDurationAcrossDST_CP2(t *testing.T) {
 			}
 			r := lcRefused(t, s, collabplus.Submit("c1", f), at)
 			lcRequireDecision(t, lcDecision(time.Time{}, affrules.Reason{Rule: collabplus.RuleDuration, Key: key,
-				Observed: affrules.DaysOf(tc.days), Limit: affrules.DaysOf(limit), Subject: "c1"}), r.Decision)
+				Observed: affrules.Count(int64(tc.days)), Limit: affrules.Count(int64(limit)), Subject: "c1"}), r.Decision)
 		})
 	}
 	// 3 April 00:00 UTC is 01:00 in London (BST): not a local midnight.

@@ -78,7 +78,8 @@ type EventKind uint8
 // Event kinds.
 const (
 	_ EventKind = iota
-	// Refund refunds part or all of the line's price; the commission falls in proportion.
+	// Refund refunds part or all of what the buyer paid for the line ([Record].Paid); the
+	// commission falls in proportion.
 	Refund
 	// Cancel cancels the order line: the record becomes ineligible.
 	Cancel

@@ -111,8 +111,8 @@ func permanentEnds(p campaign.Policy) func(*rapid.T) {
 		}
 		r := Registration(p, c).Draw(t, "registration")
 		at := rapid.SampledFrom([]time.Time{c.Registration.Start, c.Registration.End.Add(-time.Nanosecond)}).Draw(t, "registered")
-		if c.Initiator == campaign.Seller && !at.Before(c.Period.End) {
-			at = c.Period.End.Add(-time.Nanosecond)
+		if !at.Before(c.Period.End) { // CMP-5: a registration running past the campaign's end
+			at = c.Period.End.Add(-time.Nanosecond) // (registration_within_campaign false) stops there
 		}
 		if r.Rate.Cmp(c.Requirement) < 0 {
 			r.Rate = c.Requirement

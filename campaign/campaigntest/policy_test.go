@@ -49,6 +49,15 @@ func TestPropertiesFail(t *testing.T) {
 	}
 }
 
+// A policy that switches one rule off on purpose passes every other property (the recipe the
+// README gives with affrulestest.Without): with registration_within_campaign false, a
+// registration running past the campaign's end does not make the ELG-11 property fail.
+func TestPropertiesWithoutTheSwitchedOffRule(t *testing.T) {
+	p := campaign.DefaultPolicy()
+	p.RegistrationWithinCampaign = false
+	affrulestest.Run(t, affrulestest.Without(campaigntest.Properties(p), "registration_within_campaign"))
+}
+
 // An invalid policy fails every property with campaign.New's error.
 func TestPropertiesInvalidPolicy(t *testing.T) {
 	for _, prop := range campaigntest.Properties(campaign.Policy{}) {

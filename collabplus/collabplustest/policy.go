@@ -166,7 +166,7 @@ func invitation(p collabplus.Policy) func(*rapid.T) {
 			t.Fatalf("Submit at %v: %v", at, err)
 		}
 		if r == nil || !r.Decision.Failed(collabplus.RuleAllowlist) {
-			t.Fatalf("a seller not allowlisted submitted a collaboration in %s at %v (%v): open_markets is %v (CP-17)", m, at, err, p.OpenMarkets)
+			t.Fatalf("a seller not allowlisted was not refused under CP-17 in %s at %v (got %v): open_markets is %v", m, at, err, p.OpenMarkets)
 		}
 	}
 }

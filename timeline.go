@@ -82,12 +82,23 @@ func (tl Timeline[T]) With(e Effective[T]) (Timeline[T], error) {
 // strict shape check.
 func (tl Timeline[T]) JSONShape() any { return []Effective[T](nil) }
 
-// MarshalJSON encodes the entries as a JSON array.
+// MarshalJSON encodes the entries as a JSON array. A From whose zone offset has seconds (local
+// mean time in many zones before about 1920: Bangkok was +06:42:04), which RFC 3339 cannot
+// write, is written in UTC, so that the entry comes back at the same instant.
 func (tl Timeline[T]) MarshalJSON() ([]byte, error) {
 	if tl.entries == nil {
 		return []byte("[]"), nil
 	}
-	return json.Marshal(tl.entries)
+	out := tl.entries
+	for i := range tl.entries {
+		if _, off := tl.entries[i].From.Zone(); off%60 != 0 {
+			if len(out) > 0 && &out[0] == &tl.entries[0] {
+				out = slices.Clone(tl.entries)
+			}
+			out[i].From = out[i].From.UTC()
+		}
+	}
+	return json.Marshal(out)
 }
 
 // UnmarshalJSON decodes a JSON array of entries and checks them as [NewTimeline] does. Unknown

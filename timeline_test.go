@@ -329,3 +329,27 @@ func TestTimelineJSONEntryNeedsValue(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(`[{"value":"8%"}]`), &tl), "no from: from the beginning of time")
 	require.NoError(t, json.Unmarshal([]byte(`[]`), &tl))
 }
+
+// A JSON round trip keeps every entry's instant, also one given in a zone whose offset then had
+// seconds (Bangkok, +06:42:04 until 1920), which RFC 3339 cannot write: that one is written in
+// UTC. Other entries keep their zone's offset.
+func TestTimelineJSONOffsetWithSeconds(t *testing.T) {
+	bkk, err := time.LoadLocation("Asia/Bangkok")
+	require.NoError(t, err)
+	froms := []time.Time{time.Date(1910, 1, 1, 0, 0, 0, 0, bkk), time.Date(2026, 1, 1, 0, 0, 0, 0, bkk)}
+	tl, err := affrules.NewTimeline(affrules.Effective[int]{From: froms[0], Value: 1}, affrules.Effective[int]{From: froms[1], Value: 2})
+	require.NoError(t, err)
+	b, err := json.Marshal(tl)
+	require.NoError(t, err)
+	var back affrules.Timeline[int]
+	require.NoError(t, json.Unmarshal(b, &back))
+	i := 0
+	for from := range back.All() {
+		require.True(t, from.Equal(froms[i]), "entry %d from %v, want %v (%s)", i, from, froms[i], b)
+		i++
+	}
+	require.Contains(t, string(b), `"2026-01-01T00:00:00+07:00"`)
+	for from := range tl.All() { // the timeline marshalled is unchanged
+		require.Equal(t, bkk, from.Location())
+	}
+}

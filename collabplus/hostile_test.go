@@ -299,6 +299,32 @@ func TestPolicyTypos(t *testing.T) {
 	}
 }
 
+// CP-7, CP-9: a refund window of one day count ([7, 7)) is empty: refused, as a recommended
+// reward beyond the library's decimal bounds or finer than the currency's minor unit is (CP-16).
+func TestValidateRefundWindowsAndRecommendedReward(t *testing.T) {
+	for _, edit := range []func(*collabplus.Policy){
+		func(p *collabplus.Policy) { p.FeeRefundDays = collabplus.Days{Min: 7, Max: 7} },
+		func(p *collabplus.Policy) { p.RecallRefundDays = collabplus.Days{Min: 0, Max: 0} },
+	} {
+		p := collabplus.DefaultPolicy()
+		edit(&p)
+		require.ErrorContains(t, p.Validate(), "must have min below max")
+	}
+	p := collabplus.DefaultPolicy()
+	p.FeeRefundDays, p.RecallRefundDays = collabplus.Days{Min: 7, Max: 8}, collabplus.Days{Min: 0, Max: 1}
+	require.NoError(t, p.Validate())
+	for reward, want := range map[string]string{
+		"1e9999": "recommended[UK].min_reward (coefficient) e9999: has an exponent outside -28 to 28",
+		"0.001":  "recommended[UK].min_reward 0.001: must be a whole number of GBP's minor unit (2 decimal places)",
+	} {
+		p := collabplus.DefaultPolicy()
+		p.Recommended = map[affrules.MarketCode]collabplus.Recommendation{affrules.UK: {MinDays: 20, MinReward: lcDec(reward)}}
+		require.ErrorContains(t, p.Validate(), want)
+	}
+	p.Recommended = map[affrules.MarketCode]collabplus.Recommendation{affrules.UK: {MinDays: 20, MinReward: lcDec("0.01")}}
+	require.NoError(t, p.Validate())
+}
+
 // Validate reports every problem of a policy at once, each an *affrules.FieldError naming the
 // field; ParsePolicy and New report the same.
 func TestValidateEveryProblem(t *testing.T) {
@@ -338,7 +364,7 @@ func TestValidateEveryProblem(t *testing.T) {
 	_, err = collabplus.ParsePolicy(b)
 	lcBadInput(t, err, "markets", "quota_limit", "tie_breaks[1]")
 
-	lcBadInput(t, collabplus.Policy{}.Validate(), "markets", "task_days", "challenge_days", "quota_limit", "quota_days", "max_groups",
+	lcBadInput(t, collabplus.Policy{}.Validate(), "markets", "task_days", "challenge_days", "recall_refund_days", "fee_refund_days", "quota_limit", "quota_days", "max_groups",
 		"payment_hours", "payment_methods", "tax_report_day", "tie_breaks", "cancel_reasons", "charge_curve")
 	require.Panics(t, func() { collabplus.MustNew(collabplus.Policy{}, lcCom) })
 }

@@ -7,10 +7,15 @@ import (
 	"github.com/shopspring/decimal"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/bounds"
 	"github.com/affrules/affrules/internal/fielderr"
+	"github.com/affrules/affrules/internal/minor"
 )
 
-// Days is an inclusive range of whole days.
+// Days is a range of whole days: for TaskDays and ChallengeDays the least and most calendar
+// days a period may cover, both included (CP-2); for RecallRefundDays and FeeRefundDays the
+// window in which a refund is due, from Min days after the recall or the end to Max days
+// after it, excluded (MKT-3), so Min must be below Max.
 type Days struct {
 	Min int `json:"min"`
 	Max int `json:"max"`
@@ -210,15 +215,18 @@ func (p Policy) Validate() error {
 	}
 	markets("markets", p.Markets, true)
 	markets("open_markets", p.OpenMarkets, false)
-	days := func(field string, d Days, lo int) {
-		if d.Min < lo || d.Max > 3650 || d.Min > d.Max {
+	days := func(field string, d Days, lo int, window bool) {
+		switch {
+		case d.Min < lo || d.Max > 3650 || d.Min > d.Max:
 			l.Add(field, strconv.Itoa(d.Min)+"–"+strconv.Itoa(d.Max), "must be a range within %d–3650 days, min not above max: %w", lo, affrules.ErrOutOfRange)
+		case window && d.Min == d.Max:
+			l.Add(field, strconv.Itoa(d.Min)+"–"+strconv.Itoa(d.Max), "must have min below max: the refund is due from min days to max days, excluded, and the window would be empty: %w", affrules.ErrOutOfRange)
 		}
 	}
-	days("task_days", p.TaskDays, 1)
-	days("challenge_days", p.ChallengeDays, 1)
-	days("recall_refund_days", p.RecallRefundDays, 0)
-	days("fee_refund_days", p.FeeRefundDays, 0)
+	days("task_days", p.TaskDays, 1, false)
+	days("challenge_days", p.ChallengeDays, 1, false)
+	days("recall_refund_days", p.RecallRefundDays, 0, true)
+	days("fee_refund_days", p.FeeRefundDays, 0, true)
 	between := func(field string, v, lo, hi int) {
 		if v < lo || v > hi {
 			l.Add(field, v, "must be between %d and %d: %w", lo, hi, affrules.ErrOutOfRange)
@@ -267,12 +275,19 @@ func (p Policy) Validate() error {
 	}
 	for m, r := range p.Recommended {
 		f := "recommended[" + string(m) + "]"
-		if _, err := affrules.LookupMarket(m); err != nil {
+		mk, err := affrules.LookupMarket(m)
+		if err != nil {
 			l.Add(f, strconv.Quote(string(m)), "%w", affrules.ErrUnknownMarket)
 		}
 		between(f+".min_days", r.MinDays, 0, 3650)
-		if r.MinReward.Sign() < 0 {
+		// An amount of the market's currency: the library's decimal bounds first, then whole
+		// minor units, as every amount.
+		if err := bounds.Decimal(pkg, f+".min_reward", r.MinReward); err != nil {
+			l.Append(err)
+		} else if r.MinReward.Sign() < 0 {
 			l.Add(f+".min_reward", r.MinReward, "%w", affrules.ErrNegative)
+		} else if a, err := minor.From(r.MinReward, mk.MinorUnit); mk.Code != "" && (err != nil || !a.Exact) {
+			l.Add(f+".min_reward", r.MinReward, "must be a whole number of %s's minor unit (%d decimal places): %w", mk.Currency, mk.MinorUnit, affrules.ErrOutOfRange)
 		}
 	}
 	return l.Err()

@@ -32,7 +32,7 @@ type Evaluator struct {
 	markets []affrules.MarketCode
 	// marketAt[k] is 1 + the index in markets of the code of two capital letters k encodes (see
 	// codeindex.Of), 0 if it is not one of them. Other codes are found by a scan.
-	marketAt   [codeindex.Size]uint8
+	marketAt   [codeindex.Size]uint16
 	shops      [][]shopVersion
 	defShop    []shopVersion // for a market registered after New: the default versions
 	categories map[affrules.Category]*categoryTable
@@ -130,12 +130,20 @@ func New(p Policy) (*Evaluator, error) {
 		e.categories[c] = &categoryTable{category: c, def: limitVersions(def, c)}
 	}
 	for _, m := range affrules.Markets() {
-		if len(e.markets) == 255 { // marketAt holds a byte; later markets get the default
-			break
+		if len(e.markets) == math.MaxUint16 { // marketAt's bound: later markets are looked up
+			return nil, fielderr.New(pkg, "markets", len(affrules.Markets()), "more than %d registered markets: an evaluator resolves at most that many", math.MaxUint16)
 		}
 		e.markets = append(e.markets, m.Code)
 		if k, ok := codeindex.Of(m.Code); ok {
-			e.marketAt[k] = uint8(len(e.markets))
+			e.marketAt[k] = uint16(len(e.markets))
+		}
+		if o, ok := p.Markets[m.Code]; !ok || o.Len() == 0 {
+			// No override: the default's versions, compiled once and shared.
+			e.shops = append(e.shops, e.defShop)
+			for _, tab := range e.categories {
+				tab.markets = append(tab.markets, tab.def)
+			}
+			continue
 		}
 		merged := slices.Collect(entries(p.For(m.Code)))
 		e.shops = append(e.shops, shopVersions(merged))

@@ -143,8 +143,8 @@ func TestForCampaignAllocs(t *testing.T) {
 // timeline is named by its index.
 func TestValidateBoundaries(t *testing.T) {
 	th := eligibility.SeedThresholds()
-	th.CounterfeitWindowDays, th.MinStoreRating, th.MinReviews, th.MinRefundCases = 1, dec("0"), 0, 0
-	require.NoError(t, policyOf(mustTimeline(t, time.Time{}, th)).Validate(), "window 1, rating 0, minimums 0")
+	th.CounterfeitWindowDays, th.MinStoreRating, th.MinReviews, th.MinRefundCases = 1, dec("0"), 1, 1
+	require.NoError(t, policyOf(mustTimeline(t, time.Time{}, th)).Validate(), "window 1, rating 0, minimums 1")
 	th.MinStoreRating = dec("5")
 	require.NoError(t, policyOf(mustTimeline(t, time.Time{}, th)).Validate(), "rating 5")
 	th.MinStoreRating = dec("5.000000000000000000001")

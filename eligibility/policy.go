@@ -133,9 +133,9 @@ func ParsePolicy(data []byte) (Policy, error) {
 // Validate reports every problem in p at once, joined: no default thresholds, an override for
 // an unregistered market or with no versions, and, in every version, a counterfeit window
 // outside 1–36500 days, a minimum store rating outside 0–5 or the library's decimal bounds (an
-// exponent beyond ±28, more than 38 digits), negative applicability minimums, no
-// categories, an empty category key, a limit of 0% (which no rate can be strictly below), or
-// refund_rate_of_cases with min_refund_cases 0.
+// exponent beyond ±28, more than 38 digits), applicability minimums below 1 (from 0 reviews or
+// cases, a rule would apply to a product without orders, an error under ELG-5), no categories,
+// an empty category key, or a limit of 0% (which no rate can be strictly below).
 func (p Policy) Validate() error {
 	l := fielderr.For(pkg)
 	if p.Default.Len() == 0 {
@@ -175,13 +175,20 @@ func (t Thresholds) validate(l *fielderr.List, path string) {
 	} else if t.MinStoreRating.Sign() < 0 || t.MinStoreRating.GreaterThan(maxRating) {
 		l.Add(path+".min_store_rating", t.MinStoreRating, "must be between 0 and 5: %w", affrules.ErrOutOfRange)
 	}
-	if t.MinReviews < 0 {
+	// ELG-3 and ELG-4 apply from at least one review or case: from none, they would apply to a
+	// product without orders (or, under refund_rate_of_cases, without cases), whose rate is
+	// undefined (ELG-5), and every new product would be an error.
+	switch {
+	case t.MinReviews < 0:
 		l.Add(path+".min_reviews", t.MinReviews, "%w", affrules.ErrNegative)
+	case t.MinReviews == 0:
+		l.Add(path+".min_reviews", 0, "must be at least 1: ELG-3 would apply to a product without orders, whose rate is undefined (ELG-5)")
 	}
-	if t.MinRefundCases < 0 {
+	switch {
+	case t.MinRefundCases < 0:
 		l.Add(path+".min_refund_cases", t.MinRefundCases, "%w", affrules.ErrNegative)
-	} else if t.RefundRateOfCases && t.MinRefundCases == 0 {
-		l.Add(path+".min_refund_cases", 0, "must be at least 1 when refund_rate_of_cases is on: a product without return/refund cases would have no rate (ELG-4, ELG-5)")
+	case t.MinRefundCases == 0:
+		l.Add(path+".min_refund_cases", 0, "must be at least 1: ELG-4 would apply to a product without orders or cases, whose rate is undefined (ELG-5)")
 	}
 	if len(t.Categories) == 0 {
 		l.Add(path+".categories", "{}", "must name at least one category")

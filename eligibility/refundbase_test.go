@@ -44,7 +44,24 @@ func TestRefundRateOfCases_ELG4(t *testing.T) {
 	require.True(t, r.Eligible(), "no cases: ELG-4 does not apply")
 	_, err = eligibility.ParsePolicy([]byte(`{"default":[{"value":{"counterfeit_window_days":60,"min_store_rating":"2.5","min_reviews":5,"min_refund_cases":0,"refund_rate_of_cases":true,
 		"categories":{"fmcg":{"negative_review_rate_below":"0.6%","seller_fault_refund_rate_below":"50%"}}}}]}`))
-	require.ErrorContains(t, err, "min_refund_cases 0: must be at least 1 when refund_rate_of_cases is on")
+	require.ErrorContains(t, err, "min_refund_cases 0: must be at least 1")
+	// By orders too: a minimum of 0 reviews or cases would make every product without orders an
+	// error (ELG-5), so Validate refuses it; 1 is accepted.
+	for _, field := range []string{"min_reviews", "min_refund_cases"} {
+		th := eligibility.SeedThresholds()
+		set := map[string]*int64{"min_reviews": &th.MinReviews, "min_refund_cases": &th.MinRefundCases}
+		for _, n := range []int64{0, 1} {
+			*set[field] = n
+			tl, err := affrules.NewTimeline(affrules.Effective[eligibility.Thresholds]{Value: th})
+			require.NoError(t, err)
+			err = eligibility.Policy{PerMarket: affrules.PerMarket[eligibility.Thresholds]{Default: tl}}.Validate()
+			if n == 0 {
+				require.ErrorContains(t, err, "eligibility: policy.default[0] (from 0001-01-01T00:00:00Z)."+field+" 0: must be at least 1")
+			} else {
+				require.NoError(t, err)
+			}
+		}
+	}
 
 	// By orders (the default), 5 of 10 cases over 1000 orders is 0.5%, below 1.5%.
 	def := eligibility.MustNew(eligibility.DefaultPolicy())

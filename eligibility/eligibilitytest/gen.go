@@ -266,18 +266,20 @@ func midnight(t *rapid.T, m affrules.MarketCode, label string) time.Time {
 	return affrules.DayOf(start.AddDate(0, 0, rapid.IntRange(0, 3*365).Draw(t, label+"_day")), loc).Start
 }
 
+// atLeastOne keeps a minimum count Validate accepts (ELG-3, ELG-4 apply from one review or case).
+func atLeastOne(n int64) bool { return n >= 1 }
+
 // thresholds draws thresholds near base for the categories given: each field kept or moved.
 func thresholds(t *rapid.T, base eligibility.Thresholds, cats []affrules.Category, label string) eligibility.Thresholds {
 	th := eligibility.Thresholds{
 		CounterfeitWindowDays: int(affrulestest.Straddle(int64(base.CounterfeitWindowDays)).Filter(func(n int64) bool { return n >= 1 }).Draw(t, label+"_window_days")),
 		MinStoreRating:        decimal.New(rapid.Int64Range(0, 50).Draw(t, label+"_min_rating_tenths"), -1),
-		MinReviews:            affrulestest.Straddle(base.MinReviews).Draw(t, label+"_min_reviews"),
-		MinRefundCases:        affrulestest.Straddle(base.MinRefundCases).Draw(t, label+"_min_refund_cases"),
+		MinReviews:            affrulestest.Straddle(base.MinReviews).Filter(atLeastOne).Draw(t, label+"_min_reviews"),
+		MinRefundCases:        affrulestest.Straddle(base.MinRefundCases).Filter(atLeastOne).Draw(t, label+"_min_refund_cases"),
 		Categories:            make(map[affrules.Category]eligibility.Limits, len(cats)),
 	}
-	// ELG-4 by return/refund cases now and then, where it applies from at least one case (from
-	// none, a product without cases would have no rate: bad input, ELG-5).
-	th.RefundRateOfCases = th.MinRefundCases > 0 && rapid.IntRange(0, 3).Draw(t, label+"_refund_rate_of_cases") == 3
+	// ELG-4 by return/refund cases now and then.
+	th.RefundRateOfCases = rapid.IntRange(0, 3).Draw(t, label+"_refund_rate_of_cases") == 3
 	th.ProductBanDisqualifiesShop = rapid.Bool().Draw(t, label+"_product_ban_disqualifies_shop")
 	for _, c := range cats {
 		lim, ok := base.Categories[c]

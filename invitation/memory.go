@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"math"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -112,7 +113,11 @@ type memState struct {
 	// a bound of the latest it sees; the shard's own check under its lock is exact.
 	hint, lo, hi, next atomic.Int64
 	step               int64
-	_                  [16 << 10]byte
+	// first serializes the reservations made before the ledger's first instant is accepted: the
+	// hint cannot bound them, and two accounts in two shards would each be taken as the first
+	// (2029 and 2041 both accepted, which no order of the calls allows).
+	first sync.Mutex
+	_     [16 << 10]byte
 }
 
 // Defaults and limits of a [Memory] ledger's options.
@@ -218,6 +223,10 @@ func (m *Memory) Reserve(ctx context.Context, q Quota, a Account, inv Invitation
 	}
 	st := m.load()
 	now := at.UnixNano()
+	if st.hint.Load() == math.MinInt64 { // no instant accepted yet: one first at a time
+		st.first.Lock()
+		defer st.first.Unlock()
+	}
 	if err := st.bounds(now, at); err != nil {
 		return Record{}, affrules.Decision{}, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -69,6 +70,44 @@ func TestMemoryOtherAccountsAhead(t *testing.T) {
 		}
 		if err != nil || !d.Allowed || r.Seq != 2 {
 			t.Errorf("%s ahead: #%d %s, %v; want #2 admitted", tc.ahead, r.Seq, d, err)
+		}
+	}
+}
+
+// INV-11, the lead bound: first reservations racing on an empty ledger, for accounts in
+// different shards at instants years apart, are accepted as some order of the calls would
+// accept them: one, every other more than the lead away refused (two were accepted now and
+// then, each taken as the ledger's first instant).
+func TestMemoryFirstInstantsRace(t *testing.T) {
+	ctx := context.Background()
+	q := invitation.Quota{DailyLimit: 100, RepeatWindowDays: 7}
+	for round := range 100 {
+		m := invitation.NewMemory()
+		const n = 8
+		var wg sync.WaitGroup
+		start := make(chan struct{})
+		accepted := make([]bool, n)
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				at := time.Date(2020+i*3, 6, 1, 0, 0, 0, 0, time.UTC)
+				_, d, err := m.Reserve(ctx, q, invitation.Account{ID: fmt.Sprint("acct-", i), HomeMarket: affrules.UK},
+					invitation.Invitation{Market: affrules.UK, CreatorID: "c", Purpose: invitation.CreatorPartnership}, at)
+				accepted[i] = err == nil && d.Allowed
+			}()
+		}
+		close(start)
+		wg.Wait()
+		got := 0
+		for _, a := range accepted {
+			if a {
+				got++
+			}
+		}
+		if got != 1 {
+			t.Fatalf("round %d: %d first instants years apart accepted, want 1: %v", round, got, accepted)
 		}
 	}
 }

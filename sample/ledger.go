@@ -31,7 +31,8 @@ type Ledger interface {
 	// creator's requests the ledger holds), atomically, and returns the changed request. An error records nothing; an unknown id wraps
 	// [ErrNotFound].
 	Record(ctx context.Context, rule Rule, id string, k EventKind, at time.Time) (Request, error)
-	// Requests returns the requests of creator, in the order they were made; none is not an
+	// Requests returns the requests of creator by the instant each was asked (its first
+	// event), those asked at the same instant in the order they were recorded; none is not an
 	// error.
 	Requests(ctx context.Context, creator string) ([]Request, error)
 }

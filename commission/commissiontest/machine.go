@@ -335,6 +335,14 @@ func recordsMachine(t *rapid.T, st commission.RecordStore) {
 	model := map[string]*recordModel{}
 	fresh := 0 // numbers event IDs not used before
 
+	// stored fails t unless got, err are the record m models, as call returned it.
+	stored := func(t *rapid.T, call string, got commission.Record, err error, m *recordModel) {
+		amount, partner := m.remains(p.Rounding)
+		if err != nil || !got.SameOrigin(m.r) || got.State != m.state || got.Refunded.Units != m.refunded || got.Amount.Units != amount ||
+			got.Partner.Units != partner || got.Creator.Units != amount-partner || len(got.Events) != len(m.events) {
+			t.Fatalf("%s = %+v, %v\nwant state %s, refunded %d, amount %d, partner %d, %d events", call, got, err, m.state, m.refunded, amount, partner, len(m.events))
+		}
+	}
 	check := func(t *rapid.T, id string) {
 		got, err := st.Record(ctx, id)
 		m, ok := model[id]
@@ -344,11 +352,7 @@ func recordsMachine(t *rapid.T, st commission.RecordStore) {
 			}
 			return
 		}
-		amount, partner := m.remains(p.Rounding)
-		if err != nil || !got.SameOrigin(m.r) || got.State != m.state || got.Refunded.Units != m.refunded || got.Amount.Units != amount ||
-			got.Partner.Units != partner || got.Creator.Units != amount-partner || len(got.Events) != len(m.events) {
-			t.Fatalf("Record(%s) = %+v, %v\nwant state %s, refunded %d, amount %d, partner %d, %d events", id, got, err, m.state, m.refunded, amount, partner, len(m.events))
-		}
+		stored(t, "Record("+id+")", got, err, m)
 	}
 	record := func(t *rapid.T, id string) commission.Record {
 		r := Records(p).Draw(t, "record")
@@ -378,10 +382,8 @@ func recordsMachine(t *rapid.T, st commission.RecordStore) {
 				if !errors.Is(err, commission.ErrConflict) {
 					t.Fatalf("another record under %s: %v, want an error wrapping ErrConflict", id, err)
 				}
-			case exists:
-				if err != nil {
-					t.Fatalf("the same record again: %v", err)
-				}
+			case exists: // the stored record, its events and refunds included, not the argument
+				stored(t, "Create of the same record "+id+" again", got, err, m)
 			default:
 				if err != nil || !got.SameOrigin(r) {
 					t.Fatalf("create %+v: %+v, %v", r, got, err)

@@ -36,6 +36,17 @@ func (s unsaved) Apply(ctx context.Context, rule commission.Settlement, ev commi
 	return rule.Apply(r, ev)
 }
 
+// argument is a record store that answers a repeated Create with the caller's record, not the
+// stored one with its events and refunds (COM-8).
+type argument struct{ *commission.RecordMemory }
+
+func (s argument) Create(ctx context.Context, rule commission.Settlement, r commission.Record) (commission.Record, error) {
+	if _, err := s.RecordMemory.Create(ctx, rule, r); err != nil {
+		return commission.Record{}, err
+	}
+	return r.Clone(), nil
+}
+
 // The machines fail on a store that breaks the rule it is given, with a counter-example.
 func TestMachinesCanFail(t *testing.T) {
 	t.Run("offers", func(t *testing.T) {
@@ -48,6 +59,12 @@ func TestMachinesCanFail(t *testing.T) {
 		report := affrulestest.Fails(func(t *rapid.T) { recordsMachine(t, unsaved{commission.NewRecordMemory()}) })
 		if !strings.Contains(report, "want state") {
 			t.Fatalf("report %q, want a record that differs from the model", report)
+		}
+	})
+	t.Run("records created again", func(t *testing.T) {
+		report := affrulestest.Fails(func(t *rapid.T) { recordsMachine(t, argument{commission.NewRecordMemory()}) })
+		if !strings.Contains(report, "again = ") {
+			t.Fatalf("report %q, want the repeated Create's answer that differs from the stored record", report)
 		}
 	})
 }

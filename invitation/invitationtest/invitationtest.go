@@ -1105,6 +1105,12 @@ func (s suite) respond(t *testing.T) {
 	if err != nil || !again.InterestedAt.Equal(t0.Add(time.Hour)) {
 		t.Errorf("answering again: %s, %v; the first answer stands", stamp(again.InterestedAt), err)
 	}
+	// An earlier instant answering again (a retry stamped before the first answer) does not
+	// replace it either: the first answer made stands, not the earliest instant given.
+	earlier, err := f.l.Respond(ctx, a.ID, r.Seq, t0.Add(30*time.Minute))
+	if err != nil || !earlier.InterestedAt.Equal(t0.Add(time.Hour)) {
+		t.Errorf("answering again at an earlier instant: %s, %v; the first answer stands", stamp(earlier.InterestedAt), err)
+	}
 
 	page, err := f.l.History(ctx, invitation.Query{Account: a.ID})
 	if err != nil || len(page.Records) != 1 || !page.Records[0].Interested() {

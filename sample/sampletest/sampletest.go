@@ -259,7 +259,7 @@ func TestLedger(t *testing.T, newLedger func(t *testing.T) sample.Ledger) {
 			}
 		}
 		if diff := diffRequests([]sample.Request{r1, r2, r3}, held(t, l, "aisyah")); diff != "" {
-			t.Errorf("Requests holds what Request did not return, or not in the order made (want is what was returned):\n%s", diff)
+			t.Errorf("Requests holds what Request did not return, or not by the instant asked (want is what was returned):\n%s", diff)
 		}
 
 		steps := []struct {
@@ -714,7 +714,7 @@ func TestLedger(t *testing.T, newLedger func(t *testing.T) sample.Ledger) {
 			}
 			for i := 1; i < len(rs); i++ {
 				if rs[i].Events[0].At.Before(rs[i-1].Events[0].At) {
-					t.Errorf("creator-%d: requests not in the order made: %v before %v", c, rs[i-1].Events[0].At, rs[i].Events[0].At)
+					t.Errorf("creator-%d: requests not by the instant asked: %v before %v", c, rs[i-1].Events[0].At, rs[i].Events[0].At)
 				}
 			}
 		}

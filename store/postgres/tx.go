@@ -36,10 +36,6 @@ func uniqueViolation(err error) bool {
 	return errors.As(err, &pe) && pe.Code == "23505"
 }
 
-// inTx runs fn in a transaction, committing when fn returns nil and rolling back otherwise. A
-// serialization failure, deadlock or lost race runs it again, up to maxAttempts times in all,
-// after a short pause; the last such error is then reported. Any other error of fn is returned
-// as is.
 // ErrNoPool reports an adapter or a Migrate call given no database pool.
 var ErrNoPool = errors.New("postgres: no database pool: open one with pgxpool.New and pass it to the adapter")
 
@@ -55,10 +51,19 @@ func usable(ctx context.Context, pool *pgxpool.Pool) error {
 	return nil
 }
 
+// inTx runs fn in a transaction, committing when fn returns nil and rolling back otherwise. A
+// serialization failure, deadlock or lost race runs it again, up to maxAttempts times in all,
+// after a short pause; the last such error is then reported. Any other error of fn is returned
+// as is.
+//
+// ctx bounds fn's statements, not the COMMIT: once fn has succeeded, the commit runs to its end
+// (within commitGrace), so that a context ending while the database commits never reports an
+// error for a change that was stored, which the host would then retry (a second invitation, a
+// request refused as its own duplicate). Every adapter promises that an error stores nothing.
 func inTx(ctx context.Context, pool *pgxpool.Pool, fn func(pgx.Tx) error) error {
 	var err error
 	for attempt := 1; attempt <= maxAttempts; attempt++ {
-		if err = pgx.BeginFunc(ctx, pool, fn); err == nil || !retryable(err) {
+		if err = runTx(ctx, pool, fn); err == nil || !retryable(err) {
 			return err
 		}
 		select {
@@ -68,4 +73,23 @@ func inTx(ctx context.Context, pool *pgxpool.Pool, fn func(pgx.Tx) error) error 
 		}
 	}
 	return fmt.Errorf("postgres: transaction failed %d times: %w", maxAttempts, err)
+}
+
+// commitGrace bounds a COMMIT, which inTx runs whatever the caller's context says by then: long
+// enough for a slow disk or a synchronous replica, short enough that a dead server is reported.
+const commitGrace = 30 * time.Second
+
+// runTx is one attempt of inTx.
+func runTx(ctx context.Context, pool *pgxpool.Pool, fn func(pgx.Tx) error) error {
+	tx, err := pool.Begin(ctx)
+	if err != nil {
+		return err
+	}
+	detached, cancel := context.WithTimeout(context.WithoutCancel(ctx), commitGrace)
+	defer cancel()
+	if err := fn(tx); err != nil {
+		_ = tx.Rollback(detached) // the error reported is fn's
+		return err
+	}
+	return tx.Commit(detached)
 }

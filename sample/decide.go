@@ -25,6 +25,11 @@ type Facts struct {
 	// FreeSamples says, for a Collaboration Plus request, that the collaboration offers free
 	// samples (SMP-12).
 	FreeSamples bool
+	// Member says, for a Collaboration Plus request, that the creator is a member of the
+	// collaboration while it runs and the product one of its products still taking part: its
+	// samples are its members' only (SMP-3, CP-20). [CollabPlusFacts] fills Until, FreeSamples
+	// and Member from the collaboration.
+	Member bool
 }
 
 // History is what a [Ledger] knows, at the request's instant, of the requests that bear on a new
@@ -102,6 +107,9 @@ var (
 	})
 	keyCap = affrules.DefineMessage("sample.smp11.cap", affrules.Message{
 		Text: "monthly request cap reached", Observed: "{observed} requests this month", Limit: "at most {limit}",
+	})
+	keyNotMember = affrules.DefineMessage("sample.smp3.not_member", affrules.Message{
+		Text: "the creator is not a member of the collaboration while it runs, or the product not one of its products (CP-20)", Observed: "creator {observed}", Limit: "product {limit}",
 	})
 	keyCollabLimit = affrules.DefineMessage("sample.smp3.limit", affrules.Message{
 		Text: "the creator has the most pre-approved samples of this collaboration", Observed: "{observed}", Limit: "at most {limit}",
@@ -242,6 +250,10 @@ func (r Rule) Decide(h History, req Request, f Facts, at time.Time) (Request, af
 	if full {
 		reasons = append(reasons, affrules.Reason{Rule: RuleMonthlyCap, Key: keyCap, Observed: affrules.Count(int64(h.Month)), Limit: affrules.Count(int64(cap)), Subject: req.Creator})
 		timeOnly = timeOnly && cap > 0 // a band capped at 0 allows no request in any month
+	}
+	if req.Source == CollabPlus && !f.Member { // SMP-3, CP-20: the collaboration's members only
+		reasons = append(reasons, affrules.Reason{Rule: RuleCollabPlus, Key: keyNotMember, Observed: affrules.Text(req.Creator), Limit: affrules.Text(req.Product), Subject: req.Context})
+		timeOnly = false
 	}
 	if req.Source == CollabPlus && !f.FreeSamples { // SMP-12
 		reasons = append(reasons, affrules.Reason{Rule: RuleOffers, Key: keyNotOffered, Subject: req.Context})

@@ -219,7 +219,7 @@ func TestCollabPlusSamples_SMP3(t *testing.T) {
 // collaboration's: direct and campaign requests do not need them.
 func TestCollabPlusOffers_SMP12(t *testing.T) {
 	until := t0.Add(20 * day)
-	refundableOnly := sample.Facts{Until: until}
+	refundableOnly := sample.Facts{Member: true, Until: until}
 	got, d := decide(t, rule, sample.History{}, inCollab("r1", "aisyah", "serum", "cp-1"), refundableOnly, t0)
 	require.Equal(t, sample.Request{}, got)
 	want := []affrules.Reason{{Rule: sample.RuleOffers, Key: "sample.smp12.not_offered", Subject: "cp-1"}}
@@ -279,17 +279,17 @@ func TestCollabPlusCaps_SMP3(t *testing.T) {
 	}
 	_, _, err = capped.Decide(sample.History{}, inCollab("r1", "aisyah", "p1", "cp-1"), offering(until), t0)
 	badInput(t, err, "facts.band")
-	_, d = decide(t, capped, sample.History{Month: 5}, inCollab("r1", "aisyah", "p1", "cp-1"), sample.Facts{Until: until, FreeSamples: true, Band: "band_1"}, t0)
+	_, d = decide(t, capped, sample.History{Month: 5}, inCollab("r1", "aisyah", "p1", "cp-1"), sample.Facts{Member: true, Until: until, FreeSamples: true, Band: "band_1"}, t0)
 	require.Equal(t, []string{"SMP-11 sample.smp11.cap"}, reasonKeys(d))
 	require.True(t, d.NextAllowed.IsZero(), "the collaboration ends on %v, before the cap lifts in January: waiting does not help (MKT-5), got %v", until, d.NextAllowed)
-	_, d = decide(t, capped, sample.History{Month: 5}, inCollab("r1", "aisyah", "p1", "cp-1"), sample.Facts{Until: january.Add(time.Nanosecond), FreeSamples: true, Band: "band_1"}, t0)
+	_, d = decide(t, capped, sample.History{Month: 5}, inCollab("r1", "aisyah", "p1", "cp-1"), sample.Facts{Member: true, Until: january.Add(time.Nanosecond), FreeSamples: true, Band: "band_1"}, t0)
 	require.Equal(t, []string{"SMP-11 sample.smp11.cap"}, reasonKeys(d))
 	require.True(t, d.NextAllowed.Equal(january), "a collaboration running into January: %v", d.NextAllowed)
-	_, d = decide(t, capped, sample.History{Month: 5}, inCollab("r1", "aisyah", "p1", "cp-1"), sample.Facts{Until: january, FreeSamples: true, Band: "band_1"}, t0)
+	_, d = decide(t, capped, sample.History{Month: 5}, inCollab("r1", "aisyah", "p1", "cp-1"), sample.Facts{Member: true, Until: january, FreeSamples: true, Band: "band_1"}, t0)
 	require.True(t, d.NextAllowed.IsZero(), "a collaboration ending as the cap lifts: %v", d.NextAllowed)
 	m = sample.NewMemory()
 	for i := range 5 {
-		_, d, err := m.Request(ctx, capped, inCollab(fmt.Sprint("cp", i), "aisyah", fmt.Sprint("p", i), fmt.Sprint("cp-", i)), sample.Facts{Until: until, FreeSamples: true, Band: "band_1"}, t0)
+		_, d, err := m.Request(ctx, capped, inCollab(fmt.Sprint("cp", i), "aisyah", fmt.Sprint("p", i), fmt.Sprint("cp-", i)), sample.Facts{Member: true, Until: until, FreeSamples: true, Band: "band_1"}, t0)
 		require.NoError(t, err)
 		require.True(t, d.Allowed)
 	}
@@ -688,7 +688,7 @@ func TestEveryReasonAtOnce_MKT5(t *testing.T) {
 	capped := mustRule(policyWith(func(p *sample.Policy) { p.CollabPlusCapped = true }))
 	rejected := walk(t, rule, ask(t, "r0", "aisyah", "serum", t0.Add(-2*time.Hour)), step{sample.Declined, t0.Add(-time.Hour)})
 	h := sample.History{Product: []sample.Request{rejected}, Month: 5, InCollab: 3}
-	f := sample.Facts{Band: "band_1", Until: t0.Add(20 * day)} // a collaboration without free samples
+	f := sample.Facts{Member: true, Band: "band_1", Until: t0.Add(20 * day)} // a collaboration without free samples
 	got, d, err := capped.Decide(h, inCollab("r2", "aisyah", "serum", "cp-1"), f, t0.Add(time.Hour))
 	require.NoError(t, err)
 	require.Equal(t, sample.Request{}, got)

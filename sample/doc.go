@@ -33,8 +33,10 @@
 //     quantity in force, [Facts.Quantity]); only automatic approvals count against it, so
 //     lowering it revokes nothing; beyond it a request waits for the seller
 //     ([Policy.OverQuantity]: "review") or is denied, recording nothing ("reject").
-//   - SMP-12: a Collaboration Plus request needs the collaboration to offer free samples
-//     ([Facts.FreeSamples]); whether the creator is a member in its period is collabplus's.
+//   - SMP-12, SMP-3, CP-20: a Collaboration Plus request needs the collaboration to offer free
+//     samples ([Facts.FreeSamples]) and the creator to be its member while it runs, asking for
+//     one of its products ([Facts.Member]; [CollabPlusFacts] reads both from the
+//     collabplus.Collaboration): a non-member is refused, and joining, not time, lifts it.
 //   - SMP-3: three requests, one unit each, per creator per collaboration, approved at once and
 //     straight to "to ship", outside the seller's setting and the quantity, and outside the
 //     monthly caps ([Policy.CollabPlusCapped]).
@@ -83,6 +85,7 @@
 //
 //	sample.smp2.over_quantity  Count approved automatically; Count the campaign's quantity; subject: the product
 //	sample.smp3.limit          Count of the creator's samples of the collaboration; Count maximum; subject: the creator
+//	sample.smp3.not_member     Text: the creator; Text: the product; subject: the collaboration
 //	sample.smp10.open          Text: the open request's state; subject: that request
 //	sample.smp10.wait          Text: rejected or expired; Instant a new request is allowed; subject: that request
 //	sample.smp11.cap           Count of requests this month; Count the cap of the creator's band; subject: the creator

@@ -99,7 +99,7 @@ func ExampleRequest_StateAt() {
 	end := time.Date(2026, 12, 21, 0, 0, 0, 0, kl)
 	req, _, _ := rule.Decide(sample.History{},
 		sample.Request{ID: "r1", Seller: "shop-1", Creator: "aisyah", Product: "serum", Market: affrules.MY, Source: sample.CollabPlus, Context: "cp-1"},
-		sample.Facts{Until: end, FreeSamples: true}, t0)
+		sample.Facts{Member: true, Until: end, FreeSamples: true}, t0)
 	req, _ = rule.Record(req, sample.ShippedEvent, t0.AddDate(0, 0, 15))
 	req, _ = rule.Record(req, sample.DeliveredEvent, end.AddDate(0, 0, -2))
 

@@ -84,7 +84,7 @@ func inCollab(id, creator, product, collab string) sample.Request {
 // offering returns the facts of a Collaboration Plus request in a collaboration that offers
 // free samples (SMP-12) and ends at until (SMP-4).
 func offering(until time.Time) sample.Facts {
-	return sample.Facts{Until: until, FreeSamples: true}
+	return sample.Facts{Member: true, Until: until, FreeSamples: true}
 }
 
 // band1 are the facts of a creator of band_1 (5 requests a month) for whom the seller does not

@@ -65,7 +65,7 @@ func TestCollabPlusPerSeller_SMP3(t *testing.T) {
 	rule, _ := sample.MustNew(sample.DefaultPolicy()).Rule()
 	m := sample.NewMemory()
 	at := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
-	f := sample.Facts{Band: "band_1", Until: at.AddDate(0, 1, 0), FreeSamples: true}
+	f := sample.Facts{Member: true, Band: "band_1", Until: at.AddDate(0, 1, 0), FreeSamples: true}
 	for i, seller := range []string{"a", "a", "a", "b", "a"} {
 		req := sample.Request{ID: fmt.Sprint("r", i), Seller: seller, Creator: "c", Product: fmt.Sprint("p", i), Market: affrules.MY, Source: sample.CollabPlus, Context: "C1"}
 		_, d, err := m.Request(ctx, rule, req, f, at.Add(time.Duration(i)*time.Minute))

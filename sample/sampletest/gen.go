@@ -111,6 +111,7 @@ func Facts(p sample.Policy, req sample.Request, at time.Time) *rapid.Generator[s
 			off := rapid.SampledFrom([]time.Duration{-time.Nanosecond, 0, time.Nanosecond}).Draw(t, "until_offset")
 			f.Until = at.Add(affrules.Days(d) + off)
 			f.FreeSamples = rapid.IntRange(0, 9).Draw(t, "free_samples") > 0
+			f.Member = rapid.IntRange(0, 9).Draw(t, "member") > 0
 		}
 		return f
 	})

@@ -177,6 +177,10 @@ func (m *model) decide(req sample.Request, f sample.Facts, at time.Time) (bad bo
 			next = month.End
 		}
 	}
+	if req.Source == sample.CollabPlus && !f.Member { // SMP-3, CP-20
+		reasons = append(reasons, affrules.Reason{Rule: sample.RuleCollabPlus, Key: "sample.smp3.not_member", Observed: affrules.Text(req.Creator), Limit: affrules.Text(req.Product), Subject: req.Context})
+		timeOnly = false
+	}
 	if req.Source == sample.CollabPlus && !f.FreeSamples { // SMP-12
 		reasons = append(reasons, affrules.Reason{Rule: sample.RuleOffers, Key: "sample.smp12.not_offered", Subject: req.Context})
 		timeOnly = false
@@ -383,6 +387,7 @@ func machine(tt *testing.T) func(*rapid.T, sample.Ledger) {
 					f.Until = at
 				}
 				f.FreeSamples = !sometimes(t, "no_free_samples", 8)
+				f.Member = !sometimes(t, "not_member", 8)
 			}
 			n++
 			req.ID = fmt.Sprint("r", n)

@@ -168,7 +168,7 @@ func collabPlusFree(p sample.Policy) func(*rapid.T) {
 		req := asCollab(Request(p).Draw(t, "request"))
 		at := Instant(p, req.Market).Draw(t, "at")
 		f := Facts(p, req, at).Draw(t, "facts")
-		f.FreeSamples = true
+		f.FreeSamples, f.Member = true, true
 		h := History(p, req, f).Draw(t, "history")
 		h.Month = 0
 		if band, ok := openBand(p); ok {
@@ -255,7 +255,7 @@ func sampleOrders(p sample.Policy) func(*rapid.T) {
 		req := Request(p).Draw(t, "request")
 		at := Instant(p, req.Market).Draw(t, "at")
 		f := Facts(p, req, at).Draw(t, "facts")
-		f.AutoApprove, f.FreeSamples = true, true
+		f.AutoApprove, f.FreeSamples, f.Member = true, true, true
 		h := sample.History{}
 		if band, ok := openBand(p); ok {
 			f.Band = band

@@ -129,7 +129,7 @@ func inCollab(id, creator, product, collab string) sample.Request {
 var (
 	band1  = sample.Facts{Band: "band_1"}
 	until  = t0.Add(20 * day)
-	collab = sample.Facts{Until: until, FreeSamples: true}
+	collab = sample.Facts{Member: true, Until: until, FreeSamples: true}
 )
 
 // ask makes req at at and requires it to be allowed.
@@ -434,7 +434,7 @@ func TestLedger(t *testing.T, newLedger func(t *testing.T) sample.Ledger) {
 		p.CollabPlusCapped = true
 		l = newLedger(t)
 		capped := ruleOf(t, p)
-		f := sample.Facts{Band: "band_1", Until: until, FreeSamples: true}
+		f := sample.Facts{Member: true, Band: "band_1", Until: until, FreeSamples: true}
 		for i := range 3 {
 			ask(t, l, capped, inCollab(fmt.Sprint("r", i), "aisyah", fmt.Sprint("p", i), "cp-1"), f, t0)
 		}
@@ -475,7 +475,7 @@ func TestLedger(t *testing.T, newLedger func(t *testing.T) sample.Ledger) {
 		first := ask(t, l, rule, direct("r1", "aisyah", "serum"), band1, t0)
 		before := []sample.Request{first}
 		// A denial (SMP-12), SMP-10's open request, bad input, a policy-less rule.
-		denied(t, l, rule, inCollab("r2", "aisyah", "lotion", "cp-1"), sample.Facts{Until: until}, t0.Add(time.Hour), time.Time{}, "SMP-12")
+		denied(t, l, rule, inCollab("r2", "aisyah", "lotion", "cp-1"), sample.Facts{Member: true, Until: until}, t0.Add(time.Hour), time.Time{}, "SMP-12")
 		denied(t, l, rule, direct("r2", "aisyah", "serum"), band1, t0.Add(time.Hour), time.Time{}, "SMP-10")
 		bad := direct("r3", "aisyah", "toner")
 		bad.Market = "ZZ"

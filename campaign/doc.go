@@ -41,12 +41,18 @@
 // [Policy] is refused by [New]; the zero [Campaign], [Action] and [Registration] are refused as
 // bad input; the zero [Status] is [Pending]; the zero [Memory] is an empty store ready for use.
 //
-// Interpretations (each a default that policy data changes, SPEC's "Interpretation" items and the
-// choices this package makes where the catalog is silent):
+// Interpretations (SPEC's "Interpretation" items and the choices this package makes where the
+// catalog is silent). Each is the default: the policy setting that changes it is named beside it
+// ([Policy] fields); a reading named without one is fixed in this version:
 //
 //   - CMP-1: a creator's request to promote an Open product needs no seller approval
 //     ([Policy.OpenApproval], default false). A Target Collaboration offer's rate is in force
-//     from its period's start.
+//     from its period's start. The creator named is taken as an approved creator (one with
+//     e-commerce permission, ELG-7): their approval is the host's to check, as is pausing a
+//     disqualified shop's or product's Open listings and Target offers (ELG-6: its access to
+//     affiliate collaboration is paused, or ends), by removing them (CMP-7) or not listing them;
+//     the package judges eligibility where SPEC places it, at a partner campaign's
+//     registration (ELG-9, ELG-11).
 //   - CMP-3: the commission requirement is a minimum total rate; zero means none. Registration
 //     starts no later than the campaign and ends no later than its end
 //     ([Policy.RegistrationWithinCampaign], default true). Both periods are half-open instants

@@ -139,3 +139,30 @@ func TestBlockIdempotent_CP13(t *testing.T) {
 	lcBad(t, s, collabplus.BlockCreator(""), lcDate(2, 6, 0), "creator")
 	lcBad(t, s, collabplus.UnblockCreator(""), lcDate(2, 6, 0), "creator")
 }
+
+// CP-13 with BlockedAtJoinOnly: the blocklist is read at the join instant only. Y, blocked after
+// B's publication and unblocked since, may join B; while blocked, Y may not. By default the same
+// join is refused: Y was blocked after B's publication.
+func TestBlockedAtJoinOnly_CP13(t *testing.T) {
+	for _, atJoinOnly := range []bool{true, false} {
+		p := collabplus.DefaultPolicy()
+		p.BlockedAtJoinOnly = atJoinOnly
+		e := collabplus.MustNew(p, lcCom)
+		s := lcSeller(t)
+		s = lcDraft(t, s, "B", lcTask(lcLcPeriod), lcDate(2, 20, 10))
+		s = lcApplyWith(t, e, s, collabplus.Submit("B", lcFacts([]string{lcProduct})), lcDate(2, 21, 9))
+		s = lcApplyWith(t, e, s, collabplus.Pay("B", "bank_transfer"), lcDate(2, 21, 9))
+		y := collabplus.Creator{ID: "y", Level: level.L5}
+		s = lcApplyWith(t, e, s, collabplus.BlockCreator("y"), lcDate(3, 2, 0))
+		r := lcRefusedWith(t, e, s, collabplus.Join("B", y), lcDate(3, 3, 0).Add(-time.Nanosecond))
+		require.True(t, r.Decision.Failed(collabplus.RuleBlocklist), "%v", r.Decision)
+		s = lcApplyWith(t, e, s, collabplus.UnblockCreator("y"), lcDate(3, 3, 0))
+		if !atJoinOnly {
+			r = lcRefusedWith(t, e, s, collabplus.Join("B", y), lcDate(3, 3, 0))
+			require.True(t, r.Decision.Failed(collabplus.RuleBlocklist), "%v", r.Decision)
+			continue
+		}
+		s = lcApplyWith(t, e, s, collabplus.Join("B", y), lcDate(3, 3, 0))
+		require.Len(t, lcCollab(t, s, "B").Members, 1)
+	}
+}

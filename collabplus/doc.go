@@ -28,8 +28,9 @@
 // [State] is [Draft]; the zero [Group] matches every creator; the zero [Blocklist] blocks
 // nobody; the zero [Memory] is an empty store ready for use.
 //
-// Interpretations (each a default that policy data changes, SPEC's "Interpretation" items and the
-// choices this package makes where the catalog is silent):
+// Interpretations (SPEC's "Interpretation" items and the choices this package makes where the
+// catalog is silent). Each is the default: the policy setting that changes it is named beside it
+// ([Policy] fields); a reading named without one is fixed in this version:
 //
 //   - CP-2: a period runs from a local midnight to another in the seller's market (whole
 //     days), counted in calendar days with the first and last included (Feb 1–14 is 14);
@@ -66,8 +67,8 @@
 //     the period starts (MKT-5, CP-7): the quota's next slot or the products' eligibility, or
 //     later the end of a decrease's delay or of a listing.
 //   - CP-13: a creator may join at t only if not blocked at any moment from the
-//     collaboration's payment to t; blocking twice, or unblocking an unblocked creator,
-//     changes nothing.
+//     collaboration's payment to t ([Policy.BlockedAtJoinOnly]: only if not blocked at t);
+//     blocking twice, or unblocking an unblocked creator, changes nothing.
 //   - CP-15: evaluators use the final terms once set ([Collaboration.Terms]), else the
 //     preferences.
 //   - CP-5: a task completion counts from the creator's join (or the start, if later) to the

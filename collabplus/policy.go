@@ -59,6 +59,12 @@ type Policy struct {
 	// the quota (CP-3). Defaults true.
 	QuotaCountsExpired  bool `json:"quota_counts_expired"`
 	QuotaCountsRecalled bool `json:"quota_counts_recalled"`
+	// BlockedAtJoinOnly reads the blocklist at the join instant only (CP-13): a creator the
+	// seller blocked and has unblocked by then may join a collaboration published while they
+	// were blocked. Default false: a creator may join only if not blocked at any moment from
+	// the collaboration's publication to the join, so an unblock counts from the next
+	// collaboration published.
+	BlockedAtJoinOnly bool `json:"blocked_at_join_only"`
 	// MaxGroups is the most creator groups a seller keeps (CP-4). Default 100.
 	MaxGroups int `json:"max_groups"`
 	// PaymentHours is how long a submitted collaboration waits for payment before it expires

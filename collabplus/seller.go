@@ -475,7 +475,7 @@ func (e *Evaluator) lifecycle(s *Seller, mk affrules.Market, a Action, at time.T
 		}
 		if state == Paid { // creators join from the start instant
 			start := c.Terms().Period.Start
-			reasons := joinReasons(s, c, a.creator, at)
+			reasons := e.joinReasons(s, c, a.creator, at)
 			next := start // time alone is the obstacle, unless the group or the blocklist refuses too (MKT-5)
 			if len(reasons) > 0 {
 				next = time.Time{}
@@ -486,14 +486,14 @@ func (e *Evaluator) lifecycle(s *Seller, mk affrules.Market, a Action, at time.T
 		if err := need(Ongoing); err != nil {
 			return err
 		}
-		return join(s, c, a.creator, at)
+		return e.join(s, c, a.creator, at)
 	}
 	return nil
 }
 
 // join applies a Join action (CP-4, CP-13).
-func join(s *Seller, c *Collaboration, cr Creator, at time.Time) error {
-	if err := refuse("join", cr.ID, time.Time{}, joinReasons(s, c, cr, at)...); err != nil {
+func (e *Evaluator) join(s *Seller, c *Collaboration, cr Creator, at time.Time) error {
+	if err := refuse("join", cr.ID, time.Time{}, e.joinReasons(s, c, cr, at)...); err != nil {
 		return err
 	}
 	c.Members = append(c.Members, Member{Creator: cr.ID, Joined: at, Kind: cr.Kind})
@@ -503,7 +503,7 @@ func join(s *Seller, c *Collaboration, cr Creator, at time.Time) error {
 // joinReasons returns the reasons creator cr may not join c at instant at: already a member,
 // outside the collaboration's group (CP-4), every product's participation ended (ELG-11),
 // blocked (CP-13).
-func joinReasons(s *Seller, c *Collaboration, cr Creator, at time.Time) []affrules.Reason {
+func (e *Evaluator) joinReasons(s *Seller, c *Collaboration, cr Creator, at time.Time) []affrules.Reason {
 	var reasons []affrules.Reason
 	if k := slices.IndexFunc(c.Members, func(m Member) bool { return m.Creator == cr.ID }); k >= 0 {
 		reasons = append(reasons, affrules.Reason{Rule: RuleLifecycle, Key: keyMember, Observed: affrules.Instant(c.Members[k].Joined), Subject: cr.ID})
@@ -515,6 +515,9 @@ func joinReasons(s *Seller, c *Collaboration, cr Creator, at time.Time) []affrul
 		reasons = append(reasons, affrules.Reason{Rule: RuleLaterDisqualification, Key: keyAllEnded, Observed: affrules.Instant(last), Subject: c.ID})
 	}
 	published, _ := c.Published(at)
+	if e.policy.BlockedAtJoinOnly {
+		published = at // CP-13 read at the join only: the block in force then
+	}
 	return append(reasons, s.Blocklist.Allows(cr.ID, published, at).Failures()...)
 }
 

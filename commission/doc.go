@@ -85,8 +85,9 @@
 // COM-3's "not resolved") and the zero [Commission] as "no commission: not computed"; the zero [OfferMemory] and [RecordMemory] are empty stores
 // ready for use; the zero [Money] is zero; the zero [State] is [Pending].
 //
-// Interpretations (each a default that policy data changes, SPEC's "Interpretation" items and the
-// choices this package makes where the catalog is silent):
+// Interpretations (SPEC's "Interpretation" items and the choices this package makes where the
+// catalog is silent). Each is the default: the policy setting that changes it is named beside it
+// ([Policy] fields); a reading named without one is fixed in this version:
 //
 //   - COM-1: the base is the line item's price less the platform coupon, the seller coupon and
 //     the tax ([Policy.TaxInBase] keeps the tax in: the base is then what the buyer paid, seed

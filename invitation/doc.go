@@ -46,8 +46,9 @@
 // the zero [Company], [Showcase] show nothing, as a nil Account.Company or Invitation.Showcase
 // does (both are pointers so that the values a host passes on every reservation stay small).
 //
-// Interpretations (each a default that policy data changes, SPEC's "Interpretation" items and the
-// choices this package makes where the catalog is silent):
+// Interpretations (SPEC's "Interpretation" items and the choices this package makes where the
+// catalog is silent). Each is the default: the policy setting that changes it is named beside it
+// ([Policy] fields); a reading named without one is fixed in this version:
 //
 //   - MKT-1: invitations are offered in [Policy.Markets], by default the Affiliate
 //     Marketplace's seven (UK, ID, MY, VN, TH, PH, SG); a market a host registers is not among

@@ -26,8 +26,9 @@
 // [Policy] is refused by [New]; the zero [Request] is refused as bad input; the zero [Memory]
 // is an empty ledger ready for use.
 //
-// Interpretations (each a default that policy data changes, SPEC's "Interpretation" items and the
-// choices this package makes where the catalog is silent):
+// Interpretations (SPEC's "Interpretation" items and the choices this package makes where the
+// catalog is silent). Each is the default: the policy setting that changes it is named beside it
+// ([Policy] fields); a reading named without one is fixed in this version:
 //
 //   - SMP-2: the quantity is per registered product, read at each request (the host passes the
 //     quantity in force, [Facts.Quantity]); only automatic approvals count against it, so

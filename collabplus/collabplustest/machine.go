@@ -332,9 +332,13 @@ func (m *model) join(id, creator string, lv level.Level, at time.Time) (reasons 
 	if lv < c.minLevel {
 		reasons = append(reasons, "CP-4 "+keyLevelLow)
 	}
-	blocked := m.blockedAt(creator, c.paid)
+	from := c.paid
+	if m.p.BlockedAtJoinOnly {
+		from = at
+	}
+	blocked := m.blockedAt(creator, from)
 	for _, b := range m.blocks {
-		blocked = blocked || b.Creator == creator && b.Blocked && b.At.After(c.paid) && !b.At.After(at)
+		blocked = blocked || b.Creator == creator && b.Blocked && b.At.After(from) && !b.At.After(at)
 	}
 	if blocked {
 		reasons = append(reasons, "CP-13 "+keyBlocked)
@@ -413,6 +417,7 @@ func machine(tt *testing.T) func(*rapid.T, collabplus.Store) {
 		p.QuotaCalendarDays = rapid.Bool().Draw(t, "quota_calendar_days")
 		p.QuotaCountsExpired = rapid.Bool().Draw(t, "quota_counts_expired")
 		p.QuotaCountsRecalled = rapid.Bool().Draw(t, "quota_counts_recalled")
+		p.BlockedAtJoinOnly = rapid.Bool().Draw(t, "blocked_at_join_only")
 		e, err := collabplus.New(p, commission.MustNew(commission.DefaultPolicy()))
 		if err != nil {
 			t.Fatalf("collabplus.New: %v", err)

@@ -196,9 +196,13 @@ func (c *checker) walk(raw []byte, t reflect.Type, path string, all bool) {
 			c.add(path, short(tr), "must be a JSON string")
 			return
 		}
+		if len(tr) > maxScalar {
+			c.add(path, short(tr), "is longer than "+strconv.Itoa(maxScalar)+" characters")
+			return
+		}
 		if len(tr) > 0 && tr[0] == '"' && json.Unmarshal(raw, &text) == nil {
 			if err := reflect.New(t).Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(text)); err != nil {
-				c.problems = append(c.problems, Problem{Path: path, Value: strconv.Quote(text), Problem: err.Error(), Err: err})
+				c.problems = append(c.problems, Problem{Path: path, Value: strconv.Quote(text), Problem: bounded(err.Error()), Err: err})
 			}
 		}
 		return
@@ -248,14 +252,38 @@ func (c *checker) element(raw []byte, t reflect.Type, path string, all bool) {
 // decodes reports, at path, the error of decoding raw into a value of type t with the type's own
 // UnmarshalJSON (an instant without a zone, a malformed number, a timeline's entries out of
 // order), which encoding/json would report without a path. null decodes as nothing.
+//
+// A number or string longer than maxScalar is refused unread: every scalar such a type reads (a
+// decimal, a rate, an instant) is far shorter, and decoding a number of a million digits takes
+// seconds. A problem quotes at most maxProblem bytes of the type's error, which may quote the
+// value.
 func (c *checker) decodes(raw []byte, t reflect.Type, path string) {
 	if isNull(raw) {
 		return
 	}
-	if err := reflect.New(t).Interface().(json.Unmarshaler).UnmarshalJSON(bytes.TrimSpace(raw)); err != nil {
-		c.problems = append(c.problems, Problem{Path: path, Value: short(raw), Problem: err.Error(), Err: err})
+	v := bytes.TrimSpace(raw)
+	if len(v) > maxScalar && v[0] != '{' && v[0] != '[' {
+		c.problems = append(c.problems, Problem{Path: path, Value: short(raw), Problem: "is longer than " + strconv.Itoa(maxScalar) + " characters"})
+		return
+	}
+	if err := reflect.New(t).Interface().(json.Unmarshaler).UnmarshalJSON(v); err != nil {
+		c.problems = append(c.problems, Problem{Path: path, Value: short(raw), Problem: bounded(err.Error()), Err: err})
 	}
 }
+
+// bounded returns a type's error text cut to maxProblem bytes.
+func bounded(text string) string {
+	if len(text) <= maxProblem {
+		return text
+	}
+	return strings.ToValidUTF8(text[:maxProblem], "") + "…"
+}
+
+// maxScalar and maxProblem bound what decodes reads and reports.
+const (
+	maxScalar  = 2000
+	maxProblem = 300
+)
 
 // kind reports a JSON value of the wrong kind for Go type t at path (a string for a number, a
 // fraction or an out-of-range number for an integer, an array for an object), which encoding/json

@@ -85,6 +85,9 @@ type Policy struct {
 	// 100% on. At most 20 points. Default 0% → 0% and 100% → 100%: budget × min(1, achieved ÷
 	// target). A curve of 0% → 0%, 50% → 0%, 100% → 100%, say, charges nothing below half the
 	// target; one of 0% → 10%, 100% → 100% charges a tenth of the budget however little is met.
+	// The charge is exact, then rounded once to the minor unit (MKT-4): an objective whose exact
+	// charge is within half a minor unit of its budget (a share such as 99.9999999%, or 9,999.99
+	// of 10,000 on the default curve) is charged the whole budget once rounded.
 	ChargeCurve []ChargePoint `json:"charge_curve" strict:"all"`
 	// Rounding is how charges and fees are rounded to the market's minor unit (MKT-4).
 	// Default half_up.

@@ -22,7 +22,7 @@
 //	eligibility.elg2.failed                   Decimal rating; Decimal minimum
 //	eligibility.elg3.failed                   Ratio negative-review orders/orders; RateOf the limit; subject: the category
 //	eligibility.elg3.not_applicable           Count of reviews; Count minimum
-//	eligibility.elg4.failed                   Ratio seller-fault refunds/orders; RateOf the limit; subject: the category
+//	eligibility.elg4.failed                   Ratio seller-fault refunds/orders (/return-refund cases under refund_rate_of_cases); RateOf the limit; subject: the category
 //	eligibility.elg4.not_applicable           Count of return/refund cases; Count minimum
 //	eligibility.elg6.deactivated              no values: the seller account is deactivated
 //	eligibility.elg6.frozen                   no values: the product is frozen

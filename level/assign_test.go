@@ -632,6 +632,20 @@ func TestTableInForceMatchesTimeline(t *testing.T) {
 		}
 		slices.SortFunc(versions, func(a, b affrules.Effective[level.Table]) int { return a.From.Compare(b.From) })
 		versions = slices.CompactFunc(versions, func(a, b affrules.Effective[level.Table]) bool { return a.From.Equal(b.From) })
+		// A version superseded by a later one taking over at the start of the same month would
+		// govern no month: New refuses it, so keep the later one.
+		takesOver := func(from time.Time) affrules.Month {
+			m := affrules.MonthAt(uk, from)
+			if m.Period(uk).Start.Before(from) {
+				m++
+			}
+			return m
+		}
+		for i := len(versions) - 2; i >= 0; i-- {
+			if takesOver(versions[i].From) == takesOver(versions[i+1].From) {
+				versions = slices.Delete(versions, i, i+1)
+			}
+		}
 		tl, err := affrules.NewTimeline(versions...)
 		if err != nil {
 			t.Fatal(err)
@@ -659,6 +673,33 @@ func TestTableInForceMatchesTimeline(t *testing.T) {
 			}
 		}
 	})
+}
+
+// LVL-3: two table versions taking over at the start of the same month (from the 15th and the
+// 20th of January: both from February) leave the earlier in force in no month: refused, naming
+// it. Versions a nanosecond either side of a month's first instant take over a month apart.
+func TestTableVersionNeverInForce_LVL3(t *testing.T) {
+	uk := market(t, affrules.UK)
+	jan := time.Date(2026, 1, 1, 0, 0, 0, 0, uk.Location())
+	for _, tc := range []struct {
+		second time.Time
+		dead   bool
+	}{
+		{jan.AddDate(0, 0, 19), true},
+		{jan.AddDate(0, 1, 0), true},
+		{jan.AddDate(0, 1, 0).Add(time.Nanosecond), false},
+	} {
+		tl, err := affrules.NewTimeline(affrules.Effective[level.Table]{From: jan.AddDate(0, 0, 14), Value: stepTable(1)}, affrules.Effective[level.Table]{From: tc.second, Value: stepTable(2)})
+		require.NoError(t, err)
+		p := level.DefaultPolicy()
+		p.Tables[affrules.UK] = tl
+		_, err = level.New(p)
+		if tc.dead {
+			require.ErrorContains(t, err, "level: policy.tables[UK][0] 2026-02: is never in force: version 1 takes over at the start of the same month", "second from %v", tc.second)
+		} else {
+			require.NoError(t, err, "second from %v", tc.second)
+		}
+	}
 }
 
 // NewPerformance keeps the minor unit of each market it has looked up: a market unknown at one

@@ -96,7 +96,12 @@ func (p Policy) compile() (*Evaluator, error) {
 		i := 0
 		for from, t := range tl.All() {
 			c := compileTable(l, field+"["+strconv.Itoa(i)+"]", mk, t)
-			mt.versions = append(mt.versions, monthTable{from: firstMonth(mk, from), table: c})
+			first := firstMonth(mk, from)
+			if i > 0 && mt.versions[i-1].from == first {
+				// Both take over at the start of the same month: the earlier would govern none.
+				l.Add(field+"["+strconv.Itoa(i-1)+"]", first.String(), "is never in force: version %d takes over at the start of the same month (LVL-3: a version governs the months from the first that starts at or after it)", i)
+			}
+			mt.versions = append(mt.versions, monthTable{from: first, table: c})
 			i++
 		}
 		ev.markets[code] = mt

@@ -130,8 +130,9 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Printf("deposit %s THB: charged %s, refunded %s, due between %s and %s\n", settled.Paid.StringFixed(2),
-		settled.Charged.StringFixed(2), settled.Refunded.StringFixed(2), settled.RefundFrom.Format(time.DateOnly), settled.RefundBy.Format(time.DateOnly))
+	// The refund's window is half-open: due from RefundFrom, and before RefundBy.
+	fmt.Printf("deposit %s THB: charged %s, refunded %s, due from %s through %s\n", settled.Paid.StringFixed(2),
+		settled.Charged.StringFixed(2), settled.Refunded.StringFixed(2), settled.RefundFrom.Format(time.DateOnly), settled.RefundBy.Add(-time.Nanosecond).Format(time.DateOnly))
 	fmt.Printf("extra fee (CP-10, paid in January for a February start, refunded in February): %s THB, returned in %s\n",
 		settled.ExtraFee.StringFixed(2), settled.ExtraFeeReturned)
 	fmt.Println("tax report from", settled.TaxReport.Format(time.DateOnly))

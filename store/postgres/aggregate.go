@@ -60,7 +60,7 @@ func (g aggregateTable[T]) apply(ctx context.Context, id string, change func(T) 
 			domain = true
 			return err
 		}
-		if data, err = json.Marshal(n); err != nil {
+		if data, err = encode(n); err != nil {
 			return fmt.Errorf("encode %s: %w", g.noun, err)
 		}
 		market, updated := g.key(n)

@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"time"
@@ -45,7 +44,7 @@ func (s *campaigns) Create(ctx context.Context, e *campaign.Evaluator, c campaig
 	if err != nil {
 		return campaign.Campaign{}, err
 	}
-	data, err := json.Marshal(n)
+	data, err := encode(n)
 	if err != nil {
 		return campaign.Campaign{}, fmt.Errorf("postgres: encode campaign %q: %w", n.ID, err)
 	}

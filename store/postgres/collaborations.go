@@ -2,7 +2,6 @@ package postgres
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"time"
@@ -42,7 +41,7 @@ func (s *collaborations) Create(ctx context.Context, r collabplus.Seller) (colla
 	if err := storableText("collabplus", "seller", r); err != nil {
 		return collabplus.Seller{}, err
 	}
-	data, err := json.Marshal(r)
+	data, err := encode(r)
 	if err != nil {
 		return collabplus.Seller{}, fmt.Errorf("postgres: encode seller %q: %w", r.ID, err)
 	}

@@ -37,7 +37,8 @@
 // rate history, a record's amounts and the events applied to it), and never two at once. Each
 // is therefore one row, the aggregate as jsonb (the domain types marshal to JSON and back
 // exactly: money as whole minor units or decimal strings and rates as decimal strings, never
-// floats; instants in RFC 3339 with nanoseconds), beside indexed key columns (ID, market,
+// floats; instants in RFC 3339 with nanoseconds, in UTC when their zone's offset then had
+// seconds, which RFC 3339 cannot write), beside indexed key columns (ID, market,
 // product, source, state, instants as timestamptz) for lookups and for reading the data with
 // SQL. Where such a column holds money, as a commission record's earned, refunded and remaining
 // amounts do, it is numeric with the currency's minor-unit places, written from the same record

@@ -72,7 +72,7 @@ func (s *invitations) Reserve(ctx context.Context, q invitation.Quota, a invitat
 	if err := storable(a.ID, inv); err != nil {
 		return invitation.Record{}, affrules.Decision{}, err
 	}
-	data, err := json.Marshal(inv)
+	data, err := encode(inv)
 	if err != nil {
 		return invitation.Record{}, affrules.Decision{}, fmt.Errorf("postgres: encode invitation: %w", err)
 	}

@@ -96,7 +96,7 @@ func (s *offers) Put(ctx context.Context, rule commission.OfferRule, o commissio
 				}
 			}
 		}
-		if data, err = json.Marshal(o); err != nil {
+		if data, err = encode(o); err != nil {
 			return fmt.Errorf("encode offer: %w", err)
 		}
 		if prev == nil {

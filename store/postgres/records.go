@@ -40,7 +40,7 @@ func (st *records) Create(ctx context.Context, s commission.Settlement, r commis
 	if err := storableText("commission", "record", r); err != nil {
 		return commission.Record{}, err
 	}
-	data, err := json.Marshal(r)
+	data, err := encode(r)
 	if err != nil {
 		return commission.Record{}, fmt.Errorf("postgres: encode record %q: %w", r.ID, err)
 	}
@@ -125,7 +125,7 @@ func (st *records) Apply(ctx context.Context, s commission.Settlement, ev commis
 		if len(out.Events) == len(r.Events) {
 			return nil // the event was applied before: nothing changes
 		}
-		data, err := json.Marshal(out)
+		data, err := encode(out)
 		if err != nil {
 			return fmt.Errorf("encode record: %w", err)
 		}

@@ -115,7 +115,7 @@ func (s *samples) Request(ctx context.Context, rule sample.Rule, req sample.Requ
 		if !d.Allowed {
 			return errDenied
 		}
-		data, err := json.Marshal(out)
+		data, err := encode(out)
 		if err != nil {
 			return fmt.Errorf("encode request: %w", err)
 		}
@@ -204,7 +204,7 @@ func (s *samples) Record(ctx context.Context, rule sample.Rule, id string, k sam
 			domain = true
 			return err
 		}
-		data, err := json.Marshal(out)
+		data, err := encode(out)
 		if err != nil {
 			return fmt.Errorf("encode request: %w", err)
 		}

@@ -323,8 +323,9 @@ func StraddleRate(r affrules.Rate) *rapid.Generator[affrules.Rate] {
 }
 
 // StraddleDecimal draws a non-negative decimal just below, at or just above limit (by one unit of
-// its last place, or by one unit of the places given), or anywhere from 0 to 2×limit+1, with at
-// most places decimal places.
+// the places given), limit cut to those places, or anywhere from 0 to 2×limit+1 with places
+// decimal places. The values near limit keep its own places where it has more (2.5 with places 0
+// draws 1.5, 2.5 and 3.5 among them), so that the limit itself is always drawn.
 func StraddleDecimal(limit decimal.Decimal, places int32) *rapid.Generator[decimal.Decimal] {
 	step := decimal.New(1, -places)
 	near := []decimal.Decimal{limit.Sub(step), limit, limit.Add(step)}

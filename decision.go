@@ -270,9 +270,9 @@ func rebaseField(err error, from, to string) error {
 
 // Decision is an evaluator's answer (MKT-5): whether the action is allowed, one [Reason] per rule
 // that failed and per rule that did not apply, and, where time is the obstacle, the instant from
-// which it will next be allowed. Every evaluator takes instants in the years 1900 to 2199 only,
-// so a decision never names a NextAllowed from 2200 on: where time would lift the obstacle only
-// then, it names none.
+// which it will next be allowed. Every evaluator takes instants before 2200-01-01T00:00:00Z only,
+// so a decision never names a NextAllowed from that instant on: where time would lift the
+// obstacle only then, it names none.
 //
 // The zero Decision denies: Allowed is false. Build decisions with [Decide] so that Allowed always
 // agrees with the reasons.
@@ -280,6 +280,14 @@ type Decision struct {
 	Allowed     bool      `json:"allowed"`
 	Reasons     []Reason  `json:"reasons,omitempty"`
 	NextAllowed time.Time `json:"next_allowed,omitzero"` // zero when time alone will not help
+}
+
+// MarshalJSON encodes the decision: allowed, its reasons, and its NextAllowed when there is one
+// (in UTC when its zone's offset has seconds, which RFC 3339 cannot write).
+func (d Decision) MarshalJSON() ([]byte, error) {
+	type plain Decision
+	d.NextAllowed = exactTime(d.NextAllowed)
+	return json.Marshal(plain(d))
 }
 
 // UnmarshalJSON decodes a decision's JSON strictly (a key that names no field is an error) and

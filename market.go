@@ -76,7 +76,7 @@ func (m Market) String() string { return string(m.Code) }
 
 // NewMarket validates a market's fields and loads its zone. The code must be non-empty, the zone
 // a known IANA zone, the currency three upper-case letters, the minor unit between 0 and 4, and
-// channels non-empty and free of duplicates.
+// each channel non-empty, none listed twice.
 func NewMarket(code MarketCode, zone, currency string, minorUnit int32, channels ...Channel) (Market, error) {
 	m := Market{Code: code, Zone: zone, Currency: currency, MinorUnit: minorUnit, Channels: slices.Clone(channels)}
 	if code == "" {

@@ -124,6 +124,15 @@ func WithinNext(event, at time.Time, n int) bool {
 	return !event.Before(at) && event.Before(at.Add(Days(n)))
 }
 
+// MarshalJSON encodes p as {"start": …, "end": …}, each instant in RFC 3339 (in UTC when its
+// zone's offset has seconds, which RFC 3339 cannot write), so that it reads back the same.
+func (p Period) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		Start time.Time `json:"start"`
+		End   time.Time `json:"end"`
+	}{exactTime(p.Start), exactTime(p.End)})
+}
+
 // UnmarshalJSON decodes {"start": …, "end": …} into p. A key other than start and end, one
 // written in another case or given twice, and an end before the start ([ErrInvertedPeriod])
 // are errors, and leave p as it was. A zero end (left out, or the zero time) is not checked

@@ -91,14 +91,24 @@ func (tl Timeline[T]) MarshalJSON() ([]byte, error) {
 	}
 	out := tl.entries
 	for i := range tl.entries {
-		if _, off := tl.entries[i].From.Zone(); off%60 != 0 {
+		if from := exactTime(tl.entries[i].From); from != tl.entries[i].From {
 			if len(out) > 0 && &out[0] == &tl.entries[0] {
 				out = slices.Clone(tl.entries)
 			}
-			out[i].From = out[i].From.UTC()
+			out[i].From = from
 		}
 	}
 	return json.Marshal(out)
+}
+
+// exactTime returns t as JSON should write it to read back the same instant: t itself, or t in
+// UTC when its zone's offset has seconds (local mean time in many zones before about 1920:
+// Bangkok was +06:42:04), which RFC 3339, writing offsets in minutes, would shift.
+func exactTime(t time.Time) time.Time {
+	if _, off := t.Zone(); off%60 != 0 {
+		return t.UTC()
+	}
+	return t
 }
 
 // UnmarshalJSON decodes a JSON array of entries and checks them as [NewTimeline] does. Unknown

@@ -353,3 +353,35 @@ func TestTimelineJSONOffsetWithSeconds(t *testing.T) {
 		require.Equal(t, bkk, from.Location())
 	}
 }
+
+// An instant value, a period and a decision's NextAllowed read back from JSON as the same
+// instant, also in a zone whose offset then had seconds (Bangkok, 1910), as a Timeline does.
+func TestJSONInstantsOffsetWithSeconds(t *testing.T) {
+	bkk, err := time.LoadLocation("Asia/Bangkok")
+	require.NoError(t, err)
+	at := time.Date(1910, 1, 1, 0, 0, 0, 0, bkk)
+	v := affrules.Instant(at)
+	b, err := json.Marshal(v)
+	require.NoError(t, err)
+	var vb affrules.Value
+	require.NoError(t, json.Unmarshal(b, &vb))
+	require.True(t, vb.Time().Equal(at), "value %s read back as %v", b, vb.Time())
+
+	p := affrules.Period{Start: at, End: at.Add(time.Hour)}
+	b, err = json.Marshal(p)
+	require.NoError(t, err)
+	var pb affrules.Period
+	require.NoError(t, json.Unmarshal(b, &pb))
+	require.True(t, pb.Start.Equal(p.Start) && pb.End.Equal(p.End), "period %s read back as %v", b, pb)
+	b, err = json.Marshal(affrules.Period{Start: time.Date(2026, 1, 1, 0, 0, 0, 0, bkk)})
+	require.NoError(t, err)
+	require.JSONEq(t, `{"start":"2026-01-01T00:00:00+07:00","end":"0001-01-01T00:00:00Z"}`, string(b))
+
+	d := affrules.Decide(affrules.Reason{Rule: "X-1", Key: "x"})
+	d.NextAllowed = at
+	b, err = json.Marshal(d)
+	require.NoError(t, err)
+	var db affrules.Decision
+	require.NoError(t, json.Unmarshal(b, &db))
+	require.True(t, db.NextAllowed.Equal(at), "decision %s read back as %v", b, db.NextAllowed)
+}

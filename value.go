@@ -409,8 +409,11 @@ func (v Value) MarshalJSON() ([]byte, error) {
 	case DecimalValue, AmountValue:
 		x := v.Decimal()
 		j.Decimal, j.Currency = &jsonDecimal{x}, v.Currency()
-	case InstantValue, DayValue:
-		t := v.Time()
+	case InstantValue:
+		t := exactTime(v.Time()) // the same instant back, whatever its zone's offset
+		j.Time = &t
+	case DayValue:
+		t := v.Time() // a day's start as its zone writes it: the date is what a day means
 		j.Time = &t
 	case LevelValue:
 		n := v.n

@@ -29,9 +29,14 @@ func (b Blocklist) BlockedAt(creator string, at time.Time) bool {
 	return false
 }
 
-var keyBlocked = affrules.DefineMessage("collabplus.cp13.blocked", affrules.Message{
-	Text: "creator blocked by the seller since the collaboration was published", Observed: "blocked {observed}", Limit: "published {limit}",
-})
+var (
+	keyBlocked = affrules.DefineMessage("collabplus.cp13.blocked", affrules.Message{
+		Text: "creator blocked by the seller since the collaboration was published", Observed: "blocked {observed}", Limit: "published {limit}",
+	})
+	keyBlockedAtJoin = affrules.DefineMessage("collabplus.cp13.blocked_at_join", affrules.Message{
+		Text: "creator blocked by the seller", Observed: "blocked {observed}", Limit: "joining {limit}",
+	})
+)
 
 // Allows decides whether creator may join, at instant at, a collaboration published at
 // published (CP-13): only if they were not blocked at any moment in [published, at]. A block
@@ -56,6 +61,17 @@ func (b Blocklist) Allows(creator string, published, at time.Time) affrules.Deci
 		}
 	}
 	return affrules.Decide()
+}
+
+// blockedAt reports whether creator is blocked at at, and since when: the last change at or
+// before at is a block.
+func (b Blocklist) blockedAt(creator string, at time.Time) (time.Time, bool) {
+	for i := len(b) - 1; i >= 0; i-- {
+		if x := b[i]; x.Creator == creator && !x.At.After(at) {
+			return x.At, x.Blocked
+		}
+	}
+	return time.Time{}, false
 }
 
 func denyBlocked(creator string, since, published time.Time) affrules.Decision {

@@ -156,6 +156,9 @@ func TestBlockedAtJoinOnly_CP13(t *testing.T) {
 		s = lcApplyWith(t, e, s, collabplus.BlockCreator("y"), lcDate(3, 2, 0))
 		r := lcRefusedWith(t, e, s, collabplus.Join("B", y), lcDate(3, 3, 0).Add(-time.Nanosecond))
 		require.True(t, r.Decision.Failed(collabplus.RuleBlocklist), "%v", r.Decision)
+		if atJoinOnly { // the reason says what was read: the block in force at the join
+			require.Equal(t, "CP-13 failed: creator blocked by the seller (observed blocked 2026-03-02T00:00:00+07:00, limit joining 2026-03-02T23:59:59.999999999+07:00)", r.Decision.Failures()[0].String())
+		}
 		s = lcApplyWith(t, e, s, collabplus.UnblockCreator("y"), lcDate(3, 3, 0))
 		if !atJoinOnly {
 			r = lcRefusedWith(t, e, s, collabplus.Join("B", y), lcDate(3, 3, 0))

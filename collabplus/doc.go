@@ -146,6 +146,7 @@
 //	collabplus.cp8.not_above_open         RateOf the exclusive rate; RateOf the Open rate; subject: the product ("<ID> shop ads" for that rate)
 //	collabplus.cp8.none_possible          RateOf the Open rate; RateOf the maximum rate; subject: as above
 //	collabplus.cp13.blocked               Instant of the block that applies; Instant the collaboration was published; subject: the creator
+//	collabplus.cp13.blocked_at_join       Instant of the block in force ([Policy.BlockedAtJoinOnly]); Instant of the join; subject: the creator
 //	collabplus.cp17.not_allowlisted       no values; subject: the seller
 //	collabplus.elg9.ineligible            Text: the product's state; Text "eligible"; subject: the product
 //	collabplus.elg11.ended_before         Instant the product's participation ended; subject: the product

@@ -295,7 +295,9 @@ func (p Policy) Validate() error {
 			l.Append(err)
 		} else if r.MinReward.Sign() < 0 {
 			l.Add(f+".min_reward", r.MinReward, "%w", affrules.ErrNegative)
-		} else if a, err := minor.From(r.MinReward, mk.MinorUnit); mk.Code != "" && (err != nil || !a.Exact) {
+		} else if a, err := minor.From(r.MinReward, mk.MinorUnit); mk.Code != "" && err != nil {
+			l.Add(f+".min_reward", r.MinReward, "%s: %w", err, affrules.ErrOutOfRange)
+		} else if mk.Code != "" && !a.Exact {
 			l.Add(f+".min_reward", r.MinReward, "must be a whole number of %s's minor unit (%d decimal places): %w", mk.Currency, mk.MinorUnit, affrules.ErrOutOfRange)
 		}
 	}

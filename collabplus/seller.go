@@ -514,10 +514,13 @@ func (e *Evaluator) joinReasons(s *Seller, c *Collaboration, cr Creator, at time
 	if last, all := allEnded(c, at); all { // ELG-11: permanent disqualifications ended them all
 		reasons = append(reasons, affrules.Reason{Rule: RuleLaterDisqualification, Key: keyAllEnded, Observed: affrules.Instant(last), Subject: c.ID})
 	}
-	published, _ := c.Published(at)
-	if e.policy.BlockedAtJoinOnly {
-		published = at // CP-13 read at the join only: the block in force then
+	if e.policy.BlockedAtJoinOnly { // CP-13 read at the join only: the block in force then
+		if since, blocked := s.Blocklist.blockedAt(cr.ID, at); blocked {
+			reasons = append(reasons, affrules.Reason{Rule: RuleBlocklist, Key: keyBlockedAtJoin, Observed: affrules.Instant(since), Limit: affrules.Instant(at), Subject: cr.ID})
+		}
+		return reasons
 	}
+	published, _ := c.Published(at)
 	return append(reasons, s.Blocklist.Allows(cr.ID, published, at).Failures()...)
 }
 

@@ -83,11 +83,10 @@
 // (the at of [Evaluator.Shop], [Evaluator.Product] and [Evaluator.NewRun], and a shop's
 // LastCounterfeitViolation when set) must be in the years 1900 to 2199, UTC: the zero time.Time
 // is an error wrapping affrules.ErrOutOfRange, never an evaluation under whatever policy was in
-// force in year 1. A result's instants therefore stay before 2200 (a NextAllowed from 2200 on
-// is none), so every result marshals. A
-// store rating (and a policy's minimum) must have an exponent within ±28 and at most 38 digits,
-// checked before any comparison or formatting: decimal.New(4, -2e9) is refused at once, and its
-// value is never printed. Shops and products need an ID, a product its shop's ID, and every
+// force in year 1. A result's instants therefore stay before 2200-01-01T00:00:00Z (a
+// NextAllowed from then on is none), so every result marshals. A store rating (and a policy's
+// minimum) must have an exponent within ±28 and at most 38 digits, checked before any comparison
+// or formatting: decimal.New(4, -2e9) is refused at once, and its value is never printed. Shops and products need an ID, a product its shop's ID, and every
 // error about one names it (shop[ID].field, product[ID].field). A method that returns an error
 // returns the zero [Result] beside it, and so does [Run.Products] for each product it refuses.
 //
@@ -107,8 +106,11 @@
 //   - ELG-2: the minimum is inclusive; a rating is an exact decimal between 0 and 5.
 //   - ELG-3: the applicability minimum counts the product's reviews; ELG-4's counts every
 //     return/refund case, whatever the fault. ELG-4's rate is the seller-fault cases over the
-//     product's orders, or over its return/refund cases ([Thresholds.RefundRateOfCases]). Below the minimum the rule is reported
-//     affrules.NotApplicable, so a product with few reviews is eligible but says why.
+//     product's orders, or over its return/refund cases ([Thresholds.RefundRateOfCases]). Below
+//     the minimum the rule is reported affrules.NotApplicable, so a product with few reviews is
+//     eligible but says why. A minimum is at least 1: from 0, a rule would apply to every new
+//     product, whose rate is undefined (ELG-5), so every product without orders would be an
+//     error; [Policy.Validate] refuses it.
 //   - ELG-5: a category absent from the version in force is an error wrapping
 //     affrules.ErrUnknownCategory; zero orders while a rate rule applies is an error (the rate is
 //     undefined); so are negative counts, more negative-review orders or seller-fault refunds than

@@ -130,7 +130,7 @@ func New(p Policy) (*Evaluator, error) {
 		e.categories[c] = &categoryTable{category: c, def: limitVersions(def, c)}
 	}
 	for _, m := range affrules.Markets() {
-		if len(e.markets) == math.MaxUint16 { // marketAt's bound: later markets are looked up
+		if len(e.markets) == math.MaxUint16 { // marketAt's bound: refused rather than misjudged
 			return nil, fielderr.New(pkg, "markets", len(affrules.Markets()), "more than %d registered markets: an evaluator resolves at most that many", math.MaxUint16)
 		}
 		e.markets = append(e.markets, m.Code)

@@ -216,3 +216,24 @@ func TestNextAllowedProperty_ELG1_ELG2(t *testing.T) {
 		}
 	})
 }
+
+// MKT-5: a product of a temporarily disqualified shop is told the shop's lift, but never one from
+// 2200 on, which no evaluator accepts: a shop result stored by an earlier version of the library
+// may name one (2262, from a policy version starting after 2199).
+func TestProductNextAllowedBeyond2199(t *testing.T) {
+	e := eligibility.MustNew(eligibility.DefaultPolicy())
+	at := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	s := eligibility.Shop{ID: "s", Market: affrules.UK, StoreRating: decimal.RequireFromString("4"), LastCounterfeitViolation: at.Add(-time.Hour)}
+	shop, err := e.Shop(s, at)
+	require.NoError(t, err)
+	require.False(t, shop.Decision.NextAllowed.IsZero())
+	p := eligibility.Product{ID: "p", ShopID: "s", Market: affrules.UK, Category: affrules.FMCG, Orders: 100}
+	r, err := e.Product(p, shop, at)
+	require.NoError(t, err)
+	require.True(t, r.Decision.NextAllowed.Equal(shop.Decision.NextAllowed))
+	shop.Decision.NextAllowed = time.Date(2262, 1, 1, 0, 0, 0, 0, time.UTC)
+	r, err = e.Product(p, shop, at)
+	require.NoError(t, err)
+	require.Equal(t, eligibility.TemporarilyDisqualified, r.State)
+	require.True(t, r.Decision.NextAllowed.IsZero(), "next allowed %v", r.Decision.NextAllowed)
+}

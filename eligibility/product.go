@@ -281,7 +281,7 @@ func productReasons(r *Result, dst []affrules.Reason, p *Product, shop *Result, 
 		r.State = PermanentlyDisqualified
 	case !ownFails:
 		r.State = TemporarilyDisqualified
-		r.Decision.NextAllowed = shop.Decision.NextAllowed
+		r.Decision.NextAllowed = bounds.Next(shop.Decision.NextAllowed) // a stored shop result may name one from 2200 on
 	default:
 		r.State = TemporarilyDisqualified
 	}

@@ -30,14 +30,14 @@ var maxRating = decimal.NewFromInt(5)
 
 // Shop evaluates a shop at instant at: ELG-1 (no counterfeit violation within the window),
 // ELG-2 (store rating at least the minimum) and ELG-6 (a deactivated account, a previous
-// permanent disqualification, or a banned product where the policy says so, is permanent). Every failing rule is reported; when time alone
-// lifts a temporary disqualification, Decision.NextAllowed is the first instant it does: when
-// the violation leaves the window and the rating meets the minimum, each under the policy
-// version in force then (none if that is in 2200 or later, beyond every instant accepted). A
-// shop that is not
-// eligible has Scope [ShopScope]: all of these rules disqualify the shop, and with it its
-// products. The result carries the shop's market, against which [Evaluator.Product] checks each
-// product's. An eligible shop's evaluation allocates nothing.
+// permanent disqualification, or a banned product where the policy says so, is permanent).
+// Every failing rule is reported; when time alone lifts a temporary disqualification,
+// Decision.NextAllowed is the first instant it does: when the violation leaves the window and
+// the rating meets the minimum, each under the policy version in force then (none if that is
+// 2200-01-01T00:00:00Z or later, beyond every instant accepted). A shop that is not eligible
+// has Scope [ShopScope]: all of these rules disqualify the shop, and with it its products. The
+// result carries the shop's market, against which [Evaluator.Product] checks each product's. An
+// eligible shop's evaluation allocates nothing.
 //
 // Errors report bad input, each naming the shop: an empty ID, no market or an unknown one, a
 // rating outside 0–5 or outside the library's decimal bounds (an exponent beyond ±28 or more

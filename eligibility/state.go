@@ -96,8 +96,8 @@ func (s *Scope) UnmarshalText(b []byte) error {
 // Result is [Unevaluated]: not eligible, and refused by [Evaluator.Product] as a shop result;
 // every method that returns an error returns it beside the zero Result. A result's instants
 // fall before the year 2200 (an ELG-1 reason's violation, given in 1900–2199) or name none
-// (Decision.NextAllowed, when the disqualification would lift only in 2200 or later): a result
-// always marshals to JSON.
+// (Decision.NextAllowed, when the disqualification would lift only from 2200-01-01T00:00:00Z
+// on): a result always marshals to JSON.
 //
 // Collaboration Plus and partner campaigns (ELG-9, ELG-11) need of a result its subject (Scope
 // with ShopID or ID) and its permanence ([Result.Permanent]).

@@ -129,7 +129,9 @@ type BadgePolicy struct {
 // [TrendPolicy].WarnOnEither).
 type Policy struct {
 	// Tables holds, per market, the level thresholds with the instant each version takes effect
-	// (LVL-2); each stays in force until the next. A market without a table has no levels:
+	// (LVL-2); each governs the months from the first that starts at or after that instant in
+	// the market's calendar until the next version takes over (LVL-3), so two versions taking
+	// over at the start of the same month are refused. A market without a table has no levels:
 	// refreshing it is an error.
 	Tables map[affrules.MarketCode]affrules.Timeline[Table] `json:"tables"`
 	// PartnersSeeLevel lets affiliate partners (MCN/TAP) see creator levels (LVL-5, default
@@ -238,8 +240,8 @@ func ParsePolicy(data []byte) (Policy, error) {
 // Validate reports every problem in p at once, joined, each a *[affrules.FieldError] naming the
 // field and value: a GMV, capability or cap outside the library's decimal bounds (an exponent
 // within ±28, at most 38 digits; checked first, and never printed); a table for an unregistered
-// market or with no versions; a table version with
-// an unknown scheme or breadth basis, other than 8 levels, negative thresholds, thresholds that
+// market or with no versions; a table version never in force (the next one takes over at the
+// start of the same month); a table version with an unknown scheme or breadth basis, other than 8 levels, negative thresholds, thresholds that
 // decrease with level (a capability threshold left out above a level that sets one included),
 // GMV finer than the market currency's minor unit, a capability finer than 6 decimal places, or
 // more than 31 active days; trend

@@ -46,7 +46,7 @@ func benchHistory(rng *rand.Rand) []benchOp {
 				f.Quantity = int64(rng.IntN(400))
 			case 2:
 				req.Source, req.Context = sample.CollabPlus, fmt.Sprint("cp-", rng.IntN(4))
-				f.Until, f.FreeSamples = at.Add(30*day), true
+				f.Until, f.FreeSamples, f.Member = at.Add(30*day), true, true
 			}
 			ops = append(ops, benchOp{req: req, f: f, at: at})
 			next := at
@@ -98,7 +98,7 @@ func requestCases(rng *rand.Rand) []benchOp {
 			f.Quantity = int64(rng.IntN(400))
 		case 2:
 			req.Source, req.Context = sample.CollabPlus, fmt.Sprint("cp-", rng.IntN(4))
-			f.Until, f.FreeSamples = at.Add(30*day), true
+			f.Until, f.FreeSamples, f.Member = at.Add(30*day), true, true
 		}
 		out[i] = benchOp{req: req, f: f, at: at}
 	}

@@ -76,8 +76,8 @@ func (r Rule) History(req Request, mine []Request, at time.Time) History {
 			switch {
 			case month.Contains(made):
 				h.Month++
-			case !made.Before(month.End):
-				// months after the instant's: both are within 1900–2199, so n is small
+			case !made.Before(month.End) && made.Before(bounds.MaxInstant):
+				// months after the instant's, before 2200: n is at most 3,600
 				n := int(affrules.MonthAt(mk, made) - affrules.MonthAt(mk, at))
 				if n > len(h.LaterMonths) {
 					h.LaterMonths = append(h.LaterMonths, make([]int, n-len(h.LaterMonths))...)
@@ -128,18 +128,29 @@ var (
 	})
 )
 
-// roomFrom returns the first instant, not before from (the zero time for none) and after the
-// month of at, which is full, whose month has room under cap (SMP-11), by the counts of h: the
-// months after at's that h.LaterMonths does not reach have none.
-func (r Rule) roomFrom(market affrules.MarketCode, h History, cap int, at, from time.Time) time.Time {
+// roomFrom returns the first instant, not before from (at when from is zero), whose month has
+// room under cap (SMP-11, cap above 0), by the counts of h: h.Month for the month of at, then
+// h.LaterMonths; the months after those have none. From 2200 on it returns that month's start,
+// which no decision names (bounds.Next).
+func roomFrom(market affrules.MarketCode, h History, cap int, at, from time.Time) time.Time {
 	mk, _ := affrules.LookupMarket(market)
+	if from.IsZero() {
+		from = at
+	}
 	m := mk.Month(at)
-	for i := 0; ; i++ {
-		m = mk.Month(m.End) // month i+1 after at's
+	for i := -1; ; i++ { // m is month i+1 after at's
+		count := h.Month
+		if i >= 0 {
+			m = mk.Month(m.End)
+			count = 0
+			if i < len(h.LaterMonths) {
+				count = h.LaterMonths[i]
+			}
+		}
 		if !m.End.After(from) {
 			continue // the other obstacles last beyond it
 		}
-		if i >= len(h.LaterMonths) || h.LaterMonths[i] < cap || !m.Start.Before(bounds.MaxInstant) {
+		if count < cap || !m.Start.Before(bounds.MaxInstant) {
 			if from.After(m.Start) {
 				return from
 			}
@@ -267,8 +278,9 @@ func (r Rule) Decide(h History, req Request, f Facts, at time.Time) (Request, af
 		reasons = append(reasons, affrules.Reason{Rule: RuleCollabPlus, Key: keyCollabLimit, Observed: affrules.Count(int64(h.InCollab)), Limit: affrules.Count(int64(r.p.CollabPlusFree)), Subject: req.Creator})
 		timeOnly = false
 	}
-	if full && timeOnly {
-		next = r.roomFrom(req.Market, h, cap, at, next)
+	if capped && cap > 0 && timeOnly && (full || !next.IsZero()) {
+		// SMP-11 at the retry instant too: the month the other obstacles end in may be full.
+		next = roomFrom(req.Market, h, cap, at, next)
 	}
 	if req.Source == CollabPlus && !next.Before(f.Until) {
 		timeOnly = false // the collaboration has ended by then (SMP-4): waiting does not help (MKT-5)

@@ -634,6 +634,17 @@ func TestMonthlyCapNextMonthFull_SMP11(t *testing.T) {
 	require.True(t, d.NextAllowed.Equal(february), "next allowed %v, want %v", d.NextAllowed, february)
 	_, d = decide(t, rule, sample.History{Product: []sample.Request{rejected}, Month: 5, LaterMonths: []int{4}}, direct("z", "aisyah", "serum"), band1, t0.Add(10*day))
 	require.True(t, d.NextAllowed.Equal(again), "next allowed %v, want %v", d.NextAllowed, again)
+	// December has room: only the wait refuses, but it ends in a full January, so the retry
+	// instant is February's first too (the wait's end would be refused under SMP-11).
+	_, d = decide(t, rule, sample.History{Product: []sample.Request{rejected}, Month: 1, LaterMonths: []int{5}}, direct("z", "aisyah", "serum"), band1, t0.Add(10*day))
+	require.Equal(t, []string{"SMP-10 sample.smp10.wait"}, reasonKeys(d))
+	require.True(t, d.NextAllowed.Equal(february), "next allowed %v, want %v", d.NextAllowed, february)
+	// A request held for a month far beyond the bounds (a host's own ledger, bad data) counts
+	// in no month and costs nothing.
+	far := ask(t, "rf", "aisyah", "far", t0)
+	far.Events[0].At = time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)
+	h := rule.History(direct("q", "aisyah", "q"), []sample.Request{far}, t0)
+	require.Empty(t, h.LaterMonths)
 }
 
 // SMP-11, MKT-2: the month is the market's: 17:00 UTC on 31 December is already January in

@@ -128,6 +128,7 @@ func (r *fuzzReader) request(at time.Time) (sample.Request, sample.Facts) {
 	f := sample.Facts{AutoApprove: r.next()%2 == 0, Quantity: pick(r, fuzzQuantity), Band: pick(r, fuzzBands), Until: r.instant(at)}
 	req.Partner = pick(r, fuzzPartners)
 	f.FreeSamples = r.next()%4 != 0
+	f.Member = r.next()%8 != 0
 	return req, f
 }
 

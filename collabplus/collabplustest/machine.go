@@ -38,6 +38,7 @@ const (
 	keyAllowlist   = "collabplus.cp17.not_allowlisted"
 	keyQuota       = "collabplus.cp3.quota"
 	keyBlocked     = "collabplus.cp13.blocked"
+	keyBlockedJoin = "collabplus.cp13.blocked_at_join"
 	keyLevelLow    = "collabplus.cp4.level_low"
 )
 
@@ -340,7 +341,10 @@ func (m *model) join(id, creator string, lv level.Level, at time.Time) (reasons 
 	for _, b := range m.blocks {
 		blocked = blocked || b.Creator == creator && b.Blocked && b.At.After(from) && !b.At.After(at)
 	}
-	if blocked {
+	switch {
+	case blocked && m.p.BlockedAtJoinOnly:
+		reasons = append(reasons, "CP-13 "+keyBlockedJoin)
+	case blocked:
 		reasons = append(reasons, "CP-13 "+keyBlocked)
 	}
 	if paid {

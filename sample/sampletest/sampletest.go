@@ -362,6 +362,17 @@ func TestLedger(t *testing.T, newLedger func(t *testing.T) sample.Ledger) {
 		uk := direct("u0", "aisyah", "p0")
 		uk.Market = affrules.UK
 		ask(t, l, rule, uk, band1, t0)
+
+		// Requests reaching the ledger out of order: January is full before December is, so a
+		// December request refused under the cap is told February, the first month with room
+		// (the ledger passes the later months' counts, History.LaterMonths).
+		c := newLedger(t)
+		february := january.AddDate(0, 1, 0)
+		for i := range 5 {
+			ask(t, c, rule, direct(fmt.Sprint("j", i), "citra", fmt.Sprint("j", i)), band1, january.Add(time.Duration(i)*day))
+			ask(t, c, rule, direct(fmt.Sprint("d", i), "citra", fmt.Sprint("d", i)), band1, t0.Add(time.Duration(i)*day))
+		}
+		denied(t, c, rule, direct("d5", "citra", "d5"), band1, t0.Add(5*day), february, "SMP-11")
 	})
 
 	t.Run("Quantity_SMP2", func(t *testing.T) {

@@ -87,9 +87,12 @@ func runTx(ctx context.Context, pool *pgxpool.Pool, fn func(pgx.Tx) error) error
 	}
 	detached, cancel := context.WithTimeout(context.WithoutCancel(ctx), commitGrace)
 	defer cancel()
+	// Rolled back on every way out but a commit, a panic in fn included (as pgx.BeginFunc
+	// does): the connection goes back to the pool and its row locks are released. After a
+	// commit, Rollback does nothing.
+	defer func() { _ = tx.Rollback(detached) }()
 	if err := fn(tx); err != nil {
-		_ = tx.Rollback(detached) // the error reported is fn's
-		return err
+		return err // the error reported is fn's
 	}
 	return tx.Commit(detached)
 }

@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"os"
+	"strconv"
 	"testing"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -53,5 +55,70 @@ func TestInTxRetries(t *testing.T) {
 	err = inTx(ctx, pool, func(tx pgx.Tx) error { attempts++; return fail(tx, "23505") })
 	if err == nil || attempts != 1 {
 		t.Errorf("another error: %v after %d attempts, want it reported after 1", err, attempts)
+	}
+}
+
+// A panic inside a transaction rolls it back, as pgx.BeginFunc does: the connection returns to
+// the pool and its row locks are released, so a host that recovers the panic is not left with a
+// pool short of a connection and rows locked for good.
+func TestInTxPanicRollsBack(t *testing.T) {
+	url := os.Getenv("AFFRULES_POSTGRES")
+	if url == "" {
+		t.Skip("AFFRULES_POSTGRES is not set: set it to a PostgreSQL connection string, e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable, to run the store tests")
+	}
+	ctx := context.Background()
+	cfg, err := pgxpool.ParseConfig(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg.MaxConns = 2
+	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Closed only when every connection is back: Close waits for them.
+	defer func() {
+		if pool.Stat().AcquiredConns() == 0 {
+			pool.Close()
+		}
+	}()
+	table := "affrules_panic_probe_" + strconv.FormatInt(time.Now().UnixNano(), 36)
+	if _, err := pool.Exec(ctx, `CREATE TABLE `+table+` (id int PRIMARY KEY)`); err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		conn, err := pgx.Connect(ctx, url) // the pool may be short of a connection
+		if err == nil {                    // not waiting on a lock a leaked transaction holds
+			conn.Exec(ctx, `SET lock_timeout = '1s'`)
+			conn.Exec(ctx, `DROP TABLE `+table)
+			conn.Close(ctx)
+		}
+	}()
+	if _, err := pool.Exec(ctx, `INSERT INTO `+table+` VALUES (1)`); err != nil {
+		t.Fatal(err)
+	}
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("the panic did not reach the caller")
+			}
+		}()
+		_ = inTx(ctx, pool, func(tx pgx.Tx) error {
+			if _, err := tx.Exec(ctx, `SELECT id FROM `+table+` WHERE id = 1 FOR UPDATE`); err != nil {
+				return err
+			}
+			panic("inside the transaction")
+		})
+	}()
+	if n := pool.Stat().AcquiredConns(); n != 0 {
+		t.Fatalf("%d connections still acquired after the panic, holding the row's lock", n)
+	}
+	short, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	if err := inTx(short, pool, func(tx pgx.Tx) error {
+		_, err := tx.Exec(short, `SELECT id FROM `+table+` WHERE id = 1 FOR UPDATE`)
+		return err
+	}); err != nil {
+		t.Errorf("locking the row again: %v; the panicked transaction still holds it", err)
 	}
 }

@@ -12,14 +12,14 @@ import (
 )
 
 // refuse returns an [*affrules.Refusal] of action for reasons, or nil when there are none. When the only
-// obstacle is a registration period that has not opened, the decision says when it opens.
-func refuse(action, subject string, reasons ...affrules.Reason) error {
+// obstacle is a registration period that has not opened, at opens, the decision says so.
+func refuse(opens time.Time, action, subject string, reasons ...affrules.Reason) error {
 	if len(reasons) == 0 {
 		return nil
 	}
 	d := affrules.Decide(reasons...)
 	if !slices.ContainsFunc(reasons, func(r affrules.Reason) bool { return r.Key != keyNotOpenYet && r.Key != keyJoinNotOpenYet }) {
-		d.NextAllowed = bounds.Next(reasons[0].Limit.Time())
+		d.NextAllowed = bounds.Next(opens)
 	}
 	return &affrules.Refusal{Pkg: pkg, Action: action, Subject: subject, Decision: d}
 }
@@ -291,7 +291,7 @@ func (e *Evaluator) register(c *Campaign, a Action, at time.Time) error {
 			switch {
 			case i >= eligFrom && i < eligTo:
 			case x.Key == keyNotOpenYet:
-				next = later(next, x.Limit.Time())
+				next = later(next, c.Registration.Start)
 			default:
 				timeOnly = false
 			}
@@ -353,7 +353,7 @@ func review(c *Campaign, a Action, at time.Time) error {
 		return err
 	}
 	if c.Initiator != Agency { // a seller's own products are approved as registered
-		return refuse("review", a.product, wrongInitiator(c, Agency))
+		return refuse(time.Time{}, "review", a.product, wrongInitiator(c, Agency))
 	}
 	var reasons []affrules.Reason
 	if a.actor != c.Owner {
@@ -363,7 +363,7 @@ func review(c *Campaign, a Action, at time.Time) error {
 	reasons = append(reasons, missing...)
 	reasons = append(reasons, needStatus(r, Pending)...)
 	reasons = append(reasons, over(c, at, a.product)...)
-	if err := refuse("review", a.product, reasons...); err != nil {
+	if err := refuse(time.Time{}, "review", a.product, reasons...); err != nil {
 		return err
 	}
 	r.Status, r.Reviewed = Rejected, at
@@ -408,7 +408,7 @@ func match(c *Campaign, a Action, at time.Time) error {
 			}
 		}
 	}
-	if err := refuse("match", a.product, reasons...); err != nil {
+	if err := refuse(time.Time{}, "match", a.product, reasons...); err != nil {
 		return err
 	}
 	for _, cr := range a.creators {
@@ -423,7 +423,7 @@ func publish(c *Campaign, a Action, at time.Time) error {
 		return err
 	}
 	if c.Initiator != Seller {
-		return refuse("publish", c.ID, wrongInitiator(c, Seller))
+		return refuse(time.Time{}, "publish", c.ID, wrongInitiator(c, Seller))
 	}
 	var reasons []affrules.Reason
 	if a.actor != c.Owner {
@@ -439,7 +439,7 @@ func publish(c *Campaign, a Action, at time.Time) error {
 		reasons = append(reasons, affrules.Reason{Rule: RuleSellerCampaigns, Key: keyJoinClosed, Observed: affrules.Instant(at), Limit: affrules.Instant(c.Registration.End), Subject: c.ID})
 	}
 	reasons = append(reasons, over(c, at, c.ID)...) // no partner could join it any more
-	if err := refuse("publish", c.ID, reasons...); err != nil {
+	if err := refuse(time.Time{}, "publish", c.ID, reasons...); err != nil {
 		return err
 	}
 	c.Published = at
@@ -452,7 +452,7 @@ func join(c *Campaign, a Action, at time.Time) error {
 		return err
 	}
 	if c.Initiator != Seller {
-		return refuse("join", a.actor, wrongInitiator(c, Seller))
+		return refuse(time.Time{}, "join", a.actor, wrongInitiator(c, Seller))
 	}
 	var reasons []affrules.Reason
 	if c.Published.IsZero() {
@@ -468,7 +468,7 @@ func join(c *Campaign, a Action, at time.Time) error {
 	if i := c.joined(a.actor); i >= 0 {
 		reasons = append(reasons, affrules.Reason{Rule: RuleSellerCampaigns, Key: keyJoined, Observed: affrules.Instant(c.Partners[i].Joined), Subject: a.actor})
 	}
-	if err := refuse("join", a.actor, reasons...); err != nil {
+	if err := refuse(c.Registration.Start, "join", a.actor, reasons...); err != nil {
 		return err
 	}
 	c.Partners = append(c.Partners, Participant{Partner: a.actor, Joined: at})
@@ -489,7 +489,7 @@ func setSamples(c *Campaign, a Action) error {
 	if r != nil && r.Seller != a.actor {
 		reasons = append(reasons, affrules.Reason{Rule: RuleRegistration, Key: keyNotSeller, Observed: affrules.Text(a.actor), Limit: affrules.Text(r.Seller), Subject: a.product})
 	}
-	if err := refuse("set_samples", a.product, reasons...); err != nil {
+	if err := refuse(time.Time{}, "set_samples", a.product, reasons...); err != nil {
 		return err
 	}
 	r.Samples = a.samples
@@ -552,7 +552,7 @@ func (e *Evaluator) disqualify(c *Campaign, a Action, at time.Time) error {
 			reasons = append(reasons, affrules.Reason{Rule: RuleLaterDisqualification, Key: keyEnded, Observed: affrules.Instant(c.Products[hit[0]].Ended), Subject: el.ID})
 		}
 	}
-	if err := refuse("disqualify", subject, reasons...); err != nil {
+	if err := refuse(time.Time{}, "disqualify", subject, reasons...); err != nil {
 		return err
 	}
 	for _, i := range hit {

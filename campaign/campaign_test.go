@@ -283,7 +283,7 @@ func TestRegisterWindow(t *testing.T) {
 	r = refused(t, c, register("serum", "shop-1", "15%"), early)
 	requireDecision(t, decision(regStart, affrules.Reason{Rule: campaign.RuleRegistration, Key: keyNotOpenYet,
 		Observed: affrules.Instant(early), Limit: affrules.Instant(c.Registration.Start), Subject: "serum"}), r)
-	require.True(t, r.Decision.NextAllowed.Equal(regStart))
+	require.Equal(t, c.Registration.Start, r.Decision.NextAllowed, "the start itself, in its own zone")
 	require.Contains(t, r.Error(), `campaign: register "serum" refused: CMP-4 failed: registration has not opened`)
 }
 
@@ -704,6 +704,8 @@ func TestJoin(t *testing.T) {
 	c := published(t)
 	r = refused(t, c, campaign.Join("agency-1"), early)
 	requireDecision(t, decision(regStart, notOpen), r)
+	// The instant is the registration's start itself, in its own zone (not a fixed offset).
+	require.Equal(t, c.Registration.Start, r.Decision.NextAllowed)
 
 	r = refused(t, c, campaign.Join("agency-3"), regStart)
 	requireDecision(t, decision(time.Time{}, affrules.Reason{Rule: campaign.RuleSellerCampaigns, Key: keyJoinNotInAudience, Subject: "agency-3"}), r)

@@ -158,7 +158,7 @@ func (e *Evaluator) Remove(o commission.Offer, at time.Time) (commission.Offer, 
 		return o, err
 	}
 	if !o.Period.End.IsZero() {
-		return o, refuse("remove", o.ID, affrules.Reason{Rule: RuleOpenChange, Key: keyNotListed, Observed: affrules.Instant(at), Limit: affrules.Instant(o.Period.End), Subject: o.ID})
+		return o, refuse(time.Time{}, "remove", o.ID, affrules.Reason{Rule: RuleOpenChange, Key: keyNotListed, Observed: affrules.Instant(at), Limit: affrules.Instant(o.Period.End), Subject: o.ID})
 	}
 	first := true
 	for from := range o.Rates.All() {
@@ -190,7 +190,7 @@ func (e *Evaluator) listed(o commission.Offer, at time.Time, action string) erro
 		return err
 	}
 	if ended(o, at) {
-		return refuse(action, o.ID, affrules.Reason{Rule: RuleOpenChange, Key: keyNotListed, Observed: affrules.Instant(at), Limit: affrules.Instant(o.Period.End), Subject: o.ID})
+		return refuse(time.Time{}, action, o.ID, affrules.Reason{Rule: RuleOpenChange, Key: keyNotListed, Observed: affrules.Instant(at), Limit: affrules.Instant(o.Period.End), Subject: o.ID})
 	}
 	return nil
 }

@@ -479,3 +479,17 @@ func TestParsePolicyLongDecimal(t *testing.T) {
 	require.ErrorContains(t, err, "min_store_rating (a long string): is longer than 2000 characters")
 	require.Less(t, len(err.Error()), 1000)
 }
+
+// A policy name with spaces at an end matches nothing as written: " live" in
+// content_creator_tasks would silently turn LVL-11's restriction off. Refused.
+func TestValidateNamesWithSpaces(t *testing.T) {
+	for _, edit := range []func(*collabplus.Policy){
+		func(p *collabplus.Policy) { p.ContentCreatorTasks = []string{" live"} },
+		func(p *collabplus.Policy) { p.PaymentMethods = []string{"credit_card "} },
+		func(p *collabplus.Policy) { p.CancelReasons = append(p.CancelReasons, "\tother") },
+	} {
+		p := collabplus.DefaultPolicy()
+		edit(&p)
+		require.ErrorContains(t, p.Validate(), "has spaces at an end")
+	}
+}

@@ -3,6 +3,7 @@ package collabplus
 import (
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/shopspring/decimal"
 
@@ -256,6 +257,8 @@ func (p Policy) Validate() error {
 			switch {
 			case s == "":
 				l.Add(f, "", "must not be empty")
+			case strings.TrimSpace(s) != s:
+				l.Add(f, strconv.Quote(s), "has spaces at an end: it would match nothing as written")
 			case allowed != nil && !slices.Contains(allowed, s):
 				l.Add(f, strconv.Quote(s), "must be one of %v", allowed)
 			case slices.Contains(list[:i], s):
@@ -271,6 +274,8 @@ func (p Policy) Validate() error {
 		switch {
 		case s == "":
 			l.Add(f, "", "must not be empty")
+		case strings.TrimSpace(s) != s:
+			l.Add(f, strconv.Quote(s), "has spaces at an end: no content type would match it, and the restriction would be off (LVL-11)")
 		case slices.ContainsFunc(p.ContentCreatorTasks[:i], func(x string) bool { return fold(x) == fold(s) }):
 			l.Add(f, s, "is listed twice (content types compare ignoring case)")
 		}

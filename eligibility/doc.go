@@ -23,7 +23,7 @@
 //	eligibility.elg3.failed                   Ratio negative-review orders/orders; RateOf the limit; subject: the category
 //	eligibility.elg3.not_applicable           Count of reviews; Count minimum
 //	eligibility.elg4.failed                   Ratio seller-fault refunds/orders (/return-refund cases under refund_rate_of_cases); RateOf the limit; subject: the category
-//	eligibility.elg4.not_applicable           Count of return/refund cases; Count minimum
+//	eligibility.elg4.not_applicable           Count of return/refund cases (seller-fault ones under min_refund_cases_seller_fault); Count minimum
 //	eligibility.elg6.deactivated              no values: the seller account is deactivated
 //	eligibility.elg6.frozen                   no values: the product is frozen
 //	eligibility.elg6.delisted                 no values: the product is delisted
@@ -105,7 +105,8 @@
 //     window is 1 to 36500 days.
 //   - ELG-2: the minimum is inclusive; a rating is an exact decimal between 0 and 5.
 //   - ELG-3: the applicability minimum counts the product's reviews; ELG-4's counts every
-//     return/refund case, whatever the fault. ELG-4's rate is the seller-fault cases over the
+//     return/refund case, whatever the fault ([Thresholds.MinRefundCasesSellerFault]: the
+//     seller-fault ones only). ELG-4's rate is the seller-fault cases over the
 //     product's orders, or over its return/refund cases ([Thresholds.RefundRateOfCases]). Below
 //     the minimum the rule is reported affrules.NotApplicable, so a product with few reviews is
 //     eligible but says why. A minimum is at least 1: from 0, a rule would apply to every new

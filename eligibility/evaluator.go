@@ -94,6 +94,7 @@ type limitVersion struct {
 	minReviews     int64
 	minRefundCases int64
 	refundOfCases  bool // ELG-4's denominator is the return/refund cases, not the orders
+	minSellerFault bool // ELG-4's minimum counts the seller-fault cases only
 	productBan     bool // Thresholds.ProductBanDisqualifiesShop
 	reasons        *versionReasons
 }
@@ -206,7 +207,7 @@ func limitVersions(vs []affrules.Effective[Thresholds], c affrules.Category) []l
 		t := v.Value
 		l, ok := t.Categories[c]
 		out[i] = limitVersion{from: unixNanoIn(v.From), present: ok, negative: l.NegativeReviewRate, refund: l.SellerFaultRefundRate,
-			minReviews: t.MinReviews, minRefundCases: t.MinRefundCases, refundOfCases: t.RefundRateOfCases, productBan: t.ProductBanDisqualifiesShop,
+			minReviews: t.MinReviews, minRefundCases: t.MinRefundCases, refundOfCases: t.RefundRateOfCases, minSellerFault: t.MinRefundCasesSellerFault, productBan: t.ProductBanDisqualifiesShop,
 			reasons: &versionReasons{
 				negFailed: affrules.Reason{Rule: RuleNegativeReview, Key: keyNegativeFailed,
 					Limit: affrules.RateOf(l.NegativeReviewRate), Subject: string(c)},

@@ -33,6 +33,10 @@ type Thresholds struct {
 	// must then apply from at least one case (MinRefundCases ≥ 1), or a product without cases
 	// would have no rate. Default false: by orders.
 	RefundRateOfCases bool `json:"refund_rate_of_cases,omitempty" strict:"optional"`
+	// MinRefundCasesSellerFault makes ELG-4's minimum count only the seller-fault cases
+	// (Product.SellerFaultRefunds). Default false: every return/refund case counts, whatever
+	// the fault (SPEC's reading of seed 002's "at least 5 return/refund cases").
+	MinRefundCasesSellerFault bool `json:"min_refund_cases_seller_fault,omitempty" strict:"optional"`
 	// ProductBanDisqualifiesShop makes a product frozen or delisted for a policy violation
 	// disqualify its shop permanently, and with it every product of the shop (ELG-6, read as
 	// seed 002's "you will be permanently banned"): the shop's own facts say so

@@ -180,7 +180,7 @@ func (p *Product) passesOwn(vs []limitVersion, t time.Time) bool {
 		return false
 	}
 	v := &vs[i]
-	if !v.present || (p.Reviews >= v.minReviews && p.Orders == 0) || (p.RefundCases >= v.minRefundCases && p.refundBase(v) == 0) {
+	if !v.present || (p.Reviews >= v.minReviews && p.Orders == 0) || (p.refundCount(v) >= v.minRefundCases && p.refundBase(v) == 0) {
 		return false // ELG-5: no thresholds, or a rate rule applying with no denominator
 	}
 	_, negFails, _, refFails := p.rateRules(v)
@@ -190,7 +190,7 @@ func (p *Product) passesOwn(vs []limitVersion, t time.Time) bool {
 // rateRules judges ELG-3 and ELG-4 under v: whether each applies (its minimum of reviews or
 // cases reached) and, if it does, fails (its rate not strictly below the limit).
 func (p *Product) rateRules(v *limitVersion) (negApplies, negFails, refApplies, refFails bool) {
-	negApplies, refApplies = p.Reviews >= v.minReviews, p.RefundCases >= v.minRefundCases
+	negApplies, refApplies = p.Reviews >= v.minReviews, p.refundCount(v) >= v.minRefundCases
 	negFails = negApplies && v.negative.CmpFraction(p.NegativeReviewOrders, p.Orders) >= 0    // ELG-3: strictly below passes
 	refFails = refApplies && v.refund.CmpFraction(p.SellerFaultRefunds, p.refundBase(v)) >= 0 // ELG-4: strictly below passes
 	return negApplies, negFails, refApplies, refFails
@@ -198,7 +198,7 @@ func (p *Product) rateRules(v *limitVersion) (negApplies, negFails, refApplies, 
 
 // passes reports whether every rule applies and passes: the hot path, which allocates nothing.
 func (p *Product) passes(shop *Result, v *limitVersion) bool {
-	return p.Reviews >= v.minReviews && p.RefundCases >= v.minRefundCases &&
+	return p.Reviews >= v.minReviews && p.refundCount(v) >= v.minRefundCases &&
 		v.negative.CmpFraction(p.NegativeReviewOrders, p.Orders) < 0 && // ELG-3: strictly below
 		v.refund.CmpFraction(p.SellerFaultRefunds, p.refundBase(v)) < 0 && // ELG-4: strictly below
 		!p.Frozen && !p.Delisted && p.Previous != PermanentlyDisqualified && shop.State == Eligible && shop.Decision.Allowed
@@ -242,7 +242,7 @@ func productReasons(r *Result, dst []affrules.Reason, p *Product, shop *Result, 
 	switch {
 	case !refApplies:
 		reasons[k] = v.reasons.refNotApplicable
-		reasons[k].Observed = affrules.Count(p.RefundCases)
+		reasons[k].Observed = affrules.Count(p.refundCount(v))
 	case refFails:
 		reasons[k] = v.reasons.refFailed
 		reasons[k].Observed = affrules.Ratio(p.SellerFaultRefunds, p.refundBase(v))
@@ -327,12 +327,21 @@ func (p *Product) check(shop *Result, v *limitVersion) error {
 		(p.Reviews-p.NegativeReviewOrders)|(p.Orders-p.NegativeReviewOrders)|
 		(p.RefundCases-p.SellerFaultRefunds)|(p.Orders-p.SellerFaultRefunds) < 0:
 		return p.badCount()
-	case p.Orders == 0 && (p.Reviews >= v.minReviews || (p.RefundCases >= v.minRefundCases && !v.refundOfCases)):
+	case p.Orders == 0 && (p.Reviews >= v.minReviews || (p.refundCount(v) >= v.minRefundCases && !v.refundOfCases)):
 		return fielderr.New(pkg, "product["+p.ID+"].orders", 0, "rate undefined: a rate rule applies but there are no orders (ELG-5)")
 	case p.Previous > PermanentlyDisqualified:
 		return fielderr.New(pkg, "product["+p.ID+"].previous", int(p.Previous), "%w", affrules.ErrOutOfRange)
 	}
 	return nil
+}
+
+// refundCount is what ELG-4's minimum counts under v: every return/refund case, or only the
+// seller-fault ones ([Thresholds.MinRefundCasesSellerFault]).
+func (p *Product) refundCount(v *limitVersion) int64 {
+	if v.minSellerFault {
+		return p.SellerFaultRefunds
+	}
+	return p.RefundCases
 }
 
 // refundBase is ELG-4's denominator under v: the product's orders, or its return/refund cases

@@ -1,6 +1,7 @@
 package eligibility_test
 
 import (
+	"encoding/json"
 	"testing"
 	"time"
 
@@ -70,4 +71,49 @@ func TestRefundRateOfCases_ELG4(t *testing.T) {
 	r, err = def.Product(product(5, 10), shop, at)
 	require.NoError(t, err)
 	require.True(t, r.Eligible(), "%v", r.Decision)
+}
+
+// ELG-4's minimum is policy too: by default every return/refund case counts, whatever the fault;
+// with MinRefundCasesSellerFault only the seller-fault ones do. 4 seller-fault cases of 10 over
+// 100 orders (4%, above FMCG's 1.5%) fail by default and are not applicable under the setting;
+// 5 fail under both.
+func TestMinRefundCasesSellerFault_ELG4(t *testing.T) {
+	at := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	th := eligibility.SeedThresholds()
+	th.MinRefundCasesSellerFault = true
+	tl, err := affrules.NewTimeline(affrules.Effective[eligibility.Thresholds]{Value: th})
+	require.NoError(t, err)
+	policy := eligibility.DefaultPolicy()
+	policy.Default = tl
+	for _, tc := range []struct {
+		sellerFault   bool
+		refunds       int64
+		eligible      bool
+		observedCount int64
+		notApplicable bool
+	}{{false, 4, false, 0, false}, {true, 4, true, 4, true}, {false, 5, false, 0, false}, {true, 5, false, 0, false}} {
+		p := eligibility.DefaultPolicy()
+		if tc.sellerFault {
+			p = policy
+		}
+		e := eligibility.MustNew(p)
+		shop, err := e.Shop(eligibility.Shop{ID: "s", Market: affrules.UK, StoreRating: decimal.NewFromInt(4)}, at)
+		require.NoError(t, err)
+		r, err := e.Product(eligibility.Product{ID: "p", ShopID: "s", Market: affrules.UK, Category: affrules.FMCG, Orders: 100, Reviews: 10,
+			RefundCases: 10, SellerFaultRefunds: tc.refunds}, shop, at)
+		require.NoError(t, err)
+		require.Equal(t, tc.eligible, r.Eligible(), "seller-fault minimum %v, %d refunds: %v", tc.sellerFault, tc.refunds, r.Decision)
+		if tc.notApplicable {
+			last := r.Decision.Reasons[len(r.Decision.Reasons)-1]
+			require.Equal(t, eligibility.RuleSellerRefund, last.Rule)
+			require.Equal(t, affrules.NotApplicable, last.Kind)
+			require.Equal(t, affrules.Count(tc.observedCount), last.Observed, "the count the minimum counts")
+		}
+	}
+	b, err := json.Marshal(policy)
+	require.NoError(t, err)
+	back, err := eligibility.ParsePolicy(b)
+	require.NoError(t, err)
+	v, _ := back.Default.At(at)
+	require.True(t, v.MinRefundCasesSellerFault, "%s", b)
 }

@@ -218,7 +218,11 @@ func reference(th eligibility.Thresholds, s eligibility.Shop, pr eligibility.Pro
 		refundBase = pr.RefundCases
 	}
 	negative := pr.Reviews >= th.MinReviews && fails(pr.NegativeReviewOrders, pr.Orders, lim.NegativeReviewRate)
-	refund := pr.RefundCases >= th.MinRefundCases && fails(pr.SellerFaultRefunds, refundBase, lim.SellerFaultRefundRate)
+	counted := pr.RefundCases // what ELG-4's minimum counts
+	if th.MinRefundCasesSellerFault {
+		counted = pr.SellerFaultRefunds
+	}
+	refund := counted >= th.MinRefundCases && fails(pr.SellerFaultRefunds, refundBase, lim.SellerFaultRefundRate)
 	permanent := shopPermanent || pr.Frozen || pr.Delisted || pr.Previous == eligibility.PermanentlyDisqualified
 	switch {
 	case permanent:

@@ -280,6 +280,7 @@ func thresholds(t *rapid.T, base eligibility.Thresholds, cats []affrules.Categor
 	}
 	// ELG-4 by return/refund cases now and then.
 	th.RefundRateOfCases = rapid.IntRange(0, 3).Draw(t, label+"_refund_rate_of_cases") == 3
+	th.MinRefundCasesSellerFault = rapid.IntRange(0, 3).Draw(t, label+"_min_refund_cases_seller_fault") == 3
 	th.ProductBanDisqualifiesShop = rapid.Bool().Draw(t, label+"_product_ban_disqualifies_shop")
 	for _, c := range cats {
 		lim, ok := base.Categories[c]

@@ -108,6 +108,9 @@ var (
 	keyCap = affrules.DefineMessage("sample.smp11.cap", affrules.Message{
 		Text: "monthly request cap reached", Observed: "{observed} requests this month", Limit: "at most {limit}",
 	})
+	keyCollabEnded = affrules.DefineMessage("sample.smp4.ended", affrules.Message{
+		Text: "the collaboration has ended", Observed: "requested {observed}", Limit: "ended {limit}",
+	})
 	keyNotMember = affrules.DefineMessage("sample.smp3.not_member", affrules.Message{
 		Text: "the creator is not a member of the collaboration while it runs, or the product not one of its products (CP-20)", Observed: "creator {observed}", Limit: "product {limit}",
 	})
@@ -164,8 +167,9 @@ func roomFrom(market affrules.MarketCode, h History, cap int, at, from time.Time
 // once when automatic (a Collaboration Plus sample; a campaign sample within the quantity; a
 // direct one under the seller's setting), else waiting for the seller's answer. A denial lists
 // every rule that keeps it from being made (an open request for the product or the 30-day wait,
-// the monthly cap, Collaboration Plus's three samples or a collaboration without free samples, a
-// campaign's quantity used up when [Policy.OverQuantity] says reject), with NextAllowed when
+// the monthly cap, Collaboration Plus's three samples, a collaboration that has ended, one
+// without free samples or a creator not its member, a campaign's quantity used up when
+// [Policy.OverQuantity] says reject), with NextAllowed when
 // only time stands in the way; nothing is recorded. Bad input is a [*affrules.FieldError],
 // including an instant before the last event of the creator's requests for the product.
 func (r Rule) Decide(h History, req Request, f Facts, at time.Time) (Request, affrules.Decision, error) {
@@ -210,11 +214,7 @@ func (r Rule) Decide(h History, req Request, f Facts, at time.Time) (Request, af
 		l.Add("facts.band", strconv.Quote(f.Band), "must be one of the policy's bands (%s)", RuleMonthlyCap)
 	}
 	if req.Source == CollabPlus {
-		if err := bounds.Instant(pkg, "facts.until", f.Until); err != nil {
-			l.Append(err)
-		} else if !f.Until.After(at) {
-			l.Add("facts.until", f.Until.Format(time.RFC3339Nano), "must be after the request: the collaboration has ended (%s)", RuleDeadline)
-		}
+		l.Append(bounds.Instant(pkg, "facts.until", f.Until))
 	}
 	if len(req.Events) > 0 {
 		l.Add("request.events", len(req.Events), "are recorded by the rules: leave them out")
@@ -261,6 +261,10 @@ func (r Rule) Decide(h History, req Request, f Facts, at time.Time) (Request, af
 	if full {
 		reasons = append(reasons, affrules.Reason{Rule: RuleMonthlyCap, Key: keyCap, Observed: affrules.Count(int64(h.Month)), Limit: affrules.Count(int64(cap)), Subject: req.Creator})
 		timeOnly = timeOnly && cap > 0 // a band capped at 0 allows no request in any month
+	}
+	if req.Source == CollabPlus && !f.Until.After(at) { // SMP-4: content is due by its end
+		reasons = append(reasons, affrules.Reason{Rule: RuleDeadline, Key: keyCollabEnded, Observed: affrules.Instant(at), Limit: affrules.Instant(f.Until), Subject: req.Context})
+		timeOnly = false
 	}
 	if req.Source == CollabPlus && !f.Member { // SMP-3, CP-20: the collaboration's members only
 		reasons = append(reasons, affrules.Reason{Rule: RuleCollabPlus, Key: keyNotMember, Observed: affrules.Text(req.Creator), Limit: affrules.Text(req.Product), Subject: req.Context})

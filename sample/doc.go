@@ -87,6 +87,7 @@
 //	sample.smp2.over_quantity  Count approved automatically; Count the campaign's quantity; subject: the product
 //	sample.smp3.limit          Count of the creator's samples of the collaboration; Count maximum; subject: the creator
 //	sample.smp3.not_member     Text: the creator; Text: the product; subject: the collaboration
+//	sample.smp4.ended          Instant of the request; Instant the collaboration ended; subject: the collaboration
 //	sample.smp10.open          Text: the open request's state; subject: that request
 //	sample.smp10.wait          Text: rejected or expired; Instant a new request is allowed; subject: that request
 //	sample.smp11.cap           Count of requests this month; Count the cap of the creator's band; subject: the creator

@@ -126,11 +126,13 @@ func TestInstants(t *testing.T) {
 		require.True(t, d.Allowed, "at %v", at)
 	}
 
-	// A Collaboration Plus request after the collaboration's end, or at it.
+	// A Collaboration Plus request after the collaboration's end, or at it: denied (SMP-4), as a
+	// creator asking late is, not bad input; time will not help.
 	for _, until := range []time.Time{t0, t0.Add(-time.Nanosecond)} {
-		_, _, err := rule.Decide(sample.History{}, inCollab("r1", "aisyah", "serum", "cp-1"), offering(until), t0)
-		badInput(t, err, "facts.until")
-		require.Contains(t, err.Error(), "SMP-4")
+		_, d := decide(t, rule, sample.History{}, inCollab("r1", "aisyah", "serum", "cp-1"), offering(until), t0)
+		require.Equal(t, []string{"SMP-4 sample.smp4.ended"}, reasonKeys(d))
+		require.Equal(t, affrules.Instant(until), d.Reasons[0].Limit)
+		require.True(t, d.NextAllowed.IsZero())
 	}
 	_, d := decide(t, rule, sample.History{}, inCollab("r1", "aisyah", "serum", "cp-1"), offering(t0.Add(time.Nanosecond)), t0)
 	require.True(t, d.Allowed)

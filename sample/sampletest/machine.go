@@ -125,7 +125,7 @@ func (m *model) decide(req sample.Request, f sample.Facts, at time.Time) (bad bo
 			cap, known = b.Cap, true
 		}
 	}
-	if f.Quantity < 0 || capped && !known || req.Source == sample.CollabPlus && !f.Until.After(at) || req.Source == sample.Campaign && req.Partner == "" {
+	if f.Quantity < 0 || capped && !known || req.Source == sample.Campaign && req.Partner == "" {
 		return true, nil, time.Time{}, nil
 	}
 	for _, x := range m.reqs {
@@ -176,6 +176,10 @@ func (m *model) decide(req sample.Request, f sample.Facts, at time.Time) (bad bo
 		case month.End.After(next):
 			next = month.End
 		}
+	}
+	if req.Source == sample.CollabPlus && !f.Until.After(at) { // SMP-4: ended
+		reasons = append(reasons, affrules.Reason{Rule: sample.RuleDeadline, Key: "sample.smp4.ended", Observed: affrules.Instant(at), Limit: affrules.Instant(f.Until), Subject: req.Context})
+		timeOnly = false
 	}
 	if req.Source == sample.CollabPlus && !f.Member { // SMP-3, CP-20
 		reasons = append(reasons, affrules.Reason{Rule: sample.RuleCollabPlus, Key: "sample.smp3.not_member", Observed: affrules.Text(req.Creator), Limit: affrules.Text(req.Product), Subject: req.Context})

@@ -412,7 +412,7 @@ func (d Decision) String() string {
 	}
 	if !d.NextAllowed.IsZero() {
 		b.WriteString("; next allowed ")
-		b.WriteString(d.NextAllowed.Format(time.RFC3339Nano))
+		b.WriteString(exactTime(d.NextAllowed).Format(time.RFC3339Nano))
 	}
 	return b.String()
 }

@@ -49,7 +49,7 @@ func (p Period) Overlaps(q Period) bool {
 
 // String formats the period as "[start, end)" in RFC 3339.
 func (p Period) String() string {
-	return "[" + p.Start.Format(time.RFC3339Nano) + ", " + p.End.Format(time.RFC3339Nano) + ")"
+	return "[" + exactTime(p.Start).Format(time.RFC3339Nano) + ", " + exactTime(p.End).Format(time.RFC3339Nano) + ")"
 }
 
 // DayOf returns the calendar day containing t in loc: [local midnight, next local midnight)

@@ -101,9 +101,10 @@ func (tl Timeline[T]) MarshalJSON() ([]byte, error) {
 	return json.Marshal(out)
 }
 
-// exactTime returns t as JSON should write it to read back the same instant: t itself, or t in
-// UTC when its zone's offset has seconds (local mean time in many zones before about 1920:
-// Bangkok was +06:42:04), which RFC 3339, writing offsets in minutes, would shift.
+// exactTime returns t as RFC 3339 (JSON, and every text of an instant) should write it to name
+// the same instant: t itself, or t in UTC when its zone's offset has seconds (local mean time in
+// many zones before about 1920: Bangkok was +06:42:04), which RFC 3339, writing offsets in
+// minutes, would shift.
 func exactTime(t time.Time) time.Time {
 	if _, off := t.Zone(); off%60 != 0 {
 		return t.UTC()

@@ -377,8 +377,13 @@ func TestJSONInstantsOffsetWithSeconds(t *testing.T) {
 	require.NoError(t, err)
 	require.JSONEq(t, `{"start":"2026-01-01T00:00:00+07:00","end":"0001-01-01T00:00:00Z"}`, string(b))
 
+	// Their texts name the same instant too.
+	require.Equal(t, "1909-12-31T17:17:56Z", v.String())
+	require.Equal(t, "[1909-12-31T17:17:56Z, 1909-12-31T18:17:56Z)", p.String())
+
 	d := affrules.Decide(affrules.Reason{Rule: "X-1", Key: "x"})
 	d.NextAllowed = at
+	require.Contains(t, d.String(), "next allowed 1909-12-31T17:17:56Z")
 	b, err = json.Marshal(d)
 	require.NoError(t, err)
 	var db affrules.Decision

@@ -301,7 +301,7 @@ func (v Value) String() string {
 	case AmountValue:
 		return decimalText(v.Decimal()) + " " + v.Currency()
 	case InstantValue:
-		return v.Time().Format(time.RFC3339Nano)
+		return exactTime(v.Time()).Format(time.RFC3339Nano) // an offset with seconds: in UTC
 	case DayValue:
 		return v.Time().Format(time.DateOnly)
 	case LevelValue:

@@ -77,7 +77,7 @@ func inTx(ctx context.Context, pool *pgxpool.Pool, fn func(pgx.Tx) error) error 
 
 // commitGrace bounds a COMMIT, which inTx runs whatever the caller's context says by then: long
 // enough for a slow disk or a synchronous replica, short enough that a dead server is reported.
-const commitGrace = 30 * time.Second
+var commitGrace = 30 * time.Second // a variable for the test of a slow transaction
 
 // runTx is one attempt of inTx.
 func runTx(ctx context.Context, pool *pgxpool.Pool, fn func(pgx.Tx) error) error {
@@ -85,14 +85,19 @@ func runTx(ctx context.Context, pool *pgxpool.Pool, fn func(pgx.Tx) error) error
 	if err != nil {
 		return err
 	}
-	detached, cancel := context.WithTimeout(context.WithoutCancel(ctx), commitGrace)
-	defer cancel()
 	// Rolled back on every way out but a commit, a panic in fn included (as pgx.BeginFunc
 	// does): the connection goes back to the pool and its row locks are released. After a
 	// commit, Rollback does nothing.
-	defer func() { _ = tx.Rollback(detached) }()
+	defer func() {
+		detached, cancel := context.WithTimeout(context.WithoutCancel(ctx), commitGrace)
+		defer cancel()
+		_ = tx.Rollback(detached)
+	}()
 	if err := fn(tx); err != nil {
 		return err // the error reported is fn's
 	}
+	// The grace runs from here: fn's statements are ctx's to bound.
+	detached, cancel := context.WithTimeout(context.WithoutCancel(ctx), commitGrace)
+	defer cancel()
 	return tx.Commit(detached)
 }

@@ -122,3 +122,27 @@ func TestInTxPanicRollsBack(t *testing.T) {
 		t.Errorf("locking the row again: %v; the panicked transaction still holds it", err)
 	}
 }
+
+// The commit's grace runs from the end of the transaction's statements: a transaction longer than
+// the grace, under a context without a deadline, commits.
+func TestInTxLongerThanCommitGrace(t *testing.T) {
+	url := os.Getenv("AFFRULES_POSTGRES")
+	if url == "" {
+		t.Skip("AFFRULES_POSTGRES is not set: set it to a PostgreSQL connection string, e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable, to run the store tests")
+	}
+	ctx := context.Background()
+	pool, err := pgxpool.New(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer pool.Close()
+	grace := commitGrace
+	commitGrace = 100 * time.Millisecond
+	defer func() { commitGrace = grace }()
+	if err := inTx(ctx, pool, func(tx pgx.Tx) error {
+		_, err := tx.Exec(ctx, `SELECT pg_sleep(0.3)`)
+		return err
+	}); err != nil {
+		t.Errorf("a transaction of 300 ms with a commit grace of 100 ms: %v", err)
+	}
+}

@@ -101,8 +101,8 @@ func (tl Timeline[T]) MarshalJSON() ([]byte, error) {
 	return json.Marshal(out)
 }
 
-// exactTime returns t as RFC 3339 (JSON, and every text of an instant) should write it to name
-// the same instant: t itself, or t in UTC when its zone's offset has seconds (local mean time in
+// exactTime returns t as RFC 3339 (the JSON and the String of Timeline, Value, Period and
+// Decision; error texts print instants as given) should write it to name the same instant: t itself, or t in UTC when its zone's offset has seconds (local mean time in
 // many zones before about 1920: Bangkok was +06:42:04), which RFC 3339, writing offsets in
 // minutes, would shift.
 func exactTime(t time.Time) time.Time {

@@ -23,7 +23,8 @@
 //	eligibility.elg3.failed                   Ratio negative-review orders/orders; RateOf the limit; subject: the category
 //	eligibility.elg3.not_applicable           Count of reviews; Count minimum
 //	eligibility.elg4.failed                   Ratio seller-fault refunds/orders (/return-refund cases under refund_rate_of_cases); RateOf the limit; subject: the category
-//	eligibility.elg4.not_applicable           Count of return/refund cases (seller-fault ones under min_refund_cases_seller_fault); Count minimum
+//	eligibility.elg4.not_applicable           Count of return/refund cases; Count minimum
+//	eligibility.elg4.not_applicable_seller_fault  Count of seller-fault cases (min_refund_cases_seller_fault); Count minimum
 //	eligibility.elg6.deactivated              no values: the seller account is deactivated
 //	eligibility.elg6.frozen                   no values: the product is frozen
 //	eligibility.elg6.delisted                 no values: the product is delisted

@@ -201,6 +201,15 @@ func shopVersions(vs []affrules.Effective[Thresholds]) []shopVersion {
 	return out
 }
 
+// refundNotApplicable is the key of ELG-4's "not applicable" reason under t: its minimum counts
+// every return/refund case, or the seller-fault ones.
+func refundNotApplicable(t Thresholds) affrules.MessageKey {
+	if t.MinRefundCasesSellerFault {
+		return keyRefundNotApplicableSellerFault
+	}
+	return keyRefundNotApplicable
+}
+
 func limitVersions(vs []affrules.Effective[Thresholds], c affrules.Category) []limitVersion {
 	out := make([]limitVersion, len(vs))
 	for i, v := range vs {
@@ -215,7 +224,7 @@ func limitVersions(vs []affrules.Effective[Thresholds], c affrules.Category) []l
 					Limit: affrules.Count(t.MinReviews)},
 				refFailed: affrules.Reason{Rule: RuleSellerRefund, Key: keyRefundFailed,
 					Limit: affrules.RateOf(l.SellerFaultRefundRate), Subject: string(c)},
-				refNotApplicable: affrules.Reason{Rule: RuleSellerRefund, Kind: affrules.NotApplicable, Key: keyRefundNotApplicable,
+				refNotApplicable: affrules.Reason{Rule: RuleSellerRefund, Kind: affrules.NotApplicable, Key: refundNotApplicable(t),
 					Limit: affrules.Count(t.MinRefundCases)},
 			}}
 	}

@@ -108,8 +108,28 @@ func TestMinRefundCasesSellerFault_ELG4(t *testing.T) {
 			require.Equal(t, eligibility.RuleSellerRefund, last.Rule)
 			require.Equal(t, affrules.NotApplicable, last.Kind)
 			require.Equal(t, affrules.Count(tc.observedCount), last.Observed, "the count the minimum counts")
+			require.Equal(t, "ELG-4 not applicable: too few seller-fault return/refund cases for the seller-fault refund rule (observed 4 seller-fault cases, limit applies from 5 seller-fault cases)", last.String())
 		}
 	}
+	// Without orders, cases that are not the seller's fault leave ELG-4 not applicable under the
+	// setting: the product is judged, not refused for an undefined rate (ELG-5), and a product of
+	// a temporarily disqualified shop is told the shop's lift.
+	e := eligibility.MustNew(policy)
+	noOrders := eligibility.Product{ID: "p", ShopID: "s", Market: affrules.UK, Category: affrules.FMCG, RefundCases: 6}
+	shop, err := e.Shop(eligibility.Shop{ID: "s", Market: affrules.UK, StoreRating: decimal.NewFromInt(4)}, at)
+	require.NoError(t, err)
+	r, err := e.Product(noOrders, shop, at)
+	require.NoError(t, err)
+	require.True(t, r.Eligible(), "%v", r.Decision)
+	paused, err := e.Shop(eligibility.Shop{ID: "s", Market: affrules.UK, StoreRating: decimal.NewFromInt(4), LastCounterfeitViolation: at.Add(-time.Hour)}, at)
+	require.NoError(t, err)
+	r, err = e.Product(noOrders, paused, at)
+	require.NoError(t, err)
+	require.Equal(t, eligibility.TemporarilyDisqualified, r.State)
+	require.True(t, r.Decision.NextAllowed.Equal(paused.Decision.NextAllowed), "next allowed %v, want the shop's %v", r.Decision.NextAllowed, paused.Decision.NextAllowed)
+	// By default the same product's six cases make ELG-4 apply without orders: bad input (ELG-5).
+	_, err = eligibility.MustNew(eligibility.DefaultPolicy()).Product(noOrders, shop, at)
+	require.ErrorContains(t, err, "rate undefined")
 	b, err := json.Marshal(policy)
 	require.NoError(t, err)
 	back, err := eligibility.ParsePolicy(b)

@@ -73,6 +73,12 @@ var (
 		Observed: "{observed} return/refund cases", // count of return/refund cases
 		Limit:    "applies from {limit} cases",     // count: the minimum
 	})
+	// Under Thresholds.MinRefundCasesSellerFault the minimum counts the seller-fault cases.
+	keyRefundNotApplicableSellerFault = affrules.DefineMessage("eligibility.elg4.not_applicable_seller_fault", affrules.Message{
+		Text:     "too few seller-fault return/refund cases for the seller-fault refund rule",
+		Observed: "{observed} seller-fault cases",           // count of seller-fault return/refund cases
+		Limit:    "applies from {limit} seller-fault cases", // count: the minimum
+	})
 	keyDeactivated  = permanentKey("eligibility.elg6.deactivated", "seller account deactivated")
 	keyEarlier      = permanentKey("eligibility.elg6.earlier", "permanently disqualified by an earlier evaluation")
 	keyFrozen       = permanentKey("eligibility.elg6.frozen", "product frozen for a policy violation")

@@ -13,17 +13,31 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
-func TestInTxRetries(t *testing.T) {
+// testDB returns the test database's connection string, skipping the test when
+// AFFRULES_POSTGRES is unset.
+func testDB(t *testing.T) string {
+	t.Helper()
 	url := os.Getenv("AFFRULES_POSTGRES")
 	if url == "" {
 		t.Skip("AFFRULES_POSTGRES is not set: set it to a PostgreSQL connection string, e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable, to run the store tests")
 	}
-	ctx := context.Background()
-	pool, err := pgxpool.New(ctx, url)
+	return url
+}
+
+// testPool returns a pool on the test database, closed when the test ends.
+func testPool(t *testing.T) *pgxpool.Pool {
+	t.Helper()
+	pool, err := pgxpool.New(context.Background(), testDB(t))
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer pool.Close()
+	t.Cleanup(pool.Close)
+	return pool
+}
+
+func TestInTxRetries(t *testing.T) {
+	ctx := context.Background()
+	pool := testPool(t)
 
 	// fail raises SQLSTATE code in the transaction, as PostgreSQL does on a serialization
 	// failure or a deadlock.
@@ -52,7 +66,7 @@ func TestInTxRetries(t *testing.T) {
 	}
 
 	attempts := 0
-	err = inTx(ctx, pool, func(tx pgx.Tx) error { attempts++; return fail(tx, "23505") })
+	err := inTx(ctx, pool, func(tx pgx.Tx) error { attempts++; return fail(tx, "23505") })
 	if err == nil || attempts != 1 {
 		t.Errorf("another error: %v after %d attempts, want it reported after 1", err, attempts)
 	}
@@ -62,10 +76,7 @@ func TestInTxRetries(t *testing.T) {
 // the pool and its row locks are released, so a host that recovers the panic is not left with a
 // pool short of a connection and rows locked for good.
 func TestInTxPanicRollsBack(t *testing.T) {
-	url := os.Getenv("AFFRULES_POSTGRES")
-	if url == "" {
-		t.Skip("AFFRULES_POSTGRES is not set: set it to a PostgreSQL connection string, e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable, to run the store tests")
-	}
+	url := testDB(t)
 	ctx := context.Background()
 	cfg, err := pgxpool.ParseConfig(url)
 	if err != nil {
@@ -126,16 +137,8 @@ func TestInTxPanicRollsBack(t *testing.T) {
 // The commit's grace runs from the end of the transaction's statements: a transaction longer than
 // the grace, under a context without a deadline, commits.
 func TestInTxLongerThanCommitGrace(t *testing.T) {
-	url := os.Getenv("AFFRULES_POSTGRES")
-	if url == "" {
-		t.Skip("AFFRULES_POSTGRES is not set: set it to a PostgreSQL connection string, e.g. postgres://postgres@127.0.0.1:5432/test?sslmode=disable, to run the store tests")
-	}
 	ctx := context.Background()
-	pool, err := pgxpool.New(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer pool.Close()
+	pool := testPool(t)
 	grace := commitGrace
 	commitGrace = 100 * time.Millisecond
 	defer func() { commitGrace = grace }()

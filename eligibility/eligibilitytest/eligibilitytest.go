@@ -14,7 +14,8 @@
 // # Interpretations
 //
 //   - worse_record_never_approves: "worse" is, at the same instant, more negative-review orders,
-//     reviews, seller-fault refunds or return/refund cases for the same orders, a product frozen
+//     reviews, seller-fault refunds or return/refund cases for the same orders (under
+//     refund_rate_of_cases only seller-fault cases: another case lowers ELG-4's rate), a product frozen
 //     or delisted, a lower store rating, a later counterfeit violation (never after the
 //     instant), a deactivated account. [eligibility.Policy.Validate] refuses every policy that
 //     could break it (a 0% limit, a negative minimum); the property guards the evaluator
@@ -172,6 +173,11 @@ func worseProduct(t *rapid.T, p eligibility.Policy, pr eligibility.Product, at t
 	w.Reviews = max(w.NegativeReviewOrders, pr.Reviews) + rapid.Int64Range(0, 10).Draw(t, "worse_reviews")
 	w.SellerFaultRefunds += rapid.Int64Range(0, pr.Orders-pr.SellerFaultRefunds).Draw(t, "worse_seller_fault_refunds")
 	w.RefundCases = max(w.SellerFaultRefunds, pr.RefundCases) + rapid.Int64Range(0, 10).Draw(t, "worse_refund_cases")
+	if th.RefundRateOfCases {
+		// ELG-4's rate is over the cases: a case not at the seller's fault lowers it, so a worse
+		// record adds only seller-fault cases.
+		w.RefundCases = pr.RefundCases + w.SellerFaultRefunds - pr.SellerFaultRefunds
+	}
 	if pr.Orders == 0 { // no rate rule may apply without orders (ELG-5): keep below the minimums
 		w.Reviews = min(w.Reviews, max(pr.Reviews, th.MinReviews-1))
 		w.RefundCases = min(w.RefundCases, max(pr.RefundCases, th.MinRefundCases-1))

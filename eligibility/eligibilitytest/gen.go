@@ -139,7 +139,8 @@ func previous(t *rapid.T) eligibility.State {
 // whose counts straddle those limits (now and then those of another version in force in the
 // market): negative-review orders and seller-fault refunds just
 // below, at or just above the limit's share of the orders (ELG-3, ELG-4), reviews and
-// return/refund cases just below, at or just above the applicability minimums, and counts that
+// return/refund cases (seller-fault cases, now and then, under min_refund_cases_seller_fault)
+// just below, at or just above the applicability minimums, and counts that
 // are consistent (no more negative-review orders than reviews or orders, no more seller-fault
 // refunds than refund cases or orders, some orders wherever a rate rule applies); now and then a
 // frozen or delisted product or a previous state (ELG-6).
@@ -167,6 +168,11 @@ func Product(p eligibility.Policy, s eligibility.Shop, id string, at time.Time) 
 			pr.RefundCases = affrulestest.Straddle(th.MinRefundCases).Filter(func(n int64) bool { return n >= 0 }).Draw(t, "refund_cases")
 			at := lim.SellerFaultRefundRate.Decimal().Mul(decimal.NewFromInt(pr.RefundCases)).Ceil().IntPart()
 			pr.SellerFaultRefunds = min(affrulestest.Straddle(at).Filter(func(n int64) bool { return n >= 0 }).Draw(t, "seller_fault_cases"), pr.RefundCases, pr.Orders)
+		}
+		if th.MinRefundCasesSellerFault && rapid.Bool().Draw(t, "straddle_seller_fault_minimum") {
+			// ELG-4's minimum counts the seller-fault cases: straddle it on them.
+			pr.SellerFaultRefunds = affrulestest.Straddle(th.MinRefundCases).Draw(t, "seller_fault_at_minimum")
+			pr.RefundCases, pr.Orders = max(pr.RefundCases, pr.SellerFaultRefunds), max(pr.Orders, pr.SellerFaultRefunds)
 		}
 		if pr.Orders == 0 && (pr.Reviews >= th.MinReviews || pr.RefundCases >= th.MinRefundCases) {
 			pr.Orders = max(pr.NegativeReviewOrders, pr.SellerFaultRefunds, 1) // a rate rule applies: orders are needed (ELG-5)

@@ -87,7 +87,8 @@ type Usage struct {
 // the last invitation ([affrules.Instant], in the home zone) and the window
 // ([affrules.DaysOf]). [affrules.Decision.NextAllowed] is the first instant after at at which
 // neither rule refuses over the same usage: the end of a full day (and of the next day, if it
-// is full too), the end of the creator's window, whichever comes last.
+// is full too), the end of the creator's window, whichever comes last; none when that is
+// 2200-01-01T00:00:00Z or later, which no call accepts.
 //
 // Bad input is an error, with the zero decision and the zero usage: a quota outside the bounds
 // of [Quota.Validate], a nil zone, an instant that is zero or outside the years 1900–2199, and a

@@ -37,7 +37,9 @@
 //   - SMP-12, SMP-3, CP-20: a Collaboration Plus request needs the collaboration to offer free
 //     samples ([Facts.FreeSamples]) and the creator to be its member while it runs, asking for
 //     one of its products ([Facts.Member]; [CollabPlusFacts] reads both from the
-//     collabplus.Collaboration): a non-member is refused, and joining, not time, lifts it.
+//     collabplus.Collaboration): a non-member is denied (a decision, not an error), and
+//     joining, not time, lifts it. A request at or after the collaboration's end is denied
+//     too (SMP-4, sample.smp4.ended), with no instant: time will not help.
 //   - SMP-3: three requests, one unit each, per creator per collaboration, approved at once and
 //     straight to "to ship", outside the seller's setting and the quantity, and outside the
 //     monthly caps ([Policy.CollabPlusCapped]).
@@ -71,7 +73,8 @@
 //     one product are ordered: one made before that product's last event is bad input.
 //   - SMP-11: the month is the calendar month of the request in the market's zone; a creator's
 //     band is the host's input ([Facts.Band]), the caps per band are policy. A denial names
-//     the start of the next month.
+//     the start of the first month with room: the next one, unless requests recorded out of
+//     order have filled it too ([History].LaterMonths).
 //   - SMP-13: an approved request has created a sample order ([Rule.Order]); it earns no
 //     commission and is not the creator's GMV ([Policy.SampleOrdersEarnCommission],
 //     [Policy.SampleOrdersCountAsGMV]); the host keeps such orders out of commission's orders

@@ -128,7 +128,8 @@ func waitAfterRejection(p sample.Policy) func(*rapid.T) {
 
 // SMP-11: a creator in a band makes up to the band's cap of requests a month: allowed below
 // it, denied at and above it with the start of the next month (in the market's zone) as the
-// instant allowed. A band capped at 0 admits nothing and fails.
+// instant allowed (its history holds no request of a later month). A band capped at 0 admits
+// nothing and fails.
 func bandCaps(p sample.Policy) func(*rapid.T) {
 	return func(t *rapid.T) {
 		r := rule(t, p)

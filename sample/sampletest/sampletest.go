@@ -34,7 +34,8 @@
 //   - wait_after_rejection_or_expiry (SMP-10): after a rejection or an expiry the creator
 //     waits wait_days for the product, denied with the instant allowed, then allowed.
 //   - every_band_admits_requests_up_to_its_cap (SMP-11): a band admits requests below its cap
-//     and denies them at it until the market's next month; a band capped at 0 fails.
+//     and denies them at it until the market's next month (none of a later month is held);
+//     a band capped at 0 fails.
 //   - collab_plus_grants_free_samples (SMP-3): a Collaboration Plus member gets
 //     collab_plus_free samples straight to "to ship", no more, and at least one.
 //   - collab_plus_outside_monthly_caps (SMP-3, SMP-11): the monthly cap never denies them.

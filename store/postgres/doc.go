@@ -93,11 +93,13 @@
 // would) and the newest per creator as it reads them, stopping after the page; a time bound
 // beyond the years 1900–2199 selects as the nearest instant of those years.
 //
-// One difference from the in-memory stores is deliberate: text that PostgreSQL cannot hold
-// exactly (invalid UTF-8, which JSON would replace with U+FFFD, and the NUL character, which
-// neither text nor jsonb takes), anywhere in what an adapter would store, is refused with a
-// FieldError of the domain package naming the field ("commission: offer.creators[1] …"),
-// before anything is written, where Memory keeps the bytes. A lookup by such a key finds
+// Two differences from the in-memory stores are deliberate. An instant whose zone's offset had
+// seconds (local mean time, before about 1924 in the markets' zones) comes back as the same
+// instant in UTC, where Memory keeps its zone: JSON writes offsets in minutes. And text that
+// PostgreSQL cannot hold exactly (invalid UTF-8, which JSON would replace with U+FFFD, and the
+// NUL character, which neither text nor jsonb takes), anywhere in what an adapter would store, is
+// refused with a FieldError of the domain package naming the field ("commission: offer.creators[1]
+// …"), before anything is written, where Memory keeps the bytes. A lookup by such a key finds
 // nothing, as Memory's does.
 //
 // Schema changes are versioned SQL files embedded in the package and applied in order by

@@ -44,7 +44,7 @@ type Commission struct {
 	Resolution
 	Price    Money                 `json:"price"`
 	Paid     Money                 `json:"paid"`     // price − platform coupon − seller coupon: what the buyer paid, tax included
-	Base     Money                 `json:"base"`     // price − platform coupon − seller coupon − tax (Paid with Policy.TaxInBase)
+	Base     Money                 `json:"base"`     // price − platform coupon − seller coupon − tax (tax kept with Policy.TaxInBase, platform coupon with Policy.PlatformCouponInBase)
 	Shipping Money                 `json:"shipping"` // excluded from the base
 	Amount   Money                 `json:"amount"`
 	Partner  Money                 `json:"partner"`
@@ -117,8 +117,9 @@ func (c Commission) String() string {
 }
 
 // Compute resolves order line o at its instant at ([Evaluator.Resolve]) and computes its
-// commission (COM-1): the base is the price less the platform coupon, the seller coupon and the
-// tax (unless [Policy.TaxInBase]), shipping excluded; the amount is rate × base rounded once to the market currency's minor
+// commission (COM-1): the base is the price less the platform coupon (unless
+// [Policy.PlatformCouponInBase]), the seller coupon and the tax (unless [Policy.TaxInBase]),
+// shipping excluded; the amount is rate × base rounded once to the market currency's minor
 // unit in the policy's rounding mode; a partner campaign's amount is split by its partner share,
 // the partner's part rounded once from the exact product and the creator's the rest, so the
 // parts sum to the amount exactly (COM-7). An order that earns nothing has a zero amount.
@@ -174,6 +175,9 @@ func (e *Evaluator) compute(c *Commission, b *Book, o *Order, at time.Time) erro
 	base := paid - amounts[3]
 	if e.policy.TaxInBase {
 		base = paid
+	}
+	if e.policy.PlatformCouponInBase {
+		base += amounts[1]
 	}
 	c.Price, c.Paid, c.Base, c.Shipping = money(amounts[0]), money(paid), money(base), money(amounts[4])
 	c.Amount, c.Partner, c.Creator = money(0), money(0), money(0)

@@ -2,6 +2,7 @@ package commission_test
 
 import (
 	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/affrules/affrules"
@@ -81,6 +82,82 @@ func TestTaxInBase_COM1(t *testing.T) {
 		if wantHalf := dec(tc.want).Div(dec("2")); !r.Amount.Decimal().Equal(wantHalf) {
 			t.Errorf("tax in base %t: after refunding half of what was paid, %s, want %s", tc.taxIn, r.Amount, wantHalf)
 		}
+	}
+}
+
+// COM-1's Interpretation is policy: with PlatformCouponInBase the platform's coupon stays in the
+// base, which may then exceed what the buyer paid; the seller coupon still comes off, shipping
+// never counts, and a refund shrinks the commission in proportion to what was paid (COM-8).
+func TestPlatformCouponInBase_COM1(t *testing.T) {
+	p, err := commission.ParsePolicy([]byte(`{"platform_coupon_in_base": true}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.PlatformCouponInBase || commission.DefaultPolicy().PlatformCouponInBase {
+		t.Fatalf("platform_coupon_in_base parsed %t, default %t: want true, false", p.PlatformCouponInBase, commission.DefaultPolicy().PlatformCouponInBase)
+	}
+	for _, tc := range []struct {
+		couponIn, taxIn bool
+		base, want      string
+	}{{false, false, "78.00", "7.80"}, {true, false, "83.00", "8.30"}, {true, true, "90.00", "9.00"}} {
+		p.PlatformCouponInBase, p.TaxInBase = tc.couponIn, tc.taxIn
+		e := commission.MustNew(p)
+		b := mustBook(t, e, openOffer("open", at(day(1), "10%")))
+		o := order("o", day(1))
+		o.Price, o.PlatformCoupon, o.SellerCoupon, o.Tax, o.Shipping = dec("100.00"), dec("5.00"), dec("10.00"), dec("7.00"), dec("9.99")
+		c, err := e.Compute(b, o, day(2))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !c.Base.Decimal().Equal(dec(tc.base)) || !c.Amount.Decimal().Equal(dec(tc.want)) || !c.Paid.Decimal().Equal(dec("85.00")) {
+			t.Errorf("platform coupon in %t, tax in %t: base %s amount %s paid %s, want %s, %s and 85.00", tc.couponIn, tc.taxIn, c.Base, c.Amount, c.Paid, tc.base, tc.want)
+		}
+		s := p.Settlement()
+		r, err := s.Open(c, "standard")
+		if err != nil {
+			t.Fatalf("platform coupon in %t, tax in %t: %v", tc.couponIn, tc.taxIn, err)
+		}
+		half := commission.Event{ID: "r1", Record: r.ID, Kind: commission.Refund, At: day(3), Amount: dec("42.50"), Currency: c.Paid.Currency}
+		if r, err = s.Apply(r, half); err != nil {
+			t.Fatal(err)
+		}
+		if wantHalf := dec(tc.want).Div(dec("2")); !r.Amount.Decimal().Equal(wantHalf) {
+			t.Errorf("platform coupon in %t, tax in %t: after refunding half of what was paid, %s, want %s", tc.couponIn, tc.taxIn, r.Amount, wantHalf)
+		}
+	}
+
+	// A line the platform's coupon paid in full: nothing was paid, the commission is earned on
+	// the price less the seller coupon, and no refund can be taken from it.
+	p.PlatformCouponInBase, p.TaxInBase = true, false
+	e := commission.MustNew(p)
+	b := mustBook(t, e, openOffer("open", at(day(1), "10%")))
+	o := order("o", day(1))
+	o.Price, o.PlatformCoupon, o.SellerCoupon, o.Tax, o.Shipping = dec("100.00"), dec("90.00"), dec("10.00"), dec("0"), dec("0")
+	c, err := e.Compute(b, o, day(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Paid.Decimal().IsZero() || !c.Base.Decimal().Equal(dec("90.00")) || !c.Amount.Decimal().Equal(dec("9.00")) {
+		t.Fatalf("fully subsidised: paid %s base %s amount %s, want 0, 90.00 and 9.00", c.Paid, c.Base, c.Amount)
+	}
+	s := p.Settlement()
+	r, err := s.Open(c, "standard")
+	if err != nil {
+		t.Fatal(err)
+	}
+	refund := commission.Event{ID: "r1", Record: r.ID, Kind: commission.Refund, At: day(3), Amount: dec("0.01"), Currency: c.Paid.Currency}
+	if _, err := s.Apply(r, refund); err == nil || !strings.Contains(err.Error(), "event.amount") {
+		t.Errorf("refund of a line nothing was paid for: %v, want an error naming event.amount", err)
+	}
+	settled, err := s.Apply(r, commission.Event{ID: "s", Record: r.ID, Kind: commission.Settle, At: r.DueAt})
+	if err != nil || !settled.Amount.Decimal().Equal(dec("9.00")) {
+		t.Errorf("settled %s, %v: want 9.00", settled.Amount, err)
+	}
+
+	// A stored record may hold a base above what was paid, never above the price.
+	r.Base.Units, r.Earned.Units, r.Amount.Units, r.Creator.Units = r.Price.Units+1, 1001, 1001, 1001
+	if err := s.Check(r); err == nil || !strings.Contains(err.Error(), "record.base") {
+		t.Errorf("base above the price: %v, want an error naming record.base", err)
 	}
 }
 

@@ -91,7 +91,9 @@
 //
 //   - COM-1: the base is the line item's price less the platform coupon, the seller coupon and
 //     the tax ([Policy.TaxInBase] keeps the tax in: the base is then what the buyer paid, seed
-//     002's "percentage of the sale price"); shipping is excluded and stated beside it. What the buyer paid
+//     002's "percentage of the sale price"; [Policy.PlatformCouponInBase] keeps the platform
+//     coupon in, a base the platform's subsidy may lift above what the buyer paid, up to the
+//     price); shipping is excluded and stated beside it. What the buyer paid
 //     ([Commission.Paid], [Record.Paid]) is the price less both coupons, tax included. Every amount must be exact to the
 //     market currency's minor unit (a price of 100.001 THB is bad input), non-negative and in
 //     the market's currency; coupons above the price, or tax above what the coupons leave, are

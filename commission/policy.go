@@ -50,10 +50,16 @@ type Policy struct {
 	RequireExclusiveRate bool `json:"require_exclusive_rate"`
 	// TaxInBase keeps the tax in the commission base (COM-1), which is then what the buyer paid:
 	// the price less both coupons, as seed 002's "a percentage of the sale price" reads. Default
-	// false: the tax comes off too (platform practice). Coupons always come off, and shipping
-	// never counts: a base beyond what the buyer paid could not shrink in proportion to a refund
-	// of it (COM-8).
+	// false: the tax comes off too (platform practice). The seller coupon always comes off, and
+	// shipping never counts.
 	TaxInBase bool `json:"tax_in_base"`
+	// PlatformCouponInBase keeps the platform coupon in the commission base (COM-1): the
+	// platform funds it, so the creator is paid as if the buyer had paid it too, and the base
+	// may then exceed what the buyer paid. Default false: the platform coupon comes off, as the
+	// seller coupon always does. A refund still shrinks the commission in proportion to what the
+	// buyer paid (COM-8), so a line the platform paid in full earns its commission whole and
+	// takes no refund.
+	PlatformCouponInBase bool `json:"platform_coupon_in_base"`
 	// Rounding is how commission is rounded to the market's minor unit (MKT-4). Default
 	// half_up.
 	Rounding affrules.RoundingMode `json:"rounding"`

@@ -281,8 +281,8 @@ func (s Settlement) Open(c Commission, sellerType string) (Record, error) {
 
 // Check reports every problem of a record about to be created, as [*affrules.FieldError]
 // values: an empty ID, an unknown seller type or market, an invalid source, instants out of
-// bounds, amounts that are negative, in different currencies or inconsistent (a base above
-// what was paid or what was paid above the price, a commission that is not the rate times the
+// bounds, amounts that are negative, in different currencies or inconsistent (a base or what
+// was paid above the price, a commission that is not the rate times the
 // base rounded once in the rule's mode, a partner part that is not the partner share of it,
 // parts that do not sum), a state other than pending or events already applied.
 func (s Settlement) Check(r Record) error {
@@ -354,8 +354,8 @@ func (s Settlement) checkRecord(l *fielderr.List, r Record, fresh bool) {
 	switch {
 	case r.Paid.Units > r.Price.Units:
 		l.Add("record.paid", r.Paid.String(), "exceeds the price %s (COM-1)", r.Price)
-	case r.Base.Units > r.Paid.Units:
-		l.Add("record.base", r.Base.String(), "exceeds what was paid %s (COM-1)", r.Paid)
+	case r.Base.Units > r.Price.Units: // above what was paid only by a platform coupon kept in (Policy.PlatformCouponInBase)
+		l.Add("record.base", r.Base.String(), "exceeds the price %s (COM-1)", r.Price)
 	case r.Earned.Units == 0:
 		l.Add("record.earned", r.Earned.String(), "%w", ErrNothingEarned)
 	case r.Base.Units >= 0 && r.Earned.Units != int64(mulDivRound(uint64(r.Base.Units), uint64(rateUnits(r.Rate)), rateScale, r.Rounding)):

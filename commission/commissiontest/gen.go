@@ -49,6 +49,7 @@ func Policy() *rapid.Generator[commission.Policy] {
 		p.ResetSources = rapid.SliceOfDistinct(rapid.SampledFrom(sources), func(s commission.Source) commission.Source { return s }).Draw(t, "reset_sources")
 		p.RequireExclusiveRate = rapid.Bool().Draw(t, "require_exclusive_rate")
 		p.TaxInBase = rapid.Bool().Draw(t, "tax_in_base")
+		p.PlatformCouponInBase = rapid.Bool().Draw(t, "platform_coupon_in_base")
 		p.Rounding = rapid.SampledFrom([]affrules.RoundingMode{affrules.HalfUp, affrules.HalfEven, affrules.Down}).Draw(t, "rounding")
 		p.SettlementDays = map[string]int{
 			"standard": rapid.IntRange(0, 30).Draw(t, "standard_days"),

@@ -72,7 +72,8 @@
 //   - CP-15: evaluators use the final terms once set ([Collaboration.Terms]), else the
 //     preferences.
 //   - CP-5: a task completion counts from the creator's join (or the start, if later) to the
-//     end; the reward is due at the last task's first counted completion; partial → nothing.
+//     end; the reward is due at the last task's first counted completion
+//     ([Policy.TaskRewardAtEnd]: at the end); partial → nothing.
 //   - CP-18, LVL-11: a member keeps the kind the creator joined with ([Creator].Kind,
 //     [Member].Kind); one who joined as link-share-only does not complete a task whose content
 //     type is one of [Policy].ContentCreatorTasks (default "live" and "video"), whatever
@@ -88,7 +89,8 @@
 //     so the parts sum to the charge; charged + refunded = paid to the minor unit. The refund
 //     is due [end + 7, end + 14) market-calendar days (a recall's: from the recall,
 //     [Policy.RecallRefundDays]); the platform may process it later.
-//   - CP-10: the extra fee is [Policy.ExtraFeeRate] of the deposit, when paid in the calendar
+//   - CP-10: the extra fee is [Policy.ExtraFeeRate] of the deposit ([Policy.ExtraFeeOnCharged]:
+//     of what is charged, the deposit less the refund), when paid in the calendar
 //     month just before the start month (market zone), something is refunded and the refund
 //     is processed in the start month; charged that month, returned the next. A recall's
 //     refund draws it only with [Policy.ExtraFeeOnRecall].

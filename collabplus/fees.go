@@ -98,7 +98,8 @@ func chargeShare(curve []ChargePoint, x *big.Rat) *big.Rat {
 //     (the local midnight after the last day) or the recall instant at the same local time of
 //     day, so a DST change inside the window moves it with the clock instead of shifting it by
 //     an hour; the window is half-open, as MKT-3's "within N days".
-//   - CP-10: the extra fee is the deposit × [Policy.ExtraFeeRate], rounded once, when the policy
+//   - CP-10: the extra fee is the deposit (with [Policy.ExtraFeeOnCharged], what is charged) ×
+//     [Policy.ExtraFeeRate], rounded once (none when that rounds to zero), when the policy
 //     turns it on, the payment's calendar month is the month just before the month of the
 //     period's start, something is refunded, and refundAt lies in the start month (months of
 //     the market's calendar, MKT-2). It is charged in the start month and returned the month
@@ -230,7 +231,11 @@ func (e *Evaluator) Settle(c Collaboration, achieved []decimal.Decimal, refundAt
 	start := affrules.MonthAt(mk, t.Period.Start)
 	if e.policy.ExtraFee && (state == Ended || e.policy.ExtraFeeOnRecall) && s.Refunded.Sign() > 0 && !refundAt.IsZero() &&
 		affrules.MonthAt(mk, paidAt) == start.Add(-1) && affrules.MonthAt(mk, refundAt) == start {
-		fee := mk.Round(s.Paid.Mul(e.policy.ExtraFeeRate.Decimal()), e.policy.Rounding)
+		feeBase := s.Paid
+		if e.policy.ExtraFeeOnCharged {
+			feeBase = s.Charged
+		}
+		fee := mk.Round(feeBase.Mul(e.policy.ExtraFeeRate.Decimal()), e.policy.Rounding)
 		if fee.Sign() > 0 {
 			s.ExtraFee, s.ExtraFeeCharged, s.ExtraFeeReturned = fee, start, start.Add(1)
 		}

@@ -309,10 +309,17 @@ func TestSettleExtraFee(t *testing.T) {
 		// still January 31 in UTC.
 		{"paid in the last minutes of January, local", paidAt(localTime(th, 2027, time.January, 31, 23, 30)), nil, "50", localTime(th, 2027, time.February, 20, 0, 0), at17, "110.00"},
 		{"paid in the first minutes of February, local", paidAt(localTime(th, 2027, time.February, 1, 0, 30)), nil, "50", localTime(th, 2027, time.February, 20, 0, 0), at17, "0"},
+		{"fee on what is charged", base, func(p *collabplus.Policy) { p.ExtraFeeOnCharged = true }, "50", localTime(th, 2027, time.February, 20, 0, 0), at, "55.00"},
+		{"fee on what is charged, most refunded", base, func(p *collabplus.Policy) { p.ExtraFeeOnCharged = true }, "3", localTime(th, 2027, time.February, 20, 0, 0), at, "3.30"},
+		{"recalled, fee on what is charged: nothing is", recalled(base, localTime(th, 2027, time.January, 31, 9, 0)), func(p *collabplus.Policy) { p.ExtraFeeOnRecall, p.ExtraFeeOnCharged = true, true }, "0", localTime(th, 2027, time.February, 5, 0, 0), at, "0"},
 		{"recalled: off by default", recalled(base, localTime(th, 2027, time.January, 31, 9, 0)), nil, "0", localTime(th, 2027, time.February, 5, 0, 0), at, "0"},
 		{"recalled: on by policy", recalled(base, localTime(th, 2027, time.January, 31, 9, 0)), func(p *collabplus.Policy) { p.ExtraFeeOnRecall = true }, "0", localTime(th, 2027, time.February, 5, 0, 0), at, "110.00"},
 		{"recalled, refunded in January", recalled(base, localTime(th, 2027, time.January, 30, 11, 0)), func(p *collabplus.Policy) { p.ExtraFeeOnRecall = true }, "0", localTime(th, 2027, time.January, 31, 0, 0), at, "0"},
 	}
+	onCharged, err := collabplus.ParsePolicy([]byte(`{"extra_fee_on_charged": true}`))
+	require.NoError(t, err)
+	require.True(t, onCharged.ExtraFeeOnCharged, "extra_fee_on_charged")
+	require.False(t, collabplus.DefaultPolicy().ExtraFeeOnCharged, "CP-10's default base is the deposit")
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var edits []func(*collabplus.Policy)

@@ -95,9 +95,16 @@ type Policy struct {
 	Rounding affrules.RoundingMode `json:"rounding"`
 	// ExtraFee turns on CP-10's extra platform fee, ExtraFeeRate of the deposit. Defaults on,
 	// 11%. ExtraFeeOnRecall applies it to a recall's refund too. Default false.
-	ExtraFee         bool          `json:"extra_fee"`
-	ExtraFeeRate     affrules.Rate `json:"extra_fee_rate"`
-	ExtraFeeOnRecall bool          `json:"extra_fee_on_recall"`
+	// ExtraFeeOnCharged takes the rate of what the collaboration is charged (the deposit less
+	// the refund, CP-9) instead of the deposit. Default false.
+	ExtraFee          bool          `json:"extra_fee"`
+	ExtraFeeRate      affrules.Rate `json:"extra_fee_rate"`
+	ExtraFeeOnRecall  bool          `json:"extra_fee_on_recall"`
+	ExtraFeeOnCharged bool          `json:"extra_fee_on_charged"`
+	// TaskRewardAtEnd makes a task reward due at the period's end instead of at the last
+	// task's first counted completion (CP-5). Default false: the platform pays during the
+	// collaboration, as the last task completes.
+	TaskRewardAtEnd bool `json:"task_reward_at_end"`
 	// TaxReportDay is the day of the month after payment when the tax report is available
 	// (CP-11). Default 7.
 	TaxReportDay int `json:"tax_report_day"`

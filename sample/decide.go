@@ -64,6 +64,7 @@ func (r Rule) History(req Request, mine []Request, at time.Time) History {
 	var h History
 	mk, _ := affrules.LookupMarket(req.Market)
 	month := mk.Month(at)
+	inRange := bounds.InRange(at) // else Decide refuses at: no months are counted from it
 	for i := range mine {
 		x := &mine[i]
 		if x.Market != req.Market || len(x.Events) == 0 {
@@ -76,8 +77,8 @@ func (r Rule) History(req Request, mine []Request, at time.Time) History {
 			switch {
 			case month.Contains(made):
 				h.Month++
-			case !made.Before(month.End) && made.Before(bounds.MaxInstant):
-				// months after the instant's, before 2200: n is at most 3,600
+			case inRange && !made.Before(month.End) && made.Before(bounds.MaxInstant):
+				// months after the instant's, from 1900, before 2200: n is at most 3,600
 				n := int(affrules.MonthAt(mk, made) - affrules.MonthAt(mk, at))
 				if n > len(h.LaterMonths) {
 					h.LaterMonths = append(h.LaterMonths, make([]int, n-len(h.LaterMonths))...)

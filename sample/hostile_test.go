@@ -121,6 +121,24 @@ func TestInstants(t *testing.T) {
 		_, _, err = sample.NewMemory().Request(ctx, rule, direct("r1", "aisyah", "serum"), band1, at)
 		badInput(t, err, "at")
 	}
+	// Instants far before the bounds, with a request already held: refused as bad input, with no
+	// month counted between them and the held one (SMP-11's later months), nothing allocated
+	// for them and nothing recorded.
+	held := sample.NewMemory()
+	if _, d, err := held.Request(ctx, rule, direct("r0", "aisyah", "serum"), band1, t0); err != nil || !d.Allowed {
+		t.Fatalf("first request: %v %v", d, err)
+	}
+	stored, err := held.Requests(ctx, "aisyah")
+	require.NoError(t, err)
+	for _, at := range append(bad, time.Date(-1_000_000, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(-300_000_000, 1, 1, 0, 0, 0, 0, time.UTC)) {
+		require.Nil(t, rule.History(direct("r1", "aisyah", "toner"), stored, at).LaterMonths, "at %v", at)
+		_, _, err := held.Request(ctx, rule, direct("r1", "aisyah", "toner"), band1, at)
+		badInput(t, err, "at")
+	}
+	after, err := held.Requests(ctx, "aisyah")
+	require.NoError(t, err)
+	require.Equal(t, stored, after)
+
 	for _, at := range []time.Time{first, end.Add(-time.Nanosecond)} {
 		_, d := decide(t, rule, sample.History{}, direct("r1", "aisyah", "serum"), band1, at)
 		require.True(t, d.Allowed, "at %v", at)

@@ -358,13 +358,9 @@ func (e *Evaluator) Rank(c Collaboration, scores []Score) ([]Reward, error) {
 	return out, nil
 }
 
-// decimalInBounds reports whether d passes [bounds.Decimal], without building the field name
-// its error would need: an exponent within bounds and fewer than 2^126 as coefficient (every
-// such coefficient has at most 38 digits).
-func decimalInBounds(d decimal.Decimal) bool {
-	e := d.Exponent()
-	return e >= bounds.MinExponent && e <= bounds.MaxExponent && bounds.CoefficientBits(d) <= 126
-}
+// decimalInBounds reports whether d passes [bounds.Decimal] (38 digits at most, the exponent
+// within bounds), without building the field name its error would need.
+func decimalInBounds(d decimal.Decimal) bool { return bounds.Decimal(pkg, "", d) == nil }
 
 // rankEntry is a qualified score in the ranking: its value as an integer at a common scale
 // (when the fast path applies), its Reached in Unix nanoseconds, its index in the scores.
@@ -401,6 +397,7 @@ func scaleKeys(entries []rankEntry, scores []Score, minExp int32) bool {
 
 // CancelReward returns reward r cancelled for reason code (CP-14), which must be one of
 // [Policy.CancelReasons] (default account_security, risk_control). A reward without a creator,
+// with a negative amount or one out of the decimal bounds, without a due instant in bounds,
 // one already cancelled, or an unknown code is a [*affrules.FieldError]; r is returned
 // unchanged with the error.
 func (e *Evaluator) CancelReward(r Reward, code string) (Reward, error) {
@@ -411,6 +408,12 @@ func (e *Evaluator) CancelReward(r Reward, code string) (Reward, error) {
 	if r.Creator == "" {
 		l.Add("reward.creator", "", "must not be empty: cancel a reward a creator earned (CP-14)")
 	}
+	if err := bounds.Decimal(pkg, "reward.amount", r.Amount); err != nil {
+		l.Append(err)
+	} else if r.Amount.Sign() < 0 {
+		l.Add("reward.amount", r.Amount, "%w", affrules.ErrNegative)
+	}
+	l.Append(bounds.Instant(pkg, "reward.due", r.Due))
 	if r.Cancelled != "" {
 		l.Add("reward.cancelled", strconv.Quote(r.Cancelled), "is already cancelled: a reward is cancelled once (CP-14)")
 	}

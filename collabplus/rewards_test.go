@@ -270,6 +270,20 @@ func TestRankLargeValues(t *testing.T) {
 	got, err = moneyEval(t).Rank(c, scores)
 	require.NoError(t, err)
 	require.Equal(t, []string{"1 bob 500", "2 cat 200", "3 ann 200"}, rankOf(got))
+
+	// 38 digits, the library's bound, with coefficients of 127 bits: ranked, none dropped.
+	scores = []collabplus.Score{
+		score("ann", "99999999999999999999999999999999999999", ukAt(5, 0, 0), true),
+		score("bob", "0.0000000000000000000000000001", ukAt(5, 0, 0), true),
+		score("cat", "5", ukAt(5, 0, 0), true),
+		score("dan", "99999999999999999999999999999999999998", ukAt(4, 0, 0), true),
+	}
+	got, err = moneyEval(t).Rank(c, scores)
+	require.NoError(t, err)
+	require.Equal(t, []string{"1 ann 500", "2 dan 200", "3 cat 200", "4 bob 50"}, rankOf(got))
+	// 39 digits: bad input, never a silent drop.
+	_, err = moneyEval(t).Rank(c, []collabplus.Score{score("ann", "999999999999999999999999999999999999999", ukAt(5, 0, 0), true)})
+	require.ErrorContains(t, err, "collabplus: scores[0].value")
 }
 
 // Hostile input to Rank: FieldErrors of collabplus, every problem of the scores at once.
@@ -423,7 +437,17 @@ func TestCancelReward(t *testing.T) {
 	}
 	_, err := e.CancelReward(collabplus.Reward{}, "fraud")
 	fieldErr(t, err, "reward.creator")
+	fieldErr(t, err, "reward.due")
 	fieldErr(t, err, "code")
+	// A reward no rule could have produced is not cancelled as if it had been.
+	for _, bad := range []collabplus.Reward{
+		{Creator: "ann", Amount: dec("-5"), Due: r.Due},
+		{Creator: "ann", Amount: decimal.New(1, 5000), Due: r.Due},
+	} {
+		got, err := e.CancelReward(bad, "risk_control")
+		fieldErr(t, err, "reward.amount")
+		require.Equal(t, bad, got)
+	}
 
 	custom := moneyEval(t, func(p *collabplus.Policy) { p.CancelReasons = []string{"fraud"} })
 	_, err = custom.CancelReward(r, "risk_control")

@@ -208,9 +208,7 @@ func (e *Evaluator) Request(o commission.Offer, creator string, at time.Time) (S
 	if o.Source != commission.Open {
 		l.Add("offer.source", o.Source, "must be OPEN (%s)", RuleListings)
 	}
-	if creator == "" {
-		l.Add("creator", "", "must not be empty")
-	}
+	l.Append(bounds.ID(pkg, "creator", creator))
 	l.Append(fielderr.Rebase(pkg, "offer", "offer", e.rule.Check(nil, o, at)))
 	if err := l.Err(); err != nil {
 		return Pending, affrules.Decision{}, err

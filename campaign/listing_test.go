@@ -400,3 +400,21 @@ func TestChangeBeforeLastStored(t *testing.T) {
 	_, err = ev.Remove(o, on(5, 0))
 	require.NoError(t, err)
 }
+
+// Identifiers other calls refuse are refused by Request and Target too: a creator with a control
+// character is bad input, not an approval or an offer.
+func TestListingIDs(t *testing.T) {
+	open := list(t, "10%", on(1, 0))
+	for _, id := range []string{"", "ai\x00syah"} {
+		st, d, err := ev.Request(open, id, on(10, 0))
+		badInput(t, err, "creator")
+		require.NotEqual(t, campaign.Approved, st)
+		require.False(t, d.Allowed)
+
+		o := targetOffer()
+		o.Creators = []string{"aisyah", id}
+		offers, err := ev.Target(o, on(2, 0))
+		badInput(t, err, "target.creators[1]")
+		require.Nil(t, offers)
+	}
+}

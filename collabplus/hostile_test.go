@@ -75,6 +75,13 @@ func TestZeroSellerAndAction(t *testing.T) {
 	_, err := lcEval.Quota(zero, lcT0)
 	lcBadInput(t, err, "seller.market")
 	require.ErrorIs(t, err, affrules.ErrUnknownMarket)
+	// A seller without an ID is refused by Quota too, as by Apply.
+	for _, id := range []string{"", "shop\x00"} {
+		noID := lcSeller(t)
+		noID.ID = id
+		_, err = lcEval.Quota(noID, lcT0)
+		lcBadInput(t, err, "seller.id")
+	}
 }
 
 // NewSeller needs an ID, a market where Collaboration Plus runs and an instant in bounds.

@@ -54,7 +54,10 @@ func (e *Evaluator) Quota(s Seller, at time.Time) (affrules.Decision, error) {
 	if !ok {
 		return affrules.Decision{}, fielderr.New(pkg, "seller.market", strconv.Quote(string(s.Market)), "Collaboration Plus does not run there: %w", affrules.ErrUnknownMarket)
 	}
-	if err := bounds.Instant(pkg, "at", at); err != nil {
+	l := fielderr.For(pkg)
+	l.Append(bounds.ID(pkg, "seller.id", s.ID))
+	l.Append(bounds.Instant(pkg, "at", at))
+	if err := l.Err(); err != nil {
 		return affrules.Decision{}, err
 	}
 	return e.quota(&s, mk, at), nil

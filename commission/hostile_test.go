@@ -174,6 +174,13 @@ func TestHostileInput(t *testing.T) {
 		{"empty listed creator", "offer.creators[0]", `""`, putOffer(func(o *commission.Offer) {
 			o.Source, o.Coverage, o.Creators = commission.Target, commission.Listed, []string{""}
 		})},
+		{"control character in a listed creator", "offer.creators[0]", `"\x00"`, putOffer(func(o *commission.Offer) {
+			o.Source, o.Coverage, o.Creators = commission.Target, commission.Listed, []string{"\x00"}
+		})},
+		{"control character in a member", "offer.members[0].creator", `"c\n"`, putOffer(func(o *commission.Offer) {
+			o.Source, o.Coverage, o.Members = commission.CollabPlus, commission.Members, []commission.Member{{Creator: "c\n", Joined: day(1)}}
+		})},
+		{"control character in the product", "offer.product", `"p\x7f"`, putOffer(func(o *commission.Offer) { o.Product = "p\x7f" })},
 		{"unknown market", "offer.market", `"XX"`, putOffer(func(o *commission.Offer) { o.Market = "XX" })},
 		{"wrong coverage", "offer.coverage", "listed", putOffer(func(o *commission.Offer) { o.Coverage = commission.Listed })},
 		{"zero order", "order.id", `""`, compute(func(o *commission.Order) { *o = commission.Order{} }, day(2))},

@@ -121,6 +121,18 @@ func TestInstants(t *testing.T) {
 		_, _, err = sample.NewMemory().Request(ctx, rule, direct("r1", "aisyah", "serum"), band1, at)
 		badInput(t, err, "at")
 	}
+	// Identifiers that no other call accepts: refused by Fulfilment and Refund too.
+	for _, id := range []string{"", "ai\x00syah"} {
+		_, err := rule.Fulfilment(nil, id, t0)
+		badInput(t, err, "creator")
+		p := purchase(sample.Orders, "1")
+		p.Creator = id
+		_, _, err = rule.Refund(p, nil, t0.Add(day))
+		badInput(t, err, "purchase.creator")
+	}
+	_, _, err := rule.Refund(purchase(sample.Orders, "1"), []sample.Sale{sale(t0.Add(day), 1, "1", "u\x01")}, t0.Add(2*day))
+	badInput(t, err, "sales[0].buyer")
+
 	// Instants far before the bounds, with a request already held: refused as bad input, with no
 	// month counted between them and the held one (SMP-11's later months), nothing allocated
 	// for them and nothing recorded.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/internal/bounds"
+	"github.com/affrules/affrules/internal/fielderr"
 )
 
 // Fulfilment is a creator's sample record over a window (SMP-8): the requests that ended
@@ -46,7 +47,10 @@ func (r Rule) Fulfilment(requests []Request, creator string, at time.Time) (Fulf
 	if !r.ready() {
 		return Fulfilment{}, ErrNoPolicy
 	}
-	if err := bounds.Instant(pkg, "at", at); err != nil {
+	l := fielderr.For(pkg)
+	l.Append(bounds.ID(pkg, "creator", creator))
+	l.Append(bounds.Instant(pkg, "at", at))
+	if err := l.Err(); err != nil {
 		return Fulfilment{}, err
 	}
 	f := Fulfilment{Window: affrules.Period{Start: at.Add(-r.fulfilment).Add(1), End: at.Add(1)}}

@@ -116,9 +116,7 @@ func (r Rule) Refund(p Purchase, sales []Sale, at time.Time) (Refund, affrules.D
 	if errAt == nil && errPurchase == nil && at.Before(p.At) {
 		l.Add("at", at.Format(time.RFC3339Nano), "is before the purchase at %s: a refund is decided after it", p.At.Format(time.RFC3339Nano))
 	}
-	if p.Creator == "" {
-		l.Add("purchase.creator", "", "must not be empty")
-	}
+	l.Append(bounds.ID(pkg, "purchase.creator", p.Creator))
 	mk, err := affrules.LookupMarket(p.Market)
 	if err != nil || !slices.Contains(r.p.Markets, p.Market) {
 		l.Add("purchase.market", strconv.Quote(string(p.Market)), "the sample rules do not run there: %w", affrules.ErrUnknownMarket)
@@ -157,6 +155,8 @@ func (r Rule) Refund(p Purchase, sales []Sale, at time.Time) (Refund, affrules.D
 		l.Append(bounds.Instant(pkg, f+".at", s.At))
 		if s.Buyer == "" {
 			l.Add(f+".buyer", "", "must not be empty: it tells the creator's own purchases (%s)", RuleRefundable)
+		} else {
+			l.Append(bounds.ID(pkg, f+".buyer", s.Buyer))
 		}
 		if s.Orders < 0 {
 			l.Add(f+".orders", s.Orders, "%w", affrules.ErrNegative)

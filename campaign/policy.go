@@ -74,6 +74,8 @@ func (p Policy) Validate() error {
 // except a list or map, which null makes nil (as encoding/json writes a nil one, so a policy reads
 // back from its own JSON). A document that is not one JSON object is a single error; a value of the
 // wrong JSON type is a [*affrules.FieldError] naming its path.
+// Every field is named under "policy", as the data's keys are ("policy.markets[1]"), whether its
+// problem is its JSON type or its value.
 func ParsePolicy(data []byte) (Policy, error) {
 	return fielderr.ParsePolicy(pkg, data, DefaultPolicy())
 }

@@ -65,7 +65,8 @@ func TestParsePolicy(t *testing.T) {
 }
 
 // Validate reports every problem at once, each naming its field: no market, a market that is
-// not registered, a market listed twice. ParsePolicy and New report the same.
+// not registered, a market listed twice. New reports the same, and ParsePolicy too, each field
+// named under "policy" as the data's keys are.
 func TestValidate(t *testing.T) {
 	p := campaign.Policy{Markets: []affrules.MarketCode{"ZZ", "MY", "MY", ""}}
 	err := p.Validate()
@@ -73,7 +74,7 @@ func TestValidate(t *testing.T) {
 	require.ErrorIs(t, err, affrules.ErrUnknownMarket)
 
 	_, err = campaign.ParsePolicy([]byte(`{"markets": ["ZZ", "MY", "MY", ""]}`))
-	badInput(t, err, "markets[0]", "markets[2]", "markets[3]")
+	badInput(t, err, "policy.markets[0]", "policy.markets[2]", "policy.markets[3]")
 
 	for _, p := range []campaign.Policy{{}, {Markets: []affrules.MarketCode{}}} {
 		badInput(t, p.Validate(), "markets")
@@ -82,7 +83,7 @@ func TestValidate(t *testing.T) {
 		require.Nil(t, e)
 	}
 	_, err = campaign.ParsePolicy([]byte(`{"markets": []}`))
-	badInput(t, err, "markets")
+	badInput(t, err, "policy.markets")
 
 	require.Panics(t, func() { campaign.MustNew(campaign.Policy{}, com) })
 	require.NotPanics(t, func() { campaign.MustNew(campaign.DefaultPolicy(), com) })

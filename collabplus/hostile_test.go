@@ -368,8 +368,10 @@ func TestValidateEveryProblem(t *testing.T) {
 
 	b, jerr := json.Marshal(map[string]any{"markets": []string{}, "quota_limit": 0, "tie_breaks": []string{"creator_id", "creator_id"}})
 	require.NoError(t, jerr)
-	_, err = collabplus.ParsePolicy(b)
-	lcBadInput(t, err, "markets", "quota_limit", "tie_breaks[1]")
+	_, err = collabplus.ParsePolicy(b) // loaded from JSON: named as the data's keys, as a mistyped value is
+	lcBadInput(t, err, "policy.markets", "policy.quota_limit", "policy.tie_breaks[1]")
+	_, err = collabplus.ParsePolicy([]byte(`{"quota_limit": "5"}`))
+	lcBadInput(t, err, "policy.quota_limit")
 
 	lcBadInput(t, collabplus.Policy{}.Validate(), "markets", "task_days", "challenge_days", "recall_refund_days", "fee_refund_days", "quota_limit", "quota_days", "max_groups",
 		"payment_hours", "payment_methods", "tax_report_day", "tie_breaks", "cancel_reasons", "charge_curve")

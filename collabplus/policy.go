@@ -323,6 +323,8 @@ func (p Policy) Validate() error {
 // except a list or map, which null makes nil (as encoding/json writes a nil one, so a policy reads
 // back from its own JSON); inside a setting that is an object (task_days, a market's
 // recommendation) every field is required, so none is silently zero.
+// Every field is named under "policy", as the data's keys are ("policy.markets[1]"), whether its
+// problem is its JSON type or its value.
 func ParsePolicy(data []byte) (Policy, error) {
 	return fielderr.ParsePolicy(pkg, data, DefaultPolicy())
 }

@@ -112,7 +112,9 @@
 //     [Policy].Tables has a table (default the seven Marketplace markets, illustrative tables),
 //     the creator score where [Policy].Score lists the market (default ID only, LVL-8). Badges,
 //     creator kind and profile metrics are computed for any registered market: where the
-//     Marketplace itself runs, and who may use it, is for eligibility and invitation policy.
+//     Marketplace's features run is the policy of the packages that offer them (the Markets of
+//     invitation, collabplus, sample and campaign); eligibility and commission judge any
+//     registered market.
 //   - Interpretation (LVL-2): thresholds are per market and effective date ([Policy].Tables);
 //     each of GMV, active days, breadth and e-commerce capability must be non-decreasing with
 //     level; L0 has none. Under [HighestMet] (default) a creator gets the highest level whose

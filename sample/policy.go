@@ -141,6 +141,8 @@ func (p Policy) Validate() error {
 // a top-level setting left out keeps its [DefaultPolicy] value, and so does one given as null,
 // except a list or map, which null makes nil (as encoding/json writes a nil one, so a policy reads
 // back from its own JSON).
+// Every field is named under "policy", as the data's keys are ("policy.markets[1]"), whether its
+// problem is its JSON type or its value.
 func ParsePolicy(data []byte) (Policy, error) {
 	return fielderr.ParsePolicy(pkg, data, DefaultPolicy())
 }

@@ -154,7 +154,7 @@ func TestValidate(t *testing.T) {
 	b, err := json.Marshal(p)
 	require.NoError(t, err)
 	_, err = sample.ParsePolicy(b)
-	badInput(t, err, all...)
+	badInput(t, err, underPolicy(all)...) // loaded from JSON: named as the policy data's keys
 
 	// The zero policy, and one without bands or markets.
 	badInput(t, sample.Policy{}.Validate(), "markets", "answer_days", "content_days", "refund_days", "fulfilment_days", "over_quantity", "bands")
@@ -163,13 +163,13 @@ func TestValidate(t *testing.T) {
 	noBands := policyWith(func(p *sample.Policy) { p.Bands = []sample.Band{} })
 	badInput(t, noBands.Validate(), "bands")
 	_, err = sample.ParsePolicy([]byte(`{"bands": []}`))
-	badInput(t, err, "bands")
+	badInput(t, err, "policy.bands")
 	noMarkets := policyWith(func(p *sample.Policy) { p.Markets = nil })
 	badInput(t, noMarkets.Validate(), "markets")
 	_, err = sample.ParsePolicy([]byte(`{"markets": []}`))
-	badInput(t, err, "markets")
+	badInput(t, err, "policy.markets")
 	_, err = sample.ParsePolicy([]byte(`{"markets": ["MY", "US"], "fulfilment_days": 0}`))
-	badInput(t, err, "markets[1]", "fulfilment_days")
+	badInput(t, err, "policy.markets[1]", "policy.fulfilment_days")
 
 	// The bounds themselves pass.
 	edge := sample.Policy{Markets: []affrules.MarketCode{affrules.SG}, AnswerDays: 1, WaitDays: 3650, ContentDays: 1, ExtensionDays: 3650,
@@ -206,4 +206,13 @@ func TestPolicyCopies(t *testing.T) {
 func TestParsePolicyNullListIsNil(t *testing.T) {
 	_, err := sample.ParsePolicy([]byte(`{"markets": null}`))
 	require.ErrorContains(t, err, "must list at least one market (MKT-1)")
+}
+
+// underPolicy returns fields as ParsePolicy names them: under "policy", as its data's keys.
+func underPolicy(fields []string) []string {
+	out := make([]string, len(fields))
+	for i, f := range fields {
+		out[i] = "policy." + f
+	}
+	return out
 }

@@ -181,7 +181,31 @@ func ParsePolicy[P interface{ Validate() error }](pkg string, data []byte, defau
 		return zero, err
 	}
 	if err := p.Validate(); err != nil {
-		return zero, err
+		return zero, underPolicy(pkg, err)
 	}
 	return p, nil
+}
+
+// underPolicy returns err with each FieldError's field named under "policy", as the shape
+// problems of policy data are, so that one setting is named one way whatever is wrong with it:
+// a Validate that names "quota_limit" gives "policy.quota_limit". Fields already under "policy"
+// are kept.
+func underPolicy(pkg string, err error) error {
+	errs := []error{err}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = j.Unwrap()
+	}
+	l := For(pkg)
+	for _, e := range errs {
+		if f, ok := e.(*affrules.FieldError); ok && f.Field != "policy" && !strings.HasPrefix(f.Field, "policy.") && !strings.HasPrefix(f.Field, "policy[") {
+			c := *f
+			c.Field = "policy." + c.Field
+			if c.Field == "policy." {
+				c.Field = "policy"
+			}
+			e = &c
+		}
+		l.Append(e)
+	}
+	return l.Err()
 }

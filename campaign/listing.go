@@ -27,9 +27,14 @@ func (e *Evaluator) List(id string, m affrules.MarketCode, product string, t com
 	}
 	o := commission.Offer{ID: id, Source: commission.Open, Market: m, Product: product, Coverage: commission.Everyone, Period: affrules.Period{Start: at}}
 	o.Rates, _ = affrules.NewTimeline(affrules.Effective[commission.Terms]{From: at, Value: own(t)})
-	if err := e.rule.Check(nil, o, at); err != nil {
-		// Named by List's own arguments: terms, id, market, product.
-		return commission.Offer{}, fielderr.Rebase(pkg, "offer.", "", fielderr.Rebase(pkg, "offer.rates[0].value", "terms", err))
+	l := fielderr.For(pkg)
+	if product != "" {
+		l.Append(bounds.ID(pkg, "product", product)) // a new offer's product, as a registration's
+	}
+	// Named by List's own arguments: terms, id, market, product.
+	l.Append(fielderr.Rebase(pkg, "offer.", "", fielderr.Rebase(pkg, "offer.rates[0].value", "terms", e.rule.Check(nil, o, at))))
+	if err := l.Err(); err != nil {
+		return commission.Offer{}, err
 	}
 	return o, nil
 }
@@ -84,11 +89,19 @@ func (e *Evaluator) Target(t TargetOffer, at time.Time) ([]commission.Offer, err
 		Coverage: commission.Listed, Creators: t.Creators, Period: t.Period}
 	shared, _ := fielderr.Split(e.rule.Check(nil, probe, at), offerLevel)
 	l.Append(fielderr.Rebase(pkg, "offer", "target", shared))
+	for i, c := range t.Creators { // the offer's own check refuses only an empty one
+		if c != "" {
+			l.Append(bounds.ID(pkg, "target.creators["+strconv.Itoa(i)+"]", c))
+		}
+	}
 	seen := make(map[string]struct{}, len(t.Products))
 	for i, p := range t.Products {
 		if _, dup := seen[p.Product]; dup {
 			l.Add("target.products["+strconv.Itoa(i)+"].product", p.Product, "is listed twice")
 			continue
+		}
+		if p.Product != "" {
+			l.Append(bounds.ID(pkg, "target.products["+strconv.Itoa(i)+"].product", p.Product))
 		}
 		seen[p.Product] = struct{}{}
 		o := commission.Offer{ID: commission.Target.String() + "/" + url.PathEscape(t.ID) + "/" + url.PathEscape(p.Product), Source: commission.Target, Market: t.Market, Product: p.Product,

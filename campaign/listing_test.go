@@ -1,6 +1,7 @@
 package campaign_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -417,4 +418,17 @@ func TestListingIDs(t *testing.T) {
 		badInput(t, err, "target.creators[1]")
 		require.Nil(t, offers)
 	}
+}
+
+// A new Open listing's or Target offer's product is an identifier as a registration's is.
+func TestListingProductIDs(t *testing.T) {
+	long := strings.Repeat("p", 257)
+	_, err := ev.List("o", affrules.MY, long, commission.Terms{Rate: rate("10%")}, on(1, 0))
+	badInput(t, err, "product")
+	_, err = ev.List("o", affrules.MY, "to\x00ner", commission.Terms{Rate: rate("10%")}, on(1, 0))
+	badInput(t, err, "product")
+	o := targetOffer()
+	o.Products[1].Product = "se\nrum"
+	_, err = ev.Target(o, on(2, 0))
+	badInput(t, err, "target.products[1].product")
 }

@@ -91,7 +91,8 @@
 //
 //   - COM-1: the base is the line item's price less the platform coupon, the seller coupon and
 //     the tax ([Policy.TaxInBase] keeps the tax in: the base is then what the buyer paid, seed
-//     002's "percentage of the sale price"; [Policy.PlatformCouponInBase] keeps the platform
+//     002's "percentage of the sale price", plus the platform coupon if that is kept in too;
+//     [Policy.PlatformCouponInBase] keeps the platform
 //     coupon in, a base the platform's subsidy may lift above what the buyer paid, up to the
 //     price); shipping is excluded and stated beside it. What the buyer paid
 //     ([Commission.Paid], [Record.Paid]) is the price less both coupons, tax included. Every amount must be exact to the

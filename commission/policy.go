@@ -48,8 +48,9 @@ type Policy struct {
 	// RequireExclusiveRate refuses a Collaboration Plus offer without a rate (COM-4's
 	// alternative). Default false: the Open rate applies.
 	RequireExclusiveRate bool `json:"require_exclusive_rate"`
-	// TaxInBase keeps the tax in the commission base (COM-1), which is then what the buyer paid:
-	// the price less both coupons, as seed 002's "a percentage of the sale price" reads. Default
+	// TaxInBase keeps the tax in the commission base (COM-1), which is then what the buyer paid
+	// (the price less both coupons, as seed 002's "a percentage of the sale price" reads; plus
+	// the platform coupon with PlatformCouponInBase). Default
 	// false: the tax comes off too (platform practice). The seller coupon always comes off, and
 	// shipping never counts.
 	TaxInBase bool `json:"tax_in_base"`

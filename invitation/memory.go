@@ -504,10 +504,10 @@ func (m *Memory) Respond(ctx context.Context, account string, seq int64, at time
 	if e == nil {
 		return Record{}, fielderr.New(pkg, "respond", fmt.Sprintf("account %q seq %d", account, seq), "%w", ErrNotFound)
 	}
+	if at.UnixNano() < e.at { // answered or not: no answer comes before the invitation
+		return Record{}, fielderr.New(pkg, "respond.at", at.Format(time.RFC3339Nano), "is before the invitation was sent at %s", time.Unix(0, e.at).In(acc.home).Format(time.RFC3339Nano))
+	}
 	if e.interested == notAnswered {
-		if at.UnixNano() < e.at {
-			return Record{}, fielderr.New(pkg, "respond.at", at.Format(time.RFC3339Nano), "is before the invitation was sent at %s", time.Unix(0, e.at).In(acc.home).Format(time.RFC3339Nano))
-		}
 		e.interested = at.UnixNano()
 	}
 	return acc.record(seq, e).owned(), nil

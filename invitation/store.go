@@ -63,7 +63,8 @@ type Ledger interface {
 	History(ctx context.Context, q Query) (Page, error)
 	// Respond records that the creator answered "interested" to the account's invitation seq at
 	// instant at (INV-10) and returns the updated record. Answering again keeps the first answer.
-	// An invitation the ledger does not hold is an error wrapping [ErrNotFound].
+	// An invitation the ledger does not hold is an error wrapping [ErrNotFound]; an instant
+	// before the invitation was sent is an error, answered or not.
 	Respond(ctx context.Context, account string, seq int64, at time.Time) (Record, error)
 }
 

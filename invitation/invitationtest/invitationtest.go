@@ -1112,6 +1112,12 @@ func (s suite) respond(t *testing.T) {
 		t.Errorf("answering again at an earlier instant: %s, %v; the first answer stands", stamp(earlier.InterestedAt), err)
 	}
 
+	// Nor is an answer dated before the invitation was sent accepted once it is answered: it is
+	// as impossible then as before.
+	if _, err := f.l.Respond(ctx, a.ID, r.Seq, t0.Add(-time.Second)); err == nil {
+		t.Errorf("answering again before the invitation was sent: accepted, want an error naming respond.at")
+	}
+
 	page, err := f.l.History(ctx, invitation.Query{Account: a.ID})
 	if err != nil || len(page.Records) != 1 || !page.Records[0].Interested() {
 		t.Errorf("history after the answer: %+v, %v", page, err)

@@ -400,12 +400,12 @@ func (s *invitations) Respond(ctx context.Context, account string, seq int64, at
 				return err
 			}
 			if err == nil {
-				if rec.Interested() {
-					return nil
-				}
-				if at.UnixNano() < rec.At.UnixNano() {
+				if at.UnixNano() < rec.At.UnixNano() { // answered or not: no answer comes before the invitation
 					domain = true
 					return fielderr.New(invPkg, "respond.at", at.Format(time.RFC3339Nano), "is before the invitation was sent at %s", rec.At.Format(time.RFC3339Nano))
+				}
+				if rec.Interested() {
+					return nil
 				}
 				rec.InterestedAt = time.Unix(0, at.UnixNano()).In(home)
 				_, err := tx.Exec(ctx, `UPDATE affrules_invitations SET interested_at = $3, interested_ns = $4 WHERE account = $1 AND seq = $2`,

@@ -159,8 +159,9 @@ type Invitation struct {
 // Validate checks the input rules of an invitation from account a under e's policy and returns
 // every problem at once, joined with [errors.Join], or nil:
 //
-//   - INV-1, MKT-1: the account's ID and home market, and the invitation's market, which must be
-//     registered, one of [Policy.Markets], and the home market or one of [Account.Markets];
+//   - INV-1, MKT-1: the account's ID and home market, its other markets (registered, each
+//     once), and the invitation's market, which must be registered, one of [Policy.Markets],
+//     and the home market or one of [Account.Markets];
 //   - INV-12: the account holds the MCN/CAP role, or only the affiliate-partner role where
 //     [Policy.Listing] allows it;
 //   - INV-5: at least one contact, on a channel the market offers other than phone unless
@@ -204,6 +205,15 @@ func (e *Evaluator) validate(l *fielderr.List, a Account, inv Invitation) {
 	}
 	if e.market(a.HomeMarket) == nil {
 		l.Add("account.home_market", quoteCut(string(a.HomeMarket)), "%w", affrules.ErrUnknownMarket)
+	}
+	for i, m := range a.Markets { // INV-1: the markets a cross-border account invites in
+		f := "account.markets[" + strconv.Itoa(i) + "]"
+		switch {
+		case e.market(m) == nil:
+			l.Add(f, quoteCut(string(m)), "%w", affrules.ErrUnknownMarket)
+		case slices.Contains(a.Markets[:i], m):
+			l.Add(f, m, "is listed twice")
+		}
 	}
 	if !e.policy.Listing.Uses(a.Viewer()) {
 		held := "no role"

@@ -268,6 +268,9 @@ func TestValidate(t *testing.T) {
 			inv.Market = affrules.VN
 			inv.Contacts = []invitation.Contact{c(affrules.Zalo, "0912 345 678")}
 		}, nil, nil},
+		{"INV-1 an account's markets: unknown, empty, twice", func(a *invitation.Account, _ *invitation.Invitation) {
+			a.Markets = []affrules.MarketCode{"XX", affrules.VN, affrules.VN, ""}
+		}, []string{"account.markets[0]", "account.markets[2]", "account.markets[3]"}, nil},
 		{"missing account ID; the creator ID is Send's", func(a *invitation.Account, inv *invitation.Invitation) { a.ID, inv.CreatorID = "", "" }, []string{"account.id"}, nil},
 		{"INV-5 no contact", contacts(), []string{"contacts"}, invitation.ErrContact},
 		{"INV-5 phone alone", contacts(c(affrules.Phone, "+62 21 555 0100")), []string{"contacts"}, invitation.ErrContact},

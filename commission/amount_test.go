@@ -46,60 +46,23 @@ func TestBaseAndRounding_COM1(t *testing.T) {
 }
 
 // COM-1's Interpretation is policy: with TaxInBase the base is what the buyer paid (the price
-// less both coupons, tax included), seed 002's "percentage of the sale price"; shipping still
-// never counts, and a refund still shrinks the commission in proportion to what was paid.
-func TestTaxInBase_COM1(t *testing.T) {
-	p, err := commission.ParsePolicy([]byte(`{"tax_in_base": true}`))
+// less both coupons, tax included), seed 002's "percentage of the sale price"; with
+// PlatformCouponInBase the platform's coupon stays in the base, which may then exceed what the
+// buyer paid. The seller coupon always comes off, shipping never counts, and a refund shrinks
+// the commission in proportion to what was paid (COM-8).
+func TestBase_COM1(t *testing.T) {
+	p, err := commission.ParsePolicy([]byte(`{"platform_coupon_in_base": true, "tax_in_base": true}`))
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, tc := range []struct {
-		taxIn      bool
-		base, want string
-	}{{false, "78.00", "7.80"}, {true, "85.00", "8.50"}} {
-		p.TaxInBase = tc.taxIn
-		e := commission.MustNew(p)
-		b := mustBook(t, e, openOffer("open", at(day(1), "10%")))
-		o := order("o", day(1))
-		o.Price, o.PlatformCoupon, o.SellerCoupon, o.Tax, o.Shipping = dec("100.00"), dec("5.00"), dec("10.00"), dec("7.00"), dec("9.99")
-		c, err := e.Compute(b, o, day(2))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if !c.Base.Decimal().Equal(dec(tc.base)) || !c.Amount.Decimal().Equal(dec(tc.want)) || !c.Paid.Decimal().Equal(dec("85.00")) {
-			t.Errorf("tax in base %t: base %s amount %s paid %s, want %s and %s", tc.taxIn, c.Base, c.Amount, c.Paid, tc.base, tc.want)
-		}
-		s := p.Settlement()
-		r, err := s.Open(c, "standard")
-		if err != nil {
-			t.Fatal(err)
-		}
-		half := commission.Event{ID: "r1", Record: r.ID, Kind: commission.Refund, At: day(3), Amount: dec("42.50"), Currency: c.Paid.Currency}
-		r, err = s.Apply(r, half)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if wantHalf := dec(tc.want).Div(dec("2")); !r.Amount.Decimal().Equal(wantHalf) {
-			t.Errorf("tax in base %t: after refunding half of what was paid, %s, want %s", tc.taxIn, r.Amount, wantHalf)
-		}
-	}
-}
-
-// COM-1's Interpretation is policy: with PlatformCouponInBase the platform's coupon stays in the
-// base, which may then exceed what the buyer paid; the seller coupon still comes off, shipping
-// never counts, and a refund shrinks the commission in proportion to what was paid (COM-8).
-func TestPlatformCouponInBase_COM1(t *testing.T) {
-	p, err := commission.ParsePolicy([]byte(`{"platform_coupon_in_base": true}`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !p.PlatformCouponInBase || commission.DefaultPolicy().PlatformCouponInBase {
-		t.Fatalf("platform_coupon_in_base parsed %t, default %t: want true, false", p.PlatformCouponInBase, commission.DefaultPolicy().PlatformCouponInBase)
+	def := commission.DefaultPolicy()
+	if !p.PlatformCouponInBase || !p.TaxInBase || def.PlatformCouponInBase || def.TaxInBase {
+		t.Fatalf("parsed %t, %t; default %t, %t: want true, true and false, false", p.PlatformCouponInBase, p.TaxInBase, def.PlatformCouponInBase, def.TaxInBase)
 	}
 	for _, tc := range []struct {
 		couponIn, taxIn bool
 		base, want      string
-	}{{false, false, "78.00", "7.80"}, {true, false, "83.00", "8.30"}, {true, true, "90.00", "9.00"}} {
+	}{{false, false, "78.00", "7.80"}, {false, true, "85.00", "8.50"}, {true, false, "83.00", "8.30"}, {true, true, "90.00", "9.00"}} {
 		p.PlatformCouponInBase, p.TaxInBase = tc.couponIn, tc.taxIn
 		e := commission.MustNew(p)
 		b := mustBook(t, e, openOffer("open", at(day(1), "10%")))

@@ -59,19 +59,25 @@ func TestBase_COM1(t *testing.T) {
 	if !p.PlatformCouponInBase || !p.TaxInBase || def.PlatformCouponInBase || def.TaxInBase {
 		t.Fatalf("parsed %t, %t; default %t, %t: want true, true and false, false", p.PlatformCouponInBase, p.TaxInBase, def.PlatformCouponInBase, def.TaxInBase)
 	}
+	// line computes an order line of an Open offer at 10% under p: price, platform coupon, seller
+	// coupon, tax and shipping.
+	line := func(p commission.Policy, price, platform, seller, tax, shipping string) commission.Commission {
+		t.Helper()
+		e := commission.MustNew(p)
+		o := order("o", day(1))
+		o.Price, o.PlatformCoupon, o.SellerCoupon, o.Tax, o.Shipping = dec(price), dec(platform), dec(seller), dec(tax), dec(shipping)
+		c, err := e.Compute(mustBook(t, e, openOffer("open", at(day(1), "10%"))), o, day(2))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
 	for _, tc := range []struct {
 		couponIn, taxIn bool
 		base, want      string
 	}{{false, false, "78.00", "7.80"}, {false, true, "85.00", "8.50"}, {true, false, "83.00", "8.30"}, {true, true, "90.00", "9.00"}} {
 		p.PlatformCouponInBase, p.TaxInBase = tc.couponIn, tc.taxIn
-		e := commission.MustNew(p)
-		b := mustBook(t, e, openOffer("open", at(day(1), "10%")))
-		o := order("o", day(1))
-		o.Price, o.PlatformCoupon, o.SellerCoupon, o.Tax, o.Shipping = dec("100.00"), dec("5.00"), dec("10.00"), dec("7.00"), dec("9.99")
-		c, err := e.Compute(b, o, day(2))
-		if err != nil {
-			t.Fatal(err)
-		}
+		c := line(p, "100.00", "5.00", "10.00", "7.00", "9.99")
 		if !c.Base.Decimal().Equal(dec(tc.base)) || !c.Amount.Decimal().Equal(dec(tc.want)) || !c.Paid.Decimal().Equal(dec("85.00")) {
 			t.Errorf("platform coupon in %t, tax in %t: base %s amount %s paid %s, want %s, %s and 85.00", tc.couponIn, tc.taxIn, c.Base, c.Amount, c.Paid, tc.base, tc.want)
 		}
@@ -92,14 +98,7 @@ func TestBase_COM1(t *testing.T) {
 	// A line the platform's coupon paid in full: nothing was paid, the commission is earned on
 	// the price less the seller coupon, and no refund can be taken from it.
 	p.PlatformCouponInBase, p.TaxInBase = true, false
-	e := commission.MustNew(p)
-	b := mustBook(t, e, openOffer("open", at(day(1), "10%")))
-	o := order("o", day(1))
-	o.Price, o.PlatformCoupon, o.SellerCoupon, o.Tax, o.Shipping = dec("100.00"), dec("90.00"), dec("10.00"), dec("0"), dec("0")
-	c, err := e.Compute(b, o, day(2))
-	if err != nil {
-		t.Fatal(err)
-	}
+	c := line(p, "100.00", "90.00", "10.00", "0", "0")
 	if !c.Paid.Decimal().IsZero() || !c.Base.Decimal().Equal(dec("90.00")) || !c.Amount.Decimal().Equal(dec("9.00")) {
 		t.Fatalf("fully subsidised: paid %s base %s amount %s, want 0, 90.00 and 9.00", c.Paid, c.Base, c.Amount)
 	}

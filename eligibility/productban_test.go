@@ -25,12 +25,7 @@ func TestProductBanDisqualifiesShop_ELG6(t *testing.T) {
 	require.NoError(t, err)
 	p.Default = tl
 	banning, plain := eligibility.MustNew(p), eligibility.MustNew(eligibility.DefaultPolicy())
-	b, err := json.Marshal(p)
-	require.NoError(t, err)
-	back, err := eligibility.ParsePolicy(b)
-	require.NoError(t, err)
-	v, _ := back.Default.At(at)
-	require.True(t, v.ProductBanDisqualifiesShop, "%s", b)
+	require.True(t, reloaded(t, p, at).ProductBanDisqualifiesShop, "the setting survives policy JSON")
 
 	shop := eligibility.Shop{ID: "s", Market: affrules.UK, StoreRating: decimal.NewFromInt(4), ProductBanned: true}
 	got, err := banning.Shop(shop, at)
@@ -84,4 +79,17 @@ func TestProductBanDisqualifiesShop_ELG6(t *testing.T) {
 		require.Equal(t, eligibility.PermanentlyDisqualified, r.State)
 		require.Equal(t, tc.scope, r.Scope)
 	}
+}
+
+// reloaded returns the default thresholds in force at at of policy p written as JSON and parsed
+// back, for a setting's round trip through policy data.
+func reloaded(t *testing.T, p eligibility.Policy, at time.Time) eligibility.Thresholds {
+	t.Helper()
+	b, err := json.Marshal(p)
+	require.NoError(t, err)
+	back, err := eligibility.ParsePolicy(b)
+	require.NoError(t, err, "%s", b)
+	v, ok := back.Default.At(at)
+	require.True(t, ok, "%s", b)
+	return v
 }

@@ -1,7 +1,6 @@
 package eligibility_test
 
 import (
-	"encoding/json"
 	"testing"
 	"time"
 
@@ -130,10 +129,5 @@ func TestMinRefundCasesSellerFault_ELG4(t *testing.T) {
 	// By default the same product's six cases make ELG-4 apply without orders: bad input (ELG-5).
 	_, err = eligibility.MustNew(eligibility.DefaultPolicy()).Product(noOrders, shop, at)
 	require.ErrorContains(t, err, "rate undefined")
-	b, err := json.Marshal(policy)
-	require.NoError(t, err)
-	back, err := eligibility.ParsePolicy(b)
-	require.NoError(t, err)
-	v, _ := back.Default.At(at)
-	require.True(t, v.MinRefundCasesSellerFault, "%s", b)
+	require.True(t, reloaded(t, policy, at).MinRefundCasesSellerFault, "the setting survives policy JSON")
 }

@@ -49,7 +49,7 @@ func exact(v reflect.Value) (reflect.Value, bool) {
 			out.Field(i).Set(f)
 		}
 		return out, out.IsValid()
-	case reflect.Pointer:
+	case reflect.Pointer, reflect.Interface:
 		if v.IsNil() {
 			return v, false
 		}
@@ -57,16 +57,10 @@ func exact(v reflect.Value) (reflect.Value, bool) {
 		if !changed {
 			return v, false
 		}
-		p := reflect.New(v.Type().Elem())
-		p.Elem().Set(e)
-		return p, true
-	case reflect.Interface:
-		if v.IsNil() {
-			return v, false
-		}
-		e, changed := exact(v.Elem())
-		if !changed {
-			return v, false
+		if v.Kind() == reflect.Pointer { // a new value pointed to, the original untouched
+			p := reflect.New(v.Type().Elem())
+			p.Elem().Set(e)
+			return p, true
 		}
 		out := reflect.New(v.Type()).Elem()
 		out.Set(e)

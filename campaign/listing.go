@@ -28,8 +28,10 @@ func (e *Evaluator) List(id string, m affrules.MarketCode, product string, t com
 	o := commission.Offer{ID: id, Source: commission.Open, Market: m, Product: product, Coverage: commission.Everyone, Period: affrules.Period{Start: at}}
 	o.Rates, _ = affrules.NewTimeline(affrules.Effective[commission.Terms]{From: at, Value: own(t)})
 	l := fielderr.For(pkg)
-	if product != "" {
-		l.Append(bounds.ID(pkg, "product", product)) // a new offer's product, as a registration's
+	for _, x := range []struct{ field, v string }{{"id", id}, {"product", product}} {
+		if x.v != "" { // an empty one is the offer check's: named once, below
+			l.Append(bounds.ID(pkg, x.field, x.v)) // a new offer's, as a registration's
+		}
 	}
 	// Named by List's own arguments: terms, id, market, product.
 	l.Append(fielderr.Rebase(pkg, "offer.", "", fielderr.Rebase(pkg, "offer.rates[0].value", "terms", e.rule.Check(nil, o, at))))
@@ -70,9 +72,7 @@ func (e *Evaluator) Target(t TargetOffer, at time.Time) ([]commission.Offer, err
 	}
 	l := fielderr.For(pkg)
 	l.Append(bounds.Instant(pkg, "at", at))
-	if t.ID == "" {
-		l.Add("target.id", "", "must not be empty")
-	}
+	l.Append(bounds.ID(pkg, "target.id", t.ID))
 	if len(t.Products) == 0 {
 		l.Add("target.products", "[]", "must list at least one product (%s)", RuleListings)
 	}

@@ -427,6 +427,12 @@ func TestListingProductIDs(t *testing.T) {
 	badInput(t, err, "product")
 	_, err = ev.List("o", affrules.MY, "to\x00ner", commission.Terms{Rate: rate("10%")}, on(1, 0))
 	badInput(t, err, "product")
+	_, err = ev.List("open\x1b[31m", affrules.MY, "toner", commission.Terms{Rate: rate("10%")}, on(1, 0))
+	badInput(t, err, "id")
+	tgt := targetOffer()
+	tgt.ID = "tgt\x00"
+	_, err = ev.Target(tgt, on(2, 0))
+	badInput(t, err, "target.id")
 	o := targetOffer()
 	o.Products[1].Product = "se\nrum"
 	_, err = ev.Target(o, on(2, 0))

@@ -21,12 +21,8 @@ type Blocklist []Block
 // BlockedAt reports whether creator is blocked at instant at: the last change for the creator at
 // or before at blocked them.
 func (b Blocklist) BlockedAt(creator string, at time.Time) bool {
-	for i := len(b) - 1; i >= 0; i-- {
-		if b[i].Creator == creator && !b[i].At.After(at) {
-			return b[i].Blocked
-		}
-	}
-	return false
+	_, blocked := b.blockedAt(creator, at)
+	return blocked
 }
 
 var (

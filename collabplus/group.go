@@ -298,7 +298,8 @@ func (g Group) Match(c Creator) affrules.Decision {
 }
 
 // lower returns the content types folded, so that two compare equal exactly when
-// strings.EqualFold holds (CP-4 and CP-18 compare content types alike).
+// strings.EqualFold holds of them without spaces at their ends (CP-4 and CP-18 compare content
+// types alike).
 func lower(types []string) []string {
 	out := make([]string, len(types))
 	for i, t := range types {
@@ -307,8 +308,10 @@ func lower(types []string) []string {
 	return out
 }
 
-// fold maps each rune of s to the smallest rune of its case-folding orbit (unicode.SimpleFold),
-// as strings.EqualFold compares them.
+// fold maps each rune of s, without its spaces at the ends, to the smallest rune of its
+// case-folding orbit (unicode.SimpleFold), as strings.EqualFold compares them: the one
+// comparison of content types, so that "live " in a collaboration's terms is the policy's "live"
+// (LVL-11, CP-18) as it is a creator's (CP-4).
 func fold(s string) string {
 	return strings.Map(func(r rune) rune {
 		least := r
@@ -316,7 +319,7 @@ func fold(s string) string {
 			least = min(least, f)
 		}
 		return least
-	}, s)
+	}, strings.TrimSpace(s))
 }
 
 // overlap reports whether a and b share a value, with a set of the longer when both are long, so

@@ -62,7 +62,8 @@ type Policy struct {
 	QuotaCountsRecalled bool `json:"quota_counts_recalled"`
 	// BlockedAtJoinOnly reads the blocklist at the join instant only (CP-13): a creator the
 	// seller blocked and has unblocked by then may join a collaboration published while they
-	// were blocked. Default false: a creator may join only if not blocked at any moment from
+	// were blocked, SPEC's "unblocking takes effect from the next collaboration" read as the
+	// next one the creator joins. Default false: a creator may join only if not blocked at any moment from
 	// the collaboration's publication to the join, so an unblock counts from the next
 	// collaboration published.
 	BlockedAtJoinOnly bool `json:"blocked_at_join_only"`
@@ -101,10 +102,6 @@ type Policy struct {
 	ExtraFeeRate      affrules.Rate `json:"extra_fee_rate"`
 	ExtraFeeOnRecall  bool          `json:"extra_fee_on_recall"`
 	ExtraFeeOnCharged bool          `json:"extra_fee_on_charged"`
-	// TaskRewardAtEnd makes a task reward due at the period's end instead of at the last
-	// task's first counted completion (CP-5). Default false: the platform pays during the
-	// collaboration, as the last task completes.
-	TaskRewardAtEnd bool `json:"task_reward_at_end"`
 	// TaxReportDay is the day of the month after payment when the tax report is available
 	// (CP-11). Default 7.
 	TaxReportDay int `json:"tax_report_day"`

@@ -94,29 +94,12 @@ func TestTaskReward(t *testing.T) {
 			}
 		})
 	}
-	// CP-5's Interpretation is policy: with task_reward_at_end the reward is due at the period's
-	// end, the instant after its last, whenever the last task completed; a partial completion
-	// still earns nothing.
-	pol, err := collabplus.ParsePolicy([]byte(`{"task_reward_at_end": true}`))
-	require.NoError(t, err)
-	require.True(t, pol.TaskRewardAtEnd)
-	require.False(t, collabplus.DefaultPolicy().TaskRewardAtEnd)
-	atEnd := moneyEval(t, func(p *collabplus.Policy) { p.TaskRewardAtEnd = pol.TaskRewardAtEnd })
-	r, d, err := atEnd.TaskReward(c, "ann", tests[0].done)
-	require.NoError(t, err)
-	require.True(t, d.Allowed)
-	require.Equal(t, collabplus.Reward{Creator: "ann", Amount: dec("50"), Due: end}, r)
-	r, d, err = atEnd.TaskReward(c, "ann", tests[6].done)
-	require.NoError(t, err)
-	require.False(t, d.Allowed)
-	require.Equal(t, collabplus.Reward{}, r)
-
 	// The final terms decide (CP-15): with a third task, two completions are not enough.
 	final := c.Preferences
 	final.Tasks = append(slices.Clone(final.Tasks), collabplus.TaskSpec{ContentType: "video", Goal: collabplus.Orders, Target: dec("5")})
 	final.Reward = dec("80.00")
 	c.Final = &final
-	_, d, err = e.TaskReward(c, "ann", tests[0].done)
+	_, d, err := e.TaskReward(c, "ann", tests[0].done)
 	require.NoError(t, err)
 	require.False(t, d.Allowed)
 	require.Equal(t, "denied: CP-5 failed: tasks[2] not completed: no task reward (observed 0 completions, limit by 2026-03-21T00:00:00Z)", d.String())
@@ -534,6 +517,11 @@ func TestTaskRewardKind(t *testing.T) {
 	_, d, err := e.TaskReward(c, "ann", done)
 	require.NoError(t, err)
 	require.True(t, d.Failed(collabplus.RuleTasks), "VIDEO is video: %s", d)
+	// And ignoring spaces at the ends: "video " in the terms is still video content.
+	c.Preferences.Tasks[0].ContentType = "video "
+	_, d, err = e.TaskReward(c, "ann", done)
+	require.NoError(t, err)
+	require.True(t, d.Failed(collabplus.RuleTasks), "video with a space is video: %s", d)
 	c.Members[0].Kind = level.Kind(7)
 	_, _, err = e.TaskReward(c, "ann", done)
 	require.ErrorContains(t, err, "collaboration.members[0].kind 7")

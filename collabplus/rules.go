@@ -17,8 +17,7 @@ const (
 	// [Join].
 	RuleGroups affrules.RuleID = "CP-4"
 	// RuleTaskRewards is CP-5, a task reward only when every task completes within the
-	// period, due at the last completion (or the end, [Policy.TaskRewardAtEnd]):
-	// [Evaluator.TaskReward].
+	// period, due at the last completion: [Evaluator.TaskReward].
 	RuleTaskRewards affrules.RuleID = "CP-5"
 	// RuleChallengeRewards is CP-6, challenge ranking and rank tiers, due after the end:
 	// [Evaluator.Rank].

@@ -64,7 +64,7 @@ func (p Policy) Validate() error {
 			l.Add(f, m, "is listed twice")
 		}
 	}
-	return l.Err()
+	return fielderr.UnderPolicy(pkg, l.Err())
 }
 
 // ParsePolicy decodes a JSON policy object and validates it, reporting every problem at once, each

@@ -65,21 +65,21 @@ func TestParsePolicy(t *testing.T) {
 }
 
 // Validate reports every problem at once, each naming its field: no market, a market that is
-// not registered, a market listed twice. New reports the same, and ParsePolicy too, each field
-// named under "policy" as the data's keys are.
+// not registered, a market listed twice, each field named under "policy" as the data's keys
+// are. New and ParsePolicy report the same.
 func TestValidate(t *testing.T) {
 	p := campaign.Policy{Markets: []affrules.MarketCode{"ZZ", "MY", "MY", ""}}
 	err := p.Validate()
-	badInput(t, err, "markets[0]", "markets[2]", "markets[3]")
+	badInput(t, err, "policy.markets[0]", "policy.markets[2]", "policy.markets[3]")
 	require.ErrorIs(t, err, affrules.ErrUnknownMarket)
 
 	_, err = campaign.ParsePolicy([]byte(`{"markets": ["ZZ", "MY", "MY", ""]}`))
 	badInput(t, err, "policy.markets[0]", "policy.markets[2]", "policy.markets[3]")
 
 	for _, p := range []campaign.Policy{{}, {Markets: []affrules.MarketCode{}}} {
-		badInput(t, p.Validate(), "markets")
+		badInput(t, p.Validate(), "policy.markets")
 		e, err := campaign.New(p, com)
-		badInput(t, err, "markets")
+		badInput(t, err, "policy.markets")
 		require.Nil(t, e)
 	}
 	_, err = campaign.ParsePolicy([]byte(`{"markets": []}`))

@@ -358,6 +358,9 @@ func TestValidateEveryProblem(t *testing.T) {
 		"payment_hours", "payment_methods[1]", "payment_methods[2]", "recall_refund_days", "fee_refund_days", "rounding", "extra_fee_rate",
 		"tax_report_day", "tie_breaks[0]", "cancel_reasons", "sample_lead_days", "recommended[ZZ]", "recommended[ZZ].min_days", "recommended[ZZ].min_reward",
 		"charge_curve"}
+	for i := range want { // named under "policy", as the data's keys, however the policy came
+		want[i] = "policy." + want[i]
+	}
 	err := p.Validate()
 	lcBadInput(t, err, want...)
 	require.ErrorIs(t, err, affrules.ErrUnknownMarket)
@@ -368,13 +371,13 @@ func TestValidateEveryProblem(t *testing.T) {
 
 	b, jerr := json.Marshal(map[string]any{"markets": []string{}, "quota_limit": 0, "tie_breaks": []string{"creator_id", "creator_id"}})
 	require.NoError(t, jerr)
-	_, err = collabplus.ParsePolicy(b) // loaded from JSON: named as the data's keys, as a mistyped value is
+	_, err = collabplus.ParsePolicy(b) // loaded from JSON: the same names, as a mistyped value's
 	lcBadInput(t, err, "policy.markets", "policy.quota_limit", "policy.tie_breaks[1]")
 	_, err = collabplus.ParsePolicy([]byte(`{"quota_limit": "5"}`))
 	lcBadInput(t, err, "policy.quota_limit")
 
-	lcBadInput(t, collabplus.Policy{}.Validate(), "markets", "task_days", "challenge_days", "recall_refund_days", "fee_refund_days", "quota_limit", "quota_days", "max_groups",
-		"payment_hours", "payment_methods", "tax_report_day", "tie_breaks", "cancel_reasons", "charge_curve")
+	lcBadInput(t, collabplus.Policy{}.Validate(), "policy.markets", "policy.task_days", "policy.challenge_days", "policy.recall_refund_days", "policy.fee_refund_days", "policy.quota_limit", "policy.quota_days", "policy.max_groups",
+		"policy.payment_hours", "policy.payment_methods", "policy.tax_report_day", "policy.tie_breaks", "policy.cancel_reasons", "policy.charge_curve")
 	require.Panics(t, func() { collabplus.MustNew(collabplus.Policy{}, lcCom) })
 }
 

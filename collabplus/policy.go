@@ -310,7 +310,7 @@ func (p Policy) Validate() error {
 			l.Add(f+".min_reward", r.MinReward, "must be a whole number of %s's minor unit (%d decimal places): %w", mk.Currency, mk.MinorUnit, affrules.ErrOutOfRange)
 		}
 	}
-	return l.Err()
+	return fielderr.UnderPolicy(pkg, l.Err())
 }
 
 // ParsePolicy decodes a JSON policy object and validates it, reporting every problem at once, each

@@ -132,7 +132,7 @@ func (p Policy) Validate() error {
 		}
 		between(f+".cap", b.Cap, 0, 1_000_000)
 	}
-	return l.Err()
+	return fielderr.UnderPolicy(pkg, l.Err())
 }
 
 // ParsePolicy decodes a JSON policy object and validates it, reporting every problem at once, each

@@ -136,15 +136,15 @@ func TestValidate(t *testing.T) {
 		OverQuantity: "hold",
 		Bands:        []sample.Band{{Name: "", Cap: 1}, {Name: "a", Cap: -1}, {Name: "a", Cap: 1_000_001}},
 	}
-	all := []string{"markets[1]", "markets[2]", "markets[3]", "answer_days", "wait_days", "content_days", "extension_days", "collab_plus_free",
-		"refund_days", "fulfilment_days", "over_quantity", "bands[0].name", "bands[1].cap", "bands[2].name", "bands[2].cap"}
+	all := underPolicy([]string{"markets[1]", "markets[2]", "markets[3]", "answer_days", "wait_days", "content_days", "extension_days", "collab_plus_free",
+		"refund_days", "fulfilment_days", "over_quantity", "bands[0].name", "bands[1].cap", "bands[2].name", "bands[2].cap"})
 	err := p.Validate()
 	badInput(t, err, all...)
 	require.ErrorIs(t, err, affrules.ErrOutOfRange)
 	require.ErrorIs(t, err, affrules.ErrUnknownMarket)
-	require.Contains(t, err.Error(), `sample: over_quantity "hold": must be review or reject (SMP-2)`)
-	require.Contains(t, err.Error(), "sample: bands[2].name a: is listed twice")
-	require.Contains(t, err.Error(), "sample: markets[2] MY: is listed twice")
+	require.Contains(t, err.Error(), `sample: policy.over_quantity "hold": must be review or reject (SMP-2)`)
+	require.Contains(t, err.Error(), "sample: policy.bands[2].name a: is listed twice")
+	require.Contains(t, err.Error(), "sample: policy.markets[2] MY: is listed twice")
 
 	e, err := sample.New(p)
 	badInput(t, err, all...)
@@ -154,18 +154,18 @@ func TestValidate(t *testing.T) {
 	b, err := json.Marshal(p)
 	require.NoError(t, err)
 	_, err = sample.ParsePolicy(b)
-	badInput(t, err, underPolicy(all)...) // loaded from JSON: named as the policy data's keys
+	badInput(t, err, all...) // loaded from JSON: the same names
 
 	// The zero policy, and one without bands or markets.
-	badInput(t, sample.Policy{}.Validate(), "markets", "answer_days", "content_days", "refund_days", "fulfilment_days", "over_quantity", "bands")
+	badInput(t, sample.Policy{}.Validate(), underPolicy([]string{"markets", "answer_days", "content_days", "refund_days", "fulfilment_days", "over_quantity", "bands"})...)
 	_, err = sample.New(sample.Policy{})
 	require.Error(t, err)
 	noBands := policyWith(func(p *sample.Policy) { p.Bands = []sample.Band{} })
-	badInput(t, noBands.Validate(), "bands")
+	badInput(t, noBands.Validate(), "policy.bands")
 	_, err = sample.ParsePolicy([]byte(`{"bands": []}`))
 	badInput(t, err, "policy.bands")
 	noMarkets := policyWith(func(p *sample.Policy) { p.Markets = nil })
-	badInput(t, noMarkets.Validate(), "markets")
+	badInput(t, noMarkets.Validate(), "policy.markets")
 	_, err = sample.ParsePolicy([]byte(`{"markets": []}`))
 	badInput(t, err, "policy.markets")
 	_, err = sample.ParsePolicy([]byte(`{"markets": ["MY", "US"], "fulfilment_days": 0}`))
@@ -208,7 +208,8 @@ func TestParsePolicyNullListIsNil(t *testing.T) {
 	require.ErrorContains(t, err, "must list at least one market (MKT-1)")
 }
 
-// underPolicy returns fields as ParsePolicy names them: under "policy", as its data's keys.
+// underPolicy returns fields as Validate and ParsePolicy name them: under "policy", as the
+// policy data's keys.
 func underPolicy(fields []string) []string {
 	out := make([]string, len(fields))
 	for i, f := range fields {

@@ -181,16 +181,19 @@ func ParsePolicy[P interface{ Validate() error }](pkg string, data []byte, defau
 		return zero, err
 	}
 	if err := p.Validate(); err != nil {
-		return zero, underPolicy(pkg, err)
+		return zero, err
 	}
 	return p, nil
 }
 
-// underPolicy returns err with each FieldError's field named under "policy", as the shape
-// problems of policy data are, so that one setting is named one way whatever is wrong with it:
-// a Validate that names "quota_limit" gives "policy.quota_limit". Fields already under "policy"
-// are kept.
-func underPolicy(pkg string, err error) error {
+// UnderPolicy returns err with each FieldError's field named under "policy", as the shape
+// problems of policy data are ([ParsePolicy]), so that one setting has one name whatever is wrong
+// with it and however the policy came: a Validate whose checks name "quota_limit" returns its
+// problems through UnderPolicy as "policy.quota_limit". Fields already under "policy" are kept.
+func UnderPolicy(pkg string, err error) error {
+	if err == nil {
+		return nil
+	}
 	errs := []error{err}
 	if j, ok := err.(interface{ Unwrap() []error }); ok {
 		errs = j.Unwrap()

@@ -147,6 +147,30 @@ func TestProductNextAllowedAcrossVersions_ELG3(t *testing.T) {
 			require.True(t, then.Eligible(), "%v", then.Decision)
 		}
 	}
+	// Nor is a product told the shop's lift when the version then would find its rates undefined
+	// (ELG-5: ELG-3 applying from one review to a product without orders) or has no limits for
+	// its category (ELG-10): evaluating it then is an error, not an answer.
+	noOrders := eligibility.Product{ID: "p", ShopID: "s", Market: affrules.UK, Category: affrules.FMCG, Reviews: 3}
+	for name, edit := range map[string]func(th *eligibility.Thresholds){
+		"ELG-3 from one review": func(th *eligibility.Thresholds) { th.MinReviews = 1 },
+		"FMCG dropped":          func(th *eligibility.Thresholds) { delete(th.Categories, affrules.FMCG) },
+	} {
+		e := versionedWith(t, vs, func(i int, th *eligibility.Thresholds) {
+			if i == 1 {
+				edit(th)
+			}
+		})
+		shop, err := e.Shop(eligibility.Shop{ID: "s", Market: affrules.UK, StoreRating: decimal.NewFromInt(4), LastCounterfeitViolation: T.Add(-40 * day)}, at)
+		require.NoError(t, err)
+		r, err := e.Product(noOrders, shop, at)
+		require.NoError(t, err, name)
+		require.Equal(t, eligibility.TemporarilyDisqualified, r.State, name)
+		require.True(t, r.Decision.NextAllowed.IsZero(), "%s: next allowed %v, want none", name, r.Decision.NextAllowed)
+		shopThen, err := e.Shop(eligibility.Shop{ID: "s", Market: affrules.UK, StoreRating: decimal.NewFromInt(4), LastCounterfeitViolation: T.Add(-40 * day)}, T)
+		require.NoError(t, err)
+		_, err = e.Product(noOrders, shopThen, T)
+		require.Error(t, err, "%s: the product at the shop's lift", name)
+	}
 }
 
 // MKT-5 over arbitrary version histories: a shop evaluated at NextAllowed is eligible, a

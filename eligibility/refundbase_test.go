@@ -1,6 +1,7 @@
 package eligibility_test
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -90,7 +91,10 @@ func TestMinRefundCasesSellerFault_ELG4(t *testing.T) {
 		eligible      bool
 		observedCount int64
 		notApplicable bool
-	}{{false, 4, false, 0, false}, {true, 4, true, 4, true}, {false, 5, false, 0, false}, {true, 5, false, 0, false}} {
+	}{{false, 4, false, 0, false}, {true, 4, true, 4, true}, {false, 5, false, 0, false}, {true, 5, false, 0, false},
+		// 1 of 100 is below FMCG's 1.5%, but the rule applies from 5 seller-fault cases, not 10
+		// cases: not applicable, and said so (the pass path counts what the minimum counts).
+		{true, 1, true, 1, true}} {
 		p := eligibility.DefaultPolicy()
 		if tc.sellerFault {
 			p = policy
@@ -107,7 +111,7 @@ func TestMinRefundCasesSellerFault_ELG4(t *testing.T) {
 			require.Equal(t, eligibility.RuleSellerRefund, last.Rule)
 			require.Equal(t, affrules.NotApplicable, last.Kind)
 			require.Equal(t, affrules.Count(tc.observedCount), last.Observed, "the count the minimum counts")
-			require.Equal(t, "ELG-4 not applicable: too few seller-fault return/refund cases for the seller-fault refund rule (observed 4 seller-fault cases, limit applies from 5 seller-fault cases)", last.String())
+			require.Equal(t, fmt.Sprintf("ELG-4 not applicable: too few seller-fault return/refund cases for the seller-fault refund rule (observed %d seller-fault cases, limit applies from 5 seller-fault cases)", tc.observedCount), last.String())
 		}
 	}
 	// Without orders, cases that are not the seller's fault leave ELG-4 not applicable under the

@@ -69,6 +69,18 @@ func (l *List) Err() error {
 // package's "offer.rates[0]" found in a caller's "facts.open[1]"; other errors are kept as they
 // are. It returns nil for nil.
 func Rebase(pkg, from, to string, err error) error {
+	return rename(pkg, err, func(field string) string {
+		if rest, ok := strings.CutPrefix(field, from); ok {
+			return to + rest
+		}
+		return field
+	})
+}
+
+// rename returns err with each FieldError in it (err itself, or each of the errors joined in it)
+// copied into package pkg with its field renamed by name; other errors are kept as they are. It
+// returns nil for nil.
+func rename(pkg string, err error, name func(field string) string) error {
 	if err == nil {
 		return nil
 	}
@@ -80,10 +92,7 @@ func Rebase(pkg, from, to string, err error) error {
 	for _, e := range errs {
 		if f, ok := e.(*affrules.FieldError); ok {
 			c := *f
-			c.Pkg = pkg
-			if rest, ok := strings.CutPrefix(c.Field, from); ok {
-				c.Field = to + rest
-			}
+			c.Pkg, c.Field = pkg, name(c.Field)
 			l.Append(&c)
 			continue
 		}
@@ -191,24 +200,13 @@ func ParsePolicy[P interface{ Validate() error }](pkg string, data []byte, defau
 // with it and however the policy came: a Validate whose checks name "quota_limit" returns its
 // problems through UnderPolicy as "policy.quota_limit". Fields already under "policy" are kept.
 func UnderPolicy(pkg string, err error) error {
-	if err == nil {
-		return nil
-	}
-	errs := []error{err}
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		errs = j.Unwrap()
-	}
-	l := For(pkg)
-	for _, e := range errs {
-		if f, ok := e.(*affrules.FieldError); ok && f.Field != "policy" && !strings.HasPrefix(f.Field, "policy.") && !strings.HasPrefix(f.Field, "policy[") {
-			c := *f
-			c.Field = "policy." + c.Field
-			if c.Field == "policy." {
-				c.Field = "policy"
-			}
-			e = &c
+	return rename(pkg, err, func(field string) string {
+		switch {
+		case field == "policy" || strings.HasPrefix(field, "policy.") || strings.HasPrefix(field, "policy["):
+			return field
+		case field == "":
+			return "policy"
 		}
-		l.Append(e)
-	}
-	return l.Err()
+		return "policy." + field
+	})
 }

@@ -159,3 +159,28 @@ func TestSplit(t *testing.T) {
 		t.Error("Split(nil)")
 	}
 }
+
+// UnderPolicy names each field under "policy" once, keeps fields already there and errors that
+// name no field, and returns nil for nil.
+func TestUnderPolicy(t *testing.T) {
+	if UnderPolicy("sample", nil) != nil {
+		t.Fatal("nil is not nil")
+	}
+	l := For("sample")
+	l.Add("answer_days", 0, "must be at least 1")
+	l.Add("policy.bands", "[]", "must list a band")
+	l.Add("policy[0]", "x", "bad")
+	l.Append(errors.New("sample: not a field error"))
+	var fields []string
+	for _, e := range UnderPolicy("sample", l.Err()).(interface{ Unwrap() []error }).Unwrap() {
+		var f *affrules.FieldError
+		if errors.As(e, &f) {
+			fields = append(fields, f.Field)
+		} else {
+			fields = append(fields, e.Error())
+		}
+	}
+	if got := strings.Join(fields, " | "); got != "policy.answer_days | policy.bands | policy[0] | sample: not a field error" {
+		t.Errorf("fields %s", got)
+	}
+}

@@ -3,6 +3,7 @@ package affrules
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"sync"
 	"time"
 	_ "time/tzdata" // MKT-1: market zones load on machines without a system zone database.
@@ -74,13 +75,18 @@ func (m Market) Month(t time.Time) Period { return MonthOf(t, m.Location()) }
 // String returns the market code.
 func (m Market) String() string { return string(m.Code) }
 
-// NewMarket validates a market's fields and loads its zone. The code must be non-empty, the zone
-// a known IANA zone, the currency three upper-case letters, the minor unit between 0 and 4, and
+// NewMarket validates a market's fields and loads its zone. The code must be 2 to 8 upper-case
+// letters A–Z or digits (ISO 3166 codes such as "TH" and "USA" are), so that a typo such as "uk"
+// or a code with a space or an invisible character is refused rather than registered as a market
+// of its own; the zone a known IANA zone, the currency three upper-case letters, the minor unit between 0 and 4, and
 // each channel non-empty, none listed twice.
 func NewMarket(code MarketCode, zone, currency string, minorUnit int32, channels ...Channel) (Market, error) {
 	m := Market{Code: code, Zone: zone, Currency: currency, MinorUnit: minorUnit, Channels: slices.Clone(channels)}
 	if code == "" {
 		return Market{}, fieldErrorf("market.code", code, "must not be empty")
+	}
+	if !validCode(code) {
+		return Market{}, fieldErrorf("market.code", strconv.Quote(string(code)), "must be 2 to 8 upper-case letters A-Z or digits")
 	}
 	loc, err := time.LoadLocation(zone)
 	if err != nil || zone == "" || zone == "Local" { // "Local" is the host's zone, not an IANA name (MKT-6)
@@ -102,6 +108,19 @@ func NewMarket(code MarketCode, zone, currency string, minorUnit int32, channels
 		}
 	}
 	return m, nil
+}
+
+// validCode reports whether code is 2 to 8 upper-case letters A–Z or digits.
+func validCode(code MarketCode) bool {
+	if len(code) < 2 || len(code) > 8 {
+		return false
+	}
+	for i := 0; i < len(code); i++ {
+		if c := code[i]; (c < 'A' || c > 'Z') && (c < '0' || c > '9') {
+			return false
+		}
+	}
+	return true
 }
 
 func mustMarket(code MarketCode, zone, currency string, minor int32, channels ...Channel) Market {

@@ -150,6 +150,14 @@ func TestRegisterMarketInvalid(t *testing.T) {
 		wantErr error
 	}{
 		{"empty code", func(m *affrules.Market) { m.Code = "" }, "market.code", nil},
+		{"lower-case code", func(m *affrules.Market) { m.Code = "zz" }, "market.code", nil},
+		{"mixed-case code", func(m *affrules.Market) { m.Code = "Zz" }, "market.code", nil},
+		{"one-letter code", func(m *affrules.Market) { m.Code = "Z" }, "market.code", nil},
+		{"nine-letter code", func(m *affrules.Market) { m.Code = "ZZZZZZZZZ" }, "market.code", nil},
+		{"code with a space", func(m *affrules.Market) { m.Code = "ZZ " }, "market.code", nil},
+		{"code with a NUL", func(m *affrules.Market) { m.Code = "ZZ\x00" }, "market.code", nil},
+		{"code with an invisible character", func(m *affrules.Market) { m.Code = "Z\u200bZ" }, "market.code", nil},
+		{"code with a hyphen", func(m *affrules.Market) { m.Code = "Z-Z" }, "market.code", nil},
 		{"unknown zone", func(m *affrules.Market) { m.Zone = "Asia/Atlantis" }, "market[ZZ].zone", nil},
 		{"empty zone", func(m *affrules.Market) { m.Zone = "" }, "market[ZZ].zone", nil},
 		{"Local is not a zone", func(m *affrules.Market) { m.Zone = "Local" }, "market[ZZ].zone", nil},

@@ -707,7 +707,7 @@ func TestTableVersionNeverInForce_LVL3(t *testing.T) {
 // other than two capital letters is looked up in the registry every time.
 func TestNewPerformanceMarkets(t *testing.T) {
 	tot := totals(decimal.RequireFromString("100.75"), 9, 5)
-	for _, code := range []affrules.MarketCode{"QZ", "Qz"} {
+	for _, code := range []affrules.MarketCode{"QZ", "QZ9"} {
 		_, err := level.NewPerformance(code, feb2026, tot)
 		require.ErrorIs(t, err, affrules.ErrUnknownMarket, code)
 		mk, err := affrules.NewMarket(code, "UTC", "XQZ", 0)

@@ -86,9 +86,11 @@ func (PerMarket[T]) JSONShape() any { return perMarketJSON[T]{} }
 // [Timeline.UnmarshalJSON] does. A key other than default and markets (a misspelt "defualt"
 // would leave nothing in force, silently), one written in another case, and a key or a market
 // given twice are errors, and leave p as it was. Whether each market is registered is left to
-// the policy's Validate, which reports it with every other problem of the policy. As
-// encoding/json does, a key left out or default given as null keeps p's value, markets given as
-// null makes the map nil, and null for the whole leaves p as it was.
+// the policy's Validate, which reports it with every other problem of the policy. A key left out
+// keeps p's value; default given as null is an empty timeline and markets given as null a nil
+// map, as the library's policy loaders read a list or map given as null (so a policy's Validate
+// refuses a null default as it refuses []); null for the whole leaves p as it was, as
+// encoding/json does.
 func (p *PerMarket[T]) UnmarshalJSON(b []byte) error {
 	b = bytes.TrimSpace(b)
 	if string(b) == "null" {
@@ -105,7 +107,8 @@ func (p *PerMarket[T]) UnmarshalJSON(b []byte) error {
 			return fieldErrorf("per_market", strconv.Quote(key), "key is given twice; the first value would be silently dropped")
 		case key == "default":
 			if string(bytes.TrimSpace(v)) == "null" {
-				break // as encoding/json: null leaves the timeline as it was
+				out.Default = Timeline[T]{} // a list given as null is empty, as the policy loaders read one
+				break
 			}
 			var tl Timeline[T]
 			if err := json.Unmarshal(v, &tl); err != nil {

@@ -94,7 +94,7 @@ func TestPerMarketJSON(t *testing.T) {
 	require.NoError(t, json.Unmarshal([]byte(`null`), &none))
 	assert.Equal(t, 1, none.Default.Len(), "null leaves the value as it was")
 	require.NoError(t, json.Unmarshal([]byte(`{"default":null}`), &none))
-	assert.Equal(t, 1, none.Default.Len(), "default: null leaves the timeline as it was")
+	assert.Equal(t, 0, none.Default.Len(), "default: null is an empty timeline, as the policy loaders read a list given as null")
 
 	for _, tt := range []struct{ name, in, want string }{
 		{"misspelt key", `{"defualt":[{"value":3}]}`, `affrules: per_market "defualt": is not a field`},

@@ -63,7 +63,9 @@
 // field only when case is ignored and keys given twice are errors at any depth; every field
 // inside a version is required (a category's limits too), since left out or given as null it
 // would silently be zero; a top-level "default" or "markets" left out keeps its [DefaultPolicy]
-// value (the seed thresholds, and no market override); a number or string over 2,000 characters
+// value (the seed thresholds, and no market override), while given as null each is a list or map
+// of none, as every package's loader reads one: a null "default" is refused as [] is, and null
+// "markets" is no override; a number or string over 2,000 characters
 // where a value is decoded from it (a rating) is refused unread; every problem is reported at
 // once as *affrules.FieldError.
 //

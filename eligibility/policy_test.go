@@ -97,7 +97,8 @@ func TestParsePolicy(t *testing.T) {
 		{"trailing brace", validPolicy + `}`, []string{"policy (document): is not valid JSON"}},
 		{"trailing bracket", validPolicy + `]`, []string{"policy (document): is not valid JSON"}},
 		{"empty default", `{"default": []}`, []string{"policy.default []: must have at least one version"}},
-		{"empty default", `{"default": []}`, []string{"policy.default []: must have at least one version"}},
+		// A list given as null is empty, by the one loading rule, not the seed thresholds kept.
+		{"default given as null", `{"default": null}`, []string{"policy.default []: must have at least one version"}},
 		{"not an object", `null`, []string{"policy (document): must be a JSON object"}},
 		{"unknown top-level key", `{"defaults": []}`, []string{`policy "defaults": is not a field`}},
 		// encoding/json matches keys case-insensitively, and even by Unicode folding (ſ is s).

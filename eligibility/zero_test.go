@@ -90,10 +90,13 @@ func TestParsePolicyTopLevelDefaults(t *testing.T) {
 	v, _ := p.Default.At(t0)
 	assert.Equal(t, []affrules.Category{affrules.Electronics}, keys(v.Categories), "the given default replaces the seed one whole")
 
-	// A top-level setting given as null keeps its default too.
-	p, err = eligibility.ParsePolicy([]byte(`{"default": null, "markets": null}`))
+	// A top-level list or map given as null is none, by the one loading rule: no override for
+	// "markets", and a "default" of no version, refused as [] is (not the seed values kept).
+	p, err = eligibility.ParsePolicy([]byte(strings.Replace(validPolicy, "\n}", `, "markets": null}`, 1)))
 	require.NoError(t, err)
-	assert.JSONEq(t, jsonOf(def), jsonOf(p), "null keeps the default")
+	assert.Empty(t, p.Overridden())
+	_, err = eligibility.ParsePolicy([]byte(`{"default": null, "markets": null}`))
+	require.EqualError(t, err, "eligibility: policy.default []: must have at least one version")
 
 	// "markets": {} given: no override.
 	p, err = eligibility.ParsePolicy([]byte(strings.Replace(validPolicy, "\n}", `, "markets": {}}`, 1)))

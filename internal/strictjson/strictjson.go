@@ -129,7 +129,8 @@ func Keys(data []byte) map[string]bool {
 // [Decode]; every top-level field whose key is absent from data is then copied from defaults (a
 // value of the same struct type). A top-level field given as null is nil if it is a list, map or
 // pointer, since encoding/json writes a nil one as null (so a value reads back from its own
-// JSON); any other given as null is copied from defaults too. It returns every shape problem
+// JSON), and zero (empty) if its JSON is a list or map ([Shaper], such as a timeline); any other
+// given as null is copied from defaults too. It returns every shape problem
 // found, or the first decoding error.
 func Load(data []byte, dst, defaults any) ([]Problem, error) {
 	if t := bytes.TrimLeft(data, " \t\r\n"); json.Valid(data) && (len(t) == 0 || t[0] != '{') {
@@ -148,7 +149,10 @@ func Load(data []byte, dst, defaults any) ([]Problem, error) {
 	d := reflect.ValueOf(dst).Elem()
 	def := reflect.ValueOf(defaults)
 	for _, f := range structFields(d.Type()) {
-		if v, given := present[f.name]; !v && !(given && nilable(f.typ)) {
+		switch v, given := present[f.name]; {
+		case given && !v && (nilable(f.typ) || nilable(shape(f.typ))):
+			d.FieldByIndex(f.index).SetZero() // null for a list or map: none
+		case !v:
 			d.FieldByIndex(f.index).Set(def.FieldByIndex(f.index))
 		}
 	}
@@ -174,9 +178,9 @@ func (c *checker) walk(raw []byte, t reflect.Type, path string, all bool) {
 	for t.Kind() == reflect.Pointer {
 		t = t.Elem()
 	}
-	if t.Implements(shaper) || reflect.PointerTo(t).Implements(shaper) {
+	if s := shape(t); s != t {
 		before := len(c.problems)
-		c.walk(raw, reflect.TypeOf(reflect.New(t).Elem().Interface().(Shaper).JSONShape()), path, all)
+		c.walk(raw, s, path, all)
 		if len(c.problems) == before {
 			c.decodes(raw, t, path) // the value's own checks, once its shape is right
 		}
@@ -352,6 +356,14 @@ func (c *checker) kind(raw []byte, t reflect.Type, path string) bool {
 		c.add(path, short(v), problem)
 	}
 	return problem == ""
+}
+
+// shape returns the type whose JSON a value of type t takes: its [Shaper.JSONShape]'s, or t.
+func shape(t reflect.Type) reflect.Type {
+	if t.Implements(shaper) || reflect.PointerTo(t).Implements(shaper) {
+		return reflect.TypeOf(reflect.New(t).Elem().Interface().(Shaper).JSONShape())
+	}
+	return t
 }
 
 // nilable reports whether a value of type t can be nil: what a JSON null decodes to.

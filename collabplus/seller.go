@@ -188,11 +188,11 @@ func BlockCreator(creator string) Action { return Action{kind: actBlock, id: cre
 func UnblockCreator(creator string) Action { return Action{kind: actUnblock, id: creator} }
 
 // NewDraft adds collaboration c as a draft (CP-7): its ID and preferences; no events, final terms,
-// group or members.
+// group or members. The preferences may be incomplete: their shape is checked at [Submit].
 func NewDraft(c Collaboration) Action { return Action{kind: actDraft, collab: c.clone()} }
 
 // Edit replaces the preferences of draft collaboration id (CP-7: no edits from pending payment
-// on).
+// on), checked at [Submit] as a draft's are.
 func Edit(id string, t Terms) Action { return Action{kind: actEdit, id: id, terms: t.Clone()} }
 
 // Submit submits draft collaboration id for payment (CP-7), given the facts known then. It
@@ -281,7 +281,9 @@ var (
 // Bad input is a [*affrules.FieldError] (several joined): at out of the library's bounds or
 // before the record's last change; terms of the wrong shape (a period not of whole days in the
 // seller's market, an unknown group, a rate outside the bounds, an amount not exact to the
-// minor unit, tasks on a challenge); a facts' eligibility result missing or of another product;
+// minor unit, tasks on a challenge), checked where the terms are acted on: the preferences at
+// Submit, final terms at Finalize (a draft and its edits hold the preferences as the seller
+// writes them, complete or not); a facts' eligibility result missing or of another product;
 // an unknown payment method or collaboration. A business "no" is an [*affrules.Refusal] whose
 // decision lists every failing rule: an action in the wrong state (CP-7, naming the state and
 // the action), the quota (CP-3, with the instant the next slot opens), the allowlist (CP-17),

@@ -149,10 +149,11 @@ func MustFail(t testing.TB, p Property, want ...string) {
 // what restores it. A store's state machine runs each check on a new store, which for a
 // database-backed store may be a schema and a connection pool of its own, so the conformance
 // suites run at most a few; they must not run in parallel with other rapid checks of the same
-// test binary while it is lowered.
+// test binary while it is lowered. A -rapid.checks given on the command line is left as it is:
+// a host that wants a store checked harder runs go test -rapid.checks=1000 and gets 1,000.
 func FewerChecks(n int) (restore func()) {
 	f := flag.Lookup("rapid.checks")
-	if f == nil {
+	if f == nil || given("rapid.checks") {
 		return func() {}
 	}
 	old := f.Value.String()
@@ -162,8 +163,16 @@ func FewerChecks(n int) (restore func()) {
 	return func() { _ = f.Value.Set(old) }
 }
 
+// given reports whether flag name was set on the command line (flag.Parse, flag.Set); Set on a
+// flag's Value, as FewerChecks sets it, does not count.
+func given(name string) bool {
+	set := false
+	flag.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
 // Machine runs a store's state machine: check, against a new store from newStore, for each
-// rapid check, at most checks of them (see [FewerChecks]). newStore must not call t.Parallel: its
+// rapid check, at most checks of them unless -rapid.checks is given (see [FewerChecks]). newStore must not call t.Parallel: its
 // subtest would wait for the machine, which waits for the store. Each store is made in a
 // subtest of t that lasts until its check ends, so that whatever it holds (a schema, a pool of connections)
 // is released then rather than at the end of the whole machine. t is skipped if newStore skips.

@@ -84,9 +84,10 @@
 //     removal, once; a removal before the listing starts makes it never run. A rate change is
 //     a new history entry from its instant, after the last one; COM-10's delay for decreases
 //     is the resolver's. A removed product may be listed again ([Evaluator.List]) by a new
-//     OPEN offer from the removal on, at a lower rate than it paid last only once commission's
-//     decrease delay has passed; commission keeps one OPEN offer per market and product at a
-//     time (commission.OfferRule.Conflicts).
+//     OPEN offer from the removal on, at no rate below one the removed offer paid within
+//     commission's decrease delay before the relisting (a creator already promoting is owed
+//     it); commission keeps one OPEN offer per market and product at a time
+//     (commission.OfferRule.Conflicts).
 //   - ELG-11: eligibility is checked at registration; a later temporary disqualification
 //     changes nothing in a running campaign (it blocks new registrations only; its result is
 //     the host's to show beside the participation, and [Disqualify] refuses it). A permanent

@@ -176,10 +176,12 @@
 //     has at most one OPEN offer per market at a time ([Evaluator.Prepare], [OfferStore.Put]),
 //     so every Open rate change goes through the one history the delay applies to. A product
 //     removed from Open Collaboration (CMP-7) may be listed again by a new OPEN offer from the
-//     removal on, at the same rate or a higher one at once, at a lower one only once the
-//     decrease delay has passed since the removal when Open decreases are delayed
-//     ([OfferRule.Conflicts]), so that no decrease skips the delay through a removal and a
-//     relisting.
+//     removal on, at no less than a creator already promoting it is owed then when Open
+//     decreases are delayed: the highest rate the removed offer paid within the decrease delay
+//     before the relisting ([OfferRule.Conflicts]). So the rate it paid last or a higher one is
+//     allowed at the removal unless a cut within the delay before it is still owed, and a lower
+//     one once the delay has passed since the removal, so that no decrease skips the delay
+//     through a removal and a relisting.
 //   - COM-11: the upper tier pays from the creator's Threshold-th order of the product
 //     ([Order.OrderCount] counts this order), and its rate must be above the standard rate.
 //     Once a tier is active, every later version keeps the threshold and a tier, and neither

@@ -472,6 +472,55 @@ func TestRelistAfterDelay_CMP7_COM10(t *testing.T) {
 	}
 }
 
+// CMP-7, COM-10: a cut just before a removal is still owed to a creator promoting the product
+// for the delay after the cut, so a relisting at the cut rate starts no sooner than the cut is
+// that old (one nanosecond sooner is a second OPEN offer), while one at the rate paid before the
+// cut may start at the removal. The creator is paid the same either way.
+func TestRelistAfterCut_CMP7_COM10(t *testing.T) {
+	e := commission.MustNew(commission.DefaultPolicy())
+	delay := commission.DefaultPolicy().OfferRule().RelistDelay
+	first := openOffer("open-1", at(day(1), "20%"), at(day(3), "10%"))
+	first.Period.End = day(5)
+	relist := func(start time.Time, r string) commission.Offer {
+		o := openOffer("open-2", at(start, r))
+		o.Period.Start = start
+		return o
+	}
+	_, err := e.Prepare(first, relist(day(3).Add(delay-time.Nanosecond), "10%"))
+	wantField(t, err, "offers[1].source")
+	_, err = e.Prepare(relist(day(5), "10%"), first)
+	wantField(t, err, "offers[1].source")
+	for _, ok := range []commission.Offer{relist(day(3).Add(delay), "10%"), relist(day(5), "20%")} {
+		b, err := e.Prepare(first, ok)
+		if err != nil {
+			t.Fatalf("relisting at %v from %v: %v", ok.Rates, ok.Period.Start, err)
+		}
+		// A creator promoting since day 1 is owed 20% until the cut is a delay old, from the
+		// first listing and then, if it starts by then, from the relisting.
+		for _, when := range []time.Time{day(4), ok.Period.Start} {
+			r, err := e.Resolve(b, order("o", day(1)), when)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := "20%"
+			if !when.Before(day(3).Add(delay)) {
+				want = "10%"
+			}
+			if r.OfferID == "" || !r.Rate.Equal(rate(want)) {
+				t.Errorf("relisting from %v, order at %v: won %q at %v, want %s", ok.Period.Start, when, r.OfferID, r.Rate, want)
+			}
+		}
+	}
+	ctx := context.Background()
+	s := commission.NewOfferMemory()
+	rule := commission.DefaultPolicy().OfferRule()
+	if _, err := s.Put(ctx, rule, first, day(1)); err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Put(ctx, rule, relist(day(5), "10%"), day(6))
+	wantField(t, err, "offer.source")
+}
+
 // CP-7 in an offer's members: a creator joins a Collaboration Plus from its start instant; one
 // who joined at or after the offer's end (a product that left the collaboration early, whose
 // offer ends before the collaboration does) is kept, and never covered.

@@ -210,8 +210,9 @@ type OfferRule struct {
 	// alternative); by default it is allowed and falls back to the Open rate.
 	RequireExclusiveRate bool
 	// RelistDelay is how long after one OPEN offer of a product ends another may not start at a
-	// lower rate ([OfferRule.Conflicts]); [Policy.OfferRule] sets it to the decrease delay when
-	// Open decreases are delayed (COM-10), else to zero.
+	// rate below one the first paid within RelistDelay before it ([OfferRule.Conflicts]);
+	// [Policy.OfferRule] sets it to the decrease delay when Open decreases are delayed (COM-10),
+	// else to zero.
 	RelistDelay time.Duration
 }
 
@@ -483,12 +484,15 @@ func entries(tl affrules.Timeline[Terms]) []affrules.Effective[Terms] {
 
 // Conflicts reports whether offers a and b may not both be kept: two OPEN offers of one product
 // in one market whose periods overlap, or of which the later starts less than r.RelistDelay
-// after the earlier ends at a lower standard rate than the earlier paid last. A product has one
-// Open listing at a time, so every change of its rate goes through the one history the
-// decrease delay and the tier rules apply to (COM-10, COM-11). A product removed from Open
-// Collaboration (CMP-7) may be listed again by a new offer from the removal on, at once at the
-// same rate or a higher one, and at a lower one once the delay has passed, so that no decrease
-// skips the delay through a removal and a relisting.
+// after the earlier ends at a standard rate below one the earlier paid within r.RelistDelay
+// before that start. A product has one Open listing at a time, so every change of its rate goes
+// through the one history the decrease delay and the tier rules apply to (COM-10, COM-11). A
+// product removed from Open Collaboration (CMP-7) may be listed again by a new offer from the
+// removal on at no less than what a creator already promoting it is owed then, the highest rate
+// the removed offer paid within the delay before the relisting (COM-10): at once at the rate it
+// paid last or a higher one, if that was its highest in the delay, and lower only as its rates
+// leave the delay, so that no decrease skips the delay through a removal and a relisting (a cut
+// just before the removal still reaches promoters only a delay after the cut).
 func (r OfferRule) Conflicts(a, b Offer) bool {
 	if a.Source != Open || b.Source != Open || a.Market != b.Market || a.Product != b.Product {
 		return false
@@ -500,30 +504,50 @@ func (r OfferRule) Conflicts(a, b Offer) bool {
 	if b.Period.Start.Before(a.Period.Start) {
 		earlier, later = b, a
 	}
-	return later.Period.Start.Before(earlier.Period.End.Add(r.RelistDelay)) && lowers(earlier, later)
+	return later.Period.Start.Before(earlier.Period.End.Add(r.RelistDelay)) && lowers(earlier, later, later.Period.Start.Add(-r.RelistDelay))
 }
 
-// lowers reports whether the first standard rate of offer later is below the last one offer
-// earlier paid, the one in force at its end.
-func lowers(earlier, later Offer) bool {
-	var last, first affrules.Rate
-	paid, starts := false, false
-	for from, t := range earlier.Rates.All() {
-		if from.Before(earlier.Period.End) {
-			last, paid = t.Rate, true
-		}
-	}
+// lowers reports whether the first standard rate of offer later is below a rate offer earlier
+// paid after instant since: one in force at some instant of earlier's period after since (COM-10
+// owes a creator promoting since before then the highest of them).
+func lowers(earlier, later Offer, since time.Time) bool {
+	var first affrules.Rate
+	starts := false
 	for _, t := range later.Rates.All() {
 		first, starts = t.Rate, true
 		break
 	}
-	return paid && starts && first.Cmp(last) < 0
+	if !starts {
+		return false
+	}
+	// Each entry is in force from its From (not before the period's start) until the next
+	// entry's From or the period's end; it counts if that stretch is not empty and ends after
+	// since.
+	var prev affrules.Rate
+	var prevFrom time.Time
+	havePrev := false
+	paidAfter := func(rate affrules.Rate, from, until time.Time) bool {
+		if from.Before(earlier.Period.Start) {
+			from = earlier.Period.Start
+		}
+		if until.After(earlier.Period.End) {
+			until = earlier.Period.End
+		}
+		return from.Before(until) && until.After(since) && first.Cmp(rate) < 0
+	}
+	for from, t := range earlier.Rates.All() {
+		if havePrev && paidAfter(prev, prevFrom, from) {
+			return true
+		}
+		prev, prevFrom, havePrev = t.Rate, from, true
+	}
+	return havePrev && paidAfter(prev, prevFrom, earlier.Period.End)
 }
 
 // ConflictError is the error of offer o, which [OfferRule.Conflicts] with the offer named
 // other: a [*affrules.FieldError] naming offer.source.
 func (r OfferRule) ConflictError(o Offer, other string) *affrules.FieldError {
-	return fielderr.New(pkg, "offer.source", o.Source, "is a second OPEN offer of product %q in %s beside %s, which runs then, or ended less than %s before at a higher rate (%s, %s: one OPEN offer per market and product at a time; CMP-7: a lower rate only after the delay)",
+	return fielderr.New(pkg, "offer.source", o.Source, "is a second OPEN offer of product %q in %s beside %s, which runs then, or paid a higher rate less than %s before it starts (%s, %s: one OPEN offer per market and product at a time; CMP-7: a lower rate only once the higher one is the delay old)",
 		o.Product, o.Market, other, r.RelistDelay, RuleDecrease, RuleTiers)
 }
 

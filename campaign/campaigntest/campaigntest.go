@@ -47,7 +47,8 @@
 //
 // Interpretations: the properties build their evaluator with commission's catalog policy, whose
 // rate bounds (1%–80%, COM-9) the generators keep to; TestStore's machine makes at most 15 runs
-// (lowering -rapid.checks while it runs), each on a new store.
+// (lowering -rapid.checks while it runs, unless it is given on the
+// command line), each on a new store.
 package campaigntest
 
 import (

@@ -54,7 +54,8 @@
 // quota properties build a record with the quota's submissions as the rules record them rather
 // than applying each, so that a large quota stays cheap; quota_counts_expired_and_recalled
 // checks an expiry only when the payment window ends inside the quota's window; TestStore's
-// machine makes at most 15 runs (lowering -rapid.checks while it runs), each on a new store.
+// machine makes at most 15 runs (lowering -rapid.checks while it runs, unless it is given on the
+// command line), each on a new store.
 package collabplustest
 
 import (

@@ -111,9 +111,9 @@ func fieldError(t *testing.T, err error, field string) {
 // rewritten ones, ends, moved starts, members, creators, sources) under two rules, reads and
 // calls that must fail. newStore must return a new, empty store each time it is called; Machine
 // calls it in a subtest of its own for each rapid check, which ends, running the store's
-// cleanups, when the check does, and runs a fifth of rapid's checks (-rapid.checks, 20 by
-// default), setting the flag while it runs, so TestOffers must not run in parallel with other
-// rapid tests.
+// cleanups, when the check does, and runs at most 20 checks (lowering -rapid.checks while it runs,
+// unless it is given on the command line, which then holds), so TestOffers must not run in
+// parallel with other rapid tests.
 func TestOffers(t *testing.T, newStore func(t *testing.T) commission.OfferStore) {
 	ctx := context.Background()
 	t.Run("PutAndRead", func(t *testing.T) {
@@ -186,6 +186,42 @@ func TestOffers(t *testing.T, newStore func(t *testing.T) commission.OfferStore)
 		if got.Rates.Len() != 2 {
 			t.Errorf("history has %d entries, want 2", got.Rates.Len())
 		}
+	})
+	t.Run("OffersAfterEachPut", func(t *testing.T) {
+		// Offers answers with what is stored now: each put, new or a change, is in the next
+		// answer (a store that kept an earlier answer would resolve orders on old rates).
+		s := newStore(t)
+		o := openOffer(t, "o1", "p1", entry(t0, "10%"))
+		want := func(what string, ids string, rates ...int) {
+			t.Helper()
+			got, err := s.Offers(ctx, affrules.UK, "p1")
+			if err != nil {
+				t.Fatalf("%s: %v", what, err)
+			}
+			var gotIDs []string
+			for i, g := range got {
+				gotIDs = append(gotIDs, g.ID)
+				if i < len(rates) && g.Rates.Len() != rates[i] {
+					t.Errorf("%s: Offers(UK, p1)[%d] has %d history entries, want %d", what, i, g.Rates.Len(), rates[i])
+				}
+			}
+			if strings.Join(gotIDs, ",") != ids {
+				t.Errorf("%s: Offers(UK, p1) = %v, want [%s]", what, gotIDs, ids)
+			}
+		}
+		if _, err := s.Put(ctx, rule, o, t0); err != nil {
+			t.Fatal(err)
+		}
+		want("after the first put", "o1", 1)
+		o.Rates = timeline(t, entry(t0, "10%"), entry(t0.Add(48*time.Hour), "12%"))
+		if _, err := s.Put(ctx, rule, o, change); err != nil {
+			t.Fatal(err)
+		}
+		want("after a change", "o1", 2)
+		if _, err := s.Put(ctx, rule, targetOffer(t, "o0", "p1", "c1"), change); err != nil {
+			t.Fatal(err)
+		}
+		want("after another offer", "o0,o1", 1, 2)
 	})
 	refused := []struct {
 		name, field string
@@ -434,7 +470,7 @@ func TestOffers(t *testing.T, newStore func(t *testing.T) commission.OfferStore)
 	t.Run("RelistAfterRemoval_CMP7", func(t *testing.T) {
 		// A product removed from Open Collaboration is listed again by a new OPEN offer: at once
 		// at the same rate or a higher one; at a lower one only once the decrease delay has
-		// passed since the removal (COM-10).
+		// passed since the removal (COM-10), and since any higher rate the offer paid.
 		s := newStore(t)
 		removed := change.Add(time.Hour)
 		for _, p := range []string{"p1", "p2"} {
@@ -465,6 +501,28 @@ func TestOffers(t *testing.T, newStore func(t *testing.T) commission.OfferStore)
 		}
 		_, err = s.Put(ctx, rule, relist("again-p1", "p1", "12%", removed.Add(time.Hour)), removed)
 		fieldError(t, err, "offer.source") // new-p1 runs then
+
+		// A cut made just before the removal is still owed to promoters for the delay after
+		// it (COM-10): a relisting at the cut rate waits until the cut is that old, not only
+		// until the removal is.
+		cut := removed.Add(time.Hour)
+		o := openOffer(t, "old-p3", "p3", entry(t0, "20%"), entry(cut, "10%"))
+		if _, err := s.Put(ctx, rule, o, change); err != nil {
+			t.Fatal(err)
+		}
+		gone := cut.Add(time.Hour)
+		o.Period.End = gone
+		if _, err := s.Put(ctx, rule, o, gone); err != nil {
+			t.Fatalf("removing old-p3: %v", err)
+		}
+		_, err = s.Put(ctx, rule, relist("new-p3", "p3", "10%", cut.Add(rule.RelistDelay-time.Nanosecond)), gone)
+		fieldError(t, err, "offer.source")
+		if _, err := s.Offer(ctx, "new-p3"); !errors.Is(err, commission.ErrNotFound) {
+			t.Errorf("a relisting at the cut rate within the cut's delay was stored: %v", err)
+		}
+		if _, err := s.Put(ctx, rule, relist("new-p3", "p3", "20%", gone), gone); err != nil {
+			t.Errorf("relisting at the rate still owed, at the removal: %v", err)
+		}
 	})
 	t.Run("InstantOutOfBounds", func(t *testing.T) {
 		s := newStore(t)
@@ -701,7 +759,20 @@ func TestRecords(t *testing.T, newStore func(t *testing.T) commission.RecordStor
 		r.Events[0].ID = "changed"
 		got, _ := st.Record(ctx, "l1")
 		if got.Events[0].ID != "r1" {
-			t.Errorf("a returned slice changed the stored record")
+			t.Errorf("a slice returned by Apply changed the stored record")
+		}
+		got.Events[0].ID = "changed" // what Record returns is the caller's too
+		if again, _ := st.Record(ctx, "l1"); again.Events[0].ID != "r1" {
+			t.Errorf("a slice returned by Record changed the stored record")
+		}
+		// Creating the record again returns the stored one, its events included: the caller's.
+		stored := create(t, st, newRecord(t, "l1", 10000, false))
+		if len(stored.Events) != 1 {
+			t.Fatalf("creating l1 again returned %d events; want the stored one", len(stored.Events))
+		}
+		stored.Events[0].ID = "changed"
+		if again, _ := st.Record(ctx, "l1"); again.Events[0].ID != "r1" {
+			t.Errorf("a slice returned by Create changed the stored record")
 		}
 	})
 	t.Run("ConcurrentRefunds", func(t *testing.T) {

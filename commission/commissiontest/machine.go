@@ -55,7 +55,8 @@ func canon(o commission.Offer) string {
 // accepted exactly when the rule given accepts the offer over the one stored under its ID
 // ([commission.OfferRule.Check]) and it is not a second OPEN offer of its market and product
 // running at the same time, or starting within the rule's RelistDelay of the other's end at a
-// lower standard rate than the other paid last (COM-3, COM-9..11, CMP-7).
+// standard rate below one the other paid within RelistDelay before that start (COM-3,
+// COM-9..11, COM-10, CMP-7).
 func offersMachine(t *rapid.T, s commission.OfferStore) {
 	ctx := context.Background()
 	p := commission.DefaultPolicy()
@@ -80,20 +81,39 @@ func offersMachine(t *rapid.T, s commission.OfferStore) {
 		}
 		// runs reports whether period q runs at instant x or later (no end: it runs on).
 		runs := func(x time.Time, q affrules.Period) bool { return q.End.IsZero() || x.Before(q.End) }
-		// rates returns the standard rate a history starts with and the last one in force
-		// before end (zero end: the last one).
-		rates := func(h affrules.Timeline[commission.Terms], end time.Time) (first, last affrules.Rate) {
-			i := 0
-			for from, t := range h.All() {
-				if i == 0 {
-					first = t.Rate
-				}
-				if end.IsZero() || from.Before(end) {
-					last = t.Rate
-				}
-				i++
+		// owed returns the highest standard rate offer q paid at an instant of its period
+		// after since, and whether it paid any: what a creator promoting before then is owed
+		// (COM-10). The model walks the history's entries as a list, not as the rule does.
+		owed := func(q commission.Offer, since time.Time) (affrules.Rate, bool) {
+			type entry struct {
+				from time.Time
+				rate affrules.Rate
 			}
-			return first, last
+			var es []entry
+			for from, t := range q.Rates.All() {
+				es = append(es, entry{from, t.Rate})
+			}
+			var high affrules.Rate
+			paid := false
+			for i, e := range es {
+				from, until := e.from, q.Period.End
+				if i+1 < len(es) && es[i+1].from.Before(until) {
+					until = es[i+1].from
+				}
+				if from.Before(q.Period.Start) {
+					from = q.Period.Start
+				}
+				if from.Before(until) && until.After(since) && (!paid || e.rate.Cmp(high) > 0) {
+					high, paid = e.rate, true
+				}
+			}
+			return high, paid
+		}
+		first := func(h affrules.Timeline[commission.Terms]) (affrules.Rate, bool) {
+			for _, t := range h.All() {
+				return t.Rate, true
+			}
+			return affrules.Rate{}, false
 		}
 		if o.Source == commission.Open {
 			for id, other := range model {
@@ -107,9 +127,9 @@ func offersMachine(t *rapid.T, s commission.OfferStore) {
 				if o.Period.Start.Before(other.Period.Start) {
 					earlier, later = o, other
 				}
-				_, paid := rates(earlier.Rates, earlier.Period.End)
-				starts, _ := rates(later.Rates, time.Time{})
-				if later.Period.Start.Before(earlier.Period.End.Add(rule.RelistDelay)) && starts.Cmp(paid) < 0 {
+				high, paid := owed(earlier, later.Period.Start.Add(-rule.RelistDelay))
+				starts, ok := first(later.Rates)
+				if later.Period.Start.Before(earlier.Period.End.Add(rule.RelistDelay)) && paid && ok && starts.Cmp(high) < 0 {
 					return fmt.Errorf("OPEN offer %s relists %s in %s at a lower rate within the delay after %s", later.ID, o.Product, o.Market, earlier.ID)
 				}
 			}

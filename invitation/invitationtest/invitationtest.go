@@ -56,8 +56,8 @@ import (
 // plain model of the rules, over random runs of reservations, late and repeated ones among them,
 // calls that must fail, history queries and answers; each rapid check calls newLedger in a
 // subtest of its own that ends, running the ledger's cleanups, when the check does. Machine runs
-// a fifth of rapid's checks (-rapid.checks, 20 by default), setting the flag while it runs, so
-// TestLedger must not run in parallel with other rapid tests. newLedger
+// at most 20 checks (lowering -rapid.checks while it runs, unless it is given on the command
+// line, which then holds), so TestLedger must not run in parallel with other rapid tests. newLedger
 // must return a new, empty ledger each time it is called, whose lateness bound covers at least
 // 50 ms, whose lead bound at least 10 days, and which keeps at least two weeks of history; the
 // suite runs its subtests in sequence.

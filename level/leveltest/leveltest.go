@@ -56,7 +56,8 @@ import (
 // check on a fresh store from newHistory, made for a subtest of its own ("store#N") and
 // released, with whatever newHistory registered with that subtest's Cleanup, when the check
 // ends. It runs at most 15 checks: while it runs it lowers rapid's -rapid.checks flag to 15 if it
-// is higher, so it must not run in parallel with other rapid checks of the same test binary.
+// is higher and not given on the command line, so it must not run in parallel with other rapid
+// checks of the same test binary.
 func TestHistory(t *testing.T, newHistory func(t *testing.T) level.History) {
 	t.Helper()
 	ctx := context.Background()

@@ -58,7 +58,8 @@
 // Interpretations: a property that needs an approved request (extension_moves_the_deadline,
 // wait_after_rejection_or_expiry) uses a band whose cap admits one and passes when there is
 // none, which every_band_admits_requests_up_to_its_cap reports; TestLedger's machine makes at
-// most 15 runs (lowering -rapid.checks while it runs), each on a new ledger.
+// most 15 runs (lowering -rapid.checks while it runs, unless it is given on the
+// command line), each on a new ledger.
 package sampletest
 
 import (

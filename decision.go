@@ -146,8 +146,12 @@ func (r Reason) expand(tmpl string, format func(Value) string) string {
 }
 
 // String formats the reason in English as "ELG-3 failed: message (observed 1.2% (6/500), limit
-// below 1% for electronics)".
+// below 1% for electronics)". The zero Reason, no reason at all (what an evaluator returns
+// beside false when it has none to give), formats as "".
 func (r Reason) String() string {
+	if r == (Reason{}) {
+		return ""
+	}
 	var b strings.Builder
 	r.appendTo(&b)
 	return b.String()

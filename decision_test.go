@@ -111,6 +111,8 @@ func TestDecisionString(t *testing.T) {
 		})
 	}
 	assert.Equal(t, "ELG-3 not applicable: too few reviews to judge (observed 3 reviews, limit at least 5)", elg3.String())
+	assert.Equal(t, "", affrules.Reason{}.String(), "no reason prints as nothing, not \" failed: \"")
+	assert.NotEqual(t, "", affrules.Reason{Rule: "ELG-3"}.String())
 	assert.Equal(t, "failed", affrules.Failed.String())
 	assert.Equal(t, "not applicable", affrules.NotApplicable.String())
 }

@@ -72,6 +72,17 @@ func TestZeroSellerAndAction(t *testing.T) {
 	s := lcSeller(t)
 	lcBad(t, s, collabplus.Action{}, lcT0, "action")
 	require.Equal(t, "no action", collabplus.Action{}.String())
+	// Each action names its subject.
+	for want, a := range map[string]collabplus.Action{
+		`save_group "g1"`:    collabplus.SaveGroup(collabplus.Group{ID: "g1"}),
+		`draft "c1"`:         collabplus.NewDraft(collabplus.Collaboration{ID: "c1"}),
+		`join "c1" by "kai"`: collabplus.Join("c1", collabplus.Creator{ID: "kai"}),
+		`disqualify "lamp"`:  collabplus.Disqualify(eligibility.Result{ID: "lamp"}),
+		`recall "c1"`:        collabplus.Recall("c1"),
+		`block "kai"`:        collabplus.BlockCreator("kai"),
+	} {
+		require.Equal(t, want, a.String())
+	}
 	_, err := lcEval.Quota(zero, lcT0)
 	lcBadInput(t, err, "seller.market")
 	require.ErrorIs(t, err, affrules.ErrUnknownMarket)

@@ -163,6 +163,8 @@ func (a Action) String() string {
 		return "draft " + strconv.Quote(a.collab.ID)
 	case actJoin:
 		return "join " + strconv.Quote(a.id) + " by " + strconv.Quote(a.creator.ID)
+	case actDisqualify:
+		return "disqualify " + strconv.Quote(a.elig.ID)
 	}
 	return actionNames[a.kind] + " " + strconv.Quote(a.id)
 }

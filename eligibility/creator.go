@@ -179,7 +179,11 @@ func (l Listing) ViewOf(v Viewer, c Creator) View {
 
 // DataFilter wraps match, a filter on creators' performance data, so that it never matches a
 // creator who has not authorised data sharing (ELG-8): their data is not shown, so it cannot be
-// filtered on either.
+// filtered on either. A nil match is no condition on the data: the filter matches every creator
+// who authorised data sharing.
 func DataFilter(match func(Creator) bool) func(Creator) bool {
+	if match == nil {
+		return func(c Creator) bool { return c.DataAuthorised }
+	}
 	return func(c Creator) bool { return c.DataAuthorised && match(c) }
 }

@@ -113,6 +113,10 @@ func TestDataFilter(t *testing.T) { // ELG-8: filters on data never match unauth
 	assert.False(t, f(eligibility.Creator{ID: "other", DataAuthorised: true}))
 	always := eligibility.DataFilter(func(eligibility.Creator) bool { return true })
 	assert.False(t, always(eligibility.Creator{ID: "x"}))
+	// A nil match is no condition on the data: every authorised creator, and no panic.
+	none := eligibility.DataFilter(nil)
+	assert.True(t, none(eligibility.Creator{ID: "x", DataAuthorised: true}))
+	assert.False(t, none(eligibility.Creator{ID: "x"}))
 }
 
 // listedModel restates ELG-7, INV-7, INV-8 and INV-12 as the catalog reads, plainly: the keys

@@ -34,6 +34,12 @@ var (
 	keyTaskLate = affrules.DefineMessage("collabplus.cp5.completed_late", affrules.Message{
 		Text: "{subject} completed after the period: no task reward", Observed: "completed {observed}", Limit: "period ended {limit}",
 	})
+	// CP-5, ELG-11: the task was completed only after every product of the collaboration had
+	// left it (permanently disqualified), before the period's end; observed the first such
+	// completion, limit the instant the last product left.
+	keyTaskAfterProducts = affrules.DefineMessage("collabplus.cp5.completed_after_products", affrules.Message{
+		Text: "{subject} completed after every product left the collaboration: no task reward", Observed: "completed {observed}", Limit: "last product left {limit}",
+	})
 	// CP-5: the task was completed only before the creator's join (or the period's start);
 	// observed the last such completion, limit the instant completions count from.
 	keyTaskBeforeJoin = affrules.DefineMessage("collabplus.cp5.completed_before_join", affrules.Message{
@@ -43,7 +49,8 @@ var (
 
 // Completion is one completion of one task by a creator (CP-5, CP-18): Task is the index of the
 // task in [Terms].Tasks, At when the creator completed it. A host decides from the creator's
-// content and attributed orders (COM-13) when a task's target was reached.
+// content and attributed orders (COM-13) when a task's target was reached, counting a product
+// only until it left the collaboration ([Collaboration].Ended, ELG-11).
 type Completion struct {
 	Task int       `json:"task"`
 	At   time.Time `json:"at"`
@@ -63,7 +70,8 @@ type Reward struct {
 
 // TaskReward decides member creator's reward in task collaboration c (CP-5) from the tasks'
 // completions done, given in any order. A completion counts only inside [the creator's join,
-// the period's end): Interpretation: if a join is recorded before the period's start,
+// the period's end), and before every product of c has left it (ELG-11, [Collaboration].Ended:
+// nothing is left to count then, CP-18): Interpretation: if a join is recorded before the period's start,
 // completions count from the start (CP-7: members join from the start instant). Every task
 // needs a counted completion; the reward is then [Terms].Reward, due at the last of the tasks'
 // first counted completions (the platform pays during the collaboration, as the last task
@@ -118,10 +126,15 @@ func (e *Evaluator) TaskReward(c Collaboration, creator string, done []Completio
 	if from.Before(t.Period.Start) {
 		from = t.Period.Start
 	}
+	// ELG-11, CP-18: once every product has left the collaboration, nothing is left whose
+	// content or orders a task counts.
+	gone, allGone := allEnded(&c, end)
+	allGone = allGone && gone.Before(end)
 	// Per task: its first counted completion, its first completion at or after the end, its
-	// last completion before the window.
+	// first after every product left, its last completion before the window.
 	first := make([]time.Time, len(t.Tasks))
 	late := make([]time.Time, len(t.Tasks))
+	afterProducts := make([]time.Time, len(t.Tasks))
 	early := make([]time.Time, len(t.Tasks))
 	// LVL-11, CP-18: a link-share-only member completes no task of content only a content
 	// creator makes; its reported completions do not count.
@@ -143,6 +156,10 @@ func (e *Evaluator) TaskReward(c Collaboration, creator string, done []Completio
 			if late[i].IsZero() || d.At.Before(late[i]) {
 				late[i] = d.At
 			}
+		case allGone && !d.At.Before(gone):
+			if afterProducts[i].IsZero() || d.At.Before(afterProducts[i]) {
+				afterProducts[i] = d.At
+			}
 		default:
 			if first[i].IsZero() || d.At.Before(first[i]) {
 				first[i] = d.At
@@ -162,6 +179,9 @@ func (e *Evaluator) TaskReward(c Collaboration, creator string, done []Completio
 			if f.After(due) {
 				due = f
 			}
+		case !afterProducts[i].IsZero():
+			reasons = append(reasons, affrules.Reason{Rule: RuleLaterDisqualification, Key: keyTaskAfterProducts,
+				Observed: affrules.Instant(afterProducts[i].In(loc)), Limit: affrules.Instant(gone.In(loc)), Subject: subject})
 		case !late[i].IsZero():
 			reasons = append(reasons, affrules.Reason{Rule: RuleTaskRewards, Key: keyTaskLate,
 				Observed: affrules.Instant(late[i].In(loc)), Limit: affrules.Instant(end.In(loc)), Subject: subject})
@@ -231,8 +251,9 @@ type Score struct {
 // whose period is not valid, with no tiers, tiers whose To are not ascending from 1 or whose
 // rewards are negative or finer than the minor unit; a score of a creator who is not a member
 // or is scored twice, a negative or out-of-bounds value, a fraction of an order for an orders
-// goal, a qualified score whose Reached is out of bounds, outside the challenge's period or before
-// the creator joined.
+// goal, a qualified score whose Reached is out of bounds, outside the challenge's period, before
+// the creator joined or at or after the instant every product had left the collaboration
+// (ELG-11: nothing is left to count then).
 func (e *Evaluator) Rank(c Collaboration, scores []Score) ([]Reward, error) {
 	if err := e.ready(); err != nil {
 		return nil, err
@@ -241,6 +262,8 @@ func (e *Evaluator) Rank(c Collaboration, scores []Score) ([]Reward, error) {
 	if err != nil {
 		return nil, err
 	}
+	gone, allGone := allEnded(&c, t.Period.End) // ELG-11: every product left before the end
+	allGone = allGone && gone.Before(t.Period.End)
 	l := fielderr.For(pkg)
 	if len(t.Tiers) == 0 {
 		l.Add("terms.tiers", "[]", "must list at least one rank tier (CP-6)")
@@ -298,6 +321,9 @@ func (e *Evaluator) Rank(c Collaboration, scores []Score) ([]Reward, error) {
 		case s.Reached.Before(t.Period.Start) || !s.Reached.Before(t.Period.End):
 			// CP-6: the value counts from the creator's join to the end, so it is reached within.
 			l.Add(f, s.Reached.Format(time.RFC3339Nano), "is outside the challenge's period %s: the value counts from join to end (CP-6)", t.Period)
+		case allGone && !s.Reached.Before(gone):
+			// ELG-11, CP-18: the value counts the collaboration's products while they take part.
+			l.Add(f, s.Reached.Format(time.RFC3339Nano), "is after every product left the collaboration at %s (ELG-11): the value counts the products while they take part", gone.Format(time.RFC3339Nano))
 		case s.Reached.Before(joined[s.Creator]):
 			l.Add(f, s.Reached.Format(time.RFC3339Nano), "is before the creator joined at %s: the value counts from join to end (CP-6)", joined[s.Creator].Format(time.RFC3339Nano))
 		}

@@ -526,3 +526,52 @@ func TestTaskRewardKind(t *testing.T) {
 	_, _, err = e.TaskReward(c, "ann", done)
 	require.ErrorContains(t, err, "collaboration.members[0].kind 7")
 }
+
+// ELG-11, CP-18: once every product has left a collaboration (permanently disqualified), a task
+// completed from then on earns nothing (an ELG-11 reason) and a challenge score reached from then
+// on is bad input; one a nanosecond before counts, and products that leave at or after the end
+// change nothing.
+func TestRewardsAfterEveryProductLeft_ELG11(t *testing.T) {
+	e := moneyEval(t)
+	left := ukAt(12, 0, 0)
+	c := taskCollab()
+	c.Preferences.Products = append(slices.Clone(c.Preferences.Products), collabplus.Product{ID: "toner"})
+	c.Ended = []collabplus.ProductEnd{{Product: "serum", At: ukAt(8, 0, 0)}}
+	done := func(last time.Time) []collabplus.Completion {
+		return []collabplus.Completion{{0, ukAt(5, 0, 0)}, {1, last}}
+	}
+	_, d, err := e.TaskReward(c, "ann", done(left))
+	require.NoError(t, err)
+	require.True(t, d.Allowed, "one product still takes part: %s", d)
+
+	c.Ended = append(c.Ended, collabplus.ProductEnd{Product: "toner", At: left})
+	r, d, err := e.TaskReward(c, "ann", done(left.Add(-time.Nanosecond)))
+	require.NoError(t, err)
+	require.True(t, d.Allowed, d.String())
+	require.Equal(t, left.Add(-time.Nanosecond), r.Due)
+	r, d, err = e.TaskReward(c, "ann", done(left))
+	require.NoError(t, err)
+	require.False(t, d.Allowed)
+	require.Equal(t, collabplus.Reward{}, r)
+	want := []affrules.Reason{{Rule: collabplus.RuleLaterDisqualification, Key: "collabplus.cp5.completed_after_products",
+		Observed: affrules.Instant(left), Limit: affrules.Instant(left), Subject: "tasks[1]"}}
+	if diff := reasonsDiff(want, d.Reasons); diff != "" {
+		t.Errorf("reasons (-want +got):\n%s", diff)
+	}
+	// Leaving at the end changes nothing: the end already bounds the completions.
+	c.Ended[1].At = rewardPeriod.End
+	_, d, err = e.TaskReward(c, "ann", done(rewardPeriod.End.Add(-time.Nanosecond)))
+	require.NoError(t, err)
+	require.True(t, d.Allowed, d.String())
+
+	ch := challengeCollab("ann", "bob")
+	for _, p := range ch.Terms().Products {
+		ch.Ended = append(ch.Ended, collabplus.ProductEnd{Product: p.ID, At: left})
+	}
+	got, err := e.Rank(ch, []collabplus.Score{score("ann", "10", left.Add(-time.Nanosecond), true), score("bob", "5", ukAt(4, 0, 0), true)})
+	require.NoError(t, err)
+	require.Equal(t, []string{"1 ann 500", "2 bob 200"}, rankOf(got))
+	_, err = e.Rank(ch, []collabplus.Score{score("ann", "10", left, true), score("bob", "5", ukAt(4, 0, 0), true)})
+	lcBadInput(t, err, "scores[0].reached")
+	require.ErrorContains(t, err, "ELG-11")
+}

@@ -173,6 +173,62 @@ func TestProductNextAllowedAcrossVersions_ELG3(t *testing.T) {
 	}
 }
 
+// MKT-5, ELG-3, ELG-10: a product that fails its own rules is told when a later version that its
+// present facts pass starts, as a shop is (time is then the obstacle), and, of a paused shop, the
+// first such instant at or after the shop's lift; a later stricter version tells it nothing. The
+// product evaluated then is eligible; a nanosecond before, it is not.
+func TestProductOwnNextAllowedAcrossVersions_ELG3(t *testing.T) {
+	T := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	day := 24 * time.Hour
+	limit := func(r string) func(i int, th *eligibility.Thresholds) {
+		return func(i int, th *eligibility.Thresholds) {
+			if i == 1 { // FMCG's negative-review limit from T (0.6% before)
+				th.Categories[affrules.FMCG] = eligibility.Limits{NegativeReviewRate: affrules.MustParseRate(r), SellerFaultRefundRate: affrules.MustParseRate("1.5%")}
+			}
+		}
+	}
+	p := eligibility.Product{ID: "p", ShopID: "s", Market: affrules.UK, Category: affrules.FMCG, Orders: 1000, Reviews: 50, NegativeReviewOrders: 7} // 0.7%
+	goodShop := eligibility.Shop{ID: "s", Market: affrules.UK, StoreRating: decimal.NewFromInt(4)}
+	pausedUntil := func(lift time.Time) eligibility.Shop { // 60-day window: a violation 60 days before its lift
+		s := goodShop
+		s.LastCounterfeitViolation = lift.Add(-60 * day)
+		return s
+	}
+	for _, tc := range []struct {
+		name  string
+		limit string
+		shop  eligibility.Shop
+		want  time.Time
+	}{
+		{"looser from T", "0.8%", goodShop, T},
+		{"stricter from T", "0.5%", goodShop, time.Time{}},
+		{"looser from T, the shop lifts later", "0.8%", pausedUntil(T.Add(5 * day)), T.Add(5 * day)},
+		{"looser from T, the shop lifts sooner", "0.8%", pausedUntil(T.Add(-5 * day)), T},
+		{"stricter from T, the shop lifts sooner", "0.5%", pausedUntil(T.Add(-5 * day)), time.Time{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := versionedWith(t, []version{{time.Time{}, 60, "2.5"}, {T, 60, "2.5"}}, limit(tc.limit))
+			at := T.Add(-10 * day)
+			shop, err := e.Shop(tc.shop, at)
+			require.NoError(t, err)
+			r, err := e.Product(p, shop, at)
+			require.NoError(t, err)
+			require.Equal(t, eligibility.TemporarilyDisqualified, r.State)
+			require.True(t, r.Decision.NextAllowed.Equal(tc.want), "next allowed %v, want %v", r.Decision.NextAllowed, tc.want)
+			if tc.want.IsZero() {
+				return
+			}
+			for _, then := range []time.Time{tc.want.Add(-time.Nanosecond), tc.want} {
+				shopThen, err := e.Shop(tc.shop, then)
+				require.NoError(t, err)
+				r, err := e.Product(p, shopThen, then)
+				require.NoError(t, err)
+				require.Equal(t, then.Equal(tc.want), r.Eligible(), "at %v: %v", then, r.Decision)
+			}
+		})
+	}
+}
+
 // MKT-5 over arbitrary version histories: a shop evaluated at NextAllowed is eligible, a
 // nanosecond before it is not, and a shop without a NextAllowed is eligible at none of the
 // instants at which a version starts or a violation leaves a version's window.

@@ -160,10 +160,37 @@ func (e *Evaluator) appendProduct(r *Result, dst []affrules.Reason, p *Product, 
 		return fielderr.New(pkg, "product["+p.ID+"] reasons", "dst", "shares the shop result's reasons: pass another array")
 	}
 	productReasons(r, dst, p, shop, v, shopFailures)
-	if na := r.Decision.NextAllowed; !na.IsZero() && !p.passesOwn(vs, na) {
-		r.Decision.NextAllowed = time.Time{} // MKT-5: the shop's lift is not the product's
+	if r.State == TemporarilyDisqualified {
+		r.Decision.NextAllowed = p.nextAllowed(vs, shop, at)
 	}
 	return nil
+}
+
+// nextAllowed is when time alone lifts the temporary disqualification of a product evaluated at
+// at (MKT-5), or the zero time if it does not: the first instant after at from which its shop
+// is eligible (at once, or from the lift its result names) and its own rules pass (passesOwn)
+// under the policy version in force then, a later version's start among them: a looser limit
+// scheduled lets the product's present facts pass from its start. The shop result says when the
+// shop lifts, not whether its facts pass under a later version, which the shop's next evaluation
+// decides.
+func (p *Product) nextAllowed(vs []limitVersion, shop *Result, at time.Time) time.Time {
+	from := at
+	if shop.State != Eligible {
+		if shop.Decision.NextAllowed.IsZero() {
+			return time.Time{}
+		}
+		from = shop.Decision.NextAllowed
+		if p.passesOwn(vs, from) {
+			return bounds.Next(from) // a stored shop result may name one from 2200 on
+		}
+	}
+	f := unixNanoIn(from)
+	for k := range vs {
+		if vs[k].from > f && p.passesOwn(vs, time.Unix(0, vs[k].from)) {
+			return bounds.Next(time.Unix(0, vs[k].from).In(at.Location()))
+		}
+	}
+	return time.Time{}
 }
 
 // passesOwn reports whether the product's own rules (ELG-3, ELG-4, with ELG-5's undefined rates
@@ -269,7 +296,7 @@ func productReasons(r *Result, dst []affrules.Reason, p *Product, shop *Result, 
 		return
 	}
 	// The shop's failures make the product ineligible too (Product has checked that the shop's
-	// decision denies); time lifts them only if the product has no failures of its own.
+	// decision denies); when time lifts them is nextAllowed's.
 	for i := range shop.Decision.Reasons { // its failures: a result from Evaluator.Shop has no other
 		if shop.Decision.Reasons[i].Kind != affrules.NotApplicable {
 			reasons = append(reasons, shop.Decision.Reasons[i])
@@ -279,9 +306,6 @@ func productReasons(r *Result, dst []affrules.Reason, p *Product, shop *Result, 
 	switch {
 	case permanent:
 		r.State = PermanentlyDisqualified
-	case !ownFails:
-		r.State = TemporarilyDisqualified
-		r.Decision.NextAllowed = bounds.Next(shop.Decision.NextAllowed) // a stored shop result may name one from 2200 on
 	default:
 		r.State = TemporarilyDisqualified
 	}

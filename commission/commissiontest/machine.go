@@ -171,8 +171,9 @@ func offersMachine(t *rapid.T, s commission.OfferStore) {
 		},
 		"relist": func(t *rapid.T) {
 			// A new OPEN offer of a product whose OPEN offer ended, starting at its end, within the
-			// relisting delay after it, or at or after the delay's end, at a rate near the one it
-			// paid last (CMP-7).
+			// relisting delay after it or after one of its rate changes, or at or after the
+			// delay's end, at a rate near one it paid (CMP-7, COM-10: a creator promoting it is
+			// owed the highest paid within the delay).
 			id := rapid.SampledFrom(ids).Draw(t, "ended")
 			old, ok := model[id]
 			if !ok || old.Source != commission.Open || old.Period.End.IsZero() {
@@ -181,14 +182,23 @@ func offersMachine(t *rapid.T, s commission.OfferStore) {
 			o := old
 			o.ID = rapid.SampledFrom(ids).Draw(t, "id")
 			delay := p.OfferRule().RelistDelay
-			o.Period = affrules.Period{Start: old.Period.End.Add(rapid.SampledFrom([]time.Duration{0, time.Hour, delay - 1, delay, delay + time.Hour}).Draw(t, "after_end"))}
-			var last affrules.Rate // the rate the ended offer paid last: the relisting straddles it
-			for _, terms := range old.Rates.All() {
-				last = terms.Rate
+			var rates []affrules.Rate
+			var changes []time.Time
+			for from, terms := range old.Rates.All() {
+				rates = append(rates, terms.Rate)
+				changes = append(changes, from)
 			}
-			rate := rapid.OneOf(affrulestest.StraddleRate(last), Rate(p)).Draw(t, "rate")
+			start := old.Period.End.Add(rapid.SampledFrom([]time.Duration{0, time.Hour, delay - 1, delay, delay + time.Hour}).Draw(t, "after_end"))
+			if rapid.Bool().Draw(t, "after_a_change") { // the delay after a rate change, if after the end
+				if c := rapid.SampledFrom(changes).Draw(t, "change").Add(delay + rapid.SampledFrom([]time.Duration{-1, 0}).Draw(t, "nudge")); c.After(old.Period.End) {
+					start = c
+				}
+			}
+			o.Period = affrules.Period{Start: start}
+			ref := rapid.SampledFrom(rates).Draw(t, "paid") // a rate it paid: the relisting straddles it
+			rate := rapid.OneOf(affrulestest.StraddleRate(ref), Rate(p)).Draw(t, "rate")
 			if rate.Cmp(p.MinRate) < 0 || rate.Cmp(p.MaxRate) > 0 {
-				rate = last
+				rate = ref
 			}
 			tl, err := affrules.NewTimeline(affrules.Effective[commission.Terms]{From: o.Period.Start, Value: commission.Terms{Rate: rate}})
 			if err != nil {

@@ -521,6 +521,96 @@ func TestRelistAfterCut_CMP7_COM10(t *testing.T) {
 	wantField(t, err, "offer.source")
 }
 
+// CMP-7, COM-10, COM-11, COM-6: a relisting within the delay pays every order at least what the
+// removed offer still owes a creator promoting it: its active tier and its shop-ads rate too; a
+// history entry dated before the relisting's start counts as the resolver counts it (what is in
+// force at the start is paid, not the first entry); and Conflicts does not depend on the order
+// of its arguments, an offer withdrawn before it started beside one starting then included.
+func TestRelistPaysWhatIsOwed_CMP7_COM10(t *testing.T) {
+	e := commission.MustNew(commission.DefaultPolicy())
+	rule := commission.DefaultPolicy().OfferRule()
+	withTerms := func(from time.Time, terms commission.Terms) affrules.Effective[commission.Terms] {
+		return affrules.Effective[commission.Terms]{From: from, Value: terms}
+	}
+	first := openOffer("open-1", withTerms(day(1), commission.Terms{Rate: rate("10%"), ShopAds: rate("30%"), Tier: &commission.Tier{Threshold: 5, Rate: rate("25%")}}))
+	first.Period.End = day(20)
+	relist := func(es ...affrules.Effective[commission.Terms]) commission.Offer {
+		o := openOffer("open-2", es...)
+		o.Period.Start = day(20)
+		return o
+	}
+	for _, tc := range []struct {
+		name     string
+		relisted commission.Offer
+		ok       bool
+	}{
+		{"the standard rate alone drops the tier and the shop-ads rate", relist(at(day(20), "10%")), false},
+		{"the tier kept, the shop-ads rate dropped", relist(withTerms(day(20), commission.Terms{Rate: rate("10%"), Tier: &commission.Tier{Threshold: 5, Rate: rate("25%")}})), false},
+		{"both kept", relist(withTerms(day(20), commission.Terms{Rate: rate("10%"), ShopAds: rate("30%"), Tier: &commission.Tier{Threshold: 5, Rate: rate("25%")}})), true},
+		{"a standard rate above every rate owed", relist(at(day(20), "30%")), true},
+		{"a tier from a later order", relist(withTerms(day(20), commission.Terms{Rate: rate("10%"), ShopAds: rate("30%"), Tier: &commission.Tier{Threshold: 6, Rate: rate("25%")}})), false},
+	} {
+		_, err := e.Prepare(first, tc.relisted)
+		if tc.ok {
+			if err != nil {
+				t.Errorf("%s: %v", tc.name, err)
+			}
+			continue
+		}
+		wantField(t, err, "offers[1].source")
+		if rule.Conflicts(first, tc.relisted) != rule.Conflicts(tc.relisted, first) {
+			t.Errorf("%s: Conflicts depends on the order of its arguments", tc.name)
+		}
+	}
+	// The resolver: a promoter's 10th order and a shop-ads order on day 19 and day 20.
+	b, err := e.Prepare(first, relist(withTerms(day(20), commission.Terms{Rate: rate("10%"), ShopAds: rate("30%"), Tier: &commission.Tier{Threshold: 5, Rate: rate("25%")}})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, when := range []time.Time{day(19), day(20)} {
+		tenth := order("o", day(1))
+		tenth.OrderCount = 10
+		ads := order("o", day(1))
+		ads.ShopAds, ads.VideoAuthorised = true, true
+		for o, want := range map[*commission.Order]string{&tenth: "25%", &ads: "30%"} {
+			r, err := e.Resolve(b, *o, when)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !r.Rate.Equal(rate(want)) {
+				t.Errorf("at %v: %v, want %s", when, r.Rate, want)
+			}
+		}
+	}
+
+	// Entries before the start: the rate in force at the start is what the relisting pays.
+	plain := openOffer("open-1", at(day(1), "20%"))
+	plain.Period.End = day(20)
+	cut := relist(at(day(20).AddDate(0, 0, -40), "20%"), at(day(20).AddDate(0, 0, -35), "10%"))
+	_, err = e.Prepare(plain, cut)
+	wantField(t, err, "offers[1].source")
+	raised := relist(at(day(10), "10%"), at(day(15), "25%"))
+	if _, err := e.Prepare(plain, raised); err != nil {
+		t.Errorf("a relisting paying 25%% from its start, its history starting lower: %v", err)
+	}
+	// A rate change within the delay after the removal is checked where it takes effect.
+	later := relist(at(day(20), "20%"), at(day(25), "10%"))
+	_, err = e.Prepare(plain, later)
+	wantField(t, err, "offers[1].source")
+
+	// An offer withdrawn before it started (an empty period) beside one starting then.
+	withdrawn := openOffer("b-withdrawn", at(day(10), "10%"))
+	withdrawn.Period = affrules.Period{Start: day(10), End: day(10)}
+	listing := openOffer("a-listing", at(day(10), "20%"))
+	listing.Period = affrules.Period{Start: day(10), End: day(20)}
+	if rule.Conflicts(withdrawn, listing) || rule.Conflicts(listing, withdrawn) {
+		t.Errorf("a withdrawn offer conflicts with the listing starting as it was to")
+	}
+	if _, err := e.Prepare(withdrawn, listing); err != nil {
+		t.Errorf("Prepare(withdrawn, listing): %v", err)
+	}
+}
+
 // CP-7 in an offer's members: a creator joins a Collaboration Plus from its start instant; one
 // who joined at or after the offer's end (a product that left the collaboration early, whose
 // offer ends before the collaboration does) is kept, and never covered.

@@ -209,11 +209,14 @@ type OfferRule struct {
 	// RequireExclusiveRate refuses a Collaboration Plus without a rate history (COM-4's
 	// alternative); by default it is allowed and falls back to the Open rate.
 	RequireExclusiveRate bool
-	// RelistDelay is how long after one OPEN offer of a product ends another may not start at a
-	// rate below one the first paid within RelistDelay before it ([OfferRule.Conflicts]);
-	// [Policy.OfferRule] sets it to the decrease delay when Open decreases are delayed (COM-10),
-	// else to zero.
+	// RelistDelay is how long after one OPEN offer of a product ends another may not pay less
+	// than the first is still owed ([OfferRule.Conflicts]); [Policy.OfferRule] sets it to the
+	// decrease delay when Open decreases are delayed (COM-10), else to zero.
 	RelistDelay time.Duration
+	// ShopAdsFallback is [Policy.ShopAdsFallback], which [OfferRule.Conflicts] needs to know
+	// what a relisting without a shop-ads rate pays a shop-ads order; false (the zero value)
+	// reads it as paying none, the stricter reading.
+	ShopAdsFallback bool
 }
 
 // Check reports every problem of offer o, as [*affrules.FieldError] values joined: an empty ID
@@ -484,15 +487,19 @@ func entries(tl affrules.Timeline[Terms]) []affrules.Effective[Terms] {
 
 // Conflicts reports whether offers a and b may not both be kept: two OPEN offers of one product
 // in one market whose periods overlap, or of which the later starts less than r.RelistDelay
-// after the earlier ends at a standard rate below one the earlier paid within r.RelistDelay
-// before that start. A product has one Open listing at a time, so every change of its rate goes
-// through the one history the decrease delay and the tier rules apply to (COM-10, COM-11). A
-// product removed from Open Collaboration (CMP-7) may be listed again by a new offer from the
-// removal on at no less than what a creator already promoting it is owed then, the highest rate
-// the removed offer paid within the delay before the relisting (COM-10): at once at the rate it
-// paid last or a higher one, if that was its highest in the delay, and lower only as its rates
-// leave the delay, so that no decrease skips the delay through a removal and a relisting (a cut
-// just before the removal still reaches promoters only a delay after the cut).
+// after the earlier ends and pays some order less, at some instant before then, than a creator
+// already promoting the earlier is still owed. A product has one Open listing at a time, so
+// every change of its rate goes through the one history the decrease delay and the tier rules
+// apply to (COM-10, COM-11). A product removed from Open Collaboration (CMP-7) may be listed
+// again by a new offer from the removal on, paying at every instant within the delay after the
+// removal, for every order (standard, through shop ads, at each tier threshold), at least the
+// highest rate the removed offer paid it within the delay before that instant (what COM-10
+// owes a creator promoting since before then): at the removal, at the rate it paid last or a
+// higher one unless a higher rate within the delay is still owed (a cut just before the
+// removal), keeping an active tier and a shop-ads rate; lower as the removed offer's rates
+// leave the delay. So no decrease skips the delay through a removal and a relisting. Of two
+// offers starting together, the one whose period ends first (then the lower ID) is the earlier,
+// so Conflicts(a, b) is Conflicts(b, a).
 func (r OfferRule) Conflicts(a, b Offer) bool {
 	if a.Source != Open || b.Source != Open || a.Market != b.Market || a.Product != b.Product {
 		return false
@@ -501,53 +508,102 @@ func (r OfferRule) Conflicts(a, b Offer) bool {
 		return true // both run at some instant
 	}
 	earlier, later := a, b
-	if b.Period.Start.Before(a.Period.Start) {
+	if runsFirst(b, a) {
 		earlier, later = b, a
 	}
-	return later.Period.Start.Before(earlier.Period.End.Add(r.RelistDelay)) && lowers(earlier, later, later.Period.Start.Add(-r.RelistDelay))
+	return later.Period.Start.Before(earlier.Period.End.Add(r.RelistDelay)) && r.lowers(earlier, later)
 }
 
-// lowers reports whether the first standard rate of offer later is below a rate offer earlier
-// paid after instant since: one in force at some instant of earlier's period after since (COM-10
-// owes a creator promoting since before then the highest of them).
-func lowers(earlier, later Offer, since time.Time) bool {
-	var first affrules.Rate
-	starts := false
-	for _, t := range later.Rates.All() {
-		first, starts = t.Rate, true
-		break
+// runsFirst reports whether offer a's period comes before b's: it starts first, or together and
+// ends first (a zero end last), or ends together and a's ID is the lower.
+func runsFirst(a, b Offer) bool {
+	if !a.Period.Start.Equal(b.Period.Start) {
+		return a.Period.Start.Before(b.Period.Start)
 	}
-	if !starts {
-		return false
+	if ae, be := a.Period.End, b.Period.End; !ae.Equal(be) {
+		return !ae.IsZero() && (be.IsZero() || ae.Before(be))
 	}
-	// Each entry is in force from its From (not before the period's start) until the next
-	// entry's From or the period's end; it counts if that stretch is not empty and ends after
-	// since.
-	var prev affrules.Rate
-	var prevFrom time.Time
-	havePrev := false
-	paidAfter := func(rate affrules.Rate, from, until time.Time) bool {
-		if from.Before(earlier.Period.Start) {
-			from = earlier.Period.Start
+	return a.ID < b.ID
+}
+
+// lowers reports whether offer later, which starts within r.RelistDelay after offer earlier
+// ends, pays some order less at some instant t before earlier's end + RelistDelay than the
+// highest rate earlier paid it at an instant of [t − RelistDelay, earlier's end): what COM-10
+// owes a creator promoting since before t. later pays at least the rate in force at t (the
+// resolver pays the highest in force in its window), earlier's owed rates only fall as t
+// advances, and later's rate changes only at its entries, so later's start and its entries'
+// instants within the delay are the instants to check; the orders, the first and one at each tier
+// threshold, through shop ads or not.
+func (r OfferRule) lowers(earlier, later Offer) bool {
+	end, horizon := earlier.Period.End, earlier.Period.End.Add(r.RelistDelay)
+	olds, news := entries(earlier.Rates), entries(later.Rates)
+	counts := []int64{1} // an order count is at least 1, this order included
+	for _, es := range [][]affrules.Effective[Terms]{olds, news} {
+		for _, e := range es {
+			if e.Value.Tier != nil {
+				counts = append(counts, e.Value.Tier.Threshold)
+			}
 		}
-		if until.After(earlier.Period.End) {
-			until = earlier.Period.End
-		}
-		return from.Before(until) && until.After(since) && first.Cmp(rate) < 0
 	}
-	for from, t := range earlier.Rates.All() {
-		if havePrev && paidAfter(prev, prevFrom, from) {
-			return true
+	check := []time.Time{later.Period.Start}
+	for _, e := range news {
+		if e.From.After(later.Period.Start) && e.From.Before(horizon) {
+			check = append(check, e.From)
 		}
-		prev, prevFrom, havePrev = t.Rate, from, true
 	}
-	return havePrev && paidAfter(prev, prevFrom, earlier.Period.End)
+	for _, t := range check {
+		since := t.Add(-r.RelistDelay)
+		k := -1 // later's entry in force at t
+		for i, e := range news {
+			if !e.From.After(t) {
+				k = i
+			}
+		}
+		for _, n := range counts {
+			for _, shopAds := range []bool{false, true} {
+				strict := shopAds && !r.ShopAdsFallback
+				pays, paysAny := affrules.Rate{}, false
+				if k >= 0 {
+					pays, paysAny = payFor(news[k].Value, n, shopAds, strict)
+				}
+				for i, e := range olds {
+					until := end // in force over [From, next From), paid until the end
+					if i+1 < len(olds) && olds[i+1].From.Before(until) {
+						until = olds[i+1].From
+					}
+					if !e.From.Before(until) || !until.After(since) {
+						continue // never in force before the end, or left the delay by t
+					}
+					if owed, ok := payFor(e.Value, n, shopAds, strict); ok && (!paysAny || pays.Cmp(owed) < 0) {
+						return true
+					}
+				}
+			}
+		}
+	}
+	return false
+}
+
+// payFor is the rate terms t pay an order that is its creator's count-th of the product, through
+// shop ads or not, as the resolver pays it: the shop-ads rate where there is one, none for a
+// shop-ads order without one when strict (no fallback, [Policy.ShopAdsFallback]), else the
+// upper tier's from its threshold, else the standard rate.
+func payFor(t Terms, count int64, shopAds, strict bool) (affrules.Rate, bool) {
+	switch {
+	case shopAds && !t.ShopAds.IsZero():
+		return t.ShopAds, true
+	case strict:
+		return affrules.Rate{}, false
+	case t.Tier != nil && t.Tier.Threshold != 0 && count >= t.Tier.Threshold:
+		return t.Tier.Rate, true
+	}
+	return t.Rate, true
 }
 
 // ConflictError is the error of offer o, which [OfferRule.Conflicts] with the offer named
 // other: a [*affrules.FieldError] naming offer.source.
 func (r OfferRule) ConflictError(o Offer, other string) *affrules.FieldError {
-	return fielderr.New(pkg, "offer.source", o.Source, "is a second OPEN offer of product %q in %s beside %s, which runs then, or paid a higher rate less than %s before it starts (%s, %s: one OPEN offer per market and product at a time; CMP-7: a lower rate only once the higher one is the delay old)",
+	return fielderr.New(pkg, "offer.source", o.Source, "is a second OPEN offer of product %q in %s beside %s, which runs then, or which ended less than %s before it starts and still owes a creator promoting it more than it pays (%s, %s: one OPEN offer per market and product at a time; CMP-7: a lower rate only once the higher one is the delay old)",
 		o.Product, o.Market, other, r.RelistDelay, RuleDecrease, RuleTiers)
 }
 

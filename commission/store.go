@@ -16,8 +16,8 @@ type OfferStore interface {
 	// prev being the offer stored under o.ID (nil if none), in one atomic step, and returns the
 	// stored copy, whose Updated is at. A change keeps the offer's identity, changes nothing in
 	// force before at and is not dated before the offer's last change (COM-3, COM-11). A second OPEN offer of the same market and product under another ID that
-	// [OfferRule.Conflicts] with it (periods overlapping, or a relisting at a rate below one the
-	// other paid within the decrease delay before it) is refused, the error naming offer.source (COM-10, COM-11, CMP-7). A
+	// [OfferRule.Conflicts] with it (periods overlapping, or a relisting within the decrease delay
+	// that pays some order less than the other still owes) is refused, the error naming offer.source (COM-10, COM-11, CMP-7). A
 	// refused offer is an error, [*affrules.FieldError] values naming field and value, and
 	// stores nothing.
 	Put(ctx context.Context, rule OfferRule, o Offer, at time.Time) (Offer, error)

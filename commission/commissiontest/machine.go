@@ -54,8 +54,8 @@ func canon(o commission.Offer) string {
 // offersMachine checks an offer store against a plain model: a map of the offers stored, a put
 // accepted exactly when the rule given accepts the offer over the one stored under its ID
 // ([commission.OfferRule.Check]) and it is not a second OPEN offer of its market and product
-// running at the same time, or starting within the rule's RelistDelay of the other's end at a
-// standard rate below one the other paid within RelistDelay before that start (COM-3,
+// running at the same time, or starting within the rule's RelistDelay of the other's end and
+// paying some order less, before then, than the other still owes a creator promoting it (COM-3,
 // COM-9..11, COM-10, CMP-7).
 func offersMachine(t *rapid.T, s commission.OfferStore) {
 	ctx := context.Background()
@@ -81,39 +81,90 @@ func offersMachine(t *rapid.T, s commission.OfferStore) {
 		}
 		// runs reports whether period q runs at instant x or later (no end: it runs on).
 		runs := func(x time.Time, q affrules.Period) bool { return q.End.IsZero() || x.Before(q.End) }
-		// owed returns the highest standard rate offer q paid at an instant of its period
-		// after since, and whether it paid any: what a creator promoting before then is owed
-		// (COM-10). The model walks the history's entries as a list, not as the rule does.
-		owed := func(q commission.Offer, since time.Time) (affrules.Rate, bool) {
-			type entry struct {
-				from time.Time
-				rate affrules.Rate
-			}
+		// payAt is what the history entries es pay at instant t an order that is the creator's
+		// n-th, through shop ads or not, as the resolver pays it: nothing before the first
+		// entry, nothing for a shop-ads order without a shop-ads rate when strict.
+		type entry struct {
+			from  time.Time
+			terms commission.Terms
+		}
+		listOf := func(q commission.Offer) []entry {
 			var es []entry
 			for from, t := range q.Rates.All() {
-				es = append(es, entry{from, t.Rate})
+				es = append(es, entry{from, t})
 			}
-			var high affrules.Rate
-			paid := false
-			for i, e := range es {
-				from, until := e.from, q.Period.End
-				if i+1 < len(es) && es[i+1].from.Before(until) {
-					until = es[i+1].from
-				}
-				if from.Before(q.Period.Start) {
-					from = q.Period.Start
-				}
-				if from.Before(until) && until.After(since) && (!paid || e.rate.Cmp(high) > 0) {
-					high, paid = e.rate, true
-				}
-			}
-			return high, paid
+			return es
 		}
-		first := func(h affrules.Timeline[commission.Terms]) (affrules.Rate, bool) {
-			for _, t := range h.All() {
-				return t.Rate, true
+		pay := func(t commission.Terms, n int64, shopAds, strict bool) (affrules.Rate, bool) {
+			if shopAds && !t.ShopAds.IsZero() {
+				return t.ShopAds, true
 			}
-			return affrules.Rate{}, false
+			if strict {
+				return affrules.Rate{}, false
+			}
+			if t.Tier != nil && t.Tier.Threshold > 0 && n >= t.Tier.Threshold {
+				return t.Tier.Rate, true
+			}
+			return t.Rate, true
+		}
+		// owes reports whether later, relisting the product of earlier within the delay after
+		// its end, pays some order less at an instant before then than earlier still owes a
+		// creator promoting since before it: the highest rate earlier paid at an instant of
+		// [t − delay, earlier's end) (COM-10, CMP-7). It tries every instant at which either
+		// history or the window changes, and orders below and at every tier threshold.
+		owes := func(earlier, later commission.Offer) bool {
+			olds, news := listOf(earlier), listOf(later)
+			end, delay := earlier.Period.End, rule.RelistDelay
+			instants := []time.Time{later.Period.Start, end}
+			counts := []int64{1}
+			for _, e := range append(slices.Clone(olds), news...) {
+				instants = append(instants, e.from, e.from.Add(delay))
+				if e.terms.Tier != nil {
+					counts = append(counts, e.terms.Tier.Threshold, e.terms.Tier.Threshold-1)
+				}
+			}
+			for _, t := range instants {
+				if t.Before(later.Period.Start) || !t.Before(end.Add(delay)) {
+					continue
+				}
+				for _, n := range counts {
+					for _, shopAds := range []bool{false, true} {
+						strict := shopAds && !rule.ShopAdsFallback
+						var paid affrules.Rate
+						paying := false
+						for _, e := range news {
+							if !e.from.After(t) {
+								paid, paying = pay(e.terms, n, shopAds, strict)
+							}
+						}
+						for i, e := range olds {
+							until := end
+							if i+1 < len(olds) && olds[i+1].from.Before(end) {
+								until = olds[i+1].from
+							}
+							if e.from.Before(until) && until.After(t.Add(-delay)) {
+								if owed, ok := pay(e.terms, n, shopAds, strict); ok && (!paying || paid.Cmp(owed) < 0) {
+									return true
+								}
+							}
+						}
+					}
+				}
+			}
+			return false
+		}
+		// first reports whether offer a's period comes first: earlier start, then earlier end
+		// (none last), then the lower ID.
+		first := func(a, b commission.Offer) bool {
+			switch {
+			case !a.Period.Start.Equal(b.Period.Start):
+				return a.Period.Start.Before(b.Period.Start)
+			case a.Period.End.Equal(b.Period.End):
+				return a.ID < b.ID
+			case a.Period.End.IsZero():
+				return false
+			}
+			return b.Period.End.IsZero() || a.Period.End.Before(b.Period.End)
 		}
 		if o.Source == commission.Open {
 			for id, other := range model {
@@ -124,13 +175,11 @@ func offersMachine(t *rapid.T, s commission.OfferStore) {
 					return fmt.Errorf("a second OPEN offer of %s in %s while %s runs", o.Product, o.Market, id)
 				}
 				earlier, later := other, o
-				if o.Period.Start.Before(other.Period.Start) {
+				if first(o, other) {
 					earlier, later = o, other
 				}
-				high, paid := owed(earlier, later.Period.Start.Add(-rule.RelistDelay))
-				starts, ok := first(later.Rates)
-				if later.Period.Start.Before(earlier.Period.End.Add(rule.RelistDelay)) && paid && ok && starts.Cmp(high) < 0 {
-					return fmt.Errorf("OPEN offer %s relists %s in %s at a lower rate within the delay after %s", later.ID, o.Product, o.Market, earlier.ID)
+				if later.Period.Start.Before(earlier.Period.End.Add(rule.RelistDelay)) && owes(earlier, later) {
+					return fmt.Errorf("OPEN offer %s relists %s in %s within the delay after %s, paying less than it still owes", later.ID, o.Product, o.Market, earlier.ID)
 				}
 			}
 		}

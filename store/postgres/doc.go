@@ -54,7 +54,7 @@
 //
 // An offer's rule also looks beyond the offer: a second OPEN offer of its market and product
 // that conflicts with it is refused (commission.OfferRule.Conflicts: COM-10, COM-11, and a
-// relisting at a rate below one paid within the decrease delay before it, CMP-7). A put therefore locks a row per
+// relisting that pays less than the other still owes within the decrease delay, CMP-7). A put therefore locks a row per
 // market and product first, then the offer's row, so that two puts of one product wait for
 // each other and the check sees every offer committed. A commission record's Create inserts with ON CONFLICT DO
 // NOTHING, which waits for a concurrent insert of the same ID, and then compares the stored

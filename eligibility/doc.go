@@ -131,7 +131,10 @@
 //     (MKT-5) is the first instant after the one evaluated at from which its shop is eligible
 //     (at once, or from the lift the shop's result names) and its own facts pass ELG-3 and
 //     ELG-4 under the version in force then: a later version's start when a looser limit is
-//     scheduled, as for a shop; none when no version lets them pass (its facts must change).
+//     scheduled, as for a shop; none when no version lets them pass (its facts must change), or
+//     when a version stricter for shops (a longer window, a higher minimum rating, a product
+//     ban newly disqualifying the shop) starts first, since a shop result does not say whether
+//     the shop's facts pass it.
 //   - ELG-6: ELG-1, ELG-2 and deactivation disqualify the shop ([ShopScope]: every product of
 //     it); ELG-3, ELG-4, freezing and delisting only the product ([ProductScope]). A product's
 //     result has the shop's scope when the shop's state accounts for it, and the product's when

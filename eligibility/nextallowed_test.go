@@ -1,6 +1,9 @@
 package eligibility_test
 
 import (
+	"slices"
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -205,9 +208,21 @@ func TestProductOwnNextAllowedAcrossVersions_ELG3(t *testing.T) {
 		{"looser from T, the shop lifts later", "0.8%", pausedUntil(T.Add(5 * day)), T.Add(5 * day)},
 		{"looser from T, the shop lifts sooner", "0.8%", pausedUntil(T.Add(-5 * day)), T},
 		{"stricter from T, the shop lifts sooner", "0.5%", pausedUntil(T.Add(-5 * day)), time.Time{}},
+		// A version looser for the product but stricter for shops might keep the shop out: a
+		// shop result does not say whether its facts pass then, so no instant is promised.
+		{"looser from T, stricter for shops then", "0.8%/3", eligibility.Shop{ID: "s", Market: affrules.UK, StoreRating: decimal.RequireFromString("2.8")}, time.Time{}},
+		{"looser from T, a longer window then", "0.8%/2.5/90", goodShop, time.Time{}},
+		{"looser from T, a rating minimum lowered then", "0.8%/2", goodShop, T},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			e := versionedWith(t, []version{{time.Time{}, 60, "2.5"}, {T, 60, "2.5"}}, limit(tc.limit))
+			lim, min, window := tc.limit, "2.5", 60
+			if parts := strings.Split(tc.limit, "/"); len(parts) > 1 {
+				lim, min = parts[0], parts[1]
+				if len(parts) > 2 {
+					window, _ = strconv.Atoi(parts[2])
+				}
+			}
+			e := versionedWith(t, []version{{time.Time{}, 60, "2.5"}, {T, window, min}}, limit(lim))
 			at := T.Add(-10 * day)
 			shop, err := e.Shop(tc.shop, at)
 			require.NoError(t, err)
@@ -227,6 +242,98 @@ func TestProductOwnNextAllowedAcrossVersions_ELG3(t *testing.T) {
 			}
 		})
 	}
+}
+
+// MKT-5 over arbitrary version histories, shops and products: a temporarily disqualified
+// product evaluated at its NextAllowed (its shop evaluated then too) is eligible, and at no probed
+// instant after the one evaluated at and before it (a nanosecond before, every version start, the
+// shop's lift); Run agrees with Product.
+func TestProductNextAllowedProperty_ELG3_ELG4(t *testing.T) {
+	base := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	day := 24 * time.Hour
+	rapid.Check(t, func(t *rapid.T) {
+		n := rapid.IntRange(1, 4).Draw(t, "versions")
+		vs := []version{{time.Time{}, rapid.SampledFrom([]int{30, 60, 90}).Draw(t, "window0"), rapid.SampledFrom([]string{"2.5", "3", "3.5"}).Draw(t, "min0")}}
+		from := base
+		for i := 1; i < n; i++ {
+			from = from.Add(time.Duration(rapid.IntRange(1, 60).Draw(t, "gap")) * day)
+			vs = append(vs, version{from, rapid.SampledFrom([]int{30, 60, 90}).Draw(t, "window"), rapid.SampledFrom([]string{"2.5", "3", "3.5"}).Draw(t, "min")})
+		}
+		type lim struct {
+			neg, ref   string
+			minReviews int64
+			dropped    bool
+		}
+		lims := make([]lim, n)
+		for i := range lims {
+			lims[i] = lim{rapid.SampledFrom([]string{"0.5%", "0.6%", "0.8%", "1%"}).Draw(t, "neg"), rapid.SampledFrom([]string{"1%", "1.5%", "3%"}).Draw(t, "ref"),
+				rapid.SampledFrom([]int64{5, 50}).Draw(t, "min_reviews"), i > 0 && rapid.IntRange(0, 5).Draw(t, "dropped") == 5}
+		}
+		e := versionedWith(t, vs, func(i int, th *eligibility.Thresholds) {
+			th.MinReviews = lims[i].minReviews
+			if lims[i].dropped {
+				delete(th.Categories, affrules.FMCG)
+				return
+			}
+			th.Categories[affrules.FMCG] = eligibility.Limits{NegativeReviewRate: affrules.MustParseRate(lims[i].neg), SellerFaultRefundRate: affrules.MustParseRate(lims[i].ref)}
+		})
+		at := base.Add(time.Duration(rapid.IntRange(-30, 150).Draw(t, "at")) * day)
+		s := eligibility.Shop{ID: "s", Market: affrules.UK, StoreRating: decimal.RequireFromString(rapid.SampledFrom([]string{"2.5", "2.8", "3", "4"}).Draw(t, "rating"))}
+		if rapid.Bool().Draw(t, "violated") {
+			s.LastCounterfeitViolation = at.Add(-time.Duration(rapid.IntRange(0, 100*24).Draw(t, "ago")) * time.Hour)
+		}
+		orders := rapid.Int64Range(1, 2000).Draw(t, "orders")
+		cases := rapid.Int64Range(0, orders).Draw(t, "refund_cases")
+		p := eligibility.Product{ID: "p", ShopID: "s", Market: affrules.UK, Category: affrules.FMCG, Orders: orders,
+			Reviews: rapid.Int64Range(0, 200).Draw(t, "reviews"), RefundCases: cases}
+		p.NegativeReviewOrders = rapid.Int64Range(0, min(p.Reviews, orders)/20).Draw(t, "negative")
+		p.SellerFaultRefunds = rapid.Int64Range(0, cases).Draw(t, "seller_fault")
+		evalAt := func(x time.Time) (eligibility.Result, bool) {
+			shop, err := e.Shop(s, x)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r, err := e.Product(p, shop, x)
+			if err != nil {
+				return r, false // the version then finds the product's rates undefined: not an answer
+			}
+			return r, true
+		}
+		r, ok := evalAt(at)
+		if !ok || r.State != eligibility.TemporarilyDisqualified {
+			return
+		}
+		shop, _ := e.Shop(s, at)
+		run, err := e.NewRun(slices.Values([]eligibility.Shop{s}), at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		viaRun, err := run.AppendProduct(nil, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !viaRun.Decision.NextAllowed.Equal(r.Decision.NextAllowed) {
+			t.Fatalf("Run says next allowed %v, Product %v", viaRun.Decision.NextAllowed, r.Decision.NextAllowed)
+		}
+		na := r.Decision.NextAllowed
+		if na.IsZero() {
+			return
+		}
+		if then, ok := evalAt(na); !ok || !then.Eligible() {
+			t.Fatalf("next allowed %v (evaluated at %v), but then %v", na, at, then.Decision)
+		}
+		probes := []time.Time{na.Add(-time.Nanosecond), shop.Decision.NextAllowed}
+		for _, v := range vs {
+			probes = append(probes, v.from)
+		}
+		for _, x := range probes {
+			if x.After(at) && x.Before(na) {
+				if then, ok := evalAt(x); ok && then.Eligible() {
+					t.Fatalf("next allowed %v (evaluated at %v), yet eligible at %v", na, at, x)
+				}
+			}
+		}
+	})
 }
 
 // MKT-5 over arbitrary version histories: a shop evaluated at NextAllowed is eligible, a

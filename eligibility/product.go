@@ -161,7 +161,11 @@ func (e *Evaluator) appendProduct(r *Result, dst []affrules.Reason, p *Product, 
 	}
 	productReasons(r, dst, p, shop, v, shopFailures)
 	if r.State == TemporarilyDisqualified {
-		r.Decision.NextAllowed = p.nextAllowed(vs, shop, at)
+		svs := e.defShop // the market's shop versions, one for each of vs
+		if mi >= 0 {
+			svs = e.shops[mi]
+		}
+		r.Decision.NextAllowed = p.nextAllowed(vs, svs, shop, at)
 	}
 	return nil
 }
@@ -170,10 +174,14 @@ func (e *Evaluator) appendProduct(r *Result, dst []affrules.Reason, p *Product, 
 // at (MKT-5), or the zero time if it does not: the first instant after at from which its shop
 // is eligible (at once, or from the lift its result names) and its own rules pass (passesOwn)
 // under the policy version in force then, a later version's start among them: a looser limit
-// scheduled lets the product's present facts pass from its start. The shop result says when the
-// shop lifts, not whether its facts pass under a later version, which the shop's next evaluation
-// decides.
-func (p *Product) nextAllowed(vs []limitVersion, shop *Result, at time.Time) time.Time {
+// scheduled lets the product's present facts pass from its start. The shop result says the shop
+// passes from its instant (at, or its lift) under the version in force then, not what its facts
+// are, so the search goes on only through later versions no stricter for shops (svs, the
+// versions' shop rules, one for each of vs): a window no longer, a minimum rating no higher, no
+// product ban disqualifying the shop where that version's did not. One stricter for shops might
+// keep the shop out from its start: the product is told no instant then (the shop's next
+// evaluation decides), rather than a later one that might not be the first.
+func (p *Product) nextAllowed(vs []limitVersion, svs []shopVersion, shop *Result, at time.Time) time.Time {
 	from := at
 	if shop.State != Eligible {
 		if shop.Decision.NextAllowed.IsZero() {
@@ -185,19 +193,37 @@ func (p *Product) nextAllowed(vs []limitVersion, shop *Result, at time.Time) tim
 		}
 	}
 	f := unixNanoIn(from)
-	for k := range vs {
-		if vs[k].from > f && p.passesOwn(vs, time.Unix(0, vs[k].from)) {
+	ref := shopAt(svs, f) // the version the shop passes under from from
+	if ref < 0 || len(svs) != len(vs) {
+		return time.Time{}
+	}
+	for k := ref + 1; k < len(vs); k++ {
+		switch {
+		case vs[k].from <= f:
+		case !noStricterForShops(&svs[k], &svs[ref]):
+			return time.Time{} // the shop may be out from then on: no instant is promised
+		case p.passesOwn(vs, time.Unix(0, vs[k].from)):
 			return bounds.Next(time.Unix(0, vs[k].from).In(at.Location()))
 		}
 	}
 	return time.Time{}
 }
 
+// noStricterForShops reports whether a shop that passes ELG-1, ELG-2 and ELG-6's product ban
+// under version ref at some instant passes them under v at any later instant.
+func noStricterForShops(v, ref *shopVersion) bool {
+	if v.window > ref.window || v.productBan && !ref.productBan {
+		return false
+	}
+	if v.minSmall && ref.minSmall { // in place, without allocating
+		return cmpSmall(v.minCoef, v.minExp, ref.minCoef, ref.minExp) <= 0
+	}
+	return v.minRating.LessThanOrEqual(ref.minRating)
+}
+
 // passesOwn reports whether the product's own rules (ELG-3, ELG-4, with ELG-5's undefined rates
-// as failures) pass under the version of vs in force at t, the instant its shop's temporary
-// disqualification lifts: a later version's stricter limit may keep the product out then. When
-// it does, the product is told no instant, though a version after that one might let it in: a
-// shop result says when the shop lifts, not whether its facts still pass under that version.
+// as failures) pass under the version of vs in force at t (nextAllowed: its shop's lift, or a
+// later version's start).
 func (p *Product) passesOwn(vs []limitVersion, t time.Time) bool {
 	i := len(vs) - 1
 	if inBounds(t) {

@@ -213,6 +213,7 @@ func TestProductOwnNextAllowedAcrossVersions_ELG3(t *testing.T) {
 		{"looser from T, stricter for shops then", "0.8%/3", eligibility.Shop{ID: "s", Market: affrules.UK, StoreRating: decimal.RequireFromString("2.8")}, time.Time{}},
 		{"looser from T, a longer window then", "0.8%/2.5/90", goodShop, time.Time{}},
 		{"looser from T, a rating minimum lowered then", "0.8%/2", goodShop, T},
+		{"looser from T, the shop never lifts", "0.8%", eligibility.Shop{ID: "s", Market: affrules.UK, StoreRating: decimal.RequireFromString("2.4")}, time.Time{}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			lim, min, window := tc.limit, "2.5", 60
@@ -402,6 +403,23 @@ func TestNextAllowedProperty_ELG1_ELG2(t *testing.T) {
 			}
 		}
 	})
+}
+
+// MKT-5: a looser version from 2250 is beyond every instant accepted: the product is told none.
+func TestProductOwnNextAllowedBeyond2199(t *testing.T) {
+	T := time.Date(2250, 1, 1, 0, 0, 0, 0, time.UTC)
+	e := versionedWith(t, []version{{time.Time{}, 60, "2.5"}, {T, 60, "2.5"}}, func(i int, th *eligibility.Thresholds) {
+		if i == 1 {
+			th.Categories[affrules.FMCG] = eligibility.Limits{NegativeReviewRate: affrules.MustParseRate("5%"), SellerFaultRefundRate: affrules.MustParseRate("5%")}
+		}
+	})
+	at := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
+	shop, err := e.Shop(eligibility.Shop{ID: "s", Market: affrules.UK, StoreRating: decimal.NewFromInt(4)}, at)
+	require.NoError(t, err)
+	r, err := e.Product(eligibility.Product{ID: "p", ShopID: "s", Market: affrules.UK, Category: affrules.FMCG, Orders: 100, Reviews: 50, NegativeReviewOrders: 2}, shop, at)
+	require.NoError(t, err)
+	require.Equal(t, eligibility.TemporarilyDisqualified, r.State)
+	require.True(t, r.Decision.NextAllowed.IsZero(), "next allowed %v", r.Decision.NextAllowed)
 }
 
 // MKT-5: a product of a temporarily disqualified shop is told the shop's lift, but never one from

@@ -6,16 +6,19 @@
 // created again under its ID ([campaign.ErrConflict]); an unknown ID ([campaign.ErrNotFound]);
 // actions applied by the rules of the evaluator given on each call (registration, review and
 // matching in an agency campaign, publication, joining and matching in a seller campaign) and
-// stored exactly as returned; refused actions ([*affrules.Refusal]) and bad input
-// ([*affrules.FieldError]) storing nothing; returned campaigns that are copies; a cancelled
+// stored exactly as returned; permanent disqualifications (ELG-11) of a product and of a shop
+// ending participations as stored, and refused once there is nothing left to end; refused actions
+// ([*affrules.Refusal]) and bad input ([*affrules.FieldError]) storing nothing; returned
+// campaigns, with their audience, products, matches and partners, that are copies; a cancelled
 // context; a model-based state machine ("machine": up to 15 runs of rapid, each on a new store,
 // of campaigns created and actions of every kind applied at instants on the edges of the
 // registration and campaign periods, compared at every step with a plain model of SPEC §7:
 // accepted actions stored as the model makes them, refusals naming exactly the model's rules,
 // refused and bad actions storing nothing, reviews once, instants only forward); and the
 // atomic step the [campaign.Store] contract asks for under concurrent use:
-// sixteen registrations of one product at once (one is stored, CMP-4), sixteen products
-// registered at once (all stored), registrations racing the end of the registration period
+// sixteen creates of one ID at once, with different terms (one is stored, as it returned; the
+// others wrap [campaign.ErrConflict]), sixteen registrations of one product at once (one is
+// stored, CMP-4), sixteen products registered at once (all stored), registrations racing the end of the registration period
 // (exactly those before the end stored, CMP-4's half-open period) and registrations at
 // instants out of order (each refused or stored, none lost).
 //
@@ -365,6 +368,50 @@ func TestStore(t *testing.T, newStore func(t *testing.T) campaign.Store) {
 		}
 	})
 
+	t.Run("Disqualify_ELG11", func(t *testing.T) {
+		s := newStore(t)
+		create(t, s, e, agency("a", affrules.MY), t0)
+		for _, p := range []struct{ product, shop string }{{"p1", "shop-1"}, {"p2", "shop-1"}, {"p3", "shop-2"}} {
+			apply(t, s, e, "a", register(p.product, p.shop, affrules.MY, "12%"), t0.Add(time.Hour))
+		}
+		for _, p := range []string{"p1", "p2", "p3"} {
+			apply(t, s, e, "a", campaign.Review("partner-1", p, true), t0.Add(2*time.Hour))
+		}
+		// A permanent disqualification ends the participation of the product, or of every product
+		// of a disqualified shop, at the instant applied (ELG-11); a product's end stays as stored.
+		product := eligibility.Result{ID: "p1", ShopID: "shop-1", Market: affrules.MY, State: eligibility.PermanentlyDisqualified, Scope: eligibility.ProductScope}
+		shop := eligibility.Result{ID: "shop-1", ShopID: "shop-1", Market: affrules.MY, State: eligibility.PermanentlyDisqualified, Scope: eligibility.ShopScope}
+		first, second := run.Start.Add(time.Hour), run.Start.Add(2*time.Hour)
+		for _, st := range []struct {
+			el   eligibility.Result
+			at   time.Time
+			ends []time.Time // of p1, p2, p3
+		}{
+			{product, first, []time.Time{first, {}, {}}},
+			{shop, second, []time.Time{first, second, {}}},
+		} {
+			got := apply(t, s, e, "a", campaign.Disqualify(st.el), st.at)
+			if diff := affrulestest.Diff(got, stored(t, s, "a")); diff != "" {
+				t.Errorf("after disqualifying %s the store holds what Apply did not return (want is what Apply returned):\n%s", st.el.ID, diff)
+			}
+			var ends []time.Time
+			for _, r := range got.Products {
+				ends = append(ends, r.Ended)
+			}
+			if diff := affrulestest.Diff(st.ends, ends); diff != "" {
+				t.Errorf("after disqualifying %s, the ends of p1, p2, p3:\n%s", st.el.ID, diff)
+			}
+		}
+		// Disqualifying an ended product again is refused: there is nothing left to end.
+		before := stored(t, s, "a")
+		_, err := s.Apply(ctx, e, "a", campaign.Disqualify(product), second.Add(time.Hour))
+		var r *affrules.Refusal
+		if !errors.As(err, &r) || !r.Decision.Failed(campaign.RuleLaterDisqualification) {
+			t.Errorf("disqualifying p1 again: error %v, want an ELG-11 *Refusal", err)
+		}
+		unchanged(t, s, before, "a refused disqualification")
+	})
+
 	t.Run("RefusedActionStoresNothing", func(t *testing.T) {
 		s := newStore(t)
 		create(t, s, e, agency("a", affrules.MY), t0)
@@ -460,6 +507,38 @@ func TestStore(t *testing.T, newStore func(t *testing.T) campaign.Store) {
 		listed.Audience.IDs[1] = "shop-y"
 		listed.Products[0].Matches = append(listed.Products[0].Matches, campaign.Match{Partner: "x", Creator: "y", At: t0})
 		unchanged(t, s, want, "changing a campaign Campaigns returned")
+
+		// The partners of a seller campaign (CMP-6), which Create is never given: changing those
+		// Apply, Campaign or Campaigns returned changes nothing stored.
+		create(t, s, e, seller("s"), t0)
+		apply(t, s, e, "s", register("p1", "shop-1", affrules.MY, "15%"), t0.Add(time.Hour))
+		apply(t, s, e, "s", campaign.Publish("shop-1"), t0.Add(2*time.Hour))
+		apply(t, s, e, "s", campaign.Join("partner-1"), t0.Add(3*time.Hour))
+		joined := apply(t, s, e, "s", campaign.Join("partner-2"), t0.Add(4*time.Hour))
+		want = snapshot(joined)
+		joined.Partners[0].Partner = "partner-x"
+		joined.Partners[1].Joined = t0
+		unchanged(t, s, want, "changing the partners Apply returned")
+		read, err := s.Campaign(ctx, "s")
+		if err != nil {
+			t.Fatalf("Campaign(s): %v", err)
+		}
+		if len(read.Partners) == 2 {
+			read.Partners[1].Partner = "partner-y"
+			read.Partners[0].Joined = t0
+		}
+		unchanged(t, s, want, "changing the partners Campaign returned")
+		all, err := s.Campaigns(ctx, affrules.MY)
+		if err != nil {
+			t.Fatalf("Campaigns: %v", err)
+		}
+		for _, c := range all {
+			if c.ID == "s" && len(c.Partners) == 2 {
+				c.Partners[0].Partner = "partner-z"
+				c.Partners[1].Joined = t0.Add(time.Nanosecond)
+			}
+		}
+		unchanged(t, s, want, "changing the partners Campaigns returned")
 	})
 
 	t.Run("CancelledContext", func(t *testing.T) {
@@ -551,6 +630,48 @@ func TestStore(t *testing.T, newStore func(t *testing.T) campaign.Store) {
 		slices.Sort(products)
 		if diff := affrulestest.Diff(want, products); diff != "" {
 			t.Errorf("stored products:\n%s", diff)
+		}
+	})
+
+	t.Run("ConcurrentCreateSameID", func(t *testing.T) {
+		// Store.Create: "A campaign whose ID the store holds is an error wrapping ErrConflict",
+		// under concurrent use too. Four rounds, each of sixteen creates of one ID at once, with
+		// different terms: exactly one is stored, as it returned, and the others conflict.
+		s := newStore(t)
+		const rounds, calls = 4, 16
+		for round := range rounds {
+			id := fmt.Sprintf("c%d", round)
+			got := make([]campaign.Campaign, calls)
+			errs := make([]error, calls)
+			together(calls, func(i int) {
+				c := agency(id, affrules.MY)
+				switch i % 3 {
+				case 1:
+					c = seller(id)
+				case 2:
+					c = agency(id, affrules.TH)
+				}
+				c.Name = fmt.Sprintf("Campaign %s, call %d", id, i)
+				got[i], errs[i] = s.Create(ctx, e, c, t0.Add(time.Duration(i)*time.Minute))
+			})
+			var won []int
+			for i, err := range errs {
+				switch {
+				case err == nil:
+					won = append(won, i)
+				case !errors.Is(err, campaign.ErrConflict):
+					t.Errorf("%s, call %d: error %v, want nil or one wrapping ErrConflict", id, i, err)
+				}
+			}
+			if len(won) != 1 {
+				t.Errorf("%s: %d creates of one ID at once succeeded (calls %v); want exactly one, the others conflicting", id, len(won), won)
+			}
+			if len(won) > 0 {
+				unchanged(t, s, got[won[len(won)-1]], "creates racing the one that succeeded")
+			}
+		}
+		if all, err := s.Campaigns(ctx, ""); err != nil || ids(all) != "c0,c1,c2,c3" {
+			t.Errorf("Campaigns = [%s] (%v), want [c0,c1,c2,c3]", ids(all), err)
 		}
 	})
 

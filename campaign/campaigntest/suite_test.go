@@ -1,0 +1,194 @@
+package campaigntest_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/campaign"
+	"github.com/affrules/affrules/campaign/campaigntest"
+)
+
+// upsert is a broken store: its rows have no unique key on the campaign ID (it keeps each one
+// in a memory store under a row key of its own), so Create checks the ID itself, under its lock,
+// then releases the lock for the round trip that writes the row; reads see the last row written
+// for an ID. Two creates of one ID at the same moment both pass the check, and the later
+// silently overwrites the earlier.
+type upsert struct {
+	*campaign.Memory
+	mu   sync.Mutex
+	seq  int
+	rows map[string]string // campaign ID → key of its last row in Memory
+}
+
+const rowSep = "#"
+
+func (s *upsert) row(id string) (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	k, ok := s.rows[id]
+	return k, ok
+}
+
+// outside returns c as the store's callers see it: under its campaign ID.
+func outside(c campaign.Campaign) campaign.Campaign {
+	c.ID, _, _ = strings.Cut(c.ID, rowSep)
+	return c
+}
+
+func (s *upsert) Create(ctx context.Context, e *campaign.Evaluator, c campaign.Campaign, at time.Time) (campaign.Campaign, error) {
+	if _, ok := s.row(c.ID); ok {
+		return campaign.Campaign{}, fmt.Errorf("campaign %q: %w", c.ID, campaign.ErrConflict)
+	}
+	time.Sleep(time.Millisecond) // the round trip to the database, lock released
+	s.mu.Lock()
+	s.seq++
+	k := fmt.Sprint(c.ID, rowSep, s.seq)
+	s.mu.Unlock()
+	id := c.ID
+	c.ID = k
+	got, err := s.Memory.Create(ctx, e, c, at)
+	if err != nil {
+		return campaign.Campaign{}, err
+	}
+	s.mu.Lock()
+	s.rows[id] = k
+	s.mu.Unlock()
+	return outside(got), nil
+}
+
+func (s *upsert) Apply(ctx context.Context, e *campaign.Evaluator, id string, a campaign.Action, at time.Time) (campaign.Campaign, error) {
+	k, ok := s.row(id)
+	if !ok {
+		return campaign.Campaign{}, fmt.Errorf("campaign %q: %w", id, campaign.ErrNotFound)
+	}
+	got, err := s.Memory.Apply(ctx, e, k, a, at)
+	return outside(got), err
+}
+
+func (s *upsert) Campaign(ctx context.Context, id string) (campaign.Campaign, error) {
+	k, ok := s.row(id)
+	if !ok {
+		return campaign.Campaign{}, fmt.Errorf("campaign %q: %w", id, campaign.ErrNotFound)
+	}
+	got, err := s.Memory.Campaign(ctx, k)
+	return outside(got), err
+}
+
+func (s *upsert) Campaigns(ctx context.Context, m affrules.MarketCode) ([]campaign.Campaign, error) {
+	all, err := s.Memory.Campaigns(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []campaign.Campaign
+	for _, c := range all {
+		if o := outside(c); s.rows[o.ID] == c.ID {
+			out = append(out, o)
+		}
+	}
+	slices.SortFunc(out, func(a, b campaign.Campaign) int { return strings.Compare(a.ID, b.ID) })
+	return out, nil
+}
+
+// undisqualified is a broken store: it reports a disqualification (ELG-11) as applied, but
+// never stores it, as a store whose table lacks the products' end would.
+type undisqualified struct{ *campaign.Memory }
+
+func (s undisqualified) Apply(ctx context.Context, e *campaign.Evaluator, id string, a campaign.Action, at time.Time) (campaign.Campaign, error) {
+	if !strings.HasPrefix(a.String(), "disqualify ") {
+		return s.Memory.Apply(ctx, e, id, a, at)
+	}
+	c, err := s.Memory.Campaign(ctx, id)
+	if err != nil {
+		return campaign.Campaign{}, err
+	}
+	return e.Apply(c, a, at)
+}
+
+// sharedPartners is a broken store: it keeps each campaign's partners in a slice of its own,
+// which it hands to every caller without copying, so that a caller changing the partners it was
+// given changes what the store holds.
+type sharedPartners struct {
+	*campaign.Memory
+	mu       sync.Mutex
+	partners map[string][]campaign.Participant
+}
+
+func (s *sharedPartners) share(c campaign.Campaign) campaign.Campaign {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if p, ok := s.partners[c.ID]; ok {
+		c.Partners = p
+	}
+	return c
+}
+
+func (s *sharedPartners) Apply(ctx context.Context, e *campaign.Evaluator, id string, a campaign.Action, at time.Time) (campaign.Campaign, error) {
+	got, err := s.Memory.Apply(ctx, e, id, a, at)
+	if err == nil {
+		s.mu.Lock()
+		s.partners[id] = got.Partners
+		s.mu.Unlock()
+	}
+	return got, err
+}
+
+func (s *sharedPartners) Campaign(ctx context.Context, id string) (campaign.Campaign, error) {
+	got, err := s.Memory.Campaign(ctx, id)
+	return s.share(got), err
+}
+
+func (s *sharedPartners) Campaigns(ctx context.Context, m affrules.MarketCode) ([]campaign.Campaign, error) {
+	got, err := s.Memory.Campaigns(ctx, m)
+	for i := range got {
+		got[i] = s.share(got[i])
+	}
+	return got, err
+}
+
+// The fixed cases of the suite fail on a store that overwrites a campaign created at the same
+// moment, drops disqualifications or shares the partners it returns. Each suite runs in a child
+// process, so that its failure is observed, not suffered.
+func TestSuiteCatchesBrokenStores(t *testing.T) {
+	switch os.Getenv("CAMPAIGNTEST_BROKEN") {
+	case "upsert":
+		campaigntest.TestStore(t, func(t *testing.T) campaign.Store {
+			return &upsert{Memory: campaign.NewMemory(), rows: map[string]string{}}
+		})
+		return
+	case "undisqualified":
+		campaigntest.TestStore(t, func(t *testing.T) campaign.Store { return undisqualified{campaign.NewMemory()} })
+		return
+	case "sharedPartners":
+		campaigntest.TestStore(t, func(t *testing.T) campaign.Store {
+			return &sharedPartners{Memory: campaign.NewMemory(), partners: map[string][]campaign.Participant{}}
+		})
+		return
+	}
+	for _, tc := range []struct{ store, subtest, says string }{
+		{"upsert", "ConcurrentCreateSameID", "creates of one ID at once succeeded"},
+		{"undisqualified", "Disqualify_ELG11", "the store holds what Apply did not return"},
+		{"sharedPartners", "CopiesIsolated", "changing the partners"},
+	} {
+		t.Run(tc.store, func(t *testing.T) {
+			cmd := exec.Command(os.Args[0], "-test.run=^TestSuiteCatchesBrokenStores$/^"+tc.subtest+"$", "-rapid.nofailfile")
+			cmd.Env = append(os.Environ(), "CAMPAIGNTEST_BROKEN="+tc.store)
+			out, err := cmd.CombinedOutput()
+			if err == nil {
+				t.Fatalf("the suite passed a %s store:\n%s", tc.store, out)
+			}
+			if !strings.Contains(string(out), "--- FAIL: TestSuiteCatchesBrokenStores/"+tc.subtest) || !strings.Contains(string(out), tc.says) {
+				t.Fatalf("the child did not fail in %s saying %q:\n%s", tc.subtest, tc.says, out)
+			}
+		})
+	}
+}

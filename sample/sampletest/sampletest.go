@@ -3,8 +3,8 @@
 // checks and what they need, github.com/shopspring/decimal), so a host's build of its own
 // ledger's tests pulls in nothing else.
 //
-// [TestLedger] runs the suite: requests recorded exactly as returned and listed per creator in
-// the order they were made; events recorded by the rule given on each call; the [sample.History]
+// [TestLedger] runs the suite: requests recorded exactly as returned and listed per creator by
+// the instant asked, those asked at one instant in the order they were recorded (not by ID); events recorded by the rule given on each call; the [sample.History]
 // a ledger builds, checked through the decisions and errors it leads to (the open request
 // denied, the order of requests and the 30-day wait per creator,
 // seller and product, SMP-10; the monthly cap in the market's month over the sources
@@ -18,7 +18,9 @@
 // and refusal, states that only move forward, refused and bad calls recording nothing, the
 // fulfilment rate); and the atomic step SMP-7 asks for under concurrent use: 100 requests racing for the
 // last 3 units of a quantity admit exactly 3 (the rest wait for the seller's review), 20
-// requests of one creator for one product leave exactly one open (the rest are denied), 20
+// requests of one creator for one product leave exactly one open (the rest are denied), 16
+// requests of different creators under one ID record exactly one (the rest wrap
+// [sample.ErrConflict]), 20
 // requests of one creator at once stop at the monthly cap, 10 at once in one Collaboration Plus
 // stop at 3, and 10 answers to one request record one.
 //
@@ -294,6 +296,25 @@ func TestLedger(t *testing.T, newLedger func(t *testing.T) sample.Ledger) {
 		}
 		if rs := held(t, l, "cara"); len(rs) != 0 {
 			t.Errorf("Requests of a creator without requests: %+v", rs)
+		}
+	})
+
+	t.Run("RequestsInRecordingOrder", func(t *testing.T) {
+		// Ledger.Requests: "by the instant each was asked (its first event), those asked at the
+		// same instant in the order they were recorded". Three asked at one instant, recorded in
+		// neither the text nor the numeric order of their IDs; one asked before them, recorded
+		// last.
+		l := newLedger(t)
+		var tied []sample.Request
+		for i, id := range []string{"r9", "r2", "r10"} {
+			tied = append(tied, ask(t, l, rule, direct(id, "aisyah", fmt.Sprint("p", i)), band1, t0.Add(time.Hour)))
+		}
+		want := append([]sample.Request{ask(t, l, rule, direct("r5", "aisyah", "p9"), band1, t0)}, tied...)
+		got := held(t, l, "aisyah")
+		if !slices.Equal(ids(want), ids(got)) {
+			t.Errorf("Requests(aisyah) lists %v, want %v: by the instant asked, those asked at one instant not in the order recorded", ids(got), ids(want))
+		} else if diff := diffRequests(want, got); diff != "" {
+			t.Errorf("Requests holds what Request did not return (want is what was returned):\n%s", diff)
 		}
 	})
 
@@ -634,6 +655,45 @@ func TestLedger(t *testing.T, newLedger func(t *testing.T) sample.Ledger) {
 		}
 		if rs := held(t, l, "aisyah"); allowed != 1 || len(rs) != 1 {
 			t.Errorf("%d requests allowed, %d held; want exactly one open request (SMP-10, SMP-7)", allowed, len(rs))
+		}
+	})
+
+	t.Run("ConcurrentSameID", func(t *testing.T) {
+		// Ledger.Request: an error for "a request ID the ledger holds, wrapping ErrConflict",
+		// under concurrent use too. Four rounds, each of sixteen requests under one ID at once,
+		// of different creators, each allowed on its own: exactly one is recorded, as it
+		// returned; the others conflict, returning the zero Request.
+		l := newLedger(t)
+		const rounds, calls = 4, 16
+		recorded := make([][]sample.Request, calls) // each creator's requests recorded
+		for round := range rounds {
+			id := fmt.Sprint("r", round)
+			got := make([]sample.Request, calls)
+			ds := make([]affrules.Decision, calls)
+			errs := make([]error, calls)
+			together(calls, func(i int) {
+				got[i], ds[i], errs[i] = l.Request(ctx, rule, direct(id, fmt.Sprint("creator-", i), fmt.Sprint("p", round)), band1, t0.Add(time.Duration(round)*time.Minute))
+			})
+			var won []int
+			for i := range calls {
+				switch {
+				case errs[i] == nil && ds[i].Allowed:
+					won = append(won, i)
+					recorded[i] = append(recorded[i], got[i])
+				case errs[i] == nil:
+					t.Errorf("%s, call %d: %v, want it allowed or an error wrapping ErrConflict", id, i, ds[i])
+				case !errors.Is(errs[i], sample.ErrConflict):
+					t.Errorf("%s, call %d: error %v, want nil or one wrapping ErrConflict", id, i, errs[i])
+				case ds[i].Allowed || diffRequest(sample.Request{}, got[i]) != "":
+					t.Errorf("%s, call %d: a conflicting request returned %+v, %v", id, i, got[i], ds[i])
+				}
+			}
+			if len(won) != 1 {
+				t.Errorf("%s: %d requests under one ID at once recorded (calls %v); want exactly one, the others conflicting", id, len(won), won)
+			}
+		}
+		for i, want := range recorded {
+			unchanged(t, l, fmt.Sprint("creator-", i), want, "requests under one ID at once")
 		}
 	})
 

@@ -123,7 +123,9 @@ func (s *samples) Request(ctx context.Context, rule sample.Rule, req sample.Requ
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
 			out.ID, out.Creator, out.Seller, out.Product, string(out.Market), out.Source.String(), out.Context, out.Events[0].At, data)
 		if uniqueViolation(err) {
-			domain = true
+			// Another request under the ID was recorded since the check above: a conflict,
+			// not the decision made before it, as when the check finds it.
+			d, domain = affrules.Decision{}, true
 			return requestConflict(out.ID)
 		}
 		if err != nil {

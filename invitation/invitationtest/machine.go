@@ -124,7 +124,9 @@ func (m *machineModel) page(q invitation.Query) []invitation.Record {
 // instants that move forward by seconds to days, to local midnights and across London's
 // daylight-saving changes (MKT-2), to a repeat window after an earlier invitation give or take
 // a nanosecond (MKT-3), and a little late (up to 50 ms); calls that must fail and change
-// nothing; history pages and queries (INV-9); answers (INV-10).
+// nothing; history pages and queries (INV-9); answers, some at the invitation's own instant give
+// or take a nanosecond, and answers again, the first standing and one before the invitation an
+// error whether answered or not (INV-10).
 func (s suite) machine(t *testing.T) {
 	affrulestest.Machine(t, machineChecks, s.newLedger, runMachine)
 }
@@ -341,15 +343,22 @@ func runMachine(t *rapid.T, l invitation.Ledger) {
 				top = rs[len(rs)-1].Seq
 			}
 			seq := rapid.Int64Range(0, top+1).Draw(t, "seq")
-			at := now.Add(-time.Duration(rapid.Int64Range(0, int64(time.Hour)).Draw(t, "back")))
-			got, err := l.Respond(ctx, a.ID, seq, at)
 			i := slices.IndexFunc(rs, func(r invitation.Record) bool { return r.Seq == seq })
+			var at time.Time
+			if i >= 0 && rapid.Bool().Draw(t, "at the invitation") {
+				// At the invitation's own instant give or take 1 ns, answered or not yet.
+				at = rs[i].At.Add(time.Duration(rapid.IntRange(-1, 1).Draw(t, "offset")))
+			} else {
+				at = now.Add(-time.Duration(rapid.Int64Range(0, int64(time.Hour)).Draw(t, "back")))
+			}
+			got, err := l.Respond(ctx, a.ID, seq, at)
 			switch {
 			case i < 0:
 				if !errors.Is(err, invitation.ErrNotFound) {
 					t.Fatalf("respond %s #%d, no such invitation: %v, want an error wrapping ErrNotFound", a.ID, seq, err)
 				}
-			case rs[i].InterestedAt.IsZero() && at.Before(rs[i].At):
+			case at.Before(rs[i].At):
+				// "An instant before the invitation was sent is an error, answered or not."
 				if err == nil {
 					t.Fatalf("respond %s #%d at %s, before the invitation at %s: no error", a.ID, seq, stamp(at), stamp(rs[i].At))
 				}
@@ -360,6 +369,33 @@ func runMachine(t *rapid.T, l invitation.Ledger) {
 				if err != nil || !sameRecord(got, rs[i]) {
 					t.Fatalf("respond %s #%d at %s: %+v, %v; want %+v", a.ID, seq, stamp(at), got, err, rs[i])
 				}
+			}
+		},
+		"answer again": func(t *rapid.T) {
+			// An invitation answered already, answered again at its own instant give or take
+			// 1 ns: the first answer stands, and an instant before the invitation was sent is
+			// an error, answered or not (INV-10).
+			a := rapid.SampledFrom(accounts).Draw(t, "account")
+			rs := m.recs[a.ID]
+			var answered []int
+			for i, r := range rs {
+				if r.Interested() {
+					answered = append(answered, i)
+				}
+			}
+			if len(answered) == 0 {
+				t.Skip("no answered invitation")
+			}
+			r := rs[rapid.SampledFrom(answered).Draw(t, "answered")]
+			at := r.At.Add(time.Duration(rapid.IntRange(-1, 1).Draw(t, "offset")))
+			got, err := l.Respond(ctx, a.ID, r.Seq, at)
+			switch {
+			case at.Before(r.At):
+				if err == nil {
+					t.Fatalf("respond %s #%d again at %s, before the invitation at %s: no error", a.ID, r.Seq, stamp(at), stamp(r.At))
+				}
+			case err != nil || !sameRecord(got, r):
+				t.Fatalf("respond %s #%d again at %s: %+v, %v; want %+v", a.ID, r.Seq, stamp(at), got, err, r)
 			}
 		},
 	}

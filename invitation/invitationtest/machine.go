@@ -124,7 +124,7 @@ func (m *machineModel) page(q invitation.Query) []invitation.Record {
 // instants that move forward by seconds to days, to local midnights and across London's
 // daylight-saving changes (MKT-2), to a repeat window after an earlier invitation give or take
 // a nanosecond (MKT-3), and a little late (up to 50 ms); calls that must fail and change
-// nothing; history pages and queries (INV-9); answers, some at the invitation's own instant give
+// nothing, Reserve, History and Respond under a cancelled context among them; history pages and queries (INV-9); answers, some at the invitation's own instant give
 // or take a nanosecond, and answers again, the first standing and one before the invitation an
 // error whether answered or not (INV-10).
 func (s suite) machine(t *testing.T) {
@@ -290,7 +290,7 @@ func runMachine(t *rapid.T, l invitation.Ledger) {
 			var err error
 			var d affrules.Decision
 			var r invitation.Record
-			switch kind := rapid.IntRange(0, 4).Draw(t, "kind"); kind {
+			switch kind := rapid.IntRange(0, 6).Draw(t, "kind"); kind {
 			case 0:
 				r, d, err = l.Reserve(ctx, invitation.Quota{}, a, inv, now)
 			case 1:
@@ -307,6 +307,22 @@ func runMachine(t *rapid.T, l invitation.Ledger) {
 				other := a
 				other.HomeMarket = affrules.VN
 				r, d, err = l.Reserve(ctx, q, other, invite(affrules.VN, "c0"), now)
+			case 5:
+				if p, err := l.History(cancelled, invitation.Query{Account: a.ID}); err == nil {
+					t.Fatalf("history of %s under a cancelled context: %d records, no error", a.ID, len(p.Records))
+				}
+				return
+			case 6:
+				// An answer under a cancelled context is an error and records none: the model
+				// keeps the invitation unanswered, which later answers and history check.
+				seq := int64(1)
+				if rs := m.recs[a.ID]; len(rs) > 0 {
+					seq = rapid.SampledFrom(rs).Draw(t, "record").Seq
+				}
+				if _, err := l.Respond(cancelled, a.ID, seq, now); err == nil {
+					t.Fatalf("respond %s #%d under a cancelled context: no error", a.ID, seq)
+				}
+				return
 			}
 			if err == nil || d.Allowed || r.Seq != 0 {
 				t.Fatalf("an invalid call by %s: #%d %s, %v; want an error", a.ID, r.Seq, d, err)

@@ -52,8 +52,9 @@ func (l lateAnswer) Respond(ctx context.Context, account string, seq int64, at t
 	return r, err
 }
 
-// The machine fails on a ledger that breaks INV-2 or INV-3, with a counter-example, and on one
-// that accepts an answer dated before the invitation once it is answered (Ledger.Respond).
+// The machine fails on a ledger that breaks INV-2 or INV-3, with a counter-example, on one that
+// accepts an answer dated before the invitation once it is answered, and on one whose History
+// and Respond ignore a cancelled context (Ledger.History, Ledger.Respond).
 func TestMachineCanFail(t *testing.T) {
 	for _, tc := range []struct {
 		name      string
@@ -63,6 +64,7 @@ func TestMachineCanFail(t *testing.T) {
 		{"INV-2", func() invitation.Ledger { return loose{invitation.NewMemory()} }, `want the failures \[[^\]]*INV-2`},
 		{"INV-3", func() invitation.Ledger { return forgetful{invitation.NewMemory(), map[string]bool{}} }, `want the failures \[[^\]]*INV-3`},
 		{"INV-10", func() invitation.Ledger { return lateAnswer{invitation.NewMemory(), map[string]invitation.Record{}} }, `before the invitation at .*: no error`},
+		{"cancelled", brokenLedgers["deaf"], `under a cancelled context: .*no error`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			report := affrulestest.Fails(func(t *rapid.T) { runMachine(t, tc.newLedger()) })

@@ -30,7 +30,10 @@ var (
 // Ledger stores invitations and the usage of their quotas. It owns no policy: the quota rule is
 // given to [Ledger.Reserve] on every call. Implementations must be safe for concurrent use, and
 // Reserve must be atomic across every process sharing the store (INV-11); package
-// invitationtest checks an implementation.
+// invitationtest checks an implementation. A ledger keeps none of the slices it is given, and
+// the records it returns are the caller's own: a caller that changes an invitation's contacts
+// or showcase after Reserve, or those of a record it was returned, changes nothing the ledger
+// shows later (INV-10, INV-13).
 type Ledger interface {
 	// Reserve checks quota q for account a inviting inv.CreatorID at instant at and, if it
 	// allows it, records the invitation, in one atomic step: it reads the account's [Usage] at
@@ -59,12 +62,14 @@ type Ledger interface {
 	// outside the ledger's bounds.
 	Reserve(ctx context.Context, q Quota, a Account, inv Invitation, at time.Time) (Record, affrules.Decision, error)
 	// History returns one page of an account's invitations (INV-9), newest first. A query
-	// [Query.Validate] refuses is an error wrapping [ErrQuery].
+	// [Query.Validate] refuses is an error wrapping [ErrQuery]. It returns an error for a
+	// cancelled context or a failing store.
 	History(ctx context.Context, q Query) (Page, error)
 	// Respond records that the creator answered "interested" to the account's invitation seq at
 	// instant at (INV-10) and returns the updated record. Answering again keeps the first answer.
 	// An invitation the ledger does not hold is an error wrapping [ErrNotFound]; an instant
-	// before the invitation was sent is an error, answered or not.
+	// before the invitation was sent is an error, answered or not. It returns an error, and
+	// records no answer, for a cancelled context or a failing store.
 	Respond(ctx context.Context, account string, seq int64, at time.Time) (Record, error)
 }
 

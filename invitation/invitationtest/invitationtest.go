@@ -50,7 +50,9 @@ import (
 // concurrent callers (INV-11), history with its filters and responses (INV-9, INV-10), and that
 // bad input records nothing. It also checks the contract of issue 9: answers exact at the
 // request's own instant when instants arrive a little out of order, a refusal or an error that
-// changes no later answer, other accounts' instants that change none, and a far-future instant
+// changes no later answer (a cancelled context an error for Reserve, History and Respond alike),
+// contacts and showcases that no slice given to the ledger or returned by it can change
+// afterwards (INV-10, INV-13), other accounts' instants that change none, and a far-future instant
 // that locks nothing; the two reproductions of the issue are among its subtests. Its last
 // subtest, Machine, is a rapid state machine that checks every answer of a new ledger against a
 // plain model of the rules, over random runs of reservations, late and repeated ones among them,
@@ -83,6 +85,7 @@ func TestLedger(t *testing.T, newLedger func(t *testing.T) invitation.Ledger) {
 	t.Run("HistoryPages", s.historyPages)
 	t.Run("Respond", s.respond)
 	t.Run("Showcase", s.showcase)
+	t.Run("ContactsIsolated", s.contactsIsolated)
 	t.Run("BadInputRecordsNothing", s.badInput)
 	t.Run("ReserveErrors", s.reserveErrors)
 	t.Run("Machine", s.machine)
@@ -331,6 +334,63 @@ func (s suite) showcase(t *testing.T) {
 	}
 	if !sameShowcase(again.Records[1].Showcase, &want) {
 		t.Errorf("a page shares the ledger's showcase: %+v", again.Records[1].Showcase)
+	}
+}
+
+// contactsIsolated checks INV-10: the contacts an invitation shows are the account's contacts as
+// sent, whatever the caller does later with the slice it gave Reserve or with those of the
+// records Respond and History return (a ledger keeps none of the slices it is given, and the
+// records it returns are the caller's own).
+func (s suite) contactsIsolated(t *testing.T) {
+	f := s.ledger(t, 100)
+	t0 := time.Date(2026, 11, 21, 10, 0, 0, 0, jakarta)
+	a := partner("acct-contacts", affrules.ID)
+	inv := invite(affrules.ID, "c-contacts-1")
+	want := slices.Clone(inv.Contacts)
+	first := f.allow(t, a, inv, t0)
+	inv.Contacts[0].Value = "+62 800 0000 0000" // the caller reuses its slice for the next one
+	inv.Contacts[1].Value = "changed@agency.example.com"
+	// Two more invitations with the same contacts, which a ledger may keep once for both.
+	f.allow(t, a, invite(affrules.ID, "c-contacts-2"), t0.Add(time.Minute))
+	f.allow(t, a, invite(affrules.ID, "c-contacts-3"), t0.Add(2*time.Minute))
+
+	got, err := f.l.Respond(ctx, a.ID, first.Seq, t0.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(got.ContactsShown(), want) {
+		t.Fatalf("contacts shown after the answer %v, want %v: a slice given to Reserve changed the stored contacts", got.ContactsShown(), want)
+	}
+	got.Contacts[0].Value = "mutated by the caller of Respond"
+
+	read := func(why string) {
+		t.Helper()
+		page, err := f.l.History(ctx, invitation.Query{Account: a.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(page.Records) != 3 {
+			t.Fatalf("history has %d records, want 3", len(page.Records))
+		}
+		for _, r := range page.Records {
+			if !slices.Equal(r.Contacts, want) {
+				t.Errorf("#%d contacts %v, want %v: %s", r.Seq, r.Contacts, want, why)
+			}
+			if r.Seq == first.Seq && !slices.Equal(r.ContactsShown(), want) {
+				t.Errorf("#%d, answered, shows %v, want %v: %s", r.Seq, r.ContactsShown(), want, why)
+			}
+		}
+		for _, r := range page.Records {
+			if len(r.Contacts) > 0 {
+				r.Contacts[0].Value = "mutated by the caller of History" // the page is the caller's own
+			}
+		}
+	}
+	read("a slice returned by Respond changed the stored contacts")
+	read("a slice returned by History changed the stored contacts")
+	again, err := f.l.Respond(ctx, a.ID, first.Seq, t0.Add(2*time.Hour))
+	if err != nil || !slices.Equal(again.ContactsShown(), want) {
+		t.Errorf("answering again shows %v, %v; want %v: a slice returned by History changed the stored contacts", again.ContactsShown(), err, want)
 	}
 }
 
@@ -1011,6 +1071,13 @@ func (s suite) history(t *testing.T) {
 	filter(invitation.Query{Purpose: invitation.ProductDistribution, Limit: 1}, []int64{3}, "purpose, first page")
 	filter(invitation.Query{Purpose: invitation.ProductDistribution, Limit: 1, Before: 3}, []int64{2}, "purpose, second page")
 
+	// Ledger.History: a cancelled context is an error.
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if page, err := f.l.History(cancelled, invitation.Query{Account: a.ID}); !errors.Is(err, context.Canceled) {
+		t.Errorf("history under a cancelled context: %d records, %v; want an error wrapping context.Canceled", len(page.Records), err)
+	}
+
 	other, err := f.l.History(ctx, invitation.Query{Account: "acct-nobody"})
 	if err != nil || len(other.Records) != 0 {
 		t.Errorf("history of an unknown account: %+v, %v; want empty", other, err)
@@ -1090,6 +1157,13 @@ func (s suite) respond(t *testing.T) {
 
 	if _, err := f.l.Respond(ctx, a.ID, r.Seq, t0.Add(-time.Second)); err == nil {
 		t.Error("an answer before the invitation was accepted")
+	}
+	// Ledger.Respond: a cancelled context is an error and records no answer, so the answer
+	// below is the first.
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := f.l.Respond(cancelled, a.ID, r.Seq, t0.Add(time.Minute)); !errors.Is(err, context.Canceled) {
+		t.Errorf("an answer under a cancelled context: %v, want an error wrapping context.Canceled", err)
 	}
 	got, err := f.l.Respond(ctx, a.ID, r.Seq, t0.Add(time.Hour))
 	if err != nil {

@@ -124,7 +124,9 @@ func (m *machineModel) page(q invitation.Query) []invitation.Record {
 // instants that move forward by seconds to days, to local midnights and across London's
 // daylight-saving changes (MKT-2), to a repeat window after an earlier invitation give or take
 // a nanosecond (MKT-3), and a little late (up to 50 ms); calls that must fail and change
-// nothing; history pages and queries (INV-9); answers (INV-10).
+// nothing, Reserve, History and Respond under a cancelled context among them; history pages and queries (INV-9); answers, some at the invitation's own instant give
+// or take a nanosecond, and answers again, the first standing and one before the invitation an
+// error whether answered or not (INV-10).
 func (s suite) machine(t *testing.T) {
 	affrulestest.Machine(t, machineChecks, s.newLedger, runMachine)
 }
@@ -288,7 +290,7 @@ func runMachine(t *rapid.T, l invitation.Ledger) {
 			var err error
 			var d affrules.Decision
 			var r invitation.Record
-			switch kind := rapid.IntRange(0, 4).Draw(t, "kind"); kind {
+			switch kind := rapid.IntRange(0, 6).Draw(t, "kind"); kind {
 			case 0:
 				r, d, err = l.Reserve(ctx, invitation.Quota{}, a, inv, now)
 			case 1:
@@ -305,6 +307,22 @@ func runMachine(t *rapid.T, l invitation.Ledger) {
 				other := a
 				other.HomeMarket = affrules.VN
 				r, d, err = l.Reserve(ctx, q, other, invite(affrules.VN, "c0"), now)
+			case 5:
+				if p, err := l.History(cancelled, invitation.Query{Account: a.ID}); err == nil {
+					t.Fatalf("history of %s under a cancelled context: %d records, no error", a.ID, len(p.Records))
+				}
+				return
+			case 6:
+				// An answer under a cancelled context is an error and records none: the model
+				// keeps the invitation unanswered, which later answers and history check.
+				seq := int64(1)
+				if rs := m.recs[a.ID]; len(rs) > 0 {
+					seq = rapid.SampledFrom(rs).Draw(t, "record").Seq
+				}
+				if _, err := l.Respond(cancelled, a.ID, seq, now); err == nil {
+					t.Fatalf("respond %s #%d under a cancelled context: no error", a.ID, seq)
+				}
+				return
 			}
 			if err == nil || d.Allowed || r.Seq != 0 {
 				t.Fatalf("an invalid call by %s: #%d %s, %v; want an error", a.ID, r.Seq, d, err)
@@ -341,15 +359,22 @@ func runMachine(t *rapid.T, l invitation.Ledger) {
 				top = rs[len(rs)-1].Seq
 			}
 			seq := rapid.Int64Range(0, top+1).Draw(t, "seq")
-			at := now.Add(-time.Duration(rapid.Int64Range(0, int64(time.Hour)).Draw(t, "back")))
-			got, err := l.Respond(ctx, a.ID, seq, at)
 			i := slices.IndexFunc(rs, func(r invitation.Record) bool { return r.Seq == seq })
+			var at time.Time
+			if i >= 0 && rapid.Bool().Draw(t, "at the invitation") {
+				// At the invitation's own instant give or take 1 ns, answered or not yet.
+				at = rs[i].At.Add(time.Duration(rapid.IntRange(-1, 1).Draw(t, "offset")))
+			} else {
+				at = now.Add(-time.Duration(rapid.Int64Range(0, int64(time.Hour)).Draw(t, "back")))
+			}
+			got, err := l.Respond(ctx, a.ID, seq, at)
 			switch {
 			case i < 0:
 				if !errors.Is(err, invitation.ErrNotFound) {
 					t.Fatalf("respond %s #%d, no such invitation: %v, want an error wrapping ErrNotFound", a.ID, seq, err)
 				}
-			case rs[i].InterestedAt.IsZero() && at.Before(rs[i].At):
+			case at.Before(rs[i].At):
+				// "An instant before the invitation was sent is an error, answered or not."
 				if err == nil {
 					t.Fatalf("respond %s #%d at %s, before the invitation at %s: no error", a.ID, seq, stamp(at), stamp(rs[i].At))
 				}
@@ -360,6 +385,33 @@ func runMachine(t *rapid.T, l invitation.Ledger) {
 				if err != nil || !sameRecord(got, rs[i]) {
 					t.Fatalf("respond %s #%d at %s: %+v, %v; want %+v", a.ID, seq, stamp(at), got, err, rs[i])
 				}
+			}
+		},
+		"answer again": func(t *rapid.T) {
+			// An invitation answered already, answered again at its own instant give or take
+			// 1 ns: the first answer stands, and an instant before the invitation was sent is
+			// an error, answered or not (INV-10).
+			a := rapid.SampledFrom(accounts).Draw(t, "account")
+			rs := m.recs[a.ID]
+			var answered []int
+			for i, r := range rs {
+				if r.Interested() {
+					answered = append(answered, i)
+				}
+			}
+			if len(answered) == 0 {
+				t.Skip("no answered invitation")
+			}
+			r := rs[rapid.SampledFrom(answered).Draw(t, "answered")]
+			at := r.At.Add(time.Duration(rapid.IntRange(-1, 1).Draw(t, "offset")))
+			got, err := l.Respond(ctx, a.ID, r.Seq, at)
+			switch {
+			case at.Before(r.At):
+				if err == nil {
+					t.Fatalf("respond %s #%d again at %s, before the invitation at %s: no error", a.ID, r.Seq, stamp(at), stamp(r.At))
+				}
+			case err != nil || !sameRecord(got, r):
+				t.Fatalf("respond %s #%d again at %s: %+v, %v; want %+v", a.ID, r.Seq, stamp(at), got, err, r)
 			}
 		},
 	}

@@ -25,8 +25,9 @@
 //     inside a month (typically a UTC midnight in a market east of UTC) silently decides levels
 //     only from the next month. A version from before 1900 (the zero instant, "since always") is
 //     not checked.
-//   - The [TestHistory] state machine draws its keys from 2 markets, 3 creators and 4 months (two
-//     of them the first and last months a record may have), so that keys collide and records are
+//   - The [TestHistory] state machine draws its keys from 2 markets, 5 creators (two differing
+//     only in case, two long ones differing only past their 64th byte) and 4 months (two of them
+//     the first and last months a record may have), so that keys collide and records are
 //     replaced; its model is a map.
 package leveltest
 
@@ -34,6 +35,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -44,8 +46,9 @@ import (
 
 // TestHistory runs the conformance suite against the stores newHistory returns; each subtest
 // calls it, with the subtest's t, for a fresh, empty store (release it with t.Cleanup). A store
-// passes when it stores and returns levels by market, creator and month (LVL-3), replaces a
-// record stored again, rejects invalid records (those failing [level.Record.Validate]: the zero
+// passes when it stores and returns levels by market, creator and month (LVL-3), creator IDs
+// exact (case, accents, trailing spaces and every byte of a long ID counted), replaces a record
+// stored again (by L0 too), rejects invalid records (those failing [level.Record.Validate]: the zero
 // Record, an empty market or creator, a market not registered, a month outside the years 1900
 // to 2199, a level out of range) and storing under a cancelled context, and stays consistent
 // under concurrent use.
@@ -97,7 +100,9 @@ func TestHistory(t *testing.T, newHistory func(t *testing.T) level.History) {
 
 	t.Run("ReplaceIsIdempotent", func(t *testing.T) {
 		h := newHistory(t)
-		for _, l := range []level.Level{level.L2, level.L7, level.L7} {
+		// L0 over a stored level among them: L0 is a level like any other, not "nothing to
+		// store", and replaces what was stored (a creator dropping to L0 must not keep L7).
+		for _, l := range []level.Level{level.L2, level.L7, level.L7, level.L0, level.L0, level.L4} {
 			r := rec
 			r.Level = l
 			if err := h.Put(ctx, r); err != nil {
@@ -127,6 +132,33 @@ func TestHistory(t *testing.T, newHistory func(t *testing.T) level.History) {
 		for _, o := range others {
 			if l, ok := get(t, h, o.market, o.creator, o.month); ok {
 				t.Errorf("Get(%s, %q, %s) = %s, true after storing only %+v; want false", o.market, o.creator, o.month, l, rec)
+			}
+		}
+	})
+
+	t.Run("CreatorIDsExact", func(t *testing.T) {
+		// History keys by creator as given: any non-empty string, every byte counted, with no
+		// length limit. Creators differing only in case or accent, or by a trailing space (as
+		// a case- or accent-insensitive or padding collation would fold them), and long IDs
+		// differing only past their 300th byte (as a column that truncates would cut them) are
+		// different creators.
+		h := newHistory(t)
+		long := strings.Repeat("creator-", 40) // 320 bytes
+		creators := []string{"creator-a", "Creator-A", "CREATOR-A", "créator-a", "creator-a ", long + "1", long + "2"}
+		for i, c := range creators {
+			r := level.Record{Market: rec.Market, Creator: c, Month: rec.Month, Level: level.Level(i + 1)}
+			if err := h.Put(ctx, r); err != nil {
+				t.Fatalf("Put(%+v): %v", r, err)
+			}
+		}
+		for i, c := range creators {
+			if l, ok := get(t, h, rec.Market, c, rec.Month); !ok || l != level.Level(i+1) {
+				t.Errorf("Get(%s, %q, %s) = %s, %v; want %s, true: creator IDs are exact, case and every byte counted", rec.Market, c, rec.Month, l, ok, level.Level(i+1))
+			}
+		}
+		for _, c := range []string{"CREATOR-a", "creator-A", "creator-a  ", long, long[:64], long + "3"} {
+			if l, ok := get(t, h, rec.Market, c, rec.Month); ok {
+				t.Errorf("Get(%s, %q, %s) = %s, true for a creator never stored; want false: creator IDs are exact, case and every byte counted", rec.Market, c, rec.Month, l)
 			}
 		}
 	})

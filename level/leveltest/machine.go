@@ -1,8 +1,12 @@
 package leveltest
 
 import (
+	"cmp"
 	"context"
 	"errors"
+	"maps"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -25,7 +29,8 @@ type historyKey struct {
 }
 
 // machine checks the store against a plain model, a map from key to level, under random
-// sequences of valid, invalid and cancelled Puts and of Gets, on a fresh store each check (LVL-3).
+// sequences of valid, invalid and cancelled Puts, of Puts replacing a stored record (often by
+// L0) and of Gets, on a fresh store each check (LVL-3).
 func machine(t *testing.T, newHistory func(t *testing.T) level.History) {
 	affrulestest.Machine(t, machineChecks, newHistory, machineCheck)
 }
@@ -33,7 +38,10 @@ func machine(t *testing.T, newHistory func(t *testing.T) level.History) {
 func machineCheck(rt *rapid.T, h level.History) {
 	ctx := context.Background()
 	markets := []affrules.MarketCode{affrules.TH, affrules.UK}
-	creators := []string{"c1", "c2", "c3"}
+	// Creators that differ only in case, and two long ones that differ only past their 64th
+	// byte: a store must key by the exact ID.
+	long := strings.Repeat("c", 64)
+	creators := []string{"c1", "C1", "c2", long + "1", long + "2"}
 	months := []affrules.Month{affrules.NewMonth(2026, time.March), affrules.NewMonth(2026, time.April),
 		affrules.NewMonth(1900, time.January), affrules.NewMonth(2199, time.December)}
 	key := rapid.Custom(func(t *rapid.T) historyKey {
@@ -54,6 +62,26 @@ func machineCheck(rt *rapid.T, h level.History) {
 		"put": func(t *rapid.T) {
 			k := key.Draw(t, "key")
 			r := level.Record{Market: k.market, Creator: k.creator, Month: k.month, Level: level.Level(rapid.IntRange(0, int(level.L8)).Draw(t, "level"))}
+			if err := h.Put(ctx, r); err != nil {
+				t.Fatalf("Put(%+v): %v", r, err)
+			}
+			model[k] = r.Level
+			last = &k
+		},
+		"replace": func(t *rapid.T) {
+			// A stored record replaced, often by L0: a level like any other (LVL-3).
+			if len(model) == 0 {
+				t.Skip("nothing stored")
+			}
+			keys := slices.SortedFunc(maps.Keys(model), func(a, b historyKey) int {
+				return cmp.Or(cmp.Compare(a.market, b.market), cmp.Compare(a.creator, b.creator), cmp.Compare(a.month, b.month))
+			})
+			k := rapid.SampledFrom(keys).Draw(t, "stored")
+			l := level.L0
+			if rapid.Bool().Draw(t, "other") {
+				l = level.Level(rapid.IntRange(0, int(level.L8)).Draw(t, "level"))
+			}
+			r := level.Record{Market: k.market, Creator: k.creator, Month: k.month, Level: l}
 			if err := h.Put(ctx, r); err != nil {
 				t.Fatalf("Put(%+v): %v", r, err)
 			}

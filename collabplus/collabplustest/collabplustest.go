@@ -4,24 +4,28 @@
 // its own store's tests pulls in nothing else.
 //
 // [TestStore] runs the suite: creating sellers' records and reading them back; a record created
-// again under its ID ([collabplus.ErrConflict]); a record [collabplus.Seller.Validate] refuses,
-// among them one holding a history built by hand (groups, blocklist, creation log or
-// collaborations, which only the rules add), refused as bad input naming the field and storing
-// nothing; an unknown ID ([collabplus.ErrNotFound]);
-// actions applied by the rules of the evaluator given on each call (creator groups, drafts,
-// submission, payment, the blocklist, joins) and stored exactly as returned; refused actions
+// again under its ID ([collabplus.ErrConflict]), also by sixteen Creates at once (exactly one
+// succeeds, the others are conflicts, and the winner's record is the one stored); a record
+// [collabplus.Seller.Validate] refuses, among them one holding a history built by hand (groups,
+// blocklist, creation log or collaborations, which only the rules add), refused as bad input
+// naming the field and storing nothing; an unknown ID ([collabplus.ErrNotFound]); actions
+// applied by the rules of the evaluator given on each call (creator groups, drafts, submission,
+// payment, the blocklist, joins, final terms, recalls and permanent disqualifications, whose
+// ended products the rules then read: ELG-11) and stored exactly as returned; refused actions
 // ([*affrules.Refusal]) and bad input ([*affrules.FieldError]) storing nothing; returned records
-// that are copies; a cancelled context; a model-based state machine ("machine": up to 15 runs
-// of rapid, each on a new store, of one seller's groups, drafts, edits, submissions, payments,
-// recalls, final terms, blocks and joins at instants on the payment windows', periods' and
-// quota's edges, in Thailand or the United Kingdom, compared at every step with a plain model of
-// SPEC §5: accepted actions stored as the model makes them, refusals naming the model's reasons
-// and storing nothing, states only forward, never more than the quota counted, no blocked
-// creator joining); and the atomic step the [collabplus.Store] contract asks
-// for under concurrent use: twenty submissions at once admitting exactly the quota's free slots
-// (CP-3), joins racing blocks of the same creators (CP-13, each join stored only if it came
-// before its block), actions on different sellers at once (all stored) and actions at instants
-// out of order (each stored or refused as dated before the last change, none lost).
+// that are copies; a
+// cancelled context; a model-based state machine ("machine": up to 15 runs of rapid, each on a
+// new store, of one seller's groups, drafts, edits, submissions, payments, recalls, final terms,
+// blocks, joins and disqualifications at instants on the payment windows', periods' and quota's
+// edges, in Thailand or the United Kingdom, compared at every step with a plain model of SPEC §5
+// and ELG-11: accepted actions stored as the model makes them, refusals naming the model's
+// reasons and storing nothing, states only forward, never more than the quota counted, no
+// blocked creator joining, no product taking part after a permanent disqualification); and the
+// atomic step the [collabplus.Store] contract asks for under concurrent use: twenty submissions
+// at once admitting exactly the quota's free slots (CP-3), joins racing blocks of the same
+// creators (CP-13, each join stored only if it came before its block), actions on different
+// sellers at once (all stored) and actions at instants out of order (each stored or refused as
+// dated before the last change, none lost).
 //
 // A store's own test calls it with a function returning a new, empty store:
 //
@@ -190,6 +194,11 @@ func unchanged(t *testing.T, s collabplus.Store, want collabplus.Seller, what st
 	}
 }
 
+// disqualified returns product p1 of seller id permanently disqualified (ELG-11).
+func disqualified(id string) eligibility.Result {
+	return eligibility.Result{ID: "p1", ShopID: id, Market: affrules.TH, State: eligibility.PermanentlyDisqualified, Decision: affrules.Decide()}
+}
+
 // ready returns a store holding seller id with group g1 (L3 and up) and n drafts c1 … cn, all at
 // t0.
 func ready(t *testing.T, s collabplus.Store, e *collabplus.Evaluator, id string, n int) collabplus.Seller {
@@ -301,6 +310,46 @@ func TestStore(t *testing.T, newStore func(t *testing.T) collabplus.Store) {
 			t.Errorf("Create of a stored ID: error %v, want one wrapping ErrConflict", err)
 		}
 		unchanged(t, s, first, "a conflicting Create")
+	})
+
+	t.Run("ConcurrentCreates", func(t *testing.T) {
+		// "A seller the store holds is an error wrapping ErrConflict", and the store is safe
+		// for concurrent use: of sixteen Creates of one ID at once, exactly one succeeds, the
+		// others are conflicts, and the record stored is the winner's, not overwritten by a
+		// Create that checked before the winner wrote.
+		s := newStore(t)
+		for k := range 8 {
+			id := fmt.Sprintf("shop-%d", k)
+			recs := make([]collabplus.Seller, 16)
+			for i := range recs {
+				recs[i] = newSeller(t, e, id)
+				recs[i].Updated = t0.Add(time.Duration(i) * time.Minute) // tells the records apart
+			}
+			got := make([]collabplus.Seller, len(recs))
+			errs := make([]error, len(recs))
+			together(len(recs), func(i int) { got[i], errs[i] = s.Create(ctx, recs[i]) })
+			winner := -1
+			for i, err := range errs {
+				switch {
+				case err == nil && winner >= 0:
+					t.Errorf("%s: Creates %d and %d both succeeded", id, winner, i)
+				case err == nil:
+					winner = i
+				case !errors.Is(err, collabplus.ErrConflict):
+					t.Errorf("%s, Create %d: error %v, want nil or one wrapping ErrConflict", id, i, err)
+				}
+			}
+			if winner < 0 {
+				t.Errorf("%s: no Create succeeded", id)
+				continue
+			}
+			if diff := affrulestest.Diff(recs[winner], got[winner]); diff != "" {
+				t.Errorf("%s: the winning Create returned:\n%s", id, diff)
+			}
+			if diff := affrulestest.Diff(recs[winner], stored(t, s, id)); diff != "" {
+				t.Errorf("%s: the store holds another record than the winning Create's (Create %d):\n%s", id, winner, diff)
+			}
+		}
 	})
 
 	t.Run("CreateBadRecord", func(t *testing.T) {
@@ -449,6 +498,68 @@ func TestStore(t *testing.T, newStore func(t *testing.T) collabplus.Store) {
 		if st := c.StateAt(period.Start); st != collabplus.Ongoing {
 			t.Errorf("state at the start %v, want ongoing", st)
 		}
+	})
+
+	t.Run("FinalRecallDisqualifyStored_CP7_CP15_ELG11", func(t *testing.T) {
+		// Final terms (CP-15), a recall (CP-7) and a permanent disqualification (ELG-11) are
+		// stored exactly as Apply returns them. The disqualified product of each collaboration
+		// running then (pending payment, paid, ongoing) gets an Ended entry at the instant; a
+		// draft's and a recalled one's get none. What is stored is what the rules read next: a
+		// collaboration whose products all ended is not paid, and the product is not
+		// submitted again.
+		s := newStore(t)
+		ready(t, s, e, "shop-1", 4)
+		final := terms()
+		final.Reward = decimal.RequireFromString("600.00")
+		finalized, recalled, off := submitted.Add(time.Hour), submitted.Add(2*time.Hour), submitted.Add(3*time.Hour)
+		steps := []struct {
+			a  collabplus.Action
+			at time.Time
+		}{
+			{collabplus.Submit("c1", facts("shop-1")), submitted},
+			{collabplus.Submit("c2", facts("shop-1")), submitted},
+			{collabplus.Submit("c3", facts("shop-1")), submitted},
+			{collabplus.Pay("c1", "credit_card"), submitted},
+			{collabplus.Pay("c2", "credit_card"), submitted},
+			{collabplus.Finalize("c1", final), finalized},
+			{collabplus.Recall("c2"), recalled},
+			{collabplus.Disqualify(disqualified("shop-1")), off},
+		}
+		var got collabplus.Seller
+		for _, st := range steps {
+			got = apply(t, s, e, "shop-1", st.a, st.at)
+			if diff := affrulestest.Diff(got, stored(t, s, "shop-1")); diff != "" {
+				t.Errorf("after %v the store holds what Apply did not return:\n%s", st.a, diff)
+			}
+		}
+		if len(got.Collaborations) != 4 {
+			t.Fatalf("%d collaborations stored, want 4", len(got.Collaborations))
+		}
+		c1, c2, c3, c4 := got.Collaborations[0], got.Collaborations[1], got.Collaborations[2], got.Collaborations[3]
+		if c1.Final == nil {
+			t.Errorf("c1: no final terms stored (CP-15)")
+		} else if diff := affrulestest.Diff(final, *c1.Final); diff != "" {
+			t.Errorf("c1's final terms (CP-15):\n%s", diff)
+		}
+		if st := c2.StateAt(recalled); st != collabplus.Recalled {
+			t.Errorf("c2 at the recall: %v, want recalled (CP-7)", st)
+		}
+		ended := []collabplus.ProductEnd{{Product: "p1", At: off}}
+		for _, tc := range []struct {
+			c    collabplus.Collaboration
+			want []collabplus.ProductEnd
+		}{{c1, ended}, {c2, nil}, {c3, ended}, {c4, nil}} {
+			if diff := affrulestest.Diff(tc.want, tc.c.Ended); diff != "" {
+				t.Errorf("%s: ended products (ELG-11):\n%s", tc.c.ID, diff)
+			}
+		}
+		if _, err := s.Apply(ctx, e, "shop-1", collabplus.Pay("c3", "credit_card"), off); !refusedFor(err, collabplus.RuleLaterDisqualification) {
+			t.Errorf("Pay of c3, whose only product ended: error %v, want an ELG-11 refusal", err)
+		}
+		if _, err := s.Apply(ctx, e, "shop-1", collabplus.Submit("c4", facts("shop-1")), off); !refusedFor(err, collabplus.RuleLaterDisqualification) {
+			t.Errorf("Submit of c4, whose product was disqualified for good: error %v, want an ELG-11 refusal", err)
+		}
+		unchanged(t, s, got, "actions refused for ELG-11")
 	})
 
 	t.Run("RefusedActionStoresNothing", func(t *testing.T) {

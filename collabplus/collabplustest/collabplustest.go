@@ -13,7 +13,10 @@
 // payment, the blocklist, joins, final terms, recalls and permanent disqualifications, whose
 // ended products the rules then read: ELG-11) and stored exactly as returned; refused actions
 // ([*affrules.Refusal]) and bad input ([*affrules.FieldError]) storing nothing; returned records
-// that are copies; a
+// that are copies (changing any slice, map or pointer of a record Create, Apply or Seller
+// returned, or of what a caller gave to Apply, changes nothing stored: groups with their
+// categories, content types, criteria and maximum level, blocklist, creation log,
+// collaborations with their terms, final terms, group, events, members and ended products); a
 // cancelled context; a model-based state machine ("machine": up to 15 runs of rapid, each on a
 // new store, of one seller's groups, drafts, edits, submissions, payments, recalls, final terms,
 // blocks, joins and disqualifications at instants on the payment windows', periods' and quota's
@@ -64,6 +67,7 @@ package collabplustest
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -194,9 +198,128 @@ func unchanged(t *testing.T, s collabplus.Store, want collabplus.Seller, what st
 	}
 }
 
+// snapshot returns a deep copy of rec, sharing nothing with it: its JSON round trip, which
+// gives back the same record.
+func snapshot(t *testing.T, rec collabplus.Seller) collabplus.Seller {
+	t.Helper()
+	b, err := json.Marshal(rec)
+	if err != nil {
+		t.Fatalf("snapshot of %s: %v", rec.ID, err)
+	}
+	var c collabplus.Seller
+	if err := json.Unmarshal(b, &c); err != nil {
+		t.Fatalf("snapshot of %s: %v", rec.ID, err)
+	}
+	if diff := affrulestest.Diff(rec, c); diff != "" {
+		t.Fatalf("the record of %s does not round-trip through JSON:\n%s", rec.ID, diff)
+	}
+	return c
+}
+
+// isolatedGroup returns group g1 with every condition that is a slice or a pointer set: the
+// categories, the content types, the criteria (one of a set, and a numeric range) and a
+// maximum level.
+func isolatedGroup() collabplus.Group {
+	maxLevel, low, high := level.L7, decimal.NewFromInt(18), decimal.NewFromInt(60)
+	return collabplus.Group{ID: "g1", Categories: []affrules.Category{"beauty"}, MinLevel: level.L3, MaxLevel: &maxLevel,
+		ContentTypes: []string{"video"},
+		Criteria: []collabplus.Criterion{{Attribute: "region", OneOf: []string{"north"}},
+			{Attribute: "age", Min: &low, Max: &high}}}
+}
+
+// isolatedCreator returns creator mali, whom isolatedGroup admits.
+func isolatedCreator() collabplus.Creator {
+	return collabplus.Creator{ID: "mali", Categories: []affrules.Category{"beauty"}, Level: level.L4, ContentTypes: []string{"video"},
+		Attributes: map[string]string{"region": "north", "age": "30"}}
+}
+
+// challengeTerms returns a challenge's terms with rank tiers, as a draft may hold them.
+func challengeTerms() collabplus.Terms {
+	tm := terms()
+	tm.Type, tm.Tasks, tm.Reward, tm.Goal = collabplus.Challenge, nil, decimal.Zero, collabplus.Sales
+	tm.Tiers = []collabplus.RankTier{{To: 1, Reward: decimal.RequireFromString("300.00")}}
+	return tm
+}
+
 // disqualified returns product p1 of seller id permanently disqualified (ELG-11).
 func disqualified(id string) eligibility.Result {
 	return eligibility.Result{ID: "p1", ShopID: id, Market: affrules.TH, State: eligibility.PermanentlyDisqualified, Decision: affrules.Decide()}
+}
+
+// scribble changes, in place, every element of every slice and every value behind every
+// pointer of rec, as a careless caller might: what it changes must be the caller's own.
+func scribble(rec *collabplus.Seller) {
+	for i := range rec.Groups {
+		scribbleGroup(&rec.Groups[i])
+	}
+	for i := range rec.Blocklist {
+		rec.Blocklist[i].Creator, rec.Blocklist[i].Blocked = "x", !rec.Blocklist[i].Blocked
+	}
+	for i := range rec.Submissions {
+		rec.Submissions[i].Collaboration = "x"
+	}
+	for i := range rec.Collaborations {
+		c := &rec.Collaborations[i]
+		scribbleTerms(&c.Preferences)
+		if c.Final != nil {
+			scribbleTerms(c.Final)
+		}
+		if c.Group != nil {
+			scribbleGroup(c.Group)
+		}
+		for k := range c.Events {
+			c.Events[k].Kind, c.Events[k].Method = collabplus.RecalledEvent, "x"
+		}
+		for k := range c.Members {
+			c.Members[k].Creator = "x"
+		}
+		for k := range c.Ended {
+			c.Ended[k].Product = "x"
+		}
+		c.ID = "x"
+	}
+}
+
+func scribbleGroup(g *collabplus.Group) {
+	g.ID = "x"
+	for i := range g.Categories {
+		g.Categories[i] = "x"
+	}
+	for i := range g.ContentTypes {
+		g.ContentTypes[i] = "x"
+	}
+	for i := range g.Criteria {
+		cr := &g.Criteria[i]
+		cr.Attribute = "x"
+		for k := range cr.OneOf {
+			cr.OneOf[k] = "x"
+		}
+		if cr.Min != nil {
+			*cr.Min = decimal.NewFromInt(-1)
+		}
+		if cr.Max != nil {
+			*cr.Max = decimal.NewFromInt(-1)
+		}
+	}
+	if g.MaxLevel != nil {
+		*g.MaxLevel = level.L0
+	}
+}
+
+func scribbleTerms(tm *collabplus.Terms) {
+	tm.Group = "x"
+	for i := range tm.Products {
+		tm.Products[i].ID = "x"
+	}
+	for i := range tm.Tasks {
+		tm.Tasks[i].ContentType = "x"
+	}
+	for i := range tm.Tiers {
+		tm.Tiers[i].To = 99
+	}
+	for i := range tm.Objectives {
+		tm.Objectives[i].Name = "x"
+	}
 }
 
 // ready returns a store holding seller id with group g1 (L3 and up) and n drafts c1 … cn, all at
@@ -652,33 +775,62 @@ func TestStore(t *testing.T, newStore func(t *testing.T) collabplus.Store) {
 	})
 
 	t.Run("CopiesIsolated", func(t *testing.T) {
+		// A Store keeps its own copy (Evaluator.Apply): changing what a caller gave to Apply,
+		// or any slice, map or pointer of a record Create, Apply or Seller returned, changes
+		// nothing stored. The record compared against is a deep snapshot, not a read that may
+		// share with the store. A record Create accepts holds no slice element to share
+		// (Seller.Validate), so Create's input has nothing to change.
 		s := newStore(t)
-		create(t, s, newSeller(t, e, "shop-1"))
-		g := collabplus.Group{ID: "g1", ContentTypes: []string{"video"}}
+		created := create(t, s, newSeller(t, e, "shop-1"))
+		g := isolatedGroup()
 		saved := apply(t, s, e, "shop-1", collabplus.SaveGroup(g), t0)
-		g.ContentTypes[0] = "live" // the caller's slices after SaveGroup
-		saved.Groups[0].ID = "gx"
-		apply(t, s, e, "shop-1", draft("c1"), t0)
+		scribbleGroup(&g) // the caller's group after SaveGroup
+		tm, challenge, final := terms(), challengeTerms(), terms()
+		final.Reward = decimal.RequireFromString("600.00")
+		apply(t, s, e, "shop-1", collabplus.NewDraft(collabplus.Collaboration{ID: "c1", Preferences: tm}), t0)
+		apply(t, s, e, "shop-1", collabplus.NewDraft(collabplus.Collaboration{ID: "c2", Preferences: challenge}), t0)
 		apply(t, s, e, "shop-1", collabplus.Submit("c1", facts("shop-1")), submitted)
 		apply(t, s, e, "shop-1", collabplus.BlockCreator("kai"), submitted)
-		got := apply(t, s, e, "shop-1", collabplus.Pay("c1", "credit_card"), submitted)
-		want := stored(t, s, "shop-1")
-		if got.Groups[0].ID != "g1" || got.Groups[0].ContentTypes[0] != "video" {
-			t.Errorf("the caller's record changed the stored group: %+v", got.Groups[0])
+		apply(t, s, e, "shop-1", collabplus.Pay("c1", "credit_card"), submitted)
+		apply(t, s, e, "shop-1", collabplus.Finalize("c1", final), submitted)
+		apply(t, s, e, "shop-1", collabplus.Join("c1", isolatedCreator()), period.Start)
+		got := apply(t, s, e, "shop-1", collabplus.Disqualify(disqualified("shop-1")), period.Start.Add(time.Hour))
+		scribbleTerms(&tm) // the caller's terms after NewDraft and Finalize
+		scribbleTerms(&challenge)
+		scribbleTerms(&final)
+		want := snapshot(t, got)
+		for _, part := range []struct {
+			name      string
+			want, got any
+		}{
+			{"group", isolatedGroup(), want.Groups[0]},
+			{"preferences", terms(), want.Collaborations[0].Preferences},
+			{"draft's preferences", challengeTerms(), want.Collaborations[1].Preferences},
+			{"final terms", func() collabplus.Terms { f := terms(); f.Reward = decimal.RequireFromString("600.00"); return f }(), *want.Collaborations[0].Final},
+			{"collaboration's group", isolatedGroup(), *want.Collaborations[0].Group},
+			{"members", []collabplus.Member{{Creator: "mali", Joined: period.Start}}, want.Collaborations[0].Members},
+			{"ended", []collabplus.ProductEnd{{Product: "p1", At: period.Start.Add(time.Hour)}}, want.Collaborations[0].Ended},
+		} {
+			if diff := affrulestest.Diff(part.want, part.got); diff != "" {
+				t.Errorf("the stored %s is not what the caller gave:\n%s", part.name, diff)
+			}
 		}
-		got.Groups[0].ContentTypes[0] = "x"
-		got.Collaborations[0].Events[0].Method = "x"
-		got.Collaborations[0].Preferences.Products[0].ID = "x"
-		got.Collaborations[0].Group.ContentTypes[0] = "x"
-		got.Blocklist[0].Creator = "x"
-		got.Submissions[0].Collaboration = "x"
-		got.Collaborations = append(got.Collaborations[:0], collabplus.Collaboration{ID: "y"})
+		scribble(&created)
+		scribble(&saved)
+		scribble(&got)
 		unchanged(t, s, want, "changing a record Apply returned")
+		got.Collaborations = append(got.Collaborations[:0], collabplus.Collaboration{ID: "y"})
+		unchanged(t, s, want, "appending to a record Apply returned")
 		read := stored(t, s, "shop-1")
-		read.Collaborations[0].Events = append(read.Collaborations[0].Events[:1], collabplus.Event{Kind: collabplus.RecalledEvent, At: submitted})
-		read.Groups[0].ContentTypes[0] = "y"
-		read.Collaborations[0].Preferences.Tasks[0].ContentType = "y"
+		scribble(&read)
 		unchanged(t, s, want, "changing a record Seller returned")
+		read = stored(t, s, "shop-1")
+		if len(read.Collaborations) > 0 {
+			c := &read.Collaborations[0]
+			c.Events = append(c.Events[:0], collabplus.Event{Kind: collabplus.RecalledEvent, At: submitted})
+			c.Members = append(c.Members[:0], collabplus.Member{Creator: "y", Joined: period.Start})
+		}
+		unchanged(t, s, want, "appending to a record Seller returned")
 	})
 
 	t.Run("CancelledContext", func(t *testing.T) {

@@ -82,8 +82,104 @@ func (s *dropping) Apply(ctx context.Context, e *collabplus.Evaluator, id string
 	return e.Apply(rec, a, at)
 }
 
+// shared lists, by name, the parts of a record a sharing store shares: each copies that part
+// of from into to, by reference.
+var shared = map[string]func(to, from *collabplus.Seller){
+	"record":      func(to, from *collabplus.Seller) { *to = *from },
+	"groups":      func(to, from *collabplus.Seller) { to.Groups = from.Groups },
+	"blocklist":   func(to, from *collabplus.Seller) { to.Blocklist = from.Blocklist },
+	"submissions": func(to, from *collabplus.Seller) { to.Submissions = from.Submissions },
+	"categories":  eachGroup(func(to, from *collabplus.Group) { to.Categories = from.Categories }),
+	"content":     eachGroup(func(to, from *collabplus.Group) { to.ContentTypes = from.ContentTypes }),
+	"criteria":    eachGroup(func(to, from *collabplus.Group) { to.Criteria = from.Criteria }),
+	"one_of": eachGroup(func(to, from *collabplus.Group) {
+		for k := range min(len(to.Criteria), len(from.Criteria)) {
+			to.Criteria[k].OneOf = from.Criteria[k].OneOf
+		}
+	}),
+	"min": eachGroup(func(to, from *collabplus.Group) {
+		for k := range min(len(to.Criteria), len(from.Criteria)) {
+			to.Criteria[k].Min = from.Criteria[k].Min
+		}
+	}),
+	"max_level":      eachGroup(func(to, from *collabplus.Group) { to.MaxLevel = from.MaxLevel }),
+	"collaborations": func(to, from *collabplus.Seller) { to.Collaborations = from.Collaborations },
+	"products":       eachCollab(func(to, from *collabplus.Collaboration) { to.Preferences.Products = from.Preferences.Products }),
+	"tasks":          eachCollab(func(to, from *collabplus.Collaboration) { to.Preferences.Tasks = from.Preferences.Tasks }),
+	"tiers":          eachCollab(func(to, from *collabplus.Collaboration) { to.Preferences.Tiers = from.Preferences.Tiers }),
+	"objectives":     eachCollab(func(to, from *collabplus.Collaboration) { to.Preferences.Objectives = from.Preferences.Objectives }),
+	"final":          eachCollab(func(to, from *collabplus.Collaboration) { to.Final = from.Final }),
+	"final_objectives": eachCollab(func(to, from *collabplus.Collaboration) {
+		if to.Final != nil && from.Final != nil {
+			to.Final.Objectives = from.Final.Objectives
+		}
+	}),
+	"group": eachCollab(func(to, from *collabplus.Collaboration) { to.Group = from.Group }),
+	"group_categories": eachCollab(func(to, from *collabplus.Collaboration) {
+		if to.Group != nil && from.Group != nil {
+			to.Group.Categories = from.Group.Categories
+		}
+	}),
+	"events":  eachCollab(func(to, from *collabplus.Collaboration) { to.Events = from.Events }),
+	"members": eachCollab(func(to, from *collabplus.Collaboration) { to.Members = from.Members }),
+	"ended":   eachCollab(func(to, from *collabplus.Collaboration) { to.Ended = from.Ended }),
+}
+
+func eachGroup(f func(to, from *collabplus.Group)) func(to, from *collabplus.Seller) {
+	return func(to, from *collabplus.Seller) {
+		for i := range min(len(to.Groups), len(from.Groups)) {
+			f(&to.Groups[i], &from.Groups[i])
+		}
+	}
+}
+
+func eachCollab(f func(to, from *collabplus.Collaboration)) func(to, from *collabplus.Seller) {
+	return func(to, from *collabplus.Seller) {
+		for i := range min(len(to.Collaborations), len(from.Collaborations)) {
+			f(&to.Collaborations[i], &from.Collaborations[i])
+		}
+	}
+}
+
+// sharing is a broken store, a Memory behind a cache: Seller answers with the record as stored
+// but one part (shared[part]) that of the last record Apply returned or Seller read, by
+// reference, so that a caller changing that part of what it was given changes what the next
+// caller reads.
+type sharing struct {
+	*collabplus.Memory
+	part  string
+	mu    sync.Mutex
+	cache map[string]collabplus.Seller
+}
+
+func (s *sharing) Apply(ctx context.Context, e *collabplus.Evaluator, id string, a collabplus.Action, at time.Time) (collabplus.Seller, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rec, err := s.Memory.Apply(ctx, e, id, a, at)
+	if err == nil {
+		s.cache[id] = rec
+	}
+	return rec, err
+}
+
+func (s *sharing) Seller(ctx context.Context, id string) (collabplus.Seller, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	rec, err := s.Memory.Seller(ctx, id)
+	if err != nil {
+		return rec, err
+	}
+	if c, ok := s.cache[id]; ok {
+		shared[s.part](&rec, &c)
+		return rec, nil
+	}
+	s.cache[id] = rec
+	return rec, nil
+}
+
 // The fixed cases of TestStore fail on a store that lets two Creates of one seller both
-// succeed, or drops final terms, recalls or disqualifications. Each suite runs in a child process, so that its failure is observed, not
+// succeed, drops final terms, recalls or disqualifications, or shares any part of the records
+// it returns. Each suite runs in a child process, so that its failure is observed, not
 // suffered.
 func TestSuitesCatchBrokenStores(t *testing.T) {
 	if broken := os.Getenv("COLLABPLUSTEST_BROKEN"); broken != "" {
@@ -94,6 +190,8 @@ func TestSuitesCatchBrokenStores(t *testing.T) {
 				return &racy{ss: map[string]*collabplus.Memory{}}
 			case "dropping":
 				return &dropping{Memory: collabplus.NewMemory(), kind: part}
+			case "sharing":
+				return &sharing{Memory: collabplus.NewMemory(), part: part, cache: map[string]collabplus.Seller{}}
 			}
 			t.Fatalf("no broken store %q", broken)
 			return nil
@@ -105,6 +203,25 @@ func TestSuitesCatchBrokenStores(t *testing.T) {
 		{"dropping:finalize", "FinalRecallDisqualifyStored_CP7_CP15_ELG11", "after finalize \"c1\" the store holds what Apply did not return"},
 		{"dropping:recall", "FinalRecallDisqualifyStored_CP7_CP15_ELG11", "after recall \"c2\" the store holds what Apply did not return"},
 		{"dropping:disqualify", "FinalRecallDisqualifyStored_CP7_CP15_ELG11", "after disqualify \"p1\" the store holds what Apply did not return"},
+	}
+	says := map[string]string{ // what the diff of each shared part names
+		"record": "Groups[0].ID", "groups": "Groups[0].ID", "blocklist": "Blocklist[0].Creator",
+		"submissions": "Submissions[0].Collaboration", "categories": "Groups[0].Categories[0]",
+		"content": "Groups[0].ContentTypes[0]", "criteria": "Groups[0].Criteria[0].Attribute",
+		"one_of": "Groups[0].Criteria[0].OneOf[0]", "min": "Groups[0].Criteria[1].Min",
+		"max_level": "Groups[0].MaxLevel", "collaborations": "Collaborations[0].ID",
+		"products": "Collaborations[0].Preferences.Products[0].ID", "tasks": "Collaborations[0].Preferences.Tasks[0].ContentType",
+		"tiers": "Collaborations[1].Preferences.Tiers[0].To", "objectives": "Collaborations[0].Preferences.Objectives[0].Name",
+		"final": "Collaborations[0].Final.Group", "final_objectives": "Collaborations[0].Final.Objectives[0].Name",
+		"group": "Collaborations[0].Group.ID", "group_categories": "Collaborations[0].Group.Categories[0]",
+		"events": "Collaborations[0].Events[0].Kind", "members": "Collaborations[0].Members[0].Creator",
+		"ended": "Collaborations[0].Ended[0].Product",
+	}
+	for part := range shared {
+		if says[part] == "" {
+			t.Fatalf("no expected diff for shared part %q", part)
+		}
+		cases = append(cases, struct{ store, subtest, says string }{"sharing:" + part, "CopiesIsolated", says[part]})
 	}
 	for _, tc := range cases {
 		t.Run(tc.store, func(t *testing.T) {

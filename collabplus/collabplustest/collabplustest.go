@@ -4,24 +4,31 @@
 // its own store's tests pulls in nothing else.
 //
 // [TestStore] runs the suite: creating sellers' records and reading them back; a record created
-// again under its ID ([collabplus.ErrConflict]); a record [collabplus.Seller.Validate] refuses,
-// among them one holding a history built by hand (groups, blocklist, creation log or
-// collaborations, which only the rules add), refused as bad input naming the field and storing
-// nothing; an unknown ID ([collabplus.ErrNotFound]);
-// actions applied by the rules of the evaluator given on each call (creator groups, drafts,
-// submission, payment, the blocklist, joins) and stored exactly as returned; refused actions
+// again under its ID ([collabplus.ErrConflict]), also by sixteen Creates at once (exactly one
+// succeeds, the others are conflicts, and the winner's record is the one stored); a record
+// [collabplus.Seller.Validate] refuses, among them one holding a history built by hand (groups,
+// blocklist, creation log or collaborations, which only the rules add), refused as bad input
+// naming the field and storing nothing; an unknown ID ([collabplus.ErrNotFound]); actions
+// applied by the rules of the evaluator given on each call (creator groups, drafts, submission,
+// payment, the blocklist, joins, final terms, recalls and permanent disqualifications, whose
+// ended products the rules then read: ELG-11) and stored exactly as returned; refused actions
 // ([*affrules.Refusal]) and bad input ([*affrules.FieldError]) storing nothing; returned records
-// that are copies; a cancelled context; a model-based state machine ("machine": up to 15 runs
-// of rapid, each on a new store, of one seller's groups, drafts, edits, submissions, payments,
-// recalls, final terms, blocks and joins at instants on the payment windows', periods' and
-// quota's edges, in Thailand or the United Kingdom, compared at every step with a plain model of
-// SPEC §5: accepted actions stored as the model makes them, refusals naming the model's reasons
-// and storing nothing, states only forward, never more than the quota counted, no blocked
-// creator joining); and the atomic step the [collabplus.Store] contract asks
-// for under concurrent use: twenty submissions at once admitting exactly the quota's free slots
-// (CP-3), joins racing blocks of the same creators (CP-13, each join stored only if it came
-// before its block), actions on different sellers at once (all stored) and actions at instants
-// out of order (each stored or refused as dated before the last change, none lost).
+// that are copies (changing any slice, map or pointer of a record Create, Apply or Seller
+// returned, or of what a caller gave to Apply, changes nothing stored: groups with their
+// categories, content types, criteria and maximum level, blocklist, creation log,
+// collaborations with their terms, final terms, group, events, members and ended products); a
+// cancelled context; a model-based state machine ("machine": up to 15 runs of rapid, each on a
+// new store, of one seller's groups, drafts, edits, submissions, payments, recalls, final terms,
+// blocks, joins and disqualifications at instants on the payment windows', periods' and quota's
+// edges, in Thailand or the United Kingdom, compared at every step with a plain model of SPEC §5
+// and ELG-11: accepted actions stored as the model makes them, refusals naming the model's
+// reasons and storing nothing, states only forward, never more than the quota counted, no
+// blocked creator joining, no product taking part after a permanent disqualification); and the
+// atomic step the [collabplus.Store] contract asks for under concurrent use: twenty submissions
+// at once admitting exactly the quota's free slots (CP-3), joins racing blocks of the same
+// creators (CP-13, each join stored only if it came before its block), actions on different
+// sellers at once (all stored) and actions at instants out of order (each stored or refused as
+// dated before the last change, none lost).
 //
 // A store's own test calls it with a function returning a new, empty store:
 //
@@ -60,6 +67,7 @@ package collabplustest
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"math/rand/v2"
@@ -190,6 +198,130 @@ func unchanged(t *testing.T, s collabplus.Store, want collabplus.Seller, what st
 	}
 }
 
+// snapshot returns a deep copy of rec, sharing nothing with it: its JSON round trip, which
+// gives back the same record.
+func snapshot(t *testing.T, rec collabplus.Seller) collabplus.Seller {
+	t.Helper()
+	b, err := json.Marshal(rec)
+	if err != nil {
+		t.Fatalf("snapshot of %s: %v", rec.ID, err)
+	}
+	var c collabplus.Seller
+	if err := json.Unmarshal(b, &c); err != nil {
+		t.Fatalf("snapshot of %s: %v", rec.ID, err)
+	}
+	if diff := affrulestest.Diff(rec, c); diff != "" {
+		t.Fatalf("the record of %s does not round-trip through JSON:\n%s", rec.ID, diff)
+	}
+	return c
+}
+
+// isolatedGroup returns group g1 with every condition that is a slice or a pointer set: the
+// categories, the content types, the criteria (one of a set, and a numeric range) and a
+// maximum level.
+func isolatedGroup() collabplus.Group {
+	maxLevel, low, high := level.L7, decimal.NewFromInt(18), decimal.NewFromInt(60)
+	return collabplus.Group{ID: "g1", Categories: []affrules.Category{"beauty"}, MinLevel: level.L3, MaxLevel: &maxLevel,
+		ContentTypes: []string{"video"},
+		Criteria: []collabplus.Criterion{{Attribute: "region", OneOf: []string{"north"}},
+			{Attribute: "age", Min: &low, Max: &high}}}
+}
+
+// isolatedCreator returns creator mali, whom isolatedGroup admits.
+func isolatedCreator() collabplus.Creator {
+	return collabplus.Creator{ID: "mali", Categories: []affrules.Category{"beauty"}, Level: level.L4, ContentTypes: []string{"video"},
+		Attributes: map[string]string{"region": "north", "age": "30"}}
+}
+
+// challengeTerms returns a challenge's terms with rank tiers, as a draft may hold them.
+func challengeTerms() collabplus.Terms {
+	tm := terms()
+	tm.Type, tm.Tasks, tm.Reward, tm.Goal = collabplus.Challenge, nil, decimal.Zero, collabplus.Sales
+	tm.Tiers = []collabplus.RankTier{{To: 1, Reward: decimal.RequireFromString("300.00")}}
+	return tm
+}
+
+// disqualified returns product p1 of seller id permanently disqualified (ELG-11).
+func disqualified(id string) eligibility.Result {
+	return eligibility.Result{ID: "p1", ShopID: id, Market: affrules.TH, State: eligibility.PermanentlyDisqualified, Decision: affrules.Decide()}
+}
+
+// scribble changes, in place, every element of every slice and every value behind every
+// pointer of rec, as a careless caller might: what it changes must be the caller's own.
+func scribble(rec *collabplus.Seller) {
+	for i := range rec.Groups {
+		scribbleGroup(&rec.Groups[i])
+	}
+	for i := range rec.Blocklist {
+		rec.Blocklist[i].Creator, rec.Blocklist[i].Blocked = "x", !rec.Blocklist[i].Blocked
+	}
+	for i := range rec.Submissions {
+		rec.Submissions[i].Collaboration = "x"
+	}
+	for i := range rec.Collaborations {
+		c := &rec.Collaborations[i]
+		scribbleTerms(&c.Preferences)
+		if c.Final != nil {
+			scribbleTerms(c.Final)
+		}
+		if c.Group != nil {
+			scribbleGroup(c.Group)
+		}
+		for k := range c.Events {
+			c.Events[k].Kind, c.Events[k].Method = collabplus.RecalledEvent, "x"
+		}
+		for k := range c.Members {
+			c.Members[k].Creator = "x"
+		}
+		for k := range c.Ended {
+			c.Ended[k].Product = "x"
+		}
+		c.ID = "x"
+	}
+}
+
+func scribbleGroup(g *collabplus.Group) {
+	g.ID = "x"
+	for i := range g.Categories {
+		g.Categories[i] = "x"
+	}
+	for i := range g.ContentTypes {
+		g.ContentTypes[i] = "x"
+	}
+	for i := range g.Criteria {
+		cr := &g.Criteria[i]
+		cr.Attribute = "x"
+		for k := range cr.OneOf {
+			cr.OneOf[k] = "x"
+		}
+		if cr.Min != nil {
+			*cr.Min = decimal.NewFromInt(-1)
+		}
+		if cr.Max != nil {
+			*cr.Max = decimal.NewFromInt(-1)
+		}
+	}
+	if g.MaxLevel != nil {
+		*g.MaxLevel = level.L0
+	}
+}
+
+func scribbleTerms(tm *collabplus.Terms) {
+	tm.Group = "x"
+	for i := range tm.Products {
+		tm.Products[i].ID = "x"
+	}
+	for i := range tm.Tasks {
+		tm.Tasks[i].ContentType = "x"
+	}
+	for i := range tm.Tiers {
+		tm.Tiers[i].To = 99
+	}
+	for i := range tm.Objectives {
+		tm.Objectives[i].Name = "x"
+	}
+}
+
 // ready returns a store holding seller id with group g1 (L3 and up) and n drafts c1 … cn, all at
 // t0.
 func ready(t *testing.T, s collabplus.Store, e *collabplus.Evaluator, id string, n int) collabplus.Seller {
@@ -301,6 +433,46 @@ func TestStore(t *testing.T, newStore func(t *testing.T) collabplus.Store) {
 			t.Errorf("Create of a stored ID: error %v, want one wrapping ErrConflict", err)
 		}
 		unchanged(t, s, first, "a conflicting Create")
+	})
+
+	t.Run("ConcurrentCreates", func(t *testing.T) {
+		// "A seller the store holds is an error wrapping ErrConflict", and the store is safe
+		// for concurrent use: of sixteen Creates of one ID at once, exactly one succeeds, the
+		// others are conflicts, and the record stored is the winner's, not overwritten by a
+		// Create that checked before the winner wrote.
+		s := newStore(t)
+		for k := range 8 {
+			id := fmt.Sprintf("shop-%d", k)
+			recs := make([]collabplus.Seller, 16)
+			for i := range recs {
+				recs[i] = newSeller(t, e, id)
+				recs[i].Updated = t0.Add(time.Duration(i) * time.Minute) // tells the records apart
+			}
+			got := make([]collabplus.Seller, len(recs))
+			errs := make([]error, len(recs))
+			together(len(recs), func(i int) { got[i], errs[i] = s.Create(ctx, recs[i]) })
+			winner := -1
+			for i, err := range errs {
+				switch {
+				case err == nil && winner >= 0:
+					t.Errorf("%s: Creates %d and %d both succeeded", id, winner, i)
+				case err == nil:
+					winner = i
+				case !errors.Is(err, collabplus.ErrConflict):
+					t.Errorf("%s, Create %d: error %v, want nil or one wrapping ErrConflict", id, i, err)
+				}
+			}
+			if winner < 0 {
+				t.Errorf("%s: no Create succeeded", id)
+				continue
+			}
+			if diff := affrulestest.Diff(recs[winner], got[winner]); diff != "" {
+				t.Errorf("%s: the winning Create returned:\n%s", id, diff)
+			}
+			if diff := affrulestest.Diff(recs[winner], stored(t, s, id)); diff != "" {
+				t.Errorf("%s: the store holds another record than the winning Create's (Create %d):\n%s", id, winner, diff)
+			}
+		}
 	})
 
 	t.Run("CreateBadRecord", func(t *testing.T) {
@@ -451,6 +623,68 @@ func TestStore(t *testing.T, newStore func(t *testing.T) collabplus.Store) {
 		}
 	})
 
+	t.Run("FinalRecallDisqualifyStored_CP7_CP15_ELG11", func(t *testing.T) {
+		// Final terms (CP-15), a recall (CP-7) and a permanent disqualification (ELG-11) are
+		// stored exactly as Apply returns them. The disqualified product of each collaboration
+		// running then (pending payment, paid, ongoing) gets an Ended entry at the instant; a
+		// draft's and a recalled one's get none. What is stored is what the rules read next: a
+		// collaboration whose products all ended is not paid, and the product is not
+		// submitted again.
+		s := newStore(t)
+		ready(t, s, e, "shop-1", 4)
+		final := terms()
+		final.Reward = decimal.RequireFromString("600.00")
+		finalized, recalled, off := submitted.Add(time.Hour), submitted.Add(2*time.Hour), submitted.Add(3*time.Hour)
+		steps := []struct {
+			a  collabplus.Action
+			at time.Time
+		}{
+			{collabplus.Submit("c1", facts("shop-1")), submitted},
+			{collabplus.Submit("c2", facts("shop-1")), submitted},
+			{collabplus.Submit("c3", facts("shop-1")), submitted},
+			{collabplus.Pay("c1", "credit_card"), submitted},
+			{collabplus.Pay("c2", "credit_card"), submitted},
+			{collabplus.Finalize("c1", final), finalized},
+			{collabplus.Recall("c2"), recalled},
+			{collabplus.Disqualify(disqualified("shop-1")), off},
+		}
+		var got collabplus.Seller
+		for _, st := range steps {
+			got = apply(t, s, e, "shop-1", st.a, st.at)
+			if diff := affrulestest.Diff(got, stored(t, s, "shop-1")); diff != "" {
+				t.Errorf("after %v the store holds what Apply did not return:\n%s", st.a, diff)
+			}
+		}
+		if len(got.Collaborations) != 4 {
+			t.Fatalf("%d collaborations stored, want 4", len(got.Collaborations))
+		}
+		c1, c2, c3, c4 := got.Collaborations[0], got.Collaborations[1], got.Collaborations[2], got.Collaborations[3]
+		if c1.Final == nil {
+			t.Errorf("c1: no final terms stored (CP-15)")
+		} else if diff := affrulestest.Diff(final, *c1.Final); diff != "" {
+			t.Errorf("c1's final terms (CP-15):\n%s", diff)
+		}
+		if st := c2.StateAt(recalled); st != collabplus.Recalled {
+			t.Errorf("c2 at the recall: %v, want recalled (CP-7)", st)
+		}
+		ended := []collabplus.ProductEnd{{Product: "p1", At: off}}
+		for _, tc := range []struct {
+			c    collabplus.Collaboration
+			want []collabplus.ProductEnd
+		}{{c1, ended}, {c2, nil}, {c3, ended}, {c4, nil}} {
+			if diff := affrulestest.Diff(tc.want, tc.c.Ended); diff != "" {
+				t.Errorf("%s: ended products (ELG-11):\n%s", tc.c.ID, diff)
+			}
+		}
+		if _, err := s.Apply(ctx, e, "shop-1", collabplus.Pay("c3", "credit_card"), off); !refusedFor(err, collabplus.RuleLaterDisqualification) {
+			t.Errorf("Pay of c3, whose only product ended: error %v, want an ELG-11 refusal", err)
+		}
+		if _, err := s.Apply(ctx, e, "shop-1", collabplus.Submit("c4", facts("shop-1")), off); !refusedFor(err, collabplus.RuleLaterDisqualification) {
+			t.Errorf("Submit of c4, whose product was disqualified for good: error %v, want an ELG-11 refusal", err)
+		}
+		unchanged(t, s, got, "actions refused for ELG-11")
+	})
+
 	t.Run("RefusedActionStoresNothing", func(t *testing.T) {
 		s := newStore(t)
 		ready(t, s, e, "shop-1", 7)
@@ -541,33 +775,62 @@ func TestStore(t *testing.T, newStore func(t *testing.T) collabplus.Store) {
 	})
 
 	t.Run("CopiesIsolated", func(t *testing.T) {
+		// A Store keeps its own copy (Evaluator.Apply): changing what a caller gave to Apply,
+		// or any slice, map or pointer of a record Create, Apply or Seller returned, changes
+		// nothing stored. The record compared against is a deep snapshot, not a read that may
+		// share with the store. A record Create accepts holds no slice element to share
+		// (Seller.Validate), so Create's input has nothing to change.
 		s := newStore(t)
-		create(t, s, newSeller(t, e, "shop-1"))
-		g := collabplus.Group{ID: "g1", ContentTypes: []string{"video"}}
+		created := create(t, s, newSeller(t, e, "shop-1"))
+		g := isolatedGroup()
 		saved := apply(t, s, e, "shop-1", collabplus.SaveGroup(g), t0)
-		g.ContentTypes[0] = "live" // the caller's slices after SaveGroup
-		saved.Groups[0].ID = "gx"
-		apply(t, s, e, "shop-1", draft("c1"), t0)
+		scribbleGroup(&g) // the caller's group after SaveGroup
+		tm, challenge, final := terms(), challengeTerms(), terms()
+		final.Reward = decimal.RequireFromString("600.00")
+		apply(t, s, e, "shop-1", collabplus.NewDraft(collabplus.Collaboration{ID: "c1", Preferences: tm}), t0)
+		apply(t, s, e, "shop-1", collabplus.NewDraft(collabplus.Collaboration{ID: "c2", Preferences: challenge}), t0)
 		apply(t, s, e, "shop-1", collabplus.Submit("c1", facts("shop-1")), submitted)
 		apply(t, s, e, "shop-1", collabplus.BlockCreator("kai"), submitted)
-		got := apply(t, s, e, "shop-1", collabplus.Pay("c1", "credit_card"), submitted)
-		want := stored(t, s, "shop-1")
-		if got.Groups[0].ID != "g1" || got.Groups[0].ContentTypes[0] != "video" {
-			t.Errorf("the caller's record changed the stored group: %+v", got.Groups[0])
+		apply(t, s, e, "shop-1", collabplus.Pay("c1", "credit_card"), submitted)
+		apply(t, s, e, "shop-1", collabplus.Finalize("c1", final), submitted)
+		apply(t, s, e, "shop-1", collabplus.Join("c1", isolatedCreator()), period.Start)
+		got := apply(t, s, e, "shop-1", collabplus.Disqualify(disqualified("shop-1")), period.Start.Add(time.Hour))
+		scribbleTerms(&tm) // the caller's terms after NewDraft and Finalize
+		scribbleTerms(&challenge)
+		scribbleTerms(&final)
+		want := snapshot(t, got)
+		for _, part := range []struct {
+			name      string
+			want, got any
+		}{
+			{"group", isolatedGroup(), want.Groups[0]},
+			{"preferences", terms(), want.Collaborations[0].Preferences},
+			{"draft's preferences", challengeTerms(), want.Collaborations[1].Preferences},
+			{"final terms", func() collabplus.Terms { f := terms(); f.Reward = decimal.RequireFromString("600.00"); return f }(), *want.Collaborations[0].Final},
+			{"collaboration's group", isolatedGroup(), *want.Collaborations[0].Group},
+			{"members", []collabplus.Member{{Creator: "mali", Joined: period.Start}}, want.Collaborations[0].Members},
+			{"ended", []collabplus.ProductEnd{{Product: "p1", At: period.Start.Add(time.Hour)}}, want.Collaborations[0].Ended},
+		} {
+			if diff := affrulestest.Diff(part.want, part.got); diff != "" {
+				t.Errorf("the stored %s is not what the caller gave:\n%s", part.name, diff)
+			}
 		}
-		got.Groups[0].ContentTypes[0] = "x"
-		got.Collaborations[0].Events[0].Method = "x"
-		got.Collaborations[0].Preferences.Products[0].ID = "x"
-		got.Collaborations[0].Group.ContentTypes[0] = "x"
-		got.Blocklist[0].Creator = "x"
-		got.Submissions[0].Collaboration = "x"
-		got.Collaborations = append(got.Collaborations[:0], collabplus.Collaboration{ID: "y"})
+		scribble(&created)
+		scribble(&saved)
+		scribble(&got)
 		unchanged(t, s, want, "changing a record Apply returned")
+		got.Collaborations = append(got.Collaborations[:0], collabplus.Collaboration{ID: "y"})
+		unchanged(t, s, want, "appending to a record Apply returned")
 		read := stored(t, s, "shop-1")
-		read.Collaborations[0].Events = append(read.Collaborations[0].Events[:1], collabplus.Event{Kind: collabplus.RecalledEvent, At: submitted})
-		read.Groups[0].ContentTypes[0] = "y"
-		read.Collaborations[0].Preferences.Tasks[0].ContentType = "y"
+		scribble(&read)
 		unchanged(t, s, want, "changing a record Seller returned")
+		read = stored(t, s, "shop-1")
+		if len(read.Collaborations) > 0 {
+			c := &read.Collaborations[0]
+			c.Events = append(c.Events[:0], collabplus.Event{Kind: collabplus.RecalledEvent, At: submitted})
+			c.Members = append(c.Members[:0], collabplus.Member{Creator: "y", Joined: period.Start})
+		}
+		unchanged(t, s, want, "appending to a record Seller returned")
 	})
 
 	t.Run("CancelledContext", func(t *testing.T) {

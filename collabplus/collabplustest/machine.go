@@ -40,6 +40,10 @@ const (
 	keyBlocked     = "collabplus.cp13.blocked"
 	keyBlockedJoin = "collabplus.cp13.blocked_at_join"
 	keyLevelLow    = "collabplus.cp4.level_low"
+	keyNotPerm     = "collabplus.elg11.not_permanent"
+	keyNothingEnd  = "collabplus.elg11.nothing_to_end"
+	keyEndedBefore = "collabplus.elg11.ended_before"
+	keyAllEnded    = "collabplus.elg11.all_ended"
 )
 
 // msub is one submission as the plain reading of CP-3 and CP-7 sees it: when it was submitted,
@@ -106,13 +110,18 @@ func nextSlot(p collabplus.Policy, loc *time.Location, subs []msub, at time.Time
 
 // mcollab is one collaboration as the plain model keeps it: its period, the instants of its
 // lifecycle events (zero: none), the group's minimum level as it was when it was submitted or
-// its final terms set, and its members.
+// its final terms set, its members, and when a permanent disqualification ended its one
+// product's participation (ELG-11; zero: never).
 type mcollab struct {
 	period                         affrules.Period
 	submitted, due, paid, recalled time.Time
 	minLevel                       level.Level
 	members                        map[string]bool
+	ended                          time.Time
 }
+
+// endedBy reports whether c's one product had left it by t (ELG-11).
+func (c *mcollab) endedBy(t time.Time) bool { return !c.ended.IsZero() && !c.ended.After(t) }
 
 // state is CP-7 read plainly.
 func (c *mcollab) state(t time.Time) collabplus.State {
@@ -230,6 +239,13 @@ func (m *model) submit(id string, allowlisted bool, at time.Time) (reasons []str
 		reasons = append(reasons, "CP-7 "+keyStarted)
 		next = time.Time{}
 	}
+	for _, o := range m.cs { // ELG-11: product p1 left a collaboration, so it is disqualified for good
+		if o.endedBy(at) {
+			reasons = append(reasons, "ELG-11 "+keyEndedBefore)
+			next = time.Time{}
+			break
+		}
+	}
 	return reasons, next, false, func() {
 		c.submitted, c.due, c.minLevel = at, at.Add(time.Duration(m.p.PaymentHours)*time.Hour), m.group
 		m.subs = append(m.subs, msub{id: id, at: at, due: c.due})
@@ -241,7 +257,8 @@ func (m *model) submit(id string, allowlisted bool, at time.Time) (reasons []str
 	}
 }
 
-// CP-7: payment inside the window, before the period starts, by a method of the policy.
+// CP-7, ELG-11: payment inside the window, before the period starts, by a method of the
+// policy, of a collaboration whose product has not left it.
 func (m *model) pay(id, method string, at time.Time) (reasons []string, bad bool, apply func()) {
 	c := m.cs[id]
 	if c == nil {
@@ -259,6 +276,9 @@ func (m *model) pay(id, method string, at time.Time) (reasons []string, bad bool
 	}
 	if !slices.Contains(m.p.PaymentMethods, method) {
 		return nil, true, nil
+	}
+	if c.endedBy(at) {
+		return []string{"ELG-11 " + keyAllEnded}, false, nil
 	}
 	return nil, false, func() {
 		c.paid = at
@@ -310,8 +330,9 @@ func (m *model) finalize(id string, terms collabplus.Terms, at time.Time) (reaso
 	}
 }
 
-// CP-4, CP-7, CP-13: a creator joins an ongoing collaboration once, at a level the group (as it
-// was at the submission) admits, not blocked at its publication nor blocked since. Before the
+// CP-4, CP-7, CP-13, ELG-11: a creator joins an ongoing collaboration once, at a level the group
+// (as it was at the submission) admits, while its product takes part, not blocked at its
+// publication nor blocked since. Before the
 // start of a paid one the refusal names the start, if time alone is the obstacle (MKT-5).
 func (m *model) join(id, creator string, lv level.Level, at time.Time) (reasons []string, next time.Time, bad bool, apply func()) {
 	c := m.cs[id]
@@ -332,6 +353,9 @@ func (m *model) join(id, creator string, lv level.Level, at time.Time) (reasons 
 	}
 	if lv < c.minLevel {
 		reasons = append(reasons, "CP-4 "+keyLevelLow)
+	}
+	if c.endedBy(at) {
+		reasons = append(reasons, "ELG-11 "+keyAllEnded)
 	}
 	from := c.paid
 	if m.p.BlockedAtJoinOnly {
@@ -357,6 +381,35 @@ func (m *model) join(id, creator string, lv level.Level, at time.Time) (reasons 
 		c.members[creator] = true
 		w := m.collab(id)
 		w.Members = append(w.Members, collabplus.Member{Creator: creator, Joined: at})
+	}
+}
+
+// ELG-11: a permanent disqualification of product p1 (or of the shop) ends its participation,
+// at the instant, in each collaboration pending payment, paid or ongoing that it has not left
+// yet; a temporary one, or one that ends nothing, is refused.
+func (m *model) disqualify(permanent bool, at time.Time) (reasons []string, bad bool, apply func()) {
+	if !permanent {
+		return []string{"ELG-11 " + keyNotPerm}, false, nil
+	}
+	var ends []string
+	for _, w := range m.want.Collaborations {
+		c := m.cs[w.ID]
+		switch c.state(at) {
+		case collabplus.PendingPayment, collabplus.Paid, collabplus.Ongoing:
+			if c.ended.IsZero() {
+				ends = append(ends, w.ID)
+			}
+		}
+	}
+	if len(ends) == 0 {
+		return []string{"ELG-11 " + keyNothingEnd}, false, nil
+	}
+	return nil, false, func() {
+		for _, id := range ends {
+			m.cs[id].ended = at
+			w := m.collab(id)
+			w.Ended = append(w.Ended, collabplus.ProductEnd{Product: "p1", At: at})
+		}
 	}
 }
 
@@ -404,9 +457,11 @@ var (
 // machine returns the model-based state machine of TestStore: one seller's record in Thailand
 // or the United Kingdom (whose calendar days are 23 or 25 hours at the daylight-saving
 // changes), under a quota policy drawn around the catalog's (1–5 in 1–30 days, calendar or
-// rolling, expired and recalled ones counted or not), in a new store: creator
-// group g1 saved again, drafts, edits, submissions (CP-3, CP-17, CP-7), payments, recalls,
-// final terms (CP-15), blocks and unblocks (CP-13) and joins (CP-4), at instants that move
+// rolling, expired and recalled ones counted or not), in a new store: creator group g1 saved
+// again, drafts, edits, submissions (CP-3, CP-17, CP-7), payments, recalls, final terms
+// (CP-15), blocks and unblocks (CP-13), joins (CP-4) and disqualifications of the product,
+// temporary or permanent (ELG-11: its participation ends in the collaborations running then,
+// which are then neither paid nor joined, and it is not submitted again), at instants that move
 // forward to the payment windows' ends, the periods' edges and the quota's next slot (or the
 // nanosecond before), and sometimes back. After every step the stored record is compared with
 // the plain model: accepted actions stored as the model makes them, refusals naming the model's
@@ -618,6 +673,21 @@ func machine(tt *testing.T) func(*rapid.T, collabplus.Store) {
 					a = collabplus.BlockCreator(creator)
 				}
 				step(t, "block", a, at, reasons, noNext, bad, apply)
+			},
+			"disqualify": func(t *rapid.T) {
+				// Most disqualifications are temporary: a permanent one ends the product's
+				// part for good (ELG-11), and the seller submits nothing after it.
+				permanent := sometimes(t, "permanent", 3)
+				r := eligibility.Result{ID: "p1", ShopID: shop, Market: market, State: eligibility.TemporarilyDisqualified, Decision: affrules.Decide()}
+				if permanent {
+					r.State = eligibility.PermanentlyDisqualified
+					if rapid.Bool().Draw(t, "shop_scope") { // the shop, and so its one product
+						r.ID, r.Scope = shop, eligibility.ShopScope
+					}
+				}
+				at := when(t)
+				reasons, bad, apply := m.disqualify(permanent, at)
+				step(t, "disqualify", collabplus.Disqualify(r), at, reasons, noNext, bad, apply)
 			},
 			"group": func(t *rapid.T) {
 				lv := level.Level(rapid.IntRange(0, 8).Draw(t, "min_level"))

@@ -59,20 +59,38 @@ func (s *logless) Seller(ctx context.Context, id string) (collabplus.Seller, err
 	return rec, nil
 }
 
-// TestStore's machine fails on a store that loses part of what it is given to store. The suite
-// runs in a child process, so that its failure is observed, not suffered.
+// TestStore's machine fails on a store that loses part of what it is given to store: the
+// creation log, or the products a permanent disqualification ended (ELG-11), which it reports
+// but does not store. The suite runs in a child process, so that its failure is observed, not
+// suffered; for the disqualification, rare in a run, with 100 runs rather than 15.
 func TestMachineCatchesBrokenStore(t *testing.T) {
-	if os.Getenv("COLLABPLUSTEST_BROKEN_STORE") == "1" {
+	switch os.Getenv("COLLABPLUSTEST_BROKEN_STORE") {
+	case "logless":
 		collabplustest.TestStore(t, func(t *testing.T) collabplus.Store { return &logless{ss: map[string]collabplus.Seller{}} })
 		return
+	case "dropping:disqualify":
+		collabplustest.TestStore(t, func(t *testing.T) collabplus.Store {
+			return &dropping{Memory: collabplus.NewMemory(), kind: "disqualify"}
+		})
+		return
 	}
-	cmd := exec.Command(os.Args[0], "-test.run=^TestMachineCatchesBrokenStore$/^machine$", "-rapid.nofailfile")
-	cmd.Env = append(os.Environ(), "COLLABPLUSTEST_BROKEN_STORE=1")
-	out, err := cmd.CombinedOutput()
-	if err == nil {
-		t.Fatalf("the machine passed a store that loses the creation log:\n%s", out)
-	}
-	if !strings.Contains(string(out), "--- FAIL: TestMachineCatchesBrokenStore/machine") {
-		t.Fatalf("the child did not fail in the machine:\n%s", out)
+	for _, tc := range []struct {
+		store, says string
+		args        []string
+	}{
+		{"logless", "Submissions", nil},
+		{"dropping:disqualify", "Ended", []string{"-rapid.checks=100"}},
+	} {
+		t.Run(tc.store, func(t *testing.T) {
+			cmd := exec.Command(os.Args[0], append([]string{"-test.run=^TestMachineCatchesBrokenStore$/^machine$", "-rapid.nofailfile"}, tc.args...)...)
+			cmd.Env = append(os.Environ(), "COLLABPLUSTEST_BROKEN_STORE="+tc.store)
+			out, err := cmd.CombinedOutput()
+			if err == nil {
+				t.Fatalf("the machine passed a %s store:\n%s", tc.store, out)
+			}
+			if !strings.Contains(string(out), "--- FAIL: TestMachineCatchesBrokenStore/machine") || !strings.Contains(string(out), tc.says) {
+				t.Fatalf("the child did not fail in the machine on %s:\n%s", tc.says, out)
+			}
+		})
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"strconv"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/bounds"
 	"github.com/affrules/affrules/internal/fielderr"
 )
 
@@ -91,8 +92,8 @@ func (e *Evaluator) Visible(viewer Viewer, creator string) (affrules.Decision, e
 	if err := e.ready("Visible"); err != nil {
 		return affrules.Decision{}, err
 	}
-	if creator == "" {
-		return affrules.Decision{}, fielderr.New(pkg, "creator", `""`, "must not be empty: whose level is viewed (LVL-5)")
+	if !bounds.IDOK(creator) { // whose level is viewed (LVL-5)
+		return affrules.Decision{}, bounds.ID(pkg, "creator", creator)
 	}
 	v := &e.visible
 	switch viewer.Role {

@@ -136,8 +136,8 @@ func (a *Aggregator) Add(e Event) error {
 	if a == nil || a.ndays == 0 {
 		return fielderr.New(pkg, "aggregator.market", `""`, "the zero Aggregator has no market, build one with NewAggregator: %w", affrules.ErrUnknownMarket)
 	}
-	if e.Creator == "" {
-		return fielderr.New(pkg, "event.creator", e.Creator, "must not be empty")
+	if !bounds.IDOK(e.Creator) {
+		return bounds.ID(pkg, "event.creator", e.Creator)
 	}
 	switch e.Kind {
 	case PromoLive, PromoVideo, PromoLinkShare, Selection:

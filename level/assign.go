@@ -262,9 +262,10 @@ type Record struct {
 }
 
 // Validate returns an error if r is a record a [History] must not store: one with no market, a
-// market not registered (wrapping [affrules.ErrUnknownMarket]) or no creator, a month outside the
-// years 1900 to 2199 (the zero Record's, year 0, included), or a level out of range. Every
-// problem is reported.
+// market not registered (wrapping [affrules.ErrUnknownMarket]), a creator that is empty, longer
+// than 256 bytes, not UTF-8 or holding a control character (an ID every store holds as given,
+// as every package's IDs), a month outside the years 1900 to 2199 (the zero Record's, year 0,
+// included), or a level out of range. Every problem is reported.
 func (r Record) Validate() error {
 	l := fielderr.For(pkg)
 	l.Append(checkKey("record.", r.Market, r.Creator, r.Month))
@@ -326,10 +327,11 @@ func (e *Evaluator) Assign(market affrules.MarketCode, m affrules.Month, p Perfo
 // two to three times that, with a hash index, otherwise, and allocates once per 4,096 creators
 // and as the index grows.
 //
-// A creator whose ID is empty, who was already given in this refresh, or whose performance is for
-// another market or month or lacks a capability the thresholds need is yielded as an error naming
-// the creator beside the zero Record, and the refresh goes on: a creator given twice keeps the
-// record of their first performance, if it had one, and gets no second. A month outside the years
+// A creator whose ID [Record.Validate] refuses, who was already given in this refresh, or whose
+// performance is for another market or month or lacks a capability the thresholds need is
+// yielded as an error naming the creator beside the zero Record, and the refresh goes on: a
+// creator given twice keeps the record of their first performance, if it had one, and gets no
+// second. A month outside the years
 // 1900 to 2199, a market or month without thresholds, or the zero Evaluator yields a single error,
 // beside the zero Record. The zero Record fails [Record.Validate], so a loop that stores every
 // record it is given, even one beside an error, stores nothing wrong: [History.Put] refuses it.
@@ -355,8 +357,8 @@ func (e *Evaluator) Refresh(market affrules.MarketCode, m affrules.Month, perf i
 		var seen creatorSet
 		for creator, p := range perf {
 			var err error
-			if creator == "" {
-				err = fielderr.New(pkg, "creator", creator, "must not be empty")
+			if !bounds.IDOK(creator) {
+				err = bounds.ID(pkg, "creator", creator)
 			} else if !seen.add(creator) {
 				err = fielderr.New(pkg, "creator", strconv.Quote(creator),
 					"is given more than once in the refresh of %s for %s: only its first performance counts (LVL-3)", market, m)

@@ -186,6 +186,20 @@ func TestHostileInput(t *testing.T) {
 		{"trend at for an empty creator", func() error { return trendAt(march2026, "") }, "creator", errEmpty},
 		{"history get for an empty creator", func() error { _, _, err := h.Get(ctx, affrules.UK, "", march2026); return err }, "creator", errEmpty},
 		{"history get for an empty market", func() error { _, _, err := h.Get(ctx, "", "c", march2026); return err }, "market", errEmpty},
+		// Creator IDs as every package's IDs: at most 256 bytes of UTF-8 without control characters.
+		{"a 257-byte creator stored", func() error {
+			return put(level.Record{Market: affrules.UK, Creator: strings.Repeat("c", 257), Month: march2026, Level: level.L1})
+		}, "record.creator", errEmpty},
+		{"a creator with a NUL stored", func() error {
+			return put(level.Record{Market: affrules.UK, Creator: "c\x00", Month: march2026, Level: level.L1})
+		}, "record.creator", errEmpty},
+		{"a 257-byte creator in a refresh", func() error { return refreshErr(march2026, strings.Repeat("c", 257)) }, "creator", errEmpty},
+		{"level at for a creator not UTF-8", func() error { return levelAt(at, "c\xff") }, "creator", errEmpty},
+		{"trend at for a creator with a NUL", func() error { return trendAt(march2026, "c\x00") }, "creator", errEmpty},
+		{"an event of a 257-byte creator", func() error {
+			return agg.Add(level.Event{Creator: strings.Repeat("c", 257), At: inFeb, Kind: level.PromoLive})
+		}, "event.creator", errEmpty},
+		{"visibility of a creator with a NUL", func() error { _, err := ev.Visible(level.Viewer{Role: level.RoleSeller}, "c\x00"); return err }, "creator", errEmpty},
 		{"an event without a creator", func() error { return agg.Add(level.Event{At: inFeb, Kind: level.PromoLive}) }, "event.creator", errEmpty},
 		{"a profile without a creator", func() error {
 			_, err := ev.ProfileView(level.Profile{}, level.Viewer{Role: level.RoleSeller})

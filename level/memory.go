@@ -47,7 +47,8 @@ func (h *MemoryHistory) Put(ctx context.Context, r Record) error {
 }
 
 // Get returns the level of creator in market for month m, and false if none is stored. An
-// empty market or creator, or a month outside the years 1900 to 2199, is an error.
+// empty market, a creator [Record.Validate] refuses, or a month outside the years 1900 to 2199,
+// is an error.
 func (h *MemoryHistory) Get(ctx context.Context, market affrules.MarketCode, creator string, m affrules.Month) (Level, bool, error) {
 	if h == nil {
 		return L0, false, errNilMemoryHistory

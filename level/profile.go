@@ -196,8 +196,8 @@ type Profile struct {
 // exposures. Its time grows linearly with the size of p, whatever p holds.
 func (p Profile) Validate() error {
 	l := fielderr.For(pkg)
-	if p.Creator == "" {
-		l.Add("profile.creator", p.Creator, "must not be empty")
+	if !bounds.IDOK(p.Creator) {
+		l.Append(bounds.ID(pkg, "profile.creator", p.Creator))
 	}
 	if p.Kind > AffiliateCreator {
 		l.Add("profile.kind", int(p.Kind), "%w", affrules.ErrOutOfRange)

@@ -18,8 +18,8 @@ type History interface {
 	// [Record.Validate].
 	Put(ctx context.Context, r Record) error
 	// Get returns the level of creator in market for month m, and false if none is stored. For
-	// a key no valid record has (an empty market or creator, a month outside the years 1900 to
-	// 2199) it returns false or an error.
+	// a key no valid record has (an empty market, a creator [Record.Validate] refuses, a month
+	// outside the years 1900 to 2199) it returns false or an error.
 	Get(ctx context.Context, market affrules.MarketCode, creator string, m affrules.Month) (Level, bool, error)
 }
 
@@ -28,10 +28,10 @@ func nilHistory() error { return fielderr.New(pkg, "history", "nil", "must be a 
 
 // LevelAt returns creator's level in market at instant at: the level stored for at's month in
 // the market's calendar (LVL-3, MKT-2), and false if none is stored. It looks market up in the
-// registry, for its time zone; an unknown market, an empty creator, and the zero instant or one
-// outside the years 1900 to 2199 (or whose month in the market's calendar is: the last hours of
-// 2199 in UTC are 2200 east of it), a nil h, a failing store and a stored level that is not L0
-// to L8 are errors.
+// registry, for its time zone; an unknown market, a creator [Record.Validate] refuses, and the
+// zero instant or one outside the years 1900 to 2199 (or whose month in the market's calendar
+// is: the last hours of 2199 in UTC are 2200 east of it), a nil h, a failing store and a stored
+// level that is not L0 to L8 are errors.
 func LevelAt(ctx context.Context, h History, market affrules.MarketCode, creator string, at time.Time) (Level, bool, error) {
 	if h == nil {
 		return L0, false, nilHistory()
@@ -43,8 +43,8 @@ func LevelAt(ctx context.Context, h History, market affrules.MarketCode, creator
 	if err != nil {
 		return L0, false, fielderr.New(pkg, "market", market, "%w", affrules.ErrUnknownMarket)
 	}
-	if creator == "" {
-		return L0, false, fielderr.New(pkg, "creator", creator, "must not be empty")
+	if !bounds.IDOK(creator) {
+		return L0, false, bounds.ID(pkg, "creator", creator)
 	}
 	l, ok, err := h.Get(ctx, market, creator, affrules.MonthAt(mk, at))
 	switch {

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/bounds"
 	"github.com/affrules/affrules/internal/enum"
 	"github.com/affrules/affrules/internal/fielderr"
 )
@@ -173,8 +174,8 @@ func (e *Evaluator) TrendAt(ctx context.Context, h History, market affrules.Mark
 	if err := e.knownMarket(market); err != nil {
 		return Trend{}, false, err
 	}
-	if creator == "" {
-		return Trend{}, false, fielderr.New(pkg, "creator", creator, "must not be empty")
+	if !bounds.IDOK(creator) {
+		return Trend{}, false, bounds.ID(pkg, "creator", creator)
 	}
 	if err := checkMonth("month", m); err != nil {
 		return Trend{}, false, err

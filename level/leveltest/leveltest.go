@@ -137,13 +137,13 @@ func TestHistory(t *testing.T, newHistory func(t *testing.T) level.History) {
 	})
 
 	t.Run("CreatorIDsExact", func(t *testing.T) {
-		// History keys by creator as given: any non-empty string, every byte counted, with no
-		// length limit. Creators differing only in case or accent, or by a trailing space (as
-		// a case- or accent-insensitive or padding collation would fold them), and long IDs
-		// differing only past their 300th byte (as a column that truncates would cut them) are
-		// different creators.
+		// History keys by creator as given, every byte counted, up to the longest ID a record
+		// may have (256 bytes, Record.Validate). Creators differing only in case or accent, or
+		// by a trailing space (as a case- or accent-insensitive or padding collation would fold
+		// them), and the longest IDs differing only in their last byte (as a column that
+		// truncates would cut them) are different creators.
 		h := newHistory(t)
-		long := strings.Repeat("creator-", 40) // 320 bytes
+		long := strings.Repeat("creator-", 31) + "creator" // 255 bytes: 256 with the last
 		creators := []string{"creator-a", "Creator-A", "CREATOR-A", "créator-a", "creator-a ", long + "1", long + "2"}
 		for i, c := range creators {
 			r := level.Record{Market: rec.Market, Creator: c, Month: rec.Month, Level: level.Level(i + 1)}
@@ -168,6 +168,10 @@ func TestHistory(t *testing.T, newHistory func(t *testing.T) level.History) {
 		bad := []level.Record{
 			{}, // what Refresh yields beside an error: a careless loop stores it
 			{Market: rec.Market, Creator: "", Month: march, Level: level.L1},
+			// Creators no store need hold: longer than an ID may be, a control character, not UTF-8.
+			{Market: rec.Market, Creator: strings.Repeat("c", 257), Month: march, Level: level.L1},
+			{Market: rec.Market, Creator: "c\x001", Month: march, Level: level.L1},
+			{Market: rec.Market, Creator: "c\xff", Month: march, Level: level.L1},
 			{Market: "", Creator: "c1", Month: march, Level: level.L1},
 			{Market: "uk", Creator: "c1", Month: march, Level: level.L1}, // not registered: codes are case-sensitive
 			{Market: "XX", Creator: "c1", Month: march, Level: level.L1},

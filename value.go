@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math/big"
+	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
@@ -224,8 +225,10 @@ func (v Value) Rate() Rate {
 		case v.d <= 0 || v.n < 0:
 		case v.n >= v.d:
 			return Rate{units: rateScale} // a ratio of 1 or more: 100%, the most a rate holds
-		default:
-			return Rate{units: decimal.NewFromInt(v.n).Shift(9).Div(decimal.NewFromInt(v.d)).IntPart()}
+		default: // 0 ≤ n < d: n×1e9 fits in 128 bits and its quotient by d in 64, exactly floored
+			hi, lo := bits.Mul64(uint64(v.n), uint64(rateScale))
+			q, _ := bits.Div64(hi, lo, uint64(v.d))
+			return Rate{units: int64(q)}
 		}
 	}
 	return Rate{}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"math/big"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/shopspring/decimal"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"pgregory.net/rapid"
 
 	"github.com/affrules/affrules"
 )
@@ -393,4 +395,22 @@ func TestDecimalValueExact(t *testing.T) {
 		require.NoError(t, json.Unmarshal(b, &w), s)
 		assert.True(t, w.Decimal().Equal(d), "%s: %s through JSON", s, b)
 	}
+}
+
+// A ratio's rate is rounded down to 1e-9 exactly, even where the exact ratio lies a hair below a
+// unit (a denominator past 2^53, where a 16-digit division would round up to the unit).
+func TestRatioRateRoundsDown(t *testing.T) {
+	check := func(t require.TestingT, n, d int64) {
+		want := new(big.Int).Quo(new(big.Int).Mul(big.NewInt(n), big.NewInt(1_000_000_000)), big.NewInt(d))
+		got := affrules.Ratio(n, d).Rate()
+		require.Equal(t, decimal.NewFromBigInt(want, -9).String(), got.Decimal().String(), "%d/%d", n, d)
+		require.GreaterOrEqual(t, got.CmpFraction(n, d), 0, "%d/%d: the rate is above the ratio", n, d)
+	}
+	check(t, 3_000_000_000, 3_000_000_000_000_000_001) // just under 1e-9: 0%, not 0.0000001%
+	check(t, math.MaxInt64-1, math.MaxInt64)
+	check(t, 1, math.MaxInt64)
+	rapid.Check(t, func(t *rapid.T) {
+		d := rapid.Int64Range(1, math.MaxInt64).Draw(t, "den")
+		check(t, rapid.Int64Range(0, d-1).Draw(t, "num"), d)
+	})
 }

@@ -3,8 +3,6 @@ package sample
 import (
 	"time"
 
-	"github.com/shopspring/decimal"
-
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/internal/bounds"
 	"github.com/affrules/affrules/internal/fielderr"
@@ -28,16 +26,14 @@ func (f Fulfilment) Ratio() (affrules.Value, bool) {
 }
 
 // Rate returns the fulfilment rate as an [affrules.Rate], rounded down to the nearest 1e-9 (so
-// a threshold the exact rate does not reach is never reached), and whether it is defined; it
-// is what level's badges read.
+// a threshold the exact rate does not reach is never reached), and whether it is defined (some
+// request ended, and neither count is negative); it is what level's badges read.
 func (f Fulfilment) Rate() (affrules.Rate, bool) {
 	n := f.Fulfilled + f.Overdue
-	if n == 0 {
+	if f.Fulfilled < 0 || f.Overdue < 0 || n <= 0 { // none, a negative count, or a sum past int64
 		return affrules.Rate{}, false
 	}
-	units := decimal.NewFromInt(f.Fulfilled).Mul(decimal.NewFromInt(1_000_000_000)).Div(decimal.NewFromInt(n)).Floor()
-	r, err := affrules.RateFromDecimal(units.Shift(-9))
-	return r, err == nil
+	return affrules.Ratio(f.Fulfilled, n).Rate(), true // rounded down, exactly
 }
 
 // Fulfilment returns creator's fulfilment record over the policy's window ending at instant at,

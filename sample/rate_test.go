@@ -2,6 +2,7 @@ package sample_test
 
 import (
 	"fmt"
+	"math"
 	"testing"
 	"time"
 
@@ -154,6 +155,15 @@ func TestFulfilment_SMP8(t *testing.T) {
 	r, ok := f.Rate()
 	require.False(t, ok)
 	require.True(t, r.IsZero())
+	// Rounded down exactly, even a hair below a unit of 1e-9; undefined for negative counts or
+	// a sum past int64, as a host may build a Fulfilment by hand.
+	r, ok = sample.Fulfilment{Fulfilled: 3_000_000_000, Overdue: 3_000_000_000_000_000_001 - 3_000_000_000}.Rate()
+	require.True(t, ok)
+	require.True(t, r.IsZero(), "%v", r)
+	for _, bad := range []sample.Fulfilment{{Fulfilled: -1, Overdue: 2}, {Fulfilled: 2, Overdue: -1}, {Fulfilled: math.MaxInt64, Overdue: 1}} {
+		_, ok = bad.Rate()
+		require.False(t, ok, "%+v", bad)
+	}
 
 	// A policy-less rule, and an instant out of bounds.
 	_, err = sample.Rule{}.Fulfilment(reqs, "aisyah", at)

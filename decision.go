@@ -296,7 +296,8 @@ func (d Decision) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON decodes a decision's JSON strictly (a key that names no field is an error) and
 // refuses a decision [Decide] never builds, whose Allowed disagrees with its reasons: allowed
-// beside a failed reason, allowed with a NextAllowed, or denied by reasons none of which failed.
+// beside a failed reason, allowed with a NextAllowed, or denied by reasons none of which failed;
+// and a reason that names no rule (null, {}, "rule": "").
 // null leaves the decision as it was, as encoding/json does for a value.
 func (d *Decision) UnmarshalJSON(b []byte) error {
 	if string(bytes.TrimSpace(b)) == "null" {
@@ -321,6 +322,9 @@ func (d *Decision) UnmarshalJSON(b []byte) error {
 		}
 		if err := p.Reasons[i].UnmarshalJSON(raw); err != nil {
 			return rebaseField(err, "reason", "decision.reasons["+strconv.Itoa(i)+"]")
+		}
+		if p.Reasons[i].Rule == "" { // {} or "rule": "", as null: a reason of no rule
+			return fieldErrorf("decision.reasons["+strconv.Itoa(i)+"].rule", `""`, "must name the rule the reason is about (MKT-5)")
 		}
 	}
 	failed := -1

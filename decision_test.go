@@ -208,6 +208,10 @@ func TestDecisionJSONStrict(t *testing.T) {
 		`{"allowed":"yes"}`:  "affrules: decision.allowed",
 		`{"reasons":{}}`:     "affrules: decision.reasons",
 		`{"next_allowed":5}`: "affrules: decision",
+		// A reason of no rule: null, {} and an empty rule alike.
+		`{"allowed":false,"reasons":[null]}`:                         "affrules: decision.reasons[0] null: must be a reason",
+		`{"allowed":false,"reasons":[{}]}`:                           `affrules: decision.reasons[0].rule "": must name the rule`,
+		`{"allowed":false,"reasons":[{"rule":"ELG-3"},{"rule":""}]}`: `affrules: decision.reasons[1].rule "": must name the rule`,
 	} {
 		var d affrules.Decision
 		err := json.Unmarshal([]byte(doc), &d)

@@ -46,11 +46,15 @@ func (m *RoundingMode) UnmarshalText(b []byte) error {
 }
 
 // Round rounds amount to places decimal places in mode m. An unknown mode rounds half-up. An
-// amount with no more than places decimal places is returned as it is (decimal.Decimal would
-// write out its trailing zeros, which for an exponent in the millions takes minutes).
+// amount with no more than places decimal places is returned as it is, and one below a tenth of
+// the unit of places is 0 in every mode (decimal.Decimal would write out the zeros an exponent
+// in the millions either way has, which takes minutes).
 func (m RoundingMode) Round(amount decimal.Decimal, places int32) decimal.Decimal {
 	if amount.Exponent() >= -places {
 		return amount
+	}
+	if int64(amount.NumDigits())+int64(amount.Exponent()) < -int64(places) {
+		return decimal.New(0, -places) // |amount| < 10^-(places+1): below half a unit
 	}
 	switch m {
 	case HalfEven:

@@ -121,8 +121,27 @@ func TestMKT4RoundProperty(t *testing.T) {
 			if neg := mode.Round(amount.Neg(), places); !neg.Equal(got.Neg()) {
 				t.Fatalf("%s.Round(-%s) = %s, want %s: not symmetric", mode, amount, neg, got.Neg())
 			}
+			want := map[affrules.RoundingMode]decimal.Decimal{affrules.HalfUp: amount.Round(places), affrules.HalfEven: amount.RoundBank(places), affrules.Down: amount.Truncate(places)}[mode]
+			if !got.Equal(want) {
+				t.Fatalf("%s.Round(%s, %d) = %s, want %s as decimal rounds it", mode, amount, places, got, want)
+			}
 		}
 	})
+}
+
+// An amount far below a unit rounds to 0 at once, whatever its exponent: decimal.Decimal would
+// write out millions of zeros first (an exponent of -2e9 would take hours).
+func TestMKT4RoundTinyAmounts(t *testing.T) {
+	for _, exp := range []int32{-30, -10_000_000, -2_000_000_000} {
+		for _, mode := range []affrules.RoundingMode{affrules.HalfUp, affrules.HalfEven, affrules.Down} {
+			for _, amount := range []decimal.Decimal{decimal.New(123456789, exp), decimal.New(-987654321, exp)} {
+				got := mode.Round(amount, 2)
+				if !got.IsZero() || got.Exponent() != -2 {
+					t.Errorf("%s.Round(%d-digit amount ×10^%d, 2) = %s (exponent %d), want 0.00", mode, amount.NumDigits(), exp, got, got.Exponent())
+				}
+			}
+		}
+	}
 }
 
 func TestRoundingModeText(t *testing.T) {

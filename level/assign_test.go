@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -702,12 +703,16 @@ func TestTableVersionNeverInForce_LVL3(t *testing.T) {
 	}
 }
 
+var newPerformanceRuns atomic.Int64
+
 // NewPerformance keeps the minor unit of each market it has looked up: a market unknown at one
 // call and registered before the next is found then, with its own minor unit, and a market code
 // other than two capital letters is looked up in the registry every time.
 func TestNewPerformanceMarkets(t *testing.T) {
 	tot := totals(decimal.RequireFromString("100.75"), 9, 5)
-	for _, code := range []affrules.MarketCode{"QZ", "QZ9"} {
+	// Codes of their own for each run (-count), so that they are unknown before it every time.
+	run := newPerformanceRuns.Add(1)
+	for _, code := range []affrules.MarketCode{affrules.MarketCode([]byte{'Q', byte('A' + run%26)}), affrules.MarketCode(fmt.Sprintf("QZ%d", run))} {
 		_, err := level.NewPerformance(code, feb2026, tot)
 		require.ErrorIs(t, err, affrules.ErrUnknownMarket, code)
 		mk, err := affrules.NewMarket(code, "UTC", "XQZ", 0)

@@ -124,9 +124,10 @@ func (m *machineModel) page(q invitation.Query) []invitation.Record {
 // instants that move forward by seconds to days, to local midnights and across London's
 // daylight-saving changes (MKT-2), to a repeat window after an earlier invitation give or take
 // a nanosecond (MKT-3), and a little late (up to 50 ms); calls that must fail and change
-// nothing, Reserve, History and Respond under a cancelled context among them; history pages and queries (INV-9); answers, some at the invitation's own instant give
-// or take a nanosecond, and answers again, the first standing and one before the invitation an
-// error whether answered or not (INV-10).
+// nothing, Reserve, History and Respond under a cancelled context among them; history pages
+// and queries (INV-9); answers, some at the invitation's own instant give or take a
+// nanosecond, and answers again, the first standing and one before the invitation an error
+// whether answered or not (INV-10).
 func (s suite) machine(t *testing.T) {
 	affrulestest.Machine(t, machineChecks, s.newLedger, runMachine)
 }

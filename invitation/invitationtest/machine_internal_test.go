@@ -35,12 +35,16 @@ func (l forgetful) Reserve(ctx context.Context, q invitation.Quota, a invitation
 
 // lateAnswer is a ledger that checks an answer's instant only the first time: once the creator
 // has answered, it returns the record whatever the instant, one before the invitation included.
+// It is broken in that alone: a cancelled context is refused as Ledger.Respond says.
 type lateAnswer struct {
 	invitation.Ledger
 	answered map[string]invitation.Record
 }
 
 func (l lateAnswer) Respond(ctx context.Context, account string, seq int64, at time.Time) (invitation.Record, error) {
+	if err := ctx.Err(); err != nil {
+		return invitation.Record{}, err
+	}
 	key := fmt.Sprint(account, "#", seq)
 	if r, ok := l.answered[key]; ok {
 		return r, nil

@@ -47,14 +47,16 @@ import (
 // TestHistory runs the conformance suite against the stores newHistory returns; each subtest
 // calls it, with the subtest's t, for a fresh, empty store (release it with t.Cleanup). A store
 // passes when it stores and returns levels by market, creator and month (LVL-3), creator IDs
-// exact (case, accents, trailing spaces and every byte of a long ID counted), replaces a record
-// stored again (by L0 too), rejects invalid records (those failing [level.Record.Validate]: the zero
-// Record, an empty market or creator, a market not registered, a month outside the years 1900
-// to 2199, a level out of range) and storing under a cancelled context, and stays consistent
-// under concurrent use.
+// exact (case, accents, trailing spaces and every byte of an ID up to 256 bytes counted),
+// replaces a record stored again (by L0 too), rejects invalid records (those failing
+// [level.Record.Validate]: the zero Record, an empty market, a creator empty, longer than 256
+// bytes, with a control character or not UTF-8, a market not registered, a month outside the
+// years 1900 to 2199, a level out of range) and storing under a cancelled context, and stays
+// consistent under concurrent use.
 //
 // Its "machine" subtest checks the store against a plain model (a map) under random sequences of
-// valid, invalid and cancelled Puts and of Gets, with rapid: rapid's -rapid.steps actions (30
+// valid, invalid and cancelled Puts, of Puts replacing a stored record (often by L0) and of
+// Gets, with rapid: rapid's -rapid.steps actions (30
 // on average) per check, each
 // check on a fresh store from newHistory, made for a subtest of its own ("store#N") and
 // released, with whatever newHistory registered with that subtest's Cleanup, when the check

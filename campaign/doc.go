@@ -84,9 +84,9 @@
 //     removal, once; a removal before the listing starts makes it never run. A rate change is
 //     a new history entry from its instant, after the last one; COM-10's delay for decreases
 //     is the resolver's. A removed product may be listed again ([Evaluator.List]) by a new
-//     OPEN offer from the removal on, paying no order less than the removed offer still owes a
-//     creator already promoting it (its rates within commission's decrease delay); commission
-//     keeps one OPEN offer per market and product at a time
+//     OPEN offer from the removal on, whose terms at its start pay no order less than the
+//     removed offer still owes a creator already promoting it (its rates within commission's
+//     decrease delay); commission keeps one OPEN offer per market and product at a time
 //     (commission.OfferRule.Conflicts).
 //   - ELG-11: eligibility is checked at registration; a later temporary disqualification
 //     changes nothing in a running campaign (it blocks new registrations only; its result is

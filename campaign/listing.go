@@ -158,9 +158,9 @@ func (e *Evaluator) ChangeRate(o commission.Offer, t commission.Terms, at time.T
 // already (or given an end otherwise) is a [*affrules.Refusal]: a removal is final and is not moved.
 // An at before the offer's last change (its Updated, set by the commission.OfferStore that stored
 // it) is a [*affrules.FieldError].
-// Relisting the product later is a new OPEN offer (another ID) from the removal on, paying no
-// order less than the removed offer still owes a creator promoting it, its rates within
-// commission's decrease delay (commission.OfferRule.Conflicts).
+// Relisting the product later is a new OPEN offer (another ID) from the removal on, whose terms
+// at its start pay no order less than the removed offer still owes a creator promoting it, its
+// rates within commission's decrease delay (commission.OfferRule.Conflicts).
 func (e *Evaluator) Remove(o commission.Offer, at time.Time) (commission.Offer, error) {
 	if err := e.ready(); err != nil {
 		return o, err

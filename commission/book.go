@@ -326,9 +326,10 @@ func toEntries(tl affrules.Timeline[Terms]) []entry {
 // A product has at most one OPEN offer in a market at a time: a second one that conflicts with
 // the first ([OfferRule.Conflicts]) is an error (COM-10, COM-11), so that every change of the
 // Open rate goes through the one history the decrease delay and the tier rules are applied to;
-// a product removed from Open Collaboration may be listed again by a new offer that pays no
-// order less than the removed one still owes a creator promoting it (CMP-7). The book records the evaluator's [OfferRule]; an
-// evaluator whose rule differs refuses to resolve against it ([ErrForeignBook]).
+// a product removed from Open Collaboration may be listed again by a new offer whose terms at
+// its start pay no order less than the removed one still owes a creator promoting it (CMP-7).
+// The book records the evaluator's [OfferRule]; an evaluator whose rule differs refuses to
+// resolve against it ([ErrForeignBook]).
 func (e *Evaluator) Prepare(offers ...Offer) (*Book, error) {
 	if err := e.ready(); err != nil {
 		return nil, err

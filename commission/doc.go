@@ -176,12 +176,14 @@
 //     has at most one OPEN offer per market at a time ([Evaluator.Prepare], [OfferStore.Put]),
 //     so every Open rate change goes through the one history the delay applies to. A product
 //     removed from Open Collaboration (CMP-7) may be listed again by a new OPEN offer from the
-//     removal on, paying no order less, within the decrease delay after the removal, than a
-//     creator already promoting it is still owed when Open decreases are delayed: the highest
-//     rate the removed offer paid that order within the delay before ([OfferRule.Conflicts]:
-//     standard, shop-ads and tier rates alike). So the rate it paid last, its tier and its
-//     shop-ads rate kept, or higher ones, are allowed at the removal unless a cut within the
-//     delay before it is still owed, and lower ones once the delay has passed, so that no
+//     removal on; within the decrease delay after the removal, when Open decreases are
+//     delayed, its terms at its start must pay every order at least what a creator already
+//     promoting it is still owed then: the highest rate the removed offer paid that order within
+//     the delay before ([OfferRule.Conflicts]: standard, shop-ads and tier rates alike). The
+//     resolver then pays such a creator at least that until the delay has passed, the
+//     relisting's own later cuts delayed as any listing's. So the rate it paid last, its tier
+//     and its shop-ads rate kept, or higher ones, are allowed at the removal unless a cut within
+//     the delay before it is still owed, and lower ones once the delay has passed, so that no
 //     decrease skips the delay through a removal and a relisting.
 //   - COM-11: the upper tier pays from the creator's Threshold-th order of the product
 //     ([Order.OrderCount] counts this order), and its rate must be above the standard rate.

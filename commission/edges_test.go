@@ -593,10 +593,33 @@ func TestRelistPaysWhatIsOwed_CMP7_COM10(t *testing.T) {
 	if _, err := e.Prepare(plain, raised); err != nil {
 		t.Errorf("a relisting paying 25%% from its start, its history starting lower: %v", err)
 	}
-	// A rate change within the delay after the removal is checked where it takes effect.
+	// The relisting's own later cut is delayed as any listing's is (COM-10): a creator promoting
+	// since before the removal keeps 20% until the cut is a delay old, past what the removed
+	// offer owes, so it is no conflict.
 	later := relist(at(day(20), "20%"), at(day(25), "10%"))
-	_, err = e.Prepare(plain, later)
-	wantField(t, err, "offers[1].source")
+	b, err = e.Prepare(plain, later)
+	if err != nil {
+		t.Fatalf("a relisting cutting its own rate within the delay: %v", err)
+	}
+	r, err := e.Resolve(b, order("o", day(1)), day(25).AddDate(0, 0, 30).Add(-time.Nanosecond))
+	if err != nil || !r.Rate.Equal(rate("20%")) {
+		t.Errorf("a promoter since day 1, just before the relisting's cut is a delay old: %v, %v; want 20%%", r.Rate, err)
+	}
+
+	// A shop-ads order of an offer without a shop-ads rate earns its standard rate under the
+	// fallback (the default policy's, and the zero rule's), nothing from it without: a relisting
+	// with a lower shop-ads rate underpays in the first reading only.
+	noAds := openOffer("open-1", at(day(1), "20%"))
+	noAds.Period.End = day(20)
+	ads := relist(withTerms(day(20), commission.Terms{Rate: rate("20%"), ShopAds: rate("10%")}))
+	if !rule.Conflicts(noAds, ads) || !(commission.OfferRule{RelistDelay: rule.RelistDelay}).Conflicts(noAds, ads) {
+		t.Errorf("with the fallback, a 10%% shop-ads rate underpays shop-ads orders owed 20%%")
+	}
+	noFallback := commission.DefaultPolicy()
+	noFallback.ShopAdsFallback = false
+	if noFallback.OfferRule().Conflicts(noAds, ads) {
+		t.Errorf("without the fallback, the removed offer paid shop-ads orders nothing: no conflict")
+	}
 
 	// An offer withdrawn before it started (an empty period) beside one starting then.
 	withdrawn := openOffer("b-withdrawn", at(day(10), "10%"))

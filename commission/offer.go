@@ -209,14 +209,15 @@ type OfferRule struct {
 	// RequireExclusiveRate refuses a Collaboration Plus without a rate history (COM-4's
 	// alternative); by default it is allowed and falls back to the Open rate.
 	RequireExclusiveRate bool
-	// RelistDelay is how long after one OPEN offer of a product ends another may not pay less
-	// than the first is still owed ([OfferRule.Conflicts]); [Policy.OfferRule] sets it to the
-	// decrease delay when Open decreases are delayed (COM-10), else to zero.
+	// RelistDelay is how long after one OPEN offer of a product ends another may not start
+	// with terms that pay less than the first still owes ([OfferRule.Conflicts]);
+	// [Policy.OfferRule] sets it to the decrease delay when Open decreases are delayed
+	// (COM-10), else to zero.
 	RelistDelay time.Duration
-	// ShopAdsFallback is [Policy.ShopAdsFallback], which [OfferRule.Conflicts] needs to know
-	// what a relisting without a shop-ads rate pays a shop-ads order; false (the zero value)
-	// reads it as paying none, the stricter reading.
-	ShopAdsFallback bool
+	// NoShopAdsFallback is the negation of [Policy.ShopAdsFallback], which [OfferRule.Conflicts]
+	// needs to know what an offer without a shop-ads rate pays a shop-ads order: nothing from
+	// it when true, its standard rate when false (the zero value, as the default policy has it).
+	NoShopAdsFallback bool
 }
 
 // Check reports every problem of offer o, as [*affrules.FieldError] values joined: an empty ID
@@ -487,17 +488,19 @@ func entries(tl affrules.Timeline[Terms]) []affrules.Effective[Terms] {
 
 // Conflicts reports whether offers a and b may not both be kept: two OPEN offers of one product
 // in one market whose periods overlap, or of which the later starts less than r.RelistDelay
-// after the earlier ends and pays some order less, at some instant before then, than a creator
-// already promoting the earlier is still owed. A product has one Open listing at a time, so
-// every change of its rate goes through the one history the decrease delay and the tier rules
-// apply to (COM-10, COM-11). A product removed from Open Collaboration (CMP-7) may be listed
-// again by a new offer from the removal on, paying at every instant within the delay after the
-// removal, for every order (standard, through shop ads, at each tier threshold), at least the
-// highest rate the removed offer paid it within the delay before that instant (what COM-10
-// owes a creator promoting since before then): at the removal, at the rate it paid last or a
-// higher one unless a higher rate within the delay is still owed (a cut just before the
-// removal), keeping an active tier and a shop-ads rate; lower as the removed offer's rates
-// leave the delay. So no decrease skips the delay through a removal and a relisting. Of two
+// after the earlier ends with terms that underpay a creator promoting the earlier. A product
+// has one Open listing at a time, so every change of its rate within a listing goes through the
+// one history the decrease delay and the tier rules apply to (COM-10, COM-11). A product removed
+// from Open Collaboration (CMP-7) may be listed again by a new offer from the removal on; within
+// the delay after the removal, the terms in force at the relisting's start must pay every order
+// (standard, through shop ads, at each tier threshold) at
+// least the highest rate the removed offer paid it within the delay before that start, what
+// COM-10 owes a creator promoting since before then. The resolver then pays such a creator at
+// least that until the delay has passed (its window reaches back to the relisting's start),
+// and what the removed offer owes only falls, so no decrease skips the delay through a removal
+// and a relisting; the relisting's own later changes are delayed as any listing's are. So, at
+// the removal, the rate it paid last, its tier and its shop-ads rate, or higher ones, unless a
+// cut within the delay before it is still owed; lower ones once the delay has passed. Of two
 // offers starting together, the one whose period ends first (then the lower ID) is the earlier,
 // so Conflicts(a, b) is Conflicts(b, a).
 func (r OfferRule) Conflicts(a, b Offer) bool {
@@ -526,57 +529,47 @@ func runsFirst(a, b Offer) bool {
 	return a.ID < b.ID
 }
 
-// lowers reports whether offer later, which starts within r.RelistDelay after offer earlier
-// ends, pays some order less at some instant t before earlier's end + RelistDelay than the
-// highest rate earlier paid it at an instant of [t − RelistDelay, earlier's end): what COM-10
-// owes a creator promoting since before t. later pays at least the rate in force at t (the
-// resolver pays the highest in force in its window), earlier's owed rates only fall as t
-// advances, and later's rate changes only at its entries, so later's start and its entries'
-// instants within the delay are the instants to check; the orders, the first and one at each tier
-// threshold, through shop ads or not.
+// lowers reports whether the terms of offer later in force at its start, s, pay some order less
+// than the highest rate offer earlier paid it at an instant of [s − r.RelistDelay, earlier's
+// end), its entries counted as the resolver counts them (one dated before the period's start
+// included); the orders, the first and one at each tier threshold of either offer, through shop
+// ads or not, an offer without a shop-ads rate paying a shop-ads order as r.NoShopAdsFallback
+// says.
 func (r OfferRule) lowers(earlier, later Offer) bool {
-	end, horizon := earlier.Period.End, earlier.Period.End.Add(r.RelistDelay)
-	olds, news := entries(earlier.Rates), entries(later.Rates)
+	s, end := later.Period.Start, earlier.Period.End
+	since := s.Add(-r.RelistDelay)
+	olds := entries(earlier.Rates)
+	var pays Terms
+	paying := false
 	counts := []int64{1} // an order count is at least 1, this order included
-	for _, es := range [][]affrules.Effective[Terms]{olds, news} {
-		for _, e := range es {
-			if e.Value.Tier != nil {
-				counts = append(counts, e.Value.Tier.Threshold)
-			}
+	for from, t := range later.Rates.All() {
+		if !from.After(s) {
+			pays, paying = t, true
+		}
+		if t.Tier != nil {
+			counts = append(counts, t.Tier.Threshold)
 		}
 	}
-	check := []time.Time{later.Period.Start}
-	for _, e := range news {
-		if e.From.After(later.Period.Start) && e.From.Before(horizon) {
-			check = append(check, e.From)
+	for _, e := range olds {
+		if e.Value.Tier != nil {
+			counts = append(counts, e.Value.Tier.Threshold)
 		}
 	}
-	for _, t := range check {
-		since := t.Add(-r.RelistDelay)
-		k := -1 // later's entry in force at t
-		for i, e := range news {
-			if !e.From.After(t) {
-				k = i
-			}
-		}
-		for _, n := range counts {
-			for _, shopAds := range []bool{false, true} {
-				strict := shopAds && !r.ShopAdsFallback
-				pays, paysAny := affrules.Rate{}, false
-				if k >= 0 {
-					pays, paysAny = payFor(news[k].Value, n, shopAds, strict)
+	for _, n := range counts {
+		for _, shopAds := range []bool{false, true} {
+			strict := shopAds && r.NoShopAdsFallback
+			paid, ok := payFor(pays, n, shopAds, strict)
+			ok = ok && paying
+			for i, e := range olds {
+				until := end // in force over [From, next From), paid until the end
+				if i+1 < len(olds) && olds[i+1].From.Before(until) {
+					until = olds[i+1].From
 				}
-				for i, e := range olds {
-					until := end // in force over [From, next From), paid until the end
-					if i+1 < len(olds) && olds[i+1].From.Before(until) {
-						until = olds[i+1].From
-					}
-					if !e.From.Before(until) || !until.After(since) {
-						continue // never in force before the end, or left the delay by t
-					}
-					if owed, ok := payFor(e.Value, n, shopAds, strict); ok && (!paysAny || pays.Cmp(owed) < 0) {
-						return true
-					}
+				if !e.From.Before(until) || !until.After(since) {
+					continue // never in force before the end, or left the delay by s
+				}
+				if owed, owes := payFor(e.Value, n, shopAds, strict); owes && (!ok || paid.Cmp(owed) < 0) {
+					return true
 				}
 			}
 		}
@@ -603,7 +596,7 @@ func payFor(t Terms, count int64, shopAds, strict bool) (affrules.Rate, bool) {
 // ConflictError is the error of offer o, which [OfferRule.Conflicts] with the offer named
 // other: a [*affrules.FieldError] naming offer.source.
 func (r OfferRule) ConflictError(o Offer, other string) *affrules.FieldError {
-	return fielderr.New(pkg, "offer.source", o.Source, "is a second OPEN offer of product %q in %s beside %s, which runs then, or which ended less than %s before it starts and still owes a creator promoting it more than it pays (%s, %s: one OPEN offer per market and product at a time; CMP-7: a lower rate only once the higher one is the delay old)",
+	return fielderr.New(pkg, "offer.source", o.Source, "is a second OPEN offer of product %q in %s beside %s, which runs then, or which ended less than %s before it starts and still owes a creator promoting it more than its terms at its start pay (%s, %s: one OPEN offer per market and product at a time; CMP-7: a lower rate only once the higher one is the delay old)",
 		o.Product, o.Market, other, r.RelistDelay, RuleDecrease, RuleTiers)
 }
 

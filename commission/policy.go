@@ -92,7 +92,7 @@ func DefaultPolicy() Policy {
 
 // OfferRule returns the rule offers are checked by under p.
 func (p Policy) OfferRule() OfferRule {
-	r := OfferRule{MinRate: p.MinRate, MaxRate: p.MaxRate, RequireExclusiveRate: p.RequireExclusiveRate, ShopAdsFallback: p.ShopAdsFallback}
+	r := OfferRule{MinRate: p.MinRate, MaxRate: p.MaxRate, RequireExclusiveRate: p.RequireExclusiveRate, NoShopAdsFallback: !p.ShopAdsFallback}
 	if slices.Contains(p.DelayedSources, Open) {
 		r.RelistDelay = affrules.Days(p.DecreaseDelayDays)
 	}

@@ -15,11 +15,12 @@ type OfferStore interface {
 	// Put stores offer o, new or changed at instant at, if rule.Check(prev, o, at) accepts it,
 	// prev being the offer stored under o.ID (nil if none), in one atomic step, and returns the
 	// stored copy, whose Updated is at. A change keeps the offer's identity, changes nothing in
-	// force before at and is not dated before the offer's last change (COM-3, COM-11). A second OPEN offer of the same market and product under another ID that
-	// [OfferRule.Conflicts] with it (periods overlapping, or a relisting within the decrease delay
-	// that pays some order less than the other still owes) is refused, the error naming offer.source (COM-10, COM-11, CMP-7). A
-	// refused offer is an error, [*affrules.FieldError] values naming field and value, and
-	// stores nothing.
+	// force before at and is not dated before the offer's last change (COM-3, COM-11). A second
+	// OPEN offer of the same market and product under another ID that [OfferRule.Conflicts] with
+	// it (periods overlapping, or a relisting within the decrease delay whose terms at its start
+	// pay some order less than the other still owes) is refused, the error naming offer.source
+	// (COM-10, COM-11, CMP-7). A refused offer is an error, [*affrules.FieldError] values naming
+	// field and value, and stores nothing.
 	Put(ctx context.Context, rule OfferRule, o Offer, at time.Time) (Offer, error)
 	// Offer returns the offer stored under id, or an error wrapping [ErrNotFound].
 	Offer(ctx context.Context, id string) (Offer, error)

@@ -104,8 +104,8 @@ func fieldError(t *testing.T, err error, field string) {
 // TestOffers runs the conformance suite against the offer stores newStore returns: storing and
 // reading offers, every put in the next Offers answer, changes that extend a history, every
 // refused offer or change storing nothing (COM-9 bounds, COM-11 tiers, rewritten histories), one
-// OPEN offer per market and product, a relisting after a removal refused while it would pay less
-// than the removed offer still owes (CMP-7, COM-10), copies isolated from the caller, and
+// OPEN offer per market and product, a relisting after a removal refused while its terms at its
+// start pay less than the removed offer still owes (CMP-7, COM-10), copies isolated from the caller, and
 // concurrent puts. Its last subtest, Machine, is a rapid state machine that compares every
 // answer of a new store with a plain model: a map of the offers stored, a put accepted exactly
 // when the rule given accepts the offer over the one stored under its ID and it is neither a

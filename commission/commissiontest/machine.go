@@ -54,15 +54,15 @@ func canon(o commission.Offer) string {
 // offersMachine checks an offer store against a plain model: a map of the offers stored, a put
 // accepted exactly when the rule given accepts the offer over the one stored under its ID
 // ([commission.OfferRule.Check]) and it is not a second OPEN offer of its market and product
-// running at the same time, or starting within the rule's RelistDelay of the other's end and
-// paying some order less, before then, than the other still owes a creator promoting it (COM-3,
+// running at the same time, or starting within the rule's RelistDelay of the other's end with
+// terms that pay some order less than the other still owes a creator promoting it (COM-3,
 // COM-9..11, COM-10, CMP-7).
 func offersMachine(t *rapid.T, s commission.OfferStore) {
 	ctx := context.Background()
 	p := commission.DefaultPolicy()
 	rules := []commission.OfferRule{p.OfferRule()}
 	strict := p.OfferRule()
-	strict.MaxRate, strict.RequireExclusiveRate = affrules.MustParseRate("20%"), true
+	strict.MaxRate, strict.RequireExclusiveRate, strict.NoShopAdsFallback = affrules.MustParseRate("20%"), true, true
 	rules = append(rules, strict)
 	model := map[string]commission.Offer{}
 	ids := []string{"o1", "o2", "o3", "o4"}
@@ -108,32 +108,26 @@ func offersMachine(t *rapid.T, s commission.OfferStore) {
 			return t.Rate, true
 		}
 		// owes reports whether later, relisting the product of earlier within the delay after
-		// its end, pays some order less at an instant before then than earlier still owes a
-		// creator promoting since before it: the highest rate earlier paid at an instant of
-		// [t − delay, earlier's end) (COM-10, CMP-7). It tries every instant at which either
-		// history or the window changes, and orders below and at every tier threshold.
+		// its end, starts with terms that pay some order less than earlier still owes a
+		// creator promoting since before: the highest rate earlier paid it at an instant of
+		// [start − delay, earlier's end) (COM-10, CMP-7); orders below and at every tier
+		// threshold, through shop ads or not, under the rule's shop-ads fallback.
 		owes := func(earlier, later commission.Offer) bool {
 			olds, news := listOf(earlier), listOf(later)
-			end, delay := earlier.Period.End, rule.RelistDelay
-			instants := []time.Time{later.Period.Start, end}
+			start, end, delay := later.Period.Start, earlier.Period.End, rule.RelistDelay
 			counts := []int64{1}
 			for _, e := range append(slices.Clone(olds), news...) {
-				instants = append(instants, e.from, e.from.Add(delay))
 				if e.terms.Tier != nil {
 					counts = append(counts, e.terms.Tier.Threshold, e.terms.Tier.Threshold-1)
 				}
 			}
-			for _, t := range instants {
-				if t.Before(later.Period.Start) || !t.Before(end.Add(delay)) {
-					continue
-				}
-				for _, n := range counts {
-					for _, shopAds := range []bool{false, true} {
-						strict := shopAds && !rule.ShopAdsFallback
+			for _, n := range counts {
+				for _, shopAds := range []bool{false, true} {
+					for _, strict := range []bool{shopAds && rule.NoShopAdsFallback} {
 						var paid affrules.Rate
 						paying := false
 						for _, e := range news {
-							if !e.from.After(t) {
+							if !e.from.After(start) {
 								paid, paying = pay(e.terms, n, shopAds, strict)
 							}
 						}
@@ -142,7 +136,7 @@ func offersMachine(t *rapid.T, s commission.OfferStore) {
 							if i+1 < len(olds) && olds[i+1].from.Before(end) {
 								until = olds[i+1].from
 							}
-							if e.from.Before(until) && until.After(t.Add(-delay)) {
+							if e.from.Before(until) && until.After(start.Add(-delay)) {
 								if owed, ok := pay(e.terms, n, shopAds, strict); ok && (!paying || paid.Cmp(owed) < 0) {
 									return true
 								}

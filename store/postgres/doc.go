@@ -54,7 +54,8 @@
 //
 // An offer's rule also looks beyond the offer: a second OPEN offer of its market and product
 // that conflicts with it is refused (commission.OfferRule.Conflicts: COM-10, COM-11, and a
-// relisting that pays less than the other still owes within the decrease delay, CMP-7). A put therefore locks a row per
+// relisting within the decrease delay whose terms at its start pay less than the other still
+// owes, CMP-7). A put therefore locks a row per
 // market and product first, then the offer's row, so that two puts of one product wait for
 // each other and the check sees every offer committed. A commission record's Create inserts with ON CONFLICT DO
 // NOTHING, which waits for a concurrent insert of the same ID, and then compares the stored

@@ -104,7 +104,9 @@
 //     nothing in a running collaboration; a permanent one, recorded with [Disqualify], ends the
 //     product's part in the seller's running and scheduled collaborations at that instant (its
 //     offers end then; [Policy.PermanentEndsParticipation]). The product stays disqualified: a
-//     later submission with it is refused whatever eligibility result is given; and once every
+//     later submission with it is refused whatever eligibility result is given; a shop-scoped
+//     one is recorded on the seller too (Seller.Disqualified, even when nothing was running),
+//     and every later submission is refused; and once every
 //     product of a collaboration has ended, no creator may join it, and nothing is left for a
 //     task or a challenge to count (CP-18): a task completed from then on earns no reward
 //     ([Evaluator.TaskReward], an ELG-11 reason), and a challenge score reached from then on is
@@ -157,10 +159,11 @@
 //	collabplus.cp17.not_allowlisted       no values; subject: the seller
 //	collabplus.elg9.ineligible            Text: the product's state; Text "eligible"; subject: the product
 //	collabplus.elg11.ended_before         Instant the product's participation ended; subject: the product
+//	collabplus.elg11.shop_disqualified    Instant the shop's permanent disqualification was recorded; subject: the seller
 //	collabplus.elg11.all_ended            Instant the last product's participation ended; subject: the collaboration
 //	collabplus.elg11.not_permanent        Text: the result's state; Text "permanently_disqualified"; subject: the result's ID
 //	collabplus.elg11.kept                 no values: the policy keeps the product in; subject: the result's ID
-//	collabplus.elg11.nothing_to_end       no values: nothing running or scheduled to end; subject: the result's ID
+//	collabplus.elg11.nothing_to_end       no values: nothing running or scheduled to end (nor a shop to record); subject: the result's ID
 //	collabplus.cp16.sample_lead           advisory; Count of the period's days; Count the sample lead days
 //	collabplus.cp16.short_period          advisory; Count of the period's days; Count recommended; subject: the market
 //	collabplus.cp16.low_reward            advisory; Amount of the task reward; Amount recommended; subject: the market

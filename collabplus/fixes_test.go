@@ -1,6 +1,7 @@
 package collabplus_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"strconv"
@@ -525,6 +526,46 @@ func TestSubmitAfterPermanentDisqualification(t *testing.T) {
 	d = draft("c3", collabplus.Product{ID: "fan", Rate: affrules.MustParseRate("12%")})
 	_, err = e.Apply(d, collabplus.Submit("c3", fxFacts()), fxDay(2, 6, 1))
 	require.NoError(t, err)
+}
+
+// ELG-6, ELG-11: a shop-scoped permanent disqualification is recorded on the seller, whether or
+// not anything was running, and every later submission is refused whatever eligibility results
+// the host gives (even of a product never submitted); a second one changes nothing and is
+// refused; the record keeps it through JSON, and a new record may not carry it.
+func TestSubmitAfterShopDisqualification(t *testing.T) {
+	e := collabplus.MustNew(collabplus.DefaultPolicy(), commission.MustNew(commission.DefaultPolicy()))
+	s, err := e.NewSeller("shop", affrules.TH, fxDay(1, 0, 0))
+	require.NoError(t, err)
+	s, err = e.Apply(s, collabplus.SaveGroup(collabplus.Group{ID: "g"}), fxDay(1, 0, 1))
+	require.NoError(t, err)
+	shop := eligibility.Result{ID: "shop", ShopID: "shop", Market: affrules.TH, State: eligibility.PermanentlyDisqualified, Scope: eligibility.ShopScope}
+	out := fxDay(2, 5, 0)
+	d, err := e.Apply(s, collabplus.Disqualify(shop), out)
+	require.NoError(t, err, "nothing runs, yet the shop is out for good")
+	require.True(t, d.Disqualified.Equal(out))
+	r := fxRefused(t, second(e.Apply(d, collabplus.Disqualify(shop), fxDay(2, 6, 0))), collabplus.RuleLaterDisqualification)
+	require.Contains(t, r.Error(), "takes part in no running")
+
+	b, err := json.Marshal(d)
+	require.NoError(t, err)
+	var back collabplus.Seller
+	require.NoError(t, json.Unmarshal(b, &back))
+	require.True(t, back.Disqualified.Equal(out))
+
+	terms := fxTerms(collabplus.Product{ID: "fan", Rate: affrules.MustParseRate("12%")})
+	terms.Period = affrules.Period{Start: fxDay(3, 1, 0), End: fxDay(3, 15, 0)}
+	for _, rec := range []collabplus.Seller{d, back} {
+		dr, err := e.Apply(rec, collabplus.NewDraft(collabplus.Collaboration{ID: "c2", Preferences: terms}), fxDay(2, 6, 0))
+		require.NoError(t, err, "a draft records nothing the rules check")
+		r = fxRefused(t, second(e.Apply(dr, collabplus.Submit("c2", fxFacts()), fxDay(2, 6, 1))), collabplus.RuleLaterDisqualification)
+		require.Contains(t, r.Error(), "permanently disqualified")
+		require.True(t, r.Decision.NextAllowed.IsZero(), "time does not lift it")
+	}
+	fresh, err := e.NewSeller("shop", affrules.TH, fxDay(1, 0, 0))
+	require.NoError(t, err)
+	fresh.Disqualified = out
+	_, err = collabplus.NewMemory().Create(context.Background(), fresh)
+	lcBadInput(t, err, "seller.disqualified")
 }
 
 // fxLampAndFan returns an evaluator and a seller whose collaboration "c" of lamp (15%) and fan

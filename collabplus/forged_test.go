@@ -122,6 +122,11 @@ func TestCreateRefusesEveryFieldNewSellerLeavesEmpty(t *testing.T) {
 			switch v.Kind() {
 			case reflect.Slice:
 				v.Set(reflect.Append(v, reflect.Zero(f.Type.Elem())))
+			case reflect.Struct:
+				if f.Type != reflect.TypeFor[time.Time]() {
+					t.Fatalf("Seller.%s (%s): add a non-empty value here and refuse it in Seller.Validate", f.Name, f.Type)
+				}
+				v.Set(reflect.ValueOf(lcT0))
 			default:
 				t.Fatalf("Seller.%s (%s): add a non-empty value here and refuse it in Seller.Validate", f.Name, f.Type)
 			}

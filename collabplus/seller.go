@@ -32,6 +32,10 @@ type Seller struct {
 	Blocklist      Blocklist           `json:"blocklist,omitempty" strict:"optional"`
 	Submissions    []Submission        `json:"submissions,omitempty" strict:"optional"`
 	Collaborations []Collaboration     `json:"collaborations,omitempty" strict:"optional"`
+	// Disqualified is when a permanent disqualification of the seller's shop was recorded
+	// ([Disqualify] with a shop-scoped result, ELG-6, ELG-11), the zero time if none was: from
+	// then on every submission is refused, whatever eligibility results are given.
+	Disqualified time.Time `json:"disqualified,omitzero" strict:"optional"`
 	// Updated is the instant of the last change; actions are applied at or after it.
 	Updated time.Time `json:"updated"`
 }
@@ -66,6 +70,9 @@ func (s Seller) Validate() error {
 	if len(s.Collaborations) > 0 {
 		l.Add("seller.collaborations", len(s.Collaborations), "are added by Evaluator.Apply with NewDraft and moved on by the rules (%s, %s, %s, %s): a new record has none, leave them out",
 			RuleDuration, RuleQuota, RuleGroups, RuleLifecycle)
+	}
+	if !s.Disqualified.IsZero() {
+		l.Add("seller.disqualified", s.Disqualified.Format(time.RFC3339Nano), "is recorded by Evaluator.Apply with Disqualify (%s): a new record has none, leave it out", RuleLaterDisqualification)
 	}
 	return l.Err()
 }
@@ -232,8 +239,10 @@ func Join(id string, c Creator) Action {
 // evaluated after submission (ELG-11): the product (every product, for a shop-scoped result)
 // takes no further part in the seller's collaborations that have not ended, expired or been
 // recalled; its offers end at the instant applied and earlier orders keep their rate. A
-// temporary disqualification changes nothing in a running collaboration and is refused, as is a
-// permanent one under [Policy.PermanentEndsParticipation] false.
+// shop-scoped one is also recorded on the seller (Seller.Disqualified, ELG-6), whether or not
+// anything was running, and refuses every later submission. A temporary disqualification
+// changes nothing in a running collaboration and is refused, as is a permanent one under
+// [Policy.PermanentEndsParticipation] false, and one that changes nothing.
 func Disqualify(r eligibility.Result) Action { return Action{kind: actDisqualify, elig: r} }
 
 // refuse returns an [*affrules.Refusal] of action for reasons, or nil when there are none; next
@@ -609,6 +618,11 @@ var (
 	keyEndedBefore = affrules.DefineMessage("collabplus.elg11.ended_before", affrules.Message{
 		Text: "product {subject} was permanently disqualified: its participation ended", Observed: "ended {observed}",
 	})
+	// ELG-6, ELG-11: observed the instant the shop's permanent disqualification was recorded;
+	// subject the seller.
+	keyShopDisqualified = affrules.DefineMessage("collabplus.elg11.shop_disqualified", affrules.Message{
+		Text: "the seller's shop was permanently disqualified: it submits nothing more", Observed: "recorded {observed}",
+	})
 	// ELG-11: observed the instant the last product's participation ended; subject the
 	// collaboration.
 	keyAllEnded = affrules.DefineMessage("collabplus.elg11.all_ended", affrules.Message{
@@ -653,6 +667,10 @@ func (e *Evaluator) disqualify(s *Seller, a Action, at time.Time) error {
 				ended++
 			}
 		}
+	}
+	if shop && s.Disqualified.IsZero() { // ELG-6: the shop is out for good, running or not
+		s.Disqualified = at
+		ended++
 	}
 	if ended == 0 {
 		return refuse("disqualify", r.ID, time.Time{}, affrules.Reason{Rule: RuleLaterDisqualification, Key: keyNothingToEnd, Subject: r.ID})

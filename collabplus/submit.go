@@ -193,8 +193,11 @@ func (e *Evaluator) submit(s *Seller, c *Collaboration, mk affrules.Market, f Fa
 		}
 	}
 	eligTo := len(reasons)
-	// ELG-6, ELG-11: a product whose participation a permanent disqualification ended is
-	// disqualified for good, whatever eligibility result is given now.
+	// ELG-6, ELG-11: a shop or a product whose participation a permanent disqualification ended
+	// is disqualified for good, whatever eligibility result is given now.
+	if !s.Disqualified.IsZero() {
+		reasons = append(reasons, affrules.Reason{Rule: RuleLaterDisqualification, Key: keyShopDisqualified, Observed: affrules.Instant(s.Disqualified), Subject: s.ID})
+	}
 	for _, p := range t.Products {
 		if when, ok := s.endedAt(p.ID, at); ok {
 			reasons = append(reasons, affrules.Reason{Rule: RuleLaterDisqualification, Key: keyEndedBefore, Observed: affrules.Instant(when), Subject: p.ID})

@@ -43,6 +43,7 @@ const (
 	keyNotPerm     = "collabplus.elg11.not_permanent"
 	keyNothingEnd  = "collabplus.elg11.nothing_to_end"
 	keyEndedBefore = "collabplus.elg11.ended_before"
+	keyShopOut     = "collabplus.elg11.shop_disqualified"
 	keyAllEnded    = "collabplus.elg11.all_ended"
 )
 
@@ -239,6 +240,10 @@ func (m *model) submit(id string, allowlisted bool, at time.Time) (reasons []str
 		reasons = append(reasons, "CP-7 "+keyStarted)
 		next = time.Time{}
 	}
+	if !m.want.Disqualified.IsZero() { // ELG-6, ELG-11: the shop is out for good
+		reasons = append(reasons, "ELG-11 "+keyShopOut)
+		next = time.Time{}
+	}
 	for _, o := range m.cs { // ELG-11: product p1 left a collaboration, so it is disqualified for good
 		if o.endedBy(at) {
 			reasons = append(reasons, "ELG-11 "+keyEndedBefore)
@@ -386,8 +391,9 @@ func (m *model) join(id, creator string, lv level.Level, at time.Time) (reasons 
 
 // ELG-11: a permanent disqualification of product p1 (or of the shop) ends its participation,
 // at the instant, in each collaboration pending payment, paid or ongoing that it has not left
-// yet; a temporary one, or one that ends nothing, is refused.
-func (m *model) disqualify(permanent bool, at time.Time) (reasons []string, bad bool, apply func()) {
+// yet; the shop's is recorded on the seller the first time (ELG-6); a temporary one, or one that
+// changes nothing, is refused.
+func (m *model) disqualify(permanent, shop bool, at time.Time) (reasons []string, bad bool, apply func()) {
 	if !permanent {
 		return []string{"ELG-11 " + keyNotPerm}, false, nil
 	}
@@ -401,10 +407,14 @@ func (m *model) disqualify(permanent bool, at time.Time) (reasons []string, bad 
 			}
 		}
 	}
-	if len(ends) == 0 {
+	record := shop && m.want.Disqualified.IsZero()
+	if len(ends) == 0 && !record {
 		return []string{"ELG-11 " + keyNothingEnd}, false, nil
 	}
 	return nil, false, func() {
+		if record {
+			m.want.Disqualified = at
+		}
 		for _, id := range ends {
 			m.cs[id].ended = at
 			w := m.collab(id)
@@ -679,14 +689,15 @@ func machine(tt *testing.T) func(*rapid.T, collabplus.Store) {
 				// part for good (ELG-11), and the seller submits nothing after it.
 				permanent := sometimes(t, "permanent", 3)
 				r := eligibility.Result{ID: "p1", ShopID: shop, Market: market, State: eligibility.TemporarilyDisqualified, Decision: affrules.Decide()}
+				shopScope := false
 				if permanent {
 					r.State = eligibility.PermanentlyDisqualified
-					if rapid.Bool().Draw(t, "shop_scope") { // the shop, and so its one product
+					if shopScope = rapid.Bool().Draw(t, "shop_scope"); shopScope { // the shop, and so its one product
 						r.ID, r.Scope = shop, eligibility.ShopScope
 					}
 				}
 				at := when(t)
-				reasons, bad, apply := m.disqualify(permanent, at)
+				reasons, bad, apply := m.disqualify(permanent, shopScope, at)
 				step(t, "disqualify", collabplus.Disqualify(r), at, reasons, noNext, bad, apply)
 			},
 			"group": func(t *rapid.T) {

@@ -3,7 +3,6 @@ package campaigntest_test
 import (
 	"context"
 	"os"
-	"os/exec"
 	"slices"
 	"strings"
 	"sync"
@@ -13,6 +12,7 @@ import (
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/campaign"
 	"github.com/affrules/affrules/campaign/campaigntest"
+	"github.com/affrules/affrules/internal/childtest"
 )
 
 // lossy is a broken store: it keeps campaigns in a map but does not store a registration's
@@ -88,13 +88,5 @@ func TestMachineCatchesBrokenStore(t *testing.T) {
 		campaigntest.TestStore(t, func(t *testing.T) campaign.Store { return &lossy{cs: map[string]campaign.Campaign{}} })
 		return
 	}
-	cmd := exec.Command(os.Args[0], "-test.run=^TestMachineCatchesBrokenStore$/^machine$", "-rapid.nofailfile")
-	cmd.Env = append(os.Environ(), "CAMPAIGNTEST_BROKEN_STORE=1")
-	out, err := cmd.CombinedOutput()
-	if err == nil {
-		t.Fatalf("the machine passed a store that loses partner shares:\n%s", out)
-	}
-	if !strings.Contains(string(out), "--- FAIL: TestMachineCatchesBrokenStore/machine") || !strings.Contains(string(out), "PartnerShare") {
-		t.Fatalf("the child did not fail in the machine on the partner share:\n%s", out)
-	}
+	childtest.Fails(t, "TestMachineCatchesBrokenStore", "machine", "CAMPAIGNTEST_BROKEN_STORE=1", nil, "PartnerShare")
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"slices"
 	"strings"
 	"sync"
@@ -14,6 +13,7 @@ import (
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/campaign"
 	"github.com/affrules/affrules/campaign/campaigntest"
+	"github.com/affrules/affrules/internal/childtest"
 )
 
 // upsert is a broken store: its rows have no unique key on the campaign ID (it keeps each one
@@ -180,15 +180,7 @@ func TestSuiteCatchesBrokenStores(t *testing.T) {
 		{"sharedPartners", "CopiesIsolated", "changing the partners"},
 	} {
 		t.Run(tc.store, func(t *testing.T) {
-			cmd := exec.Command(os.Args[0], "-test.run=^TestSuiteCatchesBrokenStores$/^"+tc.subtest+"$", "-rapid.nofailfile")
-			cmd.Env = append(os.Environ(), "CAMPAIGNTEST_BROKEN="+tc.store)
-			out, err := cmd.CombinedOutput()
-			if err == nil {
-				t.Fatalf("the suite passed a %s store:\n%s", tc.store, out)
-			}
-			if !strings.Contains(string(out), "--- FAIL: TestSuiteCatchesBrokenStores/"+tc.subtest) || !strings.Contains(string(out), tc.says) {
-				t.Fatalf("the child did not fail in %s saying %q:\n%s", tc.subtest, tc.says, out)
-			}
+			childtest.Fails(t, "TestSuiteCatchesBrokenStores", tc.subtest, "CAMPAIGNTEST_BROKEN="+tc.store, nil, tc.says)
 		})
 	}
 }

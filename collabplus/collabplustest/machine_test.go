@@ -3,15 +3,13 @@ package collabplustest_test
 import (
 	"context"
 	"os"
-	"os/exec"
-	"slices"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/affrules/affrules/collabplus"
 	"github.com/affrules/affrules/collabplus/collabplustest"
+	"github.com/affrules/affrules/internal/childtest"
 )
 
 // logless is a broken store: it keeps sellers' records in a map but does not store their
@@ -85,16 +83,7 @@ func TestMachineCatchesBrokenStore(t *testing.T) {
 		{"dropping:disqualify", []string{"Ended", "Disqualified"}, []string{"-rapid.checks=100"}},
 	} {
 		t.Run(tc.store, func(t *testing.T) {
-			cmd := exec.Command(os.Args[0], append([]string{"-test.run=^TestMachineCatchesBrokenStore$/^machine$", "-rapid.nofailfile"}, tc.args...)...)
-			cmd.Env = append(os.Environ(), "COLLABPLUSTEST_BROKEN_STORE="+tc.store)
-			out, err := cmd.CombinedOutput()
-			if err == nil {
-				t.Fatalf("the machine passed a %s store:\n%s", tc.store, out)
-			}
-			if !strings.Contains(string(out), "--- FAIL: TestMachineCatchesBrokenStore/machine") ||
-				!slices.ContainsFunc(tc.says, func(w string) bool { return strings.Contains(string(out), w) }) {
-				t.Fatalf("the child did not fail in the machine on %v:\n%s", tc.says, out)
-			}
+			childtest.Fails(t, "TestMachineCatchesBrokenStore", "machine", "COLLABPLUSTEST_BROKEN_STORE="+tc.store, tc.args, tc.says...)
 		})
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"strings"
 	"sync"
 	"testing"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/affrules/affrules/collabplus"
 	"github.com/affrules/affrules/collabplus/collabplustest"
+	"github.com/affrules/affrules/internal/childtest"
 )
 
 // racy is a broken store: Create checks that the seller is new under its lock, releases it for
@@ -225,15 +225,7 @@ func TestSuitesCatchBrokenStores(t *testing.T) {
 	}
 	for _, tc := range cases {
 		t.Run(tc.store, func(t *testing.T) {
-			cmd := exec.Command(os.Args[0], "-test.run=^TestSuitesCatchBrokenStores$/^"+tc.subtest+"$", "-rapid.nofailfile")
-			cmd.Env = append(os.Environ(), "COLLABPLUSTEST_BROKEN="+tc.store)
-			out, err := cmd.CombinedOutput()
-			if err == nil {
-				t.Fatalf("the suite passed a %s store:\n%s", tc.store, out)
-			}
-			if !strings.Contains(string(out), "--- FAIL: TestSuitesCatchBrokenStores/"+tc.subtest) || !strings.Contains(string(out), tc.says) {
-				t.Fatalf("the child did not fail in %s saying %q:\n%s", tc.subtest, tc.says, out)
-			}
+			childtest.Fails(t, "TestSuitesCatchBrokenStores", tc.subtest, "COLLABPLUSTEST_BROKEN="+tc.store, nil, tc.says)
 		})
 	}
 }

@@ -3,14 +3,13 @@ package commissiontest_test
 import (
 	"context"
 	"os"
-	"os/exec"
-	"strings"
 	"sync"
 	"testing"
 
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/commission"
 	"github.com/affrules/affrules/commission/commissiontest"
+	"github.com/affrules/affrules/internal/childtest"
 )
 
 // stale is an offer store that answers Offers with the first answer it gave for a market and
@@ -82,15 +81,7 @@ func TestSuitesCatchBrokenStores(t *testing.T) {
 		{"sharing", "CopiesIsolated", "a slice returned by Record changed the stored record"},
 	} {
 		t.Run(tc.store, func(t *testing.T) {
-			cmd := exec.Command(os.Args[0], "-test.run=^TestSuitesCatchBrokenStores$/^"+tc.subtest+"$", "-rapid.nofailfile")
-			cmd.Env = append(os.Environ(), "COMMISSIONTEST_BROKEN="+tc.store)
-			out, err := cmd.CombinedOutput()
-			if err == nil {
-				t.Fatalf("the suite passed a %s store:\n%s", tc.store, out)
-			}
-			if !strings.Contains(string(out), "--- FAIL: TestSuitesCatchBrokenStores/"+tc.subtest) || !strings.Contains(string(out), tc.says) {
-				t.Fatalf("the child did not fail in %s saying %q:\n%s", tc.subtest, tc.says, out)
-			}
+			childtest.Fails(t, "TestSuitesCatchBrokenStores", tc.subtest, "COMMISSIONTEST_BROKEN="+tc.store, nil, tc.says)
 		})
 	}
 }

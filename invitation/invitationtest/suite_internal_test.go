@@ -4,13 +4,12 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/childtest"
 	"github.com/affrules/affrules/invitation"
 )
 
@@ -119,15 +118,7 @@ func TestSuitesCatchBrokenStores(t *testing.T) {
 		{"deaf", "Respond", "an answer under a cancelled context"},
 	} {
 		t.Run(tc.ledger+"/"+tc.subtest, func(t *testing.T) {
-			cmd := exec.Command(os.Args[0], "-test.run=^TestSuitesCatchBrokenStores$/^"+tc.subtest+"$", "-rapid.nofailfile")
-			cmd.Env = append(os.Environ(), "INVITATIONTEST_BROKEN="+tc.ledger)
-			out, err := cmd.CombinedOutput()
-			if err == nil {
-				t.Fatalf("the suite passed a %s ledger:\n%s", tc.ledger, out)
-			}
-			if !strings.Contains(string(out), "--- FAIL: TestSuitesCatchBrokenStores/"+tc.subtest+" ") || !strings.Contains(string(out), tc.says) {
-				t.Fatalf("the child did not fail in %s saying %q:\n%s", tc.subtest, tc.says, out)
-			}
+			childtest.Fails(t, "TestSuitesCatchBrokenStores", tc.subtest, "INVITATIONTEST_BROKEN="+tc.ledger, nil, tc.says)
 		})
 	}
 }

@@ -3,7 +3,6 @@ package leveltest_test
 import (
 	"context"
 	"os"
-	"os/exec"
 	"strings"
 	"testing"
 
@@ -11,6 +10,7 @@ import (
 
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/affrulestest"
+	"github.com/affrules/affrules/internal/childtest"
 	"github.com/affrules/affrules/level"
 	"github.com/affrules/affrules/level/leveltest"
 )
@@ -98,15 +98,7 @@ func TestSuitesCatchBrokenStores(t *testing.T) {
 		{"truncated", "CreatorIDsExact", "creator IDs are exact"},
 	} {
 		t.Run(tc.store, func(t *testing.T) {
-			cmd := exec.Command(os.Args[0], "-test.run=^TestSuitesCatchBrokenStores$/^"+tc.subtest+"$", "-rapid.nofailfile")
-			cmd.Env = append(os.Environ(), "LEVELTEST_BROKEN="+tc.store)
-			out, err := cmd.CombinedOutput()
-			if err == nil {
-				t.Fatalf("the suite passed a %s store:\n%s", tc.store, out)
-			}
-			if !strings.Contains(string(out), "--- FAIL: TestSuitesCatchBrokenStores/"+tc.subtest+" ") || !strings.Contains(string(out), tc.says) {
-				t.Fatalf("the child did not fail in %s saying %q:\n%s", tc.subtest, tc.says, out)
-			}
+			childtest.Fails(t, "TestSuitesCatchBrokenStores", tc.subtest, "LEVELTEST_BROKEN="+tc.store, nil, tc.says)
 		})
 	}
 }

@@ -3,12 +3,11 @@ package sampletest_test
 import (
 	"context"
 	"os"
-	"os/exec"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/childtest"
 	"github.com/affrules/affrules/sample"
 	"github.com/affrules/affrules/sample/sampletest"
 )
@@ -32,13 +31,5 @@ func TestMachineCatchesBrokenLedger(t *testing.T) {
 		sampletest.TestLedger(t, func(t *testing.T) sample.Ledger { return ownRule{sample.NewMemory()} })
 		return
 	}
-	cmd := exec.Command(os.Args[0], "-test.run=^TestMachineCatchesBrokenLedger$/^machine$", "-rapid.nofailfile")
-	cmd.Env = append(os.Environ(), "SAMPLETEST_BROKEN_LEDGER=1")
-	out, err := cmd.CombinedOutput()
-	if err == nil {
-		t.Fatalf("the machine passed a ledger that ignores the rule it is given:\n%s", out)
-	}
-	if !strings.Contains(string(out), "--- FAIL: TestMachineCatchesBrokenLedger/machine") {
-		t.Fatalf("the child did not fail in the machine:\n%s", out)
-	}
+	childtest.Fails(t, "TestMachineCatchesBrokenLedger", "machine", "SAMPLETEST_BROKEN_LEDGER=1", nil, "[rapid] failed")
 }

@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"os/exec"
 	"slices"
 	"strings"
 	"sync"
@@ -14,6 +13,7 @@ import (
 	"time"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/childtest"
 	"github.com/affrules/affrules/sample"
 	"github.com/affrules/affrules/sample/sampletest"
 )
@@ -136,15 +136,7 @@ func TestSuiteCatchesBrokenLedgers(t *testing.T) {
 		{"byID", "RequestsInRecordingOrder", "not in the order recorded"},
 	} {
 		t.Run(tc.ledger, func(t *testing.T) {
-			cmd := exec.Command(os.Args[0], "-test.run=^TestSuiteCatchesBrokenLedgers$/^"+tc.subtest+"$", "-rapid.nofailfile")
-			cmd.Env = append(os.Environ(), "SAMPLETEST_BROKEN="+tc.ledger)
-			out, err := cmd.CombinedOutput()
-			if err == nil {
-				t.Fatalf("the suite passed a %s ledger:\n%s", tc.ledger, out)
-			}
-			if !strings.Contains(string(out), "--- FAIL: TestSuiteCatchesBrokenLedgers/"+tc.subtest) || !strings.Contains(string(out), tc.says) {
-				t.Fatalf("the child did not fail in %s saying %q:\n%s", tc.subtest, tc.says, out)
-			}
+			childtest.Fails(t, "TestSuiteCatchesBrokenLedgers", tc.subtest, "SAMPLETEST_BROKEN="+tc.ledger, nil, tc.says)
 		})
 	}
 }

@@ -4,10 +4,11 @@
 // advisories.
 //
 // Everything the rules keep for one seller is one record, a [Seller]: creator groups (CP-4),
-// the blocklist (CP-13), the creation log (CP-3) and the collaborations with their lifecycle
-// events and members (CP-7). [Evaluator.NewSeller] makes an empty one, the only kind a [Store]
-// creates ([Seller.Validate] refuses a record holding groups, a blocklist, a creation log or
-// collaborations); every change is an [Action] applied at an instant by [Evaluator.Apply]:
+// the blocklist (CP-13), the creation log (CP-3), the collaborations with their lifecycle
+// events and members (CP-7), and a shop's permanent disqualification (ELG-6, ELG-11).
+// [Evaluator.NewSeller] makes an empty one, the only kind a [Store] creates ([Seller.Validate]
+// refuses a record holding groups, a blocklist, a creation log, collaborations or a
+// disqualification); every change is an [Action] applied at an instant by [Evaluator.Apply]:
 // [SaveGroup], [BlockCreator], [UnblockCreator], [NewDraft], [Edit], [Submit] (CP-2, CP-3,
 // CP-8, CP-17, ELG-9), [Pay], [Recall], [Finalize] (CP-15) and [Join] (CP-4, CP-13). A [Store] applies actions atomically,
 // so the quota and the blocklist hold under concurrency; [Memory] is the in-memory one and

@@ -28,7 +28,7 @@ var _ Store = (*Memory)(nil)
 
 // Create implements [Store.Create]: a record [Seller.Validate] refuses (no ID, market or
 // instant, or anything only [Evaluator.Apply] sets: groups, blocklist, creation log,
-// collaborations) is bad input, and nothing is stored.
+// collaborations, a disqualification) is bad input, and nothing is stored.
 func (m *Memory) Create(ctx context.Context, s Seller) (Seller, error) {
 	if m == nil {
 		return Seller{}, errNilMemory

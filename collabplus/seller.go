@@ -20,11 +20,12 @@ type Submission struct {
 }
 
 // Seller is everything the Collaboration Plus rules keep for one seller: its creator groups
-// (CP-4), its blocklist (CP-13), its creation log (CP-3) and its collaborations (CP-7). It is
+// (CP-4), its blocklist (CP-13), its creation log (CP-3), its collaborations (CP-7) and when
+// its shop's permanent disqualification was recorded (ELG-6, ELG-11). It is
 // one record so that a [Store] applies each [Action] to it atomically: a submission under the
 // quota, a join under the blocklist. Build one with [Evaluator.NewSeller]; change it with
 // [Evaluator.Apply]. A [Store] creates only a record as NewSeller makes it ([Seller.Validate]):
-// groups, blocklist, creation log and collaborations are the rules' to add.
+// groups, blocklist, creation log, collaborations and a disqualification are the rules' to add.
 type Seller struct {
 	ID             string              `json:"id"`
 	Market         affrules.MarketCode `json:"market"`
@@ -43,8 +44,9 @@ type Seller struct {
 // Validate reports what a new seller's record needs whatever the policy, every problem at once:
 // an ID as [Evaluator.NewSeller] checks it, a registered market, an instant of last change
 // within bounds, and nothing that only [Evaluator.Apply] sets: no groups (CP-4, [SaveGroup]), no
-// blocklist (CP-13, [BlockCreator]), no creation log (CP-3, [Submit]) and no collaborations
-// (CP-2, CP-3, CP-4, CP-7: [NewDraft] and the lifecycle). A [Store]'s Create refuses a record
+// blocklist (CP-13, [BlockCreator]), no creation log (CP-3, [Submit]), no collaborations
+// (CP-2, CP-3, CP-4, CP-7: [NewDraft] and the lifecycle) and no disqualification (ELG-6,
+// ELG-11, [Disqualify]). A [Store]'s Create refuses a record
 // that fails it, so a record built by hand without a market or an instant is refused when
 // stored, not at its first action, and one holding collaborations, groups or a history the
 // rules never checked (a period CP-2 refuses, a submission over the quota, a payment never

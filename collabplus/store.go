@@ -15,7 +15,7 @@ var (
 )
 
 // Store keeps each seller's Collaboration Plus record ([Seller]: groups, blocklist, creation log,
-// collaborations with their events and members). It owns no policy: the [Evaluator] whose rules
+// collaborations with their events and members, a shop's disqualification). It owns no policy: the [Evaluator] whose rules
 // apply is given on every change, and the store applies an action in one atomic step, so that
 // submissions racing for the quota admit exactly the free slots and a join racing a block sees
 // one order of the two. Implementations must be safe for concurrent use; package

@@ -45,7 +45,9 @@ var (
 // expired and recalled ones counted as the policy says. A denial says when the next slot opens
 // if nothing else happens: the start of the day (or the instant) the oldest submission that must
 // leave the window does, or, when expired ones do not count, the end of a payment window, if that
-// comes first. Any number of collaborations may run at once.
+// comes first. Any number of collaborations may run at once. A seller whose shop's permanent
+// disqualification was recorded ([Disqualify], ELG-6, ELG-11) may submit nothing more: the
+// decision says so too, and no time lifts it.
 func (e *Evaluator) Quota(s Seller, at time.Time) (affrules.Decision, error) {
 	if err := e.ready(); err != nil {
 		return affrules.Decision{}, err
@@ -60,7 +62,11 @@ func (e *Evaluator) Quota(s Seller, at time.Time) (affrules.Decision, error) {
 	if err := l.Err(); err != nil {
 		return affrules.Decision{}, err
 	}
-	return e.quota(&s, mk, at), nil
+	d := e.quota(&s, mk, at)
+	if !s.Disqualified.IsZero() {
+		d = affrules.Decide(append(d.Reasons, affrules.Reason{Rule: RuleLaterDisqualification, Key: keyShopDisqualified, Observed: affrules.Instant(s.Disqualified), Subject: s.ID})...)
+	}
+	return d, nil
 }
 
 func (e *Evaluator) quota(s *Seller, mk affrules.Market, at time.Time) affrules.Decision {

@@ -333,6 +333,14 @@ func TestForeignBook_COM9(t *testing.T) {
 	if _, err := commission.MustNew(commission.DefaultPolicy()).Resolve(b, order("l", day(1)), day(2)); err != nil {
 		t.Errorf("another evaluator of the same rule: %v", err)
 	}
+	// A rule differing only in the shop-ads fallback is another rule too, and the error shows
+	// where the two differ.
+	p = commission.DefaultPolicy()
+	p.ShopAdsFallback = false
+	_, err := commission.MustNew(p).Resolve(b, order("l", day(1)), day(2))
+	if !errors.Is(err, commission.ErrForeignBook) || !strings.Contains(err.Error(), "shop-ads fallback true)") || !strings.Contains(err.Error(), "shop-ads fallback false)") {
+		t.Errorf("Resolve under another shop-ads fallback: %v, want ErrForeignBook naming both settings", err)
+	}
 }
 
 // COM-14: Advise refuses an unknown market; a suggested rate of 0% is refused.

@@ -2,6 +2,7 @@ package commission
 
 import (
 	"encoding/json"
+	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -462,11 +463,15 @@ func (e *Evaluator) checkBook(b *Book) error {
 		return fielderr.New(pkg, "book", "nil", "must be a Book from Evaluator.Prepare (a book of no offers is &commission.Book{})")
 	}
 	if b.slots != nil && b.rule != e.rule {
-		return fielderr.New(pkg, "book", b.rule.MinRate.String()+"–"+b.rule.MaxRate.String(),
-			"was prepared under another offer rule than the evaluator's (rates %s–%s, exclusive rate required %t): %w",
-			e.rule.MinRate, e.rule.MaxRate, e.rule.RequireExclusiveRate, ErrForeignBook)
+		return fielderr.New(pkg, "book", "("+b.rule.describe()+")", "was prepared under another offer rule than the evaluator's (%s): %w", e.rule.describe(), ErrForeignBook)
 	}
 	return nil
+}
+
+// describe names every setting of offer rule r, as an error comparing two rules shows them.
+func (r OfferRule) describe() string {
+	return fmt.Sprintf("rates %s–%s, exclusive rate required %t, relisting delay %s, shop-ads fallback %t",
+		r.MinRate, r.MaxRate, r.RequireExclusiveRate, r.RelistDelay, !r.NoShopAdsFallback)
 }
 
 // Resolve decides which source pays order line o at its instant at, and at which rate (COM-3):

@@ -35,7 +35,8 @@ var (
 	// ErrNothingEarned reports a record opened on a commission that earns nothing.
 	ErrNothingEarned = errors.New("nothing earned")
 	// ErrForeignBook reports a [Book] prepared by an evaluator whose offer rule (rate bounds,
-	// COM-9, or exclusive-rate requirement, COM-4) differs from the one resolving against it.
+	// COM-9, exclusive-rate requirement, COM-4, relisting delay, COM-10, or shop-ads fallback,
+	// COM-5) differs from the one resolving against it; the error names both rules' settings.
 	ErrForeignBook = errors.New("book prepared under another offer rule")
 )
 

@@ -502,7 +502,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) collabplus.Store) {
 
 	t.Run("CreateForgedHistory_CP2_CP3_CP4_CP7_CP13", func(t *testing.T) {
 		// A record holding what only Apply sets (groups, blocklist, creation log,
-		// collaborations) is bad input naming each such field, whichever store keeps it: its
+		// collaborations, a disqualification) is bad input naming each such field, whichever store keeps it: its
 		// history never went through the rules (a one-day period, a submission outside the
 		// quota, a payment never made, a group never saved). Nothing is stored, the records
 		// held are unchanged, and a record fresh from NewSeller is still created.
@@ -524,6 +524,7 @@ func TestStore(t *testing.T, newStore func(t *testing.T) collabplus.Store) {
 			{"Blocklist_CP13", []string{"seller.blocklist"}, only(func(r *collabplus.Seller) { r.Blocklist = forged.Blocklist })},
 			{"Submissions_CP3", []string{"seller.submissions"}, only(func(r *collabplus.Seller) { r.Submissions = forged.Submissions })},
 			{"Collaborations_CP2_CP7", []string{"seller.collaborations"}, only(func(r *collabplus.Seller) { r.Collaborations = forged.Collaborations })},
+			{"Disqualified_ELG11", []string{"seller.disqualified"}, only(func(r *collabplus.Seller) { r.Disqualified = r.Updated })},
 			{"Draft", []string{"seller.collaborations"}, only(func(r *collabplus.Seller) {
 				r.Collaborations = []collabplus.Collaboration{{ID: "c1", Market: affrules.TH, Preferences: terms()}}
 			})},

@@ -123,23 +123,22 @@ func offersMachine(t *rapid.T, s commission.OfferStore) {
 			}
 			for _, n := range counts {
 				for _, shopAds := range []bool{false, true} {
-					for _, strict := range []bool{shopAds && rule.NoShopAdsFallback} {
-						var paid affrules.Rate
-						paying := false
-						for _, e := range news {
-							if !e.from.After(start) {
-								paid, paying = pay(e.terms, n, shopAds, strict)
-							}
+					strict := shopAds && rule.NoShopAdsFallback
+					var paid affrules.Rate
+					paying := false
+					for _, e := range news {
+						if !e.from.After(start) {
+							paid, paying = pay(e.terms, n, shopAds, strict)
 						}
-						for i, e := range olds {
-							until := end
-							if i+1 < len(olds) && olds[i+1].from.Before(end) {
-								until = olds[i+1].from
-							}
-							if e.from.Before(until) && until.After(start.Add(-delay)) {
-								if owed, ok := pay(e.terms, n, shopAds, strict); ok && (!paying || paid.Cmp(owed) < 0) {
-									return true
-								}
+					}
+					for i, e := range olds {
+						until := end
+						if i+1 < len(olds) && olds[i+1].from.Before(end) {
+							until = olds[i+1].from
+						}
+						if e.from.Before(until) && until.After(start.Add(-delay)) {
+							if owed, ok := pay(e.terms, n, shopAds, strict); ok && (!paying || paid.Cmp(owed) < 0) {
+								return true
 							}
 						}
 					}

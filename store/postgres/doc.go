@@ -33,7 +33,7 @@
 //
 // A campaign, a Collaboration Plus seller record, a commission offer and a commission record
 // are aggregates: every rule reads and changes the whole of one (a campaign's registrations, a
-// seller's groups, blocklist, creation log and collaborations, an offer's coverage, period and
+// seller's groups, blocklist, creation log, collaborations and disqualification, an offer's coverage, period and
 // rate history, a record's amounts and the events applied to it), and never two at once. Each
 // is therefore one row, the aggregate as jsonb (the domain types marshal to JSON and back
 // exactly: money as whole minor units or decimal strings and rates as decimal strings, never

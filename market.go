@@ -76,10 +76,10 @@ func (m Market) Month(t time.Time) Period { return MonthOf(t, m.Location()) }
 func (m Market) String() string { return string(m.Code) }
 
 // NewMarket validates a market's fields and loads its zone. The code must be 2 to 8 upper-case
-// letters A–Z or digits (ISO 3166 codes such as "TH" and "USA" are), so that a typo such as "uk"
-// or a code with a space or an invisible character is refused rather than registered as a market
-// of its own; the zone a known IANA zone, the currency three upper-case letters, the minor unit between 0 and 4, and
-// each channel non-empty, none listed twice.
+// letters A-Z or digits (ISO 3166 codes such as "TH" and "USA" are), so that a typo such as "uk" or
+// a code with a space or an invisible character is refused rather than registered as a market of
+// its own; the zone a known IANA zone, the currency three upper-case letters, the minor unit
+// between 0 and 4, and each channel non-empty, none listed twice.
 func NewMarket(code MarketCode, zone, currency string, minorUnit int32, channels ...Channel) (Market, error) {
 	m := Market{Code: code, Zone: zone, Currency: currency, MinorUnit: minorUnit, Channels: slices.Clone(channels)}
 	if code == "" {

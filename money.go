@@ -53,7 +53,8 @@ func (m RoundingMode) Round(amount decimal.Decimal, places int32) decimal.Decima
 	if amount.Exponent() >= -places {
 		return amount
 	}
-	if int64(amount.NumDigits())+int64(amount.Exponent()) < -int64(places) {
+	// Only far below the unit is the digit count worth taking: decimal rounds the rest quickly.
+	if exp := int64(amount.Exponent()); exp < -int64(places)-38 && int64(amount.NumDigits())+exp < -int64(places) {
 		return decimal.New(0, -places) // |amount| < 10^-(places+1): below half a unit
 	}
 	switch m {

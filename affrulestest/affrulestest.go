@@ -171,11 +171,12 @@ func given(name string) bool {
 	return set
 }
 
-// Machine runs a store's state machine: check, against a new store from newStore, for each
-// rapid check, at most checks of them unless -rapid.checks is given (see [FewerChecks]). newStore must not call t.Parallel: its
-// subtest would wait for the machine, which waits for the store. Each store is made in a
-// subtest of t that lasts until its check ends, so that whatever it holds (a schema, a pool of connections)
-// is released then rather than at the end of the whole machine. t is skipped if newStore skips.
+// Machine runs a store's state machine: check, against a new store from newStore, for each rapid
+// check, at most checks of them unless -rapid.checks is given (see [FewerChecks]). newStore must
+// not call t.Parallel: its subtest would wait for the machine, which waits for the store. Each
+// store is made in a subtest of t that lasts until its check ends, so that whatever it holds (a
+// schema, a pool of connections) is released then rather than at the end of the whole machine. t is
+// skipped if newStore skips.
 func Machine[S any](t *testing.T, checks int, newStore func(*testing.T) S, check func(*rapid.T, S)) {
 	t.Helper()
 	if newStore == nil || check == nil {

@@ -105,14 +105,14 @@
 //     nothing in a running collaboration; a permanent one, recorded with [Disqualify], ends the
 //     product's part in the seller's running and scheduled collaborations at that instant (its
 //     offers end then; [Policy.PermanentEndsParticipation]). The product stays disqualified: a
-//     later submission with it is refused whatever eligibility result is given; a shop-scoped
-//     one is recorded on the seller too (Seller.Disqualified, even when nothing was running),
-//     and every later submission is refused; and once every
-//     product of a collaboration has ended, no creator may join it, and nothing is left for a
-//     task or a challenge to count (CP-18): a task completed from then on earns no reward
-//     ([Evaluator.TaskReward], an ELG-11 reason), and a challenge score reached from then on is
-//     bad input ([Evaluator.Rank]). While some products take part, which content and orders
-//     count is the host's (a [Completion] or [Score] counts a product only until it left).
+//     later submission with it is refused whatever eligibility result is given; a shop-scoped one
+//     is recorded on the seller too (Seller.Disqualified, even when nothing was running), and every
+//     later submission is refused; and once every product of a collaboration has ended, no creator
+//     may join it, and nothing is left for a task or a challenge to count (CP-18): a task completed
+//     from then on earns no reward ([Evaluator.TaskReward], an ELG-11 reason,
+//     collabplus.elg11.completed_after_products), and a challenge score reached from then on is bad
+//     input ([Evaluator.Rank]). While some products take part, which content and orders count is
+//     the host's (a [Completion] or [Score] counts a product only until it left).
 //   - CP-7, CP-15: payment and final terms come before the start; final terms keep to the
 //     products submitted (their ELG-9 and CP-8 checks stand) at rates no lower, for a period
 //     that starts after they are set and within CP-2's bounds.
@@ -145,7 +145,6 @@
 //	collabplus.cp18.link_share_only       Text "link_share_only", the member's kind; Text: the task's content type; subject: the task
 //	collabplus.cp5.completed_late         Instant of the first completion at or after the end; Instant the period ended; subject: the task
 //	collabplus.cp5.completed_before_join  Instant of the last completion too early; Instant completions count from; subject: the task
-//	collabplus.cp5.completed_after_products  Instant of the first completion after every product left; Instant the last left; subject: the task
 //	collabplus.cp7.state                  Text: the state; Text: the state or states the action needs; subject: the collaboration
 //	collabplus.cp7.payment_late           Instant of the payment; Instant the payment window closed; subject: the collaboration
 //	collabplus.cp7.pay_started            Instant of the payment; Instant the period started; subject: the collaboration
@@ -162,6 +161,7 @@
 //	collabplus.elg11.ended_before         Instant the product's participation ended; subject: the product
 //	collabplus.elg11.shop_disqualified    Instant the shop's permanent disqualification was recorded; subject: the seller
 //	collabplus.elg11.all_ended            Instant the last product's participation ended; subject: the collaboration
+//	collabplus.elg11.completed_after_products  Instant of the first task completion after every product left; Instant the last left; subject: the task
 //	collabplus.elg11.not_permanent        Text: the result's state; Text "permanently_disqualified"; subject: the result's ID
 //	collabplus.elg11.kept                 no values: the policy keeps the product in; subject: the result's ID
 //	collabplus.elg11.nothing_to_end       no values: nothing running or scheduled to end (nor a shop to record); subject: the result's ID

@@ -37,7 +37,7 @@ var (
 	// CP-5, ELG-11: the task was completed only after every product of the collaboration had
 	// left it (permanently disqualified), before the period's end; observed the first such
 	// completion, limit the instant the last product left.
-	keyTaskAfterProducts = affrules.DefineMessage("collabplus.cp5.completed_after_products", affrules.Message{
+	keyTaskAfterProducts = affrules.DefineMessage("collabplus.elg11.completed_after_products", affrules.Message{
 		Text: "{subject} completed after every product left the collaboration: no task reward", Observed: "completed {observed}", Limit: "last product left {limit}",
 	})
 	// CP-5: the task was completed only before the creator's join (or the period's start);
@@ -71,15 +71,15 @@ type Reward struct {
 // TaskReward decides member creator's reward in task collaboration c (CP-5) from the tasks'
 // completions done, given in any order. A completion counts only inside [the creator's join,
 // the period's end), and before every product of c has left it (ELG-11, [Collaboration].Ended:
-// nothing is left to count then, CP-18): Interpretation: if a join is recorded before the period's start,
-// completions count from the start (CP-7: members join from the start instant). Every task
+// nothing is left to count then, CP-18): Interpretation: if a join is recorded before the period's
+// start, completions count from the start (CP-7: members join from the start instant). Every task
 // needs a counted completion; the reward is then [Terms].Reward, due at the last of the tasks'
 // first counted completions (the platform pays during the collaboration, as the last task
-// completes). Partial completion earns nothing: the decision is denied with one reason per
-// task not completed in time, with its observed instant or count and the limit it missed, and
-// the Reward is the zero Reward. A member who joined as a link-share-only creator does not
-// complete a task of [Policy].ContentCreatorTasks, whatever completions are reported (LVL-11,
-// CP-18): its reason names the task's content type.
+// completes). Partial completion earns nothing: the decision is denied with one reason per task not
+// completed in time, with its observed instant or count and the limit it missed, and the Reward is
+// the zero Reward. A member who joined as a link-share-only creator does not complete a task of
+// [Policy].ContentCreatorTasks, whatever completions are reported (LVL-11, CP-18): its reason names
+// the task's content type.
 //
 // The outcome depends only on c and done: completions still to come, before the end, are the
 // host's to add. Bad input is a [*affrules.FieldError]: a collaboration that is not a task

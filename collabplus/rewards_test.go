@@ -553,7 +553,7 @@ func TestRewardsAfterEveryProductLeft_ELG11(t *testing.T) {
 	require.NoError(t, err)
 	require.False(t, d.Allowed)
 	require.Equal(t, collabplus.Reward{}, r)
-	want := []affrules.Reason{{Rule: collabplus.RuleLaterDisqualification, Key: "collabplus.cp5.completed_after_products",
+	want := []affrules.Reason{{Rule: collabplus.RuleLaterDisqualification, Key: "collabplus.elg11.completed_after_products",
 		Observed: affrules.Instant(left), Limit: affrules.Instant(left), Subject: "tasks[1]"}}
 	if diff := reasonsDiff(want, d.Reasons); diff != "" {
 		t.Errorf("reasons (-want +got):\n%s", diff)

@@ -214,9 +214,10 @@ type OfferRule struct {
 	// [Policy.OfferRule] sets it to the decrease delay when Open decreases are delayed
 	// (COM-10), else to zero.
 	RelistDelay time.Duration
-	// NoShopAdsFallback is the negation of [Policy.ShopAdsFallback], which [OfferRule.Conflicts]
-	// needs to know what an offer without a shop-ads rate pays a shop-ads order: nothing from
-	// it when true, its standard rate when false (the zero value, as the default policy has it).
+	// NoShopAdsFallback is the negation of [Policy.ShopAdsFallback] (COM-5), which
+	// [OfferRule.Conflicts] needs to know what an offer without a shop-ads rate pays a shop-ads
+	// order: nothing from it when true, its standard rate when false (as the default policy has
+	// it).
 	NoShopAdsFallback bool
 }
 

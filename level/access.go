@@ -86,7 +86,8 @@ func newVisibility(partners bool) visibility {
 // creator is a user like any other. An unknown role is denied. A denial's reason carries the
 // viewer's role as [affrules.Text]; its key says which denial it is and whether the policy shows
 // levels to partners. Decisions for the known roles are built once, in
-// [New], and shared: do not modify their reasons in place. An empty creator ID is an error. The
+// [New], and shared: do not modify their reasons in place. A creator ID [Record.Validate]
+// refuses (empty, say) is an error: whose level is viewed (LVL-5) must be named. The
 // zero Evaluator denies, with an error wrapping [ErrNoPolicy].
 func (e *Evaluator) Visible(viewer Viewer, creator string) (affrules.Decision, error) {
 	if err := e.ready("Visible"); err != nil {

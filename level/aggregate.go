@@ -127,11 +127,12 @@ func (a *Aggregator) dayIndex(s int64) int {
 }
 
 // Add counts event e: a promotion's market-calendar day as active, any event's GMV, product and
-// category. An event with no creator, an unknown kind, a category without a product or other than
-// the one given before for its product, a GMV outside the library's decimal bounds
-// (checked before any arithmetic), negative or finer than the market currency's minor unit, the
-// zero instant or one outside the years 1900 to 2199, or an instant outside the month (in the
-// market's calendar, MKT-2) is rejected with an error naming the field and changes nothing.
+// category. An event whose creator [Record.Validate] refuses, an unknown kind, a category
+// without a product or other than the one given before for its product, a GMV outside the
+// library's decimal bounds (checked before any arithmetic), negative or finer than the market
+// currency's minor unit, the zero instant or one outside the years 1900 to 2199, or an instant
+// outside the month (in the market's calendar, MKT-2) is rejected with an error naming the field
+// and changes nothing.
 func (a *Aggregator) Add(e Event) error {
 	if a == nil || a.ndays == 0 {
 		return fielderr.New(pkg, "aggregator.market", `""`, "the zero Aggregator has no market, build one with NewAggregator: %w", affrules.ErrUnknownMarket)

@@ -72,10 +72,12 @@
 //     exponent within ±28 and at most 38 digits. This is checked before any arithmetic,
 //     comparison or formatting, and such a decimal is never printed in an error, so no input
 //     makes an evaluation slow. A [GPM] outside its own range has no data.
-//   - Identifiers that key a record (the market and creator of a [Record], the creator of
-//     [LevelAt], [Evaluator.TrendAt], [Evaluator.Refresh], an [Event] or a [Profile]) must not
-//     be empty; a creator given twice in one [Evaluator.Refresh] is an error naming them, and
-//     only their first performance counts.
+//   - Identifiers that key a record: the market of a [Record] must not be empty; a creator (of a
+//     [Record], [LevelAt], [Evaluator.TrendAt], [Evaluator.Refresh], [Evaluator.Visible], an
+//     [Event] or a [Profile]) is an identifier as every package's are, not empty, at most 256
+//     bytes of UTF-8 without control characters, so every store holds it as given; a creator
+//     given twice in one [Evaluator.Refresh] is an error naming them, and only their first
+//     performance counts.
 //
 // # Reasons
 //

@@ -187,7 +187,8 @@ type Profile struct {
 	Live  GPM `json:"live"`
 }
 
-// Validate reports every problem in p at once, each a *[affrules.FieldError]: no creator, a kind
+// Validate reports every problem in p at once, each a *[affrules.FieldError]: a creator
+// [Record.Validate] refuses, a kind
 // out of range, more than [MaxLabels] labels (then only the first [MaxLabels] are checked
 // further), an empty or repeated label, an empty label icon (the first one), a negative rating
 // or one outside the library's decimal bounds (an exponent within ±28, at most 38 digits,

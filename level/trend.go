@@ -161,9 +161,9 @@ func (e *Evaluator) Trend(levels ...Level) (Trend, error) {
 // of m and of as many months before it as the policy's consistent-drop rule needs, so the
 // trend's DropStreak counts back no further than [TrendPolicy].ConsistentMonths. A month with
 // no stored level ends the run: an unknown month is not a drop, nor is one before 1900, which it
-// does not read. It returns false if no level is stored for m itself. An unknown market, an
-// empty creator, a month outside the years 1900 to 2199, a failing store and a stored level that is
-// not L0 to L8 are errors, each with false.
+// does not read. It returns false if no level is stored for m itself. An unknown market, a
+// creator [Record.Validate] refuses, a month outside the years 1900 to 2199, a failing store
+// and a stored level that is not L0 to L8 are errors, each with false.
 func (e *Evaluator) TrendAt(ctx context.Context, h History, market affrules.MarketCode, creator string, m affrules.Month) (Trend, bool, error) {
 	if err := e.ready("TrendAt"); err != nil {
 		return Trend{}, false, err

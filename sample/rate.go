@@ -27,7 +27,8 @@ func (f Fulfilment) Ratio() (affrules.Value, bool) {
 
 // Rate returns the fulfilment rate as an [affrules.Rate], rounded down to the nearest 1e-9 (so
 // a threshold the exact rate does not reach is never reached), and whether it is defined (some
-// request ended, and neither count is negative); it is what level's badges read.
+// request ended, neither count is negative, nor is their sum past int64); it is what level's
+// badges read.
 func (f Fulfilment) Rate() (affrules.Rate, bool) {
 	n := f.Fulfilled + f.Overdue
 	if f.Fulfilled < 0 || f.Overdue < 0 || n <= 0 { // none, a negative count, or a sum past int64

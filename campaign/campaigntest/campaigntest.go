@@ -17,10 +17,10 @@
 // refused and bad actions storing nothing, reviews once, instants only forward); and the
 // atomic step the [campaign.Store] contract asks for under concurrent use:
 // sixteen creates of one ID at once, with different terms (one is stored, as it returned; the
-// others wrap [campaign.ErrConflict]), sixteen registrations of one product at once (one is
-// stored, CMP-4), sixteen products registered at once (all stored), registrations racing the end of the registration period
-// (exactly those before the end stored, CMP-4's half-open period) and registrations at
-// instants out of order (each refused or stored, none lost).
+// others wrap [campaign.ErrConflict]), sixteen registrations of one product at once (one is stored,
+// CMP-4), sixteen products registered at once (all stored), registrations racing the end of the
+// registration period (exactly those before the end stored, CMP-4's half-open period) and
+// registrations at instants out of order (each refused or stored, none lost).
 //
 // A store's own test calls it with a function returning a new, empty store:
 //

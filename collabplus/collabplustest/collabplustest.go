@@ -7,7 +7,8 @@
 // again under its ID ([collabplus.ErrConflict]), also by sixteen Creates at once (exactly one
 // succeeds, the others are conflicts, and the winner's record is the one stored); a record
 // [collabplus.Seller.Validate] refuses, among them one holding a history built by hand (groups,
-// blocklist, creation log or collaborations, which only the rules add), refused as bad input
+// blocklist, creation log, collaborations or a disqualification, which only the rules add),
+// refused as bad input
 // naming the field and storing nothing; an unknown ID ([collabplus.ErrNotFound]); actions
 // applied by the rules of the evaluator given on each call (creator groups, drafts, submission,
 // payment, the blocklist, joins, final terms, recalls and permanent disqualifications, whose
@@ -501,11 +502,11 @@ func TestStore(t *testing.T, newStore func(t *testing.T) collabplus.Store) {
 	})
 
 	t.Run("CreateForgedHistory_CP2_CP3_CP4_CP7_CP13", func(t *testing.T) {
-		// A record holding what only Apply sets (groups, blocklist, creation log,
-		// collaborations, a disqualification) is bad input naming each such field, whichever store keeps it: its
-		// history never went through the rules (a one-day period, a submission outside the
-		// quota, a payment never made, a group never saved). Nothing is stored, the records
-		// held are unchanged, and a record fresh from NewSeller is still created.
+		// A record holding what only Apply sets (groups, blocklist, creation log, collaborations, a
+		// disqualification) is bad input naming each such field, whichever store keeps it: its
+		// history never went through the rules (a one-day period, a submission outside the quota, a
+		// payment never made, a group never saved). Nothing is stored, the records held are
+		// unchanged, and a record fresh from NewSeller is still created.
 		s := newStore(t)
 		held := ready(t, s, e, "shop-held", 1)
 		forged := forgedSeller(t, e, "shop-forged")

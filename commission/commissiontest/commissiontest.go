@@ -102,19 +102,19 @@ func fieldError(t *testing.T, err error, field string) {
 }
 
 // TestOffers runs the conformance suite against the offer stores newStore returns: storing and
-// reading offers, every put in the next Offers answer, changes that extend a history, every
-// refused offer or change storing nothing (COM-9 bounds, COM-11 tiers, rewritten histories), one
-// OPEN offer per market and product, a relisting after a removal refused while its terms at its
-// start pay less than the removed offer still owes (CMP-7, COM-10), copies isolated from the caller, and
-// concurrent puts. Its last subtest, Machine, is a rapid state machine that compares every
-// answer of a new store with a plain model: a map of the offers stored, a put accepted exactly
-// when the rule given accepts the offer over the one stored under its ID and it is neither a
-// second OPEN offer of its market and product running then nor such a relisting, over random runs of new offers, changes (new rates,
-// rewritten ones, ends, moved starts, members, creators, sources) under two rules, reads and
-// calls that must fail. newStore must return a new, empty store each time it is called; Machine
-// calls it in a subtest of its own for each rapid check, which ends, running the store's
-// cleanups, when the check does, and runs at most 20 checks (lowering -rapid.checks while it runs,
-// unless it is given on the command line, which then holds), so TestOffers must not run in
+// reading offers, every put in the next Offers answer, changes that extend a history, every refused
+// offer or change storing nothing (COM-9 bounds, COM-11 tiers, rewritten histories), one OPEN offer
+// per market and product, a relisting after a removal refused while its terms at its start pay less
+// than the removed offer still owes (CMP-7, COM-10), copies isolated from the caller, and
+// concurrent puts. Its last subtest, Machine, is a rapid state machine that compares every answer
+// of a new store with a plain model: a map of the offers stored, a put accepted exactly when the
+// rule given accepts the offer over the one stored under its ID and it is neither a second OPEN
+// offer of its market and product running then nor such a relisting, over random runs of new
+// offers, changes (new rates, rewritten ones, ends, moved starts, members, creators, sources) under
+// two rules, reads and calls that must fail. newStore must return a new, empty store each time it
+// is called; Machine calls it in a subtest of its own for each rapid check, which ends, running the
+// store's cleanups, when the check does, and runs at most 20 checks (lowering -rapid.checks while
+// it runs, unless it is given on the command line, which then holds), so TestOffers must not run in
 // parallel with other rapid tests.
 func TestOffers(t *testing.T, newStore func(t *testing.T) commission.OfferStore) {
 	ctx := context.Background()

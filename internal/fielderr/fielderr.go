@@ -178,8 +178,9 @@ func Decoding(pkg, doc string, err error) error {
 // ParsePolicy decodes JSON policy data for package pkg by the library's one policy-loading rule
 // ([strictjson.Load]: unknown, case-folded and repeated keys are errors at any depth; top-level
 // settings left out keep their value in defaults, as do ones given as null except lists and maps,
-// which null makes nil), then validates it: every shape problem at once, a decoding error as
-// [Decoding] gives it, else every problem Validate finds.
+// which null makes none: nil, or empty for a type whose JSON is a list or a map, a timeline),
+// then validates it: every shape problem at once, a decoding error as [Decoding] gives it, else
+// every problem Validate finds.
 func ParsePolicy[P interface{ Validate() error }](pkg string, data []byte, defaults P) (P, error) {
 	var p, zero P
 	problems, err := strictjson.Load(data, &p, defaults)

@@ -3,26 +3,25 @@
 // checks and what they need, github.com/shopspring/decimal), so a host's build of its own
 // ledger's tests pulls in nothing else.
 //
-// [TestLedger] runs the suite: requests recorded exactly as returned and listed per creator by
-// the instant asked, those asked at one instant in the order they were recorded (not by ID); events recorded by the rule given on each call; the [sample.History]
-// a ledger builds, checked through the decisions and errors it leads to (the open request
-// denied, the order of requests and the 30-day wait per creator,
-// seller and product, SMP-10; the monthly cap in the market's month over the sources
-// [sample.Rule.Capped] counts, SMP-11; the automatic approvals per product of a campaign, under
-// review or reject, SMP-2; the samples per creator of a Collaboration Plus, SMP-3); a request
-// made again under its ID ([sample.ErrConflict]); an unknown ID ([sample.ErrNotFound]); denials,
-// refusals and bad input recording nothing; returned requests that are copies; a cancelled
-// context; a model-based state machine ("machine": up to 15 runs of rapid, each on a new
-// ledger, of requests and events at instants on the windows' edges, compared at every step
-// with a plain model of SPEC §6: every decision with its reasons and NextAllowed, every event
-// and refusal, states that only move forward, refused and bad calls recording nothing, the
-// fulfilment rate); and the atomic step SMP-7 asks for under concurrent use: 100 requests racing for the
-// last 3 units of a quantity admit exactly 3 (the rest wait for the seller's review), 20
-// requests of one creator for one product leave exactly one open (the rest are denied), 16
-// requests of different creators under one ID record exactly one (the rest wrap
-// [sample.ErrConflict]), 20
-// requests of one creator at once stop at the monthly cap, 10 at once in one Collaboration Plus
-// stop at 3, and 10 answers to one request record one.
+// [TestLedger] runs the suite: requests recorded exactly as returned and listed per creator by the
+// instant asked, those asked at one instant in the order they were recorded (not by ID); events
+// recorded by the rule given on each call; the [sample.History] a ledger builds, checked through
+// the decisions and errors it leads to (the open request denied, the order of requests and the
+// 30-day wait per creator, seller and product, SMP-10; the monthly cap in the market's month over
+// the sources [sample.Rule.Capped] counts, SMP-11; the automatic approvals per product of a
+// campaign, under review or reject, SMP-2; the samples per creator of a Collaboration Plus, SMP-3);
+// a request made again under its ID ([sample.ErrConflict]); an unknown ID ([sample.ErrNotFound]);
+// denials, refusals and bad input recording nothing; returned requests that are copies; a cancelled
+// context; a model-based state machine ("machine": up to 15 runs of rapid, each on a new ledger, of
+// requests and events at instants on the windows' edges, compared at every step with a plain model
+// of SPEC §6: every decision with its reasons and NextAllowed, every event and refusal, states that
+// only move forward, refused and bad calls recording nothing, the fulfilment rate); and the atomic
+// step SMP-7 asks for under concurrent use: 100 requests racing for the last 3 units of a quantity
+// admit exactly 3 (the rest wait for the seller's review), 20 requests of one creator for one
+// product leave exactly one open (the rest are denied), 16 requests of different creators under one
+// ID record exactly one (the rest wrap [sample.ErrConflict]), 20 requests of one creator at once
+// stop at the monthly cap, 10 at once in one Collaboration Plus stop at 3, and 10 answers to one
+// request record one.
 //
 // A ledger's own test calls it with a function returning a new, empty ledger:
 //

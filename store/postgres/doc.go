@@ -31,35 +31,34 @@
 // a missing or repeated ID wrap the domain package's ErrNotFound and ErrConflict, as the
 // in-memory stores' do.
 //
-// A campaign, a Collaboration Plus seller record, a commission offer and a commission record
-// are aggregates: every rule reads and changes the whole of one (a campaign's registrations, a
-// seller's groups, blocklist, creation log, collaborations and disqualification, an offer's coverage, period and
-// rate history, a record's amounts and the events applied to it), and never two at once. Each
-// is therefore one row, the aggregate as jsonb (the domain types marshal to JSON and back
-// exactly: money as whole minor units or decimal strings and rates as decimal strings, never
-// floats; instants in RFC 3339 with nanoseconds, in UTC when their zone's offset then had
-// seconds, which RFC 3339 cannot write), beside indexed key columns (ID, market,
-// product, source, state, instants as timestamptz) for lookups and for reading the data with
-// SQL. Where such a column holds money, as a commission record's earned, refunded and remaining
-// amounts do, it is numeric with the currency's minor-unit places, written from the same record
-// as the jsonb in the same statement. Locking that row serialises the changes to one aggregate
-// and leaves the others free; splitting an aggregate into normalised tables would only add
-// joins to rebuild what each rule needs whole. A level is no aggregate: it is one smallint per
-// market, creator and month (the month's first day, a date), stored by one upsert. The jsonb is
-// read by the domain types' own decoding, so it follows them: a commission record's JSON must
-// hold its "rounding" (commission.Record.UnmarshalJSON), which rows written by releases before
-// that field existed lack; such a row is refused when read until its mode is added (for a
-// database whose records were all opened under one mode: UPDATE affrules_commission_records SET
-// data = data || '{"rounding": "half_up"}' WHERE NOT data ? 'rounding').
+// A campaign, a Collaboration Plus seller record, a commission offer and a commission record are
+// aggregates: every rule reads and changes the whole of one (a campaign's registrations, a seller's
+// groups, blocklist, creation log, collaborations and disqualification, an offer's coverage, period
+// and rate history, a record's amounts and the events applied to it), and never two at once. Each
+// is therefore one row, the aggregate as jsonb (the domain types marshal to JSON and back exactly:
+// money as whole minor units or decimal strings and rates as decimal strings, never floats;
+// instants in RFC 3339 with nanoseconds, in UTC when their zone's offset then had seconds, which
+// RFC 3339 cannot write), beside indexed key columns (ID, market, product, source, state, instants
+// as timestamptz) for lookups and for reading the data with SQL. Where such a column holds money,
+// as a commission record's earned, refunded and remaining amounts do, it is numeric with the
+// currency's minor-unit places, written from the same record as the jsonb in the same statement.
+// Locking that row serialises the changes to one aggregate and leaves the others free; splitting an
+// aggregate into normalised tables would only add joins to rebuild what each rule needs whole. A
+// level is no aggregate: it is one smallint per market, creator and month (the month's first day, a
+// date), stored by one upsert. The jsonb is read by the domain types' own decoding, so it follows
+// them: a commission record's JSON must hold its "rounding" (commission.Record.UnmarshalJSON),
+// which rows written by releases before that field existed lack; such a row is refused when read
+// until its mode is added (for a database whose records were all opened under one mode: UPDATE
+// affrules_commission_records SET data = data || '{"rounding": "half_up"}' WHERE NOT data ?
+// 'rounding').
 //
-// An offer's rule also looks beyond the offer: a second OPEN offer of its market and product
-// that conflicts with it is refused (commission.OfferRule.Conflicts: COM-10, COM-11, and a
-// relisting within the decrease delay whose terms at its start pay less than the other still
-// owes, CMP-7). A put therefore locks a row per
-// market and product first, then the offer's row, so that two puts of one product wait for
-// each other and the check sees every offer committed. A commission record's Create inserts with ON CONFLICT DO
-// NOTHING, which waits for a concurrent insert of the same ID, and then compares the stored
-// record as commission.RecordMemory does.
+// An offer's rule also looks beyond the offer: a second OPEN offer of its market and product that
+// conflicts with it is refused (commission.OfferRule.Conflicts: COM-10, COM-11, and a relisting
+// within the decrease delay whose terms at its start pay less than the other still owes, CMP-7). A
+// put therefore locks a row per market and product first, then the offer's row, so that two puts of
+// one product wait for each other and the check sees every offer committed. A commission record's
+// Create inserts with ON CONFLICT DO NOTHING, which waits for a concurrent insert of the same ID,
+// and then compares the stored record as commission.RecordMemory does.
 //
 // A sample request is a row of its own, but the [sample.History] its decision needs spans the
 // creator's requests (the open request and the wait per product, the monthly cap, the samples

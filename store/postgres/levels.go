@@ -82,7 +82,8 @@ func (s *levels) Put(ctx context.Context, r level.Record) error {
 }
 
 // Get implements [level.History.Get]; an empty market or creator, or a month outside the years
-// 1900 to 2199, is an error, as for [level.MemoryHistory].
+// 1900 to 2199, is an error, as for [level.MemoryHistory]; any other creator no record may have
+// (longer than 256 bytes, a control character, not UTF-8) is not stored, and finds nothing.
 func (s *levels) Get(ctx context.Context, market affrules.MarketCode, creator string, m affrules.Month) (level.Level, bool, error) {
 	if err := usable(ctx, s.pool); err != nil {
 		return level.L0, false, err

@@ -23,49 +23,32 @@ import (
 // silently overwrites the earlier.
 type upsert struct {
 	*campaign.Memory
-	mu   sync.Mutex
-	seq  int
-	rows map[string]string // campaign ID → key of its last row in Memory
-}
-
-const rowSep = "#"
-
-func (s *upsert) row(id string) (string, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	k, ok := s.rows[id]
-	return k, ok
+	rows childtest.Rows
 }
 
 // outside returns c as the store's callers see it: under its campaign ID.
 func outside(c campaign.Campaign) campaign.Campaign {
-	c.ID, _, _ = strings.Cut(c.ID, rowSep)
+	c.ID = childtest.ID(c.ID)
 	return c
 }
 
 func (s *upsert) Create(ctx context.Context, e *campaign.Evaluator, c campaign.Campaign, at time.Time) (campaign.Campaign, error) {
-	if _, ok := s.row(c.ID); ok {
+	if _, ok := s.rows.Row(c.ID); ok {
 		return campaign.Campaign{}, fmt.Errorf("campaign %q: %w", c.ID, campaign.ErrConflict)
 	}
 	time.Sleep(time.Millisecond) // the round trip to the database, lock released
-	s.mu.Lock()
-	s.seq++
-	k := fmt.Sprint(c.ID, rowSep, s.seq)
-	s.mu.Unlock()
-	id := c.ID
+	id, k := c.ID, s.rows.Next(c.ID)
 	c.ID = k
 	got, err := s.Memory.Create(ctx, e, c, at)
 	if err != nil {
 		return campaign.Campaign{}, err
 	}
-	s.mu.Lock()
-	s.rows[id] = k
-	s.mu.Unlock()
+	s.rows.Keep(id, k)
 	return outside(got), nil
 }
 
 func (s *upsert) Apply(ctx context.Context, e *campaign.Evaluator, id string, a campaign.Action, at time.Time) (campaign.Campaign, error) {
-	k, ok := s.row(id)
+	k, ok := s.rows.Row(id)
 	if !ok {
 		return campaign.Campaign{}, fmt.Errorf("campaign %q: %w", id, campaign.ErrNotFound)
 	}
@@ -74,7 +57,7 @@ func (s *upsert) Apply(ctx context.Context, e *campaign.Evaluator, id string, a 
 }
 
 func (s *upsert) Campaign(ctx context.Context, id string) (campaign.Campaign, error) {
-	k, ok := s.row(id)
+	k, ok := s.rows.Row(id)
 	if !ok {
 		return campaign.Campaign{}, fmt.Errorf("campaign %q: %w", id, campaign.ErrNotFound)
 	}
@@ -87,12 +70,10 @@ func (s *upsert) Campaigns(ctx context.Context, m affrules.MarketCode) ([]campai
 	if err != nil {
 		return nil, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	var out []campaign.Campaign
 	for _, c := range all {
-		if o := outside(c); s.rows[o.ID] == c.ID {
-			out = append(out, o)
+		if s.rows.IsLast(c.ID) {
+			out = append(out, outside(c))
 		}
 	}
 	slices.SortFunc(out, func(a, b campaign.Campaign) int { return strings.Compare(a.ID, b.ID) })
@@ -162,7 +143,7 @@ func TestSuiteCatchesBrokenStores(t *testing.T) {
 	switch os.Getenv("CAMPAIGNTEST_BROKEN") {
 	case "upsert":
 		campaigntest.TestStore(t, func(t *testing.T) campaign.Store {
-			return &upsert{Memory: campaign.NewMemory(), rows: map[string]string{}}
+			return &upsert{Memory: campaign.NewMemory()}
 		})
 		return
 	case "undisqualified":

@@ -8,7 +8,6 @@ import (
 	"os"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -25,23 +24,12 @@ import (
 // recorded.
 type unkeyed struct {
 	*sample.Memory
-	mu   sync.Mutex
-	seq  int
-	rows map[string]string // request ID → key of its last row in Memory
-}
-
-const rowSep = "#"
-
-func (l *unkeyed) row(id string) (string, bool) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	k, ok := l.rows[id]
-	return k, ok
+	rows childtest.Rows
 }
 
 // outside returns r as the ledger's callers see it: under its request ID.
 func outside(r sample.Request) sample.Request {
-	r.ID, _, _ = strings.Cut(r.ID, rowSep)
+	r.ID = childtest.ID(r.ID)
 	return r
 }
 
@@ -49,7 +37,7 @@ func outside(r sample.Request) sample.Request {
 func outsideDecision(d affrules.Decision) affrules.Decision {
 	d.Reasons = slices.Clone(d.Reasons)
 	for i := range d.Reasons {
-		d.Reasons[i].Subject, _, _ = strings.Cut(d.Reasons[i].Subject, rowSep)
+		d.Reasons[i].Subject = childtest.ID(d.Reasons[i].Subject)
 	}
 	return d
 }
@@ -61,35 +49,29 @@ func outsideErr(err error) error {
 		return err
 	}
 	out := *r
-	out.Subject, _, _ = strings.Cut(out.Subject, rowSep)
+	out.Subject = childtest.ID(out.Subject)
 	out.Decision = outsideDecision(out.Decision)
 	return &out
 }
 
 func (l *unkeyed) Request(ctx context.Context, rule sample.Rule, req sample.Request, f sample.Facts, at time.Time) (sample.Request, affrules.Decision, error) {
-	if _, ok := l.row(req.ID); ok {
+	if _, ok := l.rows.Row(req.ID); ok {
 		return sample.Request{}, affrules.Decision{}, fmt.Errorf("request %q: %w", req.ID, sample.ErrConflict)
 	}
 	time.Sleep(time.Millisecond) // the round trip to the database, lock released
-	l.mu.Lock()
-	l.seq++
-	k := fmt.Sprint(req.ID, rowSep, l.seq)
-	l.mu.Unlock()
-	id := req.ID
+	id, k := req.ID, l.rows.Next(req.ID)
 	req.ID = k
 	got, d, err := l.Memory.Request(ctx, rule, req, f, at)
 	d = outsideDecision(d)
 	if err != nil || !d.Allowed {
 		return sample.Request{}, d, outsideErr(err)
 	}
-	l.mu.Lock()
-	l.rows[id] = k
-	l.mu.Unlock()
+	l.rows.Keep(id, k)
 	return outside(got), d, nil
 }
 
 func (l *unkeyed) Record(ctx context.Context, rule sample.Rule, id string, k sample.EventKind, at time.Time) (sample.Request, error) {
-	key, ok := l.row(id)
+	key, ok := l.rows.Row(id)
 	if !ok {
 		return sample.Request{}, fmt.Errorf("request %q: %w", id, sample.ErrNotFound)
 	}
@@ -124,7 +106,7 @@ func TestSuiteCatchesBrokenLedgers(t *testing.T) {
 	switch os.Getenv("SAMPLETEST_BROKEN") {
 	case "unkeyed":
 		sampletest.TestLedger(t, func(t *testing.T) sample.Ledger {
-			return &unkeyed{Memory: sample.NewMemory(), rows: map[string]string{}}
+			return &unkeyed{Memory: sample.NewMemory()}
 		})
 		return
 	case "byID":

@@ -64,9 +64,15 @@ func (e *Evaluator) Quota(s Seller, at time.Time) (affrules.Decision, error) {
 	}
 	d := e.quota(&s, mk, at)
 	if !s.Disqualified.IsZero() {
-		d = affrules.Decide(append(d.Reasons, affrules.Reason{Rule: RuleLaterDisqualification, Key: keyShopDisqualified, Observed: affrules.Instant(s.Disqualified), Subject: s.ID})...)
+		d = affrules.Decide(append(d.Reasons, s.shopOut())...)
 	}
 	return d, nil
+}
+
+// shopOut is the reason a seller whose shop's permanent disqualification is recorded submits
+// nothing more (ELG-6, ELG-11).
+func (s *Seller) shopOut() affrules.Reason {
+	return affrules.Reason{Rule: RuleLaterDisqualification, Key: keyShopDisqualified, Observed: affrules.Instant(s.Disqualified), Subject: s.ID}
 }
 
 func (e *Evaluator) quota(s *Seller, mk affrules.Market, at time.Time) affrules.Decision {
@@ -202,7 +208,7 @@ func (e *Evaluator) submit(s *Seller, c *Collaboration, mk affrules.Market, f Fa
 	// ELG-6, ELG-11: a shop or a product whose participation a permanent disqualification ended
 	// is disqualified for good, whatever eligibility result is given now.
 	if !s.Disqualified.IsZero() {
-		reasons = append(reasons, affrules.Reason{Rule: RuleLaterDisqualification, Key: keyShopDisqualified, Observed: affrules.Instant(s.Disqualified), Subject: s.ID})
+		reasons = append(reasons, s.shopOut())
 	}
 	for _, p := range t.Products {
 		if when, ok := s.endedAt(p.ID, at); ok {

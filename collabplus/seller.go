@@ -180,7 +180,9 @@ func (a Action) String() string {
 
 // Facts are what the host knows at a submission (CP-8, CP-17, ELG-9): whether the seller is
 // allowlisted, each product's eligibility evaluated then (one result per product: two for one
-// product are an error), and the products' Open Collaboration offers, if they are listed there.
+// product are an error), and the products' Open Collaboration offers, if they are listed there
+// (an offer of another product, or two of one product that commission would not list together,
+// are an error).
 type Facts struct {
 	Allowlisted bool
 	Eligibility []eligibility.Result

@@ -165,13 +165,31 @@ func (e *Evaluator) submit(s *Seller, c *Collaboration, mk affrules.Market, f Fa
 		}
 		results[i] = f.Eligibility[k]
 	}
+	// CP-8 holds each product's exclusive rates above its Open offers: an offer of another
+	// product (a mistyped ID) would leave a product unchecked, and two offers of one product that
+	// commission would not list together (COM-10, CMP-7) are not its Open listing.
+	var listed []int // the offers above found sound
 	for i, o := range f.Open {
 		field := "facts.open[" + strconv.Itoa(i) + "]"
 		if o.Source != commission.Open || o.Market != s.Market {
 			l.Add(field, o.ID, "must be an OPEN offer in the seller's market %s (%s)", s.Market, RuleExclusiveRates)
 			continue
 		}
-		l.Append(fielderr.Rebase(pkg, "offer", field, e.rule.Check(nil, o, at)))
+		if err := e.rule.Check(nil, o, at); err != nil {
+			l.Append(fielderr.Rebase(pkg, "offer", field, err))
+			continue
+		}
+		if !slices.ContainsFunc(t.Products, func(p Product) bool { return p.ID == o.Product }) {
+			l.Add(field+".product", strconv.Quote(o.Product), "is not a product of collaboration %q: give the Open offers of its products only (%s)", c.ID, RuleExclusiveRates)
+			continue
+		}
+		for _, j := range listed {
+			if e.rule.Conflicts(f.Open[j], o) {
+				l.Append(fielderr.Rebase(pkg, "offer", field, e.rule.ConflictError(o, "facts.open["+strconv.Itoa(j)+"]")))
+				break
+			}
+		}
+		listed = append(listed, i)
 	}
 	if err := l.Err(); err != nil {
 		return err

@@ -1,7 +1,9 @@
 package collabplus_test
 
 import (
+	"errors"
 	"fmt"
+	"strconv"
 	"testing"
 	"time"
 
@@ -386,7 +388,6 @@ func TestExclusiveRate_CP8(t *testing.T) {
 	ended.Period.End = lcDate(2, 15, 0)
 	future := lcOpen(lcProduct, lcFrom(lcDate(3, 1, 0), "10%"))
 	future.Period.Start = lcDate(3, 1, 0)
-	other := lcOpen("p2", lcFrom(jan1, "30%"))
 	// 20% with no shop-ads rate, then, 5 days before at, 10% with a shop-ads rate of 12%: the
 	// decrease is delayed, so a shop-ads order may still be paid 20% (the first entry's
 	// standard rate), above the second entry's shop-ads rate.
@@ -446,7 +447,6 @@ func TestExclusiveRate_CP8(t *testing.T) {
 			[]affrules.Reason{{Rule: collabplus.RuleExclusiveRates, Key: lcKeyNoneAbove, Observed: affrules.RateOf(r("80%")),
 				Limit: affrules.RateOf(r("80%")), Subject: lcProduct + " shop ads"}}},
 		{"Open shop ads at the maximum, no exclusive shop-ads rate", collabplus.Product{ID: lcProduct, Rate: r("11%")}, shopAdsMax, at, nil},
-		{"not listed", collabplus.Product{ID: lcProduct, Rate: r("1%")}, other, at, nil},
 		{"listing ended", collabplus.Product{ID: lcProduct, Rate: r("1%")}, ended, at, nil},
 		{"listing ended 1ns later", collabplus.Product{ID: lcProduct, Rate: r("1%")}, ended, ended.Period.End.Add(-time.Nanosecond),
 			[]affrules.Reason{notAbove(r("1%"), r("10%"), lcProduct)}},
@@ -582,6 +582,41 @@ func TestSubmitBadOpenFactNamed(t *testing.T) {
 	f := lcFacts([]string{lcProduct}, lcOpen(lcProduct, lcFrom(lcDate(1, 1, 0), "10%")), bad)
 	_, err := lcEval.Apply(s, collabplus.Submit("c1", f), lcT0)
 	lcBadInput(t, err, "facts.open[1].product")
+}
+
+// CP-8: an Open offer of a product the collaboration does not hold (a mistyped ID) would leave
+// the product's exclusive rate unchecked, and two Open offers of one product that commission
+// would not list together are not its listing: both are bad input, named by their place.
+func TestSubmitOpenFactsMustBeTheProductsListing_CP8(t *testing.T) {
+	s := lcDraft(t, lcSeller(t), "c1", lcWith(lcTask(lcQuotaPeriod), collabplus.Product{ID: lcProduct, Rate: lcRate("15%")}), lcT0)
+	open := lcOpen(lcProduct, lcFrom(lcDate(1, 1, 0), "20%"))
+	for _, id := range []string{"P1", "p1 ", "p2"} {
+		typo := open
+		typo.Product = id
+		_, err := lcEval.Apply(s, collabplus.Submit("c1", lcFacts([]string{lcProduct}, typo)), lcT0)
+		lcBadInput(t, err, "facts.open[0].product")
+		require.ErrorContains(t, err, strconv.Quote(id)+`: is not a product of collaboration "c1"`)
+	}
+	second := open
+	second.ID = "open-p1-again"
+	_, err := lcEval.Apply(s, collabplus.Submit("c1", lcFacts([]string{lcProduct}, open, second)), lcT0)
+	lcBadInput(t, err, "facts.open[1].source")
+	require.ErrorContains(t, err, "beside facts.open[0]")
+
+	// Not listed on Open Collaboration, the product has no rate to be above.
+	lcApply(t, s, collabplus.Submit("c1", lcFacts([]string{lcProduct})), lcT0)
+
+	// The product's own listing, ended and relisted at the same rate, is sound.
+	ended := open
+	ended.Period.End = lcDate(1, 20, 0)
+	relisted := open
+	relisted.ID, relisted.Period.Start = "open-p1-relisted", lcDate(1, 25, 0)
+	relisted.Rates = lcHistory(lcFrom(lcDate(1, 25, 0), "20%"))
+	_, err = lcEval.Apply(s, collabplus.Submit("c1", lcFacts([]string{lcProduct}, ended, relisted)), lcT0)
+	require.ErrorIs(t, err, affrules.ErrRefused, "%v", err) // CP-8: its rate is not above 20%
+	var r *affrules.Refusal
+	require.True(t, errors.As(err, &r))
+	require.Equal(t, collabplus.RuleExclusiveRates, r.Decision.Reasons[len(r.Decision.Reasons)-1].Rule, "%v", r)
 }
 
 // MKT-5, CP-3, CP-8, CP-7: refused by the quota and by an Open rate still counting after a

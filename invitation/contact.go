@@ -73,7 +73,7 @@ func checkContactValue(c Contact) error {
 		switch {
 		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
 			return fmt.Errorf("must not contain control characters")
-		case r >= utf8.RuneSelf && unicode.Is(unicode.Cf, r):
+		case r >= utf8.RuneSelf && (unicode.Is(unicode.Cf, r) || shown.Filler(r)):
 			return fmt.Errorf("must not contain invisible characters such as U+%04X", r)
 		}
 		visible = visible || r > ' ' && r < 0x7f || r >= utf8.RuneSelf && shown.Visible(r)

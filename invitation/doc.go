@@ -104,7 +104,7 @@
 //     IDs of 4–20 of a–z, 0–9, ".", "-", "_", upper case accepted; see [Contact]. A channel a
 //     policy names must be known: the library's six, one a registered market offers, or one the
 //     policy declares in [Policy.CustomChannels], whose values are free text with a visible
-//     character and no control or invisible characters.
+//     character and no control or invisible characters (blank fillers included).
 //   - INV-6: words are whitespace-separated tokens. Text of scripts written without spaces
 //     (Thai, Lao, Khmer, Myanmar, Chinese, Japanese kana) is counted by character against
 //     [Policy.MaxSpacelessChars], default 2500 (500 words of about five characters, a typical Thai
@@ -118,8 +118,9 @@
 //     no length in characters; this is 40 characters a word of the default 500 and four times
 //     the longest company text (an introduction's 5,000): no real message reaches it, and it
 //     bounds what a ledger stores. Invisible format characters (zero-width space, word joiner,
-//     byte-order mark, zero-width joiner and non-joiner, soft hyphen: Unicode Cf) separate
-//     words like whitespace, so they cannot join 600 words into one; a zero-width
+//     byte-order mark, zero-width joiner and non-joiner, soft hyphen: Unicode Cf) and the blank
+//     fillers that render as space (Hangul fillers, the braille blank) separate words like
+//     whitespace, so they cannot join 600 words into one; a zero-width
 //     joiner between two characters that are neither letters nor digits joins an emoji sequence
 //     (a family is one word). A message must show something: one made only of whitespace and
 //     invisible characters (Hangul fillers and the braille blank included) is refused, as is any

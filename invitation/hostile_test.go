@@ -141,6 +141,11 @@ func TestMessageInvisibleCharacters(t *testing.T) {
 		{"a visible word among invisible ones", "\u200bhi\u200b", true},
 		{"one emoji", family, true},
 		{"Thai with a zero-width space between words", "สวัสดี\u200bครับ", true},
+		{"501 words joined by a Hangul filler", strings.TrimSuffix(strings.Repeat("kata\u3164", 501), "\u3164"), false},
+		{"501 words joined by a halfwidth Hangul filler", strings.TrimSuffix(strings.Repeat("kata\uffa0", 501), "\uffa0"), false},
+		{"501 words joined by Hangul choseong and jungseong fillers", strings.TrimSuffix(strings.Repeat("kata\u115f\u1160", 501), "\u115f\u1160"), false},
+		{"501 words joined by the braille blank", strings.TrimSuffix(strings.Repeat("kata\u2800", 501), "\u2800"), false},
+		{"500 words joined by the braille blank", strings.TrimSuffix(strings.Repeat("kata\u2800", 500), "\u2800"), true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			inv := goodID
@@ -225,6 +230,8 @@ func TestHostilePolicy(t *testing.T) {
 	require.NoError(t, e.Validate(acctID, inv))
 	inv.Contacts = []invitation.Contact{{Channel: "telegram", Value: "\u200b"}}
 	wantFieldErr(t, e.Validate(acctID, inv), invitation.ErrContact, "contacts[0].value", "invisible")
+	inv.Contacts = []invitation.Contact{{Channel: "telegram", Value: "@agency\u3164"}} // a blank filler looks like a space
+	wantFieldErr(t, e.Validate(acctID, inv), invitation.ErrContact, "contacts[0].value", "invisible characters such as U+3164")
 }
 
 // A nil *Memory (a ledger a host declared and never made) is an error from every method, not a

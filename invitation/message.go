@@ -57,13 +57,14 @@ func measure(msg string) (words, chars int, visible bool) {
 	return words, chars, visible
 }
 
-// isSeparator reports whether r, at byte i of msg after prev, separates words: whitespace, or an
-// invisible format character other than a zero-width joiner inside an emoji sequence.
+// isSeparator reports whether r, at byte i of msg after prev, separates words: whitespace, a
+// blank filler that renders as space (a Hangul filler, the braille blank), or an invisible
+// format character other than a zero-width joiner inside an emoji sequence.
 func isSeparator(msg string, i int, prev, r rune) bool {
 	if r < utf8.RuneSelf {
 		return r == ' ' || r >= '\t' && r <= '\r'
 	}
-	if unicode.IsSpace(r) {
+	if unicode.IsSpace(r) || shown.Filler(r) {
 		return true
 	}
 	if !unicode.Is(unicode.Cf, r) {

@@ -55,9 +55,15 @@ func Bidi(r rune) bool { return r >= utf8.RuneSelf && unicode.Is(unicode.Bidi_Co
 // Visible reports whether r, outside ASCII, shows something: a letter, digit, punctuation mark
 // or symbol, other than the blank fillers that render as nothing (Hangul fillers, braille blank).
 func Visible(r rune) bool {
+	return !Filler(r) && unicode.In(r, unicode.L, unicode.N, unicode.P, unicode.S)
+}
+
+// Filler reports whether r is a letter or symbol that renders as blank space: the Hangul
+// fillers and the braille blank.
+func Filler(r rune) bool {
 	switch r {
 	case '\u115f', '\u1160', '\u3164', '\uffa0', '\u2800':
-		return false
+		return true
 	}
-	return unicode.In(r, unicode.L, unicode.N, unicode.P, unicode.S)
+	return false
 }

@@ -313,15 +313,17 @@ func (p Policy) Validate() error {
 	return fielderr.UnderPolicy(pkg, l.Err())
 }
 
-// ParsePolicy decodes a JSON policy object and validates it, reporting every problem at once, each
-// an [*affrules.FieldError]. It follows the library's one policy-loading rule: keys that name no
-// field, that name one only when case is ignored, or that are given twice are errors at any depth;
-// a top-level setting left out keeps its [DefaultPolicy] value, and so does one given as null,
-// except a list or map, which null makes nil (as encoding/json writes a nil one, so a policy reads
-// back from its own JSON); inside a setting that is an object (task_days, a market's
-// recommendation) every field is required, so none is silently zero.
-// Every field is named under "policy", as the data's keys are ("policy.markets[1]"), whether its
-// problem is its JSON type or its value.
+// ParsePolicy decodes a JSON policy object and validates it, each problem an
+// [*affrules.FieldError]: every problem of the document itself at once (its keys, JSON types and
+// values a type refuses to decode, such as a rate over 100%), then, for a document without any,
+// every problem [Policy.Validate] finds at once. It follows the library's one policy-loading rule:
+// keys that name no field, that name one only when case is ignored, or that are given twice are
+// errors at any depth; a top-level setting left out keeps its [DefaultPolicy] value, and so does
+// one given as null, except a list or map, which null makes nil (as encoding/json writes a nil one,
+// so a policy reads back from its own JSON); inside a setting that is an object (task_days, a
+// market's recommendation) every field is required, so none is silently zero. Every field is named
+// under "policy", as the data's keys are ("policy.markets[1]"), whether its problem is its JSON
+// type or its value.
 func ParsePolicy(data []byte) (Policy, error) {
 	return fielderr.ParsePolicy(pkg, data, DefaultPolicy())
 }

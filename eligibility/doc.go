@@ -66,8 +66,10 @@
 // value (the seed thresholds, and no market override), while given as null each is a list or map
 // of none, as every package's loader reads one: a null "default" is refused as [] is, and null
 // "markets" is no override; a number or string over 2,000 characters
-// where a value is decoded from it (a rating) is refused unread; every problem is reported at
-// once as *affrules.FieldError.
+// where a value is decoded from it (a rating) is refused unread. Each problem is an
+// *affrules.FieldError: every problem of the document itself at once (keys, JSON types, values a
+// type refuses to decode such as a rate over 100%), then, once there is none, every problem
+// [Policy.Validate] finds at once.
 //
 // # Zero values
 //

@@ -128,8 +128,10 @@ func (p Policy) WithOverride(market affrules.MarketCode, from time.Time, t Thres
 
 // ParsePolicy decodes policy JSON by the library's policy-loading rule (see the package doc: strict
 // keys at any depth, every field inside a version required, a top-level setting left out keeping
-// its [DefaultPolicy] value), then validates it as [Policy.Validate] does. Every problem is
-// reported at once. A version without "from" starts at the beginning of time.
+// its [DefaultPolicy] value), then validates it as [Policy.Validate] does: every problem of the
+// document itself at once (its keys, JSON types and values a type refuses to decode, such as a
+// rate over 100%), then, for a document without any, every problem Validate finds at once. A
+// version without "from" starts at the beginning of time.
 func ParsePolicy(data []byte) (Policy, error) {
 	return fielderr.ParsePolicy(pkg, data, DefaultPolicy())
 }

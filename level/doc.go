@@ -27,8 +27,10 @@
 //
 // # Policy loading
 //
-// [ParsePolicy] decodes strictly, then validates ([Policy.Validate]) and reports every problem at
-// once, each a *[affrules.FieldError]. A top-level setting left out keeps its [DefaultPolicy]
+// [ParsePolicy] decodes strictly, then validates ([Policy.Validate]), each problem a
+// *[affrules.FieldError]: every problem of the document itself at once (keys, JSON types, values
+// a type refuses to decode such as a rate over 100%), then, once there is none, every problem
+// Validate finds at once. A top-level setting left out keeps its [DefaultPolicy]
 // value: a policy without "partners_see_level" hides levels from partners, as the default does. A
 // setting that is given is given whole: every field inside it, and inside every version of a
 // threshold table, is required, since a field left out or given as null would silently be zero;

@@ -224,8 +224,10 @@ func defaultBadgePolicy() BadgePolicy {
 		SampleMargin: affrules.MustParseRate("10%")}
 }
 
-// ParsePolicy decodes a policy from JSON and validates it as [Policy.Validate] does, reporting
-// every problem at once, each a *[affrules.FieldError]. A top-level setting left out keeps its
+// ParsePolicy decodes a policy from JSON and validates it as [Policy.Validate] does, each problem
+// a *[affrules.FieldError]: every problem of the document itself at once (its keys, JSON types
+// and values a type refuses to decode, such as a rate over 100%), then, for a document without
+// any, every problem Validate finds at once. A top-level setting left out keeps its
 // [DefaultPolicy] value (leaving out "partners_see_level" keeps it false); a top-level list or map
 // given as null is nil ("benefits": null is no benefit), as encoding/json writes a nil one; a
 // setting given is given whole: every field inside it, and inside every table version, is required,

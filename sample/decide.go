@@ -220,8 +220,13 @@ func (r Rule) Decide(h History, req Request, f Facts, at time.Time) (Request, af
 	if len(req.Events) > 0 {
 		l.Add("request.events", len(req.Events), "are recorded by the rules: leave them out")
 	}
-	if h.Month < 0 || h.AutoApproved < 0 || h.InCollab < 0 {
-		l.Add("history", strconv.Itoa(h.Month)+"/"+strconv.FormatInt(h.AutoApproved, 10)+"/"+strconv.Itoa(h.InCollab), "counts %w", affrules.ErrNegative)
+	for _, c := range [...]struct {
+		field string
+		n     int64
+	}{{"history.month", int64(h.Month)}, {"history.auto_approved", h.AutoApproved}, {"history.in_collab", int64(h.InCollab)}} {
+		if c.n < 0 {
+			l.Add(c.field, c.n, "%w", affrules.ErrNegative)
+		}
 	}
 	for i, n := range h.LaterMonths {
 		if n < 0 {

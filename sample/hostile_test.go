@@ -195,9 +195,9 @@ func TestUnknownInput(t *testing.T) {
 		{"CampaignWithoutEither", with(func(r *sample.Request) { r.Source = sample.Campaign }), band1, sample.History{}, []string{"request.context", "request.partner"}},
 		{"CollabPlusWithoutContextOrEnd", with(func(r *sample.Request) { r.Source = sample.CollabPlus }), sample.Facts{}, sample.History{}, []string{"request.context", "facts.until"}},
 		{"EventsGiven", with(func(r *sample.Request) { r.Events = []sample.Event{{Kind: sample.Approved, At: t0}} }), band1, sample.History{}, []string{"request.events"}},
-		{"NegativeMonth", direct("r1", "aisyah", "serum"), band1, sample.History{Month: -1}, []string{"history"}},
-		{"NegativeAutoApproved", inCampaign("r1", "aisyah", "serum"), band1, sample.History{AutoApproved: -1}, []string{"history"}},
-		{"NegativeInCollab", direct("r1", "aisyah", "serum"), band1, sample.History{InCollab: -1}, []string{"history"}},
+		{"NegativeMonth", direct("r1", "aisyah", "serum"), band1, sample.History{Month: -1}, []string{"history.month"}},
+		{"NegativeAutoApproved", inCampaign("r1", "aisyah", "serum"), band1, sample.History{AutoApproved: -1}, []string{"history.auto_approved"}},
+		{"NegativeInCollab", direct("r1", "aisyah", "serum"), band1, sample.History{InCollab: -1}, []string{"history.in_collab"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,6 +1,7 @@
 package commission_test
 
 import (
+	"context"
 	"fmt"
 	"math/bits"
 	"math/rand/v2"
@@ -266,6 +267,73 @@ func runFloor(b *testing.B, setup func(testing.TB) (*commission.Evaluator, *comm
 		a, p := fb.compute(&cases[i%mixSize].f)
 		floorSink += a + p
 		i++
+	}
+}
+
+// BenchmarkComputeLongLists computes an order line of the last of n members of a Collaboration
+// Plus that a Target offer lists too, beside an Open offer: the cost of finding a creator among
+// long coverage lists (COM-3, COM-12), about flat in n.
+func BenchmarkComputeLongLists(b *testing.B) {
+	e := commission.MustNew(commission.DefaultPolicy())
+	start := time.Date(2026, 9, 1, 0, 0, 0, 0, bangkok)
+	for _, n := range []int{10, 1_000, 10_000} {
+		cp := commission.Offer{ID: "cp", Source: commission.CollabPlus, Market: affrules.TH, Product: "p1", Coverage: commission.Members,
+			Period: affrules.Period{Start: start}, Rates: history(at(start, "20%"))}
+		t := commission.Offer{ID: "t", Source: commission.Target, Market: affrules.TH, Product: "p1", Coverage: commission.Listed,
+			Period: affrules.Period{Start: start}, Rates: history(at(start, "10%"))}
+		for i := range n {
+			cp.Members = append(cp.Members, commission.Member{Creator: fmt.Sprintf("c%06d", i), Joined: start})
+			t.Creators = append(t.Creators, fmt.Sprintf("c%06d", i))
+		}
+		open := commission.Offer{ID: "o", Source: commission.Open, Market: affrules.TH, Product: "p1", Coverage: commission.Everyone,
+			Period: affrules.Period{Start: start}, Rates: history(at(start, "5%"))}
+		book, err := e.Prepare(open, cp, t)
+		if err != nil {
+			b.Fatal(err)
+		}
+		o := commission.Order{ID: "l", Creator: fmt.Sprintf("c%06d", n-1), Product: "p1", Market: affrules.TH, Attributed: true, OrderCount: 1,
+			PromotingSince: start, Currency: "THB", Price: decimal.RequireFromString("100.00"), PlatformCoupon: decimal.Zero,
+			SellerCoupon: decimal.Zero, Tax: decimal.Zero, Shipping: decimal.Zero}
+		at := start.Add(24 * time.Hour)
+		b.Run(fmt.Sprint("members=", n), func(b *testing.B) {
+			b.ReportAllocs()
+			var c commission.Commission
+			for b.Loop() {
+				if err := e.ComputeInto(&c, book, &o, at); err != nil || c.Source != commission.CollabPlus {
+					b.Fatal(err, c.Source)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkOfferMemoryPut puts an offer again into an OfferMemory holding n offers of other
+// products: the Open-offer conflict check reads only the product's offers, so the cost is about
+// flat in n.
+func BenchmarkOfferMemoryPut(b *testing.B) {
+	ctx := context.Background()
+	rule := commission.DefaultPolicy().OfferRule()
+	start := time.Date(2026, 9, 1, 0, 0, 0, 0, bangkok)
+	open := func(product string) commission.Offer {
+		return commission.Offer{ID: "open-" + product, Source: commission.Open, Market: affrules.TH, Product: product, Coverage: commission.Everyone,
+			Period: affrules.Period{Start: start}, Rates: history(at(start, "10%"))}
+	}
+	for _, n := range []int{10, 1_000, 10_000} {
+		m := commission.NewOfferMemory()
+		for i := range n {
+			if _, err := m.Put(ctx, rule, open(fmt.Sprintf("p%06d", i)), start); err != nil {
+				b.Fatal(err)
+			}
+		}
+		o := open("p000000")
+		b.Run(fmt.Sprint("offers=", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := m.Put(ctx, rule, o, start); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
 

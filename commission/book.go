@@ -1,6 +1,7 @@
 package commission
 
 import (
+	"cmp"
 	"hash/maphash"
 	"math"
 	"slices"
@@ -112,9 +113,11 @@ type prepared struct {
 	Offer
 	start, end int64   // the period in Unix nanoseconds; end math.MaxInt64 when it has none
 	joined     []int64 // the members' join instants in Unix nanoseconds
-	// the [strKey] of each listed creator and of each member, in their order
-	creatorKeys, memberKeys []uint64
-	timeIndex               // each history entry's start in Unix nanoseconds, searched by instant
+	// the [strKey] of each listed creator and of each member, in their order, and, for a list
+	// longer than [scanMax], its positions sorted by key (then position; nil for a shorter one)
+	creatorKeys, memberKeys   []uint64
+	creatorOrder, memberOrder []int32
+	timeIndex                 // each history entry's start in Unix nanoseconds, searched by instant
 	// each entry's standard, shop-ads and upper-tier rates in units of 1e-9 and its tier
 	// threshold (0: none), side by side for COM-10's scan of a window of entries
 	std, shop, tier, thr []int64
@@ -267,9 +270,17 @@ func (x *timeIndex) search(t int64) int {
 // memberIndex returns the index of the creator, whose [strKey] is key, among the members, or
 // -1.
 func (p *prepared) memberIndex(creator string, key uint64) int {
-	for i, k := range p.memberKeys {
-		if k == key && p.Members[i].Creator == creator {
-			return i
+	if p.memberOrder == nil {
+		for i, k := range p.memberKeys {
+			if k == key && p.Members[i].Creator == creator {
+				return i
+			}
+		}
+		return -1
+	}
+	for j := keyFrom(p.memberKeys, p.memberOrder, key); j < len(p.memberOrder) && p.memberKeys[p.memberOrder[j]] == key; j++ {
+		if i := p.memberOrder[j]; p.Members[i].Creator == creator {
+			return int(i)
 		}
 	}
 	return -1
@@ -277,12 +288,47 @@ func (p *prepared) memberIndex(creator string, key uint64) int {
 
 // listed reports whether the creator, whose [strKey] is key, is among p.Creators.
 func (p *prepared) listed(creator string, key uint64) bool {
-	for i, k := range p.creatorKeys {
-		if k == key && p.Creators[i] == creator {
+	if p.creatorOrder == nil {
+		for i, k := range p.creatorKeys {
+			if k == key && p.Creators[i] == creator {
+				return true
+			}
+		}
+		return false
+	}
+	for j := keyFrom(p.creatorKeys, p.creatorOrder, key); j < len(p.creatorOrder) && p.creatorKeys[p.creatorOrder[j]] == key; j++ {
+		if p.Creators[p.creatorOrder[j]] == creator {
 			return true
 		}
 	}
 	return false
+}
+
+// scanMax is the longest list of IDs scanned by key; a longer one is searched in key order, so
+// that an offer with thousands of members costs an order about what one with a few does.
+const scanMax = 32
+
+// keyOrder returns, for keys longer than [scanMax], their positions sorted by key, then
+// position; nil for shorter ones.
+func keyOrder(keys []uint64) []int32 {
+	if len(keys) <= scanMax {
+		return nil
+	}
+	order := make([]int32, len(keys))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortFunc(order, func(a, b int32) int {
+		return cmp.Or(cmp.Compare(keys[a], keys[b]), cmp.Compare(a, b))
+	})
+	return order
+}
+
+// keyFrom returns the first place in order (keys' positions sorted by key) whose key is key or
+// above.
+func keyFrom(keys []uint64, order []int32, key uint64) int {
+	j, _ := slices.BinarySearchFunc(order, key, func(i int32, key uint64) int { return cmp.Compare(keys[i], key) })
+	return j
 }
 
 // strKey returns the 64-bit FNV-1a hash of s. Strings whose keys differ differ, so a list of
@@ -375,6 +421,7 @@ func (e *Evaluator) Prepare(offers ...Offer) (*Book, error) {
 		for _, id := range c.Creators {
 			p.creatorKeys = append(p.creatorKeys, strKey(id))
 		}
+		p.memberOrder, p.creatorOrder = keyOrder(p.memberKeys), keyOrder(p.creatorKeys)
 		p.index()
 		b.offers[i] = p
 	}

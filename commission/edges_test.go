@@ -9,6 +9,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -778,5 +780,44 @@ func TestRecordOriginGuards_COM8(t *testing.T) {
 	back := rec
 	if err := back.UnmarshalJSON([]byte("null")); err != nil || !back.SameOrigin(rec) {
 		t.Errorf("null: %v", err)
+	}
+}
+
+// COM-3, COM-12: an offer covers exactly its members from their join instants and exactly the
+// creators it lists, however long its lists (a long list is searched in key order, a short one
+// scanned): every member, listed creator and stranger of lists around the switch-over gets the
+// offer that covers it.
+func TestLongCoverageLists_COM3(t *testing.T) {
+	e := commission.MustNew(commission.DefaultPolicy())
+	for _, n := range []int{0, 1, 31, 32, 33, 64, 500} {
+		cp := commission.Offer{ID: "cp", Source: commission.CollabPlus, Market: affrules.TH, Product: "p1", Coverage: commission.Members,
+			Period: affrules.Period{Start: day(1), End: day(20)}, Rates: history(at(day(1), "20%"))}
+		var listed []string
+		for i := range n {
+			cp.Members = append(cp.Members, commission.Member{Creator: fmt.Sprintf("m%d", n-i), Joined: day(1 + i%5)})
+			listed = append(listed, fmt.Sprintf("l%d", i*7%max(n, 1)))
+		}
+		listed = slices.Compact(slices.Sorted(slices.Values(listed)))
+		offers := []commission.Offer{openOffer("open", at(day(1), "5%")), cp}
+		if len(listed) > 0 {
+			offers = append(offers, targetOffer("t", listed, day(1), day(20), "10%"))
+		}
+		b := mustBook(t, e, offers...)
+		for i := range n + 3 {
+			for _, c := range []string{fmt.Sprintf("m%d", i), fmt.Sprintf("l%d", i), fmt.Sprintf("x%d", i)} {
+				want := commission.Open
+				if slices.Contains(listed, c) {
+					want = commission.Target
+				}
+				if j := slices.IndexFunc(cp.Members, func(m commission.Member) bool { return m.Creator == c }); j >= 0 && !cp.Members[j].Joined.After(day(3)) {
+					want = commission.CollabPlus
+				}
+				o := order("o", day(1))
+				o.Creator = c
+				if r := resolve(t, e, b, o, day(3)); r.Source != want {
+					t.Fatalf("%d members: creator %s paid by %v, want %v\n%s", n, c, r.Source, want, r.Explain())
+				}
+			}
+		}
 	}
 }

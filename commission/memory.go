@@ -1,10 +1,8 @@
 package commission
 
 import (
-	"cmp"
 	"context"
 	"errors"
-	"maps"
 	"slices"
 	"strconv"
 	"sync"
@@ -26,6 +24,7 @@ var errNilRecordMemory = errors.New(pkg + ": nil *RecordMemory: use a RecordMemo
 type OfferMemory struct {
 	mu     sync.RWMutex
 	offers map[string]Offer
+	ids    map[bookKey][]string // the IDs of each market and product's offers, in order
 }
 
 // NewOfferMemory returns an empty in-memory offer store.
@@ -52,13 +51,18 @@ func (m *OfferMemory) Put(ctx context.Context, rule OfferRule, o Offer, at time.
 		return Offer{}, err
 	}
 	o.Updated = at.UTC()
-	for _, id := range slices.Sorted(maps.Keys(m.offers)) { // in ID order, as store/postgres
+	k := bookKey{o.Market, o.Product}
+	for _, id := range m.ids[k] { // only offers of one market and product conflict; in ID order, as store/postgres
 		if x := m.offers[id]; id != o.ID && rule.Conflicts(x, o) {
 			return Offer{}, rule.ConflictError(o, "offer "+strconv.Quote(id))
 		}
 	}
 	if m.offers == nil {
-		m.offers = map[string]Offer{}
+		m.offers, m.ids = map[string]Offer{}, map[bookKey][]string{}
+	}
+	// An offer's market and product never change (Check refuses it), so its key is its first.
+	if i, found := slices.BinarySearch(m.ids[k], o.ID); !found {
+		m.ids[k] = slices.Insert(m.ids[k], i, o.ID)
 	}
 	m.offers[o.ID] = o
 	return o.clone(), nil
@@ -95,12 +99,9 @@ func (m *OfferMemory) Offers(ctx context.Context, market affrules.MarketCode, pr
 	m.mu.RLock()
 	defer m.mu.RUnlock()
 	var out []Offer
-	for _, o := range m.offers {
-		if o.Market == market && o.Product == product {
-			out = append(out, o.clone())
-		}
+	for _, id := range m.ids[bookKey{market, product}] {
+		out = append(out, m.offers[id].clone())
 	}
-	slices.SortFunc(out, func(a, b Offer) int { return cmp.Compare(a.ID, b.ID) })
 	return out, nil
 }
 

@@ -1,6 +1,7 @@
 package eligibility_test
 
 import (
+	"fmt"
 	"iter"
 	"slices"
 	"testing"
@@ -44,6 +45,39 @@ func BenchmarkProductFailOwn(b *testing.B) {
 		if err != nil || len(r.Decision.Reasons) != 3 {
 			b.Fatal(err, r.Decision)
 		}
+	}
+}
+
+// BenchmarkProductFailManyVersions: a product failing ELG-3 under every one of n policy versions,
+// a day apart, evaluated under the first: its NextAllowed looks at each later version once
+// (MKT-5), so the cost grows linearly with n, not with its square.
+func BenchmarkProductFailManyVersions(b *testing.B) {
+	first := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, n := range []int{1, 100, 1000} {
+		var es []affrules.Effective[eligibility.Thresholds]
+		for i := range n {
+			es = append(es, affrules.Effective[eligibility.Thresholds]{From: first.AddDate(0, 0, i), Value: eligibility.SeedThresholds()})
+		}
+		tl, err := affrules.NewTimeline(es...)
+		if err != nil {
+			b.Fatal(err)
+		}
+		e := eligibility.MustNew(eligibility.Policy{PerMarket: affrules.PerMarket[eligibility.Thresholds]{Default: tl}})
+		at := first.Add(time.Hour)
+		shop, err := e.Shop(goodShop(affrules.TH), at)
+		if err != nil || !shop.Eligible() {
+			b.Fatal(err, shop.Decision)
+		}
+		p := goodProduct(affrules.TH, affrules.Electronics)
+		p.NegativeReviewOrders = 50 // 5% of the orders
+		b.Run(fmt.Sprint("versions=", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if r, err := e.Product(p, shop, at); err != nil || r.Decision.Allowed {
+					b.Fatal(err, r.Decision)
+				}
+			}
+		})
 	}
 }
 

@@ -202,7 +202,8 @@ func (p *Product) nextAllowed(vs []limitVersion, svs []shopVersion, shop *Result
 		case vs[k].from <= f:
 		case !noStricterForShops(&svs[k], &svs[ref]):
 			return time.Time{} // the shop may be out from then on: no instant is promised
-		case p.passesOwn(vs, time.Unix(0, vs[k].from)):
+		case k+1 < len(vs) && vs[k+1].from == vs[k].from: // the next is in force from then
+		case p.passesUnder(&vs[k]): // the version in force from its start
 			return bounds.Next(time.Unix(0, vs[k].from).In(at.Location()))
 		}
 	}
@@ -229,10 +230,12 @@ func (p *Product) passesOwn(vs []limitVersion, t time.Time) bool {
 	if inBounds(t) {
 		i = limitAt(vs, t.UnixNano())
 	}
-	if i < 0 {
-		return false
-	}
-	v := &vs[i]
+	return i >= 0 && p.passesUnder(&vs[i])
+}
+
+// passesUnder reports whether the product's own rules (ELG-3, ELG-4, with ELG-5's undefined
+// rates as failures) pass under version v.
+func (p *Product) passesUnder(v *limitVersion) bool {
 	if !v.present || (p.Reviews >= v.minReviews && p.Orders == 0) || (p.refundCount(v) >= v.minRefundCases && p.refundBase(v) == 0) {
 		return false // ELG-5: no thresholds, or a rate rule applying with no denominator
 	}

@@ -460,6 +460,9 @@ func (m *Memory) History(ctx context.Context, q Query) (Page, error) {
 			break
 		}
 		pos = e.prev
+		if seen == nil && q.Before != 0 && seq >= q.Before {
+			continue // above the page's cursor; latest per creator must still see it
+		}
 		r := acc.record(seq, e)
 		if !q.Matches(r) {
 			continue

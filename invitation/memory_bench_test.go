@@ -256,3 +256,42 @@ func BenchmarkCheck(b *testing.B) {
 		p.Check(loc, u, t0)
 	}
 }
+
+// BenchmarkHistoryPages pages through an account's n invitations (INV-9), 50 a page, each page
+// from the cursor the one before it gave: the walk passes over the records above the cursor
+// without building them.
+func BenchmarkHistoryPages(b *testing.B) {
+	ctx := context.Background()
+	for _, n := range []int{1_000, 10_000} {
+		m := NewMemory(KeepHistory(400 * 24 * time.Hour))
+		q := Quota{DailyLimit: 100, RepeatWindowDays: 7}
+		a := Account{ID: "acct", HomeMarket: affrules.ID, Partner: true}
+		start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+		for i := range n {
+			inv := (&benchLedger{}).invitation(fmt.Sprintf("c-%07d", i))
+			at := start.AddDate(0, 0, i/100).Add(time.Duration(i%100) * 10 * time.Minute)
+			if _, d, err := m.Reserve(ctx, q, a, inv, at); err != nil || !d.Allowed {
+				b.Fatal(d, err)
+			}
+		}
+		b.Run(fmt.Sprint("records=", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				got, query := 0, Query{Account: "acct", Limit: 50}
+				for {
+					p, err := m.History(ctx, query)
+					if err != nil {
+						b.Fatal(err)
+					}
+					if got += len(p.Records); p.Next == 0 {
+						break
+					}
+					query.Before = p.Next
+				}
+				if got != n {
+					b.Fatal(got)
+				}
+			}
+		})
+	}
+}

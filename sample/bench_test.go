@@ -352,3 +352,43 @@ func TestBenchFloors(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkRequestLongHistory is a request SMP-10's wait denies (nothing is stored) from a
+// creator who made n earlier direct requests, one a day for other products: the ledger reads the
+// creator's history in place, copying only the requests of the same product.
+func BenchmarkRequestLongHistory(b *testing.B) {
+	ctx := b.Context()
+	for _, n := range []int{10, 1_000, 10_000} {
+		r, err := sample.MustNew(sample.DefaultPolicy()).Rule()
+		if err != nil {
+			b.Fatal(err)
+		}
+		m := sample.NewMemory()
+		end := time.Date(2026, 11, 30, 9, 0, 0, 0, kl)
+		f := sample.Facts{Band: "band_3"}
+		for i := range n {
+			req := sample.Request{ID: fmt.Sprint("h", i), Seller: "shop-1", Creator: "cr", Product: fmt.Sprint("p", i), Market: affrules.MY, Source: sample.Direct}
+			if _, d, err := m.Request(ctx, r, req, f, end.AddDate(0, 0, i+1-n)); err != nil || !d.Allowed {
+				b.Fatal(err, d)
+			}
+		}
+		at := time.Date(2026, 12, 1, 9, 0, 0, 0, kl)
+		req := sample.Request{ID: "x", Seller: "shop-1", Creator: "cr", Product: "px", Market: affrules.MY, Source: sample.Direct}
+		if _, d, err := m.Request(ctx, r, req, f, at); err != nil || !d.Allowed {
+			b.Fatal(err, d)
+		}
+		if _, err := m.Record(ctx, r, "x", sample.Declined, at.Add(time.Hour)); err != nil {
+			b.Fatal(err)
+		}
+		again := req
+		again.ID = "y"
+		b.Run(fmt.Sprint("history=", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, d, err := m.Request(ctx, r, again, f, at.Add(24*time.Hour)); err != nil || d.Allowed {
+					b.Fatal(err, d)
+				}
+			}
+		})
+	}
+}

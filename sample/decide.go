@@ -1,6 +1,7 @@
 package sample
 
 import (
+	"iter"
 	"slices"
 	"strconv"
 	"time"
@@ -61,12 +62,22 @@ type History struct {
 // requests of req's creator in the order they were recorded: what a [Ledger] passes to
 // [Rule.Decide], once it has set AutoApproved from the campaign's requests of every creator.
 func (r Rule) History(req Request, mine []Request, at time.Time) History {
+	return r.history(&req, at, func(yield func(*Request) bool) {
+		for i := range mine {
+			if !yield(&mine[i]) {
+				return
+			}
+		}
+	})
+}
+
+// history is [Rule.History] over the requests mine yields, which it only reads.
+func (r Rule) history(req *Request, at time.Time, mine iter.Seq[*Request]) History {
 	var h History
 	mk, _ := affrules.LookupMarket(req.Market)
 	month := mk.Month(at)
 	inRange := bounds.InRange(at) // else Decide refuses at: no months are counted from it
-	for i := range mine {
-		x := &mine[i]
+	for x := range mine {
 		if x.Market != req.Market || len(x.Events) == 0 {
 			continue
 		}

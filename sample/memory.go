@@ -38,12 +38,7 @@ var _ Ledger = (*Memory)(nil)
 
 // history returns what the ledger holds that bears on req at at.
 func (m *Memory) history(rule Rule, req *Request, at time.Time) History {
-	held := m.byCreator[req.Creator]
-	mine := make([]Request, len(held))
-	for i, x := range held {
-		mine[i] = *x // Rule.History clones the requests it keeps
-	}
-	h := rule.History(*req, mine, at)
+	h := rule.history(req, at, slices.Values(m.byCreator[req.Creator])) // it clones what it keeps
 	if req.Source == Campaign {
 		h.AutoApproved = m.auto[quantityKey{req.Seller, req.Context, req.Product, req.Market}]
 	}

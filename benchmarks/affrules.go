@@ -173,19 +173,19 @@ func commAnswer(r *commission.Commission) Answer {
 	return Answer{Source: r.Source.String(), Amount: r.Amount.Units}
 }
 
-// rawResult evaluates case c from raw shop facts with the calls eligRawLoop times (AppendShop,
+// rawResult evaluates case c from raw shop facts with the calls eligRawLoop times (ShopInto,
 // then ProductInto), the reasons written into *shopBuf's and *buf's arrays, reused from call to
 // call as the loop reuses its own.
 func rawResult(ee *eligibility.Evaluator, c *EligCase, shopBuf, buf *[]affrules.Reason) (eligibility.Result, error) {
-	shop, err := ee.AppendShop((*shopBuf)[:0], c.Shop, c.At)
-	if err != nil {
+	var shop eligibility.Result
+	if err := ee.ShopInto(&shop, (*shopBuf)[:0], &c.Shop, c.At); err != nil {
 		return eligibility.Result{}, err
 	}
 	if shop.Decision.Reasons != nil {
 		*shopBuf = shop.Decision.Reasons
 	}
 	var r eligibility.Result
-	err = ee.ProductInto(&r, (*buf)[:0], &c.Product, &shop, c.At)
+	err := ee.ProductInto(&r, (*buf)[:0], &c.Product, &shop, c.At)
 	if r.Decision.Reasons != nil {
 		*buf = r.Decision.Reasons
 	}
@@ -195,17 +195,17 @@ func rawResult(ee *eligibility.Evaluator, c *EligCase, shopBuf, buf *[]affrules.
 // eligRawLoop is the timed loop of eligibility from raw shop facts: Shop then Product for each
 // case in turn, with every reason built. Each result is done with before the next, as in a daily
 // run that stores each as it goes, so the shop's and the product's reasons are written into two
-// arrays reused from case to case, and the product's result into one reused Result (AppendShop,
-// ProductInto, which takes the product and the shop result by pointer).
+// arrays reused from case to case, and the shop's and the product's results into two reused
+// Results (ShopInto and ProductInto, which take the shop, the product and the shop result by
+// pointer).
 func eligRawLoop(ee *eligibility.Evaluator, ec []EligCase) func(n int) (int64, error) {
 	return func(n int) (int64, error) {
 		var sum int64
 		var shopBuf, buf []affrules.Reason
-		var r eligibility.Result // one product result, overwritten by each product
+		var shop, r eligibility.Result // one shop and one product result, overwritten by each case
 		for i, k := 0, 0; i < n; i++ {
 			c := &ec[k]
-			shop, err := ee.AppendShop(shopBuf[:0], c.Shop, c.At)
-			if err != nil {
+			if err := ee.ShopInto(&shop, shopBuf[:0], &c.Shop, c.At); err != nil {
 				return 0, err
 			}
 			if shop.Decision.Reasons != nil {

@@ -323,7 +323,7 @@ func TestAllocs(t *testing.T) {
 	}
 }
 
-// TestAppendAllocs pins AppendProduct's, ProductInto's and AppendShop's promise: with an array large enough, no
+// TestAppendAllocs pins AppendProduct's, ProductInto's, AppendShop's and ShopInto's promise: with an array large enough, no
 // allocation on any product of the mix or the fail path, nor on a failing shop (issue 8).
 func TestAppendAllocs(t *testing.T) {
 	e := eligibility.MustNew(thaiPolicy())
@@ -351,6 +351,10 @@ func TestAppendAllocs(t *testing.T) {
 	s := eligibility.Shop{ID: "s", Market: affrules.TH, StoreRating: dec("2.9"), LastCounterfeitViolation: t0.Add(-time.Hour), Deactivated: true}
 	if allocs := testing.AllocsPerRun(20, func() { _, _ = e.AppendShop(buf, s, t0) }); allocs != 0 {
 		t.Errorf("a failing shop through AppendShop allocates %v times, want none", allocs)
+	}
+	var r eligibility.Result
+	if allocs := testing.AllocsPerRun(20, func() { _ = e.ShopInto(&r, buf, &s, t0) }); allocs != 0 {
+		t.Errorf("a failing shop through ShopInto allocates %v times, want none", allocs)
 	}
 }
 

@@ -48,8 +48,8 @@
 // [Evaluator.AppendProduct] and [Evaluator.AppendShop] write the reasons into an array the caller
 // passes and reuses, for a daily run that writes each result out before the next: no allocation
 // at all (a result kept in memory needs its own copy of its reasons). [Evaluator.ProductInto]
-// does the same with the product and the shop result passed by pointer and one [Result] reused,
-// which spares copying them on every call.
+// and [Evaluator.ShopInto] do the same with the product, the shop and the shop result passed by
+// pointer and one [Result] reused, which spares copying them on every call.
 //
 // # Policy
 //

@@ -109,6 +109,11 @@ func FuzzShop(f *testing.F) {
 		if fmt.Sprint(aerr) != fmt.Sprint(err) || !reflect.DeepEqual(ar, r) || buf[0].Rule != "KEPT" {
 			t.Fatalf("AppendShop %+v, %v; Shop %+v, %v", ar, aerr, r, err)
 		}
+		// ShopInto over a result that holds another gives the same, and nothing of the other.
+		into := eligibility.Result{ID: "stale", State: eligibility.PermanentlyDisqualified, Decision: affrules.Decision{Reasons: []affrules.Reason{{Rule: "STALE"}}}}
+		if ierr := fuzzEvaluator.ShopInto(&into, nil, &s, at); fmt.Sprint(ierr) != fmt.Sprint(err) || !reflect.DeepEqual(into, r) {
+			t.Fatalf("ShopInto %+v, %v; Shop %+v, %v", into, ierr, r, err)
+		}
 	})
 }
 

@@ -300,6 +300,13 @@ func TestAppendMatches(t *testing.T) {
 		if got.Decision.Reasons != nil {
 			shopBuf = got.Decision.Reasons
 		}
+		require.NoError(t, e.ShopInto(&into, intoBuf[:0], &s, t0))
+		if diff := cmp.Diff(want, into); diff != "" {
+			t.Fatalf("ShopInto differs from Shop (-want +got):\n%s", diff)
+		}
+		if into.Decision.Reasons != nil {
+			intoBuf = into.Decision.Reasons
+		}
 	}
 	require.NotEmpty(t, buf, "the fail path filled the array")
 
@@ -369,6 +376,29 @@ func TestProductIntoRefuses(t *testing.T) {
 	var zero eligibility.Evaluator
 	dst = stale()
 	require.ErrorIs(t, zero.ProductInto(&dst, nil, &p, &shop, t0), eligibility.ErrNoPolicy)
+	require.Zero(t, dst)
+}
+
+// ShopInto refuses a nil destination or shop; on any error the destination is the zero Result,
+// whatever it held.
+func TestShopIntoRefuses(t *testing.T) {
+	e := eligibility.MustNew(thaiPolicy())
+	s := goodShop(affrules.TH)
+	stale := func() eligibility.Result { return eligibleShop(t, e, affrules.TH) }
+	require.ErrorContains(t, e.ShopInto(nil, nil, &s, t0), "eligibility: dst nil: must point to a Result")
+	dst := stale()
+	require.ErrorContains(t, e.ShopInto(&dst, nil, nil, t0), "eligibility: shop nil: must point to a shop")
+	require.Zero(t, dst)
+	dst = stale()
+	bad := s
+	bad.StoreRating = dec("5.1")
+	_, want := e.Shop(bad, t0)
+	require.Error(t, want)
+	require.EqualError(t, e.ShopInto(&dst, nil, &bad, t0), want.Error())
+	require.Zero(t, dst)
+	var zero eligibility.Evaluator
+	dst = stale()
+	require.ErrorIs(t, zero.ShopInto(&dst, nil, &s, t0), eligibility.ErrNoPolicy)
 	require.Zero(t, dst)
 }
 

@@ -252,6 +252,33 @@ func TestNilMemory(t *testing.T) {
 	assert.ErrorContains(t, err, "invitation: nil *Memory")
 }
 
+// failingLedger is a host's Ledger whose store is down and which carelessly returns an
+// allowing decision and a record beside its error.
+type failingLedger struct {
+	invitation.Ledger
+	err error
+}
+
+func (f failingLedger) Reserve(context.Context, invitation.Quota, invitation.Account, invitation.Invitation, time.Time) (invitation.Record, affrules.Decision, error) {
+	return invitation.Record{Seq: 7}, affrules.Decide(), f.err
+}
+
+// INV-11: Send returns a failing ledger's error named by the package, beside the zero record and
+// a decision that allows nothing, whatever the ledger returned with it.
+func TestSendFailingLedger(t *testing.T) {
+	e := invitation.MustNew(invitation.DefaultPolicy())
+	at := time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
+	down := errors.New("db down")
+	r, d, err := e.Send(t.Context(), failingLedger{err: down}, acctID, goodID, eligibility.Creator{ID: "c1", ECommercePermission: true}, at)
+	require.ErrorIs(t, err, down)
+	require.EqualError(t, err, "invitation: ledger: db down")
+	require.Zero(t, r)
+	require.False(t, d.Allowed)
+	named := errors.New("invitation: postgres: connection refused")
+	_, _, err = e.Send(t.Context(), failingLedger{err: named}, acctID, goodID, eligibility.Creator{ID: "c1", ECommercePermission: true}, at)
+	require.Same(t, named, err)
+}
+
 // A nil context is an error of the package from every ledger method, not a panic.
 func TestMemoryNilContext(t *testing.T) {
 	var ctx context.Context // a host that forgot it

@@ -6,6 +6,7 @@ import (
 
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/eligibility"
+	"github.com/affrules/affrules/internal/ctxerr"
 	"github.com/affrules/affrules/internal/fielderr"
 )
 
@@ -24,7 +25,9 @@ import (
 // 1900–2199 or a nil ledger, all at once. A creator who is not listed is a business "no": the
 // decision carries an INV-8 reason followed by each failing ELG-7 condition, nothing is recorded,
 // and the ledger is not consulted, so the quotas are not reported (time alone will not make the
-// creator invitable). Otherwise the decision is the ledger's. A resend (INV-9) is simply another
+// creator invitable). Otherwise the decision is the ledger's; a ledger's error is returned
+// beside the zero Record and Decision (which allows nothing), named "invitation: ledger: …"
+// unless it names the package already. A resend (INV-9) is simply another
 // Send, under the same quotas.
 func (e *Evaluator) Send(ctx context.Context, l Ledger, a Account, inv Invitation, c eligibility.Creator, at time.Time) (Record, affrules.Decision, error) {
 	if err := e.ready(); err != nil {
@@ -53,5 +56,9 @@ func (e *Evaluator) Send(ctx context.Context, l Ledger, a Account, inv Invitatio
 		return Record{}, affrules.Decide(reasons...), nil
 	}
 	inv.Showcase = showcase(a, e.policy.TopCreators)
-	return l.Reserve(ctx, e.policy.Quota, a, inv, at)
+	r, d, err := l.Reserve(ctx, e.policy.Quota, a, inv, at)
+	if err != nil { // whatever a failing ledger returns beside it: nothing is allowed
+		return Record{}, affrules.Decision{}, ctxerr.Store(pkg, "ledger", err)
+	}
+	return r, d, nil
 }

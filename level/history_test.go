@@ -3,6 +3,7 @@ package level_test
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"testing"
 	"time"
@@ -56,6 +57,35 @@ func TestTrendAtErrors(t *testing.T) {
 	cancel()
 	_, _, err = ev.TrendAt(ctx, &h, affrules.UK, "c", march2026)
 	assert.ErrorIs(t, err, context.Canceled, "a failing store is an error")
+}
+
+// failingHistory is a host's History whose store is down.
+type failingHistory struct{ err error }
+
+func (f failingHistory) Put(context.Context, level.Record) error { return f.err }
+
+func (f failingHistory) Get(context.Context, affrules.MarketCode, string, affrules.Month) (level.Level, bool, error) {
+	return level.L5, true, f.err // what it returns beside the error is not to be trusted
+}
+
+// A failing host store's error reaches the caller named by the package, still matched by
+// errors.Is, beside L0 and false; one that names the package already is kept as it is.
+func TestFailingHistoryNamed(t *testing.T) {
+	ev := mustNew(t, testPolicy(level.HighestMet))
+	bkk := market(t, affrules.TH).Location()
+	down := errors.New("db down")
+	l, ok, err := level.LevelAt(t.Context(), failingHistory{down}, affrules.TH, "c", time.Date(2026, time.March, 1, 0, 0, 0, 0, bkk))
+	require.ErrorIs(t, err, down)
+	require.EqualError(t, err, "level: history: db down")
+	require.Equal(t, level.L0, l)
+	require.False(t, ok)
+	tr, ok, err := ev.TrendAt(t.Context(), failingHistory{down}, affrules.UK, "c", march2026)
+	require.EqualError(t, err, "level: history: db down")
+	require.Zero(t, tr)
+	require.False(t, ok)
+	named := errors.New("level: postgres: connection refused")
+	_, _, err = level.LevelAt(t.Context(), failingHistory{named}, affrules.TH, "c", time.Date(2026, time.March, 1, 0, 0, 0, 0, bkk))
+	require.Same(t, named, err)
 }
 
 func TestTrend(t *testing.T) { // LVL-6

@@ -6,6 +6,7 @@ import (
 
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/internal/bounds"
+	"github.com/affrules/affrules/internal/ctxerr"
 	"github.com/affrules/affrules/internal/fielderr"
 )
 
@@ -30,8 +31,9 @@ func nilHistory() error { return fielderr.New(pkg, "history", "nil", "must be a 
 // the market's calendar (LVL-3, MKT-2), and false if none is stored. It looks market up in the
 // registry, for its time zone; an unknown market, a creator [Record.Validate] refuses, and the
 // zero instant or one outside the years 1900 to 2199 (or whose month in the market's calendar
-// is: the last hours of 2199 in UTC are 2200 east of it), a nil h, a failing store and a stored
-// level that is not L0 to L8 are errors.
+// is: the last hours of 2199 in UTC are 2200 east of it), a nil h, a failing store (its error
+// named "level: history: …" unless it names the package already) and a stored level that is not
+// L0 to L8 are errors.
 func LevelAt(ctx context.Context, h History, market affrules.MarketCode, creator string, at time.Time) (Level, bool, error) {
 	if h == nil {
 		return L0, false, nilHistory()
@@ -49,7 +51,7 @@ func LevelAt(ctx context.Context, h History, market affrules.MarketCode, creator
 	l, ok, err := h.Get(ctx, market, creator, affrules.MonthAt(mk, at))
 	switch {
 	case err != nil:
-		return L0, false, err
+		return L0, false, ctxerr.Store(pkg, "history", err)
 	case !ok:
 		return L0, false, nil // whatever a store returns beside "not stored"
 	case l > L8:

@@ -7,6 +7,7 @@ import (
 
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/internal/bounds"
+	"github.com/affrules/affrules/internal/ctxerr"
 	"github.com/affrules/affrules/internal/enum"
 	"github.com/affrules/affrules/internal/fielderr"
 )
@@ -162,8 +163,9 @@ func (e *Evaluator) Trend(levels ...Level) (Trend, error) {
 // trend's DropStreak counts back no further than [TrendPolicy].ConsistentMonths. A month with
 // no stored level ends the run: an unknown month is not a drop, nor is one before 1900, which it
 // does not read. It returns false if no level is stored for m itself. An unknown market, a
-// creator [Record.Validate] refuses, a month outside the years 1900 to 2199, a failing store
-// and a stored level that is not L0 to L8 are errors, each with false.
+// creator [Record.Validate] refuses, a month outside the years 1900 to 2199, a failing store (its
+// error named as [LevelAt] names it) and a stored level that is not L0 to L8 are errors, each
+// with false.
 func (e *Evaluator) TrendAt(ctx context.Context, h History, market affrules.MarketCode, creator string, m affrules.Month) (Trend, bool, error) {
 	if err := e.ready("TrendAt"); err != nil {
 		return Trend{}, false, err
@@ -188,7 +190,7 @@ func (e *Evaluator) TrendAt(ctx context.Context, h History, market affrules.Mark
 	for ; i > 0 && m.Add(i-n) >= minMonth; i-- {
 		l, ok, err := h.Get(ctx, market, creator, m.Add(i-n))
 		if err != nil {
-			return Trend{}, false, err
+			return Trend{}, false, ctxerr.Store(pkg, "history", err)
 		}
 		if !ok {
 			break

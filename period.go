@@ -114,14 +114,29 @@ func Days(n int) time.Duration {
 }
 
 // WithinPast reports whether event lies within n days before at: in (at - n×24h, at] (MKT-3).
-// An event exactly n×24h before at is outside.
+// An event exactly n×24h before at is outside. It is exact for any n, also beyond what a
+// Duration holds ([Days]).
 func WithinPast(event, at time.Time, n int) bool {
-	return event.After(at.Add(-Days(n))) && !event.After(at)
+	return !event.After(at) && lessThanDays(event, at, n)
 }
 
-// WithinNext reports whether event lies within n days from at: in [at, at + n×24h) (MKT-3).
+// WithinNext reports whether event lies within n days from at: in [at, at + n×24h) (MKT-3). It
+// is exact for any n, also beyond what a Duration holds ([Days]).
 func WithinNext(event, at time.Time, n int) bool {
-	return !event.Before(at) && event.Before(at.Add(Days(n)))
+	return !event.Before(at) && lessThanDays(at, event, n)
+}
+
+// lessThanDays reports whether later − earlier, which is not negative, is less than n×24h,
+// exactly: its whole seconds, divided by the seconds of a day, are fewer than n.
+func lessThanDays(earlier, later time.Time, n int) bool {
+	if n <= 0 {
+		return false
+	}
+	sec := later.Unix() - earlier.Unix()
+	if later.Nanosecond() < earlier.Nanosecond() {
+		sec--
+	}
+	return sec/(24*60*60) < int64(n)
 }
 
 // MarshalJSON encodes p as {"start": …, "end": …}, each instant in RFC 3339 (in UTC when its

@@ -297,6 +297,22 @@ func TestMKT3WithinDays(t *testing.T) {
 	assert.Equal(t, 106_751*24*time.Hour, affrules.Days(106_751), "the largest count that fits is exact")
 	assert.True(t, affrules.WithinPast(at.Add(-100_000*24*time.Hour), at, 200_000))
 	assert.True(t, affrules.WithinNext(at.Add(100_000*24*time.Hour), at, 200_000))
+	// Windows are exact beyond what a Duration holds: an event 106,752 or 199,999 days away is
+	// within 106,753 or 200,000 days, one exactly that far is not.
+	for _, n := range []int{106_753, 200_000, math.MaxInt} {
+		for _, d := range []int{106_752, 199_999} {
+			if d >= n {
+				continue
+			}
+			assert.True(t, affrules.WithinNext(at.AddDate(0, 0, d), at, n), "%d days after, within %d", d, n)
+			assert.True(t, affrules.WithinPast(at.AddDate(0, 0, -d), at, n), "%d days before, within %d", d, n)
+		}
+	}
+	assert.False(t, affrules.WithinNext(at.AddDate(0, 0, 200_000), at, 200_000))
+	assert.True(t, affrules.WithinNext(at.AddDate(0, 0, 200_000).Add(-ns), at, 200_000))
+	assert.False(t, affrules.WithinPast(at.AddDate(0, 0, -200_000), at, 200_000))
+	assert.True(t, affrules.WithinPast(at.AddDate(0, 0, -200_000).Add(ns), at, 200_000))
+	assert.False(t, affrules.WithinPast(at.Add(-ns), at, -5), "a negative count is an empty window")
 
 	// Across the London spring-forward the calendar week is 167 hours; "7 days" stays 168.
 	uk := market(t, affrules.UK)

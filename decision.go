@@ -362,7 +362,7 @@ func decodingError(root string, err error) error {
 		if te.Field != "" {
 			field += "." + te.Field
 		}
-		return fieldErrorf(field, te.Value, "must be a JSON %s", jsonkind.Of(te.Type))
+		return fieldErrorf(field, te.Value, "%s", jsonkind.Problem(te.Value, te.Type))
 	}
 	return fieldErrorf(root, "(JSON)", "%v", err)
 }

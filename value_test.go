@@ -96,6 +96,12 @@ func TestValueJSONErrors(t *testing.T) {
 		var v affrules.Value
 		assert.Error(t, json.Unmarshal([]byte(in), &v), in)
 	}
+	// A JSON number that is not a whole number within int64 is named as such, not as "not a
+	// number".
+	for _, in := range []string{`{"kind":"count","count":1.5}`, `{"kind":"count","count":1e3}`, `{"kind":"count","count":9223372036854775808}`, `{"kind":"level","level":2.0}`} {
+		var v affrules.Value
+		assert.ErrorContains(t, json.Unmarshal([]byte(in), &v), "must be a whole number (digits, no fraction or exponent) from -9223372036854775808 to 9223372036854775807", in)
+	}
 }
 
 // Building values and reasons allocates nothing (issue: reasons cost almost nothing).

@@ -166,7 +166,7 @@ func Problems(pkg, root string, problems []strictjson.Problem) error {
 func Decoding(pkg, doc string, err error) error {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) && te.Field != "" {
-		return New(pkg, doc+"."+te.Field, te.Value, "must be a JSON %s", jsonkind.Of(te.Type))
+		return New(pkg, doc+"."+te.Field, te.Value, "%s", jsonkind.Problem(te.Value, te.Type))
 	}
 	var fe *affrules.FieldError
 	if errors.As(err, &fe) && fe.Pkg == pkg {

@@ -6,6 +6,8 @@ package jsonkind
 import (
 	"encoding"
 	"reflect"
+	"strconv"
+	"strings"
 )
 
 var textUnmarshaler = reflect.TypeFor[encoding.TextUnmarshaler]()
@@ -33,4 +35,23 @@ func Of(t reflect.Type) string {
 		return "object"
 	}
 	return t.String()
+}
+
+// Problem words what is wrong with a JSON value that a value of type t cannot hold, value as
+// encoding/json's UnmarshalTypeError names it ("number 1.5", "string"): a number that is not a
+// whole number within an integer type's range (and not of a type read from text) says so; any
+// other value must be of t's JSON kind.
+func Problem(value string, t reflect.Type) string {
+	kind := Of(t)
+	if kind != "number" || value != "number" && !strings.HasPrefix(value, "number ") {
+		return "must be a JSON " + kind
+	}
+	switch t.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		bits := t.Bits()
+		return "must be a whole number (digits, no fraction or exponent) from " + strconv.FormatInt(-1<<(bits-1), 10) + " to " + strconv.FormatInt(1<<(bits-1)-1, 10)
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return "must be a whole number (digits, no fraction or exponent) from 0 to " + strconv.FormatUint(1<<t.Bits()-1, 10)
+	}
+	return "must be a JSON number" // a float that cannot hold it
 }

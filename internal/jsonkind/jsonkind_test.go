@@ -26,3 +26,23 @@ func TestOf(t *testing.T) {
 		t.Error("Of(nil)")
 	}
 }
+
+func TestProblem(t *testing.T) {
+	for _, tt := range []struct {
+		value string
+		v     any
+		want  string
+	}{
+		{"number 1.5", int64(0), "must be a whole number (digits, no fraction or exponent) from -9223372036854775808 to 9223372036854775807"},
+		{"number 1e3", int8(0), "must be a whole number (digits, no fraction or exponent) from -128 to 127"},
+		{"number -1", uint16(0), "must be a whole number (digits, no fraction or exponent) from 0 to 65535"},
+		{"number 1.5", "", "must be a JSON string"},
+		{"string", int64(0), "must be a JSON number"},
+		{"number", float64(0), "must be a JSON number"},
+		{"object", []int{}, "must be a JSON array"},
+	} {
+		if got := Problem(tt.value, reflect.TypeOf(tt.v)); got != tt.want {
+			t.Errorf("Problem(%q, %T) = %s, want %s", tt.value, tt.v, got, tt.want)
+		}
+	}
+}

@@ -272,6 +272,10 @@ func rebaseField(err error, from, to string) error {
 	return err
 }
 
+// firstInstant and endInstant bound the instants every evaluator takes and names:
+// [firstInstant, endInstant), the years 1900 to 2199 in UTC.
+var firstInstant, endInstant = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
+
 // Decision is an evaluator's answer (MKT-5): whether the action is allowed, one [Reason] per rule
 // that failed and per rule that did not apply, and, where time is the obstacle, the instant from
 // which it will next be allowed. Every evaluator takes instants before 2200-01-01T00:00:00Z only,
@@ -297,7 +301,8 @@ func (d Decision) MarshalJSON() ([]byte, error) {
 // UnmarshalJSON decodes a decision's JSON strictly (a key that names no field is an error) and
 // refuses a decision [Decide] never builds, whose Allowed disagrees with its reasons: allowed
 // beside a failed reason, allowed with a NextAllowed, or denied by reasons none of which failed;
-// and a reason that names no rule (null, {}, "rule": "").
+// a reason that names no rule (null, {}, "rule": ""); and a NextAllowed no evaluator names,
+// outside the years 1900 to 2199 (UTC).
 // null leaves the decision as it was, as encoding/json does for a value.
 func (d *Decision) UnmarshalJSON(b []byte) error {
 	if string(bytes.TrimSpace(b)) == "null" {
@@ -340,6 +345,8 @@ func (d *Decision) UnmarshalJSON(b []byte) error {
 		return fieldErrorf("decision.allowed", "true", "disagrees with reasons[%d], %s %s: an allowed decision has no failed reason", failed, r.Rule, r.Kind)
 	case p.Allowed && !p.NextAllowed.IsZero():
 		return fieldErrorf("decision.next_allowed", p.NextAllowed.Format(time.RFC3339Nano), "is set on an allowed decision: it says when a denied one will next be allowed")
+	case !p.NextAllowed.IsZero() && (p.NextAllowed.Before(firstInstant) || !p.NextAllowed.Before(endInstant)):
+		return fieldErrorf("decision.next_allowed", p.NextAllowed.Format(time.RFC3339Nano), "is outside the years 1900 to 2199, the instants every evaluator takes and names")
 	case !p.Allowed && len(p.Reasons) > 0 && failed < 0:
 		return fieldErrorf("decision.allowed", "false", "disagrees with its reasons, none of which failed")
 	}

@@ -191,6 +191,18 @@ func TestDecisionJSONConsistency(t *testing.T) {
 	if err := json.Unmarshal(b, &d); err != nil || d.Allowed || len(d.Reasons) != 1 {
 		t.Errorf("round trip of %s: %v, %v", b, d, err)
 	}
+	// MKT-5: a NextAllowed no evaluator names, outside the years 1900 to 2199 (UTC), is refused;
+	// the bounds themselves read back.
+	for next, ok := range map[string]bool{
+		"2300-01-01T00:00:00Z": false, "2200-01-01T00:00:00Z": false, "2200-01-01T07:00:00+07:00": false, "0001-01-01T00:00:00.5Z": false,
+		"1899-12-31T23:59:59.999999999Z": false, "1900-01-01T00:00:00Z": true, "2199-12-31T23:59:59.999999999Z": true, "2200-01-01T06:59:59+07:00": true,
+	} {
+		doc := `{"allowed":false,"reasons":[{"rule":"INV-2","kind":"failed"}],"next_allowed":"` + next + `"}`
+		err := json.Unmarshal([]byte(doc), &d)
+		if ok && err != nil || !ok && (err == nil || !strings.Contains(err.Error(), "decision.next_allowed")) {
+			t.Errorf("next_allowed %s: %v", next, err)
+		}
+	}
 }
 
 // A decision's JSON decodes strictly and only as Decide builds one; null leaves it as it was;

@@ -252,6 +252,16 @@ func TestNilMemory(t *testing.T) {
 	assert.ErrorContains(t, err, "invitation: nil *Memory")
 }
 
+// INV-6: an empty message is required; a blank one is named as given, not as empty.
+func TestBlankMessageNamed(t *testing.T) {
+	e := invitation.MustNew(invitation.DefaultPolicy())
+	inv := goodID
+	inv.Message = ""
+	wantFieldErr(t, e.Validate(acctID, inv), invitation.ErrMessage, "message", `"": is required`)
+	inv.Message = "  \n\t "
+	wantFieldErr(t, e.Validate(acctID, inv), invitation.ErrMessage, "message", `"  \n\t ": is blank`)
+}
+
 // failingLedger is a host's Ledger whose store is down and which carelessly returns an
 // allowing decision and a record beside its error.
 type failingLedger struct {

@@ -496,12 +496,15 @@ func FuzzValidateMessage(f *testing.F) {
 				spaceless++
 			}
 		}
-		// Invisible format characters also separate words, and control characters and messages
-		// with nothing visible are refused: the plain model below holds for text without them.
+		// Invisible format characters and blank fillers also separate words, and control
+		// characters and messages with nothing visible are refused: the plain model below holds
+		// for text without them.
 		control := strings.ContainsFunc(msg, func(r rune) bool {
 			return r < ' ' && r != '\t' && r != '\n' && r != '\r' || r >= 0x7f && r < 0xa0
 		})
-		invisible := strings.ContainsFunc(msg, func(r rune) bool { return unicode.Is(unicode.Cf, r) })
+		invisible := strings.ContainsFunc(msg, func(r rune) bool {
+			return unicode.Is(unicode.Cf, r) || strings.ContainsRune("\u115f\u1160\u3164\uffa0\u2800", r)
+		})
 		visible := strings.ContainsFunc(msg, func(r rune) bool {
 			return unicode.In(r, unicode.L, unicode.N, unicode.P, unicode.S) && !strings.ContainsRune("\u115f\u1160\u3164\uffa0\u2800", r)
 		})

@@ -118,9 +118,12 @@ func checkMessage(l *fielderr.List, p Policy, msg string) {
 	}
 	words, chars, visible := measure(msg)
 	if !visible {
-		if strings.TrimSpace(msg) == "" {
+		switch {
+		case msg == "":
 			l.Add("message", "", "is required (INV-6): %w", ErrMessage)
-		} else {
+		case strings.TrimSpace(msg) == "":
+			l.Add("message", quoteShort(msg), "is blank, only spaces: a message is required (INV-6): %w", ErrMessage)
+		default:
 			l.Add("message", quoteShort(msg), "has no visible character, only spaces and invisible ones (INV-6): %w", ErrMessage)
 		}
 		return

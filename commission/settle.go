@@ -259,7 +259,9 @@ func (s Settlement) validate(field string) error {
 // Open returns the pending record of commission c for a seller of type sellerType (COM-8): due
 // after the seller type's settlement period from the order's instant. A commission that earns
 // nothing (no source, or an amount of zero) is an error wrapping [ErrNothingEarned]; an unknown
-// seller type or a rule that is not valid is a [*affrules.FieldError].
+// seller type, a rule that is not valid, or an order or creator ID that is not one every store
+// holds as given (over 256 bytes, or not UTF-8 text without control characters) is a
+// [*affrules.FieldError].
 func (s Settlement) Open(c Commission, sellerType string) (Record, error) {
 	if err := s.validate("settlement.days"); err != nil {
 		return Record{}, err
@@ -271,6 +273,9 @@ func (s Settlement) Open(c Commission, sellerType string) (Record, error) {
 	if !c.Earned() || c.Amount.Units == 0 {
 		return Record{}, fielderr.New(pkg, "commission", strconv.Quote(c.Order), "%w", ErrNothingEarned)
 	}
+	if err := errors.Join(bounds.ID(pkg, "commission.order", c.Order), bounds.ID(pkg, "commission.creator_id", c.CreatorID)); err != nil {
+		return Record{}, err // a record's IDs are stored as given
+	}
 	return Record{
 		ID: c.Order, Market: c.Market, CreatorID: c.CreatorID, SellerType: sellerType,
 		Source: c.Source, OfferID: c.OfferID, Rate: c.Rate, PartnerShare: c.PartnerShare, OrderedAt: c.At, DueAt: c.At.Add(affrules.Days(days)), Rounding: s.Rounding,
@@ -281,7 +286,8 @@ func (s Settlement) Open(c Commission, sellerType string) (Record, error) {
 }
 
 // Check reports every problem of a record about to be created, as [*affrules.FieldError]
-// values: an empty ID, an unknown seller type or market, an invalid source, instants out of
+// values: an ID (the record's, its creator's, its offer's) that is not one every store holds as
+// given (empty, over 256 bytes, or not UTF-8 text without control characters), an unknown seller type or market, an invalid source, instants out of
 // bounds, amounts that are negative, in different currencies or inconsistent (a base or what
 // was paid above the price, a commission that is not the rate times the
 // base rounded once in the rule's mode, a partner part that is not the partner share of it,
@@ -304,7 +310,17 @@ func (s Settlement) Check(r Record) error {
 // days (0 to 3650) after the order, and its amounts are checked in its own Rounding.
 func (s Settlement) checkRecord(l *fielderr.List, r Record, fresh bool) {
 	l.Append(s.validate("settlement.days"))
-	if r.ID == "" {
+	switch {
+	case fresh:
+		// Stored as given, a new record's IDs are ones every store holds (at most 256 bytes of
+		// UTF-8 text without control characters); one stored under an earlier version is the
+		// host's.
+		l.Append(bounds.ID(pkg, "record.id", r.ID))
+		l.Append(bounds.ID(pkg, "record.creator_id", r.CreatorID))
+		if r.OfferID != "" {
+			l.Append(bounds.ID(pkg, "record.offer_id", r.OfferID))
+		}
+	case r.ID == "":
 		l.Add("record.id", "", "must not be empty")
 	}
 	days, ok := s.Days[r.SellerType]

@@ -92,8 +92,13 @@
 // force in year 1. A result's instants therefore stay before 2200-01-01T00:00:00Z (a
 // NextAllowed from then on is none), so every result marshals. A store rating (and a policy's
 // minimum) must have an exponent within ±28 and at most 38 digits, checked before any comparison
-// or formatting: decimal.New(4, -2e9) is refused at once, and its value is never printed. Shops and products need an ID, a product its shop's ID, and every
-// error about one names it (shop[ID].field, product[ID].field). A method that returns an error
+// or formatting: decimal.New(4, -2e9) is refused at once, and its value is never printed. Shops
+// and products need an ID, a product its shop's ID, and every error about one names it
+// (shop[ID].field, product[ID].field). Beyond that an ID is the host's key, echoed into the
+// result as given: this package stores none, so, unlike the packages whose stores keep IDs
+// (level, invitation, commission's offers and records, campaign, collabplus, sample), it does not
+// hold them to the library's storable form (at most 256 bytes of UTF-8 text without control
+// characters), which would cost every evaluation a pass over each ID. A method that returns an error
 // returns the zero [Result] beside it, and so does [Run.Products] for each product it refuses.
 //
 // # Interpretations

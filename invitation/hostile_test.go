@@ -113,7 +113,19 @@ func TestHostileInput(t *testing.T) {
 		noCreator := goodID
 		noCreator.CreatorID = ""
 		_, _, err := l.Reserve(ctx, q, acctID, noCreator, t0)
-		wantFieldErr(t, err, nil, "reserve", "must not be empty")
+		wantFieldErr(t, err, nil, "invitation.creator_id", "must not be empty")
+		badCreator := goodID
+		badCreator.CreatorID = "c\x00"
+		_, _, err = l.Reserve(ctx, q, acctID, badCreator, t0)
+		wantFieldErr(t, err, nil, "invitation.creator_id", "must be UTF-8 text without control characters")
+		badAccount := acctID
+		badAccount.ID = strings.Repeat("a", 257)
+		_, _, err = l.Reserve(ctx, q, badAccount, goodID, t0)
+		wantFieldErr(t, err, nil, "account.id", "257 bytes: must be at most 256 bytes")
+		e := invitation.MustNew(invitation.DefaultPolicy())
+		_, _, err = e.Send(ctx, l, badAccount, goodID, eligibility.Creator{ID: "c\xff", ECommercePermission: true}, t0)
+		wantFieldErr(t, err, nil, "account.id", "must be at most 256 bytes")
+		wantFieldErr(t, err, nil, "creator.id", `"c\xff": must be UTF-8 text`)
 		page, err := l.History(ctx, invitation.Query{Account: acctID.ID})
 		require.NoError(t, err)
 		assert.Empty(t, page.Records)

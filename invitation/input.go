@@ -200,9 +200,7 @@ func (e *Evaluator) Validate(a Account, inv Invitation) error {
 }
 
 func (e *Evaluator) validate(l *fielderr.List, a Account, inv Invitation) {
-	if a.ID == "" {
-		l.Add("account.id", "", "must not be empty")
-	}
+	l.Append(bounds.ID(pkg, "account.id", a.ID))
 	if e.market(a.HomeMarket) == nil {
 		l.Add("account.home_market", quoteCut(string(a.HomeMarket)), "%w", affrules.ErrUnknownMarket)
 	}

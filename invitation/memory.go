@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/bounds"
 	"github.com/affrules/affrules/internal/ctxerr"
 	"github.com/affrules/affrules/internal/fielderr"
 )
@@ -215,8 +216,8 @@ func (m *Memory) Reserve(ctx context.Context, q Quota, a Account, inv Invitation
 	if !q.valid() {
 		return Record{}, affrules.Decision{}, q.Validate()
 	}
-	if a.ID == "" || inv.CreatorID == "" {
-		return Record{}, affrules.Decision{}, fielderr.New(pkg, "reserve", fmt.Sprintf("account %q, creator %q", a.ID, inv.CreatorID), "account and creator IDs must not be empty")
+	if !bounds.IDOK(a.ID) || !bounds.IDOK(inv.CreatorID) {
+		return Record{}, affrules.Decision{}, errors.Join(bounds.ID(pkg, "account.id", a.ID), bounds.ID(pkg, "invitation.creator_id", inv.CreatorID))
 	}
 	if err := checkInstant(at); err != nil {
 		return Record{}, affrules.Decision{}, err

@@ -6,6 +6,7 @@ import (
 
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/eligibility"
+	"github.com/affrules/affrules/internal/bounds"
 	"github.com/affrules/affrules/internal/ctxerr"
 	"github.com/affrules/affrules/internal/fielderr"
 )
@@ -36,9 +37,7 @@ func (e *Evaluator) Send(ctx context.Context, l Ledger, a Account, inv Invitatio
 	inv.CreatorID = c.ID
 	errs := fielderr.For(pkg)
 	e.validate(errs, a, inv)
-	if c.ID == "" {
-		errs.Add("creator.id", "", "must not be empty")
-	}
+	errs.Append(bounds.ID(pkg, "creator.id", c.ID))
 	errs.Append(checkInstant(at))
 	if l == nil {
 		errs.Add("ledger", "nil", "must be a Ledger")

@@ -58,8 +58,9 @@ type Ledger interface {
 	// [Evaluator.Send], which does and passes its policy's quota. It returns an error for a
 	// cancelled context, a failing store, a quota [Quota.Validate] refuses, an account without
 	// ID or with an unknown home market, a home market other than the one the ledger already
-	// knows for the account, an empty creator ID, an instant outside the years 1900–2199, or
-	// outside the ledger's bounds.
+	// knows for the account, an account or creator ID that is empty, over 256 bytes or not UTF-8
+	// text without control characters (stored as given, an ID must be one every store holds),
+	// an instant outside the years 1900–2199, or outside the ledger's bounds.
 	Reserve(ctx context.Context, q Quota, a Account, inv Invitation, at time.Time) (Record, affrules.Decision, error)
 	// History returns one page of an account's invitations (INV-9), newest first. A query
 	// [Query.Validate] refuses is an error wrapping [ErrQuery]. It returns an error for a

@@ -56,8 +56,8 @@ func (s *invitations) Reserve(ctx context.Context, q invitation.Quota, a invitat
 	if err := q.Validate(); err != nil {
 		return invitation.Record{}, affrules.Decision{}, err
 	}
-	if a.ID == "" || inv.CreatorID == "" {
-		return invitation.Record{}, affrules.Decision{}, fielderr.New(invPkg, "reserve", fmt.Sprintf("account %q, creator %q", a.ID, inv.CreatorID), "account and creator IDs must not be empty")
+	if !bounds.IDOK(a.ID) || !bounds.IDOK(inv.CreatorID) {
+		return invitation.Record{}, affrules.Decision{}, errors.Join(bounds.ID(invPkg, "account.id", a.ID), bounds.ID(invPkg, "invitation.creator_id", inv.CreatorID))
 	}
 	if err := bounds.Instant(invPkg, "at", at); err != nil {
 		return invitation.Record{}, affrules.Decision{}, err

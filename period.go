@@ -127,16 +127,30 @@ func WithinNext(event, at time.Time, n int) bool {
 }
 
 // lessThanDays reports whether later − earlier, which is not negative, is less than n×24h,
-// exactly: its whole seconds, divided by the seconds of a day, are fewer than n.
+// exactly: the whole days between them are fewer than n. Each instant is split into days since
+// the Unix epoch and the rest of its day, so no difference overflows, however far apart they are.
 func lessThanDays(earlier, later time.Time, n int) bool {
 	if n <= 0 {
 		return false
 	}
-	sec := later.Unix() - earlier.Unix()
-	if later.Nanosecond() < earlier.Nanosecond() {
-		sec--
+	const day = 24 * 60 * 60
+	ld, lr := floorDiv(later.Unix(), day)
+	ed, er := floorDiv(earlier.Unix(), day)
+	days, rest := ld-ed, lr-er // |days| < 2^48: Unix seconds of a time.Time fit in int64
+	if rest < 0 || rest == 0 && later.Nanosecond() < earlier.Nanosecond() {
+		days-- // the last day is not whole
 	}
-	return sec/(24*60*60) < int64(n)
+	return days < int64(n)
+}
+
+// floorDiv returns the quotient and remainder of a ÷ b rounded toward minus infinity, for b > 0:
+// the remainder is in [0, b).
+func floorDiv(a, b int64) (q, r int64) {
+	q, r = a/b, a%b
+	if r < 0 {
+		q, r = q-1, r+b
+	}
+	return q, r
 }
 
 // MarshalJSON encodes p as {"start": …, "end": …}, each instant in RFC 3339 (in UTC when its

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 
@@ -313,6 +314,18 @@ func TestMKT3WithinDays(t *testing.T) {
 	assert.False(t, affrules.WithinPast(at.AddDate(0, 0, -200_000), at, 200_000))
 	assert.True(t, affrules.WithinPast(at.AddDate(0, 0, -200_000).Add(ns), at, 200_000))
 	assert.False(t, affrules.WithinPast(at.Add(-ns), at, -5), "a negative count is an empty window")
+	// Instants 2^63 seconds apart: no difference overflows.
+	far, farBack := time.Unix(1<<62, 0).UTC(), time.Unix(-(1 << 62), 0).UTC()
+	assert.False(t, affrules.WithinPast(farBack, far, 1))
+	assert.False(t, affrules.WithinNext(far, farBack, 1))
+	assert.True(t, affrules.WithinNext(far, farBack, math.MaxInt))
+	if strconv.IntSize == 64 { // a count of days this large needs a 64-bit int
+		wholeDays := int(int64(106_751_991_167_300)) // 2^63 s is that many days and 55,808 s
+		assert.False(t, affrules.WithinNext(far, farBack, wholeDays))
+		assert.True(t, affrules.WithinNext(far, farBack, wholeDays+1))
+		assert.False(t, affrules.WithinPast(farBack, far, wholeDays))
+		assert.True(t, affrules.WithinPast(farBack, far, wholeDays+1))
+	}
 
 	// Across the London spring-forward the calendar week is 167 hours; "7 days" stays 168.
 	uk := market(t, affrules.UK)

@@ -222,10 +222,9 @@ type OfferRule struct {
 }
 
 // Check reports every problem of offer o, as [*affrules.FieldError] values joined: an empty ID
-// or product; a new offer's ID or product, or a creator or member a change adds, that is not an
-// ID every store holds as given (over 256 bytes, or not UTF-8 text without control characters;
-// IDs an offer stored under an earlier version holds are the host's, and [Evaluator.Prepare]
-// takes them); an unknown source, market or coverage, or a coverage that is not the source's
+// or product (IDs are otherwise the host's: an offer stored under an earlier version is not
+// refused now, and packages collabplus and campaign build offer IDs from the IDs they check);
+// an unknown source, market or coverage, or a coverage that is not the source's
 // own; empty, repeated or misplaced creators and members, join instants out of bounds or before
 // the period's start (CP-7: a member joins from the start); a
 // period out of bounds or backwards; an empty history where a rate is needed (COM-4); a rate,
@@ -257,7 +256,6 @@ func (r OfferRule) Check(prev *Offer, o Offer, at time.Time) error {
 	l := fielderr.For(pkg)
 	l.Append(bounds.Instant(pkg, "at", at))
 	r.check(l, o)
-	newIDs(l, prev, o)
 	if prev != nil && !at.IsZero() {
 		if !prev.Updated.IsZero() && at.Before(prev.Updated) {
 			l.Add("at", at.Format(time.RFC3339Nano), "is before the offer's last change at %s: changes to an offer only move forward (%s)", prev.Updated.Format(time.RFC3339Nano), RuleAtOrderTime)
@@ -266,41 +264,6 @@ func (r OfferRule) Check(prev *Offer, o Offer, at time.Time) error {
 		}
 	}
 	return l.Err()
-}
-
-// newIDs adds to l the IDs of offer o, changed from prev (nil for a new offer), that are new and
-// not ones every store holds as given (at most 256 bytes of UTF-8 text without control
-// characters): a new offer's ID and product, and the creators and members a change adds. IDs an
-// offer stored under an earlier version already holds are the host's ([OfferRule.Check]).
-func newIDs(l *fielderr.List, prev *Offer, o Offer) {
-	if prev == nil {
-		if o.ID != "" && !bounds.IDOK(o.ID) {
-			l.Append(bounds.ID(pkg, "offer.id", o.ID))
-		}
-		if o.Product != "" && !bounds.IDOK(o.Product) {
-			l.Append(bounds.ID(pkg, "offer.product", o.Product))
-		}
-	}
-	var held map[string]bool
-	if prev != nil {
-		held = make(map[string]bool, len(prev.Creators)+len(prev.Members))
-		for _, c := range prev.Creators {
-			held[c] = true
-		}
-		for _, m := range prev.Members {
-			held[m.Creator] = true
-		}
-	}
-	for i, c := range o.Creators {
-		if c != "" && !held[c] && !bounds.IDOK(c) {
-			l.Append(bounds.ID(pkg, "offer.creators["+strconv.Itoa(i)+"]", c))
-		}
-	}
-	for i, m := range o.Members {
-		if m.Creator != "" && !held[m.Creator] && !bounds.IDOK(m.Creator) {
-			l.Append(bounds.ID(pkg, "offer.members["+strconv.Itoa(i)+"].creator", m.Creator))
-		}
-	}
 }
 
 // check adds every problem of o taken alone to l.

@@ -286,8 +286,8 @@ func (s Settlement) Open(c Commission, sellerType string) (Record, error) {
 }
 
 // Check reports every problem of a record about to be created, as [*affrules.FieldError]
-// values: an ID (the record's, its creator's, its offer's) that is not one every store holds as
-// given (empty, over 256 bytes, or not UTF-8 text without control characters), an unknown seller type or market, an invalid source, instants out of
+// values: an ID (the record's, its creator's) that is not one every store holds as given
+// (empty, over 256 bytes, or not UTF-8 text without control characters), an unknown seller type or market, an invalid source, instants out of
 // bounds, amounts that are negative, in different currencies or inconsistent (a base or what
 // was paid above the price, a commission that is not the rate times the
 // base rounded once in the rule's mode, a partner part that is not the partner share of it,
@@ -312,14 +312,11 @@ func (s Settlement) checkRecord(l *fielderr.List, r Record, fresh bool) {
 	l.Append(s.validate("settlement.days"))
 	switch {
 	case fresh:
-		// Stored as given, a new record's IDs are ones every store holds (at most 256 bytes of
-		// UTF-8 text without control characters); one stored under an earlier version is the
-		// host's.
+		// Stored as given, a new record's order and creator IDs, the host's, are ones every store
+		// holds (at most 256 bytes of UTF-8 text without control characters); one stored under
+		// an earlier version is the host's. Its offer's ID is an offer's (OfferRule.Check).
 		l.Append(bounds.ID(pkg, "record.id", r.ID))
 		l.Append(bounds.ID(pkg, "record.creator_id", r.CreatorID))
-		if r.OfferID != "" {
-			l.Append(bounds.ID(pkg, "record.offer_id", r.OfferID))
-		}
 	case r.ID == "":
 		l.Add("record.id", "", "must not be empty")
 	}
@@ -409,7 +406,9 @@ func (s Settlement) checkRecord(l *fielderr.List, r Record, fresh bool) {
 // A settled or ineligible record takes no new event ([ErrClosed]), whatever the event's
 // instant: a refund dated before the settlement but delivered after it is refused, and is the
 // host's business. A record that [Settlement.Check] would refuse for its content (the checks
-// of a new record's state aside) is refused. An event for another record, with an empty ID, an
+// of a new record's state and IDs aside) is refused. An event for another record, with an ID that is not
+// one every store holds as given (empty, over 256 bytes, or not UTF-8 text without control
+// characters; an event the record already holds is known by its ID whatever it is), an
 // unknown kind, an instant out of bounds or before the order, a refund without the record's
 // currency, or a refund amount that is zero, negative, out of bounds or finer than the minor
 // unit is a [*affrules.FieldError].
@@ -428,9 +427,7 @@ func (s Settlement) Apply(r Record, ev Event) (Record, error) {
 		}
 	}
 	l := fielderr.For(pkg)
-	if ev.ID == "" {
-		l.Add("event.id", "", "must not be empty")
-	}
+	l.Append(bounds.ID(pkg, "event.id", ev.ID)) // kept in the record, so that a replay is known
 	if ev.Record != r.ID {
 		l.Add("event.record", strconv.Quote(ev.Record), "must be the record's ID %q", r.ID)
 	}

@@ -126,6 +126,12 @@ func TestHostileInput(t *testing.T) {
 		_, _, err = e.Send(ctx, l, badAccount, goodID, eligibility.Creator{ID: "c\xff", ECommercePermission: true}, t0)
 		wantFieldErr(t, err, nil, "account.id", "must be at most 256 bytes")
 		wantFieldErr(t, err, nil, "creator.id", `"c\xff": must be UTF-8 text`)
+		// The linked creators an invitation's showcase stores (INV-13) are held to the same form.
+		linked := acctID
+		linked.LinkedCreators = []invitation.LinkedCreator{{ID: "lc\x00"}, {ID: strings.Repeat("l", 300)}}
+		_, _, err = e.Send(ctx, l, linked, goodID, eligibility.Creator{ID: "c1", ECommercePermission: true}, t0)
+		wantFieldErr(t, err, invitation.ErrProfile, "account.linked_creators[0].id", "must be at most 256 bytes of UTF-8 text without control characters")
+		wantFieldErr(t, err, invitation.ErrProfile, "account.linked_creators[1].id", "(300 bytes)")
 		page, err := l.History(ctx, invitation.Query{Account: acctID.ID})
 		require.NoError(t, err)
 		assert.Empty(t, page.Records)
@@ -431,12 +437,12 @@ func TestLongValuesNotEchoed(t *testing.T) {
 	wantFieldErr(t, err, affrules.ErrUnknownMarket, "account.home_market", "… (1048576 bytes)")
 	wantFieldErr(t, err, invitation.ErrPurpose, "purpose", "… (1048576 bytes)")
 	assert.Less(t, len(err.Error()), 2000)
-	// A linked creator's ID given twice is named cut too.
+	// A linked creator's ID too long to store is named cut too.
 	a = acctID
 	a.LinkedCreators = []invitation.LinkedCreator{{ID: big}, {ID: big}}
 	err = e.Validate(a, goodID)
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "… (1048576 bytes): is given twice")
+	assert.Contains(t, err.Error(), "… (1048576 bytes): must be at most 256 bytes")
 	assert.Less(t, len(err.Error()), 2000)
 	// At 256 bytes a value is still quoted whole.
 	inv = goodID

@@ -299,6 +299,8 @@ func checkProfile(l *fielderr.List, a Account) {
 		switch {
 		case c.ID == "":
 			l.Add(field+".id", "", "must not be empty (INV-13): %w", ErrProfile)
+		case !bounds.IDOK(c.ID): // stored in the invitation's showcase
+			l.Add(field+".id", quoteCut(c.ID), "must be at most %d bytes of UTF-8 text without control characters (INV-13): %w", bounds.MaxID, ErrProfile)
 		case twice:
 			l.Add(field+".id", quoteCut(c.ID), "is given twice (INV-13): %w", ErrProfile)
 		}

@@ -289,21 +289,6 @@ func TestOffers(t *testing.T, newStore func(t *testing.T) commission.OfferStore)
 			}
 		})
 	}
-	t.Run("NewIDsStorable", func(t *testing.T) {
-		// A new offer's IDs are stored as given: ones every store holds (at most 256 bytes of
-		// UTF-8 text without control characters).
-		s := newStore(t)
-		for field, o := range map[string]commission.Offer{
-			"offer.id":      openOffer(t, "o\xff", "p1", entry(t0, "10%")),
-			"offer.product": openOffer(t, "o1", "p\x00", entry(t0, "10%")),
-		} {
-			_, err := s.Put(ctx, rule, o, t0)
-			fieldError(t, err, field)
-			if _, err := s.Offer(ctx, o.ID); !errors.Is(err, commission.ErrNotFound) {
-				t.Errorf("%s: a refused offer was stored: %v", field, err)
-			}
-		}
-	})
 	t.Run("BoundsExactlyAccepted_COM9", func(t *testing.T) {
 		s := newStore(t)
 		for i, r := range []string{"1%", "80%"} {

@@ -125,14 +125,17 @@ func itoa(n int64) string {
 const MaxID = 256
 
 // IDOK reports whether id is a usable identifier: not empty, at most MaxID bytes, UTF-8, with
-// no control character (NUL included), so that every store, a database's included, holds it as
-// given.
+// no control character (C0 with NUL, DEL, or C1: U+0080 to U+009F), so that every store, a
+// database's included, holds it as given.
 func IDOK(id string) bool {
 	if id == "" || len(id) > MaxID || !utf8.ValidString(id) {
 		return false
 	}
 	for i := 0; i < len(id); i++ {
-		if c := id[i]; c < 0x20 || c == 0x7f {
+		switch c := id[i]; {
+		case c < 0x20 || c == 0x7f:
+			return false
+		case c == 0xc2 && id[i+1] < 0xa0: // U+0080 to U+009F; valid UTF-8 has a byte after 0xC2
 			return false
 		}
 	}

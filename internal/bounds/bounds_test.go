@@ -108,6 +108,11 @@ func TestID(t *testing.T) {
 		"a\x00b":                     `campaign: campaign.id "a\x00b": must be UTF-8 text without control characters`,
 		"a\xffb":                     `campaign: campaign.id "a\xffb": must be UTF-8 text without control characters`,
 		"tab\tin":                    `campaign: campaign.id "tab\tin": must be UTF-8 text without control characters`,
+		"del\x7f":                    `campaign: campaign.id "del\x7f": must be UTF-8 text without control characters`,
+		"c1\u0080":                   `campaign: campaign.id "c1\u0080": must be UTF-8 text without control characters`,
+		"c1\u0085":                   `campaign: campaign.id "c1\u0085": must be UTF-8 text without control characters`,
+		"c1\u009f":                   `campaign: campaign.id "c1\u009f": must be UTF-8 text without control characters`,
+		"nbsp\u00a0é":                "",
 	} {
 		err := ID("campaign", "campaign.id", id)
 		if (err == nil) != (want == "") || (err != nil && err.Error() != want) || IDOK(id) != (want == "") {

@@ -153,13 +153,13 @@ func TestCheckKinds(t *testing.T) {
 		texts = append(texts, p.Path+" "+p.Value+": "+p.Problem)
 	}
 	want := []string{
-		`policy.limit 1.5: must be a whole number`,
-		`policy.small 300: is out of range for the field`,
+		`policy.limit 1.5: must be a whole number (digits, no fraction or exponent) from -9223372036854775808 to 9223372036854775807`,
+		`policy.small 300: must be a whole number (digits, no fraction or exponent) from -128 to 127`,
 		`policy.count -1: must not be negative`,
 		`policy.on 1: must be a JSON boolean`,
 		`policy.rate "x": must be a JSON number`,
-		`policy.days[standard] 7.5: must be a whole number`,
-		`policy.days[cod] 1e3: must be a whole number`,
+		`policy.days[standard] 7.5: must be a whole number (digits, no fraction or exponent) from -9223372036854775808 to 9223372036854775807`,
+		`policy.days[cod] 1e3: must be a whole number (digits, no fraction or exponent) from -9223372036854775808 to 9223372036854775807`,
 		`policy.list {}: must be a JSON array`,
 		`policy.names[0] 1: must be a JSON string`,
 		`policy.sub []: must be a JSON object`,

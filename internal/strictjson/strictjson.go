@@ -14,6 +14,8 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+
+	"github.com/affrules/affrules/internal/jsonkind"
 )
 
 // ErrTrailing reports data after the one JSON value a document must hold.
@@ -310,10 +312,8 @@ func (c *checker) kind(raw []byte, t reflect.Type, path string) bool {
 		switch _, err := strconv.ParseInt(string(v), 10, t.Bits()); {
 		case !number:
 			problem = "must be a JSON number"
-		case errors.Is(err, strconv.ErrRange):
-			problem = "is out of range for the field"
-		case err != nil:
-			problem = "must be a whole number"
+		case err != nil: // a fraction, an exponent, or out of range
+			problem = jsonkind.Problem("number", t)
 		}
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
 		switch _, err := strconv.ParseUint(string(v), 10, t.Bits()); {
@@ -321,10 +321,8 @@ func (c *checker) kind(raw []byte, t reflect.Type, path string) bool {
 			problem = "must be a JSON number"
 		case v[0] == '-':
 			problem = "must not be negative"
-		case errors.Is(err, strconv.ErrRange):
-			problem = "is out of range for the field"
-		case err != nil:
-			problem = "must be a whole number"
+		case err != nil: // a fraction, an exponent, or out of range
+			problem = jsonkind.Problem("number", t)
 		}
 	case reflect.Float32, reflect.Float64:
 		if !number {

@@ -315,7 +315,7 @@ func TestMKT3WithinDays(t *testing.T) {
 	assert.True(t, affrules.WithinPast(at.AddDate(0, 0, -200_000).Add(ns), at, 200_000))
 	assert.False(t, affrules.WithinPast(at.Add(-ns), at, -5), "a negative count is an empty window")
 	// Instants 2^63 seconds apart: no difference overflows.
-	far, farBack := time.Unix(1<<62, 0).UTC(), time.Unix(-(1 << 62), 0).UTC()
+	far, farBack := time.Unix(1<<62, 0).UTC(), time.Unix(-(1<<62), 0).UTC()
 	assert.False(t, affrules.WithinPast(farBack, far, 1))
 	assert.False(t, affrules.WithinNext(far, farBack, 1))
 	assert.True(t, affrules.WithinNext(far, farBack, math.MaxInt))

@@ -10,7 +10,8 @@ import (
 // OfferStore keeps the offers and their rate histories a host holds (COM-2, COM-3). It owns no
 // policy: the rule an offer must satisfy is given to [OfferStore.Put] on every call.
 // Implementations must be safe for concurrent use, and Put must check and store in one atomic
-// step; package commissiontest checks an implementation.
+// step; a cancelled or expired ctx is an error from every method (wrapping ctx.Err()) and
+// stores nothing. Package commissiontest checks an implementation.
 type OfferStore interface {
 	// Put stores offer o, new or changed at instant at, if rule.Check(prev, o, at) accepts it,
 	// prev being the offer stored under o.ID (nil if none), in one atomic step, and returns the
@@ -32,8 +33,9 @@ type OfferStore interface {
 
 // RecordStore keeps the commission records of order lines with their refunds and settlement
 // (COM-8). It owns no policy: the [Settlement] rule is given on every call. Implementations must
-// be safe for concurrent use, and Create and Apply must be atomic; package commissiontest checks
-// an implementation.
+// be safe for concurrent use, and Create and Apply must be atomic; a cancelled or expired ctx is
+// an error from every method (wrapping ctx.Err()) and stores nothing. Package commissiontest
+// checks an implementation.
 type RecordStore interface {
 	// Create stores the new record r if s.Check(r) accepts it, and returns the stored copy.
 	// Creating a record again with the same data returns the stored one unchanged (its events

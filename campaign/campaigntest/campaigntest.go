@@ -496,12 +496,18 @@ func TestStore(t *testing.T, newStore func(t *testing.T) campaign.Store) {
 		if diff := affrulestest.Diff([]string{"shop-1", "shop-2"}, want.Audience.IDs); diff != "" {
 			t.Errorf("the caller's slices changed the stored audience:\n%s", diff)
 		}
+		if len(got.Products) != 1 || len(got.Products[0].Matches) != 1 {
+			t.Fatalf("Apply returned %d products (the first with %v), want p1 with creator-1 matched", len(got.Products), got.Products)
+		}
 		got.Products[0].Matches[0].Creator = "creator-x"
 		got.Products[0].Status = campaign.Rejected
 		got.Audience.IDs[0] = "shop-x"
 		got.Products = append(got.Products[:0], campaign.Registration{Product: "p-x"})
 		unchanged(t, s, want, "changing a campaign Apply returned")
 		listed := stored(t, s, "a")
+		if len(listed.Products) != 1 || len(listed.Products[0].Matches) != 1 {
+			t.Fatalf("the store holds %d products (the first with %v) after its copies were changed, want p1 with creator-1 matched", len(listed.Products), listed.Products)
+		}
 		listed.Products[0].Matches[0].Creator = "creator-y"
 		listed.Products[0].Samples = 99
 		listed.Audience.IDs[1] = "shop-y"
@@ -516,6 +522,9 @@ func TestStore(t *testing.T, newStore func(t *testing.T) campaign.Store) {
 		apply(t, s, e, "s", campaign.Join("partner-1"), t0.Add(3*time.Hour))
 		joined := apply(t, s, e, "s", campaign.Join("partner-2"), t0.Add(4*time.Hour))
 		want = snapshot(joined)
+		if len(joined.Partners) != 2 {
+			t.Fatalf("Apply returned %d partners, want partner-1 and partner-2", len(joined.Partners))
+		}
 		joined.Partners[0].Partner = "partner-x"
 		joined.Partners[1].Joined = t0
 		unchanged(t, s, want, "changing the partners Apply returned")

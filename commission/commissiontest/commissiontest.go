@@ -544,6 +544,15 @@ func TestOffers(t *testing.T, newStore func(t *testing.T) commission.OfferStore)
 		if _, err := s.Offer(ctx, "o1"); !errors.Is(err, commission.ErrNotFound) {
 			t.Errorf("a cancelled Put stored the offer: %v", err)
 		}
+		if _, err := s.Put(ctx, rule, openOffer(t, "o1", "p1", entry(t0, "10%")), t0); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Offer(c, "o1"); !errors.Is(err, context.Canceled) {
+			t.Errorf("Offer error = %v, want context.Canceled", err)
+		}
+		if _, err := s.Offers(c, affrules.TH, "p1"); !errors.Is(err, context.Canceled) {
+			t.Errorf("Offers error = %v, want context.Canceled", err)
+		}
 	})
 	t.Run("Machine", func(t *testing.T) { affrulestest.Machine(t, machineChecks, newStore, offersMachine) })
 }
@@ -627,6 +636,27 @@ func TestRecords(t *testing.T, newStore func(t *testing.T) commission.RecordStor
 		}
 		if _, err := st.Record(ctx, "nope"); !errors.Is(err, commission.ErrNotFound) {
 			t.Errorf("Record(nope) error = %v, want ErrNotFound", err)
+		}
+	})
+	t.Run("CancelledContext", func(t *testing.T) {
+		st := newStore(t)
+		c, cancel := context.WithCancel(ctx)
+		cancel()
+		if _, err := st.Create(c, s, newRecord(t, "l1", 10000, false)); !errors.Is(err, context.Canceled) {
+			t.Errorf("Create error = %v, want context.Canceled", err)
+		}
+		if _, err := st.Record(ctx, "l1"); !errors.Is(err, commission.ErrNotFound) {
+			t.Errorf("a cancelled Create stored the record: %v", err)
+		}
+		before := create(t, st, newRecord(t, "l1", 10000, false))
+		if _, err := st.Apply(c, s, commission.Event{ID: "c1", Record: "l1", Kind: commission.Cancel, At: t0.Add(2 * time.Hour)}); !errors.Is(err, context.Canceled) {
+			t.Errorf("Apply error = %v, want context.Canceled", err)
+		}
+		if _, err := st.Record(c, "l1"); !errors.Is(err, context.Canceled) {
+			t.Errorf("Record error = %v, want context.Canceled", err)
+		}
+		if got, err := st.Record(ctx, "l1"); err != nil || asJSON(t, got) != asJSON(t, before) {
+			t.Errorf("a cancelled Apply changed the record: %s, %v", asJSON(t, got), err)
 		}
 	})
 	t.Run("BadRecordStoresNothing", func(t *testing.T) {

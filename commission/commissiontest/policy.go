@@ -112,7 +112,11 @@ func coversEverySource(t *rapid.T, p commission.Policy, e engine) {
 		if shopAds {
 			list, name = p.ShopAdsPrecedence, "shop_ads_precedence"
 		}
-		t.Fatalf("policy.%s %v: an order that only a %s offer applies to earns %s: %s", name, list, s, res.Source, res.Explain())
+		earns := "nothing"
+		if res.Earned() {
+			earns = "through a " + res.Source.String() + " offer"
+		}
+		t.Fatalf("policy.%s %v: an order that only a %s offer applies to earns %s: %s", name, list, s, earns, res.Explain())
 	}
 }
 

@@ -78,6 +78,28 @@ func TestOverridesStartAtMidnightCanFail(t *testing.T) {
 	affrulestest.MustFail(t, affrulestest.Find(t, eligibilitytest.Properties(p), "overrides_start_at_midnight"), "override TH[0]", "07:00:00", "not at a midnight")
 }
 
+// ELG-10: an override in force since always (from the zero instant) has no day to start on and
+// is not checked; a later one at a UTC midnight beside it still fails.
+func TestOverrideSinceAlwaysNotChecked(t *testing.T) {
+	p := eligibility.DefaultPolicy()
+	th := eligibility.SeedThresholds()
+	th.MinReviews = 10
+	p, err := p.WithOverride(affrules.MY, time.Time{}, th)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 20 {
+		if failure := affrulestest.Fails(affrulestest.Find(t, eligibilitytest.Properties(p), "overrides_start_at_midnight").Check); failure != "" {
+			t.Fatalf("an override since always: %s", failure)
+		}
+	}
+	p, err = p.WithOverride(affrules.MY, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), th)
+	if err != nil {
+		t.Fatal(err)
+	}
+	affrulestest.MustFail(t, affrulestest.Find(t, eligibilitytest.Properties(p), "overrides_start_at_midnight"), "override MY[1]", "not at a midnight")
+}
+
 // A policy New refuses fails every property with New's error.
 func TestInvalidPolicyFailsEveryProperty(t *testing.T) {
 	for _, prop := range eligibilitytest.Properties(eligibility.Policy{}) {

@@ -199,7 +199,7 @@ func (r Rule) Decide(h History, req Request, f Facts, at time.Time) (Request, af
 	switch req.Source {
 	case Direct:
 		if req.Context != "" {
-			l.Add("request.context", req.Context, "is only for campaign and collab_plus requests")
+			l.Add("request.context", strconv.Quote(req.Context), "is only for campaign and collab_plus requests")
 		}
 		if req.Partner != "" {
 			l.Add("request.partner", strconv.Quote(req.Partner), "is only for campaign requests (%s)", RuleQuantity)
@@ -207,9 +207,13 @@ func (r Rule) Decide(h History, req Request, f Facts, at time.Time) (Request, af
 	case Campaign, CollabPlus:
 		if req.Context == "" {
 			l.Add("request.context", "", "must name the %s", req.Source)
+		} else {
+			l.Append(bounds.ID(pkg, "request.context", req.Context)) // stored with the request
 		}
 		if req.Source == Campaign && req.Partner == "" {
 			l.Add("request.partner", "", "must name the partner requesting (%s)", RuleQuantity)
+		} else if req.Source == Campaign {
+			l.Append(bounds.ID(pkg, "request.partner", req.Partner))
 		}
 		if req.Source == CollabPlus && req.Partner != "" {
 			l.Add("request.partner", strconv.Quote(req.Partner), "is only for campaign requests (%s)", RuleQuantity)

@@ -3,6 +3,7 @@ package sample_test
 import (
 	"context"
 	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -190,6 +191,9 @@ func TestUnknownInput(t *testing.T) {
 		{"MarketCaseFolded", with(func(r *sample.Request) { r.Market = "my" }), band1, sample.History{}, []string{"request.market"}},
 		{"UnknownSource", with(func(r *sample.Request) { r.Source = sample.CollabPlus + 1 }), band1, sample.History{}, []string{"request.source"}},
 		{"DirectWithContext", with(func(r *sample.Request) { r.Context = "year-end" }), band1, sample.History{}, []string{"request.context"}},
+		{"DirectWithBlankContext", with(func(r *sample.Request) { r.Context = " " }), band1, sample.History{}, []string{"request.context"}},
+		{"CampaignContextNotStorable", with(func(r *sample.Request) { r.Source, r.Context, r.Partner = sample.Campaign, "year\x00end", "agency-1" }), band1, sample.History{}, []string{"request.context"}},
+		{"CampaignPartnerNotStorable", with(func(r *sample.Request) { r.Source, r.Context, r.Partner = sample.Campaign, "year-end", strings.Repeat("a", 257) }), band1, sample.History{}, []string{"request.partner"}},
 		{"CampaignWithoutContext", with(func(r *sample.Request) { r.Source, r.Partner = sample.Campaign, "agency-1" }), band1, sample.History{}, []string{"request.context"}},
 		{"CampaignWithoutPartner", with(func(r *sample.Request) { r.Source, r.Context = sample.Campaign, "year-end" }), band1, sample.History{}, []string{"request.partner"}},
 		{"CampaignWithoutEither", with(func(r *sample.Request) { r.Source = sample.Campaign }), band1, sample.History{}, []string{"request.context", "request.partner"}},

@@ -193,7 +193,9 @@ func TestUnknownInput(t *testing.T) {
 		{"DirectWithContext", with(func(r *sample.Request) { r.Context = "year-end" }), band1, sample.History{}, []string{"request.context"}},
 		{"DirectWithBlankContext", with(func(r *sample.Request) { r.Context = " " }), band1, sample.History{}, []string{"request.context"}},
 		{"CampaignContextNotStorable", with(func(r *sample.Request) { r.Source, r.Context, r.Partner = sample.Campaign, "year\x00end", "agency-1" }), band1, sample.History{}, []string{"request.context"}},
-		{"CampaignPartnerNotStorable", with(func(r *sample.Request) { r.Source, r.Context, r.Partner = sample.Campaign, "year-end", strings.Repeat("a", 257) }), band1, sample.History{}, []string{"request.partner"}},
+		{"CampaignPartnerNotStorable", with(func(r *sample.Request) {
+			r.Source, r.Context, r.Partner = sample.Campaign, "year-end", strings.Repeat("a", 257)
+		}), band1, sample.History{}, []string{"request.partner"}},
 		{"CampaignWithoutContext", with(func(r *sample.Request) { r.Source, r.Partner = sample.Campaign, "agency-1" }), band1, sample.History{}, []string{"request.context"}},
 		{"CampaignWithoutPartner", with(func(r *sample.Request) { r.Source, r.Context = sample.Campaign, "year-end" }), band1, sample.History{}, []string{"request.partner"}},
 		{"CampaignWithoutEither", with(func(r *sample.Request) { r.Source = sample.Campaign }), band1, sample.History{}, []string{"request.context", "request.partner"}},

@@ -396,15 +396,19 @@ func match(c *Campaign, a Action, at time.Time) error {
 	reasons = append(reasons, needStatus(r, Approved)...)
 	reasons = append(reasons, over(c, at, a.product)...)
 	if r != nil {
-		matched := make(map[string]bool, len(r.Matches))
+		matchedBy := make(map[string]string, len(r.Matches)) // the first partner to match each creator
 		for _, m := range r.Matches {
-			if m.Partner == a.actor {
-				matched[m.Creator] = true
+			if _, ok := matchedBy[m.Creator]; !ok {
+				matchedBy[m.Creator] = m.Partner
 			}
 		}
 		for _, cr := range a.creators {
-			if matched[cr] {
+			switch by, ok := matchedBy[cr]; {
+			case !ok:
+			case by == a.actor:
 				reasons = append(reasons, affrules.Reason{Rule: RuleReview, Key: keyMatched, Subject: cr})
+			default: // CMP-6: one partner's offer covers a creator, so an order pays one partner
+				reasons = append(reasons, affrules.Reason{Rule: RuleSellerCampaigns, Key: keyMatchedByOther, Observed: affrules.Text(by), Subject: cr})
 			}
 		}
 	}

@@ -627,7 +627,8 @@ func TestMatchAgency(t *testing.T) {
 }
 
 // CMP-6, COM-12: in a seller campaign the partners that joined match their own creators; a
-// partner that has not joined, and the seller, cannot; two partners may match one creator.
+// partner that has not joined, and the seller, cannot; a creator one partner matched to a product
+// is not matched to it by another (an order names no partner, so one offer must pay it).
 func TestMatchSellerCampaign(t *testing.T) {
 	c := published(t)
 	r := refused(t, c, campaign.MatchCreators("agency-1", "serum", "aisyah"), regStart)
@@ -638,10 +639,13 @@ func TestMatchSellerCampaign(t *testing.T) {
 	c = apply(t, c, campaign.Join("agency-1"), regStart)
 	c = apply(t, c, campaign.Join("agency-2"), on(2, 0))
 	c = apply(t, c, campaign.MatchCreators("agency-1", "serum", "aisyah"), on(3, 0))
-	c = apply(t, c, campaign.MatchCreators("agency-2", "serum", "aisyah"), on(3, 1))
+	r = refused(t, c, campaign.MatchCreators("agency-2", "serum", "nurul", "aisyah"), on(3, 1))
+	requireDecision(t, decision(time.Time{}, affrules.Reason{Rule: campaign.RuleSellerCampaigns, Key: "campaign.cmp6.matched_by_other",
+		Observed: affrules.Text("agency-1"), Subject: "aisyah"}), r)
+	c = apply(t, c, campaign.MatchCreators("agency-2", "serum", "nurul"), on(3, 1))
 	r = refused(t, c, campaign.MatchCreators("agency-1", "serum", "aisyah"), on(3, 2))
 	requireDecision(t, decision(time.Time{}, affrules.Reason{Rule: campaign.RuleReview, Key: keyMatched, Subject: "aisyah"}), r)
-	want := []campaign.Match{{Partner: "agency-1", Creator: "aisyah", At: on(3, 0)}, {Partner: "agency-2", Creator: "aisyah", At: on(3, 1)}}
+	want := []campaign.Match{{Partner: "agency-1", Creator: "aisyah", At: on(3, 0)}, {Partner: "agency-2", Creator: "nurul", At: on(3, 1)}}
 	if diff := cmp.Diff(want, c.Products[0].Matches); diff != "" {
 		t.Errorf("matches (-want +got):\n%s", diff)
 	}

@@ -79,7 +79,10 @@
 //     publishes it, with at least one product, before that period and the campaign end.
 //     Partners of its audience see it from publication and join it once, inside the period and
 //     before the campaign ends. Each partner that joined matches its own creators and
-//     gets an offer of its own.
+//     gets an offer of its own. A creator is matched to a product by one partner only: an
+//     order names no partner, so two partners' offers covering one creator would leave the
+//     partner share to their IDs' order (COM-5); a second partner's match of a creator already
+//     matched to the product is refused, naming the partner that matched first.
 //   - CMP-7: removing a product from Open Collaboration ends its OPEN offer at the instant of
 //     removal, once; a removal before the listing starts makes it never run. A rate change is
 //     a new history entry from its instant, after the last one; COM-10's delay for decreases
@@ -122,6 +125,7 @@
 //	campaign.cmp5.wrong_status       Text: the registration's status; Text: the status the action needs; subject: the product
 //	campaign.cmp5.campaign_over      Instant of the action; Instant the campaign ended; subject: the product (the campaign for a join or a publication)
 //	campaign.cmp5.matched            no values; subject: the creator, matched to the product already
+//	campaign.cmp6.matched_by_other   Text: the partner that matched the creator first; subject: the creator
 //	campaign.cmp6.not_open_yet       Instant of joining; Instant registration opens; subject: the campaign
 //	campaign.cmp6.closed             Instant of joining or publishing; Instant registration closed; subject: the campaign
 //	campaign.cmp6.not_in_audience    no values; subject: the partner, not in the audience

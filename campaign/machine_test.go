@@ -142,8 +142,13 @@ func (m *machModel) match(partner, product string, creators []string, at time.Ti
 	}
 	if r != nil {
 		for _, cr := range creators {
-			if slices.ContainsFunc(r.Matches, func(x campaign.Match) bool { return x.Partner == partner && x.Creator == cr }) {
+			// CMP-6: one partner matches a creator to a product; the first match holds.
+			switch i := slices.IndexFunc(r.Matches, func(x campaign.Match) bool { return x.Creator == cr }); {
+			case i < 0:
+			case r.Matches[i].Partner == partner:
 				reasons = append(reasons, "CMP-5 campaign.cmp5.matched")
+			default:
+				reasons = append(reasons, "CMP-6 campaign.cmp6.matched_by_other")
 			}
 		}
 	}

@@ -126,6 +126,9 @@ var (
 	keyMatched = affrules.DefineMessage("campaign.cmp5.matched", affrules.Message{
 		Text: "creator already matched to this product", Observed: "{subject}",
 	})
+	keyMatchedByOther = affrules.DefineMessage("campaign.cmp6.matched_by_other", affrules.Message{
+		Text: "creator already matched to this product by another partner", Observed: "matched by {observed}",
+	})
 	// CMP-6: the campaign is not published; observed the instant.
 	keyNotPublished = affrules.DefineMessage("campaign.cmp6.not_published", affrules.Message{
 		Text: "the campaign is not published", Observed: "at {observed}",

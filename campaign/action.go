@@ -407,7 +407,7 @@ func match(c *Campaign, a Action, at time.Time) error {
 			case !ok:
 			case by == a.actor:
 				reasons = append(reasons, affrules.Reason{Rule: RuleReview, Key: keyMatched, Subject: cr})
-			default: // CMP-6: one partner's offer covers a creator, so an order pays one partner
+			case c.Initiator == Seller: // CMP-6: one partner's offer covers a creator, so an order pays one partner
 				reasons = append(reasons, affrules.Reason{Rule: RuleSellerCampaigns, Key: keyMatchedByOther, Observed: affrules.Text(by), Subject: cr})
 			}
 		}

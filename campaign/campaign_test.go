@@ -609,6 +609,11 @@ func TestMatchAgency(t *testing.T) {
 	r := refused(t, c, campaign.MatchCreators("agency-2", "toner", "budi"), on(6, 0))
 	requireDecision(t, decision(time.Time{}, affrules.Reason{Rule: campaign.RuleInitiators, Key: keyNotOwner,
 		Observed: affrules.Text("agency-2"), Limit: affrules.Text("agency-1"), Subject: "year-end"}), r)
+	// A creator the owner matched: only the owner rule refuses another partner (CMP-6 is a
+	// seller campaign's).
+	r = refused(t, c, campaign.MatchCreators("agency-2", "toner", "aisyah"), on(6, 0))
+	requireDecision(t, decision(time.Time{}, affrules.Reason{Rule: campaign.RuleInitiators, Key: keyNotOwner,
+		Observed: affrules.Text("agency-2"), Limit: affrules.Text("agency-1"), Subject: "year-end"}), r)
 
 	r = refused(t, c, campaign.MatchCreators("agency-1", "toner", "budi", "aisyah"), on(6, 0))
 	requireDecision(t, decision(time.Time{}, affrules.Reason{Rule: campaign.RuleReview, Key: keyMatched, Subject: "aisyah"}), r)

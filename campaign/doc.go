@@ -79,10 +79,12 @@
 //     publishes it, with at least one product, before that period and the campaign end.
 //     Partners of its audience see it from publication and join it once, inside the period and
 //     before the campaign ends. Each partner that joined matches its own creators and
-//     gets an offer of its own. A creator is matched to a product by one partner only: an
-//     order names no partner, so two partners' offers covering one creator would leave the
-//     partner share to their IDs' order (COM-5); a second partner's match of a creator already
-//     matched to the product is refused, naming the partner that matched first.
+//     gets an offer of its own. Within a campaign, a creator is matched to a product by one
+//     partner only: an order names no partner, so two partners' offers covering one creator
+//     would leave the partner share to their IDs' order (COM-5); a second partner's match of a
+//     creator already matched to the product is refused, naming the partner that matched first.
+//     Two campaigns of one product, each matching the creator through another partner, are
+//     the host's to avoid: the package judges one campaign at a time.
 //   - CMP-7: removing a product from Open Collaboration ends its OPEN offer at the instant of
 //     removal, once; a removal before the listing starts makes it never run. A rate change is
 //     a new history entry from its instant, after the last one; COM-10's delay for decreases

@@ -147,7 +147,7 @@ func (m *machModel) match(partner, product string, creators []string, at time.Ti
 			case i < 0:
 			case r.Matches[i].Partner == partner:
 				reasons = append(reasons, "CMP-5 campaign.cmp5.matched")
-			default:
+			case !m.agency(): // an agency campaign's owner alone matches (CMP-2)
 				reasons = append(reasons, "CMP-6 campaign.cmp6.matched_by_other")
 			}
 		}

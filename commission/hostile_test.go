@@ -395,7 +395,7 @@ func TestPrepareKeepsStoredIDs(t *testing.T) {
 }
 
 // A new record's order and creator IDs, the host's, are ones every store holds as given (at most
-// 256 bytes of UTF-8 text without control characters); a record stored under an earlier version
+// 256 bytes of UTF-8 text without ASCII control characters); a record stored under an earlier version
 // keeps them.
 func TestNewRecordIDsStorable(t *testing.T) {
 	ctx := t.Context()

@@ -260,7 +260,7 @@ func (s Settlement) validate(field string) error {
 // after the seller type's settlement period from the order's instant. A commission that earns
 // nothing (no source, or an amount of zero) is an error wrapping [ErrNothingEarned]; an unknown
 // seller type, a rule that is not valid, or an order or creator ID that is not one every store
-// holds as given (over 256 bytes, or not UTF-8 text without control characters) is a
+// holds as given (over 256 bytes, or not UTF-8 text without ASCII control characters) is a
 // [*affrules.FieldError].
 func (s Settlement) Open(c Commission, sellerType string) (Record, error) {
 	if err := s.validate("settlement.days"); err != nil {
@@ -287,7 +287,7 @@ func (s Settlement) Open(c Commission, sellerType string) (Record, error) {
 
 // Check reports every problem of a record about to be created, as [*affrules.FieldError]
 // values: an ID (the record's, its creator's) that is not one every store holds as given
-// (empty, over 256 bytes, or not UTF-8 text without control characters), an unknown seller type or market, an invalid source, instants out of
+// (empty, over 256 bytes, or not UTF-8 text without ASCII control characters), an unknown seller type or market, an invalid source, instants out of
 // bounds, amounts that are negative, in different currencies or inconsistent (a base or what
 // was paid above the price, a commission that is not the rate times the
 // base rounded once in the rule's mode, a partner part that is not the partner share of it,
@@ -313,7 +313,7 @@ func (s Settlement) checkRecord(l *fielderr.List, r Record, fresh bool) {
 	switch {
 	case fresh:
 		// Stored as given, a new record's order and creator IDs, the host's, are ones every store
-		// holds (at most 256 bytes of UTF-8 text without control characters); one stored under
+		// holds (at most 256 bytes of UTF-8 text without ASCII control characters); one stored under
 		// an earlier version is the host's. Its offer's ID is an offer's (OfferRule.Check).
 		l.Append(bounds.ID(pkg, "record.id", r.ID))
 		l.Append(bounds.ID(pkg, "record.creator_id", r.CreatorID))

@@ -96,9 +96,10 @@
 // and products need an ID, a product its shop's ID, and every error about one names it
 // (shop[ID].field, product[ID].field). Beyond that an ID is the host's key, echoed into the
 // result as given: this package stores none, so, unlike the packages whose stores keep IDs
-// (level, invitation, commission's offers and records, campaign, collabplus, sample), it does not
-// hold them to the library's storable form (at most 256 bytes of UTF-8 text without control
-// characters), which would cost every evaluation a pass over each ID. A method that returns an error
+// (level, invitation, commission's records, campaign, collabplus, sample), it does not hold them
+// to the library's storable form (at most 256 bytes of UTF-8 text without ASCII control
+// characters), which would cost every evaluation a pass over each ID. A method that returns an
+// error
 // returns the zero [Result] beside it, and so does [Run.Products] for each product it refuses.
 //
 // # Interpretations

@@ -117,7 +117,7 @@ func TestHostileInput(t *testing.T) {
 		badCreator := goodID
 		badCreator.CreatorID = "c\x00"
 		_, _, err = l.Reserve(ctx, q, acctID, badCreator, t0)
-		wantFieldErr(t, err, nil, "invitation.creator_id", "must be UTF-8 text without control characters")
+		wantFieldErr(t, err, nil, "invitation.creator_id", "must be UTF-8 text without ASCII control characters")
 		badAccount := acctID
 		badAccount.ID = strings.Repeat("a", 257)
 		_, _, err = l.Reserve(ctx, q, badAccount, goodID, t0)
@@ -130,7 +130,7 @@ func TestHostileInput(t *testing.T) {
 		linked := acctID
 		linked.LinkedCreators = []invitation.LinkedCreator{{ID: "lc\x00"}, {ID: strings.Repeat("l", 300)}}
 		_, _, err = e.Send(ctx, l, linked, goodID, eligibility.Creator{ID: "c1", ECommercePermission: true}, t0)
-		wantFieldErr(t, err, invitation.ErrProfile, "account.linked_creators[0].id", "must be at most 256 bytes of UTF-8 text without control characters")
+		wantFieldErr(t, err, invitation.ErrProfile, "account.linked_creators[0].id", "must be at most 256 bytes of UTF-8 text without ASCII control characters")
 		wantFieldErr(t, err, invitation.ErrProfile, "account.linked_creators[1].id", "(300 bytes)")
 		page, err := l.History(ctx, invitation.Query{Account: acctID.ID})
 		require.NoError(t, err)

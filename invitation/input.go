@@ -175,8 +175,9 @@ type Invitation struct {
 //   - INV-7: a known purpose whose role the account holds;
 //   - INV-9: the creator's username and nickname, by which the history is searched, at most 200
 //     characters each (either may be empty);
-//   - INV-13: the account's linked creators each with an ID, given once, and followers and the
-//     company's number of linked creators not negative; the texts an invitation shows (the
+//   - INV-13: the account's linked creators each with an ID (at most 256 bytes of UTF-8 without
+//     ASCII control characters: the invitation's showcase stores it), given once, and followers
+//     and the company's number of linked creators not negative; the texts an invitation shows (the
 //     company's name, category, services, introduction and address, the linked creators'
 //     usernames), where given, UTF-8 with something visible, no control character (but tab,
 //     line feed and carriage return in the introduction and address, as in the message) and no
@@ -300,7 +301,7 @@ func checkProfile(l *fielderr.List, a Account) {
 		case c.ID == "":
 			l.Add(field+".id", "", "must not be empty (INV-13): %w", ErrProfile)
 		case !bounds.IDOK(c.ID): // stored in the invitation's showcase
-			l.Add(field+".id", quoteCut(c.ID), "must be at most %d bytes of UTF-8 text without control characters (INV-13): %w", bounds.MaxID, ErrProfile)
+			l.Add(field+".id", quoteCut(c.ID), "must be at most %d bytes of UTF-8 text without ASCII control characters (INV-13): %w", bounds.MaxID, ErrProfile)
 		case twice:
 			l.Add(field+".id", quoteCut(c.ID), "is given twice (INV-13): %w", ErrProfile)
 		}

@@ -23,7 +23,7 @@ import (
 // a.LinkedCreators by followers and a copy of a.Company (nil if that shows nothing), whatever it
 // held. Bad input is an error
 // and records nothing: every problem of Validate, a c.ID that is empty, over 256 bytes or not
-// UTF-8 text without control characters (stored as given), an instant outside the years
+// UTF-8 text without ASCII control characters (stored as given), an instant outside the years
 // 1900–2199 or a nil ledger, all at once. A creator who is not listed is a business "no": the
 // decision carries an INV-8 reason followed by each failing ELG-7 condition, nothing is recorded,
 // and the ledger is not consulted, so the quotas are not reported (time alone will not make the

@@ -59,7 +59,7 @@ type Ledger interface {
 	// cancelled context, a failing store, a quota [Quota.Validate] refuses, an account without
 	// ID or with an unknown home market, a home market other than the one the ledger already
 	// knows for the account, an account or creator ID that is empty, over 256 bytes or not UTF-8
-	// text without control characters (stored as given, an ID must be one every store holds),
+	// text without ASCII control characters (stored as given, an ID must be one every store holds),
 	// an instant outside the years 1900–2199, or outside the ledger's bounds.
 	Reserve(ctx context.Context, q Quota, a Account, inv Invitation, at time.Time) (Record, affrules.Decision, error)
 	// History returns one page of an account's invitations (INV-9), newest first. A query

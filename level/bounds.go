@@ -33,7 +33,7 @@ func checkMonth(field string, m affrules.Month) error {
 // checkKey returns nil for a valid History key, and otherwise every problem of it, each a
 // FieldError whose field is prefix followed by "market", "creator" or "month": an empty market, a
 // creator that is not an identifier every store holds as given (bounds.IDOK: not empty, at most
-// 256 bytes of UTF-8 without control characters), or a month out of range. It allocates nothing
+// 256 bytes of UTF-8 without ASCII control characters), or a month out of range. It allocates nothing
 // for a valid key.
 func checkKey(prefix string, market affrules.MarketCode, creator string, m affrules.Month) error {
 	if market != "" && bounds.IDOK(creator) && monthInRange(m) {

@@ -76,10 +76,10 @@
 //     makes an evaluation slow. A [GPM] outside its own range has no data.
 //   - Identifiers that key a record: the market of a [Record] must not be empty; a creator (of a
 //     [Record], [LevelAt], [Evaluator.TrendAt], [Evaluator.Refresh], [Evaluator.Visible], an
-//     [Event] or a [Profile]) is an identifier as every package's are, not empty, at most 256
-//     bytes of UTF-8 without control characters, so every store holds it as given; a creator
-//     given twice in one [Evaluator.Refresh] is an error naming them, and only their first
-//     performance counts.
+//     [Event] or a [Profile]) is an identifier in the library's storable form, not empty, at
+//     most 256 bytes of UTF-8 without ASCII control characters, so every store holds it as
+//     given; a creator given twice in one [Evaluator.Refresh] is an error naming them, and only
+//     their first performance counts.
 //
 // # Reasons
 //

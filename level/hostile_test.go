@@ -186,7 +186,7 @@ func TestHostileInput(t *testing.T) {
 		{"trend at for an empty creator", func() error { return trendAt(march2026, "") }, "creator", errEmpty},
 		{"history get for an empty creator", func() error { _, _, err := h.Get(ctx, affrules.UK, "", march2026); return err }, "creator", errEmpty},
 		{"history get for an empty market", func() error { _, _, err := h.Get(ctx, "", "c", march2026); return err }, "market", errEmpty},
-		// Creator IDs as every package's IDs: at most 256 bytes of UTF-8 without control characters.
+		// Creator IDs as every package's IDs: at most 256 bytes of UTF-8 without ASCII control characters.
 		{"a 257-byte creator stored", func() error {
 			return put(level.Record{Market: affrules.UK, Creator: strings.Repeat("c", 257), Month: march2026, Level: level.L1})
 		}, "record.creator", errEmpty},

@@ -139,8 +139,14 @@ func (m *model) match(c *campaign.Campaign, actor, product string, creators []st
 	}
 	if r != nil {
 		for _, cr := range creators {
-			if slices.ContainsFunc(r.Matches, func(x campaign.Match) bool { return x.Partner == actor && x.Creator == cr }) {
+			// CMP-5: a partner matches a creator once; CMP-6: in a seller campaign, the first
+			// partner to match a creator to a product is the only one.
+			switch i := slices.IndexFunc(r.Matches, func(x campaign.Match) bool { return x.Creator == cr }); {
+			case i < 0:
+			case r.Matches[i].Partner == actor:
 				rules = append(rules, campaign.RuleReview)
+			case c.Initiator == campaign.Seller:
+				rules = append(rules, campaign.RuleSellerCampaigns)
 			}
 		}
 	}

@@ -125,17 +125,15 @@ func itoa(n int64) string {
 const MaxID = 256
 
 // IDOK reports whether id is a usable identifier: not empty, at most MaxID bytes, UTF-8, with
-// no control character (C0 with NUL, DEL, or C1: U+0080 to U+009F), so that every store, a
-// database's included, holds it as given.
+// no ASCII control character (below 0x20, NUL included, or DEL), so that every store, a
+// database's included, holds it as given. The C1 controls (U+0080 to U+009F) are text to it:
+// IDs stored before are read as they were.
 func IDOK(id string) bool {
 	if id == "" || len(id) > MaxID || !utf8.ValidString(id) {
 		return false
 	}
 	for i := 0; i < len(id); i++ {
-		switch c := id[i]; {
-		case c < 0x20 || c == 0x7f:
-			return false
-		case c == 0xc2 && id[i+1] < 0xa0: // U+0080 to U+009F; valid UTF-8 has a byte after 0xC2
+		if c := id[i]; c < 0x20 || c == 0x7f {
 			return false
 		}
 	}
@@ -153,5 +151,5 @@ func ID(pkg, field, id string) error {
 	case len(id) > MaxID:
 		return fielderr.New(pkg, field, strconv.Itoa(len(id))+" bytes", "must be at most %d bytes", MaxID)
 	}
-	return fielderr.New(pkg, field, strconv.Quote(id), "must be UTF-8 text without control characters")
+	return fielderr.New(pkg, field, strconv.Quote(id), "must be UTF-8 text without ASCII control characters")
 }

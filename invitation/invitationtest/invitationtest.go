@@ -1307,7 +1307,7 @@ func (s suite) reserveErrors(t *testing.T) {
 		{"account without ID", f.q, invitation.Account{HomeMarket: affrules.ID}, invite(affrules.ID, "c1"), t0, nil},
 		{"creator without ID", f.q, a, invite(affrules.ID, ""), t0, nil},
 		// IDs are stored as given: each must be one every store holds (at most 256 bytes of
-		// UTF-8 text without control characters).
+		// UTF-8 text without ASCII control characters).
 		{"creator ID with NUL", f.q, a, invite(affrules.ID, "c\x00"), t0, nil},
 		{"creator ID not UTF-8", f.q, a, invite(affrules.ID, "c\xff"), t0, nil},
 		{"account ID over 256 bytes", f.q, partner(strings.Repeat("a", 257), affrules.ID), invite(affrules.ID, "c1"), t0, nil},

@@ -93,14 +93,16 @@
 // would) and the newest per creator as it reads them, stopping after the page; a time bound
 // beyond the years 1900–2199 selects as the nearest instant of those years.
 //
-// Two differences from the in-memory stores are deliberate. An instant whose zone's offset had
+// Three differences from the in-memory stores are deliberate. An instant whose zone's offset had
 // seconds (local mean time, before about 1924 in the markets' zones) comes back as the same
 // instant in UTC, where Memory keeps its zone: JSON writes offsets in minutes. And text that
 // PostgreSQL cannot hold exactly (invalid UTF-8, which JSON would replace with U+FFFD, and the
 // NUL character, which neither text nor jsonb takes), anywhere in what an adapter would store, is
 // refused with a FieldError of the domain package naming the field ("commission: offer.creators[1]
 // …"), before anything is written, where Memory keeps the bytes. A lookup by such a key finds
-// nothing, as Memory's does.
+// nothing, as Memory's does. And a commission offer's ID or product, the host's text and a key
+// of a database index, is refused over 2,048 bytes ("commission: offer.id 6000 bytes: must be
+// at most 2048 bytes to be stored"), where OfferMemory takes any length.
 //
 // Schema changes are versioned SQL files embedded in the package and applied in order by
 // [Migrate]; a database migrated by a newer version of this package is refused with a

@@ -38,6 +38,9 @@ func (s *offers) Put(ctx context.Context, rule commission.OfferRule, o commissio
 	if err := storableText("commission", "offer", o); err != nil {
 		return commission.Offer{}, err
 	}
+	if err := errors.Join(keyLength("commission", "offer.id", o.ID), keyLength("commission", "offer.product", o.Product)); err != nil {
+		return commission.Offer{}, err
+	}
 	var data []byte
 	var domain bool // the error, if any, is the rule's, not the database's
 	err := inTx(ctx, s.pool, func(tx pgx.Tx) error {

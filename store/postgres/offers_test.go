@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -73,5 +74,37 @@ func TestOffersPutLosesRaceForNewID(t *testing.T) {
 	}
 	if got, err := s.Offer(ctx, "same"); err != nil || got.Product != "p1" {
 		t.Errorf("Offer(same) = product %q, %v; want the first offer, of p1", got.Product, err)
+	}
+}
+
+// A commission offer's ID and product are the host's text and keys of a database index: up to
+// 2,048 bytes they are stored; over it, Put refuses them with a FieldError naming the field and
+// stores nothing, where it would otherwise fail on the index.
+func TestOffersLongKeys(t *testing.T) {
+	s := postgres.Offers(migrated(t))
+	ctx := context.Background()
+	t0 := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
+	rates, err := affrules.NewTimeline(affrules.Effective[commission.Terms]{From: t0, Value: commission.Terms{Rate: affrules.MustParseRate("10%")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rule := commission.DefaultPolicy().OfferRule()
+	open := func(id, product string) commission.Offer {
+		return commission.Offer{ID: id, Source: commission.Open, Market: affrules.UK, Product: product, Coverage: commission.Everyone,
+			Period: affrules.Period{Start: t0}, Rates: rates}
+	}
+	long := strings.Repeat("x", 2048)
+	if _, err := s.Put(ctx, rule, open(long, long), t0); err != nil {
+		t.Fatalf("2,048-byte keys: %v", err)
+	}
+	for field, o := range map[string]commission.Offer{"offer.id": open(long+"y", "p1"), "offer.product": open("o2", long+"y")} {
+		_, err := s.Put(ctx, rule, o, t0)
+		var fe *affrules.FieldError
+		if !errors.As(err, &fe) || fe.Field != field || fe.Pkg != "commission" || !strings.Contains(err.Error(), "2049 bytes: must be at most 2048 bytes") {
+			t.Errorf("%s over 2,048 bytes: %v", field, err)
+		}
+		if _, err := s.Offer(ctx, o.ID); !errors.Is(err, commission.ErrNotFound) {
+			t.Errorf("%s: a refused offer was stored: %v", field, err)
+		}
 	}
 }

@@ -14,6 +14,20 @@ import (
 // it). Nothing stored holds such a string, so a lookup by one finds nothing.
 func textOK(s string) bool { return utf8.ValidString(s) && !strings.ContainsRune(s, 0) }
 
+// maxKey is the longest text, in bytes, an adapter stores in an indexed column: a B-tree index
+// entry holds at most about 2,700 bytes. The domain packages bound the IDs they check to 256;
+// commission's offer IDs and products are the host's, so this bound is the adapter's.
+const maxKey = 2048
+
+// keyLength returns a FieldError of package pkg naming field if key is longer than [maxKey],
+// or nil.
+func keyLength(pkg, field, key string) error {
+	if len(key) <= maxKey {
+		return nil
+	}
+	return fielderr.New(pkg, field, strconv.Itoa(len(key))+" bytes", "must be at most %d bytes to be stored (a database index key)", maxKey)
+}
+
 // storableText returns a FieldError of package pkg for every string of v, named by its JSON path
 // under root ("seller.groups[0].id"), that PostgreSQL cannot hold exactly ([textOK]), all joined,
 // or nil. The in-memory stores keep such strings; a database cannot, so it refuses them before

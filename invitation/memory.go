@@ -240,6 +240,9 @@ func (m *Memory) Reserve(ctx context.Context, q Quota, a Account, inv Invitation
 	if acc != nil {
 		if acc.homeCode != a.HomeMarket {
 			s.mu.Unlock()
+			if _, err := affrules.LookupMarket(a.HomeMarket); err != nil { // unknown first, as for a new account
+				return Record{}, affrules.Decision{}, fielderr.New(pkg, "account.home_market", quoteCut(string(a.HomeMarket)), "%w", affrules.ErrUnknownMarket)
+			}
 			return Record{}, affrules.Decision{}, fielderr.New(pkg, "account.home_market", quoteCut(string(a.HomeMarket)), "differs from %s, the home market recorded for account %s", acc.homeCode, a.ID)
 		}
 		if now < acc.latest-st.late { // instants are within 1900–2199, late at most 12 hours

@@ -1326,5 +1326,9 @@ func (s suite) reserveErrors(t *testing.T) {
 	if _, _, err := f.l.Reserve(ctx, f.q, partner("acct-errors", affrules.UK), invite(affrules.UK, "c2"), t0); err == nil {
 		t.Error("home market changed: no error")
 	}
+	// An unknown home market is unknown, for an account already known too.
+	if _, _, err := f.l.Reserve(ctx, f.q, partner("acct-errors", "XX"), invite(affrules.ID, "c2"), t0); !errors.Is(err, affrules.ErrUnknownMarket) {
+		t.Errorf("a known account with an unknown home market: %v, want an error wrapping ErrUnknownMarket", err)
+	}
 	wantCount(t, f.l, a.ID, 1)
 }

@@ -34,16 +34,14 @@ var (
 // levelKey returns nil for a key a valid record may have, and otherwise every problem of it,
 // as [level.MemoryHistory.Get] reports them.
 func levelKey(market affrules.MarketCode, creator string, m affrules.Month) error {
-	if market != "" && creator != "" && minLevelMonth <= m && m <= maxLevelMonth {
+	if market != "" && bounds.IDOK(creator) && minLevelMonth <= m && m <= maxLevelMonth {
 		return nil
 	}
 	l := fielderr.For("level")
 	if market == "" {
 		l.Add("market", market, "must not be empty")
 	}
-	if creator == "" {
-		l.Add("creator", creator, "must not be empty")
-	}
+	l.Append(bounds.ID("level", "creator", creator))
 	if m < minLevelMonth || m > maxLevelMonth {
 		l.Add("month", m, "must be a month of the years %d to %d: %w",
 			bounds.MinInstant.Year(), bounds.MaxInstant.Year()-1, affrules.ErrOutOfRange)
@@ -81,9 +79,9 @@ func (s *levels) Put(ctx context.Context, r level.Record) error {
 	return nil
 }
 
-// Get implements [level.History.Get]; an empty market or creator, or a month outside the years
-// 1900 to 2199, is an error, as for [level.MemoryHistory]; any other creator no record may have
-// (longer than 256 bytes, a control character, not UTF-8) is not stored, and finds nothing.
+// Get implements [level.History.Get]; an empty market, a creator that is not in the library's
+// storable form (empty, longer than 256 bytes, an ASCII control character, not UTF-8), or a
+// month outside the years 1900 to 2199, is an error, as for [level.MemoryHistory].
 func (s *levels) Get(ctx context.Context, market affrules.MarketCode, creator string, m affrules.Month) (level.Level, bool, error) {
 	if err := usable(ctx, s.pool); err != nil {
 		return level.L0, false, err

@@ -229,7 +229,7 @@ func (s *samples) Requests(ctx context.Context, creator string) ([]sample.Reques
 		return nil, err
 	}
 	if !textOK(creator) {
-		return nil, nil // nothing stored has such a creator
+		return []sample.Request{}, nil // nothing stored has such a creator; empty, as Memory's
 	}
 	rows, err := s.pool.Query(ctx, `SELECT data FROM affrules_sample_requests WHERE creator = $1 ORDER BY seq`, creator)
 	if err != nil {

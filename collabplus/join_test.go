@@ -97,3 +97,21 @@ func TestJoinBeforeStartBlocked_CP13_MKT5(t *testing.T) {
 	r = lcRefused(t, s, collabplus.Join("c1", collabplus.Creator{ID: "mali", Level: level.L4}), at)
 	lcRequireDecision(t, lcDecision(lcLcPeriod.Start, lcStateReason("c1", collabplus.Paid, "ongoing")), r.Decision)
 }
+
+// CP-4: a Join action holds the creator as given when it was built: a host that reuses its
+// attributes map (or slices) for the next creator before the action is applied changes nothing
+// the action is judged on.
+func TestJoinKeepsTheCreatorAsBuilt_CP4(t *testing.T) {
+	s := lcApply(t, lcSeller(t), collabplus.SaveGroup(collabplus.Group{ID: lcGroup, MinLevel: level.L3,
+		Criteria: []collabplus.Criterion{{Attribute: "tier", OneOf: []string{"gold"}}}}), lcT0)
+	s = lcDraft(t, s, "c1", lcTask(lcLcPeriod), lcT0)
+	s = lcApply(t, s, collabplus.Submit("c1", lcFacts([]string{lcProduct})), lcLcSubmitted)
+	s = lcApply(t, s, collabplus.Pay("c1", "credit_card"), lcLcPaid)
+	attrs := map[string]string{"tier": "silver"}
+	cats := []affrules.Category{affrules.FMCG}
+	a := collabplus.Join("c1", collabplus.Creator{ID: "mali", Level: level.L4, Categories: cats, Attributes: attrs})
+	attrs["tier"], cats[0] = "gold", affrules.Fashion // the host's next creator
+	r := lcRefused(t, s, a, lcDate(3, 2, 0))
+	require.Equal(t, collabplus.RuleGroups, r.Decision.Reasons[0].Rule, "%v", r)
+	require.Equal(t, affrules.Text("silver"), r.Decision.Reasons[0].Observed, "%v", r)
+}

@@ -1,6 +1,7 @@
 package collabplus
 
 import (
+	"maps"
 	"slices"
 	"strconv"
 	"time"
@@ -236,6 +237,7 @@ func Finalize(id string, t Terms) Action { return Action{kind: actFinalize, id: 
 func Join(id string, c Creator) Action {
 	c.Categories = slices.Clone(c.Categories)
 	c.ContentTypes = slices.Clone(c.ContentTypes)
+	c.Attributes = maps.Clone(c.Attributes)
 	return Action{kind: actJoin, id: id, creator: c}
 }
 

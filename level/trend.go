@@ -165,7 +165,8 @@ func (e *Evaluator) Trend(levels ...Level) (Trend, error) {
 // does not read. It returns false if no level is stored for m itself. An unknown market, a
 // creator [Record.Validate] refuses, a month outside the years 1900 to 2199, a failing store (its
 // error named as [LevelAt] names it) and a stored level that is not L0 to L8 are errors, each
-// with false.
+// with false. As for [Evaluator.Trend], the reliability decision's reasons may be shared with
+// other calls: do not modify them in place.
 func (e *Evaluator) TrendAt(ctx context.Context, h History, market affrules.MarketCode, creator string, m affrules.Month) (Trend, bool, error) {
 	if err := e.ready("TrendAt"); err != nil {
 		return Trend{}, false, err

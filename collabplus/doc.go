@@ -56,9 +56,9 @@
 //     refused (no cancellation).
 //   - CP-8: each exclusive rate is compared with the highest Open Collaboration rate live for
 //     the product at the submission (the standard or upper tier rate, over the entries in
-//     force during COM-10's delay before it); a shop-ads rate with the Open shop-ads rate,
-//     else, where Open has none, with the same highest standard or upper tier rate; only at
-//     submission. A product not listed in Open
+//     force during COM-10's delay before it); a shop-ads rate with the highest, over the same
+//     entries, of each entry's shop-ads rate, or of its standard or upper tier rate where the
+//     entry has none; only at submission. A product not listed in Open
 //     Collaboration has no floor. An exclusive shop-ads rate needs an exclusive standard rate
 //     (seed 003 lets a seller "also" set shop-ads commissions beside the collaboration's), a
 //     reading of the seed rather than a policy setting: an offer's terms pay one standard rate,

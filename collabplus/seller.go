@@ -217,6 +217,9 @@ func Edit(id string, t Terms) Action { return Action{kind: actEdit, id: id, term
 func Submit(id string, f Facts) Action {
 	f.Eligibility = slices.Clone(f.Eligibility)
 	f.Open = slices.Clone(f.Open)
+	for i := range f.Open {
+		f.Open[i] = f.Open[i].Clone() // its tiers too: the action is judged on the facts as given
+	}
 	return Action{kind: actSubmit, id: id, facts: f}
 }
 

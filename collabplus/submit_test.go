@@ -685,3 +685,15 @@ func TestQuotaNextAllowedBeyond2199_CP3(t *testing.T) {
 		require.False(t, d.NextAllowed.IsZero(), "calendar %v", calendar)
 	}
 }
+
+// CP-8: a Submit action holds its Open offers as given when it was built: a host that changes an
+// offer's tier (shared by pointer) before the action is applied changes nothing it is judged on.
+func TestSubmitKeepsTheOpenOffersAsBuilt_CP8(t *testing.T) {
+	s := lcDraft(t, lcSeller(t), "c1", lcWith(lcTask(lcQuotaPeriod), collabplus.Product{ID: lcProduct, Rate: lcRate("25%")}), lcT0)
+	tier := &commission.Tier{Threshold: 100, Rate: lcRate("30%")}
+	open := lcOpen(lcProduct, affrules.Effective[commission.Terms]{From: lcDate(1, 1, 0), Value: commission.Terms{Rate: lcRate("20%"), Tier: tier}})
+	a := collabplus.Submit("c1", lcFacts([]string{lcProduct}, open))
+	tier.Rate = lcRate("21%") // the host's next offer
+	r := lcRefused(t, s, a, lcT0)
+	require.Equal(t, affrules.RateOf(lcRate("30%")), r.Decision.Reasons[len(r.Decision.Reasons)-1].Limit, "%v", r)
+}

@@ -821,3 +821,20 @@ func TestLongCoverageLists_COM3(t *testing.T) {
 		}
 	}
 }
+
+// Offer.Clone shares nothing with the offer: creators, members, the history and its tiers.
+func TestOfferClone(t *testing.T) {
+	tier := &commission.Tier{Threshold: 50, Rate: rate("20%")}
+	o := commission.Offer{ID: "cp", Source: commission.CollabPlus, Market: affrules.TH, Product: "p1", Coverage: commission.Members,
+		Members: []commission.Member{{Creator: "c1", Joined: day(1)}}, Period: affrules.Period{Start: day(1)},
+		Rates: history(affrules.Effective[commission.Terms]{From: day(1), Value: commission.Terms{Rate: rate("10%"), Tier: tier}})}
+	c := o.Clone()
+	before, err := json.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Members[0].Creator, tier.Rate = "c9", rate("11%")
+	if after, _ := json.Marshal(c); string(after) != string(before) {
+		t.Errorf("the clone changed with the offer:\n%s\n%s", before, after)
+	}
+}

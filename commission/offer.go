@@ -607,6 +607,10 @@ func startsBefore(t, end time.Time, delay time.Duration) bool {
 	return end.IsZero() || t.Before(end.Add(delay))
 }
 
+// Clone returns a deep copy of o, sharing nothing with it (its creators, members, rate history
+// and tiers copied), as a store keeps and returns an offer.
+func (o Offer) Clone() Offer { return o.clone() }
+
 // clone returns a deep copy of o.
 func (o Offer) clone() Offer {
 	o.Creators = slices.Clone(o.Creators)

@@ -93,21 +93,23 @@
 // would) and the newest per creator as it reads them, stopping after the page; a time bound
 // beyond the years 1900–2199 selects as the nearest instant of those years.
 //
-// Three differences from the in-memory stores are deliberate. An instant inside an aggregate
-// stored as JSON (an offer, a record, a seller, a campaign, a sample request) comes back as the
-// same instant (time.Time.Equal) at its offset, in a zone without a name, where Memory keeps the
-// *time.Location it was given; every rule reads instants in the market's zone, so no answer
-// changes, but a host's own calendar arithmetic on a returned instant should convert it to the
-// zone it means first (invitation records come back in the account's home zone, as Memory's).
-// An instant whose zone's offset had seconds (local mean time, before about 1924 in the markets'
-// zones) comes back as the same instant in UTC: JSON writes offsets in minutes. And text that
-// PostgreSQL cannot hold exactly (invalid UTF-8, which JSON would replace with U+FFFD, and the
-// NUL character, which neither text nor jsonb takes), anywhere in what an adapter would store, is
-// refused with a FieldError of the domain package naming the field ("commission: offer.creators[1]
-// …"), before anything is written, where Memory keeps the bytes. A lookup by such a key finds
-// nothing, as Memory's does. And a commission offer's ID or product, the host's text and a key
-// of a database index, is refused over 2,048 bytes ("commission: offer.id 6000 bytes: must be
-// at most 2048 bytes to be stored"), where OfferMemory takes any length.
+// Four differences from the in-memory stores are deliberate. An instant inside an aggregate stored
+// as JSON (an offer, a record, a seller, a campaign, a sample request) comes back as the same
+// instant (time.Time.Equal) at its offset, in a zone without a name (time.Local where its offset
+// then is the same, UTC at offset zero), where Memory keeps the *time.Location it was given; every
+// rule reads instants in the market's zone, so no answer changes, but a host's own calendar
+// arithmetic on a returned instant should convert it to the zone it means first (invitation records
+// come back in the account's home zone, as Memory's). An instant whose zone's offset had seconds
+// (local mean time, before about 1924 in the markets' zones) comes back as the same instant in UTC:
+// JSON writes offsets in minutes. And text that PostgreSQL cannot hold exactly (invalid UTF-8,
+// which JSON would replace with U+FFFD, and the NUL character, which neither text nor jsonb takes),
+// anywhere in what an adapter would store, is refused with a FieldError of the domain package
+// naming the field ("commission: offer.creators[1] …"), before anything is written, where Memory
+// keeps the bytes. A lookup by such a key finds nothing, as Memory's does (a level history's Get
+// refuses a creator outside the storable form, as level.MemoryHistory's does). And a commission
+// offer's ID or product, the host's text and a key of a database index, is refused over 2,048 bytes
+// ("commission: offer.id 6000 bytes: must be at most 2048 bytes to be stored"), where OfferMemory
+// takes any length.
 //
 // Schema changes are versioned SQL files embedded in the package and applied in order by
 // [Migrate]; a database migrated by a newer version of this package is refused with a

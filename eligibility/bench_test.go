@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/eligibility"
 )
@@ -366,5 +368,47 @@ func BenchmarkReasonsAlloc(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		reasonsSink = make([]affrules.Reason, 5)
+	}
+}
+
+// A store rating or a policy minimum written with many decimal places (a NUMERIC(20,18) column:
+// 4.600000000000000000) is compared in place, as a short one is: a shop passing, and a failing
+// shop's NextAllowed under a later version whose minimum has another exponent (the Thai guide's
+// 3 against a rating of 4.5), allocate nothing through ShopInto. (A failing shop's reason keeps
+// its rating exactly: one of more than 18 digits is kept as its digits, which allocates.)
+func TestRatingDigitsAllocateNothing(t *testing.T) {
+	thai, err := eligibility.DefaultPolicy().WithOverride(affrules.TH, eligibility.ThaiGuideEffective(), eligibility.ThaiThresholds())
+	require.NoError(t, err)
+	long := eligibility.DefaultPolicy()
+	th := eligibility.SeedThresholds()
+	th.MinStoreRating = dec("2.500000000000000000")
+	long, err = long.WithOverride(affrules.MY, time.Time{}, th)
+	require.NoError(t, err)
+	before := eligibility.ThaiGuideEffective().AddDate(0, -1, 0)
+	for _, tc := range []struct {
+		name   string
+		p      eligibility.Policy
+		market affrules.MarketCode
+		rating string
+		at     time.Time
+		fails  bool
+	}{
+		{"18 places, passing", eligibility.DefaultPolicy(), affrules.TH, "4.600000000000000000", t0, false},
+		{"18 places, failing on a shorter one", eligibility.DefaultPolicy(), affrules.TH, "2.4", t0, true},
+		{"a later minimum of another exponent", thai, affrules.TH, "4.5", before, true},
+		{"a policy minimum of 18 places", long, affrules.MY, "4.6", t0, false},
+	} {
+		e := eligibility.MustNew(tc.p)
+		s := eligibility.Shop{ID: "s", Market: tc.market, StoreRating: dec(tc.rating)}
+		if tc.name == "a later minimum of another exponent" {
+			s.LastCounterfeitViolation = tc.at.Add(-time.Hour)
+		}
+		var r eligibility.Result
+		buf := make([]affrules.Reason, 0, 8)
+		require.NoError(t, e.ShopInto(&r, buf, &s, tc.at), tc.name)
+		require.Equal(t, tc.fails, !r.Eligible(), "%s: %v", tc.name, r.Decision)
+		if allocs := testing.AllocsPerRun(50, func() { _ = e.ShopInto(&r, buf, &s, tc.at) }); allocs != 0 {
+			t.Errorf("%s: ShopInto allocates %v times", tc.name, allocs)
+		}
 	}
 }

@@ -336,11 +336,11 @@ func same[S ~string](a, b S) bool {
 	return true
 }
 
-// small returns d as c×10^exp and true when its coefficient is at least 0 and below 2^60
-// (coef.Small: read in place, without counting digits); a negative d is not small.
+// small returns d as c×10^exp and true when its coefficient, trailing zeros struck off as
+// needed, is at least 0 and below 2^60 (coef.Stripped: read in place, without counting digits);
+// a negative d is not small.
 func small(d decimal.Decimal) (c int64, exp int32, ok bool) {
-	c, ok = coef.Small(&d)
-	return c, d.Exponent(), ok
+	return coef.Stripped(&d)
 }
 
 // cmpSmall compares a×10^ae with b×10^be for non-negative coefficients, returning -1, 0 or +1,

@@ -113,9 +113,12 @@ func (e *Evaluator) shopInto(r *Result, dst []affrules.Reason, s *Shop, at time.
 		if cmpSmall(coef, exp, 5, 0) > 0 {
 			return s.badRating()
 		}
-	} else if err := bounds.Decimal(pkg, "shop["+s.ID+"].store_rating", s.StoreRating); err != nil {
-		return err
-	} else if s.StoreRating.Sign() < 0 || s.StoreRating.GreaterThan(maxRating) {
+	} else if bounds.CoefficientBits(s.StoreRating) >= 126 { // maybe over 38 digits: the field named only then
+		if err := bounds.Decimal(pkg, "shop["+s.ID+"].store_rating", s.StoreRating); err != nil {
+			return err
+		}
+	}
+	if !isSmall && (s.StoreRating.Sign() < 0 || s.StoreRating.GreaterThan(maxRating)) {
 		return s.badRating()
 	}
 	// Instants as Unix nanoseconds, exact within the years 1900 to 2199 that bound both.
@@ -197,13 +200,18 @@ func (e *Evaluator) shopInto(r *Result, dst []affrules.Reason, s *Shop, at time.
 // another minimum), or make it none; one under which the shop's banned product disqualifies it
 // (ELG-6) ends the search, since from its start the shop is permanently disqualified.
 func nextShopAllowed(vs []shopVersion, vi int, low bool, at, violation time.Time, hasViolation bool, rating decimal.Decimal, productBanned bool) time.Time {
+	rc, re, rSmall := small(rating) // compared in place, as shopInto compares it
 	for k := vi; k < len(vs); k++ {
 		t := at
 		if k > vi {
 			if productBanned && vs[k].productBan {
 				return time.Time{}
 			}
-			if rating.LessThan(vs[k].minRating) {
+			if rSmall && vs[k].minSmall {
+				if cmpSmall(rc, re, vs[k].minCoef, vs[k].minExp) < 0 {
+					continue
+				}
+			} else if rating.LessThan(vs[k].minRating) {
 				continue
 			}
 			t = time.Unix(0, vs[k].from).In(at.Location())

@@ -38,6 +38,37 @@ func Small(d *decimal.Decimal) (int64, bool) {
 	return int64(u), true
 }
 
+// Stripped returns d as c×10^exp with c at least 0 and below 2^60, and true, when d's
+// coefficient is such once trailing zeros are struck off as needed: a value written with many
+// decimal places, such as a NUMERIC(20,18) rating 4.600000000000000000, whose coefficient fits 64
+// bits but not 60. It reads the coefficient in place and allocates nothing; false otherwise.
+func Stripped(d *decimal.Decimal) (c int64, exp int32, ok bool) {
+	if c, ok := Small(d); ok {
+		return c, d.Exponent(), true
+	}
+	v := Of(d)
+	if v == nil || v.Sign() < 0 {
+		return 0, 0, false
+	}
+	var u uint64
+	switch w := v.Bits(); {
+	case len(w) == 1:
+		u = uint64(w[0])
+	case len(w) == 2 && bits.UintSize == 32:
+		u = uint64(w[1])<<32 | uint64(w[0])
+	default:
+		return 0, 0, false
+	}
+	exp = d.Exponent()
+	for u >= 1<<60 && u%10 == 0 && exp < math.MaxInt32 {
+		u, exp = u/10, exp+1
+	}
+	if u >= 1<<60 {
+		return 0, 0, false
+	}
+	return int64(u), exp, true
+}
+
 // Of returns d's coefficient itself, nil for zero, for reading only: decimal.Decimal is a
 // *big.Int and an int32 exponent (pinned by TestLayout).
 func Of(d *decimal.Decimal) *big.Int {

@@ -88,3 +88,26 @@ func TestScale(t *testing.T) {
 		}
 	}
 }
+
+func TestStripped(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		c    int64
+		exp  int32
+		want bool
+	}{
+		{"4.6", 46, -1, true},
+		{"4.600000000000000000", 460000000000000000, -17, true}, // stripped only to below 2^60
+		{"0", 0, 0, true},
+		{"1152921504606846976", 0, 0, false}, // 2^60, no trailing zero
+		{"11529215046068469760", 1152921504606846976, 1, false},
+		{"-4.600000000000000000", 0, 0, false},
+		{"46000000000000000000000000", 0, 0, false}, // more than 64 bits
+	} {
+		d := decimal.RequireFromString(tc.in)
+		c, exp, ok := Stripped(&d)
+		if ok != tc.want || ok && (c != tc.c || exp != tc.exp || !decimal.New(c, exp).Equal(d)) {
+			t.Errorf("Stripped(%s) = %d, %d, %t; want %d, %d, %t", tc.in, c, exp, ok, tc.c, tc.exp, tc.want)
+		}
+	}
+}

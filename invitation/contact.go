@@ -3,6 +3,7 @@ package invitation
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -16,17 +17,17 @@ import (
 // [Policy.PhoneAloneCounts].
 func checkContacts(l *fielderr.List, m *marketRules, cs []Contact, phoneAlone bool) {
 	for i, c := range cs {
-		field := fmt.Sprintf("contacts[%d]", i)
+		field := func() string { return "contacts[" + strconv.Itoa(i) + "]" } // named only for a problem
 		switch {
 		case !slices.Contains(m.channels, c.Channel):
-			l.Add(field+".channel", quoteCut(string(c.Channel)), "is not offered in market %s, which offers %s (INV-5): %w", m.code, m.offered, ErrContact)
+			l.Add(field()+".channel", quoteCut(string(c.Channel)), "is not offered in market %s, which offers %s (INV-5): %w", m.code, m.offered, ErrContact)
 			continue
 		case slices.ContainsFunc(cs[:i], func(d Contact) bool { return d.Channel == c.Channel }):
-			l.Add(field+".channel", c.Channel, "is given twice (INV-5): %w", ErrContact)
+			l.Add(field()+".channel", c.Channel, "is given twice (INV-5): %w", ErrContact)
 			continue
 		}
 		if err := checkContactValue(c); err != nil {
-			l.Add(field+".value", quoteCut(c.Value), "%s (INV-5): %w", err, ErrContact)
+			l.Add(field()+".value", quoteCut(c.Value), "%s (INV-5): %w", err, ErrContact)
 		}
 	}
 	// Phone alone is reported beside any other problem, unless some contact is on a channel

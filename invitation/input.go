@@ -289,7 +289,8 @@ func checkProfile(l *fielderr.List, a Account) {
 		seen = make(map[string]bool, len(a.LinkedCreators))
 	}
 	for i, c := range a.LinkedCreators {
-		field := fmt.Sprintf("account.linked_creators[%d]", i)
+		// The field named only for a problem: a long list of valid creators builds no names.
+		field := func() string { return "account.linked_creators[" + strconv.Itoa(i) + "]" }
 		var twice bool
 		if seen != nil {
 			twice = seen[c.ID]
@@ -299,17 +300,17 @@ func checkProfile(l *fielderr.List, a Account) {
 		}
 		switch {
 		case c.ID == "":
-			l.Add(field+".id", "", "must not be empty (INV-13): %w", ErrProfile)
+			l.Add(field()+".id", "", "must not be empty (INV-13): %w", ErrProfile)
 		case !bounds.IDOK(c.ID): // stored in the invitation's showcase
-			l.Add(field+".id", quoteCut(c.ID), "must be at most %d bytes of UTF-8 text without ASCII control characters (INV-13): %w", bounds.MaxID, ErrProfile)
+			l.Add(field()+".id", quoteCut(c.ID), "must be at most %d bytes of UTF-8 text without ASCII control characters (INV-13): %w", bounds.MaxID, ErrProfile)
 		case twice:
-			l.Add(field+".id", quoteCut(c.ID), "is given twice (INV-13): %w", ErrProfile)
+			l.Add(field()+".id", quoteCut(c.ID), "is given twice (INV-13): %w", ErrProfile)
 		}
 		if c.Followers < 0 {
-			l.Add(field+".followers", c.Followers, "must not be negative (INV-13): %w", ErrProfile)
+			l.Add(field()+".followers", c.Followers, "must not be negative (INV-13): %w", ErrProfile)
 		}
 		if value, problem := shown.Problem(c.Username, maxCompanyLine, false); problem != "" { // the field name only for a problem
-			l.Add(field+".username", value, "%s (INV-13): %w", problem, ErrProfile)
+			l.Add(field()+".username", value, "%s (INV-13): %w", problem, ErrProfile)
 		}
 	}
 }

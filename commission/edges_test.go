@@ -838,3 +838,41 @@ func TestOfferClone(t *testing.T) {
 		t.Errorf("the clone changed with the offer:\n%s\n%s", before, after)
 	}
 }
+
+// COM-7, COM-8: a stored record whose amounts are not what was earned less its refunds (a
+// corrupted or hand-edited row) takes no event: settling it would pay what it does not owe.
+func TestStoredRecordAmountsChecked_COM8(t *testing.T) {
+	s := commission.DefaultPolicy().Settlement()
+	rec := record(t, "8%", "199.99", "0")
+	settle := commission.Event{ID: "st", Record: rec.ID, Kind: commission.Settle, At: rec.DueAt}
+	if _, err := s.Apply(rec, settle); err != nil {
+		t.Fatal(err)
+	}
+	refunded, err := s.Apply(rec, refundOf("rf", "50.00", "THB", day(3)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Apply(refunded, settle); err != nil {
+		t.Fatalf("a refunded record: %v", err)
+	}
+	for name, edit := range map[string]func(r *commission.Record){
+		"amount raised":         func(r *commission.Record) { r.Amount.Units = 9999 },
+		"creator part lowered":  func(r *commission.Record) { r.Creator.Units-- },
+		"refund without effect": func(r *commission.Record) { r.Refunded.Units = 5000 },
+		"partner part invented": func(r *commission.Record) { r.Partner.Units, r.Creator.Units = 100, r.Creator.Units-100 },
+	} {
+		bad := rec
+		edit(&bad)
+		if _, err := s.Apply(bad, settle); err == nil || !strings.Contains(err.Error(), "record.amount") {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	cancelled, err := s.Apply(rec, commission.Event{ID: "c", Record: rec.ID, Kind: commission.Cancel, At: day(3)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cancelled.Amount = rec.Amount // an ineligible record pays nothing
+	if _, err := s.Apply(cancelled, settle); err == nil || !strings.Contains(err.Error(), "record.amount") {
+		t.Errorf("an ineligible record with an amount: %v", err)
+	}
+}

@@ -309,6 +309,7 @@ func (s Settlement) Check(r Record) error {
 // s's. A stored one keeps the period and mode it was opened under: its DueAt is a whole number of
 // days (0 to 3650) after the order, and its amounts are checked in its own Rounding.
 func (s Settlement) checkRecord(l *fielderr.List, r Record, fresh bool) {
+	before := l.Len()
 	l.Append(s.validate("settlement.days"))
 	switch {
 	case fresh:
@@ -379,6 +380,22 @@ func (s Settlement) checkRecord(l *fielderr.List, r Record, fresh bool) {
 	case r.Refunded.Units > r.Paid.Units:
 		l.Add("record.refunded", r.Refunded.String(), "exceeds what was paid %s (COM-8)", r.Paid)
 	}
+	// COM-7, COM-8: a stored record's parts are what Apply makes of what was earned and refunded
+	// (a new one's are checked by Check): nothing once ineligible, else the rate × base × the
+	// share of what was paid not refunded, rounded once, split between partner and creator.
+	if !fresh && l.Len() == before {
+		amount, partner := r.Earned.Units, r.EarnedPartner.Units
+		switch {
+		case r.State == Ineligible:
+			amount, partner = 0, 0
+		case r.Refunded.Units > 0: // then r.Paid.Units > 0
+			amount, partner = remaining(r, r.Paid.Units-r.Refunded.Units, r.Rounding)
+		}
+		if r.Amount.Units != amount || r.Partner.Units != partner || r.Creator.Units != amount-partner {
+			l.Add("record.amount", r.Amount.String()+" (partner "+r.Partner.String()+", creator "+r.Creator.String()+")",
+				"is not what was earned less refunds, %d minor units with %d to the partner (COM-7, COM-8)", amount, partner)
+		}
+	}
 }
 
 // Apply returns r with event ev applied (COM-8), or an error and r unchanged:
@@ -406,7 +423,9 @@ func (s Settlement) checkRecord(l *fielderr.List, r Record, fresh bool) {
 // A settled or ineligible record takes no new event ([ErrClosed]), whatever the event's
 // instant: a refund dated before the settlement but delivered after it is refused, and is the
 // host's business. A record that [Settlement.Check] would refuse for its content (the checks
-// of a new record's state and IDs aside) is refused. An event for another record, with an ID that is not
+// of a new record's state and IDs aside) is refused, and so is one whose amount and parts are
+// not what was earned less its refunds (nothing once ineligible): a corrupted or hand-edited
+// record is never settled at the amount it claims. An event for another record, with an ID that is not
 // one every store holds as given (empty, over 256 bytes, or not UTF-8 text without control
 // characters; an event the record already holds is known by its ID whatever it is), an
 // unknown kind, an instant out of bounds or before the order, a refund without the record's

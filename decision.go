@@ -189,7 +189,7 @@ type reasonJSON = reasonJSONOf[*Value]
 // to read them one by one, so that their errors name their place in the reason.
 type reasonJSONOf[V any] struct {
 	Rule          RuleID     `json:"rule"`
-	Kind          ReasonKind `json:"kind"`
+	Kind          ReasonKind `json:"kind" strict:"required"` // left out, it would read as failed
 	Key           MessageKey `json:"key"`
 	Message       string     `json:"message"`
 	Observed      string     `json:"observed,omitempty"`
@@ -212,8 +212,10 @@ func (r Reason) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON decodes the typed fields of what [Reason.MarshalJSON] encodes, strictly (a key
-// that names no field, such as a misspelt "kind", is an error); the English texts are derived
-// from them and not read. null leaves r as it was.
+// that names no field, such as a misspelt "kind", is an error, and so is "kind" left out, which
+// would read as failed); the English texts are derived from them and not read: they are the
+// messages defined by the packages a program imports (a program that imports none of the rule's
+// package prints the key instead). null leaves r as it was.
 func (r *Reason) UnmarshalJSON(b []byte) error {
 	if string(bytes.TrimSpace(b)) == "null" {
 		return nil // encoding/json's rule: null leaves the value as it was

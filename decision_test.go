@@ -191,6 +191,10 @@ func TestDecisionJSONConsistency(t *testing.T) {
 	if err := json.Unmarshal(b, &d); err != nil || d.Allowed || len(d.Reasons) != 1 {
 		t.Errorf("round trip of %s: %v, %v", b, d, err)
 	}
+	// A reason's kind is required: left out, it would read as failed.
+	if err := json.Unmarshal([]byte(`{"allowed":false,"reasons":[{"rule":"ELG-2","kind":"failed"},{"rule":"ELG-4","key":"k"}]}`), &d); err == nil || !strings.Contains(err.Error(), "decision.reasons[1].kind") {
+		t.Errorf("a reason without a kind: %v", err)
+	}
 	// MKT-5: a NextAllowed no evaluator names, outside the years 1900 to 2199 (UTC), is refused;
 	// the bounds themselves read back.
 	for next, ok := range map[string]bool{
@@ -221,9 +225,9 @@ func TestDecisionJSONStrict(t *testing.T) {
 		`{"reasons":{}}`:     "affrules: decision.reasons",
 		`{"next_allowed":5}`: "affrules: decision",
 		// A reason of no rule: null, {} and an empty rule alike.
-		`{"allowed":false,"reasons":[null]}`:                         "affrules: decision.reasons[0] null: must be a reason",
-		`{"allowed":false,"reasons":[{}]}`:                           `affrules: decision.reasons[0].rule "": must name the rule`,
-		`{"allowed":false,"reasons":[{"rule":"ELG-3"},{"rule":""}]}`: `affrules: decision.reasons[1].rule "": must name the rule`,
+		`{"allowed":false,"reasons":[null]}`:                                                         "affrules: decision.reasons[0] null: must be a reason",
+		`{"allowed":false,"reasons":[{"kind":"failed"}]}`:                                            `affrules: decision.reasons[0].rule "": must name the rule`,
+		`{"allowed":false,"reasons":[{"rule":"ELG-3","kind":"failed"},{"rule":"","kind":"failed"}]}`: `affrules: decision.reasons[1].rule "": must name the rule`,
 	} {
 		var d affrules.Decision
 		err := json.Unmarshal([]byte(doc), &d)
@@ -240,13 +244,13 @@ func TestDecisionJSONStrict(t *testing.T) {
 // errors are FieldErrors of the part that failed, with the JSON kind a text field expects.
 func TestReasonValueJSONStrict(t *testing.T) {
 	for doc, want := range map[string]string{
-		`{"allowed":false,"reasons":[{"rule":"ELG-1","kidn":"not_applicable"}]}`:                                                     `unknown field "kidn"`,
-		`{"allowed":false,"reasons":[{"rule":"ELG-1","observed_value":{"kind":"count","count":1,"x":2}}]}`:                           `unknown field "x"`,
-		`{"allowed":false,"reasons":[{"rule":"ELG-1","kind":1}]}`:                                                                    "must be a JSON string",
-		`{"allowed":false,"reasons":[{"rule":"ELG-1","kind":"nope"}]}`:                                                               `affrules: decision.reasons[0].kind "nope"`,
-		`{"allowed":false,"next_allowed":"2026-13-01T00:00:00Z"}`:                                                                    "affrules: decision (JSON)",
-		`{"allowed":false,"reasons":[{"rule":"ELG-1","kind":"failed"},{"rule":"ELG-2","limit_value":{"kind":"count","count":"1"}}]}`: "affrules: decision.reasons[1].limit_value.count",
-		`{"allowed":false,"reasons":[{"rule":"ELG-2","subject":5}]}`:                                                                 "affrules: decision.reasons[0].subject",
+		`{"allowed":false,"reasons":[{"rule":"ELG-1","kidn":"not_applicable"}]}`:                                                                     `unknown field "kidn"`,
+		`{"allowed":false,"reasons":[{"rule":"ELG-1","kind":"failed","observed_value":{"kind":"count","count":1,"x":2}}]}`:                           `unknown field "x"`,
+		`{"allowed":false,"reasons":[{"rule":"ELG-1","kind":1}]}`:                                                                                    "must be a JSON string",
+		`{"allowed":false,"reasons":[{"rule":"ELG-1","kind":"nope"}]}`:                                                                               `affrules: decision.reasons[0].kind "nope"`,
+		`{"allowed":false,"next_allowed":"2026-13-01T00:00:00Z"}`:                                                                                    "affrules: decision (JSON)",
+		`{"allowed":false,"reasons":[{"rule":"ELG-1","kind":"failed"},{"rule":"ELG-2","kind":"failed","limit_value":{"kind":"count","count":"1"}}]}`: "affrules: decision.reasons[1].limit_value.count",
+		`{"allowed":false,"reasons":[{"rule":"ELG-2","subject":5}]}`:                                                                                 "affrules: decision.reasons[0].subject",
 	} {
 		var d affrules.Decision
 		err := json.Unmarshal([]byte(doc), &d)
@@ -313,7 +317,7 @@ func FuzzDecisionJSON(f *testing.F) {
 	)
 	d.Allowed, d.NextAllowed = false, time.Time{}
 	b, _ := json.Marshal(d)
-	for _, s := range []string{string(b), `{"allowed":true}`, `null`, `{"allowed":false,"reasons":[{}]}`,
+	for _, s := range []string{string(b), `{"allowed":true}`, `null`, `{"allowed":false,"reasons":[{"kind":"failed"}]}`,
 		`{"allowed":false,"reasons":[{"rule":"X","kind":"failed","key":"k","observed_value":{"kind":"decimal","decimal":"1e-999"}}]}`,
 		`{"allowed":true,"allowed":true}`, `{"reasons":[{"rule":"A","rule":"B"}]}`} {
 		f.Add([]byte(s))

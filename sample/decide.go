@@ -183,7 +183,9 @@ func roomFrom(market affrules.MarketCode, h History, cap int, at, from time.Time
 // without free samples or a creator not its member, a campaign's quantity used up when
 // [Policy.OverQuantity] says reject), with NextAllowed when
 // only time stands in the way; nothing is recorded. Bad input is a [*affrules.FieldError],
-// including an instant before the last event of the creator's requests for the product.
+// including an instant before the last event of the creator's requests for the product, and one
+// of those requests whose events the rules would not have recorded (no answer window, events out
+// of order or of the lifecycle), named history.product[i].
 func (r Rule) Decide(h History, req Request, f Facts, at time.Time) (Request, affrules.Decision, error) {
 	if !r.ready() {
 		return Request{}, affrules.Decision{}, ErrNoPolicy
@@ -248,7 +250,13 @@ func (r Rule) Decide(h History, req Request, f Facts, at time.Time) (Request, af
 			l.Add("history.later_months["+strconv.Itoa(i)+"]", n, "%w", affrules.ErrNegative)
 		}
 	}
-	for _, p := range h.Product {
+	for i, p := range h.Product {
+		// SMP-6, SMP-10: the product's earlier requests are judged by their events; a stored
+		// one whose events the rules would not have recorded (its answer window lost) is bad
+		// input, not a request that never was.
+		one := fielderr.For(pkg)
+		checkEvents(one, p)
+		l.Append(fielderr.Rebase(pkg, "request", "history.product["+strconv.Itoa(i)+"]", one.Err()))
 		if len(p.Events) > 0 && p.Events[len(p.Events)-1].At.After(at) {
 			l.Add("at", at.Format(time.RFC3339Nano), "is before request %q's last event at %s: requests are made in order", p.ID, p.Events[len(p.Events)-1].At.Format(time.RFC3339Nano))
 		}

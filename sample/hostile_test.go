@@ -3,6 +3,7 @@ package sample_test
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -377,4 +378,23 @@ func TestAnswerAfterWindow(t *testing.T) {
 	// One nanosecond before the window's end the answer stands.
 	_, err = rule.Record(req(t0.Add(7*day-time.Nanosecond)), sample.ShippedEvent, t0.Add(11*day))
 	require.NoError(t, err)
+}
+
+// SMP-10: a stored earlier request of the product whose answer window was lost (a host's JSON
+// without "due") is bad input to Decide, not a request that never was: otherwise the 30-day
+// wait after its expiry would be skipped.
+func TestDecideRefusesAHistoryWithoutItsWindow_SMP10(t *testing.T) {
+	first, d, err := rule.Decide(sample.History{}, direct("r1", "aisyah", "serum"), band1, t0)
+	require.NoError(t, err)
+	require.True(t, d.Allowed)
+	at := t0.Add(10 * 24 * time.Hour) // expired, inside the 30-day wait
+	again := direct("r2", "aisyah", "serum")
+	_, d, err = rule.Decide(rule.History(again, []sample.Request{first}, at), again, band1, at)
+	require.NoError(t, err)
+	require.False(t, d.Allowed, "the wait after the expiry")
+	lost := first
+	lost.Events = slices.Clone(first.Events)
+	lost.Events[0].Due = time.Time{}
+	_, _, err = rule.Decide(rule.History(again, []sample.Request{lost}, at), again, band1, at)
+	badInput(t, err, "history.product[0].events")
 }

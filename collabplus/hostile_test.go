@@ -67,8 +67,13 @@ func TestNewWithoutCommission(t *testing.T) {
 // at once; the record is returned unchanged.
 func TestZeroSellerAndAction(t *testing.T) {
 	var zero collabplus.Seller
-	lcBad(t, zero, collabplus.BlockCreator("kai"), lcT0, "seller.id", "seller.market")
-	lcBad(t, zero, collabplus.Action{}, time.Time{}, "seller.id", "seller.market", "action", "at")
+	lcBad(t, zero, collabplus.BlockCreator("kai"), lcT0, "seller.id", "seller.market", "seller.updated")
+	lcBad(t, zero, collabplus.Action{}, time.Time{}, "seller.id", "seller.market", "seller.updated", "action", "at")
+	// A record read back without its last change (JSON that lost "updated") is bad input: an
+	// action dated before its events would otherwise pass.
+	lost := lcSeller(t)
+	lost.Updated = time.Time{}
+	lcBad(t, lost, collabplus.BlockCreator("kai"), lcT0, "seller.updated")
 	s := lcSeller(t)
 	lcBad(t, s, collabplus.Action{}, lcT0, "action")
 	require.Equal(t, "no action", collabplus.Action{}.String())

@@ -1,6 +1,7 @@
 package collabplus_test
 
 import (
+	"slices"
 	"testing"
 	"time"
 
@@ -114,4 +115,13 @@ func TestJoinKeepsTheCreatorAsBuilt_CP4(t *testing.T) {
 	r := lcRefused(t, s, a, lcDate(3, 2, 0))
 	require.Equal(t, collabplus.RuleGroups, r.Decision.Reasons[0].Rule, "%v", r)
 	require.Equal(t, affrules.Text("silver"), r.Decision.Reasons[0].Observed, "%v", r)
+}
+
+// CP-4: a paid collaboration read back without its group (a host's JSON that lost "group") is
+// bad input to a join, not one open to every creator.
+func TestJoinWithoutTheGroupSnapshot_CP4(t *testing.T) {
+	s := lcLcPaidSeller(t)
+	s.Collaborations = slices.Clone(s.Collaborations)
+	s.Collaborations[0].Group = nil
+	lcBad(t, s, collabplus.Join("c1", collabplus.Creator{ID: "kai", Level: level.L1}), lcDate(3, 2, 0), "collaboration.group")
 }

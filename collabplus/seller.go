@@ -299,7 +299,9 @@ var (
 // [Store] keeps its own copy.
 //
 // Bad input is a [*affrules.FieldError] (several joined): at out of the library's bounds or
-// before the record's last change; terms of the wrong shape (a period not of whole days in the
+// before the record's last change; a record without its last change (Updated zero or out of
+// bounds, as JSON that lost "updated" reads), or a submitted collaboration without its group
+// when a creator joins; terms of the wrong shape (a period not of whole days in the
 // seller's market, an unknown group, a rate outside the bounds, an amount not exact to the
 // minor unit, tasks on a challenge), checked where the terms are acted on: the preferences at
 // Submit, final terms at Finalize (a draft and its edits hold the preferences as the seller
@@ -323,6 +325,9 @@ func (e *Evaluator) Apply(s Seller, a Action, at time.Time) (Seller, error) {
 	if s.ID == "" {
 		l.Add("seller.id", "", "must not be empty: build the record with NewSeller")
 	}
+	// A record read back without its last change (a host's JSON that lost "updated") would let
+	// an action dated before its events through.
+	l.Append(bounds.Instant(pkg, "seller.updated", s.Updated))
 	mk, ok := e.market(s.Market)
 	if !ok {
 		l.Add("seller.market", strconv.Quote(string(s.Market)), "Collaboration Plus does not run there: %w", affrules.ErrUnknownMarket)
@@ -515,6 +520,9 @@ func (e *Evaluator) lifecycle(s *Seller, mk affrules.Market, a Action, at time.T
 
 // join applies a Join action (CP-4, CP-13).
 func (e *Evaluator) join(s *Seller, c *Collaboration, cr Creator, at time.Time) error {
+	if c.Group == nil { // a record read back without it (a host's JSON that lost "group")
+		return fielderr.New(pkg, "collaboration.group", "none", "is missing from collaboration %q: a submitted collaboration keeps the group its terms name, by which a join is judged (%s)", c.ID, RuleGroups)
+	}
 	if err := refuse("join", cr.ID, time.Time{}, e.joinReasons(s, c, cr, at)...); err != nil {
 		return err
 	}

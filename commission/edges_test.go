@@ -867,6 +867,20 @@ func TestStoredRecordAmountsChecked_COM8(t *testing.T) {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
+	// A record refunded before records kept their mode took the refund in the rule's mode of the
+	// day: 10% of 1.10 opened half up (0.11), refunded 0.05 under half even (0.105 → 0.10).
+	old := record(t, "10%", "1.10", "0")
+	even := s
+	even.Rounding = affrules.HalfEven
+	old.Rounding = affrules.HalfEven // the refund in the rule's mode
+	old, err = even.Apply(old, refundOf("rf", "0.05", "THB", day(3)))
+	if err != nil || old.Amount.Units != 10 {
+		t.Fatalf("refund: %v, %v", old.Amount, err)
+	}
+	old.Rounding = affrules.HalfUp // the mode it was opened under, added to its JSON as the doc asks
+	if _, err := even.Apply(old, commission.Event{ID: "st", Record: old.ID, Kind: commission.Settle, At: old.DueAt}); err != nil {
+		t.Errorf("a record refunded in another mode before records kept theirs: %v", err)
+	}
 	cancelled, err := s.Apply(rec, commission.Event{ID: "c", Record: rec.ID, Kind: commission.Cancel, At: day(3)})
 	if err != nil {
 		t.Fatal(err)

@@ -390,6 +390,13 @@ func (s Settlement) checkRecord(l *fielderr.List, r Record, fresh bool) {
 			amount, partner = 0, 0
 		case r.Refunded.Units > 0: // then r.Paid.Units > 0
 			amount, partner = remaining(r, r.Paid.Units-r.Refunded.Units, r.Rounding)
+			// A record refunded before records kept the mode they were opened under took its
+			// refunds in the rule's mode of the day: any mode's remainder is what Apply made.
+			for _, mode := range []affrules.RoundingMode{affrules.HalfUp, affrules.HalfEven, affrules.Down} {
+				if a, p := remaining(r, r.Paid.Units-r.Refunded.Units, mode); a == r.Amount.Units && p == r.Partner.Units {
+					amount, partner = a, p
+				}
+			}
 		}
 		if r.Amount.Units != amount || r.Partner.Units != partner || r.Creator.Units != amount-partner {
 			l.Add("record.amount", r.Amount.String()+" (partner "+r.Partner.String()+", creator "+r.Creator.String()+")",

@@ -42,9 +42,10 @@
 //
 // The English text, the same as earlier releases printed, is built only when a reason is
 // printed or marshalled. A product or shop that passes every rule allocates nothing (for a store
-// rating, and a policy's minimum, whose coefficient is below 2^60 once trailing zeros are struck
-// off, as 4.600000000000000000's is; a longer one is compared as a decimal, which allocates, and
-// a failing shop's reason keeps a rating of more than 18 digits as its digits); any other
+// rating, and a policy's minimum, whose coefficient as written fits 64 bits, as a rating of up
+// to 18 decimal places does, and is below 2^60 once trailing zeros are struck off, as
+// 4.600000000000000000's is; another is compared as a decimal, which allocates, and a failing
+// shop's reason keeps a rating of more than 18 digits as its digits); any other
 // product, an eligible one with a "not applicable" reason too (fewer reviews or refund cases than
 // the minimum), allocates its reasons once, and the not-applicable and failed reasons that depend
 // only on the policy and the category are built once, in [New]. [Run.AppendProduct],

@@ -397,15 +397,17 @@ func match(c *Campaign, a Action, at time.Time) error {
 	reasons = append(reasons, over(c, at, a.product)...)
 	if r != nil {
 		matchedBy := make(map[string]string, len(r.Matches)) // the first partner to match each creator
+		mine := make(map[string]bool, len(r.Matches))        // the creators this partner matched
 		for _, m := range r.Matches {
 			if _, ok := matchedBy[m.Creator]; !ok {
 				matchedBy[m.Creator] = m.Partner
 			}
+			mine[m.Creator] = mine[m.Creator] || m.Partner == a.actor
 		}
 		for _, cr := range a.creators {
 			switch by, ok := matchedBy[cr]; {
 			case !ok:
-			case by == a.actor:
+			case mine[cr]: // its own match, whoever matched first (a campaign stored before CMP-6's rule)
 				reasons = append(reasons, affrules.Reason{Rule: RuleReview, Key: keyMatched, Subject: cr})
 			case c.Initiator == Seller: // CMP-6: one partner's offer covers a creator, so an order pays one partner
 				reasons = append(reasons, affrules.Reason{Rule: RuleSellerCampaigns, Key: keyMatchedByOther, Observed: affrules.Text(by), Subject: cr})

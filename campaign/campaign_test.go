@@ -3,6 +3,7 @@ package campaign_test
 import (
 	"encoding/json"
 	"strings"
+	"slices"
 	"testing"
 	"time"
 
@@ -654,6 +655,21 @@ func TestMatchSellerCampaign(t *testing.T) {
 	if diff := cmp.Diff(want, c.Products[0].Matches); diff != "" {
 		t.Errorf("matches (-want +got):\n%s", diff)
 	}
+}
+
+// CMP-5, CMP-6: a seller campaign stored before a second partner's match was refused may hold
+// two partners' matches of one creator: matching the creator again is the partner's own match
+// again (CMP-5), not another partner's (CMP-6).
+func TestMatchAgainInAStoredCampaign(t *testing.T) {
+	c := published(t)
+	c = apply(t, c, campaign.Join("agency-1"), regStart)
+	c = apply(t, c, campaign.Join("agency-2"), on(2, 0))
+	c = apply(t, c, campaign.MatchCreators("agency-1", "serum", "aisyah"), on(3, 0))
+	c.Products = slices.Clone(c.Products)
+	c.Products[0].Matches = append(slices.Clone(c.Products[0].Matches), campaign.Match{Partner: "agency-2", Creator: "aisyah", At: on(3, 1)})
+	c.Updated = on(3, 1)
+	r := refused(t, c, campaign.MatchCreators("agency-2", "serum", "aisyah"), on(3, 2))
+	requireDecision(t, decision(time.Time{}, affrules.Reason{Rule: campaign.RuleReview, Key: keyMatched, Subject: "aisyah"}), r)
 }
 
 // CMP-6: the owner publishes a seller campaign with at least one product, once, before its

@@ -2,8 +2,8 @@ package campaign_test
 
 import (
 	"encoding/json"
-	"strings"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 

@@ -53,7 +53,8 @@ func (e *Evaluator) Shop(s Shop, at time.Time) (Result, error) { return e.Append
 // none, nil, and leaves buf as it was), passes buf[:0], and evaluates without allocating once the
 // array is large enough. The result's reasons then share that array, which the next such call
 // overwrites: a result kept in memory beyond it needs its own copy of them (slices.Clone). A shop
-// that passes has no reasons (nil), whatever dst holds.
+// that passes has no reasons (nil), whatever dst holds. A store rating of a long coefficient
+// allocates still (see the package doc).
 func (e *Evaluator) AppendShop(dst []affrules.Reason, s Shop, at time.Time) (r Result, err error) {
 	err = e.shopInto(&r, dst, &s, at)
 	return r, err

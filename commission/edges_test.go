@@ -890,3 +890,15 @@ func TestStoredRecordAmountsChecked_COM8(t *testing.T) {
 		t.Errorf("an ineligible record with an amount: %v", err)
 	}
 }
+
+// A stored record with a negative base is named for it, not also for a partner part computed
+// from the negative base as if it were huge.
+func TestNegativeBaseNamedOnce(t *testing.T) {
+	s := commission.DefaultPolicy().Settlement()
+	rec := record(t, "8%", "199.99", "0")
+	rec.Base.Units = -1
+	_, err := s.Apply(rec, commission.Event{ID: "st", Record: rec.ID, Kind: commission.Settle, At: rec.DueAt})
+	if err == nil || !strings.Contains(err.Error(), "record.base") || strings.Contains(err.Error(), "earned_partner") {
+		t.Errorf("a negative base: %v", err)
+	}
+}

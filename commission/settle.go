@@ -375,7 +375,7 @@ func (s Settlement) checkRecord(l *fielderr.List, r Record, fresh bool) {
 		l.Add("record.earned", r.Earned.String(), "%w", ErrNothingEarned)
 	case r.Base.Units >= 0 && r.Earned.Units != int64(mulDivRound(uint64(r.Base.Units), uint64(rateUnits(r.Rate)), rateScale, r.Rounding)):
 		l.Add("record.earned", r.Earned.String(), "is not %s of the base %s rounded %s once (COM-1)", r.Rate, r.Base, r.Rounding)
-	case r.EarnedPartner.Units != int64(mulMulDivRound(uint64(r.Base.Units), uint64(rateUnits(r.Rate)), uint64(rateUnits(r.PartnerShare)), r.Rounding)):
+	case r.Base.Units >= 0 && r.EarnedPartner.Units != int64(mulMulDivRound(uint64(r.Base.Units), uint64(rateUnits(r.Rate)), uint64(rateUnits(r.PartnerShare)), r.Rounding)):
 		l.Add("record.earned_partner", r.EarnedPartner.String(), "is not the partner share %s of the commission rounded %s once (COM-7)", r.PartnerShare, r.Rounding)
 	case r.Refunded.Units > r.Paid.Units:
 		l.Add("record.refunded", r.Refunded.String(), "exceeds what was paid %s (COM-8)", r.Paid)

@@ -398,3 +398,11 @@ func TestDecideRefusesAHistoryWithoutItsWindow_SMP10(t *testing.T) {
 	_, _, err = rule.Decide(rule.History(again, []sample.Request{lost}, at), again, band1, at)
 	badInput(t, err, "history.product[0].events")
 }
+
+// A direct request's context is quoted in its error, so a blank one shows as given.
+func TestDirectContextQuoted(t *testing.T) {
+	req := direct("r1", "aisyah", "serum")
+	req.Context = " "
+	_, _, err := rule.Decide(sample.History{}, req, band1, t0)
+	require.ErrorContains(t, err, `sample: request.context " ": is only for campaign and collab_plus requests`)
+}

@@ -136,8 +136,49 @@ func (s *sharedPartners) Campaigns(ctx context.Context, m affrules.MarketCode) (
 	return got, err
 }
 
+// sharedReturns is a broken store: it hands out, on later reads, the very campaign Apply returned,
+// so a caller changing what Apply returned changes what the store answers.
+type sharedReturns struct {
+	*campaign.Memory
+	mu   sync.Mutex
+	last map[string]campaign.Campaign
+}
+
+func (s *sharedReturns) Apply(ctx context.Context, e *campaign.Evaluator, id string, a campaign.Action, at time.Time) (campaign.Campaign, error) {
+	got, err := s.Memory.Apply(ctx, e, id, a, at)
+	if err == nil {
+		s.mu.Lock()
+		s.last[id] = got
+		s.mu.Unlock()
+	}
+	return got, err
+}
+
+func (s *sharedReturns) Campaign(ctx context.Context, id string) (campaign.Campaign, error) {
+	s.mu.Lock()
+	c, ok := s.last[id]
+	s.mu.Unlock()
+	if ok {
+		return c, nil
+	}
+	return s.Memory.Campaign(ctx, id)
+}
+
+func (s *sharedReturns) Campaigns(ctx context.Context, m affrules.MarketCode) ([]campaign.Campaign, error) {
+	got, err := s.Memory.Campaigns(ctx, m)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := range got {
+		if c, ok := s.last[got[i].ID]; ok {
+			got[i] = c
+		}
+	}
+	return got, err
+}
+
 // The fixed cases of the suite fail on a store that overwrites a campaign created at the same
-// moment, drops disqualifications or shares the partners it returns. Each suite runs in a child
+// moment, drops disqualifications, shares the partners it returns or hands out what Apply
+// returned. Each suite runs in a child
 // process, so that its failure is observed, not suffered.
 func TestSuiteCatchesBrokenStores(t *testing.T) {
 	switch os.Getenv("CAMPAIGNTEST_BROKEN") {
@@ -149,6 +190,11 @@ func TestSuiteCatchesBrokenStores(t *testing.T) {
 	case "undisqualified":
 		campaigntest.TestStore(t, func(t *testing.T) campaign.Store { return undisqualified{campaign.NewMemory()} })
 		return
+	case "sharedReturns":
+		campaigntest.TestStore(t, func(t *testing.T) campaign.Store {
+			return &sharedReturns{Memory: campaign.NewMemory(), last: map[string]campaign.Campaign{}}
+		})
+		return
 	case "sharedPartners":
 		campaigntest.TestStore(t, func(t *testing.T) campaign.Store {
 			return &sharedPartners{Memory: campaign.NewMemory(), partners: map[string][]campaign.Participant{}}
@@ -159,6 +205,8 @@ func TestSuiteCatchesBrokenStores(t *testing.T) {
 		{"upsert", "ConcurrentCreateSameID", "creates of one ID at once succeeded"},
 		{"undisqualified", "Disqualify_ELG11", "the store holds what Apply did not return"},
 		{"sharedPartners", "CopiesIsolated", "changing the partners"},
+		// Reported, and the subtest stopped: not a panic on the products the store lost.
+		{"sharedReturns", "CopiesIsolated", "after its copies were changed"},
 	} {
 		t.Run(tc.store, func(t *testing.T) {
 			childtest.Fails(t, "TestSuiteCatchesBrokenStores", tc.subtest, "CAMPAIGNTEST_BROKEN="+tc.store, nil, tc.says)

@@ -37,10 +37,10 @@ func TestPrecedenceCoversEverySourceFails(t *testing.T) {
 	}{
 		{"precedence", func(p *commission.Policy) {
 			p.Precedence = []commission.Source{commission.CollabPlus, commission.Partner, commission.Open}
-		}, []string{"policy.precedence [COLLAB_PLUS PARTNER OPEN]", "only a TARGET offer"}},
+		}, []string{"policy.precedence [COLLAB_PLUS PARTNER OPEN]", "only a TARGET offer applies to earns nothing"}},
 		{"shop_ads_precedence", func(p *commission.Policy) {
 			p.ShopAdsPrecedence = []commission.Source{commission.Partner, commission.Target, commission.Open}
-		}, []string{"policy.shop_ads_precedence [PARTNER TARGET OPEN]", "only a COLLAB_PLUS offer"}},
+		}, []string{"policy.shop_ads_precedence [PARTNER TARGET OPEN]", "only a COLLAB_PLUS offer applies to earns"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			p := commission.DefaultPolicy()

@@ -68,6 +68,14 @@ var goalNames = enum.Names[Goal]{"", "sales", "orders", "content"}
 // String returns "sales", "orders" or "content".
 func (g Goal) String() string { return goalNames.String("Goal", g) }
 
+// shown is the goal as an error names it: its name, quoted, or its number if it has none.
+func (g Goal) shown() any {
+	if g < Sales || g > Content {
+		return int(g)
+	}
+	return strconv.Quote(g.String())
+}
+
 // MarshalText returns the goal's name, or an error for an unknown one.
 func (g Goal) MarshalText() ([]byte, error) {
 	if g < Sales || g > Content {

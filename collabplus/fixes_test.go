@@ -614,6 +614,23 @@ func TestSubmitObjectiveNameShown(t *testing.T) {
 	}
 }
 
+// CP-6: a challenge's goal that is a task's (content) is named by its name, as its JSON gives it,
+// and one that is no goal at all by its number.
+func TestSubmitChallengeGoalNamed_CP6(t *testing.T) {
+	e := collabplus.MustNew(collabplus.DefaultPolicy(), commission.MustNew(commission.DefaultPolicy()))
+	for goal, want := range map[collabplus.Goal]string{
+		collabplus.Content: `collabplus: preferences.goal "content": must be sales or orders (CP-6)`,
+		9:                  `collabplus: preferences.goal 9: must be sales or orders (CP-6)`,
+	} {
+		terms := fxTerms(collabplus.Product{ID: "lamp", Rate: affrules.MustParseRate("15%")})
+		terms.Type, terms.Goal, terms.Tasks, terms.Reward = collabplus.Challenge, goal, nil, decimal.Decimal{}
+		terms.Tiers = []collabplus.RankTier{{To: 1, Reward: decimal.NewFromInt(100)}}
+		s := fxSeller(t, e, terms)
+		_, err := e.Apply(s, collabplus.Submit("c", fxFacts()), fxDay(1, 10, 2))
+		require.ErrorContains(t, err, want)
+	}
+}
+
 // ELG-11: a collaboration whose every product a permanent disqualification ended before payment
 // is not paid for: no creator could join it.
 func TestPayAfterEveryProductEnded(t *testing.T) {

@@ -488,7 +488,7 @@ func (e *Evaluator) checkTerms(l *fielderr.List, s *Seller, mk affrules.Market, 
 		}
 	case Challenge:
 		if t.Goal != Sales && t.Goal != Orders {
-			l.Add(field+".goal", int(t.Goal), "must be sales or orders (%s): %w", RuleChallengeRewards, affrules.ErrOutOfRange)
+			l.Add(field+".goal", t.Goal.shown(), "must be sales or orders (%s): %w", RuleChallengeRewards, affrules.ErrOutOfRange)
 		}
 		if len(t.Tiers) == 0 {
 			l.Add(field+".tiers", "[]", "a challenge has at least one rank tier (%s)", RuleChallengeRewards)

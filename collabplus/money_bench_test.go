@@ -162,3 +162,35 @@ func TestRankBenchAgreesWithFloor(t *testing.T) {
 		}
 	}
 }
+
+// CP-6: ranking builds no error text for scores without a problem and keeps one map of the
+// members, so its allocations are not one or more per score: 100,000 scores take under 1,000
+// (a large map is held in many tables), where 1,000 take a few dozen.
+func TestRankAllocationsFlat(t *testing.T) {
+	if testing.Short() {
+		t.Skip("ranks 100,000 scores")
+	}
+	e := moneyEval(t)
+	bc := &rankBenches()[0]
+	joined := make(map[string]collabplus.Member, len(bc.c.Members))
+	for _, m := range bc.c.Members {
+		joined[m.Creator] = m
+	}
+	small := bc.c
+	small.Members = nil
+	scores := bc.scores[:1000]
+	for _, s := range scores {
+		small.Members = append(small.Members, joined[s.Creator])
+	}
+	count := func(c collabplus.Collaboration, scores []collabplus.Score) float64 {
+		return testing.AllocsPerRun(2, func() {
+			if _, err := e.Rank(c, scores); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+	few, many := count(small, scores), count(bc.c, bc.scores)
+	if many >= float64(len(bc.scores))/100 {
+		t.Fatalf("Rank: %v allocations for %d scores, %v for %d: they grow with the scores", many, len(bc.scores), few, len(scores))
+	}
+}

@@ -283,49 +283,50 @@ func (e *Evaluator) Rank(c Collaboration, scores []Score) ([]Reward, error) {
 		return nil, err
 	}
 
-	// seen maps each member to 0, then to 1 + the index of their score.
-	seen := make(map[string]int, len(c.Members))
-	joined := make(map[string]time.Time, len(c.Members))
-	for _, m := range c.Members {
-		seen[m.Creator] = 0
-		joined[m.Creator] = m.Joined
+	// member maps each member to their index in c.Members; scored holds, for each member, 0 or
+	// 1 + the index of their score.
+	member := make(map[string]int, len(c.Members))
+	for i := range c.Members {
+		member[c.Members[i].Creator] = i
 	}
+	scored := make([]int, len(c.Members))
 	entries := make([]rankEntry, 0, len(scores))
 	minExp := int32(math.MaxInt32)
 	for i := range scores {
 		s := &scores[i]
-		switch v, ok := seen[s.Creator]; {
+		m, ok := member[s.Creator]
+		switch {
 		case !ok:
-			l.Add("scores["+strconv.Itoa(i)+"].creator", strconv.Quote(s.Creator), "is not a member of collaboration %q (CP-6)", c.ID)
-		case v != 0:
-			l.Add("scores["+strconv.Itoa(i)+"].creator", strconv.Quote(s.Creator), "is scored twice, also in scores[%d]", v-1)
+			l.Add(scoreField(i, "creator"), strconv.Quote(s.Creator), "is not a member of collaboration %q (CP-6)", c.ID)
+		case scored[m] != 0:
+			l.Add(scoreField(i, "creator"), strconv.Quote(s.Creator), "is scored twice, also in scores[%d]", scored[m]-1)
 		default:
-			seen[s.Creator] = i + 1
+			scored[m] = i + 1
 		}
 		if !decimalInBounds(s.Value) {
-			l.Append(bounds.Decimal(pkg, "scores["+strconv.Itoa(i)+"].value", s.Value))
+			l.Append(bounds.Decimal(pkg, scoreField(i, "value"), s.Value))
 			continue
 		}
-		switch f := "scores[" + strconv.Itoa(i) + "].value"; {
+		switch { // the field is named only on error: a ranking of every member builds none
 		case s.Value.Sign() < 0:
-			l.Add(f, s.Value, "%w", affrules.ErrNegative)
+			l.Add(scoreField(i, "value"), s.Value, "%w", affrules.ErrNegative)
 		case t.Goal == Orders && !s.Value.IsInteger():
-			l.Add(f, s.Value, "must be a whole number of orders (CP-6)")
+			l.Add(scoreField(i, "value"), s.Value, "must be a whole number of orders (CP-6)")
 		}
 		if !s.Qualified {
 			continue
 		}
-		switch f := "scores[" + strconv.Itoa(i) + "].reached"; {
+		switch f := "reached"; {
 		case !bounds.InRange(s.Reached):
-			l.Append(bounds.Instant(pkg, f, s.Reached))
+			l.Append(bounds.Instant(pkg, scoreField(i, f), s.Reached))
 		case s.Reached.Before(t.Period.Start) || !s.Reached.Before(t.Period.End):
 			// CP-6: the value counts from the creator's join to the end, so it is reached within.
-			l.Add(f, s.Reached.Format(time.RFC3339Nano), "is outside the challenge's period %s: the value counts from join to end (CP-6)", t.Period)
+			l.Add(scoreField(i, f), s.Reached.Format(time.RFC3339Nano), "is outside the challenge's period %s: the value counts from join to end (CP-6)", t.Period)
 		case allGone && !s.Reached.Before(gone):
 			// ELG-11, CP-18: the value counts the collaboration's products while they take part.
-			l.Add(f, s.Reached.Format(time.RFC3339Nano), "is after every product left the collaboration at %s (ELG-11): the value counts the products while they take part", gone.Format(time.RFC3339Nano))
-		case s.Reached.Before(joined[s.Creator]):
-			l.Add(f, s.Reached.Format(time.RFC3339Nano), "is before the creator joined at %s: the value counts from join to end (CP-6)", joined[s.Creator].Format(time.RFC3339Nano))
+			l.Add(scoreField(i, f), s.Reached.Format(time.RFC3339Nano), "is after every product left the collaboration at %s (ELG-11): the value counts the products while they take part", gone.Format(time.RFC3339Nano))
+		case ok && s.Reached.Before(c.Members[m].Joined):
+			l.Add(scoreField(i, f), s.Reached.Format(time.RFC3339Nano), "is before the creator joined at %s: the value counts from join to end (CP-6)", c.Members[m].Joined.Format(time.RFC3339Nano))
 		}
 		if bounds.CoefficientBits(s.Value) != 0 { // zero ranks at any scale
 			minExp = min(minExp, s.Value.Exponent())
@@ -449,3 +450,6 @@ func (e *Evaluator) CancelReward(r Reward, code string) (Reward, error) {
 	r.Cancelled = code
 	return r, nil
 }
+
+// scoreField names field of scores[i] in an error.
+func scoreField(i int, field string) string { return "scores[" + strconv.Itoa(i) + "]." + field }

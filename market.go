@@ -7,6 +7,8 @@ import (
 	"sync"
 	"time"
 	_ "time/tzdata" // MKT-1: market zones load on machines without a system zone database.
+
+	"github.com/affrules/affrules/internal/marketreg"
 )
 
 // MarketCode identifies a market, e.g. "TH".
@@ -156,6 +158,16 @@ func LookupMarket(code MarketCode) (Market, error) {
 	}
 	m.Channels = slices.Clone(m.Channels) // the caller's copy; the registry's must not change
 	return m, nil
+}
+
+func init() {
+	// The domain packages' hot paths read a market's zone and minor unit without copying it.
+	marketreg.Install(func(code string) (*time.Location, int32, bool) {
+		registry.RLock()
+		m, ok := registry.m[MarketCode(code)]
+		registry.RUnlock()
+		return m.loc, m.MinorUnit, ok
+	})
 }
 
 // RegisterMarket adds a market to the process-wide registry after checking it as [NewMarket]

@@ -726,7 +726,7 @@ func TestManyCategories(t *testing.T) { // ELG-5, ELG-10
 }
 
 // Market codes that are not two capital letters are found by a scan; markets registered after New
-// use the default thresholds (MKT-1: markets are data).
+// use the default thresholds (MKT-1: markets are data). Neither allocates on the pass path.
 func TestMarketCodeForms(t *testing.T) {
 	require.NoError(t, affrules.RegisterMarket(affrules.Market{Code: "USA", Zone: "America/Chicago", Currency: "USD", MinorUnit: 2, Channels: []affrules.Channel{affrules.Email}}))
 	strict := eligibility.SeedThresholds()
@@ -745,6 +745,17 @@ func TestMarketCodeForms(t *testing.T) {
 		r, err := e.Product(pr, shop, t0)
 		require.NoError(t, err)
 		assert.Equal(t, tc.eligible, r.Eligible(), "%s: %s", tc.market, r.Decision)
+		// Either form, known at New or registered after, is found without allocating.
+		pr.NegativeReviewOrders = 0
+		facts := goodShop(tc.market)
+		assert.Zero(t, testing.AllocsPerRun(20, func() {
+			if r, err := e.Product(pr, shop, t0); err != nil || !r.Eligible() {
+				t.Fatal(r.Decision, err)
+			}
+			if r, err := e.Shop(facts, t0); err != nil || !r.Eligible() {
+				t.Fatal(r.Decision, err)
+			}
+		}), tc.market)
 	}
 	_, err = e.Product(goodProduct("th", affrules.FMCG), eligibleShop(t, e, affrules.TH), t0)
 	assert.ErrorIs(t, err, affrules.ErrUnknownMarket)

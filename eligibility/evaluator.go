@@ -15,6 +15,7 @@ import (
 	"github.com/affrules/affrules/internal/codeindex"
 	"github.com/affrules/affrules/internal/coef"
 	"github.com/affrules/affrules/internal/fielderr"
+	"github.com/affrules/affrules/internal/marketreg"
 )
 
 const pkg = "eligibility"
@@ -264,7 +265,7 @@ func (e *Evaluator) market(m affrules.MarketCode) (int, bool) {
 			}
 		}
 	}
-	if _, err := affrules.LookupMarket(m); err != nil { // off the hot path: an unknown market
+	if _, _, ok := marketreg.Lookup(string(m)); !ok { // without copying the market
 		return 0, false
 	}
 	return -1, true // registered after New: the default thresholds

@@ -14,6 +14,7 @@ import (
 	"github.com/affrules/affrules/internal/codeindex"
 	"github.com/affrules/affrules/internal/coef"
 	"github.com/affrules/affrules/internal/fielderr"
+	"github.com/affrules/affrules/internal/marketreg"
 	"github.com/affrules/affrules/internal/minor"
 )
 
@@ -175,7 +176,8 @@ func checkedPerformance(market affrules.MarketCode, m affrules.Month, t Totals, 
 // k encodes (codeindex.Of), 0 until NewPerformance first looks that market up: a registered
 // market's data never changes (affrules.RegisterMarket refuses other data for a code, and nothing
 // unregisters one), so the registry, and the copy of the market it makes, are consulted once per
-// market rather than once per creator.
+// market rather than once per creator. A market with another code is read from the registry on
+// each call, without copying it.
 var minorUnits [codeindex.Size]atomic.Int32
 
 // minorUnit returns the minor unit of the currency of market m, and false if m is not registered.
@@ -186,14 +188,14 @@ func minorUnit(m affrules.MarketCode) (int32, bool) {
 			return u - 1, true
 		}
 	}
-	mk, err := affrules.LookupMarket(m)
-	if err != nil {
+	_, u, ok := marketreg.Lookup(string(m)) // without copying the market
+	if !ok {
 		return 0, false
 	}
 	if short {
-		minorUnits[k].Store(mk.MinorUnit + 1)
+		minorUnits[k].Store(u + 1)
 	}
-	return mk.MinorUnit, true
+	return u, true
 }
 
 func checkCount(l *fielderr.List, field string, n int) {

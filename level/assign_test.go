@@ -707,7 +707,7 @@ var newPerformanceRuns atomic.Int64
 
 // NewPerformance keeps the minor unit of each market it has looked up: a market unknown at one
 // call and registered before the next is found then, with its own minor unit, and a market code
-// other than two capital letters is looked up in the registry every time.
+// other than two capital letters is looked up in the registry every time, without allocating.
 func TestNewPerformanceMarkets(t *testing.T) {
 	tot := totals(decimal.RequireFromString("100.75"), 9, 5)
 	// Codes of their own for each run (-count), so that they are unknown before it every time.
@@ -715,7 +715,7 @@ func TestNewPerformanceMarkets(t *testing.T) {
 	for _, code := range []affrules.MarketCode{affrules.MarketCode([]byte{'Q', byte('A' + run%26)}), affrules.MarketCode(fmt.Sprintf("QZ%d", run))} {
 		_, err := level.NewPerformance(code, feb2026, tot)
 		require.ErrorIs(t, err, affrules.ErrUnknownMarket, code)
-		mk, err := affrules.NewMarket(code, "UTC", "XQZ", 0)
+		mk, err := affrules.NewMarket(code, "UTC", "XQZ", 0, affrules.Email)
 		require.NoError(t, err)
 		require.NoError(t, affrules.RegisterMarket(mk))
 		for range 2 { // the lookup, then the table
@@ -723,6 +723,8 @@ func TestNewPerformanceMarkets(t *testing.T) {
 			require.NoError(t, err, code)
 			assert.Equal(t, "100", p.GMV().String(), "%s: a currency of no minor unit truncates to whole units", code)
 		}
+		// The registry is read without copying the market: no allocation, whatever the code.
+		assert.Zero(t, testing.AllocsPerRun(20, func() { _, _ = level.NewPerformance(code, feb2026, tot) }), code)
 	}
 	p, err := level.NewPerformance(affrules.UK, feb2026, tot)
 	require.NoError(t, err)

@@ -9,6 +9,7 @@ import (
 	"github.com/affrules/affrules/internal/bounds"
 	"github.com/affrules/affrules/internal/enum"
 	"github.com/affrules/affrules/internal/fielderr"
+	"github.com/affrules/affrules/internal/marketreg"
 	"github.com/affrules/affrules/internal/shown"
 )
 
@@ -234,7 +235,7 @@ func (e *Evaluator) Create(c Campaign, at time.Time) (Campaign, error) {
 	}
 	l := fielderr.For(pkg)
 	l.Append(bounds.Instant(pkg, "at", at))
-	e.checkTerms(l, &c)
+	e.checkTerms(l, &c, true)
 	if !c.Created.IsZero() {
 		l.Add("campaign.created", stamp(c.Created), "is set by the rules: leave it out")
 	}
@@ -274,14 +275,15 @@ func (e *Evaluator) Create(c Campaign, at time.Time) (Campaign, error) {
 	return c, nil
 }
 
-// checkTerms adds every problem of the terms of c (what its creator gives) to l.
-func (e *Evaluator) checkTerms(l *fielderr.List, c *Campaign) {
+// checkTerms adds every problem of the terms of c (what its creator gives) to l, those of its
+// audience's entries (each a storable ID, none repeated) only with entries set.
+func (e *Evaluator) checkTerms(l *fielderr.List, c *Campaign, entries bool) {
 	l.Append(bounds.ID(pkg, "campaign.id", c.ID))
 	if !c.Initiator.IsValid() {
 		l.Add("campaign.initiator", int(c.Initiator), "must be agency or seller (%s): %w", RuleInitiators, affrules.ErrOutOfRange)
 	}
 	l.Append(bounds.ID(pkg, "campaign.owner", c.Owner))
-	if _, err := affrules.LookupMarket(c.Market); err != nil {
+	if _, _, ok := marketreg.Lookup(string(c.Market)); !ok { // without copying the market
 		l.Add("campaign.market", strconv.Quote(string(c.Market)), "%w", affrules.ErrUnknownMarket)
 	} else if !e.runs(c.Market) {
 		l.Add("campaign.market", c.Market, "partner campaigns do not run in this market (policy markets %v): %w", e.markets, affrules.ErrUnknownMarket)
@@ -312,7 +314,9 @@ func (e *Evaluator) checkTerms(l *fielderr.List, c *Campaign) {
 	case !c.Audience.All && len(c.Audience.IDs) == 0:
 		l.Add("campaign.audience", "{}", "must be all or list at least one ID (%s)", RuleInitiators)
 	}
-	distinct(l, "campaign.audience.ids", c.Audience.IDs)
+	if entries {
+		distinct(l, "campaign.audience.ids", c.Audience.IDs)
+	}
 }
 
 // distinct adds a problem to l for each empty or repeated entry of list, field naming it.
@@ -355,12 +359,12 @@ func index(field string, i int) string { return field + "[" + strconv.Itoa(i) + 
 func (e *Evaluator) checkCampaign(l *fielderr.List, c *Campaign) { e.checkHead(l, c, true) }
 
 // checkHead adds to l the problems of c's terms and its own instants, and with state set those
-// of its registrations and participants too.
+// of its audience's entries, its registrations and its participants too.
 func (e *Evaluator) checkHead(l *fielderr.List, c *Campaign, state bool) {
 	if c.Created.IsZero() {
 		l.Add("campaign.created", "", "is not set: build the campaign with Create")
 	}
-	e.checkTerms(l, c)
+	e.checkTerms(l, c, state)
 	// bad reports whether instant t is out of bounds or after the last change; report adds
 	// the problem.
 	bad := func(t time.Time) bool { return !bounds.InRange(t) || t.After(c.Updated) }

@@ -2,6 +2,7 @@ package campaign_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -870,6 +871,26 @@ func TestVisible(t *testing.T) {
 		require.ErrorContains(t, err, text)
 		require.False(t, got)
 	}
+}
+
+// CMP-5: Visible searches a long audience for the viewer without checking each entry (Create
+// and Apply do): no allocation, whatever its length, where a check of each built a map of them.
+func TestVisibleLongAudience(t *testing.T) {
+	terms := agencyTerms(t)
+	terms.Audience = campaign.Audience{}
+	for i := range 5000 {
+		terms.Audience.IDs = append(terms.Audience.IDs, fmt.Sprintf("shop-%d", i))
+	}
+	c := create(t, terms)
+	last := campaign.Viewer{Seller: "shop-4999"}
+	got, err := ev.Visible(c, last, t0)
+	require.NoError(t, err)
+	require.True(t, got)
+	require.Zero(t, testing.AllocsPerRun(20, func() { _, _ = ev.Visible(c, last, t0) }))
+	// A campaign whose terms are wrong is still refused.
+	c.Market = "XX"
+	_, err = ev.Visible(c, last, t0)
+	badInput(t, err, "campaign.market")
 }
 
 // CMP-5, COM-12: Offers as of an instant: one PARTNER offer per approved product and partner

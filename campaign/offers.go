@@ -101,7 +101,10 @@ type Viewer struct {
 // does from its creation. The sellers of an agency campaign's audience (every seller when it is open to
 // all) see it from its creation; the partners of a seller campaign's audience see it from its
 // publication. Nobody else does: other partners do not see an agency campaign, other sellers a
-// seller campaign. A viewer that names neither or both a seller and a partner is an error.
+// seller campaign. A viewer that names neither or both a seller and a partner is an error, and
+// so is a campaign whose terms or instants [Evaluator.Apply] would refuse, but for the entries of
+// its audience: Visible only searches them for the viewer, so a check of each (done by Create
+// and Apply) would cost more than the answer.
 func (e *Evaluator) Visible(c Campaign, v Viewer, at time.Time) (bool, error) {
 	if err := e.ready(); err != nil {
 		return false, err

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/collabplus"
 	"github.com/affrules/affrules/level"
@@ -274,4 +276,35 @@ func BenchmarkJoinFloor(b *testing.B) {
 		i++
 	}
 	_ = accepted
+}
+
+// CP-3: Quota finds the collaborations of the submissions in its window without indexing every
+// collaboration the seller ever had: its allocations do not grow with the history.
+func TestQuotaLongHistoryAllocs_CP3(t *testing.T) {
+	period := lcDays(lcDate(6, 1, 0), 14)
+	seller := func(old int) collabplus.Seller {
+		s, err := lcEval.NewSeller("shop", affrules.TH, lcDate(1, 1, 0).AddDate(-30, 0, 0))
+		require.NoError(t, err)
+		for k := range old + 3 {
+			at := lcBenchAt.Add(-time.Duration(old+3-k) * 24 * time.Hour) // one a day, the last 3 in the window
+			if k < old {
+				at = at.Add(-30 * 24 * time.Hour) // the older ones before it
+			}
+			c := collabplus.Collaboration{ID: fmt.Sprintf("c%05d", k), Market: affrules.TH, Preferences: lcTask(period)}
+			c.Events = append(c.Events, collabplus.Event{Kind: collabplus.Submitted, At: at, Due: at.Add(24 * time.Hour)},
+				collabplus.Event{Kind: collabplus.PaidEvent, At: at.Add(time.Hour), Method: "credit_card"})
+			s.Collaborations = append(s.Collaborations, c)
+			s.Submissions = append(s.Submissions, collabplus.Submission{Collaboration: c.ID, At: at})
+		}
+		return s
+	}
+	count := func(s collabplus.Seller) float64 {
+		return testing.AllocsPerRun(10, func() {
+			if d, err := lcEval.Quota(s, lcBenchAt); err != nil || !d.Allowed {
+				t.Fatal(d, err)
+			}
+		})
+	}
+	few, many := count(seller(10)), count(seller(10_000))
+	require.Equal(t, few, many, "allocations with 10 earlier collaborations, then 10,000")
 }

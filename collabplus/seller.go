@@ -100,6 +100,16 @@ func (s *Seller) collab(id string) int {
 	return slices.IndexFunc(s.Collaborations, func(c Collaboration) bool { return c.ID == id })
 }
 
+// lastCollab returns the index of the last collaboration id, or -1, searching from the latest.
+func (s *Seller) lastCollab(id string) int {
+	for i := len(s.Collaborations) - 1; i >= 0; i-- {
+		if s.Collaborations[i].ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
 // group returns the seller's group id, if any.
 func (s *Seller) group(id string) (Group, bool) {
 	i := slices.IndexFunc(s.Groups, func(g Group) bool { return g.ID == id })

@@ -81,10 +81,6 @@ func (e *Evaluator) quota(s *Seller, mk affrules.Market, at time.Time) affrules.
 	if e.policy.QuotaCalendarDays {
 		from = addDays(mk, at, -(n - 1)) // the day of at and the n−1 before it
 	}
-	index := make(map[string]int, len(s.Collaborations))
-	for i, c := range s.Collaborations {
-		index[c.ID] = i
-	}
 	var gone []time.Time // when each submission counted stops counting, if nothing else happens
 	for _, sub := range s.Submissions {
 		if sub.At.After(at) || sub.At.Before(from) || (!e.policy.QuotaCalendarDays && sub.At.Equal(from)) {
@@ -94,7 +90,9 @@ func (e *Evaluator) quota(s *Seller, mk affrules.Market, at time.Time) affrules.
 		if e.policy.QuotaCalendarDays {
 			leaves = addDays(mk, sub.At, n)
 		}
-		if i, ok := index[sub.Collaboration]; ok {
+		// A submission in the window is recent, and so, most likely, is its collaboration: the
+		// search starts from the latest, so that a long history costs nothing here.
+		if i := s.lastCollab(sub.Collaboration); i >= 0 {
 			switch c := &s.Collaborations[i]; c.StateAt(at) {
 			case PendingPayment:
 				if ev, _ := c.event(Submitted, at); !e.policy.QuotaCountsExpired && ev.Due.Before(leaves) {

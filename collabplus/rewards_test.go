@@ -575,3 +575,22 @@ func TestRewardsAfterEveryProductLeft_ELG11(t *testing.T) {
 	lcBadInput(t, err, "scores[0].reached")
 	require.ErrorContains(t, err, "ELG-11")
 }
+
+// CP-5: the completions are checked without naming each one, so their number does not add
+// allocations: 1,000 completions allocate as 2 do.
+func TestTaskRewardAllocsFlat(t *testing.T) {
+	e := moneyEval(t)
+	c := taskCollab()
+	count := func(n int) float64 {
+		done := make([]collabplus.Completion, n)
+		for i := range done {
+			done[i] = collabplus.Completion{Task: i % 2, At: ukAt(10, 0, i%60)}
+		}
+		return testing.AllocsPerRun(10, func() {
+			if _, d, err := e.TaskReward(c, "ann", done); err != nil || !d.Allowed {
+				t.Fatal(d, err)
+			}
+		})
+	}
+	require.Equal(t, count(2), count(1000))
+}

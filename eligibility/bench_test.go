@@ -83,6 +83,38 @@ func BenchmarkProductFailManyVersions(b *testing.B) {
 	}
 }
 
+// BenchmarkShopFailManyVersions: a shop whose violation was yesterday, evaluated under the first
+// of n daily policy versions. The version in force is found by a binary search past the few
+// latest, so the cost does not grow with n (it did, linearly, with a backward scan of them all).
+func BenchmarkShopFailManyVersions(b *testing.B) {
+	first := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, n := range []int{1, 100, 10000} {
+		var es []affrules.Effective[eligibility.Thresholds]
+		for i := range n {
+			es = append(es, affrules.Effective[eligibility.Thresholds]{From: first.AddDate(0, 0, i), Value: eligibility.SeedThresholds()})
+		}
+		tl, err := affrules.NewTimeline(es...)
+		if err != nil {
+			b.Fatal(err)
+		}
+		e := eligibility.MustNew(eligibility.Policy{PerMarket: affrules.PerMarket[eligibility.Thresholds]{Default: tl}})
+		at := first.Add(time.Hour)
+		s := goodShop(affrules.TH)
+		s.LastCounterfeitViolation = at.Add(-24 * time.Hour)
+		b.Run(fmt.Sprint("versions=", n), func(b *testing.B) {
+			var r eligibility.Result
+			var buf []affrules.Reason
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := e.ShopInto(&r, buf[:0], &s, at); err != nil || r.Decision.Allowed {
+					b.Fatal(err, r.Decision)
+				}
+				buf = r.Decision.Reasons
+			}
+		})
+	}
+}
+
 // BenchmarkProductMix cycles through 1,024 varied products of a daily run (see mixItems): pass,
 // fail, not applicable, several markets and categories, TH before and after the Thai override,
 // products of ineligible shops. Compare with BenchmarkFloorMix.

@@ -233,23 +233,48 @@ func limitVersions(vs []affrules.Effective[Thresholds], c affrules.Category) []l
 }
 
 // shopAt and limitAt return the index of the version in force at t (Unix nanoseconds, within the
-// bounds inBounds checks), or -1 before the first.
-// Policies have few versions, so a backward scan beats a binary search.
+// bounds inBounds checks), or -1 before the first. Most evaluations are at an instant under the
+// latest version or one of the few before it, so a backward scan finds it at once; past
+// scanVersions versions after t, a binary search finds it among the rest, so that a policy of
+// many versions evaluated far back costs its logarithm, not its length.
 func shopAt(vs []shopVersion, t int64) int {
 	i := len(vs) - 1
-	for i >= 0 && vs[i].from > t {
-		i--
+	for n := 0; i >= 0 && vs[i].from > t; i-- {
+		if n++; n == scanVersions {
+			lo, hi := 0, i // the first of vs[lo:hi] in force after t is sought
+			for lo < hi {
+				if m := int(uint(lo+hi) >> 1); vs[m].from > t {
+					hi = m
+				} else {
+					lo = m + 1
+				}
+			}
+			return lo - 1
+		}
 	}
 	return i
 }
 
 func limitAt(vs []limitVersion, t int64) int {
 	i := len(vs) - 1
-	for i >= 0 && vs[i].from > t {
-		i--
+	for n := 0; i >= 0 && vs[i].from > t; i-- {
+		if n++; n == scanVersions {
+			lo, hi := 0, i
+			for lo < hi {
+				if m := int(uint(lo+hi) >> 1); vs[m].from > t {
+					hi = m
+				} else {
+					lo = m + 1
+				}
+			}
+			return lo - 1
+		}
 	}
 	return i
 }
+
+// scanVersions is how many versions after an instant shopAt and limitAt pass over one by one.
+const scanVersions = 8
 
 // market returns the index of market m in e.markets, or -1 for a market registered after New,
 // and false for one not registered at all (the caller names the field in its error).

@@ -301,7 +301,9 @@ func BenchmarkFulfilmentRate(b *testing.B) {
 	i := 0
 	for b.Loop() {
 		k := &cases[i%len(cases)]
-		sample.FulfilmentRate(k.reqs, "creator-0", k.w)
+		if _, err := sample.FulfilmentRate(k.reqs, "creator-0", k.w); err != nil {
+			b.Fatal(err)
+		}
 		i++
 	}
 }
@@ -346,8 +348,12 @@ func TestBenchFloors(t *testing.T) {
 		}
 	}
 	for i, k := range rateCases(rand.New(rand.NewPCG(5, 6)))[:64] {
-		f, o, _, _ := sample.FulfilmentRate(k.reqs, "creator-0", k.w)
-		if ff, fo := rateFloor(k.xs, "creator-0", k.w); f != ff || o != fo {
+		r, err := sample.FulfilmentRate(k.reqs, "creator-0", k.w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ff, fo := rateFloor(k.xs, "creator-0", k.w); r.Fulfilled != ff || r.Overdue != fo {
+			f, o := r.Fulfilled, r.Overdue
 			t.Fatalf("case %d over %v: %d and %d, floor %d and %d", i, k.w, f, o, ff, fo)
 		}
 	}

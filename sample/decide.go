@@ -255,7 +255,7 @@ func (r Rule) Decide(h History, req Request, f Facts, at time.Time) (Request, af
 		// one whose events the rules would not have recorded (its answer window lost) is bad
 		// input, not a request that never was.
 		one := fielderr.For(pkg)
-		checkEvents(one, p)
+		checkEvents(one, &p)
 		l.Append(fielderr.Rebase(pkg, "request", "history.product["+strconv.Itoa(i)+"]", one.Err()))
 		if len(p.Events) > 0 && p.Events[len(p.Events)-1].At.After(at) {
 			l.Add("at", at.Format(time.RFC3339Nano), "is before request %q's last event at %s: requests are made in order", p.ID, p.Events[len(p.Events)-1].At.Format(time.RFC3339Nano))
@@ -383,7 +383,7 @@ func (r Rule) Record(req Request, k EventKind, at time.Time) (Request, error) {
 	} else if n := len(req.Events); n > 0 && at.Before(req.Events[n-1].At) {
 		l.Add("at", at.Format(time.RFC3339Nano), "is before the request's last event at %s: events are recorded in order", req.Events[n-1].At.Format(time.RFC3339Nano))
 	}
-	checkEvents(l, req)
+	checkEvents(l, &req)
 	if k < Approved || k > Posted {
 		l.Add("event", int(k), "must be approved, declined, shipped, delivered, extended or posted: %w", affrules.ErrOutOfRange)
 	}
@@ -460,28 +460,39 @@ var next = [...][]EventKind{
 
 // checkEvents adds a problem to l unless the events of req are a history the rules record:
 // the request first, with its answer window, then events that follow one another in order of
-// time and of the lifecycle, each with the deadline it carries.
-func checkEvents(l *fielderr.List, req Request) {
-	evs := req.Events
-	if len(evs) == 0 || evs[0].Kind != Asked || !evs[0].Due.After(evs[0].At) {
-		l.Add("request.events", len(evs), "must start with the request and its answer window: make it with Decide")
-		return
-	}
-	for i := 1; i < len(evs); i++ {
-		prev, e := evs[i-1], evs[i]
-		field := "request.events[" + strconv.Itoa(i) + "]"
-		switch {
-		case e.At.Before(prev.At):
-			l.Add(field+".at", e.At.Format(time.RFC3339Nano), "is before the event before it: events are recorded in order")
-		case int(prev.Kind) >= len(next) || !slices.Contains(next[prev.Kind], e.Kind):
-			l.Add(field+".kind", e.Kind, "cannot follow %s (%s)", prev.Kind, RuleLifecycle)
-		case prev.Kind == Asked && !e.At.Before(prev.Due):
-			// The request expired at the window's end: no answer can follow it.
-			l.Add(field+".at", e.At.Format(time.RFC3339Nano), "is not before the answer window's end %s: the request had expired (%s)", prev.Due.Format(time.RFC3339Nano), RuleAnswer)
-		case (e.Kind == DeliveredEvent || e.Kind == Extended) && !e.Due.After(e.At) && req.Source != CollabPlus:
-			l.Add(field+".due", e.Due.Format(time.RFC3339Nano), "must be after the event (%s)", RuleContentDue)
-		case e.Kind == Approved && req.Source == CollabPlus && e.Due.IsZero():
-			l.Add(field+".due", "", "must carry the collaboration's end (%s)", RuleDeadline)
+// time and of the lifecycle, each with the deadline it carries. It reports whether they are; with
+// a nil l it only reports it, building nothing.
+func checkEvents(l *fielderr.List, req *Request) bool {
+	ok := true
+	add := func(field string, value any, format string, args ...any) {
+		if ok = false; l != nil {
+			l.Add(field, value, format, args...)
 		}
 	}
+	evs := req.Events
+	if len(evs) == 0 || evs[0].Kind != Asked || !evs[0].Due.After(evs[0].At) {
+		add("request.events", len(evs), "must start with the request and its answer window: make it with Decide")
+		return false
+	}
+	for i := 1; i < len(evs); i++ {
+		prev, e := &evs[i-1], &evs[i]
+		field := func() string { return "request.events[" + strconv.Itoa(i) + "]" }
+		switch {
+		case e.At.Before(prev.At):
+			add(field()+".at", e.At.Format(time.RFC3339Nano), "is before the event before it: events are recorded in order")
+		case int(prev.Kind) >= len(next) || !slices.Contains(next[prev.Kind], e.Kind):
+			add(field()+".kind", e.Kind, "cannot follow %s (%s)", prev.Kind, RuleLifecycle)
+		case prev.Kind == Asked && !e.At.Before(prev.Due):
+			// The request expired at the window's end: no answer can follow it.
+			add(field()+".at", e.At.Format(time.RFC3339Nano), "is not before the answer window's end %s: the request had expired (%s)", prev.Due.Format(time.RFC3339Nano), RuleAnswer)
+		case (e.Kind == DeliveredEvent || e.Kind == Extended) && !e.Due.After(e.At) && req.Source != CollabPlus:
+			add(field()+".due", e.Due.Format(time.RFC3339Nano), "must be after the event (%s)", RuleContentDue)
+		case e.Kind == Approved && req.Source == CollabPlus && e.Due.IsZero():
+			add(field()+".due", "", "must carry the collaboration's end (%s)", RuleDeadline)
+		}
+		if !ok && l == nil {
+			return false
+		}
+	}
+	return ok
 }

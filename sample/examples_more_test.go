@@ -168,13 +168,21 @@ func ExampleFulfilmentRate() {
 		reqs = append(reqs, r)
 	}
 	december := affrules.MonthOf(t0, kl)
-	f, o, rate, ok := sample.FulfilmentRate(reqs, "aisyah", december)
-	fmt.Println(f, o, rate, ok, rate.Rate())
-	_, _, _, ok = sample.FulfilmentRate(reqs, "aisyah", affrules.MonthOf(t0.AddDate(0, -1, 0), kl))
+	f, err := sample.FulfilmentRate(reqs, "aisyah", december)
+	rate, ok := f.Ratio()
+	fmt.Println(f.Fulfilled, f.Overdue, rate, ok, rate.Rate(), err)
+	f, _ = sample.FulfilmentRate(reqs, "aisyah", affrules.MonthOf(t0.AddDate(0, -1, 0), kl))
+	_, ok = f.Ratio()
 	fmt.Println("November defined:", ok)
+	// The same requests given twice would count twice: they are bad input.
+	_, err = sample.FulfilmentRate(append(reqs, reqs...), "aisyah", december)
+	fmt.Println(err)
 	// Output:
-	// 2 1 66.6667% (2/3) true 66.6666666%
+	// 2 1 66.6667% (2/3) true 66.6666666% <nil>
 	// November defined: false
+	// sample: requests[3].id "r0": is requests[0]'s too: give each request once (SMP-8)
+	// sample: requests[4].id "r1": is requests[1]'s too: give each request once (SMP-8)
+	// sample: requests[5].id "r2": is requests[2]'s too: give each request once (SMP-8)
 }
 
 // A creator's fulfilment over the policy's 90 days up to an instant (SMP-8): exact, and as the

@@ -250,7 +250,7 @@ func fuzzDecide(t *testing.T, data []byte) {
 						t.Fatalf("%s at %v: state %v", x.ID, at, s)
 					}
 				}
-				f, o, rate, ok := sample.FulfilmentRate(rs, c, affrules.Period{Start: at.Add(-30 * day), End: at})
+				f, o, rate, ok := rateOf(t, rs, c, affrules.Period{Start: at.Add(-30 * day), End: at})
 				if f < 0 || o < 0 || f+o > int64(len(rs)) || ok != (f+o > 0) || ok && rate.Kind() != affrules.RatioValue {
 					t.Fatalf("%s's rate at %v: %d fulfilled, %d overdue of %d, %v %t", c, at, f, o, len(rs), rate, ok)
 				}

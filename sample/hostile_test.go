@@ -88,8 +88,10 @@ func TestZeroRequest(t *testing.T) {
 	badInput(t, err, "request.events")
 	require.Equal(t, zero, got)
 	require.Equal(t, sample.State(0), zero.StateAt(t0))
-	_, _, _, ok := sample.FulfilmentRate([]sample.Request{zero}, "", affrules.Period{Start: t0, End: t0.Add(day)})
-	require.False(t, ok)
+	_, err = sample.FulfilmentRate([]sample.Request{zero}, "", affrules.Period{Start: t0, End: t0.Add(day)})
+	badInput(t, err, "creator")
+	_, err = sample.FulfilmentRate([]sample.Request{zero}, zero.Creator+"c", affrules.Period{Start: t0, End: t0.Add(day)})
+	require.NoError(t, err, "another creator's requests are not read")
 
 	m := sample.NewMemory()
 	_, _, err = m.Request(ctx, rule, zero, sample.Facts{}, t0)

@@ -37,7 +37,7 @@ func (r Rule) Order(req Request, at time.Time) (SampleOrder, error) {
 	}
 	l := fielderr.For(pkg)
 	l.Append(bounds.Instant(pkg, "at", at))
-	checkEvents(l, req)
+	checkEvents(l, &req)
 	if len(req.Events) > 0 && bounds.InRange(at) && at.Before(req.Events[0].At) {
 		l.Add("at", at.Format(time.RFC3339Nano), "is before the request was made at %s", req.Events[0].At.Format(time.RFC3339Nano))
 	}

@@ -204,9 +204,9 @@ func TestFulfilmentRateAdditive_SMP8(t *testing.T) {
 		a := t0.Add(time.Duration(rapid.Int64Range(0, int64(30*day)).Draw(t, "a")))
 		b := a.Add(time.Duration(rapid.Int64Range(0, int64(30*day)).Draw(t, "b")))
 		c := b.Add(time.Duration(rapid.Int64Range(0, int64(30*day)).Draw(t, "c")))
-		f, o, rate, ok := sample.FulfilmentRate(reqs, "aisyah", affrules.Period{Start: a, End: c})
-		f1, o1, _, _ := sample.FulfilmentRate(reqs, "aisyah", affrules.Period{Start: a, End: b})
-		f2, o2, _, _ := sample.FulfilmentRate(reqs, "aisyah", affrules.Period{Start: b, End: c})
+		f, o, rate, ok := rateOf(t, reqs, "aisyah", affrules.Period{Start: a, End: c})
+		f1, o1, _, _ := rateOf(t, reqs, "aisyah", affrules.Period{Start: a, End: b})
+		f2, o2, _, _ := rateOf(t, reqs, "aisyah", affrules.Period{Start: b, End: c})
 		if f != f1+f2 || o != o1+o2 {
 			t.Fatalf("[a, c): %d fulfilled, %d overdue; [a, b) + [b, c): %d + %d, %d + %d", f, o, f1, f2, o1, o2)
 		}

@@ -3,6 +3,7 @@ package sample_test
 import (
 	"fmt"
 	"math"
+	"slices"
 	"testing"
 	"time"
 
@@ -38,7 +39,7 @@ func TestFulfilmentRate_SMP8(t *testing.T) {
 	other.Creator = "budi"
 	add(other)
 
-	f, o, rate, ok := sample.FulfilmentRate(reqs, "aisyah", december)
+	f, o, rate, ok := rateOf(t, reqs, "aisyah", december)
 	require.True(t, ok)
 	require.Equal(t, int64(2), f)
 	require.Equal(t, int64(1), o)
@@ -47,13 +48,13 @@ func TestFulfilmentRate_SMP8(t *testing.T) {
 	require.Equal(t, affrules.RatioValue, rate.Kind())
 	require.Equal(t, affrules.MustParseRate("66.6666666%"), rate.Rate(), "usable as level's SampleFulfilment")
 
-	f, o, rate, ok = sample.FulfilmentRate(reqs, "aisyah", affrules.Period{Start: january, End: january.AddDate(0, 1, 0)})
+	f, o, rate, ok = rateOf(t, reqs, "aisyah", affrules.Period{Start: january, End: january.AddDate(0, 1, 0)})
 	require.True(t, ok)
 	require.Equal(t, [2]int64{1, 2}, [2]int64{f, o}, "January: x1 fulfilled; x2 overdue at its first instant, n1 on 4 January")
 	num, den = rate.Ratio()
 	require.Equal(t, [2]int64{1, 3}, [2]int64{num, den})
 
-	f, o, rate, ok = sample.FulfilmentRate(reqs, "budi", december)
+	f, o, rate, ok = rateOf(t, reqs, "budi", december)
 	require.True(t, ok)
 	require.Equal(t, "1/1 100% (1/1)", fmt.Sprint(f, "/", f+o, " ", rate))
 
@@ -61,14 +62,14 @@ func TestFulfilmentRate_SMP8(t *testing.T) {
 		"November":    {Start: time.Date(2026, 11, 1, 0, 0, 0, 0, kl), End: december.Start},
 		"EmptyWindow": {Start: january, End: january},
 	} {
-		f, o, rate, ok := sample.FulfilmentRate(reqs, "aisyah", w)
+		f, o, rate, ok := rateOf(t, reqs, "aisyah", w)
 		require.False(t, ok, name)
 		require.Zero(t, f+o, name)
 		require.True(t, rate.IsZero(), "%s: the rate is undefined", name)
 	}
-	_, _, _, ok = sample.FulfilmentRate(nil, "aisyah", december)
+	_, _, _, ok = rateOf(t, nil, "aisyah", december)
 	require.False(t, ok, "no requests")
-	_, _, _, ok = sample.FulfilmentRate(reqs, "cara", december)
+	_, _, _, ok = rateOf(t, reqs, "cara", december)
 	require.False(t, ok, "a creator without requests")
 }
 
@@ -79,9 +80,9 @@ func TestFulfilmentRateLateCollabPlus_SMP8(t *testing.T) {
 	req := made(t, rule, sample.History{}, inCollab("r1", "aisyah", "serum", "cp-1"), offering(end), t0)
 	req = walk(t, rule, req, step{sample.ShippedEvent, t0.Add(day)}, step{sample.DeliveredEvent, january.Add(2 * day)})
 	december := affrules.Period{Start: time.Date(2026, 12, 1, 0, 0, 0, 0, kl), End: january}
-	_, _, _, ok := sample.FulfilmentRate([]sample.Request{req}, "aisyah", december)
+	_, _, _, ok := rateOf(t, []sample.Request{req}, "aisyah", december)
 	require.False(t, ok, "in December the sample had not arrived")
-	f, o, _, ok := sample.FulfilmentRate([]sample.Request{req}, "aisyah", affrules.Period{Start: january, End: january.AddDate(0, 1, 0)})
+	f, o, _, ok := rateOf(t, []sample.Request{req}, "aisyah", affrules.Period{Start: january, End: january.AddDate(0, 1, 0)})
 	require.True(t, ok, "counted in January, when it arrived overdue")
 	require.Equal(t, [2]int64{0, 1}, [2]int64{f, o})
 }
@@ -120,7 +121,7 @@ func TestFulfilment_SMP8(t *testing.T) {
 	require.True(t, ok)
 	require.Equal(t, affrules.MustParseRate("66.6666666%"), rate)
 
-	ff, fo, fr, fok := sample.FulfilmentRate(reqs, "aisyah", f.Window)
+	ff, fo, fr, fok := rateOf(t, reqs, "aisyah", f.Window)
 	require.Equal(t, [2]int64{f.Fulfilled, f.Overdue}, [2]int64{ff, fo}, "FulfilmentRate over the same window")
 	require.True(t, fok)
 	require.True(t, fr.Equal(ratio))
@@ -205,4 +206,77 @@ func TestFulfilmentRateRounding_SMP8(t *testing.T) {
 	}
 	_, ok := sample.Fulfilment{}.Rate()
 	require.False(t, ok, "undefined with no request")
+}
+
+// rateOf is FulfilmentRate's record as counts, its exact rate and whether it is defined,
+// failing the test on an error.
+func rateOf(t interface {
+	Helper()
+	Fatal(...any)
+}, requests []sample.Request, creator string, w affrules.Period) (fulfilled, overdue int64, rate affrules.Value, ok bool) {
+	t.Helper()
+	f, err := sample.FulfilmentRate(requests, creator, w)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rate, ok = f.Ratio()
+	return f.Fulfilled, f.Overdue, rate, ok
+}
+
+// SMP-8: the creator's requests are checked before they are counted, as Decide checks a
+// product's history: one given twice, without an ID or a registered market, or whose events the
+// rules would not have recorded, would count wrongly, so each is bad input named requests[i];
+// another creator's requests are not read. A window out of bounds or inverted is bad input too.
+func TestFulfilmentRateBadRequests_SMP8(t *testing.T) {
+	at := t0.Add(100 * day)
+	w := affrules.Period{Start: t0, End: at}
+	good := walk(t, rule, delivered(t, "r1", "p1", t0.Add(5*day)), step{sample.Posted, t0.Add(6 * day)})
+	edit := func(f func(*sample.Request)) sample.Request {
+		q := good
+		q.Events = slices.Clone(good.Events)
+		q.ID = "r2"
+		f(&q)
+		return q
+	}
+	other := edit(func(q *sample.Request) { q.Creator, q.Events = "budi", nil })
+	_, err := sample.FulfilmentRate([]sample.Request{good, other}, "aisyah", w)
+	require.NoError(t, err, "another creator's requests are not checked")
+	for name, tc := range map[string]struct {
+		bad   sample.Request
+		field string
+	}{
+		"given twice":          {good, "requests[1].id"},
+		"no ID":                {edit(func(q *sample.Request) { q.ID = "" }), "requests[1].id"},
+		"unknown market":       {edit(func(q *sample.Request) { q.Market = "XX" }), "requests[1].market"},
+		"no events":            {edit(func(q *sample.Request) { q.Events = nil }), "requests[1].events"},
+		"answer window lost":   {edit(func(q *sample.Request) { q.Events[0].Due = time.Time{} }), "requests[1].events"},
+		"posted before asking": {edit(func(q *sample.Request) { q.Events[len(q.Events)-1].At = t0.Add(-day) }), "requests[1].events[4].at"},
+		"content due lost":     {edit(func(q *sample.Request) { q.Events[3].Due = time.Time{} }), "requests[1].events[3].due"},
+		"unknown event":        {edit(func(q *sample.Request) { q.Events = append(q.Events, sample.Event{Kind: 99, At: at}) }), "requests[1].events[5].kind"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := sample.FulfilmentRate([]sample.Request{good, tc.bad}, "aisyah", w)
+			badInput(t, err, tc.field)
+			_, err = rule.Fulfilment([]sample.Request{good, tc.bad}, "aisyah", at)
+			badInput(t, err, tc.field)
+		})
+	}
+	// 40 of the creator's requests, past the number from which repeats are found by a map, and
+	// one more repeating requests[4].
+	var many []sample.Request
+	for i := range 40 {
+		many = append(many, edit(func(q *sample.Request) { q.ID = fmt.Sprint("m", i) }))
+		many = append(many, other)
+	}
+	_, err = sample.FulfilmentRate(many, "aisyah", w)
+	require.NoError(t, err)
+	_, err = sample.FulfilmentRate(append(many, many[4]), "aisyah", w)
+	badInput(t, err, "requests[80].id")
+	require.ErrorContains(t, err, `requests[80].id "m2": is requests[4]'s too`)
+
+	for _, bad := range []affrules.Period{{Start: at, End: t0}, {Start: time.Time{}, End: at}, {Start: t0, End: time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)}} {
+		_, err = sample.FulfilmentRate([]sample.Request{good}, "aisyah", bad)
+		require.Error(t, err, "%v", bad)
+		require.ErrorContains(t, err, "sample: window.")
+	}
 }

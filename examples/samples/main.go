@@ -177,11 +177,15 @@ func main() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		f, o, rate, ok := sample.FulfilmentRate(reqs, creator, december)
+		f, err := sample.FulfilmentRate(reqs, creator, december)
+		if err != nil {
+			log.Fatal(err)
+		}
+		rate, ok := f.Ratio()
 		if !ok {
 			fmt.Printf("%s: no sample fulfilled or overdue in December\n", creator)
 			continue
 		}
-		fmt.Printf("%s: %d fulfilled, %d overdue: %s, as a rate %s\n", creator, f, o, rate, rate.Rate())
+		fmt.Printf("%s: %d fulfilled, %d overdue: %s, as a rate %s\n", creator, f.Fulfilled, f.Overdue, rate, rate.Rate())
 	}
 }

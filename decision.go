@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/affrules/affrules/internal/cut"
 	"github.com/affrules/affrules/internal/enum"
 	"github.com/affrules/affrules/internal/jsonkind"
 	"github.com/affrules/affrules/internal/strictjson"
@@ -254,7 +255,7 @@ func decodeStrict(b []byte, v any, root string) error {
 	// would take it, and keep the last of two), at any depth of v's own fields.
 	if problems := strictjson.Check(b, v); len(problems) > 0 {
 		p := problems[0]
-		return &FieldError{Pkg: "affrules", Field: root + strings.TrimPrefix(p.Path, "policy"), Value: p.Value, Problem: p.Problem, Err: p.Err}
+		return &FieldError{Pkg: "affrules", Field: cut.Field(root + strings.TrimPrefix(p.Path, "policy")), Value: cut.Value(p.Value), Problem: cut.Problem(p.Problem), Err: p.Err}
 	}
 	return nil
 }

@@ -3,6 +3,8 @@ package affrules
 import (
 	"errors"
 	"fmt"
+
+	"github.com/affrules/affrules/internal/cut"
 )
 
 // Sentinel errors wrapped by [FieldError] values, for use with [errors.Is].
@@ -24,10 +26,12 @@ var (
 )
 
 // FieldError reports a bad value in an input or a policy. Its message names the package, the field
-// and the value, as in `eligibility: product.orders -3: must not be negative`.
+// and the value, as in `eligibility: product[p-1].orders -3: must not be negative`. A value over
+// 300 bytes is quoted by its first 64 characters and its length, and a path or a problem of
+// hostile length keeps its beginning and end, so that no error carries megabytes of input.
 type FieldError struct {
 	Pkg     string // package that found the problem, e.g. "eligibility"
-	Field   string // dotted path of the field, e.g. "thresholds[TH].store_rating"
+	Field   string // dotted path of the field, e.g. "policy.default[0].value.min_store_rating"
 	Value   string // the offending value, as text
 	Problem string // what is wrong, e.g. "must be between 0 and 5"
 	Err     error  // an underlying sentinel or cause, if any; see [FieldError.Unwrap]
@@ -37,7 +41,7 @@ type FieldError struct {
 // args; an error argument matched by %w becomes Err. Domain packages use internal/fielderr.
 func fieldErrorf(field string, value any, format string, args ...any) *FieldError {
 	wrapped := fmt.Errorf(format, args...)
-	return &FieldError{Pkg: "affrules", Field: field, Value: fmt.Sprint(value), Problem: wrapped.Error(), Err: errors.Unwrap(wrapped)}
+	return &FieldError{Pkg: "affrules", Field: cut.Field(field), Value: cut.Value(fmt.Sprint(value)), Problem: cut.Problem(wrapped.Error()), Err: errors.Unwrap(wrapped)}
 }
 
 // Error returns "pkg: field value: problem".

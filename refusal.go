@@ -24,7 +24,8 @@ type Refusal struct {
 	Decision Decision
 }
 
-// Error returns "<pkg>: <action> <subject> refused: " and the decision's reasons.
+// Error returns `<pkg>: <action> "<subject>" refused: ` (the subject quoted) and the decision's
+// reasons, as in `campaign: register "p1" refused: CMP-4 failed: …`.
 func (r *Refusal) Error() string {
 	s := strings.TrimPrefix(r.Decision.String(), "denied: ")
 	return r.Pkg + ": " + r.Action + " " + strconv.Quote(r.Subject) + " refused: " + s

@@ -500,11 +500,11 @@ func TestParsePolicyLongDecimal(t *testing.T) {
 	long := "1" + strings.Repeat("0", 1_000_000)
 	start := time.Now()
 	_, err := collabplus.ParsePolicy([]byte(`{"recommended":{"UK":{"min_days":20,"min_reward":` + long + `}}}`))
-	require.ErrorContains(t, err, "collabplus: policy.recommended[UK].min_reward (a long value): is longer than 2000 characters")
+	require.ErrorContains(t, err, "collabplus: policy.recommended[UK].min_reward (a long value): is longer than 2000 bytes")
 	require.Less(t, len(err.Error()), 1000)
 	require.Less(t, time.Since(start), time.Second)
 	_, err = eligibility.ParsePolicy([]byte(`{"default":[{"value":{"counterfeit_window_days":60,"min_store_rating":"2.` + strings.Repeat("5", 1_000_000) + `","min_reviews":5,"min_refund_cases":5,"categories":{"fmcg":{"negative_review_rate_below":"1%","seller_fault_refund_rate_below":"2%"}}}}]}`))
-	require.ErrorContains(t, err, "min_store_rating (a long string): is longer than 2000 characters")
+	require.ErrorContains(t, err, "min_store_rating (a long string): is longer than 2000 bytes")
 	require.Less(t, len(err.Error()), 1000)
 }
 

@@ -66,10 +66,12 @@
 // [ParsePolicy] loads policy JSON by the library's one rule: unknown keys, keys that match a
 // field only when case is ignored and keys given twice are errors at any depth; every field
 // inside a version is required (a category's limits too), since left out or given as null it
-// would silently be zero; a top-level "default" or "markets" left out keeps its [DefaultPolicy]
+// would silently be zero, but for the three that default to the seed's reading
+// ([Thresholds].RefundRateOfCases, MinRefundCasesSellerFault and ProductBanDisqualifiesShop,
+// false when left out); a top-level "default" or "markets" left out keeps its [DefaultPolicy]
 // value (the seed thresholds, and no market override), while given as null each is a list or map
 // of none, as every package's loader reads one: a null "default" is refused as [] is, and null
-// "markets" is no override; a number or string over 2,000 characters
+// "markets" is no override; a number or string over 2,000 bytes (a string's quotes aside)
 // where a value is decoded from it (a rating) is refused unread. Each problem is an
 // *affrules.FieldError: every problem of the document itself at once (keys, JSON types, values a
 // type refuses to decode such as a rate over 100%), then, once there is none, every problem

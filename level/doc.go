@@ -43,8 +43,8 @@
 // increasing instants; a list out of order is refused by the timeline while decoding, so it is
 // reported on its own, before the other checks. A version governs the months from the first
 // that starts at or after its instant, so two versions taking over at the start of the same
-// month are refused (the earlier would govern none). A number or string over 2,000 characters
-// where a value is decoded from it is refused unread.
+// month are refused (the earlier would govern none). A number or string over 2,000 bytes (a
+// string's quotes aside) where a value is decoded from it is refused unread.
 //
 // # Zero values
 //

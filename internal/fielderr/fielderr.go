@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/cut"
 	"github.com/affrules/affrules/internal/jsonkind"
 	"github.com/affrules/affrules/internal/strictjson"
 )
@@ -17,7 +18,7 @@ import (
 // format and args; an error argument matched by %w becomes its Err.
 func New(pkg, field string, value any, format string, args ...any) *affrules.FieldError {
 	wrapped := fmt.Errorf(format, args...)
-	return &affrules.FieldError{Pkg: pkg, Field: field, Value: fmt.Sprint(value), Problem: wrapped.Error(), Err: errors.Unwrap(wrapped)}
+	return &affrules.FieldError{Pkg: pkg, Field: cut.Field(field), Value: cut.Value(fmt.Sprint(value)), Problem: cut.Problem(wrapped.Error()), Err: errors.Unwrap(wrapped)}
 }
 
 // List collects the problems of one validation for one package. The zero List collects nothing
@@ -151,7 +152,7 @@ func Problems(pkg, root string, problems []strictjson.Problem) error {
 			if i := strings.IndexAny(fe.Field, "[."); i > 0 {
 				field, value = path+fe.Field[i:], fe.Value
 			}
-			l.Append(&affrules.FieldError{Pkg: pkg, Field: field, Value: value, Problem: fe.Problem, Err: fe.Err})
+			l.Append(&affrules.FieldError{Pkg: pkg, Field: cut.Field(field), Value: cut.Value(value), Problem: fe.Problem, Err: fe.Err})
 			continue
 		}
 		l.Append(New(pkg, path, pr.Value, "%s", pr.Problem))

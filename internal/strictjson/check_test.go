@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -63,6 +64,9 @@ func TestCheck(t *testing.T) {
 			`policy.name 1: must be a JSON string`, `policy "name"`, `policy "Limit"`, `policy.versions[0].value.min`, `policy.versions[0].value.max`, `policy.versions[0].value.cats`,
 			`policy.versions[1].value "min": key is given twice`, `policy.versions[1].value.max`, `policy.versions[1].value.cats`}},
 		{"not JSON", `{"name":`, []string{`policy (document): is not valid JSON`}},
+		{"unknown key repeated", `{"nmae":"a","nmae":"b","nmae":"c"}`, []string{`policy "nmae": is not a field (want one of`}},
+		{"many problems", "{" + strings.Repeat(`"name":"a",`, 150) + `"name":"a"}`, append(slices.Repeat([]string{`policy "name": key is given twice`}, 100),
+			`policy (document): has 50 more problems, not listed`)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -307,5 +311,19 @@ func TestLoadTopLevelNull(t *testing.T) {
 	got = doc{}
 	if problems, err := Load([]byte(`{}`), &got, def); err != nil || len(problems) > 0 || got.List == nil || got.Map == nil || got.Ptr == nil {
 		t.Fatalf("left out keeps the defaults: %+v %v %v", got, problems, err)
+	}
+}
+
+// A number or string decoded by its type is refused unread over 2,000 bytes, a string's quotes
+// aside; at 2,000 it is decoded.
+func TestCheckLongScalar(t *testing.T) {
+	type doc struct {
+		One textLeaf `json:"one"`
+	}
+	for n, want := range map[int]string{2000: `not ok`, 2001: `is longer than 2000 bytes`} {
+		got := Check([]byte(`{"one":"`+strings.Repeat("é", n/2)+strings.Repeat("x", n%2)+`"}`), &doc{})
+		if len(got) != 1 || got[0].Problem != want {
+			t.Errorf("%d bytes: got %v, want %s", n, got, want)
+		}
 	}
 }

@@ -114,6 +114,9 @@ func check(data []byte, v any, load bool) []Problem {
 	}
 	c := checker{load: load}
 	c.walk(data, reflect.TypeOf(v), "policy", false)
+	if c.more > 0 {
+		c.problems = append(c.problems, Problem{Path: "policy", Value: "(document)", Problem: "has " + strconv.Itoa(c.more) + " more problems, not listed"})
+	}
 	return c.problems
 }
 
@@ -163,12 +166,24 @@ func Load(data []byte, dst, defaults any) ([]Problem, error) {
 
 type checker struct {
 	problems []Problem
+	more     int  // problems found past maxProblems, counted, not listed
 	load     bool // the document is [Load]'s: a top-level null is nil or the default
 }
 
-func (c *checker) add(path, value, problem string) {
-	c.problems = append(c.problems, Problem{Path: path, Value: value, Problem: problem})
+func (c *checker) add(path, value, problem string) { c.addErr(path, value, problem, nil) }
+
+// addErr records a problem, unless maxProblems are recorded already: a document of many bad
+// members (a key repeated a hundred thousand times) gets an error of bounded size.
+func (c *checker) addErr(path, value, problem string, err error) {
+	if len(c.problems) == maxProblems {
+		c.more++
+		return
+	}
+	c.problems = append(c.problems, Problem{Path: path, Value: value, Problem: problem, Err: err})
 }
+
+// maxProblems is the number of problems of a document listed; the others are counted.
+const maxProblems = 100
 
 var (
 	jsonUnmarshaler = reflect.TypeFor[json.Unmarshaler]()
@@ -202,13 +217,13 @@ func (c *checker) walk(raw []byte, t reflect.Type, path string, all bool) {
 			c.add(path, short(tr), "must be a JSON string")
 			return
 		}
-		if len(tr) > maxScalar {
-			c.add(path, short(tr), "is longer than "+strconv.Itoa(maxScalar)+" characters")
+		if tooLong(tr) {
+			c.add(path, short(tr), longScalar)
 			return
 		}
 		if len(tr) > 0 && tr[0] == '"' && json.Unmarshal(raw, &text) == nil {
 			if err := reflect.New(t).Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(text)); err != nil {
-				c.problems = append(c.problems, Problem{Path: path, Value: strconv.Quote(text), Problem: bounded(err.Error()), Err: err})
+				c.addErr(path, strconv.Quote(text), bounded(err.Error()), err)
 			}
 		}
 		return
@@ -268,12 +283,12 @@ func (c *checker) decodes(raw []byte, t reflect.Type, path string) {
 		return
 	}
 	v := bytes.TrimSpace(raw)
-	if len(v) > maxScalar && v[0] != '{' && v[0] != '[' {
-		c.problems = append(c.problems, Problem{Path: path, Value: short(raw), Problem: "is longer than " + strconv.Itoa(maxScalar) + " characters"})
+	if v[0] != '{' && v[0] != '[' && tooLong(v) {
+		c.add(path, short(raw), longScalar)
 		return
 	}
 	if err := reflect.New(t).Interface().(json.Unmarshaler).UnmarshalJSON(v); err != nil {
-		c.problems = append(c.problems, Problem{Path: path, Value: short(raw), Problem: bounded(err.Error()), Err: err})
+		c.addErr(path, short(raw), bounded(err.Error()), err)
 	}
 }
 
@@ -284,6 +299,19 @@ func bounded(text string) string {
 	}
 	return strings.ToValidUTF8(text[:maxProblem], "") + "…"
 }
+
+// tooLong reports whether the number or string v, as written, is longer than maxScalar bytes, a
+// string's quotes aside.
+func tooLong(v []byte) bool {
+	n := len(v)
+	if n >= 2 && v[0] == '"' {
+		n -= 2
+	}
+	return n > maxScalar
+}
+
+// longScalar is the problem of a number or string tooLong refuses.
+var longScalar = "is longer than " + strconv.Itoa(maxScalar) + " bytes"
 
 // maxScalar and maxProblem bound what decodes reads and reports.
 const (
@@ -407,9 +435,12 @@ func (c *checker) object(raw []byte, t reflect.Type, path string, all bool) {
 		f, ok := byName[key]
 		switch {
 		case seen[key]:
-			c.add(path, strconv.Quote(key), "key is given twice; the first value would be silently dropped")
+			if ok { // an unknown key is named once, however often it is repeated
+				c.add(path, strconv.Quote(key), "key is given twice; the first value would be silently dropped")
+			}
 			continue
 		case !ok:
+			seen[key] = true
 			c.add(path, strconv.Quote(key), unknownKey(key, fields))
 			continue
 		}

@@ -303,7 +303,9 @@ func (d Decision) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON decodes a decision's JSON strictly (a key that names no field is an error) and
 // refuses a decision [Decide] never builds, whose Allowed disagrees with its reasons: allowed
-// beside a failed reason, allowed with a NextAllowed, or denied by reasons none of which failed;
+// beside a failed reason, allowed with a NextAllowed, denied by reasons none of which failed, or
+// denied without reasons but with a NextAllowed (the zero Decision, denied with neither, reads
+// back);
 // a reason that names no rule (null, {}, "rule": ""); and a NextAllowed no evaluator names,
 // outside the years 1900 to 2199 (UTC).
 // null leaves the decision as it was, as encoding/json does for a value.
@@ -352,6 +354,10 @@ func (d *Decision) UnmarshalJSON(b []byte) error {
 		return fieldErrorf("decision.next_allowed", p.NextAllowed.Format(time.RFC3339Nano), "is outside the years 1900 to 2199, the instants every evaluator takes and names")
 	case !p.Allowed && len(p.Reasons) > 0 && failed < 0:
 		return fieldErrorf("decision.allowed", "false", "disagrees with its reasons, none of which failed")
+	case !p.Allowed && len(p.Reasons) == 0 && !p.NextAllowed.IsZero():
+		// The zero Decision, denied without a reason, reads back; one that says when it lifts
+		// names what: a denial lists its failing rules (MKT-5).
+		return fieldErrorf("decision.next_allowed", p.NextAllowed.Format(time.RFC3339Nano), "is set on a denial without reasons: a denial names the rules that failed (MKT-5)")
 	}
 	*d = p
 	return nil

@@ -195,6 +195,14 @@ func TestDecisionJSONConsistency(t *testing.T) {
 	if err := json.Unmarshal([]byte(`{"allowed":false,"reasons":[{"rule":"ELG-2","kind":"failed"},{"rule":"ELG-4","key":"k"}]}`), &d); err == nil || !strings.Contains(err.Error(), "decision.reasons[1].kind") {
 		t.Errorf("a reason without a kind: %v", err)
 	}
+	// MKT-5: a denial that says when it lifts names the rules that failed; the zero Decision,
+	// denied with neither reasons nor NextAllowed, reads back.
+	if err := json.Unmarshal([]byte(`{"allowed":false,"next_allowed":"2026-01-01T00:00:00Z"}`), &d); err == nil || !strings.Contains(err.Error(), "decision.next_allowed") {
+		t.Errorf("a denial without reasons but with a NextAllowed: %v", err)
+	}
+	if err := json.Unmarshal([]byte(`{"allowed":false}`), &d); err != nil || d.Allowed || len(d.Reasons) != 0 {
+		t.Errorf("the zero Decision: %v, %v", d, err)
+	}
 	// MKT-5: a NextAllowed no evaluator names, outside the years 1900 to 2199 (UTC), is refused;
 	// the bounds themselves read back.
 	for next, ok := range map[string]bool{

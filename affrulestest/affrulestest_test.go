@@ -144,3 +144,16 @@ func TestMustFailZeroProperty(t *testing.T) {
 		t.Errorf("Transitions(nil) = %v", got)
 	}
 }
+
+// Diff names every difference of two maps of the same size: a key of want missing from got, and
+// the key got has instead.
+func TestDiffMaps(t *testing.T) {
+	got := affrulestest.Diff(map[string]int{"a": 1, "b": 2}, map[string]int{"b": 3, "c": 1})
+	want := "[a]: missing\n[b]: got 3, want 2\n[c]: unexpected, got 1\n"
+	if got != want {
+		t.Errorf("got %q, want %q", got, want)
+	}
+	if d := affrulestest.Diff(map[string]int{"a": 1}, map[string]int{"a": 1}); d != "" {
+		t.Errorf("equal maps: %q", d)
+	}
+}

@@ -3,6 +3,7 @@ package affrulestest
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 )
 
@@ -54,13 +55,18 @@ func diffValue(b *strings.Builder, path string, w, g reflect.Value) {
 			fmt.Fprintf(b, "%s: got %d entries, want %d: got %v, want %v\n", orRoot(path), g.Len(), w.Len(), show(g), show(w))
 			return
 		}
-		for _, k := range w.MapKeys() {
+		for _, k := range sortedKeys(w) {
 			gv := g.MapIndex(k)
 			if !gv.IsValid() {
 				fmt.Fprintf(b, "%s[%v]: missing\n", path, k)
 				continue
 			}
 			diffValue(b, fmt.Sprintf("%s[%v]", path, k), w.MapIndex(k), gv)
+		}
+		for _, k := range sortedKeys(g) { // of the same number, got has as many keys want lacks
+			if !w.MapIndex(k).IsValid() {
+				fmt.Fprintf(b, "%s[%v]: unexpected, got %v\n", path, k, show(g.MapIndex(k)))
+			}
 		}
 	case reflect.Pointer, reflect.Interface:
 		if w.IsNil() || g.IsNil() {
@@ -113,4 +119,12 @@ func orRoot(path string) string {
 		return "value"
 	}
 	return strings.TrimPrefix(path, ".")
+}
+
+// sortedKeys returns map m's keys in the order of their text, so that a diff lists them the same
+// way each time.
+func sortedKeys(m reflect.Value) []reflect.Value {
+	keys := m.MapKeys()
+	slices.SortFunc(keys, func(a, b reflect.Value) int { return strings.Compare(fmt.Sprint(a), fmt.Sprint(b)) })
+	return keys
 }

@@ -20,7 +20,8 @@ var (
 // [Evaluator] whose rules apply is given on every change, and the store applies them in one
 // atomic step, so two sellers registering the same product, or a registration racing the end
 // of the registration period, record exactly what the rules allow. Implementations must be
-// safe for concurrent use; package campaigntest checks an implementation.
+// safe for concurrent use; a cancelled or expired ctx is an error from every method (wrapping
+// ctx.Err()) and stores nothing. Package campaigntest checks an implementation.
 type Store interface {
 	// Create stores the new campaign e.Create(c, at) returns and returns the stored copy. A
 	// campaign whose ID the store holds is an error wrapping [ErrConflict]; an error stores

@@ -18,8 +18,9 @@ var (
 // collaborations with their events and members, a shop's disqualification). It owns no policy: the
 // [Evaluator] whose rules apply is given on every change, and the store applies an action in one
 // atomic step, so that submissions racing for the quota admit exactly the free slots and a join
-// racing a block sees one order of the two. Implementations must be safe for concurrent use;
-// package collabplustest checks an implementation.
+// racing a block sees one order of the two. Implementations must be safe for concurrent use; a
+// cancelled or expired ctx is an error from every method (wrapping ctx.Err()) and stores
+// nothing. Package collabplustest checks an implementation.
 type Store interface {
 	// Create stores the new record s (from [Evaluator.NewSeller]) and returns the stored copy;
 	// a record [Seller.Validate] refuses is bad input, and a seller the store holds is an error

@@ -12,7 +12,8 @@ import (
 
 // History stores creators' monthly levels (LVL-3). It owns no policy: it stores the records
 // [Evaluator.Refresh] computes. Implementations must pass the conformance suite
-// leveltest.TestHistory and be safe for concurrent use.
+// leveltest.TestHistory and be safe for concurrent use; a cancelled or expired ctx is an error
+// from every method (wrapping ctx.Err()) and stores nothing.
 type History interface {
 	// Put stores r, replacing any record for the same market, creator and month, so that
 	// storing a refresh twice leaves the same history. It rejects a record that fails

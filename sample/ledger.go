@@ -20,7 +20,8 @@ var (
 // on every call. Implementations must be safe for concurrent use, and Request must read the
 // [History] and record the request in one atomic step (SMP-7), so that requests racing for the
 // last units of a campaign's sample quantity admit exactly those units, and a creator never
-// holds two open requests for one product; package sampletest checks an implementation.
+// holds two open requests for one product; a cancelled or expired ctx is an error from every
+// method (wrapping ctx.Err()) and stores nothing. Package sampletest checks an implementation.
 type Ledger interface {
 	// Request decides request req made at instant at with facts f by rule.Decide, given the
 	// [History] the ledger holds at that moment, and records it when allowed, in one atomic

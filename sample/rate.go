@@ -114,7 +114,8 @@ func checkRequests(l *fielderr.List, requests []Request, creator string) {
 			n++
 		}
 	}
-	var table []int32 // 1 + the index of a request whose ID hashes to the slot, or 0; linear probing
+	var known affrules.MarketCode // the last market found registered
+	var table []int32             // 1 + the index of a request whose ID hashes to the slot, or 0; linear probing
 	if n > smallRequests {
 		table = make([]int32, 2<<bits.Len(uint(n)))
 	}
@@ -129,8 +130,12 @@ func checkRequests(l *fielderr.List, requests []Request, creator string) {
 		} else if j := earlier(requests, i, table); j >= 0 {
 			l.Add(field()+".id", strconv.Quote(q.ID), "is requests[%d]'s too: give each request once (%s)", j, RuleFulfilment)
 		}
-		if _, _, ok := marketreg.Lookup(string(q.Market)); !ok {
-			l.Add(field()+".market", strconv.Quote(string(q.Market)), "%w", affrules.ErrUnknownMarket)
+		if q.Market != known || known == "" { // a creator's requests are mostly of one market
+			if _, _, ok := marketreg.Lookup(string(q.Market)); !ok {
+				l.Add(field()+".market", strconv.Quote(string(q.Market)), "%w", affrules.ErrUnknownMarket)
+			} else {
+				known = q.Market
+			}
 		}
 		if !checkEvents(nil, q) { // the problems named only once one is found
 			one := fielderr.For(pkg)

@@ -5,6 +5,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"sort"
 	"time"
 	"unsafe"
 
@@ -240,16 +241,8 @@ func limitVersions(vs []affrules.Effective[Thresholds], c affrules.Category) []l
 func shopAt(vs []shopVersion, t int64) int {
 	i := len(vs) - 1
 	for n := 0; i >= 0 && vs[i].from > t; i-- {
-		if n++; n == scanVersions {
-			lo, hi := 0, i // the first of vs[lo:hi] in force after t is sought
-			for lo < hi {
-				if m := int(uint(lo+hi) >> 1); vs[m].from > t {
-					hi = m
-				} else {
-					lo = m + 1
-				}
-			}
-			return lo - 1
+		if n++; n == scanVersions { // the first of vs[:i] in force after t, and the one before it
+			return sort.Search(i, func(m int) bool { return vs[m].from > t }) - 1
 		}
 	}
 	return i
@@ -259,15 +252,7 @@ func limitAt(vs []limitVersion, t int64) int {
 	i := len(vs) - 1
 	for n := 0; i >= 0 && vs[i].from > t; i-- {
 		if n++; n == scanVersions {
-			lo, hi := 0, i
-			for lo < hi {
-				if m := int(uint(lo+hi) >> 1); vs[m].from > t {
-					hi = m
-				} else {
-					lo = m + 1
-				}
-			}
-			return lo - 1
+			return sort.Search(i, func(m int) bool { return vs[m].from > t }) - 1
 		}
 	}
 	return i

@@ -308,3 +308,52 @@ func TestQuotaLongHistoryAllocs_CP3(t *testing.T) {
 	few, many := count(seller(10)), count(seller(10_000))
 	require.Equal(t, few, many, "allocations with 10 earlier collaborations, then 10,000")
 }
+
+// CP-3: past a few submissions in the window, Quota indexes the collaborations instead of
+// searching for each: the states it reads are the same either way. Twelve recalled
+// collaborations in the window, under a policy that does not count recalled ones, leave the
+// quota free; counted, they fill it.
+func TestQuotaManySubmissionsInWindow_CP3(t *testing.T) {
+	period := lcDays(lcDate(6, 1, 0), 14)
+	s, err := lcEval.NewSeller("shop", affrules.TH, lcDate(1, 1, 0).AddDate(-1, 0, 0))
+	require.NoError(t, err)
+	for k := range 12 {
+		at := lcBenchAt.Add(-time.Duration(12-k) * time.Hour)
+		c := collabplus.Collaboration{ID: fmt.Sprintf("c%02d", k), Market: affrules.TH, Preferences: lcTask(period)}
+		c.Events = append(c.Events, collabplus.Event{Kind: collabplus.Submitted, At: at, Due: at.Add(24 * time.Hour)},
+			collabplus.Event{Kind: collabplus.PaidEvent, At: at.Add(time.Minute), Method: "credit_card"},
+			collabplus.Event{Kind: collabplus.RecalledEvent, At: at.Add(2 * time.Minute)})
+		s.Collaborations = append(s.Collaborations, c)
+		s.Submissions = append(s.Submissions, collabplus.Submission{Collaboration: c.ID, At: at})
+	}
+	p := collabplus.DefaultPolicy()
+	p.QuotaCountsRecalled = false
+	uncounted := collabplus.MustNew(p, lcCom)
+	d, err := uncounted.Quota(s, lcBenchAt)
+	require.NoError(t, err)
+	require.True(t, d.Allowed, "recalled ones do not count: %v", d)
+	d, err = lcEval.Quota(s, lcBenchAt)
+	require.NoError(t, err)
+	require.False(t, d.Allowed, "recalled ones count by default")
+}
+
+// BenchmarkQuotaMissingCollabs: n submissions in the window whose collaboration the record does
+// not hold, beside n collaborations: after a few searches the collaborations are indexed once,
+// so the cost is linear in n, not n².
+func BenchmarkQuotaMissingCollabs(b *testing.B) {
+	for _, n := range []int{1_000, 16_000} {
+		s := collabplus.Seller{ID: "shop", Market: affrules.TH, Updated: lcBenchAt.Add(-time.Hour)}
+		for k := range n {
+			s.Collaborations = append(s.Collaborations, collabplus.Collaboration{ID: fmt.Sprintf("c%06d", k), Market: affrules.TH})
+			s.Submissions = append(s.Submissions, collabplus.Submission{Collaboration: "missing", At: lcBenchAt.Add(-time.Duration(k+1) * time.Second)})
+		}
+		b.Run(fmt.Sprint("n=", n), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := lcEval.Quota(s, lcBenchAt); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -82,6 +82,8 @@ func (e *Evaluator) quota(s *Seller, mk affrules.Market, at time.Time) affrules.
 		from = addDays(mk, at, -(n - 1)) // the day of at and the n−1 before it
 	}
 	var gone []time.Time // when each submission counted stops counting, if nothing else happens
+	var index map[string]int
+	searched := 0 // submissions whose collaboration was searched for
 	for _, sub := range s.Submissions {
 		if sub.At.After(at) || sub.At.Before(from) || (!e.policy.QuotaCalendarDays && sub.At.Equal(from)) {
 			continue
@@ -91,8 +93,24 @@ func (e *Evaluator) quota(s *Seller, mk affrules.Market, at time.Time) affrules.
 			leaves = addDays(mk, sub.At, n)
 		}
 		// A submission in the window is recent, and so, most likely, is its collaboration: the
-		// search starts from the latest, so that a long history costs nothing here.
-		if i := s.lastCollab(sub.Collaboration); i >= 0 {
+		// search starts from the latest, so that a long history costs nothing here. Past a few
+		// searches (the quota is a handful), the collaborations are indexed once instead, so
+		// that no record makes this quadratic.
+		i := -1
+		if searched++; searched <= searchCollabs {
+			i = s.lastCollab(sub.Collaboration)
+		} else {
+			if index == nil {
+				index = make(map[string]int, len(s.Collaborations))
+				for k := range s.Collaborations {
+					index[s.Collaborations[k].ID] = k // the last of an ID, as lastCollab finds it
+				}
+			}
+			if k, ok := index[sub.Collaboration]; ok {
+				i = k
+			}
+		}
+		if i >= 0 {
 			switch c := &s.Collaborations[i]; c.StateAt(at) {
 			case PendingPayment:
 				if ev, _ := c.event(Submitted, at); !e.policy.QuotaCountsExpired && ev.Due.Before(leaves) {
@@ -118,6 +136,10 @@ func (e *Evaluator) quota(s *Seller, mk affrules.Market, at time.Time) affrules.
 	d.NextAllowed = bounds.Next(gone[len(gone)-e.policy.QuotaLimit]) // a slot opens when one more has gone
 	return d
 }
+
+// searchCollabs is how many submissions' collaborations quota searches for one by one before it
+// indexes them.
+const searchCollabs = 8
 
 // addDays returns the local midnight starting the market-calendar day n days after t's day.
 func addDays(mk affrules.Market, t time.Time, n int) time.Time {

@@ -51,7 +51,11 @@ func (r Rule) Fulfilment(requests []Request, creator string, at time.Time) (Fulf
 	if err := bounds.Instant(pkg, "at", at); err != nil {
 		return Fulfilment{}, err
 	}
-	return FulfilmentRate(requests, creator, affrules.Period{Start: at.Add(-r.fulfilment).Add(1), End: at.Add(1)})
+	w := affrules.Period{Start: at.Add(-r.fulfilment).Add(1), End: at.Add(1)}
+	if w.Start.Before(bounds.MinInstant) { // nothing ends before 1900: the window starts there
+		w.Start = bounds.MinInstant
+	}
+	return FulfilmentRate(requests, creator, w)
 }
 
 // FulfilmentRate returns creator's fulfilment record over any window w (SMP-8), as of w's last
@@ -66,12 +70,15 @@ func (r Rule) Fulfilment(requests []Request, creator string, at time.Time) (Fulf
 // market, one whose ID an earlier request of the creator has, or one whose events are not a
 // history the rules record (the request first, with its answer window, then events in order of
 // time and of the lifecycle, each with its deadline); and so is an empty creator or a window
-// whose instants are out of bounds or inverted.
+// that is inverted or starts or ends outside the years 1900 to 2199 (it may end at the first
+// instant of 2200, which it excludes).
 func FulfilmentRate(requests []Request, creator string, w affrules.Period) (Fulfilment, error) {
 	l := fielderr.For(pkg)
 	l.Append(bounds.ID(pkg, "creator", creator))
 	l.Append(bounds.Instant(pkg, "window.start", w.Start))
-	l.Append(bounds.Instant(pkg, "window.end", w.End))
+	if !w.End.Equal(bounds.MaxInstant) { // the end is excluded: the window may end with 2199
+		l.Append(bounds.Instant(pkg, "window.end", w.End))
+	}
 	if w.End.Before(w.Start) {
 		l.Add("window.end", w.End.Format(time.RFC3339Nano), "is before the window's start %s", w.Start.Format(time.RFC3339Nano))
 	}

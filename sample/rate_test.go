@@ -274,9 +274,19 @@ func TestFulfilmentRateBadRequests_SMP8(t *testing.T) {
 	badInput(t, err, "requests[80].id")
 	require.ErrorContains(t, err, `requests[80].id "m2": is requests[4]'s too`)
 
-	for _, bad := range []affrules.Period{{Start: at, End: t0}, {Start: time.Time{}, End: at}, {Start: t0, End: time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)}} {
+	for _, bad := range []affrules.Period{{Start: at, End: t0}, {Start: time.Time{}, End: at}, {Start: t0, End: time.Date(2200, 1, 1, 0, 0, 0, 1, time.UTC)}} {
 		_, err = sample.FulfilmentRate([]sample.Request{good}, "aisyah", bad)
 		require.Error(t, err, "%v", bad)
 		require.ErrorContains(t, err, "sample: window.")
+	}
+}
+
+// SMP-8, MKT-6: an instant at either end of the bounds is rated: the policy's window is cut at
+// 1900, and a window may end at the first instant of 2200, which it excludes.
+func TestFulfilmentAtTheBounds_SMP8(t *testing.T) {
+	for _, at := range []time.Time{time.Date(1900, 1, 2, 0, 0, 0, 0, time.UTC), time.Date(2199, 12, 31, 23, 59, 59, 999999999, time.UTC)} {
+		f, err := rule.Fulfilment(nil, "aisyah", at)
+		require.NoError(t, err, "%v", at)
+		require.Zero(t, f.Fulfilled+f.Overdue)
 	}
 }

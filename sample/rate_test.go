@@ -290,3 +290,16 @@ func TestFulfilmentAtTheBounds_SMP8(t *testing.T) {
 		require.Zero(t, f.Fulfilled+f.Overdue)
 	}
 }
+
+// SMP-8: 100,000 bad requests are an error of bounded size: the first problems and a count of
+// the others.
+func TestFulfilmentRateManyBadRequests_SMP8(t *testing.T) {
+	reqs := make([]sample.Request, 100_000)
+	for i := range reqs {
+		reqs[i] = sample.Request{Creator: "aisyah", Market: affrules.TH}
+	}
+	_, err := sample.FulfilmentRate(reqs, "aisyah", affrules.Period{Start: t0, End: t0.Add(day)})
+	require.Error(t, err)
+	require.Less(t, len(err.Error()), 50_000)
+	require.ErrorContains(t, err, "sample: (more) 199900: problems past the first 100, not listed")
+}

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/affrules/affrules"
@@ -26,13 +27,22 @@ func New(pkg, field string, value any, format string, args ...any) *affrules.Fie
 type List struct {
 	pkg  string
 	errs []error
+	more int // problems recorded past maxListed, counted, not kept
 }
+
+// maxListed is the number of problems a List keeps: an input of a hundred thousand bad elements
+// gets an error of bounded size, its first problems and a count of the others.
+const maxListed = 100
 
 // For returns an empty list for package pkg.
 func For(pkg string) *List { return &List{pkg: pkg} }
 
 // Add records a problem with field and value, as [New] builds it.
 func (l *List) Add(field string, value any, format string, args ...any) {
+	if len(l.errs) >= maxListed {
+		l.more++
+		return
+	}
 	l.errs = append(l.errs, New(l.pkg, field, value, format, args...))
 }
 
@@ -47,15 +57,24 @@ func (l *List) Append(err error) {
 		}
 		return
 	}
+	if len(l.errs) >= maxListed {
+		l.more++
+		return
+	}
 	l.errs = append(l.errs, err)
 }
 
 // Len returns the number of problems recorded.
-func (l *List) Len() int { return len(l.errs) }
+func (l *List) Len() int { return len(l.errs) + l.more }
 
 // Err returns nil when no problem was recorded, the problem itself when there is one, and the
-// problems joined with errors.Join otherwise.
+// problems joined with errors.Join otherwise: the first maxListed, then, if there were more, a
+// FieldError "(more)" counting the others.
 func (l *List) Err() error {
+	if l.more > 0 {
+		return errors.Join(append(l.errs[:len(l.errs):len(l.errs)], &affrules.FieldError{Pkg: l.pkg, Field: "(more)", Value: strconv.Itoa(l.more),
+			Problem: "problems past the first " + strconv.Itoa(maxListed) + ", not listed"})...)
+	}
 	switch len(l.errs) {
 	case 0:
 		return nil
@@ -139,7 +158,8 @@ func Problems(pkg, root string, problems []strictjson.Problem) error {
 	if len(problems) == 0 {
 		return nil
 	}
-	l := For(pkg)
+	// Not a List: strictjson keeps the first problems and counts the others already.
+	var errs []error
 	for _, pr := range problems {
 		path := pr.Path
 		if root != "" {
@@ -152,12 +172,15 @@ func Problems(pkg, root string, problems []strictjson.Problem) error {
 			if i := strings.IndexAny(fe.Field, "[."); i > 0 {
 				field, value = path+fe.Field[i:], fe.Value
 			}
-			l.Append(&affrules.FieldError{Pkg: pkg, Field: cut.Field(field), Value: cut.Value(value), Problem: fe.Problem, Err: fe.Err})
+			errs = append(errs, &affrules.FieldError{Pkg: pkg, Field: cut.Field(field), Value: cut.Value(value), Problem: fe.Problem, Err: fe.Err})
 			continue
 		}
-		l.Append(New(pkg, path, pr.Value, "%s", pr.Problem))
+		errs = append(errs, New(pkg, path, pr.Value, "%s", pr.Problem))
 	}
-	return l.Err()
+	if len(errs) == 1 {
+		return errs[0]
+	}
+	return errors.Join(errs...)
 }
 
 // Decoding returns the error of decoding JSON document doc ("policy", "offer") for package pkg:

@@ -184,3 +184,27 @@ func TestUnderPolicy(t *testing.T) {
 		t.Errorf("fields %s", got)
 	}
 }
+
+// A list keeps its first maxListed problems and counts the others in a last FieldError, so an
+// input of many bad elements gets an error of bounded size.
+func TestListBounded(t *testing.T) {
+	l := For("sample")
+	for i := range 100_000 {
+		if i%2 == 0 {
+			l.Add("requests[i].id", "", "must not be empty")
+		} else {
+			l.Append(errors.Join(New("sample", "a", 1, "x"), New("sample", "b", 2, "y")))
+		}
+	}
+	if l.Len() != 150_000 {
+		t.Errorf("Len %d, want every problem counted", l.Len())
+	}
+	err := l.Err()
+	errs := err.(interface{ Unwrap() []error }).Unwrap()
+	if len(errs) != maxListed+1 || len(err.Error()) > 20_000 {
+		t.Fatalf("%d errors, %d bytes", len(errs), len(err.Error()))
+	}
+	if last := errs[maxListed].Error(); last != "sample: (more) 149900: problems past the first 100, not listed" {
+		t.Errorf("last: %s", last)
+	}
+}

@@ -150,23 +150,27 @@ func (r Rule) Refund(p Purchase, sales []Sale, at time.Time) (Refund, affrules.D
 	if p.Goal != Orders && p.Goal != GMV {
 		l.Add("purchase.goal", int(p.Goal), "must be orders or gmv (%s): %w", RuleRefundable, affrules.ErrOutOfRange)
 	}
-	for i, s := range sales {
-		f := "sales[" + strconv.Itoa(i) + "]"
-		l.Append(bounds.Instant(pkg, f+".at", s.At))
+	for i := range sales {
+		s := &sales[i]
+		f := func(leaf string) string { return "sales[" + strconv.Itoa(i) + "]." + leaf } // named only for a problem
+		if !bounds.InRange(s.At) {
+			l.Append(bounds.Instant(pkg, f("at"), s.At))
+		}
 		if s.Buyer == "" {
-			l.Add(f+".buyer", "", "must not be empty: it tells the creator's own purchases (%s)", RuleRefundable)
-		} else {
-			l.Append(bounds.ID(pkg, f+".buyer", s.Buyer))
+			l.Add(f("buyer"), "", "must not be empty: it tells the creator's own purchases (%s)", RuleRefundable)
+		} else if !bounds.IDOK(s.Buyer) {
+			l.Append(bounds.ID(pkg, f("buyer"), s.Buyer))
 		}
 		if s.Orders < 0 {
-			l.Add(f+".orders", s.Orders, "%w", affrules.ErrNegative)
+			l.Add(f("orders"), s.Orders, "%w", affrules.ErrNegative)
 		}
-		if err := bounds.Decimal(pkg, f+".amount", s.Amount); err != nil {
-			l.Append(err)
-		} else if s.Amount.Sign() < 0 {
-			l.Add(f+".amount", s.Amount, "%w", affrules.ErrNegative)
-		} else {
-			exact(f+".amount", s.Amount)
+		switch {
+		case !bounds.DecimalOK(s.Amount):
+			l.Append(bounds.Decimal(pkg, f("amount"), s.Amount))
+		case s.Amount.Sign() < 0:
+			l.Add(f("amount"), s.Amount, "%w", affrules.ErrNegative)
+		case err == nil && !s.Amount.Equal(s.Amount.Truncate(mk.MinorUnit)):
+			l.Add(f("amount"), s.Amount, "must be exact to the currency's minor unit (%d decimal places)", mk.MinorUnit)
 		}
 	}
 	if err := l.Err(); err != nil {

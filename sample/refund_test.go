@@ -295,3 +295,20 @@ func TestRefundBeforePurchaseAndNoBuyer_SMP5(t *testing.T) {
 	_, _, err = rule.Refund(p, []sample.Sale{sale(p.At.Add(time.Hour), 1, "59.90", "")}, p.At.Add(day))
 	badInput(t, err, "sales[0].buyer")
 }
+
+// SMP-5: the sales are checked without naming each one, so that a long list of good sales costs
+// only the sums: at most two allocations a sale (a GMV sum's decimals), where naming each sale's
+// fields took about five more.
+func TestRefundAllocsPerSale_SMP5(t *testing.T) {
+	sales := make([]sample.Sale, 1000)
+	for i := range sales {
+		sales[i] = sale(t0.Add(time.Duration(i)*time.Minute), 1, "1.50", fmt.Sprint("u", i))
+	}
+	p := purchase(sample.GMV, "10000.00")
+	allocs := testing.AllocsPerRun(5, func() {
+		if _, _, err := rule.Refund(p, sales, t0.Add(30*day)); err != nil {
+			t.Fatal(err)
+		}
+	})
+	require.LessOrEqual(t, allocs, 2.0*float64(len(sales))+20)
+}

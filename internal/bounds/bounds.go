@@ -73,6 +73,9 @@ const (
 // outside the bounds above, and nil otherwise. It reads only the exponent and, when the exponent
 // is in bounds, the coefficient's size, so it is fast for any input.
 func Decimal(pkg, field string, d decimal.Decimal) error {
+	if DecimalOK(d) {
+		return nil
+	}
 	if e := d.Exponent(); e < MinExponent || e > MaxExponent {
 		return fielderr.New(pkg, field, "(coefficient) e"+itoa(int64(e)), "has an exponent outside %d to %d: %w", MinExponent, MaxExponent, affrules.ErrOutOfRange)
 	}
@@ -82,6 +85,16 @@ func Decimal(pkg, field string, d decimal.Decimal) error {
 		return fielderr.New(pkg, field, "(a number of more than 38 digits)", "has more than %d significant digits: %w", MaxDigits, affrules.ErrOutOfRange)
 	}
 	return nil
+}
+
+// DecimalOK reports whether d is within the bounds [Decimal] checks, without naming anything: a
+// caller checking many values builds a field name only for one that is not.
+func DecimalOK(d decimal.Decimal) bool {
+	if e := d.Exponent(); e < MinExponent || e > MaxExponent {
+		return false
+	}
+	b := CoefficientBits(d)
+	return b < maxBits || b == maxBits && d.NumDigits() <= MaxDigits
 }
 
 // maxBits is the bit length of the largest coefficient of MaxDigits digits (10^38 < 2^127).

@@ -64,8 +64,9 @@ func (r Rule) Fulfilment(requests []Request, creator string, at time.Time) (Fulf
 // undefined without any such request (an empty window has none). Requests of other creators are
 // ignored. [Rule.Fulfilment] uses the policy's window.
 //
-// The creator's requests are checked as [Rule.Decide] checks a product's history, since one
-// given twice or with events the rules would not have recorded would count wrongly: bad input
+// The creator's requests are checked, since one given twice or with events the rules would not
+// have recorded would count wrongly (their events as [Rule.Decide] checks a product's history's,
+// and their IDs and markets besides): bad input
 // is a [*affrules.FieldError] naming requests[i], for a request without an ID or a registered
 // market, one whose ID an earlier request of the creator has, or one whose events are not a
 // history the rules record (the request first, with its answer window, then events in order of

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -71,7 +70,7 @@ func (g aggregateTable[T]) apply(ctx context.Context, id string, change func(T) 
 		if domain {
 			return zero, err
 		}
-		return zero, fmt.Errorf("postgres: apply to %s %s: %w", g.noun, strconv.Quote(id), err)
+		return zero, fmt.Errorf("postgres: apply to %s %s: %w", g.noun, quoted(id), err)
 	}
 	return g.decode(data)
 }
@@ -91,7 +90,7 @@ func (g aggregateTable[T]) get(ctx context.Context, id string) (T, error) {
 		return zero, g.notFound(id)
 	}
 	if err != nil {
-		return zero, fmt.Errorf("postgres: read %s %s: %w", g.noun, strconv.Quote(id), err)
+		return zero, fmt.Errorf("postgres: read %s %s: %w", g.noun, quoted(id), err)
 	}
 	return g.decode(data)
 }

@@ -46,7 +46,7 @@ func (s *campaigns) Create(ctx context.Context, e *campaign.Evaluator, c campaig
 	}
 	data, err := encode(n)
 	if err != nil {
-		return campaign.Campaign{}, fmt.Errorf("postgres: encode campaign %q: %w", n.ID, err)
+		return campaign.Campaign{}, fmt.Errorf("postgres: encode campaign %s: %w", quoted(n.ID), err)
 	}
 	err = inTx(ctx, s.pool, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO affrules_campaigns (id, market, created, updated, data) VALUES ($1, $2, $3, $4, $5)`,
@@ -57,7 +57,7 @@ func (s *campaigns) Create(ctx context.Context, e *campaign.Evaluator, c campaig
 		return campaign.Campaign{}, fielderr.New("campaign", "campaign.id", strconv.Quote(n.ID), "%w", campaign.ErrConflict)
 	}
 	if err != nil {
-		return campaign.Campaign{}, fmt.Errorf("postgres: create campaign %q: %w", n.ID, err)
+		return campaign.Campaign{}, fmt.Errorf("postgres: create campaign %s: %w", quoted(n.ID), err)
 	}
 	return s.rows.decode(data)
 }

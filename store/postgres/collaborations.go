@@ -43,7 +43,7 @@ func (s *collaborations) Create(ctx context.Context, r collabplus.Seller) (colla
 	}
 	data, err := encode(r)
 	if err != nil {
-		return collabplus.Seller{}, fmt.Errorf("postgres: encode seller %q: %w", r.ID, err)
+		return collabplus.Seller{}, fmt.Errorf("postgres: encode seller %s: %w", quoted(r.ID), err)
 	}
 	err = inTx(ctx, s.pool, func(tx pgx.Tx) error {
 		_, err := tx.Exec(ctx, `INSERT INTO affrules_collab_sellers (id, market, updated, data) VALUES ($1, $2, $3, $4)`,
@@ -54,7 +54,7 @@ func (s *collaborations) Create(ctx context.Context, r collabplus.Seller) (colla
 		return collabplus.Seller{}, fielderr.New("collabplus", "seller.id", strconv.Quote(r.ID), "%w", collabplus.ErrConflict)
 	}
 	if err != nil {
-		return collabplus.Seller{}, fmt.Errorf("postgres: create seller %q: %w", r.ID, err)
+		return collabplus.Seller{}, fmt.Errorf("postgres: create seller %s: %w", quoted(r.ID), err)
 	}
 	return s.rows.decode(data)
 }

@@ -141,7 +141,7 @@ func (s *invitations) Reserve(ctx context.Context, q invitation.Quota, a invitat
 	case err != nil && domain:
 		return invitation.Record{}, affrules.Decision{}, err
 	case err != nil:
-		return invitation.Record{}, affrules.Decision{}, fmt.Errorf("%s: reserve for account %q: postgres: %w", invPkg, a.ID, err)
+		return invitation.Record{}, affrules.Decision{}, fmt.Errorf("%s: reserve for account %s: postgres: %w", invPkg, quoted(a.ID), err)
 	}
 	rec.Invitation = copyInvitation(inv)
 	return rec, d, nil
@@ -331,7 +331,7 @@ func (s *invitations) History(ctx context.Context, q invitation.Query) (invitati
 		return rows.Err()
 	})
 	if err != nil {
-		return invitation.Page{}, fmt.Errorf("%s: history of account %q: postgres: %w", invPkg, q.Account, err)
+		return invitation.Page{}, fmt.Errorf("%s: history of account %s: postgres: %w", invPkg, quoted(q.Account), err)
 	}
 	return page, nil
 }
@@ -420,7 +420,7 @@ func (s *invitations) Respond(ctx context.Context, account string, seq int64, at
 		if domain {
 			return invitation.Record{}, err
 		}
-		return invitation.Record{}, fmt.Errorf("%s: respond to invitation #%d of account %q: postgres: %w", invPkg, seq, account, err)
+		return invitation.Record{}, fmt.Errorf("%s: respond to invitation #%d of account %s: postgres: %w", invPkg, seq, quoted(account), err)
 	}
 	return rec, nil
 }

@@ -74,7 +74,7 @@ func (s *levels) Put(ctx context.Context, r level.Record) error {
 		return err
 	})
 	if err != nil {
-		return fmt.Errorf("postgres: put level of %q in %s for %s: %w", r.Creator, r.Market, r.Month, err)
+		return fmt.Errorf("postgres: put level of %s in %s for %s: %w", quoted(r.Creator), r.Market, r.Month, err)
 	}
 	return nil
 }
@@ -99,11 +99,11 @@ func (s *levels) Get(ctx context.Context, market affrules.MarketCode, creator st
 		return level.L0, false, nil
 	}
 	if err != nil {
-		return level.L0, false, fmt.Errorf("postgres: get level of %q in %s for %s: %w", creator, market, m, err)
+		return level.L0, false, fmt.Errorf("postgres: get level of %s in %s for %s: %w", quoted(creator), market, m, err)
 	}
 	lv := level.Level(l)
 	if !lv.Valid() {
-		return level.L0, false, fmt.Errorf("postgres: get level of %q in %s for %s: stored level %d out of range", creator, market, m, l)
+		return level.L0, false, fmt.Errorf("postgres: get level of %s in %s for %s: stored level %d out of range", quoted(creator), market, m, l)
 	}
 	return lv, true, nil
 }

@@ -119,7 +119,7 @@ func (s *offers) Put(ctx context.Context, rule commission.OfferRule, o commissio
 		if domain {
 			return commission.Offer{}, err
 		}
-		return commission.Offer{}, fmt.Errorf("postgres: put offer %q: %w", o.ID, err)
+		return commission.Offer{}, fmt.Errorf("postgres: put offer %s: %w", quoted(o.ID), err)
 	}
 	return decodeOffer(data)
 }
@@ -138,7 +138,7 @@ func (s *offers) Offer(ctx context.Context, id string) (commission.Offer, error)
 		return commission.Offer{}, fielderr.New("commission", "offer.id", strconv.Quote(id), "%w", commission.ErrNotFound)
 	}
 	if err != nil {
-		return commission.Offer{}, fmt.Errorf("postgres: read offer %q: %w", id, err)
+		return commission.Offer{}, fmt.Errorf("postgres: read offer %s: %w", quoted(id), err)
 	}
 	return decodeOffer(data)
 }
@@ -157,11 +157,11 @@ func (s *offers) Offers(ctx context.Context, market affrules.MarketCode, product
 	}
 	rows, err := s.pool.Query(ctx, `SELECT data FROM affrules_offers WHERE market = $1 AND product = $2 ORDER BY id COLLATE "C"`, string(market), product)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: list offers of %q in %s: %w", product, market, err)
+		return nil, fmt.Errorf("postgres: list offers of %s in %s: %w", quoted(product), market, err)
 	}
 	all, err := pgx.CollectRows(rows, pgx.RowTo[[]byte])
 	if err != nil {
-		return nil, fmt.Errorf("postgres: list offers of %q in %s: %w", product, market, err)
+		return nil, fmt.Errorf("postgres: list offers of %s in %s: %w", quoted(product), market, err)
 	}
 	var out []commission.Offer
 	for _, data := range all {

@@ -42,7 +42,7 @@ func (st *records) Create(ctx context.Context, s commission.Settlement, r commis
 	}
 	data, err := encode(r)
 	if err != nil {
-		return commission.Record{}, fmt.Errorf("postgres: encode record %q: %w", r.ID, err)
+		return commission.Record{}, fmt.Errorf("postgres: encode record %s: %w", quoted(r.ID), err)
 	}
 	var conflict bool
 	err = inTx(ctx, st.pool, func(tx pgx.Tx) error {
@@ -76,7 +76,7 @@ func (st *records) Create(ctx context.Context, s commission.Settlement, r commis
 		return nil
 	})
 	if err != nil {
-		return commission.Record{}, fmt.Errorf("postgres: create record %q: %w", r.ID, err)
+		return commission.Record{}, fmt.Errorf("postgres: create record %s: %w", quoted(r.ID), err)
 	}
 	if conflict {
 		return commission.Record{}, fielderr.New("commission", "record.id", strconv.Quote(r.ID), "%w", commission.ErrConflict)
@@ -142,7 +142,7 @@ func (st *records) Apply(ctx context.Context, s commission.Settlement, ev commis
 		if domain {
 			return commission.Record{}, err
 		}
-		return commission.Record{}, fmt.Errorf("postgres: apply event %q to record %q: %w", ev.ID, ev.Record, err)
+		return commission.Record{}, fmt.Errorf("postgres: apply event %s to record %s: %w", quoted(ev.ID), quoted(ev.Record), err)
 	}
 	return out, nil
 }
@@ -161,7 +161,7 @@ func (st *records) Record(ctx context.Context, id string) (commission.Record, er
 		return commission.Record{}, fielderr.New("commission", "record.id", strconv.Quote(id), "%w", commission.ErrNotFound)
 	}
 	if err != nil {
-		return commission.Record{}, fmt.Errorf("postgres: read record %q: %w", id, err)
+		return commission.Record{}, fmt.Errorf("postgres: read record %s: %w", quoted(id), err)
 	}
 	return decodeRecord(data)
 }

@@ -143,7 +143,7 @@ func (s *samples) Request(ctx context.Context, rule sample.Rule, req sample.Requ
 	case err != nil && domain:
 		return sample.Request{}, d, err
 	case err != nil:
-		return sample.Request{}, affrules.Decision{}, fmt.Errorf("postgres: request %q: %w", req.ID, err)
+		return sample.Request{}, affrules.Decision{}, fmt.Errorf("postgres: request %s: %w", quoted(req.ID), err)
 	}
 	return out, d, nil
 }
@@ -217,7 +217,7 @@ func (s *samples) Record(ctx context.Context, rule sample.Rule, id string, k sam
 		if domain {
 			return sample.Request{}, err
 		}
-		return sample.Request{}, fmt.Errorf("postgres: record on request %q: %w", id, err)
+		return sample.Request{}, fmt.Errorf("postgres: record on request %s: %w", quoted(id), err)
 	}
 	return out, nil
 }
@@ -233,11 +233,11 @@ func (s *samples) Requests(ctx context.Context, creator string) ([]sample.Reques
 	}
 	rows, err := s.pool.Query(ctx, `SELECT data FROM affrules_sample_requests WHERE creator = $1 ORDER BY seq`, creator)
 	if err != nil {
-		return nil, fmt.Errorf("postgres: requests of %q: %w", creator, err)
+		return nil, fmt.Errorf("postgres: requests of %s: %w", quoted(creator), err)
 	}
 	all, err := pgx.CollectRows(rows, pgx.RowTo[[]byte])
 	if err != nil {
-		return nil, fmt.Errorf("postgres: requests of %q: %w", creator, err)
+		return nil, fmt.Errorf("postgres: requests of %s: %w", quoted(creator), err)
 	}
 	out := make([]sample.Request, 0, len(all))
 	for _, data := range all {

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/affrules/affrules/internal/ctxerr"
+	"github.com/affrules/affrules/internal/cut"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -101,3 +103,8 @@ func runTx(ctx context.Context, pool *pgxpool.Pool, fn func(pgx.Tx) error) error
 	defer cancel()
 	return tx.Commit(detached)
 }
+
+// quoted is an ID or key as an error names it: quoted, and cut to its first 64 characters and
+// its length past 300 bytes, so that a database failure never puts megabytes of input in an
+// error.
+func quoted(s string) string { return cut.Value(strconv.Quote(s)) }

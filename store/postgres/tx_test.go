@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -147,5 +148,17 @@ func TestInTxLongerThanCommitGrace(t *testing.T) {
 		return err
 	}); err != nil {
 		t.Errorf("a transaction of 300 ms with a commit grace of 100 ms: %v", err)
+	}
+}
+
+// An ID a database failure names is quoted, and cut past 300 bytes: the error never carries
+// megabytes of input.
+func TestQuoted(t *testing.T) {
+	if got := quoted("r-1"); got != `"r-1"` {
+		t.Errorf("short: %s", got)
+	}
+	long := strings.Repeat("x", 1<<20)
+	if got, want := quoted(long), `"`+strings.Repeat("x", 63)+"… (1048578 bytes)"; got != want {
+		t.Errorf("long: %.100s", got)
 	}
 }

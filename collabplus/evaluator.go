@@ -25,6 +25,9 @@ type Evaluator struct {
 	com    *commission.Evaluator
 	rule   commission.OfferRule
 	delay  time.Duration // COM-10's decrease delay, for CP-8's live Open rates
+	// markets holds the policy's markets as New found them registered (a registered market never
+	// changes), so that no call copies one from the registry.
+	markets map[affrules.MarketCode]affrules.Market
 }
 
 // New returns an evaluator applying policy p, with the rate rules of commission evaluator c,
@@ -40,7 +43,13 @@ func New(p Policy, c *commission.Evaluator) (*Evaluator, error) {
 	if err != nil {
 		return nil, errors.Join(ErrNoCommission, err)
 	}
-	e := &Evaluator{policy: p.clone(), com: c, rule: cp.OfferRule()}
+	e := &Evaluator{policy: p.clone(), com: c, rule: cp.OfferRule(), markets: make(map[affrules.MarketCode]affrules.Market, len(p.Markets))}
+	for _, code := range p.Markets {
+		if mk, err := affrules.LookupMarket(code); err == nil { // Validate found each registered
+			mk.Channels = nil // not read here
+			e.markets[code] = mk
+		}
+	}
 	if slices.Contains(cp.DelayedSources, commission.Open) { // CP-8 reads Open's live rates as COM-10 pays them
 		e.delay = affrules.Days(cp.DecreaseDelayDays)
 	}
@@ -93,9 +102,6 @@ func (p Policy) clone() Policy {
 
 // market returns market m if Collaboration Plus runs there.
 func (e *Evaluator) market(m affrules.MarketCode) (affrules.Market, bool) {
-	if !slices.Contains(e.policy.Markets, m) {
-		return affrules.Market{}, false
-	}
-	mk, err := affrules.LookupMarket(m)
-	return mk, err == nil
+	mk, ok := e.markets[m]
+	return mk, ok
 }

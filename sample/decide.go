@@ -9,6 +9,7 @@ import (
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/internal/bounds"
 	"github.com/affrules/affrules/internal/fielderr"
+	"github.com/affrules/affrules/internal/marketreg"
 )
 
 // Facts are what the host knows when a request is made.
@@ -74,8 +75,11 @@ func (r Rule) History(req Request, mine []Request, at time.Time) History {
 // history is [Rule.History] over the requests mine yields, which it only reads.
 func (r Rule) history(req *Request, at time.Time, mine iter.Seq[*Request]) History {
 	var h History
-	mk, _ := affrules.LookupMarket(req.Market)
-	month := mk.Month(at)
+	loc, _, _ := marketreg.Lookup(string(req.Market)) // without copying the market
+	if loc == nil {
+		loc = time.UTC // an unknown market, which Decide refuses: no month is counted
+	}
+	month := affrules.MonthOf(at, loc)
 	inRange := bounds.InRange(at) // else Decide refuses at: no months are counted from it
 	for x := range mine {
 		if x.Market != req.Market || len(x.Events) == 0 {
@@ -90,7 +94,7 @@ func (r Rule) history(req *Request, at time.Time, mine iter.Seq[*Request]) Histo
 				h.Month++
 			case inRange && !made.Before(month.End) && made.Before(bounds.MaxInstant):
 				// months after the instant's, from 1900, before 2200: n is at most 3,600
-				n := int(affrules.MonthAt(mk, made) - affrules.MonthAt(mk, at))
+				n := int(monthIn(loc, made) - monthIn(loc, at))
 				if n > len(h.LaterMonths) {
 					h.LaterMonths = append(h.LaterMonths, make([]int, n-len(h.LaterMonths))...)
 				}
@@ -143,20 +147,29 @@ var (
 	})
 )
 
+// monthIn is the month of t in the calendar of zone loc (affrules.MonthAt for a market's zone).
+func monthIn(loc *time.Location, t time.Time) affrules.Month {
+	y, m, _ := t.In(loc).Date()
+	return affrules.NewMonth(y, m)
+}
+
 // roomFrom returns the first instant, not before from (at when from is zero), whose month has
 // room under cap (SMP-11, cap above 0), by the counts of h: h.Month for the month of at, then
 // h.LaterMonths; the months after those have none. From 2200 on it returns that month's start,
 // which no decision names (bounds.Next).
 func roomFrom(market affrules.MarketCode, h History, cap int, at, from time.Time) time.Time {
-	mk, _ := affrules.LookupMarket(market)
+	loc, _, _ := marketreg.Lookup(string(market)) // without copying the market
+	if loc == nil {
+		loc = time.UTC // not reached: Decide refuses an unknown market first
+	}
 	if from.IsZero() {
 		from = at
 	}
-	m := mk.Month(at)
+	m := affrules.MonthOf(at, loc)
 	for i := -1; ; i++ { // m is month i+1 after at's
 		count := h.Month
 		if i >= 0 {
-			m = mk.Month(m.End)
+			m = affrules.MonthOf(m.End, loc)
 			count = 0
 			if i < len(h.LaterMonths) {
 				count = h.LaterMonths[i]

@@ -2,12 +2,14 @@ package sample
 
 import (
 	"iter"
+	"math/bits"
 	"slices"
 	"strconv"
 	"time"
 
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/internal/bounds"
+	"github.com/affrules/affrules/internal/cut"
 	"github.com/affrules/affrules/internal/fielderr"
 	"github.com/affrules/affrules/internal/marketreg"
 )
@@ -198,7 +200,8 @@ func roomFrom(market affrules.MarketCode, h History, cap int, at, from time.Time
 // only time stands in the way; nothing is recorded. Bad input is a [*affrules.FieldError],
 // including an instant before the last event of the creator's requests for the product, and one
 // of those requests whose events the rules would not have recorded (no answer window, events out
-// of order or of the lifecycle), named history.product[i].
+// of order or of the lifecycle), that is not the creator's for the product of the seller in the
+// market, that has an ID not storable or given twice, named history.product[i].
 func (r Rule) Decide(h History, req Request, f Facts, at time.Time) (Request, affrules.Decision, error) {
 	if !r.ready() {
 		return Request{}, affrules.Decision{}, ErrNoPolicy
@@ -263,13 +266,33 @@ func (r Rule) Decide(h History, req Request, f Facts, at time.Time) (Request, af
 			l.Add("history.later_months["+strconv.Itoa(i)+"]", n, "%w", affrules.ErrNegative)
 		}
 	}
+	var table []int32 // repeated IDs, as FulfilmentRate finds them
+	if len(h.Product) > smallRequests {
+		table = make([]int32, 2<<bits.Len(uint(len(h.Product))))
+	}
 	for i, p := range h.Product {
+		field := func() string { return "history.product[" + strconv.Itoa(i) + "]" }
+		// SMP-10: the creator's requests for the same product of the same seller in the
+		// market, each once; another's would deny or allow this one wrongly.
+		switch {
+		case !bounds.IDOK(p.ID):
+			l.Append(fielderr.Rebase(pkg, "id", field()+".id", bounds.ID(pkg, "id", p.ID)))
+		case p.Creator != req.Creator || p.Product != req.Product || p.Seller != req.Seller || p.Market != req.Market:
+			l.Add(field()+".id", strconv.Quote(p.ID), "is a request of creator %s for product %s of seller %s in %s, not the request's: give the creator's requests for the product (SMP-10)",
+				cut.Value(strconv.Quote(p.Creator)), cut.Value(strconv.Quote(p.Product)), cut.Value(strconv.Quote(p.Seller)), cut.Value(string(p.Market)))
+		default:
+			if j := earlier(h.Product, i, table); j >= 0 {
+				l.Add(field()+".id", strconv.Quote(p.ID), "is history.product[%d]'s too: give each request once (SMP-10)", j)
+			}
+		}
 		// SMP-6, SMP-10: the product's earlier requests are judged by their events; a stored
 		// one whose events the rules would not have recorded (its answer window lost) is bad
 		// input, not a request that never was.
-		one := fielderr.For(pkg)
-		checkEvents(one, &p)
-		l.Append(fielderr.Rebase(pkg, "request", "history.product["+strconv.Itoa(i)+"]", one.Err()))
+		if !checkEvents(nil, &p) {
+			one := fielderr.For(pkg)
+			checkEvents(one, &p)
+			l.Append(fielderr.Rebase(pkg, "request", field(), one.Err()))
+		}
 		if len(p.Events) > 0 && p.Events[len(p.Events)-1].At.After(at) {
 			l.Add("at", at.Format(time.RFC3339Nano), "is before request %q's last event at %s: requests are made in order", p.ID, p.Events[len(p.Events)-1].At.Format(time.RFC3339Nano))
 		}

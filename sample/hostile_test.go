@@ -401,6 +401,37 @@ func TestDecideRefusesAHistoryWithoutItsWindow_SMP10(t *testing.T) {
 	badInput(t, err, "history.product[0].events")
 }
 
+// SMP-10: history.product holds the creator's requests for the product of the seller in the
+// market, each once: another creator's, product's, seller's or market's, one given twice or one
+// with an ID no store holds would deny or allow the request wrongly, so each is bad input.
+func TestDecideRefusesAForeignHistory_SMP10(t *testing.T) {
+	first, d, err := rule.Decide(sample.History{}, direct("r1", "aisyah", "serum"), band1, t0)
+	require.NoError(t, err)
+	require.True(t, d.Allowed)
+	at := t0.Add(10 * 24 * time.Hour)
+	again := direct("r2", "aisyah", "serum")
+	for name, tc := range map[string]struct {
+		history []sample.Request
+		field   string
+	}{
+		"another creator's": {[]sample.Request{func() sample.Request { q := first; q.Creator = "budi"; return q }()}, "history.product[0].id"},
+		"another product's": {[]sample.Request{func() sample.Request { q := first; q.Product = "toner"; return q }()}, "history.product[0].id"},
+		"another seller's":  {[]sample.Request{func() sample.Request { q := first; q.Seller = "shop-9"; return q }()}, "history.product[0].id"},
+		"another market's":  {[]sample.Request{func() sample.Request { q := first; q.Market = affrules.TH; return q }()}, "history.product[0].id"},
+		"given twice":       {[]sample.Request{first, first}, "history.product[1].id"},
+		"without an ID":     {[]sample.Request{func() sample.Request { q := first; q.ID = ""; return q }()}, "history.product[0].id"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, _, err := rule.Decide(sample.History{Product: tc.history}, again, band1, at)
+			badInput(t, err, tc.field)
+		})
+	}
+	// The creator's own request, once, is the history: the 30-day wait after its expiry.
+	_, d, err = rule.Decide(sample.History{Product: []sample.Request{first}}, again, band1, at)
+	require.NoError(t, err)
+	require.False(t, d.Allowed)
+}
+
 // A direct request's context is quoted in its error, so a blank one shows as given.
 func TestDirectContextQuoted(t *testing.T) {
 	req := direct("r1", "aisyah", "serum")

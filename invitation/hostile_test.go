@@ -72,6 +72,8 @@ func TestHostileInput(t *testing.T) {
 		{name: "year 2200", a: acctID, inv: goodID, c: creator, at: time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC), target: affrules.ErrOutOfRange, field: "at", text: "1900 to 2199"},
 		{name: "empty account ID", a: func() invitation.Account { a := acctID; a.ID = ""; return a }(), inv: goodID, c: creator, at: t0, field: "account.id", text: "must not be empty"},
 		{name: "empty creator ID", a: acctID, inv: goodID, c: eligibility.Creator{ECommercePermission: true}, at: t0, field: "creator.id", text: "must not be empty"},
+		{name: "linked MCN of a megabyte (ELG-7 would name it)", a: acctID, inv: goodID, c: eligibility.Creator{ID: "cr1", ECommercePermission: true, LinkedMCN: strings.Repeat("m", 1<<20)}, at: t0,
+			field: "creator.linked_mcn", text: "1048576 bytes: must be at most 256 bytes"},
 		{name: "INV-6 message of zero-width spaces only", a: acctID, inv: msg("\u200b\u200b\u200b"), c: creator, at: t0, target: invitation.ErrMessage, field: "message", text: `"\u200b\u200b\u200b": has no visible character`},
 		{name: "INV-6 message of a byte-order mark and spaces", a: acctID, inv: msg(" \ufeff \u2060 "), c: creator, at: t0, target: invitation.ErrMessage, field: "message", text: "no visible character"},
 		{name: "INV-6 message of Hangul fillers", a: acctID, inv: msg("\u3164\u3164"), c: creator, at: t0, target: invitation.ErrMessage, field: "message", text: "no visible character"},

@@ -23,7 +23,8 @@ import (
 // a.LinkedCreators by followers and a copy of a.Company (nil if that shows nothing), whatever it
 // held. Bad input is an error
 // and records nothing: every problem of Validate, a c.ID that is empty, over 256 bytes or not
-// UTF-8 text without ASCII control characters (stored as given), an instant outside the years
+// UTF-8 text without ASCII control characters (stored as given), a c.LinkedMCN given but not
+// such an ID either, an instant outside the years
 // 1900–2199 or a nil ledger, all at once. A creator who is not listed is a business "no": the
 // decision carries an INV-8 reason followed by each failing ELG-7 condition, nothing is recorded,
 // and the ledger is not consulted, so the quotas are not reported (time alone will not make the
@@ -39,6 +40,9 @@ func (e *Evaluator) Send(ctx context.Context, l Ledger, a Account, inv Invitatio
 	errs := fielderr.For(pkg)
 	e.validate(errs, a, inv)
 	errs.Append(bounds.ID(pkg, "creator.id", c.ID))
+	if c.LinkedMCN != "" { // an ID too: a listing's reason names it (ELG-7)
+		errs.Append(bounds.ID(pkg, "creator.linked_mcn", c.LinkedMCN))
+	}
 	errs.Append(checkInstant(at))
 	if l == nil {
 		errs.Add("ledger", "nil", "must be a Ledger")

@@ -5,6 +5,7 @@ import (
 
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/internal/bounds"
+	"github.com/affrules/affrules/internal/cut"
 	"github.com/affrules/affrules/internal/fielderr"
 )
 
@@ -84,7 +85,8 @@ func newVisibility(partners bool) visibility {
 // sellers may; buyers and other users may not; affiliate partners (MCN/TAP) may only if
 // [Policy].PartnersSeeLevel says so, which by default it does not. A creator viewing another
 // creator is a user like any other. An unknown role is denied. A denial's reason carries the
-// viewer's role as [affrules.Text]; its key says which denial it is and whether the policy shows
+// viewer's role as [affrules.Text] (an unknown role of over 300 bytes by its first 64 characters and
+// its length); its key says which denial it is and whether the policy shows
 // levels to partners. Decisions for the known roles are built once, in
 // [New], and shared: do not modify their reasons in place. A creator ID [Record.Validate]
 // refuses (empty, say) is an error: whose level is viewed (LVL-5) must be named. The
@@ -113,5 +115,6 @@ func (e *Evaluator) Visible(viewer Viewer, creator string) (affrules.Decision, e
 	case RoleBuyer:
 		return v.buyer, nil
 	}
-	return affrules.Decide(affrules.Reason{Rule: RuleVisibility, Key: v.unknownRole, Observed: affrules.Text(string(viewer.Role))}), nil
+	// The role as given, cut past 300 bytes: no role is that long, and a decision is shown.
+	return affrules.Decide(affrules.Reason{Rule: RuleVisibility, Key: v.unknownRole, Observed: affrules.Text(cut.Value(string(viewer.Role)))}), nil
 }

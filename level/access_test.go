@@ -1,6 +1,7 @@
 package level_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -135,6 +136,9 @@ func TestVisible(t *testing.T) { // LVL-5
 				Observed: affrules.Text(string(tt.viewer.Role))}, without.Reasons[0])
 		}
 	}
+	// An unknown role of a megabyte is shown by its beginning and length: a decision is shown.
+	huge := visible(noPartners, level.Viewer{Role: level.Role(strings.Repeat("r", 1<<20))}, "c1")
+	assert.Equal(t, affrules.Text(strings.Repeat("r", 64)+"… (1048576 bytes)"), huge.Reasons[0].Observed)
 	assert.False(t, visible(withPartners, level.Viewer{Role: level.RoleCreator}, "c1").Allowed, "an empty viewer ID never matches")
 	for _, v := range []level.Viewer{{Role: level.RoleSeller}, {Role: level.RoleCreator}} {
 		_, err := withPartners.Visible(v, "")

@@ -84,8 +84,9 @@ func BenchmarkProductFailManyVersions(b *testing.B) {
 }
 
 // BenchmarkShopFailManyVersions: a shop whose violation was yesterday, evaluated under the first
-// of n daily policy versions. The version in force is found by a binary search past the few
-// latest, so the cost does not grow with n (it did, linearly, with a backward scan of them all).
+// of n daily policy versions. The version in force is found by a scan back from the latest, so
+// the cost grows with n, by about 1 ns a version: policies have few versions, and a binary
+// search cost every evaluation a nanosecond or two.
 func BenchmarkShopFailManyVersions(b *testing.B) {
 	first := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
 	for _, n := range []int{1, 100, 10000} {

@@ -137,29 +137,3 @@ func TestRatingInPlace(t *testing.T) {
 		}
 	})
 }
-
-// shopAt and limitAt find the version in force at any instant, whether it lies within the
-// backward scan's reach of the latest or further back, where the binary search takes over:
-// checked against a plain scan on every length up to 40 and every instant around each start.
-func TestVersionAt(t *testing.T) {
-	for n := range 41 {
-		shops, limits := make([]shopVersion, n), make([]limitVersion, n)
-		for i := range n {
-			shops[i].from, limits[i].from = int64(10*i), int64(10*i)
-		}
-		for at := int64(-5); at <= int64(10*n+5); at++ {
-			want := -1
-			for i := range n {
-				if shops[i].from <= at {
-					want = i
-				}
-			}
-			if got := shopAt(shops, at); got != want {
-				t.Fatalf("shopAt: %d versions, at %d: %d, want %d", n, at, got, want)
-			}
-			if got := limitAt(limits, at); got != want {
-				t.Fatalf("limitAt: %d versions, at %d: %d, want %d", n, at, got, want)
-			}
-		}
-	}
-}

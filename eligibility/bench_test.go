@@ -50,21 +50,28 @@ func BenchmarkProductFailOwn(b *testing.B) {
 	}
 }
 
+// dailyVersions is an evaluator of n policy versions of the seed thresholds, a day apart from
+// first.
+func dailyVersions(b *testing.B, first time.Time, n int) *eligibility.Evaluator {
+	b.Helper()
+	var es []affrules.Effective[eligibility.Thresholds]
+	for i := range n {
+		es = append(es, affrules.Effective[eligibility.Thresholds]{From: first.AddDate(0, 0, i), Value: eligibility.SeedThresholds()})
+	}
+	tl, err := affrules.NewTimeline(es...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return eligibility.MustNew(eligibility.Policy{PerMarket: affrules.PerMarket[eligibility.Thresholds]{Default: tl}})
+}
+
 // BenchmarkProductFailManyVersions: a product failing ELG-3 under every one of n policy versions,
 // a day apart, evaluated under the first: its NextAllowed looks at each later version once
 // (MKT-5), so the cost grows linearly with n, not with its square.
 func BenchmarkProductFailManyVersions(b *testing.B) {
 	first := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
 	for _, n := range []int{1, 100, 1000} {
-		var es []affrules.Effective[eligibility.Thresholds]
-		for i := range n {
-			es = append(es, affrules.Effective[eligibility.Thresholds]{From: first.AddDate(0, 0, i), Value: eligibility.SeedThresholds()})
-		}
-		tl, err := affrules.NewTimeline(es...)
-		if err != nil {
-			b.Fatal(err)
-		}
-		e := eligibility.MustNew(eligibility.Policy{PerMarket: affrules.PerMarket[eligibility.Thresholds]{Default: tl}})
+		e := dailyVersions(b, first, n)
 		at := first.Add(time.Hour)
 		shop, err := e.Shop(goodShop(affrules.TH), at)
 		if err != nil || !shop.Eligible() {
@@ -90,15 +97,7 @@ func BenchmarkProductFailManyVersions(b *testing.B) {
 func BenchmarkShopFailManyVersions(b *testing.B) {
 	first := time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC)
 	for _, n := range []int{1, 100, 10000} {
-		var es []affrules.Effective[eligibility.Thresholds]
-		for i := range n {
-			es = append(es, affrules.Effective[eligibility.Thresholds]{From: first.AddDate(0, 0, i), Value: eligibility.SeedThresholds()})
-		}
-		tl, err := affrules.NewTimeline(es...)
-		if err != nil {
-			b.Fatal(err)
-		}
-		e := eligibility.MustNew(eligibility.Policy{PerMarket: affrules.PerMarket[eligibility.Thresholds]{Default: tl}})
+		e := dailyVersions(b, first, n)
 		at := first.Add(time.Hour)
 		s := goodShop(affrules.TH)
 		s.LastCounterfeitViolation = at.Add(-24 * time.Hour)

@@ -58,7 +58,8 @@
 //     [Account.Markets] (a cross-border partner), of those the policy offers; its quotas are one
 //     budget across all of them.
 //   - INV-2: the day is the calendar day of the account's home market (MKT-2), so a London
-//     account's day is 23 or 25 hours long on DST change days; a resend counts. The limit resets
+//     account's day is 23 or 25 hours long on DST change days ([Quota].DayZone names another
+//     zone whose days count for every account, "UTC" say; [Quota.Day]); a resend counts. The limit resets
 //     at the next local midnight, which is the retry instant of a refusal.
 //   - INV-3: "within 7 days" is MKT-3's rolling window: an invitation exactly 7×24h after the last
 //     one to the same creator is allowed; the retry instant of a refusal is that moment.

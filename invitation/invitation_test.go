@@ -89,6 +89,53 @@ func TestQuotaValidate(t *testing.T) {
 	err := invitation.Quota{DailyLimit: 1_000_001, RepeatWindowDays: 3651}.Validate()
 	assert.Equal(t, []string{"quota.daily_limit", "quota.repeat_window_days"}, problemFields(t, err))
 	assert.ErrorIs(t, err, affrules.ErrOutOfRange)
+	// INV-2's day zone: empty (the home market's) or an IANA name, not the host's "Local".
+	require.NoError(t, invitation.Quota{DailyLimit: 1, DayZone: "UTC"}.Validate())
+	for _, zone := range []string{"Local", "Mars/Olympus", "utc ", strings.Repeat("A", 1000)} {
+		err := invitation.Quota{DailyLimit: 1, DayZone: zone}.Validate()
+		assert.Equal(t, []string{"quota.day_zone"}, problemFields(t, err), "%q", zone)
+	}
+}
+
+// INV-2's Interpretation is policy: the day is the home market's unless the quota names a zone,
+// whose calendar days then count for every account (Quota.Day, Check), read from policy JSON.
+func TestQuotaDayZone_INV2(t *testing.T) {
+	p, err := invitation.ParsePolicy([]byte(`{"day_zone": "UTC"}`))
+	require.NoError(t, err)
+	require.Equal(t, "UTC", p.Quota.DayZone)
+	_, err = invitation.ParsePolicy([]byte(`{"day_zone": "Europe/Lundon"}`))
+	require.ErrorContains(t, err, `invitation: policy.day_zone "Europe/Lundon": is not a known IANA time zone`)
+
+	london, err := time.LoadLocation("Europe/London")
+	require.NoError(t, err)
+	at := time.Date(2026, 7, 20, 23, 30, 0, 0, time.UTC) // 00:30 on 21 July in London
+	home := invitation.Quota{DailyLimit: 1}
+	require.Equal(t, time.Date(2026, 7, 21, 0, 0, 0, 0, london), home.Day(london, at).Start)
+	utc := invitation.Quota{DailyLimit: 1, DayZone: "UTC"}
+	day := utc.Day(london, at)
+	require.Equal(t, affrules.Period{Start: time.Date(2026, 7, 20, 0, 0, 0, 0, time.UTC), End: time.Date(2026, 7, 21, 0, 0, 0, 0, time.UTC)}, day)
+	d, _, err := utc.Check(london, invitation.Usage{Day: day, Count: 1}, at)
+	require.NoError(t, err)
+	require.False(t, d.Allowed)
+	require.Equal(t, "2026-07-20", d.Reasons[0].Subject)
+	require.True(t, d.NextAllowed.Equal(day.End), "%s", d.NextAllowed)
+
+	// A Memory ledger counts an account's days in one zone: a quota naming another for an
+	// account it has counted is an error, and records nothing.
+	m := invitation.NewMemory()
+	a := invitation.Account{ID: "acct", HomeMarket: affrules.UK, Partner: true}
+	inv := func(c string) invitation.Invitation {
+		return invitation.Invitation{CreatorID: c, Market: affrules.UK, Purpose: invitation.ProductDistribution, Message: "hi",
+			Contacts: []invitation.Contact{{Channel: affrules.Email, Value: "a@b.co"}}}
+	}
+	_, d, err = m.Reserve(context.Background(), utc, a, inv("c1"), at)
+	require.NoError(t, err)
+	require.True(t, d.Allowed)
+	_, _, err = m.Reserve(context.Background(), home, a, inv("c2"), at.Add(time.Minute))
+	require.ErrorContains(t, err, `invitation: quota.day_zone "": differs from "UTC", the zone this ledger counts account "acct"'s days in`)
+	_, d, err = m.Reserve(context.Background(), utc, a, inv("c2"), at.Add(time.Minute))
+	require.NoError(t, err)
+	require.False(t, d.Allowed, "the UTC day's one invitation is used")
 }
 
 func TestParsePolicy(t *testing.T) {

@@ -23,8 +23,11 @@ var errNilMemory = errors.New(pkg + ": nil *Memory: use a Memory value (its zero
 // Accounts are spread over independently locked shards by a hash of their ID, so callers working
 // on different accounts rarely wait for each other; everything one account owns is in one shard,
 // which makes each reservation atomic (INV-11). It owns no policy: each [Memory.Reserve] is
-// decided by the [Quota] it is given. The zero Memory is an empty ledger ready for use, with the
-// default bounds and history retention; [NewMemory] sets options.
+// decided by the [Quota] it is given. It counts an account's days in one zone, the one its quota
+// named when it first counted them ([Quota.Day]): a Reserve whose quota names another day zone
+// for that account is an error (a ledger in PostgreSQL counts in whatever zone each call's
+// quota names). The zero Memory is an empty ledger ready for use, with the default bounds and
+// history retention; [NewMemory] sets options.
 //
 // A reservation touches little memory: an account's day counters and its compact table of the
 // creators it invited within the repeat window. Records keep the caller's creator ID, username,
@@ -288,6 +291,11 @@ func (m *Memory) Reserve(ctx context.Context, q Quota, a Account, inv Invitation
 	// INV-3: the creator's latest invitation is within the window of the instant, before it or
 	// after it (a later one is at most the lateness bound after, within every window).
 	open := found && window > 0 && now < last+window
+	if acc.dayEnd != 0 && acc.dayZone != q.DayZone {
+		// The counted days are another zone's: a day of this one would mix counts of two.
+		s.mu.Unlock()
+		return Record{}, affrules.Decision{}, fielderr.New(pkg, "quota.day_zone", quoteCut(q.DayZone), "differs from %q, the zone this ledger counts account %s's days in: a Memory ledger counts an account's days in one zone", acc.dayZone, quoteCut(a.ID))
+	}
 	var d affrules.Decision
 	if now < acc.dayEnd && now >= acc.dayStart && q.admits(int(acc.count), open) {
 		// An instant within the counted day, admitted by the rule's core (Quota.admits), which is
@@ -308,7 +316,7 @@ func (m *Memory) Reserve(ctx context.Context, q Quota, a Account, inv Invitation
 			u.Day = affrules.Period{Start: time.Unix(0, acc.dayStart), End: time.Unix(0, acc.dayEnd)}
 			u.Count = int(acc.count)
 		default:
-			if u.Day = affrules.DayOf(at, acc.home); u.Day.End.UnixNano() == acc.dayStart {
+			if u.Day = q.Day(acc.home, at); u.Day.End.UnixNano() == acc.dayStart {
 				u.Count, u.NextDayCount = int(acc.prevCount), int(acc.count)
 			}
 		}
@@ -329,7 +337,7 @@ func (m *Memory) Reserve(ctx context.Context, q Quota, a Account, inv Invitation
 			if start == acc.dayEnd {
 				acc.prevCount = acc.count
 			}
-			acc.dayStart, acc.dayEnd = start, next.Day.End.UnixNano()
+			acc.dayStart, acc.dayEnd, acc.dayZone = start, next.Day.End.UnixNano(), q.DayZone
 			acc.count = int32(next.Count)
 		case now >= acc.dayStart:
 			acc.count = int32(next.Count)

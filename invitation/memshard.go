@@ -80,7 +80,8 @@ type account struct {
 
 	marks []int64              // log positions of the records numbered markSeq, markSeq+markEvery, ...
 	older [sentCache - 1]*sent // the account's earlier sent, newest first
-	_     [16]byte             // to 320 bytes
+	// dayZone is the Quota.DayZone the counted days are days of, set with them.
+	dayZone string // to 320 bytes
 }
 
 // sent is what an account's invitations usually repeat: market, purpose and the account's own

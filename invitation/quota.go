@@ -1,6 +1,7 @@
 package invitation
 
 import (
+	"sync"
 	"time"
 
 	"github.com/affrules/affrules"
@@ -16,12 +17,16 @@ import (
 // The zero Quota (a daily limit of 0) is out of range: [Quota.Check] and [Ledger.Reserve] refuse
 // it with an error wrapping [affrules.ErrOutOfRange].
 type Quota struct {
-	// DailyLimit is the most invitations an account may send per calendar day of its home market
-	// (INV-2). Default 100.
+	// DailyLimit is the most invitations an account may send per calendar day (INV-2), of its
+	// home market unless DayZone names another zone ([Quota.Day]). Default 100.
 	DailyLimit int `json:"daily_limit"`
 	// RepeatWindowDays is the window, in 24-hour days, within which an account may invite the
 	// same creator only once (INV-3, MKT-3). Default 7. 0 switches the rule off.
 	RepeatWindowDays int `json:"repeat_window_days"`
+	// DayZone names the IANA time zone whose calendar days DailyLimit counts in, for every
+	// account ("UTC", "Asia/Singapore"); empty (the default, INV-2's Interpretation) is each
+	// account's home market's zone.
+	DayZone string `json:"day_zone,omitempty" strict:"optional"`
 }
 
 // Upper bounds of a [Quota]; they keep the windows of INV-3 far from overflow.
@@ -40,6 +45,9 @@ func (q Quota) Validate() error {
 }
 
 func (q Quota) validate(l *fielderr.List, prefix string) {
+	if _, ok := zoneOf(q.DayZone); !ok {
+		l.Add(prefix+"day_zone", quoteCut(q.DayZone), "is not a known IANA time zone (empty: each account's home market's)")
+	}
 	if q.DailyLimit < 1 || q.DailyLimit > maxDailyLimit {
 		l.Add(prefix+"daily_limit", q.DailyLimit, "must be between 1 and %d: %w", maxDailyLimit, affrules.ErrOutOfRange)
 	}
@@ -50,7 +58,52 @@ func (q Quota) validate(l *fielderr.List, prefix string) {
 
 // valid reports whether [Quota.Validate] finds no problem, without building one.
 func (q Quota) valid() bool {
-	return q.DailyLimit >= 1 && q.DailyLimit <= maxDailyLimit && q.RepeatWindowDays >= 0 && q.RepeatWindowDays <= maxWindowDays
+	if q.DailyLimit < 1 || q.DailyLimit > maxDailyLimit || q.RepeatWindowDays < 0 || q.RepeatWindowDays > maxWindowDays {
+		return false
+	}
+	_, ok := zoneOf(q.DayZone)
+	return ok
+}
+
+// Day returns the calendar day that instant at falls in for the daily limit (INV-2): the day of
+// q.DayZone, or, when that is empty, of home, the zone of the account's home market. A [Ledger]
+// counts each account's invitations by it. A DayZone [Quota.Validate] refuses counts in home.
+func (q Quota) Day(home *time.Location, at time.Time) affrules.Period {
+	return affrules.DayOf(at, q.dayLoc(home))
+}
+
+// dayLoc is the zone of Day.
+func (q Quota) dayLoc(home *time.Location) *time.Location {
+	if q.DayZone == "" {
+		return home
+	}
+	if loc, ok := zoneOf(q.DayZone); ok && loc != nil {
+		return loc
+	}
+	return home
+}
+
+// zones caches the zones Quotas name: loading one reads the zone database.
+var zones sync.Map // string → *time.Location
+
+// zoneOf returns the zone named name and whether it is one a Quota may name: "" (the home
+// market's: nil) or an IANA name other than "Local" (the host's zone).
+func zoneOf(name string) (*time.Location, bool) {
+	if name == "" {
+		return nil, true
+	}
+	if loc, ok := zones.Load(name); ok {
+		return loc.(*time.Location), true
+	}
+	if name == "Local" || len(name) > 64 {
+		return nil, false
+	}
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		return nil, false
+	}
+	zones.Store(name, loc)
+	return loc, true
 }
 
 // Usage is what a [Ledger] knows of one account's quotas when it is asked to record an invitation
@@ -58,7 +111,8 @@ func (q Quota) valid() bool {
 // creator's last invitation for INV-3. Both are per account, whatever the role or market of the
 // invitations (INV-4). The zero Usage is an account that has invited no one.
 type Usage struct {
-	// Day is the calendar day of the account's home market that the instant falls in and Count
+	// Day is the calendar day the instant falls in ([Quota.Day]: of the account's home market
+	// unless the quota names another zone) and Count
 	// the number of invitations recorded in it (INV-2). The zero Period, or a day that ends at
 	// or before the instant, is a day without invitations. A ledger that gives a later day than
 	// the instant's own has the instant counted in that day, which can refuse more, never less.
@@ -134,7 +188,7 @@ func (q Quota) checkInput(home *time.Location, u Usage, at time.Time) error {
 func (q Quota) check(home *time.Location, u Usage, at time.Time) (affrules.Decision, Usage) {
 	day, count, following := u.Day, u.Count, u.NextDayCount
 	if day.IsEmpty() || !at.Before(day.End) {
-		day, count, following = affrules.DayOf(at, home), 0, 0
+		day, count, following = q.Day(home, at), 0, 0
 	}
 	var again time.Time
 	repeat := false
@@ -180,7 +234,7 @@ func (q Quota) refuse(home *time.Location, last time.Time, day affrules.Period, 
 			Key:      keyDailyFailed,
 			Observed: affrules.Count(int64(count)),
 			Limit:    affrules.Count(int64(q.DailyLimit)),
-			Subject:  string(day.Start.In(home).AppendFormat(buf[:0], time.DateOnly)),
+			Subject:  string(day.Start.In(q.dayLoc(home)).AppendFormat(buf[:0], time.DateOnly)),
 		})
 	}
 	if repeat {
@@ -203,7 +257,7 @@ func (q Quota) refuse(home *time.Location, last time.Time, day affrules.Period, 
 		next = again
 	}
 	if following > 0 && following >= q.DailyLimit && !next.Before(day.End) {
-		if nextDay := affrules.DayOf(day.End, home); next.Before(nextDay.End) {
+		if nextDay := q.Day(home, day.End); next.Before(nextDay.End) {
 			next = nextDay.End
 		}
 	}

@@ -43,7 +43,8 @@ type Ledger interface {
 	//
 	// The answer is exact over the invitations recorded so far, judged at the instant given,
 	// whatever order instants arrive in, within the ledger's lateness bound: the daily count is
-	// that of the instant's own calendar day (INV-2), a creator invited less than the repeat
+	// that of the instant's own calendar day ([Quota.Day]: the home market's, or the zone the
+	// quota names, INV-2), a creator invited less than the repeat
 	// window before or after the instant is refused (INV-3), with the last invitation as the
 	// reason's observed value, and [affrules.Decision.NextAllowed] is the first instant at
 	// which the recorded invitations allow it. An account's answers do not depend on other

@@ -67,6 +67,7 @@ func TestLedger(t *testing.T, newLedger func(t *testing.T) invitation.Ledger) {
 	s := suite{newLedger: newLedger}
 	t.Run("DailyLimit", s.dailyLimit)
 	t.Run("DailyLimitHomeZone", s.dailyLimitHomeZone)
+	t.Run("DailyLimitQuotaZone", s.dailyLimitQuotaZone)
 	t.Run("LondonDST", s.londonDST)
 	t.Run("RepeatWindow", s.repeatWindow)
 	t.Run("SharedAcrossRoles", s.sharedAcrossRoles)
@@ -449,6 +450,24 @@ func (s suite) dailyLimitHomeZone(t *testing.T) {
 		t.Errorf("third of the London day: %s, want denied until %s", d, stamp(londonMidnight))
 	}
 	f.allow(t, a, invite(affrules.ID, "c3"), londonMidnight)
+}
+
+// INV-2: a quota naming a day zone counts every account's days in it (Quota.Day), here UTC for a
+// London account in summer: 23:30 UTC is 00:30 the next London day but still the UTC day, and
+// the refusal's retry is UTC midnight, its subject the UTC date.
+func (s suite) dailyLimitQuotaZone(t *testing.T) {
+	f := s.ledger(t, 2)
+	f.q.DayZone = "UTC"
+	a := partner("acct-utc-day", affrules.UK)
+	late := time.Date(2026, 7, 20, 23, 30, 0, 0, time.UTC)
+	f.mustAllow(t, a, "c1", late.Add(-2*time.Hour)) // 22:30 in London
+	f.mustAllow(t, a, "c2", late)                   // 00:30 the next day in London
+	utcMidnight := time.Date(2026, 7, 21, 0, 0, 0, 0, time.UTC)
+	_, d := f.reserve(t, a, invite(affrules.UK, "c3"), late.Add(time.Minute))
+	if d.Allowed || !d.NextAllowed.Equal(utcMidnight) || len(d.Reasons) != 1 || d.Reasons[0].Subject != "2026-07-20" {
+		t.Errorf("third of the UTC day: %s, want denied until %s, the day 2026-07-20", d, stamp(utcMidnight))
+	}
+	f.mustAllow(t, a, "c3", utcMidnight)
 }
 
 // INV-2 on London's DST change days (MKT-2): the day is 23 or 25 hours long.

@@ -100,7 +100,7 @@ func (s *invitations) Reserve(ctx context.Context, q invitation.Quota, a invitat
 			domain = true
 			return fielderr.New(invPkg, "account.home_market", strconv.Quote(string(a.HomeMarket)), "differs from %s, the home market recorded for account %s", stored, a.ID)
 		}
-		day := affrules.DayOf(at, home)
+		day := q.Day(home, at) // the home market's, unless the quota names a zone (INV-2)
 		count, last, found, err := usage(ctx, tx, a.ID, inv.CreatorID, day, now, window)
 		if err != nil {
 			return err
@@ -170,7 +170,7 @@ func usage(ctx context.Context, tx pgx.Tx, account, creator string, day affrules
 func nextAllowed(ctx context.Context, tx pgx.Tx, q invitation.Quota, home *time.Location, account, creator string, now, window int64) (int64, error) {
 	t := now
 	for range maxNextSteps {
-		day := affrules.DayOf(time.Unix(0, t), home)
+		day := q.Day(home, time.Unix(0, t))
 		count, last, found, err := usage(ctx, tx, account, creator, day, t, window)
 		if err != nil {
 			return 0, err

@@ -1,6 +1,9 @@
 package eligibility
 
-import "github.com/affrules/affrules"
+import (
+	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/cut"
+)
 
 // Creator is what the Affiliate Marketplace knows about a creator for listing (ELG-7) and for
 // data and contact visibility (ELG-8). The zero Creator has no e-commerce permission, so it is
@@ -79,7 +82,8 @@ func (l Listing) Uses(v Viewer) bool { return v.MCN || v.Partner && l.AllowPartn
 //     creator partnership).
 //
 // A creator already linked to v is listed for v; give v an empty ID for the public listing, where
-// any link counts as another MCN's. An eligible listing allocates nothing.
+// any link counts as another MCN's. An eligible listing allocates nothing. A reason shows a
+// purpose, viewer ID or linked MCN of over 300 bytes by its first 64 characters and its length.
 func (l Listing) Listed(v Viewer, p Purpose, c Creator) affrules.Decision {
 	f := l.check(v, p, c)
 	if f.n == 0 {
@@ -91,23 +95,23 @@ func (l Listing) Listed(v Viewer, p Purpose, c Creator) affrules.Decision {
 		if v.Partner {
 			held = "the affiliate-partner role only"
 		}
-		reasons = append(reasons, affrules.Reason{Rule: RuleMarketplaceAccess, Key: keyNoAccess, Observed: affrules.Text(held), Subject: v.ID})
+		reasons = append(reasons, affrules.Reason{Rule: RuleMarketplaceAccess, Key: keyNoAccess, Observed: affrules.Text(held), Subject: cut.Value(v.ID)})
 	}
 	switch {
 	case f.unknown:
-		reasons = append(reasons, affrules.Reason{Rule: RuleListing, Key: keyUnknownPurpose, Observed: affrules.Text(string(p))})
+		reasons = append(reasons, affrules.Reason{Rule: RuleListing, Key: keyUnknownPurpose, Observed: affrules.Text(cut.Value(string(p)))})
 	case f.noRole:
 		role := "the MCN role"
 		if p == ProductDistribution {
 			role = "the affiliate-partner role"
 		}
-		reasons = append(reasons, affrules.Reason{Rule: RuleListing, Key: keyPurposeRole, Observed: affrules.Text(string(p)), Limit: affrules.Text(role), Subject: v.ID})
+		reasons = append(reasons, affrules.Reason{Rule: RuleListing, Key: keyPurposeRole, Observed: affrules.Text(string(p)), Limit: affrules.Text(role), Subject: cut.Value(v.ID)})
 	}
 	if f.noPermission {
 		reasons = append(reasons, affrules.Reason{Rule: RuleListing, Key: keyNoPermission})
 	}
 	if f.otherMCN {
-		reasons = append(reasons, affrules.Reason{Rule: RuleListing, Key: keyOtherMCN, Observed: affrules.Text(c.LinkedMCN)})
+		reasons = append(reasons, affrules.Reason{Rule: RuleListing, Key: keyOtherMCN, Observed: affrules.Text(cut.Value(c.LinkedMCN))})
 	}
 	if c.OfficialAccount {
 		reasons = append(reasons, affrules.Reason{Rule: RuleListing, Key: keyOfficial})

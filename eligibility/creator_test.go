@@ -2,6 +2,7 @@ package eligibility_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -213,4 +214,17 @@ func TestListedAllocs(t *testing.T) {
 		l.ViewOf(mcnOnly, c)
 	})
 	assert.Zero(t, allocs, "a listed creator and an unlisted view")
+}
+
+// ELG-7: a reason shows a linked MCN or a viewer ID of a megabyte by its beginning and length,
+// so that a decision never carries megabytes of a caller's input.
+func TestListedLongValuesCut(t *testing.T) {
+	big := strings.Repeat("m", 1<<20)
+	d := eligibility.DefaultListing().Listed(eligibility.Viewer{ID: "acct", MCN: true}, eligibility.CreatorPartnership,
+		eligibility.Creator{ID: "c1", ECommercePermission: true, LinkedMCN: big})
+	assert.False(t, d.Allowed)
+	assert.Less(t, len(d.String()), 2000)
+	assert.Contains(t, d.String(), "… (1048576 bytes)")
+	d = eligibility.DefaultListing().Listed(eligibility.Viewer{ID: big}, eligibility.CreatorPartnership, eligibility.Creator{ID: "c1", ECommercePermission: true})
+	assert.Less(t, len(d.String()), 2000)
 }

@@ -57,12 +57,21 @@ func (l *List) Append(err error) {
 		}
 		return
 	}
+	if f, ok := err.(*affrules.FieldError); ok && f.Field == moreField {
+		// Another list's count of the problems it left out: they are this list's too.
+		n, _ := strconv.Atoi(f.Value)
+		l.more += max(n, 1)
+		return
+	}
 	if len(l.errs) >= maxListed {
 		l.more++
 		return
 	}
 	l.errs = append(l.errs, err)
 }
+
+// moreField is the field of the FieldError that counts the problems a list left out.
+const moreField = "(more)"
 
 // Len returns the number of problems recorded.
 func (l *List) Len() int { return len(l.errs) + l.more }
@@ -72,7 +81,7 @@ func (l *List) Len() int { return len(l.errs) + l.more }
 // FieldError "(more)" counting the others.
 func (l *List) Err() error {
 	if l.more > 0 {
-		return errors.Join(append(l.errs[:len(l.errs):len(l.errs)], &affrules.FieldError{Pkg: l.pkg, Field: "(more)", Value: strconv.Itoa(l.more),
+		return errors.Join(append(l.errs[:len(l.errs):len(l.errs)], &affrules.FieldError{Pkg: l.pkg, Field: moreField, Value: strconv.Itoa(l.more),
 			Problem: "problems past the first " + strconv.Itoa(maxListed) + ", not listed"})...)
 	}
 	switch len(l.errs) {
@@ -112,7 +121,10 @@ func rename(pkg string, err error, name func(field string) string) error {
 	for _, e := range errs {
 		if f, ok := e.(*affrules.FieldError); ok {
 			c := *f
-			c.Pkg, c.Field = pkg, name(c.Field)
+			c.Pkg = pkg
+			if c.Field != moreField { // the count of problems left out keeps its name
+				c.Field = name(c.Field)
+			}
 			l.Append(&c)
 			continue
 		}

@@ -208,3 +208,21 @@ func TestListBounded(t *testing.T) {
 		t.Errorf("last: %s", last)
 	}
 }
+
+// A capped list's count of what it left out adds to the count of a list it is appended to, or
+// renamed into: the outer error counts every problem left out.
+func TestListBoundedNested(t *testing.T) {
+	inner := For("sample")
+	for range 150 {
+		inner.Add("bands[i].cap", -1, "x")
+	}
+	for _, err := range []error{inner.Err(), UnderPolicy("sample", inner.Err()), Rebase("sample", "bands", "policy.bands", inner.Err())} {
+		outer := For("sample")
+		outer.Add("first", 1, "x")
+		outer.Append(err)
+		errs := outer.Err().(interface{ Unwrap() []error }).Unwrap()
+		if last := errs[len(errs)-1].Error(); len(errs) != maxListed+1 || last != "sample: (more) 51: problems past the first 100, not listed" {
+			t.Errorf("%d errors, last %s", len(errs), last)
+		}
+	}
+}

@@ -31,7 +31,8 @@ var (
 // hostile length keeps its beginning and end, so that no error carries megabytes of input.
 // Wherever a function reports every problem at once (joined, as [errors.Join] joins them), it
 // lists the first 100 and counts the others in a last FieldError whose Field is "(more)" (for a
-// policy document, a "policy" problem of its "(document)" saying how many more there are).
+// policy document, a "policy" problem of its "(document)" saying how many more there are);
+// [errors.Is] and [errors.As] find only what is listed.
 type FieldError struct {
 	Pkg     string // package that found the problem, e.g. "eligibility"
 	Field   string // dotted path of the field, e.g. "policy.default[0].value.min_store_rating"

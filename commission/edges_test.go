@@ -362,6 +362,24 @@ func TestZeroShopAdsRateRefused_COM9(t *testing.T) {
 	wantField(t, err, "offer.rates[0].value.shop_ads")
 }
 
+// A period with a mistyped key names the key, and an inverted one its bounds, where the value
+// of the whole object would say only "(an object)".
+func TestOfferPeriodProblemNamed(t *testing.T) {
+	doc := func(period string) []byte {
+		return []byte(`{"id": "o", "source": "OPEN", "market": "TH", "product": "p", "coverage": "everyone", "period": ` + period +
+			`, "rates": [{"from": "2026-01-01T00:00:00Z", "value": {"rate": "10%"}}]}`)
+	}
+	_, err := commission.ParseOffer(doc(`{"start": "2026-01-01T00:00:00Z", "ende": "2026-02-01T00:00:00Z"}`))
+	wantField(t, err, "offer.period")
+	if err == nil || !strings.Contains(err.Error(), `commission: offer.period "ende": is not a field`) {
+		t.Errorf("mistyped key: %v", err)
+	}
+	_, err = commission.ParseOffer(doc(`{"start": "2026-03-01T00:00:00Z", "end": "2026-02-01T00:00:00Z"}`))
+	if err == nil || !strings.Contains(err.Error(), `commission: offer.period [2026-03-01T00:00:00Z, 2026-02-01T00:00:00Z): end is before start`) {
+		t.Errorf("inverted: %v", err)
+	}
+}
+
 // A value of the wrong JSON type names its full path.
 func TestTypeErrorPath(t *testing.T) {
 	_, err := commission.ParsePolicy([]byte(`{"decrease_delay_days": "30"}`))

@@ -180,9 +180,12 @@ func Problems(pkg, root string, problems []strictjson.Problem) error {
 		var fe *affrules.FieldError
 		if errors.As(pr.Err, &fe) { // a value's own check: its problem, at the member's path
 			field, value := path, pr.Value
-			// A problem inside the value ("timeline[1].from") is at that place within the member.
+			// A problem inside the value ("timeline[1].from") is at that place within the member;
+			// one of the value as a whole names what it found wrong (a key, a bound) as its value.
 			if i := strings.IndexAny(fe.Field, "[."); i > 0 {
 				field, value = path+fe.Field[i:], fe.Value
+			} else if fe.Value != "" {
+				value = fe.Value
 			}
 			errs = append(errs, &affrules.FieldError{Pkg: pkg, Field: cut.Field(field), Value: cut.Value(value), Problem: fe.Problem, Err: fe.Err})
 			continue

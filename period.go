@@ -54,23 +54,35 @@ func (p Period) String() string {
 
 // DayOf returns the calendar day containing t in loc: [local midnight, next local midnight)
 // (MKT-2). On a DST change day the period is 23 or 25 hours long. A nil loc is UTC (time.In
-// would panic).
+// would panic). Days follow one another without gap or overlap, and the period always contains
+// t: where a change turned the clock back over midnight into the day before (America/St_Johns
+// in 1990, at 00:01), the repeated hour, whose local date is the day before's, is in the day
+// that began at the first midnight.
 func DayOf(t time.Time, loc *time.Location) Period {
 	if loc == nil {
 		loc = time.UTC
 	}
-	l := t.In(loc)
-	y, m, d := l.Date()
-	return Period{Start: midnight(y, m, d, loc), End: midnight(y, m, d+1, loc)}
+	y, m, d := t.In(loc).Date()
+	p := Period{Start: midnight(y, m, d, loc), End: midnight(y, m, d+1, loc)}
+	for i := 0; i < 2 && !t.Before(p.End); i++ { // a repeated hour after the next midnight
+		d++
+		p = Period{Start: p.End, End: midnight(y, m, d+1, loc)}
+	}
+	return p
 }
 
-// MonthOf returns the calendar month containing t in loc (MKT-2); a nil loc is UTC, as for DayOf.
+// MonthOf returns the calendar month containing t in loc (MKT-2); a nil loc is UTC, as for DayOf,
+// and the period contains t as DayOf's does.
 func MonthOf(t time.Time, loc *time.Location) Period {
 	if loc == nil {
 		loc = time.UTC
 	}
 	y, m, _ := t.In(loc).Date()
-	return Period{Start: midnight(y, m, 1, loc), End: midnight(y, m+1, 1, loc)}
+	p := Period{Start: midnight(y, m, 1, loc), End: midnight(y, m+1, 1, loc)}
+	if !t.Before(p.End) { // a repeated hour after the next month's first midnight
+		p = Period{Start: p.End, End: midnight(y, m+2, 1, loc)}
+	}
+	return p
 }
 
 // midnight returns the first instant of the local date y-m-d (normalised, so d may overflow), even

@@ -600,3 +600,34 @@ func FuzzPeriodJSON(f *testing.F) {
 		require.True(t, back.Start.Equal(p.Start) && back.End.Equal(p.End))
 	})
 }
+
+// MKT-2: a day always contains its instant, also where a change turned the clock back over
+// midnight into the day before (St John's, 28 October 1990: at 00:01 NDT the clock went back to
+// 23:01 NST on the 27th). The repeated hour is in the day that began at the first midnight, so
+// days follow one another without gap or overlap; scanned minute by minute over the change.
+func TestDayOfClockBackOverMidnight(t *testing.T) {
+	loc, err := time.LoadLocation("America/St_Johns")
+	if err != nil {
+		t.Fatal(err)
+	}
+	from := time.Date(1990, 10, 27, 20, 0, 0, 0, time.UTC)
+	prev := affrules.DayOf(from, loc)
+	for at := from; at.Before(from.Add(12 * time.Hour)); at = at.Add(time.Minute) {
+		p := affrules.DayOf(at, loc)
+		if at.Before(p.Start) || !at.Before(p.End) {
+			t.Fatalf("%s: day %s does not contain it", at, p)
+		}
+		if p != prev && !p.Start.Equal(prev.End) {
+			t.Fatalf("%s: day %s does not follow %s", at, p, prev)
+		}
+		prev = p
+		if mp := affrules.MonthOf(at, loc); at.Before(mp.Start) || !at.Before(mp.End) {
+			t.Fatalf("%s: month %s does not contain it", at, mp)
+		}
+	}
+	// The repeated hour (23:10 NST on the 27th) is in the day of the 28th, begun at 00:00 NDT.
+	p := affrules.DayOf(time.Date(1990, 10, 28, 2, 40, 0, 0, time.UTC), loc)
+	if want := time.Date(1990, 10, 28, 2, 30, 0, 0, time.UTC); !p.Start.Equal(want) {
+		t.Errorf("the repeated hour's day starts %s, want %s", p.Start, want)
+	}
+}

@@ -166,6 +166,7 @@
 // reasons of package eligibility's listing, whose keys that package lists:
 //
 //	invitation.inv2.failed  Count of the day's invitations; Count the daily limit; subject: the day, "2006-01-02" in the home market
+//	invitation.inv2.failed_day_zone  the same, the day of the zone Quota.DayZone names
 //	invitation.inv3.failed  Instant of the last invitation to the creator, in the home market's zone; DaysOf the repeat window
 //	invitation.inv8.failed  Text: the creator's ID; subject: the inviting account's ID; then the listing's own reasons
 package invitation

@@ -52,7 +52,8 @@ const (
 // [affrules.ErrUnknownMarket]) and by [Ledger.Reserve].
 type Account struct {
 	ID string `json:"id"`
-	// HomeMarket is the account's home market; its calendar day bounds the daily limit (INV-2).
+	// HomeMarket is the account's home market; its calendar day bounds the daily limit (INV-2),
+	// unless the quota names another zone ([Quota].DayZone).
 	HomeMarket affrules.MarketCode `json:"home_market"`
 	// Markets lists further markets a cross-border account invites in (INV-1); the home market
 	// is always allowed.

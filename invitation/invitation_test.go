@@ -91,7 +91,8 @@ func TestQuotaValidate(t *testing.T) {
 	assert.ErrorIs(t, err, affrules.ErrOutOfRange)
 	// INV-2's day zone: empty (the home market's) or an IANA name, not the host's "Local".
 	require.NoError(t, invitation.Quota{DailyLimit: 1, DayZone: "UTC"}.Validate())
-	for _, zone := range []string{"Local", "Mars/Olympus", "utc ", strings.Repeat("A", 1000)} {
+	for _, zone := range []string{"Local", "Mars/Olympus", "utc ", strings.Repeat("A", 1000), "America//New_York", "./UTC", "Asia/./Singapore",
+		"posixrules", "right/UTC", "posix/Asia/Singapore", "/etc/localtime", "../UTC"} {
 		err := invitation.Quota{DailyLimit: 1, DayZone: zone}.Validate()
 		assert.Equal(t, []string{"quota.day_zone"}, problemFields(t, err), "%q", zone)
 	}
@@ -118,6 +119,11 @@ func TestQuotaDayZone_INV2(t *testing.T) {
 	require.NoError(t, err)
 	require.False(t, d.Allowed)
 	require.Equal(t, "2026-07-20", d.Reasons[0].Subject)
+	require.Equal(t, affrules.MessageKey("invitation.inv2.failed_day_zone"), d.Reasons[0].Key)
+	require.Contains(t, d.String(), "limit 1 a day of the policy's day zone")
+	for _, zone := range []string{"UTC", "Etc/GMT+5", "America/Argentina/Buenos_Aires", "America/Port-au-Prince"} {
+		require.NoError(t, invitation.Quota{DailyLimit: 1, DayZone: zone}.Validate(), zone)
+	}
 	require.True(t, d.NextAllowed.Equal(day.End), "%s", d.NextAllowed)
 
 	// A Memory ledger counts an account's days in one zone: a quota naming another for an

@@ -28,8 +28,9 @@ const (
 // The zero Policy is invalid: [New] refuses it with errors wrapping [affrules.ErrOutOfRange], and
 // its Quota denies every invitation.
 type Policy struct {
-	// Quota holds the daily limit (INV-2, "daily_limit", default 100) and the repeat window
-	// (INV-3, "repeat_window_days", default 7), top-level keys of the JSON form.
+	// Quota holds the daily limit (INV-2, "daily_limit", default 100), the zone of its days
+	// ("day_zone", default the home market's) and the repeat window (INV-3,
+	// "repeat_window_days", default 7), top-level keys of the JSON form.
 	Quota
 	// MaxWords is the longest message, in whitespace-separated words (INV-6). Default 500.
 	// Whatever the budgets, a message is also at most 20,000 characters (runes), a cap no real

@@ -1,6 +1,7 @@
 package invitation
 
 import (
+	"strings"
 	"sync"
 	"time"
 
@@ -83,6 +84,37 @@ func (q Quota) dayLoc(home *time.Location) *time.Location {
 	return home
 }
 
+// ianaName reports whether name is written as an IANA zone name, so that whether a quota is valid
+// does not depend on the host's zone files: "/"-separated parts of letters, digits, "_", "-" and
+// "+", each starting with a letter, at most 64 bytes, and none of the files a zone directory
+// holds besides zones ("Local", "localtime", "posixrules", "Factory", the "posix/" and "right/"
+// copies), which the library's embedded zone database lacks.
+func ianaName(name string) bool {
+	if len(name) == 0 || len(name) > 64 {
+		return false
+	}
+	switch name {
+	case "Local", "localtime", "posixrules", "Factory":
+		return false
+	}
+	if strings.HasPrefix(name, "posix/") || strings.HasPrefix(name, "right/") {
+		return false
+	}
+	for part := range strings.SplitSeq(name, "/") {
+		if part == "" || !('A' <= part[0] && part[0] <= 'Z' || 'a' <= part[0] && part[0] <= 'z') {
+			return false
+		}
+		for i := 0; i < len(part); i++ {
+			switch c := part[i]; {
+			case 'A' <= c && c <= 'Z', 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '_', c == '-', c == '+':
+			default:
+				return false
+			}
+		}
+	}
+	return true
+}
+
 // zones caches the zones Quotas name: loading one reads the zone database.
 var zones sync.Map // string → *time.Location
 
@@ -95,7 +127,7 @@ func zoneOf(name string) (*time.Location, bool) {
 	if loc, ok := zones.Load(name); ok {
 		return loc.(*time.Location), true
 	}
-	if name == "Local" || len(name) > 64 {
+	if !ianaName(name) {
 		return nil, false
 	}
 	loc, err := time.LoadLocation(name)
@@ -229,9 +261,13 @@ func (q Quota) refuse(home *time.Location, last time.Time, day affrules.Period, 
 	reasons := make([]affrules.Reason, 0, n)
 	if daily {
 		var buf [len(time.DateOnly)]byte
+		key := keyDailyFailed
+		if q.DayZone != "" {
+			key = keyDailyFailedZone
+		}
 		reasons = append(reasons, affrules.Reason{
 			Rule:     RuleDaily,
-			Key:      keyDailyFailed,
+			Key:      key,
 			Observed: affrules.Count(int64(count)),
 			Limit:    affrules.Count(int64(q.DailyLimit)),
 			Subject:  string(day.Start.In(q.dayLoc(home)).AppendFormat(buf[:0], time.DateOnly)),

@@ -11,7 +11,7 @@ const (
 	// those where the policy offers invitations ([Policy.Markets], MKT-1): [Evaluator.Validate].
 	RuleMarkets affrules.RuleID = "INV-1"
 	// RuleDaily is INV-2, at most the daily limit of invitations per calendar day of the
-	// account's home market: [Quota.Check].
+	// account's home market, or of the zone the quota names: [Quota.Check].
 	RuleDaily affrules.RuleID = "INV-2"
 	// RuleRepeat is INV-3, one invitation per creator within the repeat window: [Quota.Check].
 	RuleRepeat affrules.RuleID = "INV-3"
@@ -52,11 +52,19 @@ const (
 // carries the ELG-7 reasons of package eligibility, with that package's keys.
 var (
 	// INV-2: observed a count of invitations, limit the daily limit (counts); subject the day
-	// they were counted in, the home market's calendar day as "2006-01-02".
+	// they were counted in, the home market's calendar day as "2006-01-02" (keyDailyFailedZone
+	// when the quota names another zone).
 	keyDailyFailed = affrules.DefineMessage("invitation.inv2.failed", affrules.Message{
 		Text:     "daily invitation limit reached",
 		Observed: "{observed} invitations on {subject}",
 		Limit:    "{limit} a day in the account's home market, across its roles (INV-4)",
+	})
+	// INV-2 under a quota naming its day zone (Quota.DayZone): as keyDailyFailed, the day that
+	// zone's calendar day.
+	keyDailyFailedZone = affrules.DefineMessage("invitation.inv2.failed_day_zone", affrules.Message{
+		Text:     "daily invitation limit reached",
+		Observed: "{observed} invitations on {subject}",
+		Limit:    "{limit} a day of the policy's day zone, across its roles (INV-4)",
 	})
 	// INV-3: observed the instant of the last invitation to the creator, in the home market's
 	// zone; limit the repeat window in 24-hour days.

@@ -70,8 +70,9 @@
 //
 // An invitation is a row of its own, and an account has a row holding its home market and the
 // last sequence number handed out. A reservation creates or locks the account's row (INSERT …
-// ON CONFLICT DO UPDATE), counts the account's invitations in the instant's own calendar day of
-// the home market and finds the creator's latest invitation less than the repeat window before
+// ON CONFLICT DO UPDATE), counts the account's invitations in the instant's own calendar day
+// (invitation.Quota.Day: of the home market, or of the zone the quota names, in whatever zone
+// each call's quota names) and finds the creator's latest invitation less than the repeat window before
 // or after the instant, calls invitation.Quota.Check with that usage, and inserts an admitted
 // invitation with the next number: concurrent reservations of one account, in any process,
 // wait for each other (INV-11), those of other accounts do not. Because the database holds

@@ -253,6 +253,11 @@ func (m *Memory) Reserve(ctx context.Context, q Quota, a Account, inv Invitation
 			s.mu.Unlock()
 			return Record{}, affrules.Decision{}, err
 		}
+		if acc.dayEnd != 0 && acc.dayZone != q.DayZone {
+			// The counted days are another zone's: a day of this one would mix counts of two.
+			s.mu.Unlock()
+			return Record{}, affrules.Decision{}, fielderr.New(pkg, "quota.day_zone", quoteCut(q.DayZone), "differs from %q, the zone this ledger counts account %s's days in: a Memory ledger counts an account's days in one zone", acc.dayZone, quoteCut(a.ID))
+		}
 	}
 	if now < back(s.latest, st.ahead) {
 		// Behind the shard's latest, so behind the ledger's, by more than the lead: the shard
@@ -291,11 +296,6 @@ func (m *Memory) Reserve(ctx context.Context, q Quota, a Account, inv Invitation
 	// INV-3: the creator's latest invitation is within the window of the instant, before it or
 	// after it (a later one is at most the lateness bound after, within every window).
 	open := found && window > 0 && now < last+window
-	if acc.dayEnd != 0 && acc.dayZone != q.DayZone {
-		// The counted days are another zone's: a day of this one would mix counts of two.
-		s.mu.Unlock()
-		return Record{}, affrules.Decision{}, fielderr.New(pkg, "quota.day_zone", quoteCut(q.DayZone), "differs from %q, the zone this ledger counts account %s's days in: a Memory ledger counts an account's days in one zone", acc.dayZone, quoteCut(a.ID))
-	}
 	var d affrules.Decision
 	if now < acc.dayEnd && now >= acc.dayStart && q.admits(int(acc.count), open) {
 		// An instant within the counted day, admitted by the rule's core (Quota.admits), which is

@@ -9,6 +9,7 @@ import (
 	_ "time/tzdata" // MKT-1: market zones load on machines without a system zone database.
 
 	"github.com/affrules/affrules/internal/marketreg"
+	"github.com/affrules/affrules/internal/tzname"
 )
 
 // MarketCode identifies a market, e.g. "TH".
@@ -91,7 +92,7 @@ func NewMarket(code MarketCode, zone, currency string, minorUnit int32, channels
 		return Market{}, fieldErrorf("market.code", strconv.Quote(string(code)), "must be 2 to 8 upper-case letters A-Z or digits")
 	}
 	loc, err := time.LoadLocation(zone)
-	if err != nil || zone == "" || zone == "Local" { // "Local" is the host's zone, not an IANA name (MKT-6)
+	if err != nil || !tzname.Valid(zone) { // "Local" is the host's zone, not an IANA name (MKT-6); a path is a host's file
 		return Market{}, fieldErrorf("market["+string(code)+"].zone", zone, "is not a known IANA time zone")
 	}
 	m.loc = loc

@@ -309,3 +309,18 @@ func checkZonesWithoutSystemTZData(t *testing.T) {
 	// A host-registered market loads the same way.
 	require.NoError(t, affrules.RegisterMarket(affrules.Market{Code: "NZ", Zone: "Pacific/Auckland", Currency: "NZD", MinorUnit: 2}))
 }
+
+// MKT-1, MKT-6: a market's zone is written as an IANA name, so that the same market registers on
+// every host: a name a host's zone directory resolves as a path ("America//New_York",
+// "posixrules", "right/UTC") but the embedded zone database does not is refused.
+func TestNewMarketZoneNameIANA(t *testing.T) {
+	for _, zone := range []string{"America//New_York", "./UTC", "posixrules", "right/UTC", "posix/Asia/Singapore", "Local"} {
+		_, err := affrules.NewMarket("ZN", zone, "USD", 2)
+		if err == nil || !strings.Contains(err.Error(), "market[ZN].zone") {
+			t.Errorf("%q: %v", zone, err)
+		}
+	}
+	if _, err := affrules.NewMarket("ZN", "America/New_York", "USD", 2); err != nil {
+		t.Error(err)
+	}
+}

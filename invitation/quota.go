@@ -1,13 +1,13 @@
 package invitation
 
 import (
-	"strings"
 	"sync"
 	"time"
 
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/internal/bounds"
 	"github.com/affrules/affrules/internal/fielderr"
+	"github.com/affrules/affrules/internal/tzname"
 )
 
 // Quota is the quota rule of SPEC §3 (INV-2..4) as a small comparable value: the daily limit and
@@ -84,37 +84,6 @@ func (q Quota) dayLoc(home *time.Location) *time.Location {
 	return home
 }
 
-// ianaName reports whether name is written as an IANA zone name, so that whether a quota is valid
-// does not depend on the host's zone files: "/"-separated parts of letters, digits, "_", "-" and
-// "+", each starting with a letter, at most 64 bytes, and none of the files a zone directory
-// holds besides zones ("Local", "localtime", "posixrules", "Factory", the "posix/" and "right/"
-// copies), which the library's embedded zone database lacks.
-func ianaName(name string) bool {
-	if len(name) == 0 || len(name) > 64 {
-		return false
-	}
-	switch name {
-	case "Local", "localtime", "posixrules", "Factory":
-		return false
-	}
-	if strings.HasPrefix(name, "posix/") || strings.HasPrefix(name, "right/") {
-		return false
-	}
-	for part := range strings.SplitSeq(name, "/") {
-		if part == "" || !('A' <= part[0] && part[0] <= 'Z' || 'a' <= part[0] && part[0] <= 'z') {
-			return false
-		}
-		for i := 0; i < len(part); i++ {
-			switch c := part[i]; {
-			case 'A' <= c && c <= 'Z', 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '_', c == '-', c == '+':
-			default:
-				return false
-			}
-		}
-	}
-	return true
-}
-
 // zones caches the zones Quotas name: loading one reads the zone database.
 var zones sync.Map // string → *time.Location
 
@@ -127,7 +96,7 @@ func zoneOf(name string) (*time.Location, bool) {
 	if loc, ok := zones.Load(name); ok {
 		return loc.(*time.Location), true
 	}
-	if !ianaName(name) {
+	if !tzname.Valid(name) {
 		return nil, false
 	}
 	loc, err := time.LoadLocation(name)

@@ -87,9 +87,8 @@ type Reward struct {
 // with no tasks or a reward that is negative or finer than the minor unit; a creator who is
 // not a member; a completion of a task that does not exist or at an instant out of bounds.
 //
-// The member is found by a scan of c.Members, so one call costs in proportion to the members
-// (about 15 µs for 10,000), and rewarding each member of a very large collaboration in turn is
-// quadratic in them.
+// The member is found by a scan of c.Members, so one call costs in proportion to the members,
+// and rewarding each member of a very large collaboration in turn is quadratic in them.
 func (e *Evaluator) TaskReward(c Collaboration, creator string, done []Completion) (Reward, affrules.Decision, error) {
 	if err := e.ready(); err != nil {
 		return Reward{}, affrules.Decision{}, err

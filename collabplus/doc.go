@@ -74,8 +74,9 @@
 //   - CP-15: evaluators use the final terms once set ([Collaboration.Terms]), else the
 //     preferences.
 //   - CP-5: a task completion counts from the creator's join (or the start, if later) to the
-//     end; the reward is due at the last task's first counted completion (fixed: SPEC has
-//     the platform pay during the collaboration, so not at its end); partial → nothing.
+//     end; the reward is due at the last task's first counted completion, as SPEC has the
+//     platform pay during the collaboration ([Policy.TaskRewardAtEnd]: at the period's end,
+//     as a challenge's); partial → nothing.
 //   - CP-18, LVL-11: a member keeps the kind the creator joined with ([Creator].Kind,
 //     [Member].Kind); one who joined as link-share-only does not complete a task whose content
 //     type is one of [Policy].ContentCreatorTasks (default "live" and "video"), whatever

@@ -127,6 +127,10 @@ type Policy struct {
 	// whatever completions are reported. Default "live" and "video"; none lets every member
 	// complete every task.
 	ContentCreatorTasks []string `json:"content_creator_tasks"`
+	// TaskRewardAtEnd makes a task reward due at the period's end, as a challenge's is (CP-6),
+	// rather than at the last task's first counted completion. Default false: SPEC has the
+	// platform pay task rewards during the collaboration, as the last task completes (CP-5).
+	TaskRewardAtEnd bool `json:"task_reward_at_end"`
 	// Recommended holds the platform's recommended settings per market (CP-16). Default none.
 	Recommended map[affrules.MarketCode]Recommendation `json:"recommended,omitempty" strict:"all"`
 }

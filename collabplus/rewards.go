@@ -75,9 +75,10 @@ type Reward struct {
 // start, completions count from the start (CP-7: members join from the start instant). Every task
 // needs a counted completion; the reward is then [Terms].Reward, due at the last of the tasks'
 // first counted completions (the platform pays during the collaboration, as the last task
-// completes). Partial completion earns nothing: the decision is denied with one reason per task not
-// completed in time, with its observed instant or count and the limit it missed, and the Reward is
-// the zero Reward. A member who joined as a link-share-only creator does not complete a task of
+// completes), or at the period's end under [Policy].TaskRewardAtEnd. Partial completion earns
+// nothing: the decision is denied with one reason per task not completed in time, with its
+// observed instant or count and the limit it missed, and the Reward is the zero Reward. A member
+// who joined as a link-share-only creator does not complete a task of
 // [Policy].ContentCreatorTasks, whatever completions are reported (LVL-11, CP-18): its reason names
 // the task's content type.
 //
@@ -199,6 +200,9 @@ func (e *Evaluator) TaskReward(c Collaboration, creator string, done []Completio
 	}
 	if len(reasons) > 0 {
 		return Reward{}, affrules.Decide(reasons...), nil
+	}
+	if e.policy.TaskRewardAtEnd { // CP-5 read as paid after the end, as CP-6's rewards are
+		due = end
 	}
 	return Reward{Creator: creator, Amount: t.Reward, Due: due}, affrules.Decide(), nil
 }

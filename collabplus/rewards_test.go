@@ -594,3 +594,32 @@ func TestTaskRewardAllocsFlat(t *testing.T) {
 	}
 	require.Equal(t, count(2), count(1000))
 }
+
+// CP-5 with TaskRewardAtEnd: the same completions earn the same reward, due at the period's
+// end instead of at the last task's first counted completion; partial completion still earns
+// nothing. By default the reward is due as the last task completes.
+func TestTaskRewardAtEnd_CP5(t *testing.T) {
+	c := taskCollab()
+	done := []collabplus.Completion{{1, ukAt(10, 0, 0)}, {0, ukAt(12, 0, 0)}}
+	for _, atEnd := range []bool{false, true} {
+		e := moneyEval(t, func(p *collabplus.Policy) { p.TaskRewardAtEnd = atEnd })
+		r, d, err := e.TaskReward(c, "ann", done)
+		require.NoError(t, err)
+		require.True(t, d.Allowed, d.String())
+		want := collabplus.Reward{Creator: "ann", Amount: dec("50"), Due: ukAt(12, 0, 0)}
+		if atEnd {
+			want.Due = rewardPeriod.End
+		}
+		if diff := cmp.Diff(want, r); diff != "" {
+			t.Errorf("task_reward_at_end %t: reward (-want +got):\n%s", atEnd, diff)
+		}
+		r, d, err = e.TaskReward(c, "ann", done[:1])
+		require.NoError(t, err)
+		require.False(t, d.Allowed)
+		require.Equal(t, collabplus.Reward{}, r)
+	}
+	p, err := collabplus.ParsePolicy([]byte(`{"task_reward_at_end": true}`))
+	require.NoError(t, err)
+	require.True(t, p.TaskRewardAtEnd)
+	require.False(t, collabplus.DefaultPolicy().TaskRewardAtEnd)
+}

@@ -262,8 +262,8 @@ func (e *Evaluator) register(c *Campaign, a Action, at time.Time) error {
 		}
 		reasons = append(reasons, over(c, at, r.Product)...)
 	}
-	if r.Rate.Cmp(c.Requirement) < 0 {
-		reasons = append(reasons, affrules.Reason{Rule: RuleRegistration, Key: keyBelowRequirement, Observed: affrules.RateOf(r.Rate), Limit: affrules.RateOf(c.Requirement), Subject: r.Product})
+	if ok, part := e.meets(c, &r); !ok {
+		reasons = append(reasons, affrules.Reason{Rule: RuleRegistration, Key: e.belowKey(), Observed: affrules.RateOf(part), Limit: affrules.RateOf(c.Requirement), Subject: r.Product})
 	}
 	eligFrom := len(reasons)
 	if d := el.ForCampaign(); !d.Allowed && e.policy.EligibleProductsOnly { // ELG-9

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/shopspring/decimal"
+
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/internal/bounds"
 	"github.com/affrules/affrules/internal/enum"
@@ -170,8 +172,9 @@ type Campaign struct {
 	Registration affrules.Period `json:"registration"`
 	// Period is when approved products are promoted and their offers are live (CMP-5).
 	Period affrules.Period `json:"period"`
-	// Requirement is the minimum total rate a product may be registered at (CMP-3); zero for
-	// none, else within the rate bounds (COM-9).
+	// Requirement is the least rate a product may be registered at (CMP-3): its total rate,
+	// or the creator's or the partner's part of it ([Policy.RequirementOf]); zero for none,
+	// else within the rate bounds (COM-9).
 	Requirement affrules.Rate `json:"requirement,omitzero" strict:"optional"`
 	// Audience is who may take part: the sellers of an agency campaign, the partners of a
 	// seller campaign.
@@ -434,8 +437,13 @@ func (e *Evaluator) checkState(l *fielderr.List, c *Campaign, bad func(time.Time
 		case r.Registered.Before(c.Created):
 			l.Add(f("registered"), stamp(r.Registered), "is before the campaign's creation at %s", stamp(c.Created))
 		}
-		if r.Rate.Cmp(c.Requirement) < 0 {
-			l.Add(f("rate"), r.Rate, "is below the campaign's requirement %s (%s)", c.Requirement, RuleRegistration)
+		if ok, part := e.meets(c, r); !ok {
+			switch of := e.policy.RequirementOf; of {
+			case RequirementOfCreator, RequirementOfPartner:
+				l.Add(f("rate"), r.Rate, "gives the %s %s with partner share %s, below the campaign's requirement %s (%s)", of, part, r.PartnerShare, c.Requirement, RuleRegistration)
+			default:
+				l.Add(f("rate"), r.Rate, "is below the campaign's requirement %s (%s)", c.Requirement, RuleRegistration)
+			}
 		}
 		if c.Initiator == Agency && !c.Audience.Includes(r.Seller) {
 			l.Add(f("seller"), r.Seller, "is not in the campaign's audience (%s)", RuleInitiators)
@@ -573,4 +581,38 @@ func Dates(m affrules.MarketCode, first, last string) (affrules.Period, error) {
 		return affrules.Period{}, fielderr.New(pkg, "last", last, "is before first %s: %w", first, affrules.ErrInvertedPeriod)
 	}
 	return affrules.Period{Start: mk.Day(f).Start, End: mk.Day(t).End}, nil
+}
+
+// meets reports whether registration r meets campaign c's commission requirement (CMP-3,
+// CMP-4), and gives the rate compared with it: r's total rate, or the creator's or the
+// partner's part of it ([Policy.RequirementOf]), exactly; a part is given rounded down to a
+// Rate's nine decimal places, so one below the requirement never shows as reaching it.
+func (e *Evaluator) meets(c *Campaign, r *Registration) (bool, affrules.Rate) {
+	var share decimal.Decimal
+	switch e.policy.RequirementOf {
+	case RequirementOfCreator:
+		share = decimal.NewFromInt(1).Sub(r.PartnerShare.Decimal())
+	case RequirementOfPartner:
+		share = r.PartnerShare.Decimal()
+	default: // total
+		return r.Rate.Cmp(c.Requirement) >= 0, r.Rate
+	}
+	part := r.Rate.Decimal().Mul(share)
+	down, err := affrules.RateFromDecimal(part.Truncate(9))
+	if err != nil { // a rate or share out of range, which the checks report
+		down = r.Rate
+	}
+	return part.Cmp(c.Requirement.Decimal()) >= 0, down
+}
+
+// belowKey is the message key of a rate below a campaign's requirement under the policy's
+// RequirementOf.
+func (e *Evaluator) belowKey() affrules.MessageKey {
+	switch e.policy.RequirementOf {
+	case RequirementOfCreator:
+		return keyCreatorBelowRequirement
+	case RequirementOfPartner:
+		return keyPartnerBelowRequirement
+	}
+	return keyBelowRequirement
 }

@@ -53,7 +53,9 @@
 //     affiliate collaboration is paused, or ends), by removing them (CMP-7) or not listing them;
 //     the package judges eligibility where SPEC places it, at a partner campaign's
 //     registration (ELG-9, ELG-11).
-//   - CMP-3: the commission requirement is a minimum total rate; zero means none. Registration
+//   - CMP-3: the commission requirement is a minimum of the product's total rate
+//     ([Policy.RequirementOf]: of the creator's or the partner's part of it, by the partner
+//     share); zero means none. Registration
 //     starts no later than the campaign and ends no later than its end
 //     ([Policy.RegistrationWithinCampaign], default true). Both periods are half-open instants
 //     [start, end) with start before end; [Dates] builds one from calendar days in the
@@ -114,31 +116,33 @@
 // A refused registration of an ineligible product also carries the product's own reasons, whose
 // keys package eligibility lists:
 //
-//	campaign.cmp1.not_listed         Instant of the action; Instant the listing starts, or its end or removal; subject: the offer
-//	campaign.cmp2.not_in_audience    no values; subject: the seller, not in the audience
-//	campaign.cmp2.not_owner          Text: who acts; Text: the campaign's owner; subject: the campaign
-//	campaign.cmp2.wrong_initiator    Text: the campaign's initiator; Text: the initiator the action needs; subject: the campaign
-//	campaign.cmp4.not_open_yet       Instant of the registration; Instant registration opens; subject: the product
-//	campaign.cmp4.closed             Instant of the registration; Instant registration closed; subject: the product
-//	campaign.cmp4.not_seller         Text: the seller acting; Text: the seller who registered the product; subject: the product
-//	campaign.cmp4.below_requirement  RateOf the total rate; RateOf the campaign's requirement; subject: the product
-//	campaign.cmp4.registered         Text: the registration's status; subject: the product
-//	campaign.cmp5.not_registered     no values; subject: the product (or the shop of a shop-wide disqualification)
-//	campaign.cmp5.wrong_status       Text: the registration's status; Text: the status the action needs; subject: the product
-//	campaign.cmp5.campaign_over      Instant of the action; Instant the campaign ended; subject: the product (the campaign for a join or a publication)
-//	campaign.cmp5.matched            no values; subject: the creator, matched to the product already
-//	campaign.cmp6.matched_by_other   Text: the partner that matched the creator first; subject: the creator
-//	campaign.cmp6.not_open_yet       Instant of joining; Instant registration opens; subject: the campaign
-//	campaign.cmp6.closed             Instant of joining or publishing; Instant registration closed; subject: the campaign
-//	campaign.cmp6.not_in_audience    no values; subject: the partner, not in the audience
-//	campaign.cmp6.not_published      Instant of joining; subject: the campaign
-//	campaign.cmp6.published          Instant the campaign was published; subject: the campaign
-//	campaign.cmp6.no_products        Count 0, the products; Count 1, the minimum; subject: the campaign
-//	campaign.cmp6.joined             Instant the partner joined; subject: the partner
-//	campaign.cmp6.not_joined         no values; subject: the partner, not joined
-//	campaign.elg9.ineligible         Text: the product's state; Text "eligible"; subject: the product
-//	campaign.elg11.not_permanent     Text: the result's state; Text "permanently_disqualified"; subject: the result's ID
-//	campaign.elg11.ended             Instant the product's participation ended; subject: the product, or the result's ID
-//	campaign.elg11.kept              no values: the policy keeps the product in; subject: the result's ID
-//	campaign.elg11.campaign_over     Instant of the disqualification; Instant the campaign ended; subject: the result's ID
+//	campaign.cmp1.not_listed                 Instant of the action; Instant the listing starts, or its end or removal; subject: the offer
+//	campaign.cmp2.not_in_audience            no values; subject: the seller, not in the audience
+//	campaign.cmp2.not_owner                  Text: who acts; Text: the campaign's owner; subject: the campaign
+//	campaign.cmp2.wrong_initiator            Text: the campaign's initiator; Text: the initiator the action needs; subject: the campaign
+//	campaign.cmp4.not_open_yet               Instant of the registration; Instant registration opens; subject: the product
+//	campaign.cmp4.closed                     Instant of the registration; Instant registration closed; subject: the product
+//	campaign.cmp4.not_seller                 Text: the seller acting; Text: the seller who registered the product; subject: the product
+//	campaign.cmp4.below_requirement          RateOf the total rate; RateOf the campaign's requirement; subject: the product
+//	campaign.cmp4.creator_below_requirement  RateOf the creator's part of the rate, rounded down; RateOf the requirement; subject: the product
+//	campaign.cmp4.partner_below_requirement  RateOf the partner's part of the rate, rounded down; RateOf the requirement; subject: the product
+//	campaign.cmp4.registered                 Text: the registration's status; subject: the product
+//	campaign.cmp5.not_registered             no values; subject: the product (or the shop of a shop-wide disqualification)
+//	campaign.cmp5.wrong_status               Text: the registration's status; Text: the status the action needs; subject: the product
+//	campaign.cmp5.campaign_over              Instant of the action; Instant the campaign ended; subject: the product (the campaign for a join or a publication)
+//	campaign.cmp5.matched                    no values; subject: the creator, matched to the product already
+//	campaign.cmp6.matched_by_other           Text: the partner that matched the creator first; subject: the creator
+//	campaign.cmp6.not_open_yet               Instant of joining; Instant registration opens; subject: the campaign
+//	campaign.cmp6.closed                     Instant of joining or publishing; Instant registration closed; subject: the campaign
+//	campaign.cmp6.not_in_audience            no values; subject: the partner, not in the audience
+//	campaign.cmp6.not_published              Instant of joining; subject: the campaign
+//	campaign.cmp6.published                  Instant the campaign was published; subject: the campaign
+//	campaign.cmp6.no_products                Count 0, the products; Count 1, the minimum; subject: the campaign
+//	campaign.cmp6.joined                     Instant the partner joined; subject: the partner
+//	campaign.cmp6.not_joined                 no values; subject: the partner, not joined
+//	campaign.elg9.ineligible                 Text: the product's state; Text "eligible"; subject: the product
+//	campaign.elg11.not_permanent             Text: the result's state; Text "permanently_disqualified"; subject: the result's ID
+//	campaign.elg11.ended                     Instant the product's participation ended; subject: the product, or the result's ID
+//	campaign.elg11.kept                      no values: the policy keeps the product in; subject: the result's ID
+//	campaign.elg11.campaign_over             Instant of the disqualification; Instant the campaign ended; subject: the result's ID
 package campaign

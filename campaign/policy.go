@@ -37,7 +37,20 @@ type Policy struct {
 	// product's own result at the registration (ELG-11's Disqualify still ends a permanently
 	// disqualified product's participation when PermanentEndsParticipation says so).
 	EligibleProductsOnly bool `json:"eligible_products_only"`
+	// RequirementOf is the rate a campaign's commission requirement is a minimum of (CMP-3,
+	// CMP-4): "total", the product's total rate; "creator", the creator's part of it (the rate
+	// × (100% − the partner share)); "partner", the partner's part (the rate × the partner
+	// share). Default total; empty is read as total too.
+	RequirementOf string `json:"requirement_of"`
 }
+
+// The rates a campaign's commission requirement may be a minimum of ([Policy.RequirementOf],
+// CMP-3).
+const (
+	RequirementOfTotal   = "total"
+	RequirementOfCreator = "creator"
+	RequirementOfPartner = "partner"
+)
 
 // DefaultPolicy returns the catalog's values (SPEC §7).
 func DefaultPolicy() Policy {
@@ -46,11 +59,13 @@ func DefaultPolicy() Policy {
 		RegistrationWithinCampaign: true,
 		PermanentEndsParticipation: true,
 		EligibleProductsOnly:       true,
+		RequirementOf:              RequirementOfTotal,
 	}
 }
 
 // Validate reports every problem of the policy at once, each an [*affrules.FieldError] naming
-// the field and its value: no market, a market that is not registered or listed twice.
+// the field and its value: no market, a market that is not registered or listed twice, a
+// requirement_of other than total, creator or partner.
 func (p Policy) Validate() error {
 	l := fielderr.For(pkg)
 	if len(p.Markets) == 0 {
@@ -63,6 +78,11 @@ func (p Policy) Validate() error {
 		} else if slices.Contains(p.Markets[:i], m) {
 			l.Add(f, m, "is listed twice")
 		}
+	}
+	switch p.RequirementOf {
+	case "", RequirementOfTotal, RequirementOfCreator, RequirementOfPartner:
+	default:
+		l.Add("requirement_of", strconv.Quote(p.RequirementOf), "must be total, creator or partner (%s)", RuleTerms)
 	}
 	return fielderr.UnderPolicy(pkg, l.Err())
 }

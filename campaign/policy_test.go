@@ -16,10 +16,11 @@ import (
 func TestDefaultPolicy(t *testing.T) {
 	want := campaign.Policy{
 		Markets:                    []affrules.MarketCode{"UK", "ID", "MY", "VN", "TH", "PH", "SG"},
-		OpenApproval:               false, // CMP-1: no seller approval
-		RegistrationWithinCampaign: true,  // CMP-3
-		PermanentEndsParticipation: true,  // ELG-11
-		EligibleProductsOnly:       true,  // ELG-9
+		OpenApproval:               false,                       // CMP-1: no seller approval
+		RegistrationWithinCampaign: true,                        // CMP-3
+		PermanentEndsParticipation: true,                        // ELG-11
+		EligibleProductsOnly:       true,                        // ELG-9
+		RequirementOf:              campaign.RequirementOfTotal, // CMP-3: a minimum total rate
 	}
 	if diff := cmp.Diff(want, campaign.DefaultPolicy()); diff != "" {
 		t.Errorf("DefaultPolicy (-want +got):\n%s", diff)
@@ -56,7 +57,7 @@ func TestParsePolicy(t *testing.T) {
 
 	b, err := json.Marshal(def)
 	require.NoError(t, err)
-	require.JSONEq(t, `{"markets": ["UK","ID","MY","VN","TH","PH","SG"], "open_approval": false, "registration_within_campaign": true, "permanent_ends_participation": true, "eligible_products_only": true}`, string(b))
+	require.JSONEq(t, `{"markets": ["UK","ID","MY","VN","TH","PH","SG"], "open_approval": false, "registration_within_campaign": true, "permanent_ends_participation": true, "eligible_products_only": true, "requirement_of": "total"}`, string(b))
 	back, err := campaign.ParsePolicy(b)
 	require.NoError(t, err)
 	if diff := cmp.Diff(def, back); diff != "" {
@@ -164,4 +165,81 @@ func TestCommissionBounds(t *testing.T) {
 func TestParsePolicyNullListIsNil(t *testing.T) {
 	_, err := campaign.ParsePolicy([]byte(`{"markets": null}`))
 	require.ErrorContains(t, err, "must list at least one market (MKT-1)")
+}
+
+// CMP-3 with RequirementOf: the campaign's requirement is a minimum of the creator's part of
+// the rate (rate × (100% − partner share)) or of the partner's (rate × partner share), exactly;
+// a part 1e-9 below the requirement is refused with the part observed, rounded down, so it never
+// shows as reaching the limit. The total rate alone decides by default.
+func TestRequirementOf_CMP3(t *testing.T) {
+	reg := func(r, share string) campaign.Registration {
+		g := registration("serum", "shop-1", r)
+		g.PartnerShare = rate(share)
+		return g
+	}
+	tests := []struct {
+		of, rate, share string
+		requirement     string
+		key             affrules.MessageKey // "": registers
+		observed        string
+	}{
+		{campaign.RequirementOfTotal, "12%", "90%", "12%", "", ""},
+		{campaign.RequirementOfTotal, "11.9999999%", "0%", "12%", keyBelowRequirement, "11.9999999%"},
+		{campaign.RequirementOfCreator, "15%", "20%", "12%", "", ""}, // 15% × 80% = 12% exactly
+		{campaign.RequirementOfCreator, "15%", "20.0000001%", "12%", "campaign.cmp4.creator_below_requirement", "11.9999999%"},
+		{campaign.RequirementOfCreator, "12%", "0%", "12%", "", ""},
+		{campaign.RequirementOfCreator, "80%", "100%", "1%", "campaign.cmp4.creator_below_requirement", "0%"},
+		{campaign.RequirementOfPartner, "15%", "20%", "3%", "", ""}, // 15% × 20% = 3% exactly
+		{campaign.RequirementOfPartner, "15%", "19.9999999%", "3%", "campaign.cmp4.partner_below_requirement", "2.9999999%"},
+		{campaign.RequirementOfPartner, "80%", "0%", "1%", "campaign.cmp4.partner_below_requirement", "0%"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.of+" "+tt.rate+" "+tt.share, func(t *testing.T) {
+			p := campaign.DefaultPolicy()
+			p.RequirementOf = tt.of
+			e := campaign.MustNew(p, com)
+			terms := agencyTerms(t)
+			terms.Requirement = rate(tt.requirement)
+			c, err := e.Create(terms, t0)
+			require.NoError(t, err)
+			g := reg(tt.rate, tt.share)
+			got, err := e.Apply(c, campaign.Register(g, eligible("serum", "shop-1")), on(2, 0))
+			if tt.key == "" {
+				require.NoError(t, err)
+				require.Len(t, got.Products, 1)
+				return
+			}
+			var r *affrules.Refusal
+			require.ErrorAs(t, err, &r)
+			require.Equal(t, []affrules.Reason{{Rule: campaign.RuleRegistration, Key: tt.key, Observed: affrules.RateOf(rate(tt.observed)),
+				Limit: affrules.RateOf(rate(tt.requirement)), Subject: "serum"}}, r.Decision.Reasons)
+		})
+	}
+
+	// A campaign holding a registration that meets the total rate but not the creator's part
+	// is bad input to an evaluator whose policy reads the requirement so, naming the rate.
+	c := apply(t, create(t, agencyTerms(t)), register("serum", "shop-1", "14%"), on(2, 0)) // creator's part 11.2%
+	p := campaign.DefaultPolicy()
+	p.RequirementOf = campaign.RequirementOfCreator
+	_, err := campaign.MustNew(p, com).Apply(c, campaign.Review("agency-1", "serum", true), on(3, 0))
+	badInput(t, err, "campaign.products[0].rate")
+	require.ErrorContains(t, err, `campaign.products[0].rate 14%: gives the creator 11.2% with partner share 20%, below the campaign's requirement 12% (CMP-4)`)
+
+	// Policy data: the key, and a value that names no part.
+	got, err := campaign.ParsePolicy([]byte(`{"requirement_of": "creator"}`))
+	require.NoError(t, err)
+	require.Equal(t, campaign.RequirementOfCreator, got.RequirementOf)
+	for _, bad := range []string{"Total", "creators", "seller", " total"} {
+		p := campaign.DefaultPolicy()
+		p.RequirementOf = bad
+		badInput(t, p.Validate(), "policy.requirement_of")
+	}
+	p = campaign.DefaultPolicy()
+	p.RequirementOf = "" // a struct literal without it: total
+	require.NoError(t, p.Validate())
+	_, err = campaign.MustNew(p, com).Apply(create(t, agencyTerms(t)), register("serum", "shop-1", "11.9999999%"), on(2, 0))
+	require.ErrorContains(t, err, "total rate below the campaign's commission requirement")
+	_, err = campaign.ParsePolicy([]byte(`{"requirement_of": "creators"}`))
+	badInput(t, err, "policy.requirement_of")
+	require.ErrorContains(t, err, `policy.requirement_of "creators": must be total, creator or partner (CMP-3)`)
 }

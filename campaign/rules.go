@@ -18,7 +18,7 @@ const (
 	// end: [Evaluator.Create].
 	RuleTerms affrules.RuleID = "CMP-3"
 	// RuleRegistration is CMP-4, registering a product inside the registration period, eligible
-	// (ELG-9), at a total rate meeting the requirement, with a sample quantity and contact, once:
+	// (ELG-9), at a rate meeting the requirement ([Policy.RequirementOf]), with a sample quantity and contact, once:
 	// [Register] through [Evaluator.Apply].
 	RuleRegistration affrules.RuleID = "CMP-4"
 	// RuleReview is CMP-5, the partner's review pending → approved / rejected, the partner
@@ -72,6 +72,16 @@ var (
 	// CMP-4: observed the total rate, limit the campaign's requirement.
 	keyBelowRequirement = affrules.DefineMessage("campaign.cmp4.below_requirement", affrules.Message{
 		Text: "total rate below the campaign's commission requirement", Observed: "{observed}", Limit: "at least {limit}",
+	})
+	// CMP-4 under [Policy.RequirementOf] "creator": observed the creator's part of the rate,
+	// limit the campaign's requirement.
+	keyCreatorBelowRequirement = affrules.DefineMessage("campaign.cmp4.creator_below_requirement", affrules.Message{
+		Text: "creator's part of the rate below the campaign's commission requirement", Observed: "{observed}", Limit: "at least {limit}",
+	})
+	// CMP-4 under [Policy.RequirementOf] "partner": observed the partner's part of the rate,
+	// limit the campaign's requirement.
+	keyPartnerBelowRequirement = affrules.DefineMessage("campaign.cmp4.partner_below_requirement", affrules.Message{
+		Text: "partner's part of the rate below the campaign's commission requirement", Observed: "{observed}", Limit: "at least {limit}",
 	})
 	// CMP-4: the product is registered already; observed its status.
 	keyRegistered = affrules.DefineMessage("campaign.cmp4.registered", affrules.Message{

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/shopspring/decimal"
 	"pgregory.net/rapid"
 
 	"github.com/affrules/affrules"
@@ -23,7 +24,7 @@ var (
 )
 
 // Policy draws valid campaign policies: variations of [campaign.DefaultPolicy] with markets
-// left out and each flag switched. Every policy it draws passes [campaign.Policy.Validate];
+// left out, each flag switched and each reading of the commission requirement. Every policy it draws passes [campaign.Policy.Validate];
 // some break one of the [Properties] on purpose, as a host's edit might.
 func Policy() *rapid.Generator[campaign.Policy] {
 	return rapid.Custom(func(t *rapid.T) campaign.Policy {
@@ -32,6 +33,7 @@ func Policy() *rapid.Generator[campaign.Policy] {
 		p.OpenApproval = rapid.Bool().Draw(t, "open_approval")
 		p.RegistrationWithinCampaign = rapid.Bool().Draw(t, "registration_within_campaign")
 		p.PermanentEndsParticipation = rapid.Bool().Draw(t, "permanent_ends_participation")
+		p.RequirementOf = rapid.SampledFrom([]string{campaign.RequirementOfTotal, campaign.RequirementOfCreator, campaign.RequirementOfPartner}).Draw(t, "requirement_of")
 		return p
 	})
 }
@@ -108,7 +110,10 @@ func Campaign(p campaign.Policy) *rapid.Generator[campaign.Campaign] {
 // Registration draws a registration of a product by a seller who may register in campaign c:
 // a seller of an agency campaign's audience, or a seller campaign's owner; at a rate within
 // commission's bounds that straddles c's requirement (CMP-4: at it passes, below it is refused),
-// with a partner share and a sample quantity.
+// with a partner share and a sample quantity. When p reads the requirement as a minimum of the
+// creator's or the partner's part of the rate ([campaign.Policy].RequirementOf), the share is
+// mostly the one that gives that part the whole rate (0% or 100%), so that the part straddles
+// the requirement as the rate does, and sometimes any.
 func Registration(p campaign.Policy, c campaign.Campaign) *rapid.Generator[campaign.Registration] {
 	err := drawnFrom(c)
 	return rapid.Custom(func(t *rapid.T) campaign.Registration {
@@ -133,6 +138,9 @@ func Registration(p campaign.Policy, c campaign.Campaign) *rapid.Generator[campa
 			req = minRate
 		}
 		r.Rate = rate(req).Draw(t, "rate")
+		if whole, ok := wholeShare(p); ok && !sometimes(t, "any_share", 4) {
+			r.PartnerShare = whole
+		}
 		return r
 	})
 }
@@ -180,4 +188,31 @@ func Listing(p campaign.Policy) *rapid.Generator[commission.Terms] {
 	return rapid.Custom(func(t *rapid.T) commission.Terms {
 		return commission.Terms{Rate: rate(affrules.MustParseRate("10%")).Draw(t, "listing_rate")}
 	})
+}
+
+// wholeShare returns the partner share that gives the part of the rate p's requirement is a
+// minimum of the whole rate (0% for the creator's part, 100% for the partner's), and false when
+// p reads the requirement as a minimum total rate (CMP-3).
+func wholeShare(p campaign.Policy) (affrules.Rate, bool) {
+	switch p.RequirementOf {
+	case campaign.RequirementOfCreator:
+		return affrules.Rate{}, true
+	case campaign.RequirementOfPartner:
+		return affrules.MustParseRate("100%"), true
+	}
+	return affrules.Rate{}, false
+}
+
+// meets reports whether registration r meets campaign c's commission requirement under p
+// (CMP-3, CMP-4): its total rate, or the creator's part (rate × (1 − share)) or the partner's
+// (rate × share), at least the requirement, exactly.
+func meets(p campaign.Policy, c *campaign.Campaign, r *campaign.Registration) bool {
+	part := r.Rate.Decimal()
+	switch p.RequirementOf {
+	case campaign.RequirementOfCreator:
+		part = part.Mul(decimal.NewFromInt(1).Sub(r.PartnerShare.Decimal()))
+	case campaign.RequirementOfPartner:
+		part = part.Mul(r.PartnerShare.Decimal())
+	}
+	return part.Cmp(c.Requirement.Decimal()) >= 0
 }

@@ -71,7 +71,7 @@ func (m *model) register(c *campaign.Campaign, r campaign.Registration, el eligi
 			rules = append(rules, campaign.RuleReview)
 		}
 	}
-	if r.Rate.Cmp(c.Requirement) < 0 {
+	if !meets(m.p, c, &r) {
 		rules = append(rules, campaign.RuleRegistration)
 	}
 	if el.State != eligibility.Eligible && m.p.EligibleProductsOnly {
@@ -275,6 +275,7 @@ func machine(tt *testing.T) func(*rapid.T, campaign.Store) {
 		p.PermanentEndsParticipation = rapid.Bool().Draw(t, "permanent_ends_participation")
 		p.EligibleProductsOnly = !sometimes(t, "any_products", 4)
 		p.RegistrationWithinCampaign = !sometimes(t, "loose_registration", 4)
+		p.RequirementOf = rapid.SampledFrom([]string{campaign.RequirementOfTotal, campaign.RequirementOfCreator, campaign.RequirementOfPartner}).Draw(t, "requirement_of")
 		e, err := campaign.New(p, commission.MustNew(commission.DefaultPolicy()))
 		if err != nil {
 			t.Fatalf("campaign.New: %v", err)
@@ -413,7 +414,11 @@ func machine(tt *testing.T) func(*rapid.T, campaign.Store) {
 				if c.Initiator == campaign.Seller && !sometimes(t, "other_seller", 4) {
 					shop = c.Owner
 				}
-				r := campaign.Registration{Product: product, Seller: shop, PartnerShare: affrules.MustParseRate("30%"), Samples: 5, Contact: "+60 3 1234 5678",
+				share := affrules.MustParseRate("30%")
+				if p.RequirementOf != campaign.RequirementOfTotal { // CMP-3: the part compared moves with the share
+					share = rapid.SampledFrom([]affrules.Rate{{}, share, affrules.MustParseRate("100%")}).Draw(t, "partner_share")
+				}
+				r := campaign.Registration{Product: product, Seller: shop, PartnerShare: share, Samples: 5, Contact: "+60 3 1234 5678",
 					Rate: rapid.SampledFrom([]affrules.Rate{affrules.MustParseRate("9.9999999%"), affrules.MustParseRate("10%"), affrules.MustParseRate("10%"), affrules.MustParseRate("15%")}).Draw(t, "rate")}
 				el := eligibility.Result{ID: product, ShopID: shop, Market: affrules.MY, State: eligibility.Eligible}
 				switch rapid.IntRange(0, 9).Draw(t, "eligibility") {

@@ -117,6 +117,9 @@ func permanentEnds(p campaign.Policy) func(*rapid.T) {
 		if r.Rate.Cmp(c.Requirement) < 0 {
 			r.Rate = c.Requirement
 		}
+		if whole, ok := wholeShare(p); ok && !meets(p, &c, &r) {
+			r.PartnerShare = whole // the part is then the rate itself
+		}
 		if c, err = e.Apply(c, campaign.Register(r, Eligible(r, c.Market)), at); err != nil {
 			t.Fatalf("Register %s at %v: %v", r.Product, at, err)
 		}

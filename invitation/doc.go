@@ -29,7 +29,7 @@
 // in-memory ledger, and package invitationtest is the conformance suite any ledger must pass.
 // History queries ([Query]) serve INV-9 and [Ledger.Respond] with [Record.ContactsShown] INV-10.
 // What the creator is shown (INV-13) is the invitation's message and its [Showcase], which Send
-// fills from the [Account] and the record carries.
+// fills from the [Account] and the record carries, and [Evaluator.Shown] gives.
 //
 // Policy loading follows the library's one rule ([ParsePolicy]): keys that name no field, that
 // name one only when case is ignored, or that are given twice are errors at any depth; a
@@ -155,8 +155,11 @@
 //     category, introduction, address) and the linked creators are inputs on the [Account], kept
 //     by its account manager; Send copies them onto the invitation as at the send instant
 //     ([Invitation.Showcase]), the top [Policy.TopCreators] (default 3) linked creators by
-//     followers, most first, ties by creator ID, or nil when that shows nothing. The message
-//     shown is the invitation's own. A ledger returns nil for a showcase that holds nothing.
+//     followers, most first, ties by creator ID, or nil when that shows nothing, and the
+//     creator is shown that copy ([Evaluator.Shown]; [Policy.LiveShowcase]: the account's
+//     profile as it is when shown, so an account manager's edit reaches invitations already
+//     sent). The message shown is the invitation's own. A ledger returns nil for a showcase
+//     that holds nothing.
 //
 // # Reasons
 //

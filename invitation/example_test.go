@@ -84,6 +84,32 @@ func ExampleEvaluator_Send_listing() {
 	// Nusantara Media 48
 }
 
+// What an invitation shows its creator (INV-13): the company information as at send time by
+// default; with live_showcase, the account's profile as it is when the invitation is shown.
+func ExampleEvaluator_Shown() {
+	ctx := context.Background()
+	agency := exampleAccount
+	agency.Company = &invitation.Company{Name: "Nusantara Media", LinkedCreators: 48}
+	creator := eligibility.Creator{ID: "c-300", ECommercePermission: true}
+	for _, doc := range []string{`{}`, `{"live_showcase": true}`} {
+		p, err := invitation.ParsePolicy([]byte(doc))
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		e := invitation.MustNew(p)
+		rec, _, _ := e.Send(ctx, invitation.NewMemory(), agency, exampleInvitation("putri"), creator, exampleAt)
+
+		later := agency // the account manager renames the company after the invitation was sent
+		later.Company = &invitation.Company{Name: "Nusantara Media Group", LinkedCreators: 52}
+		shown, err := e.Shown(rec, later)
+		fmt.Println(doc, shown.Company.Name, shown.Company.LinkedCreators, err)
+	}
+	// Output:
+	// {} Nusantara Media 48 <nil>
+	// {"live_showcase": true} Nusantara Media Group 52 <nil>
+}
+
 func ExampleEvaluator_Validate() {
 	e := invitation.MustNew(invitation.DefaultPolicy())
 	inv := exampleInvitation("siti.rahma")
@@ -190,7 +216,7 @@ func ExampleParsePolicy() {
 	fmt.Println(err)
 	// Output:
 	// 50 7 map[SG:[email phone]] <nil>
-	// invitation: policy "max_word": is not a field (want one of daily_limit, repeat_window_days, day_zone, max_words, max_spaceless_chars, channels, custom_channels, phone_alone_counts, markets, listing, top_creators)
+	// invitation: policy "max_word": is not a field (want one of daily_limit, repeat_window_days, day_zone, max_words, max_spaceless_chars, channels, custom_channels, phone_alone_counts, markets, listing, top_creators, live_showcase)
 	// invitation: policy.daily_limit 0: must be between 1 and 1000000: out of range
 	// invitation: policy.channels[TH] [phone]: must offer a channel other than phone (INV-5)
 }

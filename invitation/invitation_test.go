@@ -285,7 +285,7 @@ func TestPolicyJSONKeepsTopLevelKeys(t *testing.T) {
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"daily_limit":100,"repeat_window_days":7,"max_words":500,"max_spaceless_chars":2500,
 		"phone_alone_counts":false,"markets":["UK","ID","MY","VN","TH","PH","SG"],
-		"listing":{"allow_partner_only":false,"partner_sees_managed":true},"top_creators":3}`, string(b))
+		"listing":{"allow_partner_only":false,"partner_sees_managed":true},"top_creators":3,"live_showcase":false}`, string(b))
 }
 
 var (
@@ -1150,4 +1150,80 @@ func mustCheck(t testing.TB, q invitation.Quota, home *time.Location, u invitati
 	d, next, err := q.Check(home, u, at)
 	require.NoError(t, err)
 	return d, next
+}
+
+// INV-13 with LiveShowcase: Shown gives the creator the send-time showcase by default, and the
+// account's profile as it is now under the policy, so an account manager's edit reaches an
+// invitation already sent. Send records the send-time showcase under either policy. Under
+// LiveShowcase the account must be the record's and its profile valid.
+func TestShownLiveShowcase_INV13(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
+	a := acctID
+	a.Company = &invitation.Company{Name: "Agency", Category: "beauty"}
+	a.LinkedCreators = []invitation.LinkedCreator{{ID: "x", Followers: 10}, {ID: "y", Followers: 20}}
+	sent := &invitation.Showcase{TopCreators: []invitation.LinkedCreator{{ID: "y", Followers: 20}, {ID: "x", Followers: 10}}, Company: *a.Company}
+
+	// The account manager's later edits: a new name, a new top creator.
+	now := a
+	now.Company = &invitation.Company{Name: "Agency Asia", Category: "beauty"}
+	now.LinkedCreators = []invitation.LinkedCreator{{ID: "x", Followers: 10}, {ID: "y", Followers: 20}, {ID: "z", Followers: 900}}
+	live := &invitation.Showcase{TopCreators: []invitation.LinkedCreator{{ID: "z", Followers: 900}, {ID: "y", Followers: 20}, {ID: "x", Followers: 10}}, Company: *now.Company}
+
+	for _, liveShowcase := range []bool{false, true} {
+		p := invitation.DefaultPolicy()
+		p.LiveShowcase = liveShowcase
+		e := invitation.MustNew(p)
+		r, d, err := e.Send(ctx, invitation.NewMemory(), a, goodID, eligibility.Creator{ID: "c1", ECommercePermission: true}, t0)
+		require.NoError(t, err)
+		require.True(t, d.Allowed)
+		if diff := cmp.Diff(sent, r.Showcase); diff != "" {
+			t.Errorf("live_showcase %t: recorded showcase (-want +got):\n%s", liveShowcase, diff)
+		}
+		got, err := e.Shown(r, now)
+		require.NoError(t, err)
+		want := sent
+		if liveShowcase {
+			want = live
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("live_showcase %t: shown (-want +got):\n%s", liveShowcase, diff)
+		}
+		// An account whose profile shows nothing now shows nothing live.
+		got, err = e.Shown(r, acctID)
+		require.NoError(t, err)
+		if liveShowcase {
+			assert.Nil(t, got)
+		} else {
+			assert.Equal(t, sent, got)
+		}
+		// A record without a showcase shows nothing as at send time.
+		got, err = e.Shown(invitation.Record{Account: acctID.ID}, acctID)
+		require.NoError(t, err)
+		assert.Nil(t, got)
+	}
+
+	p := invitation.DefaultPolicy()
+	p.LiveShowcase = true
+	e := invitation.MustNew(p)
+	r := invitation.Record{Account: acctID.ID, Seq: 1, At: t0, Invitation: goodID}
+	other := now
+	other.ID = "agency-2"
+	_, err := e.Shown(r, other)
+	assert.Equal(t, []string{"account.id"}, problemFields(t, err))
+	assert.ErrorContains(t, err, `account.id "agency-2": is not the record's account`)
+	bad := now
+	bad.LinkedCreators = append(slices.Clone(now.LinkedCreators), invitation.LinkedCreator{ID: "f", Followers: -3})
+	got, err := e.Shown(r, bad)
+	require.ErrorIs(t, err, invitation.ErrProfile)
+	assert.Nil(t, got)
+	assert.Equal(t, []string{"account.linked_creators[3].followers"}, problemFields(t, err))
+	_, err = e.Shown(invitation.Record{}, invitation.Account{})
+	assert.Equal(t, []string{"account.id"}, problemFields(t, err))
+	_, err = (*invitation.Evaluator)(nil).Shown(r, now)
+	require.ErrorIs(t, err, invitation.ErrNoPolicy)
+
+	pp, err := invitation.ParsePolicy([]byte(`{"live_showcase": true}`))
+	require.NoError(t, err)
+	assert.True(t, pp.LiveShowcase)
 }

@@ -68,6 +68,11 @@ type Policy struct {
 	// TopCreators is how many of the account's linked creators, most followed first, an
 	// invitation shows (INV-13). Default 3; 0 shows none.
 	TopCreators int `json:"top_creators"`
+	// LiveShowcase shows an invitation's creator the account's company information and top
+	// linked creators as they are when the invitation is shown ([Evaluator.Shown]), not as they
+	// were when it was sent (INV-13). Default false: as at send time. Send records the
+	// send-time showcase either way, so that a policy changed later still has it.
+	LiveShowcase bool `json:"live_showcase"`
 }
 
 // DefaultPolicy returns the catalog's values: 100 invitations a day, one per creator within 7

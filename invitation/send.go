@@ -66,3 +66,33 @@ func (e *Evaluator) Send(ctx context.Context, l Ledger, a Account, inv Invitatio
 	}
 	return r, d, nil
 }
+
+// Shown returns what invitation record r shows its creator beside its message (INV-13): the
+// showcase [Evaluator.Send] recorded, as at send time, or, under [Policy.LiveShowcase], the one
+// account a gives now: the top [Policy.TopCreators] of a.LinkedCreators by followers and a copy
+// of a.Company. Either is nil when it shows nothing. The send-time showcase is r's own, not a
+// copy. a is read only under LiveShowcase, where it must be the record's account (a.ID is
+// r.Account) with a profile Send would accept; otherwise Shown returns an error naming each
+// problem, as Send does (ErrProfile for the profile), and a nil showcase.
+func (e *Evaluator) Shown(r Record, a Account) (*Showcase, error) {
+	if err := e.ready(); err != nil {
+		return nil, err
+	}
+	if !e.policy.LiveShowcase {
+		if r.Showcase.IsZero() {
+			return nil, nil
+		}
+		return r.Showcase, nil
+	}
+	l := fielderr.For(pkg)
+	if err := bounds.ID(pkg, "account.id", a.ID); err != nil {
+		l.Append(err)
+	} else if a.ID != r.Account {
+		l.Add("account.id", quoteCut(a.ID), "is not the record's account %s: the invitation shows its own account's profile (INV-13)", quoteCut(r.Account))
+	}
+	checkProfile(l, a)
+	if err := l.Err(); err != nil {
+		return nil, err
+	}
+	return showcase(a, e.policy.TopCreators), nil
+}

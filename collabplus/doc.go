@@ -103,6 +103,8 @@
 //   - CP-16, CP-19: advisories are reasons of kind affrules.NotApplicable: a period shorter
 //     than [Policy.SampleLeadDays] with samples offered, settings below the market's
 //     [Policy.Recommended] ones, an exclusive shop-ads rate with the video prompt off.
+//   - SMP-12: a collaboration offers free samples, refundable samples, both or neither
+//     ([Policy.OneSampleKind]: not both, bad input where its terms are submitted or finalised).
 //   - ELG-11: eligibility is checked at submission; a later temporary disqualification changes
 //     nothing in a running collaboration; a permanent one, recorded with [Disqualify], ends the
 //     product's part in the seller's running and scheduled collaborations at that instant (its

@@ -670,3 +670,41 @@ func TestContentTypesIgnoreCase(t *testing.T) {
 	require.True(t, g.Match(collabplus.Creator{ID: "c", ContentTypes: []string{"ſhort"}}).Allowed)
 	require.True(t, g.Match(collabplus.Creator{ID: "d", ContentTypes: []string{"kiss"}}).Allowed)
 }
+
+// SMP-12 with OneSampleKind: terms offering both free and refundable samples are bad input
+// where they are submitted or finalised; one kind, or neither, is accepted. By default both
+// are.
+func TestOneSampleKind_SMP12(t *testing.T) {
+	p := collabplus.DefaultPolicy()
+	p.OneSampleKind = true
+	one := collabplus.MustNew(p, commission.MustNew(commission.DefaultPolicy()))
+	both := fxTerms(collabplus.Product{ID: "lamp", Rate: affrules.MustParseRate("15%")})
+	both.FreeSamples, both.RefundableSamples = true, true
+
+	s := fxSeller(t, one, both)
+	err := lcBadWith(t, one, s, collabplus.Submit("c", fxFacts()), fxDay(1, 20, 0), "preferences.refundable_samples")
+	require.ErrorContains(t, err, "(SMP-12, one_sample_kind)")
+	_, err = fxEval(t, nil).Apply(fxSeller(t, fxEval(t, nil), both), collabplus.Submit("c", fxFacts()), fxDay(1, 20, 0))
+	require.NoError(t, err, "both kinds by default")
+
+	for _, kind := range []func(*collabplus.Terms){
+		func(t *collabplus.Terms) { t.FreeSamples = true },
+		func(t *collabplus.Terms) { t.RefundableSamples = true },
+		func(t *collabplus.Terms) {},
+	} {
+		terms := fxTerms(collabplus.Product{ID: "lamp", Rate: affrules.MustParseRate("15%")})
+		kind(&terms)
+		s := fxSeller(t, one, terms)
+		s, err := one.Apply(s, collabplus.Submit("c", fxFacts()), fxDay(1, 20, 0))
+		require.NoError(t, err)
+		s, err = one.Apply(s, collabplus.Pay("c", "credit_card"), fxDay(1, 20, 12))
+		require.NoError(t, err)
+		final := terms.Clone()
+		final.FreeSamples, final.RefundableSamples = true, true
+		lcBadWith(t, one, s, collabplus.Finalize("c", final), fxDay(1, 25, 0), "final.refundable_samples")
+	}
+
+	got, err := collabplus.ParsePolicy([]byte(`{"one_sample_kind": true}`))
+	require.NoError(t, err)
+	require.True(t, got.OneSampleKind)
+}

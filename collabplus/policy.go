@@ -131,6 +131,10 @@ type Policy struct {
 	// rather than at the last task's first counted completion. Default false: SPEC has the
 	// platform pay task rewards during the collaboration, as the last task completes (CP-5).
 	TaskRewardAtEnd bool `json:"task_reward_at_end"`
+	// OneSampleKind lets a collaboration offer free samples or refundable samples, not both
+	// (SMP-12), checked where its terms are submitted or finalised. Default false: either,
+	// both or neither.
+	OneSampleKind bool `json:"one_sample_kind"`
 	// Recommended holds the platform's recommended settings per market (CP-16). Default none.
 	Recommended map[affrules.MarketCode]Recommendation `json:"recommended,omitempty" strict:"all"`
 }

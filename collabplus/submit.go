@@ -545,6 +545,9 @@ func (e *Evaluator) checkTerms(l *fielderr.List, s *Seller, mk affrules.Market, 
 		amount(l, f+".budget", o.Budget, places)
 		positive(l, f+".target", o.Target)
 	}
+	if t.FreeSamples && t.RefundableSamples && e.policy.OneSampleKind {
+		l.Add(field+".refundable_samples", true, "must not be set beside free_samples: the policy lets a collaboration offer one kind of sample (SMP-12, one_sample_kind)")
+	}
 	if t.WhatsApp != "" && !phone(t.WhatsApp) {
 		l.Add(field+".whatsapp", strconv.Quote(t.WhatsApp), "must be a phone number: 6 to 15 digits, with an optional leading + and spaces, dashes or parentheses (%s)", RuleVideoFlag)
 	}

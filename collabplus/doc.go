@@ -102,7 +102,9 @@
 //   - CP-12: finished > haven't fulfilled (a delivered sample, no content) > unfinished.
 //   - CP-16, CP-19: advisories are reasons of kind affrules.NotApplicable: a period shorter
 //     than [Policy.SampleLeadDays] with samples offered, settings below the market's
-//     [Policy.Recommended] ones, an exclusive shop-ads rate with the video prompt off.
+//     [Policy.Recommended] ones, an exclusive shop-ads rate with the video prompt off
+//     ([Policy.ShopAdsNeedVideoPrompt]: that one is also bad input where the terms are
+//     submitted or finalised).
 //   - SMP-12: a collaboration offers free samples, refundable samples, both or neither
 //     ([Policy.OneSampleKind]: not both, bad input where its terms are submitted or finalised).
 //   - ELG-11: eligibility is checked at submission; a later temporary disqualification changes

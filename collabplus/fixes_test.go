@@ -708,3 +708,40 @@ func TestOneSampleKind_SMP12(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, got.OneSampleKind)
 }
+
+// CP-19 with ShopAdsNeedVideoPrompt: an exclusive shop-ads rate with the prompt to authorise
+// videos off is bad input where the terms are submitted or finalised, naming the product's
+// shop-ads rate; with the prompt on, or without a shop-ads rate, the terms are accepted. By
+// default it is an advisory only, under either setting.
+func TestShopAdsNeedVideoPrompt_CP19(t *testing.T) {
+	p := collabplus.DefaultPolicy()
+	p.ShopAdsNeedVideoPrompt = true
+	strict := collabplus.MustNew(p, commission.MustNew(commission.DefaultPolicy()))
+	ads := fxTerms(collabplus.Product{ID: "lamp", Rate: affrules.MustParseRate("15%"), ShopAds: affrules.MustParseRate("18%")})
+
+	err := lcBadWith(t, strict, fxSeller(t, strict, ads), collabplus.Submit("c", fxFacts()), fxDay(1, 20, 0), "preferences.products[0].shop_ads")
+	require.ErrorContains(t, err, "needs authorise_videos on")
+	plain := fxEval(t, nil)
+	lcApplyWith(t, plain, fxSeller(t, plain, ads), collabplus.Submit("c", fxFacts()), fxDay(1, 20, 0))
+	for _, e := range []*collabplus.Evaluator{plain, strict} {
+		adv, err := e.Advise(affrules.TH, ads)
+		require.NoError(t, err)
+		require.Len(t, adv, 1)
+		require.Equal(t, collabplus.RuleVideoFlag, adv[0].Rule)
+	}
+
+	on := ads.Clone()
+	on.AuthoriseVideos = true
+	s := lcApplyWith(t, strict, fxSeller(t, strict, on), collabplus.Submit("c", fxFacts()), fxDay(1, 20, 0))
+	s = lcApplyWith(t, strict, s, collabplus.Pay("c", "credit_card"), fxDay(1, 20, 12))
+	off := on.Clone()
+	off.AuthoriseVideos = false
+	lcBadWith(t, strict, s, collabplus.Finalize("c", off), fxDay(1, 25, 0), "final.products[0].shop_ads")
+	lcApplyWith(t, strict, s, collabplus.Finalize("c", on), fxDay(1, 25, 0))
+	noAds := fxTerms(collabplus.Product{ID: "lamp", Rate: affrules.MustParseRate("15%")})
+	lcApplyWith(t, strict, fxSeller(t, strict, noAds), collabplus.Submit("c", fxFacts()), fxDay(1, 20, 0))
+
+	got, err := collabplus.ParsePolicy([]byte(`{"shop_ads_need_video_prompt": true}`))
+	require.NoError(t, err)
+	require.True(t, got.ShopAdsNeedVideoPrompt)
+}

@@ -135,6 +135,12 @@ type Policy struct {
 	// (SMP-12), checked where its terms are submitted or finalised. Default false: either,
 	// both or neither.
 	OneSampleKind bool `json:"one_sample_kind"`
+	// ShopAdsNeedVideoPrompt refuses an exclusive shop-ads rate in terms whose prompt to
+	// authorise videos is off ([Terms].AuthoriseVideos), as bad input where they are submitted
+	// or finalised (CP-19: shop-ads commission needs a video the creator authorised, COM-6).
+	// Default false: such terms draw an advisory only ([Evaluator.Advise]), which they draw
+	// under either setting.
+	ShopAdsNeedVideoPrompt bool `json:"shop_ads_need_video_prompt"`
 	// Recommended holds the platform's recommended settings per market (CP-16). Default none.
 	Recommended map[affrules.MarketCode]Recommendation `json:"recommended,omitempty" strict:"all"`
 }

@@ -474,6 +474,9 @@ func (e *Evaluator) checkTerms(l *fielderr.List, s *Seller, mk affrules.Market, 
 		if pr.Rate.IsZero() && !pr.ShopAds.IsZero() {
 			l.Add(f+".shop_ads", pr.ShopAds, "needs an exclusive standard rate beside it (CP-8: the shop-ads rate is set beside the commission, seed 003)")
 		}
+		if !pr.ShopAds.IsZero() && !t.AuthoriseVideos && e.policy.ShopAdsNeedVideoPrompt {
+			l.Add(f+".shop_ads", pr.ShopAds, "needs authorise_videos on: shop-ads commission needs a video the creator authorised (%s, COM-6, shop_ads_need_video_prompt)", RuleVideoFlag)
+		}
 		if pr.Rate.IsZero() && e.rule.RequireExclusiveRate {
 			l.Add(f+".rate", "0%", "must be set: the commission policy requires an exclusive rate (COM-4)")
 		}

@@ -24,7 +24,7 @@ type Evaluator struct {
 	policy Policy
 	com    *commission.Evaluator
 	rule   commission.OfferRule
-	delay  time.Duration // COM-10's decrease delay, for CP-8's live Open rates
+	delay  time.Duration // COM-10's decrease delay, for CP-8's live Open rates; 0 for the rate in force only
 	// markets holds the policy's markets as New found them registered (a registered market never
 	// changes), so that no call copies one from the registry.
 	markets map[affrules.MarketCode]affrules.Market
@@ -50,7 +50,9 @@ func New(p Policy, c *commission.Evaluator) (*Evaluator, error) {
 			e.markets[code] = mk
 		}
 	}
-	if slices.Contains(cp.DelayedSources, commission.Open) { // CP-8 reads Open's live rates as COM-10 pays them
+	// CP-8 reads Open's live rates as COM-10 pays them, unless the policy compares with the
+	// rate in force only.
+	if slices.Contains(cp.DelayedSources, commission.Open) && !p.ExclusiveOverCurrentOpen {
 		e.delay = affrules.Days(cp.DecreaseDelayDays)
 	}
 	return e, nil

@@ -745,3 +745,35 @@ func TestShopAdsNeedVideoPrompt_CP19(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, got.ShopAdsNeedVideoPrompt)
 }
+
+// CP-8 with ExclusiveOverCurrentOpen: an exclusive rate is compared with the Open rate in force
+// at the submission (10%, five days after a cut from 20%), not with the 20% a creator already
+// promoting is still paid during COM-10's delay; payment is unchanged (commission's policy).
+// The refusal under the default tells when the cut's delay has passed.
+func TestExclusiveOverCurrentOpen_CP8(t *testing.T) {
+	at := fxDay(1, 20, 0)
+	cut := at.Add(-5 * 24 * time.Hour)
+	open := openOffer(t,
+		affrules.Effective[commission.Terms]{From: fxDay(1, 1, 0), Value: commission.Terms{Rate: affrules.MustParseRate("20%")}},
+		affrules.Effective[commission.Terms]{From: cut, Value: commission.Terms{Rate: affrules.MustParseRate("10%")}})
+	p := collabplus.DefaultPolicy()
+	p.ExclusiveOverCurrentOpen = true
+	current := collabplus.MustNew(p, commission.MustNew(commission.DefaultPolicy()))
+	def := fxEval(t, nil)
+	terms := func(rate string) collabplus.Terms {
+		tt := fxTerms(collabplus.Product{ID: "lamp", Rate: affrules.MustParseRate(rate)})
+		tt.Period = affrules.Period{Start: fxDay(3, 1, 0), End: fxDay(3, 15, 0)} // after the delay ends (Feb 14)
+		return tt
+	}
+	_, err := def.Apply(fxSeller(t, def, terms("15%")), collabplus.Submit("c", fxFacts(open)), at)
+	r := fxRefused(t, err, collabplus.RuleExclusiveRates)
+	require.Equal(t, cut.Add(30*24*time.Hour), r.Decision.NextAllowed, "the 20% stops counting when the cut is 30 days old")
+	lcApplyWith(t, current, fxSeller(t, current, terms("15%")), collabplus.Submit("c", fxFacts(open)), at)
+	lcApplyWith(t, current, fxSeller(t, current, terms("10.0000001%")), collabplus.Submit("c", fxFacts(open)), at)
+	_, err = current.Apply(fxSeller(t, current, terms("10%")), collabplus.Submit("c", fxFacts(open)), at)
+	fxRefused(t, err, collabplus.RuleExclusiveRates) // strictly above the rate in force
+
+	got, err := collabplus.ParsePolicy([]byte(`{"exclusive_over_current_open": true}`))
+	require.NoError(t, err)
+	require.True(t, got.ExclusiveOverCurrentOpen)
+}

@@ -141,6 +141,11 @@ type Policy struct {
 	// Default false: such terms draw an advisory only ([Evaluator.Advise]), which they draw
 	// under either setting.
 	ShopAdsNeedVideoPrompt bool `json:"shop_ads_need_video_prompt"`
+	// ExclusiveOverCurrentOpen compares each exclusive rate with the product's Open
+	// Collaboration rate in force at the submission, the one a new promoter is paid, rather than
+	// with the highest one a creator already promoting it is still paid during commission's
+	// decrease delay (CP-8, COM-10). Default false.
+	ExclusiveOverCurrentOpen bool `json:"exclusive_over_current_open"`
 	// Recommended holds the platform's recommended settings per market (CP-16). Default none.
 	Recommended map[affrules.MarketCode]Recommendation `json:"recommended,omitempty" strict:"all"`
 }

@@ -358,7 +358,8 @@ func (e *Evaluator) duration(mk affrules.Market, id string, t Terms) []affrules.
 // aboveOpen returns the CP-8 reasons product p's exclusive rates fail: each must be strictly
 // above the highest Open Collaboration rate live for the product at at (its standard or upper
 // tier rate; for shop ads, its shop-ads rate, else its standard rate), over the entries in force
-// during COM-10's delay before at.
+// during COM-10's delay before at (none but the one in force at at under
+// [Policy].ExclusiveOverCurrentOpen, or when Open's decreases are not delayed).
 func (e *Evaluator) aboveOpen(p Product, open []commission.Offer, at time.Time) []affrules.Reason {
 	if p.Rate.IsZero() && p.ShopAds.IsZero() {
 		return nil

@@ -42,6 +42,7 @@ func Policy() *rapid.Generator[collabplus.Policy] {
 		p.TaskRewardAtEnd = rapid.Bool().Draw(t, "task_reward_at_end")
 		p.OneSampleKind = rapid.Bool().Draw(t, "one_sample_kind")
 		p.ShopAdsNeedVideoPrompt = rapid.Bool().Draw(t, "shop_ads_need_video_prompt")
+		p.ExclusiveOverCurrentOpen = rapid.Bool().Draw(t, "exclusive_over_current_open")
 		p.TaskDays.Min = straddle("task_days_min", p.TaskDays.Min, 1, 60)
 		p.TaskDays.Max = straddle("task_days_max", p.TaskDays.Max, p.TaskDays.Min, 3650)
 		p.ChallengeDays.Min = straddle("challenge_days_min", p.ChallengeDays.Min, 1, 60)

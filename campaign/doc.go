@@ -88,7 +88,9 @@
 //     Two campaigns of one product, each matching the creator through another partner, are
 //     the host's to avoid: the package judges one campaign at a time.
 //   - CMP-7: removing a product from Open Collaboration ends its OPEN offer at the instant of
-//     removal, once; a removal before the listing starts makes it never run. A rate change is
+//     removal, once, so orders from then on earn no Open rate (commission.Policy.RemovalDelayed:
+//     a creator promoting it since before is still paid until the removal is the decrease delay
+//     old); a removal before the listing starts makes it never run. A rate change is
 //     a new history entry from its instant, after the last one; COM-10's delay for decreases
 //     is the resolver's. A removed product may be listed again ([Evaluator.List]) by a new
 //     OPEN offer from the removal on, whose terms at its start pay no order less than the

@@ -154,7 +154,9 @@ func (e *Evaluator) ChangeRate(o commission.Offer, t commission.Terms, at time.T
 }
 
 // Remove takes Open offer o out of Open Collaboration at instant at (CMP-7): its period ends
-// at at, so orders from at on earn no Open rate and earlier ones keep theirs. An offer removed
+// at at, so orders from at on earn no Open rate and earlier ones keep theirs (under the
+// commission policy's RemovalDelayed, a creator promoting it since before at is still paid for
+// the decrease delay after at, as after a decrease). An offer removed
 // already (or given an end otherwise) is a [*affrules.Refusal]: a removal is final and is not moved.
 // An at before the offer's last change (its Updated, set by the commission.OfferStore that stored
 // it) is a [*affrules.FieldError].

@@ -57,7 +57,9 @@
 //   - CP-8: each exclusive rate is compared with the highest Open Collaboration rate live for
 //     the product at the submission (the standard or upper tier rate, over the entries in
 //     force during COM-10's delay before it; [Policy.ExclusiveOverCurrentOpen]: the entry in
-//     force at the submission only, a new promoter's); a shop-ads rate with the highest, over the same
+//     force at the submission only, a new promoter's; a listing removed less than the delay
+//     before counts under commission's RemovalDelayed, which pays its promoters until then);
+//     a shop-ads rate with the highest, over the same
 //     entries, of each entry's shop-ads rate, or of its standard or upper tier rate where the
 //     entry has none; only at submission. A product not listed in Open
 //     Collaboration has no floor. An exclusive shop-ads rate needs an exclusive standard rate

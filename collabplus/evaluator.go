@@ -25,6 +25,9 @@ type Evaluator struct {
 	com    *commission.Evaluator
 	rule   commission.OfferRule
 	delay  time.Duration // COM-10's decrease delay, for CP-8's live Open rates; 0 for the rate in force only
+	// removalPays: a removed Open listing pays a creator promoting it for the delay after
+	// (commission's RemovalDelayed, CMP-7), so its rates are live for CP-8 until then
+	removalPays bool
 	// markets holds the policy's markets as New found them registered (a registered market never
 	// changes), so that no call copies one from the registry.
 	markets map[affrules.MarketCode]affrules.Market
@@ -54,6 +57,7 @@ func New(p Policy, c *commission.Evaluator) (*Evaluator, error) {
 	// rate in force only.
 	if slices.Contains(cp.DelayedSources, commission.Open) && !p.ExclusiveOverCurrentOpen {
 		e.delay = affrules.Days(cp.DecreaseDelayDays)
+		e.removalPays = cp.RemovalDelayed && e.delay > 0 // a removed listing still pays its promoters
 	}
 	return e, nil
 }

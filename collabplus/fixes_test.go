@@ -777,3 +777,33 @@ func TestExclusiveOverCurrentOpen_CP8(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, got.ExclusiveOverCurrentOpen)
 }
+
+// CP-8 with commission's RemovalDelayed: an Open listing removed five days before the
+// submission still pays a creator who promoted it (CMP-7), so its 20% is the floor until the
+// removal is 30 days old, when the submission is allowed; by default a removed listing sets no
+// floor.
+func TestCP8RemovedListingStillPays(t *testing.T) {
+	at := fxDay(1, 20, 0)
+	removed := at.Add(-5 * 24 * time.Hour)
+	open := openOffer(t, affrules.Effective[commission.Terms]{From: fxDay(1, 1, 0), Value: commission.Terms{Rate: affrules.MustParseRate("20%")}})
+	open.Period.End = removed
+	terms := fxTerms(collabplus.Product{ID: "lamp", Rate: affrules.MustParseRate("15%")})
+	terms.Period = affrules.Period{Start: fxDay(3, 1, 0), End: fxDay(3, 15, 0)}
+	def := fxEval(t, nil)
+	lcApplyWith(t, def, fxSeller(t, def, terms), collabplus.Submit("c", fxFacts(open)), at)
+
+	e := fxEval(t, func(p *commission.Policy) { p.RemovalDelayed = true })
+	_, err := e.Apply(fxSeller(t, e, terms), collabplus.Submit("c", fxFacts(open)), at)
+	r := fxRefused(t, err, collabplus.RuleExclusiveRates)
+	require.Equal(t, removed.Add(30*24*time.Hour), r.Decision.NextAllowed)
+	lcApplyWith(t, e, fxSeller(t, e, terms), collabplus.Submit("c", fxFacts(open)), removed.Add(30*24*time.Hour))
+	// Under ExclusiveOverCurrentOpen only the rate in force counts: a removed listing has none.
+	p := collabplus.DefaultPolicy()
+	p.ExclusiveOverCurrentOpen = true
+	cur := collabplus.MustNew(p, commission.MustNew(func() commission.Policy {
+		cp := commission.DefaultPolicy()
+		cp.RemovalDelayed = true
+		return cp
+	}()))
+	lcApplyWith(t, cur, fxSeller(t, cur, terms), collabplus.Submit("c", fxFacts(open)), at)
+}

@@ -312,6 +312,9 @@ func (e *Evaluator) openClears(products []Product, openOf map[string][]commissio
 		for _, o := range openOf[p.ID] {
 			if !o.Period.End.IsZero() {
 				instants = append(instants, o.Period.End)
+				if e.removalPays { // a removed listing stops paying its promoters
+					instants = append(instants, o.Period.End.Add(e.delay))
+				}
 			}
 			for start := range o.Rates.All() {
 				instants = append(instants, start.Add(e.delay))
@@ -359,7 +362,9 @@ func (e *Evaluator) duration(mk affrules.Market, id string, t Terms) []affrules.
 // above the highest Open Collaboration rate live for the product at at (its standard or upper
 // tier rate; for shop ads, its shop-ads rate, else its standard rate), over the entries in force
 // during COM-10's delay before at (none but the one in force at at under
-// [Policy].ExclusiveOverCurrentOpen, or when Open's decreases are not delayed).
+// [Policy].ExclusiveOverCurrentOpen, or when Open's decreases are not delayed); a listing
+// removed less than the delay before at counts under commission's RemovalDelayed, which has it
+// pay its promoters until then, its last entry as if in force up to at.
 func (e *Evaluator) aboveOpen(p Product, open []commission.Offer, at time.Time) []affrules.Reason {
 	if p.Rate.IsZero() && p.ShopAds.IsZero() {
 		return nil
@@ -369,8 +374,17 @@ func (e *Evaluator) aboveOpen(p Product, open []commission.Offer, at time.Time) 
 	// rate, as COM-5 pays it), over the entries in force during COM-10's delay before at.
 	var maxStd, maxShop affrules.Rate
 	for _, o := range open {
-		if o.Product != p.ID || at.Before(o.Period.Start) || (!o.Period.End.IsZero() && !at.Before(o.Period.End)) {
+		upto := at // the last instant whose entry counts: at, or the removed listing's last one
+		if o.Product != p.ID || at.Before(o.Period.Start) {
 			continue
+		}
+		if end := o.Period.End; !end.IsZero() && !at.Before(end) {
+			// CMP-7 under commission's RemovalDelayed: a listing removed less than the delay
+			// before at still pays a creator who promoted it before, as if it ran on.
+			if !e.removalPays || !o.Period.Start.Before(end) || !at.Before(end.Add(e.delay)) {
+				continue
+			}
+			upto = end.Add(-time.Nanosecond)
 		}
 		lo := at.Add(-e.delay)
 		var prev *commission.Terms
@@ -392,7 +406,7 @@ func (e *Evaluator) aboveOpen(p Product, open []commission.Offer, at time.Time) 
 			}
 		}
 		for from, v := range o.Rates.All() {
-			if from.After(at) {
+			if from.After(upto) {
 				break
 			}
 			// The entry before this one was in force until from: it counts if from is after lo.
@@ -402,8 +416,8 @@ func (e *Evaluator) aboveOpen(p Product, open []commission.Offer, at time.Time) 
 			v := v
 			prev, prevFrom = &v, from
 		}
-		if prev != nil && !prevFrom.After(at) {
-			consider(prev) // the entry in force at at
+		if prev != nil && !prevFrom.After(upto) {
+			consider(prev) // the entry in force at upto
 		}
 	}
 	if maxStd.IsZero() {

@@ -53,6 +53,7 @@
 //	commission.com5.no_shop_ads_rate_no_fallback  no values: the offer does not apply to a shop-ads order
 //	commission.com10.delayed                      RateOf the rate in force; Instant this creator gets it (a note)
 //	commission.com10.new_promoter                 Text: the source left; Instant it ended; subject: that offer's ID (a note)
+//	commission.com10.removal_delayed              Instant the listing was removed; Instant it stops paying this creator; subject: the offer's ID (a note)
 //	commission.com11.upper_tier                   Count: the creator's order; Count: the upper tier's first order (a note)
 //	commission.com12.not_approved                 no values: the partner campaign registration is not approved
 //	commission.com12.not_matched                  Text: the creator's ID
@@ -185,6 +186,12 @@
 //     and its shop-ads rate kept, or higher ones, are allowed at the removal unless a cut within
 //     the delay before it is still owed, and lower ones once the delay has passed, so that no
 //     decrease skips the delay through a removal and a relisting.
+//   - CMP-7: a removal ends the OPEN offer's period, and orders from the removal instant earn
+//     no Open rate ([Policy.RemovalDelayed]: the removal is a decrease to nothing, delayed as
+//     COM-10 delays any when OPEN's decreases are: a creator promoting since before the removal
+//     is still paid by the removed listing, as if it ran on at its last rate, until the removal
+//     is the delay old, with a commission.com10.removal_delayed note; a listing removed at or
+//     before its start ran for no one and pays no one).
 //   - COM-11: the upper tier pays from the creator's Threshold-th order of the product
 //     ([Order.OrderCount] counts this order), and its rate must be above the standard rate.
 //     Once a tier is active, every later version keeps the threshold and a tier, and neither

@@ -920,3 +920,89 @@ func TestNegativeBaseNamedOnce(t *testing.T) {
 		t.Errorf("a negative base: %v", err)
 	}
 }
+
+// CMP-7 with RemovalDelayed: a removal is a decrease to nothing, delayed as COM-10 delays any.
+// Open 10% from Oct 1, cut to 8% on Oct 3, removed on Oct 5. A creator promoting since before
+// the removal is paid the highest rate in force in the delay before the order (10% while the
+// cut is under 30 days old, then 8%) until the removal is 30 days old, with a note saying
+// until when; from then on, or for a creator who started at the removal, nothing. By default,
+// nothing from the removal on.
+func TestRemovalDelayed_CMP7_COM10(t *testing.T) {
+	removed := day(5)
+	first := openOffer("open-1", at(day(1), "10%"), at(day(3), "8%"))
+	first.Period.End = removed
+	p := commission.DefaultPolicy()
+	p.RemovalDelayed = true
+	e := commission.MustNew(p)
+	b := mustBook(t, e, first)
+	delay := 30 * 24 * time.Hour
+	for _, tc := range []struct {
+		name      string
+		promoting time.Time
+		at        time.Time
+		rate      string // "": nothing earned
+	}{
+		{"before the removal", day(1), day(4), "10%"},
+		{"at the removal, the cut under 30 days old", day(1), removed, "10%"},
+		{"the cut 30 days old: 8%", day(1), day(3).Add(delay), "8%"},
+		{"the last instant before the removal is 30 days old", day(1), removed.Add(delay - time.Nanosecond), "8%"},
+		{"the removal 30 days old", day(1), removed.Add(delay), ""},
+		{"promoting from a nanosecond before the removal", removed.Add(-time.Nanosecond), day(10), "8%"},
+		{"promoting from the removal: a new promoter", removed, day(10), ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r, err := e.Resolve(b, order("o", tc.promoting), tc.at)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if tc.rate == "" {
+				if r.Earned() {
+					t.Fatalf("earned %s %s, want nothing: %s", r.OfferID, r.Rate, r.Explain())
+				}
+				return
+			}
+			if r.OfferID != "open-1" || !r.Rate.Equal(rate(tc.rate)) {
+				t.Fatalf("won %q at %v, want open-1 at %s: %s", r.OfferID, r.Rate, tc.rate, r.Explain())
+			}
+			notes := r.Notes()
+			if !tc.at.Before(removed) {
+				want := fmt.Sprintf("COM-10 not applicable: listing removed from Open Collaboration: a creator already promoting is paid until the decrease delay has passed (observed removed %s, limit paid until %s)",
+					removed.Format(time.RFC3339), removed.Add(delay).Format(time.RFC3339))
+				if len(notes) != 1 || notes[0].String() != want || notes[0].Key != "commission.com10.removal_delayed" {
+					t.Fatalf("notes %v, want %s", notes, want)
+				}
+			}
+		})
+	}
+
+	// By default, with Open's decreases not delayed, or with no delay, the removal is final.
+	notDelayed := p
+	notDelayed.DelayedSources = nil
+	noDelay := p
+	noDelay.DecreaseDelayDays = 0
+	for name, p := range map[string]commission.Policy{"default": commission.DefaultPolicy(), "Open not delayed": notDelayed, "no delay": noDelay} {
+		e := commission.MustNew(p)
+		r, err := e.Resolve(mustBook(t, e, first), order("o", day(1)), removed)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Earned() {
+			t.Errorf("%s: earned %s at the removal: %s", name, r.Rate, r.Explain())
+		}
+	}
+	// A listing removed at its start ran for no one and owes no one.
+	never := openOffer("open-0", at(day(1), "10%"))
+	never.Period = affrules.Period{Start: day(2), End: day(2)}
+	r, err := e.Resolve(mustBook(t, e, never), order("o", day(1)), day(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Earned() {
+		t.Errorf("a listing removed at its start pays %s: %s", r.Rate, r.Explain())
+	}
+	// Policy data.
+	got, err := commission.ParsePolicy([]byte(`{"removal_delayed": true}`))
+	if err != nil || !got.RemovalDelayed {
+		t.Fatalf("removal_delayed: %+v, %v", got.RemovalDelayed, err)
+	}
+}

@@ -30,7 +30,10 @@ type Evaluator struct {
 	delayed [Partner + 1]bool
 	reset   [Partner + 1]bool
 	delay   time.Duration
-	markets []affrules.Market // every market registered when New ran, by code
+	// removalDelayed: an OPEN listing's removal is a decrease delayed like any (CMP-7,
+	// Policy.RemovalDelayed, with OPEN's decreases delayed by a positive delay)
+	removalDelayed bool
+	markets        []affrules.Market // every market registered when New ran, by code
 	// marketAt holds, for a two-letter code (codeindex.Of), 1 + the index of its market in
 	// markets, 0 if it is not one of them
 	marketAt [codeindex.Size]uint16
@@ -62,6 +65,7 @@ func New(p Policy) (*Evaluator, error) {
 	for _, s := range p.ResetSources {
 		e.reset[s] = true
 	}
+	e.removalDelayed = p.RemovalDelayed && e.delayed[Open] && e.delay > 0
 	return e, nil
 }
 

@@ -45,6 +45,13 @@ type Policy struct {
 	// product from the end instant (COM-10, COM-3). Default COLLAB_PLUS; adding TARGET or
 	// PARTNER resets on their ends too.
 	ResetSources []Source `json:"reset_sources"`
+	// RemovalDelayed makes a product's removal from Open Collaboration (its OPEN offer's period
+	// ending, CMP-7) a decrease to nothing, delayed as COM-10 delays any when OPEN is among
+	// DelayedSources: a creator promoting the product since before the removal is still paid,
+	// until the removal is DecreaseDelayDays old, the highest rate the listing paid in the delay
+	// before the order, as if it ran on at its last rate. Default false: orders from the
+	// removal instant earn no Open rate.
+	RemovalDelayed bool `json:"removal_delayed"`
 	// RequireExclusiveRate refuses a Collaboration Plus offer without a rate (COM-4's
 	// alternative). Default false: the Open rate applies.
 	RequireExclusiveRate bool `json:"require_exclusive_rate"`

@@ -103,6 +103,7 @@ func genPolicy(t *rapid.T) commission.Policy {
 	p.ShopAdsPrecedence = rapid.Permutation(all).Draw(t, "shopAdsPrecedence")
 	p.DecreaseDelayDays = rapid.IntRange(0, 40).Draw(t, "delay")
 	p.ShopAdsFallback = rapid.Bool().Draw(t, "fallback")
+	p.RemovalDelayed = rapid.Bool().Draw(t, "removal_delayed")
 	return p
 }
 

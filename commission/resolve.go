@@ -138,7 +138,10 @@ const (
 	noteNewPromoter
 	noteDelayed
 	noteAdvisory
-	noteKinds = noteAdvisory // the number of kinds: a resolution has at most one note of each
+	noteRemoved // CMP-7 under Policy.RemovalDelayed; never beside noteDelayed
+	// noteKinds is how many notes a resolution holds: at most one of each kind, and never both
+	// noteDelayed and noteRemoved (the winner's listing is either in force or removed).
+	noteKinds = noteRemoved - 1
 )
 
 type note struct {
@@ -333,6 +336,8 @@ func (r *Resolution) noteReason(n note) affrules.Reason {
 		return affrules.Reason{Rule: RuleDecrease, Kind: na, Key: keyDecreaseDelayed, Observed: affrules.RateOf(n.rate1), Limit: r.instant(n.n1), Subject: r.OfferID}
 	case noteAdvisory:
 		return affrules.Reason{Rule: RuleSuggested, Kind: na, Key: keyBelowSuggested, Observed: affrules.RateOf(n.rate1), Limit: affrules.RateOf(n.rate2), Subject: string(r.category)}
+	case noteRemoved:
+		return affrules.Reason{Rule: RuleDecrease, Kind: na, Key: keyRemovalDelayed, Observed: r.instant(n.n1), Limit: r.instant(n.n2), Subject: r.OfferID}
 	}
 	return affrules.Reason{}
 }
@@ -626,7 +631,11 @@ func (e *Evaluator) resolve(res *Resolution, b *Book, o *Order, at time.Time) {
 	if resetBy >= 0 && e.delayed[wc.source] {
 		res.note(note{kind: noteNewPromoter, offer: resetBy, n1: since})
 	}
-	if winRates.best != winRates.cur {
+	if winRates.removed {
+		// CMP-7 under RemovalDelayed: the listing was removed, and pays this creator until the
+		// removal is the delay old.
+		res.note(note{kind: noteRemoved, n1: wp.end, n2: wp.end + int64(e.delay)})
+	} else if winRates.best != winRates.cur {
 		// COM-10: the rate in force (none for a shop-ads order without the fallback when that
 		// entry has no shop-ads rate) reaches the creator when the entry paid has been out of
 		// force for the delay.
@@ -658,6 +667,7 @@ type rateInfo struct {
 	units          int64
 	cur, best      int32 // the entry in force and the entry paid, an earlier one under COM-10
 	shopAds, upper bool  // the rate paid is the entry's shop-ads rate, its upper tier's
+	removed        bool  // the offer's listing was removed (CMP-7): cur is its last entry
 }
 
 // judge decides whether offer p applies to order o at now (Unix nanoseconds), key the
@@ -668,11 +678,15 @@ func (e *Evaluator) judge(p *prepared, o *Order, key uint64, now, since int64, s
 		c.outcome, c.why, c.limit = out, w, limit
 		return false
 	}
+	at := now // the instant whose entry is in force: now, or the last one of a removed listing
 	switch {
 	case now < p.start:
 		return fail(OutsidePeriod, whyBeforeStart, p.start)
 	case now >= p.end:
-		return fail(OutsidePeriod, whyEnded, p.end)
+		if !e.removalPays(p, now, since) {
+			return fail(OutsidePeriod, whyEnded, p.end)
+		}
+		at = p.end - 1
 	}
 	switch p.Coverage {
 	case Listed:
@@ -700,7 +714,7 @@ func (e *Evaluator) judge(p *prepared, o *Order, key uint64, now, since int64, s
 	if len(p.hist) == 0 { // COM-4: a Collaboration Plus without an exclusive rate
 		return fail(NoRate, whyNoExclusive, 0)
 	}
-	cur := p.search(now)
+	cur := p.search(at)
 	if cur < 0 {
 		return fail(NoRate, whyNoRateYet, p.froms[0])
 	}
@@ -724,9 +738,18 @@ func (e *Evaluator) judge(p *prepared, o *Order, key uint64, now, since int64, s
 	if best != cur {
 		ri.rate, bestU, ri.shopAds, ri.upper = termsRate(&p.hist[best], count, shopAds)
 	}
-	ri.units, ri.cur, ri.best = bestU, int32(cur), int32(best)
+	ri.units, ri.cur, ri.best, ri.removed = bestU, int32(cur), int32(best), at != now
 	c.outcome = Won
 	return true
+}
+
+// removalPays reports whether OPEN offer p, whose period has ended by now, still pays an order
+// at now of a creator promoting since since (CMP-7 under [Policy.RemovalDelayed]): its removal
+// is a decrease to nothing, which reaches a creator promoting since before it only once it is
+// the decrease delay old (COM-10). A listing that never ran (removed at or before its start)
+// paid no one and owes no one.
+func (e *Evaluator) removalPays(p *prepared, now, since int64) bool {
+	return e.removalDelayed && p.Source == Open && p.start < p.end && since < p.end && now-p.end < int64(e.delay)
 }
 
 // peak returns the entry that pays an order of count through shop ads or not (strict: shop

@@ -129,6 +129,11 @@ var (
 	keyDecreaseDelayed = affrules.DefineMessage("commission.com10.delayed", affrules.Message{
 		Text: "rate decrease not yet applied to a creator already promoting", Observed: "rate in force {observed}", Limit: "applies from {limit}",
 	})
+	// CMP-7 under Policy.RemovalDelayed: observed the instant the listing was removed, limit
+	// the instant from which it pays this creator nothing; the subject is the offer's ID.
+	keyRemovalDelayed = affrules.DefineMessage("commission.com10.removal_delayed", affrules.Message{
+		Text: "listing removed from Open Collaboration: a creator already promoting is paid until the decrease delay has passed", Observed: "removed {observed}", Limit: "paid until {limit}",
+	})
 	// COM-10: observed the source the creator came back from, limit its end instant, from which
 	// the creator is a new promoter; the subject is that offer's ID.
 	keyNewPromoter = affrules.DefineMessage("commission.com10.new_promoter", affrules.Message{

@@ -48,6 +48,7 @@ func Policy() *rapid.Generator[commission.Policy] {
 		p.DelayedSources = rapid.SliceOfDistinct(rapid.SampledFrom(sources), func(s commission.Source) commission.Source { return s }).Draw(t, "delayed_sources")
 		p.ResetSources = rapid.SliceOfDistinct(rapid.SampledFrom(sources), func(s commission.Source) commission.Source { return s }).Draw(t, "reset_sources")
 		p.RequireExclusiveRate = rapid.Bool().Draw(t, "require_exclusive_rate")
+		p.RemovalDelayed = rapid.Bool().Draw(t, "removal_delayed")
 		p.TaxInBase = rapid.Bool().Draw(t, "tax_in_base")
 		p.PlatformCouponInBase = rapid.Bool().Draw(t, "platform_coupon_in_base")
 		p.Rounding = rapid.SampledFrom([]affrules.RoundingMode{affrules.HalfUp, affrules.HalfEven, affrules.Down}).Draw(t, "rounding")

@@ -97,7 +97,8 @@
 //     [Policy.RecallRefundDays]); the platform may process it later.
 //   - CP-10: the extra fee is [Policy.ExtraFeeRate] of the deposit ([Policy.ExtraFeeOnCharged]:
 //     of what is charged, the deposit less the refund), when paid in the calendar
-//     month just before the start month (market zone), something is refunded and the refund
+//     month just before the start month (market zone; [Policy.ExtraFeeAnyEarlierMonth]: in
+//     any month before it), something is refunded and the refund
 //     is processed in the start month; charged that month, returned the next. A recall's
 //     refund draws it only with [Policy.ExtraFeeOnRecall].
 //   - CP-11: the tax report is available from the local midnight starting the

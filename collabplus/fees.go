@@ -228,9 +228,10 @@ func (e *Evaluator) Settle(c Collaboration, achieved []decimal.Decimal, refundAt
 		}
 		s.RefundFrom, s.RefundBy = addCalendarDays(mk, closed, days.Min), addCalendarDays(mk, closed, days.Max)
 	}
-	start := affrules.MonthAt(mk, t.Period.Start)
+	start, paidIn := affrules.MonthAt(mk, t.Period.Start), affrules.MonthAt(mk, paidAt)
+	paidBefore := paidIn == start.Add(-1) || e.policy.ExtraFeeAnyEarlierMonth && paidIn < start // CP-10
 	if e.policy.ExtraFee && (state == Ended || e.policy.ExtraFeeOnRecall) && s.Refunded.Sign() > 0 && !refundAt.IsZero() &&
-		affrules.MonthAt(mk, paidAt) == start.Add(-1) && affrules.MonthAt(mk, refundAt) == start {
+		paidBefore && affrules.MonthAt(mk, refundAt) == start {
 		feeBase := s.Paid
 		if e.policy.ExtraFeeOnCharged {
 			feeBase = s.Charged
@@ -240,7 +241,7 @@ func (e *Evaluator) Settle(c Collaboration, achieved []decimal.Decimal, refundAt
 			s.ExtraFee, s.ExtraFeeCharged, s.ExtraFeeReturned = fee, start, start.Add(1)
 		}
 	}
-	y, m := affrules.MonthAt(mk, paidAt).Add(1).Date()
+	y, m := paidIn.Add(1).Date()
 	s.TaxReport = mk.Day(time.Date(y, m, e.policy.TaxReportDay, 12, 0, 0, 0, loc)).Start
 	return s, nil
 }

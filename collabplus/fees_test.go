@@ -305,6 +305,8 @@ func TestSettleExtraFee(t *testing.T) {
 		{"extra fee off", base, func(p *collabplus.Policy) { p.ExtraFee = false }, "50", localTime(th, 2027, time.February, 20, 0, 0), at, "0"},
 		{"another rate", base, func(p *collabplus.Policy) { p.ExtraFeeRate = affrules.MustParseRate("12.5%") }, "50", localTime(th, 2027, time.February, 20, 0, 0), at, "125.00"},
 		{"paid two months before", paidAt(localTime(th, 2026, time.December, 30, 10, 0)), nil, "50", localTime(th, 2027, time.February, 20, 0, 0), at17, "0"},
+		{"paid two months before, any earlier month counts", paidAt(localTime(th, 2026, time.December, 30, 10, 0)), func(p *collabplus.Policy) { p.ExtraFeeAnyEarlierMonth = true }, "50", localTime(th, 2027, time.February, 20, 0, 0), at17, "110.00"},
+		{"paid in the start month, any earlier month counts", paidAt(localTime(th, 2027, time.February, 1, 0, 30)), func(p *collabplus.Policy) { p.ExtraFeeAnyEarlierMonth = true }, "50", localTime(th, 2027, time.February, 20, 0, 0), at17, "0"},
 		// Jan 31 23:30 in Bangkok is January there; Feb 1 00:30 is February there although it is
 		// still January 31 in UTC.
 		{"paid in the last minutes of January, local", paidAt(localTime(th, 2027, time.January, 31, 23, 30)), nil, "50", localTime(th, 2027, time.February, 20, 0, 0), at17, "110.00"},
@@ -320,6 +322,9 @@ func TestSettleExtraFee(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, onCharged.ExtraFeeOnCharged, "extra_fee_on_charged")
 	require.False(t, collabplus.DefaultPolicy().ExtraFeeOnCharged, "CP-10's default base is the deposit")
+	anyMonth, err := collabplus.ParsePolicy([]byte(`{"extra_fee_any_earlier_month": true}`))
+	require.NoError(t, err)
+	require.True(t, anyMonth.ExtraFeeAnyEarlierMonth, "extra_fee_any_earlier_month")
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var edits []func(*collabplus.Policy)

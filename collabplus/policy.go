@@ -102,6 +102,9 @@ type Policy struct {
 	ExtraFeeRate      affrules.Rate `json:"extra_fee_rate"`
 	ExtraFeeOnRecall  bool          `json:"extra_fee_on_recall"`
 	ExtraFeeOnCharged bool          `json:"extra_fee_on_charged"`
+	// ExtraFeeAnyEarlierMonth applies CP-10's extra fee to a collaboration paid in any calendar
+	// month before its start month, not only in the one just before. Default false.
+	ExtraFeeAnyEarlierMonth bool `json:"extra_fee_any_earlier_month"`
 	// TaxReportDay is the day of the month after payment when the tax report is available
 	// (CP-11). Default 7.
 	TaxReportDay int `json:"tax_report_day"`

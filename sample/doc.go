@@ -51,8 +51,9 @@
 //   - SMP-5: the window is [purchase, purchase + 60 × 24 h) (MKT-3); the seller's goal counts
 //     orders or GMV from any channel, after the collaboration too, never the creator's own
 //     purchases ([Policy.CountOwnPurchases]); the refund (price and shipping) is all or
-//     nothing: the seeds speak of a full refund on reaching the goal and of no partial one, so
-//     no policy setting gives a partial refund.
+//     nothing, as the seeds speak of a full refund on reaching the goal
+//     ([Policy.PartialRefund]: once the window has closed, sales short of the goal are
+//     refunded in proportion, rounded down to the minor unit).
 //   - SMP-6: approval puts a sample "to ship"; the states are requested, rejected, expired, to
 //     ship, shipped, delivered, fulfilled and overdue; rejected, expired, fulfilled and overdue
 //     are final.
@@ -103,4 +104,5 @@
 //	sample.smp5.pending        Decimal counted (orders or GMV); Decimal the goal; subject: the creator (window open)
 //	sample.smp5.missed         Decimal counted (orders or GMV); Decimal the goal; subject: the creator (window closed)
 //	sample.smp5.deadline       not applicable; Instant the refund window closes; subject: the creator
+//	sample.smp5.partial        not applicable; Decimal counted; Decimal the goal; subject: the creator (Policy.PartialRefund)
 package sample

@@ -66,6 +66,10 @@ type Policy struct {
 	// CountOwnPurchases counts the creator's own purchases towards a refundable sample's sales
 	// goal (SMP-5). Default false: a sale whose buyer is the creator does not count.
 	CountOwnPurchases bool `json:"count_own_purchases"`
+	// PartialRefund refunds a refundable sample whose sales goal is missed in part (SMP-5):
+	// once the window has closed, the price and shipping × the sales counted ÷ the goal,
+	// rounded down to the minor unit. Default false: all or nothing.
+	PartialRefund bool `json:"partial_refund"`
 	// CollabPlusExemptFromWait lets a Collaboration Plus request through SMP-10's wait after
 	// the creator's rejected or expired request for the same product. Default false: the wait
 	// holds back every request for the product, whatever its source (SPEC exempts Collaboration

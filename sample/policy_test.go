@@ -74,7 +74,7 @@ func TestParsePolicy(t *testing.T) {
 		"extension_days": 7, "collab_plus_free": 3, "collab_plus_capped": false, "over_quantity": "review",
 		"bands": [{"name": "band_1", "cap": 5}, {"name": "band_2", "cap": 20}, {"name": "band_3", "cap": 50}], "fulfilment_days": 90,
 		"sample_orders_earn_commission": false, "sample_orders_count_as_gmv": false, "refund_days": 60,
-		"count_own_purchases": false, "collab_plus_exempt_from_wait": false}`, string(b))
+		"count_own_purchases": false, "partial_refund": false, "collab_plus_exempt_from_wait": false}`, string(b))
 	back, err := sample.ParsePolicy(b)
 	require.NoError(t, err)
 	if diff := cmp.Diff(def, back); diff != "" {

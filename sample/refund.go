@@ -78,7 +78,9 @@ type Refund struct {
 	Counted decimal.Decimal `json:"counted"`
 	// Deadline is the end of the window [purchase, purchase + RefundDays × 24 h).
 	Deadline time.Time `json:"deadline"`
-	// Amount is the full refund, price and shipping, once the goal is reached; else zero.
+	// Amount is the full refund, price and shipping, once the goal is reached; else zero, or,
+	// under [Policy.PartialRefund] once the window has closed, the part the sales counted
+	// reached.
 	Amount decimal.Decimal `json:"amount"`
 }
 
@@ -92,6 +94,10 @@ var (
 	keyDeadline = affrules.DefineMessage("sample.smp5.deadline", affrules.Message{
 		Text: "refund window", Observed: "closes {observed}",
 	})
+	// SMP-5 under Policy.PartialRefund: observed the sales counted, limit the goal.
+	keyPartialRefund = affrules.DefineMessage("sample.smp5.partial", affrules.Message{
+		Text: "sales goal reached in part: a partial refund", Observed: "{observed} counted", Limit: "goal {limit}",
+	})
 )
 
 // Refund decides a refundable sample at instant at (SMP-5): the sales counted are those of
@@ -101,7 +107,10 @@ var (
 // the creator is refunded the price and shipping in full; short of it, nothing (all or
 // nothing), and the decision observes the sales counted against the goal ("not reached yet"
 // while the window is open, "not reached" after it) and, in a second, non-blocking reason, the
-// window's deadline. Bad input is a
+// window's deadline. Under [Policy.PartialRefund], once the window has closed, sales short of
+// the goal but above nothing are refunded in part: the price and shipping × counted ÷ goal,
+// rounded down to the minor unit; the decision allows it, with a non-blocking reason observing
+// the sales counted against the goal. Bad input is a
 // [*affrules.FieldError]: negative amounts or orders, an unknown goal, a target not above zero
 // (a GMV target, like every amount, exact to the currency's minor unit),
 // an instant before the purchase, a sale without a buyer.
@@ -194,6 +203,14 @@ func (r Rule) Refund(p Purchase, sales []Sale, at time.Time) (Refund, affrules.D
 	key := keyGoalMissed
 	if at.Before(out.Deadline) {
 		key = keyGoalPending // sales until the deadline may still reach it
+	} else if r.p.PartialRefund && out.Counted.Sign() > 0 {
+		// Exact, then rounded down once: (price + shipping) × counted ÷ target.
+		out.Amount, _ = p.Price.Add(p.Shipping).Mul(out.Counted).QuoRem(p.Target, mk.MinorUnit)
+		if out.Amount.Sign() > 0 {
+			return out, affrules.Decide(affrules.Reason{Rule: RuleRefundable, Kind: affrules.NotApplicable, Key: keyPartialRefund,
+				Observed: affrules.Decimal(out.Counted), Limit: affrules.Decimal(p.Target), Subject: p.Creator}), nil
+		}
+		out.Amount = decimal.Zero
 	}
 	return out, affrules.Decide(
 		affrules.Reason{Rule: RuleRefundable, Key: key, Observed: affrules.Decimal(out.Counted), Limit: affrules.Decimal(p.Target), Subject: p.Creator},

@@ -312,3 +312,55 @@ func TestRefundAllocsPerSale_SMP5(t *testing.T) {
 	})
 	require.LessOrEqual(t, allocs, 2.0*float64(len(sales))+20)
 }
+
+// SMP-5 with PartialRefund: once the window has closed, sales short of the goal are refunded
+// in proportion, (price + shipping) × counted ÷ goal rounded down to the minor unit, allowed
+// with a note; while the window is open, or with nothing counted, nothing is refunded, as by
+// default; the goal reached is refunded in full.
+func TestPartialRefund_SMP5(t *testing.T) {
+	r := mustRule(policyWith(func(p *sample.Policy) { p.PartialRefund = true }))
+	deadline := t0.Add(60 * 24 * time.Hour)
+	note := func(counted, goal string) []affrules.Reason {
+		return []affrules.Reason{{Rule: sample.RuleRefundable, Kind: affrules.NotApplicable, Key: "sample.smp5.partial", Observed: affrules.Decimal(dec(counted)), Limit: affrules.Decimal(dec(goal)), Subject: "aisyah"}}
+	}
+	for _, tc := range []struct {
+		name   string
+		p      sample.Purchase
+		sales  []sample.Sale
+		at     time.Time
+		amount string
+		notes  []affrules.Reason // nil: denied
+	}{
+		// 64.40 × 1 ÷ 3 = 21.4666… → 21.46
+		{"one of three orders, window closed", purchase(sample.Orders, "3"), []sample.Sale{sale(t0, 1, "59.90", "u1")}, deadline, "21.46", note("1", "3")},
+		{"two of three orders", purchase(sample.Orders, "3"), []sample.Sale{sale(t0, 2, "59.90", "u1")}, deadline, "42.93", note("2", "3")},
+		{"GMV 100.00 of 300.00", purchase(sample.GMV, "300.00"), []sample.Sale{sale(t0, 1, "100.00", "u1")}, deadline, "21.46", note("100.00", "300.00")},
+		{"window still open: nothing yet", purchase(sample.Orders, "3"), []sample.Sale{sale(t0, 1, "59.90", "u1")}, deadline.Add(-time.Nanosecond), "0", nil},
+		{"nothing counted", purchase(sample.Orders, "3"), nil, deadline, "0", nil},
+		{"a part below the minor unit: nothing", purchase(sample.GMV, "100000.00"), []sample.Sale{sale(t0, 1, "0.01", "u1")}, deadline, "0", nil},
+		{"goal reached: in full", purchase(sample.Orders, "3"), []sample.Sale{sale(t0, 3, "59.90", "u1")}, deadline, "64.40", []affrules.Reason{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got, d, err := r.Refund(tc.p, tc.sales, tc.at)
+			require.NoError(t, err)
+			require.True(t, got.Amount.Equal(dec(tc.amount)), "amount %s, want %s", got.Amount, tc.amount)
+			if tc.notes == nil {
+				require.False(t, d.Allowed, "%v", d)
+				return
+			}
+			require.True(t, d.Allowed, "%v", d)
+			require.Equal(t, len(tc.notes), len(d.Reasons))
+			if len(tc.notes) > 0 {
+				require.Equal(t, tc.notes, d.Reasons)
+			}
+		})
+	}
+	// By default, short of the goal is nothing.
+	got, d, err := mustRule(sample.DefaultPolicy()).Refund(purchase(sample.Orders, "3"), []sample.Sale{sale(t0, 2, "59.90", "u1")}, deadline)
+	require.NoError(t, err)
+	require.False(t, d.Allowed)
+	require.True(t, got.Amount.IsZero())
+	pol, err := sample.ParsePolicy([]byte(`{"partial_refund": true}`))
+	require.NoError(t, err)
+	require.True(t, pol.PartialRefund)
+}

@@ -37,6 +37,7 @@ func Policy() *rapid.Generator[sample.Policy] {
 		p.SampleOrdersEarnCommission = rapid.Bool().Draw(t, "sample_orders_earn_commission")
 		p.SampleOrdersCountAsGMV = rapid.Bool().Draw(t, "sample_orders_count_as_gmv")
 		p.CountOwnPurchases = rapid.Bool().Draw(t, "count_own_purchases")
+		p.PartialRefund = rapid.Bool().Draw(t, "partial_refund")
 		p.CollabPlusExemptFromWait = rapid.Bool().Draw(t, "collab_plus_exempt_from_wait")
 		markets := rapid.SliceOfNDistinct(rapid.SampledFrom(p.Markets), 1, len(p.Markets), func(m affrules.MarketCode) affrules.MarketCode { return m }).Draw(t, "markets")
 		p.Markets = markets

@@ -132,8 +132,9 @@
 //     ordinary orders and [Policy.ShopAdsPrecedence] for shop-ads orders (default the same: the
 //     catalog's PARTNER > TARGET > OPEN, with a Collaboration Plus first, since seed 003 lets it
 //     set shop-ads rates of its own). A source not in the list used is "not ranked" and never
-//     wins. Two applicable offers of one source: the higher rate wins, then the lower offer ID,
-//     so the answer does not depend on the order offers are given in.
+//     wins. Two applicable offers of one source: the higher rate wins, then a listing in force
+//     over a removed one still paying ([Policy.RemovalDelayed]), then the lower offer ID, so
+//     the answer does not depend on the order offers are given in.
 //   - COM-5: a shop-ads order earns the winner's shop-ads rate, or its standard rate where it has
 //     none, with a note ([Policy.ShopAdsFallback], default true; false makes an offer without a
 //     shop-ads rate in force for the order not apply to shop-ads orders, with the reason "no
@@ -190,8 +191,10 @@
 //     no Open rate ([Policy.RemovalDelayed]: the removal is a decrease to nothing, delayed as
 //     COM-10 delays any when OPEN's decreases are: a creator promoting since before the removal
 //     is still paid by the removed listing, as if it ran on at its last rate, until the removal
-//     is the delay old, with a commission.com10.removal_delayed note; a listing removed at or
-//     before its start ran for no one and pays no one).
+//     is the delay old, with a commission.com10.removal_delayed note, and a
+//     commission.com10.delayed one too while a cut before the removal is still owed; a listing
+//     removed at or before its start, or before its first rate, ran for no one and pays no one;
+//     not with OPEN among [Policy.ResetSources]).
 //   - COM-11: the upper tier pays from the creator's Threshold-th order of the product
 //     ([Order.OrderCount] counts this order), and its rate must be above the standard rate.
 //     Once a tier is active, every later version keeps the threshold and a tier, and neither

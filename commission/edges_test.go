@@ -968,7 +968,7 @@ func TestRemovalDelayed_CMP7_COM10(t *testing.T) {
 			if !tc.at.Before(removed) {
 				want := fmt.Sprintf("COM-10 not applicable: listing removed from Open Collaboration: a creator already promoting is paid until the decrease delay has passed (observed removed %s, limit paid until %s)",
 					removed.Format(time.RFC3339), removed.Add(delay).Format(time.RFC3339))
-				if len(notes) != 1 || notes[0].String() != want || notes[0].Key != "commission.com10.removal_delayed" {
+				if len(notes) == 0 || notes[0].String() != want || notes[0].Key != "commission.com10.removal_delayed" {
 					t.Fatalf("notes %v, want %s", notes, want)
 				}
 			}
@@ -1005,4 +1005,56 @@ func TestRemovalDelayed_CMP7_COM10(t *testing.T) {
 	if err != nil || !got.RemovalDelayed {
 		t.Fatalf("removal_delayed: %+v, %v", got.RemovalDelayed, err)
 	}
+}
+
+// CMP-7 with RemovalDelayed, the edges: a listing in force beats a removed one at the same rate
+// whatever their IDs; a listing removed before its first rate paid no one and is reported
+// ended; a cut before the removal still owed is noted beside the removal; the setting is
+// refused beside OPEN among the reset sources.
+func TestRemovalDelayedEdges_CMP7(t *testing.T) {
+	p := commission.DefaultPolicy()
+	p.RemovalDelayed = true
+	e := commission.MustNew(p)
+	removed := day(5)
+	for _, ids := range [][2]string{{"open-1", "open-2"}, {"z-old", "a-new"}} {
+		old := openOffer(ids[0], at(day(1), "10%"))
+		old.Period.End = removed
+		relisted := openOffer(ids[1], at(removed, "10%"))
+		relisted.Period.Start = removed
+		r, err := e.Resolve(mustBook(t, e, old, relisted), order("o", day(1)), day(10))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.OfferID != ids[1] || len(r.Notes()) != 0 {
+			t.Errorf("%v: won %s with notes %v, want the listing in force %s without a note", ids, r.OfferID, r.Notes(), ids[1])
+		}
+	}
+
+	late := openOffer("open-5", at(day(6), "10%"))
+	late.Period = affrules.Period{Start: day(1), End: removed}
+	r, err := e.Resolve(mustBook(t, e, late), order("o", day(1)), day(8))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := r.Candidates(); r.Earned() || len(c) != 1 || c[0].Outcome != commission.OutsidePeriod {
+		t.Errorf("a listing removed before its first rate: %s", r.Explain())
+	}
+
+	cut := openOffer("open-1", at(day(1), "10%"), at(day(3), "8%"))
+	cut.Period.End = removed
+	r, err = e.Resolve(mustBook(t, e, cut), order("o", day(1)), day(10))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var keys []string
+	for _, n := range r.Notes() {
+		keys = append(keys, string(n.Key)+" "+n.Limit.Time().Format("Jan 2"))
+	}
+	if want := []string{"commission.com10.removal_delayed Nov 4", "commission.com10.delayed Nov 2"}; !slices.Equal(keys, want) || !r.Rate.Equal(rate("10%")) {
+		t.Errorf("notes %v at %s, want %v at 10%%", keys, r.Rate, want)
+	}
+
+	p.ResetSources = []commission.Source{commission.CollabPlus, commission.Open}
+	err = p.Validate()
+	wantField(t, err, "policy.removal_delayed")
 }

@@ -50,7 +50,8 @@ type Policy struct {
 	// DelayedSources: a creator promoting the product since before the removal is still paid,
 	// until the removal is DecreaseDelayDays old, the highest rate the listing paid in the delay
 	// before the order, as if it ran on at its last rate. Default false: orders from the
-	// removal instant earn no Open rate.
+	// removal instant earn no Open rate. It may not be set with OPEN among ResetSources, which
+	// makes the end of an OPEN offer a return from which a creator is a new promoter.
 	RemovalDelayed bool `json:"removal_delayed"`
 	// RequireExclusiveRate refuses a Collaboration Plus offer without a rate (COM-4's
 	// alternative). Default false: the Open rate applies.
@@ -117,8 +118,8 @@ func (p Policy) Settlement() Settlement {
 
 // Validate reports every problem of the policy at once, each an [*affrules.FieldError] naming
 // the field and its value: an empty precedence list, an unknown or repeated source in a list;
-// rate bounds outside 0%–100% or inverted; a delay outside 0–3650 days; an unknown rounding
-// mode; no settlement period, an empty seller type or a period outside 0–3650 days; a suggested
+// rate bounds outside 0%–100% or inverted; a delay outside 0–3650 days; removal_delayed with
+// OPEN among reset_sources; an unknown rounding mode; no settlement period, an empty seller type or a period outside 0–3650 days; a suggested
 // rate for an unregistered market or an empty category, or outside min_rate–max_rate ("0%"
 // included).
 func (p Policy) Validate() error {
@@ -140,6 +141,9 @@ func (p Policy) Validate() error {
 	sources("policy.shop_ads_precedence", p.ShopAdsPrecedence, true)
 	sources("policy.delayed_sources", p.DelayedSources, false)
 	sources("policy.reset_sources", p.ResetSources, false)
+	if p.RemovalDelayed && slices.Contains(p.ResetSources, Open) {
+		l.Add("policy.removal_delayed", true, "must not be set with OPEN among reset_sources: a removal would both keep paying a creator already promoting the product and make them a new promoter (CMP-7, COM-10)")
+	}
 	if p.MinRate.IsZero() {
 		l.Add("policy.min_rate", p.MinRate, "must be above 0%% (COM-9): %w", affrules.ErrOutOfRange)
 	}

@@ -138,10 +138,8 @@ const (
 	noteNewPromoter
 	noteDelayed
 	noteAdvisory
-	noteRemoved // CMP-7 under Policy.RemovalDelayed; never beside noteDelayed
-	// noteKinds is how many notes a resolution holds: at most one of each kind, and never both
-	// noteDelayed and noteRemoved (the winner's listing is either in force or removed).
-	noteKinds = noteRemoved - 1
+	noteRemoved               // CMP-7 under Policy.RemovalDelayed
+	noteKinds   = noteRemoved // the number of kinds: a resolution has at most one note of each
 )
 
 type note struct {
@@ -583,7 +581,9 @@ func (e *Evaluator) resolve(res *Resolution, b *Book, o *Order, at time.Time) {
 		}
 		c.rate = ri.rate
 		r := ranks[p.Source]
-		if win < 0 || r < winRank || (r == winRank && ri.units > winRates.units) {
+		// Of one source: the higher rate, then a listing in force over a removed one (CMP-7
+		// under RemovalDelayed), then the lower ID (the order of idx).
+		if win < 0 || r < winRank || (r == winRank && (ri.units > winRates.units || ri.units == winRates.units && winRates.removed && !ri.removed)) {
 			win, winRank, winRates = k, r, ri
 		}
 	}
@@ -633,9 +633,10 @@ func (e *Evaluator) resolve(res *Resolution, b *Book, o *Order, at time.Time) {
 	}
 	if winRates.removed {
 		// CMP-7 under RemovalDelayed: the listing was removed, and pays this creator until the
-		// removal is the delay old.
+		// removal is the delay old (and its last rate from when a cut before it is, below).
 		res.note(note{kind: noteRemoved, n1: wp.end, n2: wp.end + int64(e.delay)})
-	} else if winRates.best != winRates.cur {
+	}
+	if winRates.best != winRates.cur {
 		// COM-10: the rate in force (none for a shop-ads order without the fallback when that
 		// entry has no shop-ads rate) reaches the creator when the entry paid has been out of
 		// force for the delay.
@@ -746,10 +747,11 @@ func (e *Evaluator) judge(p *prepared, o *Order, key uint64, now, since int64, s
 // removalPays reports whether OPEN offer p, whose period has ended by now, still pays an order
 // at now of a creator promoting since since (CMP-7 under [Policy.RemovalDelayed]): its removal
 // is a decrease to nothing, which reaches a creator promoting since before it only once it is
-// the decrease delay old (COM-10). A listing that never ran (removed at or before its start)
-// paid no one and owes no one.
+// the decrease delay old (COM-10). A listing that never ran (removed at or before its start, or
+// before its first rate) paid no one and owes no one.
 func (e *Evaluator) removalPays(p *prepared, now, since int64) bool {
-	return e.removalDelayed && p.Source == Open && p.start < p.end && since < p.end && now-p.end < int64(e.delay)
+	return e.removalDelayed && p.Source == Open && p.start < p.end && len(p.froms) > 0 && p.froms[0] < p.end &&
+		since < p.end && now-p.end < int64(e.delay)
 }
 
 // peak returns the entry that pays an order of count through shop ads or not (strict: shop

@@ -32,8 +32,8 @@ func units(r affrules.Rate) int64 { return r.Decimal().Shift(9).IntPart() }
 // Policy returns a generator of valid policies: variations of [commission.DefaultPolicy] with
 // both precedence lists reordered (every source ranked), the rate bounds moved (a minimum of
 // 0.5%–5%, a maximum of 50%–100%), another decrease delay, other delayed and reset sources,
-// the fallbacks flipped, an exclusive rate required or not, another rounding mode, other
-// settlement periods, and at times a suggested rate for a category. Every policy it draws
+// the fallbacks flipped, an exclusive rate required or not, a removal delayed or not, another
+// rounding mode, other settlement periods, and at times a suggested rate for a category. Every policy it draws
 // passes [commission.Policy.Validate].
 func Policy() *rapid.Generator[commission.Policy] {
 	return rapid.Custom(func(t *rapid.T) commission.Policy {
@@ -48,7 +48,8 @@ func Policy() *rapid.Generator[commission.Policy] {
 		p.DelayedSources = rapid.SliceOfDistinct(rapid.SampledFrom(sources), func(s commission.Source) commission.Source { return s }).Draw(t, "delayed_sources")
 		p.ResetSources = rapid.SliceOfDistinct(rapid.SampledFrom(sources), func(s commission.Source) commission.Source { return s }).Draw(t, "reset_sources")
 		p.RequireExclusiveRate = rapid.Bool().Draw(t, "require_exclusive_rate")
-		p.RemovalDelayed = rapid.Bool().Draw(t, "removal_delayed")
+		// A removal that keeps paying is not also a return from a reset source.
+		p.RemovalDelayed = !slices.Contains(p.ResetSources, commission.Open) && rapid.Bool().Draw(t, "removal_delayed")
 		p.TaxInBase = rapid.Bool().Draw(t, "tax_in_base")
 		p.PlatformCouponInBase = rapid.Bool().Draw(t, "platform_coupon_in_base")
 		p.Rounding = rapid.SampledFrom([]affrules.RoundingMode{affrules.HalfUp, affrules.HalfEven, affrules.Down}).Draw(t, "rounding")

@@ -127,8 +127,9 @@ type Registration struct {
 	// Seller is the seller (shop) whose product it is: the product's eligibility result must
 	// name it as its shop.
 	Seller string `json:"seller"`
-	// Rate is the total commission rate for partner and creator (COM-7), at or above the
-	// campaign's requirement (CMP-4) and within the rate bounds (COM-9).
+	// Rate is the total commission rate for partner and creator (COM-7), meeting the
+	// campaign's requirement (CMP-4: at or above it, or its part named by
+	// [Policy.RequirementOf] is) and within the rate bounds (COM-9).
 	Rate affrules.Rate `json:"rate"`
 	// PartnerShare is the partner's share of the commission, 0%–100%; the creator gets the
 	// rest (COM-7).
@@ -437,13 +438,10 @@ func (e *Evaluator) checkState(l *fielderr.List, c *Campaign, bad func(time.Time
 		case r.Registered.Before(c.Created):
 			l.Add(f("registered"), stamp(r.Registered), "is before the campaign's creation at %s", stamp(c.Created))
 		}
-		if ok, part := e.meets(c, r); !ok {
-			switch of := e.policy.RequirementOf; of {
-			case RequirementOfCreator, RequirementOfPartner:
-				l.Add(f("rate"), r.Rate, "gives the %s %s with partner share %s, below the campaign's requirement %s (%s)", of, part, r.PartnerShare, c.Requirement, RuleRegistration)
-			default:
-				l.Add(f("rate"), r.Rate, "is below the campaign's requirement %s (%s)", c.Requirement, RuleRegistration)
-			}
+		// The total rate, whatever the policy's RequirementOf: a part is never more than it, and
+		// a registration made under another reading still stands.
+		if r.Rate.Cmp(c.Requirement) < 0 {
+			l.Add(f("rate"), r.Rate, "is below the campaign's requirement %s (%s)", c.Requirement, RuleRegistration)
 		}
 		if c.Initiator == Agency && !c.Audience.Includes(r.Seller) {
 			l.Add(f("seller"), r.Seller, "is not in the campaign's audience (%s)", RuleInitiators)

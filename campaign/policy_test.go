@@ -2,6 +2,7 @@ package campaign_test
 
 import (
 	"encoding/json"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -216,14 +217,23 @@ func TestRequirementOf_CMP3(t *testing.T) {
 		})
 	}
 
-	// A campaign holding a registration that meets the total rate but not the creator's part
-	// is bad input to an evaluator whose policy reads the requirement so, naming the rate.
+	// A registration made under the total reading stands under another: the campaign's stored
+	// registrations are checked against the total rate, which no part exceeds. One whose total
+	// is below the requirement is bad input under any reading.
 	c := apply(t, create(t, agencyTerms(t)), register("serum", "shop-1", "14%"), on(2, 0)) // creator's part 11.2%
 	p := campaign.DefaultPolicy()
 	p.RequirementOf = campaign.RequirementOfCreator
-	_, err := campaign.MustNew(p, com).Apply(c, campaign.Review("agency-1", "serum", true), on(3, 0))
+	creatorEv := campaign.MustNew(p, com)
+	reviewed, err := creatorEv.Apply(c, campaign.Review("agency-1", "serum", true), on(3, 0))
+	require.NoError(t, err)
+	_, err = creatorEv.Offers(reviewed, on(6, 0))
+	require.NoError(t, err)
+	bad := reviewed
+	bad.Products = slices.Clone(reviewed.Products)
+	bad.Products[0].Rate = rate("11.9999999%")
+	_, err = creatorEv.Offers(bad, on(6, 0))
 	badInput(t, err, "campaign.products[0].rate")
-	require.ErrorContains(t, err, `campaign.products[0].rate 14%: gives the creator 11.2% with partner share 20%, below the campaign's requirement 12% (CMP-4)`)
+	require.ErrorContains(t, err, `campaign.products[0].rate 11.9999999%: is below the campaign's requirement 12% (CMP-4)`)
 
 	// Policy data: the key, and a value that names no part.
 	got, err := campaign.ParsePolicy([]byte(`{"requirement_of": "creator"}`))

@@ -29,7 +29,8 @@
 // in-memory ledger, and package invitationtest is the conformance suite any ledger must pass.
 // History queries ([Query]) serve INV-9 and [Ledger.Respond] with [Record.ContactsShown] INV-10.
 // What the creator is shown (INV-13) is the invitation's message and its [Showcase], which Send
-// fills from the [Account] and the record carries, and [Evaluator.Shown] gives.
+// fills from the [Account] and the record carries, and [Evaluator.Shown] gives (or, under
+// [Policy.LiveShowcase], the account's profile as it is when shown).
 //
 // Policy loading follows the library's one rule ([ParsePolicy]): keys that name no field, that
 // name one only when case is ignored, or that are given twice are errors at any depth; a

@@ -98,7 +98,9 @@ type LinkedCreator struct {
 // Showcase is what an invitation shows the creator beside its message (INV-13), as at send
 // time: the account's top linked creators by followers, most followed first, and its company
 // information. [Evaluator.Send] fills it from the [Account], so a later change of the account
-// does not change an invitation already sent. A nil or zero Showcase shows nothing.
+// does not change the showcase of an invitation already sent (which [Evaluator.Shown] gives the
+// creator unless [Policy.LiveShowcase] shows the account as it is now). A nil or zero Showcase
+// shows nothing.
 type Showcase struct {
 	TopCreators []LinkedCreator `json:"top_creators,omitempty"`
 	Company     Company         `json:"company,omitzero"`

@@ -42,8 +42,9 @@ const (
 	// [Evaluator.Validate]. Package eligibility applies it to the listing.
 	RuleMarketplace affrules.RuleID = "INV-12"
 	// RuleShown is INV-13, what an invitation shows the creator (the message, the top linked
-	// creators and the company information as at send time): [Evaluator.Send] fills
-	// [Invitation.Showcase]; [Evaluator.Validate] checks the account's profile.
+	// creators and the company information as at send time, or as they are now under
+	// [Policy.LiveShowcase]): [Evaluator.Send] fills [Invitation.Showcase], [Evaluator.Shown]
+	// gives what is shown; [Evaluator.Validate] checks the account's profile.
 	RuleShown affrules.RuleID = "INV-13"
 )
 

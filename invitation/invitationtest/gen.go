@@ -17,7 +17,8 @@ import (
 // Policy returns a generator of valid policies: variations of [invitation.DefaultPolicy] with
 // the daily limit and the repeat window moved (small limits, where INV-2 is reached, as well as
 // large ones; a window of 1 to 30 days, or 3650), other message budgets and numbers of top
-// creators, phone alone counting or not, a subset of the markets in another order, the
+// creators, phone alone counting or not, the showcase as at send time or live, a subset of the
+// markets in another order, the
 // listing's switches flipped, and a market's contact channels overridden, at times with a custom
 // channel. Every policy it draws passes [invitation.Policy.Validate] and has a positive window.
 func Policy() *rapid.Generator[invitation.Policy] {
@@ -29,6 +30,7 @@ func Policy() *rapid.Generator[invitation.Policy] {
 		p.MaxSpacelessChars = rapid.SampledFrom([]int{1, 250, 2500, 1_000_000}).Draw(t, "max_spaceless_chars")
 		p.TopCreators = rapid.IntRange(0, 100).Draw(t, "top_creators")
 		p.PhoneAloneCounts = rapid.Bool().Draw(t, "phone_alone_counts")
+		p.LiveShowcase = rapid.Bool().Draw(t, "live_showcase")
 		markets := rapid.Permutation(p.Markets).Draw(t, "markets")
 		p.Markets = markets[:rapid.IntRange(1, len(markets)).Draw(t, "market_count")]
 		p.Listing = eligibility.Listing{

@@ -101,7 +101,8 @@ func chargeShare(curve []ChargePoint, x *big.Rat) *big.Rat {
 //   - CP-10: the extra fee is the deposit (with [Policy.ExtraFeeOnCharged], what is charged) ×
 //     [Policy.ExtraFeeRate], rounded once (none when that rounds to zero), when the policy
 //     turns it on, the payment's calendar month is the month just before the month of the
-//     period's start, something is refunded, and refundAt lies in the start month (months of
+//     period's start (any month before it under [Policy.ExtraFeeAnyEarlierMonth]), something
+//     is refunded, and refundAt lies in the start month (months of
 //     the market's calendar, MKT-2). It is charged in the start month and returned the month
 //     after. Interpretation: the refund is CP-9's; a recall's refund draws the fee only when
 //     [Policy.ExtraFeeOnRecall] is on. With refundAt zero no extra fee is decided.

@@ -108,9 +108,9 @@
 //     policy declares in [Policy.CustomChannels], whose values are free text with a visible
 //     character and no control or invisible characters (blank fillers included).
 //   - INV-6: words are whitespace-separated tokens. Text of scripts written without spaces
-//     (Thai, Lao, Khmer, Myanmar, Chinese, Japanese kana) is counted by character against
-//     [Policy.MaxSpacelessChars], default 2500 (500 words of about five characters, a typical Thai
-//     word with its vowel and tone marks). A message mixing both spends the budgets in
+//     (Thai, Lao, Khmer, Myanmar, Chinese, Japanese kana; [Policy.SpacelessScripts]) is
+//     counted by character against [Policy.MaxSpacelessChars], default 2500 (500 words of about
+//     five characters, a typical Thai word with its vowel and tone marks). A message mixing both spends the budgets in
 //     proportion: words/500 + characters/2500 must not exceed 1. A token made only of such
 //     characters counts as characters, not as a word, so Thai cannot bypass the limit. A token
 //     is one word however long it is: a very long run of Latin text without whitespace counts

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/affrules/affrules"
 )
@@ -25,6 +26,8 @@ type Evaluator struct {
 	// markets holds the input rules of every market registered when New ran, resolved once. A
 	// market registered later is looked up in the registry on each call ([Evaluator.market]).
 	markets map[affrules.MarketCode]*marketRules
+	// spaceless holds the tables of the policy's spaceless scripts (INV-6).
+	spaceless []*unicode.RangeTable
 }
 
 // marketRules is what the input rules need of one market under the policy (INV-1, INV-5).
@@ -64,11 +67,12 @@ func New(p Policy) (*Evaluator, error) {
 	}
 	p.Channels = cloneChannels(p.Channels)
 	p.Markets = slices.Clone(p.Markets)
+	p.SpacelessScripts = slices.Clone(p.SpacelessScripts)
 	codes := make([]string, len(p.Markets))
 	for i, m := range p.Markets {
 		codes[i] = string(m)
 	}
-	e := &Evaluator{policy: p, offered: strings.Join(codes, ", "), markets: make(map[affrules.MarketCode]*marketRules)}
+	e := &Evaluator{policy: p, offered: strings.Join(codes, ", "), markets: make(map[affrules.MarketCode]*marketRules), spaceless: scriptTables(p.SpacelessScripts)}
 	for _, m := range affrules.Markets() {
 		e.markets[m.Code] = newMarketRules(p, m)
 	}

@@ -216,7 +216,7 @@ func ExampleParsePolicy() {
 	fmt.Println(err)
 	// Output:
 	// 50 7 map[SG:[email phone]] <nil>
-	// invitation: policy "max_word": is not a field (want one of daily_limit, repeat_window_days, day_zone, max_words, max_spaceless_chars, channels, custom_channels, phone_alone_counts, markets, listing, top_creators, live_showcase)
+	// invitation: policy "max_word": is not a field (want one of daily_limit, repeat_window_days, day_zone, max_words, max_spaceless_chars, spaceless_scripts, channels, custom_channels, phone_alone_counts, markets, listing, top_creators, live_showcase)
 	// invitation: policy.daily_limit 0: must be between 1 and 1000000: out of range
 	// invitation: policy.channels[TH] [phone]: must offer a channel other than phone (INV-5)
 }

@@ -235,7 +235,7 @@ func (e *Evaluator) validate(l *fielderr.List, a Account, inv Invitation) {
 	default:
 		checkContacts(l, m, inv.Contacts, e.policy.PhoneAloneCounts)
 	}
-	checkMessage(l, e.policy, inv.Message)
+	checkMessage(l, e.policy, e.spaceless, inv.Message)
 	checkName(l, "username", inv.Username)
 	checkName(l, "nickname", inv.Nickname)
 	switch inv.Purpose {

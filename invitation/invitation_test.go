@@ -285,7 +285,7 @@ func TestPolicyJSONKeepsTopLevelKeys(t *testing.T) {
 	require.NoError(t, err)
 	assert.JSONEq(t, `{"daily_limit":100,"repeat_window_days":7,"max_words":500,"max_spaceless_chars":2500,
 		"phone_alone_counts":false,"markets":["UK","ID","MY","VN","TH","PH","SG"],
-		"listing":{"allow_partner_only":false,"partner_sees_managed":true},"top_creators":3,"live_showcase":false}`, string(b))
+		"listing":{"allow_partner_only":false,"partner_sees_managed":true},"top_creators":3,"live_showcase":false,"spaceless_scripts":["Thai","Lao","Khmer","Myanmar","Han","Hiragana","Katakana"]}`, string(b))
 }
 
 var (
@@ -1226,4 +1226,54 @@ func TestShownLiveShowcase_INV13(t *testing.T) {
 	pp, err := invitation.ParsePolicy([]byte(`{"live_showcase": true}`))
 	require.NoError(t, err)
 	assert.True(t, pp.LiveShowcase)
+}
+
+// INV-6 with SpacelessScripts: which scripts a message spends by character is policy. With
+// budgets of 2 words or 10 characters, a Thai message of 12 characters in one token is over
+// the budget by default and with Thai listed, and one word with no spaceless script; a Chinese
+// one likewise follows the list. nil is the default list, an empty list none; unknown or
+// repeated names are refused.
+func TestSpacelessScripts_INV6(t *testing.T) {
+	thai := "สวัสดีครับผมชื่อ" // 16 characters of Thai, no space
+	han := "我们代理三个护肤品牌想寄样品"    // 14 characters of Han
+	for _, tc := range []struct {
+		name    string
+		scripts []string
+		thaiOK  bool
+		hanOK   bool
+	}{
+		{"default (nil)", nil, false, false},
+		{"the catalog's list", []string{"Thai", "Lao", "Khmer", "Myanmar", "Han", "Hiragana", "Katakana"}, false, false},
+		{"Thai only", []string{"Thai"}, false, true},
+		{"none", []string{}, true, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := invitation.DefaultPolicy()
+			p.MaxWords, p.MaxSpacelessChars = 2, 10
+			p.SpacelessScripts = tc.scripts
+			e := invitation.MustNew(p)
+			for _, m := range []struct {
+				msg string
+				ok  bool
+			}{{thai, tc.thaiOK}, {han, tc.hanOK}} {
+				inv := goodID
+				inv.Message = m.msg
+				err := e.Validate(acctID, inv)
+				if m.ok {
+					assert.NoError(t, err, m.msg)
+				} else {
+					assert.ErrorIs(t, err, invitation.ErrMessage, m.msg)
+				}
+			}
+		})
+	}
+	p := invitation.DefaultPolicy()
+	p.SpacelessScripts = []string{"Thai", "thai", "Klingon", "Thai"}
+	assert.Equal(t, []string{"policy.spaceless_scripts[1]", "policy.spaceless_scripts[2]", "policy.spaceless_scripts[3]"}, problemFields(t, p.Validate()))
+	got, err := invitation.ParsePolicy([]byte(`{"spaceless_scripts": ["Thai", "Lao"]}`))
+	require.NoError(t, err)
+	assert.Equal(t, []string{"Thai", "Lao"}, got.SpacelessScripts)
+	got, err = invitation.ParsePolicy([]byte(`{"spaceless_scripts": null}`))
+	require.NoError(t, err)
+	assert.Nil(t, got.SpacelessScripts, "null is nil: the default list")
 }

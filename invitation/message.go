@@ -11,17 +11,32 @@ import (
 	"github.com/affrules/affrules/internal/shown"
 )
 
-// spaceless lists the scripts written without spaces between words (INV-6 interpretation).
-var spaceless = []*unicode.RangeTable{unicode.Thai, unicode.Lao, unicode.Khmer, unicode.Myanmar, unicode.Han, unicode.Hiragana, unicode.Katakana}
+// defaultSpaceless names the scripts written without spaces between words (INV-6
+// interpretation), [Policy].SpacelessScripts by default.
+var defaultSpaceless = []string{"Thai", "Lao", "Khmer", "Myanmar", "Han", "Hiragana", "Katakana"}
+
+// scriptTables returns the tables of the scripts names names (valid: Policy.Validate checked
+// them), or of the default ones for nil.
+func scriptTables(names []string) []*unicode.RangeTable {
+	if names == nil {
+		names = defaultSpaceless
+	}
+	out := make([]*unicode.RangeTable, len(names))
+	for i, n := range names {
+		out[i] = unicode.Scripts[n]
+	}
+	return out
+}
 
 // measure returns the number of words of msg, not counting tokens whose letters and digits are
-// all in a script written without spaces, the number of characters of msg in such scripts, and
+// all in a script written without spaces (one of spaceless), the number of characters of msg in
+// such scripts, and
 // whether msg holds a visible character. Words are separated by whitespace and by invisible
 // format characters (Unicode Cf: zero-width space, word joiner, byte-order mark, zero-width
 // non-joiner and joiner, soft hyphen…), so invisible characters cannot join words past the limit;
 // a zero-width joiner between two characters that are neither letters nor digits (an emoji
 // sequence such as a family) joins them.
-func measure(msg string) (words, chars int, visible bool) {
+func measure(msg string, spaceless []*unicode.RangeTable) (words, chars int, visible bool) {
 	inTok, word, spacelessTok := false, false, false
 	end := func() {
 		// A token with no letters at all (such as "—" or "2+2") is still a word; one whose
@@ -94,9 +109,10 @@ func firstControl(msg string) (rune, int, bool) {
 	return 0, 0, false
 }
 
-// checkMessage applies INV-6 under p: valid UTF-8, at most [maxMessage] characters, no control
-// character, something visible, and the word budget.
-func checkMessage(l *fielderr.List, p Policy, msg string) {
+// checkMessage applies INV-6 under p, spaceless the tables of its spaceless scripts: valid
+// UTF-8, at most [maxMessage] characters, no control character, something visible, and the word
+// budget.
+func checkMessage(l *fielderr.List, p Policy, spaceless []*unicode.RangeTable, msg string) {
 	if !utf8.ValidString(msg) {
 		l.Add("message", fmt.Sprintf("%d bytes", len(msg)), "is not valid UTF-8 (INV-6): %w", ErrMessage)
 		return
@@ -116,7 +132,7 @@ func checkMessage(l *fielderr.List, p Policy, msg string) {
 		l.Add("message", fmt.Sprintf("U+%04X at byte %d", r, i), "holds %s: %w", what, ErrMessage)
 		return
 	}
-	words, chars, visible := measure(msg)
+	words, chars, visible := measure(msg, spaceless)
 	if !visible {
 		switch {
 		case msg == "":

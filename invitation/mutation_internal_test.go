@@ -548,10 +548,10 @@ func TestShowcaseTies(t *testing.T) {
 // measure: DEL is not visible; a zero-width joiner is a separator at the start of the message
 // (prev < 0) or next to a word character, and not between U+0000 and an emoji.
 func TestMeasureEdges(t *testing.T) {
-	if _, _, visible := measure("\x7f"); visible {
+	if _, _, visible := measure("\x7f", scriptTables(nil)); visible {
 		t.Fatal("DEL counted as visible")
 	}
-	if _, _, visible := measure("\x7e"); !visible {
+	if _, _, visible := measure("\x7e", scriptTables(nil)); !visible {
 		t.Fatal("~ not counted as visible")
 	}
 	emoji := "\U0001F600"

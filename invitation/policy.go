@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strconv"
+	"unicode"
 
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/eligibility"
@@ -42,6 +43,13 @@ type Policy struct {
 	// [Evaluator.Validate]. A budget above 20,000 allows no more than 20,000: the message's cap
 	// in characters comes first.
 	MaxSpacelessChars int `json:"max_spaceless_chars"`
+	// SpacelessScripts names the scripts written without spaces between words, whose
+	// characters a message spends against MaxSpacelessChars instead of words (INV-6
+	// interpretation), by their Unicode names as Go's unicode.Scripts keys them ("Thai",
+	// "Han"). Default Thai, Lao, Khmer, Myanmar, Han, Hiragana and Katakana. nil (a struct
+	// literal without it, or null in JSON) is the default; an empty list names none, so that
+	// every token is a word. Each must be a known script, given once.
+	SpacelessScripts []string `json:"spaceless_scripts"`
 	// Channels overrides the contact channels offered in a market (INV-5). A market without an
 	// entry offers the channels of its [affrules.Market] data, which already carry the catalog's
 	// defaults (UK and SG: Email, WhatsApp, Phone by interpretation).
@@ -84,9 +92,10 @@ func DefaultPolicy() Policy {
 	return Policy{
 		Quota:    Quota{DailyLimit: 100, RepeatWindowDays: 7},
 		MaxWords: 500, MaxSpacelessChars: 2500,
-		Markets:     []affrules.MarketCode{affrules.UK, affrules.ID, affrules.MY, affrules.VN, affrules.TH, affrules.PH, affrules.SG},
-		Listing:     eligibility.DefaultListing(),
-		TopCreators: 3,
+		SpacelessScripts: slices.Clone(defaultSpaceless),
+		Markets:          []affrules.MarketCode{affrules.UK, affrules.ID, affrules.MY, affrules.VN, affrules.TH, affrules.PH, affrules.SG},
+		Listing:          eligibility.DefaultListing(),
+		TopCreators:      3,
 	}
 }
 
@@ -100,8 +109,9 @@ const maxTopCreators = 100
 // market, with an empty, repeated or unknown channel (neither one of the library's channels nor
 // one a registered market offers or the policy declares in custom_channels: a typo such as
 // "emial"), a malformed, built-in or repeated custom channel, or offering nothing but phone (INV-5)
-// unless phone alone counts, no markets or an unregistered or repeated one (MKT-1), and a number of top
-// creators outside 0–100 (INV-13).
+// unless phone alone counts, an unknown or repeated script among the spaceless scripts (INV-6),
+// no markets or an unregistered or repeated one (MKT-1), and a number of top creators outside
+// 0–100 (INV-13).
 func (p Policy) Validate() error {
 	l := fielderr.For(pkg)
 	p.Quota.validate(l, "policy.")
@@ -113,6 +123,15 @@ func (p Policy) Validate() error {
 	bound("policy.max_words", p.MaxWords, 1, maxWordsLimit)
 	bound("policy.max_spaceless_chars", p.MaxSpacelessChars, 1, maxSpacelessChar)
 	bound("policy.top_creators", p.TopCreators, 0, maxTopCreators)
+	for i, name := range p.SpacelessScripts {
+		f := "policy.spaceless_scripts[" + strconv.Itoa(i) + "]"
+		switch {
+		case unicode.Scripts[name] == nil:
+			l.Add(f, quoteCut(name), "is not a Unicode script name such as Thai or Han (INV-6): %w", affrules.ErrOutOfRange)
+		case slices.Contains(p.SpacelessScripts[:i], name):
+			l.Add(f, name, "is listed twice")
+		}
+	}
 	if len(p.Markets) == 0 {
 		l.Add("policy.markets", "[]", "must list at least one market (MKT-1)")
 	}

@@ -16,7 +16,8 @@ import (
 
 // Policy returns a generator of valid policies: variations of [invitation.DefaultPolicy] with
 // the daily limit and the repeat window moved (small limits, where INV-2 is reached, as well as
-// large ones; a window of 1 to 30 days, or 3650), other message budgets and numbers of top
+// large ones; a window of 1 to 30 days, or 3650), other message budgets and spaceless scripts,
+// numbers of top
 // creators, phone alone counting or not, the showcase as at send time or live, a subset of the
 // markets in another order, the
 // listing's switches flipped, and a market's contact channels overridden, at times with a custom
@@ -28,6 +29,10 @@ func Policy() *rapid.Generator[invitation.Policy] {
 		p.RepeatWindowDays = rapid.OneOf(rapid.SampledFrom([]int{1, 7, 3650}), rapid.IntRange(1, 30)).Draw(t, "repeat_window_days")
 		p.MaxWords = rapid.SampledFrom([]int{1, 50, 500, 100_000}).Draw(t, "max_words")
 		p.MaxSpacelessChars = rapid.SampledFrom([]int{1, 250, 2500, 1_000_000}).Draw(t, "max_spaceless_chars")
+		if rapid.Bool().Draw(t, "spaceless_subset") { // a part of the catalog's scripts, or none
+			all := invitation.DefaultPolicy().SpacelessScripts
+			p.SpacelessScripts = rapid.Permutation(all).Draw(t, "spaceless_scripts")[:rapid.IntRange(0, len(all)).Draw(t, "spaceless_count")]
+		}
 		p.TopCreators = rapid.IntRange(0, 100).Draw(t, "top_creators")
 		p.PhoneAloneCounts = rapid.Bool().Draw(t, "phone_alone_counts")
 		p.LiveShowcase = rapid.Bool().Draw(t, "live_showcase")

@@ -120,8 +120,9 @@ func SetSamples(seller, product string, n int64) Action {
 // shop-scoped result) ends at the instant applied, and its offers with it; orders before keep
 // theirs. A rejected product takes no part, so it has nothing to end: disqualifying it alone is
 // refused (CMP-5). A temporary disqualification changes nothing in a running campaign (it only blocks new
-// registrations) and is refused, as is one under a policy that keeps such products
-// ([Policy.PermanentEndsParticipation] false).
+// registrations) and is refused, unless [Policy.TemporaryEndsParticipation] has it end the
+// participation too (its result must not have lifted by then: bad input), as is one under a
+// policy that keeps such products ([Policy.PermanentEndsParticipation] false).
 func Disqualify(elig eligibility.Result) Action { return Action{kind: actDisqualify, elig: elig} }
 
 // Apply applies action a to campaign c at instant at and returns the changed campaign, with
@@ -513,6 +514,8 @@ func (e *Evaluator) disqualify(c *Campaign, a Action, at time.Time) error {
 		l.Add("eligibility.id", strconv.Quote(el.ID), "must name the product and its shop (%s)", RuleLaterDisqualification)
 	case el.Market != c.Market:
 		l.Add("eligibility.market", strconv.Quote(string(el.Market)), "is not the campaign's market %s (%s)", c.Market, RuleLaterDisqualification)
+	case e.policy.TemporaryEndsParticipation && el.Lifted(at): // a temporary one must still hold
+		l.Add("eligibility.decision.next_allowed", el.Decision.NextAllowed.Format(time.RFC3339Nano), "is not after the disqualification at %s: it had lifted, so the result is from an earlier instant (%s)", at.Format(time.RFC3339Nano), RuleLaterDisqualification)
 	}
 	if err := l.Err(); err != nil {
 		return err
@@ -543,7 +546,9 @@ func (e *Evaluator) disqualify(c *Campaign, a Action, at time.Time) error {
 		reasons = append(reasons, affrules.Reason{Rule: RuleReview, Key: keyWrongStatus, Observed: affrules.Text(Rejected.String()), Limit: affrules.Text(Approved.String()), Subject: rejected.Product})
 	case len(hit) == 0:
 		reasons = append(reasons, affrules.Reason{Rule: RuleReview, Key: keyNotRegistered, Subject: el.ID})
-	case !el.Permanent():
+	case el.State == eligibility.Eligible && e.policy.TemporaryEndsParticipation:
+		reasons = append(reasons, affrules.Reason{Rule: RuleLaterDisqualification, Key: keyNotDisqualified, Observed: affrules.Text(el.State.String()), Subject: el.ID})
+	case !el.Permanent() && !e.policy.TemporaryEndsParticipation:
 		reasons = append(reasons, affrules.Reason{Rule: RuleLaterDisqualification, Key: keyNotPermanent, Observed: affrules.Text(el.State.String()), Limit: affrules.Text(eligibility.PermanentlyDisqualified.String()), Subject: el.ID})
 	case !e.policy.PermanentEndsParticipation:
 		reasons = append(reasons, affrules.Reason{Rule: RuleLaterDisqualification, Key: keyKept, Subject: el.ID})

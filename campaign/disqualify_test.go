@@ -155,3 +155,52 @@ func TestDisqualifyAfterTheEndEveryFailure(t *testing.T) {
 	require.ErrorAs(t, err, &ref)
 	require.Len(t, ref.Decision.Failures(), 2, "%v", ref.Decision)
 }
+
+// ELG-11 with TemporaryEndsParticipation: a temporary disqualification ends the participation
+// as a permanent one does, the product's alone or the shop's every product; an eligible result
+// ends nothing, and a temporary one that had lifted by the instant is bad input. The setting
+// needs PermanentEndsParticipation.
+func TestDisqualifyTemporaryEnds(t *testing.T) { // ELG-11 (policy)
+	p := campaign.DefaultPolicy()
+	p.TemporaryEndsParticipation = true
+	e := campaign.MustNew(p, commission.MustNew(commission.DefaultPolicy()))
+	c, t0 := live(t, e)
+	end := t0.Add(72 * time.Hour)
+	temp := eligibility.Result{ID: "p1", ShopID: "shop-1", Market: affrules.MY, State: eligibility.TemporarilyDisqualified, Scope: eligibility.ProductScope,
+		Decision: affrules.Decision{NextAllowed: end.Add(24 * time.Hour)}}
+	d, err := e.Apply(c, campaign.Disqualify(temp), end)
+	require.NoError(t, err)
+	require.True(t, d.Products[0].Ended.Equal(end))
+	require.True(t, d.Products[1].Ended.IsZero())
+	offers, err := e.Offers(d, end)
+	require.NoError(t, err)
+	require.True(t, offers[0].Period.End.Equal(end), "p1's offer ends with it")
+
+	shop := temp
+	shop.ID, shop.Scope = "shop-1", eligibility.ShopScope
+	s, err := e.Apply(c, campaign.Disqualify(shop), end)
+	require.NoError(t, err)
+	require.True(t, s.Products[0].Ended.Equal(end) && s.Products[1].Ended.Equal(end))
+
+	ok := temp
+	ok.State, ok.Decision = eligibility.Eligible, affrules.Decide()
+	_, err = e.Apply(c, campaign.Disqualify(ok), end)
+	var ref *affrules.Refusal
+	require.ErrorAs(t, err, &ref)
+	require.Equal(t, affrules.MessageKey("campaign.elg11.not_disqualified"), ref.Decision.Failures()[0].Key)
+
+	stale := temp
+	stale.Decision.NextAllowed = end
+	_, err = e.Apply(c, campaign.Disqualify(stale), end)
+	var fe *affrules.FieldError
+	require.ErrorAs(t, err, &fe)
+	require.Equal(t, "eligibility.decision.next_allowed", fe.Field)
+
+	p.PermanentEndsParticipation = false
+	err = p.Validate()
+	require.ErrorAs(t, err, &fe)
+	require.Equal(t, "policy.temporary_ends_participation", fe.Field)
+	got, err := campaign.ParsePolicy([]byte(`{"temporary_ends_participation": true}`))
+	require.NoError(t, err)
+	require.True(t, got.TemporaryEndsParticipation)
+}

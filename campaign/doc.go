@@ -103,7 +103,9 @@
 //     (commission.OfferRule.Conflicts).
 //   - ELG-11: eligibility is checked at registration; a later temporary disqualification
 //     changes nothing in a running campaign (it blocks new registrations only; its result is
-//     the host's to show beside the participation, and [Disqualify] refuses it). A permanent
+//     the host's to show beside the participation, and [Disqualify] refuses it;
+//     [Policy.TemporaryEndsParticipation]: it ends the participation as a permanent one does,
+//     a result whose disqualification has lifted by then being bad input). A permanent
 //     one, recorded with [Disqualify], ends the participation of the product (of every
 //     product of the shop, for a shop-scoped result) at that instant: its offers end then,
 //     it is no longer reviewed or matched, and orders before keep their rate
@@ -148,6 +150,7 @@
 //	campaign.cmp6.not_joined                 no values; subject: the partner, not joined
 //	campaign.elg9.ineligible                 Text: the product's state; Text "eligible"; subject: the product
 //	campaign.elg11.not_permanent             Text: the result's state; Text "permanently_disqualified"; subject: the result's ID
+//	campaign.elg11.not_disqualified          Text "eligible" (Policy.TemporaryEndsParticipation); subject: the result's ID
 //	campaign.elg11.ended                     Instant the product's participation ended; subject: the product, or the result's ID
 //	campaign.elg11.kept                      no values: the policy keeps the product in; subject: the result's ID
 //	campaign.elg11.campaign_over             Instant of the disqualification; Instant the campaign ended; subject: the result's ID

@@ -31,6 +31,12 @@ type Policy struct {
 	// ELG-11). Default true; false keeps it in the campaign ([Disqualify] is refused), its
 	// eligibility result being the host's to show.
 	PermanentEndsParticipation bool `json:"permanent_ends_participation"`
+	// TemporaryEndsParticipation makes a temporary disqualification of a registered product, or
+	// of its shop, end the product's participation from that instant too, as a permanent one
+	// does ([Disqualify], ELG-11); the product is not registered again in that campaign (CMP-4:
+	// once per campaign). Default false: a temporary disqualification changes nothing in a
+	// running campaign. It needs PermanentEndsParticipation.
+	TemporaryEndsParticipation bool `json:"temporary_ends_participation"`
 	// EligibleProductsOnly refuses a registration whose product is not affiliate-eligible
 	// (ELG-9: SPEC reads the Collaboration Plus rule as holding for partner campaigns too).
 	// Default true; false registers it whatever its eligibility, which must still be the
@@ -65,7 +71,8 @@ func DefaultPolicy() Policy {
 
 // Validate reports every problem of the policy at once, each an [*affrules.FieldError] naming
 // the field and its value: no market, a market that is not registered or listed twice, a
-// requirement_of other than total, creator or partner.
+// requirement_of other than total, creator or partner, temporary_ends_participation without
+// permanent_ends_participation.
 func (p Policy) Validate() error {
 	l := fielderr.For(pkg)
 	if len(p.Markets) == 0 {
@@ -78,6 +85,9 @@ func (p Policy) Validate() error {
 		} else if slices.Contains(p.Markets[:i], m) {
 			l.Add(f, m, "is listed twice")
 		}
+	}
+	if p.TemporaryEndsParticipation && !p.PermanentEndsParticipation {
+		l.Add("temporary_ends_participation", true, "needs permanent_ends_participation: a temporary disqualification would end a participation a permanent one keeps (%s)", RuleLaterDisqualification)
 	}
 	switch p.RequirementOf {
 	case "", RequirementOfTotal, RequirementOfCreator, RequirementOfPartner:

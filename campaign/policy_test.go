@@ -58,7 +58,7 @@ func TestParsePolicy(t *testing.T) {
 
 	b, err := json.Marshal(def)
 	require.NoError(t, err)
-	require.JSONEq(t, `{"markets": ["UK","ID","MY","VN","TH","PH","SG"], "open_approval": false, "registration_within_campaign": true, "permanent_ends_participation": true, "eligible_products_only": true, "requirement_of": "total"}`, string(b))
+	require.JSONEq(t, `{"markets": ["UK","ID","MY","VN","TH","PH","SG"], "open_approval": false, "registration_within_campaign": true, "permanent_ends_participation": true, "eligible_products_only": true, "requirement_of": "total", "temporary_ends_participation": false}`, string(b))
 	back, err := campaign.ParsePolicy(b)
 	require.NoError(t, err)
 	if diff := cmp.Diff(def, back); diff != "" {

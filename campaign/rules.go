@@ -96,6 +96,10 @@ var (
 	keyNotPermanent = affrules.DefineMessage("campaign.elg11.not_permanent", affrules.Message{
 		Text: "only a permanent disqualification ends a participation", Observed: "{observed}", Limit: "{limit}",
 	})
+	// ELG-11 under Policy.TemporaryEndsParticipation: the result is eligible; observed its state.
+	keyNotDisqualified = affrules.DefineMessage("campaign.elg11.not_disqualified", affrules.Message{
+		Text: "the result is not a disqualification: nothing ends the participation", Observed: "{observed}",
+	})
 	// ELG-11: the product's participation ended already; observed when.
 	keyEnded = affrules.DefineMessage("campaign.elg11.ended", affrules.Message{
 		Text: "participation ended already", Observed: "ended {observed}",

@@ -33,6 +33,7 @@ func Policy() *rapid.Generator[campaign.Policy] {
 		p.OpenApproval = rapid.Bool().Draw(t, "open_approval")
 		p.RegistrationWithinCampaign = rapid.Bool().Draw(t, "registration_within_campaign")
 		p.PermanentEndsParticipation = rapid.Bool().Draw(t, "permanent_ends_participation")
+		p.TemporaryEndsParticipation = p.PermanentEndsParticipation && rapid.Bool().Draw(t, "temporary_ends_participation")
 		p.RequirementOf = rapid.SampledFrom([]string{campaign.RequirementOfTotal, campaign.RequirementOfCreator, campaign.RequirementOfPartner}).Draw(t, "requirement_of")
 		return p
 	})

@@ -236,7 +236,8 @@ func (m *model) disqualify(c *campaign.Campaign, el eligibility.Result, at time.
 	if !at.Before(c.Period.End) {
 		rules = append(rules, campaign.RuleLaterDisqualification)
 	}
-	if !el.Permanent() || !m.p.PermanentEndsParticipation || !live {
+	ends := el.Permanent() || m.p.TemporaryEndsParticipation && el.State == eligibility.TemporarilyDisqualified
+	if !ends || !m.p.PermanentEndsParticipation || !live {
 		rules = append(rules, campaign.RuleLaterDisqualification)
 	}
 	if len(rules) > 0 {
@@ -275,6 +276,7 @@ func machine(tt *testing.T) func(*rapid.T, campaign.Store) {
 		p.PermanentEndsParticipation = rapid.Bool().Draw(t, "permanent_ends_participation")
 		p.EligibleProductsOnly = !sometimes(t, "any_products", 4)
 		p.RegistrationWithinCampaign = !sometimes(t, "loose_registration", 4)
+		p.TemporaryEndsParticipation = p.PermanentEndsParticipation && sometimes(t, "temporary_ends", 3)
 		p.RequirementOf = rapid.SampledFrom([]string{campaign.RequirementOfTotal, campaign.RequirementOfCreator, campaign.RequirementOfPartner}).Draw(t, "requirement_of")
 		e, err := campaign.New(p, commission.MustNew(commission.DefaultPolicy()))
 		if err != nil {

@@ -113,7 +113,7 @@ const (
 	whyNoRateYet
 	whyNoShopAdsRate
 	whyOverridden
-	whyOutbid // another offer of the same source won: a higher rate, or the same rate and a lower offer ID
+	whyOutbid // another offer of the same source won: a higher rate, or the same rate and in force over a removed one, or a lower offer ID
 	whyFailed // it applied, and the order earns nothing (COM-4, COM-6, COM-13)
 )
 
@@ -483,8 +483,9 @@ func (r OfferRule) describe() string {
 // order is in its period, it covers the creator (a Collaboration Plus member from join ≤ at <
 // end, COM-3; a partner campaign approved and the creator matched, COM-12), its source is
 // ranked and it has a rate in force; of those the highest-ranked source wins (COM-5, the
-// shop-ads list for an authorised shop-ads order, COM-6), ties going to the higher rate, then
-// the lower offer ID. A delayed source's decrease reaches a creator already promoting only
+// shop-ads list for an authorised shop-ads order, COM-6), ties going to the higher rate, then a
+// listing in force over a removed one still paying ([Policy.RemovalDelayed]), then the lower
+// offer ID. A delayed source's decrease reaches a creator already promoting only
 // after the policy's delay, and the end of a reset source's offer makes a returning creator a
 // new promoter (COM-10); a tiered rate pays the upper tier from its threshold order (COM-11).
 // An unattributed order earns nothing (COM-13).

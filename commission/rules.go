@@ -61,9 +61,10 @@ var (
 		Text: "overridden by {limit}", Observed: "{observed} offer {subject}", Limit: "{limit} ranks higher",
 	})
 	// COM-5: observed the candidate's rate, limit the winning offer's rate (rates): another offer
-	// of the same source won, with a higher rate or, at the same rate, a lower offer ID.
+	// of the same source won, with a higher rate or, at the same rate, as a listing in force
+	// beside a removed one (Policy.RemovalDelayed) or with a lower offer ID.
 	keyOutbid = affrules.DefineMessage("commission.com5.outbid", affrules.Message{
-		Text: "overridden by another offer of the same source", Observed: "{observed} offered", Limit: "{limit} paid (a higher rate, or the same rate and a lower offer ID)",
+		Text: "overridden by another offer of the same source", Observed: "{observed} offered", Limit: "{limit} paid (a higher rate, or the same rate and a listing in force over a removed one, or a lower offer ID)",
 	})
 	// COM-5: observed the candidate's source; the source is not in the precedence list used.
 	keyNotRanked = affrules.DefineMessage("commission.com5.not_ranked", affrules.Message{

@@ -1268,8 +1268,9 @@ func TestSpacelessScripts_INV6(t *testing.T) {
 		})
 	}
 	p := invitation.DefaultPolicy()
-	p.SpacelessScripts = []string{"Thai", "thai", "Klingon", "Thai"}
-	assert.Equal(t, []string{"policy.spaceless_scripts[1]", "policy.spaceless_scripts[2]", "policy.spaceless_scripts[3]"}, problemFields(t, p.Validate()))
+	p.SpacelessScripts = []string{"Thai", "thai", "Klingon", "Thai", "Latin", "Common", "Cyrillic"}
+	// Latin and Common hold ASCII letters or digits, which are written with spaces.
+	assert.Equal(t, []string{"policy.spaceless_scripts[1]", "policy.spaceless_scripts[2]", "policy.spaceless_scripts[3]", "policy.spaceless_scripts[4]", "policy.spaceless_scripts[5]"}, problemFields(t, p.Validate()))
 	got, err := invitation.ParsePolicy([]byte(`{"spaceless_scripts": ["Thai", "Lao"]}`))
 	require.NoError(t, err)
 	assert.Equal(t, []string{"Thai", "Lao"}, got.SpacelessScripts)

@@ -151,7 +151,7 @@ func checkMessage(l *fielderr.List, p Policy, spaceless []*unicode.RangeTable, m
 		if chars > 0 {
 			observed += fmt.Sprintf(" and %d characters of a script without spaces", chars)
 		}
-		l.Add("message", observed, "exceeds the limit of %d words, or %d characters of a script without spaces such as Thai (INV-6): %w", p.MaxWords, p.MaxSpacelessChars, ErrMessage)
+		l.Add("message", observed, "exceeds the limit of %d words, or %d characters of the policy's scripts without spaces (INV-6): %w", p.MaxWords, p.MaxSpacelessChars, ErrMessage)
 	}
 }
 

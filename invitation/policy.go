@@ -48,7 +48,8 @@ type Policy struct {
 	// interpretation), by their Unicode names as Go's unicode.Scripts keys them ("Thai",
 	// "Han"). Default Thai, Lao, Khmer, Myanmar, Han, Hiragana and Katakana. nil (a struct
 	// literal without it, or null in JSON) is the default; an empty list names none, so that
-	// every token is a word. Each must be a known script, given once.
+	// every token is a word. Each must be a known script, given once, without ASCII letters or
+	// digits (not Latin or Common).
 	SpacelessScripts []string `json:"spaceless_scripts"`
 	// Channels overrides the contact channels offered in a market (INV-5). A market without an
 	// entry offers the channels of its [affrules.Market] data, which already carry the catalog's
@@ -109,7 +110,8 @@ const maxTopCreators = 100
 // market, with an empty, repeated or unknown channel (neither one of the library's channels nor
 // one a registered market offers or the policy declares in custom_channels: a typo such as
 // "emial"), a malformed, built-in or repeated custom channel, or offering nothing but phone (INV-5)
-// unless phone alone counts, an unknown or repeated script among the spaceless scripts (INV-6),
+// unless phone alone counts, an unknown or repeated script among the spaceless scripts, or one
+// holding ASCII letters or digits (INV-6),
 // no markets or an unregistered or repeated one (MKT-1), and a number of top creators outside
 // 0–100 (INV-13).
 func (p Policy) Validate() error {
@@ -128,6 +130,8 @@ func (p Policy) Validate() error {
 		switch {
 		case unicode.Scripts[name] == nil:
 			l.Add(f, quoteCut(name), "is not a Unicode script name such as Thai or Han (INV-6): %w", affrules.ErrOutOfRange)
+		case asciiWord(unicode.Scripts[name]):
+			l.Add(f, name, "holds ASCII letters or digits, which are written with spaces: not a script without spaces (INV-6): %w", affrules.ErrOutOfRange)
 		case slices.Contains(p.SpacelessScripts[:i], name):
 			l.Add(f, name, "is listed twice")
 		}
@@ -246,4 +250,15 @@ func channelName(s string) bool {
 		}
 	}
 	return true
+}
+
+// asciiWord reports whether script t holds an ASCII letter or digit (Latin, Common), which the
+// word count reads as words whatever the spaceless scripts (INV-6).
+func asciiWord(t *unicode.RangeTable) bool {
+	for r := rune(0); r < 0x80; r++ {
+		if isAlnum(byte(r)) && unicode.Is(t, r) {
+			return true
+		}
+	}
+	return false
 }

@@ -200,16 +200,20 @@ type Collaboration struct {
 	// Events are the lifecycle events, in order (CP-7).
 	Events  []Event  `json:"events,omitempty" strict:"optional"`
 	Members []Member `json:"members,omitempty" strict:"optional"`
-	// Ended lists the products whose participation a permanent disqualification ended, and
-	// when (ELG-11): their offers end then.
+	// Ended lists the products whose participation a disqualification ended, and when
+	// (ELG-11): their offers end then.
 	Ended []ProductEnd `json:"ended,omitempty" strict:"optional"`
 }
 
-// ProductEnd is a product's participation ended at instant At by a permanent disqualification
-// (ELG-11).
+// ProductEnd is a product's participation ended at instant At by a permanent disqualification,
+// or a temporary one under [Policy].TemporaryEndsParticipation (ELG-11).
 type ProductEnd struct {
 	Product string    `json:"product"`
 	At      time.Time `json:"at"`
+	// Temporary marks an end by a temporary disqualification ([Policy].TemporaryEndsParticipation):
+	// the product may take part in later collaborations once eligible. A permanent
+	// disqualification after it makes it permanent.
+	Temporary bool `json:"temporary,omitempty"`
 }
 
 // Terms returns the terms evaluators use (CP-15): the final terms once the platform set them,

@@ -114,7 +114,8 @@
 //   - ELG-11: eligibility is checked at submission; a later temporary disqualification changes
 //     nothing in a running collaboration; a permanent one, recorded with [Disqualify], ends the
 //     product's part in the seller's running and scheduled collaborations at that instant (its
-//     offers end then; [Policy.PermanentEndsParticipation]). The product stays disqualified: a
+//     offers end then; [Policy.PermanentEndsParticipation]; [Policy.TemporaryEndsParticipation]:
+//     a temporary one ends it too, but not for good). The product stays disqualified: a
 //     later submission with it is refused whatever eligibility result is given; a shop-scoped one
 //     is recorded on the seller too (Seller.Disqualified, even when nothing was running), and every
 //     later submission is refused; and once every product of a collaboration has ended, no creator
@@ -137,46 +138,47 @@
 // but the advisories of [Evaluator.Advise], of kind affrules.NotApplicable. A refused submission
 // also carries each ineligible product's own reasons, whose keys package eligibility lists:
 //
-//	collabplus.cp2.too_short              Count of the period's calendar days; Count of the type's minimum; subject: the collaboration
-//	collabplus.cp2.too_long               Count of the period's calendar days; Count of the type's maximum; subject: the collaboration
-//	collabplus.cp3.quota                  Count submitted in the window; Count the quota; subject: the seller
-//	collabplus.cp4.category               Text: the creator's categories; Text: the group's; subject: the creator
-//	collabplus.cp4.level_low              LevelOf the creator's level; LevelOf the group's minimum; subject: the creator
-//	collabplus.cp4.level_high             LevelOf the creator's level; LevelOf the group's maximum; subject: the creator
-//	collabplus.cp4.avg_rate_low           RateOf the creator's average rate; RateOf the group's minimum; subject: the creator
-//	collabplus.cp4.avg_rate_high          RateOf the creator's average rate; RateOf the group's maximum; subject: the creator
-//	collabplus.cp4.content_type           Text: the creator's content types; Text: the group's; subject: the creator
-//	collabplus.cp4.followers_low          Count of followers; Count the group's minimum; subject: the creator
-//	collabplus.cp4.followers_high         Count of followers; Count the group's maximum; subject: the creator
-//	collabplus.cp4.risk                   Text: the creator's risk, "unknown" if not given; Text: the group's maximum; subject: the creator
-//	collabplus.cp4.criterion              Text: the creator's value, "none" if not given; Text: the condition; subject: the attribute
-//	collabplus.cp4.too_many_groups        Count of the seller's groups; Count maximum; subject: the seller
-//	collabplus.cp5.not_completed          Count 0, the completions; Instant the period ends; subject: the task, as "tasks[0]"
-//	collabplus.cp18.link_share_only       Text "link_share_only", the member's kind; Text: the task's content type; subject: the task
-//	collabplus.cp5.completed_late         Instant of the first completion at or after the end; Instant the period ended; subject: the task
-//	collabplus.cp5.completed_before_join  Instant of the last completion too early; Instant completions count from; subject: the task
-//	collabplus.cp7.state                  Text: the state; Text: the state or states the action needs; subject: the collaboration
-//	collabplus.cp7.payment_late           Instant of the payment; Instant the payment window closed; subject: the collaboration
-//	collabplus.cp7.pay_started            Instant of the payment; Instant the period started; subject: the collaboration
-//	collabplus.cp7.final_started          Instant of the final terms; Instant the period started; subject: the collaboration
-//	collabplus.cp7.started                Instant of the submission; Instant the period starts; subject: the collaboration
-//	collabplus.cp7.ongoing                Text: the state, a recall refused; subject: the collaboration
-//	collabplus.cp7.member                 Instant the creator joined; subject: the creator
-//	collabplus.cp8.not_above_open         RateOf the exclusive rate; RateOf the Open rate; subject: the product ("<ID> shop ads" for that rate)
-//	collabplus.cp8.none_possible          RateOf the Open rate; RateOf the maximum rate; subject: as above
-//	collabplus.cp13.blocked               Instant of the block that applies; Instant the collaboration was published; subject: the creator
-//	collabplus.cp13.blocked_at_join       Instant of the block in force ([Policy.BlockedAtJoinOnly]); Instant of the join; subject: the creator
-//	collabplus.cp17.not_allowlisted       no values; subject: the seller
-//	collabplus.elg9.ineligible            Text: the product's state; Text "eligible"; subject: the product
-//	collabplus.elg11.ended_before         Instant the product's participation ended; subject: the product
-//	collabplus.elg11.shop_disqualified    Instant the shop's permanent disqualification was recorded; subject: the seller
-//	collabplus.elg11.all_ended            Instant the last product's participation ended; subject: the collaboration
+//	collabplus.cp2.too_short                   Count of the period's calendar days; Count of the type's minimum; subject: the collaboration
+//	collabplus.cp2.too_long                    Count of the period's calendar days; Count of the type's maximum; subject: the collaboration
+//	collabplus.cp3.quota                       Count submitted in the window; Count the quota; subject: the seller
+//	collabplus.cp4.category                    Text: the creator's categories; Text: the group's; subject: the creator
+//	collabplus.cp4.level_low                   LevelOf the creator's level; LevelOf the group's minimum; subject: the creator
+//	collabplus.cp4.level_high                  LevelOf the creator's level; LevelOf the group's maximum; subject: the creator
+//	collabplus.cp4.avg_rate_low                RateOf the creator's average rate; RateOf the group's minimum; subject: the creator
+//	collabplus.cp4.avg_rate_high               RateOf the creator's average rate; RateOf the group's maximum; subject: the creator
+//	collabplus.cp4.content_type                Text: the creator's content types; Text: the group's; subject: the creator
+//	collabplus.cp4.followers_low               Count of followers; Count the group's minimum; subject: the creator
+//	collabplus.cp4.followers_high              Count of followers; Count the group's maximum; subject: the creator
+//	collabplus.cp4.risk                        Text: the creator's risk, "unknown" if not given; Text: the group's maximum; subject: the creator
+//	collabplus.cp4.criterion                   Text: the creator's value, "none" if not given; Text: the condition; subject: the attribute
+//	collabplus.cp4.too_many_groups             Count of the seller's groups; Count maximum; subject: the seller
+//	collabplus.cp5.not_completed               Count 0, the completions; Instant the period ends; subject: the task, as "tasks[0]"
+//	collabplus.cp18.link_share_only            Text "link_share_only", the member's kind; Text: the task's content type; subject: the task
+//	collabplus.cp5.completed_late              Instant of the first completion at or after the end; Instant the period ended; subject: the task
+//	collabplus.cp5.completed_before_join       Instant of the last completion too early; Instant completions count from; subject: the task
+//	collabplus.cp7.state                       Text: the state; Text: the state or states the action needs; subject: the collaboration
+//	collabplus.cp7.payment_late                Instant of the payment; Instant the payment window closed; subject: the collaboration
+//	collabplus.cp7.pay_started                 Instant of the payment; Instant the period started; subject: the collaboration
+//	collabplus.cp7.final_started               Instant of the final terms; Instant the period started; subject: the collaboration
+//	collabplus.cp7.started                     Instant of the submission; Instant the period starts; subject: the collaboration
+//	collabplus.cp7.ongoing                     Text: the state, a recall refused; subject: the collaboration
+//	collabplus.cp7.member                      Instant the creator joined; subject: the creator
+//	collabplus.cp8.not_above_open              RateOf the exclusive rate; RateOf the Open rate; subject: the product ("<ID> shop ads" for that rate)
+//	collabplus.cp8.none_possible               RateOf the Open rate; RateOf the maximum rate; subject: as above
+//	collabplus.cp13.blocked                    Instant of the block that applies; Instant the collaboration was published; subject: the creator
+//	collabplus.cp13.blocked_at_join            Instant of the block in force ([Policy.BlockedAtJoinOnly]); Instant of the join; subject: the creator
+//	collabplus.cp17.not_allowlisted            no values; subject: the seller
+//	collabplus.elg9.ineligible                 Text: the product's state; Text "eligible"; subject: the product
+//	collabplus.elg11.ended_before              Instant the product's participation ended; subject: the product
+//	collabplus.elg11.shop_disqualified         Instant the shop's permanent disqualification was recorded; subject: the seller
+//	collabplus.elg11.all_ended                 Instant the last product's participation ended; subject: the collaboration
 //	collabplus.elg11.completed_after_products  Instant of the first task completion after every product left; Instant the last left; subject: the task
-//	collabplus.elg11.not_permanent        Text: the result's state; Text "permanently_disqualified"; subject: the result's ID
-//	collabplus.elg11.kept                 no values: the policy keeps the product in; subject: the result's ID
-//	collabplus.elg11.nothing_to_end       no values: nothing running or scheduled to end (nor a shop to record); subject: the result's ID
-//	collabplus.cp16.sample_lead           advisory; Count of the period's days; Count the sample lead days
-//	collabplus.cp16.short_period          advisory; Count of the period's days; Count recommended; subject: the market
-//	collabplus.cp16.low_reward            advisory; Amount of the task reward; Amount recommended; subject: the market
-//	collabplus.cp19.video_prompt_off      advisory; RateOf the exclusive shop-ads rate; Text "on", the prompt; subject: the product
+//	collabplus.elg11.not_permanent             Text: the result's state; Text "permanently_disqualified"; subject: the result's ID
+//	collabplus.elg11.not_disqualified          Text "eligible" (Policy.TemporaryEndsParticipation); subject: the result's ID
+//	collabplus.elg11.kept                      no values: the policy keeps the product in; subject: the result's ID
+//	collabplus.elg11.nothing_to_end            no values: nothing running or scheduled to end (nor a shop to record); subject: the result's ID
+//	collabplus.cp16.sample_lead                advisory; Count of the period's days; Count the sample lead days
+//	collabplus.cp16.short_period               advisory; Count of the period's days; Count recommended; subject: the market
+//	collabplus.cp16.low_reward                 advisory; Amount of the task reward; Amount recommended; subject: the market
+//	collabplus.cp19.video_prompt_off           advisory; RateOf the exclusive shop-ads rate; Text "on", the prompt; subject: the product
 package collabplus

@@ -807,3 +807,66 @@ func TestCP8RemovedListingStillPays(t *testing.T) {
 	}()))
 	lcApplyWith(t, cur, fxSeller(t, cur, terms), collabplus.Submit("c", fxFacts(open)), at)
 }
+
+// ELG-11 with TemporaryEndsParticipation: a temporary disqualification ends the product's part
+// in running and scheduled collaborations too, marked temporary, so a later submission with the
+// product eligible again is allowed; a shop-scoped one records nothing on the seller; a
+// permanent one afterwards makes the end permanent, so the product is then refused; an
+// eligible result ends nothing and one that had lifted is bad input. The setting needs
+// PermanentEndsParticipation.
+func TestDisqualifyTemporaryEnds(t *testing.T) {
+	p := collabplus.DefaultPolicy()
+	p.TemporaryEndsParticipation = true
+	e := collabplus.MustNew(p, commission.MustNew(commission.DefaultPolicy()))
+	s := fxPaid(t, e, fxTerms(collabplus.Product{ID: "lamp", Rate: affrules.MustParseRate("15%")}, collabplus.Product{ID: "fan", Rate: affrules.MustParseRate("12%")}))
+	off := fxDay(2, 5, 0)
+	temp := eligibility.Result{ID: "lamp", ShopID: "shop", Market: affrules.TH, State: eligibility.TemporarilyDisqualified, Scope: eligibility.ProductScope,
+		Decision: affrules.Decision{NextAllowed: off.Add(7 * 24 * time.Hour)}}
+	d, err := e.Apply(s, collabplus.Disqualify(temp), off)
+	require.NoError(t, err)
+	require.Equal(t, []collabplus.ProductEnd{{Product: "lamp", At: off, Temporary: true}}, d.Collaborations[0].Ended)
+	offers, err := e.Offers(d.Collaborations[0], off)
+	require.NoError(t, err)
+	require.True(t, offers[0].Period.End.Equal(off), "lamp's offer ends at the disqualification")
+
+	draft := func(s collabplus.Seller, id string) collabplus.Seller {
+		terms := fxTerms(collabplus.Product{ID: "lamp", Rate: affrules.MustParseRate("15%")})
+		terms.Period = affrules.Period{Start: fxDay(3, 1, 0), End: fxDay(3, 15, 0)}
+		n, err := e.Apply(s, collabplus.NewDraft(collabplus.Collaboration{ID: id, Preferences: terms}), fxDay(2, 13, 0))
+		require.NoError(t, err)
+		return n
+	}
+	_, err = e.Apply(draft(d, "c2"), collabplus.Submit("c2", fxFacts()), fxDay(2, 13, 1))
+	require.NoError(t, err, "lamp is eligible again: not out for good")
+
+	perm := temp
+	perm.State, perm.Decision = eligibility.PermanentlyDisqualified, affrules.Decision{}
+	pd, err := e.Apply(d, collabplus.Disqualify(perm), fxDay(2, 6, 0))
+	require.NoError(t, err, "a permanent one makes the temporary end permanent")
+	require.Equal(t, []collabplus.ProductEnd{{Product: "lamp", At: off}}, pd.Collaborations[0].Ended)
+	fxRefused(t, second(e.Apply(draft(pd, "c2"), collabplus.Submit("c2", fxFacts()), fxDay(2, 13, 1))), collabplus.RuleLaterDisqualification)
+
+	shop := temp
+	shop.ID, shop.Scope = "shop", eligibility.ShopScope
+	sd, err := e.Apply(s, collabplus.Disqualify(shop), off)
+	require.NoError(t, err)
+	require.Len(t, sd.Collaborations[0].Ended, 2)
+	require.True(t, sd.Disqualified.IsZero(), "a temporary shop disqualification is not recorded on the seller")
+
+	ok := temp
+	ok.State, ok.Decision = eligibility.Eligible, affrules.Decide()
+	r := fxRefused(t, second(e.Apply(s, collabplus.Disqualify(ok), off)), collabplus.RuleLaterDisqualification)
+	require.Equal(t, affrules.MessageKey("collabplus.elg11.not_disqualified"), r.Decision.Failures()[0].Key)
+	stale := temp
+	stale.Decision.NextAllowed = off
+	lcBadWith(t, e, s, collabplus.Disqualify(stale), off, "eligibility.decision.next_allowed")
+
+	// By default a temporary one is refused (TestDisqualify); the setting needs the permanent one.
+	p.PermanentEndsParticipation = false
+	var fe *affrules.FieldError
+	require.ErrorAs(t, p.Validate(), &fe)
+	require.Equal(t, "policy.temporary_ends_participation", fe.Field)
+	got, err := collabplus.ParsePolicy([]byte(`{"temporary_ends_participation": true}`))
+	require.NoError(t, err)
+	require.True(t, got.TemporaryEndsParticipation)
+}

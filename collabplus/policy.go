@@ -124,6 +124,13 @@ type Policy struct {
 	// shop, end the product's part in the seller's running and scheduled collaborations from
 	// that instant ([Disqualify], ELG-11). Default true; false keeps it.
 	PermanentEndsParticipation bool `json:"permanent_ends_participation"`
+	// TemporaryEndsParticipation makes a temporary disqualification of a product, or of its
+	// shop, end the product's part in the seller's running and scheduled collaborations from
+	// that instant too, as a permanent one does ([Disqualify], ELG-11), but not for good: the
+	// product may be submitted again once eligible, and a shop's temporary disqualification is
+	// not recorded on the seller. Default false: a temporary disqualification changes nothing
+	// in a running collaboration. It needs PermanentEndsParticipation.
+	TemporaryEndsParticipation bool `json:"temporary_ends_participation"`
 	// ContentCreatorTasks are the task content types only a creator who makes content completes
 	// (LVL-11, CP-18): a member who joined as a link-share-only creator ([Creator].Kind) does not
 	// complete a task of one of them (compared with the task's content type ignoring case),
@@ -250,6 +257,9 @@ func (p Policy) Validate() error {
 		}
 	}
 	markets("markets", p.Markets, true)
+	if p.TemporaryEndsParticipation && !p.PermanentEndsParticipation {
+		l.Add("temporary_ends_participation", true, "needs permanent_ends_participation: a temporary disqualification would end a participation a permanent one keeps (%s)", RuleLaterDisqualification)
+	}
 	markets("open_markets", p.OpenMarkets, false)
 	days := func(field string, d Days, lo int, window bool) {
 		switch {

@@ -260,8 +260,12 @@ func Join(id string, c Creator) Action {
 // recalled; its offers end at the instant applied and earlier orders keep their rate. A
 // shop-scoped one is also recorded on the seller (Seller.Disqualified, ELG-6), whether or not
 // anything was running, and refuses every later submission. A temporary disqualification
-// changes nothing in a running collaboration and is refused, as is a permanent one under
-// [Policy.PermanentEndsParticipation] false, and one that changes nothing.
+// changes nothing in a running collaboration and is refused, unless
+// [Policy.TemporaryEndsParticipation] has it end the product's part too, but not for good (its
+// ends are marked Temporary, a later submission with the product eligible again is allowed,
+// nothing is recorded on the seller, and a result that had lifted by then is bad input); a
+// permanent one after it makes its ends permanent. A permanent one under
+// [Policy.PermanentEndsParticipation] false is refused, and so is one that changes nothing.
 func Disqualify(r eligibility.Result) Action { return Action{kind: actDisqualify, elig: r} }
 
 // refuse returns an [*affrules.Refusal] of action for reasons, or nil when there are none; next
@@ -565,11 +569,11 @@ func (e *Evaluator) joinReasons(s *Seller, c *Collaboration, cr Creator, at time
 }
 
 // endedAt returns the instant a permanent disqualification ended product's participation in a
-// collaboration of s, at or before at, if one did (ELG-11).
+// collaboration of s, at or before at, if one did (ELG-11); a temporary one's end does not count.
 func (s *Seller) endedAt(product string, at time.Time) (time.Time, bool) {
 	for _, c := range s.Collaborations {
 		for _, x := range c.Ended {
-			if x.Product == product && !x.At.After(at) {
+			if x.Product == product && !x.Temporary && !x.At.After(at) {
 				return x.At, true
 			}
 		}
@@ -635,6 +639,10 @@ var (
 	keyNotPermanent = affrules.DefineMessage("collabplus.elg11.not_permanent", affrules.Message{
 		Text: "only a permanent disqualification ends a participation", Observed: "{observed}", Limit: "{limit}",
 	})
+	// ELG-11 under Policy.TemporaryEndsParticipation: the result is eligible; observed its state.
+	keyNotDisqualified = affrules.DefineMessage("collabplus.elg11.not_disqualified", affrules.Message{
+		Text: "the result is not a disqualification: nothing ends the participation", Observed: "{observed}",
+	})
 	keyKept = affrules.DefineMessage("collabplus.elg11.kept", affrules.Message{
 		Text: "the policy keeps disqualified products in their collaborations",
 	})
@@ -670,12 +678,17 @@ func (e *Evaluator) disqualify(s *Seller, a Action, at time.Time) error {
 		l.Add("eligibility.market", strconv.Quote(string(r.Market)), "is not the seller's market %s (%s)", s.Market, RuleLaterDisqualification)
 	case r.ID == "":
 		l.Add("eligibility.id", "", "must not be empty")
+	case e.policy.TemporaryEndsParticipation && r.Lifted(at): // a temporary one must still hold
+		l.Add("eligibility.decision.next_allowed", r.Decision.NextAllowed.Format(time.RFC3339Nano), "is not after the disqualification at %s: it had lifted, so the result is from an earlier instant (%s)", at.Format(time.RFC3339Nano), RuleLaterDisqualification)
 	}
 	if err := l.Err(); err != nil {
 		return err
 	}
+	temporary := !r.Permanent()
 	switch {
-	case !r.Permanent():
+	case r.State == eligibility.Eligible && e.policy.TemporaryEndsParticipation:
+		return refuse("disqualify", r.ID, time.Time{}, affrules.Reason{Rule: RuleLaterDisqualification, Key: keyNotDisqualified, Observed: affrules.Text(r.State.String()), Subject: r.ID})
+	case temporary && !e.policy.TemporaryEndsParticipation:
 		return refuse("disqualify", r.ID, time.Time{}, affrules.Reason{Rule: RuleLaterDisqualification, Key: keyNotPermanent, Observed: affrules.Text(r.State.String()), Limit: affrules.Text(eligibility.PermanentlyDisqualified.String()), Subject: r.ID})
 	case !e.policy.PermanentEndsParticipation:
 		return refuse("disqualify", r.ID, time.Time{}, affrules.Reason{Rule: RuleLaterDisqualification, Key: keyKept, Subject: r.ID})
@@ -690,12 +703,22 @@ func (e *Evaluator) disqualify(s *Seller, a Action, at time.Time) error {
 		}
 		for _, p := range c.Terms().Products {
 			if (shop || p.ID == r.ID) && !slices.ContainsFunc(c.Ended, func(x ProductEnd) bool { return x.Product == p.ID }) {
-				c.Ended = append(c.Ended, ProductEnd{Product: p.ID, At: at})
+				c.Ended = append(c.Ended, ProductEnd{Product: p.ID, At: at, Temporary: temporary})
 				ended++
 			}
 		}
 	}
-	if shop && s.Disqualified.IsZero() { // ELG-6: the shop is out for good, running or not
+	if !temporary { // a permanent disqualification makes a temporary one's ends permanent
+		for i := range s.Collaborations {
+			for k := range s.Collaborations[i].Ended {
+				if x := &s.Collaborations[i].Ended[k]; x.Temporary && (shop || x.Product == r.ID) {
+					x.Temporary = false
+					ended++
+				}
+			}
+		}
+	}
+	if shop && !temporary && s.Disqualified.IsZero() { // ELG-6: the shop is out for good, running or not
 		s.Disqualified = at
 		ended++
 	}

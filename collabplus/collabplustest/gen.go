@@ -51,6 +51,7 @@ func Policy() *rapid.Generator[collabplus.Policy] {
 		p.PaymentHours = straddle("payment_hours", p.PaymentHours, 1, 24*365)
 		p.SampleLeadDays = straddle("sample_lead_days", p.SampleLeadDays, 0, 3650)
 		p.PermanentEndsParticipation = rapid.Bool().Draw(t, "permanent_ends_participation")
+		p.TemporaryEndsParticipation = p.PermanentEndsParticipation && rapid.Bool().Draw(t, "temporary_ends_participation")
 		p.ExtraFee = rapid.Bool().Draw(t, "extra_fee")
 		if sometimes(t, "charge_curve", 4) { // CP-9: nothing charged below a share of the target
 			from := affrules.MustParseRate(strconv.Itoa(rapid.IntRange(1, 99).Draw(t, "charge_from_percent")) + "%")

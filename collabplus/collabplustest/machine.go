@@ -111,14 +111,15 @@ func nextSlot(p collabplus.Policy, loc *time.Location, subs []msub, at time.Time
 
 // mcollab is one collaboration as the plain model keeps it: its period, the instants of its
 // lifecycle events (zero: none), the group's minimum level as it was when it was submitted or
-// its final terms set, its members, and when a permanent disqualification ended its one
-// product's participation (ELG-11; zero: never).
+// its final terms set, its members, and when a disqualification ended its one product's
+// participation (ELG-11; zero: never) and whether only a temporary one has (temporary).
 type mcollab struct {
 	period                         affrules.Period
 	submitted, due, paid, recalled time.Time
 	minLevel                       level.Level
 	members                        map[string]bool
 	ended                          time.Time
+	temporary                      bool
 }
 
 // endedBy reports whether c's one product had left it by t (ELG-11).
@@ -245,7 +246,7 @@ func (m *model) submit(id string, allowlisted bool, at time.Time) (reasons []str
 		next = time.Time{}
 	}
 	for _, o := range m.cs { // ELG-11: product p1 left a collaboration, so it is disqualified for good
-		if o.endedBy(at) {
+		if o.endedBy(at) && !o.temporary {
 			reasons = append(reasons, "ELG-11 "+keyEndedBefore)
 			next = time.Time{}
 			break
@@ -391,24 +392,29 @@ func (m *model) join(id, creator string, lv level.Level, at time.Time) (reasons 
 
 // ELG-11: a permanent disqualification of product p1 (or of the shop) ends its participation,
 // at the instant, in each collaboration pending payment, paid or ongoing that it has not left
-// yet; the shop's is recorded on the seller the first time (ELG-6); a temporary one, or one that
-// changes nothing, is refused.
+// yet, and makes a temporary one's ends permanent; the shop's is recorded on the seller the
+// first time (ELG-6); a temporary one ends it too, but not for good, when the policy says so
+// (temporary_ends_participation), and is refused otherwise, as is one that changes nothing.
 func (m *model) disqualify(permanent, shop bool, at time.Time) (reasons []string, bad bool, apply func()) {
-	if !permanent {
+	if !permanent && !m.p.TemporaryEndsParticipation {
 		return []string{"ELG-11 " + keyNotPerm}, false, nil
 	}
-	var ends []string
+	var ends, upgrades []string
 	for _, w := range m.want.Collaborations {
 		c := m.cs[w.ID]
+		if !c.ended.IsZero() {
+			if permanent && c.temporary {
+				upgrades = append(upgrades, w.ID)
+			}
+			continue
+		}
 		switch c.state(at) {
 		case collabplus.PendingPayment, collabplus.Paid, collabplus.Ongoing:
-			if c.ended.IsZero() {
-				ends = append(ends, w.ID)
-			}
+			ends = append(ends, w.ID)
 		}
 	}
-	record := shop && m.want.Disqualified.IsZero()
-	if len(ends) == 0 && !record {
+	record := permanent && shop && m.want.Disqualified.IsZero()
+	if len(ends) == 0 && len(upgrades) == 0 && !record {
 		return []string{"ELG-11 " + keyNothingEnd}, false, nil
 	}
 	return nil, false, func() {
@@ -416,9 +422,16 @@ func (m *model) disqualify(permanent, shop bool, at time.Time) (reasons []string
 			m.want.Disqualified = at
 		}
 		for _, id := range ends {
-			m.cs[id].ended = at
+			m.cs[id].ended, m.cs[id].temporary = at, !permanent
 			w := m.collab(id)
-			w.Ended = append(w.Ended, collabplus.ProductEnd{Product: "p1", At: at})
+			w.Ended = append(w.Ended, collabplus.ProductEnd{Product: "p1", At: at, Temporary: !permanent})
+		}
+		for _, id := range upgrades {
+			m.cs[id].temporary = false
+			w := m.collab(id)
+			for k := range w.Ended {
+				w.Ended[k].Temporary = false
+			}
 		}
 	}
 }
@@ -487,6 +500,7 @@ func machine(tt *testing.T) func(*rapid.T, collabplus.Store) {
 		p.QuotaCountsExpired = rapid.Bool().Draw(t, "quota_counts_expired")
 		p.QuotaCountsRecalled = rapid.Bool().Draw(t, "quota_counts_recalled")
 		p.BlockedAtJoinOnly = rapid.Bool().Draw(t, "blocked_at_join_only")
+		p.TemporaryEndsParticipation = rapid.Bool().Draw(t, "temporary_ends_participation")
 		e, err := collabplus.New(p, commission.MustNew(commission.DefaultPolicy()))
 		if err != nil {
 			t.Fatalf("collabplus.New: %v", err)
@@ -692,6 +706,8 @@ func machine(tt *testing.T) func(*rapid.T, collabplus.Store) {
 				shopScope := false
 				if permanent {
 					r.State = eligibility.PermanentlyDisqualified
+				}
+				if permanent || p.TemporaryEndsParticipation {
 					if shopScope = rapid.Bool().Draw(t, "shop_scope"); shopScope { // the shop, and so its one product
 						r.ID, r.Scope = shop, eligibility.ShopScope
 					}

@@ -116,7 +116,7 @@ func SetSamples(seller, product string, n int64) Action {
 }
 
 // Disqualify records a permanent disqualification of a registered product, or of its shop, after
-// registration (ELG-11): the participation of the product (of every product of the shop, for a
+// registration (ELG-11; a temporary one too under [Policy.TemporaryEndsParticipation]): the participation of the product (of every product of the shop, for a
 // shop-scoped result) ends at the instant applied, and its offers with it; orders before keep
 // theirs. A rejected product takes no part, so it has nothing to end: disqualifying it alone is
 // refused (CMP-5). A temporary disqualification changes nothing in a running campaign (it only blocks new
@@ -514,7 +514,7 @@ func (e *Evaluator) disqualify(c *Campaign, a Action, at time.Time) error {
 		l.Add("eligibility.id", strconv.Quote(el.ID), "must name the product and its shop (%s)", RuleLaterDisqualification)
 	case el.Market != c.Market:
 		l.Add("eligibility.market", strconv.Quote(string(el.Market)), "is not the campaign's market %s (%s)", c.Market, RuleLaterDisqualification)
-	case e.policy.TemporaryEndsParticipation && el.Lifted(at): // a temporary one must still hold
+	case e.policy.TemporaryEndsParticipation && el.State == eligibility.TemporarilyDisqualified && el.Lifted(at): // a temporary one must still hold
 		l.Add("eligibility.decision.next_allowed", el.Decision.NextAllowed.Format(time.RFC3339Nano), "is not after the disqualification at %s: it had lifted, so the result is from an earlier instant (%s)", at.Format(time.RFC3339Nano), RuleLaterDisqualification)
 	}
 	if err := l.Err(); err != nil {

@@ -147,8 +147,9 @@ type Registration struct {
 	Reviewed time.Time `json:"reviewed,omitzero" strict:"optional"`
 	// Matches are the creators partners matched to the product, in order (COM-12).
 	Matches []Match `json:"matches,omitempty" strict:"optional"`
-	// Ended is when the product's participation ended on a permanent disqualification
-	// ([Disqualify], ELG-11); zero while it takes part. Its offers end then.
+	// Ended is when the product's participation ended on a permanent disqualification, or a
+	// temporary one under [Policy.TemporaryEndsParticipation] ([Disqualify], ELG-11); zero while
+	// it takes part. Its offers end then.
 	Ended time.Time `json:"ended,omitzero" strict:"optional"`
 }
 

@@ -195,6 +195,10 @@ func TestDisqualifyTemporaryEnds(t *testing.T) { // ELG-11 (policy)
 	var fe *affrules.FieldError
 	require.ErrorAs(t, err, &fe)
 	require.Equal(t, "eligibility.decision.next_allowed", fe.Field)
+	perm := stale // only a temporary one is read for its lift
+	perm.State = eligibility.PermanentlyDisqualified
+	_, err = e.Apply(c, campaign.Disqualify(perm), end)
+	require.NoError(t, err)
 
 	p.PermanentEndsParticipation = false
 	err = p.Validate()

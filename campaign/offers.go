@@ -19,7 +19,7 @@ import (
 // rate and partner share. Its ID is "<campaign>/<product>/<partner>/<n>", n counting that
 // partner's batches for the product from 1, each part path-escaped ("/" is written %2F) so that
 // no two offers share an ID. An offer never changes once made, except that a participation
-// ended by a permanent disqualification (ELG-11) ends it then; so a book built from the offers
+// ended by a disqualification (ELG-11, [Disqualify]) ends it then; so a book built from the offers
 // at any instant gives every earlier order the answer it had. Give them, with the product's
 // other offers, to [commission.Evaluator.Prepare]. Products pending or rejected at at, and
 // approved products no creator was matched to, make no offer; a product whose participation
@@ -136,8 +136,8 @@ func (e *Evaluator) Visible(c Campaign, v Viewer, at time.Time) (bool, error) {
 }
 
 // Joined is an agency campaign a seller registered products in, with those products and where
-// they stand (CMP-5): status, and Ended for a participation a permanent disqualification ended
-// (ELG-11).
+// they stand (CMP-5): status, and Ended for a participation a disqualification ended (ELG-11,
+// [Disqualify]).
 type Joined struct {
 	Campaign string         `json:"campaign"`
 	Name     string         `json:"name"`

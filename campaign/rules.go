@@ -36,7 +36,7 @@ const (
 	RuleEligibleProducts affrules.RuleID = "ELG-9"
 	// RuleLaterDisqualification is eligibility's ELG-11, a disqualification after registration:
 	// a permanent one ends the product's participation ([Disqualify]), a temporary one blocks
-	// only new registrations.
+	// only new registrations (unless [Policy.TemporaryEndsParticipation] has it end it too).
 	RuleLaterDisqualification affrules.RuleID = "ELG-11"
 )
 

@@ -115,8 +115,9 @@
 //     nothing in a running collaboration; a permanent one, recorded with [Disqualify], ends the
 //     product's part in the seller's running and scheduled collaborations at that instant (its
 //     offers end then; [Policy.PermanentEndsParticipation]; [Policy.TemporaryEndsParticipation]:
-//     a temporary one ends it too, but not for good). The product stays disqualified: a
-//     later submission with it is refused whatever eligibility result is given; a shop-scoped one
+//     a temporary one ends it too, but not for good). After a permanent one the product stays
+//     disqualified: a later submission with it is refused whatever eligibility result is given
+//     (after a temporary one, it is judged by the result given); a shop-scoped permanent one
 //     is recorded on the seller too (Seller.Disqualified, even when nothing was running), and every
 //     later submission is refused; and once every product of a collaboration has ended, no creator
 //     may join it, and nothing is left for a task or a challenge to count (CP-18): a task completed

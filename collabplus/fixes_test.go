@@ -860,6 +860,10 @@ func TestDisqualifyTemporaryEnds(t *testing.T) {
 	stale := temp
 	stale.Decision.NextAllowed = off
 	lcBadWith(t, e, s, collabplus.Disqualify(stale), off, "eligibility.decision.next_allowed")
+	stalePerm := stale // only a temporary one is read for its lift
+	stalePerm.State = eligibility.PermanentlyDisqualified
+	_, err = e.Apply(s, collabplus.Disqualify(stalePerm), off)
+	require.NoError(t, err)
 
 	// By default a temporary one is refused (TestDisqualify); the setting needs the permanent one.
 	p.PermanentEndsParticipation = false

@@ -35,7 +35,7 @@ var (
 		Text: "{subject} completed after the period: no task reward", Observed: "completed {observed}", Limit: "period ended {limit}",
 	})
 	// CP-5, ELG-11: the task was completed only after every product of the collaboration had
-	// left it (permanently disqualified), before the period's end; observed the first such
+	// left it (disqualified, ELG-11), before the period's end; observed the first such
 	// completion, limit the instant the last product left.
 	keyTaskAfterProducts = affrules.DefineMessage("collabplus.elg11.completed_after_products", affrules.Message{
 		Text: "{subject} completed after every product left the collaboration: no task reward", Observed: "completed {observed}", Limit: "last product left {limit}",

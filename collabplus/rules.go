@@ -62,7 +62,8 @@ const (
 	// [Evaluator.Offers].
 	RuleScope affrules.RuleID = "CP-20"
 	// RuleLaterDisqualification is eligibility's ELG-11, a permanent disqualification after
-	// submission ending the product's participation: [Disqualify].
+	// submission (or a temporary one, under [Policy.TemporaryEndsParticipation]) ending the
+	// product's participation: [Disqualify].
 	RuleLaterDisqualification affrules.RuleID = "ELG-11"
 	// RuleEligibleProducts is eligibility's ELG-9, only affiliate-eligible products, checked at
 	// submission: [Submit].

@@ -255,7 +255,8 @@ func Join(id string, c Creator) Action {
 }
 
 // Disqualify records a permanent disqualification of a product, or of the seller's shop,
-// evaluated after submission (ELG-11): the product (every product, for a shop-scoped result)
+// evaluated after submission (ELG-11; a temporary one too under
+// [Policy.TemporaryEndsParticipation]): the product (every product, for a shop-scoped result)
 // takes no further part in the seller's collaborations that have not ended, expired or been
 // recalled; its offers end at the instant applied and earlier orders keep their rate. A
 // shop-scoped one is also recorded on the seller (Seller.Disqualified, ELG-6), whether or not
@@ -555,7 +556,7 @@ func (e *Evaluator) joinReasons(s *Seller, c *Collaboration, cr Creator, at time
 	if c.Group != nil {
 		reasons = append(reasons, c.Group.Match(cr).Failures()...)
 	}
-	if last, all := allEnded(c, at); all { // ELG-11: permanent disqualifications ended them all
+	if last, all := allEnded(c, at); all { // ELG-11: disqualifications ended them all
 		reasons = append(reasons, affrules.Reason{Rule: RuleLaterDisqualification, Key: keyAllEnded, Observed: affrules.Instant(last), Subject: c.ID})
 	}
 	if e.policy.BlockedAtJoinOnly { // CP-13 read at the join only: the block in force then
@@ -678,7 +679,7 @@ func (e *Evaluator) disqualify(s *Seller, a Action, at time.Time) error {
 		l.Add("eligibility.market", strconv.Quote(string(r.Market)), "is not the seller's market %s (%s)", s.Market, RuleLaterDisqualification)
 	case r.ID == "":
 		l.Add("eligibility.id", "", "must not be empty")
-	case e.policy.TemporaryEndsParticipation && r.Lifted(at): // a temporary one must still hold
+	case e.policy.TemporaryEndsParticipation && r.State == eligibility.TemporarilyDisqualified && r.Lifted(at): // a temporary one must still hold
 		l.Add("eligibility.decision.next_allowed", r.Decision.NextAllowed.Format(time.RFC3339Nano), "is not after the disqualification at %s: it had lifted, so the result is from an earlier instant (%s)", at.Format(time.RFC3339Nano), RuleLaterDisqualification)
 	}
 	if err := l.Err(); err != nil {

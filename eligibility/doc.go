@@ -176,7 +176,8 @@
 //     partner campaigns too.
 //   - ELG-11 belongs to Collaboration Plus and campaigns, which check ELG-9 at submission and
 //     registration; this package gives them a result's subject ([Result.Scope] with
-//     [Result.ShopID] or [Result.ID]) and permanence ([Result.Permanent]), nothing more.
+//     [Result.ShopID] or [Result.ID]), its permanence ([Result.Permanent]) and whether a
+//     temporary one had lifted by an instant ([Result.Lifted]), nothing more.
 //   - ELG-10: a market override applies from its first version on; before that the default
 //     timeline applies to that market too. Categories are strings; the seed's "Fashion &
 //     Lifestyle" is two keys, affrules.Fashion and affrules.Lifestyle, with the same default

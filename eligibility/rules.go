@@ -41,7 +41,8 @@ const (
 
 // ELG-11 (a later disqualification of a product in a running Collaboration Plus or partner
 // campaign) belongs to those packages; they need of a [Result] its subject ([Result.Scope] with
-// [Result.ShopID] or [Result.ID]) and its permanence ([Result.Permanent]).
+// [Result.ShopID] or [Result.ID]), its permanence ([Result.Permanent]) and whether it had lifted
+// by an instant ([Result.Lifted]).
 
 // Message keys of every reason the package gives, with their English wording. A host translating
 // reasons keys its templates by these strings (affrules.Catalog).

@@ -135,7 +135,8 @@ func (r *Result) lifted(at time.Time) bool {
 
 // Permanent reports whether the result is a permanent disqualification (ELG-6), which later good
 // metrics never lift: a Collaboration Plus or partner campaign ends the participation of its
-// subject (ELG-11), where a temporary one only blocks new participations.
+// subject (ELG-11), where a temporary one only blocks new participations (unless their policy
+// has it end them too, while its NextAllowed is after the instant: [Result.Lifted]).
 func (r Result) Permanent() bool { return r.State == PermanentlyDisqualified }
 
 // ForCampaign evaluates ELG-9: only an affiliate-eligible product may be put into a Collaboration

@@ -484,7 +484,8 @@ var (
 // again, drafts, edits, submissions (CP-3, CP-17, CP-7), payments, recalls, final terms
 // (CP-15), blocks and unblocks (CP-13), joins (CP-4) and disqualifications of the product,
 // temporary or permanent (ELG-11: its participation ends in the collaborations running then,
-// which are then neither paid nor joined, and it is not submitted again), at instants that move
+// which are then neither paid nor joined, and, after a permanent one, it is not submitted
+// again; a temporary one ends it too under temporary_ends_participation, drawn), at instants that move
 // forward to the payment windows' ends, the periods' edges and the quota's next slot (or the
 // nanosecond before), and sometimes back. After every step the stored record is compared with
 // the plain model: accepted actions stored as the model makes them, refusals naming the model's

@@ -71,3 +71,53 @@ func checkSend(t *testing.T, r invitation.Record, d affrules.Decision, err error
 		_ = d.String()
 	}
 }
+
+// FuzzShown: Evaluator.Shown of a record sent by an account, given that account with any
+// profile, under the send-time and the live policy. It never panics and answers within a
+// second; an error comes with a nil showcase; as at send time it is the record's own showcase
+// whatever the account given; live, it is the profile given: at most TopCreators linked
+// creators, most followed first, and the company given.
+func FuzzShown(f *testing.F) {
+	f.Add("acct", "Agency", "intro", "c1", "user", int64(10), "c2", int64(20))
+	f.Add("acct", "", "", "", "", int64(0), "", int64(0))
+	f.Add("other", "a\x00b", "\u202e", "c1", "\u200b", int64(-1), "c1", int64(5))
+	t0 := time.Date(2026, 11, 21, 9, 0, 0, 0, time.UTC)
+	sent := invitation.Account{ID: "acct", HomeMarket: affrules.ID, MCN: true, Partner: true, Company: &invitation.Company{Name: "Sent"}}
+	rec, d, err := invitation.MustNew(invitation.DefaultPolicy()).Send(context.Background(), invitation.NewMemory(), sent, goodID, eligibility.Creator{ID: "c1", ECommercePermission: true}, t0)
+	if err != nil || !d.Allowed {
+		f.Fatalf("send: %v %s", err, d)
+	}
+	asSent := invitation.MustNew(invitation.DefaultPolicy())
+	p := invitation.DefaultPolicy()
+	p.LiveShowcase = true
+	live := invitation.MustNew(p)
+	f.Fuzz(func(t *testing.T, id, name, intro, c1, user1 string, f1 int64, c2 string, f2 int64) {
+		a := invitation.Account{ID: id, HomeMarket: affrules.ID, MCN: true, Company: &invitation.Company{Name: name, Introduction: intro},
+			LinkedCreators: []invitation.LinkedCreator{{ID: c1, Username: user1, Followers: f1}, {ID: c2, Followers: f2}}}
+		deadline.Within(t, time.Second, func() {
+			got, err := asSent.Shown(rec, a)
+			if err != nil || got != rec.Showcase {
+				t.Fatalf("as at send time: %+v, %v; want the record's showcase", got, err)
+			}
+			got, err = live.Shown(rec, a)
+			if err != nil {
+				if got != nil || err.Error() == "" {
+					t.Fatalf("a showcase %+v beside the error %v", got, err)
+				}
+				return
+			}
+			if got == nil {
+				t.Fatal("live: a valid profile with a company name showed nothing")
+			}
+			tc := got.TopCreators
+			if len(tc) > p.TopCreators || got.Company.Name != name {
+				t.Fatalf("live: %+v from the account %+v", got, a)
+			}
+			for i := 1; i < len(tc); i++ {
+				if tc[i].Followers > tc[i-1].Followers {
+					t.Fatalf("live: top creators not most followed first: %+v", tc)
+				}
+			}
+		})
+	})
+}

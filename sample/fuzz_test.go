@@ -4,11 +4,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/shopspring/decimal"
 
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/internal/deadline"
@@ -323,4 +325,54 @@ func oneOpen(t *testing.T, all map[string][]sample.Request, instants []time.Time
 			}
 		}
 	}
+}
+
+// FuzzRefund: Rule.Refund of any purchase, sale and instant, under the all-or-nothing default
+// and PartialRefund. It never panics and answers within a second; bad input is field errors
+// with the zero refund and decision; otherwise the refund is zero or, allowed, the price and
+// shipping in full once the goal is reached, or under PartialRefund, once the window has
+// closed short of it, (price + shipping) × counted ÷ goal rounded down to the minor unit.
+func FuzzRefund(f *testing.F) {
+	f.Add("aisyah", "MY", int64(5990), int64(450), uint8(1), int64(3), int64(1), int64(0), "u1", int64(60*24))
+	f.Add("aisyah", "ID", int64(100001), int64(0), uint8(2), int64(300000), int64(1), int64(100000), "aisyah", int64(0))
+	f.Add("", "", int64(-1), int64(0), uint8(0), int64(0), int64(-1), int64(-1), "", int64(-1))
+	all := mustRule(sample.DefaultPolicy())
+	part := mustRule(policyWith(func(p *sample.Policy) { p.PartialRefund = true }))
+	f.Fuzz(func(t *testing.T, creator, market string, price, shipping int64, goal uint8, target, orders, amount int64, buyer string, minutes int64) {
+		mk, known := affrules.LookupMarket(affrules.MarketCode(market))
+		places := int32(2)
+		if known == nil {
+			places = mk.MinorUnit
+		}
+		dec := func(u int64) decimal.Decimal { return decimal.New(u, -places) }
+		p := sample.Purchase{Creator: creator, Market: affrules.MarketCode(market), At: t0, Price: dec(price), Shipping: dec(shipping), Goal: sample.Goal(goal % 4), Target: dec(target)}
+		if p.Goal == sample.Orders {
+			p.Target = decimal.NewFromInt(target)
+		}
+		sales := []sample.Sale{{At: t0.Add(time.Hour), Orders: orders, Amount: dec(amount), Buyer: buyer}}
+		at := t0.Add(time.Duration(minutes) * time.Minute)
+		deadline.Within(t, fuzzLimit, func() {
+			for i, r := range []sample.Rule{all, part} {
+				got, d, err := r.Refund(p, sales, at)
+				if err != nil {
+					if !onlyFieldErrors(err) || !reflect.ValueOf(got).IsZero() || !reflect.ValueOf(d).IsZero() {
+						t.Fatalf("error %v with refund %+v and decision %s", err, got, d)
+					}
+					continue
+				}
+				full := p.Price.Add(p.Shipping)
+				reached := got.Counted.Cmp(p.Target) >= 0
+				want := decimal.Zero
+				switch {
+				case reached:
+					want = full
+				case i == 1 && !at.Before(got.Deadline): // PartialRefund
+					want, _ = full.Mul(got.Counted).QuoRem(p.Target, places)
+				}
+				if !got.Amount.Equal(want) || d.Allowed != got.Amount.IsPositive() && !(reached && full.IsZero()) {
+					t.Fatalf("refund %s (allowed %t, %s) for %+v, counted %s by %v: want %s", got.Amount, d.Allowed, d, p, got.Counted, at, want)
+				}
+			}
+		})
+	})
 }

@@ -107,10 +107,10 @@
 //   - CP-16, CP-19: advisories are reasons of kind affrules.NotApplicable: a period shorter
 //     than [Policy.SampleLeadDays] with samples offered, settings below the market's
 //     [Policy.Recommended] ones, an exclusive shop-ads rate with the video prompt off
-//     ([Policy.ShopAdsNeedVideoPrompt]: that one is also bad input where the terms are
+//     ([Policy.ShopAdsNeedVideoPrompt]: that one is also refused where the terms are
 //     submitted or finalised).
 //   - SMP-12: a collaboration offers free samples, refundable samples, both or neither
-//     ([Policy.OneSampleKind]: not both, bad input where its terms are submitted or finalised).
+//     ([Policy.OneSampleKind]: not both, refused where its terms are submitted or finalised).
 //   - ELG-11: eligibility is checked at submission; a later temporary disqualification changes
 //     nothing in a running collaboration; a permanent one, recorded with [Disqualify], ends the
 //     product's part in the seller's running and scheduled collaborations at that instant (its
@@ -182,4 +182,6 @@
 //	collabplus.cp16.short_period               advisory; Count of the period's days; Count recommended; subject: the market
 //	collabplus.cp16.low_reward                 advisory; Amount of the task reward; Amount recommended; subject: the market
 //	collabplus.cp19.video_prompt_off           advisory; RateOf the exclusive shop-ads rate; Text "on", the prompt; subject: the product
+//	collabplus.cp19.video_prompt_needed        RateOf the exclusive shop-ads rate; Text "on"; subject: the product (Policy.ShopAdsNeedVideoPrompt, a refusal)
+//	collabplus.smp12.one_kind                  Text "free and refundable"; Text "one kind"; subject: the collaboration (Policy.OneSampleKind)
 package collabplus

@@ -671,9 +671,9 @@ func TestContentTypesIgnoreCase(t *testing.T) {
 	require.True(t, g.Match(collabplus.Creator{ID: "d", ContentTypes: []string{"kiss"}}).Allowed)
 }
 
-// SMP-12 with OneSampleKind: terms offering both free and refundable samples are bad input
-// where they are submitted or finalised; one kind, or neither, is accepted. By default both
-// are.
+// SMP-12 with OneSampleKind: terms offering both free and refundable samples are refused where
+// they are submitted or finalised, with a reason time does not lift; one kind, or neither, is
+// accepted. By default both are.
 func TestOneSampleKind_SMP12(t *testing.T) {
 	p := collabplus.DefaultPolicy()
 	p.OneSampleKind = true
@@ -682,9 +682,11 @@ func TestOneSampleKind_SMP12(t *testing.T) {
 	both.FreeSamples, both.RefundableSamples = true, true
 
 	s := fxSeller(t, one, both)
-	err := lcBadWith(t, one, s, collabplus.Submit("c", fxFacts()), fxDay(1, 20, 0), "preferences.refundable_samples")
-	require.ErrorContains(t, err, "(SMP-12, one_sample_kind)")
-	_, err = fxEval(t, nil).Apply(fxSeller(t, fxEval(t, nil), both), collabplus.Submit("c", fxFacts()), fxDay(1, 20, 0))
+	r := lcRefusedWith(t, one, s, collabplus.Submit("c", fxFacts()), fxDay(1, 20, 0))
+	require.Equal(t, []affrules.Reason{{Rule: collabplus.RuleSampleKinds, Key: "collabplus.smp12.one_kind",
+		Observed: affrules.Text("free and refundable"), Limit: affrules.Text("one kind"), Subject: "c"}}, r.Decision.Reasons)
+	require.True(t, r.Decision.NextAllowed.IsZero())
+	_, err := fxEval(t, nil).Apply(fxSeller(t, fxEval(t, nil), both), collabplus.Submit("c", fxFacts()), fxDay(1, 20, 0))
 	require.NoError(t, err, "both kinds by default")
 
 	for _, kind := range []func(*collabplus.Terms){
@@ -701,7 +703,8 @@ func TestOneSampleKind_SMP12(t *testing.T) {
 		require.NoError(t, err)
 		final := terms.Clone()
 		final.FreeSamples, final.RefundableSamples = true, true
-		lcBadWith(t, one, s, collabplus.Finalize("c", final), fxDay(1, 25, 0), "final.refundable_samples")
+		r := lcRefusedWith(t, one, s, collabplus.Finalize("c", final), fxDay(1, 25, 0))
+		require.True(t, r.Decision.Failed(collabplus.RuleSampleKinds))
 	}
 
 	got, err := collabplus.ParsePolicy([]byte(`{"one_sample_kind": true}`))
@@ -710,8 +713,8 @@ func TestOneSampleKind_SMP12(t *testing.T) {
 }
 
 // CP-19 with ShopAdsNeedVideoPrompt: an exclusive shop-ads rate with the prompt to authorise
-// videos off is bad input where the terms are submitted or finalised, naming the product's
-// shop-ads rate; with the prompt on, or without a shop-ads rate, the terms are accepted. By
+// videos off is refused where the terms are submitted or finalised, a reason naming the
+// product's shop-ads rate; with the prompt on, or without a shop-ads rate, the terms are accepted. By
 // default it is an advisory only, under either setting.
 func TestShopAdsNeedVideoPrompt_CP19(t *testing.T) {
 	p := collabplus.DefaultPolicy()
@@ -719,8 +722,8 @@ func TestShopAdsNeedVideoPrompt_CP19(t *testing.T) {
 	strict := collabplus.MustNew(p, commission.MustNew(commission.DefaultPolicy()))
 	ads := fxTerms(collabplus.Product{ID: "lamp", Rate: affrules.MustParseRate("15%"), ShopAds: affrules.MustParseRate("18%")})
 
-	err := lcBadWith(t, strict, fxSeller(t, strict, ads), collabplus.Submit("c", fxFacts()), fxDay(1, 20, 0), "preferences.products[0].shop_ads")
-	require.ErrorContains(t, err, "needs authorise_videos on")
+	r := lcRefusedWith(t, strict, fxSeller(t, strict, ads), collabplus.Submit("c", fxFacts()), fxDay(1, 20, 0))
+	require.Equal(t, "denied: CP-19 failed: an exclusive shop-ads rate for lamp needs creators prompted to authorise their videos (observed shop-ads rate 18%, limit prompt on)", r.Decision.String())
 	plain := fxEval(t, nil)
 	lcApplyWith(t, plain, fxSeller(t, plain, ads), collabplus.Submit("c", fxFacts()), fxDay(1, 20, 0))
 	for _, e := range []*collabplus.Evaluator{plain, strict} {
@@ -736,7 +739,8 @@ func TestShopAdsNeedVideoPrompt_CP19(t *testing.T) {
 	s = lcApplyWith(t, strict, s, collabplus.Pay("c", "credit_card"), fxDay(1, 20, 12))
 	off := on.Clone()
 	off.AuthoriseVideos = false
-	lcBadWith(t, strict, s, collabplus.Finalize("c", off), fxDay(1, 25, 0), "final.products[0].shop_ads")
+	r = lcRefusedWith(t, strict, s, collabplus.Finalize("c", off), fxDay(1, 25, 0))
+	require.True(t, r.Decision.Failed(collabplus.RuleVideoFlag))
 	lcApplyWith(t, strict, s, collabplus.Finalize("c", on), fxDay(1, 25, 0))
 	noAds := fxTerms(collabplus.Product{ID: "lamp", Rate: affrules.MustParseRate("15%")})
 	lcApplyWith(t, strict, fxSeller(t, strict, noAds), collabplus.Submit("c", fxFacts()), fxDay(1, 20, 0))

@@ -142,12 +142,12 @@ type Policy struct {
 	// platform pay task rewards during the collaboration, as the last task completes (CP-5).
 	TaskRewardAtEnd bool `json:"task_reward_at_end"`
 	// OneSampleKind lets a collaboration offer free samples or refundable samples, not both
-	// (SMP-12), checked where its terms are submitted or finalised. Default false: either,
-	// both or neither.
+	// (SMP-12): terms offering both are refused where they are submitted or finalised. Default
+	// false: either, both or neither.
 	OneSampleKind bool `json:"one_sample_kind"`
 	// ShopAdsNeedVideoPrompt refuses an exclusive shop-ads rate in terms whose prompt to
-	// authorise videos is off ([Terms].AuthoriseVideos), as bad input where they are submitted
-	// or finalised (CP-19: shop-ads commission needs a video the creator authorised, COM-6).
+	// authorise videos is off ([Terms].AuthoriseVideos), where they are submitted or finalised
+	// (CP-19: shop-ads commission needs a video the creator authorised, COM-6).
 	// Default false: such terms draw an advisory only ([Evaluator.Advise]), which they draw
 	// under either setting.
 	ShopAdsNeedVideoPrompt bool `json:"shop_ads_need_video_prompt"`

@@ -68,4 +68,7 @@ const (
 	// RuleEligibleProducts is eligibility's ELG-9, only affiliate-eligible products, checked at
 	// submission: [Submit].
 	RuleEligibleProducts affrules.RuleID = "ELG-9"
+	// RuleSampleKinds is sample's SMP-12, the kinds of sample a collaboration offers, checked
+	// at submission and finalisation under [Policy.OneSampleKind]: [Submit], [Finalize].
+	RuleSampleKinds affrules.RuleID = "SMP-12"
 )

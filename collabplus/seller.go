@@ -290,6 +290,17 @@ var (
 	keyOngoing = affrules.DefineMessage("collabplus.cp7.ongoing", affrules.Message{
 		Text: "an ongoing collaboration cannot be cancelled", Observed: "{observed}",
 	})
+	// SMP-12 under Policy.OneSampleKind: observed "free and refundable", limit "one kind";
+	// subject the collaboration.
+	keyOneSampleKind = affrules.DefineMessage("collabplus.smp12.one_kind", affrules.Message{
+		Text: "a collaboration offers one kind of sample", Observed: "{observed}", Limit: "{limit}",
+	})
+	// CP-19 under Policy.ShopAdsNeedVideoPrompt: observed the exclusive shop-ads rate, limit the
+	// prompt's setting needed ("on"); subject the product.
+	keyVideoPromptNeeded = affrules.DefineMessage("collabplus.cp19.video_prompt_needed", affrules.Message{
+		Text:     "an exclusive shop-ads rate for {subject} needs creators prompted to authorise their videos",
+		Observed: "shop-ads rate {observed}", Limit: "prompt {limit}",
+	})
 	keyStarted = affrules.DefineMessage("collabplus.cp7.started", affrules.Message{
 		Text: "the period starts before the submission", Observed: "submitted {observed}", Limit: "starts {limit}",
 	})
@@ -628,7 +639,7 @@ func (e *Evaluator) finalize(s *Seller, c *Collaboration, mk affrules.Market, t 
 	if err := l.Err(); err != nil {
 		return err
 	}
-	if err := refuse("finalize", c.ID, time.Time{}, e.duration(mk, c.ID, t)...); err != nil {
+	if err := refuse("finalize", c.ID, time.Time{}, append(e.duration(mk, c.ID, t), e.policyTerms(c.ID, t)...)...); err != nil {
 		return err
 	}
 	f := t.Clone()

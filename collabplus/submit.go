@@ -225,6 +225,7 @@ func (e *Evaluator) submit(s *Seller, c *Collaboration, mk affrules.Market, f Fa
 		next = q.NextAllowed
 	}
 	reasons = append(reasons, e.duration(mk, c.ID, t)...) // CP-2
+	reasons = append(reasons, e.policyTerms(c.ID, t)...)  // SMP-12, CP-19
 	if !at.Before(t.Period.Start) {                       // CP-7: paid before it starts
 		reasons = append(reasons, affrules.Reason{Rule: RuleLifecycle, Key: keyStarted, Observed: affrules.Instant(at), Limit: affrules.Instant(t.Period.Start), Subject: c.ID})
 	}
@@ -341,6 +342,25 @@ func (e *Evaluator) openClears(products []Product, openOf map[string][]commissio
 		}
 	}
 	return time.Time{}
+}
+
+// policyTerms returns the reasons terms t of collaboration id fail the rules the policy adds to
+// their shape: one kind of sample only (SMP-12, [Policy.OneSampleKind]) and the video prompt on
+// beside an exclusive shop-ads rate (CP-19, [Policy.ShopAdsNeedVideoPrompt]), one reason per
+// product.
+func (e *Evaluator) policyTerms(id string, t Terms) []affrules.Reason {
+	var out []affrules.Reason
+	if t.FreeSamples && t.RefundableSamples && e.policy.OneSampleKind {
+		out = append(out, affrules.Reason{Rule: RuleSampleKinds, Key: keyOneSampleKind, Observed: affrules.Text("free and refundable"), Limit: affrules.Text("one kind"), Subject: id})
+	}
+	if !t.AuthoriseVideos && e.policy.ShopAdsNeedVideoPrompt {
+		for _, p := range t.Products {
+			if !p.ShopAds.IsZero() {
+				out = append(out, affrules.Reason{Rule: RuleVideoFlag, Key: keyVideoPromptNeeded, Observed: affrules.RateOf(p.ShopAds), Limit: affrules.Text("on"), Subject: p.ID})
+			}
+		}
+	}
+	return out
 }
 
 // duration returns CP-2's reason when the period of terms t is not within its type's bounds.
@@ -489,9 +509,6 @@ func (e *Evaluator) checkTerms(l *fielderr.List, s *Seller, mk affrules.Market, 
 		if pr.Rate.IsZero() && !pr.ShopAds.IsZero() {
 			l.Add(f+".shop_ads", pr.ShopAds, "needs an exclusive standard rate beside it (CP-8: the shop-ads rate is set beside the commission, seed 003)")
 		}
-		if !pr.ShopAds.IsZero() && !t.AuthoriseVideos && e.policy.ShopAdsNeedVideoPrompt {
-			l.Add(f+".shop_ads", pr.ShopAds, "needs authorise_videos on: shop-ads commission needs a video the creator authorised (%s, COM-6, shop_ads_need_video_prompt)", RuleVideoFlag)
-		}
 		if pr.Rate.IsZero() && e.rule.RequireExclusiveRate {
 			l.Add(f+".rate", "0%", "must be set: the commission policy requires an exclusive rate (COM-4)")
 		}
@@ -562,9 +579,6 @@ func (e *Evaluator) checkTerms(l *fielderr.List, s *Seller, mk affrules.Market, 
 		}
 		amount(l, f+".budget", o.Budget, places)
 		positive(l, f+".target", o.Target)
-	}
-	if t.FreeSamples && t.RefundableSamples && e.policy.OneSampleKind {
-		l.Add(field+".refundable_samples", true, "must not be set beside free_samples: the policy lets a collaboration offer one kind of sample (SMP-12, one_sample_kind)")
 	}
 	if t.WhatsApp != "" && !phone(t.WhatsApp) {
 		l.Add(field+".whatsapp", strconv.Quote(t.WhatsApp), "must be a phone number: 6 to 15 digits, with an optional leading + and spaces, dashes or parentheses (%s)", RuleVideoFlag)

@@ -3,6 +3,7 @@ package commission
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"math/bits"
 	"strconv"
 	"strings"
@@ -42,14 +43,16 @@ func (m Money) String() string {
 // Amount exactly; otherwise Creator is Amount and Partner is zero.
 type Commission struct {
 	Resolution
-	Price    Money                 `json:"price"`
-	Paid     Money                 `json:"paid"`     // price − platform coupon − seller coupon: what the buyer paid, tax included
-	Base     Money                 `json:"base"`     // price − platform coupon − seller coupon − tax (tax kept with Policy.TaxInBase, platform coupon with Policy.PlatformCouponInBase)
-	Shipping Money                 `json:"shipping"` // excluded from the base
-	Amount   Money                 `json:"amount"`
-	Partner  Money                 `json:"partner"`
-	Creator  Money                 `json:"creator"`
-	Rounding affrules.RoundingMode `json:"rounding"`
+	Price    Money `json:"price"`
+	Paid     Money `json:"paid"`     // price − platform coupon − seller coupon: what the buyer paid, tax included
+	Base     Money `json:"base"`     // price − platform coupon − seller coupon − tax (tax kept with Policy.TaxInBase, platform coupon with Policy.PlatformCouponInBase)
+	Shipping Money `json:"shipping"` // excluded from the base, unless ShippingInBase
+	// ShippingInBase is whether Base includes Shipping ([Policy.ShippingInBase]).
+	ShippingInBase bool                  `json:"shipping_in_base,omitempty"`
+	Amount         Money                 `json:"amount"`
+	Partner        Money                 `json:"partner"`
+	Creator        Money                 `json:"creator"`
+	Rounding       affrules.RoundingMode `json:"rounding"`
 }
 
 // UnmarshalJSON refuses: a commission's JSON is for reading (its resolution keeps the book's
@@ -73,11 +76,12 @@ func (c Commission) MarshalJSON() ([]byte, error) {
 		Paid       Money                 `json:"paid"`
 		Base       Money                 `json:"base"`
 		Shipping   Money                 `json:"shipping"`
+		InBase     bool                  `json:"shipping_in_base,omitempty"`
 		Amount     Money                 `json:"amount"`
 		Partner    Money                 `json:"partner"`
 		Creator    Money                 `json:"creator"`
 		Rounding   affrules.RoundingMode `json:"rounding"`
-	}{c.Resolution, c.Price, c.Paid, c.Base, c.Shipping, c.Amount, c.Partner, c.Creator, c.Rounding})
+	}{c.Resolution, c.Price, c.Paid, c.Base, c.Shipping, c.ShippingInBase, c.Amount, c.Partner, c.Creator, c.Rounding})
 }
 
 // String formats the commission on one line, e.g. "8% of 100.00 GBP = 8.00 GBP (OPEN offer
@@ -119,7 +123,7 @@ func (c Commission) String() string {
 // Compute resolves order line o at its instant at ([Evaluator.Resolve]) and computes its
 // commission (COM-1): the base is the price less the platform coupon (unless
 // [Policy.PlatformCouponInBase]), the seller coupon and the tax (unless [Policy.TaxInBase]),
-// shipping excluded; the amount is rate × base rounded once to the market currency's minor
+// shipping excluded (added with [Policy.ShippingInBase]); the amount is rate × base rounded once to the market currency's minor
 // unit in the policy's rounding mode; a partner campaign's amount is split by its partner share,
 // the partner's part rounded once from the exact product and the creator's the rest, so the
 // parts sum to the amount exactly (COM-7). An order that earns nothing has a zero amount.
@@ -164,6 +168,9 @@ func (e *Evaluator) compute(c *Commission, b *Book, o *Order, at time.Time) erro
 	if err != nil {
 		return err
 	}
+	if e.policy.ShippingInBase && amounts[0] > math.MaxInt64-amounts[4] { // the base is at most the price
+		return fielderr.New(pkg, "order.shipping", o.Shipping, "with the price %s makes a base that may reach 2^63 minor units (COM-1): %w", o.Price, affrules.ErrOutOfRange)
+	}
 	if err := e.checkBook(b); err != nil {
 		return err
 	}
@@ -178,6 +185,10 @@ func (e *Evaluator) compute(c *Commission, b *Book, o *Order, at time.Time) erro
 	}
 	if e.policy.PlatformCouponInBase {
 		base += amounts[1]
+	}
+	if e.policy.ShippingInBase { // within int64: checked with the amounts
+		base += amounts[4]
+		c.ShippingInBase = true
 	}
 	c.Price, c.Paid, c.Base, c.Shipping = money(amounts[0]), money(paid), money(base), money(amounts[4])
 	c.Amount, c.Partner, c.Creator = money(0), money(0), money(0)

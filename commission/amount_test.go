@@ -183,3 +183,82 @@ func TestCommissionJSON(t *testing.T) {
 		t.Errorf("JSON %s", b)
 	}
 }
+
+// COM-1 with ShippingInBase: the line's shipping joins the base, which may then exceed the
+// price; the record opened carries it, so its checks allow a base up to the price and the
+// shipping, and a refund still shrinks the commission in proportion to what was paid. By
+// default shipping is stated beside the base and the record carries none.
+func TestShippingInBase_COM1(t *testing.T) {
+	p := commission.DefaultPolicy()
+	p.ShippingInBase = true
+	e := commission.MustNew(p)
+	o := order("o", day(1))
+	o.Price, o.PlatformCoupon, o.SellerCoupon, o.Tax, o.Shipping = dec("100.00"), dec("5.00"), dec("10.00"), dec("7.00"), dec("30.00")
+	book := mustBook(t, e, openOffer("open", at(day(1), "10%")))
+	c, err := e.Compute(book, o, day(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.ShippingInBase || c.Base.String() != "108.00 THB" || c.Amount.String() != "10.80 THB" || c.Shipping.String() != "30.00 THB" {
+		t.Fatalf("base %s amount %s shipping %s (in base %t), want 108.00 (78.00 + 30.00), 10.80 and 30.00 in", c.Base, c.Amount, c.Shipping, c.ShippingInBase)
+	}
+	s := p.Settlement()
+	r, err := s.Open(c, "standard")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Shipping.String() != "30.00 THB" {
+		t.Fatalf("record shipping %s, want 30.00 THB", r.Shipping)
+	}
+	b, err := json.Marshal(r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back commission.Record
+	if err := json.Unmarshal(b, &back); err != nil || !back.SameOrigin(r) {
+		t.Fatalf("JSON round trip: %v, same origin %t", err, back.SameOrigin(r))
+	}
+	half, err := s.Apply(r, commission.Event{ID: "r1", Record: r.ID, Kind: commission.Refund, At: day(3), Amount: dec("42.50"), Currency: "THB"})
+	if err != nil || half.Amount.String() != "5.40 THB" {
+		t.Fatalf("after refunding half of what was paid: %s, %v, want 5.40 THB", half.Amount, err)
+	}
+	// A base above the price and the shipping is refused; so is a shipping of zero or below.
+	bad := r
+	bad.Base.Units, bad.Earned.Units, bad.Amount.Units, bad.Creator.Units = r.Price.Units+r.Shipping.Units+1, 1300, 1300, 1300
+	if err := s.Check(bad); err == nil || !strings.Contains(err.Error(), "record.base") {
+		t.Errorf("base above the price and the shipping: %v, want an error naming record.base", err)
+	}
+	bad = r
+	bad.Shipping.Units = -1
+	if err := s.Check(bad); err == nil || !strings.Contains(err.Error(), "record.shipping") {
+		t.Errorf("negative shipping: %v, want an error naming record.shipping", err)
+	}
+	// Shipping of zero: the record carries none, as by default.
+	o.Shipping = dec("0")
+	c, err = e.Compute(book, o, day(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, err = s.Open(c, "standard"); err != nil || r.Shipping != (commission.Money{}) {
+		t.Fatalf("no shipping: record shipping %+v, %v", r.Shipping, err)
+	}
+	// A price and shipping whose sum reaches 2^63 minor units is bad input.
+	o.Price, o.Shipping, o.PlatformCoupon, o.SellerCoupon, o.Tax = dec("92233720368547758.07"), dec("0.01"), dec("0"), dec("0"), dec("0")
+	if _, err := e.Compute(book, o, day(2)); err == nil || !strings.Contains(err.Error(), "order.shipping") {
+		t.Errorf("a base of 2^63 minor units: %v, want an error naming order.shipping", err)
+	}
+	// By default: the base leaves shipping out and the record carries none.
+	def := commission.MustNew(commission.DefaultPolicy())
+	o.Price, o.Shipping = dec("100.00"), dec("30.00")
+	c, err = def.Compute(book, o, day(2))
+	if err != nil || c.ShippingInBase || c.Base.String() != "100.00 THB" {
+		t.Fatalf("default: base %s (shipping in %t), %v; want 100.00", c.Base, c.ShippingInBase, err)
+	}
+	if r, err := commission.DefaultPolicy().Settlement().Open(c, "standard"); err != nil || r.Shipping != (commission.Money{}) {
+		t.Fatalf("default record shipping %+v, %v", r.Shipping, err)
+	}
+	got, err := commission.ParsePolicy([]byte(`{"shipping_in_base": true}`))
+	if err != nil || !got.ShippingInBase {
+		t.Fatalf("shipping_in_base: %t, %v", got.ShippingInBase, err)
+	}
+}

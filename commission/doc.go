@@ -95,7 +95,8 @@
 //     002's "percentage of the sale price", plus the platform coupon if that is kept in too;
 //     [Policy.PlatformCouponInBase] keeps the platform
 //     coupon in, a base the platform's subsidy may lift above what the buyer paid, up to the
-//     price); shipping is excluded and stated beside it. What the buyer paid
+//     price); shipping is excluded and stated beside it ([Policy.ShippingInBase] adds it, and
+//     the record opened then carries it: [Record].Shipping). What the buyer paid
 //     ([Commission.Paid], [Record.Paid]) is the price less both coupons, tax included. Every amount must be exact to the
 //     market currency's minor unit (a price of 100.001 THB is bad input), non-negative and in
 //     the market's currency; coupons above the price, or tax above what the coupons leave, are

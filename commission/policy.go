@@ -60,7 +60,7 @@ type Policy struct {
 	// (the price less both coupons, as seed 002's "a percentage of the sale price" reads; plus
 	// the platform coupon with PlatformCouponInBase). Default
 	// false: the tax comes off too (platform practice). The seller coupon always comes off, and
-	// shipping never counts.
+	// shipping counts only with ShippingInBase.
 	TaxInBase bool `json:"tax_in_base"`
 	// PlatformCouponInBase keeps the platform coupon in the commission base (COM-1): the
 	// platform funds it, so the creator is paid as if the buyer had paid it too, and the base
@@ -69,6 +69,9 @@ type Policy struct {
 	// buyer paid (COM-8), so a line the platform paid in full earns its commission whole and
 	// takes no refund.
 	PlatformCouponInBase bool `json:"platform_coupon_in_base"`
+	// ShippingInBase adds the line's shipping to the commission base (COM-1). Default false:
+	// shipping is excluded, and stated beside the base. The base may then exceed the price.
+	ShippingInBase bool `json:"shipping_in_base"`
 	// Rounding is how commission is rounded to the market's minor unit (MKT-4). Default
 	// half_up.
 	Rounding affrules.RoundingMode `json:"rounding"`

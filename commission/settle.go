@@ -158,9 +158,13 @@ type Record struct {
 	// Price, Paid and Base of the line, the commission earned and the partner's part of it, as
 	// computed ([Commission]). Paid is what the buyer paid, the price less the platform and
 	// seller coupons (tax included); refunds are measured against it.
-	Price         Money `json:"price"`
-	Paid          Money `json:"paid"`
-	Base          Money `json:"base"`
+	Price Money `json:"price"`
+	Paid  Money `json:"paid"`
+	Base  Money `json:"base"`
+	// Shipping is the line's shipping where the base counts it ([Commission].ShippingInBase,
+	// [Policy.ShippingInBase]); zero where it does not, as by default. The base is at most the
+	// price plus it.
+	Shipping      Money `json:"shipping,omitzero"`
 	Earned        Money `json:"earned"`
 	EarnedPartner Money `json:"earned_partner"`
 	// Refunded is the part of what was paid refunded so far; Amount, Partner and Creator what
@@ -216,7 +220,7 @@ func (r Record) Clone() Record {
 func (r Record) SameOrigin(o Record) bool {
 	return r.ID == o.ID && r.Market == o.Market && r.CreatorID == o.CreatorID && r.SellerType == o.SellerType &&
 		r.Source == o.Source && r.OfferID == o.OfferID && r.Rate.Equal(o.Rate) && r.PartnerShare.Equal(o.PartnerShare) && r.OrderedAt.Equal(o.OrderedAt) &&
-		r.Price == o.Price && r.Paid == o.Paid && r.Base == o.Base && r.Earned == o.Earned && r.EarnedPartner == o.EarnedPartner &&
+		r.Price == o.Price && r.Paid == o.Paid && r.Base == o.Base && r.Shipping == o.Shipping && r.Earned == o.Earned && r.EarnedPartner == o.EarnedPartner &&
 		r.DueAt.Equal(o.DueAt) && r.Rounding == o.Rounding
 }
 
@@ -279,10 +283,19 @@ func (s Settlement) Open(c Commission, sellerType string) (Record, error) {
 	return Record{
 		ID: c.Order, Market: c.Market, CreatorID: c.CreatorID, SellerType: sellerType,
 		Source: c.Source, OfferID: c.OfferID, Rate: c.Rate, PartnerShare: c.PartnerShare, OrderedAt: c.At, DueAt: c.At.Add(affrules.Days(days)), Rounding: s.Rounding,
-		Price: c.Price, Paid: c.Paid, Base: c.Base, Earned: c.Amount, EarnedPartner: c.Partner,
+		Price: c.Price, Paid: c.Paid, Base: c.Base, Shipping: inBase(c), Earned: c.Amount, EarnedPartner: c.Partner,
 		Refunded: Money{Currency: c.Price.Currency, Places: c.Price.Places},
 		Amount:   c.Amount, Partner: c.Partner, Creator: c.Creator, State: Pending,
 	}, nil
+}
+
+// inBase returns c's shipping where its base counts it, and the zero Money where it does not
+// (a record then has none, as records opened before the setting existed).
+func inBase(c Commission) Money {
+	if !c.ShippingInBase || c.Shipping.IsZero() {
+		return Money{}
+	}
+	return c.Shipping
 }
 
 // Check reports every problem of a record about to be created, as [*affrules.FieldError]
@@ -363,14 +376,26 @@ func (s Settlement) checkRecord(l *fielderr.List, r Record, fresh bool) {
 			l.Add("record."+f.name, f.v.String(), "%w", affrules.ErrNegative)
 		}
 	}
+	if r.Shipping != (Money{}) { // only where the base counts it (Policy.ShippingInBase)
+		if err == nil && (r.Shipping.Currency != m.Currency || r.Shipping.Places != m.MinorUnit) {
+			l.Add("record.shipping", r.Shipping.String(), "must be in %s with %d decimal places (MKT-4)", m.Currency, m.MinorUnit)
+		}
+		if r.Shipping.Units <= 0 {
+			l.Add("record.shipping", r.Shipping.String(), "must be above zero where the base counts it, or left out (COM-1): %w", affrules.ErrOutOfRange)
+		}
+	}
 	if r.Source != Partner && !r.PartnerShare.IsZero() {
 		l.Add("record.partner_share", r.PartnerShare, "is only for PARTNER records (COM-7)")
 	}
 	switch {
 	case r.Paid.Units > r.Price.Units:
 		l.Add("record.paid", r.Paid.String(), "exceeds the price %s (COM-1)", r.Price)
-	case r.Base.Units > r.Price.Units: // above what was paid only by a platform coupon kept in (Policy.PlatformCouponInBase)
-		l.Add("record.base", r.Base.String(), "exceeds the price %s (COM-1)", r.Price)
+	case r.Base.Units > r.Price.Units && (r.Price.Units < 0 || r.Base.Units-r.Price.Units > max(r.Shipping.Units, 0)): // above what was paid only by a platform coupon kept in (Policy.PlatformCouponInBase), or the shipping (Policy.ShippingInBase)
+		if r.Shipping.IsZero() {
+			l.Add("record.base", r.Base.String(), "exceeds the price %s (COM-1)", r.Price)
+		} else {
+			l.Add("record.base", r.Base.String(), "exceeds the price %s and the shipping %s (COM-1)", r.Price, r.Shipping)
+		}
 	case r.Earned.Units == 0:
 		l.Add("record.earned", r.Earned.String(), "%w", ErrNothingEarned)
 	case r.Base.Units >= 0 && r.Earned.Units != int64(mulDivRound(uint64(r.Base.Units), uint64(rateUnits(r.Rate)), rateScale, r.Rounding)):

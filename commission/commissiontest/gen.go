@@ -52,6 +52,7 @@ func Policy() *rapid.Generator[commission.Policy] {
 		p.RemovalDelayed = !slices.Contains(p.ResetSources, commission.Open) && rapid.Bool().Draw(t, "removal_delayed")
 		p.TaxInBase = rapid.Bool().Draw(t, "tax_in_base")
 		p.PlatformCouponInBase = rapid.Bool().Draw(t, "platform_coupon_in_base")
+		p.ShippingInBase = rapid.Bool().Draw(t, "shipping_in_base")
 		p.Rounding = rapid.SampledFrom([]affrules.RoundingMode{affrules.HalfUp, affrules.HalfEven, affrules.Down}).Draw(t, "rounding")
 		p.SettlementDays = map[string]int{
 			"standard": rapid.IntRange(0, 30).Draw(t, "standard_days"),

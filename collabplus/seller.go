@@ -220,7 +220,7 @@ func NewDraft(c Collaboration) Action { return Action{kind: actDraft, collab: c.
 func Edit(id string, t Terms) Action { return Action{kind: actEdit, id: id, terms: t.Clone()} }
 
 // Submit submits draft collaboration id for payment (CP-7), given the facts known then. It
-// checks CP-2, CP-3, CP-8, CP-17 and ELG-9, records the submission in the creation log and opens
+// checks CP-2, CP-3, CP-8, CP-17 and ELG-9 (and SMP-12 and CP-19 where the policy adds them), records the submission in the creation log and opens
 // the payment window. An eligibility result whose temporary disqualification says it lifted by
 // the submission is from an earlier instant: bad input, as eligibility.Evaluator.Product refuses
 // such a shop result.
@@ -293,7 +293,7 @@ var (
 	// SMP-12 under Policy.OneSampleKind: observed "free and refundable", limit "one kind";
 	// subject the collaboration.
 	keyOneSampleKind = affrules.DefineMessage("collabplus.smp12.one_kind", affrules.Message{
-		Text: "a collaboration offers one kind of sample", Observed: "{observed}", Limit: "{limit}",
+		Text: "both kinds of sample offered: the policy allows one", Observed: "{observed}", Limit: "{limit}",
 	})
 	// CP-19 under Policy.ShopAdsNeedVideoPrompt: observed the exclusive shop-ads rate, limit the
 	// prompt's setting needed ("on"); subject the product.
@@ -336,7 +336,8 @@ var (
 // decision lists every failing rule: an action in the wrong state (CP-7, naming the state and
 // the action), the quota (CP-3, with the instant the next slot opens), the allowlist (CP-17),
 // the duration (CP-2), an ineligible product (ELG-9), an exclusive rate not above the Open
-// rate (CP-8), a 101st group (CP-4), a creator outside the group (CP-4, every attribute that
+// rate (CP-8), both kinds of sample or a shop-ads rate without the video prompt where the
+// policy refuses them (SMP-12, CP-19), a 101st group (CP-4), a creator outside the group (CP-4, every attribute that
 // failed) or blocked (CP-13).
 func (e *Evaluator) Apply(s Seller, a Action, at time.Time) (Seller, error) {
 	if err := e.ready(); err != nil {

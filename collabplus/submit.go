@@ -148,7 +148,8 @@ func addDays(mk affrules.Market, t time.Time, n int) time.Time {
 	return mk.Day(time.Date(y, m, d+n, 12, 0, 0, 0, loc)).Start
 }
 
-// submit applies a Submit action to draft c of seller s (CP-2, CP-3, CP-8, CP-17, ELG-9).
+// submit applies a Submit action to draft c of seller s (CP-2, CP-3, CP-8, CP-17, ELG-9, and
+// SMP-12 and CP-19 under the policy).
 func (e *Evaluator) submit(s *Seller, c *Collaboration, mk affrules.Market, f Facts, at time.Time) error {
 	t := c.Preferences
 	l := fielderr.For(pkg)

@@ -130,7 +130,8 @@ func (c Commission) String() string {
 //
 // Bad input is an error, besides Resolve's: a currency other than the market's, an amount with
 // an exponent or number of digits out of bounds, negative, finer than the minor unit or of 2^63
-// minor units or more, coupons above the price, or tax above what the coupons leave.
+// minor units or more, coupons above the price, tax above what the coupons leave, or, under
+// [Policy.ShippingInBase], a price and shipping whose sum reaches 2^63 minor units.
 func (e *Evaluator) Compute(b *Book, o Order, at time.Time) (c Commission, err error) {
 	err = e.compute(&c, b, &o, at)
 	return c, err

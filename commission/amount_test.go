@@ -218,9 +218,32 @@ func TestShippingInBase_COM1(t *testing.T) {
 	if err := json.Unmarshal(b, &back); err != nil || !back.SameOrigin(r) {
 		t.Fatalf("JSON round trip: %v, same origin %t", err, back.SameOrigin(r))
 	}
-	half, err := s.Apply(r, commission.Event{ID: "r1", Record: r.ID, Kind: commission.Refund, At: day(3), Amount: dec("42.50"), Currency: "THB"})
+	// Refunds reach what was paid and the shipping (85.00 + 30.00), and shrink the commission
+	// in proportion: half of it leaves half, all of it nothing.
+	half, err := s.Apply(r, commission.Event{ID: "r1", Record: r.ID, Kind: commission.Refund, At: day(3), Amount: dec("57.50"), Currency: "THB"})
 	if err != nil || half.Amount.String() != "5.40 THB" {
-		t.Fatalf("after refunding half of what was paid: %s, %v, want 5.40 THB", half.Amount, err)
+		t.Fatalf("after refunding half of what was paid and the shipping: %s, %v, want 5.40 THB", half.Amount, err)
+	}
+	all, err := s.Apply(half, commission.Event{ID: "r2", Record: r.ID, Kind: commission.Refund, At: day(3), Amount: dec("57.50"), Currency: "THB"})
+	if err != nil || !all.Amount.IsZero() || all.State != commission.Ineligible {
+		t.Fatalf("after refunding all of it: %s %s, %v, want nothing, ineligible", all.Amount, all.State, err)
+	}
+	if _, err := s.Apply(half, commission.Event{ID: "r3", Record: r.ID, Kind: commission.Refund, At: day(3), Amount: dec("57.51"), Currency: "THB"}); err == nil || !strings.Contains(err.Error(), "and the shipping 30.00 THB") {
+		t.Errorf("a refund beyond what was paid and the shipping: %v", err)
+	}
+	// A line the coupons paid in full but for its shipping: the shipping alone is refundable.
+	sub := o
+	sub.Price, sub.PlatformCoupon, sub.SellerCoupon, sub.Tax = dec("10.00"), dec("4.00"), dec("6.00"), dec("0")
+	cs, err := e.Compute(book, sub, day(2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs, err := s.Open(cs, "standard")
+	if err != nil || rs.Amount.String() != "3.00 THB" {
+		t.Fatalf("shipping-only line: %s, %v, want 3.00 THB", rs.Amount, err)
+	}
+	if rs, err = s.Apply(rs, commission.Event{ID: "r1", Record: rs.ID, Kind: commission.Refund, At: day(3), Amount: dec("30.00"), Currency: "THB"}); err != nil || !rs.Amount.IsZero() {
+		t.Fatalf("refunding the shipping of a shipping-only line: %s, %v, want nothing left", rs.Amount, err)
 	}
 	// A base above the price and the shipping is refused; so is a shipping of zero or below.
 	bad := r
@@ -228,10 +251,12 @@ func TestShippingInBase_COM1(t *testing.T) {
 	if err := s.Check(bad); err == nil || !strings.Contains(err.Error(), "record.base") {
 		t.Errorf("base above the price and the shipping: %v, want an error naming record.base", err)
 	}
-	bad = r
-	bad.Shipping.Units = -1
-	if err := s.Check(bad); err == nil || !strings.Contains(err.Error(), "record.shipping") {
-		t.Errorf("negative shipping: %v, want an error naming record.shipping", err)
+	for _, u := range []int64{-1, 0, r.Base.Units + 1} { // and one above the base that counts it
+		bad = r
+		bad.Shipping.Units = u
+		if err := s.Check(bad); err == nil || !strings.Contains(err.Error(), "record.shipping") {
+			t.Errorf("shipping of %d minor units: %v, want an error naming record.shipping", u, err)
+		}
 	}
 	// Shipping of zero: the record carries none, as by default.
 	o.Shipping = dec("0")

@@ -70,7 +70,9 @@ type Policy struct {
 	// takes no refund.
 	PlatformCouponInBase bool `json:"platform_coupon_in_base"`
 	// ShippingInBase adds the line's shipping to the commission base (COM-1). Default false:
-	// shipping is excluded, and stated beside the base. The base may then exceed the price.
+	// shipping is excluded, and stated beside the base. The base may then exceed the price; the
+	// record opened carries the shipping ([Record].Shipping), and refunds reach it as they reach
+	// what the buyer paid, the commission falling in proportion (COM-8).
 	ShippingInBase bool `json:"shipping_in_base"`
 	// Rounding is how commission is rounded to the market's minor unit (MKT-4). Default
 	// half_up.

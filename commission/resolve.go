@@ -39,8 +39,8 @@ type Order struct {
 	// PromotingSince is when the creator started promoting the product (COM-10).
 	PromotingSince time.Time `json:"promoting_since"`
 	// Currency and the line item's amounts (COM-1): the price, the platform and seller coupons
-	// and the tax on it, each exact to the currency's minor unit. Shipping is carried only to be
-	// stated as excluded from the base.
+	// and the tax on it, each exact to the currency's minor unit. Shipping is stated beside the
+	// base, which counts it only under [Policy.ShippingInBase].
 	Currency       string          `json:"currency"`
 	Price          decimal.Decimal `json:"price"`
 	PlatformCoupon decimal.Decimal `json:"platform_coupon"`

@@ -8,7 +8,8 @@ import "github.com/affrules/affrules"
 // [Record].
 const (
 	// RuleAmount is COM-1, commission = rate × base, rounded once (MKT-4); the base is the price
-	// less platform and seller coupons and tax, shipping excluded: [Evaluator.Compute].
+	// less platform and seller coupons and tax, shipping excluded (each as the policy says):
+	// [Evaluator.Compute].
 	RuleAmount affrules.RuleID = "COM-1"
 	// RuleSources is COM-2, the rate sources ([Source]): [Offer].
 	RuleSources affrules.RuleID = "COM-2"

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"maps"
+	"math"
 	"math/big"
 	"slices"
 	"sort"
@@ -79,8 +80,8 @@ type EventKind uint8
 // Event kinds.
 const (
 	_ EventKind = iota
-	// Refund refunds part or all of what the buyer paid for the line ([Record].Paid); the
-	// commission falls in proportion.
+	// Refund refunds part or all of what the buyer paid for the line ([Record].Paid, and the
+	// shipping where the base counts it, [Record].Shipping); the commission falls in proportion.
 	Refund
 	// Cancel cancels the order line: the record becomes ineligible.
 	Cancel
@@ -157,7 +158,8 @@ type Record struct {
 	PartnerShare affrules.Rate `json:"partner_share,omitzero"`
 	// Price, Paid and Base of the line, the commission earned and the partner's part of it, as
 	// computed ([Commission]). Paid is what the buyer paid, the price less the platform and
-	// seller coupons (tax included); refunds are measured against it.
+	// seller coupons (tax included); refunds are measured against it, and the shipping where
+	// the base counts it ([Record].Shipping).
 	Price Money `json:"price"`
 	Paid  Money `json:"paid"`
 	Base  Money `json:"base"`
@@ -301,10 +303,12 @@ func inBase(c Commission) Money {
 // Check reports every problem of a record about to be created, as [*affrules.FieldError]
 // values: an ID (the record's, its creator's) that is not one every store holds as given
 // (empty, over 256 bytes, or not UTF-8 text without ASCII control characters), an unknown seller type or market, an invalid source, instants out of
-// bounds, amounts that are negative, in different currencies or inconsistent (a base or what
-// was paid above the price, a commission that is not the rate times the
-// base rounded once in the rule's mode, a partner part that is not the partner share of it,
-// parts that do not sum), a state other than pending or events already applied.
+// bounds, amounts that are negative, in different currencies or inconsistent (what was paid
+// above the price, a base above it and the shipping the base counts, a shipping of zero or
+// less, above the base or with what was paid of 2^63 minor units, a commission that is not
+// the rate times the base rounded once in the rule's mode, a partner part that is not the
+// partner share of it, parts that do not sum), a state other than pending or events already
+// applied.
 func (s Settlement) Check(r Record) error {
 	l := fielderr.For(pkg)
 	s.checkRecord(l, r, true)
@@ -380,8 +384,13 @@ func (s Settlement) checkRecord(l *fielderr.List, r Record, fresh bool) {
 		if err == nil && (r.Shipping.Currency != m.Currency || r.Shipping.Places != m.MinorUnit) {
 			l.Add("record.shipping", r.Shipping.String(), "must be in %s with %d decimal places (MKT-4)", m.Currency, m.MinorUnit)
 		}
-		if r.Shipping.Units <= 0 {
+		switch {
+		case r.Shipping.Units <= 0:
 			l.Add("record.shipping", r.Shipping.String(), "must be above zero where the base counts it, or left out (COM-1): %w", affrules.ErrOutOfRange)
+		case r.Shipping.Units > r.Base.Units:
+			l.Add("record.shipping", r.Shipping.String(), "exceeds the base %s, which counts it (COM-1)", r.Base)
+		case r.Paid.Units > math.MaxInt64-r.Shipping.Units:
+			l.Add("record.shipping", r.Shipping.String(), "with what was paid %s reaches 2^63 minor units (COM-1): %w", r.Paid, affrules.ErrOutOfRange)
 		}
 	}
 	if r.Source != Partner && !r.PartnerShare.IsZero() {
@@ -402,8 +411,8 @@ func (s Settlement) checkRecord(l *fielderr.List, r Record, fresh bool) {
 		l.Add("record.earned", r.Earned.String(), "is not %s of the base %s rounded %s once (COM-1)", r.Rate, r.Base, r.Rounding)
 	case r.Base.Units >= 0 && r.EarnedPartner.Units != int64(mulMulDivRound(uint64(r.Base.Units), uint64(rateUnits(r.Rate)), uint64(rateUnits(r.PartnerShare)), r.Rounding)):
 		l.Add("record.earned_partner", r.EarnedPartner.String(), "is not the partner share %s of the commission rounded %s once (COM-7)", r.PartnerShare, r.Rounding)
-	case r.Refunded.Units > r.Paid.Units:
-		l.Add("record.refunded", r.Refunded.String(), "exceeds what was paid %s (COM-8)", r.Paid)
+	case r.Refunded.Units > r.refundable():
+		l.Add("record.refunded", r.Refunded.String(), "exceeds what was paid %s%s (COM-8)", r.Paid, r.withShipping())
 	}
 	// COM-7, COM-8: a stored record's parts are what Apply makes of what was earned and refunded
 	// (a new one's are checked by Check): nothing once ineligible, else the rate × base × the
@@ -413,12 +422,12 @@ func (s Settlement) checkRecord(l *fielderr.List, r Record, fresh bool) {
 		switch {
 		case r.State == Ineligible:
 			amount, partner = 0, 0
-		case r.Refunded.Units > 0: // then r.Paid.Units > 0
-			amount, partner = remaining(r, r.Paid.Units-r.Refunded.Units, r.Rounding)
+		case r.Refunded.Units > 0: // then r.refundable() > 0
+			amount, partner = remaining(r, r.refundable()-r.Refunded.Units, r.Rounding)
 			// A record refunded before records kept the mode they were opened under took its
 			// refunds in the rule's mode of the day: any mode's remainder is what Apply made.
 			for _, mode := range []affrules.RoundingMode{affrules.HalfUp, affrules.HalfEven, affrules.Down} {
-				if a, p := remaining(r, r.Paid.Units-r.Refunded.Units, mode); a == r.Amount.Units && p == r.Partner.Units {
+				if a, p := remaining(r, r.refundable()-r.Refunded.Units, mode); a == r.Amount.Units && p == r.Partner.Units {
 					amount, partner = a, p
 				}
 			}
@@ -435,7 +444,7 @@ func (s Settlement) checkRecord(l *fielderr.List, r Record, fresh bool) {
 //   - An event whose ID r already holds changes nothing: the same event again returns r as it
 //     is; another event under that ID is an error wrapping [ErrConflict].
 //   - Refund: the refunded part of what was paid ([Record.Paid]: the price less coupons, tax
-//     included) grows by ev.Amount, in ev.Currency, which must be the record's, and may not take
+//     included; with the shipping where the base counts it, [Record].Shipping) grows by ev.Amount, in ev.Currency, which must be the record's, and may not take
 //     it beyond what was paid (a [*affrules.FieldError] naming event.amount); the commission
 //     becomes the exact rate × base × the share of what was paid not refunded, rounded once in
 //     the rule's mode, and the partner's part likewise with the partner share (the creator's
@@ -499,8 +508,8 @@ func (s Settlement) Apply(r Record, ev Event) (Record, error) {
 			l.Append(err)
 		case u == 0:
 			l.Add("event.amount", ev.Amount, "must be above zero")
-		case u > r.Paid.Units-r.Refunded.Units:
-			l.Add("event.amount", ev.Amount.String()+" "+r.Paid.Currency, "refunds beyond what was paid: %s of %s already refunded (COM-8): %w", r.Refunded, r.Paid, affrules.ErrOutOfRange)
+		case u > r.refundable()-r.Refunded.Units:
+			l.Add("event.amount", ev.Amount.String()+" "+r.Paid.Currency, "refunds beyond what was paid: %s of %s%s already refunded (COM-8): %w", r.Refunded, r.Paid, r.withShipping(), affrules.ErrOutOfRange)
 		}
 		units = u
 	case Cancel, Settle:
@@ -534,7 +543,7 @@ func (s Settlement) Apply(r Record, ev Event) (Record, error) {
 	switch ev.Kind {
 	case Refund:
 		out.Refunded.Units += units
-		rest := out.Paid.Units - out.Refunded.Units
+		rest := out.refundable() - out.Refunded.Units
 		out.Amount.Units, out.Partner.Units = remaining(out, rest, r.Rounding)
 		out.Creator.Units = out.Amount.Units - out.Partner.Units
 		if rest == 0 { // fully refunded by the latest of its refunds, which may have arrived first
@@ -554,12 +563,35 @@ func (s Settlement) Apply(r Record, ev Event) (Record, error) {
 	return out, nil
 }
 
+// refundable returns what refunds of r may reach, in minor units: what was paid and, where the
+// base counts it ([Record].Shipping), the shipping; saturated at 2^63 − 1 for a record whose sum
+// is out of range, which checkRecord reports.
+func (r *Record) refundable() int64 {
+	if r.Shipping.Units <= 0 {
+		return r.Paid.Units
+	}
+	if r.Paid.Units > math.MaxInt64-r.Shipping.Units {
+		return math.MaxInt64
+	}
+	return r.Paid.Units + r.Shipping.Units
+}
+
+// withShipping returns " and the shipping …" for a record whose base counts the shipping, for
+// messages about what was paid, and "" otherwise.
+func (r *Record) withShipping() string {
+	if r.Shipping.Units <= 0 {
+		return ""
+	}
+	return " and the shipping " + r.Shipping.String()
+}
+
 // remaining returns what remains of r's commission and of its partner part when rest of what
-// was paid is not refunded: the exact rate × base × rest / paid, and that × the partner share,
-// each rounded once in mode (COM-8). It depends on rest only, so refunds in any order give the
-// same result; rest = paid gives what was earned, rest = 0 zero.
+// was paid (with the shipping where the base counts it: r.refundable()) is not refunded: the
+// exact rate × base × rest / paid, and that × the partner share, each rounded once in mode
+// (COM-8). It depends on rest only, so refunds in any order give the same result; rest = paid
+// gives what was earned, rest = 0 zero.
 func remaining(r Record, rest int64, mode affrules.RoundingMode) (amount, partner int64) {
-	base, paid := big.NewInt(r.Base.Units), big.NewInt(r.Paid.Units)
+	base, paid := big.NewInt(r.Base.Units), big.NewInt(r.refundable())
 	n := new(big.Int).Mul(base, big.NewInt(rateUnits(r.Rate)))
 	n.Mul(n, big.NewInt(rest))
 	d := new(big.Int).Mul(paid, big.NewInt(rateScale))

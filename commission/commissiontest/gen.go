@@ -343,7 +343,8 @@ func open(e engine, p commission.Policy, c Case, st string) (commission.Record, 
 }
 
 // Events returns a generator of events on record r (COM-8), as a host sends them: refunds of
-// amounts just below, at or above what remains to refund, or any part of it, in r's currency
+// amounts just below, at or above what remains to refund (of what was paid and the shipping
+// where the base counts it), or any part of it, in r's currency
 // (now and then sent twice, or under an ID already used), cancellations, and settlements at or a
 // nanosecond around r's due instant, at instants from the order on, in no particular order.
 func Events(r commission.Record) *rapid.Generator[[]commission.Event] {
@@ -369,7 +370,7 @@ func Events(r commission.Record) *rapid.Generator[[]commission.Event] {
 				}
 			default:
 				ev.Kind, ev.Currency = commission.Refund, r.Paid.Currency
-				rest := r.Paid.Units - refunded
+				rest := r.Paid.Units + r.Shipping.Units - refunded // what a refund may reach
 				u := max(affrulestest.Straddle(rest).Draw(t, "refund"), 1)
 				ev.Amount = decimal.New(u, -r.Paid.Places)
 				if u <= rest {

@@ -45,7 +45,7 @@ type Commission struct {
 	Resolution
 	Price    Money `json:"price"`
 	Paid     Money `json:"paid"`     // price − platform coupon − seller coupon: what the buyer paid, tax included
-	Base     Money `json:"base"`     // price − platform coupon − seller coupon − tax (tax kept with Policy.TaxInBase, platform coupon with Policy.PlatformCouponInBase)
+	Base     Money `json:"base"`     // price − platform coupon − seller coupon − tax (tax kept with Policy.TaxInBase, platform coupon with Policy.PlatformCouponInBase, shipping added with Policy.ShippingInBase)
 	Shipping Money `json:"shipping"` // excluded from the base, unless ShippingInBase
 	// ShippingInBase is whether Base includes Shipping ([Policy.ShippingInBase]).
 	ShippingInBase bool                  `json:"shipping_in_base,omitempty"`

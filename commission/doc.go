@@ -153,9 +153,10 @@
 //     trusted 3, new 15 days: platform practice, three figures SPEC gives without saying which type
 //     has which; the seeds name a settlement period but no figure). A record is due at the order's
 //     instant plus the period and settles on a settle event at or after that instant and not before
-//     an event already applied. Refund events are amounts of what the buyer paid ([Record.Paid]),
-//     in its currency ([Event.Currency], required): a refund beyond what was paid is an error. What
-//     remains of the commission is the exact rate × base × the share of what was paid not refunded,
+//     an event already applied. Refund events are amounts of what the buyer paid ([Record.Paid],
+//     and the shipping where the base counts it, [Policy.ShippingInBase], [Record].Shipping), in
+//     its currency ([Event.Currency], required): a refund beyond that is an error. What remains
+//     of the commission is the exact rate × base × the share of it not refunded,
 //     rounded once, and the partner's part likewise with its share (the creator's is the rest), so
 //     refunds arriving in any order give the same result and a full refund leaves exactly zero and
 //     the record ineligible. A cancel event makes it ineligible at once. A settled or ineligible

@@ -67,7 +67,7 @@ type Policy struct {
 	// may then exceed what the buyer paid. Default false: the platform coupon comes off, as the
 	// seller coupon always does. A refund still shrinks the commission in proportion to what the
 	// buyer paid (COM-8), so a line the platform paid in full earns its commission whole and
-	// takes no refund.
+	// takes no refund (but of its shipping, where ShippingInBase counts it).
 	PlatformCouponInBase bool `json:"platform_coupon_in_base"`
 	// ShippingInBase adds the line's shipping to the commission base (COM-1). Default false:
 	// shipping is excluded, and stated beside the base. The base may then exceed the price; the

@@ -169,8 +169,8 @@ type Record struct {
 	Shipping      Money `json:"shipping,omitzero"`
 	Earned        Money `json:"earned"`
 	EarnedPartner Money `json:"earned_partner"`
-	// Refunded is the part of what was paid refunded so far; Amount, Partner and Creator what
-	// remains of the commission and its parts.
+	// Refunded is the part of what was paid (and of the shipping the base counts) refunded so
+	// far; Amount, Partner and Creator what remains of the commission and its parts.
 	Refunded Money `json:"refunded"`
 	Amount   Money `json:"amount"`
 	Partner  Money `json:"partner"`

@@ -711,6 +711,43 @@ func TestRecords(t *testing.T, newStore func(t *testing.T) commission.RecordStor
 			t.Errorf("after a full refund: %v %v %v %v; want zero and ineligible", r.Amount, r.Partner, r.Creator, r.State)
 		}
 	})
+	t.Run("ShippingInBaseKept_COM1_COM8", func(t *testing.T) {
+		// A record whose base counts the line's shipping (Policy.ShippingInBase) keeps it:
+		// read back whole, refunds reach what was paid and the shipping, and a full refund of
+		// both leaves nothing. A store that drops Record.Shipping fails here.
+		p := commission.DefaultPolicy()
+		p.ShippingInBase = true
+		e := commission.MustNew(p)
+		b, err := e.Prepare(openOffer(t, "open", "p1", entry(t0, "10%")))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c, err := e.Compute(b, commission.Order{ID: "l1", Creator: "c1", Product: "p1", Market: affrules.UK, Attributed: true, OrderCount: 1,
+			PromotingSince: t0, Currency: "GBP", Price: money(10000).Decimal(), Shipping: money(3000).Decimal()}, t0.Add(time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ps := p.Settlement()
+		r, err := ps.Open(c, "standard")
+		if err != nil {
+			t.Fatal(err)
+		}
+		st := newStore(t)
+		if _, err := st.Create(ctx, ps, r); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := st.Record(ctx, "l1"); err != nil || got.Shipping != money(3000) || asJSON(t, got) != asJSON(t, r) {
+			t.Fatalf("read back %s, %v; want %s with shipping 30.00 GBP", asJSON(t, got), err, asJSON(t, r))
+		}
+		half, err := st.Apply(ctx, ps, refund("r1", "l1", 6500, t0.Add(2*time.Hour)))
+		if err != nil || half.Amount != money(650) { // 13.00 × 65.00 / 130.00
+			t.Fatalf("after refunding half of what was paid and the shipping: %v, %v; want 6.50 GBP", half.Amount, err)
+		}
+		all, err := st.Apply(ctx, ps, refund("r2", "l1", 6500, t0.Add(3*time.Hour)))
+		if err != nil || all.Amount.Units != 0 || all.State != commission.Ineligible {
+			t.Fatalf("after refunding all of it: %v %v, %v; want zero and ineligible", all.Amount, all.State, err)
+		}
+	})
 	t.Run("CancelThenClosed_COM8", func(t *testing.T) {
 		st := newStore(t)
 		create(t, st, newRecord(t, "l1", 10000, false))

@@ -116,13 +116,14 @@ func SetSamples(seller, product string, n int64) Action {
 }
 
 // Disqualify records a permanent disqualification of a registered product, or of its shop, after
-// registration (ELG-11; a temporary one too under [Policy.TemporaryEndsParticipation]): the participation of the product (of every product of the shop, for a
-// shop-scoped result) ends at the instant applied, and its offers with it; orders before keep
-// theirs. A rejected product takes no part, so it has nothing to end: disqualifying it alone is
-// refused (CMP-5). A temporary disqualification changes nothing in a running campaign (it only blocks new
-// registrations) and is refused, unless [Policy.TemporaryEndsParticipation] has it end the
-// participation too (its result must not have lifted by then: bad input), as is one under a
-// policy that keeps such products ([Policy.PermanentEndsParticipation] false).
+// registration (ELG-11; a temporary one too under [Policy.TemporaryEndsParticipation]): the
+// participation of the product (of every product of the shop, for a shop-scoped result) ends at the
+// instant applied, and its offers with it; orders before keep theirs. A rejected product takes no
+// part, so it has nothing to end: disqualifying it alone is refused (CMP-5). A temporary
+// disqualification changes nothing in a running campaign (it only blocks new registrations) and is
+// refused, unless [Policy.TemporaryEndsParticipation] has it end the participation too (its result
+// must not have lifted by then: bad input), as is one under a policy that keeps such products
+// ([Policy.PermanentEndsParticipation] false).
 func Disqualify(elig eligibility.Result) Action { return Action{kind: actDisqualify, elig: elig} }
 
 // Apply applies action a to campaign c at instant at and returns the changed campaign, with

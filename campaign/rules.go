@@ -18,8 +18,8 @@ const (
 	// end: [Evaluator.Create].
 	RuleTerms affrules.RuleID = "CMP-3"
 	// RuleRegistration is CMP-4, registering a product inside the registration period, eligible
-	// (ELG-9), at a rate meeting the requirement ([Policy.RequirementOf]), with a sample quantity and contact, once:
-	// [Register] through [Evaluator.Apply].
+	// (ELG-9), at a rate meeting the requirement ([Policy.RequirementOf]), with a sample quantity
+	// and contact, once: [Register] through [Evaluator.Apply].
 	RuleRegistration affrules.RuleID = "CMP-4"
 	// RuleReview is CMP-5, the partner's review pending → approved / rejected, the partner
 	// matching creators to approved products, the sellers' joined list and what sellers see:

@@ -219,11 +219,11 @@ func NewDraft(c Collaboration) Action { return Action{kind: actDraft, collab: c.
 // on), checked at [Submit] as a draft's are.
 func Edit(id string, t Terms) Action { return Action{kind: actEdit, id: id, terms: t.Clone()} }
 
-// Submit submits draft collaboration id for payment (CP-7), given the facts known then. It
-// checks CP-2, CP-3, CP-8, CP-17 and ELG-9 (and SMP-12 and CP-19 where the policy adds them), records the submission in the creation log and opens
-// the payment window. An eligibility result whose temporary disqualification says it lifted by
-// the submission is from an earlier instant: bad input, as eligibility.Evaluator.Product refuses
-// such a shop result.
+// Submit submits draft collaboration id for payment (CP-7), given the facts known then. It checks
+// CP-2, CP-3, CP-8, CP-17 and ELG-9 (and SMP-12 and CP-19 where the policy adds them), records the
+// submission in the creation log and opens the payment window. An eligibility result whose
+// temporary disqualification says it lifted by the submission is from an earlier instant: bad
+// input, as eligibility.Evaluator.Product refuses such a shop result.
 func Submit(id string, f Facts) Action {
 	f.Eligibility = slices.Clone(f.Eligibility)
 	f.Open = slices.Clone(f.Open)
@@ -324,21 +324,20 @@ var (
 // touch, the groups when it saved none): treat records as values, changed only through Apply; a
 // [Store] keeps its own copy.
 //
-// Bad input is a [*affrules.FieldError] (several joined): at out of the library's bounds or
-// before the record's last change; a record without its last change (Updated zero or out of
-// bounds, as JSON that lost "updated" reads), or a submitted collaboration without its group
-// when a creator joins; terms of the wrong shape (a period not of whole days in the
-// seller's market, an unknown group, a rate outside the bounds, an amount not exact to the
-// minor unit, tasks on a challenge), checked where the terms are acted on: the preferences at
-// Submit, final terms at Finalize (a draft and its edits hold the preferences as the seller
-// writes them, complete or not); a facts' eligibility result missing or of another product;
-// an unknown payment method or collaboration. A business "no" is an [*affrules.Refusal] whose
-// decision lists every failing rule: an action in the wrong state (CP-7, naming the state and
-// the action), the quota (CP-3, with the instant the next slot opens), the allowlist (CP-17),
-// the duration (CP-2), an ineligible product (ELG-9), an exclusive rate not above the Open
-// rate (CP-8), both kinds of sample or a shop-ads rate without the video prompt where the
-// policy refuses them (SMP-12, CP-19), a 101st group (CP-4), a creator outside the group (CP-4, every attribute that
-// failed) or blocked (CP-13).
+// Bad input is a [*affrules.FieldError] (several joined): at out of the library's bounds or before
+// the record's last change; a record without its last change (Updated zero or out of bounds, as
+// JSON that lost "updated" reads), or a submitted collaboration without its group when a creator
+// joins; terms of the wrong shape (a period not of whole days in the seller's market, an unknown
+// group, a rate outside the bounds, an amount not exact to the minor unit, tasks on a challenge),
+// checked where the terms are acted on: the preferences at Submit, final terms at Finalize (a draft
+// and its edits hold the preferences as the seller writes them, complete or not); a facts'
+// eligibility result missing or of another product; an unknown payment method or collaboration. A
+// business "no" is an [*affrules.Refusal] whose decision lists every failing rule: an action in the
+// wrong state (CP-7, naming the state and the action), the quota (CP-3, with the instant the next
+// slot opens), the allowlist (CP-17), the duration (CP-2), an ineligible product (ELG-9), an
+// exclusive rate not above the Open rate (CP-8), both kinds of sample or a shop-ads rate without
+// the video prompt where the policy refuses them (SMP-12, CP-19), a 101st group (CP-4), a creator
+// outside the group (CP-4, every attribute that failed) or blocked (CP-13).
 func (e *Evaluator) Apply(s Seller, a Action, at time.Time) (Seller, error) {
 	if err := e.ready(); err != nil {
 		return s, err

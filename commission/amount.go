@@ -120,13 +120,13 @@ func (c Commission) String() string {
 	return b.String()
 }
 
-// Compute resolves order line o at its instant at ([Evaluator.Resolve]) and computes its
-// commission (COM-1): the base is the price less the platform coupon (unless
-// [Policy.PlatformCouponInBase]), the seller coupon and the tax (unless [Policy.TaxInBase]),
-// shipping excluded (added with [Policy.ShippingInBase]); the amount is rate × base rounded once to the market currency's minor
+// Compute resolves order line o at its instant at ([Evaluator.Resolve]) and computes its commission
+// (COM-1): the base is the price less the platform coupon (unless [Policy.PlatformCouponInBase]),
+// the seller coupon and the tax (unless [Policy.TaxInBase]), shipping excluded (added with
+// [Policy.ShippingInBase]); the amount is rate × base rounded once to the market currency's minor
 // unit in the policy's rounding mode; a partner campaign's amount is split by its partner share,
-// the partner's part rounded once from the exact product and the creator's the rest, so the
-// parts sum to the amount exactly (COM-7). An order that earns nothing has a zero amount.
+// the partner's part rounded once from the exact product and the creator's the rest, so the parts
+// sum to the amount exactly (COM-7). An order that earns nothing has a zero amount.
 //
 // Bad input is an error, besides Resolve's: a currency other than the market's, an amount with
 // an exponent or number of digits out of bounds, negative, finer than the minor unit or of 2^63

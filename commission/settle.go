@@ -444,12 +444,13 @@ func (s Settlement) checkRecord(l *fielderr.List, r Record, fresh bool) {
 //   - An event whose ID r already holds changes nothing: the same event again returns r as it
 //     is; another event under that ID is an error wrapping [ErrConflict].
 //   - Refund: the refunded part of what was paid ([Record.Paid]: the price less coupons, tax
-//     included; with the shipping where the base counts it, [Record].Shipping) grows by ev.Amount, in ev.Currency, which must be the record's, and may not take
-//     it beyond what was paid (a [*affrules.FieldError] naming event.amount); the commission
-//     becomes the exact rate × base × the share of what was paid not refunded, rounded once in
-//     the rule's mode, and the partner's part likewise with the partner share (the creator's
-//     part is the rest), so the order refunds arrive in does not matter and a full refund
-//     leaves exactly zero, and the record ineligible, closed at the latest of its refunds.
+//     included; with the shipping where the base counts it, [Record].Shipping) grows by ev.Amount,
+//     in ev.Currency, which must be the record's, and may not take it beyond what was paid (a
+//     [*affrules.FieldError] naming event.amount); the commission becomes the exact rate × base ×
+//     the share of what was paid not refunded, rounded once in the rule's mode, and the partner's
+//     part likewise with the partner share (the creator's part is the rest), so the order refunds
+//     arrive in does not matter and a full refund leaves exactly zero, and the record ineligible,
+//     closed at the latest of its refunds.
 //   - Cancel: the record becomes ineligible, its commission zero.
 //   - Settle: the record becomes settled, from its DueAt on; earlier is an error wrapping
 //     [ErrNotDue].

@@ -107,28 +107,27 @@
 //     policy names must be known: the library's six, one a registered market offers, or one the
 //     policy declares in [Policy.CustomChannels], whose values are free text with a visible
 //     character and no control or invisible characters (blank fillers included).
-//   - INV-6: words are whitespace-separated tokens. Text of scripts written without spaces
-//     (Thai, Lao, Khmer, Myanmar, Chinese, Japanese kana; [Policy.SpacelessScripts]) is
-//     counted by character against [Policy.MaxSpacelessChars], default 2500 (500 words of about
-//     five characters, a typical Thai word with its vowel and tone marks). A message mixing both spends the budgets in
-//     proportion: words/500 + characters/2500 must not exceed 1. A token made only of such
-//     characters counts as characters, not as a word, so Thai cannot bypass the limit. A token
-//     is one word however long it is: a very long run of Latin text without whitespace counts
-//     as one word, as the catalog's definition has it. So, whatever the budgets, a message is
-//     also at most 20,000 characters (Unicode code points: a Thai character or "😀" is one, a
-//     zero-width-joined emoji sequence one per part), a constant, not policy. The catalog gives
-//     no length in characters; this is 40 characters a word of the default 500 and four times
-//     the longest company text (an introduction's 5,000): no real message reaches it, and it
-//     bounds what a ledger stores. Invisible format characters (zero-width space, word joiner,
-//     byte-order mark, zero-width joiner and non-joiner, soft hyphen: Unicode Cf) and the blank
-//     fillers that render as space (Hangul fillers, the braille blank) separate words like
-//     whitespace, so they cannot join 600 words into one; a zero-width
-//     joiner between two characters that are neither letters nor digits joins an emoji sequence
-//     (a family is one word). A message must show something: one made only of whitespace and
-//     invisible characters (Hangul fillers and the braille blank included) is refused, as is any
-//     control character but tab, line feed and carriage return (NUL, escape, C1 controls) and any
-//     bidirectional control (which would show it in another order than it is written, as the
-//     texts of INV-13 refuse it).
+//   - INV-6: words are whitespace-separated tokens. Text of scripts written without spaces (Thai,
+//     Lao, Khmer, Myanmar, Chinese, Japanese kana; [Policy.SpacelessScripts]) is counted by
+//     character against [Policy.MaxSpacelessChars], default 2500 (500 words of about five
+//     characters, a typical Thai word with its vowel and tone marks). A message mixing both spends
+//     the budgets in proportion: words/500 + characters/2500 must not exceed 1. A token made only
+//     of such characters counts as characters, not as a word, so Thai cannot bypass the limit. A
+//     token is one word however long it is: a very long run of Latin text without whitespace counts
+//     as one word, as the catalog's definition has it. So, whatever the budgets, a message is also
+//     at most 20,000 characters (Unicode code points: a Thai character or "😀" is one, a
+//     zero-width-joined emoji sequence one per part), a constant, not policy. The catalog gives no
+//     length in characters; this is 40 characters a word of the default 500 and four times the
+//     longest company text (an introduction's 5,000): no real message reaches it, and it bounds
+//     what a ledger stores. Invisible format characters (zero-width space, word joiner, byte-order
+//     mark, zero-width joiner and non-joiner, soft hyphen: Unicode Cf) and the blank fillers that
+//     render as space (Hangul fillers, the braille blank) separate words like whitespace, so they
+//     cannot join 600 words into one; a zero-width joiner between two characters that are neither
+//     letters nor digits joins an emoji sequence (a family is one word). A message must show
+//     something: one made only of whitespace and invisible characters (Hangul fillers and the
+//     braille blank included) is refused, as is any control character but tab, line feed and
+//     carriage return (NUL, escape, C1 controls) and any bidirectional control (which would show it
+//     in another order than it is written, as the texts of INV-13 refuse it).
 //   - INV-7: creator partnership needs the MCN role, product distribution the affiliate-partner
 //     role; a purpose the account cannot pick is bad input, not a decision. [Purpose] is
 //     eligibility's, on which the listing depends.

@@ -23,9 +23,10 @@ var (
 	maxRate = affrules.MustParseRate("80%")
 )
 
-// Policy draws valid campaign policies: variations of [campaign.DefaultPolicy] with markets
-// left out, each flag switched and each reading of the commission requirement. Every policy it draws passes [campaign.Policy.Validate];
-// some break one of the [Properties] on purpose, as a host's edit might.
+// Policy draws valid campaign policies: variations of [campaign.DefaultPolicy] with markets left
+// out, each flag switched and each reading of the commission requirement. Every policy it draws
+// passes [campaign.Policy.Validate]; some break one of the [Properties] on purpose, as a host's
+// edit might.
 func Policy() *rapid.Generator[campaign.Policy] {
 	return rapid.Custom(func(t *rapid.T) campaign.Policy {
 		p := campaign.DefaultPolicy()

@@ -593,6 +593,30 @@ func TestForCampaign(t *testing.T) { // ELG-9
 	assert.False(t, eligibility.Result{}.ForCampaign().Allowed, "an unevaluated product may not join")
 }
 
+// TestForCampaignNextAllowed_ELG9_MKT5: the ELG-9 denial of a product that time alone lifts says
+// when, as the product's own decision does: a product of a shop whose counterfeit violation
+// leaves the window 10 days on. A permanent disqualification names no instant.
+func TestForCampaignNextAllowed_ELG9_MKT5(t *testing.T) {
+	e := eligibility.MustNew(eligibility.DefaultPolicy())
+	s := goodShop(affrules.UK)
+	s.LastCounterfeitViolation = t0.Add(-50 * 24 * time.Hour)
+	shop, err := e.Shop(s, t0)
+	require.NoError(t, err)
+	r, err := e.Product(goodProduct(affrules.UK, affrules.Electronics), shop, t0)
+	require.NoError(t, err)
+	want := t0.Add(10 * 24 * time.Hour)
+	require.Equal(t, want, r.Decision.NextAllowed)
+	d := r.ForCampaign()
+	assert.False(t, d.Allowed)
+	assert.Equal(t, want, d.NextAllowed)
+
+	p := goodProduct(affrules.UK, affrules.Electronics)
+	p.Frozen = true
+	r, err = e.Product(p, shop, t0)
+	require.NoError(t, err)
+	assert.True(t, r.ForCampaign().NextAllowed.IsZero(), "a frozen product never lifts")
+}
+
 func TestRun(t *testing.T) { // the daily batch
 	e := eligibility.MustNew(eligibility.DefaultPolicy())
 	shops := []eligibility.Shop{

@@ -141,7 +141,9 @@ func (r Result) Permanent() bool { return r.State == PermanentlyDisqualified }
 
 // ForCampaign evaluates ELG-9: only an affiliate-eligible product may be put into a Collaboration
 // Plus or partner campaign. Collaboration Plus sets no minimum stock, so eligibility is the whole
-// of the check. The denial carries the product's state and its own reasons.
+// of the check. The denial carries the product's state and its own reasons and, where the
+// product is temporarily disqualified and time alone lifts it, when it does (the product's
+// Decision.NextAllowed, MKT-5).
 func (r Result) ForCampaign() affrules.Decision {
 	if r.State == Eligible {
 		return affrules.Decide()
@@ -159,5 +161,9 @@ func (r Result) ForCampaign() affrules.Decision {
 			reasons = append(reasons, f)
 		}
 	}
-	return affrules.Decide(reasons...)
+	d := affrules.Decide(reasons...)
+	if r.State == TemporarilyDisqualified { // a permanent one never lifts (ELG-6)
+		d.NextAllowed = r.Decision.NextAllowed
+	}
+	return d
 }

@@ -110,7 +110,9 @@ func chargeShare(curve []ChargePoint, x *big.Rat) *big.Rat {
 //     is any instant not before the end (or the recall).
 //
 // Bad input is a [*affrules.FieldError]: an instant out of bounds, a market where Collaboration
-// Plus does not run, a period that is not a valid period, another state, no objectives, a
+// Plus does not run, a period that is not a valid period, events Evaluator.Apply could not have
+// recorded (out of order, a payment outside its window or from the start on, a recall not
+// after a payment or from the start on, and so on: CP-7), another state, no objectives, a
 // budget that is negative or finer than the minor unit, a target not above zero, a number of
 // achievements other than one per objective (a recalled collaboration may also give none), a
 // negative achievement, a refundAt before the end or the recall. Every problem of the
@@ -130,20 +132,17 @@ func (e *Evaluator) Settle(c Collaboration, achieved []decimal.Decimal, refundAt
 	if err := periodProblem("terms.period", t.Period); err != nil {
 		return Settlement{}, err
 	}
+	if err := c.checkEvents(); err != nil {
+		return Settlement{}, err
+	}
 	state := c.StateAt(at)
 	if state != Ended && state != Recalled {
 		return Settlement{}, fielderr.New(pkg, "collaboration.state", state, "must be ended or recalled to settle (CP-7, CP-9)")
 	}
-	paidAt, _ := c.Published(at) // Ended and Recalled both need a payment (CP-7)
-	if err := bounds.Instant(pkg, "collaboration.events.paid", paidAt); err != nil {
-		return Settlement{}, err
-	}
+	paidAt, _ := c.Published(at) // Ended and Recalled both need a payment (CP-7), checked with the events
 	closed := t.Period.End
 	if state == Recalled {
 		ev, _ := c.event(RecalledEvent, at)
-		if err := bounds.Instant(pkg, "collaboration.events.recalled", ev.At); err != nil {
-			return Settlement{}, err
-		}
 		closed = ev.At
 	}
 

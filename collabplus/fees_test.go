@@ -522,7 +522,7 @@ func TestSettleHostile(t *testing.T) {
 	noPayment := c
 	noPayment.Events = []collabplus.Event{{Kind: collabplus.Submitted, At: time.Time{}.Add(time.Hour), Due: end}, {Kind: collabplus.PaidEvent}}
 	_, err = e.Settle(noPayment, decs("1", "1"), time.Time{}, end)
-	fieldErr(t, err, "collaboration.events.paid")
+	fieldErr(t, err, "collaboration.events[0].at")
 
 	notHere := moneyEval(t, func(p *collabplus.Policy) { p.Markets = []affrules.MarketCode{affrules.TH} })
 	_, err = notHere.Settle(c, decs("1", "1"), time.Time{}, end)

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/bounds"
 	"github.com/affrules/affrules/internal/enum"
 	"github.com/affrules/affrules/internal/fielderr"
 )
@@ -144,4 +145,64 @@ func (c Collaboration) StateAt(at time.Time) State {
 func (c Collaboration) Published(at time.Time) (time.Time, bool) {
 	ev, ok := c.event(PaidEvent, at)
 	return ev.At, ok
+}
+
+// checkEvents reports, as bad input, events that [Evaluator.Apply] could not have recorded
+// (CP-7): a kind that is none of the three, an instant out of bounds, events out of order, a
+// first event other than the submission, a second submission, payment or recall, a payment
+// dated outside its window [submitted, due) or from the period's start on, a recall not after a
+// payment or from the start on. A collaboration a host built or stored by hand with such a log
+// would read as a state the rules never allow, such as a recall while ongoing.
+func (c *Collaboration) checkEvents() error {
+	start := c.Terms().Period.Start
+	var sub, paid, recalled *Event
+	for i := range c.Events {
+		ev := &c.Events[i]
+		f := "collaboration.events[" + strconv.Itoa(i) + "]"
+		if err := bounds.Instant(pkg, f+".at", ev.At); err != nil {
+			return err
+		}
+		if i > 0 && ev.At.Before(c.Events[i-1].At) {
+			return fielderr.New(pkg, f+".at", ev.At.Format(time.RFC3339Nano), "is before the event before it, at %s: events are recorded in order (%s)", c.Events[i-1].At.Format(time.RFC3339Nano), RuleLifecycle)
+		}
+		twice := func(what string) error {
+			return fielderr.New(pkg, f+".kind", ev.Kind, "is a second %s: a collaboration has one (%s)", what, RuleLifecycle)
+		}
+		switch {
+		case ev.Kind < Submitted || ev.Kind > RecalledEvent:
+			return fielderr.New(pkg, f+".kind", int(ev.Kind), "must be submitted, paid or recalled: %w", affrules.ErrOutOfRange)
+		case ev.Kind != Submitted && sub == nil:
+			return fielderr.New(pkg, f+".kind", ev.Kind, "comes before the submission: a collaboration is submitted first (%s)", RuleLifecycle)
+		case ev.Kind == Submitted && sub != nil:
+			return twice("submission")
+		case ev.Kind == Submitted:
+			if err := bounds.Instant(pkg, f+".due", ev.Due); err != nil {
+				return err
+			}
+			if !ev.Due.After(ev.At) {
+				return fielderr.New(pkg, f+".due", ev.Due.Format(time.RFC3339Nano), "must be after the submission at %s: the payment window is [submitted, due) (%s)", ev.At.Format(time.RFC3339Nano), RuleLifecycle)
+			}
+			sub = ev
+		case ev.Kind == PaidEvent && paid != nil:
+			return twice("payment")
+		case ev.Kind == PaidEvent:
+			if !ev.At.Before(sub.Due) {
+				return fielderr.New(pkg, f+".at", ev.At.Format(time.RFC3339Nano), "is not before the payment deadline %s: the collaboration had expired (%s)", sub.Due.Format(time.RFC3339Nano), RuleLifecycle)
+			}
+			if !ev.At.Before(start) {
+				return fielderr.New(pkg, f+".at", ev.At.Format(time.RFC3339Nano), "is not before the period's start %s: payment comes before it (%s)", start.Format(time.RFC3339Nano), RuleLifecycle)
+			}
+			paid = ev
+		case recalled != nil:
+			return twice("recall")
+		case paid == nil:
+			return fielderr.New(pkg, f+".kind", ev.Kind, "comes before the payment: only a paid collaboration is recalled (%s)", RuleLifecycle)
+		default:
+			if !ev.At.Before(start) {
+				return fielderr.New(pkg, f+".at", ev.At.Format(time.RFC3339Nano), "is not before the period's start %s: an ongoing collaboration cannot be recalled (%s)", start.Format(time.RFC3339Nano), RuleLifecycle)
+			}
+			recalled = ev
+		}
+	}
+	return nil
 }

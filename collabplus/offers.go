@@ -19,12 +19,17 @@ import (
 // product's exclusive standard and shop-ads rates from the period's start; a product without
 // an exclusive rate gets an offer without a rate history, so the Open rate applies (COM-4).
 // Members join only while it is ongoing and never leave, so an offer never changes an answer
-// given at an earlier instant. A draft, expired or recalled collaboration makes none.
+// given at an earlier instant. A draft, expired or recalled collaboration makes none. Events
+// [Evaluator.Apply] could not have recorded (CP-7, as [Evaluator.Settle] lists them) are bad
+// input, a [*affrules.FieldError].
 func (e *Evaluator) Offers(c Collaboration, at time.Time) ([]commission.Offer, error) {
 	if err := e.ready(); err != nil {
 		return nil, err
 	}
 	if err := bounds.Instant(pkg, "at", at); err != nil {
+		return nil, err
+	}
+	if err := c.checkEvents(); err != nil {
 		return nil, err
 	}
 	// Only a collaboration paid and never recalled runs. A recall comes before the start, so

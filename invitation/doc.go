@@ -140,7 +140,8 @@
 //     The creator is given to Send once, as an eligibility.Creator, whose ID is the recorded
 //     [Invitation.CreatorID].
 //   - INV-9: history is newest first in recording order (Seq), with a cursor for pages; search
-//     is a case-insensitive substring of username or nickname, each at most 200 characters (a
+//     is a case-insensitive substring of username or nickname (Unicode simple case folding, as
+//     strings.EqualFold), each at most 200 characters (a
 //     constant, as a linked creator's username of INV-13; either may be empty, a longer one is
 //     bad input wrapping [affrules.ErrOutOfRange]); the time range is [From, To) of
 //     the invitation instant; the purpose and market filters ([Query.Purpose], [Query.Market])

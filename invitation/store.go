@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/internal/fielderr"
@@ -105,7 +106,8 @@ func (r Record) ContactsShown() []Contact {
 // a [Ledger] refuses it with an error wrapping [ErrQuery].
 type Query struct {
 	Account string `json:"account"` // required
-	// Search matches records whose username or nickname contains it, ignoring case; "" matches
+	// Search matches records whose username or nickname contains it, ignoring case (Unicode
+	// simple case folding, as strings.EqualFold: "νικος" finds "ΝΙΚΟΣ"); "" matches
 	// every record.
 	Search string `json:"search,omitempty"`
 	// From and To bound the invitation instant to [From, To); a zero bound leaves that side open.
@@ -189,6 +191,23 @@ func (q Query) Matches(r Record) bool {
 	return q.Search == "" || containsFold(r.Username, q.Search) || containsFold(r.Nickname, q.Search)
 }
 
+// containsFold reports whether sub is within s under Unicode simple case folding, as
+// strings.EqualFold compares: both are mapped rune by rune to one member of each rune's folding
+// orbit, so that Greek final ς matches Σ and σ, and the Kelvin sign K and k.
 func containsFold(s, sub string) bool {
-	return strings.Contains(strings.ToLower(s), strings.ToLower(sub))
+	return strings.Contains(foldCase(s), foldCase(sub))
+}
+
+// foldCase maps each rune of s to the least rune of its simple case-folding orbit.
+func foldCase(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		least := r
+		for f := unicode.SimpleFold(r); f != r; f = unicode.SimpleFold(f) {
+			least = min(least, f)
+		}
+		b.WriteRune(least)
+	}
+	return b.String()
 }

@@ -60,4 +60,10 @@ func TestCollabPlusMembersOnly_SMP3_CP20(t *testing.T) {
 	unpaid := c
 	unpaid.Events = c.Events[:1]
 	require.False(t, sample.CollabPlusFacts(unpaid, "aisyah", "serum", start.Add(2*day)).Member)
+	// An end by a temporary disqualification (collabplus's temporary_ends_participation) ends
+	// the product's participation as a permanent one does.
+	temporary := c
+	temporary.Ended = []collabplus.ProductEnd{{Product: "serum", At: start.Add(3 * day), Temporary: true}}
+	require.True(t, sample.CollabPlusFacts(temporary, "aisyah", "serum", start.Add(3*day-time.Nanosecond)).Member)
+	require.False(t, sample.CollabPlusFacts(temporary, "aisyah", "serum", start.Add(3*day)).Member)
 }

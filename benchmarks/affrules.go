@@ -225,3 +225,97 @@ func eligRawLoop(ee *eligibility.Evaluator, ec []EligCase) func(n int) (int64, e
 		return sum, nil
 	}
 }
+
+// byValueVariants are affrules through the calls a host starts with, those of the package docs'
+// first examples: Evaluator.Shop and Evaluator.Product, which take the shop, the product and the
+// shop result by value and return a result whose reasons are in an array of their own, allocated
+// for each result that has any, and Evaluator.Compute, which takes the order line and returns the
+// commission by value. Level has one call only (NewPerformance, then Assign), timed as
+// ImplAffrules.
+func byValueVariants(c *Corpus) ([]Variant, error) {
+	ee, err := eligibility.New(c.EligPolicy)
+	if err != nil {
+		return nil, err
+	}
+	ce, err := commission.New(c.CommPolicy)
+	if err != nil {
+		return nil, err
+	}
+	book, err := ce.Prepare(c.Offers...)
+	if err != nil {
+		return nil, err
+	}
+	raw := func(c *EligCase) (eligibility.Result, error) {
+		shop, err := ee.Shop(c.Shop, c.At)
+		if err != nil {
+			return eligibility.Result{}, err
+		}
+		return ee.Product(c.Product, shop, c.At)
+	}
+	var out []Variant
+	for _, mix := range Mixes {
+		ec, cc := c.Elig[mix], c.Comm[mix]
+		out = append(out,
+			Variant{Workload: WorkEligShopResult, Mix: mix, Impl: ImplByValue, Cases: len(ec),
+				Answer: func(i int) (Answer, error) {
+					r, err := ee.Product(ec[i].Product, ec[i].ShopResult, ec[i].At)
+					return Answer{Allowed: r.Eligible()}, err
+				},
+				Loop: func(n int) (int64, error) {
+					var sum int64
+					for i, k := 0, 0; i < n; i++ {
+						c := &ec[k]
+						r, err := ee.Product(c.Product, c.ShopResult, c.At)
+						if err != nil {
+							return 0, err
+						}
+						sum += int64(len(r.Decision.Reasons))
+						if k++; k == len(ec) {
+							k = 0
+						}
+					}
+					return sum, nil
+				}},
+			Variant{Workload: WorkEligRaw, Mix: mix, Impl: ImplByValue, Cases: len(ec),
+				Answer: func(i int) (Answer, error) {
+					r, err := raw(&ec[i])
+					return Answer{Allowed: r.Eligible()}, err
+				},
+				Loop: func(n int) (int64, error) {
+					var sum int64
+					for i, k := 0, 0; i < n; i++ {
+						r, err := raw(&ec[k])
+						if err != nil {
+							return 0, err
+						}
+						sum += int64(len(r.Decision.Reasons))
+						if k++; k == len(ec) {
+							k = 0
+						}
+					}
+					return sum, nil
+				}},
+			Variant{Workload: WorkCommission, Mix: mix, Impl: ImplByValue, Cases: len(cc),
+				Answer: func(i int) (Answer, error) {
+					r, err := ce.Compute(book, cc[i].Order, cc[i].At)
+					return commAnswer(&r), err
+				},
+				Loop: func(n int) (int64, error) {
+					var sum int64
+					for i, k := 0, 0; i < n; i++ {
+						c := &cc[k]
+						r, err := ce.Compute(book, c.Order, c.At)
+						if err != nil {
+							return 0, err
+						}
+						sum += r.Amount.Units
+						if k++; k == len(cc) {
+							k = 0
+						}
+					}
+					return sum, nil
+				}},
+		)
+	}
+	return out, nil
+}

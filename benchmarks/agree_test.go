@@ -56,8 +56,9 @@ func TestAgreeOtherSeeds(t *testing.T) {
 	}
 }
 
-// TestVariantsComplete requires every implementation of every timed workload on every mix, and
-// the three explanations on the failing mix, each over at least 1,024 cases.
+// TestVariantsComplete requires every implementation of every timed workload on every mix (and
+// affrules by value on each workload with calls of its own), and the three explanations on the
+// failing mix, each over at least 1,024 cases.
 func TestVariantsComplete(t *testing.T) {
 	have := map[string]bool{}
 	for _, v := range variants(t) {
@@ -75,6 +76,13 @@ func TestVariantsComplete(t *testing.T) {
 				if !have[w+"/"+mix+"/"+impl] {
 					t.Errorf("missing %s/%s/%s", w, mix, impl)
 				}
+			}
+		}
+	}
+	for _, w := range []string{WorkEligShopResult, WorkEligRaw, WorkCommission} {
+		for _, mix := range Mixes {
+			if !have[w+"/"+mix+"/"+ImplByValue] {
+				t.Errorf("missing %s/%s/%s", w, mix, ImplByValue)
 			}
 		}
 	}

@@ -19,7 +19,11 @@ var Workloads = []string{WorkEligShopResult, WorkEligRaw, WorkLevel, WorkCommiss
 
 // The implementations, as reported. Every ratio is to [ImplAffrules].
 const (
-	ImplAffrules   = "affrules"
+	ImplAffrules = "affrules"
+	// ImplByValue is affrules through its plain calls (Evaluator.Shop, Evaluator.Product,
+	// Evaluator.Compute), which take and return values and allocate each result's reasons,
+	// instead of the calls of a run that reuses its arrays (ImplAffrules).
+	ImplByValue    = "affrules-by-value"
 	ImplExpr       = "expr"
 	ImplCEL        = "cel"
 	ImplOPA        = "opa"
@@ -29,7 +33,7 @@ const (
 )
 
 // Impls lists the implementations in the order they are reported.
-var Impls = []string{ImplAffrules, ImplExpr, ImplCEL, ImplOPA, ImplFloor, ImplCELTracked, ImplOPATrace}
+var Impls = []string{ImplAffrules, ImplByValue, ImplExpr, ImplCEL, ImplOPA, ImplFloor, ImplCELTracked, ImplOPATrace}
 
 // Answer is what an implementation decides for one case; the agreement check compares it with
 // affrules'. Eligibility sets Allowed, level Level, commission Source ("" when nothing is earned)
@@ -61,7 +65,7 @@ func (v Variant) Name() string { return v.Workload + "/" + v.Mix + "/" + v.Impl 
 // workloads on every mix, the explanation workloads on the failing mix.
 func Variants(c *Corpus) ([]Variant, error) {
 	var out []Variant
-	for _, build := range []func(*Corpus) ([]Variant, error){affrulesVariants, floorVariants, exprVariants, celVariants, opaVariants} {
+	for _, build := range []func(*Corpus) ([]Variant, error){affrulesVariants, byValueVariants, floorVariants, exprVariants, celVariants, opaVariants} {
 		vs, err := build(c)
 		if err != nil {
 			return nil, err

@@ -148,3 +148,48 @@ func TestOrder(t *testing.T) {
 		t.Errorf("5 rotations start with only %d different variants", len(firsts))
 	}
 }
+
+// Rows timed by value too get a table of their own against the peer target, judged on the
+// per-process quotient of the fastest peer's ratio and the by-value ratio, and not counted among
+// the rows that miss a target.
+func TestMergeByValue(t *testing.T) {
+	dir := t.TempDir()
+	var files []string
+	for i, byValue := range []float64{2, 2.5, 0.9} { // by-value ns ÷ affrules ns in each process
+		name := writeRun(t, dir, i, 100, 6, 10)
+		f, err := os.OpenFile(name, os.O_APPEND|os.O_WRONLY, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, mix := range benchmarks.Mixes {
+			fmt.Fprintf(f, "result\t%s\t%s\t%s\t%.1f\t1\t%.4f\n", benchmarks.WorkEligShopResult, mix, benchmarks.ImplByValue, 100*byValue, byValue)
+		}
+		f.Close()
+		files = append(files, name)
+	}
+	doc := filepath.Join(dir, "BENCHMARKS.md")
+	if err := os.WriteFile(doc, []byte("# Benchmarks\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := mergeFiles(doc, "", "", files); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := string(b)
+	for _, want := range []string{
+		"Every target is met.",
+		"| eligibility, shop result given | daily | expr | 3.0 **missed** |", // the median of 3, 2.4 and 6.7
+		"**By value, 3 of 3 rows miss the peer target.**",
+		"| eligibility, shop result given | pass | affrules-by-value | 200 | 1.00 | 2 |",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("section lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "| level | pass | expr | 6.0 |") {
+		t.Errorf("a row not timed by value is in the by-value table:\n%s", got)
+	}
+}

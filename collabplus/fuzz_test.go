@@ -232,6 +232,13 @@ func lcCheckRecord(t *testing.T, s collabplus.Seller, a collabplus.Action, at ti
 		if want := []collabplus.EventKind{collabplus.Submitted, collabplus.PaidEvent, collabplus.RecalledEvent}[:len(kinds)]; len(kinds) > 3 || !slices.Equal(kinds, want) {
 			fail("%s: events %v", c.ID, kinds)
 		}
+		// Offers and Settle accept the events Apply records (CP-7's checks of a log).
+		if _, err := lcEval.Offers(c, at); err != nil {
+			var fe *affrules.FieldError
+			if errors.As(err, &fe) && strings.HasPrefix(fe.Field, "collaboration.events") {
+				fail("%s: Offers refuses the events Apply recorded: %v", c.ID, err)
+			}
+		}
 		if len(c.Events) == 0 {
 			if c.Group != nil || len(c.Members) > 0 {
 				fail("%s: a draft with a group or members", c.ID)

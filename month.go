@@ -69,7 +69,7 @@ func (m Month) Date() (year int, month time.Month) {
 // Add returns the month n months after m (before it for negative n), saturating as [NewMonth]
 // does.
 func (m Month) Add(n int) Month {
-	if n > math.MaxInt32 || n < math.MinInt32 {
+	if int64(n) > math.MaxInt64-math.MaxInt32 || int64(n) < math.MinInt64-math.MinInt32 { // m + n would overflow, far out of range
 		return saturate(n > 0)
 	}
 	return clampMonth(int64(m) + int64(n))

@@ -64,6 +64,12 @@ func TestMonthSaturates(t *testing.T) {
 		{bottom.Add(-1), bottom},
 		{affrules.NewMonth(2026, time.January).Add(-12), affrules.NewMonth(2025, time.January)},
 		{affrules.NewMonth(2026, 13), affrules.NewMonth(2027, time.January)},
+		// n beyond int32 with m + n within range: the sum, not a saturated month.
+		{bottom.Add(math.MaxInt32 + 1), affrules.Month(0)},
+		{top.Add(math.MinInt32 - 1), affrules.Month(-2)},
+		{affrules.NewMonth(-100_000_000, time.January).Add(2_500_000_000), affrules.Month(1_300_000_000)},
+		{top.Add(math.MaxInt - math.MaxInt32 + 1), top},
+		{bottom.Add(math.MinInt + math.MaxInt32), bottom},
 	} {
 		if tt.got != tt.want {
 			t.Errorf("got %v, want %v", tt.got, tt.want)

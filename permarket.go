@@ -3,6 +3,7 @@ package affrules
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"maps"
 	"slices"
 	"strconv"
@@ -112,7 +113,7 @@ func (p *PerMarket[T]) UnmarshalJSON(b []byte) error {
 			}
 			var tl Timeline[T]
 			if err := json.Unmarshal(v, &tl); err != nil {
-				return fieldErrorf("per_market.default", shortJSON(v), "%w", err)
+				return timelineError(err, "per_market.default", v)
 			}
 			out.Default = tl
 		case key == "markets":
@@ -150,11 +151,21 @@ func decodeMarkets[T any](v []byte) (map[MarketCode]Timeline[T], error) {
 		}
 		var tl Timeline[T]
 		if err := json.Unmarshal(tv, &tl); err != nil {
-			return nil, fieldErrorf("per_market.markets["+code+"]", shortJSON(tv), "%w", err)
+			return nil, timelineError(err, "per_market.markets["+code+"]", tv)
 		}
 		out[m] = tl
 	}
 	return out, nil
+}
+
+// timelineError is the error of decoding the timeline at field (its JSON v): the timeline's own
+// error with its path from field on.
+func timelineError(err error, field string, v []byte) error {
+	var fe *FieldError
+	if errors.As(err, &fe) && strings.HasPrefix(fe.Field, "timeline") {
+		return rebaseField(err, "timeline", field)
+	}
+	return fieldErrorf(field, shortJSON(v), "%w", err)
 }
 
 // shortJSON is b for an error message, cut after 60 bytes.

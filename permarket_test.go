@@ -104,6 +104,9 @@ func TestPerMarketJSON(t *testing.T) {
 		{"markets not an object", `{"markets":[]}`, `per_market.markets []: must be an object`},
 		{"not an object", `[]`, `per_market []: must be an object`},
 		{"bad timeline", `{"default":[{"value":"x"}]}`, `per_market.default`},
+		// A timeline's own error keeps its path: the entry, then the value's field.
+		{"bad entry of a market", `{"markets":{"TH":[{"value":3},{"from":"2026-01-01T00:00:00Z","value":"x"}]}}`, `affrules: per_market.markets[TH][1].value`},
+		{"entries out of order", `{"default":[{"from":"2026-02-01T00:00:00Z","value":3},{"from":"2026-01-01T00:00:00Z","value":4}]}`, `affrules: per_market.default[1].from 2026-01-01T00:00:00Z: must be after entry 0's`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			got := p

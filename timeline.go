@@ -3,7 +3,7 @@ package affrules
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
+	"errors"
 	"iter"
 	"reflect"
 	"slices"
@@ -112,6 +112,25 @@ func exactTime(t time.Time) time.Time {
 	return t
 }
 
+// entryError names, in the error of decoding a timeline's entry, the entry (field): a value's own
+// error (a rate out of bounds, say) gets the path to the value.
+func entryError(field string, err error) error {
+	var fe *FieldError
+	if !errors.As(err, &fe) {
+		return decodingError(field, err)
+	}
+	c := *fe
+	switch {
+	case fe.Field == "":
+		c.Field = field + ".value"
+	case strings.HasPrefix(fe.Field, "value"): // a Value's own path
+		c.Field = field + "." + fe.Field
+	default:
+		c.Field = field + ".value." + fe.Field
+	}
+	return &c
+}
+
 // UnmarshalJSON decodes a JSON array of entries and checks them as [NewTimeline] does. Unknown
 // fields, in the entries or in their values, are errors, as are an entry that is not an object,
 // one without a value (or with null for a value that cannot be nil), and an entry's key given
@@ -155,10 +174,14 @@ func (tl *Timeline[T]) UnmarshalJSON(b []byte) error {
 		if !seen["value"] {
 			return fieldErrorf(field+".value", "(absent)", "is required: left out it would silently be zero")
 		}
+		var e Effective[T] // decoded alone first, so that an error names the entry
+		if err := strictjson.Decode(entry, &e); err != nil {
+			return entryError(field, err)
+		}
 		i++
 	}
-	if err := strictjson.Decode(b, &entries); err != nil {
-		return fmt.Errorf("affrules: timeline: %w", err)
+	if err := strictjson.Decode(b, &entries); err != nil { // what is not an array of entries
+		return decodingError("timeline", err)
 	}
 	v, err := NewTimeline(entries...)
 	if err != nil {

@@ -198,10 +198,10 @@ func TestTimelineJSON(t *testing.T) {
 	}{
 		{"out of order", `{"open":[{"from":"2026-10-04T00:00:00Z","value":"8%"},{"from":"2026-10-01T00:00:00Z","value":"10%"}]}`, "affrules: timeline[1].from 2026-10-01T00:00:00Z: must be after entry 0's"},
 		{"duplicate From", `{"open":[{"from":"2026-10-01T00:00:00Z","value":"8%"},{"from":"2026-10-01T07:00:00+07:00","value":"10%"}]}`, "timeline[1].from"},
-		{"unknown field", `{"open":[{"from":"2026-10-01T00:00:00Z","value":"8%","until":"2026-11-01T00:00:00Z"}]}`, `affrules: timeline: json: unknown field "until"`},
-		{"bad value", `{"open":[{"from":"2026-10-01T00:00:00Z","value":"180%"}]}`, "out of range"},
-		{"bad instant", `{"open":[{"from":"2026-10-01","value":"8%"}]}`, "affrules: timeline:"},
-		{"not an array", `{"open":{"from":"2026-10-01T00:00:00Z","value":"8%"}}`, "affrules: timeline:"},
+		{"unknown field", `{"open":[{"from":"2026-10-01T00:00:00Z","value":"8%","until":"2026-11-01T00:00:00Z"}]}`, `affrules: timeline[0] (JSON): json: unknown field "until"`},
+		{"bad value", `{"open":[{"from":"2026-10-01T00:00:00Z","value":"8%"},{"from":"2026-11-01T00:00:00Z","value":"180%"}]}`, `affrules: timeline[1].value.rate "180%": must be between 0% and 100%: out of range`},
+		{"bad instant", `{"open":[{"from":"2026-10-01","value":"8%"}]}`, `affrules: timeline[0] (JSON): parsing time "2026-10-01"`},
+		{"not an array", `{"open":{"from":"2026-10-01T00:00:00Z","value":"8%"}}`, "affrules: timeline object: must be a JSON array"},
 		{"an entry's key given twice", `{"open":[{"from":"2026-10-01T00:00:00Z","value":"8%","value":"9%"}]}`, `affrules: timeline[0] "value": key is given twice`},
 		{"an entry's key in another case", `{"open":[{"From":"2026-10-01T00:00:00Z","value":"8%"}]}`, `affrules: timeline[0] "From": is not a field: keys are case-sensitive`},
 	}

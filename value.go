@@ -158,7 +158,9 @@ func (v Value) Kind() ValueKind { return v.kind }
 // Equal reports whether v and o are the same value: of one kind and, for decimals and amounts,
 // numerically equal (2.40 equals 2.4) in the same currency; for instants, the same moment
 // whatever zone each is shown in (as [time.Time.Equal]); for days, the same day of the same
-// zone offset. go-cmp compares values with it.
+// zone offset, to the minute as RFC 3339 writes it (a day of a zone whose offset had seconds,
+// such as Monrovia's until 1972, reads back from JSON without them). go-cmp compares values
+// with it.
 func (v Value) Equal(o Value) bool {
 	if v.kind != o.kind {
 		return false
@@ -168,8 +170,8 @@ func (v Value) Equal(o Value) bool {
 		return v.Currency() == o.Currency() && sameNumber(v.Decimal(), o.Decimal())
 	case InstantValue:
 		return v.n == o.n && v.nanos() == o.nanos()
-	case DayValue:
-		return v.n == o.n && v.d == o.d
+	case DayValue: // as JSON writes them: an offset's seconds are not written (RFC 3339)
+		return v.n == o.n && v.d == o.d || v.Time().Format(time.RFC3339Nano) == o.Time().Format(time.RFC3339Nano)
 	}
 	return v == o
 }
@@ -439,7 +441,7 @@ func (v *Value) UnmarshalJSON(b []byte) error {
 	}
 	var j valueJSON
 	if err := decodeStrict(b, &j, "value"); err != nil {
-		return err
+		return rebaseField(err, "rate", "value.rate") // ParseRate's error names the bare field
 	}
 	// A field of another kind (a "text" beside a count) would be silently dropped.
 	for key := range strictjson.Members(b) {

@@ -279,6 +279,43 @@ func TestValueEqualInstantZones(t *testing.T) {
 	}
 }
 
+// A day of a zone whose offset had seconds (Monrovia until 1972, Bangkok until 1920) reads back
+// from JSON equal to itself: RFC 3339 writes the offset to the minute, and Equal compares days
+// as it writes them. Days whose written forms differ stay unequal.
+func TestValueDayJSONOffsetSeconds(t *testing.T) {
+	for _, name := range []string{"Africa/Monrovia", "Asia/Bangkok", "Europe/Amsterdam"} {
+		loc, err := time.LoadLocation(name)
+		require.NoError(t, err)
+		for _, day := range []time.Time{time.Date(1910, 3, 1, 12, 0, 0, 0, loc), time.Date(1970, 11, 3, 12, 0, 0, 0, loc), time.Date(2026, 6, 1, 12, 0, 0, 0, loc)} {
+			v := affrules.Day(affrules.DayOf(day, loc).Start)
+			b, err := json.Marshal(v)
+			require.NoError(t, err)
+			var back affrules.Value
+			require.NoError(t, json.Unmarshal(b, &back))
+			assert.True(t, back.Equal(v) && v.Equal(back), "%s: %s read back as %v, not equal to %v", name, b, back.Time(), v.Time())
+			assert.Equal(t, v.String(), back.String())
+			next := affrules.Day(affrules.DayOf(day.AddDate(0, 0, 1), loc).Start)
+			assert.False(t, next.Equal(v), "%s: the next day equals the day", name)
+		}
+	}
+}
+
+// A bad rate inside a value, a reason or a decision is named by its place: the field of the
+// error is the rate's path from the root decoded.
+func TestValueJSONRatePath(t *testing.T) {
+	var v affrules.Value
+	err := json.Unmarshal([]byte(`{"kind":"rate","rate":"150%"}`), &v)
+	var fe *affrules.FieldError
+	require.ErrorAs(t, err, &fe)
+	assert.Equal(t, "value.rate", fe.Field)
+	require.ErrorIs(t, err, affrules.ErrOutOfRange)
+	var d affrules.Decision
+	err = json.Unmarshal([]byte(`{"allowed":false,"reasons":[{"rule":"X","kind":"failed","limit_value":{"kind":"rate","rate":"150%"}}]}`), &d)
+	require.ErrorAs(t, err, &fe)
+	assert.Equal(t, "decision.reasons[0].limit_value.rate", fe.Field)
+	assert.Contains(t, err.Error(), `affrules: decision.reasons[0].limit_value.rate "150%": must be between 0% and 100%`)
+}
+
 // Equal compares a decimal with many trailing zeros quickly too.
 func TestValueEqualTrailingZeros(t *testing.T) {
 	n := 100_000

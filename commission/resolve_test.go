@@ -282,6 +282,10 @@ func TestPartnerScope_COM12(t *testing.T) {
 	if c := candidate(r, "tap-other"); c.Outcome != commission.NotCovered || c.Reason.Rule != commission.RulePartnerScope {
 		t.Errorf("tap-other: %s %s", c.Outcome, c.Reason)
 	}
+	// The reason's kind says "not applicable"; its text does not say it again.
+	if got, want := candidate(r, "tap-other").Reason.String(), "COM-12 not applicable: creator not matched by the partner (observed creator c1)"; got != want {
+		t.Errorf("tap-other's reason:\n got %s\nwant %s", got, want)
+	}
 }
 
 // COM-4: a Collaboration Plus without an exclusive rate falls back to Open; no Open either earns
@@ -298,6 +302,9 @@ func TestNoExclusiveRate_COM4(t *testing.T) {
 	d := r.Decision()
 	if r.Earned() || d.Allowed || !d.Failed(commission.RuleNoExclusiveRate) {
 		t.Errorf("no open rate: %v", d)
+	}
+	if got, want := d.String(), "observed offers considered: 1)"; !strings.Contains(got, want) {
+		t.Errorf("no open rate: %s, want the count of offers considered (%s)", got, want)
 	}
 	p := commission.DefaultPolicy()
 	p.RequireExclusiveRate = true

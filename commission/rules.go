@@ -111,12 +111,12 @@ var (
 	// COM-4 (failed): a Collaboration Plus set no exclusive rate and no Open rate applies;
 	// observed the number of offers considered.
 	keyNoRate = affrules.DefineMessage("commission.com4.no_rate", affrules.Message{
-		Text: "no exclusive rate and no Open Collaboration rate: no commission", Observed: "{observed} offers considered",
+		Text: "no exclusive rate and no Open Collaboration rate: no commission", Observed: "offers considered: {observed}",
 	})
 	// COM-3 (failed): no offer applies to the order at its instant; observed the number of
 	// offers considered.
 	keyNoSource = affrules.DefineMessage("commission.com3.no_source", affrules.Message{
-		Text: "no rate source applies to the order: no commission", Observed: "{observed} offers considered",
+		Text: "no rate source applies to the order: no commission", Observed: "offers considered: {observed}",
 	})
 	// COM-3 (failed): the zero Resolution, which no order was resolved into; no values.
 	keyNotResolved = affrules.DefineMessage("commission.com3.not_resolved", affrules.Message{
@@ -151,7 +151,7 @@ var (
 	})
 	// COM-12: observed the creator's ID, not matched to the product by the partner.
 	keyNotMatched = affrules.DefineMessage("commission.com12.not_matched", affrules.Message{
-		Text: "creator not matched by the partner: not applicable", Observed: "creator {observed}",
+		Text: "creator not matched by the partner", Observed: "creator {observed}",
 	})
 	// COM-13 (failed): observed the order line's ID.
 	keyNotAttributed = affrules.DefineMessage("commission.com13.not_attributed", affrules.Message{

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/internal/fielderr"
@@ -195,7 +196,24 @@ func (q Query) Matches(r Record) bool {
 // strings.EqualFold compares: both are mapped rune by rune to one member of each rune's folding
 // orbit, so that Greek final ς matches Σ and σ, and the Kelvin sign K and k.
 func containsFold(s, sub string) bool {
+	if isASCII(s) && isASCII(sub) { // the usual names, compared in place
+		for i := 0; i+len(sub) <= len(s); i++ {
+			if strings.EqualFold(s[i:i+len(sub)], sub) {
+				return true
+			}
+		}
+		return false
+	}
 	return strings.Contains(foldCase(s), foldCase(sub))
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // foldCase maps each rune of s to the least rune of its simple case-folding orbit.

@@ -15,19 +15,11 @@ import (
 // candidate's outcome, its reasons built when asked for (the explanation workload asks).
 
 func affrulesVariants(c *Corpus) ([]Variant, error) {
-	ee, err := eligibility.New(c.EligPolicy)
+	ee, ce, book, err := setUp(c)
 	if err != nil {
 		return nil, err
 	}
 	le, err := level.New(c.LevelPolicy)
-	if err != nil {
-		return nil, err
-	}
-	ce, err := commission.New(c.CommPolicy)
-	if err != nil {
-		return nil, err
-	}
-	book, err := ce.Prepare(c.Offers...)
 	if err != nil {
 		return nil, err
 	}
@@ -155,6 +147,45 @@ func affrulesVariants(c *Corpus) ([]Variant, error) {
 	return out, nil
 }
 
+// eligByValue is the by-value variant of an eligibility workload on mix, whose cases ec eval
+// evaluates.
+func eligByValue(workload, mix string, ec []EligCase, eval func(*EligCase) (eligibility.Result, error)) Variant {
+	return Variant{Workload: workload, Mix: mix, Impl: ImplByValue, Cases: len(ec),
+		Answer: func(i int) (Answer, error) {
+			r, err := eval(&ec[i])
+			return Answer{Allowed: r.Eligible()}, err
+		},
+		Loop: func(n int) (int64, error) {
+			var sum int64
+			for i, k := 0, 0; i < n; i++ {
+				r, err := eval(&ec[k])
+				if err != nil {
+					return 0, err
+				}
+				sum += int64(len(r.Decision.Reasons))
+				if k++; k == len(ec) {
+					k = 0
+				}
+			}
+			return sum, nil
+		}}
+}
+
+// setUp builds the eligibility and commission evaluators from the corpus's policies and prepares
+// the book of its offers, once, as a host does.
+func setUp(c *Corpus) (*eligibility.Evaluator, *commission.Evaluator, *commission.Book, error) {
+	ee, err := eligibility.New(c.EligPolicy)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ce, err := commission.New(c.CommPolicy)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	book, err := ce.Prepare(c.Offers...)
+	return ee, ce, book, err
+}
+
 // levelOf is the level of case c as the timed loop finds it: the performance built from the
 // host's totals, then assigned.
 func levelOf(le *level.Evaluator, c *LevelCase) (Answer, error) {
@@ -233,18 +264,11 @@ func eligRawLoop(ee *eligibility.Evaluator, ec []EligCase) func(n int) (int64, e
 // commission by value. Level has one call only (NewPerformance, then Assign), timed as
 // ImplAffrules.
 func byValueVariants(c *Corpus) ([]Variant, error) {
-	ee, err := eligibility.New(c.EligPolicy)
+	ee, ce, book, err := setUp(c)
 	if err != nil {
 		return nil, err
 	}
-	ce, err := commission.New(c.CommPolicy)
-	if err != nil {
-		return nil, err
-	}
-	book, err := ce.Prepare(c.Offers...)
-	if err != nil {
-		return nil, err
-	}
+	fromShop := func(c *EligCase) (eligibility.Result, error) { return ee.Product(c.Product, c.ShopResult, c.At) }
 	raw := func(c *EligCase) (eligibility.Result, error) {
 		shop, err := ee.Shop(c.Shop, c.At)
 		if err != nil {
@@ -256,45 +280,8 @@ func byValueVariants(c *Corpus) ([]Variant, error) {
 	for _, mix := range Mixes {
 		ec, cc := c.Elig[mix], c.Comm[mix]
 		out = append(out,
-			Variant{Workload: WorkEligShopResult, Mix: mix, Impl: ImplByValue, Cases: len(ec),
-				Answer: func(i int) (Answer, error) {
-					r, err := ee.Product(ec[i].Product, ec[i].ShopResult, ec[i].At)
-					return Answer{Allowed: r.Eligible()}, err
-				},
-				Loop: func(n int) (int64, error) {
-					var sum int64
-					for i, k := 0, 0; i < n; i++ {
-						c := &ec[k]
-						r, err := ee.Product(c.Product, c.ShopResult, c.At)
-						if err != nil {
-							return 0, err
-						}
-						sum += int64(len(r.Decision.Reasons))
-						if k++; k == len(ec) {
-							k = 0
-						}
-					}
-					return sum, nil
-				}},
-			Variant{Workload: WorkEligRaw, Mix: mix, Impl: ImplByValue, Cases: len(ec),
-				Answer: func(i int) (Answer, error) {
-					r, err := raw(&ec[i])
-					return Answer{Allowed: r.Eligible()}, err
-				},
-				Loop: func(n int) (int64, error) {
-					var sum int64
-					for i, k := 0, 0; i < n; i++ {
-						r, err := raw(&ec[k])
-						if err != nil {
-							return 0, err
-						}
-						sum += int64(len(r.Decision.Reasons))
-						if k++; k == len(ec) {
-							k = 0
-						}
-					}
-					return sum, nil
-				}},
+			eligByValue(WorkEligShopResult, mix, ec, fromShop),
+			eligByValue(WorkEligRaw, mix, ec, raw),
 			Variant{Workload: WorkCommission, Mix: mix, Impl: ImplByValue, Cases: len(cc),
 				Answer: func(i int) (Answer, error) {
 					r, err := ce.Compute(book, cc[i].Order, cc[i].At)

@@ -32,6 +32,19 @@ func writeRun(t *testing.T, dir string, i int, ns, peerX, floorX float64) string
 	return name
 }
 
+// merge merges the result files into doc, without profiles or notes, and returns doc's text.
+func merge(t *testing.T, doc string, files []string) string {
+	t.Helper()
+	if err := mergeFiles(doc, "", "", files); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
 // The merged section replaces the text between the markers and nothing else; the ratios are the
 // medians of the per-process ratios, judged against the targets (≥ 5× the fastest peer, ≤ 15×
 // the floor).
@@ -47,16 +60,8 @@ func TestMerge(t *testing.T) {
 	if err := os.WriteFile(doc, []byte(before+beginMarker+"\nold table\n"+endMarker+after), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	for range 2 { // merging twice gives one section
-		if err := mergeFiles(doc, "", "", files); err != nil {
-			t.Fatal(err)
-		}
-	}
-	b, err := os.ReadFile(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := string(b)
+	merge(t, doc, files) // merging twice gives one section
+	got := merge(t, doc, files)
 	if !strings.HasPrefix(got, before+beginMarker+"\n") || !strings.HasSuffix(got, endMarker+after) {
 		t.Fatalf("text outside the markers changed:\n%s", got)
 	}
@@ -171,14 +176,7 @@ func TestMergeByValue(t *testing.T) {
 	if err := os.WriteFile(doc, []byte("# Benchmarks\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := mergeFiles(doc, "", "", files); err != nil {
-		t.Fatal(err)
-	}
-	b, err := os.ReadFile(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got := string(b)
+	got := merge(t, doc, files)
 	for _, want := range []string{
 		"Every target is met.",
 		"| eligibility, shop result given | daily | expr | 3.0 **missed** |", // the median of 3, 2.4 and 6.7

@@ -327,3 +327,36 @@ func TestCheckLongScalar(t *testing.T) {
 		}
 	}
 }
+
+// A map's key of megabytes is refused without naming every value below it by a path holding it
+// (which copied the key once for each: seconds and gigabytes for a few megabytes of policy); a
+// long key short of the limit names the values below it by its start; a problem quotes a long key
+// by its start and length.
+func TestLongMapKey(t *testing.T) {
+	type doc struct {
+		M map[string][]int `json:"m"`
+	}
+	huge := strings.Repeat("K", 1<<20)
+	data := []byte(`{"m":{"` + huge + `":[` + strings.TrimSuffix(strings.Repeat(`1,`, 100_000), ",") + `]}}`)
+	allocs := testing.AllocsPerRun(1, func() {
+		problems := Check(data, &doc{})
+		if len(problems) != 1 || problems[0].Path != "policy.m" || !strings.Contains(problems[0].Problem, "key is longer than 2000 bytes") {
+			t.Fatalf("problems %+v", problems)
+		}
+		if len(problems[0].Value) > 100 || !strings.Contains(problems[0].Value, "(1048576 bytes)") {
+			t.Fatalf("value %q", problems[0].Value)
+		}
+	})
+	if allocs > 1000 {
+		t.Errorf("%v allocations for one long key", allocs)
+	}
+	long := strings.Repeat("k", 100)
+	problems := Check([]byte(`{"m":{"`+long+`":[1,"x"]}}`), &doc{})
+	if len(problems) != 1 || problems[0].Path != "policy.m["+long[:60]+"…][1]" {
+		t.Fatalf("problems %+v", problems)
+	}
+	problems = Check([]byte(`{"`+huge+`":1}`), &doc{})
+	if len(problems) != 1 || len(problems[0].Value) > 100 {
+		t.Fatalf("an unknown key of a megabyte: %d problems, value of %d bytes", len(problems), len(problems[0].Value))
+	}
+}

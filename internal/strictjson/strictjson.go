@@ -237,12 +237,18 @@ func (c *checker) walk(raw []byte, t reflect.Type, path string, all bool) {
 	case reflect.Map:
 		seen := map[string]bool{}
 		for key, v := range Members(raw) {
-			if seen[key] {
-				c.add(path, strconv.Quote(key), "key is given twice; the first value would be silently dropped")
+			switch {
+			case seen[key]:
+				c.add(path, quoteKey(key), "key is given twice; the first value would be silently dropped")
+				continue
+			case len(key) > maxScalar:
+				// No key of a policy's map (a market, a category) is this long, and naming every
+				// value below it by a path holding it would copy it once for each.
+				c.add(path, quoteKey(key), "key is longer than "+strconv.Itoa(maxScalar)+" bytes")
 				continue
 			}
 			seen[key] = true
-			c.element(v, t.Elem(), path+"["+key+"]", all)
+			c.element(v, t.Elem(), path+"["+pathKey(key)+"]", all)
 		}
 	case reflect.Slice, reflect.Array:
 		i := 0
@@ -436,12 +442,12 @@ func (c *checker) object(raw []byte, t reflect.Type, path string, all bool) {
 		switch {
 		case seen[key]:
 			if ok { // an unknown key is named once, however often it is repeated
-				c.add(path, strconv.Quote(key), "key is given twice; the first value would be silently dropped")
+				c.add(path, quoteKey(key), "key is given twice; the first value would be silently dropped")
 			}
 			continue
 		case !ok:
 			seen[key] = true
-			c.add(path, strconv.Quote(key), unknownKey(key, fields))
+			c.add(path, quoteKey(key), unknownKey(key, fields))
 			continue
 		}
 		seen[key] = true
@@ -457,6 +463,24 @@ func (c *checker) object(raw []byte, t reflect.Type, path string, all bool) {
 			c.add(path+"."+f.name, "(absent)", "is required: left out it would silently be zero")
 		}
 	}
+}
+
+// pathKey is a map's key as the paths below it name it: whole up to 64 bytes, else its start,
+// so that a path, built for every value below the key, stays short.
+func pathKey(key string) string {
+	if len(key) <= 64 {
+		return key
+	}
+	return strings.ToValidUTF8(key[:60], "") + "…"
+}
+
+// quoteKey quotes a key for a problem: whole up to maxProblem bytes, else its start and its
+// length, so that no problem holds a key of megabytes.
+func quoteKey(key string) string {
+	if len(key) <= maxProblem {
+		return strconv.Quote(key)
+	}
+	return strconv.Quote(strings.ToValidUTF8(key[:60], "")+"…") + " (" + strconv.Itoa(len(key)) + " bytes)"
 }
 
 func unknownKey(key string, fields []field) string {

@@ -523,3 +523,36 @@ func (fb *floorBook) compute(o *floorOrder) (amount, partner int64) {
 	}
 	return int64(q), 0
 }
+
+// BenchmarkPrepareRelistLongTiered prepares a tiered OPEN offer of 10,000 rate versions and its
+// relisting at its end with as many (CMP-7's check of what the relisting pays against what the
+// first still owes): each tier threshold is compared once, whatever the number of versions that
+// name it (it was compared once per version, 10,000² times).
+func BenchmarkPrepareRelistLongTiered(b *testing.B) {
+	e := commission.MustNew(commission.DefaultPolicy())
+	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	const r = 10_000
+	end := start.Add(r * time.Minute)
+	var first, second []affrules.Effective[commission.Terms]
+	for i := range r {
+		at := time.Duration(i) * time.Minute
+		first = append(first, affrules.Effective[commission.Terms]{From: start.Add(at), Value: commission.Terms{Rate: affrules.MustParseRate("10%"), Tier: &commission.Tier{Threshold: 5, Rate: affrules.MustParseRate("20%")}}})
+		second = append(second, affrules.Effective[commission.Terms]{From: end.Add(at), Value: commission.Terms{Rate: affrules.MustParseRate("50%"), Tier: &commission.Tier{Threshold: 5, Rate: affrules.MustParseRate("60%")}}})
+	}
+	a, err := affrules.NewTimeline(first...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	c, err := affrules.NewTimeline(second...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	o1 := commission.Offer{ID: "o1", Source: commission.Open, Market: affrules.TH, Product: "p", Coverage: commission.Everyone, Period: affrules.Period{Start: start, End: end}, Rates: a}
+	o2 := commission.Offer{ID: "o2", Source: commission.Open, Market: affrules.TH, Product: "p", Coverage: commission.Everyone, Period: affrules.Period{Start: end}, Rates: c}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := e.Prepare(o1, o2); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

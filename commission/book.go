@@ -376,6 +376,11 @@ func toEntries(tl affrules.Timeline[Terms]) []entry {
 // its start pay no order less than the removed one still owes a creator promoting it (CMP-7).
 // The book records the evaluator's [OfferRule]; an evaluator whose rule differs refuses to
 // resolve against it ([ErrForeignBook]).
+//
+// Cost: each OPEN offer is compared with the OPEN offers of its product given before it, those
+// ending less than the relist delay before it starts with their rate histories, so k listings
+// of one product cost in proportion to k² (1,000 hourly relistings about 0.1 s, 10,000 about
+// 4 s); every other offer costs in proportion to its own size.
 func (e *Evaluator) Prepare(offers ...Offer) (*Book, error) {
 	if err := e.ready(); err != nil {
 		return nil, err

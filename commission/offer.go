@@ -557,6 +557,10 @@ func (r OfferRule) lowers(earlier, later Offer) bool {
 			counts = append(counts, e.Value.Tier.Threshold)
 		}
 	}
+	// Each count once: every version of a tiered offer names its threshold, which is fixed once
+	// active (COM-11), so the distinct counts are few however long the histories.
+	slices.Sort(counts)
+	counts = slices.Compact(counts)
 	for _, n := range counts {
 		for _, shopAds := range []bool{false, true} {
 			strict := shopAds && r.NoShopAdsFallback

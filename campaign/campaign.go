@@ -408,6 +408,26 @@ func (e *Evaluator) checkState(l *fielderr.List, c *Campaign, bad func(time.Time
 	if len(c.Products) > smallList {
 		seen = make(map[string]struct{}, len(c.Products))
 	}
+	inAudience, joinedAt := c.Audience.Includes, c.joined // long lists through maps, built once
+	if len(c.Audience.IDs) > smallList && !c.Audience.All {
+		ids := make(map[string]struct{}, len(c.Audience.IDs))
+		for _, id := range c.Audience.IDs {
+			ids[id] = struct{}{}
+		}
+		inAudience = func(id string) bool { _, ok := ids[id]; return ok && id != "" }
+	}
+	if len(c.Partners) > smallList {
+		first := make(map[string]int, len(c.Partners))
+		for k := len(c.Partners) - 1; k >= 0; k-- { // the first of a partner listed twice, as joined
+			first[c.Partners[k].Partner] = k
+		}
+		joinedAt = func(partner string) int {
+			if k, ok := first[partner]; ok {
+				return k
+			}
+			return -1
+		}
+	}
 	for i := range c.Products {
 		r := &c.Products[i]
 		f := func(leaf string) string { return index("campaign.products", i) + "." + leaf }
@@ -444,7 +464,7 @@ func (e *Evaluator) checkState(l *fielderr.List, c *Campaign, bad func(time.Time
 		if r.Rate.Cmp(c.Requirement) < 0 {
 			l.Add(f("rate"), r.Rate, "is below the campaign's requirement %s (%s)", c.Requirement, RuleRegistration)
 		}
-		if c.Initiator == Agency && !c.Audience.Includes(r.Seller) {
+		if c.Initiator == Agency && !inAudience(r.Seller) {
 			l.Add(f("seller"), r.Seller, "is not in the campaign's audience (%s)", RuleInitiators)
 		}
 		switch {
@@ -468,7 +488,7 @@ func (e *Evaluator) checkState(l *fielderr.List, c *Campaign, bad func(time.Time
 			case c.Initiator == Agency && m.Partner != c.Owner:
 				l.Add(g("partner"), m.Partner, "is not the campaign's owner %s (%s)", c.Owner, RuleReview)
 			case c.Initiator == Seller:
-				if k := c.joined(m.Partner); k < 0 || m.At.Before(c.Partners[k].Joined) {
+				if k := joinedAt(m.Partner); k < 0 || m.At.Before(c.Partners[k].Joined) {
 					l.Add(g("partner"), m.Partner, "had not joined the campaign at the match (%s)", RuleSellerCampaigns)
 				}
 			}

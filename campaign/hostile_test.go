@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -195,6 +196,41 @@ func TestImpossibleState(t *testing.T) {
 		require.Contains(t, fields(err), field)
 	}
 }
+
+// A stored state's long lists (an audience, the partners, over 16 entries each) are looked up
+// through maps: a registration by a seller outside a long audience, and a match by a partner
+// who joined after it or never, are still found; of a partner listed twice the first join
+// counts.
+func TestImpossibleStateLongLists(t *testing.T) {
+	c := approved(t)
+	long := snapshot(c)
+	long.Audience = campaign.Audience{}
+	for i := range 20 {
+		long.Audience.IDs = append(long.Audience.IDs, fmt.Sprint("shop-", i+10))
+	}
+	applyBad(t, long, campaign.SetSamples("shop-1", "toner", 1), on(6, 0), "campaign.products[0].seller")
+	long.Audience.IDs = append(long.Audience.IDs, "shop-1")
+	apply(t, long, campaign.SetSamples("shop-1", "toner", 1), on(6, 0))
+
+	s := published(t)
+	s = apply(t, s, campaign.Join("agency-1"), regStart)
+	s = apply(t, s, campaign.MatchCreators("agency-1", "serum", "aisyah"), on(3, 0))
+	s = snapshot(s)
+	for i := range 20 {
+		s.Partners = append(s.Partners, campaign.Participant{Partner: fmt.Sprint("agency-", i+10), Joined: regStart})
+	}
+	_, err := ev.Offers(s, on(6, 0))
+	require.NoError(t, err, "a match by a partner who joined before it")
+	late := snapshot(s)
+	late.Partners[0].Joined, late.Updated = on(3, 0).Add(time.Nanosecond), on(3, 1)
+	_, err = ev.Offers(late, on(6, 0))
+	badInput(t, err, "campaign.products[0].matches[0].partner")
+	gone := snapshot(s)
+	gone.Partners = gone.Partners[1:]
+	_, err = ev.Offers(gone, on(6, 0))
+	badInput(t, err, "campaign.products[0].matches[0].partner")
+}
+
 func TestTamperedCampaign(t *testing.T) {
 	c := approved(t)
 	for name, mutate := range map[string]func(c *campaign.Campaign){

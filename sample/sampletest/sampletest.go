@@ -65,8 +65,10 @@ package sampletest
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"sync"
 	"testing"
@@ -112,6 +114,16 @@ func ruleOf(t *testing.T, p sample.Policy) sample.Rule {
 // direct returns creator's direct request to shop-1 in MY for product.
 func direct(id, creator, product string) sample.Request {
 	return sample.Request{ID: id, Seller: "shop-1", Creator: creator, Product: product, Market: affrules.MY, Source: sample.Direct}
+}
+
+// longKey returns 4,000 random hexadecimal digits: too long for an ID, and for an index of a
+// database that compresses what it indexes.
+func longKey() string {
+	b := make([]byte, 2000)
+	for i := range b {
+		b[i] = byte(rand.Uint32())
+	}
+	return hex.EncodeToString(b)
 }
 
 // inCampaign returns agency-1's request for creator in shop-1's registration of product in the
@@ -521,6 +533,24 @@ func TestLedger(t *testing.T, newLedger func(t *testing.T) sample.Ledger) {
 		if _, _, err := l.Request(ctx, sample.Rule{}, direct("r5", "aisyah", "toner"), band1, t0); !errors.Is(err, sample.ErrNoPolicy) {
 			t.Errorf("the zero Rule: error %v, want ErrNoPolicy", err)
 		}
+		// A key too long to be an ID (and, random, too long for a database's index) is the
+		// rules' bad input, as Decide reports it, whatever the ledger writes first.
+		long := longKey()
+		for field, edit := range map[string]func(*sample.Request){
+			"request.seller":  func(r *sample.Request) { r.Seller = long },
+			"request.product": func(r *sample.Request) { r.Product = long },
+			"request.context": func(r *sample.Request) { r.Context = long },
+		} {
+			req := inCampaign("r6", "aisyah", "toner")
+			edit(&req)
+			if _, _, err := l.Request(ctx, rule, req, band1, t0.Add(time.Hour)); !fieldError(err, field) {
+				t.Errorf("a campaign request whose %s is %d bytes: error %v, want a FieldError on %s", field, len(long), err, field)
+			}
+		}
+		if _, _, err := l.Request(ctx, rule, direct("r6", long, "toner"), band1, t0.Add(time.Hour)); !fieldError(err, "request.creator") {
+			t.Errorf("a creator of %d bytes: error %v, want a FieldError on request.creator", len(long), err)
+		}
+		unchanged(t, l, long, nil, "a request by a creator of a long ID")
 		unchanged(t, l, "aisyah", before, "a denial and bad requests")
 		// The IDs of what was not recorded are free.
 		ask(t, l, rule, direct("r3", "budi", "toner"), band1, t0)

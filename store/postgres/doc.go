@@ -12,8 +12,10 @@
 //	[Levels]          a level.History
 //	[Invitations]     an invitation.Ledger
 //
-// The tables live in the first schema of the connections' search_path, so one database can
-// hold several independent stores, one per schema.
+// The tables live in the first schema of the connections' search_path that exists (PostgreSQL's
+// current_schema()), so one database can hold several independent stores, one per schema. A
+// schema named first that does not exist is passed over: create it before [Migrate], or a
+// misspelt name puts the store in the next schema of the path.
 //
 // # Design
 //

@@ -77,7 +77,7 @@ func migrations() ([]migration, error) {
 const SchemaVersion = 4
 
 // Migrate brings the schema of pool's database, in the first schema of the connections'
-// search_path, to [SchemaVersion] by applying the embedded migrations it lacks, in one
+// search_path that exists (see the package doc), to [SchemaVersion] by applying the embedded migrations it lacks, in one
 // transaction. It is idempotent, and safe when several processes call it at once: the
 // transaction holds a transaction-level advisory lock for the schema, so one applies the
 // migrations and the others then find nothing to do. A database at a newer version than this

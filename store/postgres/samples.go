@@ -13,6 +13,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/bounds"
 	"github.com/affrules/affrules/internal/fielderr"
 	"github.com/affrules/affrules/sample"
 )
@@ -37,6 +38,12 @@ func requestNotFound(id string) error {
 
 func requestConflict(id string) error {
 	return fielderr.New("sample", "request.id", strconv.Quote(id), "%w", sample.ErrConflict)
+}
+
+// keysStorable reports whether the keys of req that Request writes to indexes before deciding
+// (its creator, and a campaign request's seller, context and product) are IDs the rules accept.
+func keysStorable(req sample.Request) bool {
+	return bounds.IDOK(req.Creator) && bounds.IDOK(req.Seller) && bounds.IDOK(req.Product) && (req.Context == "" || bounds.IDOK(req.Context))
 }
 
 // lockCreator locks the row of creator, creating it if needed.
@@ -64,6 +71,24 @@ func (s *samples) Request(ctx context.Context, rule sample.Rule, req sample.Requ
 	)
 	err := inTx(ctx, s.pool, func(tx pgx.Tx) error {
 		out, d, domain = sample.Request{}, affrules.Decision{}, false
+		if req.ID != "" { // before any lock, as sample.Memory: a request under a held ID conflicts
+			var held bool
+			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM affrules_sample_requests WHERE id = $1)`, req.ID).Scan(&held); err != nil {
+				return err
+			}
+			if held {
+				domain = true
+				return requestConflict(req.ID)
+			}
+		}
+		if !keysStorable(req) {
+			// A key the indexes below cannot hold (an ID over 256 bytes, say) is the rules' bad
+			// input, reported as Decide reports it, before any row is written.
+			if _, _, err := rule.Decide(sample.History{}, req, f, at); err != nil {
+				domain = true
+				return err
+			}
+		}
 		if err := lockCreator(ctx, tx, req.Creator); err != nil {
 			return err
 		}
@@ -74,16 +99,6 @@ func (s *samples) Request(ctx context.Context, rule sample.Rule, req sample.Requ
 				req.Seller, req.Context, req.Product, string(req.Market)).Scan(&h.AutoApproved)
 			if err != nil {
 				return err
-			}
-		}
-		if req.ID != "" {
-			var held bool
-			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM affrules_sample_requests WHERE id = $1)`, req.ID).Scan(&held); err != nil {
-				return err
-			}
-			if held {
-				domain = true
-				return requestConflict(req.ID)
 			}
 		}
 		rows, err := tx.Query(ctx, `SELECT data FROM affrules_sample_requests WHERE creator = $1 AND market = $2 ORDER BY seq`,

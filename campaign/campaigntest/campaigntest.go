@@ -275,6 +275,18 @@ func TestStore(t *testing.T, newStore func(t *testing.T) campaign.Store) {
 		if got, _ := s.Campaigns(ctx, affrules.TH); len(got) != 0 {
 			t.Errorf("a conflicting Create stored a campaign in TH: [%s]", ids(got))
 		}
+		// IDs are held as given: one that differs only in case is another campaign.
+		if _, err := s.Campaign(ctx, "A"); !errors.Is(err, campaign.ErrNotFound) {
+			t.Errorf("Campaign(A) error = %v, want one wrapping ErrNotFound (a is held)", err)
+		}
+		upper := create(t, s, e, agency("A", affrules.TH), t0.Add(time.Hour))
+		if got, err := s.Campaign(ctx, "A"); err != nil || got.ID != "A" || got.Market != affrules.TH {
+			t.Errorf("Campaign(A) = %s in %s, %v; want the campaign created under A", got.ID, got.Market, err)
+		}
+		unchanged(t, s, first, "the Create of an ID that differs only in case")
+		if got, _ := s.Campaigns(ctx, affrules.TH); len(got) != 1 || got[0].ID != upper.ID {
+			t.Errorf("Campaigns(TH) = [%s], want [A]", ids(got))
+		}
 	})
 
 	t.Run("RefusedCreateStoresNothing_CMP3", func(t *testing.T) {

@@ -434,6 +434,18 @@ func TestStore(t *testing.T, newStore func(t *testing.T) collabplus.Store) {
 			t.Errorf("Create of a stored ID: error %v, want one wrapping ErrConflict", err)
 		}
 		unchanged(t, s, first, "a conflicting Create")
+		// IDs are held as given: one that differs only in case is another seller.
+		if _, err := s.Seller(ctx, "SHOP-1"); !errors.Is(err, collabplus.ErrNotFound) {
+			t.Errorf("Seller(SHOP-1) error = %v, want one wrapping ErrNotFound (shop-1 is held)", err)
+		}
+		upper := newSeller(t, e, "SHOP-1")
+		if _, err := s.Create(ctx, upper); err != nil {
+			t.Errorf("Create of SHOP-1 beside shop-1: %v", err)
+		}
+		if got, err := s.Seller(ctx, "SHOP-1"); err != nil || got.ID != "SHOP-1" {
+			t.Errorf("Seller(SHOP-1) = %s, %v; want the seller created under SHOP-1", got.ID, err)
+		}
+		unchanged(t, s, first, "the Create of an ID that differs only in case")
 	})
 
 	t.Run("ConcurrentCreates", func(t *testing.T) {

@@ -34,6 +34,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -172,6 +173,30 @@ func TestOffers(t *testing.T, newStore func(t *testing.T) commission.OfferStore)
 			if got, err := s.Offers(ctx, m, "p1"); !errors.Is(err, affrules.ErrUnknownMarket) {
 				t.Errorf("Offers(%q, p1) = %v, %v; want an error wrapping ErrUnknownMarket", m, got, err)
 			}
+		}
+	})
+	t.Run("IDsCaseSensitive", func(t *testing.T) {
+		// IDs and products are held as given: ones that differ only in case are others (a
+		// database column that ignores case would merge them).
+		s := newStore(t)
+		for _, o := range []commission.Offer{targetOffer(t, "t", "P1", "c1"), targetOffer(t, "T", "p1", "c2")} {
+			if _, err := s.Put(ctx, rule, o, t0); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for id, creator := range map[string]string{"t": "c1", "T": "c2"} {
+			if got, err := s.Offer(ctx, id); err != nil || got.ID != id || !slices.Equal(got.Creators, []string{creator}) {
+				t.Errorf("Offer(%q) = %s, %v; want the offer put under %q", id, asJSON(t, got), err, id)
+			}
+		}
+		for product, id := range map[string]string{"P1": "t", "p1": "T"} {
+			got, err := s.Offers(ctx, affrules.UK, product)
+			if err != nil || len(got) != 1 || got[0].ID != id {
+				t.Errorf("Offers(UK, %q) = %s, %v; want the one offer %q", product, asJSON(t, got), err, id)
+			}
+		}
+		if _, err := s.Offer(ctx, "t "); !errors.Is(err, commission.ErrNotFound) {
+			t.Errorf("Offer(%q) error = %v, want ErrNotFound", "t ", err)
 		}
 	})
 	t.Run("ChangeExtendsHistory", func(t *testing.T) {
@@ -636,6 +661,17 @@ func TestRecords(t *testing.T, newStore func(t *testing.T) commission.RecordStor
 		}
 		if _, err := st.Record(ctx, "nope"); !errors.Is(err, commission.ErrNotFound) {
 			t.Errorf("Record(nope) error = %v, want ErrNotFound", err)
+		}
+		// IDs are held as given: one that differs only in case is another record.
+		if _, err := st.Record(ctx, "L1"); !errors.Is(err, commission.ErrNotFound) {
+			t.Errorf("Record(L1) error = %v, want ErrNotFound (l1 is held)", err)
+		}
+		upper := create(t, st, newRecord(t, "L1", 20000, false))
+		if got, err := st.Record(ctx, "L1"); err != nil || asJSON(t, got) != asJSON(t, upper) {
+			t.Errorf("Record(L1) = %s, %v; want %s", asJSON(t, got), err, asJSON(t, upper))
+		}
+		if got, err := st.Record(ctx, "l1"); err != nil || asJSON(t, got) != asJSON(t, r) {
+			t.Errorf("Record(l1) = %s, %v; want %s, unchanged by L1's", asJSON(t, got), err, asJSON(t, r))
 		}
 	})
 	t.Run("CancelledContext", func(t *testing.T) {

@@ -18,7 +18,9 @@ import (
 // the daily limit and the repeat window moved (small limits, where INV-2 is reached, as well as
 // large ones; a window of 1 to 30 days, or 3650), other message budgets and spaceless scripts,
 // numbers of top
-// creators, phone alone counting or not, the showcase as at send time or live, a subset of the
+// creators, phone alone counting or not, the showcase as at send time or live, at times the days
+// of INV-2 in another zone (Quota.DayZone: UTC, or one of half an hour's or a quarter's offset
+// or with daylight saving), a subset of the
 // markets in another order, the
 // listing's switches flipped, and a market's contact channels overridden, at times with a custom
 // channel. Every policy it draws passes [invitation.Policy.Validate] and has a positive window.
@@ -36,6 +38,9 @@ func Policy() *rapid.Generator[invitation.Policy] {
 		p.TopCreators = rapid.IntRange(0, 100).Draw(t, "top_creators")
 		p.PhoneAloneCounts = rapid.Bool().Draw(t, "phone_alone_counts")
 		p.LiveShowcase = rapid.Bool().Draw(t, "live_showcase")
+		if rapid.IntRange(0, 3).Draw(t, "day_zone_set") == 0 { // INV-2's days of another zone
+			p.DayZone = rapid.SampledFrom([]string{"UTC", "America/New_York", "Australia/Lord_Howe", "America/St_Johns", "Pacific/Kiritimati", "Europe/London"}).Draw(t, "day_zone")
+		}
 		markets := rapid.Permutation(p.Markets).Draw(t, "markets")
 		p.Markets = markets[:rapid.IntRange(1, len(markets)).Draw(t, "market_count")]
 		p.Listing = eligibility.Listing{
@@ -68,9 +73,20 @@ func location(code affrules.MarketCode) *time.Location {
 	return m.Location()
 }
 
-// edges returns the instants the quota rule turns on for an account at home in loc under p:
-// the local midnights of 2026 around London's and the other zones' daylight-saving changes, and
-// each one a repeat window later.
+// dayLocation returns the zone whose calendar days p's daily limit counts for an account at
+// home in market home (INV-2): the zone p's Quota.DayZone names, or the home market's.
+func dayLocation(p invitation.Policy, home affrules.MarketCode) *time.Location {
+	if p.DayZone != "" {
+		if loc, err := time.LoadLocation(p.DayZone); err == nil {
+			return loc
+		}
+	}
+	return location(home)
+}
+
+// edges returns the instants the quota rule turns on for an account whose days are those of loc
+// under p: the local midnights of 2026 around London's and the other zones' daylight-saving
+// changes, and each one a repeat window later.
 func edges(p invitation.Policy, loc *time.Location) []time.Time {
 	from := time.Date(2026, 1, 1, 0, 0, 0, 0, loc)
 	days := affrulestest.Midnights(loc, from, from.AddDate(1, 0, 0))
@@ -83,17 +99,17 @@ func edges(p invitation.Policy, loc *time.Location) []time.Time {
 }
 
 // Instant returns a generator of instants for an account whose home market is home under p:
-// at or near the local midnights of its zone (the edges of INV-2's day), a repeat window after
-// them (INV-3's edge, MKT-3), the zone's daylight-saving changes (MKT-2), or anywhere in 2026.
-// The instants are in the home zone.
+// at or near the local midnights of the zone its days are counted in (the edges of INV-2's day:
+// the home zone's, or those of the zone p's DayZone names), a repeat window after them (INV-3's
+// edge, MKT-3), the home zone's daylight-saving changes (MKT-2), or anywhere in 2026. The
+// instants are in the home zone.
 func Instant(p invitation.Policy, home affrules.MarketCode) *rapid.Generator[time.Time] {
-	key := instantKey{home, p.RepeatWindowDays}
+	key := instantKey{home, p.RepeatWindowDays, p.DayZone}
 	instants.Lock()
 	defer instants.Unlock()
 	g, ok := instants.m[key]
 	if !ok {
-		loc := location(home)
-		g = affrulestest.Instant(loc, edges(p, loc)...)
+		g = affrulestest.Instant(location(home), edges(p, dayLocation(p, home))...)
 		if instants.m == nil {
 			instants.m = map[instantKey]*rapid.Generator[time.Time]{}
 		}
@@ -104,8 +120,9 @@ func Instant(p invitation.Policy, home affrules.MarketCode) *rapid.Generator[tim
 
 // instantKey is what an [Instant] generator depends on.
 type instantKey struct {
-	home affrules.MarketCode
-	days int
+	home    affrules.MarketCode
+	days    int
+	dayZone string
 }
 
 // instants holds the generators [Instant] has built: a year of midnights and daylight-saving
@@ -132,7 +149,7 @@ type QuotaInput struct {
 func QuotaInputs(p invitation.Policy) *rapid.Generator[QuotaInput] {
 	return rapid.Custom(func(t *rapid.T) QuotaInput {
 		home := rapid.SampledFrom(markets(p)).Draw(t, "home")
-		loc := location(home)
+		loc := dayLocation(p, home) // INV-2's days
 		at := Instant(p, home).Draw(t, "at")
 		w := affrules.Days(max(p.RepeatWindowDays, 0))
 		var u invitation.Usage
@@ -213,15 +230,15 @@ func Requests(p invitation.Policy) *rapid.Generator[[]Request] {
 					continue
 				}
 				k := int(affrulestest.Straddle(int64(p.DailyLimit)).Filter(func(k int64) bool { return k <= int64(p.DailyLimit)+1 }).Draw(t, "burst"))
-				end := affrules.DayOf(now, location(a.HomeMarket)).End
+				end := affrules.DayOf(now, dayLocation(p, a.HomeMarket)).End
 				step := max(end.Sub(now)/time.Duration(2*k+2), 0)
 				c0 := rapid.IntRange(0, 1000).Draw(t, "burst_creator")
 				for i := range k {
 					send(a, fmt.Sprint("b", c0+i), now)
 					now = now.Add(step)
 				}
-			case 2: // to the next midnight of the home zone, or a nanosecond before it
-				end := affrules.DayOf(now, location(a.HomeMarket)).End
+			case 2: // to the next midnight of INV-2's day, or a nanosecond before it
+				end := affrules.DayOf(now, dayLocation(p, a.HomeMarket)).End
 				now = end.Add(-time.Duration(rapid.IntRange(0, 1).Draw(t, "before_midnight")))
 			case 3: // a creator again, a window after its last invitation give or take 1 ns
 				if w > 10*24*time.Hour { // beyond the lead bound a ledger need allow

@@ -73,10 +73,10 @@ func (m *machineModel) decide(q invitation.Quota, a invitation.Account, creator 
 	w := affrules.Days(q.RepeatWindowDays)
 	home := location(a.HomeMarket)
 	var ans answer
-	day := affrules.DayOf(at, home)
+	day := q.Day(home, at) // the home zone's, or the quota's DayZone's
 	if n := m.countDay(a.ID, day); n >= q.DailyLimit {
 		ans.rules = append(ans.rules, invitation.RuleDaily)
-		ans.count, ans.day = n, day.Start.In(home).Format(time.DateOnly)
+		ans.count, ans.day = n, day.Start.Format(time.DateOnly)
 	}
 	if last, ok := m.within(a.ID, creator, at, w); ok {
 		ans.rules = append(ans.rules, invitation.RuleRepeat)
@@ -87,7 +87,7 @@ func (m *machineModel) decide(q invitation.Quota, a invitation.Account, creator 
 	}
 	t := at // the first instant after at at which neither rule refuses
 	for {
-		if d := affrules.DayOf(t, home); m.countDay(a.ID, d) >= q.DailyLimit {
+		if d := q.Day(home, t); m.countDay(a.ID, d) >= q.DailyLimit {
 			t = d.End
 			continue
 		}

@@ -110,7 +110,7 @@ type reading struct {
 }
 
 func readUsage(p invitation.Policy, in QuotaInput) reading {
-	r := reading{q: p.Quota, loc: location(in.Home), u: in.Usage}
+	r := reading{q: p.Quota, loc: dayLocation(p, in.Home), u: in.Usage} // loc: INV-2's days
 	r.own = !in.Usage.Day.IsEmpty() && in.Usage.Day.Contains(in.At)
 	if !in.Usage.Last.IsZero() && p.RepeatWindowDays > 0 {
 		r.until = in.Usage.Last.Add(affrules.Days(p.RepeatWindowDays))
@@ -261,8 +261,7 @@ func keepsQuota(t *rapid.T, p invitation.Policy, newLedger func() invitation.Led
 	w := affrules.Days(p.RepeatWindowDays)
 	var admitted []Request
 	for i, r := range reqs {
-		loc := location(r.Account.HomeMarket)
-		day := affrules.DayOf(r.At, loc)
+		day := affrules.DayOf(r.At, dayLocation(p, r.Account.HomeMarket)) // INV-2's day
 		n, repeat := 0, false
 		for _, a := range admitted {
 			if a.Account.ID != r.Account.ID {

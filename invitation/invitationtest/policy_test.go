@@ -27,6 +27,20 @@ func TestCheckPolicyDrawn(t *testing.T) {
 	}
 }
 
+// INV-2 under a quota naming its day zone: every property holds for policies whose days are
+// those of UTC or of zones with a half hour's or a quarter's offset or daylight saving, small
+// limits so that the daily one is reached (the kit's model and generators count the days the
+// quota counts, not the home market's).
+func TestCheckPolicyDayZone(t *testing.T) {
+	for _, zone := range []string{"UTC", "America/New_York", "Australia/Lord_Howe", "America/St_Johns", "Pacific/Kiritimati"} {
+		t.Run(zone, func(t *testing.T) {
+			p := invitation.DefaultPolicy()
+			p.DailyLimit, p.DayZone = 2, zone
+			invitationtest.CheckPolicy(t, p)
+		})
+	}
+}
+
 // INV-3: a repeat window of 0 days, which Validate accepts as the rule switched off, fails
 // daily_limit_and_window_positive, and the report names the window.
 func TestWindowPositiveFails(t *testing.T) {

@@ -466,7 +466,16 @@ func (m *Memory) History(ctx context.Context, q Query) (Page, error) {
 	if q.LatestPerCreator {
 		seen = make(map[string]bool)
 	}
-	for seq, pos := acc.seq, acc.newest; seq > 0; seq-- {
+	seq, pos := acc.seq, acc.newest
+	if seen == nil && q.Before != 0 && q.Before <= acc.seq {
+		// Straight to the record below the cursor, by the account's marks (as Respond finds
+		// one), rather than through every record above it: a page costs its own records.
+		seq = q.Before - 1
+		if pos = acc.locate(&s.log, seq); pos == 0 {
+			return page, nil // none below the cursor, or the log has dropped them
+		}
+	}
+	for ; seq > 0; seq-- {
 		e := s.log.at(pos)
 		if e == nil {
 			break

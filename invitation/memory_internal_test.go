@@ -416,3 +416,58 @@ func TestWidenSurvivesSweep(t *testing.T) {
 		t.Fatal("x refused 60 days after its invitation under a 60-day window")
 	}
 }
+
+// Paging from a cursor (INV-9) jumps to the record below it by the account's marks: every page
+// size, over several marks' worth of records, pages through the whole history newest first, and
+// a cursor above the newest, at 1 or at the first record kept gives what walking would.
+func TestHistoryCursorJumps(t *testing.T) {
+	ctx := context.Background()
+	m := NewMemory()
+	q := Quota{DailyLimit: 1000, RepeatWindowDays: 1}
+	a := Account{ID: "a", HomeMarket: affrules.UK, Partner: true}
+	t0 := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	const n = 5*markEvery + 3
+	for i := range n {
+		inv := Invitation{Market: affrules.UK, CreatorID: fmt.Sprint("c", i), Purpose: ProductDistribution, Message: "hi"}
+		if _, d, err := m.Reserve(ctx, q, a, inv, t0.Add(time.Duration(i)*time.Minute)); err != nil || !d.Allowed {
+			t.Fatalf("c%d: %s, %v", i, d, err)
+		}
+	}
+	for _, size := range []int{1, 7, markEvery, markEvery + 1, 100} {
+		var seqs []int64
+		for before := int64(0); ; {
+			page, err := m.History(ctx, Query{Account: "a", Before: before, Limit: size})
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, r := range page.Records {
+				seqs = append(seqs, r.Seq)
+			}
+			if page.Next == 0 {
+				break
+			}
+			before = page.Next
+		}
+		if len(seqs) != n {
+			t.Fatalf("pages of %d: %d records, want %d", size, len(seqs), n)
+		}
+		for i, s := range seqs {
+			if s != int64(n-i) {
+				t.Fatalf("pages of %d: record %d is #%d, want #%d", size, i, s, n-i)
+			}
+		}
+	}
+	for before, want := range map[int64][]int64{n + 5: {n, n - 1}, 1: nil, 2: {1}, markEvery + 1: {markEvery, markEvery - 1}} {
+		page, err := m.History(ctx, Query{Account: "a", Before: before, Limit: 2})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []int64
+		for _, r := range page.Records {
+			got = append(got, r.Seq)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("before %d: %v, want %v", before, got, want)
+		}
+	}
+}

@@ -297,8 +297,8 @@ func refundAfterContent(p sample.Policy) func(*rapid.T) {
 			t.Fatalf("Refund(%+v, %+v) at %v: %v", pu, sale, posted, err)
 		}
 		if want := pu.Price.Add(pu.Shipping); !d.Allowed || !got.Amount.Equal(want) {
-			t.Fatalf("content posted at the last instant allowed, %v (content_days %d + extension_days %d after a delivery at %v), and the goal reached then, but the refund window closed at %v: refund_days is %d, refund %v, want %v (SMP-5, SMP-9)",
-				posted, p.ContentDays, p.ExtensionDays, delivered, got.Deadline, p.RefundDays, got.Amount, want)
+			t.Fatalf("content posted at the last instant allowed, %v (content_days %d + extension_days %d after a delivery at %v), and the goal reached then, but the refund window closed at %v: refund_days is %d, refund %v, want %v: %v (SMP-5, SMP-9)",
+				posted, p.ContentDays, p.ExtensionDays, delivered, got.Deadline, p.RefundDays, got.Amount, want, d)
 		}
 	}
 }

@@ -202,6 +202,9 @@ type reasonJSONOf[V any] struct {
 
 // MarshalJSON encodes the reason with its typed values and its English texts.
 func (r Reason) MarshalJSON() ([]byte, error) {
+	if err := r.unwritable(); err != nil {
+		return nil, err
+	}
 	j := reasonJSON{Rule: r.Rule, Kind: r.Kind, Key: r.Key, Message: r.Message(), Observed: r.ObservedText(), Limit: r.LimitText(), Subject: r.Subject}
 	if !r.Observed.IsZero() {
 		j.ObservedValue = &r.Observed
@@ -210,6 +213,22 @@ func (r Reason) MarshalJSON() ([]byte, error) {
 		j.LimitValue = &r.Limit
 	}
 	return json.Marshal(j)
+}
+
+// unwritable returns the error of writing an instant of the reason's values that RFC 3339 cannot
+// write (a year outside 0 to 9999), or nil.
+func (r *Reason) unwritable() error {
+	for _, v := range [...]struct {
+		field string
+		v     *Value
+	}{{"reason.observed_value.time", &r.Observed}, {"reason.limit_value.time", &r.Limit}} {
+		if k := v.v.kind; k == InstantValue || k == DayValue {
+			if err := unwritable(v.field, v.v.Time()); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // UnmarshalJSON decodes the typed fields of what [Reason.MarshalJSON] encodes, strictly (a key
@@ -296,6 +315,14 @@ type Decision struct {
 // MarshalJSON encodes the decision: allowed, its reasons, and its NextAllowed when there is one
 // (in UTC when its zone's offset has seconds, which RFC 3339 cannot write).
 func (d Decision) MarshalJSON() ([]byte, error) {
+	if err := unwritable("decision.next_allowed", d.NextAllowed); err != nil {
+		return nil, err
+	}
+	for i := range d.Reasons {
+		if err := d.Reasons[i].unwritable(); err != nil { // named by its place, not by encoding/json
+			return nil, rebaseField(err, "reason", "decision.reasons["+strconv.Itoa(i)+"]")
+		}
+	}
 	type plain Decision
 	d.NextAllowed = exactTime(d.NextAllowed)
 	return json.Marshal(plain(d))

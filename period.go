@@ -3,6 +3,7 @@ package affrules
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -168,6 +169,9 @@ func floorDiv(a, b int64) (q, r int64) {
 // MarshalJSON encodes p as {"start": …, "end": …}, each instant in RFC 3339 (in UTC when its
 // zone's offset has seconds, which RFC 3339 cannot write), so that it reads back the same.
 func (p Period) MarshalJSON() ([]byte, error) {
+	if err := errors.Join(unwritable("period.start", p.Start), unwritable("period.end", p.End)); err != nil {
+		return nil, err
+	}
 	return json.Marshal(struct {
 		Start time.Time `json:"start"`
 		End   time.Time `json:"end"`

@@ -91,6 +91,9 @@ func (tl Timeline[T]) MarshalJSON() ([]byte, error) {
 	}
 	out := tl.entries
 	for i := range tl.entries {
+		if err := unwritable("timeline["+strconv.Itoa(i)+"].from", tl.entries[i].From); err != nil {
+			return nil, err
+		}
 		if from := exactTime(tl.entries[i].From); from != tl.entries[i].From {
 			if len(out) > 0 && &out[0] == &tl.entries[0] {
 				out = slices.Clone(tl.entries)
@@ -105,6 +108,15 @@ func (tl Timeline[T]) MarshalJSON() ([]byte, error) {
 // Decision; error texts print instants as given) should write it to name the same instant: t itself, or t in UTC when its zone's offset has seconds (local mean time in
 // many zones before about 1920: Bangkok was +06:42:04), which RFC 3339, writing offsets in
 // minutes, would shift.
+// unwritable returns the error of writing instant t, named field, as JSON when RFC 3339 cannot
+// write its year (outside 0 to 9999), or nil.
+func unwritable(field string, t time.Time) error {
+	if y := t.Year(); y < 0 || y > 9999 {
+		return fieldErrorf(field, t.Format(time.RFC3339Nano), "is outside the years 0 to 9999, which JSON's RFC 3339 cannot write: %w", ErrOutOfRange)
+	}
+	return nil
+}
+
 func exactTime(t time.Time) time.Time {
 	if _, off := t.Zone(); off%60 != 0 {
 		return t.UTC()

@@ -400,6 +400,11 @@ func (d *jsonDecimal) UnmarshalJSON(b []byte) error {
 // MarshalJSON encodes v as {"kind": …} with the fields of its kind: count; num and den; rate;
 // decimal (and currency); time; level; text; nanoseconds.
 func (v Value) MarshalJSON() ([]byte, error) {
+	if v.kind == InstantValue || v.kind == DayValue {
+		if err := unwritable("value.time", v.Time()); err != nil {
+			return nil, err
+		}
+	}
 	j := valueJSON{Kind: v.kind}
 	switch v.kind {
 	case CountValue, DaysValue:

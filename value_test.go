@@ -2,6 +2,7 @@ package affrules_test
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"math/big"
@@ -456,4 +457,33 @@ func TestRatioRateRoundsDown(t *testing.T) {
 		d := rapid.Int64Range(1, math.MaxInt64).Draw(t, "den")
 		check(t, rapid.Int64Range(0, d-1).Draw(t, "num"), d)
 	})
+}
+
+// An instant RFC 3339 cannot write (a year past 9999, or before 0) is refused by every type that
+// writes instants to JSON with a FieldError naming its place, not encoding/json's error.
+func TestJSONYearOutOfRange(t *testing.T) {
+	far := time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+	tl, err := affrules.NewTimeline(affrules.Effective[int]{From: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC), Value: 1}, affrules.Effective[int]{From: far, Value: 2})
+	require.NoError(t, err)
+	for _, tc := range []struct {
+		v     any
+		field string
+	}{
+		{affrules.Period{End: far}, "period.end"},
+		{affrules.Period{Start: time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC)}, "period.start"},
+		{tl, "timeline[1].from"},
+		{affrules.Instant(far), "value.time"},
+		{affrules.Day(far), "value.time"},
+		{affrules.Reason{Rule: "X", Limit: affrules.Instant(far)}, "reason.limit_value.time"},
+		{affrules.Decide(affrules.Reason{Rule: "X"}, affrules.Reason{Rule: "Y", Observed: affrules.Instant(far)}), "decision.reasons[1].observed_value.time"},
+		{affrules.Decision{NextAllowed: far}, "decision.next_allowed"},
+	} {
+		_, err := json.Marshal(tc.v)
+		var fe *affrules.FieldError
+		if !errors.As(err, &fe) || fe.Field != tc.field || !errors.Is(err, affrules.ErrOutOfRange) {
+			t.Errorf("%T: error %v, want a FieldError on %s wrapping ErrOutOfRange", tc.v, err, tc.field)
+		}
+	}
+	_, err = json.Marshal(affrules.Period{Start: time.Date(9999, 12, 31, 23, 59, 59, 0, time.UTC)})
+	require.NoError(t, err, "the last second RFC 3339 writes")
 }

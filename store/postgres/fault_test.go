@@ -236,3 +236,52 @@ func TestDroppedConnectionRecordApply(t *testing.T) {
 		})
 	}
 }
+
+// Two requests under one ID by one creator, both waiting for the creator's row (another
+// transaction holds it): the first recorded is allowed, the other is a conflict (ErrConflict),
+// as sample.Memory answers a request under a held ID, not a denial by the first's open request
+// (SMP-10), which it would be if the ID were checked only before the lock.
+func TestSampleSameIDWaitingForCreator(t *testing.T) {
+	pool := migrated(t)
+	l, rule := postgres.Samples(pool), mpRule()
+	ctx := context.Background()
+	holder, err := pool.Begin(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer holder.Rollback(ctx)
+	if _, err := holder.Exec(ctx, `INSERT INTO affrules_sample_creators (creator) VALUES ('aisyah')`); err != nil {
+		t.Fatal(err)
+	}
+	type result struct {
+		allowed bool
+		err     error
+	}
+	results := make(chan result, 2)
+	for i := range 2 {
+		go func() {
+			time.Sleep(time.Duration(i) * 100 * time.Millisecond) // both past the first check, in turn
+			_, d, err := l.Request(ctx, rule, mpSampleRequest("r1", "aisyah"), sample.Facts{Quantity: 3, Band: "band_1"}, mpStart.Add(time.Duration(i)*time.Second))
+			results <- result{d.Allowed, err}
+		}()
+	}
+	time.Sleep(500 * time.Millisecond)
+	if err := holder.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	allowed, conflicts := 0, 0
+	for range 2 {
+		r := <-results
+		switch {
+		case r.err == nil && r.allowed:
+			allowed++
+		case errors.Is(r.err, sample.ErrConflict):
+			conflicts++
+		default:
+			t.Errorf("a request under r1: allowed %t, error %v; want one allowed and one ErrConflict", r.allowed, r.err)
+		}
+	}
+	if allowed != 1 || conflicts != 1 {
+		t.Errorf("%d allowed and %d conflicts, want 1 and 1", allowed, conflicts)
+	}
+}

@@ -1,6 +1,7 @@
 package postgres
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -40,6 +41,13 @@ func requestConflict(id string) error {
 	return fielderr.New("sample", "request.id", strconv.Quote(id), "%w", sample.ErrConflict)
 }
 
+// requestHeld reports whether a request is stored under id.
+func requestHeld(ctx context.Context, tx pgx.Tx, id string) (bool, error) {
+	var held bool
+	err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM affrules_sample_requests WHERE id = $1)`, id).Scan(&held)
+	return held, err
+}
+
 // keysStorable reports whether the keys of req that Request writes to indexes before deciding
 // (its creator, and a campaign request's seller, context and product) are IDs the rules accept.
 func keysStorable(req sample.Request) bool {
@@ -72,13 +80,9 @@ func (s *samples) Request(ctx context.Context, rule sample.Rule, req sample.Requ
 	err := inTx(ctx, s.pool, func(tx pgx.Tx) error {
 		out, d, domain = sample.Request{}, affrules.Decision{}, false
 		if req.ID != "" { // before any lock, as sample.Memory: a request under a held ID conflicts
-			var held bool
-			if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM affrules_sample_requests WHERE id = $1)`, req.ID).Scan(&held); err != nil {
-				return err
-			}
-			if held {
-				domain = true
-				return requestConflict(req.ID)
+			if held, err := requestHeld(ctx, tx, req.ID); err != nil || held {
+				domain = err == nil
+				return cmp.Or(err, requestConflict(req.ID))
 			}
 		}
 		if !keysStorable(req) {
@@ -91,6 +95,12 @@ func (s *samples) Request(ctx context.Context, rule sample.Rule, req sample.Requ
 		}
 		if err := lockCreator(ctx, tx, req.Creator); err != nil {
 			return err
+		}
+		if req.ID != "" { // again under the lock: a request under the ID by the same creator may have been recorded since
+			if held, err := requestHeld(ctx, tx, req.ID); err != nil || held {
+				domain = err == nil
+				return cmp.Or(err, requestConflict(req.ID))
+			}
 		}
 		var h sample.History
 		if req.Source == sample.Campaign {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/affrules/affrules/internal/cut"
 	"github.com/affrules/affrules/internal/strictjson"
 )
 
@@ -124,22 +125,28 @@ func exactTime(t time.Time) time.Time {
 	return t
 }
 
-// entryError names, in the error of decoding a timeline's entry, the entry (field): a value's own
-// error (a rate out of bounds, say) gets the path to the value.
-func entryError(field string, err error) error {
+// entryError names, in the error err of decoding a timeline's entry (at field, its JSON entry,
+// into e), the entry and, for a value's own error, the place in the value: a type's error (a
+// rate's, say) names no path of its own, so the checker's walk of the entry finds the member it
+// came from, as the policy loaders name it; failing that, the value.
+func entryError(field string, entry []byte, e any, err error) error {
 	var fe *FieldError
 	if !errors.As(err, &fe) {
 		return decodingError(field, err)
 	}
-	c := *fe
-	switch {
-	case fe.Field == "":
-		c.Field = field + ".value"
-	case strings.HasPrefix(fe.Field, "value"): // a Value's own path
-		c.Field = field + "." + fe.Field
-	default:
-		c.Field = field + ".value." + fe.Field
+	path := field + ".value"
+	for _, p := range strictjson.Check(entry, e) {
+		var at *FieldError
+		if errors.As(p.Err, &at) && at.Value == fe.Value && at.Problem == fe.Problem {
+			path = field + strings.TrimPrefix(p.Path, "policy")
+			break
+		}
 	}
+	if i := strings.IndexAny(fe.Field, "[."); i > 0 { // a place within the member ("value.rate")
+		path += fe.Field[i:]
+	}
+	c := *fe
+	c.Field = cut.Field(path)
 	return &c
 }
 
@@ -188,7 +195,7 @@ func (tl *Timeline[T]) UnmarshalJSON(b []byte) error {
 		}
 		var e Effective[T] // decoded alone first, so that an error names the entry
 		if err := strictjson.Decode(entry, &e); err != nil {
-			return entryError(field, err)
+			return entryError(field, entry, &e, err)
 		}
 		i++
 	}

@@ -199,7 +199,7 @@ func TestTimelineJSON(t *testing.T) {
 		{"out of order", `{"open":[{"from":"2026-10-04T00:00:00Z","value":"8%"},{"from":"2026-10-01T00:00:00Z","value":"10%"}]}`, "affrules: timeline[1].from 2026-10-01T00:00:00Z: must be after entry 0's"},
 		{"duplicate From", `{"open":[{"from":"2026-10-01T00:00:00Z","value":"8%"},{"from":"2026-10-01T07:00:00+07:00","value":"10%"}]}`, "timeline[1].from"},
 		{"unknown field", `{"open":[{"from":"2026-10-01T00:00:00Z","value":"8%","until":"2026-11-01T00:00:00Z"}]}`, `affrules: timeline[0] (JSON): json: unknown field "until"`},
-		{"bad value", `{"open":[{"from":"2026-10-01T00:00:00Z","value":"8%"},{"from":"2026-11-01T00:00:00Z","value":"180%"}]}`, `affrules: timeline[1].value.rate "180%": must be between 0% and 100%: out of range`},
+		{"bad value", `{"open":[{"from":"2026-10-01T00:00:00Z","value":"8%"},{"from":"2026-11-01T00:00:00Z","value":"180%"}]}`, `affrules: timeline[1].value "180%": must be between 0% and 100%: out of range`},
 		{"bad instant", `{"open":[{"from":"2026-10-01","value":"8%"}]}`, `affrules: timeline[0] (JSON): parsing time "2026-10-01"`},
 		{"not an array", `{"open":{"from":"2026-10-01T00:00:00Z","value":"8%"}}`, "affrules: timeline object: must be a JSON array"},
 		{"an entry's key given twice", `{"open":[{"from":"2026-10-01T00:00:00Z","value":"8%","value":"9%"}]}`, `affrules: timeline[0] "value": key is given twice`},
@@ -389,4 +389,23 @@ func TestJSONInstantsOffsetWithSeconds(t *testing.T) {
 	var db affrules.Decision
 	require.NoError(t, json.Unmarshal(b, &db))
 	require.True(t, db.NextAllowed.Equal(at), "decision %s read back as %v", b, db.NextAllowed)
+}
+
+// A value's own error (a rate out of bounds, which names no path of its own) is named by the
+// member it came from, as the policy loaders name it: the entry, then the field of the value.
+func TestTimelineJSONNamesTheValuesField(t *testing.T) {
+	type terms struct {
+		Rate    affrules.Rate `json:"rate"`
+		ShopAds affrules.Rate `json:"shop_ads,omitzero"`
+	}
+	var tl affrules.Timeline[terms]
+	err := json.Unmarshal([]byte(`[{"from":"2026-01-01T00:00:00Z","value":{"rate":"5%"}},{"from":"2026-02-01T00:00:00Z","value":{"rate":"5%","shop_ads":"150%"}}]`), &tl)
+	var fe *affrules.FieldError
+	require.ErrorAs(t, err, &fe)
+	assert.Equal(t, "timeline[1].value.shop_ads", fe.Field)
+	assert.Equal(t, `affrules: timeline[1].value.shop_ads "150%": must be between 0% and 100%: out of range`, err.Error())
+	var vs affrules.Timeline[affrules.Value]
+	err = json.Unmarshal([]byte(`[{"from":"2026-01-01T00:00:00Z","value":{"kind":"rate","rate":"150%"}}]`), &vs)
+	require.ErrorAs(t, err, &fe)
+	assert.Equal(t, "timeline[0].value.rate", fe.Field, "a Value's own path within the entry's value")
 }

@@ -237,14 +237,8 @@ func (c *checker) walk(raw []byte, t reflect.Type, path string, all bool) {
 	case reflect.Map:
 		seen := map[string]bool{}
 		for key, v := range Members(raw) {
-			switch {
-			case seen[key]:
+			if seen[key] {
 				c.add(path, quoteKey(key), "key is given twice; the first value would be silently dropped")
-				continue
-			case len(key) > maxScalar:
-				// No key of a policy's map (a market, a category) is this long, and naming every
-				// value below it by a path holding it would copy it once for each.
-				c.add(path, quoteKey(key), "key is longer than "+strconv.Itoa(maxScalar)+" bytes")
 				continue
 			}
 			seen[key] = true
@@ -466,7 +460,9 @@ func (c *checker) object(raw []byte, t reflect.Type, path string, all bool) {
 }
 
 // pathKey is a map's key as the paths below it name it: whole up to 64 bytes, else its start,
-// so that a path, built for every value below the key, stays short.
+// so that a path, built for every value below the key, stays short (a key of a megabyte over
+// ten thousand values would otherwise be copied into each one's path). Keys are as long as
+// their types allow: the key itself is the map's to check.
 func pathKey(key string) string {
 	if len(key) <= 64 {
 		return key

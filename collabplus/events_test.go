@@ -52,6 +52,7 @@ func TestEventsApplyCouldRecord_CP7(t *testing.T) {
 		{"paid after a recall", []collabplus.Event{sub, paid, recall(paidAt), pay(paidAt)}, "collaboration.events[3].kind"},
 		{"submission without a deadline", []collabplus.Event{submitted(paidAt.Add(-time.Hour), time.Time{}), paid}, "collaboration.events[0].due"},
 		{"deadline at the submission", []collabplus.Event{submitted(paidAt, paidAt), paid}, "collaboration.events[0].due"},
+		{"deadline from 2200 on", []collabplus.Event{submitted(paidAt.Add(-time.Hour), time.Date(2200, 5, 1, 0, 0, 0, 0, time.UTC)), paid}, ""},
 		{"no kind", []collabplus.Event{sub, {At: paidAt}}, "collaboration.events[1].kind"},
 		{"zero instant", []collabplus.Event{{Kind: collabplus.Submitted, Due: paidAt}}, "collaboration.events[0].at"},
 	} {

@@ -519,10 +519,10 @@ func TestSettleHostile(t *testing.T) {
 	_, err = e.Settle(idr, decs("1"), time.Time{}, idr.Preferences.Period.End)
 	fieldErr(t, err, "terms.objectives[0].budget")
 
-	noPayment := c
-	noPayment.Events = []collabplus.Event{{Kind: collabplus.Submitted, At: time.Time{}.Add(time.Hour), Due: end}, {Kind: collabplus.PaidEvent}}
+	noPayment := c // a payment at the zero instant, after a submission in bounds
+	noPayment.Events = []collabplus.Event{c.Events[0], {Kind: collabplus.PaidEvent}}
 	_, err = e.Settle(noPayment, decs("1", "1"), time.Time{}, end)
-	fieldErr(t, err, "collaboration.events[0].at")
+	fieldErr(t, err, "collaboration.events[1].at")
 
 	notHere := moneyEval(t, func(p *collabplus.Policy) { p.Markets = []affrules.MarketCode{affrules.TH} })
 	_, err = notHere.Settle(c, decs("1", "1"), time.Time{}, end)

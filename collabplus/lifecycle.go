@@ -175,10 +175,7 @@ func (c *Collaboration) checkEvents() error {
 			return fielderr.New(pkg, f+".kind", ev.Kind, "comes before the submission: a collaboration is submitted first (%s)", RuleLifecycle)
 		case ev.Kind == Submitted && sub != nil:
 			return twice("submission")
-		case ev.Kind == Submitted:
-			if err := bounds.Instant(pkg, f+".due", ev.Due); err != nil {
-				return err
-			}
+		case ev.Kind == Submitted: // its deadline may fall from 2200 on (payment_hours after a late submission)
 			if !ev.Due.After(ev.At) {
 				return fielderr.New(pkg, f+".due", ev.Due.Format(time.RFC3339Nano), "must be after the submission at %s: the payment window is [submitted, due) (%s)", ev.At.Format(time.RFC3339Nano), RuleLifecycle)
 			}

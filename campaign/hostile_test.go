@@ -229,6 +229,13 @@ func TestImpossibleStateLongLists(t *testing.T) {
 	gone.Partners = gone.Partners[1:]
 	_, err = ev.Offers(gone, on(6, 0))
 	badInput(t, err, "campaign.products[0].matches[0].partner")
+	// A partner listed twice (itself bad input) is judged by its first join, as the list's scan
+	// judged it: a second join after the match does not make the match early.
+	twice := snapshot(s)
+	twice.Partners = append(twice.Partners, campaign.Participant{Partner: "agency-1", Joined: on(3, 0).Add(time.Nanosecond)})
+	twice.Updated = on(3, 1)
+	_, err = ev.Offers(twice, on(6, 0))
+	badInput(t, err, "campaign.partners[21].partner")
 }
 
 func TestTamperedCampaign(t *testing.T) {

@@ -419,7 +419,8 @@ func TestWidenSurvivesSweep(t *testing.T) {
 
 // Paging from a cursor (INV-9) jumps to the record below it by the account's marks: every page
 // size, over several marks' worth of records, pages through the whole history newest first, and
-// a cursor above the newest, at 1 or at the first record kept gives what walking would.
+// a cursor above the newest, at 1, at 2 or just past a mark gives what walking would (records
+// dropped by the retention are the model test's, checkHistory).
 func TestHistoryCursorJumps(t *testing.T) {
 	ctx := context.Background()
 	m := NewMemory()

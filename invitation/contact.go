@@ -136,6 +136,9 @@ func checkEmail(v string) error {
 func checkPhone(ch affrules.Channel, v string) error {
 	bad := fmt.Errorf("is not a %s number: want an optional + and 7 to 15 digits", ch)
 	s := strings.TrimPrefix(v, "+")
+	if rest, ok := strings.CutPrefix(v, "(+"); ok { // the country code in parentheses: "(+62) 812…"
+		s = "(" + rest
+	}
 	digits, parens := 0, 0
 	prevSep := true // no separator at the start
 	for i := 0; i < len(s); i++ {

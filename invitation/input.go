@@ -125,7 +125,8 @@ func (c Company) isZero() bool {
 //     doubled dot; the domain two or more labels of letters, digits and inner hyphens, the last
 //     alphabetic and at least two letters long or an internationalised one in its xn-- form;
 //   - phone, whatsapp, zalo, viber: an optional "+" and 7–15 digits, which may be grouped by
-//     single spaces, hyphens or dots and one pair of parentheses;
+//     single spaces, hyphens or dots and one pair of parentheses (which may hold the "+" and
+//     the country code: "(+62) 812-3456-7890");
 //   - line: a LINE ID of 4–20 of a–z, 0–9, ".", "-", "_", optionally after "@" (upper-case
 //     letters are accepted, as a phone keyboard capitalises the first letter);
 //   - a channel a host adds: 1–254 bytes of UTF-8 with a visible character, without control or

@@ -438,6 +438,9 @@ func TestContactValues(t *testing.T) {
 		{affrules.Phone, "(021) 555-0100", true},
 		{affrules.Phone, "+44 20 7946 0958", true},
 		{affrules.Phone, "+44 (0)20 7946 0958", true},
+		{affrules.Phone, "(+62) 812-3456-7890", true}, // the country code in parentheses
+		{affrules.Phone, "(+62)", false},
+		{affrules.Phone, "(+62 812-3456-7890", false},
 		{affrules.Phone, "1234567", true},
 		{affrules.Phone, "123456789012345", true},
 		{affrules.Phone, "123456", false},

@@ -61,7 +61,11 @@
 //     before counts under commission's RemovalDelayed, which pays its promoters until then);
 //     a shop-ads rate with the highest, over the same
 //     entries, of each entry's shop-ads rate, or of its standard or upper tier rate where the
-//     entry has none; only at submission. A product not listed in Open
+//     entry has none; only at submission. A product with an exclusive standard rate and no
+//     shop-ads rate pays that standard rate on shop-ads orders (commission's ShopAdsFallback),
+//     which may be below Open's shop-ads rate: [Policy.StandardAboveOpenShopAds] compares it
+//     with that shop-ads floor too, so that a member never earns less than a non-member (seed
+//     003's literal reading; default off, the pairwise one). A product not listed in Open
 //     Collaboration has no floor. An exclusive shop-ads rate needs an exclusive standard rate
 //     (seed 003 lets a seller "also" set shop-ads commissions beside the collaboration's), a
 //     reading of the seed rather than a policy setting: an offer's terms pay one standard rate,

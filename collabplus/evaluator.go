@@ -28,6 +28,11 @@ type Evaluator struct {
 	// removalPays: a removed Open listing pays a creator promoting it for the delay after
 	// (commission's RemovalDelayed, CMP-7), so its rates are live for CP-8 until then
 	removalPays bool
+	// standardForShopAds: a shop-ads order a Collaboration Plus wins over Open earns its
+	// standard rate where it sets no shop-ads rate (commission's ShopAdsFallback, with
+	// COLLAB_PLUS ranked above OPEN for shop-ads orders), so CP-8 compares that standard rate
+	// with Open's shop-ads rate too, under Policy.StandardAboveOpenShopAds
+	standardForShopAds bool
 	// markets holds the policy's markets as New found them registered (a registered market never
 	// changes), so that no call copies one from the registry.
 	markets map[affrules.MarketCode]affrules.Market
@@ -55,6 +60,9 @@ func New(p Policy, c *commission.Evaluator) (*Evaluator, error) {
 	}
 	// CP-8 reads Open's live rates as COM-10 pays them, unless the policy compares with the
 	// rate in force only.
+	if plus, open := slices.Index(cp.ShopAdsPrecedence, commission.CollabPlus), slices.Index(cp.ShopAdsPrecedence, commission.Open); p.StandardAboveOpenShopAds && cp.ShopAdsFallback && plus >= 0 && (open < 0 || plus < open) {
+		e.standardForShopAds = true
+	}
 	if slices.Contains(cp.DelayedSources, commission.Open) && !p.ExclusiveOverCurrentOpen {
 		e.delay = affrules.Days(cp.DecreaseDelayDays)
 		e.removalPays = cp.RemovalDelayed && e.delay > 0 // a removed listing still pays its promoters

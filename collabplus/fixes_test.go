@@ -878,3 +878,54 @@ func TestDisqualifyTemporaryEnds(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, got.TemporaryEndsParticipation)
 }
+
+// CP-8 with StandardAboveOpenShopAds: a product whose collaboration sets an exclusive standard
+// rate but no shop-ads rate pays that standard rate on shop-ads orders (commission's
+// ShopAdsFallback), so it must be above Open's shop-ads rate too (seed 003: "both standard and
+// shop ads commission ... must be higher than the rate on Open Collaboration"). Open at 10%,
+// 20% through shop ads: 15% is refused, 20.0000001% allowed. By default (SPEC's pairwise
+// reading), or where a shop-ads order would not earn the standard rate (no fallback, or Open
+// ranked above Collaboration Plus for shop-ads orders), 15% is allowed.
+func TestStandardAboveOpenShopAds_CP8(t *testing.T) {
+	at := fxDay(1, 20, 0)
+	open := openOffer(t, affrules.Effective[commission.Terms]{From: fxDay(1, 1, 0), Value: commission.Terms{Rate: affrules.MustParseRate("10%"), ShopAds: affrules.MustParseRate("20%")}})
+	terms := func(rate string) collabplus.Terms {
+		tt := fxTerms(collabplus.Product{ID: "lamp", Rate: affrules.MustParseRate(rate)})
+		tt.Period = affrules.Period{Start: fxDay(3, 1, 0), End: fxDay(3, 15, 0)}
+		return tt
+	}
+	with := func(edit func(*commission.Policy)) *collabplus.Evaluator {
+		p := collabplus.DefaultPolicy()
+		p.StandardAboveOpenShopAds = true
+		cp := commission.DefaultPolicy()
+		if edit != nil {
+			edit(&cp)
+		}
+		return collabplus.MustNew(p, commission.MustNew(cp))
+	}
+	on := with(nil)
+	_, err := on.Apply(fxSeller(t, on, terms("15%")), collabplus.Submit("c", fxFacts(open)), at)
+	r := fxRefused(t, err, collabplus.RuleExclusiveRates)
+	require.Equal(t, []affrules.Reason{{Rule: collabplus.RuleExclusiveRates, Key: "collabplus.cp8.not_above_open",
+		Observed: affrules.RateOf(affrules.MustParseRate("15%")), Limit: affrules.RateOf(affrules.MustParseRate("20%")), Subject: "lamp shop ads (standard rate)"}}, r.Decision.Failures())
+	_, err = on.Apply(fxSeller(t, on, terms("20%")), collabplus.Submit("c", fxFacts(open)), at)
+	fxRefused(t, err, collabplus.RuleExclusiveRates) // strictly above
+	lcApplyWith(t, on, fxSeller(t, on, terms("20.0000001%")), collabplus.Submit("c", fxFacts(open)), at)
+
+	def := fxEval(t, nil)
+	lcApplyWith(t, def, fxSeller(t, def, terms("15%")), collabplus.Submit("c", fxFacts(open)), at)
+	for name, edit := range map[string]func(*commission.Policy){
+		"no shop-ads fallback": func(cp *commission.Policy) { cp.ShopAdsFallback = false },
+		"Open first for shop-ads orders": func(cp *commission.Policy) {
+			cp.ShopAdsPrecedence = []commission.Source{commission.Open, commission.CollabPlus, commission.Partner, commission.Target}
+		},
+	} {
+		e := with(edit)
+		if _, err := e.Apply(fxSeller(t, e, terms("15%")), collabplus.Submit("c", fxFacts(open)), at); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	got, err := collabplus.ParsePolicy([]byte(`{"standard_above_open_shop_ads": true}`))
+	require.NoError(t, err)
+	require.True(t, got.StandardAboveOpenShopAds)
+}

@@ -156,6 +156,15 @@ type Policy struct {
 	// with the highest one a creator already promoting it is still paid during commission's
 	// decrease delay (CP-8, COM-10). Default false.
 	ExclusiveOverCurrentOpen bool `json:"exclusive_over_current_open"`
+	// StandardAboveOpenShopAds holds a product that sets an exclusive standard rate but no
+	// shop-ads rate to that standard rate for shop-ads orders too, which earn it (commission's
+	// ShopAdsFallback, a Collaboration Plus ranked above Open for shop-ads orders): it must be
+	// strictly above the product's Open shop-ads rate as well as its Open standard rate (CP-8,
+	// seed 003's "both standard and shop ads commission ... must be higher than the rate on
+	// Open Collaboration", so that a member never earns less than a non-member on a shop-ads
+	// order). Default false: SPEC's pairwise reading, the standard rate against Open's standard
+	// rate only.
+	StandardAboveOpenShopAds bool `json:"standard_above_open_shop_ads"`
 	// Recommended holds the platform's recommended settings per market (CP-16). Default none.
 	Recommended map[affrules.MarketCode]Recommendation `json:"recommended,omitempty" strict:"all"`
 }

@@ -383,7 +383,9 @@ func (e *Evaluator) duration(mk affrules.Market, id string, t Terms) []affrules.
 // above the highest Open Collaboration rate live for the product at at (its standard or upper
 // tier rate; for shop ads, its shop-ads rate, else its standard rate), over the entries in force
 // during COM-10's delay before at (none but the one in force at at under
-// [Policy].ExclusiveOverCurrentOpen, or when Open's decreases are not delayed); a listing
+// [Policy].ExclusiveOverCurrentOpen, or when Open's decreases are not delayed); without an
+// exclusive shop-ads rate, the standard rate again, for shop-ads orders, against Open's shop-ads
+// rate where shop-ads orders would earn it ([Policy].StandardAboveOpenShopAds); a listing
 // removed less than the delay before at counts under commission's RemovalDelayed, which has it
 // pay its promoters until then, its last entry as if in force up to at.
 func (e *Evaluator) aboveOpen(p Product, open []commission.Offer, at time.Time) []affrules.Reason {
@@ -456,6 +458,11 @@ func (e *Evaluator) aboveOpen(p Product, open []commission.Offer, at time.Time) 
 	}
 	check(p.ID, p.Rate, maxStd)
 	check(p.ID+" shop ads", p.ShopAds, maxShop)
+	if p.ShopAds.IsZero() && e.standardForShopAds && maxShop.Cmp(maxStd) > 0 {
+		// Shop-ads orders will earn the exclusive standard rate (COM-5's fallback): it must be
+		// above what Open pays them, or a member would earn less on them than a non-member.
+		check(p.ID+" shop ads (standard rate)", p.Rate, maxShop)
+	}
 	return out
 }
 

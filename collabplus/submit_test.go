@@ -447,6 +447,7 @@ func TestExclusiveRate_CP8(t *testing.T) {
 			[]affrules.Reason{{Rule: collabplus.RuleExclusiveRates, Key: lcKeyNoneAbove, Observed: affrules.RateOf(r("80%")),
 				Limit: affrules.RateOf(r("80%")), Subject: lcProduct + " shop ads"}}},
 		{"Open shop ads at the maximum, no exclusive shop-ads rate", collabplus.Product{ID: lcProduct, Rate: r("11%")}, shopAdsMax, at, nil},
+		{"no exclusive shop-ads rate, standard below Open shop ads (pairwise)", collabplus.Product{ID: lcProduct, Rate: r("11%")}, shopAds, at, nil},
 		{"listing ended", collabplus.Product{ID: lcProduct, Rate: r("1%")}, ended, at, nil},
 		{"listing ended 1ns later", collabplus.Product{ID: lcProduct, Rate: r("1%")}, ended, ended.Period.End.Add(-time.Nanosecond),
 			[]affrules.Reason{notAbove(r("1%"), r("10%"), lcProduct)}},

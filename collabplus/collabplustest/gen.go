@@ -43,6 +43,7 @@ func Policy() *rapid.Generator[collabplus.Policy] {
 		p.OneSampleKind = rapid.Bool().Draw(t, "one_sample_kind")
 		p.ShopAdsNeedVideoPrompt = rapid.Bool().Draw(t, "shop_ads_need_video_prompt")
 		p.ExclusiveOverCurrentOpen = rapid.Bool().Draw(t, "exclusive_over_current_open")
+		p.StandardAboveOpenShopAds = rapid.Bool().Draw(t, "standard_above_open_shop_ads")
 		p.ExtraFeeAnyEarlierMonth = rapid.Bool().Draw(t, "extra_fee_any_earlier_month")
 		p.TaskDays.Min = straddle("task_days_min", p.TaskDays.Min, 1, 60)
 		p.TaskDays.Max = straddle("task_days_max", p.TaskDays.Max, p.TaskDays.Min, 3650)

@@ -1058,3 +1058,24 @@ func TestRemovalDelayedEdges_CMP7(t *testing.T) {
 	err = p.Validate()
 	wantField(t, err, "policy.removal_delayed")
 }
+
+// A record's JSON of the wrong shape is refused with the package's error naming the record's
+// field, not encoding/json's naming an internal type; ParseOffer refuses null as it refuses
+// any other JSON that is not an object, rather than reading it as the zero offer.
+func TestRecordAndOfferJSONShapes(t *testing.T) {
+	var r commission.Record
+	for in, field := range map[string]string{`[]`: "record", `"x"`: "record", `{"rounding":"half_up","id":5}`: "record.id"} {
+		err := json.Unmarshal([]byte(in), &r)
+		wantField(t, err, field)
+		if strings.Contains(err.Error(), "plain") || !strings.HasPrefix(err.Error(), "commission: ") {
+			t.Errorf("%s: error %q", in, err)
+		}
+	}
+	for _, in := range []string{`null`, ` null`, `[]`} {
+		if o, err := commission.ParseOffer([]byte(in)); err == nil || o.ID != "" {
+			t.Errorf("ParseOffer(%s) = %+v, %v; want an error", in, o, err)
+		} else {
+			wantField(t, err, "offer")
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package commission
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"slices"
@@ -171,6 +172,9 @@ type Offer struct {
 // [OfferRule.Check].
 func ParseOffer(data []byte) (Offer, error) {
 	var o Offer
+	if t := bytes.TrimSpace(data); string(t) == "null" { // an offer, not "none"
+		return Offer{}, fielderr.New(pkg, "offer", "null", "must be a JSON object")
+	}
 	if err := fielderr.Problems(pkg, "offer", strictjson.Check(data, &o)); err != nil {
 		return Offer{}, err
 	}

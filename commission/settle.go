@@ -192,9 +192,12 @@ func (r *Record) UnmarshalJSON(b []byte) error {
 	if string(bytes.TrimSpace(b)) == "null" {
 		return nil
 	}
+	if t := bytes.TrimSpace(b); len(t) == 0 || t[0] != '{' {
+		return fielderr.New(pkg, "record", "(JSON)", "must be a JSON object")
+	}
 	var p plain
 	if err := json.Unmarshal(b, &p); err != nil {
-		return err
+		return fielderr.Decoding(pkg, "record", err) // named as a record's field, not the type's
 	}
 	for key, v := range strictjson.Members(b) {
 		if key == "rounding" && string(bytes.TrimSpace(v)) != "null" {

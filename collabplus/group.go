@@ -166,7 +166,11 @@ func (g Group) check(l *fielderr.List, field string) {
 	l.Append(bounds.ID(pkg, field+".id", g.ID))
 	maxLevel := g.maxLevel()
 	if !g.MinLevel.Valid() || !maxLevel.Valid() || g.MinLevel > maxLevel {
-		l.Add(field+".min_level", g.MinLevel.String()+"–"+maxLevel.String(), "must be a range of levels L0–L8, min not above max (%s): %w", RuleGroups, affrules.ErrOutOfRange)
+		f := field + ".min_level" // the bound out of L0–L8, or the min above the max
+		if g.MinLevel.Valid() && !maxLevel.Valid() {
+			f = field + ".max_level"
+		}
+		l.Add(f, g.MinLevel.String()+"–"+maxLevel.String(), "must be a range of levels L0–L8, min not above max (%s): %w", RuleGroups, affrules.ErrOutOfRange)
 	}
 	if !g.MaxAvgRate.IsZero() && g.MinAvgRate.Cmp(g.MaxAvgRate) > 0 {
 		l.Add(field+".min_avg_rate", g.MinAvgRate, "is above max_avg_rate %s (%s): %w", g.MaxAvgRate, RuleGroups, affrules.ErrOutOfRange)

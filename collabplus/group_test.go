@@ -164,7 +164,7 @@ func TestGroupShape_CP4(t *testing.T) {
 		{"no ID", collabplus.Group{}, []string{"group.id"}},
 		{"levels inverted", collabplus.Group{ID: "g", MinLevel: level.L6, MaxLevel: lcLevel(level.L3)}, []string{"group.min_level"}},
 		{"level L9", collabplus.Group{ID: "g", MinLevel: 9}, []string{"group.min_level"}},
-		{"max level L9", collabplus.Group{ID: "g", MaxLevel: lcLevel(level.Level(9))}, []string{"group.min_level"}},
+		{"max level L9", collabplus.Group{ID: "g", MaxLevel: lcLevel(level.Level(9))}, []string{"group.max_level"}},
 		{"rates inverted", collabplus.Group{ID: "g", MinAvgRate: lcRate("20%"), MaxAvgRate: lcRate("10%")}, []string{"group.min_avg_rate"}},
 		{"negative followers", collabplus.Group{ID: "g", MinFollowers: -1}, []string{"group.min_followers"}},
 		{"negative max followers", collabplus.Group{ID: "g", MaxFollowers: -1}, []string{"group.min_followers"}},

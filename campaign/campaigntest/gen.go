@@ -54,6 +54,7 @@ func rate(r affrules.Rate) *rapid.Generator[affrules.Rate] {
 // (p.RegistrationWithinCampaign false), a nanosecond or a day after too. The requirement is
 // none or a rate within commission's bounds around 10%.
 func Campaign(p campaign.Policy) *rapid.Generator[campaign.Campaign] {
+	bad := unusable(p)
 	midnights := map[affrules.MarketCode][]time.Time{}
 	for _, m := range p.Markets {
 		if mk, err := affrules.LookupMarket(m); err == nil {
@@ -62,6 +63,9 @@ func Campaign(p campaign.Policy) *rapid.Generator[campaign.Campaign] {
 		}
 	}
 	return rapid.Custom(func(t *rapid.T) campaign.Campaign {
+		if bad != nil {
+			t.Fatalf("campaigntest.Campaign: %v", bad)
+		}
 		m := rapid.SampledFrom(p.Markets).Draw(t, "market")
 		mk, err := affrules.LookupMarket(m)
 		if err != nil {
@@ -217,4 +221,13 @@ func meets(p campaign.Policy, c *campaign.Campaign, r *campaign.Registration) bo
 		part = part.Mul(r.PartnerShare.Decimal())
 	}
 	return part.Cmp(c.Requirement.Decimal()) >= 0
+}
+
+// unusable returns why a generator cannot draw for policy p, or nil: p is invalid (the zero
+// Policy has no markets to draw from).
+func unusable(p campaign.Policy) error {
+	if err := p.Validate(); err != nil {
+		return fmt.Errorf("the policy is invalid: %w", err)
+	}
+	return nil
 }

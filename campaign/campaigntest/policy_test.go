@@ -94,3 +94,12 @@ func TestGeneratorsValid(t *testing.T) {
 		}
 	})
 }
+
+// Campaign given an invalid policy (the zero one) fails with what is wrong, named, instead of
+// rapid's own "slice should not be empty".
+func TestCampaignRefusesAnInvalidPolicy(t *testing.T) {
+	report := affrulestest.Fails(func(t *rapid.T) { campaigntest.Campaign(campaign.Policy{}).Draw(t, "x") })
+	if !strings.Contains(report, "campaigntest.Campaign: the policy is invalid") {
+		t.Errorf("report %q", report)
+	}
+}

@@ -1,6 +1,7 @@
 package eligibilitytest_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -161,5 +162,14 @@ func TestCategoriesCoveredMarketsOwnCategory(t *testing.T) {
 	}
 	if report := affrulestest.Fails(affrulestest.Find(t, eligibilitytest.Properties(p), "categories_covered").Check); report != "" {
 		t.Errorf("a Thai-only category fails categories_covered:\n%s", report)
+	}
+}
+
+// Instant given a policy without thresholds in the market (the zero one) fails with what is
+// wrong, named, instead of rapid's "failed to find suitable value".
+func TestInstantRefusesAPolicyWithoutThresholds(t *testing.T) {
+	report := affrulestest.Fails(func(t *rapid.T) { eligibilitytest.Instant(eligibility.Policy{}, affrules.UK).Draw(t, "x") })
+	if !strings.Contains(report, `eligibilitytest.Instant: the policy has no thresholds in market "UK"`) {
+		t.Errorf("report %q", report)
 	}
 }

@@ -58,8 +58,14 @@ func Instant(p eligibility.Policy, market affrules.MarketCode) *rapid.Generator[
 		edges = []time.Time{time.Date(2026, 1, 1, 0, 0, 0, 0, loc)}
 	}
 	slices.SortFunc(edges, time.Time.Compare)
+	if i == 0 { // no thresholds in force at any instant: say so, rather than fail to find one
+		return rapid.Custom(func(t *rapid.T) time.Time {
+			t.Fatalf("eligibilitytest.Instant: the policy has no thresholds in market %q (the zero Policy has none anywhere)", market)
+			return time.Time{}
+		})
+	}
 	return affrulestest.Instant(loc, edges...).Filter(func(at time.Time) bool {
-		return i > 0 && !at.Before(first) && bounds.InRange(at)
+		return !at.Before(first) && bounds.InRange(at)
 	})
 }
 

@@ -1,6 +1,7 @@
 package leveltest
 
 import (
+	"fmt"
 	"slices"
 	"time"
 
@@ -55,6 +56,7 @@ func tableMarkets(p level.Policy) []affrules.MarketCode {
 // years 1900 to 2199: the first month of one of market's table versions or a month either side
 // of it, a January or December, or any month of the years 2025 to 2028.
 func Month(p level.Policy, market affrules.MarketCode) *rapid.Generator[affrules.Month] {
+	bad := unusable(p, market)
 	mk, _ := affrules.LookupMarket(market)
 	tl := p.Tables[market]
 	var edges []affrules.Month
@@ -63,6 +65,9 @@ func Month(p level.Policy, market affrules.MarketCode) *rapid.Generator[affrules
 		edges = append(edges, m-1, m, m+1)
 	}
 	return rapid.Custom(func(t *rapid.T) affrules.Month {
+		if bad != nil {
+			t.Fatalf("leveltest.Month: %v", bad)
+		}
 		var m affrules.Month
 		switch rapid.IntRange(0, 3).Draw(t, "month_how") {
 		case 0:
@@ -101,6 +106,18 @@ func startMonth(mk affrules.Market, from time.Time) affrules.Month {
 }
 
 // tableFor returns the table p has in force in market at the first instant of month m (LVL-3).
+// unusable returns why a generator cannot draw for policy p in market, or nil: p is invalid, or
+// has no table for market.
+func unusable(p level.Policy, market affrules.MarketCode) error {
+	if err := p.Validate(); err != nil {
+		return fmt.Errorf("the policy is invalid: %w", err)
+	}
+	if p.Tables[market].Len() == 0 {
+		return fmt.Errorf("the policy has no level table for market %q", market)
+	}
+	return nil
+}
+
 func tableFor(p level.Policy, market affrules.MarketCode, m affrules.Month) (level.Table, bool) {
 	mk, err := affrules.LookupMarket(market)
 	if err != nil {
@@ -116,7 +133,11 @@ func tableFor(p level.Policy, market affrules.MarketCode, m affrules.Month) (lev
 // than products; a capability straddling a capability threshold whenever the table sets one, and
 // now and then otherwise. m should be a month [Month] draws for market.
 func Totals(p level.Policy, market affrules.MarketCode, m affrules.Month) *rapid.Generator[level.Totals] {
-	tab, _ := tableFor(p, market, m)
+	bad := unusable(p, market)
+	tab, ok := tableFor(p, market, m)
+	if bad == nil && !ok {
+		bad = fmt.Errorf("the policy has no table in force in %s for %s", market, m)
+	}
 	mk, _ := affrules.LookupMarket(market)
 	days := (m - 1).Days()
 	var caps []decimal.Decimal
@@ -126,6 +147,9 @@ func Totals(p level.Policy, market affrules.MarketCode, m affrules.Month) *rapid
 		}
 	}
 	return rapid.Custom(func(t *rapid.T) level.Totals {
+		if bad != nil {
+			t.Fatalf("leveltest.Totals: %v", bad)
+		}
 		if len(tab.Levels) == 0 {
 			return level.Totals{}
 		}

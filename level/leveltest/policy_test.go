@@ -1,6 +1,7 @@
 package leveltest_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -142,6 +143,24 @@ func TestDrawnPoliciesPass(t *testing.T) {
 			if report := affrulestest.Fails(prop.Check); report != "" {
 				t.Errorf("policy drawn with seed %d fails %s:\n%s", seed, prop.Name, report)
 			}
+		}
+	}
+}
+
+// The generators given an invalid policy or a market it has no table for fail with what is
+// wrong, named, instead of rapid's own messages.
+func TestGeneratorsRefuseWhatTheyCannotDraw(t *testing.T) {
+	m := affrules.NewMonth(2026, time.March)
+	for name, tc := range map[string]struct {
+		draw func(*rapid.T)
+		want string
+	}{
+		"Totals, no market": {func(t *rapid.T) { leveltest.Totals(level.DefaultPolicy(), "", m).Draw(t, "x") }, `leveltest.Totals: the policy has no level table for market ""`},
+		"Performance, zero": {func(t *rapid.T) { leveltest.Performance(level.Policy{}, affrules.UK, m).Draw(t, "x") }, "leveltest.Totals: the policy is invalid"},
+		"Month, zero":       {func(t *rapid.T) { leveltest.Month(level.Policy{}, affrules.UK).Draw(t, "x") }, "leveltest.Month: the policy is invalid"},
+	} {
+		if report := affrulestest.Fails(tc.draw); !strings.Contains(report, tc.want) {
+			t.Errorf("%s: report %q, want %q", name, report, tc.want)
 		}
 	}
 }

@@ -74,7 +74,11 @@ func Instant(p sample.Policy, m affrules.MarketCode) *rapid.Generator[time.Time]
 // creator and product, one of p's markets, and a source with what it needs (a campaign and a
 // partner, or a collaboration).
 func Request(p sample.Policy) *rapid.Generator[sample.Request] {
+	bad := unusable(p)
 	return rapid.Custom(func(t *rapid.T) sample.Request {
+		if bad != nil {
+			t.Fatalf("sampletest.Request: %v", bad)
+		}
 		r := sample.Request{
 			ID:      rapid.StringMatching(`r-[a-z0-9]{1,8}`).Draw(t, "id"),
 			Seller:  rapid.SampledFrom([]string{"shop-1", "shop-2"}).Draw(t, "seller"),
@@ -99,7 +103,11 @@ func Request(p sample.Policy) *rapid.Generator[sample.Request] {
 // Collaboration Plus request an end after at, at p's content deadline, extension or answer
 // window or a nanosecond either side, and free samples offered nine times in ten.
 func Facts(p sample.Policy, req sample.Request, at time.Time) *rapid.Generator[sample.Facts] {
+	bad := unusable(p)
 	return rapid.Custom(func(t *rapid.T) sample.Facts {
+		if bad != nil {
+			t.Fatalf("sampletest.Facts: %v", bad)
+		}
 		f := sample.Facts{
 			Band:        rapid.SampledFrom(p.Bands).Draw(t, "band").Name,
 			AutoApprove: rapid.Bool().Draw(t, "auto_approve"),
@@ -123,7 +131,11 @@ func Facts(p sample.Policy, req sample.Request, at time.Time) *rapid.Generator[s
 // monthly cap of f's band (SMP-11), p's Collaboration Plus samples (SMP-3) and the campaign's
 // quantity (SMP-2).
 func History(p sample.Policy, req sample.Request, f sample.Facts) *rapid.Generator[sample.History] {
+	bad := unusable(p)
 	return rapid.Custom(func(t *rapid.T) sample.History {
+		if bad != nil {
+			t.Fatalf("sampletest.History: %v", bad)
+		}
 		var h sample.History
 		if i := slices.IndexFunc(p.Bands, func(b sample.Band) bool { return b.Name == f.Band }); i >= 0 {
 			h.Month = int(affrulestest.Straddle(int64(p.Bands[i].Cap)).Draw(t, "month"))
@@ -142,7 +154,11 @@ func History(p sample.Policy, req sample.Request, f sample.Facts) *rapid.Generat
 // markets at an instant of [Instant], at a price and shipping exact to the market's minor unit,
 // with a goal of orders (a whole number around 10) or GMV (an amount around 1,000).
 func Purchase(p sample.Policy) *rapid.Generator[sample.Purchase] {
+	bad := unusable(p)
 	return rapid.Custom(func(t *rapid.T) sample.Purchase {
+		if bad != nil {
+			t.Fatalf("sampletest.Purchase: %v", bad)
+		}
 		m := rapid.SampledFrom(p.Markets).Draw(t, "purchase_market")
 		mk, _ := affrules.LookupMarket(m)
 		places := mk.MinorUnit
@@ -189,4 +205,13 @@ func Sales(p sample.Policy, pu sample.Purchase) *rapid.Generator[[]sample.Sale] 
 		return sample.Sale{At: at, Orders: rapid.Int64Range(0, 5).Draw(t, "sale_orders"),
 			Amount: affrulestest.StraddleDecimal(decimal.NewFromInt(100), places).Draw(t, "sale_amount"), Buyer: buyer}
 	}), 0, 8)
+}
+
+// unusable returns why a generator cannot draw for policy p, or nil: p is invalid (the zero
+// Policy has no markets or bands to draw from).
+func unusable(p sample.Policy) error {
+	if err := p.Validate(); err != nil {
+		return fmt.Errorf("the policy is invalid: %w", err)
+	}
+	return nil
 }

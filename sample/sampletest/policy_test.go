@@ -87,3 +87,19 @@ func TestGeneratorsValid(t *testing.T) {
 		}
 	})
 }
+
+// A generator given an invalid policy (the zero one, say) fails with what is wrong, named,
+// instead of rapid's own "slice should not be empty".
+func TestGeneratorsRefuseAnInvalidPolicy(t *testing.T) {
+	var zero sample.Policy
+	for name, draw := range map[string]func(*rapid.T){
+		"sampletest.Request":  func(t *rapid.T) { sampletest.Request(zero).Draw(t, "x") },
+		"sampletest.Facts":    func(t *rapid.T) { sampletest.Facts(zero, sample.Request{}, time.Time{}).Draw(t, "x") },
+		"sampletest.History":  func(t *rapid.T) { sampletest.History(zero, sample.Request{}, sample.Facts{}).Draw(t, "x") },
+		"sampletest.Purchase": func(t *rapid.T) { sampletest.Purchase(zero).Draw(t, "x") },
+	} {
+		if report := affrulestest.Fails(draw); !strings.Contains(report, name+": the policy is invalid") {
+			t.Errorf("%s with the zero policy: report %q", name, report)
+		}
+	}
+}

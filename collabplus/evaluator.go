@@ -58,11 +58,14 @@ func New(p Policy, c *commission.Evaluator) (*Evaluator, error) {
 			e.markets[code] = mk
 		}
 	}
-	// CP-8 reads Open's live rates as COM-10 pays them, unless the policy compares with the
-	// rate in force only.
-	if plus, open := slices.Index(cp.ShopAdsPrecedence, commission.CollabPlus), slices.Index(cp.ShopAdsPrecedence, commission.Open); p.StandardAboveOpenShopAds && cp.ShopAdsFallback && plus >= 0 && (open < 0 || plus < open) {
+	// CP-8 under StandardAboveOpenShopAds: only where a shop-ads order a Collaboration Plus
+	// wins over a ranked Open earns its standard rate (a source left out of the list never wins,
+	// so an unranked Open pays no one its shop-ads rate).
+	if plus, open := slices.Index(cp.ShopAdsPrecedence, commission.CollabPlus), slices.Index(cp.ShopAdsPrecedence, commission.Open); p.StandardAboveOpenShopAds && cp.ShopAdsFallback && plus >= 0 && open > plus {
 		e.standardForShopAds = true
 	}
+	// CP-8 reads Open's live rates as COM-10 pays them, unless the policy compares with the
+	// rate in force only.
 	if slices.Contains(cp.DelayedSources, commission.Open) && !p.ExclusiveOverCurrentOpen {
 		e.delay = affrules.Days(cp.DecreaseDelayDays)
 		e.removalPays = cp.RemovalDelayed && e.delay > 0 // a removed listing still pays its promoters

@@ -919,6 +919,9 @@ func TestStandardAboveOpenShopAds_CP8(t *testing.T) {
 		"Open first for shop-ads orders": func(cp *commission.Policy) {
 			cp.ShopAdsPrecedence = []commission.Source{commission.Open, commission.CollabPlus, commission.Partner, commission.Target}
 		},
+		"Open not ranked for shop-ads orders": func(cp *commission.Policy) {
+			cp.ShopAdsPrecedence = []commission.Source{commission.CollabPlus, commission.Partner, commission.Target}
+		},
 	} {
 		e := with(edit)
 		if _, err := e.Apply(fxSeller(t, e, terms("15%")), collabplus.Submit("c", fxFacts(open)), at); err != nil {

@@ -158,7 +158,8 @@ type Policy struct {
 	ExclusiveOverCurrentOpen bool `json:"exclusive_over_current_open"`
 	// StandardAboveOpenShopAds holds a product that sets an exclusive standard rate but no
 	// shop-ads rate to that standard rate for shop-ads orders too, which earn it (commission's
-	// ShopAdsFallback, a Collaboration Plus ranked above Open for shop-ads orders): it must be
+	// ShopAdsFallback, a Collaboration Plus and Open both ranked for shop-ads orders, the
+	// Collaboration Plus above): it must be
 	// strictly above the product's Open shop-ads rate as well as its Open standard rate (CP-8,
 	// seed 003's "both standard and shop ads commission ... must be higher than the rate on
 	// Open Collaboration", so that a member never earns less than a non-member on a shop-ads

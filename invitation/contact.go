@@ -49,7 +49,8 @@ func checkContacts(l *fielderr.List, m *marketRules, cs []Contact, phoneAlone bo
 //     dot-separated labels of letters, digits and inner hyphens, 1–63 bytes each, the last
 //     alphabetic and at least two letters long, or an internationalised one in its xn-- form.
 //   - phone, whatsapp, zalo, viber (numbers): an optional leading "+", then 7–15 digits, which may
-//     be grouped with single spaces, hyphens, dots or one pair of parentheses.
+//     be grouped with single spaces, hyphens, dots or one pair of parentheses, which may hold
+//     the "+" and the country code ("(+62) 812-3456-7890").
 //   - line (LINE ID): 4–20 of a–z (either case), 0–9, ".", "-", "_", optionally after one "@".
 //   - any other channel a host adds: 1–254 bytes of valid UTF-8 with a visible character, without
 //     control or invisible format characters (zero-width space…) or leading or trailing spaces.

@@ -105,19 +105,17 @@ func startMonth(mk affrules.Market, from time.Time) affrules.Month {
 	return m
 }
 
-// tableFor returns the table p has in force in market at the first instant of month m (LVL-3).
-// unusable returns why a generator cannot draw for policy p in market, or nil: p is invalid, or
-// has no table for market.
+// unusable returns why a generator cannot draw for policy p in market, or nil: p has no table
+// for market (the zero Policy has none). It is cheap, since generators are built inside
+// properties: a policy's validity is New's to report, as the properties do.
 func unusable(p level.Policy, market affrules.MarketCode) error {
-	if err := p.Validate(); err != nil {
-		return fmt.Errorf("the policy is invalid: %w", err)
-	}
 	if p.Tables[market].Len() == 0 {
 		return fmt.Errorf("the policy has no level table for market %q", market)
 	}
 	return nil
 }
 
+// tableFor returns the table p has in force in market at the first instant of month m (LVL-3).
 func tableFor(p level.Policy, market affrules.MarketCode, m affrules.Month) (level.Table, bool) {
 	mk, err := affrules.LookupMarket(market)
 	if err != nil {

@@ -99,7 +99,7 @@ func (g *Goal) UnmarshalText(b []byte) error {
 // or "live"), a goal and the target to reach, counted from the creator's join to the end.
 type TaskSpec struct {
 	ContentType string `json:"content_type"`
-	Goal        Goal   `json:"goal"`
+	Goal        Goal   `json:"goal,omitzero"` // left out while a draft has none yet
 	// Target is GMV in the market's currency for [Sales], a whole count for [Orders] and
 	// [Content]; above zero.
 	Target decimal.Decimal `json:"target"`
@@ -132,7 +132,7 @@ type Product struct {
 // Terms are a collaboration's settings: the seller's preferences, or the platform's final
 // terms (CP-15).
 type Terms struct {
-	Type Type `json:"type"`
+	Type Type `json:"type,omitzero"` // left out while a draft has none yet
 	// Period is [first day's local midnight, the local midnight after the last day) in the
 	// seller's market (CP-2).
 	Period   affrules.Period `json:"period"`

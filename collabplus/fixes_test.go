@@ -932,3 +932,34 @@ func TestStandardAboveOpenShopAds_CP8(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, got.StandardAboveOpenShopAds)
 }
+
+// What the rules accept is written to JSON and read back the same: a seller holding a draft
+// whose terms are not filled in yet (no type; a task without a goal), which a store keeping
+// JSON must hold as the in-memory one does, and a creator whose fake-order risk is unknown.
+func TestIncompleteDraftAndUnknownRiskJSON(t *testing.T) {
+	e := collabplus.MustNew(collabplus.DefaultPolicy(), commission.MustNew(commission.DefaultPolicy()))
+	at := time.Date(2027, 1, 2, 9, 0, 0, 0, time.UTC)
+	s, err := e.NewSeller("shop-siam", affrules.TH, at)
+	require.NoError(t, err)
+	s, err = e.Apply(s, collabplus.NewDraft(collabplus.Collaboration{ID: "feb"}), at.Add(time.Minute))
+	require.NoError(t, err)
+	roundTrip := func(v, into any) {
+		t.Helper()
+		b, err := json.Marshal(v)
+		require.NoError(t, err)
+		require.NoError(t, json.Unmarshal(b, into))
+		again, err := json.Marshal(into)
+		require.NoError(t, err)
+		require.JSONEq(t, string(b), string(again))
+	}
+	var back collabplus.Seller
+	roundTrip(s, &back)
+	s, err = e.Apply(s, collabplus.Edit("feb", collabplus.Terms{Type: collabplus.Task, Tasks: []collabplus.TaskSpec{{ContentType: "video"}}}), at.Add(2*time.Minute))
+	require.NoError(t, err)
+	roundTrip(s, &back)
+	require.Equal(t, collabplus.Goal(0), back.Collaborations[0].Preferences.Tasks[0].Goal)
+	c := collabplus.Creator{ID: "mali", Level: level.L4}
+	var cb collabplus.Creator
+	roundTrip(c, &cb)
+	require.Equal(t, collabplus.Risk(0), cb.Risk)
+}

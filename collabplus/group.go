@@ -60,7 +60,7 @@ type Creator struct {
 	AvgRate      affrules.Rate       `json:"avg_rate"`
 	ContentTypes []string            `json:"content_types,omitempty"`
 	Followers    int64               `json:"followers"`
-	Risk         Risk                `json:"risk"`
+	Risk         Risk                `json:"risk,omitzero"` // left out when unknown
 	// Kind is the creator's kind as the platform classifies it (LVL-11): a link-share-only
 	// creator does not complete the tasks of [Policy].ContentCreatorTasks. The zero kind,
 	// unknown, restricts nothing.

@@ -577,6 +577,16 @@ func TestStore(t *testing.T, newStore func(t *testing.T) collabplus.Store) {
 		}
 	})
 
+	t.Run("IncompleteDraftStored_CP7", func(t *testing.T) {
+		// A draft may be incomplete (its shape is checked at submission): the store holds one
+		// without a type, and one whose task has no goal yet, as the rules leave them.
+		s := newStore(t)
+		create(t, s, newSeller(t, e, "shop-1"))
+		apply(t, s, e, "shop-1", collabplus.NewDraft(collabplus.Collaboration{ID: "bare"}), t0)
+		got := apply(t, s, e, "shop-1", collabplus.Edit("bare", collabplus.Terms{Type: collabplus.Task, Tasks: []collabplus.TaskSpec{{ContentType: "video"}}}), t0)
+		unchanged(t, s, got, "reading the seller back")
+	})
+
 	t.Run("ApplyUnknownIsNotFound", func(t *testing.T) {
 		s := newStore(t)
 		create(t, s, newSeller(t, e, "shop-1"))

@@ -19,7 +19,13 @@ import (
 // product's exclusive standard and shop-ads rates from the period's start; a product without
 // an exclusive rate gets an offer without a rate history, so the Open rate applies (COM-4).
 // Members join only while it is ongoing and never leave, so an offer never changes an answer
-// given at an earlier instant. A draft, expired or recalled collaboration makes none. Events
+// given at an earlier instant. A draft, expired or recalled collaboration makes none.
+//
+// A book for one instant is commission's Prepare of Offers(c, at). A [commission.OfferStore]
+// records each change as of its instant and refuses one dated after it (a member joining, or an
+// end, before the put: COM-3): put the offers at the instant of each change that alters them,
+// the payment, each join and each ELG-11 end (Offers(c, t) put at t), as the host applies them
+// with [Evaluator.Apply], not at a later sync. Events
 // [Evaluator.Apply] could not have recorded (CP-7, as [Evaluator.Settle] lists them) are bad
 // input, a [*affrules.FieldError].
 func (e *Evaluator) Offers(c Collaboration, at time.Time) ([]commission.Offer, error) {

@@ -52,9 +52,19 @@ type Thresholds struct {
 //
 // The zero Policy has no thresholds: [New] rejects it.
 type Policy struct {
-	// PerMarket's JSON methods are promoted: they decode the whole policy, so a field added
-	// beside it needs JSON methods of Policy's own.
+	// PerMarket's MarshalJSON is promoted, and its UnmarshalJSON does the decoding of Policy's
+	// own (which names the package and the policy's fields in its errors): a field added beside
+	// it needs JSON methods of Policy's own.
 	affrules.PerMarket[Thresholds]
+}
+
+// UnmarshalJSON decodes {"default": [...], "markets": {...}} into p, as PerMarket does, its errors
+// those of package eligibility naming the policy's fields ("policy.default[0].value…"). It checks
+// the JSON's shape and each value's own rules only: [New] validates the policy, and
+// [ParsePolicy] does both, reporting every problem at once and filling what is left out from
+// [DefaultPolicy].
+func (p *Policy) UnmarshalJSON(b []byte) error {
+	return fielderr.Rebase(pkg, "per_market", "policy", p.PerMarket.UnmarshalJSON(b))
 }
 
 // SeedThresholds returns the limits of the seed documents: no counterfeit violation within 60

@@ -239,3 +239,24 @@ func FuzzParsePolicy(f *testing.F) {
 		}
 	})
 }
+
+// A policy decoded with encoding/json (embedded in a host's own configuration, say) reports its
+// errors as the package's, naming the policy's fields, as ParsePolicy does, and reads back what
+// it writes.
+func TestPolicyUnmarshalJSONErrors(t *testing.T) {
+	var p eligibility.Policy
+	for in, want := range map[string]string{
+		`{"x":1}`: `eligibility: policy "x": is not a field`,
+		`{"default":[{"from":"2026-01-01T00:00:00Z","value":{"counterfeit_window_days":"x"}}]}`: "eligibility: policy.default[0].value.counterfeit_window_days",
+		`{"markets":{"TH":[{"from":"2026-01-01T00:00:00Z"}]}}`:                                  "eligibility: policy.markets[TH][0].value",
+	} {
+		err := json.Unmarshal([]byte(in), &p)
+		require.Error(t, err, in)
+		require.Contains(t, err.Error(), want, in)
+	}
+	b, err := json.Marshal(eligibility.DefaultPolicy())
+	require.NoError(t, err)
+	var back eligibility.Policy
+	require.NoError(t, json.Unmarshal(b, &back))
+	require.NoError(t, back.Validate())
+}

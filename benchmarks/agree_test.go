@@ -72,7 +72,7 @@ func TestVariantsComplete(t *testing.T) {
 	}
 	for _, w := range []string{WorkEligShopResult, WorkEligRaw, WorkLevel, WorkCommission} {
 		for _, mix := range Mixes {
-			for _, impl := range []string{ImplAffrules, ImplExpr, ImplCEL, ImplOPA, ImplFloor} {
+			for _, impl := range []string{ImplAffrules, ImplExpr, ImplExprMap, ImplCEL, ImplOPA, ImplFloor} {
 				if !have[w+"/"+mix+"/"+impl] {
 					t.Errorf("missing %s/%s/%s", w, mix, impl)
 				}

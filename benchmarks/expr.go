@@ -7,10 +7,12 @@ import (
 	"github.com/expr-lang/expr/vm"
 )
 
-// expr (github.com/expr-lang/expr): each rule compiled once against a struct environment
-// (expr.Env), run on a pointer to a prebuilt environment per case with a reused vm.VM, as expr's
-// documentation recommends for performance-critical code. Thresholds, tables and offers are
-// fields of the environment (shared, by pointer or map), not part of the program.
+// expr (github.com/expr-lang/expr): each rule compiled once against the environment's type
+// (expr.Env), run on a prebuilt environment per case with a reused vm.VM, as expr's
+// documentation recommends for performance-critical code, in two set-ups: a struct environment
+// by pointer (ImplExpr), and a map[string]any environment (ImplExprMap), whose top-level names
+// expr loads by a direct lookup, its fastest. Thresholds, tables and offers are values of the
+// environment (shared, by pointer or map), not part of the program.
 
 // ExprElig is the environment of the eligibility programs.
 type ExprElig struct {
@@ -61,122 +63,174 @@ func exprVariants(c *Corpus) ([]Variant, error) {
 	if err != nil {
 		return nil, err
 	}
-	shopResult, err := expr.Compile(exprShopResult, expr.Env(&ExprElig{}), expr.AsBool())
+	// Each environment by pointer, built before timing.
+	return exprSet(c, ImplExpr, exprEnvs{
+		elig:  func(f EligFacts) any { return &ExprElig{EligFacts: f, T: &ed} },
+		level: func(f LevelFacts) any { return &ExprLevel{LevelFacts: f, Tables: tables} },
+		comm:  func(f CommFacts) any { return &ExprComm{CommFacts: f, Offers: offers} },
+	})
+}
+
+// exprMapVariants are expr on map environments (map[string]any, each case's built before
+// timing): expr loads a map environment's top-level names with a direct lookup (OpLoadFast)
+// where a struct's fields are read by reflection, so this set-up is expr's fastest; the program
+// texts and the data are the same as exprVariants'.
+func exprMapVariants(c *Corpus) ([]Variant, error) {
+	ed, err := eligPeerData()
 	if err != nil {
 		return nil, err
 	}
-	raw, err := expr.Compile(exprRaw, expr.Env(&ExprElig{}), expr.AsBool())
+	tables, err := levelPeerData(c)
 	if err != nil {
 		return nil, err
 	}
-	lvl, err := expr.Compile(exprLevel, expr.Env(&ExprLevel{}), expr.AsInt())
+	offers, err := commPeerData(c)
 	if err != nil {
 		return nil, err
 	}
-	comm, err := expr.Compile(exprComm, expr.Env(&ExprComm{}))
+	// The data as maps and lists too, boxed once, so that no read reflects on a struct.
+	t := map[string]any{"WindowSeconds": ed.WindowSeconds, "MinRating": ed.MinRating, "MinReviews": ed.MinReviews,
+		"MinRefundCases": ed.MinRefundCases, "NegBP": ed.NegBP, "RefundBP": ed.RefundBP}
+	mt := map[string]any{}
+	for m, rows := range tables {
+		var rs []any
+		for _, r := range rows {
+			rs = append(rs, map[string]any{"GMV": r.GMV, "Days": r.Days, "Breadth": r.Breadth})
+		}
+		mt[m] = rs
+	}
+	mo := map[string]any{}
+	for p, os := range offers {
+		var list []any
+		for _, o := range os {
+			var members, rates []any
+			for _, m := range o.Members {
+				members = append(members, map[string]any{"Creator": m.Creator, "Joined": m.Joined})
+			}
+			for _, r := range o.Rates {
+				rates = append(rates, map[string]any{"From": r.From, "BP": r.BP})
+			}
+			list = append(list, map[string]any{"Source": o.Source, "Start": o.Start, "End": o.End, "Everyone": o.Everyone, "Approved": o.Approved,
+				"Creators": o.Creators, "Members": members, "Rates": rates})
+		}
+		mo[p] = list
+	}
+	for _, mix := range Mixes { // a product without offers has none (a missing key reads as nil)
+		for _, cc := range c.Comm[mix] {
+			if _, ok := mo[cc.Order.Product]; !ok {
+				mo[cc.Order.Product] = []any{}
+			}
+		}
+	}
+	return exprSet(c, ImplExprMap, exprEnvs{
+		elig: func(f EligFacts) any {
+			return map[string]any{"ShopEligible": f.ShopEligible, "HasViolation": f.HasViolation, "At": f.At, "Violation": f.Violation, "Rating": f.Rating,
+				"Category": f.Category, "Orders": f.Orders, "Reviews": f.Reviews, "Neg": f.Neg, "RefundCases": f.RefundCases, "SellerRefunds": f.SellerRefunds, "T": t}
+		},
+		level: func(f LevelFacts) any {
+			return map[string]any{"Market": f.Market, "GMV": f.GMV, "Days": f.Days, "Products": f.Products, "Tables": mt}
+		},
+		comm: func(f CommFacts) any {
+			return map[string]any{"Product": f.Product, "Creator": f.Creator, "At": f.At, "Attributed": f.Attributed, "Price": f.Price,
+				"PlatformCoupon": f.PlatformCoupon, "SellerCoupon": f.SellerCoupon, "Tax": f.Tax, "Offers": mo}
+		},
+	})
+}
+
+// exprEnvs build one case's environment for each program.
+type exprEnvs struct {
+	elig  func(EligFacts) any
+	level func(LevelFacts) any
+	comm  func(CommFacts) any
+}
+
+// exprSet compiles the programs against the environments' type (that of a first case's) and
+// returns the variants of implementation impl on every mix.
+func exprSet(c *Corpus, impl string, envs exprEnvs) ([]Variant, error) {
+	compile := func(text string, env any, opts ...expr.Option) (*vm.Program, error) {
+		return expr.Compile(text, append([]expr.Option{expr.Env(env)}, opts...)...)
+	}
+	shopResult, err := compile(exprShopResult, envs.elig(EligFacts{}), expr.AsBool())
 	if err != nil {
 		return nil, err
 	}
+	raw, err := compile(exprRaw, envs.elig(EligFacts{}), expr.AsBool())
+	if err != nil {
+		return nil, err
+	}
+	lvl, err := compile(exprLevel, envs.level(LevelFacts{}), expr.AsInt())
+	if err != nil {
+		return nil, err
+	}
+	comm, err := compile(exprComm, envs.comm(CommFacts{}))
+	if err != nil {
+		return nil, err
+	}
+	allowed := func(v any) (Answer, error) { b, _ := v.(bool); return Answer{Allowed: b}, nil }
 	var out []Variant
 	for _, mix := range Mixes {
-		ef := eligPeerFacts(c.Elig[mix])
-		ee := make([]ExprElig, len(ef))
-		for i := range ef {
-			ee[i] = ExprElig{EligFacts: ef[i], T: &ed}
+		var ee, le, ce []any
+		for _, f := range eligPeerFacts(c.Elig[mix]) {
+			ee = append(ee, envs.elig(f))
 		}
-		lf := levelPeerFacts(c.Level[mix])
-		le := make([]ExprLevel, len(lf))
-		for i := range lf {
-			le[i] = ExprLevel{LevelFacts: lf[i], Tables: tables}
+		for _, f := range levelPeerFacts(c.Level[mix]) {
+			le = append(le, envs.level(f))
 		}
 		cf, err := commPeerFacts(c.Comm[mix])
 		if err != nil {
 			return nil, err
 		}
-		ce := make([]ExprComm, len(cf))
-		for i := range cf {
-			ce[i] = ExprComm{CommFacts: cf[i], Offers: offers}
+		for _, f := range cf {
+			ce = append(ce, envs.comm(f))
 		}
 		out = append(out,
-			exprBool(WorkEligShopResult, mix, shopResult, ee),
-			exprBool(WorkEligRaw, mix, raw, ee),
-			Variant{Workload: WorkLevel, Mix: mix, Impl: ImplExpr, Cases: len(le),
-				Answer: func(i int) (Answer, error) {
-					v, err := expr.Run(lvl, &le[i])
-					l, _ := v.(int)
-					return Answer{Level: l}, err
-				},
-				Loop: func(n int) (int64, error) {
-					var m vm.VM
-					var sum int64
-					for i, k := 0, 0; i < n; i++ {
-						v, err := m.Run(lvl, &le[k])
-						if err != nil {
-							return 0, err
-						}
-						sum += int64(v.(int))
-						if k++; k == len(le) {
-							k = 0
-						}
-					}
-					return sum, nil
-				}},
-			Variant{Workload: WorkCommission, Mix: mix, Impl: ImplExpr, Cases: len(ce),
-				Answer: func(i int) (Answer, error) {
-					v, err := expr.Run(comm, &ce[i])
-					if err != nil {
-						return Answer{}, err
-					}
-					return exprCommAnswer(v)
-				},
-				Loop: func(n int) (int64, error) {
-					var m vm.VM
-					var sum int64
-					for i, k := 0, 0; i < n; i++ {
-						v, err := m.Run(comm, &ce[k])
-						if err != nil {
-							return 0, err
-						}
-						a, err := exprCommAnswer(v)
-						if err != nil {
-							return 0, err
-						}
-						sum += a.Amount
-						if k++; k == len(ce) {
-							k = 0
-						}
-					}
-					return sum, nil
-				}},
+			exprVariant(WorkEligShopResult, mix, impl, shopResult, ee, allowed, func(a Answer) int64 { return int64(b2i(a.Allowed)) }),
+			exprVariant(WorkEligRaw, mix, impl, raw, ee, allowed, func(a Answer) int64 { return int64(b2i(a.Allowed)) }),
+			exprVariant(WorkLevel, mix, impl, lvl, le, func(v any) (Answer, error) { l, _ := v.(int); return Answer{Level: l}, nil },
+				func(a Answer) int64 { return int64(a.Level) }),
+			exprVariant(WorkCommission, mix, impl, comm, ce, exprCommAnswer, func(a Answer) int64 { return a.Amount }),
 		)
 	}
 	return out, nil
 }
 
-func exprBool(work, mix string, prog *vm.Program, envs []ExprElig) Variant {
-	return Variant{Workload: work, Mix: mix, Impl: ImplExpr, Cases: len(envs),
+// exprVariant runs prog on envs, one case's each, with a reused vm.VM; answer reads a result,
+// count what the loop sums of it.
+func exprVariant(work, mix, impl string, prog *vm.Program, envs []any, answer func(any) (Answer, error), count func(Answer) int64) Variant {
+	return Variant{Workload: work, Mix: mix, Impl: impl, Cases: len(envs),
 		Answer: func(i int) (Answer, error) {
-			v, err := expr.Run(prog, &envs[i])
-			b, _ := v.(bool)
-			return Answer{Allowed: b}, err
+			v, err := expr.Run(prog, envs[i])
+			if err != nil {
+				return Answer{}, err
+			}
+			return answer(v)
 		},
 		Loop: func(n int) (int64, error) {
 			var m vm.VM
 			var sum int64
 			for i, k := 0, 0; i < n; i++ {
-				v, err := m.Run(prog, &envs[k])
+				v, err := m.Run(prog, envs[k])
 				if err != nil {
 					return 0, err
 				}
-				if v.(bool) {
-					sum++
+				a, err := answer(v)
+				if err != nil {
+					return 0, err
 				}
+				sum += count(a)
 				if k++; k == len(envs) {
 					k = 0
 				}
 			}
 			return sum, nil
 		}}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 func exprCommAnswer(v any) (Answer, error) {

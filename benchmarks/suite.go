@@ -25,6 +25,7 @@ const (
 	// instead of the calls of a run that reuses its arrays (ImplAffrules).
 	ImplByValue    = "affrules-by-value"
 	ImplExpr       = "expr"
+	ImplExprMap    = "expr-map" // expr on map environments, its fastest set-up
 	ImplCEL        = "cel"
 	ImplOPA        = "opa"
 	ImplFloor      = "float64-floor"
@@ -33,7 +34,7 @@ const (
 )
 
 // Impls lists the implementations in the order they are reported.
-var Impls = []string{ImplAffrules, ImplByValue, ImplExpr, ImplCEL, ImplOPA, ImplFloor, ImplCELTracked, ImplOPATrace}
+var Impls = []string{ImplAffrules, ImplByValue, ImplExpr, ImplExprMap, ImplCEL, ImplOPA, ImplFloor, ImplCELTracked, ImplOPATrace}
 
 // Answer is what an implementation decides for one case; the agreement check compares it with
 // affrules'. Eligibility sets Allowed, level Level, commission Source ("" when nothing is earned)
@@ -65,7 +66,7 @@ func (v Variant) Name() string { return v.Workload + "/" + v.Mix + "/" + v.Impl 
 // workloads on every mix, the explanation workloads on the failing mix.
 func Variants(c *Corpus) ([]Variant, error) {
 	var out []Variant
-	for _, build := range []func(*Corpus) ([]Variant, error){affrulesVariants, byValueVariants, floorVariants, exprVariants, celVariants, opaVariants} {
+	for _, build := range []func(*Corpus) ([]Variant, error){affrulesVariants, byValueVariants, floorVariants, exprVariants, exprMapVariants, celVariants, opaVariants} {
 		vs, err := build(c)
 		if err != nil {
 			return nil, err

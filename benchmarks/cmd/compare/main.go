@@ -339,7 +339,7 @@ func readResults(files []string) (*results, error) {
 
 var timedWorkloads = []string{benchmarks.WorkEligShopResult, benchmarks.WorkEligRaw, benchmarks.WorkLevel, benchmarks.WorkCommission}
 
-var peers = []string{benchmarks.ImplExpr, benchmarks.ImplCEL, benchmarks.ImplOPA}
+var peers = []string{benchmarks.ImplExpr, benchmarks.ImplExprMap, benchmarks.ImplCEL, benchmarks.ImplOPA}
 
 // target is one workload and mix against the targets: the fastest peer at least 5×
 // slower than affrules, affrules within 15× of the float64 floor.

@@ -105,10 +105,6 @@ func (tl Timeline[T]) MarshalJSON() ([]byte, error) {
 	return json.Marshal(out)
 }
 
-// exactTime returns t as RFC 3339 (the JSON and the String of Timeline, Value, Period and
-// Decision; error texts print instants as given) should write it to name the same instant: t itself, or t in UTC when its zone's offset has seconds (local mean time in
-// many zones before about 1920: Bangkok was +06:42:04), which RFC 3339, writing offsets in
-// minutes, would shift.
 // unwritable returns the error of writing instant t, named field, as JSON when RFC 3339 cannot
 // write its year (outside 0 to 9999), or nil.
 func unwritable(field string, t time.Time) error {
@@ -118,6 +114,10 @@ func unwritable(field string, t time.Time) error {
 	return nil
 }
 
+// exactTime returns t as RFC 3339 (the JSON and the String of Timeline, Value, Period and
+// Decision; error texts print instants as given) should write it to name the same instant: t
+// itself, or t in UTC when its zone's offset has seconds (local mean time in many zones before
+// about 1920: Bangkok was +06:42:04), which RFC 3339, writing offsets in minutes, would shift.
 func exactTime(t time.Time) time.Time {
 	if _, off := t.Zone(); off%60 != 0 {
 		return t.UTC()

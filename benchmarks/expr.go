@@ -226,6 +226,7 @@ func exprVariant(work, mix, impl string, prog *vm.Program, envs []any, answer fu
 		}}
 }
 
+// b2i is 1 for true and 0 for false.
 func b2i(b bool) int {
 	if b {
 		return 1

@@ -207,6 +207,7 @@ func containsFold(s, sub string) bool {
 	return strings.Contains(foldCase(s), foldCase(sub))
 }
 
+// isASCII reports whether s holds only ASCII bytes.
 func isASCII(s string) bool {
 	for i := 0; i < len(s); i++ {
 		if s[i] >= utf8.RuneSelf {

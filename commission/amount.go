@@ -165,8 +165,8 @@ func (e *Evaluator) compute(c *Commission, b *Book, o *Order, at time.Time) erro
 	if err != nil {
 		return err
 	}
-	amounts, err := checkAmounts(o, m)
-	if err != nil {
+	var amounts [5]int64
+	if err := checkAmounts(o, m, &amounts); err != nil {
 		return err
 	}
 	if e.policy.ShippingInBase && amounts[0] > math.MaxInt64-amounts[4] { // the base is at most the price
@@ -208,26 +208,36 @@ func (e *Evaluator) compute(c *Commission, b *Book, o *Order, at time.Time) erro
 	return nil
 }
 
-// checkAmounts checks the line item's amounts and returns them in minor units: price, platform
-// coupon, seller coupon, tax, shipping.
-func checkAmounts(o *Order, m *affrules.Market) ([5]int64, error) {
-	var out [5]int64
+// checkAmounts checks the line item's amounts and writes them into out in minor units: price,
+// platform coupon, seller coupon, tax, shipping.
+func checkAmounts(o *Order, m *affrules.Market, out *[5]int64) error {
 	ok := o.Currency == m.Currency
 	for i, d := range [5]*decimal.Decimal{&o.Price, &o.PlatformCoupon, &o.SellerCoupon, &o.Tax, &o.Shipping} {
-		c, small := coef.Small(d) // usualUnits, one call the fewer
-		u, usual := scaleUnits(c, small, d.Exponent(), m.MinorUnit)
+		// coef.Small inline for the usual amount, zero or positive with a coefficient of one
+		// word below 2^60; any other takes checkEachAmount.
+		var c uint64
+		if v := coef.Of(d); v != nil {
+			w := v.Bits()
+			if len(w) > 1 || v.Sign() < 0 {
+				ok = false
+				continue
+			}
+			if len(w) == 1 {
+				c = uint64(w[0])
+			}
+		}
+		u, usual := scaleUnits(int64(c), c < 1<<60, d.Exponent(), m.MinorUnit)
 		out[i], ok = u, ok && usual
 	}
 	if !ok {
-		return checkEachAmount(o, m)
+		return checkEachAmount(o, m, out)
 	}
-	return out, checkSums(o, &out)
+	return checkSums(o, out)
 }
 
 // checkEachAmount is checkAmounts with every amount through the full checks, each problem
 // reported.
-func checkEachAmount(o *Order, m *affrules.Market) ([5]int64, error) {
-	var out [5]int64
+func checkEachAmount(o *Order, m *affrules.Market, out *[5]int64) error {
 	var l *fielderr.List
 	add := func(err error) {
 		if l == nil {
@@ -248,9 +258,9 @@ func checkEachAmount(o *Order, m *affrules.Market) ([5]int64, error) {
 		out[i] = u
 	}
 	if l != nil {
-		return out, l.Err()
+		return l.Err()
 	}
-	return out, checkSums(o, &out)
+	return checkSums(o, out)
 }
 
 // checkSums checks that the coupons are within the price and the tax within what they leave.

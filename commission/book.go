@@ -21,6 +21,9 @@ import (
 type Book struct {
 	rule   OfferRule // the rule the offers were checked under
 	offers []prepared
+	// periods holds each offer's period and source, in the order of offers and side by side,
+	// so that the resolver decides an offer outside its period from one small array
+	periods []period
 	// The offers of each product in an open-addressed table, by a hash of the product ID seeded
 	// for this book (so that no set of IDs chosen in advance collides): a power of two of slots,
 	// at most half of them used; nil in the zero Book.
@@ -29,17 +32,18 @@ type Book struct {
 	shift uint8 // 64 − log2(len(slots)): a hash's home slot is its top bits
 }
 
-// productSlot holds one product's offers in each market; an empty slot has no markets.
+// period is what the resolver reads first of every candidate offer ([Book.periods]).
+type period struct {
+	start, end int64 // prepared.start and prepared.end
+	source     Source
+}
+
+// productSlot holds the offers of one product in one market; an empty slot has none.
 type productSlot struct {
 	hash    uint64 // productHash(product)
 	product string
-	markets []marketOffers
-}
-
-// marketOffers are the indexes of a product's offers in one market, by ID.
-type marketOffers struct {
-	market affrules.MarketCode
-	offers []int32
+	market  affrules.MarketCode
+	offers  []int32 // by ID
 }
 
 // productHash returns the hash of a product ID in b's table.
@@ -57,49 +61,41 @@ func (b *Book) offersOf(m affrules.MarketCode, product string) []int32 {
 	mask := uint64(len(b.slots) - 1)
 	for i := b.home(h); ; i = (i + 1) & mask {
 		s := &b.slots[i]
-		if s.markets == nil {
+		if s.offers == nil {
 			return nil
 		}
-		if s.hash == h && s.product == product {
-			for _, g := range s.markets {
-				if g.market == m {
-					return g.offers
-				}
-			}
-			return nil
+		if s.hash == h && s.market == m && s.product == product {
+			return s.offers
 		}
 	}
 }
 
-// index fills the table of products from b.offers, sorted by ID.
+// index fills the table of products' offers in each market from b.offers, sorted by ID. The
+// slots of one product's markets share its hash.
 func (b *Book) index() {
-	byProduct := map[string][]marketOffers{}
-	var products []string
+	groups := map[bookKey][]int32{}
+	var keys []bookKey
 	for i, p := range b.offers {
-		gs, seen := byProduct[p.Product]
+		k := bookKey{p.Market, p.Product}
+		g, seen := groups[k]
 		if !seen {
-			products = append(products, p.Product)
+			keys = append(keys, k)
 		}
-		g := slices.IndexFunc(gs, func(g marketOffers) bool { return g.market == p.Market })
-		if g < 0 {
-			g, gs = len(gs), append(gs, marketOffers{market: p.Market})
-		}
-		gs[g].offers = append(gs[g].offers, int32(i))
-		byProduct[p.Product] = gs
+		groups[k] = append(g, int32(i))
 	}
 	log := 1
-	for 1<<log < 2*len(products) {
+	for 1<<log < 2*len(keys) {
 		log++
 	}
 	b.slots, b.seed, b.shift = make([]productSlot, 1<<log), maphash.MakeSeed(), uint8(64-log)
 	mask := uint64(len(b.slots) - 1)
-	for _, product := range products {
-		h := b.productHash(product)
+	for _, k := range keys {
+		h := b.productHash(k.product)
 		i := b.home(h)
-		for b.slots[i].markets != nil {
+		for b.slots[i].offers != nil {
 			i = (i + 1) & mask
 		}
-		b.slots[i] = productSlot{hash: h, product: product, markets: byProduct[product]}
+		b.slots[i] = productSlot{hash: h, product: k.product, market: k.market, offers: groups[k]}
 	}
 }
 
@@ -431,6 +427,11 @@ func (e *Evaluator) Prepare(offers ...Offer) (*Book, error) {
 		b.offers[i] = p
 	}
 	slices.SortFunc(b.offers, func(x, y prepared) int { return strings.Compare(x.ID, y.ID) })
+	b.periods = make([]period, len(b.offers))
+	for i := range b.offers {
+		p := &b.offers[i]
+		b.periods[i] = period{start: p.start, end: p.end, source: p.Source}
+	}
 	b.index()
 	return b, nil
 }

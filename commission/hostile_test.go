@@ -122,6 +122,10 @@ func TestHostileInput(t *testing.T) {
 		{"huge exponent price", "order.price", "e-2000000000", compute(func(o *commission.Order) { o.Price = huge }, day(2))},
 		{"huge exponent coupon", "order.seller_coupon", "e-2000000000", compute(func(o *commission.Order) { o.SellerCoupon = huge }, day(2))},
 		{"huge coefficient", "order.price", "more than 38 digits", compute(func(o *commission.Order) { o.Price = dec(strings.Repeat("9", 60)) }, day(2))},
+		// Coefficients of one machine word at 2^63 minor units, and of two words (2^64): each is
+		// out of range, not read as a negative or a truncated amount.
+		{"2^63 minor units", "order.price", "92233720368547758.08", compute(func(o *commission.Order) { o.Price = dec("92233720368547758.08") }, day(2))},
+		{"2^64 minor units", "order.price", "184467440737095516.16", compute(func(o *commission.Order) { o.Price = dec("184467440737095516.16") }, day(2))},
 		// Refunds.
 		{"refund above the sale", "event.amount", "100.01 THB", apply(refund(dec("100.01")))},
 		{"negative refund", "event.amount", "-5", apply(refund(dec("-5")))},

@@ -54,13 +54,16 @@ type Outcome uint8
 
 // Outcomes.
 const (
-	Won           Outcome = iota // the offer pays the order
-	Overridden                   // it applied, and a higher-ranked source won
-	OutsidePeriod                // the order is outside its period (COM-3, COM-12)
-	NotCovered                   // the creator is not covered, not yet a member or not matched (COM-3, COM-12)
-	NotApproved                  // a partner campaign whose registration is not approved (COM-12)
-	NoRate                       // no rate in force at the order's instant, none set (COM-4), or no shop-ads rate without fallback
-	NotRanked                    // its source is not in the precedence list used (COM-5)
+	Won Outcome = iota // the offer pays the order
+	// Overridden: it applied, and another offer won (of a higher-ranked source, or of its own
+	// source at a higher rate: COM-5), or none did, a failed rule keeping the order from
+	// earning (COM-6, COM-13); its reason names the rule.
+	Overridden
+	OutsidePeriod // the order is outside its period (COM-3, COM-12)
+	NotCovered    // the creator is not covered, not yet a member or not matched (COM-3, COM-12)
+	NotApproved   // a partner campaign whose registration is not approved (COM-12)
+	NoRate        // no rate in force at the order's instant, none set (COM-4), or no shop-ads rate without fallback
+	NotRanked     // its source is not in the precedence list used (COM-5)
 )
 
 var outcomeNames = enum.Names[Outcome]{"won", "overridden", "outside_period", "not_covered", "not_approved", "no_rate", "not_ranked"}
@@ -420,6 +423,11 @@ func (r *Resolution) note(n note) {
 
 // checkOrder checks the facts the resolver reads; it returns the order's market.
 func (e *Evaluator) checkOrder(o *Order, at time.Time) (*affrules.Market, error) {
+	m, ok := e.market(o.Market)
+	if ok && o.ID != "" && o.Creator != "" && o.Product != "" && o.OrderCount >= 1 &&
+		bounds.InRange(at) && bounds.InRange(o.PromotingSince) && !o.PromotingSince.After(at) {
+		return m, nil // the usual order, in one pass; any other is checked field by field below
+	}
 	if err := bounds.Instant(pkg, "at", at); err != nil {
 		return nil, err
 	}
@@ -439,7 +447,6 @@ func (e *Evaluator) checkOrder(o *Order, at time.Time) (*affrules.Market, error)
 	if o.Product == "" {
 		add("order.product", "", "must not be empty")
 	}
-	m, ok := e.market(o.Market)
 	if !ok {
 		add("order.market", strconv.Quote(string(o.Market)), "%w", affrules.ErrUnknownMarket)
 	}
@@ -547,9 +554,13 @@ func (e *Evaluator) resolve(res *Resolution, b *Book, o *Order, at time.Time) {
 	// rate in force while the creator was covered); a Collaboration Plus that set no exclusive
 	// rate (COM-4) never took the creator away from the Open rate.
 	for _, i := range idx {
+		h := &b.periods[i]
+		end := h.end
+		if !e.reset[h.source] || end > now || end <= since || ranks[h.source] < 0 {
+			continue
+		}
 		p := &b.offers[i]
-		end := p.end
-		if !e.reset[p.Source] || end > now || end <= since || ranks[p.Source] < 0 || len(p.froms) == 0 {
+		if len(p.froms) == 0 {
 			continue
 		}
 		from := max(p.start, p.froms[0]) // covered and paid from here on
@@ -574,14 +585,24 @@ func (e *Evaluator) resolve(res *Resolution, b *Book, o *Order, at time.Time) {
 	win, winRank := -1, int8(127)
 	var winRates, ri rateInfo
 	for k, i := range idx {
-		p := &b.offers[i]
+		h := &b.periods[i]
 		c := &cs[k]
-		c.offer, c.source = i, p.Source
+		c.offer, c.source = i, h.source
+		// the period first (COM-3), from periods alone for an offer outside it
+		if now < h.start {
+			c.outcome, c.why, c.limit = OutsidePeriod, whyBeforeStart, h.start
+			continue
+		}
+		p := &b.offers[i]
+		if now >= h.end && !e.removalPays(p, now, since) {
+			c.outcome, c.why, c.limit = OutsidePeriod, whyEnded, h.end
+			continue
+		}
 		if !e.judge(p, o, key, now, since, shopAds, ranks, c, &ri) {
 			continue
 		}
 		c.rate = ri.rate
-		r := ranks[p.Source]
+		r := ranks[h.source]
 		// Of one source: the higher rate, then a listing in force over a removed one (CMP-7
 		// under RemovalDelayed), then the lower ID (the order of idx).
 		if win < 0 || r < winRank || (r == winRank && (ri.units > winRates.units || ri.units == winRates.units && winRates.removed && !ri.removed)) {
@@ -672,22 +693,17 @@ type rateInfo struct {
 	removed        bool  // the offer's listing was removed (CMP-7): cur is its last entry
 }
 
-// judge decides whether offer p applies to order o at now (Unix nanoseconds), key the
-// [strKey] of its creator: if it does, it fills ri with the rate it gives and returns true; if
-// not, it records the outcome and why in c.
+// judge decides whether offer p, in its period at now (Unix nanoseconds) or a removed listing
+// still paying ([Evaluator.removalPays]), applies to order o, key the [strKey] of its creator:
+// if it does, it fills ri with the rate it gives and returns true; if not, it records the
+// outcome and why in c.
 func (e *Evaluator) judge(p *prepared, o *Order, key uint64, now, since int64, shopAds bool, ranks *[Partner + 1]int8, c *cand, ri *rateInfo) bool {
 	fail := func(out Outcome, w why, limit int64) bool {
 		c.outcome, c.why, c.limit = out, w, limit
 		return false
 	}
 	at := now // the instant whose entry is in force: now, or the last one of a removed listing
-	switch {
-	case now < p.start:
-		return fail(OutsidePeriod, whyBeforeStart, p.start)
-	case now >= p.end:
-		if !e.removalPays(p, now, since) {
-			return fail(OutsidePeriod, whyEnded, p.end)
-		}
+	if now >= p.end {
 		at = p.end - 1
 	}
 	switch p.Coverage {

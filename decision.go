@@ -444,7 +444,9 @@ func (d Decision) Failed(id RuleID) bool {
 }
 
 // String formats the decision on one line: "allowed" or "denied", then each reason, then the next
-// allowed instant if any, e.g.
+// allowed instant if any, e.g., for a reason whose message is "daily invitation limit reached"
+// and whose observed and limit values are counts (each package's messages word their values
+// more fully),
 // "denied: INV-2 failed: daily invitation limit reached (observed 100, limit 100); next allowed 2026-11-22T00:00:00+07:00".
 func (d Decision) String() string {
 	var b strings.Builder

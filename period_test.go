@@ -566,7 +566,9 @@ func TestPeriodJSON(t *testing.T) {
 		{"misspelt key", `{"start":"2026-11-01T00:00:00Z","ned":"2026-11-02T00:00:00Z"}`, `affrules: period "ned": is not a field`},
 		{"key in another case", `{"Start":"2026-11-01T00:00:00Z"}`, "keys are case-sensitive"},
 		{"key given twice", `{"start":"2026-11-01T00:00:00Z","start":"2026-11-02T00:00:00Z"}`, "key is given twice"},
-		{"bad instant", `{"start":"2026-11-01"}`, "affrules: period.start"},
+		{"bad instant", `{"start":"2026-11-01"}`, `affrules: period.start "2026-11-01": must be an RFC 3339 instant with its zone offset`},
+		{"instant without its offset", `{"start":"2026-11-01T00:00:00"}`, `must be an RFC 3339 instant with its zone offset, such as "2026-11-01T00:00:00+07:00"`},
+		{"month out of range", `{"start":"2026-13-01T00:00:00Z"}`, `month out of range`},
 		{"not an object", `"2026-11-01"`, "must be an object"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {

@@ -654,6 +654,7 @@ func TestPayAfterEveryProductEnded(t *testing.T) {
 	var fe *affrules.FieldError
 	require.ErrorAs(t, err, &fe)
 	require.Equal(t, "method", fe.Field)
+	require.Equal(t, "must be one of credit_card, debit_card, bank_transfer (CP-7)", fe.Problem)
 }
 
 // CP-4, CP-18: content types compare ignoring case, in a group's condition as in the tasks a

@@ -298,6 +298,7 @@ func TestPolicyTypos(t *testing.T) {
 		{`{"task_days": {"Min": 14, "min": 14, "max": 120}}`, "policy.task_days", "keys are case-sensitive"},
 		{`{"recommended": {"TH": {"min_days": 3, "min_days": 4, "min_reward": "0"}}}`, "policy.recommended[TH]", "given twice"},
 		{`{"payment_methods": "credit_card"}`, "policy.payment_methods", "must be a JSON array"},
+		{`{"tie_breaks": ["first-reached"]}`, "policy.tie_breaks[0]", "must be one of first_reached, creator_id"},
 		{`[]`, "policy", "must be a JSON object"},
 		{`null`, "policy", "must be a JSON object"},
 	} {

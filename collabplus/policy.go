@@ -306,7 +306,7 @@ func (p Policy) Validate() error {
 			case strings.TrimSpace(s) != s:
 				l.Add(f, strconv.Quote(s), "has spaces at an end: it would match nothing as written")
 			case allowed != nil && !slices.Contains(allowed, s):
-				l.Add(f, strconv.Quote(s), "must be one of %v", allowed)
+				l.Add(f, strconv.Quote(s), "must be one of %s", strings.Join(allowed, ", "))
 			case slices.Contains(list[:i], s):
 				l.Add(f, s, "is listed twice")
 			}

@@ -4,6 +4,7 @@ import (
 	"maps"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/affrules/affrules"
@@ -498,7 +499,7 @@ func (e *Evaluator) lifecycle(s *Seller, mk affrules.Market, a Action, at time.T
 			return refuse("pay", c.ID, time.Time{}, affrules.Reason{Rule: RuleLifecycle, Key: keyPayStarted, Observed: affrules.Instant(at), Limit: affrules.Instant(start), Subject: c.ID})
 		}
 		if !slices.Contains(e.policy.PaymentMethods, a.method) { // before ELG-11, a refusal of what is paid for
-			return fielderr.New(pkg, "method", strconv.Quote(a.method), "must be one of %v (CP-7)", e.policy.PaymentMethods)
+			return fielderr.New(pkg, "method", strconv.Quote(a.method), "must be one of %s (CP-7)", strings.Join(e.policy.PaymentMethods, ", "))
 		}
 		if last, all := allEnded(c, at); all { // ELG-11: no creator could join; the deposit would buy nothing
 			return refuse("pay", c.ID, time.Time{}, affrules.Reason{Rule: RuleLaterDisqualification, Key: keyAllEnded, Observed: affrules.Instant(last), Subject: c.ID})

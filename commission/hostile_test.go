@@ -114,6 +114,10 @@ func TestHostileInput(t *testing.T) {
 		{"rate as a fraction", "rate", `"0.15"`, parseOffer(`{"id":"x","source":"OPEN","market":"TH","product":"p","coverage":"everyone","period":{"start":"2026-10-01T00:00:00Z","end":"0001-01-01T00:00:00Z"},"rates":[{"from":"2026-10-01T00:00:00Z","value":{"rate":"0.15"}}]}`)},
 		// Negative prices, coupons above the price, another market's currency.
 		{"negative price", "order.price", "-1", compute(func(o *commission.Order) { o.Price = dec("-1") }, day(2))},
+		{"price left out", "order.price", "0", compute(func(o *commission.Order) { o.Price = decimal.Decimal{} }, day(2))},
+		{"price of zero", "order.price", "0", compute(func(o *commission.Order) {
+			o.Price, o.PlatformCoupon, o.SellerCoupon, o.Tax = dec("0.00"), dec("0"), dec("0"), dec("0")
+		}, day(2))},
 		{"negative tax", "order.tax", "-0.01", compute(func(o *commission.Order) { o.Tax = dec("-0.01") }, day(2))},
 		{"coupons above the price", "order.coupons", "60 + 50", compute(func(o *commission.Order) { o.PlatformCoupon, o.SellerCoupon = dec("60"), dec("50") }, day(2))},
 		{"tax above the rest", "order.tax", "30", compute(func(o *commission.Order) { o.SellerCoupon, o.Tax = dec("80"), dec("30") }, day(2))},

@@ -68,7 +68,7 @@ func TestRecordMachine_COM8(t *testing.T) {
 		t.Repeat(map[string]func(*rapid.T){
 			"create": func(t *rapid.T) {
 				id := rapid.SampledFrom(ids).Draw(t, "id")
-				price := rapid.Int64Range(0, 100_000).Draw(t, "price")
+				price := rapid.Int64Range(1, 100_000).Draw(t, "price")
 				o := partnerOffer("tap", []string{"c1"}, true, day(1), day(30), "10%", "10%")
 				o.Rates = history(affrules.Effective[commission.Terms]{From: day(1), Value: commission.Terms{Rate: genRate(t, "rate"), PartnerShare: genRate(t, "share")}})
 				ord := order(id, day(1))

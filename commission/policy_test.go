@@ -58,3 +58,10 @@ func TestParsePolicyNilListsReadBack(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, commission.DefaultPolicy().Rounding, got.Rounding, "a null setting that cannot be nil keeps its default")
 }
+
+// A rate written as a JSON number is told at once what a rate is: one round trip, not two.
+func TestParsePolicyRateAsNumber(t *testing.T) {
+	_, err := commission.ParsePolicy([]byte(`{"min_rate": 1}`))
+	require.Error(t, err)
+	require.Contains(t, err.Error(), `commission: policy.min_rate 1: must be a JSON string, and must be a percentage such as "15%"`)
+}

@@ -221,7 +221,7 @@ func TestPropertySplitSums_COM7(t *testing.T) {
 		o.Market = m.code
 		o.Rates = history(affrules.Effective[commission.Terms]{From: day(1), Value: commission.Terms{Rate: total, PartnerShare: share}})
 		b := mustBook(t, e, o)
-		price := decimal.New(rapid.Int64Range(0, 1e15).Draw(t, "price"), -m.places)
+		price := decimal.New(rapid.Int64Range(1, 1e15).Draw(t, "price"), -m.places)
 		ord := order("line", day(1))
 		ord.Market, ord.Currency, ord.Price = m.code, m.currency, price
 		c, err := e.Compute(b, ord, day(2))

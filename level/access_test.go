@@ -187,6 +187,22 @@ func TestScore(t *testing.T) { // LVL-8
 	require.NoError(t, err)
 	assert.Equal(t, "10", s.String(), "9.99999998… rounded once, half-up, to two places")
 
+	// Rounded once, from the exact sum: a sum just below a half hundredth rounds down, however
+	// close (terms rounded first had pushed these up by 0.01).
+	s, _, err = ev.Score(affrules.ID, level.ScoreInput{GMV: decimal.RequireFromString("33333.333333333")})
+	require.NoError(t, err)
+	assert.True(t, s.IsZero(), "0.00499999999999995 is 0.00, not %s", s)
+	p := level.DefaultPolicy()
+	sp := p.Score[affrules.ID]
+	sp.Caps.LiveViewers, sp.Caps.VideoViews = 997, 49999
+	p.Score[affrules.ID] = sp
+	s, _, err = mustNew(t, p).Score(affrules.ID, level.ScoreInput{GMV: decimal.NewFromInt(28181), LiveViewers: 1, VideoViews: 4619})
+	require.NoError(t, err)
+	assert.Equal(t, "1.4", s.String(), "1.40499999996… is 1.40")
+	s, _, err = ev.Score(affrules.ID, level.ScoreInput{GMV: decimal.RequireFromString("33333.3333333334")})
+	require.NoError(t, err)
+	assert.Equal(t, "0.01", s.String(), "0.005000000000000001 is 0.01")
+
 	_, ok, err = ev.Score(affrules.TH, caps)
 	require.NoError(t, err)
 	assert.False(t, ok, "LVL-8: TH has no creator score by default")

@@ -1,6 +1,8 @@
 package level
 
 import (
+	"bytes"
+	"encoding/json"
 	"hash/maphash"
 	"iter"
 	"math/bits"
@@ -16,6 +18,7 @@ import (
 	"github.com/affrules/affrules/internal/fielderr"
 	"github.com/affrules/affrules/internal/marketreg"
 	"github.com/affrules/affrules/internal/minor"
+	"github.com/affrules/affrules/internal/strictjson"
 )
 
 // table is a [Table] compiled for the hot path: GMV in minor units, capability in units of
@@ -460,4 +463,50 @@ func (s *creatorSet) rehash(size int) {
 		}
 		s.slots[i] = h>>slotPosBit<<slotPosBit | uint64(pos+1)
 	}
+}
+
+// performanceJSON is the JSON form of a [Performance]: its market and month beside its totals.
+type performanceJSON struct {
+	Market     affrules.MarketCode `json:"market" strict:"required"`
+	Month      affrules.Month      `json:"month" strict:"required"`
+	GMV        decimal.Decimal     `json:"gmv" strict:"required"`
+	ActiveDays int                 `json:"active_days" strict:"required"`
+	Products   int                 `json:"products" strict:"required"`
+	Categories int                 `json:"categories" strict:"required"`
+	Capability *decimal.Decimal    `json:"capability,omitempty"`
+}
+
+// MarshalJSON writes the performance as its market, month and totals (the keys of [Totals]),
+// which [Performance.UnmarshalJSON] reads back through [NewPerformance]: a performance sent
+// through a queue arrives checked. The zero Performance, which no call accepts, is an error.
+func (p Performance) MarshalJSON() ([]byte, error) {
+	if p.market == "" {
+		return nil, fielderr.New(pkg, "performance", "(zero)", "is the zero Performance: build one with NewPerformance or an Aggregator")
+	}
+	out := performanceJSON{Market: p.market, Month: p.month, GMV: p.GMV(), ActiveDays: p.ActiveDays(), Products: p.Products(), Categories: p.Categories()}
+	if c, ok := p.Capability(); ok {
+		out.Capability = &c
+	}
+	return json.Marshal(out)
+}
+
+// UnmarshalJSON reads a performance [Performance.MarshalJSON] wrote, strictly (every key but
+// capability required, no other) and through [NewPerformance]'s checks; on error p is unchanged.
+func (p *Performance) UnmarshalJSON(data []byte) error {
+	var in performanceJSON
+	if t := bytes.TrimSpace(data); string(t) == "null" {
+		return fielderr.New(pkg, "performance", "null", "must be a JSON object")
+	}
+	if err := fielderr.Problems(pkg, "performance", strictjson.Check(data, &in)); err != nil {
+		return err
+	}
+	if err := strictjson.Decode(data, &in); err != nil {
+		return fielderr.Decoding(pkg, "performance", err)
+	}
+	v, err := NewPerformance(in.Market, in.Month, Totals{GMV: in.GMV, ActiveDays: in.ActiveDays, Products: in.Products, Categories: in.Categories, Capability: in.Capability})
+	if err != nil {
+		return err
+	}
+	*p = v
+	return nil
 }

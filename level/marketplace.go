@@ -1,6 +1,7 @@
 package level
 
 import (
+	"math/big"
 	"strconv"
 	"time"
 
@@ -23,12 +24,13 @@ type ScoreInput struct {
 	Completion     affrules.Rate   `json:"completion_rate"`     // video completion rate
 }
 
-// scoreTerm returns weight × min(v ÷ cap, 1) to 10 decimal places.
-func scoreTerm(weight int, v, limit decimal.Decimal) decimal.Decimal {
+// scoreTerm returns weight × min(v ÷ cap, 1), exactly: the score rounds only the sum (LVL-8).
+func scoreTerm(weight int, v, limit decimal.Decimal) *big.Rat {
+	w := new(big.Rat).SetInt64(int64(weight))
 	if v.GreaterThanOrEqual(limit) {
-		return decimal.NewFromInt(int64(weight))
+		return w
 	}
-	return v.Mul(decimal.NewFromInt(int64(weight))).DivRound(limit, 10)
+	return w.Mul(w, new(big.Rat).Quo(v.Rat(), limit.Rat()))
 }
 
 // Score returns the creator score of in for market, from 0 to 100 rounded half-up to two decimal
@@ -67,14 +69,23 @@ func (e *Evaluator) Score(market affrules.MarketCode, in ScoreInput) (decimal.De
 	}
 	w, c := sp.Weights, sp.Caps
 	d := func(v int) decimal.Decimal { return decimal.NewFromInt(int64(v)) }
-	sum := scoreTerm(w.GMV, in.GMV, c.GMV).
-		Add(scoreTerm(w.LiveCount, d(in.LiveCount), d(c.LiveCount))).
-		Add(scoreTerm(w.LiveViewers, d(in.LiveViewers), d(c.LiveViewers))).
-		Add(scoreTerm(w.ViewingSeconds, d(in.ViewingSeconds), d(c.ViewingSeconds))).
-		Add(scoreTerm(w.VideoCount, d(in.VideoCount), d(c.VideoCount))).
-		Add(scoreTerm(w.VideoViews, d(in.VideoViews), d(c.VideoViews))).
-		Add(scoreTerm(w.Completion, in.Completion.Decimal(), c.Completion.Decimal()))
-	return affrules.HalfUp.Round(sum, 2), true, nil
+	sum := new(big.Rat)
+	for _, t := range []*big.Rat{
+		scoreTerm(w.GMV, in.GMV, c.GMV),
+		scoreTerm(w.LiveCount, d(in.LiveCount), d(c.LiveCount)),
+		scoreTerm(w.LiveViewers, d(in.LiveViewers), d(c.LiveViewers)),
+		scoreTerm(w.ViewingSeconds, d(in.ViewingSeconds), d(c.ViewingSeconds)),
+		scoreTerm(w.VideoCount, d(in.VideoCount), d(c.VideoCount)),
+		scoreTerm(w.VideoViews, d(in.VideoViews), d(c.VideoViews)),
+		scoreTerm(w.Completion, in.Completion.Decimal(), c.Completion.Decimal()),
+	} {
+		sum.Add(sum, t)
+	}
+	// half-up to hundredths of the exact, non-negative sum: ⌊(200 × n + d) ÷ 2d⌋ hundredths
+	n := new(big.Int).Mul(sum.Num(), big.NewInt(200))
+	n.Add(n, sum.Denom())
+	n.Quo(n, new(big.Int).Lsh(sum.Denom(), 1))
+	return decimal.NewFromBigInt(n, -2), true, nil
 }
 
 // CreatorType is a creator's better-performing content type (LVL-9).

@@ -281,7 +281,7 @@ func drawOrder(t *rapid.T, p commission.Policy, m affrules.Market, offers []comm
 	o.OrderCount = max(affrulestest.Straddle(threshold).Draw(t, "order_count"), 1)
 	o.PromotingSince = at.Add(-time.Duration(rapid.Int64Range(0, int64(60*24*time.Hour)).Draw(t, "promoting_for")))
 	places := int32(m.MinorUnit)
-	price := rapid.Int64Range(0, 10_000_000).Draw(t, "price")
+	price := rapid.Int64Range(1, 10_000_000).Draw(t, "price")
 	if earns {
 		price = rapid.Int64Range(100_000, 10_000_000).Draw(t, "price_earning") // earns a minor unit at 0.01%
 	}

@@ -184,10 +184,10 @@ func Problems(pkg, root string, problems []strictjson.Problem) error {
 			// one of the value as a whole names what it found wrong (a key, a bound) as its value.
 			if i := strings.IndexAny(fe.Field, "[."); i > 0 {
 				field, value = path+fe.Field[i:], fe.Value
-			} else if fe.Value != "" {
+			} else if fe.Value != "" && pr.Lead == "" { // a Lead's value is the one written
 				value = fe.Value
 			}
-			errs = append(errs, &affrules.FieldError{Pkg: pkg, Field: cut.Field(field), Value: cut.Value(value), Problem: fe.Problem, Err: fe.Err})
+			errs = append(errs, &affrules.FieldError{Pkg: pkg, Field: cut.Field(field), Value: cut.Value(value), Problem: pr.Lead + fe.Problem, Err: fe.Err})
 			continue
 		}
 		errs = append(errs, New(pkg, path, pr.Value, "%s", pr.Problem))

@@ -8,6 +8,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/shopspring/decimal"
 )
 
 type version struct {
@@ -218,11 +221,11 @@ func TestCheckNull(t *testing.T) {
 	}
 }
 
-// textLeaf decodes only "ok".
+// textLeaf decodes only "ok" and "true".
 type textLeaf struct{}
 
 func (*textLeaf) UnmarshalText(b []byte) error {
-	if string(b) != "ok" {
+	if string(b) != "ok" && string(b) != "true" {
 		return errors.New("not ok")
 	}
 	return nil
@@ -231,7 +234,7 @@ func (*textLeaf) UnmarshalText(b []byte) error {
 // A null map value or list element (of a type without a nil of its own; a map's or list's nil is
 // "none") would silently be zero:
 // a problem at its path. A type decoded from text takes a string or null, nothing else, and each
-// such problem is at its path with the others.
+// such problem is at its path with the others, with what the type says of the value as text.
 func TestCheckElementsAndText(t *testing.T) {
 	type doc struct {
 		Days  map[string]int   `json:"days"`
@@ -244,7 +247,7 @@ func TestCheckElementsAndText(t *testing.T) {
 		Lists map[string][]int `json:"lists"`
 	}
 	got := Check([]byte(`{"days":{"a":null,"b":1},"cats":{"x":null},"list":["a",null],"ptrs":[null],
-		"texts":["ok",1,"no",null],"one":5,"maybe":{"m":null},"lists":{"l":null}}`), &doc{})
+		"texts":["ok",1,"no",null,true],"one":5,"maybe":{"m":null},"lists":{"l":null}}`), &doc{})
 	var texts []string
 	for _, p := range got {
 		texts = append(texts, p.Path+" "+p.Value+": "+p.Problem)
@@ -253,10 +256,11 @@ func TestCheckElementsAndText(t *testing.T) {
 		`policy.days[a] null: must not be null: it would silently be zero`,
 		`policy.cats[x] null: must not be null: it would silently be zero`,
 		`policy.list[1] null: must not be null: it would silently be zero`,
-		`policy.texts[1] 1: must be a JSON string`,
+		`policy.texts[1] 1: must be a JSON string, and not ok`,
 		`policy.texts[2] "no": not ok`,
 		`policy.texts[3] null: must not be null: it would silently be zero`,
-		`policy.one 5: must be a JSON string`,
+		`policy.texts[4] true: must be a JSON string: "true"`,
+		`policy.one 5: must be a JSON string, and not ok`,
 	}
 	if !reflect.DeepEqual(texts, want) {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(texts, "\n"), strings.Join(want, "\n"))
@@ -355,5 +359,32 @@ func TestLongMapKey(t *testing.T) {
 	problems = Check([]byte(`{"`+huge+`":1}`), &doc{})
 	if len(problems) != 1 || len(problems[0].Value) > 100 || !strings.Contains(problems[0].Value, "(1048576 bytes)") {
 		t.Fatalf("an unknown key of a megabyte: %d problems, value %.100q", len(problems), problems[0].Value)
+	}
+}
+
+// An instant without its zone offset, and a decimal decimal's parser refuses, are told what is
+// wanted: time's layout text and decimal's "error decoding string" give no advice.
+func TestCheckAdvice(t *testing.T) {
+	type doc struct {
+		At  time.Time       `json:"at"`
+		D   decimal.Decimal `json:"d"`
+		Exp decimal.Decimal `json:"exp"`
+	}
+	got := Check([]byte(`{"at":"2026-11-01T00:00:00","d":"3,5","exp":"4e-2000000000"}`), &doc{})
+	var texts []string
+	for _, p := range got {
+		texts = append(texts, p.Path+" "+p.Value+": "+p.Problem)
+	}
+	want := []string{
+		`policy.at "2026-11-01T00:00:00": ` + InstantWanted,
+		`policy.d "3,5": must be a decimal number, such as 3.5 or "3.5"`,
+		`policy.exp "4e-2000000000": must be a decimal number, such as 3.5 or "3.5": exponent -2000000000 exceeds MaxDecodeExponent (10000)`,
+	}
+	if !reflect.DeepEqual(texts, want) {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(texts, "\n"), strings.Join(want, "\n"))
+	}
+	// An instant out of time's range is time's own problem, not a layout one.
+	if got := Check([]byte(`{"at":"2026-13-01T00:00:00Z"}`), &doc{}); len(got) != 1 || got[0].Problem == InstantWanted {
+		t.Errorf("a month 13: %+v, want time's own problem", got)
 	}
 }

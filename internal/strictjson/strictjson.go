@@ -14,6 +14,9 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"time"
+
+	"github.com/shopspring/decimal"
 
 	"github.com/affrules/affrules/internal/jsonkind"
 )
@@ -82,11 +85,14 @@ func Elements(raw []byte) iter.Seq[json.RawMessage] {
 }
 
 // Problem is one thing wrong with the shape of a JSON document: the path of the member, the value
-// as written (a key, or "(absent)") and what is wrong. Err is, for a string its type's
-// UnmarshalText refused, that method's error.
+// as written (a key, or "(absent)") and what is wrong. Err is, for a value its type's
+// UnmarshalText or UnmarshalJSON refused, that method's error.
 type Problem struct {
 	Path, Value, Problem string
 	Err                  error
+	// Lead, if not "", is what Problem says before Err's own text: a value of the wrong JSON
+	// kind, which Err then says as its type would of the value as text.
+	Lead string
 }
 
 // Shaper is implemented by a type whose JSON form is another type's, such as a timeline that
@@ -175,11 +181,16 @@ func (c *checker) add(path, value, problem string) { c.addErr(path, value, probl
 // addErr records a problem, unless maxProblems are recorded already: a document of many bad
 // members (a key repeated a hundred thousand times) gets an error of bounded size.
 func (c *checker) addErr(path, value, problem string, err error) {
+	c.addProblem(Problem{Path: path, Value: value, Problem: problem, Err: err})
+}
+
+// addProblem is addErr of a problem built by the caller.
+func (c *checker) addProblem(p Problem) {
 	if len(c.problems) == maxProblems {
 		c.more++
 		return
 	}
-	c.problems = append(c.problems, Problem{Path: path, Value: value, Problem: problem, Err: err})
+	c.problems = append(c.problems, p)
 }
 
 // maxProblems is the number of problems of a document listed; the others are counted.
@@ -214,7 +225,7 @@ func (c *checker) walk(raw []byte, t reflect.Type, path string, all bool) {
 		var text string
 		tr := bytes.TrimSpace(raw)
 		if len(tr) > 0 && tr[0] != '"' && !isNull(tr) {
-			c.add(path, short(tr), "must be a JSON string")
+			c.notText(t, tr, path)
 			return
 		}
 		if tooLong(tr) {
@@ -288,9 +299,53 @@ func (c *checker) decodes(raw []byte, t reflect.Type, path string) {
 		return
 	}
 	if err := reflect.New(t).Interface().(json.Unmarshaler).UnmarshalJSON(v); err != nil {
-		c.addErr(path, short(raw), bounded(err.Error()), err)
+		c.addErr(path, short(raw), bounded(advice(t, err)), err)
 	}
 }
+
+// notText adds the problem of a number or literal v given at path for type t, decoded from a
+// JSON string, with what t says of v as text: a rate written 5 is told at once that it wants
+// "5%".
+func (c *checker) notText(t reflect.Type, v []byte, path string) {
+	const lead = "must be a JSON string, and "
+	if len(v) > maxScalar {
+		c.add(path, short(v), "must be a JSON string")
+		return
+	}
+	if err := reflect.New(t).Interface().(encoding.TextUnmarshaler).UnmarshalText(v); err != nil {
+		c.addProblem(Problem{Path: path, Value: short(v), Problem: lead + bounded(err.Error()), Err: err, Lead: lead})
+		return
+	}
+	c.add(path, short(v), "must be a JSON string: "+strconv.Quote(string(v)))
+}
+
+// advice is the problem of a value a JSON-decoded type refuses with err: the type's own text, or
+// for the library types whose texts give no advice (time's layout, decimal's conversion), what
+// is wanted.
+func advice(t reflect.Type, err error) string {
+	var perr *time.ParseError
+	switch {
+	case t == timeType && errors.As(err, &perr) && perr.Message == "": // a layout, not a range, problem
+		return InstantWanted
+	case t == decimalType:
+		// decimal's text repeats the value, and says what is wrong with it after this
+		const want = `must be a decimal number, such as 3.5 or "3.5"`
+		if _, detail, ok := strings.Cut(err.Error(), " to decimal: "); ok {
+			return want + ": " + detail
+		}
+		return want
+	}
+	return err.Error()
+}
+
+// InstantWanted is the problem of an instant written otherwise than in RFC 3339 with its zone
+// offset, a date or a local time without one included.
+const InstantWanted = `must be an RFC 3339 instant with its zone offset, such as "2026-11-01T00:00:00+07:00" or "2026-11-01T00:00:00Z"`
+
+var (
+	timeType    = reflect.TypeFor[time.Time]()
+	decimalType = reflect.TypeFor[decimal.Decimal]()
+)
 
 // bounded returns a type's error text cut to maxProblem bytes.
 func bounded(text string) string {

@@ -105,7 +105,7 @@ func (l Listing) Listed(v Viewer, p Purpose, c Creator) affrules.Decision {
 		if p == ProductDistribution {
 			role = "the affiliate-partner role"
 		}
-		reasons = append(reasons, affrules.Reason{Rule: RuleListing, Key: keyPurposeRole, Observed: affrules.Text(string(p)), Limit: affrules.Text(role), Subject: cut.Value(v.ID)})
+		reasons = append(reasons, affrules.Reason{Rule: RulePurposeRole, Key: keyPurposeRole, Observed: affrules.Text(string(p)), Limit: affrules.Text(role), Subject: cut.Value(v.ID)})
 	}
 	if f.noPermission {
 		reasons = append(reasons, affrules.Reason{Rule: RuleListing, Key: keyNoPermission})

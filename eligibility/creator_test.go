@@ -45,7 +45,7 @@ func TestListed(t *testing.T) { // ELG-7, INV-8, INV-12
 		{"INV-12: partner-only account", func(*eligibility.Creator) {}, partnerOnly, pd, 1,
 			affrules.Reason{Rule: "INV-12", Key: "eligibility.inv12.no_marketplace_access", Observed: affrules.Text("the affiliate-partner role only"), Subject: "tap-1"}},
 		{"INV-7: product distribution without the partner role", func(*eligibility.Creator) {}, mcnOnly, pd, 1,
-			affrules.Reason{Rule: "ELG-7", Key: "eligibility.elg7.purpose_not_held", Observed: affrules.Text("product_distribution"), Limit: affrules.Text("the affiliate-partner role"), Subject: "mcn-1"}},
+			affrules.Reason{Rule: "INV-7", Key: "eligibility.inv7.purpose_not_held", Observed: affrules.Text("product_distribution"), Limit: affrules.Text("the affiliate-partner role"), Subject: "mcn-1"}},
 		{"unknown purpose", func(*eligibility.Creator) {}, mcnPartner, "distribution", 1,
 			affrules.Reason{Rule: "ELG-7", Key: "eligibility.elg7.unknown_purpose", Observed: affrules.Text("distribution")}},
 		{"every reason at once", func(c *eligibility.Creator) {
@@ -132,11 +132,11 @@ func listedModel(l eligibility.Listing, v eligibility.Viewer, p eligibility.Purp
 	switch p {
 	case eligibility.CreatorPartnership:
 		if !v.MCN {
-			fail = append(fail, "eligibility.elg7.purpose_not_held")
+			fail = append(fail, "eligibility.inv7.purpose_not_held")
 		}
 	case eligibility.ProductDistribution:
 		if !v.Partner {
-			fail = append(fail, "eligibility.elg7.purpose_not_held")
+			fail = append(fail, "eligibility.inv7.purpose_not_held")
 		}
 	default:
 		fail = append(fail, "eligibility.elg7.unknown_purpose")

@@ -35,7 +35,7 @@
 //	eligibility.elg7.linked_to_other_mcn      Text: the MCN the creator is linked to
 //	eligibility.elg7.official_account         no values
 //	eligibility.elg7.marketing_account        no values
-//	eligibility.elg7.purpose_not_held         Text: the purpose; Text: the role it needs; subject: the viewer
+//	eligibility.inv7.purpose_not_held         Text: the purpose; Text: the role it needs; subject: the viewer (rule INV-7)
 //	eligibility.elg7.unknown_purpose          Text: the purpose as given
 //	eligibility.inv12.no_marketplace_access   Text: the roles held; subject: the viewer (rule INV-12)
 //	eligibility.elg9.failed                   Text: the product's state; Text "eligible"
@@ -159,8 +159,8 @@
 //     host says so on the shop (Shop.ProductBanned), and the banned product's own result has
 //     [ShopScope], telling it to. ELG-3 and ELG-4 always disqualify only the product: they are
 //     rates of one product's orders.
-//   - ELG-7, INV-12 ([Listing], default [DefaultListing]): only an account holding the MCN/CAP
-//     role uses the Marketplace (AllowPartnerOnly, default false, admits an
+//   - ELG-7, INV-7, INV-12 ([Listing], default [DefaultListing]): only an account holding the
+//     MCN/CAP role uses the Marketplace (AllowPartnerOnly, default false, admits an
 //     affiliate-partner-only account); a purpose lists only for an account holding its role
 //     (INV-7); the seed's two ❌ conditions read as "not linked to another MCN" and "not an
 //     official or marketing account", both required, the MCN one only for creator partnership:

@@ -167,9 +167,9 @@ func TestGoldenReasons(t *testing.T) {
 		{"INV-12 and the purpose's role", eligibility.DefaultListing().Listed(eligibility.Viewer{ID: "tap-1", Partner: true}, eligibility.CreatorPartnership, eligibility.Creator{ID: "c", ECommercePermission: true}),
 			[]affrules.Reason{
 				failed("INV-12", "eligibility.inv12.no_marketplace_access", affrules.Text("the affiliate-partner role only"), none, "tap-1"),
-				failed("ELG-7", "eligibility.elg7.purpose_not_held", affrules.Text("creator_partnership"), affrules.Text("the MCN role"), "tap-1"),
+				failed("INV-7", "eligibility.inv7.purpose_not_held", affrules.Text("creator_partnership"), affrules.Text("the MCN role"), "tap-1"),
 			},
-			"denied: INV-12 failed: only MCN/CAP accounts use the Affiliate Marketplace (observed account tap-1 holds the affiliate-partner role only, limit the MCN/CAP role); ELG-7 failed: the account does not hold the role of the purpose (observed creator_partnership by account tap-1, limit the MCN role)"},
+			"denied: INV-12 failed: only MCN/CAP accounts use the Affiliate Marketplace (observed account tap-1 holds the affiliate-partner role only, limit the MCN/CAP role); INV-7 failed: the account does not hold the role of the purpose (observed creator_partnership by account tap-1, limit the MCN role)"},
 		{"unknown purpose, no role", eligibility.DefaultListing().Listed(eligibility.Viewer{ID: "x"}, "", eligibility.Creator{ID: "c", ECommercePermission: true}),
 			[]affrules.Reason{
 				failed("INV-12", "eligibility.inv12.no_marketplace_access", affrules.Text("no role"), none, "x"),

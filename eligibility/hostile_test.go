@@ -330,7 +330,7 @@ func TestHostileListing(t *testing.T) {
 			[]affrules.Reason{{Rule: eligibility.RuleListing, Key: "eligibility.elg7.linked_to_other_mcn", Observed: affrules.Text("agency-x")}}},
 		{"empty viewer ID without a role", eligibility.Viewer{}, eligibility.CreatorPartnership, c, []affrules.Reason{
 			{Rule: eligibility.RuleMarketplaceAccess, Key: "eligibility.inv12.no_marketplace_access", Observed: affrules.Text("no role")},
-			{Rule: eligibility.RuleListing, Key: "eligibility.elg7.purpose_not_held", Observed: affrules.Text("creator_partnership"), Limit: affrules.Text("the MCN role")},
+			{Rule: eligibility.RulePurposeRole, Key: "eligibility.inv7.purpose_not_held", Observed: affrules.Text("creator_partnership"), Limit: affrules.Text("the MCN role")},
 		}},
 		{"viewer ID equal to the link only when exact", eligibility.Viewer{ID: "Agency-X", MCN: true}, eligibility.CreatorPartnership, linked,
 			[]affrules.Reason{{Rule: eligibility.RuleListing, Key: "eligibility.elg7.linked_to_other_mcn", Observed: affrules.Text("agency-x")}}},

@@ -37,6 +37,10 @@ const (
 	// the MCN/CAP role use the Marketplace, so nothing is listed to another ([Listing.Uses],
 	// [Listing.Listed]). Package invitation refuses such an account's invitations as bad input.
 	RuleMarketplaceAccess affrules.RuleID = "INV-12"
+	// RulePurposeRole is SPEC §3's INV-7 as the listing applies it: an account lists creators for
+	// a purpose only if it holds that purpose's role ([Listing.Listed]). Package invitation
+	// refuses such an invitation as bad input.
+	RulePurposeRole affrules.RuleID = "INV-7"
 )
 
 // ELG-11 (a later disqualification of a product in a running Collaboration Plus or partner
@@ -110,7 +114,7 @@ var (
 		Observed: "account {subject} holds {observed}", // text: "no role" or "the affiliate-partner role only"
 		Limit:    "the MCN/CAP role",
 	})
-	keyPurposeRole = affrules.DefineMessage("eligibility.elg7.purpose_not_held", affrules.Message{
+	keyPurposeRole = affrules.DefineMessage("eligibility.inv7.purpose_not_held", affrules.Message{
 		Text:     "the account does not hold the role of the purpose",
 		Observed: "{observed} by account {subject}", // text: the purpose
 		Limit:    "{limit}",                         // text: the role the purpose needs

@@ -17,8 +17,8 @@
 //     the invitation will next be possible. Each reason carries typed values and a stable
 //     message key ("invitation.inv2.failed", "invitation.inv3.failed",
 //     "invitation.inv8.failed"), the last followed by the listing's own reasons, with the keys
-//     package eligibility documents ("eligibility.elg7.official_account" and the other ELG-7, INV-7,
-//     ELG-8 and INV-12 keys); its English text is built only when asked for, and a host renders
+//     package eligibility documents ("eligibility.elg7.official_account" and the other ELG-7,
+//     INV-7, ELG-8 and INV-12 keys); its English text is built only when asked for, and a host renders
 //     it in its own language with an [affrules.Catalog].
 //
 // The quota rule is a small comparable value, [Quota], with the pure function [Quota.Check] of

@@ -210,7 +210,9 @@ func (p *Period) UnmarshalJSON(b []byte) error {
 		seen[key] = true
 		if err := json.Unmarshal(v, dst); err != nil {
 			if perr := (*time.ParseError)(nil); errors.As(err, &perr) && perr.Message == "" { // a layout problem
-				return fieldErrorf("period."+key, shortJSON(v), "%s", strictjson.InstantWanted)
+				fe := fieldErrorf("period."+key, shortJSON(v), "%s", strictjson.InstantWanted)
+				fe.Err = err // time's own error, for errors.As
+				return fe
 			}
 			return fieldErrorf("period."+key, shortJSON(v), "%w", err)
 		}

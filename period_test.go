@@ -577,6 +577,8 @@ func TestPeriodJSON(t *testing.T) {
 			assert.Equal(t, p, got, "an error leaves the value as it was")
 		})
 	}
+	var layout *time.ParseError
+	require.ErrorAs(t, json.Unmarshal([]byte(`{"start":"2026-11-01T00:00:00"}`), new(affrules.Period)), &layout, "time's own error stays wrapped")
 	var inv affrules.Period
 	require.ErrorIs(t, json.Unmarshal([]byte(`{"start":"2026-11-02T00:00:00Z","end":"2026-11-01T00:00:00Z"}`), &inv), affrules.ErrInvertedPeriod)
 }

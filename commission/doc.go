@@ -99,7 +99,9 @@
 //     the record opened then carries it: [Record].Shipping). What the buyer paid
 //     ([Commission.Paid], [Record.Paid]) is the price less both coupons, tax included. Every amount must be exact to the
 //     market currency's minor unit (a price of 100.001 THB is bad input), non-negative and in
-//     the market's currency; coupons above the price, or tax above what the coupons leave, are
+//     the market's currency; a price of zero is bad input (most likely a price left out: a
+//     line given away, such as a free sample's order, earns nothing and is not computed);
+//     coupons above the price, or tax above what the coupons leave, are
 //     bad input rather than a zero base.
 //   - COM-1, MKT-4: the amount is rate × base, rounded once to the minor unit in
 //     [Policy.Rounding] (default half-up). It is computed in 128-bit integer arithmetic, exactly.

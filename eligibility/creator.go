@@ -99,7 +99,7 @@ func (l Listing) Listed(v Viewer, p Purpose, c Creator) affrules.Decision {
 	}
 	switch {
 	case f.unknown:
-		reasons = append(reasons, affrules.Reason{Rule: RuleListing, Key: keyUnknownPurpose, Observed: affrules.Text(cut.Value(string(p)))})
+		reasons = append(reasons, affrules.Reason{Rule: RulePurposeRole, Key: keyUnknownPurpose, Observed: affrules.Text(cut.Value(string(p)))})
 	case f.noRole:
 		role := "the MCN role"
 		if p == ProductDistribution {

@@ -47,7 +47,7 @@ func TestListed(t *testing.T) { // ELG-7, INV-8, INV-12
 		{"INV-7: product distribution without the partner role", func(*eligibility.Creator) {}, mcnOnly, pd, 1,
 			affrules.Reason{Rule: "INV-7", Key: "eligibility.inv7.purpose_not_held", Observed: affrules.Text("product_distribution"), Limit: affrules.Text("the affiliate-partner role"), Subject: "mcn-1"}},
 		{"unknown purpose", func(*eligibility.Creator) {}, mcnPartner, "distribution", 1,
-			affrules.Reason{Rule: "ELG-7", Key: "eligibility.elg7.unknown_purpose", Observed: affrules.Text("distribution")}},
+			affrules.Reason{Rule: "INV-7", Key: "eligibility.inv7.unknown_purpose", Observed: affrules.Text("distribution")}},
 		{"every reason at once", func(c *eligibility.Creator) {
 			*c = eligibility.Creator{ID: "c", LinkedMCN: "x", OfficialAccount: true, MarketingAccount: true}
 		}, partnerOnly, cp, 6, affrules.Reason{Rule: "INV-12", Key: "eligibility.inv12.no_marketplace_access", Observed: affrules.Text("the affiliate-partner role only"), Subject: "tap-1"}},
@@ -139,7 +139,7 @@ func listedModel(l eligibility.Listing, v eligibility.Viewer, p eligibility.Purp
 			fail = append(fail, "eligibility.inv7.purpose_not_held")
 		}
 	default:
-		fail = append(fail, "eligibility.elg7.unknown_purpose")
+		fail = append(fail, "eligibility.inv7.unknown_purpose")
 	}
 	// ELG-7: e-commerce permission; no official or marketing account.
 	if !c.ECommercePermission {

@@ -36,7 +36,7 @@
 //	eligibility.elg7.official_account         no values
 //	eligibility.elg7.marketing_account        no values
 //	eligibility.inv7.purpose_not_held         Text: the purpose; Text: the role it needs; subject: the viewer (rule INV-7)
-//	eligibility.elg7.unknown_purpose          Text: the purpose as given
+//	eligibility.inv7.unknown_purpose          Text: the purpose as given
 //	eligibility.inv12.no_marketplace_access   Text: the roles held; subject: the viewer (rule INV-12)
 //	eligibility.elg9.failed                   Text: the product's state; Text "eligible"
 //

@@ -173,9 +173,9 @@ func TestGoldenReasons(t *testing.T) {
 		{"unknown purpose, no role", eligibility.DefaultListing().Listed(eligibility.Viewer{ID: "x"}, "", eligibility.Creator{ID: "c", ECommercePermission: true}),
 			[]affrules.Reason{
 				failed("INV-12", "eligibility.inv12.no_marketplace_access", affrules.Text("no role"), none, "x"),
-				failed("ELG-7", "eligibility.elg7.unknown_purpose", affrules.Text(""), none, ""),
+				failed("INV-7", "eligibility.inv7.unknown_purpose", affrules.Text(""), none, ""),
 			},
-			"denied: INV-12 failed: only MCN/CAP accounts use the Affiliate Marketplace (observed account x holds no role, limit the MCN/CAP role); ELG-7 failed: nothing is listed for an unknown purpose (observed purpose , limit creator_partnership or product_distribution)"},
+			"denied: INV-12 failed: only MCN/CAP accounts use the Affiliate Marketplace (observed account x holds no role, limit the MCN/CAP role); INV-7 failed: nothing is listed for an unknown purpose (observed purpose , limit creator_partnership or product_distribution)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -312,7 +312,7 @@ func TestHostileListing(t *testing.T) {
 	c := eligibility.Creator{ID: "c", ECommercePermission: true}
 	linked := eligibility.Creator{ID: "c", ECommercePermission: true, LinkedMCN: "agency-x"}
 	unknown := func(p eligibility.Purpose) affrules.Reason {
-		return affrules.Reason{Rule: eligibility.RuleListing, Key: "eligibility.elg7.unknown_purpose", Observed: affrules.Text(string(p))}
+		return affrules.Reason{Rule: eligibility.RulePurposeRole, Key: "eligibility.inv7.unknown_purpose", Observed: affrules.Text(string(p))}
 	}
 	for _, tt := range []struct {
 		name    string

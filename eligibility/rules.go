@@ -38,7 +38,7 @@ const (
 	// [Listing.Listed]). Package invitation refuses such an account's invitations as bad input.
 	RuleMarketplaceAccess affrules.RuleID = "INV-12"
 	// RulePurposeRole is SPEC §3's INV-7 as the listing applies it: an account lists creators for
-	// a purpose only if it holds that purpose's role ([Listing.Listed]). Package invitation
+	// a known purpose, and only if it holds that purpose's role ([Listing.Listed]). Package invitation
 	// refuses such an invitation as bad input.
 	RulePurposeRole affrules.RuleID = "INV-7"
 )
@@ -119,7 +119,7 @@ var (
 		Observed: "{observed} by account {subject}", // text: the purpose
 		Limit:    "{limit}",                         // text: the role the purpose needs
 	})
-	keyUnknownPurpose = affrules.DefineMessage("eligibility.elg7.unknown_purpose", affrules.Message{
+	keyUnknownPurpose = affrules.DefineMessage("eligibility.inv7.unknown_purpose", affrules.Message{
 		Text:     "nothing is listed for an unknown purpose",
 		Observed: "purpose {observed}", // text: the purpose as given
 		Limit:    "creator_partnership or product_distribution",

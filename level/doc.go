@@ -169,8 +169,8 @@
 //     ([Policy].Benefits; default "leaderboard" from L4, illustrative).
 //   - Interpretation (LVL-8): the creator score exists in the markets listed in [Policy].Score
 //     (default ID) and is Σ weight × min(metric ÷ cap, 1) over the seven metrics, weights adding
-//     up to 100, so it runs from 0 to 100; each term is computed to 10 decimal places and the sum
-//     rounded half-up once, to 2.
+//     up to 100, so it runs from 0 to 100; the terms are summed exactly and the sum rounded
+//     half-up once, to 2.
 //   - Interpretation (LVL-9): a tie, including no GMV at all, reports [Policy].TieType (default
 //     [Mixed]).
 //   - Interpretation (LVL-10): quick to respond needs both a reply rate of at least

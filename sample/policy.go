@@ -57,7 +57,8 @@ type Policy struct {
 	FulfilmentDays int `json:"fulfilment_days"`
 	// SampleOrdersEarnCommission and SampleOrdersCountAsGMV say whether the order an approved
 	// request creates earns commission and counts as the creator's GMV (SMP-13). Defaults
-	// false: a sample order is neither.
+	// false: a sample order is neither. A sample given free has no price to earn on, and
+	// package commission refuses a price of zero: only a sample order at a price is computed.
 	SampleOrdersEarnCommission bool `json:"sample_orders_earn_commission"`
 	SampleOrdersCountAsGMV     bool `json:"sample_orders_count_as_gmv"`
 	// RefundDays is the refundable sample's window for reaching the sales goal, in 24-hour days

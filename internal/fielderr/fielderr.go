@@ -190,7 +190,9 @@ func Problems(pkg, root string, problems []strictjson.Problem) error {
 			errs = append(errs, &affrules.FieldError{Pkg: pkg, Field: cut.Field(field), Value: cut.Value(value), Problem: pr.Lead + fe.Problem, Err: fe.Err})
 			continue
 		}
-		errs = append(errs, New(pkg, path, pr.Value, "%s", pr.Problem))
+		fe = New(pkg, path, pr.Value, "%s", pr.Problem)
+		fe.Err = pr.Err // a value's own decoding error (time's, decimal's), for errors.As
+		errs = append(errs, fe)
 	}
 	if len(errs) == 1 {
 		return errs[0]

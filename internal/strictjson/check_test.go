@@ -369,8 +369,9 @@ func TestCheckAdvice(t *testing.T) {
 		At  time.Time       `json:"at"`
 		D   decimal.Decimal `json:"d"`
 		Exp decimal.Decimal `json:"exp"`
+		Lit decimal.Decimal `json:"lit"`
 	}
-	got := Check([]byte(`{"at":"2026-11-01T00:00:00","d":"3,5","exp":"4e-2000000000"}`), &doc{})
+	got := Check([]byte(`{"at":"2026-11-01T00:00:00","d":"3,5","exp":"4e-2000000000","lit":true}`), &doc{})
 	var texts []string
 	for _, p := range got {
 		texts = append(texts, p.Path+" "+p.Value+": "+p.Problem)
@@ -379,6 +380,7 @@ func TestCheckAdvice(t *testing.T) {
 		`policy.at "2026-11-01T00:00:00": ` + InstantWanted,
 		`policy.d "3,5": must be a decimal number, such as 3.5 or "3.5"`,
 		`policy.exp "4e-2000000000": must be a decimal number, such as 3.5 or "3.5": exponent -2000000000 exceeds MaxDecodeExponent (10000)`,
+		`policy.lit true: must be a decimal number, such as 3.5 or "3.5"`, // not decimal's "exponent is not numeric"
 	}
 	if !reflect.DeepEqual(texts, want) {
 		t.Errorf("got\n%s\nwant\n%s", strings.Join(texts, "\n"), strings.Join(want, "\n"))

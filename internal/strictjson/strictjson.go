@@ -299,7 +299,7 @@ func (c *checker) decodes(raw []byte, t reflect.Type, path string) {
 		return
 	}
 	if err := reflect.New(t).Interface().(json.Unmarshaler).UnmarshalJSON(v); err != nil {
-		c.addErr(path, short(raw), bounded(advice(t, err)), err)
+		c.addErr(path, short(raw), bounded(advice(t, v, err)), err)
 	}
 }
 
@@ -319,18 +319,19 @@ func (c *checker) notText(t reflect.Type, v []byte, path string) {
 	c.add(path, short(v), "must be a JSON string: "+strconv.Quote(string(v)))
 }
 
-// advice is the problem of a value a JSON-decoded type refuses with err: the type's own text, or
+// advice is the problem of a value v a JSON-decoded type t refuses with err: the type's own text, or
 // for the library types whose texts give no advice (time's layout, decimal's conversion), what
 // is wanted.
-func advice(t reflect.Type, err error) string {
+func advice(t reflect.Type, v []byte, err error) string {
 	var perr *time.ParseError
 	switch {
 	case t == timeType && errors.As(err, &perr) && perr.Message == "": // a layout, not a range, problem
 		return InstantWanted
 	case t == decimalType:
-		// decimal's text repeats the value, and says what is wrong with it after this
+		// decimal's text repeats the value, and says what is wrong with it after this (of a
+		// number or string: it reads true's "e" as an exponent)
 		const want = `must be a decimal number, such as 3.5 or "3.5"`
-		if _, detail, ok := strings.Cut(err.Error(), " to decimal: "); ok {
+		if _, detail, ok := strings.Cut(err.Error(), " to decimal: "); ok && v[0] != 't' && v[0] != 'f' {
 			return want + ": " + detail
 		}
 		return want

@@ -219,6 +219,30 @@ func TestHistory(t *testing.T, newHistory func(t *testing.T) level.History) {
 		}
 	})
 
+	t.Run("RefusedPutKeepsStored", func(t *testing.T) {
+		// A Put refused over a key that holds a level (an invalid level, a cancelled context)
+		// leaves that level: nothing is removed before the record is checked.
+		h := newHistory(t)
+		if err := h.Put(ctx, rec); err != nil {
+			t.Fatalf("Put(%+v): %v", rec, err)
+		}
+		bad := rec
+		bad.Level = level.L8 + 1
+		if err := h.Put(ctx, bad); err == nil {
+			t.Errorf("Put(%+v) = nil; want an error", bad)
+		}
+		cctx, cancel := context.WithCancel(ctx)
+		cancel()
+		other := rec
+		other.Level = level.L1
+		if err := h.Put(cctx, other); err == nil {
+			t.Errorf("Put with a cancelled context = nil; want an error")
+		}
+		if l, ok := get(t, h, rec.Market, rec.Creator, rec.Month); !ok || l != rec.Level {
+			t.Errorf("Get after refused Puts over %+v = %s, %v; want %s, true: a refused Put stores nothing and removes nothing", rec, l, ok, rec.Level)
+		}
+	})
+
 	t.Run("machine", func(t *testing.T) { machine(t, newHistory) })
 
 	t.Run("Concurrent", func(t *testing.T) {

@@ -130,8 +130,9 @@ func (c Commission) String() string {
 //
 // Bad input is an error, besides Resolve's: a currency other than the market's, an amount with
 // an exponent or number of digits out of bounds, negative, finer than the minor unit or of 2^63
-// minor units or more, a price of zero (most likely left out), coupons above the price, tax above what the coupons leave, or, under
-// [Policy.ShippingInBase], a price and shipping whose sum reaches 2^63 minor units.
+// minor units or more, a price of zero (most likely left out), coupons above the price, tax
+// above what the coupons leave, or, under [Policy.ShippingInBase], a price and shipping whose
+// sum reaches 2^63 minor units.
 func (e *Evaluator) Compute(b *Book, o Order, at time.Time) (c Commission, err error) {
 	err = e.compute(&c, b, &o, at)
 	return c, err
@@ -263,7 +264,8 @@ func checkEachAmount(o *Order, m *affrules.Market, out *[5]int64) error {
 	return checkSums(o, out)
 }
 
-// checkSums checks that the coupons are within the price and the tax within what they leave.
+// checkSums checks that the price is above zero, the coupons within it and the tax within what
+// they leave.
 func checkSums(o *Order, out *[5]int64) error {
 	if out[0] == 0 {
 		return fielderr.New(pkg, "order.price", o.Price, "must be above zero: a line item has a price, and one left out would earn a commission of nothing unnoticed (COM-1)")

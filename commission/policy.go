@@ -123,10 +123,10 @@ func (p Policy) Settlement() Settlement {
 
 // Validate reports every problem of the policy at once, each an [*affrules.FieldError] naming the
 // field and its value: an empty precedence list, an unknown or repeated source in a list; a
-// min_rate not above 0% (COM-9), a max_rate above 100%, or bounds inverted; a delay outside 0–3650 days; removal_delayed with OPEN among
-// reset_sources; an unknown rounding mode; no settlement period, an empty seller type or a period
-// outside 0–3650 days; a suggested rate for an unregistered market or an empty category, or outside
-// min_rate–max_rate ("0%" included).
+// min_rate not above 0% (COM-9), a max_rate above 100%, or bounds inverted; a delay outside
+// 0–3650 days; removal_delayed with OPEN among reset_sources; an unknown rounding mode; no
+// settlement period, an empty seller type or a period outside 0–3650 days; a suggested rate for
+// an unregistered market or an empty category, or outside min_rate–max_rate ("0%" included).
 func (p Policy) Validate() error {
 	l := fielderr.For(pkg)
 	sources := func(field string, list []Source, required bool) {

@@ -37,9 +37,9 @@ const (
 	// the MCN/CAP role use the Marketplace, so nothing is listed to another ([Listing.Uses],
 	// [Listing.Listed]). Package invitation refuses such an account's invitations as bad input.
 	RuleMarketplaceAccess affrules.RuleID = "INV-12"
-	// RulePurposeRole is SPEC §3's INV-7 as the listing applies it: an account lists creators for
-	// a known purpose, and only if it holds that purpose's role ([Listing.Listed]). Package invitation
-	// refuses such an invitation as bad input.
+	// RulePurposeRole is SPEC §3's INV-7 as the listing applies it: an account lists creators
+	// for a known purpose, and only if it holds that purpose's role ([Listing.Listed]). Package
+	// invitation refuses such an invitation as bad input.
 	RulePurposeRole affrules.RuleID = "INV-7"
 )
 

@@ -18,8 +18,8 @@
 //     message key ("invitation.inv2.failed", "invitation.inv3.failed",
 //     "invitation.inv8.failed"), the last followed by the listing's own reasons, with the keys
 //     package eligibility documents ("eligibility.elg7.official_account" and the other ELG-7,
-//     INV-7, ELG-8 and INV-12 keys); its English text is built only when asked for, and a host renders
-//     it in its own language with an [affrules.Catalog].
+//     INV-7, ELG-8 and INV-12 keys); its English text is built only when asked for, and a host
+//     renders it in its own language with an [affrules.Catalog].
 //
 // The quota rule is a small comparable value, [Quota], with the pure function [Quota.Check] of
 // the account's [Usage]: the one place INV-2..4 is decided. A [Ledger] owns no policy: it stores

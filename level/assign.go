@@ -94,10 +94,10 @@ type Performance struct {
 // Totals are one creator's totals for a month as a host's own systems hold them, the input of
 // [NewPerformance] (LVL-2).
 type Totals struct {
-	GMV        decimal.Decimal `json:"gmv"`         // in the market's currency
-	ActiveDays int             `json:"active_days"` // LVL-4
-	Products   int             `json:"products"`    // distinct products selected
-	Categories int             `json:"categories"`  // distinct categories of those products
+	GMV        decimal.Decimal `json:"gmv" strict:"required"`         // in the market's currency
+	ActiveDays int             `json:"active_days" strict:"required"` // LVL-4
+	Products   int             `json:"products" strict:"required"`    // distinct products selected
+	Categories int             `json:"categories" strict:"required"`  // distinct categories of those products
 	// Capability is the creator's e-commerce capability, a metric the host computes (a score);
 	// nil if it has none. It is needed only where a table sets a capability threshold.
 	Capability *decimal.Decimal `json:"capability,omitempty"`
@@ -467,13 +467,9 @@ func (s *creatorSet) rehash(size int) {
 
 // performanceJSON is the JSON form of a [Performance]: its market and month beside its totals.
 type performanceJSON struct {
-	Market     affrules.MarketCode `json:"market" strict:"required"`
-	Month      affrules.Month      `json:"month" strict:"required"`
-	GMV        decimal.Decimal     `json:"gmv" strict:"required"`
-	ActiveDays int                 `json:"active_days" strict:"required"`
-	Products   int                 `json:"products" strict:"required"`
-	Categories int                 `json:"categories" strict:"required"`
-	Capability *decimal.Decimal    `json:"capability,omitempty"`
+	Market affrules.MarketCode `json:"market" strict:"required"`
+	Month  affrules.Month      `json:"month" strict:"required"`
+	Totals
 }
 
 // MarshalJSON writes the performance as its market, month and totals (the keys of [Totals]),
@@ -483,7 +479,8 @@ func (p Performance) MarshalJSON() ([]byte, error) {
 	if p.market == "" {
 		return nil, fielderr.New(pkg, "performance", "(zero)", "is the zero Performance: build one with NewPerformance or an Aggregator")
 	}
-	out := performanceJSON{Market: p.market, Month: p.month, GMV: p.GMV(), ActiveDays: p.ActiveDays(), Products: p.Products(), Categories: p.Categories()}
+	out := performanceJSON{Market: p.market, Month: p.month,
+		Totals: Totals{GMV: p.GMV(), ActiveDays: p.ActiveDays(), Products: p.Products(), Categories: p.Categories()}}
 	if c, ok := p.Capability(); ok {
 		out.Capability = &c
 	}
@@ -503,7 +500,7 @@ func (p *Performance) UnmarshalJSON(data []byte) error {
 	if err := strictjson.Decode(data, &in); err != nil {
 		return fielderr.Decoding(pkg, "performance", err)
 	}
-	v, err := NewPerformance(in.Market, in.Month, Totals{GMV: in.GMV, ActiveDays: in.ActiveDays, Products: in.Products, Categories: in.Categories, Capability: in.Capability})
+	v, err := NewPerformance(in.Market, in.Month, in.Totals)
 	if err != nil {
 		return err
 	}

@@ -319,9 +319,9 @@ func (c *checker) notText(t reflect.Type, v []byte, path string) {
 	c.add(path, short(v), "must be a JSON string: "+strconv.Quote(string(v)))
 }
 
-// advice is the problem of a value v a JSON-decoded type t refuses with err: the type's own text, or
-// for the library types whose texts give no advice (time's layout, decimal's conversion), what
-// is wanted.
+// advice is the problem of a value v a JSON-decoded type t refuses with err: the type's own
+// text, or for the library types whose texts give no advice (time's layout, decimal's
+// conversion), what is wanted.
 func advice(t reflect.Type, v []byte, err error) string {
 	var perr *time.ParseError
 	switch {

@@ -357,8 +357,9 @@ func index(field string, i int) string { return field + "[" + strconv.Itoa(i) + 
 // checkCampaign adds to l every problem of c as [Evaluator.Apply] is given it: not made by
 // [Evaluator.Create], terms the rules refuse, or a state the rules cannot have produced (a
 // campaign decoded from a store or written by hand): registrations without a product, seller
-// or instant, repeated, at rates outside the bounds, reviewed without a review instant, with
-// matches on unapproved products, before the approval or naming no partner or creator;
+// or instant, repeated, at rates outside the bounds, reviewed without a review instant, ended
+// before they were made, with matches on unapproved products, before the approval, naming no
+// partner or creator or repeating a partner's match of a creator;
 // participants that are repeated or in an agency campaign; instants out of bounds or after the
 // last change. Field names are built only for the problems found.
 func (e *Evaluator) checkCampaign(l *fielderr.List, c *Campaign) { e.checkHead(l, c, true) }
@@ -480,8 +481,20 @@ func (e *Evaluator) checkState(l *fielderr.List, c *Campaign, bad func(time.Time
 		if len(r.Matches) > 0 && r.Status != Approved {
 			l.Add(f("matches"), len(r.Matches), "are only for approved products (%s)", RuleReview)
 		}
+		var pairs map[[2]string]struct{} // a long list's partner and creator pairs, for repeats
+		if len(r.Matches) > smallList {
+			pairs = make(map[[2]string]struct{}, len(r.Matches))
+		}
 		for j, m := range r.Matches {
 			g := func(leaf string) string { return index(f("matches"), j) + "." + leaf }
+			repeat := false // CMP-5: a partner matches a creator to a product once
+			if pairs != nil {
+				k := [2]string{m.Partner, m.Creator}
+				_, repeat = pairs[k]
+				pairs[k] = struct{}{}
+			} else {
+				repeat = slices.ContainsFunc(r.Matches[:j], func(x Match) bool { return x.Partner == m.Partner && x.Creator == m.Creator })
+			}
 			switch {
 			case m.Partner == "":
 				l.Add(g("partner"), "", "must not be empty")
@@ -492,8 +505,11 @@ func (e *Evaluator) checkState(l *fielderr.List, c *Campaign, bad func(time.Time
 					l.Add(g("partner"), m.Partner, "had not joined the campaign at the match (%s)", RuleSellerCampaigns)
 				}
 			}
-			if m.Creator == "" {
+			switch {
+			case m.Creator == "":
 				l.Add(g("creator"), "", "must not be empty")
+			case repeat:
+				l.Add(g("creator"), m.Creator, "is matched twice by partner %s (%s)", m.Partner, RuleReview)
 			}
 			switch {
 			case bad(m.At):
@@ -502,8 +518,12 @@ func (e *Evaluator) checkState(l *fielderr.List, c *Campaign, bad func(time.Time
 				l.Add(g("at"), stamp(m.At), "is before the approval at %s (%s)", stamp(r.Reviewed), RuleReview)
 			}
 		}
-		if !r.Ended.IsZero() && bad(r.Ended) {
+		switch {
+		case r.Ended.IsZero():
+		case bad(r.Ended):
 			report(f("ended"), r.Ended)
+		case r.Ended.Before(r.Registered):
+			l.Add(f("ended"), stamp(r.Ended), "is before the registration at %s (%s)", stamp(r.Registered), RuleLaterDisqualification)
 		}
 	}
 	if len(c.Partners) > 0 && c.Initiator != Seller {

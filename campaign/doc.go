@@ -65,7 +65,8 @@
 //     is half-open: its last instant is the one before its end, and a registration at the end
 //     itself is refused. The product's eligibility is the host's [eligibility.Result],
 //     evaluated at the instant of registration; it must name the product, its seller as shop,
-//     and the campaign's market. Only an eligible product registers (ELG-9's reading for
+//     and the campaign's market. Its State decides, as [eligibility.Result.ForCampaign] reads
+//     it (a result built by hand may leave its decision out). Only an eligible product registers (ELG-9's reading for
 //     partner campaigns; [Policy.EligibleProductsOnly], default true). A product is registered
 //     once per campaign, whatever its status. A total rate exactly at the requirement passes,
 //     as does a creator's or partner's part exactly at it under [Policy.RequirementOf]. A

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -189,6 +190,13 @@ func TestImpossibleState(t *testing.T) {
 		"campaign.products[0].matches[0].partner": func(c *campaign.Campaign) { c.Products[0].Matches[0].Partner = "agency-2" },
 		"campaign.products[0].reviewed":           func(c *campaign.Campaign) { c.Products[0].Reviewed = c.Products[0].Registered.Add(-time.Hour) },
 		"campaign.products[0].registered":         func(c *campaign.Campaign) { c.Products[0].Registered = c.Created.Add(-time.Hour) },
+		// CMP-5: a partner's repeated match of a creator, which would list the creator twice in
+		// the product's offer (refused by commission.Prepare, with every other offer of the book)
+		"campaign.products[0].matches[1].creator": func(c *campaign.Campaign) {
+			c.Products[0].Matches = append(slices.Clone(c.Products[0].Matches), c.Products[0].Matches[0])
+		},
+		// ELG-11: a participation ended before the product was registered
+		"campaign.products[0].ended": func(c *campaign.Campaign) { c.Products[0].Ended = c.Products[0].Registered.Add(-time.Nanosecond) },
 	} {
 		bad := snapshot(c)
 		mutate(&bad)
@@ -212,6 +220,17 @@ func TestImpossibleStateLongLists(t *testing.T) {
 	long.Audience.IDs = append(long.Audience.IDs, "shop-1")
 	apply(t, long, campaign.SetSamples("shop-1", "toner", 1), on(6, 0))
 
+	// A partner's repeated match in a long list of matches (over 16) is found too.
+	many := snapshot(c)
+	for i := range 20 {
+		many.Products[0].Matches = append(many.Products[0].Matches, campaign.Match{Partner: "agency-1", Creator: fmt.Sprint("creator-", i), At: on(4, 9)})
+	}
+	_, err := ev.Offers(many, on(6, 0))
+	require.NoError(t, err, "20 creators matched once each")
+	many.Products[0].Matches = append(many.Products[0].Matches, many.Products[0].Matches[7])
+	_, err = ev.Offers(many, on(6, 0))
+	badInput(t, err, "campaign.products[0].matches[21].creator")
+
 	s := published(t)
 	s = apply(t, s, campaign.Join("agency-1"), regStart)
 	s = apply(t, s, campaign.MatchCreators("agency-1", "serum", "aisyah"), on(3, 0))
@@ -219,7 +238,7 @@ func TestImpossibleStateLongLists(t *testing.T) {
 	for i := range 20 {
 		s.Partners = append(s.Partners, campaign.Participant{Partner: fmt.Sprint("agency-", i+10), Joined: regStart})
 	}
-	_, err := ev.Offers(s, on(6, 0))
+	_, err = ev.Offers(s, on(6, 0))
 	require.NoError(t, err, "a match by a partner who joined before it")
 	late := snapshot(s)
 	late.Partners[0].Joined, late.Updated = on(3, 0).Add(time.Nanosecond), on(3, 1)

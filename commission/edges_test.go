@@ -17,6 +17,7 @@ import (
 
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/commission"
+	"github.com/affrules/affrules/internal/bounds"
 )
 
 // wantField asserts err is a *affrules.FieldError naming field.
@@ -1077,5 +1078,44 @@ func TestRecordAndOfferJSONShapes(t *testing.T) {
 		} else {
 			wantField(t, err, "offer")
 		}
+	}
+}
+
+// COM-8: a record settles from its due instant on, and no event is accepted from 2200 on: an
+// order whose settlement period ends at 2200-01-01T00:00:00Z or later could never settle, so
+// Open and Check refuse it; one whose period ends a nanosecond earlier opens and settles.
+func TestRecordDueWithinBounds_COM8(t *testing.T) {
+	s := commission.DefaultPolicy().Settlement()
+	e := commission.MustNew(commission.DefaultPolicy())
+	book := mustBook(t, e, openOffer("open", at(day(1), "10%")))
+	last := bounds.MaxInstant.Add(-affrules.Days(s.Days["new"])) // an order then is due at the bound
+	compute := func(when time.Time) commission.Commission {
+		t.Helper()
+		c, err := e.Compute(book, order("line", day(1)), when)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	rec, err := s.Open(compute(last.Add(-time.Nanosecond)), "new")
+	if err != nil {
+		t.Fatalf("an order due a nanosecond before the bound: %v", err)
+	}
+	if err := s.Check(rec); err != nil {
+		t.Fatalf("Check of the record Open made: %v", err)
+	}
+	if _, err := s.Apply(rec, commission.Event{ID: "s", Record: "line", Kind: commission.Settle, At: rec.DueAt}); err != nil {
+		t.Fatalf("settling at its due instant: %v", err)
+	}
+	_, err = s.Open(compute(last), "new")
+	wantField(t, err, "commission.at")
+	if !errors.Is(err, affrules.ErrOutOfRange) || !strings.Contains(err.Error(), "could never settle") {
+		t.Errorf("%v: want ErrOutOfRange, saying the record could never settle", err)
+	}
+	late := rec
+	late.OrderedAt, late.DueAt = last, bounds.MaxInstant
+	wantField(t, s.Check(late), "record.ordered_at")
+	if _, err := commission.NewRecordMemory().Create(context.Background(), s, late); err == nil {
+		t.Error("RecordMemory.Create stored a record that could never settle")
 	}
 }

@@ -268,9 +268,10 @@ func (s Settlement) validate(field string) error {
 // Open returns the pending record of commission c for a seller of type sellerType (COM-8): due
 // after the seller type's settlement period from the order's instant. A commission that earns
 // nothing (no source, or an amount of zero) is an error wrapping [ErrNothingEarned]; an unknown
-// seller type, a rule that is not valid, or an order or creator ID that is not one every store
-// holds as given (over 256 bytes, or not UTF-8 text without ASCII control characters) is a
-// [*affrules.FieldError].
+// seller type, a rule that is not valid, an order or creator ID that is not one every store
+// holds as given (over 256 bytes, or not UTF-8 text without ASCII control characters), or an
+// order so late that its settlement period ends in 2200 or later, when no settle event is
+// accepted, is a [*affrules.FieldError].
 func (s Settlement) Open(c Commission, sellerType string) (Record, error) {
 	if err := s.validate("settlement.days"); err != nil {
 		return Record{}, err
@@ -285,13 +286,24 @@ func (s Settlement) Open(c Commission, sellerType string) (Record, error) {
 	if err := errors.Join(bounds.ID(pkg, "commission.order", c.Order), bounds.ID(pkg, "commission.creator_id", c.CreatorID)); err != nil {
 		return Record{}, err // a record's IDs are stored as given
 	}
+	due := c.At.Add(affrules.Days(days))
+	if !bounds.InRange(due) { // no settle event could be dated at or after it
+		return Record{}, lateDue("commission.at", c.At, days, due)
+	}
 	return Record{
 		ID: c.Order, Market: c.Market, CreatorID: c.CreatorID, SellerType: sellerType,
-		Source: c.Source, OfferID: c.OfferID, Rate: c.Rate, PartnerShare: c.PartnerShare, OrderedAt: c.At, DueAt: c.At.Add(affrules.Days(days)), Rounding: s.Rounding,
+		Source: c.Source, OfferID: c.OfferID, Rate: c.Rate, PartnerShare: c.PartnerShare, OrderedAt: c.At, DueAt: due, Rounding: s.Rounding,
 		Price: c.Price, Paid: c.Paid, Base: c.Base, Shipping: inBase(c), Earned: c.Amount, EarnedPartner: c.Partner,
 		Refunded: Money{Currency: c.Price.Currency, Places: c.Price.Places},
 		Amount:   c.Amount, Partner: c.Partner, Creator: c.Creator, State: Pending,
 	}, nil
+}
+
+// lateDue is the error of an order at whose settlement period of days ends at due, at or after
+// the last instant an evaluator accepts: no settle event could be dated then, so its record
+// would stay pending (COM-8).
+func lateDue(field string, at time.Time, days int, due time.Time) error {
+	return fielderr.New(pkg, field, at.Format(time.RFC3339Nano), "is too late to open a record: its settlement period of %d days ends at %s, when no event is accepted (years 1900 to 2199), so it could never settle (COM-8): %w", days, due.Format(time.RFC3339Nano), affrules.ErrOutOfRange)
 }
 
 // inBase returns c's shipping where its base counts it, and the zero Money where it does not
@@ -305,8 +317,9 @@ func inBase(c Commission) Money {
 
 // Check reports every problem of a record about to be created, as [*affrules.FieldError]
 // values: an ID (the record's, its creator's) that is not one every store holds as given
-// (empty, over 256 bytes, or not UTF-8 text without ASCII control characters), an unknown seller type or market, an invalid source, instants out of
-// bounds, amounts that are negative, in different currencies or inconsistent (what was paid
+// (empty, over 256 bytes, or not UTF-8 text without ASCII control characters), an unknown
+// seller type or market, an invalid source, instants out of bounds (a due instant in 2200 or
+// later included: the record could never settle), amounts that are negative, in different currencies or inconsistent (what was paid
 // above the price, a base above it and the shipping the base counts, a shipping of zero or
 // less, above the base or with what was paid of 2^63 minor units, a commission that is not
 // the rate times the base rounded once in the rule's mode, a partner part that is not the
@@ -371,6 +384,8 @@ func (s Settlement) checkRecord(l *fielderr.List, r Record, fresh bool) {
 		l.Append(err)
 	} else if ok && !r.DueAt.Equal(r.OrderedAt.Add(affrules.Days(days))) {
 		l.Add("record.due_at", r.DueAt.Format(time.RFC3339Nano), "must be ordered_at + %d days (COM-8)", days)
+	} else if ok && fresh && !bounds.InRange(r.DueAt) {
+		l.Append(lateDue("record.ordered_at", r.OrderedAt, days, r.DueAt))
 	}
 	for _, f := range []struct {
 		name string

@@ -4,7 +4,6 @@ import (
 	"strconv"
 
 	"github.com/affrules/affrules"
-	"github.com/affrules/affrules/internal/bounds"
 	"github.com/affrules/affrules/internal/fielderr"
 )
 
@@ -50,8 +49,11 @@ var (
 // Periods are counted in market-calendar days, the first and last day included, as CP-2
 // counts them; "shorter" is strictly fewer days, so a period of exactly the recommended length
 // draws nothing. A market without a [Policy.Recommended] entry has no recommendation to fall
-// below. Advise refuses nothing: a market where Collaboration Plus does not run, a period that
-// is not a valid period, or a reward out of bounds is a [*affrules.FieldError].
+// below. Advise refuses nothing: a market where Collaboration Plus does not run, a type other
+// than task or challenge, a period that is not a valid period, or a reward out of bounds,
+// negative or finer than the currency's minor unit is a [*affrules.FieldError]. A reward of
+// zero, one not set yet, is below any recommended one; a period of part days counts every day
+// it touches (MKT-2), though [Evaluator.Submit] refuses one (CP-2).
 func (e *Evaluator) Advise(m affrules.MarketCode, t Terms) ([]affrules.Reason, error) {
 	if err := e.ready(); err != nil {
 		return nil, err
@@ -63,11 +65,14 @@ func (e *Evaluator) Advise(m affrules.MarketCode, t Terms) ([]affrules.Reason, e
 	if err := periodProblem("terms.period", t.Period); err != nil {
 		return nil, err
 	}
-	if err := bounds.Decimal(pkg, "terms.reward", t.Reward); err != nil {
+	if t.Type != Task && t.Type != Challenge {
+		return nil, fielderr.New(pkg, "terms.type", int(t.Type), "must be task or challenge (%s): %w", RuleTypes, affrules.ErrOutOfRange)
+	}
+	if _, err := amountUnits("terms.reward", t.Reward, mk.MinorUnit); err != nil {
 		return nil, err
 	}
 	na := affrules.NotApplicable
-	days, _ := calendarDays(mk, t.Period)
+	days, _ := calendarDays(mk, t.Period) // a period of part days covers the days it touches (MKT-2)
 	var out []affrules.Reason
 	if (t.FreeSamples || t.RefundableSamples) && days < e.policy.SampleLeadDays {
 		out = append(out, affrules.Reason{Rule: RuleAdvisories, Kind: na, Key: keySampleLead,

@@ -171,4 +171,21 @@ func TestAdviseHostile(t *testing.T) {
 	huge.Reward = dec("1e-40")
 	_, err = e.Advise(affrules.TH, huge)
 	fieldErr(t, err, "terms.reward")
+	// A reward below zero or finer than the baht's satang is not advised on: it is refused, as
+	// a type other than task or challenge is.
+	for _, r := range []string{"-1", "99.999"} {
+		bad := adviseTerms(affrules.TH, 30)
+		bad.Reward = dec(r)
+		_, err = e.Advise(affrules.TH, bad)
+		fieldErr(t, err, "terms.reward")
+	}
+	untyped := adviseTerms(affrules.TH, 30)
+	untyped.Type = 0
+	_, err = e.Advise(affrules.TH, untyped)
+	fieldErr(t, err, "terms.type")
+	zero := adviseTerms(affrules.TH, 30)
+	zero.Reward = dec("0") // not set yet: below the recommendation
+	got, err := e.Advise(affrules.TH, zero)
+	require.NoError(t, err)
+	require.NotEmpty(t, got)
 }

@@ -201,7 +201,9 @@ func TestTermsBadInput(t *testing.T) {
 		{"reward past the minor unit", task(func(t *collabplus.Terms) { t.Reward = lcDec("500.001") }), []string{"preferences.reward"}},
 		{"zero reward", task(func(t *collabplus.Terms) { t.Reward = decimal.Zero }), []string{"preferences.reward"}},
 		{"tiers on a task", task(func(t *collabplus.Terms) { t.Tiers = []collabplus.RankTier{{To: 1, Reward: lcDec("1")}} }), []string{"preferences.tiers"}},
+		{"goal on a task", task(func(t *collabplus.Terms) { t.Goal = collabplus.Sales }), []string{"preferences.goal"}},
 		{"tasks on a challenge", challenge(func(t *collabplus.Terms) { t.Tasks = lcTask(lcLcPeriod).Tasks }), []string{"preferences.tasks"}},
+		{"task reward on a challenge", challenge(func(t *collabplus.Terms) { t.Reward = lcDec("5") }), []string{"preferences.reward"}},
 		{"content goal on a challenge", challenge(func(t *collabplus.Terms) { t.Goal = collabplus.Content }), []string{"preferences.goal"}},
 		{"no tiers", challenge(func(t *collabplus.Terms) { t.Tiers = nil }), []string{"preferences.tiers"}},
 		{"tiers not rising", challenge(func(t *collabplus.Terms) {

@@ -546,8 +546,11 @@ func (e *Evaluator) checkTerms(l *fielderr.List, s *Seller, mk affrules.Market, 
 			}
 		}
 		amount(l, field+".reward", t.Reward, places)
-		if t.Goal != 0 || len(t.Tiers) > 0 {
-			l.Add(field+".tiers", len(t.Tiers), "goal and tiers are a challenge's (%s)", RuleChallengeRewards)
+		if t.Goal != 0 {
+			l.Add(field+".goal", t.Goal.shown(), "is a challenge's: a task collaboration's goals are its tasks' (%s)", RuleChallengeRewards)
+		}
+		if len(t.Tiers) > 0 {
+			l.Add(field+".tiers", len(t.Tiers), "are a challenge's (%s)", RuleChallengeRewards)
 		}
 	case Challenge:
 		if t.Goal != Sales && t.Goal != Orders {
@@ -565,8 +568,11 @@ func (e *Evaluator) checkTerms(l *fielderr.List, s *Seller, mk affrules.Market, 
 			last = max(last, r.To)
 			amount(l, f+".reward", r.Reward, places)
 		}
-		if len(t.Tasks) > 0 || !t.Reward.IsZero() {
-			l.Add(field+".tasks", len(t.Tasks), "tasks and a task reward are a task collaboration's (%s)", RuleTaskRewards)
+		if len(t.Tasks) > 0 {
+			l.Add(field+".tasks", len(t.Tasks), "are a task collaboration's (%s)", RuleTaskRewards)
+		}
+		if !t.Reward.IsZero() {
+			l.Add(field+".reward", t.Reward, "is a task collaboration's: a challenge's rewards are its tiers' (%s)", RuleTaskRewards)
 		}
 	}
 	if len(t.Objectives) == 0 {

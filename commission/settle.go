@@ -287,8 +287,8 @@ func (s Settlement) Open(c Commission, sellerType string) (Record, error) {
 		return Record{}, err // a record's IDs are stored as given
 	}
 	due := c.At.Add(affrules.Days(days))
-	if !bounds.InRange(due) { // no settle event could be dated at or after it
-		return Record{}, lateDue("commission.at", c.At, days, due)
+	if err := lateDue("commission.at", c.At, days, due); err != nil {
+		return Record{}, err
 	}
 	return Record{
 		ID: c.Order, Market: c.Market, CreatorID: c.CreatorID, SellerType: sellerType,
@@ -300,10 +300,9 @@ func (s Settlement) Open(c Commission, sellerType string) (Record, error) {
 }
 
 // lateDue is the error of an order at whose settlement period of days ends at due, at or after
-// the last instant an evaluator accepts: no settle event could be dated then, so its record
-// would stay pending (COM-8).
+// the last instant evaluators accept: the record could never settle (COM-8).
 func lateDue(field string, at time.Time, days int, due time.Time) error {
-	return fielderr.New(pkg, field, at.Format(time.RFC3339Nano), "is too late to open a record: its settlement period of %d days ends at %s, when no event is accepted (years 1900 to 2199), so it could never settle (COM-8): %w", days, due.Format(time.RFC3339Nano), affrules.ErrOutOfRange)
+	return bounds.Reaches(pkg, field, at, "its settlement period of "+strconv.Itoa(days)+" days", due, "the record could never settle (COM-8)")
 }
 
 // inBase returns c's shipping where its base counts it, and the zero Money where it does not
@@ -384,7 +383,7 @@ func (s Settlement) checkRecord(l *fielderr.List, r Record, fresh bool) {
 		l.Append(err)
 	} else if ok && !r.DueAt.Equal(r.OrderedAt.Add(affrules.Days(days))) {
 		l.Add("record.due_at", r.DueAt.Format(time.RFC3339Nano), "must be ordered_at + %d days (COM-8)", days)
-	} else if ok && fresh && !bounds.InRange(r.DueAt) {
+	} else if ok && fresh {
 		l.Append(lateDue("record.ordered_at", r.OrderedAt, days, r.DueAt))
 	}
 	for _, f := range []struct {

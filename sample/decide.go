@@ -201,7 +201,9 @@ func roomFrom(market affrules.MarketCode, h History, cap int, at, from time.Time
 // including an instant before the last event of the creator's requests for the product, and one
 // of those requests whose events the rules would not have recorded (no answer window, events out
 // of order or of the lifecycle), that is not the creator's for the product of the seller in the
-// market, that has an ID not storable or given twice, named history.product[i].
+// market, that has an ID not storable or given twice, named history.product[i]; a request left
+// to the seller so late that its answer window would end in 2200 or later, when no instant is
+// accepted, is bad input too, named "at": it could never expire.
 func (r Rule) Decide(h History, req Request, f Facts, at time.Time) (Request, affrules.Decision, error) {
 	if !r.ready() {
 		return Request{}, affrules.Decision{}, ErrNoPolicy
@@ -373,6 +375,10 @@ func (r Rule) Decide(h History, req Request, f Facts, at time.Time) (Request, af
 			// SMP-4: due by the collaboration's end; kept on the approval for delivery.
 			out.Events[1].Due = f.Until
 		}
+	default: // the seller answers, or the request expires when the window ends
+		if err := bounds.Reaches(pkg, "at", at, "the seller's answer window of "+strconv.Itoa(r.p.AnswerDays)+" days", out.Events[0].Due, "an unanswered request could never expire (SMP-10)"); err != nil {
+			return Request{}, affrules.Decision{}, err
+		}
 	}
 	return out, affrules.Decide(), nil
 }
@@ -408,7 +414,9 @@ func (r Rule) RecordAmong(mine []Request, req Request, k EventKind, at time.Time
 // [Policy.ExtensionDays] before the deadline, outside Collaboration Plus; content posted before
 // the deadline. An event in the wrong state is an [*affrules.Refusal] naming the state and the
 // event; an instant before the request's last event, or out of bounds, is a
-// [*affrules.FieldError]. req is not changed.
+// [*affrules.FieldError], as is a delivery or extension whose content deadline would fall in
+// 2200 or later, when no instant is accepted (the sample could never become overdue). req is
+// not changed.
 func (r Rule) Record(req Request, k EventKind, at time.Time) (Request, error) {
 	if !r.ready() {
 		return req, ErrNoPolicy
@@ -454,6 +462,8 @@ func (r Rule) Record(req Request, k EventKind, at time.Time) (Request, error) {
 		if req.Source == CollabPlus {
 			a, _ := req.last(Approved, at)
 			ev.Due = a.Due // SMP-4: the collaboration's end, however late the delivery
+		} else if err := bounds.Reaches(pkg, "at", at, "the content deadline of "+strconv.Itoa(r.p.ContentDays)+" days", ev.Due, "the sample could never become overdue (SMP-9)"); err != nil {
+			return req, err
 		}
 	case Extended:
 		if err := need(Delivered); err != nil {
@@ -467,6 +477,9 @@ func (r Rule) Record(req Request, k EventKind, at time.Time) (Request, error) {
 		}
 		d, _ := req.last(DeliveredEvent, at)
 		ev.Due = d.Due.Add(r.extension)
+		if err := bounds.Reaches(pkg, "at", at, "the deadline extended by "+strconv.Itoa(r.p.ExtensionDays)+" days", ev.Due, "the sample could never become overdue (SMP-9)"); err != nil {
+			return req, err
+		}
 	case Posted:
 		if state == Overdue {
 			d, _ := req.last(DeliveredEvent, at)

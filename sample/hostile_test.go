@@ -156,7 +156,7 @@ func TestInstants(t *testing.T) {
 	require.Equal(t, stored, after)
 
 	for _, at := range []time.Time{first, end.Add(-time.Nanosecond)} {
-		_, d := decide(t, rule, sample.History{}, direct("r1", "aisyah", "serum"), band1, at)
+		_, d := decide(t, rule, sample.History{}, direct("r1", "aisyah", "serum"), sample.Facts{Band: "band_1", AutoApprove: true}, at)
 		require.True(t, d.Allowed, "at %v", at)
 	}
 
@@ -438,4 +438,55 @@ func TestDirectContextQuoted(t *testing.T) {
 	req.Context = " "
 	_, _, err := rule.Decide(sample.History{}, req, band1, t0)
 	require.ErrorContains(t, err, `sample: request.context " ": is only for campaign and collab_plus requests`)
+}
+
+// SMP-5, SMP-9, SMP-10: no instant from 2200 on is accepted, so a window that would end then
+// could never close: a request left to the seller, a delivery, an extension and a refundable
+// purchase that open one are refused up front, naming the instant that opens it; a nanosecond
+// earlier, each window ends in bounds and is accepted. A request approved at once opens no
+// answer window and is not refused.
+func TestWindowsEndInBounds(t *testing.T) {
+	p := sample.DefaultPolicy()
+	end := time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
+	days := func(n int) time.Duration { return time.Duration(n) * day }
+	tooLate := func(err error, field string) {
+		t.Helper()
+		badInput(t, err, field)
+		require.ErrorIs(t, err, affrules.ErrOutOfRange)
+		require.ErrorContains(t, err, "could never")
+	}
+
+	lastAsk := end.Add(-days(p.AnswerDays))
+	_, d := decide(t, rule, sample.History{}, direct("r1", "aisyah", "serum"), band1, lastAsk.Add(-time.Nanosecond))
+	require.True(t, d.Allowed)
+	_, _, err := rule.Decide(sample.History{}, direct("r1", "aisyah", "serum"), band1, lastAsk)
+	tooLate(err, "at")
+	_, _, err = sample.NewMemory().Request(ctx, rule, direct("r1", "aisyah", "serum"), band1, lastAsk)
+	tooLate(err, "at")
+	_, d = decide(t, rule, sample.History{}, direct("r1", "aisyah", "serum"), sample.Facts{Band: "band_1", AutoApprove: true}, lastAsk)
+	require.True(t, d.Allowed, "approved at once: no answer window")
+
+	shipped := walk(t, rule, ask(t, "r1", "aisyah", "serum", t0), step{sample.Approved, t0.Add(time.Hour)}, step{sample.ShippedEvent, t0.Add(day)})
+	lastDelivery := end.Add(-days(p.ContentDays))
+	_, err = rule.Record(shipped, sample.DeliveredEvent, lastDelivery)
+	tooLate(err, "at")
+	got, err := rule.Record(shipped, sample.DeliveredEvent, lastDelivery.Add(-time.Nanosecond))
+	require.NoError(t, err)
+	// Its deadline is a nanosecond before the bound: extending it by 7 days would pass it.
+	_, err = rule.Record(got, sample.Extended, lastDelivery)
+	tooLate(err, "at")
+	got, err = rule.Record(shipped, sample.DeliveredEvent, lastDelivery.Add(-days(p.ExtensionDays)-time.Nanosecond))
+	require.NoError(t, err)
+	_, err = rule.Record(got, sample.Extended, lastDelivery.Add(-days(p.ExtensionDays)))
+	require.NoError(t, err)
+
+	lastPurchase := end.Add(-days(p.RefundDays))
+	bought := purchase(sample.Orders, "1")
+	bought.At = lastPurchase
+	_, _, err = rule.Refund(bought, nil, lastPurchase)
+	tooLate(err, "purchase.at")
+	bought.At = lastPurchase.Add(-time.Nanosecond)
+	_, d, err = rule.Refund(bought, nil, lastPurchase)
+	require.NoError(t, err)
+	require.False(t, d.Allowed, "not reached yet")
 }

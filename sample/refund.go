@@ -113,7 +113,8 @@ var (
 // the sales counted against the goal. Bad input is a
 // [*affrules.FieldError]: negative amounts or orders, an unknown goal, a target not above zero
 // (a GMV target, like every amount, exact to the currency's minor unit),
-// an instant before the purchase, a sale without a buyer.
+// an instant before the purchase, a sale without a buyer, a purchase whose window would end in
+// 2200 or later, when no instant is accepted (it could never be found missed).
 func (r Rule) Refund(p Purchase, sales []Sale, at time.Time) (Refund, affrules.Decision, error) {
 	if !r.ready() {
 		return Refund{}, affrules.Decision{}, ErrNoPolicy
@@ -186,6 +187,9 @@ func (r Rule) Refund(p Purchase, sales []Sale, at time.Time) (Refund, affrules.D
 		return Refund{}, affrules.Decision{}, err
 	}
 	out := Refund{Counted: decimal.Zero, Deadline: p.At.Add(r.refund), Amount: decimal.Zero}
+	if err := bounds.Reaches(pkg, "purchase.at", p.At, "its refund window of "+strconv.Itoa(r.p.RefundDays)+" days", out.Deadline, "a goal not reached could never be settled as missed (SMP-5)"); err != nil {
+		return Refund{}, affrules.Decision{}, err
+	}
 	for _, s := range sales {
 		if (s.Buyer == p.Creator && !r.p.CountOwnPurchases) || s.At.Before(p.At) || !s.At.Before(out.Deadline) || s.At.After(at) {
 			continue

@@ -35,6 +35,19 @@ func InRange(at time.Time) bool {
 	return s >= minUnix && s < maxUnix
 }
 
+// Reaches returns nil if due, the end of a window that an instant at opens (a settlement
+// period, an answer window, a content deadline), is an instant evaluators accept, and otherwise
+// a FieldError of package pkg naming field with at's value: what the window is for could then
+// never happen (consequence, e.g. "the record could never settle (COM-8)"), since no event
+// could be dated at or after due, so the action that opens it is refused up front rather than
+// left pending for ever.
+func Reaches(pkg, field string, at time.Time, window string, due time.Time, consequence string) error {
+	if InRange(due) {
+		return nil
+	}
+	return fielderr.New(pkg, field, at.Format(time.RFC3339Nano), "is too late: %s would end at %s, when no instant is accepted (years 1900 to 2199), so %s: %w", window, due.Format(time.RFC3339Nano), consequence, affrules.ErrOutOfRange)
+}
+
 // Next returns t as a decision's NextAllowed (MKT-5): t itself when it is before MaxInstant,
 // and the zero time otherwise, since no instant an evaluator accepts would then be allowed and
 // the decision must not announce one.

@@ -134,3 +134,24 @@ func TestNext(t *testing.T) {
 		}
 	}
 }
+
+// A window ending a nanosecond before MaxInstant can be reached; one ending at it or later is a
+// FieldError naming the field, the instant that opens it and why it matters.
+func TestReaches(t *testing.T) {
+	at := MaxInstant.Add(-7 * 24 * time.Hour)
+	if err := Reaches("pkg", "f", at, "its window", MaxInstant.Add(-time.Nanosecond), "x"); err != nil {
+		t.Errorf("a window ending before the bound: %v", err)
+	}
+	for _, due := range []time.Time{MaxInstant, MaxInstant.Add(time.Hour)} {
+		err := Reaches("pkg", "f", at, "its window of 7 days", due, "it could never close (R-1)")
+		var fe *affrules.FieldError
+		if !errors.As(err, &fe) || !errors.Is(err, affrules.ErrOutOfRange) {
+			t.Fatalf("due %v: %v, want a FieldError wrapping ErrOutOfRange", due, err)
+		}
+		for _, part := range []string{"pkg: f " + at.Format(time.RFC3339Nano), "its window of 7 days would end at " + due.Format(time.RFC3339Nano), "it could never close (R-1)"} {
+			if !strings.Contains(err.Error(), part) {
+				t.Errorf("%q does not say %q", err, part)
+			}
+		}
+	}
+}

@@ -37,7 +37,9 @@
 //     days), counted in calendar days with the first and last included (Feb 1–14 is 14);
 //     the bounds ([Policy.TaskDays], [Policy.ChallengeDays]) are inclusive. A period that
 //     starts at or before the submission is refused (CP-7: a collaboration is paid before
-//     it starts).
+//     it starts), as is, as bad input, one whose deposit refund window after its end (CP-9)
+//     or after a recall at its start (CP-7) would end in 2200 or later, when no instant is
+//     accepted: the refund could never be recorded.
 //   - CP-3: a collaboration counts when submitted, not as a draft; expired and recalled ones
 //     count ([Policy.QuotaCountsExpired], [Policy.QuotaCountsRecalled]). The window is
 //     [Policy.QuotaDays] market-calendar days, the day of the instant and the ones before

@@ -698,3 +698,18 @@ func TestSubmitKeepsTheOpenOffersAsBuilt_CP8(t *testing.T) {
 	r := lcRefused(t, s, a, lcT0)
 	require.Equal(t, affrules.RateOf(lcRate("30%")), r.Decision.Reasons[len(r.Decision.Reasons)-1].Limit, "%v", r)
 }
+
+// CP-9, MKT-6: no instant from 2200 on is accepted, so a collaboration whose deposit refund
+// window, 7 to 14 days after its end, would close then is refused at submission (its refund
+// could never be recorded), naming its end: in Bangkok, an end at the midnight starting
+// 19 December 2199 puts the window's end at 2 January 2200 local time, past the bound; a day
+// earlier it ends at the local midnight starting 2200, 17:00 UTC on 31 December, in bounds.
+func TestSubmitRefundWindowInBounds_CP9(t *testing.T) {
+	at := time.Date(2199, 11, 20, 9, 0, 0, 0, marketZone(affrules.TH))
+	ok := lcTask(days(affrules.TH, 2199, time.December, 4, 2199, time.December, 17))
+	lcSubmitted(t, lcSeller(t), "c1", ok, at)
+	late := lcTask(days(affrules.TH, 2199, time.December, 5, 2199, time.December, 18))
+	err := lcBad(t, lcDraft(t, lcSeller(t), "c1", late, at), collabplus.Submit("c1", lcFactsFor(late)), at, "preferences.period.end")
+	require.ErrorIs(t, err, affrules.ErrOutOfRange)
+	require.ErrorContains(t, err, "refund could never be recorded (CP-9)")
+}

@@ -21,12 +21,14 @@ type Fulfilment struct {
 }
 
 // Ratio returns the exact fulfilment rate, fulfilled ÷ (fulfilled + overdue), and whether it
-// is defined (at least one request ended in the window).
+// is defined, as [Fulfilment.Rate] says: some request ended in the window, neither count is
+// negative, nor is their sum past int64.
 func (f Fulfilment) Ratio() (affrules.Value, bool) {
-	if f.Fulfilled+f.Overdue == 0 {
+	n := f.Fulfilled + f.Overdue
+	if f.Fulfilled < 0 || f.Overdue < 0 || n <= 0 {
 		return affrules.Value{}, false
 	}
-	return affrules.Ratio(f.Fulfilled, f.Fulfilled+f.Overdue), true
+	return affrules.Ratio(f.Fulfilled, n), true
 }
 
 // Rate returns the fulfilment rate as an [affrules.Rate], rounded down to the nearest 1e-9 (so

@@ -161,9 +161,11 @@ func TestFulfilment_SMP8(t *testing.T) {
 	r, ok = sample.Fulfilment{Fulfilled: 3_000_000_000, Overdue: 3_000_000_000_000_000_001 - 3_000_000_000}.Rate()
 	require.True(t, ok)
 	require.True(t, r.IsZero(), "%v", r)
-	for _, bad := range []sample.Fulfilment{{Fulfilled: -1, Overdue: 2}, {Fulfilled: 2, Overdue: -1}, {Fulfilled: math.MaxInt64, Overdue: 1}} {
+	for _, bad := range []sample.Fulfilment{{Fulfilled: -1, Overdue: 2}, {Fulfilled: 2, Overdue: -1}, {Fulfilled: -3}, {Fulfilled: math.MaxInt64, Overdue: 1}} {
 		_, ok = bad.Rate()
 		require.False(t, ok, "%+v", bad)
+		_, ok = bad.Ratio()
+		require.False(t, ok, "Ratio of %+v", bad)
 	}
 
 	// A policy-less rule, and an instant out of bounds.

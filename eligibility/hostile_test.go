@@ -377,6 +377,33 @@ func TestProductStaleShopResult(t *testing.T) {
 	require.NoError(t, err)
 }
 
+// ELG-6: a product's result given as its shop's is refused, though its ID is the product's
+// shop ID: its state is the product's own, which would be reported as the shop's (a disqualified
+// product's) or hide the shop's (an eligible product of a disqualified shop).
+func TestProductResultAsShopResult(t *testing.T) {
+	e := eligibility.MustNew(eligibility.DefaultPolicy())
+	at := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	shop, err := e.Shop(eligibility.Shop{ID: "s9", Market: affrules.UK, StoreRating: decimal.NewFromInt(4)}, at)
+	require.NoError(t, err)
+	for name, counts := range map[string]eligibility.Product{
+		"disqualified": {Orders: 100, Reviews: 10, NegativeReviewOrders: 10},
+		"eligible":     {Orders: 100},
+	} {
+		p := counts
+		p.ID, p.ShopID, p.Market, p.Category = "s1", "s9", affrules.UK, affrules.FMCG // a product ID that is also a shop's
+		pr, err := e.Product(p, shop, at)
+		require.NoError(t, err, name)
+		_, err = e.Product(eligibility.Product{ID: "p", ShopID: "s1", Market: affrules.UK, Category: affrules.FMCG, Orders: 10}, pr, at)
+		wantErr(t, err, nil, "product[p] shop result", "is the result of a product of shop \"s9\"")
+	}
+	// The shop's own result, and one built by hand without a shop ID, are taken.
+	_, err = e.Product(eligibility.Product{ID: "p", ShopID: "s9", Market: affrules.UK, Category: affrules.FMCG, Orders: 10}, shop, at)
+	require.NoError(t, err)
+	byHand := eligibility.Result{ID: "s9", Market: affrules.UK, State: eligibility.Eligible, Decision: affrules.Decide()}
+	_, err = e.Product(eligibility.Product{ID: "p", ShopID: "s9", Market: affrules.UK, Category: affrules.FMCG, Orders: 10}, byHand, at)
+	require.NoError(t, err)
+}
+
 // MKT-5: a shop result that denies without a failed reason (a host's hand-made or edited one)
 // is refused: the product's denial would say no why.
 func TestProductShopResultWithoutFailure(t *testing.T) {

@@ -46,7 +46,7 @@ type Product struct {
 // than orders or refund cases, zero orders where a rate rule applies, no market, an unknown one or
 // one other than the shop result's, an unknown category, an instant at that is the zero time or
 // outside 1900–2199 or before the policy's first version, or a shop result for another shop, not
-// from [Evaluator.Shop] (no market, no state), or whose state and decision disagree, or that denies
+// from [Evaluator.Shop] (no market, no state, a product's result), or whose state and decision disagree, or that denies
 // without a failed reason, or a temporarily disqualified shop's result whose NextAllowed is not
 // after at (it was evaluated at an earlier instant, and its reasons no longer hold).
 //
@@ -109,7 +109,8 @@ func (e *Evaluator) appendProduct(r *Result, dst []affrules.Reason, p *Product, 
 	}
 	// The keys, in one branch on the pass path: an empty ID, shop ID or market, or a shop result
 	// of another shop or market (badKeys names which).
-	if len(p.ID) == 0 || len(p.ShopID) == 0 || len(p.Market) == 0 || !same(p.ShopID, shop.ID) || !same(p.Market, shop.Market) {
+	if len(p.ID) == 0 || len(p.ShopID) == 0 || len(p.Market) == 0 || !same(p.ShopID, shop.ID) || !same(p.Market, shop.Market) ||
+		!same(shop.ShopID, shop.ID) && len(shop.ShopID) != 0 || shop.Scope == ProductScope {
 		return p.badKeys(shop)
 	}
 	tab := e.table(p.Category)
@@ -354,6 +355,9 @@ func (p *Product) badKeys(shop *Result) error {
 		return fielderr.New(pkg, "product.id", "", "is required (product of shop %q)", p.ShopID)
 	case p.ShopID == "":
 		return fielderr.New(pkg, "product["+p.ID+"].shop_id", "", "is required")
+	case shop.Scope == ProductScope || shop.ShopID != "" && shop.ShopID != shop.ID:
+		// A product's result given for its shop's: its state is the product's (ELG-6).
+		return fielderr.New(pkg, "product["+p.ID+"] shop result", strconv.Quote(shop.ID), "is the result of a product of shop %q (scope %s), not a shop's: must come from Evaluator.Shop", shop.ShopID, shop.Scope)
 	case !same(p.ShopID, shop.ID):
 		return fielderr.New(pkg, "product["+p.ID+"].shop_id", strconv.Quote(p.ShopID), "does not match the shop result's id %q", shop.ID)
 	case p.Market == "":

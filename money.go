@@ -1,6 +1,7 @@
 package affrules
 
 import (
+	"math"
 	"strconv"
 
 	"github.com/shopspring/decimal"
@@ -48,14 +49,21 @@ func (m *RoundingMode) UnmarshalText(b []byte) error {
 // Round rounds amount to places decimal places in mode m. An unknown mode rounds half-up. An
 // amount with no more than places decimal places is returned as it is, and one below a tenth of
 // the unit of places is 0 in every mode (decimal.Decimal would write out the zeros an exponent
-// in the millions either way has, which takes minutes).
+// in the millions either way has, which takes minutes): 0 with places decimal places, or, for
+// negative places, plain 0. Places of -2^31, whose unit decimal.Decimal cannot write, round as
+// -2^31 + 1.
 func (m RoundingMode) Round(amount decimal.Decimal, places int32) decimal.Decimal {
-	if amount.Exponent() >= -places {
+	places = max(places, math.MinInt32+1) // so that -places is an int32
+	exp, unit := int64(amount.Exponent()), -int64(places)
+	if exp >= unit {
 		return amount
 	}
 	// Only far below the unit is the digit count worth taking: decimal rounds the rest quickly.
-	if exp := int64(amount.Exponent()); exp < -int64(places)-38 && int64(amount.NumDigits())+exp < -int64(places) {
-		return decimal.New(0, -places) // |amount| < 10^-(places+1): below half a unit
+	if exp < unit-38 && int64(amount.NumDigits())+exp < unit { // |amount| < 10^-(places+1): below half a unit
+		if places < 0 {
+			return decimal.Zero // 0 written with a large exponent would be written out in full
+		}
+		return decimal.New(0, -places)
 	}
 	switch m {
 	case HalfEven:

@@ -3,7 +3,9 @@ package affrules_test
 import (
 	"encoding/json"
 	"errors"
+	"math"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/shopspring/decimal"
@@ -186,3 +188,30 @@ func TestRoundingModeText(t *testing.T) {
 }
 
 // MKT-4: negative amounts are errors.
+
+// Places far below zero (rounding to a unit of 10^2147483647) neither overflow nor hang: an
+// amount below half that unit is 0, written as plain 0, in every mode; places of -2^31 are
+// taken as -2^31 + 1.
+func TestRoundExtremePlaces(t *testing.T) {
+	amount := decimal.RequireFromString("123456.789")
+	for _, places := range []int32{math.MinInt32, math.MinInt32 + 1, -1_000_000_000} {
+		for _, mode := range []affrules.RoundingMode{affrules.HalfUp, affrules.HalfEven, affrules.Down} {
+			done := make(chan string, 1)
+			go func() { done <- mode.Round(amount, places).String() }()
+			select {
+			case got := <-done:
+				if got != "0" {
+					t.Errorf("%s.Round(%s, %d) = %s, want 0", mode, amount, places, got)
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatalf("%s.Round(%s, %d) did not return within 5s", mode, amount, places)
+			}
+		}
+	}
+	if got := affrules.HalfUp.Round(decimal.RequireFromString("150"), -2).String(); got != "200" {
+		t.Errorf("HalfUp.Round(150, -2) = %s, want 200", got)
+	}
+	if got := affrules.HalfUp.Round(decimal.RequireFromString("0.004"), -2); !got.IsZero() {
+		t.Errorf("HalfUp.Round(0.004, -2) = %s, want 0", got)
+	}
+}

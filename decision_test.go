@@ -315,6 +315,20 @@ func TestCatalogCheckPlaceholders(t *testing.T) {
 	}
 }
 
+// Catalog.Check reports every stray brace of a template, not only the first, each naming its
+// text.
+func TestCatalogCheckEveryStrayBrace(t *testing.T) {
+	key := affrules.DefineMessage("test.chk2.failed", affrules.Message{Text: "failed"})
+	err := affrules.Catalog{Messages: map[affrules.MessageKey]string{key: "{observed} {Observed} and {Limit}, {limit"}}.Check()
+	var got []string
+	for _, e := range err.(interface{ Unwrap() []error }).Unwrap() {
+		var fe *affrules.FieldError
+		require.ErrorAs(t, e, &fe)
+		got = append(got, fe.Value)
+	}
+	require.Equal(t, []string{`"{Observed}"`, `"{Limit}"`, `"{limit"`}, got)
+}
+
 // Any bytes decode to an error or to a decision that encodes and decodes back to itself; never a
 // panic, and quickly whatever the digits of a decimal value.
 func FuzzDecisionJSON(f *testing.F) {

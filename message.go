@@ -69,10 +69,11 @@ func (c Catalog) Reason(r Reason) string {
 	return r.expand(tmpl, c.Format)
 }
 
-// strayBrace returns the text at the first brace of tmpl that starts no placeholder, other than
-// a brace followed by another (as in "{{observed}}", a value in braces), and whether there is one.
-func strayBrace(tmpl string) (string, bool) {
-	for i := 0; i < len(tmpl); i++ {
+// strayBraces returns the text at each brace of tmpl that starts no placeholder, other than a
+// brace followed by another (as in "{{observed}}", a value in braces): at most maxStray of them.
+func strayBraces(tmpl string) []string {
+	var out []string
+	for i := 0; i < len(tmpl) && len(out) < maxStray; i++ {
 		if tmpl[i] != '{' {
 			continue
 		}
@@ -86,15 +87,19 @@ func strayBrace(tmpl string) (string, bool) {
 		if end < 0 || end > 24 {
 			end = min(len(rest), 12) - 1
 		}
-		return rest[:end+1], true
+		out = append(out, rest[:end+1])
+		i += end
 	}
-	return "", false
+	return out
 }
+
+// maxStray is how many stray braces of one template Check reports.
+const maxStray = 10
 
 // Check reports every problem of the catalog at once, as [*FieldError] values joined, or nil: a
 // template for a key that no package imported by the program defines (a typo, whose reasons
-// would silently read in English, or the key of a package the program does not use), and a
-// brace that starts none of {observed}, {limit} and {subject}, which would be written as it is
+// would silently read in English, or the key of a package the program does not use), and each
+// brace (up to ten a template) that starts none of {observed}, {limit} and {subject}, which would be written as it is
 // ({Observed}, { observed }, a brace left open: placeholders are lower case, and a template holds
 // no other text in braces; "{{" writes a brace before a placeholder, as in "{{observed}}"). A
 // host checks its catalog once, when it loads it.
@@ -110,7 +115,7 @@ func (c Catalog) Check() error {
 		if _, ok := lookupMessage(k); !ok {
 			errs = append(errs, fieldErrorf(field, strconv.Quote(string(k)), "is not a message key of any package imported by this program"))
 		}
-		if p, ok := strayBrace(c.Messages[k]); ok {
+		for _, p := range strayBraces(c.Messages[k]) {
 			errs = append(errs, fieldErrorf(field, strconv.Quote(p), "is not a placeholder: use {observed}, {limit} or {subject}"))
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"github.com/affrules/affrules"
+	"github.com/affrules/affrules/internal/bounds"
 	"github.com/affrules/affrules/internal/fielderr"
 )
 
@@ -126,7 +127,9 @@ func (p Policy) Settlement() Settlement {
 // min_rate not above 0% (COM-9), a max_rate above 100%, or bounds inverted; a delay outside
 // 0–3650 days; removal_delayed with OPEN among reset_sources; an unknown rounding mode; no
 // settlement period, an empty seller type or a period outside 0–3650 days; a suggested rate for
-// an unregistered market or an empty category, or outside min_rate–max_rate ("0%" included).
+// an unregistered market, for a category key no order's category could match as written (empty,
+// not UTF-8 text, padded with spaces, or differing only in case from another of its market), or
+// outside min_rate–max_rate ("0%" included).
 func (p Policy) Validate() error {
 	l := fielderr.For(pkg)
 	sources := func(field string, list []Source, required bool) {
@@ -177,10 +180,13 @@ func (p Policy) Validate() error {
 			cats = append(cats, string(c))
 		}
 		sort.Strings(cats)
+		bad := bounds.Categories(cats)
 		for _, c := range cats {
 			r := p.Suggested[affrules.MarketCode(m)][affrules.Category(c)]
-			if c == "" {
+			if problem, ok := bad[c]; c == "" {
 				l.Add(f+"[]", r, "category must not be empty")
+			} else if ok {
+				l.Add(f, strconv.Quote(c), "%s", problem)
 			} else if r.Cmp(p.MinRate) < 0 || r.Cmp(p.MaxRate) > 0 {
 				l.Add(f+"["+c+"]", r, "must be between min_rate %s and max_rate %s (COM-9, COM-14): %w", p.MinRate, p.MaxRate, affrules.ErrOutOfRange)
 			}

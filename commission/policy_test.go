@@ -65,3 +65,25 @@ func TestParsePolicyRateAsNumber(t *testing.T) {
 	require.Error(t, err)
 	require.Contains(t, err.Error(), `commission: policy.min_rate 1: must be a JSON string, and must be a percentage such as "15%"`)
 }
+
+// COM-14: a suggested rate's category key that no order's category would match, a typo, is
+// refused: padded with spaces, or differing only in case from another key of its market.
+func TestSuggestedCategoryKeys_COM14(t *testing.T) {
+	for _, tc := range []struct {
+		keys []affrules.Category
+		want string
+	}{
+		{[]affrules.Category{" fmcg"}, `policy.suggested[TH] " fmcg": category key has spaces around it`},
+		{[]affrules.Category{"FMCG", "fmcg"}, `policy.suggested[TH] "fmcg": category key differs only in case from "FMCG"`},
+	} {
+		p := commission.DefaultPolicy()
+		p.Suggested = map[affrules.MarketCode]map[affrules.Category]affrules.Rate{affrules.TH: {}}
+		for _, k := range tc.keys {
+			p.Suggested[affrules.TH][k] = affrules.MustParseRate("5%")
+		}
+		require.ErrorContains(t, p.Validate(), tc.want)
+	}
+	p := commission.DefaultPolicy()
+	p.Suggested = map[affrules.MarketCode]map[affrules.Category]affrules.Rate{affrules.TH: {"fmcg": affrules.MustParseRate("5%"), "fashion": affrules.MustParseRate("6%")}}
+	require.NoError(t, p.Validate())
+}

@@ -271,6 +271,11 @@ func TestHostilePolicy(t *testing.T) {
 		{"market in lower case", `{"markets": {"th": [` + version + `]}}`, affrules.ErrUnknownMarket, "policy.markets th: unknown market"},
 		{"empty market key", `{"markets": {"": [` + version + `]}}`, affrules.ErrUnknownMarket, "unknown market"},
 		{"empty category key", strings.Replace(validPolicy, `"electronics"`, `""`, 1), nil, `categories "": category key must not be empty`},
+		// Typos in category keys that no product's category would ever match.
+		{"category key padded", strings.Replace(validPolicy, `"electronics"`, `" electronics"`, 1), nil, `categories " electronics": category key has spaces around it`},
+		{"category key in two cases", strings.Replace(validPolicy, `"electronics": {`, `"Electronics": {"negative_review_rate_below": "1%", "seller_fault_refund_rate_below": "2%"}, "electronics": {`, 1), nil,
+			`categories "electronics": category key differs only in case from "Electronics"`},
+		{"category key not UTF-8", strings.Replace(validPolicy, `"electronics"`, "\"electr\xffnics\"", 1), nil, `category key must be UTF-8 text`},
 		{"top-level key twice", `{"default": [` + version + `], "default": [` + version + `]}`, nil, `policy "default": key is given twice`},
 		{"from twice in a version", `{"default": [{"from": "2020-01-01T00:00:00Z", ` + version[1:] + `]}`, nil, `policy.default[0] "from": key is given twice`},
 		{"limit twice in a category", strings.Replace(validPolicy, `"negative_review_rate_below": "1%"`, `"negative_review_rate_below": "1%", "negative_review_rate_below": "9%"`, 1), nil,

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/shopspring/decimal"
@@ -151,7 +152,9 @@ func ParsePolicy(data []byte) (Policy, error) {
 // outside 1–36500 days, a minimum store rating outside 0–5 or the library's decimal bounds (an
 // exponent beyond ±28, more than 38 digits), applicability minimums below 1 (from 0 reviews or
 // cases, a rule would apply to a product without orders, an error under ELG-5), no categories,
-// an empty category key, or a limit of 0% (which no rate can be strictly below).
+// a category key that no product's category could match as written (empty, not UTF-8 text,
+// padded with spaces, or differing only in case from another: keys compare exactly), or a limit
+// of 0% (which no rate can be strictly below).
 func (p Policy) Validate() error {
 	l := fielderr.For(pkg)
 	if p.Default.Len() == 0 {
@@ -209,10 +212,12 @@ func (t Thresholds) validate(l *fielderr.List, path string) {
 	if len(t.Categories) == 0 {
 		l.Add(path+".categories", "{}", "must name at least one category")
 	}
-	for _, c := range slices.Sorted(maps.Keys(t.Categories)) {
+	keys := slices.Sorted(maps.Keys(t.Categories))
+	bad := bounds.Categories(keys)
+	for _, c := range keys {
 		lim := t.Categories[c]
-		if c == "" {
-			l.Add(path+".categories", `""`, "category key must not be empty")
+		if problem, ok := bad[c]; ok {
+			l.Add(path+".categories", strconv.Quote(string(c)), "%s", problem)
 		}
 		if lim.NegativeReviewRate.IsZero() {
 			l.Add(path+".categories["+string(c)+"].negative_review_rate_below", lim.NegativeReviewRate, "must be above 0%%: no rate is below 0%%")

@@ -5,6 +5,7 @@ package bounds
 
 import (
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -178,4 +179,38 @@ func ID(pkg, field, id string) error {
 		return fielderr.New(pkg, field, strconv.Itoa(len(id))+" bytes", "must be at most %d bytes", MaxID)
 	}
 	return fielderr.New(pkg, field, strconv.Quote(id), "must be UTF-8 text without ASCII control characters")
+}
+
+// Categories returns the problem of each category key of a policy's map, by key, in the order
+// given: a key [ID] refuses, one with spaces around it or holding U+FFFD (what a JSON decoder
+// makes of bytes that are not UTF-8), or one that differs only in case from an earlier key
+// (categories compare exactly, so one of the two is a typo whose limits no product would
+// read). keys should be sorted, so that the problems come in a stable order.
+func Categories[K ~string](keys []K) map[K]string {
+	var out map[K]string
+	add := func(k K, problem string) {
+		if out == nil {
+			out = map[K]string{}
+		}
+		out[k] = problem
+	}
+	folded := make(map[string]K, len(keys))
+	for _, key := range keys {
+		k := string(key)
+		lower := strings.ToLower(k)
+		first, seen := folded[lower]
+		switch {
+		case k == "":
+			add(key, "category key must not be empty")
+		case !IDOK(k) || strings.ContainsRune(k, utf8.RuneError):
+			add(key, "category key must be UTF-8 text without control characters")
+		case strings.TrimSpace(k) != k:
+			add(key, "category key has spaces around it: keys compare exactly")
+		case seen:
+			add(key, "category key differs only in case from "+strconv.Quote(string(first))+": keys compare exactly")
+		default:
+			folded[lower] = key
+		}
+	}
+	return out
 }

@@ -155,3 +155,28 @@ func TestReaches(t *testing.T) {
 		}
 	}
 }
+
+// A policy's category keys: empty, not UTF-8 text (or holding what a JSON decoder makes of
+// bytes that are not), padded with spaces, or differing only in case from an earlier key are
+// each named; distinct clean keys are not.
+func TestCategories(t *testing.T) {
+	got := Categories([]string{"", " fmcg", "Electronics", "electronics", "fashion", "fmcg", "life\u0007style", "pets\ufffd"})
+	want := map[string]string{
+		"":                "must not be empty",
+		" fmcg":           "spaces around it",
+		"electronics":     `differs only in case from "Electronics"`,
+		"life\u0007style": "without control characters",
+		"pets\ufffd":      "without control characters",
+	}
+	if len(got) != len(want) {
+		t.Fatalf("Categories = %q, want problems for %d keys", got, len(want))
+	}
+	for k, part := range want {
+		if !strings.Contains(got[k], part) {
+			t.Errorf("key %q: %q, want it to say %q", k, got[k], part)
+		}
+	}
+	if got := Categories([]string{"electronics", "fashion"}); got != nil {
+		t.Errorf("clean keys: %q", got)
+	}
+}

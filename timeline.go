@@ -132,6 +132,16 @@ func exactTime(t time.Time) time.Time {
 func entryError(field string, entry []byte, e any, err error) error {
 	var fe *FieldError
 	if !errors.As(err, &fe) {
+		// encoding/json's own error (an unknown key, an instant that does not parse) names no
+		// member, or not in our terms: the checker's walk finds where it is and says what is
+		// wrong there.
+		for _, p := range strictjson.Check(entry, e) {
+			if !errors.As(p.Err, new(*FieldError)) {
+				at := fieldErrorf(field+strings.TrimPrefix(p.Path, "policy"), p.Value, "%s", p.Problem)
+				at.Err = p.Err // time's error, say, for errors.As
+				return at
+			}
+		}
 		return decodingError(field, err)
 	}
 	path := field + ".value"

@@ -198,9 +198,9 @@ func TestTimelineJSON(t *testing.T) {
 	}{
 		{"out of order", `{"open":[{"from":"2026-10-04T00:00:00Z","value":"8%"},{"from":"2026-10-01T00:00:00Z","value":"10%"}]}`, "affrules: timeline[1].from 2026-10-01T00:00:00Z: must be after entry 0's"},
 		{"duplicate From", `{"open":[{"from":"2026-10-01T00:00:00Z","value":"8%"},{"from":"2026-10-01T07:00:00+07:00","value":"10%"}]}`, "timeline[1].from"},
-		{"unknown field", `{"open":[{"from":"2026-10-01T00:00:00Z","value":"8%","until":"2026-11-01T00:00:00Z"}]}`, `affrules: timeline[0] (JSON): json: unknown field "until"`},
+		{"unknown field", `{"open":[{"from":"2026-10-01T00:00:00Z","value":"8%","until":"2026-11-01T00:00:00Z"}]}`, `affrules: timeline[0] "until": is not a field (want one of from, value)`},
 		{"bad value", `{"open":[{"from":"2026-10-01T00:00:00Z","value":"8%"},{"from":"2026-11-01T00:00:00Z","value":"180%"}]}`, `affrules: timeline[1].value "180%": must be between 0% and 100%: out of range`},
-		{"bad instant", `{"open":[{"from":"2026-10-01","value":"8%"}]}`, `affrules: timeline[0] (JSON): parsing time "2026-10-01"`},
+		{"bad instant", `{"open":[{"from":"2026-10-01","value":"8%"}]}`, `affrules: timeline[0].from "2026-10-01": must be an RFC 3339 instant with its zone offset`},
 		{"not an array", `{"open":{"from":"2026-10-01T00:00:00Z","value":"8%"}}`, "affrules: timeline object: must be a JSON array"},
 		{"an entry's key given twice", `{"open":[{"from":"2026-10-01T00:00:00Z","value":"8%","value":"9%"}]}`, `affrules: timeline[0] "value": key is given twice`},
 		{"an entry's key in another case", `{"open":[{"From":"2026-10-01T00:00:00Z","value":"8%"}]}`, `affrules: timeline[0] "From": is not a field: keys are case-sensitive`},
@@ -408,4 +408,19 @@ func TestTimelineJSONNamesTheValuesField(t *testing.T) {
 	err = json.Unmarshal([]byte(`[{"from":"2026-01-01T00:00:00Z","value":{"kind":"rate","rate":"150%"}}]`), &vs)
 	require.ErrorAs(t, err, &fe)
 	assert.Equal(t, "timeline[0].value.rate", fe.Field, "a Value's own path within the entry's value")
+}
+
+// A misspelt key in an entry's value, and an instant that does not parse, are named at their
+// place in the entry, as the policy loaders name them.
+func TestTimelineJSONNamesThePlace(t *testing.T) {
+	type terms struct {
+		Rate affrules.Rate `json:"rate"`
+	}
+	var tl affrules.Timeline[terms]
+	err := json.Unmarshal([]byte(`[{"from":"2026-10-01T00:00:00Z","value":{"rate":"8%","rat":"9%"}}]`), &tl)
+	require.ErrorContains(t, err, `affrules: timeline[0].value "rat": is not a field (want one of rate)`)
+	err = json.Unmarshal([]byte(`[{"from":"","value":{"rate":"8%"}}]`), &tl)
+	require.ErrorContains(t, err, `affrules: timeline[0].from "": must be an RFC 3339 instant`)
+	var pe *time.ParseError
+	require.ErrorAs(t, err, &pe, "time's own error is kept")
 }

@@ -434,3 +434,36 @@ func TestResultLifted(t *testing.T) {
 	var zero eligibility.Result
 	assert.False(t, zero.Lifted(lifts))
 }
+
+// A stored result reads back as it was written, and only so: a key unknown, given twice or in
+// another case, a required one left out, or a decision that disagrees with the state is an
+// error naming the result's field, and the result given is left as it was.
+func TestResultJSONStrict(t *testing.T) {
+	e := eligibility.MustNew(eligibility.DefaultPolicy())
+	at := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	shop, err := e.Shop(eligibility.Shop{ID: "s", Market: affrules.TH, StoreRating: decimal.NewFromInt(4), LastCounterfeitViolation: at.AddDate(0, 0, -10)}, at)
+	require.NoError(t, err)
+	ok, err := e.Shop(eligibility.Shop{ID: "s", Market: affrules.TH, StoreRating: decimal.NewFromInt(4)}, at)
+	require.NoError(t, err)
+	for _, r := range []eligibility.Result{shop, ok} {
+		b, err := json.Marshal(r)
+		require.NoError(t, err)
+		var back eligibility.Result
+		require.NoError(t, json.Unmarshal(b, &back))
+		require.Equal(t, r.Decision.String(), back.Decision.String())
+		require.Equal(t, r.State, back.State)
+	}
+	for name, tc := range map[string]struct{ json, want string }{
+		"allowed, not eligible": {`{"id":"p","state":"temporarily_disqualified","scope":"product","decision":{"allowed":true}}`, `eligibility: result.decision.allowed true: disagrees with the result's state temporarily_disqualified`},
+		"eligible, denied":      {`{"id":"p","state":"eligible","decision":{"allowed":false,"reasons":[{"rule":"ELG-3","kind":"failed","key":"k"}]}}`, `result.decision.allowed false: disagrees`},
+		"no decision":           {`{"id":"p","state":"eligible"}`, `eligibility: result`},
+		"unknown key":           {`{"id":"p","stat":"eligible","state":"eligible","decision":{"allowed":true}}`, `"stat"`},
+		"key in another case":   {`{"id":"p","State":"eligible","decision":{"allowed":true}}`, `"State"`},
+		"key twice":             {`{"id":"p","state":"permanently_disqualified","state":"eligible","decision":{"allowed":true}}`, `"state": key is given twice`},
+	} {
+		before := eligibility.Result{ID: "kept"}
+		err := json.Unmarshal([]byte(tc.json), &before)
+		require.ErrorContains(t, err, tc.want, name)
+		require.Equal(t, "kept", before.ID, name)
+	}
+}

@@ -1,11 +1,13 @@
 package eligibility
 
 import (
+	"bytes"
 	"time"
 
 	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/internal/enum"
 	"github.com/affrules/affrules/internal/fielderr"
+	"github.com/affrules/affrules/internal/strictjson"
 )
 
 // State is a shop's or product's standing for affiliate collaboration (ELG-6). The zero State is
@@ -118,6 +120,30 @@ type Result struct {
 	Decision affrules.Decision `json:"decision"`
 }
 
+// UnmarshalJSON decodes a result as its JSON is written, strictly: a key that is unknown, given
+// twice or written in another case is an error, as is id, state or decision left out, or a
+// decision that disagrees with the state (allowed exactly when it is eligible): a stored result
+// misread would pass or fail a Collaboration Plus or campaign's ELG-9 check unnoticed. null
+// leaves r as it was; on error r is unchanged.
+func (r *Result) UnmarshalJSON(b []byte) error {
+	type plain Result // without this method
+	if string(bytes.TrimSpace(b)) == "null" {
+		return nil
+	}
+	var p plain
+	if err := fielderr.Problems(pkg, "result", strictjson.Check(b, &p)); err != nil {
+		return err
+	}
+	if err := strictjson.Decode(b, &p); err != nil {
+		return fielderr.Decoding(pkg, "result", err)
+	}
+	if p.Decision.Allowed != (p.State == Eligible) {
+		return fielderr.New(pkg, "result.decision.allowed", p.Decision.Allowed, "disagrees with the result's state %s: a decision is allowed exactly when the state is eligible", p.State)
+	}
+	*r = Result(p)
+	return nil
+}
+
 // Eligible reports whether the shop or product may take part in affiliate collaboration.
 func (r Result) Eligible() bool { return r.State == Eligible }
 
@@ -143,7 +169,8 @@ func (r Result) Permanent() bool { return r.State == PermanentlyDisqualified }
 // Plus or partner campaign. Collaboration Plus sets no minimum stock, so eligibility is the whole
 // of the check. The denial carries the product's state and its own reasons and, where the
 // product is temporarily disqualified and time alone lifts it, when it does (the product's
-// Decision.NextAllowed, MKT-5).
+// Decision.NextAllowed, MKT-5). It reads the state, with which the decision of every result
+// an [Evaluator] makes, or JSON decodes ([Result.UnmarshalJSON]), agrees.
 func (r Result) ForCampaign() affrules.Decision {
 	if r.State == Eligible {
 		return affrules.Decide()

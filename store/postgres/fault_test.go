@@ -11,6 +11,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/affrules/affrules"
 	"github.com/affrules/affrules/commission"
 	"github.com/affrules/affrules/sample"
 	"github.com/affrules/affrules/store/postgres"
@@ -284,4 +285,34 @@ func TestSampleSameIDWaitingForCreator(t *testing.T) {
 	if allowed != 1 || conflicts != 1 {
 		t.Errorf("%d allowed and %d conflicts, want 1 and 1", allowed, conflicts)
 	}
+}
+
+// A campaign sample request in a market no index could hold is the rules' bad input, as
+// sample.Memory reports it, not the database's error on the campaign's counter; nothing is
+// stored.
+func TestSampleLongMarket(t *testing.T) {
+	l, rule := postgres.Samples(migrated(t)), mpRule()
+	ctx := context.Background()
+	req := mpSampleRequest("r1", "aisyah")
+	req.Market = affrules.MarketCode(incompressible(3000))
+	_, d, err := l.Request(ctx, rule, req, sample.Facts{Quantity: 3, Band: "band_1"}, mpStart)
+	_, _, want := sample.NewMemory().Request(ctx, rule, req, sample.Facts{Quantity: 3, Band: "band_1"}, mpStart)
+	if !errors.Is(err, affrules.ErrUnknownMarket) || want == nil || err.Error() != want.Error() || d.Allowed {
+		t.Errorf("a 3,000-byte market: %v %v, want %v", d, err, want)
+	}
+	if got, err := l.Requests(ctx, "aisyah"); err != nil || len(got) != 0 {
+		t.Errorf("stored: %v %v", got, err)
+	}
+}
+
+// incompressible returns n bytes of letters and digits that PostgreSQL cannot compress into an
+// index entry, as a repeated text would be.
+func incompressible(n int) string {
+	const digits = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+	rng := rand.New(rand.NewPCG(1, 2))
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = digits[rng.IntN(len(digits))]
+	}
+	return string(b)
 }

@@ -107,4 +107,15 @@ func TestOffersLongKeys(t *testing.T) {
 			t.Errorf("%s: a refused offer was stored: %v", field, err)
 		}
 	}
+	// A market no index could hold (3,000 bytes, not compressible) is no market at all: the rule's error, as the memory store's.
+	o := open("o3", "p1")
+	o.Market = affrules.MarketCode(incompressible(3000))
+	_, err = s.Put(ctx, rule, o, t0)
+	_, want := commission.NewOfferMemory().Put(ctx, rule, o, t0)
+	if !errors.Is(err, affrules.ErrUnknownMarket) || want == nil || err.Error() != want.Error() {
+		t.Errorf("a 3,000-byte market: %v, want %v", err, want)
+	}
+	if _, err := s.Offer(ctx, "o3"); !errors.Is(err, commission.ErrNotFound) {
+		t.Errorf("an offer in a 3,000-byte market was stored: %v", err)
+	}
 }

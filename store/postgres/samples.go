@@ -49,9 +49,11 @@ func requestHeld(ctx context.Context, tx pgx.Tx, id string) (bool, error) {
 }
 
 // keysStorable reports whether the keys of req that Request writes to indexes before deciding
-// (its creator, and a campaign request's seller, context and product) are IDs the rules accept.
+// (its creator, and a campaign request's seller, context, product and market) are IDs the rules
+// accept, or, for the market, text no longer than an ID.
 func keysStorable(req sample.Request) bool {
-	return bounds.IDOK(req.Creator) && bounds.IDOK(req.Seller) && bounds.IDOK(req.Product) && (req.Context == "" || bounds.IDOK(req.Context))
+	return bounds.IDOK(req.Creator) && bounds.IDOK(req.Seller) && bounds.IDOK(req.Product) && (req.Context == "" || bounds.IDOK(req.Context)) &&
+		bounds.IDOK(string(req.Market)) // no registered market is longer than an ID
 }
 
 // lockCreator locks the row of creator, creating it if needed.

@@ -53,7 +53,7 @@ var (
 // than task or challenge, a period that is not a valid period, or a reward out of bounds,
 // negative or finer than the currency's minor unit is a [*affrules.FieldError]. A reward of
 // zero, one not set yet, is below any recommended one; a period of part days counts every day
-// it touches (MKT-2), though [Evaluator.Submit] refuses one (CP-2).
+// it touches (MKT-2), though [Submit], applied with [Evaluator.Apply], refuses one (CP-2).
 func (e *Evaluator) Advise(m affrules.MarketCode, t Terms) ([]affrules.Reason, error) {
 	if err := e.ready(); err != nil {
 		return nil, err

@@ -25,6 +25,7 @@ type SchemaVersionError struct {
 	Database, Known int
 }
 
+// Error names both schema versions and says to upgrade the package.
 func (e *SchemaVersionError) Error() string {
 	return fmt.Sprintf("postgres: database schema is at version %d, newer than version %d, the latest this package knows: upgrade github.com/affrules/affrules/store/postgres", e.Database, e.Known)
 }

@@ -65,8 +65,9 @@ func benchCampaign(rng *rand.Rand, i int, approved bool) campaign.Campaign {
 			r.Status, r.Reviewed = campaign.Approved, r.Registered.Add(time.Hour)
 		}
 		if approved {
-			for k := range 5 {
-				r.Matches = append(r.Matches, campaign.Match{Partner: partners[k%len(partners)], Creator: fmt.Sprintf("creator-%d", rng.IntN(1000)),
+			first := rng.IntN(1000)
+			for k := range 5 { // five creators, none matched twice (CMP-5)
+				r.Matches = append(r.Matches, campaign.Match{Partner: partners[k%len(partners)], Creator: fmt.Sprintf("creator-%d", (first+200*k)%1000),
 					At: r.Reviewed.Add(time.Duration(rng.Int64N(int64(600 * time.Hour))))})
 			}
 		}

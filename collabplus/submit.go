@@ -494,8 +494,12 @@ func (e *Evaluator) checkTerms(l *fielderr.List, s *Seller, mk affrules.Market, 
 			// No instant from 2200 on is accepted: a deposit's refund due after then could never
 			// be recorded (CP-9 after the end, CP-7 after a recall before the start).
 			fee, recall := e.policy.FeeRefundDays.Max, e.policy.RecallRefundDays.Max
-			l.Append(bounds.Reaches(pkg, field+".period.end", p.End, "the refund window of "+strconv.Itoa(fee)+" days after it", addCalendarDays(mk, p.End, fee), "the deposit's refund could never be recorded ("+string(RuleFees)+")"))
-			l.Append(bounds.Reaches(pkg, field+".period.start", p.Start, "a recall's refund window of "+strconv.Itoa(recall)+" days after it", addCalendarDays(mk, p.Start, recall), "the deposit's refund could never be recorded ("+string(RuleLifecycle)+")"))
+			if due := addCalendarDays(mk, p.End, fee); !bounds.InRange(due) { // the field named only then
+				l.Append(bounds.Reaches(pkg, field+".period.end", p.End, due, "the refund window of %d days after it", fee, "the deposit's refund could never be recorded ("+string(RuleFees)+")"))
+			}
+			if due := addCalendarDays(mk, p.Start, recall); !bounds.InRange(due) {
+				l.Append(bounds.Reaches(pkg, field+".period.start", p.Start, due, "a recall's refund window of %d days after it", recall, "the deposit's refund could never be recorded ("+string(RuleLifecycle)+")"))
+			}
 		}
 	}
 	if len(t.Products) == 0 {

@@ -302,7 +302,7 @@ func (s Settlement) Open(c Commission, sellerType string) (Record, error) {
 // lateDue is the error of an order at whose settlement period of days ends at due, at or after
 // the last instant evaluators accept: the record could never settle (COM-8).
 func lateDue(field string, at time.Time, days int, due time.Time) error {
-	return bounds.Reaches(pkg, field, at, "its settlement period of "+strconv.Itoa(days)+" days", due, "the record could never settle (COM-8)")
+	return bounds.Reaches(pkg, field, at, due, "its settlement period of %d days", days, "the record could never settle (COM-8)")
 }
 
 // inBase returns c's shipping where its base counts it, and the zero Money where it does not

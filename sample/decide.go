@@ -376,7 +376,7 @@ func (r Rule) Decide(h History, req Request, f Facts, at time.Time) (Request, af
 			out.Events[1].Due = f.Until
 		}
 	default: // the seller answers, or the request expires when the window ends
-		if err := bounds.Reaches(pkg, "at", at, "the seller's answer window of "+strconv.Itoa(r.p.AnswerDays)+" days", out.Events[0].Due, "an unanswered request could never expire (SMP-10)"); err != nil {
+		if err := bounds.Reaches(pkg, "at", at, out.Events[0].Due, "the seller's answer window of %d days", r.p.AnswerDays, "an unanswered request could never expire (SMP-10)"); err != nil {
 			return Request{}, affrules.Decision{}, err
 		}
 	}
@@ -462,7 +462,7 @@ func (r Rule) Record(req Request, k EventKind, at time.Time) (Request, error) {
 		if req.Source == CollabPlus {
 			a, _ := req.last(Approved, at)
 			ev.Due = a.Due // SMP-4: the collaboration's end, however late the delivery
-		} else if err := bounds.Reaches(pkg, "at", at, "the content deadline of "+strconv.Itoa(r.p.ContentDays)+" days", ev.Due, "the sample could never become overdue (SMP-9)"); err != nil {
+		} else if err := bounds.Reaches(pkg, "at", at, ev.Due, "the content deadline of %d days", r.p.ContentDays, "the sample could never become overdue (SMP-9)"); err != nil {
 			return req, err
 		}
 	case Extended:
@@ -477,7 +477,7 @@ func (r Rule) Record(req Request, k EventKind, at time.Time) (Request, error) {
 		}
 		d, _ := req.last(DeliveredEvent, at)
 		ev.Due = d.Due.Add(r.extension)
-		if err := bounds.Reaches(pkg, "at", at, "the deadline extended by "+strconv.Itoa(r.p.ExtensionDays)+" days", ev.Due, "the sample could never become overdue (SMP-9)"); err != nil {
+		if err := bounds.Reaches(pkg, "at", at, ev.Due, "the deadline extended by %d days", r.p.ExtensionDays, "the sample could never become overdue (SMP-9)"); err != nil {
 			return req, err
 		}
 	case Posted:

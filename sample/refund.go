@@ -187,7 +187,7 @@ func (r Rule) Refund(p Purchase, sales []Sale, at time.Time) (Refund, affrules.D
 		return Refund{}, affrules.Decision{}, err
 	}
 	out := Refund{Counted: decimal.Zero, Deadline: p.At.Add(r.refund), Amount: decimal.Zero}
-	if err := bounds.Reaches(pkg, "purchase.at", p.At, "its refund window of "+strconv.Itoa(r.p.RefundDays)+" days", out.Deadline, "a goal not reached could never be settled as missed (SMP-5)"); err != nil {
+	if err := bounds.Reaches(pkg, "purchase.at", p.At, out.Deadline, "its refund window of %d days", r.p.RefundDays, "a goal not reached could never be settled as missed (SMP-5)"); err != nil {
 		return Refund{}, affrules.Decision{}, err
 	}
 	for _, s := range sales {

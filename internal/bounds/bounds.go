@@ -36,17 +36,19 @@ func InRange(at time.Time) bool {
 	return s >= minUnix && s < maxUnix
 }
 
-// Reaches returns nil if due, the end of a window that an instant at opens (a settlement
-// period, an answer window, a content deadline), is an instant evaluators accept, and otherwise
-// a FieldError of package pkg naming field with at's value: what the window is for could then
-// never happen (consequence, e.g. "the record could never settle (COM-8)"), since no event
-// could be dated at or after due, so the action that opens it is refused up front rather than
-// left pending for ever.
-func Reaches(pkg, field string, at time.Time, window string, due time.Time, consequence string) error {
+// Reaches returns nil if due, the end of a window of days that an instant at opens (a
+// settlement period, an answer window, a content deadline), is an instant evaluators accept, and
+// otherwise a FieldError of package pkg naming field with at's value: what the window is for
+// could then never happen (consequence, e.g. "the record could never settle (COM-8)"), since no
+// event could be dated at or after due, so the action that opens it is refused up front rather
+// than left pending for ever. window says what the window is, with a %d for days ("its
+// settlement period of %d days"); it is formatted only for the error, so that the usual call
+// costs a comparison.
+func Reaches(pkg, field string, at, due time.Time, window string, days int, consequence string) error {
 	if InRange(due) {
 		return nil
 	}
-	return fielderr.New(pkg, field, at.Format(time.RFC3339Nano), "is too late: %s would end at %s, when no instant is accepted (years 1900 to 2199), so %s: %w", window, due.Format(time.RFC3339Nano), consequence, affrules.ErrOutOfRange)
+	return fielderr.New(pkg, field, at.Format(time.RFC3339Nano), "is too late: "+window+" would end at %s, when no instant is accepted (years 1900 to 2199), so %s: %w", days, due.Format(time.RFC3339Nano), consequence, affrules.ErrOutOfRange)
 }
 
 // Next returns t as a decision's NextAllowed (MKT-5): t itself when it is before MaxInstant,

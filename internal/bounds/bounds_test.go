@@ -139,11 +139,11 @@ func TestNext(t *testing.T) {
 // FieldError naming the field, the instant that opens it and why it matters.
 func TestReaches(t *testing.T) {
 	at := MaxInstant.Add(-7 * 24 * time.Hour)
-	if err := Reaches("pkg", "f", at, "its window", MaxInstant.Add(-time.Nanosecond), "x"); err != nil {
+	if err := Reaches("pkg", "f", at, MaxInstant.Add(-time.Nanosecond), "its window of %d days", 7, "x"); err != nil {
 		t.Errorf("a window ending before the bound: %v", err)
 	}
 	for _, due := range []time.Time{MaxInstant, MaxInstant.Add(time.Hour)} {
-		err := Reaches("pkg", "f", at, "its window of 7 days", due, "it could never close (R-1)")
+		err := Reaches("pkg", "f", at, due, "its window of %d days", 7, "it could never close (R-1)")
 		var fe *affrules.FieldError
 		if !errors.As(err, &fe) || !errors.Is(err, affrules.ErrOutOfRange) {
 			t.Fatalf("due %v: %v, want a FieldError wrapping ErrOutOfRange", due, err)

@@ -401,6 +401,14 @@ func TestProductResultAsShopResult(t *testing.T) {
 		_, err = e.Product(eligibility.Product{ID: "p", ShopID: "s1", Market: affrules.UK, Category: affrules.FMCG, Orders: 10}, pr, at)
 		wantErr(t, err, nil, "product[p] shop result", "is the result of a product of shop \"s9\"")
 	}
+	// A product whose ID is its shop's, disqualified by its own rules: its result names the shop
+	// as itself, and only its product scope tells it from the shop's.
+	own := eligibility.Product{ID: "s9", ShopID: "s9", Market: affrules.UK, Category: affrules.FMCG, Orders: 100, Reviews: 10, NegativeReviewOrders: 10}
+	pr, err := e.Product(own, shop, at)
+	require.NoError(t, err)
+	require.Equal(t, eligibility.ProductScope, pr.Scope)
+	_, err = e.Product(eligibility.Product{ID: "p", ShopID: "s9", Market: affrules.UK, Category: affrules.FMCG, Orders: 10}, pr, at)
+	wantErr(t, err, nil, "product[p] shop result", "is the result of a product of shop \"s9\" (scope product)")
 	// The shop's own result, and one built by hand without a shop ID, are taken.
 	_, err = e.Product(eligibility.Product{ID: "p", ShopID: "s9", Market: affrules.UK, Category: affrules.FMCG, Orders: 10}, shop, at)
 	require.NoError(t, err)
@@ -454,12 +462,16 @@ func TestResultJSONStrict(t *testing.T) {
 		require.Equal(t, r.State, back.State)
 	}
 	for name, tc := range map[string]struct{ json, want string }{
-		"allowed, not eligible": {`{"id":"p","state":"temporarily_disqualified","scope":"product","decision":{"allowed":true}}`, `eligibility: result.decision.allowed true: disagrees with the result's state temporarily_disqualified`},
-		"eligible, denied":      {`{"id":"p","state":"eligible","decision":{"allowed":false,"reasons":[{"rule":"ELG-3","kind":"failed","key":"k"}]}}`, `result.decision.allowed false: disagrees`},
-		"no decision":           {`{"id":"p","state":"eligible"}`, `eligibility: result`},
-		"unknown key":           {`{"id":"p","stat":"eligible","state":"eligible","decision":{"allowed":true}}`, `"stat"`},
-		"key in another case":   {`{"id":"p","State":"eligible","decision":{"allowed":true}}`, `"State"`},
-		"key twice":             {`{"id":"p","state":"permanently_disqualified","state":"eligible","decision":{"allowed":true}}`, `"state": key is given twice`},
+		"allowed, not eligible":  {`{"id":"p","state":"temporarily_disqualified","scope":"product","decision":{"allowed":true}}`, `eligibility: result.decision.allowed true: disagrees with the result's state temporarily_disqualified`},
+		"eligible, denied":       {`{"id":"p","state":"eligible","decision":{"allowed":false,"reasons":[{"rule":"ELG-3","kind":"failed","key":"k"}]}}`, `result.decision.allowed false: disagrees`},
+		"no decision":            {`{"id":"p","state":"temporarily_disqualified","scope":"product"}`, `eligibility: result.decision (absent): is required`},
+		"no id":                  {`{"state":"eligible","decision":{"allowed":true}}`, `eligibility: result.id (absent): is required`},
+		"no state":               {`{"id":"p","decision":{"allowed":false}}`, `eligibility: result.state (absent): is required`},
+		"eligible with a scope":  {`{"id":"p","state":"eligible","scope":"product","decision":{"allowed":true}}`, `eligibility: result.scope product: disagrees with the result's state eligible`},
+		"disqualified, no scope": {`{"id":"p","state":"permanently_disqualified","decision":{"allowed":false,"reasons":[{"rule":"ELG-2","kind":"failed","key":"k"}]}}`, `result.scope none: disagrees`},
+		"unknown key":            {`{"id":"p","stat":"eligible","state":"eligible","decision":{"allowed":true}}`, `"stat"`},
+		"key in another case":    {`{"id":"p","State":"eligible","decision":{"allowed":true}}`, `"State"`},
+		"key twice":              {`{"id":"p","state":"permanently_disqualified","state":"eligible","decision":{"allowed":true}}`, `"state": key is given twice`},
 	} {
 		before := eligibility.Result{ID: "kept"}
 		err := json.Unmarshal([]byte(tc.json), &before)

@@ -121,10 +121,11 @@ type Result struct {
 }
 
 // UnmarshalJSON decodes a result as its JSON is written, strictly: a key that is unknown, given
-// twice or written in another case is an error, as is id, state or decision left out, or a
-// decision that disagrees with the state (allowed exactly when it is eligible): a stored result
-// misread would pass or fail a Collaboration Plus or campaign's ELG-9 check unnoticed. null
-// leaves r as it was; on error r is unchanged.
+// twice or written in another case is an error, as is id, state or decision left out, a
+// decision that disagrees with the state (allowed exactly when it is eligible), or a scope that
+// does (only a disqualification has one, ELG-6): a stored result misread would pass or fail a
+// Collaboration Plus or campaign's ELG-9 check unnoticed. null leaves r as it was; on error r is
+// unchanged.
 func (r *Result) UnmarshalJSON(b []byte) error {
 	type plain Result // without this method
 	if string(bytes.TrimSpace(b)) == "null" {
@@ -137,8 +138,22 @@ func (r *Result) UnmarshalJSON(b []byte) error {
 	if err := strictjson.Decode(b, &p); err != nil {
 		return fielderr.Decoding(pkg, "result", err)
 	}
-	if p.Decision.Allowed != (p.State == Eligible) {
+	keys := strictjson.Keys(b)
+	l := fielderr.For(pkg)
+	for _, k := range [...]string{"id", "state", "decision"} {
+		if _, given := keys[k]; !given {
+			l.Add("result."+k, "(absent)", "is required: left out it would silently be zero")
+		}
+	}
+	if err := l.Err(); err != nil {
+		return err
+	}
+	disqualified := p.State == TemporarilyDisqualified || p.State == PermanentlyDisqualified
+	switch {
+	case p.Decision.Allowed != (p.State == Eligible):
 		return fielderr.New(pkg, "result.decision.allowed", p.Decision.Allowed, "disagrees with the result's state %s: a decision is allowed exactly when the state is eligible", p.State)
+	case disqualified != (p.Scope != NoScope):
+		return fielderr.New(pkg, "result.scope", p.Scope, "disagrees with the result's state %s: a disqualification has a scope, and nothing else has one (ELG-6)", p.State)
 	}
 	*r = Result(p)
 	return nil

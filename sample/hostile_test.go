@@ -440,11 +440,11 @@ func TestDirectContextQuoted(t *testing.T) {
 	require.ErrorContains(t, err, `sample: request.context " ": is only for campaign and collab_plus requests`)
 }
 
-// SMP-5, SMP-9, SMP-10: no instant from 2200 on is accepted, so a window that would end then
-// could never close: a request left to the seller, a delivery, an extension and a refundable
-// purchase that open one are refused up front, naming the instant that opens it; a nanosecond
-// earlier, each window ends in bounds and is accepted. A request approved at once opens no
-// answer window and is not refused.
+// SMP-9, SMP-10: no instant from 2200 on is accepted, so a window that would end then could
+// never close: a request left to the seller, a delivery and an extension that open one are
+// refused up front, naming the instant that opens it; a nanosecond earlier, each window ends in
+// bounds and is accepted. A request approved at once opens no answer window and is not
+// refused; a refundable purchase (SMP-5), which no store keeps, is judged at the instant given.
 func TestWindowsEndInBounds(t *testing.T) {
 	p := sample.DefaultPolicy()
 	end := time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -480,13 +480,14 @@ func TestWindowsEndInBounds(t *testing.T) {
 	_, err = rule.Record(got, sample.Extended, lastDelivery.Add(-days(p.ExtensionDays)))
 	require.NoError(t, err)
 
-	lastPurchase := end.Add(-days(p.RefundDays))
+	// Refund records nothing: a purchase whose window ends past the bound is judged at the
+	// instant given, and refunded once its goal is reached.
 	bought := purchase(sample.Orders, "1")
-	bought.At = lastPurchase
-	_, _, err = rule.Refund(bought, nil, lastPurchase)
-	tooLate(err, "purchase.at")
-	bought.At = lastPurchase.Add(-time.Nanosecond)
-	_, d, err = rule.Refund(bought, nil, lastPurchase)
+	bought.At = end.Add(-days(p.RefundDays))
+	_, d, err = rule.Refund(bought, nil, bought.At)
 	require.NoError(t, err)
 	require.False(t, d.Allowed, "not reached yet")
+	_, d, err = rule.Refund(bought, []sample.Sale{sale(bought.At.Add(time.Hour), 1, "1", "u1")}, bought.At.Add(time.Hour))
+	require.NoError(t, err)
+	require.True(t, d.Allowed, "reached")
 }

@@ -25,7 +25,7 @@ type Fulfilment struct {
 // negative, nor is their sum past int64.
 func (f Fulfilment) Ratio() (affrules.Value, bool) {
 	n := f.Fulfilled + f.Overdue
-	if f.Fulfilled < 0 || f.Overdue < 0 || n <= 0 {
+	if f.Fulfilled < 0 || f.Overdue < 0 || n <= 0 { // none, a negative count, or a sum past int64
 		return affrules.Value{}, false
 	}
 	return affrules.Ratio(f.Fulfilled, n), true
@@ -36,11 +36,11 @@ func (f Fulfilment) Ratio() (affrules.Value, bool) {
 // request ended, neither count is negative, nor is their sum past int64); it is what level's
 // badges read.
 func (f Fulfilment) Rate() (affrules.Rate, bool) {
-	n := f.Fulfilled + f.Overdue
-	if f.Fulfilled < 0 || f.Overdue < 0 || n <= 0 { // none, a negative count, or a sum past int64
+	v, ok := f.Ratio()
+	if !ok {
 		return affrules.Rate{}, false
 	}
-	return affrules.Ratio(f.Fulfilled, n).Rate(), true // rounded down, exactly
+	return v.Rate(), true // rounded down, exactly
 }
 
 // Fulfilment returns creator's fulfilment record over the policy's window ending at instant at,

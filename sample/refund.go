@@ -113,8 +113,9 @@ var (
 // the sales counted against the goal. Bad input is a
 // [*affrules.FieldError]: negative amounts or orders, an unknown goal, a target not above zero
 // (a GMV target, like every amount, exact to the currency's minor unit),
-// an instant before the purchase, a sale without a buyer, a purchase whose window would end in
-// 2200 or later, when no instant is accepted (it could never be found missed).
+// an instant before the purchase, a sale without a buyer. Refund records nothing: a purchase
+// whose window ends in 2200 or later is judged at any instant given, as not reached yet until
+// its goal is (no later instant is accepted to find it missed).
 func (r Rule) Refund(p Purchase, sales []Sale, at time.Time) (Refund, affrules.Decision, error) {
 	if !r.ready() {
 		return Refund{}, affrules.Decision{}, ErrNoPolicy
@@ -187,9 +188,6 @@ func (r Rule) Refund(p Purchase, sales []Sale, at time.Time) (Refund, affrules.D
 		return Refund{}, affrules.Decision{}, err
 	}
 	out := Refund{Counted: decimal.Zero, Deadline: p.At.Add(r.refund), Amount: decimal.Zero}
-	if err := bounds.Reaches(pkg, "purchase.at", p.At, out.Deadline, "its refund window of %d days", r.p.RefundDays, "a goal not reached could never be settled as missed (SMP-5)"); err != nil {
-		return Refund{}, affrules.Decision{}, err
-	}
 	for _, s := range sales {
 		if (s.Buyer == p.Creator && !r.p.CountOwnPurchases) || s.At.Before(p.At) || !s.At.Before(out.Deadline) || s.At.After(at) {
 			continue

@@ -704,7 +704,7 @@ func TestSubmitKeepsTheOpenOffersAsBuilt_CP8(t *testing.T) {
 // could never be recorded), naming its end: in Bangkok, an end at the midnight starting
 // 19 December 2199 puts the window's end at 2 January 2200 local time, past the bound; a day
 // earlier it ends at the local midnight starting 2200, 17:00 UTC on 31 December, in bounds.
-func TestSubmitRefundWindowInBounds_CP9(t *testing.T) {
+func TestSubmitRefundWindowInBounds_CP9_CP7(t *testing.T) {
 	at := time.Date(2199, 11, 20, 9, 0, 0, 0, marketZone(affrules.TH))
 	ok := lcTask(days(affrules.TH, 2199, time.December, 4, 2199, time.December, 17))
 	lcSubmitted(t, lcSeller(t), "c1", ok, at)
@@ -712,4 +712,16 @@ func TestSubmitRefundWindowInBounds_CP9(t *testing.T) {
 	err := lcBad(t, lcDraft(t, lcSeller(t), "c1", late, at), collabplus.Submit("c1", lcFactsFor(late)), at, "preferences.period.end")
 	require.ErrorIs(t, err, affrules.ErrOutOfRange)
 	require.ErrorContains(t, err, "refund could never be recorded (CP-9)")
+
+	// CP-7: under a policy whose recall refunds are due up to 400 days after the recall, a
+	// collaboration starting in March 2199 could be recalled at its start with a refund due in
+	// 2200: refused, naming its start; one starting 400 days before the bound is not.
+	p := collabplus.DefaultPolicy()
+	p.RecallRefundDays = collabplus.Days{Min: 7, Max: 400}
+	e := collabplus.MustNew(p, lcCom)
+	spring := lcTask(days(affrules.TH, 2199, time.March, 1, 2199, time.March, 14))
+	err = lcBadWith(t, e, lcDraft(t, lcSeller(t), "c1", spring, at.AddDate(0, -9, 0)), collabplus.Submit("c1", lcFactsFor(spring)), at.AddDate(0, -9, 0), "preferences.period.start")
+	require.ErrorContains(t, err, "refund could never be recorded (CP-7)")
+	early := lcTask(days(affrules.TH, 2198, time.November, 26, 2198, time.December, 9))
+	lcApplyWith(t, e, lcDraft(t, lcSeller(t), "c1", early, at.AddDate(-1, -1, 0)), collabplus.Submit("c1", lcFactsFor(early)), at.AddDate(-1, -1, 0))
 }

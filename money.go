@@ -48,10 +48,11 @@ func (m *RoundingMode) UnmarshalText(b []byte) error {
 
 // Round rounds amount to places decimal places in mode m. An unknown mode rounds half-up. An
 // amount with no more than places decimal places is returned as it is, and one below a tenth of
-// the unit of places is 0 in every mode (decimal.Decimal would write out the zeros an exponent
-// in the millions either way has, which takes minutes): 0 with places decimal places, or, for
-// negative places, plain 0. Places of -2^31, whose unit decimal.Decimal cannot write, round as
-// -2^31 + 1.
+// the unit of places is 0 in every mode. One so far below it that its digits end 38 or more
+// places past the unit is 0 at once, without rounding (decimal.Decimal would write out the
+// zeros an exponent in the millions has, which takes minutes): 0 with places decimal places,
+// or, for negative places, plain 0, whose unit could take as long to write. Places of -2^31,
+// whose unit decimal.Decimal cannot write, round as -2^31 + 1.
 func (m RoundingMode) Round(amount decimal.Decimal, places int32) decimal.Decimal {
 	places = max(places, math.MinInt32+1) // so that -places is an int32
 	exp, unit := int64(amount.Exponent()), -int64(places)

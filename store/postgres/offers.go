@@ -42,10 +42,10 @@ func (s *offers) Put(ctx context.Context, rule commission.OfferRule, o commissio
 	if err := errors.Join(keyLength("commission", "offer.id", o.ID), keyLength("commission", "offer.product", o.Product)); err != nil {
 		return commission.Offer{}, err
 	}
-	if keyLength("commission", "offer.market", string(o.Market)) != nil {
+	if err := keyLength("commission", "offer.market", string(o.Market)); err != nil {
 		// No registered market is that long: the rule's error (an unknown market), as
 		// commission.OfferMemory reports it, before the index of markets and products refuses it.
-		return commission.Offer{}, cmp.Or(rule.Check(nil, o, at), keyLength("commission", "offer.market", string(o.Market)))
+		return commission.Offer{}, cmp.Or(rule.Check(nil, o, at), err)
 	}
 	var data []byte
 	var domain bool // the error, if any, is the rule's, not the database's

@@ -61,10 +61,10 @@ func (k *ReasonKind) UnmarshalText(b []byte) error {
 
 // Reason explains one rule's outcome in a [Decision]: which rule, whether it failed or did not
 // apply, a stable message key naming the outcome, the observed value and the limit it was held to
-// as typed [Value] values, and the subject the limit was chosen for (a category, a market). Building a
-// reason formats nothing: the English text ([Reason.Message], [Reason.String]) is produced from
-// the key's [Message] only when asked for, and a host renders it in its own language with a
-// [Catalog].
+// as typed [Value] values, and the subject the limit was chosen for (a category, a market).
+// Building a reason formats nothing: the English text ([Reason.Message], [Reason.String]) is
+// produced from the key's [Message] only when asked for, and a host renders it in its own language
+// with a [Catalog].
 //
 // A Reason is comparable with == (its values as [Value]'s == compares them; [Value.Equal]
 // compares what they mean).

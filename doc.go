@@ -12,10 +12,10 @@
 //     judges at, and "day" and "month" are calendar days and months in a market's time zone (MKT-2).
 //     Effective-dated policy data is a [Timeline], and per market a [PerMarket].
 //   - A business "no" is a [Decision], not an error (MKT-5). It lists every failing rule with the
-//     observed value and the limit as typed [Value] values and a stable [MessageKey], and, where time
-//     is the obstacle, when the action will next be allowed. The English text is built only when
-//     asked for; a [Catalog] renders reasons in a host's own language. Errors are for bad input,
-//     bad policy or a failing store: a *[FieldError] naming the package, field and value.
+//     observed value and the limit as typed [Value] values and a stable [MessageKey], and, where
+//     time is the obstacle, when the action will next be allowed. The English text is built only
+//     when asked for; a [Catalog] renders reasons in a host's own language. Errors are for bad
+//     input, bad policy or a failing store: a *[FieldError] naming the package, field and value.
 //   - Money is exact (MKT-4). Amounts are decimal.Decimal, rates are exact fractions ([Rate]), and
 //     rounding happens once, at the end, to the market currency's minor unit with a named
 //     [RoundingMode].

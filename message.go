@@ -97,12 +97,12 @@ func strayBraces(tmpl string) []string {
 const maxStray = 10
 
 // Check reports every problem of the catalog at once, as [*FieldError] values joined, or nil: a
-// template for a key that no package imported by the program defines (a typo, whose reasons
-// would silently read in English, or the key of a package the program does not use), and each
-// brace (up to ten a template) that starts none of {observed}, {limit} and {subject}, which would be written as it is
-// ({Observed}, { observed }, a brace left open: placeholders are lower case, and a template holds
-// no other text in braces; "{{" writes a brace before a placeholder, as in "{{observed}}"). A
-// host checks its catalog once, when it loads it.
+// template for a key that no package imported by the program defines (a typo, whose reasons would
+// silently read in English, or the key of a package the program does not use), and each brace (up
+// to ten a template) that starts none of {observed}, {limit} and {subject}, which would be written
+// as it is ({Observed}, { observed }, a brace left open: placeholders are lower case, and a
+// template holds no other text in braces; "{{" writes a brace before a placeholder, as in
+// "{{observed}}"). A host checks its catalog once, when it loads it.
 func (c Catalog) Check() error {
 	keys := make([]MessageKey, 0, len(c.Messages))
 	for k := range c.Messages {

@@ -61,18 +61,17 @@
 //     [start, end) with start before end; [Dates] builds one from calendar days in the
 //     market's zone (MKT-2), the last day included. Partner campaigns run in
 //     [Policy.Markets] (MKT-1, default the catalog's seven markets).
-//   - CMP-4: rate, partner share and sample quantity are per product. The registration period
-//     is half-open: its last instant is the one before its end, and a registration at the end
-//     itself is refused. The product's eligibility is the host's [eligibility.Result],
-//     evaluated at the instant of registration; it must name the product, its seller as shop,
-//     and the campaign's market. Its State decides, as [eligibility.Result.ForCampaign] reads
-//     it (a result built by hand may leave its decision out). Only an eligible product registers (ELG-9's reading for
-//     partner campaigns; [Policy.EligibleProductsOnly], default true). A product is registered
-//     once per campaign, whatever its status. A total rate exactly at the requirement passes,
-//     as does a creator's or partner's part exactly at it under [Policy.RequirementOf]. A
-//     campaign's stored registrations are checked against the total rate only, which any
-//     reading's part is no more than, so changing the reading leaves registrations made under
-//     another one standing.
+//   - CMP-4: rate, partner share and sample quantity are per product. The registration period is
+//     half-open: its last instant is the one before its end, and a registration at the end itself
+//     is refused. The product's eligibility is the host's [eligibility.Result], evaluated at the
+//     instant of registration; it must name the product, its seller as shop, and the campaign's
+//     market. Its State decides, as [eligibility.Result.ForCampaign] reads it (a result built by
+//     hand may leave its decision out). Only an eligible product registers (ELG-9's reading for
+//     partner campaigns; [Policy.EligibleProductsOnly], default true). A product is registered once
+//     per campaign, whatever its status. A total rate exactly at the requirement passes, as does a
+//     creator's or partner's part exactly at it under [Policy.RequirementOf]. A campaign's stored
+//     registrations are checked against the total rate only, which any reading's part is no more
+//     than, so changing the reading leaves registrations made under another one standing.
 //   - CMP-5: only the partner who owns an agency campaign reviews its products, each once
 //     (pending → approved or rejected, nothing after), and not after the campaign ends.
 //     Matches are a host input (COM-12): the owner (or, in a seller campaign, a partner that

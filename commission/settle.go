@@ -314,16 +314,15 @@ func inBase(c Commission) Money {
 	return c.Shipping
 }
 
-// Check reports every problem of a record about to be created, as [*affrules.FieldError]
-// values: an ID (the record's, its creator's) that is not one every store holds as given
-// (empty, over 256 bytes, or not UTF-8 text without ASCII control characters), an unknown
-// seller type or market, an invalid source, instants out of bounds (a due instant in 2200 or
-// later included: the record could never settle), amounts that are negative, in different currencies or inconsistent (what was paid
-// above the price, a base above it and the shipping the base counts, a shipping of zero or
-// less, above the base or with what was paid of 2^63 minor units, a commission that is not
-// the rate times the base rounded once in the rule's mode, a partner part that is not the
-// partner share of it, parts that do not sum), a state other than pending or events already
-// applied.
+// Check reports every problem of a record about to be created, as [*affrules.FieldError] values: an
+// ID (the record's, its creator's) that is not one every store holds as given (empty, over 256
+// bytes, or not UTF-8 text without ASCII control characters), an unknown seller type or market, an
+// invalid source, instants out of bounds (a due instant in 2200 or later included: the record could
+// never settle), amounts that are negative, in different currencies or inconsistent (what was paid
+// above the price, a base above it and the shipping the base counts, a shipping of zero or less,
+// above the base or with what was paid of 2^63 minor units, a commission that is not the rate times
+// the base rounded once in the rule's mode, a partner part that is not the partner share of it,
+// parts that do not sum), a state other than pending or events already applied.
 func (s Settlement) Check(r Record) error {
 	l := fielderr.For(pkg)
 	s.checkRecord(l, r, true)

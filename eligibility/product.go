@@ -46,9 +46,10 @@ type Product struct {
 // than orders or refund cases, zero orders where a rate rule applies, no market, an unknown one or
 // one other than the shop result's, an unknown category, an instant at that is the zero time or
 // outside 1900–2199 or before the policy's first version, or a shop result for another shop, not
-// from [Evaluator.Shop] (no market, no state, a product's result), or whose state and decision disagree, or that denies
-// without a failed reason, or a temporarily disqualified shop's result whose NextAllowed is not
-// after at (it was evaluated at an earlier instant, and its reasons no longer hold).
+// from [Evaluator.Shop] (no market, no state, a product's result), or whose state and decision
+// disagree, or that denies without a failed reason, or a temporarily disqualified shop's result
+// whose NextAllowed is not after at (it was evaluated at an earlier instant, and its reasons no
+// longer hold).
 //
 // The shop result stands for the shop at at: pass the shop evaluated at the same instant, as
 // a [Run] does. A result carries no instant, so one from another instant is found out

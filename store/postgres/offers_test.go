@@ -107,7 +107,8 @@ func TestOffersLongKeys(t *testing.T) {
 			t.Errorf("%s: a refused offer was stored: %v", field, err)
 		}
 	}
-	// A market no index could hold (3,000 bytes, not compressible) is no market at all: the rule's error, as the memory store's.
+	// A market no index could hold (3,000 bytes, not compressible) is no market at all: the
+	// rule's error, as the memory store's.
 	o := open("o3", "p1")
 	o.Market = affrules.MarketCode(incompressible(3000))
 	_, err = s.Put(ctx, rule, o, t0)
